@@ -1,0 +1,51 @@
+// Owns the shape of a CLI subcommand and the I/O it is given: every command is a value
+// of type Command, registered in cli/registry.ts, parsed by cli/main.ts.
+
+/** What a command may do to the outside world; tests pass an in-memory one. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** The working directory relative paths are resolved against. */
+  readonly cwd: string;
+}
+
+export type OptionSpec =
+  | { readonly type: 'boolean'; readonly short?: string; readonly help: string }
+  | { readonly type: 'string'; readonly short?: string; readonly help: string; readonly multiple?: boolean; readonly valueName?: string; readonly default?: string };
+
+export interface ParsedArgs {
+  readonly values: Readonly<Record<string, string | boolean | string[] | undefined>>;
+  readonly positionals: readonly string[];
+}
+
+/** Exit statuses shared by every command. */
+export const EXIT_OK = 0;
+export const EXIT_CHECK_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+export interface Command {
+  readonly name: string;
+  /** One line for the command list. */
+  readonly summary: string;
+  /** The synopsis after "vdso-lab NAME", e.g. "FILE [--interp] [--json]". */
+  readonly usage: string;
+  readonly options: Readonly<Record<string, OptionSpec>>;
+  /** Minimum and maximum number of positional arguments (max Infinity for any). */
+  readonly positionals: readonly [number, number];
+  /** Returns the exit status. Throws UsageError or InputError for a status-2 exit. */
+  run(args: ParsedArgs, io: CliIo): Promise<number>;
+}
+
+/** A mistake in how the command was called (unknown flag, missing argument). */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export function stringOption(args: ParsedArgs, name: string): string | undefined {
+  const v = args.values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function flag(args: ParsedArgs, name: string): boolean {
+  return args.values[name] === true;
+}

@@ -1,0 +1,53 @@
+// Builds the four bundles (CLI, extension, debug adapter, language server) with esbuild,
+// and with --tests also every test/**/*.test.ts into out/test for `node --test`.
+import { build } from 'esbuild';
+import { readdirSync, statSync, rmSync, chmodSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+const entries = [
+  { in: 'cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
+  { in: 'extension/extension.ts', out: 'dist/extension.js' },
+  { in: 'debug-adapter/main.ts', out: 'dist/debug-adapter.js' },
+  { in: 'language-server/main.ts', out: 'dist/language-server.js' },
+];
+
+function findTests(dir, found = []) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) findTests(path, found);
+    else if (name.endsWith('.test.ts')) found.push(path);
+  }
+  return found;
+}
+
+await Promise.all(entries.map((e) => build({
+  ...common,
+  entryPoints: [e.in],
+  outfile: e.out,
+  external: ['vscode'],
+  banner: e.banner ? { js: e.banner } : undefined,
+})));
+chmodSync(join(root, 'dist/cli.js'), 0o755);
+
+if (process.argv.includes('--tests')) {
+  rmSync(join(root, 'out'), { recursive: true, force: true });
+  const tests = findTests(join(root, 'test'));
+  await build({
+    ...common,
+    entryPoints: tests.map((t) => relative(root, t)),
+    outdir: 'out',
+    outbase: '.',
+    packages: 'external',
+  });
+}

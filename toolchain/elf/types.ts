@@ -1,0 +1,111 @@
+// Owns the shape of a parsed ELF32 little-endian file: what toolchain/elf/reader.ts
+// produces and what every other reader (DWARF, symbols, loader) consumes.
+
+export const ET_REL = 1;
+export const ET_EXEC = 2;
+export const ET_DYN = 3;
+export const EM_386 = 3;
+
+export interface ElfHeader {
+  /** e_ident[EI_CLASS]: 1 for ELF32 (the only class accepted). */
+  readonly class: number;
+  readonly osabi: number;
+  readonly abiVersion: number;
+  readonly type: number;
+  readonly machine: number;
+  readonly version: number;
+  readonly entry: number;
+  readonly phoff: number;
+  readonly shoff: number;
+  readonly flags: number;
+  readonly ehsize: number;
+  readonly phentsize: number;
+  readonly phnum: number;
+  readonly shentsize: number;
+  readonly shnum: number;
+  readonly shstrndx: number;
+}
+
+export interface ProgramHeader {
+  readonly index: number;
+  readonly type: number;
+  readonly offset: number;
+  readonly vaddr: number;
+  readonly paddr: number;
+  readonly filesz: number;
+  readonly memsz: number;
+  readonly flags: number;
+  readonly align: number;
+}
+
+export interface Section {
+  readonly index: number;
+  readonly name: string;
+  readonly type: number;
+  readonly flags: number;
+  readonly addr: number;
+  readonly offset: number;
+  readonly size: number;
+  readonly link: number;
+  readonly info: number;
+  readonly addralign: number;
+  readonly entsize: number;
+  /** The section's bytes in the file (empty for SHT_NOBITS); a view, not a copy. */
+  readonly data: Uint8Array;
+}
+
+export interface ElfSymbol {
+  readonly index: number;
+  readonly name: string;
+  readonly value: number;
+  readonly size: number;
+  /** STT_* (st_info & 0xf). */
+  readonly type: number;
+  /** STB_* (st_info >> 4). */
+  readonly bind: number;
+  /** STV_* (st_other & 3). */
+  readonly visibility: number;
+  readonly shndx: number;
+  /** Version name from .gnu.version/.gnu.version_d (or _r), if any. */
+  readonly version?: string;
+  /** True when the version is the default one (readelf's "@@"), false for hidden ("@"). */
+  readonly versionDefault?: boolean;
+}
+
+export interface VersionDefinition {
+  readonly index: number;
+  readonly flags: number;
+  readonly hash: number;
+  readonly names: readonly string[];
+}
+
+export interface Note {
+  readonly name: string;
+  readonly type: number;
+  readonly desc: Uint8Array;
+  /** Offset of the note in the file. */
+  readonly offset: number;
+}
+
+export interface DynamicEntry {
+  readonly tag: number;
+  readonly value: number;
+}
+
+export interface ElfFile {
+  /** The name used in error messages (the path as the user gave it). */
+  readonly fileName: string;
+  readonly bytes: Uint8Array;
+  readonly header: ElfHeader;
+  readonly programHeaders: readonly ProgramHeader[];
+  readonly sections: readonly Section[];
+  /** .symtab, empty when absent. */
+  readonly symbols: readonly ElfSymbol[];
+  /** .dynsym with versions, empty when absent. */
+  readonly dynamicSymbols: readonly ElfSymbol[];
+  readonly versionDefinitions: readonly VersionDefinition[];
+  readonly notes: readonly Note[];
+  readonly dynamic: readonly DynamicEntry[];
+  /** The first section with this name, or undefined. */
+  section(name: string): Section | undefined;
+}
