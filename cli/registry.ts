@@ -1,5 +1,18 @@
 // Owns the list of subcommands: the one place a command is registered.
 import type { Command } from './command';
+import { symbolsCommand } from './commands/symbols';
+import { startCommand } from './commands/start';
+import { dapCommand, lspCommand } from './commands/servers';
+import { captureHostCommand } from './commands/capture-host';
+import { framesCommand } from './commands/frames';
+import { disasmCommand } from './commands/disasm';
 
 export const commands: readonly Command[] = [
+  symbolsCommand,
+  startCommand,
+  dapCommand,
+  lspCommand,
+  captureHostCommand,
+  framesCommand,
+  disasmCommand,
 ];

@@ -40,9 +40,13 @@ await Promise.all(entries.map((e) => build({
 })));
 chmodSync(join(root, 'dist/cli.js'), 0o755);
 
-if (process.argv.includes('--tests')) {
-  rmSync(join(root, 'out'), { recursive: true, force: true });
-  const tests = findTests(join(root, 'test'));
+// --tests builds every test (after clearing out/); --tests=FILTER builds only the tests whose
+// path contains FILTER and clears nothing, so that several people can build their own at once.
+const testsArg = process.argv.find((a) => a === '--tests' || a.startsWith('--tests='));
+if (testsArg) {
+  const filter = testsArg.includes('=') ? testsArg.slice('--tests='.length) : '';
+  if (!filter) rmSync(join(root, 'out'), { recursive: true, force: true });
+  const tests = findTests(join(root, 'test')).filter((t) => relative(root, t).includes(filter));
   await build({
     ...common,
     entryPoints: tests.map((t) => relative(root, t)),

@@ -70,6 +70,10 @@ export interface ElfSymbol {
   readonly version?: string;
   /** True when the version is the default one (readelf's "@@"), false for hidden ("@"). */
   readonly versionDefault?: boolean;
+  /** The .gnu.version index (without the hidden bit) the version came from. */
+  readonly versionIndex?: number;
+  /** True when the version comes from .gnu.version_r (readelf prints "@NAME (N)"). */
+  readonly versionNeeded?: boolean;
 }
 
 export interface VersionDefinition {
@@ -77,6 +81,18 @@ export interface VersionDefinition {
   readonly flags: number;
   readonly hash: number;
   readonly names: readonly string[];
+}
+
+/** One file's entry in .gnu.version_r: the versions this object needs from it. */
+export interface VersionNeed {
+  readonly file: string;
+  readonly versions: readonly {
+    readonly name: string;
+    /** vna_other: the index .gnu.version entries use for this version. */
+    readonly index: number;
+    readonly flags: number;
+    readonly hash: number;
+  }[];
 }
 
 export interface Note {
@@ -104,6 +120,8 @@ export interface ElfFile {
   /** .dynsym with versions, empty when absent. */
   readonly dynamicSymbols: readonly ElfSymbol[];
   readonly versionDefinitions: readonly VersionDefinition[];
+  /** .gnu.version_r, empty when absent. */
+  readonly versionNeeds: readonly VersionNeed[];
   readonly notes: readonly Note[];
   readonly dynamic: readonly DynamicEntry[];
   /** The first section with this name, or undefined. */

@@ -1,0 +1,105 @@
+// Owns `vdso-lab symbols FILE [--json] [--all]`: lists an ELF32 i386 file's exported
+// symbols (defined global/weak .dynsym entries, or .symtab's when there is no .dynsym)
+// with versions, addresses, sizes and types; --all lists every entry of both tables.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { EXIT_CHECK_FAILED, EXIT_OK, flag, type CliIo, type Command, type ParsedArgs } from '../command';
+import { parseElf32 } from '../../toolchain/elf/reader';
+import { symbolBindName, symbolSectionName, symbolTypeName, versionedName, visibilityName } from '../../toolchain/elf/names';
+import { STB_GLOBAL, STB_WEAK, SHN_UNDEF } from '../../toolchain/elf/symbols';
+import type { ElfFile, ElfSymbol } from '../../toolchain/elf/types';
+
+type TableName = 'dynsym' | 'symtab';
+
+interface Row {
+  readonly table: TableName;
+  readonly symbol: ElfSymbol;
+}
+
+function isExported(s: ElfSymbol): boolean {
+  return s.shndx !== SHN_UNDEF && (s.bind === STB_GLOBAL || s.bind === STB_WEAK);
+}
+
+function byAddress(a: Row, b: Row): number {
+  return a.symbol.value - b.symbol.value || (a.symbol.name < b.symbol.name ? -1 : a.symbol.name > b.symbol.name ? 1 : 0);
+}
+
+/** The rows to list: see the command's summary and --all help. */
+export function selectSymbols(elf: ElfFile, all: boolean): Row[] {
+  const rows = (table: TableName, list: readonly ElfSymbol[], keep: (s: ElfSymbol) => boolean): Row[] =>
+    list.filter((s) => s.index !== 0 && keep(s)).map((symbol) => ({ table, symbol })).sort(byAddress);
+  if (all) return [...rows('dynsym', elf.dynamicSymbols, () => true), ...rows('symtab', elf.symbols, () => true)];
+  if (elf.section('.dynsym') || elf.dynamicSymbols.length > 0) return rows('dynsym', elf.dynamicSymbols, isExported);
+  return rows('symtab', elf.symbols, isExported);
+}
+
+function toJson(elf: ElfFile, r: Row): Record<string, unknown> {
+  const s = r.symbol;
+  return {
+    table: r.table,
+    index: s.index,
+    name: s.name,
+    version: s.version ?? null,
+    versionDefault: s.version === undefined ? null : s.versionDefault === true,
+    versionNeeded: s.versionNeeded === true,
+    address: s.value,
+    size: s.size,
+    type: symbolTypeName(s.type),
+    bind: symbolBindName(s.bind),
+    visibility: visibilityName(s.visibility),
+    section: symbolSectionName(elf, s),
+  };
+}
+
+/** Control characters in a name shown as readelf does (^A, ^?), so each row stays one line. */
+function shown(name: string): string {
+  return name.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\x7f' ? '^?' : '^' + String.fromCharCode(c.charCodeAt(0) + 0x40)));
+}
+
+function table(elf: ElfFile, rows: readonly Row[], all: boolean): string {
+  const head = ['Address', 'Size', 'Type', 'Bind', 'Vis', 'Section', 'Name'];
+  if (all) head.unshift('Table');
+  const cells = rows.map((r) => {
+    const s = r.symbol;
+    const line = [
+      s.value.toString(16).padStart(8, '0'),
+      String(s.size),
+      symbolTypeName(s.type),
+      symbolBindName(s.bind),
+      visibilityName(s.visibility),
+      shown(symbolSectionName(elf, s)),
+      shown(versionedName(s)),
+    ];
+    if (all) line.unshift('.' + r.table);
+    return line;
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const sizeColumn = head.indexOf('Size');
+  const format = (line: readonly string[]) =>
+    line.map((c, i) => (i === line.length - 1 ? c : i === sizeColumn ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  return [head, ...cells].map(format).join('\n') + '\n';
+}
+
+export const symbolsCommand: Command = {
+  name: 'symbols',
+  summary: "List an ELF32 i386 file's exported symbols (defined global/weak .dynsym, else .symtab) by address; exit 1 if it has neither table",
+  usage: 'FILE [--json] [--all]',
+  options: {
+    json: { type: 'boolean', help: 'print a JSON array of symbol objects (name, version, address, size, type, bind, ...)' },
+    all: { type: 'boolean', help: 'list every entry of .dynsym and then .symtab (locals and undefined too)' },
+  },
+  positionals: [1, 1],
+  async run(args: ParsedArgs, io: CliIo): Promise<number> {
+    const name = args.positionals[0]!;
+    const elf = parseElf32(new Uint8Array(readFileSync(resolve(io.cwd, name))), name);
+    if (!elf.section('.dynsym') && !elf.section('.symtab') && elf.dynamicSymbols.length === 0 && elf.symbols.length === 0) {
+      io.err(`vdso-lab symbols: ${name}: no symbol table (neither .dynsym nor .symtab)\n`);
+      return EXIT_CHECK_FAILED;
+    }
+    const all = flag(args, 'all');
+    const rows = selectSymbols(elf, all);
+    if (flag(args, 'json')) io.out(JSON.stringify(rows.map((r) => toJson(elf, r)), null, 2) + '\n');
+    else io.out(table(elf, rows, all));
+    return EXIT_OK;
+  },
+};

@@ -1,0 +1,371 @@
+// Owns the guest's address space: sparse 4 KiB pages with read/write/execute permissions,
+// little-endian 8/16/32/64-bit access with a direct-mapped TLB per access kind, page faults
+// returned as values (`fault` + `ev`, never thrown), the per-page "has code" marker that
+// tells the CPU which decoded blocks a store invalidates, and the page-level filter in
+// front of the one data breakpoint (watchpoint).
+
+export const PAGE_SHIFT = 12;
+export const PAGE_SIZE = 1 << PAGE_SHIFT;
+const PAGE_MASK = PAGE_SIZE - 1;
+
+export const PROT_READ = 1;
+export const PROT_WRITE = 2;
+export const PROT_EXEC = 4;
+
+export type Access = 'read' | 'write' | 'execute';
+
+/** A #PF: the first byte that could not be accessed and the kind of access. */
+export interface PageFault {
+  readonly kind: 'page-fault';
+  readonly address: number;
+  readonly access: Access;
+  /** True when the page is mapped but its permissions forbid the access. */
+  readonly protection: boolean;
+}
+
+/** Events a memory access raises; the CPU checks `ev !== 0` after accesses. */
+export const EV_FAULT = 1;
+/** A store hit a page holding decoded code: the running block must end after this instruction. */
+export const EV_CODE_WRITE = 2;
+/** The data breakpoint matched: report it after this instruction. */
+export const EV_WATCH = 4;
+
+export interface Page {
+  readonly u8: Uint8Array;
+  readonly i32: Int32Array;
+  readonly u16: Uint16Array;
+  prot: number;
+  /** Number of live decoded blocks whose bytes are on this page. */
+  code: number;
+}
+
+export interface Watchpoint {
+  readonly address: number;
+  readonly length: number;
+  readonly access: 'write' | 'readWrite';
+}
+
+const TLB_BITS = 8;
+const TLB_SIZE = 1 << TLB_BITS;
+const TLB_MASK = TLB_SIZE - 1;
+
+/** Called with a page number when a store lands on a page that holds decoded code. */
+export type CodeWriteListener = (page: number) => void;
+
+export class Memory {
+  private readonly pages = new Map<number, Page>();
+  /** TLB for loads: tag = page number (or -1), entries are pages readable without a watch. */
+  private readonly rTag = new Int32Array(TLB_SIZE).fill(-1);
+  private readonly rPage: Page[] = [];
+  /** TLB for stores: only writable pages with no code and no watch are entered. */
+  private readonly wTag = new Int32Array(TLB_SIZE).fill(-1);
+  private readonly wPage: Page[] = [];
+  /** Nonzero after an access that faulted or needs attention (EV_* bits); the CPU clears it. */
+  ev = 0;
+  /** The last fault; meaningful while `ev & EV_FAULT`. */
+  fault: PageFault | null = null;
+  /** The data breakpoint's hit address, meaningful while `ev & EV_WATCH`. */
+  watchHit = 0;
+  private watch: Watchpoint | null = null;
+  private codeWriteListener: CodeWriteListener | null = null;
+
+  constructor() {
+    const blank = newPage(0);
+    for (let i = 0; i < TLB_SIZE; i++) {
+      this.rPage.push(blank);
+      this.wPage.push(blank);
+    }
+  }
+
+  onCodeWrite(listener: CodeWriteListener): void {
+    this.codeWriteListener = listener;
+  }
+
+  /** Maps [address, address+length) (page-rounded) with `prot`, zero-filled; existing pages keep their bytes. */
+  map(address: number, length: number, prot: number): void {
+    const first = address >>> PAGE_SHIFT;
+    const last = (address + Math.max(length, 1) - 1) >>> PAGE_SHIFT;
+    for (let p = first; p <= last; p++) {
+      const page = this.pages.get(p);
+      if (page) page.prot = prot;
+      else this.pages.set(p, newPage(prot));
+    }
+    this.flushTlb();
+  }
+
+  unmap(address: number, length: number): void {
+    const first = address >>> PAGE_SHIFT;
+    const last = (address + Math.max(length, 1) - 1) >>> PAGE_SHIFT;
+    for (let p = first; p <= last; p++) {
+      const page = this.pages.get(p);
+      if (page && page.code && this.codeWriteListener) this.codeWriteListener(p);
+      this.pages.delete(p);
+    }
+    this.flushTlb();
+  }
+
+  protect(address: number, length: number, prot: number): void {
+    const first = address >>> PAGE_SHIFT;
+    const last = (address + Math.max(length, 1) - 1) >>> PAGE_SHIFT;
+    for (let p = first; p <= last; p++) {
+      const page = this.pages.get(p);
+      if (page) page.prot = prot;
+    }
+    this.flushTlb();
+  }
+
+  /** The page's permissions, or -1 when it is not mapped. */
+  protection(address: number): number {
+    const page = this.pages.get(address >>> PAGE_SHIFT);
+    return page ? page.prot : -1;
+  }
+
+  /** Marks (delta +1) or unmarks (-1) the page of `address` as holding decoded code. */
+  markCode(page: number, delta: number): void {
+    const p = this.pages.get(page);
+    if (!p) return;
+    p.code = Math.max(0, p.code + delta);
+    this.flushTlb();
+  }
+
+  setWatchpoint(w: Watchpoint | null): void {
+    this.watch = w;
+    this.flushTlb();
+  }
+
+  getWatchpoint(): Watchpoint | null {
+    return this.watch;
+  }
+
+  private flushTlb(): void {
+    this.rTag.fill(-1);
+    this.wTag.fill(-1);
+  }
+
+  // ---- fast paths (the compiled code calls these) ----
+
+  rd8(a: number): number {
+    const p = a >>> PAGE_SHIFT;
+    const i = p & TLB_MASK;
+    if (this.rTag[i] === p) return this.rPage[i]!.u8[a & PAGE_MASK]!;
+    return this.readSlow(a, 1);
+  }
+
+  rd16(a: number): number {
+    const p = a >>> PAGE_SHIFT;
+    const i = p & TLB_MASK;
+    if (this.rTag[i] === p && (a & 1) === 0) return this.rPage[i]!.u16[(a & PAGE_MASK) >> 1]!;
+    return this.readSlow(a, 2);
+  }
+
+  /** A 32-bit load as a signed int32. */
+  rd32(a: number): number {
+    const p = a >>> PAGE_SHIFT;
+    const i = p & TLB_MASK;
+    if (this.rTag[i] === p && (a & 3) === 0) return this.rPage[i]!.i32[(a & PAGE_MASK) >> 2]!;
+    return this.readSlow(a, 4) | 0;
+  }
+
+  wr8(a: number, v: number): void {
+    const p = a >>> PAGE_SHIFT;
+    const i = p & TLB_MASK;
+    if (this.wTag[i] === p) this.wPage[i]!.u8[a & PAGE_MASK] = v;
+    else this.writeSlow(a, 1, v, 0);
+  }
+
+  wr16(a: number, v: number): void {
+    const p = a >>> PAGE_SHIFT;
+    const i = p & TLB_MASK;
+    if (this.wTag[i] === p && (a & 1) === 0) this.wPage[i]!.u16[(a & PAGE_MASK) >> 1] = v;
+    else this.writeSlow(a, 2, v, 0);
+  }
+
+  wr32(a: number, v: number): void {
+    const p = a >>> PAGE_SHIFT;
+    const i = p & TLB_MASK;
+    if (this.wTag[i] === p && (a & 3) === 0) this.wPage[i]!.i32[(a & PAGE_MASK) >> 2] = v;
+    else this.writeSlow(a, 4, v, 0);
+  }
+
+  /** Low half of a 64-bit load; `rd64hi` gives the high half of the same access. */
+  rd64(a: number): number {
+    const lo = this.readSlow(a, 8);
+    return lo | 0;
+  }
+
+  /** The high half of the last rd64 (valid only right after it). */
+  hi64 = 0;
+
+  wr64(a: number, lo: number, hi: number): void {
+    this.writeSlow(a, 8, lo, hi);
+  }
+
+  /** True when `length` bytes at `a` could be written (no side effect, no fault recorded). */
+  canWrite(a: number, length: number): boolean {
+    for (let k = 0; k < length; k++) {
+      const page = this.pages.get(((a + k) >>> 0) >>> PAGE_SHIFT);
+      if (!page || !(page.prot & PROT_WRITE)) return false;
+    }
+    return true;
+  }
+
+  // ---- slow paths ----
+
+  /** Reads `size` bytes (1, 2, 4 or 8) little-endian; on a fault returns 0 and records it. */
+  private readSlow(a: number, size: number): number {
+    a >>>= 0;
+    const p0 = a >>> PAGE_SHIFT;
+    const page0 = this.pages.get(p0);
+    if (!page0 || !(page0.prot & PROT_READ)) return this.raise(a, 'read', !!page0);
+    const off = a & PAGE_MASK;
+    if (off + size > PAGE_SIZE) {
+      const a1 = (a + (PAGE_SIZE - off)) >>> 0;
+      const page1 = this.pages.get(a1 >>> PAGE_SHIFT);
+      if (!page1 || !(page1.prot & PROT_READ)) return this.raise(a1, 'read', !!page1);
+    }
+    this.checkWatch(a, size, false);
+    if (!this.watch || !this.watchTouchesPage(p0)) this.fillRead(p0, page0);
+    let lo = 0;
+    let hi = 0;
+    for (let k = 0; k < size; k++) {
+      const b = this.byteAt((a + k) >>> 0);
+      if (k < 4) lo |= b << (8 * k);
+      else hi |= b << (8 * (k - 4));
+    }
+    this.hi64 = hi;
+    return size === 4 || size === 8 ? lo : lo >>> 0;
+  }
+
+  private writeSlow(a: number, size: number, lo: number, hi: number): void {
+    a >>>= 0;
+    const p0 = a >>> PAGE_SHIFT;
+    const page0 = this.pages.get(p0);
+    if (!page0 || !(page0.prot & PROT_WRITE)) {
+      this.raise(a, 'write', !!page0);
+      return;
+    }
+    const off = a & PAGE_MASK;
+    let page1: Page | undefined;
+    if (off + size > PAGE_SIZE) {
+      const a1 = (a + (PAGE_SIZE - off)) >>> 0;
+      page1 = this.pages.get(a1 >>> PAGE_SHIFT);
+      if (!page1 || !(page1.prot & PROT_WRITE)) {
+        this.raise(a1, 'write', !!page1);
+        return;
+      }
+    }
+    for (let k = 0; k < size; k++) {
+      const b = k < 4 ? (lo >>> (8 * k)) & 0xff : (hi >>> (8 * (k - 4))) & 0xff;
+      const x = (a + k) >>> 0;
+      this.pages.get(x >>> PAGE_SHIFT)!.u8[x & PAGE_MASK] = b;
+    }
+    this.checkWatch(a, size, true);
+    if (page0.code) this.codeWritten(p0);
+    if (page1 && page1.code) this.codeWritten((p0 + 1) >>> 0);
+    if (!page0.code && (!this.watch || !this.watchTouchesPage(p0))) this.fillWrite(p0, page0);
+  }
+
+  private codeWritten(page: number): void {
+    this.ev |= EV_CODE_WRITE;
+    if (this.codeWriteListener) this.codeWriteListener(page);
+  }
+
+  private raise(address: number, access: Access, protection: boolean): number {
+    this.fault = { kind: 'page-fault', address: address >>> 0, access, protection };
+    this.ev |= EV_FAULT;
+    return 0;
+  }
+
+  private byteAt(x: number): number {
+    return this.pages.get(x >>> PAGE_SHIFT)!.u8[x & PAGE_MASK]!;
+  }
+
+  private fillRead(p: number, page: Page): void {
+    const i = p & TLB_MASK;
+    this.rTag[i] = p;
+    this.rPage[i] = page;
+  }
+
+  private fillWrite(p: number, page: Page): void {
+    const i = p & TLB_MASK;
+    this.wTag[i] = p;
+    this.wPage[i] = page;
+  }
+
+  private watchTouchesPage(p: number): boolean {
+    const w = this.watch!;
+    const first = w.address >>> PAGE_SHIFT;
+    const last = ((w.address + w.length - 1) >>> 0) >>> PAGE_SHIFT;
+    return p >= first && p <= last;
+  }
+
+  private checkWatch(a: number, size: number, write: boolean): void {
+    const w = this.watch;
+    if (!w || (!write && w.access === 'write')) return;
+    if (a < w.address + w.length && w.address < a + size) {
+      this.ev |= EV_WATCH;
+      this.watchHit = w.address;
+    }
+  }
+
+  // ---- whole-buffer access for loaders, debuggers and the decoder (no watch, no code events) ----
+
+  /** Reads bytes with the given permission; returns a fault instead of partial data. */
+  read(address: number, length: number, need: number = PROT_READ): Uint8Array | PageFault {
+    const out = new Uint8Array(length);
+    for (let k = 0; k < length; ) {
+      const x = (address + k) >>> 0;
+      const page = this.pages.get(x >>> PAGE_SHIFT);
+      if (!page || !(page.prot & need)) {
+        return { kind: 'page-fault', address: x, access: need & PROT_EXEC ? 'execute' : 'read', protection: !!page };
+      }
+      const off = x & PAGE_MASK;
+      const n = Math.min(length - k, PAGE_SIZE - off);
+      out.set(page.u8.subarray(off, off + n), k);
+      k += n;
+    }
+    return out;
+  }
+
+  /** Up to `max` executable bytes at `address` (fewer where execute permission ends; 0 bytes: fault). */
+  fetch(address: number, max: number): Uint8Array | PageFault {
+    const out: number[] = [];
+    for (let k = 0; k < max; k++) {
+      const x = (address + k) >>> 0;
+      const page = this.pages.get(x >>> PAGE_SHIFT);
+      if (!page || !(page.prot & PROT_EXEC)) {
+        if (k === 0) return { kind: 'page-fault', address: x, access: 'execute', protection: !!page };
+        break;
+      }
+      out.push(page.u8[x & PAGE_MASK]!);
+    }
+    return Uint8Array.from(out);
+  }
+
+  /** Writes bytes ignoring permissions (loader, debugger); pages must be mapped. Invalidates code. */
+  poke(address: number, bytes: Uint8Array): PageFault | null {
+    for (let k = 0; k < bytes.length; k++) {
+      const x = (address + k) >>> 0;
+      if (!this.pages.has(x >>> PAGE_SHIFT)) return { kind: 'page-fault', address: x, access: 'write', protection: false };
+    }
+    const touched = new Set<number>();
+    for (let k = 0; k < bytes.length; k++) {
+      const x = (address + k) >>> 0;
+      const page = this.pages.get(x >>> PAGE_SHIFT)!;
+      page.u8[x & PAGE_MASK] = bytes[k]!;
+      if (page.code) touched.add(x >>> PAGE_SHIFT);
+    }
+    for (const p of touched) if (this.codeWriteListener) this.codeWriteListener(p);
+    return null;
+  }
+
+  /** Pages currently mapped, as [page number, prot], sorted. */
+  mappedPages(): Array<[number, number]> {
+    return [...this.pages.entries()].map(([p, page]): [number, number] => [p, page.prot]).sort((x, y) => x[0] - y[0]);
+  }
+}
+
+function newPage(prot: number): Page {
+  const u8 = new Uint8Array(PAGE_SIZE);
+  return { u8, i32: new Int32Array(u8.buffer), u16: new Uint16Array(u8.buffer), prot, code: 0 };
+}

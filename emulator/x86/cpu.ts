@@ -1,0 +1,197 @@
+// Owns running guest code: the block cache (by start address, by page for invalidation),
+// successor links, the run loop with an exact instruction budget, instruction breakpoints
+// (blocks split at them, recompiled when they change), the one data breakpoint (memory's
+// page filter), single-stepping with TF (#DB after the instruction; mov/pop ss delay it),
+// and the one-instruction slow path (the same generated semantics, one instruction long).
+import { PROT_EXEC, Memory } from '../memory/memory';
+import { TF } from '../../toolchain/isa/ops';
+import type { Instruction } from '../../toolchain/isa/instruction';
+import { compileInstructions, decodeBlock, MAX_BLOCK, type Block } from './compile';
+import { EXIT_SLOT0, EXIT_SLOT1, EXIT_STOP } from './emit';
+import { Helpers } from './helpers';
+import { CpuState, type CpuModel, type KernelMode } from './state';
+import { BUDGET_STOP, type Stop } from './stop';
+
+export interface CpuOptions {
+  readonly model?: CpuModel;
+  readonly kernel?: KernelMode;
+}
+
+export class Cpu {
+  readonly state: CpuState;
+  readonly helpers = new Helpers();
+  private readonly blocks = new Map<number, Block>();
+  private readonly singles = new Map<number, Block>();
+  private readonly byPage = new Map<number, Set<Block>>();
+  private readonly breakpoints = new Set<number>();
+  /** Blocks compiled since creation (tests and the bench read it). */
+  compiledBlocks = 0;
+
+  constructor(readonly memory: Memory, options: CpuOptions = {}) {
+    this.state = new CpuState(options.model ?? 'intel', options.kernel ?? 'compat64');
+    memory.onCodeWrite((page) => this.invalidatePage(page));
+  }
+
+  // ---- breakpoints ----
+
+  setBreakpoint(address: number): void {
+    if (this.breakpoints.has(address >>> 0)) return;
+    this.breakpoints.add(address >>> 0);
+    this.flush();
+  }
+
+  clearBreakpoint(address: number): void {
+    if (this.breakpoints.delete(address >>> 0)) this.flush();
+  }
+
+  listBreakpoints(): number[] {
+    return [...this.breakpoints].sort((a, b) => a - b);
+  }
+
+  setWatchpoint(address: number, length: number, access: 'write' | 'readWrite' = 'write'): void {
+    this.memory.setWatchpoint({ address: address >>> 0, length, access });
+  }
+
+  clearWatchpoint(): void {
+    this.memory.setWatchpoint(null);
+  }
+
+  /** Drops every compiled block (breakpoints changed, or the caller rewrote code by other means). */
+  flush(): void {
+    for (const b of this.blocks.values()) this.drop(b);
+    for (const b of this.singles.values()) this.drop(b);
+    this.blocks.clear();
+    this.singles.clear();
+    this.byPage.clear();
+  }
+
+  private drop(b: Block): void {
+    if (!b.valid) return;
+    b.valid = false;
+    for (const p of b.pages) this.memory.markCode(p, -1);
+  }
+
+  private invalidatePage(page: number): void {
+    const set = this.byPage.get(page);
+    if (!set) return;
+    this.byPage.delete(page);
+    for (const b of set) {
+      this.drop(b);
+      if (this.blocks.get(b.start) === b) this.blocks.delete(b.start);
+      if (this.singles.get(b.start) === b) this.singles.delete(b.start);
+    }
+  }
+
+  // ---- compilation ----
+
+  /** The block at `address` (compiled on first use), or a stop when its first byte cannot be fetched. */
+  private block(address: number, single: boolean): Block | Stop {
+    const cache = single ? this.singles : this.blocks;
+    const cached = cache.get(address);
+    if (cached && cached.valid) return cached;
+    const insns = decodeBlock(this.memory, address, this.breakpoints, single ? 1 : MAX_BLOCK);
+    if (!Array.isArray(insns)) return { kind: 'fault', fault: { ...insns, vector: 'PF' }, address };
+    const b = this.build(insns, single);
+    cache.set(address, b);
+    return b;
+  }
+
+  private build(insns: Instruction[], single: boolean): Block {
+    const start = insns[0]!.address;
+    const last = insns[insns.length - 1]!;
+    const end = (last.address + last.length) >>> 0;
+    const breakpoint = this.breakpoints.has(start);
+    const { fn, source } = compileInstructions(insns, this.state, this.memory, this.helpers, !single && !breakpoint);
+    const pages: number[] = [];
+    for (let p = start >>> 12; p <= ((end - 1) >>> 12); p++) pages.push(p);
+    const b: Block = { start, end, length: insns.length, fn, pages, breakpoint, valid: true, s0: null, s1: null, source };
+    for (const p of pages) {
+      this.memory.markCode(p, 1);
+      let set = this.byPage.get(p);
+      if (!set) this.byPage.set(p, (set = new Set()));
+      set.add(b);
+    }
+    this.compiledBlocks++;
+    return b;
+  }
+
+  /** The generated JavaScript of the block at `address` (for inspection). */
+  blockSource(address: number): string | null {
+    const b = this.block(address >>> 0, false);
+    return 'fn' in b ? b.source : null;
+  }
+
+  // ---- running ----
+
+  /**
+   * Runs at most `budget` instructions. A breakpoint at the starting eip is stepped over
+   * (the caller is resuming from it). Returns why it stopped; `state.icount` is exact.
+   */
+  run(budget: number): Stop {
+    const s = this.state;
+    const m = this.memory;
+    const H = this.helpers;
+    const limit = s.icount + budget;
+    let prev: Block | null = null;
+    let slot = -1;
+    let first = true;
+    m.ev = 0;
+    for (;;) {
+      const left = limit - s.icount;
+      if (left <= 0) return BUDGET_STOP;
+      const eip = s.eip;
+      if ((s.flagsOther & TF) !== 0) {
+        if (!first && this.breakpoints.has(eip)) return { kind: 'breakpoint', address: eip };
+        first = false;
+        const stop = this.step(eip);
+        if (stop) return stop;
+        prev = null;
+        continue;
+      }
+      let b: Block | null = slot === EXIT_SLOT0 ? prev!.s0 : slot === EXIT_SLOT1 ? prev!.s1 : null;
+      if (b === null || !b.valid || b.start !== eip) {
+        const found = this.block(eip, false);
+        if (!('fn' in found)) return found;
+        b = found;
+        if (slot === EXIT_SLOT0) prev!.s0 = b;
+        else if (slot === EXIT_SLOT1) prev!.s1 = b;
+      }
+      if (b.breakpoint && !first) return { kind: 'breakpoint', address: eip };
+      first = false;
+      if (b.length > left) {
+        const single = this.block(eip, true);
+        if (!('fn' in single)) return single;
+        b = single;
+      }
+      const code = b.fn(left);
+      if (code === EXIT_STOP) {
+        const stop = H.stop!;
+        H.stop = null;
+        return stop;
+      }
+      prev = b;
+      slot = code;
+    }
+  }
+
+  /** One instruction with TF set: #DB after it unless it faulted, or mov/pop ss delays the trap. */
+  private step(eip: number): Stop | null {
+    const s = this.state;
+    s.inhibitTrap = false;
+    const single = this.block(eip, true);
+    if (!('fn' in single)) return single;
+    const code = single.fn(1);
+    if (code === EXIT_STOP) {
+      const stop = this.helpers.stop!;
+      this.helpers.stop = null;
+      return stop;
+    }
+    if (s.inhibitTrap) {
+      s.inhibitTrap = false;
+      return null;
+    }
+    return { kind: 'fault', fault: { vector: 'DB', reason: 'single-step' }, address: eip };
+  }
+}
+
+export { Memory, PROT_EXEC };

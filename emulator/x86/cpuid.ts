@@ -1,0 +1,40 @@
+// Owns what cpuid reports for each CPU model: the vendor string (GenuineIntel, AuthenticAMD,
+// or a generic one), family/model, and the feature bits the project models (TSC, CX8, SEP,
+// CMOV; SYSCALL in the AMD extended leaf; no x87, no SSE).
+import type { CpuModel } from './state';
+
+const TSC = 1 << 4;
+const CX8 = 1 << 8;
+const SEP = 1 << 11;
+const CMOV = 1 << 15;
+const EXT_SYSCALL = 1 << 11;
+
+const VENDORS: Record<CpuModel, string> = { intel: 'GenuineIntel', amd: 'AuthenticAMD', generic: 'VdsoLab i386' };
+
+function word(text: string, at: number): number {
+  let v = 0;
+  for (let k = 0; k < 4; k++) v |= text.charCodeAt(at + k) << (8 * k);
+  return v;
+}
+
+/** eax, ebx, ecx, edx for leaf `eax` (sub-leaf `ecx` unused by the leaves modelled). */
+export function cpuidLeaf(model: CpuModel, eax: number, ecx: number): Int32Array {
+  void ecx;
+  const out = new Int32Array(4);
+  const vendor = VENDORS[model];
+  switch (eax) {
+    case 0:
+      out.set([1, word(vendor, 0), word(vendor, 8), word(vendor, 4)]);
+      break;
+    case 1:
+      out.set([model === 'amd' ? 0x0662 : 0x0633, 0, 0, TSC | CX8 | CMOV | (model === 'generic' ? 0 : SEP)]);
+      break;
+    case 0x80000000:
+      out.set([0x80000001 | 0, 0, 0, 0]);
+      break;
+    case 0x80000001:
+      out.set([0, 0, 0, model === 'amd' ? EXT_SYSCALL : 0]);
+      break;
+  }
+  return out;
+}

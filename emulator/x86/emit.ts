@@ -1,0 +1,397 @@
+// Owns the code generator's vocabulary: how one decoded instruction's semantics become
+// JavaScript statements (operand reads and writes by operand kind, effective addresses with
+// fs/gs bases and 16-bit addressing, loads and stores with their #PF exits, the lazy-flag
+// record and conditions specialised on the producer known at compile time, exits). The
+// semantics files (sem-*.ts) speak only this; the block compiler (compile.ts) assembles the
+// statements of a whole block, the slow path those of a one-instruction block.
+import { OperandKind, type Instruction } from '../../toolchain/isa/instruction';
+import { CF, STATUS_FLAGS } from '../../toolchain/isa/ops';
+import { FK, fopOf } from './flags';
+
+/** Return codes of a compiled block. */
+export const EXIT_SLOT0 = 0;
+export const EXIT_SLOT1 = 1;
+export const EXIT_DYNAMIC = 2;
+export const EXIT_STOP = 3;
+
+/** Placeholder replaced by the register/flag write-back once the whole block is known. */
+export const WRITE_BACK = '/*WB*/';
+
+/** Compile-time facts shared by the instructions of one block. */
+export class BlockContext {
+  /** The fop of the last flag producer emitted in this block, or -1 when unknown. */
+  known = -1;
+  /** Registers assigned anywhere in the block. */
+  readonly dirty = new Set<number>();
+  flagsDirty = false;
+  /** True when a jump back to the block's first instruction may continue as a JS loop. */
+  loop = false;
+  /** Status flags that some later reader (or exit) needs, after each instruction. */
+  liveOut: number[] = [];
+
+  constructor(readonly insns: readonly Instruction[]) {}
+}
+
+export function hex(n: number): string {
+  return '0x' + (n >>> 0).toString(16);
+}
+
+export class Emitter {
+  readonly pre: string[] = [];
+  readonly mem: string[] = [];
+  readonly post: string[] = [];
+  /** True once a load or store was emitted: the instruction ends with an event check. */
+  touchesMemory = false;
+  /** Set by semantics that end the block with an explicit exit (jumps, traps). */
+  ended = false;
+  private ea: string | null = null;
+  /** Added to esp when it is the base of the address (pop to memory computes it after the increment). */
+  espBias = 0;
+  private temps = 0;
+
+  constructor(
+    readonly i: Instruction,
+    /** Index of the instruction in its block. */
+    readonly k: number,
+    readonly ctx: BlockContext,
+  ) {}
+
+  get next(): number {
+    return (this.i.address + this.i.length) >>> 0;
+  }
+
+  tmp(init: string): string {
+    const name = `t${this.temps++}`;
+    this.pre.push(`let ${name} = ${init};`);
+    return name;
+  }
+
+  /** Statements that leave the block before this instruction has changed anything. */
+  exitBefore(result: string): string {
+    return `{${WRITE_BACK} s.eip = ${hex(this.i.address)}; s.icount += n + ${this.k}; return ${result};}`;
+  }
+
+  /** Statements that leave the block after this instruction completed, with eip already set by the caller or `next`. */
+  exitAfter(result: string, eip: string = hex(this.next)): string {
+    return `{${WRITE_BACK} s.eip = ${eip}; s.icount += n + ${this.k + 1}; return ${this.afterEvents(result)};}`;
+  }
+
+  /** After an instruction that touched memory, a pending event (watchpoint, store to code) wins over `result`. */
+  private afterEvents(result: string): string {
+    return this.touchesMemory ? `(m.ev !== 0 ? H.memEvent(s, m) : ${result})` : result;
+  }
+
+  /** Statements leaving the block with eip and the count given as expressions (rep loops). */
+  exit(eip: string, count: string, result: string): string {
+    return `{${WRITE_BACK} s.eip = ${eip}; s.icount += ${count}; return ${result};}`;
+  }
+
+  /** Ends the block with a jump to a static target (a self-loop continues in place). */
+  jump(target: number, slot: number): string {
+    const L = this.ctx.insns.length;
+    if (this.ctx.loop && target === this.ctx.insns[0]!.address) {
+      const quiet = this.touchesMemory ? ' && m.ev === 0' : '';
+      return `{n += ${L}; if (n + ${L} <= limit${quiet}) continue; ${WRITE_BACK} s.eip = ${hex(target)}; s.icount += n; return ${this.afterEvents(String(slot))};}`;
+    }
+    return this.exitAfter(String(slot), hex(target));
+  }
+
+  /** Ends the block: `condition` true goes to `target` (slot 1), false to the next instruction (slot 0). */
+  branch(condition: string, target: number): void {
+    this.post.push(`if (${condition}) ${this.jump(target, EXIT_SLOT1)}`, this.jump(this.next, EXIT_SLOT0));
+    this.ended = true;
+  }
+
+  /** Ends the block: jump to a computed address (ret, indirect jumps). */
+  jumpDynamic(eip: string): void {
+    this.post.push(this.exitAfter(String(EXIT_DYNAMIC), `(${eip}) >>> 0`));
+    this.ended = true;
+  }
+
+  /** Ends the block after this instruction with a stop (trap, kernel entry) from a helper call. */
+  stopAfter(helperCall: string): void {
+    this.post.push(this.exitAfter(helperCall));
+    this.ended = true;
+  }
+
+  /** Ends the block with a fault at this instruction (nothing committed). */
+  faultNow(fault: string): void {
+    this.pre.push(this.exitBefore(`H.fault(s, ${fault}, ${hex(this.i.address)})`));
+    this.ended = true;
+  }
+
+  /** Ends the block with #UD naming this instruction's bytes. */
+  undefinedOpcode(): void {
+    this.faultNow(`H.ud(m, ${hex(this.i.address)}, ${this.i.length})`);
+  }
+
+  /** Raise a fault (before the instruction commits) if `condition` holds. */
+  faultIf(condition: string, fault: string): void {
+    this.pre.push(`if (${condition}) ${this.exitBefore(`H.fault(s, ${fault}, ${hex(this.i.address)})`)}`);
+  }
+
+  // ---- registers ----
+
+  reg(n: number, width: number): string {
+    if (width === 4) return `r${n}`;
+    if (width === 2) return `(r${n} & 0xffff)`;
+    return n < 4 ? `(r${n} & 0xff)` : `((r${n - 4} >> 8) & 0xff)`;
+  }
+
+  /** Assign a register (in the commit phase); `v` must not depend on registers changed earlier in this phase. */
+  setReg(n: number, width: number, v: string): void {
+    const target = width === 1 && n >= 4 ? n - 4 : n;
+    this.ctx.dirty.add(target);
+    if (width === 4) this.post.push(`r${n} = (${v}) | 0;`);
+    else if (width === 2) this.post.push(`r${n} = (r${n} & -65536) | ((${v}) & 0xffff);`);
+    else if (n < 4) this.post.push(`r${n} = (r${n} & -256) | ((${v}) & 0xff);`);
+    else this.post.push(`r${n - 4} = (r${n - 4} & -65281) | (((${v}) & 0xff) << 8);`);
+  }
+
+  // ---- memory ----
+
+  /** The effective address of the modrm/moffs memory operand (segment base included), computed once. */
+  addr(noSegBase = false): string {
+    if (this.ea !== null) return this.ea;
+    const i = this.i;
+    const seg = noSegBase ? -1 : i.memSeg;
+    const parts: string[] = [];
+    if (i.addrSize === 2) {
+      if (i.memBase >= 0) parts.push(i.memBase === 4 && this.espBias ? `((r4 + ${this.espBias}) & 0xffff)` : `(r${i.memBase} & 0xffff)`);
+      if (i.memIndex >= 0) parts.push(`(r${i.memIndex} & 0xffff)`);
+      parts.push(String(i.memDisp | 0));
+      let e = `((${parts.join(' + ')}) & 0xffff)`;
+      e = this.withSegBase(e, seg);
+      this.ea = this.tmp(e);
+      return this.ea;
+    }
+    if (i.memBase >= 0) parts.push(i.memBase === 4 && this.espBias ? `(r4 + ${this.espBias})` : `r${i.memBase}`);
+    if (i.memIndex >= 0) parts.push(i.memScale === 1 ? `r${i.memIndex}` : `(r${i.memIndex} << ${Math.log2(i.memScale)})`);
+    if (i.memDisp !== 0 || parts.length === 0) parts.push(String(i.memDisp | 0));
+    this.ea = this.tmp(this.withSegBase(`(${parts.join(' + ')}) | 0`, seg));
+    return this.ea;
+  }
+
+  /** Adds the fs/gs base for those segments (the others are flat). */
+  withSegBase(e: string, seg: number): string {
+    if (seg === 4) return `((${e}) + s.fsBase) | 0`;
+    if (seg === 5) return `((${e}) + s.gsBase) | 0`;
+    return e;
+  }
+
+  private pfExit(): string {
+    return `if (m.ev !== 0 && (m.ev & 1) !== 0) ${this.exitBefore('H.pageFault(s, m)')}`;
+  }
+
+  /** A load in the read phase; returns the temp holding the value (int32 for 4, unsigned otherwise). */
+  load(address: string, width: number): string {
+    this.touchesMemory = true;
+    const t = this.tmp(width === 4 ? `m.rd32(${address})` : width === 2 ? `m.rd16(${address})` : `m.rd8(${address})`);
+    this.pre.push(this.pfExit());
+    return t;
+  }
+
+  /** A load whose address depends on values computed in the read phase, in the read phase too. */
+  load64(address: string): [string, string] {
+    this.touchesMemory = true;
+    const lo = this.tmp(`m.rd64(${address})`);
+    this.pre.push(this.pfExit());
+    const hi = this.tmp('m.hi64 | 0');
+    return [lo, hi];
+  }
+
+  /** A store in the store phase (after every load, before any register or flag commit). */
+  store(address: string, width: number, v: string): void {
+    this.touchesMemory = true;
+    const fn = width === 4 ? 'wr32' : width === 2 ? 'wr16' : 'wr8';
+    this.mem.push(`m.${fn}(${address}, ${v});`, this.pfExit());
+  }
+
+  store64(address: string, lo: string, hi: string): void {
+    this.touchesMemory = true;
+    this.mem.push(`m.wr64(${address}, ${lo}, ${hi});`, this.pfExit());
+  }
+
+  // ---- operands by kind ----
+
+  width(kind: OperandKind): number {
+    switch (kind) {
+      case OperandKind.Eb: case OperandKind.Gb: case OperandKind.Zb: case OperandKind.AL:
+      case OperandKind.Ib: case OperandKind.Ob: case OperandKind.Xb: case OperandKind.Yb:
+      case OperandKind.Bb: case OperandKind.CL:
+        return 1;
+      case OperandKind.Ew: case OperandKind.Gw: case OperandKind.Iw: case OperandKind.Sw: case OperandKind.DX:
+        return 2;
+      case OperandKind.Ed: case OperandKind.Gd: case OperandKind.Zd:
+        return 4;
+      case OperandKind.Esw:
+        return this.i.hasMem ? 2 : this.i.opSize;
+      default:
+        return this.i.opSize;
+    }
+  }
+
+  /** The value of operand `index` (normalized: int32 for width 4, unsigned for 1 and 2). */
+  read(index: number): string {
+    const kind = this.i.entry!.operands[index]!;
+    const w = this.width(kind);
+    const i = this.i;
+    switch (kind) {
+      case OperandKind.Eb: case OperandKind.Ew: case OperandKind.Ed: case OperandKind.Ev: case OperandKind.Esw:
+      case OperandKind.M: case OperandKind.Mq:
+        return i.hasMem ? this.load(this.addr(), w) : this.tmp(this.reg(i.rm, w));
+      case OperandKind.Ob: case OperandKind.Ov:
+        return this.load(this.addr(), w);
+      case OperandKind.Gb: case OperandKind.Gw: case OperandKind.Gd: case OperandKind.Gv:
+      case OperandKind.Zb: case OperandKind.Zv: case OperandKind.Zd:
+        return this.tmp(this.reg(i.reg, w));
+      case OperandKind.AL: case OperandKind.eAX:
+        return this.tmp(this.reg(0, w));
+      case OperandKind.CL:
+        return this.tmp(this.reg(1, 1));
+      case OperandKind.DX:
+        return this.tmp(this.reg(2, 2));
+      case OperandKind.Ib: case OperandKind.Iw: case OperandKind.Iz: case OperandKind.Ibs:
+        return w === 4 ? String(i.imm | 0) : String(i.imm & (w === 2 ? 0xffff : 0xff));
+      case OperandKind.One:
+        return '1';
+      default:
+        throw new Error(`operand kind ${OperandKind[kind]} is not a value operand`);
+    }
+  }
+
+  /** Writes operand `index` (a register in the commit phase, memory in the store phase). */
+  write(index: number, v: string): void {
+    const kind = this.i.entry!.operands[index]!;
+    const w = this.width(kind);
+    const i = this.i;
+    switch (kind) {
+      case OperandKind.Eb: case OperandKind.Ew: case OperandKind.Ed: case OperandKind.Ev: case OperandKind.Esw:
+        if (i.hasMem) this.store(this.addr(), w, v);
+        else this.setReg(i.rm, w, v);
+        return;
+      case OperandKind.Ob: case OperandKind.Ov:
+        this.store(this.addr(), w, v);
+        return;
+      case OperandKind.Gb: case OperandKind.Gw: case OperandKind.Gd: case OperandKind.Gv:
+      case OperandKind.Zb: case OperandKind.Zv: case OperandKind.Zd:
+        this.setReg(i.reg, w, v);
+        return;
+      case OperandKind.AL: case OperandKind.eAX:
+        this.setReg(0, w, v);
+        return;
+      default:
+        throw new Error(`operand kind ${OperandKind[kind]} is not writable`);
+    }
+  }
+
+  /** Normalizes a computed int expression to the width's convention. */
+  norm(v: string, width: number): string {
+    return width === 4 ? `((${v}) | 0)` : width === 2 ? `((${v}) & 0xffff)` : `((${v}) & 0xff)`;
+  }
+
+  signed(v: string, width: number): string {
+    return width === 4 ? `(${v} | 0)` : width === 2 ? `((${v} << 16) >> 16)` : `((${v} << 24) >> 24)`;
+  }
+
+  signBit(width: number): string {
+    return width === 4 ? '-2147483648' : width === 2 ? '0x8000' : '0x80';
+  }
+
+  // ---- flags ----
+
+  /** True when some later instruction or exit needs a flag this instruction writes. */
+  get flagsLive(): boolean {
+    const e = this.i.entry!;
+    return (this.ctx.liveOut[this.k]! & (e.flagsWritten | e.flagsUndefined) & STATUS_FLAGS) !== 0;
+  }
+
+  /** Records a flag producer in the commit phase (skipped when nothing reads these flags). */
+  setFlags(kind: FK, width: number, a: string, b: string, r: string, c = '0'): void {
+    if (!this.flagsLive) {
+      this.ctx.known = -2;
+      return;
+    }
+    const fop = fopOf(kind, width);
+    this.post.push(`fop = ${fop}; fa = ${a}; fb = ${b}; fr = ${r}; fc = ${c};`);
+    this.ctx.flagsDirty = true;
+    this.ctx.known = fop;
+  }
+
+  /** Sets the six status flags to the value of an expression (Explicit record). */
+  setFlagsExplicit(v: string): void {
+    if (!this.flagsLive) {
+      this.ctx.known = -2;
+      return;
+    }
+    this.post.push(`fop = 0; fa = (${v}) & ${STATUS_FLAGS}; fb = 0; fr = 0; fc = 0;`);
+    this.ctx.flagsDirty = true;
+    this.ctx.known = 0;
+  }
+
+  /** The six status flags now (read phase). */
+  flags(): string {
+    if (this.ctx.known === 0) return this.tmp('fa');
+    return this.tmp('H.flags(fop, fa, fb, fr, fc)');
+  }
+
+  /** CF now, as 0 or 1 (read phase). */
+  carry(): string {
+    const known = this.ctx.known;
+    const kind = known >> 2;
+    if (known >= 0) {
+      if (kind === FK.Logic) return '0';
+      if (kind === FK.Explicit) return this.tmp('fa & 1');
+      if (kind === FK.Inc || kind === FK.Dec || kind === FK.Mul) return this.tmp('fc & 1');
+      if (kind === FK.Sub) return this.tmp('((fa >>> 0) < (fb >>> 0)) ? 1 : 0');
+    }
+    return this.tmp(`H.flags(fop, fa, fb, fr, fc) & ${CF}`);
+  }
+
+  /** A condition-code test (read phase). */
+  cond(cc: number): string {
+    const known = this.ctx.known;
+    const direct = known >= 0 ? specialisedCond(known, cc >> 1) : null;
+    if (direct !== null) return this.tmp(cc & 1 ? `!(${direct})` : direct);
+    return this.tmp(`H.cond(${cc}, fop, fa, fb, fr, fc)`);
+  }
+}
+
+/** A JS expression over fa/fb/fr/fc for condition pair `pair` (cc >> 1) under a producer known at compile time. */
+function specialisedCond(fop: number, pair: number): string | null {
+  const kind = fop >> 2;
+  const sz = fop & 3;
+  const sign = sz === 2 ? 'fr < 0' : sz === 1 ? '(fr & 0x8000) !== 0' : '(fr & 0x80) !== 0';
+  const shift = sz === 2 ? 0 : sz === 1 ? 16 : 24;
+  const sa = shift ? `(fa << ${shift})` : 'fa';
+  const sb = shift ? `(fb << ${shift})` : 'fb';
+  if (pair === 2) {
+    if (kind === FK.Explicit) return '(fa & 0x40) !== 0';
+    return 'fr === 0';
+  }
+  if (pair === 4 && kind !== FK.Explicit) return sign;
+  switch (kind) {
+    case FK.Sub:
+      if (pair === 1) return '(fa >>> 0) < (fb >>> 0)';
+      if (pair === 3) return '(fa >>> 0) <= (fb >>> 0)';
+      if (pair === 6) return `${sa} < ${sb}`;
+      if (pair === 7) return `${sa} <= ${sb}`;
+      return null;
+    case FK.Logic:
+      if (pair === 0) return 'false';
+      if (pair === 1) return 'false';
+      if (pair === 3) return 'fr === 0';
+      if (pair === 6) return sign;
+      if (pair === 7) return `fr === 0 || ${sign}`;
+      return null;
+    case FK.Add:
+      if (pair === 1) return '(fr >>> 0) < (fa >>> 0)';
+      return null;
+    case FK.Inc:
+    case FK.Dec:
+      if (pair === 1) return '(fc & 1) !== 0';
+      return null;
+    default:
+      return null;
+  }
+}

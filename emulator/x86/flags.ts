@@ -1,0 +1,152 @@
+// Owns the lazy status flags: the record of the last flag-setting operation (kind, width,
+// operands, result) and the exact computation of CF PF AF ZF SF OF from it, on demand. The
+// compiled code keeps the record in locals (fop fa fb fr fc) and calls these only where a
+// flag is read and the producer is not known when the block is compiled.
+import { AF, CF, OF, PF, SF, ZF, Cond } from '../../toolchain/isa/ops';
+import { AF_AFTER_SHIFT } from './undefined-flags';
+
+/** Producer kinds; `fop = kind << 2 | sizeIndex` (sizeIndex 0: 8 bits, 1: 16, 2: 32). */
+export const enum FK {
+  /** `fa` holds the six status bits themselves. */
+  Explicit = 0,
+  /** a + b = r. */
+  Add = 1,
+  /** a + b + c = r (c: carry in). */
+  Adc = 2,
+  /** a - b = r (also cmp, neg with a = 0). */
+  Sub = 3,
+  /** a - b - c = r. */
+  Sbb = 4,
+  /** CF = OF = AF = 0, the rest from r (and, or, xor, test; bsf/bsr on their source). */
+  Logic = 5,
+  /** r = a + 1; c = the CF before (preserved). */
+  Inc = 6,
+  /** r = a - 1; c = the CF before. */
+  Dec = 7,
+  /** r = a << b (b in 1..31). */
+  Shl = 8,
+  /** r = a >>> b. */
+  Shr = 9,
+  /** r = a >> b (arithmetic). */
+  Sar = 10,
+  /** Multiplication: CF = OF = c; SF ZF PF from r (the low half), AF = 0. */
+  Mul = 11,
+}
+
+export function sizeIndex(width: number): number {
+  return width === 1 ? 0 : width === 2 ? 1 : 2;
+}
+
+export function fopOf(kind: FK, width: number): number {
+  return (kind << 2) | sizeIndex(width);
+}
+
+const PARITY = new Uint8Array(256);
+for (let v = 0; v < 256; v++) {
+  let bits = 0;
+  for (let k = 0; k < 8; k++) bits += (v >> k) & 1;
+  PARITY[v] = bits & 1 ? 0 : PF;
+}
+
+/** PF for the low byte of `r`. */
+export function parity(r: number): number {
+  return PARITY[r & 0xff]!;
+}
+
+const MASKS = [0xff, 0xffff, 0xffffffff];
+const SIGNS = [0x80, 0x8000, 0x80000000];
+const BITS = [8, 16, 32];
+
+/** The six status flags the record describes. */
+export function computeFlags(fop: number, a: number, b: number, r: number, c: number): number {
+  const kind = fop >> 2;
+  if (kind === FK.Explicit) return a;
+  const sz = fop & 3;
+  const mask = MASKS[sz]!;
+  const sign = SIGNS[sz]!;
+  const ua = (a & mask) >>> 0;
+  const ub = (b & mask) >>> 0;
+  const ur = (r & mask) >>> 0;
+  let f = parity(ur) | (ur === 0 ? ZF : 0) | (ur & sign ? SF : 0);
+  switch (kind) {
+    case FK.Add:
+      if (ur < ua) f |= CF;
+      f |= (ua ^ ub ^ ur) & AF;
+      if ((ua ^ ur) & (ub ^ ur) & sign) f |= OF;
+      break;
+    case FK.Adc:
+      if (c ? ur <= ua : ur < ua) f |= CF;
+      f |= (ua ^ ub ^ ur) & AF;
+      if ((ua ^ ur) & (ub ^ ur) & sign) f |= OF;
+      break;
+    case FK.Sub:
+      if (ua < ub) f |= CF;
+      f |= (ua ^ ub ^ ur) & AF;
+      if ((ua ^ ub) & (ua ^ ur) & sign) f |= OF;
+      break;
+    case FK.Sbb:
+      if (c ? ua <= ub : ua < ub) f |= CF;
+      f |= (ua ^ ub ^ ur) & AF;
+      if ((ua ^ ub) & (ua ^ ur) & sign) f |= OF;
+      break;
+    case FK.Logic:
+      break;
+    case FK.Inc:
+      f |= c & CF;
+      f |= (ua ^ 1 ^ ur) & AF;
+      if (ur === sign) f |= OF;
+      break;
+    case FK.Dec:
+      f |= c & CF;
+      f |= (ua ^ 1 ^ ur) & AF;
+      if (ua === sign) f |= OF;
+      break;
+    case FK.Shl: {
+      const bits = BITS[sz]!;
+      const cf = ub <= bits ? (ua >>> (bits - ub)) & 1 : 0;
+      f |= cf | AF_AFTER_SHIFT;
+      if (cf ^ (ur & sign ? 1 : 0)) f |= OF;
+      break;
+    }
+    case FK.Shr: {
+      const cf = ub <= 32 ? (ua >>> (ub - 1)) & 1 : 0;
+      f |= cf | AF_AFTER_SHIFT;
+      if (ub === 1 && ua & sign) f |= OF;
+      break;
+    }
+    case FK.Sar: {
+      const bits = BITS[sz]!;
+      const signed = (ua << (32 - bits)) >> (32 - bits);
+      f |= (signed >> Math.min(ub - 1, 31)) & 1;
+      f |= AF_AFTER_SHIFT;
+      break;
+    }
+    case FK.Mul:
+      if (c) f |= CF | OF;
+      break;
+  }
+  return f;
+}
+
+/** The value of condition `cc` (Jcc/Setcc/Cmovcc low nibble) under the given status flags. */
+export function condOfFlags(cc: number, f: number): boolean {
+  let v: boolean;
+  switch (cc >> 1) {
+    case 0: v = (f & OF) !== 0; break;
+    case 1: v = (f & CF) !== 0; break;
+    case 2: v = (f & ZF) !== 0; break;
+    case 3: v = (f & (CF | ZF)) !== 0; break;
+    case 4: v = (f & SF) !== 0; break;
+    case 5: v = (f & PF) !== 0; break;
+    case 6: v = ((f & SF) !== 0) !== ((f & OF) !== 0); break;
+    default: v = (f & ZF) !== 0 || ((f & SF) !== 0) !== ((f & OF) !== 0); break;
+  }
+  return cc & 1 ? !v : v;
+}
+
+/** Condition from the lazy record (the compiled code's fallback when the producer is unknown). */
+export function cond(cc: number, fop: number, a: number, b: number, r: number, c: number): boolean {
+  return condOfFlags(cc, computeFlags(fop, a, b, r, c));
+}
+
+export { Cond };

@@ -1,0 +1,311 @@
+// Owns the run-time helpers the generated code calls for rare or wide operations: flag
+// materialisation, conditions, faults and kernel entries (building the stop record), the
+// 64-bit multiply high half, division, rotates through carry, double shifts, BCD, cpuid and
+// segment loads. One instance per CPU (it carries the CPU's stop record and scratch outputs).
+import { EV_CODE_WRITE, EV_FAULT, EV_WATCH, type Memory } from '../memory/memory';
+import { AF, CF, OF, PF, SF, ZF } from '../../toolchain/isa/ops';
+import { EXIT_DYNAMIC, EXIT_STOP } from './emit';
+import { computeFlags, cond, parity } from './flags';
+import type { CpuState } from './state';
+import type { Fault, Stop } from './stop';
+import { USER_WRITABLE_FLAGS } from './state';
+import { cpuidLeaf } from './cpuid';
+
+const STATUS = CF | PF | AF | ZF | SF | OF;
+
+export class Helpers {
+  /** Secondary results of the last helper (new flags, remainder). */
+  out = 0;
+  out2 = 0;
+  /** The stop the last EXIT_STOP exit recorded. */
+  stop: Stop | null = null;
+  /** Selector -> base for loadable data segments (the kernel model's GDT/TLS entries). */
+  readonly segmentBases = new Map<number, number>();
+
+  readonly F_DE: Fault = { vector: 'DE' };
+  readonly F_BP: Fault = { vector: 'BP' };
+  readonly F_OF: Fault = { vector: 'OF' };
+  readonly F_BR: Fault = { vector: 'BR' };
+
+  readonly flags = computeFlags;
+  readonly cond = cond;
+
+  gp(code: number): Fault {
+    return { vector: 'GP', code, reason: 'general protection' };
+  }
+
+  ud(m: Memory, address: number, length: number): Fault {
+    const bytes = m.read(address, Math.max(1, Math.min(length, 15)), 1);
+    return { vector: 'UD', bytes: bytes instanceof Uint8Array ? [...bytes] : [] };
+  }
+
+  fault(s: CpuState, f: Fault, address: number): number {
+    void s;
+    this.stop = { kind: 'fault', fault: f, address: address >>> 0 };
+    return EXIT_STOP;
+  }
+
+  /** A trap (after the instruction): eip already points past it. */
+  trap(s: CpuState, f: Fault, address: number): number {
+    void s;
+    this.stop = { kind: 'fault', fault: f, address: address >>> 0 };
+    return EXIT_STOP;
+  }
+
+  pageFault(s: CpuState, m: Memory): number {
+    const pf = m.fault!;
+    m.ev = 0;
+    m.fault = null;
+    this.stop = { kind: 'fault', fault: { ...pf, vector: 'PF' }, address: s.eip };
+    return EXIT_STOP;
+  }
+
+  /** After an instruction whose accesses raised non-fault events (watchpoint, store to code). */
+  memEvent(s: CpuState, m: Memory): number {
+    const ev = m.ev;
+    m.ev = 0;
+    if (ev & EV_FAULT) return this.pageFault(s, m);
+    if (ev & EV_WATCH) {
+      this.stop = { kind: 'watchpoint', watched: m.watchHit, address: s.eip };
+      return EXIT_STOP;
+    }
+    void EV_CODE_WRITE;
+    return EXIT_DYNAMIC;
+  }
+
+  kernel(s: CpuState, via: 'int' | 'sysenter' | 'syscall', vector: number, address: number): number {
+    void s;
+    this.stop = { kind: 'kernel', entry: via === 'int' ? { via, vector } : { via }, address: address >>> 0 };
+    return EXIT_STOP;
+  }
+
+  sysenterValid(s: CpuState): boolean {
+    return s.model === 'intel' || (s.model === 'amd' && s.kernel === 'native32');
+  }
+
+  syscallValid(s: CpuState): boolean {
+    return s.model === 'amd' && s.kernel === 'compat64';
+  }
+
+  cpuid(s: CpuState, eax: number, ecx: number): Int32Array {
+    return cpuidLeaf(s.model, eax >>> 0, ecx >>> 0);
+  }
+
+  popOther(other: number, v: number, w: number): number {
+    const mask = (w === 2 ? USER_WRITABLE_FLAGS & 0xffff : USER_WRITABLE_FLAGS) & ~STATUS;
+    return ((other & ~mask) | (v & mask) | 2) >>> 0;
+  }
+
+  segmentOk(s: CpuState, seg: number, selector: number): boolean {
+    if (seg === 2) return selector === s.seg[2];
+    if ((selector & 0xfffc) === 0) return true;
+    return selector === s.seg[2] || selector === s.seg[1] || this.segmentBases.has(selector);
+  }
+
+  setSegment(s: CpuState, seg: number, selector: number): void {
+    s.seg[seg] = selector;
+    const base = this.segmentBases.get(selector) ?? 0;
+    if (seg === 4) s.fsBase = base;
+    if (seg === 5) s.gsBase = base;
+    if (seg === 2) s.inhibitTrap = true;
+  }
+
+  /** High 32 bits of the 64-bit product (signed or unsigned), as int32. */
+  mulHigh(signed: boolean, a: number, b: number): number {
+    const ua = a >>> 0;
+    const ub = b >>> 0;
+    const a0 = ua & 0xffff, a1 = ua >>> 16, b0 = ub & 0xffff, b1 = ub >>> 16;
+    const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+    const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+    let hi = (p11 + (p01 >>> 16) + (p10 >>> 16) + Math.floor(mid / 65536)) | 0;
+    if (signed) {
+      if (a < 0) hi = (hi - ub) | 0;
+      if (b < 0) hi = (hi - ua) | 0;
+    }
+    return hi;
+  }
+
+  /** Divides hi:lo (width w each) by d; false on #DE; quotient in out, remainder in out2. */
+  divide(signed: boolean, w: number, hi: number, lo: number, d: number): boolean {
+    const bits = w * 8;
+    if (w === 4) {
+      const dividend = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+      if (signed) {
+        const n = BigInt.asIntN(64, dividend);
+        const dv = BigInt(d | 0);
+        if (dv === 0n) return false;
+        const q = n / dv;
+        if (q > 0x7fffffffn || q < -0x80000000n) return false;
+        this.out = Number(q) | 0;
+        this.out2 = Number(n % dv) | 0;
+        return true;
+      }
+      const dv = BigInt(d >>> 0);
+      if (dv === 0n) return false;
+      const q = dividend / dv;
+      if (q > 0xffffffffn) return false;
+      this.out = Number(q) | 0;
+      this.out2 = Number(dividend % dv) | 0;
+      return true;
+    }
+    const mask = w === 2 ? 0xffff : 0xff;
+    if (signed) {
+      const n = ((hi << bits) | lo) << (32 - 2 * bits) >> (32 - 2 * bits);
+      const dv = (d << (32 - bits)) >> (32 - bits);
+      if (dv === 0) return false;
+      const q = Math.trunc(n / dv);
+      const limit = 1 << (bits - 1);
+      if (q >= limit || q < -limit) return false;
+      this.out = q & mask;
+      this.out2 = (n - q * dv) & mask;
+      return true;
+    }
+    const n = (hi * (1 << bits) + lo) >>> 0;
+    if (d === 0) return false;
+    const q = Math.floor(n / d);
+    if (q > mask) return false;
+    this.out = q;
+    this.out2 = n % d;
+    return true;
+  }
+
+  /** rol ror rcl rcr (code 0..3) of a w-byte value; new status flags in out. */
+  rotate(code: number, w: number, a: number, cnt: number, f: number): number {
+    const bits = w * 8;
+    const mask = bits === 32 ? 0xffffffff : (1 << bits) - 1;
+    let v = a >>> 0;
+    let cf = f & CF;
+    if (code >= 2) {
+      const n = cnt % (bits + 1);
+      if (n === 0) {
+        this.out = f;
+        return a;
+      }
+      for (let k = 0; k < n; k++) {
+        if (code === 2) {
+          const out = (v >>> (bits - 1)) & 1;
+          v = ((v * 2) & mask) | cf;
+          cf = out;
+        } else {
+          const out = v & 1;
+          v = (v >>> 1) | (cf ? 2 ** (bits - 1) : 0);
+          cf = out;
+        }
+      }
+      v >>>= 0;
+      const top = (v >>> (bits - 1)) & 1;
+      const of = code === 2 ? top ^ cf : top ^ ((v >>> (bits - 2)) & 1);
+      this.out = (f & ~(CF | OF)) | cf | (of ? OF : 0);
+      return bits === 32 ? v | 0 : v;
+    }
+    this.out = f;
+    return a;
+  }
+
+  /** New status flags after rol (0) / ror (1) given the result. */
+  rotateFlags(code: number, w: number, r: number, f: number): number {
+    const bits = w * 8;
+    const top = (r >>> (bits - 1)) & 1;
+    const cf = code === 0 ? r & 1 : top;
+    const of = code === 0 ? top ^ cf : top ^ ((r >>> (bits - 2)) & 1);
+    return (f & ~(CF | OF)) | cf | (of ? OF : 0);
+  }
+
+  /** shld (left) / shrd of a by count c shifting in b; new status flags in out. */
+  shiftDouble(left: boolean, w: number, a: number, b: number, c: number, f: number): number {
+    const bits = w * 8;
+    const ua = BigInt(a >>> 0), ub = BigInt(b >>> 0);
+    const n = BigInt(c);
+    const mask = (1n << BigInt(bits)) - 1n;
+    let r: bigint;
+    let cf: number;
+    let of: number;
+    if (w === 4) {
+      if (left) {
+        const x = (ua << 32n) | ub;
+        r = ((x << n) >> 32n) & mask;
+        cf = Number((x >> (64n - n)) & 1n);
+        of = cf ^ Number(r >> 31n);
+      } else {
+        const x = (ub << 32n) | ua;
+        r = (x >> n) & mask;
+        cf = Number((x >> (n - 1n)) & 1n);
+        of = Number((x >> (n + 30n)) & 1n) ^ Number(r >> 31n);
+      }
+    } else {
+      if (left) {
+        const x = (ua << 32n) | (ub << 16n) | ua;
+        r = ((x << n) >> 32n) & mask;
+        cf = Number((x >> (48n - n)) & 1n);
+        of = cf ^ Number(r >> 15n);
+      } else {
+        const x = (ua << 32n) | (ub << 16n) | ua;
+        r = (x >> n) & mask;
+        cf = Number((x >> (n - 1n)) & 1n);
+        of = Number((x >> (n + 14n)) & 1n) ^ Number(r >> 15n);
+      }
+    }
+    const v = Number(r);
+    this.out = (f & ~STATUS) | cf | (of ? OF : 0) | parity(v) | (v === 0 ? ZF : 0) | ((v >>> (bits - 1)) & 1 ? SF : 0);
+    return bits === 32 ? v | 0 : v;
+  }
+
+  /** BCD adjustments on ax; new status flags in out. */
+  bcd(name: string, ax: number, f: number, imm: number): number {
+    let al = ax & 0xff;
+    let ah = (ax >>> 8) & 0xff;
+    let cf = f & CF;
+    let af = f & AF;
+    let of = 0;
+    switch (name) {
+      case 'aaa':
+      case 'aas':
+        if ((al & 0x0f) > 9 || af) {
+          if (name === 'aaa') {
+            ax = (ax + 0x106) & 0xffff;
+          } else {
+            ax = (ax - 6) & 0xffff;
+            ax = (ax & 0xff) | ((((ax >>> 8) - 1) & 0xff) << 8);
+          }
+          af = AF;
+          cf = CF;
+        } else {
+          af = 0;
+          cf = 0;
+        }
+        ax &= 0xff0f;
+        al = ax & 0xff;
+        this.out = cf | af | parity(al) | (al === 0 ? ZF : 0) | (al & 0x80 ? SF : 0);
+        return ax;
+      case 'daa':
+      case 'das': {
+        const oldAl = al;
+        const oldCf = cf;
+        cf = 0;
+        if ((al & 0x0f) > 9 || af) {
+          const t = name === 'daa' ? al + 6 : al - 6;
+          cf = oldCf | (t > 0xff || t < 0 ? CF : 0);
+          al = t & 0xff;
+          af = AF;
+        } else {
+          af = 0;
+        }
+        if (oldAl > 0x99 || oldCf) {
+          al = (name === 'daa' ? al + 0x60 : al - 0x60) & 0xff;
+          cf = CF;
+        }
+        this.out = cf | af | of | parity(al) | (al === 0 ? ZF : 0) | (al & 0x80 ? SF : 0);
+        return (ax & 0xff00) | al;
+      }
+      case 'aam':
+        ah = Math.floor(al / imm);
+        al = al % imm;
+        this.out = parity(al) | (al === 0 ? ZF : 0) | (al & 0x80 ? SF : 0);
+        return (ah << 8) | al;
+      default:
+        al = (al + ah * imm) & 0xff;
+        this.out = parity(al) | (al === 0 ? ZF : 0) | (al & 0x80 ? SF : 0);
+        return al;
+    }
+  }
+}

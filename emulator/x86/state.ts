@@ -1,0 +1,79 @@
+// Owns the architectural state of one guest thread: general registers, eip, EFLAGS (the six
+// status flags lazily, as a record; the other bits directly), segment selectors with the
+// fs/gs bases, the instruction count, and the CPU model and kernel mode that gate sysenter,
+// syscall and cpuid. The kernel model reads and writes registers only through this.
+import { AF, CF, DF, IF, OF, PF, SF, STATUS_FLAGS, TF, ZF } from '../../toolchain/isa/ops';
+import { computeFlags, FK } from './flags';
+
+export type CpuModel = 'intel' | 'amd' | 'generic';
+export type KernelMode = 'compat64' | 'native32';
+
+export const NT = 0x4000;
+export const RF = 0x10000;
+export const AC = 0x40000;
+export const ID = 0x200000;
+/** EFLAGS bits popf may change at CPL 3 with IOPL 0 (IF and IOPL are silently kept). */
+export const USER_WRITABLE_FLAGS = STATUS_FLAGS | TF | DF | NT | AC | ID;
+
+export { AF, CF, DF, IF, OF, PF, SF, TF, ZF };
+
+/** Segment register indices (modrm Sw order). */
+export const ES = 0, CS = 1, SS = 2, DS = 3, FS = 4, GS = 5;
+
+/** User selectors: i386 kernel (GDT 14/15) and x86-64 kernel compat (GDT 4/5). */
+export function userSelectors(kernel: KernelMode): { code: number; data: number } {
+  return kernel === 'native32' ? { code: 0x73, data: 0x7b } : { code: 0x23, data: 0x2b };
+}
+
+export class CpuState {
+  /** eax ecx edx ebx esp ebp esi edi, as int32. */
+  readonly r = new Int32Array(8);
+  eip = 0;
+  /** Lazy status flags: kind/width, operands, result, extra (see flags.ts). */
+  fop = 0;
+  fa = 0;
+  fb = 0;
+  fr = 0;
+  fc = 0;
+  /** EFLAGS except the six status bits (bit 1 always set). */
+  flagsOther = 0x202;
+  /** Selectors es cs ss ds fs gs. */
+  readonly seg = new Uint16Array(6);
+  fsBase = 0;
+  gsBase = 0;
+  /** Instructions retired since the CPU was created (rdtsc reads it). */
+  icount = 0;
+  /** Set for one instruction after mov/pop to ss: no #DB single-step trap after it. */
+  inhibitTrap = false;
+
+  constructor(
+    readonly model: CpuModel = 'intel',
+    readonly kernel: KernelMode = 'compat64',
+  ) {
+    const sel = userSelectors(kernel);
+    this.seg[CS] = sel.code;
+    this.seg[DS] = this.seg[ES] = this.seg[SS] = sel.data;
+  }
+
+  /** The six status flags, computed from the lazy record. */
+  statusFlags(): number {
+    return computeFlags(this.fop, this.fa, this.fb, this.fr, this.fc);
+  }
+
+  get eflags(): number {
+    return (this.statusFlags() | this.flagsOther | 2) >>> 0;
+  }
+
+  /** Sets every EFLAGS bit (the debugger, signal return); the caller applies privilege rules. */
+  set eflags(v: number) {
+    this.fop = FK.Explicit << 2;
+    this.fa = v & STATUS_FLAGS;
+    this.flagsOther = ((v & ~STATUS_FLAGS) | 2) >>> 0;
+  }
+
+  /** popf at CPL 3 with IOPL 0: only USER_WRITABLE_FLAGS change (16 bits for popfw). */
+  popFlags(v: number, width: 2 | 4): void {
+    const mask = width === 2 ? USER_WRITABLE_FLAGS & 0xffff : USER_WRITABLE_FLAGS;
+    this.eflags = ((this.eflags & ~mask) | (v & mask)) >>> 0;
+  }
+}

@@ -1,0 +1,37 @@
+// Owns the record `Cpu.run` returns: why execution stopped (budget, breakpoint, fault,
+// kernel entry, watchpoint), and the fault records (#UD with the opcode bytes, #GP, #PF,
+// #DE, #DB, #BP, #OF) the kernel model turns into signals.
+import type { PageFault } from '../memory/memory';
+
+export type Fault =
+  | { readonly vector: 'UD'; readonly bytes: readonly number[] }
+  | { readonly vector: 'GP'; readonly code: number; readonly reason: string }
+  | PageFaultVector
+  | { readonly vector: 'DE' }
+  | { readonly vector: 'DB'; readonly reason: 'single-step' }
+  | { readonly vector: 'BP' }
+  | { readonly vector: 'OF' }
+  | { readonly vector: 'BR' };
+
+export interface PageFaultVector extends PageFault {
+  readonly vector: 'PF';
+}
+
+export type KernelEntry =
+  | { readonly via: 'int'; readonly vector: number }
+  | { readonly via: 'sysenter' }
+  | { readonly via: 'syscall' };
+
+export type Stop =
+  /** The budget ran out; `eip` is the next instruction. */
+  | { readonly kind: 'budget' }
+  /** An armed instruction breakpoint at `eip` (not executed yet). */
+  | { readonly kind: 'breakpoint'; readonly address: number }
+  /** A fault or trap: `eip` is the faulting instruction (faults) or the next one (traps: #DB, #BP, #OF). */
+  | { readonly kind: 'fault'; readonly fault: Fault; readonly address: number }
+  /** int n / sysenter / syscall executed: `eip` is the instruction after it. */
+  | { readonly kind: 'kernel'; readonly entry: KernelEntry; readonly address: number }
+  /** The data breakpoint matched during the instruction at `address`; `eip` is the next one. */
+  | { readonly kind: 'watchpoint'; readonly watched: number; readonly address: number };
+
+export const BUDGET_STOP: Stop = { kind: 'budget' };

@@ -1,0 +1,18 @@
+// Owns starting and stopping the language server for gas-x86 documents (the server is
+// the bundled dist/language-server.js, run over IPC as VS Code's Node client does).
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+export function startLanguageClient(context: vscode.ExtensionContext): LanguageClient {
+  const module = context.asAbsolutePath('dist/language-server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: 'gas-x86' }],
+  };
+  const client = new LanguageClient('vdso-lab', 'vdso-lab language server', serverOptions, clientOptions);
+  void client.start();
+  return client;
+}

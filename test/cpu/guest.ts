@@ -1,0 +1,91 @@
+// Test support for the CPU suites: loads a static i386 ELF executable (built by as/ld at test
+// time) into a Memory, and runs it on a Cpu answering the two system calls the test programs
+// use (write to stdout, exit) the way Linux does, so the same program runs under qemu-i386.
+import { readFileSync } from 'node:fs';
+import { Memory, PROT_EXEC, PROT_READ, PROT_WRITE } from '../../emulator/memory/memory';
+import { Cpu } from '../../emulator/x86/cpu';
+import type { CpuModel, KernelMode } from '../../emulator/x86/state';
+import type { Stop } from '../../emulator/x86/stop';
+
+export interface LoadedProgram {
+  readonly cpu: Cpu;
+  readonly memory: Memory;
+  readonly entry: number;
+}
+
+/** Maps the PT_LOAD segments of an ELF32 executable (written by ld in the test) and sets eip. */
+export function loadElf(path: string, model: CpuModel = 'intel', kernel: KernelMode = 'compat64'): LoadedProgram {
+  const file = new Uint8Array(readFileSync(path));
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  if (view.getUint32(0, false) !== 0x7f454c46 || file[4] !== 1) throw new Error(`${path}: not an ELF32 file`);
+  const entry = view.getUint32(24, true);
+  const phoff = view.getUint32(28, true);
+  const phentsize = view.getUint16(42, true);
+  const phnum = view.getUint16(44, true);
+  const memory = new Memory();
+  for (let k = 0; k < phnum; k++) {
+    const at = phoff + k * phentsize;
+    if (view.getUint32(at, true) !== 1) continue;
+    const offset = view.getUint32(at + 4, true);
+    const vaddr = view.getUint32(at + 8, true);
+    const filesz = view.getUint32(at + 16, true);
+    const memsz = view.getUint32(at + 20, true);
+    const flags = view.getUint32(at + 24, true);
+    const prot = (flags & 4 ? PROT_READ : 0) | (flags & 2 ? PROT_WRITE : 0) | (flags & 1 ? PROT_EXEC : 0);
+    memory.map(vaddr, memsz, PROT_READ | PROT_WRITE);
+    memory.poke(vaddr, file.subarray(offset, offset + filesz));
+    memory.protect(vaddr, memsz, prot);
+  }
+  const stackTop = 0xbfff0000;
+  memory.map(stackTop - 0x10000, 0x10000, PROT_READ | PROT_WRITE);
+  const cpu = new Cpu(memory, { model, kernel });
+  cpu.state.eip = entry;
+  cpu.state.r[4] = stackTop - 16;
+  return { cpu, memory, entry };
+}
+
+export interface GuestRun {
+  readonly stdout: Uint8Array;
+  readonly exitCode: number | null;
+  /** The stop that ended the run when it was not exit(). */
+  readonly stop: Stop | null;
+  readonly instructions: number;
+}
+
+/** Runs until exit(), a stop other than write/exit system calls, or `budget` instructions. */
+export function runGuest(p: LoadedProgram, budget = 1e9): GuestRun {
+  const chunks: Uint8Array[] = [];
+  const s = p.cpu.state;
+  const start = s.icount;
+  for (;;) {
+    const left = budget - (s.icount - start);
+    const stop = p.cpu.run(left);
+    if (stop.kind === 'kernel' && stop.entry.via === 'int' && stop.entry.vector === 0x80) {
+      const nr = s.r[0]!;
+      if (nr === 1 || nr === 252) return { stdout: concat(chunks), exitCode: s.r[3]!, stop: null, instructions: s.icount - start };
+      if (nr === 4) {
+        const bytes = p.memory.read(s.r[1]! >>> 0, s.r[2]!);
+        if (!(bytes instanceof Uint8Array)) {
+          s.r[0] = -14;
+        } else {
+          chunks.push(bytes);
+          s.r[0] = bytes.length;
+        }
+        continue;
+      }
+      s.r[0] = -38;
+      continue;
+    }
+    return { stdout: concat(chunks), exitCode: null, stop, instructions: s.icount - start };
+  }
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}

@@ -1,0 +1,45 @@
+// Decoder edge statuses, each checked against what objdump and the architecture say: the 15-byte
+// limit, bytes running out, invalid encodings, and instructions outside the table with lengths.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decode } from '../../toolchain/isa/decoder';
+import { DecodeStatus, Op } from '../../toolchain/isa/instruction';
+import { run, scratch } from '../support/oracles';
+
+const bytes = (h: string) => Uint8Array.from(Buffer.from(h.replace(/ /g, ''), 'hex'));
+
+test('15 bytes is the limit: 14 prefixes + nop decodes, 15 prefixes + nop is too long', () => {
+  const ok = decode(bytes('66'.repeat(14) + '90'), 0, 0);
+  assert.equal(ok.status, DecodeStatus.Ok);
+  assert.equal(ok.length, 15);
+  const long = decode(bytes('66'.repeat(15) + '90'), 0, 0);
+  assert.equal(long.status, DecodeStatus.TooLong);
+  assert.equal(long.length, 15);
+});
+
+test('bytes ending inside an instruction give Truncated, never a read past the end', () => {
+  for (const h of ['b8 01 02', '0f', '8b', '8b 84 24 00', 'ea 00 00 00 00 10']) {
+    const i = decode(bytes(h), 0, 0);
+    assert.equal(i.status, DecodeStatus.Truncated, h);
+    assert.ok(i.length <= h.split(' ').length, h);
+  }
+});
+
+test('invalid encodings are reported with the opcode; x87/SSE are NotCovered with objdump lengths', () => {
+  for (const h of ['8d c0', 'c4 c0', '0f c7 c8', 'ff ff', '0f 04', '8e f0']) {
+    const i = decode(bytes(h), 0, 0);
+    assert.equal(i.status, DecodeStatus.Invalid, h);
+    assert.equal(i.op, Op.Invalid);
+  }
+  const dir = scratch('vdso-lab-isa-limits-');
+  for (const h of ['d9 e8', 'dd 45 f8', 'dd 84 24 00 01 00 00', '0f 58 c0', '66 0f 6f 04 24', '0f 70 c0 01', '0f 3a 0f c0 01', '9b', '0f 01 f9']) {
+    const i = decode(bytes(h), 0, 0);
+    assert.equal(i.status, DecodeStatus.NotCovered, h);
+    writeFileSync(join(dir, 'x.bin'), bytes(h));
+    const line = run('objdump', ['-D', '-b', 'binary', '-m', 'i386', '--insn-width=16', join(dir, 'x.bin')])
+      .split('\n').find((l) => /^\s+0:\t/.test(l))!;
+    assert.equal(i.length, line.split('\t')[1]!.trim().split(/\s+/).length, `${h}: objdump says ${line}`);
+  }
+});

@@ -1,0 +1,248 @@
+// Owns the meaning of call-frame instructions: a small interpreter that applies DW_CFA
+// instructions to a register-rule state (with remember/restore state and restore to
+// the CIE's initial rules), and the row table it yields for an FDE: for each address
+// range, the CFA rule and each register's rule. readelf's frames-interp view and the
+// unwinder both read rows from here.
+import type { CfaInstruction, CfaRule, Cie, Fde, RegisterRule, Row, RowTable } from './types';
+
+/** The rules in force at one point of the instruction stream. */
+export interface RuleState {
+  /** Register and offset of the last register-based CFA definition (readelf keeps them). */
+  readonly cfaReg: number;
+  readonly cfaOffset: number;
+  readonly cfaSigned: boolean;
+  /** Set while the CFA is given by DW_CFA_def_cfa_expression. */
+  readonly cfaExpression: Extract<CfaRule, { kind: 'expression' }>['expression'] | undefined;
+  /** False until some DW_CFA_def_cfa* ran (the CFA is then undefined). */
+  readonly cfaDefined: boolean;
+  readonly registers: ReadonlyMap<number, RegisterRule>;
+}
+
+/** The state before any instruction: no CFA, no register rules. */
+export const EMPTY_STATE: RuleState = { cfaReg: 0, cfaOffset: 0, cfaSigned: false, cfaExpression: undefined, cfaDefined: false, registers: new Map() };
+
+const TWO32 = 4294967296;
+
+/** a * b as the signed 64-bit product readelf prints (exact when it is a safe integer). */
+function times(a: number, b: number): number {
+  const p = a * b;
+  if (Number.isSafeInteger(p)) return p === 0 ? 0 : p;
+  return Number(BigInt.asIntN(64, BigInt(a) * BigInt(b)));
+}
+
+function addAddress(loc: number, delta: number): number {
+  const sum = loc + delta;
+  if (Number.isSafeInteger(sum)) return ((sum % TWO32) + TWO32) % TWO32;
+  return Number(BigInt.asUintN(32, BigInt(loc) + BigInt(delta)));
+}
+
+/** What applying one instruction did, for callers that print as they go. */
+export type StepResult = 'advance' | 'mismatched-restore' | 'stop' | undefined;
+
+/** Applies instructions one at a time; `loc` is the address the current rules start at. */
+export class CfiInterpreter {
+  loc: number;
+  argsSize: number | undefined;
+  private cfaReg: number;
+  private cfaOffset: number;
+  private cfaSigned: boolean;
+  private cfaExpression: RuleState['cfaExpression'];
+  private cfaDefined: boolean;
+  private readonly registers: Map<number, RegisterRule>;
+  private readonly stack: RuleState[] = [];
+
+  /**
+   * @param cie       the CIE giving the factors
+   * @param initial   the state to start from (the CIE's initial rules for an FDE)
+   * @param cieRules  the rules DW_CFA_restore returns to (undefined while running the CIE)
+   * @param loc       the first address
+   */
+  constructor(
+    private readonly cie: Cie,
+    initial: RuleState,
+    private readonly cieRules: ReadonlyMap<number, RegisterRule> | undefined,
+    loc: number,
+  ) {
+    this.loc = loc;
+    this.cfaReg = initial.cfaReg;
+    this.cfaOffset = initial.cfaOffset;
+    this.cfaSigned = initial.cfaSigned;
+    this.cfaExpression = initial.cfaExpression;
+    this.cfaDefined = initial.cfaDefined;
+    this.registers = new Map(initial.registers);
+  }
+
+  state(): RuleState {
+    return {
+      cfaReg: this.cfaReg, cfaOffset: this.cfaOffset, cfaSigned: this.cfaSigned, cfaExpression: this.cfaExpression,
+      cfaDefined: this.cfaDefined, registers: new Map(this.registers),
+    };
+  }
+
+  cfaRule(): CfaRule {
+    if (this.cfaExpression) return { kind: 'expression', expression: this.cfaExpression };
+    return { kind: 'register', reg: this.cfaReg, offset: this.cfaOffset, signed: this.cfaSigned };
+  }
+
+  /** The CFA rule, or undefined while no DW_CFA_def_cfa* has run. */
+  definedCfaRule(): CfaRule | undefined {
+    return this.cfaDefined || this.cfaExpression ? this.cfaRule() : undefined;
+  }
+
+  rules(): ReadonlyMap<number, RegisterRule> {
+    return this.registers;
+  }
+
+  /** Applies one instruction. 'advance' means `loc` moved: the rules before it form a row. */
+  apply(insn: CfaInstruction): StepResult {
+    const daf = this.cie.dataAlignment;
+    switch (insn.op) {
+      case 'advance_loc': case 'advance_loc1': case 'advance_loc2': case 'advance_loc4': case 'MIPS_advance_loc8':
+        this.loc = addAddress(this.loc, times(insn.delta, this.cie.codeAlignment));
+        return 'advance';
+      case 'set_loc':
+        this.loc = insn.address.value ?? Number(BigInt.asUintN(32, insn.address.raw));
+        return 'advance';
+      case 'offset': case 'offset_extended': case 'offset_extended_sf':
+        this.registers.set(insn.reg, { kind: 'offset', offset: times(insn.offset, daf) });
+        return undefined;
+      case 'GNU_negative_offset_extended':
+        this.registers.set(insn.reg, { kind: 'offset', offset: times(-insn.offset, daf) });
+        return undefined;
+      case 'val_offset': case 'val_offset_sf':
+        this.registers.set(insn.reg, { kind: 'val_offset', offset: times(insn.offset, daf) });
+        return undefined;
+      case 'restore': case 'restore_extended': {
+        const rule = this.cieRules?.get(insn.reg);
+        if (rule) this.registers.set(insn.reg, rule);
+        else this.registers.delete(insn.reg);
+        return undefined;
+      }
+      case 'undefined':
+        this.registers.set(insn.reg, { kind: 'undefined' });
+        return undefined;
+      case 'same_value':
+        this.registers.set(insn.reg, { kind: 'same_value' });
+        return undefined;
+      case 'register':
+        this.registers.set(insn.reg, { kind: 'register', reg: insn.reg2 });
+        return undefined;
+      case 'expression':
+        this.registers.set(insn.reg, { kind: 'expression', expression: insn.expression });
+        return undefined;
+      case 'val_expression':
+        this.registers.set(insn.reg, { kind: 'val_expression', expression: insn.expression });
+        return undefined;
+      case 'remember_state':
+        this.stack.push(this.state());
+        return undefined;
+      case 'restore_state': {
+        const saved = this.stack.pop();
+        if (!saved) return 'mismatched-restore';
+        this.cfaReg = saved.cfaReg;
+        this.cfaOffset = saved.cfaOffset;
+        this.cfaSigned = saved.cfaSigned;
+        this.cfaExpression = saved.cfaExpression;
+        this.cfaDefined = saved.cfaDefined;
+        this.registers.clear();
+        for (const [k, v] of saved.registers) this.registers.set(k, v);
+        return undefined;
+      }
+      case 'def_cfa':
+        this.defineCfa(insn.reg, insn.offset, false);
+        return undefined;
+      case 'def_cfa_sf':
+        this.defineCfa(insn.reg, times(insn.offset, daf), true);
+        return undefined;
+      case 'def_cfa_register':
+        this.cfaReg = insn.reg;
+        this.cfaExpression = undefined;
+        this.cfaDefined = true;
+        return undefined;
+      case 'def_cfa_offset':
+        this.cfaOffset = insn.offset;
+        this.cfaSigned = false;
+        this.cfaDefined = true;
+        return undefined;
+      case 'def_cfa_offset_sf':
+        this.cfaOffset = times(insn.offset, daf);
+        this.cfaSigned = true;
+        this.cfaDefined = true;
+        return undefined;
+      case 'def_cfa_expression':
+        this.cfaExpression = insn.expression;
+        return undefined;
+      case 'GNU_args_size':
+        this.argsSize = insn.size;
+        return undefined;
+      case 'nop': case 'GNU_window_save':
+        return undefined;
+      case 'user':
+        return 'stop';
+    }
+  }
+
+  private defineCfa(reg: number, offset: number, signed: boolean): void {
+    this.cfaReg = reg;
+    this.cfaOffset = offset;
+    this.cfaSigned = signed;
+    this.cfaExpression = undefined;
+    this.cfaDefined = true;
+  }
+}
+
+const cieStates = new WeakMap<Cie, RuleState>();
+
+/** The CIE's initial rules: the state after its initial instructions. */
+export function cieInitialState(cie: Cie): RuleState {
+  const cached = cieStates.get(cie);
+  if (cached) return cached;
+  const it = new CfiInterpreter(cie, EMPTY_STATE, undefined, 0);
+  for (const insn of cie.instructions) if (it.apply(insn) === 'stop') break;
+  const state = it.state();
+  cieStates.set(cie, state);
+  return state;
+}
+
+/** An interpreter positioned at the FDE's first address with the CIE's initial rules. */
+export function fdeInterpreter(fde: Fde): CfiInterpreter {
+  const initial = cieInitialState(fde.cie);
+  return new CfiInterpreter(fde.cie, initial, initial.registers, fde.start);
+}
+
+/** True for the instructions that move to a new address (and so end a row). */
+export function advancesLocation(insn: CfaInstruction): boolean {
+  switch (insn.op) {
+    case 'advance_loc': case 'advance_loc1': case 'advance_loc2': case 'advance_loc4': case 'MIPS_advance_loc8': case 'set_loc':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** The FDE's row table: one row per address range, in instruction order. */
+export function buildRowTable(fde: Fde): RowTable {
+  const it = fdeInterpreter(fde);
+  const rows: Row[] = [];
+  const snapshot = (start: number, end: number): Row => ({
+    start, end, cfa: it.cfaRule(), registers: new Map(it.rules()), argsSize: it.argsSize,
+  });
+  for (const insn of fde.instructions) {
+    const start = it.loc;
+    const result = it.apply(insn);
+    // An advance changes no rule, so the rules now are the ones of [start, new loc).
+    if (result === 'advance') rows.push(snapshot(start, it.loc));
+    else if (result === 'stop') break;
+  }
+  rows.push(snapshot(it.loc, addAddress(fde.start, fde.range)));
+  return { fde, rows, returnAddressRegister: fde.cie.returnAddressRegister };
+}
+
+/** The row covering `pc`, or undefined when no row does. */
+export function rowAt(table: RowTable, pc: number): Row | undefined {
+  for (let i = table.rows.length - 1; i >= 0; i--) {
+    const row = table.rows[i]!;
+    if (row.start <= pc && pc < row.end) return row;
+  }
+  return undefined;
+}

@@ -1,0 +1,243 @@
+// Owns the in-memory forms of the opcode table: TABLE (every row of table.ts parsed into an
+// OpcodeEntry, built once at load) and the two lookups derived from it: the decoder's slots
+// indexed by map*256+opcode (with /digit and mod sub-tables), and the encoder's index from
+// AT&T mnemonic to the entries that spell it.
+import {
+  GATE_CMOV, GATE_CPL0, GATE_I486, GATE_IOPL, GATE_PENTIUM, GATE_SEP, GATE_SSE, GATE_SSE2, GATE_SYSCALL,
+  MODRM_NONE, MODRM_REG, ModKind, OperandKind, RepKind, Suffix, type OpcodeEntry,
+} from './entry';
+import { AF, CF, Cond, DF, IF, OF, Op, PF, SF, TF, ZF } from './ops';
+import { TABLE_ROWS } from './table';
+
+/** Condition names as AT&T/objdump spell them, indexed by Cond. */
+export const COND_NAMES: readonly string[] = ['o', 'no', 'b', 'ae', 'e', 'ne', 'be', 'a', 's', 'ns', 'p', 'np', 'l', 'ge', 'le', 'g'];
+
+const FLAG_LETTERS: Readonly<Record<string, number>> = { o: OF, s: SF, z: ZF, a: AF, p: PF, c: CF, d: DF, i: IF, t: TF };
+const GATES: Readonly<Record<string, number>> = {
+  i486: GATE_I486, pentium: GATE_PENTIUM, cmov: GATE_CMOV, sep: GATE_SEP, syscall: GATE_SYSCALL,
+  sse: GATE_SSE, sse2: GATE_SSE2, cpl0: GATE_CPL0, iopl: GATE_IOPL,
+};
+const SUFFIXES: Readonly<Record<string, Suffix>> = {
+  none: Suffix.None, mem: Suffix.IfMem, always: Suffix.Always, w16: Suffix.If16, w16mem: Suffix.If16Mem, movx: Suffix.Movx,
+};
+
+const E_KINDS = new Set([OperandKind.Eb, OperandKind.Ew, OperandKind.Ed, OperandKind.Ev, OperandKind.Esw]);
+const REGISTER_KINDS = new Set([
+  OperandKind.Gb, OperandKind.Gw, OperandKind.Gd, OperandKind.Gv, OperandKind.Sw, OperandKind.Zb, OperandKind.Zv,
+  OperandKind.Zd, OperandKind.AL, OperandKind.eAX, OperandKind.ES, OperandKind.CS, OperandKind.SS, OperandKind.DS,
+  OperandKind.FS, OperandKind.GS,
+]);
+
+const IMMEDIATE_KINDS = new Set([
+  OperandKind.Ib, OperandKind.Ibs, OperandKind.Iw, OperandKind.Iz, OperandKind.Jb, OperandKind.Jz, OperandKind.Ap,
+]);
+
+function flagBits(letters: string | undefined, row: string): number {
+  let bits = 0;
+  for (const ch of letters ?? '') {
+    const b = FLAG_LETTERS[ch];
+    if (b === undefined) throw new Error(`opcode table: unknown flag '${ch}' in row: ${row}`);
+    bits |= b;
+  }
+  return bits;
+}
+
+/** Width in bytes implied by an operand kind's size letter, 0 for "operand size", -1 for none. */
+function kindWidth(k: OperandKind): number {
+  const name = OperandKind[k];
+  if (k === OperandKind.AL || k === OperandKind.CL) return 1;
+  if (k === OperandKind.Esw) return 0;
+  if (k === OperandKind.Mq) return 8;
+  if (IMMEDIATE_KINDS.has(k)) return -1;
+  if (name.length !== 2) return -1;
+  const s = name[1];
+  return s === 'b' ? 1 : s === 'w' ? 2 : s === 'd' ? 4 : s === 'v' || s === 'z' ? 0 : -1;
+}
+
+function parseOperand(text: string, row: string): OperandKind {
+  if (text === '1') return OperandKind.One;
+  const k = (OperandKind as unknown as Record<string, number>)[text];
+  if (k === undefined) throw new Error(`opcode table: unknown operand kind '${text}' in row: ${row}`);
+  return k as OperandKind;
+}
+
+function parseRows(text: string): OpcodeEntry[] {
+  const out: OpcodeEntry[] = [];
+  for (const raw of text.split('\n')) {
+    const row = raw.trim();
+    if (!row || row.startsWith('#')) continue;
+    const [opPart = '', formPart = '', keyPart = ''] = row.split('|').map((s) => s.trim());
+    const keys = new Map<string, string>();
+    for (const kv of keyPart.split(/\s+/).filter(Boolean)) {
+      const eq = kv.indexOf('=');
+      keys.set(eq < 0 ? kv : kv.slice(0, eq), eq < 0 ? '' : kv.slice(eq + 1));
+    }
+    const tokens = opPart.split(/\s+/);
+    let mandatoryPrefix: OpcodeEntry['mandatoryPrefix'] = 0;
+    if (tokens[0] === 'f3' && tokens.length > 1) { mandatoryPrefix = 0xf3; tokens.shift(); }
+    let map: 0 | 1 = 0;
+    if (tokens[0] === '0f') { map = 1; tokens.shift(); }
+    const opcode = parseInt(tokens.shift() ?? '', 16);
+    let modrm = MODRM_NONE;
+    let regInOpcode = false;
+    let ccForm = false;
+    for (const t of tokens) {
+      if (t === '/r') modrm = MODRM_REG;
+      else if (/^\/[0-7]$/.test(t)) modrm = Number(t[1]);
+      else if (t === '+r') regInOpcode = true;
+      else if (t === '+cc') ccForm = true;
+      else throw new Error(`opcode table: bad opcode token '${t}' in row: ${row}`);
+    }
+    const [intelMnemonic = '', operandText = ''] = formPart.split(/\s+/);
+    const operands = operandText ? operandText.split(',').map((o) => parseOperand(o, row)) : [];
+    const baseAtt = keys.get('att') ?? intelMnemonic.toLowerCase();
+    const opName = keys.get('op') ?? intelMnemonic[0]! + intelMnemonic.slice(1).toLowerCase();
+    const op = (Op as unknown as Record<string, number>)[opName];
+    if (op === undefined) throw new Error(`opcode table: unknown op '${opName}' in row: ${row}`);
+    let suffix: Suffix;
+    const sfx = keys.get('sfx');
+    if (sfx !== undefined) {
+      const s = SUFFIXES[sfx];
+      if (s === undefined) throw new Error(`opcode table: unknown sfx '${sfx}' in row: ${row}`);
+      suffix = s;
+    } else {
+      suffix = operands.some((k) => E_KINDS.has(k)) && !operands.some((k) => REGISTER_KINDS.has(k)) ? Suffix.IfMem : Suffix.None;
+    }
+    let gate = 0;
+    for (const g of (keys.get('gate') ?? '').split(',').filter(Boolean)) {
+      const b = GATES[g];
+      if (b === undefined) throw new Error(`opcode table: unknown gate '${g}' in row: ${row}`);
+      gate |= b;
+    }
+    let fixedWidth = 0;
+    if (keys.has('width')) fixedWidth = Number(keys.get('width'));
+    else for (const k of operands) {
+      const w = kindWidth(k);
+      if (w >= 0) { fixedWidth = w; break; }
+    }
+    const written = flagBits(keys.get('w'), row);
+    const os = keys.get('os');
+    const modKey = keys.get('mod');
+    const memOnly = operands.some((k) => k === OperandKind.M || k === OperandKind.Mp || k === OperandKind.Ma || k === OperandKind.Mq);
+    const base = {
+      op: op as Op,
+      map,
+      regInOpcode,
+      modrm,
+      mod: modKey === 'mem' || memOnly ? ModKind.Mem : modKey === 'reg' ? ModKind.Reg : ModKind.Any,
+      modrmByte: keys.has('modrm') ? parseInt(keys.get('modrm')!, 16) : -1,
+      mandatoryPrefix,
+      operands,
+      intel: `${intelMnemonic} ${operandText}`.trim(),
+      suffix,
+      addrSizeMnemonic: keys.has('a16'),
+      noReverse: keys.has('noreverse'),
+      opSizeOnly: (os === '16' ? 2 : os === '32' ? 4 : 0) as OpcodeEntry['opSizeOnly'],
+      fixedWidth: fixedWidth as OpcodeEntry['fixedWidth'],
+      flagsRead: flagBits(keys.get('r'), row),
+      flagsWritten: written,
+      flagsUndefined: flagBits(keys.get('u'), row),
+      lockable: keys.has('lock'),
+      rep: keys.has('rep') ? RepKind.Rep : keys.has('repcc') ? RepKind.RepCond : RepKind.None,
+      gate,
+    };
+    const att16 = keys.get('att16') ?? baseAtt;
+    if (ccForm) {
+      for (let cc = 0; cc < 16; cc++) {
+        const name = COND_NAMES[cc]!;
+        const cond = cc as Cond;
+        out.push({
+          ...base, id: out.length, cond, opcode: opcode + cc,
+          mnemonic: baseAtt.replace('cc', name), mnemonic16: att16.replace('cc', name),
+          intel: base.intel.replace('cc', name.toUpperCase()),
+          flagsRead: base.flagsRead | condFlags(cond),
+        });
+      }
+    } else {
+      out.push({ ...base, id: out.length, cond: -1, opcode, mnemonic: baseAtt, mnemonic16: att16 });
+    }
+  }
+  return out;
+}
+
+function condFlags(c: Cond): number {
+  switch (c >> 1) {
+    case 0: return OF;
+    case 1: return CF;
+    case 2: return ZF;
+    case 3: return CF | ZF;
+    case 4: return SF;
+    case 5: return PF;
+    case 6: return SF | OF;
+    default: return SF | OF | ZF;
+  }
+}
+
+/** Every row of the table, `TABLE[e.id] === e`. */
+export const TABLE: readonly OpcodeEntry[] = parseRows(TABLE_ROWS);
+
+/** The decoder's view of one opcode byte in one map. */
+export interface Slot {
+  /** True when the opcode takes a modrm byte. */
+  readonly modrm: boolean;
+  /** No-modrm entry (operand size 32, or any). */
+  plain: OpcodeEntry | null;
+  /** No-modrm entry under operand size 16 when it differs (90: xchg %ax,%ax). */
+  plain16: OpcodeEntry | null;
+  /** Modrm entries by reg field for mod != 3 and mod == 3. */
+  readonly mem: (OpcodeEntry | null)[];
+  readonly reg: (OpcodeEntry | null)[];
+  /** An entry that needs one exact modrm byte (endbr32), checked first. */
+  exact: { readonly modrm: number; readonly entry: OpcodeEntry }[];
+}
+
+function newSlot(modrm: boolean): Slot {
+  return { modrm, plain: null, plain16: null, mem: new Array(8).fill(null), reg: new Array(8).fill(null), exact: [] };
+}
+
+/** Slots indexed by map*256 + opcode, without (index 0) and with (index 1) a mandatory f3. */
+export const SLOTS: readonly (Slot | undefined)[][] = buildSlots();
+
+function buildSlots(): (Slot | undefined)[][] {
+  const plain: (Slot | undefined)[] = new Array(512).fill(undefined);
+  const f3: (Slot | undefined)[] = new Array(512).fill(undefined);
+  for (const e of TABLE) {
+    const slots = e.mandatoryPrefix === 0xf3 ? f3 : plain;
+    const count = e.regInOpcode ? 8 : 1;
+    for (let i = 0; i < count; i++) {
+      const index = e.map * 256 + e.opcode + i;
+      const hasModrm = e.modrm !== MODRM_NONE;
+      const slot = slots[index] ?? (slots[index] = newSlot(hasModrm));
+      if (slot.modrm !== hasModrm) throw new Error(`opcode table: ${e.intel} mixes modrm and no-modrm forms`);
+      if (!hasModrm) {
+        if (e.opSizeOnly === 2) slot.plain16 = e;
+        else if (e.opSizeOnly === 4) {
+          slot.plain16 ??= slot.plain;
+          slot.plain = e;
+        } else if (!slot.plain) slot.plain = e;
+        else slot.plain16 ??= e;
+        continue;
+      }
+      if (e.modrmByte >= 0) { slot.exact.push({ modrm: e.modrmByte, entry: e }); continue; }
+      for (let r = 0; r < 8; r++) {
+        if (e.modrm !== MODRM_REG && e.modrm !== r) continue;
+        if (e.mod !== ModKind.Reg) slot.mem[r] ??= e;
+        if (e.mod !== ModKind.Mem) slot.reg[r] ??= e;
+      }
+    }
+  }
+  return [plain, f3];
+}
+
+/** Entries by AT&T mnemonic as written without a size suffix (both the 32- and 16-bit spellings). */
+export const BY_MNEMONIC: ReadonlyMap<string, readonly OpcodeEntry[]> = (() => {
+  const m = new Map<string, OpcodeEntry[]>();
+  for (const e of TABLE) {
+    for (const name of new Set([e.mnemonic, e.mnemonic16])) {
+      const list = m.get(name) ?? [];
+      list.push(e);
+      m.set(name, list);
+    }
+  }
+  return m;
+})();
