@@ -193,8 +193,7 @@ export class Helpers {
         }
       }
       v >>>= 0;
-      const top = (v >>> (bits - 1)) & 1;
-      const of = code === 2 ? top ^ cf : top ^ ((v >>> (bits - 2)) & 1);
+      const of = ((v ^ a) >>> (bits - 1)) & 1;
       this.out = (f & ~(CF | OF)) | cf | (of ? OF : 0);
       return bits === 32 ? v | 0 : v;
     }

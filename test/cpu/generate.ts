@@ -78,7 +78,10 @@ export const SCRATCH_SIZE = 128;
 /** Entries qemu-i386 7.2 does not execute although Intel CPUs do (the oracle cannot judge them). */
 function qemuLacks(e: OpcodeEntry): boolean {
   // f6 /1 and f7 /1: the undocumented alias of test r/m, imm (qemu raises SIGILL).
-  return e.op === Op.Test && e.modrm === 1;
+  if (e.op === Op.Test && e.modrm === 1) return true;
+  // f3 0f bc/bd: tzcnt/lzcnt on qemu's CPU (it has BMI1/ABM); bsf/bsr on the modelled CPU, which has not.
+  if ((e.op === Op.Bsf || e.op === Op.Bsr) && e.mandatoryPrefix === 0xf3) return true;
+  return false;
 }
 
 export function eligibleEntries(): OpcodeEntry[] {

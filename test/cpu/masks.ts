@@ -11,9 +11,17 @@ export interface FlagMask {
   readonly reason: string;
 }
 
-export const QEMU_FLAG_MASKS: readonly FlagMask[] = [];
+const BT_REASON = 'bt/bts/btr/btc leave OF SF AF PF undefined; the emulator keeps them (as Intel parts do), ' +
+  'qemu recomputes them from its lazy state of the previous operation (AF and OF change)';
 
-void [AF, CF, OF, PF, SF, ZF];
+export const QEMU_FLAG_MASKS: readonly FlagMask[] = [
+  { op: Op.Bt, flags: OF | SF | AF | PF, reason: BT_REASON },
+  { op: Op.Bts, flags: OF | SF | AF | PF, reason: BT_REASON },
+  { op: Op.Btr, flags: OF | SF | AF | PF, reason: BT_REASON },
+  { op: Op.Btc, flags: OF | SF | AF | PF, reason: BT_REASON },
+];
+
+void [CF, ZF];
 
 /** Flags masked after `op`. */
 export function maskedAfter(op: Op): number {
