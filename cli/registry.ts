@@ -6,6 +6,8 @@ import { dapCommand, lspCommand } from './commands/servers';
 import { captureHostCommand } from './commands/capture-host';
 import { framesCommand } from './commands/frames';
 import { disasmCommand } from './commands/disasm';
+import { benchCommand } from './commands/bench';
+import { asmCommand } from './commands/asm';
 
 export const commands: readonly Command[] = [
   symbolsCommand,
@@ -15,4 +17,6 @@ export const commands: readonly Command[] = [
   captureHostCommand,
   framesCommand,
   disasmCommand,
+  benchCommand,
+  asmCommand,
 ];

@@ -2,15 +2,15 @@
 // ISA decoder), work out which status flags each instruction must really record (backward
 // liveness, with every possible exit needing all of them), emit each instruction through
 // the one semantics table, and build the block function with new Function. A block ends at a
-// control transfer, at an instruction that changes how the next one runs (popf, segment
-// loads, rep strings), before an armed breakpoint, or at MAX_BLOCK instructions. A block
+// control transfer, at an instruction that changes how the next one runs (segment loads,
+// rep strings; popf leaves its block only when it sets TF), before an armed breakpoint, or at MAX_BLOCK instructions. A block
 // whose last instruction jumps back to its start runs as a JS loop.
 import { decode } from '../../toolchain/isa/decoder';
 import { DecodeStatus, PFX_LOCK, PFX_REP, PFX_REPNE, type Instruction } from '../../toolchain/isa/instruction';
 import { OperandKind, RepKind } from '../../toolchain/isa/entry';
 import { Op, STATUS_FLAGS } from '../../toolchain/isa/ops';
 import type { Memory } from '../memory/memory';
-import { BlockContext, Emitter, EXIT_SLOT0, hex, WRITE_BACK } from './emit';
+import { BlockContext, Emitter, EXIT_SLOT0, hex } from './emit';
 import type { Helpers } from './helpers';
 import { SEMANTICS } from './semantics';
 import type { CpuState } from './state';
@@ -42,7 +42,7 @@ export interface Block {
 const TERMINATORS = new Set<Op>([
   Op.Jcc, Op.Jmp, Op.Call, Op.CallIndirect, Op.CallFar, Op.CallFarIndirect, Op.JmpIndirect, Op.JmpFar,
   Op.JmpFarIndirect, Op.Ret, Op.RetFar, Op.Iret, Op.Loop, Op.Loope, Op.Loopne, Op.Jcxz, Op.Int3, Op.Int, Op.Into,
-  Op.Ud2, Op.Hlt, Op.Sysenter, Op.Syscall, Op.Sysexit, Op.Sysret, Op.Invalid, Op.NotCovered, Op.Popf, Op.MovToSeg,
+  Op.Ud2, Op.Hlt, Op.Sysenter, Op.Syscall, Op.Sysexit, Op.Sysret, Op.Invalid, Op.NotCovered, Op.MovToSeg,
   Op.Lss, Op.Lds, Op.Les, Op.Lfs, Op.Lgs, Op.Cli, Op.Sti, Op.In, Op.Out, Op.Ins, Op.Outs, Op.Bound,
 ]);
 
@@ -59,7 +59,7 @@ const QUIET = new Set<Op>([
 /** Operations whose record fully defines the six status flags from their operands. */
 const FULL_WRITERS = new Set<Op>([
   Op.Add, Op.Or, Op.Adc, Op.Sbb, Op.And, Op.Sub, Op.Xor, Op.Cmp, Op.Test, Op.Neg, Op.Mul, Op.Imul1, Op.Imul,
-  Op.Bsf, Op.Bsr, Op.Xadd, Op.Cmpxchg, Op.Popf, Op.Iret, Op.Aaa, Op.Aas, Op.Daa, Op.Das, Op.Aam, Op.Aad,
+  Op.Bsf, Op.Bsr, Op.Xadd, Op.Cmpxchg, Op.Popf, Op.Iret, Op.Daa, Op.Das, Op.Aam, Op.Aad,
 ]);
 
 function quiet(i: Instruction): boolean {
@@ -121,7 +121,7 @@ function emitInstruction(i: Instruction, k: number, ctx: BlockContext): string {
   if (i.status !== DecodeStatus.Ok || !sem || (i.prefixes & PFX_LOCK && (!i.entry!.lockable || !i.hasMem))) e.undefinedOpcode();
   else sem(e);
   const parts = [`// ${hex(i.address)} ${i.entry ? i.entry.intel : 'invalid'}`, ...e.pre, ...e.mem, ...e.post];
-  if (e.touchesMemory && !e.ended) parts.push(`if (m.ev !== 0) ${e.exitAfter('H.memEvent(s, m)')}`);
+  if (e.touchesMemory && !e.ended) parts.push(e.memoryEventExit());
   return `{\n${parts.join('\n')}\n}`;
 }
 
@@ -145,23 +145,24 @@ export function compileInstructions(insns: readonly Instruction[], s: CpuState, 
   ctx.liveOut = liveOut;
   const body = insns.map((i, k) => emitInstruction(i, k, ctx));
   const last = insns[insns.length - 1]!;
-  const fallthrough = `{${WRITE_BACK} s.eip = ${hex(last.address + last.length)}; s.icount += n + ${insns.length}; return ${EXIT_SLOT0};}`;
+  const fallthrough = `{ex = ${hex(last.address + last.length)}; nc = n + ${insns.length}; rc = ${EXIT_SLOT0}; break out;}`;
   const wb: string[] = [];
   for (const r of [...ctx.dirty].sort()) wb.push(`R[${r}] = r${r};`);
   if (ctx.flagsDirty) wb.push('s.fop = fop; s.fa = fa; s.fb = fb; s.fr = fr; s.fc = fc;');
   const source = [
     'const R = s.r;',
-    'return function block(limit) {',
     'let r0 = R[0], r1 = R[1], r2 = R[2], r3 = R[3], r4 = R[4], r5 = R[5], r6 = R[6], r7 = R[7];',
     'let fop = s.fop, fa = s.fa, fb = s.fb, fr = s.fr, fc = s.fc;',
-    'let n = 0;',
-    'for (;;) {',
+    'let n = 0, ex = 0, nc = 0, rc = 0, ia = 0;',
+    'out: for (;;) {',
     ...body,
     fallthrough,
     '}',
-    '};',
-  ].join('\n').split(WRITE_BACK).join(wb.join(' '));
+    ...wb,
+    'if (rc >= 4) rc = rc === 4 ? H.pageFault(m, ex) : H.memEvent(m, ia);',
+    's.eip = ex; s.icount += nc; return rc;',
+  ].join('\n');
   // Generated code is the point of the block compiler (PERF-NOTES.md); its input is our own emitters' output.
-  const factory = new Function('s', 'm', 'H', source) as (s: CpuState, m: Memory, H: Helpers) => BlockFunction;
-  return { fn: factory(s, m, H), source };
+  const raw = new Function('s', 'm', 'H', 'limit', source) as (s: CpuState, m: Memory, H: Helpers, limit: number) => number;
+  return { fn: (limit: number) => raw(s, m, H, limit), source };
 }

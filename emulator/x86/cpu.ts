@@ -3,7 +3,7 @@
 // (blocks split at them, recompiled when they change), the one data breakpoint (memory's
 // page filter), single-stepping with TF (#DB after the instruction; mov/pop ss delay it),
 // and the one-instruction slow path (the same generated semantics, one instruction long).
-import { PROT_EXEC, Memory } from '../memory/memory';
+import type { Memory } from '../memory/memory';
 import { TF } from '../../toolchain/isa/ops';
 import type { Instruction } from '../../toolchain/isa/instruction';
 import { compileInstructions, decodeBlock, MAX_BLOCK, type Block } from './compile';
@@ -30,6 +30,16 @@ export class Cpu {
   constructor(readonly memory: Memory, options: CpuOptions = {}) {
     this.state = new CpuState(options.model ?? 'intel', options.kernel ?? 'compat64');
     memory.onCodeWrite((page) => this.invalidatePage(page));
+  }
+
+  /**
+   * Makes `selector` loadable into ds/es/fs/gs with `base` (the kernel model's TLS entries,
+   * set_thread_area); a segment register already holding it takes the new base at once.
+   */
+  defineSegment(selector: number, base: number): void {
+    this.helpers.segmentBases.set(selector & 0xffff, base >>> 0);
+    if (this.state.seg[4] === selector) this.state.fsBase = base | 0;
+    if (this.state.seg[5] === selector) this.state.gsBase = base | 0;
   }
 
   // ---- breakpoints ----
@@ -194,4 +204,3 @@ export class Cpu {
   }
 }
 
-export { Memory, PROT_EXEC };

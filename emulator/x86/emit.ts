@@ -13,9 +13,19 @@ export const EXIT_SLOT0 = 0;
 export const EXIT_SLOT1 = 1;
 export const EXIT_DYNAMIC = 2;
 export const EXIT_STOP = 3;
+/** Inside a block only: a page fault at `ex` (turned into EXIT_STOP after the loop). */
+export const EXIT_PAGE_FAULT = 4;
+/** Inside a block only: memory events of the instruction at `ia` (watchpoint, store to code). */
+export const EXIT_MEMORY_EVENT = 5;
 
-/** Placeholder replaced by the register/flag write-back once the whole block is known. */
-export const WRITE_BACK = '/*WB*/';
+/**
+ * Every exit sets `ex` (the next eip), `nc` (instructions completed in this call) and `rc`
+ * (the return code) and breaks out of the block's labelled loop; the registers and the flag
+ * record are written back once, after it.
+ */
+function leave(eip: string, count: string, result: string): string {
+  return `{ex = ${eip}; nc = ${count}; rc = ${result}; break out;}`;
+}
 
 /** Compile-time facts shared by the instructions of one block. */
 export class BlockContext {
@@ -68,22 +78,27 @@ export class Emitter {
 
   /** Statements that leave the block before this instruction has changed anything. */
   exitBefore(result: string): string {
-    return `{${WRITE_BACK} s.eip = ${hex(this.i.address)}; s.icount += n + ${this.k}; return ${result};}`;
+    return leave(hex(this.i.address), `n + ${this.k}`, result);
+  }
+
+  /** The exit of an instruction that completed but raised memory events (compile.ts appends it). */
+  memoryEventExit(): string {
+    return `if (m.ev !== 0) ${leave(hex(this.next), `n + ${this.k + 1}`, `(ia = ${hex(this.i.address)}, ${EXIT_MEMORY_EVENT})`)}`;
   }
 
   /** Statements that leave the block after this instruction completed, with eip already set by the caller or `next`. */
   exitAfter(result: string, eip: string = hex(this.next)): string {
-    return `{${WRITE_BACK} s.eip = ${eip}; s.icount += n + ${this.k + 1}; return ${this.afterEvents(result)};}`;
+    return leave(eip, `n + ${this.k + 1}`, this.afterEvents(result));
   }
 
   /** After an instruction that touched memory, a pending event (watchpoint, store to code) wins over `result`. */
   private afterEvents(result: string): string {
-    return this.touchesMemory ? `(m.ev !== 0 ? H.memEvent(s, m) : ${result})` : result;
+    return this.touchesMemory ? `(m.ev !== 0 ? (ia = ${hex(this.i.address)}, ${EXIT_MEMORY_EVENT}) : ${result})` : result;
   }
 
   /** Statements leaving the block with eip and the count given as expressions (rep loops). */
   exit(eip: string, count: string, result: string): string {
-    return `{${WRITE_BACK} s.eip = ${eip}; s.icount += ${count}; return ${result};}`;
+    return leave(eip, count, result);
   }
 
   /** Ends the block with a jump to a static target (a self-loop continues in place). */
@@ -91,7 +106,7 @@ export class Emitter {
     const L = this.ctx.insns.length;
     if (this.ctx.loop && target === this.ctx.insns[0]!.address) {
       const quiet = this.touchesMemory ? ' && m.ev === 0' : '';
-      return `{n += ${L}; if (n + ${L} <= limit${quiet}) continue; ${WRITE_BACK} s.eip = ${hex(target)}; s.icount += n; return ${this.afterEvents(String(slot))};}`;
+      return `{n += ${L}; if (n + ${L} <= limit${quiet}) continue out; ex = ${hex(target)}; nc = n; rc = ${this.afterEvents(String(slot))}; break out;}`;
     }
     return this.exitAfter(String(slot), hex(target));
   }
@@ -116,18 +131,21 @@ export class Emitter {
 
   /** Ends the block with a fault at this instruction (nothing committed). */
   faultNow(fault: string): void {
-    this.pre.push(this.exitBefore(`H.fault(s, ${fault}, ${hex(this.i.address)})`));
+    this.pre.push(this.exitBefore(`H.fault(${fault}, ${hex(this.i.address)})`));
     this.ended = true;
   }
 
   /** Ends the block with #UD naming this instruction's bytes. */
   undefinedOpcode(): void {
-    this.faultNow(`H.ud(m, ${hex(this.i.address)}, ${this.i.length})`);
+    const i = this.i;
+    const opcodeBytes = i.opcode > 0xffff ? 3 : i.opcode > 0xff ? 2 : 1;
+    const length = i.entry ? i.length : Math.min(i.length, i.prefixLength + opcodeBytes);
+    this.faultNow(`H.ud(m, ${hex(i.address)}, ${length})`);
   }
 
   /** Raise a fault (before the instruction commits) if `condition` holds. */
   faultIf(condition: string, fault: string): void {
-    this.pre.push(`if (${condition}) ${this.exitBefore(`H.fault(s, ${fault}, ${hex(this.i.address)})`)}`);
+    this.pre.push(`if (${condition}) ${this.exitBefore(`H.fault(${fault}, ${hex(this.i.address)})`)}`);
   }
 
   // ---- registers ----
@@ -180,7 +198,7 @@ export class Emitter {
   }
 
   private pfExit(): string {
-    return `if (m.ev !== 0 && (m.ev & 1) !== 0) ${this.exitBefore('H.pageFault(s, m)')}`;
+    return `if ((m.ev & 1) !== 0) ${this.exitBefore(String(EXIT_PAGE_FAULT))}`;
   }
 
   /** A load in the read phase; returns the temp holding the value (int32 for 4, unsigned otherwise). */
@@ -191,7 +209,15 @@ export class Emitter {
     return t;
   }
 
-  /** A load whose address depends on values computed in the read phase, in the read phase too. */
+  /** A load in the store phase, for instructions whose reads follow their own writes (enter). */
+  loadLate(address: string, width: number): string {
+    this.touchesMemory = true;
+    const name = `t${this.temps++}`;
+    this.mem.push(`let ${name} = ${width === 4 ? `m.rd32(${address})` : width === 2 ? `m.rd16(${address})` : `m.rd8(${address})`};`, this.pfExit());
+    return name;
+  }
+
+  /** A 64-bit load (read phase): [low, high] temps. */
   load64(address: string): [string, string] {
     this.touchesMemory = true;
     const lo = this.tmp(`m.rd64(${address})`);
@@ -344,6 +370,7 @@ export class Emitter {
       if (kind === FK.Explicit) return this.tmp('fa & 1');
       if (kind === FK.Inc || kind === FK.Dec || kind === FK.Mul) return this.tmp('fc & 1');
       if (kind === FK.Sub) return this.tmp('((fa >>> 0) < (fb >>> 0)) ? 1 : 0');
+      if (kind === FK.Add) return this.tmp('((fr >>> 0) < (fa >>> 0)) ? 1 : 0');
     }
     return this.tmp(`H.flags(fop, fa, fb, fr, fc) & ${CF}`);
   }

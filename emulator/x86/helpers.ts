@@ -2,7 +2,7 @@
 // materialisation, conditions, faults and kernel entries (building the stop record), the
 // 64-bit multiply high half, division, rotates through carry, double shifts, BCD, cpuid and
 // segment loads. One instance per CPU (it carries the CPU's stop record and scratch outputs).
-import { EV_CODE_WRITE, EV_FAULT, EV_WATCH, type Memory } from '../memory/memory';
+import { EV_FAULT, EV_WATCH, type Memory } from '../memory/memory';
 import { AF, CF, OF, PF, SF, ZF } from '../../toolchain/isa/ops';
 import { EXIT_DYNAMIC, EXIT_STOP } from './emit';
 import { computeFlags, cond, parity } from './flags';
@@ -39,42 +39,39 @@ export class Helpers {
     return { vector: 'UD', bytes: bytes instanceof Uint8Array ? [...bytes] : [] };
   }
 
-  fault(s: CpuState, f: Fault, address: number): number {
-    void s;
+  fault(f: Fault, address: number): number {
     this.stop = { kind: 'fault', fault: f, address: address >>> 0 };
     return EXIT_STOP;
   }
 
   /** A trap (after the instruction): eip already points past it. */
-  trap(s: CpuState, f: Fault, address: number): number {
-    void s;
+  trap(f: Fault, address: number): number {
     this.stop = { kind: 'fault', fault: f, address: address >>> 0 };
     return EXIT_STOP;
   }
 
-  pageFault(s: CpuState, m: Memory): number {
+  pageFault(m: Memory, address: number): number {
     const pf = m.fault!;
     m.ev = 0;
     m.fault = null;
-    this.stop = { kind: 'fault', fault: { ...pf, vector: 'PF' }, address: s.eip };
+    this.stop = { kind: 'fault', fault: { ...pf, vector: 'PF' }, address: address >>> 0 };
     return EXIT_STOP;
   }
 
   /** After an instruction whose accesses raised non-fault events (watchpoint, store to code). */
-  memEvent(s: CpuState, m: Memory): number {
+  memEvent(m: Memory, address: number): number {
     const ev = m.ev;
+    if (ev & EV_FAULT) return this.pageFault(m, address);
     m.ev = 0;
-    if (ev & EV_FAULT) return this.pageFault(s, m);
     if (ev & EV_WATCH) {
-      this.stop = { kind: 'watchpoint', watched: m.watchHit, address: s.eip };
+      this.stop = { kind: 'watchpoint', watched: m.watchHit, address: address >>> 0 };
       return EXIT_STOP;
     }
-    void EV_CODE_WRITE;
+    // EV_CODE_WRITE: the blocks on the page are gone; continue by looking the next eip up.
     return EXIT_DYNAMIC;
   }
 
-  kernel(s: CpuState, via: 'int' | 'sysenter' | 'syscall', vector: number, address: number): number {
-    void s;
+  kernel(via: 'int' | 'sysenter' | 'syscall', vector: number, address: number): number {
     this.stop = { kind: 'kernel', entry: via === 'int' ? { via, vector } : { via }, address: address >>> 0 };
     return EXIT_STOP;
   }
@@ -105,8 +102,8 @@ export class Helpers {
   setSegment(s: CpuState, seg: number, selector: number): void {
     s.seg[seg] = selector;
     const base = this.segmentBases.get(selector) ?? 0;
-    if (seg === 4) s.fsBase = base;
-    if (seg === 5) s.gsBase = base;
+    if (seg === 4) s.fsBase = base | 0;
+    if (seg === 5) s.gsBase = base | 0;
     if (seg === 2) s.inhibitTrap = true;
   }
 
@@ -210,43 +207,43 @@ export class Helpers {
     return (f & ~(CF | OF)) | cf | (of ? OF : 0);
   }
 
-  /** shld (left) / shrd of a by count c shifting in b; new status flags in out. */
+  /** shld (left) / shrd of a by count c (1..31) shifting in b; new status flags in out. */
   shiftDouble(left: boolean, w: number, a: number, b: number, c: number, f: number): number {
-    const bits = w * 8;
-    const ua = BigInt(a >>> 0), ub = BigInt(b >>> 0);
-    const n = BigInt(c);
-    const mask = (1n << BigInt(bits)) - 1n;
-    let r: bigint;
+    if (c === 0) {
+      this.out = f;
+      return a;
+    }
+    let r: number;
     let cf: number;
     let of: number;
     if (w === 4) {
       if (left) {
-        const x = (ua << 32n) | ub;
-        r = ((x << n) >> 32n) & mask;
-        cf = Number((x >> (64n - n)) & 1n);
-        of = cf ^ Number(r >> 31n);
+        r = (a << c) | (b >>> (32 - c));
+        cf = (a >>> (32 - c)) & 1;
+        of = cf ^ (r >>> 31);
       } else {
-        const x = (ub << 32n) | ua;
-        r = (x >> n) & mask;
-        cf = Number((x >> (n - 1n)) & 1n);
-        of = Number((x >> (n + 30n)) & 1n) ^ Number(r >> 31n);
+        r = (a >>> c) | (b << (32 - c));
+        const t = a >>> (c - 1);
+        cf = t & 1;
+        of = ((t ^ r) >>> 31) & 1;
       }
     } else {
+      const y = ((b << 16) | a) >>> 0;
       if (left) {
-        const x = (ua << 32n) | (ub << 16n) | ua;
-        r = ((x << n) >> 32n) & mask;
-        cf = Number((x >> (48n - n)) & 1n);
-        of = cf ^ Number(r >> 15n);
+        r = ((a << c) | (y >>> (32 - c))) & 0xffff;
+        cf = ((a << (c - 1)) >>> 15) & 1;
+        of = cf ^ (r >>> 15);
       } else {
-        const x = (ua << 32n) | (ub << 16n) | ua;
-        r = (x >> n) & mask;
-        cf = Number((x >> (n - 1n)) & 1n);
-        of = Number((x >> (n + 14n)) & 1n) ^ Number(r >> 15n);
+        const t = y >>> (c - 1);
+        r = ((y >>> c) | (a << (32 - c))) & 0xffff;
+        cf = t & 1;
+        of = ((t ^ r) >>> 15) & 1;
       }
     }
-    const v = Number(r);
-    this.out = (f & ~STATUS) | cf | (of ? OF : 0) | parity(v) | (v === 0 ? ZF : 0) | ((v >>> (bits - 1)) & 1 ? SF : 0);
-    return bits === 32 ? v | 0 : v;
+    const v = w === 4 ? r >>> 0 : r;
+    const top = w === 4 ? v >>> 31 : v >>> 15;
+    this.out = (f & ~STATUS) | cf | (of ? OF : 0) | parity(v) | (v === 0 ? ZF : 0) | (top ? SF : 0);
+    return w === 4 ? r | 0 : r;
   }
 
   /** BCD adjustments on ax; new status flags in out. */
@@ -266,16 +263,12 @@ export class Helpers {
             ax = (ax - 6) & 0xffff;
             ax = (ax & 0xff) | ((((ax >>> 8) - 1) & 0xff) << 8);
           }
-          af = AF;
-          cf = CF;
+          f |= AF | CF;
         } else {
-          af = 0;
-          cf = 0;
+          f &= ~(AF | CF);
         }
-        ax &= 0xff0f;
-        al = ax & 0xff;
-        this.out = cf | af | parity(al) | (al === 0 ? ZF : 0) | (al & 0x80 ? SF : 0);
-        return ax;
+        this.out = f;
+        return ax & 0xff0f;
       case 'daa':
       case 'das': {
         const oldAl = al;
@@ -292,6 +285,8 @@ export class Helpers {
         if (oldAl > 0x99 || oldCf) {
           al = (name === 'daa' ? al + 0x60 : al - 0x60) & 0xff;
           cf = CF;
+        } else if (name === 'daa') {
+          cf = 0;
         }
         this.out = cf | af | of | parity(al) | (al === 0 ? ZF : 0) | (al & 0x80 ? SF : 0);
         return (ax & 0xff00) | al;

@@ -94,8 +94,9 @@ export const bitSemantics: SemanticsTable = {
     const src = e.read(1);
     const eq = e.tmp(`${acc} === ${dest}`);
     const r = e.tmp(e.norm(`${acc} - ${dest}`, w));
-    e.write(0, e.tmp(`${eq} ? ${src} : ${dest}`));
+    const result = e.tmp(`${eq} ? ${src} : ${dest}`);
     e.setReg(0, w, `${eq} ? ${acc} : ${dest}`);
+    e.write(0, result);
     e.setFlags(FK.Sub, w, acc, dest, r);
   },
   [Op.Cmpxchg8b]: (e) => {

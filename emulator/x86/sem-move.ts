@@ -12,7 +12,7 @@ export function loadSegment(e: Emitter, seg: number, selector: string): void {
     e.undefinedOpcode();
     return;
   }
-  e.faultIf(`!H.segmentOk(s, ${seg}, ${selector})`, `H.gp(${selector})`);
+  e.faultIf(`!H.segmentOk(s, ${seg}, ${selector})`, `H.gp((${selector}) & 0xfffc)`);
   e.post.push(`H.setSegment(s, ${seg}, ${selector});`);
 }
 

@@ -3,7 +3,7 @@
 // (SS is flat); the 66 prefix selects 2-byte pushes and pops.
 import { OperandKind } from '../../toolchain/isa/entry';
 import { Op, STATUS_FLAGS } from '../../toolchain/isa/ops';
-import type { Emitter } from './emit';
+import { EXIT_DYNAMIC, type Emitter } from './emit';
 import { USER_WRITABLE_FLAGS } from './state';
 import { loadSegment } from './sem-move';
 import type { SemanticsTable } from './semantics-types';
@@ -80,20 +80,21 @@ export const stackSemantics: SemanticsTable = {
     e.setReg(4, 4, sp);
     e.post.push(`s.flagsOther = ((s.flagsOther & ~${mask}) | (${v} & ${mask}) | 2) >>> 0;`);
     e.setFlagsExplicit(v);
+    // With TF now set, the next instruction must run on the single-step path.
+    e.post.push(`if ((s.flagsOther & 0x100) !== 0) ${e.exitAfter(String(EXIT_DYNAMIC))}`);
   },
   [Op.Enter]: (e) => {
+    // Sequential like the hardware: the frame-pointer copies read what the first push wrote.
     const w = e.i.opSize;
     const size = e.i.imm & 0xffff;
     const level = e.i.imm2 & 31;
-    const stores: Array<[string, string]> = [];
-    stores.push([`(r4 - ${w}) | 0`, e.reg(5, w)]);
     const frame = e.tmp(`(r4 - ${w}) | 0`);
+    e.store(frame, w, e.reg(5, w));
     for (let n = 1; n < level; n++) {
-      const v = e.load(`(r5 - ${n * w}) | 0`, w);
-      stores.push([`(${frame} - ${n * w}) | 0`, v]);
+      const v = e.loadLate(`(r5 - ${n * w}) | 0`, w);
+      e.store(`(${frame} - ${n * w}) | 0`, w, v);
     }
-    if (level > 0) stores.push([`(${frame} - ${level * w}) | 0`, w === 4 ? frame : `${frame} & 0xffff`]);
-    for (const [a, v] of stores) e.store(a, w, v);
+    if (level > 0) e.store(`(${frame} - ${level * w}) | 0`, w, w === 4 ? frame : `${frame} & 0xffff`);
     e.setReg(5, w, frame);
     e.setReg(4, 4, `(${frame} - ${level * w} - ${size}) | 0`);
   },

@@ -5,7 +5,7 @@
 import { PFX_REP, PFX_REPNE, PrefixCode } from '../../toolchain/isa/instruction';
 import { RepKind } from '../../toolchain/isa/entry';
 import { Op } from '../../toolchain/isa/ops';
-import { EXIT_SLOT0, hex, type Emitter } from './emit';
+import { EXIT_MEMORY_EVENT, EXIT_PAGE_FAULT, EXIT_SLOT0, hex, type Emitter } from './emit';
 import { FK, fopOf } from './flags';
 import type { SemanticsTable } from './semantics-types';
 
@@ -41,7 +41,7 @@ function stringOp(kind: StringKind) {
     const wr = w === 4 ? 'wr32' : w === 2 ? 'wr16' : 'wr8';
     const acc = e.reg(0, w);
     const done = rep ? 'it' : '0';
-    const pf = `if (m.ev !== 0 && (m.ev & 1) !== 0) ${e.exit(at, `n + ${k} + ${done}`, 'H.pageFault(s, m)')}`;
+    const pf = `if ((m.ev & 1) !== 0) ${e.exit(at, `n + ${k} + ${done}`, String(EXIT_PAGE_FAULT))}`;
     const src = e.withSegBase(index(6), i.memSeg);
     const dst = index(7);
     const body: string[] = [];
@@ -77,7 +77,7 @@ function stringOp(kind: StringKind) {
     const step = `const d = (s.flagsOther & 0x400) !== 0 ? ${-w} : ${w};`;
     if (!rep) {
       e.post.push(`{${step} ${body.join(' ')}}`);
-      e.post.push(`if (m.ev !== 0) ${e.exitAfter('H.memEvent(s, m)')}`);
+      e.post.push(e.memoryEventExit());
       return;
     }
     e.ctx.dirty.add(1);
@@ -92,7 +92,7 @@ function stringOp(kind: StringKind) {
       `{${body.join(' ')}}`,
       decrement,
       'it++;',
-      `if (m.ev !== 0) ${e.exit(`(${continues}) ? ${at} : ${hex(e.next)}`, `n + ${k} + it`, 'H.memEvent(s, m)')}`,
+      `if (m.ev !== 0) ${e.exit(`(${continues}) ? ${at} : ${hex(e.next)}`, `n + ${k} + it`, `(ia = ${at}, ${EXIT_MEMORY_EVENT})`)}`,
       conditional ? `if (!(${stillEqual})) break;` : '',
       '}',
       e.exit(hex(e.next), `n + ${k} + (it > 0 ? it : 1)`, String(EXIT_SLOT0)),

@@ -31,11 +31,11 @@ export const systemSemantics: SemanticsTable = {
   [Op.Das]: bcd('das'),
   [Op.Aam]: bcd('aam'),
   [Op.Aad]: bcd('aad'),
-  [Op.Int3]: (e) => e.stopAfter(`H.trap(s, H.F_BP, ${hex(e.i.address)})`),
-  [Op.Int]: (e) => e.stopAfter(`H.kernel(s, 'int', ${e.i.imm & 0xff}, ${hex(e.i.address)})`),
+  [Op.Int3]: (e) => e.stopAfter(`H.trap(H.F_BP, ${hex(e.i.address)})`),
+  [Op.Int]: (e) => e.stopAfter(`H.kernel('int', ${e.i.imm & 0xff}, ${hex(e.i.address)})`),
   [Op.Into]: (e) => {
     const o = e.cond(0);
-    e.post.push(`if (${o}) ${e.exitAfter(`H.trap(s, H.F_OF, ${hex(e.i.address)})`)}`);
+    e.post.push(`if (${o}) ${e.exitAfter(`H.trap(H.F_OF, ${hex(e.i.address)})`)}`);
   },
   [Op.Ud2]: (e) => e.undefinedOpcode(),
   [Op.Invalid]: (e) => e.undefinedOpcode(),
@@ -63,11 +63,11 @@ export const systemSemantics: SemanticsTable = {
   },
   [Op.Sysenter]: (e) => {
     e.faultIf('!H.sysenterValid(s)', `H.ud(m, ${hex(e.i.address)}, ${e.i.length})`);
-    e.stopAfter(`H.kernel(s, 'sysenter', 0, ${hex(e.i.address)})`);
+    e.stopAfter(`H.kernel('sysenter', 0, ${hex(e.i.address)})`);
   },
   [Op.Syscall]: (e) => {
     e.faultIf('!H.syscallValid(s)', `H.ud(m, ${hex(e.i.address)}, ${e.i.length})`);
-    e.stopAfter(`H.kernel(s, 'syscall', 0, ${hex(e.i.address)})`);
+    e.stopAfter(`H.kernel('syscall', 0, ${hex(e.i.address)})`);
   },
   [Op.Cpuid]: (e) => {
     const out = e.tmp('H.cpuid(s, r0, r1)');

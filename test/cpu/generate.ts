@@ -225,10 +225,10 @@ export function generateInstruction(e: OpcodeEntry, rng: Rng, label: string): Ge
       pre.push(`${opsize ? 'pushw' : 'pushl'} $${(rng.below(0x1000) & (STATUS_FLAGS | DF)) | 0x202}`);
       break;
     case Op.Iret:
-      pre.push(`pushl $${(rng.below(0x1000) & (STATUS_FLAGS | DF)) | 0x202}`, 'pushl %cs', `pushl $${after}`);
+      pre.push(`pushl $${(rng.below(0x1000) & (STATUS_FLAGS | DF)) | 0x202}`, 'pushl $0x23', `pushl $${after}`);
       break;
     case Op.RetFar:
-      pre.push('pushl %cs', `pushl $${after}`);
+      pre.push('pushl $0x23', `pushl $${after}`);
       break;
     case Op.Ret:
       pre.push(`pushl $${after}`);
@@ -269,7 +269,19 @@ export function generateInstruction(e: OpcodeEntry, rng: Rng, label: string): Ge
         pre.push(`${opsize ? 'pushw' : 'pushl'} $0x2b`);
       }
       break;
-    case Op.Cmpxchg8b:
+    case Op.Shld: case Op.Shrd:
+      // 16-bit double shifts by more than 16: result and flags undefined (SDM), and qemu's differ from Intel's.
+      if (opsize) {
+        if (ops[2] === OperandKind.CL) pre.push('andb $0x0f, %cl');
+        else imms[0] = imms[0]! & 0x0f;
+        if (ops[2] !== OperandKind.CL) tail.splice(0, tail.length, bytes(imms));
+      }
+      break;
+    case Op.Push:
+      // A 32-bit push of a segment register writes 16 bits on Intel parts, 32 on qemu: start from a zeroed slot.
+      if (!opsize && [OperandKind.ES, OperandKind.CS, OperandKind.SS, OperandKind.DS, OperandKind.FS, OperandKind.GS].includes(ops[0]!)) {
+        pre.push('movl $0, -4(%esp)');
+      }
       break;
     default:
       break;

@@ -6,6 +6,7 @@ import { Memory, PROT_EXEC, PROT_READ, PROT_WRITE } from '../../emulator/memory/
 import { Cpu } from '../../emulator/x86/cpu';
 import type { CpuModel, KernelMode } from '../../emulator/x86/state';
 import type { Stop } from '../../emulator/x86/stop';
+import { assemble, run } from '../support/oracles';
 
 export interface LoadedProgram {
   readonly cpu: Cpu;
@@ -88,4 +89,23 @@ function concat(chunks: Uint8Array[]): Uint8Array {
     at += c.length;
   }
   return out;
+}
+
+export interface BuiltGuest {
+  readonly path: string;
+  /** Symbol addresses from nm (labels the test source defines). */
+  readonly symbols: ReadonlyMap<string, number>;
+}
+
+/** Assembles and links a test program (`_start` in `source`); `writableText` links with -N. */
+export function buildGuest(name: string, source: string, writableText = false): BuiltGuest {
+  const object = assemble(name, source);
+  const path = object.replace(/\.o$/, '');
+  run('ld', ['-m', 'elf_i386', ...(writableText ? ['-N'] : []), object, '-o', path]);
+  const symbols = new Map<string, number>();
+  for (const line of run('nm', [path]).split('\n')) {
+    const [addr, , sym] = line.trim().split(/\s+/);
+    if (addr && sym) symbols.set(sym, parseInt(addr, 16));
+  }
+  return { path, symbols };
 }

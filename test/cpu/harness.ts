@@ -10,37 +10,48 @@ import { loadElf, runGuest } from './guest';
 import { SCRATCH_SIZE, type GeneratedCase } from './generate';
 import { DF, STATUS_FLAGS } from '../../toolchain/isa/ops';
 
-/** Bytes per output record: 8 pushal slots, eflags, esp, scratch. */
-export const RECORD_SIZE = 40 + SCRATCH_SIZE;
+/** Bytes compared around the initial stack pointer (16 below it, 16 above). */
+const STACK_WINDOW = 32;
+/** Bytes per output record: 8 pushal slots, eflags, esp, scratch, the stack window. */
+export const RECORD_SIZE = 40 + SCRATCH_SIZE + STACK_WINDOW;
 const STACK_SIZE = 8192;
 
+/**
+ * The program: per case, one copy (rep movsl) puts the case's initial scratch memory and a
+ * zeroed stack window in place, popal/popfl load the registers and flags, the sequence runs
+ * on a fresh stack, then pushfl/pushal and one copy record everything. The compared memory is
+ * one contiguous area: 16 bytes below the initial esp, 16 above it, then the scratch bytes.
+ */
 export function programSource(cases: readonly GeneratedCase[]): string {
   const text: string[] = ['.globl _start', '.text', '_start:', 'xorl %eax, %eax', 'movl %eax, %fs', 'movl %eax, %gs'];
-  const data: string[] = ['.data', '.balign 16', 'scratch: .fill 128, 1, 0', '.balign 16', 'saved_esp: .long 0'];
+  const data: string[] = ['.data', '.balign 16'];
+  const area = (STACK_WINDOW + SCRATCH_SIZE) / 4;
   cases.forEach((c, n) => {
     const input = `in${n}`;
+    const record = `out+${n * RECORD_SIZE}`;
     text.push(
       `# case ${n}`,
-      `movl $${input}, %esi`, 'movl $scratch, %edi', `movl $${SCRATCH_SIZE / 4}, %ecx`, 'cld', 'rep movsl',
-      `movl $${input}+${SCRATCH_SIZE}, %esp`, 'popal', 'popfl',
+      `movl $${input}, %esi`, 'movl $window, %edi', `movl $${area}, %ecx`, 'cld', 'rep movsl',
+      `movl $${input}+${area * 4}, %esp`, 'popal', 'popfl',
       'movl $stack_top, %esp',
       ...c.insns.flatMap((i) => i.lines),
-      `movl %esp, out+${n * RECORD_SIZE + 36}`,
-      `movl $out+${n * RECORD_SIZE + 36}, %esp`,
+      `movl %esp, ${record}+36`,
+      `movl $${record}+36, %esp`,
       'pushfl', 'pushal',
-      'movl $scratch, %esi', `movl $out+${n * RECORD_SIZE + 40}, %edi`, `movl $${SCRATCH_SIZE / 4}, %ecx`, 'cld', 'rep movsl',
+      'movl $window, %esi', `movl $${record}+40, %edi`, `movl $${area}, %ecx`, 'cld', 'rep movsl',
     );
-    const scratchWords: string[] = [];
+    const words: string[] = new Array(STACK_WINDOW / 4).fill('0');
     for (let k = 0; k < SCRATCH_SIZE; k += 4) {
-      scratchWords.push(String((c.scratch[k]! | (c.scratch[k + 1]! << 8) | (c.scratch[k + 2]! << 16) | (c.scratch[k + 3]! << 24)) >>> 0));
+      words.push(String((c.scratch[k]! | (c.scratch[k + 1]! << 8) | (c.scratch[k + 2]! << 16) | (c.scratch[k + 3]! << 24)) >>> 0));
     }
     const r = c.regs;
-    data.push(`${input}: .long ${scratchWords.join(', ')}`,
+    data.push(`${input}: .long ${words.join(', ')}`,
       `.long ${[r[7], r[6], r[5], r[4], r[3], r[2], r[1], r[0]].map((v) => String(v! >>> 0)).join(', ')}, ${c.flags}`);
   });
   text.push('movl $4, %eax', 'movl $1, %ebx', 'movl $out, %ecx', `movl $${cases.length * RECORD_SIZE}, %edx`, 'int $0x80',
     'movl $1, %eax', 'xorl %ebx, %ebx', 'int $0x80');
-  const bss = ['.bss', '.balign 16', `out: .fill ${cases.length * RECORD_SIZE + 16}`, `stack: .fill ${STACK_SIZE}`, 'stack_top: .fill 4096'];
+  const bss = ['.bss', '.balign 16', `out: .fill ${cases.length * RECORD_SIZE + 16}`, `stack: .fill ${STACK_SIZE}`,
+    `window: .fill ${STACK_WINDOW / 2}`, `stack_top: .fill ${STACK_WINDOW / 2}`, `scratch: .fill ${SCRATCH_SIZE}`, '.fill 4096'];
   return [...text, ...data, ...bss, ''].join('\n');
 }
 
@@ -49,14 +60,38 @@ export function buildProgram(dir: string, name: string, cases: readonly Generate
   const src = join(dir, `${name}.s`);
   writeFileSync(src, programSource(cases));
   run('as', ['--32', src, '-o', join(dir, `${name}.o`)]);
-  run('ld', ['-m', 'elf_i386', '-N', join(dir, `${name}.o`), '-o', join(dir, name)]);
+  run('ld', ['-m', 'elf_i386', join(dir, `${name}.o`), '-o', join(dir, name)]);
   return join(dir, name);
 }
 
-/** Runs the program under qemu-i386 and returns its stdout. */
+/** buildProgram without blocking (as and ld run while the emulator works on another batch). */
+export async function buildProgramAsync(dir: string, name: string, cases: readonly GeneratedCase[]): Promise<string> {
+  const src = join(dir, `${name}.s`);
+  writeFileSync(src, programSource(cases));
+  await tool('as', ['--32', src, '-o', join(dir, `${name}.o`)]);
+  await tool('ld', ['-m', 'elf_i386', join(dir, `${name}.o`), '-o', join(dir, name)]);
+  return join(dir, name);
+}
+
+function tool(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d));
+    child.on('error', (e) => reject(new Error(`oracle '${command}' could not run (${e.message}): .ci/run must install it`)));
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} failed (${code}): ${err}`))));
+  });
+}
+
+/**
+ * Runs the program under qemu-i386 and returns its stdout. `-singlestep` (one instruction per
+ * translation block): qemu 7.2's multi-instruction blocks get some lazy flags wrong (found by
+ * this test: `sets m8; rcll $1, m32` used a stale CF; cmpxchg8b corrupted all of EFLAGS), and
+ * one instruction per block does not.
+ */
 export function runQemu(path: string): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
-    const child = spawn('qemu-i386', [path]);
+    const child = spawn('qemu-i386', ['-singlestep', path]);
     const chunks: Buffer[] = [];
     let err = '';
     child.stdout.on('data', (d: Buffer) => chunks.push(d));
@@ -93,9 +128,10 @@ export function compareRecord(expected: Uint8Array, actual: Uint8Array, n: numbe
     }
     if (e !== a) diffs.push(`${REG_NAMES[slot]}: qemu ${hex(e)} emulator ${hex(a)}${slot === 8 ? ` (xor ${hex((e ^ a) & (STATUS_FLAGS | DF))})` : ''}`);
   }
-  for (let k = 0; k < SCRATCH_SIZE; k++) {
+  for (let k = 0; k < SCRATCH_SIZE + STACK_WINDOW; k++) {
     if (expected[at + 40 + k] !== actual[at + 40 + k]) {
-      diffs.push(`scratch+${k}: qemu ${hex(expected[at + 40 + k]!)} emulator ${hex(actual[at + 40 + k]!)}`);
+      const where = k >= STACK_WINDOW ? `scratch+${k - STACK_WINDOW}` : `stack_top${k - STACK_WINDOW / 2}`;
+      diffs.push(`${where}: qemu ${hex(expected[at + 40 + k]!)} emulator ${hex(actual[at + 40 + k]!)}`);
       break;
     }
   }

@@ -136,4 +136,24 @@ export interface OpcodeEntry {
   readonly rep: RepKind;
   /** GATE_* bits; 0 for the base i386 set. */
   readonly gate: number;
+  /**
+   * Other spellings GNU as accepts for this row (`sal` for shl, `cwde`/`cbw` for cwtl/cbtw,
+   * `jz` for je...), each with the operand size it implies (0: either). The encoder reads them
+   * through BY_MNEMONIC; the formatter never prints them.
+   */
+  readonly aliases: readonly MnemonicAlias[];
+  /**
+   * The b/w/l suffix letters GNU as accepts on this row's mnemonic ('' for none: `cpuidl`,
+   * `jmpl foo` are errors). A row that follows the operand size but lacks `w` is 32-bit only
+   * in the assembler (`bswap %ax` is rejected).
+   */
+  readonly asmSuffixes: string;
+  /** False when GNU as has no spelling for the row (salc): BY_MNEMONIC leaves it out. */
+  readonly assemblable: boolean;
+}
+
+export interface MnemonicAlias {
+  readonly name: string;
+  /** 2 or 4 when the spelling fixes the operand size (`cbw` is 16-bit), 0 otherwise. */
+  readonly opSize: 0 | 2 | 4;
 }

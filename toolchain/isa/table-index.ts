@@ -4,13 +4,28 @@
 // AT&T mnemonic to the entries that spell it.
 import {
   GATE_CMOV, GATE_CPL0, GATE_I486, GATE_IOPL, GATE_PENTIUM, GATE_SEP, GATE_SSE, GATE_SSE2, GATE_SYSCALL,
-  MODRM_NONE, MODRM_REG, ModKind, OperandKind, RepKind, Suffix, type OpcodeEntry,
+  MODRM_NONE, MODRM_REG, ModKind, OperandKind, RepKind, Suffix, type MnemonicAlias, type OpcodeEntry,
 } from './entry';
 import { AF, CF, Cond, DF, IF, OF, Op, PF, SF, TF, ZF } from './ops';
 import { TABLE_ROWS } from './table';
 
 /** Condition names as AT&T/objdump spell them, indexed by Cond. */
 export const COND_NAMES: readonly string[] = ['o', 'no', 'b', 'ae', 'e', 'ne', 'be', 'a', 's', 'ns', 'p', 'np', 'l', 'ge', 'le', 'g'];
+
+/** Other spellings GNU as accepts for each condition (jz for je, jnae/jc for jb...), indexed by Cond. */
+export const COND_ALIASES: readonly (readonly string[])[] = [
+  [], [], ['c', 'nae'], ['nb', 'nc'], ['z'], ['nz'], ['na'], ['nbe'], [], [], ['pe'], ['po'], ['nge'], ['nl'], ['ng'], ['nle'],
+];
+
+function parseAliases(text: string | undefined, row: string): MnemonicAlias[] {
+  const out: MnemonicAlias[] = [];
+  for (const a of (text ?? '').split(',').filter(Boolean)) {
+    const [name = '', size] = a.split(':');
+    if (!name || (size !== undefined && size !== '16' && size !== '32')) throw new Error(`opcode table: bad alias '${a}' in row: ${row}`);
+    out.push({ name, opSize: size === '16' ? 2 : size === '32' ? 4 : 0 });
+  }
+  return out;
+}
 
 const FLAG_LETTERS: Readonly<Record<string, number>> = { o: OF, s: SF, z: ZF, a: AF, p: PF, c: CF, d: DF, i: IF, t: TF };
 const GATES: Readonly<Record<string, number>> = {
@@ -119,6 +134,7 @@ function parseRows(text: string): OpcodeEntry[] {
     const os = keys.get('os');
     const modKey = keys.get('mod');
     const memOnly = operands.some((k) => k === OperandKind.M || k === OperandKind.Mp || k === OperandKind.Ma || k === OperandKind.Mq);
+    const att16 = keys.get('att16') ?? baseAtt;
     const base = {
       op: op as Op,
       map,
@@ -140,8 +156,10 @@ function parseRows(text: string): OpcodeEntry[] {
       lockable: keys.has('lock'),
       rep: keys.has('rep') ? RepKind.Rep : keys.has('repcc') ? RepKind.RepCond : RepKind.None,
       gate,
+      assemblable: !keys.has('noasm'),
     };
-    const att16 = keys.get('att16') ?? baseAtt;
+    const aliases = parseAliases(keys.get('alias'), row);
+    const asmSuffixes = keys.get('sfxok') ?? defaultSuffixes(operands, suffix, fixedWidth, att16 !== baseAtt && !keys.has('a16'));
     if (ccForm) {
       for (let cc = 0; cc < 16; cc++) {
         const name = COND_NAMES[cc]!;
@@ -151,13 +169,32 @@ function parseRows(text: string): OpcodeEntry[] {
           mnemonic: baseAtt.replace('cc', name), mnemonic16: att16.replace('cc', name),
           intel: base.intel.replace('cc', name.toUpperCase()),
           flagsRead: base.flagsRead | condFlags(cond),
+          asmSuffixes,
+          aliases: [
+            ...aliases.map((a) => ({ ...a, name: a.name.replace('cc', name) })),
+            ...COND_ALIASES[cc]!.map((c) => ({ name: baseAtt.replace('cc', c), opSize: 0 as const })),
+          ],
         });
       }
     } else {
-      out.push({ ...base, id: out.length, cond: -1, opcode, mnemonic: baseAtt, mnemonic16: att16 });
+      out.push({ ...base, id: out.length, cond: -1, opcode, mnemonic: baseAtt, mnemonic16: att16, aliases, asmSuffixes });
     }
   }
   return out;
+}
+
+const V_SIZED = new Set([
+  OperandKind.Ev, OperandKind.Gv, OperandKind.Zv, OperandKind.eAX, OperandKind.Xv, OperandKind.Yv, OperandKind.Ov, OperandKind.Esw, OperandKind.Mp,
+]);
+const UNSIZED = new Set([...IMMEDIATE_KINDS, OperandKind.One, OperandKind.Mq, OperandKind.Bb]);
+
+/** The b/w/l suffixes GNU as accepts on a row, when the table does not say (`sfxok=`). */
+function defaultSuffixes(operands: readonly OperandKind[], suffix: Suffix, fixedWidth: number, sizedSpelling: boolean): string {
+  if (sizedSpelling) return '';
+  if (suffix === Suffix.If16 || suffix === Suffix.If16Mem) return 'wl';
+  if (operands.every((k) => UNSIZED.has(k))) return '';
+  if (operands.some((k) => V_SIZED.has(k))) return 'wl';
+  return fixedWidth === 1 ? 'b' : fixedWidth === 2 ? 'w' : fixedWidth === 4 ? 'l' : '';
 }
 
 function condFlags(c: Cond): number {
@@ -229,11 +266,12 @@ function buildSlots(): (Slot | undefined)[][] {
   return [plain, f3];
 }
 
-/** Entries by AT&T mnemonic as written without a size suffix (both the 32- and 16-bit spellings). */
+/** Entries by AT&T mnemonic as written without a size suffix (the 32- and 16-bit spellings and the aliases). */
 export const BY_MNEMONIC: ReadonlyMap<string, readonly OpcodeEntry[]> = (() => {
   const m = new Map<string, OpcodeEntry[]>();
   for (const e of TABLE) {
-    for (const name of new Set([e.mnemonic, e.mnemonic16])) {
+    if (!e.assemblable) continue;
+    for (const name of new Set([e.mnemonic, e.mnemonic16, ...e.aliases.map((a) => a.name)])) {
       const list = m.get(name) ?? [];
       list.push(e);
       m.set(name, list);

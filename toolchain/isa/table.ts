@@ -14,7 +14,12 @@
 //         (letters o s z a p c d i t), lock, rep, repcc, mod=mem|reg, modrm=XX (exact byte),
 //         gate=i486,pentium,cmov,sep,syscall,sse,sse2,cpl0,iopl, width=N,
 //         os=16|32 (row only for that operand size), noreverse (AT&T keeps Intel order),
-//         a16 (att16 follows the address size).
+//         a16 (att16 follows the address size), alias=NAME[:16|:32],... (other spellings GNU
+//         as accepts, with the operand size they imply; in +cc rows `cc` is each condition),
+//         sfxok=LETTERS (the b/w/l suffixes GNU as accepts; default: b for byte rows, w/l for
+//         rows following the operand size, w or l for fixed word/dword rows, none for rows
+//         whose operands are all immediates or branch targets and rows without operands),
+//         noasm (GNU as has no mnemonic for the row: the encoder never picks it).
 
 const ALU = ['Add', 'Or', 'Adc', 'Sbb', 'And', 'Sub', 'Xor', 'Cmp'];
 const SHIFT = ['Rol', 'Ror', 'Rcl', 'Rcr', 'Shl', 'Shr', 'Shl', 'Sar'];
@@ -44,13 +49,14 @@ function aluRows(): string {
     const up = name.toUpperCase();
     const rot = n < 4;
     const fl = rot ? (n >= 2 ? 'r=c w=oc u=o' : 'w=oc u=o') : 'w=oszapc u=oa';
+    const al = n === 4 ? ' alias=sal' : '';
     rows.push(
-      `c0 /${n} | ${up} Eb,Ib | ${fl}`,
-      `c1 /${n} | ${up} Ev,Ib | ${fl}`,
-      `d0 /${n} | ${up} Eb,1 | ${fl}`,
-      `d1 /${n} | ${up} Ev,1 | ${fl}`,
-      `d2 /${n} | ${up} Eb,CL | ${fl}`,
-      `d3 /${n} | ${up} Ev,CL | ${fl}`,
+      `c0 /${n} | ${up} Eb,Ib | ${fl}${al}`,
+      `c1 /${n} | ${up} Ev,Ib | ${fl}${al}`,
+      `d0 /${n} | ${up} Eb,1 | ${fl}${al}`,
+      `d1 /${n} | ${up} Ev,1 | ${fl}${al}`,
+      `d2 /${n} | ${up} Eb,CL | ${fl}${al}`,
+      `d3 /${n} | ${up} Ev,CL | ${fl}${al}`,
     );
   });
   return rows.join('\n');
@@ -103,12 +109,12 @@ ff /1 | DEC Ev | w=oszap lock
 0f bd /r | BSR Gv,Ev | w=oszapc u=osapc
 f3 0f bc /r | TZCNT Gv,Ev | op=Bsf w=oszapc u=osapc
 f3 0f bd /r | LZCNT Gv,Ev | op=Bsr w=oszapc u=osapc
-0f c8 +r | BSWAP Zv | gate=i486
+0f c8 +r | BSWAP Zv | gate=i486 sfxok=l
 0f c0 /r | XADD Eb,Gb | w=oszapc lock gate=i486
 0f c1 /r | XADD Ev,Gv | w=oszapc lock gate=i486
 0f b0 /r | CMPXCHG Eb,Gb | w=oszapc lock gate=i486
 0f b1 /r | CMPXCHG Ev,Gv | w=oszapc lock gate=i486
-0f c7 /1 | CMPXCHG8B Mq | w=z lock gate=pentium
+0f c7 /1 | CMPXCHG8B Mq | w=z lock gate=pentium sfxok=
 86 /r | XCHG Eb,Gb | lock
 87 /r | XCHG Ev,Gv | lock
 90 +r | XCHG Zv,eAX
@@ -118,8 +124,8 @@ f3 90 | PAUSE | gate=sse2
 0f 1e /r | NOP Ev | op=Nop
 f3 0f 1e /r | ENDBR32 | op=Nop modrm=fb
 f3 0f 1e /r | ENDBR64 | op=Nop modrm=fa
-f3 0f 1e /1 | RDSSPD Ed | op=Nop mod=reg
-f3 0f ae /5 | INCSSPD Ed | op=Nop mod=reg
+f3 0f 1e /1 | RDSSPD Ed | op=Nop mod=reg sfxok=
+f3 0f ae /5 | INCSSPD Ed | op=Nop mod=reg sfxok=
 88 /r | MOV Eb,Gb
 89 /r | MOV Ev,Gv
 8a /r | MOV Gb,Eb
@@ -144,12 +150,12 @@ c4 /r | LES Gv,Mp
 0f b4 /r | LFS Gv,Mp
 0f b5 /r | LGS Gv,Mp
 0f b2 /r | LSS Gv,Mp
-98 | CWDE | op=Cbw att=cwtl att16=cbtw
-99 | CDQ | op=Cwd att=cltd att16=cwtd
+98 | CWDE | op=Cbw att=cwtl att16=cbtw alias=cbw:16,cwde:32
+99 | CDQ | op=Cwd att=cltd att16=cwtd alias=cwd:16,cdq:32
 9f | LAHF | r=oszapc
 9e | SAHF | w=szapc
-d7 | XLAT Bb
-d6 | SALC | r=c
+d7 | XLAT Bb | alias=xlatb
+d6 | SALC | r=c noasm
 a4 | MOVS Yb,Xb | sfx=always rep r=d
 a5 | MOVS Yv,Xv | sfx=always rep r=d
 a6 | CMPS Xb,Yb | sfx=always repcc r=d w=oszapc
@@ -193,21 +199,21 @@ c8 | ENTER Iw,Ib | sfx=w16 noreverse
 c9 | LEAVE | sfx=w16
 e8 | CALL Jz | sfx=w16
 ff /2 | CALL Ev | op=CallIndirect sfx=w16mem
-9a | CALL Ap | op=CallFar att=lcall sfx=w16
+9a | CALL Ap | op=CallFar att=lcall sfx=w16 alias=call
 ff /3 | CALL Mp | op=CallFarIndirect att=lcall sfx=w16
-e9 | JMP Jz | sfx=w16
+e9 | JMP Jz | sfx=w16 sfxok=
 eb | JMP Jb
 ff /4 | JMP Ev | op=JmpIndirect sfx=w16mem
-ea | JMP Ap | op=JmpFar att=ljmp sfx=w16
+ea | JMP Ap | op=JmpFar att=ljmp sfx=w16 alias=jmp
 ff /5 | JMP Mp | op=JmpFarIndirect att=ljmp sfx=w16
 c3 | RET | sfx=w16
 c2 | RET Iw | sfx=w16
-cb | RETF | op=RetFar att=lret sfx=w16
-ca | RETF Iw | op=RetFar att=lret sfx=w16
+cb | RETF | op=RetFar att=lret sfx=w16 alias=retf
+ca | RETF Iw | op=RetFar att=lret sfx=w16 alias=retf
 cf | IRETD | op=Iret att=iret sfx=w16 w=oszapcdit
-e2 | LOOP Jb | att16=loopw a16
-e1 | LOOPE Jb | att16=loopew a16 r=z
-e0 | LOOPNE Jb | att16=loopnew a16 r=z
+e2 | LOOP Jb | att16=loopw a16 sfxok=l
+e1 | LOOPE Jb | att16=loopew a16 r=z alias=loopz sfxok=l
+e0 | LOOPNE Jb | att16=loopnew a16 r=z alias=loopnz sfxok=l
 e3 | JECXZ Jb | op=Jcxz att16=jcxz a16
 f8 | CLC | w=c
 f9 | STC | w=c
@@ -225,7 +231,7 @@ d5 | AAD Ib | w=oszapc u=oac
 cc | INT3 | w=it
 cd | INT Ib | w=it
 ce | INTO | r=o w=it
-0f 0b | UD2
+0f 0b | UD2 | alias=ud2a
 f4 | HLT | gate=cpl0
 62 /r | BOUND Gv,Ma | noreverse
 63 /r | ARPL Ew,Gw | w=z
@@ -240,7 +246,7 @@ ef | OUT DX,eAX | gate=iopl
 0f 34 | SYSENTER | gate=sep w=i
 0f 35 | SYSEXIT | gate=sep,cpl0
 0f 05 | SYSCALL | gate=syscall w=oszapcdit
-0f 07 | SYSRET | gate=syscall,cpl0 w=oszapcdit
+0f 07 | SYSRET | gate=syscall,cpl0 w=oszapcdit sfxok=l
 0f a2 | CPUID | gate=pentium
 0f 31 | RDTSC | gate=pentium
 0f ae /5 | LFENCE | modrm=e8 gate=sse2

@@ -1,0 +1,123 @@
+// Owns `vdso-lab asm IN.S -o OUT [-c|--exe|--vdso] [-I DIR] [-D NAME[=VAL]] [--json]`:
+// preprocesses a .S (as gcc does; a .s is read as is), assembles it with the GAS front end,
+// and writes an ET_REL object (-c, the default), a static program (--exe) or a vDSO image
+// (--vdso) through the object writer and the linker. Messages are GNU as-like, with
+// file:line:column; OUT is written atomically and only when there was no error.
+import { readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { EXIT_OK, EXIT_USAGE, UsageError, flag, stringOption, type CliIo, type Command, type ParsedArgs } from '../command';
+import { InputError } from '../../toolchain/errors';
+import { assemble, type LineMap } from '../../toolchain/asm/assembler';
+import type { AsmModule, Diagnostic, SourceLocation } from '../../toolchain/asm/module';
+import { preprocess } from '../../toolchain/asm/cpp/preprocess';
+import { writeObject } from '../../toolchain/elf/write-object';
+import { withGeneratedSections } from '../../toolchain/dwarf/emit-sections';
+import { linkExec, linkVdso } from '../../toolchain/link/index';
+
+/** The kernel's vdso32 version script: LINUX_2.6 for the __vdso_* calls, LINUX_2.5 for the stubs. */
+const VDSO_VERSIONS = [
+  { name: 'LINUX_2.6', globals: ['__vdso_*'] },
+  { name: 'LINUX_2.5', globals: ['__kernel_vsyscall', '__kernel_sigreturn', '__kernel_rt_sigreturn'] },
+];
+
+function list(args: ParsedArgs, name: string): string[] {
+  const v = args.values[name];
+  return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
+}
+
+/** GNU as's message layout, with the column added. */
+export function formatAsmDiagnostic(d: Diagnostic): string {
+  const l = d.location;
+  return `${l.file}:${l.line}:${l.column}: ${d.severity === 'error' ? 'Error' : 'Warning'}: ${d.message}`;
+}
+
+/** Reads, preprocesses (for .S) and assembles; preprocessor diagnostics come first. */
+export function assembleFile(path: string, shownName: string, includeDirs: readonly string[], defines: readonly string[]): { module: AsmModule; diagnostics: Diagnostic[] } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new InputError(shownName, '', 'cannot read the file');
+  }
+  if (!shownName.endsWith('.S')) {
+    const module = assemble({ file: shownName, text });
+    return { module, diagnostics: [...module.diagnostics] };
+  }
+  const base = dirname(path);
+  const pre = preprocess({
+    file: shownName,
+    text,
+    includeDirs,
+    defines,
+    readFile: (p) => {
+      const full = resolve(base, p);
+      return existsSync(full) ? readFileSync(full, 'utf8') : undefined;
+    },
+  });
+  const lineMap: LineMap = (line: number, column: number): SourceLocation => {
+    const spans = pre.spans[line];
+    if (spans && spans.length > 0) {
+      let best = spans[0]!;
+      for (const s of spans) if (s.column <= column) best = s;
+      return best.location;
+    }
+    return pre.lines[line] ?? { file: shownName, line: line + 1, column: column + 1 };
+  };
+  const module = assemble({ file: shownName, text: pre.text, lineMap });
+  return { module, diagnostics: [...pre.diagnostics, ...module.diagnostics] };
+}
+
+function writeAtomically(path: string, bytes: Uint8Array, mode?: number): void {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(temp, bytes, mode === undefined ? undefined : { mode });
+    renameSync(temp, path);
+  } catch (e) {
+    rmSync(temp, { force: true });
+    throw new InputError(path, '', `cannot write: ${(e as Error).message}`);
+  }
+}
+
+export const asmCommand: Command = {
+  name: 'asm',
+  summary: 'Assemble a GNU as (AT&T, --32) source into an object, a static program or a vDSO image',
+  usage: 'IN.S -o OUT [-c|--exe|--vdso] [-I DIR] [-D NAME[=VAL]] [--json]',
+  options: {
+    output: { type: 'string', short: 'o', help: 'the file to write', valueName: 'OUT' },
+    compile: { type: 'boolean', short: 'c', help: 'write an ELF32 relocatable object (the default)' },
+    exe: { type: 'boolean', help: 'link a static i386 program (entry _start)' },
+    vdso: { type: 'boolean', help: 'link a vDSO image (LINUX_2.5/LINUX_2.6 versions)' },
+    include: { type: 'string', short: 'I', help: 'add a directory to the #include search', valueName: 'DIR', multiple: true },
+    define: { type: 'string', short: 'D', help: 'define a preprocessor macro', valueName: 'NAME[=VAL]', multiple: true },
+    json: { type: 'boolean', help: 'print the diagnostics and a summary as JSON' },
+  },
+  positionals: [1, 1],
+  async run(args: ParsedArgs, io: CliIo): Promise<number> {
+    const input = args.positionals[0]!;
+    const output = stringOption(args, 'output');
+    if (!output) throw new UsageError('missing -o OUT');
+    const modes = ['compile', 'exe', 'vdso'].filter((m) => flag(args, m));
+    if (modes.length > 1) throw new UsageError('give one of -c, --exe, --vdso');
+    const mode = modes[0] ?? 'compile';
+    const includeDirs = list(args, 'include').map((d) => resolve(io.cwd, d));
+    const { module, diagnostics } = assembleFile(resolve(io.cwd, input), input, includeDirs, list(args, 'define'));
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    if (flag(args, 'json')) {
+      io.out(JSON.stringify({
+        input, output, mode,
+        diagnostics: diagnostics.map((d) => ({ severity: d.severity, file: d.location.file, line: d.location.line, column: d.location.column, message: d.message })),
+        sections: module.sections.map((s) => ({ name: s.name, size: s.size, relocations: s.relocations.length })),
+        written: errors.length === 0,
+      }, null, 2) + '\n');
+    } else {
+      if (diagnostics.length > 0) io.err(`${input}: Assembler messages:\n` + diagnostics.map(formatAsmDiagnostic).join('\n') + '\n');
+    }
+    if (errors.length > 0) return EXIT_USAGE;
+    const object = writeObject(withGeneratedSections(module), input);
+    const outPath = resolve(io.cwd, output);
+    if (mode === 'compile') writeAtomically(outPath, object);
+    else if (mode === 'exe') writeAtomically(outPath, linkExec([{ fileName: input, bytes: object }]), 0o755);
+    else writeAtomically(outPath, linkVdso([{ fileName: input, bytes: object }], { versions: VDSO_VERSIONS }));
+    return EXIT_OK;
+  },
+};

@@ -1,0 +1,36 @@
+// The `bench` command: the integer-loop benchmark in the emulator, qemu-i386 and natively,
+// side by side in guest MIPS (bench/run-bench.ts does the work).
+import { EXIT_OK, flag, stringOption, UsageError, type Command } from '../command';
+import { runBench } from '../../bench/run-bench';
+
+export const benchCommand: Command = {
+  name: 'bench',
+  summary: 'Measure guest MIPS of the emulator on an integer loop, beside qemu-i386 and native',
+  usage: '[--iterations N] [--runs N] [--json]',
+  options: {
+    json: { type: 'boolean', help: 'print the result as JSON' },
+    iterations: { type: 'string', valueName: 'N', help: 'loop iterations (10 instructions each; default 20000000)' },
+    runs: { type: 'string', valueName: 'N', help: 'runs per runner, best is reported (default 5)' },
+  },
+  positionals: [0, 0],
+  async run(args, io) {
+    const count = (name: string, fallback: number): number => {
+      const text = stringOption(args, name);
+      if (text === undefined) return fallback;
+      if (!/^[1-9][0-9]{0,9}$/.test(text) || Number(text) > 400_000_000) throw new UsageError(`--${name} wants a whole number from 1 to 400000000, got '${text}'`);
+      return Number(text);
+    };
+    const result = runBench({ iterations: count('iterations', 20_000_000), runs: count('runs', 5) });
+    if (flag(args, 'json')) {
+      io.out(JSON.stringify(result, null, 2) + '\n');
+      return EXIT_OK;
+    }
+    io.out(`integer loop: ${result.instructions} guest instructions, best of ${result.runs} runs\n`);
+    for (const line of result.lines) {
+      const mips = line.mips === null ? '-' : line.mips.toFixed(0);
+      const time = line.bestSeconds === null ? '' : `${line.bestSeconds.toFixed(3)} s`;
+      io.out(`${(line.runner + ':').padEnd(11)} ${mips.padStart(7)} MIPS  ${time.padStart(9)}  ${line.note}\n`);
+    }
+    return EXIT_OK;
+  },
+};

@@ -1,0 +1,83 @@
+// Compares the preprocessor with gcc's own (gcc -m32 -E -x assembler-with-cpp) on the
+// corpus: the text (with -P; normalised only by dropping blank lines and trailing blanks,
+// no other spacing change), and the line map against gcc's line markers (without -P):
+// every non-blank output line must map to the file:line gcc's markers give it.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { preprocess, formatDiagnostic } from '../../toolchain/asm/cpp/preprocess';
+import { run, scratch } from '../support/oracles';
+import { CASES, type CppCase } from './corpus';
+
+function materialise(c: CppCase): string {
+  const dir = scratch('vdso-lab-cpp-');
+  for (const [path, text] of Object.entries(c.files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+function gccArgs(c: CppCase): string[] {
+  return [
+    '-m32', '-E', '-x', 'assembler-with-cpp',
+    ...(c.includeDirs ?? []).map((d) => `-I${d}`),
+    ...(c.defines ?? []).map((d) => `-D${d}`),
+    ...(c.undefines ?? []).map((u) => `-U${u}`),
+    'main.S',
+  ];
+}
+
+function ours(c: CppCase, dir: string) {
+  return preprocess({
+    file: 'main.S',
+    includeDirs: c.includeDirs,
+    defines: c.defines,
+    undefines: c.undefines,
+    readFile: (p) => (existsSync(join(dir, p)) ? readFileSync(join(dir, p), 'utf8') : undefined),
+  });
+}
+
+const nonBlank = (text: string): string[] => text.split('\n').map((l) => l.trimEnd()).filter((l) => l !== '');
+
+/** Each non-blank line of gcc -E output with the file:line its line markers give it. */
+function gccLineMap(output: string): { text: string; place: string }[] {
+  const out: { text: string; place: string }[] = [];
+  let file = '';
+  let line = 0;
+  for (const l of output.split('\n')) {
+    const m = /^# (\d+) "([^"]*)"/.exec(l);
+    if (m) {
+      line = Number(m[1]);
+      file = m[2]!;
+      continue;
+    }
+    if (l.trim() !== '') out.push({ text: l.trimEnd(), place: `${file}:${line}` });
+    line++;
+  }
+  return out;
+}
+
+for (const c of CASES) {
+  test(`cpp matches gcc -E -P: ${c.name}`, () => {
+    const dir = materialise(c);
+    const expected = nonBlank(run('gcc', ['-P', ...gccArgs(c)], { cwd: dir }));
+    const r = ours(c, dir);
+    assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic), []);
+    assert.deepEqual(nonBlank(r.text), expected);
+  });
+
+  test(`cpp line map matches gcc's line markers: ${c.name}`, () => {
+    const dir = materialise(c);
+    const expected = gccLineMap(run('gcc', gccArgs(c), { cwd: dir }));
+    const r = ours(c, dir);
+    const lines = r.text.split('\n');
+    const mine: { text: string; place: string }[] = [];
+    r.lines.forEach((loc, i) => {
+      if (lines[i]!.trim() !== '') mine.push({ text: lines[i]!.trimEnd(), place: `${loc.file}:${loc.line}` });
+    });
+    assert.deepEqual(mine, expected);
+  });
+}

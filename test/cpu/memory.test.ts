@@ -1,0 +1,92 @@
+// The guest memory: little-endian access in and across pages, faults as values with no
+// partial writes, permissions, the code marker's store notification and the watchpoint filter.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EV_CODE_WRITE, EV_FAULT, EV_WATCH, Memory, PROT_EXEC, PROT_READ, PROT_WRITE } from '../../emulator/memory/memory';
+
+const RW = PROT_READ | PROT_WRITE;
+
+test('stores and loads are little-endian, within a page and across a page boundary', () => {
+  const m = new Memory();
+  m.map(0x10000, 0x2000, RW);
+  for (const base of [0x10100, 0x10ffe, 0x10fff, 0x10ffd]) {
+    m.wr32(base, 0x11223344);
+    assert.deepEqual([...(m.read(base, 4) as Uint8Array)], [0x44, 0x33, 0x22, 0x11]);
+    assert.equal(m.rd32(base), 0x11223344);
+    assert.equal(m.rd16(base + 1), 0x2233);
+    assert.equal(m.rd8(base + 3), 0x11);
+    m.wr16(base, 0xbeef);
+    assert.equal(m.rd16(base), 0xbeef);
+    assert.equal(m.rd32(base) >>> 0, 0x1122beef);
+  }
+  m.wr64(0x10ffc, 0x01020304, 0x05060708);
+  assert.deepEqual([...(m.read(0x10ffc, 8) as Uint8Array)], [4, 3, 2, 1, 8, 7, 6, 5]);
+  assert.equal(m.rd64(0x10ffc), 0x01020304);
+  assert.equal(m.hi64, 0x05060708);
+  assert.equal(m.ev, 0);
+});
+
+test('a store that faults on its second page writes nothing, and reports the first byte it could not write', () => {
+  const m = new Memory();
+  m.map(0x20000, 0x1000, RW);
+  m.wr32(0x20ffc, 0x55555555);
+  m.wr32(0x20ffe, 0x12345678);
+  assert.equal(m.ev & EV_FAULT, EV_FAULT);
+  assert.deepEqual(m.fault, { kind: 'page-fault', address: 0x21000, access: 'write', protection: false });
+  assert.equal(m.rd32(0x20ffc) >>> 0, 0x55555555, 'no partial write');
+});
+
+test('faults are values: unmapped reads, read-only writes, no exceptions', () => {
+  const m = new Memory();
+  m.map(0x30000, 0x1000, PROT_READ);
+  assert.equal(m.rd32(0x40000), 0);
+  assert.deepEqual(m.fault, { kind: 'page-fault', address: 0x40000, access: 'read', protection: false });
+  m.ev = 0;
+  m.wr8(0x30010, 1);
+  assert.deepEqual(m.fault, { kind: 'page-fault', address: 0x30010, access: 'write', protection: true });
+  assert.equal(m.rd8(0x30010), 0);
+  const f = m.fetch(0x30000, 4);
+  assert.ok(!(f instanceof Uint8Array) && f.access === 'execute');
+  m.protect(0x30000, 0x1000, PROT_READ | PROT_EXEC);
+  assert.ok(m.fetch(0x30ffe, 15) instanceof Uint8Array && (m.fetch(0x30ffe, 15) as Uint8Array).length === 2, 'fetch stops where execute permission ends');
+});
+
+test('a store to a page holding code notifies the CPU and raises the code-write event, even after TLB hits', () => {
+  const m = new Memory();
+  m.map(0x50000, 0x2000, RW);
+  const pages: number[] = [];
+  m.onCodeWrite((p) => pages.push(p));
+  m.wr32(0x51000, 1);
+  m.wr32(0x51004, 1);
+  m.markCode(0x51, 1);
+  m.wr32(0x51008, 2);
+  assert.deepEqual(pages, [0x51]);
+  assert.equal(m.ev & EV_CODE_WRITE, EV_CODE_WRITE);
+  m.ev = 0;
+  m.wr32(0x50000, 3);
+  assert.equal(m.ev, 0, 'other pages stay on the fast path');
+  m.markCode(0x51, -1);
+  m.wr32(0x51008, 4);
+  assert.deepEqual(pages, [0x51]);
+});
+
+test('the watchpoint matches overlapping accesses only, whatever the TLB holds', () => {
+  const m = new Memory();
+  m.map(0x60000, 0x1000, RW);
+  m.wr32(0x60100, 0);
+  m.wr32(0x60200, 0);
+  m.setWatchpoint({ address: 0x60202, length: 2, access: 'write' });
+  m.wr32(0x60100, 1);
+  assert.equal(m.ev, 0);
+  m.wr8(0x60201, 1);
+  assert.equal(m.ev, 0);
+  m.wr32(0x60200, 1);
+  assert.equal(m.ev & EV_WATCH, EV_WATCH);
+  assert.equal(m.watchHit, 0x60202);
+  m.ev = 0;
+  m.rd32(0x60200);
+  assert.equal(m.ev, 0, 'a write watchpoint ignores reads');
+  m.setWatchpoint({ address: 0x60202, length: 2, access: 'readWrite' });
+  m.rd8(0x60203);
+  assert.equal(m.ev & EV_WATCH, EV_WATCH);
+});

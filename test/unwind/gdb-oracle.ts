@@ -1,0 +1,178 @@
+// Owns running a static i386 program under qemu-i386's gdbstub and driving gdb (batch mode,
+// its Python API) to stop at breakpoints and single-step from them; at each stop gdb records
+// the innermost registers, a dump of the stack from esp up to the end of its mapping, and its
+// own backtrace (past main): each frame's pc, type and registers as gdb unwound them, null
+// where gdb says <not saved>. The unwinder tests replay their unwinder on the same snapshot.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { scratch } from '../support/oracles';
+
+/** gdb's names for the DWARF-numbered registers 0..9. */
+export const GDB_REGISTERS = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi', 'eip', 'eflags'];
+
+export interface GdbFrame {
+  readonly pc: number;
+  /** gdb.Frame.type(): 0 NORMAL, 4 SIGTRAMP... */
+  readonly type: number;
+  /** By DWARF number 0..9; null where gdb cannot recover the register. */
+  readonly regs: readonly (number | null)[];
+}
+
+export interface Snapshot {
+  readonly label: string;
+  readonly frames: readonly GdbFrame[];
+  /** gdb's reason for ending the backtrace after the last frame ("outermost"...). */
+  readonly stop: string;
+  /** The address of `stack` (frame 0's esp). */
+  readonly stackAddress: number;
+  readonly stack: Uint8Array;
+}
+
+const SCRIPT = String.raw`
+import gdb, json, time
+cfg = json.load(open(CONFIG))
+out = open(cfg['out'], 'w')
+REGS = ${JSON.stringify(GDB_REGISTERS)}
+
+def reg(frame, name):
+    try:
+        v = frame.read_register(name)
+        if v.is_optimized_out:
+            return None
+        try:
+            return int(v) & 0xffffffff
+        except (gdb.error, TypeError, ValueError):
+            return int(v.cast(gdb.lookup_type('int'))) & 0xffffffff
+    except gdb.error:
+        return None
+
+def readable(inf, addr, size):
+    try:
+        inf.read_memory(addr, size)
+        return True
+    except gdb.MemoryError:
+        return False
+
+def snapshot(label):
+    frames = []
+    f = gdb.newest_frame()
+    last = f
+    while f is not None and len(frames) < 300:
+        frames.append({'pc': f.pc(), 'type': f.type(), 'regs': [reg(f, n) for n in REGS]})
+        last = f
+        try:
+            f = f.older()
+        except gdb.error:
+            break
+    stop = gdb.frame_stop_reason_string(last.unwind_stop_reason())
+    sp = frames[0]['regs'][4]
+    inf = gdb.selected_inferior()
+    size = 0
+    step = 1 << 20
+    while step >= 16:
+        if readable(inf, sp, size + step):
+            size += step
+        step >>= 1
+    mem = bytes(inf.read_memory(sp, size)) if size else b''
+    out.write(json.dumps({'label': label, 'frames': frames, 'stop': stop, 'stackAddress': sp, 'stack': mem.hex()}) + '\n')
+    out.flush()
+
+gdb.execute('set pagination off')
+gdb.execute('set confirm off')
+gdb.execute('set backtrace past-main on')
+gdb.execute('set backtrace past-entry on')
+for s in cfg['signals']:
+    gdb.execute('handle %s stop print pass' % s)
+for i in range(100):
+    try:
+        gdb.execute('target remote :%d' % cfg['port'], to_string=True)
+        break
+    except gdb.error:
+        time.sleep(0.05)
+for b in cfg['breakpoints']:
+    gdb.execute('break %s' % b, to_string=True)
+
+def alive():
+    return len(gdb.selected_inferior().threads()) > 0
+
+last_stop = []
+gdb.events.stop.connect(lambda event: last_stop.append(isinstance(event, gdb.SignalEvent)))
+
+hits = 0
+while hits < cfg['maxHits']:
+    del last_stop[:]
+    try:
+        gdb.execute('continue', to_string=True)
+    except gdb.error:
+        break
+    if not alive():
+        break
+    pc = gdb.newest_frame().pc()
+    if last_stop and last_stop[-1]:
+        snapshot('signal at 0x%x' % pc)
+        continue
+    hits += 1
+    snapshot('hit %d at 0x%x' % (hits, pc))
+    for i in range(cfg['steps']):
+        try:
+            gdb.execute('stepi', to_string=True)
+        except gdb.error:
+            break
+        if not alive():
+            break
+        snapshot('hit %d step %d' % (hits, i + 1))
+out.close()
+try:
+    gdb.execute('kill')
+except gdb.error:
+    pass
+`;
+
+export interface GdbRun {
+  readonly program: string;
+  /** gdb break locations ("*leaf"). */
+  readonly breakpoints: readonly string[];
+  /** stepi count after each breakpoint hit, with a snapshot after each. */
+  readonly steps: number;
+  readonly maxHits: number;
+  /**
+   * Signals ("SIGUSR1") at whose delivery gdb stops (a snapshot labelled "signal ...": the
+   * interrupted context as gdb sees it) before passing them to the program.
+   */
+  readonly signals?: readonly string[];
+}
+
+/** Runs the program under qemu-i386 -g and gdb; returns gdb's snapshots. */
+export function gdbSnapshots(run: GdbRun): Snapshot[] {
+  const dir = scratch('vdso-lab-unwind-gdb-');
+  const out = join(dir, 'snapshots.jsonl');
+  const config = join(dir, 'config.json');
+  const script = join(dir, 'drive.py');
+  const port = 20000 + Math.floor(Math.random() * 30000);
+  writeFileSync(config, JSON.stringify({ out, port, breakpoints: run.breakpoints, steps: run.steps, maxHits: run.maxHits, signals: run.signals ?? [] }));
+  writeFileSync(script, `CONFIG = ${JSON.stringify(config)}\n${SCRIPT}`);
+  const qemu = spawn('qemu-i386', ['-g', String(port), run.program], { stdio: 'ignore' });
+  let qemuError: Error | undefined;
+  qemu.on('error', (e) => { qemuError = e; });
+  try {
+    const gdb = spawnSync('gdb', ['-nx', '-batch', '-ex', 'set auto-load off', '-ex', `file ${run.program}`, '-x', script],
+      { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20 });
+    if (gdb.error) {
+      const code = (gdb.error as NodeJS.ErrnoException).code;
+      throw new Error(code === 'ENOENT' ? "oracle 'gdb' is not installed: .ci/run must install it" : `gdb: ${gdb.error.message}`);
+    }
+    if (qemuError) {
+      const code = (qemuError as NodeJS.ErrnoException).code;
+      throw new Error(code === 'ENOENT' ? "oracle 'qemu-i386' is not installed: .ci/run must install it (qemu-user)" : `qemu-i386: ${qemuError.message}`);
+    }
+    const text = existsSync(out) ? readFileSync(out, 'utf8').trim() : '';
+    if (!text) throw new Error(`gdb recorded no stop: ${gdb.stdout}\n${gdb.stderr}`);
+    return text.split('\n').map((line) => {
+      const s = JSON.parse(line) as { label: string; frames: GdbFrame[]; stop: string; stackAddress: number; stack: string };
+      return { ...s, stack: new Uint8Array(Buffer.from(s.stack, 'hex')) };
+    });
+  } finally {
+    if (qemu.exitCode === null) qemu.kill('SIGKILL');
+  }
+}

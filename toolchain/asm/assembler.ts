@@ -1,0 +1,353 @@
+// Owns the GAS front end's reading loop: `assemble({ file, text, lineMap })` walks the
+// statements of the (preprocessed) source and of macro and .rept/.irp/.irpc expansions,
+// keeps the conditional-assembly stack, collects macro and repeat bodies, defines labels,
+// and hands each statement to its directive handler or to the instruction encoder. Errors
+// become diagnostics and reading goes on. Relaxation and the result are toolchain/asm/finish.ts.
+import { statements, type Statement } from './statements';
+import type { AsmModule, SourceLocation } from './module';
+import { AsmError, AsmState } from './state';
+import { DATA_DIRECTIVES, type Handler } from './data-directives';
+import { SECTION_SYMBOL_DIRECTIVES, setSymbol } from './directives';
+import { CfiState, cfiDirectives } from './cfi-directives';
+import { bindArguments, MacroError, parseMacroHeader, splitArguments, statementText, substitute, type MacroDefinition } from './macros';
+import { builtinMacros } from './prelude';
+import { conditionHolds, CONDITIONALS } from './conditionals';
+import { assembleInstruction } from './instructions';
+import { finish } from './finish';
+import { readString } from './strings';
+
+/** Maps a 0-based line and column of the text to the user's file:line:column (the preprocessor's map). */
+export type LineMap = (line: number, column: number) => SourceLocation;
+
+export interface AssembleInput {
+  readonly file: string;
+  readonly text: string;
+  readonly lineMap?: LineMap;
+}
+
+interface BodyLine {
+  readonly text: string;
+  readonly location: SourceLocation;
+}
+
+interface Frame {
+  readonly statements: Statement[];
+  index: number;
+  /** Where statement `s` is, for messages and the line table. */
+  locate(s: Statement, column: number): SourceLocation;
+  /** Set for a macro expansion (where .exitm returns to). */
+  readonly macro?: string;
+  readonly condDepth: number;
+}
+
+
+interface Collecting {
+  readonly kind: 'macro' | 'rept';
+  /** The directive that started it and its operands. */
+  readonly op: string;
+  readonly operands: string;
+  readonly location: SourceLocation;
+  depth: number;
+  readonly body: BodyLine[];
+}
+
+interface Conditional {
+  active: boolean;
+  done: boolean;
+  readonly parentActive: boolean;
+  elseSeen: boolean;
+  readonly location: SourceLocation;
+}
+
+const MAX_FRAMES = 512;
+const MAX_STATEMENTS = 20_000_000;
+const MAX_REPEAT = 1 << 20;
+
+/** Assembles one source; never throws for bad input (problems are in `diagnostics`). */
+export function assemble(input: AssembleInput): AsmModule {
+  return new Reader(input).run();
+}
+
+class Reader {
+  private readonly st: AsmState;
+  private readonly cfi = new CfiState();
+  private readonly frames: Frame[] = [];
+  private readonly conds: Conditional[] = [];
+  private readonly macros = new Map<string, MacroDefinition>();
+  private readonly builtins = builtinMacros();
+  private collecting: Collecting | undefined;
+  private macroCounter = 0;
+  private fileSymbol: string | undefined;
+  private readonly handlers: Map<string, Handler>;
+  private ended = false;
+
+  constructor(input: AssembleInput) {
+    this.st = new AsmState(input.file);
+    const map = input.lineMap;
+    const file = input.file;
+    this.frames.push({
+      statements: statements(input.text),
+      index: 0,
+      locate: map ? (s, column) => map(s.line, column) : (s, column) => ({ file, line: s.line + 1, column: column + 1 }),
+      condDepth: 0,
+    });
+    this.handlers = new Map<string, Handler>([...DATA_DIRECTIVES, ...SECTION_SYMBOL_DIRECTIVES, ...cfiDirectives(this.cfi)]);
+  }
+
+  run(): AsmModule {
+    let count = 0;
+    while (this.frames.length > 0 && !this.ended) {
+      const top = this.frames[this.frames.length - 1]!;
+      if (top.index >= top.statements.length) {
+        this.frames.pop();
+        continue;
+      }
+      if (++count > MAX_STATEMENTS) {
+        this.st.error('too many statements (runaway macro or .rept?)');
+        break;
+      }
+      const s = top.statements[top.index++]!;
+      this.st.location = top.locate(s, s.labels.length ? s.labels[0]!.column : s.opColumn);
+      try {
+        this.statement(s, top);
+      } catch (e) {
+        if (e instanceof AsmError || e instanceof MacroError) this.st.error(e.message);
+        else throw e;
+      }
+    }
+    const end = this.st.location;
+    if (this.collecting) {
+      this.st.error(this.collecting.kind === 'macro' ? 'end of file inside macro definition' : `end of file in ${this.collecting.op}`, this.collecting.location);
+    }
+    for (const c of this.conds) this.st.error('end of file inside conditional', c.location);
+    if (this.cfi.open) this.st.error('open CFI at the end of file; missing .cfi_endproc directive', end);
+    return finish(this.st, this.cfi, this.fileSymbol);
+  }
+
+  private get active(): boolean {
+    const top = this.conds[this.conds.length - 1];
+    return top ? top.active : true;
+  }
+
+  private statement(s: Statement, frame: Frame): void {
+    const op = s.op.startsWith('.') ? s.op.toLowerCase() : s.op;
+    if (this.collecting) {
+      this.collect(s, op);
+      return;
+    }
+    if (CONDITIONALS.has(op)) {
+      this.conditional(op, s.operands);
+      return;
+    }
+    if (!this.active) return;
+    for (const l of s.labels) this.st.defineLabel(l.name);
+    if (op === '' && s.operands === '') return;
+    if (op === '') throw new AsmError(`junk at end of line, first unrecognized character is \`${s.operands[0]}'`);
+    this.st.location = frame.locate(s, s.opColumn);
+    if (/^=[^=]/.test(s.operands) || s.operands === '=') {
+      setSymbol(this.st, op, s.operands.slice(1), false);
+      return;
+    }
+    const macro = this.findMacro(op);
+    if (op.startsWith('.')) {
+      if (this.control(op, s)) return;
+      const h = this.handlers.get(op);
+      if (h) {
+        const start = this.st.here();
+        h(this.st, s.operands, op);
+        this.st.lineFrom(start);
+        return;
+      }
+      if (macro) {
+        this.expand(macro, s.operands, frame.macro === undefined);
+        return;
+      }
+      throw new AsmError(`unknown pseudo-op: \`${op}'`);
+    }
+    if (macro) {
+      this.expand(macro, s.operands, frame.macro === undefined);
+      return;
+    }
+    assembleInstruction(this.st, s.op, s.operands);
+  }
+
+  private findMacro(op: string): MacroDefinition | undefined {
+    const key = op.toLowerCase();
+    return this.macros.get(key) ?? this.builtins.get(key);
+  }
+
+  /** Directives that steer reading rather than produce bytes. Returns false for the others. */
+  private control(op: string, s: Statement): boolean {
+    const st = this.st;
+    switch (op) {
+      case '.macro':
+      case '.rept':
+      case '.irp':
+      case '.irpc':
+        this.collecting = { kind: op === '.macro' ? 'macro' : 'rept', op, operands: s.operands, location: st.location, depth: 1, body: [] };
+        return true;
+      case '.endm':
+        throw new AsmError('.endm without matching .macro');
+      case '.endr':
+        st.warning('.endr encountered without preceding .rept, .irp, or .irpc');
+        return true;
+      case '.exitm': {
+        const i = this.frames.map((f) => f.macro !== undefined).lastIndexOf(true);
+        if (i < 0) throw new AsmError('.exitm not in a macro');
+        this.conds.length = this.frames[i]!.condDepth;
+        this.frames.length = i;
+        return true;
+      }
+      case '.purgem':
+        for (const n of splitArguments(s.operands)) {
+          if (!this.macros.delete(n.value.toLowerCase())) st.warning(`Attempt to purge non-existing macro \`${n.value}'`);
+        }
+        return true;
+      case '.error':
+        st.error(s.operands.trim() ? this.message(s.operands) : '.error directive invoked in source file');
+        return true;
+      case '.err':
+        st.error('.err encountered');
+        return true;
+      case '.warning':
+        st.warning(s.operands.trim() ? this.message(s.operands) : '.warning directive invoked in source file');
+        return true;
+      case '.end':
+        this.ended = true;
+        return true;
+      case '.include':
+        throw new AsmError(`can't open ${s.operands.trim()} for reading: not supported (use #include)`);
+      case '.file':
+        if (/^"/.test(s.operands.trim())) this.fileSymbol ??= this.message(s.operands);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private message(operands: string): string {
+    const t = operands.trim();
+    try {
+      return String.fromCharCode(...readString(t, 0).bytes);
+    } catch {
+      throw new AsmError(`expected quoted string`);
+    }
+  }
+
+  private collect(s: Statement, op: string): void {
+    const c = this.collecting!;
+    const location = this.frames[this.frames.length - 1]!.locate(s, s.opColumn);
+    if (c.kind === 'macro') {
+      if (op === '.macro') c.depth++;
+      else if (op === '.endm') c.depth--;
+    } else if (op === '.rept' || op === '.irp' || op === '.irpc') c.depth++;
+    else if (op === '.endr') c.depth--;
+    if (c.depth > 0) {
+      c.body.push({ text: statementText(s), location });
+      return;
+    }
+    if (s.labels.length > 0) c.body.push({ text: statementText({ ...s, op: '', operands: '' }), location });
+    this.collecting = undefined;
+    const saved = this.st.location;
+    this.st.location = c.location;
+    try {
+      if (c.kind === 'macro') this.defineMacro(c);
+      else this.repeat(c);
+    } catch (e) {
+      if (!(e instanceof AsmError || e instanceof MacroError)) throw e;
+      this.st.error(e.message, c.location);
+    } finally {
+      this.st.location = saved;
+    }
+  }
+
+  private defineMacro(c: Collecting): void {
+    const def = parseMacroHeader(c.operands, false, c.body.map((b) => b.text));
+    const key = def.name.toLowerCase();
+    if (this.macros.has(key)) throw new AsmError(`Macro \`${def.name}' was already defined`);
+    this.macros.set(key, def);
+  }
+
+  private expand(def: MacroDefinition, operands: string, scrub: boolean): void {
+    if (this.frames.length >= MAX_FRAMES) throw new AsmError('macros nested too deeply');
+    const values = bindArguments(def, operands, scrub);
+    const counter = this.macroCounter++;
+    const text = def.body.map((l) => substitute(l, values, counter)).join('\n');
+    const at = this.st.location;
+    this.frames.push({ statements: statements(text), index: 0, locate: () => at, macro: def.name, condDepth: this.conds.length });
+  }
+
+  private repeat(c: Collecting): void {
+    const out: BodyLine[] = [];
+    const emit = (values: Map<string, string>) => {
+      for (const b of c.body) out.push({ text: values.size ? substitute(b.text, values, undefined) : b.text, location: b.location });
+    };
+    if (c.op === '.rept') {
+      const n = c.operands.trim() === '' ? 0n : this.st.absolute(c.operands, '.rept');
+      if (n > BigInt(MAX_REPEAT)) throw new AsmError('.rept count too large');
+      for (let i = 0n; i < n; i++) emit(new Map());
+    } else {
+      const m = /^\s*([A-Za-z_.$][\w.$]*)\s*,?\s*(.*)$/s.exec(c.operands);
+      if (!m) throw new AsmError(`missing model parameter`);
+      const name = m[1]!;
+      if (c.op === '.irp') {
+        const args = splitArguments(m[2]!);
+        if (args.length === 0) emit(new Map([[name, '']]));
+        for (const a of args) emit(new Map([[name, a.value]]));
+      } else {
+        const chars = m[2]!.replace(/^"(.*)"$/s, '$1').replace(/\s/g, '');
+        if (chars.length === 0) emit(new Map([[name, '']]));
+        for (const ch of chars) emit(new Map([[name, ch]]));
+      }
+    }
+    if (out.length === 0) return;
+    if (this.frames.length >= MAX_FRAMES) throw new AsmError('.rept nested too deeply');
+    const stmts = statements(out.map((b) => b.text).join('\n'));
+    this.frames.push({ statements: stmts, index: 0, locate: (s) => out[s.line]!.location, condDepth: this.conds.length });
+  }
+
+  private conditional(op: string, operands: string): void {
+    const st = this.st;
+    const top = this.conds[this.conds.length - 1];
+    switch (op) {
+      case '.else':
+        if (!top) throw new AsmError('".else" without matching ".if"');
+        if (top.elseSeen) throw new AsmError('duplicate .else');
+        top.elseSeen = true;
+        top.active = top.parentActive && !top.done;
+        top.done = true;
+        return;
+      case '.elseif':
+        if (!top) throw new AsmError('".elseif" without matching ".if"');
+        if (top.elseSeen) throw new AsmError('.elseif after .else');
+        if (!top.parentActive || top.done) {
+          top.active = false;
+          return;
+        }
+        top.active = conditionHolds(st, '.if', operands);
+        top.done = top.active;
+        return;
+      case '.endif':
+        if (!top) throw new AsmError('".endif" without ".if"');
+        this.conds.pop();
+        return;
+      default: {
+        const parentActive = this.active;
+        const holds = parentActive ? this.safeCondition(op, operands) : false;
+        this.conds.push({ active: holds, done: holds || !parentActive, parentActive, elseSeen: false, location: st.location });
+      }
+    }
+  }
+
+  private safeCondition(op: string, operands: string): boolean {
+    try {
+      return conditionHolds(this.st, op, operands);
+    } catch (e) {
+      if (e instanceof AsmError) {
+        this.st.error(e.message);
+        return false;
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,208 @@
+// Owns the .cfi_* directives: collects each .cfi_startproc ... .cfi_endproc into a
+// procedure record with GAS's conversions (adjust_cfa_offset becomes def_cfa_offset with the
+// running offset, rel_offset becomes offset from the CFA; remember/restore_state also keep
+// the running offset), register names as GAS reads them, and .cfi_sections.
+import type { CfiOp, CfiPointer, SourceLocation } from './module';
+import type { Frag } from './layout';
+import { AsmError, type AsmState } from './state';
+import { splitOperands } from './strings';
+import type { Handler } from './data-directives';
+
+/** i386 DWARF register numbers by name (psABI), as .cfi_* accepts them with or without %. */
+const DWARF_REGISTERS: Readonly<Record<string, number>> = {
+  eax: 0, ecx: 1, edx: 2, ebx: 3, esp: 4, ebp: 5, esi: 6, edi: 7, eip: 8, eflags: 9,
+  st0: 11, st1: 12, st2: 13, st3: 14, st4: 15, st5: 16, st6: 17, st7: 18,
+  xmm0: 21, xmm1: 22, xmm2: 23, xmm3: 24, xmm4: 25, xmm5: 26, xmm6: 27, xmm7: 28,
+  mm0: 29, mm1: 30, mm2: 31, mm3: 32, mm4: 33, mm5: 34, mm6: 35, mm7: 36,
+  fcw: 37, fsw: 38, mxcsr: 39, es: 40, cs: 41, ss: 42, ds: 43, fs: 44, gs: 45, tr: 48, ldtr: 49,
+};
+
+interface PendingInstruction {
+  readonly frag: Frag;
+  readonly offset: number;
+  readonly op: CfiOp;
+  readonly location: SourceLocation;
+}
+
+export interface PendingProcedure {
+  readonly startFrag: Frag;
+  readonly startOffset: number;
+  endFrag?: Frag;
+  endOffset: number;
+  readonly section: string;
+  readonly simple: boolean;
+  signalFrame: boolean;
+  returnColumn: number;
+  personality?: CfiPointer;
+  lsda?: CfiPointer;
+  readonly instructions: PendingInstruction[];
+  ehFrame: boolean;
+  debugFrame: boolean;
+  readonly location: SourceLocation;
+  cfaOffset: number;
+  readonly remembered: number[];
+}
+
+/** The CFI state of one assembly: the open procedure, the finished ones, .cfi_sections. */
+export class CfiState {
+  open: PendingProcedure | undefined;
+  readonly done: PendingProcedure[] = [];
+  ehFrame = true;
+  debugFrame = false;
+}
+
+export function dwarfRegister(text: string): number {
+  const t = text.trim();
+  if (/^\d+$/.test(t)) return Number(t);
+  const name = t.replace(/^%/, '').toLowerCase();
+  const n = DWARF_REGISTERS[name];
+  if (n === undefined) throw new AsmError(`bad register expression`);
+  return n;
+}
+
+function proc(st: AsmState, cfi: CfiState): PendingProcedure {
+  if (!cfi.open) throw new AsmError('CFI instruction used without previous .cfi_startproc');
+  void st;
+  return cfi.open;
+}
+
+function add(st: AsmState, cfi: CfiState, op: CfiOp): void {
+  const p = proc(st, cfi);
+  const { frag, offset } = st.here();
+  p.instructions.push({ frag, offset, op, location: st.location });
+}
+
+function args(operands: string, n: number, directive: string): string[] {
+  const parts = splitOperands(operands).map((p) => p.text);
+  if (parts.length < n || parts.some((p) => p === '')) throw new AsmError(`missing or bad operands for ${directive}`);
+  return parts;
+}
+
+function num(st: AsmState, text: string): number {
+  return Number(st.absolute(text));
+}
+
+function pointer(st: AsmState, operands: string, directive: string): CfiPointer | undefined {
+  const parts = args(operands, 1, directive);
+  const encoding = num(st, parts[0]!);
+  if (encoding === 0xff) return undefined;
+  if ((encoding & 0x70) > 0x30 || ![0, 2, 3, 4, 0x0a, 0x0b, 0x0c].includes(encoding & 0x0f)) {
+    throw new AsmError(`invalid or unsupported encoding in ${directive}`);
+  }
+  if (parts.length < 2) throw new AsmError(`.cfi_${directive.replace('.cfi_', '')} requires a symbol`);
+  const s = st.symbols.get(parts[1]!, st.location);
+  s.used = true;
+  return { encoding, symbol: parts[1]! };
+}
+
+export function cfiDirectives(cfi: CfiState): ReadonlyMap<string, Handler> {
+  const regOnly = (kind: 'restore' | 'undefined' | 'same_value'): Handler => (st, operands) => {
+    for (const r of args(operands, 1, `.cfi_${kind}`)) add(st, cfi, { kind, register: dwarfRegister(r) });
+  };
+  return new Map<string, Handler>([
+    ['.cfi_startproc', (st, operands) => {
+      if (cfi.open) throw new AsmError('previous CFI entry not closed (missing .cfi_endproc)');
+      const simple = operands.trim() === 'simple';
+      if (operands.trim() !== '' && !simple) throw new AsmError(`junk at end of line, first unrecognized character is \`${operands.trim()[0]}'`);
+      const { frag, offset } = st.here();
+      cfi.open = {
+        startFrag: frag, startOffset: offset, endOffset: 0, section: st.current.section.name, simple,
+        signalFrame: false, returnColumn: 8, instructions: [], ehFrame: cfi.ehFrame, debugFrame: cfi.debugFrame,
+        location: st.location, cfaOffset: simple ? 0 : 4, remembered: [],
+      };
+    }],
+    ['.cfi_endproc', (st) => {
+      if (!cfi.open) throw new AsmError('.cfi_endproc without corresponding .cfi_startproc');
+      const p = proc(st, cfi);
+      const { frag, offset } = st.here();
+      p.endFrag = frag;
+      p.endOffset = offset;
+      p.ehFrame = cfi.ehFrame;
+      p.debugFrame = cfi.debugFrame;
+      cfi.done.push(p);
+      cfi.open = undefined;
+    }],
+    ['.cfi_def_cfa', (st, operands) => {
+      const [r, o] = args(operands, 2, '.cfi_def_cfa');
+      const offset = num(st, o!);
+      add(st, cfi, { kind: 'def_cfa', register: dwarfRegister(r!), offset });
+      proc(st, cfi).cfaOffset = offset;
+    }],
+    ['.cfi_def_cfa_register', (st, operands) => {
+      add(st, cfi, { kind: 'def_cfa_register', register: dwarfRegister(args(operands, 1, '.cfi_def_cfa_register')[0]!) });
+    }],
+    ['.cfi_def_cfa_offset', (st, operands) => {
+      const offset = num(st, args(operands, 1, '.cfi_def_cfa_offset')[0]!);
+      add(st, cfi, { kind: 'def_cfa_offset', offset });
+      proc(st, cfi).cfaOffset = offset;
+    }],
+    ['.cfi_adjust_cfa_offset', (st, operands) => {
+      const p = proc(st, cfi);
+      const offset = p.cfaOffset + num(st, args(operands, 1, '.cfi_adjust_cfa_offset')[0]!);
+      add(st, cfi, { kind: 'def_cfa_offset', offset });
+      p.cfaOffset = offset;
+    }],
+    ['.cfi_offset', (st, operands) => {
+      const [r, o] = args(operands, 2, '.cfi_offset');
+      add(st, cfi, { kind: 'offset', register: dwarfRegister(r!), offset: num(st, o!) });
+    }],
+    ['.cfi_rel_offset', (st, operands) => {
+      const [r, o] = args(operands, 2, '.cfi_rel_offset');
+      add(st, cfi, { kind: 'offset', register: dwarfRegister(r!), offset: num(st, o!) - proc(st, cfi).cfaOffset });
+    }],
+    ['.cfi_val_offset', (st, operands) => {
+      const [r, o] = args(operands, 2, '.cfi_val_offset');
+      add(st, cfi, { kind: 'val_offset', register: dwarfRegister(r!), offset: num(st, o!) });
+    }],
+    ['.cfi_register', (st, operands) => {
+      const [r, r2] = args(operands, 2, '.cfi_register');
+      add(st, cfi, { kind: 'register', register: dwarfRegister(r!), register2: dwarfRegister(r2!) });
+    }],
+    ['.cfi_restore', regOnly('restore')],
+    ['.cfi_undefined', regOnly('undefined')],
+    ['.cfi_same_value', regOnly('same_value')],
+    ['.cfi_remember_state', (st) => {
+      add(st, cfi, { kind: 'remember_state' });
+      const p = proc(st, cfi);
+      p.remembered.push(p.cfaOffset);
+    }],
+    ['.cfi_restore_state', (st) => {
+      const p = proc(st, cfi);
+      add(st, cfi, { kind: 'restore_state' });
+      const back = p.remembered.pop();
+      if (back !== undefined) p.cfaOffset = back;
+    }],
+    ['.cfi_return_column', (st, operands) => {
+      proc(st, cfi).returnColumn = dwarfRegister(args(operands, 1, '.cfi_return_column')[0]!);
+    }],
+    ['.cfi_signal_frame', (st) => {
+      proc(st, cfi).signalFrame = true;
+    }],
+    ['.cfi_escape', (st, operands) => {
+      const bytes = args(operands, 1, '.cfi_escape').map((t) => Number(BigInt.asUintN(8, st.absolute(t))));
+      add(st, cfi, { kind: 'escape', bytes: new Uint8Array(bytes) });
+    }],
+    ['.cfi_gnu_args_size', (st, operands) => {
+      add(st, cfi, { kind: 'gnu_args_size', size: num(st, args(operands, 1, '.cfi_gnu_args_size')[0]!) });
+    }],
+    ['.cfi_personality', (st, operands) => {
+      proc(st, cfi).personality = pointer(st, operands, '.cfi_personality');
+    }],
+    ['.cfi_lsda', (st, operands) => {
+      proc(st, cfi).lsda = pointer(st, operands, '.cfi_lsda');
+    }],
+    ['.cfi_label', (st, operands) => {
+      st.defineLabel(args(operands, 1, '.cfi_label')[0]!);
+    }],
+    ['.cfi_sections', (st, operands) => {
+      cfi.ehFrame = false;
+      cfi.debugFrame = false;
+      for (const s of args(operands, 1, '.cfi_sections')) {
+        if (s === '.eh_frame') cfi.ehFrame = true;
+        else if (s === '.debug_frame') cfi.debugFrame = true;
+        else if (s !== '.sframe') throw new AsmError('expected .eh_frame or .debug_frame');
+      }
+      void st;
+    }],
+  ]);
+}

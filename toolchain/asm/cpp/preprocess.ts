@@ -1,0 +1,110 @@
+// Owns the preprocessor's entry point: `preprocess` runs cpp as `gcc -E -x assembler-with-cpp`
+// does on one .S file (host file access injected, so an editor can pass unsaved text) and
+// returns the text, where each output line came from, and every diagnostic (processing goes
+// on after errors, so a language server gets them all).
+
+import { InputError } from '../../errors';
+import type { Diagnostic, SourceLocation } from '../module';
+import { Engine } from './engine';
+import { BUILTINS, PREDEFINED } from './predefined';
+import { Printer, type OutputSpan } from './printer';
+
+export type { OutputSpan } from './printer';
+
+export interface PreprocessOptions {
+  /** The file's path as the user named it (it appears in locations and __FILE__). */
+  readonly file: string;
+  /** The file's text; read with readFile when absent. */
+  readonly text?: string;
+  /** -I directories, searched in order (after the including file's folder for "..."). */
+  readonly includeDirs?: readonly string[];
+  /** -D arguments: "NAME", "NAME=VALUE", "NAME(a,b)=BODY" (applied before undefines). */
+  readonly defines?: readonly string[];
+  /** -U arguments: macro names. */
+  readonly undefines?: readonly string[];
+  /** A file's text, or undefined when it does not exist. */
+  readonly readFile: (path: string) => string | undefined;
+  /** Defines gcc's predefined macros (default true). */
+  readonly predefined?: boolean;
+  /** The time __DATE__ and __TIME__ give (default: now). */
+  readonly now?: Date;
+}
+
+export interface PreprocessResult {
+  /** The preprocessed text: one line per source line that had tokens, '\n' after each. */
+  readonly text: string;
+  /** For each output line (0-based index), the place it came from. */
+  readonly lines: readonly SourceLocation[];
+  /** For each output line, where its pieces came from (tokens of a macro use map to the use). */
+  readonly spans: readonly (readonly OutputSpan[])[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+const COMMAND_LINE = '<command-line>';
+const BUILT_IN = '<built-in>';
+
+/** Reads a pseudo-file of #define/#undef lines into the engine's macro table. */
+function runSetup(engine: Engine, name: string, text: string): void {
+  engine.pushFile(name, text, -1);
+  for (let i = 0; i <= text.length + 1; i++) if (engine.getToken().kind === 'eof') break;
+  engine.files.pop();
+  engine.skipping = false;
+}
+
+export function preprocess(options: PreprocessOptions): PreprocessResult {
+  const includeDirs = (options.includeDirs ?? []).map((d) => (d.length > 1 ? d.replace(/\/+$/, '') : d));
+  const engine = new Engine(options.readFile, includeDirs);
+  engine.now = options.now ?? new Date();
+  engine.baseFile = options.file;
+  for (const b of BUILTINS) engine.macros.set(b, { name: b, funLike: false, params: [], variadic: false, body: [], loc: { file: BUILT_IN, line: 0, column: 0 }, builtin: b, disabled: 0 });
+  if (options.predefined !== false) runSetup(engine, BUILT_IN, PREDEFINED.map(([n, v]) => `#define ${n} ${v}\n`).join(''));
+  const setup = [
+    ...(options.defines ?? []).map((d) => {
+      const eq = d.indexOf('=');
+      return eq < 0 ? `#define ${d} 1\n` : `#define ${d.slice(0, eq)} ${d.slice(eq + 1)}\n`;
+    }),
+    ...(options.undefines ?? []).map((u) => `#undef ${u}\n`),
+  ].join('');
+  if (setup) runSetup(engine, COMMAND_LINE, setup);
+
+  const text = options.text ?? options.readFile(options.file);
+  const printer = new Printer();
+  if (text === undefined) {
+    engine.report({ file: options.file, line: 1, column: 1 }, 'error', `${options.file}: No such file or directory`);
+  } else {
+    engine.pushFile(options.file, text, -1);
+    engine.onLineChange = (t) => printer.lineChange(t);
+    for (;;) {
+      const t = engine.getToken();
+      if (t.kind === 'eof') break;
+      printer.token(t, engine.inExpansion ? engine.invocationLoc : t.loc);
+    }
+    while (engine.files.length > 0) engine.files.length === 1 ? popMain(engine) : engine.files.pop();
+  }
+  printer.finish();
+  return {
+    text: printer.lines.map((l) => l + '\n').join(''),
+    lines: printer.locations,
+    spans: printer.spans,
+    diagnostics: engine.diagnostics.map((d) => ({ severity: d.severity, location: d.location, message: d.message })),
+  };
+}
+
+/** Reports the main file's unterminated conditionals and closes it. */
+function popMain(engine: Engine): void {
+  const f = engine.files.pop()!;
+  for (let i = f.conds.length - 1; i >= 0; i--) {
+    engine.diagnostics.push({ severity: 'error', location: f.conds[i]!.loc, message: `unterminated #${f.conds[i]!.type}` });
+  }
+}
+
+/** A diagnostic as gcc prints it: "file:line:column: error: message". */
+export function formatDiagnostic(d: Diagnostic): string {
+  return `${d.location.file}:${d.location.line}:${d.location.column}: ${d.severity}: ${d.message}`;
+}
+
+/** The first error as an InputError (for the CLI), or undefined when there is none. */
+export function firstError(result: PreprocessResult): InputError | undefined {
+  const d = result.diagnostics.find((x) => x.severity === 'error');
+  return d && new InputError(d.location.file, `line ${d.location.line}:${d.location.column}`, d.message);
+}

@@ -1,0 +1,72 @@
+// Owns writing the preprocessed text the way `gcc -E` spaces it (indentation kept as
+// columns, one space where the source had white space or where cpp's avoid-paste rule
+// wants one) and recording, for every output line, the source place it came from: the first
+// token's file:line:column, which for a macro use is where the macro was invoked.
+
+import type { SourceLocation } from '../module';
+import { PREV_WHITE, avoidPaste, type Token } from './token';
+
+/** From `column` (1-based) on in an output line, text came from `location`. */
+export interface OutputSpan {
+  readonly column: number;
+  readonly location: SourceLocation;
+}
+
+export class Printer {
+  readonly lines: string[] = [];
+  readonly locations: SourceLocation[] = [];
+  readonly spans: OutputSpan[][] = [];
+  private cur = '';
+  private curSpans: OutputSpan[] = [];
+  private open = false;
+  private prev: Token | null = null;
+  private source: Token | null = null;
+  private avoid = false;
+
+  /** A new source line starts with token `t` (cpp's line-change callback). */
+  lineChange(t: Token): void {
+    if (t.kind === 'eof') return;
+    this.flush();
+    this.open = true;
+    this.locations.push(t.loc);
+    this.cur = ' '.repeat(Math.max(0, t.loc.column - 2));
+    this.prev = null;
+    this.source = null;
+  }
+
+  /** Prints one token from cpp's stream; `from` is the place it maps to. */
+  token(t: Token, from: SourceLocation): void {
+    if (t.kind === 'padding') {
+      this.avoid = true;
+      if (this.source === null || (!(this.source.flags & PREV_WHITE) && t.source === null)) this.source = t.source ?? null;
+      return;
+    }
+    if (!this.open) {
+      this.open = true;
+      this.locations.push(from);
+    }
+    if (this.avoid) {
+      const src = this.source ?? t;
+      if (src.flags & PREV_WHITE || (this.prev && avoidPaste(this.prev, t)) || (this.prev === null && t.kind === 'punct' && t.text === '#')) this.cur += ' ';
+    } else if (t.flags & PREV_WHITE) this.cur += ' ';
+    this.avoid = false;
+    this.source = null;
+    this.prev = t;
+    const last = this.curSpans[this.curSpans.length - 1];
+    if (!last || last.location !== from) this.curSpans.push({ column: this.cur.length + 1, location: from });
+    this.cur += t.text;
+  }
+
+  private flush(): void {
+    if (!this.open) return;
+    this.lines.push(this.cur);
+    this.spans.push(this.curSpans);
+    this.cur = '';
+    this.curSpans = [];
+    this.open = false;
+  }
+
+  finish(): void {
+    this.flush();
+  }
+}

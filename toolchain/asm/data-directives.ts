@@ -1,0 +1,268 @@
+// Owns the directives that put data bytes into the current section: integers (.byte ...
+// .quad), strings (.ascii .asciz .string*), LEB128, .fill/.space/.skip/.zero, .org and the
+// alignment family (.align .balign[wl] .p2align[wl]) with GAS --32's NOP padding in code.
+import { constantValue } from './expr';
+import { isAbsolute } from './evaluate';
+import { isCode, SHT_NOBITS } from './layout';
+import { AsmError, type AsmState } from './state';
+import { readStrings, splitOperands, StringSyntaxError } from './strings';
+
+export type Handler = (st: AsmState, operands: string, op: string) => void;
+
+/** Writes `value` little-endian in `size` bytes, warning as GAS does when it does not fit. */
+export function integerBytes(st: AsmState, value: bigint, size: number): number[] {
+  if (size < 8) {
+    const bits = BigInt(size * 8);
+    const limit = 1n << bits;
+    if (value >= limit || value < -limit) {
+      const masked = BigInt.asUintN(Number(bits), value);
+      st.warning(`value 0x${BigInt.asUintN(64, value).toString(16)} truncated to 0x${masked.toString(16)}`);
+    }
+  }
+  const out: number[] = [];
+  let v = BigInt.asUintN(64, value);
+  for (let i = 0; i < size; i++) {
+    out.push(Number(v & 0xffn));
+    v >>= 8n;
+  }
+  return out;
+}
+
+function hasSymbols(e: import('./expr').Expr): boolean {
+  return constantValue(e) === undefined;
+}
+
+/** Emits one integer field of `size` bytes from expression text (a fixup when it is not a number yet). */
+export function emitInteger(st: AsmState, text: string, size: 1 | 2 | 4 | 8): void {
+  if (st.current.section.name === '.altinstructions') st.altText.set(st.here().frag.address + st.here().offset, text);
+  const bound = st.bind(st.parse(text));
+  if (!hasSymbols(bound)) {
+    st.emit(integerBytes(st, constantValue(bound)!, size));
+    return;
+  }
+  const v = st.evaluate(bound);
+  if (v.sym?.kind === 'undefined' && v.sym.location === undefined) v.sym.location = st.location;
+  const at = st.here().offset;
+  st.emit(new Array<number>(size).fill(0));
+  st.addFixup({ size, expr: bound, pcrel: false, pcBias: 0, signed: false, location: st.location }, at);
+}
+
+function integers(size: 1 | 2 | 4 | 8): Handler {
+  return (st, operands) => {
+    for (const part of splitOperands(operands)) {
+      if (part.text === '') throw new AsmError('missing expression');
+      emitInteger(st, part.text, size);
+    }
+  };
+}
+
+function strings(unit: number, terminate: boolean): Handler {
+  return (st, operands) => {
+    for (const part of splitOperands(operands)) {
+      let bytes: number[];
+      try {
+        bytes = readStrings(part.text);
+      } catch (e) {
+        if (e instanceof StringSyntaxError) throw new AsmError(e.message);
+        throw e;
+      }
+      if (terminate) bytes.push(0);
+      const out: number[] = [];
+      for (const b of bytes) {
+        out.push(b);
+        for (let k = 1; k < unit; k++) out.push(0);
+      }
+      st.emit(out);
+    }
+  };
+}
+
+function leb(signed: boolean): Handler {
+  return (st, operands) => {
+    for (const part of splitOperands(operands)) {
+      const bound = st.bind(st.parse(part.text));
+      const c = constantValue(bound);
+      if (c !== undefined) {
+        st.emit(lebBytes(c, signed));
+        continue;
+      }
+      const v = st.evaluate(bound);
+      if (v.sym && v.sub === undefined && !isAbsolute(v) && v.sym.kind !== 'label') {
+        throw new AsmError(`.${signed ? 's' : 'u'}leb128 only supports constant or subtract expressions`);
+      }
+      st.variable({ kind: 'leb', expr: bound, signed, location: st.location }, isAbsolute(v) ? lebBytes(v.add, signed).length : 1);
+    }
+  };
+}
+
+/** LEB128 encoding of a value (GAS encodes the 64-bit value). */
+export function lebBytes(value: bigint, signed: boolean): number[] {
+  const out: number[] = [];
+  let v = signed ? BigInt.asIntN(64, value) : BigInt.asUintN(64, value);
+  for (let guard = 0; guard < 11; guard++) {
+    const byte = Number(v & 0x7fn);
+    v >>= 7n;
+    const done = signed ? (v === 0n && (byte & 0x40) === 0) || (v === -1n && (byte & 0x40) !== 0) : v === 0n;
+    out.push(done ? byte : byte | 0x80);
+    if (done) break;
+  }
+  return out;
+}
+
+function fillBytes(st: AsmState, count: bigint, size: number, value: bigint): number[] {
+  if (count < 0n) {
+    st.warning('repeat < 0; .fill ignored');
+    return [];
+  }
+  if (count > 1n << 28n) throw new AsmError('.fill size too large');
+  const unit = integerBytes(st, BigInt.asUintN(32, value), Math.min(size, 4));
+  while (unit.length < size) unit.push(0);
+  const out: number[] = [];
+  for (let i = 0n; i < count; i++) out.push(...unit);
+  return out;
+}
+
+const fill: Handler = (st, operands) => {
+  const parts = splitOperands(operands);
+  if (parts.length === 0 || parts.length > 3) throw new AsmError('bad .fill arguments');
+  const count = st.absolute(parts[0]!.text, '.fill');
+  let size = parts[1] && parts[1].text !== '' ? Number(st.absolute(parts[1].text)) : 1;
+  const value = parts[2] && parts[2].text !== '' ? st.absolute(parts[2].text) : 0n;
+  if (size < 0) {
+    st.warning('size negative; .fill ignored');
+    return;
+  }
+  if (size > 8) {
+    st.warning('.fill size clamped to 8');
+    size = 8;
+  }
+  if (count === 0n || size === 0) return;
+  st.emit(fillBytes(st, count, size, value));
+};
+
+const space: Handler = (st, operands, op) => {
+  const parts = splitOperands(operands);
+  if (parts.length === 0 || parts.length > 2) throw new AsmError(`bad ${op} arguments`);
+  const fillValue = parts[1] ? Number(BigInt.asUintN(8, st.absolute(parts[1].text))) : 0;
+  const bound = st.bind(st.parse(parts[0]!.text));
+  const c = constantValue(bound);
+  if (c === undefined) {
+    // Forward references (the kernel's ALTERNATIVE padding) are settled during relaxation.
+    let estimate = 0;
+    try {
+      const v = st.evaluate(bound);
+      if (isAbsolute(v)) estimate = Math.max(0, Number(v.add));
+    } catch (e) {
+      if (!(e instanceof AsmError)) throw e;
+    }
+    st.variable({ kind: 'space', count: bound, fill: fillValue, location: st.location }, estimate);
+    return;
+  }
+  if (c < 0n) {
+    st.warning('.space repeat count is zero, ignored');
+    return;
+  }
+  if (c === 0n) {
+    st.warning('.space repeat count is zero, ignored');
+    return;
+  }
+  if (c > 1n << 28n) throw new AsmError(`${op} size too large`);
+  st.emit(new Array<number>(Number(c)).fill(fillValue));
+};
+
+const zero: Handler = (st, operands) => {
+  const c = st.absolute(operands, '.zero');
+  if (c < 0n) {
+    st.warning('.zero repeat count is negative, ignored');
+    return;
+  }
+  if (c > 1n << 28n) throw new AsmError('.zero size too large');
+  st.emit(new Array<number>(Number(c)).fill(0));
+};
+
+const org: Handler = (st, operands) => {
+  const parts = splitOperands(operands);
+  if (parts.length === 0) throw new AsmError('missing expression');
+  const fillValue = parts[1] ? Number(BigInt.asUintN(8, st.absolute(parts[1].text))) : 0;
+  const bound = st.bind(st.parse(parts[0]!.text));
+  const v = st.evaluate(bound);
+  if (v.sub || (v.sym && (v.sym.kind !== 'label' || v.sym.frag?.section !== st.current.section))) {
+    throw new AsmError("can't .org across sections or with undefined symbols");
+  }
+  const here = st.here();
+  const target = v.sym ? BigInt(v.sym.frag!.address + v.sym.offset) + v.add : v.add;
+  const estimate = Number(target) - (here.frag.address + here.offset);
+  st.variable({ kind: 'org', expr: bound, fill: fillValue, location: st.location }, Math.max(0, estimate));
+};
+
+/** Size in bytes of the .balign fill pattern for each directive. */
+function alignment(kind: 'bytes' | 'power', fillSize: 1 | 2 | 4): Handler {
+  return (st, operands) => {
+    const parts = splitOperands(operands);
+    if (parts.length === 0 || parts[0]!.text === '') throw new AsmError('expected alignment');
+    let n = st.absolute(parts[0]!.text);
+    let bytes: number;
+    if (kind === 'power') {
+      if (n > 31n) throw new AsmError(`alignment too large: 31 assumed`);
+      bytes = 1 << Number(n < 0n ? 0n : n);
+    } else {
+      if (n < 0n) n = 0n;
+      if (n !== 0n && (n & (n - 1n)) !== 0n) throw new AsmError('alignment not a power of 2');
+      if (n > 1n << 31n) throw new AsmError('alignment too large');
+      bytes = Math.max(1, Number(n));
+    }
+    const fillText = parts[1]?.text ?? '';
+    const maxText = parts[2]?.text ?? '';
+    const max = maxText === '' ? 0 : Number(st.absolute(maxText));
+    let fillPattern: 'nop' | Uint8Array;
+    if (fillText === '') {
+      fillPattern = isCode(st.current.section) && st.current.section.type !== SHT_NOBITS ? 'nop' : new Uint8Array(1);
+    } else {
+      const v = st.absolute(fillText);
+      fillPattern = new Uint8Array(integerBytes(st, v, fillSize));
+      // GAS pads code with its NOPs when the fill asked for is the one-byte NOP.
+      if (fillSize === 1 && fillPattern[0] === 0x90 && isCode(st.current.section)) fillPattern = 'nop';
+    }
+    const section = st.current.section;
+    if (bytes > section.addralign) section.addralign = bytes;
+    if (bytes <= 1) return;
+    const here = st.here();
+    const pad = (bytes - ((here.frag.address + here.offset) % bytes)) % bytes;
+    st.variable({ kind: 'align', alignment: bytes, fill: fillPattern, max, location: st.location }, max && pad > max ? 0 : pad);
+  };
+}
+
+export const DATA_DIRECTIVES: ReadonlyMap<string, Handler> = new Map<string, Handler>([
+  ['.byte', integers(1)],
+  ['.word', integers(2)],
+  ['.short', integers(2)],
+  ['.hword', integers(2)],
+  ['.value', integers(2)],
+  ['.2byte', integers(2)],
+  ['.long', integers(4)],
+  ['.int', integers(4)],
+  ['.4byte', integers(4)],
+  ['.quad', integers(8)],
+  ['.8byte', integers(8)],
+  ['.ascii', strings(1, false)],
+  ['.asciz', strings(1, true)],
+  ['.string', strings(1, true)],
+  ['.string8', strings(1, true)],
+  ['.string16', strings(2, true)],
+  ['.string32', strings(4, true)],
+  ['.string64', strings(8, true)],
+  ['.uleb128', leb(false)],
+  ['.sleb128', leb(true)],
+  ['.fill', fill],
+  ['.space', space],
+  ['.skip', space],
+  ['.zero', zero],
+  ['.org', org],
+  ['.align', alignment('bytes', 1)],
+  ['.balign', alignment('bytes', 1)],
+  ['.balignw', alignment('bytes', 2)],
+  ['.balignl', alignment('bytes', 4)],
+  ['.p2align', alignment('power', 1)],
+  ['.p2alignw', alignment('power', 2)],
+  ['.p2alignl', alignment('power', 4)],
+]);

@@ -1,0 +1,318 @@
+// Owns the directives about sections and symbols: .text/.data/.bss with subsections,
+// .section with flags, type, entsize and group, .pushsection/.popsection/.previous;
+// .globl .local .weak .hidden .protected .internal .type .size .set/.equ/= .equiv .comm
+// .lcomm; and the accepted bookkeeping ones (.file .ident .code32 .arch .loc ...).
+import { type Handler } from './data-directives';
+import { SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SHT_NOTE, SHT_PROGBITS } from './layout';
+import { AsmError, defaultSectionAttributes, type AsmState } from './state';
+import { readString, splitOperands, StringSyntaxError } from './strings';
+import type { SymbolState } from './symbol-table';
+
+const SHF_MERGE = 0x10;
+const SHF_STRINGS = 0x20;
+const SHF_INFO_LINK = 0x40;
+const SHF_LINK_ORDER = 0x80;
+const SHF_GROUP = 0x200;
+const SHF_TLS = 0x400;
+const SHF_EXCLUDE = 0x80000000;
+const SHF_GNU_RETAIN = 0x200000;
+
+const FLAG_LETTERS: Readonly<Record<string, number>> = {
+  a: SHF_ALLOC, w: SHF_WRITE, x: SHF_EXECINSTR, M: SHF_MERGE, S: SHF_STRINGS, G: SHF_GROUP,
+  T: SHF_TLS, o: SHF_LINK_ORDER, e: SHF_EXCLUDE, R: SHF_GNU_RETAIN, '?': 0, d: 0,
+};
+
+const SECTION_TYPES: Readonly<Record<string, number>> = {
+  progbits: SHT_PROGBITS, nobits: SHT_NOBITS, note: SHT_NOTE, init_array: 14, fini_array: 15, preinit_array: 16,
+};
+
+/** A section or symbol name operand: plain, or quoted. */
+function nameOf(text: string): string {
+  const t = text.trim();
+  if (t.startsWith('"')) {
+    try {
+      return String.fromCharCode(...readString(t, 0).bytes);
+    } catch (e) {
+      if (e instanceof StringSyntaxError) throw new AsmError(e.message);
+      throw e;
+    }
+  }
+  if (!/^[A-Za-z_.$][\w.$\-]*$/.test(t)) throw new AsmError(t === '' ? 'expected symbol name' : `bad name '${t}'`);
+  return t;
+}
+
+function subsectionNumber(st: AsmState, text: string | undefined): number {
+  if (text === undefined || text.trim() === '') return 0;
+  return Number(st.absolute(text));
+}
+
+function simpleSection(name: string): Handler {
+  return (st, operands) => {
+    st.section(name, subsectionNumber(st, operands));
+  };
+}
+
+/** Applies `.section NAME, "flags", @type, extra...` and switches to it. */
+function sectionDirective(st: AsmState, operands: string): void {
+  const parts = splitOperands(operands);
+  if (parts.length === 0 || parts[0]!.text === '') throw new AsmError('missing name');
+  let name = parts[0]!.text;
+  let subsection = 0;
+  const sp = /^(\S+)\s+(\S+)$/.exec(name);
+  if (sp && parts.length === 1 && !name.startsWith('"')) {
+    name = sp[1]!;
+    subsection = Number(st.absolute(sp[2]!));
+  }
+  name = nameOf(name);
+  const { section, created } = st.sectionNamed(name);
+  if (parts.length > 1) {
+    const flagText = parts[1]!.text;
+    if (!flagText.startsWith('"')) throw new AsmError('junk at end of line');
+    const letters = String.fromCharCode(...readString(flagText, 0).bytes);
+    let flags = 0;
+    for (const c of letters) {
+      const f = FLAG_LETTERS[c];
+      if (f === undefined) throw new AsmError('bad .section directive: want a,w,x,M,S,G,T in string');
+      flags |= f;
+    }
+    let type = created ? defaultSectionAttributes(name).type : section.type;
+    let k = 2;
+    const typeText = parts[k]?.text;
+    if (typeText && /^[@%]/.test(typeText)) {
+      const t = SECTION_TYPES[typeText.slice(1)];
+      if (t === undefined) {
+        if (/^[@%]\d+$/.test(typeText)) type = Number(typeText.slice(1));
+        else throw new AsmError(`unrecognized section type`);
+      } else type = t;
+      k++;
+    }
+    let entsize = type >= 14 && type <= 16 ? 4 : 0;
+    if (flags & SHF_MERGE) {
+      const e = parts[k]?.text;
+      if (e === undefined) throw new AsmError('entity size for SHF_MERGE not specified');
+      entsize = Number(st.absolute(e));
+      k++;
+    }
+    let group: { signature: string; comdat: boolean } | undefined;
+    if (flags & SHF_GROUP) {
+      const g = parts[k]?.text;
+      if (g === undefined) throw new AsmError('group name for SHF_GROUP not specified');
+      k++;
+      const comdat = parts[k]?.text === 'comdat';
+      if (comdat) k++;
+      group = { signature: nameOf(g), comdat };
+    }
+    let linkTo: string | undefined;
+    if (flags & SHF_LINK_ORDER) {
+      const l = parts[k]?.text;
+      if (l === undefined) throw new AsmError('missing name');
+      linkTo = nameOf(l);
+      k++;
+    }
+    if (created) {
+      section.type = type;
+      section.flags = flags;
+      section.entsize = entsize;
+      section.group = group;
+      section.linkTo = linkTo;
+    } else if (section.type !== type || (section.flags & ~SHF_INFO_LINK) !== flags) {
+      if (!(section.name === '.text' && flags === (SHF_ALLOC | SHF_EXECINSTR)) && flags !== 0) {
+        st.warning(`ignoring changed section attributes for ${name}`);
+      }
+    }
+  }
+  st.section(name, subsection);
+}
+
+const section: Handler = (st, operands) => sectionDirective(st, operands);
+
+const pushsection: Handler = (st, operands) => {
+  st.pushSection();
+  sectionDirective(st, operands);
+};
+
+function eachName(st: AsmState, operands: string, apply: (s: SymbolState) => void): void {
+  for (const part of splitOperands(operands)) {
+    for (const n of part.text.split(/\s+/).filter((x) => x !== '')) {
+      const s = st.symbols.get(nameOf(n), st.location);
+      apply(s);
+    }
+  }
+}
+
+const globl: Handler = (st, operands) =>
+  eachName(st, operands, (s) => {
+    if (s.binding !== 'weak') s.binding = 'global';
+  });
+const local: Handler = (st, operands) =>
+  eachName(st, operands, (s) => {
+    s.binding = 'local';
+  });
+const weak: Handler = (st, operands) =>
+  eachName(st, operands, (s) => {
+    s.binding = 'weak';
+  });
+function visibility(v: number): Handler {
+  return (st, operands) =>
+    eachName(st, operands, (s) => {
+      s.visibility = v;
+    });
+}
+
+const SYMBOL_TYPES: Readonly<Record<string, number>> = {
+  function: 2, object: 1, notype: 0, tls_object: 6, common: 5, gnu_indirect_function: 10,
+  stt_func: 2, stt_object: 1, stt_notype: 0, stt_tls: 6, stt_common: 5, stt_gnu_ifunc: 10,
+};
+
+const type: Handler = (st, operands) => {
+  const m = /^("[^"]*"|[^\s,]+)\s*,?\s*(.*)$/.exec(operands.trim());
+  if (!m || m[2] === '') throw new AsmError('expected comma after name in .type');
+  const s = st.symbols.get(nameOf(m[1]!), st.location);
+  const spec = m[2]!.replace(/^[@%#]/, '').replace(/^"(.*)"$/, '$1').toLowerCase();
+  const t = SYMBOL_TYPES[spec];
+  if (t === undefined) throw new AsmError(`unrecognized symbol type "${m[2]}"`);
+  s.type = t;
+};
+
+const size: Handler = (st, operands) => {
+  const parts = splitOperands(operands);
+  if (parts.length !== 2) throw new AsmError('expected comma after name in .size');
+  const s = st.symbols.get(nameOf(parts[0]!.text), st.location);
+  s.size = st.bind(st.parse(parts[1]!.text));
+};
+
+/** Defines an equated symbol (.set, .equ, `=`, and .equiv with `strict`). */
+export function setSymbol(st: AsmState, nameText: string, exprText: string, strict: boolean): void {
+  const name = nameOf(nameText);
+  const s = st.symbols.get(name, st.location);
+  if (strict && (s.kind === 'label' || s.kind === 'equated' || s.kind === 'common')) {
+    throw new AsmError(`symbol \`${name}' is already defined`);
+  }
+  if (s.kind === 'label' || (s.kind === 'equated' && s.fixed)) throw new AsmError(`symbol \`${name}' is already defined`);
+  const bound = st.bind(st.parse(exprText));
+  s.kind = 'equated';
+  s.equ = bound;
+  s.fixed = strict;
+  s.location = st.location;
+  st.userDefined.add(name);
+}
+
+function setLike(strict: boolean): Handler {
+  return (st, operands, op) => {
+    const parts = splitOperands(operands);
+    if (parts.length < 2) throw new AsmError(`expected comma after "${parts[0]?.text ?? ''}"`);
+    if (parts.length > 2) throw new AsmError(`junk at end of line, first unrecognized character is \`,'`);
+    void op;
+    setSymbol(st, parts[0]!.text, parts[1]!.text, strict);
+  };
+}
+
+const comm: Handler = (st, operands) => {
+  const parts = splitOperands(operands);
+  if (parts.length < 2) throw new AsmError('expected comma after symbol-name');
+  const s = st.symbols.get(nameOf(parts[0]!.text), st.location);
+  const bytes = Number(st.absolute(parts[1]!.text));
+  if (bytes < 0) throw new AsmError('.comm length (-1) out of range ignored');
+  const align = parts[2] ? Number(st.absolute(parts[2].text)) : commonAlignment(bytes);
+  if (s.kind === 'label' || s.kind === 'equated') throw new AsmError(`symbol \`${s.name}' is already defined`);
+  s.kind = 'common';
+  s.commonSize = Math.max(s.commonSize, bytes);
+  s.commonAlign = Math.max(s.commonAlign, align);
+  if (!s.binding || s.binding === 'local') s.binding = 'global';
+  if (s.type === 0) s.type = 1;
+  st.userDefined.add(s.name);
+};
+
+/** GAS's alignment for .comm without one: the size rounded up to a power of two, at most 16. */
+function commonAlignment(bytes: number): number {
+  let a = 1;
+  while (a < bytes && a < 16) a *= 2;
+  return a;
+}
+
+/** GAS's alignment for .lcomm without one: 8, 4, 2 or 1 by the size. */
+function defaultCommonAlignment(bytes: number): number {
+  if (bytes >= 8) return 8;
+  if (bytes >= 4) return 4;
+  if (bytes >= 2) return 2;
+  return 1;
+}
+
+const lcomm: Handler = (st, operands) => {
+  const parts = splitOperands(operands);
+  if (parts.length < 2) throw new AsmError('expected comma after symbol-name');
+  const name = nameOf(parts[0]!.text);
+  const bytes = Number(st.absolute(parts[1]!.text));
+  const align = parts[2] ? Number(st.absolute(parts[2].text)) : defaultCommonAlignment(bytes);
+  const back = st.current;
+  const bss = st.section('.bss', 0);
+  if (align > bss.addralign) bss.addralign = align;
+  const here = st.here();
+  const pad = (align - ((here.frag.address + here.offset) % align)) % align;
+  if (pad) st.emit(new Array<number>(pad).fill(0));
+  st.defineLabel(name);
+  const s = st.symbols.get(name);
+  if (s.type === 0) s.type = 1;
+  s.size = { kind: 'number', value: BigInt(bytes) };
+  st.emit(new Array<number>(bytes).fill(0));
+  st.switchTo(back);
+};
+
+const ident: Handler = (st, operands) => {
+  const back = st.current;
+  const { section: comment, created } = st.sectionNamed('.comment');
+  if (created) {
+    comment.flags = SHF_MERGE | SHF_STRINGS;
+    comment.entsize = 1;
+  }
+  st.switchTo({ section: comment, subsection: 0 });
+  if (created) st.emit([0]);
+  try {
+    st.emit([...readString(operands.trim(), 0).bytes, 0]);
+  } finally {
+    st.switchTo(back);
+  }
+};
+
+const ignored: Handler = () => undefined;
+
+export const SECTION_SYMBOL_DIRECTIVES: ReadonlyMap<string, Handler> = new Map<string, Handler>([
+  ['.text', simpleSection('.text')],
+  ['.data', simpleSection('.data')],
+  ['.bss', simpleSection('.bss')],
+  ['.section', section],
+  ['.pushsection', pushsection],
+  ['.popsection', (st) => st.popSection()],
+  ['.previous', (st) => st.previousSection()],
+  ['.globl', globl],
+  ['.global', globl],
+  ['.local', local],
+  ['.weak', weak],
+  ['.hidden', visibility(2)],
+  ['.protected', visibility(3)],
+  ['.internal', visibility(1)],
+  ['.type', type],
+  ['.size', size],
+  ['.set', setLike(false)],
+  ['.equ', setLike(false)],
+  ['.equiv', setLike(true)],
+  ['.comm', comm],
+  ['.lcomm', lcomm],
+  ['.ident', ident],
+  ['.code32', (st) => {
+    st.codeSize = 32;
+  }],
+  ['.code16', (st) => {
+    st.codeSize = 16;
+  }],
+  ['.att_syntax', ignored],
+  ['.arch', ignored],
+  ['.loc', ignored],
+  ['.loc_mark_labels', ignored],
+  ['.list', ignored],
+  ['.nolist', ignored],
+  ['.title', ignored],
+  ['.psize', ignored],
+  ['.eject', ignored],
+  ['.print', ignored],
+]);

@@ -1,0 +1,154 @@
+// Owns the evaluation of GAS expressions against the symbol table: binding an expression at
+// the place it is written (1f/1b become label instances, `.` becomes a marker label, equated
+// symbols their current value), then evaluating it to GAS's "symbol + number - symbol" form,
+// either while reading (estimated addresses) or after relaxation (final addresses).
+import { applyBinary, type Expr } from './expr';
+import type { SymbolState, SymbolTable } from './symbol-table';
+import { displayName } from './symbol-table';
+import type { Frag } from './layout';
+
+/** GAS's expression value: add + sym - sub, with an optional @SUFFIX relocation on sym. */
+export interface Value {
+  readonly add: bigint;
+  readonly sym?: SymbolState;
+  readonly sub?: SymbolState;
+  readonly reloc?: string;
+}
+
+export class EvalError extends Error {
+  override readonly name = 'EvalError';
+}
+
+const MAX_DEPTH = 64;
+
+/** Rewrites an expression so that it means the same thing wherever it is evaluated later. */
+export function bindExpr(expr: Expr, symbols: SymbolTable, here: () => SymbolState, depth = 0): Expr {
+  switch (expr.kind) {
+    case 'number':
+      return expr;
+    case 'local': {
+      const name = symbols.numericReference(expr.label, expr.direction);
+      symbols.get(name).used = true;
+      return { kind: 'symbol', name };
+    }
+    case 'dot':
+      return { kind: 'symbol', name: here().name };
+    case 'symbol': {
+      const s = symbols.get(expr.name);
+      s.used = true;
+      if (s.kind === 'equated' && s.equ && !expr.reloc && depth < MAX_DEPTH && !s.binding) return s.equ;
+      return expr;
+    }
+    case 'unary':
+      return { kind: 'unary', op: expr.op, operand: bindExpr(expr.operand, symbols, here, depth) };
+    case 'binary':
+      return { kind: 'binary', op: expr.op, left: bindExpr(expr.left, symbols, here, depth), right: bindExpr(expr.right, symbols, here, depth) };
+  }
+}
+
+/** A label's address within its section (estimated or final, whatever the frags hold now). */
+export function labelAddress(s: SymbolState): number {
+  return (s.frag as Frag).address + s.offset;
+}
+
+function sameSection(a: SymbolState, b: SymbolState): boolean {
+  return a.kind === 'label' && b.kind === 'label' && a.frag !== undefined && b.frag !== undefined && a.frag.section === b.frag.section;
+}
+
+function operandText(v: Value): string {
+  return v.sym ? `'${displayName(v.sym.name)}'` : String(v.add);
+}
+
+export class Evaluator {
+  constructor(private readonly symbols: SymbolTable) {}
+
+  evaluate(expr: Expr, depth = 0): Value {
+    if (depth > MAX_DEPTH) throw new EvalError('expression too deeply nested (recursive .set?)');
+    switch (expr.kind) {
+      case 'number':
+        return { add: expr.value };
+      case 'local':
+        return this.resolve(this.symbols.get(this.symbols.numericReference(expr.label, expr.direction)), depth);
+      case 'dot':
+        throw new EvalError("'.' was not bound");
+      case 'symbol': {
+        const v = this.resolve(this.symbols.get(expr.name), depth);
+        if (!expr.reloc) return v;
+        if (!v.sym || v.sub) throw new EvalError(`@${expr.reloc} on a non-symbol`);
+        return { ...v, reloc: expr.reloc.toUpperCase() };
+      }
+      case 'unary': {
+        const v = this.evaluate(expr.operand, depth + 1);
+        if (expr.op === '+') return v;
+        if (expr.op === '-') {
+          if (v.reloc) throw new EvalError('invalid operand of unary -');
+          const r: Value = { add: BigInt.asIntN(64, -v.add), sym: v.sub, sub: v.sym };
+          return this.simplify(r);
+        }
+        const a = this.absolute(v, expr.op);
+        return { add: expr.op === '~' ? ~a : a === 0n ? 1n : 0n };
+      }
+      case 'binary': {
+        const a = this.evaluate(expr.left, depth + 1);
+        const b = this.evaluate(expr.right, depth + 1);
+        if (expr.op === '+') return this.add(a, b);
+        if (expr.op === '-') return this.add(a, { add: BigInt.asIntN(64, -b.add), sym: b.sub, sub: b.sym, reloc: b.reloc });
+        let x: bigint;
+        let y: bigint;
+        if (a.sym && b.sym && !a.sub && !b.sub && sameSection(a.sym, b.sym) && /^(==|!=|<>|<|>|<=|>=)$/.test(expr.op)) {
+          x = BigInt(labelAddress(a.sym)) + a.add;
+          y = BigInt(labelAddress(b.sym)) + b.add;
+        } else {
+          x = this.absolute(a, expr.op);
+          y = this.absolute(b, expr.op);
+        }
+        const r = applyBinary(expr.op, x, y);
+        if (r === undefined) throw new EvalError('division by zero');
+        return { add: r };
+      }
+    }
+  }
+
+  /** The value as a plain number, or an error naming the operator GAS would complain about. */
+  private absolute(v: Value, op: string): bigint {
+    if (v.sym || v.sub) throw new EvalError(`invalid operands (${operandText(v)}) for \`${op}'`);
+    return v.add;
+  }
+
+  private resolve(s: SymbolState, depth: number): Value {
+    if (s.kind === 'equated' && s.equ) {
+      const v = this.evaluate(s.equ, depth + 1);
+      if (s.binding && s.binding !== 'local' && !isAbsolute(v)) return { add: 0n, sym: s };
+      return v;
+    }
+    return { add: 0n, sym: s };
+  }
+
+  private add(a: Value, b: Value): Value {
+    if (a.sym && b.sym) {
+      throw new EvalError(`invalid operands (${operandText(a)} and ${operandText(b)} sections) for \`+'`);
+    }
+    if (a.sub && b.sub) throw new EvalError('invalid operands for `-\'');
+    const r: Value = {
+      add: BigInt.asIntN(64, a.add + b.add),
+      sym: a.sym ?? b.sym,
+      sub: a.sub ?? b.sub,
+      reloc: a.reloc ?? b.reloc,
+    };
+    return this.simplify(r);
+  }
+
+  /** Folds sym - sub into a number when both are labels of one section. */
+  private simplify(v: Value): Value {
+    if (v.sym && v.sub && !v.reloc && sameSection(v.sym, v.sub)) {
+      return { add: BigInt.asIntN(64, v.add + BigInt(labelAddress(v.sym) - labelAddress(v.sub))) };
+    }
+    if (v.sym && v.sub && v.sym === v.sub) return { add: v.add };
+    return v;
+  }
+}
+
+/** True when the value is a plain number. */
+export function isAbsolute(v: Value): boolean {
+  return !v.sym && !v.sub;
+}

@@ -1,0 +1,398 @@
+// Owns the end of an assembly: relaxation (branches grow from short to near, alignments,
+// LEB128s, .org and late .space settle, repeated until no size changes), then writing every
+// variable part, resolving every fixup to bytes or a REL relocation as GNU as decides, and
+// building the AsmModule (sections, symbols, line entries, CFI procedures, alternatives).
+import { isAbsolute, labelAddress, type Value } from './evaluate';
+import { lebBytes } from './data-directives';
+import { layoutSection, orderedFrags, SHT_NOBITS, type Fixup, type Frag, type SectionState } from './layout';
+import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiProcedure, LineEntry, Relocation } from './module';
+import { codePadding } from './nops';
+import { AsmError, type AsmState } from './state';
+import type { CfiState } from './cfi-directives';
+import { displayName, type SymbolState } from './symbol-table';
+
+const MAX_PASSES = 200;
+
+const SUFFIX_RELOCS: Readonly<Record<string, number>> = {
+  GOT: 3, PLT: 4, GOTOFF: 9, GOTPC: 10, TLSGD: 18, TLSLDM: 19, TLSLDO: 32, GOTTPOFF: 15, INDNTPOFF: 14,
+  NTPOFF: 37, TPOFF: 37, DTPOFF: 35, GOTNTPOFF: 16,
+};
+
+function value(st: AsmState, expr: import('./expr').Expr): Value {
+  return st.evaluate(expr);
+}
+
+function isLocalDefined(s: SymbolState | undefined): boolean {
+  return s !== undefined && s.kind === 'label' && (s.binding === undefined || s.binding === 'local');
+}
+
+/** The size a variable part has with the current addresses. */
+function variableSize(st: AsmState, f: Frag): number {
+  const v = f.variable!;
+  const at = f.address + f.bytes.length;
+  switch (v.kind) {
+    case 'align': {
+      const pad = (v.alignment - (at % v.alignment)) % v.alignment;
+      return v.max && pad > v.max ? 0 : pad;
+    }
+    case 'branch': {
+      if (v.isNear) return v.near.bytes.length;
+      const t = value(st, v.target);
+      if (t.sym && !t.sub && !t.reloc && t.sym.kind === 'label' && t.sym.binding !== 'weak' && t.sym.frag!.section === f.section) {
+        const disp = labelAddress(t.sym) + Number(t.add) - (at + v.short.bytes.length);
+        if (disp >= -128 && disp <= 127) return v.short.bytes.length;
+      }
+      v.isNear = true;
+      return v.near.bytes.length;
+    }
+    case 'leb': {
+      const r = value(st, v.expr);
+      return isAbsolute(r) ? lebBytes(r.add, v.signed).length : 1;
+    }
+    case 'org': {
+      const r = value(st, v.expr);
+      const target = r.sym ? labelAddress(r.sym) + Number(r.add) : Number(r.add);
+      return Math.max(0, target - at);
+    }
+    case 'space': {
+      const r = value(st, v.count);
+      return isAbsolute(r) ? Math.max(0, Math.min(Number(r.add), 1 << 28)) : 0;
+    }
+  }
+}
+
+function relax(st: AsmState): void {
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    for (const s of st.sections) layoutSection(s);
+    let changed = false;
+    for (const s of st.sections) {
+      for (const f of orderedFrags(s)) {
+        if (!f.variable) continue;
+        let size: number;
+        try {
+          size = variableSize(st, f);
+        } catch (e) {
+          if (!(e instanceof AsmError)) throw e;
+          size = f.varSize;
+        }
+        if (size !== f.varSize) {
+          f.varSize = size;
+          changed = true;
+        }
+      }
+    }
+    if (!changed) return;
+  }
+  st.error('relaxation did not settle (oscillating .org/.space/.uleb128?)');
+}
+
+/** Turns each variable part into bytes (and a fixup for a branch's displacement). */
+function materialize(st: AsmState, f: Frag): void {
+  const v = f.variable;
+  if (!v) return;
+  const base = f.bytes.length;
+  const n = f.varSize;
+  const out: number[] = [];
+  const saved = st.location;
+  try {
+    switch (v.kind) {
+      case 'align':
+        if (v.fill === 'nop') out.push(...codePadding(n));
+        else {
+          if (n % v.fill.length !== 0) st.error(`alignment padding (${n} bytes) not a multiple of ${v.fill.length}`, v.location);
+          for (let i = 0; i < n; i++) out.push(v.fill[i % v.fill.length]!);
+        }
+        break;
+      case 'branch': {
+        const form = v.isNear ? v.near : v.short;
+        out.push(...form.bytes);
+        f.fixups.push({
+          offset: base + form.dispOffset, size: form.dispSize, expr: v.target, pcrel: true,
+          pcBias: form.bytes.length - form.dispOffset, relocType: form.relocType, signed: true,
+          location: v.location, seq: v.seq, resolveGlobal: true,
+        });
+        break;
+      }
+      case 'leb': {
+        st.location = v.location;
+        const r = value(st, v.expr);
+        if (!isAbsolute(r)) throw new AsmError(`.${v.signed ? 's' : 'u'}leb128 only supports constant or subtract expressions`);
+        const bytes = lebBytes(r.add, v.signed);
+        out.push(...bytes);
+        break;
+      }
+      case 'org': {
+        st.location = v.location;
+        const r = value(st, v.expr);
+        const target = r.sym ? labelAddress(r.sym) + Number(r.add) : Number(r.add);
+        if (target < f.address + base) st.error('attempt to move .org backwards');
+        for (let i = 0; i < n; i++) out.push(v.fill);
+        break;
+      }
+      case 'space':
+        st.location = v.location;
+        if (!isAbsolute(value(st, v.count))) st.error('.space specifies non-absolute value');
+        for (let i = 0; i < n; i++) out.push(v.fill);
+        break;
+    }
+  } catch (e) {
+    if (!(e instanceof AsmError)) throw e;
+    st.error(e.message);
+  } finally {
+    st.location = saved;
+  }
+  while (out.length < n) out.push(0);
+  out.length = n;
+  f.bytes.push(...out);
+  f.variable = undefined;
+  f.varSize = 0;
+}
+
+interface PendingRelocation extends Relocation {
+  readonly seq: number;
+}
+
+function writeLittle(bytes: number[], at: number, size: number, v: bigint): void {
+  let x = BigInt.asUintN(64, v);
+  for (let i = 0; i < size; i++) {
+    bytes[at + i] = Number(x & 0xffn);
+    x >>= 8n;
+  }
+}
+
+function fits(v: bigint, size: number, signed: boolean): boolean {
+  if (size >= 8) return true;
+  const bits = BigInt(size * 8);
+  return signed ? v >= -(1n << (bits - 1n)) && v < 1n << (bits - 1n) : v >= -(1n << bits) && v < 1n << bits;
+}
+
+/** Relocation types whose use makes GAS reference _GLOBAL_OFFSET_TABLE_. */
+const GOT_TYPES = new Set([3, 9, 10, 15, 16, 18, 19, 43]);
+
+/** Relocation types GAS moves from a local symbol to its section symbol (tc_fix_adjustable). */
+const ADJUSTABLE = new Set([1, 2, 20, 21, 22, 23]);
+
+const PC_TYPES: Readonly<Record<number, number>> = { 1: 23, 2: 21, 4: 2 };
+const ABS_TYPES: Readonly<Record<number, number>> = { 1: 22, 2: 20, 4: 1 };
+
+/** Resolves one fixup: writes the field and returns the relocation it needs, if any. */
+function resolve(st: AsmState, section: SectionState, f: Frag, fx: Fixup, values: Map<number, { value: Value; fixup: Fixup }>): PendingRelocation | undefined {
+  const P = f.address + fx.offset;
+  const v = value(st, fx.expr);
+  values.set(P, { value: v, fixup: fx });
+  const relocation = (sym: SymbolState | undefined, addend: bigint, type: number): PendingRelocation => {
+    if (fx.size === 8) throw new AsmError('cannot represent relocation type BFD_RELOC_64');
+    writeLittle(f.bytes, fx.offset, fx.size, addend);
+    if (!sym) return { offset: P, type, symbol: '', symbolIsSection: false, seq: fx.seq };
+    if (isLocalDefined(sym) && ADJUSTABLE.has(type)) {
+      const target = sym.frag!.section;
+      target.symbolUsed = true;
+      writeLittle(f.bytes, fx.offset, fx.size, addend + BigInt(labelAddress(sym)));
+      return { offset: P, type, symbol: target.name, symbolIsSection: true, seq: fx.seq };
+    }
+    if (sym.kind === 'undefined' && !sym.location) sym.location = fx.location;
+    return { offset: P, type, symbol: sym.name, symbolIsSection: false, seq: fx.seq };
+  };
+  const check = (x: bigint, signed: boolean) => {
+    if (!fits(x, fx.size, signed)) {
+      throw new AsmError(`value of ${x} too large for field of ${fx.size} byte${fx.size > 1 ? 's' : ''} at 0x${P.toString(16)}`);
+    }
+  };
+  if (fx.pcrel) {
+    if (v.sub) throw new AsmError(`can't resolve PC-relative expression with two symbols`);
+    const bias = BigInt(P + fx.pcBias);
+    const sameSection = v.sym?.kind === 'label' && v.sym.frag!.section === section && !v.reloc;
+    if (sameSection && (isLocalDefined(v.sym) || (fx.resolveGlobal === true && v.sym!.binding !== 'weak'))) {
+      const x = BigInt(labelAddress(v.sym!)) + v.add - bias;
+      check(x, true);
+      writeLittle(f.bytes, fx.offset, fx.size, x);
+      return undefined;
+    }
+    const type = fx.relocType ?? PC_TYPES[fx.size]!;
+    return relocation(v.sym, v.add - BigInt(fx.pcBias), type);
+  }
+  if (!v.sym && !v.sub) {
+    check(v.add, false);
+    writeLittle(f.bytes, fx.offset, fx.size, v.add);
+    return undefined;
+  }
+  if (v.sub) {
+    const sub = v.sub;
+    if (sub.kind === 'label' && sub.frag!.section === section && (!v.sym || v.sym.kind !== 'label' || v.sym.frag!.section !== section)) {
+      const addend = v.add + BigInt(P - labelAddress(sub));
+      return relocation(v.sym, addend, PC_TYPES[fx.size] ?? 2);
+    }
+    const sectionOf = (s: SymbolState | undefined) => (s?.kind === 'label' ? s.frag!.section.name : s ? '*UND*' : '*ABS*');
+    throw new AsmError(
+      `can't resolve \`${v.sym ? displayName(v.sym.name) : '0'}' {${sectionOf(v.sym)} section} - \`${displayName(sub.name)}' {${sectionOf(sub)} section}`,
+    );
+  }
+  const sym = v.sym!;
+  let type = fx.relocType ?? ABS_TYPES[fx.size] ?? 1;
+  if (v.reloc) {
+    const t = SUFFIX_RELOCS[v.reloc];
+    if (t === undefined) throw new AsmError(`bad reloc specifier \`@${v.reloc}'`);
+    type = t;
+  } else if (sym.name === '_GLOBAL_OFFSET_TABLE_' && fx.size === 4 && fx.relocType === undefined) type = 10;
+  return relocation(sym, v.add, type);
+}
+
+function symbolSize(st: AsmState, s: SymbolState): number {
+  if (s.kind === 'common') return s.commonSize;
+  if (!s.size) return 0;
+  const saved = st.location;
+  try {
+    const v = value(st, s.size);
+    if (!isAbsolute(v)) {
+      st.error(`.size expression for ${s.name} does not evaluate to a constant`, s.location ?? saved);
+      return 0;
+    }
+    return Number(BigInt.asUintN(32, v.add));
+  } catch (e) {
+    if (!(e instanceof AsmError)) throw e;
+    st.error(e.message, s.location ?? saved);
+    return 0;
+  }
+}
+
+function outputSymbols(st: AsmState, fileSymbol: string | undefined): AsmSymbol[] {
+  const out: AsmSymbol[] = [];
+  if (fileSymbol !== undefined) out.push({ name: fileSymbol, section: 'ABS', value: 0, size: 0, binding: 'local', type: 4, visibility: 0 });
+  for (const sec of st.sections) {
+    if (sec.symbolUsed) out.push({ name: sec.name, section: sec.name, value: 0, size: 0, binding: 'local', type: 3, visibility: 0 });
+  }
+  for (const s of st.symbols.all()) {
+    if (s.internal) continue;
+    const binding = s.binding ?? (s.kind === 'undefined' || s.kind === 'common' ? 'global' : 'local');
+    const base = { name: s.name, binding, visibility: s.visibility, location: s.location };
+    switch (s.kind) {
+      case 'label':
+        out.push({ ...base, section: s.frag!.section.name, value: labelAddress(s), size: symbolSize(st, s), type: s.type });
+        break;
+      case 'common':
+        out.push({ ...base, section: 'COMMON', value: s.commonAlign, size: s.commonSize, type: s.type || 1 });
+        break;
+      case 'equated': {
+        let v: Value;
+        try {
+          v = value(st, s.equ!);
+        } catch (e) {
+          if (!(e instanceof AsmError)) throw e;
+          st.error(e.message, s.location);
+          continue;
+        }
+        if (isAbsolute(v)) {
+          out.push({ ...base, section: 'ABS', value: Number(BigInt.asUintN(32, v.add)), size: symbolSize(st, s), type: s.type });
+        } else if (v.sym?.kind === 'label' && !v.sub) {
+          const t = v.sym;
+          out.push({
+            ...base, section: t.frag!.section.name, value: labelAddress(t) + Number(v.add),
+            size: s.size ? symbolSize(st, s) : symbolSize(st, t), type: s.type || t.type,
+          });
+        } else if (v.sym && !v.sub) {
+          out.push({ ...base, section: 'UND', value: 0, size: 0, type: s.type });
+        } else st.error(`can't resolve value for symbol \`${s.name}'`, s.location);
+        break;
+      }
+      case 'undefined':
+        if (s.used || s.binding || s.visibility || s.type) {
+          out.push({ ...base, binding: s.binding === 'weak' ? 'weak' : 'global', section: 'UND', value: 0, size: 0, type: s.type });
+        }
+        break;
+    }
+  }
+  return out;
+}
+
+/** Relaxes, resolves and builds the module. */
+export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefined): AsmModule {
+  relax(st);
+  for (const s of st.sections) layoutSection(s);
+  const lines: LineEntry[] = st.lines.map((l) => {
+    const length = l.offset + l.length > l.frag.bytes.length && l.frag.variable ? l.frag.size - l.offset : l.length;
+    return { section: l.frag.section.name, offset: l.frag.address + l.offset, length, location: l.location };
+  });
+  const cfiOut: CfiProcedure[] = cfi.done.map((p) => ({
+    section: p.section,
+    start: p.startFrag.address + p.startOffset,
+    end: p.endFrag!.address + p.endOffset,
+    simple: p.simple,
+    signalFrame: p.signalFrame,
+    returnColumn: p.returnColumn,
+    personality: p.personality,
+    lsda: p.lsda,
+    instructions: p.instructions.map((i) => ({ offset: i.frag.address + i.offset, op: i.op, location: i.location })),
+    ehFrame: p.ehFrame,
+    debugFrame: p.debugFrame,
+    location: p.location,
+  }));
+  for (const s of st.sections) for (const f of orderedFrags(s)) materialize(st, f);
+  const altValues = new Map<number, { value: Value; fixup: Fixup }>();
+  const sections: AsmSection[] = [];
+  for (const s of st.sections) {
+    const relocs: PendingRelocation[] = [];
+    const bytes: number[] = [];
+    for (const f of orderedFrags(s)) {
+      for (const fx of f.fixups) {
+        try {
+          const r = resolve(st, s, f, fx, s.name === '.altinstructions' ? altValues : new Map());
+          if (r) relocs.push(r);
+        } catch (e) {
+          if (!(e instanceof AsmError)) throw e;
+          st.error(e.message, fx.location);
+        }
+      }
+      for (const b of f.bytes) bytes.push(b);
+    }
+    relocs.sort((a, b) => a.seq - b.seq);
+    const nobits = s.type === SHT_NOBITS;
+    sections.push({
+      name: s.name, type: s.type, flags: s.flags, addralign: s.addralign, entsize: s.entsize,
+      bytes: nobits ? new Uint8Array(0) : Uint8Array.from(bytes), size: bytes.length,
+      relocations: relocs.map(({ seq: _seq, ...r }) => r),
+      ...(s.linkTo ? { linkTo: s.linkTo } : {}),
+      ...(s.group ? { group: s.group } : {}),
+    });
+  }
+  for (const p of cfi.done) {
+    // The FDEs' pc_begin refers to the code through its section symbol.
+    const code = st.sections.find((x) => x.name === p.section);
+    if (code && (p.ehFrame || p.debugFrame)) code.symbolUsed = true;
+  }
+  if (sections.some((x) => x.relocations.some((r) => GOT_TYPES.has(r.type)))) st.symbols.get('_GLOBAL_OFFSET_TABLE_').used = true;
+  const symbols = outputSymbols(st, fileSymbol);
+  const alternatives = alternativeSites(st, sections, altValues);
+  return { sections, symbols, lines, cfi: cfiOut, alternatives, diagnostics: st.diagnostics };
+}
+
+/** Reads the 14-byte .altinstructions entries back into sites. */
+function alternativeSites(st: AsmState, sections: readonly AsmSection[], values: Map<number, { value: Value; fixup: Fixup }>): AlternativeSite[] {
+  const table = sections.find((s) => s.name === '.altinstructions');
+  if (!table) return [];
+  const out: AlternativeSite[] = [];
+  const target = (at: number) => {
+    const v = values.get(at)?.value;
+    if (!v?.sym || v.sym.kind !== 'label') return undefined;
+    const sub = v.sub?.kind === 'label' ? at - labelAddress(v.sub) : 0;
+    return { section: v.sym.frag!.section.name, offset: labelAddress(v.sym) + Number(v.add) + sub };
+  };
+  const b = table.bytes;
+  for (let k = 0; k + 14 <= table.size; k += 14) {
+    const orig = target(k);
+    const repl = target(k + 4);
+    if (!orig || !repl) continue;
+    const ftFlags = (b[k + 8]! | (b[k + 9]! << 8) | (b[k + 10]! << 16) | (b[k + 11]! << 24)) >>> 0;
+    const name = /X86_FEATURE_\w+/.exec(st.altText.get(k + 8) ?? '')?.[0];
+    out.push({
+      section: orig.section,
+      offset: orig.offset,
+      length: b[k + 12]!,
+      replacementOffset: repl.offset,
+      replacementLength: b[k + 13]!,
+      ftFlags,
+      ...(name ? { featureName: name } : {}),
+      location: values.get(k)!.fixup.location,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,225 @@
+// Owns GAS macros as text: parsing a .macro line's parameters (named, =default, :req,
+// :vararg), splitting an invocation's arguments the way GAS does (commas or blanks, quotes
+// stripped, blanks next to operators dropped as GAS's input scrubber drops them), and
+// substituting \param, \() and \@ into the body. Also .irp/.irpc argument lists.
+import type { Statement } from './statements';
+
+export interface MacroParam {
+  readonly name: string;
+  readonly defaultValue: string;
+  readonly required: boolean;
+  readonly vararg: boolean;
+}
+
+export interface MacroDefinition {
+  readonly name: string;
+  readonly params: readonly MacroParam[];
+  /** The body's statements as text, one per line. */
+  readonly body: readonly string[];
+  /** Built-in (prelude) macros may be replaced by the file's own definition. */
+  readonly builtin: boolean;
+}
+
+export class MacroError extends Error {
+  override readonly name = 'MacroError';
+}
+
+const OPERATOR = /[+\-*/%&|^!~<>=(),]/;
+
+/** GAS's scrubber keeps a blank only between two operands: `4 + 5` reads as `4+5`, `x y` stays. */
+export function scrubBlanks(text: string): string {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inString) {
+      out += c;
+      if (c === '\\' && i + 1 < text.length) out += text[++i]!;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') {
+      inString = true;
+      out += c;
+      continue;
+    }
+    if (c === ' ' || c === '\t') {
+      let j = i;
+      while (j < text.length && (text[j] === ' ' || text[j] === '\t')) j++;
+      const prev = out[out.length - 1];
+      const next = text[j];
+      if (prev !== undefined && next !== undefined && !OPERATOR.test(prev) && !OPERATOR.test(next)) out += ' ';
+      i = j - 1;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+/** Reads one argument from scrubbed text at `i`: a quoted string (quotes removed) or a run up to a blank or comma outside parentheses. */
+function readArgument(text: string, i: number): { value: string; end: number } {
+  if (text[i] === '"') {
+    let value = '';
+    let j = i + 1;
+    while (j < text.length && text[j] !== '"') {
+      if (text[j] === '\\' && j + 1 < text.length) {
+        value += text[j]! + text[j + 1]!;
+        j += 2;
+      } else value += text[j++]!;
+    }
+    return { value, end: Math.min(j + 1, text.length) };
+  }
+  let depth = 0;
+  let j = i;
+  let inString = false;
+  while (j < text.length) {
+    const c = text[j]!;
+    if (inString) {
+      if (c === '\\') j++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth <= 0 && (c === ',' || c === ' ')) break;
+    j++;
+  }
+  return { value: text.slice(i, j), end: j };
+}
+
+/**
+ * Splits an argument list; `rest` gives the text from each argument's start (for :vararg).
+ * `scrub`: the text comes from the file, which GAS's scrubber has read (macro expansions are
+ * not scrubbed again, so `\\n - 1` there stays three arguments).
+ */
+export function splitArguments(text: string, scrub = true): Array<{ value: string; rest: string }> {
+  const s = scrub ? scrubBlanks(text.trim()) : text.trim();
+  const out: Array<{ value: string; rest: string }> = [];
+  let i = 0;
+  let expectArg = true;
+  while (i < s.length) {
+    if (s[i] === ' ') {
+      i++;
+      continue;
+    }
+    if (s[i] === ',') {
+      if (expectArg) out.push({ value: '', rest: s.slice(i) });
+      expectArg = true;
+      i++;
+      continue;
+    }
+    const a = readArgument(s, i);
+    out.push({ value: a.value, rest: s.slice(i) });
+    i = a.end;
+    expectArg = false;
+  }
+  if (expectArg && out.length > 0) out.push({ value: '', rest: '' });
+  return out;
+}
+
+/** Parses the operands of `.macro NAME params...`. */
+export function parseMacroHeader(operands: string, builtin: boolean, body: readonly string[]): MacroDefinition {
+  const s = scrubBlanks(operands.trim());
+  const nameMatch = /^[A-Za-z_.$][\w.$]*/.exec(s);
+  if (!nameMatch) throw new MacroError('expected macro name');
+  const name = nameMatch[0];
+  const params: MacroParam[] = [];
+  let rest = s.slice(name.length).replace(/^\s*,?\s*/, '');
+  for (let guard = 0; rest.length > 0 && guard < 1000; guard++) {
+    const m = /^([A-Za-z_.$][\w.$]*)(:req|:vararg)?/.exec(rest);
+    if (!m) throw new MacroError(`bad macro parameter list: '${rest}'`);
+    rest = rest.slice(m[0].length);
+    let defaultValue = '';
+    if (rest.startsWith('=')) {
+      const a = readArgument(rest, 1);
+      defaultValue = a.value;
+      rest = rest.slice(a.end);
+    }
+    const qualifier = /^(:req|:vararg)/.exec(rest);
+    const q = m[2] ?? qualifier?.[0];
+    if (qualifier) rest = rest.slice(qualifier[0].length);
+    if (params.some((p) => p.name === m[1])) throw new MacroError(`duplicate parameter name '${m[1]}' in macro '${name}'`);
+    params.push({ name: m[1]!, defaultValue, required: q === ':req', vararg: q === ':vararg' });
+    rest = rest.replace(/^\s*,?\s*/, '');
+  }
+  return { name, params, body, builtin };
+}
+
+/** Binds invocation arguments to parameters. */
+export function bindArguments(def: MacroDefinition, operands: string, scrub: boolean): Map<string, string> {
+  const args = splitArguments(operands, scrub);
+  const values = new Map<string, string>();
+  let position = 0;
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k]!;
+    const keyword = /^([A-Za-z_.$][\w.$]*)=(.*)$/s.exec(a.value);
+    if (keyword && def.params.some((p) => p.name === keyword[1])) {
+      values.set(keyword[1]!, keyword[2]!.replace(/^"(.*)"$/s, '$1'));
+      continue;
+    }
+    const p = def.params[position];
+    if (!p) throw new MacroError(`too many positional arguments`);
+    position++;
+    if (p.vararg) {
+      values.set(p.name, a.rest.replace(/^\s+|\s+$/g, ''));
+      break;
+    }
+    values.set(p.name, a.value);
+  }
+  for (const p of def.params) {
+    const v = values.get(p.name);
+    if (v === undefined || (v === '' && p.defaultValue !== '')) {
+      if (p.required && (v === undefined || v === '')) {
+        throw new MacroError(`Missing value for required parameter \`${p.name}' of macro \`${def.name}'`);
+      }
+      values.set(p.name, p.defaultValue);
+    }
+  }
+  return values;
+}
+
+/** Substitutes \param, \() and (when counter is given) \@ in one body line. */
+export function substitute(line: string, values: ReadonlyMap<string, string>, counter: number | undefined): string {
+  let out = '';
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (c !== '\\') {
+      out += c;
+      continue;
+    }
+    if (line[i + 1] === '(' && line[i + 2] === ')') {
+      i += 2;
+      continue;
+    }
+    if (line[i + 1] === '@' && counter !== undefined) {
+      out += String(counter);
+      i++;
+      continue;
+    }
+    const m = /^[A-Za-z_.$][\w.$]*/.exec(line.slice(i + 1));
+    if (m && values.has(m[0])) {
+      out += values.get(m[0])!;
+      i += m[0].length;
+      continue;
+    }
+    out += c;
+    if (i + 1 < line.length) out += line[++i]!;
+  }
+  return out;
+}
+
+/** The text of one statement (labels, op, operands) rebuilt from its columns. */
+export function statementText(s: Statement): string {
+  const base = s.labels.length > 0 ? Math.min(s.labels[0]!.column, s.opColumn) : s.opColumn;
+  let out = '';
+  const put = (col: number, text: string) => {
+    const at = col - base;
+    if (out.length < at) out += ' '.repeat(at - out.length);
+    else if (out.length > at && out.length > 0) out += ' ';
+    out += text;
+  };
+  for (const l of s.labels) put(l.column, `${l.name}:`);
+  if (s.op) put(s.opColumn, s.op);
+  if (s.operands) put(s.operandsColumn, s.operands);
+  return out;
+}

@@ -1,0 +1,293 @@
+// Owns the assembler's working state shared by the directive handlers: the sections and the
+// current (sub)section with its section stack, emitting bytes and fixups into the current
+// frag, labels, expression binding and evaluation, diagnostics and the line entries.
+import { parseWholeExpression, ExprSyntaxError, type Expr } from './expr';
+import { bindExpr, EvalError, Evaluator, isAbsolute, type Value } from './evaluate';
+import { Frag, orderedFrags, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SHT_PROGBITS, type Fixup, type SectionState, type Variable } from './layout';
+import type { Diagnostic, SourceLocation } from './module';
+import { SymbolTable } from './symbol-table';
+import { X86_FEATURES } from './builtin-features';
+
+/** A problem in the statement being assembled: reported with its location, the file goes on. */
+export class AsmError extends Error {
+  override readonly name = 'AsmError';
+  constructor(message: string, readonly column?: number) {
+    super(message);
+  }
+}
+
+interface SectionPlace {
+  readonly section: SectionState;
+  readonly subsection: number;
+}
+
+/** A line entry while reading: the frag moves, so the offset is frag-relative until the end. */
+export interface PendingLine {
+  readonly frag: Frag;
+  readonly offset: number;
+  length: number;
+  readonly location: SourceLocation;
+}
+
+export class AsmState {
+  readonly symbols = new SymbolTable();
+  readonly evaluator = new Evaluator(this.symbols);
+  readonly sections: SectionState[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+  readonly lines: PendingLine[] = [];
+  current!: SectionPlace;
+  private previous: SectionPlace | undefined;
+  private readonly stack: Array<{ current: SectionPlace; previous: SectionPlace | undefined }> = [];
+  private readonly fragOf = new Map<SectionState, Map<number, Frag>>();
+  /** Where the statement being assembled is (the user's line, through macros and #include). */
+  location: SourceLocation;
+  /** Names the file itself defines (as macros or symbols), so built-ins step aside. */
+  readonly userDefined = new Set<string>();
+  /** The operand text of each integer written to .altinstructions, by offset (feature names). */
+  readonly altText = new Map<number, string>();
+  private fixupSeq = 0;
+  /** `.code32` (default) or `.code16`. */
+  codeSize: 32 | 16 = 32;
+
+  constructor(readonly file: string) {
+    this.location = { file, line: 1, column: 1 };
+    this.section('.text', 0);
+    this.section('.data', 0);
+    this.section('.bss', 0);
+    this.section('.text', 0);
+  }
+
+  // --- sections -------------------------------------------------------------------------
+
+  /** The section of that name, created with the defaults GAS gives well-known names. */
+  sectionNamed(name: string): { section: SectionState; created: boolean } {
+    const found = this.sections.find((s) => s.name === name);
+    if (found) return { section: found, created: false };
+    const d = defaultSectionAttributes(name);
+    const section: SectionState = {
+      name,
+      type: d.type,
+      flags: d.flags,
+      entsize: 0,
+      addralign: 1,
+      subsections: new Map(),
+      index: this.sections.length,
+      symbolUsed: false,
+    };
+    this.sections.push(section);
+    return { section, created: true };
+  }
+
+  /** Switches to a section and subsection (the .text/.section/.pushsection common part). */
+  section(name: string, subsection: number): SectionState {
+    const { section } = this.sectionNamed(name);
+    this.switchTo({ section, subsection });
+    return section;
+  }
+
+  switchTo(place: SectionPlace): void {
+    if (this.current) this.previous = this.current;
+    this.current = place;
+    this.frag();
+  }
+
+  previousSection(): void {
+    if (!this.previous) throw new AsmError('.previous without corresponding .section; ignored');
+    this.switchTo(this.previous);
+  }
+
+  pushSection(): void {
+    this.stack.push({ current: this.current, previous: this.previous });
+  }
+
+  popSection(): void {
+    const top = this.stack.pop();
+    if (!top) throw new AsmError('.popsection without corresponding .pushsection; ignored');
+    this.current = top.current;
+    this.previous = top.previous;
+    this.frag();
+  }
+
+  // --- frags ----------------------------------------------------------------------------
+
+  /** The frag bytes go into now (a fresh one after a variable part). */
+  frag(): Frag {
+    const { section, subsection } = this.current;
+    let bySub = this.fragOf.get(section);
+    if (!bySub) this.fragOf.set(section, (bySub = new Map()));
+    const f = bySub.get(subsection);
+    if (f && !f.variable) return f;
+    return this.newFrag(section, subsection, f);
+  }
+
+  private newFrag(section: SectionState, subsection: number, prev: Frag | undefined): Frag {
+    const f = new Frag(section, subsection);
+    f.address = prev ? prev.address + prev.size : this.subsectionStart(section, subsection);
+    let list = section.subsections.get(subsection);
+    if (!list) section.subsections.set(subsection, (list = []));
+    list.push(f);
+    section.ordered = undefined;
+    this.fragOf.get(section)!.set(subsection, f);
+    return f;
+  }
+
+  private subsectionStart(section: SectionState, subsection: number): number {
+    let address = 0;
+    for (const f of orderedFrags(section)) if (f.subsection < subsection) address = f.address + f.size;
+    return address;
+  }
+
+  /** Ends the current frag with a variable part of the given current size. */
+  variable(v: Variable, estimate: number): void {
+    const f = this.frag();
+    f.variable = v;
+    f.varSize = estimate;
+  }
+
+  emit(bytes: ArrayLike<number>): void {
+    const f = this.frag();
+    if (this.current.section.type === SHT_NOBITS) {
+      for (let i = 0; i < bytes.length; i++) {
+        if (bytes[i] !== 0) {
+          throw new AsmError(`attempt to store non-zero value in section \`${this.current.section.name}'`);
+        }
+      }
+    }
+    for (let i = 0; i < bytes.length; i++) f.bytes.push(bytes[i]! & 0xff);
+  }
+
+  addFixup(fixup: Omit<Fixup, 'offset' | 'seq'>, fieldOffset: number): void {
+    const f = this.frag();
+    f.fixups.push({ ...fixup, offset: fieldOffset, seq: this.nextSeq() });
+  }
+
+  /** The next fixup creation number. */
+  nextSeq(): number {
+    return this.fixupSeq++;
+  }
+
+  /** The current place (frag and offset in it). */
+  here(): { frag: Frag; offset: number } {
+    const f = this.frag();
+    return { frag: f, offset: f.bytes.length };
+  }
+
+  /** Records that bytes emitted from `start` to now came from the current statement. */
+  lineFrom(start: { frag: Frag; offset: number }): void {
+    const end = this.here();
+    if (end.frag !== start.frag) {
+      const length = start.frag.bytes.length - start.offset + start.frag.varSize;
+      if (length > 0) this.lines.push({ frag: start.frag, offset: start.offset, length, location: this.location });
+      return;
+    }
+    if (end.offset > start.offset) this.lines.push({ frag: start.frag, offset: start.offset, length: end.offset - start.offset, location: this.location });
+  }
+
+  // --- symbols --------------------------------------------------------------------------
+
+  defineLabel(name: string): void {
+    let real = name;
+    if (/^\d+$/.test(name)) real = this.symbols.defineNumeric(Number(name));
+    const s = this.symbols.get(real, this.location);
+    if (s.kind === 'label' || s.kind === 'common' || (s.kind === 'equated' && s.fixed)) {
+      throw new AsmError(`symbol \`${name}' is already defined`);
+    }
+    const { frag, offset } = this.here();
+    s.kind = 'label';
+    s.frag = frag;
+    s.offset = offset;
+    s.equ = undefined;
+    s.location = this.location;
+    this.userDefined.add(name);
+  }
+
+  // --- expressions ----------------------------------------------------------------------
+
+  parse(text: string): Expr {
+    try {
+      return parseWholeExpression(text);
+    } catch (e) {
+      if (!(e instanceof ExprSyntaxError)) throw e;
+      if (e.message === 'missing operand' && e.at >= text.trimEnd().length) {
+        this.warning('missing operand; zero assumed');
+        return this.parse(`${text} 0`);
+      }
+      throw new AsmError(e.message);
+    }
+  }
+
+  /** Binds an expression at the current place (see evaluate.ts). */
+  bind(expr: Expr): Expr {
+    const withBuiltins = this.builtinFeatures(expr);
+    return bindExpr(withBuiltins, this.symbols, () => {
+      const { frag, offset } = this.here();
+      return this.symbols.dot(frag, offset);
+    });
+  }
+
+  /** Replaces X86_FEATURE_* names the file does not define with their built-in numbers. */
+  private builtinFeatures(expr: Expr): Expr {
+    switch (expr.kind) {
+      case 'symbol': {
+        const f = X86_FEATURES.get(expr.name);
+        if (f === undefined || expr.reloc) return expr;
+        const s = this.symbols.find(expr.name);
+        if (s && s.kind !== 'undefined') return expr;
+        return { kind: 'number', value: BigInt(f.value) };
+      }
+      case 'unary':
+        return { ...expr, operand: this.builtinFeatures(expr.operand) };
+      case 'binary':
+        return { ...expr, left: this.builtinFeatures(expr.left), right: this.builtinFeatures(expr.right) };
+      default:
+        return expr;
+    }
+  }
+
+  evaluate(bound: Expr): Value {
+    try {
+      return this.evaluator.evaluate(bound);
+    } catch (e) {
+      if (e instanceof EvalError) throw new AsmError(e.message);
+      throw e;
+    }
+  }
+
+  /** Parses, binds and evaluates text that must be a number now (counts, .if, alignments). */
+  absolute(text: string, what = 'expression'): bigint {
+    const v = this.evaluate(this.bind(this.parse(text)));
+    if (!isAbsolute(v)) throw new AsmError(what === 'expression' ? 'non-constant expression' : `non-constant expression in ${what}`);
+    return v.add;
+  }
+
+  /** Same as `absolute` but refreshes estimated addresses first (label differences across frags). */
+  absoluteNow(text: string, what?: string): bigint {
+    return this.absolute(text, what);
+  }
+
+  // --- diagnostics ----------------------------------------------------------------------
+
+  error(message: string, location = this.location): void {
+    this.diagnostics.push({ severity: 'error', location, message });
+  }
+
+  warning(message: string, location = this.location): void {
+    this.diagnostics.push({ severity: 'warning', location, message });
+  }
+}
+
+/** GAS's default type and flags for a section name met without attributes. */
+export function defaultSectionAttributes(name: string): { type: number; flags: number } {
+  if (name === '.text' || name.startsWith('.text.') || name === '.init' || name === '.fini') return { type: SHT_PROGBITS, flags: SHF_ALLOC | SHF_EXECINSTR };
+  if (name === '.bss' || name.startsWith('.bss.') || name === '.tbss' || name.startsWith('.tbss.')) {
+    return { type: SHT_NOBITS, flags: SHF_ALLOC | SHF_WRITE | (name.startsWith('.tbss') ? 0x400 : 0) };
+  }
+  if (name === '.data' || name.startsWith('.data.') || name === '.data1') return { type: SHT_PROGBITS, flags: SHF_ALLOC | SHF_WRITE };
+  if (name === '.tdata' || name.startsWith('.tdata.')) return { type: SHT_PROGBITS, flags: SHF_ALLOC | SHF_WRITE | 0x400 };
+  if (name === '.rodata' || name.startsWith('.rodata.') || name === '.rodata1') return { type: SHT_PROGBITS, flags: SHF_ALLOC };
+  if (name === '.note' || name.startsWith('.note.')) return { type: 7, flags: 0 };
+  if (name === '.init_array' || name.startsWith('.init_array.')) return { type: 14, flags: SHF_ALLOC | SHF_WRITE };
+  if (name === '.fini_array' || name.startsWith('.fini_array.')) return { type: 15, flags: SHF_ALLOC | SHF_WRITE };
+  if (name === '.eh_frame') return { type: SHT_PROGBITS, flags: SHF_ALLOC };
+  return { type: SHT_PROGBITS, flags: 0 };
+}

@@ -1,0 +1,101 @@
+// Owns the assembler's symbols while it reads a file: labels (a frag and an offset),
+// equated symbols (.set/.equ/=, kept as bound expressions), common symbols, undefined ones,
+// and the attributes directives give them (.globl, .weak, .hidden, .type, .size). Also the
+// numeric local labels (1: ... 1b/1f) and the internal symbols for `.`.
+import type { Expr } from './expr';
+import type { Frag } from './layout';
+import type { SourceLocation, SymbolBinding } from './module';
+
+export interface SymbolState {
+  readonly name: string;
+  kind: 'undefined' | 'label' | 'equated' | 'common';
+  frag?: Frag;
+  offset: number;
+  /** For equated symbols: the bound expression. */
+  equ?: Expr;
+  /** Set by .equiv and labels: redefinition is an error. */
+  fixed: boolean;
+  binding?: SymbolBinding;
+  type: number;
+  /** The .size expression (bound), if any. */
+  size?: Expr;
+  visibility: number;
+  commonSize: number;
+  commonAlign: number;
+  /** .L names, numeric local instances and `.` markers: never in the symbol table. */
+  readonly internal: boolean;
+  /** Referenced from an expression or a directive (GAS then keeps an undefined symbol). */
+  used: boolean;
+  location?: SourceLocation;
+  /** Creation order (GAS writes symbols in the order it created them). */
+  readonly order: number;
+}
+
+const NUMERIC_MARK = '\u0002';
+
+export class SymbolTable {
+  private readonly byName = new Map<string, SymbolState>();
+  private readonly numericCount = new Map<number, number>();
+  private dotCount = 0;
+  private nextOrder = 0;
+
+  all(): SymbolState[] {
+    return [...this.byName.values()];
+  }
+
+  find(name: string): SymbolState | undefined {
+    return this.byName.get(name);
+  }
+
+  /** The symbol of that name, created undefined if it does not exist yet. */
+  get(name: string, location?: SourceLocation): SymbolState {
+    let s = this.byName.get(name);
+    if (!s) {
+      s = {
+        name,
+        kind: 'undefined',
+        offset: 0,
+        fixed: false,
+        type: 0,
+        visibility: 0,
+        commonSize: 0,
+        commonAlign: 0,
+        internal: name.startsWith('.L') || name.includes(NUMERIC_MARK),
+        used: false,
+        location,
+        order: this.nextOrder++,
+      };
+      this.byName.set(name, s);
+    }
+    return s;
+  }
+
+  /** The instance name `Nb` (direction b) or `Nf` (f) refers to at this point of the file. */
+  numericReference(label: number, direction: 'f' | 'b'): string {
+    const n = this.numericCount.get(label) ?? 0;
+    return `.L${label}${NUMERIC_MARK}${direction === 'b' ? n : n + 1}`;
+  }
+
+  /** Defines the next instance of numeric label N; returns its internal name. */
+  defineNumeric(label: number): string {
+    const n = (this.numericCount.get(label) ?? 0) + 1;
+    this.numericCount.set(label, n);
+    return `.L${label}${NUMERIC_MARK}${n}`;
+  }
+
+  /** A fresh internal symbol for `.` at the given place. */
+  dot(frag: Frag, offset: number): SymbolState {
+    const s = this.get(`.L.dot${NUMERIC_MARK}${this.dotCount++}`);
+    s.kind = 'label';
+    s.frag = frag;
+    s.offset = offset;
+    return s;
+  }
+}
+
+/** The name as the user wrote it (numeric instances print as their number, as GAS prints them). */
+export function displayName(name: string): string {
+  const i = name.indexOf(NUMERIC_MARK);
+  if (i < 0) return name;
+  return name.startsWith('.L.dot') ? '.' : name.slice(2, i);
+}
