@@ -3,12 +3,7 @@
 // the fact, padding, and the REL relocations that go with the bytes.
 import type { Relocation } from '../asm/module';
 
-export const R_386_32 = 1;
-export const R_386_PC32 = 2;
-export const R_386_16 = 20;
-export const R_386_PC16 = 21;
-export const R_386_8 = 22;
-export const R_386_PC8 = 23;
+export { R_386_32, R_386_PC32, R_386_16, R_386_PC16, R_386_8, R_386_PC8 } from '../elf/relocations';
 
 export class EmitBuffer {
   private data = new Uint8Array(256);

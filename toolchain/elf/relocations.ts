@@ -11,14 +11,7 @@ export const SHT_REL = 9;
 const REL_SIZE = 8;
 const RELA_SIZE = 12;
 
-/** i386 relocation types (psABI names). */
-export const R_386_NONE = 0;
-export const R_386_32 = 1;
-export const R_386_PC32 = 2;
-export const R_386_16 = 20;
-export const R_386_PC16 = 21;
-export const R_386_8 = 22;
-export const R_386_PC8 = 23;
+export { R_386_NONE, R_386_32, R_386_PC32, R_386_16, R_386_PC16, R_386_8, R_386_PC8 } from './relocation-types';
 
 export interface Relocation {
   /** r_offset: in ET_REL, the offset in the patched section; in ET_EXEC/ET_DYN, an address. */

@@ -2,7 +2,7 @@
 // then the exports), .dynstr, the SysV .hash, .gnu.version, .gnu.version_d (the base
 // version named after the soname, then one entry per version node) and .dynamic.
 // Sizes are known before layout; bytes are written once addresses are.
-import { StringTableBuilder } from './string-table';
+import { StringTableBuilder } from '../elf/write-strtab';
 import { elfHash, type ExportedSymbol } from './versions';
 import type { VersionNode } from './types';
 
@@ -67,7 +67,7 @@ export class DynamicTables {
     for (const s of this.symbols) if (s.exported) this.strings.add(s.name);
     this.strings.add(soname);
     for (const v of versions) this.strings.add(v.name);
-    this.strings.finish();
+    this.strings.result();
     let nbucket = 1;
     for (let i = 0; i < BUCKET_COUNTS.length; i++) {
       nbucket = BUCKET_COUNTS[i]!;
@@ -91,7 +91,7 @@ export class DynamicTables {
   }
 
   get dynstr(): Uint8Array {
-    return this.strings.finish();
+    return this.strings.result();
   }
 
   get versymSize(): number {

@@ -5,6 +5,7 @@
 import { InputError, hex } from '../errors';
 import { printable } from '../elf/bytes';
 import { R_386_16, R_386_32, R_386_8, R_386_NONE, R_386_PC16, R_386_PC32, R_386_PC8 } from '../elf/relocations';
+import { relocationTypeName } from '../elf/relocation-types';
 import { inputAddress, symbolValue } from './symbols';
 import type { Definition, InputRelocation, InputSection } from './types';
 
@@ -29,15 +30,6 @@ const HOWTOS = new Map<number, Howto>([
   [R_386_PC8, { name: 'R_386_PC8', bits: 8, pcRelative: true, check: 'signed' }],
 ]);
 
-/** psABI names of the i386 types this linker refuses, for messages. */
-const OTHER_NAMES = new Map<number, string>([
-  [0, 'R_386_NONE'], [3, 'R_386_GOT32'], [4, 'R_386_PLT32'], [5, 'R_386_COPY'], [6, 'R_386_GLOB_DAT'],
-  [7, 'R_386_JMP_SLOT'], [8, 'R_386_RELATIVE'], [9, 'R_386_GOTOFF'], [10, 'R_386_GOTPC'], [11, 'R_386_32PLT'],
-  [14, 'R_386_TLS_TPOFF'], [15, 'R_386_TLS_IE'], [16, 'R_386_TLS_GOTIE'], [17, 'R_386_TLS_LE'], [18, 'R_386_TLS_GD'],
-  [19, 'R_386_TLS_LDM'], [24, 'R_386_TLS_GD_32'], [32, 'R_386_TLS_LDO_32'], [37, 'R_386_TLS_LE_32'],
-  [38, 'R_386_TLS_DTPMOD32'], [39, 'R_386_TLS_DTPOFF32'], [40, 'R_386_TLS_TPOFF32'], [41, 'R_386_SIZE32'],
-  [42, 'R_386_TLS_GOTDESC'], [43, 'R_386_TLS_DESC_CALL'], [44, 'R_386_TLS_DESC'], [45, 'R_386_IRELATIVE'], [46, 'R_386_GOT32X'],
-])
 
 export interface RelocateOptions {
   /**
@@ -57,7 +49,7 @@ export function relocateSection(section: InputSection, out: Uint8Array, globals:
     };
     if (r.type === R_386_NONE) continue;
     const howto = HOWTOS.get(r.type);
-    if (!howto) fail(`unsupported relocation type ${r.type}${OTHER_NAMES.has(r.type) ? ` (${OTHER_NAMES.get(r.type)})` : ''}`);
+    if (!howto) fail(`unsupported relocation type ${r.type} (${relocationTypeName(r.type)})`);
     const width = howto!.bits / 8;
     if (r.offset + width > section.section.size) fail(`${howto!.name} field of ${width} bytes runs past the section (size ${hex(section.section.size)})`);
     const target = symbolValue(section.object, r.symbol, globals);

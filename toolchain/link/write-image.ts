@@ -3,7 +3,7 @@
 // and the section header table.
 import { SHT_NOBITS, SHT_STRTAB, SHT_SYMTAB } from '../elf/sections';
 import { EM_386 } from '../elf/types';
-import { StringTableBuilder } from './string-table';
+import { StringTableBuilder } from '../elf/write-strtab';
 import { alignUp, newOutputSection } from './sections';
 import type { OutputSection } from './types';
 
@@ -71,14 +71,14 @@ export function writeImage(spec: ImageSpec): Uint8Array {
 
   const names = new StringTableBuilder();
   for (const s of spec.symbols) names.add(s.name);
-  strtab.data = names.finish();
+  strtab.data = names.result();
   symtab.data = symbolBytes(spec.symbols, names);
   symtab.entsize = 16;
   symtab.link = strtab.index;
   symtab.info = 1 + spec.symbols.filter((s) => s.bind === 0).length;
   const sectionNames = new StringTableBuilder();
   for (const s of all) sectionNames.add(s.name);
-  shstrtab.data = sectionNames.finish();
+  shstrtab.data = sectionNames.result();
 
   let end = EHDR_SIZE + PHDR_SIZE * spec.segments.length;
   for (const s of spec.sections) if (s.type !== SHT_NOBITS) end = Math.max(end, s.offset + s.size);

@@ -60,22 +60,4 @@ export interface EncodeError {
 export type EncodeResult = EncodedInstruction | RelaxableBranch | EncodeError;
 
 /** R_386_* numbers the encoder produces. */
-export const R_386_32 = 1;
-export const R_386_PC32 = 2;
-export const R_386_GOT32 = 3;
-export const R_386_PLT32 = 4;
-export const R_386_GOTOFF = 9;
-export const R_386_GOTPC = 10;
-export const R_386_TLS_IE = 15;
-export const R_386_TLS_GOTIE = 16;
-export const R_386_TLS_LE = 17;
-export const R_386_TLS_GD = 18;
-export const R_386_TLS_LDM = 19;
-export const R_386_16 = 20;
-export const R_386_PC16 = 21;
-export const R_386_8 = 22;
-export const R_386_PC8 = 23;
-export const R_386_TLS_LDO_32 = 32;
-export const R_386_TLS_IE_32 = 33;
-export const R_386_TLS_LE_32 = 34;
-export const R_386_GOT32X = 43;
+export { R_386_32, R_386_PC32, R_386_GOT32, R_386_PLT32, R_386_GOTOFF, R_386_GOTPC, R_386_TLS_IE, R_386_TLS_GOTIE, R_386_TLS_LE, R_386_TLS_GD, R_386_TLS_LDM, R_386_16, R_386_PC16, R_386_8, R_386_PC8, R_386_TLS_LDO_32, R_386_TLS_IE_32, R_386_TLS_LE_32, R_386_GOT32X } from '../../elf/relocation-types';
