@@ -17,9 +17,8 @@ function word(text: string, at: number): number {
   return v;
 }
 
-/** eax, ebx, ecx, edx for leaf `eax` (sub-leaf `ecx` unused by the leaves modelled). */
-export function cpuidLeaf(model: CpuModel, eax: number, ecx: number): Int32Array {
-  void ecx;
+/** eax, ebx, ecx, edx for leaf `eax` (none of the leaves modelled has sub-leaves). */
+export function cpuidLeaf(model: CpuModel, eax: number): Int32Array {
   const out = new Int32Array(4);
   const vendor = VENDORS[model];
   switch (eax) {

@@ -84,8 +84,8 @@ export class Helpers {
     return s.model === 'amd' && s.kernel === 'compat64';
   }
 
-  cpuid(s: CpuState, eax: number, ecx: number): Int32Array {
-    return cpuidLeaf(s.model, eax >>> 0, ecx >>> 0);
+  cpuid(s: CpuState, eax: number): Int32Array {
+    return cpuidLeaf(s.model, eax >>> 0);
   }
 
   popOther(other: number, v: number, w: number): number {

@@ -70,7 +70,7 @@ export const systemSemantics: SemanticsTable = {
     e.stopAfter(`H.kernel('syscall', 0, ${hex(e.i.address)})`);
   },
   [Op.Cpuid]: (e) => {
-    const out = e.tmp('H.cpuid(s, r0, r1)');
+    const out = e.tmp('H.cpuid(s, r0)');
     e.setReg(0, 4, `${out}[0]`);
     e.setReg(3, 4, `${out}[1]`);
     e.setReg(1, 4, `${out}[2]`);

@@ -5,7 +5,7 @@
 // addresses for ret), and random initial registers and flags.
 import { MODRM_NONE, MODRM_REG, ModKind, OperandKind, RepKind, type OpcodeEntry } from '../../toolchain/isa/entry';
 import { TABLE } from '../../toolchain/isa/table-index';
-import { CF, DF, Op, STATUS_FLAGS } from '../../toolchain/isa/ops';
+import { DF, Op, STATUS_FLAGS } from '../../toolchain/isa/ops';
 import { maskedAfter } from './masks';
 
 export class Rng {
@@ -139,7 +139,6 @@ export function generateInstruction(e: OpcodeEntry, rng: Rng, label: string): Ge
   let modrmTail: string[] = [];
   let regField = 0;
   let rmReg = -1;
-  let addr16 = false;
   if (e.modrm !== MODRM_NONE) {
     if (e.modrmByte >= 0) {
       head.push(e.modrmByte);
@@ -148,7 +147,6 @@ export function generateInstruction(e: OpcodeEntry, rng: Rng, label: string): Ge
       regField = e.modrm === MODRM_REG ? (ops.includes(OperandKind.Sw) ? rng.below(6) : byteRegs ? rng.below(8) : gpr(rng)) : e.modrm;
       if (useMem && (op === Op.Lea || op === Op.Nop)) {
         const [modrmBytes, a16] = randomAddressing(rng, regField);
-        addr16 = a16;
         if (a16) head.unshift(0x67);
         head.push(...modrmBytes);
       } else if (useMem) {
@@ -161,7 +159,6 @@ export function generateInstruction(e: OpcodeEntry, rng: Rng, label: string): Ge
       }
     }
   }
-  void addr16;
   // immediates
   const imms: number[] = [];
   for (const k of ops) {
@@ -237,7 +234,6 @@ export function generateInstruction(e: OpcodeEntry, rng: Rng, label: string): Ge
       pre.push('testl %eax, %eax');
       break;
     case Op.Jmp:
-      if (ops[0] === OperandKind.Jb) imms.push(0);
       tail.splice(0, tail.length, bytes(ops[0] === OperandKind.Jb ? [0] : [0, 0, 0, 0]));
       break;
     case Op.Call:
@@ -332,8 +328,7 @@ export function generateCase(rng: Rng, entries: readonly OpcodeEntry[], first: O
   let masked = 0;
   for (let n = 0; insns.length < count && n < 50; n++) {
     const e = insns.length === 0 && n < 10 ? first : rng.pick(entries);
-    const reads = e.flagsRead | (e.op === Op.Pushf || e.op === Op.Lahf ? STATUS_FLAGS : 0) |
-      ([Op.Rol, Op.Ror, Op.Rcl, Op.Rcr, Op.Bt, Op.Bts, Op.Btr, Op.Btc, Op.Clc, Op.Stc, Op.Cmc, Op.Sahf].includes(e.op) ? 0 : 0);
+    const reads = e.flagsRead | (e.op === Op.Pushf || e.op === Op.Lahf ? STATUS_FLAGS : 0);
     if (reads & masked) continue;
     const g = generateInstruction(e, rng, `.Lc${id}_${insns.length}`);
     if (!g) continue;
@@ -341,6 +336,5 @@ export function generateCase(rng: Rng, entries: readonly OpcodeEntry[], first: O
     masked = (masked & ~defined) | maskedAfter(e.op);
     insns.push(g);
   }
-  void CF;
   return { regs, flags, scratch, insns, flagMask: masked };
 }

@@ -3,7 +3,7 @@
 // different from the Intel behaviour the emulator reproduces (emulator/x86/undefined-flags.ts).
 // A flag in a mask is ignored from that instruction until an instruction defines it again;
 // the generator never places an instruction that reads a masked flag while it is masked.
-import { AF, CF, OF, Op, PF, SF, ZF } from '../../toolchain/isa/ops';
+import { AF, OF, Op, PF, SF } from '../../toolchain/isa/ops';
 
 export interface FlagMask {
   readonly op: Op;
@@ -21,7 +21,6 @@ export const QEMU_FLAG_MASKS: readonly FlagMask[] = [
   { op: Op.Btc, flags: OF | SF | AF | PF, reason: BT_REASON },
 ];
 
-void [CF, ZF];
 
 /** Flags masked after `op`. */
 export function maskedAfter(op: Op): number {
