@@ -1,11 +1,13 @@
 // The `bench` command: the integer-loop benchmark in the emulator, qemu-i386 and natively,
-// side by side in guest MIPS (bench/run-bench.ts does the work).
+// side by side in guest MIPS (bench/run-bench.ts), and the assembler's throughput beside
+// GNU as on the same source (bench/asm-throughput.ts).
 import { EXIT_OK, flag, stringOption, UsageError, type Command } from '../command';
 import { runBench } from '../../bench/run-bench';
+import { runAsmBench } from '../../bench/asm-throughput';
 
 export const benchCommand: Command = {
   name: 'bench',
-  summary: 'Measure guest MIPS of the emulator on an integer loop, beside qemu-i386 and native',
+  summary: 'Measure the emulator (guest MIPS, beside qemu-i386 and native) and the assembler (MB/s, beside GNU as)',
   usage: '[--iterations N] [--runs N] [--json]',
   options: {
     json: { type: 'boolean', help: 'print the result as JSON' },
@@ -21,8 +23,9 @@ export const benchCommand: Command = {
       return Number(text);
     };
     const result = runBench({ iterations: count('iterations', 20_000_000), runs: count('runs', 5) });
+    const asm = runAsmBench({ runs: Math.min(3, count('runs', 5)) });
     if (flag(args, 'json')) {
-      io.out(JSON.stringify(result, null, 2) + '\n');
+      io.out(JSON.stringify({ cpu: result, assembler: asm }, null, 2) + '\n');
       return EXIT_OK;
     }
     io.out(`integer loop: ${result.instructions} guest instructions, best of ${result.runs} runs\n`);
@@ -30,6 +33,12 @@ export const benchCommand: Command = {
       const mips = line.mips === null ? '-' : line.mips.toFixed(0);
       const time = line.bestSeconds === null ? '' : `${line.bestSeconds.toFixed(3)} s`;
       io.out(`${(line.runner + ':').padEnd(11)} ${mips.padStart(7)} MIPS  ${time.padStart(9)}  ${line.note}\n`);
+    }
+    io.out(`\nassembler: ${(asm.bytes / 1e6).toFixed(2)} MB of GAS source (${asm.lines} lines), best of ${asm.runs} runs\n`);
+    for (const line of asm.results) {
+      const rate = line.megabytesPerSecond === null ? '-' : line.megabytesPerSecond.toFixed(2);
+      const time = line.bestSeconds === null ? '' : `${line.bestSeconds.toFixed(3)} s`;
+      io.out(`${(line.assembler + ':').padEnd(11)} ${rate.padStart(7)} MB/s  ${time.padStart(9)}  ${line.note}\n`);
     }
     return EXIT_OK;
   },

@@ -23,55 +23,58 @@ export interface Statement {
   readonly operandsColumn: number;
 }
 
-const LABEL = /^([A-Za-z_.$][\w.$]*|\d+)\s*:(?!:)/;
-const WORD = /^[A-Za-z_.$][\w.$]*/;
+const LABEL = /([A-Za-z_.$][\w.$]*|\d+)[ \t]*:(?!:)/y;
+const WORD = /[A-Za-z_.$][\w.$]*/y;
 
 /** Removes comments from one line, keeping columns (comment text becomes spaces). */
 function stripComments(line: string, inBlock: { open: boolean }): string {
+  // Most lines have nothing to strip: no comment characters and no open block comment.
+  if (!inBlock.open && line.indexOf('#') < 0 && line.indexOf('/') < 0) return line;
   let out = '';
+  let from = 0;
   let inString = false;
   for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
+    const c = line.charCodeAt(i);
     if (inBlock.open) {
-      if (c === '*' && line[i + 1] === '/') {
+      if (c === 0x2a && line.charCodeAt(i + 1) === 0x2f) {
         inBlock.open = false;
-        out += '  ';
-        i++;
-      } else out += ' ';
+        out += ' '.repeat(i + 2 - from);
+        from = ++i + 1;
+      }
       continue;
     }
     if (inString) {
-      out += c;
-      if (c === '\\' && i + 1 < line.length) out += line[++i]!;
-      else if (c === '"') inString = false;
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
       continue;
     }
-    if (c === '"') {
+    if (c === 0x22) {
       inString = true;
-      out += c;
-    } else if (c === '/' && line[i + 1] === '*') {
+    } else if (c === 0x2f && line.charCodeAt(i + 1) === 0x2a) {
+      out += line.slice(from, i);
       inBlock.open = true;
-      out += '  ';
+      from = i;
       i++;
-    } else if (c === '#' || (c === '/' && line.slice(0, i).trim() === '')) {
-      break;
-    } else out += c;
+    } else if (c === 0x23 || (c === 0x2f && line.slice(0, i).trim() === '')) {
+      return out + line.slice(from, i);
+    }
   }
-  return out;
+  return inBlock.open ? out + ' '.repeat(line.length - from) : out + line.slice(from);
 }
 
 /** Splits a comment-free line into its `;`-separated parts, each with its start column. */
 function splitStatements(text: string): Array<{ text: string; column: number }> {
+  if (text.indexOf(';') < 0) return [{ text, column: 0 }];
   const parts: Array<{ text: string; column: number }> = [];
   let start = 0;
   let inString = false;
   for (let i = 0; i <= text.length; i++) {
-    const c = text[i];
+    const c = text.charCodeAt(i);
     if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === ';' || c === undefined) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x3b || i === text.length) {
       parts.push({ text: text.slice(start, i), column: start });
       start = i + 1;
     }
@@ -79,37 +82,35 @@ function splitStatements(text: string): Array<{ text: string; column: number }> 
   return parts;
 }
 
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x09;
+}
+
 function parseOne(line: number, text: string, column: number): Statement | undefined {
   const labels: SourceLabel[] = [];
-  let rest = text;
-  let col = column;
+  const n = text.length;
+  let i = 0;
   for (;;) {
-    const lead = rest.length - rest.trimStart().length;
-    rest = rest.trimStart();
-    col += lead;
-    const m = LABEL.exec(rest);
+    while (i < n && isBlank(text.charCodeAt(i))) i++;
+    LABEL.lastIndex = i;
+    const m = LABEL.exec(text);
     if (!m) break;
-    labels.push({ name: m[1]!, line, column: col });
-    col += m[0].length;
-    rest = rest.slice(m[0].length);
+    labels.push({ name: m[1]!, line, column: column + i });
+    i = LABEL.lastIndex;
   }
-  const word = WORD.exec(rest);
+  WORD.lastIndex = i;
+  const word = WORD.exec(text);
   if (!word) {
-    if (labels.length === 0 && rest.trim() === '') return undefined;
-    const trimmed = rest.trim();
-    return { line, labels, op: '', opColumn: col, operands: trimmed, operandsColumn: col };
+    const trimmed = text.slice(i).trim();
+    if (labels.length === 0 && trimmed === '') return undefined;
+    return { line, labels, op: '', opColumn: column + i, operands: trimmed, operandsColumn: column + i };
   }
   const op = word[0];
-  const after = rest.slice(op.length);
-  const lead = after.length - after.trimStart().length;
-  return {
-    line,
-    labels,
-    op,
-    opColumn: col,
-    operands: after.trim(),
-    operandsColumn: col + op.length + lead,
-  };
+  let j = i + op.length;
+  while (j < n && isBlank(text.charCodeAt(j))) j++;
+  let end = n;
+  while (end > j && /\s/.test(text[end - 1]!)) end--;
+  return { line, labels, op, opColumn: column + i, operands: text.slice(j, end), operandsColumn: column + j };
 }
 
 /** Every statement of a source text, in order. */
