@@ -1,4 +1,4 @@
-// Owns `vdso-lab asm IN.S -o OUT [-c|--exe|--vdso] [-I DIR] [-D NAME[=VAL]] [--json]`:
+// Owns `vdso-lab asm IN.S -o OUT [-c|--exe|--vdso] [-g] [-I DIR] [-D NAME[=VAL]] [--json]`:
 // preprocesses a .S (as gcc does; a .s is read as is), assembles it with the GAS front end,
 // and writes an ET_REL object (-c, the default), a static program (--exe) or a vDSO image
 // (--vdso) through the object writer and the linker. Messages are GNU as-like, with
@@ -81,7 +81,7 @@ function writeAtomically(path: string, bytes: Uint8Array, mode?: number): void {
 export const asmCommand: Command = {
   name: 'asm',
   summary: 'Assemble a GNU as (AT&T, --32) source into an object, a static program or a vDSO image',
-  usage: 'IN.S -o OUT [-c|--exe|--vdso] [-I DIR] [-D NAME[=VAL]] [--json]',
+  usage: 'IN.S -o OUT [-c|--exe|--vdso] [-g] [-I DIR] [-D NAME[=VAL]] [--json]',
   options: {
     output: { type: 'string', short: 'o', help: 'the file to write', valueName: 'OUT' },
     compile: { type: 'boolean', short: 'c', help: 'write an ELF32 relocatable object (the default)' },
@@ -90,6 +90,7 @@ export const asmCommand: Command = {
     include: { type: 'string', short: 'I', help: 'add a directory to the #include search', valueName: 'DIR', multiple: true },
     define: { type: 'string', short: 'D', help: 'define a preprocessor macro', valueName: 'NAME[=VAL]', multiple: true },
     json: { type: 'boolean', help: 'print the diagnostics and a summary as JSON' },
+    debug: { type: 'boolean', short: 'g', help: 'emit DWARF line information (.debug_line) as as -g does' },
   },
   positionals: [1, 1],
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
@@ -113,7 +114,8 @@ export const asmCommand: Command = {
       if (diagnostics.length > 0) io.err(`${input}: Assembler messages:\n` + diagnostics.map(formatAsmDiagnostic).join('\n') + '\n');
     }
     if (errors.length > 0) return EXIT_USAGE;
-    const object = writeObject(withGeneratedSections(module), input);
+    const debug = flag(args, 'debug') ? { debug: { name: input, compDir: io.cwd } } : {};
+    const object = writeObject(withGeneratedSections(module, debug), input);
     const outPath = resolve(io.cwd, output);
     if (mode === 'compile') writeAtomically(outPath, object);
     else if (mode === 'exe') writeAtomically(outPath, linkExec([{ fileName: input, bytes: object }]), 0o755);

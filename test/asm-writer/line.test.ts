@@ -34,7 +34,7 @@ function linesOf(source: string, file: string): LineEntry[] {
     else {
       const size = text.split(';').reduce((n, s) => n + SIZES[s.trim()]!, 0);
       assert.ok(!Number.isNaN(size), `test sizer does not know '${text}'`);
-      entries.push({ section, offset: at, length: size, location: { file, line: i + 1, column: 1 } });
+      entries.push({ section, offset: at, length: size, location: { file, line: i + 1, column: 1 }, instruction: true });
       offsets.set(section, at + size);
     }
   });

@@ -155,7 +155,7 @@ class Reader {
       if (h) {
         const start = this.st.here();
         h(this.st, s.operands, op);
-        this.st.lineFrom(start);
+        this.st.lineFrom(start, false);
         return;
       }
       if (macro) {

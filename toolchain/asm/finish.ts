@@ -310,7 +310,7 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
   for (const s of st.sections) layoutSection(s);
   const lines: LineEntry[] = st.lines.map((l) => {
     const length = l.offset + l.length > l.frag.bytes.length && l.frag.variable ? l.frag.size - l.offset : l.length;
-    return { section: l.frag.section.name, offset: l.frag.address + l.offset, length, location: l.location };
+    return { section: l.frag.section.name, offset: l.frag.address + l.offset, length, location: l.location, instruction: l.instruction };
   });
   const cfiOut: CfiProcedure[] = cfi.done.map((p) => ({
     section: p.section,

@@ -87,7 +87,7 @@ export function assembleInstruction(st: AsmState, mnemonic: string, operandText:
       },
       short.bytes.length,
     );
-    st.lineFrom(start);
+    st.lineFrom(start, true);
     return;
   }
   const base = start.offset;
@@ -99,7 +99,7 @@ export function assembleInstruction(st: AsmState, mnemonic: string, operandText:
       base + f.offset,
     );
   }
-  st.lineFrom(start);
+  st.lineFrom(start, true);
 }
 
 const PREFIXES = new Set(['lock', 'rep', 'repe', 'repz', 'repne', 'repnz', 'data16', 'data32', 'addr16', 'addr32', 'cs', 'ds', 'es', 'fs', 'gs', 'ss']);

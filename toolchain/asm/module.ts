@@ -75,6 +75,8 @@ export interface LineEntry {
   readonly length: number;
   /** The line the bytes came from, after macro expansion and #include (the user's own line). */
   readonly location: SourceLocation;
+  /** True for an instruction's bytes, false for data and alignment (GAS's -g line table has rows only for instructions). */
+  readonly instruction: boolean;
 }
 
 /** i386 DWARF register numbers (psABI): 0 eax 1 ecx 2 edx 3 ebx 4 esp 5 ebp 6 esi 7 edi 8 eip 9 eflags. */

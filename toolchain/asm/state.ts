@@ -27,6 +27,7 @@ export interface PendingLine {
   readonly offset: number;
   length: number;
   readonly location: SourceLocation;
+  readonly instruction: boolean;
 }
 
 export class AsmState {
@@ -173,14 +174,14 @@ export class AsmState {
   }
 
   /** Records that bytes emitted from `start` to now came from the current statement. */
-  lineFrom(start: { frag: Frag; offset: number }): void {
+  lineFrom(start: { frag: Frag; offset: number }, instruction: boolean): void {
     const end = this.here();
     if (end.frag !== start.frag) {
       const length = start.frag.bytes.length - start.offset + start.frag.varSize;
-      if (length > 0) this.lines.push({ frag: start.frag, offset: start.offset, length, location: this.location });
+      if (length > 0) this.lines.push({ frag: start.frag, offset: start.offset, length, location: this.location, instruction });
       return;
     }
-    if (end.offset > start.offset) this.lines.push({ frag: start.frag, offset: start.offset, length: end.offset - start.offset, location: this.location });
+    if (end.offset > start.offset) this.lines.push({ frag: start.frag, offset: start.offset, length: end.offset - start.offset, location: this.location, instruction });
   }
 
   // --- symbols --------------------------------------------------------------------------

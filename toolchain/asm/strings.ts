@@ -17,7 +17,11 @@ export function splitOperands(text: string): Array<{ text: string; at: number }>
       continue;
     }
     if (c === '"') inString = true;
-    else if (c === "'" && i + 1 < text.length) i += text[i + 1] === '\\' ? 2 : 1;
+    else if (c === "'" && i + 1 < text.length) {
+      // A character constant: 'c or '\c, with an optional closing quote ('0' as well as '0).
+      i += text[i + 1] === '\\' ? 2 : 1;
+      if (text[i + 1] === "'") i++;
+    }
     else if (c === '(') depth++;
     else if (c === ')') depth--;
     else if ((c === ',' && depth <= 0) || c === undefined) {

@@ -33,10 +33,11 @@ export function withGeneratedSections(module: AsmModule, options: GeneratedSecti
     sections[at] = { ...old, bytes, size: bytes.length, addralign: Math.max(old.addralign, generated.addralign), relocations: [...old.relocations, ...generated.relocations] };
   };
   const hasSymbol = (name: string): boolean => symbols.some((s) => s.type === STT_SECTION && s.section === name);
-  if (options.debug && module.lines.length > 0) {
-    const code = lineSections(lineRows(module.lines)).map((name) => module.sections.find((s) => s.name === name)).filter((s): s is AsmSection => s !== undefined);
-    add(emitDebugLine(module.lines, module.sections));
-    const info = emitDebugInfo(options.debug, code);
+  const instructionLines = module.lines.filter((l) => l.instruction);
+  if (options.debug && instructionLines.length > 0) {
+    const code = lineSections(lineRows(instructionLines)).map((name) => module.sections.find((s) => s.name === name)).filter((s): s is AsmSection => s !== undefined);
+    add(emitDebugLine(instructionLines, module.sections));
+    const info = emitDebugInfo(options.debug, code, module.symbols);
     for (const s of info) add(s);
     for (const name of ['.debug_info', '.debug_abbrev', '.debug_line', '.debug_ranges', '.debug_str']) {
       if (sections.some((s) => s.name === name) && !hasSymbol(name)) symbols.push(sectionSymbol(name));

@@ -4,6 +4,7 @@
 // Errors are OperandError with GAS's wording and the 0-based column in the text.
 import { ExprSyntaxError, parseWholeExpression, type Expr } from '../expr';
 import { REGISTERS, type Register } from './registers';
+import { splitOperands } from '../strings';
 
 export interface RegOperand {
   readonly kind: 'reg';
@@ -50,35 +51,6 @@ export class OperandError extends Error {
   }
 }
 
-/** Splits at top-level commas (outside parentheses and quotes); each part with its start column. */
-function splitOperands(text: string): Array<{ text: string; column: number }> {
-  const parts: Array<{ text: string; column: number }> = [];
-  let depth = 0;
-  let start = 0;
-  let quote = false;
-  for (let i = 0; i <= text.length; i++) {
-    const c = text[i];
-    if (quote) {
-      if (c === '\\') i++;
-      else if (c === '"') quote = false;
-      continue;
-    }
-    if (c === '"') quote = true;
-    else if (c === "'" ) i++;
-    else if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if ((c === ',' && depth === 0) || c === undefined) {
-      parts.push({ text: text.slice(start, i), column: start });
-      start = i + 1;
-    }
-  }
-  return parts;
-}
-
-function trimPart(p: { text: string; column: number }): { text: string; column: number } {
-  const lead = p.text.length - p.text.trimStart().length;
-  return { text: p.text.trim(), column: p.column + lead };
-}
 
 function register(name: string, column: number): Register {
   const r = REGISTERS.get(name.toLowerCase());
@@ -98,7 +70,7 @@ function expression(text: string, column: number): Expr {
 /** Parses the operand text of one instruction (what follows the mnemonic). Empty text gives []. */
 export function parseOperands(text: string): ParsedOperand[] {
   if (text.trim() === '') return [];
-  const parts = splitOperands(text).map(trimPart);
+  const parts = splitOperands(text).map((p) => ({ text: p.text, column: p.at }));
   const out: ParsedOperand[] = [];
   parts.forEach((p, n) => {
     if (p.text === '') {
