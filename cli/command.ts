@@ -27,6 +27,8 @@ export interface Command {
   readonly name: string;
   /** One line for the command list. */
   readonly summary: string;
+  /** More for `--help`: what exactly it prints, exit statuses particular to it. */
+  readonly details?: string;
   /** The synopsis after "vdso-lab NAME", e.g. "FILE [--interp] [--json]". */
   readonly usage: string;
   readonly options: Readonly<Record<string, OptionSpec>>;

@@ -10,13 +10,13 @@ import { benchCommand } from './commands/bench';
 import { asmCommand } from './commands/asm';
 
 export const commands: readonly Command[] = [
-  symbolsCommand,
   startCommand,
+  framesCommand,
+  symbolsCommand,
+  disasmCommand,
+  asmCommand,
+  captureHostCommand,
+  benchCommand,
   dapCommand,
   lspCommand,
-  captureHostCommand,
-  framesCommand,
-  disasmCommand,
-  benchCommand,
-  asmCommand,
 ];

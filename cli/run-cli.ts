@@ -6,7 +6,7 @@ import { commands } from './registry';
 import { EXIT_OK, EXIT_USAGE, UsageError, type CliIo, type Command, type ParsedArgs } from './command';
 
 function commandHelp(c: Command): string {
-  const lines = [`usage: vdso-lab ${c.name} ${c.usage}`.trimEnd(), '', c.summary, ''];
+  const lines = [`usage: vdso-lab ${c.name} ${c.usage}`.trimEnd(), '', c.summary, ...(c.details ? ['', c.details] : []), ''];
   const names = Object.keys(c.options).sort();
   if (names.length) lines.push('options:');
   for (const name of names) {

@@ -80,7 +80,7 @@ function writeAtomically(path: string, bytes: Uint8Array, mode?: number): void {
 
 export const asmCommand: Command = {
   name: 'asm',
-  summary: 'Assemble a GNU as (AT&T, --32) source into an object, a static program or a vDSO image',
+  summary: 'assemble a GAS (AT&T, --32) source into an object, a static program or a vDSO image',
   usage: 'IN.S -o OUT [-c|--exe|--vdso] [-g] [-I DIR] [-D NAME[=VAL]] [--json]',
   options: {
     output: { type: 'string', short: 'o', help: 'the file to write', valueName: 'OUT' },

@@ -7,7 +7,7 @@ import { runAsmBench } from '../../bench/asm-throughput';
 
 export const benchCommand: Command = {
   name: 'bench',
-  summary: 'Measure the emulator (guest MIPS, beside qemu-i386 and native) and the assembler (MB/s, beside GNU as)',
+  summary: 'measure the emulator (guest MIPS, beside qemu-i386 and native) and the assembler (MB/s, beside GNU as)',
   usage: '[--iterations N] [--runs N] [--json]',
   options: {
     json: { type: 'boolean', help: 'print the result as JSON' },

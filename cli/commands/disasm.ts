@@ -56,7 +56,7 @@ function objdumpLines(address: number, bytes: Uint8Array, text: string): string[
 
 export const disasmCommand: Command = {
   name: 'disasm',
-  summary: 'Disassemble a section or symbol of an ELF32 i386 file (AT&T, objdump -d layout)',
+  summary: 'disassemble a section or symbol of an ELF32 i386 file (AT&T, as objdump -d)',
   usage: 'FILE [--section NAME | --symbol NAME] [--json]',
   options: {
     section: { type: 'string', help: 'section to disassemble (default .text)', valueName: 'NAME' },

@@ -11,7 +11,7 @@ import { frameSectionJson } from '../../toolchain/dwarf/json';
 
 export const framesCommand: Command = {
   name: 'frames',
-  summary: 'print .eh_frame/.debug_frame call-frame information as readelf --debug-dump=frames does',
+  summary: 'print .eh_frame and .debug_frame as readelf --debug-dump=frames (or frames-interp) does',
   usage: 'FILE [--interp] [--json]',
   options: {
     interp: { type: 'boolean', help: 'print the CFI tables (readelf --debug-dump=frames-interp)' },

@@ -82,7 +82,8 @@ function table(elf: ElfFile, rows: readonly Row[], all: boolean): string {
 
 export const symbolsCommand: Command = {
   name: 'symbols',
-  summary: "List an ELF32 i386 file's exported symbols (defined global/weak .dynsym, else .symtab) by address; exit 1 if it has neither table",
+  summary: "list an ELF32 i386 file's exported symbols with versions, addresses and sizes",
+  details: 'It lists the defined global and weak .dynsym entries (or the .symtab ones when there is no .dynsym) by address; --all lists every entry of both tables. Exit status 1 when the file has neither table.',
   usage: 'FILE [--json] [--all]',
   options: {
     json: { type: 'boolean', help: 'print a JSON array of symbol objects (name, version, address, size, type, bind, ...)' },

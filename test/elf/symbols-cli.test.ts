@@ -122,5 +122,5 @@ test('symbols --help documents the exit status for a file without symbol tables'
   const io = memoryIo();
   assert.equal(await runCli(['symbols', '--help'], io), 0);
   assert.match(io.stdout, /^usage: vdso-lab symbols FILE \[--json\] \[--all\]/);
-  assert.match(io.stdout, /exit 1 if it has neither table/);
+  assert.match(io.stdout, /Exit status 1 when the file has neither table/);
 });
