@@ -8,6 +8,8 @@ import { framesCommand } from './commands/frames';
 import { disasmCommand } from './commands/disasm';
 import { benchCommand } from './commands/bench';
 import { asmCommand } from './commands/asm';
+import { alternativesCommand } from './commands/alternatives';
+import { runCommand } from './commands/run';
 
 export const commands: readonly Command[] = [
   startCommand,
@@ -15,6 +17,8 @@ export const commands: readonly Command[] = [
   symbolsCommand,
   disasmCommand,
   asmCommand,
+  runCommand,
+  alternativesCommand,
   captureHostCommand,
   benchCommand,
   dapCommand,

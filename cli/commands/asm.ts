@@ -43,7 +43,9 @@ export function assembleFile(path: string, shownName: string, includeDirs: reado
     const module = assemble({ file: shownName, text });
     return { module, diagnostics: [...module.diagnostics] };
   }
-  const base = dirname(path);
+  // The preprocessor names included files from the name the user gave (relative to the
+  // working directory, as gcc does), so they resolve against that directory.
+  const base = path.endsWith(shownName) && !shownName.startsWith('.') ? path.slice(0, path.length - shownName.length) || '/' : dirname(path);
   const pre = preprocess({
     file: shownName,
     text,

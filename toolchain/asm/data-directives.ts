@@ -114,11 +114,11 @@ function fillBytes(st: AsmState, count: bigint, size: number, value: bigint): nu
     st.warning('repeat < 0; .fill ignored');
     return [];
   }
-  if (count > 1n << 28n) throw new AsmError('.fill size too large');
+  if (count * BigInt(Math.max(size, 1)) > 1n << 24n) throw new AsmError('.fill size too large');
   const unit = integerBytes(st, BigInt.asUintN(32, value), Math.min(size, 4));
   while (unit.length < size) unit.push(0);
   const out: number[] = [];
-  for (let i = 0n; i < count; i++) out.push(...unit);
+  for (let i = 0n; i < count; i++) for (const b of unit) out.push(b);
   return out;
 }
 

@@ -87,17 +87,27 @@ function relax(st: AsmState): void {
 }
 
 /** Turns each variable part into bytes (and a fixup for a branch's displacement). */
+/** The most bytes one variable part (.org, .space, alignment) may produce: a bound on hostile input. */
+const MAX_VARIABLE_BYTES = 1 << 24;
+
 function materialize(st: AsmState, f: Frag): void {
   const v = f.variable;
   if (!v) return;
   const base = f.bytes.length;
-  const n = f.varSize;
+  let n = f.varSize;
+  if (n > MAX_VARIABLE_BYTES) {
+    const saved = st.location;
+    st.location = v.location;
+    st.error(`${n} bytes of padding or fill is more than the ${MAX_VARIABLE_BYTES} vdso-lab allows`);
+    st.location = saved;
+    n = 0;
+  }
   const out: number[] = [];
   const saved = st.location;
   try {
     switch (v.kind) {
       case 'align':
-        if (v.fill === 'nop') out.push(...codePadding(n));
+        if (v.fill === 'nop') for (const b of codePadding(n)) out.push(b);
         else {
           if (n % v.fill.length !== 0) st.error(`alignment padding (${n} bytes) not a multiple of ${v.fill.length}`, v.location);
           for (let i = 0; i < n; i++) out.push(v.fill[i % v.fill.length]!);
@@ -143,7 +153,7 @@ function materialize(st: AsmState, f: Frag): void {
   }
   while (out.length < n) out.push(0);
   out.length = n;
-  f.bytes.push(...out);
+  for (const b of out) f.bytes.push(b);
   f.variable = undefined;
   f.varSize = 0;
 }

@@ -90,7 +90,7 @@ export function orderedFrags(section: SectionState): Frag[] {
   if (section.ordered) return section.ordered;
   const keys = [...section.subsections.keys()].sort((a, b) => a - b);
   const out: Frag[] = [];
-  for (const k of keys) out.push(...section.subsections.get(k)!);
+  for (const k of keys) for (const frag of section.subsections.get(k)!) out.push(frag);
   section.ordered = out;
   return out;
 }

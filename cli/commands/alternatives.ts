@@ -1,0 +1,162 @@
+// Owns `vdso-lab alternatives FILE [--cpu X] [--kernel Y] [--json]`: the alternatives table
+// of a vDSO image (a .so, a .S assembled and linked with vdso-lab's toolchain, or a shipped
+// design's name) with each entry's site, feature, lengths and bytes disassembled, then the
+// bytes the kernel patches for that CPU model and kernel kind (emulator/kernel/vdso/alternatives.ts).
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { EXIT_OK, UsageError, flag, stringOption, type CliIo, type Command, type ParsedArgs } from '../command';
+import { InputError, hex } from '../../toolchain/errors';
+import { parseElf32 } from '../../toolchain/elf/reader';
+import type { ElfFile } from '../../toolchain/elf/types';
+import { decode } from '../../toolchain/isa/decoder';
+import { formatAtt } from '../../toolchain/isa/att-formatter';
+import { makeSymbolizer, type Symbolizer } from '../../toolchain/isa/symbolizer';
+import { withGeneratedSections } from '../../toolchain/dwarf/emit-sections';
+import { writeObject } from '../../toolchain/elf/write-object';
+import { linkVdso } from '../../toolchain/link/index';
+import { buildDesign, BUILD_DEFINES, designsRoot } from '../../toolchain/designs/build';
+import { findDesign, VDSO_VERSIONS, type DesignCpu, type DesignKernel } from '../../toolchain/designs/registry';
+import { applyAlternatives, featureWords, type AltEntry } from '../../emulator/kernel/vdso/alternatives';
+import { assembleFile, formatAsmDiagnostic } from './asm';
+
+const CPUS = ['intel', 'amd', 'generic'];
+const KERNELS = ['compat64', 'native32'];
+
+/** One instruction as objdump -d prints it: `     553:\t89 e5                \tmov    %esp,%ebp`. */
+interface Line {
+  readonly address: number;
+  readonly bytes: string;
+  readonly text: string;
+}
+
+function disassemble(bytes: Uint8Array, address: number, symbolize: Symbolizer): Line[] {
+  const out: Line[] = [];
+  for (let at = 0; at < bytes.length; ) {
+    const i = decode(bytes, at, address + at, bytes.length);
+    const length = Math.max(1, Math.min(i.length, bytes.length - at));
+    const raw = [...bytes.subarray(at, at + length)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+    out.push({ address: address + at, bytes: raw, text: formatAtt(i, { symbolize }) });
+    at += length;
+  }
+  return out;
+}
+
+function lineText(l: Line): string {
+  return `${l.address.toString(16).padStart(8)}:\t${l.bytes.padEnd(21)}\t${l.text}`;
+}
+
+function hexBytes(b: Uint8Array): string {
+  return [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
+}
+
+/** Reads FILE: an ELF image, a .S/.s built into a vDSO image, or a shipped design's name. */
+function loadImage(file: string, io: CliIo, cpu: DesignCpu, kernel: DesignKernel): Uint8Array {
+  const path = resolve(io.cwd, file);
+  if (!existsSync(path)) {
+    if (findDesign(file)) return buildDesign(file, kernel, { cpu }).bytes;
+    throw new InputError(file, '', 'no such file (nor a design name: legacy, proposal, upstream, auxv)');
+  }
+  if (!/\.[sS]$/.test(file)) return new Uint8Array(readFileSync(path));
+  const defines = [...BUILD_DEFINES, ...(kernel === 'compat64' ? ['CONFIG_X86_64'] : [])];
+  const includes = [dirname(path)];
+  try {
+    includes.push(resolve(designsRoot(), 'include'));
+  } catch {
+    // no shipped vdso/include (a user's own tree): the file's folder only
+  }
+  const { module, diagnostics } = assembleFile(path, file, includes, defines);
+  const error = diagnostics.find((d) => d.severity === 'error');
+  if (error) throw new InputError(error.location.file, `line ${error.location.line}:${error.location.column}`, formatAsmDiagnostic(error).replace(/^.*?: Error: /, ''));
+  // A single .S may hold only some of the exported stubs: export those it defines.
+  const defined = new Set(module.symbols.filter((s) => s.section !== 'UND').map((s) => s.name));
+  const versions = VDSO_VERSIONS.map((v) => ({ name: v.name, globals: v.globals.filter((g) => g.includes('*') || defined.has(g)) }));
+  return linkVdso([{ fileName: file, bytes: writeObject(withGeneratedSections(module), file) }], { versions });
+}
+
+function siteName(symbolize: Symbolizer, address: number): string {
+  const s = symbolize(address);
+  return s ? `${hex(address)} <${s}>` : hex(address);
+}
+
+function bytesAt(elf: ElfFile, bytes: Uint8Array, address: number, length: number): Uint8Array {
+  const s = elf.sections.find((x) => x.type !== 8 && address >= x.addr && address + length <= x.addr + x.size && (x.flags & 2) !== 0);
+  if (!s) return new Uint8Array(0);
+  const at = s.offset + address - s.addr;
+  return bytes.slice(at, at + length);
+}
+
+export const alternativesCommand: Command = {
+  name: 'alternatives',
+  summary: 'Show a vDSO\'s alternatives table and the bytes the kernel patches for a CPU and kernel',
+  usage: 'FILE [--cpu intel|amd|generic] [--kernel compat64|native32] [--json]',
+  options: {
+    cpu: { type: 'string', help: 'CPU model: intel, amd or generic (default intel)', valueName: 'X' },
+    kernel: { type: 'string', help: 'kernel kind: compat64 or native32 (default compat64)', valueName: 'Y' },
+    json: { type: 'boolean', help: 'print the table and the patches as JSON' },
+  },
+  positionals: [1, 1],
+  async run(args: ParsedArgs, io: CliIo): Promise<number> {
+    const file = args.positionals[0]!;
+    const cpu = stringOption(args, 'cpu') ?? 'intel';
+    const kernel = stringOption(args, 'kernel') ?? 'compat64';
+    if (!CPUS.includes(cpu)) throw new UsageError(`--cpu must be one of ${CPUS.join(', ')}, not '${cpu}'`);
+    if (!KERNELS.includes(kernel)) throw new UsageError(`--kernel must be one of ${KERNELS.join(', ')}, not '${kernel}'`);
+    const image = loadImage(file, io, cpu as DesignCpu, kernel as DesignKernel);
+    const elf = parseElf32(image, file);
+    const result = applyAlternatives(elf, { cpu: cpu as DesignCpu, kernel: kernel as DesignKernel, fileName: file });
+    const symbolize = makeSymbolizer(elf.symbols, elf.dynamicSymbols);
+    const steps = new Map(result.steps.map((s) => [s.entry.index, s]));
+    const entries = result.table.entries.map((e: AltEntry) => {
+      const original = bytesAt(elf, image, e.site, e.instrlen);
+      const replacement = bytesAt(elf, image, e.replacement, e.replacementlen);
+      const step = steps.get(e.index)!;
+      return {
+        index: e.index,
+        site: e.site,
+        siteName: siteName(symbolize, e.site),
+        feature: step.feature,
+        featureNumber: e.feature,
+        featureWords: featureWords(e.feature),
+        invert: e.invert,
+        instrlen: e.instrlen,
+        replacement: e.replacement,
+        replacementlen: e.replacementlen,
+        ...(e.padlen !== undefined ? { padlen: e.padlen } : {}),
+        applied: step.applied,
+        originalBytes: hexBytes(original),
+        replacementBytes: hexBytes(replacement),
+        originalCode: disassemble(original, e.site, symbolize),
+        replacementCode: disassemble(replacement, e.replacement, symbolize),
+      };
+    });
+    const patches = result.patches.map((p) => ({
+      address: p.address,
+      siteName: siteName(symbolize, p.address),
+      feature: p.feature,
+      before: hexBytes(p.before),
+      after: hexBytes(p.after),
+      code: disassemble(p.after, p.address, symbolize),
+    }));
+    if (flag(args, 'json')) {
+      io.out(JSON.stringify({ file, cpu, kernel, layout: result.table.layout, layoutFrom: result.table.layoutFrom, entries, patches }, null, 2) + '\n');
+      return EXIT_OK;
+    }
+    const out: string[] = [
+      `${file}: .altinstructions: ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} (${result.table.layout}-byte struct alt_instr, ${result.table.layoutFrom})`,
+      `cpu ${cpu}, kernel ${kernel}`,
+      '',
+    ];
+    for (const e of entries) {
+      const pad = e.padlen !== undefined ? `, padlen ${e.padlen}` : '';
+      out.push(`#${e.index} site ${e.siteName} len ${e.instrlen}${pad}: ${e.feature} (${e.featureWords} = ${e.featureNumber}), replacement ${hex(e.replacement)} len ${e.replacementlen}: ${e.applied ? 'applied' : 'not applied'}`);
+      out.push(`  original:    ${e.originalBytes}`, ...e.originalCode.map((l) => '    ' + lineText(l)));
+      out.push(`  replacement: ${e.replacementBytes || '(empty)'}`, ...e.replacementCode.map((l) => '    ' + lineText(l)));
+    }
+    out.push('', `patched for ${cpu}/${kernel}: ${patches.length} site${patches.length === 1 ? '' : 's'}`);
+    for (const p of patches) {
+      out.push(`${p.siteName}: ${p.before} -> ${p.after} (${p.feature})`, ...p.code.map(lineText));
+    }
+    io.out(out.join('\n') + '\n');
+    return EXIT_OK;
+  },
+};

@@ -1,0 +1,91 @@
+// Owns building pt_regs as each kernel entry path builds it (KERNEL-FACTS §§2-3, DESIGN's
+// ABI table): int $0x80 saves everything; sysenter saves nothing, so the kernel takes the
+// user sp from ebp (legacy, upstream, auxv) or edx (proposal) and fetches arg6 (ebp) from
+// 0(sp), or regs->dx and regs->cx from 0(sp) and 4(sp) (proposal), and sets regs->ip to the
+// landing pad; syscall (AMD compat) has the return address in ecx and arg2 in ebp. Every
+// fetch from user memory is recorded; a faulting fetch leaves ax = -EFAULT.
+import type { Cpu } from '../../x86/cpu';
+import { IF } from '../../x86/state';
+import type { EntryRecord, KernelAbi, PtRegs } from '../seams';
+import { getUser32 } from '../signals/user-memory';
+import { EAX, EBP, ECX, EDX, ESP, regsFromCpu } from './regs';
+
+export const ENOSYS = 38;
+export const EFAULT = 14;
+
+export interface BuiltEntry {
+  readonly regs: PtRegs;
+  readonly record: EntryRecord;
+  /** Where the fast exit returns to (the landing pad, or legacy's return point); undefined for int $0x80. */
+  readonly fastReturn: number | undefined;
+}
+
+type Fetched = Array<{ what: string; address: number; value: number }>;
+
+/** A 32-bit get_user into pt_regs' `field`; on a fault ax = -EFAULT and the failed fetch is returned. */
+function fetch(cpu: Cpu, regs: PtRegs, fetched: Fetched, field: 'bp' | 'dx' | 'cx', what: string, address: number): { what: string; address: number } | undefined {
+  const r = getUser32(cpu.memory, address >>> 0);
+  if ('fault' in r) {
+    regs.ax = -EFAULT;
+    return { what, address: address >>> 0 };
+  }
+  fetched.push({ what, address: address >>> 0, value: r.value });
+  regs[field] = r.value;
+  return undefined;
+}
+
+export function buildInt80(cpu: Cpu, address: number): BuiltEntry {
+  const regs = regsFromCpu(cpu, cpu.state.eip, cpu.state.r[EAX]!);
+  regs.ax = -ENOSYS;
+  return { regs, record: { via: 'int', address, fetched: [] }, fastReturn: undefined };
+}
+
+/**
+ * sysenter: `landingPad` is regs->ip after the entry (int80_landing_pad, vsyscall_after_int80,
+ * SYSENTER_RETURN); without one (no vDSO) the model returns after the instruction.
+ */
+export function buildSysenter(cpu: Cpu, address: number, abi: KernelAbi, landingPad: number | undefined): BuiltEntry {
+  const s = cpu.state;
+  const ip = landingPad ?? s.eip;
+  const regs = regsFromCpu(cpu, ip, s.r[EAX]!);
+  regs.ax = -ENOSYS;
+  regs.flags = (regs.flags | IF) >>> 0;
+  const fetched: Fetched = [];
+  let failed: { what: string; address: number } | undefined;
+  if (abi === 'proposal') {
+    regs.sp = s.r[EDX]! >>> 0;
+    failed = fetch(cpu, regs, fetched, 'dx', 'dx at 0(%edx)', regs.sp) ?? fetch(cpu, regs, fetched, 'cx', 'cx at 4(%edx)', regs.sp + 4);
+  } else {
+    regs.sp = s.r[EBP]! >>> 0;
+    failed = fetch(cpu, regs, fetched, 'bp', 'arg6 (ebp) at 0(%ebp)', regs.sp);
+  }
+  const record: EntryRecord = failed ? { via: 'sysenter', address, fetched, fetchFailed: failed } : { via: 'sysenter', address, fetched };
+  return { regs, record, fastReturn: ip };
+}
+
+/**
+ * syscall in compat mode (AMD): the instruction itself put the return address in ecx (and
+ * eflags in r11; the kernel's MSR mask cleared TF, IF, DF...). arg2 comes from ebp and arg6
+ * from 0(%esp); the proposal loads sp from edx and fetches dx and cx instead. Legacy kernels
+ * return after the instruction; the others set regs->ip to the landing pad.
+ */
+export function buildSyscall(cpu: Cpu, address: number, abi: KernelAbi, landingPad: number | undefined): BuiltEntry {
+  const s = cpu.state;
+  const returnAddress = s.eip >>> 0;
+  s.r[ECX] = returnAddress;
+  const ip = abi === 'legacy' ? returnAddress : landingPad ?? returnAddress;
+  const regs = regsFromCpu(cpu, ip, s.r[EAX]!);
+  regs.ax = -ENOSYS;
+  const fetched: Fetched = [];
+  let failed: { what: string; address: number } | undefined;
+  if (abi === 'proposal') {
+    regs.sp = s.r[EDX]! >>> 0;
+    failed = fetch(cpu, regs, fetched, 'dx', 'dx at 0(%edx)', regs.sp) ?? fetch(cpu, regs, fetched, 'cx', 'cx at 4(%edx)', regs.sp + 4);
+  } else {
+    regs.cx = s.r[EBP]! >>> 0;
+    regs.sp = s.r[ESP]! >>> 0;
+    failed = fetch(cpu, regs, fetched, 'bp', 'arg6 (ebp) at 0(%esp)', regs.sp);
+  }
+  const record: EntryRecord = failed ? { via: 'syscall', address, fetched, fetchFailed: failed } : { via: 'syscall', address, fetched };
+  return { regs, record, fastReturn: ip };
+}

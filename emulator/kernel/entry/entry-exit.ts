@@ -1,0 +1,100 @@
+// Owns the kernel's entry and exit paths as the run loop sees them (seams' EntryExit): on a
+// kernel stop it checks that the CPU and kernel accept the entry instruction, builds pt_regs
+// as that ABI's entry path does, and on the way out applies the single-step report, signal
+// delivery with the restart rules, then the exit path (IRET, SYSEXIT, SYSRETL) chosen by
+// the kernel's conditions. CPU exceptions come back through `exception` (signals, IRET).
+//
+// TF across a system call: the entry instruction's own single-step trap cannot be taken in
+// user mode (the kernel runs with TF clear and returns by IRET, after which the CPU traps
+// only after the *next* instruction). The model reports it on the return to user mode, as
+// the kernel does for a stepped system call (SIGTRAP, TRAP_TRACE, si_addr = the resume ip),
+// so that there is exactly one trap per user instruction: none lost, none doubled.
+import type { KernelEntry, Fault } from '../../x86/stop';
+import { TF } from '../../x86/state';
+import type { EntryExit, EntryRecord, ExitRecord, ProcessView, PtRegs } from '../seams';
+import { deliverSignals, signalsOf, type DeliveryLog } from '../signals/deliver';
+import { signalForFault, singleStepTrap } from '../signals/faults';
+import { buildInt80, buildSysenter, buildSyscall, type BuiltEntry } from './build-regs';
+import { chooseExit, performExit, type ExitContext } from './exit-path';
+import { regsFromCpu, iretToUser } from './regs';
+import { entryFault } from './validity';
+
+interface EntryContext extends ExitContext {
+  /** TF was set in the user's flags when the entry instruction ran. */
+  readonly tf: boolean;
+}
+
+/** What the last return to user mode did, for the trace and the debugger. */
+export interface ReturnLog {
+  readonly exit: ExitRecord;
+  readonly signals: DeliveryLog;
+}
+
+export class KernelEntryExit implements EntryExit {
+  private readonly contexts = new WeakMap<EntryRecord, EntryContext>();
+  /** The last exit's details (signals delivered, restart applied). */
+  last: ReturnLog | undefined;
+
+  enter(process: ProcessView, entry: KernelEntry, address: number): { readonly regs: PtRegs; readonly record: EntryRecord } | { readonly fault: Fault } {
+    const { cpu, options } = process;
+    const bytes = process.memory.read(address, 2);
+    const refused = entryFault(entry, options.cpu, options.kernel, bytes instanceof Uint8Array ? [...bytes] : []);
+    if (refused) {
+      // #UD and #GP are faults: ip stays on the instruction. #BP/#OF (int $3/int $4) are traps.
+      if (refused.fault.vector === 'UD' || refused.fault.vector === 'GP') cpu.state.eip = address >>> 0;
+      return { fault: refused.fault };
+    }
+    const tf = (cpu.state.eflags & TF) !== 0;
+    const landingPad = process.vdso?.symbols.landingPad;
+    let built: BuiltEntry;
+    if (entry.via === 'int') built = buildInt80(cpu, address);
+    else if (entry.via === 'sysenter') built = buildSysenter(cpu, address, options.abi, landingPad);
+    else built = buildSyscall(cpu, address, options.abi, landingPad);
+    this.contexts.set(built.record, {
+      via: entry.via, abi: options.abi, kernel: options.kernel, fastReturn: built.fastReturn,
+      fetchFailed: built.record.fetchFailed !== undefined, tf,
+    });
+    return { regs: built.regs, record: built.record };
+  }
+
+  exit(process: ProcessView, regs: PtRegs, entry: EntryRecord): ExitRecord {
+    const ctx = this.contexts.get(entry) ?? {
+      via: entry.via, abi: process.options.abi, kernel: process.options.kernel, fastReturn: undefined, fetchFailed: false, tf: false,
+    };
+    if (ctx.tf) signalsOf(process).queue(singleStepTrap(regs.ip));
+    const signals = deliverSignals(process, regs, true);
+    if (signals.killed) {
+      const exit: ExitRecord = { path: 'iret', reason: `no return: ${signals.killed.message}`, clobbered: [] };
+      this.last = { exit, signals };
+      return exit;
+    }
+    const { path, reason } = chooseExit(ctx, regs);
+    const clobbered = performExit(process.cpu, regs, path, ctx.kernel);
+    const exit: ExitRecord = { path, reason, clobbered };
+    this.last = { exit, signals };
+    return exit;
+  }
+
+  /**
+   * A CPU exception in user mode (a fault stop, or a refused entry): the signal it raises is
+   * forced, pending signals are delivered, and the process returns by IRET (or dies).
+   * `ip` is the stopped eip (the faulting instruction, or the next one for traps).
+   */
+  exception(process: ProcessView, fault: Fault, ip: number): ReturnLog {
+    const regs = regsFromCpu(process.cpu, ip, -1);
+    signalsOf(process).force(signalForFault(fault, ip));
+    return this.returnToUser(process, regs);
+  }
+
+  /** A return to user mode outside a system call (after an exception, or to deliver a signal sent meanwhile). */
+  returnToUser(process: ProcessView, regs: PtRegs = regsFromCpu(process.cpu, process.cpu.state.eip, -1)): ReturnLog {
+    const signals = deliverSignals(process, regs, false);
+    if (signals.killed) {
+      this.last = { exit: { path: 'iret', reason: `no return: ${signals.killed.message}`, clobbered: [] }, signals };
+      return this.last;
+    }
+    iretToUser(process.cpu, regs);
+    this.last = { exit: { path: 'iret', reason: 'return from an exception or interrupt: IRET', clobbered: [] }, signals };
+    return this.last;
+  }
+}

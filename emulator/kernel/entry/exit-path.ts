@@ -1,0 +1,74 @@
+// Owns choosing and performing the return to user mode after a system call (KERNEL-FACTS
+// §3, the seed mail): int $0x80 always IRETs; a fast entry leaves by SYSRETL (64-bit kernel)
+// or SYSEXIT (32-bit kernel) only when regs->ip is still where the entry pointed it, cs/ss
+// are the user selectors and none of TF, RF, VM is set; otherwise IRET. The proposal has
+// its opportunistic SYSRETL on 64-bit kernels only; legacy kernels left a sysenter by
+// SYSEXIT and a syscall by SYSRETL. The registers each fast exit clobbers are reproduced.
+import type { Cpu } from '../../x86/cpu';
+import { CS, IF, RF, SS, TF, userSelectors, type KernelMode } from '../../x86/state';
+import type { ExitPath, ExitRecord, KernelAbi, PtRegs } from '../seams';
+import { ECX, EDX, iretToUser } from './regs';
+
+const VM = 0x20000;
+
+function hex(n: number): string {
+  return '0x' + (n >>> 0).toString(16);
+}
+
+export interface ExitContext {
+  readonly via: 'int' | 'sysenter' | 'syscall';
+  readonly abi: KernelAbi;
+  readonly kernel: KernelMode;
+  /** Where the fast exit may return (the entry's regs->ip); undefined for int $0x80. */
+  readonly fastReturn: number | undefined;
+  /** A fetch from user memory failed at entry (do_fast_syscall_32 returned false). */
+  readonly fetchFailed: boolean;
+}
+
+/** The exit path the kernel takes for `regs` and why. */
+export function chooseExit(ctx: ExitContext, regs: PtRegs): { path: ExitPath; reason: string } {
+  if (ctx.via === 'int') return { path: 'iret', reason: 'int $0x80 always returns with IRET' };
+  if (ctx.fetchFailed) return { path: 'iret', reason: 'the fetch from the user stack faulted (-EFAULT): IRET' };
+  if (ctx.abi === 'proposal' && ctx.kernel === 'native32') {
+    return { path: 'iret', reason: 'the proposal has no fast exit on a 32-bit kernel (opportunistic SYSRETL is for compat syscalls)' };
+  }
+  const fast: ExitPath = ctx.kernel === 'compat64' ? (ctx.abi === 'legacy' && ctx.via === 'sysenter' ? 'sysexit' : 'sysretl') : 'sysexit';
+  const name = fast === 'sysretl' ? 'SYSRETL' : 'SYSEXIT';
+  if (ctx.fastReturn === undefined || regs.ip >>> 0 !== ctx.fastReturn >>> 0) {
+    const target = ctx.abi === 'legacy' ? 'the return point' : 'the landing pad';
+    return { path: 'iret', reason: `regs->ip ${hex(regs.ip)} is not ${target} ${ctx.fastReturn === undefined ? '(none)' : hex(ctx.fastReturn)}: IRET` };
+  }
+  const sel = userSelectors(ctx.kernel);
+  if (regs.cs !== sel.code || regs.ss !== sel.data) {
+    return { path: 'iret', reason: `cs/ss ${hex(regs.cs)}/${hex(regs.ss)} are not the user selectors ${hex(sel.code)}/${hex(sel.data)}: IRET` };
+  }
+  const bad = [regs.flags & TF ? 'TF' : '', regs.flags & RF ? 'RF' : '', regs.flags & VM ? 'VM' : ''].filter((x) => x);
+  if (bad.length > 0) return { path: 'iret', reason: `${bad.join(', ')} set in flags: IRET` };
+  const where = ctx.abi === 'legacy' ? 'the return point' : 'the landing pad';
+  return { path: fast, reason: `fast path (${name}): ip is ${where} ${hex(regs.ip)}, cs/ss user, no TF/RF/VM` };
+}
+
+/** Performs the exit on the CPU and returns what it clobbered relative to pt_regs. */
+export function performExit(cpu: Cpu, regs: PtRegs, path: ExitPath, kernel: KernelMode): ExitRecord['clobbered'] {
+  iretToUser(cpu, regs);
+  const s = cpu.state;
+  const sel = userSelectors(kernel);
+  if (path === 'sysretl') {
+    // rcx = ip and r11 = flags were loaded for SYSRETL; RF is cleared by the instruction.
+    s.r[ECX] = regs.ip;
+    s.eflags = (regs.flags & ~RF) >>> 0;
+    s.seg[CS] = sel.code;
+    s.seg[SS] = sel.data;
+    return [{ register: 'ecx', value: regs.ip >>> 0 }, { register: 'r11', value: regs.flags >>> 0 }];
+  }
+  if (path === 'sysexit') {
+    // SYSEXIT jumps to edx with esp = ecx: the kernel loaded them from regs->ip and regs->sp.
+    s.r[EDX] = regs.ip;
+    s.r[ECX] = regs.sp;
+    s.eflags = (regs.flags | IF) >>> 0;
+    s.seg[CS] = sel.code;
+    s.seg[SS] = sel.data;
+    return [{ register: 'ecx', value: regs.sp >>> 0 }, { register: 'edx', value: regs.ip >>> 0 }];
+  }
+  return [];
+}

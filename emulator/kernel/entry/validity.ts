@@ -1,0 +1,32 @@
+// Owns which entry instructions a CPU model and kernel kind accept (KERNEL-FACTS §3):
+// AMD has no SYSENTER in long mode (so not in compat mode under a 64-bit kernel), Intel has
+// no 32-bit SYSCALL, a 32-bit kernel never enables SYSCALL, and the generic model (no SEP)
+// has neither. int $0x80 always works; another int n is refused by its DPL 0 gate (#GP).
+import type { CpuModel, KernelMode } from '../../x86/state';
+import type { Fault, KernelEntry } from '../../x86/stop';
+
+export function sysenterAllowed(cpu: CpuModel, kernel: KernelMode): boolean {
+  return cpu === 'intel' || (cpu === 'amd' && kernel === 'native32');
+}
+
+export function syscallAllowed(cpu: CpuModel, kernel: KernelMode): boolean {
+  return cpu === 'amd' && kernel === 'compat64';
+}
+
+/** Why an entry is refused, with the fault the CPU raises; undefined when it is accepted. */
+export function entryFault(entry: KernelEntry, cpu: CpuModel, kernel: KernelMode, bytes: readonly number[]): { fault: Fault; why: string } | undefined {
+  if (entry.via === 'sysenter' && !sysenterAllowed(cpu, kernel)) {
+    const why = cpu === 'amd' ? 'AMD CPUs do not allow SYSENTER in long mode (compat mode under a 64-bit kernel)' : 'this CPU has no SEP: SYSENTER is undefined';
+    return { fault: { vector: 'UD', bytes }, why };
+  }
+  if (entry.via === 'syscall' && !syscallAllowed(cpu, kernel)) {
+    const why = kernel === 'native32' ? 'a 32-bit kernel never enables SYSCALL' : cpu === 'intel' ? 'Intel CPUs do not support SYSCALL in compat mode' : 'this CPU has no SYSCALL';
+    return { fault: { vector: 'UD', bytes }, why };
+  }
+  if (entry.via === 'int' && entry.vector !== 0x80) {
+    if (entry.vector === 3) return { fault: { vector: 'BP' }, why: 'int $3 is a breakpoint' };
+    if (entry.vector === 4) return { fault: { vector: 'OF' }, why: 'int $4 is the overflow trap' };
+    return { fault: { vector: 'GP', code: ((entry.vector << 3) | 2) >>> 0, reason: `int $${entry.vector}: gate DPL 0` }, why: `int $0x${entry.vector.toString(16)} goes through a DPL 0 gate: #GP` };
+  }
+  return undefined;
+}

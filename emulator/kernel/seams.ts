@@ -1,0 +1,156 @@
+// Owns the seams between the kernel model's parts, so that each part can be written and
+// tested on its own: the process (memory, CPU, files, the run loop: process.ts, loader.ts,
+// syscalls/), the entry and exit paths with pt_regs and the vDSO (entry/, vdso/), and
+// signals (signals/). Each part implements its side of these interfaces.
+import type { Memory } from '../memory/memory';
+import type { Cpu } from '../x86/cpu';
+import type { CpuModel, KernelMode } from '../x86/state';
+import type { Fault, KernelEntry } from '../x86/stop';
+
+/** The kernel ABI a vDSO design is built for (DESIGN.md's table; KERNEL-FACTS.md §§1-3). */
+export type KernelAbi = 'legacy' | 'proposal' | 'upstream' | 'auxv';
+
+export interface KernelOptions {
+  readonly cpu: CpuModel;
+  readonly kernel: KernelMode;
+  readonly abi: KernelAbi;
+}
+
+/**
+ * The registers the kernel saved on entry, named as in the i386 struct pt_regs. On a
+ * 64-bit kernel the model keeps the same names for the 32-bit view (bx is rbx's low half).
+ * Values are unsigned 32-bit numbers except orig_ax and ax, which are signed (-ENOSYS, -1).
+ */
+export interface PtRegs {
+  bx: number;
+  cx: number;
+  dx: number;
+  si: number;
+  di: number;
+  bp: number;
+  ax: number;
+  ds: number;
+  es: number;
+  fs: number;
+  gs: number;
+  orig_ax: number;
+  ip: number;
+  cs: number;
+  flags: number;
+  sp: number;
+  ss: number;
+}
+
+/** How a system call entered and left: recorded for every call (the trace, the checker). */
+export interface EntryRecord {
+  /** The instruction that entered: int $0x80, sysenter or syscall (or a fault's vector). */
+  readonly via: KernelEntry['via'];
+  /** Address of the entering instruction. */
+  readonly address: number;
+  /** What the entry path read from user memory (sysenter/syscall fetches), for display. */
+  readonly fetched: ReadonlyArray<{ readonly what: string; readonly address: number; readonly value: number }>;
+  /**
+   * Set when a fetch from user memory faulted: the entry already put -EFAULT in ax and the
+   * system call must not run (the run loop skips the dispatch and goes on to exit()).
+   */
+  readonly fetchFailed?: { readonly what: string; readonly address: number };
+}
+
+export type ExitPath = 'iret' | 'sysexit' | 'sysretl';
+
+export interface ExitRecord {
+  readonly path: ExitPath;
+  /** Why this path: "fast path: ip is the landing pad, cs/ss user, no TF/RF/VM" or why not. */
+  readonly reason: string;
+  /** Registers the exit path left different from pt_regs (SYSRETL: ecx; SYSEXIT: ecx, edx). */
+  readonly clobbered: ReadonlyArray<{ readonly register: string; readonly value: number }>;
+}
+
+/** One system call as the trace shows it. */
+export interface SyscallRecord {
+  readonly nr: number;
+  readonly name: string;
+  readonly args: readonly number[];
+  /** The result in ax (negative errno), or undefined for a call that does not return (exit, sigreturn's restore). */
+  readonly result: number | undefined;
+  readonly entry: EntryRecord;
+  readonly exit: ExitRecord | undefined;
+  /** Instruction count at entry: the trace is deterministic. */
+  readonly icount: number;
+}
+
+/** The vDSO as mapped into a process, after alternatives were applied. */
+export interface LoadedVdso {
+  /** Where AT_SYSINFO_EHDR points. */
+  readonly base: number;
+  readonly size: number;
+  /** AT_SYSINFO: the entry glibc calls (__kernel_vsyscall, or the auxv design's chosen entry). */
+  readonly sysinfo: number;
+  /** Absolute addresses of the image's symbols the kernel uses (undefined when absent). */
+  readonly symbols: {
+    readonly kernelVsyscall?: number;
+    readonly sigreturn?: number;
+    readonly rtSigreturn?: number;
+    /** Where the kernel points regs->ip after a fast entry: int80_landing_pad, vsyscall_after_int80, SYSENTER_RETURN. */
+    readonly landingPad?: number;
+  };
+  /** The bytes the alternatives changed, for display. */
+  readonly patches: ReadonlyArray<{ readonly address: number; readonly before: Uint8Array; readonly after: Uint8Array; readonly feature: string }>;
+}
+
+/** The process as the entry/exit and signal parts see it (implemented by process.ts). */
+export interface ProcessView {
+  readonly memory: Memory;
+  readonly cpu: Cpu;
+  readonly options: KernelOptions;
+  readonly vdso: LoadedVdso | undefined;
+  readonly signals: SignalState;
+  /** Ends the process: exit status, or killed by a signal (the caller has written the core message). */
+  terminate(how: { readonly status: number } | { readonly signal: number; readonly message: string }): void;
+  /** Output the user sees from the kernel model itself ("killed by SIGSEGV at 0x..."), not the guest's. */
+  report(line: string): void;
+  /** The process id getpid returns (deterministic), which kill/tgkill compare against; tid equals it (one thread). */
+  readonly pid: number;
+  /**
+   * Blocks the running system call (pause, rt_sigsuspend, nanosleep...) until a deliverable
+   * signal is pending ('signal'), or CLOCK_MONOTONIC reaches `untilNs` ('timeout'; undefined:
+   * no timeout). Virtual time jumps to the next timer expiry, firing timers (SIGALRM...) as it
+   * goes. 'dead': nothing can ever wake it; the process was ended with a report.
+   */
+  block(untilNs: bigint | undefined): 'signal' | 'timeout' | 'dead';
+}
+
+/** Per-process signal state (implemented by signals/). */
+export interface SignalState {
+  /** True when a signal is pending and not blocked: the exit path must deliver it. */
+  hasDeliverable(): boolean;
+  /**
+   * Queues a signal the kernel sends (timer expiry: SIGALRM, SIGVTALRM, SIGPROF with si_code
+   * SI_KERNEL), dropped when its action is to ignore it, as Linux drops it. The process model
+   * calls it; optional until signals/ implements it (the model then applies default actions).
+   */
+  send?(signal: number, code: number): void;
+}
+
+/** The entry/exit part (entry/): what the run loop calls. */
+export interface EntryExit {
+  /**
+   * The CPU stopped at a kernel entry: decide whether this CPU and kernel allow the entry
+   * instruction (else the fault to raise: #UD -> SIGILL), and build pt_regs as this ABI's
+   * kernel entry path does (fetching from user memory where it does).
+   */
+  enter(process: ProcessView, entry: KernelEntry, address: number): { readonly regs: PtRegs; readonly record: EntryRecord } | { readonly fault: Fault };
+  /** Returns to user mode: restart rules and signal delivery first, then the exit path chosen as the kernel chooses it. */
+  exit(process: ProcessView, regs: PtRegs, entry: EntryRecord): ExitRecord;
+  /**
+   * A fault or trap in user mode: build pt_regs from the CPU with orig_ax = -1, force the
+   * fault's signal (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP with si_code and si_addr),
+   * deliver what is deliverable and return to user mode with IRET. `address`: the stopped eip.
+   */
+  exception?(process: ProcessView, fault: Fault, address: number): void;
+  /** An interrupt return (a timer fired while user code ran): deliver pending signals, IRET. */
+  returnToUser?(process: ProcessView): void;
+}
+
+/** A system call handler: reads arguments from pt_regs (bx cx dx si di bp), returns the value for ax. */
+export type SyscallHandler = (process: ProcessView, regs: PtRegs) => number;

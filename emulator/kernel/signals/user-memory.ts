@@ -1,0 +1,28 @@
+// Owns copying to and from guest memory the way copy_to_user/copy_from_user do for the
+// signal code and the entry paths: all or nothing, honouring the page permissions, and
+// reporting the first address that failed instead of throwing.
+import type { Memory } from '../../memory/memory';
+import { PROT_READ } from '../../memory/memory';
+
+/** Reads `length` bytes, or the address that could not be read. */
+export function copyFromUser(memory: Memory, address: number, length: number): Uint8Array | { fault: number } {
+  const r = memory.read(address >>> 0, length, PROT_READ);
+  return r instanceof Uint8Array ? r : { fault: r.address };
+}
+
+/** A 32-bit read, or the faulting address. */
+export function getUser32(memory: Memory, address: number): { value: number } | { fault: number } {
+  const r = copyFromUser(memory, address, 4);
+  if (!(r instanceof Uint8Array)) return r;
+  return { value: (r[0]! | (r[1]! << 8) | (r[2]! << 16) | (r[3]! << 24)) >>> 0 };
+}
+
+/** Writes all bytes or none; returns the first unwritable address, or undefined on success. */
+export function copyToUser(memory: Memory, address: number, bytes: Uint8Array): number | undefined {
+  for (let page = (address >>> 12) << 12; page < address + bytes.length; page += 4096) {
+    const from = Math.max(page, address) >>> 0;
+    if (!memory.canWrite(from, 1)) return from;
+  }
+  memory.poke(address >>> 0, bytes);
+  return undefined;
+}

@@ -1,0 +1,20 @@
+// Owns the system call table: every area's rows (fs, mm, proc, time, and the entry helper's
+// signal rows) indexed by number, checked once for duplicates. Dispatch and the trace both
+// read it, so a call's handler and its trace format cannot drift apart.
+import { fsRows } from './fs';
+import { mmRows } from './mm';
+import { procRows } from './proc';
+import { signalRows } from './signal';
+import type { SyscallRow } from './table';
+import { timeRows } from './time';
+
+export function buildTable(rows: readonly SyscallRow[]): ReadonlyMap<number, SyscallRow> {
+  const table = new Map<number, SyscallRow>();
+  for (const r of rows) {
+    if (table.has(r.nr)) throw new Error(`system call ${r.nr} (${r.name}) has two rows`);
+    table.set(r.nr, r);
+  }
+  return table;
+}
+
+export const SYSCALL_TABLE: ReadonlyMap<number, SyscallRow> = buildTable([...fsRows, ...mmRows, ...procRows, ...timeRows, ...signalRows]);

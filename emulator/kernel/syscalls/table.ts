@@ -1,0 +1,85 @@
+// Owns the shape of a system call row (STYLE.md pattern 11: number, name, arity, handler,
+// trace formatter) and the helpers handlers share: arguments from pt_regs, copies to and
+// from user memory (EFAULT instead of a host exception), C strings with a bound.
+import { PROT_READ, PROT_WRITE } from '../../memory/memory';
+import type { PtRegs } from '../seams';
+import { E, le32 } from '../linux-abi';
+import type { Process } from '../process';
+
+/**
+ * Argument kinds for the trace: i signed int, u unsigned, x hex (pointer, flags), o octal
+ * (modes), s C string in user memory, f fd.
+ */
+export type ArgKind = 'i' | 'u' | 'x' | 'o' | 's' | 'f';
+
+export interface SyscallRow {
+  readonly nr: number;
+  readonly name: string;
+  /** The argument kinds, one per argument (the arity is its length). */
+  readonly args: string;
+  readonly handler: (p: Process, regs: PtRegs) => number;
+}
+
+export function row(nr: number, name: string, args: string, handler: (p: Process, regs: PtRegs) => number): SyscallRow {
+  return { nr, name, args, handler };
+}
+
+/** Argument n (0..5: bx cx dx si di bp) as an unsigned 32-bit number. */
+export function arg(regs: PtRegs, n: number): number {
+  const v = [regs.bx, regs.cx, regs.dx, regs.si, regs.di, regs.bp][n]!;
+  return v >>> 0;
+}
+
+/** Argument n as a signed 32-bit number. */
+export function sarg(regs: PtRegs, n: number): number {
+  return arg(regs, n) | 0;
+}
+
+/** copy_from_user: the bytes, or undefined when some page is not readable. */
+export function copyIn(p: Process, address: number, length: number): Uint8Array | undefined {
+  if (length === 0) return new Uint8Array(0);
+  if (address === 0 || address + length > 2 ** 32) return undefined;
+  const r = p.memory.read(address >>> 0, length, PROT_READ);
+  return r instanceof Uint8Array ? r : undefined;
+}
+
+/** copy_to_user: false when some page is not writable by the user. */
+export function copyOut(p: Process, address: number, bytes: Uint8Array): boolean {
+  if (bytes.length === 0) return true;
+  if (address === 0 || address + bytes.length > 2 ** 32) return false;
+  if (!p.memory.canWrite(address >>> 0, bytes.length)) return false;
+  return p.memory.poke(address >>> 0, bytes) === null;
+}
+
+export function readU32(p: Process, address: number): number | undefined {
+  const b = copyIn(p, address, 4);
+  return b ? le32(b, 0) : undefined;
+}
+
+export function writeU32(p: Process, address: number, value: number): boolean {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, value >>> 0, true);
+  return copyOut(p, address, b);
+}
+
+/** A NUL-terminated string of at most `max` bytes: the text, -EFAULT or -ENAMETOOLONG. */
+export function readCString(p: Process, address: number, max = 4096): string | number {
+  const bytes: number[] = [];
+  let at = address >>> 0;
+  if (at === 0) return -E.EFAULT;
+  while (bytes.length < max) {
+    const chunk = Math.min(256, 4096 - (at & 4095));
+    const b = p.memory.read(at, chunk, PROT_READ);
+    if (!(b instanceof Uint8Array)) return -E.EFAULT;
+    const nul = b.indexOf(0);
+    if (nul >= 0) {
+      bytes.push(...b.subarray(0, nul));
+      return new TextDecoder().decode(Uint8Array.from(bytes.slice(0, max)));
+    }
+    bytes.push(...b);
+    at = (at + chunk) >>> 0;
+  }
+  return -E.ENAMETOOLONG;
+}
+
+export { PROT_READ, PROT_WRITE };

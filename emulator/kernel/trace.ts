@@ -1,0 +1,70 @@
+// Owns how a system call is shown: its arguments formatted from the row's kinds at entry
+// (strings read from guest memory then), and one trace line per call with the result
+// (errno named), the entering instruction and address, and the exit path with its reason.
+import type { SyscallRecord } from './seams';
+import { errnoName } from './linux-abi';
+import type { Process } from './process';
+import { readCString } from './syscalls/table';
+
+const SHOWN_STRING = 64;
+
+function hex(n: number): string {
+  return '0x' + (n >>> 0).toString(16);
+}
+
+/** The arguments as the trace shows them; `kinds` is the row's argument string. */
+export function formatArgs(p: Process, kinds: string, args: readonly number[]): string[] {
+  return args.map((v, i) => {
+    switch (kinds[i]) {
+      case 'i':
+      case 'f':
+        return String(v | 0);
+      case 'u':
+        return String(v >>> 0);
+      case 'o':
+        return '0' + (v >>> 0).toString(8);
+      case 's': {
+        const s = readCString(p, v, 4096);
+        if (typeof s === 'number') return hex(v);
+        return JSON.stringify(s.length > SHOWN_STRING ? s.slice(0, SHOWN_STRING) + '...' : s);
+      }
+      default:
+        return hex(v);
+    }
+  });
+}
+
+export function formatResult(result: number | undefined): string {
+  if (result === undefined) return '?';
+  const name = errnoName(result);
+  if (name) return `-1 ${name} (${-result})`;
+  return result > 0xffff || result < -0xffff ? hex(result) : String(result);
+}
+
+export function entryText(r: SyscallRecord): string {
+  const via = r.entry.via === 'int' ? 'int $0x80' : r.entry.via;
+  return `${via} at ${hex(r.entry.address)}`;
+}
+
+/** One line: "[icount] name(args) = result  <int $0x80 at 0x...; iret: reason>". */
+export function formatRecord(r: SyscallRecord, shownArgs: readonly string[]): string {
+  const exit = r.exit ? `; ${r.exit.path}: ${r.exit.reason}` : '';
+  const clobbered = r.exit && r.exit.clobbered.length ? ` (clobbered ${r.exit.clobbered.map((c) => `${c.register}=${hex(c.value)}`).join(' ')})` : '';
+  const fetched = r.entry.fetched.length ? ` (fetched ${r.entry.fetched.map((f) => `${f.what}=${hex(f.value)} from ${hex(f.address)}`).join(', ')})` : '';
+  return `[${r.icount}] ${r.nr} ${r.name}(${shownArgs.join(', ')}) = ${formatResult(r.result)}  <${entryText(r)}${fetched}${exit}${clobbered}>`;
+}
+
+/** The record as plain JSON data (--json). */
+export function recordJson(r: SyscallRecord, shownArgs: readonly string[]): object {
+  return {
+    icount: r.icount,
+    nr: r.nr,
+    name: r.name,
+    args: r.args.map((a) => a >>> 0),
+    shown: shownArgs,
+    result: r.result ?? null,
+    errno: r.result === undefined ? null : errnoName(r.result) ?? null,
+    entry: { via: r.entry.via, address: r.entry.address, fetched: r.entry.fetched },
+    exit: r.exit ? { path: r.exit.path, reason: r.exit.reason, clobbered: r.exit.clobbered } : null,
+  };
+}

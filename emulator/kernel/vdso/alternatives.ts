@@ -1,0 +1,248 @@
+// Owns applyAlternatives: patching a vDSO image's bytes for one CPU model and kernel kind
+// as the kernel's apply_alternatives does at boot (KERNEL-FACTS §6): entries in table
+// order, a later matching entry overwriting an earlier one, ALT_FLAG_NOT, the replacement
+// copied and padded with 0x90, its relative branches fixed up, and every run of NOPs merged
+// into one NOP from the kernel's table (the 64-bit table on a 64-bit kernel, the 32-bit
+// vDSO included). The feature set per model follows what the emulated CPU reports
+// (emulator/x86/cpuid.ts) plus what the kernel sets itself (SYSENTER32/SYSCALL32, ALWAYS).
+import { InputError, hex } from '../../../toolchain/errors';
+import { decode } from '../../../toolchain/isa/decoder';
+import { DecodeStatus, PFX_REP } from '../../../toolchain/isa/instruction';
+import type { ElfFile } from '../../../toolchain/elf/types';
+import type { CpuModel, KernelMode } from '../../x86/state';
+import { featureName, readAlternatives, type AltEntry, type AltLayout, type AltTable } from './alternatives-table';
+
+export { featureName, featureWords, readAlternatives } from './alternatives-table';
+export type { AltEntry, AltLayout, AltTable } from './alternatives-table';
+
+/** Feature numbers (word*32+bit) that are the same in every release the layouts cover. */
+export const FEATURE = {
+  SEP: 0 * 32 + 11,
+  SYSCALL: 1 * 32 + 11,
+  SYSCALL32: 3 * 32 + 14,
+  SYSENTER32: 3 * 32 + 15,
+  ALWAYS: 3 * 32 + 21,
+} as const;
+
+/**
+ * The boot CPU's feature bits the kernel tests. SEP and SYSCALL come from CPUID as the
+ * model reports them (intel: SEP; amd: SEP and SYSCALL; generic: neither). A 64-bit kernel
+ * sets SYSENTER32 on Intel (intel.c) and SYSCALL32 on AMD (amd.c); a 32-bit kernel sets
+ * neither and never uses SYSCALL. ALWAYS is always set. The model has no SSE2 and no
+ * RDTSCP, so LFENCE_RDTSC and RDTSCP stay clear.
+ */
+export function cpuFeatures(cpu: CpuModel, kernel: KernelMode): ReadonlySet<number> {
+  const set = new Set<number>([FEATURE.ALWAYS]);
+  if (cpu !== 'generic') set.add(FEATURE.SEP);
+  if (cpu === 'amd') set.add(FEATURE.SYSCALL);
+  if (kernel === 'compat64') {
+    if (cpu === 'intel') set.add(FEATURE.SYSENTER32);
+    if (cpu === 'amd') set.add(FEATURE.SYSCALL32);
+  }
+  return set;
+}
+
+/** The kernel's BYTES_NOP tables (nops.h since ~5.13), by length. */
+const NOPS_32: readonly (readonly number[])[] = [
+  [],
+  [0x90],
+  [0x89, 0xf6],
+  [0x8d, 0x76, 0x00],
+  [0x8d, 0x74, 0x26, 0x00],
+  [0x3e, 0x8d, 0x74, 0x26, 0x00],
+  [0x8d, 0xb6, 0x00, 0x00, 0x00, 0x00],
+  [0x8d, 0xb4, 0x26, 0x00, 0x00, 0x00, 0x00],
+  [0x3e, 0x8d, 0xb4, 0x26, 0x00, 0x00, 0x00, 0x00],
+];
+const NOP5_64 = [0x0f, 0x1f, 0x44, 0x00, 0x00];
+const NOP8_64 = [0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00];
+const NOPS_64: readonly (readonly number[])[] = [
+  [],
+  [0x90],
+  [0x66, 0x90],
+  [0x0f, 0x1f, 0x00],
+  [0x0f, 0x1f, 0x40, 0x00],
+  NOP5_64,
+  [0x66, ...NOP5_64],
+  [0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00],
+  NOP8_64,
+  [0x2e, ...NOP8_64],
+  [0x66, 0x2e, ...NOP8_64],
+  [0x66, 0x66, 0x2e, ...NOP8_64],
+];
+
+/** The NOP of `length` bytes the given kernel patches in (lengths 1..ASM_NOP_MAX). */
+export function kernelNop(kernel: KernelMode, length: number): readonly number[] | undefined {
+  const table = kernel === 'compat64' ? NOPS_64 : NOPS_32;
+  return length >= 1 && length < table.length ? table[length] : undefined;
+}
+
+const JMP8 = 0xeb;
+const JMP32 = 0xe9;
+const CALL = 0xe8;
+const INT3 = 0xcc;
+
+/** Writes one NOP of `len` bytes at buf[at], or (longer than ASM_NOP_MAX) a jump over INT3 filler. */
+function addNop(buf: Uint8Array, at: number, len: number, kernel: KernelMode): void {
+  const nop = kernelNop(kernel, len);
+  if (nop) {
+    buf.set(nop, at);
+    return;
+  }
+  let p = at;
+  if (len < 128) {
+    buf[p] = JMP8;
+    buf[p + 1] = len - 2;
+    p += 2;
+  } else {
+    writeLe32(buf, p + 1, len - 5);
+    buf[p] = JMP32;
+    p += 5;
+  }
+  buf.fill(INT3, p, at + len);
+}
+
+function writeLe32(buf: Uint8Array, at: number, v: number): void {
+  for (let i = 0; i < 4; i++) buf[at + i] = (v >>> (8 * i)) & 0xff;
+}
+
+/** The kernel's insn_is_nop: 0x90 without an F3 prefix, or a 0f 1f NOPL. */
+function isNop(buf: Uint8Array, at: number, end: number): { nop: boolean; length: number } | undefined {
+  const i = decode(buf, at, 0, end);
+  if (i.status === DecodeStatus.Truncated || i.status === DecodeStatus.TooLong || i.status === DecodeStatus.Invalid) return undefined;
+  const nop = (i.opcode === 0x90 && (i.prefixes & PFX_REP) === 0) || i.opcode === 0x0f1f;
+  return { nop, length: i.length };
+}
+
+/** The kernel's optimize_nops: each run of NOPs (a NOP, then 0x90 bytes) becomes one NOP. */
+function optimizeNops(buf: Uint8Array, kernel: KernelMode): void {
+  const len = buf.length;
+  for (let i = 0; i < len; ) {
+    const insn = isNop(buf, i, len);
+    if (!insn) return;
+    let next = i + insn.length;
+    if (insn.nop) {
+      if (next === len) return;
+      while (next < len && buf[next] === 0x90) next++;
+      addNop(buf, i, next - i, kernel);
+    }
+    i = next;
+  }
+}
+
+/**
+ * Fixes the relative branches of a replacement copied from `repl` to `site` (the current
+ * kernel's relocation): Jcc rel8/rel32, JMP8, JMP32 and CALL whose target lies outside the
+ * replacement keep pointing at it; a JMP32 that then fits in 8 bits becomes a JMP8 + INT3s.
+ */
+function relocate(buf: Uint8Array, replLen: number, site: number, repl: number, where: () => string): void {
+  for (let i = 0; i < replLen; ) {
+    const insn = decode(buf, i, repl + i, replLen);
+    if (insn.status === DecodeStatus.Truncated || insn.status === DecodeStatus.TooLong) {
+      throw new InputError(where(), `replacement byte ${i}`, 'replacement ends inside an instruction');
+    }
+    const op = insn.opcode;
+    const rel8 = (op >= 0x70 && op <= 0x7f) || op === JMP8;
+    const rel32 = (op >= 0x0f80 && op <= 0x0f8f) || op === JMP32 || op === CALL;
+    const target = insn.target >>> 0;
+    const outside = target < repl || target >= repl + replLen;
+    if (insn.status === DecodeStatus.Ok && (rel8 || rel32) && insn.opSize === 4 && outside) {
+      const next = site + i + insn.length;
+      const rel = (target - next) | 0;
+      if (rel8) {
+        if (rel < -128 || rel > 127) throw new InputError(where(), `replacement byte ${i}`, `short branch to ${hex(target)} is out of reach from the site ${hex(site)}`);
+        buf[i + insn.length - 1] = rel & 0xff;
+      } else if (op === JMP32 && rel + 3 >= -128 && rel + 3 <= 127) {
+        buf[i] = JMP8;
+        buf[i + 1] = (rel + 3) & 0xff;
+        buf.fill(INT3, i + 2, i + 5);
+      } else {
+        writeLe32(buf, i + insn.length - 4, rel);
+      }
+    }
+    i += Math.max(1, insn.length);
+  }
+}
+
+/** One entry's effect, in patch order. */
+export interface AltStep {
+  readonly entry: AltEntry;
+  readonly feature: string;
+  /** True when the feature test selected the replacement. */
+  readonly applied: boolean;
+  readonly before: Uint8Array;
+  readonly after: Uint8Array;
+}
+
+/** The net change at one site (what LoadedVdso.patches shows). */
+export interface AltPatch {
+  /** The site's address in the image (add the mapping base for a process address). */
+  readonly address: number;
+  readonly before: Uint8Array;
+  readonly after: Uint8Array;
+  /** The feature of the last entry that put its replacement in, or `nops` when only NOPs were merged. */
+  readonly feature: string;
+}
+
+export interface AlternativesResult {
+  /** A patched copy of the image (the input is not changed). */
+  readonly bytes: Uint8Array;
+  readonly table: AltTable;
+  readonly steps: readonly AltStep[];
+  /** Sites whose bytes changed, in address order. */
+  readonly patches: readonly AltPatch[];
+}
+
+export interface AlternativesOptions {
+  readonly cpu: CpuModel;
+  readonly kernel: KernelMode;
+  /** Force the struct alt_instr size; detected from the image when absent. */
+  readonly layout?: AltLayout;
+  /** The name errors use. */
+  readonly fileName?: string;
+  /** Override the feature set (tests, what-if views); default cpuFeatures(cpu, kernel). */
+  readonly features?: ReadonlySet<number>;
+}
+
+/** Patches `image` (an ELF32 vDSO) for one CPU model and kernel kind. */
+export function applyAlternatives(image: Uint8Array | ElfFile, options: AlternativesOptions): AlternativesResult {
+  const fileName = options.fileName ?? (image instanceof Uint8Array ? 'vdso' : image.fileName);
+  const { table, view } = readAlternatives(image, fileName, options.layout);
+  const bytes = new Uint8Array(view.elf.bytes);
+  const features = options.features ?? cpuFeatures(options.cpu, options.kernel);
+  const steps: AltStep[] = [];
+  const original = new Map<number, { before: Uint8Array; feature: string }>();
+  for (const e of table.entries) {
+    const where = () => `${fileName}: .altinstructions entry ${e.index}`;
+    const siteAt = view.offsetOf(e.site, e.instrlen);
+    const replAt = view.offsetOf(e.replacement, e.replacementlen);
+    if (siteAt === undefined || (e.replacementlen > 0 && replAt === undefined)) {
+      throw new InputError(fileName, `.altinstructions entry ${e.index}`, 'site or replacement outside the image');
+    }
+    const before = bytes.slice(siteAt, siteAt + e.instrlen);
+    const name = featureName(e.feature, table.layout);
+    const applied = features.has(e.feature) !== e.invert;
+    const buf = new Uint8Array(e.instrlen);
+    if (applied) {
+      buf.set(bytes.subarray(replAt!, replAt! + e.replacementlen));
+      buf.fill(0x90, e.replacementlen);
+      relocate(buf, e.replacementlen, e.site, e.replacement, where);
+    } else {
+      buf.set(before);
+    }
+    optimizeNops(buf, options.kernel);
+    bytes.set(buf, siteAt);
+    steps.push({ entry: e, feature: (e.invert ? '!' : '') + name, applied, before, after: buf });
+    const first = original.get(e.site);
+    if (!first) original.set(e.site, { before, feature: applied ? steps[steps.length - 1]!.feature : 'nops' });
+    else if (applied) original.set(e.site, { before: first.before, feature: steps[steps.length - 1]!.feature });
+  }
+  const patches: AltPatch[] = [];
+  for (const [address, { before, feature }] of original) {
+    const at = view.offsetOf(address, before.length)!;
+    const after = bytes.slice(at, at + before.length);
+    if (after.some((b, i) => b !== before[i])) patches.push({ address, before, after, feature });
+  }
+  patches.sort((a, b) => a.address - b.address);
+  return { bytes, table, steps, patches };
+}

@@ -1,0 +1,232 @@
+// Owns open file descriptions and the fd table: host files under the guest root (with their
+// offset and access mode), directories, the injected standard streams (stdin bytes then EOF
+// or a read that blocks; stdout/stderr sinks), and the lowest-free-fd allocation with the
+// RLIMIT_NOFILE bound (EMFILE).
+import { E, O, S_IFCHR, S_IFDIR, S_IFIFO, type FileFacts } from '../linux-abi';
+import type { HostHandle, HostStat } from './host';
+
+/** A read that must wait (a stream with no data yet and no EOF). */
+export const WOULD_BLOCK = 'would-block';
+
+export interface OpenFile {
+  /** The guest path (or a name such as "stdout") for the trace. */
+  readonly name: string;
+  readonly readable: boolean;
+  readonly writable: boolean;
+  /** Bytes read, -errno, or WOULD_BLOCK. */
+  read(max: number): Uint8Array | number | typeof WOULD_BLOCK;
+  write(data: Uint8Array): number;
+  /** New offset or -errno. */
+  seek(offset: number, whence: number): number;
+  stat(): FileFacts | number;
+  /** True for a terminal (TCGETS succeeds); the model has none. */
+  readonly tty: boolean;
+  close(): void;
+}
+
+export function factsOf(s: HostStat): FileFacts {
+  return { ...s };
+}
+
+const MAX_FILE = 2 ** 53;
+
+export class HostFile implements OpenFile {
+  private offset = 0;
+  readonly tty = false;
+  constructor(
+    readonly name: string,
+    private readonly handle: HostHandle,
+    readonly readable: boolean,
+    readonly writable: boolean,
+    private readonly append: boolean,
+    private readonly directory: boolean,
+  ) {}
+
+  read(max: number): Uint8Array | number {
+    if (this.directory) return -E.EISDIR;
+    if (!this.readable) return -E.EBADF;
+    const buf = new Uint8Array(max);
+    const n = this.handle.read(buf, this.offset);
+    if (n < 0) return n;
+    this.offset += n;
+    return buf.subarray(0, n);
+  }
+
+  /** pread for mmap: up to `length` bytes at `position` (fewer at the end of the file), offset unchanged. */
+  readAt(position: number, length: number): Uint8Array | number {
+    const buf = new Uint8Array(length);
+    let got = 0;
+    for (let guard = 0; got < length && guard < 1 << 16; guard++) {
+      const n = this.handle.read(buf.subarray(got), position + got);
+      if (n < 0) return n;
+      if (n === 0) break;
+      got += n;
+    }
+    return buf.subarray(0, got);
+  }
+
+  write(data: Uint8Array): number {
+    if (!this.writable) return -E.EBADF;
+    if (this.append) {
+      const s = this.handle.stat();
+      if (typeof s === 'number') return s;
+      this.offset = s.size;
+    }
+    const n = this.handle.write(data, this.offset);
+    if (n > 0) this.offset += n;
+    return n;
+  }
+
+  seek(offset: number, whence: number): number {
+    let base: number;
+    if (whence === 0) base = 0;
+    else if (whence === 1) base = this.offset;
+    else if (whence === 2) {
+      const s = this.handle.stat();
+      if (typeof s === 'number') return s;
+      base = s.size;
+    } else return -E.EINVAL;
+    const next = base + offset;
+    if (next < 0 || next > MAX_FILE) return -E.EINVAL;
+    this.offset = next;
+    return next;
+  }
+
+  stat(): FileFacts | number {
+    const s = this.handle.stat();
+    return typeof s === 'number' ? s : factsOf(s);
+  }
+
+  close(): void {
+    this.handle.close();
+  }
+}
+
+/** The device facts the standard streams report (a pipe for stdin, a character device for output). */
+function streamFacts(mode: number, ino: number): FileFacts {
+  return { dev: 0x0c, ino, mode, nlink: 1, uid: 0, gid: 0, rdev: 0, size: 0, blksize: 4096, blocks: 0, atimeNs: 0n, mtimeNs: 0n, ctimeNs: 0n };
+}
+
+/** stdin: the given bytes, then EOF or (when `thenBlock`) a read that waits forever. */
+export class InputStream implements OpenFile {
+  private at = 0;
+  readonly readable = true;
+  readonly writable = false;
+  readonly tty = false;
+  constructor(
+    readonly name: string,
+    private readonly data: Uint8Array,
+    private readonly thenBlock: boolean,
+  ) {}
+  read(max: number): Uint8Array | number | typeof WOULD_BLOCK {
+    if (this.at >= this.data.length) return this.thenBlock ? WOULD_BLOCK : new Uint8Array(0);
+    const out = this.data.subarray(this.at, Math.min(this.data.length, this.at + max));
+    this.at += out.length;
+    return out;
+  }
+  /** True when a read would wait (no bytes left, and the stream blocks instead of EOF). */
+  waiting(): boolean {
+    return this.at >= this.data.length && this.thenBlock;
+  }
+  write(): number {
+    return -E.EBADF;
+  }
+  seek(): number {
+    return -E.ESPIPE;
+  }
+  stat(): FileFacts {
+    return streamFacts(S_IFIFO | 0o600, 1);
+  }
+  close(): void {}
+}
+
+/** stdout/stderr: every write goes to the injected sink. */
+export class OutputStream implements OpenFile {
+  readonly readable = false;
+  readonly writable = true;
+  readonly tty = false;
+  constructor(
+    readonly name: string,
+    private readonly sink: (bytes: Uint8Array) => void,
+    private readonly ino: number,
+  ) {}
+  read(): number {
+    return -E.EBADF;
+  }
+  write(data: Uint8Array): number {
+    this.sink(data.slice());
+    return data.length;
+  }
+  seek(): number {
+    return -E.ESPIPE;
+  }
+  stat(): FileFacts {
+    return streamFacts(S_IFCHR | 0o620, this.ino);
+  }
+  close(): void {}
+}
+
+/** A directory opened with O_RDONLY|O_DIRECTORY or O_PATH: fstat works, read gives EISDIR. */
+export class DirectoryFile implements OpenFile {
+  readonly readable = true;
+  readonly writable = false;
+  readonly tty = false;
+  constructor(
+    readonly name: string,
+    private readonly facts: FileFacts,
+  ) {}
+  read(): number {
+    return -E.EISDIR;
+  }
+  write(): number {
+    return -E.EBADF;
+  }
+  seek(): number {
+    return 0;
+  }
+  stat(): FileFacts {
+    return { ...this.facts, mode: (this.facts.mode & ~0o170000) | S_IFDIR };
+  }
+  close(): void {}
+}
+
+export const DEFAULT_NOFILE = 1024;
+
+export class FdTable {
+  private readonly files: Array<OpenFile | undefined> = [];
+  private readonly cloexec = new Set<number>();
+  constructor(public limit = DEFAULT_NOFILE) {}
+
+  get(fd: number): OpenFile | undefined {
+    return fd >= 0 && fd < this.files.length ? this.files[fd] : undefined;
+  }
+
+  /** Installs at the lowest free fd; -EMFILE when the limit is reached. */
+  install(file: OpenFile, flags = 0): number {
+    for (let fd = 0; fd < this.limit; fd++) {
+      if (this.files[fd] === undefined) {
+        this.files[fd] = file;
+        if (flags & O.CLOEXEC) this.cloexec.add(fd);
+        return fd;
+      }
+    }
+    return -E.EMFILE;
+  }
+
+  close(fd: number): number {
+    const f = this.get(fd);
+    if (!f) return -E.EBADF;
+    this.files[fd] = undefined;
+    this.cloexec.delete(fd);
+    if (!this.files.includes(f)) f.close();
+    return 0;
+  }
+
+  closeAll(): void {
+    for (let fd = 0; fd < this.files.length; fd++) if (this.files[fd]) this.close(fd);
+  }
+
+  count(): number {
+    return this.files.filter((f) => f !== undefined).length;
+  }
+}

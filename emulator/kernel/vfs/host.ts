@@ -1,0 +1,53 @@
+// Owns the narrow interface through which the guest file system reaches the host's files
+// (injected: the CLI and tests pass node-host.ts, a debugger may pass its own). Paths given
+// to it are host paths the resolver built inside the guest root, every component already
+// checked not to be a symlink; `open` must not follow a symlink in the last component.
+// Errors are negative errno numbers (-ENOENT), never exceptions.
+
+export type HostFileKind = 'file' | 'dir' | 'symlink' | 'char' | 'fifo' | 'other';
+
+export interface HostStat {
+  readonly kind: HostFileKind;
+  readonly dev: number;
+  readonly ino: number;
+  /** st_mode with the type bits. */
+  readonly mode: number;
+  readonly nlink: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly rdev: number;
+  readonly size: number;
+  readonly blksize: number;
+  readonly blocks: number;
+  readonly atimeNs: bigint;
+  readonly mtimeNs: bigint;
+  readonly ctimeNs: bigint;
+}
+
+export interface HostOpenFlags {
+  readonly read: boolean;
+  readonly write: boolean;
+  readonly create: boolean;
+  readonly exclusive: boolean;
+  readonly truncate: boolean;
+  readonly directory: boolean;
+}
+
+export interface HostHandle {
+  /** Reads up to into.length bytes at `position`; bytes read or -errno. */
+  read(into: Uint8Array, position: number): number;
+  /** Writes at `position`; bytes written or -errno. */
+  write(from: Uint8Array, position: number): number;
+  stat(): HostStat | number;
+  close(): void;
+}
+
+export interface HostFs {
+  /** Like lstat(2): a symlink is reported as one. */
+  lstat(path: string): HostStat | number;
+  readlink(path: string): string | number;
+  /** Opens without following a final symlink (O_NOFOLLOW). */
+  open(path: string, flags: HostOpenFlags, mode: number): HostHandle | number;
+  /** Whether the host would allow the access (access(2) mode bits R=4 W=2 X=1). */
+  access(path: string, mode: number): number;
+}

@@ -1,0 +1,111 @@
+// Owns the Node.js implementation of HostFs (vfs/host.ts) for the CLI and tests: synchronous
+// fs calls, O_NOFOLLOW on every open, errors turned into negative errno values.
+import * as fs from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import type { HostFileKind, HostFs, HostHandle, HostOpenFlags, HostStat } from './host';
+
+function errno(e: unknown): number {
+  const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
+  const n = (osConstants.errno as Record<string, number>)[code];
+  return -(n ?? 5);
+}
+
+function kindOf(s: fs.BigIntStats): HostFileKind {
+  if (s.isFile()) return 'file';
+  if (s.isDirectory()) return 'dir';
+  if (s.isSymbolicLink()) return 'symlink';
+  if (s.isCharacterDevice()) return 'char';
+  if (s.isFIFO()) return 'fifo';
+  return 'other';
+}
+
+function toStat(s: fs.BigIntStats): HostStat {
+  return {
+    kind: kindOf(s),
+    dev: Number(s.dev & 0xffffffffn),
+    ino: Number(s.ino & 0xffffffffn),
+    mode: Number(s.mode),
+    nlink: Number(s.nlink),
+    uid: Number(s.uid),
+    gid: Number(s.gid),
+    rdev: Number(s.rdev & 0xffffffffn),
+    size: Number(s.size),
+    blksize: Number(s.blksize),
+    blocks: Number(s.blocks),
+    atimeNs: s.atimeNs,
+    mtimeNs: s.mtimeNs,
+    ctimeNs: s.ctimeNs,
+  };
+}
+
+class NodeHandle implements HostHandle {
+  constructor(private fd: number) {}
+  read(into: Uint8Array, position: number): number {
+    try {
+      return fs.readSync(this.fd, into, 0, into.length, position);
+    } catch (e) {
+      return errno(e);
+    }
+  }
+  write(from: Uint8Array, position: number): number {
+    try {
+      return fs.writeSync(this.fd, from, 0, from.length, position);
+    } catch (e) {
+      return errno(e);
+    }
+  }
+  stat(): HostStat | number {
+    try {
+      return toStat(fs.fstatSync(this.fd, { bigint: true }));
+    } catch (e) {
+      return errno(e);
+    }
+  }
+  close(): void {
+    if (this.fd < 0) return;
+    try {
+      fs.closeSync(this.fd);
+    } catch {
+      // closing twice or a vanished fd: nothing to report to the guest
+    }
+    this.fd = -1;
+  }
+}
+
+export const nodeHostFs: HostFs = {
+  lstat(path) {
+    try {
+      return toStat(fs.lstatSync(path, { bigint: true }));
+    } catch (e) {
+      return errno(e);
+    }
+  },
+  readlink(path) {
+    try {
+      return fs.readlinkSync(path, 'utf8');
+    } catch (e) {
+      return errno(e);
+    }
+  },
+  open(path, flags: HostOpenFlags, mode) {
+    const c = fs.constants;
+    let f = c.O_NOFOLLOW | (flags.read && flags.write ? c.O_RDWR : flags.write ? c.O_WRONLY : c.O_RDONLY);
+    if (flags.create) f |= c.O_CREAT;
+    if (flags.exclusive) f |= c.O_EXCL;
+    if (flags.truncate) f |= c.O_TRUNC;
+    if (flags.directory) f |= c.O_DIRECTORY;
+    try {
+      return new NodeHandle(fs.openSync(path, f, mode & 0o777));
+    } catch (e) {
+      return errno(e);
+    }
+  },
+  access(path, mode) {
+    try {
+      fs.accessSync(path, mode);
+      return 0;
+    } catch (e) {
+      return errno(e);
+    }
+  },
+};

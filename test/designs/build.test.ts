@@ -1,0 +1,112 @@
+// Tests that every shipped design builds with vdso-lab's toolchain (buildDesign) and with
+// GNU cpp/as/ld, and that the two images agree: the same .text, .eh_frame, .eh_frame_hdr,
+// .altinstructions and .altinstr_replacement bytes, the same readelf frames-interp, the
+// same exported symbols (readelf rows; ld orders .dynsym by its hash walk) and landing pads; and what the designs are known to hold
+// (the hand-written legacy CFI bytes of KERNEL-FACTS §1, the proposal's code as the mail
+// writes it).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildDesign } from '../../toolchain/designs/build';
+import { allDesigns, auxvEntry, findDesign } from '../../toolchain/designs/registry';
+import { parseElf32 } from '../../toolchain/elf/reader';
+import { run, scratch } from '../support/oracles';
+import { gnuImage, sectionHex } from './gnu-build';
+
+const dir = scratch('vdso-lab-designs-build-');
+const SECTIONS = ['.text', '.eh_frame', '.eh_frame_hdr', '.altinstructions', '.altinstr_replacement', '.note'];
+
+function symbolRows(file: string, args: string[]): string[] {
+  return run('readelf', [...args, '-W', file])
+    .split('\n')
+    .filter((l) => /^\s+\d+:/.test(l))
+    .map((l) => l.replace(/^\s+\d+:\s+/, '').replace(/\s+/g, ' '))
+    .sort();
+}
+
+const built = new Map<string, string>();
+for (const design of allDesigns()) {
+  for (const { image, kernel } of design.images) {
+    const label = `${design.name}-${image.name}`;
+    test(`${label}: vdso-lab's image equals GNU as + ld's (section bytes, frames-interp, symbols)`, () => {
+      const ours = join(dir, `${label}.so`);
+      writeFileSync(ours, buildDesign(design.name, kernel, { image: image.name }).bytes);
+      built.set(label, ours);
+      const theirs = gnuImage(dir, label, image, design.versions);
+      for (const name of SECTIONS) {
+        assert.equal(sectionHex(dir, ours, name), sectionHex(dir, theirs, name), `${label}: ${name} differs`);
+      }
+      assert.notEqual(sectionHex(dir, ours, '.eh_frame'), '');
+      const frames = (f: string) => run('readelf', ['--debug-dump=frames-interp', f]).replace(f, 'IMAGE');
+      assert.equal(frames(ours), frames(theirs));
+      assert.deepEqual(symbolRows(ours, ['--dyn-syms']), symbolRows(theirs, ['--dyn-syms']));
+      const pads = (f: string) => symbolRows(f, ['-s']).filter((r) => /(landing_pad|after_int80|SYSENTER_RETURN|vsyscall_\w+)$/.test(r));
+      assert.deepEqual(pads(ours), pads(theirs));
+      if (image.landingPad) assert.ok(pads(ours).some((r) => r.endsWith(` ${image.landingPad}`)), pads(ours).join('\n'));
+    });
+  }
+}
+
+function symbol(file: string, name: string): number {
+  const elf = parseElf32(new Uint8Array(readFileSync(file)), file);
+  const s = [...elf.symbols, ...elf.dynamicSymbols].find((x) => x.name === name);
+  assert.ok(s, `${name} in ${file}`);
+  return s.value;
+}
+
+function objdumpFunction(file: string, name: string): string[] {
+  const start = symbol(file, name);
+  const elf = parseElf32(new Uint8Array(readFileSync(file)), file);
+  const sym = [...elf.symbols, ...elf.dynamicSymbols].find((x) => x.name === name)!;
+  return run('objdump', ['-d', `--start-address=0x${start.toString(16)}`, `--stop-address=0x${(start + sym.size).toString(16)}`, file])
+    .split('\n')
+    .map((l) => /^\s+[0-9a-f]+:\t[0-9a-f ]+\t(.*)$/.exec(l)?.[1]?.replace(/\s+/g, ' ').trim())
+    .filter((x): x is string => !!x);
+}
+
+test('legacy sysenter: the hand-written CIE and FDE are the kernel\'s bytes (KERNEL-FACTS §1)', () => {
+  const file = built.get('legacy-sysenter') ?? (() => {
+    const f = join(dir, 'legacy-sysenter-2.so');
+    writeFileSync(f, buildDesign('legacy', 'native32', { image: 'sysenter' }).bytes);
+    return f;
+  })();
+  const frames = run('readelf', ['--debug-dump=frames', file]);
+  const hex = sectionHex(dir, file, '.eh_frame');
+  const cie = '14000000' + '00000000' + '01' + '7a5200' + '01' + '7c' + '08' + '01' + '1b' + '0c0404' + '8801' + '0000';
+  assert.ok(hex.includes(cie), hex);
+  const fdeRules = '410e08' + '410e0c' + '410e108504' + '4e0e0cc5' + '410e08' + '410e04' + '0000';
+  assert.ok(hex.includes(fdeRules), hex);
+  assert.match(frames, /00000024 0000001c FDE cie=[0-9a-f]+ pc=[0-9a-f]+\.\.[0-9a-f]+/);
+  assert.match(frames, /"zRS"/);
+  assert.deepEqual(objdumpFunction(file, '__kernel_vsyscall'), [
+    'push %ecx', 'push %edx', 'push %ebp', 'mov %esp,%ebp', 'sysenter',
+    'nop', 'nop', 'nop', 'nop', 'nop', 'nop', 'nop',
+    `jmp ${(symbol(file, '__kernel_vsyscall') + 3).toString(16)} <__kernel_vsyscall+0x3>`,
+    'pop %ebp', 'pop %edx', 'pop %ecx', 'ret',
+  ]);
+  assert.equal(symbol(file, 'VDSO32_SYSENTER_RETURN') - symbol(file, '__kernel_vsyscall'), 16);
+});
+
+test('proposal: the code is the mail\'s, with movl 8(%esp),%ecx kept and vsyscall_after_int80 after int $0x80', () => {
+  const file = join(dir, 'proposal-check.so');
+  writeFileSync(file, buildDesign('proposal', 'compat64').bytes);
+  const code = objdumpFunction(file, '__kernel_vsyscall');
+  assert.deepEqual(code, ['push %ecx', 'push %edx', 'mov %esp,%edx', 'nop', 'nop', 'nop', 'mov %edx,%esp', 'mov (%esp),%edx', 'mov 0x8(%esp),%ecx', 'int $0x80', 'pop %edx', 'pop %ecx', 'ret']);
+  assert.equal(symbol(file, 'vsyscall_after_int80') - symbol(file, '__kernel_vsyscall'), 18);
+  assert.equal(sectionHex(dir, file, '.altinstr_replacement'), '0f340f05f4');
+});
+
+test('auxv: the registry\'s entries exist in the image; the kernel picks by CPU and kernel kind', () => {
+  const file = join(dir, 'auxv-check.so');
+  writeFileSync(file, buildDesign('auxv', 'compat64').bytes);
+  for (const e of findDesign('auxv')!.entries!) {
+    symbol(file, e.symbol);
+    if (e.landingPad) assert.equal(objdumpFunction(file, e.symbol).slice(-5)[0], 'int $0x80');
+  }
+  assert.equal(symbol(file, '__kernel_vsyscall'), symbol(file, 'vsyscall_int80'));
+  assert.equal(auxvEntry('amd', 'compat64').method, 'syscall');
+  assert.equal(auxvEntry('intel', 'compat64').method, 'sysenter');
+  assert.equal(auxvEntry('amd', 'native32').method, 'sysenter');
+  assert.equal(auxvEntry('generic', 'native32').method, 'int80');
+});

@@ -1,0 +1,111 @@
+// Owns building a shipped design into a vDSO image with the project's own toolchain: each
+// source under vdso/ is preprocessed (as `gcc -m32 -c -D__ASSEMBLY__` would, with
+// vdso/include and the source's folder on the include path), assembled, written as an
+// ET_REL object and the objects linked with linkVdso. The sources are read from the vdso/
+// folder found above this module (the repository, or the installed package).
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { InputError } from '../errors';
+import { assemble, type LineMap } from '../asm/assembler';
+import { preprocess } from '../asm/cpp/preprocess';
+import type { SourceLocation } from '../asm/module';
+import { withGeneratedSections } from '../dwarf/emit-sections';
+import { writeObject } from '../elf/write-object';
+import { linkVdso } from '../link/index';
+import { findDesign, DESIGN_NAMES, type Design, type DesignCpu, type DesignImage, type DesignKernel, type DesignSource } from './registry';
+
+/** -D options every design source gets from our build (GNU as builds leave the second out). */
+export const BUILD_DEFINES: readonly string[] = ['__ASSEMBLY__', 'VDSO_LAB_BUILTIN_ALTERNATIVES'];
+
+/**
+ * The folder holding the shipped sources: the nearest vdso/ with include/vdso-lab.h above
+ * this module (the repository or the installed package), else above the working directory.
+ */
+export function designsRoot(from: readonly string[] = [__dirname, process.cwd()]): string {
+  for (const start of from) {
+    let dir = start;
+    for (let i = 0; i < 64; i++) {
+      const candidate = join(dir, 'vdso');
+      if (existsSync(join(candidate, 'include', 'vdso-lab.h'))) return candidate;
+      const up = dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+  }
+  throw new InputError('vdso/', '', `cannot find the shipped design sources (vdso/include/vdso-lab.h) above ${from.join(' or ')}`);
+}
+
+/** The -I folders for a source: vdso/include, then the source's own folder. */
+export function includeDirs(root: string, source: DesignSource): string[] {
+  return [join(root, 'include'), dirname(join(root, source.path))];
+}
+
+/** One source preprocessed and assembled into an ET_REL object. */
+export function buildObject(root: string, source: DesignSource, extraDefines: readonly string[] = BUILD_DEFINES): Uint8Array {
+  const path = join(root, source.path);
+  const shown = `vdso/${source.path}`;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new InputError(shown, '', 'cannot read the design source');
+  }
+  // Included files are named from `shown` (vdso/...), so they resolve against vdso/'s parent.
+  const base = dirname(root);
+  const pre = preprocess({
+    file: shown,
+    text,
+    includeDirs: includeDirs(root, source),
+    defines: [...extraDefines, ...source.defines],
+    readFile: (p) => {
+      const full = resolve(base, p);
+      return existsSync(full) ? readFileSync(full, 'utf8') : undefined;
+    },
+  });
+  const lineMap: LineMap = (line: number, column: number): SourceLocation => {
+    const spans = pre.spans[line];
+    if (spans && spans.length > 0) {
+      let best = spans[0]!;
+      for (const s of spans) if (s.column <= column) best = s;
+      return best.location;
+    }
+    return pre.lines[line] ?? { file: shown, line: line + 1, column: column + 1 };
+  };
+  const module = assemble({ file: shown, text: pre.text, lineMap });
+  const error = [...pre.diagnostics, ...module.diagnostics].find((d) => d.severity === 'error');
+  if (error) throw new InputError(error.location.file, `line ${error.location.line}:${error.location.column}`, error.message);
+  return writeObject(withGeneratedSections(module), shown);
+}
+
+export interface BuiltDesign {
+  readonly design: Design;
+  readonly image: DesignImage;
+  readonly kernel: DesignKernel;
+  /** The ET_DYN vDSO image, before alternatives are applied. */
+  readonly bytes: Uint8Array;
+}
+
+export interface BuildOptions {
+  /** Picks the image for designs whose kernel chooses by CPU (legacy); default intel. */
+  readonly cpu?: DesignCpu;
+  /** Build this image by name instead (legacy: int80, sysenter, syscall). */
+  readonly image?: string;
+  /** The vdso/ folder; default designsRoot(). */
+  readonly root?: string;
+}
+
+/** Builds a design's image for a kernel kind with vdso-lab's assembler and linker. */
+export function buildDesign(name: string, kernel: DesignKernel, options: BuildOptions = {}): BuiltDesign {
+  const design = findDesign(name);
+  if (!design) throw new InputError(name, '', `no such design (known: ${DESIGN_NAMES.join(', ')})`);
+  let image = design.image(options.cpu ?? 'intel', kernel);
+  if (options.image !== undefined) {
+    const named = design.images.find((i) => i.image.name === options.image);
+    if (!named) throw new InputError(name, '', `no image ${options.image} (known: ${design.images.map((i) => i.image.name).join(', ')})`);
+    image = named.image;
+  }
+  const root = options.root ?? designsRoot();
+  const objects = image.sources.map((s) => ({ fileName: `vdso/${s.path}`, bytes: buildObject(root, s) }));
+  const bytes = linkVdso(objects, { versions: design.versions });
+  return { design, image, kernel, bytes };
+}
