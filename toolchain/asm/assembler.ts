@@ -5,7 +5,7 @@
 // become diagnostics and reading goes on. Relaxation and the result are toolchain/asm/finish.ts.
 import { statements, type Statement } from './statements';
 import type { AsmModule, SourceLocation } from './module';
-import { AsmError, AsmState } from './state';
+import { AsmError, AsmState, MAX_DIAGNOSTICS, tooManyDiagnostics } from './state';
 import { DATA_DIRECTIVES, type Handler } from './data-directives';
 import { SECTION_SYMBOL_DIRECTIVES, setSymbol } from './directives';
 import { CfiState, cfiDirectives } from './cfi-directives';
@@ -60,7 +60,7 @@ interface Conditional {
 }
 
 const MAX_FRAMES = 512;
-const MAX_STATEMENTS = 20_000_000;
+const MAX_STATEMENTS = 4_000_000;
 const MAX_REPEAT = 1 << 20;
 
 /** Assembles one source; never throws for bad input (problems are in `diagnostics`). */
@@ -104,6 +104,11 @@ class Reader {
       }
       if (++count > MAX_STATEMENTS) {
         this.st.error('too many statements (runaway macro or .rept?)');
+        break;
+      }
+      if (tooManyDiagnostics(this.st)) {
+        this.st.diagnostics.pop();
+        this.st.error(`too many messages (${MAX_DIAGNOSTICS}); stopped here`);
         break;
       }
       const s = top.statements[top.index++]!;

@@ -22,6 +22,14 @@ interface SectionPlace {
 }
 
 /** A line entry while reading: the frag moves, so the offset is frag-relative until the end. */
+/** Messages kept per file: enough for an editor, bounded for a runaway macro. */
+export const MAX_DIAGNOSTICS = 1000;
+
+/** True once a file has produced as many messages as are kept (the assembler stops then). */
+export function tooManyDiagnostics(st: { readonly diagnostics: readonly unknown[] }): boolean {
+  return st.diagnostics.length >= MAX_DIAGNOSTICS;
+}
+
 export interface PendingLine {
   readonly frag: Frag;
   readonly offset: number;
@@ -269,10 +277,12 @@ export class AsmState {
   // --- diagnostics ----------------------------------------------------------------------
 
   error(message: string, location = this.location): void {
+    if (this.diagnostics.length >= MAX_DIAGNOSTICS) return;
     this.diagnostics.push({ severity: 'error', location, message });
   }
 
   warning(message: string, location = this.location): void {
+    if (this.diagnostics.length >= MAX_DIAGNOSTICS) return;
     this.diagnostics.push({ severity: 'warning', location, message });
   }
 }
