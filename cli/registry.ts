@@ -10,6 +10,7 @@ import { benchCommand } from './commands/bench';
 import { asmCommand } from './commands/asm';
 import { alternativesCommand } from './commands/alternatives';
 import { runCommand } from './commands/run';
+import { checkCommand } from './commands/check';
 
 export const commands: readonly Command[] = [
   startCommand,
@@ -19,6 +20,7 @@ export const commands: readonly Command[] = [
   asmCommand,
   runCommand,
   alternativesCommand,
+  checkCommand,
   captureHostCommand,
   benchCommand,
   dapCommand,

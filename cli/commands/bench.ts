@@ -1,13 +1,15 @@
 // The `bench` command: the integer-loop benchmark in the emulator, qemu-i386 and natively,
 // side by side in guest MIPS (bench/run-bench.ts), and the assembler's throughput beside
-// GNU as on the same source (bench/asm-throughput.ts).
+// GNU as on the same source (bench/asm-throughput.ts), and the getpid round trip through
+// __kernel_vsyscall in the emulator beside qemu-i386 and native (bench/vsyscall-roundtrip.ts).
 import { EXIT_OK, flag, stringOption, UsageError, type Command } from '../command';
 import { runBench } from '../../bench/run-bench';
 import { runAsmBench } from '../../bench/asm-throughput';
+import { runVsyscallBench } from '../../bench/vsyscall-roundtrip';
 
 export const benchCommand: Command = {
   name: 'bench',
-  summary: 'measure the emulator (guest MIPS, beside qemu-i386 and native) and the assembler (MB/s, beside GNU as)',
+  summary: 'measure the emulator (guest MIPS; getpid through __kernel_vsyscall), beside qemu-i386 and native, and the assembler beside GNU as',
   usage: '[--iterations N] [--runs N] [--json]',
   options: {
     json: { type: 'boolean', help: 'print the result as JSON' },
@@ -24,8 +26,9 @@ export const benchCommand: Command = {
     };
     const result = runBench({ iterations: count('iterations', 20_000_000), runs: count('runs', 5) });
     const asm = runAsmBench({ runs: Math.min(3, count('runs', 5)) });
+    const vsyscall = runVsyscallBench({ runs: count('runs', 5) });
     if (flag(args, 'json')) {
-      io.out(JSON.stringify({ cpu: result, assembler: asm }, null, 2) + '\n');
+      io.out(JSON.stringify({ cpu: result, assembler: asm, vsyscall }, null, 2) + '\n');
       return EXIT_OK;
     }
     io.out(`integer loop: ${result.instructions} guest instructions, best of ${result.runs} runs\n`);
@@ -39,6 +42,12 @@ export const benchCommand: Command = {
       const rate = line.megabytesPerSecond === null ? '-' : line.megabytesPerSecond.toFixed(2);
       const time = line.bestSeconds === null ? '' : `${line.bestSeconds.toFixed(3)} s`;
       io.out(`${(line.assembler + ':').padEnd(11)} ${rate.padStart(7)} MB/s  ${time.padStart(9)}  ${line.note}\n`);
+    }
+    io.out(`\ngetpid through __kernel_vsyscall, round trip, best of ${count('runs', 5)} runs\n`);
+    for (const line of vsyscall) {
+      const rate = line.callsPerSecond === null ? '-' : (line.callsPerSecond / 1e3).toFixed(0);
+      const ns = line.nsPerCall === null ? '' : `${line.nsPerCall.toFixed(0)} ns/call`;
+      io.out(`${(line.runner + ':').padEnd(11)} ${rate.padStart(7)} k/s   ${ns.padStart(13)}  ${line.calls} calls; ${line.note}\n`);
     }
     return EXIT_OK;
   },

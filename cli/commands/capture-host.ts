@@ -20,7 +20,7 @@ const RUNNING = 'running kernel [vdso]';
 const CAPTURE_TIMEOUT_MS = 20_000;
 
 /** A reason the capture failed that is not a bug: printed as one line, exit status 2. */
-class CaptureFailure extends Error {}
+export class CaptureFailure extends Error {}
 
 function errnoName(errno: number): string {
   const entry = Object.entries(osConstants.errno).find(([, value]) => value === errno);
@@ -51,7 +51,7 @@ function explainStatus(status: number, viaLauncher: boolean): string {
 }
 
 /** Runs the capture program (through the x86-64 launcher, directly, or through `runner`) and returns its stdout. */
-function captureRunning(runner: string | undefined): Uint8Array {
+export function captureRunning(runner: string | undefined): Uint8Array {
   const direct = process.arch === 'ia32';
   if (runner === undefined && !direct && process.arch !== 'x64') {
     throw new CaptureFailure(`capturing the running kernel's vDSO needs an x86 host (this one is ${process.arch}): use --kernel-image VMLINUZ`);

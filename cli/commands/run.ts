@@ -8,6 +8,10 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { randomFillSync } from 'node:crypto';
 import { flag, stringOption, UsageError, type CliIo, type Command, type ParsedArgs } from '../command';
 import { buildDesign } from '../../toolchain/designs/build';
+import { InputError } from '../../toolchain/errors';
+import { extractVdsos } from '../../toolchain/image/kernel-image';
+import { validateVdso32 } from '../../toolchain/image/elf-image';
+import { CaptureFailure, captureRunning } from './capture-host';
 import { loadProgram, vdsoMapper } from '../../emulator/kernel/loader';
 import { RunLoop } from '../../emulator/kernel/run-loop';
 import { KernelEntryExit } from '../../emulator/kernel/entry/entry-exit';
@@ -32,27 +36,58 @@ function choice<T extends string>(args: ParsedArgs, name: string, allowed: reado
   return v as T;
 }
 
-/** The newest captured or cached host vDSO: .vdso-lab-cache/vdso32-*.so in cwd or above. */
-function hostVdso(cwd: string): string {
+/** The newest cached Debian kernel vDSO: .vdso-lab-cache/vdso32-*.so (or one extracted from its kernel/boot/vmlinuz-*) in cwd or above. */
+function cachedHostVdso(cwd: string): { bytes: Uint8Array; name: string } | undefined {
   let dir = cwd;
   for (let i = 0; i < 64; i++) {
     const cache = join(dir, '.vdso-lab-cache');
     if (existsSync(cache)) {
       const found = readdirSync(cache).filter((n) => /^vdso32-.*\.so$/.test(n)).sort();
-      if (found.length) return join(cache, found[found.length - 1]!);
+      if (found.length) {
+        const path = join(cache, found[found.length - 1]!);
+        return { bytes: new Uint8Array(readFileSync(path)), name: path };
+      }
+      const boot = join(cache, 'kernel', 'boot');
+      const images = existsSync(boot) ? readdirSync(boot).filter((n) => n.startsWith('vmlinuz-')).sort() : [];
+      if (images.length) {
+        const path = join(boot, images[images.length - 1]!);
+        return { bytes: extractVdsos(new Uint8Array(readFileSync(path)), path).vdso32.bytes, name: `${path} (its vdso32.so)` };
+      }
     }
     const up = dirname(dir);
     if (up === dir) break;
     dir = up;
   }
-  throw new UsageError('--vdso host: no captured host vDSO (.vdso-lab-cache/vdso32-*.so); capture one with `vdso-lab capture-host -o FILE` and pass --vdso FILE');
+  return undefined;
+}
+
+/**
+ * --vdso host: the running kernel's own 32-bit vDSO, captured by running the i386 capture
+ * program (capture-host). Where this host cannot run it (no 32-bit compat support, not x86),
+ * the cached Debian kernel's vdso32.so stands in, and a line on stderr says so.
+ */
+function hostVdso(cwd: string, note: (line: string) => void): { bytes: Uint8Array; name: string } {
+  let why: string;
+  try {
+    const bytes = captureRunning(undefined);
+    validateVdso32(bytes, 'running kernel [vdso]');
+    return { bytes, name: 'host' };
+  } catch (e) {
+    if (!(e instanceof CaptureFailure) && !(e instanceof InputError)) throw e;
+    why = e.message.replace(/: (?:extract|try|use) .*$/, '');
+  }
+  const cached = cachedHostVdso(cwd);
+  if (!cached) throw new UsageError(`--vdso host: cannot capture the running kernel's vDSO (${why}) and no cached one (.vdso-lab-cache/vdso32-*.so); pass --vdso FILE (see \`vdso-lab capture-host --kernel-image\`)`);
+  note(`vdso-lab run: --vdso host: cannot capture the running kernel's vDSO (${why}); using ${cached.name} instead`);
+  return cached;
 }
 
 /** The vDSO image bytes for --vdso, or undefined for none. */
-function vdsoImage(spec: string, cpu: CpuModel, kernel: KernelMode, cwd: string): { bytes: Uint8Array; name: string } | undefined {
+function vdsoImage(spec: string, cpu: CpuModel, kernel: KernelMode, cwd: string, note: (line: string) => void): { bytes: Uint8Array; name: string } | undefined {
   if (spec === 'none') return undefined;
   if ((ABIS as readonly string[]).includes(spec)) return { bytes: buildDesign(spec, kernel, { cpu }).bytes, name: `vdso/${spec}` };
-  const path = spec === 'host' ? hostVdso(cwd) : resolve(cwd, spec);
+  if (spec === 'host') return hostVdso(cwd, note);
+  const path = resolve(cwd, spec);
   if (path.endsWith('.S') || path.endsWith('.s')) throw new UsageError(`--vdso ${spec}: build the .S first (vdso-lab asm) and pass the .so`);
   return { bytes: new Uint8Array(readFileSync(path)), name: spec };
 }
@@ -69,9 +104,9 @@ const realClock: HostClock = {
 export const runCommand: Command = {
   name: 'run',
   summary: 'run a static i386 program in the emulated Linux process and kernel model',
-  usage: 'PROGRAM [--vdso legacy|proposal|upstream|auxv|host|none|FILE] [--abi ABI] [--cpu CPU] [--kernel KIND] [--root DIR] [--allow-writes] [--trace syscalls|vsyscall|all] [--json] [-- ARGS]',
+  usage: 'PROGRAM [--vdso legacy|proposal|upstream|auxv|host|none|FILE] [--abi ABI] [--cpu CPU] [--kernel KIND] [--root DIR] [--allow-writes] [--stdin FILE] [--stdin-after SECONDS] [--trace syscalls|vsyscall|all] [--json] [-- ARGS]',
   options: {
-    vdso: { type: 'string', valueName: 'DESIGN|host|none|FILE', help: 'the vDSO: a shipped design, the captured host vDSO, none (int $0x80 only), or a built .so (default upstream)' },
+    vdso: { type: 'string', valueName: 'DESIGN|host|none|FILE', help: 'the vDSO: a shipped design, host (the running kernel\'s, else the cached Debian kernel\'s), none (int $0x80 only), or a built .so (default upstream)' },
     abi: { type: 'string', valueName: 'ABI', help: 'kernel entry ABI: legacy, proposal, upstream, auxv (default: the design, else upstream)' },
     cpu: { type: 'string', valueName: 'CPU', help: 'CPU model: intel, amd, generic (default intel)' },
     kernel: { type: 'string', valueName: 'KIND', help: 'kernel kind: compat64, native32 (default compat64)' },
@@ -81,6 +116,7 @@ export const runCommand: Command = {
     json: { type: 'boolean', help: 'print the outcome and the trace as one JSON object on stderr at the end' },
     env: { type: 'string', multiple: true, valueName: 'NAME=VALUE', help: 'an environment variable for the guest (repeatable; default none)' },
     stdin: { type: 'string', valueName: 'FILE', help: 'the guest\'s stdin (default: empty)' },
+    'stdin-after': { type: 'string', valueName: 'SECONDS', help: 'stdin\'s bytes and its EOF arrive only after SECONDS of guest time (a pipe written late); reads before wait' },
     budget: { type: 'string', valueName: 'N', help: `stop after N instructions (default ${DEFAULT_BUDGET})` },
     'real-time': { type: 'boolean', help: 'clocks read the host and sleeps wait (default: deterministic virtual time)' },
     'real-random': { type: 'boolean', help: 'AT_RANDOM and getrandom from the host (default: deterministic bytes)' },
@@ -115,8 +151,12 @@ export const runCommand: Command = {
       const rel = relative(root, real);
       if (!rel.startsWith('..') && !rel.startsWith(sep)) execPath = '/' + rel.split(sep).join('/');
     }
-    const image = vdsoImage(spec, cpu, kernel, io.cwd);
+    const image = vdsoImage(spec, cpu, kernel, io.cwd, (line) => io.err(`${line}\n`));
     const stdin = stringOption(args, 'stdin');
+    const afterText = stringOption(args, 'stdin-after');
+    const afterSeconds = afterText === undefined ? undefined : Number(afterText);
+    if (afterSeconds !== undefined && (!/^[0-9]+(\.[0-9]+)?$/.test(afterText!) || afterSeconds > 1e6)) throw new UsageError(`--stdin-after wants seconds from 0 to 1000000 (got '${afterText}')`);
+    const after = afterSeconds === undefined ? undefined : BigInt(Math.round(afterSeconds * 1e9));
     const outDecoder = new TextDecoder('utf-8');
     const errDecoder = new TextDecoder('utf-8');
     const json = flag(args, 'json');
@@ -130,7 +170,7 @@ export const runCommand: Command = {
         host: {
           stdout: (b) => io.out(outDecoder.decode(b, { stream: true })),
           stderr: (b) => io.err(errDecoder.decode(b, { stream: true })),
-          stdin: stdin === undefined ? undefined : { data: new Uint8Array(readFileSync(resolve(io.cwd, stdin))) },
+          stdin: stdin === undefined && after === undefined ? undefined : { data: stdin === undefined ? new Uint8Array(0) : new Uint8Array(readFileSync(resolve(io.cwd, stdin))), arriveAfterNs: after },
           files: root ? { host: nodeHostFs, root, allowWrites: flag(args, 'allow-writes') } : undefined,
           clock: flag(args, 'real-time') ? realClock : undefined,
           random: flag(args, 'real-random') ? (n) => randomFillSync(new Uint8Array(n)) : undefined,

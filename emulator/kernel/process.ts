@@ -18,8 +18,11 @@ import { GuestPaths } from './vfs/resolve';
 export interface ProcessHost {
   stdout(bytes: Uint8Array): void;
   stderr(bytes: Uint8Array): void;
-  /** stdin's bytes; after them EOF, or (thenBlock) a read that waits. Default: empty, EOF. */
-  readonly stdin?: { readonly data: Uint8Array; readonly thenBlock?: boolean };
+  /**
+   * stdin's bytes; after them EOF, or (thenBlock) a read that waits. Default: empty, EOF.
+   * arriveAfterNs: the bytes (and the EOF) arrive only after that much virtual time; reads before wait.
+   */
+  readonly stdin?: { readonly data: Uint8Array; readonly thenBlock?: boolean; readonly arriveAfterNs?: bigint };
   /** The guest file system: a host directory as "/" (a real path), read-only unless allowWrites. */
   readonly files?: { readonly host: HostFs; readonly root: string; readonly allowWrites: boolean };
   /** Real time instead of virtual time (only when asked for). */
@@ -117,7 +120,8 @@ export class Process implements ProcessView {
     this.paths = files ? new GuestPaths(files.host, files.root) : undefined;
     this.allowWrites = files?.allowWrites ?? false;
     const stdin = config.host.stdin;
-    this.fds.install(new InputStream('stdin', stdin?.data ?? new Uint8Array(0), stdin?.thenBlock ?? false));
+    const arrival = stdin?.arriveAfterNs ? { atNs: this.clock.monotonic() + stdin.arriveAfterNs, now: () => this.clock.monotonic() } : undefined;
+    this.fds.install(new InputStream('stdin', stdin?.data ?? new Uint8Array(0), stdin?.thenBlock ?? false, arrival));
     this.fds.install(new OutputStream('stdout', (b) => config.host.stdout(b), 2));
     this.fds.install(new OutputStream('stderr', (b) => config.host.stderr(b), 3));
   }

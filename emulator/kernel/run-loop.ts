@@ -103,11 +103,19 @@ export class RunLoop {
     const nr = regs.orig_ax;
     const row = nr >= 0 ? this.table.get(nr) : undefined;
     const icount = p.cpu.state.icount;
-    const all = [regs.bx, regs.cx, regs.dx, regs.si, regs.di, regs.bp].map((v) => v >>> 0);
+    const arg6 = entered.record.arg6InRegister;
+    const all = [regs.bx, regs.cx, regs.dx, regs.si, regs.di, arg6 ?? regs.bp].map((v) => v >>> 0);
     const args = row ? all.slice(0, row.args.length) : all;
     const shown = this.onSyscall ? formatArgs(p, row ? row.args : 'xxxxxx', args) : [];
     let result: number;
-    if (row) result = row.handler(p, regs);
+    if (row && arg6 !== undefined) {
+      // The call sees arg6 as its sixth argument; pt_regs->bp keeps the user's ebp unless
+      // the call itself rewrote the registers (a sigreturn).
+      const userBp = regs.bp;
+      regs.bp = arg6;
+      result = row.handler(p, regs);
+      if (regs.bp === arg6) regs.bp = userBp;
+    } else if (row) result = row.handler(p, regs);
     else {
       result = -E.ENOSYS;
       if (!p.unknownReported.has(nr)) {

@@ -50,6 +50,12 @@ export interface EntryRecord {
   /** What the entry path read from user memory (sysenter/syscall fetches), for display. */
   readonly fetched: ReadonlyArray<{ readonly what: string; readonly address: number; readonly value: number }>;
   /**
+   * Arg6 when the entry passed it to the system call in a register instead of pt_regs->bp:
+   * the pre-4.4 compat SYSCALL path read it into r9 and left pt_regs->bp = the user's ebp
+   * (which the legacy stub needs back, since it holds arg2 there).
+   */
+  readonly arg6InRegister?: number;
+  /**
    * Set when a fetch from user memory faulted: the entry already put -EFAULT in ax and the
    * system call must not run (the run loop skips the dispatch and goes on to exit()).
    */

@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors';
 import { assemble, type LineMap } from '../asm/assembler';
 import { preprocess } from '../asm/cpp/preprocess';
-import type { SourceLocation } from '../asm/module';
+import type { AsmModule, SourceLocation } from '../asm/module';
 import { withGeneratedSections } from '../dwarf/emit-sections';
 import { writeObject } from '../elf/write-object';
 import { linkVdso } from '../link/index';
@@ -42,6 +42,11 @@ export function includeDirs(root: string, source: DesignSource): string[] {
 
 /** One source preprocessed and assembled into an ET_REL object. */
 export function buildObject(root: string, source: DesignSource, extraDefines: readonly string[] = BUILD_DEFINES): Uint8Array {
+  return writeObject(withGeneratedSections(assembleDesignSource(root, source, extraDefines)), `vdso/${source.path}`);
+}
+
+/** One source preprocessed and assembled (its module: sections, symbols, line entries). */
+export function assembleDesignSource(root: string, source: DesignSource, extraDefines: readonly string[] = BUILD_DEFINES): AsmModule {
   const path = join(root, source.path);
   const shown = `vdso/${source.path}`;
   let text: string;
@@ -74,7 +79,7 @@ export function buildObject(root: string, source: DesignSource, extraDefines: re
   const module = assemble({ file: shown, text: pre.text, lineMap });
   const error = [...pre.diagnostics, ...module.diagnostics].find((d) => d.severity === 'error');
   if (error) throw new InputError(error.location.file, `line ${error.location.line}:${error.location.column}`, error.message);
-  return writeObject(withGeneratedSections(module), shown);
+  return module;
 }
 
 export interface BuiltDesign {

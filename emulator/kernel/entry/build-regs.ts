@@ -86,6 +86,15 @@ export function buildSyscall(cpu: Cpu, address: number, abi: KernelAbi, landingP
     regs.sp = s.r[ESP]! >>> 0;
     failed = fetch(cpu, regs, fetched, 'bp', 'arg6 (ebp) at 0(%esp)', regs.sp);
   }
-  const record: EntryRecord = failed ? { via: 'syscall', address, fetched, fetchFailed: failed } : { via: 'syscall', address, fetched };
+  let arg6InRegister: number | undefined;
+  if (abi === 'legacy' && !failed) {
+    // Before 4.4 the compat SYSCALL entry loaded arg6 into r9 for the call and left
+    // pt_regs->bp holding the user's ebp (arg2), which the legacy stub moves back to ecx.
+    arg6InRegister = regs.bp;
+    regs.bp = s.r[EBP]! >>> 0;
+  }
+  const record: EntryRecord = failed
+    ? { via: 'syscall', address, fetched, fetchFailed: failed }
+    : arg6InRegister !== undefined ? { via: 'syscall', address, fetched, arg6InRegister } : { via: 'syscall', address, fetched };
   return { regs, record, fastReturn: ip };
 }

@@ -9,7 +9,7 @@ import {
   writeStat64, writeStatx, type FileFacts,
 } from '../linux-abi';
 import type { Process } from '../process';
-import { DirectoryFile, factsOf, HostFile, WOULD_BLOCK, type OpenFile } from '../vfs/files';
+import { DirectoryFile, factsOf, HostFile, InputStream, WOULD_BLOCK, type OpenFile } from '../vfs/files';
 import type { Resolved } from '../vfs/resolve';
 import { arg, copyIn, copyOut, readCString, row, sarg, type SyscallRow } from './table';
 
@@ -33,7 +33,7 @@ function doRead(p: Process, fd: number, buf: number, count: number): number {
   for (;;) {
     const r = f.read(n);
     if (r === WOULD_BLOCK) {
-      const woke = p.block(undefined);
+      const woke = p.block(f instanceof InputStream ? f.wakeAt() : undefined);
       if (woke === 'signal') return -E.ERESTARTSYS;
       if (woke === 'dead') return -E.EINTR;
       continue;

@@ -1,6 +1,6 @@
 // Owns open file descriptions and the fd table: host files under the guest root (with their
 // offset and access mode), directories, the injected standard streams (stdin bytes then EOF
-// or a read that blocks; stdout/stderr sinks), and the lowest-free-fd allocation with the
+// or a read that blocks, optionally arriving late in virtual time; stdout/stderr sinks), and the lowest-free-fd allocation with the
 // RLIMIT_NOFILE bound (EMFILE).
 import { E, O, S_IFCHR, S_IFDIR, S_IFIFO, type FileFacts } from '../linux-abi';
 import type { HostHandle, HostStat } from './host';
@@ -107,7 +107,17 @@ function streamFacts(mode: number, ino: number): FileFacts {
   return { dev: 0x0c, ino, mode, nlink: 1, uid: 0, gid: 0, rdev: 0, size: 0, blksize: 4096, blocks: 0, atimeNs: 0n, mtimeNs: 0n, ctimeNs: 0n };
 }
 
-/** stdin: the given bytes, then EOF or (when `thenBlock`) a read that waits forever. */
+/** When a late stream's bytes arrive: at `atNs` on the clock `now` reads (virtual monotonic ns). */
+export interface StreamArrival {
+  readonly atNs: bigint;
+  readonly now: () => bigint;
+}
+
+/**
+ * stdin: the given bytes, then EOF or (when `thenBlock`) a read that waits forever. With
+ * `arrival`, nothing is readable before that time (a pipe whose writer writes late): a read
+ * waits until then (wakeAt), and a signal meanwhile interrupts it.
+ */
 export class InputStream implements OpenFile {
   private at = 0;
   readonly readable = true;
@@ -117,8 +127,14 @@ export class InputStream implements OpenFile {
     readonly name: string,
     private readonly data: Uint8Array,
     private readonly thenBlock: boolean,
+    private readonly arrival?: StreamArrival,
   ) {}
+  /** The time a waiting read can go on (the data's arrival), or undefined when none is due. */
+  wakeAt(): bigint | undefined {
+    return this.arrival && this.arrival.now() < this.arrival.atNs ? this.arrival.atNs : undefined;
+  }
   read(max: number): Uint8Array | number | typeof WOULD_BLOCK {
+    if (this.wakeAt() !== undefined) return WOULD_BLOCK;
     if (this.at >= this.data.length) return this.thenBlock ? WOULD_BLOCK : new Uint8Array(0);
     const out = this.data.subarray(this.at, Math.min(this.data.length, this.at + max));
     this.at += out.length;
@@ -126,7 +142,7 @@ export class InputStream implements OpenFile {
   }
   /** True when a read would wait (no bytes left, and the stream blocks instead of EOF). */
   waiting(): boolean {
-    return this.at >= this.data.length && this.thenBlock;
+    return this.wakeAt() !== undefined || (this.at >= this.data.length && this.thenBlock);
   }
   write(): number {
     return -E.EBADF;

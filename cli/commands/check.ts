@@ -1,0 +1,113 @@
+// Owns `vdso-lab check [--vdso DESIGN|FILE.S|FILE.so] [--abi ABI] [--cpu all|intel|amd|generic]
+// [--kernel all|compat64|native32] [--json]`: the contract checks a-g (emulator/check) over
+// the matrix design x CPU model x kernel kind x kind of caller, printed as a table with the
+// details of every failure; exit 1 when any check fails. A .S is preprocessed, assembled and
+// linked here (once per kernel kind: CONFIG_X86_64 for compat64), keeping its line map.
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { EXIT_CHECK_FAILED, EXIT_OK, UsageError, flag, stringOption, type Command, type ParsedArgs } from '../command';
+import { InputError } from '../../toolchain/errors';
+import { BUILD_DEFINES, designsRoot } from '../../toolchain/designs/build';
+import { DESIGN_NAMES, VDSO_VERSIONS } from '../../toolchain/designs/registry';
+import { withGeneratedSections } from '../../toolchain/dwarf/emit-sections';
+import { writeObject } from '../../toolchain/elf/write-object';
+import { linkVdso } from '../../toolchain/link/index';
+import { ALL_CPUS, ALL_KERNELS, checkSubject, failedChecks, type SubjectResult } from '../../emulator/check/matrix';
+import { builtImage, designSubject, imageSubject, type StubImage, type StubSubject } from '../../emulator/check/subject';
+import { formatMatrix } from '../../emulator/check/format';
+import type { KernelAbi } from '../../emulator/kernel/seams';
+import type { CpuModel, KernelMode } from '../../emulator/x86/state';
+import { assembleFile, formatAsmDiagnostic } from './asm';
+
+const ABIS: readonly KernelAbi[] = ['legacy', 'proposal', 'upstream', 'auxv'];
+
+function choice<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[]): readonly T[] | undefined {
+  const v = stringOption(args, name);
+  if (v === undefined || v === 'all') return undefined;
+  if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`--${name} must be all or one of ${allowed.join(', ')} (got '${v}')`);
+  return [v as T];
+}
+
+/**
+ * A stub from a .S: built with vdso-lab's assembler and linker for each kernel kind
+ * (CONFIG_X86_64 defined for compat64, as the designs are), with vdso/include and the
+ * file's folder on the include path. `shown` names it in messages and line numbers.
+ */
+export function sourceSubject(path: string, shown: string, abi: KernelAbi): StubSubject {
+  const built = new Map<KernelMode, StubImage>();
+  let root: string | undefined;
+  try {
+    root = designsRoot();
+  } catch {
+    root = undefined;
+  }
+  return {
+    name: shown,
+    abi,
+    image(_cpu, kernel) {
+      const hit = built.get(kernel);
+      if (hit) return hit;
+      const includes = [...(root ? [join(root, 'include')] : []), dirname(path)];
+      const defines = [...BUILD_DEFINES, ...(kernel === 'compat64' ? ['CONFIG_X86_64'] : [])];
+      const { module, diagnostics } = assembleFile(path, shown, includes, defines);
+      const error = diagnostics.find((d) => d.severity === 'error');
+      if (error) throw new InputError(error.location.file, `line ${error.location.line}:${error.location.column}`, formatAsmDiagnostic(error));
+      // The kernel's version script, less the stubs this file does not define.
+      const defined = new Set(module.symbols.filter((sym) => sym.section !== 'UND' && sym.binding !== 'local').map((sym) => sym.name));
+      const versions = VDSO_VERSIONS.map((v) => ({ name: v.name, globals: v.globals.filter((g) => g.includes('*') || defined.has(g)) }));
+      const bytes = linkVdso([{ fileName: shown, bytes: writeObject(withGeneratedSections(module), shown) }], { versions });
+      const image = builtImage(bytes, shown, [module]);
+      built.set(kernel, image);
+      return image;
+    },
+  };
+}
+
+/** The subjects --vdso and --abi name. */
+export function subjectsFor(spec: string | undefined, abi: KernelAbi | undefined, cwd: string): StubSubject[] {
+  if (spec === undefined) return DESIGN_NAMES.map((n) => designSubject(n));
+  if ((DESIGN_NAMES as readonly string[]).includes(spec)) {
+    if (abi !== undefined && abi !== spec) throw new UsageError(`--abi ${abi} does not go with the design ${spec} (it has its own ABI)`);
+    return [designSubject(spec)];
+  }
+  const path = resolve(cwd, spec);
+  if (spec.endsWith('.S') || spec.endsWith('.s')) return [sourceSubject(path, spec, abi ?? 'upstream')];
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(path));
+  } catch {
+    throw new InputError(spec, '', 'cannot read the file');
+  }
+  return [imageSubject(builtImage(bytes, spec), abi ?? 'upstream')];
+}
+
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'check every promise of the vsyscall stub on every CPU model and kernel kind',
+  details:
+    'Runs checks a-g (arguments, preservation, unwinding, restart, single-step, signals, exit path)\n' +
+    'on the stub for each CPU model, kernel kind and kind of caller (AT_SYSINFO, the __kernel_vsyscall\n' +
+    'dynamic symbol), and prints the matrix and every failure with its place, expected and actual.\n' +
+    'Default: the four shipped designs, all CPU models, both kernel kinds. Exit 1 when a check fails.',
+  usage: '[--vdso legacy|proposal|upstream|auxv|FILE.S|FILE.so] [--abi ABI] [--cpu all|intel|amd|generic] [--kernel all|compat64|native32] [--json]',
+  options: {
+    vdso: { type: 'string', valueName: 'DESIGN|FILE', help: 'a shipped design, a .S to build, or a built .so (default: every shipped design)' },
+    abi: { type: 'string', valueName: 'ABI', help: 'kernel entry ABI for a FILE: legacy, proposal, upstream, auxv (default upstream)' },
+    cpu: { type: 'string', valueName: 'CPU', help: 'all (default), intel, amd or generic' },
+    kernel: { type: 'string', valueName: 'KIND', help: 'all (default), compat64 or native32' },
+    json: { type: 'boolean', help: 'print the results as JSON' },
+  },
+  positionals: [0, 0],
+  async run(args, io) {
+    const abiList = choice(args, 'abi', ABIS);
+    const cpus = choice<CpuModel>(args, 'cpu', ALL_CPUS);
+    const kernels = choice<KernelMode>(args, 'kernel', ALL_KERNELS);
+    const subjects = subjectsFor(stringOption(args, 'vdso'), abiList?.[0], io.cwd);
+    const results: SubjectResult[] = subjects.map((s) => checkSubject(s, { cpus, kernels }));
+    const bad = results.find((r) => r.error);
+    if (bad && bad.cells.length === 0) throw new InputError(bad.subject, '', bad.error!);
+    if (flag(args, 'json')) io.out(JSON.stringify({ results, failed: failedChecks(results) }, null, 2) + '\n');
+    else io.out(formatMatrix(results));
+    return failedChecks(results).length > 0 || bad ? EXIT_CHECK_FAILED : EXIT_OK;
+  },
+};

@@ -1,0 +1,41 @@
+// Owns check e, single-step: the call made with TF set must raise one SIGTRAP after every
+// user instruction, at the address of the next one, none lost and none doubled across the
+// kernel entry and exit: the traps from the call instruction to the return must be exactly
+// the instruction sequence the plain stepped call went through (a fast entry returns by
+// IRET to the same place). TF must still be set when the call has returned.
+import { TF } from '../x86/state';
+import { outcome, type Check } from './context';
+import { hex, type Finding } from './types';
+
+export const checkSingleStep: Check = (ctx) => {
+  const plain = ctx.plain();
+  const tf = ctx.tf();
+  const s = tf.session;
+  const labels = s.caller.labels;
+  const findings: Finding[] = [];
+  if (plain.failed) return outcome('e', 'the plain call did not return', [{ check: 'e', what: 'no reference sequence: the plain call did not return', expected: 'a return', actual: plain.failed }]);
+  const expected = plain.eips.map((a) => (a === plain.session.caller.labels.after ? labels.tf_after : a));
+  const ips = tf.traps.map((t) => t.regs.eip);
+  // popfl sets TF for the instruction after the next one (x86 delays the trap after an
+  // instruction that sets TF), so the first trap is normally after the call; a CPU model
+  // that traps at the call instruction itself shows one trap more, which is not counted.
+  const from = ips[0] === labels.tf_call ? 1 : 0;
+  const to = ips.indexOf(labels.tf_after, from);
+  const observed = ips.slice(from, to < 0 ? ips.length : to + 1);
+  const n = Math.max(expected.length, observed.length);
+  for (let i = 0; i < n; i++) {
+    if (observed[i] === expected[i]) continue;
+    const lost = observed[i] === undefined || (expected[i] !== undefined && observed.indexOf(expected[i]!, i) < 0);
+    const where = s.place(expected[i] ?? observed[i]!);
+    findings.push({
+      check: 'e', what: `trap ${i + 1} after the call instruction: ${lost ? 'lost' : 'doubled or out of order'}`, where,
+      expected: expected[i] === undefined ? 'no more traps before the return' : `SIGTRAP at ${s.where(expected[i]!)}`,
+      actual: observed[i] === undefined ? (tf.failed ?? 'no trap') : `SIGTRAP at ${s.where(observed[i]!)}`,
+    });
+    break;
+  }
+  const back = tf.traps.find((t) => t.regs.eip === labels.tf_after);
+  if (!back) findings.push({ check: 'e', what: 'no SIGTRAP at the return address', where: s.place(labels.tf_after), expected: 'TF still set after the call', actual: tf.failed ?? 'TF was cleared' });
+  else if ((back.regs.eflags & TF) === 0) findings.push({ check: 'e', what: 'TF cleared by the call', where: s.place(labels.tf_after), expected: 'TF set', actual: `eflags ${hex(back.regs.eflags)}` });
+  return outcome('e', `${observed.length} SIGTRAPs from the call to the return, ${expected.length} instructions`, findings);
+};

@@ -1,0 +1,90 @@
+// Owns running the checks over a matrix: for a subject, every CPU model and kernel kind
+// asked for, and every kind of caller (AT_SYSINFO; the __kernel_vsyscall dynamic symbol;
+// for the auxv ABI also the symbol dropped), each cell running checks a-g on fresh
+// processes. A check that throws is reported as failed with the error, never as a crash.
+import type { CpuModel, KernelMode } from '../x86/state';
+import { InputError } from '../../toolchain/errors';
+import { checkArguments } from './check-arguments';
+import { checkExitPath } from './check-exit-path';
+import { checkPreservation } from './check-preservation';
+import { checkRestart } from './check-restart';
+import { checkSignals } from './check-signals';
+import { checkSingleStep } from './check-single-step';
+import { checkUnwind } from './check-unwind';
+import { CellContext, type Check } from './context';
+import type { KernelHooks } from './session';
+import type { StubSubject } from './subject';
+import { CHECK_IDS, type CallerKind, type CellResult, type CheckId, type CheckOutcome } from './types';
+
+export const CHECKS: Readonly<Record<CheckId, Check>> = {
+  a: checkArguments, b: checkPreservation, c: checkUnwind, d: checkRestart, e: checkSingleStep, f: checkSignals, g: checkExitPath,
+};
+
+export const ALL_CPUS: readonly CpuModel[] = ['intel', 'amd', 'generic'];
+export const ALL_KERNELS: readonly KernelMode[] = ['compat64', 'native32'];
+
+export interface MatrixOptions {
+  readonly cpus?: readonly CpuModel[];
+  readonly kernels?: readonly KernelMode[];
+  readonly callers?: readonly CallerKind[];
+  readonly checks?: readonly CheckId[];
+  readonly hooks?: KernelHooks;
+}
+
+export interface SubjectResult {
+  readonly subject: string;
+  readonly abi: string;
+  readonly cells: readonly CellResult[];
+  /** Set when the subject could not be built or loaded at all. */
+  readonly error?: string;
+}
+
+export function callersFor(abi: string): CallerKind[] {
+  return abi === 'auxv' ? ['sysinfo', 'dynsym', 'dynsym-dropped'] : ['sysinfo', 'dynsym'];
+}
+
+function runCheck(check: CheckId, ctx: CellContext): CheckOutcome {
+  try {
+    return CHECKS[check](ctx);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    return { check, pass: false, summary: 'the check could not run', findings: [{ check, what: 'the check could not run', expected: 'a run', actual: message }] };
+  }
+}
+
+/** Runs the checks on every configuration of `subject`. */
+export function checkSubject(subject: StubSubject, options: MatrixOptions = {}): SubjectResult {
+  const cells: CellResult[] = [];
+  for (const cpu of options.cpus ?? ALL_CPUS) {
+    for (const kernel of options.kernels ?? ALL_KERNELS) {
+      let image;
+      try {
+        image = subject.image(cpu, kernel);
+      } catch (e) {
+        if (e instanceof InputError) return { subject: subject.name, abi: subject.abi, cells, error: e.message };
+        throw e;
+      }
+      for (const caller of options.callers ?? callersFor(subject.abi)) {
+        const config = { cpu, kernel, caller };
+        const ctx = new CellContext({ image, abi: subject.abi, cpu, kernel, caller, hooks: options.hooks });
+        let entry: string;
+        try {
+          const plain = ctx.plain();
+          const rec = plain.record;
+          entry = rec ? `${rec.entry.via === 'int' ? 'int80' : rec.entry.via} at ${plain.session.symbolize(rec.entry.address)}` : 'no entry';
+        } catch (e) {
+          entry = `cannot run: ${e instanceof Error ? e.message : String(e)}`;
+        }
+        const outcomes = (options.checks ?? CHECK_IDS).map((id) => runCheck(id, ctx));
+        cells.push({ config, entry, outcomes });
+      }
+    }
+  }
+  return { subject: subject.name, abi: subject.abi, cells };
+}
+
+export function failedChecks(results: readonly SubjectResult[]): CheckId[] {
+  const ids = new Set<CheckId>();
+  for (const r of results) for (const c of r.cells) for (const o of c.outcomes) if (!o.pass) ids.add(o.check);
+  return CHECK_IDS.filter((id) => ids.has(id));
+}

@@ -1,0 +1,41 @@
+// `vdso-lab check`: the matrix for a design, exit 0 when everything passes and 1 when a
+// check fails (a broken .S, with the failure's file:line), --json, and status 2 for bad usage.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+function cli(...args: string[]) {
+  return spawnSync(process.execPath, [resolve('dist/cli.js'), 'check', ...args], { encoding: 'utf8' });
+}
+
+test('check --vdso upstream --cpu amd: four rows, all ok, exit 0', () => {
+  const r = cli('--vdso', 'upstream', '--cpu', 'amd');
+  assert.equal(r.status, 0, r.stderr);
+  const rows = r.stdout.split('\n').filter((l) => l.startsWith('upstream '));
+  assert.equal(rows.length, 4);
+  assert.match(rows[0]!, /^upstream\s+amd\s+compat64\s+AT_SYSINFO\s+syscall at __kernel_vsyscall\+0x5(\s+ok){7}$/);
+  assert.match(r.stdout, /4 configurations, 28 checks: all pass\n$/);
+});
+
+test('check --vdso vdso/broken/preserve.S --json: exit 1, the failure with its source line', () => {
+  const r = cli('--vdso', 'vdso/broken/preserve.S', '--cpu', 'generic', '--kernel', 'native32', '--json');
+  assert.equal(r.status, 1, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.deepEqual(j.failed, ['b']);
+  const f = j.results[0].cells[0].outcomes[1].findings[0];
+  const line = readFileSync('vdso/broken/preserve.S', 'utf8').split('\n').findIndex((l) => /^\tmovl\t\$0, %esi$/.test(l)) + 1;
+  assert.ok(line > 0);
+  assert.equal(f.where.source, `vdso/broken/preserve.S:${line}`);
+  assert.equal(f.where.symbol, '__kernel_vsyscall+0xc');
+});
+
+test('check with a bad --cpu or an unreadable file: one line, exit 2', () => {
+  const a = cli('--cpu', 'arm');
+  assert.equal(a.status, 2);
+  assert.match(a.stderr, /--cpu must be all or one of intel, amd, generic/);
+  const b = cli('--vdso', 'no-such.so');
+  assert.equal(b.status, 2);
+  assert.match(b.stderr, /no-such\.so.*cannot read/);
+});
