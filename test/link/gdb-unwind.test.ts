@@ -9,7 +9,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseElf32 } from '../../toolchain/elf/reader';
 import { linkExec, linkVdso } from '../../toolchain/link';
-import { assemble, readBytes, scratch } from '../support/oracles';
+import { assemble, readBytes, readelf, scratch } from '../support/oracles';
+import { buildDesign } from '../../toolchain/designs/build';
 import { assembleAll, ldVdso, NOTE_S, SIGRETURN_S, VERSIONS, VSYSCALL_S } from './sources';
 
 const LOAD_AT = 0x40000000;
@@ -95,4 +96,29 @@ test('gdb unwinds out of __kernel_vsyscall with our image\'s CFI (qemu-i386 gdbs
   assert.match(mine, new RegExp(`#1  0x0*${afterCall.toString(16)} in copied \\(\\)`));
   // The same tag length for both programs keeps argv[0], and so the initial stack, identical.
   assert.equal(mine, unwindUnderGdb(dir, theirs, 'gnus').split('prog-gnus').join('prog-ours'));
+});
+
+test('the shipped upstream design, built by our assembler and linker: readelf -a is clean and gdb unwinds with its CFI', () => {
+  const dir = scratch('vdso-lab-gdb-');
+  const built = buildDesign('upstream', 'compat64');
+  const image = join(dir, 'upstream.so');
+  writeFileSync(image, built.bytes);
+  assert.ok(built.bytes.length <= 0x2000, 'the program maps two pages for the image');
+  const all = spawnSync('readelf', ['-a', '-W', image], { encoding: 'utf8' });
+  assert.equal(all.status, 0);
+  assert.equal(all.stderr, '', 'readelf -a prints no warnings');
+  assert.doesNotMatch(all.stdout, /warning|corrupt/i);
+  const interp = readelf(['--debug-dump=frames-interp', image]);
+  assert.match(interp, /esp\+16\s+c-8\s+c-12\s+c-16\s+c-4/, 'after the three pushes: CFA esp+16, ecx edx ebp saved');
+  const out = unwindUnderGdb(dir, image, 'upst');
+  const values = [...out.matchAll(/^\$\d+ = (0x[0-9a-f]+)/gm)].map((m) => Number(m[1]));
+  assert.equal(values.length, 6, out);
+  const [sp0, pc1, sp1, sp0b, pc1b, sp1b] = values as [number, number, number, number, number, number];
+  const progElf = parseElf32(readBytes(join(dir, 'prog-upst')), 'prog-upst');
+  const afterCall = progElf.symbols.find((s) => s.name === 'after_call')!.value;
+  assert.equal(pc1, afterCall);
+  assert.equal(pc1b, afterCall);
+  assert.equal(sp1, sp0 + 16, 'at int $0x80: CFA = esp + 16');
+  assert.equal(sp1b, sp0b + 12, 'after pop %ebp: CFA = esp + 12');
+  assert.match(out, /#0 .*__kernel_vsyscall/);
 });
