@@ -26,6 +26,8 @@ export interface SteppedCall {
   readonly points: readonly ObservedPoint[];
   /** eip after each instruction, from the call instruction to the return (inclusive). */
   readonly eips: readonly number[];
+  /** Indexes into `eips` of the instructions that entered the kernel (eips[i] is where it returned to). */
+  readonly kernelEntries: ReadonlySet<number>;
   /** The instruction that last changed each register (undefined: never changed). */
   readonly lastChange: Partial<Record<GprName | 'eflags', number>>;
   readonly end: Registers | undefined;
@@ -64,6 +66,7 @@ export function steppedCall(session: Session, maxSteps = 400): SteppedCall {
   const after = session.caller.labels.after;
   const points: ObservedPoint[] = [];
   const eips: number[] = [];
+  const kernelEntries = new Set<number>();
   const lastChange: SteppedCall['lastChange'] = {};
   let regs = start;
   let failed: string | undefined;
@@ -73,6 +76,7 @@ export function steppedCall(session: Session, maxSteps = 400): SteppedCall {
       break;
     }
     const at = regs.eip;
+    const calls = session.process.trace.length;
     const r = session.step();
     if (r.kind !== 'budget' && r.kind !== 'breakpoint') {
       failed = `${session.describe(r)} (after the instruction at ${session.where(at)})`;
@@ -81,11 +85,12 @@ export function steppedCall(session: Session, maxSteps = 400): SteppedCall {
     const next = session.registers();
     for (const name of [...GPR_NAMES, 'eflags'] as const) if (next[name] !== regs[name]) lastChange[name] = at;
     regs = next;
+    if (session.process.trace.length !== calls) kernelEntries.add(eips.length);
     eips.push(regs.eip);
     if (regs.eip === after) break;
     if (session.inVdso(regs.eip)) points.push({ regs, unwound: unwindAt(session, regs), how: 'step' });
   }
-  return { session, start, points, eips, lastChange, end: failed ? undefined : regs, failed, record: probeRecord(session) };
+  return { session, start, points, eips, kernelEntries, lastChange, end: failed ? undefined : regs, failed, record: probeRecord(session) };
 }
 
 /** A SIGTRAP as the handler saw it: the interrupted registers from its sigcontext. */

@@ -20,7 +20,9 @@ export type RunResult =
   /** The instruction budget ran out; the process can be resumed. */
   | { readonly kind: 'budget' }
   | { readonly kind: 'breakpoint'; readonly address: number }
-  | { readonly kind: 'watchpoint'; readonly watched: number; readonly address: number };
+  | { readonly kind: 'watchpoint'; readonly watched: number; readonly address: number }
+  /** A listener asked for a stop after a kernel event (requestStop); the process can be resumed. */
+  | { readonly kind: 'requested' };
 
 /** Called for every system call with its arguments as the trace shows them. */
 export type SyscallListener = (record: SyscallRecord, shownArgs: readonly string[]) => void;
@@ -33,6 +35,7 @@ export const TRACE_KEPT = 100_000;
 export class RunLoop {
   /** Called after every system call (the CLI's --trace, the debugger's events). */
   onSyscall: SyscallListener | undefined = undefined;
+  private stopRequested = false;
 
   constructor(
     readonly process: Process,
@@ -45,7 +48,12 @@ export class RunLoop {
     const p = this.process;
     const cpu = p.cpu;
     const end = cpu.state.icount + budget;
+    this.stopRequested = false;
     for (let guard = 0; !p.exit; guard++) {
+      if (this.stopRequested) {
+        this.stopRequested = false;
+        return { kind: 'requested' };
+      }
       const left = end - cpu.state.icount;
       if (left <= 0) return { kind: 'budget' };
       const toTimer = p.instructionsToNextTimer();
@@ -75,6 +83,15 @@ export class RunLoop {
       }
     }
     return this.result()!;
+  }
+
+  /**
+   * Called from a listener (onSyscall, an EntryExit wrapper) during run(): run() returns
+   * { kind: 'requested' } once the current kernel event is finished (the debugger's
+   * kernel-event breakpoints: system call entry, exit path chosen, signal delivered).
+   */
+  requestStop(): void {
+    this.stopRequested = true;
   }
 
   /** How the process ended, or undefined while it runs. */

@@ -4,25 +4,22 @@
 // delivery with the restart rules, then the exit path (IRET, SYSEXIT, SYSRETL) chosen by
 // the kernel's conditions. CPU exceptions come back through `exception` (signals, IRET).
 //
-// TF across a system call: the entry instruction's own single-step trap cannot be taken in
-// user mode (the kernel runs with TF clear and returns by IRET, after which the CPU traps
-// only after the *next* instruction). The model reports it on the return to user mode, as
-// the kernel does for a stepped system call (SIGTRAP, TRAP_TRACE, si_addr = the resume ip),
-// so that there is exactly one trap per user instruction: none lost, none doubled.
+// TF across a system call, as Linux (5.10 and later) does it: the entering instruction gets
+// no SIGTRAP of its own. INT and SYSCALL clear TF on the way in; SYSENTER keeps it, and the
+// #DB the first kernel instruction takes is dropped (is_sysenter_singlestep). TF stays set in
+// pt_regs->flags, which forces the IRET exit; IRET restores it, and the CPU traps after the
+// next user instruction. (Kernels before 5.10 turned that SYSENTER #DB into TIF_SINGLESTEP
+// and reported a SIGTRAP on the way out; a ptrace single-step reports one for every entry.)
 import type { KernelEntry, Fault } from '../../x86/stop';
-import { TF } from '../../x86/state';
 import type { EntryExit, EntryRecord, ExitRecord, ProcessView, PtRegs } from '../seams';
 import { deliverSignals, signalsOf, type DeliveryLog } from '../signals/deliver';
-import { signalForFault, singleStepTrap } from '../signals/faults';
+import { signalForFault } from '../signals/faults';
 import { buildInt80, buildSysenter, buildSyscall, type BuiltEntry } from './build-regs';
 import { chooseExit, performExit, type ExitContext } from './exit-path';
 import { regsFromCpu, iretToUser } from './regs';
 import { entryFault } from './validity';
 
-interface EntryContext extends ExitContext {
-  /** TF was set in the user's flags when the entry instruction ran. */
-  readonly tf: boolean;
-}
+type EntryContext = ExitContext;
 
 /** What the last return to user mode did, for the trace and the debugger. */
 export interface ReturnLog {
@@ -44,7 +41,6 @@ export class KernelEntryExit implements EntryExit {
       if (refused.fault.vector === 'UD' || refused.fault.vector === 'GP') cpu.state.eip = address >>> 0;
       return { fault: refused.fault };
     }
-    const tf = (cpu.state.eflags & TF) !== 0;
     const landingPad = process.vdso?.symbols.landingPad;
     let built: BuiltEntry;
     if (entry.via === 'int') built = buildInt80(cpu, address);
@@ -52,16 +48,15 @@ export class KernelEntryExit implements EntryExit {
     else built = buildSyscall(cpu, address, options.abi, landingPad);
     this.contexts.set(built.record, {
       via: entry.via, abi: options.abi, kernel: options.kernel, fastReturn: built.fastReturn,
-      fetchFailed: built.record.fetchFailed !== undefined, tf,
+      fetchFailed: built.record.fetchFailed !== undefined,
     });
     return { regs: built.regs, record: built.record };
   }
 
   exit(process: ProcessView, regs: PtRegs, entry: EntryRecord): ExitRecord {
     const ctx = this.contexts.get(entry) ?? {
-      via: entry.via, abi: process.options.abi, kernel: process.options.kernel, fastReturn: undefined, fetchFailed: false, tf: false,
+      via: entry.via, abi: process.options.abi, kernel: process.options.kernel, fastReturn: undefined, fetchFailed: false,
     };
-    if (ctx.tf) signalsOf(process).queue(singleStepTrap(regs.ip));
     const signals = deliverSignals(process, regs, true);
     if (signals.killed) {
       const exit: ExitRecord = { path: 'iret', reason: `no return: ${signals.killed.message}`, clobbered: [] };

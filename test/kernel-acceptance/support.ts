@@ -1,0 +1,138 @@
+// Shared by the acceptance tests of the kernel model (issue 5): C programs built once with
+// gcc -m32 -static -O2, run under `vdso-lab run` (runCli, in memory, from the repository
+// root so that --vdso host finds the cached Debian vdso32.so) and under qemu-i386 (the
+// oracle: this host cannot execute i386 programs), and the facts the oracles give about the
+// real vDSO image: its dynamic symbols (readelf), the image the kernel patches for a CPU
+// (`vdso-lab alternatives --json`) and that image's instructions (objdump -D -b binary).
+import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../../cli/run-cli';
+import { buildC, run, scratch } from '../support/oracles';
+import { realVdso, repoRoot } from '../support/real-vdso';
+
+export interface RunOutput {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly status: number;
+}
+
+/** The line `vdso-lab run --vdso host` prints when it falls back to the cached Debian image. */
+export const HOST_FALLBACK = /^vdso-lab run: --vdso host: cannot capture the running kernel's vDSO \(this host cannot run i386 programs[^\n]*; using \S*vdso32-[^\n]*\.so instead\n/;
+
+const built = new Map<string, string>();
+let dir: string | undefined;
+
+/** gcc -m32 -static -O2 (once per source per test process); returns the program's path. */
+export function program(name: string, source: string): string {
+  const key = `${name}\n${source}`;
+  const have = built.get(key);
+  if (have) return have;
+  dir ??= scratch('vdso-lab-acceptance-');
+  const path = buildC(name, source, ['-static', '-O2', '-w'], dir);
+  built.set(key, path);
+  return path;
+}
+
+/** A file in this test process's scratch folder. */
+export function scratchFile(name: string, content: string | Uint8Array): string {
+  dir ??= scratch('vdso-lab-acceptance-');
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+/** `vdso-lab run OPTIONS PROGRAM -- ARGS` through runCli, from the repository root. */
+export async function runLab(prog: string, options: readonly string[], args: readonly string[] = []): Promise<RunOutput> {
+  const io = { stdout: '', stderr: '', cwd: repoRoot(), out(t: string) { io.stdout += t; }, err(t: string) { io.stderr += t; } };
+  const status = await runCli(['run', ...options, prog, '--', ...args], io);
+  return { stdout: io.stdout, stderr: io.stderr, status };
+}
+
+/** runLab with --vdso host: checks and removes the one line saying the cached image stands in. */
+export async function runHost(prog: string, options: readonly string[], args: readonly string[] = []): Promise<RunOutput> {
+  const r = await runLab(prog, ['--vdso', 'host', ...options], args);
+  if (!HOST_FALLBACK.test(r.stderr)) throw new Error(`--vdso host did not say which image stands in for the host's: ${r.stderr.slice(0, 400)}`);
+  return { ...r, stderr: r.stderr.replace(HOST_FALLBACK, '') };
+}
+
+const SIGNALS: Record<string, number> = { SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9, SIGSEGV: 11, SIGALRM: 14, SIGTERM: 15 };
+
+function qemuMissing(e: Error): Error {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? new Error("oracle 'qemu-i386' is not installed: .ci/run must install qemu-user") : e;
+}
+
+/** Runs under qemu-i386 with an empty environment; the shell's status (128+signal when killed). */
+export function runQemu(prog: string, args: readonly string[] = []): RunOutput {
+  const r = spawnSync('qemu-i386', [prog, ...args], { env: {}, input: '', encoding: 'utf8', timeout: 60_000 });
+  if (r.error) throw qemuMissing(r.error);
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status ?? 128 + (r.signal ? SIGNALS[r.signal] ?? 0 : 0) };
+}
+
+/** Runs under qemu-i386 with stdin a pipe that gets `late` after `afterMs` and is then closed. */
+export function runQemuLateStdin(prog: string, late: string, afterMs: number): Promise<RunOutput> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('qemu-i386', [prog], { env: {}, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (t: string) => { stdout += t; });
+    child.stderr.setEncoding('utf8').on('data', (t: string) => { stderr += t; });
+    const writer = setTimeout(() => child.stdin.end(late), afterMs);
+    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', (e) => { clearTimeout(writer); clearTimeout(killer); reject(qemuMissing(e)); });
+    child.on('close', (code, signal) => {
+      clearTimeout(writer);
+      clearTimeout(killer);
+      resolve({ stdout, stderr, status: code ?? 128 + (signal ? SIGNALS[signal] ?? 0 : 0) });
+    });
+  });
+}
+
+/** Lines the programs print only where a vDSO is mapped ("vdso: ..."): qemu-i386 maps none. */
+export function withoutVdsoLines(text: string): string {
+  return text.split('\n').filter((l) => !l.startsWith('vdso: ')).join('\n');
+}
+
+export function vdsoLines(text: string): string[] {
+  return text.split('\n').filter((l) => l.startsWith('vdso: ')).map((l) => l.slice('vdso: '.length));
+}
+
+/** A dynamic symbol of the real vDSO as readelf prints it: value and size. */
+export function vdsoSymbol(name: string): { value: number; size: number } {
+  const out = run('readelf', ['-W', '--dyn-syms', realVdso().path]);
+  for (const line of out.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f.length >= 8 && f[7]!.replace(/@.*$/, '') === name) return { value: parseInt(f[1]!, 16), size: Number(f[2]) };
+  }
+  throw new Error(`readelf --dyn-syms: no ${name} in ${realVdso().path}`);
+}
+
+/** The real vDSO as the kernel patches it for `cpu`/compat64: the file's bytes with the patches `vdso-lab alternatives --json` lists. */
+export async function patchedVdso(cpu: string): Promise<string> {
+  const { path, bytes } = realVdso();
+  const io = { stdout: '', stderr: '', cwd: repoRoot(), out(t: string) { io.stdout += t; }, err(t: string) { io.stderr += t; } };
+  const status = await runCli(['alternatives', path, '--cpu', cpu, '--kernel', 'compat64', '--json'], io);
+  if (status !== 0) throw new Error(`vdso-lab alternatives failed: ${io.stderr}`);
+  const result = JSON.parse(io.stdout) as { patches: { address: number; after: string }[] };
+  const image = new Uint8Array(bytes);
+  // The vDSO is linked at 0 with its text at file offset = address (one PT_LOAD from offset 0).
+  for (const p of result.patches) image.set(p.after.split(' ').map((h) => parseInt(h, 16)), p.address);
+  return scratchFile(`vdso32-${cpu}.so`, image);
+}
+
+export interface Instruction {
+  readonly address: number;
+  readonly text: string;
+}
+
+/** objdump -D -b binary -m i386 of [start, stop) of a raw image file. */
+export function objdumpRange(file: string, start: number, stop: number): Instruction[] {
+  const out = run('objdump', ['-D', '-b', 'binary', '-m', 'i386', `--start-address=0x${start.toString(16)}`, `--stop-address=0x${stop.toString(16)}`, file]);
+  const found: Instruction[] = [];
+  for (const line of out.split('\n')) {
+    const m = /^\s*([0-9a-f]+):\t(?:[0-9a-f]{2} )+\s*\t(.*)$/.exec(line);
+    if (m) found.push({ address: parseInt(m[1]!, 16), text: m[2]!.trim() });
+  }
+  return found;
+}
