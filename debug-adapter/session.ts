@@ -1,46 +1,360 @@
-// Owns the DAP session for debug type `vdso`: one instance per client connection. It
-// translates DAP requests to the engine. The engine that runs programs (emulator/) is
-// not built yet, so a launch is refused with one line that says so instead of pretending.
-import { LoggingDebugSession, TerminatedEvent } from '@vscode/debugadapter';
+// Owns the DAP session for debug type `vdso`: one instance per client connection. It only
+// translates between DAP and the debugger runtime (emulator/debug/runtime.ts): requests
+// become runtime calls, the runtime's typed events become DAP events, and it keeps the
+// DAP-side bookkeeping (variable handles, the configurationDone gate, hex formatting).
+import {
+  Breakpoint, ExitedEvent, Handles, InitializedEvent, LoggingDebugSession, OutputEvent, Scope, StackFrame, StoppedEvent,
+  TerminatedEvent, Thread,
+} from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { DebugRuntime } from '../emulator/debug/runtime';
+import type { BreakpointResult, DebugHost, RuntimeFrame, StopEvent, StopReason } from '../emulator/debug/types';
+import { nodeDebugHost } from './node-host';
+import { evaluate, hex8, scopeVariables, type ScopeRef } from './variables';
 
+/** Must match `configurationAttributes.launch` of contributes.debuggers[0] in package.json. */
 export interface VdsoLaunchArguments extends DebugProtocol.LaunchRequestArguments {
   /** The i386 program to run (static ET_EXEC or static PIE). */
   program?: string;
-  /** legacy | proposal | upstream | auxv | host | PATH.S | PATH.so */
+  /** legacy | proposal | upstream | auxv | none | PATH.so */
   vdso?: string;
   cpu?: 'intel' | 'amd' | 'generic';
   kernel?: 'compat64' | 'native32';
+  abi?: 'legacy' | 'proposal' | 'upstream' | 'auxv';
+  args?: string[];
+  env?: string[];
+  /** A host folder that is the guest's "/". */
+  root?: string;
+  /** Where relative paths start (default: the adapter's working folder). */
+  cwd?: string;
+  stopOnEntry?: boolean;
+}
+
+const THREAD_ID = 1;
+/** How long launch waits for configurationDone before it runs anyway (as mock-debug). */
+const CONFIGURATION_WAIT_MS = 2000;
+
+const DAP_REASONS: Record<StopReason, string> = {
+  'entry': 'entry', 'step': 'step', 'pause': 'pause', 'breakpoint': 'breakpoint',
+  'instruction-breakpoint': 'instruction breakpoint', 'function-breakpoint': 'function breakpoint',
+  'data-breakpoint': 'data breakpoint', 'kernel-event': 'exception', 'exception': 'exception',
+};
+
+function parseAddress(reference: string, offset = 0): number | undefined {
+  const t = reference.trim();
+  if (!/^(0x[0-9a-f]+|\d+)$/i.test(t)) return undefined;
+  const n = Number(t);
+  return n > 0xffffffff ? undefined : (n + offset) >>> 0;
+}
+
+function dapBreakpoint(r: BreakpointResult): DebugProtocol.Breakpoint {
+  const b: DebugProtocol.Breakpoint = new Breakpoint(r.verified);
+  b.id = r.id;
+  if (r.address !== undefined) b.instructionReference = hex8(r.address);
+  if (r.message) b.message = r.message;
+  return b;
 }
 
 export class VdsoDebugSession extends LoggingDebugSession {
-  constructor() {
+  private readonly runtime: DebugRuntime;
+  private readonly handles = new Handles<ScopeRef>();
+  private frames: RuntimeFrame[] | undefined;
+  private configured = false;
+  private readonly configurationWaiters: Array<() => void> = [];
+  /** Where relative launch paths start (the launch configuration's cwd, else the process's). */
+  private cwd = process.cwd();
+
+  constructor(host?: DebugHost) {
     super();
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
+    this.runtime = new DebugRuntime(host ?? nodeDebugHost(() => this.cwd));
+    this.runtime.events.on('stopped', (e) => this.onStopped(e));
+    this.runtime.events.on('output', (e) => this.sendEvent(new OutputEvent(e.text, e.category)));
+    this.runtime.events.on('exited', (e) => {
+      this.sendEvent(new OutputEvent(`vdso-lab: the program ${e.description}\n`, 'console'));
+      this.sendEvent(new ExitedEvent(e.status));
+      this.sendEvent(new TerminatedEvent());
+    });
+  }
+
+  private onStopped(e: StopEvent): void {
+    this.frames = undefined;
+    this.handles.reset();
+    if (e.syscalls.length && (e.reason === 'step' || e.reason === 'kernel-event')) {
+      const last = e.syscalls[e.syscalls.length - 1]!;
+      const exit = last.exitPath ? `${last.exitPath.toUpperCase()} (${last.exitReason})` : 'none (the call did not return)';
+      this.sendEvent(new OutputEvent(`vdso-lab: ${last.name} entered by ${last.via} at ${hex8(last.entryAddress)}, exit path ${exit}, returned to ${this.runtime.where(last.returnedTo)}\n`, 'console'));
+    }
+    const event = new StoppedEvent(DAP_REASONS[e.reason], THREAD_ID, e.reason === 'exception' || e.reason === 'kernel-event' ? e.description : undefined);
+    const body = event.body as DebugProtocol.StoppedEvent['body'];
+    body.description = e.description;
+    if (e.breakpointIds.length) body.hitBreakpointIds = [...e.breakpointIds];
+    this.sendEvent(event);
+  }
+
+  private fail(response: DebugProtocol.Response, e: unknown): void {
+    const message = (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+    this.sendErrorResponse(response, { id: 1001, format: message, showUser: true, variables: {} });
   }
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
     response.body = {
       supportsConfigurationDoneRequest: true,
-      supportsDisassembleRequest: false,
-      supportsReadMemoryRequest: false,
-      supportsSteppingGranularity: false,
+      supportsStepBack: false,
+      supportsInstructionBreakpoints: true,
+      supportsFunctionBreakpoints: true,
+      supportsDataBreakpoints: true,
+      supportsDisassembleRequest: true,
+      supportsReadMemoryRequest: true,
+      supportsSteppingGranularity: true,
+      supportsEvaluateForHovers: true,
+      supportsTerminateRequest: true,
+      supportsExceptionFilterOptions: true,
+      exceptionBreakpointFilters: [
+        { filter: 'syscall', label: 'System call', description: 'stop where the kernel model returns after a system call', supportsCondition: true, conditionDescription: 'names or numbers, comma-separated (write, 4)' },
+        { filter: 'exit-path', label: 'Exit path chosen', description: 'stop after the kernel returns by one of these exit paths', supportsCondition: true, conditionDescription: 'iret, sysexit, sysretl (comma-separated; empty: any)' },
+        { filter: 'signal', label: 'Signal delivered', description: 'stop at a signal handler the kernel model just entered' },
+      ],
     };
     this.sendResponse(response);
   }
 
-  protected override launchRequest(response: DebugProtocol.LaunchResponse, args: VdsoLaunchArguments): void {
-    const what = args.program ? `'${args.program}'` : 'a program';
-    this.sendErrorResponse(response, {
-      id: 1001,
-      format: `vdso-lab cannot run ${what} yet: the emulated process and kernel model are not built in this version`,
-      showUser: true,
+  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    this.configured = true;
+    for (const w of this.configurationWaiters.splice(0)) w();
+    this.sendResponse(response);
+  }
+
+  private waitForConfiguration(): Promise<void> {
+    if (this.configured) return Promise.resolve();
+    return new Promise((done) => {
+      const timer = setTimeout(done, CONFIGURATION_WAIT_MS);
+      this.configurationWaiters.push(() => {
+        clearTimeout(timer);
+        done();
+      });
     });
+  }
+
+  protected override async launchRequest(response: DebugProtocol.LaunchResponse, given: VdsoLaunchArguments | undefined): Promise<void> {
+    const args: VdsoLaunchArguments = given ?? {};
+    try {
+      if (args.cwd !== undefined && typeof args.cwd !== 'string') throw new Error('launch configuration: "cwd": must be a folder path');
+      if (args.cwd) this.cwd = args.cwd;
+      this.runtime.launch({
+        program: args.program as string, vdso: args.vdso, cpu: args.cpu, kernel: args.kernel, abi: args.abi,
+        args: args.args, env: args.env, root: args.root, stopOnEntry: args.stopOnEntry,
+      });
+    } catch (e) {
+      this.fail(response, e);
+      this.sendEvent(new TerminatedEvent());
+      return;
+    }
+    this.sendEvent(new InitializedEvent());
+    await this.waitForConfiguration();
+    this.sendResponse(response);
+    this.runtime.start(args.stopOnEntry === true);
+  }
+
+  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    const path = args.source.path ?? args.source.name ?? '';
+    const lines = (args.breakpoints ?? []).map((b) => this.convertClientLineToDebugger(b.line));
+    if (!this.runtime.loaded) {
+      response.body = { breakpoints: lines.map(() => ({ verified: false, message: 'no program is loaded' })) };
+      return this.sendResponse(response);
+    }
+    const results = this.runtime.setLineBreakpoints(path, lines);
+    response.body = { breakpoints: results.map((r, i) => ({ ...dapBreakpoint(r), line: args.breakpoints?.[i]?.line })) };
+    this.sendResponse(response);
+  }
+
+  protected override setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): void {
+    try {
+      const addresses = args.breakpoints.map((b) => {
+        const a = parseAddress(b.instructionReference, b.offset ?? 0);
+        if (a === undefined) throw new Error(`instruction breakpoint: '${b.instructionReference.slice(0, 40)}' is not an address`);
+        return a;
+      });
+      response.body = { breakpoints: this.runtime.setInstructionBreakpoints(addresses).map(dapBreakpoint) };
+      this.sendResponse(response);
+    } catch (e) {
+      this.fail(response, e);
+    }
+  }
+
+  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    try {
+      response.body = { breakpoints: this.runtime.setFunctionBreakpoints(args.breakpoints.map((b) => b.name)).map(dapBreakpoint) };
+      this.sendResponse(response);
+    } catch (e) {
+      this.fail(response, e);
+    }
+  }
+
+  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    const options = new Map<string, string>();
+    for (const f of args.filters) options.set(f, '');
+    for (const o of args.filterOptions ?? []) options.set(o.filterId, o.condition ?? '');
+    const list = (s: string | undefined): string[] => (s ?? '').split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
+    const syscall = options.has('syscall') ? { only: list(options.get('syscall')) } : undefined;
+    const exitPath = options.has('exit-path') ? { paths: list(options.get('exit-path')) } : undefined;
+    if (this.runtime.loaded) this.runtime.setKernelEventBreakpoints({ syscall, exitPath, signal: options.has('signal') });
+    response.body = { breakpoints: [...options.keys()].map(() => ({ verified: this.runtime.loaded })) };
+    this.sendResponse(response);
+  }
+
+  protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
+    const fromRegisters = args.variablesReference !== undefined && args.variablesReference !== 0;
+    const target = !this.runtime.loaded ? { error: 'no program is loaded' }
+      : fromRegisters ? { error: 'registers cannot be watched; watch a global or an address' }
+      : this.runtime.dataTarget(args.name);
+    if ('error' in target) response.body = { dataId: null, description: target.error };
+    else response.body = { dataId: `${hex8(target.address)}:${target.length}`, description: target.description, accessTypes: ['write', 'readWrite'], canPersist: false };
+    this.sendResponse(response);
+  }
+
+  protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
+    try {
+      const targets = args.breakpoints.map((b) => {
+        const m = /^(0x[0-9a-f]+):(\d+)$/i.exec(b.dataId);
+        if (!m) throw new Error(`data breakpoint: '${b.dataId.slice(0, 40)}' is not a dataId from dataBreakpointInfo`);
+        return { address: Number(m[1]), length: Number(m[2]), access: b.accessType === 'readWrite' || b.accessType === 'read' ? 'readWrite' as const : 'write' as const };
+      });
+      response.body = { breakpoints: this.runtime.setDataBreakpoints(targets).map(dapBreakpoint) };
+      this.sendResponse(response);
+    } catch (e) {
+      this.fail(response, e);
+    }
+  }
+
+  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    response.body = { threads: [new Thread(THREAD_ID, 'main')] };
+    this.sendResponse(response);
+  }
+
+  private stack(): RuntimeFrame[] {
+    this.frames ??= this.runtime.stack();
+    return this.frames;
+  }
+
+  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+    try {
+      const all = this.stack();
+      const start = args.startFrame ?? 0;
+      const end = args.levels ? start + args.levels : all.length;
+      const frames = all.slice(start, end).map((f): DebugProtocol.StackFrame => {
+        if (f.kind === 'label') {
+          const label: DebugProtocol.StackFrame = new StackFrame(f.level, f.text);
+          label.presentationHint = 'label';
+          return label;
+        }
+        const frame: DebugProtocol.StackFrame = new StackFrame(f.level, f.symbol);
+        frame.instructionPointerReference = hex8(f.pc);
+        return frame;
+      });
+      response.body = { stackFrames: frames, totalFrames: all.length };
+      this.sendResponse(response);
+    } catch (e) {
+      this.fail(response, e);
+    }
+  }
+
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+    const level = args.frameId;
+    const scopes: DebugProtocol.Scope[] = [
+      new Scope(level === 0 ? 'Registers' : `Registers (frame ${level}, unwound)`, this.handles.create({ kind: 'registers', level }), false),
+      new Scope("Caller's registers (CFI)", this.handles.create({ kind: 'caller', level }), false),
+      new Scope('pt_regs', this.handles.create({ kind: 'pt_regs', at: 'entry' }), false),
+      new Scope('Last system call', this.handles.create({ kind: 'syscall' }), false),
+    ];
+    for (const s of scopes) (s as DebugProtocol.Scope).presentationHint = 'registers';
+    response.body = { scopes };
+    this.sendResponse(response);
+  }
+
+  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    try {
+      const ref = this.handles.get(args.variablesReference);
+      response.body = { variables: ref ? scopeVariables(ref, this.runtime, this.stack(), (r) => this.handles.create(r)) : [] };
+      this.sendResponse(response);
+    } catch (e) {
+      this.fail(response, e);
+    }
+  }
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    response.body = { allThreadsContinued: true };
+    this.sendResponse(response);
+    this.runtime.continue();
+  }
+
+  private step(response: DebugProtocol.Response, action: () => void): void {
+    try {
+      action();
+      this.sendResponse(response);
+    } catch (e) {
+      this.fail(response, e);
+    }
+  }
+
+  protected override nextRequest(response: DebugProtocol.NextResponse): void {
+    this.step(response, () => this.runtime.stepOver());
+  }
+
+  protected override stepInRequest(response: DebugProtocol.StepInResponse): void {
+    this.step(response, () => this.runtime.stepInstruction());
+  }
+
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
+    this.step(response, () => this.runtime.stepOut());
+  }
+
+  protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
+    this.runtime.pause();
+    this.sendResponse(response);
+  }
+
+  protected override disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {
+    const address = parseAddress(args.memoryReference, args.offset ?? 0);
+    if (address === undefined || !this.runtime.loaded) return this.fail(response, new Error(`disassemble: '${args.memoryReference.slice(0, 40)}' is not an address`));
+    const lines = this.runtime.disassemble(address, args.instructionOffset ?? 0, args.instructionCount);
+    response.body = {
+      instructions: lines.map((l): DebugProtocol.DisassembledInstruction => ({
+        address: hex8(l.address),
+        instructionBytes: l.bytes,
+        instruction: l.text,
+        ...(l.symbol && args.resolveSymbols !== false ? { symbol: l.symbol } : {}),
+        ...(l.unreadable ? { presentationHint: 'invalid' as const } : {}),
+      })),
+    };
+    this.sendResponse(response);
+  }
+
+  protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
+    const address = parseAddress(args.memoryReference, args.offset ?? 0);
+    if (address === undefined || !this.runtime.loaded) return this.fail(response, new Error(`readMemory: '${args.memoryReference.slice(0, 40)}' is not an address`));
+    const bytes = this.runtime.readMemory(address, args.count);
+    response.body = { address: hex8(address), data: Buffer.from(bytes).toString('base64'), unreadableBytes: Math.max(0, args.count - bytes.length) };
+    this.sendResponse(response);
+  }
+
+  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    const value = this.runtime.loaded ? evaluate(args.expression, this.runtime, args.frameId ?? 0, this.stack()) : undefined;
+    if (value === undefined) return this.fail(response, new Error(`cannot evaluate '${args.expression.slice(0, 80)}': give a register, a pt_regs field (regs->ip), a symbol, a number or *ADDRESS`));
+    const name = this.runtime.symbolize(value);
+    response.body = { result: name && args.context === 'hover' ? `${hex8(value)} <${name}>` : hex8(value), variablesReference: 0, memoryReference: hex8(value) };
+    this.sendResponse(response);
+  }
+
+  protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    this.runtime.dispose();
+    this.sendResponse(response);
     this.sendEvent(new TerminatedEvent());
   }
 
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
+    this.runtime.dispose();
     this.sendResponse(response);
   }
 }

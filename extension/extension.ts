@@ -1,15 +1,17 @@
-// The VS Code extension's entry: starts the language client and registers the commands.
+// The VS Code extension's entry: starts the language client, registers the commands and the `vdso` debugger.
 // Only this folder imports `vscode`; everything it shows comes from the core libraries.
 import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { startLanguageClient } from './language-client';
 import { registerInspectCommands } from './inspect-commands';
+import { registerDebugger } from './debug-config';
 
 let client: LanguageClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   client = startLanguageClient(context);
   registerInspectCommands(context);
+  registerDebugger(context);
 }
 
 export function deactivate(): Thenable<void> | undefined {

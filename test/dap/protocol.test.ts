@@ -1,66 +1,99 @@
-// The debug adapter over its wire protocol, as editors start it (node dist/debug-adapter.js
-// and `vdso-lab dap`): it answers initialize, and refuses a launch in one line that names
-// the program, since this version cannot run programs yet.
+// The debug adapter over its wire protocol as editors start it: node dist/debug-adapter.js
+// (its capabilities) and `vdso-lab dap` on stdin/stdout, driven by a small framed client
+// through a whole session: launch with stopOnEntry, a function breakpoint on the vDSO's
+// __kernel_vsyscall, continue, the stack, and the program's exit code.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
+import { buildC } from '../support/oracles';
+import { startClient } from './dap-helpers';
 
-test('dist/debug-adapter.js: initialize, then a launch refused in one line naming the program', async () => {
-  const client = new DebugClient(process.execPath, resolve('dist/debug-adapter.js'), 'vdso');
-  await client.start();
+test('dist/debug-adapter.js: initialize announces what the adapter supports', async () => {
+  const { client } = await startClient();
   try {
     const init = await client.initializeRequest();
-    assert.equal(init.success, true);
-    assert.equal(init.body?.supportsConfigurationDoneRequest, true);
-    await assert.rejects(client.launch({ program: '/tmp/guest' } as never), (e: Error) => {
-      assert.match(e.message, /^vdso-lab cannot run '\/tmp\/guest' yet/);
-      assert.equal(e.message.split('\n').length, 1);
-      return true;
-    });
+    const caps = init.body!;
+    assert.equal(caps.supportsConfigurationDoneRequest, true);
+    assert.equal(caps.supportsStepBack, false);
+    for (const key of ['supportsInstructionBreakpoints', 'supportsFunctionBreakpoints', 'supportsDataBreakpoints', 'supportsDisassembleRequest',
+      'supportsReadMemoryRequest', 'supportsSteppingGranularity', 'supportsEvaluateForHovers'] as const) {
+      assert.equal(caps[key], true, key);
+    }
+    assert.deepEqual(caps.exceptionBreakpointFilters?.map((f) => f.filter), ['syscall', 'exit-path', 'signal']);
   } finally {
     await client.stop();
   }
 });
 
-/** Sends DAP requests to `vdso-lab dap` over stdio with Content-Length framing; returns the responses. */
-async function exchange(requests: readonly object[]): Promise<Array<{ command: string; success: boolean; message?: string; body?: Record<string, unknown> }>> {
-  const child = spawn(process.execPath, [resolve('dist/cli.js'), 'dap'], { stdio: ['pipe', 'pipe', 'inherit'] });
+interface Message { type: string; seq: number; command?: string; event?: string; request_seq?: number; success?: boolean; message?: string; body?: Record<string, unknown> }
+
+/** A minimal DAP client over a child's stdio (Content-Length framing). */
+function stdioClient(args: readonly string[]) {
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   let buffer = Buffer.alloc(0);
-  const responses: Array<{ type: string; command: string; success: boolean; message?: string; body?: Record<string, unknown> }> = [];
-  const done = new Promise<void>((finish) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffer = Buffer.concat([buffer, chunk]);
-      for (;;) {
-        const header = buffer.indexOf('\r\n\r\n');
-        if (header < 0) break;
-        const length = Number(/Content-Length: (\d+)/.exec(buffer.subarray(0, header).toString())![1]);
-        if (buffer.length < header + 4 + length) break;
-        const message = JSON.parse(buffer.subarray(header + 4, header + 4 + length).toString());
-        buffer = buffer.subarray(header + 4 + length);
-        if (message.type === 'response') responses.push(message);
-        if (responses.length === requests.length) finish();
-      }
-    });
+  let seq = 1;
+  const seen: Message[] = [];
+  const waiters: Array<{ match: (m: Message) => boolean; done: (m: Message) => void }> = [];
+  child.stdout.on('data', (chunk: Buffer) => {
+    buffer = Buffer.concat([buffer, chunk]);
+    for (;;) {
+      const header = buffer.indexOf('\r\n\r\n');
+      if (header < 0) break;
+      const length = Number(/Content-Length: (\d+)/.exec(buffer.subarray(0, header).toString())![1]);
+      if (buffer.length < header + 4 + length) break;
+      const message = JSON.parse(buffer.subarray(header + 4, header + 4 + length).toString()) as Message;
+      buffer = buffer.subarray(header + 4 + length);
+      const w = waiters.findIndex((x) => x.match(message));
+      if (w >= 0) waiters.splice(w, 1)[0]!.done(message);
+      else seen.push(message);
+    }
   });
-  requests.forEach((r, i) => {
-    const body = JSON.stringify({ seq: i + 1, type: 'request', ...r });
-    child.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-  });
-  await done;
-  child.stdin.end();
-  await new Promise((exit) => child.on('exit', exit));
-  return responses;
+  const waitFor = (match: (m: Message) => boolean): Promise<Message> => {
+    const i = seen.findIndex(match);
+    if (i >= 0) return Promise.resolve(seen.splice(i, 1)[0]!);
+    return new Promise((done) => waiters.push({ match, done }));
+  };
+  return {
+    request(command: string, args: object = {}): Promise<Message> {
+      const s = seq++;
+      const body = JSON.stringify({ seq: s, type: 'request', command, arguments: args });
+      child.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      return waitFor((m) => m.type === 'response' && m.request_seq === s);
+    },
+    event: (name: string) => waitFor((m) => m.type === 'event' && m.event === name),
+    async close(): Promise<number | null> {
+      child.stdin.end();
+      return new Promise((exit) => child.on('exit', (code) => exit(code)));
+    },
+  };
 }
 
-test('vdso-lab dap speaks the same protocol on stdin/stdout and exits when stdin closes', async () => {
-  const [init, launch] = await exchange([
-    { command: 'initialize', arguments: { adapterID: 'vdso', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true } },
-    { command: 'launch', arguments: { program: '/tmp/guest' } },
-  ]);
-  assert.equal(init!.command, 'initialize');
-  assert.equal(init!.success, true);
-  assert.equal(launch!.success, false);
-  assert.match(String((launch!.body as { error?: { format?: string } }).error?.format), /^vdso-lab cannot run '\/tmp\/guest' yet/);
+test('vdso-lab dap: a whole session on stdin/stdout, and it exits when stdin closes', async () => {
+  const program = buildC('dapguest', '#include <unistd.h>\nint main(void){ write(1, "x\\n", 2); return 3; }\n', ['-static']);
+  const dap = stdioClient([resolve('dist/cli.js'), 'dap']);
+  const init = await dap.request('initialize', { adapterID: 'vdso', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
+  assert.equal(init.success, true);
+  const bad = await dap.request('launch', { program: '/nonexistent/guest' });
+  assert.equal(bad.success, false);
+  assert.equal(bad.message, '/nonexistent/guest: the program: no such file');
+  const launched = dap.request('launch', { program, stopOnEntry: true });
+  await dap.event('initialized');
+  const bps = await dap.request('setFunctionBreakpoints', { breakpoints: [{ name: '__kernel_vsyscall' }] });
+  assert.equal((bps.body!.breakpoints as Array<{ verified: boolean }>)[0]!.verified, true);
+  await dap.request('configurationDone');
+  assert.equal((await launched).success, true);
+  assert.equal((await dap.event('stopped')).body!.reason, 'entry');
+  await dap.request('continue', { threadId: 1 });
+  assert.equal((await dap.event('stopped')).body!.reason, 'function breakpoint');
+  const trace = await dap.request('stackTrace', { threadId: 1 });
+  const frames = trace.body!.stackFrames as Array<{ name: string; presentationHint?: string }>;
+  assert.equal(frames[0]!.name, '__kernel_vsyscall');
+  assert.equal(frames[frames.length - 1]!.presentationHint, 'label');
+  await dap.request('setFunctionBreakpoints', { breakpoints: [] });
+  await dap.request('continue', { threadId: 1 });
+  assert.equal((await dap.event('exited')).body!.exitCode, 3);
+  await dap.event('terminated');
+  await dap.request('disconnect');
+  assert.equal(await dap.close(), 0);
 });

@@ -1,0 +1,148 @@
+// Owns the DAP scopes and variables of a stopped frame, built from the debugger runtime's
+// plain values: the frame's registers (the CPU's for frame 0, as unwound for the others),
+// the caller's registers as the frame's CFI row recovers them (with the CFA, the row and
+// each register's rule), pt_regs of the last system call (at entry and at exit), and the
+// last system call itself. Every number is shown in hex.
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { DebugRuntime } from '../emulator/debug/runtime';
+import type { LastSyscall, NamedValue, RuntimeFrame } from '../emulator/debug/types';
+import type { PtRegs } from '../emulator/kernel/seams';
+
+export type ScopeRef =
+  | { readonly kind: 'registers'; readonly level: number }
+  | { readonly kind: 'caller'; readonly level: number }
+  | { readonly kind: 'pt_regs'; readonly at: 'entry' | 'exit' }
+  | { readonly kind: 'syscall' };
+
+export const PT_REGS_ORDER: readonly (keyof PtRegs)[] = [
+  'bx', 'cx', 'dx', 'si', 'di', 'bp', 'ax', 'ds', 'es', 'fs', 'gs', 'orig_ax', 'ip', 'cs', 'flags', 'sp', 'ss',
+];
+
+export function hex8(n: number): string {
+  return '0x' + (n >>> 0).toString(16).padStart(8, '0');
+}
+
+function variable(name: string, value: number | undefined, type?: string): DebugProtocol.Variable {
+  return {
+    name,
+    value: value === undefined ? '<not saved>' : hex8(value),
+    variablesReference: 0,
+    ...(type ? { type } : {}),
+    ...(value !== undefined ? { memoryReference: hex8(value) } : {}),
+  };
+}
+
+function text(name: string, value: string): DebugProtocol.Variable {
+  return { name, value, variablesReference: 0 };
+}
+
+function frameRegisters(frame: RuntimeFrame | undefined): DebugProtocol.Variable[] {
+  if (!frame || frame.kind !== 'frame') return [];
+  return frame.registers.map((r) => variable(r.name, r.value, r.origin));
+}
+
+/** The variables of one scope; `child` makes a nested reference (pt_regs at exit). */
+export function scopeVariables(ref: ScopeRef, runtime: DebugRuntime, frames: readonly RuntimeFrame[], child: (ref: ScopeRef) => number): DebugProtocol.Variable[] {
+  switch (ref.kind) {
+    case 'registers':
+      if (ref.level === 0) return runtime.registers().map((r: NamedValue) => variable(r.name, r.value));
+      return frameRegisters(frames[ref.level]);
+    case 'caller': {
+      const frame = frames[ref.level];
+      const caller = frames[ref.level + 1];
+      if (!frame || frame.kind !== 'frame') return [];
+      const head = [
+        frame.cfa === undefined ? text('CFA', '<unknown>') : variable('CFA', frame.cfa),
+        text('CFI row', frame.row ?? '<no CFI covers this pc>'),
+      ];
+      if (!caller || caller.kind !== 'frame') return [...head, text('caller', caller && caller.kind === 'label' ? caller.text : '<none>')];
+      return [...head, ...frameRegisters(caller)];
+    }
+    case 'pt_regs': {
+      const last = runtime.lastSyscall();
+      if (!last) return [text('pt_regs', '<no system call yet>')];
+      const regs = ref.at === 'entry' ? last.entryRegs : last.exitRegs;
+      if (!regs) return [text('pt_regs', '<the call did not return>')];
+      const out = PT_REGS_ORDER.map((k) => variable(k, regs[k]));
+      if (ref.at === 'entry' && last.exitRegs) out.push({ name: 'at exit', value: `pt_regs as the ${last.record.exitPath?.toUpperCase() ?? ''} exit used them`, variablesReference: child({ kind: 'pt_regs', at: 'exit' }) });
+      return out;
+    }
+    case 'syscall':
+      return syscallVariables(runtime.lastSyscall(), runtime);
+  }
+}
+
+function syscallVariables(last: LastSyscall | undefined, runtime: DebugRuntime): DebugProtocol.Variable[] {
+  if (!last) return [text('system call', '<none yet>')];
+  const r = last.record;
+  const where = (a: number): string => runtime.where(a);
+  const out: DebugProtocol.Variable[] = [
+    text('name', `${r.name} (${r.nr})`),
+    ...r.args.map((a, i) => variable(`arg${i + 1}`, a)),
+    r.result === undefined ? text('result', '<no return>') : { ...variable('result', r.result), value: `${hex8(r.result)} (${r.result | 0})` },
+    text('entered by', `${r.via} at ${where(r.entryAddress)}`),
+    text('exit path', r.exitPath ? r.exitPath.toUpperCase() : '<none>'),
+    text('exit reason', r.exitReason ?? '<none>'),
+    text('returned to', where(r.returnedTo)),
+  ];
+  for (const f of last.fetched) out.push(variable(`fetched ${f.what}`, f.value, `from ${hex8(f.address)}`));
+  for (const c of last.clobbered) out.push(variable(`clobbered ${c.register}`, c.value));
+  return out;
+}
+
+const REG32 = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'];
+const REG16 = ['ax', 'cx', 'dx', 'bx', 'sp', 'bp', 'si', 'di'];
+const REG8 = ['al', 'cl', 'dl', 'bl', 'ah', 'ch', 'dh', 'bh'];
+
+/**
+ * The value of an expression a hover or the debug console asks for: a register (eax, %ax,
+ * $al, eip, eflags, cs..gs), a pt_regs field (regs->ip, pt_regs.orig_ax), a symbol
+ * (main, __kernel_vsyscall+0x5), a number, or `*X` (the 32-bit word at X).
+ */
+export function evaluate(expression: string, runtime: DebugRuntime, frameLevel: number, frames: readonly RuntimeFrame[]): number | undefined {
+  let e = expression.trim();
+  let deref = false;
+  if (e.startsWith('*')) {
+    deref = true;
+    e = e.slice(1).trim();
+  }
+  const value = plainValue(e.replace(/^[%$]/, ''), runtime, frameLevel, frames);
+  if (value === undefined || !deref) return value;
+  const bytes = runtime.readMemory(value, 4);
+  return bytes.length === 4 ? (bytes[0]! | (bytes[1]! << 8) | (bytes[2]! << 16) | (bytes[3]! << 24)) >>> 0 : undefined;
+}
+
+function plainValue(e: string, runtime: DebugRuntime, frameLevel: number, frames: readonly RuntimeFrame[]): number | undefined {
+  const name = e.toLowerCase();
+  const pt = /^(?:regs->|pt_regs\.|pt_regs->)(\w+)$/.exec(name);
+  if (pt) {
+    const regs = runtime.lastSyscall()?.entryRegs;
+    const key = pt[1] as keyof PtRegs;
+    return regs && key in regs ? regs[key] >>> 0 : undefined;
+  }
+  const frame = frames[frameLevel];
+  const frameValue = (reg32: string): number | undefined => {
+    if (frameLevel === 0 || !frame || frame.kind !== 'frame') return runtime.registers().find((r) => r.name === reg32)?.value;
+    return frame.registers.find((r) => r.name === reg32)?.value;
+  };
+  const i32 = REG32.indexOf(name);
+  if (i32 >= 0 || ['eip', 'eflags', 'cs', 'ss', 'ds', 'es', 'fs', 'gs'].includes(name)) {
+    if (['cs', 'ss', 'ds', 'es', 'fs', 'gs'].includes(name)) return runtime.registers().find((r) => r.name === name)?.value;
+    return frameValue(name);
+  }
+  const i16 = REG16.indexOf(name);
+  if (i16 >= 0) {
+    const v = frameValue(REG32[i16]!);
+    return v === undefined ? undefined : v & 0xffff;
+  }
+  const i8 = REG8.indexOf(name);
+  if (i8 >= 0) {
+    const v = frameValue(REG32[i8 & 3]!);
+    return v === undefined ? undefined : i8 < 4 ? v & 0xff : (v >>> 8) & 0xff;
+  }
+  if (/^(0x[0-9a-f]+|\d+)$/i.test(e)) {
+    const n = Number(e);
+    return n <= 0xffffffff ? n : undefined;
+  }
+  return runtime.lookupSymbol(e);
+}

@@ -1,0 +1,126 @@
+// Owns starting a program for the debugger: checking the launch options (one-line errors
+// naming the file and the place), building or reading the vDSO image, loading the program
+// with the loader (the vDSO mapped by vdsoMapper, alternatives applied for the CPU and
+// kernel), and wiring the run loop to the kernel recorder and the guest's output.
+import { buildDesign } from '../../toolchain/designs/build';
+import { InputError } from '../../toolchain/errors';
+import type { ElfFile } from '../../toolchain/elf/types';
+import { loadProgram, vdsoMapper } from '../kernel/loader';
+import type { Process } from '../kernel/process';
+import { RunLoop } from '../kernel/run-loop';
+import type { KernelAbi } from '../kernel/seams';
+import type { MappedVdso } from '../kernel/vdso/load';
+import type { CpuModel, KernelMode } from '../x86/state';
+import { KernelRecorder } from './kernel-recorder';
+import type { DebugHost, DebugLaunchOptions, OutputEvent } from './types';
+
+const ABIS: readonly KernelAbi[] = ['legacy', 'proposal', 'upstream', 'auxv'];
+const CPUS: readonly CpuModel[] = ['intel', 'amd', 'generic'];
+const KERNELS: readonly KernelMode[] = ['compat64', 'native32'];
+/** Bytes of launch options shown in an error at most. */
+const SHOWN = 200;
+
+/** A launched program: the process, its run loop and what the debugger reads from the images. */
+export interface Target {
+  readonly process: Process;
+  readonly loop: RunLoop;
+  readonly kernel: KernelRecorder;
+  readonly program: { readonly path: string; readonly elf: ElfFile; readonly bias: number; readonly entry: number };
+  readonly vdso: MappedVdso | undefined;
+  readonly vdsoName: string | undefined;
+}
+
+function shown(v: unknown): string {
+  const t = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  return t.length > SHOWN ? `${t.slice(0, SHOWN)}...` : t;
+}
+
+function choice<T extends string>(name: string, value: unknown, allowed: readonly T[], fallback: T): T {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new InputError('launch configuration', `"${name}"`, `must be one of ${allowed.join(', ')} (got ${shown(value)})`);
+  }
+  return value as T;
+}
+
+function stringList(name: string, value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || value.length > 10_000 || !value.every((v) => typeof v === 'string')) {
+    throw new InputError('launch configuration', `"${name}"`, 'must be an array of strings');
+  }
+  return value as string[];
+}
+
+function readNamed(host: DebugHost, path: string, what: string): Uint8Array {
+  try {
+    return host.readFile(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : code ? `cannot be read (${code})` : 'cannot be read';
+    throw new InputError(path, '', `${what}: ${why}`);
+  }
+}
+
+/** The vDSO image for the `vdso` option, or undefined for none. */
+function vdsoImage(host: DebugHost, spec: string, cpu: CpuModel, kernel: KernelMode): { bytes: Uint8Array; name: string } | undefined {
+  if (spec === 'none') return undefined;
+  if ((ABIS as readonly string[]).includes(spec)) return { bytes: buildDesign(spec, kernel, { cpu }).bytes, name: `vdso/${spec}` };
+  if (spec === 'host') throw new InputError('launch configuration', '"vdso"', 'host is not available in the debugger: capture it with `vdso-lab capture-host` and give the .so');
+  const path = host.resolvePath(spec);
+  if (/\.[sS]$/.test(path)) throw new InputError(path, '', 'a .S source: build it first (vdso-lab asm) and give the .so');
+  return { bytes: readNamed(host, path, 'the vDSO image'), name: path };
+}
+
+/** Checks the options and loads the program; throws InputError with one line on bad input. */
+export function launchTarget(options: DebugLaunchOptions, host: DebugHost, output: (e: OutputEvent) => void): Target {
+  const raw = options as unknown as Record<string, unknown>;
+  if (typeof raw.program !== 'string' || raw.program === '') {
+    throw new InputError('launch configuration', '"program"', 'missing: give the path of a static i386 program');
+  }
+  const programPath = host.resolvePath(options.program);
+  const spec = raw.vdso === undefined ? 'upstream' : raw.vdso;
+  if (typeof spec !== 'string' || spec === '') throw new InputError('launch configuration', '"vdso"', `must be a design name, none, or a .so path (got ${shown(spec)})`);
+  const cpu = choice('cpu', raw.cpu, CPUS, 'intel');
+  const kernel = choice('kernel', raw.kernel, KERNELS, 'compat64');
+  const abi = choice('abi', raw.abi, ABIS, (ABIS as readonly string[]).includes(spec) ? (spec as KernelAbi) : 'upstream');
+  const args = stringList('args', raw.args);
+  const env = stringList('env', raw.env);
+  for (const e of env) if (!e.includes('=')) throw new InputError('launch configuration', '"env"', `${shown(e)}: expected NAME=VALUE`);
+  let root: string | undefined;
+  if (raw.root !== undefined && raw.root !== null) {
+    if (typeof raw.root !== 'string') throw new InputError('launch configuration', '"root"', 'must be a folder path');
+    root = host.resolvePath(raw.root);
+    if (!host.isDirectory(root)) throw new InputError(root, '', '"root" is not a folder');
+    if (!host.fs) throw new InputError(root, '', '"root" needs a host file system, which this host does not give');
+  }
+  const bytes = readNamed(host, programPath, 'the program');
+  const image = vdsoImage(host, spec, cpu, kernel);
+  let mapped: MappedVdso | undefined;
+  const execPath = '/' + (programPath.split(/[\\/]/).pop() ?? 'program');
+  const out = new TextDecoder('utf-8');
+  const err = new TextDecoder('utf-8');
+  const loaded = loadProgram(
+    bytes,
+    programPath,
+    {
+      options: { cpu, kernel, abi },
+      host: {
+        stdout: (b) => output({ category: 'stdout', text: out.decode(b, { stream: true }) }),
+        stderr: (b) => output({ category: 'stderr', text: err.decode(b, { stream: true }) }),
+        files: root && host.fs ? { host: host.fs, root, allowWrites: false } : undefined,
+        report: (line) => output({ category: 'console', text: `${line}\n` }),
+      },
+    },
+    { argv: [execPath, ...args], envp: env, execPath, mapVdso: image ? vdsoMapper(image.bytes, image.name, (v) => (mapped = v)) : undefined },
+  );
+  const kernelPart = new KernelRecorder();
+  const loop = new RunLoop(loaded.process, kernelPart);
+  return {
+    process: loaded.process,
+    loop,
+    kernel: kernelPart,
+    program: { path: programPath, elf: loaded.elf, bias: loaded.bias, entry: loaded.entry },
+    vdso: mapped,
+    vdsoName: image?.name,
+  };
+}

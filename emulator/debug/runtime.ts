@@ -1,0 +1,397 @@
+// Owns the debugger-facing session over one emulated process (the shape of mock-debug's
+// runtime, no DAP types): launch, continue in bounded slices (so pause is heard), step one
+// instruction (a system call instruction runs the kernel model and stops where the kernel
+// returned, naming the call, its entry and its exit path), step over a call, step out to
+// the unwinder's return address, code/data/kernel-event breakpoints, and the state a
+// stopped process shows. Events go out through a typed emitter on a later tick. Everything
+// derives from the instruction count, so the same launch gives the same stops.
+import { decode } from '../../toolchain/isa/decoder';
+import { Op } from '../../toolchain/isa/ops';
+import { unwindImageFromElf } from '../../toolchain/dwarf/unwind-image';
+import type { UnwindImage } from '../../toolchain/dwarf/unwind-types';
+import { formatResult } from '../kernel/trace';
+import type { RunResult, SyscallListener } from '../kernel/run-loop';
+import { signalName } from '../kernel/linux-abi';
+import { BreakpointTable } from './breakpoints';
+import { LaterEmitter } from './emitter';
+import { cpuRegisters, disassemble, readUpTo, stackFrames } from './inspect';
+import type { KernelEvent } from './kernel-recorder';
+import { launchTarget, type Target } from './launch';
+import { SymbolIndex } from './symbols';
+import type {
+  BreakpointResult, DebugEvents, DebugHost, DebugLaunchOptions, DisassembledLine, KernelEventBreakpoints, LastSyscall,
+  NamedValue, RuntimeFrame, StopEvent, StopReason, SyscallStop,
+} from './types';
+
+/** Instructions per slice of a continue (between slices, a pause request is heard). */
+const SLICE = 2_000_000;
+/** System calls kept for a stop event. */
+const RECENT = 8;
+
+const hex = (n: number): string => '0x' + (n >>> 0).toString(16);
+
+/** A run towards a temporary stop (step over, step out): stop at `address` once esp >= `esp`. */
+interface Until {
+  readonly address: number;
+  readonly esp: number;
+}
+
+/** What a source-line breakpoint needs from a line table. */
+export interface LineLookup {
+  /** Addresses whose code starts `line` of `path` (first address of the line's first row). */
+  addressOf(path: string, line: number): number | undefined;
+}
+
+export class DebugRuntime {
+  readonly events = new LaterEmitter<DebugEvents>();
+  private target: Target | undefined;
+  private breakpoints: BreakpointTable | undefined;
+  private readonly symbols = new SymbolIndex();
+  private images: UnwindImage[] = [];
+  private kernelEvents: KernelEventBreakpoints = {};
+  private dataBreakpoint: { readonly id: number; readonly address: number; readonly length: number } | undefined;
+  private recent: SyscallStop[] = [];
+  private last: LastSyscall | undefined;
+  private kernelHit: string | undefined;
+  private running = false;
+  private pauseRequested = false;
+  private ended = false;
+  private deathShown = false;
+  private disposed = false;
+  private readonly lineIds = new Map<string, number[]>();
+  lines: LineLookup | undefined;
+
+  constructor(private readonly host: DebugHost) {}
+
+  /** Loads the program (throws InputError with one line on bad options). Does not run it. */
+  launch(options: DebugLaunchOptions): void {
+    const t = launchTarget(options, this.host, (e) => this.events.emit('output', e));
+    this.target = t;
+    this.breakpoints = new BreakpointTable(t.process.cpu);
+    this.symbols.add(t.program.path, t.program.elf, t.program.bias);
+    this.images = [unwindImageFromElf(t.program.elf, t.program.bias, t.program.path)];
+    if (t.vdso) {
+      this.symbols.add('[vdso]', t.vdso.elf, t.vdso.base);
+      this.images.push(unwindImageFromElf(t.vdso.elf, t.vdso.base, '[vdso]'));
+    }
+    const listener: SyscallListener = (record, shown) => {
+      const stop: SyscallStop = {
+        nr: record.nr, name: record.name, args: record.args, result: record.result, via: record.entry.via === 'int' ? 'int $0x80' : record.entry.via,
+        entryAddress: record.entry.address, exitPath: record.exit?.path, exitReason: record.exit?.reason, returnedTo: t.process.cpu.state.eip >>> 0,
+      };
+      this.recent.push(stop);
+      if (this.recent.length > RECENT) this.recent.shift();
+      const entryRegs = t.kernel.lastEntryRegs;
+      if (entryRegs) {
+        this.last = { record: stop, entryRegs, exitRegs: t.kernel.lastExitRegs, fetched: record.entry.fetched, clobbered: record.exit?.clobbered ?? [] };
+      }
+      const only = this.kernelEvents.syscall?.only;
+      if (this.kernelEvents.syscall && (!only || only.length === 0 || only.includes(record.name) || only.includes(String(record.nr)))) {
+        this.kernelHit = `system call ${record.name}(${shown.join(', ')})`;
+        t.loop.requestStop();
+      }
+    };
+    t.loop.onSyscall = listener;
+    t.kernel.onEvent = (e) => this.kernelEvent(e);
+  }
+
+  get loaded(): boolean {
+    return this.target !== undefined;
+  }
+
+  get programPath(): string | undefined {
+    return this.target?.program.path;
+  }
+
+  /** Starts the launched program: a stop on entry, or a continue. */
+  start(stopOnEntry: boolean): void {
+    const t = this.need();
+    if (stopOnEntry) this.stopped({ reason: 'entry', description: `entry point ${this.where(t.program.entry)}`, address: t.process.cpu.state.eip >>> 0, breakpointIds: [], syscalls: [] });
+    else this.continue();
+  }
+
+  // ---- breakpoints ----
+
+  setInstructionBreakpoints(addresses: readonly number[]): BreakpointResult[] {
+    return this.table().setInstructions(addresses);
+  }
+
+  setFunctionBreakpoints(names: readonly string[]): BreakpointResult[] {
+    return this.table().setFunctions(names, this.symbols);
+  }
+
+  /** Replaces the line breakpoints of `path`; unverified with a message where no line table covers it. */
+  setLineBreakpoints(path: string, lines: readonly number[]): BreakpointResult[] {
+    const table = this.table();
+    const resolved = lines.map((line) => {
+      if (!this.lines) return { address: undefined, message: 'the program has no DWARF line table (.debug_line); use instruction or function breakpoints' };
+      const address = this.lines.addressOf(path, line);
+      return { address, message: address === undefined ? `no code for line ${line} of ${path} in the line table` : undefined };
+    });
+    const results = table.setLines(resolved, this.lineIds.get(path) ?? []);
+    this.lineIds.set(path, results.map((r) => r.id));
+    return results;
+  }
+
+  /** A data breakpoint on a symbol name or an address ("0x804c018", length 4); describes what it watches. */
+  dataTarget(expression: string): { readonly address: number; readonly length: number; readonly description: string } | { readonly error: string } {
+    const text = expression.trim();
+    const number = /^(0x[0-9a-f]+|\d+)$/i.test(text) ? Number(text) : undefined;
+    if (number !== undefined && number <= 0xffffffff) return { address: number, length: 4, description: `4 bytes at ${hex(number)}` };
+    const found = this.symbols.lookup(text);
+    if (!found) return { error: `no symbol or address '${text.slice(0, 100)}'` };
+    const length = Math.min(Math.max(found.size, 1), 4096);
+    return { address: found.address, length, description: `${text} (${length} bytes at ${hex(found.address)})` };
+  }
+
+  /** Sets the one data breakpoint (the CPU model has one watchpoint); later ones are refused. */
+  setDataBreakpoints(targets: ReadonlyArray<{ readonly address: number; readonly length: number; readonly access: 'write' | 'readWrite' }>): BreakpointResult[] {
+    const t = this.need();
+    t.process.cpu.clearWatchpoint();
+    this.dataBreakpoint = undefined;
+    return targets.map((d, i) => {
+      const id = this.table().newId();
+      if (i > 0) return { id, verified: false, message: 'one data breakpoint at a time: the CPU model has one watchpoint' };
+      t.process.cpu.setWatchpoint(d.address, d.length, d.access);
+      this.dataBreakpoint = { id, address: d.address, length: d.length };
+      return { id, verified: true, address: d.address };
+    });
+  }
+
+  setKernelEventBreakpoints(events: KernelEventBreakpoints): void {
+    this.kernelEvents = events;
+  }
+
+  // ---- run control ----
+
+  continue(): void {
+    this.resume(undefined);
+  }
+
+  pause(): void {
+    if (this.running) this.pauseRequested = true;
+  }
+
+  /** Ends the session: a running continue stops without an event, and nothing runs again. */
+  dispose(): void {
+    this.disposed = true;
+  }
+
+  /** One instruction; a system call instruction runs the kernel model and stops where it returned. */
+  stepInstruction(): void {
+    this.idle();
+    if (this.endIfDead()) return;
+    const t = this.need();
+    this.recent = [];
+    this.kernelHit = undefined;
+    const r = t.loop.run(1);
+    if (r.kind === 'budget' || r.kind === 'requested' || r.kind === 'breakpoint') this.stopped(this.stepStop('step'));
+    else this.settle(r);
+  }
+
+  /** Steps over a call (stops at its return address in this frame); other instructions are one step. */
+  stepOver(): void {
+    this.idle();
+    if (this.endIfDead()) return;
+    const s = this.need().process.cpu.state;
+    const bytes = readUpTo(this.need().process.memory, s.eip, 15);
+    const insn = decode(bytes, 0, s.eip >>> 0);
+    if (bytes.length === 0 || (insn.op !== Op.Call && insn.op !== Op.CallIndirect)) return this.stepInstruction();
+    this.resume({ address: (s.eip + insn.length) >>> 0, esp: s.r[4]! >>> 0 });
+  }
+
+  /** Runs to the return address the unwinder computes for frame 0; throws with a line when it cannot. */
+  stepOut(): void {
+    this.idle();
+    if (this.endIfDead()) return;
+    const frames = this.stack();
+    const f0 = frames[0];
+    const f1 = frames[1];
+    if (!f0 || f0.kind !== 'frame' || f0.cfa === undefined || !f1 || f1.kind !== 'frame') {
+      const why = frames.find((f) => f.kind === 'label');
+      throw new Error(`cannot step out of ${f0 && f0.kind === 'frame' ? f0.symbol : 'this frame'}: ${why && why.kind === 'label' ? why.text : 'no caller'}`);
+    }
+    this.resume({ address: f1.pc, esp: f0.cfa });
+  }
+
+  private resume(until: Until | undefined): void {
+    if (this.disposed || this.running || this.endIfDead()) return;
+    const t = this.need();
+    const table = this.table();
+    if (until) table.addTemporary(until.address);
+    this.running = true;
+    this.pauseRequested = false;
+    this.recent = [];
+    this.kernelHit = undefined;
+    const tick = (): void => {
+      if (this.disposed) return;
+      if (this.pauseRequested) {
+        this.finishRun();
+        this.stopped(this.stepStop('pause'));
+        return;
+      }
+      const r = t.loop.run(SLICE);
+      const eip = t.process.cpu.state.eip >>> 0;
+      if (r.kind === 'budget') {
+        setImmediate(tick);
+        return;
+      }
+      if (r.kind === 'breakpoint') {
+        const user = table.hitAt(r.address);
+        const reached = until !== undefined && r.address === until.address && t.process.cpu.state.r[4]! >>> 0 >= until.esp;
+        if (reached) {
+          this.finishRun();
+          this.stopped(this.stepStop('step'));
+          return;
+        }
+        if (!user) {
+          setImmediate(tick);
+          return;
+        }
+        this.finishRun();
+        this.stopped({ ...this.stepStop(user.reason), breakpointIds: user.ids, description: `${this.describeReason(user.reason)} at ${this.where(eip)}` });
+        return;
+      }
+      this.finishRun();
+      this.settle(r);
+    };
+    setImmediate(tick);
+  }
+
+  private finishRun(): void {
+    this.running = false;
+    this.pauseRequested = false;
+    this.table().clearTemporary();
+  }
+
+  /** Ends a run that stopped for a watchpoint, a kernel event, or the end of the process. */
+  private settle(r: RunResult): void {
+    const t = this.need();
+    if (r.kind === 'watchpoint') {
+      const d = this.dataBreakpoint;
+      const value = d ? readUpTo(t.process.memory, d.address, Math.min(d.length, 4)) : new Uint8Array(0);
+      const shown = [...value].reverse().map((b) => b.toString(16).padStart(2, '0')).join('');
+      this.stopped({
+        ...this.stepStop('data-breakpoint'), breakpointIds: d ? [d.id] : [], writer: r.address,
+        description: `data breakpoint: ${hex(r.watched)} accessed by the instruction at ${this.where(r.address)}${shown ? `; now 0x${shown}` : ''}`,
+      });
+      return;
+    }
+    if (r.kind === 'requested' || r.kind === 'budget' || r.kind === 'breakpoint') {
+      this.stopped(this.stepStop(r.kind === 'requested' ? 'kernel-event' : 'step'));
+      return;
+    }
+    this.endIfDead();
+  }
+
+  /** Reports the end of the process: a fatal signal first stops with 'exception' (state kept), then exits. */
+  private endIfDead(): boolean {
+    const t = this.target;
+    if (!t || this.ended) return this.ended;
+    const p = t.process;
+    if (!p.exit) return false;
+    if ('signal' in p.exit && !this.deathShown) {
+      this.deathShown = true;
+      this.stopped({ ...this.stepStop('exception'), description: `${signalName(p.exit.signal)}: ${p.describeExit()} at ${this.where(p.cpu.state.eip)}` });
+      return true;
+    }
+    this.ended = true;
+    this.events.emit('exited', { status: p.exitStatus ?? 0, description: p.describeExit() });
+    return true;
+  }
+
+  private kernelEvent(e: KernelEvent): void {
+    const t = this.need();
+    const k = this.kernelEvents;
+    const delivered = e.signalsDelivered;
+    if (k.signal && delivered.length) {
+      this.kernelHit = delivered.map((d) => `${signalName(d.signal)} delivered to the handler at ${this.where(d.handler)}`).join('; ');
+      t.loop.requestStop();
+    }
+    if (k.exitPath && e.kind === 'exit' && (k.exitPath.paths.length === 0 || k.exitPath.paths.includes(e.exit.path))) {
+      this.kernelHit = `exit path ${e.exit.path.toUpperCase()} chosen: ${e.exit.reason}`;
+      t.loop.requestStop();
+    }
+  }
+
+  private describeReason(reason: StopReason): string {
+    return reason.replace(/-/g, ' ');
+  }
+
+  /** A stop at the current eip with the system calls that ran, described in one line. */
+  private stepStop(reason: StopReason): StopEvent {
+    const t = this.need();
+    const eip = t.process.cpu.state.eip >>> 0;
+    const calls = this.recent.slice();
+    const lastCall = calls[calls.length - 1];
+    const parts = [`${reason === 'kernel-event' ? 'kernel event' : this.describeReason(reason)} at ${this.where(eip)}`];
+    if (this.kernelHit) parts.push(this.kernelHit);
+    if (lastCall && (reason === 'step' || reason === 'kernel-event')) parts.push(describeSyscall(lastCall, (a) => this.where(a)));
+    return { reason, description: parts.join('; '), address: eip, breakpointIds: [], syscalls: calls };
+  }
+
+  private stopped(e: StopEvent): void {
+    this.kernelHit = undefined;
+    this.events.emit('stopped', e);
+  }
+
+  // ---- state of the stopped process ----
+
+  registers(): NamedValue[] {
+    return cpuRegisters(this.need().process.cpu.state);
+  }
+
+  stack(maxFrames = 64): RuntimeFrame[] {
+    const p = this.need().process;
+    return stackFrames(p.cpu.state, p.memory, this.images, this.symbols, maxFrames);
+  }
+
+  lastSyscall(): LastSyscall | undefined {
+    return this.last;
+  }
+
+  /** `count` bytes at `address` (fewer: the first unreadable byte ends them). */
+  readMemory(address: number, count: number): Uint8Array {
+    return readUpTo(this.need().process.memory, address, Math.max(0, Math.min(count, 1 << 20)));
+  }
+
+  disassemble(address: number, instructionOffset: number, count: number): DisassembledLine[] {
+    return disassemble(this.need().process.memory, this.symbols, address, instructionOffset, count);
+  }
+
+  /** `address <symbol+off>`. */
+  where(address: number): string {
+    const name = this.symbols.symbolize(address >>> 0);
+    return name ? `${hex(address)} <${name}>` : hex(address);
+  }
+
+  symbolize(address: number): string | undefined {
+    return this.symbols.symbolize(address >>> 0);
+  }
+
+  lookupSymbol(name: string): number | undefined {
+    return this.symbols.lookup(name)?.address;
+  }
+
+  /** Throws when the program is running or the session ended (stepping needs a stopped process). */
+  private idle(): void {
+    if (this.disposed) throw new Error('the debug session has ended');
+    if (this.running) throw new Error('the program is running: pause it first');
+  }
+
+  private need(): Target {
+    if (!this.target) throw new Error('no program is loaded (launch first)');
+    return this.target;
+  }
+
+  private table(): BreakpointTable {
+    this.need();
+    return this.breakpoints!;
+  }
+}
+
+/** "write(1, 0x80b7008, 3) = 3: sysenter at 0x...; exit SYSRETL (reason); returned to 0x..." */
+export function describeSyscall(s: SyscallStop, where: (address: number) => string): string {
+  const exit = s.exitPath ? `exit path ${s.exitPath.toUpperCase()} (${s.exitReason})` : 'no return';
+  return `system call ${s.name}(${s.args.map(hex).join(', ')}) = ${formatResult(s.result)}: entered by ${s.via} at ${where(s.entryAddress)}; ${exit}; returned to ${where(s.returnedTo)}`;
+}

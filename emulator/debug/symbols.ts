@@ -1,0 +1,79 @@
+// Owns the debugger's symbols: the program's .symtab (moved by its load bias) and the
+// vDSO's .symtab and .dynsym (moved to its base), looked up by name for function and data
+// breakpoints ("__kernel_vsyscall", "int80_landing_pad", "main+0x10"), and addresses named
+// symbol+offset the way objdump names them.
+import type { ElfFile, ElfSymbol } from '../../toolchain/elf/types';
+import { makeSymbolizer, usefulSymbols, type Symbolizer } from '../../toolchain/isa/symbolizer';
+
+const STT_OBJECT = 1;
+const STT_FUNC = 2;
+const PT_LOAD = 1;
+
+interface ImageSymbols {
+  readonly name: string;
+  readonly base: number;
+  readonly start: number;
+  readonly end: number;
+  readonly symbols: readonly ElfSymbol[];
+  readonly symbolize: Symbolizer;
+}
+
+export interface FoundSymbol {
+  readonly address: number;
+  readonly size: number;
+  readonly image: string;
+  readonly kind: 'function' | 'object' | 'other';
+}
+
+function imageOf(name: string, elf: ElfFile, base: number): ImageSymbols {
+  const loads = elf.programHeaders.filter((p) => p.type === PT_LOAD);
+  const start = loads.length ? Math.min(...loads.map((p) => p.vaddr)) + base : base;
+  const end = loads.length ? Math.max(...loads.map((p) => p.vaddr + p.memsz)) + base : base;
+  const symbols = usefulSymbols([...elf.symbols, ...elf.dynamicSymbols]);
+  return { name, base, start: start >>> 0, end: end >>> 0, symbols, symbolize: makeSymbolizer(elf.symbols, elf.dynamicSymbols) };
+}
+
+export class SymbolIndex {
+  private readonly images: ImageSymbols[] = [];
+
+  add(name: string, elf: ElfFile, base: number): void {
+    this.images.push(imageOf(name, elf, base));
+  }
+
+  /** The image holding `address`, if any. */
+  imageAt(address: number): string | undefined {
+    return this.images.find((i) => address >= i.start && address < i.end)?.name;
+  }
+
+  /** `name` or `name+0xN` (objdump's choice of symbol), or undefined outside the images' symbols. */
+  symbolize(address: number): string | undefined {
+    for (const i of this.images) {
+      if (address < i.start || address >= i.end) continue;
+      return i.symbolize((address - i.base) >>> 0);
+    }
+    return undefined;
+  }
+
+  /** A symbol by name, optionally `name+OFFSET` (decimal or 0x hex); program first, then the vDSO. */
+  lookup(text: string): FoundSymbol | undefined {
+    const m = /^\s*([A-Za-z_.$][\w.$@]*)\s*(?:\+\s*(0x[0-9a-fA-F]+|\d+))?\s*$/.exec(text);
+    if (!m) return undefined;
+    const name = m[1]!.replace(/@.*$/, '');
+    const offset = m[2] ? Number(m[2]) : 0;
+    for (const i of this.images) {
+      const sym = i.symbols.find((s) => s.name === name && s.type === STT_FUNC)
+        ?? i.symbols.find((s) => s.name === name);
+      if (!sym) continue;
+      const kind = sym.type === STT_FUNC ? 'function' : sym.type === STT_OBJECT ? 'object' : 'other';
+      return { address: (sym.value + i.base + offset) >>> 0, size: offset ? 0 : sym.size, image: i.name, kind };
+    }
+    return undefined;
+  }
+
+  /** Names of function symbols (for completion and messages), at most `limit`. */
+  functionNames(limit = 50): string[] {
+    const out: string[] = [];
+    for (const i of this.images) for (const s of i.symbols) if (s.type === STT_FUNC && out.length < limit) out.push(s.name);
+    return out;
+  }
+}

@@ -1,0 +1,52 @@
+// Owns the editor side of debug type `vdso`: the configuration provider (the initial
+// launch.json entry, and a launch for the active .S/.s file's folder when none exists) and
+// the inline adapter factory that runs the DAP session in the extension host itself.
+import * as vscode from 'vscode';
+import { VdsoDebugSession } from '../debug-adapter/session';
+
+export const DEBUG_TYPE = 'vdso';
+
+/** The launch configuration a new launch.json gets (matches package.json initialConfigurations). */
+export function initialConfiguration(): vscode.DebugConfiguration {
+  return {
+    type: DEBUG_TYPE,
+    request: 'launch',
+    name: 'vdso-lab: run a static i386 program',
+    program: '${workspaceFolder}/a.out',
+    vdso: 'upstream',
+    cpu: 'intel',
+    kernel: 'compat64',
+    stopOnEntry: true,
+  };
+}
+
+class VdsoConfigurationProvider implements vscode.DebugConfigurationProvider {
+  provideDebugConfigurations(): vscode.ProviderResult<vscode.DebugConfiguration[]> {
+    return [initialConfiguration()];
+  }
+
+  /** An empty configuration (F5 with no launch.json) becomes the initial one; a missing program is asked for. */
+  async resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
+    if (!config.type && !config.request && !config.name) config = initialConfiguration();
+    if (!config.program) {
+      const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Debug this i386 program', defaultUri: folder?.uri });
+      if (!picked || picked.length === 0) return undefined;
+      config.program = picked[0]!.fsPath;
+    }
+    if (!config.cwd && folder) config.cwd = folder.uri.fsPath;
+    return config;
+  }
+}
+
+class InlineAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
+  createDebugAdapterDescriptor(): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
+    return new vscode.DebugAdapterInlineImplementation(new VdsoDebugSession());
+  }
+}
+
+export function registerDebugger(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new VdsoConfigurationProvider()),
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new InlineAdapterFactory()),
+  );
+}

@@ -1,0 +1,90 @@
+// Shared by the DAP tests: starting dist/debug-adapter.js under DebugClient, a launch that
+// sets breakpoints between `initialized` and configurationDone (as VS Code does), requests
+// that wait for the stop they cause, and the objdump listings the tests compare with.
+import { resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { run, scratch } from '../support/oracles';
+
+export async function startClient(): Promise<{ client: DebugClient; output: DebugProtocol.OutputEvent[] }> {
+  const client = new DebugClient(process.execPath, resolve('dist/debug-adapter.js'), 'vdso');
+  await client.start();
+  const output: DebugProtocol.OutputEvent[] = [];
+  client.on('output', (e: DebugProtocol.OutputEvent) => output.push(e));
+  await client.initializeRequest({ adapterID: 'vdso', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+  return { client, output };
+}
+
+/** Launches, runs `configure` after `initialized`, sends configurationDone; resolves with the first stop (or undefined when none comes). */
+export async function launch(client: DebugClient, args: Record<string, unknown>, configure: () => Promise<void> = async () => undefined): Promise<DebugProtocol.StoppedEvent> {
+  const initialized = client.waitForEvent('initialized');
+  const stopped = client.waitForEvent('stopped', 30_000) as Promise<DebugProtocol.StoppedEvent>;
+  const launched = client.launch(args);
+  await initialized;
+  await configure();
+  await client.configurationDoneRequest();
+  await launched;
+  return stopped;
+}
+
+/** Sends a request and resolves with the stop it causes. */
+export async function until(client: DebugClient, request: () => Promise<unknown>, event = 'stopped'): Promise<DebugProtocol.StoppedEvent> {
+  const stopped = client.waitForEvent(event, 30_000) as Promise<DebugProtocol.StoppedEvent>;
+  await request();
+  return stopped;
+}
+
+export async function registers(client: DebugClient, frameId = 0): Promise<Record<string, number>> {
+  const scopes = await client.scopesRequest({ frameId });
+  const regs = await client.variablesRequest({ variablesReference: scopes.body.scopes[0]!.variablesReference });
+  const out: Record<string, number> = {};
+  for (const v of regs.body.variables) out[v.name] = Number(v.value);
+  return out;
+}
+
+export async function stack(client: DebugClient): Promise<DebugProtocol.StackFrame[]> {
+  return (await client.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+}
+
+export async function readMemory(client: DebugClient, address: number, count: number): Promise<Buffer> {
+  const r = await client.customRequest('readMemory', { memoryReference: '0x' + address.toString(16), count }) as DebugProtocol.ReadMemoryResponse;
+  return Buffer.from(r.body?.data ?? '', 'base64');
+}
+
+export interface ObjdumpLine {
+  readonly address: number;
+  readonly bytes: string;
+  readonly text: string;
+}
+
+/** Parses `objdump -d` output: the instruction lines (address, bytes, AT&T text without a branch target's <sym>). */
+export function parseObjdump(listing: string): ObjdumpLine[] {
+  const out: ObjdumpLine[] = [];
+  for (const line of listing.split('\n')) {
+    const m = /^\s*([0-9a-f]+):\t([0-9a-f ]+?)\s*\t(.*)$/.exec(line);
+    if (!m) continue;
+    out.push({ address: parseInt(m[1]!, 16), bytes: m[2]!.trim(), text: m[3]!.replace(/\s+<[^>]*>$/, '').replace(/\s+#.*$/, '').trim() });
+  }
+  return out;
+}
+
+/** objdump -d of raw i386 bytes placed at `address` (the oracle for what memory holds). */
+export function objdumpRaw(bytes: Uint8Array, address: number): ObjdumpLine[] {
+  const file = join(scratch(), 'raw.bin');
+  writeFileSync(file, bytes);
+  return parseObjdump(run('objdump', ['-D', '--insn-width=15', '-b', 'binary', '-m', 'i386', `--adjust-vma=0x${address.toString(16)}`, file]));
+}
+
+/** One request's error message (the tests check that bad input gives one line). */
+export async function errorOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('the request succeeded; an error was expected');
+}
+
+export const hex = (n: number): string => '0x' + (n >>> 0).toString(16);
