@@ -155,9 +155,25 @@ export class Workbench {
   /** Right-clicks a file in the explorer and picks `label` from its context menu. */
   async explorerContextCommand(name: string, label: string): Promise<void> {
     await this.explorerRow(name).click({ button: 'right' });
+    const menu = this.page.locator('.monaco-menu');
     const item = this.page.locator('.monaco-menu .action-item', { hasText: label });
     await item.first().waitFor({ state: 'visible' });
-    await item.first().click();
+    // A click that lands while the menu is still laying itself out is lost: then the menu
+    // stays open; pick the item again with the keyboard.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (attempt === 0) await item.first().click();
+      else {
+        await item.first().hover();
+        await this.page.keyboard.press('Enter');
+      }
+      try {
+        await menu.first().waitFor({ state: 'hidden', timeout: 3000 });
+        return;
+      } catch {
+        // still open: try again
+      }
+    }
+    throw new Error(`the context menu item '${label}' did not run (the menu stayed open)`);
   }
 
   /** The active editor's visible lines in order (the editor renders only what is on screen). */
