@@ -7,9 +7,8 @@ import { readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'nod
 import { basename, dirname, join, resolve } from 'node:path';
 import { EXIT_OK, EXIT_USAGE, UsageError, flag, stringOption, type CliIo, type Command, type ParsedArgs } from '../command';
 import { InputError } from '../../toolchain/errors';
-import { assemble, type LineMap } from '../../toolchain/asm/assembler';
-import type { AsmModule, Diagnostic, SourceLocation } from '../../toolchain/asm/module';
-import { preprocess } from '../../toolchain/asm/cpp/preprocess';
+import { assembleSource } from '../../toolchain/asm/assemble-source';
+import type { AsmModule, Diagnostic } from '../../toolchain/asm/module';
 import { writeObject } from '../../toolchain/elf/write-object';
 import { withGeneratedSections } from '../../toolchain/dwarf/emit-sections';
 import { linkExec, linkVdso } from '../../toolchain/link/index';
@@ -39,34 +38,18 @@ export function assembleFile(path: string, shownName: string, includeDirs: reado
   } catch {
     throw new InputError(shownName, '', 'cannot read the file');
   }
-  if (!shownName.endsWith('.S')) {
-    const module = assemble({ file: shownName, text });
-    return { module, diagnostics: [...module.diagnostics] };
-  }
   // The preprocessor names included files from the name the user gave (relative to the
   // working directory, as gcc does), so they resolve against that directory.
   const base = path.endsWith(shownName) && !shownName.startsWith('.') ? path.slice(0, path.length - shownName.length) || '/' : dirname(path);
-  const pre = preprocess({
-    file: shownName,
-    text,
-    includeDirs,
-    defines,
-    readFile: (p) => {
-      const full = resolve(base, p);
-      return existsSync(full) ? readFileSync(full, 'utf8') : undefined;
-    },
-  });
-  const lineMap: LineMap = (line: number, column: number): SourceLocation => {
-    const spans = pre.spans[line];
-    if (spans && spans.length > 0) {
-      let best = spans[0]!;
-      for (const s of spans) if (s.column <= column) best = s;
-      return best.location;
-    }
-    return pre.lines[line] ?? { file: shownName, line: line + 1, column: column + 1 };
+  return assembleSource({ file: shownName, text, includeDirs, defines, readFile: hostFileReader(base) });
+}
+
+/** Reads files relative to `base` from the host; undefined for a missing one. */
+function hostFileReader(base: string): (path: string) => string | undefined {
+  return (p) => {
+    const full = resolve(base, p);
+    return existsSync(full) ? readFileSync(full, 'utf8') : undefined;
   };
-  const module = assemble({ file: shownName, text: pre.text, lineMap });
-  return { module, diagnostics: [...pre.diagnostics, ...module.diagnostics] };
 }
 
 function writeAtomically(path: string, bytes: Uint8Array, mode?: number): void {

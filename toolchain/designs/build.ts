@@ -6,9 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors';
-import { assemble, type LineMap } from '../asm/assembler';
-import { preprocess } from '../asm/cpp/preprocess';
-import type { AsmModule, SourceLocation } from '../asm/module';
+import { assembleSource } from '../asm/assemble-source';
+import type { AsmModule } from '../asm/module';
 import { withGeneratedSections } from '../dwarf/emit-sections';
 import { writeObject } from '../elf/write-object';
 import { linkVdso } from '../link/index';
@@ -57,7 +56,7 @@ export function assembleDesignSource(root: string, source: DesignSource, extraDe
   }
   // Included files are named from `shown` (vdso/...), so they resolve against vdso/'s parent.
   const base = dirname(root);
-  const pre = preprocess({
+  const { module, diagnostics } = assembleSource({
     file: shown,
     text,
     includeDirs: includeDirs(root, source),
@@ -67,17 +66,7 @@ export function assembleDesignSource(root: string, source: DesignSource, extraDe
       return existsSync(full) ? readFileSync(full, 'utf8') : undefined;
     },
   });
-  const lineMap: LineMap = (line: number, column: number): SourceLocation => {
-    const spans = pre.spans[line];
-    if (spans && spans.length > 0) {
-      let best = spans[0]!;
-      for (const s of spans) if (s.column <= column) best = s;
-      return best.location;
-    }
-    return pre.lines[line] ?? { file: shown, line: line + 1, column: column + 1 };
-  };
-  const module = assemble({ file: shown, text: pre.text, lineMap });
-  const error = [...pre.diagnostics, ...module.diagnostics].find((d) => d.severity === 'error');
+  const error = diagnostics.find((d) => d.severity === 'error');
   if (error) throw new InputError(error.location.file, `line ${error.location.line}:${error.location.column}`, error.message);
   return module;
 }

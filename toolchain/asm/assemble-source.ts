@@ -1,0 +1,43 @@
+// Owns turning one source text into an AsmModule the way `gcc -c` does for it: a .S goes
+// through the preprocessor first and its line map carries every statement back to the
+// user's file:line:column; a .s is assembled as it is. Host file access is injected.
+import { assemble, type LineMap } from './assembler';
+import { preprocess } from './cpp/preprocess';
+import type { AsmModule, Diagnostic, SourceLocation } from './module';
+
+export interface SourceInput {
+  /** The name messages use (as the user gave it); a name ending in .S is preprocessed. */
+  readonly file: string;
+  readonly text: string;
+  readonly includeDirs?: readonly string[];
+  /** -D forms: NAME, NAME=VALUE. */
+  readonly defines?: readonly string[];
+  /** Reads an included file by the path the preprocessor formed; undefined when there is none. */
+  readonly readFile: (path: string) => string | undefined;
+}
+
+/** The module and every message, the preprocessor's first. */
+export function assembleSource(input: SourceInput): { module: AsmModule; diagnostics: Diagnostic[] } {
+  if (!input.file.endsWith('.S')) {
+    const module = assemble({ file: input.file, text: input.text });
+    return { module, diagnostics: [...module.diagnostics] };
+  }
+  const pre = preprocess({
+    file: input.file,
+    text: input.text,
+    includeDirs: input.includeDirs ?? [],
+    defines: input.defines ?? [],
+    readFile: input.readFile,
+  });
+  const lineMap: LineMap = (line: number, column: number): SourceLocation => {
+    const spans = pre.spans[line];
+    if (spans && spans.length > 0) {
+      let best = spans[0]!;
+      for (const s of spans) if (s.column <= column) best = s;
+      return best.location;
+    }
+    return pre.lines[line] ?? { file: input.file, line: line + 1, column: column + 1 };
+  };
+  const module = assemble({ file: input.file, text: pre.text, lineMap });
+  return { module, diagnostics: [...pre.diagnostics, ...module.diagnostics] };
+}
