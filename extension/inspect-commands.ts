@@ -1,6 +1,6 @@
 // Owns the commands that show what vdso-lab reads out of an ELF file (its unwind table,
-// its exported symbols) in an editor tab. They run the bundled CLI, so the editor shows
-// exactly what `vdso-lab frames` and `vdso-lab symbols` print.
+// its exported symbols) in a read-only editor tab (scheme `vdso-lab`). They run the bundled
+// CLI, so the editor shows exactly what `vdso-lab frames` and `vdso-lab symbols` print.
 import * as vscode from 'vscode';
 import { execFile } from 'node:child_process';
 
@@ -31,8 +31,18 @@ async function pickFile(uri: vscode.Uri | undefined): Promise<vscode.Uri | undef
   return picked?.[0];
 }
 
+/** The scheme of the read-only documents the commands open. */
+const SCHEME = 'vdso-lab';
+
 export function registerInspectCommands(context: vscode.ExtensionContext): void {
   const cli = context.asAbsolutePath('dist/cli.js');
+  const shown = new Map<string, string>();
+  context.subscriptions.push(
+    vscode.workspace.registerTextDocumentContentProvider(SCHEME, { provideTextDocumentContent: (uri) => shown.get(uri.toString()) ?? '' }),
+    vscode.workspace.onDidCloseTextDocument((doc) => {
+      if (doc.uri.scheme === SCHEME) shown.delete(doc.uri.toString());
+    }),
+  );
   for (const command of INSPECT) {
     context.subscriptions.push(
       vscode.commands.registerCommand(command.id, async (uri?: vscode.Uri) => {
@@ -47,7 +57,10 @@ export function registerInspectCommands(context: vscode.ExtensionContext): void 
           void vscode.window.showErrorMessage(result.stderr.trim().split('\n')[0] || `vdso-lab: no ${command.title} in ${file.fsPath}`);
           return;
         }
-        const doc = await vscode.workspace.openTextDocument({ content: result.stdout, language: 'plaintext' });
+        const name = file.path.split('/').pop() ?? 'file';
+        const view = vscode.Uri.from({ scheme: SCHEME, path: `/${name} (${command.title})`, query: file.toString() });
+        shown.set(view.toString(), result.stdout);
+        const doc = await vscode.workspace.openTextDocument(view);
         await vscode.window.showTextDocument(doc, { preview: true });
       }),
     );
