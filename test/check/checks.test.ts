@@ -1,19 +1,18 @@
 // The contract checker catches what each check claims: a stub broken on purpose in one way
-// (vdso/broken/*.S) or a kernel model broken on purpose through a test hook fails exactly
+// (broken-stubs.ts: a shipped source with one edit) or a kernel model broken on purpose through a test hook fails exactly
 // that check and no other, on exactly the configurations the defect shows on; the upstream
 // design passes every check everywhere; the Debian vdso32.so passes on the host's model
 // (AMD EPYC under a 64-bit kernel: amd/compat64); the proposal as the mail writes it gets
 // the findings the README explains.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { checkSubject, failedChecks, type MatrixOptions, type SubjectResult } from '../../emulator/check/matrix';
 import { builtImage, designSubject, imageSubject } from '../../emulator/check/subject';
 import { KernelEntryExit } from '../../emulator/kernel/entry/entry-exit';
 import { iretToUser } from '../../emulator/kernel/entry/regs';
 import type { EntryExit } from '../../emulator/kernel/seams';
-import { designsRoot } from '../../toolchain/designs/build';
 import { sourceSubject } from '../../cli/commands/check';
+import { writeBrokenStub } from './broken-stubs';
 import { realVdso } from '../support/real-vdso';
 
 function failingCells(r: SubjectResult): string[] {
@@ -21,8 +20,8 @@ function failingCells(r: SubjectResult): string[] {
 }
 
 function broken(name: string, options: MatrixOptions = {}): SubjectResult {
-  const path = join(designsRoot(), 'broken', `${name}.S`);
-  return checkSubject(sourceSubject(path, `vdso/broken/${name}.S`, 'upstream'), options);
+  const { path, shown } = writeBrokenStub(name);
+  return checkSubject(sourceSubject(path, shown, 'upstream'), options);
 }
 
 const FAST = ['intel/compat64', 'intel/native32', 'amd/compat64', 'amd/native32'].flatMap((c) => [`${c}/sysinfo`, `${c}/dynsym`]);
@@ -50,7 +49,7 @@ test('a: the SYSCALL entry without movl %ecx,%ebp fails arguments only, on AMD u
   assert.match(f.what, /^argument 2 \(the caller's ecx\) as the kernel saw it after syscall$/);
   assert.deepEqual([f.expected, f.actual], ['0x20000002', '0x60000006']);
   assert.equal(f.where?.symbol, '__kernel_vsyscall+0x5');
-  assert.match(f.where?.source ?? '', /^vdso\/broken\/args\.S:\d+$/);
+  assert.match(f.where?.source ?? '', /^broken\/args\.S:\d+$/);
 });
 
 test('b: zeroing esi before the return fails preservation only, everywhere, naming the instruction', () => {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { writeBrokenStub } from './broken-stubs';
 
 function cli(...args: string[]) {
   return spawnSync(process.execPath, [resolve('dist/cli.js'), 'check', ...args], { encoding: 'utf8' });
@@ -19,15 +20,16 @@ test('check --vdso upstream --cpu amd: four rows, all ok, exit 0', () => {
   assert.match(r.stdout, /4 configurations, 28 checks: all pass\n$/);
 });
 
-test('check --vdso vdso/broken/preserve.S --json: exit 1, the failure with its source line', () => {
-  const r = cli('--vdso', 'vdso/broken/preserve.S', '--cpu', 'generic', '--kernel', 'native32', '--json');
+test('check --vdso broken/preserve.S --json: exit 1, the failure with its source line', () => {
+  const stub = writeBrokenStub('preserve');
+  const r = cli('--vdso', stub.path, '--cpu', 'generic', '--kernel', 'native32', '--json');
   assert.equal(r.status, 1, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.deepEqual(j.failed, ['b']);
   const f = j.results[0].cells[0].outcomes[1].findings[0];
-  const line = readFileSync('vdso/broken/preserve.S', 'utf8').split('\n').findIndex((l) => /^\tmovl\t\$0, %esi$/.test(l)) + 1;
+  const line = readFileSync(stub.path, 'utf8').split('\n').findIndex((l) => /^\tmovl\t\$0, %esi$/.test(l)) + 1;
   assert.ok(line > 0);
-  assert.equal(f.where.source, `vdso/broken/preserve.S:${line}`);
+  assert.equal(f.where.source, `${stub.path}:${line}`);
   assert.equal(f.where.symbol, '__kernel_vsyscall+0xc');
 });
 
