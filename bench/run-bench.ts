@@ -2,7 +2,6 @@
 // one data breakpoint armed away from the loop, as a debugging session would have them),
 // under qemu-i386, and natively where the host runs i386 programs; best of several runs, in
 // guest MIPS. Host effects (processes, temporary files, the clock) are the runner's only I/O.
-import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { Memory, PROT_EXEC, PROT_READ, PROT_WRITE } from '../emulator/memory/mem
 import { Cpu } from '../emulator/x86/cpu';
 import { EXEC_BASE, EXEC_CODE_OFFSET } from '../toolchain/elf/write-exec';
 import { intLoopCode, intLoopElf, intLoopInstructions } from './int-loop';
+import { processRuns } from './process-runs';
 
 export interface BenchLine {
   readonly runner: 'emulator' | 'qemu-i386' | 'native';
@@ -49,27 +49,6 @@ function emulatorRun(iterations: number): { seconds: number; status: number; ins
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (stop.kind !== 'kernel' || cpu.state.r[0] !== 1) throw new Error(`bench guest stopped unexpectedly: ${JSON.stringify(stop)}`);
   return { seconds, status: cpu.state.r[3]! & 0xff, instructions: cpu.state.icount };
-}
-
-/** Runs an executable `runs` times; best wall time and exit status, or the reason it cannot run. */
-function processRuns(command: string, args: string[], runs: number): { seconds: number; status: number } | string {
-  let best = Infinity;
-  let status = -1;
-  for (let k = 0; k < runs; k++) {
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync(command, args, { stdio: 'ignore' });
-    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    if (r.error) {
-      const code = (r.error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return `${command} is not installed`;
-      if (code === 'ENOEXEC') return 'host cannot run i386 programs';
-      return `${command}: ${r.error.message}`;
-    }
-    if (r.status === null) return `${command} died of signal ${r.signal}`;
-    status = r.status;
-    best = Math.min(best, seconds);
-  }
-  return { seconds: best, status };
 }
 
 export function runBench(options: { iterations?: number; runs?: number } = {}): BenchResult {

@@ -5,7 +5,7 @@
 // qemu-i386 (no vDSO for i386 guests: int $0x80), and natively where the host runs i386
 // programs. Reported as calls per second and ns per call, best of several runs; the process
 // runners' start-up is removed by timing a zero-call run of the same program.
-import { spawnSync } from 'node:child_process';
+import { processRuns } from './process-runs';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,25 +88,13 @@ function emulatorRun(elf: Uint8Array, vdso: Uint8Array, calls: number): { second
   return { seconds, fast };
 }
 
-/** Best wall time of `runs` runs of an executable, or why it cannot run. */
+/** Best wall time of `runs` runs of an executable that must exit 0, or why it cannot run. */
 function processBest(command: string, args: string[], runs: number): number | string {
-  let best = Infinity;
-  for (let k = 0; k < runs; k++) {
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync(command, args, { stdio: 'ignore' });
-    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    if (r.error) {
-      const code = (r.error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return `${command} is not installed`;
-      if (code === 'ENOEXEC') return 'this host cannot run i386 programs';
-      return `${command}: ${r.error.message}`;
-    }
-    if (r.signal) return `${command} died of ${r.signal}`;
-    // A kernel without i386 support fails the exec; the C library then hands the file to /bin/sh.
-    if (r.status !== 0) return `this host cannot run i386 programs (exec gave status ${r.status})`;
-    best = Math.min(best, seconds);
-  }
-  return best;
+  const r = processRuns(command, args, runs);
+  if (typeof r === 'string') return r;
+  // A kernel without i386 support fails the exec; the C library then hands the file to /bin/sh.
+  if (r.status !== 0) return `this host cannot run i386 programs (exec gave status ${r.status})`;
+  return r.seconds;
 }
 
 function line(runner: RoundTripLine['runner'], calls: number, seconds: number, note: string): RoundTripLine {

@@ -3,25 +3,13 @@
 // to it are host paths the resolver built inside the guest root, every component already
 // checked not to be a symlink; `open` must not follow a symlink in the last component.
 // Errors are negative errno numbers (-ENOENT), never exceptions.
+import type { FileFacts } from '../linux-abi';
 
 export type HostFileKind = 'file' | 'dir' | 'symlink' | 'char' | 'fifo' | 'other';
 
-export interface HostStat {
+/** What the host says of a file: the facts stat64/statx report (mode with the type bits), and its kind. */
+export interface HostStat extends FileFacts {
   readonly kind: HostFileKind;
-  readonly dev: number;
-  readonly ino: number;
-  /** st_mode with the type bits. */
-  readonly mode: number;
-  readonly nlink: number;
-  readonly uid: number;
-  readonly gid: number;
-  readonly rdev: number;
-  readonly size: number;
-  readonly blksize: number;
-  readonly blocks: number;
-  readonly atimeNs: bigint;
-  readonly mtimeNs: bigint;
-  readonly ctimeNs: bigint;
 }
 
 export interface HostOpenFlags {
