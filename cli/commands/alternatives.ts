@@ -3,22 +3,22 @@
 // design's name) with each entry's site, feature, lengths and bytes disassembled, then the
 // bytes the kernel patches for that CPU model and kernel kind (emulator/kernel/vdso/alternatives.ts).
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { EXIT_OK, UsageError, flag, stringOption, type CliIo, type Command, type ParsedArgs } from '../command';
 import { InputError, hex } from '../../toolchain/errors';
 import { parseElf32 } from '../../toolchain/elf/reader';
+import { SHT_NOBITS } from '../../toolchain/elf/sections';
 import type { ElfFile } from '../../toolchain/elf/types';
 import { decode } from '../../toolchain/isa/decoder';
 import { formatAtt } from '../../toolchain/isa/att-formatter';
 import { makeSymbolizer, type Symbolizer } from '../../toolchain/isa/symbolizer';
-import { withGeneratedSections } from '../../toolchain/dwarf/emit-sections';
-import { writeObject } from '../../toolchain/elf/write-object';
-import { linkVdso } from '../../toolchain/link/index';
-import { buildDesign, BUILD_DEFINES, designsRoot } from '../../toolchain/designs/build';
-import { findDesign, VDSO_VERSIONS, type DesignCpu, type DesignKernel } from '../../toolchain/designs/registry';
+import { buildDesign } from '../../toolchain/designs/build';
+import { findDesign, type DesignCpu, type DesignKernel } from '../../toolchain/designs/registry';
 import { applyAlternatives, featureWords, type AltEntry } from '../../emulator/kernel/vdso/alternatives';
-import { assembleFile, formatAsmDiagnostic } from './asm';
+import { buildUserStub } from '../user-stub';
 
+/** SHF_ALLOC: a section that is part of the loaded image. */
+const SHF_ALLOC = 2;
 const CPUS = ['intel', 'amd', 'generic'];
 const KERNELS = ['compat64', 'native32'];
 
@@ -57,20 +57,7 @@ function loadImage(file: string, io: CliIo, cpu: DesignCpu, kernel: DesignKernel
     throw new InputError(file, '', 'no such file (nor a design name: legacy, proposal, upstream, auxv)');
   }
   if (!/\.[sS]$/.test(file)) return new Uint8Array(readFileSync(path));
-  const defines = [...BUILD_DEFINES, ...(kernel === 'compat64' ? ['CONFIG_X86_64'] : [])];
-  const includes = [dirname(path)];
-  try {
-    includes.push(resolve(designsRoot(), 'include'));
-  } catch {
-    // no shipped vdso/include (a user's own tree): the file's folder only
-  }
-  const { module, diagnostics } = assembleFile(path, file, includes, defines);
-  const error = diagnostics.find((d) => d.severity === 'error');
-  if (error) throw new InputError(error.location.file, `line ${error.location.line}:${error.location.column}`, formatAsmDiagnostic(error).replace(/^.*?: Error: /, ''));
-  // A single .S may hold only some of the exported stubs: export those it defines.
-  const defined = new Set(module.symbols.filter((s) => s.section !== 'UND').map((s) => s.name));
-  const versions = VDSO_VERSIONS.map((v) => ({ name: v.name, globals: v.globals.filter((g) => g.includes('*') || defined.has(g)) }));
-  return linkVdso([{ fileName: file, bytes: writeObject(withGeneratedSections(module), file) }], { versions });
+  return buildUserStub(path, file, kernel).bytes;
 }
 
 function siteName(symbolize: Symbolizer, address: number): string {
@@ -79,7 +66,7 @@ function siteName(symbolize: Symbolizer, address: number): string {
 }
 
 function bytesAt(elf: ElfFile, bytes: Uint8Array, address: number, length: number): Uint8Array {
-  const s = elf.sections.find((x) => x.type !== 8 && address >= x.addr && address + length <= x.addr + x.size && (x.flags & 2) !== 0);
+  const s = elf.sections.find((x) => x.type !== SHT_NOBITS && address >= x.addr && address + length <= x.addr + x.size && (x.flags & SHF_ALLOC) !== 0);
   if (!s) return new Uint8Array(0);
   const at = s.offset + address - s.addr;
   return bytes.slice(at, at + length);

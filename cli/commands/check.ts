@@ -1,23 +1,19 @@
 // Owns `vdso-lab check [--vdso DESIGN|FILE.S|FILE.so] [--abi ABI] [--cpu all|intel|amd|generic]
 // [--kernel all|compat64|native32] [--json]`: the contract checks a-g (emulator/check) over
 // the matrix design x CPU model x kernel kind x kind of caller, printed as a table with the
-// details of every failure; exit 1 when any check fails. A .S is preprocessed, assembled and
-// linked here (once per kernel kind: CONFIG_X86_64 for compat64), keeping its line map.
+// details of every failure; exit 1 when any check fails. A .S is built by cli/user-stub.ts
+// (once per kernel kind), keeping its line map.
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { EXIT_CHECK_FAILED, EXIT_OK, UsageError, flag, stringOption, type Command, type ParsedArgs } from '../command';
 import { InputError } from '../../toolchain/errors';
-import { BUILD_DEFINES, designsRoot } from '../../toolchain/designs/build';
-import { DESIGN_NAMES, VDSO_VERSIONS } from '../../toolchain/designs/registry';
-import { withGeneratedSections } from '../../toolchain/dwarf/emit-sections';
-import { writeObject } from '../../toolchain/elf/write-object';
-import { linkVdso } from '../../toolchain/link/index';
+import { DESIGN_NAMES } from '../../toolchain/designs/registry';
 import { ALL_CPUS, ALL_KERNELS, checkSubject, failedChecks, type SubjectResult } from '../../emulator/check/matrix';
 import { builtImage, designSubject, imageSubject, type StubImage, type StubSubject } from '../../emulator/check/subject';
 import { formatMatrix } from '../../emulator/check/format';
 import type { KernelAbi } from '../../emulator/kernel/seams';
 import type { CpuModel, KernelMode } from '../../emulator/x86/state';
-import { assembleFile, formatAsmDiagnostic } from './asm';
+import { buildUserStub } from '../user-stub';
 
 const ABIS: readonly KernelAbi[] = ['legacy', 'proposal', 'upstream', 'auxv'];
 
@@ -35,27 +31,13 @@ function choice<T extends string>(args: ParsedArgs, name: string, allowed: reado
  */
 export function sourceSubject(path: string, shown: string, abi: KernelAbi): StubSubject {
   const built = new Map<KernelMode, StubImage>();
-  let root: string | undefined;
-  try {
-    root = designsRoot();
-  } catch {
-    root = undefined;
-  }
   return {
     name: shown,
     abi,
     image(_cpu, kernel) {
       const hit = built.get(kernel);
       if (hit) return hit;
-      const includes = [...(root ? [join(root, 'include')] : []), dirname(path)];
-      const defines = [...BUILD_DEFINES, ...(kernel === 'compat64' ? ['CONFIG_X86_64'] : [])];
-      const { module, diagnostics } = assembleFile(path, shown, includes, defines);
-      const error = diagnostics.find((d) => d.severity === 'error');
-      if (error) throw new InputError(error.location.file, `line ${error.location.line}:${error.location.column}`, formatAsmDiagnostic(error));
-      // The kernel's version script, less the stubs this file does not define.
-      const defined = new Set(module.symbols.filter((sym) => sym.section !== 'UND' && sym.binding !== 'local').map((sym) => sym.name));
-      const versions = VDSO_VERSIONS.map((v) => ({ name: v.name, globals: v.globals.filter((g) => g.includes('*') || defined.has(g)) }));
-      const bytes = linkVdso([{ fileName: shown, bytes: writeObject(withGeneratedSections(module), shown) }], { versions });
+      const { bytes, module } = buildUserStub(path, shown, kernel);
       const image = builtImage(bytes, shown, [module]);
       built.set(kernel, image);
       return image;
@@ -105,7 +87,10 @@ export const checkCommand: Command = {
     const subjects = subjectsFor(stringOption(args, 'vdso'), abiList?.[0], io.cwd);
     const results: SubjectResult[] = subjects.map((s) => checkSubject(s, { cpus, kernels }));
     const bad = results.find((r) => r.error);
-    if (bad && bad.cells.length === 0) throw new InputError(bad.subject, '', bad.error!);
+    if (bad && bad.cells.length === 0) {
+      const at = bad.errorAt;
+      throw at ? new InputError(at.file, at.place, at.detail) : new InputError(bad.subject, '', bad.error!);
+    }
     if (flag(args, 'json')) io.out(JSON.stringify({ results, failed: failedChecks(results) }, null, 2) + '\n');
     else io.out(formatMatrix(results));
     return failedChecks(results).length > 0 || bad ? EXIT_CHECK_FAILED : EXIT_OK;

@@ -37,6 +37,8 @@ export interface SubjectResult {
   readonly cells: readonly CellResult[];
   /** Set when the subject could not be built or loaded at all. */
   readonly error?: string;
+  /** Where the stub could not be built (file, place, what), for a one-line report. */
+  readonly errorAt?: { readonly file: string; readonly place: string; readonly detail: string };
 }
 
 export function callersFor(abi: string): CallerKind[] {
@@ -61,7 +63,7 @@ export function checkSubject(subject: StubSubject, options: MatrixOptions = {}):
       try {
         image = subject.image(cpu, kernel);
       } catch (e) {
-        if (e instanceof InputError) return { subject: subject.name, abi: subject.abi, cells, error: e.message };
+        if (e instanceof InputError) return { subject: subject.name, abi: subject.abi, cells, error: e.message, errorAt: { file: e.file, place: e.place, detail: e.detail } };
         throw e;
       }
       for (const caller of options.callers ?? callersFor(subject.abi)) {

@@ -3,8 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { writeBrokenStub } from './broken-stubs';
 
 function cli(...args: string[]) {
@@ -40,4 +41,18 @@ test('check with a bad --cpu or an unreadable file: one line, exit 2', () => {
   const b = cli('--vdso', 'no-such.so');
   assert.equal(b.status, 2);
   assert.match(b.stderr, /no-such\.so.*cannot read/);
+});
+
+test('check and alternatives on a .S with an assembly error: one line naming file:line:column, exit 2', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-bad-stub-'));
+  const path = join(dir, 'bad.S');
+  writeFileSync(path, '\t.text\n\t.globl __kernel_vsyscall\n__kernel_vsyscall:\n\tmovl\t%eax\n');
+  const gas = spawnSync('as', ['--32', path, '-o', join(dir, 'bad.o')], { encoding: 'utf8' });
+  const message = /Error: (.*)/.exec(gas.stderr)?.[1];
+  assert.ok(message, `GNU as rejects the line too: ${gas.stderr}`);
+  for (const command of ['check', 'alternatives']) {
+    const r = spawnSync(process.execPath, [resolve('dist/cli.js'), command, command === 'check' ? '--vdso' : '', path].filter(Boolean), { encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stderr, `vdso-lab ${command}: ${path}: line 4:2: ${message}\n`);
+  }
 });

@@ -6,10 +6,9 @@
 // from the stub's first instruction to the return records `bt`, then `info registers` in
 // frame 0 and in frame 1, as gdb prints them. (Over an int $0x80, whose stepi qemu-i386 runs
 // one instruction too far, a temporary breakpoint on the next instruction replaces stepi.)
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assemble, run, scratch } from '../support/oracles';
+import { assemble, run } from '../support/oracles';
+import { runGdbScript } from '../support/qemu-gdb';
 
 export const LOAD_AT = 0x70000000;
 export const STACK_TOP = 0x60010000;
@@ -176,35 +175,10 @@ export function parseBacktrace(text: string): number[] {
 
 /** Runs `program` under qemu-i386 -g and gdb; stops from `stub` (stepi each time) until `until`. */
 export function gdbStops(program: string, image: string, stub: number, until: number): { stops: GdbStop[]; qemuPid: number } {
-  const dir = scratch('vdso-lab-acceptance-gdb-');
-  const out = join(dir, 'stops.jsonl');
-  const config = join(dir, 'config.json');
-  const script = join(dir, 'drive.py');
-  const port = 20000 + Math.floor(Math.random() * 30000);
-  writeFileSync(config, JSON.stringify({ out, port, image, loadAt: LOAD_AT, stub, until, maxSteps: 64 }));
-  writeFileSync(script, `CONFIG = ${JSON.stringify(config)}\n${SCRIPT}`);
-  const qemu = spawn('qemu-i386', ['-g', String(port), program], { stdio: 'ignore' });
-  let qemuError: Error | undefined;
-  qemu.on('error', (e) => { qemuError = e; });
-  try {
-    const gdb = spawnSync('gdb', ['-nx', '-batch', '-ex', 'set auto-load off', '-ex', `file ${program}`, '-x', script],
-      { encoding: 'utf8', timeout: 60_000, maxBuffer: 16 << 20 });
-    if (gdb.error) {
-      const code = (gdb.error as NodeJS.ErrnoException).code;
-      throw new Error(code === 'ENOENT' ? "oracle 'gdb' is not installed: .ci/run must install it" : `gdb: ${gdb.error.message}`);
-    }
-    if (qemuError) {
-      const code = (qemuError as NodeJS.ErrnoException).code;
-      throw new Error(code === 'ENOENT' ? "oracle 'qemu-i386' is not installed: .ci/run must install it (qemu-user)" : `qemu-i386: ${qemuError.message}`);
-    }
-    const text = existsSync(out) ? readFileSync(out, 'utf8').trim() : '';
-    if (!text) throw new Error(`gdb recorded no stop: ${gdb.stdout}\n${gdb.stderr}`);
-    const stops = text.split('\n').map((line) => {
-      const s = JSON.parse(line) as { pc: number; bt: string; r0: string; r1: string };
-      return { pc: s.pc, bt: s.bt, frames: parseBacktrace(s.bt), frame0: parseInfoRegisters(s.r0), frame1: parseInfoRegisters(s.r1) };
-    });
-    return { stops, qemuPid: qemu.pid ?? -1 };
-  } finally {
-    if (qemu.exitCode === null) qemu.kill('SIGKILL');
-  }
+  const { lines, qemuPid } = runGdbScript({ program, script: SCRIPT, config: { image, loadAt: LOAD_AT, stub, until, maxSteps: 64 } });
+  const stops = lines.map((line) => {
+    const s = JSON.parse(line) as { pc: number; bt: string; r0: string; r1: string };
+    return { pc: s.pc, bt: s.bt, frames: parseBacktrace(s.bt), frame0: parseInfoRegisters(s.r0), frame1: parseInfoRegisters(s.r1) };
+  });
+  return { stops, qemuPid };
 }

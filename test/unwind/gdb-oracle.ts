@@ -3,10 +3,7 @@
 // the innermost registers, a dump of the stack from esp up to the end of its mapping, and its
 // own backtrace (past main): each frame's pc, type and registers as gdb unwound them, null
 // where gdb says <not saved>. The unwinder tests replay their unwinder on the same snapshot.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { scratch } from '../support/oracles';
+import { runGdbScript } from '../support/qemu-gdb';
 
 /** gdb's names for the DWARF-numbered registers 0..9. */
 export const GDB_REGISTERS = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi', 'eip', 'eflags'];
@@ -145,34 +142,10 @@ export interface GdbRun {
 
 /** Runs the program under qemu-i386 -g and gdb; returns gdb's snapshots. */
 export function gdbSnapshots(run: GdbRun): Snapshot[] {
-  const dir = scratch('vdso-lab-unwind-gdb-');
-  const out = join(dir, 'snapshots.jsonl');
-  const config = join(dir, 'config.json');
-  const script = join(dir, 'drive.py');
-  const port = 20000 + Math.floor(Math.random() * 30000);
-  writeFileSync(config, JSON.stringify({ out, port, breakpoints: run.breakpoints, steps: run.steps, maxHits: run.maxHits, signals: run.signals ?? [] }));
-  writeFileSync(script, `CONFIG = ${JSON.stringify(config)}\n${SCRIPT}`);
-  const qemu = spawn('qemu-i386', ['-g', String(port), run.program], { stdio: 'ignore' });
-  let qemuError: Error | undefined;
-  qemu.on('error', (e) => { qemuError = e; });
-  try {
-    const gdb = spawnSync('gdb', ['-nx', '-batch', '-ex', 'set auto-load off', '-ex', `file ${run.program}`, '-x', script],
-      { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20 });
-    if (gdb.error) {
-      const code = (gdb.error as NodeJS.ErrnoException).code;
-      throw new Error(code === 'ENOENT' ? "oracle 'gdb' is not installed: .ci/run must install it" : `gdb: ${gdb.error.message}`);
-    }
-    if (qemuError) {
-      const code = (qemuError as NodeJS.ErrnoException).code;
-      throw new Error(code === 'ENOENT' ? "oracle 'qemu-i386' is not installed: .ci/run must install it (qemu-user)" : `qemu-i386: ${qemuError.message}`);
-    }
-    const text = existsSync(out) ? readFileSync(out, 'utf8').trim() : '';
-    if (!text) throw new Error(`gdb recorded no stop: ${gdb.stdout}\n${gdb.stderr}`);
-    return text.split('\n').map((line) => {
-      const s = JSON.parse(line) as { label: string; frames: GdbFrame[]; stop: string; stackAddress: number; stack: string };
-      return { ...s, stack: new Uint8Array(Buffer.from(s.stack, 'hex')) };
-    });
-  } finally {
-    if (qemu.exitCode === null) qemu.kill('SIGKILL');
-  }
+  const config = { breakpoints: run.breakpoints, steps: run.steps, maxHits: run.maxHits, signals: run.signals ?? [] };
+  const { lines } = runGdbScript({ program: run.program, script: SCRIPT, config, maxBuffer: 64 << 20 });
+  return lines.map((line) => {
+    const s = JSON.parse(line) as { label: string; frames: GdbFrame[]; stop: string; stackAddress: number; stack: string };
+    return { ...s, stack: new Uint8Array(Buffer.from(s.stack, 'hex')) };
+  });
 }

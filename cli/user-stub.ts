@@ -1,0 +1,30 @@
+// Owns building a user's own stub (.S) into a vDSO image for one kernel kind, the way the
+// shipped designs are built: CONFIG_X86_64 for compat64, vdso/include and the file's folder
+// on the include path, the kernel's version script less the stubs the file does not define.
+// `vdso-lab check` and `vdso-lab alternatives` both take a .S through here.
+import { dirname, join } from 'node:path';
+import { InputError } from '../toolchain/errors';
+import type { AsmModule } from '../toolchain/asm/module';
+import { withGeneratedSections } from '../toolchain/dwarf/emit-sections';
+import { writeObject } from '../toolchain/elf/write-object';
+import { linkVdso } from '../toolchain/link/index';
+import { BUILD_DEFINES, designsRoot } from '../toolchain/designs/build';
+import { VDSO_VERSIONS, type DesignKernel } from '../toolchain/designs/registry';
+import { assembleFile } from './commands/asm';
+
+export function buildUserStub(path: string, shown: string, kernel: DesignKernel): { bytes: Uint8Array; module: AsmModule } {
+  const includes = [dirname(path)];
+  try {
+    includes.unshift(join(designsRoot(), 'include'));
+  } catch {
+    // No shipped vdso/include beside this build (a user's own tree): the file's folder only.
+  }
+  const defines = [...BUILD_DEFINES, ...(kernel === 'compat64' ? ['CONFIG_X86_64'] : [])];
+  const { module, diagnostics } = assembleFile(path, shown, includes, defines);
+  const error = diagnostics.find((d) => d.severity === 'error');
+  if (error) throw new InputError(error.location.file, `line ${error.location.line}:${error.location.column}`, error.message);
+  const defined = new Set(module.symbols.filter((s) => s.section !== 'UND' && s.binding !== 'local').map((s) => s.name));
+  const versions = VDSO_VERSIONS.map((v) => ({ name: v.name, globals: v.globals.filter((g) => g.includes('*') || defined.has(g)) }));
+  const bytes = linkVdso([{ fileName: shown, bytes: writeObject(withGeneratedSections(module), shown) }], { versions });
+  return { bytes, module };
+}
