@@ -3,8 +3,9 @@
 // and writes an ET_REL object (-c, the default), a static program (--exe) or a vDSO image
 // (--vdso) through the object writer and the linker. Messages are GNU as-like, with
 // file:line:column; OUT is written atomically and only when there was no error.
-import { readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFileSync, existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { writeOutputFile } from '../output-file';
 import { EXIT_OK, EXIT_USAGE, UsageError, flag, stringOption, type CliIo, type Command, type ParsedArgs } from '../command';
 import { InputError } from '../../toolchain/errors';
 import { assembleSource } from '../../toolchain/asm/assemble-source';
@@ -52,17 +53,6 @@ function hostFileReader(base: string): (path: string) => string | undefined {
   };
 }
 
-function writeAtomically(path: string, bytes: Uint8Array, mode?: number): void {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(temp, bytes, mode === undefined ? undefined : { mode });
-    renameSync(temp, path);
-  } catch (e) {
-    rmSync(temp, { force: true });
-    throw new InputError(path, '', `cannot write: ${(e as Error).message}`);
-  }
-}
-
 export const asmCommand: Command = {
   name: 'asm',
   summary: 'assemble a GAS (AT&T, --32) source into an object, a static program or a vDSO image',
@@ -102,9 +92,9 @@ export const asmCommand: Command = {
     const debug = flag(args, 'debug') ? { debug: { name: input, compDir: io.cwd } } : {};
     const object = writeObject(withGeneratedSections(module, debug), input);
     const outPath = resolve(io.cwd, output);
-    if (mode === 'compile') writeAtomically(outPath, object);
-    else if (mode === 'exe') writeAtomically(outPath, linkExec([{ fileName: input, bytes: object }]), 0o755);
-    else writeAtomically(outPath, linkVdso([{ fileName: input, bytes: object }], { versions: VDSO_VERSIONS }));
+    if (mode === 'compile') writeOutputFile(outPath, output, object);
+    else if (mode === 'exe') writeOutputFile(outPath, output, linkExec([{ fileName: input, bytes: object }]), { mode: 0o777 });
+    else writeOutputFile(outPath, output, linkVdso([{ fileName: input, bytes: object }], { versions: VDSO_VERSIONS }));
     return EXIT_OK;
   },
 };

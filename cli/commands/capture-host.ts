@@ -3,10 +3,11 @@
 // project's own i386 capture program, toolchain/capture/) or the one inside a kernel image
 // (toolchain/image/). FILE is written atomically: it never exists half-written.
 import { spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { constants as osConstants, tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { writeOutputFile } from '../output-file';
 import { EXIT_OK, EXIT_USAGE, UsageError, flag, stringOption, type CliIo, type Command, type ParsedArgs } from '../command';
 import { InputError } from '../../toolchain/errors';
 import { CAPTURE_EXIT, captureExecutable } from '../../toolchain/capture/capture-program';
@@ -86,23 +87,6 @@ export function captureRunning(runner: string | undefined): Uint8Array {
   }
 }
 
-/** Writes `bytes` to `path` through a temporary file in the same folder and a rename. */
-function writeAtomically(path: string, shownAs: string, bytes: Uint8Array): void {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    writeFileSync(temp, bytes, { flag: 'wx' });
-    renameSync(temp, path);
-  } catch (e) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // The temporary file was never created, or is already gone: nothing to clean up.
-    }
-    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new InputError(shownAs, '', `cannot write the output: ${code}`);
-  }
-}
-
 interface CaptureResult {
   readonly source: 'running-kernel' | 'kernel-image';
   readonly bytes: Uint8Array;
@@ -164,7 +148,7 @@ export const captureHostCommand: Command = {
       validateVdso32(bytes, RUNNING);
       result = { source: 'running-kernel', bytes, details: {} };
     }
-    writeAtomically(resolve(io.cwd, output), output, result.bytes);
+    writeOutputFile(resolve(io.cwd, output), output, result.bytes);
     const sha256 = createHash('sha256').update(result.bytes).digest('hex');
     if (flag(args, 'json')) {
       io.out(JSON.stringify({ output, source: result.source, size: result.bytes.length, sha256, ...result.details }) + '\n');

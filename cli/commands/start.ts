@@ -6,7 +6,8 @@
 // distro kernel's where the host cannot run i386 programs): its exported symbols and its
 // unwind table.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { writeOutputFile } from '../output-file';
 import { basename, join, resolve } from 'node:path';
 import { runCli } from '../run-cli';
 import { EXIT_CHECK_FAILED, EXIT_OK, type CliIo, type Command } from '../command';
@@ -21,9 +22,7 @@ import { DESIGN_NAMES } from '../../toolchain/designs/registry';
 function stepUpstream(io: CliIo, imagePath: string): void {
   const subject = designSubject('upstream');
   const session = new Session({ image: subject.image('intel', 'compat64'), abi: 'upstream', cpu: 'intel', kernel: 'compat64', caller: 'sysinfo' });
-  const temp = `${imagePath}.${process.pid}.tmp`;
-  writeFileSync(temp, session.vdso.image);
-  renameSync(temp, imagePath);
+  writeOutputFile(imagePath, imagePath, session.vdso.image);
   session.prepare('call');
   io.out(`One vsyscall of the upstream design on intel/compat64, vDSO at ${'0x' + session.vdso.base.toString(16)} (image as mapped: ${imagePath}),\n`);
   io.out('called through AT_SYSINFO with eax = the test call, ebx..ebp = 0x10000001..0x60000006:\n\n');
