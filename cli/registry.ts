@@ -5,6 +5,7 @@ import { startCommand } from './commands/start';
 import { dapCommand, lspCommand } from './commands/servers';
 import { captureHostCommand } from './commands/capture-host';
 import { framesCommand } from './commands/frames';
+import { linesCommand } from './commands/lines';
 import { disasmCommand } from './commands/disasm';
 import { benchCommand } from './commands/bench';
 import { asmCommand } from './commands/asm';
@@ -15,6 +16,7 @@ import { checkCommand } from './commands/check';
 export const commands: readonly Command[] = [
   startCommand,
   framesCommand,
+  linesCommand,
   symbolsCommand,
   disasmCommand,
   asmCommand,
