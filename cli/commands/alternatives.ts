@@ -2,7 +2,8 @@
 // of a vDSO image (a .so, a .S assembled and linked with vdso-lab's toolchain, or a shipped
 // design's name) with each entry's site, feature, lengths and bytes disassembled, then the
 // bytes the kernel patches for that CPU model and kernel kind (emulator/kernel/vdso/alternatives.ts).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readInputFile } from '../../toolchain/input-file';
 import { resolve } from 'node:path';
 import { EXIT_OK, UsageError, flag, stringOption, type CliIo, type Command, type ParsedArgs } from '../command';
 import { InputError, hex } from '../../toolchain/errors';
@@ -56,7 +57,7 @@ function loadImage(file: string, io: CliIo, cpu: DesignCpu, kernel: DesignKernel
     if (findDesign(file)) return buildDesign(file, kernel, { cpu }).bytes;
     throw new InputError(file, '', 'no such file (nor a design name: legacy, proposal, upstream, auxv)');
   }
-  if (!/\.[sS]$/.test(file)) return new Uint8Array(readFileSync(path));
+  if (!/\.[sS]$/.test(file)) return readInputFile(path, file);
   return buildUserStub(path, file, kernel).bytes;
 }
 

@@ -3,11 +3,10 @@
 // and writes an ET_REL object (-c, the default), a static program (--exe) or a vDSO image
 // (--vdso) through the object writer and the linker. Messages are GNU as-like, with
 // file:line:column; OUT is written atomically and only when there was no error.
-import { readFileSync, existsSync } from 'node:fs';
+import { readIncludeCandidate, readInputText } from '../../toolchain/input-file';
 import { dirname, resolve } from 'node:path';
 import { writeOutputFile } from '../output-file';
 import { EXIT_OK, EXIT_USAGE, UsageError, flag, stringOption, type CliIo, type Command, type ParsedArgs } from '../command';
-import { InputError } from '../../toolchain/errors';
 import { assembleSource } from '../../toolchain/asm/assemble-source';
 import type { AsmModule, Diagnostic } from '../../toolchain/asm/module';
 import { writeObject } from '../../toolchain/elf/write-object';
@@ -33,24 +32,16 @@ export function formatAsmDiagnostic(d: Diagnostic): string {
 
 /** Reads, preprocesses (for .S) and assembles; preprocessor diagnostics come first. */
 export function assembleFile(path: string, shownName: string, includeDirs: readonly string[], defines: readonly string[]): { module: AsmModule; diagnostics: Diagnostic[] } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new InputError(shownName, '', 'cannot read the file');
-  }
+  const text = readInputText(path, shownName);
   // The preprocessor names included files from the name the user gave (relative to the
   // working directory, as gcc does), so they resolve against that directory.
   const base = path.endsWith(shownName) && !shownName.startsWith('.') ? path.slice(0, path.length - shownName.length) || '/' : dirname(path);
   return assembleSource({ file: shownName, text, includeDirs, defines, readFile: hostFileReader(base) });
 }
 
-/** Reads files relative to `base` from the host; undefined for a missing one. */
+/** Reads files relative to `base` from the host; undefined for a missing one or a folder. */
 function hostFileReader(base: string): (path: string) => string | undefined {
-  return (p) => {
-    const full = resolve(base, p);
-    return existsSync(full) ? readFileSync(full, 'utf8') : undefined;
-  };
+  return (p) => readIncludeCandidate(resolve(base, p), p);
 }
 
 export const asmCommand: Command = {

@@ -4,12 +4,12 @@
 // (toolchain/image/). FILE is written atomically: it never exists half-written.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readInputFile } from '../../toolchain/input-file';
 import { constants as osConstants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeOutputFile } from '../output-file';
 import { EXIT_OK, EXIT_USAGE, UsageError, flag, stringOption, type CliIo, type Command, type ParsedArgs } from '../command';
-import { InputError } from '../../toolchain/errors';
 import { CAPTURE_EXIT, captureExecutable } from '../../toolchain/capture/capture-program';
 import { ENOEXEC, LAUNCH_ERRNO_BASE, launcherExecutable } from '../../toolchain/capture/exec-launcher';
 import { extractVdsos } from '../../toolchain/image/kernel-image';
@@ -93,15 +93,9 @@ interface CaptureResult {
   readonly details: Record<string, string | number>;
 }
 
-/** Kernel images larger than this are refused before reading (real ones are tens of MiB). */
-const MAX_IMAGE_FILE = 1 << 30;
-
 function fromKernelImage(image: string, cwd: string): CaptureResult {
   const path = resolve(cwd, image);
-  const stat = statSync(path);
-  if (!stat.isFile()) throw new InputError(image, '', 'not a regular file');
-  if (stat.size > MAX_IMAGE_FILE) throw new InputError(image, '', `${stat.size} bytes is too large for a kernel image`);
-  const found = extractVdsos(new Uint8Array(readFileSync(path)), image);
+  const found = extractVdsos(readInputFile(path, image, { kind: 'kernel-image' }), image);
   validateVdso32(found.vdso32.bytes, image);
   return {
     source: 'kernel-image',

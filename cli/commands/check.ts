@@ -3,7 +3,7 @@
 // the matrix design x CPU model x kernel kind x kind of caller, printed as a table with the
 // details of every failure; exit 1 when any check fails. A .S is built by cli/user-stub.ts
 // (once per kernel kind), keeping its line map.
-import { readFileSync } from 'node:fs';
+import { readInputFile } from '../../toolchain/input-file';
 import { resolve } from 'node:path';
 import { EXIT_CHECK_FAILED, EXIT_OK, UsageError, flag, stringOption, type Command, type ParsedArgs } from '../command';
 import { InputError } from '../../toolchain/errors';
@@ -54,13 +54,7 @@ export function subjectsFor(spec: string | undefined, abi: KernelAbi | undefined
   }
   const path = resolve(cwd, spec);
   if (spec.endsWith('.S') || spec.endsWith('.s')) return [sourceSubject(path, spec, abi ?? 'upstream')];
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(readFileSync(path));
-  } catch {
-    throw new InputError(spec, '', 'cannot read the file');
-  }
-  return [imageSubject(builtImage(bytes, spec), abi ?? 'upstream')];
+  return [imageSubject(builtImage(readInputFile(path, spec), spec), abi ?? 'upstream')];
 }
 
 export const checkCommand: Command = {

@@ -1,7 +1,7 @@
 // Owns `vdso-lab disasm FILE [--section NAME | --symbol NAME] [--json]`: disassembles one
 // section (default .text) or one symbol of an ELF32 i386 file in objdump -d's layout
 // (symbol labels, `address: bytes  text`, branch targets as `addr <sym+0xN>`).
-import { readFileSync } from 'node:fs';
+import { readInputFile } from '../../toolchain/input-file';
 import { resolve } from 'node:path';
 import { EXIT_OK, UsageError, flag, stringOption, type CliIo, type Command, type ParsedArgs } from '../command';
 import { InputError } from '../../toolchain/errors';
@@ -69,7 +69,7 @@ export const disasmCommand: Command = {
     const sectionName = stringOption(args, 'section');
     const symbolName = stringOption(args, 'symbol');
     if (sectionName !== undefined && symbolName !== undefined) throw new UsageError('give --section or --symbol, not both');
-    const elf = parseElf32(new Uint8Array(readFileSync(resolve(io.cwd, file))), file);
+    const elf = parseElf32(readInputFile(resolve(io.cwd, file), file), file);
     const range = findRange(elf, file, sectionName, symbolName);
     const symbolize = makeSymbolizer(elf.symbols, elf.dynamicSymbols);
     const labels = new Map<number, ElfSymbol>();

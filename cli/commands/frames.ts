@@ -1,7 +1,7 @@
 // Owns `vdso-lab frames FILE [--interp] [--json]`: prints an ELF32 i386 file's .eh_frame
 // and .debug_frame exactly as `readelf --debug-dump=frames` (or frames-interp with
 // --interp) prints them; --json gives the parsed CIEs, FDEs and each FDE's rows.
-import { readFileSync } from 'node:fs';
+import { readInputFile } from '../../toolchain/input-file';
 import { resolve } from 'node:path';
 import { EXIT_OK, flag, type CliIo, type Command, type ParsedArgs } from '../command';
 import { parseElf32 } from '../../toolchain/elf/reader';
@@ -20,7 +20,7 @@ export const framesCommand: Command = {
   positionals: [1, 1],
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
     const name = args.positionals[0]!;
-    const bytes = new Uint8Array(readFileSync(resolve(io.cwd, name)));
+    const bytes = readInputFile(resolve(io.cwd, name), name);
     const elf = parseElf32(bytes, name);
     const sections = frameSectionsOf(elf);
     if (flag(args, 'json')) {

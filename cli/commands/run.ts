@@ -3,7 +3,8 @@
 // guest's stdout and stderr through, exits with the guest's status (128+signal when it was
 // killed, 124 when the instruction budget ran out), and prints the system call trace
 // (--trace) to stderr, as text or (--json) as one JSON object at the end.
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { fileKind, readInputFile, readInputStream } from '../../toolchain/input-file';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { randomFillSync } from 'node:crypto';
 import { flag, stringOption, UsageError, type CliIo, type Command, type ParsedArgs } from '../command';
@@ -45,13 +46,13 @@ function cachedHostVdso(cwd: string): { bytes: Uint8Array; name: string } | unde
       const found = readdirSync(cache).filter((n) => /^vdso32-.*\.so$/.test(n)).sort();
       if (found.length) {
         const path = join(cache, found[found.length - 1]!);
-        return { bytes: new Uint8Array(readFileSync(path)), name: path };
+        return { bytes: readInputFile(path, path), name: path };
       }
       const boot = join(cache, 'kernel', 'boot');
       const images = existsSync(boot) ? readdirSync(boot).filter((n) => n.startsWith('vmlinuz-')).sort() : [];
       if (images.length) {
         const path = join(boot, images[images.length - 1]!);
-        return { bytes: extractVdsos(new Uint8Array(readFileSync(path)), path).vdso32.bytes, name: `${path} (its vdso32.so)` };
+        return { bytes: extractVdsos(readInputFile(path, path, { kind: 'kernel-image' }), path).vdso32.bytes, name: `${path} (its vdso32.so)` };
       }
     }
     const up = dirname(dir);
@@ -89,7 +90,18 @@ function vdsoImage(spec: string, cpu: CpuModel, kernel: KernelMode, cwd: string,
   if (spec === 'host') return hostVdso(cwd, note);
   const path = resolve(cwd, spec);
   if (path.endsWith('.S') || path.endsWith('.s')) throw new UsageError(`--vdso ${spec}: build the .S first (vdso-lab asm) and pass the .so`);
-  return { bytes: new Uint8Array(readFileSync(path)), name: spec };
+  return { bytes: readInputFile(path, spec, { what: 'the vDSO image' }), name: spec };
+}
+
+/** --stdin: a regular file is read as any input; a FIFO or device as a pipe, up to the same limit. */
+function readStdinFile(path: string, shownAs: string): Uint8Array {
+  let kind: string | undefined;
+  try {
+    kind = fileKind(statSync(path));
+  } catch {
+    kind = undefined;
+  }
+  return kind === 'a FIFO' || kind === 'a device' ? readInputStream(path, `--stdin ${shownAs}`) : readInputFile(path, `--stdin ${shownAs}`);
 }
 
 const realClock: HostClock = {
@@ -137,7 +149,7 @@ export const runCommand: Command = {
     for (const e of envp) if (!e.includes('=')) throw new UsageError(`--env ${e}: expected NAME=VALUE`);
 
     const programPath = resolve(io.cwd, programArg!);
-    const bytes = new Uint8Array(readFileSync(programPath));
+    const bytes = readInputFile(programPath, programArg!, { what: 'the program' });
     const rootArg = stringOption(args, 'root');
     let root: string | undefined;
     if (rootArg !== undefined) {
@@ -170,7 +182,7 @@ export const runCommand: Command = {
         host: {
           stdout: (b) => io.out(outDecoder.decode(b, { stream: true })),
           stderr: (b) => io.err(errDecoder.decode(b, { stream: true })),
-          stdin: stdin === undefined && after === undefined ? undefined : { data: stdin === undefined ? new Uint8Array(0) : new Uint8Array(readFileSync(resolve(io.cwd, stdin))), arriveAfterNs: after },
+          stdin: stdin === undefined && after === undefined ? undefined : { data: stdin === undefined ? new Uint8Array(0) : readStdinFile(resolve(io.cwd, stdin), stdin), arriveAfterNs: after },
           files: root ? { host: nodeHostFs, root, allowWrites: flag(args, 'allow-writes') } : undefined,
           clock: flag(args, 'real-time') ? realClock : undefined,
           random: flag(args, 'real-random') ? (n) => randomFillSync(new Uint8Array(n)) : undefined,

@@ -1,7 +1,7 @@
 // Owns `vdso-lab symbols FILE [--json] [--all]`: lists an ELF32 i386 file's exported
 // symbols (defined global/weak .dynsym entries, or .symtab's when there is no .dynsym)
 // with versions, addresses, sizes and types; --all lists every entry of both tables.
-import { readFileSync } from 'node:fs';
+import { readInputFile } from '../../toolchain/input-file';
 import { resolve } from 'node:path';
 import { EXIT_CHECK_FAILED, EXIT_OK, flag, type CliIo, type Command, type ParsedArgs } from '../command';
 import { parseElf32 } from '../../toolchain/elf/reader';
@@ -92,7 +92,7 @@ export const symbolsCommand: Command = {
   positionals: [1, 1],
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
     const name = args.positionals[0]!;
-    const elf = parseElf32(new Uint8Array(readFileSync(resolve(io.cwd, name))), name);
+    const elf = parseElf32(readInputFile(resolve(io.cwd, name), name), name);
     if (!elf.section('.dynsym') && !elf.section('.symtab') && elf.dynamicSymbols.length === 0 && elf.symbols.length === 0) {
       io.err(`vdso-lab symbols: ${name}: no symbol table (neither .dynsym nor .symtab)\n`);
       return EXIT_CHECK_FAILED;

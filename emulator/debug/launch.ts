@@ -53,8 +53,9 @@ function stringList(name: string, value: unknown): string[] {
 
 function readNamed(host: DebugHost, path: string, what: string): Uint8Array {
   try {
-    return host.readFile(path);
+    return host.readFile(path, what);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : code ? `cannot be read (${code})` : 'cannot be read';
     throw new InputError(path, '', `${what}: ${why}`);

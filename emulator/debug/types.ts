@@ -25,8 +25,8 @@ export interface DebugLaunchOptions {
 
 /** Host effects the runtime needs, injected (Node fs in the adapter, workspace fs elsewhere). */
 export interface DebugHost {
-  /** The file's bytes; throws (any error) when it cannot be read. */
-  readFile(path: string): Uint8Array;
+  /** The file's bytes; throws (an InputError naming `what`, or any error) when it cannot be read. */
+  readFile(path: string, what?: string): Uint8Array;
   /** Resolves a path the user gave (relative to the launch folder). */
   resolvePath(path: string): string;
   /** True for an existing folder (for `root`). */

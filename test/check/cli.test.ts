@@ -40,7 +40,7 @@ test('check with a bad --cpu or an unreadable file: one line, exit 2', () => {
   assert.match(a.stderr, /--cpu must be all or one of intel, amd, generic/);
   const b = cli('--vdso', 'no-such.so');
   assert.equal(b.status, 2);
-  assert.match(b.stderr, /no-such\.so.*cannot read/);
+  assert.match(b.stderr, /no-such\.so: no such file$/m);
 });
 
 test('check and alternatives on a .S with an assembly error: one line naming file:line:column, exit 2', () => {

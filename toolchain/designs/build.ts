@@ -3,7 +3,8 @@
 // vdso/include and the source's folder on the include path), assembled, written as an
 // ET_REL object and the objects linked with linkVdso. The sources are read from the vdso/
 // folder found above this module (the repository, or the installed package).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readIncludeCandidate, readInputText } from '../input-file';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors';
 import { assembleSource } from '../asm/assemble-source';
@@ -48,12 +49,7 @@ export function buildObject(root: string, source: DesignSource, extraDefines: re
 export function assembleDesignSource(root: string, source: DesignSource, extraDefines: readonly string[] = BUILD_DEFINES): AsmModule {
   const path = join(root, source.path);
   const shown = `vdso/${source.path}`;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new InputError(shown, '', 'cannot read the design source');
-  }
+  const text = readInputText(path, shown, { what: 'the design source' });
   // Included files are named from `shown` (vdso/...), so they resolve against vdso/'s parent.
   const base = dirname(root);
   const { module, diagnostics } = assembleSource({
@@ -61,10 +57,7 @@ export function assembleDesignSource(root: string, source: DesignSource, extraDe
     text,
     includeDirs: includeDirs(root, source),
     defines: [...extraDefines, ...source.defines],
-    readFile: (p) => {
-      const full = resolve(base, p);
-      return existsSync(full) ? readFileSync(full, 'utf8') : undefined;
-    },
+    readFile: (p) => readIncludeCandidate(resolve(base, p), p),
   });
   const error = diagnostics.find((d) => d.severity === 'error');
   if (error) throw new InputError(error.location.file, `line ${error.location.line}:${error.location.column}`, error.message);

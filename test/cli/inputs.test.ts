@@ -1,0 +1,82 @@
+// Every file the project reads is checked before it is read (toolchain/input-file.ts):
+// /dev/zero, a FIFO with no writer and a folder given to each file-reading command, as an
+// #include, as --stdin's FIFO limit, and as the debugger's program, give one line and
+// status 2 promptly, with the CLI's heap capped at 512 MB; sizes over the setting are refused.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { scratch } from '../support/oracles';
+import { launchTarget } from '../../emulator/debug/launch';
+import { nodeDebugHost } from '../../debug-adapter/node-host';
+import { InputError } from '../../toolchain/errors';
+import type { DebugLaunchOptions } from '../../emulator/debug/types';
+
+const dir = scratch('vdso-lab-inputs-');
+const fifo = join(dir, 'fifo');
+spawnSync('mkfifo', [fifo]);
+mkdirSync(join(dir, 'folder'));
+writeFileSync(join(dir, 'inc.S'), '#include "/dev/zero"\nnop\n');
+writeFileSync(join(dir, 'big.bin'), Buffer.alloc(4096));
+
+function cli(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
+  // Generous bound: a read without end or a wait would run into it; a check answers at once.
+  return spawnSync(process.execPath, ['--max-old-space-size=512', resolve('dist/cli.js'), ...args], { encoding: 'utf8', cwd: dir, timeout: 10_000, env: { ...process.env, ...env } });
+}
+
+const commands: Array<(file: string) => string[]> = [
+  (f) => ['run', f],
+  (f) => ['run', join(dir, 'big.bin'), '--vdso', f],
+  (f) => ['disasm', f],
+  (f) => ['symbols', f],
+  (f) => ['frames', f],
+  (f) => ['check', '--vdso', f],
+  (f) => ['alternatives', f],
+  (f) => ['asm', f, '-o', join(dir, 'out.o')],
+  (f) => ['capture-host', '--kernel-image', f, '-o', join(dir, 'out.so')],
+];
+
+for (const [file, kind] of [['/dev/zero', 'a device'], [fifo, 'a FIFO'], [join(dir, 'folder'), 'a folder']] as const) {
+  test(`${file === fifo ? 'a FIFO' : file.endsWith('folder') ? 'a folder' : file} as input: one line, status 2, for every command`, () => {
+    for (const make of commands) {
+      const args = make(file);
+      const r = cli(args);
+      assert.equal(r.signal, null, `${args.join(' ')}: ended by ${r.signal} (hung or ran out of memory)`);
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, new RegExp(`^vdso-lab \\S+: [^\\n]*is ${kind}, not a file\\n$`), args.join(' '));
+    }
+  });
+}
+
+test('#include of a device is one line naming it, status 2', () => {
+  const r = cli(['asm', 'inc.S', '-o', 'out.o']);
+  assert.equal(r.status, 2, r.stderr);
+  assert.equal(r.stderr, 'vdso-lab asm: /dev/zero: is a device, not a file\n');
+});
+
+test('a file over the input limit setting is refused before it is read', () => {
+  const r = cli(['symbols', 'big.bin'], { VDSO_LAB_INPUT_LIMIT: '1K' });
+  assert.equal(r.status, 2, r.stderr);
+  assert.equal(r.stderr, 'vdso-lab symbols: big.bin: 4096 bytes is more than the limit of 1024 bytes\n');
+  const bad = cli(['symbols', 'big.bin'], { VDSO_LAB_INPUT_LIMIT: 'lots' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /^vdso-lab symbols: VDSO_LAB_INPUT_LIMIT: expected a size/);
+});
+
+test('--stdin naming a device without end stops at the input limit with one line', () => {
+  const r = cli(['run', 'big.bin', '--stdin', '/dev/zero'], { VDSO_LAB_INPUT_LIMIT: '1M' });
+  assert.equal(r.status, 2, r.stderr);
+  assert.equal(r.stderr, 'vdso-lab run: --stdin /dev/zero: more than the limit of 1 MiB (a stream without end?)\n');
+});
+
+test("the debugger's program: a device, a FIFO or a folder is a one-line InputError", () => {
+  for (const program of ['/dev/zero', fifo, join(dir, 'folder')]) {
+    assert.throws(
+      () => launchTarget({ program } as DebugLaunchOptions, nodeDebugHost(() => dir), () => undefined),
+      (e: unknown) => e instanceof InputError && /the program: is (a device|a FIFO|a folder), not a file$/.test(e.message),
+      program,
+    );
+  }
+});
