@@ -1,7 +1,7 @@
 // Owns `vdso-lab lines FILE [--json]`: prints an ELF32 i386 file's .debug_line exactly as
 // `readelf --debug-dump=decodedline` prints it; --json gives each unit's header, directory
 // and file tables and the rows of its line-number matrix.
-import { readFileSync } from 'node:fs';
+import { readInputFile } from '../../toolchain/input-file';
 import { resolve } from 'node:path';
 import { EXIT_OK, flag, type CliIo, type Command, type ParsedArgs } from '../command';
 import { parseElf32 } from '../../toolchain/elf/reader';
@@ -21,7 +21,7 @@ export const linesCommand: Command = {
   positionals: [1, 1],
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
     const name = args.positionals[0]!;
-    const bytes = new Uint8Array(readFileSync(resolve(io.cwd, name)));
+    const bytes = readInputFile(resolve(io.cwd, name), name);
     const programs = lineProgramsOf(parseElf32(bytes, name));
     if (flag(args, 'json')) {
       io.out(JSON.stringify({ file: name, units: programs.map(lineProgramJson) }, null, 2) + '\n');

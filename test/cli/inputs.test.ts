@@ -31,6 +31,7 @@ const commands: Array<(file: string) => string[]> = [
   (f) => ['disasm', f],
   (f) => ['symbols', f],
   (f) => ['frames', f],
+  (f) => ['lines', f],
   (f) => ['check', '--vdso', f],
   (f) => ['alternatives', f],
   (f) => ['asm', f, '-o', join(dir, 'out.o')],
