@@ -9,10 +9,11 @@ import { withGeneratedSections } from '../toolchain/dwarf/emit-sections';
 import { writeObject } from '../toolchain/elf/write-object';
 import { linkVdso } from '../toolchain/link/index';
 import { BUILD_DEFINES, designsRoot } from '../toolchain/designs/build';
-import { VDSO_VERSIONS, type DesignKernel } from '../toolchain/designs/registry';
+import { VDSO_VERSIONS } from '../toolchain/designs/registry';
+import { type KernelKind } from '../toolchain/designs/options';
 import { assembleFile } from './commands/asm';
 
-export function buildUserStub(path: string, shown: string, kernel: DesignKernel): { bytes: Uint8Array; module: AsmModule } {
+export function buildUserStub(path: string, shown: string, kernel: KernelKind): { bytes: Uint8Array; module: AsmModule } {
   const includes = [dirname(path)];
   try {
     includes.unshift(join(designsRoot(), 'include'));

@@ -8,27 +8,13 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebugRuntime } from '../emulator/debug/runtime';
+import type { LaunchArguments } from '../emulator/debug/launch-schema';
 import type { BreakpointResult, DebugHost, RuntimeFrame, StopEvent, StopReason } from '../emulator/debug/types';
 import { nodeDebugHost } from './node-host';
 import { evaluate, hex8, scopeVariables, type ScopeRef } from './variables';
 
-/** Must match `configurationAttributes.launch` of contributes.debuggers[0] in package.json. */
-export interface VdsoLaunchArguments extends DebugProtocol.LaunchRequestArguments {
-  /** The i386 program to run (static ET_EXEC or static PIE). */
-  program?: string;
-  /** legacy | proposal | upstream | auxv | none | PATH.so */
-  vdso?: string;
-  cpu?: 'intel' | 'amd' | 'generic';
-  kernel?: 'compat64' | 'native32';
-  abi?: 'legacy' | 'proposal' | 'upstream' | 'auxv';
-  args?: string[];
-  env?: string[];
-  /** A host folder that is the guest's "/". */
-  root?: string;
-  /** Where relative paths start (default: the adapter's working folder). */
-  cwd?: string;
-  stopOnEntry?: boolean;
-}
+/** The launch request's arguments: emulator/debug/launch-schema.ts's, which package.json repeats. */
+export interface VdsoLaunchArguments extends DebugProtocol.LaunchRequestArguments, LaunchArguments {}
 
 const THREAD_ID = 1;
 /** How long launch waits for configurationDone before it runs anyway (as mock-debug). */

@@ -3,21 +3,13 @@
 // the inline adapter factory that runs the DAP session in the extension host itself.
 import * as vscode from 'vscode';
 import { VdsoDebugSession } from '../debug-adapter/session';
+import { DEBUG_TYPE, INITIAL_CONFIGURATION } from '../emulator/debug/launch-schema';
 
-export const DEBUG_TYPE = 'vdso';
+export { DEBUG_TYPE };
 
-/** The launch configuration a new launch.json gets (matches package.json initialConfigurations). */
+/** The launch configuration a new launch.json gets (emulator/debug/launch-schema.ts). */
 export function initialConfiguration(): vscode.DebugConfiguration {
-  return {
-    type: DEBUG_TYPE,
-    request: 'launch',
-    name: 'vdso-lab: run a static i386 program',
-    program: '${workspaceFolder}/a.out',
-    vdso: 'upstream',
-    cpu: 'intel',
-    kernel: 'compat64',
-    stopOnEntry: true,
-  };
+  return { ...INITIAL_CONFIGURATION };
 }
 
 class VdsoConfigurationProvider implements vscode.DebugConfigurationProvider {

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { readInputFile } from '../../toolchain/input-file';
 import { resolve } from 'node:path';
-import { EXIT_OK, UsageError, flag, stringOption, type CliIo, type Command, type ParsedArgs } from '../command';
+import { EXIT_OK, flag, type CliIo, type Command, type ParsedArgs } from '../command';
 import { InputError, hex } from '../../toolchain/errors';
 import { parseElf32 } from '../../toolchain/elf/reader';
 import { SHT_NOBITS } from '../../toolchain/elf/sections';
@@ -14,14 +14,14 @@ import { decode } from '../../toolchain/isa/decoder';
 import { formatAtt } from '../../toolchain/isa/att-formatter';
 import { makeSymbolizer, type Symbolizer } from '../../toolchain/isa/symbolizer';
 import { buildDesign } from '../../toolchain/designs/build';
-import { findDesign, type DesignCpu, type DesignKernel } from '../../toolchain/designs/registry';
+import { findDesign } from '../../toolchain/designs/registry';
+import { CPU_MODELS, DEFAULT_CPU, DEFAULT_KERNEL, KERNEL_ABIS, KERNEL_KINDS, type CpuModel, type KernelKind } from '../../toolchain/designs/options';
 import { applyAlternatives, featureWords, type AltEntry } from '../../emulator/kernel/vdso/alternatives';
 import { buildUserStub } from '../user-stub';
+import { MODEL_OPTIONS, oneOf } from '../model-options';
 
 /** SHF_ALLOC: a section that is part of the loaded image. */
 const SHF_ALLOC = 2;
-const CPUS = ['intel', 'amd', 'generic'];
-const KERNELS = ['compat64', 'native32'];
 
 /** One instruction as objdump -d prints it: `     553:\t89 e5                \tmov    %esp,%ebp`. */
 interface Line {
@@ -51,11 +51,11 @@ function hexBytes(b: Uint8Array): string {
 }
 
 /** Reads FILE: an ELF image, a .S/.s built into a vDSO image, or a shipped design's name. */
-function loadImage(file: string, io: CliIo, cpu: DesignCpu, kernel: DesignKernel): Uint8Array {
+function loadImage(file: string, io: CliIo, cpu: CpuModel, kernel: KernelKind): Uint8Array {
   const path = resolve(io.cwd, file);
   if (!existsSync(path)) {
     if (findDesign(file)) return buildDesign(file, kernel, { cpu }).bytes;
-    throw new InputError(file, '', 'no such file (nor a design name: legacy, proposal, upstream, auxv)');
+    throw new InputError(file, '', `no such file (nor a design name: ${KERNEL_ABIS.join(', ')})`);
   }
   if (!/\.[sS]$/.test(file)) return readInputFile(path, file);
   return buildUserStub(path, file, kernel).bytes;
@@ -76,22 +76,20 @@ function bytesAt(elf: ElfFile, bytes: Uint8Array, address: number, length: numbe
 export const alternativesCommand: Command = {
   name: 'alternatives',
   summary: 'Show a vDSO\'s alternatives table and the bytes the kernel patches for a CPU and kernel',
-  usage: 'FILE [--cpu intel|amd|generic] [--kernel compat64|native32] [--json]',
+  usage: `FILE [--cpu ${CPU_MODELS.join('|')}] [--kernel ${KERNEL_KINDS.join('|')}] [--json]`,
   options: {
-    cpu: { type: 'string', help: 'CPU model: intel, amd or generic (default intel)', valueName: 'X' },
-    kernel: { type: 'string', help: 'kernel kind: compat64 or native32 (default compat64)', valueName: 'Y' },
+    cpu: MODEL_OPTIONS.cpu,
+    kernel: MODEL_OPTIONS.kernel,
     json: { type: 'boolean', help: 'print the table and the patches as JSON' },
   },
   positionals: [1, 1],
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
     const file = args.positionals[0]!;
-    const cpu = stringOption(args, 'cpu') ?? 'intel';
-    const kernel = stringOption(args, 'kernel') ?? 'compat64';
-    if (!CPUS.includes(cpu)) throw new UsageError(`--cpu must be one of ${CPUS.join(', ')}, not '${cpu}'`);
-    if (!KERNELS.includes(kernel)) throw new UsageError(`--kernel must be one of ${KERNELS.join(', ')}, not '${kernel}'`);
-    const image = loadImage(file, io, cpu as DesignCpu, kernel as DesignKernel);
+    const cpu = oneOf(args, 'cpu', CPU_MODELS, DEFAULT_CPU);
+    const kernel = oneOf(args, 'kernel', KERNEL_KINDS, DEFAULT_KERNEL);
+    const image = loadImage(file, io, cpu, kernel);
     const elf = parseElf32(image, file);
-    const result = applyAlternatives(elf, { cpu: cpu as DesignCpu, kernel: kernel as DesignKernel, fileName: file });
+    const result = applyAlternatives(elf, { cpu, kernel, fileName: file });
     const symbolize = makeSymbolizer(elf.symbols, elf.dynamicSymbols);
     const steps = new Map(result.steps.map((s) => [s.entry.index, s]));
     const entries = result.table.entries.map((e: AltEntry) => {

@@ -5,24 +5,14 @@
 // (once per kernel kind), keeping its line map.
 import { readInputFile } from '../../toolchain/input-file';
 import { resolve } from 'node:path';
-import { EXIT_CHECK_FAILED, EXIT_OK, UsageError, flag, stringOption, type Command, type ParsedArgs } from '../command';
+import { EXIT_CHECK_FAILED, EXIT_OK, UsageError, flag, stringOption, type Command } from '../command';
 import { InputError } from '../../toolchain/errors';
-import { DESIGN_NAMES } from '../../toolchain/designs/registry';
-import { ALL_CPUS, ALL_KERNELS, checkSubject, failedChecks, type SubjectResult } from '../../emulator/check/matrix';
+import { CPU_MODELS, DEFAULT_ABI, KERNEL_ABIS, KERNEL_KINDS, type CpuModel, type KernelAbi, type KernelKind } from '../../toolchain/designs/options';
+import { checkSubject, failedChecks, type SubjectResult } from '../../emulator/check/matrix';
 import { builtImage, designSubject, imageSubject, type StubImage, type StubSubject } from '../../emulator/check/subject';
 import { formatMatrix } from '../../emulator/check/format';
-import type { KernelAbi } from '../../emulator/kernel/seams';
-import type { CpuModel, KernelMode } from '../../emulator/x86/state';
 import { buildUserStub } from '../user-stub';
-
-const ABIS: readonly KernelAbi[] = ['legacy', 'proposal', 'upstream', 'auxv'];
-
-function choice<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[]): readonly T[] | undefined {
-  const v = stringOption(args, name);
-  if (v === undefined || v === 'all') return undefined;
-  if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`--${name} must be all or one of ${allowed.join(', ')} (got '${v}')`);
-  return [v as T];
-}
+import { MODEL_OPTIONS, allOrOne, matrixOption } from '../model-options';
 
 /**
  * A stub from a .S: built with vdso-lab's assembler and linker for each kernel kind
@@ -30,7 +20,7 @@ function choice<T extends string>(args: ParsedArgs, name: string, allowed: reado
  * file's folder on the include path. `shown` names it in messages and line numbers.
  */
 export function sourceSubject(path: string, shown: string, abi: KernelAbi): StubSubject {
-  const built = new Map<KernelMode, StubImage>();
+  const built = new Map<KernelKind, StubImage>();
   return {
     name: shown,
     abi,
@@ -47,14 +37,14 @@ export function sourceSubject(path: string, shown: string, abi: KernelAbi): Stub
 
 /** The subjects --vdso and --abi name. */
 export function subjectsFor(spec: string | undefined, abi: KernelAbi | undefined, cwd: string): StubSubject[] {
-  if (spec === undefined) return DESIGN_NAMES.map((n) => designSubject(n));
-  if ((DESIGN_NAMES as readonly string[]).includes(spec)) {
+  if (spec === undefined) return KERNEL_ABIS.map((n) => designSubject(n));
+  if ((KERNEL_ABIS as readonly string[]).includes(spec)) {
     if (abi !== undefined && abi !== spec) throw new UsageError(`--abi ${abi} does not go with the design ${spec} (it has its own ABI)`);
     return [designSubject(spec)];
   }
   const path = resolve(cwd, spec);
-  if (spec.endsWith('.S') || spec.endsWith('.s')) return [sourceSubject(path, spec, abi ?? 'upstream')];
-  return [imageSubject(builtImage(readInputFile(path, spec), spec), abi ?? 'upstream')];
+  if (spec.endsWith('.S') || spec.endsWith('.s')) return [sourceSubject(path, spec, abi ?? DEFAULT_ABI)];
+  return [imageSubject(builtImage(readInputFile(path, spec), spec), abi ?? DEFAULT_ABI)];
 }
 
 export const checkCommand: Command = {
@@ -65,19 +55,19 @@ export const checkCommand: Command = {
     'on the stub for each CPU model, kernel kind and kind of caller (AT_SYSINFO, the __kernel_vsyscall\n' +
     'dynamic symbol), and prints the matrix and every failure with its place, expected and actual.\n' +
     'Default: the four shipped designs, all CPU models, both kernel kinds. Exit 1 when a check fails.',
-  usage: '[--vdso legacy|proposal|upstream|auxv|FILE.S|FILE.so] [--abi ABI] [--cpu all|intel|amd|generic] [--kernel all|compat64|native32] [--json]',
+  usage: `[--vdso ${KERNEL_ABIS.join('|')}|FILE.S|FILE.so] [--abi ABI] [--cpu all|${CPU_MODELS.join('|')}] [--kernel all|${KERNEL_KINDS.join('|')}] [--json]`,
   options: {
     vdso: { type: 'string', valueName: 'DESIGN|FILE', help: 'a shipped design, a .S to build, or a built .so (default: every shipped design)' },
-    abi: { type: 'string', valueName: 'ABI', help: 'kernel entry ABI for a FILE: legacy, proposal, upstream, auxv (default upstream)' },
-    cpu: { type: 'string', valueName: 'CPU', help: 'all (default), intel, amd or generic' },
-    kernel: { type: 'string', valueName: 'KIND', help: 'all (default), compat64 or native32' },
+    abi: MODEL_OPTIONS.abi,
+    cpu: matrixOption('cpu', CPU_MODELS),
+    kernel: matrixOption('kernel', KERNEL_KINDS),
     json: { type: 'boolean', help: 'print the results as JSON' },
   },
   positionals: [0, 0],
   async run(args, io) {
-    const abiList = choice(args, 'abi', ABIS);
-    const cpus = choice<CpuModel>(args, 'cpu', ALL_CPUS);
-    const kernels = choice<KernelMode>(args, 'kernel', ALL_KERNELS);
+    const abiList = allOrOne(args, 'abi', KERNEL_ABIS);
+    const cpus = allOrOne<CpuModel>(args, 'cpu', CPU_MODELS);
+    const kernels = allOrOne<KernelKind>(args, 'kernel', KERNEL_KINDS);
     const subjects = subjectsFor(stringOption(args, 'vdso'), abiList?.[0], io.cwd);
     const results: SubjectResult[] = subjects.map((s) => checkSubject(s, { cpus, kernels }));
     const bad = results.find((r) => r.error);

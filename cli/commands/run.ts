@@ -19,23 +19,14 @@ import { KernelEntryExit } from '../../emulator/kernel/entry/entry-exit';
 import { signalName } from '../../emulator/kernel/linux-abi';
 import { formatRecord, recordJson } from '../../emulator/kernel/trace';
 import { nodeHostFs } from '../../emulator/kernel/vfs/node-host';
-import type { KernelAbi, SyscallRecord } from '../../emulator/kernel/seams';
+import type { SyscallRecord } from '../../emulator/kernel/seams';
 import type { HostClock } from '../../emulator/kernel/time';
-import type { CpuModel, KernelMode } from '../../emulator/x86/state';
+import { CPU_MODELS, DEFAULT_CPU, DEFAULT_KERNEL, DEFAULT_VDSO, KERNEL_ABIS, KERNEL_KINDS, abiForVdso, isKernelAbi, type CpuModel, type KernelKind } from '../../toolchain/designs/options';
+import { MODEL_OPTIONS, oneOf } from '../model-options';
 
-const ABIS: readonly KernelAbi[] = ['legacy', 'proposal', 'upstream', 'auxv'];
-const CPUS: readonly CpuModel[] = ['intel', 'amd', 'generic'];
-const KERNELS: readonly KernelMode[] = ['compat64', 'native32'];
 const TRACES = ['syscalls', 'vsyscall', 'all'] as const;
 export const DEFAULT_BUDGET = 20_000_000_000;
 export const EXIT_BUDGET = 124;
-
-function choice<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[], fallback: T): T {
-  const v = stringOption(args, name);
-  if (v === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got '${v}')`);
-  return v as T;
-}
 
 /** The newest cached Debian kernel vDSO: .vdso-lab-cache/vdso32-*.so (or one extracted from its kernel/boot/vmlinuz-*) in cwd or above. */
 function cachedHostVdso(cwd: string): { bytes: Uint8Array; name: string } | undefined {
@@ -84,9 +75,9 @@ function hostVdso(cwd: string, note: (line: string) => void): { bytes: Uint8Arra
 }
 
 /** The vDSO image bytes for --vdso, or undefined for none. */
-function vdsoImage(spec: string, cpu: CpuModel, kernel: KernelMode, cwd: string, note: (line: string) => void): { bytes: Uint8Array; name: string } | undefined {
+function vdsoImage(spec: string, cpu: CpuModel, kernel: KernelKind, cwd: string, note: (line: string) => void): { bytes: Uint8Array; name: string } | undefined {
   if (spec === 'none') return undefined;
-  if ((ABIS as readonly string[]).includes(spec)) return { bytes: buildDesign(spec, kernel, { cpu }).bytes, name: `vdso/${spec}` };
+  if (isKernelAbi(spec)) return { bytes: buildDesign(spec, kernel, { cpu }).bytes, name: `vdso/${spec}` };
   if (spec === 'host') return hostVdso(cwd, note);
   const path = resolve(cwd, spec);
   if (path.endsWith('.S') || path.endsWith('.s')) throw new UsageError(`--vdso ${spec}: build the .S first (vdso-lab asm) and pass the .so`);
@@ -116,12 +107,9 @@ const realClock: HostClock = {
 export const runCommand: Command = {
   name: 'run',
   summary: 'run a static i386 program in the emulated Linux process and kernel model',
-  usage: 'PROGRAM [--vdso legacy|proposal|upstream|auxv|host|none|FILE] [--abi ABI] [--cpu CPU] [--kernel KIND] [--root DIR] [--allow-writes] [--stdin FILE] [--stdin-after SECONDS] [--trace syscalls|vsyscall|all] [--json] [-- ARGS]',
+  usage: `PROGRAM [--vdso ${KERNEL_ABIS.join('|')}|host|none|FILE] [--abi ABI] [--cpu CPU] [--kernel KIND] [--root DIR] [--allow-writes] [--stdin FILE] [--stdin-after SECONDS] [--trace syscalls|vsyscall|all] [--json] [-- ARGS]`,
   options: {
-    vdso: { type: 'string', valueName: 'DESIGN|host|none|FILE', help: 'the vDSO: a shipped design, host (the running kernel\'s, else the cached Debian kernel\'s), none (int $0x80 only), or a built .so (default upstream)' },
-    abi: { type: 'string', valueName: 'ABI', help: 'kernel entry ABI: legacy, proposal, upstream, auxv (default: the design, else upstream)' },
-    cpu: { type: 'string', valueName: 'CPU', help: 'CPU model: intel, amd, generic (default intel)' },
-    kernel: { type: 'string', valueName: 'KIND', help: 'kernel kind: compat64, native32 (default compat64)' },
+    ...MODEL_OPTIONS,
     root: { type: 'string', valueName: 'DIR', help: 'host folder that is the guest\'s "/" (default: no files at all)' },
     'allow-writes': { type: 'boolean', help: 'let the guest create and write files under --root' },
     trace: { type: 'string', valueName: 'WHAT', help: 'print system calls to stderr: syscalls, vsyscall (fast entries and calls from the vDSO), all (plus signal deliveries)' },
@@ -136,10 +124,10 @@ export const runCommand: Command = {
   positionals: [1, Infinity],
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
     const [programArg, ...guestArgs] = args.positionals as string[];
-    const spec = stringOption(args, 'vdso') ?? 'upstream';
-    const abi = choice(args, 'abi', ABIS, (ABIS as readonly string[]).includes(spec) ? (spec as KernelAbi) : 'upstream');
-    const cpu = choice(args, 'cpu', CPUS, 'intel');
-    const kernel = choice(args, 'kernel', KERNELS, 'compat64');
+    const spec = stringOption(args, 'vdso') ?? DEFAULT_VDSO;
+    const abi = oneOf(args, 'abi', KERNEL_ABIS, abiForVdso(spec));
+    const cpu = oneOf(args, 'cpu', CPU_MODELS, DEFAULT_CPU);
+    const kernel = oneOf(args, 'kernel', KERNEL_KINDS, DEFAULT_KERNEL);
     const trace = stringOption(args, 'trace');
     if (trace !== undefined && !(TRACES as readonly string[]).includes(trace)) throw new UsageError(`--trace must be one of ${TRACES.join(', ')}`);
     const budgetText = stringOption(args, 'budget');

@@ -16,7 +16,7 @@ import { designSubject } from '../../emulator/check/subject';
 import { formatMatrix } from '../../emulator/check/format';
 import { Session } from '../../emulator/check/session';
 import { formatTrace, traceCall } from '../../emulator/check/step-trace';
-import { DESIGN_NAMES } from '../../toolchain/designs/registry';
+import { KERNEL_ABIS } from '../../toolchain/designs/options';
 
 /** Steps one upstream vsyscall (intel, compat64) and prints it; saves the mapped image to `imagePath`. */
 function stepUpstream(io: CliIo, imagePath: string): void {
@@ -71,7 +71,7 @@ export const startCommand: Command = {
   async run(_args, io) {
     const cache = join(projectRoot(), '.vdso-lab-cache');
     mkdirSync(cache, { recursive: true });
-    const results = DESIGN_NAMES.map((n) => checkSubject(designSubject(n)));
+    const results = KERNEL_ABIS.map((n) => checkSubject(designSubject(n)));
     io.out(formatMatrix(results));
     io.out('\n');
     stepUpstream(io, join(cache, 'upstream-intel-compat64.so'));

@@ -2,7 +2,7 @@
 // asked for, and every kind of caller (AT_SYSINFO; the __kernel_vsyscall dynamic symbol;
 // for the auxv ABI also the symbol dropped), each cell running checks a-g on fresh
 // processes. A check that throws is reported as failed with the error, never as a crash.
-import type { CpuModel, KernelMode } from '../x86/state';
+import { CPU_MODELS, KERNEL_KINDS, type CpuModel, type KernelKind } from '../../toolchain/designs/options';
 import { InputError } from '../../toolchain/errors';
 import { checkArguments } from './check-arguments';
 import { checkExitPath } from './check-exit-path';
@@ -20,12 +20,10 @@ export const CHECKS: Readonly<Record<CheckId, Check>> = {
   a: checkArguments, b: checkPreservation, c: checkUnwind, d: checkRestart, e: checkSingleStep, f: checkSignals, g: checkExitPath,
 };
 
-export const ALL_CPUS: readonly CpuModel[] = ['intel', 'amd', 'generic'];
-export const ALL_KERNELS: readonly KernelMode[] = ['compat64', 'native32'];
 
 export interface MatrixOptions {
   readonly cpus?: readonly CpuModel[];
-  readonly kernels?: readonly KernelMode[];
+  readonly kernels?: readonly KernelKind[];
   readonly callers?: readonly CallerKind[];
   readonly checks?: readonly CheckId[];
   readonly hooks?: KernelHooks;
@@ -57,8 +55,8 @@ function runCheck(check: CheckId, ctx: CellContext): CheckOutcome {
 /** Runs the checks on every configuration of `subject`. */
 export function checkSubject(subject: StubSubject, options: MatrixOptions = {}): SubjectResult {
   const cells: CellResult[] = [];
-  for (const cpu of options.cpus ?? ALL_CPUS) {
-    for (const kernel of options.kernels ?? ALL_KERNELS) {
+  for (const cpu of options.cpus ?? CPU_MODELS) {
+    for (const kernel of options.kernels ?? KERNEL_KINDS) {
       let image;
       try {
         image = subject.image(cpu, kernel);

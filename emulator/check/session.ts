@@ -10,13 +10,14 @@ import type { ElfSymbol } from '../../toolchain/elf/types';
 import { KernelEntryExit } from '../kernel/entry/entry-exit';
 import { Process } from '../kernel/process';
 import { RunLoop, type RunResult } from '../kernel/run-loop';
-import type { EntryExit, KernelAbi } from '../kernel/seams';
+import type { EntryExit } from '../kernel/seams';
+import type { KernelAbi } from '../../toolchain/designs/options';
 import { Signals } from '../kernel/signals/state';
 import { SYSCALL_TABLE } from '../kernel/syscalls/index';
 import type { SyscallRow } from '../kernel/syscalls/table';
 import { loadVdso, type MappedVdso } from '../kernel/vdso/load';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../memory/memory';
-import type { CpuModel, KernelMode } from '../x86/state';
+import type { CpuModel, KernelKind } from '../../toolchain/designs/options';
 import { CALLER_BASE, SLOT, callerCode, type CallerCode } from './caller';
 import { Probe, PROBE_NR } from './probe';
 import { formatLocation } from './source-lines';
@@ -33,7 +34,7 @@ export interface SessionSpec {
   readonly image: StubImage;
   readonly abi: KernelAbi;
   readonly cpu: CpuModel;
-  readonly kernel: KernelMode;
+  readonly kernel: KernelKind;
   readonly caller: CallerKind;
   readonly hooks?: KernelHooks;
 }

@@ -8,8 +8,8 @@ import { assembleDesignSource, buildDesign, designsRoot } from '../../toolchain/
 import { findDesign, type Design } from '../../toolchain/designs/registry';
 import { InputError } from '../../toolchain/errors';
 import { parseElf32 } from '../../toolchain/elf/reader';
-import type { KernelAbi } from '../kernel/seams';
-import type { CpuModel, KernelMode } from '../x86/state';
+import type { KernelAbi } from '../../toolchain/designs/options';
+import type { CpuModel, KernelKind } from '../../toolchain/designs/options';
 import { sourceLines, type SourceLines } from './source-lines';
 
 export interface StubImage {
@@ -25,7 +25,7 @@ export interface StubSubject {
   readonly name: string;
   readonly abi: KernelAbi;
   /** The image the kernel maps for this CPU model and kernel kind. */
-  image(cpu: CpuModel, kernel: KernelMode): StubImage;
+  image(cpu: CpuModel, kernel: KernelKind): StubImage;
 }
 
 /** The image, with its line map when `modules` are the sources it was linked from. */

@@ -2,7 +2,7 @@
 // configuration of the matrix (CPU model x kernel kind x kind of caller), a finding (what
 // failed, where: address, symbol+offset, source file:line, expected and actual), and one
 // cell's result as the matrix, `vdso-lab check --json` and the tests read it.
-import type { CpuModel, KernelMode } from '../x86/state';
+import type { CpuModel, KernelKind } from '../../toolchain/designs/options';
 
 export type CheckId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g';
 
@@ -28,7 +28,7 @@ export type CallerKind = 'sysinfo' | 'dynsym' | 'dynsym-dropped';
 
 export interface CheckConfig {
   readonly cpu: CpuModel;
-  readonly kernel: KernelMode;
+  readonly kernel: KernelKind;
   readonly caller: CallerKind;
 }
 

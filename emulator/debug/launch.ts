@@ -8,15 +8,11 @@ import type { ElfFile } from '../../toolchain/elf/types';
 import { loadProgram, vdsoMapper } from '../kernel/loader';
 import type { Process } from '../kernel/process';
 import { RunLoop } from '../kernel/run-loop';
-import type { KernelAbi } from '../kernel/seams';
 import type { MappedVdso } from '../kernel/vdso/load';
-import type { CpuModel, KernelMode } from '../x86/state';
+import { CPU_MODELS, DEFAULT_CPU, DEFAULT_KERNEL, DEFAULT_VDSO, KERNEL_ABIS, KERNEL_KINDS, abiForVdso, isKernelAbi, type CpuModel, type KernelKind } from '../../toolchain/designs/options';
 import { KernelRecorder } from './kernel-recorder';
 import type { DebugHost, DebugLaunchOptions, OutputEvent } from './types';
 
-const ABIS: readonly KernelAbi[] = ['legacy', 'proposal', 'upstream', 'auxv'];
-const CPUS: readonly CpuModel[] = ['intel', 'amd', 'generic'];
-const KERNELS: readonly KernelMode[] = ['compat64', 'native32'];
 /** Bytes of launch options shown in an error at most. */
 const SHOWN = 200;
 
@@ -63,9 +59,9 @@ function readNamed(host: DebugHost, path: string, what: string): Uint8Array {
 }
 
 /** The vDSO image for the `vdso` option, or undefined for none. */
-function vdsoImage(host: DebugHost, spec: string, cpu: CpuModel, kernel: KernelMode): { bytes: Uint8Array; name: string } | undefined {
+function vdsoImage(host: DebugHost, spec: string, cpu: CpuModel, kernel: KernelKind): { bytes: Uint8Array; name: string } | undefined {
   if (spec === 'none') return undefined;
-  if ((ABIS as readonly string[]).includes(spec)) return { bytes: buildDesign(spec, kernel, { cpu }).bytes, name: `vdso/${spec}` };
+  if (isKernelAbi(spec)) return { bytes: buildDesign(spec, kernel, { cpu }).bytes, name: `vdso/${spec}` };
   if (spec === 'host') throw new InputError('launch configuration', '"vdso"', 'host is not available in the debugger: capture it with `vdso-lab capture-host` and give the .so');
   const path = host.resolvePath(spec);
   if (/\.[sS]$/.test(path)) throw new InputError(path, '', 'a .S source: build it first (vdso-lab asm) and give the .so');
@@ -79,11 +75,11 @@ export function launchTarget(options: DebugLaunchOptions, host: DebugHost, outpu
     throw new InputError('launch configuration', '"program"', 'missing: give the path of a static i386 program');
   }
   const programPath = host.resolvePath(options.program);
-  const spec = raw.vdso === undefined ? 'upstream' : raw.vdso;
+  const spec = raw.vdso === undefined ? DEFAULT_VDSO : raw.vdso;
   if (typeof spec !== 'string' || spec === '') throw new InputError('launch configuration', '"vdso"', `must be a design name, none, or a .so path (got ${shown(spec)})`);
-  const cpu = choice('cpu', raw.cpu, CPUS, 'intel');
-  const kernel = choice('kernel', raw.kernel, KERNELS, 'compat64');
-  const abi = choice('abi', raw.abi, ABIS, (ABIS as readonly string[]).includes(spec) ? (spec as KernelAbi) : 'upstream');
+  const cpu = choice('cpu', raw.cpu, CPU_MODELS, DEFAULT_CPU);
+  const kernel = choice('kernel', raw.kernel, KERNEL_KINDS, DEFAULT_KERNEL);
+  const abi = choice('abi', raw.abi, KERNEL_ABIS, abiForVdso(spec));
   const args = stringList('args', raw.args);
   const env = stringList('env', raw.env);
   for (const e of env) if (!e.includes('=')) throw new InputError('launch configuration', '"env"', `${shown(e)}: expected NAME=VALUE`);

@@ -1,27 +1,12 @@
-// Owns the debugger runtime's plain types: launch options, the host effects it is given,
+// Owns the debugger runtime's plain types: launch options (from launch-schema.ts), the host effects it is given,
 // stop events, breakpoints, stack frames from the CFI unwinder, register sets, pt_regs of
 // the last system call, and disassembled lines. No DAP types: the debug adapter converts.
-import type { KernelAbi, PtRegs } from '../kernel/seams';
+import type { PtRegs } from '../kernel/seams';
 import type { HostFs } from '../kernel/vfs/host';
-import type { CpuModel, KernelMode } from '../x86/state';
+import type { LaunchArguments } from './launch-schema';
 
-export interface DebugLaunchOptions {
-  /** The static i386 program (a host path). */
-  readonly program: string;
-  /** A shipped design (legacy, proposal, upstream, auxv), none, or a built vDSO .so (default upstream). */
-  readonly vdso?: string;
-  readonly cpu?: CpuModel;
-  readonly kernel?: KernelMode;
-  /** Default: the design's own ABI, else upstream. */
-  readonly abi?: KernelAbi;
-  /** Arguments after argv[0]. */
-  readonly args?: readonly string[];
-  /** Environment strings NAME=VALUE (default none). */
-  readonly env?: readonly string[];
-  /** A host folder that is the guest's "/" (default: no files). */
-  readonly root?: string;
-  readonly stopOnEntry?: boolean;
-}
+/** The launch options the runtime takes: the launch configuration's schema, with the program required. */
+export type DebugLaunchOptions = LaunchArguments & { readonly program: string };
 
 /** Host effects the runtime needs, injected (Node fs in the adapter, workspace fs elsewhere). */
 export interface DebugHost {

@@ -4,15 +4,13 @@
 // signals (signals/). Each part implements its side of these interfaces.
 import type { Memory } from '../memory/memory';
 import type { Cpu } from '../x86/cpu';
-import type { CpuModel, KernelMode } from '../x86/state';
+import type { CpuModel, KernelAbi, KernelKind } from '../../toolchain/designs/options';
 import type { Fault, KernelEntry } from '../x86/stop';
 
-/** The kernel ABI a vDSO design is built for (DESIGN.md's table; KERNEL-FACTS.md §§1-3). */
-export type KernelAbi = 'legacy' | 'proposal' | 'upstream' | 'auxv';
 
 export interface KernelOptions {
   readonly cpu: CpuModel;
-  readonly kernel: KernelMode;
+  readonly kernel: KernelKind;
   readonly abi: KernelAbi;
 }
 

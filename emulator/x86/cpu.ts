@@ -9,12 +9,13 @@ import type { Instruction } from '../../toolchain/isa/instruction';
 import { compileInstructions, decodeBlock, MAX_BLOCK, type Block } from './compile';
 import { EXIT_SLOT0, EXIT_SLOT1, EXIT_STOP } from './emit';
 import { Helpers } from './helpers';
-import { CpuState, type CpuModel, type KernelMode } from './state';
+import { CpuState } from './state';
+import type { CpuModel, KernelKind } from '../../toolchain/designs/options';
 import { BUDGET_STOP, type Stop } from './stop';
 
 export interface CpuOptions {
   readonly model?: CpuModel;
-  readonly kernel?: KernelMode;
+  readonly kernel?: KernelKind;
 }
 
 export class Cpu {

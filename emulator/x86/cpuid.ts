@@ -1,7 +1,7 @@
 // Owns what cpuid reports for each CPU model: the vendor string (GenuineIntel, AuthenticAMD,
 // or a generic one), family/model, and the feature bits the project models (TSC, CX8, SEP,
 // CMOV; SYSCALL in the AMD extended leaf; no x87, no SSE).
-import type { CpuModel } from './state';
+import type { CpuModel } from '../../toolchain/designs/options';
 
 const TSC = 1 << 4;
 const CX8 = 1 << 8;

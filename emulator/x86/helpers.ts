@@ -10,6 +10,7 @@ import type { CpuState } from './state';
 import type { Fault, Stop } from './stop';
 import { USER_WRITABLE_FLAGS } from './state';
 import { cpuidLeaf } from './cpuid';
+import { sysenterAllowed, syscallAllowed } from '../../toolchain/designs/options';
 
 const STATUS = CF | PF | AF | ZF | SF | OF;
 
@@ -77,11 +78,11 @@ export class Helpers {
   }
 
   sysenterValid(s: CpuState): boolean {
-    return s.model === 'intel' || (s.model === 'amd' && s.kernel === 'native32');
+    return sysenterAllowed(s.model, s.kernel);
   }
 
   syscallValid(s: CpuState): boolean {
-    return s.model === 'amd' && s.kernel === 'compat64';
+    return syscallAllowed(s.model, s.kernel);
   }
 
   cpuid(s: CpuState, eax: number): Int32Array {

@@ -4,9 +4,7 @@
 // syscall and cpuid. The kernel model reads and writes registers only through this.
 import { AF, CF, DF, IF, OF, PF, SF, STATUS_FLAGS, TF, ZF } from '../../toolchain/isa/ops';
 import { computeFlags, FK } from './flags';
-
-export type CpuModel = 'intel' | 'amd' | 'generic';
-export type KernelMode = 'compat64' | 'native32';
+import type { CpuModel, KernelKind } from '../../toolchain/designs/options';
 
 export const NT = 0x4000;
 export const RF = 0x10000;
@@ -21,7 +19,7 @@ export { AF, CF, DF, IF, OF, PF, SF, TF, ZF };
 export const ES = 0, CS = 1, SS = 2, DS = 3, FS = 4, GS = 5;
 
 /** User selectors: i386 kernel (GDT 14/15) and x86-64 kernel compat (GDT 4/5). */
-export function userSelectors(kernel: KernelMode): { code: number; data: number } {
+export function userSelectors(kernel: KernelKind): { code: number; data: number } {
   return kernel === 'native32' ? { code: 0x73, data: 0x7b } : { code: 0x23, data: 0x2b };
 }
 
@@ -48,7 +46,7 @@ export class CpuState {
 
   constructor(
     readonly model: CpuModel = 'intel',
-    readonly kernel: KernelMode = 'compat64',
+    readonly kernel: KernelKind = 'compat64',
   ) {
     const sel = userSelectors(kernel);
     this.seg[CS] = sel.code;

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { Memory, PROT_EXEC, PROT_READ, PROT_WRITE } from '../../emulator/memory/memory';
 import { Cpu } from '../../emulator/x86/cpu';
-import type { CpuModel, KernelMode } from '../../emulator/x86/state';
+import type { CpuModel, KernelKind } from '../../toolchain/designs/options';
 import type { Stop } from '../../emulator/x86/stop';
 import { assemble, run } from '../support/oracles';
 
@@ -15,7 +15,7 @@ export interface LoadedProgram {
 }
 
 /** Maps the PT_LOAD segments of an ELF32 executable (written by ld in the test) and sets eip. */
-export function loadElf(path: string, model: CpuModel = 'intel', kernel: KernelMode = 'compat64'): LoadedProgram {
+export function loadElf(path: string, model: CpuModel = 'intel', kernel: KernelKind = 'compat64'): LoadedProgram {
   const file = new Uint8Array(readFileSync(path));
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
   if (view.getUint32(0, false) !== 0x7f454c46 || file[4] !== 1) throw new Error(`${path}: not an ELF32 file`);

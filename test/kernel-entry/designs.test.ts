@@ -7,8 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildDesign } from '../../toolchain/designs/build';
-import type { CpuModel, KernelMode } from '../../emulator/x86/state';
-import type { KernelAbi } from '../../emulator/kernel/seams';
+import type { CpuModel, KernelKind } from '../../toolchain/designs/options';
+import type { KernelAbi } from '../../toolchain/designs/options';
 import { buildAsmGuest, guestSymbol, newGuest, runGuest } from './harness';
 
 const GUEST = (flags: string) => `
@@ -45,12 +45,12 @@ after_call:
 	int	$0x80
 `;
 
-const COMBOS: Array<{ cpu: CpuModel; kernel: KernelMode }> = [
+const COMBOS: Array<{ cpu: CpuModel; kernel: KernelKind }> = [
   { cpu: 'intel', kernel: 'compat64' }, { cpu: 'amd', kernel: 'compat64' }, { cpu: 'generic', kernel: 'compat64' },
   { cpu: 'intel', kernel: 'native32' }, { cpu: 'amd', kernel: 'native32' }, { cpu: 'generic', kernel: 'native32' },
 ];
 
-function expectedVia(abi: KernelAbi, cpu: CpuModel, kernel: KernelMode): 'int' | 'sysenter' | 'syscall' {
+function expectedVia(abi: KernelAbi, cpu: CpuModel, kernel: KernelKind): 'int' | 'sysenter' | 'syscall' {
   if (kernel === 'compat64') return cpu === 'intel' ? 'sysenter' : cpu === 'amd' ? 'syscall' : 'int';
   if (abi === 'proposal' && cpu !== 'generic') return 'sysenter';
   return cpu === 'generic' ? 'int' : 'sysenter';

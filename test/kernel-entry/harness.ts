@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { parseElf32 } from '../../toolchain/elf/reader';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../../emulator/memory/memory';
 import { Process } from '../../emulator/kernel/process';
-import type { CpuModel, KernelMode } from '../../emulator/x86/state';
-import type { EntryRecord, ExitRecord, KernelAbi, PtRegs } from '../../emulator/kernel/seams';
+import type { CpuModel, KernelKind } from '../../toolchain/designs/options';
+import type { EntryRecord, ExitRecord, PtRegs } from '../../emulator/kernel/seams';
+import type { KernelAbi } from '../../toolchain/designs/options';
 import { Signals } from '../../emulator/kernel/signals/state';
 import { KernelEntryExit } from '../../emulator/kernel/entry/entry-exit';
 import { loadVdso, type MappedVdso } from '../../emulator/kernel/vdso/load';
@@ -56,7 +57,7 @@ export interface Guest {
   onRead: ((p: Process) => void) | undefined;
 }
 
-export function newGuest(elfBytes: Uint8Array, options: { cpu: CpuModel; kernel: KernelMode; abi: KernelAbi; vdso?: Uint8Array }): Guest {
+export function newGuest(elfBytes: Uint8Array, options: { cpu: CpuModel; kernel: KernelKind; abi: KernelAbi; vdso?: Uint8Array }): Guest {
   const out: string[] = [];
   const reports: string[] = [];
   const p = new Process({

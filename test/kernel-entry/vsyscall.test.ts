@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { realVdso } from '../support/real-vdso';
 import { run, scratch } from '../support/oracles';
 import { buildAsmGuest, guestSymbol, newGuest, runGuest, VDSO_BASE } from './harness';
-import type { CpuModel, KernelMode } from '../../emulator/x86/state';
+import type { CpuModel, KernelKind } from '../../toolchain/designs/options';
 
 const CALLER = `
 	.globl _start, after_call, saved, sysinfo, traps, ntraps
@@ -69,7 +69,7 @@ function guest(tf: boolean) {
   return buildAsmGuest(tf ? 'caller_tf' : 'caller', CALLER.replace('TF_ON', tf ? 'pushfl\n\torl $0x100, (%esp)\n\tpopfl' : ''));
 }
 
-const CASES: Array<{ cpu: CpuModel; kernel: KernelMode; via: 'sysenter' | 'syscall' | 'int'; alt: string }> = [
+const CASES: Array<{ cpu: CpuModel; kernel: KernelKind; via: 'sysenter' | 'syscall' | 'int'; alt: string }> = [
   { cpu: 'intel', kernel: 'compat64', via: 'sysenter', alt: 'mov    %esp,%ebp' },
   { cpu: 'amd', kernel: 'compat64', via: 'syscall', alt: 'mov    %ecx,%ebp' },
   { cpu: 'generic', kernel: 'compat64', via: 'int', alt: 'nop' },

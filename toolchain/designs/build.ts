@@ -12,7 +12,8 @@ import type { AsmModule } from '../asm/module';
 import { withGeneratedSections } from '../dwarf/emit-sections';
 import { writeObject } from '../elf/write-object';
 import { linkVdso } from '../link/index';
-import { findDesign, DESIGN_NAMES, type Design, type DesignCpu, type DesignImage, type DesignKernel, type DesignSource } from './registry';
+import { findDesign, type Design, type DesignImage, type DesignSource } from './registry';
+import { KERNEL_ABIS, type CpuModel, type KernelKind } from './options';
 
 /** -D options every design source gets from our build (GNU as builds leave the second out). */
 export const BUILD_DEFINES: readonly string[] = ['__ASSEMBLY__', 'VDSO_LAB_BUILTIN_ALTERNATIVES'];
@@ -67,14 +68,14 @@ export function assembleDesignSource(root: string, source: DesignSource, extraDe
 export interface BuiltDesign {
   readonly design: Design;
   readonly image: DesignImage;
-  readonly kernel: DesignKernel;
+  readonly kernel: KernelKind;
   /** The ET_DYN vDSO image, before alternatives are applied. */
   readonly bytes: Uint8Array;
 }
 
 export interface BuildOptions {
   /** Picks the image for designs whose kernel chooses by CPU (legacy); default intel. */
-  readonly cpu?: DesignCpu;
+  readonly cpu?: CpuModel;
   /** Build this image by name instead (legacy: int80, sysenter, syscall). */
   readonly image?: string;
   /** The vdso/ folder; default designsRoot(). */
@@ -82,9 +83,9 @@ export interface BuildOptions {
 }
 
 /** Builds a design's image for a kernel kind with vdso-lab's assembler and linker. */
-export function buildDesign(name: string, kernel: DesignKernel, options: BuildOptions = {}): BuiltDesign {
+export function buildDesign(name: string, kernel: KernelKind, options: BuildOptions = {}): BuiltDesign {
   const design = findDesign(name);
-  if (!design) throw new InputError(name, '', `no such design (known: ${DESIGN_NAMES.join(', ')})`);
+  if (!design) throw new InputError(name, '', `no such design (known: ${KERNEL_ABIS.join(', ')})`);
   let image = design.image(options.cpu ?? 'intel', kernel);
   if (options.image !== undefined) {
     const named = design.images.find((i) => i.image.name === options.image);

@@ -4,18 +4,7 @@
 // symbols the kernel model needs from each image, and the version script. Kept in
 // toolchain/ so that the CLI, the emulator and the editor front ends can all import it.
 
-/** The kernel ABI a design is built for (the same names as emulator/kernel/seams.ts KernelAbi). */
-export type DesignAbi = 'legacy' | 'proposal' | 'upstream' | 'auxv';
-export type DesignName = DesignAbi;
-/** CPU models and kernel kinds (the same names as emulator/x86/state.ts). */
-export type DesignCpu = 'intel' | 'amd' | 'generic';
-export type DesignKernel = 'compat64' | 'native32';
-/** How a system call enters the kernel. */
-export type EntryMethod = 'int80' | 'sysenter' | 'syscall';
-
-export const DESIGN_NAMES: readonly DesignName[] = ['legacy', 'proposal', 'upstream', 'auxv'];
-export const CPUS: readonly DesignCpu[] = ['intel', 'amd', 'generic'];
-export const KERNELS: readonly DesignKernel[] = ['compat64', 'native32'];
+import { KERNEL_ABI_VALUES, KERNEL_KINDS, bootMethod, type CpuModel, type EntryMethod, type KernelAbi, type KernelKind } from './options';
 
 /** One source of an image: a path under vdso/ and the -D options it is preprocessed with. */
 export interface DesignSource {
@@ -49,14 +38,14 @@ export interface DesignVersion {
 }
 
 export interface Design {
-  readonly name: DesignName;
-  readonly abi: DesignAbi;
+  readonly name: KernelAbi;
+  readonly abi: KernelAbi;
   /** One line: what the design models. */
   readonly summary: string;
   /** The image the kernel uses for a CPU model under a kernel kind. */
-  image(cpu: DesignCpu, kernel: DesignKernel): DesignImage;
+  image(cpu: CpuModel, kernel: KernelKind): DesignImage;
   /** Every distinct image the design builds (for building and comparing all of them). */
-  readonly images: readonly { readonly image: DesignImage; readonly kernel: DesignKernel }[];
+  readonly images: readonly { readonly image: DesignImage; readonly kernel: KernelKind }[];
   readonly versions: readonly DesignVersion[];
   /** auxv only: the entries the kernel chooses between. */
   readonly entries?: readonly AuxvEntry[];
@@ -67,6 +56,10 @@ export const VDSO_VERSIONS: readonly DesignVersion[] = [
   { name: 'LINUX_2.5', globals: ['__kernel_vsyscall', '__kernel_sigreturn', '__kernel_rt_sigreturn'] },
 ];
 
+function abiHelp(abi: KernelAbi): string {
+  return KERNEL_ABI_VALUES.find((v) => v.value === abi)!.help;
+}
+
 /** The -D option for a 64-bit kernel's build of the 32-bit vDSO. */
 const X86_64 = 'CONFIG_X86_64';
 
@@ -74,18 +67,12 @@ function src(path: string, ...defines: string[]): DesignSource {
   return { path, defines };
 }
 
-function perKernel(build: (kernel: DesignKernel) => DesignImage): Pick<Design, 'image' | 'images'> {
+function perKernel(build: (kernel: KernelKind) => DesignImage): Pick<Design, 'image' | 'images'> {
   const built = { compat64: build('compat64'), native32: build('native32') };
   return {
     image: (_cpu, kernel) => built[kernel],
-    images: KERNELS.map((kernel) => ({ image: built[kernel], kernel })),
+    images: KERNEL_KINDS.map((kernel) => ({ image: built[kernel], kernel })),
   };
-}
-
-/** The entry method a kernel uses on a CPU when it picks one at boot (legacy, auxv). */
-export function bootMethod(cpu: DesignCpu, kernel: DesignKernel): EntryMethod {
-  if (kernel === 'compat64') return cpu === 'amd' ? 'syscall' : cpu === 'intel' ? 'sysenter' : 'int80';
-  return cpu === 'generic' ? 'int80' : 'sysenter';
 }
 
 function legacyImage(method: EntryMethod): DesignImage {
@@ -103,7 +90,7 @@ const LEGACY_IMAGES = { int80: legacyImage('int80'), sysenter: legacyImage('syse
 const legacy: Design = {
   name: 'legacy',
   abi: 'legacy',
-  summary: 'pre-4.4: separate int80, sysenter and syscall images, one picked at boot; hand-written .eh_frame',
+  summary: abiHelp('legacy'),
   image: (cpu, kernel) => LEGACY_IMAGES[bootMethod(cpu, kernel)],
   images: [
     { image: LEGACY_IMAGES.int80, kernel: 'native32' },
@@ -116,7 +103,7 @@ const legacy: Design = {
 const proposal: Design = {
   name: 'proposal',
   abi: 'proposal',
-  summary: 'the Aug 2015 LKML proposal as the mail writes it: one image, alternatives, vsyscall_after_int80',
+  summary: abiHelp('proposal'),
   ...perKernel((kernel) => ({
     name: kernel,
     sources: [src('proposal.S', ...(kernel === 'compat64' ? [X86_64] : [])), src('sigreturn.S'), src('note.S')],
@@ -128,7 +115,7 @@ const proposal: Design = {
 const upstream: Design = {
   name: 'upstream',
   abi: 'upstream',
-  summary: 'Linux 4.4 and later: ALTERNATIVE_2 SYSENTER32/SYSCALL32 (SEP on 32-bit), int $0x80, int80_landing_pad',
+  summary: abiHelp('upstream'),
   ...perKernel((kernel) => ({
     name: kernel,
     sources: [src('upstream.S', ...(kernel === 'compat64' ? [X86_64] : [])), src('sigreturn.S'), src('note.S')],
@@ -142,7 +129,7 @@ const AUXV_IMAGE: DesignImage = { name: 'image', sources: [src('auxv.S'), src('s
 const auxv: Design = {
   name: 'auxv',
   abi: 'auxv',
-  summary: 'one image with an entry per method; the kernel points AT_SYSINFO at one and rewrites or drops __kernel_vsyscall',
+  summary: abiHelp('auxv'),
   image: () => AUXV_IMAGE,
   images: [{ image: AUXV_IMAGE, kernel: 'compat64' }],
   versions: VDSO_VERSIONS,
@@ -165,7 +152,7 @@ export function allDesigns(): readonly Design[] {
 }
 
 /** The auxv design's entry for a CPU and kernel (what AT_SYSINFO points at). */
-export function auxvEntry(cpu: DesignCpu, kernel: DesignKernel): AuxvEntry {
+export function auxvEntry(cpu: CpuModel, kernel: KernelKind): AuxvEntry {
   const method = bootMethod(cpu, kernel);
   return auxv.entries!.find((e) => e.method === method)!;
 }

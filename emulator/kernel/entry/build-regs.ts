@@ -6,7 +6,8 @@
 // fetch from user memory is recorded; a faulting fetch leaves ax = -EFAULT.
 import type { Cpu } from '../../x86/cpu';
 import { IF } from '../../x86/state';
-import type { EntryRecord, KernelAbi, PtRegs } from '../seams';
+import type { EntryRecord, PtRegs } from '../seams';
+import type { KernelAbi } from '../../../toolchain/designs/options';
 import { getUser32 } from '../signals/user-memory';
 import { EAX, EBP, ECX, EDX, ESP, regsFromCpu } from './regs';
 

@@ -5,8 +5,10 @@
 // its opportunistic SYSRETL on 64-bit kernels only; legacy kernels left a sysenter by
 // SYSEXIT and a syscall by SYSRETL. The registers each fast exit clobbers are reproduced.
 import type { Cpu } from '../../x86/cpu';
-import { CS, IF, RF, SS, TF, userSelectors, type KernelMode } from '../../x86/state';
-import type { ExitPath, ExitRecord, KernelAbi, PtRegs } from '../seams';
+import { CS, IF, RF, SS, TF, userSelectors } from '../../x86/state';
+import { type KernelKind } from '../../../toolchain/designs/options';
+import type { ExitPath, ExitRecord, PtRegs } from '../seams';
+import type { KernelAbi } from '../../../toolchain/designs/options';
 import { ECX, EDX, iretToUser } from './regs';
 
 const VM = 0x20000;
@@ -18,7 +20,7 @@ function hex(n: number): string {
 export interface ExitContext {
   readonly via: 'int' | 'sysenter' | 'syscall';
   readonly abi: KernelAbi;
-  readonly kernel: KernelMode;
+  readonly kernel: KernelKind;
   /** Where the fast exit may return (the entry's regs->ip); undefined for int $0x80. */
   readonly fastReturn: number | undefined;
   /** A fetch from user memory failed at entry (do_fast_syscall_32 returned false). */
@@ -49,7 +51,7 @@ export function chooseExit(ctx: ExitContext, regs: PtRegs): { path: ExitPath; re
 }
 
 /** Performs the exit on the CPU and returns what it clobbered relative to pt_regs. */
-export function performExit(cpu: Cpu, regs: PtRegs, path: ExitPath, kernel: KernelMode): ExitRecord['clobbered'] {
+export function performExit(cpu: Cpu, regs: PtRegs, path: ExitPath, kernel: KernelKind): ExitRecord['clobbered'] {
   iretToUser(cpu, regs);
   const s = cpu.state;
   const sel = userSelectors(kernel);

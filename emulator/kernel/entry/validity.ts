@@ -1,20 +1,12 @@
-// Owns which entry instructions a CPU model and kernel kind accept (KERNEL-FACTS §3):
-// AMD has no SYSENTER in long mode (so not in compat mode under a 64-bit kernel), Intel has
-// no 32-bit SYSCALL, a 32-bit kernel never enables SYSCALL, and the generic model (no SEP)
-// has neither. int $0x80 always works; another int n is refused by its DPL 0 gate (#GP).
-import type { CpuModel, KernelMode } from '../../x86/state';
+// Owns the fault a refused kernel entry raises and why, in words: the rule for which fast
+// entry a CPU model and kernel kind accept is toolchain/designs/options.ts's (the CPU's
+// decoder uses the same one). int $0x80 always works; another int n is refused by its DPL 0
+// gate (#GP), int $3 and int $4 are the breakpoint and overflow traps.
+import { sysenterAllowed, syscallAllowed, type CpuModel, type KernelKind } from '../../../toolchain/designs/options';
 import type { Fault, KernelEntry } from '../../x86/stop';
 
-export function sysenterAllowed(cpu: CpuModel, kernel: KernelMode): boolean {
-  return cpu === 'intel' || (cpu === 'amd' && kernel === 'native32');
-}
-
-export function syscallAllowed(cpu: CpuModel, kernel: KernelMode): boolean {
-  return cpu === 'amd' && kernel === 'compat64';
-}
-
 /** Why an entry is refused, with the fault the CPU raises; undefined when it is accepted. */
-export function entryFault(entry: KernelEntry, cpu: CpuModel, kernel: KernelMode, bytes: readonly number[]): { fault: Fault; why: string } | undefined {
+export function entryFault(entry: KernelEntry, cpu: CpuModel, kernel: KernelKind, bytes: readonly number[]): { fault: Fault; why: string } | undefined {
   if (entry.via === 'sysenter' && !sysenterAllowed(cpu, kernel)) {
     const why = cpu === 'amd' ? 'AMD CPUs do not allow SYSENTER in long mode (compat mode under a 64-bit kernel)' : 'this CPU has no SEP: SYSENTER is undefined';
     return { fault: { vector: 'UD', bytes }, why };

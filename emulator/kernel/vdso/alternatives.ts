@@ -9,7 +9,7 @@ import { InputError, hex } from '../../../toolchain/errors';
 import { decode } from '../../../toolchain/isa/decoder';
 import { DecodeStatus, PFX_REP } from '../../../toolchain/isa/instruction';
 import type { ElfFile } from '../../../toolchain/elf/types';
-import type { CpuModel, KernelMode } from '../../x86/state';
+import type { CpuModel, KernelKind } from '../../../toolchain/designs/options';
 import { featureName, readAlternatives, type AltEntry, type AltLayout, type AltTable } from './alternatives-table';
 
 export { featureName, featureWords, readAlternatives } from './alternatives-table';
@@ -31,7 +31,7 @@ export const FEATURE = {
  * neither and never uses SYSCALL. ALWAYS is always set. The model has no SSE2 and no
  * RDTSCP, so LFENCE_RDTSC and RDTSCP stay clear.
  */
-export function cpuFeatures(cpu: CpuModel, kernel: KernelMode): ReadonlySet<number> {
+export function cpuFeatures(cpu: CpuModel, kernel: KernelKind): ReadonlySet<number> {
   const set = new Set<number>([FEATURE.ALWAYS]);
   if (cpu !== 'generic') set.add(FEATURE.SEP);
   if (cpu === 'amd') set.add(FEATURE.SYSCALL);
@@ -72,7 +72,7 @@ const NOPS_64: readonly (readonly number[])[] = [
 ];
 
 /** The NOP of `length` bytes the given kernel patches in (lengths 1..ASM_NOP_MAX). */
-export function kernelNop(kernel: KernelMode, length: number): readonly number[] | undefined {
+export function kernelNop(kernel: KernelKind, length: number): readonly number[] | undefined {
   const table = kernel === 'compat64' ? NOPS_64 : NOPS_32;
   return length >= 1 && length < table.length ? table[length] : undefined;
 }
@@ -83,7 +83,7 @@ const CALL = 0xe8;
 const INT3 = 0xcc;
 
 /** Writes one NOP of `len` bytes at buf[at], or (longer than ASM_NOP_MAX) a jump over INT3 filler. */
-function addNop(buf: Uint8Array, at: number, len: number, kernel: KernelMode): void {
+function addNop(buf: Uint8Array, at: number, len: number, kernel: KernelKind): void {
   const nop = kernelNop(kernel, len);
   if (nop) {
     buf.set(nop, at);
@@ -115,7 +115,7 @@ function isNop(buf: Uint8Array, at: number, end: number): { nop: boolean; length
 }
 
 /** The kernel's optimize_nops: each run of NOPs (a NOP, then 0x90 bytes) becomes one NOP. */
-function optimizeNops(buf: Uint8Array, kernel: KernelMode): void {
+function optimizeNops(buf: Uint8Array, kernel: KernelKind): void {
   const len = buf.length;
   for (let i = 0; i < len; ) {
     const insn = isNop(buf, i, len);
@@ -195,7 +195,7 @@ export interface AlternativesResult {
 
 export interface AlternativesOptions {
   readonly cpu: CpuModel;
-  readonly kernel: KernelMode;
+  readonly kernel: KernelKind;
   /** Force the struct alt_instr size; detected from the image when absent. */
   readonly layout?: AltLayout;
   /** The name errors use. */

@@ -7,9 +7,8 @@
 // callers who look it up find the chosen entry or nothing (and fall back to int $0x80).
 import { InputError } from '../../../toolchain/errors';
 import type { ElfFile } from '../../../toolchain/elf/types';
-import type { CpuModel, KernelMode } from '../../x86/state';
+import { bootMethod, type CpuModel, type KernelKind } from '../../../toolchain/designs/options';
 import type { KernelSymbols } from './kernel-symbols';
-import { sysenterAllowed, syscallAllowed } from '../entry/validity';
 
 export type AuxvSymbolPolicy = 'rewrite' | 'drop';
 
@@ -29,15 +28,9 @@ const ENTRIES = {
   syscall: { entry: 'vsyscall_syscall', pad: 'syscall_landing_pad' },
 } as const;
 
-export function auxvMethod(cpu: CpuModel, kernel: KernelMode): AuxvChoice['method'] {
-  if (syscallAllowed(cpu, kernel)) return 'syscall';
-  if (sysenterAllowed(cpu, kernel)) return 'sysenter';
-  return 'int80';
-}
-
 /** Chooses the entry and edits `image`'s .dynsym in place as the policy says. */
-export function chooseAuxvEntry(elf: ElfFile, image: Uint8Array, symbols: KernelSymbols, cpu: CpuModel, kernel: KernelMode, policy: AuxvSymbolPolicy, fileName: string): AuxvChoice {
-  const method = auxvMethod(cpu, kernel);
+export function chooseAuxvEntry(elf: ElfFile, image: Uint8Array, symbols: KernelSymbols, cpu: CpuModel, kernel: KernelKind, policy: AuxvSymbolPolicy, fileName: string): AuxvChoice {
+  const method = bootMethod(cpu, kernel);
   const { entry, pad } = ENTRIES[method];
   const sym = symbols.byName.get(entry);
   if (!sym) throw new InputError(fileName, '.dynsym/.symtab', `the auxv design needs the entry ${entry}`);

@@ -9,8 +9,9 @@ import { parseElf32 } from '../../../toolchain/elf/reader';
 import { EM_386, ET_DYN, type ElfFile } from '../../../toolchain/elf/types';
 import type { Memory } from '../../memory/memory';
 import { PROT_EXEC, PROT_READ } from '../../memory/memory';
-import type { CpuModel, KernelMode } from '../../x86/state';
-import type { KernelAbi, LoadedVdso } from '../seams';
+import type { CpuModel, KernelKind } from '../../../toolchain/designs/options';
+import type { LoadedVdso } from '../seams';
+import type { KernelAbi } from '../../../toolchain/designs/options';
 import { applyAlternatives } from './alternatives';
 import { chooseAuxvEntry, type AuxvChoice, type AuxvSymbolPolicy } from './auxv';
 import { resolveKernelSymbols, type KernelSymbols } from './kernel-symbols';
@@ -24,7 +25,7 @@ export interface VdsoLoadOptions {
   /** Where the image goes (AT_SYSINFO_EHDR); page aligned, with room below for the vvar pages. */
   readonly base: number;
   readonly cpu: CpuModel;
-  readonly kernel: KernelMode;
+  readonly kernel: KernelKind;
   readonly abi: KernelAbi;
   /** The name errors use. */
   readonly fileName: string;

@@ -1,0 +1,55 @@
+// Owns the launch configuration of debug type `vdso`, defined once: each attribute's JSON
+// schema (type, allowed values, description, default; the CPU models, kernel kinds and ABIs
+// from toolchain/designs/options.ts), the attributes a launch requires, the configuration a
+// new launch.json gets, and the launch arguments' TypeScript type derived from the schema.
+// package.json's contributes.debuggers[0] must say the same (test/dap/launch-schema.test.ts).
+import { CPU_MODELS, DEFAULT_CPU, DEFAULT_KERNEL, DEFAULT_VDSO, KERNEL_ABIS, KERNEL_KINDS, OPTION_HELP } from '../../toolchain/designs/options';
+
+export const DEBUG_TYPE = 'vdso';
+
+export const LAUNCH_ATTRIBUTES = {
+  program: { type: 'string', description: 'The static i386 program to run (ET_EXEC or static PIE; gcc -m32 -static, or as/ld).', default: '${workspaceFolder}/a.out' },
+  vdso: { type: 'string', description: capitalized(OPTION_HELP.vdso), default: DEFAULT_VDSO },
+  cpu: { type: 'string', enum: CPU_MODELS, description: capitalized(OPTION_HELP.cpu), default: DEFAULT_CPU },
+  kernel: { type: 'string', enum: KERNEL_KINDS, description: capitalized(OPTION_HELP.kernel), default: DEFAULT_KERNEL },
+  abi: { type: 'string', enum: KERNEL_ABIS, description: capitalized(OPTION_HELP.abi) },
+  args: { type: 'array', items: { type: 'string' }, description: 'Arguments after argv[0].', default: [] },
+  env: { type: 'array', items: { type: 'string' }, description: 'Environment strings NAME=VALUE (default none).', default: [] },
+  root: { type: 'string', description: 'A host folder the guest sees as "/" (default: no files).' },
+  cwd: { type: 'string', description: 'The folder relative paths start from.', default: '${workspaceFolder}' },
+  stopOnEntry: { type: 'boolean', description: 'Stop at the program\'s entry point.', default: true },
+} as const;
+
+export const LAUNCH_REQUIRED = ['program'] as const;
+
+/** configurationAttributes.launch as package.json carries it. */
+export const LAUNCH_SCHEMA = { required: LAUNCH_REQUIRED, properties: LAUNCH_ATTRIBUTES } as const;
+
+/** The launch configuration a new launch.json gets (package.json's initialConfigurations). */
+export const INITIAL_CONFIGURATION = {
+  type: DEBUG_TYPE,
+  request: 'launch',
+  name: 'vdso-lab: run a static i386 program',
+  program: LAUNCH_ATTRIBUTES.program.default,
+  vdso: DEFAULT_VDSO,
+  cpu: DEFAULT_CPU,
+  kernel: DEFAULT_KERNEL,
+  stopOnEntry: true,
+} as const;
+
+type AttributeValue<A> = A extends { readonly enum: readonly (infer E)[] }
+  ? E
+  : A extends { readonly type: 'string' }
+    ? string
+    : A extends { readonly type: 'boolean' }
+      ? boolean
+      : A extends { readonly type: 'array' }
+        ? readonly string[]
+        : never;
+
+/** The launch arguments as the schema types them (every attribute optional: a client may omit any). */
+export type LaunchArguments = { -readonly [K in keyof typeof LAUNCH_ATTRIBUTES]?: AttributeValue<(typeof LAUNCH_ATTRIBUTES)[K]> };
+
+function capitalized(line: string): string {
+  return `${line[0]!.toUpperCase()}${line.slice(1)}.`;
+}

@@ -1,0 +1,36 @@
+// package.json's launch configuration for debug type `vdso` says what
+// emulator/debug/launch-schema.ts says (the attributes, their values and defaults, the
+// required ones, the initial configuration), and the values it allows are the kernel
+// model's (toolchain/designs/options.ts): a change to either that the other lacks fails here.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DEBUG_TYPE, INITIAL_CONFIGURATION, LAUNCH_SCHEMA } from '../../emulator/debug/launch-schema';
+import { CPU_MODELS, KERNEL_ABIS, KERNEL_KINDS } from '../../toolchain/designs/options';
+
+interface Debugger {
+  readonly type: string;
+  readonly configurationAttributes: { readonly launch: unknown };
+  readonly initialConfigurations: readonly unknown[];
+}
+
+const manifest = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { contributes: { debuggers: Debugger[] } };
+const debuggerEntry = manifest.contributes.debuggers.find((d) => d.type === DEBUG_TYPE);
+
+test('package.json configurationAttributes.launch is the launch schema module, attribute for attribute', () => {
+  assert.ok(debuggerEntry, `package.json contributes a debugger of type ${DEBUG_TYPE}`);
+  assert.deepEqual(debuggerEntry.configurationAttributes.launch, JSON.parse(JSON.stringify(LAUNCH_SCHEMA)));
+});
+
+test('package.json initialConfigurations is the module\'s initial configuration', () => {
+  assert.deepEqual(debuggerEntry!.initialConfigurations, [JSON.parse(JSON.stringify(INITIAL_CONFIGURATION))]);
+});
+
+test('the schema allows exactly the kernel model\'s CPU models, kernel kinds and ABIs', () => {
+  const properties = (debuggerEntry!.configurationAttributes.launch as { properties: Record<string, { enum?: string[]; description: string }> }).properties;
+  assert.deepEqual(properties.cpu!.enum, [...CPU_MODELS]);
+  assert.deepEqual(properties.kernel!.enum, [...KERNEL_KINDS]);
+  assert.deepEqual(properties.abi!.enum, [...KERNEL_ABIS]);
+  for (const design of KERNEL_ABIS) assert.ok(properties.vdso!.description.includes(design), `vdso's description names ${design}`);
+});
