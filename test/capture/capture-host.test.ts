@@ -6,8 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../cli/run-cli';
-import { spawnSync } from 'node:child_process';
-import { assemble, run, scratch } from '../support/oracles';
+import { hostRunsI386, run, scratch } from '../support/oracles';
 import { cachedKernelImage, realVdso } from '../support/real-vdso';
 import { harness } from './harness';
 
@@ -35,14 +34,6 @@ test('without -o it is a usage error', async () => {
   const io = memoryIo();
   assertOneLineFailure(io, await runCli(['capture-host'], io), /missing -o FILE/);
 });
-
-/** Whether this host runs i386 programs, asked independently: a GNU as/ld program exiting 42. */
-function hostRunsI386(): boolean {
-  const dir = scratch();
-  const obj = assemble('exit42', '.globl _start\n_start: movl $1,%eax; movl $42,%ebx; int $0x80\n', dir);
-  run('ld', ['-m', 'elf_i386', obj, '-o', join(dir, 'exit42')]);
-  return spawnSync('sh', ['-c', `'${join(dir, 'exit42')}'`]).status === 42;
-}
 
 test('on this host it captures the running vDSO where i386 programs run, and otherwise says so in one line and exits 2', async () => {
   const dir = scratch();

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run, scratch } from '../support/oracles';
+import { hostRunsI386, run, scratch } from '../support/oracles';
 import { realVdso } from '../support/real-vdso';
 import { CAPTURE_EXIT, captureCode, captureExecutable } from '../../toolchain/capture/capture-program';
 import { launcherCode, launcherExecutable } from '../../toolchain/capture/exec-launcher';
@@ -175,5 +175,7 @@ test('the launcher execs its argument with the arguments and environment, and re
   const notExecutable = join(dir, 'plain');
   writeFileSync(notExecutable, 'x', { mode: 0o644 });
   assert.equal(spawnSync(launch, [notExecutable]).status, 100 + 13, 'EACCES');
-  assert.equal(spawnSync(launch, [harness().program]).status, 100 + 8, 'ENOEXEC: this host cannot run i386 programs');
+  const i386 = spawnSync(launch, [harness().program]).status;
+  if (hostRunsI386()) assert.ok(i386 !== null && i386 < 100, `the host runs i386: the launcher execs the program (status ${i386})`);
+  else assert.equal(i386, 100 + 8, 'ENOEXEC: this host cannot run i386 programs');
 });

@@ -1,16 +1,18 @@
 // Issue 5, acceptance 1: C programs written here (programs.ts), built with gcc -m32 -static,
-// run under `vdso-lab run --vdso host` (the host's kind: --cpu amd --kernel compat64, and
-// intel) and under qemu-i386. The oracle "the same output as natively on this machine" is
-// impossible here (the host kernel cannot execute i386 programs), so qemu-i386 stands in for
-// everything it can show: stdout, stderr and the exit status must be equal. qemu maps no vDSO
+// run under `vdso-lab run` with the real vDSO of a distribution kernel (--cpu amd and intel,
+// --kernel compat64), under qemu-i386, and natively where this host executes i386 programs
+// (some machines of this kind have no 32-bit compat mode): stdout, stderr and the exit status
+// must be equal. `--vdso host` is checked on its own: the running kernel's image where the
+// host runs i386 (against native execution), else the distribution's. qemu maps no vDSO
 // (glibc falls back to int $0x80), so the lines only a vDSO can produce are checked against
 // their own oracles: readelf's symbols of the real image, the instruction boundaries objdump
 // finds in the image as `vdso-lab alternatives` patches it for that CPU, and the trace.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { hostRunsI386 } from '../support/oracles';
 import { GETPID, PRINTF, RESTART, SEGV, SIGACTION, SINGLE_STEP } from './programs';
 import {
-  objdumpRange, patchedVdso, program, runHost, runLab, runQemu, runQemuLateStdin, scratchFile, vdsoLines, vdsoSymbol,
+  HOST_FALLBACK, hostCpuModel, objdumpRange, patchedVdso, program, runNative, runReal, runLab, runQemu, runQemuLateStdin, scratchFile, vdsoLines, vdsoSymbol,
   withoutVdsoLines, type Instruction,
 } from './support';
 
@@ -67,11 +69,27 @@ test('(a) printf: stdout, stderr and exit status as under qemu-i386, on amd and 
   const q = runQemu(prog, ['x y']);
   assert.equal(q.status, 3);
   assert.match(q.stdout, /^hello, world: argc 2 arg1 x y\|  -42\|ff  \|0000beef\|z\|%\|end\nline 1 of 3\n/);
+  if (hostRunsI386()) assert.deepEqual(runNative(prog, ['x y']), q, 'natively as under qemu-i386');
   for (const { cpu } of CPUS) {
-    const l = await runHost(prog, ['--cpu', cpu, '--kernel', 'compat64'], ['x y']);
+    const l = await runReal(prog, ['--cpu', cpu, '--kernel', 'compat64'], ['x y']);
     assert.equal(l.stdout, q.stdout, cpu);
     assert.equal(l.stderr, q.stderr, cpu);
     assert.equal(l.status, q.status, cpu);
+  }
+});
+
+test('--vdso host: the running kernel\'s vDSO where the host runs i386 (the program behaves as natively), else the distribution kernel\'s, said in one line', async () => {
+  const prog = program('printf', PRINTF);
+  if (hostRunsI386()) {
+    // The running kernel patched its image for this processor at boot: model the same one.
+    const l = await runLab(prog, ['--vdso', 'host', '--cpu', hostCpuModel()], ['x y']);
+    assert.doesNotMatch(l.stderr, HOST_FALLBACK);
+    assert.deepEqual(l, runNative(prog, ['x y']));
+  } else {
+    const l = await runLab(prog, ['--vdso', 'host'], ['x y']);
+    assert.match(l.stderr, HOST_FALLBACK);
+    const q = runQemu(prog, ['x y']);
+    assert.deepEqual({ ...l, stderr: l.stderr.replace(HOST_FALLBACK, '') }, q);
   }
 });
 
@@ -82,7 +100,7 @@ test('(b) getpid through %gs:0x10 = AT_SYSINFO = __kernel_vsyscall, entered by t
   assert.equal(q.stdout, 'getpid stable: 1, call *%gs:0x10 agrees: 1, positive: 1\n');
   const vsyscall = vdsoSymbol('__kernel_vsyscall').value;
   for (const { cpu, entry } of CPUS) {
-    const l = await runHost(prog, ['--cpu', cpu, '--kernel', 'compat64', '--trace', 'syscalls', '--json']);
+    const l = await runReal(prog, ['--cpu', cpu, '--kernel', 'compat64', '--trace', 'syscalls', '--json']);
     assert.equal(l.status, 0, l.stderr);
     assert.equal(withoutVdsoLines(l.stdout), q.stdout, cpu);
     const lines = vdsoLines(l.stdout);
@@ -111,7 +129,7 @@ test('(c) sigaction SA_SIGINFO: handler, ucontext edit, return through sigreturn
   assert.match(q.stdout, /restored esi from the edited ucontext: 0x5151\n/);
   const rtSigreturn = vdsoSymbol('__kernel_rt_sigreturn').value;
   for (const { cpu } of CPUS) {
-    const l = await runHost(prog, ['--cpu', cpu, '--kernel', 'compat64']);
+    const l = await runReal(prog, ['--cpu', cpu, '--kernel', 'compat64']);
     assert.equal(l.status, q.status, l.stderr);
     assert.equal(l.stderr, '');
     assert.equal(withoutVdsoLines(l.stdout), q.stdout, cpu);
@@ -126,7 +144,7 @@ test('(d) TF single-step across a vDSO call: one trap per executed instruction o
   assert.equal(q.status, 0);
   const common = (text: string) => withoutVdsoLines(text).split('\n').filter((line) => line !== 'elsewhere').join('\n');
   for (const { cpu } of CPUS) {
-    const l = await runHost(prog, ['--cpu', cpu, '--kernel', 'compat64']);
+    const l = await runReal(prog, ['--cpu', cpu, '--kernel', 'compat64']);
     assert.equal(l.status, 0, l.stderr);
     assert.equal(l.stderr, '');
     // The caller's traps (after the call returns: pushfl, andl, popfl, ...) and the summary
@@ -165,7 +183,7 @@ test('(e) read interrupted by SIGALRM, restarted under SA_RESTART (through the v
     const insns = await stub(cpu);
     const int80 = insns.find((i) => i.text === 'int    $0x80')!.address;
     const entryAt = insns.find((i) => i.text === entry)!.address;
-    const l = await runHost(prog, ['--cpu', cpu, '--kernel', 'compat64', '--stdin', input, '--stdin-after', '2', '--trace', 'all', '--json']);
+    const l = await runReal(prog, ['--cpu', cpu, '--kernel', 'compat64', '--stdin', input, '--stdin-after', '2', '--trace', 'all', '--json']);
     assert.equal(l.status, 0);
     assert.equal(l.stdout, q.stdout, cpu);
     const reads = traceOf(l.stderr).syscalls.filter((s) => s.name === 'read');
@@ -186,7 +204,7 @@ test('(f) a store through a bad pointer: SIGSEGV with si_addr and si_code, and k
   for (const args of [['handler'], ['handler', 'ro'], []]) {
     const q = runQemu(prog, args);
     for (const { cpu } of CPUS) {
-      const l = await runHost(prog, ['--cpu', cpu, '--kernel', 'compat64'], args);
+      const l = await runReal(prog, ['--cpu', cpu, '--kernel', 'compat64'], args);
       assert.equal(l.stdout, q.stdout, `${cpu} ${args.join(' ')}`);
       assert.equal(l.status, q.status, `${cpu} ${args.join(' ')}`);
       if (args.length === 0) {

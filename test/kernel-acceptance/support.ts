@@ -1,11 +1,11 @@
 // Shared by the acceptance tests of the kernel model (issue 5): C programs built once with
 // gcc -m32 -static -O2, run under `vdso-lab run` (runCli, in memory, from the repository
 // root so that --vdso host finds the cached Debian vdso32.so) and under qemu-i386 (the
-// oracle: this host cannot execute i386 programs), and the facts the oracles give about the
+// oracle on every machine; where the host executes i386 programs, natively too), and the facts the oracles give about the
 // real vDSO image: its dynamic symbols (readelf), the image the kernel patches for a CPU
 // (`vdso-lab alternatives --json`) and that image's instructions (objdump -D -b binary).
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../cli/run-cli';
 import { buildC, run, scratch } from '../support/oracles';
@@ -49,11 +49,9 @@ export async function runLab(prog: string, options: readonly string[], args: rea
   return { stdout: io.stdout, stderr: io.stderr, status };
 }
 
-/** runLab with --vdso host: checks and removes the one line saying the cached image stands in. */
-export async function runHost(prog: string, options: readonly string[], args: readonly string[] = []): Promise<RunOutput> {
-  const r = await runLab(prog, ['--vdso', 'host', ...options], args);
-  if (!HOST_FALLBACK.test(r.stderr)) throw new Error(`--vdso host did not say which image stands in for the host's: ${r.stderr.slice(0, 400)}`);
-  return { ...r, stderr: r.stderr.replace(HOST_FALLBACK, '') };
+/** runLab with the real vDSO every machine has: the distribution kernel's image (real-vdso.ts), not yet patched. */
+export async function runReal(prog: string, options: readonly string[], args: readonly string[] = []): Promise<RunOutput> {
+  return runLab(prog, ['--vdso', realVdso().path, ...options], args);
 }
 
 const SIGNALS: Record<string, number> = { SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9, SIGSEGV: 11, SIGALRM: 14, SIGTERM: 15 };
@@ -61,6 +59,18 @@ const SIGNALS: Record<string, number> = { SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIG
 function qemuMissing(e: Error): Error {
   const code = (e as NodeJS.ErrnoException).code;
   return code === 'ENOENT' ? new Error("oracle 'qemu-i386' is not installed: .ci/run must install qemu-user") : e;
+}
+
+/** Runs natively (only where hostRunsI386()) with an empty environment; the shell's status (128+signal when killed). */
+export function runNative(prog: string, args: readonly string[] = []): RunOutput {
+  const r = spawnSync(prog, [...args], { env: {}, input: '', encoding: 'utf8', timeout: 60_000 });
+  if (r.error) throw r.error;
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status ?? 128 + (r.signal ? SIGNALS[r.signal] ?? 0 : 0) };
+}
+
+/** The emulator's CPU model of this host's processor, for a vDSO the running kernel already patched. */
+export function hostCpuModel(): 'intel' | 'amd' {
+  return /AuthenticAMD|HygonGenuine/.test(readFileSync('/proc/cpuinfo', 'utf8')) ? 'amd' : 'intel';
 }
 
 /** Runs under qemu-i386 with an empty environment; the shell's status (128+signal when killed). */

@@ -49,6 +49,22 @@ export function readBytes(path: string): Uint8Array {
   return new Uint8Array(readFileSync(path));
 }
 
+let runsI386: boolean | undefined;
+
+/**
+ * Whether this host executes i386 programs (a kernel with 32-bit compat mode), asked
+ * independently of vdso-lab: a GNU as/ld program that exits 42. Machines of this kind differ:
+ * where it is true the real CPU and kernel are an oracle too, beside qemu-i386.
+ */
+export function hostRunsI386(): boolean {
+  if (runsI386 !== undefined) return runsI386;
+  const dir = scratch();
+  const obj = assemble('exit42', '.globl _start\n_start: movl $1,%eax; movl $42,%ebx; int $0x80\n', dir);
+  run('ld', ['-m', 'elf_i386', obj, '-o', join(dir, 'exit42')]);
+  runsI386 = spawnSync('sh', ['-c', `'${join(dir, 'exit42')}'`]).status === 42;
+  return runsI386;
+}
+
 /** True when `tool --version` runs; for tests that must report a missing oracle clearly. */
 export function hasTool(tool: string): boolean {
   try {
