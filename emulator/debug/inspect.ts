@@ -1,24 +1,20 @@
 // Owns reading a stopped process for the debugger: the registers, the stack as the CFI
 // unwinder finds it (each frame's pc, symbol+offset, CFA, the CFI row and the recovered
 // registers; the unwinder's stop reason as one label frame), memory reads that stop at the
-// first unreadable byte, and disassembly around an address in objdump's AT&T text.
-import { decode, MAX_INSTRUCTION_LENGTH } from '../../toolchain/isa/decoder';
-import { formatAtt } from '../../toolchain/isa/att-formatter';
-import { DecodeStatus } from '../../toolchain/isa/instruction';
+// first unreadable byte.
 import { describeStop, unwind } from '../../toolchain/dwarf/unwind';
 import type { MemoryReader, UnwindImage } from '../../toolchain/dwarf/unwind-types';
 import type { Memory } from '../memory/memory';
 import type { CpuState } from '../x86/state';
 import { formatRow } from '../check/step-trace';
+import { frameName } from './frame-names';
 import type { SymbolIndex } from './symbols';
-import type { DisassembledLine, NamedValue, RuntimeFrame } from './types';
+import type { NamedValue, RuntimeFrame } from './types';
 
 export const GPR_NAMES = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'] as const;
 /** DWARF i386 register numbers 0..9. */
 const DWARF_NAMES = [...GPR_NAMES, 'eip', 'eflags'] as const;
 const SEGMENT_NAMES = ['es', 'cs', 'ss', 'ds', 'fs', 'gs'] as const;
-/** The farthest back a symbol start is used as the anchor for disassembling backwards. */
-const MAX_ANCHOR_DISTANCE = 0x4000;
 
 /** The CPU's registers as the debugger shows them: eax..edi, eip, eflags, then the segment selectors. */
 export function cpuRegisters(s: CpuState): NamedValue[] {
@@ -63,7 +59,7 @@ export function stackFrames(state: CpuState, memory: Memory, images: readonly Un
     kind: 'frame',
     level: f.level,
     pc: f.pc,
-    symbol: symbols.symbolize(f.pc) ?? hex(f.pc),
+    symbol: frameName(f, symbols),
     image: symbols.imageAt(f.pc),
     cfa: f.cfa,
     row: f.cfi ? formatRow(f.cfi.row) : f.sigtramp ? `${f.sigtramp.kind} frame: sigcontext at ${hex(f.sigtramp.sigcontext)}` : undefined,
@@ -72,64 +68,4 @@ export function stackFrames(state: CpuState, memory: Memory, images: readonly Un
   }));
   frames.push({ kind: 'label', level: frames.length, text: `unwinding stopped: ${describeStop(result.stop)}` });
   return frames;
-}
-
-function hexBytes(bytes: Uint8Array): string {
-  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ');
-}
-
-/** Decodes one instruction at `address` (an unreadable line when no byte can be read). */
-export function lineAt(memory: Memory, address: number, symbols: SymbolIndex): DisassembledLine {
-  const bytes = readUpTo(memory, address, MAX_INSTRUCTION_LENGTH);
-  if (bytes.length === 0) return { address: address >>> 0, bytes: '', text: '??', symbol: symbols.symbolize(address), unreadable: true };
-  const insn = decode(bytes, 0, address >>> 0);
-  const length = Math.max(1, Math.min(insn.length, bytes.length));
-  const text = insn.status === DecodeStatus.Truncated ? '(bad)' : formatAtt(insn, { symbolize: (a) => symbols.symbolize(a) });
-  return { address: address >>> 0, bytes: hexBytes(bytes.subarray(0, length)), text, symbol: symbols.symbolize(address), unreadable: false };
-}
-
-function lengthOf(line: DisassembledLine): number {
-  return line.unreadable ? 1 : line.bytes.split(' ').length;
-}
-
-/**
- * `count` instructions starting `instructionOffset` instructions from `address` (negative:
- * before it). Backwards, decoding starts at the covering symbol's start when it is near,
- * else a few bytes back; where nothing decodes into place, unreadable filler lines stand in.
- */
-export function disassemble(memory: Memory, symbols: SymbolIndex, address: number, instructionOffset: number, count: number): DisassembledLine[] {
-  const n = Math.max(0, Math.min(count, 4096));
-  let start = address >>> 0;
-  const before: DisassembledLine[] = [];
-  if (instructionOffset < 0) {
-    const back = Math.min(-instructionOffset, 4096);
-    const named = symbols.symbolize(address);
-    const m = named ? /\+0x([0-9a-f]+)$/.exec(named) : null;
-    const distance = named && !m ? 0 : m ? parseInt(m[1]!, 16) : Infinity;
-    let anchor = distance <= MAX_ANCHOR_DISTANCE ? address - distance : address - back * MAX_INSTRUCTION_LENGTH;
-    anchor = Math.max(0, anchor);
-    const seen: DisassembledLine[] = [];
-    for (let at = anchor, guard = 0; at < address && guard < MAX_ANCHOR_DISTANCE; guard++) {
-      const line = lineAt(memory, at, symbols);
-      seen.push(line);
-      at += lengthOf(line);
-    }
-    before.push(...seen.filter((l) => l.address < address).slice(-back));
-    while (before.length < back) {
-      const at = (before.length ? before[0]!.address : address) - 1;
-      before.unshift({ address: at >>> 0, bytes: '', text: '??', symbol: undefined, unreadable: true });
-    }
-    start = before.length ? before[0]!.address : address;
-    if (before.length >= n) return before.slice(0, n);
-  } else {
-    for (let k = 0; k < instructionOffset && k < 4096; k++) start += lengthOf(lineAt(memory, start, symbols));
-  }
-  const out = instructionOffset < 0 ? before : [];
-  let at = instructionOffset < 0 ? address : start;
-  while (out.length < n) {
-    const line = lineAt(memory, at, symbols);
-    out.push(line);
-    at = (at + lengthOf(line)) >>> 0;
-  }
-  return out;
 }

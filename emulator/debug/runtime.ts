@@ -14,7 +14,8 @@ import type { RunResult, SyscallListener } from '../kernel/run-loop';
 import { signalName } from '../kernel/linux-abi';
 import { BreakpointTable } from './breakpoints';
 import { LaterEmitter } from './emitter';
-import { cpuRegisters, disassemble, readUpTo, stackFrames } from './inspect';
+import { CodeBoundaries, disassembleAt, imageCodeStarts } from './disassemble';
+import { cpuRegisters, readUpTo, stackFrames } from './inspect';
 import type { KernelEvent } from './kernel-recorder';
 import { launchTarget, type Target } from './launch';
 import { SymbolIndex } from './symbols';
@@ -48,6 +49,8 @@ export class DebugRuntime {
   private breakpoints: BreakpointTable | undefined;
   private readonly symbols = new SymbolIndex();
   private images: UnwindImage[] = [];
+  /** Known instruction starts for disassembling backwards (dbg line rows may add theirs). */
+  readonly boundaries = new CodeBoundaries();
   private kernelEvents: KernelEventBreakpoints = {};
   private dataBreakpoint: { readonly id: number; readonly address: number; readonly length: number } | undefined;
   private recent: SyscallStop[] = [];
@@ -91,6 +94,9 @@ export class DebugRuntime {
         t.loop.requestStop();
       }
     };
+    this.boundaries.add(this.symbols.functionStarts());
+    this.boundaries.add(imageCodeStarts(t.program.elf, t.program.bias, this.images[0]!));
+    if (t.vdso) this.boundaries.add(imageCodeStarts(t.vdso.elf, t.vdso.base, this.images[1]!));
     t.loop.onSyscall = listener;
     t.kernel.onEvent = (e) => this.kernelEvent(e);
   }
@@ -356,7 +362,9 @@ export class DebugRuntime {
   }
 
   disassemble(address: number, instructionOffset: number, count: number): DisassembledLine[] {
-    return disassemble(this.need().process.memory, this.symbols, address, instructionOffset, count);
+    const p = this.need().process;
+    this.boundaries.add([p.cpu.state.eip >>> 0]);
+    return disassembleAt(p.memory, this.boundaries, this.symbols, address, instructionOffset, count);
   }
 
   /** `address <symbol+off>`. */

@@ -16,6 +16,8 @@ interface ImageSymbols {
   readonly end: number;
   readonly symbols: readonly ElfSymbol[];
   readonly symbolize: Symbolizer;
+  /** FUNC symbols (global, weak or local), sorted by address; one per address. */
+  readonly functions: readonly ElfSymbol[];
 }
 
 export interface FoundSymbol {
@@ -30,7 +32,10 @@ function imageOf(name: string, elf: ElfFile, base: number): ImageSymbols {
   const start = loads.length ? Math.min(...loads.map((p) => p.vaddr)) + base : base;
   const end = loads.length ? Math.max(...loads.map((p) => p.vaddr + p.memsz)) + base : base;
   const symbols = usefulSymbols([...elf.symbols, ...elf.dynamicSymbols]);
-  return { name, base, start: start >>> 0, end: end >>> 0, symbols, symbolize: makeSymbolizer(elf.symbols, elf.dynamicSymbols) };
+  const byStart = new Map<number, ElfSymbol>();
+  for (const s of symbols) if (s.type === STT_FUNC && !byStart.has(s.value)) byStart.set(s.value, s);
+  const functions = [...byStart.values()].sort((a, b) => a.value - b.value);
+  return { name, base, start: start >>> 0, end: end >>> 0, symbols, symbolize: makeSymbolizer(elf.symbols, elf.dynamicSymbols), functions };
 }
 
 export class SymbolIndex {
@@ -74,6 +79,35 @@ export class SymbolIndex {
   functionNames(limit = 50): string[] {
     const out: string[] = [];
     for (const i of this.images) for (const s of i.symbols) if (s.type === STT_FUNC && out.length < limit) out.push(s.name);
+    return out;
+  }
+
+  /** The nearest FUNC symbol at or below `address` (never a `.L` label): its name and run-time start. */
+  functionAt(address: number): { readonly name: string; readonly start: number } | undefined {
+    for (const i of this.images) {
+      if (address < i.start || address >= i.end) continue;
+      const link = (address - i.base) >>> 0;
+      const f = i.functions;
+      let lo = 0, hi = f.length - 1, best = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (f[mid]!.value <= link) { best = mid; lo = mid + 1; } else hi = mid - 1;
+      }
+      return best < 0 ? undefined : { name: f[best]!.name, start: (f[best]!.value + i.base) >>> 0 };
+    }
+    return undefined;
+  }
+
+  /** The name of the symbol that starts exactly at `address` (objdump's choice, `.L` labels left out). */
+  startAt(address: number): string | undefined {
+    const name = this.symbolize(address);
+    return name && !name.includes('+0x') && !name.startsWith('.L') ? name : undefined;
+  }
+
+  /** Run-time start addresses of every function symbol (known instruction boundaries). */
+  functionStarts(): number[] {
+    const out: number[] = [];
+    for (const i of this.images) for (const s of i.functions) out.push((s.value + i.base) >>> 0);
     return out;
   }
 }
