@@ -1,7 +1,8 @@
 // Tests that every shipped design builds with vdso-lab's toolchain (buildDesign) and with
 // GNU cpp/as/ld, and that the two images agree: the same .text, .eh_frame, .eh_frame_hdr,
 // .altinstructions and .altinstr_replacement bytes, the same readelf frames-interp, the
-// same exported symbols (readelf rows; ld orders .dynsym by its hash walk) and landing pads; and what the designs are known to hold
+// same exported symbols (readelf rows; ld orders .dynsym by its hash walk) and landing pads,
+// the same .text line rows as GNU as -g; and what the designs are known to hold
 // (the hand-written legacy CFI bytes of KERNEL-FACTS §1, the proposal's code as the mail
 // writes it).
 import { test } from 'node:test';
@@ -44,6 +45,16 @@ for (const design of allDesigns()) {
       const pads = (f: string) => symbolRows(f, ['-s']).filter((r) => /(landing_pad|after_int80|SYSENTER_RETURN|vsyscall_\w+)$/.test(r));
       assert.deepEqual(pads(ours), pads(theirs));
       if (image.landingPad) assert.ok(pads(ours).some((r) => r.endsWith(` ${image.landingPad}`)), pads(ours).join('\n'));
+      // The line table of .text as as -g writes it (the .altinstr_replacement rows differ by
+      // design: GNU as gets the header's ALTERNATIVE macros, whose bodies it numbers its own
+      // way; ours are the built-in's, on the ALTERNATIVE line).
+      const textStart = parseElf32(new Uint8Array(readFileSync(ours)), ours).section('.text')!.addr;
+      const textEnd = textStart + parseElf32(new Uint8Array(readFileSync(ours)), ours).section('.text')!.size;
+      const textLines = (f: string) => run('readelf', ['--debug-dump=decodedline', f]).split('\n\n')
+        .filter((seq) => { const m = /\s(0x[0-9a-f]+|0)\s/.exec(seq); return m !== null && Number(m[1]) >= textStart && Number(m[1]) < textEnd; });
+      const ourLines = textLines(ours);
+      assert.ok(ourLines.length > 0, `${label}: no .text line rows`);
+      assert.deepEqual(ourLines, textLines(theirs), `${label}: .text line rows differ from GNU as -g`);
     });
   }
 }

@@ -1,9 +1,9 @@
 // Owns building the shipped designs with GNU tools for the tests: each vdso/ source through
-// `gcc -m32 -c -D__ASSEMBLY__` (GNU cpp + GNU as 2.40, with the header's own ALTERNATIVE
+// `gcc -m32 -c -D__ASSEMBLY__ -Wa,-g` (GNU cpp + GNU as 2.40 -g, with the header's own ALTERNATIVE
 // macros instead of vdso-lab's built-ins) and the objects through GNU ld with the kernel's
 // vdso-layout script (test/link/sources.ts), and reading sections out with objcopy.
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { designsRoot, includeDirs } from '../../toolchain/designs/build';
 import type { DesignImage, DesignVersion } from '../../toolchain/designs/registry';
 import { readBytes, run } from '../support/oracles';
@@ -17,7 +17,8 @@ export function gnuImage(dir: string, label: string, image: DesignImage, version
   const objects = image.sources.map((s, i) => {
     const o = join(out, `${i}-${s.path.replace(/[/.]/g, '_')}.o`);
     const includes = includeDirs(root, s).flatMap((d) => ['-I', d]);
-    run('gcc', ['-m32', '-c', '-D__ASSEMBLY__', ...s.defines.map((d) => `-D${d}`), ...includes, join(root, s.path), '-o', o]);
+    // Run above vdso/ with -Wa,-g, as the design build names its line tables (vdso/..., comp_dir that folder).
+    run('gcc', ['-m32', '-c', '-D__ASSEMBLY__', '-Wa,-g', ...s.defines.map((d) => `-D${d}`), ...includes, `vdso/${s.path}`, '-o', o], { cwd: dirname(root) });
     return o;
   });
   return ldVdso({ dir: out, objects, inputs: objects.map((o) => ({ fileName: o, bytes: readBytes(o) })) }, versions);

@@ -2,7 +2,7 @@
 // --debug-dump=decodedline, line for line, on gcc -m32 -g objects and programs (DWARF 2 to
 // 5, several units, inlined headers from other directories, -O2 views, names longer than
 // readelf's column), `as --32 -g` objects of every DWARF version, vdso-lab's own `asm -g`
-// objects and the images the project builds; and hostile .debug_line bytes (truncated,
+// objects and the images the project builds (every design image, a linked -g program); and hostile .debug_line bytes (truncated,
 // mutated) give one-line InputErrors naming the file, the section and the offset.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +14,7 @@ import { parseElf32 } from '../../toolchain/elf/reader';
 import { debugSectionBytes } from '../../toolchain/dwarf/elf-lines';
 import { parseLineSection } from '../../toolchain/dwarf/line-table';
 import { formatDecodedLines } from '../../toolchain/dwarf/readelf-lines';
-import { BUILD_DEFINES, designsRoot, includeDirs } from '../../toolchain/designs/build';
+import { BUILD_DEFINES, buildDesign, designsRoot, includeDirs } from '../../toolchain/designs/build';
 import { allDesigns } from '../../toolchain/designs/registry';
 import { firstDifference, vdsoLab } from './frames-fixtures';
 
@@ -113,6 +113,22 @@ test('vdso-lab asm -g objects of every shipped design source match readelf decod
     }
   }
   assert.ok(tables >= 4, `${tables} of ${seen.size} design sources have a line table`);
+});
+
+test('every image the project builds (each design and image, a linked -g program) matches readelf decodedline', async () => {
+  for (const design of allDesigns()) {
+    for (const { image, kernel } of design.images) {
+      const so = join(dir, `${design.name}-${image.name}.so`);
+      writeFileSync(so, buildDesign(design.name, kernel, { image: image.name }).bytes);
+      await compare(so, `${design.name} ${image.name}`);
+    }
+  }
+  const src = join(dir, 'prog.S');
+  writeFileSync(src, '\t.text\n\t.globl _start\n_start:\n\tmovl $1, %eax\n\n\tmovl $3, %ebx\n\tint $0x80\n');
+  const exe = join(dir, 'prog-S');
+  const r = await vdsoLab(['asm', src, '--exe', '-g', '-o', exe]);
+  assert.equal(r.status, 0, r.stderr);
+  await compare(exe, 'asm --exe -g');
 });
 
 test('a missing .debug_line prints nothing; --json gives the rows readelf prints', async () => {

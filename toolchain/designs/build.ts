@@ -1,6 +1,7 @@
 // Owns building a shipped design into a vDSO image with the project's own toolchain: each
 // source under vdso/ is preprocessed (as `gcc -m32 -c -D__ASSEMBLY__` would, with
-// vdso/include and the source's folder on the include path), assembled, written as an
+// vdso/include and the source's folder on the include path), assembled with line
+// information (as `as -g` writes it), written as an
 // ET_REL object and the objects linked with linkVdso. The sources are read from the vdso/
 // folder found above this module (the repository, or the installed package).
 import { existsSync } from 'node:fs';
@@ -43,7 +44,10 @@ export function includeDirs(root: string, source: DesignSource): string[] {
 
 /** One source preprocessed and assembled into an ET_REL object. */
 export function buildObject(root: string, source: DesignSource, extraDefines: readonly string[] = BUILD_DEFINES): Uint8Array {
-  return writeObject(withGeneratedSections(assembleDesignSource(root, source, extraDefines)), `vdso/${source.path}`);
+  // As `as -g` run in the folder above vdso/ names it: the line table's file is vdso/..., the
+  // compilation directory that folder (so debuggers find the source).
+  const debug = { name: `vdso/${source.path}`, compDir: dirname(root) };
+  return writeObject(withGeneratedSections(assembleDesignSource(root, source, extraDefines), { debug }), `vdso/${source.path}`);
 }
 
 /** One source preprocessed and assembled (its module: sections, symbols, line entries). */

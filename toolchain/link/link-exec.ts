@@ -2,6 +2,7 @@
 // one with `-z noseparate-code -z norelro`: a read+execute segment at 0x08048000 holding the headers,
 // .text, .rodata and .eh_frame; a read+write segment on the next page at the same page
 // offset holding .data and .bss; the entry point at `_start`.
+import { debugOutputSections, fillDebugSections } from './debug-sections';
 import { InputError } from '../errors';
 import { SHT_NOBITS } from '../elf/sections';
 import { ET_EXEC } from '../elf/types';
@@ -99,7 +100,9 @@ export function linkExec(objects: readonly LinkInput[], options: ExecOptions = {
 
   const symbols: ImageSymbol[] = localSymbols(objs, globals);
   for (const def of globals.values()) symbols.push(imageSymbol(def, globals, def.symbol.bind));
-  return writeImage({ type: ET_EXEC, entry: entry.kind === 'address' ? entry.value : 0, sections, segments, symbols });
+  const debug = debugOutputSections(objs);
+  fillDebugSections(debug, globals);
+  return writeImage({ type: ET_EXEC, entry: entry.kind === 'address' ? entry.value : 0, sections, segments, symbols, unallocated: debug });
 }
 
 /** Allocated sections no rule takes, one output section per name, by writability. */

@@ -1,13 +1,15 @@
 // Owns linkVdso: ET_REL objects -> an i386 vDSO image laid out as the kernel's
 // vdso-layout.lds lays it (one PT_LOAD at address 0 holding everything, memsz == filesz,
 // PT_DYNAMIC, PT_NOTE, PT_GNU_EH_FRAME), with versioned exports, a generated
-// .eh_frame_hdr, .altinstructions kept, and no dynamic relocations at all.
+// .eh_frame_hdr, .altinstructions and the DWARF debug sections kept, and no dynamic
+// relocations at all.
 import { InputError } from '../errors';
 import { SHT_DYNAMIC, SHT_DYNSYM, SHT_GNU_VERDEF, SHT_GNU_VERSYM, SHT_NOBITS, SHT_PROGBITS, SHT_STRTAB, PT_DYNAMIC, PT_NOTE } from '../elf/sections';
 import { STB_GLOBAL, STB_LOCAL } from '../elf/symbols';
 import { ET_DYN } from '../elf/types';
 import { DynamicTables } from './dynamic-tables';
 import { buildFrameHeader, frameHeaderSize } from './eh-frame';
+import { debugOutputSections, fillDebugSections } from './debug-sections';
 import { allInputSections, readObjects, SHF_ALLOC, SHF_WRITE } from './objects';
 import { relocateSection } from './relocate';
 import { addInput, alignUp, assignSections, fillSection, newOutputSection, sizeSection, type SectionRule } from './sections';
@@ -120,7 +122,9 @@ export function linkVdso(objects: readonly LinkInput[], options: VdsoOptions): U
     else symbols.push({ name: s.name, value: 0, size: 0, type: 1, bind: STB_GLOBAL, visibility: 0, section: undefined });
   }
   checkAllDefined(objs, globals);
-  return writeImage({ type: ET_DYN, entry: 0, sections, segments, symbols });
+  const debug = debugOutputSections(objs);
+  fillDebugSections(debug, globals);
+  return writeImage({ type: ET_DYN, entry: 0, sections, segments, symbols, unallocated: debug });
 }
 
 function synthetic(name: string, type: number, flags: number, align: number, size: number, entsize: number): OutputSection {

@@ -1,5 +1,5 @@
 // Owns reading the linker's inputs: parsing each ET_REL i386 object, keeping its allocated
-// sections (non-alloc ones such as .comment and debug sections are not linked) with their
+// sections and DWARF debug sections (other non-alloc ones such as .comment are not linked) with their
 // relocations, and rejecting what the linker does not handle with one-line errors.
 import { InputError, hex } from '../errors';
 import { printable } from '../elf/bytes';
@@ -8,6 +8,7 @@ import { relocationSections } from '../elf/relocations';
 import { SHT_NOBITS, SHT_NOTE, SHT_PROGBITS } from '../elf/sections';
 import { EM_386, ET_REL } from '../elf/types';
 import type { InputObject, InputRelocation, InputSection, LinkInput } from './types';
+import { isDebugSection } from './debug-sections';
 
 export const SHF_WRITE = 1;
 export const SHF_ALLOC = 2;
@@ -37,6 +38,10 @@ function readObject(input: LinkInput): InputObject {
   const sections: (InputSection | undefined)[] = new Array(elf.sections.length).fill(undefined);
   const object: InputObject = { fileName: input.fileName, elf, sections };
   for (const s of elf.sections) {
+    if (isDebugSection(s)) {
+      sections[s.index] = { object, section: s, relocations: [], output: undefined, outputOffset: 0, pieces: undefined };
+      continue;
+    }
     if ((s.flags & SHF_ALLOC) === 0) continue;
     if (CONSUMED.has(s.name)) continue;
     const where = `section ${printable(s.name)}`;
@@ -62,9 +67,9 @@ function readObject(input: LinkInput): InputObject {
   return object;
 }
 
-/** Every kept input section in link order (objects in order, sections in header order). */
+/** Every kept allocated input section in link order (objects in order, sections in header order). */
 export function allInputSections(objects: readonly InputObject[]): InputSection[] {
   const out: InputSection[] = [];
-  for (const o of objects) for (const s of o.sections) if (s) out.push(s);
+  for (const o of objects) for (const s of o.sections) if (s && !isDebugSection(s.section)) out.push(s);
   return out;
 }

@@ -41,6 +41,8 @@ export interface ImageSpec {
   readonly segments: readonly Segment[];
   /** .symtab entries: locals first (every local must come before every global). */
   readonly symbols: readonly ImageSymbol[];
+  /** Non-allocated sections (DWARF) written after the allocated ones, before .symtab. */
+  readonly unallocated?: readonly OutputSection[];
 }
 
 /** Gives sections their header indexes (1, 2, ...) in the order given. */
@@ -66,7 +68,8 @@ export function writeImage(spec: ImageSpec): Uint8Array {
   const symtab = newOutputSection('.symtab', SHT_SYMTAB, 0, 4);
   const strtab = newOutputSection('.strtab', SHT_STRTAB, 0, 1);
   const shstrtab = newOutputSection('.shstrtab', SHT_STRTAB, 0, 1);
-  const all = [...spec.sections, symtab, strtab, shstrtab];
+  const unallocated = spec.unallocated ?? [];
+  const all = [...spec.sections, ...unallocated, symtab, strtab, shstrtab];
   numberSections(all);
 
   const names = new StringTableBuilder();
@@ -82,9 +85,9 @@ export function writeImage(spec: ImageSpec): Uint8Array {
 
   let end = EHDR_SIZE + PHDR_SIZE * spec.segments.length;
   for (const s of spec.sections) if (s.type !== SHT_NOBITS) end = Math.max(end, s.offset + s.size);
-  for (const s of [symtab, strtab, shstrtab]) {
+  for (const s of [...unallocated, symtab, strtab, shstrtab]) {
     s.size = s.data.length;
-    s.offset = alignUp(end, s.align);
+    s.offset = alignUp(end, Math.max(s.align, 1));
     end = s.offset + s.size;
   }
   const shoff = alignUp(end, 4);
