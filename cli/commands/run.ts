@@ -17,10 +17,10 @@ import { loadProgram, vdsoMapper } from '../../emulator/kernel/loader';
 import { RunLoop } from '../../emulator/kernel/run-loop';
 import { KernelEntryExit } from '../../emulator/kernel/entry/entry-exit';
 import { signalName } from '../../emulator/kernel/linux-abi';
-import { formatRecord, recordJson } from '../../emulator/kernel/trace';
+import { faultJson, formatFault, formatRecord, recordJson } from '../../emulator/kernel/trace';
 import { nodeHostFs } from '../../emulator/kernel/vfs/node-host';
 import type { SyscallRecord } from '../../emulator/kernel/seams';
-import type { HostClock } from '../../emulator/kernel/time';
+import { DEFAULT_TICK_NS, KERNEL_HZ, type HostClock } from '../../emulator/kernel/time';
 import { CPU_MODELS, DEFAULT_CPU, DEFAULT_KERNEL, DEFAULT_VDSO, KERNEL_ABIS, KERNEL_KINDS, abiForVdso, isKernelAbi, type CpuModel, type KernelKind } from '../../toolchain/designs/options';
 import { MODEL_OPTIONS, oneOf } from '../model-options';
 
@@ -107,7 +107,7 @@ const realClock: HostClock = {
 export const runCommand: Command = {
   name: 'run',
   summary: 'run a static i386 program in the emulated Linux process and kernel model',
-  usage: `PROGRAM [--vdso ${KERNEL_ABIS.join('|')}|host|none|FILE] [--abi ABI] [--cpu CPU] [--kernel KIND] [--root DIR] [--allow-writes] [--stdin FILE] [--stdin-after SECONDS] [--trace syscalls|vsyscall|all] [--json] [-- ARGS]`,
+  usage: `PROGRAM [--vdso ${KERNEL_ABIS.join('|')}|host|none|FILE] [--abi ABI] [--cpu CPU] [--kernel KIND] [--root DIR] [--allow-writes] [--stdin FILE] [--stdin-after SECONDS] [--trace syscalls|vsyscall|all] [--hz HZ] [--json] [-- ARGS]`,
   options: {
     ...MODEL_OPTIONS,
     root: { type: 'string', valueName: 'DIR', help: 'host folder that is the guest\'s "/" (default: no files at all)' },
@@ -120,6 +120,7 @@ export const runCommand: Command = {
     budget: { type: 'string', valueName: 'N', help: `stop after N instructions (default ${DEFAULT_BUDGET})` },
     'real-time': { type: 'boolean', help: 'clocks read the host and sleeps wait (default: deterministic virtual time)' },
     'real-random': { type: 'boolean', help: 'AT_RANDOM and getrandom from the host (default: deterministic bytes)' },
+    hz: { type: 'string', valueName: 'HZ', help: `the kernel's timer tick rate: ${KERNEL_HZ.join(', ')} (default 250: the coarse clocks and time() move every 4 ms)` },
   },
   positionals: [1, Infinity],
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
@@ -133,6 +134,9 @@ export const runCommand: Command = {
     const budgetText = stringOption(args, 'budget');
     const budget = budgetText === undefined ? DEFAULT_BUDGET : Number(budgetText);
     if (!Number.isSafeInteger(budget) || budget <= 0) throw new UsageError(`--budget must be a positive integer (got '${budgetText}')`);
+    const hzText = stringOption(args, 'hz');
+    if (hzText !== undefined && !KERNEL_HZ.map(String).includes(hzText)) throw new UsageError(`--hz must be one of ${KERNEL_HZ.join(', ')} (got '${hzText}')`);
+    const tickNs = hzText === undefined ? DEFAULT_TICK_NS : 1_000_000_000n / BigInt(hzText);
     const envp = (args.values.env as string[] | undefined) ?? [];
     for (const e of envp) if (!e.includes('=')) throw new UsageError(`--env ${e}: expected NAME=VALUE`);
 
@@ -167,6 +171,7 @@ export const runCommand: Command = {
       programArg!,
       {
         options: { cpu, kernel, abi },
+        tickNs,
         host: {
           stdout: (b) => io.out(outDecoder.decode(b, { stream: true })),
           stderr: (b) => io.err(errDecoder.decode(b, { stream: true })),
@@ -184,18 +189,45 @@ export const runCommand: Command = {
     const vdso = guest.vdso;
     const shown = (r: SyscallRecord): boolean =>
       trace === 'syscalls' || trace === 'all' || (trace === 'vsyscall' && (r.entry.via !== 'int' || (vdso !== undefined && r.entry.address >= vdso.base && r.entry.address < vdso.base + vdso.size)));
+    /** The handlers the last return to user mode entered (--trace all). */
+    const deliveries = () => {
+      const delivered = trace === 'all' ? entryExit.last?.signals.delivered ?? [] : [];
+      return delivered.map((d) => ({ signal: signalName(d.signal), handler: d.handler, frame: d.frame.address, restorer: d.frame.pretcode, restorerFrom: d.frame.restorerFrom, rt: d.rt }));
+    };
+    const printDeliveries = (signals: ReturnType<typeof deliveries>) => {
+      for (const d of signals) {
+        io.err(`    ${d.signal} delivered: handler 0x${d.handler.toString(16)}, ${d.rt ? 'rt_sigframe' : 'sigframe'} at 0x${d.frame.toString(16)}, returns to 0x${d.restorer.toString(16)} (${d.restorerFrom})\n`);
+      }
+    };
     if (trace !== undefined) {
       loop.onSyscall = (r, argsShown) => {
         if (!shown(r)) return;
-        const delivered = trace === 'all' ? entryExit.last?.signals.delivered ?? [] : [];
-        const signals = delivered.map((d) => ({ signal: signalName(d.signal), handler: d.handler, frame: d.frame.address, restorer: d.frame.pretcode, restorerFrom: d.frame.restorerFrom, rt: d.rt }));
+        const signals = deliveries();
         if (json) {
           lines.push({ ...recordJson(r, argsShown), ...(signals.length ? { signals } : {}) });
           return;
         }
         io.err(formatRecord(r, argsShown) + '\n');
-        for (const d of signals) {
-          io.err(`    ${d.signal} delivered: handler 0x${d.handler.toString(16)}, ${d.rt ? 'rt_sigframe' : 'sigframe'} at 0x${d.frame.toString(16)}, returns to 0x${d.restorer.toString(16)} (${d.restorerFrom})\n`);
+        printDeliveries(signals);
+      };
+    }
+    if (trace === 'syscalls' || trace === 'all') {
+      // Faults and traps are shown with the signal they raise; --trace all adds the handlers entered.
+      loop.onInterrupt = (e) => {
+        const signals = deliveries();
+        if (e.kind === 'timer') {
+          if (signals.length === 0) return;
+          if (json) lines.push({ icount: e.icount, interrupt: 'timer', address: e.address, signals });
+          else {
+            io.err(`[${e.icount}] --- timer interrupt at 0x${e.address.toString(16)} ---\n`);
+            printDeliveries(signals);
+          }
+          return;
+        }
+        if (json) lines.push({ ...faultJson(e.icount, e.fault, e.address, e.ip), ...(signals.length ? { signals } : {}) });
+        else {
+          io.err(formatFault(e.icount, e.fault, e.address, e.ip) + '\n');
+          printDeliveries(signals);
         }
       };
     }

@@ -38,6 +38,8 @@ export interface ProcessConfig {
   readonly host: ProcessHost;
   /** Cap on mapped guest memory in bytes (default 256 MiB). */
   readonly memoryLimit?: number;
+  /** The timer tick in ns (default DEFAULT_TICK_NS: HZ=250). */
+  readonly tickNs?: bigint;
 }
 
 export type Exit = { readonly status: number } | { readonly signal: number; readonly message: string };
@@ -50,9 +52,6 @@ export interface IntervalTimer {
 
 /** A pending restart_syscall continuation (nanosleep's remaining time). */
 export type RestartBlock = (p: Process) => number;
-
-/** How often the vvar area's coarse clocks move (a 1000 Hz tick). */
-const VVAR_TICK_NS = 1_000_000n;
 
 /** Deterministic pids: the guest sees the same values on every run. */
 export const GUEST_PID = 1000;
@@ -115,7 +114,7 @@ export class Process implements ProcessView {
     this.cpu = new Cpu(this.memory, { model: config.options.cpu, kernel: config.options.kernel });
     const stackTop = config.options.kernel === 'native32' ? 0xc0000000 : 0xffffe000;
     this.mm = new MemoryMap(this.memory, stackTop, config.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
-    this.clock = new ProcessClock(() => this.cpu.state.icount, config.host.clock);
+    this.clock = new ProcessClock(() => this.cpu.state.icount, config.host.clock, config.tickNs);
     const files = config.host.files;
     this.paths = files ? new GuestPaths(files.host, files.root) : undefined;
     this.allowWrites = files?.allowWrites ?? false;
@@ -172,19 +171,19 @@ export class Process implements ProcessView {
     this.signals.send(signal, code);
   }
 
-  /** The clocks the vvar area publishes. */
+  /** The clocks the vvar area publishes: their values at the last tick, as the timekeeper wrote them. */
   vvarClocks(): VvarClocks {
-    const monotonic = this.clock.monotonic();
-    const realtime = this.clock.realtime();
+    const monotonic = this.clock.monotonicAtTick();
+    const realtime = this.clock.realtimeAtTick();
     return { realtime, monotonic, boottime: monotonic, tai: realtime + 37_000_000_000n };
   }
 
-  /** Rewrites the vvar data when virtual time moved by a tick (1 ms) since the last write. */
+  /** Rewrites the vvar data when a tick passed since the last write (the run loop ends slices at ticks). */
   refreshVvar(): void {
     if (!this.vvar) return;
-    const now = this.clock.monotonic();
-    if (this.vvarAt >= 0n && now - this.vvarAt < VVAR_TICK_NS) return;
-    this.vvarAt = now;
+    const tick = this.clock.monotonicAtTick();
+    if (tick === this.vvarAt) return;
+    this.vvarAt = tick;
     this.vvar.refresh(this.vvarClocks());
   }
 

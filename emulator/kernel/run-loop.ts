@@ -12,7 +12,7 @@ import type { EntryExit, SyscallRecord } from './seams';
 import { SYSCALL_TABLE } from './syscalls/index';
 import type { SyscallRow } from './syscalls/table';
 import { formatArgs } from './trace';
-import type { KernelEntry } from '../x86/stop';
+import type { Fault, KernelEntry } from '../x86/stop';
 
 export type RunResult =
   | { readonly kind: 'exited'; readonly status: number }
@@ -27,6 +27,16 @@ export type RunResult =
 /** Called for every system call with its arguments as the trace shows them. */
 export type SyscallListener = (record: SyscallRecord, shownArgs: readonly string[]) => void;
 
+/**
+ * A return to user mode outside a system call: a fault or trap (the signal it forced and any
+ * pending one were delivered, or the process died), or a timer interrupt that delivered signals.
+ */
+export type InterruptEvent =
+  /** `address`: the instruction; `ip`: where the CPU stopped (the next instruction for traps). */
+  | { readonly kind: 'fault'; readonly fault: Fault; readonly address: number; readonly ip: number; readonly icount: number }
+  | { readonly kind: 'timer'; readonly address: number; readonly icount: number };
+export type InterruptListener = (event: InterruptEvent) => void;
+
 /** Largest slice given to Cpu.run at once (keeps timer checks and budgets responsive). */
 const SLICE = 1 << 24;
 /** Records kept in Process.trace; later ones still reach the listener. */
@@ -35,6 +45,8 @@ export const TRACE_KEPT = 100_000;
 export class RunLoop {
   /** Called after every system call (the CLI's --trace, the debugger's events). */
   onSyscall: SyscallListener | undefined = undefined;
+  /** Called after every fault, trap or timer interrupt that returned to user mode (the trace's signal lines). */
+  onInterrupt: InterruptListener | undefined = undefined;
   private stopRequested = false;
 
   constructor(
@@ -62,7 +74,9 @@ export class RunLoop {
         if (guard > 1e7) return { kind: 'budget' };
         continue;
       }
-      const slice = Math.min(left, SLICE, toTimer ?? SLICE);
+      // A slice ends at the next tick too, where the vvar data the vDSO reads moves on.
+      const toTick = p.vvar ? p.clock.instructionsToNextTick() : undefined;
+      const slice = Math.min(left, SLICE, toTimer ?? SLICE, toTick ?? SLICE);
       p.refreshVvar();
       const stop = cpu.run(slice);
       switch (stop.kind) {
@@ -73,8 +87,7 @@ export class RunLoop {
           break;
         case 'fault':
           if (stop.fault.vector === 'PF' && p.mm.growStack(stop.fault.address)) break;
-          if (this.entryExit.exception) this.entryExit.exception(p, stop.fault, cpu.state.eip);
-          else p.terminate({ signal: 11, message: `fault ${stop.fault.vector} at 0x${stop.address.toString(16)}` });
+          this.fault(stop.fault, stop.address, cpu.state.eip);
           break;
         case 'breakpoint':
           return { kind: 'breakpoint', address: stop.address };
@@ -105,15 +118,26 @@ export class RunLoop {
   private timerInterrupt(): void {
     const p = this.process;
     p.fireTimers();
-    if (p.signals.hasDeliverable() && this.entryExit.returnToUser) this.entryExit.returnToUser(p);
+    if (!p.signals.hasDeliverable() || !this.entryExit.returnToUser) return;
+    const event: InterruptEvent = { kind: 'timer', address: p.cpu.state.eip >>> 0, icount: p.cpu.state.icount };
+    this.entryExit.returnToUser(p);
+    if (this.onInterrupt) this.onInterrupt(event);
+  }
+
+  /** A fault or trap in user mode (`address`: the instruction; `ip`: the stopped eip). */
+  private fault(fault: Fault, address: number, ip: number): void {
+    const p = this.process;
+    const event: InterruptEvent = { kind: 'fault', fault, address, ip, icount: p.cpu.state.icount };
+    if (this.entryExit.exception) this.entryExit.exception(p, fault, ip);
+    else p.terminate({ signal: 11, message: `fault ${fault.vector} at 0x${address.toString(16)}` });
+    if (this.onInterrupt) this.onInterrupt(event);
   }
 
   private systemCall(entry: KernelEntry, address: number): void {
     const p = this.process;
     const entered = this.entryExit.enter(p, entry, address);
     if ('fault' in entered) {
-      if (this.entryExit.exception) this.entryExit.exception(p, entered.fault, p.cpu.state.eip);
-      else p.terminate({ signal: 4, message: `refused kernel entry at 0x${address.toString(16)}` });
+      this.fault(entered.fault, address, p.cpu.state.eip);
       return;
     }
     const regs = entered.regs;
@@ -125,7 +149,11 @@ export class RunLoop {
     const args = row ? all.slice(0, row.args.length) : all;
     const shown = this.onSyscall ? formatArgs(p, row ? row.args : 'xxxxxx', args) : [];
     let result: number;
-    if (row && arg6 !== undefined) {
+    if (entered.record.fetchFailed) {
+      // __do_fast_syscall_32: a fault fetching from the user stack returns -EFAULT without
+      // running the call (the entry left it in ax), and the exit is IRET.
+      result = regs.ax;
+    } else if (row && arg6 !== undefined) {
       // The call sees arg6 as its sixth argument; pt_regs->bp keeps the user's ebp unless
       // the call itself rewrote the registers (a sigreturn).
       const userBp = regs.bp;
@@ -147,7 +175,12 @@ export class RunLoop {
     }
     regs.ax = result | 0;
     const exit = this.entryExit.exit(p, regs, entered.record);
-    this.record({ nr, name, args, result, entry: entered.record, exit, icount }, shown);
+    // A sigreturn's "result" is the eax of the context it restored, not a return value.
+    const restored = row?.restoresContext === true && !entered.record.fetchFailed;
+    const record: SyscallRecord = restored
+      ? { nr, name, args, result: undefined, restoredAx: result | 0, entry: entered.record, exit, icount }
+      : { nr, name, args, result, entry: entered.record, exit, icount };
+    this.record(record, shown);
   }
 
   private record(r: SyscallRecord, shown: readonly string[]): void {

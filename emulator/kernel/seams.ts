@@ -77,6 +77,8 @@ export interface SyscallRecord {
   readonly args: readonly number[];
   /** The result in ax (negative errno), or undefined for a call that does not return (exit, sigreturn's restore). */
   readonly result: number | undefined;
+  /** sigreturn and rt_sigreturn: the eax of the context they restored (no return value, no errno). */
+  readonly restoredAx?: number;
   readonly entry: EntryRecord;
   readonly exit: ExitRecord | undefined;
   /** Instruction count at entry: the trace is deterministic. */

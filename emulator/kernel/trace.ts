@@ -2,7 +2,10 @@
 // (strings read from guest memory then), and one trace line per call with the result
 // (errno named), the entering instruction and address, and the exit path with its reason.
 import type { SyscallRecord } from './seams';
-import { errnoName } from './linux-abi';
+import { errnoName, signalName } from './linux-abi';
+import { siginfoText } from './signals/deliver';
+import { signalForFault } from './signals/faults';
+import type { Fault } from '../x86/stop';
 import type { Process } from './process';
 import { readCString } from './syscalls/table';
 
@@ -46,12 +49,36 @@ export function entryText(r: SyscallRecord): string {
   return `${via} at ${hex(r.entry.address)}`;
 }
 
+/** The "= ..." part: the result with its errno named, or the eax a sigreturn restored. */
+function resultText(r: SyscallRecord): string {
+  if (r.restoredAx !== undefined) return `? (context restored, eax ${hex(r.restoredAx)})`;
+  return formatResult(r.result);
+}
+
 /** One line: "[icount] name(args) = result  <int $0x80 at 0x...; iret: reason>". */
 export function formatRecord(r: SyscallRecord, shownArgs: readonly string[]): string {
   const exit = r.exit ? `; ${r.exit.path}: ${r.exit.reason}` : '';
   const clobbered = r.exit && r.exit.clobbered.length ? ` (clobbered ${r.exit.clobbered.map((c) => `${c.register}=${hex(c.value)}`).join(' ')})` : '';
-  const fetched = r.entry.fetched.length ? ` (fetched ${r.entry.fetched.map((f) => `${f.what}=${hex(f.value)} from ${hex(f.address)}`).join(', ')})` : '';
-  return `[${r.icount}] ${r.nr} ${r.name}(${shownArgs.join(', ')}) = ${formatResult(r.result)}  <${entryText(r)}${fetched}${exit}${clobbered}>`;
+  const failed = r.entry.fetchFailed ? [`${r.entry.fetchFailed.what} from ${hex(r.entry.fetchFailed.address)} faulted: the call did not run`] : [];
+  const parts = [...r.entry.fetched.map((f) => `${f.what}=${hex(f.value)} from ${hex(f.address)}`), ...failed];
+  const fetched = parts.length ? ` (fetched ${parts.join(', ')})` : '';
+  return `[${r.icount}] ${r.nr} ${r.name}(${shownArgs.join(', ')}) = ${resultText(r)}  <${entryText(r)}${fetched}${exit}${clobbered}>`;
+}
+
+const VECTOR_NAMES: Readonly<Record<Fault['vector'], string>> = {
+  UD: 'invalid opcode', GP: 'general protection', PF: 'page fault', DE: 'divide error', DB: 'debug trap', BP: 'breakpoint', OF: 'overflow', BR: 'bound range',
+};
+
+/** One line for a fault or trap: "[icount] --- #PF (page fault) at 0x...: SIGSEGV (si_addr 0x..., SEGV_MAPERR) ---". */
+export function formatFault(icount: number, fault: Fault, address: number, ip: number): string {
+  const q = signalForFault(fault, ip);
+  return `[${icount}] --- #${fault.vector} (${VECTOR_NAMES[fault.vector]}) at ${hex(address)}: ${signalName(q.info.signo)} (${siginfoText(q)}) ---`;
+}
+
+/** The fault line as plain JSON data (--json). */
+export function faultJson(icount: number, fault: Fault, address: number, ip: number): object {
+  const q = signalForFault(fault, ip);
+  return { icount, fault: fault.vector, address, signal: signalName(q.info.signo), code: q.info.code, addr: q.info.addr ?? null };
 }
 
 /** The record as plain JSON data (--json). */
@@ -64,6 +91,7 @@ export function recordJson(r: SyscallRecord, shownArgs: readonly string[]): obje
     shown: shownArgs,
     result: r.result ?? null,
     errno: r.result === undefined ? null : errnoName(r.result) ?? null,
+    ...(r.restoredAx !== undefined ? { restoredAx: r.restoredAx } : {}),
     entry: { via: r.entry.via, address: r.entry.address, fetched: r.entry.fetched },
     exit: r.exit ? { path: r.exit.path, reason: r.exit.reason, clobbered: r.exit.clobbered } : null,
   };

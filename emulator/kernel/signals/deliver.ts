@@ -46,12 +46,15 @@ function hex8(n: number): string {
   return '0x' + (n >>> 0).toString(16).padStart(8, '0');
 }
 
+/** A siginfo's code and address as reports and the trace show them: "si_addr 0x..., SEGV_MAPERR". */
+export function siginfoText(q: QueuedSignal): string {
+  const code = q.info.code === SI.KERNEL ? 'SI_KERNEL' : q.info.code === SI.USER ? 'SI_USER' : q.info.code === SI.TKILL ? 'SI_TKILL' : CODE_NAMES[q.info.signo]?.[q.info.code];
+  return q.info.addr !== undefined ? `si_addr ${hex8(q.info.addr)}, ${code ?? q.info.code}` : code ?? String(q.info.code);
+}
+
 /** The one-line report of a death by signal: "killed by SIGSEGV at 0x... (si_addr 0x..., SEGV_MAPERR)". */
 export function killMessage(q: QueuedSignal, ip: number): string {
-  const name = signalName(q.info.signo);
-  const code = q.info.code === SI.KERNEL ? 'SI_KERNEL' : q.info.code === SI.USER ? 'SI_USER' : q.info.code === SI.TKILL ? 'SI_TKILL' : CODE_NAMES[q.info.signo]?.[q.info.code];
-  const detail = q.info.addr !== undefined ? `si_addr ${hex8(q.info.addr)}, ${code ?? q.info.code}` : code ?? String(q.info.code);
-  return `killed by ${name} at ${hex8(ip)} (${detail})`;
+  return `killed by ${signalName(q.info.signo)} at ${hex8(ip)} (${siginfoText(q)})`;
 }
 
 /** handle_signal's restart rules when a handler is about to run. */

@@ -56,6 +56,6 @@ function rtSigreturn(p: Process, regs: PtRegs): number {
 }
 
 export const returnRows: readonly SyscallRow[] = [
-  row(119, 'sigreturn', '', sigreturn),
-  row(173, 'rt_sigreturn', '', rtSigreturn),
+  row(119, 'sigreturn', '', sigreturn, true),
+  row(173, 'rt_sigreturn', '', rtSigreturn, true),
 ];

@@ -18,10 +18,12 @@ export interface SyscallRow {
   /** The argument kinds, one per argument (the arity is its length). */
   readonly args: string;
   readonly handler: (p: Process, regs: PtRegs) => number;
+  /** The call restores a whole user context (sigreturn): the value it leaves in ax is the context's eax. */
+  readonly restoresContext?: boolean;
 }
 
-export function row(nr: number, name: string, args: string, handler: (p: Process, regs: PtRegs) => number): SyscallRow {
-  return { nr, name, args, handler };
+export function row(nr: number, name: string, args: string, handler: (p: Process, regs: PtRegs) => number, restoresContext?: boolean): SyscallRow {
+  return restoresContext ? { nr, name, args, handler, restoresContext } : { nr, name, args, handler };
 }
 
 /** Argument n (0..5: bx cx dx si di bp) as an unsigned 32-bit number. */

@@ -60,7 +60,7 @@ function gettimeofday(p: Process, regs: PtRegs): number {
 }
 
 function time(p: Process, regs: PtRegs): number {
-  const s = Number(p.clock.realtime() / NS) | 0;
+  const s = Number(p.clock.realtimeAtTick() / NS) | 0;
   if (arg(regs, 0) !== 0 && !writeU32(p, arg(regs, 0), s)) return -E.EFAULT;
   return s;
 }
