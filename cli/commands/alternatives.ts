@@ -10,8 +10,7 @@ import { InputError, hex } from '../../toolchain/errors';
 import { parseElf32 } from '../../toolchain/elf/reader';
 import { SHT_NOBITS } from '../../toolchain/elf/sections';
 import type { ElfFile } from '../../toolchain/elf/types';
-import { decode } from '../../toolchain/isa/decoder';
-import { formatAtt } from '../../toolchain/isa/att-formatter';
+import { disassembleBytes, type DisassembledLine } from '../../toolchain/isa/disassemble';
 import { makeSymbolizer, type Symbolizer } from '../../toolchain/isa/symbolizer';
 import { buildDesign } from '../../toolchain/designs/build';
 import { findDesign } from '../../toolchain/designs/registry';
@@ -23,26 +22,7 @@ import { MODEL_OPTIONS, oneOf } from '../model-options';
 /** SHF_ALLOC: a section that is part of the loaded image. */
 const SHF_ALLOC = 2;
 
-/** One instruction as objdump -d prints it: `     553:\t89 e5                \tmov    %esp,%ebp`. */
-interface Line {
-  readonly address: number;
-  readonly bytes: string;
-  readonly text: string;
-}
-
-function disassemble(bytes: Uint8Array, address: number, symbolize: Symbolizer): Line[] {
-  const out: Line[] = [];
-  for (let at = 0; at < bytes.length; ) {
-    const i = decode(bytes, at, address + at, bytes.length);
-    const length = Math.max(1, Math.min(i.length, bytes.length - at));
-    const raw = [...bytes.subarray(at, at + length)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
-    out.push({ address: address + at, bytes: raw, text: formatAtt(i, { symbolize }) });
-    at += length;
-  }
-  return out;
-}
-
-function lineText(l: Line): string {
+function lineText(l: DisassembledLine): string {
   return `${l.address.toString(16).padStart(8)}:\t${l.bytes.padEnd(21)}\t${l.text}`;
 }
 
@@ -111,8 +91,8 @@ export const alternativesCommand: Command = {
         applied: step.applied,
         originalBytes: hexBytes(original),
         replacementBytes: hexBytes(replacement),
-        originalCode: disassemble(original, e.site, symbolize),
-        replacementCode: disassemble(replacement, e.replacement, symbolize),
+        originalCode: disassembleBytes(original, e.site, symbolize),
+        replacementCode: disassembleBytes(replacement, e.replacement, symbolize),
       };
     });
     const patches = result.patches.map((p) => ({
@@ -121,7 +101,7 @@ export const alternativesCommand: Command = {
       feature: p.feature,
       before: hexBytes(p.before),
       after: hexBytes(p.after),
-      code: disassemble(p.after, p.address, symbolize),
+      code: disassembleBytes(p.after, p.address, symbolize),
     }));
     if (flag(args, 'json')) {
       io.out(JSON.stringify({ file, cpu, kernel, layout: result.table.layout, layoutFrom: result.table.layoutFrom, entries, patches }, null, 2) + '\n');

@@ -2,7 +2,7 @@
 // through the preprocessor first and its line map carries every statement back to the
 // user's file:line:column; a .s is assembled as it is. Host file access is injected.
 import { assemble, type LineMap } from './assembler';
-import { preprocess } from './cpp/preprocess';
+import { preprocess, type PreprocessResult } from './cpp/preprocess';
 import type { AsmModule, Diagnostic, SourceLocation } from './module';
 
 export interface SourceInput {
@@ -12,12 +12,14 @@ export interface SourceInput {
   readonly includeDirs?: readonly string[];
   /** -D forms: NAME, NAME=VALUE. */
   readonly defines?: readonly string[];
+  /** -U forms: macro names. */
+  readonly undefines?: readonly string[];
   /** Reads an included file by the path the preprocessor formed; undefined when there is none. */
   readonly readFile: (path: string) => string | undefined;
 }
 
-/** The module and every message, the preprocessor's first. */
-export function assembleSource(input: SourceInput): { module: AsmModule; diagnostics: Diagnostic[] } {
+/** The module and every message, the preprocessor's first; for a .S also what cpp produced. */
+export function assembleSource(input: SourceInput): { module: AsmModule; diagnostics: Diagnostic[]; preprocessed?: PreprocessResult } {
   if (!input.file.endsWith('.S')) {
     const module = assemble({ file: input.file, text: input.text });
     return { module, diagnostics: [...module.diagnostics] };
@@ -27,17 +29,23 @@ export function assembleSource(input: SourceInput): { module: AsmModule; diagnos
     text: input.text,
     includeDirs: input.includeDirs ?? [],
     defines: input.defines ?? [],
+    undefines: input.undefines ?? [],
     readFile: input.readFile,
   });
-  const lineMap: LineMap = (line: number, column: number): SourceLocation => {
+  const lineMap = preprocessedLineMap(pre, input.file);
+  const module = assemble({ file: input.file, text: pre.text, lineMap });
+  return { module, diagnostics: [...pre.diagnostics, ...module.diagnostics], preprocessed: pre };
+}
+
+/** Maps a 0-based line and column of cpp's output to the user's file:line:column. */
+export function preprocessedLineMap(pre: PreprocessResult, file: string): LineMap {
+  return (line: number, column: number): SourceLocation => {
     const spans = pre.spans[line];
     if (spans && spans.length > 0) {
       let best = spans[0]!;
       for (const s of spans) if (s.column <= column) best = s;
       return best.location;
     }
-    return pre.lines[line] ?? { file: input.file, line: line + 1, column: column + 1 };
+    return pre.lines[line] ?? { file, line: line + 1, column: column + 1 };
   };
-  const module = assemble({ file: input.file, text: pre.text, lineMap });
-  return { module, diagnostics: [...pre.diagnostics, ...module.diagnostics] };
 }

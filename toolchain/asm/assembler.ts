@@ -122,9 +122,15 @@ class Reader {
     }
     const end = this.st.location;
     if (this.collecting) {
-      this.st.error(this.collecting.kind === 'macro' ? 'end of file inside macro definition' : `end of file in ${this.collecting.op}`, this.collecting.location);
+      // GNU as 2.40's wording for each kind of unterminated body.
+      const c = this.collecting;
+      const message = c.kind === 'macro' ? `unexpected end of file in macro \`${c.operands.split(/[\s,]/)[0]}' definition` : c.op === '.rept' ? 'REPT without ENDR' : 'unexpected end of file in irp or irpc';
+      this.st.error(message, c.location);
     }
-    for (const c of this.conds) this.st.error('end of file inside conditional', c.location);
+    for (const c of this.conds) {
+      this.st.error('end of file inside conditional', c.location);
+      this.st.error('here is the start of the unterminated conditional', c.location);
+    }
     if (this.cfi.open) this.st.error('open CFI at the end of file; missing .cfi_endproc directive', end);
     return finish(this.st, this.cfi, this.fileSymbol);
   }
@@ -192,7 +198,8 @@ class Reader {
         this.collecting = { kind: op === '.macro' ? 'macro' : 'rept', op, operands: s.operands, location: st.location, depth: 1, body: [] };
         return true;
       case '.endm':
-        throw new AsmError('.endm without matching .macro');
+        st.warning('.endm encountered without preceding .macro');
+        return true;
       case '.endr':
         st.warning('.endr encountered without preceding .rept, .irp, or .irpc');
         return true;

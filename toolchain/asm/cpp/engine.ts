@@ -61,6 +61,8 @@ export class Engine {
   readonly files: ReadingFile[] = [];
   readonly diagnostics: CppDiagnostic[] = [];
   readonly onceFiles = new Set<string>();
+  /** Every file #include read, with the place of the directive (for an editor's links). */
+  readonly included: Array<{ readonly path: string; readonly location: SourceLocation }> = [];
   contexts: Context[] = [];
   lookahead: Token[] = [];
   parsingArgs = 0;

@@ -6,6 +6,7 @@
 import { InputError } from '../../errors';
 import type { Diagnostic, SourceLocation } from '../module';
 import { Engine } from './engine';
+import type { Macro } from './macro';
 import { BUILTINS, PREDEFINED } from './predefined';
 import { Printer, type OutputSpan } from './printer';
 
@@ -38,6 +39,10 @@ export interface PreprocessResult {
   /** For each output line, where its pieces came from (tokens of a macro use map to the use). */
   readonly spans: readonly (readonly OutputSpan[])[];
   readonly diagnostics: readonly Diagnostic[];
+  /** The macros defined at the end of the file (gcc's predefined ones included), by name. */
+  readonly macros: ReadonlyMap<string, Macro>;
+  /** Every file an #include read, with where the directive is. */
+  readonly included: ReadonlyArray<{ readonly path: string; readonly location: SourceLocation }>;
 }
 
 const COMMAND_LINE = '<command-line>';
@@ -87,6 +92,8 @@ export function preprocess(options: PreprocessOptions): PreprocessResult {
     lines: printer.locations,
     spans: printer.spans,
     diagnostics: engine.diagnostics.map((d) => ({ severity: d.severity, location: d.location, message: d.message })),
+    macros: engine.macros,
+    included: engine.included,
   };
 }
 

@@ -1,0 +1,108 @@
+// Owns where a document's build options come from: the settings vdsoLab.includePath,
+// vdsoLab.defines and vdsoLab.kernel, and the -I/-D/-U/-include options of the entry for the
+// file in the nearest compile_commands.json above it (as the kernel's
+// `make compile_commands.json` writes it), on top of the rules a stub is built with.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { stubDefines, stubIncludeDirs } from '../toolchain/designs/user-stub';
+import type { KernelKind } from '../toolchain/designs/options';
+
+/** The settings the client sends under `vdsoLab` (all optional). */
+export interface ServerSettings {
+  readonly includePath?: readonly string[];
+  readonly defines?: readonly string[];
+  /** The kernel kind the document is analysed for (CONFIG_X86_64 on compat64). */
+  readonly kernel?: KernelKind;
+  /** Diagnostic kinds turned off, by kind name (see diagnostics.ts). */
+  readonly diagnostics?: Readonly<Record<string, boolean>>;
+  readonly inlayHints?: boolean;
+}
+
+export interface BuildOptions {
+  readonly includeDirs: readonly string[];
+  readonly defines: readonly string[];
+  readonly undefines: readonly string[];
+  readonly kernel: KernelKind;
+  /** The compile_commands.json the options came from, if any. */
+  readonly compileCommands?: string;
+}
+
+interface CompileCommand {
+  readonly directory?: string;
+  readonly file?: string;
+  readonly command?: string;
+  readonly arguments?: readonly string[];
+}
+
+/** Splits a shell command line the way compile_commands.json writers quote it. */
+function shellWords(command: string): string[] {
+  const words: string[] = [];
+  for (const m of command.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|((?:[^\s"'\\]|\\.)+)/g)) {
+    words.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2] ?? m[3]!.replace(/\\(.)/g, '$1'));
+  }
+  return words;
+}
+
+const cache = new Map<string, { mtime: number; entries: readonly CompileCommand[] }>();
+
+function readCompileCommands(path: string): readonly CompileCommand[] {
+  try {
+    const mtime = statSync(path).mtimeMs;
+    const hit = cache.get(path);
+    if (hit && hit.mtime === mtime) return hit.entries;
+    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    const entries = Array.isArray(parsed) ? (parsed as CompileCommand[]) : [];
+    cache.set(path, { mtime, entries });
+    return entries;
+  } catch {
+    return [];
+  }
+}
+
+/** The nearest compile_commands.json in the file's folder or above it. */
+function findCompileCommands(file: string): string | undefined {
+  let dir = dirname(file);
+  for (let i = 0; i < 64; i++) {
+    const candidate = join(dir, 'compile_commands.json');
+    if (existsSync(candidate)) return candidate;
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+  return undefined;
+}
+
+/** The -I, -D, -U options of the compile command for `file` (empty when none names it). */
+export function compileCommandOptions(file: string): { includeDirs: string[]; defines: string[]; undefines: string[]; from?: string } {
+  const out = { includeDirs: [] as string[], defines: [] as string[], undefines: [] as string[] };
+  const db = findCompileCommands(file);
+  if (!db) return out;
+  const entry = readCompileCommands(db).find((e) => e.file && resolve(e.directory ?? dirname(db), e.file) === file);
+  if (!entry) return out;
+  const dir = entry.directory ?? dirname(db);
+  const args = entry.arguments ? [...entry.arguments] : shellWords(entry.command ?? '');
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const m = /^(-I|-isystem|-iquote|-idirafter|-D|-U)(.*)$/.exec(a);
+    if (!m) continue;
+    const value = m[2] !== '' ? m[2]! : args[++i] ?? '';
+    if (m[1] === '-D') out.defines.push(value);
+    else if (m[1] === '-U') out.undefines.push(value);
+    else out.includeDirs.push(isAbsolute(value) ? value : resolve(dir, value));
+  }
+  return { ...out, from: db };
+}
+
+/** The options a document is preprocessed with: settings, then compile_commands.json, then the stub build's. */
+export function buildOptions(file: string, settings: ServerSettings, root: string | undefined): BuildOptions {
+  const kernel = settings.kernel ?? 'compat64';
+  const db = compileCommandOptions(file);
+  const fromSettings = (settings.includePath ?? []).map((d) => (isAbsolute(d) || !root ? d : resolve(root, d)));
+  return {
+    includeDirs: [...fromSettings, ...db.includeDirs, ...stubIncludeDirs(file)],
+    defines: [...stubDefines(kernel), ...db.defines, ...(settings.defines ?? [])],
+    undefines: db.undefines,
+    kernel,
+    ...(db.from ? { compileCommands: db.from } : {}),
+  };
+}

@@ -1,0 +1,50 @@
+// Owns the alternatives finding objtool calls "stack layout conflict in alternatives": the
+// original instructions of a site (with their padding) and each replacement must leave esp
+// where the others do, since the CFI describing the site is the same whichever is patched in.
+import type { AlternativeSite } from '../toolchain/asm/module';
+import type { Analysis } from './analysis';
+import type { Finding } from './diagnostic-types';
+import { documentLine } from './diagnostics-assembler';
+import { netStackEffect, sectionOf, type StackEffect } from './instructions';
+
+function describe(e: StackEffect): string {
+  return e.kind === 'delta' ? `${e.delta >= 0 ? '+' : ''}${e.delta}` : `an unknown height (${e.reason})`;
+}
+
+/** The sites of the module grouped by place (one ALTERNATIVE_2 gives two entries at one site). */
+export function sitesByPlace(a: Analysis): AlternativeSite[][] {
+  const groups = new Map<string, AlternativeSite[]>();
+  for (const s of a.module.alternatives) {
+    const key = `${s.section}:${s.offset}`;
+    const list = groups.get(key) ?? [];
+    list.push(s);
+    groups.set(key, list);
+  }
+  return [...groups.values()];
+}
+
+export function alternativeFindings(a: Analysis): Finding[] {
+  const out: Finding[] = [];
+  const replacements = sectionOf(a.module, '.altinstr_replacement');
+  for (const group of sitesByPlace(a)) {
+    const site = group[0]!;
+    const text = sectionOf(a.module, site.section);
+    if (!text) continue;
+    const original = netStackEffect(text.bytes.subarray(site.offset, site.offset + site.length));
+    const conflicts: string[] = [];
+    for (const s of group) {
+      const repl = replacements ? netStackEffect(replacements.bytes.subarray(s.replacementOffset, s.replacementOffset + s.replacementLength)) : { kind: 'delta' as const, delta: 0 };
+      const same = original.kind === 'delta' && repl.kind === 'delta' && original.delta === repl.delta;
+      if (!same) conflicts.push(`the replacement for ${s.featureName ?? `feature ${s.ftFlags & 0xffff}`} leaves it at ${describe(repl)}`);
+    }
+    if (conflicts.length === 0) continue;
+    const line = documentLine(a, site.location.file, site.location.line);
+    if (line === undefined) continue;
+    const lineText = a.text.split(/\r?\n/, line + 1)[line] ?? '';
+    out.push({
+      kind: 'alternativeStack', severity: 'error', line, column: lineText.search(/\S|$/), endColumn: Math.max(1, lineText.replace(/\s+$/, '').length),
+      message: `stack layout conflict in alternatives: the original leaves %esp at ${describe(original)}, ${conflicts.join('; ')}`,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,110 @@
+// Owns the findings that compare CFI with the code it describes, as objtool does for the
+// kernel: while the CFA is esp-based, every instruction that moves esp by a known amount
+// (push, pop, add/sub of an immediate, lea off esp) must come with the matching CFA change,
+// and a CFA offset change with no stack change is suspect; a .cfi_restore of a register
+// that was never saved; and a landing-pad label that does not follow an `int $0x80` (a
+// restart backs up two bytes from it and must find the int $0x80 there).
+import { Op } from '../toolchain/isa/instruction';
+import { DWARF_ESP, regname } from '../toolchain/dwarf/registers';
+import type { CfaRule } from '../toolchain/dwarf/types';
+import type { Analysis } from './analysis';
+import type { Finding } from './diagnostic-types';
+import { documentLine } from './diagnostics-assembler';
+import { instructionFacts, type InstructionFact } from './instructions';
+import { procedureRows } from './cfi-rows';
+
+function espOffset(cfa: CfaRule): number | undefined {
+  return cfa.kind === 'register' && cfa.reg === DWARF_ESP ? cfa.offset : undefined;
+}
+
+function lineEnd(a: Analysis, line: number): number {
+  const text = a.text.split(/\r?\n/, line + 1)[line] ?? '';
+  return Math.max(1, text.replace(/\s+$/, '').length);
+}
+
+function finding(a: Analysis, file: string, line1: number, message: string, fix?: Finding['fix']): Finding | undefined {
+  const line = documentLine(a, file, line1);
+  if (line === undefined) return undefined;
+  const text = a.text.split(/\r?\n/, line + 1)[line] ?? '';
+  return { kind: 'cfi', severity: 'warning', line, column: text.search(/\S|$/), endColumn: lineEnd(a, line), message, ...(fix ? { fix } : {}) };
+}
+
+export function cfiFindings(a: Analysis): Finding[] {
+  const out: Finding[] = [];
+  const facts = instructionFacts(a);
+  for (const { procedure: p, rows } of procedureRows(a)) {
+    const at = (offset: number) => rows.find((r) => r.start <= offset && offset < r.end) ?? (offset >= p.end ? rows[rows.length - 1] : undefined);
+    const inside = facts.filter((f) => f.section === p.section && f.offset >= p.start && f.offset < p.end);
+    for (const f of inside) {
+      if (f.insn.op === Op.Ret || f.insn.op === Op.Jmp || f.insn.op === Op.JmpIndirect || f.insn.op === Op.Iret) continue;
+      const before = at(f.offset);
+      const after = at(f.offset + f.bytes.length);
+      if (!before || !after) continue;
+      const was = espOffset(before.cfa);
+      const now = espOffset(after.cfa);
+      if (was === undefined || now === undefined) continue;
+      if (f.stack.kind !== 'delta') continue;
+      const expected = was - f.stack.delta;
+      if (f.stack.delta !== 0 && now !== expected) {
+        const adjust = expected - now;
+        const f1 = finding(a, f.location.file, f.location.line,
+          `\`${f.text}\` moves %esp by ${f.stack.delta} but the CFA stays ${regname(DWARF_ESP, true)}+${now}; expected esp+${expected} (.cfi_adjust_cfa_offset ${adjust} after it)`,
+          { title: `Add .cfi_adjust_cfa_offset ${adjust}`, newText: `.cfi_adjust_cfa_offset ${adjust}` });
+        if (f1) out.push(f1);
+      } else if (f.stack.delta === 0 && now !== was) {
+        const op = p.instructions.find((i) => i.offset === f.offset + f.bytes.length && (i.op.kind === 'def_cfa_offset' || i.op.kind === 'def_cfa'));
+        const where = op ? op.location : f.location;
+        const f1 = finding(a, where.file, where.line, `the CFA offset changes from ${was} to ${now} after \`${f.text}\`, which does not move %esp`);
+        if (f1) out.push(f1);
+      }
+    }
+    const saved: Set<number>[] = [new Set()];
+    for (const i of p.instructions) {
+      const top = saved[saved.length - 1]!;
+      switch (i.op.kind) {
+        case 'offset': case 'val_offset': case 'register':
+          top.add(i.op.register);
+          break;
+        case 'restore':
+          if (!top.has(i.op.register) && !(i.op.register === p.returnColumn && !p.simple)) {
+            const f1 = finding(a, i.location.file, i.location.line, `.cfi_restore ${regname(i.op.register, true)}: the register was never saved in this procedure`);
+            if (f1) out.push(f1);
+          }
+          top.delete(i.op.register);
+          break;
+        case 'remember_state':
+          saved.push(new Set(top));
+          break;
+        case 'restore_state':
+          if (saved.length > 1) saved.pop();
+          break;
+        default:
+          break;
+      }
+    }
+  }
+  return out;
+}
+
+function isInt80(f: InstructionFact): boolean {
+  return f.bytes.length === 2 && f.bytes[0] === 0xcd && f.bytes[1] === 0x80;
+}
+
+export function landingPadFindings(a: Analysis): Finding[] {
+  const out: Finding[] = [];
+  const facts = instructionFacts(a);
+  for (const s of a.module.symbols) {
+    if (!/landing_pad/.test(s.name) || s.section === 'UND' || !s.location) continue;
+    const before = facts.find((f) => f.section === s.section && f.offset + f.bytes.length === s.value);
+    if (before && isInt80(before)) continue;
+    const line = documentLine(a, s.location.file, s.location.line);
+    if (line === undefined) continue;
+    const text = a.text.split(/\r?\n/, line + 1)[line] ?? '';
+    const col = Math.max(0, text.indexOf(s.name));
+    out.push({
+      kind: 'landingPad', severity: 'warning', line, column: col, endColumn: col + s.name.length,
+      message: `${s.name} does not follow an \`int $0x80\`${before ? ` (it follows \`${before.text}\`)` : ''}: a restart backs up 2 bytes from the landing pad and must re-execute int $0x80`,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,130 @@
+// Owns the assembled instructions of an analysis as facts an editor shows: each instruction's
+// section, offset, bytes, decoded form (from the one opcode table), AT&T text and source
+// place, and what it does to the stack pointer (the rule objtool's stack tracking follows:
+// push/pop and their multi-register forms, add/sub of an immediate to esp, lea off esp, any
+// other write to esp makes the height unknown; calls come back with the height they left).
+import type { AsmModule, AsmSection, SourceLocation } from '../toolchain/asm/module';
+import { decode } from '../toolchain/isa/decoder';
+import { formatAtt } from '../toolchain/isa/att-formatter';
+import { DecodeStatus, Op, Reg, type Instruction } from '../toolchain/isa/instruction';
+import type { Analysis } from './analysis';
+
+/** esp's change: a number of bytes (negative when it grows down), or unknown with the reason. */
+export type StackEffect = { readonly kind: 'delta'; readonly delta: number } | { readonly kind: 'unknown'; readonly reason: string };
+
+export interface InstructionFact {
+  readonly section: string;
+  readonly offset: number;
+  readonly bytes: Uint8Array;
+  readonly insn: Instruction;
+  readonly text: string;
+  readonly location: SourceLocation;
+  readonly stack: StackEffect;
+}
+
+const NONE: StackEffect = { kind: 'delta', delta: 0 };
+
+function writesEsp(i: Instruction): boolean {
+  // A register destination in modrm.rm (mod 3) or modrm.reg, for the ALU and move forms.
+  const e = i.entry;
+  if (!e) return false;
+  const destIsRm = i.mod === 3 && i.rm === Reg.ESP;
+  switch (i.op) {
+    case Op.Mov:
+      return (i.opcode === 0x89 && destIsRm) || (i.opcode === 0x8b && i.reg === Reg.ESP) || (i.opcode === 0xbc) || (i.opcode === 0xc7 && destIsRm);
+    case Op.And: case Op.Or: case Op.Xor: case Op.Adc: case Op.Sbb: case Op.Add: case Op.Sub:
+      return (i.opcode >= 0x80 && i.opcode <= 0x83 && destIsRm) || ((i.opcode & 7) === 3 && i.opcode < 0x40 && i.reg === Reg.ESP) || ((i.opcode & 7) === 1 && i.opcode < 0x40 && destIsRm);
+    case Op.Xchg: case Op.Inc: case Op.Dec: case Op.Not: case Op.Neg:
+      return destIsRm || (i.opcode >= 0x40 && i.opcode <= 0x4f && (i.opcode & 7) === Reg.ESP) || (i.opcode === 0x94) || (i.op === Op.Xchg && i.reg === Reg.ESP);
+    case Op.Lea:
+      return i.reg === Reg.ESP;
+    default:
+      return false;
+  }
+}
+
+/** What one decoded instruction does to esp. */
+export function stackEffect(i: Instruction): StackEffect {
+  if (i.status !== DecodeStatus.Ok) return NONE;
+  const size = i.opSize;
+  switch (i.op) {
+    case Op.Push: case Op.Pushf:
+      return { kind: 'delta', delta: -size };
+    case Op.Pop:
+      if (i.mod === 3 && i.rm === Reg.ESP && i.opcode === 0x8f) return { kind: 'unknown', reason: 'pop into %esp' };
+      if (i.opcode === 0x5c) return { kind: 'unknown', reason: 'pop into %esp' };
+      return { kind: 'delta', delta: size };
+    case Op.Popf:
+      return { kind: 'delta', delta: size };
+    case Op.Pusha:
+      return { kind: 'delta', delta: -8 * size };
+    case Op.Popa:
+      return { kind: 'delta', delta: 8 * size };
+    case Op.Ret:
+      return { kind: 'delta', delta: 4 + (i.opcode === 0xc2 ? i.imm : 0) };
+    case Op.Enter:
+      return { kind: 'unknown', reason: 'enter sets %esp from %ebp' };
+    case Op.Leave:
+      return { kind: 'unknown', reason: 'leave sets %esp from %ebp' };
+    case Op.Add: case Op.Sub:
+      if ((i.opcode === 0x81 || i.opcode === 0x83) && i.mod === 3 && i.rm === Reg.ESP) {
+        const imm = i.imm | 0;
+        return { kind: 'delta', delta: i.op === Op.Add ? imm : -imm };
+      }
+      break;
+    case Op.Lea:
+      if (i.reg === Reg.ESP && i.memBase === Reg.ESP && i.memIndex === -1) return { kind: 'delta', delta: i.memDisp | 0 };
+      break;
+    default:
+      break;
+  }
+  return writesEsp(i) ? { kind: 'unknown', reason: `${formatAtt(i)} sets %esp` } : NONE;
+}
+
+/** The stack change of a run of code (undefined and a reason when it is not known). */
+export function netStackEffect(code: Uint8Array): StackEffect {
+  let delta = 0;
+  for (let at = 0; at < code.length; ) {
+    const i = decode(code, at, at, code.length);
+    if (i.status !== DecodeStatus.Ok) return { kind: 'unknown', reason: `undecodable byte at +${at}` };
+    const e = stackEffect(i);
+    if (e.kind === 'unknown') return e;
+    delta += e.delta;
+    at += i.length;
+  }
+  return { kind: 'delta', delta };
+}
+
+export function sectionOf(module: AsmModule, name: string): AsmSection | undefined {
+  return module.sections.find((s) => s.name === name);
+}
+
+const facts = new WeakMap<Analysis, readonly InstructionFact[]>();
+
+/** Every instruction the analysis assembled, in section and offset order. */
+export function instructionFacts(a: Analysis): readonly InstructionFact[] {
+  const hit = facts.get(a);
+  if (hit) return hit;
+  const out: InstructionFact[] = [];
+  const sections = new Map(a.module.sections.map((s) => [s.name, s]));
+  for (const l of a.module.lines) {
+    if (!l.instruction) continue;
+    const s = sections.get(l.section);
+    if (!s || s.bytes.length < l.offset + l.length) continue;
+    const bytes = s.bytes.subarray(l.offset, l.offset + l.length);
+    const insn = decode(bytes, 0, l.offset, bytes.length);
+    out.push({ section: l.section, offset: l.offset, bytes, insn, text: insn.status === DecodeStatus.Ok ? formatAtt(insn) : '(bad)', location: l.location, stack: stackEffect(insn) });
+  }
+  out.sort((x, y) => (x.section === y.section ? x.offset - y.offset : x.section < y.section ? -1 : 1));
+  facts.set(a, out);
+  return out;
+}
+
+/** The instructions that came from one line of the document (0-based). */
+export function instructionsOnLine(a: Analysis, line: number): InstructionFact[] {
+  return instructionFacts(a).filter((f) => f.location.file === a.file && f.location.line === line + 1);
+}
+
+export function hexBytes(b: Uint8Array): string {
+  return [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
+}

@@ -1,0 +1,124 @@
+// Owns what a name in a document means, from the analysis: cpp macros (with where each is
+// defined), GAS macros (the file's own .macro definitions and the assembler's built-in
+// ALTERNATIVE*/CFI_* ones), mnemonics of the one opcode table, registers, feature names and
+// the module's symbols. Semantic tokens, hover, completion and navigation ask here.
+import { builtinMacros } from '../toolchain/asm/prelude';
+import { parseMacroHeader, statementText, type MacroDefinition } from '../toolchain/asm/macros';
+import { PREV_WHITE } from '../toolchain/asm/cpp/token';
+import type { SourceLocation } from '../toolchain/asm/module';
+import { resolveMnemonic } from '../toolchain/asm/encoder/match';
+import { REGISTERS } from '../toolchain/asm/encoder/registers';
+import { X86_FEATURES } from '../toolchain/asm/builtin-features';
+import type { Analysis } from './analysis';
+
+/** Prefixes GAS takes as a mnemonic of their own. */
+export const PREFIX_MNEMONICS: ReadonlySet<string> = new Set(['lock', 'rep', 'repe', 'repz', 'repne', 'repnz', 'data16', 'data32', 'addr16', 'addr32', 'cs', 'ds', 'es', 'fs', 'gs', 'ss']);
+
+export const BUILTIN_MACROS: ReadonlyMap<string, MacroDefinition> = builtinMacros();
+
+export interface GasMacro {
+  readonly name: string;
+  readonly params: readonly string[];
+  /** The `.macro` line as written (after cpp). */
+  readonly header: string;
+  readonly location?: SourceLocation;
+  readonly builtin: boolean;
+  readonly body: readonly string[];
+}
+
+export interface Names {
+  /** GAS macros by lower-case name (the file's own shadow the built-ins). */
+  readonly gasMacros: ReadonlyMap<string, GasMacro>;
+  /** Symbols by name: label, .set/.equ or `=` definitions, with where they are defined. */
+  readonly symbolDefinitions: ReadonlyMap<string, readonly SourceLocation[]>;
+  readonly functions: ReadonlySet<string>;
+}
+
+const cache = new WeakMap<Analysis, Names>();
+
+export function names(a: Analysis): Names {
+  const hit = cache.get(a);
+  if (hit) return hit;
+  const gasMacros = new Map<string, GasMacro>();
+  for (const [key, def] of BUILTIN_MACROS) {
+    gasMacros.set(key, { name: def.name, params: def.params.map((p) => p.name), header: `.macro ${def.name} ${def.params.map((p) => p.name).join(', ')}`, builtin: true, body: def.body });
+  }
+  const symbolDefinitions = new Map<string, SourceLocation[]>();
+  const define = (name: string, at: SourceLocation) => {
+    const list = symbolDefinitions.get(name) ?? [];
+    list.push(at);
+    symbolDefinitions.set(name, list);
+  };
+  const expanded = a.expanded;
+  for (let k = 0; k < expanded.length; k++) {
+    const e = expanded[k]!;
+    const s = e.statement;
+    s.labels.forEach((l, i) => define(l.name, e.labelLocations[i]!));
+    const op = s.op.toLowerCase();
+    if (op === '.macro') {
+      const body: string[] = [];
+      for (let j = k + 1; j < expanded.length && expanded[j]!.statement.op.toLowerCase() !== '.endm'; j++) body.push(statementText(expanded[j]!.statement));
+      let def: MacroDefinition;
+      try {
+        def = parseMacroHeader(s.operands, false, body);
+      } catch {
+        continue;
+      }
+      gasMacros.set(def.name.toLowerCase(), { name: def.name, params: def.params.map((p) => p.name), header: `.macro ${s.operands}`, location: e.location, builtin: false, body });
+    } else if (op === '.set' || op === '.equ' || op === '.equiv' || op === '.eqv') {
+      const name = s.operands.split(',')[0]!.trim();
+      if (name) define(name, e.location);
+    } else if (/^=[^=]/.test(s.operands) && s.op) {
+      define(s.op, e.location);
+    }
+  }
+  const functions = new Set(a.module.symbols.filter((s) => s.type === 2).map((s) => s.name));
+  const out: Names = { gasMacros, symbolDefinitions, functions };
+  cache.set(a, out);
+  return out;
+}
+
+export function isMnemonic(word: string): boolean {
+  const w = word.toLowerCase();
+  return PREFIX_MNEMONICS.has(w) || resolveMnemonic(w) !== undefined;
+}
+
+export function isRegister(word: string): boolean {
+  return REGISTERS.has(word.toLowerCase());
+}
+
+export function isLocalLabel(name: string): boolean {
+  return name.startsWith('.L') || /^\d+[fb]?$/.test(name);
+}
+
+/** The cpp macro of that name, when the analysis defined one (not gcc's predefined ones). */
+export function cppMacro(a: Analysis, name: string): { readonly name: string; readonly loc: SourceLocation; readonly params: readonly string[]; readonly funLike: boolean; readonly body: string } | undefined {
+  const m = a.preprocessed?.macros.get(name);
+  if (!m || m.builtin || m.loc.file === '<built-in>') return undefined;
+  let body = '';
+  for (const t of m.body) body += (body && t.flags & PREV_WHITE ? ' ' : '') + t.text;
+  return { name: m.name, loc: m.loc, params: m.params, funLike: m.funLike, body };
+}
+
+/** The feature's number: the file's #define (word*32+bit written out), else the assembler's built-in. */
+export function featureNumber(a: Analysis, name: string): { value: number; from: string; location?: SourceLocation } | undefined {
+  const m = cppMacro(a, name);
+  if (m) {
+    const w = /^\(?\s*(\d+)\s*\*\s*32\s*\+\s*(\d+)\s*\)?$/.exec(m.body);
+    if (w) return { value: Number(w[1]) * 32 + Number(w[2]), from: `#define in ${m.loc.file}:${m.loc.line}`, location: m.loc };
+    const d = /^\(?\s*(\d+|0x[0-9a-f]+)\s*\)?$/i.exec(m.body);
+    if (d) return { value: Number(d[1]), from: `#define in ${m.loc.file}:${m.loc.line}`, location: m.loc };
+  }
+  const site = a.module.alternatives.find((s) => s.featureName === name);
+  if (site) return { value: site.ftFlags & 0xffff, from: 'as assembled' };
+  const b = X86_FEATURES.get(name);
+  if (b) return { value: b.value, from: `built in (${b.release})` };
+  return undefined;
+}
+
+/** Every feature name the analysis knows (its #defines and the built-in table). */
+export function knownFeatures(a: Analysis): string[] {
+  const out = new Set<string>(X86_FEATURES.keys());
+  for (const name of a.preprocessed?.macros.keys() ?? []) if (name.startsWith('X86_FEATURE_')) out.add(name);
+  return [...out].sort();
+}

@@ -1,0 +1,305 @@
+// Owns the lexical view of a document as written (before cpp): each line's lexemes with
+// their role in the statement (label definition, op, operand word, register, immediate,
+// number, string, macro parameter, cpp directive) and the ALTERNATIVE* invocations, whose
+// quoted arguments are scanned again as instructions. Semantic tokens, folding, decorations
+// and word look-ups read this; what a name means comes from the analysis.
+
+export type LexemeKind = 'labelDef' | 'op' | 'word' | 'register' | 'immediate' | 'number' | 'localRef' | 'string' | 'param' | 'preprocessor';
+
+export interface Lexeme {
+  readonly line: number;
+  readonly start: number;
+  readonly length: number;
+  readonly kind: LexemeKind;
+  readonly text: string;
+  /** Inside an ALTERNATIVE* invocation. */
+  readonly alternative: boolean;
+  /** Inside a quoted argument of an ALTERNATIVE* invocation (an instruction of the original or a replacement). */
+  readonly quoted: boolean;
+  /** On a cpp directive line. */
+  readonly cpp: boolean;
+}
+
+/** One ALTERNATIVE* invocation, from its name to the end of its last argument. */
+export interface AlternativeBlock {
+  readonly name: string;
+  readonly startLine: number;
+  readonly startColumn: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  /** The quoted arguments in order: the original, then each replacement. */
+  readonly strings: ReadonlyArray<{ readonly line: number; readonly start: number; readonly text: string }>;
+}
+
+/** A cpp conditional or a region between paired lines, for folding. */
+export interface CppDirective {
+  readonly line: number;
+  readonly name: string;
+  /** The directive's first word argument (the macro name of #define/#ifdef). */
+  readonly argument?: string;
+  readonly argumentColumn?: number;
+}
+
+export interface SourceScan {
+  readonly lexemes: readonly Lexeme[];
+  readonly byLine: readonly (readonly Lexeme[])[];
+  readonly alternatives: readonly AlternativeBlock[];
+  readonly directives: readonly CppDirective[];
+}
+
+const CPP_DIRECTIVES = new Set(['define', 'undef', 'include', 'include_next', 'import', 'if', 'ifdef', 'ifndef', 'elif', 'elifdef', 'elifndef', 'else', 'endif', 'error', 'warning', 'line', 'pragma']);
+const IDENT = /[A-Za-z_.$][\w.$]*/y;
+const NUMBER = /(0[xX][0-9a-fA-F]+|0[bB][01]+|\d+)([fb](?![\w.$]))?/y;
+
+interface LineState {
+  block: boolean;
+  continued: boolean;
+  cppContinued: boolean;
+  alternative: AlternativeBuilder | undefined;
+}
+
+interface AlternativeBuilder {
+  name: string;
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+  strings: Array<{ line: number; start: number; text: string }>;
+}
+
+export function scanSource(text: string): SourceScan {
+  const lines = text.split(/\r?\n/);
+  const lexemes: Lexeme[] = [];
+  const byLine: Lexeme[][] = lines.map(() => []);
+  const alternatives: AlternativeBlock[] = [];
+  const directives: CppDirective[] = [];
+  const st: LineState = { block: false, continued: false, cppContinued: false, alternative: undefined };
+  const push = (l: Lexeme) => {
+    lexemes.push(l);
+    byLine[l.line]!.push(l);
+  };
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n]!;
+    if (st.cppContinued || (!st.block && !st.continued && /^\s*#\s*[A-Za-z_]/.test(line) && CPP_DIRECTIVES.has(/^\s*#\s*([A-Za-z_]\w*)/.exec(line)![1]!))) {
+      scanCppLine(line, n, st, push, directives);
+      continue;
+    }
+    if (!st.block && !st.continued && /^\s*#/.test(line)) continue;
+    scanAsmLine(line, n, st, push, alternatives);
+  }
+  if (st.alternative) alternatives.push({ ...st.alternative });
+  return { lexemes, byLine, alternatives, directives };
+}
+
+function scanCppLine(line: string, n: number, st: LineState, push: (l: Lexeme) => void, directives: CppDirective[]): void {
+  let i = 0;
+  const base = { line: n, alternative: false, quoted: false, cpp: true };
+  if (!st.cppContinued) {
+    const m = /^(\s*)(#\s*)([A-Za-z_]\w*)/.exec(line)!;
+    push({ ...base, start: m[1]!.length, length: m[2]!.length + m[3]!.length, kind: 'preprocessor', text: m[3]! });
+    i = m[0].length;
+    const arg = /^(\s+)([A-Za-z_]\w*)/.exec(line.slice(i));
+    directives.push({ line: n, name: m[3]!, ...(arg ? { argument: arg[2]!, argumentColumn: i + arg[1]!.length } : {}) });
+  }
+  st.cppContinued = /\\\s*$/.test(line);
+  for (; i < line.length; ) {
+    const c = line[i]!;
+    if (c === '/' && line[i + 1] === '*') {
+      const end = line.indexOf('*/', i + 2);
+      i = end < 0 ? line.length : end + 2;
+      continue;
+    }
+    if (c === '/' && line[i + 1] === '/') break;
+    if (c === '"' || c === '<') {
+      const close = c === '"' ? '"' : '>';
+      let j = i + 1;
+      while (j < line.length && line[j] !== close) j += line[j] === '\\' ? 2 : 1;
+      if (c === '"' || /^\s*#\s*include/.test(line)) {
+        push({ ...base, start: i, length: Math.min(j + 1, line.length) - i, kind: 'string', text: line.slice(i, j + 1) });
+        i = j + 1;
+        continue;
+      }
+    }
+    IDENT.lastIndex = i;
+    const id = /[A-Za-z_]/.test(c) ? IDENT.exec(line) : null;
+    if (id) {
+      push({ ...base, start: i, length: id[0].length, kind: 'word', text: id[0] });
+      i += id[0].length;
+      continue;
+    }
+    NUMBER.lastIndex = i;
+    const num = /\d/.test(c) ? NUMBER.exec(line) : null;
+    if (num) {
+      push({ ...base, start: i, length: num[0].length, kind: 'number', text: num[0] });
+      i += num[0].length;
+      continue;
+    }
+    i++;
+  }
+}
+
+function scanAsmLine(line: string, n: number, st: LineState, push: (l: Lexeme) => void, alternatives: AlternativeBlock[]): void {
+  let statementStart = !st.continued;
+  if (!st.continued && st.alternative) {
+    alternatives.push({ ...st.alternative });
+    st.alternative = undefined;
+  }
+  let i = 0;
+  let lastCode = -1;
+  while (i < line.length) {
+    if (st.block) {
+      const end = line.indexOf('*/', i);
+      if (end < 0) {
+        i = line.length;
+        break;
+      }
+      st.block = false;
+      i = end + 2;
+      continue;
+    }
+    const c = line[i]!;
+    if (c === ' ' || c === '\t') {
+      i++;
+      continue;
+    }
+    if (c === '/' && line[i + 1] === '*') {
+      st.block = true;
+      i += 2;
+      continue;
+    }
+    if (c === '#' || (c === '/' && line.slice(0, i).trim() === '')) break;
+    lastCode = i;
+    const alt = st.alternative !== undefined;
+    const base = { line: n, alternative: alt, quoted: false, cpp: false };
+    if (c === '"') {
+      let j = i + 1;
+      while (j < line.length && line[j] !== '"') j += line[j] === '\\' ? 2 : 1;
+      const end = Math.min(j + 1, line.length);
+      const body = line.slice(i + 1, Math.min(j, line.length));
+      if (alt) {
+        st.alternative!.strings.push({ line: n, start: i + 1, text: body });
+        push({ ...base, start: i, length: 1, kind: 'string', text: '"' });
+        scanInstructions(body, n, i + 1, push);
+        if (end > j) push({ ...base, start: j, length: 1, kind: 'string', text: '"' });
+      } else {
+        push({ ...base, start: i, length: end - i, kind: 'string', text: line.slice(i, end) });
+      }
+      lastCode = end - 1;
+      i = end;
+      continue;
+    }
+    if (c === ';') {
+      statementStart = true;
+      if (st.alternative) {
+        st.alternative.endLine = n;
+        st.alternative.endColumn = i;
+        alternatives.push({ ...st.alternative });
+        st.alternative = undefined;
+      }
+      i++;
+      continue;
+    }
+    const r = lexAt(line, i, statementStart, base);
+    if (r) {
+      const opensBlock = r.lexeme.kind === 'op' && /^ALTERNATIVE\w*$/i.test(r.lexeme.text);
+      push(opensBlock ? { ...r.lexeme, alternative: true } : r.lexeme);
+      if (r.lexeme.kind === 'op') statementStart = false;
+      if (opensBlock) st.alternative = { name: r.lexeme.text, startLine: n, startColumn: i, endLine: n, endColumn: i + r.lexeme.length, strings: [] };
+      i += r.lexeme.length;
+      lastCode = i - 1;
+      if (r.skipColon) i = line.indexOf(':', i) + 1;
+      continue;
+    }
+    if (c === '\\' && i === line.trimEnd().length - 1) break;
+    if (statementStart && c !== ':') statementStart = false;
+    i++;
+  }
+  st.continued = /\\\s*$/.test(stripTrailingComment(line));
+  if (st.alternative && lastCode >= 0) {
+    st.alternative.endLine = n;
+    st.alternative.endColumn = lastCode + 1;
+  }
+}
+
+function stripTrailingComment(line: string): string {
+  const hash = line.indexOf('#');
+  return hash < 0 ? line : line.slice(0, hash);
+}
+
+/** The lexeme at `i` (or undefined for punctuation). */
+function lexAt(line: string, i: number, statementStart: boolean, base: { line: number; alternative: boolean; quoted: boolean; cpp: boolean }): { lexeme: Lexeme; skipColon?: boolean } | undefined {
+  const c = line[i]!;
+  if (c === '%') {
+    IDENT.lastIndex = i + 1;
+    const id = IDENT.exec(line);
+    if (id) return { lexeme: { ...base, start: i, length: id[0].length + 1, kind: 'register', text: id[0] } };
+    return undefined;
+  }
+  if (c === '$') {
+    const m = /\$-?(0[xX][0-9a-fA-F]+|0[bB][01]+|\d+|'.)/y;
+    m.lastIndex = i;
+    const num = m.exec(line);
+    if (num) return { lexeme: { ...base, start: i, length: num[0].length, kind: 'immediate', text: num[0] } };
+    return undefined;
+  }
+  if (c === '\\') {
+    IDENT.lastIndex = i + 1;
+    const id = IDENT.exec(line);
+    if (id) return { lexeme: { ...base, start: i, length: id[0].length + 1, kind: 'param', text: id[0] } };
+    return undefined;
+  }
+  if (/\d/.test(c)) {
+    NUMBER.lastIndex = i;
+    const num = NUMBER.exec(line)!;
+    if (statementStart && /^\d+$/.test(num[0]) && /^\s*:(?!:)/.test(line.slice(i + num[0].length))) {
+      return { lexeme: { ...base, start: i, length: num[0].length, kind: 'labelDef', text: num[0] }, skipColon: true };
+    }
+    return { lexeme: { ...base, start: i, length: num[0].length, kind: num[2] ? 'localRef' : 'number', text: num[0] } };
+  }
+  if (/[A-Za-z_.$]/.test(c)) {
+    IDENT.lastIndex = i;
+    const id = IDENT.exec(line)!;
+    const word = id[0];
+    if (statementStart && /^\s*:(?!:)/.test(line.slice(i + word.length))) {
+      return { lexeme: { ...base, start: i, length: word.length, kind: 'labelDef', text: word }, skipColon: true };
+    }
+    return { lexeme: { ...base, start: i, length: word.length, kind: statementStart ? 'op' : 'word', text: word } };
+  }
+  return undefined;
+}
+
+/** Scans a quoted ALTERNATIVE argument as instructions (`;`-separated statements). */
+function scanInstructions(body: string, n: number, column: number, push: (l: Lexeme) => void): void {
+  const base = { line: n, alternative: true, quoted: true, cpp: false };
+  let statementStart = true;
+  for (let i = 0; i < body.length; ) {
+    const c = body[i]!;
+    if (c === ';') {
+      statementStart = true;
+      i++;
+      continue;
+    }
+    if (c === ' ' || c === '\t') {
+      i++;
+      continue;
+    }
+    const r = lexAt(body, i, statementStart, base);
+    if (r) {
+      push({ ...r.lexeme, start: r.lexeme.start + column });
+      if (r.lexeme.kind === 'op') statementStart = false;
+      i += r.lexeme.length;
+      if (r.skipColon) i = body.indexOf(':', i) + 1;
+      continue;
+    }
+    i++;
+  }
+}
+
+/** The identifier-like word at a column of a line (for hover, definition, completion). */
+export function wordAt(line: string, column: number): { text: string; start: number } | undefined {
+  const re = /[A-Za-z_.$][\w.$]*|\d+[fb]?/g;
+  for (const m of line.matchAll(re)) {
+    if (m.index! <= column && column <= m.index! + m[0].length) return { text: m[0], start: m.index! };
+  }
+  return undefined;
+}

@@ -1,0 +1,170 @@
+// Owns navigation over an analysis: document symbols (the module's functions and labels
+// wherever cpp macros put them, .set symbols, .macro and #define names written in the
+// file), workspace symbols, folding ranges (ALTERNATIVE blocks, .macro, CFI regions, .if,
+// .rept, #if groups), go to definition and references for labels, GAS and cpp macros and
+// .set symbols across #include files.
+import { existsSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import type { SourceLocation } from '../toolchain/asm/module';
+import type { Analysis } from './analysis';
+import { outline } from './outline';
+import { scanOf } from './semantic-tokens';
+import { wordAt } from './source-scan';
+import { cppMacro, isLocalLabel, names } from './names';
+import { instructionFacts } from './instructions';
+
+export type OutlineKind = 'function' | 'label' | 'object' | 'macro' | 'define' | 'set';
+
+export interface DocumentSymbolFact {
+  readonly name: string;
+  readonly kind: OutlineKind;
+  readonly detail?: string;
+  /** 0-based lines and columns in the document. */
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly length: number;
+}
+
+export interface PlaceInFile {
+  readonly file: string;
+  /** 0-based. */
+  readonly line: number;
+  readonly column: number;
+  readonly length: number;
+}
+
+/** The URI of a file the analysis read (the document's own URI for its own file). */
+export function uriOf(a: Analysis, file: string): string {
+  if (file === a.file) return a.uri;
+  return file.startsWith('/') ? pathToFileURL(file).href : file;
+}
+
+function inDocument(a: Analysis, loc: SourceLocation | undefined): loc is SourceLocation {
+  return loc !== undefined && loc.file === a.file;
+}
+
+/** Where `name` is written on the line of `loc` (the name inside a macro use), else the location's column. */
+function nameColumn(a: Analysis, loc: SourceLocation, name: string): number {
+  const text = lineOf(a, loc.line - 1);
+  const re = new RegExp(`(?<![\\w.$])${name.replace(/[.$]/g, '\\$&')}(?![\\w.$])`);
+  const m = re.exec(text);
+  return m ? m.index : Math.max(0, loc.column - 1);
+}
+
+const lineCache = new WeakMap<Analysis, string[]>();
+function lineOf(a: Analysis, line: number): string {
+  let lines = lineCache.get(a);
+  if (!lines) lineCache.set(a, (lines = a.text.split(/\r?\n/)));
+  return lines[line] ?? '';
+}
+
+export function documentSymbols(a: Analysis): DocumentSymbolFact[] {
+  const out: DocumentSymbolFact[] = [];
+  const facts = instructionFacts(a);
+  for (const s of a.module.symbols) {
+    if (s.section === 'UND' || s.type === 3 || s.type === 4 || s.name.startsWith('.L') || !inDocument(a, s.location)) continue;
+    const line = s.location.line - 1;
+    let endLine = line;
+    if (s.size > 0) {
+      for (const f of facts) if (f.section === s.section && f.offset >= s.value && f.offset < s.value + s.size && f.location.file === a.file) endLine = Math.max(endLine, f.location.line - 1);
+    }
+    const kind: OutlineKind = s.type === 2 ? 'function' : s.type === 1 ? 'object' : s.section === 'ABS' ? 'set' : 'label';
+    out.push({ name: s.name, kind, ...(s.binding !== 'local' ? { detail: s.binding } : {}), line, column: nameColumn(a, s.location, s.name), endLine, length: s.name.length });
+  }
+  for (const m of names(a).gasMacros.values()) {
+    if (m.builtin || !inDocument(a, m.location)) continue;
+    out.push({ name: m.name, kind: 'macro', detail: '.macro', line: m.location.line - 1, column: nameColumn(a, m.location, m.name), endLine: m.location.line - 1, length: m.name.length });
+  }
+  for (const d of scanOf(a).directives) {
+    if (d.name !== 'define' || !d.argument) continue;
+    out.push({ name: d.argument, kind: 'define', detail: '#define', line: d.line, column: d.argumentColumn!, endLine: d.line, length: d.argument.length });
+  }
+  out.sort((x, y) => x.line - y.line || x.column - y.column);
+  return out;
+}
+
+export interface Fold {
+  readonly startLine: number;
+  readonly endLine: number;
+}
+
+export function foldingRanges(a: Analysis): Fold[] {
+  const folds: Fold[] = [...outline(a.text).folds];
+  const scan = scanOf(a);
+  for (const b of scan.alternatives) if (b.endLine > b.startLine) folds.push({ startLine: b.startLine, endLine: b.endLine });
+  const open: number[] = [];
+  for (const d of scan.directives) {
+    if (/^if/.test(d.name)) open.push(d.line);
+    else if (/^(elif|else)/.test(d.name)) {
+      const start = open.pop();
+      if (start !== undefined && d.line - 1 > start) folds.push({ startLine: start, endLine: d.line - 1 });
+      open.push(d.line);
+    } else if (d.name === 'endif') {
+      const start = open.pop();
+      if (start !== undefined && d.line - 1 > start) folds.push({ startLine: start, endLine: d.line - 1 });
+    }
+  }
+  folds.sort((x, y) => x.startLine - y.startLine || x.endLine - y.endLine);
+  return folds;
+}
+
+/** The word under the cursor (0-based line and column). */
+export function wordAtPosition(a: Analysis, line: number, column: number): { text: string; start: number } | undefined {
+  return wordAt(lineOf(a, line), column);
+}
+
+/** Where the name under the cursor is defined: a cpp macro, a GAS macro, a label or .set symbol. */
+export function definitions(a: Analysis, line: number, column: number): PlaceInFile[] {
+  const w = wordAtPosition(a, line, column);
+  if (!w) return [];
+  const name = w.text;
+  const out: PlaceInFile[] = [];
+  const m = cppMacro(a, name);
+  if (m) out.push({ file: m.loc.file, line: m.loc.line - 1, column: m.loc.column - 1, length: name.length });
+  const n = names(a);
+  const gas = n.gasMacros.get(name.toLowerCase());
+  if (gas?.location) out.push({ file: gas.location.file, line: gas.location.line - 1, column: gas.location.column - 1, length: name.length });
+  for (const loc of n.symbolDefinitions.get(name) ?? []) {
+    const column = loc.file === a.file ? nameColumn(a, loc, name) : loc.column - 1;
+    if (!out.some((o) => o.file === loc.file && o.line === loc.line - 1)) out.push({ file: loc.file, line: loc.line - 1, column, length: name.length });
+  }
+  return out;
+}
+
+/** The text of a file the analysis read: the document itself, else the file (open or on disk). */
+function fileText(a: Analysis, file: string, read: (path: string) => string | undefined): string | undefined {
+  if (file === a.file) return a.text;
+  return read(file) ?? (existsSync(file) ? readFileSync(file, 'utf8') : undefined);
+}
+
+/** Every whole-word use of the name under the cursor in the document and the files it includes. */
+export function references(a: Analysis, line: number, column: number, read: (path: string) => string | undefined): PlaceInFile[] {
+  const w = wordAtPosition(a, line, column);
+  if (!w || /^\d/.test(w.text)) return [];
+  const name = w.text;
+  const files = [a.file, ...new Set((a.preprocessed?.included ?? []).map((i) => i.path))];
+  const re = new RegExp(`(?<![\\w.$%\\\\])${name.replace(/[.$]/g, '\\$&')}(?![\\w.$])`, 'g');
+  const out: PlaceInFile[] = [];
+  for (const file of files) {
+    const text = fileText(a, file, read);
+    if (text === undefined) continue;
+    text.split(/\r?\n/).forEach((l, i) => {
+      for (const m of l.matchAll(re)) out.push({ file, line: i, column: m.index!, length: name.length });
+    });
+  }
+  return out;
+}
+
+/** Local labels and macros the cursor may rename (names whose every use is in this document). */
+export function renameable(a: Analysis, line: number, column: number): { text: string; start: number } | undefined {
+  const w = wordAtPosition(a, line, column);
+  if (!w) return undefined;
+  const n = names(a);
+  if (isLocalLabel(w.text) && !/^\d/.test(w.text) && n.symbolDefinitions.has(w.text)) return w;
+  const gas = n.gasMacros.get(w.text.toLowerCase());
+  if (gas && !gas.builtin && gas.location?.file === a.file) return w;
+  const m = cppMacro(a, w.text);
+  if (m && m.loc.file === a.file) return w;
+  return undefined;
+}

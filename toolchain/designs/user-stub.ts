@@ -1,0 +1,36 @@
+// Owns how a user's own stub (.S) is built into a vDSO image for one kernel kind, the way
+// the shipped designs are: CONFIG_X86_64 for compat64, vdso/include and the file's folder on
+// the include path, the kernel's version script less the stubs the file does not define, and
+// the line table of `as -g` when asked. The CLI (check, alternatives) and the language server
+// (hover, code lenses) build through here.
+import { dirname, join } from 'node:path';
+import type { AsmModule } from '../asm/module';
+import { withGeneratedSections } from '../dwarf/emit-sections';
+import { writeObject } from '../elf/write-object';
+import { linkVdso } from '../link/index';
+import { BUILD_DEFINES, designsRoot } from './build';
+import { VDSO_VERSIONS } from './registry';
+import type { KernelKind } from './options';
+
+/** The -D options a stub is built with for a kernel kind. */
+export function stubDefines(kernel: KernelKind): string[] {
+  return [...BUILD_DEFINES, ...(kernel === 'compat64' ? ['CONFIG_X86_64'] : [])];
+}
+
+/** The -I folders a stub at `path` is built with: the shipped vdso/include (when found), its own folder. */
+export function stubIncludeDirs(path: string): string[] {
+  const includes = [dirname(path)];
+  try {
+    includes.unshift(join(designsRoot(), 'include'));
+  } catch {
+    // No shipped vdso/include beside this build (a user's own tree): the file's folder only.
+  }
+  return includes;
+}
+
+/** Links an assembled stub into a vDSO image (the module must be free of errors). */
+export function linkStub(module: AsmModule, shown: string, debug?: { readonly name: string; readonly compDir: string }): Uint8Array {
+  const defined = new Set(module.symbols.filter((s) => s.section !== 'UND' && s.binding !== 'local').map((s) => s.name));
+  const versions = VDSO_VERSIONS.map((v) => ({ name: v.name, globals: v.globals.filter((g) => g.includes('*') || defined.has(g)) }));
+  return linkVdso([{ fileName: shown, bytes: writeObject(withGeneratedSections(module, debug ? { debug } : {}), shown) }], { versions });
+}
