@@ -11,7 +11,9 @@ import { DebugRuntime } from '../emulator/debug/runtime';
 import type { LaunchArguments } from '../emulator/debug/launch-schema';
 import type { BreakpointResult, DebugHost, RuntimeFrame, StopEvent, StopReason } from '../emulator/debug/types';
 import { nodeDebugHost } from './node-host';
-import { evaluate, hex8, scopeVariables, type ScopeRef } from './variables';
+import { evaluateExpression } from '../emulator/debug/evaluate';
+import { frameContext } from '../emulator/debug/eval-context';
+import { hex8, scopeVariables, type ScopeRef } from './variables';
 
 /** The launch request's arguments: emulator/debug/launch-schema.ts's, which package.json repeats. */
 export interface VdsoLaunchArguments extends DebugProtocol.LaunchRequestArguments, LaunchArguments {}
@@ -326,10 +328,17 @@ export class VdsoDebugSession extends LoggingDebugSession {
   }
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
-    const value = this.runtime.loaded ? evaluate(args.expression, this.runtime, args.frameId ?? 0, this.stack()) : undefined;
-    if (value === undefined) return this.fail(response, new Error(`cannot evaluate '${args.expression.slice(0, 80)}': give a register, a pt_regs field (regs->ip), a symbol, a number or *ADDRESS`));
-    const name = this.runtime.symbolize(value);
-    response.body = { result: name && args.context === 'hover' ? `${hex8(value)} <${name}>` : hex8(value), variablesReference: 0, memoryReference: hex8(value) };
+    // A Watch or hover that cannot be evaluated answers an error without a toast (VS Code shows it in place).
+    const quiet = (message: string): void => this.sendErrorResponse(response, { id: 1002, format: message.split('\n')[0]!, showUser: false, variables: {} });
+    if (!this.runtime.loaded) return quiet('no program is loaded');
+    const r = evaluateExpression(args.expression, frameContext(this.runtime, this.stack(), args.frameId ?? 0));
+    if (r.kind === 'error') return quiet(r.message);
+    if (r.kind === 'text') {
+      response.body = { result: r.text, variablesReference: 0 };
+      return this.sendResponse(response);
+    }
+    const name = this.runtime.symbolize(r.value);
+    response.body = { result: name && args.context === 'hover' ? `${hex8(r.value)} <${name}>` : hex8(r.value), variablesReference: 0, memoryReference: hex8(r.value) };
     this.sendResponse(response);
   }
 

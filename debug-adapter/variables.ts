@@ -6,7 +6,7 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { DebugRuntime } from '../emulator/debug/runtime';
 import type { LastSyscall, NamedValue, RuntimeFrame } from '../emulator/debug/types';
-import type { PtRegs } from '../emulator/kernel/seams';
+import { PT_REGS_FIELDS } from '../emulator/debug/evaluate';
 
 export type ScopeRef =
   | { readonly kind: 'registers'; readonly level: number }
@@ -14,9 +14,6 @@ export type ScopeRef =
   | { readonly kind: 'pt_regs'; readonly at: 'entry' | 'exit' }
   | { readonly kind: 'syscall' };
 
-export const PT_REGS_ORDER: readonly (keyof PtRegs)[] = [
-  'bx', 'cx', 'dx', 'si', 'di', 'bp', 'ax', 'ds', 'es', 'fs', 'gs', 'orig_ax', 'ip', 'cs', 'flags', 'sp', 'ss',
-];
 
 export function hex8(n: number): string {
   return '0x' + (n >>> 0).toString(16).padStart(8, '0');
@@ -63,7 +60,7 @@ export function scopeVariables(ref: ScopeRef, runtime: DebugRuntime, frames: rea
       if (!last) return [text('pt_regs', '<no system call yet>')];
       const regs = ref.at === 'entry' ? last.entryRegs : last.exitRegs;
       if (!regs) return [text('pt_regs', '<the call did not return>')];
-      const out = PT_REGS_ORDER.map((k) => variable(k, regs[k]));
+      const out = PT_REGS_FIELDS.map((k) => variable(k, regs[k]));
       if (ref.at === 'entry' && last.exitRegs) out.push({ name: 'at exit', value: `pt_regs as the ${last.record.exitPath?.toUpperCase() ?? ''} exit used them`, variablesReference: child({ kind: 'pt_regs', at: 'exit' }) });
       return out;
     }
@@ -88,61 +85,4 @@ function syscallVariables(last: LastSyscall | undefined, runtime: DebugRuntime):
   for (const f of last.fetched) out.push(variable(`fetched ${f.what}`, f.value, `from ${hex8(f.address)}`));
   for (const c of last.clobbered) out.push(variable(`clobbered ${c.register}`, c.value));
   return out;
-}
-
-const REG32 = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'];
-const REG16 = ['ax', 'cx', 'dx', 'bx', 'sp', 'bp', 'si', 'di'];
-const REG8 = ['al', 'cl', 'dl', 'bl', 'ah', 'ch', 'dh', 'bh'];
-
-/**
- * The value of an expression a hover or the debug console asks for: a register (eax, %ax,
- * $al, eip, eflags, cs..gs), a pt_regs field (regs->ip, pt_regs.orig_ax), a symbol
- * (main, __kernel_vsyscall+0x5), a number, or `*X` (the 32-bit word at X).
- */
-export function evaluate(expression: string, runtime: DebugRuntime, frameLevel: number, frames: readonly RuntimeFrame[]): number | undefined {
-  let e = expression.trim();
-  let deref = false;
-  if (e.startsWith('*')) {
-    deref = true;
-    e = e.slice(1).trim();
-  }
-  const value = plainValue(e.replace(/^[%$]/, ''), runtime, frameLevel, frames);
-  if (value === undefined || !deref) return value;
-  const bytes = runtime.readMemory(value, 4);
-  return bytes.length === 4 ? (bytes[0]! | (bytes[1]! << 8) | (bytes[2]! << 16) | (bytes[3]! << 24)) >>> 0 : undefined;
-}
-
-function plainValue(e: string, runtime: DebugRuntime, frameLevel: number, frames: readonly RuntimeFrame[]): number | undefined {
-  const name = e.toLowerCase();
-  const pt = /^(?:regs->|pt_regs\.|pt_regs->)(\w+)$/.exec(name);
-  if (pt) {
-    const regs = runtime.lastSyscall()?.entryRegs;
-    const key = pt[1] as keyof PtRegs;
-    return regs && key in regs ? regs[key] >>> 0 : undefined;
-  }
-  const frame = frames[frameLevel];
-  const frameValue = (reg32: string): number | undefined => {
-    if (frameLevel === 0 || !frame || frame.kind !== 'frame') return runtime.registers().find((r) => r.name === reg32)?.value;
-    return frame.registers.find((r) => r.name === reg32)?.value;
-  };
-  const i32 = REG32.indexOf(name);
-  if (i32 >= 0 || ['eip', 'eflags', 'cs', 'ss', 'ds', 'es', 'fs', 'gs'].includes(name)) {
-    if (['cs', 'ss', 'ds', 'es', 'fs', 'gs'].includes(name)) return runtime.registers().find((r) => r.name === name)?.value;
-    return frameValue(name);
-  }
-  const i16 = REG16.indexOf(name);
-  if (i16 >= 0) {
-    const v = frameValue(REG32[i16]!);
-    return v === undefined ? undefined : v & 0xffff;
-  }
-  const i8 = REG8.indexOf(name);
-  if (i8 >= 0) {
-    const v = frameValue(REG32[i8 & 3]!);
-    return v === undefined ? undefined : i8 < 4 ? v & 0xff : (v >>> 8) & 0xff;
-  }
-  if (/^(0x[0-9a-f]+|\d+)$/i.test(e)) {
-    const n = Number(e);
-    return n <= 0xffffffff ? n : undefined;
-  }
-  return runtime.lookupSymbol(e);
 }

@@ -88,3 +88,9 @@ export async function errorOf(p: Promise<unknown>): Promise<string> {
 }
 
 export const hex = (n: number): string => '0x' + (n >>> 0).toString(16);
+
+/** A request's whole response, failures included (DebugClient's send keeps only the message). */
+export function rawRequest(client: DebugClient, command: string, args: object): Promise<DebugProtocol.Response> {
+  const c = client as unknown as { doSend(command: string, args: object, done: (r: DebugProtocol.Response) => void): void };
+  return new Promise((done) => c.doSend(command, args, done));
+}
