@@ -67,6 +67,7 @@ export function formatRecord(r: SyscallRecord, shownArgs: readonly string[]): st
 
 const VECTOR_NAMES: Readonly<Record<Fault['vector'], string>> = {
   UD: 'invalid opcode', GP: 'general protection', PF: 'page fault', DE: 'divide error', DB: 'debug trap', BP: 'breakpoint', OF: 'overflow', BR: 'bound range',
+  MF: 'x87 floating-point error',
 };
 
 /** One line for a fault or trap: "[icount] --- #PF (page fault) at 0x...: SIGSEGV (si_addr 0x..., SEGV_MAPERR) ---". */

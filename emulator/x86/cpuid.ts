@@ -1,12 +1,14 @@
 // Owns what cpuid reports for each CPU model: the vendor string (GenuineIntel, AuthenticAMD,
 // or a generic one), family/model, and the feature bits the project models (TSC, CX8, SEP,
-// CMOV; SYSCALL in the AMD extended leaf; no x87, no SSE).
+// CMOV, the x87 FPU with FCMOV and FXSAVE/FXRSTOR; SYSCALL in the AMD extended leaf; no SSE).
 import type { CpuModel } from '../../toolchain/designs/options';
 
+const FPU = 1 << 0;
 const TSC = 1 << 4;
 const CX8 = 1 << 8;
 const SEP = 1 << 11;
 const CMOV = 1 << 15;
+const FXSR = 1 << 24;
 const EXT_SYSCALL = 1 << 11;
 
 const VENDORS: Record<CpuModel, string> = { intel: 'GenuineIntel', amd: 'AuthenticAMD', generic: 'VdsoLab i386' };
@@ -26,7 +28,7 @@ export function cpuidLeaf(model: CpuModel, eax: number): Int32Array {
       out.set([1, word(vendor, 0), word(vendor, 8), word(vendor, 4)]);
       break;
     case 1:
-      out.set([model === 'amd' ? 0x0662 : 0x0633, 0, 0, TSC | CX8 | CMOV | (model === 'generic' ? 0 : SEP)]);
+      out.set([model === 'amd' ? 0x0662 : 0x0633, 0, 0, FPU | TSC | CX8 | CMOV | FXSR | (model === 'generic' ? 0 : SEP)]);
       break;
     case 0x80000000:
       out.set([0x80000001 | 0, 0, 0, 0]);

@@ -11,6 +11,7 @@ import type { Fault, Stop } from './stop';
 import { USER_WRITABLE_FLAGS } from './state';
 import { cpuidLeaf } from './cpuid';
 import { sysenterAllowed, syscallAllowed } from '../../toolchain/designs/options';
+import { executeX87, fpeCode, X87_FAULT, type X87Outcome } from './fpu/exec';
 
 const STATUS = CF | PF | AF | ZF | SF | OF;
 
@@ -30,6 +31,21 @@ export class Helpers {
 
   readonly flags = computeFlags;
   readonly cond = cond;
+
+  /** The outcome of the last x87 instruction (sem-x87.ts reads `value`). */
+  readonly x87out: X87Outcome = { code: 0, fault: null, value: 0 };
+
+  /** One x87 instruction (fpu/exec.ts); returns 0, 1 (page fault pending in m) or EXIT_STOP with the fault recorded. */
+  x87(s: CpuState, m: Memory, id: number, ea: number, info: number, cond: boolean, address: number): number {
+    const site = {
+      rm: info & 7, opSize: (info & 8 ? 2 : 4) as 2 | 4, dataSelector: s.seg[(info >> 4) & 7] ?? 0, hasMem: (info & 0x80) !== 0,
+      wait: (info & 0x100) !== 0, fop: info >>> 9,
+    };
+    const out = this.x87out;
+    executeX87(s, m, id, ea, site, cond, address, out);
+    if (out.code !== X87_FAULT) return out.code;
+    return this.fault(out.fault === 'MF' ? { vector: 'MF', code: fpeCode(s.fpu) } : this.gp(0), address);
+  }
 
   gp(code: number): Fault {
     return { vector: 'GP', code, reason: 'general protection' };

@@ -11,12 +11,13 @@ import { shiftSemantics } from './sem-shift';
 import { stackSemantics } from './sem-stack';
 import { stringSemantics } from './sem-string';
 import { systemSemantics } from './sem-system';
+import { x87Semantics } from './sem-x87';
 import type { Semantics } from './semantics-types';
 
 export const SEMANTICS: readonly (Semantics | undefined)[] = (() => {
   const table: (Semantics | undefined)[] = new Array(OP_COUNT).fill(undefined);
   for (const family of [aluSemantics, bitSemantics, controlSemantics, moveSemantics, mulDivSemantics, shiftSemantics,
-    stackSemantics, stringSemantics, systemSemantics]) {
+    stackSemantics, stringSemantics, systemSemantics, x87Semantics]) {
     for (const [op, sem] of Object.entries(family)) table[Number(op)] = sem;
   }
   return table;

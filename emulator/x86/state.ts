@@ -5,6 +5,7 @@
 import { AF, CF, DF, IF, OF, PF, SF, STATUS_FLAGS, TF, ZF } from '../../toolchain/isa/ops';
 import { computeFlags, FK } from './flags';
 import type { CpuModel, KernelKind } from '../../toolchain/designs/options';
+import { FpuState } from './fpu/state';
 
 export const NT = 0x4000;
 export const RF = 0x10000;
@@ -43,6 +44,8 @@ export class CpuState {
   icount = 0;
   /** Set for one instruction after mov/pop to ss: no #DB single-step trap after it. */
   inhibitTrap = false;
+  /** The x87 FPU. */
+  fpu = new FpuState();
 
   constructor(
     readonly model: CpuModel = 'intel',

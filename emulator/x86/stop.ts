@@ -1,6 +1,6 @@
 // Owns the record `Cpu.run` returns: why execution stopped (budget, breakpoint, fault,
 // kernel entry, watchpoint), and the fault records (#UD with the opcode bytes, #GP, #PF,
-// #DE, #DB, #BP, #OF) the kernel model turns into signals.
+// #DE, #MF, #DB, #BP, #OF) the kernel model turns into signals.
 import type { PageFault } from '../memory/memory';
 
 export type Fault =
@@ -8,6 +8,8 @@ export type Fault =
   | { readonly vector: 'GP'; readonly code: number; readonly reason: string }
   | PageFaultVector
   | { readonly vector: 'DE' }
+  /** x87 floating-point error (a pending unmasked exception); `code` is Linux's si_code for it. */
+  | { readonly vector: 'MF'; readonly code: number }
   | { readonly vector: 'DB'; readonly reason: 'single-step' }
   | { readonly vector: 'BP' }
   | { readonly vector: 'OF' }

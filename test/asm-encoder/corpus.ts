@@ -50,6 +50,10 @@ function forms(e: OpcodeEntry, k: K, opSize: 2 | 4): string[] {
     case K.Yb: case K.Yv: return ['%es:(%edi)', '(%edi)', ''];
     case K.Bb: return ['(%ebx)', '%es:(%ebx)', ''];
     case K.Ap: return ['$0x23,$0x1000', '$foo,$bar'];
+    case K.ST: return ['%st'];
+    case K.STi: return ['%st(1)', '%st(0)', '%st(7)', '%st'];
+    case K.AX: return ['%ax'];
+    case K.Mw: case K.Md: case K.Mt: case K.Me: case K.Ms: case K.Mx: return mem;
   }
   return [];
 }

@@ -3,7 +3,7 @@
 // show on lines starting "vdso: " (qemu-i386 maps no vDSO for i386 guests, so static glibc
 // falls back to int $0x80 there and those lines are absent).
 
-/** (a) printf: formatted output to stdout, a line to stderr, an exit status. No floating point (the CPU model has no x87). */
+/** (a) printf: formatted output to stdout, a line to stderr, an exit status. No floating point. */
 export const PRINTF = String.raw`
 #include <stdio.h>
 int main(int argc, char **argv) {

@@ -9,7 +9,7 @@ const REG32 = ['%eax', '%ecx', '%edx', '%ebx', '%esp', '%ebp', '%esi', '%edi'];
 const REG16 = ['%ax', '%cx', '%dx', '%bx', '%sp', '%bp', '%si', '%di'];
 const REG8 = ['%al', '%cl', '%dl', '%bl', '%ah', '%ch', '%dh', '%bh'];
 const SEG = ['%es', '%cs', '%ss', '%ds', '%fs', '%gs'];
-const PREFIX_NAMES = ['', 'lock', 'repnz', 'repz', 'data16', 'addr16', 'es', 'cs', 'ss', 'ds', 'fs', 'gs'];
+const PREFIX_NAMES = ['', 'lock', 'repnz', 'repz', 'data16', 'addr16', 'es', 'cs', 'ss', 'ds', 'fs', 'gs', 'fwait'];
 
 /** How branch targets are printed: objdump's `8049000 <foo+0x4>` form when a symbolizer is given. */
 export interface FormatOptions {
@@ -75,6 +75,8 @@ function prefixText(i: Instruction, e: OpcodeEntry | null): string[] {
     if (usesAddrSize(e, i)) markLast((c) => c === PrefixCode.AddrSize);
     if (usesSegment(e, i)) markLast((c) => c >= PrefixCode.ES);
     if (e.mandatoryPrefix === 0xf3) markLast((c) => c === PrefixCode.Rep);
+    // fwait before an x87 instruction is part of it (the decoder only takes it so).
+    codes.forEach((c, k) => { if (c === PrefixCode.Wait) used[k] = true; });
   }
   const out: string[] = [];
   for (let k = 0; k < n; k++) {
@@ -178,6 +180,11 @@ function operandText(i: Instruction, e: OpcodeEntry, k: OperandKind, position: n
       return `%es:(${i.addrSize === 2 ? '%di' : '%edi'})`;
     case OperandKind.Bb:
       return `${SEG[i.segOverride >= 0 ? i.segOverride : Seg.DS]}:(${i.addrSize === 2 ? '%bx' : '%ebx'})`;
+    case OperandKind.ST: return '%st';
+    case OperandKind.STi: return `%st(${i.rm})`;
+    case OperandKind.AX: return '%ax';
+    case OperandKind.Mw: case OperandKind.Md: case OperandKind.Mt: case OperandKind.Me: case OperandKind.Ms: case OperandKind.Mx:
+      return formatMemory(i);
   }
 }
 
@@ -196,6 +203,7 @@ export function opcodeName(opcode: number): string {
 export function formatAtt(i: Instruction, options: FormatOptions = {}): string {
   if (i.status === DecodeStatus.NotCovered) return `(not covered: ${opcodeName(i.opcode)})`;
   const e = i.entry;
+  if (i.status === DecodeStatus.Invalid && i.hasMem && i.opcode >= 0xd8 && i.opcode <= 0xdf) return `(bad)  ${formatMemory(i)}`;
   if (i.status !== DecodeStatus.Ok || !e) return '(bad)';
   const head = [...prefixText(i, e), mnemonicText(i, e)].join(' ');
   const kinds = e.noReverse ? e.operands : [...e.operands].reverse();

@@ -3,7 +3,7 @@
 // SIB, 16-bit addressing, immediates and branch targets. Bounded at 15 bytes, never throws.
 import { MODRM_NONE, ModKind, OperandKind, type OpcodeEntry } from './entry';
 import {
-  DecodeStatus, PFX_ADDRSIZE, PFX_LOCK, PFX_OPSIZE, PFX_REP, PFX_REPNE, PFX_SEG, PrefixCode, Seg, type Instruction,
+  DecodeStatus, PFX_ADDRSIZE, PFX_LOCK, PFX_OPSIZE, PFX_REP, PFX_REPNE, PFX_SEG, PFX_WAIT, PrefixCode, Seg, type Instruction,
 } from './instruction';
 import { Op } from './ops';
 import { SLOTS, type Slot } from './table-index';
@@ -36,6 +36,19 @@ const PREFIX_CODE: Int8Array = (() => {
   return t;
 })();
 
+/**
+ * Is the fwait (9b) whose next byte is at `pos` a prefix of an x87 instruction (objdump's
+ * reading: fwait, other prefixes, then d8-df), rather than an instruction of its own?
+ */
+function waitPrefixes(code: Uint8Array, pos: number, limit: number): boolean {
+  for (let j = pos; j < limit; j++) {
+    const c = code[j]!;
+    if (c >= 0xd8 && c <= 0xdf) return true;
+    if (c !== 0x9b && PREFIX_CODE[c] === 0) return false;
+  }
+  return false;
+}
+
 /** 16-bit modrm addressing: base and index registers per rm (BX=3, BP=5, SI=6, DI=7). */
 const BASE16 = [3, 3, 5, 5, 6, 7, 5, 3];
 const INDEX16 = [6, 7, 6, 7, -1, -1, -1, -1];
@@ -63,8 +76,8 @@ export function decode(code: Uint8Array, offset: number, address: number, end: n
   const failEnd = (): DecodeStatus => (pos >= end ? DecodeStatus.Truncated : DecodeStatus.TooLong);
 
   let b = next();
-  while (b >= 0 && PREFIX_CODE[b] !== 0) {
-    const pc = PREFIX_CODE[b]!;
+  while (b >= 0 && (PREFIX_CODE[b] !== 0 || (b === 0x9b && waitPrefixes(code, pos, limit)))) {
+    const pc = b === 0x9b ? PrefixCode.Wait : PREFIX_CODE[b]!;
     const n = pos - 1 - offset;
     if (n < 8) prefixSeq |= pc << (n * 4);
     switch (pc) {
@@ -73,6 +86,7 @@ export function decode(code: Uint8Array, offset: number, address: number, end: n
       case PrefixCode.Repne: prefixes = (prefixes | PFX_REPNE) & ~PFX_REP; break;
       case PrefixCode.OpSize: prefixes |= PFX_OPSIZE; break;
       case PrefixCode.AddrSize: prefixes |= PFX_ADDRSIZE; break;
+      case PrefixCode.Wait: prefixes |= PFX_WAIT; break;
       default: prefixes |= PFX_SEG; segOverride = pc - PrefixCode.ES; break;
     }
     b = next();
@@ -124,8 +138,8 @@ export function decode(code: Uint8Array, offset: number, address: number, end: n
     const index = map * 256 + b;
     opcodeEnd = pos;
     if (uncovered === Uncovered.Invalid) {
-      if (prefixes & PFX_REP) {
-        const f3 = SLOTS[1]![index];
+      if (prefixes & (PFX_REP | PFX_WAIT)) {
+        const f3 = SLOTS[prefixes & PFX_WAIT ? 2 : 1]![index];
         if (f3 && !f3.modrm) entry = f3.plain;
         else if (f3 && pos < limit) {
           const m = code[pos]!;
@@ -158,7 +172,8 @@ export function decode(code: Uint8Array, offset: number, address: number, end: n
           status = readImm(b === 0xc6 ? 1 : opSize) === OUT_OF_BYTES ? failEnd() : DecodeStatus.NotCovered;
           break decodeBody;
         }
-        if (!entry) { status = DecodeStatus.Invalid; break decodeBody; }
+        // An undefined x87 form still spans its modrm operand (objdump's `(bad)  (%eax)`).
+        if (!entry && !(map === 0 && b >= 0xd8 && b <= 0xdf)) { status = DecodeStatus.Invalid; break decodeBody; }
       }
       if (mod !== 3) {
         hasMem = true;
@@ -193,6 +208,11 @@ export function decode(code: Uint8Array, offset: number, address: number, end: n
           memDisp = dispSize === 1 ? (d << 24) >> 24 : dispSize === 2 ? (d << 16) >> 16 : d | 0;
         }
       }
+    }
+    if (!entry && slot) {
+      opcodeEnd = pos;
+      status = DecodeStatus.Invalid;
+      break decodeBody;
     }
     if (!entry) {
       status = DecodeStatus.NotCovered;

@@ -41,6 +41,11 @@ export enum OperandKind {
   Yb, Yv,
   /** xlat's table byte DS:[(E)BX + AL] (segment overridable). */
   Bb,
+  /** x87: the stack top ST(0) (printed `%st`), a stack register ST(i) from modrm.rm, the fixed AX of fnstsw. */
+  ST, STi, AX,
+  /** x87 memory, by size: word, dword, tword (80-bit real or BCD), the environment (14/28 bytes
+   *  by operand size), the saved state (94/108), the fxsave area (512). Mq is the qword. */
+  Mw, Md, Mt, Me, Ms, Mx,
 }
 
 /** How the entry uses a modrm byte. */
@@ -108,8 +113,8 @@ export interface OpcodeEntry {
   readonly mod: ModKind;
   /** Exact modrm byte required (endbr32's fb), -1 for any. */
   readonly modrmByte: number;
-  /** A prefix that is part of the opcode (f3 for pause), 0 for none. */
-  readonly mandatoryPrefix: 0 | 0x66 | 0xf2 | 0xf3;
+  /** A prefix that is part of the opcode (f3 for pause; 9b, fwait, for the waiting x87 forms fstsw...), 0 for none. */
+  readonly mandatoryPrefix: 0 | 0x66 | 0xf2 | 0xf3 | 0x9b;
   /** Operand kinds in Intel order (destination first). AT&T prints them reversed. */
   readonly operands: readonly OperandKind[];
   /** The Intel-manual spelling of the row, e.g. "ADD Ev,Gv" (documentation and tests). */

@@ -35,9 +35,11 @@ export const PFX_OPSIZE = 1 << 3;
 export const PFX_ADDRSIZE = 1 << 4;
 /** Any segment-override prefix (the last one is `segOverride`). */
 export const PFX_SEG = 1 << 5;
+/** fwait (9b) in front of an x87 instruction: objdump folds it into the instruction (`fstsw`). */
+export const PFX_WAIT = 1 << 6;
 
 /** Codes of prefix bytes in `Instruction.prefixSeq` (4 bits each, 0 = no more). */
-export enum PrefixCode { None, Lock, Repne, Rep, OpSize, AddrSize, ES, CS, SS, DS, FS, GS }
+export enum PrefixCode { None, Lock, Repne, Rep, OpSize, AddrSize, ES, CS, SS, DS, FS, GS, Wait }
 
 /** Segment registers, in the modrm `Sw` encoding order. */
 export enum Seg { ES, CS, SS, DS, FS, GS }

@@ -46,10 +46,30 @@ export enum Op {
   Int3, Int, Into, Ud2, Hlt, Bound, Arpl, In, Out,
   Sysenter, Sysexit, Syscall, Sysret,
   Cpuid, Rdtsc, Lfence, Mfence, Sfence, Pause, Nop,
+  // x87 FPU (names are Intel's; the AT&T spelling is the table row's). Loads and stores:
+  Fld, Fst, Fstp, Fild, Fist, Fistp, Fisttp, Fbld, Fbstp, Fxch,
+  Fld1, Fldl2t, Fldl2e, Fldpi, Fldlg2, Fldln2, Fldz,
+  // Arithmetic (the P forms pop; the I forms take an integer memory operand)
+  Fadd, Faddp, Fiadd, Fmul, Fmulp, Fimul, Fsub, Fsubp, Fisub, Fsubr, Fsubrp, Fisubr,
+  Fdiv, Fdivp, Fidiv, Fdivr, Fdivrp, Fidivr,
+  Fchs, Fabs, Fsqrt, Fscale, Fprem, Fprem1, Frndint, Fxtract,
+  // Compares and conditional moves
+  Fcom, Fcomp, Fcompp, Fucom, Fucomp, Fucompp, Ficom, Ficomp, Fcomi, Fcomip, Fucomi, Fucomip, Ftst, Fxam,
+  Fcmovb, Fcmove, Fcmovbe, Fcmovu, Fcmovnb, Fcmovne, Fcmovnbe, Fcmovnu,
+  // Transcendental
+  Fsin, Fcos, Fsincos, Fptan, Fpatan, F2xm1, Fyl2x, Fyl2xp1,
+  // Stack and control
+  Fdecstp, Fincstp, Ffree, Ffreep, Fnop, Fwait,
+  Fldcw, Fnstcw, Fnstsw, Fnclex, Fninit, Fldenv, Fnstenv, Frstor, Fnsave, Fxsave, Fxrstor,
 }
 
 /** Number of `Op` values: size of an executor's handler array indexed by Op. */
-export const OP_COUNT = Op.Nop + 1;
+export const OP_COUNT = Op.Fxrstor + 1;
+
+/** The x87 operations (Fld .. Fxrstor), executed by emulator/x86/fpu. */
+export function isX87(op: Op): boolean {
+  return op >= Op.Fld && op <= Op.Fxrstor;
+}
 
 /** Condition codes of Jcc/Setcc/Cmovcc: the low nibble of the opcode (o, no, b, ae, e, ne, be, a, s, ns, p, np, l, ge, le, g). */
 export enum Cond { O, NO, B, AE, E, NE, BE, A, S, NS, P, NP, L, GE, LE, G }

@@ -47,6 +47,14 @@ const IMMEDIATE_KINDS = new Set([
   OperandKind.Ib, OperandKind.Ibs, OperandKind.Iw, OperandKind.Iz, OperandKind.Jb, OperandKind.Jz, OperandKind.Ap,
 ]);
 
+/** x87 kinds whose size is no b/w/l width (registers, the 80-bit and state areas). */
+const X87_SIZELESS = new Set([OperandKind.ST, OperandKind.STi, OperandKind.AX, OperandKind.Mt, OperandKind.Me, OperandKind.Ms, OperandKind.Mx]);
+/** Memory-only operand kinds (a register form of the row is invalid). */
+const MEMORY_KINDS = new Set([
+  OperandKind.M, OperandKind.Mp, OperandKind.Ma, OperandKind.Mq, OperandKind.Mw, OperandKind.Md, OperandKind.Mt, OperandKind.Me,
+  OperandKind.Ms, OperandKind.Mx,
+]);
+
 function flagBits(letters: string | undefined, row: string): number {
   let bits = 0;
   for (const ch of letters ?? '') {
@@ -63,6 +71,7 @@ function kindWidth(k: OperandKind): number {
   if (k === OperandKind.AL || k === OperandKind.CL) return 1;
   if (k === OperandKind.Esw) return 0;
   if (k === OperandKind.Mq) return 8;
+  if (X87_SIZELESS.has(k)) return -1;
   if (IMMEDIATE_KINDS.has(k)) return -1;
   if (name.length !== 2) return -1;
   const s = name[1];
@@ -90,6 +99,7 @@ function parseRows(text: string): OpcodeEntry[] {
     const tokens = opPart.split(/\s+/);
     let mandatoryPrefix: OpcodeEntry['mandatoryPrefix'] = 0;
     if (tokens[0] === 'f3' && tokens.length > 1) { mandatoryPrefix = 0xf3; tokens.shift(); }
+    else if (tokens[0] === '9b' && tokens.length > 1) { mandatoryPrefix = 0x9b; tokens.shift(); }
     let map: 0 | 1 = 0;
     if (tokens[0] === '0f') { map = 1; tokens.shift(); }
     const opcode = parseInt(tokens.shift() ?? '', 16);
@@ -133,7 +143,7 @@ function parseRows(text: string): OpcodeEntry[] {
     const written = flagBits(keys.get('w'), row);
     const os = keys.get('os');
     const modKey = keys.get('mod');
-    const memOnly = operands.some((k) => k === OperandKind.M || k === OperandKind.Mp || k === OperandKind.Ma || k === OperandKind.Mq);
+    const memOnly = operands.some((k) => MEMORY_KINDS.has(k));
     const att16 = keys.get('att16') ?? baseAtt;
     const base = {
       op: op as Op,
@@ -232,14 +242,15 @@ function newSlot(modrm: boolean): Slot {
   return { modrm, plain: null, plain16: null, mem: new Array(8).fill(null), reg: new Array(8).fill(null), exact: [] };
 }
 
-/** Slots indexed by map*256 + opcode, without (index 0) and with (index 1) a mandatory f3. */
+/** Slots indexed by map*256 + opcode: without (index 0) and with (index 1) a mandatory f3, and (index 2) after fwait (9b). */
 export const SLOTS: readonly (Slot | undefined)[][] = buildSlots();
 
 function buildSlots(): (Slot | undefined)[][] {
   const plain: (Slot | undefined)[] = new Array(512).fill(undefined);
   const f3: (Slot | undefined)[] = new Array(512).fill(undefined);
+  const wait: (Slot | undefined)[] = new Array(512).fill(undefined);
   for (const e of TABLE) {
-    const slots = e.mandatoryPrefix === 0xf3 ? f3 : plain;
+    const slots = e.mandatoryPrefix === 0xf3 ? f3 : e.mandatoryPrefix === 0x9b ? wait : plain;
     const count = e.regInOpcode ? 8 : 1;
     for (let i = 0; i < count; i++) {
       const index = e.map * 256 + e.opcode + i;
@@ -263,7 +274,7 @@ function buildSlots(): (Slot | undefined)[][] {
       }
     }
   }
-  return [plain, f3];
+  return [plain, f3, wait];
 }
 
 /** Entries by AT&T mnemonic as written without a size suffix (the 32- and 16-bit spellings and the aliases). */

@@ -1,6 +1,6 @@
 // Owns THE opcode table of the i386 integer instruction set (Pentium Pro class, 32-bit user
 // code): one declarative row per encoding form. Decoder, AT&T formatter, executor and the
-// assembler's encoder all read these rows (through table-index.ts). x87/MMX/SSE are not here.
+// assembler's encoder all read these rows (through table-index.ts). x87 is here; MMX/SSE are not.
 //
 // Row syntax: `OPCODE | INTEL FORM | key=value ...`
 //   OPCODE: hex bytes (a leading f3 is a mandatory prefix, 0f selects the 0f map), then
@@ -20,6 +20,11 @@
 //         rows following the operand size, w or l for fixed word/dword rows, none for rows
 //         whose operands are all immediates or branch targets and rows without operands),
 //         noasm (GNU as has no mnemonic for the row: the encoder never picks it).
+//   x87 rows (X87_ROWS) spell the AT&T mnemonic in full (`flds`, `fildll`): objdump and GNU
+//   as name the memory format in the mnemonic, so no b/w/l suffix applies (`sfxok=` is
+//   implied). `op` is the Intel operation the bytes perform; `att` is objdump's spelling,
+//   which for the reversed forms dc/de e0-ff is the other one (the AT&T fsub/fsubr swap).
+//   A leading 9b is the fwait of the waiting forms (fstsw, fstcw, fstenv, fsave, fclex, finit).
 
 const ALU = ['Add', 'Or', 'Adc', 'Sbb', 'And', 'Sub', 'Xor', 'Cmp'];
 const SHIFT = ['Rol', 'Ror', 'Rcl', 'Rcr', 'Shl', 'Shr', 'Shl', 'Sar'];
@@ -61,6 +66,122 @@ function aluRows(): string {
   });
   return rows.join('\n');
 }
+
+const X87_ARITH = ['ADD', 'MUL', 'COM', 'COMP', 'SUB', 'SUBR', 'DIV', 'DIVR'];
+
+/** The x87 rows: every form of d8-df (register and memory), 9b and 0f ae /0 /1. */
+function x87Rows(): string {
+  const rows: string[] = [];
+  const cap = (n: string) => n[0] + n.slice(1).toLowerCase();
+  X87_ARITH.forEach((name, n) => {
+    const f = `F${name}`;
+    rows.push(`d8 /${n} | ${f} Md | att=${f.toLowerCase()}s`, `dc /${n} | ${f} Mq | att=${f.toLowerCase()}l`,
+      `da /${n} | FI${name} Md | att=fi${name.toLowerCase()}l`, `de /${n} | FI${name} Mw | att=fi${name.toLowerCase()}s`);
+    // GNU as also takes fcoml/fcompl with a register.
+    if (n === 2 || n === 3) rows.push(`d8 /${n} | ${f} STi | mod=reg alias=${f.toLowerCase()}l`);
+    else rows.push(`d8 /${n} | ${f} ST,STi | mod=reg`);
+  });
+  // dc and de register forms: the destination is ST(i); AT&T swaps sub/subr and div/divr here.
+  const swapped: Record<number, [string, string]> = { 0: ['FADD', 'fadd'], 1: ['FMUL', 'fmul'], 4: ['FSUBR', 'fsub'], 5: ['FSUB', 'fsubr'], 6: ['FDIVR', 'fdiv'], 7: ['FDIV', 'fdivr'] };
+  for (const [n, [intel, att]] of Object.entries(swapped)) {
+    rows.push(`dc /${n} | ${intel} STi,ST | mod=reg att=${att}`, `de /${n} | ${intel}P STi,ST | mod=reg op=${cap(intel)}p att=${att}p`);
+  }
+  return rows.join('\n');
+}
+
+const X87_FIXED = `
+d9 /0 | FLD Md | att=flds
+dd /0 | FLD Mq | att=fldl
+db /5 | FLD Mt | att=fldt
+d9 /0 | FLD STi | mod=reg alias=fldl
+d9 /2 | FST Md | att=fsts
+dd /2 | FST Mq | att=fstl
+dd /2 | FST STi | mod=reg alias=fstl
+d9 /3 | FSTP Md | att=fstps
+dd /3 | FSTP Mq | att=fstpl
+db /7 | FSTP Mt | att=fstpt
+dd /3 | FSTP STi | mod=reg alias=fstpl
+df /0 | FILD Mw | att=filds
+db /0 | FILD Md | att=fildl
+df /5 | FILD Mq | att=fildll alias=fildq
+df /2 | FIST Mw | att=fists
+db /2 | FIST Md | att=fistl
+df /3 | FISTP Mw | att=fistps
+db /3 | FISTP Md | att=fistpl
+df /7 | FISTP Mq | att=fistpll alias=fistpq
+df /1 | FISTTP Mw | att=fisttps
+db /1 | FISTTP Md | att=fisttpl
+dd /1 | FISTTP Mq | att=fisttpll alias=fisttpq
+df /4 | FBLD Mt
+df /6 | FBSTP Mt
+d9 /1 | FXCH STi | mod=reg
+d9 /5 | FLD1 | modrm=e8
+d9 /5 | FLDL2T | modrm=e9
+d9 /5 | FLDL2E | modrm=ea
+d9 /5 | FLDPI | modrm=eb
+d9 /5 | FLDLG2 | modrm=ec
+d9 /5 | FLDLN2 | modrm=ed
+d9 /5 | FLDZ | modrm=ee
+d9 /4 | FCHS | modrm=e0
+d9 /4 | FABS | modrm=e1
+d9 /4 | FTST | modrm=e4
+d9 /4 | FXAM | modrm=e5
+d9 /7 | FSQRT | modrm=fa
+d9 /7 | FSCALE | modrm=fd
+d9 /7 | FPREM | modrm=f8
+d9 /6 | FPREM1 | modrm=f5
+d9 /7 | FRNDINT | modrm=fc
+d9 /6 | FXTRACT | modrm=f4
+d9 /7 | FSIN | modrm=fe
+d9 /7 | FCOS | modrm=ff
+d9 /7 | FSINCOS | modrm=fb
+d9 /6 | FPTAN | modrm=f2
+d9 /6 | FPATAN | modrm=f3
+d9 /6 | F2XM1 | modrm=f0
+d9 /6 | FYL2X | modrm=f1
+d9 /7 | FYL2XP1 | modrm=f9
+d9 /6 | FDECSTP | modrm=f6
+d9 /6 | FINCSTP | modrm=f7
+d9 /2 | FNOP | modrm=d0
+dd /0 | FFREE STi | mod=reg
+df /0 | FFREEP STi | mod=reg
+de /3 | FCOMPP | modrm=d9
+dd /4 | FUCOM STi | mod=reg
+dd /5 | FUCOMP STi | mod=reg
+da /5 | FUCOMPP | modrm=e9
+db /6 | FCOMI ST,STi | mod=reg w=oszapc
+df /6 | FCOMIP ST,STi | mod=reg w=oszapc
+db /5 | FUCOMI ST,STi | mod=reg w=oszapc
+df /5 | FUCOMIP ST,STi | mod=reg w=oszapc
+da /0 | FCMOVB ST,STi | mod=reg r=c
+da /1 | FCMOVE ST,STi | mod=reg r=z
+da /2 | FCMOVBE ST,STi | mod=reg r=zc
+da /3 | FCMOVU ST,STi | mod=reg r=p
+db /0 | FCMOVNB ST,STi | mod=reg r=c
+db /1 | FCMOVNE ST,STi | mod=reg r=z
+db /2 | FCMOVNBE ST,STi | mod=reg r=zc
+db /3 | FCMOVNU ST,STi | mod=reg r=p
+d9 /5 | FLDCW Mw | sfxok=w
+d9 /7 | FNSTCW Mw | sfxok=w
+dd /7 | FNSTSW Mw | sfxok=w
+df /4 | FNSTSW AX | modrm=e0
+db /4 | FNCLEX | modrm=e2
+db /4 | FNINIT | modrm=e3
+d9 /4 | FLDENV Me | att16=fldenvs sfxok=wl
+d9 /6 | FNSTENV Me | att16=fnstenvs sfxok=wl
+dd /4 | FRSTOR Ms | att16=frstors sfxok=wl
+dd /6 | FNSAVE Ms | att16=fnsaves sfxok=wl
+0f ae /0 | FXSAVE Mx
+0f ae /1 | FXRSTOR Mx
+9b | FWAIT | alias=wait
+9b d9 /7 | FSTCW Mw | op=Fnstcw sfxok=w
+9b dd /7 | FSTSW Mw | op=Fnstsw sfxok=w
+9b df /4 | FSTSW AX | modrm=e0 op=Fnstsw
+9b db /4 | FCLEX | modrm=e2 op=Fnclex
+9b db /4 | FINIT | modrm=e3 op=Fninit
+9b d9 /6 | FSTENV Me | op=Fnstenv att16=fstenvs sfxok=wl
+9b dd /6 | FSAVE Ms | op=Fnsave att16=fsaves sfxok=wl
+`;
 
 export const TABLE_ROWS = `
 ${aluRows()}
@@ -252,4 +373,6 @@ ef | OUT DX,eAX | gate=iopl
 0f ae /5 | LFENCE | modrm=e8 gate=sse2
 0f ae /6 | MFENCE | modrm=f0 gate=sse2
 0f ae /7 | SFENCE | modrm=f8 gate=sse
+${x87Rows().split('\n').map((r) => `${r} sfxok=`).join('\n')}
+${X87_FIXED.trim().split('\n').map((r) => (r.includes('sfxok=') ? r : `${r}${r.includes('|', r.indexOf('|') + 1) ? '' : ' |'} sfxok=`)).join('\n')}
 `;

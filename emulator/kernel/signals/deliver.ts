@@ -38,7 +38,7 @@ const CODE_NAMES: Readonly<Record<number, Readonly<Record<number, string>>>> = {
   [SIG.SIGSEGV]: { 1: 'SEGV_MAPERR', 2: 'SEGV_ACCERR' },
   [SIG.SIGBUS]: { 1: 'BUS_ADRALN', 2: 'BUS_ADRERR' },
   [SIG.SIGILL]: { 2: 'ILL_ILLOPN' },
-  [SIG.SIGFPE]: { 1: 'FPE_INTDIV' },
+  [SIG.SIGFPE]: { 1: 'FPE_INTDIV', 3: 'FPE_FLTDIV', 4: 'FPE_FLTOVF', 5: 'FPE_FLTUND', 6: 'FPE_FLTRES', 7: 'FPE_FLTINV' },
   [SIG.SIGTRAP]: { 1: 'TRAP_BRKPT', 2: 'TRAP_TRACE' },
 };
 

@@ -1,6 +1,7 @@
 // Owns turning a CPU exception into the signal Linux sends for it (arch/x86/kernel/traps.c,
 // fault.c): #PF -> SIGSEGV SEGV_MAPERR/SEGV_ACCERR at the fault address with the page-fault
 // error code and cr2; #UD -> SIGILL ILL_ILLOPN at the instruction; #DE -> SIGFPE FPE_INTDIV;
+// #MF (x87) -> SIGFPE with the code of the first unmasked exception (fpu__exception_code);
 // #DB single-step -> SIGTRAP TRAP_TRACE at the next instruction; int3 (#BP), #GP, into (#OF)
 // and bound (#BR) -> force_sig with SI_KERNEL and no address, as do_trap sends them.
 import type { Fault } from '../../x86/stop';
@@ -28,6 +29,8 @@ export function signalForFault(fault: Fault, ip: number): QueuedSignal {
       return { info: { signo: SIG.SIGILL, code: SI.ILL_ILLOPN, addr: ip >>> 0 }, trap: { trapno: TRAPNO.UD, err: 0, cr2: 0 } };
     case 'DE':
       return { info: { signo: SIG.SIGFPE, code: SI.FPE_INTDIV, addr: ip >>> 0 }, trap: { trapno: TRAPNO.DE, err: 0, cr2: 0 } };
+    case 'MF':
+      return { info: { signo: SIG.SIGFPE, code: fault.code, addr: ip >>> 0 }, trap: { trapno: TRAPNO.MF, err: 0, cr2: 0 } };
     case 'DB':
       return singleStepTrap(ip);
     case 'BP':

@@ -89,6 +89,9 @@ class Out {
   }
 }
 
+/** Operand kinds held in modrm.rm (a register, an x87 stack register, or memory). */
+const RM_KINDS = new Set([K.Eb, K.Ew, K.Ed, K.Ev, K.Esw, K.M, K.Mp, K.Ma, K.Mq, K.STi, K.Mw, K.Md, K.Mt, K.Me, K.Ms, K.Mx]);
+
 /** Absolute value of an expression, or undefined when it is a symbol or not known yet. */
 export function absolute(ctx: EncodeContext, e: Expr | undefined): bigint | undefined {
   if (!e) return 0n;
@@ -180,7 +183,9 @@ export function emitForm(form: Form, prefixes: PrefixSlots, ctx: EncodeContext):
   if (form.opSize !== defaultSize && followsOpSizeForPrefix(form)) slots.data ??= 0x66;
   const out = new Out(ctx, form);
   for (const b of [slots.seg, slots.addr, slots.data, ...slots.lockRep]) if (b !== undefined) out.bytes.push(b);
-  if (e.mandatoryPrefix) out.bytes.push(e.mandatoryPrefix);
+  // fwait goes before every prefix (it is an instruction of its own to the CPU).
+  if (e.mandatoryPrefix === 0x9b) out.bytes.unshift(0x9b);
+  else if (e.mandatoryPrefix) out.bytes.push(e.mandatoryPrefix);
   if (e.map === 1) out.bytes.push(0x0f);
   let opcode = e.opcode;
   if (e.regInOpcode) {
@@ -198,8 +203,7 @@ export function emitForm(form: Form, prefixes: PrefixSlots, ctx: EncodeContext):
     }
     if (e.modrmByte >= 0) out.bytes.push(e.modrmByte);
     else {
-      const r = e.operands.findIndex((k) => k === K.Eb || k === K.Ew || k === K.Ed || k === K.Ev || k === K.Esw ||
-        k === K.M || k === K.Mp || k === K.Ma || k === K.Mq);
+      const r = e.operands.findIndex((k) => RM_KINDS.has(k));
       const o = form.bound[r];
       if (o?.kind === 'reg') out.bytes.push(0xc0 | (regField << 3) | o.reg.num);
       else if (o?.kind === 'mem') memory(out, o, regField, defaultSize);

@@ -144,6 +144,11 @@ export function encodeInstruction(mnemonicWithPrefixes: string, operands: readon
     if (target && 'star' in target && !target.star) warnings.push(`indirect ${first.entry.op === Op.CallIndirect ? 'call' : 'jmp'} without \`*'`);
   }
   if (first.entry.op === Op.Lea && memOperand(first)?.seg) warnings.push("segment override on `lea' is ineffectual");
+  // fldl/fstl/fstpl/fcoml/fcompl with a stack register: GNU as drops the suffix and says so.
+  if (first.entry.operands.includes(K.STi) && name !== first.entry.mnemonic) {
+    const canonical = operands.map((o) => (o.kind === 'reg' && o.reg.cls === 'st' ? (o.reg.num ? `%st(${o.reg.num})` : '%st') : o.text));
+    warnings.push(`translating to \`${first.entry.mnemonic} ${canonical.join(',')}'`);
+  }
   const lockable = (f: Form) => f.entry.lockable && memOperand(f) !== undefined;
   if (lockWord) {
     forms = forms.filter(lockable);

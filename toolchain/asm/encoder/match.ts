@@ -209,6 +209,11 @@ function check(e: OpcodeEntry, k: K, o: ParsedOperand | undefined, opSize: 2 | 4
     case K.Gw: return reg(2);
     case K.Gd: case K.Zd: return reg(4);
     case K.Gv: case K.Zv: return reg(vsize);
+    case K.ST: return isReg(o, 'st', 0) ? 'ok' : 'type';
+    case K.STi: return o.kind === 'reg' && o.reg.cls === 'st' ? 'ok' : 'type';
+    case K.AX: return isReg(o, 'r16', 0) ? 'ok' : 'type';
+    case K.Mw: case K.Md: case K.Mt: case K.Me: case K.Ms: case K.Mx:
+      return o.kind === 'mem' && plainMem(o) ? 'ok' : 'type';
     case K.M: case K.Mp: case K.Ma: case K.Mq:
       if (o.kind !== 'mem' || !plainMem(o)) return 'type';
       if ((e.op === Op.CallFarIndirect || e.op === Op.JmpFarIndirect) && !o.star) return 'type';

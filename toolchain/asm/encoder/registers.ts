@@ -1,7 +1,7 @@
 // Owns the AT&T register names the encoder knows: the general registers by size (8, 16, 32)
-// and the segment registers, with their encoding numbers.
+// the segment registers and the x87 stack registers (%st is %st(0)), with their encoding numbers.
 
-export type RegClass = 'r8' | 'r16' | 'r32' | 'seg' | 'other';
+export type RegClass = 'r8' | 'r16' | 'r32' | 'seg' | 'st' | 'other';
 
 export interface Register {
   /** The name without `%`, lower case. */
@@ -15,10 +15,11 @@ const GPR32 = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'];
 const GPR16 = ['ax', 'cx', 'dx', 'bx', 'sp', 'bp', 'si', 'di'];
 const GPR8 = ['al', 'cl', 'dl', 'bl', 'ah', 'ch', 'dh', 'bh'];
 const SEGS = ['es', 'cs', 'ss', 'ds', 'fs', 'gs'];
-/** Registers GAS knows that no table entry takes (control, debug, x87, MMX, SSE): they parse, then mismatch. */
+const ST = [0, 1, 2, 3, 4, 5, 6, 7].map((n) => `st(${n})`);
+/** Registers GAS knows that no table entry takes (control, debug, MMX, SSE): they parse, then mismatch. */
 const OTHER = [
   ...[0, 2, 3, 4].map((n) => `cr${n}`), ...[0, 1, 2, 3, 6, 7].map((n) => `db${n}`), ...[0, 1, 2, 3, 6, 7].map((n) => `dr${n}`),
-  'st', ...[0, 1, 2, 3, 4, 5, 6, 7].map((n) => `st(${n})`), ...[0, 1, 2, 3, 4, 5, 6, 7].map((n) => `mm${n}`),
+  ...[0, 1, 2, 3, 4, 5, 6, 7].map((n) => `mm${n}`),
   ...[0, 1, 2, 3, 4, 5, 6, 7].map((n) => `xmm${n}`), ...[0, 1, 2, 3, 4, 5, 6, 7].map((n) => `ymm${n}`),
 ];
 
@@ -29,6 +30,8 @@ export const REGISTERS: ReadonlyMap<string, Register> = (() => {
   add(GPR16, 'r16');
   add(GPR8, 'r8');
   add(SEGS, 'seg');
+  add(ST, 'st');
+  m.set('st', { name: 'st', cls: 'st', num: 0 });
   add(OTHER, 'other');
   return m;
 })();
