@@ -15,11 +15,10 @@ import { validateVdso32 } from '../../toolchain/image/elf-image';
 import { CaptureFailure, captureRunning } from './capture-host';
 import { loadProgram, vdsoMapper } from '../../emulator/kernel/loader';
 import { RunLoop } from '../../emulator/kernel/run-loop';
-import { KernelEntryExit } from '../../emulator/kernel/entry/entry-exit';
 import { signalName } from '../../emulator/kernel/linux-abi';
 import { faultJson, formatFault, formatRecord, recordJson } from '../../emulator/kernel/trace';
 import { nodeHostFs } from '../../emulator/kernel/vfs/node-host';
-import type { SyscallRecord } from '../../emulator/kernel/seams';
+import type { ExitRecord, SyscallRecord } from '../../emulator/kernel/seams';
 import { DEFAULT_TICK_NS, KERNEL_HZ, type HostClock } from '../../emulator/kernel/time';
 import { CPU_MODELS, DEFAULT_CPU, DEFAULT_KERNEL, DEFAULT_VDSO, KERNEL_ABIS, KERNEL_KINDS, abiForVdso, isKernelAbi, type CpuModel, type KernelKind } from '../../toolchain/designs/options';
 import { MODEL_OPTIONS, oneOf } from '../model-options';
@@ -184,14 +183,13 @@ export const runCommand: Command = {
       },
       { argv: [execPath, ...guestArgs], envp, execPath, mapVdso: image ? vdsoMapper(image.bytes, image.name) : undefined },
     );
-    const entryExit = new KernelEntryExit();
-    const loop = new RunLoop(guest, entryExit);
+    const loop = new RunLoop(guest);
     const vdso = guest.vdso;
     const shown = (r: SyscallRecord): boolean =>
       trace === 'syscalls' || trace === 'all' || (trace === 'vsyscall' && (r.entry.via !== 'int' || (vdso !== undefined && r.entry.address >= vdso.base && r.entry.address < vdso.base + vdso.size)));
-    /** The handlers the last return to user mode entered (--trace all). */
-    const deliveries = () => {
-      const delivered = trace === 'all' ? entryExit.last?.signals.delivered ?? [] : [];
+    /** The handlers a return to user mode entered (--trace all). */
+    const deliveries = (exit: ExitRecord | undefined) => {
+      const delivered = trace === 'all' ? exit?.delivered ?? [] : [];
       return delivered.map((d) => ({ signal: signalName(d.signal), handler: d.handler, frame: d.frame.address, restorer: d.frame.pretcode, restorerFrom: d.frame.restorerFrom, rt: d.rt }));
     };
     const printDeliveries = (signals: ReturnType<typeof deliveries>) => {
@@ -199,22 +197,24 @@ export const runCommand: Command = {
         io.err(`    ${d.signal} delivered: handler 0x${d.handler.toString(16)}, ${d.rt ? 'rt_sigframe' : 'sigframe'} at 0x${d.frame.toString(16)}, returns to 0x${d.restorer.toString(16)} (${d.restorerFrom})\n`);
       }
     };
+    // Faults and traps are shown with the signal they raise (syscalls, all); --trace all adds the handlers entered.
+    const faults = trace === 'syscalls' || trace === 'all';
     if (trace !== undefined) {
-      loop.onSyscall = (r, argsShown) => {
-        if (!shown(r)) return;
-        const signals = deliveries();
-        if (json) {
-          lines.push({ ...recordJson(r, argsShown), ...(signals.length ? { signals } : {}) });
+      loop.subscribe((e) => {
+        if (e.kind === 'exit') {
+          const r = e.record;
+          if (!shown(r)) return;
+          const signals = deliveries(r.exit);
+          if (json) {
+            lines.push({ ...recordJson(r, e.shownArgs), ...(signals.length ? { signals } : {}) });
+            return;
+          }
+          io.err(formatRecord(r, e.shownArgs) + '\n');
+          printDeliveries(signals);
           return;
         }
-        io.err(formatRecord(r, argsShown) + '\n');
-        printDeliveries(signals);
-      };
-    }
-    if (trace === 'syscalls' || trace === 'all') {
-      // Faults and traps are shown with the signal they raise; --trace all adds the handlers entered.
-      loop.onInterrupt = (e) => {
-        const signals = deliveries();
+        if (!faults || (e.kind !== 'timer' && e.kind !== 'fault')) return;
+        const signals = deliveries(e.exit);
         if (e.kind === 'timer') {
           if (signals.length === 0) return;
           if (json) lines.push({ icount: e.icount, interrupt: 'timer', address: e.address, signals });
@@ -229,7 +229,7 @@ export const runCommand: Command = {
           io.err(formatFault(e.icount, e.fault, e.address, e.ip) + '\n');
           printDeliveries(signals);
         }
-      };
+      });
     }
     const result = loop.run(budget);
     io.out(outDecoder.decode());

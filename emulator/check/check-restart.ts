@@ -47,10 +47,10 @@ function runCase(ctx: CellContext, c: RestartCase): Finding[] {
   const r = s.runTo([labels.after]);
   const findings: Finding[] = [];
   const first = s.probe.calls[0];
-  const firstRecord = p.trace.find((t) => t.nr === PROBE_NR);
+  const firstRecord = s.syscalls.find((t) => t.nr === PROBE_NR);
   if (!first || !firstRecord) return [{ check: 'd', what: `${c.name}: the call never reached the kernel`, expected: 'an entry', actual: 'failed' in r ? r.failed : 'none' }];
   const restartAt = (first.ip - 2) >>> 0;
-  const again: SyscallRecord | undefined = p.trace.slice(p.trace.indexOf(firstRecord) + 1).find((t) => t.nr !== 119 && t.nr !== 173);
+  const again: SyscallRecord | undefined = s.syscalls.slice(s.syscalls.indexOf(firstRecord) + 1).find((t) => t.nr !== 119 && t.nr !== 173);
   const where = s.place(restartAt);
   if (!again) {
     findings.push({ check: 'd', what: `${c.name}: the call was not re-entered`, where, expected: `int $0x80 at ${hex(restartAt)} (regs->ip - 2)`, actual: 'failed' in r ? r.failed : 'no second entry' });

@@ -57,7 +57,7 @@ export function unwindAt(session: Session, regs: Registers): UnwindResult {
 }
 
 export function probeRecord(session: Session, index = 0): SyscallRecord | undefined {
-  return session.process.trace.filter((r) => r.nr === PROBE_NR)[index];
+  return session.syscalls.filter((r) => r.nr === PROBE_NR)[index];
 }
 
 /** The plain call, stepped; at most `maxSteps` instructions. */
@@ -76,7 +76,7 @@ export function steppedCall(session: Session, maxSteps = 400): SteppedCall {
       break;
     }
     const at = regs.eip;
-    const calls = session.process.trace.length;
+    const calls = session.syscalls.length;
     const r = session.step();
     if (r.kind !== 'budget' && r.kind !== 'breakpoint') {
       failed = `${session.describe(r)} (after the instruction at ${session.where(at)})`;
@@ -85,7 +85,7 @@ export function steppedCall(session: Session, maxSteps = 400): SteppedCall {
     const next = session.registers();
     for (const name of [...GPR_NAMES, 'eflags'] as const) if (next[name] !== regs[name]) lastChange[name] = at;
     regs = next;
-    if (session.process.trace.length !== calls) kernelEntries.add(eips.length);
+    if (session.syscalls.length !== calls) kernelEntries.add(eips.length);
     eips.push(regs.eip);
     if (regs.eip === after) break;
     if (session.inVdso(regs.eip)) points.push({ regs, unwound: unwindAt(session, regs), how: 'step' });

@@ -10,7 +10,7 @@ import type { ElfSymbol } from '../../toolchain/elf/types';
 import { KernelEntryExit } from '../kernel/entry/entry-exit';
 import { Process } from '../kernel/process';
 import { RunLoop, type RunResult } from '../kernel/run-loop';
-import type { EntryExit } from '../kernel/seams';
+import type { EntryExit, SyscallRecord } from '../kernel/seams';
 import type { KernelAbi } from '../../toolchain/designs/options';
 import { Signals } from '../kernel/signals/state';
 import { SYSCALL_TABLE } from '../kernel/syscalls/index';
@@ -67,6 +67,8 @@ export class Session {
   readonly target: number | undefined;
   /** Lines the kernel model reported (deaths). */
   readonly reports: string[] = [];
+  /** The system calls finished so far, from the run loop's kernel events. */
+  readonly syscalls: SyscallRecord[] = [];
   private readonly symbols: ElfSymbol[];
 
   constructor(readonly spec: SessionSpec) {
@@ -97,6 +99,9 @@ export class Session {
     table.set(PROBE_NR, this.probe.row());
     spec.hooks?.syscalls?.(table);
     this.loop = new RunLoop(p, spec.hooks?.entryExit?.() ?? new KernelEntryExit(), table);
+    this.loop.subscribe((e) => {
+      if (e.kind === 'exit') this.syscalls.push(e.record);
+    });
     this.symbols = [...vdso.elf.symbols, ...vdso.elf.dynamicSymbols].filter((s) => s.name && s.shndx !== 0 && s.type !== 3 && s.type !== 4);
   }
 

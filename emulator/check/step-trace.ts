@@ -60,11 +60,11 @@ export function traceCall(session: Session, maxSteps = 200): TraceStep[] {
     const code = bytes instanceof Uint8Array ? bytes : new Uint8Array(0);
     const insn = decode(code, 0, at);
     const text = insn.status === DecodeStatus.Ok ? formatAtt(insn, { symbolize: (a) => session.symbolize(a) }) : '(bad)';
-    const calls = session.process.trace.length;
+    const calls = session.syscalls.length;
     const r = session.step();
     const next = session.registers();
     const changed = [...GPR_NAMES, 'eip', 'eflags'].map((name) => ({ register: name, before: regs[name as keyof Registers], after: next[name as keyof Registers] })).filter((c) => c.before !== c.after);
-    const record = session.process.trace.length > calls ? session.process.trace[session.process.trace.length - 1] : undefined;
+    const record = session.syscalls.length > calls ? session.syscalls[session.syscalls.length - 1] : undefined;
     const kernel = record ? `${record.name} = ${hex(record.result ?? 0)}; exit ${record.exit ? `${record.exit.path.toUpperCase()}: ${record.exit.reason}` : 'none'}` : undefined;
     const place = session.place(at);
     steps.push({ address: at, symbol: place.symbol, source: place.source, text, changed, kernel, unwound: session.inVdso(next.eip) ? unwindAt(session, next) : undefined });

@@ -1,7 +1,7 @@
 // Owns starting a program for the debugger: checking the launch options (one-line errors
 // naming the file and the place), building or reading the vDSO image, loading the program
 // with the loader (the vDSO mapped by vdsoMapper, alternatives applied for the CPU and
-// kernel), and wiring the run loop to the kernel recorder and the guest's output.
+// kernel), and the run loop, with the guest's output wired to the debugger's events.
 import { buildDesign } from '../../toolchain/designs/build';
 import { InputError } from '../../toolchain/errors';
 import type { ElfFile } from '../../toolchain/elf/types';
@@ -10,7 +10,6 @@ import type { Process } from '../kernel/process';
 import { RunLoop } from '../kernel/run-loop';
 import type { MappedVdso } from '../kernel/vdso/load';
 import { CPU_MODELS, DEFAULT_CPU, DEFAULT_KERNEL, DEFAULT_VDSO, KERNEL_ABIS, KERNEL_KINDS, abiForVdso, isKernelAbi, type CpuModel, type KernelKind } from '../../toolchain/designs/options';
-import { KernelRecorder } from './kernel-recorder';
 import type { DebugHost, DebugLaunchOptions, OutputEvent } from './types';
 
 /** Bytes of launch options shown in an error at most. */
@@ -20,7 +19,6 @@ const SHOWN = 200;
 export interface Target {
   readonly process: Process;
   readonly loop: RunLoop;
-  readonly kernel: KernelRecorder;
   readonly program: { readonly path: string; readonly elf: ElfFile; readonly bias: number; readonly entry: number };
   readonly vdso: MappedVdso | undefined;
   readonly vdsoName: string | undefined;
@@ -110,12 +108,9 @@ export function launchTarget(options: DebugLaunchOptions, host: DebugHost, outpu
     },
     { argv: [execPath, ...args], envp: env, execPath, mapVdso: image ? vdsoMapper(image.bytes, image.name, (v) => (mapped = v)) : undefined },
   );
-  const kernelPart = new KernelRecorder();
-  const loop = new RunLoop(loaded.process, kernelPart);
   return {
     process: loaded.process,
-    loop,
-    kernel: kernelPart,
+    loop: new RunLoop(loaded.process),
     program: { path: programPath, elf: loaded.elf, bias: loaded.bias, entry: loaded.entry },
     vdso: mapped,
     vdsoName: image?.name,

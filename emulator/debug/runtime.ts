@@ -10,13 +10,13 @@ import { Op } from '../../toolchain/isa/ops';
 import { unwindImageFromElf } from '../../toolchain/dwarf/unwind-image';
 import type { UnwindImage } from '../../toolchain/dwarf/unwind-types';
 import { formatResult } from '../kernel/trace';
-import type { RunResult, SyscallListener } from '../kernel/run-loop';
+import type { KernelEvent, RunResult } from '../kernel/run-loop';
+import type { PtRegs } from '../kernel/seams';
 import { signalName } from '../kernel/linux-abi';
 import { BreakpointTable } from './breakpoints';
 import { LaterEmitter } from './emitter';
 import { CodeBoundaries, disassembleAt, imageCodeStarts } from './disassemble';
 import { cpuRegisters, readUpTo, stackFrames } from './inspect';
-import type { KernelEvent } from './kernel-recorder';
 import { launchTarget, type Target } from './launch';
 import { SymbolIndex } from './symbols';
 import type {
@@ -55,7 +55,8 @@ export class DebugRuntime {
   private dataBreakpoint: { readonly id: number; readonly address: number; readonly length: number } | undefined;
   private recent: SyscallStop[] = [];
   private last: LastSyscall | undefined;
-  private kernelHit: string | undefined;
+  /** What the kernel-event breakpoints matched since the last stop, in the order the kernel did it. */
+  private kernelHits: string[] = [];
   private running = false;
   private pauseRequested = false;
   private ended = false;
@@ -77,28 +78,35 @@ export class DebugRuntime {
       this.symbols.add('[vdso]', t.vdso.elf, t.vdso.base);
       this.images.push(unwindImageFromElf(t.vdso.elf, t.vdso.base, '[vdso]'));
     }
-    const listener: SyscallListener = (record, shown) => {
-      const stop: SyscallStop = {
-        nr: record.nr, name: record.name, args: record.args, result: record.result, via: record.entry.via === 'int' ? 'int $0x80' : record.entry.via,
-        entryAddress: record.entry.address, exitPath: record.exit?.path, exitReason: record.exit?.reason, returnedTo: t.process.cpu.state.eip >>> 0,
-      };
-      this.recent.push(stop);
-      if (this.recent.length > RECENT) this.recent.shift();
-      const entryRegs = t.kernel.lastEntryRegs;
-      if (entryRegs) {
-        this.last = { record: stop, entryRegs, exitRegs: t.kernel.lastExitRegs, fetched: record.entry.fetched, clobbered: record.exit?.clobbered ?? [] };
-      }
-      const only = this.kernelEvents.syscall?.only;
-      if (this.kernelEvents.syscall && (!only || only.length === 0 || only.includes(record.name) || only.includes(String(record.nr)))) {
-        this.kernelHit = `system call ${record.name}(${shown.join(', ')})`;
-        t.loop.requestStop();
-      }
-    };
     this.boundaries.add(this.symbols.functionStarts());
     this.boundaries.add(imageCodeStarts(t.program.elf, t.program.bias, this.images[0]!));
     if (t.vdso) this.boundaries.add(imageCodeStarts(t.vdso.elf, t.vdso.base, this.images[1]!));
-    t.loop.onSyscall = listener;
-    t.kernel.onEvent = (e) => this.kernelEvent(e);
+    let entryRegs: PtRegs | undefined;
+    t.loop.subscribe((e) => {
+      if (e.kind === 'entry') entryRegs = e.regs;
+      else if (e.kind === 'exit') this.syscallDone(e, entryRegs);
+      this.kernelEvent(e);
+    });
+  }
+
+  /** A system call finished: kept for the stop's description and the pt_regs view; a stop when a syscall breakpoint matches. */
+  private syscallDone(e: Extract<KernelEvent, { kind: 'exit' }>, entryRegs: PtRegs | undefined): void {
+    const t = this.need();
+    const { record, shownArgs: shown } = e;
+    const stop: SyscallStop = {
+      nr: record.nr, name: record.name, args: record.args, result: record.result, via: record.entry.via === 'int' ? 'int $0x80' : record.entry.via,
+      entryAddress: record.entry.address, exitPath: record.exit?.path, exitReason: record.exit?.reason, returnedTo: t.process.cpu.state.eip >>> 0,
+    };
+    this.recent.push(stop);
+    if (this.recent.length > RECENT) this.recent.shift();
+    if (entryRegs) {
+      this.last = { record: stop, entryRegs, exitRegs: e.regs, fetched: record.entry.fetched, clobbered: record.exit?.clobbered ?? [] };
+    }
+    const only = this.kernelEvents.syscall?.only;
+    if (this.kernelEvents.syscall && (!only || only.length === 0 || only.includes(record.name) || only.includes(String(record.nr)))) {
+      this.kernelHits.push(`system call ${record.name}(${shown.join(', ')})`);
+      t.loop.requestStop();
+    }
   }
 
   get loaded(): boolean {
@@ -189,7 +197,7 @@ export class DebugRuntime {
     if (this.endIfDead()) return;
     const t = this.need();
     this.recent = [];
-    this.kernelHit = undefined;
+    this.kernelHits = [];
     const r = t.loop.run(1);
     if (r.kind === 'budget' || r.kind === 'requested' || r.kind === 'breakpoint') this.stopped(this.stepStop('step'));
     else this.settle(r);
@@ -228,7 +236,7 @@ export class DebugRuntime {
     this.running = true;
     this.pauseRequested = false;
     this.recent = [];
-    this.kernelHit = undefined;
+    this.kernelHits = [];
     const tick = (): void => {
       if (this.disposed) return;
       if (this.pauseRequested) {
@@ -306,16 +314,17 @@ export class DebugRuntime {
     return true;
   }
 
+  /** The kernel-event breakpoints: a signal handler entered, an exit path chosen. */
   private kernelEvent(e: KernelEvent): void {
     const t = this.need();
     const k = this.kernelEvents;
-    const delivered = e.signalsDelivered;
-    if (k.signal && delivered.length) {
-      this.kernelHit = delivered.map((d) => `${signalName(d.signal)} delivered to the handler at ${this.where(d.handler)}`).join('; ');
+    if (k.signal && e.kind === 'signal') {
+      this.kernelHits.push(`${signalName(e.delivery.signal)} delivered to the handler at ${this.where(e.delivery.handler)}`);
       t.loop.requestStop();
     }
-    if (k.exitPath && e.kind === 'exit' && (k.exitPath.paths.length === 0 || k.exitPath.paths.includes(e.exit.path))) {
-      this.kernelHit = `exit path ${e.exit.path.toUpperCase()} chosen: ${e.exit.reason}`;
+    const exit = e.kind === 'exit' ? e.record.exit : undefined;
+    if (k.exitPath && exit && (k.exitPath.paths.length === 0 || k.exitPath.paths.includes(exit.path))) {
+      this.kernelHits.push(`exit path ${exit.path.toUpperCase()} chosen: ${exit.reason}`);
       t.loop.requestStop();
     }
   }
@@ -331,13 +340,13 @@ export class DebugRuntime {
     const calls = this.recent.slice();
     const lastCall = calls[calls.length - 1];
     const parts = [`${reason === 'kernel-event' ? 'kernel event' : this.describeReason(reason)} at ${this.where(eip)}`];
-    if (this.kernelHit) parts.push(this.kernelHit);
+    parts.push(...this.kernelHits);
     if (lastCall && (reason === 'step' || reason === 'kernel-event')) parts.push(describeSyscall(lastCall, (a) => this.where(a)));
     return { reason, description: parts.join('; '), address: eip, breakpointIds: [], syscalls: calls };
   }
 
   private stopped(e: StopEvent): void {
-    this.kernelHit = undefined;
+    this.kernelHits = [];
     this.events.emit('stopped', e);
   }
 

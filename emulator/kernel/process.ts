@@ -101,8 +101,6 @@ export class Process implements ProcessView {
   readonly tls = new Map<number, Uint8Array>();
   exit: Exit | undefined = undefined;
   readonly trace: SyscallRecord[] = [];
-  /** Called for every system call as it completes (the CLI's --trace, the debugger). */
-  onSyscall: ((record: SyscallRecord) => void) | undefined = undefined;
   /** Unknown system call numbers already reported. */
   readonly unknownReported = new Set<number>();
   private randomState = 0x9e3779b9;

@@ -3,12 +3,14 @@
 // system call table, and the exit path (EntryExit.exit: restarts, signals, IRET/SYSEXIT/
 // SYSRETL); faults grow the stack or become signals (EntryExit.exception); breakpoints,
 // watchpoints and the instruction budget return to the caller (the CLI, the debugger).
-// Everything derives from the instruction count, so the same program and inputs give the
-// same trace.
+// What the kernel model does goes out as one typed stream of kernel events (entry, exit,
+// return from a fault, trap or interrupt, signal delivered) that the trace, the debugger and
+// the checker subscribe to. Everything derives from the instruction count, so the same
+// program and inputs give the same trace.
 import { KernelEntryExit } from './entry/entry-exit';
 import { E, syscallName } from './linux-abi';
 import type { Process } from './process';
-import type { EntryExit, SyscallRecord } from './seams';
+import type { EntryExit, EntryRecord, ExitRecord, PtRegs, SignalDelivery, SyscallRecord } from './seams';
 import { SYSCALL_TABLE } from './syscalls/index';
 import type { SyscallRow } from './syscalls/table';
 import { formatArgs } from './trace';
@@ -24,18 +26,29 @@ export type RunResult =
   /** A listener asked for a stop after a kernel event (requestStop); the process can be resumed. */
   | { readonly kind: 'requested' };
 
-/** Called for every system call with its arguments as the trace shows them. */
-export type SyscallListener = (record: SyscallRecord, shownArgs: readonly string[]) => void;
+/** The kernel model's events, in the order it does them. */
+export type KernelEvent =
+  /** A system call entered: pt_regs as the entry path built them (a copy). */
+  | { readonly kind: 'entry'; readonly entry: EntryRecord; readonly regs: Readonly<PtRegs> }
+  /**
+   * A system call is finished: its record, its arguments as the trace shows them (strings
+   * read from guest memory at entry), and pt_regs as the exit path used them (a copy;
+   * undefined when the call ended the process).
+   */
+  | { readonly kind: 'exit'; readonly record: SyscallRecord; readonly shownArgs: readonly string[]; readonly regs: Readonly<PtRegs> | undefined }
+  /**
+   * A fault or trap in user mode (the signal it forced and any pending one were delivered,
+   * or the process died). `address`: the instruction; `ip`: where the CPU stopped (the next
+   * instruction for traps); `exit`: the return to user mode (undefined: the process died
+   * without the kernel model's exception path).
+   */
+  | { readonly kind: 'fault'; readonly fault: Fault; readonly address: number; readonly ip: number; readonly icount: number; readonly exit: ExitRecord | undefined }
+  /** A timer interrupt whose return to user mode delivered signals. */
+  | { readonly kind: 'timer'; readonly address: number; readonly icount: number; readonly exit: ExitRecord | undefined }
+  /** A signal handler entered on the return to user mode just reported (after its exit, fault or timer event). */
+  | { readonly kind: 'signal'; readonly delivery: SignalDelivery };
 
-/**
- * A return to user mode outside a system call: a fault or trap (the signal it forced and any
- * pending one were delivered, or the process died), or a timer interrupt that delivered signals.
- */
-export type InterruptEvent =
-  /** `address`: the instruction; `ip`: where the CPU stopped (the next instruction for traps). */
-  | { readonly kind: 'fault'; readonly fault: Fault; readonly address: number; readonly ip: number; readonly icount: number }
-  | { readonly kind: 'timer'; readonly address: number; readonly icount: number };
-export type InterruptListener = (event: InterruptEvent) => void;
+export type KernelListener = (event: KernelEvent) => void;
 
 /** Largest slice given to Cpu.run at once (keeps timer checks and budgets responsive). */
 const SLICE = 1 << 24;
@@ -43,10 +56,7 @@ const SLICE = 1 << 24;
 export const TRACE_KEPT = 100_000;
 
 export class RunLoop {
-  /** Called after every system call (the CLI's --trace, the debugger's events). */
-  onSyscall: SyscallListener | undefined = undefined;
-  /** Called after every fault, trap or timer interrupt that returned to user mode (the trace's signal lines). */
-  onInterrupt: InterruptListener | undefined = undefined;
+  private readonly listeners: KernelListener[] = [];
   private stopRequested = false;
 
   constructor(
@@ -54,6 +64,26 @@ export class RunLoop {
     readonly entryExit: EntryExit = new KernelEntryExit(),
     readonly table: ReadonlyMap<number, SyscallRow> = SYSCALL_TABLE,
   ) {}
+
+  /** Adds a listener of the kernel events; returns the function that removes it. */
+  subscribe(listener: KernelListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const at = this.listeners.indexOf(listener);
+      if (at >= 0) this.listeners.splice(at, 1);
+    };
+  }
+
+  private emit(event: KernelEvent): void {
+    for (const l of this.listeners) l(event);
+  }
+
+  /** The events of a return to user mode: its own, then one per signal handler it entered. */
+  private returned(event: KernelEvent, exit: ExitRecord | undefined): void {
+    if (!this.listeners.length) return;
+    this.emit(event);
+    for (const delivery of exit?.delivered ?? []) this.emit({ kind: 'signal', delivery });
+  }
 
   /** Runs at most `budget` instructions, or until the process ends or a breakpoint/watchpoint stops it. */
   run(budget: number): RunResult {
@@ -99,7 +129,7 @@ export class RunLoop {
   }
 
   /**
-   * Called from a listener (onSyscall, an EntryExit wrapper) during run(): run() returns
+   * Called from a kernel event listener during run(): run() returns
    * { kind: 'requested' } once the current kernel event is finished (the debugger's
    * kernel-event breakpoints: system call entry, exit path chosen, signal delivered).
    */
@@ -119,18 +149,20 @@ export class RunLoop {
     const p = this.process;
     p.fireTimers();
     if (!p.signals.hasDeliverable() || !this.entryExit.returnToUser) return;
-    const event: InterruptEvent = { kind: 'timer', address: p.cpu.state.eip >>> 0, icount: p.cpu.state.icount };
-    this.entryExit.returnToUser(p);
-    if (this.onInterrupt) this.onInterrupt(event);
+    const address = p.cpu.state.eip >>> 0;
+    const icount = p.cpu.state.icount;
+    const exit = this.entryExit.returnToUser(p) ?? undefined;
+    this.returned({ kind: 'timer', address, icount, exit }, exit);
   }
 
   /** A fault or trap in user mode (`address`: the instruction; `ip`: the stopped eip). */
   private fault(fault: Fault, address: number, ip: number): void {
     const p = this.process;
-    const event: InterruptEvent = { kind: 'fault', fault, address, ip, icount: p.cpu.state.icount };
-    if (this.entryExit.exception) this.entryExit.exception(p, fault, ip);
+    const icount = p.cpu.state.icount;
+    let exit: ExitRecord | undefined;
+    if (this.entryExit.exception) exit = this.entryExit.exception(p, fault, ip) ?? undefined;
     else p.terminate({ signal: 11, message: `fault ${fault.vector} at 0x${address.toString(16)}` });
-    if (this.onInterrupt) this.onInterrupt(event);
+    this.returned({ kind: 'fault', fault, address, ip, icount, exit }, exit);
   }
 
   private systemCall(entry: KernelEntry, address: number): void {
@@ -141,13 +173,14 @@ export class RunLoop {
       return;
     }
     const regs = entered.regs;
+    if (this.listeners.length) this.emit({ kind: 'entry', entry: entered.record, regs: { ...regs } });
     const nr = regs.orig_ax;
     const row = nr >= 0 ? this.table.get(nr) : undefined;
     const icount = p.cpu.state.icount;
     const arg6 = entered.record.arg6InRegister;
     const all = [regs.bx, regs.cx, regs.dx, regs.si, regs.di, arg6 ?? regs.bp].map((v) => v >>> 0);
     const args = row ? all.slice(0, row.args.length) : all;
-    const shown = this.onSyscall ? formatArgs(p, row ? row.args : 'xxxxxx', args) : [];
+    const shown = this.listeners.length ? formatArgs(p, row ? row.args : 'xxxxxx', args) : [];
     let result: number;
     if (entered.record.fetchFailed) {
       // __do_fast_syscall_32: a fault fetching from the user stack returns -EFAULT without
@@ -170,7 +203,7 @@ export class RunLoop {
     }
     const name = row ? row.name : syscallName(nr);
     if (p.exit) {
-      this.record({ nr, name, args, result: undefined, entry: entered.record, exit: undefined, icount }, shown);
+      this.record({ nr, name, args, result: undefined, entry: entered.record, exit: undefined, icount }, shown, undefined);
       return;
     }
     regs.ax = result | 0;
@@ -180,12 +213,12 @@ export class RunLoop {
     const record: SyscallRecord = restored
       ? { nr, name, args, result: undefined, restoredAx: result | 0, entry: entered.record, exit, icount }
       : { nr, name, args, result, entry: entered.record, exit, icount };
-    this.record(record, shown);
+    this.record(record, shown, regs);
   }
 
-  private record(r: SyscallRecord, shown: readonly string[]): void {
+  private record(r: SyscallRecord, shownArgs: readonly string[], regs: PtRegs | undefined): void {
     const p = this.process;
     if (p.trace.length < TRACE_KEPT) p.trace.push(r);
-    if (this.onSyscall) this.onSyscall(r, shown);
+    this.returned({ kind: 'exit', record: r, shownArgs, regs: regs && { ...regs } }, r.exit);
   }
 }

@@ -68,6 +68,23 @@ export interface ExitRecord {
   readonly reason: string;
   /** Registers the exit path left different from pt_regs (SYSRETL: ecx; SYSEXIT: ecx, edx). */
   readonly clobbered: ReadonlyArray<{ readonly register: string; readonly value: number }>;
+  /** The signal handlers this return to user mode entered, in order (absent: none). */
+  readonly delivered?: readonly SignalDelivery[];
+}
+
+/** One signal delivered to a handler on a return to user mode: the frame the kernel built for it. */
+export interface SignalDelivery {
+  readonly signal: number;
+  readonly handler: number;
+  /** rt_sigframe (SA_SIGINFO) or sigframe. */
+  readonly rt: boolean;
+  readonly frame: {
+    /** The frame's address: the handler's esp. */
+    readonly address: number;
+    /** The return address at the frame's start, and where it came from. */
+    readonly pretcode: number;
+    readonly restorerFrom: 'SA_RESTORER' | 'vdso' | 'retcode';
+  };
 }
 
 /** One system call as the trace shows it. */
@@ -153,9 +170,9 @@ export interface EntryExit {
    * fault's signal (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP with si_code and si_addr),
    * deliver what is deliverable and return to user mode with IRET. `address`: the stopped eip.
    */
-  exception?(process: ProcessView, fault: Fault, address: number): void;
+  exception?(process: ProcessView, fault: Fault, address: number): ExitRecord | void;
   /** An interrupt return (a timer fired while user code ran): deliver pending signals, IRET. */
-  returnToUser?(process: ProcessView): void;
+  returnToUser?(process: ProcessView): ExitRecord | void;
 }
 
 /** A system call handler: reads arguments from pt_regs (bx cx dx si di bp), returns the value for ax. */

@@ -1,8 +1,8 @@
 // Owns the kernel-entry tests' scaffolding: building guests (as --32 + ld -m elf_i386, or
 // gcc -m32 -nostdlib -static), a Process with the guest's PT_LOAD segments, a stack and a
-// vDSO mapped by loadVdso, and a small run loop that drives the CPU through KernelEntryExit
-// with the signal rows and the few other calls the guests make (getpid, write, exit,
-// clock_gettime/clock_gettime64, a scripted "slow" read that returns a restart code).
+// vDSO mapped by loadVdso, run by the product's RunLoop and system call table with one row
+// replaced (read: scripted, returning a restart code first), and the calls as the run
+// loop's kernel events report them (pt_regs at entry, the exit record).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseElf32 } from '../../toolchain/elf/reader';
@@ -12,9 +12,10 @@ import type { CpuModel, KernelKind } from '../../toolchain/designs/options';
 import type { EntryRecord, ExitRecord, PtRegs } from '../../emulator/kernel/seams';
 import type { KernelAbi } from '../../toolchain/designs/options';
 import { Signals } from '../../emulator/kernel/signals/state';
-import { KernelEntryExit } from '../../emulator/kernel/entry/entry-exit';
 import { loadVdso, type MappedVdso } from '../../emulator/kernel/vdso/load';
-import { signalRows } from '../../emulator/kernel/syscalls/signal';
+import { RunLoop } from '../../emulator/kernel/run-loop';
+import { SYSCALL_TABLE } from '../../emulator/kernel/syscalls/index';
+import { row } from '../../emulator/kernel/syscalls/table';
 import { run, scratch } from '../support/oracles';
 
 export const VDSO_BASE = 0xf7fc0000;
@@ -46,11 +47,12 @@ export function guestSymbol(bytes: Uint8Array, name: string): number {
 
 export interface Guest {
   readonly p: Process;
-  readonly ee: KernelEntryExit;
+  readonly loop: RunLoop;
   readonly vdso: MappedVdso | undefined;
   readonly out: string[];
   readonly reports: string[];
-  readonly calls: Array<{ regs: PtRegs; record: EntryRecord; exit: ExitRecord | undefined; result: number }>;
+  /** Each system call: pt_regs as the entry built them, and how it returned (exit undefined: it ended the process). */
+  readonly calls: Array<{ regs: Readonly<PtRegs>; record: EntryRecord; exit: ExitRecord | undefined; result: number | undefined }>;
   /** The scripted read (nr 3): returns each value in turn (restart codes first), then 0. */
   readResults: number[];
   /** Called at the scripted read, before it returns (e.g. to send a signal). */
@@ -84,73 +86,22 @@ export function newGuest(elfBytes: Uint8Array, options: { cpu: CpuModel; kernel:
     });
     p.vdso = vdso;
   }
-  return { p, ee: new KernelEntryExit(), vdso, out, reports, calls: [], readResults: [], onRead: undefined };
+  const table = new Map(SYSCALL_TABLE);
+  const g: Guest = { p, loop: new RunLoop(p, undefined, table), vdso, out, reports, calls: [], readResults: [], onRead: undefined };
+  table.set(3, row(3, 'read', 'ipu', (proc) => {
+    if (g.onRead) g.onRead(proc);
+    return g.readResults.shift() ?? 0;
+  }));
+  g.loop.subscribe((e) => {
+    if (e.kind === 'entry') g.calls.push({ regs: e.regs, record: e.entry, exit: undefined, result: undefined });
+    else if (e.kind === 'exit') Object.assign(g.calls[g.calls.length - 1]!, { exit: e.record.exit, result: e.record.result });
+  });
+  return g;
 }
 
-const ROWS = new Map(signalRows.map((r) => [r.nr, r]));
-
-function dispatch(g: Guest, regs: PtRegs): number {
-  const p = g.p;
-  const nr = regs.orig_ax;
-  const row = ROWS.get(nr);
-  if (row) return row.handler(p, regs);
-  switch (nr) {
-    case 20: return p.pid;
-    case 224: return p.pid;
-    case 1: case 252: p.terminate({ status: regs.bx & 0xff }); return 0;
-    case 4: {
-      const b = p.memory.read(regs.cx, regs.dx);
-      if (!(b instanceof Uint8Array)) return -14;
-      g.out.push(Buffer.from(b).toString());
-      return regs.dx;
-    }
-    case 3: {
-      if (g.onRead) g.onRead(p);
-      return g.readResults.shift() ?? 0;
-    }
-    case 265: case 403: {
-      const t = p.clock.read(regs.bx);
-      if (t === undefined) return -22;
-      const wide = nr === 403;
-      const b = new Uint8Array(wide ? 16 : 8);
-      const v = new DataView(b.buffer);
-      if (wide) {
-        v.setBigUint64(0, t / 1_000_000_000n, true);
-        v.setBigUint64(8, t % 1_000_000_000n, true);
-      } else {
-        v.setUint32(0, Number(t / 1_000_000_000n), true);
-        v.setUint32(4, Number(t % 1_000_000_000n), true);
-      }
-      p.memory.poke(regs.cx, b);
-      return 0;
-    }
-    default: return -38;
-  }
-}
-
-/** Runs until the process ends or `maxInstructions` ran; returns how it ended. */
+/** Runs until the process ends; throws when it still runs after `maxInstructions` or stops otherwise. */
 export function runGuest(g: Guest, maxInstructions = 2_000_000): void {
-  const { p, ee } = g;
-  const limit = p.cpu.state.icount + maxInstructions;
-  for (let guard = 0; guard < 1_000_000 && !p.exit; guard++) {
-    if (p.cpu.state.icount >= limit) throw new Error(`guest still running after ${maxInstructions} instructions at eip 0x${p.cpu.state.eip.toString(16)}`);
-    const stop = p.cpu.run(limit - p.cpu.state.icount);
-    if (stop.kind === 'kernel') {
-      const r = ee.enter(p, stop.entry, stop.address);
-      if ('fault' in r) {
-        ee.exception(p, r.fault, p.cpu.state.eip);
-        continue;
-      }
-      const result = r.record.fetchFailed ? r.regs.ax : dispatch(g, r.regs);
-      r.regs.ax = result;
-      const call: Guest['calls'][number] = { regs: { ...r.regs }, record: r.record, exit: undefined, result };
-      g.calls.push(call);
-      if (p.exit) break;
-      call.exit = ee.exit(p, r.regs, r.record);
-    } else if (stop.kind === 'fault') {
-      ee.exception(p, stop.fault, p.cpu.state.eip);
-    } else if (stop.kind !== 'budget') {
-      throw new Error(`unexpected stop ${stop.kind}`);
-    }
-  }
+  const r = g.loop.run(maxInstructions);
+  if (r.kind === 'budget') throw new Error(`guest still running after ${maxInstructions} instructions at eip 0x${g.p.cpu.state.eip.toString(16)}`);
+  if (r.kind !== 'exited' && r.kind !== 'killed') throw new Error(`unexpected stop ${r.kind}`);
 }

@@ -11,7 +11,7 @@
 // next user instruction. (Kernels before 5.10 turned that SYSENTER #DB into TIF_SINGLESTEP
 // and reported a SIGTRAP on the way out; a ptrace single-step reports one for every entry.)
 import type { KernelEntry, Fault } from '../../x86/stop';
-import type { EntryExit, EntryRecord, ExitRecord, ProcessView, PtRegs } from '../seams';
+import type { EntryExit, EntryRecord, ExitRecord, ProcessView, PtRegs, SignalDelivery } from '../seams';
 import { deliverSignals, signalsOf, type DeliveryLog } from '../signals/deliver';
 import { signalForFault } from '../signals/faults';
 import { buildInt80, buildSysenter, buildSyscall, type BuiltEntry } from './build-regs';
@@ -21,16 +21,17 @@ import { entryFault } from './validity';
 
 type EntryContext = ExitContext;
 
-/** What the last return to user mode did, for the trace and the debugger. */
-export interface ReturnLog {
-  readonly exit: ExitRecord;
-  readonly signals: DeliveryLog;
+/** The exit record of a return to user mode, with the handlers it entered. */
+function exitRecord(exit: Omit<ExitRecord, 'delivered'>, signals: DeliveryLog): ExitRecord {
+  if (signals.delivered.length === 0) return exit;
+  const delivered: SignalDelivery[] = signals.delivered.map((d) => ({
+    signal: d.signal, handler: d.handler, rt: d.rt, frame: { address: d.frame.address, pretcode: d.frame.pretcode, restorerFrom: d.frame.restorerFrom },
+  }));
+  return { ...exit, delivered };
 }
 
 export class KernelEntryExit implements EntryExit {
   private readonly contexts = new WeakMap<EntryRecord, EntryContext>();
-  /** The last exit's details (signals delivered, restart applied). */
-  last: ReturnLog | undefined;
 
   enter(process: ProcessView, entry: KernelEntry, address: number): { readonly regs: PtRegs; readonly record: EntryRecord } | { readonly fault: Fault } {
     const { cpu, options } = process;
@@ -58,16 +59,10 @@ export class KernelEntryExit implements EntryExit {
       via: entry.via, abi: process.options.abi, kernel: process.options.kernel, fastReturn: undefined, fetchFailed: false,
     };
     const signals = deliverSignals(process, regs, true);
-    if (signals.killed) {
-      const exit: ExitRecord = { path: 'iret', reason: `no return: ${signals.killed.message}`, clobbered: [] };
-      this.last = { exit, signals };
-      return exit;
-    }
+    if (signals.killed) return exitRecord({ path: 'iret', reason: `no return: ${signals.killed.message}`, clobbered: [] }, signals);
     const { path, reason } = chooseExit(ctx, regs);
     const clobbered = performExit(process.cpu, regs, path, ctx.kernel);
-    const exit: ExitRecord = { path, reason, clobbered };
-    this.last = { exit, signals };
-    return exit;
+    return exitRecord({ path, reason, clobbered }, signals);
   }
 
   /**
@@ -75,21 +70,17 @@ export class KernelEntryExit implements EntryExit {
    * forced, pending signals are delivered, and the process returns by IRET (or dies).
    * `ip` is the stopped eip (the faulting instruction, or the next one for traps).
    */
-  exception(process: ProcessView, fault: Fault, ip: number): ReturnLog {
+  exception(process: ProcessView, fault: Fault, ip: number): ExitRecord {
     const regs = regsFromCpu(process.cpu, ip, -1);
     signalsOf(process).force(signalForFault(fault, ip));
     return this.returnToUser(process, regs);
   }
 
   /** A return to user mode outside a system call (after an exception, or to deliver a signal sent meanwhile). */
-  returnToUser(process: ProcessView, regs: PtRegs = regsFromCpu(process.cpu, process.cpu.state.eip, -1)): ReturnLog {
+  returnToUser(process: ProcessView, regs: PtRegs = regsFromCpu(process.cpu, process.cpu.state.eip, -1)): ExitRecord {
     const signals = deliverSignals(process, regs, false);
-    if (signals.killed) {
-      this.last = { exit: { path: 'iret', reason: `no return: ${signals.killed.message}`, clobbered: [] }, signals };
-      return this.last;
-    }
+    if (signals.killed) return exitRecord({ path: 'iret', reason: `no return: ${signals.killed.message}`, clobbered: [] }, signals);
     iretToUser(process.cpu, regs);
-    this.last = { exit: { path: 'iret', reason: 'return from an exception or interrupt: IRET', clobbered: [] }, signals };
-    return this.last;
+    return exitRecord({ path: 'iret', reason: 'return from an exception or interrupt: IRET', clobbered: [] }, signals);
   }
 }
