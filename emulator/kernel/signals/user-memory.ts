@@ -19,10 +19,14 @@ export function getUser32(memory: Memory, address: number): { value: number } | 
 
 /** Writes all bytes or none; returns the first unwritable address, or undefined on success. */
 export function copyToUser(memory: Memory, address: number, bytes: Uint8Array): number | undefined {
-  for (let page = (address >>> 12) << 12; page < address + bytes.length; page += 4096) {
-    const from = Math.max(page, address) >>> 0;
+  // Unsigned page numbers: (a >>> 12) << 12 would be negative above 2 GiB, and the loop
+  // would then walk every page below the stack.
+  const start = address >>> 0;
+  const end = start + bytes.length;
+  for (let page = Math.floor(start / 4096) * 4096; page < end; page += 4096) {
+    const from = Math.max(page, start);
     if (!memory.canWrite(from, 1)) return from;
   }
-  memory.poke(address >>> 0, bytes);
+  memory.poke(start, bytes);
   return undefined;
 }
