@@ -12,6 +12,7 @@ import { assemble, readBytes, scratch } from '../support/oracles';
 import { cfiFromSource } from './cfi-source';
 import { CFI_CASES, randomCfiSources } from './corpus';
 import { moduleFromObject } from './from-object';
+import { scaled } from '../support/scale';
 
 const hexOf = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const relocText = (rs: readonly Relocation[]): string[] => rs.map((r) => `${r.offset.toString(16)} ${r.type} ${r.symbolIsSection ? 'section ' : ''}${r.symbol}`);
@@ -45,9 +46,11 @@ test('CFI corpus: .eh_frame/.debug_frame and whole objects are byte-identical to
   for (const [name, source] of Object.entries(CFI_CASES)) checkSource(name, source, dir);
 });
 
-test('random CFI corpus (fixed seed, 120 files): byte-identical to GNU as', () => {
+const RANDOM_FILES = scaled(120, 12);
+
+test(`random CFI corpus (fixed seed, ${RANDOM_FILES} files): byte-identical to GNU as`, () => {
   const dir = scratch();
-  randomCfiSources(120).forEach((source, i) => {
+  randomCfiSources(RANDOM_FILES).forEach((source, i) => {
     try {
       checkSource(`r${i}`, source, dir);
     } catch (e) {

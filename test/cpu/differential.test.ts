@@ -6,11 +6,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { scratch } from '../support/oracles';
+import { scaled } from '../support/scale';
 import { eligibleEntries, generateCase, Rng, type GeneratedCase } from './generate';
 import { buildProgramAsync, compareRecord, runEmulator, runQemu } from './harness';
 
 const SEED = Number(process.env.VDSO_LAB_CPU_SEED ?? 20151006);
-const BATCHES = Number(process.env.VDSO_LAB_CPU_BATCHES ?? 100);
+const BATCHES = scaled(100);
 const PER_BATCH = 1000;
 
 test(`emulator matches qemu-i386 on ${BATCHES * PER_BATCH} random instruction sequences (seed ${SEED})`, async () => {

@@ -29,6 +29,25 @@ export async function launch(client: DebugClient, args: Record<string, unknown>,
   return stopped;
 }
 
+/** Resolves when an output event from index `from` on matches `pattern` (already arrived or still to come); rejects after `timeoutMs`. */
+export function outputMatching(client: DebugClient, output: readonly DebugProtocol.OutputEvent[], from: number, pattern: RegExp, timeoutMs = 30_000): Promise<DebugProtocol.OutputEvent> {
+  const found = output.slice(from).find((e) => pattern.test(e.body.output));
+  if (found) return Promise.resolve(found);
+  return new Promise((resolve, reject) => {
+    const listener = (e: DebugProtocol.OutputEvent): void => {
+      if (!pattern.test(e.body.output)) return;
+      clearTimeout(timer);
+      client.removeListener('output', listener);
+      resolve(e);
+    };
+    const timer = setTimeout(() => {
+      client.removeListener('output', listener);
+      reject(new Error(`no output event matching ${pattern} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    client.on('output', listener);
+  });
+}
+
 /** Sends a request and resolves with the stop it causes. */
 export async function until(client: DebugClient, request: () => Promise<unknown>, event = 'stopped'): Promise<DebugProtocol.StoppedEvent> {
   const stopped = client.waitForEvent(event, 30_000) as Promise<DebugProtocol.StoppedEvent>;

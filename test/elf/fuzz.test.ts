@@ -12,10 +12,11 @@ import type { ElfFile } from '../../toolchain/elf/types';
 import { selectSymbols } from '../../cli/commands/symbols';
 import { buildC, readBytes } from '../support/oracles';
 import { realVdso } from '../support/real-vdso';
+import { scaled } from '../support/scale';
 import { OBJECT_C } from './programs';
 
 const SEED = 0x5eed_e1f3;
-const CASES_PER_FILE = 1000;
+const CASES_PER_FILE = scaled(1000, 100);
 const MAX_MS_PER_CASE = 1000;
 
 /** mulberry32: a small, fixed PRNG so every run mutates the same way. */
@@ -87,7 +88,7 @@ function consume(elf: ElfFile): void {
   selectSymbols(elf, false);
 }
 
-test('3000 truncated and mutated ELF files each parse or throw a one-line InputError naming the file, quickly', () => {
+test(`${3 * CASES_PER_FILE} truncated and mutated ELF files each parse or throw a one-line InputError naming the file, quickly`, () => {
   const sources: [string, Uint8Array][] = [
     ['vdso32.so', realVdso().bytes],
     ['object.o', readBytes(buildC('object', OBJECT_C, ['-c', '-O1', '-g', '-fcommon']))],

@@ -175,7 +175,7 @@ test('(d) without a vDSO, TF across glibc\'s int $0x80: the same traps as qemu-i
 
 test('(e) read interrupted by SIGALRM, restarted under SA_RESTART (through the vDSO\'s int $0x80), gets the late data', async () => {
   const prog = program('restart', RESTART);
-  const q = await runQemuLateStdin(prog, 'late data\n', 2000);
+  const q = await runQemuLateStdin(prog, 'late data\n', 'SIGALRM\n');
   assert.equal(q.status, 0, q.stderr);
   assert.equal(q.stdout, 'read returned 10 "late data" errno 0, SIGALRM handled 1 time(s)\nthen EOF: 0\n');
   const input = scratchFile('late.txt', 'late data\n');

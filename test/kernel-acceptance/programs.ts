@@ -143,7 +143,7 @@ export const RESTART = String.raw`
 #include <signal.h>
 #include <unistd.h>
 static volatile int alarms;
-static void on_alarm(int s) { (void)s; alarms++; }
+static void on_alarm(int s) { (void)s; alarms++; write(2, "SIGALRM\n", 8); }
 int main(void) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);

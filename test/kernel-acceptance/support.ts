@@ -80,19 +80,20 @@ export function runQemu(prog: string, args: readonly string[] = []): RunOutput {
   return { stdout: r.stdout, stderr: r.stderr, status: r.status ?? 128 + (r.signal ? SIGNALS[r.signal] ?? 0 : 0) };
 }
 
-/** Runs under qemu-i386 with stdin a pipe that gets `late` after `afterMs` and is then closed. */
-export function runQemuLateStdin(prog: string, late: string, afterMs: number): Promise<RunOutput> {
+/** Runs under qemu-i386 with stdin a pipe that gets `late` once the guest has written `cue` to stderr, and is then closed. */
+export function runQemuLateStdin(prog: string, late: string, cue: string): Promise<RunOutput> {
   return new Promise((resolve, reject) => {
     const child = spawn('qemu-i386', [prog], { env: {}, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (t: string) => { stdout += t; });
-    child.stderr.setEncoding('utf8').on('data', (t: string) => { stderr += t; });
-    const writer = setTimeout(() => child.stdin.end(late), afterMs);
+    child.stderr.setEncoding('utf8').on('data', (t: string) => {
+      stderr += t;
+      if (!child.stdin.writableEnded && stderr.includes(cue)) child.stdin.end(late);
+    });
     const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', (e) => { clearTimeout(writer); clearTimeout(killer); reject(qemuMissing(e)); });
+    child.on('error', (e) => { clearTimeout(killer); reject(qemuMissing(e)); });
     child.on('close', (code, signal) => {
-      clearTimeout(writer);
       clearTimeout(killer);
       resolve({ stdout, stderr, status: code ?? 128 + (signal ? SIGNALS[signal] ?? 0 : 0) });
     });
