@@ -3,7 +3,7 @@
 // become runtime calls, the runtime's typed events become DAP events, and it keeps the
 // DAP-side bookkeeping (variable handles, the configurationDone gate, hex formatting).
 import {
-  Breakpoint, ExitedEvent, Handles, InitializedEvent, LoggingDebugSession, OutputEvent, Scope, StackFrame, StoppedEvent,
+  Breakpoint, ExitedEvent, Source, Handles, InitializedEvent, LoggingDebugSession, OutputEvent, Scope, StackFrame, StoppedEvent,
   TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -14,6 +14,7 @@ import { nodeDebugHost } from './node-host';
 import { evaluateExpression } from '../emulator/debug/evaluate';
 import { frameContext } from '../emulator/debug/eval-context';
 import { hex8, scopeVariables, type ScopeRef } from './variables';
+import type { GeneratedSource } from '../emulator/debug/generated-source';
 
 /** The launch request's arguments: emulator/debug/launch-schema.ts's, which package.json repeats. */
 export interface VdsoLaunchArguments extends DebugProtocol.LaunchRequestArguments, LaunchArguments {}
@@ -51,6 +52,8 @@ export class VdsoDebugSession extends LoggingDebugSession {
   private readonly configurationWaiters: Array<() => void> = [];
   /** Where relative launch paths start (the launch configuration's cwd, else the process's). */
   private cwd = process.cwd();
+  /** Disassembly shown as the source of frames no line table covers, by sourceReference. */
+  private readonly generated = new Map<number, GeneratedSource>();
 
   constructor(host?: DebugHost) {
     super();
@@ -96,6 +99,10 @@ export class VdsoDebugSession extends LoggingDebugSession {
       supportsDisassembleRequest: true,
       supportsReadMemoryRequest: true,
       supportsSteppingGranularity: true,
+      supportsConditionalBreakpoints: true,
+      supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
+      supportsBreakpointLocationsRequest: true,
       supportsEvaluateForHovers: true,
       supportsTerminateRequest: true,
       supportsExceptionFilterOptions: true,
@@ -139,6 +146,10 @@ export class VdsoDebugSession extends LoggingDebugSession {
       this.sendEvent(new TerminatedEvent());
       return;
     }
+    this.runtime.evaluateForBreakpoint = (expression) => {
+      const r = evaluateExpression(expression, frameContext(this.runtime, [], 0));
+      return r.kind === 'value' ? { value: r.value } : { error: r.kind === 'error' ? r.message : 'not a value' };
+    };
     this.sendEvent(new InitializedEvent());
     await this.waitForConfiguration();
     this.sendResponse(response);
@@ -147,13 +158,22 @@ export class VdsoDebugSession extends LoggingDebugSession {
 
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
     const path = args.source.path ?? args.source.name ?? '';
-    const lines = (args.breakpoints ?? []).map((b) => this.convertClientLineToDebugger(b.line));
+    const specs = (args.breakpoints ?? []).map((b) => ({ line: this.convertClientLineToDebugger(b.line), condition: b.condition, hitCondition: b.hitCondition, logMessage: b.logMessage }));
     if (!this.runtime.loaded) {
-      response.body = { breakpoints: lines.map(() => ({ verified: false, message: 'no program is loaded' })) };
+      response.body = { breakpoints: specs.map(() => ({ verified: false, message: 'no program is loaded' })) };
       return this.sendResponse(response);
     }
-    const results = this.runtime.setLineBreakpoints(path, lines);
-    response.body = { breakpoints: results.map((r, i) => ({ ...dapBreakpoint(r), line: args.breakpoints?.[i]?.line })) };
+    const results = this.runtime.setLineBreakpoints(path, specs);
+    response.body = {
+      breakpoints: results.map((r, i) => ({ ...dapBreakpoint(r), line: r.line !== undefined ? this.convertDebuggerLineToClient(r.line) : args.breakpoints?.[i]?.line, ...(r.verified ? { source: args.source } : {}) })),
+    };
+    this.sendResponse(response);
+  }
+
+  protected override breakpointLocationsRequest(response: DebugProtocol.BreakpointLocationsResponse, args: DebugProtocol.BreakpointLocationsArguments): void {
+    const path = args.source.path ?? args.source.name ?? '';
+    const lines = this.runtime.loaded ? this.runtime.breakpointLines(path, this.convertClientLineToDebugger(args.line), args.endLine === undefined ? undefined : this.convertClientLineToDebugger(args.endLine)) : [];
+    response.body = { breakpoints: lines.map((l) => ({ line: this.convertDebuggerLineToClient(l) })) };
     this.sendResponse(response);
   }
 
@@ -239,6 +259,18 @@ export class VdsoDebugSession extends LoggingDebugSession {
         }
         const frame: DebugProtocol.StackFrame = new StackFrame(f.level, f.symbol);
         frame.instructionPointerReference = hex8(f.pc);
+        if (f.source) {
+          frame.source = new Source(f.source.path.slice(f.source.path.lastIndexOf('/') + 1), this.convertDebuggerPathToClient(f.source.path));
+          frame.line = this.convertDebuggerLineToClient(f.source.line);
+          frame.column = this.convertDebuggerColumnToClient(Math.max(f.source.column, 1));
+        } else {
+          const generated = this.runtime.generatedSource(f.pc);
+          const reference = generated.key || 1;
+          this.generated.set(reference, generated);
+          frame.source = { name: generated.name, sourceReference: reference, presentationHint: 'deemphasize', origin: 'disassembly (no line table covers this code)' };
+          frame.line = this.convertDebuggerLineToClient(Math.max(1, generated.addresses.indexOf(f.pc) + 1));
+          frame.column = this.convertDebuggerColumnToClient(1);
+        }
         return frame;
       });
       response.body = { stackFrames: frames, totalFrames: all.length };
@@ -286,12 +318,19 @@ export class VdsoDebugSession extends LoggingDebugSession {
     }
   }
 
-  protected override nextRequest(response: DebugProtocol.NextResponse): void {
-    this.step(response, () => this.runtime.stepOver());
+  protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
+    this.step(response, () => (args.granularity === 'instruction' ? this.runtime.stepOver() : this.runtime.stepLine('over')));
   }
 
-  protected override stepInRequest(response: DebugProtocol.StepInResponse): void {
-    this.step(response, () => this.runtime.stepInstruction());
+  protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
+    this.step(response, () => (args.granularity === 'instruction' ? this.runtime.stepInstruction() : this.runtime.stepLine('in')));
+  }
+
+  protected override sourceRequest(response: DebugProtocol.SourceResponse, args: DebugProtocol.SourceArguments): void {
+    const generated = this.generated.get(args.sourceReference ?? args.source?.sourceReference ?? 0);
+    if (!generated) return this.fail(response, new Error(`source: no generated source ${args.sourceReference}`));
+    response.body = { content: generated.text, mimeType: 'text/x-asm' };
+    this.sendResponse(response);
   }
 
   protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {

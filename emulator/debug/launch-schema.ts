@@ -18,6 +18,7 @@ export const LAUNCH_ATTRIBUTES = {
   root: { type: 'string', description: 'A host folder the guest sees as "/" (default: no files).' },
   cwd: { type: 'string', description: 'The folder relative paths start from.', default: '${workspaceFolder}' },
   stopOnEntry: { type: 'boolean', description: 'Stop at the program\'s entry point.', default: true },
+  sourceFileMap: { type: 'object', additionalProperties: { type: 'string' }, description: 'Folders named in the DWARF (DW_AT_comp_dir, line-table directories) mapped to local folders, as cppdbg\'s sourceFileMap: { "/build/dir": "${workspaceFolder}" }.', default: {} },
 } as const;
 
 export const LAUNCH_REQUIRED = ['program'] as const;
@@ -45,7 +46,9 @@ type AttributeValue<A> = A extends { readonly enum: readonly (infer E)[] }
       ? boolean
       : A extends { readonly type: 'array' }
         ? readonly string[]
-        : never;
+        : A extends { readonly type: 'object' }
+          ? Readonly<Record<string, string>>
+          : never;
 
 /** The launch arguments as the schema types them (every attribute optional: a client may omit any). */
 export type LaunchArguments = { -readonly [K in keyof typeof LAUNCH_ATTRIBUTES]?: AttributeValue<(typeof LAUNCH_ATTRIBUTES)[K]> };

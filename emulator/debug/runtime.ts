@@ -19,6 +19,10 @@ import { CodeBoundaries, disassembleAt, imageCodeStarts } from './disassemble';
 import { cpuRegisters, readUpTo, stackFrames } from './inspect';
 import { launchTarget, type Target } from './launch';
 import { SymbolIndex } from './symbols';
+import { checkFileMap, framesWithSources, SourceMap, type SourceLocation } from './source-map';
+import { HitRules, resolveLine, type Evaluated, type LineBreakpointSpec } from './line-breakpoints';
+import { stepByLine, type LineStepHost } from './line-step';
+import { generatedSourceAt, type GeneratedSource } from './generated-source';
 import type {
   BreakpointResult, DebugEvents, DebugHost, DebugLaunchOptions, DisassembledLine, KernelEventBreakpoints, LastSyscall,
   NamedValue, RuntimeFrame, StopEvent, StopReason, SyscallStop,
@@ -35,12 +39,6 @@ const hex = (n: number): string => '0x' + (n >>> 0).toString(16);
 interface Until {
   readonly address: number;
   readonly esp: number;
-}
-
-/** What a source-line breakpoint needs from a line table. */
-export interface LineLookup {
-  /** Addresses whose code starts `line` of `path` (first address of the line's first row). */
-  addressOf(path: string, line: number): number | undefined;
 }
 
 export class DebugRuntime {
@@ -63,7 +61,11 @@ export class DebugRuntime {
   private deathShown = false;
   private disposed = false;
   private readonly lineIds = new Map<string, number[]>();
-  lines: LineLookup | undefined;
+  /** The program's and the vDSO's line tables (empty before launch). */
+  sources = new SourceMap();
+  private readonly hitRules = new HitRules();
+  /** Evaluates a breakpoint condition or a log message's {expression} in frame 0 (the adapter sets it). */
+  evaluateForBreakpoint: (expression: string) => Evaluated = () => ({ error: 'no expression evaluator' });
 
   constructor(private readonly host: DebugHost) {}
 
@@ -87,6 +89,13 @@ export class DebugRuntime {
       else if (e.kind === 'exit') this.syscallDone(e, entryRegs);
       this.kernelEvent(e);
     });
+    this.sources = new SourceMap(checkFileMap((options as { sourceFileMap?: unknown }).sourceFileMap));
+    this.sources.addImage(t.program.elf, t.program.bias);
+    if (t.vdso) {
+      this.sources.addImage(t.vdso.elf, t.vdso.base);
+      this.sources.addAlternatives(t.vdso.elf, t.vdso.image, t.vdso.base);
+    }
+    for (const p of this.sources.problems) this.events.emit('output', { category: 'console', text: `vdso-lab: line table not used: ${p}\n` });
   }
 
   /** A system call finished: kept for the stop's description and the pt_regs view; a stop when a syscall breakpoint matches. */
@@ -134,17 +143,41 @@ export class DebugRuntime {
     return this.table().setFunctions(names, this.symbols);
   }
 
-  /** Replaces the line breakpoints of `path`; unverified with a message where no line table covers it. */
-  setLineBreakpoints(path: string, lines: readonly number[]): BreakpointResult[] {
+  /** Replaces the line breakpoints of `path`: each verified at its line's first address (maybe moved to a later line), or unverified with the reason. */
+  setLineBreakpoints(path: string, specs: readonly LineBreakpointSpec[]): Array<BreakpointResult & { readonly line?: number }> {
     const table = this.table();
-    const resolved = lines.map((line) => {
-      if (!this.lines) return { address: undefined, message: 'the program has no DWARF line table (.debug_line); use instruction or function breakpoints' };
-      const address = this.lines.addressOf(path, line);
-      return { address, message: address === undefined ? `no code for line ${line} of ${path} in the line table` : undefined };
+    const resolved = specs.map((spec) => {
+      const bad = HitRules.check(spec);
+      return bad ? { address: undefined, message: bad } : resolveLine(this.sources, path, spec.line);
     });
-    const results = table.setLines(resolved, this.lineIds.get(path) ?? []);
+    const previous = this.lineIds.get(path) ?? [];
+    this.hitRules.forget(previous);
+    const results = table.setLines(resolved, previous);
     this.lineIds.set(path, results.map((r) => r.id));
-    return results;
+    return results.map((r, i) => {
+      const at = resolved[i]!;
+      if (r.verified) this.hitRules.set(r.id, specs[i]!);
+      return at.address === undefined ? r : { ...r, line: at.line };
+    });
+  }
+
+  /** Lines of `path` in [line, endLine] where a breakpoint can go. */
+  breakpointLines(path: string, line: number, endLine?: number): number[] {
+    return this.sources.linesWithCode(path, line, endLine ?? line);
+  }
+
+  /** The read-only disassembly shown for `pc` where no line table covers it. */
+  generatedSource(pc: number): GeneratedSource {
+    return generatedSourceAt(pc >>> 0, {
+      functionAt: (a) => this.symbols.functionAt(a),
+      functionStarts: () => this.symbols.functionStarts(),
+      disassemble: (a, o, n) => this.disassemble(a, o, n),
+    });
+  }
+
+  /** The source line of `pc`, if a line table covers it. */
+  sourceAt(pc: number): SourceLocation | undefined {
+    return this.sources.locate(pc);
   }
 
   /** A data breakpoint on a symbol name or an address ("0x804c018", length 4); describes what it watches. */
@@ -214,6 +247,65 @@ export class DebugRuntime {
     this.resume({ address: (s.eip + insn.length) >>> 0, esp: s.r[4]! >>> 0 });
   }
 
+  /** Steps one source line (`next`: calls run over; `step`: into functions with line information); by instruction where no line table covers the pc. */
+  stepLine(mode: 'over' | 'in'): void {
+    this.idle();
+    if (this.endIfDead()) return;
+    const t = this.need();
+    if (!this.sources.locate(t.process.cpu.state.eip >>> 0)) return mode === 'over' ? this.stepOver() : this.stepInstruction();
+    this.recent = [];
+    this.kernelHits = [];
+    const outcome = stepByLine(this.lineStepHost(t), mode);
+    this.table().clearTemporary();
+    if (outcome.kind === 'run') return this.settle(outcome.result);
+    if (outcome.kind === 'breakpoint') {
+      const user = this.table().hitAt(t.process.cpu.state.eip >>> 0);
+      if (user) return this.stopped({ ...this.stepStop(user.reason), breakpointIds: user.ids, description: `${this.describeReason(user.reason)} at ${this.where(t.process.cpu.state.eip)}` });
+    }
+    const stop = this.stepStop('step');
+    this.stopped(outcome.kind === 'limit' ? { ...stop, description: `${stop.description}; the line did not end within the step budget` } : stop);
+  }
+
+  private lineStepHost(t: Target): LineStepHost {
+    const s = t.process.cpu.state;
+    return {
+      lines: this.sources,
+      eip: () => s.eip >>> 0,
+      esp: () => s.r[4]! >>> 0,
+      icount: () => s.icount,
+      frameCfa: () => {
+        const f0 = this.stack(1)[0];
+        return f0 && f0.kind === 'frame' ? f0.cfa : undefined;
+      },
+      instructionAt: (pc) => {
+        const bytes = readUpTo(t.process.memory, pc, 15);
+        if (bytes.length === 0) return undefined;
+        const insn = decode(bytes, 0, pc >>> 0);
+        return { length: insn.length, call: insn.op === Op.Call || insn.op === Op.CallIndirect };
+      },
+      step: () => t.loop.run(1),
+      runTo: (address, esp, budget) => {
+        const table = this.table();
+        table.addTemporary(address);
+        try {
+          const end = s.icount + budget;
+          for (;;) {
+            const r = t.loop.run(Math.max(1, Math.min(SLICE, end - s.icount)));
+            if (r.kind === 'breakpoint') {
+              if (r.address === address >>> 0 && s.r[4]! >>> 0 >= esp >>> 0) return 'reached';
+              if (table.hitAt(r.address)) return r;
+              continue;
+            }
+            if (r.kind !== 'budget' || s.icount >= end) return r;
+          }
+        } finally {
+          table.clearTemporary();
+        }
+      },
+      userBreakpointAt: (address) => this.table().hitAt(address) !== undefined,
+    };
+  }
+
   /** Runs to the return address the unwinder computes for frame 0; throws with a line when it cannot. */
   stepOut(): void {
     this.idle();
@@ -258,7 +350,10 @@ export class DebugRuntime {
           this.stopped(this.stepStop('step'));
           return;
         }
-        if (!user) {
+        const action = user ? this.hitRules.onHit(user.ids, this.evaluateForBreakpoint) : { kind: 'continue' as const };
+        if (action.kind === 'log') this.events.emit('output', { category: 'console', text: action.text });
+        if (action.kind === 'error') this.events.emit('output', { category: 'console', text: `vdso-lab: ${action.message}; stopping\n` });
+        if (!user || action.kind === 'continue' || action.kind === 'log') {
           setImmediate(tick);
           return;
         }
@@ -358,7 +453,7 @@ export class DebugRuntime {
 
   stack(maxFrames = 64): RuntimeFrame[] {
     const p = this.need().process;
-    return stackFrames(p.cpu.state, p.memory, this.images, this.symbols, maxFrames);
+    return framesWithSources(stackFrames(p.cpu.state, p.memory, this.images, this.symbols, maxFrames), this.sources);
   }
 
   lastSyscall(): LastSyscall | undefined {

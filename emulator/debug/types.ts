@@ -4,6 +4,7 @@
 import type { PtRegs } from '../kernel/seams';
 import type { HostFs } from '../kernel/vfs/host';
 import type { LaunchArguments } from './launch-schema';
+import type { SourceLocation } from './source-map';
 
 /** The launch options the runtime takes: the launch configuration's schema, with the program required. */
 export type DebugLaunchOptions = LaunchArguments & { readonly program: string };
@@ -109,6 +110,8 @@ export type RuntimeFrame =
       /** This frame's registers as unwound (undefined: not recoverable), with where each came from. */
       readonly registers: ReadonlyArray<{ readonly name: string; readonly value: number | undefined; readonly origin: string }>;
       readonly signalFrame: boolean;
+      /** The source line a line table gives for the frame (a caller's at pc - 1, as gdb looks it up). */
+      readonly source?: SourceLocation;
     }
   | { readonly kind: 'label'; readonly level: number; readonly text: string };
 

@@ -1,0 +1,177 @@
+// Source-level debugging of a gcc -m32 -static -g C program through the debug adapter,
+// against the real tools: a breakpoint on a source line is placed where gdb places it (the
+// line and address gdb reports, moved past a function's opening line as gdb moves it) and
+// stops there; each frame's source and line are what addr2line says for its pc (pc - 1 for
+// callers); `next` by line visits exactly the lines gdb's `next` visits over the same
+// function (gdb against qemu-i386's gdbstub), out into the caller included; breakpoint
+// locations, conditions, hit counts and logpoints; and a frame without line information
+// gets a generated disassembly source holding its pc.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { run, scratch } from '../support/oracles';
+import { runGdbScript } from '../support/qemu-gdb';
+import { launch, stack, startClient, until } from './dap-helpers';
+
+const SOURCE = `#include <unistd.h>
+
+static int sq(int x)
+{
+  return x * x;
+}
+
+int work(int n)
+{
+  int s = 0;
+  for (int i = 0; i < n; i++)
+    s += sq(i);
+  write(1, "ok\\n", 3);
+  return s;
+}
+
+int main(int argc, char **argv)
+{
+  (void)argv;
+  int r = work(argc + 2);
+  return r == 5 ? 0 : 1;
+}
+`;
+const lineOf = (text: string): number => SOURCE.split('\n').findIndex((l) => l.includes(text)) + 1;
+
+const dir = scratch('vdso-lab-source-lines-');
+const source = join(dir, 'prog.c');
+const program = join(dir, 'prog');
+writeFileSync(source, SOURCE);
+run('gcc', ['-m32', '-static', '-g', '-O0', '-fno-pie', '-no-pie', source, '-o', program]);
+
+/** addr2line's file:line for an address of the program. */
+function addr2line(address: number): { file: string; line: number } {
+  const [file, line] = run('addr2line', ['-e', program, '0x' + address.toString(16)]).trim().split(/:(?=\d+)/);
+  return { file: file!, line: Number(line!.split(' ')[0]) };
+}
+
+/** Where gdb places `break prog.c:LINE` (no execution needed). */
+function gdbBreakpoint(line: number): { address: number; line: number } {
+  const out = run('gdb', ['-nx', '-batch', '-ex', `break prog.c:${line}`, program]);
+  const m = /Breakpoint 1 at 0x([0-9a-f]+): file .*prog\.c, line (\d+)\./.exec(out);
+  assert.ok(m, `gdb placed the breakpoint: ${out}`);
+  return { address: parseInt(m[1]!, 16), line: Number(m[2]) };
+}
+
+const GDB_NEXT = String.raw`
+import gdb, json, time
+cfg = json.load(open(CONFIG))
+out = open(cfg['out'], 'w')
+for i in range(100):
+    try:
+        gdb.execute('target remote :%d' % cfg['port'], to_string=True)
+        break
+    except gdb.error:
+        time.sleep(0.05)
+gdb.execute('break prog.c:%d' % cfg['line'], to_string=True)
+gdb.execute('continue', to_string=True)
+def where():
+    f = gdb.newest_frame()
+    sal = f.find_sal()
+    return {'function': f.name(), 'line': sal.line, 'pc': f.pc()}
+out.write(json.dumps(where()) + '\n')
+for i in range(cfg['steps']):
+    try:
+        gdb.execute('next', to_string=True)
+    except gdb.error:
+        break
+    w = where()
+    out.write(json.dumps(w) + '\n')
+    if w['function'] != cfg['function']:
+        break
+out.close()
+try:
+    gdb.execute('kill')
+except gdb.error:
+    pass
+`;
+
+test('gcc -m32 -static -g: line breakpoints where gdb puts them, frames as addr2line says, next as gdb steps', async () => {
+  const bodyLine = lineOf('int s = 0;');
+  const { client } = await startClient();
+  try {
+    let verified: DebugProtocol.Breakpoint[] = [];
+    const stopped = await launch(client, { program, vdso: 'upstream', stopOnEntry: false }, async () => {
+      const r = await client.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: bodyLine }, { line: lineOf('int work(int n)') }, { line: 2 }, { line: 400 }] });
+      verified = r.body.breakpoints;
+    });
+    // Placed as gdb places them: the line itself, the function's opening line moved past the prologue.
+    for (const [i, asked] of [[0, bodyLine], [1, lineOf('int work(int n)')], [2, 2]] as const) {
+      const gdb = gdbBreakpoint(asked);
+      assert.equal(verified[i]!.verified, true, `line ${asked}: ${verified[i]!.message}`);
+      assert.equal(verified[i]!.line, gdb.line, `line ${asked} moves to gdb's line`);
+      assert.equal(Number(verified[i]!.instructionReference), gdb.address, `line ${asked} at gdb's address`);
+    }
+    assert.equal(verified[3]!.verified, false);
+    assert.match(verified[3]!.message ?? '', /no code at or after line 400/);
+
+    // The stop: frame 0 at the breakpoint, every frame's source and line as addr2line says.
+    assert.equal(stopped.body.reason, 'breakpoint');
+    const frames = await stack(client);
+    assert.equal(frames[0]!.line, bodyLine);
+    assert.equal(frames[0]!.source?.path, source);
+    for (const f of frames.slice(0, 2)) {
+      const pc = Number(f.instructionPointerReference);
+      const oracle = addr2line(f.id === 0 ? pc : pc - 1);
+      assert.equal(f.source?.path, oracle.file, `frame ${f.id} file`);
+      assert.equal(f.line, oracle.line, `frame ${f.id} line (addr2line at ${f.id === 0 ? 'pc' : 'pc - 1'})`);
+    }
+    assert.equal(frames[1]!.line, lineOf('int r = work'));
+    // A frame no line table covers (libc's start code) has a generated disassembly holding its pc.
+    const bare = frames.find((f) => f.source?.sourceReference);
+    assert.ok(bare, 'some frame (libc without line tables) has a generated source');
+    const content = await client.sourceRequest({ sourceReference: bare.source!.sourceReference!, source: bare.source });
+    const shown = content.body.content.split('\n')[bare.line - 1]!;
+    assert.ok(shown.startsWith('0x' + Number(bare.instructionPointerReference).toString(16).padStart(8, '0')), shown);
+
+    // breakpointLocations: the lines of work() with code.
+    const locations = await client.customRequest('breakpointLocations', { source: { path: source }, line: 1, endLine: 30 }) as DebugProtocol.BreakpointLocationsResponse;
+    const withCode = new Set(run('objdump', ['--dwarf=decodedline', program]).split('\n').filter((l) => l.startsWith('prog.c ')).map((l) => Number(l.split(/\s+/)[1])).filter((n) => n > 0));
+    assert.deepEqual(locations.body.breakpoints.map((b) => b.line), [...withCode].sort((a, b) => a - b));
+
+    // next by line, as gdb's next over the same function (with only gdb's breakpoint set).
+    await client.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: bodyLine }] });
+    const ours: string[] = [`work:${bodyLine}`];
+    for (let n = 0; n < 40; n++) {
+      await until(client, () => client.nextRequest({ threadId: 1 }));
+      const f = (await stack(client))[0]!;
+      const fn = f.name.replace(/\+0x[0-9a-f]+$/, '');
+      ours.push(`${fn}:${f.line}`);
+      if (fn !== 'work') break;
+    }
+    const { lines } = runGdbScript({ program, script: GDB_NEXT, config: { line: bodyLine, steps: 40, function: 'work' } });
+    const theirs = lines.map((l) => JSON.parse(l) as { function: string; line: number }).map((w) => `${w.function}:${w.line}`);
+    assert.deepEqual(ours, theirs);
+    assert.ok(ours.length > 8, ours.join(' '));
+  } finally {
+    await client.stop();
+  }
+});
+
+test('conditions, hit counts and logpoints on a line', async () => {
+  const line = lineOf('s += sq(i);');
+  const { client, output } = await startClient();
+  try {
+    const first = await launch(client, { program, stopOnEntry: false }, async () => {
+      await client.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line, hitCondition: '2' }, { line: lineOf('return x * x;'), logMessage: 'sq eax={$eax}' }] });
+    });
+    assert.equal(first.body.reason, 'breakpoint');
+    assert.equal((await stack(client))[0]!.line, line);
+    await new Promise((r) => setTimeout(r, 50));
+    const logs = output.filter((e) => e.body.output.startsWith('sq eax=')).length;
+    assert.equal(logs, 1, 'the logpoint logged once (sq ran once before the second hit) and did not stop');
+    await client.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line, condition: '$eax == 0x12345' }] });
+    const end = client.waitForEvent('terminated', 30_000);
+    await client.continueRequest({ threadId: 1 });
+    await end;
+  } finally {
+    await client.stop();
+  }
+});
