@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { stubDefines, stubIncludeDirs } from '../toolchain/designs/user-stub';
-import type { KernelKind } from '../toolchain/designs/options';
+import type { KernelAbi, KernelKind } from '../toolchain/designs/options';
 
 /** The settings the client sends under `vdsoLab` (all optional). */
 export interface ServerSettings {
@@ -16,6 +16,8 @@ export interface ServerSettings {
   /** Diagnostic kinds turned off, by kind name (see diagnostics.ts). */
   readonly diagnostics?: Readonly<Record<string, boolean>>;
   readonly inlayHints?: boolean;
+  /** The kernel ABI "Check contract" runs the file with (default upstream). */
+  readonly abi?: KernelAbi;
 }
 
 export interface BuildOptions {

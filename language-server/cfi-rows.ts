@@ -68,8 +68,8 @@ function formatRule(r: RegisterRule): string {
   }
 }
 
-/** `CFA=esp+12 ebp=c-16 eip=c-4`: the row as readelf's frames-interp columns say it. */
-export function formatRow(row: Row): string {
-  const regs = [...row.registers.entries()].sort((x, y) => x[0] - y[0]).map(([reg, rule]) => `${regname(reg, true)}=${formatRule(rule)}`);
+/** `CFA=esp+12 ebp=c-16 ra=c-4`: the row as readelf's frames-interp columns say it (the return column is `ra`). */
+export function formatRow(row: Row, returnColumn: number): string {
+  const regs = [...row.registers.entries()].sort((x, y) => x[0] - y[0]).map(([reg, rule]) => `${reg === returnColumn ? 'ra' : regname(reg, true)}=${formatRule(rule)}`);
   return [formatCfa(row.cfa), ...regs].join(' ');
 }

@@ -5,6 +5,7 @@ import type { AlternativeSite } from '../toolchain/asm/module';
 import type { Analysis } from './analysis';
 import type { Finding } from './diagnostic-types';
 import { documentLine } from './diagnostics-assembler';
+import { featureLabel } from './names';
 import { netStackEffect, sectionOf, type StackEffect } from './instructions';
 
 function describe(e: StackEffect): string {
@@ -35,7 +36,7 @@ export function alternativeFindings(a: Analysis): Finding[] {
     for (const s of group) {
       const repl = replacements ? netStackEffect(replacements.bytes.subarray(s.replacementOffset, s.replacementOffset + s.replacementLength)) : { kind: 'delta' as const, delta: 0 };
       const same = original.kind === 'delta' && repl.kind === 'delta' && original.delta === repl.delta;
-      if (!same) conflicts.push(`the replacement for ${s.featureName ?? `feature ${s.ftFlags & 0xffff}`} leaves it at ${describe(repl)}`);
+      if (!same) conflicts.push(`the replacement for ${featureLabel(a, s)} leaves it at ${describe(repl)}`);
     }
     if (conflicts.length === 0) continue;
     const line = documentLine(a, site.location.file, site.location.line);

@@ -1,8 +1,138 @@
 // Owns registering the editing helpers beyond navigation (hover, completion, inlay hints,
-// code actions, code lenses, signature help, rename) on a session; each lives in its own module.
-import type { ServerCapabilities } from 'vscode-languageserver';
+// code actions, code lenses, signature help, rename, and the requests behind the lenses:
+// vdsoLab/patchedSite and vdsoLab/checkContract) on a session; each lives in its own module.
+import {
+  CodeActionKind,
+  CompletionItemKind,
+  DiagnosticSeverity,
+  InlayHint,
+  MarkupKind,
+  type CompletionItem,
+  type ServerCapabilities,
+  type TextEdit,
+} from 'vscode-languageserver';
+import type { CpuModel, KernelAbi } from '../toolchain/designs/options';
 import type { ServerContext } from './server';
+import { diskFileSource } from './analysis';
+import { hover } from './hover';
+import { completions, type CompletionKind } from './completion';
+import { inlayHints } from './inlay-hints';
+import { allFindings } from './diagnostics';
+import { quickFixes, type TextEditFact } from './code-actions';
+import { codeLenses, checkContract, patchedSiteText } from './code-lens';
+import { signatureHelp } from './signature-help';
+import { references, renameable, uriOf } from './symbols';
 
-export function registerEditorFeatures(_ctx: ServerContext): ServerCapabilities {
-  return {};
+const COMPLETION_KINDS: Readonly<Record<CompletionKind, CompletionItemKind>> = {
+  directive: CompletionItemKind.Keyword, mnemonic: CompletionItemKind.Operator, register: CompletionItemKind.Variable,
+  feature: CompletionItemKind.EnumMember, macro: CompletionItemKind.Function, label: CompletionItemKind.Reference,
+};
+
+function edit(e: TextEditFact): TextEdit {
+  return { range: { start: { line: e.line, character: e.column }, end: { line: e.endLine, character: e.endColumn } }, newText: e.newText };
+}
+
+export function registerEditorFeatures(ctx: ServerContext): ServerCapabilities {
+  const { connection } = ctx;
+  const files = diskFileSource(ctx.openText);
+
+  connection.onHover((params) => {
+    const a = ctx.analysis(params.textDocument.uri);
+    if (!a) return null;
+    const h = hover(a, params.position.line, params.position.character, ctx.settings(), files);
+    if (!h) return null;
+    return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: { start: { line: h.line, character: h.start }, end: { line: h.line, character: h.end } } };
+  });
+
+  connection.onCompletion((params) => {
+    const a = ctx.analysis(params.textDocument.uri);
+    if (!a) return [];
+    const line = a.text.split(/\r?\n/, params.position.line + 1)[params.position.line] ?? '';
+    return completions(a, line, params.position.character).map((c): CompletionItem => ({ label: c.label, kind: COMPLETION_KINDS[c.kind], ...(c.detail ? { detail: c.detail } : {}) }));
+  });
+
+  connection.languages.inlayHint.on((params) => {
+    const a = ctx.analysis(params.textDocument.uri);
+    if (!a || ctx.settings().inlayHints === false) return [];
+    const lines = a.text.split(/\r?\n/);
+    return inlayHints(a, params.range.start.line, params.range.end.line).map((h) => {
+      const hint = InlayHint.create({ line: h.line, character: (lines[h.line] ?? '').length }, h.label);
+      hint.paddingLeft = true;
+      return hint;
+    });
+  });
+
+  connection.onCodeAction((params) => {
+    const a = ctx.analysis(params.textDocument.uri);
+    if (!a) return [];
+    return quickFixes(a, allFindings(a), params.range.start.line, params.range.end.line).map((f) => ({
+      title: f.title,
+      kind: CodeActionKind.QuickFix,
+      ...(f.fixes ? { diagnostics: params.context.diagnostics.filter((d) => d.range.start.line === f.fixes!.line && d.code === f.fixes!.kind) } : {}),
+      edit: { changes: { [a.uri]: f.edits.map(edit) } },
+    }));
+  });
+
+  connection.onCodeLens((params) => {
+    const a = ctx.analysis(params.textDocument.uri);
+    if (!a) return [];
+    return codeLenses(a).map((l) => ({
+      range: { start: { line: l.line, character: 0 }, end: { line: l.line, character: 0 } },
+      command: { title: l.title, command: l.command, arguments: [...l.args] },
+    }));
+  });
+
+  connection.onRequest('vdsoLab/patchedSite', (p: { uri: string; line: number; cpu: CpuModel }) => {
+    const a = ctx.analysis(p.uri);
+    return a ? patchedSiteText(a, p.line, p.cpu, ctx.settings(), files) : '';
+  });
+
+  connection.onRequest('vdsoLab/checkContract', (p: { uri: string; abi?: KernelAbi }) => {
+    const a = ctx.analysis(p.uri);
+    if (!a) return { summary: 'the document is not open', problems: [] };
+    const result = checkContract(a, p.abi ?? ctx.settings().abi ?? 'upstream', ctx.settings(), files);
+    void connection.sendDiagnostics({
+      uri: a.uri,
+      version: a.version,
+      diagnostics: [
+        ...allFindings(a).map((f) => ({ severity: f.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, source: 'vdso-lab', code: f.kind, message: f.message, range: { start: { line: f.line, character: f.column }, end: { line: f.line, character: f.endColumn } } })),
+        ...result.problems.map((p) => ({ severity: DiagnosticSeverity.Error, source: 'vdso-lab check', code: 'contract', message: p.message, range: { start: { line: p.line, character: 0 }, end: { line: p.line, character: 200 } } })),
+      ],
+    });
+    return result;
+  });
+
+  connection.onSignatureHelp((params) => {
+    const a = ctx.analysis(params.textDocument.uri);
+    const s = a && signatureHelp(a, params.position.line, params.position.character);
+    if (!s) return null;
+    return { signatures: [{ label: s.label, parameters: s.parameters.map((p) => ({ label: p })) }], activeSignature: 0, activeParameter: s.active };
+  });
+
+  connection.onPrepareRename((params) => {
+    const a = ctx.analysis(params.textDocument.uri);
+    const w = a && renameable(a, params.position.line, params.position.character);
+    return w ? { start: { line: params.position.line, character: w.start }, end: { line: params.position.line, character: w.start + w.text.length } } : null;
+  });
+
+  connection.onRenameRequest((params) => {
+    const a = ctx.analysis(params.textDocument.uri);
+    if (!a || !renameable(a, params.position.line, params.position.character)) return null;
+    const changes: Record<string, TextEdit[]> = {};
+    for (const r of references(a, params.position.line, params.position.character, ctx.openText)) {
+      const uri = uriOf(a, r.file);
+      (changes[uri] ??= []).push({ range: { start: { line: r.line, character: r.column }, end: { line: r.line, character: r.column + r.length } }, newText: params.newName });
+    }
+    return { changes };
+  });
+
+  return {
+    hoverProvider: true,
+    completionProvider: { triggerCharacters: ['%', '.', '_'] },
+    inlayHintProvider: true,
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+    codeLensProvider: { resolveProvider: false },
+    signatureHelpProvider: { triggerCharacters: [',', ' ', '('] },
+    renameProvider: { prepareProvider: true },
+  };
 }

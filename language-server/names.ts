@@ -5,7 +5,7 @@
 import { builtinMacros } from '../toolchain/asm/prelude';
 import { parseMacroHeader, statementText, type MacroDefinition } from '../toolchain/asm/macros';
 import { PREV_WHITE } from '../toolchain/asm/cpp/token';
-import type { SourceLocation } from '../toolchain/asm/module';
+import type { AlternativeSite, SourceLocation } from '../toolchain/asm/module';
 import { resolveMnemonic } from '../toolchain/asm/encoder/match';
 import { REGISTERS } from '../toolchain/asm/encoder/registers';
 import { X86_FEATURES } from '../toolchain/asm/builtin-features';
@@ -121,4 +121,14 @@ export function knownFeatures(a: Analysis): string[] {
   const out = new Set<string>(X86_FEATURES.keys());
   for (const name of a.preprocessed?.macros.keys() ?? []) if (name.startsWith('X86_FEATURE_')) out.add(name);
   return [...out].sort();
+}
+
+/** The name a site's feature is written with: as assembled, else the known name with its number. */
+export function featureLabel(a: Analysis, site: AlternativeSite): string {
+  if (site.featureName) return site.featureName;
+  const value = site.ftFlags & 0xffff;
+  const named = knownFeatures(a).filter((n) => featureNumber(a, n)?.value === value);
+  const inFile = named.find((n) => a.text.includes(n));
+  const not = site.ftFlags & (1 << 16) ? '!' : '';
+  return not + (inFile ?? named[0] ?? `feature ${Math.floor(value / 32)}*32+${value % 32}`);
 }

@@ -1,0 +1,107 @@
+// Owns the code lenses and what they open: on each ALTERNATIVE block, one lens per CPU
+// model that shows the site as the kernel patches it (a read-only document, both kernel
+// kinds); on each stub function (a global function that enters the kernel with int $0x80,
+// sysenter or syscall), "Check contract", which runs the contract checker on the document
+// built as a vDSO and turns failed checks into diagnostics on their lines.
+import { CPU_MODELS, type CpuModel, type KernelAbi } from '../toolchain/designs/options';
+import { hexBytes } from './instructions';
+import { builtImage, type StubSubject } from '../emulator/check/subject';
+import { checkSubject } from '../emulator/check/matrix';
+import { CHECK_NAMES } from '../emulator/check/types';
+import type { Analysis, FileSource } from './analysis';
+import type { ServerSettings } from './build-settings';
+import { scanOf } from './semantic-tokens';
+import { instructionFacts } from './instructions';
+import { Op } from '../toolchain/isa/instruction';
+import { kernelBuild, patchedSites } from './alternative-view';
+import { documentLine } from './diagnostics-assembler';
+
+export const SHOW_PATCHED_SITE = 'vdso-lab.showPatchedSite';
+export const CHECK_CONTRACT = 'vdso-lab.checkContract';
+
+export interface LensFact {
+  readonly line: number;
+  readonly title: string;
+  readonly command: string;
+  readonly args: readonly unknown[];
+}
+
+/** Global functions whose code enters the kernel. */
+export function stubFunctions(a: Analysis): Array<{ name: string; line: number }> {
+  const facts = instructionFacts(a);
+  const out: Array<{ name: string; line: number }> = [];
+  for (const s of a.module.symbols) {
+    if (s.type !== 2 || s.binding === 'local' || !s.location) continue;
+    const enters = facts.some((f) => f.section === s.section && f.offset >= s.value && f.offset < s.value + Math.max(s.size, 1) && (f.insn.op === Op.Int || f.insn.op === Op.Sysenter || f.insn.op === Op.Syscall));
+    const line = documentLine(a, s.location.file, s.location.line);
+    if (enters && line !== undefined) out.push({ name: s.name, line });
+  }
+  return out;
+}
+
+export function codeLenses(a: Analysis): LensFact[] {
+  const out: LensFact[] = [];
+  for (const b of scanOf(a).alternatives) {
+    for (const cpu of CPU_MODELS) out.push({ line: b.startLine, title: cpu, command: SHOW_PATCHED_SITE, args: [a.uri, b.startLine, cpu] });
+  }
+  for (const f of stubFunctions(a)) out.push({ line: f.line, title: 'Check contract', command: CHECK_CONTRACT, args: [a.uri, f.name] });
+  return out;
+}
+
+/** The read-only document a CPU lens opens: the site as patched for that CPU on each kernel kind. */
+export function patchedSiteText(a: Analysis, line: number, cpu: CpuModel, settings: ServerSettings, files: FileSource): string {
+  const out = [`${a.file}:${line + 1}: the ALTERNATIVE site as the kernel patches it for cpu ${cpu}`, ''];
+  for (const p of patchedSites(a, line, settings, files).filter((x) => x.cpu === cpu)) {
+    out.push(`kernel ${p.kernel}:`);
+    if (!p.bytes || !p.code) {
+      out.push(`  ${p.note ?? ''}`, '');
+      continue;
+    }
+    out.push(`  bytes: ${hexBytes(p.bytes)}`);
+    for (const l of p.code) out.push(`${l.address.toString(16).padStart(8)}:\t${l.bytes.padEnd(21)}\t${l.text}`);
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+export interface ContractProblem {
+  readonly line: number;
+  readonly message: string;
+}
+
+/** Runs the contract checker on the document built as a vDSO (every CPU model and kernel kind). */
+export function checkContract(a: Analysis, abi: KernelAbi, settings: ServerSettings, files: FileSource): { summary: string; problems: ContractProblem[] } {
+  const subject: StubSubject = {
+    name: a.file,
+    abi,
+    image: (_cpu, kernel) => {
+      const b = kernelBuild(a, kernel, settings, files);
+      if (!b.image) throw new Error(b.error ?? 'no image');
+      return builtImage(b.image, a.file, [b.analysis.module]);
+    },
+  };
+  let result;
+  try {
+    result = checkSubject(subject);
+  } catch (e) {
+    return { summary: `the checker could not run: ${(e as Error).message}`, problems: [] };
+  }
+  if (result.error) return { summary: result.error, problems: [] };
+  const problems = new Map<string, ContractProblem>();
+  let failed = 0;
+  for (const cell of result.cells) {
+    for (const o of cell.outcomes) {
+      if (o.pass) continue;
+      failed++;
+      for (const f of o.findings) {
+        const m = f.where?.source ? /^(.*):(\d+)$/.exec(f.where.source) : null;
+        const line = m ? documentLine(a, m[1]!, Number(m[2])) : undefined;
+        const message = `check ${o.check} (${CHECK_NAMES[o.check]}) fails on ${cell.config.cpu}/${cell.config.kernel}/${cell.config.caller}: ${f.what}; expected ${f.expected}, got ${f.actual}`;
+        const key = `${line ?? -1}:${o.check}:${f.what}`;
+        if (!problems.has(key)) problems.set(key, { line: line ?? stubFunctions(a)[0]?.line ?? 0, message });
+      }
+    }
+  }
+  const cells = result.cells.length;
+  return { summary: failed === 0 ? `every check holds on ${cells} configurations` : `${failed} failed checks over ${cells} configurations`, problems: [...problems.values()] };
+}

@@ -1,0 +1,123 @@
+// Owns hover text (Markdown): a feature name (its number as word*32+bit, what it means,
+// which CPU models and kernel kinds of the emulator have it); an ALTERNATIVE invocation
+// (each alternative's bytes and length, the padding, and what the site becomes per CPU model
+// and kernel kind, disassembled); an instruction (encoding, length, stack change, the CFI row
+// after it); a macro use (its definition and, for cpp macros, what the line expands to).
+import { X86_FEATURES } from '../toolchain/asm/builtin-features';
+import { CPU_MODELS, KERNEL_KINDS } from '../toolchain/designs/options';
+import { disassembleBytes } from '../toolchain/isa/disassemble';
+import { cpuFeatures } from '../emulator/kernel/vdso/alternatives';
+import type { Analysis, FileSource } from './analysis';
+import type { ServerSettings } from './build-settings';
+import { cppMacro, featureLabel, featureNumber, names } from './names';
+import { scanOf } from './semantic-tokens';
+import { wordAtPosition } from './symbols';
+import { hexBytes, instructionFacts, instructionsOnLine, sectionOf } from './instructions';
+import { rowAt, formatRow } from './cfi-rows';
+import { kernelBuild, patchedSites, sitesOnLine } from './alternative-view';
+
+export interface HoverResult {
+  readonly markdown: string;
+  readonly line: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+function fence(lines: readonly string[]): string {
+  return '```\n' + lines.join('\n') + '\n```';
+}
+
+function defineComment(a: Analysis, file: string, line: number, read: FileSource): string | undefined {
+  const text = file === a.file ? a.text : read(file);
+  const l = text?.split(/\r?\n/)[line - 1];
+  const m = l && /\/\*\s*(.*?)\s*\*\//.exec(l);
+  return m ? m[1] : undefined;
+}
+
+export function featureHover(a: Analysis, name: string, read: FileSource): string {
+  const f = featureNumber(a, name);
+  if (!f) return `**${name}**: unknown feature (neither #defined nor built in)`;
+  const word = Math.floor(f.value / 32);
+  const bit = f.value % 32;
+  const meaning = (f.location && defineComment(a, f.location.file, f.location.line, read)) ?? X86_FEATURES.get(name)?.meaning;
+  const has: string[] = [];
+  for (const kernel of KERNEL_KINDS) for (const cpu of CPU_MODELS) if (cpuFeatures(cpu, kernel).has(f.value)) has.push(`${cpu}/${kernel}`);
+  return [
+    `**${name}** = ${word}*32+${bit} (${f.value})`,
+    meaning ? `\n${meaning}` : '',
+    `\nSet on: ${has.length ? has.join(', ') : 'no CPU model of the emulator'}`,
+    `\n_${f.from}_`,
+  ].join('\n');
+}
+
+export function alternativeHover(doc: Analysis, line: number, settings: ServerSettings, read: FileSource): string | undefined {
+  // The site as the document's kernel kind assembles it, else as the other kind does (an #if branch).
+  const a = [doc, ...KERNEL_KINDS.map((k) => kernelBuild(doc, k, settings, read).analysis)].find((x) => sitesOnLine(x, line).length > 0);
+  if (!a) return undefined;
+  const sites = sitesOnLine(a, line);
+  const text = sectionOf(a.module, sites[0]!.section);
+  const repl = sectionOf(a.module, '.altinstr_replacement');
+  const site = sites[0]!;
+  const original = text ? text.bytes.subarray(site.offset, site.offset + site.length) : new Uint8Array(0);
+  const instrLength = instructionFacts(a).filter((f) => f.section === site.section && f.offset >= site.offset && f.offset < site.offset + site.length).reduce((n, f) => n + f.bytes.length, 0);
+  const out: string[] = [`**${scanOf(a).alternatives.find((b) => b.startLine <= line && line <= b.endLine)?.name ?? 'ALTERNATIVE'}** at ${site.section}+0x${site.offset.toString(16)}, ${site.length} bytes`];
+  out.push('', `original (${instrLength} bytes, ${site.length - instrLength} bytes of 0x90 padding): \`${hexBytes(original) || '(empty)'}\``);
+  out.push(fence(disassembleBytes(original, site.offset).map((l) => `${l.bytes.padEnd(20)} ${l.text}`)));
+  for (const s of sites) {
+    const bytes = repl ? repl.bytes.subarray(s.replacementOffset, s.replacementOffset + s.replacementLength) : new Uint8Array(0);
+    out.push(`replacement for ${featureLabel(a, s)} (${s.replacementLength} bytes): \`${hexBytes(bytes) || '(empty)'}\``);
+    if (bytes.length) out.push(fence(disassembleBytes(bytes, s.replacementOffset).map((l) => `${l.bytes.padEnd(20)} ${l.text}`)));
+  }
+  out.push('', '| cpu | kernel | patched bytes | code |', '| --- | --- | --- | --- |');
+  if (a !== doc) out.push('', `_assembled only for ${a.options.kernel}_`);
+  for (const p of patchedSites(doc, line, settings, read)) {
+    const code = p.code ? p.code.map((l) => l.text.replace(/\s+/g, ' ')).join('; ') : '';
+    out.push(`| ${p.cpu} | ${p.kernel} | ${p.bytes ? '`' + hexBytes(p.bytes) + '`' : ''} | ${p.note ?? '`' + code + '`'} |`);
+  }
+  return out.join('\n');
+}
+
+export function instructionHover(a: Analysis, line: number): string | undefined {
+  const facts = instructionsOnLine(a, line).filter((f) => f.section !== '.altinstr_replacement');
+  if (facts.length === 0) return undefined;
+  const out: string[] = [];
+  for (const f of facts) {
+    const stack = f.stack.kind === 'delta' ? (f.stack.delta === 0 ? 'no stack change' : `esp ${f.stack.delta > 0 ? '+' : ''}${f.stack.delta}`) : `esp: ${f.stack.reason}`;
+    const row = rowAt(a, f.section, f.offset + f.bytes.length);
+    out.push(`\`${f.text}\` — ${f.section}+0x${f.offset.toString(16)}, ${f.bytes.length} byte${f.bytes.length === 1 ? '' : 's'}: \`${hexBytes(f.bytes)}\`; ${stack}${row ? `; after it: \`${formatRow(row.row, row.procedure.returnColumn)}\`` : ''}`);
+  }
+  return out.join('\n\n');
+}
+
+export function macroHover(a: Analysis, name: string, line: number): string | undefined {
+  const m = cppMacro(a, name);
+  if (m) {
+    const head = `#define ${m.name}${m.funLike ? `(${m.params.join(', ')})` : ''} ${m.body}`;
+    const expansion = (a.preprocessed?.lines ?? [])
+      .map((loc, i) => (loc.file === a.file && loc.line === line + 1 ? a.preprocessed!.text.split('\n')[i]!.trim() : undefined))
+      .filter((x): x is string => x !== undefined);
+    return [fence([head]), `_${m.loc.file}:${m.loc.line}_`, expansion.length ? 'expands to:\n' + fence(expansion) : ''].join('\n\n');
+  }
+  const g = names(a).gasMacros.get(name.toLowerCase());
+  if (!g) return undefined;
+  return [fence([g.header, ...g.body.map((b) => '\t' + b), '.endm']), g.builtin ? '_built into the assembler (used when the file defines no macro of this name)_' : g.location ? `_${g.location.file}:${g.location.line}_` : ''].join('\n\n');
+}
+
+export function hover(a: Analysis, line: number, column: number, settings: ServerSettings, read: FileSource): HoverResult | undefined {
+  const w = wordAtPosition(a, line, column);
+  const range = (start: number, end: number, markdown: string): HoverResult => ({ markdown, line, start, end });
+  if (w?.text.startsWith('X86_FEATURE_')) return range(w.start, w.start + w.text.length, featureHover(a, w.text, read));
+  const block = scanOf(a).alternatives.find((b) => b.startLine <= line && line <= b.endLine);
+  if (block) {
+    const text = alternativeHover(a, block.startLine, settings, read);
+    if (text) return range(w?.start ?? column, w ? w.start + w.text.length : column, text);
+  }
+  if (w && (cppMacro(a, w.text) || names(a).gasMacros.has(w.text.toLowerCase()))) {
+    const text = macroHover(a, w.text, line);
+    const insns = instructionHover(a, line);
+    if (text) return range(w.start, w.start + w.text.length, insns ? `${text}\n\n---\n\n${insns}` : text);
+  }
+  const insns = instructionHover(a, line);
+  if (insns) return range(w?.start ?? column, w ? w.start + w.text.length : column, insns);
+  return undefined;
+}
