@@ -1,4 +1,4 @@
-// Builds the four bundles (CLI, extension, debug adapter, language server) with esbuild,
+// Builds the bundles (CLI and its check worker, extension, debug adapter, language server) with esbuild,
 // and with --tests also every test/**/*.test.ts into out/test for `node --test`.
 import { build } from 'esbuild';
 import { readdirSync, statSync, rmSync, chmodSync } from 'node:fs';
@@ -20,6 +20,7 @@ const entries = [
   { in: 'extension/extension.ts', out: 'dist/extension.js' },
   { in: 'debug-adapter/main.ts', out: 'dist/debug-adapter.js' },
   { in: 'language-server/main.ts', out: 'dist/language-server.js' },
+  { in: 'cli/check-worker.ts', out: 'dist/check-worker.js' },
 ];
 
 function findTests(dir, found = []) {

@@ -1,51 +1,15 @@
 // Owns `vdso-lab check [--vdso DESIGN|FILE.S|FILE.so] [--abi ABI] [--cpu all|intel|amd|generic]
-// [--kernel all|compat64|native32] [--json]`: the contract checks a-g (emulator/check) over
+// [--kernel all|compat64|native32] [--jobs N] [--json]`: the contract checks a-g (emulator/check) over
 // the matrix design x CPU model x kernel kind x kind of caller, printed as a table with the
-// details of every failure; exit 1 when any check fails. A .S is built by cli/user-stub.ts
-// (once per kernel kind), keeping its line map.
-import { readInputFile } from '../../toolchain/input-file';
-import { resolve } from 'node:path';
+// details of every failure; exit 1 when any check fails. The subjects come from
+// cli/check-subjects.ts; the configurations run in worker threads (cli/check-jobs.ts).
 import { EXIT_CHECK_FAILED, EXIT_OK, UsageError, flag, stringOption, type Command } from '../command';
 import { InputError } from '../../toolchain/errors';
-import { CPU_MODELS, DEFAULT_ABI, KERNEL_ABIS, KERNEL_KINDS, type CpuModel, type KernelAbi, type KernelKind } from '../../toolchain/designs/options';
-import { checkSubject, failedChecks, type SubjectResult } from '../../emulator/check/matrix';
-import { builtImage, designSubject, imageSubject, type StubImage, type StubSubject } from '../../emulator/check/subject';
+import { CPU_MODELS, KERNEL_ABIS, KERNEL_KINDS, type CpuModel, type KernelKind } from '../../toolchain/designs/options';
+import { failedChecks } from '../../emulator/check/matrix';
 import { formatMatrix } from '../../emulator/check/format';
-import { buildUserStub } from '../user-stub';
+import { checkMatrix, defaultJobs } from '../check-jobs';
 import { MODEL_OPTIONS, allOrOne, matrixOption } from '../model-options';
-
-/**
- * A stub from a .S: built with vdso-lab's assembler and linker for each kernel kind
- * (CONFIG_X86_64 defined for compat64, as the designs are), with vdso/include and the
- * file's folder on the include path. `shown` names it in messages and line numbers.
- */
-export function sourceSubject(path: string, shown: string, abi: KernelAbi): StubSubject {
-  const built = new Map<KernelKind, StubImage>();
-  return {
-    name: shown,
-    abi,
-    image(_cpu, kernel) {
-      const hit = built.get(kernel);
-      if (hit) return hit;
-      const { bytes, module } = buildUserStub(path, shown, kernel);
-      const image = builtImage(bytes, shown, [module]);
-      built.set(kernel, image);
-      return image;
-    },
-  };
-}
-
-/** The subjects --vdso and --abi name. */
-export function subjectsFor(spec: string | undefined, abi: KernelAbi | undefined, cwd: string): StubSubject[] {
-  if (spec === undefined) return KERNEL_ABIS.map((n) => designSubject(n));
-  if ((KERNEL_ABIS as readonly string[]).includes(spec)) {
-    if (abi !== undefined && abi !== spec) throw new UsageError(`--abi ${abi} does not go with the design ${spec} (it has its own ABI)`);
-    return [designSubject(spec)];
-  }
-  const path = resolve(cwd, spec);
-  if (spec.endsWith('.S') || spec.endsWith('.s')) return [sourceSubject(path, spec, abi ?? DEFAULT_ABI)];
-  return [imageSubject(builtImage(readInputFile(path, spec), spec), abi ?? DEFAULT_ABI)];
-}
 
 export const checkCommand: Command = {
   name: 'check',
@@ -55,21 +19,24 @@ export const checkCommand: Command = {
     'on the stub for each CPU model, kernel kind and kind of caller (AT_SYSINFO, the __kernel_vsyscall\n' +
     'dynamic symbol), and prints the matrix and every failure with its place, expected and actual.\n' +
     'Default: the four shipped designs, all CPU models, both kernel kinds. Exit 1 when a check fails.',
-  usage: `[--vdso ${KERNEL_ABIS.join('|')}|FILE.S|FILE.so] [--abi ABI] [--cpu all|${CPU_MODELS.join('|')}] [--kernel all|${KERNEL_KINDS.join('|')}] [--json]`,
+  usage: `[--vdso ${KERNEL_ABIS.join('|')}|FILE.S|FILE.so] [--abi ABI] [--cpu all|${CPU_MODELS.join('|')}] [--kernel all|${KERNEL_KINDS.join('|')}] [--jobs N] [--json]`,
   options: {
     vdso: { type: 'string', valueName: 'DESIGN|FILE', help: 'a shipped design, a .S to build, or a built .so (default: every shipped design)' },
     abi: MODEL_OPTIONS.abi,
     cpu: matrixOption('cpu', CPU_MODELS),
     kernel: matrixOption('kernel', KERNEL_KINDS),
     json: { type: 'boolean', help: 'print the results as JSON' },
+    jobs: { type: 'string', valueName: 'N', help: 'worker threads to run the configurations on (default: one per core, at most 4; the results are the same)' },
   },
   positionals: [0, 0],
   async run(args, io) {
     const abiList = allOrOne(args, 'abi', KERNEL_ABIS);
     const cpus = allOrOne<CpuModel>(args, 'cpu', CPU_MODELS);
     const kernels = allOrOne<KernelKind>(args, 'kernel', KERNEL_KINDS);
-    const subjects = subjectsFor(stringOption(args, 'vdso'), abiList?.[0], io.cwd);
-    const results: SubjectResult[] = subjects.map((s) => checkSubject(s, { cpus, kernels }));
+    const jobsText = stringOption(args, 'jobs');
+    if (jobsText !== undefined && !/^[1-9][0-9]?$/.test(jobsText)) throw new UsageError(`--jobs wants a whole number from 1 to 99, got '${jobsText}'`);
+    const jobs = jobsText === undefined ? defaultJobs() : Number(jobsText);
+    const results = await checkMatrix({ spec: stringOption(args, 'vdso'), abi: abiList?.[0], cwd: io.cwd, cpus, kernels }, jobs);
     const bad = results.find((r) => r.error);
     if (bad && bad.cells.length === 0) {
       const at = bad.errorAt;

@@ -11,12 +11,12 @@ import { writeOutputFile } from '../output-file';
 import { basename, join, resolve } from 'node:path';
 import { runCli } from '../run-cli';
 import { EXIT_CHECK_FAILED, EXIT_OK, type CliIo, type Command } from '../command';
-import { checkSubject, failedChecks } from '../../emulator/check/matrix';
+import { failedChecks } from '../../emulator/check/matrix';
+import { checkMatrix } from '../check-jobs';
 import { designSubject } from '../../emulator/check/subject';
 import { formatMatrix } from '../../emulator/check/format';
 import { Session } from '../../emulator/check/session';
 import { formatTrace, traceCall } from '../../emulator/check/step-trace';
-import { KERNEL_ABIS } from '../../toolchain/designs/options';
 
 /** Steps one upstream vsyscall (intel, compat64) and prints it; saves the mapped image to `imagePath`. */
 function stepUpstream(io: CliIo, imagePath: string): void {
@@ -71,7 +71,7 @@ export const startCommand: Command = {
   async run(_args, io) {
     const cache = join(projectRoot(), '.vdso-lab-cache');
     mkdirSync(cache, { recursive: true });
-    const results = KERNEL_ABIS.map((n) => checkSubject(designSubject(n)));
+    const results = await checkMatrix({ spec: undefined, abi: undefined, cwd: io.cwd, cpus: undefined, kernels: undefined });
     io.out(formatMatrix(results));
     io.out('\n');
     stepUpstream(io, join(cache, 'upstream-intel-compat64.so'));

@@ -52,35 +52,59 @@ function runCheck(check: CheckId, ctx: CellContext): CheckOutcome {
   }
 }
 
-/** Runs the checks on every configuration of `subject`. */
-export function checkSubject(subject: StubSubject, options: MatrixOptions = {}): SubjectResult {
+/** What one configuration (CPU model x kernel kind) of a subject gave: its cells, or why its image could not be built. */
+export type ConfigurationResult =
+  | { readonly cells: readonly CellResult[] }
+  | { readonly error: string; readonly errorAt: { readonly file: string; readonly place: string; readonly detail: string } };
+
+/** Runs the checks for every kind of caller on one configuration of `subject`. */
+export function checkConfiguration(subject: StubSubject, cpu: CpuModel, kernel: KernelKind, options: MatrixOptions = {}): ConfigurationResult {
+  let image;
+  try {
+    image = subject.image(cpu, kernel);
+  } catch (e) {
+    if (e instanceof InputError) return { error: e.message, errorAt: { file: e.file, place: e.place, detail: e.detail } };
+    throw e;
+  }
   const cells: CellResult[] = [];
-  for (const cpu of options.cpus ?? CPU_MODELS) {
-    for (const kernel of options.kernels ?? KERNEL_KINDS) {
-      let image;
-      try {
-        image = subject.image(cpu, kernel);
-      } catch (e) {
-        if (e instanceof InputError) return { subject: subject.name, abi: subject.abi, cells, error: e.message, errorAt: { file: e.file, place: e.place, detail: e.detail } };
-        throw e;
-      }
-      for (const caller of options.callers ?? callersFor(subject.abi)) {
-        const config = { cpu, kernel, caller };
-        const ctx = new CellContext({ image, abi: subject.abi, cpu, kernel, caller, hooks: options.hooks });
-        let entry: string;
-        try {
-          const plain = ctx.plain();
-          const rec = plain.record;
-          entry = rec ? `${rec.entry.via === 'int' ? 'int80' : rec.entry.via} at ${plain.session.symbolize(rec.entry.address)}` : 'no entry';
-        } catch (e) {
-          entry = `cannot run: ${e instanceof Error ? e.message : String(e)}`;
-        }
-        const outcomes = (options.checks ?? CHECK_IDS).map((id) => runCheck(id, ctx));
-        cells.push({ config, entry, outcomes });
-      }
+  for (const caller of options.callers ?? callersFor(subject.abi)) {
+    const config = { cpu, kernel, caller };
+    const ctx = new CellContext({ image, abi: subject.abi, cpu, kernel, caller, hooks: options.hooks });
+    let entry: string;
+    try {
+      const plain = ctx.plain();
+      const rec = plain.record;
+      entry = rec ? `${rec.entry.via === 'int' ? 'int80' : rec.entry.via} at ${plain.session.symbolize(rec.entry.address)}` : 'no entry';
+    } catch (e) {
+      entry = `cannot run: ${e instanceof Error ? e.message : String(e)}`;
     }
+    const outcomes = (options.checks ?? CHECK_IDS).map((id) => runCheck(id, ctx));
+    cells.push({ config, entry, outcomes });
+  }
+  return { cells };
+}
+
+/** The configurations of a matrix in the order the results list them (CPU model, then kernel kind). */
+export function configurations(options: MatrixOptions = {}): Array<{ cpu: CpuModel; kernel: KernelKind }> {
+  return (options.cpus ?? CPU_MODELS).flatMap((cpu) => (options.kernels ?? KERNEL_KINDS).map((kernel) => ({ cpu, kernel })));
+}
+
+/** A subject's result from its configurations' results in order: up to the first that could not be built. */
+export function subjectResult(subject: StubSubject, results: Iterable<ConfigurationResult>): SubjectResult {
+  const cells: CellResult[] = [];
+  for (const r of results) {
+    if ('error' in r) return { subject: subject.name, abi: subject.abi, cells, error: r.error, errorAt: r.errorAt };
+    cells.push(...r.cells);
   }
   return { subject: subject.name, abi: subject.abi, cells };
+}
+
+/** Runs the checks on every configuration of `subject`, one after another. */
+export function checkSubject(subject: StubSubject, options: MatrixOptions = {}): SubjectResult {
+  function* each(): Generator<ConfigurationResult> {
+    for (const { cpu, kernel } of configurations(options)) yield checkConfiguration(subject, cpu, kernel, options);
+  }
+  return subjectResult(subject, each());
 }
 
 export function failedChecks(results: readonly SubjectResult[]): CheckId[] {

@@ -11,7 +11,7 @@ import { builtImage, designSubject, imageSubject } from '../../emulator/check/su
 import { KernelEntryExit } from '../../emulator/kernel/entry/entry-exit';
 import { iretToUser } from '../../emulator/kernel/entry/regs';
 import type { EntryExit } from '../../emulator/kernel/seams';
-import { sourceSubject } from '../../cli/commands/check';
+import { sourceSubject } from '../../cli/check-subjects';
 import { writeBrokenStub } from './broken-stubs';
 import { realVdso } from '../support/real-vdso';
 

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeBrokenStub } from './broken-stubs';
@@ -55,4 +55,22 @@ test('check and alternatives on a .S with an assembly error: one line naming fil
     assert.equal(r.status, 2, r.stderr);
     assert.equal(r.stderr, `vdso-lab ${command}: ${path}: line 4:2: ${message}\n`);
   }
+});
+
+test('check --jobs: worker threads give byte-identical output and status to one thread (designs, a .S, a .S that does not build)', () => {
+  assert.ok(existsSync(resolve('dist/check-worker.js')), 'the worker bundle is built beside dist/cli.js');
+  const stub = writeBrokenStub('preserve');
+  const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-check-jobs-'));
+  const bad = join(dir, 'bad.S');
+  writeFileSync(bad, '\t.text\n\t.globl __kernel_vsyscall\n__kernel_vsyscall:\n\tmovl %eax,\n');
+  for (const args of [['--json'], ['--vdso', stub.path], ['--vdso', bad]]) {
+    const one = cli(...args, '--jobs', '1');
+    const several = cli(...args, '--jobs', '3');
+    assert.equal(several.status, one.status, args.join(' '));
+    assert.equal(several.stdout, one.stdout, args.join(' '));
+    assert.equal(several.stderr, one.stderr, args.join(' '));
+  }
+  const zero = cli('--jobs', '0');
+  assert.equal(zero.status, 2);
+  assert.match(zero.stderr, /--jobs wants a whole number from 1 to 99, got '0'/);
 });
