@@ -1,7 +1,7 @@
 // Owns `vdso-lab run PROGRAM [options] [-- ARGS]`: runs a static i386 program in the
 // emulated process (the kernel model chosen by --vdso/--abi/--cpu/--kernel), passes the
 // guest's stdout and stderr through, exits with the guest's status (128+signal when it was
-// killed, 124 when the instruction budget ran out), and prints the system call trace
+// killed, 124 when the instruction budget or --timeout ran out), and prints the system call trace
 // (--trace) to stderr, as text or (--json) as one JSON object at the end.
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { fileKind, readInputFile, readInputStream } from '../../toolchain/input-file';
@@ -14,7 +14,7 @@ import { extractVdsos } from '../../toolchain/image/kernel-image';
 import { validateVdso32 } from '../../toolchain/image/elf-image';
 import { CaptureFailure, captureRunning } from './capture-host';
 import { loadProgram, vdsoMapper } from '../../emulator/kernel/loader';
-import { RunLoop } from '../../emulator/kernel/run-loop';
+import { RunLoop, type RunResult } from '../../emulator/kernel/run-loop';
 import { signalName } from '../../emulator/kernel/linux-abi';
 import { faultJson, formatFault, formatRecord, recordJson } from '../../emulator/kernel/trace';
 import { nodeHostFs } from '../../emulator/kernel/vfs/node-host';
@@ -94,6 +94,40 @@ function readStdinFile(path: string, shownAs: string): Uint8Array {
   return kind === 'a FIFO' || kind === 'a device' ? readInputStream(path, `--stdin ${shownAs}`) : readInputFile(path, `--stdin ${shownAs}`);
 }
 
+/** Wall-clock time one slice of a time-limited run aims at (the limit is checked between slices). */
+const TIMEOUT_SLICE_MS = 50;
+
+/**
+ * Runs to the end, the instruction budget, or (with a time limit) the wall-clock deadline:
+ * in slices sized from the speed measured so far to take about TIMEOUT_SLICE_MS each.
+ */
+function runBounded(loop: RunLoop, budget: number, seconds: number | undefined): RunResult | { kind: 'timeout' } {
+  if (seconds === undefined) return loop.run(budget);
+  const cpu = loop.process.cpu;
+  const deadline = performance.now() + seconds * 1000;
+  const end = cpu.state.icount + budget;
+  let slice = 100_000;
+  // A guest that blocks in system calls (sleeps in real time, signal storms) still stops in time.
+  const unsubscribe = loop.subscribe(() => {
+    if (performance.now() >= deadline) loop.requestStop();
+  });
+  try {
+    for (;;) {
+      const started = performance.now();
+      if (started >= deadline) return { kind: 'timeout' };
+      const before = cpu.state.icount;
+      const r = loop.run(Math.min(slice, end - before));
+      if (r.kind === 'budget' && cpu.state.icount >= end) return r;
+      if (r.kind !== 'budget' && r.kind !== 'requested') return r;
+      const took = performance.now() - started;
+      const done = cpu.state.icount - before;
+      slice = Math.max(1000, Math.min(1 << 24, Math.round((done / Math.max(took, 0.1)) * TIMEOUT_SLICE_MS)));
+    }
+  } finally {
+    unsubscribe();
+  }
+}
+
 const realClock: HostClock = {
   realtimeNs: () => BigInt(Date.now()) * 1_000_000n,
   monotonicNs: () => process.hrtime.bigint(),
@@ -117,6 +151,7 @@ export const runCommand: Command = {
     stdin: { type: 'string', valueName: 'FILE', help: 'the guest\'s stdin (default: empty)' },
     'stdin-after': { type: 'string', valueName: 'SECONDS', help: 'stdin\'s bytes and its EOF arrive only after SECONDS of guest time (a pipe written late); reads before wait' },
     budget: { type: 'string', valueName: 'N', help: `stop after N instructions (default ${DEFAULT_BUDGET})` },
+    timeout: { type: 'string', valueName: 'SECONDS', help: 'stop after SECONDS of wall-clock time (status 124, as timeout(1))' },
     'real-time': { type: 'boolean', help: 'clocks read the host and sleeps wait (default: deterministic virtual time)' },
     'real-random': { type: 'boolean', help: 'AT_RANDOM and getrandom from the host (default: deterministic bytes)' },
     hz: { type: 'string', valueName: 'HZ', help: `the kernel's timer tick rate: ${KERNEL_HZ.join(', ')} (default 250: the coarse clocks and time() move every 4 ms)` },
@@ -136,6 +171,11 @@ export const runCommand: Command = {
     const hzText = stringOption(args, 'hz');
     if (hzText !== undefined && !KERNEL_HZ.map(String).includes(hzText)) throw new UsageError(`--hz must be one of ${KERNEL_HZ.join(', ')} (got '${hzText}')`);
     const tickNs = hzText === undefined ? DEFAULT_TICK_NS : 1_000_000_000n / BigInt(hzText);
+    const timeoutText = stringOption(args, 'timeout');
+    const timeoutSeconds = timeoutText === undefined ? undefined : Number(timeoutText);
+    if (timeoutSeconds !== undefined && (!/^[0-9]+(\.[0-9]+)?$/.test(timeoutText!) || timeoutSeconds <= 0 || timeoutSeconds > 1e6)) {
+      throw new UsageError(`--timeout wants seconds above 0, up to 1000000 (got '${timeoutText}')`);
+    }
     const envp = (args.values.env as string[] | undefined) ?? [];
     for (const e of envp) if (!e.includes('=')) throw new UsageError(`--env ${e}: expected NAME=VALUE`);
 
@@ -231,7 +271,7 @@ export const runCommand: Command = {
         }
       });
     }
-    const result = loop.run(budget);
+    const result = runBounded(loop, budget, timeoutSeconds);
     io.out(outDecoder.decode());
     io.err(errDecoder.decode());
     let status: number;
@@ -242,6 +282,10 @@ export const runCommand: Command = {
     } else if (result.kind === 'killed') {
       status = 128 + result.signal;
       outcome = result.message;
+    } else if (result.kind === 'timeout') {
+      status = EXIT_BUDGET;
+      outcome = `stopped: the time limit (${timeoutText} s) ran out at eip 0x${guest.cpu.state.eip.toString(16)} after ${guest.cpu.state.icount} instructions`;
+      io.err(`vdso-lab run: ${outcome}\n`);
     } else {
       status = EXIT_BUDGET;
       outcome = `stopped: the instruction budget (${budget}) ran out at eip 0x${guest.cpu.state.eip.toString(16)}`;

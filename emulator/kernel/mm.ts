@@ -32,6 +32,7 @@ export function pageDown(n: number): number {
 }
 
 export class MemoryMap {
+  /** The areas in address order, never overlapping; found by binary search. */
   readonly areas: Area[] = [];
   brkStart = 0;
   brk = 0;
@@ -40,6 +41,15 @@ export class MemoryMap {
   /** Lowest address the stack may grow down to; the guard gap lies below it. */
   readonly stackLimit: number;
   private mappedBytes = 0;
+  /**
+   * Where the last top-down search below mmap_base ended, and the largest hole it passed
+   * above that (Linux's free_area_cache and cached_hole_size): a request longer than that
+   * hole starts there, so that a run of mmaps does not walk every area each time.
+   */
+  private searchHint: number;
+  private holeAboveHint = 0;
+  /** The last search's answer, taken as the hint once an area is really mapped there. */
+  private lastSearch: { found: number; top: number; largestHole: number } | undefined;
 
   constructor(
     readonly memory: Memory,
@@ -49,10 +59,39 @@ export class MemoryMap {
   ) {
     this.stackLimit = stackTop - STACK_RLIMIT;
     this.mmapBase = pageDown(stackTop - Math.max(MIN_MMAP_GAP, STACK_RLIMIT + STACK_GUARD_GAP));
+    this.searchHint = this.mmapBase;
   }
 
   get mapped(): number {
     return this.mappedBytes;
+  }
+
+  /** The index of the first area that ends above `address` (areas.length when none). */
+  private firstEndingAbove(address: number): number {
+    let lo = 0;
+    let hi = this.areas.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.areas[mid]!.end > address) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
+  /** The area holding `address`, if any. */
+  areaAt(address: number): Area | undefined {
+    const a = this.areas[this.firstEndingAbove(address)];
+    return a && a.start <= address ? a : undefined;
+  }
+
+  private insert(area: Area): void {
+    this.areas.splice(this.firstEndingAbove(area.start), 0, area);
+    const search = this.lastSearch;
+    this.lastSearch = undefined;
+    if (search && area.start === search.found && area.end <= search.top) {
+      this.searchHint = area.start;
+      this.holeAboveHint = Math.max(search.largestHole, search.top - area.end);
+    }
   }
 
   /** Maps a new area (page-rounded) after checking the limit; returns -ENOMEM when over it. */
@@ -64,8 +103,7 @@ export class MemoryMap {
     if (this.mappedBytes + (e - s) > this.memoryLimit) return -E.ENOMEM;
     this.memory.map(s, e - s, prot);
     this.mappedBytes += e - s;
-    this.areas.push({ start: s, end: e, prot, kind, name });
-    this.areas.sort((a, b) => a.start - b.start);
+    this.insert({ start: s, end: e, prot, kind, name });
     return s;
   }
 
@@ -74,20 +112,18 @@ export class MemoryMap {
     const s = pageDown(start);
     const e = pageUp(start + length);
     this.mappedBytes += e - s;
-    this.areas.push({ start: s, end: e, prot, kind, name });
-    this.areas.sort((a, b) => a.start - b.start);
+    this.insert({ start: s, end: e, prot, kind, name });
   }
 
   /** Unmaps [start, start+length), splitting areas. */
   remove(start: number, length: number): void {
     const s = pageDown(start);
     const e = pageUp(start + length);
+    const first = this.firstEndingAbove(s);
+    let last = first;
     const kept: Area[] = [];
-    for (const a of this.areas) {
-      if (a.end <= s || a.start >= e) {
-        kept.push(a);
-        continue;
-      }
+    for (; last < this.areas.length && this.areas[last]!.start < e; last++) {
+      const a = this.areas[last]!;
       const cutStart = Math.max(a.start, s);
       const cutEnd = Math.min(a.end, e);
       this.memory.unmap(cutStart, cutEnd - cutStart);
@@ -95,16 +131,20 @@ export class MemoryMap {
       if (a.start < cutStart) kept.push({ ...a, end: cutStart });
       if (cutEnd < a.end) kept.push({ ...a, start: cutEnd });
     }
-    this.areas.length = 0;
-    this.areas.push(...kept.sort((a, b) => a.start - b.start));
+    if (last === first) return;
+    this.areas.splice(first, last - first, ...kept);
+    // A new hole may lie above the hint: the next search starts from the top again.
+    this.searchHint = this.mmapBase;
+    this.holeAboveHint = 0;
+    this.lastSearch = undefined;
   }
 
   /** True when every page of the range is in some area. */
   covered(start: number, length: number): boolean {
     let at = pageDown(start);
     const e = pageUp(start + length);
-    for (const a of this.areas) {
-      if (a.end <= at) continue;
+    for (let i = this.firstEndingAbove(at); i < this.areas.length; i++) {
+      const a = this.areas[i]!;
       if (a.start > at) return false;
       at = a.end;
       if (at >= e) return true;
@@ -117,20 +157,34 @@ export class MemoryMap {
     const e = start + length;
     if (start < PAGE_SIZE * 16 || e > this.stackTop) return false;
     if (e > this.stackLimit - STACK_GUARD_GAP && start < this.stackTop) return false;
-    return !this.areas.some((a) => a.start < e && start < a.end);
+    const a = this.areas[this.firstEndingAbove(start)];
+    return a === undefined || a.start >= e;
   }
 
   /** The highest free range of `length` bytes below mmap_base (top-down), or -ENOMEM. */
   findFree(length: number, below = this.mmapBase): number {
-    let top = below;
-    const sorted = [...this.areas].sort((a, b) => b.start - a.start);
-    for (const a of sorted) {
-      if (a.start >= top) continue;
-      if (a.end <= top - length && this.free(top - length, length)) return top - length;
+    const cached = below === this.mmapBase && length > this.holeAboveHint;
+    let top = cached ? this.searchHint : below;
+    let largestHole = cached ? this.holeAboveHint : 0;
+    // The last area that starts below `top`.
+    let i = this.firstEndingAbove(top);
+    if (i >= this.areas.length || this.areas[i]!.start >= top) i--;
+    let found = -E.ENOMEM;
+    for (; i >= 0; i--) {
+      const a = this.areas[i]!;
+      if (a.end <= top - length && this.free(top - length, length)) {
+        found = top - length;
+        break;
+      }
+      if (a.end < top) largestHole = Math.max(largestHole, top - a.end);
       top = Math.min(top, a.start);
     }
-    const candidate = top - length;
-    return candidate >= PAGE_SIZE * 16 && this.free(candidate, length) ? candidate : -E.ENOMEM;
+    if (found < 0) {
+      const candidate = top - length;
+      if (candidate >= PAGE_SIZE * 16 && this.free(candidate, length)) found = candidate;
+    }
+    this.lastSearch = found >= 0 && below === this.mmapBase ? { found, top: found + length, largestHole } : undefined;
+    return found;
   }
 
   /** mprotect: every page must be mapped (else -ENOMEM). */
@@ -138,28 +192,26 @@ export class MemoryMap {
     if (!this.covered(start, length)) return -E.ENOMEM;
     const s = pageDown(start);
     const e = pageUp(start + length);
+    const first = this.firstEndingAbove(s);
+    let last = first;
     const next: Area[] = [];
-    for (const a of this.areas) {
-      if (a.end <= s || a.start >= e) {
-        next.push(a);
-        continue;
-      }
+    for (; last < this.areas.length && this.areas[last]!.start < e; last++) {
+      const a = this.areas[last]!;
       const cs = Math.max(a.start, s);
       const ce = Math.min(a.end, e);
       if (a.start < cs) next.push({ ...a, end: cs });
       next.push({ ...a, start: cs, end: ce, prot });
       if (ce < a.end) next.push({ ...a, start: ce });
     }
-    this.areas.length = 0;
-    this.areas.push(...next.sort((a, b) => a.start - b.start));
-    this.merge();
+    this.areas.splice(first, last - first, ...next);
+    this.merge(Math.max(first - 1, 0), Math.min(first + next.length + 1, this.areas.length));
     this.memory.protect(s, e - s, prot);
     return 0;
   }
 
-  /** Joins neighbouring areas that are alike (as Linux merges compatible VMAs). */
-  private merge(): void {
-    for (let i = this.areas.length - 1; i > 0; i--) {
+  /** Joins neighbouring areas in [from, to) that are alike (as Linux merges compatible VMAs). */
+  private merge(from: number, to: number): void {
+    for (let i = to - 1; i > from; i--) {
       const a = this.areas[i - 1]!;
       const b = this.areas[i]!;
       if (a.end === b.start && a.prot === b.prot && a.kind === b.kind && a.name === b.name) {
@@ -184,16 +236,25 @@ export class MemoryMap {
     return this.brk;
   }
 
+  /** The lowest of the stack's areas (mprotect may have split it), if there is a stack. */
+  private lowestStackArea(): Area | undefined {
+    let i = this.firstEndingAbove(this.stackTop - 1);
+    if (this.areas[i]?.kind !== 'stack') return undefined;
+    while (i > 0 && this.areas[i - 1]!.kind === 'stack' && this.areas[i - 1]!.end === this.areas[i]!.start) i--;
+    return this.areas[i];
+  }
+
   /**
    * A fault at `address`: when it lies in the stack's growth range (above the guard gap,
    * below the current stack area), maps the pages down to it and returns true (the
    * instruction is run again), as the kernel's expand_stack does.
    */
   growStack(address: number): boolean {
-    const stack = this.areas.find((a) => a.kind === 'stack');
+    const stack = this.lowestStackArea();
     if (!stack || address >= stack.start || address < this.stackLimit) return false;
     const start = pageDown(address);
-    if (this.areas.some((a) => a !== stack && a.start < stack.start && a.end > start)) return false;
+    const below = this.areas[this.firstEndingAbove(start)];
+    if (below !== undefined && below !== stack && below.start < stack.start) return false;
     if (this.mappedBytes + (stack.start - start) > this.memoryLimit) return false;
     this.memory.map(start, stack.start - start, stack.prot);
     this.mappedBytes += stack.start - start;

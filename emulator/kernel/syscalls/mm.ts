@@ -82,7 +82,7 @@ function mremap(p: Process, regs: PtRegs): number {
   const flags = arg(regs, 3);
   if (old % PAGE_SIZE !== 0 || newLen === 0 || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED))) return -E.EINVAL;
   if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)) return -E.EINVAL;
-  const area = p.mm.areas.find((a) => a.start <= old && old < a.end);
+  const area = p.mm.areaAt(old);
   // The old range must lie in one area (Linux: one VMA), else EFAULT.
   if (!area || area.end < old + oldLen) return -E.EFAULT;
   if (newLen <= oldLen) {
