@@ -104,7 +104,7 @@ export const alternativesCommand: Command = {
       code: disassembleBytes(p.after, p.address, symbolize),
     }));
     if (flag(args, 'json')) {
-      io.out(JSON.stringify({ file, cpu, kernel, layout: result.table.layout, layoutFrom: result.table.layoutFrom, entries, patches }, null, 2) + '\n');
+      io.out(JSON.stringify({ file, cpu, kernel, layout: result.table.layout, layoutFrom: result.table.layoutFrom, entries, patches, held: result.held }, null, 2) + '\n');
       return EXIT_OK;
     }
     const out: string[] = [
@@ -117,6 +117,9 @@ export const alternativesCommand: Command = {
       out.push(`#${e.index} site ${e.siteName} len ${e.instrlen}${pad}: ${e.feature} (${e.featureWords} = ${e.featureNumber}), replacement ${hex(e.replacement)} len ${e.replacementlen}: ${e.applied ? 'applied' : 'not applied'}`);
       out.push(`  original:    ${e.originalBytes}`, ...e.originalCode.map((l) => '    ' + lineText(l)));
       out.push(`  replacement: ${e.replacementBytes || '(empty)'}`, ...e.replacementCode.map((l) => '    ' + lineText(l)));
+    }
+    for (const h of result.held) {
+      out.push(`note: site ${siteName(symbolize, h.address)} already holds the ${h.feature} replacement (an image copied from a running kernel)${h.originalLost ? `; ${cpu}/${kernel} needs the original, which the image no longer has: the site keeps these bytes` : ''}`);
     }
     out.push('', `patched for ${cpu}/${kernel}: ${patches.length} site${patches.length === 1 ? '' : 's'}`);
     for (const p of patches) {

@@ -221,7 +221,7 @@ export const runCommand: Command = {
           report: (line) => io.err(`${line}\n`),
         },
       },
-      { argv: [execPath, ...guestArgs], envp, execPath, mapVdso: image ? vdsoMapper(image.bytes, image.name) : undefined },
+      { argv: [execPath, ...guestArgs], envp, execPath, mapVdso: image ? vdsoMapper(image.bytes, image.name, (v) => { if (v.warning) io.err(`vdso-lab run: ${v.warning}\n`); }) : undefined },
     );
     const loop = new RunLoop(guest);
     const vdso = guest.vdso;

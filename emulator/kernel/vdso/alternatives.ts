@@ -184,6 +184,22 @@ export interface AltPatch {
   readonly feature: string;
 }
 
+/**
+ * A site whose bytes already are one of its replacements as a kernel patches it in: the
+ * image was copied out of a running kernel's memory (capture-host), which patched it for
+ * the host's processor at boot. Its original bytes are gone.
+ */
+export interface HeldSite {
+  readonly address: number;
+  /** The feature whose replacement the image holds. */
+  readonly feature: string;
+  /**
+   * True when no entry applies for the model's CPU and kernel, so the kernel would leave the
+   * original there: the image cannot give it, and the site keeps the host's replacement.
+   */
+  readonly originalLost: boolean;
+}
+
 export interface AlternativesResult {
   /** A patched copy of the image (the input is not changed). */
   readonly bytes: Uint8Array;
@@ -191,6 +207,18 @@ export interface AlternativesResult {
   readonly steps: readonly AltStep[];
   /** Sites whose bytes changed, in address order. */
   readonly patches: readonly AltPatch[];
+  /** Sites the image holds patched already (a vDSO captured from a running kernel), in address order. */
+  readonly held: readonly HeldSite[];
+}
+
+/** One line for a model whose CPU or kernel needs originals that a captured image lost; undefined when none is lost. */
+export function lostOriginalsWarning(fileName: string, held: readonly HeldSite[], site: (address: number) => string): string | undefined {
+  const lost = held.filter((h) => h.originalLost);
+  if (lost.length === 0) return undefined;
+  const byFeature = new Map<string, number[]>();
+  for (const h of lost) byFeature.set(h.feature, [...(byFeature.get(h.feature) ?? []), h.address]);
+  const list = [...byFeature].map(([f, at]) => `${f} at ${site(at[0]!)}${at.length > 1 ? ` and ${at.length - 1} more` : ''}`).join('; ');
+  return `${fileName}: patched by the running kernel for its own processor; this CPU model and kernel need the original where it holds ${list}: those sites keep the host's bytes`;
 }
 
 export interface AlternativesOptions {
@@ -212,6 +240,24 @@ export function applyAlternatives(image: Uint8Array | ElfFile, options: Alternat
   const features = options.features ?? cpuFeatures(options.cpu, options.kernel);
   const steps: AltStep[] = [];
   const original = new Map<number, { before: Uint8Array; feature: string }>();
+  const heldBy = new Map<number, string>();
+  for (const e of table.entries) {
+    const siteAt = view.offsetOf(e.site, e.instrlen);
+    const replAt = view.offsetOf(e.replacement, e.replacementlen);
+    if (siteAt === undefined || replAt === undefined || e.replacementlen === 0 || heldBy.has(e.site)) continue;
+    const present = bytes.subarray(siteAt, siteAt + e.instrlen);
+    const where = () => `${fileName}: .altinstructions entry ${e.index}`;
+    for (const kernel of ['compat64', 'native32'] as const) {
+      let form: Uint8Array;
+      try {
+        form = patchedForm(bytes.subarray(replAt, replAt + e.replacementlen), e, kernel, where);
+      } catch (err) {
+        if (err instanceof InputError) break; // reported where the entry is applied, if it is
+        throw err;
+      }
+      if (form.every((b, i) => b === present[i])) heldBy.set(e.site, (e.invert ? '!' : '') + featureName(e.feature, table.layout));
+    }
+  }
   for (const e of table.entries) {
     const where = () => `${fileName}: .altinstructions entry ${e.index}`;
     const siteAt = view.offsetOf(e.site, e.instrlen);
@@ -224,13 +270,11 @@ export function applyAlternatives(image: Uint8Array | ElfFile, options: Alternat
     const applied = features.has(e.feature) !== e.invert;
     const buf = new Uint8Array(e.instrlen);
     if (applied) {
-      buf.set(bytes.subarray(replAt!, replAt! + e.replacementlen));
-      buf.fill(0x90, e.replacementlen);
-      relocate(buf, e.replacementlen, e.site, e.replacement, where);
+      buf.set(patchedForm(bytes.subarray(replAt!, replAt! + e.replacementlen), e, options.kernel, where));
     } else {
       buf.set(before);
+      optimizeNops(buf, options.kernel);
     }
-    optimizeNops(buf, options.kernel);
     bytes.set(buf, siteAt);
     steps.push({ entry: e, feature: (e.invert ? '!' : '') + name, applied, before, after: buf });
     const first = original.get(e.site);
@@ -244,5 +288,20 @@ export function applyAlternatives(image: Uint8Array | ElfFile, options: Alternat
     if (after.some((b, i) => b !== before[i])) patches.push({ address, before, after, feature });
   }
   patches.sort((a, b) => a.address - b.address);
-  return { bytes, table, steps, patches };
+  const held = [...heldBy].map(([address, feature]) => ({
+    address,
+    feature,
+    originalLost: !steps.some((st) => st.entry.site === address && st.applied),
+  })).sort((a, b) => a.address - b.address);
+  return { bytes, table, steps, patches, held };
+}
+
+/** A replacement as the kernel puts it at its site: padded with NOPs, branches fixed up, NOP runs merged. */
+function patchedForm(replacement: Uint8Array, e: AltEntry, kernel: KernelKind, where: () => string): Uint8Array {
+  const buf = new Uint8Array(e.instrlen);
+  buf.set(replacement.subarray(0, e.instrlen));
+  buf.fill(0x90, replacement.length);
+  relocate(buf, replacement.length, e.site, e.replacement, where);
+  optimizeNops(buf, kernel);
+  return buf;
 }

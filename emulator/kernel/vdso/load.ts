@@ -12,7 +12,8 @@ import { PROT_EXEC, PROT_READ } from '../../memory/memory';
 import type { CpuModel, KernelKind } from '../../../toolchain/designs/options';
 import type { LoadedVdso } from '../seams';
 import type { KernelAbi } from '../../../toolchain/designs/options';
-import { applyAlternatives } from './alternatives';
+import { applyAlternatives, lostOriginalsWarning } from './alternatives';
+import { makeSymbolizer } from '../../../toolchain/isa/symbolizer';
 import { chooseAuxvEntry, type AuxvChoice, type AuxvSymbolPolicy } from './auxv';
 import { resolveKernelSymbols, type KernelSymbols } from './kernel-symbols';
 import { mapVvar, PAGE, type VvarArea, type VvarClocks } from './vvar';
@@ -45,6 +46,8 @@ export interface MappedVdso extends LoadedVdso {
   readonly kernelSymbols: KernelSymbols;
   readonly vvar: VvarArea | undefined;
   readonly auxv: AuxvChoice | undefined;
+  /** One line when the image was captured from a running kernel and this model needs originals it lost. */
+  readonly warning: string | undefined;
 }
 
 function checkImage(elf: ElfFile, fileName: string): number {
@@ -103,5 +106,9 @@ export function loadVdso(memory: Memory, bytes: Uint8Array, options: VdsoLoadOpt
     kernelSymbols: symbols,
     vvar,
     auxv,
+    warning: patchedResult && lostOriginalsWarning(fileName, patchedResult.held, (a) => {
+      const name = makeSymbolizer(elf.symbols, elf.dynamicSymbols)(a);
+      return name ? `${hex(a)} <${name}>` : hex(a);
+    }),
   };
 }
