@@ -6,6 +6,7 @@
 // stopped process shows. Events go out through a typed emitter on a later tick. Everything
 // derives from the instruction count, so the same launch gives the same stops.
 import { decode } from '../../toolchain/isa/decoder';
+import { parseElf32 } from '../../toolchain/elf/reader';
 import { Op } from '../../toolchain/isa/ops';
 import { unwindImageFromElf } from '../../toolchain/dwarf/unwind-image';
 import type { UnwindImage } from '../../toolchain/dwarf/unwind-types';
@@ -77,7 +78,8 @@ export class DebugRuntime {
     this.symbols.add(t.program.path, t.program.elf, t.program.bias);
     this.images = [unwindImageFromElf(t.program.elf, t.program.bias, t.program.path)];
     if (t.vdso) {
-      this.symbols.add('[vdso]', t.vdso.elf, t.vdso.base);
+      // As mapped: the auxv design's kernel rewrites the __kernel_vsyscall dynamic symbol.
+      this.symbols.add('[vdso]', parseElf32(t.vdso.image, t.vdsoName ?? '[vdso]'), t.vdso.base);
       this.images.push(unwindImageFromElf(t.vdso.elf, t.vdso.base, '[vdso]'));
     }
     this.boundaries.add(this.symbols.functionStarts());

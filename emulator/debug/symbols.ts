@@ -16,6 +16,8 @@ interface ImageSymbols {
   readonly end: number;
   readonly symbols: readonly ElfSymbol[];
   readonly symbolize: Symbolizer;
+  /** Defined .dynsym entries by name: what a program that looks a name up gets (the auxv design rewrites __kernel_vsyscall there). */
+  readonly dynamic: ReadonlyMap<string, ElfSymbol>;
   /** FUNC symbols (global, weak or local), sorted by address; one per address. */
   readonly functions: readonly ElfSymbol[];
 }
@@ -35,7 +37,8 @@ function imageOf(name: string, elf: ElfFile, base: number): ImageSymbols {
   const byStart = new Map<number, ElfSymbol>();
   for (const s of symbols) if (s.type === STT_FUNC && !byStart.has(s.value)) byStart.set(s.value, s);
   const functions = [...byStart.values()].sort((a, b) => a.value - b.value);
-  return { name, base, start: start >>> 0, end: end >>> 0, symbols, symbolize: makeSymbolizer(elf.symbols, elf.dynamicSymbols), functions };
+  const dynamic = new Map(elf.dynamicSymbols.filter((s) => s.shndx !== 0 && s.name !== '').map((s) => [s.name, s] as const));
+  return { name, base, start: start >>> 0, end: end >>> 0, symbols, symbolize: makeSymbolizer(elf.symbols, elf.dynamicSymbols), functions, dynamic };
 }
 
 export class SymbolIndex {
@@ -66,7 +69,8 @@ export class SymbolIndex {
     const name = m[1]!.replace(/@.*$/, '');
     const offset = m[2] ? Number(m[2]) : 0;
     for (const i of this.images) {
-      const sym = i.symbols.find((s) => s.name === name && s.type === STT_FUNC)
+      const sym = i.dynamic.get(name)
+        ?? i.symbols.find((s) => s.name === name && s.type === STT_FUNC)
         ?? i.symbols.find((s) => s.name === name);
       if (!sym) continue;
       const kind = sym.type === STT_FUNC ? 'function' : sym.type === STT_OBJECT ? 'object' : 'other';
