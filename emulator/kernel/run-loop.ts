@@ -54,10 +54,14 @@ export type KernelListener = (event: KernelEvent) => void;
 const SLICE = 1 << 24;
 /** Records kept in Process.trace; later ones still reach the listener. */
 export const TRACE_KEPT = 100_000;
+const NO_ARGS: readonly number[] = [];
+const NO_ARGS_SHOWN: readonly string[] = [];
 
 export class RunLoop {
   private readonly listeners: KernelListener[] = [];
   private stopRequested = false;
+  /** How many system call records Process.trace keeps (0: none; the events still reach listeners). */
+  traceKept = TRACE_KEPT;
 
   constructor(
     readonly process: Process,
@@ -178,9 +182,11 @@ export class RunLoop {
     const row = nr >= 0 ? this.table.get(nr) : undefined;
     const icount = p.cpu.state.icount;
     const arg6 = entered.record.arg6InRegister;
-    const all = [regs.bx, regs.cx, regs.dx, regs.si, regs.di, arg6 ?? regs.bp].map((v) => v >>> 0);
-    const args = row ? all.slice(0, row.args.length) : all;
-    const shown = this.listeners.length ? formatArgs(p, row ? row.args : 'xxxxxx', args) : [];
+    // The record (its arguments, as the trace shows them) is made only when something keeps it.
+    const recording = this.listeners.length > 0 || p.trace.length < this.traceKept;
+    const all = recording ? [regs.bx, regs.cx, regs.dx, regs.si, regs.di, arg6 ?? regs.bp].map((v) => v >>> 0) : NO_ARGS;
+    const args = row && recording ? all.slice(0, row.args.length) : all;
+    const shown = this.listeners.length ? formatArgs(p, row ? row.args : 'xxxxxx', args) : NO_ARGS_SHOWN;
     let result: number;
     if (entered.record.fetchFailed) {
       // __do_fast_syscall_32: a fault fetching from the user stack returns -EFAULT without
@@ -203,11 +209,13 @@ export class RunLoop {
     }
     const name = row ? row.name : syscallName(nr);
     if (p.exit) {
+      if (!recording) return;
       this.record({ nr, name, args, result: undefined, entry: entered.record, exit: undefined, icount }, shown, undefined);
       return;
     }
     regs.ax = result | 0;
     const exit = this.entryExit.exit(p, regs, entered.record);
+    if (!recording) return;
     // A sigreturn's "result" is the eax of the context it restored, not a return value.
     const restored = row?.restoresContext === true && !entered.record.fetchFailed;
     const record: SyscallRecord = restored
@@ -218,7 +226,7 @@ export class RunLoop {
 
   private record(r: SyscallRecord, shownArgs: readonly string[], regs: PtRegs | undefined): void {
     const p = this.process;
-    if (p.trace.length < TRACE_KEPT) p.trace.push(r);
+    if (p.trace.length < this.traceKept) p.trace.push(r);
     this.returned({ kind: 'exit', record: r, shownArgs, regs: regs && { ...regs } }, r.exit);
   }
 }

@@ -21,6 +21,9 @@ import { entryFault } from './validity';
 
 type EntryContext = ExitContext;
 
+/** Entries without an exit yet that keep their context (calls in flight at once). */
+const PENDING_KEPT = 64;
+
 /** The exit record of a return to user mode, with the handlers it entered. */
 function exitRecord(exit: Omit<ExitRecord, 'delivered'>, signals: DeliveryLog): ExitRecord {
   if (signals.delivered.length === 0) return exit;
@@ -31,12 +34,15 @@ function exitRecord(exit: Omit<ExitRecord, 'delivered'>, signals: DeliveryLog): 
 }
 
 export class KernelEntryExit implements EntryExit {
-  private readonly contexts = new WeakMap<EntryRecord, EntryContext>();
+  /** The contexts of the entries not yet exited (one, unless calls interleave), newest last. */
+  private readonly pending: Array<{ readonly record: EntryRecord; readonly context: EntryContext }> = [];
 
   enter(process: ProcessView, entry: KernelEntry, address: number): { readonly regs: PtRegs; readonly record: EntryRecord } | { readonly fault: Fault } {
     const { cpu, options } = process;
-    const bytes = process.memory.read(address, 2);
-    const refused = entryFault(entry, options.cpu, options.kernel, bytes instanceof Uint8Array ? [...bytes] : []);
+    const refused = entryFault(entry, options.cpu, options.kernel, () => {
+      const bytes = process.memory.read(address, 2);
+      return bytes instanceof Uint8Array ? [...bytes] : [];
+    });
     if (refused) {
       // #UD and #GP are faults: ip stays on the instruction. #BP/#OF (int $3/int $4) are traps.
       if (refused.fault.vector === 'UD' || refused.fault.vector === 'GP') cpu.state.eip = address >>> 0;
@@ -47,15 +53,17 @@ export class KernelEntryExit implements EntryExit {
     if (entry.via === 'int') built = buildInt80(cpu, address);
     else if (entry.via === 'sysenter') built = buildSysenter(cpu, address, options.abi, landingPad);
     else built = buildSyscall(cpu, address, options.abi, landingPad);
-    this.contexts.set(built.record, {
-      via: entry.via, abi: options.abi, kernel: options.kernel, fastReturn: built.fastReturn,
-      fetchFailed: built.record.fetchFailed !== undefined,
+    this.pending.push({
+      record: built.record,
+      context: { via: entry.via, abi: options.abi, kernel: options.kernel, fastReturn: built.fastReturn, fetchFailed: built.record.fetchFailed !== undefined },
     });
+    // An entry whose exit never comes (the call ended the process) is forgotten eventually.
+    if (this.pending.length > PENDING_KEPT) this.pending.shift();
     return { regs: built.regs, record: built.record };
   }
 
   exit(process: ProcessView, regs: PtRegs, entry: EntryRecord): ExitRecord {
-    const ctx = this.contexts.get(entry) ?? {
+    const ctx = this.takeContext(entry) ?? {
       via: entry.via, abi: process.options.abi, kernel: process.options.kernel, fastReturn: undefined, fetchFailed: false,
     };
     const signals = deliverSignals(process, regs, true);
@@ -63,6 +71,17 @@ export class KernelEntryExit implements EntryExit {
     const { path, reason } = chooseExit(ctx, regs);
     const clobbered = performExit(process.cpu, regs, path, ctx.kernel);
     return exitRecord({ path, reason, clobbered }, signals);
+  }
+
+  /** The context `enter` kept for `record`, forgotten as it is returned. */
+  private takeContext(record: EntryRecord): EntryContext | undefined {
+    for (let k = this.pending.length - 1; k >= 0; k--) {
+      if (this.pending[k]!.record !== record) continue;
+      const { context } = this.pending[k]!;
+      this.pending.splice(k, 1);
+      return context;
+    }
+    return undefined;
   }
 
   /**

@@ -35,7 +35,6 @@ export function chooseExit(ctx: ExitContext, regs: PtRegs): { path: ExitPath; re
     return { path: 'iret', reason: 'the proposal has no fast exit on a 32-bit kernel (opportunistic SYSRETL is for compat syscalls)' };
   }
   const fast: ExitPath = ctx.kernel === 'compat64' ? (ctx.abi === 'legacy' && ctx.via === 'sysenter' ? 'sysexit' : 'sysretl') : 'sysexit';
-  const name = fast === 'sysretl' ? 'SYSRETL' : 'SYSEXIT';
   if (ctx.fastReturn === undefined || regs.ip >>> 0 !== ctx.fastReturn >>> 0) {
     const target = ctx.abi === 'legacy' ? 'the return point' : 'the landing pad';
     return { path: 'iret', reason: `regs->ip ${hex(regs.ip)} is not ${target} ${ctx.fastReturn === undefined ? '(none)' : hex(ctx.fastReturn)}: IRET` };
@@ -44,10 +43,26 @@ export function chooseExit(ctx: ExitContext, regs: PtRegs): { path: ExitPath; re
   if (regs.cs !== sel.code || regs.ss !== sel.data) {
     return { path: 'iret', reason: `cs/ss ${hex(regs.cs)}/${hex(regs.ss)} are not the user selectors ${hex(sel.code)}/${hex(sel.data)}: IRET` };
   }
-  const bad = [regs.flags & TF ? 'TF' : '', regs.flags & RF ? 'RF' : '', regs.flags & VM ? 'VM' : ''].filter((x) => x);
-  if (bad.length > 0) return { path: 'iret', reason: `${bad.join(', ')} set in flags: IRET` };
-  const where = ctx.abi === 'legacy' ? 'the return point' : 'the landing pad';
-  return { path: fast, reason: `fast path (${name}): ip is ${where} ${hex(regs.ip)}, cs/ss user, no TF/RF/VM` };
+  if ((regs.flags & (TF | RF | VM)) !== 0) {
+    const bad = [regs.flags & TF ? 'TF' : '', regs.flags & RF ? 'RF' : '', regs.flags & VM ? 'VM' : ''].filter((x) => x);
+    return { path: 'iret', reason: `${bad.join(', ')} set in flags: IRET` };
+  }
+  return fastExit(fast, ctx.abi === 'legacy', regs.ip >>> 0);
+}
+
+/** The fast exit's decision is the same for every call that returns to the same place: made once. */
+const fastExits = new Map<number, { path: ExitPath; reason: string }>();
+
+function fastExit(path: ExitPath, legacy: boolean, ip: number): { path: ExitPath; reason: string } {
+  const key = ip * 4 + (path === 'sysretl' ? 2 : 0) + (legacy ? 1 : 0);
+  let decision = fastExits.get(key);
+  if (!decision) {
+    if (fastExits.size > 256) fastExits.clear();
+    const where = legacy ? 'the return point' : 'the landing pad';
+    decision = { path, reason: `fast path (${path === 'sysretl' ? 'SYSRETL' : 'SYSEXIT'}): ip is ${where} ${hex(ip)}, cs/ss user, no TF/RF/VM` };
+    fastExits.set(key, decision);
+  }
+  return decision;
 }
 
 /** Performs the exit on the CPU and returns what it clobbered relative to pt_regs. */

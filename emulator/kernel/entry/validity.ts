@@ -6,14 +6,14 @@ import { sysenterAllowed, syscallAllowed, type CpuModel, type KernelKind } from 
 import type { Fault, KernelEntry } from '../../x86/stop';
 
 /** Why an entry is refused, with the fault the CPU raises; undefined when it is accepted. */
-export function entryFault(entry: KernelEntry, cpu: CpuModel, kernel: KernelKind, bytes: readonly number[]): { fault: Fault; why: string } | undefined {
+export function entryFault(entry: KernelEntry, cpu: CpuModel, kernel: KernelKind, instructionBytes: () => readonly number[]): { fault: Fault; why: string } | undefined {
   if (entry.via === 'sysenter' && !sysenterAllowed(cpu, kernel)) {
     const why = cpu === 'amd' ? 'AMD CPUs do not allow SYSENTER in long mode (compat mode under a 64-bit kernel)' : 'this CPU has no SEP: SYSENTER is undefined';
-    return { fault: { vector: 'UD', bytes }, why };
+    return { fault: { vector: 'UD', bytes: instructionBytes() }, why };
   }
   if (entry.via === 'syscall' && !syscallAllowed(cpu, kernel)) {
     const why = kernel === 'native32' ? 'a 32-bit kernel never enables SYSCALL' : cpu === 'intel' ? 'Intel CPUs do not support SYSCALL in compat mode' : 'this CPU has no SYSCALL';
-    return { fault: { vector: 'UD', bytes }, why };
+    return { fault: { vector: 'UD', bytes: instructionBytes() }, why };
   }
   if (entry.via === 'int' && entry.vector !== 0x80) {
     if (entry.vector === 3) return { fault: { vector: 'BP' }, why: 'int $3 is a breakpoint' };
