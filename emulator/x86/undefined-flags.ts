@@ -35,6 +35,9 @@
 //    stack slot, as recent Intel parts do (qemu writes 32; the test zeroes the slot first).
 // 13. rdtsc: the instruction count (deterministic), not time. lfence/mfence/sfence/pause run as
 //    no-ops although cpuid reports no SSE/SSE2.
+// 14. x87 condition codes the SDM leaves undefined (emulator/x86/fpu/exec.ts): fincstp and
+//    fdecstp clear C0 C2 C3; fsqrt of a negative number sets C2 and clears C0 C3; the other
+//    arithmetic instructions leave C0 C2 C3 as they were (all three as qemu does).
 
 /** AF after a shift with a nonzero count (choice 1). */
 export const AF_AFTER_SHIFT = 0;

@@ -336,7 +336,12 @@ export function executeX87(s: CpuState, m: Memory, id: number, ea: number, site:
       switch (op) {
         case Op.Fchs: v = negate(x); r.setC1(false); break;
         case Op.Fabs: v = x.sign ? negate(x) : x; r.setC1(false); break;
-        case Op.Fsqrt: v = sqrt(r.ctx, x); r.roundingC1(); break;
+        case Op.Fsqrt:
+          v = sqrt(r.ctx, x);
+          r.roundingC1();
+          // C0 C2 C3 are undefined; for a negative sign (-0 and NaNs too) qemu's choice (C2 = 1, C0 = C3 = 0) is kept.
+          if (x.sign) r.setCodes(0, 0, 1, 0);
+          break;
         case Op.Frndint: v = at64(r, (c) => roundInt(c, x)); r.roundingC1(); break;
         case Op.F2xm1: v = f2xm1(r.ctx, x); r.roundingC1(); break;
         default: {
@@ -440,8 +445,9 @@ export function executeX87(s: CpuState, m: Memory, id: number, ea: number, site:
     }
     case Op.Ffree: f.empty[f.phys(site.rm)] = true; return;
     case Op.Ffreep: f.empty[f.phys(site.rm)] = true; f.pop(); return;
-    case Op.Fdecstp: f.top = (f.top - 1) & 7; f.sw &= ~SW_C1; return;
-    case Op.Fincstp: f.top = (f.top + 1) & 7; f.sw &= ~SW_C1; return;
+    // C1 = 0; C0 C2 C3 are undefined: cleared (qemu's choice, emulator/x86/undefined-flags.ts).
+    case Op.Fdecstp: f.top = (f.top - 1) & 7; f.sw &= ~SW_CC; return;
+    case Op.Fincstp: f.top = (f.top + 1) & 7; f.sw &= ~SW_CC; return;
     case Op.Fnop: case Op.Fwait: return;
     default: control(s, m, op, ea, site, out);
   }

@@ -4,7 +4,7 @@
 // rounding mode (precision control does not apply to them). Operands out of the
 // instructions' domains follow the SDM: invalid (IE), divide by zero (ZE), or C2 = 1 for the
 // trigonometric ones at |x| >= 2^63.
-import { add as addF, special1 } from './arith';
+import { special1 } from './arith';
 import {
   bitLength, BIAS, Class, classify, Ctx, DE, exact, IE, INDEFINITE, infinity, quiet, roundPack, Rounding, ZE, zero,
   type F80,
@@ -20,8 +20,10 @@ function fixedDiv(a: bigint, b: bigint): bigint {
   return (a << BigInt(W)) / b;
 }
 
+/** a × b in fixed point, truncated toward zero (a floor would leave -1 terms that never vanish). */
 function fixedMul(a: bigint, b: bigint): bigint {
-  return (a * b) >> BigInt(W);
+  const p = a * b;
+  return p < 0n ? -((-p) >> BigInt(W)) : p >> BigInt(W);
 }
 
 /** atan(1/k) × 2^w by its series. */
@@ -171,6 +173,8 @@ export function f2xm1(ctx: Ctx, x: F80): F80 {
   const c = classify(x);
   if (c === Class.Zero) return x;
   if (c === Class.Infinity) return x.sign ? { sign: 1, exp: BIAS, mant: 1n << 63n } : x;
+  // The exact cases: 2^1 - 1 = 1, 2^-1 - 1 = -0.5.
+  if (x.exp === BIAS && x.mant === 1n << 63n) return x.sign ? { sign: 1, exp: BIAS - 1, mant: 1n << 63n } : x;
   const t = fixedMul(toFixed(x), LN2);
   return packFixed(ctx, expm1Fixed(t));
 }
@@ -219,8 +223,11 @@ function nanPair(ctx: Ctx, x: F80, cx: Class, y: F80, cy: Class): F80 | null {
   const nx = cx === Class.QNaN || cx === Class.SNaN;
   const ny = cy === Class.QNaN || cy === Class.SNaN;
   if (!nx && !ny) return null;
-  // The NaN rules of the two-operand arithmetic apply (x + y picks the same NaN).
-  return addF(ctx, x, y);
+  // ST(0)'s signalling NaN first, then ST(1)'s, then a quiet one in the same order (the SDM
+  // leaves the choice open for these instructions; this is qemu's).
+  if (cx === Class.SNaN) { ctx.flags |= IE; return quiet(x); }
+  if (cy === Class.SNaN) { ctx.flags |= IE; return quiet(y); }
+  return nx ? x : y;
 }
 
 /** fyl2xp1: y × log2(x + 1), for |x| < 1 - sqrt(2)/2. */
@@ -297,7 +304,8 @@ export function fpatan(ctx: Ctx, x: F80, y: F80): F80 {
   const ratio = (n: { sig: bigint; e: number }, d: { sig: bigint; e: number }): { v: bigint; shift: number } => {
     // n/d × 2^W, with extra scale when tiny so the result keeps its 64 bits.
     const lnd = n.e + bitLength(n.sig) - (d.e + bitLength(d.sig));
-    const extra = Math.max(0, -lnd);
+    // Only a ratio below 2^-80 needs scale beyond W (then atan(z) = z to far below an ulp).
+    const extra = lnd < -80 ? -lnd : 0;
     const sh = W + extra + n.e - d.e + 70;
     const num = sh >= 0 ? n.sig << BigInt(sh) : n.sig >> BigInt(-sh);
     return { v: num / d.sig >> 70n, shift: extra };
