@@ -5,11 +5,15 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { startLanguageClient } from './language-client';
 import { registerInspectCommands } from './inspect-commands';
 import { registerDebugger } from './debug-config';
+import { registerAlternativeDecorations } from './alternative-decorations';
+import { registerSourceCommands } from './source-commands';
 
 let client: LanguageClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   client = startLanguageClient(context);
+  registerAlternativeDecorations(context, client);
+  registerSourceCommands(context, client);
   registerInspectCommands(context);
   registerDebugger(context);
 }

@@ -11,6 +11,8 @@ export function startLanguageClient(context: vscode.ExtensionContext): LanguageC
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'gas-x86' }],
+    // The server pulls `vdsoLab` settings and is told when they change.
+    synchronize: { configurationSection: 'vdsoLab' },
   };
   const client = new LanguageClient('vdso-lab', 'vdso-lab language server', serverOptions, clientOptions);
   void client.start();

@@ -40,10 +40,32 @@ export function procedureRows(a: Analysis): readonly ProcedureRows[] {
   return out;
 }
 
+const bySection = new WeakMap<Analysis, Map<string, ProcedureRows[]>>();
+
 /** The row in force at `offset` of `section`, with its procedure. */
 export function rowAt(a: Analysis, section: string, offset: number): { procedure: CfiProcedure; row: Row } | undefined {
-  for (const pr of procedureRows(a)) {
-    if (pr.procedure.section !== section || offset < pr.procedure.start || offset > pr.procedure.end) continue;
+  let map = bySection.get(a);
+  if (!map) {
+    map = new Map();
+    for (const pr of procedureRows(a)) {
+      const list = map.get(pr.procedure.section) ?? [];
+      list.push(pr);
+      map.set(pr.procedure.section, list);
+    }
+    for (const list of map.values()) list.sort((x, y) => x.procedure.start - y.procedure.start);
+    bySection.set(a, map);
+  }
+  const list = map.get(section) ?? [];
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.procedure.end < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < list.length && list[i]!.procedure.start <= offset; i++) {
+    const pr = list[i]!;
+    if (offset < pr.procedure.start || offset > pr.procedure.end) continue;
     for (const row of pr.rows) if (row.start <= offset && offset < row.end) return { procedure: pr.procedure, row };
     const last = pr.rows[pr.rows.length - 1];
     if (last && offset === pr.procedure.end) return { procedure: pr.procedure, row: last };

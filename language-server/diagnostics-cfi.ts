@@ -10,7 +10,7 @@ import type { CfaRule } from '../toolchain/dwarf/types';
 import type { Analysis } from './analysis';
 import type { Finding } from './diagnostic-types';
 import { documentLine } from './diagnostics-assembler';
-import { instructionFacts, type InstructionFact } from './instructions';
+import { instructionFacts, instructionsIn, type InstructionFact } from './instructions';
 import { procedureRows } from './cfi-rows';
 
 function espOffset(cfa: CfaRule): number | undefined {
@@ -31,10 +31,9 @@ function finding(a: Analysis, file: string, line1: number, message: string, fix?
 
 export function cfiFindings(a: Analysis): Finding[] {
   const out: Finding[] = [];
-  const facts = instructionFacts(a);
   for (const { procedure: p, rows } of procedureRows(a)) {
     const at = (offset: number) => rows.find((r) => r.start <= offset && offset < r.end) ?? (offset >= p.end ? rows[rows.length - 1] : undefined);
-    const inside = facts.filter((f) => f.section === p.section && f.offset >= p.start && f.offset < p.end);
+    const inside = instructionsIn(a, p.section, p.start, p.end);
     for (const f of inside) {
       if (f.insn.op === Op.Ret || f.insn.op === Op.Jmp || f.insn.op === Op.JmpIndirect || f.insn.op === Op.Iret) continue;
       const before = at(f.offset);

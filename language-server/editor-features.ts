@@ -1,6 +1,6 @@
 // Owns registering the editing helpers beyond navigation (hover, completion, inlay hints,
-// code actions, code lenses, signature help, rename, and the requests behind the lenses:
-// vdsoLab/patchedSite and vdsoLab/checkContract) on a session; each lives in its own module.
+// code actions, code lenses, signature help, rename, and the requests behind the lenses and
+// decorations: vdsoLab/patchedSite, vdsoLab/checkContract, vdsoLab/alternativeBlocks) on a session; each lives in its own module.
 import {
   CodeActionKind,
   CompletionItemKind,
@@ -21,6 +21,7 @@ import { allFindings } from './diagnostics';
 import { quickFixes, type TextEditFact } from './code-actions';
 import { codeLenses, checkContract, patchedSiteText } from './code-lens';
 import { signatureHelp } from './signature-help';
+import { scanOf } from './semantic-tokens';
 import { references, renameable, uriOf } from './symbols';
 
 const COMPLETION_KINDS: Readonly<Record<CompletionKind, CompletionItemKind>> = {
@@ -100,6 +101,11 @@ export function registerEditorFeatures(ctx: ServerContext): ServerCapabilities {
       ],
     });
     return result;
+  });
+
+  connection.onRequest('vdsoLab/alternativeBlocks', (p: { uri: string }) => {
+    const a = ctx.analysis(p.uri);
+    return a ? scanOf(a).alternatives.map((b) => ({ name: b.name, start: { line: b.startLine, character: b.startColumn }, end: { line: b.endLine, character: b.endColumn } })) : [];
   });
 
   connection.onSignatureHelp((params) => {

@@ -128,3 +128,30 @@ export function instructionsOnLine(a: Analysis, line: number): InstructionFact[]
 export function hexBytes(b: Uint8Array): string {
   return [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
 }
+
+const bySection = new WeakMap<Analysis, Map<string, readonly InstructionFact[]>>();
+
+/** The instructions of one section with offsets in [from, to), in offset order. */
+export function instructionsIn(a: Analysis, section: string, from: number, to: number): readonly InstructionFact[] {
+  let map = bySection.get(a);
+  if (!map) {
+    map = new Map();
+    for (const f of instructionFacts(a)) {
+      const list = (map.get(f.section) as InstructionFact[] | undefined) ?? [];
+      list.push(f);
+      map.set(f.section, list);
+    }
+    bySection.set(a, map);
+  }
+  const list = map.get(section) ?? [];
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.offset < from) lo = mid + 1;
+    else hi = mid;
+  }
+  let end = lo;
+  while (end < list.length && list[end]!.offset < to) end++;
+  return list.slice(lo, end);
+}

@@ -78,9 +78,16 @@ export function names(a: Analysis): Names {
   return out;
 }
 
+const mnemonics = new Map<string, boolean>();
+
 export function isMnemonic(word: string): boolean {
-  const w = word.toLowerCase();
-  return PREFIX_MNEMONICS.has(w) || resolveMnemonic(w) !== undefined;
+  let known = mnemonics.get(word);
+  if (known === undefined) {
+    const w = word.toLowerCase();
+    known = PREFIX_MNEMONICS.has(w) || resolveMnemonic(w) !== undefined;
+    if (mnemonics.size < 100_000) mnemonics.set(word, known);
+  }
+  return known;
 }
 
 export function isRegister(word: string): boolean {
@@ -92,7 +99,26 @@ export function isLocalLabel(name: string): boolean {
 }
 
 /** The cpp macro of that name, when the analysis defined one (not gcc's predefined ones). */
-export function cppMacro(a: Analysis, name: string): { readonly name: string; readonly loc: SourceLocation; readonly params: readonly string[]; readonly funLike: boolean; readonly body: string } | undefined {
+export interface CppMacroFact {
+  readonly name: string;
+  readonly loc: SourceLocation;
+  readonly params: readonly string[];
+  readonly funLike: boolean;
+  readonly body: string;
+}
+
+const cppMacros = new WeakMap<Analysis, Map<string, CppMacroFact | undefined>>();
+
+export function cppMacro(a: Analysis, name: string): CppMacroFact | undefined {
+  let memo = cppMacros.get(a);
+  if (!memo) cppMacros.set(a, (memo = new Map()));
+  if (memo.has(name)) return memo.get(name);
+  const found = findCppMacro(a, name);
+  memo.set(name, found);
+  return found;
+}
+
+function findCppMacro(a: Analysis, name: string): CppMacroFact | undefined {
   const m = a.preprocessed?.macros.get(name);
   if (!m || m.builtin || m.loc.file === '<built-in>') return undefined;
   let body = '';

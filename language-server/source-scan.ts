@@ -226,44 +226,57 @@ function stripTrailingComment(line: string): string {
   return hash < 0 ? line : line.slice(0, hash);
 }
 
+type LexemeBase = { line: number; alternative: boolean; quoted: boolean; cpp: boolean };
+
+function lexeme(base: LexemeBase, start: number, length: number, kind: LexemeKind, text: string): Lexeme {
+  return { line: base.line, start, length, kind, text, alternative: base.alternative, quoted: base.quoted, cpp: base.cpp };
+}
+
+const IMMEDIATE = /\$-?(0[xX][0-9a-fA-F]+|0[bB][01]+|\d+|'.)/y;
+const COLON_AHEAD = /[ \t]*:(?!:)/y;
+
+function colonAt(line: string, i: number): boolean {
+  COLON_AHEAD.lastIndex = i;
+  return COLON_AHEAD.test(line);
+}
+
 /** The lexeme at `i` (or undefined for punctuation). */
-function lexAt(line: string, i: number, statementStart: boolean, base: { line: number; alternative: boolean; quoted: boolean; cpp: boolean }): { lexeme: Lexeme; skipColon?: boolean } | undefined {
+function lexAt(line: string, i: number, statementStart: boolean, base: LexemeBase): { lexeme: Lexeme; skipColon?: boolean } | undefined {
   const c = line[i]!;
   if (c === '%') {
     IDENT.lastIndex = i + 1;
     const id = IDENT.exec(line);
-    if (id) return { lexeme: { ...base, start: i, length: id[0].length + 1, kind: 'register', text: id[0] } };
+    if (id) return { lexeme: lexeme(base, i, id[0].length + 1, 'register', id[0]) };
     return undefined;
   }
   if (c === '$') {
-    const m = /\$-?(0[xX][0-9a-fA-F]+|0[bB][01]+|\d+|'.)/y;
-    m.lastIndex = i;
-    const num = m.exec(line);
-    if (num) return { lexeme: { ...base, start: i, length: num[0].length, kind: 'immediate', text: num[0] } };
+    IMMEDIATE.lastIndex = i;
+    const num = IMMEDIATE.exec(line);
+    if (num) return { lexeme: lexeme(base, i, num[0].length, 'immediate', num[0]) };
     return undefined;
   }
   if (c === '\\') {
     IDENT.lastIndex = i + 1;
     const id = IDENT.exec(line);
-    if (id) return { lexeme: { ...base, start: i, length: id[0].length + 1, kind: 'param', text: id[0] } };
+    if (id) return { lexeme: lexeme(base, i, id[0].length + 1, 'param', id[0]) };
     return undefined;
   }
   if (/\d/.test(c)) {
     NUMBER.lastIndex = i;
     const num = NUMBER.exec(line)!;
-    if (statementStart && /^\d+$/.test(num[0]) && /^\s*:(?!:)/.test(line.slice(i + num[0].length))) {
-      return { lexeme: { ...base, start: i, length: num[0].length, kind: 'labelDef', text: num[0] }, skipColon: true };
+    if (statementStart && !num[2] && num[1]!.charCodeAt(1) !== 0x78 && colonAt(line, i + num[0].length)) {
+      return { lexeme: lexeme(base, i, num[0].length, 'labelDef', num[0]), skipColon: true };
     }
-    return { lexeme: { ...base, start: i, length: num[0].length, kind: num[2] ? 'localRef' : 'number', text: num[0] } };
+    return { lexeme: lexeme(base, i, num[0].length, num[2] ? 'localRef' : 'number', num[0]) };
   }
   if (/[A-Za-z_.$]/.test(c)) {
     IDENT.lastIndex = i;
     const id = IDENT.exec(line)!;
     const word = id[0];
-    if (statementStart && /^\s*:(?!:)/.test(line.slice(i + word.length))) {
-      return { lexeme: { ...base, start: i, length: word.length, kind: 'labelDef', text: word }, skipColon: true };
+    if (statementStart && colonAt(line, i + word.length)) {
+      return { lexeme: lexeme(base, i, word.length, 'labelDef', word), skipColon: true };
     }
-    return { lexeme: { ...base, start: i, length: word.length, kind: statementStart ? 'op' : 'word', text: word } };
+    return { lexeme: lexeme(base, i, word.length, statementStart ? 'op' : 'word', word) };
   }
   return undefined;
 }

@@ -11,7 +11,7 @@ import { outline } from './outline';
 import { scanOf } from './semantic-tokens';
 import { wordAt } from './source-scan';
 import { cppMacro, isLocalLabel, names } from './names';
-import { instructionFacts } from './instructions';
+import { instructionsIn } from './instructions';
 
 export type OutlineKind = 'function' | 'label' | 'object' | 'macro' | 'define' | 'set';
 
@@ -61,13 +61,12 @@ function lineOf(a: Analysis, line: number): string {
 
 export function documentSymbols(a: Analysis): DocumentSymbolFact[] {
   const out: DocumentSymbolFact[] = [];
-  const facts = instructionFacts(a);
   for (const s of a.module.symbols) {
     if (s.section === 'UND' || s.type === 3 || s.type === 4 || s.name.startsWith('.L') || !inDocument(a, s.location)) continue;
     const line = s.location.line - 1;
     let endLine = line;
     if (s.size > 0) {
-      for (const f of facts) if (f.section === s.section && f.offset >= s.value && f.offset < s.value + s.size && f.location.file === a.file) endLine = Math.max(endLine, f.location.line - 1);
+      for (const f of instructionsIn(a, s.section, s.value, s.value + s.size)) if (f.location.file === a.file) endLine = Math.max(endLine, f.location.line - 1);
     }
     const kind: OutlineKind = s.type === 2 ? 'function' : s.type === 1 ? 'object' : s.section === 'ABS' ? 'set' : 'label';
     out.push({ name: s.name, kind, ...(s.binding !== 'local' ? { detail: s.binding } : {}), line, column: nameColumn(a, s.location, s.name), endLine, length: s.name.length });

@@ -1,11 +1,13 @@
 // The `bench` command: the integer-loop benchmark in the emulator, qemu-i386 and natively,
 // side by side in guest MIPS (bench/run-bench.ts), and the assembler's throughput beside
 // GNU as on the same source (bench/asm-throughput.ts), and the getpid round trip through
-// __kernel_vsyscall in the emulator beside qemu-i386 and native (bench/vsyscall-roundtrip.ts).
+// __kernel_vsyscall in the emulator beside qemu-i386 and native (bench/vsyscall-roundtrip.ts),
+// and the language server's latency on a large kernel-style .S (bench/lsp-latency.ts).
 import { EXIT_OK, flag, stringOption, UsageError, type Command } from '../command';
 import { runBench } from '../../bench/run-bench';
 import { runAsmBench } from '../../bench/asm-throughput';
 import { runVsyscallBench } from '../../bench/vsyscall-roundtrip';
+import { runLspBench } from '../../bench/lsp-latency';
 
 export const benchCommand: Command = {
   name: 'bench',
@@ -27,8 +29,9 @@ export const benchCommand: Command = {
     const result = runBench({ iterations: count('iterations', 20_000_000), runs: count('runs', 5) });
     const asm = runAsmBench({ runs: Math.min(3, count('runs', 5)) });
     const vsyscall = runVsyscallBench({ runs: count('runs', 5) });
+    const lsp = runLspBench({ runs: Math.min(3, count('runs', 5)) });
     if (flag(args, 'json')) {
-      io.out(JSON.stringify({ cpu: result, assembler: asm, vsyscall }, null, 2) + '\n');
+      io.out(JSON.stringify({ cpu: result, assembler: asm, vsyscall, languageServer: lsp }, null, 2) + '\n');
       return EXIT_OK;
     }
     io.out(`integer loop: ${result.instructions} guest instructions, best of ${result.runs} runs\n`);
@@ -48,6 +51,10 @@ export const benchCommand: Command = {
       const rate = line.callsPerSecond === null ? '-' : (line.callsPerSecond / 1e3).toFixed(0);
       const ns = line.nsPerCall === null ? '' : `${line.nsPerCall.toFixed(0)} ns/call`;
       io.out(`${(line.runner + ':').padEnd(11)} ${rate.padStart(7)} k/s   ${ns.padStart(13)}  ${line.calls} calls; ${line.note}\n`);
+    }
+    io.out(`\nlanguage server on a ${lsp.lines}-line kernel-style .S, best of ${Math.min(3, count('runs', 5))} runs\n`);
+    for (const line of lsp.results) {
+      io.out(`${line.what.padEnd(38)} ${line.bestMs.toFixed(1).padStart(8)} ms  (target ${line.targetMs} ms${line.bestMs <= line.targetMs ? '' : ', MISSED'})\n`);
     }
     return EXIT_OK;
   },

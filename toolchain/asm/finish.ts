@@ -66,19 +66,25 @@ function relax(st: AsmState): void {
     for (const s of st.sections) layoutSection(s);
     let changed = false;
     for (const s of st.sections) {
+      // Addresses move as sizes change within the pass (GNU as's stretch), so a chain of
+      // alignments after padding settles in one pass instead of one pass per link.
+      let address = 0;
       for (const f of orderedFrags(s)) {
-        if (!f.variable) continue;
-        let size: number;
-        try {
-          size = variableSize(st, f);
-        } catch (e) {
-          if (!(e instanceof AsmError)) throw e;
-          size = f.varSize;
+        f.address = address;
+        if (f.variable) {
+          let size: number;
+          try {
+            size = variableSize(st, f);
+          } catch (e) {
+            if (!(e instanceof AsmError)) throw e;
+            size = f.varSize;
+          }
+          if (size !== f.varSize) {
+            f.varSize = size;
+            changed = true;
+          }
         }
-        if (size !== f.varSize) {
-          f.varSize = size;
-          changed = true;
-        }
+        address += f.size;
       }
     }
     if (!changed) return;

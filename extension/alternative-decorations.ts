@@ -1,0 +1,55 @@
+// Owns marking each ALTERNATIVE block in gas-x86 editors with a background and a gutter
+// mark (setting vdsoLab.alternativeDecorations), from the blocks the language server finds
+// (request vdsoLab/alternativeBlocks), refreshed as documents change.
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+
+interface WireBlock {
+  readonly name: string;
+  readonly start: { line: number; character: number };
+  readonly end: { line: number; character: number };
+}
+
+const GUTTER = 'data:image/svg+xml;utf8,' + encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16"><rect x="5" y="0" width="4" height="16" fill="#c586c0"/></svg>');
+
+export function registerAlternativeDecorations(context: vscode.ExtensionContext, client: LanguageClient): void {
+  const decoration = vscode.window.createTextEditorDecorationType({
+    isWholeLine: true,
+    backgroundColor: new vscode.ThemeColor('vdsoLab.alternativeBackground'),
+    gutterIconPath: vscode.Uri.parse(GUTTER),
+    gutterIconSize: 'contain',
+    overviewRulerColor: new vscode.ThemeColor('vdsoLab.alternativeBackground'),
+    overviewRulerLane: vscode.OverviewRulerLane.Left,
+  });
+  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  const enabled = () => vscode.workspace.getConfiguration('vdsoLab').get<boolean>('alternativeDecorations', true);
+
+  const refresh = async (editor: vscode.TextEditor) => {
+    if (editor.document.languageId !== 'gas-x86') return;
+    if (!enabled()) {
+      editor.setDecorations(decoration, []);
+      return;
+    }
+    const blocks = await client.sendRequest<WireBlock[]>('vdsoLab/alternativeBlocks', { uri: editor.document.uri.toString() });
+    editor.setDecorations(decoration, blocks.map((b) => ({
+      range: new vscode.Range(b.start.line, b.start.character, b.end.line, b.end.character),
+      hoverMessage: `${b.name} block: the kernel patches these bytes at boot`,
+    })));
+  };
+  const later = (doc: vscode.TextDocument) => {
+    const key = doc.uri.toString();
+    clearTimeout(timers.get(key));
+    timers.set(key, setTimeout(() => {
+      for (const e of vscode.window.visibleTextEditors) if (e.document === doc) void refresh(e).catch(() => undefined);
+    }, 200));
+  };
+  context.subscriptions.push(
+    decoration,
+    vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => void refresh(e).catch(() => undefined))),
+    vscode.workspace.onDidChangeTextDocument((e) => later(e.document)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('vdsoLab.alternativeDecorations')) vscode.window.visibleTextEditors.forEach((ed) => void refresh(ed).catch(() => undefined));
+    }),
+  );
+  vscode.window.visibleTextEditors.forEach((e) => void refresh(e).catch(() => undefined));
+}
