@@ -7,7 +7,22 @@ export interface CliIo {
   err(text: string): void;
   /** The working directory relative paths are resolved against. */
   readonly cwd: string;
+  /**
+   * Bytes to stdout or stderr as they come (a guest's output), blocking while the reader is
+   * slow; a negative errno when they cannot be written (-EPIPE: the reader is gone).
+   * Without them, commands decode the bytes and use out/err.
+   */
+  outBytes?(bytes: Uint8Array): number;
+  errBytes?(bytes: Uint8Array): number;
 }
+
+/** Thrown by out() when stdout's reader is gone (`| head`): the command ends quietly. */
+export class OutputClosed extends Error {
+  override readonly name = 'OutputClosed';
+}
+
+/** The status of a command whose output pipe closed: 128 + SIGPIPE, as a tool killed by it. */
+export const EXIT_OUTPUT_CLOSED = 141;
 
 export type OptionSpec =
   | { readonly type: 'boolean'; readonly short?: string; readonly help: string }

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { InputError } from '../toolchain/errors';
 import { commands } from './registry';
-import { EXIT_OK, EXIT_USAGE, UsageError, type CliIo, type Command, type ParsedArgs } from './command';
+import { EXIT_OK, EXIT_OUTPUT_CLOSED, EXIT_USAGE, OutputClosed, UsageError, type CliIo, type Command, type ParsedArgs } from './command';
 
 function commandHelp(c: Command): string {
   const lines = [`usage: vdso-lab ${c.name} ${c.usage}`.trimEnd(), '', c.summary, ...(c.details ? ['', c.details] : []), ''];
@@ -69,6 +69,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (parsed.positionals.length > max) throw new UsageError(`unexpected argument '${parsed.positionals[max]}'`);
     return await command.run({ values: parsed.values as ParsedArgs["values"], positionals: parsed.positionals }, io);
   } catch (e) {
+    if (e instanceof OutputClosed) return EXIT_OUTPUT_CLOSED;
     if (e instanceof UsageError) {
       io.err(`vdso-lab ${command.name}: ${e.message}\n`);
       return EXIT_USAGE;

@@ -2,7 +2,8 @@
 // emulated process (the kernel model chosen by --vdso/--abi/--cpu/--kernel), passes the
 // guest's stdout and stderr through, exits with the guest's status (128+signal when it was
 // killed, 124 when the instruction budget or --timeout ran out), and prints the system call trace
-// (--trace) to stderr, as text or (--json) as one JSON object at the end.
+// (--trace) to stderr, as text or (--json) as one JSON object per line and the outcome last.
+// The guest's output reaches stdout as it is written; a closed stdout gives it EPIPE and SIGPIPE.
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { fileKind, readInputFile, readInputStream } from '../../toolchain/input-file';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
@@ -146,7 +147,7 @@ export const runCommand: Command = {
     root: { type: 'string', valueName: 'DIR', help: 'host folder that is the guest\'s "/" (default: no files at all)' },
     'allow-writes': { type: 'boolean', help: 'let the guest create and write files under --root' },
     trace: { type: 'string', valueName: 'WHAT', help: 'print system calls to stderr: syscalls, vsyscall (fast entries and calls from the vDSO), all (plus signal deliveries)' },
-    json: { type: 'boolean', help: 'print the outcome and the trace as one JSON object on stderr at the end' },
+    json: { type: 'boolean', help: 'print the trace on stderr as one JSON object per line, and the outcome as the last line' },
     env: { type: 'string', multiple: true, valueName: 'NAME=VALUE', help: 'an environment variable for the guest (repeatable; default none)' },
     stdin: { type: 'string', valueName: 'FILE', help: 'the guest\'s stdin (default: empty)' },
     'stdin-after': { type: 'string', valueName: 'SECONDS', help: 'stdin\'s bytes and its EOF arrive only after SECONDS of guest time (a pipe written late); reads before wait' },
@@ -203,7 +204,18 @@ export const runCommand: Command = {
     const outDecoder = new TextDecoder('utf-8');
     const errDecoder = new TextDecoder('utf-8');
     const json = flag(args, 'json');
-    const lines: object[] = [];
+    let events = 0;
+    /** --json: one object per line as the trace goes, never the whole trace held in memory. */
+    const emit = (event: object): void => {
+      events++;
+      io.err(JSON.stringify(event) + '\n');
+    };
+    let outputClosed = false;
+    const toStdout = (b: Uint8Array): void | number => {
+      const r = io.outBytes ? io.outBytes(b) : io.out(outDecoder.decode(b, { stream: true }));
+      if (typeof r === 'number' && r < 0) outputClosed = true;
+      return r;
+    };
 
     const { process: guest } = loadProgram(
       bytes,
@@ -212,13 +224,14 @@ export const runCommand: Command = {
         options: { cpu, kernel, abi },
         tickNs,
         host: {
-          stdout: (b) => io.out(outDecoder.decode(b, { stream: true })),
-          stderr: (b) => io.err(errDecoder.decode(b, { stream: true })),
+          stdout: toStdout,
+          stderr: (b) => (io.errBytes ? io.errBytes(b) : io.err(errDecoder.decode(b, { stream: true }))),
           stdin: stdin === undefined && after === undefined ? undefined : { data: stdin === undefined ? new Uint8Array(0) : readStdinFile(resolve(io.cwd, stdin), stdin), arriveAfterNs: after },
           files: root ? { host: nodeHostFs, root, allowWrites: flag(args, 'allow-writes') } : undefined,
           clock: flag(args, 'real-time') ? realClock : undefined,
           random: flag(args, 'real-random') ? (n) => randomFillSync(new Uint8Array(n)) : undefined,
-          report: (line) => io.err(`${line}\n`),
+          // A guest killed by SIGPIPE after the host's reader went away (`| head`) ends quietly.
+          report: (line) => (outputClosed && line.startsWith('killed by SIGPIPE') ? undefined : io.err(`${line}\n`)),
         },
       },
       { argv: [execPath, ...guestArgs], envp, execPath, mapVdso: image ? vdsoMapper(image.bytes, image.name, (v) => { if (v.warning) io.err(`vdso-lab run: ${v.warning}\n`); }) : undefined },
@@ -246,7 +259,7 @@ export const runCommand: Command = {
           if (!shown(r)) return;
           const signals = deliveries(r.exit);
           if (json) {
-            lines.push({ ...recordJson(r, e.shownArgs), ...(signals.length ? { signals } : {}) });
+            emit({ ...recordJson(r, e.shownArgs), ...(signals.length ? { signals } : {}) });
             return;
           }
           io.err(formatRecord(r, e.shownArgs) + '\n');
@@ -257,14 +270,14 @@ export const runCommand: Command = {
         const signals = deliveries(e.exit);
         if (e.kind === 'timer') {
           if (signals.length === 0) return;
-          if (json) lines.push({ icount: e.icount, interrupt: 'timer', address: e.address, signals });
+          if (json) emit({ icount: e.icount, interrupt: 'timer', address: e.address, signals });
           else {
             io.err(`[${e.icount}] --- timer interrupt at 0x${e.address.toString(16)} ---\n`);
             printDeliveries(signals);
           }
           return;
         }
-        if (json) lines.push({ ...faultJson(e.icount, e.fault, e.address, e.ip), ...(signals.length ? { signals } : {}) });
+        if (json) emit({ ...faultJson(e.icount, e.fault, e.address, e.ip), ...(signals.length ? { signals } : {}) });
         else {
           io.err(formatFault(e.icount, e.fault, e.address, e.ip) + '\n');
           printDeliveries(signals);
@@ -272,8 +285,8 @@ export const runCommand: Command = {
       });
     }
     const result = runBounded(loop, budget, timeoutSeconds);
-    io.out(outDecoder.decode());
-    io.err(errDecoder.decode());
+    if (!io.outBytes) io.out(outDecoder.decode());
+    if (!io.errBytes) io.err(errDecoder.decode());
     let status: number;
     let outcome: string;
     if (result.kind === 'exited') {
@@ -291,7 +304,7 @@ export const runCommand: Command = {
       outcome = `stopped: the instruction budget (${budget}) ran out at eip 0x${guest.cpu.state.eip.toString(16)}`;
       io.err(`vdso-lab run: ${outcome}\n`);
     }
-    if (json) io.err(JSON.stringify({ program: programArg, status, outcome, icount: guest.cpu.state.icount, syscalls: lines }) + '\n');
+    if (json) io.err(JSON.stringify({ program: programArg, status, outcome, icount: guest.cpu.state.icount, events }) + '\n');
     return status;
   },
 };

@@ -16,8 +16,12 @@ import type { HostFs } from './vfs/host';
 import { GuestPaths } from './vfs/resolve';
 
 export interface ProcessHost {
-  stdout(bytes: Uint8Array): void;
-  stderr(bytes: Uint8Array): void;
+  /**
+   * The guest's output, as it writes it: the host may block (backpressure), and returns a
+   * negative errno when it cannot take the bytes (-EPIPE: the reader is gone).
+   */
+  stdout(bytes: Uint8Array): void | number;
+  stderr(bytes: Uint8Array): void | number;
   /**
    * stdin's bytes; after them EOF, or (thenBlock) a read that waits. Default: empty, EOF.
    * arriveAfterNs: the bytes (and the EOF) arrive only after that much virtual time; reads before wait.

@@ -65,9 +65,9 @@ test('--trace shows faults and traps with their signal; rt_sigreturn shows the r
   assert.match(plain.stderr, /--- #PF \(page fault\) at 0x[0-9a-f]+: SIGSEGV/);
   assert.doesNotMatch(plain.stderr, /delivered: handler/);
   const json = await runLab(prog, ['--trace', 'all', '--json']);
-  const out = JSON.parse(json.stderr.trim().split('\n').pop()!) as { syscalls: Array<Record<string, unknown>> };
-  const fault = out.syscalls.find((s) => s.fault === 'PF');
+  const events = json.stderr.trim().split('\n').slice(0, -1).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const fault = events.find((s) => s.fault === 'PF');
   assert.deepEqual({ signal: fault?.signal, addr: fault?.addr, code: fault?.code }, { signal: 'SIGSEGV', addr: 16, code: 1 });
-  const rt = out.syscalls.find((s) => s.name === 'rt_sigreturn');
+  const rt = events.find((s) => s.name === 'rt_sigreturn');
   assert.deepEqual({ result: rt?.result, errno: rt?.errno, restoredAx: rt?.restoredAx }, { result: null, errno: null, restoredAx: -1 });
 });

@@ -5,7 +5,7 @@
 // so nothing outside the guest root is reachable; writes need --allow-writes (else EROFS).
 import type { PtRegs } from '../seams';
 import {
-  AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, E, IOVEC_SIZE, le32, O,
+  AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, E, IOVEC_SIZE, le32, O, SI_USER, SIG,
   writeStat64, writeStatx, type FileFacts,
 } from '../linux-abi';
 import type { Process } from '../process';
@@ -51,7 +51,10 @@ function doWrite(p: Process, fd: number, buf: number, count: number): number {
   const n = Math.min(count, MAX_IO);
   const data = copyIn(p, buf, n);
   if (!data) return -E.EFAULT;
-  return f.write(data);
+  const r = f.write(data);
+  // A write to a pipe whose reader is gone: SIGPIPE as well as EPIPE, as pipe_write sends.
+  if (r === -E.EPIPE) p.signals.send(SIG.SIGPIPE, SI_USER);
+  return r;
 }
 
 function vector(p: Process, regs: PtRegs, each: (base: number, len: number) => number): number {

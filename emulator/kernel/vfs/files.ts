@@ -186,15 +186,15 @@ export class OutputStream implements OpenFile {
   readonly tty = false;
   constructor(
     readonly name: string,
-    private readonly sink: (bytes: Uint8Array) => void,
+    private readonly sink: (bytes: Uint8Array) => void | number,
     private readonly ino: number,
   ) {}
   read(): number {
     return -E.EBADF;
   }
   write(data: Uint8Array): number {
-    this.sink(data.slice());
-    return data.length;
+    const r = this.sink(data.slice());
+    return typeof r === 'number' && r < 0 ? r : data.length;
   }
   seek(): number {
     return -E.ESPIPE;

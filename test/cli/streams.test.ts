@@ -1,0 +1,90 @@
+// Output is streamed, not held: 100 MiB of guest stdout reaches `wc -c` in full with the
+// CLI's peak memory under 300 MB; a closed pipe (`| head`) ends run, disasm and symbols
+// quietly; the guest sees EPIPE (SIGPIPE ignored) or dies of SIGPIPE as under qemu-i386;
+// and `run --trace syscalls --json` writes one JSON object per line as it goes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { buildC, scratch } from '../support/oracles';
+
+const dir = scratch('vdso-lab-streams-');
+// Reports the process's peak resident memory on exit, to fd 3 (a file), not the pipes under test.
+const hook = join(dir, 'peak.js');
+writeFileSync(hook, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(join(dir, 'peak'))}, String(process.resourceUsage().maxRSS)));`);
+
+const FLOOD = String.raw`
+#include <string.h>
+#include <unistd.h>
+static char buf[65536];
+int main(void) {
+  memset(buf, 'x', sizeof buf);
+  for (int i = 0; i < 1600; i++) if (write(1, buf, sizeof buf) != sizeof buf) return 3;
+  return 0;
+}
+`;
+
+const PIPE = String.raw`
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+  if (argc > 1) signal(SIGPIPE, SIG_IGN);
+  static char buf[4096];
+  memset(buf, 'y', sizeof buf);
+  for (int i = 0; i < 100000; i++) {
+    if (write(1, buf, sizeof buf) < 0) { fprintf(stderr, "write: %s\n", strerrorname_np(errno)); return 7; }
+  }
+  return 0;
+}
+`;
+
+function sh(command: string) {
+  return spawnSync('bash', ['-c', `set -o pipefail; ${command}`], { encoding: 'utf8', cwd: dir, timeout: 120_000 });
+}
+
+const cli = `${process.execPath} ${resolve('dist/cli.js')}`;
+
+test('100 MiB of guest output reaches wc -c in full, the CLI under 300 MB', () => {
+  const prog = buildC('flood', FLOOD, ['-static', '-O1'], dir);
+  const r = sh(`${process.execPath} -r ${hook} ${resolve('dist/cli.js')} run ${prog} | wc -c`);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), String(100 * 2 ** 20));
+  const peakKb = Number(spawnSync('cat', [join(dir, 'peak')], { encoding: 'utf8' }).stdout);
+  assert.ok(peakKb > 0 && peakKb < 300 * 1024, `peak ${peakKb} KB`);
+});
+
+test('| head ends run, disasm and symbols quietly', () => {
+  const prog = buildC('flood2', FLOOD, ['-static', '-O1'], dir);
+  for (const args of [`run ${prog}`, `disasm ${prog}`, `symbols --all ${prog}`]) {
+    const r = spawnSync('bash', ['-c', `${cli} ${args} | head -c 100 > /dev/null; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8', cwd: dir, timeout: 120_000 });
+    assert.equal(r.stderr, '', args);
+    assert.equal(r.stdout.trim(), '141', args);
+  }
+});
+
+test('the guest sees EPIPE, or dies of SIGPIPE, as under qemu-i386', () => {
+  const prog = buildC('pipe', PIPE, ['-static', '-O1', '-w'], dir);
+  for (const extra of ['', ' ignore']) {
+    const q = spawnSync('bash', ['-c', `qemu-i386 ${prog}${extra} | head -c 1 > /dev/null; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8', timeout: 120_000 });
+    const l = spawnSync('bash', ['-c', `${cli} run ${prog} --${extra} | head -c 1 > /dev/null; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(l.stdout, q.stdout, `status${extra}`);
+    assert.equal(l.stderr, q.stderr, `stderr${extra}`);
+  }
+});
+
+test('--trace syscalls --json: one JSON object per line, the outcome last', () => {
+  const prog = buildC('few', 'int main(void) { return 3; }', ['-static', '-O1'], dir);
+  const r = spawnSync(process.execPath, [resolve('dist/cli.js'), 'run', prog, '--trace', 'syscalls', '--json'], { encoding: 'utf8' });
+  assert.equal(r.status, 3);
+  const lines = r.stderr.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const last = lines.pop()!;
+  assert.equal(last.status, 3);
+  assert.equal(last.events, lines.length);
+  assert.ok(lines.length > 3);
+  assert.equal(lines.at(-1)!.name, 'exit_group');
+});
