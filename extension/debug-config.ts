@@ -1,5 +1,5 @@
 // Owns the editor side of debug type `vdso`: the configuration provider (the initial
-// launch.json entry, and a launch for the active .S/.s file's folder when none exists) and
+// launch.json entry, and a launch of the open .S/.s file itself when no launch.json exists) and
 // the inline adapter factory that runs the DAP session in the extension host itself.
 import * as vscode from 'vscode';
 import { VdsoDebugSession } from '../debug-adapter/session';
@@ -17,9 +17,19 @@ class VdsoConfigurationProvider implements vscode.DebugConfigurationProvider {
     return [initialConfiguration()];
   }
 
-  /** An empty configuration (F5 with no launch.json) becomes the initial one; a missing program is asked for. */
+  /**
+   * An empty configuration (F5 with no launch.json) becomes the initial one, running the open
+   * .S/.s file when there is one (the adapter assembles and links it); a missing program is asked for.
+   */
   async resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
-    if (!config.type && !config.request && !config.name) config = initialConfiguration();
+    if (!config.type && !config.request && !config.name) {
+      config = initialConfiguration();
+      const editor = vscode.window.activeTextEditor;
+      if (editor && editor.document.languageId === 'gas-x86' && editor.document.uri.scheme === 'file') {
+        config.program = editor.document.uri.fsPath;
+        config.name = `vdso-lab: run ${editor.document.uri.path.split('/').pop()}`;
+      }
+    }
     if (!config.program) {
       const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Debug this i386 program', defaultUri: folder?.uri });
       if (!picked || picked.length === 0) return undefined;

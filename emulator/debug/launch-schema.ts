@@ -8,7 +8,7 @@ import { CPU_MODELS, DEFAULT_CPU, DEFAULT_KERNEL, DEFAULT_VDSO, KERNEL_ABIS, KER
 export const DEBUG_TYPE = 'vdso';
 
 export const LAUNCH_ATTRIBUTES = {
-  program: { type: 'string', description: 'The static i386 program to run (ET_EXEC or static PIE; gcc -m32 -static, or as/ld).', default: '${workspaceFolder}/a.out' },
+  program: { type: 'string', description: 'The static i386 program to run (ET_EXEC or static PIE; gcc -m32 -static, or as/ld), or its GAS source (.S or .s: assembled with line information and linked on the fly).', default: '${workspaceFolder}/a.out' },
   vdso: { type: 'string', description: capitalized(OPTION_HELP.vdso), default: DEFAULT_VDSO },
   cpu: { type: 'string', enum: CPU_MODELS, description: capitalized(OPTION_HELP.cpu), default: DEFAULT_CPU },
   kernel: { type: 'string', enum: KERNEL_KINDS, description: capitalized(OPTION_HELP.kernel), default: DEFAULT_KERNEL },

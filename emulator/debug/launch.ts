@@ -11,6 +11,7 @@ import { RunLoop } from '../kernel/run-loop';
 import type { MappedVdso } from '../kernel/vdso/load';
 import { CPU_MODELS, DEFAULT_CPU, DEFAULT_KERNEL, DEFAULT_VDSO, KERNEL_ABIS, KERNEL_KINDS, abiForVdso, isKernelAbi, type CpuModel, type KernelKind } from '../../toolchain/designs/options';
 import type { DebugHost, DebugLaunchOptions, OutputEvent } from './types';
+import { isAssemblySource, programFromSource } from './program-source';
 
 /** Bytes of launch options shown in an error at most. */
 const SHOWN = 200;
@@ -88,7 +89,9 @@ export function launchTarget(options: DebugLaunchOptions, host: DebugHost, outpu
     if (!host.isDirectory(root)) throw new InputError(root, '', '"root" is not a folder');
     if (!host.fs) throw new InputError(root, '', '"root" needs a host file system, which this host does not give');
   }
-  const bytes = readNamed(host, programPath, 'the program');
+  const bytes = isAssemblySource(programPath)
+    ? programFromSource(host, programPath, (path) => readNamed(host, path, 'the program source'))
+    : readNamed(host, programPath, 'the program');
   const image = vdsoImage(host, spec, cpu, kernel);
   let mapped: MappedVdso | undefined;
   const execPath = '/' + (programPath.split(/[\\/]/).pop() ?? 'program');

@@ -1,0 +1,41 @@
+// Owns running a program given as its GAS source (`program`: a .S or .s file): the source
+// is preprocessed (.S, with its own folder on the include path), assembled with line
+// information (as `as -g` would, naming the file by its full path) and linked into a static
+// program on the fly, so that the debugger shows and steps that source. The first error
+// is one line naming the file and the place.
+import { assembleSource } from '../../toolchain/asm/assemble-source';
+import { InputError } from '../../toolchain/errors';
+import { withGeneratedSections } from '../../toolchain/dwarf/emit-sections';
+import { writeObject } from '../../toolchain/elf/write-object';
+import { linkExec } from '../../toolchain/link/index';
+import { joinPath } from './source-map';
+import type { DebugHost } from './types';
+
+/** True for a path the debugger assembles instead of loading. */
+export function isAssemblySource(path: string): boolean {
+  return /\.[sS]$/.test(path);
+}
+
+/** The static program built from the assembly source at `path` (a full path). */
+export function programFromSource(host: DebugHost, path: string, read: (path: string) => Uint8Array): Uint8Array {
+  const dir = path.slice(0, Math.max(path.lastIndexOf('/'), 0)) || '/';
+  const decoder = new TextDecoder('utf-8');
+  const text = decoder.decode(read(path));
+  const { module, diagnostics } = assembleSource({
+    file: path,
+    text,
+    includeDirs: [dir],
+    defines: ['__ASSEMBLY__'],
+    readFile: (p) => {
+      try {
+        return decoder.decode(host.readFile(joinPath(dir, p), 'an included file'));
+      } catch {
+        return undefined;
+      }
+    },
+  });
+  const error = diagnostics.find((d) => d.severity === 'error');
+  if (error) throw new InputError(error.location.file, `line ${error.location.line}:${error.location.column}`, error.message);
+  const object = writeObject(withGeneratedSections(module, { debug: { name: path, compDir: dir } }), path);
+  return linkExec([{ fileName: path, bytes: object }]);
+}
