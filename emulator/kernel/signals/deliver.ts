@@ -10,6 +10,7 @@ import {
   EINTR, ERESTART_RESTARTBLOCK, ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS, SA, SIG_DFL, SIG_IGN, SI, UNBLOCKABLE, defaultAction, sigbit,
 } from './abi';
 import { buildRtSigframe, buildSigframe, type BuiltFrame } from './frame';
+import { MXCSR_DEFAULT } from '../../x86/fpu/state';
 import { Signals, type QueuedSignal } from './state';
 import { copyToUser } from './user-memory';
 
@@ -135,10 +136,11 @@ function enterHandler(process: ProcessView, sig: Signals, regs: PtRegs, q: Queue
   const vdso = process.vdso?.symbols;
   const input = {
     regs, info: q.info, trap: q.trap, action, oldMask, altstack: sig.altstack, onAltStack: sig.onAltStack(regs.sp),
-    vdsoRestorer: rt ? vdso?.rtSigreturn : vdso?.sigreturn,
+    vdsoRestorer: rt ? vdso?.rtSigreturn : vdso?.sigreturn, fpu: process.cpu.state.fpu,
   };
   const frame = rt ? buildRtSigframe(input) : buildSigframe(input);
-  const bad = copyToUser(process.memory, frame.address, frame.bytes);
+  const bad = copyToUser(process.memory, frame.address, frame.bytes) ??
+    (frame.math ? copyToUser(process.memory, frame.math.address, frame.math.bytes) : undefined);
   if (bad !== undefined) {
     // force_sigsegv: the frame could not be written; SIGSEGV with its default action.
     sig.actions[SIG.SIGSEGV] = { handler: SIG_DFL, flags: 0, restorer: 0, mask: 0n };
@@ -148,6 +150,9 @@ function enterHandler(process: ProcessView, sig: Signals, regs: PtRegs, q: Queue
     process.terminate({ signal: SIG.SIGSEGV, message });
     return false;
   }
+  // fpu__clear_user_states: the handler starts with a freshly initialised FPU.
+  process.cpu.state.fpu.init();
+  process.cpu.state.fpu.mxcsr = MXCSR_DEFAULT;
   const sel = userSelectors(process.options.kernel);
   regs.sp = frame.address;
   regs.ip = action.handler >>> 0;

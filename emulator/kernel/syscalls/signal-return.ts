@@ -2,7 +2,8 @@
 // left (sp - 8 after __kernel_sigreturn's popl, sp - 4 for the rt one), the blocked mask,
 // every register, the FIX_EFLAGS bits (TF included) and, for rt, the alternate stack come
 // back from it; orig_ax = -1 so that no restart applies, and the call returns the restored
-// ax. A frame that cannot be read, or bad cs/ss, is a SIGSEGV (badframe).
+// ax; the x87 state comes back from sigcontext.fpstate. A frame (or fpstate) that cannot be
+// read, or bad cs/ss, is a SIGSEGV (badframe).
 import type { PtRegs } from '../seams';
 import type { Process } from '../process';
 import { SIG } from '../linux-abi';
@@ -10,6 +11,7 @@ import { userSelectors } from '../../x86/state';
 import { FIX_EFLAGS, RT_SIGFRAME, SI, SIGFRAME, UNBLOCKABLE } from '../signals/abi';
 import { signalsOf } from '../signals/deliver';
 import { frameWord, readSigcontext } from '../signals/frame';
+import { MATH_FRAME_SIZE, restoreMathFrame } from '../signals/fpstate';
 import { copyIn, row, type SyscallRow } from './table';
 import { doSigaltstack } from './signal-altstack';
 
@@ -31,6 +33,19 @@ function restoreSigcontext(p: Process, regs: PtRegs, b: Uint8Array, at: number):
   regs.ss = sc.ss | 3;
   regs.flags = ((regs.flags & ~FIX_EFLAGS) | (sc.flags & FIX_EFLAGS)) >>> 0;
   regs.orig_ax = -1;
+  return restoreFpstate(p, sc.fpstate);
+}
+
+/** fpu__restore_sig: the x87 state from sigcontext.fpstate, or a reset FPU when it is 0. */
+function restoreFpstate(p: Process, fpstate: number): boolean {
+  const fpu = p.cpu.state.fpu;
+  if (fpstate === 0) {
+    fpu.init();
+    return true;
+  }
+  const b = copyIn(p, fpstate, MATH_FRAME_SIZE);
+  if (!b) return false;
+  restoreMathFrame(fpu, b);
   return true;
 }
 
