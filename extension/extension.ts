@@ -7,10 +7,12 @@ import { registerInspectCommands } from './inspect-commands';
 import { registerDebugger } from './debug-config';
 import { registerAlternativeDecorations } from './alternative-decorations';
 import { registerSourceCommands } from './source-commands';
+import { registerCacheSetting } from './cache-setting';
 
 let client: LanguageClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
+  registerCacheSetting(context);
   client = startLanguageClient(context);
   registerAlternativeDecorations(context, client);
   registerSourceCommands(context, client);

@@ -32,6 +32,16 @@ function findTests(dir, found = []) {
   return found;
 }
 
+// --prerequisites builds only what npm test runs before anything else (scripts/prerequisites.ts).
+if (process.argv.includes('--prerequisites')) {
+  await build({
+    ...common,
+    stdin: { contents: "import { main } from './prerequisites';\nmain();\n", resolveDir: join(root, 'scripts'), loader: 'ts', sourcefile: 'prerequisites-main.ts' },
+    outfile: 'out/prerequisites.js',
+  });
+  process.exit(0);
+}
+
 await Promise.all(entries.map((e) => build({
   ...common,
   entryPoints: [e.in],

@@ -4,16 +4,11 @@
 // killed, 124 when the instruction budget or --timeout ran out), and prints the system call trace
 // (--trace) to stderr, as text or (--json) as one JSON object per line and the outcome last.
 // The guest's output reaches stdout as it is written; a closed stdout gives it EPIPE and SIGPIPE.
-import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { fileKind, readInputFile, readInputStream } from '../../toolchain/input-file';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, relative, resolve, sep } from 'node:path';
 import { randomFillSync } from 'node:crypto';
 import { flag, stringOption, UsageError, type CliIo, type Command, type ParsedArgs } from '../command';
-import { buildDesign } from '../../toolchain/designs/build';
-import { InputError } from '../../toolchain/errors';
-import { extractVdsos } from '../../toolchain/image/kernel-image';
-import { validateVdso32 } from '../../toolchain/image/elf-image';
-import { CaptureFailure, captureRunning } from './capture-host';
 import { loadProgram, vdsoMapper } from '../../emulator/kernel/loader';
 import { RunLoop, type RunResult } from '../../emulator/kernel/run-loop';
 import { signalName } from '../../emulator/kernel/linux-abi';
@@ -21,68 +16,13 @@ import { faultJson, formatFault, formatRecord, recordJson } from '../../emulator
 import { nodeHostFs } from '../../emulator/kernel/vfs/node-host';
 import type { ExitRecord, SyscallRecord } from '../../emulator/kernel/seams';
 import { DEFAULT_TICK_NS, KERNEL_HZ, type HostClock } from '../../emulator/kernel/time';
-import { CPU_MODELS, DEFAULT_CPU, DEFAULT_KERNEL, DEFAULT_VDSO, KERNEL_ABIS, KERNEL_KINDS, abiForVdso, isKernelAbi, type CpuModel, type KernelKind } from '../../toolchain/designs/options';
+import { CPU_MODELS, DEFAULT_CPU, DEFAULT_KERNEL, DEFAULT_VDSO, KERNEL_ABIS, KERNEL_KINDS, abiForVdso } from '../../toolchain/designs/options';
+import { resolveVdso } from '../../toolchain/designs/vdso-spec';
 import { MODEL_OPTIONS, oneOf } from '../model-options';
 
 const TRACES = ['syscalls', 'vsyscall', 'all'] as const;
 export const DEFAULT_BUDGET = 20_000_000_000;
 export const EXIT_BUDGET = 124;
-
-/** The newest cached Debian kernel vDSO: .vdso-lab-cache/vdso32-*.so (or one extracted from its kernel/boot/vmlinuz-*) in cwd or above. */
-function cachedHostVdso(cwd: string): { bytes: Uint8Array; name: string } | undefined {
-  let dir = cwd;
-  for (let i = 0; i < 64; i++) {
-    const cache = join(dir, '.vdso-lab-cache');
-    if (existsSync(cache)) {
-      const found = readdirSync(cache).filter((n) => /^vdso32-.*\.so$/.test(n)).sort();
-      if (found.length) {
-        const path = join(cache, found[found.length - 1]!);
-        return { bytes: readInputFile(path, path), name: path };
-      }
-      const boot = join(cache, 'kernel', 'boot');
-      const images = existsSync(boot) ? readdirSync(boot).filter((n) => n.startsWith('vmlinuz-')).sort() : [];
-      if (images.length) {
-        const path = join(boot, images[images.length - 1]!);
-        return { bytes: extractVdsos(readInputFile(path, path, { kind: 'kernel-image' }), path).vdso32.bytes, name: `${path} (its vdso32.so)` };
-      }
-    }
-    const up = dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  return undefined;
-}
-
-/**
- * --vdso host: the running kernel's own 32-bit vDSO, captured by running the i386 capture
- * program (capture-host). Where this host cannot run it (no 32-bit compat support, not x86),
- * the cached Debian kernel's vdso32.so stands in, and a line on stderr says so.
- */
-function hostVdso(cwd: string, note: (line: string) => void): { bytes: Uint8Array; name: string } {
-  let why: string;
-  try {
-    const bytes = captureRunning(undefined);
-    validateVdso32(bytes, 'running kernel [vdso]');
-    return { bytes, name: 'host' };
-  } catch (e) {
-    if (!(e instanceof CaptureFailure) && !(e instanceof InputError)) throw e;
-    why = e.message.replace(/: (?:extract|try|use) .*$/, '');
-  }
-  const cached = cachedHostVdso(cwd);
-  if (!cached) throw new UsageError(`--vdso host: cannot capture the running kernel's vDSO (${why}) and no cached one (.vdso-lab-cache/vdso32-*.so); pass --vdso FILE (see \`vdso-lab capture-host --kernel-image\`)`);
-  note(`vdso-lab run: --vdso host: cannot capture the running kernel's vDSO (${why}); using ${cached.name} instead`);
-  return cached;
-}
-
-/** The vDSO image bytes for --vdso, or undefined for none. */
-function vdsoImage(spec: string, cpu: CpuModel, kernel: KernelKind, cwd: string, note: (line: string) => void): { bytes: Uint8Array; name: string } | undefined {
-  if (spec === 'none') return undefined;
-  if (isKernelAbi(spec)) return { bytes: buildDesign(spec, kernel, { cpu }).bytes, name: `vdso/${spec}` };
-  if (spec === 'host') return hostVdso(cwd, note);
-  const path = resolve(cwd, spec);
-  if (path.endsWith('.S') || path.endsWith('.s')) throw new UsageError(`--vdso ${spec}: build the .S first (vdso-lab asm) and pass the .so`);
-  return { bytes: readInputFile(path, spec, { what: 'the vDSO image' }), name: spec };
-}
 
 /** --stdin: a regular file is read as any input; a FIFO or device as a pipe, up to the same limit. */
 function readStdinFile(path: string, shownAs: string): Uint8Array {
@@ -195,7 +135,13 @@ export const runCommand: Command = {
       const rel = relative(root, real);
       if (!rel.startsWith('..') && !rel.startsWith(sep)) execPath = '/' + rel.split(sep).join('/');
     }
-    const image = vdsoImage(spec, cpu, kernel, io.cwd, (line) => io.err(`${line}\n`));
+    const image = resolveVdso(spec, {
+      cpu,
+      kernel,
+      resolvePath: (path) => resolve(io.cwd, path),
+      readFile: (path, what) => readInputFile(path, spec, { what }),
+      note: (line) => io.err(`vdso-lab run: ${line}\n`),
+    });
     const stdin = stringOption(args, 'stdin');
     const afterText = stringOption(args, 'stdin-after');
     const afterSeconds = afterText === undefined ? undefined : Number(afterText);

@@ -3,12 +3,11 @@
 // (intel, compat64) stepped instruction by instruction with the registers each instruction
 // changed and the stack unwound by the stub's CFI (the mapped image is saved so that its
 // disassembly can be compared with objdump); last a real 32-bit vDSO (this host's, or the
-// distro kernel's where the host cannot run i386 programs): its exported symbols and its
-// unwind table.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+// distribution kernel's where the host cannot run i386 programs: --vdso host's choice): its
+// exported symbols and its unwind table. What it saves goes into the cache folder.
+import { mkdirSync } from 'node:fs';
 import { writeOutputFile } from '../output-file';
-import { basename, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { runCli } from '../run-cli';
 import { EXIT_CHECK_FAILED, EXIT_OK, type CliIo, type Command } from '../command';
 import { failedChecks } from '../../emulator/check/matrix';
@@ -17,6 +16,8 @@ import { designSubject } from '../../emulator/check/subject';
 import { formatMatrix } from '../../emulator/check/format';
 import { Session } from '../../emulator/check/session';
 import { formatTrace, traceCall } from '../../emulator/check/step-trace';
+import { hostVdso } from '../../toolchain/designs/vdso-spec';
+import { cacheDir } from '../../toolchain/cache';
 
 /** Steps one upstream vsyscall (intel, compat64) and prints it; saves the mapped image to `imagePath`. */
 function stepUpstream(io: CliIo, imagePath: string): void {
@@ -29,37 +30,14 @@ function stepUpstream(io: CliIo, imagePath: string): void {
   io.out(formatTrace(session, traceCall(session)));
 }
 
-/** The repository root (dist/cli.js lives one folder below it). */
-function projectRoot(): string {
-  return resolve(__dirname, '..');
-}
-
-/** A CliIo that keeps what a nested command printed, to show only on failure. */
-function quietIo(cwd: string): CliIo & { text: string } {
-  const io = { text: '', cwd, out(t: string) { io.text += t; }, err(t: string) { io.text += t; } };
-  return io;
-}
-
-async function obtainVdso(io: CliIo, cache: string): Promise<{ path: string; source: string } | undefined> {
-  const hostCopy = join(cache, 'host-vdso32.so');
-  const host = quietIo(io.cwd);
-  if ((await runCli(['capture-host', '-o', hostCopy], host)) === EXIT_OK) {
-    return { path: hostCopy, source: "this host's running kernel" };
-  }
-  io.out(`${host.text.trim()}\n`);
-  const fetch = spawnSync('bash', [join(projectRoot(), 'scripts/fetch-kernel-image.sh')], { encoding: 'utf8' });
-  if (fetch.status !== 0) {
-    io.err(`vdso-lab start: no vDSO: ${fetch.stderr.trim() || 'the distro kernel image could not be fetched'}\n`);
-    return undefined;
-  }
-  const image = resolve(projectRoot(), fetch.stdout.trim());
-  const out = join(cache, `${basename(image).replace(/^vmlinuz-/, 'vdso32-')}.so`);
-  const extract = quietIo(io.cwd);
-  if (!existsSync(out) && (await runCli(['capture-host', '--kernel-image', image, '-o', out], extract)) !== EXIT_OK) {
-    io.err(extract.text);
-    return undefined;
-  }
-  return { path: out, source: `the distro kernel image ${image}` };
+/** A real vDSO for the last part: the running kernel's (saved into the cache), else the distribution kernel's. */
+function obtainVdso(io: CliIo, cache: string): { path: string; source: string } {
+  const vdso = hostVdso((line) => io.out(`${line}
+`));
+  if (vdso.source === 'distribution kernel') return { path: vdso.name, source: 'the distribution kernel' };
+  const path = join(cache, 'host-vdso32.so');
+  writeOutputFile(path, path, vdso.bytes);
+  return { path, source: "this host's running kernel" };
 }
 
 export const startCommand: Command = {
@@ -69,15 +47,14 @@ export const startCommand: Command = {
   options: {},
   positionals: [0, 0],
   async run(_args, io) {
-    const cache = join(projectRoot(), '.vdso-lab-cache');
+    const cache = cacheDir();
     mkdirSync(cache, { recursive: true });
     const results = await checkMatrix({ spec: undefined, abi: undefined, cwd: io.cwd, cpus: undefined, kernels: undefined });
     io.out(formatMatrix(results));
     io.out('\n');
     stepUpstream(io, join(cache, 'upstream-intel-compat64.so'));
     io.out('\n');
-    const vdso = await obtainVdso(io, cache);
-    if (!vdso) return 2;
+    const vdso = obtainVdso(io, cache);
     io.out(`vDSO from ${vdso.source}: ${vdso.path}\n\n`);
     const symbols = await runCli(['symbols', vdso.path], io);
     io.out('\n');

@@ -1,15 +1,16 @@
 // Owns starting a program for the debugger: checking the launch options (one-line errors
-// naming the file and the place), building or reading the vDSO image, loading the program
-// with the loader (the vDSO mapped by vdsoMapper, alternatives applied for the CPU and
-// kernel), and the run loop, with the guest's output wired to the debugger's events.
-import { buildDesign } from '../../toolchain/designs/build';
+// naming the file and the place), the vDSO image (toolchain/designs/vdso-spec.ts, as the
+// CLI resolves --vdso), loading the program with the loader (the vDSO mapped by vdsoMapper,
+// alternatives applied for the CPU and kernel), and the run loop, with the guest's output
+// wired to the debugger's events.
+import { resolveVdso } from '../../toolchain/designs/vdso-spec';
 import { InputError } from '../../toolchain/errors';
 import type { ElfFile } from '../../toolchain/elf/types';
 import { loadProgram, vdsoMapper } from '../kernel/loader';
 import type { Process } from '../kernel/process';
 import { RunLoop } from '../kernel/run-loop';
 import type { MappedVdso } from '../kernel/vdso/load';
-import { CPU_MODELS, DEFAULT_CPU, DEFAULT_KERNEL, DEFAULT_VDSO, KERNEL_ABIS, KERNEL_KINDS, abiForVdso, isKernelAbi, type CpuModel, type KernelKind } from '../../toolchain/designs/options';
+import { CPU_MODELS, DEFAULT_CPU, DEFAULT_KERNEL, DEFAULT_VDSO, KERNEL_ABIS, KERNEL_KINDS, abiForVdso } from '../../toolchain/designs/options';
 import type { DebugHost, DebugLaunchOptions, OutputEvent } from './types';
 import { isAssemblySource, programFromSource } from './program-source';
 
@@ -57,16 +58,6 @@ function readNamed(host: DebugHost, path: string, what: string): Uint8Array {
   }
 }
 
-/** The vDSO image for the `vdso` option, or undefined for none. */
-function vdsoImage(host: DebugHost, spec: string, cpu: CpuModel, kernel: KernelKind): { bytes: Uint8Array; name: string } | undefined {
-  if (spec === 'none') return undefined;
-  if (isKernelAbi(spec)) return { bytes: buildDesign(spec, kernel, { cpu }).bytes, name: `vdso/${spec}` };
-  if (spec === 'host') throw new InputError('launch configuration', '"vdso"', 'host is not available in the debugger: capture it with `vdso-lab capture-host` and give the .so');
-  const path = host.resolvePath(spec);
-  if (/\.[sS]$/.test(path)) throw new InputError(path, '', 'a .S source: build it first (vdso-lab asm) and give the .so');
-  return { bytes: readNamed(host, path, 'the vDSO image'), name: path };
-}
-
 /** Checks the options and loads the program; throws InputError with one line on bad input. */
 export function launchTarget(options: DebugLaunchOptions, host: DebugHost, output: (e: OutputEvent) => void): Target {
   const raw = options as unknown as Record<string, unknown>;
@@ -92,7 +83,13 @@ export function launchTarget(options: DebugLaunchOptions, host: DebugHost, outpu
   const bytes = isAssemblySource(programPath)
     ? programFromSource(host, programPath, (path) => readNamed(host, path, 'the program source'))
     : readNamed(host, programPath, 'the program');
-  const image = vdsoImage(host, spec, cpu, kernel);
+  const image = resolveVdso(spec, {
+    cpu,
+    kernel,
+    resolvePath: (path) => host.resolvePath(path),
+    readFile: (path, what) => readNamed(host, path, what),
+    note: (line) => output({ category: 'console', text: `vdso-lab: ${line}\n` }),
+  });
   let mapped: MappedVdso | undefined;
   const execPath = '/' + (programPath.split(/[\\/]/).pop() ?? 'program');
   const out = new TextDecoder('utf-8');

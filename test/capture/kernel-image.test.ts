@@ -28,10 +28,10 @@ interface Kernel {
 
 let kernel: Kernel | undefined;
 
-/** A compressor's binary stdout; a missing tool fails naming what .ci/install must install. */
+/** A compressor's binary stdout; a missing tool fails naming what scripts/prerequisites.ts must install. */
 function toolBytes(tool: string, args: readonly string[], input?: Uint8Array): Uint8Array {
   const r = spawnSync(tool, args, { input, maxBuffer: 256 << 20 });
-  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') throw new Error(`oracle '${tool}' is not installed: .ci/install must install it`);
+  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') throw new Error(`oracle '${tool}' is not installed: scripts/prerequisites.ts (npm test's first step) must install it`);
   if (r.error || r.status !== 0) throw new Error(`${tool} ${args.join(' ')} failed: ${r.error?.message ?? r.stderr.toString()}`);
   return new Uint8Array(r.stdout);
 }

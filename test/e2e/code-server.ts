@@ -1,5 +1,5 @@
 // Owns the real VS Code of the end-to-end suite: finding the code-server that
-// .ci/install-vscode put in .vdso-lab-cache/code-server, packaging the extension into a
+// .ci/install-vscode put in the cache folder's code-server/, packaging the extension into a
 // .vsix, installing it into a fresh user-data/extensions folder, and starting and stopping
 // code-server (its own process group, its own HOME/XDG/TMPDIR) on a free loopback port.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -7,6 +7,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync }
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { repoRoot } from '../support/real-vdso';
+import { cacheDir } from '../../toolchain/cache';
 
 export const CODE_SERVER_VERSION = '4.100.3';
 export const CHROMIUM = '/usr/bin/chromium';
@@ -57,11 +58,11 @@ export function isolatedEnv(dirs: RunDirs): NodeJS.ProcessEnv {
 
 /** code-server's launcher; throws naming .ci/install-vscode when it (or Chromium) is missing. */
 export function codeServerBinary(): string {
-  const prefix = join(repoRoot(), '.vdso-lab-cache', 'code-server');
+  const prefix = join(cacheDir(), 'code-server');
   const bin = join(prefix, 'node_modules', '.bin', 'code-server');
   const manifest = join(prefix, 'node_modules', 'code-server', 'package.json');
   if (!existsSync(bin) || !existsSync(manifest)) {
-    throw new Error(`code-server ${CODE_SERVER_VERSION} is not installed in ${prefix}: run .ci/install-vscode (the lead's .ci/install calls it)`);
+    throw new Error(`code-server ${CODE_SERVER_VERSION} is not installed in ${prefix}: run npm test (its first step installs it) or VDSO_LAB_CACHE=${cacheDir()} bash .ci/install-vscode`);
   }
   const version = (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version;
   if (version !== CODE_SERVER_VERSION) {

@@ -1,6 +1,6 @@
 // Shared by the acceptance tests of the kernel model (issue 5): C programs built once with
 // gcc -m32 -static -O2, run under `vdso-lab run` (runCli, in memory, from the repository
-// root so that --vdso host finds the cached Debian vdso32.so) and under qemu-i386 (the
+// root) and under qemu-i386 (the
 // oracle on every machine; where the host executes i386 programs, natively too), and the facts the oracles give about the
 // real vDSO image: its dynamic symbols (readelf), the image the kernel patches for a CPU
 // (`vdso-lab alternatives --json`) and that image's instructions (objdump -D -b binary).
@@ -17,8 +17,11 @@ export interface RunOutput {
   readonly status: number;
 }
 
-/** The line `vdso-lab run --vdso host` prints when it falls back to the cached Debian image. */
-export const HOST_FALLBACK = /^vdso-lab run: --vdso host: cannot capture the running kernel's vDSO \(this host cannot run i386 programs[^\n]*; using \S*vdso32-[^\n]*\.so instead\n/;
+/**
+ * The line `vdso-lab run --vdso host` prints to say which vDSO it used: the running kernel's
+ * (captured), or, where this host cannot run i386 programs, the distribution kernel's.
+ */
+export const HOST_LINE = /^(?:vdso-lab: fetching [^\n]*\n)?vdso-lab run: --vdso host: (?:the running kernel's vDSO \(captured by the i386 capture program\)|cannot capture the running kernel's vDSO \(this host cannot run i386 programs[^\n]*; using the distribution kernel's, \S*vdso32-[^\n]*\.so instead)\n/;
 
 const built = new Map<string, string>();
 let dir: string | undefined;
