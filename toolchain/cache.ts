@@ -1,5 +1,5 @@
 // Owns where vdso-lab keeps what it fetches or builds once for a user: one folder per user,
-// $VDSO_LAB_CACHE if set (the extension's vdso-lab.cacheFolder setting sets it), else
+// $VDSO_LAB_CACHE if set (the extension's vdsoLab.cacheFolder setting sets it), else
 // $XDG_CACHE_HOME/vdso-lab, else ~/.cache/vdso-lab. Every command, the extension, the tests
 // and the install scripts (.ci/) use this folder: the distribution kernel package
 // (kernel/boot), the vdso32 images taken from it (vdso32-VERSION.so), code-server for the
