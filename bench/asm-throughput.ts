@@ -2,10 +2,14 @@
 // numeric labels, branches that relax, data, macros) assembled by vdso-lab's own assembler
 // and by GNU as --32 on the same text, side by side in MB of source per second.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assemble } from '../toolchain/asm/assembler';
+import type { AsmModule } from '../toolchain/asm/module';
+import { withGeneratedSections } from '../toolchain/dwarf/emit-sections';
+import { writeObject } from '../toolchain/elf/write-object';
 
 export interface AsmBenchLine {
   readonly assembler: 'vdso-lab' | 'GNU as';
@@ -15,6 +19,9 @@ export interface AsmBenchLine {
 }
 
 export interface AsmBenchResult {
+  /** Checksums of the objects written: vdso-lab's (writeObject) and GNU as's (null when it did not run). */
+  readonly checksum: string;
+  readonly peerChecksum: string | null;
   readonly bytes: number;
   readonly lines: number;
   readonly runs: number;
@@ -89,17 +96,25 @@ function best(runs: number, once: () => void): number {
   return fastest;
 }
 
-export function runAsmBench(options: { bytes?: number; runs?: number } = {}): AsmBenchResult {
+const objectChecksum = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+
+/** vdso-lab's assembler and (unless `peer` is false) GNU as on about `bytes` of source. */
+export function runAsmBench(options: { bytes?: number; runs?: number; peer?: boolean } = {}): AsmBenchResult {
   const text = benchSource(options.bytes ?? 2_000_000);
   const runs = options.runs ?? 3;
   const megabytes = text.length / 1e6;
   const results: AsmBenchLine[] = [];
 
   let errors = 0;
+  let module: AsmModule | undefined;
   const ours = best(runs, () => {
-    errors = assemble({ file: 'bench.s', text }).diagnostics.filter((d) => d.severity === 'error').length;
+    module = assemble({ file: 'bench.s', text });
+    errors = module.diagnostics.filter((d) => d.severity === 'error').length;
   });
+  const checksum = objectChecksum(writeObject(withGeneratedSections(module!), 'bench.s'));
+  let peerChecksum: string | null = null;
   results.push({ assembler: 'vdso-lab', megabytesPerSecond: megabytes / ours, bestSeconds: ours, note: errors ? `${errors} errors (the bench source should have none)` : 'no errors' });
+  if (options.peer === false) return { checksum, peerChecksum, bytes: text.length, lines: text.split('\n').length, runs, results };
 
   const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-asm-bench-'));
   try {
@@ -107,15 +122,16 @@ export function runAsmBench(options: { bytes?: number; runs?: number } = {}): As
     writeFileSync(src, text);
     let failure = '';
     const gas = best(runs, () => {
-      const r = spawnSync('as', ['--32', src, '-o', join(dir, 'bench.o')], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const r = spawnSync('as', ['--32', 'bench.s', '-o', 'bench.o'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
       if (r.error) failure = (r.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'GNU as is not installed' : r.error.message;
       else if (r.status !== 0) failure = `GNU as failed: ${r.stderr.toString().split('\n')[0]}`;
     });
+    if (!failure) peerChecksum = objectChecksum(new Uint8Array(readFileSync(join(dir, 'bench.o'))));
     results.push(failure
       ? { assembler: 'GNU as', megabytesPerSecond: null, bestSeconds: null, note: failure }
       : { assembler: 'GNU as', megabytesPerSecond: megabytes / gas, bestSeconds: gas, note: 'as --32, process start included' });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return { bytes: text.length, lines: text.split('\n').length, runs, results };
+  return { checksum, peerChecksum, bytes: text.length, lines: text.split('\n').length, runs, results };
 }

@@ -6,6 +6,7 @@
 // programs. Reported as calls per second and ns per call, best of several runs; the process
 // runners' start-up is removed by timing a zero-call run of the same program.
 import { processRuns } from './process-runs';
+import { row, stateChecksum, type BenchRow } from './rows';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,4 +147,20 @@ export function runVsyscallBench(options: { calls?: number; processCalls?: numbe
     rmSync(dir, { recursive: true, force: true });
   }
   return lines;
+}
+
+/** The round trip as a bench row: the emulator's ns per call beside qemu-i386's from the same run. */
+export function vsyscallRow(lines: readonly RoundTripLine[]): BenchRow {
+  const of = (runner: RoundTripLine['runner']) => lines.find((l) => l.runner === runner);
+  const ours = of('emulator');
+  const qemu = of('qemu-i386');
+  const native = of('native');
+  // getpid's value differs between runners by design; the guest's final state is its exit status.
+  const exitState = stateChecksum('', 0);
+  return row({
+    workload: 'getpid through __kernel_vsyscall, round trip', unit: 'ns/call', higherIsBetter: false,
+    ours: ours?.nsPerCall ?? null, peer: 'qemu-i386', peerValue: qemu?.nsPerCall ?? null, target: 1.0,
+    checksum: exitState, peerChecksum: qemu?.nsPerCall != null ? exitState : null,
+    note: `${ours?.note ?? ''}; qemu-i386: ${qemu?.note ?? '-'}; native: ${native?.nsPerCall != null ? `${native.nsPerCall.toFixed(0)} ns/call` : native?.note ?? '-'}`,
+  });
 }

@@ -1,21 +1,42 @@
-// The `bench` command: the integer-loop benchmark in the emulator, qemu-i386 and natively,
-// side by side in guest MIPS (bench/run-bench.ts), and the assembler's throughput beside
-// GNU as on the same source (bench/asm-throughput.ts), and the getpid round trip through
-// __kernel_vsyscall in the emulator beside qemu-i386 and native (bench/vsyscall-roundtrip.ts),
-// and the language server's latency on a large kernel-style .S (bench/lsp-latency.ts).
-import { EXIT_OK, flag, stringOption, UsageError, type Command } from '../command';
-import { runBench } from '../../bench/run-bench';
+// The `bench` command: every workload of bench/ beside its peer in the same run (the integer
+// loop with breakpoints and a watchpoint armed, and the call-heavy C program, beside
+// qemu-i386; the getpid round trip through __kernel_vsyscall beside qemu-i386's int $0x80;
+// the assembler beside GNU as, and its 20 MB time against ten times its 2 MB time; vdso-lab
+// check on every design against its bound; the language server's latency on a large
+// kernel-style .S against its targets, bench/lsp-latency.ts), as rows with the ratio, the target and a
+// checksum of the final state each side reached. --json writes the rows; --check exits 1
+// when a ratio is below its target or a checksum differs (by hand and in a bench job: the
+// machine's load varies, so never in npm test).
+import { spawnSync } from 'node:child_process';
+import { EXIT_CHECK_FAILED, EXIT_OK, flag, stringOption, UsageError, type Command } from '../command';
+import { runIntLoopBench } from '../../bench/run-bench';
 import { runAsmBench } from '../../bench/asm-throughput';
-import { runVsyscallBench } from '../../bench/vsyscall-roundtrip';
+import { runCallHeavyBench } from '../../bench/call-heavy';
+import { runVsyscallBench, vsyscallRow } from '../../bench/vsyscall-roundtrip';
 import { runLspBench } from '../../bench/lsp-latency';
+import { formatRows, row, rowProblem, stateChecksum, type BenchRow } from '../../bench/rows';
+
+/** `vdso-lab check` on the four designs in a process of its own, best of `runs`, against its bound of 3 s. */
+function checkRow(runs: number): BenchRow {
+  let best = Infinity;
+  let checksum = '';
+  for (let k = 0; k < runs; k++) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, [process.argv[1]!, 'check', '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9);
+    checksum = stateChecksum(r.stdout, r.status ?? -1);
+  }
+  return row({ workload: 'vdso-lab check, 4 designs, 54 configurations', unit: 's', higherIsBetter: false, ours: best, peer: 'the bound 3 s', peerValue: 3, target: 1.0, checksum, peerChecksum: null, note: 'a process of its own, start-up included' });
+}
 
 export const benchCommand: Command = {
   name: 'bench',
-  summary: 'measure the emulator (guest MIPS; getpid through __kernel_vsyscall), beside qemu-i386 and native, and the assembler beside GNU as',
-  usage: '[--iterations N] [--runs N] [--json]',
+  summary: 'measure each workload beside its peer in the same run (qemu-i386, GNU as): ratios, targets, final-state checksums',
+  usage: '[--iterations N] [--runs N] [--json] [--check]',
   options: {
-    json: { type: 'boolean', help: 'print the result as JSON' },
-    iterations: { type: 'string', valueName: 'N', help: 'loop iterations (10 instructions each; default 20000000)' },
+    json: { type: 'boolean', help: 'print the rows as JSON' },
+    check: { type: 'boolean', help: 'exit 1 when a ratio is below its target or a final state differs from the peer\'s' },
+    iterations: { type: 'string', valueName: 'N', help: 'integer-loop iterations (10 instructions each; default 20000000)' },
     runs: { type: 'string', valueName: 'N', help: 'runs per runner, best is reported (default 5)' },
   },
   positionals: [0, 0],
@@ -26,36 +47,36 @@ export const benchCommand: Command = {
       if (!/^[1-9][0-9]{0,9}$/.test(text) || Number(text) > 400_000_000) throw new UsageError(`--${name} wants a whole number from 1 to 400000000, got '${text}'`);
       return Number(text);
     };
-    const result = runBench({ iterations: count('iterations', 20_000_000), runs: count('runs', 5) });
-    const asm = runAsmBench({ runs: Math.min(3, count('runs', 5)) });
-    const vsyscall = runVsyscallBench({ runs: count('runs', 5) });
-    const lsp = runLspBench({ runs: Math.min(3, count('runs', 5)) });
-    if (flag(args, 'json')) {
-      io.out(JSON.stringify({ cpu: result, assembler: asm, vsyscall, languageServer: lsp }, null, 2) + '\n');
-      return EXIT_OK;
+    const runs = count('runs', 5);
+    const rows: BenchRow[] = [];
+    rows.push(runIntLoopBench({ iterations: count('iterations', 20_000_000), runs }));
+    rows.push(runCallHeavyBench({ runs: Math.min(3, runs) }));
+    rows.push(vsyscallRow(runVsyscallBench({ runs })));
+    const asm = runAsmBench({ runs: Math.min(3, runs) });
+    const [ours, gnu] = asm.results;
+    rows.push(row({
+      workload: `assembler, ${(asm.bytes / 1e6).toFixed(0)} MB of GAS source`, unit: 'MB/s', higherIsBetter: true,
+      ours: ours?.megabytesPerSecond ?? null, peer: 'GNU as', peerValue: gnu?.megabytesPerSecond ?? null, target: 0.5,
+      checksum: asm.checksum, peerChecksum: asm.peerChecksum, note: `the object files' sha256; ${gnu?.note ?? ''}`,
+    }));
+    const large = runAsmBench({ bytes: 10 * asm.bytes, runs: 1, peer: false });
+    const largeSeconds = large.results[0]?.bestSeconds ?? null;
+    rows.push(row({
+      workload: `assembler, ${(large.bytes / 1e6).toFixed(0)} MB: linear in the input`, unit: 's', higherIsBetter: false,
+      ours: largeSeconds, peer: '11 x the 2 MB time', peerValue: ours?.bestSeconds != null ? 11 * ours.bestSeconds : null, target: 1.0,
+      checksum: null, peerChecksum: null, note: `one run; ${large.results[0]?.note ?? ''}`,
+    }));
+    rows.push(checkRow(Math.min(3, runs)));
+    const lsp = runLspBench({ runs: Math.min(3, runs) });
+    for (const l of lsp.results) {
+      rows.push(row({
+        workload: `language server, ${lsp.lines}-line .S: ${l.what}`, unit: 'ms', higherIsBetter: false, ours: l.bestMs,
+        peer: `the target ${l.targetMs} ms`, peerValue: l.targetMs, target: 1.0, checksum: null, peerChecksum: null, note: 'in process',
+      }));
     }
-    io.out(`integer loop: ${result.instructions} guest instructions, best of ${result.runs} runs\n`);
-    for (const line of result.lines) {
-      const mips = line.mips === null ? '-' : line.mips.toFixed(0);
-      const time = line.bestSeconds === null ? '' : `${line.bestSeconds.toFixed(3)} s`;
-      io.out(`${(line.runner + ':').padEnd(11)} ${mips.padStart(7)} MIPS  ${time.padStart(9)}  ${line.note}\n`);
-    }
-    io.out(`\nassembler: ${(asm.bytes / 1e6).toFixed(2)} MB of GAS source (${asm.lines} lines), best of ${asm.runs} runs\n`);
-    for (const line of asm.results) {
-      const rate = line.megabytesPerSecond === null ? '-' : line.megabytesPerSecond.toFixed(2);
-      const time = line.bestSeconds === null ? '' : `${line.bestSeconds.toFixed(3)} s`;
-      io.out(`${(line.assembler + ':').padEnd(11)} ${rate.padStart(7)} MB/s  ${time.padStart(9)}  ${line.note}\n`);
-    }
-    io.out(`\ngetpid through __kernel_vsyscall, round trip, best of ${count('runs', 5)} runs\n`);
-    for (const line of vsyscall) {
-      const rate = line.callsPerSecond === null ? '-' : (line.callsPerSecond / 1e3).toFixed(0);
-      const ns = line.nsPerCall === null ? '' : `${line.nsPerCall.toFixed(0)} ns/call`;
-      io.out(`${(line.runner + ':').padEnd(11)} ${rate.padStart(7)} k/s   ${ns.padStart(13)}  ${line.calls} calls; ${line.note}\n`);
-    }
-    io.out(`\nlanguage server on a ${lsp.lines}-line kernel-style .S, best of ${Math.min(3, count('runs', 5))} runs\n`);
-    for (const line of lsp.results) {
-      io.out(`${line.what.padEnd(38)} ${line.bestMs.toFixed(1).padStart(8)} ms  (target ${line.targetMs} ms${line.bestMs <= line.targetMs ? '' : ', MISSED'})\n`);
-    }
-    return EXIT_OK;
+    const problems = rows.map((r) => rowProblem(r)).filter((p): p is string => p !== undefined);
+    if (flag(args, 'json')) io.out(JSON.stringify({ runs, rows, belowTarget: problems.length }, null, 2) + '\n');
+    else io.out(formatRows(rows));
+    return flag(args, 'check') && problems.length > 0 ? EXIT_CHECK_FAILED : EXIT_OK;
   },
 };

@@ -1,13 +1,14 @@
-// The benchmark's guest program: its bytes are what GNU as makes of its source, and a short
-// run ends with the same exit status in the emulator (with breakpoints and a watchpoint
-// armed) as under qemu-i386.
+// The benchmarks' guest programs: the integer loop's bytes are what GNU as makes of its
+// source, and short runs of it and of the call-heavy C program end in the same final state
+// (output and exit status) in the emulator as under qemu-i386.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readBytes, run, scratch } from '../support/oracles';
 import { intLoopCode, INT_LOOP_SOURCE } from '../../bench/int-loop';
-import { runBench } from '../../bench/run-bench';
+import { runIntLoopBench } from '../../bench/run-bench';
+import { runCallHeavyBench } from '../../bench/call-heavy';
 
 test('the integer loop bytes are GNU as output of its source', () => {
   const dir = scratch('vdso-lab-bench-');
@@ -18,12 +19,17 @@ test('the integer loop bytes are GNU as output of its source', () => {
   assert.deepEqual(intLoopCode(1234567), readBytes(join(dir, 'loop.bin')));
 });
 
-test('a short benchmark run: emulator and qemu-i386 agree, native is reported as unavailable or agreeing', () => {
-  const result = runBench({ iterations: 30000, runs: 1 });
-  assert.equal(result.instructions, 300011);
-  const [emulator, qemu, native] = result.lines;
-  assert.equal(emulator!.runner, 'emulator');
-  assert.ok(emulator!.mips! > 0);
-  assert.match(qemu!.note, /same as the emulator/);
-  assert.ok(native!.mips === null ? /cannot run i386/.test(native!.note) : native!.note === emulator!.note.split(';')[0]);
+test('a short integer-loop run: the emulator (breakpoints and a watchpoint armed) ends in the state qemu-i386 ends in', () => {
+  const r = runIntLoopBench({ iterations: 30000, runs: 1 });
+  assert.equal(r.peer, 'qemu-i386');
+  assert.ok(r.ours! > 0 && r.peerValue! > 0 && r.ratio! > 0);
+  assert.match(r.checksum!, /^[0-9a-f]{16}$/);
+  assert.equal(r.checksum, r.peerChecksum, 'the buffer written out and the exit status are the same as under qemu-i386');
+});
+
+test('the call-heavy C benchmark (gcc -O2) prints the same results in the emulator as under qemu-i386', () => {
+  const r = runCallHeavyBench({ scale: 1, runs: 1 });
+  assert.ok(r.ours! > 0, r.note);
+  assert.match(r.checksum!, /^[0-9a-f]{16}$/);
+  assert.equal(r.checksum, r.peerChecksum, r.note);
 });

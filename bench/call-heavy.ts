@@ -1,0 +1,60 @@
+// Owns the call-heavy workload: bench/call-heavy.c (recursion, a switch-based interpreter,
+// string and memory loops, qsort) built with gcc -m32 -O2 -static at bench time, run in the
+// emulator and under qemu-i386 in the same run (wall time, qemu's start-up included as in the
+// integer loop), best of several runs; the program prints a checksum of its results, and the
+// bench checksums each runner's output and exit status.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { buildDesign } from '../toolchain/designs/build';
+import { emulatorGuestRun, processChecksum } from './guest-run';
+import { processRuns } from './process-runs';
+import { row, type BenchRow } from './rows';
+
+/** The C source, bench/call-heavy.c, in the nearest folder above this module (bench/, dist/ or out/test/...). */
+function sourcePath(): string {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    const path = join(dir, 'bench', 'call-heavy.c');
+    if (existsSync(path)) return path;
+    if (dirname(dir) === dir) throw new Error(`bench: cannot find bench/call-heavy.c above ${__dirname}`);
+  }
+}
+
+export function runCallHeavyBench(options: { scale?: number; runs?: number } = {}): BenchRow {
+  const scale = options.scale ?? 4;
+  const runs = options.runs ?? 3;
+  const workload = `call-heavy C (gcc -O2: recursion, interpreter, strings), scale ${scale}`;
+  const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-bench-c-'));
+  try {
+    const exe = join(dir, 'call-heavy');
+    const cc = spawnSync('gcc', ['-m32', '-O2', '-static', sourcePath(), '-o', exe], { encoding: 'utf8' });
+    if (cc.error || cc.status !== 0) {
+      return row({ workload, unit: 's', higherIsBetter: false, ours: null, peer: 'qemu-i386', peerValue: null, target: 0.8, checksum: null, peerChecksum: null, note: `gcc -m32 failed: ${cc.error?.message ?? cc.stderr.split('\n')[0]}` });
+    }
+    chmodSync(exe, 0o755);
+    const elf = new Uint8Array(readFileSync(exe));
+    const vdso = buildDesign('upstream', 'compat64', { cpu: 'intel' }).bytes;
+    const args = [String(scale)];
+    emulatorGuestRun(elf, 'call-heavy', ['1'], vdso, 4e9);
+    let best = Infinity;
+    let checksum = '';
+    let instructions = 0;
+    for (let k = 0; k < runs; k++) {
+      const r = emulatorGuestRun(elf, 'call-heavy', args, vdso, 4e9);
+      best = Math.min(best, r.seconds);
+      checksum = r.checksum;
+      instructions = r.instructions;
+    }
+    const q = processRuns('qemu-i386', [exe, ...args], runs);
+    const qSum = typeof q === 'string' ? null : processChecksum('qemu-i386', [exe, ...args]);
+    return row({
+      workload, unit: 's', higherIsBetter: false, ours: best,
+      peer: 'qemu-i386', peerValue: typeof q === 'string' ? null : q.seconds,
+      target: 0.8, checksum, peerChecksum: typeof qSum === 'string' ? qSum : null,
+      note: `${(instructions / 1e6).toFixed(0)} M guest instructions (${(instructions / best / 1e6).toFixed(0)} MIPS); ${typeof q === 'string' ? q : 'qemu-i386 timed with its start-up'}`,
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
