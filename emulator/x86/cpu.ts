@@ -37,6 +37,11 @@ export class Cpu {
    * Makes `selector` loadable into ds/es/fs/gs with `base` (the kernel model's TLS entries,
    * set_thread_area); a segment register already holding it takes the new base at once.
    */
+  /** Makes `selector` unloadable again (a cleared or not-present LDT entry); registers holding it keep their base. */
+  undefineSegment(selector: number): void {
+    this.helpers.segmentBases.delete(selector & 0xffff);
+  }
+
   defineSegment(selector: number, base: number): void {
     this.helpers.segmentBases.set(selector & 0xffff, base >>> 0);
     if (this.state.seg[4] === selector) this.state.fsBase = base | 0;

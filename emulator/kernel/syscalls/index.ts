@@ -4,6 +4,7 @@
 import { fsRows } from './fs';
 import { mmRows } from './mm';
 import { procRows } from './proc';
+import { ldtRows } from './ldt';
 import { signalRows } from './signal';
 import type { SyscallRow } from './table';
 import { timeRows } from './time';
@@ -17,4 +18,4 @@ export function buildTable(rows: readonly SyscallRow[]): ReadonlyMap<number, Sys
   return table;
 }
 
-export const SYSCALL_TABLE: ReadonlyMap<number, SyscallRow> = buildTable([...fsRows, ...mmRows, ...procRows, ...timeRows, ...signalRows]);
+export const SYSCALL_TABLE: ReadonlyMap<number, SyscallRow> = buildTable([...fsRows, ...mmRows, ...procRows, ...ldtRows, ...timeRows, ...signalRows]);
