@@ -1,18 +1,24 @@
 // The stand-alone debug adapter: one session on stdin/stdout (`node dist/debug-adapter.js`,
 // or `vdso-lab dap`), or with --server=PORT one session per TCP connection on 127.0.0.1.
+// Frames go through transport.ts; a client that drops ends its session's guest.
 import { createServer } from 'node:net';
 import { VdsoDebugSession } from './session';
+import { startDebugSession } from './transport';
 
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const serverArg = process.argv.find((a) => a.startsWith('--server='));
 if (serverArg) {
   const port = Number(serverArg.slice('--server='.length));
   createServer((socket) => {
     const session = new VdsoDebugSession();
     session.setRunAsServer(true);
-    session.start(socket, socket);
+    startDebugSession(session, socket, socket, log, () => {
+      log('vdso-lab dap: client gone; its session and guest ended');
+      socket.destroy();
+    });
   }).listen(port, '127.0.0.1');
 } else {
   const session = new VdsoDebugSession();
   process.on('SIGTERM', () => session.shutdown());
-  session.start(process.stdin, process.stdout);
+  startDebugSession(session, process.stdin, process.stdout, log, () => session.shutdown());
 }

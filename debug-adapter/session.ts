@@ -4,7 +4,7 @@
 // DAP-side bookkeeping (variable handles, the configurationDone gate, hex formatting).
 import {
   Breakpoint, ExitedEvent, Source, Handles, InitializedEvent, LoggingDebugSession, OutputEvent, Scope, StackFrame, StoppedEvent,
-  TerminatedEvent, Thread,
+  TerminatedEvent, Thread, type ErrorDestination,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebugRuntime } from '../emulator/debug/runtime';
@@ -390,5 +390,23 @@ export class VdsoDebugSession extends LoggingDebugSession {
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
     this.runtime.dispose();
     this.sendResponse(response);
+  }
+
+  /** The client is gone (server mode, or stdin closed): the guest ends with it. */
+  override dispose(): void {
+    this.runtime.dispose();
+    super.dispose();
+  }
+
+  /** Error responses carry one line; an exception's stack goes to the log (stderr), never to the client. */
+  protected override sendErrorResponse(response: DebugProtocol.Response, codeOrMessage: number | DebugProtocol.Message, format?: string, variables?: Record<string, unknown>, dest?: ErrorDestination): void {
+    const v = variables as { _exception?: unknown; _stack?: unknown } | undefined;
+    if (typeof codeOrMessage === 'number' && v && typeof v._stack === 'string') {
+      process.stderr.write(`vdso-lab dap: ${response.command} failed: ${v._stack}\n`);
+      const line = String(v._exception ?? 'internal error').split('\n')[0]!;
+      super.sendErrorResponse(response, { id: codeOrMessage, format: `${response.command}: ${line}`, showUser: true });
+      return;
+    }
+    super.sendErrorResponse(response, codeOrMessage as DebugProtocol.Message, format, variables, dest);
   }
 }

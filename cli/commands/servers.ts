@@ -3,6 +3,7 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from '../../language-server/server';
 import { VdsoDebugSession } from '../../debug-adapter/session';
+import { startDebugSession } from '../../debug-adapter/transport';
 import { flag, UsageError, type Command } from '../command';
 
 /** Resolves when the peer closes stdin, so the CLI's exit status is set only then. */
@@ -18,8 +19,9 @@ export const dapCommand: Command = {
   positionals: [0, 0],
   async run() {
     const session = new VdsoDebugSession();
-    session.start(process.stdin, process.stdout);
-    return untilStdinCloses();
+    const closed = untilStdinCloses();
+    startDebugSession(session, process.stdin, process.stdout, (line) => void process.stderr.write(`${line}\n`));
+    return closed;
   },
 };
 

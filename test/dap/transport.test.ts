@@ -1,0 +1,130 @@
+// The debug adapter's wire (debug-adapter/transport.ts over toolchain/wire/frames.ts): a
+// garbage frame, bad JSON, `null`, a stray client response and `Content-Length: abc` each
+// get one line on stderr and the adapter still answers `initialize`; an internal error is
+// a one-line error response; in server mode a client that drops ends its running guest.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { connect, type Socket } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { buildC } from '../support/oracles';
+
+interface Message { type: string; seq: number; command?: string; event?: string; request_seq?: number; success?: boolean; message?: string; body?: Record<string, unknown> }
+
+/** A framed DAP client over any pair of streams. */
+function client(write: (text: string) => void, onData: (listener: (chunk: Buffer) => void) => void) {
+  let buffer = Buffer.alloc(0);
+  let seq = 1;
+  const seen: Message[] = [];
+  const waiters: Array<{ match: (m: Message) => boolean; done: (m: Message) => void }> = [];
+  onData((chunk) => {
+    buffer = Buffer.concat([buffer, chunk]);
+    for (;;) {
+      const header = buffer.indexOf('\r\n\r\n');
+      if (header < 0) break;
+      const length = Number(/Content-Length: (\d+)/.exec(buffer.subarray(0, header).toString())![1]);
+      if (buffer.length < header + 4 + length) break;
+      const message = JSON.parse(buffer.subarray(header + 4, header + 4 + length).toString()) as Message;
+      buffer = buffer.subarray(header + 4 + length);
+      const w = waiters.findIndex((x) => x.match(message));
+      if (w >= 0) waiters.splice(w, 1)[0]!.done(message);
+      else seen.push(message);
+    }
+  });
+  const waitFor = (match: (m: Message) => boolean): Promise<Message> => {
+    const i = seen.findIndex(match);
+    if (i >= 0) return Promise.resolve(seen.splice(i, 1)[0]!);
+    return new Promise((done) => waiters.push({ match, done }));
+  };
+  return {
+    raw: write,
+    request(command: string, args: object = {}): Promise<Message> {
+      const s = seq++;
+      const body = JSON.stringify({ seq: s, type: 'request', command, arguments: args });
+      write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      return waitFor((m) => m.type === 'response' && m.request_seq === s);
+    },
+    event: (name: string) => waitFor((m) => m.type === 'event' && m.event === name),
+    waitForResponse: (requestSeq: number) => waitFor((m) => m.type === 'response' && m.request_seq === requestSeq),
+  };
+}
+
+const INIT = { adapterID: 'vdso', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true };
+
+test('malformed frames are logged one line each and the adapter answers initialize after them', async () => {
+  const child = spawn(process.execPath, [resolve('dist/debug-adapter.js')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  const dap = client((t) => child.stdin!.write(t), (l) => child.stdout!.on('data', l));
+  try {
+    dap.raw('Content-Length: 5\r\n\r\n{{{{{');
+    assert.equal((await dap.request('initialize', INIT)).success, true);
+    dap.raw('Content-Length: abc\r\n\r\n');
+    assert.equal((await dap.request('initialize', INIT)).success, true);
+    dap.raw('Content-Length: 4\r\n\r\nnull');
+    const stray = JSON.stringify({ seq: 9, type: 'response', request_seq: 77, success: true, command: 'runInTerminal' });
+    dap.raw(`Content-Length: ${stray.length}\r\n\r\n${stray}`);
+    dap.raw('garbage without a header\r\n\r\n');
+    assert.equal((await dap.request('initialize', INIT)).success, true);
+    const noCommand = JSON.stringify({ seq: 50, type: 'request' });
+    dap.raw(`Content-Length: ${noCommand.length}\r\n\r\n${noCommand}`);
+    const noAnswer = await dap.waitForResponse(50);
+    assert.equal(noAnswer.success, false);
+    assert.equal(noAnswer.message, 'a request without a command');
+    assert.equal((await dap.request('threads')).success, true);
+    for (let i = 0; i < 50 && !stderr.includes('request 50'); i++) await new Promise((r) => setTimeout(r, 20));
+    const lines = stderr.trim().split('\n');
+    assert.ok(lines.some((l) => /^vdso-lab dap: malformed frame: a body that is not JSON/.test(l)), stderr);
+    assert.ok(lines.some((l) => /^vdso-lab dap: malformed frame: Content-Length 'abc' is not a number; skipped to the next header$/.test(l)), stderr);
+    assert.ok(lines.some((l) => /not a JSON object \(null\)/.test(l)), stderr);
+    assert.ok(lines.some((l) => /a header without Content-Length/.test(l)), stderr);
+    assert.ok(lines.some((l) => /request 50 has no command/.test(l)), stderr);
+    assert.ok(lines.every((l) => l.startsWith('vdso-lab dap: ')), stderr);
+  } finally {
+    child.stdin!.end();
+  }
+  assert.equal(await new Promise((done) => child.on('exit', done)), 0);
+});
+
+/** CPU seconds a process has used (utime + stime from /proc). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+test('server mode: a client that drops mid-run ends its guest', async () => {
+  const program = buildC('dapspin', 'int main(void) { for (;;) __asm__ volatile(""); }\n', ['-static']);
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const server: ChildProcess = spawn(process.execPath, [resolve('dist/debug-adapter.js'), `--server=${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  server.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  try {
+    let socket: Socket | undefined;
+    for (let i = 0; i < 100 && !socket; i++) {
+      socket = await new Promise<Socket | undefined>((done) => {
+        const s = connect(port, '127.0.0.1');
+        s.once('connect', () => done(s));
+        s.once('error', () => setTimeout(() => done(undefined), 100));
+      });
+    }
+    assert.ok(socket, 'the server listens');
+    const dap = client((t) => socket!.write(t), (l) => socket!.on('data', l));
+    await dap.request('initialize', INIT);
+    const launched = dap.request('launch', { program, stopOnEntry: false });
+    await dap.event('initialized');
+    await dap.request('configurationDone');
+    assert.equal((await launched).success, true);
+    await new Promise((r) => setTimeout(r, 500));
+    socket!.destroy();
+    for (let i = 0; i < 100 && !stderr.includes('client gone'); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.match(stderr, /vdso-lab dap: client gone; its session and guest ended/);
+    await new Promise((r) => setTimeout(r, 200));
+    const before = cpuSeconds(server.pid!);
+    await new Promise((r) => setTimeout(r, 1000));
+    const used = cpuSeconds(server.pid!) - before;
+    assert.ok(used < 0.3, `the server used ${used} s of CPU in the second after the client left`);
+  } finally {
+    server.kill();
+  }
+});
