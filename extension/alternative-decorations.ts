@@ -26,6 +26,8 @@ export function registerAlternativeDecorations(context: vscode.ExtensionContext,
 
   const refresh = async (editor: vscode.TextEditor) => {
     if (editor.document.languageId !== 'gas-x86') return;
+    // Requests before the client runs would be lost: wait for it (started in language-client.ts).
+    for (let i = 0; i < 100 && !client.isRunning(); i++) await new Promise((done) => setTimeout(done, 100));
     if (!enabled()) {
       editor.setDecorations(decoration, []);
       return;

@@ -15,6 +15,6 @@ export function startLanguageClient(context: vscode.ExtensionContext): LanguageC
     synchronize: { configurationSection: 'vdsoLab' },
   };
   const client = new LanguageClient('vdso-lab', 'vdso-lab language server', serverOptions, clientOptions);
-  void client.start();
+  client.start().catch((e: unknown) => void vscode.window.showErrorMessage(`vdso-lab language server did not start: ${String(e)}`));
   return client;
 }

@@ -61,18 +61,18 @@ export function alternativeHover(doc: Analysis, line: number, settings: ServerSe
   const original = text ? text.bytes.subarray(site.offset, site.offset + site.length) : new Uint8Array(0);
   const instrLength = instructionFacts(a).filter((f) => f.section === site.section && f.offset >= site.offset && f.offset < site.offset + site.length).reduce((n, f) => n + f.bytes.length, 0);
   const out: string[] = [`**${scanOf(a).alternatives.find((b) => b.startLine <= line && line <= b.endLine)?.name ?? 'ALTERNATIVE'}** at ${site.section}+0x${site.offset.toString(16)}, ${site.length} bytes`];
+  if (a !== doc) out.push('', `_assembled only for ${a.options.kernel}_`);
+  out.push('', '| cpu | kernel | patched bytes | code |', '| --- | --- | --- | --- |');
+  for (const p of patchedSites(doc, line, settings, read)) {
+    const code = p.code ? p.code.map((l) => l.text.replace(/\s+/g, ' ')).join('; ') : '';
+    out.push(`| ${p.cpu} | ${p.kernel} | ${p.bytes ? '`' + hexBytes(p.bytes) + '`' : ''} | ${p.note ?? '`' + code + '`'} |`);
+  }
   out.push('', `original (${instrLength} bytes, ${site.length - instrLength} bytes of 0x90 padding): \`${hexBytes(original) || '(empty)'}\``);
   out.push(fence(disassembleBytes(original, site.offset).map((l) => `${l.bytes.padEnd(20)} ${l.text}`)));
   for (const s of sites) {
     const bytes = repl ? repl.bytes.subarray(s.replacementOffset, s.replacementOffset + s.replacementLength) : new Uint8Array(0);
     out.push(`replacement for ${featureLabel(a, s)} (${s.replacementLength} bytes): \`${hexBytes(bytes) || '(empty)'}\``);
     if (bytes.length) out.push(fence(disassembleBytes(bytes, s.replacementOffset).map((l) => `${l.bytes.padEnd(20)} ${l.text}`)));
-  }
-  out.push('', '| cpu | kernel | patched bytes | code |', '| --- | --- | --- | --- |');
-  if (a !== doc) out.push('', `_assembled only for ${a.options.kernel}_`);
-  for (const p of patchedSites(doc, line, settings, read)) {
-    const code = p.code ? p.code.map((l) => l.text.replace(/\s+/g, ' ')).join('; ') : '';
-    out.push(`| ${p.cpu} | ${p.kernel} | ${p.bytes ? '`' + hexBytes(p.bytes) + '`' : ''} | ${p.note ?? '`' + code + '`'} |`);
   }
   return out.join('\n');
 }

@@ -1,0 +1,180 @@
+// The ALTERNATIVE-aware editor in a real VS Code (code-server + headless Chromium, the
+// .vsix installed as a user would): the block is decorated (background and gutter mark),
+// its replacement instructions are coloured as the instructions outside it are (read from
+// the rendered DOM), hover shows the per-CPU table with the bytes `vdso-lab alternatives`
+// patches, a misspelled feature name is in Problems, and F12 on a macro use opens its
+// definition in the included header.
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { run, scratch } from '../support/oracles';
+import { codeServerBinary, installExtension, packageExtension, runDirs, startCodeServer, type CodeServer } from './code-server';
+import { until, Workbench } from './workbench';
+
+/** The little of the DOM the page-side callbacks touch (the project compiles without the DOM library). */
+interface El {
+  readonly style: { readonly top: string };
+  readonly className: string;
+  readonly children: ArrayLike<El>;
+  readonly parentElement: El | null;
+  readonly textContent: string | null;
+  querySelectorAll(selector: string): ArrayLike<El>;
+}
+declare const getComputedStyle: (e: El) => { readonly color: string; readonly backgroundColor: string };
+
+const HEADER = '#include "vdso-lab.h"\n#define STUB_ENTRY(name) VDSO_FUNCTION(name)\n';
+const STUB = [
+  '#include "stub.h"',
+  '\t.text',
+  'STUB_ENTRY(__kernel_vsyscall)',
+  '\tCFI_STARTPROC',
+  '\tpushl\t%ebp',
+  '\tCFI_ADJUST_CFA_OFFSET\t4',
+  '\tALTERNATIVE_2 "", "movl %esp, %ebp; sysenter", X86_FEATURE_SYSENTER32, \\',
+  '\t\t"movl %ecx, %ebp; syscall", X86_FEATURE_SYSCALL32',
+  '\tint\t$0x80',
+  'VDSO_INNER_LABEL(int80_landing_pad)',
+  '\tpopl\t%ebp',
+  '\tCFI_ADJUST_CFA_OFFSET\t-4',
+  '\tret',
+  '\tCFI_ENDPROC',
+  'VDSO_END(__kernel_vsyscall)',
+  '',
+].join('\n');
+
+/** The bytes `vdso-lab alternatives` patches at the first site for a CPU on a 64-bit kernel. */
+function cliPatched(file: string, cpu: string): string {
+  const json = JSON.parse(run(process.execPath, [resolve('dist/cli.js'), 'alternatives', file, '--cpu', cpu, '--kernel', 'compat64', '--json'])) as {
+    entries: Array<{ site: number; originalBytes: string }>;
+    patches: Array<{ address: number; after: string }>;
+  };
+  return json.patches.find((p) => p.address === json.entries[0]!.site)?.after ?? json.entries[0]!.originalBytes;
+}
+
+test('ALTERNATIVE blocks in a real VS Code', { timeout: 240_000 }, async (t: TestContext) => {
+  const bin = codeServerBinary();
+  const dirs = runDirs(scratch('vdso-lab-e2e-alt-'));
+  const workspace = join(dirs.root, 'workspace');
+  mkdirSync(workspace);
+  writeFileSync(join(workspace, 'stub.h'), HEADER);
+  writeFileSync(join(workspace, 'stub.S'), STUB);
+  writeFileSync(join(workspace, 'misspelled.S'), STUB.replace('X86_FEATURE_SYSCALL32', 'X86_FEATURE_SYSCAL32'));
+  installExtension(bin, dirs, packageExtension(dirs.root));
+
+  let server: CodeServer | undefined;
+  let bench: Workbench | undefined;
+  let failed = false;
+  const step = (name: string, body: (b: Workbench) => Promise<void>) =>
+    t.test(name, async () => {
+      try {
+        if (!bench) throw new Error('the workbench did not open');
+        await body(bench);
+      } catch (e) {
+        failed = true;
+        const page = bench ? await bench.report() : '(no page)';
+        throw new Error(`${(e as Error).message}\n=== the page showed:\n${page}\n=== code-server log (last lines):\n${server?.logTail() ?? ''}`);
+      }
+    });
+  try {
+    server = await startCodeServer(bin, dirs);
+    bench = await Workbench.open(dirs, server.url, workspace);
+    const editor = '.editor-group-container.active .monaco-editor';
+    /** The rendered line whose text starts with `prefix` (after indentation), with its top. */
+    const lineTop = async (b: Workbench, prefix: string) => until(`a rendered line starting "${prefix}"`, async () => {
+      const rows = await b.page.locator(`${editor} .view-lines .view-line`).evaluateAll((els, p) =>
+        els.map((e) => ({ text: (e.textContent ?? '').replace(/\u00a0/g, ' ').trim(), top: parseFloat((e as unknown as El).style.top) })).filter((r) => r.text.startsWith(p as string)), prefix);
+      return rows[0]?.top;
+    });
+    /** The colour of the token span holding exactly `text` on the line at `top`. */
+    const tokenColour = (b: Workbench, top: number, text: string) => b.page.locator(`${editor} .view-lines .view-line`).evaluateAll((els, [y, word]) => {
+      const line = els.find((e) => parseFloat((e as unknown as El).style.top) === y) as unknown as El | undefined;
+      const span = [...((line?.querySelectorAll('span span') ?? []) as El[])].find((s) => (s.textContent ?? '').replace(/\u00a0/g, ' ') === word);
+      return span ? getComputedStyle(span).color : undefined;
+    }, [top, text] as const);
+
+    await step('the ALTERNATIVE_2 block has a background and a gutter mark on each of its lines', async (b) => {
+      await b.openFile('stub.S');
+      const first = await lineTop(b, 'ALTERNATIVE_2');
+      const second = await lineTop(b, '"movl %ecx');
+      const marks = await until('the block\'s decorations', async () => {
+        const glyphs = await b.page.locator(`${editor} .cgmr`).evaluateAll((els) => els.map((e) => {
+          const el = e as unknown as El;
+          const own = parseFloat(el.style.top);
+          return Number.isNaN(own) ? parseFloat(el.parentElement?.style.top ?? '-1') : own;
+        }));
+        const backgrounds = await b.page.locator(`${editor} .view-overlays > div`).evaluateAll((els) =>
+          els.filter((e) => [...((e as unknown as El).children as El[])].some((c) => /ced-/.test(c.className) && getComputedStyle(c).backgroundColor !== 'rgba(0, 0, 0, 0)')).map((e) => parseFloat((e as unknown as El).style.top)));
+        return glyphs.includes(first) && glyphs.includes(second) && backgrounds.includes(first) && backgrounds.includes(second) ? { glyphs, backgrounds } : undefined;
+      });
+      t.diagnostic(`screenshot: ${await b.screenshot('alternative-block')}`);
+      const pushTop = await lineTop(b, 'pushl');
+      assert.ok(!marks.backgrounds.includes(pushTop), 'the line before the block is not decorated');
+    });
+
+    await step('the replacement instructions are coloured as instructions, not as a string', async (b) => {
+      const first = await lineTop(b, 'ALTERNATIVE_2');
+      const pushTop = await lineTop(b, 'pushl');
+      const colours = await until('semantic colours on the block', async () => {
+        const movl = await tokenColour(b, first, 'movl');
+        const sysenter = await tokenColour(b, first, 'sysenter');
+        const pushl = await tokenColour(b, pushTop, 'pushl');
+        const quote = await tokenColour(b, first, '"');
+        return movl && sysenter && pushl && quote && movl === pushl ? { movl, sysenter, pushl, quote } : undefined;
+      });
+      assert.equal(colours.sysenter, colours.pushl);
+      assert.notEqual(colours.movl, colours.quote, 'an instruction is not coloured as the quotes around it');
+    });
+
+    await step('hover on ALTERNATIVE_2 shows what the site becomes per CPU, as `vdso-lab alternatives` patches it', async (b) => {
+      const word = b.page.locator(`${editor} .view-lines span span`, { hasText: /^ALTERNATIVE_2$/ }).first();
+      await word.hover();
+      const hover = b.page.locator('.monaco-hover:not(.hidden)');
+      const text = await until('the hover with the per-CPU table', async () => {
+        const shown = (await hover.allInnerTexts()).join('\n');
+        return /generic/.test(shown) && /native32/.test(shown) ? shown : undefined;
+      });
+      t.diagnostic(`screenshot: ${await b.screenshot('alternative-hover')}`);
+      for (const cpu of ['intel', 'amd', 'generic']) {
+        const bytes = cliPatched(join(workspace, 'stub.S'), cpu);
+        assert.ok(new RegExp(`${cpu}\\s+compat64\\s+${bytes}`).test(text.replace(/\s+/g, ' ')), `hover lacks ${cpu} compat64 ${bytes}:\n${text}`);
+      }
+      await b.page.keyboard.press('Escape');
+    });
+
+    await step('F12 on a macro use opens its definition in the included header', async (b) => {
+      await b.page.locator(`${editor} .view-lines span span`, { hasText: /^STUB_ENTRY/ }).first().click();
+      await b.page.keyboard.press('F12');
+      await b.page.locator('.tabs-container .tab.active', { hasText: 'stub.h' }).waitFor({ state: 'visible' });
+      t.diagnostic(`screenshot: ${await b.screenshot('definition-in-header')}`);
+      const cursorLine = await until('the cursor on the #define line', async () => {
+        const lines = await b.activeEditorLines();
+        return lines.find((l) => l.includes('#define STUB_ENTRY'));
+      });
+      assert.ok(cursorLine);
+    });
+
+    await step('a misspelled feature name is in Problems, with the closest name', async (b) => {
+      await b.openFile('misspelled.S');
+      const problems = await until('the unknown feature in Problems', async () => {
+        const text = await b.problems();
+        return text.includes('X86_FEATURE_SYSCAL32') ? text : undefined;
+      });
+      t.diagnostic(`screenshot: ${await b.screenshot('misspelled-feature')}`);
+      assert.match(problems, /unknown feature X86_FEATURE_SYSCAL32; did you mean X86_FEATURE_SYSCALL32\?/);
+    });
+  } catch (e) {
+    failed = true;
+    const page = bench ? await bench.report() : '(the workbench did not open)';
+    throw new Error(`${(e as Error).message}\n=== the page showed:\n${page}\n=== code-server log (last lines):\n${server?.logTail() ?? ''}`);
+  } finally {
+    await bench?.close().catch(() => undefined);
+    await server?.stop();
+    if (failed) t.diagnostic(`kept everything for inspection in ${dirs.root}`);
+    else {
+      for (const dir of [dirs.home, dirs.userData, dirs.extensions, dirs.browserProfile, workspace]) rmSync(dir, { recursive: true, force: true });
+      rmSync(join(dirs.root, 'vdso-lab.vsix'), { force: true });
+      t.diagnostic(`kept the screenshots in ${dirs.root}`);
+    }
+  }
+});
