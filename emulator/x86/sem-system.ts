@@ -1,7 +1,7 @@
 // Owns the semantics of flag instructions (clc stc cmc cld std cli sti), BCD adjustment
 // (aaa aas daa das aam aad), traps and kernel entries (int3, int n, into, ud2, hlt, bound,
 // sysenter/syscall gated by CPU model and kernel mode, sysexit/sysret, in/out), arpl, cpuid,
-// rdtsc (the instruction count), fences, pause and nops.
+// rdtsc and rdtscp (the instruction count; rdtscp's ecx is IA32_TSC_AUX), fences, pause and nops.
 import { CF, Op, ZF } from '../../toolchain/isa/ops';
 import { hex, type Emitter } from './emit';
 import type { SemanticsTable } from './semantics-types';
@@ -80,6 +80,12 @@ export const systemSemantics: SemanticsTable = {
     const t = e.tmp(`s.icount + n + ${e.k}`);
     e.setReg(0, 4, `${t} % 4294967296`);
     e.setReg(2, 4, `Math.floor(${t} / 4294967296)`);
+  },
+  [Op.Rdtscp]: (e) => {
+    const t = e.tmp(`s.icount + n + ${e.k}`);
+    e.setReg(0, 4, `${t} % 4294967296`);
+    e.setReg(2, 4, `Math.floor(${t} / 4294967296)`);
+    e.setReg(1, 4, 's.tscAux');
   },
   [Op.Lfence]: () => undefined,
   [Op.Mfence]: () => undefined,

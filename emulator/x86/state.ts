@@ -46,6 +46,8 @@ export class CpuState {
   inhibitTrap = false;
   /** The x87 FPU. */
   fpu = new FpuState();
+  /** IA32_TSC_AUX, which rdtscp returns in ecx: Linux keeps (node << 12) | cpu there (CPU 0 here). */
+  tscAux = 0;
 
   constructor(
     readonly model: CpuModel = 'intel',

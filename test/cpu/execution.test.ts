@@ -248,6 +248,14 @@ test('sysenter and syscall are gated by CPU model and kernel mode; cpuid names t
   }
 });
 
+test('rdtscp reads the instruction count and IA32_TSC_AUX (the CPU number) into ecx', () => {
+  const g = buildGuest('tscp', '.globl _start\n_start:\n nop\n movl $-1, %ecx\n rdtscp\n int $0x80\n');
+  const p = loadElf(g.path);
+  p.cpu.state.tscAux = 3;
+  p.cpu.run(100);
+  assert.deepEqual([p.cpu.state.r[0], p.cpu.state.r[2], p.cpu.state.r[1]], [2, 0, 3]);
+});
+
 test('rdtsc reads the instruction count: the same program gives the same values', () => {
   const g = buildGuest('tsc', '.globl _start\n_start:\n nop\n nop\n rdtsc\n mov %eax, %ebx\n rdtsc\n int $0x80\n');
   for (let k = 0; k < 2; k++) {

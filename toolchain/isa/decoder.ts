@@ -173,7 +173,11 @@ export function decode(code: Uint8Array, offset: number, address: number, end: n
           break decodeBody;
         }
         // An undefined x87 form still spans its modrm operand (objdump's `(bad)  (%eax)`).
-        if (!entry && !(map === 0 && b >= 0xd8 && b <= 0xdf)) { status = DecodeStatus.Invalid; break decodeBody; }
+        if (!entry && !(map === 0 && b >= 0xd8 && b <= 0xdf)) {
+          // The other forms of a 0f opcode the table covers in part (0f 01: only rdtscp) stay NotCovered.
+          if (map === 1 && b === 0x01) uncovered = Uncovered.Modrm;
+          else { status = DecodeStatus.Invalid; break decodeBody; }
+        }
       }
       if (mod !== 3) {
         hasMem = true;
@@ -209,7 +213,7 @@ export function decode(code: Uint8Array, offset: number, address: number, end: n
         }
       }
     }
-    if (!entry && slot) {
+    if (!entry && slot && uncovered === Uncovered.Invalid) {
       opcodeEnd = pos;
       status = DecodeStatus.Invalid;
       break decodeBody;

@@ -45,7 +45,7 @@ export enum Op {
   // Traps and system
   Int3, Int, Into, Ud2, Hlt, Bound, Arpl, In, Out,
   Sysenter, Sysexit, Syscall, Sysret,
-  Cpuid, Rdtsc, Lfence, Mfence, Sfence, Pause, Nop,
+  Cpuid, Rdtsc, Rdtscp, Lfence, Mfence, Sfence, Pause, Nop,
   // x87 FPU (names are Intel's; the AT&T spelling is the table row's). Loads and stores:
   Fld, Fst, Fstp, Fild, Fist, Fistp, Fisttp, Fbld, Fbstp, Fxch,
   Fld1, Fldl2t, Fldl2e, Fldpi, Fldlg2, Fldln2, Fldz,

@@ -370,6 +370,7 @@ ef | OUT DX,eAX | gate=iopl
 0f 07 | SYSRET | gate=syscall,cpl0 w=oszapcdit sfxok=l
 0f a2 | CPUID | gate=pentium
 0f 31 | RDTSC | gate=pentium
+0f 01 /7 | RDTSCP | modrm=f9
 0f ae /5 | LFENCE | modrm=e8 gate=sse2
 0f ae /6 | MFENCE | modrm=f0 gate=sse2
 0f ae /7 | SFENCE | modrm=f8 gate=sse
