@@ -1,6 +1,9 @@
 // The stand-alone language server: `node dist/language-server.js --stdio` (or --node-ipc
-// when VS Code starts it); `vdso-lab lsp --stdio` runs the same.
+// when VS Code starts it); `vdso-lab lsp --stdio` runs the same. On stdio the frames go
+// through transport.ts first.
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from './server';
+import { checkedInput } from './transport';
 
-startServer(createConnection(ProposedFeatures.all));
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+startServer(process.argv.includes('--stdio') ? createConnection(ProposedFeatures.all, checkedInput(process.stdin, log), process.stdout) : createConnection(ProposedFeatures.all));

@@ -2,6 +2,7 @@
 // on this process's stdin/stdout, for editors other than VS Code.
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from '../../language-server/server';
+import { checkedInput } from '../../language-server/transport';
 import { VdsoDebugSession } from '../../debug-adapter/session';
 import { startDebugSession } from '../../debug-adapter/transport';
 import { flag, UsageError, type Command } from '../command';
@@ -33,7 +34,7 @@ export const lspCommand: Command = {
   positionals: [0, 0],
   async run(args) {
     if (!flag(args, 'stdio')) throw new UsageError('only --stdio is supported');
-    startServer(createConnection(ProposedFeatures.all, process.stdin, process.stdout));
+    startServer(createConnection(ProposedFeatures.all, checkedInput(process.stdin, (line) => void process.stderr.write(`${line}\n`)), process.stdout));
     return untilStdinCloses();
   },
 };
