@@ -1,4 +1,4 @@
-// Owns the benchmark's guest program: the integer loop PERF-NOTES.md measured (per iteration a
+// Owns the benchmark's guest program: the integer loop docs/speed-and-exactness.md measured (per iteration a
 // load with SIB, add, xor, rol, add, a store with SIB, inc, and, dec, jnz) over a 4 KiB
 // buffer, which it then writes to stdout (its final state, for the bench's checksum) before
 // exiting with the low byte of the last value; as i386 machine code with its GNU as source

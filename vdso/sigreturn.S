@@ -1,7 +1,7 @@
 /*
  * sigreturn: the signal return trampolines of the upstream, proposal and auxv designs,
  * with their unwind data written as .cfi directives (the form Linux adopted in its 2025
- * rewrite; KERNEL-FACTS §§1, 5, 9). A handler returns into these through the frame's
+ * rewrite; docs/kernel-facts.md §§1, 5, 9). A handler returns into these through the frame's
  * pretcode; they enter the kernel with int $0x80 (the proposal mail keeps int80 for
  * sigreturn). The CFI marks a signal frame ("S") and describes the interrupted context
  * saved in the frame's struct sigcontext: the CFA is the sigcontext's address and every

@@ -1,7 +1,7 @@
 /*
  * upstream: the 32-bit __kernel_vsyscall as Linux has had it since 4.4 (one image; the
  * kernel's alternatives pick the entry instruction for the CPU at boot). Written for
- * vdso-lab from the facts in shared/KERNEL-FACTS.md §2; kernel ABI: "upstream".
+ * vdso-lab from the facts in docs/kernel-facts.md §2; kernel ABI: "upstream".
  *
  * The stub saves ecx, edx and ebp on the stack. The fast entries need two registers the
  * caller's arguments occupy: SYSENTER loses esp and eip, so esp goes to ebp (the kernel

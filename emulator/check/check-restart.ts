@@ -1,5 +1,5 @@
 // Owns check d, restart: the test call returns a restart code while a signal is pending
-// and the kernel model applies the restart rules (KERNEL-FACTS §4). In three cases (a
+// and the kernel model applies the restart rules (docs/kernel-facts.md §4). In three cases (a
 // handler with SA_RESTART and -ERESTARTSYS; a handler without it and -ERESTARTNOINTR; no
 // handler and -ERESTART_RESTARTBLOCK, restart_syscall) the call must be re-entered by an
 // int $0x80 at regs->ip - 2, with the arguments the kernel saw the first time (and eax the

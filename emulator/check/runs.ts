@@ -110,7 +110,7 @@ export interface TfCall {
 }
 
 const SIGTRAP = 5;
-/** struct sigframe: the sigcontext at +8; its fields (KERNEL-FACTS §5). */
+/** struct sigframe: the sigcontext at +8; its fields (docs/kernel-facts.md §5). */
 const SIGFRAME_SC = 8;
 export const SC = { di: 16, si: 20, bp: 24, sp: 28, bx: 32, dx: 36, cx: 40, ax: 44, ip: 56, flags: 64 } as const;
 

@@ -162,7 +162,7 @@ export function compileInstructions(insns: readonly Instruction[], s: CpuState, 
     'if (rc >= 4) rc = rc === 4 ? H.pageFault(m, ex) : H.memEvent(m, ia);',
     's.eip = ex; s.icount += nc; return rc;',
   ].join('\n');
-  // Generated code is the point of the block compiler (PERF-NOTES.md); its input is our own emitters' output.
+  // Generated code is the point of the block compiler (docs/speed-and-exactness.md); its input is our own emitters' output.
   const raw = new Function('s', 'm', 'H', 'limit', source) as (s: CpuState, m: Memory, H: Helpers, limit: number) => number;
   return { fn: (limit: number) => raw(s, m, H, limit), source };
 }

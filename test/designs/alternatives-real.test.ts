@@ -1,5 +1,5 @@
 // Tests applyAlternatives on the real Debian 6.1 vdso32.so (12-byte struct alt_instr): the
-// bytes __kernel_vsyscall gets per CPU model and kernel kind (KERNEL-FACTS §§2, 6), checked
+// bytes __kernel_vsyscall gets per CPU model and kernel kind (docs/kernel-facts.md §§2, 6), checked
 // against objdump -d of the patched image, and the table read as readelf shows the section.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -2,7 +2,7 @@
 // written here with hand-made .altinstructions (14- and 13-byte struct alt_instr; branches in
 // replacements; ALT_FLAG_NOT), built with GNU as + ld. The patched bytes the command lists are
 // checked against `objdump -d` of the patched image, and the expected bytes per CPU and kernel
-// come from KERNEL-FACTS §§2, 6 (the entry instructions, the kernel's NOP tables).
+// come from docs/kernel-facts.md §§2, 6 (the entry instructions, the kernel's NOP tables).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';

@@ -3,7 +3,7 @@
 // .altinstructions and .altinstr_replacement bytes, the same readelf frames-interp, the
 // same exported symbols (readelf rows; ld orders .dynsym by its hash walk) and landing pads,
 // the same .text line rows as GNU as -g; and what the designs are known to hold
-// (the hand-written legacy CFI bytes of KERNEL-FACTS §1, the proposal's code as the mail
+// (the hand-written legacy CFI bytes of docs/kernel-facts.md §1, the proposal's code as the mail
 // writes it).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -76,7 +76,7 @@ function objdumpFunction(file: string, name: string): string[] {
     .filter((x): x is string => !!x);
 }
 
-test('legacy sysenter: the hand-written CIE and FDE are the kernel\'s bytes (KERNEL-FACTS §1)', () => {
+test('legacy sysenter: the hand-written CIE and FDE are the kernel\'s bytes (docs/kernel-facts.md §1)', () => {
   const file = built.get('legacy-sysenter') ?? (() => {
     const f = join(dir, 'legacy-sysenter-2.so');
     writeFileSync(f, buildDesign('legacy', 'native32', { image: 'sysenter' }).bytes);

@@ -168,7 +168,7 @@ async function healthy(url: string, deadline: number, child: ChildProcess, log: 
   }
 }
 
-/** Starts code-server in its own process group (the `setsid` of VSCODE-E2E.md) and waits for /healthz. */
+/** Starts code-server in its own process group (the `setsid` of docs/testing.md) and waits for /healthz. */
 export async function startCodeServer(bin: string, dirs: RunDirs, timeoutMs = 30_000): Promise<CodeServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;

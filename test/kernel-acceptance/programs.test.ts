@@ -47,7 +47,7 @@ async function stub(cpu: string): Promise<Instruction[]> {
 /**
  * The instructions a call of the stub executes, from objdump's listing: straight on, except
  * that a sysenter/syscall resumes after the stub's int $0x80 (the kernel sets regs->ip to
- * the landing pad that follows it, KERNEL-FACTS §3), until the ret.
+ * the landing pad that follows it, docs/kernel-facts.md §3), until the ret.
  */
 function executedPath(insns: readonly Instruction[]): Instruction[] {
   const path: Instruction[] = [];

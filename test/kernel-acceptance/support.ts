@@ -10,12 +10,9 @@ import { join } from 'node:path';
 import { runCli } from '../../cli/run-cli';
 import { buildC, run, scratch } from '../support/oracles';
 import { realVdso, repoRoot } from '../support/real-vdso';
+import { qemuMissing, runLab, shellStatus, type RunOutput } from '../support/run-program';
 
-export interface RunOutput {
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly status: number;
-}
+export { runLab, runQemu, type RunOutput } from '../support/run-program';
 
 /**
  * The line `vdso-lab run --vdso host` prints to say which vDSO it used: the running kernel's
@@ -45,42 +42,21 @@ export function scratchFile(name: string, content: string | Uint8Array): string 
   return path;
 }
 
-/** `vdso-lab run OPTIONS PROGRAM -- ARGS` through runCli, from the repository root. */
-export async function runLab(prog: string, options: readonly string[], args: readonly string[] = []): Promise<RunOutput> {
-  const io = { stdout: '', stderr: '', cwd: repoRoot(), out(t: string) { io.stdout += t; }, err(t: string) { io.stderr += t; } };
-  const status = await runCli(['run', ...options, prog, '--', ...args], io);
-  return { stdout: io.stdout, stderr: io.stderr, status };
-}
-
 /** runLab with the real vDSO every machine has: the distribution kernel's image (real-vdso.ts), not yet patched. */
 export async function runReal(prog: string, options: readonly string[], args: readonly string[] = []): Promise<RunOutput> {
   return runLab(prog, ['--vdso', realVdso().path, ...options], args);
-}
-
-const SIGNALS: Record<string, number> = { SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9, SIGSEGV: 11, SIGALRM: 14, SIGTERM: 15 };
-
-function qemuMissing(e: Error): Error {
-  const code = (e as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' ? new Error("oracle 'qemu-i386' is not installed: .ci/run must install qemu-user") : e;
 }
 
 /** Runs natively (only where hostRunsI386()) with an empty environment; the shell's status (128+signal when killed). */
 export function runNative(prog: string, args: readonly string[] = []): RunOutput {
   const r = spawnSync(prog, [...args], { env: {}, input: '', encoding: 'utf8', timeout: 60_000 });
   if (r.error) throw r.error;
-  return { stdout: r.stdout, stderr: r.stderr, status: r.status ?? 128 + (r.signal ? SIGNALS[r.signal] ?? 0 : 0) };
+  return { stdout: r.stdout, stderr: r.stderr, status: shellStatus(r.status, r.signal) };
 }
 
 /** The emulator's CPU model of this host's processor, for a vDSO the running kernel already patched. */
 export function hostCpuModel(): 'intel' | 'amd' {
   return /AuthenticAMD|HygonGenuine/.test(readFileSync('/proc/cpuinfo', 'utf8')) ? 'amd' : 'intel';
-}
-
-/** Runs under qemu-i386 with an empty environment; the shell's status (128+signal when killed). */
-export function runQemu(prog: string, args: readonly string[] = []): RunOutput {
-  const r = spawnSync('qemu-i386', [prog, ...args], { env: {}, input: '', encoding: 'utf8', timeout: 60_000 });
-  if (r.error) throw qemuMissing(r.error);
-  return { stdout: r.stdout, stderr: r.stderr, status: r.status ?? 128 + (r.signal ? SIGNALS[r.signal] ?? 0 : 0) };
 }
 
 /** Runs under qemu-i386 with stdin a pipe that gets `late` once the guest has written `cue` to stderr, and is then closed. */
@@ -98,7 +74,7 @@ export function runQemuLateStdin(prog: string, late: string, cue: string): Promi
     child.on('error', (e) => { clearTimeout(killer); reject(qemuMissing(e)); });
     child.on('close', (code, signal) => {
       clearTimeout(killer);
-      resolve({ stdout, stderr, status: code ?? 128 + (signal ? SIGNALS[signal] ?? 0 : 0) });
+      resolve({ stdout, stderr, status: shellStatus(code, signal) });
     });
   });
 }

@@ -1,6 +1,6 @@
 // The Debian vdso32.so loaded by loadVdso (alternatives applied for each CPU model and
 // kernel kind) and its __kernel_vsyscall called by a guest assembled with as --32/ld:
-// which entry instruction ran (KERNEL-FACTS §2-3: SYSENTER32 on Intel, SYSCALL32 on AMD
+// which entry instruction ran (docs/kernel-facts.md §2-3: SYSENTER32 on Intel, SYSCALL32 on AMD
 // under a 64-bit kernel; SEP under a 32-bit one; int $0x80 otherwise), pt_regs (args 1-6
 // from ebx ecx edx esi edi ebp), the exit path and reason, the registers after the call,
 // TF single-step traps at every user instruction, and SIGILL for refused entries.
@@ -130,7 +130,7 @@ for (const c of CASES) {
     const traps = Array.from({ length: n }, (_, i) => read32(trapBytes, 4 * i));
     const after = guestSymbol(g0.bytes, 'after_call');
     const inVdso = traps.slice(0, traps.indexOf(after) + 1).filter((a) => a >= VDSO_BASE).map((a) => a - VDSO_BASE);
-    // Instruction boundaries of __kernel_vsyscall (KERNEL-FACTS §2): pushes at 0,1,2; the
+    // Instruction boundaries of __kernel_vsyscall (docs/kernel-facts.md §2): pushes at 0,1,2; the
     // 4-byte alternative at 3 (mov 2 bytes + entry 2 bytes, or one 4-byte NOP); int $0x80 at 7
     // (not reached after a fast entry); landing pad 9; pops 9,10,11; ret 12. The instruction
     // that enters the kernel has no trap of its own (Linux: INT/SYSCALL clear TF, the #DB

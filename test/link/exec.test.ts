@@ -10,6 +10,7 @@ import { InputError } from '../../toolchain/errors';
 import { linkExec } from '../../toolchain/link';
 import { run, scratch } from '../support/oracles';
 import { assembleAll } from './sources';
+import { runQemu } from '../support/run-program';
 
 const MAIN_S = `
 	.text
@@ -64,12 +65,6 @@ scratch_area: .skip 64
 	.globl tiny
 	.set tiny, 0x40
 `;
-
-function runQemu(path: string): { stdout: string; status: number | null } {
-  const r = spawnSync('qemu-i386', [path], { encoding: 'utf8', timeout: 20000 });
-  if (r.error) throw new Error(`qemu-i386 could not run (.ci/run must install qemu-user): ${r.error.message}`);
-  return { stdout: r.stdout, status: r.status };
-}
 
 test('a two-object program runs under qemu-i386 exactly as GNU ld\'s link of it, with the same layout', () => {
   const built = assembleAll(scratch('vdso-lab-exec-'), { main: MAIN_S, helper: HELPER_S });

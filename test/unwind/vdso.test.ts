@@ -3,7 +3,7 @@
 // on a stack built by walking the stub's own instructions with toolchain/isa/decoder.ts (push and
 // pop move esp and store the caller's registers), the unwinder must give the caller's CFA, return
 // address and saved registers exactly. For __kernel_sigreturn and __kernel_rt_sigreturn it must
-// read the interrupted registers from an i386 sigframe / rt_sigframe built as KERNEL-FACTS.md §5
+// read the interrupted registers from an i386 sigframe / rt_sigframe built as docs/kernel-facts.md §5
 // lays them out, and unwind the interrupted frame at its exact pc (no pc - 1 after a signal frame).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -158,7 +158,7 @@ function interrupted(vdso: Vdso): number[] {
   return [0xa0a0a0a0, 0xc1c1c1c1, 0xd2d2d2d2, 0xb3b3b3b3, CALLER_SP - 4, 0xb5b5b5b5, 0x51515151, 0xd7d7d7d7, VDSO_BASE + vdso.symbol('__kernel_vsyscall'), 0x00000246];
 }
 
-/** Writes struct sigcontext_32 at `sc` (KERNEL-FACTS.md §5 offsets) from DWARF-numbered registers. */
+/** Writes struct sigcontext_32 at `sc` (docs/kernel-facts.md §5 offsets) from DWARF-numbered registers. */
 function writeSigcontext(memory: RegionMemory, sc: number, regs: readonly number[]): void {
   const offsets = { 16: 7, 20: 6, 24: 5, 28: 4, 32: 3, 36: 2, 40: 1, 44: 0, 56: 8, 64: 9 } as Record<number, number>;
   for (const [offset, reg] of Object.entries(offsets)) memory.write32(sc + Number(offset), regs[reg]!);

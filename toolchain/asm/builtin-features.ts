@@ -1,7 +1,7 @@
 // Owns the built-in X86_FEATURE_* numbers (word*32+bit) the assembler knows when a file
 // uses the names without defining them (vDSO and entry code gets them from cpufeatures.h
 // through cpp). Numbered as in the kernel release noted on each row; bits move between
-// releases (see /work/shared/KERNEL-FACTS.md §6), so a file that needs another release's
+// releases (see docs/kernel-facts.md §6), so a file that needs another release's
 // numbering defines its own.
 
 export interface FeatureNumber {

@@ -2,7 +2,7 @@
 // static __restore/__restore_rt have none), as gdb's i386 Linux sigtramp unwinder does: the
 // sigreturn sequence `58 b8 77 00 00 00 cd 80` or the rt_sigreturn sequence
 // `b8 ad 00 00 00 cd 80`, with pc at any of their instructions; then the interrupted
-// registers are read from the struct sigcontext (layout in shared/KERNEL-FACTS.md §5).
+// registers are read from the struct sigcontext (layout in docs/kernel-facts.md §5).
 import { UNWIND_REGISTER_COUNT, type FrameSigtramp, type MemoryReader, type RegisterOrigin, type RegisterValues } from './unwind-types';
 
 const SIGRETURN = [0x58, 0xb8, 0x77, 0x00, 0x00, 0x00, 0xcd, 0x80];

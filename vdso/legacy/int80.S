@@ -2,7 +2,7 @@
  * legacy int80: the pre-4.4 image for CPUs with no usable fast entry (the kernel chose it
  * at boot when neither SYSENTER nor SYSCALL could be used): __kernel_vsyscall is just
  * int $0x80; ret. Its FDE has no rules: the CIE's CFA = esp+4 holds for both instructions.
- * Kernel ABI: "legacy". Written for vdso-lab from shared/KERNEL-FACTS.md §1.
+ * Kernel ABI: "legacy". Written for vdso-lab from docs/kernel-facts.md §1.
  */
 #include "vdso-lab.h"
 #include "eh-frame.h"

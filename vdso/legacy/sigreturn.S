@@ -1,6 +1,6 @@
 /*
  * legacy sigreturn: the signal return trampolines of the pre-4.4 images with their
- * hand-written signal-frame unwind data (shared/KERNEL-FACTS.md §§1, 5), linked first in
+ * hand-written signal-frame unwind data (docs/kernel-facts.md §§1, 5), linked first in
  * each legacy image. Kernel ABI: "legacy". Written for vdso-lab.
  *
  * The images enter the kernel with int $0x80, except the syscall image, built with

@@ -1,7 +1,7 @@
 /*
  * legacy syscall: the pre-4.4 image a 64-bit kernel chose at boot on AMD (SYSCALL32), in
  * its ~v3.16-4.1 form. Kernel ABI: "legacy". Written for vdso-lab from
- * shared/KERNEL-FACTS.md §1.
+ * docs/kernel-facts.md §1.
  *
  * SYSCALL puts the return address in ecx, so arg2 travels in ebp (saved first; the
  * kernel reads arg6, the caller's ebp, from 0(%esp)) and comes back to ecx afterwards.

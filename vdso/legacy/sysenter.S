@@ -1,7 +1,7 @@
 /*
  * legacy sysenter: the pre-4.4 image the kernel chose at boot for SYSENTER (SEP on a
  * 32-bit kernel, SYSENTER32 on a 64-bit one), in its ~v3.16-4.1 form. Kernel ABI:
- * "legacy". Written for vdso-lab from shared/KERNEL-FACTS.md §1.
+ * "legacy". Written for vdso-lab from docs/kernel-facts.md §1.
  *
  * ecx and edx are saved because SYSEXIT returns with ecx = user esp and edx = user eip;
  * ebp is saved because it carries the user esp into the kernel, which reads arg6 (the

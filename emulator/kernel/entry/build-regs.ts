@@ -1,5 +1,5 @@
-// Owns building pt_regs as each kernel entry path builds it (KERNEL-FACTS §§2-3, DESIGN's
-// ABI table): int $0x80 saves everything; sysenter saves nothing, so the kernel takes the
+// Owns building pt_regs as each kernel entry path builds it (docs/kernel-facts.md §§2-3; the
+// ABI table in docs/architecture.md): int $0x80 saves everything; sysenter saves nothing, so the kernel takes the
 // user sp from ebp (legacy, upstream, auxv) or edx (proposal) and fetches arg6 (ebp) from
 // 0(sp), or regs->dx and regs->cx from 0(sp) and 4(sp) (proposal), and sets regs->ip to the
 // landing pad; syscall (AMD compat) has the return address in ecx and arg2 in ebp. Every

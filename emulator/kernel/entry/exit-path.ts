@@ -1,4 +1,4 @@
-// Owns choosing and performing the return to user mode after a system call (KERNEL-FACTS
+// Owns choosing and performing the return to user mode after a system call (docs/kernel-facts.md
 // §3, the seed mail): int $0x80 always IRETs; a fast entry leaves by SYSRETL (64-bit kernel)
 // or SYSEXIT (32-bit kernel) only when regs->ip is still where the entry pointed it, cs/ss
 // are the user selectors and none of TF, RF, VM is set; otherwise IRET. The proposal has

@@ -1,4 +1,4 @@
-// Owns the i386 signal ABI facts (KERNEL-FACTS §§4-5): sigaction flags, si_code values,
+// Owns the i386 signal ABI facts (docs/kernel-facts.md §§4-5): sigaction flags, si_code values,
 // the byte layouts of struct sigcontext, siginfo, struct sigframe and struct rt_sigframe,
 // the trampoline bytes of retcode, the restart errnos, and each signal's default action.
 import { SIG } from '../linux-abi';

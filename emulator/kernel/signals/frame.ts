@@ -1,4 +1,4 @@
-// Owns the i386 signal frames byte for byte (KERNEL-FACTS §5): struct sigframe and struct
+// Owns the i386 signal frames byte for byte (docs/kernel-facts.md §5): struct sigframe and struct
 // rt_sigframe built from pt_regs, the siginfo, the trap details and the masks; where the
 // frame goes (SA_ONSTACK, the alignment that makes (sp+4) % 16 == 0 at handler entry); and
 // reading a sigcontext back for sigreturn/rt_sigreturn. With an FPU the x87 state goes above

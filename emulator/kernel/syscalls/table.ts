@@ -1,4 +1,4 @@
-// Owns the shape of a system call row (STYLE.md pattern 11: number, name, arity, handler,
+// Owns the shape of a system call row (docs/style.md, pattern 11: number, name, arity, handler,
 // trace formatter) and the helpers handlers share: arguments from pt_regs, copies to and
 // from user memory (EFAULT instead of a host exception), C strings with a bound.
 import { PROT_READ, PROT_WRITE } from '../../memory/memory';

@@ -1,7 +1,7 @@
 // Owns reading a vDSO image's alternatives table: the .altinstructions entries (struct
 // alt_instr in one of its three relative-offset layouts: 14 bytes since ~v6.3, 13 bytes in
 // v4.1..~5.x with padlen, 12 bytes in ~v3.x-4.0 and again ~5.x-6.2 after padlen went), the
-// sites and replacements they point at, and the feature names they test (KERNEL-FACTS §6).
+// sites and replacements they point at, and the feature names they test (docs/kernel-facts.md §6).
 // Only facts are used; the reading is our own.
 import { InputError, hex } from '../../../toolchain/errors';
 import { parseElf32 } from '../../../toolchain/elf/reader';
@@ -167,7 +167,7 @@ export function readAlternatives(image: Uint8Array | ElfFile, fileName = 'vdso',
   throw new InputError(elf.fileName, place, `no struct alt_instr layout fits (${reasons.join('; ')})`);
 }
 
-/** Feature numbers whose meaning differs in the older layouts' releases (KERNEL-FACTS §6). */
+/** Feature numbers whose meaning differs in the older layouts' releases (docs/kernel-facts.md §6). */
 const OLDER_NUMBERS: ReadonlyMap<number, string> = new Map([
   [3 * 32 + 18, 'X86_FEATURE_LFENCE_RDTSC'],
   [7 * 32 + 12, 'X86_FEATURE_RETPOLINE'],

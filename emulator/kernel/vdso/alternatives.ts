@@ -1,5 +1,5 @@
 // Owns applyAlternatives: patching a vDSO image's bytes for one CPU model and kernel kind
-// as the kernel's apply_alternatives does at boot (KERNEL-FACTS §6): entries in table
+// as the kernel's apply_alternatives does at boot (docs/kernel-facts.md §6): entries in table
 // order, a later matching entry overwriting an earlier one, ALT_FLAG_NOT, the replacement
 // copied and padded with 0x90, its relative branches fixed up, and every run of NOPs merged
 // into one NOP from the kernel's table (the 64-bit table on a 64-bit kernel, the 32-bit
