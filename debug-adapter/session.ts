@@ -139,7 +139,7 @@ export class VdsoDebugSession extends LoggingDebugSession {
       if (args.cwd) this.cwd = args.cwd;
       this.runtime.launch({
         program: args.program as string, vdso: args.vdso, cpu: args.cpu, kernel: args.kernel, abi: args.abi,
-        args: args.args, env: args.env, root: args.root, stopOnEntry: args.stopOnEntry,
+        args: args.args, env: args.env, root: args.root, stopOnEntry: args.stopOnEntry, sourceFileMap: args.sourceFileMap,
       });
     } catch (e) {
       this.fail(response, e);
@@ -267,7 +267,7 @@ export class VdsoDebugSession extends LoggingDebugSession {
           const generated = this.runtime.generatedSource(f.pc);
           const reference = generated.key || 1;
           this.generated.set(reference, generated);
-          frame.source = { name: generated.name, sourceReference: reference, presentationHint: 'deemphasize', origin: 'disassembly (no line table covers this code)' };
+          frame.source = { name: generated.name, sourceReference: reference, origin: 'disassembly (no line table covers this code)' };
           frame.line = this.convertDebuggerLineToClient(Math.max(1, generated.addresses.indexOf(f.pc) + 1));
           frame.column = this.convertDebuggerColumnToClient(1);
         }

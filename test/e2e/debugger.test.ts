@@ -1,0 +1,136 @@
+// The debugger in a real VS Code (code-server, headless Chromium), used as a person would:
+// F5 on a gcc -m32 -static -g program stops on entry and VARIABLES fills without a click
+// (the top frame has a source: libc's start code has no line table, so a generated
+// disassembly); a breakpoint put with F9 on the `pushl %ecx` line of vdso/upstream.S (the
+// workspace's copy, which "sourceFileMap" maps the installed design sources to) shows as
+// verified and is hit; the editor then shows upstream.S with that line as the current one,
+// and the call stack names __kernel_vsyscall at that line. Lines are checked against the
+// source text; screenshots of each step are kept.
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { run, scratch } from '../support/oracles';
+import { codeServerBinary, installExtension, packageExtension, runDirs, startCodeServer, type CodeServer } from './code-server';
+import { until, Workbench } from './workbench';
+
+const HELLO_C = `#include <unistd.h>
+
+int main(void)
+{
+  write(1, "hello\\n", 6);
+  return 0;
+}
+`;
+
+test('the vdso debugger in a real VS Code: entry stop with variables, a verified breakpoint in vdso/upstream.S that is hit', { timeout: 240_000 }, async (t: TestContext) => {
+  const bin = codeServerBinary();
+  const dirs = runDirs(scratch('vdso-lab-e2e-debug-'));
+  const workspace = join(dirs.root, 'workspace');
+  mkdirSync(join(workspace, 'vdso'), { recursive: true });
+  mkdirSync(join(workspace, '.vscode'));
+  writeFileSync(join(workspace, 'hello.c'), HELLO_C);
+  run('gcc', ['-m32', '-static', '-g', '-O0', 'hello.c', '-o', 'hello'], { cwd: workspace });
+  const upstream = readFileSync(resolve('vdso/upstream.S'), 'utf8');
+  copyFileSync(resolve('vdso/upstream.S'), join(workspace, 'vdso', 'upstream.S'));
+  const pushLine = upstream.split('\n').findIndex((l) => /^\s*pushl\s+%ecx/.test(l)) + 1;
+  assert.ok(pushLine > 0);
+
+  installExtension(bin, dirs, packageExtension(dirs.root));
+  const installed = readdirSync(dirs.extensions).find((d) => d.startsWith('vdso-lab.vdso-lab-'));
+  assert.ok(installed, `the extension is installed in ${dirs.extensions}`);
+  // The design sources the installed extension builds from (its comp_dir) are the workspace's.
+  writeFileSync(join(workspace, '.vscode', 'launch.json'), JSON.stringify({
+    version: '0.2.0',
+    configurations: [{
+      type: 'vdso', request: 'launch', name: 'hello', program: '${workspaceFolder}/hello', vdso: 'upstream', cpu: 'intel', kernel: 'compat64',
+      stopOnEntry: true, sourceFileMap: { [join(dirs.extensions, installed)]: '${workspaceFolder}' },
+    }],
+  }, null, 2));
+
+  let server: CodeServer | undefined;
+  let bench: Workbench | undefined;
+  let failed = false;
+  try {
+    server = await startCodeServer(bin, dirs);
+    bench = await Workbench.open(dirs, server.url, workspace);
+    const b = bench;
+    const page = b.page;
+    await b.openFile('hello.c');
+
+    // F5: a stop on entry, the call stack shown, VARIABLES filled without clicking a frame.
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
+    await page.keyboard.press('F5');
+    // The first F5 may only open Run and Debug while the debug extension activates: then start from its button.
+    await page.locator('.debug-toolbar').waitFor({ state: 'visible', timeout: 8000 }).catch(async () => {
+      await page.locator('.part.sidebar .codicon-debug-start').first().click();
+      await page.locator('.debug-toolbar').waitFor({ state: 'visible' });
+    });
+    const frames = await until('the call stack to show a frame', async () => {
+      const rows = await page.locator('.debug-call-stack .monaco-list-row').allInnerTexts();
+      return rows.length > 0 ? rows : undefined;
+    });
+    await b.runCommand('View: Show Run and Debug');
+    const variables = await until('VARIABLES to list registers', async () => {
+      const rows = (await page.locator('.debug-variables .monaco-list-row').allInnerTexts()).map((r) => r.replace(/\u00a0/g, ' '));
+      return rows.some((r) => /eax/.test(r)) || rows.length > 3 ? rows : undefined;
+    });
+    t.diagnostic(`screenshot: ${await b.screenshot('entry-stop')}`);
+    assert.ok(frames.length > 0 && variables.length > 0, `${frames.join('|')} / ${variables.join('|')}`);
+
+    // F9 on the pushl %ecx line of vdso/upstream.S: a verified breakpoint.
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget .quick-input-box input').fill('vdso/upstream.S');
+    await until('Quick Open to offer upstream.S', async () => ((await page.locator('.quick-input-list .monaco-list-row', { hasText: 'upstream.S' }).count()) > 0 ? true : undefined));
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab.active', { hasText: 'upstream.S' }).waitFor({ state: 'visible' });
+    await page.keyboard.press('Control+G');
+    await page.locator('.quick-input-widget .quick-input-box input').fill(`:${pushLine}`);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('F9');
+    const glyph = page.locator('.editor-group-container.active .monaco-editor .codicon-debug-breakpoint');
+    await until('a verified breakpoint glyph in upstream.S', async () => ((await glyph.count()) > 0 ? true : undefined));
+    t.diagnostic(`screenshot: ${await b.screenshot('verified-breakpoint')}`);
+    assert.equal(await page.locator('.editor-group-container.active .monaco-editor .codicon-debug-breakpoint-unverified').count(), 0, 'the breakpoint is not hollow');
+
+    // Continue: the breakpoint is hit; upstream.S is the active editor with the current line at pushl %ecx.
+    await page.keyboard.press('F5');
+    const top = await until('the call stack to stop in __kernel_vsyscall', async () => {
+      const labels = await page.locator('.debug-call-stack .monaco-list-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+      return labels.find((l) => l.includes('__kernel_vsyscall'));
+    });
+    assert.match(top, new RegExp(`line ${pushLine}\\b`), top);
+    assert.match(top, /upstream\.S/, top);
+    await until('the workspace\'s upstream.S (sourceFileMap) to be the active editor', async () =>
+      ((await page.locator('.tabs-container .tab.active', { hasText: 'upstream.S' }).count()) > 0 && (await page.locator('.tabs-container .tab').count()) >= 2 ? true : undefined));
+    // The text of the line the top-stack-frame decoration marks (read in the page in one go: the editor re-renders).
+    const current = await until('the current-line decoration in upstream.S', async () => {
+      const text = await page.evaluate(`(() => {
+        const editor = document.querySelector('.editor-group-container.active .monaco-editor');
+        const mark = editor && editor.querySelector('.debug-top-stack-frame-line');
+        const row = mark && mark.closest('.view-overlays > div');
+        const line = row && [...editor.querySelectorAll('.view-lines .view-line')].find((l) => l.style.top === row.style.top);
+        return line ? line.textContent.replace(/\\u00a0/g, ' ') : null;
+      })()`) as string | null;
+      return text ?? undefined;
+    });
+    const title = await page.locator('.tabs-container .tab.active').getAttribute('title') ?? await page.locator('.tabs-container .tab.active').innerText();
+    t.diagnostic(`screenshot: ${await b.screenshot('breakpoint-hit-upstream')}`);
+    assert.match(current, /pushl\s+%ecx/, 'the current line is pushl %ecx');
+    assert.ok(!title.includes('extensions'), `the editor shows the workspace's upstream.S, not the installed copy: ${title}`);
+    await page.keyboard.press('Shift+F5');
+  } catch (e) {
+    failed = true;
+    const shown = bench ? await bench.report() : '(the workbench did not open)';
+    throw new Error(`${(e as Error).message}\n=== the page showed:\n${shown}\n=== code-server log (last lines):\n${server?.logTail() ?? ''}`);
+  } finally {
+    await bench?.close().catch(() => undefined);
+    await server?.stop();
+    if (failed) t.diagnostic(`kept everything for inspection in ${dirs.root}`);
+    else {
+      for (const dir of [dirs.home, dirs.userData, dirs.extensions, dirs.browserProfile, workspace]) rmSync(dir, { recursive: true, force: true });
+      rmSync(join(dirs.root, 'vdso-lab.vsix'), { force: true });
+      t.diagnostic(`kept the screenshots in ${dirs.root}`);
+    }
+  }
+});
