@@ -8,7 +8,7 @@
 // cannot run these entries, so the expected lines are written here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { program, runLab } from './support';
+import { jsonTrace, program, runLab } from './support';
 
 const SOURCE = `#define _GNU_SOURCE
 #include <signal.h>
@@ -107,7 +107,7 @@ for (const c of CASES) {
       const ecx = design === 'proposal' && c.entry === 'syscall' ? 'other' : 'msg';
       const edx = how === 'edx' ? 'bad' : 'len';
       assert.equal(r.stdout, `SIGSEGV si_addr=bad: eax=-14 ecx=${ecx} edx=${edx}\n`, where);
-      const trace = JSON.parse(r.stderr.trim().split('\n').pop()!) as { syscalls: TraceLine[] };
+      const trace = jsonTrace<TraceLine>(r.stderr);
       const writes = trace.syscalls.filter((s) => s.name === 'write' && s.entry.via === c.entry && s.result === -14);
       assert.equal(writes.length, 1, `${where}: one write entered by ${c.entry} returned -EFAULT`);
       assert.equal(writes[0]!.exit?.path, 'iret', where);

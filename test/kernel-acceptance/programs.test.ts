@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { hostRunsI386 } from '../support/oracles';
 import { GETPID, PRINTF, RESTART, SEGV, SIGACTION, SINGLE_STEP } from './programs';
 import {
-  HOST_LINE, hostCpuModel, objdumpRange, patchedVdso, program, runNative, runReal, runLab, runQemu, runQemuLateStdin, scratchFile, vdsoLines, vdsoSymbol,
+  HOST_LINE, hostCpuModel, jsonTrace, objdumpRange, patchedVdso, program, runNative, runReal, runLab, runQemu, runQemuLateStdin, scratchFile, vdsoLines, vdsoSymbol,
   withoutVdsoLines, type Instruction,
 } from './support';
 
@@ -30,9 +30,8 @@ interface TraceLine {
 }
 
 /** The --json outcome `vdso-lab run` prints as the last line of stderr. */
-function traceOf(stderr: string): { status: number; syscalls: TraceLine[] } {
-  const last = stderr.trim().split('\n').pop()!;
-  return JSON.parse(last) as { status: number; syscalls: TraceLine[] };
+function traceOf(stderr: string): { syscalls: TraceLine[] } {
+  return jsonTrace<TraceLine>(stderr);
 }
 
 /** __kernel_vsyscall's instructions in the image patched for `cpu` (objdump), from the symbol's value and size (readelf). */

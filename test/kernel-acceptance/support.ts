@@ -47,6 +47,17 @@ export async function runReal(prog: string, options: readonly string[], args: re
   return runLab(prog, ['--vdso', realVdso().path, ...options], args);
 }
 
+/**
+ * The JSON lines `vdso-lab run --trace ... --json` writes to stderr: one object per system
+ * call as it happens, then the run's summary (the object with `program`).
+ */
+export function jsonTrace<Line>(stderr: string): { summary: { status: number; outcome: string }; syscalls: Line[] } {
+  const objects = stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const summary = objects.find((o) => 'program' in o) as { status: number; outcome: string } | undefined;
+  if (!summary) throw new Error(`no --json summary line in the trace: ${stderr.slice(-400)}`);
+  return { summary, syscalls: objects.filter((o) => 'nr' in o) as Line[] };
+}
+
 /** Runs natively (only where hostRunsI386()) with an empty environment; the shell's status (128+signal when killed). */
 export function runNative(prog: string, args: readonly string[] = []): RunOutput {
   const r = spawnSync(prog, [...args], { env: {}, input: '', encoding: 'utf8', timeout: 60_000 });
