@@ -43,7 +43,7 @@ export const checkCommand: Command = {
       throw at ? new InputError(at.file, at.place, at.detail) : new InputError(bad.subject, '', bad.error!);
     }
     if (flag(args, 'json')) io.out(JSON.stringify({ results, failed: failedChecks(results) }, null, 2) + '\n');
-    else io.out(formatMatrix(results));
+    else io.out(formatMatrix(results, { details: true }));
     return failedChecks(results).length > 0 || bad ? EXIT_CHECK_FAILED : EXIT_OK;
   },
 };

@@ -1,5 +1,6 @@
 // `vdso-lab start` (what `npm start` runs): the main job on the shipped defaults. First the
-// contract-check matrix over the shipped designs; then one vsyscall of the upstream design
+// contract-check matrix over the shipped designs with each distinct failure once (--verbose:
+// every failed check of every configuration); then one vsyscall of the upstream design
 // (intel, compat64) stepped instruction by instruction with the registers each instruction
 // changed and the stack unwound by the stub's CFI (the mapped image is saved so that its
 // disassembly can be compared with objdump); last a real 32-bit vDSO (this host's, or the
@@ -9,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { writeOutputFile } from '../output-file';
 import { join } from 'node:path';
 import { runCli } from '../run-cli';
-import { EXIT_CHECK_FAILED, EXIT_OK, type CliIo, type Command } from '../command';
+import { EXIT_CHECK_FAILED, EXIT_OK, flag, type CliIo, type Command } from '../command';
 import { failedChecks } from '../../emulator/check/matrix';
 import { checkMatrix } from '../check-jobs';
 import { designSubject } from '../../emulator/check/subject';
@@ -43,14 +44,20 @@ function obtainVdso(io: CliIo, cache: string): { path: string; source: string } 
 export const startCommand: Command = {
   name: 'start',
   summary: 'the main job: the check matrix of the shipped designs, one vsyscall stepped, a real vDSO',
-  usage: '',
-  options: {},
+  details:
+    'Prints the matrix, then each distinct failure once with the configurations it appears in\n' +
+    '(--verbose: every failed check of every configuration), then one upstream vsyscall stepped\n' +
+    'into the kernel model and back, then a real vDSO\'s symbols and unwind table.',
+  usage: '[--verbose]',
+  options: {
+    verbose: { type: 'boolean', help: 'every failed check of every configuration, as vdso-lab check prints them' },
+  },
   positionals: [0, 0],
-  async run(_args, io) {
+  async run(args, io) {
     const cache = cacheDir();
     mkdirSync(cache, { recursive: true });
     const results = await checkMatrix({ spec: undefined, abi: undefined, cwd: io.cwd, cpus: undefined, kernels: undefined });
-    io.out(formatMatrix(results));
+    io.out(formatMatrix(results, { details: flag(args, 'verbose') }));
     io.out('\n');
     stepUpstream(io, join(cache, 'upstream-intel-compat64.so'));
     io.out('\n');

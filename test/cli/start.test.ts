@@ -38,3 +38,42 @@ test('npm start prints a real vDSO: its dynamic symbols and readelf-identical un
     assert.match(r.stdout, new RegExp(`^${value}\\s+${Number(size)}\\s+FUNC\\s+GLOBAL\\s+DEFAULT\\s+\\.text\\s+${name}@@LINUX_2\\.5$`, 'm'));
   }
 });
+
+interface CheckJson {
+  readonly results: ReadonlyArray<{
+    readonly subject: string;
+    readonly cells: ReadonlyArray<{ readonly config: { cpu: string; kernel: string; caller: string }; readonly outcomes: ReadonlyArray<{ check: string; pass: boolean }> }>;
+  }>;
+}
+
+const CALLERS: Readonly<Record<string, string>> = { sysinfo: 'AT_SYSINFO', dynsym: 'dynsym', 'dynsym-dropped': 'dynsym dropped' };
+
+test('npm start names each distinct failure once with the configurations it appears in; --verbose gives every failed check', () => {
+  const json = spawnSync(process.execPath, [resolve('dist/cli.js'), 'check', '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const failed = (JSON.parse(json.stdout) as CheckJson).results.flatMap((r) =>
+    r.cells.flatMap((c) => c.outcomes.filter((o) => !o.pass).map((o) => ({ subject: r.subject, check: o.check, ...c.config }))));
+  assert.ok(failed.length > 0, 'the shipped legacy and proposal designs fail checks on purpose');
+  const start = spawnSync(process.execPath, [resolve('dist/cli.js'), 'start'], { encoding: 'utf8' });
+  assert.equal(start.status, 0, start.stderr);
+  const groups = start.stdout.split('\n').filter((l) => l.startsWith('FAIL '));
+  assert.ok(groups.length < failed.length, `fewer lines (${groups.length}) than failed checks (${failed.length})`);
+  for (const f of failed) {
+    const covering = groups.filter((g) => {
+      const m = /^FAIL (\S+) (\S) \([^)]*\) on (.*?): /.exec(g);
+      if (!m || m[1] !== f.subject || m[2] !== f.check) return false;
+      const configs = m[3]!;
+      const pair = `${f.cpu}/${f.kernel}`;
+      const crossed = /^(.*) × (.*)$/.exec(configs);
+      return crossed
+        ? crossed[1]!.split(', ').includes(pair) && crossed[2]!.split(', ').includes(CALLERS[f.caller]!)
+        : configs.includes(`${pair} (`) && new RegExp(`${pair} \\([^)]*\\b${CALLERS[f.caller]}\\b`).test(configs);
+    });
+    assert.equal(covering.length, 1, `${f.subject} ${f.check} ${f.cpu}/${f.kernel} ${f.caller} is in exactly one group`);
+  }
+  assert.match(start.stdout, new RegExp(`: ${failed.length} failed \\(${groups.length} distinct\\)$`, 'm'));
+  const verbose = spawnSync(process.execPath, [resolve('dist/cli.js'), 'start', '--verbose'], { encoding: 'utf8' });
+  assert.equal(verbose.status, 0, verbose.stderr);
+  const every = verbose.stdout.split('\n').filter((l) => l.startsWith('FAIL '));
+  assert.equal(every.length, failed.length, 'one FAIL line per failed check of each configuration');
+  for (const f of failed) assert.ok(every.some((l) => l.startsWith(`FAIL ${f.subject} ${f.cpu}/${f.kernel} ${CALLERS[f.caller]} ${f.check} `)), `${f.subject} ${f.cpu}/${f.kernel} ${f.caller} ${f.check}`);
+});
