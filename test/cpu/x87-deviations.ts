@@ -45,6 +45,13 @@ export const STATUS_IGNORED = 0x02;
  *    on Intel and in the emulator; qemu reports 0); the remainder itself agrees.
  */
 export const QUOTIENT_IGNORED: ReadonlySet<Op> = new Set([Op.Fprem1]);
+
+/*
+ * 12. Two NaN operands, one of them an m32/m64 memory operand (fadd..fdivr with a real memory
+ *    source): qemu returns the memory operand's NaN (quieted) whatever the significands; the
+ *    emulator applies the SDM's rule for two NaNs (the larger significand) as it does for two
+ *    registers, where qemu agrees. The generator never pairs a NaN in memory with a NaN in ST(0).
+ */
 export const EFLAGS_IGNORED: ReadonlySet<Op> = new Set([Op.Fcomi, Op.Fcomip, Op.Fucomi, Op.Fucomip]);
 export const NO_PE: ReadonlySet<Op> = new Set([Op.Fsin, Op.Fcos, Op.Fsincos, Op.Fptan]);
 export const FIP_IGNORED: ReadonlySet<Op> = new Set([Op.Fnop, Op.Fnstsw]);
