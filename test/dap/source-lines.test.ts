@@ -79,12 +79,12 @@ def where():
 out.write(json.dumps(where()) + '\n')
 for i in range(cfg['steps']):
     try:
-        gdb.execute('next', to_string=True)
+        gdb.execute(cfg['command'], to_string=True)
     except gdb.error:
         break
     w = where()
     out.write(json.dumps(w) + '\n')
-    if w['function'] != cfg['function']:
+    if (w['function'] != cfg['function']) == cfg['untilLeaving']:
         break
 out.close()
 try:
@@ -146,10 +146,34 @@ test('gcc -m32 -static -g: line breakpoints where gdb puts them, frames as addr2
       ours.push(`${fn}:${f.line}`);
       if (fn !== 'work') break;
     }
-    const { lines } = runGdbScript({ program, script: GDB_NEXT, config: { line: bodyLine, steps: 40, function: 'work' } });
+    const { lines } = runGdbScript({ program, script: GDB_NEXT, config: { line: bodyLine, steps: 40, function: 'work', command: 'next', untilLeaving: true } });
     const theirs = lines.map((l) => JSON.parse(l) as { function: string; line: number }).map((w) => `${w.function}:${w.line}`);
     assert.deepEqual(ours, theirs);
     assert.ok(ours.length > 8, ours.join(' '));
+  } finally {
+    await client.stop();
+  }
+});
+
+test('step by line goes into functions with line information (after their prologue) and over those without, as gdb\'s step', async () => {
+  const bodyLine = lineOf('int s = 0;');
+  const { client } = await startClient();
+  try {
+    await launch(client, { program, stopOnEntry: false }, async () => {
+      await client.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: bodyLine }] });
+    });
+    const ours: string[] = [`work:${bodyLine}`];
+    for (let n = 0; n < 40; n++) {
+      await until(client, () => client.stepInRequest({ threadId: 1 }));
+      const f = (await stack(client))[0]!;
+      const fn = f.name.replace(/\+0x[0-9a-f]+$/, '');
+      ours.push(`${fn}:${f.line}`);
+      if (fn === 'main') break;
+    }
+    const { lines } = runGdbScript({ program, script: GDB_NEXT, config: { line: bodyLine, steps: 40, function: 'main', command: 'step', untilLeaving: false } });
+    const theirs = lines.map((l) => JSON.parse(l) as { function: string; line: number }).map((w) => `${w.function}:${w.line}`);
+    assert.deepEqual(ours, theirs);
+    assert.ok(ours.some((w) => w.startsWith('sq:')), ours.join(' '));
   } finally {
     await client.stop();
   }

@@ -3,7 +3,8 @@
 // 5, several units, inlined headers from other directories, -O2 views, names longer than
 // readelf's column), `as --32 -g` objects of every DWARF version, vdso-lab's own `asm -g`
 // objects and the images the project builds (every design image, a linked -g program); and hostile .debug_line bytes (truncated,
-// mutated) give one-line InputErrors naming the file, the section and the offset.
+// mutated) give one-line InputErrors naming the file, the section and the offset; the
+// .debug_info reader's units and functions against readelf and nm.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { InputError } from '../../toolchain/errors';
 import { parseElf32 } from '../../toolchain/elf/reader';
 import { debugSectionBytes } from '../../toolchain/dwarf/elf-lines';
 import { parseLineSection } from '../../toolchain/dwarf/line-table';
+import { compileUnitsOf } from '../../toolchain/dwarf/debug-info';
 import { formatDecodedLines } from '../../toolchain/dwarf/readelf-lines';
 import { BUILD_DEFINES, buildDesign, designsRoot, includeDirs } from '../../toolchain/designs/build';
 import { allDesigns } from '../../toolchain/designs/registry';
@@ -147,6 +149,27 @@ test('a missing .debug_line prints nothing; --json gives the rows readelf prints
   assert.equal(json.units[0]!.version, 5);
 });
 
+test('.debug_info: each unit\'s name and comp_dir as readelf prints them, each function\'s pc range as nm gives it (DWARF 4 and 5, -O2 ranges)', () => {
+  for (const flags of [['-gdwarf-4'], ['-gdwarf-5'], ['-O2', '-gdwarf-5', '-ffunction-sections']]) {
+    const exe = join(dir, `info${flags.join('')}`);
+    run('gcc', ['-m32', '-static', ...flags, 'u.c', 'main.c', 'a_file_name_longer_than_readelf_shows.c', '-o', exe], { cwd: dir });
+    const units = compileUnitsOf(parseElf32(new Uint8Array(readFileSync(exe)), exe));
+    const info = readelf(['--debug-dump=info', exe]);
+    const named = [...info.matchAll(/DW_TAG_compile_unit\)\n(?:.*\n)*?.*DW_AT_name\s+: (?:\(indirect (?:line )?string, offset: (?:0x)?[0-9a-f]+\): )?(.*)\n(?:.*\n)*?.*DW_AT_comp_dir\s+: (?:\(indirect (?:line )?string, offset: (?:0x)?[0-9a-f]+\): )?(.*)/g)]
+      .map((m) => `${m[1]!.trim()} ${m[2]!.trim()}`);
+    const ours = units.filter((u) => u.name !== undefined).map((u) => `${u.name} ${u.compDir}`);
+    assert.deepEqual(ours, named, flags.join(' '));
+    const nm = new Map(run('nm', ['-S', exe]).split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f.length === 4 && /[Tt]/.test(f[2]!)).map((f) => [f[3]!, [parseInt(f[0]!, 16), parseInt(f[1]!, 16)]] as const));
+    const functions = units.flatMap((u) => u.functions);
+    for (const name of ['g', 'main', 'lng']) {
+      const f = functions.find((x) => x.name === name);
+      assert.ok(f, `${flags.join(' ')}: ${name} is described`);
+      const [start, size] = nm.get(name)!;
+      assert.ok(f.ranges.some((r) => r.start === start && r.end === start + size), `${flags.join(' ')}: ${name} at ${JSON.stringify(f.ranges)}, nm ${start}+${size}`);
+    }
+  }
+});
+
 /** xorshift32: the same cases on every run. */
 function prng(seed: number): () => number {
   let x = seed >>> 0 || 1;
@@ -176,6 +199,22 @@ test('hostile .debug_line bytes: every truncation and 2,000 mutations parse or f
       rejected++;
     }
   };
+  // .debug_info too: the same mutations of a unit, its abbreviations untouched.
+  const infoObject = join(dir, 'fuzz-info.o');
+  run('gcc', ['-m32', '-O2', '-gdwarf-5', '-c', 'u.c', '-o', infoObject], { cwd: dir });
+  const infoElf = parseElf32(new Uint8Array(readFileSync(infoObject)), infoObject);
+  const info = infoElf.section('.debug_info')!;
+  for (let i = 0; i < 1000; i++) {
+    const bytes = new Uint8Array(infoElf.bytes);
+    const at = info.offset + (next() % info.size);
+    bytes[at] = next() & 0xff;
+    try {
+      compileUnitsOf(parseElf32(bytes, 'fuzz.o'));
+    } catch (e) {
+      assert.ok(e instanceof InputError, `not an InputError: ${String(e)}`);
+      assert.match(e.message, /^fuzz\.o: [^\n]+$/);
+    }
+  }
   for (const { bytes, lineStr } of inputs) {
     for (let n = 0; n < bytes.length; n++) attempt(bytes.slice(0, n), lineStr);
     for (let i = 0; i < 1000; i++) {
