@@ -26,7 +26,7 @@ export const NR = {
 
 /** errno values (asm-generic/errno-base.h, errno.h) and the kernel-internal restart codes. */
 export const E = {
-  EPERM: 1, ENOENT: 2, ESRCH: 3, EINTR: 4, EIO: 5, EBADF: 9, EAGAIN: 11, ENOMEM: 12, EACCES: 13,
+  EPERM: 1, ENOENT: 2, ESRCH: 3, EINTR: 4, EIO: 5, E2BIG: 7, ENOEXEC: 8, EBADF: 9, ECHILD: 10, EAGAIN: 11, ENOMEM: 12, EACCES: 13,
   EFAULT: 14, EEXIST: 17, ENOTDIR: 20, EISDIR: 21, EINVAL: 22, EMFILE: 24, ENOTTY: 25, EFBIG: 27,
   ENOSPC: 28, ESPIPE: 29, EROFS: 30, EPIPE: 32, ERANGE: 34, ENAMETOOLONG: 36, ENOSYS: 38, ENOTEMPTY: 39,
   ELOOP: 40, EOVERFLOW: 75, ETIMEDOUT: 110,
@@ -107,7 +107,7 @@ export function signalName(signal: number): string {
 export const SI_KERNEL = 0x80, SI_USER = 0, SI_TKILL = -6, SI_TIMER = -2;
 
 export const TCGETS = 0x5401, TIOCGWINSZ = 0x5413;
-export const FUTEX = { WAIT: 0, WAKE: 1, PRIVATE_FLAG: 128, CLOCK_REALTIME: 256, WAIT_BITSET: 9, WAKE_BITSET: 10 } as const;
+export const FUTEX = { WAIT: 0, WAKE: 1, REQUEUE: 3, CMP_REQUEUE: 4, PRIVATE_FLAG: 128, CLOCK_REALTIME: 256, WAIT_BITSET: 9, WAKE_BITSET: 10 } as const;
 export const RLIMIT = { CPU: 0, FSIZE: 1, DATA: 2, STACK: 3, CORE: 4, RSS: 5, NPROC: 6, NOFILE: 7, MEMLOCK: 8, AS: 9 } as const;
 export const RLIM_INFINITY = 0xffffffffffffffffn;
 export const ITIMER = { REAL: 0, VIRTUAL: 1, PROF: 2 } as const;

@@ -48,8 +48,11 @@ export interface LoadedProgram {
   readonly auxv: ReadonlyArray<readonly [number, number]>;
 }
 
-/** Creates the process for `bytes` (a static i386 ELF named `fileName` in errors). */
-export function loadProgram(bytes: Uint8Array, fileName: string, config: ProcessConfig, args: ExecArgs): LoadedProgram {
+/**
+ * Creates the process for `bytes` (a static i386 ELF named `fileName` in errors): a new
+ * machine's first process, or (`replacing`) the image execve puts in that task's place.
+ */
+export function loadProgram(bytes: Uint8Array, fileName: string, config: ProcessConfig, args: ExecArgs, replacing?: Process): LoadedProgram {
   const elf = parseElf32(bytes, fileName);
   const h = elf.header;
   if (h.machine !== EM_386) throw new InputError(fileName, 'offset 0x12', `e_machine ${h.machine} is not EM_386 (3)`);
@@ -61,7 +64,8 @@ export function loadProgram(bytes: Uint8Array, fileName: string, config: Process
   const minVaddr = Math.min(...loads.map((p) => pageDown(p.vaddr)));
   const bias = h.type === ET_DYN ? PIE_BASE - minVaddr : 0;
 
-  const process = new Process(config);
+  const process = new Process(config, replacing ? { replaces: replacing } : undefined);
+  if (!replacing) process.machine.vdsoMapper = args.mapVdso;
   process.exePath = args.execPath;
   const mm = process.mm;
   let mappedTo = 0;
@@ -133,6 +137,7 @@ export function loadProgram(bytes: Uint8Array, fileName: string, config: Process
   s.r[4] = sp;
   s.eip = entry;
   s.eflags = 0x202;
+  if (replacing) process.completeExec(replacing);
   return { process, elf, bias, entry, sp, auxv };
 }
 

@@ -94,6 +94,18 @@ export class MemoryMap {
     }
   }
 
+  /** fork's copy of the map over the child's address space (`memory`, a copy-on-write copy of this one's). */
+  forkFor(memory: Memory): MemoryMap {
+    const m = new MemoryMap(memory, this.stackTop, this.memoryLimit);
+    for (const a of this.areas) m.areas.push({ ...a });
+    m.brkStart = this.brkStart;
+    m.brk = this.brk;
+    m.mappedBytes = this.mappedBytes;
+    m.searchHint = this.searchHint;
+    m.holeAboveHint = this.holeAboveHint;
+    return m;
+  }
+
   /** Maps a new area (page-rounded) after checking the limit; returns -ENOMEM when over it. */
   add(start: number, length: number, prot: number, kind: AreaKind, name: string): number {
     const s = pageDown(start);

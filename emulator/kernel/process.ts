@@ -1,13 +1,17 @@
-// Owns one emulated i386 Linux process: its Memory and Cpu, the memory map, the fd table
-// and guest file system, credentials, the TLS entries of the GDT, interval timers and
-// virtual time, blocking (time jumps to the next timer; a wait nothing can end is reported),
-// the exit status, and the trace of every system call. Host effects (files, output, the
-// clock, randomness) come in through ProcessHost; the process never reaches the host itself.
+// Owns one emulated i386 Linux task (a thread; a process is its thread group): its Cpu over
+// the process's Memory, the memory map, the fd table and guest file system, credentials, the
+// TLS entries of the GDT, interval timers and virtual time, sleeping (a blocked system call
+// waits as a continuation the run loop resumes), the exit status, and the trace of every
+// system call; and creating tasks the way clone does (fork's copy-on-write address space, or
+// a thread sharing it). Host effects (files, output, the clock, randomness) come in through
+// ProcessHost; a task never reaches the host itself.
 import { Memory } from '../memory/memory';
 import { Cpu } from '../x86/cpu';
-import type { KernelOptions, LoadedVdso, ProcessView, SyscallRecord } from './seams';
+import type { KernelOptions, LoadedVdso, ProcessView, Sleep, SyscallRecord } from './seams';
 import { Signals } from './signals/state';
-import type { VvarClocks } from './vdso/vvar';
+import type { VvarArea, VvarClocks } from './vdso/vvar';
+import { FIRST_PID, Machine, OUTSIDE_PPID } from './tasks';
+import { futexWake } from './syscalls/futex';
 import { RLIM_INFINITY, RLIMIT, SI_KERNEL, SIG, signalName } from './linux-abi';
 import { MemoryMap, DEFAULT_MEMORY_LIMIT, STACK_RLIMIT } from './mm';
 import { ProcessClock, type HostClock } from './time';
@@ -57,69 +61,170 @@ export interface IntervalTimer {
 /** A pending restart_syscall continuation (nanosleep's remaining time). */
 export type RestartBlock = (p: Process) => number;
 
+/** What a new task shares with the task that creates it (clone's flags). */
+export interface CloneShare {
+  /** CLONE_VM: the same address space (a thread, vfork); else a copy-on-write copy. */
+  readonly vm: boolean;
+  /** CLONE_FILES: the same fd table; else a copy. */
+  readonly files: boolean;
+  /** CLONE_SIGHAND: the same signal actions; else a copy. */
+  readonly sighand: boolean;
+  /** CLONE_THREAD: a thread of the same process (same pid); else a new process. */
+  readonly thread: boolean;
+  /** The signal the parent gets when the new process ends (SIGCHLD for fork; 0 for none). */
+  readonly exitSignal: number;
+}
+
+/** The value a handler returns after Process.sleep: the run loop parks the task (never seen by the guest). */
+export const SLEEPING = -0x7ffffff0;
+
 /** Deterministic pids: the guest sees the same values on every run. */
-export const GUEST_PID = 1000;
-export const GUEST_PPID = 999;
+export const GUEST_PID = FIRST_PID;
+export const GUEST_PPID = OUTSIDE_PPID;
 export const GUEST_UID = 1000;
 
 export class Process implements ProcessView {
-  readonly memory = new Memory();
+  readonly memory: Memory;
   readonly cpu: Cpu;
   readonly options: KernelOptions;
+  /** Every task of this emulated machine, the scheduler's order, the pid numbers. */
+  readonly machine: Machine;
   vdso: LoadedVdso | undefined = undefined;
   /** The vvar data pages the vDSO's time functions read (vdso/vvar.ts), kept current by refreshVvar. */
-  vvar: { refresh(clocks: VvarClocks): void } | undefined = undefined;
+  vvar: VvarArea | undefined = undefined;
   private vvarAt = -1n;
-  signals: Signals = new Signals();
+  signals: Signals;
   readonly mm: MemoryMap;
-  readonly fds = new FdTable();
+  readonly fds: FdTable;
   readonly paths: GuestPaths | undefined;
   readonly allowWrites: boolean;
+  /** The machine's clocks (shared by every task: one CPU's time). */
   readonly clock: ProcessClock;
-  readonly pid = GUEST_PID;
-  readonly ppid = GUEST_PPID;
+  /** The process id (thread group id): getpid. */
+  readonly pid: number;
+  /** The thread id: gettid; equal to pid for the process's first thread. */
+  readonly tid: number;
+  /** The parent process (getppid); the first process's parent is outside the model. */
+  parentPid: number;
+  /** The signal the parent gets when this process ends (SIGCHLD; 0: none, a thread). */
+  readonly exitSignal: number;
+  /** Set once the CPU's instructions were added to the machine's retired count (exit, execve). */
+  cpuRetired = false;
+  /** The blocked system call this task waits in, resumed by the run loop. */
+  sleeping: Sleep | undefined = undefined;
+  /** vfork: set when the child released the parent's memory (execve or exit). */
+  vforkDone = false;
   /** Real, effective, saved and fs uid/gid. */
-  readonly uid = [GUEST_UID, GUEST_UID, GUEST_UID, GUEST_UID];
-  readonly gid = [GUEST_UID, GUEST_UID, GUEST_UID, GUEST_UID];
+  readonly uid: number[];
+  readonly gid: number[];
   /** The working directory as guest components ("/" is []). */
   cwd: string[] = [];
   /** The program's guest path (AT_EXECFN, readlink /proc/self/exe). */
   exePath = '/program';
-  /** ITIMER_REAL (CLOCK_MONOTONIC ns), ITIMER_VIRTUAL and ITIMER_PROF (CPU ns). */
-  readonly timers: [IntervalTimer, IntervalTimer, IntervalTimer] = [
-    { expiry: undefined, interval: 0n },
-    { expiry: undefined, interval: 0n },
-    { expiry: undefined, interval: 0n },
-  ];
+  /** ITIMER_REAL (CLOCK_MONOTONIC ns), ITIMER_VIRTUAL and ITIMER_PROF (CPU ns); shared by a process's threads. */
+  readonly timers: [IntervalTimer, IntervalTimer, IntervalTimer];
   restartBlock: RestartBlock | undefined = undefined;
   /** Resource limits [soft, hard]; absent ones are RLIM_INFINITY. NOFILE follows the fd table. */
-  readonly rlimits = new Map<number, [bigint, bigint]>([
-    [RLIMIT.STACK, [BigInt(STACK_RLIMIT), RLIM_INFINITY]],
-    [RLIMIT.CORE, [0n, RLIM_INFINITY]],
-    [RLIMIT.NOFILE, [1024n, 4096n]],
-    [RLIMIT.NPROC, [1n, 1n]],
-  ]);
+  readonly rlimits: Map<number, [bigint, bigint]>;
   clearChildTid = 0;
   robustList = { head: 0, length: 0 };
   /** The GDT TLS entries (set_thread_area): index -> user_desc bytes. */
-  readonly tls = new Map<number, Uint8Array>();
+  readonly tls: Map<number, Uint8Array>;
   exit: Exit | undefined = undefined;
   readonly trace: SyscallRecord[] = [];
   /** Unknown system call numbers already reported. */
-  readonly unknownReported = new Set<number>();
+  readonly unknownReported: Set<number>;
   private randomState = 0x9e3779b9;
   readonly host: ProcessHost;
+  readonly config: ProcessConfig;
 
-  constructor(config: ProcessConfig) {
+  /**
+   * A new machine's first process (no `parent`), a task clone creates from `parent.from`
+   * sharing what `share` says (the caller sets its registers), or the task that takes
+   * `parent.replaces`' place at execve (same ids, files and ignored signals; a new address
+   * space the loader fills).
+   */
+  constructor(config: ProcessConfig, parent?: { readonly from: Process; readonly share: CloneShare } | { readonly replaces: Process }) {
+    this.config = config;
     this.options = config.options;
     this.host = config.host;
-    this.cpu = new Cpu(this.memory, { model: config.options.cpu, kernel: config.options.kernel });
-    const stackTop = config.options.kernel === 'native32' ? 0xc0000000 : 0xffffe000;
-    this.mm = new MemoryMap(this.memory, stackTop, config.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
-    this.clock = new ProcessClock(() => this.cpu.state.icount, config.host.clock, config.tickNs);
     const files = config.host.files;
     this.paths = files ? new GuestPaths(files.host, files.root) : undefined;
     this.allowWrites = files?.allowWrites ?? false;
+    if (parent && 'replaces' in parent) {
+      const old = parent.replaces;
+      this.machine = old.machine;
+      this.memory = new Memory();
+      this.cpu = new Cpu(this.memory, { model: config.options.cpu, kernel: config.options.kernel });
+      this.mm = new MemoryMap(this.memory, old.mm.stackTop, old.mm.memoryLimit);
+      this.fds = old.fds;
+      this.signals = old.signals.forExec();
+      this.clock = old.clock;
+      this.pid = old.pid;
+      this.tid = old.tid;
+      this.parentPid = old.parentPid;
+      this.exitSignal = old.exitSignal;
+      this.uid = old.uid;
+      this.gid = old.gid;
+      this.cwd = old.cwd;
+      this.timers = old.timers;
+      this.rlimits = old.rlimits;
+      this.tls = new Map();
+      this.unknownReported = old.unknownReported;
+      return;
+    }
+    if (parent) {
+      const { from, share } = parent;
+      this.machine = from.machine;
+      this.memory = share.vm ? from.memory : from.memory.fork();
+      this.cpu = from.cpu.clone(this.memory);
+      this.cpu.state.icount = 0;
+      this.mm = share.vm ? from.mm : from.mm.forkFor(this.memory);
+      this.fds = share.files ? from.fds : from.fds.copy();
+      this.signals = share.sighand ? from.signals.forThread() : from.signals.forFork();
+      this.clock = from.clock;
+      this.tid = this.machine.allocateId();
+      this.pid = share.thread ? from.pid : this.tid;
+      this.parentPid = share.thread ? from.parentPid : from.pid;
+      this.exitSignal = share.thread ? -1 : share.exitSignal;
+      this.uid = [...from.uid];
+      this.gid = [...from.gid];
+      this.cwd = [...from.cwd];
+      this.exePath = from.exePath;
+      this.timers = share.thread ? from.timers : [{ expiry: undefined, interval: 0n }, { expiry: undefined, interval: 0n }, { expiry: undefined, interval: 0n }];
+      this.rlimits = share.thread ? from.rlimits : new Map([...from.rlimits].map(([k, v]) => [k, [v[0], v[1]]]));
+      this.tls = new Map(from.tls);
+      this.unknownReported = from.unknownReported;
+      this.vdso = from.vdso;
+      this.vvar = share.vm ? from.vvar : from.vvar?.forMemory(this.memory);
+      this.randomState = from.randomState ^ this.tid;
+      this.machine.add(this);
+      return;
+    }
+    this.machine = new Machine(config);
+    this.memory = new Memory();
+    this.cpu = new Cpu(this.memory, { model: config.options.cpu, kernel: config.options.kernel });
+    const stackTop = config.options.kernel === 'native32' ? 0xc0000000 : 0xffffe000;
+    this.mm = new MemoryMap(this.memory, stackTop, config.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
+    const machine = this.machine;
+    this.clock = new ProcessClock(() => machine.instructions(), config.host.clock, config.tickNs);
+    this.fds = new FdTable();
+    this.signals = new Signals();
+    this.tid = this.pid = machine.allocateId();
+    this.parentPid = OUTSIDE_PPID;
+    this.exitSignal = 0;
+    this.uid = [GUEST_UID, GUEST_UID, GUEST_UID, GUEST_UID];
+    this.gid = [GUEST_UID, GUEST_UID, GUEST_UID, GUEST_UID];
+    this.timers = [{ expiry: undefined, interval: 0n }, { expiry: undefined, interval: 0n }, { expiry: undefined, interval: 0n }];
+    this.rlimits = new Map<number, [bigint, bigint]>([
+      [RLIMIT.STACK, [BigInt(STACK_RLIMIT), RLIM_INFINITY]],
+      [RLIMIT.CORE, [0n, RLIM_INFINITY]],
+      [RLIMIT.NOFILE, [1024n, 4096n]],
+      [RLIMIT.NPROC, [1n, 1n]],
+    ]);
+    this.tls = new Map();
+    this.unknownReported = new Set();
+    machine.add(this);
     const stdin = config.host.stdin;
     const arrival = stdin?.arriveAfterNs ? { atNs: this.clock.monotonic() + stdin.arriveAfterNs, now: () => this.clock.monotonic() } : undefined;
     this.fds.install(new InputStream('stdin', stdin?.data ?? new Uint8Array(0), stdin?.thenBlock ?? false, arrival));
@@ -127,8 +232,17 @@ export class Process implements ProcessView {
     this.fds.install(new OutputStream('stderr', (b) => config.host.stderr(b), 3));
   }
 
-  get tid(): number {
-    return this.pid;
+  /** execve succeeded: this image takes `old`'s place (close-on-exec files close, a vfork parent goes on). */
+  completeExec(old: Process): void {
+    this.fds.closeCloexec();
+    old.vforkDone = true;
+    this.machine.replace(old, this);
+    old.cpu.detach();
+  }
+
+  /** The parent process id getppid returns. */
+  get ppid(): number {
+    return this.parentPid;
   }
 
   /** The GDT index of the first TLS entry: 6 on a 32-bit kernel, 12 on a 64-bit one. */
@@ -136,15 +250,53 @@ export class Process implements ProcessView {
     return this.options.kernel === 'native32' ? 6 : 12;
   }
 
+  /**
+   * The whole process ends (exit_group, or a signal's default action): every thread of it,
+   * then its parent is told (processExited).
+   */
   terminate(how: Exit): void {
     if (this.exit) return;
+    for (const t of this.machine.threadsOf(this.pid)) t.finish(how);
+    this.finish(how);
+    this.groupEnded();
+  }
+
+  /** exit(2): this thread ends; the process ends with it when it was the last thread. */
+  exitThread(status: number): void {
+    if (this.exit) return;
+    this.finish({ status });
+    if (this.machine.threadsOf(this.pid).length === 0) this.groupEnded();
+    else if (this.tid !== this.pid) this.machine.reap(this);
+  }
+
+  /** One task stops for good: mm_release (clear_child_tid with a futex wake), its CPU retired. */
+  private finish(how: Exit): void {
+    if (this.exit) return;
     this.exit = how;
-    this.fds.closeAll();
+    this.sleeping = undefined;
+    this.vforkDone = true;
+    if (this.clearChildTid !== 0 && this.memory.canWrite(this.clearChildTid, 4)) {
+      this.memory.poke(this.clearChildTid, new Uint8Array(4));
+      futexWake(this.machine, this.memory, this.clearChildTid, 1);
+    }
+    this.machine.retire(this);
+    this.cpu.detach();
+  }
+
+  /** The last thread ended: files close when no live task shares the table; the parent is told. */
+  private groupEnded(): void {
+    const fds = this.fds;
+    if (!this.machine.tasks.some((t) => !t.exit && t.fds === fds)) fds.closeAll();
+    this.machine.processExited(this.machine.leaderOf(this.pid) ?? this);
   }
 
   report(line: string): void {
     if (this.host.report) this.host.report(line);
     else this.host.stderr(new TextEncoder().encode(`${line}\n`));
+  }
+
+  reportKilled(line: string): void {
+    if (this.pid === this.machine.init.pid) this.report(line);
   }
 
   /** The exit status a shell shows: the guest's status, or 128 + the signal that killed it. */
@@ -227,24 +379,18 @@ export class Process implements ProcessView {
     return best <= 0n ? 0 : Number(best > 1n << 50n ? 1n << 50n : best);
   }
 
-  block(untilNs: bigint | undefined): 'signal' | 'timeout' | 'dead' {
-    for (let round = 0; round < 1_000_000; round++) {
-      if (this.exit) return 'dead';
-      if (this.signals.hasDeliverable()) return 'signal';
-      const now = this.clock.monotonic();
-      if (untilNs !== undefined && now >= untilNs) return 'timeout';
-      const real = this.timers[0].expiry;
-      let target = untilNs;
-      if (real !== undefined && (target === undefined || real < target)) target = real;
-      if (target === undefined) break;
-      this.clock.advance(target - now);
-      this.fireTimers();
-    }
-    if (this.exit) return 'dead';
-    this.report(`vdso-lab: the guest waits forever (no timer, signal or input can wake it) at icount ${this.cpu.state.icount}`);
-    this.terminate({ signal: SIG.SIGKILL, message: 'blocked forever' });
-    return 'dead';
+  /**
+   * Blocks the running system call: the handler returns this value, and the run loop parks
+   * the task until `sleep` can end (a deliverable signal, its condition, its timeout), then
+   * calls sleep.resume for the call's result.
+   */
+  sleep(sleep: Sleep): number {
+    this.sleeping = sleep;
+    return SLEEPING;
   }
+
+  /** A signal that ends every sleep (SIGKILL) arrived: the next scheduling pass resumes it. */
+  wakeForSignal(): void {}
 
   /** One line naming how the process ended. */
   describeExit(): string {

@@ -1,16 +1,24 @@
-// Owns running a process: the CPU runs in slices that end exactly where a timer expires;
-// a kernel stop goes through the entry path (EntryExit.enter: pt_regs, or #UD/#GP), the
-// system call table, and the exit path (EntryExit.exit: restarts, signals, IRET/SYSEXIT/
-// SYSRETL); faults grow the stack or become signals (EntryExit.exception); breakpoints,
-// watchpoints and the instruction budget return to the caller (the CLI, the debugger).
-// What the kernel model does goes out as one typed stream of kernel events (entry, exit,
-// return from a fault, trap or interrupt, signal delivered) that the trace, the debugger and
-// the checker subscribe to. Everything derives from the instruction count, so the same
-// program and inputs give the same trace.
+// Owns running the machine's tasks (tasks.ts: every thread of every guest process) on its one
+// CPU: the scheduler picks tasks in creation order, each for a fixed quantum of instructions
+// (a turn ends early when the task blocks, exits or yields); a task's CPU runs in slices that
+// end exactly where a timer expires or a tick passes; a kernel stop goes through the entry
+// path (EntryExit.enter: pt_regs, or #UD/#GP), the system call table, and the exit path
+// (EntryExit.exit: restarts, signals, IRET/SYSEXIT/SYSRETL); a call that blocks is parked as
+// a continuation (Process.sleep) and finished when it can go on; when no task can run,
+// virtual time jumps to the next timeout or timer; faults grow the stack or become signals
+// (EntryExit.exception); breakpoints, watchpoints and the instruction budget return to the
+// caller (the CLI, the debugger). The run ends when the first process has exited (its
+// remaining descendants are killed, as a PID namespace's init takes them with it). What the
+// kernel model does goes out as one typed stream of kernel events (entry, exit, return from
+// a fault, trap or interrupt, signal delivered) that the trace, the debugger and the checker
+// subscribe to. Everything derives from instruction counts, so the same program and inputs
+// give the same trace.
 import { KernelEntryExit } from './entry/entry-exit';
 import { E, syscallName } from './linux-abi';
-import type { Process } from './process';
-import type { EntryExit, EntryRecord, ExitRecord, PtRegs, SignalDelivery, SyscallRecord } from './seams';
+import { SLEEPING, type Process } from './process';
+import type { EntryExit, EntryRecord, ExitRecord, PtRegs, SignalDelivery, SyscallRecord, WakeReason } from './seams';
+import { SIG } from './linux-abi';
+import type { Machine } from './tasks';
 import { SYSCALL_TABLE } from './syscalls/index';
 import type { SyscallRow } from './syscalls/table';
 import { formatArgs } from './trace';
@@ -50,6 +58,22 @@ export type KernelEvent =
 
 export type KernelListener = (event: KernelEvent) => void;
 
+/** A system call parked in Process.sleep, finished when the task wakes. */
+interface ParkedCall {
+  readonly regs: PtRegs;
+  readonly entry: EntryRecord;
+  readonly nr: number;
+  readonly name: string;
+  readonly args: readonly number[];
+  readonly shown: readonly string[];
+  readonly icount: number;
+  readonly restoresContext: boolean;
+  readonly recording: boolean;
+  /** pt_regs->bp to put back after the call, unless it rewrote bp (the pre-4.4 compat SYSCALL path's arg6 in a register). */
+  readonly userBp: number | undefined;
+  readonly arg6: number | undefined;
+}
+
 /** Largest slice given to Cpu.run at once (keeps timer checks and budgets responsive). */
 const SLICE = 1 << 24;
 /** Records kept in Process.trace; later ones still reach the listener. */
@@ -62,12 +86,19 @@ export class RunLoop {
   private stopRequested = false;
   /** How many system call records Process.trace keeps (0: none; the events still reach listeners). */
   traceKept = TRACE_KEPT;
+  readonly machine: Machine;
+  /** The task on the CPU, and what is left of its turn. */
+  private current: Process | undefined = undefined;
+  private turnLeft = 0;
+  private readonly parked = new Map<Process, ParkedCall>();
 
   constructor(
-    readonly process: Process,
+    first: Process,
     readonly entryExit: EntryExit = new KernelEntryExit(),
     readonly table: ReadonlyMap<number, SyscallRow> = SYSCALL_TABLE,
-  ) {}
+  ) {
+    this.machine = first.machine;
+  }
 
   /** Adds a listener of the kernel events; returns the function that removes it. */
   subscribe(listener: KernelListener): () => void {
@@ -89,39 +120,63 @@ export class RunLoop {
     for (const delivery of exit?.delivered ?? []) this.emit({ kind: 'signal', delivery });
   }
 
-  /** Runs at most `budget` instructions, or until the process ends or a breakpoint/watchpoint stops it. */
+  /** The first process (its leader thread; after an execve, the task that replaced it). */
+  get process(): Process {
+    return this.machine.init;
+  }
+
+  /** The task that ran last (the one a breakpoint or watchpoint stopped). */
+  get running(): Process {
+    return this.current ?? this.process;
+  }
+
+  /** Runs at most `budget` instructions, or until the first process ends or a breakpoint/watchpoint stops a task. */
   run(budget: number): RunResult {
-    const p = this.process;
-    const cpu = p.cpu;
-    const end = cpu.state.icount + budget;
+    const m = this.machine;
+    const end = m.instructions() + budget;
     this.stopRequested = false;
-    for (let guard = 0; !p.exit; guard++) {
+    for (let guard = 0; ; guard++) {
+      const init = this.process;
+      if (init.exit && m.threadsOf(init.pid).length === 0) {
+        m.killAll();
+        this.recordEnded();
+        return this.result()!;
+      }
       if (this.stopRequested) {
         this.stopRequested = false;
         return { kind: 'requested' };
       }
-      const left = end - cpu.state.icount;
+      const left = end - m.instructions();
       if (left <= 0) return { kind: 'budget' };
+      const task = this.pick();
+      if (!task) {
+        this.idle();
+        continue;
+      }
+      const p = task;
+      const cpu = p.cpu;
       const toTimer = p.instructionsToNextTimer();
       if (toTimer === 0) {
-        this.timerInterrupt();
+        this.timerInterrupt(p);
         if (guard > 1e7) return { kind: 'budget' };
         continue;
       }
       // A slice ends at the next tick too, where the vvar data the vDSO reads moves on.
       const toTick = p.vvar ? p.clock.instructionsToNextTick() : undefined;
-      const slice = Math.min(left, SLICE, toTimer ?? SLICE, toTick ?? SLICE);
+      const slice = Math.min(left, this.turnLeft, SLICE, toTimer ?? SLICE, toTick ?? SLICE);
       p.refreshVvar();
+      const before = cpu.state.icount;
       const stop = cpu.run(slice);
+      this.turnLeft -= cpu.state.icount - before;
       switch (stop.kind) {
         case 'budget':
           break;
         case 'kernel':
-          this.systemCall(stop.entry, stop.address);
+          this.systemCall(p, stop.entry, stop.address);
           break;
         case 'fault':
           if (stop.fault.vector === 'PF' && p.mm.growStack(stop.fault.address)) break;
-          this.fault(stop.fault, stop.address, cpu.state.eip);
+          this.fault(p, stop.fault, stop.address, cpu.state.eip);
           break;
         case 'breakpoint':
           return { kind: 'breakpoint', address: stop.address };
@@ -129,7 +184,6 @@ export class RunLoop {
           return { kind: 'watchpoint', watched: stop.watched, address: stop.address };
       }
     }
-    return this.result()!;
   }
 
   /**
@@ -141,16 +195,97 @@ export class RunLoop {
     this.stopRequested = true;
   }
 
-  /** How the process ended, or undefined while it runs. */
+  /** How the first process ended, or undefined while it runs. */
   result(): RunResult | undefined {
     const e = this.process.exit;
     if (!e) return undefined;
     return 'status' in e ? { kind: 'exited', status: e.status & 0xff } : { kind: 'killed', signal: e.signal, message: e.message };
   }
 
+  /** sched_yield: the running task's turn ends after this call. */
+  endTurn(): void {
+    this.turnLeft = 0;
+  }
+
+  /**
+   * The task to run: the current one while its turn lasts, else the next runnable one after
+   * it in creation order (a new turn). Sleeping tasks whose wait can end are resumed first,
+   * and due timers of every process fire.
+   */
+  private pick(): Process | undefined {
+    const m = this.machine;
+    this.recordEnded();
+    for (const t of m.tasks) if (!t.exit) t.fireTimers();
+    for (const t of [...m.tasks]) if (t.sleeping && !t.exit) this.tryWake(t);
+    const cur = this.current;
+    if (cur && this.turnLeft > 0 && this.runnable(cur)) return cur;
+    const tasks = m.tasks;
+    const from = cur ? tasks.indexOf(cur) : -1;
+    for (let k = 1; k <= tasks.length; k++) {
+      const t = tasks[(Math.max(from, -1) + k + tasks.length) % tasks.length]!;
+      if (this.runnable(t)) {
+        this.current = t;
+        this.turnLeft = m.quantum;
+        return t;
+      }
+    }
+    return undefined;
+  }
+
+  /** Calls parked by tasks that ended meanwhile (killed while they slept) are recorded, without a return. */
+  private recordEnded(): void {
+    for (const [t, call] of [...this.parked]) {
+      if (!t.exit) continue;
+      this.parked.delete(t);
+      this.finishCall(t, call, -E.EINTR);
+    }
+  }
+
+  private runnable(t: Process): boolean {
+    return !t.exit && !t.sleeping && !t.cpuRetired;
+  }
+
+  /** Resumes `t`'s parked call when its condition holds, a signal may end it, or its timeout passed. */
+  private tryWake(t: Process): void {
+    const s = t.sleeping!;
+    let why: WakeReason | undefined;
+    if (s.ready?.()) why = 'ready';
+    else if (!s.uninterruptible && t.signals.hasDeliverable()) why = 'signal';
+    else if (s.until !== undefined && t.clock.monotonic() >= s.until) why = 'timeout';
+    if (!why) return;
+    t.sleeping = undefined;
+    const result = s.resume(why);
+    if (result === SLEEPING && t.sleeping) return;
+    const call = this.parked.get(t);
+    this.parked.delete(t);
+    if (call) this.finishCall(t, call, result);
+  }
+
+  /**
+   * No task can run: virtual time jumps to the earliest timeout of a sleeping task or timer
+   * of any process. When nothing can ever wake one, the guest waits forever: reported, and
+   * every task is killed.
+   */
+  private idle(): void {
+    const m = this.machine;
+    const clock = this.process.clock;
+    const now = clock.monotonic();
+    let target: bigint | undefined;
+    for (const t of m.tasks) {
+      if (t.exit) continue;
+      const candidates = [t.sleeping?.until, t.timers[0].expiry];
+      for (const c of candidates) if (c !== undefined && (target === undefined || c < target)) target = c;
+    }
+    if (target === undefined) {
+      this.process.report(`vdso-lab: the guest waits forever (no timer, signal or input can wake it) at icount ${m.instructions()}`);
+      for (const t of [...m.tasks]) if (!t.exit) t.terminate({ signal: SIG.SIGKILL, message: 'blocked forever' });
+      return;
+    }
+    clock.advance(target - now);
+  }
+
   /** A timer expired while user code ran: the signal is sent and delivered on the interrupt's return. */
-  private timerInterrupt(): void {
-    const p = this.process;
+  private timerInterrupt(p: Process): void {
     p.fireTimers();
     if (!p.signals.hasDeliverable() || !this.entryExit.returnToUser) return;
     const address = p.cpu.state.eip >>> 0;
@@ -160,8 +295,7 @@ export class RunLoop {
   }
 
   /** A fault or trap in user mode (`address`: the instruction; `ip`: the stopped eip). */
-  private fault(fault: Fault, address: number, ip: number): void {
-    const p = this.process;
+  private fault(p: Process, fault: Fault, address: number, ip: number): void {
     const icount = p.cpu.state.icount;
     let exit: ExitRecord | undefined;
     if (this.entryExit.exception) exit = this.entryExit.exception(p, fault, ip) ?? undefined;
@@ -169,11 +303,10 @@ export class RunLoop {
     this.returned({ kind: 'fault', fault, address, ip, icount, exit }, exit);
   }
 
-  private systemCall(entry: KernelEntry, address: number): void {
-    const p = this.process;
+  private systemCall(p: Process, entry: KernelEntry, address: number): void {
     const entered = this.entryExit.enter(p, entry, address);
     if ('fault' in entered) {
-      this.fault(entered.fault, address, p.cpu.state.eip);
+      this.fault(p, entered.fault, address, p.cpu.state.eip);
       return;
     }
     const regs = entered.regs;
@@ -187,7 +320,9 @@ export class RunLoop {
     const all = recording ? [regs.bx, regs.cx, regs.dx, regs.si, regs.di, arg6 ?? regs.bp].map((v) => v >>> 0) : NO_ARGS;
     const args = row && recording ? all.slice(0, row.args.length) : all;
     const shown = this.listeners.length ? formatArgs(p, row ? row.args : 'xxxxxx', args) : NO_ARGS_SHOWN;
+    const name = row ? row.name : syscallName(nr);
     let result: number;
+    let userBp: number | undefined;
     if (entered.record.fetchFailed) {
       // __do_fast_syscall_32: a fault fetching from the user stack returns -EFAULT without
       // running the call (the entry left it in ax), and the exit is IRET.
@@ -195,10 +330,9 @@ export class RunLoop {
     } else if (row && arg6 !== undefined) {
       // The call sees arg6 as its sixth argument; pt_regs->bp keeps the user's ebp unless
       // the call itself rewrote the registers (a sigreturn).
-      const userBp = regs.bp;
+      userBp = regs.bp;
       regs.bp = arg6;
       result = row.handler(p, regs);
-      if (regs.bp === arg6) regs.bp = userBp;
     } else if (row) result = row.handler(p, regs);
     else {
       result = -E.ENOSYS;
@@ -207,26 +341,47 @@ export class RunLoop {
         p.report(`vdso-lab: system call ${nr >>> 0} (${syscallName(nr)}) is not implemented: -ENOSYS (at 0x${address.toString(16)})`);
       }
     }
-    const name = row ? row.name : syscallName(nr);
+    const call: ParkedCall = {
+      regs, entry: entered.record, nr, name, args, shown, icount, userBp, arg6, recording,
+      restoresContext: row?.restoresContext === true && !entered.record.fetchFailed,
+    };
+    if (result === SLEEPING && p.sleeping && !p.exit) {
+      this.parked.set(p, call);
+      this.turnLeft = 0;
+      return;
+    }
+    this.finishCall(p, call, result);
+  }
+
+  /** The call's result goes to ax and the task leaves the kernel by the exit path (or it ended). */
+  private finishCall(p: Process, call: ParkedCall, result: number): void {
+    const { regs, nr, name, args, shown, icount } = call;
+    if (call.userBp !== undefined && regs.bp === call.arg6) regs.bp = call.userBp;
     if (p.exit) {
-      if (!recording) return;
-      this.record({ nr, name, args, result: undefined, entry: entered.record, exit: undefined, icount }, shown, undefined);
+      if (this.current === p) this.turnLeft = 0;
+      if (call.recording) this.record(p, { nr, name, args, result: undefined, entry: call.entry, exit: undefined, icount }, shown, undefined);
+      return;
+    }
+    if (p.cpuRetired) {
+      // execve replaced this task: the new image starts at its entry with the registers exec set (an IRET).
+      if (this.current === p) this.turnLeft = 0;
+      const exit: ExitRecord = { path: 'iret', reason: 'execve: the new program starts at its entry point: IRET', clobbered: [] };
+      if (call.recording) this.record(p, { nr, name, args, result, entry: call.entry, exit, icount }, shown, undefined);
       return;
     }
     regs.ax = result | 0;
-    const exit = this.entryExit.exit(p, regs, entered.record);
-    if (!recording) return;
+    const exit = this.entryExit.exit(p, regs, call.entry);
+    if (!call.recording) return;
     // A sigreturn's "result" is the eax of the context it restored, not a return value.
-    const restored = row?.restoresContext === true && !entered.record.fetchFailed;
-    const record: SyscallRecord = restored
-      ? { nr, name, args, result: undefined, restoredAx: result | 0, entry: entered.record, exit, icount }
-      : { nr, name, args, result, entry: entered.record, exit, icount };
-    this.record(record, shown, regs);
+    const record: SyscallRecord = call.restoresContext
+      ? { nr, name, args, result: undefined, restoredAx: result | 0, entry: call.entry, exit, icount }
+      : { nr, name, args, result, entry: call.entry, exit, icount };
+    this.record(p, record, shown, regs);
   }
 
-  private record(r: SyscallRecord, shownArgs: readonly string[], regs: PtRegs | undefined): void {
-    const p = this.process;
-    if (p.trace.length < this.traceKept) p.trace.push(r);
-    this.returned({ kind: 'exit', record: r, shownArgs, regs: regs && { ...regs } }, r.exit);
+  private record(p: Process, r: SyscallRecord, shownArgs: readonly string[], regs: PtRegs | undefined): void {
+    const named: SyscallRecord = this.machine.multitask ? { ...r, tid: p.tid } : r;
+    if (p.trace.length < this.traceKept) p.trace.push(named);
+    this.returned({ kind: 'exit', record: named, shownArgs, regs: regs && { ...regs } }, r.exit);
   }
 }

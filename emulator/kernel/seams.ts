@@ -100,6 +100,8 @@ export interface SyscallRecord {
   readonly exit: ExitRecord | undefined;
   /** Instruction count at entry: the trace is deterministic. */
   readonly icount: number;
+  /** The task that made the call, once the machine has more than one (the trace names it). */
+  readonly tid?: number;
 }
 
 /** The vDSO as mapped into a process, after alternatives were applied. */
@@ -130,17 +132,37 @@ export interface ProcessView {
   readonly signals: SignalState;
   /** Ends the process: exit status, or killed by a signal (the caller has written the core message). */
   terminate(how: { readonly status: number } | { readonly signal: number; readonly message: string }): void;
-  /** Output the user sees from the kernel model itself ("killed by SIGSEGV at 0x..."), not the guest's. */
+  /** Output the user sees from the kernel model itself ("vdso-lab: system call ... is not implemented"), not the guest's. */
   report(line: string): void;
-  /** The process id getpid returns (deterministic), which kill/tgkill compare against; tid equals it (one thread). */
+  /**
+   * The one line saying a signal killed the process ("killed by SIGSEGV at 0x..."): shown for
+   * the first process only, as a shell shows its child's end; another process's parent learns
+   * it from wait.
+   */
+  reportKilled(line: string): void;
+  /** The process id getpid returns (deterministic). */
   readonly pid: number;
   /**
-   * Blocks the running system call (pause, rt_sigsuspend, nanosleep...) until a deliverable
-   * signal is pending ('signal'), or CLOCK_MONOTONIC reaches `untilNs` ('timeout'; undefined:
-   * no timeout). Virtual time jumps to the next timer expiry, firing timers (SIGALRM...) as it
-   * goes. 'dead': nothing can ever wake it; the process was ended with a report.
+   * Blocks the running system call (pause, rt_sigsuspend, nanosleep, wait4, a read that
+   * waits...): the handler returns what this returns, the run loop parks the task and lets
+   * others run; virtual time jumps when none can. See Sleep for how the call ends.
    */
-  block(untilNs: bigint | undefined): 'signal' | 'timeout' | 'dead';
+  sleep(sleep: Sleep): number;
+}
+
+/** Why a sleeping system call goes on. */
+export type WakeReason = 'ready' | 'signal' | 'timeout';
+
+/** A blocked system call as a continuation (Process.sleep). */
+export interface Sleep {
+  /** CLOCK_MONOTONIC time (ns) when it ends by itself; undefined: no timeout. */
+  readonly until?: bigint;
+  /** True once what the call waits for happened (checked each time the scheduler looks). */
+  readonly ready?: () => boolean;
+  /** Not ended by signals (vfork's parent waits for the child uninterruptibly). */
+  readonly uninterruptible?: boolean;
+  /** Finishes the call: its result (or the value of another sleep). */
+  readonly resume: (why: WakeReason) => number;
 }
 
 /** Per-process signal state (implemented by signals/). */

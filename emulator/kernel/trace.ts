@@ -62,7 +62,8 @@ export function formatRecord(r: SyscallRecord, shownArgs: readonly string[]): st
   const failed = r.entry.fetchFailed ? [`${r.entry.fetchFailed.what} from ${hex(r.entry.fetchFailed.address)} faulted: the call did not run`] : [];
   const parts = [...r.entry.fetched.map((f) => `${f.what}=${hex(f.value)} from ${hex(f.address)}`), ...failed];
   const fetched = parts.length ? ` (fetched ${parts.join(', ')})` : '';
-  return `[${r.icount}] ${r.nr} ${r.name}(${shownArgs.join(', ')}) = ${resultText(r)}  <${entryText(r)}${fetched}${exit}${clobbered}>`;
+  const task = r.tid !== undefined ? `[pid ${r.tid}] ` : '';
+  return `${task}[${r.icount}] ${r.nr} ${r.name}(${shownArgs.join(', ')}) = ${resultText(r)}  <${entryText(r)}${fetched}${exit}${clobbered}>`;
 }
 
 const VECTOR_NAMES: Readonly<Record<Fault['vector'], string>> = {
@@ -85,6 +86,7 @@ export function faultJson(icount: number, fault: Fault, address: number, ip: num
 /** The record as plain JSON data (--json). */
 export function recordJson(r: SyscallRecord, shownArgs: readonly string[]): object {
   return {
+    ...(r.tid !== undefined ? { tid: r.tid } : {}),
     icount: r.icount,
     nr: r.nr,
     name: r.name,

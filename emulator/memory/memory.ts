@@ -1,8 +1,9 @@
 // Owns the guest's address space: sparse 4 KiB pages with read/write/execute permissions,
 // little-endian 8/16/32/64-bit access with a direct-mapped TLB per access kind, page faults
 // returned as values (`fault` + `ev`, never thrown), the per-page "has code" marker that
-// tells the CPU which decoded blocks a store invalidates, and the page-level filter in
-// front of the one data breakpoint (watchpoint).
+// tells the CPU which decoded blocks a store invalidates, the page-level filter in front of
+// the one data breakpoint (watchpoint), and fork's copy-on-write copy: both address spaces
+// hold the same pages until one of them writes (or changes permissions on) a page.
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
@@ -37,6 +38,8 @@ export interface Page {
   prot: number;
   /** Number of live decoded blocks whose bytes are on this page. */
   code: number;
+  /** Address spaces holding this page (more than one after fork: copied before a write). */
+  refs: number;
 }
 
 export interface Watchpoint {
@@ -67,7 +70,7 @@ export class Memory {
   /** The data breakpoint's hit address, meaningful while `ev & EV_WATCH`. */
   watchHit = 0;
   private watch: Watchpoint | null = null;
-  private codeWriteListener: CodeWriteListener | null = null;
+  private readonly codeWriteListeners: CodeWriteListener[] = [];
 
   constructor() {
     const blank = newPage(0);
@@ -77,8 +80,45 @@ export class Memory {
     }
   }
 
-  onCodeWrite(listener: CodeWriteListener): void {
-    this.codeWriteListener = listener;
+  /** Adds a listener (one per CPU running in this address space: a thread); returns its removal. */
+  onCodeWrite(listener: CodeWriteListener): () => void {
+    this.codeWriteListeners.push(listener);
+    return () => {
+      const at = this.codeWriteListeners.indexOf(listener);
+      if (at >= 0) this.codeWriteListeners.splice(at, 1);
+    };
+  }
+
+  private notifyCodeWrite(page: number): void {
+    for (const l of this.codeWriteListeners) l(page);
+  }
+
+  /**
+   * fork's copy of the address space: every page shared copy-on-write (the first write or
+   * permission change by either side copies it). Decoded code, listeners and the watchpoint
+   * are not copied.
+   */
+  fork(): Memory {
+    const child = new Memory();
+    for (const [p, page] of this.pages) {
+      page.refs++;
+      child.pages.set(p, page);
+    }
+    this.flushTlb();
+    return child;
+  }
+
+  /** The page `p` for a change: a private copy first when another address space shares it. */
+  private own(p: number): Page | undefined {
+    const page = this.pages.get(p);
+    if (!page || page.refs === 1) return page;
+    page.refs--;
+    const copy = newPage(page.prot);
+    copy.u8.set(page.u8);
+    copy.code = page.code;
+    this.pages.set(p, copy);
+    this.flushTlb();
+    return copy;
   }
 
   /** Maps [address, address+length) (page-rounded) with `prot`, zero-filled; existing pages keep their bytes. */
@@ -86,7 +126,7 @@ export class Memory {
     const first = address >>> PAGE_SHIFT;
     const last = (address + Math.max(length, 1) - 1) >>> PAGE_SHIFT;
     for (let p = first; p <= last; p++) {
-      const page = this.pages.get(p);
+      const page = this.own(p);
       if (page) page.prot = prot;
       else this.pages.set(p, newPage(prot));
     }
@@ -98,7 +138,8 @@ export class Memory {
     const last = (address + Math.max(length, 1) - 1) >>> PAGE_SHIFT;
     for (let p = first; p <= last; p++) {
       const page = this.pages.get(p);
-      if (page && page.code && this.codeWriteListener) this.codeWriteListener(p);
+      if (page && page.code) this.notifyCodeWrite(p);
+      if (page) page.refs--;
       this.pages.delete(p);
     }
     this.flushTlb();
@@ -108,7 +149,7 @@ export class Memory {
     const first = address >>> PAGE_SHIFT;
     const last = (address + Math.max(length, 1) - 1) >>> PAGE_SHIFT;
     for (let p = first; p <= last; p++) {
-      const page = this.pages.get(p);
+      const page = this.own(p);
       if (page) page.prot = prot;
     }
     this.flushTlb();
@@ -239,7 +280,7 @@ export class Memory {
   private writeSlow(a: number, size: number, lo: number, hi: number): void {
     a >>>= 0;
     const p0 = a >>> PAGE_SHIFT;
-    const page0 = this.pages.get(p0);
+    let page0 = this.pages.get(p0);
     if (!page0 || !(page0.prot & PROT_WRITE)) {
       this.raise(a, 'write', !!page0);
       return;
@@ -253,7 +294,9 @@ export class Memory {
         this.raise(a1, 'write', !!page1);
         return;
       }
+      if (page1.refs > 1) page1 = this.own(a1 >>> PAGE_SHIFT)!;
     }
+    if (page0.refs > 1) page0 = this.own(p0)!;
     for (let k = 0; k < size; k++) {
       const b = k < 4 ? (lo >>> (8 * k)) & 0xff : (hi >>> (8 * (k - 4))) & 0xff;
       const x = (a + k) >>> 0;
@@ -262,12 +305,12 @@ export class Memory {
     this.checkWatch(a, size, true);
     if (page0.code) this.codeWritten(p0);
     if (page1 && page1.code) this.codeWritten((p0 + 1) >>> 0);
-    if (!page0.code && (!this.watch || !this.watchTouchesPage(p0))) this.fillWrite(p0, page0);
+    if (!page0.code && page0.refs === 1 && (!this.watch || !this.watchTouchesPage(p0))) this.fillWrite(p0, page0);
   }
 
   private codeWritten(page: number): void {
     this.ev |= EV_CODE_WRITE;
-    if (this.codeWriteListener) this.codeWriteListener(page);
+    this.notifyCodeWrite(page);
   }
 
   private raise(address: number, access: Access, protection: boolean): number {
@@ -351,11 +394,11 @@ export class Memory {
     const touched = new Set<number>();
     for (let k = 0; k < bytes.length; k++) {
       const x = (address + k) >>> 0;
-      const page = this.pages.get(x >>> PAGE_SHIFT)!;
+      const page = this.own(x >>> PAGE_SHIFT)!;
       page.u8[x & PAGE_MASK] = bytes[k]!;
       if (page.code) touched.add(x >>> PAGE_SHIFT);
     }
-    for (const p of touched) if (this.codeWriteListener) this.codeWriteListener(p);
+    for (const p of touched) this.notifyCodeWrite(p);
     return null;
   }
 
@@ -367,5 +410,5 @@ export class Memory {
 
 function newPage(prot: number): Page {
   const u8 = new Uint8Array(PAGE_SIZE);
-  return { u8, i32: new Int32Array(u8.buffer), u16: new Uint16Array(u8.buffer), prot, code: 0 };
+  return { u8, i32: new Int32Array(u8.buffer), u16: new Uint16Array(u8.buffer), prot, code: 0, refs: 1 };
 }

@@ -28,9 +28,25 @@ export class Cpu {
   /** Blocks compiled since creation (tests and the bench read it). */
   compiledBlocks = 0;
 
+  private readonly detachListener: () => void;
+
   constructor(readonly memory: Memory, options: CpuOptions = {}) {
     this.state = new CpuState(options.model ?? 'intel', options.kernel ?? 'compat64');
-    memory.onCodeWrite((page) => this.invalidatePage(page));
+    this.detachListener = memory.onCodeWrite((page) => this.invalidatePage(page));
+  }
+
+  /** A CPU of the same model over `memory` (a forked address space, or this one for a new thread) with this CPU's registers and TLS segments. */
+  clone(memory: Memory): Cpu {
+    const c = new Cpu(memory, { model: this.state.model, kernel: this.state.kernel });
+    c.state.copyFrom(this.state);
+    for (const [selector, base] of this.helpers.segmentBases) c.helpers.segmentBases.set(selector, base);
+    return c;
+  }
+
+  /** The thread using this CPU is gone: its blocks are dropped and stores no longer reach it. */
+  detach(): void {
+    this.flush();
+    this.detachListener();
   }
 
   /**

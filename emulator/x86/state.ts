@@ -58,6 +58,22 @@ export class CpuState {
     this.seg[DS] = this.seg[ES] = this.seg[SS] = sel.data;
   }
 
+  /**
+   * Takes every register of `other` (a fork's or a new thread's CPU starts as its parent's):
+   * each own field, typed arrays element by element, so that state added later is copied too.
+   */
+  copyFrom(other: CpuState): void {
+    const to = this as unknown as Record<string, unknown>;
+    for (const [key, value] of Object.entries(other)) {
+      if (key === 'model' || key === 'kernel') continue;
+      const mine = to[key];
+      if (ArrayBuffer.isView(mine) && ArrayBuffer.isView(value)) (mine as Uint8Array).set(value as Uint8Array);
+      else if (typeof value !== 'object' || value === null) to[key] = value;
+      else if (typeof (mine as { copyFrom?: unknown } | null)?.copyFrom === 'function') (mine as { copyFrom(v: unknown): void }).copyFrom(value);
+      else to[key] = structuredClone(value);
+    }
+  }
+
   /** The six status flags, computed from the lazy record. */
   statusFlags(): number {
     return computeFlags(this.fop, this.fa, this.fb, this.fr, this.fc);

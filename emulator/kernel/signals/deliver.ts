@@ -111,7 +111,7 @@ export function deliverSignals(process: ProcessView, regs: PtRegs, fromSyscall: 
       }
       const message = killMessage(q, regs.ip);
       log.killed = { signal: signo, message };
-      process.report(message);
+      process.reportKilled(message);
       process.terminate({ signal: signo, message });
       return log;
     }
@@ -146,7 +146,7 @@ function enterHandler(process: ProcessView, sig: Signals, regs: PtRegs, q: Queue
     sig.actions[SIG.SIGSEGV] = { handler: SIG_DFL, flags: 0, restorer: 0, mask: 0n };
     const message = killMessage({ info: { signo: SIG.SIGSEGV, code: SI.KERNEL } }, regs.ip) + ` (signal frame for ${signalName(signo)} at ${hex8(frame.address)} not writable)`;
     log.killed = { signal: SIG.SIGSEGV, message };
-    process.report(message);
+    process.reportKilled(message);
     process.terminate({ signal: SIG.SIGSEGV, message });
     return false;
   }

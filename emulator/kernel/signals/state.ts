@@ -50,13 +50,39 @@ function defaultActionRecord(): SigAction {
 }
 
 export class Signals implements SignalState {
-  /** Index = signal number (1..64); index 0 unused. */
-  readonly actions: SigAction[] = Array.from({ length: NSIG + 1 }, defaultActionRecord);
   blocked = 0n;
   readonly pending: QueuedSignal[] = [];
   altstack: AltStack = { sp: 0, size: 0, flags: SS_DISABLE };
   /** The mask rt_sigsuspend replaced, restored after the handler's frame saved it. */
   savedMask: bigint | undefined = undefined;
+
+  constructor(
+    /** Index = signal number (1..64); index 0 unused. Shared by the threads of a process (CLONE_SIGHAND). */
+    readonly actions: SigAction[] = Array.from({ length: NSIG + 1 }, defaultActionRecord),
+  ) {}
+
+  /** fork: a copy of the actions, the same blocked mask and alternate stack, nothing pending. */
+  forFork(): Signals {
+    const s = new Signals(this.actions.map((a) => ({ ...a })));
+    s.blocked = this.blocked;
+    s.altstack = { ...this.altstack };
+    return s;
+  }
+
+  /** A new thread (CLONE_SIGHAND): the same actions, the creator's blocked mask, no alternate stack (CLONE_VM clears it). */
+  forThread(): Signals {
+    const s = new Signals(this.actions);
+    s.blocked = this.blocked;
+    return s;
+  }
+
+  /** execve: handled signals go back to SIG_DFL (ignored ones stay ignored); the mask and pending signals stay. */
+  forExec(): Signals {
+    const s = new Signals(this.actions.map((a) => (a.handler === SIG_IGN ? { ...a } : defaultActionRecord())));
+    s.blocked = this.blocked;
+    s.pending.push(...this.pending);
+    return s;
+  }
 
   /** True when a pending signal is not blocked (SIGKILL and SIGSTOP never are). */
   hasDeliverable(): boolean {

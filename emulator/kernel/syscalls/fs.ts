@@ -11,6 +11,7 @@ import {
 import type { Process } from '../process';
 import { DirectoryFile, factsOf, HostFile, InputStream, WOULD_BLOCK, type OpenFile } from '../vfs/files';
 import type { Resolved } from '../vfs/resolve';
+import { fcntlDescriptor } from './pipe';
 import { arg, copyIn, copyOut, readCString, row, sarg, type SyscallRow } from './table';
 
 /** Largest single transfer (Linux caps at MAX_RW_COUNT; a smaller cap bounds host memory). */
@@ -30,17 +31,16 @@ function doRead(p: Process, fd: number, buf: number, count: number): number {
   const n = Math.min(count, MAX_IO);
   if (n === 0) return 0;
   if (!p.memory.canWrite(buf, n)) return -E.EFAULT;
-  for (;;) {
-    const r = f.read(n);
-    if (r === WOULD_BLOCK) {
-      const woke = p.block(f instanceof InputStream ? f.wakeAt() : undefined);
-      if (woke === 'signal') return -E.ERESTARTSYS;
-      if (woke === 'dead') return -E.EINTR;
-      continue;
-    }
-    if (typeof r === 'number') return r;
-    return copyOut(p, buf, r) ? r.length : -E.EFAULT;
+  const r = f.read(n);
+  if (r === WOULD_BLOCK) {
+    return p.sleep({
+      until: f instanceof InputStream ? f.wakeAt() : undefined,
+      ready: () => f.readReady?.() ?? true,
+      resume: (why) => (why === 'signal' ? -E.ERESTARTSYS : doRead(p, fd, buf, count)),
+    });
   }
+  if (typeof r === 'number') return r;
+  return copyOut(p, buf, r) ? r.length : -E.EFAULT;
 }
 
 function doWrite(p: Process, fd: number, buf: number, count: number): number {
@@ -54,6 +54,9 @@ function doWrite(p: Process, fd: number, buf: number, count: number): number {
   const r = f.write(data);
   // A write to a pipe whose reader is gone: SIGPIPE as well as EPIPE, as pipe_write sends.
   if (r === -E.EPIPE) p.signals.send(SIG.SIGPIPE, SI_USER);
+  if (r === WOULD_BLOCK) {
+    return p.sleep({ ready: () => f.writeReady?.() ?? true, resume: (why) => (why === 'signal' ? -E.ERESTARTSYS : doWrite(p, fd, buf, count)) });
+  }
   return r;
 }
 
@@ -87,7 +90,7 @@ function startDir(p: Process, dirfd: number, path: string): string[] | number {
 }
 
 /** Resolves a user path argument: the path text, or -errno (no root given: nothing exists). */
-function lookup(p: Process, dirfd: number, pathPtr: number, follow: boolean): { path: string; resolved: Resolved } | number {
+export function lookup(p: Process, dirfd: number, pathPtr: number, follow: boolean): { path: string; resolved: Resolved } | number {
   const path = readCString(p, pathPtr);
   if (typeof path === 'number') return path;
   if (!p.paths) return path.length === 0 ? -E.ENOENT : -E.ENOENT;
@@ -268,9 +271,9 @@ function chdir(p: Process, regs: PtRegs): number {
 function fcntl(p: Process, regs: PtRegs): number {
   const f = fileOf(p, sarg(regs, 0));
   if (typeof f === 'number') return f;
+  const own = fcntlDescriptor(p, sarg(regs, 0), arg(regs, 1), arg(regs, 2));
+  if (own !== undefined) return own;
   switch (arg(regs, 1)) {
-    case 1: return 0;
-    case 2: return 0;
     case 3: return f.readable && f.writable ? O.RDWR : f.writable ? O.WRONLY : O.RDONLY;
     case 4: return 0;
     default: return -E.EINVAL;

@@ -1,6 +1,8 @@
-// Owns the system call table: every area's rows (fs, mm, proc, time, and the entry helper's
-// signal rows) indexed by number, checked once for duplicates. Dispatch and the trace both
-// read it, so a call's handler and its trace format cannot drift apart.
+// Owns the system call table: every area's rows (fs, mm, proc, ldt, time, the entry
+// helper's signal rows, clone/execve, wait, pipes) indexed by number, checked once for
+// duplicates. Dispatch and the trace both read it, so a call's handler and its trace format
+// cannot drift apart.
+import { cloneRows } from './clone';
 import { fsRows } from './fs';
 import { mmRows } from './mm';
 import { procRows } from './proc';
@@ -8,6 +10,8 @@ import { ldtRows } from './ldt';
 import { signalRows } from './signal';
 import type { SyscallRow } from './table';
 import { timeRows } from './time';
+import { pipeRows } from './pipe';
+import { waitRows } from './wait';
 
 export function buildTable(rows: readonly SyscallRow[]): ReadonlyMap<number, SyscallRow> {
   const table = new Map<number, SyscallRow>();
@@ -18,4 +22,4 @@ export function buildTable(rows: readonly SyscallRow[]): ReadonlyMap<number, Sys
   return table;
 }
 
-export const SYSCALL_TABLE: ReadonlyMap<number, SyscallRow> = buildTable([...fsRows, ...mmRows, ...procRows, ...ldtRows, ...timeRows, ...signalRows]);
+export const SYSCALL_TABLE: ReadonlyMap<number, SyscallRow> = buildTable([...fsRows, ...mmRows, ...procRows, ...ldtRows, ...timeRows, ...signalRows, ...cloneRows, ...waitRows, ...pipeRows]);

@@ -2,18 +2,26 @@
 // the 16- and 32-bit uid/gid getters and setters), set_thread_area/get_thread_area (the
 // GDT TLS entries behind %gs, through Cpu.defineSegment), set_tid_address,
 // set_robust_list, the resource limits (prlimit64, ugetrlimit, setrlimit), uname, sysinfo,
-// futex for a single thread, and getrandom (deterministic unless host randomness was given).
+// and getrandom (deterministic unless host randomness was given).
 import type { PtRegs } from '../seams';
 import {
-  E, FUTEX, readUserDesc, RLIM_INFINITY, RLIMIT, StructWriter, USER_DESC_SIZE, writeRlimit64, writeSysinfo,
-  writeUserDesc, writeUtsname, readTime32, readTime64, le64,
+  E, readUserDesc, RLIM_INFINITY, RLIMIT, StructWriter, USER_DESC_SIZE, writeRlimit64, writeSysinfo,
+  writeUserDesc, writeUtsname, le64,
 } from '../linux-abi';
 import type { Process } from '../process';
+import { futex } from './futex';
 import { arg, copyIn, copyOut, readU32, row, sarg, type SyscallRow } from './table';
 
 const MAX_RANDOM = 1 << 20;
 
+/** exit: this thread ends (the process with its last thread). */
 function exit(p: Process, regs: PtRegs): number {
+  p.exitThread(arg(regs, 0) & 0xff);
+  return 0;
+}
+
+/** exit_group: every thread of the process ends. */
+function exitGroup(p: Process, regs: PtRegs): number {
   p.terminate({ status: arg(regs, 0) & 0xff });
   return 0;
 }
@@ -40,12 +48,21 @@ function uname(p: Process, regs: PtRegs): number {
 }
 
 function setThreadArea(p: Process, regs: PtRegs): number {
-  const ptr = arg(regs, 0);
+  return installTls(p, arg(regs, 0), true);
+}
+
+/**
+ * do_set_thread_area: the user_desc at `ptr` (in `p`'s memory) becomes one of `p`'s GDT TLS
+ * entries; entry_number -1 picks a free one and writes it back, when `canAllocate` (not for
+ * clone's CLONE_SETTLS, which names the entry).
+ */
+export function installTls(p: Process, ptr: number, canAllocate: boolean): number {
   const raw = copyIn(p, ptr, USER_DESC_SIZE);
   if (!raw) return -E.EFAULT;
   const d = readUserDesc(raw);
   const first = p.tlsFirstEntry;
   let entry = d.entryNumber;
+  if (entry === -1 && !canAllocate) return -E.EINVAL;
   if (entry === -1) {
     entry = [first, first + 1, first + 2].find((i) => !p.tls.has(i)) ?? -1;
     if (entry < 0) return -E.ESRCH;
@@ -136,32 +153,6 @@ function sysinfo(p: Process, regs: PtRegs): number {
   return copyOut(p, arg(regs, 0), bytes) ? 0 : -E.EFAULT;
 }
 
-/** futex for a single thread: WAIT blocks until a signal or the timeout (no other waker exists). */
-function futex(p: Process, regs: PtRegs, time64: boolean): number {
-  const op = arg(regs, 1) & ~(FUTEX.PRIVATE_FLAG | FUTEX.CLOCK_REALTIME);
-  const uaddr = arg(regs, 0);
-  if (op === FUTEX.WAKE || op === FUTEX.WAKE_BITSET) return uaddr % 4 !== 0 ? -E.EINVAL : 0;
-  if (op !== FUTEX.WAIT && op !== FUTEX.WAIT_BITSET) return -E.ENOSYS;
-  if (uaddr % 4 !== 0) return -E.EINVAL;
-  const value = readU32(p, uaddr);
-  if (value === undefined) return -E.EFAULT;
-  if (value !== arg(regs, 2)) return -E.EAGAIN;
-  let until: bigint | undefined;
-  if (arg(regs, 3) !== 0) {
-    const raw = copyIn(p, arg(regs, 3), time64 ? 16 : 8);
-    if (!raw) return -E.EFAULT;
-    const [s, ns] = time64 ? readTime64(raw) : readTime32(raw);
-    if (s < 0n || ns < 0 || ns >= 1e9) return -E.EINVAL;
-    const span = s * 1_000_000_000n + BigInt(ns);
-    if (op === FUTEX.WAIT_BITSET) {
-      const now = arg(regs, 1) & FUTEX.CLOCK_REALTIME ? p.clock.realtime() : p.clock.monotonic();
-      until = p.clock.monotonic() + (span - now);
-    } else until = p.clock.monotonic() + span;
-  }
-  const woke = p.block(until);
-  return woke === 'timeout' ? -E.ETIMEDOUT : woke === 'signal' ? -E.ERESTARTSYS : -E.EINTR;
-}
-
 function getrandom(p: Process, regs: PtRegs): number {
   if (arg(regs, 2) & ~7) return -E.EINVAL;
   const n = Math.min(arg(regs, 1), MAX_RANDOM);
@@ -215,7 +206,7 @@ export const procRows: readonly SyscallRow[] = [
   row(240, 'futex', 'xiixxi', (p, r) => futex(p, r, false)),
   row(243, 'set_thread_area', 'x', setThreadArea),
   row(244, 'get_thread_area', 'x', getThreadArea),
-  row(252, 'exit_group', 'i', exit),
+  row(252, 'exit_group', 'i', exitGroup),
   row(258, 'set_tid_address', 'x', (p, r) => {
     p.clearChildTid = arg(r, 0);
     return p.tid;

@@ -70,14 +70,17 @@ function time(p: Process, regs: PtRegs): number {
  * (relative sleeps) and restart_syscall continues the same sleep.
  */
 function sleepUntil(p: Process, until: bigint, rem: number, time64: boolean, absolute: boolean): number {
-  const woke = p.block(until);
-  if (woke === 'timeout') return 0;
-  if (woke === 'dead') return -E.EINTR;
-  if (absolute) return -E.ERESTARTNOHAND;
-  const left = until - p.clock.monotonic();
-  if (rem !== 0 && !putTime(p, rem, left > 0n ? left : 0n, time64)) return -E.EFAULT;
-  p.restartBlock = (q) => sleepUntil(q, until, rem, time64, false);
-  return -E.ERESTART_RESTARTBLOCK;
+  return p.sleep({
+    until,
+    resume: (why) => {
+      if (why !== 'signal') return 0;
+      if (absolute) return -E.ERESTARTNOHAND;
+      const left = until - p.clock.monotonic();
+      if (rem !== 0 && !putTime(p, rem, left > 0n ? left : 0n, time64)) return -E.EFAULT;
+      p.restartBlock = (q) => sleepUntil(q, until, rem, time64, false);
+      return -E.ERESTART_RESTARTBLOCK;
+    },
+  });
 }
 
 function nanosleep(p: Process, regs: PtRegs, time64: boolean): number {
@@ -99,8 +102,7 @@ function clockNanosleep(p: Process, regs: PtRegs, time64: boolean): number {
 }
 
 function pause(p: Process): number {
-  const woke = p.block(undefined);
-  return woke === 'signal' ? -E.ERESTARTNOHAND : -E.EINTR;
+  return p.sleep({ resume: () => -E.ERESTARTNOHAND });
 }
 
 /** Remaining time of timer `which`, in ns (0 when disarmed). */
@@ -171,29 +173,47 @@ function pselect6(p: Process, regs: PtRegs, time64: boolean): number {
     if (typeof t === 'number') return t;
     timeout = t;
   }
-  const ready = sets.map(() => new Uint8Array(bytes));
-  let count = 0;
-  for (let fd = 0; fd < n; fd++) {
-    for (let k = 0; k < 3; k++) {
-      const s = sets[k];
-      if (!s || !(s[fd >> 3]! & (1 << (fd & 7)))) continue;
-      const f = p.fds.get(fd);
-      if (!f) return -E.EBADF;
-      const isReady = k === 0 ? f.readable && !(f instanceof InputStream && f.waiting()) : k === 1 ? f.writable : false;
-      if (isReady) {
-        ready[k]![fd >> 3]! |= 1 << (fd & 7);
-        count++;
+  const scan = (): { ready: Uint8Array[]; count: number } | number => {
+    const ready = sets.map(() => new Uint8Array(bytes));
+    let count = 0;
+    for (let fd = 0; fd < n; fd++) {
+      for (let k = 0; k < 3; k++) {
+        const s = sets[k];
+        if (!s || !(s[fd >> 3]! & (1 << (fd & 7)))) continue;
+        const f = p.fds.get(fd);
+        if (!f) return -E.EBADF;
+        const isReady = k === 0 ? f.readable && (f.readReady?.() ?? true) : k === 1 ? f.writable && (f.writeReady?.() ?? true) : false;
+        if (isReady) {
+          ready[k]![fd >> 3]! |= 1 << (fd & 7);
+          count++;
+        }
       }
     }
-  }
-  if (count === 0 && timeout !== 0n) {
-    const woke = p.block(timeout === undefined ? undefined : p.clock.monotonic() + timeout);
-    if (woke === 'signal') return -E.ERESTARTNOHAND;
-    if (woke === 'dead') return -E.EINTR;
-  }
-  for (let k = 0; k < 3; k++) if (sets[k] && !copyOut(p, arg(regs, k + 1), ready[k]!)) return -E.EFAULT;
-  if (arg(regs, 4) !== 0 && count === 0 && !putTime(p, arg(regs, 4), 0n, time64)) return -E.EFAULT;
-  return count;
+    return { ready, count };
+  };
+  const finish = (found: { ready: Uint8Array[]; count: number }): number => {
+    for (let k = 0; k < 3; k++) if (sets[k] && !copyOut(p, arg(regs, k + 1), found.ready[k]!)) return -E.EFAULT;
+    if (arg(regs, 4) !== 0 && found.count === 0 && !putTime(p, arg(regs, 4), 0n, time64)) return -E.EFAULT;
+    return found.count;
+  };
+  const now = scan();
+  if (typeof now === 'number') return now;
+  if (now.count > 0 || timeout === 0n) return finish(now);
+  const stdin = p.fds.get(0);
+  return p.sleep({
+    until: timeout === undefined ? (stdin instanceof InputStream ? stdin.wakeAt() : undefined) : p.clock.monotonic() + timeout,
+    ready: () => {
+      const again = scan();
+      return typeof again === 'number' || again.count > 0;
+    },
+    resume: (why) => {
+      if (why === 'signal') return -E.ERESTARTNOHAND;
+      const again = scan();
+      if (typeof again === 'number') return again;
+      // No timeout: the wake-up was only stdin's arrival time; wait again if nothing is ready yet.
+      return again.count === 0 && timeout === undefined ? pselect6(p, regs, time64) : finish(again);
+    },
+  });
 }
 
 function restartSyscall(p: Process): number {

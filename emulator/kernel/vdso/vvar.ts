@@ -59,6 +59,11 @@ export class VvarArea {
     readonly layout: VvarLayout,
   ) {}
 
+  /** The same pages in a forked address space. */
+  forMemory(memory: Memory): VvarArea {
+    return new VvarArea(memory, this.start, this.page, this.size, this.layout);
+  }
+
   /** Absolute address of vdso_data[0] (CS_HRES_COARSE). */
   get data(): number {
     return (this.page + VDSO_DATA_OFFSET) >>> 0;

@@ -15,13 +15,19 @@ export interface OpenFile {
   readonly writable: boolean;
   /** Bytes read, -errno, or WOULD_BLOCK. */
   read(max: number): Uint8Array | number | typeof WOULD_BLOCK;
-  write(data: Uint8Array): number;
+  /** Bytes written, -errno, or WOULD_BLOCK (a full pipe). */
+  write(data: Uint8Array): number | typeof WOULD_BLOCK;
   /** The new offset (exact 64-bit), or -errno as a number. */
   seek(offset: bigint, whence: number): bigint | number;
   stat(): FileFacts | number;
   /** True for a terminal (TCGETS succeeds); the model has none. */
   readonly tty: boolean;
+  /** Called when the last descriptor referring to this description is closed. */
   close(): void;
+  /** A read would not wait now (data, EOF or an error); absent: reads never wait. */
+  readReady?(): boolean;
+  /** A write would not wait now; absent: writes never wait. */
+  writeReady?(): boolean;
 }
 
 export function factsOf(s: HostStat): FileFacts {
@@ -167,6 +173,9 @@ export class InputStream implements OpenFile {
   waiting(): boolean {
     return this.wakeAt() !== undefined || (this.at >= this.data.length && this.thenBlock);
   }
+  readReady(): boolean {
+    return !this.waiting();
+  }
   write(): number {
     return -E.EBADF;
   }
@@ -231,6 +240,26 @@ export class DirectoryFile implements OpenFile {
 
 export const DEFAULT_NOFILE = 1024;
 
+/**
+ * How many fd table entries (in every table: fork copies them, dup adds one) refer to each
+ * open file description; the description is closed when the last one goes (a pipe's reader
+ * sees EOF only when every write end in every process is closed).
+ */
+const references = new WeakMap<OpenFile, number>();
+
+function hold(f: OpenFile): void {
+  references.set(f, (references.get(f) ?? 0) + 1);
+}
+
+function release(f: OpenFile): void {
+  const n = (references.get(f) ?? 1) - 1;
+  if (n > 0) references.set(f, n);
+  else {
+    references.delete(f);
+    f.close();
+  }
+}
+
 export class FdTable {
   private readonly files: Array<OpenFile | undefined> = [];
   private readonly cloexec = new Set<number>();
@@ -240,11 +269,12 @@ export class FdTable {
     return fd >= 0 && fd < this.files.length ? this.files[fd] : undefined;
   }
 
-  /** Installs at the lowest free fd; -EMFILE when the limit is reached. */
-  install(file: OpenFile, flags = 0): number {
-    for (let fd = 0; fd < this.limit; fd++) {
+  /** Installs at the lowest free fd at or above `from`; -EMFILE when the limit is reached. */
+  install(file: OpenFile, flags = 0, from = 0): number {
+    for (let fd = Math.max(0, from); fd < this.limit; fd++) {
       if (this.files[fd] === undefined) {
         this.files[fd] = file;
+        hold(file);
         if (flags & O.CLOEXEC) this.cloexec.add(fd);
         return fd;
       }
@@ -252,12 +282,22 @@ export class FdTable {
     return -E.EMFILE;
   }
 
+  /** dup2/dup3: `fd` becomes `file`, closing what it held; -EBADF beyond the limit. */
+  installAt(fd: number, file: OpenFile, flags = 0): number {
+    if (fd < 0 || fd >= this.limit) return -E.EBADF;
+    hold(file);
+    if (this.files[fd] !== undefined) this.close(fd);
+    this.files[fd] = file;
+    if (flags & O.CLOEXEC) this.cloexec.add(fd);
+    return fd;
+  }
+
   close(fd: number): number {
     const f = this.get(fd);
     if (!f) return -E.EBADF;
     this.files[fd] = undefined;
     this.cloexec.delete(fd);
-    if (!this.files.includes(f)) f.close();
+    release(f);
     return 0;
   }
 
@@ -267,5 +307,32 @@ export class FdTable {
 
   count(): number {
     return this.files.filter((f) => f !== undefined).length;
+  }
+
+  /** FD_CLOEXEC of `fd`. */
+  closeOnExec(fd: number): boolean {
+    return this.cloexec.has(fd);
+  }
+
+  setCloseOnExec(fd: number, on: boolean): void {
+    if (on) this.cloexec.add(fd);
+    else this.cloexec.delete(fd);
+  }
+
+  /** fork: a new table with the same open file descriptions and close-on-exec flags. */
+  copy(): FdTable {
+    const t = new FdTable(this.limit);
+    this.files.forEach((f, fd) => {
+      if (!f) return;
+      t.files[fd] = f;
+      hold(f);
+      if (this.cloexec.has(fd)) t.cloexec.add(fd);
+    });
+    return t;
+  }
+
+  /** execve: closes every close-on-exec descriptor. */
+  closeCloexec(): void {
+    for (const fd of [...this.cloexec]) this.close(fd);
   }
 }
