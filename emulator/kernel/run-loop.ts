@@ -156,7 +156,9 @@ export class RunLoop {
       const p = task;
       const cpu = p.cpu;
       const toTimer = p.instructionsToNextTimer();
-      if (toTimer === 0) {
+      if (toTimer === 0 || (p.signals.hasDeliverable() && this.entryExit.returnToUser)) {
+        // A timer expired, or a signal came from elsewhere (another task, a timer fired
+        // between turns): delivered on the return from the interrupt that ends the slice.
         this.timerInterrupt(p);
         if (guard > 1e7) return { kind: 'budget' };
         continue;
