@@ -60,18 +60,10 @@ export class CpuState {
 
   /**
    * Takes every register of `other` (a fork's or a new thread's CPU starts as its parent's):
-   * each own field, typed arrays element by element, so that state added later is copied too.
+   * field by field, nested state (the FPU) included, so that state added later is copied too.
    */
   copyFrom(other: CpuState): void {
-    const to = this as unknown as Record<string, unknown>;
-    for (const [key, value] of Object.entries(other)) {
-      if (key === 'model' || key === 'kernel') continue;
-      const mine = to[key];
-      if (ArrayBuffer.isView(mine) && ArrayBuffer.isView(value)) (mine as Uint8Array).set(value as Uint8Array);
-      else if (typeof value !== 'object' || value === null) to[key] = value;
-      else if (typeof (mine as { copyFrom?: unknown } | null)?.copyFrom === 'function') (mine as { copyFrom(v: unknown): void }).copyFrom(value);
-      else to[key] = structuredClone(value);
-    }
+    copyFields(this as unknown as Record<string, unknown>, other as unknown as Record<string, unknown>, new Set(['model', 'kernel']));
   }
 
   /** The six status flags, computed from the lazy record. */
@@ -94,5 +86,22 @@ export class CpuState {
   popFlags(v: number, width: 2 | 4): void {
     const mask = width === 2 ? USER_WRITABLE_FLAGS & 0xffff : USER_WRITABLE_FLAGS;
     this.eflags = ((this.eflags & ~mask) | (v & mask)) >>> 0;
+  }
+}
+
+/**
+ * Copies `from`'s own fields into `to`: typed arrays and arrays element by element in `to`'s
+ * own (the elements are immutable values), objects field by field (keeping `to`'s own object
+ * and its class), anything else by assignment.
+ */
+function copyFields(to: Record<string, unknown>, from: Record<string, unknown>, skip: ReadonlySet<string> = new Set()): void {
+  for (const [key, value] of Object.entries(from)) {
+    if (skip.has(key)) continue;
+    const mine = to[key];
+    if (ArrayBuffer.isView(mine) && ArrayBuffer.isView(value)) (mine as Uint8Array).set(value as Uint8Array);
+    else if (Array.isArray(value) && Array.isArray(mine)) mine.splice(0, mine.length, ...(value as unknown[]));
+    else if (Array.isArray(value)) to[key] = [...(value as unknown[])];
+    else if (typeof value === 'object' && value !== null && typeof mine === 'object' && mine !== null) copyFields(mine as Record<string, unknown>, value as Record<string, unknown>);
+    else to[key] = value;
   }
 }

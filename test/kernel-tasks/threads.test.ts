@@ -5,7 +5,7 @@
 // and status as under qemu-i386; the trace is the same twice.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { program, runLab, runQemu } from '../kernel-acceptance/support';
+import { jsonTrace, program, runLab, runQemu } from '../kernel-acceptance/support';
 
 const THREADS = `#define _GNU_SOURCE
 #include <linux/futex.h>
@@ -64,7 +64,7 @@ test('threads: the same trace twice, every line naming its thread', async () => 
   const a = await runLab(prog, ['--trace', 'syscalls', '--json']);
   const b = await runLab(prog, ['--trace', 'syscalls', '--json']);
   assert.equal(a.stderr, b.stderr);
-  const out = JSON.parse(a.stderr.trim().split('\n').pop()!) as { syscalls: Array<{ name: string; tid?: number; args: number[]; result: number | null }> };
+  const out = jsonTrace<{ name: string; tid?: number; result: number | null }>(a.stderr);
   const create = out.syscalls.find((s) => s.name === 'clone3' || s.name === 'clone')!;
   assert.equal(create.result, 1001);
   const futexes = out.syscalls.filter((s) => s.name === 'futex');
