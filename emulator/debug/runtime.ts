@@ -233,6 +233,7 @@ export class DebugRuntime {
     const t = this.need();
     this.recent = [];
     this.kernelHits = [];
+    t.process.cpu.stepOverBreakpointAt(t.process.cpu.state.eip);
     const r = t.loop.run(1);
     if (r.kind === 'budget' || r.kind === 'requested' || r.kind === 'breakpoint') this.stopped(this.stepStop('step'));
     else this.settle(r);
@@ -327,6 +328,7 @@ export class DebugRuntime {
     const t = this.need();
     const table = this.table();
     if (until) table.addTemporary(until.address);
+    t.process.cpu.stepOverBreakpointAt(t.process.cpu.state.eip);
     this.running = true;
     this.pauseRequested = false;
     this.recent = [];

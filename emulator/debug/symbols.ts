@@ -7,6 +7,8 @@ import { makeSymbolizer, usefulSymbols, type Symbolizer } from '../../toolchain/
 
 const STT_OBJECT = 1;
 const STT_FUNC = 2;
+const STB_GLOBAL = 1;
+const STB_WEAK = 2;
 const PT_LOAD = 1;
 
 interface ImageSymbols {
@@ -35,7 +37,13 @@ function imageOf(name: string, elf: ElfFile, base: number): ImageSymbols {
   const end = loads.length ? Math.max(...loads.map((p) => p.vaddr + p.memsz)) + base : base;
   const symbols = usefulSymbols([...elf.symbols, ...elf.dynamicSymbols]);
   const byStart = new Map<number, ElfSymbol>();
-  for (const s of symbols) if (s.type === STT_FUNC && !byStart.has(s.value)) byStart.set(s.value, s);
+  // Among functions at one address: global over weak over local (as gdb and objdump prefer), then the first.
+  const rank = (s: ElfSymbol): number => (s.bind === STB_GLOBAL ? 0 : s.bind === STB_WEAK ? 1 : 2);
+  for (const s of symbols) {
+    if (s.type !== STT_FUNC) continue;
+    const had = byStart.get(s.value);
+    if (!had || rank(s) < rank(had)) byStart.set(s.value, s);
+  }
   const functions = [...byStart.values()].sort((a, b) => a.value - b.value);
   const dynamic = new Map(elf.dynamicSymbols.filter((s) => s.shndx !== 0 && s.name !== '').map((s) => [s.name, s] as const));
   return { name, base, start: start >>> 0, end: end >>> 0, symbols, symbolize: makeSymbolizer(elf.symbols, elf.dynamicSymbols), functions, dynamic };

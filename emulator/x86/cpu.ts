@@ -25,6 +25,8 @@ export class Cpu {
   private readonly singles = new Map<number, Block>();
   private readonly byPage = new Map<number, Set<Block>>();
   private readonly breakpoints = new Set<number>();
+  /** A breakpoint address the next run steps over when it starts there (-1: none). */
+  private resumeFrom = -1;
   /** Blocks compiled since creation (tests and the bench read it). */
   compiledBlocks = 0;
 
@@ -155,18 +157,33 @@ export class Cpu {
 
   // ---- running ----
 
+  /** The next run steps over a breakpoint at `address` if it starts there (a debugger resuming from a stop it reported). */
+  stepOverBreakpointAt(address: number): void {
+    this.resumeFrom = address >>> 0;
+  }
+
   /**
    * Runs at most `budget` instructions. A breakpoint at the starting eip is stepped over
-   * (the caller is resuming from it). Returns why it stopped; `state.icount` is exact.
+   * when the last run stopped on it or the caller said it resumes from there; elsewhere (the
+   * kernel moved eip to a signal handler, a budget ran out just before it) it is hit before
+   * anything runs. Returns why it stopped; `state.icount` is exact.
    */
   run(budget: number): Stop {
+    const resuming = (this.state.eip >>> 0) === this.resumeFrom;
+    this.resumeFrom = -1;
+    const stop = this.runFrom(budget, resuming);
+    if (stop.kind === 'breakpoint') this.resumeFrom = stop.address >>> 0;
+    return stop;
+  }
+
+  private runFrom(budget: number, resuming: boolean): Stop {
     const s = this.state;
     const m = this.memory;
     const H = this.helpers;
     const limit = s.icount + budget;
     let prev: Block | null = null;
     let slot = -1;
-    let first = true;
+    let first = resuming;
     m.ev = 0;
     for (;;) {
       const left = limit - s.icount;
