@@ -37,9 +37,10 @@ function imageOf(name: string, elf: ElfFile, base: number): ImageSymbols {
   const end = loads.length ? Math.max(...loads.map((p) => p.vaddr + p.memsz)) + base : base;
   const symbols = usefulSymbols([...elf.symbols, ...elf.dynamicSymbols]);
   const byStart = new Map<number, ElfSymbol>();
-  // Among functions at one address: global over weak over local (as gdb and objdump prefer), then the first.
+  // From .symtab (else .dynsym, whose entries the kernel may have rewritten), as objdump does; among
+  // functions at one address: global over weak over local (as gdb and objdump prefer), then the first.
   const rank = (s: ElfSymbol): number => (s.bind === STB_GLOBAL ? 0 : s.bind === STB_WEAK ? 1 : 2);
-  for (const s of symbols) {
+  for (const s of usefulSymbols(elf.symbols.length ? elf.symbols : elf.dynamicSymbols)) {
     if (s.type !== STT_FUNC) continue;
     const had = byStart.get(s.value);
     if (!had || rank(s) < rank(had)) byStart.set(s.value, s);
