@@ -4,7 +4,8 @@
 // (the program's inline `call *%gs:0x10`, built with gcc -g) is at the call site addr2line
 // names for pc - 1; `next` by line walks the stub's lines to the one holding the entry
 // instruction the CPU runs (sysenter, or the ALTERNATIVE line whose replacement was patched
-// in) and on through the kernel model back to the program.
+// in; an instruction step onto the patched-in sysenter shows that ALTERNATIVE line) and
+// on through the kernel model back to the program.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -99,6 +100,14 @@ for (const design of ['upstream', 'proposal', 'auxv', 'legacy']) {
         if (entry && /sysenter|ALTERNATIVE/.test(text[f.line! - 1]!)) {
           assert.ok(Number(entry.address) >= pc);
           entered = true;
+          // Instruction steps to the patched-in entry instruction itself: it shows the ALTERNATIVE line it came from.
+          for (let k = 0; k < 3 && Number((await stack(client))[0]!.instructionPointerReference) !== Number(entry.address); k++) {
+            await until(client, () => client.stepInRequest({ threadId: 1, granularity: 'instruction' }));
+          }
+          const at = (await stack(client))[0]!;
+          assert.equal(Number(at.instructionPointerReference), Number(entry.address));
+          assert.equal(at.line, f.line, `the entry instruction shows line ${f.line}: ${text[f.line! - 1]}`);
+          if (text.some((l) => /^\s*ALTERNATIVE/.test(l))) assert.match(text[at.line! - 1]!, /^\s*ALTERNATIVE/, 'a patched site shows its ALTERNATIVE line');
         }
       }
       assert.ok(entered, `a line step stopped on the entry instruction's line (lines ${seen.join(', ')})`);
