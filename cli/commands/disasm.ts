@@ -81,28 +81,41 @@ export const disasmCommand: Command = {
     }
     const data = range.section.data;
     const base = range.section.addr;
-    const rows: { address: number; bytes: string; text: string; status: string; label?: string }[] = [];
-    const out: string[] = [];
-    if (!flag(args, 'json')) out.push('', `${file}:     file format elf32-i386`, '', '', `Disassembly of section ${range.section.name}:`);
+    // Streamed: lines go out in batches as they are made, so that memory does not grow with
+    // the size of the section (a 16 MiB .text is millions of lines).
+    const json = flag(args, 'json');
+    let batch: string[] = [];
+    let rows = 0;
+    const flush = (): void => {
+      if (batch.length) io.out(batch.join('\n') + '\n');
+      batch = [];
+    };
+    if (json) batch.push(`{"file": ${JSON.stringify(file)}, "section": ${JSON.stringify(range.section.name)}, "instructions": [`);
+    else batch.push('', `${file}:     file format elf32-i386`, '', '', `Disassembly of section ${range.section.name}:`);
     let offset = range.start - base;
     const endOffset = Math.min(range.end - base, data.length);
     while (offset < endOffset) {
       const address = base + offset;
-      if (labels.has(address)) {
+      if (!json && labels.has(address)) {
         const name = symbolize(address) ?? labels.get(address)!.name;
-        out.push('', `${address.toString(16).padStart(8, '0')} <${name}>:`);
+        batch.push('', `${address.toString(16).padStart(8, '0')} <${name}>:`);
       }
       const i = decode(data, offset, address, endOffset);
       const length = Math.max(1, Math.min(i.length, endOffset - offset));
       const bytes = data.subarray(offset, offset + length);
       let text = formatAtt(i, { symbolize });
       if (i.status === DecodeStatus.Truncated) text = `(bad: truncated ${opcodeName(i.opcode)})`;
-      rows.push({ address, bytes: hexBytes(bytes).join(' '), text, status: DecodeStatus[i.status], ...(labels.has(address) ? { label: labels.get(address)!.name } : {}) });
-      out.push(...objdumpLines(address, bytes, text));
+      if (json) {
+        const row = { address, bytes: hexBytes(bytes).join(' '), text, status: DecodeStatus[i.status], ...(labels.has(address) ? { label: labels.get(address)!.name } : {}) };
+        batch.push(`${rows++ ? ',' : ''}  ${JSON.stringify(row)}`);
+      } else {
+        for (const line of objdumpLines(address, bytes, text)) batch.push(line);
+      }
+      if (batch.length >= 4096) flush();
       offset += length;
     }
-    if (flag(args, 'json')) io.out(JSON.stringify({ file, section: range.section.name, instructions: rows }, null, 2) + '\n');
-    else io.out(out.join('\n') + '\n');
+    if (json) batch.push(']}');
+    flush();
     return EXIT_OK;
   },
 };

@@ -73,7 +73,8 @@ function table(elf: ElfFile, rows: readonly Row[], all: boolean): string {
     if (all) line.unshift('.' + r.table);
     return line;
   });
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  // A loop, not Math.max(...cells): a spread of 150,000 arguments overflows the stack.
+  const widths = head.map((h, i) => cells.reduce((w, c) => Math.max(w, c[i]!.length), h.length));
   const sizeColumn = head.indexOf('Size');
   const format = (line: readonly string[]) =>
     line.map((c, i) => (i === line.length - 1 ? c : i === sizeColumn ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');

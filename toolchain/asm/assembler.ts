@@ -62,6 +62,8 @@ interface Conditional {
 const MAX_FRAMES = 512;
 const MAX_STATEMENTS = 4_000_000;
 const MAX_REPEAT = 1 << 20;
+/** The largest text one macro invocation may expand to (a macro that doubles its argument on each call grows past any memory). */
+export const MAX_EXPANSION = 16 << 20;
 
 /** Assembles one source; never throws for bad input (problems are in `diagnostics`). */
 export function assemble(input: AssembleInput): AsmModule {
@@ -282,9 +284,17 @@ class Reader {
 
   private expand(def: MacroDefinition, operands: string, scrub: boolean): void {
     if (this.frames.length >= MAX_FRAMES) throw new AsmError('macros nested too deeply');
+    if (operands.length > MAX_EXPANSION) throw new AsmError(`macro ${def.name}: arguments longer than ${MAX_EXPANSION} bytes`);
     const values = bindArguments(def, operands, scrub);
     const counter = this.macroCounter++;
-    const text = def.body.map((l) => substitute(l, values, counter)).join('\n');
+    let size = 0;
+    const lines = def.body.map((l) => {
+      const line = substitute(l, values, counter);
+      size += line.length + 1;
+      if (size > MAX_EXPANSION) throw new AsmError(`macro ${def.name}: expansion larger than ${MAX_EXPANSION} bytes`);
+      return line;
+    });
+    const text = lines.join('\n');
     const at = this.st.location;
     this.frames.push({ statements: statements(text), index: 0, locate: () => at, macro: def.name, condDepth: this.conds.length });
   }

@@ -59,8 +59,28 @@ export function parseWholeExpression(text: string): Expr {
   return expr;
 }
 
+/**
+ * The deepest expression taken (parentheses, unary operators and operator chains alike):
+ * evaluation recurses over the tree, and GNU as itself crashes on 200,000 parentheses.
+ */
+export const MAX_EXPRESSION_DEPTH = 2000;
+
 class Parser {
+  /** Parenthesis and unary nesting at the current point (bounds the parser's own recursion). */
+  private nesting = 0;
+  /** The tree depth of the expression the last parse method returned. */
+  private depth = 0;
+
   constructor(readonly text: string, public pos: number) {}
+
+  private enter(): void {
+    if (++this.nesting > MAX_EXPRESSION_DEPTH) throw new ExprSyntaxError(`expression nested more than ${MAX_EXPRESSION_DEPTH} deep`, this.pos);
+  }
+
+  private deeper(depth: number): number {
+    if (depth > MAX_EXPRESSION_DEPTH) throw new ExprSyntaxError(`expression nested more than ${MAX_EXPRESSION_DEPTH} deep`, this.pos);
+    return depth;
+  }
 
   private skipSpace(): void {
     while (this.pos < this.text.length && (this.text[this.pos] === ' ' || this.text[this.pos] === '\t')) this.pos++;
@@ -78,12 +98,19 @@ class Parser {
   }
 
   binary(minPrecedence: number): Expr {
+    this.enter();
     let left = this.unary();
+    let leftDepth = this.depth;
     for (;;) {
       const op = this.peekBinary();
-      if (!op || PRECEDENCE[op] < minPrecedence) return left;
+      if (!op || PRECEDENCE[op] < minPrecedence) {
+        this.nesting--;
+        this.depth = leftDepth;
+        return left;
+      }
       this.pos += op.length;
       const right = this.binary(PRECEDENCE[op] + 1);
+      leftDepth = this.deeper(1 + Math.max(leftDepth, this.depth));
       left = { kind: 'binary', op, left, right };
     }
   }
@@ -93,9 +120,15 @@ class Parser {
     const c = this.text[this.pos];
     if (c === '-' || c === '~' || c === '!' || c === '+') {
       this.pos++;
-      return { kind: 'unary', op: c, operand: this.unary() };
+      this.enter();
+      const operand = this.unary();
+      this.nesting--;
+      this.depth = this.deeper(this.depth + 1);
+      return { kind: 'unary', op: c, operand };
     }
-    return this.primary();
+    const leaf = this.primary();
+    if (leaf.kind !== 'binary' && leaf.kind !== 'unary') this.depth = 1;
+    return leaf;
   }
 
   private primary(): Expr {

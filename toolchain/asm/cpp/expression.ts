@@ -6,6 +6,7 @@
 
 import type { SourceLocation } from '../module';
 import type { Token } from './token';
+import { MAX_EXPRESSION_DEPTH } from '../expr';
 
 export interface ExpressionSource {
   /** The next token after macro expansion (padding skipped); 'eof' at the end of the line. */
@@ -184,8 +185,18 @@ export function evaluateCondition(directive: string, src: ExpressionSource, repo
     return it;
   };
 
+  let nesting = 0;
   const operand = (): Value => {
     const it = take();
+    if (nesting >= MAX_EXPRESSION_DEPTH) fail(it.loc, `#${directive} expression nested more than ${MAX_EXPRESSION_DEPTH} deep`);
+    nesting++;
+    try {
+      return operandOf(it);
+    } finally {
+      nesting--;
+    }
+  };
+  const operandOf = (it: Item): Value => {
     const wasFirst = first;
     first = false;
     if (it.kind === 'num') return it.value;
