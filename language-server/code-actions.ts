@@ -1,5 +1,6 @@
 // Owns code actions: the quick fixes findings carry (replace a misspelled feature name with
-// the closest known one; add the missing CFA adjustment on a new line after the instruction).
+// the closest known one; add the missing CFA adjustment on a new line after the instruction);
+// the .eh_frame-to-.cfi rewrite is eh-frame-action.ts.
 import type { Analysis } from './analysis';
 import type { Finding } from './diagnostic-types';
 

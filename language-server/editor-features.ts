@@ -19,6 +19,7 @@ import { completions, type CompletionKind } from './completion';
 import { inlayHints } from './inlay-hints';
 import { allFindings } from './diagnostics';
 import { quickFixes, type TextEditFact } from './code-actions';
+import { ehFrameActions } from './eh-frame-action';
 import { codeLenses, checkContract, patchedSiteText } from './code-lens';
 import { signatureHelp } from './signature-help';
 import { scanOf } from './semantic-tokens';
@@ -66,12 +67,18 @@ export function registerEditorFeatures(ctx: ServerContext): ServerCapabilities {
   connection.onCodeAction((params) => {
     const a = ctx.analysis(params.textDocument.uri);
     if (!a) return [];
-    return quickFixes(a, allFindings(a), params.range.start.line, params.range.end.line).map((f) => ({
+    const fixes = quickFixes(a, allFindings(a), params.range.start.line, params.range.end.line).map((f) => ({
       title: f.title,
       kind: CodeActionKind.QuickFix,
       ...(f.fixes ? { diagnostics: params.context.diagnostics.filter((d) => d.range.start.line === f.fixes!.line && d.code === f.fixes!.kind) } : {}),
       edit: { changes: { [a.uri]: f.edits.map(edit) } },
     }));
+    const rewrites = ehFrameActions(a, params.range.start.line, params.range.end.line).map((f) => ({
+      title: f.title,
+      kind: CodeActionKind.RefactorRewrite,
+      edit: { changes: { [a.uri]: f.edits.map(edit) } },
+    }));
+    return [...fixes, ...rewrites];
   });
 
   connection.onCodeLens((params) => {
@@ -136,7 +143,7 @@ export function registerEditorFeatures(ctx: ServerContext): ServerCapabilities {
     hoverProvider: true,
     completionProvider: { triggerCharacters: ['%', '.', '_'] },
     inlayHintProvider: true,
-    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
     codeLensProvider: { resolveProvider: false },
     signatureHelpProvider: { triggerCharacters: [',', ' ', '('] },
     renameProvider: { prepareProvider: true },

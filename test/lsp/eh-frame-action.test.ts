@@ -1,0 +1,65 @@
+// The code action that turns hand-written .eh_frame bytes into .cfi_* directives, on the
+// legacy design's __kernel_vsyscall: GNU as (gcc -m32 -c) builds the file before and after
+// the edit, and readelf --debug-dump=frames-interp must show the same rows for the function.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { run, scratch } from '../support/oracles';
+import { startLsp } from './lsp-client';
+
+const lsp = startLsp();
+after(() => lsp.close());
+
+interface Edit { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }
+
+function applyEdits(text: string, edits: readonly Edit[]): string {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  const offset = (p: { line: number; character: number }) => (starts[p.line] ?? text.length) + p.character;
+  const sorted = [...edits].sort((x, y) => offset(y.range.start) - offset(x.range.start));
+  let out = text;
+  for (const e of sorted) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
+  return out;
+}
+
+/** The frames-interp rows of the FDE that covers address 0 of .text: `LOC CFA cells` with unset columns dropped. */
+function rowsOfFirstFunction(object: string): string[] {
+  const out = run('readelf', ['--debug-dump=frames-interp', object]);
+  const blocks = out.split(/\n(?=[0-9a-f]{8} [0-9a-f]{8} [0-9a-f]{8} FDE)/);
+  const fde = blocks.find((b) => / FDE cie=[0-9a-f]+ pc=0+\.\./.test(b));
+  assert.ok(fde, `no FDE at pc 0 in:\n${out}`);
+  const lines = fde.split('\n');
+  const header = lines.find((l) => /^\s+LOC\s+CFA/.test(l))!.trim().split(/\s+/);
+  return lines.filter((l) => /^[0-9a-f]{8} /.test(l) && !/ (FDE|CIE)\b/.test(l)).map((l) => {
+    const cols = l.trim().split(/\s+/);
+    const cells = [cols[0], `CFA=${cols[1]}`];
+    for (let i = 2; i < cols.length; i++) if (cols[i] !== 'u') cells.push(`${header[i]}=${cols[i]}`);
+    return cells.join(' ');
+  });
+}
+
+test('converting the legacy sysenter image\'s hand-written FDE gives .cfi directives that assemble to the same rows', async () => {
+  const path = resolve('vdso/legacy/sysenter.S');
+  const text = readFileSync(path, 'utf8');
+  const uri = await lsp.open(path, text);
+  const line = text.split('\n').findIndex((l) => l.includes('fde_begin'));
+  const actions = await lsp.request<Array<{ title: string; edit: { changes: Record<string, Edit[]> } }>>('textDocument/codeAction', {
+    textDocument: { uri }, range: { start: { line, character: 0 }, end: { line, character: 0 } }, context: { diagnostics: [] },
+  });
+  const convert = actions.find((x) => /\.eh_frame FDE to \.cfi_/.test(x.title));
+  assert.ok(convert, JSON.stringify(actions.map((x) => x.title)));
+  const converted = applyEdits(text, convert.edit.changes[uri]!);
+  assert.match(converted, /\.cfi_startproc/);
+  assert.doesNotMatch(converted, /fde_begin/);
+  const dir = scratch();
+  const build = (name: string, source: string) => {
+    writeFileSync(join(dir, name), source);
+    run('gcc', ['-m32', '-c', '-I', resolve('vdso/include'), '-I', resolve('vdso/legacy'), join(dir, name), '-o', join(dir, `${name}.o`)]);
+    return rowsOfFirstFunction(join(dir, `${name}.o`));
+  };
+  const before = build('before.S', text);
+  const afterRows = build('after.S', converted);
+  assert.ok(before.length >= 6, before.join('\n'));
+  assert.deepEqual(afterRows, before, `converted:\n${converted}`);
+});
