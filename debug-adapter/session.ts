@@ -3,8 +3,8 @@
 // become runtime calls, the runtime's typed events become DAP events, and it keeps the
 // DAP-side bookkeeping (variable handles, the configurationDone gate, hex formatting).
 import {
-  Breakpoint, ExitedEvent, Source, Handles, InitializedEvent, LoggingDebugSession, OutputEvent, Scope, StackFrame, StoppedEvent,
-  TerminatedEvent, Thread, type ErrorDestination,
+  Breakpoint, ExitedEvent, Source, Handles, InitializedEvent, InvalidatedEvent, LoggingDebugSession, MemoryEvent, OutputEvent, Scope,
+  StackFrame, StoppedEvent, TerminatedEvent, Thread, type ErrorDestination,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebugRuntime } from '../emulator/debug/runtime';
@@ -13,6 +13,8 @@ import type { BreakpointResult, DebugHost, RuntimeFrame, StopEvent, StopReason }
 import { nodeDebugHost } from './node-host';
 import { evaluateExpression } from '../emulator/debug/evaluate';
 import { frameContext } from '../emulator/debug/eval-context';
+import { expressionTarget, registerTarget, type DataTarget } from '../emulator/debug/data-targets';
+import { EFLAGS_BITS } from '../emulator/debug/state-edit';
 import { hex8, scopeVariables, type ScopeRef } from './variables';
 import type { GeneratedSource } from '../emulator/debug/generated-source';
 
@@ -104,6 +106,8 @@ export class VdsoDebugSession extends LoggingDebugSession {
       supportsLogPoints: true,
       supportsBreakpointLocationsRequest: true,
       supportsEvaluateForHovers: true,
+      supportsSetVariable: true,
+      supportsWriteMemoryRequest: true,
       supportsTerminateRequest: true,
       supportsExceptionFilterOptions: true,
       exceptionBreakpointFilters: [
@@ -213,13 +217,24 @@ export class VdsoDebugSession extends LoggingDebugSession {
   }
 
   protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
-    const fromRegisters = args.variablesReference !== undefined && args.variablesReference !== 0;
-    const target = !this.runtime.loaded ? { error: 'no program is loaded' }
-      : fromRegisters ? { error: 'registers cannot be watched; watch a global or an address' }
-      : this.runtime.dataTarget(args.name);
+    const target = this.dataTargetOf(args);
     if ('error' in target) response.body = { dataId: null, description: target.error };
     else response.body = { dataId: `${hex8(target.address)}:${target.length}`, description: target.description, accessTypes: ['write', 'readWrite'], canPersist: false };
     this.sendResponse(response);
+  }
+
+  /** A register in the Variables view watches where it points; a Watch expression or address, the memory it names. */
+  private dataTargetOf(args: DebugProtocol.DataBreakpointInfoArguments): DataTarget | { readonly error: string } {
+    if (!this.runtime.loaded) return { error: 'no program is loaded' };
+    const ref = args.variablesReference ? this.handles.get(args.variablesReference) : undefined;
+    if (ref) {
+      if (ref.kind === 'eflags' || ref.kind === 'syscall') return { error: `${args.name} is not memory: watch a register that points, or an address` };
+      const v = scopeVariables(ref, this.runtime, this.stack(), (r) => this.handles.create(r)).find((x) => x.name === args.name);
+      const value = v?.memoryReference !== undefined ? Number(v.memoryReference) : undefined;
+      return value === undefined ? { error: `${args.name} has no value here` } : registerTarget(args.name, value);
+    }
+    const level = args.frameId ?? 0;
+    return expressionTarget(args.name, this.runtime, this.stack(), level);
   }
 
   protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
@@ -358,12 +373,57 @@ export class VdsoDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
+  /** A memoryReference: an address, or any expression (a register, a pointer) that evaluates to one. */
+  private addressOf(reference: string, offset: number): number | undefined {
+    const direct = parseAddress(reference, offset);
+    if (direct !== undefined || !this.runtime.loaded) return direct;
+    const r = evaluateExpression(reference, frameContext(this.runtime, this.stack(), 0));
+    return r.kind === 'value' ? (r.value + offset) >>> 0 : undefined;
+  }
+
   protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
-    const address = parseAddress(args.memoryReference, args.offset ?? 0);
+    const address = this.addressOf(args.memoryReference, args.offset ?? 0);
     if (address === undefined || !this.runtime.loaded) return this.fail(response, new Error(`readMemory: '${args.memoryReference.slice(0, 40)}' is not an address`));
     const bytes = this.runtime.readMemory(address, args.count);
     response.body = { address: hex8(address), data: Buffer.from(bytes).toString('base64'), unreadableBytes: Math.max(0, args.count - bytes.length) };
     this.sendResponse(response);
+  }
+
+  protected override writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): void {
+    try {
+      const address = this.addressOf(args.memoryReference, args.offset ?? 0);
+      if (address === undefined || !this.runtime.loaded) throw new Error(`writeMemory: '${args.memoryReference.slice(0, 40)}' is not an address`);
+      const data = Buffer.from(args.data, 'base64');
+      const written = this.runtime.writeMemory(address, data);
+      if (written < data.length && !args.allowPartial) throw new Error(`writeMemory: ${hex8(address + written)} is not mapped (${written} of ${data.length} bytes written)`);
+      this.frames = undefined;
+      response.body = { offset: args.offset ?? 0, bytesWritten: written };
+      this.sendResponse(response);
+      this.sendEvent(new MemoryEvent(hex8(address), 0, written));
+    } catch (e) {
+      this.fail(response, e);
+    }
+  }
+
+  protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
+    try {
+      const ref = this.handles.get(args.variablesReference);
+      if (!ref || !((ref.kind === 'registers' && ref.level === 0) || ref.kind === 'eflags')) {
+        throw new Error(`${args.name}: only frame 0's registers and eflags bits can be set`);
+      }
+      const r = evaluateExpression(args.value, frameContext(this.runtime, this.stack(), 0));
+      if (r.kind !== 'value') throw new Error(`${args.name} = ${args.value.slice(0, 40)}: ${r.kind === 'error' ? r.message : 'not a value'}`);
+      this.runtime.setRegister(args.name, r.value);
+      this.frames = undefined;
+      const now = ref.kind === 'eflags'
+        ? String(this.runtime.registers().find((x) => x.name === 'eflags')!.value & EFLAGS_BITS.find((b) => b.name === args.name)!.mask ? 1 : 0)
+        : hex8(this.runtime.registers().find((x) => x.name === args.name)!.value);
+      response.body = { value: now };
+      this.sendResponse(response);
+      this.sendEvent(new InvalidatedEvent(['variables', 'stacks']));
+    } catch (e) {
+      this.fail(response, e);
+    }
   }
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {

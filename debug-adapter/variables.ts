@@ -7,12 +7,15 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { DebugRuntime } from '../emulator/debug/runtime';
 import type { LastSyscall, NamedValue, RuntimeFrame } from '../emulator/debug/types';
 import { PT_REGS_FIELDS } from '../emulator/debug/evaluate';
+import { EFLAGS_BITS } from '../emulator/debug/state-edit';
 
 export type ScopeRef =
   | { readonly kind: 'registers'; readonly level: number }
   | { readonly kind: 'caller'; readonly level: number }
   | { readonly kind: 'pt_regs'; readonly at: 'entry' | 'exit' }
-  | { readonly kind: 'syscall' };
+  | { readonly kind: 'syscall' }
+  /** The bits of frame 0's eflags (each settable). */
+  | { readonly kind: 'eflags' };
 
 
 export function hex8(n: number): string {
@@ -42,7 +45,9 @@ function frameRegisters(frame: RuntimeFrame | undefined): DebugProtocol.Variable
 export function scopeVariables(ref: ScopeRef, runtime: DebugRuntime, frames: readonly RuntimeFrame[], child: (ref: ScopeRef) => number): DebugProtocol.Variable[] {
   switch (ref.kind) {
     case 'registers':
-      if (ref.level === 0) return runtime.registers().map((r: NamedValue) => variable(r.name, r.value));
+      if (ref.level === 0) {
+        return runtime.registers().map((r: NamedValue) => (r.name === 'eflags' ? { ...variable(r.name, r.value), variablesReference: child({ kind: 'eflags' }) } : variable(r.name, r.value)));
+      }
       return frameRegisters(frames[ref.level]);
     case 'caller': {
       const frame = frames[ref.level];
@@ -66,6 +71,10 @@ export function scopeVariables(ref: ScopeRef, runtime: DebugRuntime, frames: rea
     }
     case 'syscall':
       return syscallVariables(runtime.lastSyscall(), runtime);
+    case 'eflags': {
+      const flags = runtime.registers().find((r) => r.name === 'eflags')!.value;
+      return EFLAGS_BITS.map((b) => ({ name: b.name, value: flags & b.mask ? '1' : '0', variablesReference: 0 }));
+    }
   }
 }
 

@@ -18,6 +18,7 @@ import { BreakpointTable } from './breakpoints';
 import { LaterEmitter } from './emitter';
 import { CodeBoundaries, disassembleAt, imageCodeStarts } from './disassemble';
 import { cpuRegisters, readUpTo, stackFrames } from './inspect';
+import { EFLAGS_BITS, setEflagsBit, setRegister, writeGuestMemory } from './state-edit';
 import { launchTarget, type Target } from './launch';
 import { SymbolIndex } from './symbols';
 import { checkFileMap, framesWithSources, SourceMap, type SourceLocation } from './source-map';
@@ -453,6 +454,20 @@ export class DebugRuntime {
 
   registers(): NamedValue[] {
     return cpuRegisters(this.need().process.cpu.state);
+  }
+
+  /** Sets a register of frame 0 (eax..edi, eip, eflags), or one EFLAGS bit by name. */
+  setRegister(name: string, value: number): void {
+    this.idle();
+    const state = this.need().process.cpu.state;
+    if (EFLAGS_BITS.some((b) => b.name === name)) setEflagsBit(state, name, value !== 0);
+    else setRegister(state, name, value);
+  }
+
+  /** Writes guest memory up to the first unmapped byte; returns the bytes written. */
+  writeMemory(address: number, bytes: Uint8Array): number {
+    this.idle();
+    return writeGuestMemory(this.need().process.memory, address, bytes);
   }
 
   stack(maxFrames = 64): RuntimeFrame[] {
