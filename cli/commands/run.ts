@@ -81,7 +81,7 @@ const realClock: HostClock = {
 export const runCommand: Command = {
   name: 'run',
   summary: 'run a static i386 program in the emulated Linux process and kernel model',
-  usage: `PROGRAM [--vdso ${KERNEL_ABIS.join('|')}|host|none|FILE] [--abi ABI] [--cpu CPU] [--kernel KIND] [--root DIR] [--allow-writes] [--stdin FILE] [--stdin-after SECONDS] [--trace syscalls|vsyscall|all] [--hz HZ] [--json] [-- ARGS]`,
+  usage: `PROGRAM [--vdso ${KERNEL_ABIS.join('|')}|host|none|FILE] [--abi ABI] [--cpu CPU] [--kernel KIND] [--root DIR] [--allow-writes] [--stdin FILE] [--stdin-after SECONDS] [--trace syscalls|vsyscall|all] [--hz HZ] [--cpus N] [--release TEXT] [--json] [-- ARGS]`,
   options: {
     ...MODEL_OPTIONS,
     root: { type: 'string', valueName: 'DIR', help: 'host folder that is the guest\'s "/" (default: no files at all)' },
@@ -95,6 +95,8 @@ export const runCommand: Command = {
     timeout: { type: 'string', valueName: 'SECONDS', help: 'stop after SECONDS of wall-clock time (status 124, as timeout(1))' },
     'real-time': { type: 'boolean', help: 'clocks read the host and sleeps wait (default: deterministic virtual time)' },
     'real-random': { type: 'boolean', help: 'AT_RANDOM and getrandom from the host (default: deterministic bytes)' },
+    cpus: { type: 'string', valueName: 'N', help: 'how many CPUs the machine has (sched_getaffinity, getcpu), 1 to 64 (default 1)' },
+    release: { type: 'string', valueName: 'TEXT', help: "the kernel release uname reports (default: one of the ABI's era, 6.1.0-vdso-lab for upstream)" },
     hz: { type: 'string', valueName: 'HZ', help: `the kernel's timer tick rate: ${KERNEL_HZ.join(', ')} (default 250: the coarse clocks and time() move every 4 ms)` },
   },
   positionals: [1, Infinity],
@@ -112,6 +114,11 @@ export const runCommand: Command = {
     const hzText = stringOption(args, 'hz');
     if (hzText !== undefined && !KERNEL_HZ.map(String).includes(hzText)) throw new UsageError(`--hz must be one of ${KERNEL_HZ.join(', ')} (got '${hzText}')`);
     const tickNs = hzText === undefined ? DEFAULT_TICK_NS : 1_000_000_000n / BigInt(hzText);
+    const cpusText = stringOption(args, 'cpus');
+    const cpus = cpusText === undefined ? 1 : Number(cpusText);
+    if (!/^[0-9]+$/.test(cpusText ?? '1') || cpus < 1 || cpus > 64) throw new UsageError(`--cpus wants a number from 1 to 64 (got '${cpusText}')`);
+    const release = stringOption(args, 'release');
+    if (release !== undefined && (release.length === 0 || release.length > 64 || /[^\x21-\x7e]/.test(release))) throw new UsageError(`--release wants 1 to 64 printable characters without spaces (got '${release}')`);
     const timeoutText = stringOption(args, 'timeout');
     const timeoutSeconds = timeoutText === undefined ? undefined : Number(timeoutText);
     if (timeoutSeconds !== undefined && (!/^[0-9]+(\.[0-9]+)?$/.test(timeoutText!) || timeoutSeconds <= 0 || timeoutSeconds > 1e6)) {
@@ -169,6 +176,8 @@ export const runCommand: Command = {
       {
         options: { cpu, kernel, abi },
         tickNs,
+        cpus,
+        release,
         host: {
           stdout: toStdout,
           stderr: (b) => (io.errBytes ? io.errBytes(b) : io.err(errDecoder.decode(b, { stream: true }))),

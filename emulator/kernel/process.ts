@@ -48,6 +48,10 @@ export interface ProcessConfig {
   readonly memoryLimit?: number;
   /** The timer tick in ns (default DEFAULT_TICK_NS: HZ=250). */
   readonly tickNs?: bigint;
+  /** The machine's CPU count (sched_getaffinity, getcpu, sysconf); default 1. */
+  readonly cpus?: number;
+  /** The kernel release uname reports; default: one of the ABI's era. */
+  readonly release?: string;
 }
 
 export type Exit = { readonly status: number } | { readonly signal: number; readonly message: string };
@@ -114,6 +118,15 @@ export class Process implements ProcessView {
   sleeping: Sleep | undefined = undefined;
   /** vfork: set when the child released the parent's memory (execve or exit). */
   vforkDone = false;
+  /** sched_yield: the run loop ends this task's turn after the call. */
+  yielded = false;
+  /** The CPUs this task may run on (sched_setaffinity), a bit per CPU. */
+  affinity: bigint;
+  /** prctl state: the comm name, the parent-death signal, dumpable, no_new_privs. */
+  comm = 'program';
+  deathSignal = 0;
+  dumpable = 1;
+  noNewPrivs = false;
   /** Real, effective, saved and fs uid/gid. */
   readonly uid: number[];
   readonly gid: number[];
@@ -171,6 +184,8 @@ export class Process implements ProcessView {
       this.rlimits = old.rlimits;
       this.tls = new Map();
       this.unknownReported = old.unknownReported;
+      this.affinity = old.affinity;
+      this.noNewPrivs = old.noNewPrivs;
       return;
     }
     if (parent) {
@@ -198,10 +213,16 @@ export class Process implements ProcessView {
       this.vdso = from.vdso;
       this.vvar = share.vm ? from.vvar : from.vvar?.forMemory(this.memory);
       this.randomState = from.randomState ^ this.tid;
+      this.affinity = from.affinity;
+      this.comm = from.comm;
+      this.dumpable = from.dumpable;
+      this.noNewPrivs = from.noNewPrivs;
       this.machine.add(this);
       return;
     }
     this.machine = new Machine(config);
+    this.machine.cpus = config.cpus ?? 1;
+    this.affinity = (1n << BigInt(this.machine.cpus)) - 1n;
     this.memory = new Memory();
     this.cpu = new Cpu(this.memory, { model: config.options.cpu, kernel: config.options.kernel });
     const stackTop = config.options.kernel === 'native32' ? 0xc0000000 : 0xffffe000;

@@ -347,6 +347,10 @@ export class RunLoop {
       regs, entry: entered.record, nr, name, args, shown, icount, userBp, arg6, recording,
       restoresContext: row?.restoresContext === true && !entered.record.fetchFailed,
     };
+    if (p.yielded) {
+      p.yielded = false;
+      this.turnLeft = 0;
+    }
     if (result === SLEEPING && p.sleeping && !p.exit) {
       this.parked.set(p, call);
       this.turnLeft = 0;

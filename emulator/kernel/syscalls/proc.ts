@@ -28,6 +28,7 @@ function exitGroup(p: Process, regs: PtRegs): number {
 
 /** The release uname reports: a kernel of the chosen ABI's era. */
 function release(p: Process): string {
+  if (p.config.release !== undefined) return p.config.release;
   switch (p.options.abi) {
     case 'legacy': return '4.1.0-vdso-lab';
     case 'proposal': return '4.2.0-vdso-lab';
