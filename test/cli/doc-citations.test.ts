@@ -14,7 +14,7 @@ const SOURCE = /\.(ts|mjs|js|S|s|sh|json)$|^(install-vscode|run)$/;
 /** The outside notes by the names code used to cite them. */
 const OUTSIDE = /\b(?:KERNEL-FACTS|PERF-NOTES|VSCODE-E2E)\b|\b(?:DESIGN|STYLE)(?:\.md\b|'s\b| §)|\bshared\/[A-Z-]+\.md\b/;
 /** What this test itself must write to say what it looks for. */
-const SELF = relative(ROOT, __filename.replace(/\/out\/test\//, '/test/').replace(/\.js$/, '.ts'));
+const SELF = relative(ROOT, __filename.replace(/\/out(?:-quick)?\/test\//, '/test/').replace(/\.js$/, '.ts'));
 
 function files(dir: string, out: string[] = []): string[] {
   if (!existsSync(dir)) return out;
