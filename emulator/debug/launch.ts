@@ -3,6 +3,7 @@
 // CLI resolves --vdso), loading the program with the loader (the vDSO mapped by vdsoMapper,
 // alternatives applied for the CPU and kernel), and the run loop, with the guest's output
 // wired to the debugger's events.
+import { OutputLimiter } from './output-limit';
 import { resolveVdso } from '../../toolchain/designs/vdso-spec';
 import { InputError } from '../../toolchain/errors';
 import type { ElfFile } from '../../toolchain/elf/types';
@@ -92,6 +93,7 @@ export function launchTarget(options: DebugLaunchOptions, host: DebugHost, outpu
   });
   let mapped: MappedVdso | undefined;
   const execPath = '/' + (programPath.split(/[\\/]/).pop() ?? 'program');
+  const limiter = new OutputLimiter((category, text) => output({ category, text }));
   const out = new TextDecoder('utf-8');
   const err = new TextDecoder('utf-8');
   const loaded = loadProgram(
@@ -100,8 +102,8 @@ export function launchTarget(options: DebugLaunchOptions, host: DebugHost, outpu
     {
       options: { cpu, kernel, abi },
       host: {
-        stdout: (b) => output({ category: 'stdout', text: out.decode(b, { stream: true }) }),
-        stderr: (b) => output({ category: 'stderr', text: err.decode(b, { stream: true }) }),
+        stdout: (b) => limiter.write('stdout', out.decode(b, { stream: true })),
+        stderr: (b) => limiter.write('stderr', err.decode(b, { stream: true })),
         files: root && host.fs ? { host: host.fs, root, allowWrites: false } : undefined,
         report: (line) => output({ category: 'console', text: `${line}\n` }),
       },

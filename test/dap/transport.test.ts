@@ -1,14 +1,16 @@
 // The debug adapter's wire (debug-adapter/transport.ts over toolchain/wire/frames.ts): a
 // garbage frame, bad JSON, `null`, a stray client response and `Content-Length: abc` each
 // get one line on stderr and the adapter still answers `initialize`; an internal error is
-// a one-line error response; in server mode a client that drops ends its running guest.
+// a one-line error response; in server mode a client that drops ends its running guest;
+// 100 MiB of guest output reach the client rate-limited, with an "output truncated" note,
+// the adapter's memory bounded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { buildC } from '../support/oracles';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { buildC, scratch } from '../support/oracles';
 
 interface Message { type: string; seq: number; command?: string; event?: string; request_seq?: number; success?: boolean; message?: string; body?: Record<string, unknown> }
 
@@ -127,4 +129,41 @@ test('server mode: a client that drops mid-run ends its guest', async () => {
   } finally {
     server.kill();
   }
+});
+
+test('100 MiB of guest output: chunked, rate-limited events, an "output truncated" note, bounded memory', async () => {
+  const dir = scratch('vdso-lab-dapout-');
+  const program = buildC('dapflood', '#include <string.h>\n#include <unistd.h>\nstatic char b[65536];\nint main(void){ memset(b, 120, sizeof b); for (int i = 0; i < 1600; i++) write(1, b, sizeof b); return 0; }\n', ['-static', '-O1'], dir);
+  const hook = join(dir, 'peak.js');
+  writeFileSync(hook, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(join(dir, 'peak'))}, String(process.resourceUsage().maxRSS)));`);
+  const child = spawn(process.execPath, ['-r', hook, resolve('dist/debug-adapter.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let shown = 0;
+  let largest = 0;
+  const notes: string[] = [];
+  const dap = client((t) => child.stdin!.write(t), (l) => child.stdout!.on('data', l));
+  child.stdout!.on('data', () => undefined);
+  const outputs = (async () => {
+    for (;;) {
+      const e = await dap.event('output');
+      const body = e.body as { category: string; output: string };
+      if (body.category === 'stdout') {
+        shown += body.output.length;
+        largest = Math.max(largest, body.output.length);
+      } else notes.push(body.output);
+    }
+  })();
+  void outputs;
+  await dap.request('initialize', INIT);
+  const launched = dap.request('launch', { program, stopOnEntry: false });
+  await dap.event('initialized');
+  await dap.request('configurationDone');
+  assert.equal((await launched).success, true);
+  assert.equal((await dap.event('exited')).body!.exitCode, 0);
+  child.stdin!.end();
+  await new Promise((done) => child.on('exit', done));
+  assert.ok(notes.some((n) => n.includes('output truncated')), notes.join(''));
+  assert.ok(shown > 0 && shown < 100 * 2 ** 20, String(shown));
+  assert.ok(largest <= 64 * 1024, String(largest));
+  const peakKb = Number(readFileSync(join(dir, 'peak'), 'utf8'));
+  assert.ok(peakKb < 400 * 1024, `peak ${peakKb} KB`);
 });
