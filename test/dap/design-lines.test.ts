@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { buildDesign } from '../../toolchain/designs/build';
 import { run, scratch } from '../support/oracles';
 import { launch, stack, startClient, until } from './dap-helpers';
@@ -116,3 +116,28 @@ for (const design of ['upstream', 'proposal', 'auxv', 'legacy']) {
     }
   });
 }
+
+test('a user\'s stub given as "vdso": its .S is built with its line table, and __kernel_vsyscall stops in it', async () => {
+  const stub = join(dir, 'my-stub.S');
+  const text = readFileSync(resolve('vdso/upstream.S'), 'utf8');
+  writeFileSync(stub, text);
+  const pushLine = text.split('\n').findIndex((l) => /^\s*pushl\s+%ecx/.test(l)) + 1;
+  const asmLine = SOURCE.split('\n').findIndex((l) => l.includes('__asm__')) + 1;
+  const { client } = await startClient();
+  try {
+    await launch(client, { program, vdso: stub, cpu: 'amd', kernel: 'compat64', stopOnEntry: false }, async () => {
+      await client.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: asmLine }] });
+    });
+    const r = await client.setBreakpointsRequest({ source: { path: stub }, breakpoints: [{ line: pushLine }] });
+    assert.equal(r.body.breakpoints[0]!.verified, true, r.body.breakpoints[0]!.message);
+    assert.equal(r.body.breakpoints[0]!.line, pushLine);
+    const hit = await until(client, () => client.continueRequest({ threadId: 1 }));
+    assert.equal(hit.body.reason, 'breakpoint');
+    const top = (await stack(client))[0]!;
+    assert.equal(top.source?.path, stub);
+    assert.equal(top.line, pushLine);
+    assert.equal(top.name, '__kernel_vsyscall');
+  } finally {
+    await client.stop();
+  }
+});

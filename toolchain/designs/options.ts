@@ -73,7 +73,7 @@ export const OPTION_HELP = {
   abi: `the kernel entry ABI: ${KERNEL_ABIS.join(', ')} (default: the design's own, else ${DEFAULT_ABI})`,
   vdso:
     `the vDSO: a shipped design (${KERNEL_ABIS.join(', ')}), ${VDSO_HOST} (the running kernel's, else the distribution kernel's), ` +
-    `${VDSO_NONE} (int $0x80 only), or the path of a built vdso32 .so (default ${DEFAULT_VDSO})`,
+    `${VDSO_NONE} (int $0x80 only), the path of a built vdso32 .so, or a stub's .S (built as the designs are) (default ${DEFAULT_VDSO})`,
 } as const;
 
 /**

@@ -1,9 +1,12 @@
 // Owns how a user's own stub (.S) is built into a vDSO image for one kernel kind, the way
 // the shipped designs are: CONFIG_X86_64 for compat64, vdso/include and the file's folder on
 // the include path, the kernel's version script less the stubs the file does not define, and
-// the line table of `as -g` when asked. The CLI (check, alternatives) and the language server
-// (hover, code lenses) build through here.
-import { dirname, join } from 'node:path';
+// the line table of `as -g` when asked. The CLI (check, alternatives, --vdso FILE.S), the
+// debugger ("vdso": FILE.S) and the language server (hover, code lenses) build through here.
+import { basename, dirname, join, resolve } from 'node:path';
+import { assembleSource } from '../asm/assemble-source';
+import { InputError } from '../errors';
+import { readIncludeCandidate, readInputText } from '../input-file';
 import type { AsmModule } from '../asm/module';
 import { withGeneratedSections } from '../dwarf/emit-sections';
 import { writeObject } from '../elf/write-object';
@@ -33,4 +36,19 @@ export function linkStub(module: AsmModule, shown: string, debug?: { readonly na
   const defined = new Set(module.symbols.filter((s) => s.section !== 'UND' && s.binding !== 'local').map((s) => s.name));
   const versions = VDSO_VERSIONS.map((v) => ({ name: v.name, globals: v.globals.filter((g) => g.includes('*') || defined.has(g)) }));
   return linkVdso([{ fileName: shown, bytes: writeObject(withGeneratedSections(module, debug ? { debug } : {}), shown) }], { versions });
+}
+
+/** A stub's .S at `path` (a full path) built into a vDSO image with its line table; the first error is one line. */
+export function buildStubFile(path: string, kernel: KernelKind): Uint8Array {
+  const dir = dirname(path);
+  const { module, diagnostics } = assembleSource({
+    file: path,
+    text: readInputText(path, path),
+    includeDirs: stubIncludeDirs(path),
+    defines: stubDefines(kernel),
+    readFile: (p) => readIncludeCandidate(resolve(dir, p), p),
+  });
+  const error = diagnostics.find((d) => d.severity === 'error');
+  if (error) throw new InputError(error.location.file, `line ${error.location.line}:${error.location.column}`, error.message);
+  return linkStub(module, path, { name: basename(path), compDir: dir });
 }

@@ -2,12 +2,14 @@
 // CLI and the debugger: a shipped design (built for the CPU and kernel kind), `none`, `host`
 // (the running kernel's vDSO, captured by the i386 capture program; where this host cannot
 // run it, the distribution kernel's, fetched once into the cache folder; a line says which
-// was used), or the path of a built vdso32 .so. Bad values are one-line InputErrors.
+// was used), the path of a built vdso32 .so, or a stub's .S (built as the designs are, with
+// its line table). Bad values are one-line InputErrors.
 import { InputError } from '../errors';
 import { CaptureFailure, RUNNING, captureRunning } from '../capture/running';
 import { DistroKernelUnavailable, distroVdso } from '../capture/distro-kernel';
 import { validateVdso32 } from '../image/elf-image';
 import { buildDesign } from './build';
+import { buildStubFile } from './user-stub';
 import { VDSO_HOST, VDSO_NONE, isKernelAbi, type CpuModel, type KernelKind } from './options';
 
 export interface VdsoImage {
@@ -62,6 +64,6 @@ export function resolveVdso(spec: string, ctx: VdsoSpecContext): VdsoImage | und
   if (isKernelAbi(spec)) return { bytes: buildDesign(spec, ctx.kernel, { cpu: ctx.cpu }).bytes, name: `vdso/${spec}` };
   if (spec === VDSO_HOST) return hostVdso(ctx.note);
   const path = ctx.resolvePath(spec);
-  if (/\.[sS]$/.test(path)) throw new InputError(spec, '', 'a .S source: build it first (vdso-lab asm --vdso) and give the .so');
+  if (/\.[sS]$/.test(path)) return { bytes: buildStubFile(path, ctx.kernel), name: spec };
   return { bytes: ctx.readFile(path, 'the vDSO image'), name: spec };
 }
