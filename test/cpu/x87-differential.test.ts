@@ -10,13 +10,14 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { scratch } from '../support/oracles';
+import { scaled } from '../support/scale';
 import { Rng } from './generate';
 import { runEmulator, runQemu } from './harness';
 import { compareX87, writeX87Program, X87_RECORD } from './x87-harness';
 import { generateX87Case, x87Entries, type X87Case } from './x87-generate';
 
 const SEED = Number(process.env.VDSO_LAB_X87_SEED ?? 19800101);
-const BATCHES = Number(process.env.VDSO_LAB_X87_BATCHES ?? 20);
+const BATCHES = scaled(20, 2);
 const PER_BATCH = 1000;
 
 function tool(command: string, args: string[]): Promise<void> {
@@ -83,5 +84,5 @@ test(`x87: emulator matches qemu-i386 on ${BATCHES * PER_BATCH} random cases ove
   assert.deepEqual(failures, [], `${failures.length} of ${compared} cases differ:\n${failures.join('\n')}`);
   const missing = entries.filter((e) => !seen.has(e.id)).map((e) => e.intel);
   assert.deepEqual(missing, [], 'x87 rows never generated');
-  assert.ok(compared >= 20000);
+  assert.equal(compared, BATCHES * PER_BATCH);
 });
