@@ -94,7 +94,7 @@ export class VdsoDebugSession extends LoggingDebugSession {
   protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
     response.body = {
       supportsConfigurationDoneRequest: true,
-      supportsStepBack: false,
+      supportsStepBack: true,
       supportsInstructionBreakpoints: true,
       supportsFunctionBreakpoints: true,
       supportsDataBreakpoints: true,
@@ -350,6 +350,14 @@ export class VdsoDebugSession extends LoggingDebugSession {
 
   protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
     this.step(response, () => this.runtime.stepOut());
+  }
+
+  protected override stepBackRequest(response: DebugProtocol.StepBackResponse): void {
+    this.step(response, () => this.runtime.stepBack());
+  }
+
+  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
+    this.step(response, () => this.runtime.reverseContinue());
   }
 
   protected override pauseRequest(response: DebugProtocol.PauseResponse): void {

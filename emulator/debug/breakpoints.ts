@@ -21,7 +21,13 @@ export class BreakpointTable {
   private readonly byKind = new Map<Kind, CodeBreakpoint[]>([['instruction', []], ['function', []], ['line', []]]);
   private readonly temporary = new Set<number>();
 
-  constructor(private readonly cpu: Cpu) {}
+  constructor(private cpu: Cpu) {}
+
+  /** Moves every breakpoint to another CPU (a replay of the same program for reverse execution). */
+  rebind(cpu: Cpu): void {
+    this.cpu = cpu;
+    this.sync();
+  }
 
   newId(): number {
     return this.nextId++;

@@ -20,6 +20,7 @@ import { CodeBoundaries, disassembleAt, imageCodeStarts } from './disassemble';
 import { cpuRegisters, readUpTo, stackFrames } from './inspect';
 import { EFLAGS_BITS, setEflagsBit, setRegister, writeGuestMemory } from './state-edit';
 import { launchTarget, type Target } from './launch';
+import { lastHitBefore, runToIcount, type ReplayHit } from './reverse';
 import { SymbolIndex } from './symbols';
 import { checkFileMap, framesWithSources, SourceMap, type SourceLocation } from './source-map';
 import { HitRules, resolveLine, type Evaluated, type LineBreakpointSpec } from './line-breakpoints';
@@ -52,7 +53,8 @@ export class DebugRuntime {
   /** Known instruction starts for disassembling backwards (dbg line rows may add theirs). */
   readonly boundaries = new CodeBoundaries();
   private kernelEvents: KernelEventBreakpoints = {};
-  private dataBreakpoint: { readonly id: number; readonly address: number; readonly length: number } | undefined;
+  private launchOptions: DebugLaunchOptions | undefined;
+  private dataBreakpoint: { readonly id: number; readonly address: number; readonly length: number; readonly access: 'write' | 'readWrite' } | undefined;
   private recent: SyscallStop[] = [];
   private last: LastSyscall | undefined;
   /** What the kernel-event breakpoints matched since the last stop, in the order the kernel did it. */
@@ -86,12 +88,8 @@ export class DebugRuntime {
     this.boundaries.add(this.symbols.functionStarts());
     this.boundaries.add(imageCodeStarts(t.program.elf, t.program.bias, this.images[0]!));
     if (t.vdso) this.boundaries.add(imageCodeStarts(t.vdso.elf, t.vdso.base, this.images[1]!));
-    let entryRegs: PtRegs | undefined;
-    t.loop.subscribe((e) => {
-      if (e.kind === 'entry') entryRegs = e.regs;
-      else if (e.kind === 'exit') this.syscallDone(e, entryRegs);
-      this.kernelEvent(e);
-    });
+    this.launchOptions = options;
+    this.attach(t);
     this.sources = new SourceMap(checkFileMap((options as { sourceFileMap?: unknown }).sourceFileMap));
     this.sources.addImage(t.program.elf, t.program.bias);
     if (t.vdso) {
@@ -99,6 +97,64 @@ export class DebugRuntime {
       this.sources.addAlternatives(t.vdso.elf, t.vdso.image, t.vdso.base);
     }
     for (const p of this.sources.problems) this.events.emit('output', { category: 'console', text: `vdso-lab: line table not used: ${p}\n` });
+  }
+
+  /** Follows the target's kernel events (system calls for pt_regs and the stop's description, kernel-event breakpoints). */
+  private attach(t: Target): void {
+    let entryRegs: PtRegs | undefined;
+    t.loop.subscribe((e) => {
+      if (e.kind === 'entry') entryRegs = e.regs;
+      else if (e.kind === 'exit') this.syscallDone(e, entryRegs);
+      this.kernelEvent(e);
+    });
+  }
+
+  // ---- reverse execution (emulator/debug/reverse.ts) ----
+
+  /** The same program launched again, quiet, with this session's breakpoints, at 0 instructions. */
+  private relaunch(): Target {
+    const t = launchTarget(this.launchOptions!, this.host, () => undefined);
+    this.target = t;
+    this.attach(t);
+    this.table().clearTemporary();
+    this.table().rebind(t.process.cpu);
+    const d = this.dataBreakpoint;
+    if (d) t.process.cpu.setWatchpoint(d.address, d.length, d.access);
+    this.recent = [];
+    this.last = undefined;
+    this.ended = false;
+    this.deathShown = false;
+    return t;
+  }
+
+  /** One instruction back: the state after (instructions so far - 1), rebuilt exactly. */
+  stepBack(): void {
+    this.idle();
+    const n = this.need().process.cpu.state.icount;
+    const t = this.relaunch();
+    runToIcount(t, Math.max(0, n - 1));
+    this.kernelHits = [];
+    this.stopped(n === 0 ? { ...this.stepStop('entry'), description: 'at the start of the program: nothing to step back over' } : this.stepStop('step'));
+  }
+
+  /** Back to the last place a forward run would have stopped (a breakpoint, the data breakpoint, a kernel event), else the start. */
+  reverseContinue(): void {
+    this.idle();
+    const n = this.need().process.cpu.state.icount;
+    const hits: ReplayHit[] = [];
+    runToIcount(this.relaunch(), n, (h) => {
+      if (h.result.kind !== 'breakpoint' || this.table().hitAt(h.result.address)) hits.push(h);
+    });
+    const last = lastHitBefore(hits, n);
+    const t = this.relaunch();
+    runToIcount(t, last ? last.icount : 0);
+    this.kernelHits = [];
+    if (!last) return this.stopped({ ...this.stepStop('entry'), description: 'reverse: no earlier breakpoint; at the start of the program' });
+    const r = last.result;
+    const user = r.kind === 'breakpoint' ? this.table().hitAt(r.address) : undefined;
+    const reason: StopReason = user ? user.reason : r.kind === 'watchpoint' ? 'data-breakpoint' : 'kernel-event';
+    const ids = user ? user.ids : r.kind === 'watchpoint' && this.dataBreakpoint ? [this.dataBreakpoint.id] : [];
+    this.stopped({ ...this.stepStop(reason), breakpointIds: ids, description: `reverse: ${this.stepStop(reason).description}` });
   }
 
   /** A system call finished: kept for the stop's description and the pt_regs view; a stop when a syscall breakpoint matches. */
@@ -203,7 +259,7 @@ export class DebugRuntime {
       const id = this.table().newId();
       if (i > 0) return { id, verified: false, message: 'one data breakpoint at a time: the CPU model has one watchpoint' };
       t.process.cpu.setWatchpoint(d.address, d.length, d.access);
-      this.dataBreakpoint = { id, address: d.address, length: d.length };
+      this.dataBreakpoint = { id, address: d.address, length: d.length, access: d.access };
       return { id, verified: true, address: d.address };
     });
   }

@@ -15,7 +15,7 @@ test('dist/debug-adapter.js: initialize announces what the adapter supports', as
     const init = await client.initializeRequest();
     const caps = init.body!;
     assert.equal(caps.supportsConfigurationDoneRequest, true);
-    assert.equal(caps.supportsStepBack, false);
+    assert.equal(caps.supportsStepBack, true);
     for (const key of ['supportsInstructionBreakpoints', 'supportsFunctionBreakpoints', 'supportsDataBreakpoints', 'supportsDisassembleRequest',
       'supportsReadMemoryRequest', 'supportsSteppingGranularity', 'supportsEvaluateForHovers'] as const) {
       assert.equal(caps[key], true, key);
