@@ -11,6 +11,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildDesign } from '../../toolchain/designs/build';
+import { findDesign } from '../../toolchain/designs/registry';
+import { gnuImage } from '../designs/gnu-build';
 import { run, scratch } from '../support/oracles';
 import { launch, stack, startClient, until } from './dap-helpers';
 
@@ -137,6 +139,34 @@ test('a user\'s stub given as "vdso": its .S is built with its line table, and _
     assert.equal(top.source?.path, stub);
     assert.equal(top.line, pushLine);
     assert.equal(top.name, '__kernel_vsyscall');
+  } finally {
+    await client.stop();
+  }
+});
+
+test('any vDSO .so with a line table: GNU as -g + ld\'s build of upstream.S shows its source as GNU\'s table says', async () => {
+  const design = findDesign('upstream')!;
+  const { image, kernel } = design.images.find((i) => i.kernel === 'compat64')!;
+  const so = gnuImage(dir, 'gnu-upstream', image, design.versions);
+  assert.equal(kernel, 'compat64');
+  const rows = readelfRows(so);
+  const upstream = resolve('vdso/upstream.S');
+  const asmLine = SOURCE.split('\n').findIndex((l) => l.includes('__asm__')) + 1;
+  const { client } = await startClient();
+  try {
+    await launch(client, { program, vdso: so, cpu: 'intel', kernel: 'compat64', stopOnEntry: false }, async () => {
+      await client.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: asmLine }] });
+    });
+    const r = await client.setFunctionBreakpointsRequest({ breakpoints: [{ name: '__kernel_vsyscall' }] });
+    const stub = Number(r.body.breakpoints[0]!.instructionReference);
+    await until(client, () => client.continueRequest({ threadId: 1 }));
+    const top = (await stack(client))[0]!;
+    const sym = run('readelf', ['-s', '-W', so]).split('\n').map((l) => l.trim().split(/\s+/)).find((f) => f[7] === '__kernel_vsyscall')!;
+    const link = parseInt(sym[1]!, 16);
+    const row = [...rows].reverse().find((x) => x.address <= link)!;
+    assert.equal(Number(top.instructionPointerReference), stub);
+    assert.equal(top.source?.path, upstream);
+    assert.equal(top.line, row.line);
   } finally {
     await client.stop();
   }
