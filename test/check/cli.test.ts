@@ -57,13 +57,13 @@ test('check and alternatives on a .S with an assembly error: one line naming fil
   }
 });
 
-test('check --jobs: worker threads give byte-identical output and status to one thread (designs, a .S, a .S that does not build)', () => {
+test('check --jobs: worker threads give byte-identical output and status to one thread (four designs on one kernel kind, a .S, a .S that does not build)', () => {
   assert.ok(existsSync(resolve('dist/check-worker.js')), 'the worker bundle is built beside dist/cli.js');
   const stub = writeBrokenStub('preserve');
   const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-check-jobs-'));
   const bad = join(dir, 'bad.S');
   writeFileSync(bad, '\t.text\n\t.globl __kernel_vsyscall\n__kernel_vsyscall:\n\tmovl %eax,\n');
-  for (const args of [['--json'], ['--vdso', stub.path], ['--vdso', bad]]) {
+  for (const args of [['--json', '--kernel', 'native32'], ['--vdso', stub.path], ['--vdso', bad]]) {
     const one = cli(...args, '--jobs', '1');
     const several = cli(...args, '--jobs', '3');
     assert.equal(several.status, one.status, args.join(' '));
