@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { stubDefines, stubIncludeDirs } from '../toolchain/designs/user-stub';
-import type { KernelAbi, KernelKind } from '../toolchain/designs/options';
+import { DEFAULT_KERNEL, type KernelAbi, type KernelKind } from '../toolchain/designs/options';
 
 /** The settings the client sends under `vdsoLab` (all optional). */
 export interface ServerSettings {
@@ -97,7 +97,7 @@ export function compileCommandOptions(file: string): { includeDirs: string[]; de
 
 /** The options a document is preprocessed with: settings, then compile_commands.json, then the stub build's. */
 export function buildOptions(file: string, settings: ServerSettings, root: string | undefined): BuildOptions {
-  const kernel = settings.kernel ?? 'compat64';
+  const kernel = settings.kernel ?? DEFAULT_KERNEL;
   const db = compileCommandOptions(file);
   const fromSettings = (settings.includePath ?? []).map((d) => (isAbsolute(d) || !root ? d : resolve(root, d)));
   return {

@@ -11,7 +11,7 @@ import {
   type ServerCapabilities,
   type TextEdit,
 } from 'vscode-languageserver';
-import type { CpuModel, KernelAbi } from '../toolchain/designs/options';
+import { DEFAULT_ABI, type CpuModel, type KernelAbi } from '../toolchain/designs/options';
 import type { ServerContext } from './server';
 import { diskFileSource } from './analysis';
 import { hover } from './hover';
@@ -98,7 +98,7 @@ export function registerEditorFeatures(ctx: ServerContext): ServerCapabilities {
   connection.onRequest('vdsoLab/checkContract', (p: { uri: string; abi?: KernelAbi }) => {
     const a = ctx.analysis(p.uri);
     if (!a) return { summary: 'the document is not open', problems: [] };
-    const result = checkContract(a, p.abi ?? ctx.settings().abi ?? 'upstream', ctx.settings(), files);
+    const result = checkContract(a, p.abi ?? ctx.settings().abi ?? DEFAULT_ABI, ctx.settings(), files);
     void connection.sendDiagnostics({
       uri: a.uri,
       version: a.version,

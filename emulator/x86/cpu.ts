@@ -10,7 +10,7 @@ import { compileInstructions, decodeBlock, MAX_BLOCK, type Block } from './compi
 import { EXIT_SLOT0, EXIT_SLOT1, EXIT_STOP } from './emit';
 import { Helpers } from './helpers';
 import { CpuState } from './state';
-import type { CpuModel, KernelKind } from '../../toolchain/designs/options';
+import { DEFAULT_CPU, DEFAULT_KERNEL, type CpuModel, type KernelKind } from '../../toolchain/designs/options';
 import { BUDGET_STOP, type Stop } from './stop';
 
 export interface CpuOptions {
@@ -33,7 +33,7 @@ export class Cpu {
   private readonly detachListener: () => void;
 
   constructor(readonly memory: Memory, options: CpuOptions = {}) {
-    this.state = new CpuState(options.model ?? 'intel', options.kernel ?? 'compat64');
+    this.state = new CpuState(options.model ?? DEFAULT_CPU, options.kernel ?? DEFAULT_KERNEL);
     this.detachListener = memory.onCodeWrite((page) => this.invalidatePage(page));
   }
 

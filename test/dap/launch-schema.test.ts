@@ -7,7 +7,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEBUG_TYPE, INITIAL_CONFIGURATION, LAUNCH_SCHEMA } from '../../emulator/debug/launch-schema';
-import { CPU_MODELS, KERNEL_ABIS, KERNEL_KINDS } from '../../toolchain/designs/options';
+import { CPU_MODELS, DEFAULT_ABI, DEFAULT_KERNEL, KERNEL_ABIS, KERNEL_KINDS } from '../../toolchain/designs/options';
+
+interface Setting {
+  readonly enum?: readonly string[];
+  readonly default?: unknown;
+}
 
 interface Debugger {
   readonly type: string;
@@ -15,7 +20,7 @@ interface Debugger {
   readonly initialConfigurations: readonly unknown[];
 }
 
-const manifest = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { contributes: { debuggers: Debugger[] } };
+const manifest = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { contributes: { debuggers: Debugger[]; configuration?: { properties: Record<string, Setting> } } };
 const debuggerEntry = manifest.contributes.debuggers.find((d) => d.type === DEBUG_TYPE);
 
 test('package.json configurationAttributes.launch is the launch schema module, attribute for attribute', () => {
@@ -33,4 +38,15 @@ test('the schema allows exactly the kernel model\'s CPU models, kernel kinds and
   assert.deepEqual(properties.kernel!.enum, [...KERNEL_KINDS]);
   assert.deepEqual(properties.abi!.enum, [...KERNEL_ABIS]);
   for (const design of KERNEL_ABIS) assert.ok(properties.vdso!.description.includes(design), `vdso's description names ${design}`);
+});
+
+test('the editor settings that name a kernel kind or an ABI allow exactly the kernel model\'s values, with its defaults', () => {
+  const settings = manifest.contributes.configuration?.properties ?? {};
+  const kernel = settings['vdsoLab.kernel'];
+  const abi = settings['vdsoLab.abi'];
+  assert.ok(kernel && abi, 'package.json has the vdsoLab.kernel and vdsoLab.abi settings');
+  assert.deepEqual(kernel.enum, [...KERNEL_KINDS]);
+  assert.equal(kernel.default, DEFAULT_KERNEL);
+  assert.deepEqual(abi.enum, [...KERNEL_ABIS]);
+  assert.equal(abi.default, DEFAULT_ABI);
 });

@@ -14,7 +14,7 @@ import { withGeneratedSections } from '../dwarf/emit-sections';
 import { writeObject } from '../elf/write-object';
 import { linkVdso } from '../link/index';
 import { findDesign, type Design, type DesignImage, type DesignSource } from './registry';
-import { KERNEL_ABIS, type CpuModel, type KernelKind } from './options';
+import { DEFAULT_CPU, KERNEL_ABIS, type CpuModel, type KernelKind } from './options';
 
 /** -D options every design source gets from our build (GNU as builds leave the second out). */
 export const BUILD_DEFINES: readonly string[] = ['__ASSEMBLY__', 'VDSO_LAB_BUILTIN_ALTERNATIVES'];
@@ -90,7 +90,7 @@ export interface BuildOptions {
 export function buildDesign(name: string, kernel: KernelKind, options: BuildOptions = {}): BuiltDesign {
   const design = findDesign(name);
   if (!design) throw new InputError(name, '', `no such design (known: ${KERNEL_ABIS.join(', ')})`);
-  let image = design.image(options.cpu ?? 'intel', kernel);
+  let image = design.image(options.cpu ?? DEFAULT_CPU, kernel);
   if (options.image !== undefined) {
     const named = design.images.find((i) => i.image.name === options.image);
     if (!named) throw new InputError(name, '', `no image ${options.image} (known: ${design.images.map((i) => i.image.name).join(', ')})`);

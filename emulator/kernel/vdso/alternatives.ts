@@ -9,7 +9,7 @@ import { InputError, hex } from '../../../toolchain/errors';
 import { decode } from '../../../toolchain/isa/decoder';
 import { DecodeStatus, PFX_REP } from '../../../toolchain/isa/instruction';
 import type { ElfFile } from '../../../toolchain/elf/types';
-import type { CpuModel, KernelKind } from '../../../toolchain/designs/options';
+import { KERNEL_KINDS, type CpuModel, type KernelKind } from '../../../toolchain/designs/options';
 import { featureName, readAlternatives, type AltEntry, type AltLayout, type AltTable } from './alternatives-table';
 
 export { featureName, featureWords, readAlternatives } from './alternatives-table';
@@ -247,7 +247,7 @@ export function applyAlternatives(image: Uint8Array | ElfFile, options: Alternat
     if (siteAt === undefined || replAt === undefined || e.replacementlen === 0 || heldBy.has(e.site)) continue;
     const present = bytes.subarray(siteAt, siteAt + e.instrlen);
     const where = () => `${fileName}: .altinstructions entry ${e.index}`;
-    for (const kernel of ['compat64', 'native32'] as const) {
+    for (const kernel of KERNEL_KINDS) {
       let form: Uint8Array;
       try {
         form = patchedForm(bytes.subarray(replAt, replAt + e.replacementlen), e, kernel, where);
