@@ -23,6 +23,22 @@ function readInt32(bytes: Uint8Array, at: number): number {
   return (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) | 0;
 }
 
+/**
+ * The section's bytes with its REL relocations applied as if every section were at address 0
+ * (how readelf shows a relocatable object's .eh_frame): R_386_32 keeps the addend, R_386_PC32
+ * subtracts the field's place.
+ */
+export function ehFrameAtZero(eh: AsmSection): Uint8Array {
+  const bytes = eh.bytes.slice();
+  for (const r of eh.relocations) {
+    const addend = readInt32(bytes, r.offset);
+    const value = r.type === 2 ? addend - r.offset : r.type === 1 ? addend : undefined;
+    if (value === undefined) continue;
+    for (let i = 0; i < 4; i++) bytes[r.offset + i] = (value >>> (8 * i)) & 0xff;
+  }
+  return bytes;
+}
+
 /** Where an FDE's code starts: the section and offset its pc_begin field is relocated to. */
 function codeStart(a: Analysis, eh: AsmSection, fde: Fde): { section: string; offset: number } | undefined {
   const field = fde.pcBegin.offset;

@@ -2,7 +2,8 @@
 // which CPU models and kernel kinds of the emulator have it); an ALTERNATIVE invocation
 // (each alternative's bytes and length, the padding, and what the site becomes per CPU model
 // and kernel kind, disassembled); an instruction (encoding, length, stack change, the CFI row
-// after it); a macro use (its definition and, for cpp macros, what the line expands to).
+// after it); a macro use (its definition and, for cpp macros, what the line expands to); a line
+// of hand-written .eh_frame bytes (its CIE or FDE decoded, as readelf prints it).
 import { X86_FEATURES } from '../toolchain/asm/builtin-features';
 import { CPU_MODELS, KERNEL_KINDS } from '../toolchain/designs/options';
 import { disassembleBytes } from '../toolchain/isa/disassemble';
@@ -15,6 +16,10 @@ import { wordAtPosition } from './symbols';
 import { hexBytes, instructionFacts, instructionsOnLine, sectionOf } from './instructions';
 import { rowAt, formatRow } from './cfi-rows';
 import { kernelBuild, patchedSites, sitesOnLine } from './alternative-view';
+import { documentLine } from './diagnostics-assembler';
+import { parseFrameSection } from '../toolchain/dwarf/cie-fde';
+import { formatFrameSection } from '../toolchain/dwarf/readelf-frames';
+import { ehFrameAtZero } from './eh-frame-action';
 
 export interface HoverResult {
   readonly markdown: string;
@@ -103,6 +108,25 @@ export function macroHover(a: Analysis, name: string, line: number): string | un
   return [fence([g.header, ...g.body.map((b) => '\t' + b), '.endm']), g.builtin ? '_built into the assembler (used when the file defines no macro of this name)_' : g.location ? `_${g.location.file}:${g.location.line}_` : ''].join('\n\n');
 }
 
+/** On a line of hand-written .eh_frame bytes: the CIE or FDE it is part of, decoded as readelf prints it. */
+export function ehFrameHover(a: Analysis, line: number): string | undefined {
+  const offsets = a.module.lines.filter((l) => l.section === '.eh_frame' && documentLine(a, l.location.file, l.location.line) === line).map((l) => l.offset);
+  const eh = sectionOf(a.module, '.eh_frame');
+  if (offsets.length === 0 || !eh) return undefined;
+  let frames;
+  try {
+    frames = parseFrameSection({ fileName: a.file, name: '.eh_frame', address: 0, bytes: ehFrameAtZero(eh) }, 'eh_frame');
+  } catch (e) {
+    return `hand-written .eh_frame that does not decode: ${(e as Error).message}`;
+  }
+  const entry = frames.entries.find((x) => offsets.some((o) => o >= x.offset && o < x.end));
+  if (!entry) return undefined;
+  const one = { ...frames, entries: [entry] };
+  const text = formatFrameSection(one, false).split('\n').slice(2).join('\n').trim();
+  const interp = formatFrameSection(one, true).split('\n').slice(2).join('\n').trim();
+  return `hand-written .eh_frame ${entry.kind.toUpperCase()} at 0x${entry.offset.toString(16)} (sections at address 0, as readelf shows an object)\n\n${fence([text])}\n\n${fence([interp])}`;
+}
+
 export function hover(a: Analysis, line: number, column: number, settings: ServerSettings, read: FileSource): HoverResult | undefined {
   const w = wordAtPosition(a, line, column);
   const range = (start: number, end: number, markdown: string): HoverResult => ({ markdown, line, start, end });
@@ -114,10 +138,12 @@ export function hover(a: Analysis, line: number, column: number, settings: Serve
   }
   if (w && (cppMacro(a, w.text) || names(a).gasMacros.has(w.text.toLowerCase()))) {
     const text = macroHover(a, w.text, line);
-    const insns = instructionHover(a, line);
-    if (text) return range(w.start, w.start + w.text.length, insns ? `${text}\n\n---\n\n${insns}` : text);
+    const more = instructionHover(a, line) ?? ehFrameHover(a, line);
+    if (text) return range(w.start, w.start + w.text.length, more ? `${text}\n\n---\n\n${more}` : text);
   }
   const insns = instructionHover(a, line);
   if (insns) return range(w?.start ?? column, w ? w.start + w.text.length : column, insns);
+  const eh = ehFrameHover(a, line);
+  if (eh) return range(w?.start ?? column, w ? w.start + w.text.length : column, eh);
   return undefined;
 }

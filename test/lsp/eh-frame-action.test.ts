@@ -63,3 +63,19 @@ test('converting the legacy sysenter image\'s hand-written FDE gives .cfi direct
   assert.ok(before.length >= 6, before.join('\n'));
   assert.deepEqual(afterRows, before, `converted:\n${converted}`);
 });
+
+test('hover on a line of hand-written .eh_frame bytes decodes its FDE as readelf does', async () => {
+  const path = resolve('vdso/legacy/sysenter.S');
+  const text = readFileSync(path, 'utf8');
+  const uri = await lsp.open(path, text);
+  const line = text.split('\n').findIndex((l) => l.includes('DW_CFA_def_cfa_offset, 12'));
+  const h = await lsp.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line, character: text.split('\n')[line]!.indexOf('.byte') + 1 } });
+  const ours = h.contents.value.split('\n').filter((l) => /^\s+DW_CFA/.test(l));
+  const object = join(scratch(), 'sysenter.o');
+  run('gcc', ['-m32', '-c', '-I', resolve('vdso/include'), '-I', resolve('vdso/legacy'), path, '-o', object]);
+  const readelf = run('readelf', ['--debug-dump=frames', object]);
+  const fde = readelf.slice(readelf.indexOf(' FDE '));
+  const theirs = fde.slice(0, fde.indexOf('\n\n')).split('\n').filter((l) => /^\s+DW_CFA/.test(l));
+  assert.ok(theirs.length >= 8, readelf);
+  assert.deepEqual(ours, theirs);
+});
