@@ -252,7 +252,7 @@ export class VdsoDebugSession extends LoggingDebugSession {
   }
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
-    response.body = { threads: [new Thread(THREAD_ID, 'main')] };
+    response.body = { threads: [new Thread(THREAD_ID, this.runtime.threadName())] };
     this.sendResponse(response);
   }
 

@@ -531,6 +531,19 @@ export class DebugRuntime {
     return framesWithSources(stackFrames(p.cpu.state, p.memory, this.images, this.symbols, maxFrames), this.sources);
   }
 
+  /**
+   * The debugged thread as the debugger names it: its pid (tid), the program, and how many
+   * other tasks the guest has started (they run, but are not stepped or shown).
+   */
+  threadName(): string {
+    const t = this.target;
+    if (!t) return 'main';
+    const p = t.loop.running.pid === t.process.pid ? t.loop.running : t.process;
+    const others = t.loop.machine.tasks.filter((x) => !x.exit && x !== p).length;
+    const id = p.tid === p.pid ? `pid ${p.pid}` : `pid ${p.pid} tid ${p.tid}`;
+    return `${id} ${p.exePath}${others ? ` (+${others} other task${others === 1 ? '' : 's'})` : ''}`;
+  }
+
   lastSyscall(): LastSyscall | undefined {
     return this.last;
   }
