@@ -31,8 +31,10 @@ import type {
   NamedValue, RuntimeFrame, StopEvent, StopReason, SyscallStop,
 } from './types';
 
-/** Instructions per slice of a continue (between slices, a pause request is heard). */
+/** Most instructions per slice of a continue (between slices, a pause request is heard). */
 const SLICE = 2_000_000;
+/** Wall-clock time a slice aims at: slices are sized from the guest's measured speed, so that a pause is answered within about this long whatever the guest does. */
+const SLICE_MS = 20;
 /** System calls kept for a stop event. */
 const RECENT = 8;
 
@@ -390,6 +392,7 @@ export class DebugRuntime {
     this.pauseRequested = false;
     this.recent = [];
     this.kernelHits = [];
+    let slice = 10_000;
     const tick = (): void => {
       if (this.disposed) return;
       if (this.pauseRequested) {
@@ -397,7 +400,11 @@ export class DebugRuntime {
         this.stopped(this.stepStop('pause'));
         return;
       }
-      const r = t.loop.run(SLICE);
+      const started = performance.now();
+      const before = t.process.cpu.state.icount;
+      const r = t.loop.run(slice);
+      const took = performance.now() - started;
+      slice = Math.max(1000, Math.min(SLICE, Math.round(((t.process.cpu.state.icount - before) / Math.max(took, 0.05)) * SLICE_MS)));
       const eip = t.process.cpu.state.eip >>> 0;
       if (r.kind === 'budget') {
         setImmediate(tick);
