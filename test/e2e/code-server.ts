@@ -87,7 +87,7 @@ export function packageExtension(dir: string): string {
     if (!existsSync(join(root, bundle))) throw new Error(`${bundle} is missing: build the bundles first (node scripts/build.mjs, as npm test does)`);
   }
   const vsix = join(dir, 'vdso-lab.vsix');
-  runBounded(join(root, 'node_modules', '.bin', 'vsce'), ['package', '--allow-missing-repository', '-o', vsix], { cwd: root, timeoutMs: 60_000 });
+  runBounded(join(root, 'node_modules', '.bin', 'vsce'), ['package', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsix], { cwd: root, timeoutMs: 60_000 });
   return vsix;
 }
 
