@@ -3,7 +3,8 @@
 // qemu-i386; the getpid round trip through __kernel_vsyscall beside qemu-i386's int $0x80;
 // the assembler beside GNU as, and its 20 MB time against ten times its 2 MB time; vdso-lab
 // check on every design against its bound; the language server's latency on a large
-// kernel-style .S against its targets, bench/lsp-latency.ts), as rows with the ratio, the target and a
+// kernel-style .S against its targets, bench/lsp-latency.ts; the debugger's step cycle and reverse
+// step, bench/debug-step.ts), as rows with the ratio, the target and a
 // checksum of the final state each side reached. --json writes the rows; --check exits 1
 // when a ratio is below its target or a checksum differs (by hand and in a bench job: the
 // machine's load varies, so never in npm test).
@@ -14,6 +15,7 @@ import { runAsmBench } from '../../bench/asm-throughput';
 import { runCallHeavyBench } from '../../bench/call-heavy';
 import { runVsyscallBench, vsyscallRow } from '../../bench/vsyscall-roundtrip';
 import { runLspBench } from '../../bench/lsp-latency';
+import { runDebugStepBench } from '../../bench/debug-step';
 import { formatRows, row, rowProblem, stateChecksum, type BenchRow } from '../../bench/rows';
 
 /** `vdso-lab check` on the four designs in a process of its own, best of `runs`, against its bound of 3 s. */
@@ -74,6 +76,16 @@ export const benchCommand: Command = {
         peer: `the target ${l.targetMs} ms`, peerValue: l.targetMs, target: 1.0, checksum: null, peerChecksum: null, note: 'in process',
       }));
     }
+    const dbg = await runDebugStepBench();
+    rows.push(row({
+      workload: `debugger: step cycle as VS Code runs it (stepIn, stackTrace, scopes, variables of each scope), median of ${dbg.steps}`, unit: 'ms', higherIsBetter: false,
+      ours: dbg.stepCycleMs, peer: 'the target 2 ms', peerValue: 2, target: 1.0, checksum: null, peerChecksum: null, note: 'adapter in process, as an inline adapter',
+    }));
+    rows.push(row({
+      workload: 'debugger: reverse step (stepBack and the same requests), median of 50', unit: 'ms', higherIsBetter: false,
+      ours: dbg.reverseStepMs, peer: 'the target 20 ms', peerValue: 20, target: 1.0, checksum: null, peerChecksum: null,
+      note: `replay from the launch (no periodic snapshots yet): grows with the instructions run, here about ${dbg.steps}`,
+    }));
     const problems = rows.map((r) => rowProblem(r)).filter((p): p is string => p !== undefined);
     if (flag(args, 'json')) io.out(JSON.stringify({ runs, rows, belowTarget: problems.length }, null, 2) + '\n');
     else io.out(formatRows(rows));

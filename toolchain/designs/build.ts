@@ -4,7 +4,7 @@
 // information (as `as -g` writes it), written as an
 // ET_REL object and the objects linked with linkVdso. The sources are read from the vdso/
 // folder found above this module (the repository, or the installed package).
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readIncludeCandidate, readInputText } from '../input-file';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors';
@@ -97,7 +97,40 @@ export function buildDesign(name: string, kernel: KernelKind, options: BuildOpti
     image = named.image;
   }
   const root = options.root ?? designsRoot();
-  const objects = image.sources.map((s) => ({ fileName: `vdso/${s.path}`, bytes: buildObject(root, s) }));
-  const bytes = linkVdso(objects, { versions: design.versions });
-  return { design, image, kernel, bytes };
+  // The same sources (every file under the root unchanged) build the same bytes: kept, so
+  // that a debugger replaying a launch does not assemble the design again.
+  const key = `${root}\0${name}\0${kernel}\0${image.name}\0${filesStamp(root)}`;
+  let bytes = built.get(key);
+  if (!bytes) {
+    const objects = image.sources.map((s) => ({ fileName: `vdso/${s.path}`, bytes: buildObject(root, s) }));
+    bytes = linkVdso(objects, { versions: design.versions });
+    if (built.size > 64) built.clear();
+    built.set(key, bytes);
+  }
+  return { design, image, kernel, bytes: bytes.slice() };
+}
+
+const built = new Map<string, Uint8Array>();
+
+/** Every file's path, size and modification time under `root` (the design sources and their headers). */
+function filesStamp(root: string): string {
+  const out: string[] = [];
+  const walk = (dir: string, depth: number): void => {
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch {
+      return;
+    }
+    for (const n of names) {
+      const path = join(dir, n);
+      const st = statSync(path, { throwIfNoEntry: false });
+      if (!st) continue;
+      if (st.isDirectory()) {
+        if (depth < 4) walk(path, depth + 1);
+      } else out.push(`${path}:${st.size}:${st.mtimeMs}`);
+    }
+  };
+  walk(root, 0);
+  return out.join('\n');
 }
