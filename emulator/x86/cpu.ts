@@ -10,6 +10,7 @@ import { compileInstructions, decodeBlock, MAX_BLOCK, type Block } from './compi
 import { EXIT_SLOT0, EXIT_SLOT1, EXIT_STOP } from './emit';
 import { Helpers } from './helpers';
 import { CpuState } from './state';
+import { descriptorOf } from './descriptors';
 import { DEFAULT_CPU, DEFAULT_KERNEL, type CpuModel, type KernelKind } from '../../toolchain/designs/options';
 import { BUDGET_STOP, type Stop } from './stop';
 
@@ -42,6 +43,7 @@ export class Cpu {
     const c = new Cpu(memory, { model: this.state.model, kernel: this.state.kernel });
     c.state.copyFrom(this.state);
     for (const [selector, base] of this.helpers.segmentBases) c.helpers.segmentBases.set(selector, base);
+    for (const [selector, d] of this.helpers.descriptors) c.helpers.descriptors.set(selector, d);
     return c;
   }
 
@@ -58,6 +60,12 @@ export class Cpu {
   /** Makes `selector` unloadable again (a cleared or not-present LDT entry); registers holding it keep their base. */
   undefineSegment(selector: number): void {
     this.helpers.segmentBases.delete(selector & 0xffff);
+  }
+
+  /** The descriptor (8 bytes as the kernel builds them) LAR/LSL/VERR/VERW and segment loads see at `selector`; null: none. */
+  setDescriptor(selector: number, bytes: Uint8Array | null): void {
+    if (bytes) this.helpers.descriptors.set(selector & 0xfffc, descriptorOf(bytes));
+    else this.helpers.descriptors.delete(selector & 0xfffc);
   }
 
   defineSegment(selector: number, base: number): void {

@@ -12,6 +12,7 @@ import { USER_WRITABLE_FLAGS } from './state';
 import { cpuidLeaf } from './cpuid';
 import { sysenterAllowed, syscallAllowed } from '../../toolchain/designs/options';
 import { executeX87, fpeCode, X87_FAULT, type X87Outcome } from './fpu/exec';
+import { gdtDescriptor, probe, type Descriptor, type SegmentProbe } from './descriptors';
 
 const STATUS = CF | PF | AF | ZF | SF | OF;
 
@@ -23,6 +24,8 @@ export class Helpers {
   stop: Stop | null = null;
   /** Selector -> base for loadable data segments (the kernel model's GDT/TLS entries). */
   readonly segmentBases = new Map<number, number>();
+  /** Selector & 0xfffc -> descriptor the kernel model wrote (LDT entries, GDT TLS entries). */
+  readonly descriptors = new Map<number, Descriptor>();
 
   readonly F_DE: Fault = { vector: 'DE' };
   readonly F_BP: Fault = { vector: 'BP' };
@@ -122,6 +125,17 @@ export class Helpers {
     if (seg === 4) s.fsBase = base | 0;
     if (seg === 5) s.gsBase = base | 0;
     if (seg === 2) s.inhibitTrap = true;
+  }
+
+  /** The descriptor a selector names (undefined: the null selector, or no entry there). */
+  descriptor(s: CpuState, selector: number): Descriptor | undefined {
+    if ((selector & 0xfffc) === 0) return undefined;
+    return this.descriptors.get(selector & 0xfffc) ?? (selector & 4 ? undefined : gdtDescriptor(s.kernel, selector, s.tscAux));
+  }
+
+  /** LAR/LSL/VERR/VERW on a selector: the value loaded, or -1 (ZF cleared). */
+  segmentProbe(s: CpuState, kind: SegmentProbe, selector: number): number {
+    return probe(kind, this.descriptor(s, selector & 0xffff));
   }
 
   /** High 32 bits of the 64-bit product (signed or unsigned), as int32. */

@@ -7,6 +7,7 @@ import { bitSemantics } from './sem-bits';
 import { controlSemantics } from './sem-control';
 import { moveSemantics } from './sem-move';
 import { mulDivSemantics } from './sem-muldiv';
+import { segmentSemantics } from './sem-segment';
 import { shiftSemantics } from './sem-shift';
 import { stackSemantics } from './sem-stack';
 import { stringSemantics } from './sem-string';
@@ -16,7 +17,7 @@ import type { Semantics } from './semantics-types';
 
 export const SEMANTICS: readonly (Semantics | undefined)[] = (() => {
   const table: (Semantics | undefined)[] = new Array(OP_COUNT).fill(undefined);
-  for (const family of [aluSemantics, bitSemantics, controlSemantics, moveSemantics, mulDivSemantics, shiftSemantics,
+  for (const family of [aluSemantics, bitSemantics, controlSemantics, moveSemantics, mulDivSemantics, segmentSemantics, shiftSemantics,
     stackSemantics, stringSemantics, systemSemantics, x87Semantics]) {
     for (const [op, sem] of Object.entries(family)) table[Number(op)] = sem;
   }

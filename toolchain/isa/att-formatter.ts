@@ -1,7 +1,7 @@
 // Owns the AT&T text of a decoded instruction as `objdump -d` (binutils 2.40) prints it:
 // mnemonic with objdump's size-suffix rules, unused prefixes spelled out (data16, addr16,
 // cs, rep/repz/repnz, lock, bnd), operands reversed, memory as disp(base,index,scale).
-import { OperandKind, RepKind, Suffix, type OpcodeEntry } from './entry';
+import { OperandKind, RepKind, Suffix, suffixSpellsOpSize, type OpcodeEntry } from './entry';
 import { DecodeStatus, PrefixCode, Seg, type Instruction } from './instruction';
 import { Op } from './ops';
 
@@ -35,6 +35,7 @@ const INDIRECT_OPS = new Set([Op.CallIndirect, Op.JmpIndirect, Op.CallFarIndirec
 
 function usesOpSize(e: OpcodeEntry, hasMem: boolean): boolean {
   if (e.suffix === Suffix.If16 || e.suffix === Suffix.If16Mem) return true;
+  if (suffixSpellsOpSize(e)) return true;
   if (!e.addrSizeMnemonic && e.mnemonic16 !== e.mnemonic) return true;
   for (const k of e.operands) {
     if (V_KINDS.has(k) || (k === OperandKind.Esw && !hasMem)) return true;

@@ -162,3 +162,8 @@ export interface MnemonicAlias {
   /** 2 or 4 when the spelling fixes the operand size (`cbw` is 16-bit), 0 otherwise. */
   readonly opSize: 0 | 2 | 4;
 }
+
+/** sgdt/sidt: a memory operand of no size of its own, whose b/w/l suffix spells the operand size (`sgdtw` is 66 0f 01 /0). */
+export function suffixSpellsOpSize(e: OpcodeEntry): boolean {
+  return e.suffix === Suffix.Always && e.operands.includes(OperandKind.M);
+}

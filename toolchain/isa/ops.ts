@@ -46,6 +46,8 @@ export enum Op {
   Int3, Int, Into, Ud2, Hlt, Bound, Arpl, In, Out,
   Sysenter, Sysexit, Syscall, Sysret,
   Cpuid, Rdtsc, Rdtscp, Lfence, Mfence, Sfence, Pause, Nop,
+  // Segment descriptors and system tables (user-mode probes and stores)
+  Lar, Lsl, Verr, Verw, Sldt, Str, Sgdt, Sidt, Smsw,
   // x87 FPU (names are Intel's; the AT&T spelling is the table row's). Loads and stores:
   Fld, Fst, Fstp, Fild, Fist, Fistp, Fisttp, Fbld, Fbstp, Fxch,
   Fld1, Fldl2t, Fldl2e, Fldpi, Fldlg2, Fldln2, Fldz,

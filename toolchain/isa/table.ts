@@ -371,6 +371,15 @@ ef | OUT DX,eAX | gate=iopl
 0f a2 | CPUID | gate=pentium
 0f 31 | RDTSC | gate=pentium
 0f 01 /7 | RDTSCP | modrm=f9
+0f 02 /r | LAR Gv,Esw | w=z
+0f 03 /r | LSL Gv,Esw | w=z
+0f 00 /4 | VERR Ew | w=z sfx=none
+0f 00 /5 | VERW Ew | w=z sfx=none
+0f 00 /0 | SLDT Esw | sfx=none
+0f 00 /1 | STR Esw | sfx=none
+0f 01 /0 | SGDT M | mod=mem sfx=always sfxok=wl
+0f 01 /1 | SIDT M | mod=mem sfx=always sfxok=wl
+0f 01 /4 | SMSW Esw | sfx=none
 0f ae /5 | LFENCE | modrm=e8 gate=sse2
 0f ae /6 | MFENCE | modrm=f0 gate=sse2
 0f ae /7 | SFENCE | modrm=f8 gate=sse

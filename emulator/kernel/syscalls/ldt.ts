@@ -70,10 +70,12 @@ function writeLdt(p: Process, ptr: number, count: number, oldMode: boolean): num
   if (clear) {
     ldt.entries.delete(index);
     p.cpu.undefineSegment(selector);
+    p.cpu.setDescriptor(selector, null);
     return 0;
   }
   const desc = descriptor(oldMode ? { ...d, useable: false } : d);
   ldt.entries.set(index, desc);
+  p.cpu.setDescriptor(selector, desc);
   if (d.segNotPresent) p.cpu.undefineSegment(selector);
   else p.cpu.defineSegment(selector, d.baseAddr);
   return 0;

@@ -10,6 +10,7 @@ import {
 } from '../linux-abi';
 import type { Process } from '../process';
 import { futex } from './futex';
+import { descriptor } from './ldt';
 import { arg, copyIn, copyOut, readU32, row, sarg, type SyscallRow } from './table';
 
 const MAX_RANDOM = 1 << 20;
@@ -74,11 +75,13 @@ export function installTls(p: Process, ptr: number, canAllocate: boolean): numbe
   const empty = d.baseAddr === 0 && d.limit === 0 && d.contents === 0 && d.readExecOnly && !d.seg32bit && !d.limitInPages && d.segNotPresent && !d.useable;
   if (empty) {
     p.tls.delete(entry);
+    p.cpu.setDescriptor((entry << 3) | 3, null);
     return 0;
   }
   if (!d.seg32bit || d.contents > 1) return -E.EINVAL;
   p.tls.set(entry, writeUserDesc({ ...d, entryNumber: entry }));
   p.cpu.defineSegment((entry << 3) | 3, d.baseAddr);
+  p.cpu.setDescriptor((entry << 3) | 3, descriptor(d));
   return 0;
 }
 

@@ -234,7 +234,7 @@ export function emitForm(form: Form, prefixes: PrefixSlots, ctx: EncodeContext):
 /** Whether the form's operand size shows as a 66 prefix (segment moves to memory never do). */
 function followsOpSizeForPrefix(f: Form): boolean {
   const esw = f.entry.operands.indexOf(K.Esw);
-  if (esw >= 0 && f.bound[esw]?.kind === 'mem') return false;
+  if (esw >= 0 && f.bound[esw]?.kind === 'mem' && !f.entry.operands.includes(K.Gv)) return false;
   return f.entry.op !== Op.MovToSeg;
 }
 

@@ -37,7 +37,7 @@
 // register operand GAS uses the 32-bit form and warns ("no instruction mnemonic suffix given
 // and no register operands; using default for `add'"), except for push/pop/call/jmp/ret-like rows.
 import { Op } from '../../isa/ops';
-import { OperandKind as K, RepKind, Suffix } from '../../isa/entry';
+import { OperandKind as K, RepKind, Suffix, suffixSpellsOpSize } from '../../isa/entry';
 import type { Expr } from '../expr';
 import { EmitError, absolute, emitForm, memOperand, type PrefixSlots } from './emit';
 import { matchForms, resolveMnemonic, type Form } from './match';
@@ -65,7 +65,7 @@ const PREFIX_WORDS: Readonly<Record<string, { slot: 'seg' | 'addr' | 'data' | 'l
 function defaultsSilently(f: Form): boolean {
   const e = f.entry;
   return e.suffix === Suffix.If16 || e.suffix === Suffix.If16Mem || e.op === Op.Jmp || e.op === Op.Call || e.op === Op.Jcc ||
-    e.suffix === Suffix.Movx;
+    e.suffix === Suffix.Movx || suffixSpellsOpSize(e);
 }
 
 function hasImm8s(f: Form): boolean {

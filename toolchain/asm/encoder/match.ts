@@ -2,7 +2,7 @@
 // suffixes, movzx/movsx letters, aliases from the table) become candidate rows, and each row
 // is matched against the parsed operands (AT&T order reversed to the table's Intel order),
 // giving every Form that fits, or the reason none does (GAS's type/size mismatch wording).
-import { OperandKind as K, ModKind, Suffix, type OpcodeEntry } from '../../isa/entry';
+import { OperandKind as K, ModKind, Suffix, suffixSpellsOpSize, type OpcodeEntry } from '../../isa/entry';
 import { Op } from '../../isa/ops';
 import { BY_MNEMONIC } from '../../isa/table-index';
 import type { MemOperand, ParsedOperand } from './operands';
@@ -121,7 +121,7 @@ const PORT_OPS = new Set([Op.In, Op.Out, Op.Stos, Op.Lods, Op.Scas, Op.Ins, Op.O
 export function followsOpSize(e: OpcodeEntry): boolean {
   if (e.fixedWidth && e.operands.length > 0 && !e.operands.some((k) => V_KINDS.has(k) || k === K.Esw)) return false;
   return e.operands.some((k) => V_KINDS.has(k) || k === K.Esw) || e.suffix === Suffix.If16 || e.suffix === Suffix.If16Mem ||
-    (e.mnemonic16 !== e.mnemonic && !e.addrSizeMnemonic);
+    (e.mnemonic16 !== e.mnemonic && !e.addrSizeMnemonic) || suffixSpellsOpSize(e);
 }
 
 function optional(e: OpcodeEntry, k: K): boolean {
@@ -265,7 +265,7 @@ function check(e: OpcodeEntry, k: K, o: ParsedOperand | undefined, opSize: 2 | 4
 function formWidth(e: OpcodeEntry, opSize: 2 | 4, bound: readonly (ParsedOperand | undefined)[]): number {
   const esw = e.operands.indexOf(K.Esw);
   const sw = bound[esw];
-  if (esw >= 0 && sw?.kind === 'mem') return 2;
+  if (esw >= 0 && sw?.kind === 'mem' && !e.operands.includes(K.Gv)) return 2;
   if (e.op === Op.MovToSeg && sw?.kind === 'reg') return regSize(sw.reg);
   if (e.suffix === Suffix.Movx) return opSize;
   return e.fixedWidth || opSize;
@@ -295,7 +295,9 @@ export function matchForms(cands: readonly Candidate[], ops: readonly ParsedOper
         // mov to a segment register never takes 66; from one to memory neither.
         if (result === 'ok' && e.op === Op.MovToSeg && opSize !== defaultSize) continue;
         const width = formWidth(e, opSize, al.bound);
-        if (result === 'ok' && e.operands.includes(K.Esw) && al.bound[e.operands.indexOf(K.Esw)]?.kind === 'mem' && opSize !== defaultSize) continue;
+        // A segment or system-register store to memory never takes 66 either (lar/lsl size by their register).
+        if (result === 'ok' && e.operands.includes(K.Esw) && !e.operands.includes(K.Gv) && al.bound[e.operands.indexOf(K.Esw)]?.kind === 'mem' &&
+          opSize !== defaultSize) continue;
         if (result === 'ok' && c.suffixWidth) {
           if (c.suffixWidth !== width) result = 'type';
           else ev.sized = true;

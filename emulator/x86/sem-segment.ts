@@ -1,0 +1,51 @@
+// Owns the semantics of the user-mode descriptor instructions: LAR, LSL, VERR and VERW (ZF
+// and the loaded value from descriptors.ts), and the UMIP-covered stores SGDT, SIDT, SMSW
+// (the dummy values Linux's UMIP emulation returns) and SLDT, STR (#GP: Linux does not
+// emulate them). Facts: docs/kernel-facts.md (segments).
+import { Op, ZF } from '../../toolchain/isa/ops';
+import type { Emitter } from './emit';
+import type { SemanticsTable } from './semantics-types';
+import { UMIP_CR0, UMIP_DUMMY_GDT_BASE, UMIP_DUMMY_IDT_BASE, type SegmentProbe } from './descriptors';
+
+/** ZF from a probe's outcome (`v` < 0: cleared); the other flags are kept. */
+function setZf(e: Emitter, ok: string): void {
+  const f = e.flags();
+  e.setFlagsExplicit(`(${f} & ~${ZF}) | (${ok} ? ${ZF} : 0)`);
+}
+
+/** LAR/LSL: the destination is written only when ZF is set. */
+function load(kind: SegmentProbe) {
+  return (e: Emitter): void => {
+    const v = e.tmp(`H.segmentProbe(s, '${kind}', ${e.read(1)})`);
+    const ok = e.tmp(`${v} >= 0`);
+    const r = e.i.reg;
+    if (e.i.opSize === 4) e.setReg(r, 4, `${ok} ? ${v} | 0 : r${r}`);
+    else e.setReg(r, 2, `${ok} ? ${v} & 0xffff : r${r} & 0xffff`);
+    setZf(e, ok);
+  };
+}
+
+function verify(kind: SegmentProbe) {
+  return (e: Emitter): void => setZf(e, e.tmp(`H.segmentProbe(s, '${kind}', ${e.read(0)}) >= 0`));
+}
+
+/** SGDT/SIDT under Linux's UMIP emulation: limit 0, then the dummy base (6 bytes). */
+function tableStore(base: number) {
+  return (e: Emitter): void => {
+    const a = e.addr();
+    e.store(a, 2, '0');
+    e.store(`(${a} + 2) | 0`, 4, String(base | 0));
+  };
+}
+
+export const segmentSemantics: SemanticsTable = {
+  [Op.Lar]: load('lar'),
+  [Op.Lsl]: load('lsl'),
+  [Op.Verr]: verify('verr'),
+  [Op.Verw]: verify('verw'),
+  [Op.Sgdt]: tableStore(UMIP_DUMMY_GDT_BASE),
+  [Op.Sidt]: tableStore(UMIP_DUMMY_IDT_BASE),
+  [Op.Smsw]: (e) => e.write(0, String(e.i.hasMem || e.i.opSize === 2 ? UMIP_CR0 & 0xffff : UMIP_CR0 | 0)),
+  [Op.Sldt]: (e) => e.faultNow('H.gp(0)'),
+  [Op.Str]: (e) => e.faultNow('H.gp(0)'),
+};
