@@ -14,7 +14,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   'debug-adapter': ['emulator', 'toolchain'],
   'language-server': ['emulator', 'toolchain'],
   cli: ['debug-adapter', 'language-server', 'emulator', 'toolchain', 'bench'],
-  bench: ['language-server', 'emulator', 'toolchain'],
+  bench: ['debug-adapter', 'language-server', 'emulator', 'toolchain'],
   extension: ['debug-adapter', 'language-server', 'emulator', 'toolchain'],
 };
 
