@@ -355,7 +355,7 @@ export class DebugRuntime {
             const r = t.loop.run(Math.max(1, Math.min(SLICE, end - s.icount)));
             if (r.kind === 'breakpoint') {
               if (r.address === address >>> 0 && s.r[4]! >>> 0 >= esp >>> 0) return 'reached';
-              if (table.hitAt(r.address)) return r;
+              if (this.userStopAt(r.address)) return r;
               continue;
             }
             if (r.kind !== 'budget' || s.icount >= end) return r;
@@ -364,8 +364,18 @@ export class DebugRuntime {
           table.clearTemporary();
         }
       },
-      userBreakpointAt: (address) => this.table().hitAt(address) !== undefined,
+      userBreakpointAt: (address) => this.userStopAt(address),
     };
+  }
+
+  /** A user breakpoint at `address` that stops (its condition and hit count hold; a logpoint logs and does not). */
+  private userStopAt(address: number): boolean {
+    const user = this.table().hitAt(address);
+    if (!user) return false;
+    const action = this.hitRules.onHit(user.ids, this.evaluateForBreakpoint);
+    if (action.kind === 'log') this.events.emit('output', { category: 'console', text: action.text });
+    if (action.kind === 'error') this.events.emit('output', { category: 'console', text: `vdso-lab: ${action.message}; stopping\n` });
+    return action.kind === 'stop' || action.kind === 'error';
   }
 
   /** Runs to the return address the unwinder computes for frame 0; throws with a line when it cannot. */

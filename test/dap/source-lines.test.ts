@@ -191,6 +191,11 @@ test('conditions, hit counts and logpoints on a line', async () => {
     await new Promise((r) => setTimeout(r, 50));
     const logs = output.filter((e) => e.body.output.startsWith('sq eax=')).length;
     assert.equal(logs, 1, 'the logpoint logged once (sq ran once before the second hit) and did not stop');
+    // next over a call whose breakpoint's condition is false does not stop in it.
+    await client.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: lineOf('return x * x;'), condition: '$eax == 0x12345' }] });
+    const over = await until(client, () => client.nextRequest({ threadId: 1 }));
+    assert.equal(over.body.reason, 'step');
+    assert.equal((await stack(client))[0]!.name.replace(/\+0x[0-9a-f]+$/, ''), 'work');
     await client.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line, condition: '$eax == 0x12345' }] });
     const end = client.waitForEvent('terminated', 30_000);
     await client.continueRequest({ threadId: 1 });
