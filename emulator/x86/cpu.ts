@@ -44,6 +44,7 @@ export class Cpu {
     c.state.copyFrom(this.state);
     for (const [selector, base] of this.helpers.segmentBases) c.helpers.segmentBases.set(selector, base);
     for (const [selector, d] of this.helpers.descriptors) c.helpers.descriptors.set(selector, d);
+    c.helpers.hasLdt = this.helpers.hasLdt;
     return c;
   }
 
@@ -64,6 +65,7 @@ export class Cpu {
 
   /** The descriptor (8 bytes as the kernel builds them) LAR/LSL/VERR/VERW and segment loads see at `selector`; null: none. */
   setDescriptor(selector: number, bytes: Uint8Array | null): void {
+    if (selector & 4) this.helpers.hasLdt = true;
     if (bytes) this.helpers.descriptors.set(selector & 0xfffc, descriptorOf(bytes));
     else this.helpers.descriptors.delete(selector & 0xfffc);
   }

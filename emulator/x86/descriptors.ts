@@ -2,7 +2,7 @@
 // model kernel's GDT entries a CPL 3 program can name (the 32-bit user code and data
 // segments, the 64-bit code segment and the CPUNODE entry of a 64-bit kernel; TLS and LDT
 // entries come from the kernel model through Cpu.setDescriptor), and LAR, LSL, VERR and VERW
-// as the SDM (vol. 2) defines them for CPL 3. Values: docs/kernel-facts.md (segments).
+// as the SDM (vol. 2) defines them for CPL 3. Values: docs/kernel-facts.md §10.
 import type { KernelKind } from '../../toolchain/designs/options';
 import { userSelectors } from './state';
 
@@ -110,5 +110,15 @@ export function loadable(d: Descriptor): 'ok' | 'gp' | 'np' {
 /** Linux's UMIP emulation (arch/x86/kernel/umip.c) for a 32-bit process: SGDT's and SIDT's dummy bases (limit 0), truncated to 4 bytes. */
 export const UMIP_DUMMY_GDT_BASE = 0xfffe0000;
 export const UMIP_DUMMY_IDT_BASE = 0xffff0000;
+/** What STR returns under UMIP emulation: the TSS selector (GDT 8 on a 64-bit kernel, 16 on a 32-bit one). */
+export function umipTaskRegister(kernel: KernelKind): number {
+  return kernel === 'compat64' ? 0x40 : 0x80;
+}
+
+/** What SLDT returns: 0 until the process has an LDT, then the LDT selector (GDT 10 on a 64-bit kernel, 17 on a 32-bit one). */
+export function umipLdtRegister(kernel: KernelKind, hasLdt: boolean): number {
+  return hasLdt ? (kernel === 'compat64' ? 0x50 : 0x88) : 0;
+}
+
 /** The CR0 value SMSW returns under UMIP emulation: PE MP ET NE WP AM PG. */
 export const UMIP_CR0 = 0x80050033;

@@ -12,7 +12,7 @@ import { USER_WRITABLE_FLAGS } from './state';
 import { cpuidLeaf } from './cpuid';
 import { sysenterAllowed, syscallAllowed } from '../../toolchain/designs/options';
 import { executeX87, fpeCode, X87_FAULT, type X87Outcome } from './fpu/exec';
-import { gdtDescriptor, probe, type Descriptor, type SegmentProbe } from './descriptors';
+import { gdtDescriptor, probe, umipLdtRegister, umipTaskRegister, type Descriptor, type SegmentProbe } from './descriptors';
 
 const STATUS = CF | PF | AF | ZF | SF | OF;
 
@@ -26,6 +26,8 @@ export class Helpers {
   readonly segmentBases = new Map<number, number>();
   /** Selector & 0xfffc -> descriptor the kernel model wrote (LDT entries, GDT TLS entries). */
   readonly descriptors = new Map<number, Descriptor>();
+  /** Whether modify_ldt has written the LDT (it stays allocated when its entries are cleared). */
+  hasLdt = false;
 
   readonly F_DE: Fault = { vector: 'DE' };
   readonly F_BP: Fault = { vector: 'BP' };
@@ -136,6 +138,16 @@ export class Helpers {
   /** LAR/LSL/VERR/VERW on a selector: the value loaded, or -1 (ZF cleared). */
   segmentProbe(s: CpuState, kind: SegmentProbe, selector: number): number {
     return probe(kind, this.descriptor(s, selector & 0xffff));
+  }
+
+  /** SLDT's value under UMIP emulation. */
+  ldtRegister(s: CpuState): number {
+    return umipLdtRegister(s.kernel, this.hasLdt);
+  }
+
+  /** STR's value under UMIP emulation. */
+  taskRegister(s: CpuState): number {
+    return umipTaskRegister(s.kernel);
   }
 
   /** High 32 bits of the 64-bit product (signed or unsigned), as int32. */

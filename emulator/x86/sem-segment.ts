@@ -1,7 +1,6 @@
 // Owns the semantics of the user-mode descriptor instructions: LAR, LSL, VERR and VERW (ZF
-// and the loaded value from descriptors.ts), and the UMIP-covered stores SGDT, SIDT, SMSW
-// (the dummy values Linux's UMIP emulation returns) and SLDT, STR (#GP: Linux does not
-// emulate them). Facts: docs/kernel-facts.md (segments).
+// and the loaded value from descriptors.ts), and the UMIP-covered stores SGDT, SIDT, SMSW,
+// SLDT and STR (the dummy values Linux's UMIP emulation returns). Facts: docs/kernel-facts.md §10.
 import { Op, ZF } from '../../toolchain/isa/ops';
 import type { Emitter } from './emit';
 import type { SemanticsTable } from './semantics-types';
@@ -46,6 +45,6 @@ export const segmentSemantics: SemanticsTable = {
   [Op.Sgdt]: tableStore(UMIP_DUMMY_GDT_BASE),
   [Op.Sidt]: tableStore(UMIP_DUMMY_IDT_BASE),
   [Op.Smsw]: (e) => e.write(0, String(e.i.hasMem || e.i.opSize === 2 ? UMIP_CR0 & 0xffff : UMIP_CR0 | 0)),
-  [Op.Sldt]: (e) => e.faultNow('H.gp(0)'),
-  [Op.Str]: (e) => e.faultNow('H.gp(0)'),
+  [Op.Sldt]: (e) => e.write(0, e.tmp('H.ldtRegister(s)')),
+  [Op.Str]: (e) => e.write(0, e.tmp('H.taskRegister(s)')),
 };

@@ -2,7 +2,7 @@
 // program's own %cs, %ds and %gs (the kernel's GDT and TLS entries), the null selector, and
 // LDT entries of every kind modify_ldt can write (data read-only and writable, code readable
 // and execute-only, 16-bit, byte- and page-granular, not present, cleared); SMSW and SGDT
-// (UMIP), and far calls and jumps to its own 32-bit code segment. With the argument `gdt` it
+// SLDT, STR (UMIP), and far calls and jumps to its own 32-bit code segment. With the argument `gdt` it
 // also probes fixed GDT selectors (those differ between kernels and emulators).
 export const PROBE_PROGRAM = String.raw`
 #include <stdio.h>
@@ -71,6 +71,9 @@ int main(int argc, char **argv) {
     __asm__ volatile("smsw %0" : "=r"(m)); printf("smsw %#x\n", m);
     __asm__ volatile("sgdtl %0" : "=m"(t)); printf("sgdt limit %#x base %#x\n", t[0] | t[1] << 8, *(unsigned *)(t + 2));
     __asm__ volatile("sidtl %0" : "=m"(t)); printf("sidt limit %#x base %#x\n", t[0] | t[1] << 8, *(unsigned *)(t + 2));
+    unsigned ldtr = 0x5a5a5a5a, tr = 0x5a5a5a5a; unsigned short trm = 0x5a5a;
+    __asm__ volatile("sldt %0; str %1; str %2" : "+r"(ldtr), "+r"(tr), "=m"(trm));
+    printf("sldt %#x str %#x str to memory %#x\n", ldtr, tr, trm);
   }
   struct { void *off; unsigned short sel; } __attribute__((packed)) far = { (void *)far_landed, cs };
   __asm__ volatile("lcall *%0" : : "m"(far) : "memory");
