@@ -95,9 +95,12 @@ test('ALTERNATIVE blocks in a real VS Code', { timeout: 240_000 }, async (t: Tes
 
     await step('the ALTERNATIVE_2 block has a background and a gutter mark on each of its lines', async (b) => {
       await b.openFile('stub.S');
-      const first = await lineTop(b, 'ALTERNATIVE_2');
-      const second = await lineTop(b, '"movl %ecx');
+      // Lines move when code lenses arrive: positions are read again on every try.
+      let first = -1;
+      let second = -1;
       const marks = await until('the block\'s decorations', async () => {
+        first = await lineTop(b, 'ALTERNATIVE_2');
+        second = await lineTop(b, '"movl %ecx');
         const glyphs = await b.page.locator(`${editor} .cgmr`).evaluateAll((els) => els.map((e) => {
           const el = e as unknown as El;
           const own = parseFloat(el.style.top);
@@ -105,17 +108,17 @@ test('ALTERNATIVE blocks in a real VS Code', { timeout: 240_000 }, async (t: Tes
         }));
         const backgrounds = await b.page.locator(`${editor} .view-overlays > div`).evaluateAll((els) =>
           els.filter((e) => [...((e as unknown as El).children as El[])].some((c) => /ced-/.test(c.className) && getComputedStyle(c).backgroundColor !== 'rgba(0, 0, 0, 0)')).map((e) => parseFloat((e as unknown as El).style.top)));
-        return glyphs.includes(first) && glyphs.includes(second) && backgrounds.includes(first) && backgrounds.includes(second) ? { glyphs, backgrounds } : undefined;
+        const pushTop = await lineTop(b, 'pushl');
+        return glyphs.includes(first) && glyphs.includes(second) && backgrounds.includes(first) && backgrounds.includes(second) ? { glyphs, backgrounds, pushTop } : undefined;
       });
       t.diagnostic(`screenshot: ${await b.screenshot('alternative-block')}`);
-      const pushTop = await lineTop(b, 'pushl');
-      assert.ok(!marks.backgrounds.includes(pushTop), 'the line before the block is not decorated');
+      assert.ok(!marks.backgrounds.includes(marks.pushTop), 'the line before the block is not decorated');
     });
 
     await step('the replacement instructions are coloured as instructions, not as a string', async (b) => {
-      const first = await lineTop(b, 'ALTERNATIVE_2');
-      const pushTop = await lineTop(b, 'pushl');
       const colours = await until('semantic colours on the block', async () => {
+        const first = await lineTop(b, 'ALTERNATIVE_2');
+        const pushTop = await lineTop(b, 'pushl');
         const movl = await tokenColour(b, first, 'movl');
         const sysenter = await tokenColour(b, first, 'sysenter');
         const pushl = await tokenColour(b, pushTop, 'pushl');
