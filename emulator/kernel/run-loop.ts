@@ -184,6 +184,12 @@ export class RunLoop {
           return { kind: 'breakpoint', address: stop.address };
         case 'watchpoint':
           return { kind: 'watchpoint', watched: stop.watched, address: stop.address };
+        case 'unemulated': {
+          const what = `${stop.what} is not emulated (the instruction at 0x${stop.address.toString(16)})`;
+          p.report(`vdso-lab: ${what}; the run stops here`);
+          p.terminate({ signal: SIG.SIGKILL, message: what });
+          break;
+        }
       }
     }
   }

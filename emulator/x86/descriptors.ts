@@ -99,6 +99,11 @@ export function probe(kind: SegmentProbe, d: Descriptor | undefined): number {
   }
 }
 
+/** A 64-bit code segment (L set): the 64-bit kernel's __USER_CS. */
+export function isLongModeCode(d: Descriptor): boolean {
+  return isCode(d) && (d.hi & (1 << 21)) !== 0;
+}
+
 /** Whether a loaded data segment register may hold it: a present writable/readable data or readable code segment, DPL 3. */
 export function loadable(d: Descriptor): 'ok' | 'gp' | 'np' {
   if ((d.hi & S) === 0) return 'gp';

@@ -12,7 +12,7 @@ import { USER_WRITABLE_FLAGS } from './state';
 import { cpuidLeaf } from './cpuid';
 import { sysenterAllowed, syscallAllowed } from '../../toolchain/designs/options';
 import { executeX87, fpeCode, X87_FAULT, type X87Outcome } from './fpu/exec';
-import { gdtDescriptor, probe, umipLdtRegister, umipTaskRegister, type Descriptor, type SegmentProbe } from './descriptors';
+import { gdtDescriptor, isLongModeCode, probe, umipLdtRegister, umipTaskRegister, type Descriptor, type SegmentProbe } from './descriptors';
 
 const STATUS = CF | PF | AF | ZF | SF | OF;
 
@@ -64,6 +64,18 @@ export class Helpers {
   fault(f: Fault, address: number): number {
     this.stop = { kind: 'fault', fault: f, address: address >>> 0 };
     return EXIT_STOP;
+  }
+
+  /** The instruction needs what the model does not emulate (a far transfer to a 64-bit code segment). */
+  unemulated(what: string, address: number): number {
+    this.stop = { kind: 'unemulated', what, address: address >>> 0 };
+    return EXIT_STOP;
+  }
+
+  /** Whether `selector` names a 64-bit (L) code segment: a far transfer there leaves compatibility mode. */
+  longModeCode(s: CpuState, selector: number): boolean {
+    const d = this.descriptor(s, selector & 0xffff);
+    return d !== undefined && isLongModeCode(d);
   }
 
   /** A trap (after the instruction): eip already points past it. */

@@ -10,8 +10,12 @@ function target(e: Emitter, v: string): string {
   return e.i.opSize === 2 ? `(${v}) & 0xffff` : v;
 }
 
-/** Far transfers stay in the one flat user code segment; any other selector is #GP. */
+/**
+ * Far transfers stay in the one flat user code segment; a 64-bit code segment (0x33 on a
+ * 64-bit kernel) is a stop (64-bit code is not emulated); any other selector is #GP.
+ */
 function checkCodeSelector(e: Emitter, selector: string): void {
+  e.pre.push(`if (H.longModeCode(s, ${selector})) ${e.exitBefore(`H.unemulated('64-bit code', ${hex(e.i.address)})`)}`);
   e.faultIf(`(${selector}) !== s.seg[1]`, `H.gp((${selector}) & 0xfffc)`);
 }
 

@@ -1,5 +1,5 @@
 // Owns the record `Cpu.run` returns: why execution stopped (budget, breakpoint, fault,
-// kernel entry, watchpoint), and the fault records (#UD with the opcode bytes, #GP, #PF,
+// kernel entry, watchpoint, something not emulated), and the fault records (#UD with the opcode bytes, #GP, #PF,
 // #DE, #MF, #DB, #BP, #OF) the kernel model turns into signals.
 import type { PageFault } from '../memory/memory';
 
@@ -34,6 +34,8 @@ export type Stop =
   /** int n / sysenter / syscall executed: `eip` is the instruction after it. */
   | { readonly kind: 'kernel'; readonly entry: KernelEntry; readonly address: number }
   /** The data breakpoint matched during the instruction at `address`; `eip` is the next one. */
-  | { readonly kind: 'watchpoint'; readonly watched: number; readonly address: number };
+  | { readonly kind: 'watchpoint'; readonly watched: number; readonly address: number }
+  /** The instruction at `address` needs what the model does not emulate (`what`: "64-bit code"); nothing committed. */
+  | { readonly kind: 'unemulated'; readonly what: string; readonly address: number };
 
 export const BUDGET_STOP: Stop = { kind: 'budget' };

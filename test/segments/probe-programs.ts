@@ -83,3 +83,15 @@ int main(int argc, char **argv) {
   return 0;
 }
 `;
+
+/** Far-jumps to selector 0x33: a 64-bit kernel's 64-bit code segment, a TLS data entry under a 32-bit kernel. */
+export const LJMP64_PROGRAM = String.raw`
+#include <stdio.h>
+int main(void) {
+  printf("before the far jump\n");
+  fflush(stdout);
+  __asm__ volatile("ljmp $0x33, $1f; 1: ud2");
+  printf("after the far jump\n");
+  return 0;
+}
+`;

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { program, runLab, runNative, runQemu } from '../kernel-acceptance/support';
 import { hostRunsI386 } from '../support/oracles';
-import { PROBE_PROGRAM } from './probe-programs';
+import { LJMP64_PROGRAM, PROBE_PROGRAM } from './probe-programs';
 
 /**
  * qemu-i386 7.2's LAR masks the access rights with 0x00f0ff00 (the SDM's "00FxFF00H": bits
@@ -34,4 +34,18 @@ test('LAR, LSL, VERR, VERW on GDT, TLS and LDT selectors, far calls and a far ju
   assert.equal(n.status, 0, n.stderr);
   const l = await runLab(prog, ['--vdso', 'none', '--kernel', 'compat64'], ['gdt']);
   assert.equal(l.stdout, n.stdout);
+});
+
+test('ljmp to the 64-bit code segment stops clearly on compat64 ("64-bit code is not emulated"); under a 32-bit kernel 0x33 is data: SIGSEGV as qemu-i386', async () => {
+  const prog = program('ljmp64', LJMP64_PROGRAM);
+  const l = await runLab(prog, ['--vdso', 'none', '--kernel', 'compat64']);
+  assert.equal(l.stdout, 'before the far jump\n');
+  assert.match(l.stderr, /64-bit code is not emulated \(the instruction at 0x[0-9a-f]+\); the run stops here/);
+  assert.doesNotMatch(l.stderr, /SIGSEGV/);
+  assert.equal(l.status, 128 + 9);
+  const q = runQemu(prog, []);
+  const n32 = await runLab(prog, ['--vdso', 'none', '--kernel', 'native32']);
+  assert.equal(n32.stdout, q.stdout);
+  assert.equal(n32.status, q.status);
+  assert.equal(n32.status, 128 + 11);
 });
