@@ -278,3 +278,24 @@ test('completion offers suffixed mnemonics from the opcode table, registers, fea
   assert.ok((await at('\t.cfi')).includes('.cfi_adjust_cfa_offset'));
   assert.ok((await at('\tALTERNATIVE "", "", X86_')).includes('X86_FEATURE_SYSENTER32'));
 });
+
+test('signature help on ALTERNATIVE_2 names the parameter the cursor is in; rename of a local label edits every use', async () => {
+  const text = STUB.replace('\tint\t$0x80\n', '\tjmp\t.Lentry\n.Lentry:\n\tint\t$0x80\n');
+  const uri = await openStub('signature.S', text);
+  const t = text.split('\n');
+  const alt = t.findIndex((l) => l.includes('ALTERNATIVE_2'));
+  const sig = await lsp.request<{ signatures: Array<{ label: string }>; activeParameter: number }>('textDocument/signatureHelp', {
+    textDocument: { uri }, position: { line: alt + 1, character: t[alt + 1]!.indexOf('syscall') },
+  });
+  assert.match(sig.signatures[0]!.label, /^ALTERNATIVE_2 oldinstr, newinstr1, ft_flags1, newinstr2, ft_flags2$/);
+  assert.equal(sig.activeParameter, 3);
+  const use = t.findIndex((l) => l.includes('jmp\t.Lentry'));
+  const edit = await lsp.request<{ changes: Record<string, Array<{ range: { start: { line: number } }; newText: string }>> }>('textDocument/rename', {
+    textDocument: { uri }, position: { line: use, character: t[use]!.indexOf('.Lentry') + 2 }, newName: '.Lslow_path',
+  });
+  assert.deepEqual(edit.changes[uri]!.map((e) => e.range.start.line).sort((x, y) => x - y), [use, use + 1]);
+  const refs = await lsp.request<Array<{ range: { start: { line: number } } }>>('textDocument/references', {
+    textDocument: { uri }, position: { line: use, character: t[use]!.indexOf('.Lentry') + 2 }, context: { includeDeclaration: true },
+  });
+  assert.equal(refs.length, 2);
+});
