@@ -67,7 +67,7 @@ export function formatRecord(r: SyscallRecord, shownArgs: readonly string[]): st
 }
 
 const VECTOR_NAMES: Readonly<Record<Fault['vector'], string>> = {
-  UD: 'invalid opcode', GP: 'general protection', PF: 'page fault', DE: 'divide error', DB: 'debug trap', BP: 'breakpoint', OF: 'overflow', BR: 'bound range',
+  UD: 'invalid opcode', NP: 'segment not present', GP: 'general protection', PF: 'page fault', DE: 'divide error', DB: 'debug trap', BP: 'breakpoint', OF: 'overflow', BR: 'bound range',
   MF: 'x87 floating-point error',
 };
 

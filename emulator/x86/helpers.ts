@@ -12,7 +12,7 @@ import { USER_WRITABLE_FLAGS } from './state';
 import { cpuidLeaf } from './cpuid';
 import { sysenterAllowed, syscallAllowed } from '../../toolchain/designs/options';
 import { executeX87, fpeCode, X87_FAULT, type X87Outcome } from './fpu/exec';
-import { gdtDescriptor, isLongModeCode, probe, umipLdtRegister, umipTaskRegister, type Descriptor, type SegmentProbe } from './descriptors';
+import { gdtDescriptor, isLongModeCode, loadable, probe, umipLdtRegister, umipTaskRegister, type Descriptor, type SegmentProbe } from './descriptors';
 
 const STATUS = CF | PF | AF | ZF | SF | OF;
 
@@ -127,15 +127,27 @@ export class Helpers {
     return ((other & ~mask) | (v & mask) | 2) >>> 0;
   }
 
+  /**
+   * Whether `selector` may be loaded into segment register `seg` (ds es fs gs: null, or a
+   * present readable DPL 3 descriptor; ss: the one user stack segment); when not,
+   * `segmentFault` is the #GP or #NP to raise.
+   */
   segmentOk(s: CpuState, seg: number, selector: number): boolean {
-    if (seg === 2) return selector === s.seg[2];
-    if ((selector & 0xfffc) === 0) return true;
-    return selector === s.seg[2] || selector === s.seg[1] || this.segmentBases.has(selector);
+    const code = selector & 0xfffc;
+    if (seg === 2 ? selector === s.seg[2] : code === 0) return true;
+    const d = seg === 2 ? undefined : this.descriptor(s, selector);
+    const verdict = d ? loadable(d) : 'gp';
+    if (verdict === 'ok') return true;
+    this.segmentFault = verdict === 'np' ? { vector: 'NP', code } : this.gp(code);
+    return false;
   }
+
+  /** The fault of the last refused segment load (segmentOk). */
+  segmentFault: Fault = this.gp(0);
 
   setSegment(s: CpuState, seg: number, selector: number): void {
     s.seg[seg] = selector;
-    const base = this.segmentBases.get(selector) ?? 0;
+    const base = (selector & 0xfffc) === 0 ? 0 : this.segmentBases.get(selector | 3) ?? 0;
     if (seg === 4) s.fsBase = base | 0;
     if (seg === 5) s.gsBase = base | 0;
     if (seg === 2) s.inhibitTrap = true;

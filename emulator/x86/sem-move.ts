@@ -6,13 +6,13 @@ import { Op } from '../../toolchain/isa/ops';
 import type { Emitter } from './emit';
 import type { SemanticsTable } from './semantics-types';
 
-/** Loads a segment register in the commit phase after checking the selector (#GP). */
+/** Loads a segment register in the commit phase after checking the selector (#GP, #NP). */
 export function loadSegment(e: Emitter, seg: number, selector: string): void {
   if (seg === 1) {
     e.undefinedOpcode();
     return;
   }
-  e.faultIf(`!H.segmentOk(s, ${seg}, ${selector})`, `H.gp((${selector}) & 0xfffc)`);
+  e.faultIf(`!H.segmentOk(s, ${seg}, ${selector})`, 'H.segmentFault');
   e.post.push(`H.setSegment(s, ${seg}, ${selector});`);
 }
 

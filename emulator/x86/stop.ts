@@ -1,11 +1,13 @@
 // Owns the record `Cpu.run` returns: why execution stopped (budget, breakpoint, fault,
-// kernel entry, watchpoint, something not emulated), and the fault records (#UD with the opcode bytes, #GP, #PF,
+// kernel entry, watchpoint, something not emulated), and the fault records (#UD with the opcode bytes, #GP, #NP, #PF,
 // #DE, #MF, #DB, #BP, #OF) the kernel model turns into signals.
 import type { PageFault } from '../memory/memory';
 
 export type Fault =
   | { readonly vector: 'UD'; readonly bytes: readonly number[] }
   | { readonly vector: 'GP'; readonly code: number; readonly reason: string }
+  /** A segment load named a not-present descriptor; `code` is the selector's error code. */
+  | { readonly vector: 'NP'; readonly code: number }
   | PageFaultVector
   | { readonly vector: 'DE' }
   /** x87 floating-point error (a pending unmasked exception); `code` is Linux's si_code for it. */

@@ -95,3 +95,49 @@ int main(void) {
   return 0;
 }
 `;
+
+/**
+ * Loads selectors into %fs under SIGSEGV/SIGBUS handlers: not-present LDT entries (#NP ->
+ * SIGBUS), execute-only code, an absent entry, the kernel's code segment (#GP -> SIGSEGV),
+ * and the loadable kinds (readable code, data with RPL 0, the null selector).
+ */
+export const SEGMENT_LOAD_PROGRAM = String.raw`
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <asm/ldt.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+static sigjmp_buf back;
+static volatile int got, code;
+static void on_fault(int sig, siginfo_t *si, void *uc) {
+  got = sig; code = si->si_code;
+  siglongjmp(back, 1);
+}
+static void set(int n, int contents, int ro, int np) {
+  struct user_desc d; memset(&d, 0, sizeof d);
+  d.entry_number = n; d.limit = 0xfffff; d.contents = contents; d.read_exec_only = ro; d.seg_32bit = 1;
+  d.limit_in_pages = 1; d.seg_not_present = np; d.useable = 1;
+  syscall(SYS_modify_ldt, 0x11, &d, sizeof d);
+}
+static void load(const char *what, unsigned short sel) {
+  got = 0;
+  if (!sigsetjmp(back, 1)) __asm__ volatile("mov %0, %%fs" : : "r"(sel));
+  unsigned short now; __asm__ volatile("mov %%fs, %0" : "=r"(now));
+  if (got) printf("%s: %s si_code %d\n", what, got == SIGBUS ? "SIGBUS" : got == SIGSEGV ? "SIGSEGV" : "?", code);
+  else printf("%s: loaded, %s\n", what, now == sel ? "fs holds it" : "fs differs");
+  __asm__ volatile("mov %0, %%fs" : : "r"(0));
+}
+int main(void) {
+  struct sigaction sa; memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_fault; sa.sa_flags = SA_SIGINFO;
+  sigaction(SIGSEGV, &sa, 0); sigaction(SIGBUS, &sa, 0);
+  set(0, 0, 0, 0); set(1, 0, 0, 1); set(2, 2, 1, 0); set(3, 2, 0, 0);
+  unsigned short ds; __asm__ volatile("mov %%ds, %0" : "=r"(ds));
+  load("ldt data", 0x07); load("ldt data rpl0", 0x04); load("ldt not present", 0x0f);
+  load("ldt execute-only code", 0x17); load("ldt readable code", 0x1f); load("ldt absent", 0x27);
+  load("user data rpl0", ds & ~3); load("null", 0); load("kernel code", 0x10);
+  return 0;
+}
+`;

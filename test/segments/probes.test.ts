@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { program, runLab, runNative, runQemu } from '../kernel-acceptance/support';
 import { hostRunsI386 } from '../support/oracles';
-import { LJMP64_PROGRAM, PROBE_PROGRAM } from './probe-programs';
+import { LJMP64_PROGRAM, PROBE_PROGRAM, SEGMENT_LOAD_PROGRAM } from './probe-programs';
 
 /**
  * qemu-i386 7.2's LAR masks the access rights with 0x00f0ff00 (the SDM's "00FxFF00H": bits
@@ -48,4 +48,17 @@ test('ljmp to the 64-bit code segment stops clearly on compat64 ("64-bit code is
   assert.equal(n32.stdout, q.stdout);
   assert.equal(n32.status, q.status);
   assert.equal(n32.status, 128 + 11);
+});
+
+test('segment loads check the descriptor: not present -> SIGBUS, wrong type or DPL -> SIGSEGV (SI_KERNEL), as qemu-i386 (and the real CPU)', async () => {
+  const prog = program('segload', SEGMENT_LOAD_PROGRAM);
+  const q = runQemu(prog, []);
+  assert.equal(q.status, 0, q.stderr);
+  assert.match(q.stdout, /ldt not present: SIGBUS si_code 128/);
+  for (const kernel of ['compat64', 'native32']) {
+    const l = await runLab(prog, ['--vdso', 'none', '--kernel', kernel]);
+    assert.equal(l.stdout, q.stdout, kernel);
+    assert.equal(l.status, 0, kernel);
+  }
+  if (hostRunsI386()) assert.equal(runNative(prog).stdout, q.stdout);
 });

@@ -34,7 +34,7 @@ export const ERESTART_RESTARTBLOCK = 516;
 export const EINTR = 4;
 
 /** x86 trap numbers written to sigcontext.trapno. */
-export const TRAPNO = { DE: 0, DB: 1, BP: 3, OF: 4, BR: 5, UD: 6, GP: 13, PF: 14, MF: 16 } as const;
+export const TRAPNO = { DE: 0, DB: 1, BP: 3, OF: 4, BR: 5, UD: 6, NP: 11, GP: 13, PF: 14, MF: 16 } as const;
 
 /** struct sigcontext_32 field offsets (88 bytes). */
 export const SC = {

@@ -3,7 +3,8 @@
 // error code and cr2; #UD -> SIGILL ILL_ILLOPN at the instruction; #DE -> SIGFPE FPE_INTDIV;
 // #MF (x87) -> SIGFPE with the code of the first unmasked exception (fpu__exception_code);
 // #DB single-step -> SIGTRAP TRAP_TRACE at the next instruction; int3 (#BP), #GP, into (#OF)
-// and bound (#BR) -> force_sig with SI_KERNEL and no address, as do_trap sends them.
+// and bound (#BR) -> force_sig with SI_KERNEL and no address, as do_trap sends them; #NP (a
+// not-present segment loaded) -> SIGBUS the same way.
 import type { Fault } from '../../x86/stop';
 import { SIG } from '../linux-abi';
 import { SI, TRAPNO } from './abi';
@@ -37,6 +38,8 @@ export function signalForFault(fault: Fault, ip: number): QueuedSignal {
       return { info: { signo: SIG.SIGTRAP, code: SI.KERNEL }, trap: { trapno: TRAPNO.BP, err: 0, cr2: 0 } };
     case 'GP':
       return { info: { signo: SIG.SIGSEGV, code: SI.KERNEL }, trap: { trapno: TRAPNO.GP, err: fault.code, cr2: 0 } };
+    case 'NP':
+      return { info: { signo: SIG.SIGBUS, code: SI.KERNEL }, trap: { trapno: TRAPNO.NP, err: fault.code, cr2: 0 } };
     case 'OF':
       return { info: { signo: SIG.SIGSEGV, code: SI.KERNEL }, trap: { trapno: TRAPNO.OF, err: 0, cr2: 0 } };
     case 'BR':
