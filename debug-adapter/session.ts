@@ -143,7 +143,7 @@ export class VdsoDebugSession extends LoggingDebugSession {
       if (args.cwd) this.cwd = args.cwd;
       this.runtime.launch({
         program: args.program as string, vdso: args.vdso, cpu: args.cpu, kernel: args.kernel, abi: args.abi,
-        args: args.args, env: args.env, root: args.root, stopOnEntry: args.stopOnEntry, sourceFileMap: args.sourceFileMap,
+        args: args.args, env: args.env, root: args.root, stopOnEntry: args.stopOnEntry, sourceFileMap: args.sourceFileMap, timeout: args.timeout,
       });
     } catch (e) {
       this.fail(response, e);

@@ -18,6 +18,7 @@ export const LAUNCH_ATTRIBUTES = {
   root: { type: 'string', description: 'A host folder the guest sees as "/" (default: no files).' },
   cwd: { type: 'string', description: 'The folder relative paths start from.', default: '${workspaceFolder}' },
   stopOnEntry: { type: 'boolean', description: 'Stop at the program\'s entry point.', default: true },
+  timeout: { type: 'number', description: 'Stop the program after this many seconds of wall-clock time spent running it (time stopped in the debugger does not count), as vdso-lab run --timeout.' },
   sourceFileMap: { type: 'object', additionalProperties: { type: 'string' }, description: 'Folders named in the DWARF (DW_AT_comp_dir, line-table directories) mapped to local folders, as cppdbg\'s sourceFileMap: { "/build/dir": "${workspaceFolder}" }.', default: {} },
 } as const;
 
@@ -44,6 +45,8 @@ type AttributeValue<A> = A extends { readonly enum: readonly (infer E)[] }
     ? string
     : A extends { readonly type: 'boolean' }
       ? boolean
+      : A extends { readonly type: 'number' }
+        ? number
       : A extends { readonly type: 'array' }
         ? readonly string[]
         : A extends { readonly type: 'object' }

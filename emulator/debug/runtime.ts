@@ -5,6 +5,7 @@
 // the unwinder's return address, code/data/kernel-event breakpoints, and the state a
 // stopped process shows. Events go out through a typed emitter on a later tick. Everything
 // derives from the instruction count, so the same launch gives the same stops.
+import { InputError } from '../../toolchain/errors';
 import { decode } from '../../toolchain/isa/decoder';
 import { parseElf32 } from '../../toolchain/elf/reader';
 import { Op } from '../../toolchain/isa/ops';
@@ -56,6 +57,8 @@ export class DebugRuntime {
   readonly boundaries = new CodeBoundaries();
   private kernelEvents: KernelEventBreakpoints = {};
   private launchOptions: DebugLaunchOptions | undefined;
+  /** Wall-clock milliseconds the guest has run (continue slices), for the launch's "timeout". */
+  private ranMs = 0;
   private dataBreakpoint: { readonly id: number; readonly address: number; readonly length: number; readonly access: 'write' | 'readWrite' } | undefined;
   private recent: SyscallStop[] = [];
   private last: LastSyscall | undefined;
@@ -78,6 +81,10 @@ export class DebugRuntime {
   /** Loads the program (throws InputError with one line on bad options). Does not run it. */
   launch(options: DebugLaunchOptions): void {
     const t = launchTarget(options, this.host, (e) => this.events.emit('output', e));
+    if (options.timeout !== undefined && !(typeof options.timeout === 'number' && options.timeout > 0 && options.timeout <= 1e6)) {
+      throw new InputError('launch configuration', '"timeout"', `must be seconds above 0, up to 1000000 (got ${JSON.stringify(options.timeout)})`);
+    }
+    this.ranMs = 0;
     this.target = t;
     this.breakpoints = new BreakpointTable(t.process.cpu);
     this.symbols.add(t.program.path, t.program.elf, t.program.bias);
@@ -414,6 +421,16 @@ export class DebugRuntime {
       const before = t.process.cpu.state.icount;
       const r = t.loop.run(slice);
       const took = performance.now() - started;
+      this.ranMs += took;
+      const limit = this.launchOptions?.timeout;
+      if (limit !== undefined && this.ranMs >= limit * 1000 && !t.process.exit) {
+        const why = `the time limit (${limit} s) ran out at eip ${hex(t.process.cpu.state.eip)}`;
+        this.events.emit('output', { category: 'console', text: `vdso-lab: stopped: ${why}\n` });
+        t.process.terminate({ signal: 9, message: why });
+        this.finishRun();
+        this.settle(t.loop.result()!);
+        return;
+      }
       slice = Math.max(1000, Math.min(SLICE, Math.round(((t.process.cpu.state.icount - before) / Math.max(took, 0.05)) * SLICE_MS)));
       const eip = t.process.cpu.state.eip >>> 0;
       if (r.kind === 'budget') {

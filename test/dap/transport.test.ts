@@ -4,7 +4,7 @@
 // a one-line error response; in server mode a client that drops ends its running guest;
 // 100 MiB of guest output reach the client rate-limited, with an "output truncated" note,
 // the adapter's memory bounded; pause on a guest that does nothing but system calls is
-// answered promptly.
+// answered promptly; the launch configuration's "timeout" ends a guest that never ends.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -187,6 +187,27 @@ test('pause on a guest that does nothing but system calls is answered promptly',
     const took = performance.now() - asked;
     // The aim is 100 ms; the bound leaves room for a machine busy with other work.
     assert.ok(took < 500, `pause answered after ${took.toFixed(0)} ms`);
+  } finally {
+    child.stdin!.end();
+    child.kill();
+  }
+});
+
+test('launch "timeout": a guest that never ends is stopped, the output naming the time limit', { timeout: 60_000 }, async () => {
+  const program = buildC('daptime', 'int main(void) { for (;;) __asm__ volatile(""); }\n', ['-static']);
+  const child = spawn(process.execPath, [resolve('dist/debug-adapter.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const dap = client((t) => child.stdin!.write(t), (l) => child.stdout!.on('data', l));
+  try {
+    await dap.request('initialize', INIT);
+    const launched = dap.request('launch', { program, stopOnEntry: false, timeout: 0.5 });
+    await dap.event('initialized');
+    await dap.request('configurationDone');
+    assert.equal((await launched).success, true);
+    const note = dap.event('output');
+    // The guest is killed (SIGKILL) and the debugger stops at its death, as for any fatal signal.
+    const stopped = await dap.event('stopped');
+    assert.match(stopped.body!.description as string, /the time limit \(0\.5 s\) ran out at eip 0x[0-9a-f]+/);
+    assert.match((await note).body!.output as string, /^vdso-lab: stopped: the time limit \(0\.5 s\) ran out at eip 0x[0-9a-f]+\n$/);
   } finally {
     child.stdin!.end();
     child.kill();
