@@ -6,10 +6,11 @@
 // definition in the included header.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { run, scratch } from '../support/oracles';
-import { codeServerBinary, installExtension, packageExtension, runDirs, startCodeServer, type CodeServer } from './code-server';
+import { codeServerBinary, installExtension, packageExtension, runDirs } from './code-server';
+import { withWorkbench } from './session';
 import { until, Workbench } from './workbench';
 
 /** The little of the DOM the page-side callbacks touch (the project compiles without the DOM library). */
@@ -62,23 +63,7 @@ test('ALTERNATIVE blocks in a real VS Code', { timeout: 240_000 }, async (t: Tes
   writeFileSync(join(workspace, 'misspelled.S'), STUB.replace('X86_FEATURE_SYSCALL32', 'X86_FEATURE_SYSCAL32'));
   installExtension(bin, dirs, packageExtension(dirs.root));
 
-  let server: CodeServer | undefined;
-  let bench: Workbench | undefined;
-  let failed = false;
-  const step = (name: string, body: (b: Workbench) => Promise<void>) =>
-    t.test(name, async () => {
-      try {
-        if (!bench) throw new Error('the workbench did not open');
-        await body(bench);
-      } catch (e) {
-        failed = true;
-        const page = bench ? await bench.report() : '(no page)';
-        throw new Error(`${(e as Error).message}\n=== the page showed:\n${page}\n=== code-server log (last lines):\n${server?.logTail() ?? ''}`);
-      }
-    });
-  try {
-    server = await startCodeServer(bin, dirs);
-    bench = await Workbench.open(dirs, server.url, workspace);
+  await withWorkbench(t, bin, dirs, workspace, async (_bench, step) => {
     const editor = '.editor-group-container.active .monaco-editor';
     /** The rendered line whose text starts with `prefix` (after indentation), with its top. */
     const lineTop = async (b: Workbench, prefix: string) => until(`a rendered line starting "${prefix}"`, async () => {
@@ -166,18 +151,5 @@ test('ALTERNATIVE blocks in a real VS Code', { timeout: 240_000 }, async (t: Tes
       t.diagnostic(`screenshot: ${await b.screenshot('misspelled-feature')}`);
       assert.match(problems, /unknown feature X86_FEATURE_SYSCAL32; did you mean X86_FEATURE_SYSCALL32\?/);
     });
-  } catch (e) {
-    failed = true;
-    const page = bench ? await bench.report() : '(the workbench did not open)';
-    throw new Error(`${(e as Error).message}\n=== the page showed:\n${page}\n=== code-server log (last lines):\n${server?.logTail() ?? ''}`);
-  } finally {
-    await bench?.close().catch(() => undefined);
-    await server?.stop();
-    if (failed) t.diagnostic(`kept everything for inspection in ${dirs.root}`);
-    else {
-      for (const dir of [dirs.home, dirs.userData, dirs.extensions, dirs.browserProfile, workspace]) rmSync(dir, { recursive: true, force: true });
-      rmSync(join(dirs.root, 'vdso-lab.vsix'), { force: true });
-      t.diagnostic(`kept the screenshots in ${dirs.root}`);
-    }
-  }
+  });
 });

@@ -8,11 +8,12 @@
 // source text; screenshots of each step are kept.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { run, scratch } from '../support/oracles';
-import { codeServerBinary, installExtension, packageExtension, runDirs, startCodeServer, type CodeServer } from './code-server';
-import { until, Workbench } from './workbench';
+import { codeServerBinary, installExtension, packageExtension, runDirs } from './code-server';
+import { withWorkbench } from './session';
+import { until } from './workbench';
 
 const HELLO_C = `#include <unistd.h>
 
@@ -48,13 +49,7 @@ test('the vdso debugger in a real VS Code: entry stop with variables, a verified
     }],
   }, null, 2));
 
-  let server: CodeServer | undefined;
-  let bench: Workbench | undefined;
-  let failed = false;
-  try {
-    server = await startCodeServer(bin, dirs);
-    bench = await Workbench.open(dirs, server.url, workspace);
-    const b = bench;
+  await withWorkbench(t, bin, dirs, workspace, async (b) => {
     const page = b.page;
     await b.openFile('hello.c');
 
@@ -119,18 +114,5 @@ test('the vdso debugger in a real VS Code: entry stop with variables, a verified
     assert.match(current, /pushl\s+%ecx/, 'the current line is pushl %ecx');
     assert.ok(!title.includes('extensions'), `the editor shows the workspace's upstream.S, not the installed copy: ${title}`);
     await page.keyboard.press('Shift+F5');
-  } catch (e) {
-    failed = true;
-    const shown = bench ? await bench.report() : '(the workbench did not open)';
-    throw new Error(`${(e as Error).message}\n=== the page showed:\n${shown}\n=== code-server log (last lines):\n${server?.logTail() ?? ''}`);
-  } finally {
-    await bench?.close().catch(() => undefined);
-    await server?.stop();
-    if (failed) t.diagnostic(`kept everything for inspection in ${dirs.root}`);
-    else {
-      for (const dir of [dirs.home, dirs.userData, dirs.extensions, dirs.browserProfile, workspace]) rmSync(dir, { recursive: true, force: true });
-      rmSync(join(dirs.root, 'vdso-lab.vsix'), { force: true });
-      t.diagnostic(`kept the screenshots in ${dirs.root}`);
-    }
-  }
+  });
 });

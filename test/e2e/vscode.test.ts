@@ -5,11 +5,12 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, scratch } from '../support/oracles';
 import { realVdso } from '../support/real-vdso';
-import { codeServerBinary, installExtension, packageExtension, runDirs, startCodeServer, type CodeServer } from './code-server';
+import { codeServerBinary, installExtension, packageExtension, runDirs } from './code-server';
+import { withWorkbench } from './session';
 import { until, Workbench } from './workbench';
 
 const VSYSCALL_S = [
@@ -84,23 +85,7 @@ test('vdso-lab in a real VS Code (code-server, headless Chromium)', { timeout: 2
   installExtension(bin, dirs, packageExtension(dirs.root));
   t.diagnostic(`packaged and installed the .vsix in ${Date.now() - started} ms`);
 
-  let server: CodeServer | undefined;
-  let bench: Workbench | undefined;
-  let failed = false;
-  const step = (name: string, body: (b: Workbench) => Promise<void>) =>
-    t.test(name, async () => {
-      try {
-        if (!bench) throw new Error('the workbench did not open');
-        await body(bench);
-      } catch (e) {
-        failed = true;
-        const page = bench ? await bench.report() : '(no page)';
-        throw new Error(`${(e as Error).message}\n=== the page showed:\n${page}\n=== code-server log (last lines):\n${server?.logTail() ?? ''}`);
-      }
-    });
-  try {
-    server = await startCodeServer(bin, dirs);
-    bench = await Workbench.open(dirs, server.url, workspace);
+  await withWorkbench(t, bin, dirs, workspace, async (_bench, step) => {
 
     await step('a .S file opens in language mode "GAS x86 (AT&T)"', async (b) => {
       await b.openFile('vsyscall.S');
@@ -161,20 +146,6 @@ test('vdso-lab in a real VS Code (code-server, headless Chromium)', { timeout: 2
       await b.explorerContextCommand('vdso32.so', 'Show Exported Symbols');
       await exportedSymbolsEditor(b, 'exported-symbols-explorer');
     });
-  } catch (e) {
-    failed = true;
-    const page = bench ? await bench.report() : '(the workbench did not open)';
-    throw new Error(`${(e as Error).message}\n=== the page showed:\n${page}\n=== code-server log (last lines):\n${server?.logTail() ?? ''}`);
-  } finally {
-    await bench?.close().catch(() => undefined);
-    await server?.stop();
-    t.diagnostic(`suite took ${Date.now() - started} ms after the workspace was written`);
-    if (failed) {
-      t.diagnostic(`kept everything for inspection in ${dirs.root}`);
-    } else {
-      for (const dir of [dirs.home, dirs.userData, dirs.extensions, dirs.browserProfile, workspace, oracleDir]) rmSync(dir, { recursive: true, force: true });
-      rmSync(join(dirs.root, 'vdso-lab.vsix'), { force: true });
-      t.diagnostic(`kept the screenshots and code-server.log in ${dirs.root}`);
-    }
-  }
+  }, { scratch: [oracleDir] });
+  t.diagnostic(`suite took ${Date.now() - started} ms after the workspace was written`);
 });
