@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { buildC } from '../support/oracles';
 import { startClient } from './dap-helpers';
+import { client } from './wire-client';
 
 test('dist/debug-adapter.js: initialize announces what the adapter supports', async () => {
   const { client } = await startClient();
@@ -26,42 +27,12 @@ test('dist/debug-adapter.js: initialize announces what the adapter supports', as
   }
 });
 
-interface Message { type: string; seq: number; command?: string; event?: string; request_seq?: number; success?: boolean; message?: string; body?: Record<string, unknown> }
-
-/** A minimal DAP client over a child's stdio (Content-Length framing). */
+/** The framed client over a child's stdio; close() ends its stdin and gives its exit code. */
 function stdioClient(args: readonly string[]) {
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
-  let buffer = Buffer.alloc(0);
-  let seq = 1;
-  const seen: Message[] = [];
-  const waiters: Array<{ match: (m: Message) => boolean; done: (m: Message) => void }> = [];
-  child.stdout.on('data', (chunk: Buffer) => {
-    buffer = Buffer.concat([buffer, chunk]);
-    for (;;) {
-      const header = buffer.indexOf('\r\n\r\n');
-      if (header < 0) break;
-      const length = Number(/Content-Length: (\d+)/.exec(buffer.subarray(0, header).toString())![1]);
-      if (buffer.length < header + 4 + length) break;
-      const message = JSON.parse(buffer.subarray(header + 4, header + 4 + length).toString()) as Message;
-      buffer = buffer.subarray(header + 4 + length);
-      const w = waiters.findIndex((x) => x.match(message));
-      if (w >= 0) waiters.splice(w, 1)[0]!.done(message);
-      else seen.push(message);
-    }
-  });
-  const waitFor = (match: (m: Message) => boolean): Promise<Message> => {
-    const i = seen.findIndex(match);
-    if (i >= 0) return Promise.resolve(seen.splice(i, 1)[0]!);
-    return new Promise((done) => waiters.push({ match, done }));
-  };
+  const dap = client((text) => child.stdin.write(text), (listener) => child.stdout.on('data', listener));
   return {
-    request(command: string, args: object = {}): Promise<Message> {
-      const s = seq++;
-      const body = JSON.stringify({ seq: s, type: 'request', command, arguments: args });
-      child.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-      return waitFor((m) => m.type === 'response' && m.request_seq === s);
-    },
-    event: (name: string) => waitFor((m) => m.type === 'event' && m.event === name),
+    ...dap,
     async close(): Promise<number | null> {
       child.stdin.end();
       return new Promise((exit) => child.on('exit', (code) => exit(code)));
