@@ -6,6 +6,7 @@
 // InputError naming the file, the section and the offset.
 import type { ElfFile } from '../elf/types';
 import { ByteReader } from './byte-reader';
+import { readUnitLength } from './unit-length';
 import { debugSectionBytes } from './elf-lines';
 import { DW_FORM_implicit_const, readForm, type FormContext, type FormValue } from './forms';
 
@@ -130,18 +131,7 @@ export function compileUnitsOf(elf: ElfFile): CompileUnit[] {
 
 function readUnit(section: ByteReader, s: Sections): CompileUnit | undefined {
   const offset = section.pos;
-  let offsetSize = 4;
-  let length = BigInt(section.u32('unit length'));
-  if (length === 0xffffffffn) {
-    offsetSize = 8;
-    length = section.u64('unit length');
-  } else if (length >= 0xfffffff0n) {
-    section.fail(offset, `reserved unit length 0x${length.toString(16)}`);
-  }
-  if (length > BigInt(section.end - section.pos)) section.fail(offset, `the unit length 0x${length.toString(16)} runs past the end of the section`);
-  const end = section.pos + Number(length);
-  const r = section.sub(section.pos, end);
-  section.pos = end;
+  const { offsetSize, unit: r } = readUnitLength(section);
   const version = r.u16('version');
   if (version < 2 || version > 5) r.fail(offset + offsetSize, `unit version ${version} is not 2, 3, 4 or 5`);
   let unitType = DW_UT_compile;
@@ -292,16 +282,7 @@ function readAranges(bytes: Uint8Array, file: string): Map<number, PcRange[]> {
   const out = new Map<number, PcRange[]>();
   while (!r.atEnd()) {
     const start = r.pos;
-    let offsetSize = 4;
-    let length = BigInt(r.u32('unit length'));
-    if (length === 0xffffffffn) {
-      offsetSize = 8;
-      length = r.u64('unit length');
-    }
-    if (length > BigInt(r.end - r.pos)) r.fail(start, 'the unit length runs past the end of the section');
-    const end = r.pos + Number(length);
-    const u = r.sub(r.pos, end);
-    r.pos = end;
+    const { offsetSize, unit: u } = readUnitLength(r);
     u.u16('version');
     const info = Number(u.unsigned(offsetSize, 'debug_info offset'));
     const addressSize = u.u8('address size');

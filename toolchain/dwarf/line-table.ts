@@ -5,6 +5,7 @@
 // order, as readelf's decoded dump walks them. Every read is bounded; bad input throws one
 // InputError naming the file, the section and the offset.
 import { ByteReader } from './byte-reader';
+import { readUnitLength } from './unit-length';
 import { DW_FORM_data1, DW_FORM_data2, DW_FORM_udata, readForm, type FormContext } from './forms';
 
 const DW_LNS_copy = 1;
@@ -118,17 +119,8 @@ export function parseLineSection(input: LineSectionInput): LineProgram[] {
 
 function readHeader(r: ByteReader, input: LineSectionInput): { header: LineHeader; programStart: number } {
   const offset = r.pos;
-  let offsetSize: 4 | 8 = 4;
-  let length = BigInt(r.u32('unit length'));
-  if (length === 0xffffffffn) {
-    offsetSize = 8;
-    length = r.u64('unit length');
-  } else if (length >= 0xfffffff0n) {
-    r.fail(offset, `reserved unit length 0x${length.toString(16)}`);
-  }
-  if (length > BigInt(r.end - r.pos)) r.fail(offset, `the unit length 0x${length.toString(16)} runs past the end of the section`);
-  const end = r.pos + Number(length);
-  const u = r.sub(r.pos, end);
+  const { offsetSize, unit: u, start, end } = readUnitLength(r);
+  r.pos = start;
   const version = u.u16('version');
   if (version < 2 || version > 5) u.fail(u.pos - 2, `line table version ${version} is not 2, 3, 4 or 5`);
   let addressSize: number | undefined;
