@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { scratch } from '../support/oracles';
 import { scaled } from '../support/scale';
 import { eligibleEntries, generateCase, Rng, type GeneratedCase } from './generate';
-import { buildProgramAsync, compareRecord, runEmulator, runQemu } from './harness';
+import { buildProgramAsync, compareRecord, runBatches } from './harness';
 
 const SEED = Number(process.env.VDSO_LAB_CPU_SEED ?? 20151006);
 const BATCHES = scaled(100);
@@ -32,19 +32,7 @@ test(`emulator matches qemu-i386 on ${BATCHES * PER_BATCH} random instruction se
     return cases;
   };
   try {
-    // Pipelined: while the emulator runs batch b, as/ld build batch b+1 and qemu runs batch b.
-    let nextCases = generate(0);
-    let nextBuild = buildProgramAsync(dir, 'batch0', nextCases);
-    for (let b = 0; b < BATCHES; b++) {
-      const cases = nextCases;
-      const path = await nextBuild;
-      const expected = runQemu(path);
-      if (b + 1 < BATCHES) {
-        nextCases = generate(b + 1);
-        nextBuild = buildProgramAsync(dir, `batch${b + 1}`, nextCases);
-      }
-      const actual = runEmulator(path);
-      const oracle = await expected;
+    await runBatches(dir, BATCHES, generate, buildProgramAsync, (b, cases, { oracle, actual }) => {
       assert.equal(actual.problem, null, `seed ${SEED} batch ${b}: ${actual.problem}`);
       assert.equal(actual.stdout.length, oracle.length, `seed ${SEED} batch ${b}: output sizes differ`);
       instructions += actual.instructions;
@@ -57,7 +45,7 @@ test(`emulator matches qemu-i386 on ${BATCHES * PER_BATCH} random instruction se
             `  eax..edi ${regs} eflags 0x${c.flags.toString(16)}\n    ${c.insns.flatMap((i) => i.lines).join('\n    ')}\n  ${diffs.join('\n  ')}`);
         }
       });
-    }
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

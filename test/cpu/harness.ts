@@ -5,7 +5,6 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run } from '../support/oracles';
 import { loadElf, runGuest } from './guest';
 import { SCRATCH_SIZE, type GeneratedCase } from './generate';
 import { DF, STATUS_FLAGS } from '../../toolchain/isa/ops';
@@ -55,22 +54,50 @@ export function programSource(cases: readonly GeneratedCase[]): string {
   return [...text, ...data, ...bss, ''].join('\n');
 }
 
-/** Builds the program into `dir` and returns the executable's path. */
-export function buildProgram(dir: string, name: string, cases: readonly GeneratedCase[]): string {
-  const src = join(dir, `${name}.s`);
-  writeFileSync(src, programSource(cases));
-  run('as', ['--32', src, '-o', join(dir, `${name}.o`)]);
-  run('ld', ['-m', 'elf_i386', join(dir, `${name}.o`), '-o', join(dir, name)]);
-  return join(dir, name);
+/** Builds the program into `dir` without blocking (as and ld run while the emulator works on another batch). */
+export async function buildProgramAsync(dir: string, name: string, cases: readonly GeneratedCase[]): Promise<string> {
+  return linkSourceAsync(dir, name, programSource(cases));
 }
 
-/** buildProgram without blocking (as and ld run while the emulator works on another batch). */
-export async function buildProgramAsync(dir: string, name: string, cases: readonly GeneratedCase[]): Promise<string> {
+/** Writes `source` as NAME.s in `dir`, assembles it with as --32 and links it with ld; returns the program's path. */
+export async function linkSourceAsync(dir: string, name: string, source: string): Promise<string> {
   const src = join(dir, `${name}.s`);
-  writeFileSync(src, programSource(cases));
+  writeFileSync(src, source);
   await tool('as', ['--32', src, '-o', join(dir, `${name}.o`)]);
   await tool('ld', ['-m', 'elf_i386', join(dir, `${name}.o`), '-o', join(dir, name)]);
   return join(dir, name);
+}
+
+/** One batch's results: qemu-i386's output and the emulator's run of the same program. */
+export interface BatchRun {
+  readonly oracle: Uint8Array;
+  readonly actual: ReturnType<typeof runEmulator>;
+}
+
+/**
+ * Runs `count` batches pipelined: while the emulator runs batch b, as/ld build batch b+1 and
+ * qemu-i386 runs batch b. `check` sees each batch's cases with both outputs.
+ */
+export async function runBatches<C>(
+  dir: string,
+  count: number,
+  generate: (batch: number) => C[],
+  build: (dir: string, name: string, cases: readonly C[]) => Promise<string>,
+  check: (batch: number, cases: readonly C[], run: BatchRun) => void,
+): Promise<void> {
+  let nextCases = generate(0);
+  let nextBuild = build(dir, 'batch0', nextCases);
+  for (let b = 0; b < count; b++) {
+    const cases = nextCases;
+    const path = await nextBuild;
+    const expected = runQemu(path);
+    if (b + 1 < count) {
+      nextCases = generate(b + 1);
+      nextBuild = build(dir, `batch${b + 1}`, nextCases);
+    }
+    const actual = runEmulator(path);
+    check(b, cases, { oracle: await expected, actual });
+  }
 }
 
 function tool(command: string, args: string[]): Promise<void> {

@@ -6,35 +6,20 @@
 // batch, case, the instruction and what differs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { scratch } from '../support/oracles';
 import { scaled } from '../support/scale';
 import { Rng } from './generate';
-import { runEmulator, runQemu } from './harness';
-import { compareX87, writeX87Program, X87_RECORD } from './x87-harness';
+import { linkSourceAsync, runBatches } from './harness';
+import { compareX87, x87ProgramSource, X87_RECORD } from './x87-harness';
 import { generateX87Case, x87Entries, type X87Case } from './x87-generate';
 
 const SEED = Number(process.env.VDSO_LAB_X87_SEED ?? 19800101);
 const BATCHES = scaled(20, 2);
 const PER_BATCH = 1000;
 
-function tool(command: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d));
-    child.on('error', (e) => reject(new Error(`oracle '${command}' could not run (${e.message})`)));
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} failed (${code}): ${err}`))));
-  });
-}
-
-async function build(dir: string, name: string, cases: readonly X87Case[]): Promise<string> {
-  const src = writeX87Program(dir, name, cases);
-  await tool('as', ['--32', src, '-o', join(dir, `${name}.o`)]);
-  await tool('ld', ['-m', 'elf_i386', join(dir, `${name}.o`), '-o', join(dir, name)]);
-  return join(dir, name);
+function build(dir: string, name: string, cases: readonly X87Case[]): Promise<string> {
+  return linkSourceAsync(dir, name, x87ProgramSource(cases));
 }
 
 test(`x87: emulator matches qemu-i386 on ${BATCHES * PER_BATCH} random cases over every x87 row (seed ${SEED})`, async () => {
@@ -54,18 +39,7 @@ test(`x87: emulator matches qemu-i386 on ${BATCHES * PER_BATCH} random cases ove
     return cases;
   };
   try {
-    let nextCases = generate(0);
-    let nextBuild = build(dir, 'batch0', nextCases);
-    for (let b = 0; b < BATCHES; b++) {
-      const cases = nextCases;
-      const path = await nextBuild;
-      const expected = runQemu(path);
-      if (b + 1 < BATCHES) {
-        nextCases = generate(b + 1);
-        nextBuild = build(dir, `batch${b + 1}`, nextCases);
-      }
-      const actual = runEmulator(path);
-      const oracle = await expected;
+    await runBatches(dir, BATCHES, generate, build, (b, cases, { oracle, actual }) => {
       assert.equal(actual.problem, null, `seed ${SEED} batch ${b}: ${actual.problem}`);
       assert.equal(actual.stdout.length, oracle.length, `seed ${SEED} batch ${b}: output sizes differ`);
       assert.equal(oracle.length, cases.length * X87_RECORD);
@@ -77,7 +51,7 @@ test(`x87: emulator matches qemu-i386 on ${BATCHES * PER_BATCH} random cases ove
           failures.push(`seed ${SEED} batch ${b} case ${n}: ${c.entry.intel} [${c.lines.join(' ; ')}]\n  env ${regs} flags 0x${c.flags.toString(16)}\n  ${diffs.join('\n  ')}`);
         }
       });
-    }
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -4,8 +4,6 @@
 // registers) and the 512-byte scratch area; the records of qemu-i386 and the emulator are
 // compared field by field, with the differences qemu is known to have (x87-deviations.ts)
 // taken out.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Op } from '../../toolchain/isa/ops';
 import { X87_SCRATCH, X87_SCRATCH_INIT, type X87Case } from './x87-generate';
 import {
@@ -40,12 +38,6 @@ export function x87ProgramSource(cases: readonly X87Case[]): string {
     'img:', ...img, 'init:', ...init);
   const bss = ['.bss', '.balign 16', `scratch: .fill ${X87_SCRATCH}`, `out: .fill ${cases.length * X87_RECORD}`];
   return [...text, ...data, ...bss, ''].join('\n');
-}
-
-export function writeX87Program(dir: string, name: string, cases: readonly X87Case[]): string {
-  const src = join(dir, `${name}.s`);
-  writeFileSync(src, x87ProgramSource(cases));
-  return src;
 }
 
 const hex = (v: number) => '0x' + v.toString(16);
