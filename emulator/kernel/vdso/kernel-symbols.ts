@@ -2,12 +2,13 @@
 // required_syms): __kernel_vsyscall, __kernel_sigreturn, __kernel_rt_sigreturn, the landing
 // pad regs->ip is set to after a fast entry (int80_landing_pad upstream,
 // vsyscall_after_int80 in the proposal, VDSO32_SYSENTER_RETURN / SYSENTER_RETURN in legacy
-// images), and the vvar offsets (vvar_start, vvar_page). .dynsym is searched, then .symtab.
-// A stripped image (a distribution's vdso32.so has no .symtab) gets the landing pad derived
-// as the byte after the last int $0x80 inside __kernel_vsyscall, and, when it has time
-// functions (__vdso_*), the default vvar layout; both are marked as derived.
+// images), and the layout of the data pages below it (vvar.ts: from vdso_u_data /
+// vdso_u_time_data or vvar_start / vvar_page, else from the Linux version note). .dynsym is
+// searched, then .symtab. A stripped image (a distribution's vdso32.so has no .symtab) gets
+// the landing pad derived as the byte after the last int $0x80 inside __kernel_vsyscall, and,
+// when it has time functions (__vdso_*), the data-page layout its version note implies.
 import type { ElfFile, ElfSymbol } from '../../../toolchain/elf/types';
-import { DEFAULT_VVAR_PAGES, PAGE, type VvarLayout } from './vvar';
+import { chooseVvarLayout, type VvarLayout } from './vvar';
 
 const PT_LOAD = 1;
 const LANDING_PAD_NAMES = ['int80_landing_pad', 'vsyscall_after_int80', 'VDSO32_SYSENTER_RETURN', 'SYSENTER_RETURN'] as const;
@@ -42,6 +43,15 @@ function derivedLandingPad(elf: ElfFile, vsyscall: ElfSymbol | undefined): numbe
   return after;
 }
 
+/** NT_VERSION = 0 in a "Linux" note (the vDSO's note.S): its 4-byte LINUX_VERSION_CODE. */
+const NT_LINUX_VERSION = 0;
+
+/** The LINUX_VERSION_CODE the image's Linux note carries, or undefined without one. */
+export function linuxVersionCode(elf: ElfFile): number | undefined {
+  const note = elf.notes.find((n) => n.name === 'Linux' && n.type === NT_LINUX_VERSION && n.desc.length === 4);
+  return note ? new DataView(note.desc.buffer, note.desc.byteOffset, 4).getUint32(0, true) : undefined;
+}
+
 export function resolveKernelSymbols(elf: ElfFile, _fileName: string): KernelSymbols {
   const byName = new Map<string, ElfSymbol>();
   for (const s of [...elf.dynamicSymbols, ...elf.symbols]) {
@@ -60,13 +70,7 @@ export function resolveKernelSymbols(elf: ElfFile, _fileName: string): KernelSym
     const v = derivedLandingPad(elf, byName.get('__kernel_vsyscall'));
     if (v !== undefined) landingPad = { value: v, name: 'after int $0x80 in __kernel_vsyscall', from: 'derived' };
   }
-  let vvar: VvarLayout | undefined;
-  const start = value('vvar_start');
-  const page = value('vvar_page');
-  if (start !== undefined && (start | 0) < 0) vvar = { start: start | 0, page: page !== undefined ? page | 0 : start | 0, from: 'symbols' };
-  else if ([...byName.keys()].some((n) => n.startsWith('__vdso_'))) {
-    vvar = { start: -DEFAULT_VVAR_PAGES * PAGE, page: -DEFAULT_VVAR_PAGES * PAGE, from: 'default' };
-  }
+  const vvar = chooseVvarLayout({ symbol: value, version: linuxVersionCode(elf), hasTimeFunctions: [...byName.keys()].some((n) => n.startsWith('__vdso_')) });
   return {
     kernelVsyscall: value('__kernel_vsyscall'),
     sigreturn: value('__kernel_sigreturn'),
