@@ -11,7 +11,7 @@ import { assembleSource, preprocessedLineMap } from '../toolchain/asm/assemble-s
 import type { PreprocessResult } from '../toolchain/asm/cpp/preprocess';
 import type { AsmModule, Diagnostic, SourceLocation } from '../toolchain/asm/module';
 import { statements, type Statement } from '../toolchain/asm/statements';
-import { buildOptions, type BuildOptions, type ServerSettings } from './build-settings';
+import { buildOptions, debounceMs, type BuildOptions, type ServerSettings } from './build-settings';
 
 export interface DocumentText {
   readonly uri: string;
@@ -137,8 +137,6 @@ export class AnalysisCache {
     private readonly files: FileSource,
     private readonly onAnalysed: (a: Analysis) => void,
     private readonly root: () => string | undefined = () => undefined,
-    /** Milliseconds an edit waits for the next before the document is analysed again. */
-    readonly debounceMs = 120,
   ) {}
 
   /** The analysis of this version of the document (analysed now when it is not yet). */
@@ -156,8 +154,8 @@ export class AnalysisCache {
     return this.done.get(uri);
   }
 
-  /** Analyses after the debounce delay (0: now), then reports; a newer call replaces a pending one. */
-  schedule(doc: DocumentText, delayMs = this.debounceMs): void {
+  /** Analyses after the debounce delay (vdsoLab.lsp.debounceMs; 0: now), then reports; a newer call replaces a pending one. */
+  schedule(doc: DocumentText, delayMs = debounceMs(this.settings())): void {
     this.cancel(doc.uri);
     const run = () => {
       this.pending.delete(doc.uri);

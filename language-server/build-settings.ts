@@ -1,7 +1,8 @@
 // Owns where a document's build options come from: the settings vdsoLab.includePath,
 // vdsoLab.defines and vdsoLab.kernel, and the -I/-D/-U/-include options of the entry for the
 // file in the nearest compile_commands.json above it (as the kernel's
-// `make compile_commands.json` writes it), on top of the rules a stub is built with.
+// `make compile_commands.json` writes it), on top of the rules a stub is built with. Also the
+// server's own settings (vdsoLab.lsp.*) and their defaults, which package.json repeats.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { stubDefines, stubIncludeDirs } from '../toolchain/designs/user-stub';
@@ -18,6 +19,16 @@ export interface ServerSettings {
   readonly inlayHints?: boolean;
   /** The kernel ABI "Check contract" runs the file with (default upstream). */
   readonly abi?: KernelAbi;
+  readonly lsp?: { readonly debounceMs?: number };
+}
+
+/** Milliseconds an edit waits for the next before the document is analysed again (vdsoLab.lsp.debounceMs). */
+export const DEFAULT_DEBOUNCE_MS = 200;
+
+/** The debounce in force: the setting when it is a number from 0 to 10000, else the default. */
+export function debounceMs(settings: ServerSettings): number {
+  const v = settings.lsp?.debounceMs;
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 10_000 ? v : DEFAULT_DEBOUNCE_MS;
 }
 
 export interface BuildOptions {
