@@ -3,7 +3,10 @@
 // program (calls through __kernel_vsyscall into the kernel model). A step cycle is what VS
 // Code sends for each Step Into: stepIn, then after the stopped event stackTrace, scopes,
 // and variables of every scope; its median over 1,000 steps. A reverse step is stepBack to
-// its stopped event; its median over 50 steps back from there.
+// its stopped event and the same requests; its median over 50 steps back, on a long run:
+// the guest continued to a breakpoint about LONG_RUN instructions in (checkpoints every 10^6
+// instructions, the default), and also the first step back there alone (the replay from the
+// checkpoint before it, which the later ones do not repeat).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,8 +17,17 @@ import { roundTripElf } from './vsyscall-roundtrip';
 export interface DebugStepLatency {
   readonly stepCycleMs: number;
   readonly reverseStepMs: number;
+  /** The first step back after the continue (a replay from the checkpoint before it). */
+  readonly firstReverseStepMs: number;
   readonly steps: number;
+  /** Instructions run when the steps back began, about. */
+  readonly instructionsIn: number;
 }
+
+/** Instructions the guest runs before the steps back: a long run, many checkpoints behind. */
+export const LONG_RUN = 50_000_000;
+/** Instructions per round trip of the guest's loop (mov, call, the stub and the kernel model, dec, jnz), about. */
+const PER_CALL = 13;
 
 function median(xs: number[]): number {
   const s = xs.slice().sort((a, b) => a - b);
@@ -60,7 +72,8 @@ export async function runDebugStepBench(options: { steps?: number; backSteps?: n
   const backSteps = options.backSteps ?? 50;
   const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-bench-dbg-'));
   const program = join(dir, 'roundtrip');
-  writeFileSync(program, roundTripElf(100_000));
+  const calls = Math.ceil(LONG_RUN / PER_CALL) + 1000;
+  writeFileSync(program, roundTripElf(calls));
   const session = new VdsoDebugSession();
   const c = new InlineClient(session);
   try {
@@ -83,9 +96,16 @@ export async function runDebugStepBench(options: { steps?: number; backSteps?: n
     };
     const forward: number[] = [];
     for (let k = 0; k < steps; k++) forward.push(await cycle('stepIn'));
+    // On to the end of the loop: about LONG_RUN instructions in.
+    const at = await c.request('setFunctionBreakpoints', { breakpoints: [{ name: 'done' }] }) as DebugProtocol.SetFunctionBreakpointsResponse;
+    if (!at.body.breakpoints[0]?.verified) throw new Error('bench: no breakpoint at the end of the loop');
+    const hit = c.event('stopped');
+    await c.request('continue', { threadId: 1 });
+    const stop = await hit as DebugProtocol.StoppedEvent;
+    if (stop.body.reason !== 'function breakpoint') throw new Error(`bench: the continue stopped for ${stop.body.reason}`);
     const back: number[] = [];
     for (let k = 0; k < backSteps; k++) back.push(await cycle('stepBack'));
-    return { stepCycleMs: median(forward), reverseStepMs: median(back), steps };
+    return { stepCycleMs: median(forward), reverseStepMs: median(back), firstReverseStepMs: back[0]!, steps, instructionsIn: calls * PER_CALL };
   } finally {
     session.dispose();
     rmSync(dir, { recursive: true, force: true });

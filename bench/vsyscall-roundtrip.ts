@@ -58,6 +58,7 @@ _start:
 	call *%edi
 	decl %esi
 	jnz 5b
+done:
 6:	movl $1, %eax
 	xorl %ebx, %ebx
 	int $0x80

@@ -82,9 +82,9 @@ export const benchCommand: Command = {
       ours: dbg.stepCycleMs, peer: 'the target 2 ms', peerValue: 2, target: 1.0, checksum: null, peerChecksum: null, note: 'adapter in process, as an inline adapter',
     }));
     rows.push(row({
-      workload: 'debugger: reverse step (stepBack and the same requests), median of 50', unit: 'ms', higherIsBetter: false,
+      workload: `debugger: reverse step (stepBack and the same requests) ${(dbg.instructionsIn / 1e6).toFixed(0)} M instructions into a system-call loop, median of 50`, unit: 'ms', higherIsBetter: false,
       ours: dbg.reverseStepMs, peer: 'the target 20 ms', peerValue: 20, target: 1.0, checksum: null, peerChecksum: null,
-      note: `replay from the launch (no periodic snapshots yet): grows with the instructions run, here about ${dbg.steps}`,
+      note: `checkpoints every 10^6 instructions; the first step back there (a replay from the checkpoint before it): ${dbg.firstReverseStepMs.toFixed(1)} ms`,
     }));
     const problems = rows.map((r) => rowProblem(r)).filter((p): p is string => p !== undefined);
     if (flag(args, 'json')) io.out(JSON.stringify({ runs, rows, belowTarget: problems.length }, null, 2) + '\n');

@@ -19,6 +19,8 @@ export const LAUNCH_ATTRIBUTES = {
   cwd: { type: 'string', description: 'The folder relative paths start from.', default: '${workspaceFolder}' },
   stopOnEntry: { type: 'boolean', description: 'Stop at the program\'s entry point.', default: true },
   timeout: { type: 'number', description: 'Stop the program after this many seconds of wall-clock time spent running it (time stopped in the debugger does not count), as vdso-lab run --timeout.' },
+  reverseCheckpointEvery: { type: 'number', description: 'Reverse execution: instructions between checkpoints of the whole machine (stepBack and reverseContinue replay from the nearest one). Smaller: faster steps back, more memory.', default: 1000000 },
+  reverseCheckpointsKept: { type: 'number', description: 'Reverse execution: checkpoints kept at most (older ones are thinned out, so stepping far back replays longer).', default: 64 },
   sourceFileMap: { type: 'object', additionalProperties: { type: 'string' }, description: 'Folders named in the DWARF (DW_AT_comp_dir, line-table directories) mapped to local folders, as cppdbg\'s sourceFileMap: { "/build/dir": "${workspaceFolder}" }.', default: {} },
 } as const;
 

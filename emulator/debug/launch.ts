@@ -14,6 +14,7 @@ import type { MappedVdso } from '../kernel/vdso/load';
 import { CPU_MODELS, DEFAULT_CPU, DEFAULT_KERNEL, DEFAULT_VDSO, KERNEL_ABIS, KERNEL_KINDS, abiForVdso } from '../../toolchain/designs/options';
 import type { DebugHost, DebugLaunchOptions, OutputEvent } from './types';
 import { isAssemblySource, programFromSource } from './program-source';
+import { rewindableHostFs } from './replay-files';
 
 /** Bytes of launch options shown in an error at most. */
 const SHOWN = 200;
@@ -104,15 +105,18 @@ export function launchTarget(options: DebugLaunchOptions, host: DebugHost, outpu
       host: {
         stdout: (b) => limiter.write('stdout', out.decode(b, { stream: true })),
         stderr: (b) => limiter.write('stderr', err.decode(b, { stream: true })),
-        files: root && host.fs ? { host: host.fs, root, allowWrites: false } : undefined,
+        files: root && host.fs ? { host: rewindableHostFs(host.fs), root, allowWrites: false } : undefined,
         report: (line) => output({ category: 'console', text: `${line}\n` }),
       },
     },
     { argv: [execPath, ...args], envp: env, execPath, mapVdso: image ? vdsoMapper(image.bytes, image.name, (v) => (mapped = v)) : undefined },
   );
+  const loop = new RunLoop(loaded.process);
+  // The debugger follows system calls through the loop's events; a kept trace would only grow its checkpoints.
+  loop.traceKept = 0;
   return {
     process: loaded.process,
-    loop: new RunLoop(loaded.process),
+    loop,
     program: { path: programPath, elf: loaded.elf, bias: loaded.bias, entry: loaded.entry },
     vdso: mapped,
     vdsoName: image?.name,

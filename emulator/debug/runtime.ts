@@ -21,7 +21,8 @@ import { CodeBoundaries, disassembleAt, imageCodeStarts } from './disassemble';
 import { cpuRegisters, readUpTo, stackFrames } from './inspect';
 import { EFLAGS_BITS, setEflagsBit, setRegister, writeGuestMemory } from './state-edit';
 import { launchTarget, type Target } from './launch';
-import { lastHitBefore, runToIcount, type ReplayHit } from './reverse';
+import { lastHitBefore, NEAR, runToIcount, Timeline, type ReplayHit, type TimelinePoint } from './reverse';
+import { keepAsIs } from './checkpoint';
 import { SymbolIndex } from './symbols';
 import { checkFileMap, framesWithSources, SourceMap, type SourceLocation } from './source-map';
 import { HitRules, resolveLine, type Evaluated, type LineBreakpointSpec } from './line-breakpoints';
@@ -65,6 +66,10 @@ export class DebugRuntime {
   /** What the kernel-event breakpoints matched since the last stop, in the order the kernel did it. */
   private kernelHits: string[] = [];
   private running = false;
+  /** Replaying towards a point behind (reverse execution): the guest's output was shown the first time. */
+  private replaying = false;
+  /** Checkpoints of the machine for going backwards (reverse.ts). */
+  private timeline: Timeline<LastSyscall | undefined> | undefined;
   private pauseRequested = false;
   private ended = false;
   private deathShown = false;
@@ -80,10 +85,14 @@ export class DebugRuntime {
 
   /** Loads the program (throws InputError with one line on bad options). Does not run it. */
   launch(options: DebugLaunchOptions): void {
-    const t = launchTarget(options, this.host, (e) => this.events.emit('output', e));
+    const t = launchTarget(options, this.host, (e) => {
+      if (!this.replaying) this.events.emit('output', e);
+    });
     if (options.timeout !== undefined && !(typeof options.timeout === 'number' && options.timeout > 0 && options.timeout <= 1e6)) {
       throw new InputError('launch configuration', '"timeout"', `must be seconds above 0, up to 1000000 (got ${JSON.stringify(options.timeout)})`);
     }
+    checkCount(options.reverseCheckpointEvery, 'reverseCheckpointEvery', 1, 1e12);
+    checkCount(options.reverseCheckpointsKept, 'reverseCheckpointsKept', 10, 100_000);
     this.ranMs = 0;
     this.target = t;
     this.breakpoints = new BreakpointTable(t.process.cpu);
@@ -99,6 +108,10 @@ export class DebugRuntime {
     if (t.vdso) this.boundaries.add(imageCodeStarts(t.vdso.elf, t.vdso.base, this.images[1]!));
     this.launchOptions = options;
     this.attach(t);
+    keepAsIs(t.loop.table);
+    this.timeline?.clear();
+    this.timeline = new Timeline(() => [t.loop, t.process], options.reverseCheckpointEvery, options.reverseCheckpointsKept);
+    this.timeline.note(0, () => undefined);
     this.sources = new SourceMap(checkFileMap((options as { sourceFileMap?: unknown }).sourceFileMap));
     this.sources.addImage(t.program.elf, t.program.bias);
     if (t.vdso) {
@@ -120,28 +133,52 @@ export class DebugRuntime {
 
   // ---- reverse execution (emulator/debug/reverse.ts) ----
 
-  /** The same program launched again, quiet, with this session's breakpoints, at 0 instructions. */
-  private relaunch(): Target {
-    const t = launchTarget(this.launchOptions!, this.host, () => undefined);
-    this.target = t;
-    this.attach(t);
+  /** Instructions the debugged thread has run: the position on the timeline. */
+  private icount(): number {
+    return this.need().process.cpu.state.icount;
+  }
+
+  /** Runs the guest forward (every forward run of the session goes through here): a checkpoint when one is due. */
+  private advance(budget: number): RunResult {
+    const t = this.need();
+    const r = t.loop.run(budget);
+    if (!this.replaying) this.timeline?.note(t.process.cpu.state.icount, () => this.last);
+    return r;
+  }
+
+  /** The machine as it was at `point`, quiet, with this session's breakpoints. */
+  private restore(point: TimelinePoint<LastSyscall | undefined>): void {
+    point.checkpoint.restore();
     this.table().clearTemporary();
-    this.table().rebind(t.process.cpu);
-    const d = this.dataBreakpoint;
-    if (d) t.process.cpu.setWatchpoint(d.address, d.length, d.access);
+    this.last = point.extra;
     this.recent = [];
-    this.last = undefined;
     this.ended = false;
     this.deathShown = false;
-    return t;
+  }
+
+  /** Replays from the latest checkpoint at or before `icount` to exactly `icount` (a long replay leaves a checkpoint NEAR before it). */
+  private replayTo(icount: number): void {
+    const timeline = this.timeline!;
+    const point = timeline.latestAtOrBefore(icount)!;
+    this.restore(point);
+    this.replaying = true;
+    try {
+      if (icount - point.icount > NEAR) {
+        runToIcount(this.need(), icount - NEAR);
+        timeline.remember(this.icount(), this.last);
+      }
+      runToIcount(this.need(), icount);
+    } finally {
+      this.replaying = false;
+    }
   }
 
   /** One instruction back: the state after (instructions so far - 1), rebuilt exactly. */
   stepBack(): void {
     this.idle();
-    const n = this.need().process.cpu.state.icount;
-    const t = this.relaunch();
-    runToIcount(t, Math.max(0, n - 1));
+    const n = this.icount();
+    this.replayTo(Math.max(0, n - 1));
+    this.recent = [];
     this.kernelHits = [];
     this.stopped(n === 0 ? { ...this.stepStop('entry'), description: 'at the start of the program: nothing to step back over' } : this.stepStop('step'));
   }
@@ -149,14 +186,24 @@ export class DebugRuntime {
   /** Back to the last place a forward run would have stopped (a breakpoint, the data breakpoint, a kernel event), else the start. */
   reverseContinue(): void {
     this.idle();
-    const n = this.need().process.cpu.state.icount;
-    const hits: ReplayHit[] = [];
-    runToIcount(this.relaunch(), n, (h) => {
-      if (h.result.kind !== 'breakpoint' || this.table().hitAt(h.result.address)) hits.push(h);
-    });
-    const last = lastHitBefore(hits, n);
-    const t = this.relaunch();
-    runToIcount(t, last ? last.icount : 0);
+    const n = this.icount();
+    let last: ReplayHit | undefined;
+    for (const { point, end } of this.timeline!.segmentsBefore(n)) {
+      const hits: ReplayHit[] = [];
+      this.restore(point);
+      this.replaying = true;
+      try {
+        runToIcount(this.need(), end, (h) => {
+          if (h.result.kind !== 'breakpoint' || this.table().hitAt(h.result.address)) hits.push(h);
+        });
+      } finally {
+        this.replaying = false;
+      }
+      last = lastHitBefore(hits, n);
+      if (last) break;
+    }
+    this.replayTo(last ? last.icount : 0);
+    this.recent = [];
     this.kernelHits = [];
     if (!last) return this.stopped({ ...this.stepStop('entry'), description: 'reverse: no earlier breakpoint; at the start of the program' });
     const r = last.result;
@@ -164,6 +211,11 @@ export class DebugRuntime {
     const reason: StopReason = user ? user.reason : r.kind === 'watchpoint' ? 'data-breakpoint' : 'kernel-event';
     const ids = user ? user.ids : r.kind === 'watchpoint' && this.dataBreakpoint ? [this.dataBreakpoint.id] : [];
     this.stopped({ ...this.stepStop(reason), breakpointIds: ids, description: `reverse: ${this.stepStop(reason).description}` });
+  }
+
+  /** The user changed the state: replays after this point start from it. */
+  private edited(): void {
+    this.timeline?.cut(this.icount(), this.last);
   }
 
   /** A system call finished: kept for the stop's description and the pt_regs view; a stop when a syscall breakpoint matches. */
@@ -290,6 +342,7 @@ export class DebugRuntime {
   /** Ends the session: a running continue stops without an event, and nothing runs again. */
   dispose(): void {
     this.disposed = true;
+    this.timeline?.clear();
   }
 
   /** One instruction; a system call instruction runs the kernel model and stops where it returned. */
@@ -300,7 +353,7 @@ export class DebugRuntime {
     this.recent = [];
     this.kernelHits = [];
     t.process.cpu.stepOverBreakpointAt(t.process.cpu.state.eip);
-    const r = t.loop.run(1);
+    const r = this.advance(1);
     if (r.kind === 'budget' || r.kind === 'requested' || r.kind === 'breakpoint') this.stopped(this.stepStop('step'));
     else this.settle(r);
   }
@@ -352,14 +405,14 @@ export class DebugRuntime {
         const insn = decode(bytes, 0, pc >>> 0);
         return { length: insn.length, call: insn.op === Op.Call || insn.op === Op.CallIndirect };
       },
-      step: () => t.loop.run(1),
+      step: () => this.advance(1),
       runTo: (address, esp, budget) => {
         const table = this.table();
         table.addTemporary(address);
         try {
           const end = s.icount + budget;
           for (;;) {
-            const r = t.loop.run(Math.max(1, Math.min(SLICE, end - s.icount)));
+            const r = this.advance(Math.max(1, Math.min(SLICE, end - s.icount)));
             if (r.kind === 'breakpoint') {
               if (r.address === address >>> 0 && s.r[4]! >>> 0 >= esp >>> 0) return 'reached';
               if (this.userStopAt(r.address)) return r;
@@ -419,7 +472,7 @@ export class DebugRuntime {
       }
       const started = performance.now();
       const before = t.process.cpu.state.icount;
-      const r = t.loop.run(slice);
+      const r = this.advance(slice);
       const took = performance.now() - started;
       this.ranMs += took;
       const limit = this.launchOptions?.timeout;
@@ -552,12 +605,15 @@ export class DebugRuntime {
     const state = this.need().process.cpu.state;
     if (EFLAGS_BITS.some((b) => b.name === name)) setEflagsBit(state, name, value !== 0);
     else setRegister(state, name, value);
+    this.edited();
   }
 
   /** Writes guest memory up to the first unmapped byte; returns the bytes written. */
   writeMemory(address: number, bytes: Uint8Array): number {
     this.idle();
-    return writeGuestMemory(this.need().process.memory, address, bytes);
+    const written = writeGuestMemory(this.need().process.memory, address, bytes);
+    this.edited();
+    return written;
   }
 
   stack(maxFrames = 64): RuntimeFrame[] {
@@ -622,6 +678,12 @@ export class DebugRuntime {
     this.need();
     return this.breakpoints!;
   }
+}
+
+/** A whole-number launch attribute within [min, max], or absent. */
+function checkCount(value: unknown, name: string, min: number, max: number): void {
+  if (value === undefined || (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max)) return;
+  throw new InputError('launch configuration', `"${name}"`, `must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`);
 }
 
 /** "write(1, 0x80b7008, 3) = 3: sysenter at 0x...; exit SYSRETL (reason); returned to 0x..." */

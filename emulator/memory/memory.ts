@@ -3,7 +3,8 @@
 // returned as values (`fault` + `ev`, never thrown), the per-page "has code" marker that
 // tells the CPU which decoded blocks a store invalidates, the page-level filter in front of
 // the one data breakpoint (watchpoint), and fork's copy-on-write copy: both address spaces
-// hold the same pages until one of them writes (or changes permissions on) a page.
+// hold the same pages until one of them writes (or changes permissions on) a page; the
+// debugger's checkpoints of the address space share pages the same way.
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
@@ -51,6 +52,15 @@ export interface Watchpoint {
 const TLB_BITS = 8;
 const TLB_SIZE = 1 << TLB_BITS;
 const TLB_MASK = TLB_SIZE - 1;
+
+/** Memory.checkpointPages: the pages (shared copy-on-write) and the access state. */
+export interface PageCheckpoint {
+  readonly pages: ReadonlyMap<number, Page>;
+  readonly ev: number;
+  readonly fault: PageFault | null;
+  readonly watchHit: number;
+  readonly listeners: readonly CodeWriteListener[];
+}
 
 /** Called with a page number when a store lands on a page that holds decoded code. */
 export type CodeWriteListener = (page: number) => void;
@@ -106,6 +116,55 @@ export class Memory {
     }
     this.flushTlb();
     return child;
+  }
+
+  /**
+   * A checkpoint of every page (the debugger's reverse execution): the pages are shared
+   * copy-on-write as fork shares them, so it costs a reference per mapped page. Give it
+   * back with releasePages when it is dropped.
+   */
+  checkpointPages(): PageCheckpoint {
+    const pages = new Map<number, Page>();
+    for (const [p, page] of this.pages) {
+      page.refs++;
+      pages.set(p, page);
+    }
+    this.flushTlb();
+    return { pages, ev: this.ev, fault: this.fault, watchHit: this.watchHit, listeners: [...this.codeWriteListeners] };
+  }
+
+  /**
+   * The address space becomes the checkpoint's again (it stays usable for later restores).
+   * Returns the page numbers whose contents or permissions may differ from before: only a
+   * page that is not the same shared object can, so decoded code elsewhere stays valid.
+   * The listeners (the CPUs of the threads at checkpoint time) are the checkpoint's too;
+   * the watchpoint is the debugger's and stays.
+   */
+  restorePages(c: PageCheckpoint): number[] {
+    const changed: number[] = [];
+    for (const [p, page] of this.pages) {
+      if (c.pages.get(p) !== page) changed.push(p);
+      page.refs--;
+    }
+    for (const p of c.pages.keys()) if (!this.pages.has(p)) changed.push(p);
+    for (const p of changed) this.notifyCodeWrite(p);
+    this.pages.clear();
+    for (const [p, page] of c.pages) {
+      page.refs++;
+      this.pages.set(p, page);
+    }
+    this.codeWriteListeners.splice(0, this.codeWriteListeners.length, ...c.listeners);
+    for (const p of changed) this.notifyCodeWrite(p);
+    this.ev = c.ev;
+    this.fault = c.fault;
+    this.watchHit = c.watchHit;
+    this.flushTlb();
+    return changed;
+  }
+
+  /** Drops a checkpoint's references (its pages are no longer shared with it). */
+  static releasePages(c: PageCheckpoint): void {
+    for (const page of c.pages.values()) page.refs--;
   }
 
   /** The page `p` for a change: a private copy first when another address space shares it. */

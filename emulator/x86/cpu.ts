@@ -167,6 +167,15 @@ export class Cpu {
 
   // ---- running ----
 
+  /**
+   * The registers were put back to a checkpoint (the debugger's reverse execution): a
+   * breakpoint at eip is hit before anything runs. Decoded blocks stay; the memory's
+   * restore invalidated those on pages that changed.
+   */
+  restored(): void {
+    this.resumeFrom = -1;
+  }
+
   /** The next run steps over a breakpoint at `address` if it starts there (a debugger resuming from a stop it reported). */
   stepOverBreakpointAt(address: number): void {
     this.resumeFrom = address >>> 0;

@@ -5,7 +5,9 @@
 // to the start gives exactly that state at every step, and reverseContinue stops at the
 // previous instruction breakpoint hit, then the one before, then the start. The forward
 // snapshots come from the adapter's readMemory and registers; the program's bytes at each
-// stop are also what the instructions objdump shows would leave there.
+// stop are also what the instructions objdump shows would leave there. Run with the default
+// checkpoints (one at the start covers it all) and with one every 3 instructions, 10 kept
+// (restores land between the system calls and inside the handler, and older ones are thinned).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -59,7 +61,7 @@ async function snapshot(client: DebugClient, pages: readonly number[]): Promise<
   return { regs: await registers(client), pages: out };
 }
 
-test('stepBack restores every register and byte after 50 steps across system calls and a signal; reverseContinue reaches the previous breakpoints', async () => {
+for (const checkpoints of [{}, { reverseCheckpointEvery: 3, reverseCheckpointsKept: 10 }]) test(`stepBack restores every register and byte after 50 steps across system calls and a signal; reverseContinue reaches the previous breakpoints (${JSON.stringify(checkpoints)})`, async () => {
   const dir = scratch();
   const program = join(dir, 'guest');
   run('ld', ['-m', 'elf_i386', '-o', program, assemble('guest', SOURCE, dir)]);
@@ -69,7 +71,7 @@ test('stepBack restores every register and byte after 50 steps across system cal
     .map((m) => ({ start: parseInt(m[1]!, 16), size: parseInt(m[2]!, 16) }));
   const { client } = await startClient();
   try {
-    await launch(client, { program, vdso: 'upstream', cpu: 'intel', kernel: 'compat64', stopOnEntry: true });
+    await launch(client, { program, vdso: 'upstream', cpu: 'intel', kernel: 'compat64', stopOnEntry: true, ...checkpoints });
     const esp0 = (await registers(client)).esp!;
     const pages: number[] = [];
     for (const l of loads) for (let p = l.start & ~0xfff; p < l.start + l.size; p += 0x1000) pages.push(p);

@@ -10,6 +10,7 @@ import { E, FUTEX, readTime32, readTime64 } from '../linux-abi';
 import type { Process } from '../process';
 import type { Machine } from '../tasks';
 import { arg, copyIn, readU32 } from './table';
+import { sideTable } from '../side-tables';
 
 const BITSET_MATCH_ANY = 0xffffffff;
 
@@ -21,7 +22,7 @@ interface Waiter {
   woken: boolean;
 }
 
-const queues = new WeakMap<Machine, Waiter[]>();
+const queues = sideTable<Machine, Waiter[]>();
 
 function queueOf(machine: Machine): Waiter[] {
   let q = queues.get(machine);

@@ -9,6 +9,7 @@ import type { PtRegs } from '../seams';
 import { E, readUserDesc, USER_DESC_SIZE, type UserDesc } from '../linux-abi';
 import type { Process } from '../process';
 import { arg, copyIn, copyOut, row, type SyscallRow } from './table';
+import { sideTable } from '../side-tables';
 
 /** LDT_ENTRIES and LDT_ENTRY_SIZE. */
 const LDT_ENTRIES = 8192;
@@ -20,7 +21,7 @@ interface Ldt {
   size: number;
 }
 
-const LDTS = new WeakMap<Process, Ldt>();
+const LDTS = sideTable<Process, Ldt>();
 
 /** The LDT of a process (empty until modify_ldt writes it). */
 export function ldtOf(p: Process): Ldt {

@@ -4,6 +4,7 @@
 // RLIMIT_NOFILE bound (EMFILE).
 import { E, O, S_IFCHR, S_IFDIR, S_IFIFO, type FileFacts } from '../linux-abi';
 import type { HostHandle, HostStat } from './host';
+import { sideTable } from '../side-tables';
 
 /** A read that must wait (a stream with no data yet and no EOF). */
 export const WOULD_BLOCK = 'would-block';
@@ -245,7 +246,7 @@ export const DEFAULT_NOFILE = 1024;
  * open file description; the description is closed when the last one goes (a pipe's reader
  * sees EOF only when every write end in every process is closed).
  */
-const references = new WeakMap<OpenFile, number>();
+const references = sideTable<OpenFile, number>();
 
 function hold(f: OpenFile): void {
   references.set(f, (references.get(f) ?? 0) + 1);
