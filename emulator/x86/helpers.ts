@@ -118,8 +118,8 @@ export class Helpers {
     return syscallAllowed(s.model, s.kernel);
   }
 
-  cpuid(s: CpuState, eax: number): Int32Array {
-    return cpuidLeaf(s.model, eax >>> 0);
+  cpuid(s: CpuState, eax: number, ecx: number): Int32Array {
+    return cpuidLeaf(s.model, eax >>> 0, ecx >>> 0);
   }
 
   popOther(other: number, v: number, w: number): number {

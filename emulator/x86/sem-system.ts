@@ -1,7 +1,8 @@
 // Owns the semantics of flag instructions (clc stc cmc cld std cli sti), BCD adjustment
 // (aaa aas daa das aam aad), traps and kernel entries (int3, int n, into, ud2, hlt, bound,
 // sysenter/syscall gated by CPU model and kernel mode, sysexit/sysret, in/out), arpl, cpuid,
-// rdtsc and rdtscp (the instruction count; rdtscp's ecx is IA32_TSC_AUX), fences, pause and nops.
+// rdtsc and rdtscp (the instruction count; rdtscp's ecx is IA32_TSC_AUX), rdpid (IA32_TSC_AUX),
+// fences, pause and nops.
 import { CF, Op, ZF } from '../../toolchain/isa/ops';
 import { hex, type Emitter } from './emit';
 import type { SemanticsTable } from './semantics-types';
@@ -70,7 +71,7 @@ export const systemSemantics: SemanticsTable = {
     e.stopAfter(`H.kernel('syscall', 0, ${hex(e.i.address)})`);
   },
   [Op.Cpuid]: (e) => {
-    const out = e.tmp('H.cpuid(s, r0)');
+    const out = e.tmp('H.cpuid(s, r0, r1)');
     e.setReg(0, 4, `${out}[0]`);
     e.setReg(3, 4, `${out}[1]`);
     e.setReg(1, 4, `${out}[2]`);
@@ -87,6 +88,7 @@ export const systemSemantics: SemanticsTable = {
     e.setReg(2, 4, `Math.floor(${t} / 4294967296)`);
     e.setReg(1, 4, 's.tscAux');
   },
+  [Op.Rdpid]: (e) => e.write(0, 's.tscAux'),
   [Op.Lfence]: () => undefined,
   [Op.Mfence]: () => undefined,
   [Op.Sfence]: () => undefined,

@@ -34,8 +34,8 @@
 // 12. push of a segment register with a 32-bit operand size writes only the low 16 bits of the
 //    stack slot, as recent Intel parts do (qemu writes 32; the test zeroes the slot first).
 // 13. rdtsc and rdtscp: the instruction count (deterministic), not time. lfence/mfence/sfence/pause run as
-//    no-ops although cpuid reports no SSE/SSE2; rdtscp runs although cpuid does not report it
-//    (the vDSO's alternatives stay those of a CPU without it).
+//    no-ops although cpuid reports no SSE/SSE2; rdtscp and rdpid run on the generic model too,
+//    although its cpuid reports neither (the intel and amd models report both).
 // 14. x87 condition codes the SDM leaves undefined (emulator/x86/fpu/exec.ts): fincstp and
 //    fdecstp clear C0 C2 C3; fsqrt of a negative number sets C2 and clears C0 C3; the other
 //    arithmetic instructions leave C0 C2 C3 as they were (all three as qemu does).

@@ -39,6 +39,7 @@ int main(int argc, char **argv) {
       clock_gettime(ids[c], &d);
       if (ns(b) < ns(a) || ns(d) < ns(b)) backwards++;
       if (prev >= 0 && ns(a) != prev) moved++;
+      if (ns(d) != ns(a)) moved++;
       if (ns(b) % (res.tv_nsec ? res.tv_nsec : 1) != 0) offgrid++;
       if (first < 0) first = ns(a);
       prev = ns(d);

@@ -45,7 +45,7 @@ export enum Op {
   // Traps and system
   Int3, Int, Into, Ud2, Hlt, Bound, Arpl, In, Out,
   Sysenter, Sysexit, Syscall, Sysret,
-  Cpuid, Rdtsc, Rdtscp, Lfence, Mfence, Sfence, Pause, Nop,
+  Cpuid, Rdtsc, Rdtscp, Rdpid, Lfence, Mfence, Sfence, Pause, Nop,
   // Segment descriptors and system tables (user-mode probes and stores)
   Lar, Lsl, Verr, Verw, Sldt, Str, Sgdt, Sidt, Smsw,
   // x87 FPU (names are Intel's; the AT&T spelling is the table row's). Loads and stores:

@@ -371,6 +371,7 @@ ef | OUT DX,eAX | gate=iopl
 0f a2 | CPUID | gate=pentium
 0f 31 | RDTSC | gate=pentium
 0f 01 /7 | RDTSCP | modrm=f9
+f3 0f c7 /7 | RDPID Ed | mod=reg sfxok=
 0f 02 /r | LAR Gv,Esw | w=z
 0f 03 /r | LSL Gv,Esw | w=z
 0f 00 /4 | VERR Ew | w=z sfx=none

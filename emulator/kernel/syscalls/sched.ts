@@ -1,6 +1,7 @@
 // Owns scheduling and identity calls: sched_yield (the caller's turn ends), sched_setaffinity
 // and sched_getaffinity over the machine's CPUs (a setting, 1 by default), getcpu (the lowest
-// CPU the task may run on: the model has one CPU that runs every task), the prctl options
+// CPU the task may run on: the model has one CPU that runs every task; IA32_TSC_AUX follows
+// it), the prctl options
 // static glibc and test programs use (name, parent-death signal, dumpable, no_new_privs,
 // seccomp mode, Yama's ptracer), and vm86/vm86old: ENOSYS under a 64-bit kernel (as Linux,
 // which has no vm86 in compat mode), a clear "not emulated" stop under a 32-bit one.
@@ -48,12 +49,28 @@ function setAffinity(p: Process, regs: PtRegs): number {
   for (let cpu = 0; cpu < Math.min(p.machine.cpus, len * 8); cpu++) if (raw[cpu >> 3]! & (1 << (cpu & 7))) mask |= 1n << BigInt(cpu);
   if (mask === 0n) return -E.EINVAL;
   t.affinity = mask;
+  migrate(t);
   return 0;
 }
 
-function getcpu(p: Process, regs: PtRegs): number {
+/** The CPU a task runs on: the lowest one its affinity allows. */
+function currentCpu(t: Process): number {
   let cpu = 0;
-  while (cpu < p.machine.cpus - 1 && !(p.affinity & (1n << BigInt(cpu)))) cpu++;
+  while (cpu < t.machine.cpus - 1 && !(t.affinity & (1n << BigInt(cpu)))) cpu++;
+  return cpu;
+}
+
+/**
+ * Moves a task to the CPU its new affinity gives: IA32_TSC_AUX (rdtscp's ecx, rdpid, the
+ * limit of the GDT's CPUNODE descriptor) holds (node << 12) | cpu there, as Linux writes it
+ * on each CPU (docs/kernel-facts.md §10); the model has one node.
+ */
+function migrate(t: Process): void {
+  t.cpu.state.tscAux = currentCpu(t);
+}
+
+function getcpu(p: Process, regs: PtRegs): number {
+  const cpu = currentCpu(p);
   if (arg(regs, 0) !== 0 && !writeU32(p, arg(regs, 0), cpu)) return -E.EFAULT;
   if (arg(regs, 1) !== 0 && !writeU32(p, arg(regs, 1), 0)) return -E.EFAULT;
   return 0;

@@ -10,6 +10,7 @@ import { decode } from '../../../toolchain/isa/decoder';
 import { DecodeStatus, PFX_REP } from '../../../toolchain/isa/instruction';
 import type { ElfFile } from '../../../toolchain/elf/types';
 import { KERNEL_KINDS, type CpuModel, type KernelKind } from '../../../toolchain/designs/options';
+import { hasRdtscpRdpid } from '../../x86/cpuid';
 import { featureName, readAlternatives, type AltEntry, type AltLayout, type AltTable } from './alternatives-table';
 
 export { featureName, featureWords, readAlternatives } from './alternatives-table';
@@ -22,19 +23,26 @@ export const FEATURE = {
   SYSCALL32: 3 * 32 + 14,
   SYSENTER32: 3 * 32 + 15,
   ALWAYS: 3 * 32 + 21,
+  RDTSCP: 1 * 32 + 27,
+  RDPID: 16 * 32 + 22,
 } as const;
 
 /**
  * The boot CPU's feature bits the kernel tests. SEP and SYSCALL come from CPUID as the
  * model reports them (intel: SEP; amd: SEP and SYSCALL; generic: neither). A 64-bit kernel
  * sets SYSENTER32 on Intel (intel.c) and SYSCALL32 on AMD (amd.c); a 32-bit kernel sets
- * neither and never uses SYSCALL. ALWAYS is always set. The model has no SSE2 and no
- * RDTSCP, so LFENCE_RDTSC and RDTSCP stay clear.
+ * neither and never uses SYSCALL. ALWAYS is always set. RDTSCP and RDPID come from CPUID
+ * as the intel and amd models report them (emulator/x86/cpuid.ts); the model has no SSE2, so
+ * LFENCE_RDTSC stays clear.
  */
 export function cpuFeatures(cpu: CpuModel, kernel: KernelKind): ReadonlySet<number> {
   const set = new Set<number>([FEATURE.ALWAYS]);
   if (cpu !== 'generic') set.add(FEATURE.SEP);
   if (cpu === 'amd') set.add(FEATURE.SYSCALL);
+  if (hasRdtscpRdpid(cpu)) {
+    set.add(FEATURE.RDTSCP);
+    set.add(FEATURE.RDPID);
+  }
   if (kernel === 'compat64') {
     if (cpu === 'intel') set.add(FEATURE.SYSENTER32);
     if (cpu === 'amd') set.add(FEATURE.SYSCALL32);
