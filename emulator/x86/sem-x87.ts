@@ -18,6 +18,8 @@ const EFLAGS_COMPARES = new Set<Op>([Op.Fcomi, Op.Fcomip, Op.Fucomi, Op.Fucomip]
 
 const x87: Semantics = (e: Emitter) => {
   const i = e.i;
+  // frstpm existed on the 80287 alone: later processors (and qemu-i386) raise #UD.
+  if (i.op === Op.Frstpm) { e.undefinedOpcode(); return; }
   const entry = i.entry!;
   const ea = i.hasMem ? e.addr() : '0';
   if (i.hasMem) e.touchesMemory = true;

@@ -5,9 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run, scratch } from '../support/oracles';
+import { hostRunsI386, run, scratch } from '../support/oracles';
 import { runLab, runQemu } from '../kernel-acceptance/support';
-import { FLOAT_PROGRAM, SIGNAL_PROGRAM, TRAP_PROGRAM } from './programs';
+import { FLOAT_PROGRAM, LEGACY_PROGRAM, SIGNAL_PROGRAM, TRAP_PROGRAM } from './programs';
 
 /** gcc -m32 -static -O2 with libm after the source (a static link resolves in order). */
 function build(name: string, source: string): string {
@@ -56,4 +56,17 @@ test('unmasked exceptions are SIGFPE with FPE_FLTDIV/FPE_FLTINV; stack faults se
   // Without a handler the process dies of it, as under Linux.
   const q = runQemu(prog, ['div']);
   assert.match(q.stdout, /^underflow: sw 0x3800/, 'qemu-i386 raises no stack fault (x87-deviations.ts)');
+});
+
+test('8087/287-only forms and the undocumented fstp/fxch/fcom aliases behave as under qemu-i386 and the host processor', async (t) => {
+  const prog = build('legacy', LEGACY_PROGRAM);
+  const q = runQemu(prog, []);
+  assert.equal(q.status, 0, q.stderr);
+  assert.match(q.stdout, /^fneni: sw 3000 st0 1 st1 3\.1415926535897931\n/);
+  assert.match(q.stdout, /\nfrstpm: signal 4\n/);
+  const l = await runLab(prog, ['--vdso', 'none']);
+  assert.equal(l.stdout, q.stdout);
+  assert.equal(l.status, 0);
+  if (!hostRunsI386()) { t.diagnostic('this host cannot run i386 programs: compared with qemu-i386 only'); return; }
+  assert.equal(l.stdout, run(prog, []));
 });

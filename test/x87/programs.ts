@@ -120,3 +120,36 @@ int main(int argc, char **argv) {
   return 1;
 }
 `;
+
+/**
+ * The x87 encodings outside the documented set: the 8087/80287 control forms (fneni, fndisi,
+ * fnsetpm and their waiting forms, which later processors ignore; frstpm, which they refuse)
+ * and the undocumented aliases of fstp, fxch, fcom and fcomp (d9 d8+i, dd c8+i, df c8+i ...)
+ * that processors execute although objdump prints `(bad)`. Each runs on a two-value stack and
+ * prints the status word and the stack, or the signal it raised.
+ */
+export const LEGACY_PROGRAM = String.raw`
+#include <stdio.h>
+#include <signal.h>
+#include <setjmp.h>
+static sigjmp_buf jb;
+static void on_signal(int s) { siglongjmp(jb, s); }
+#define T(name, bytes) do { \
+  int s = sigsetjmp(jb, 1); \
+  if (!s) { \
+    unsigned short sw; double a, b; \
+    __asm__ volatile("fninit\nfldpi\nfld1\n" bytes "\nfnstsw %0\nfstpl %1\nfstpl %2" : "=m"(sw), "=m"(a), "=m"(b)); \
+    printf("%s: sw %04x st0 %.17g st1 %.17g\n", name, sw, a, b); \
+  } else printf("%s: signal %d\n", name, s); \
+} while (0)
+int main(void) {
+  signal(SIGILL, on_signal);
+  T("fneni", ".byte 0xdb,0xe0"); T("fndisi", ".byte 0xdb,0xe1"); T("fnsetpm", ".byte 0xdb,0xe4");
+  T("feni", ".byte 0x9b,0xdb,0xe0"); T("fdisi", ".byte 0x9b,0xdb,0xe1"); T("fsetpm", ".byte 0x9b,0xdb,0xe4");
+  T("frstpm", ".byte 0xdb,0xe5"); T("db e6", ".byte 0xdb,0xe6"); T("db e7", ".byte 0xdb,0xe7");
+  T("fstp1", ".byte 0xd9,0xd9\nfld1"); T("fxch4", ".byte 0xdd,0xc9"); T("fxch7", ".byte 0xdf,0xc9");
+  T("fstp8", ".byte 0xdf,0xd1\nfldz"); T("fstp9", ".byte 0xdf,0xd9\nfldz");
+  T("fcom2", ".byte 0xdc,0xd1"); T("fcomp3", ".byte 0xdc,0xd9\nfldz"); T("fcomp5", ".byte 0xde,0xd1\nfldz");
+  return 0;
+}
+`;

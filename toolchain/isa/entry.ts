@@ -155,6 +155,16 @@ export interface OpcodeEntry {
   readonly asmSuffixes: string;
   /** False when GNU as has no spelling for the row (salc): BY_MNEMONIC leaves it out. */
   readonly assemblable: boolean;
+  /**
+   * The only coprocessor the row was defined for ('8087', '287'), which objdump appends to the
+   * mnemonic (`fneni(8087 only)`); '' for every other row.
+   */
+  readonly onlyOn: '' | '8087' | '287';
+  /**
+   * An undocumented alias encoding that processors execute but objdump prints as `(bad)` and
+   * GNU as cannot write (d9 d8+i, the fstp1 form of dd d8+i): decoded and executed, never named.
+   */
+  readonly undocumented: boolean;
 }
 
 export interface MnemonicAlias {

@@ -62,7 +62,7 @@ export enum Op {
   Fsin, Fcos, Fsincos, Fptan, Fpatan, F2xm1, Fyl2x, Fyl2xp1,
   // Stack and control
   Fdecstp, Fincstp, Ffree, Ffreep, Fnop, Fwait,
-  Fldcw, Fnstcw, Fnstsw, Fnclex, Fninit, Fldenv, Fnstenv, Frstor, Fnsave, Fxsave, Fxrstor,
+  Fldcw, Fnstcw, Fnstsw, Fnclex, Fninit, Fneni, Fndisi, Fnsetpm, Frstpm, Fldenv, Fnstenv, Frstor, Fnsave, Fxsave, Fxrstor,
 }
 
 /** Number of `Op` values: size of an executor's handler array indexed by Op. */

@@ -78,6 +78,12 @@ function kindWidth(k: OperandKind): number {
   return s === 'b' ? 1 : s === 'w' ? 2 : s === 'd' ? 4 : s === 'v' || s === 'z' ? 0 : -1;
 }
 
+function parseOnlyOn(text: string | undefined, row: string): OpcodeEntry['onlyOn'] {
+  if (text === undefined) return '';
+  if (text === '8087' || text === '287') return text;
+  throw new Error(`opcode table: unknown only='${text}' in row: ${row}`);
+}
+
 function parseOperand(text: string, row: string): OperandKind {
   if (text === '1') return OperandKind.One;
   const k = (OperandKind as unknown as Record<string, number>)[text];
@@ -166,7 +172,9 @@ function parseRows(text: string): OpcodeEntry[] {
       lockable: keys.has('lock'),
       rep: keys.has('rep') ? RepKind.Rep : keys.has('repcc') ? RepKind.RepCond : RepKind.None,
       gate,
-      assemblable: !keys.has('noasm'),
+      assemblable: !keys.has('noasm') && !keys.has('undoc'),
+      onlyOn: parseOnlyOn(keys.get('only'), row),
+      undocumented: keys.has('undoc'),
     };
     const aliases = parseAliases(keys.get('alias'), row);
     const asmSuffixes = keys.get('sfxok') ?? defaultSuffixes(operands, suffix, fixedWidth, att16 !== baseAtt && !keys.has('a16'));

@@ -19,7 +19,10 @@
 //         sfxok=LETTERS (the b/w/l suffixes GNU as accepts; default: b for byte rows, w/l for
 //         rows following the operand size, w or l for fixed word/dword rows, none for rows
 //         whose operands are all immediates or branch targets and rows without operands),
-//         noasm (GNU as has no mnemonic for the row: the encoder never picks it).
+//         noasm (GNU as has no mnemonic for the row: the encoder never picks it),
+//         only=8087|287 (an x87 control form of that coprocessor alone, which later ones
+//         execute as fnop or refuse: objdump appends `(8087 only)`), undoc (an undocumented
+//         alias encoding: executed as its op, printed `(bad)` as objdump does, never assembled).
 //   x87 rows (X87_ROWS) spell the AT&T mnemonic in full (`flds`, `fildll`): objdump and GNU
 //   as name the memory format in the mnemonic, so no b/w/l suffix applies (`sfxok=` is
 //   implied). `op` is the Intel operation the bytes perform; `att` is objdump's spelling,
@@ -167,6 +170,18 @@ dd /7 | FNSTSW Mw | sfxok=w
 df /4 | FNSTSW AX | modrm=e0
 db /4 | FNCLEX | modrm=e2
 db /4 | FNINIT | modrm=e3
+db /4 | FNENI | modrm=e0 only=8087
+db /4 | FNDISI | modrm=e1 only=8087
+db /4 | FNSETPM | modrm=e4 only=287
+db /4 | FRSTPM | modrm=e5 only=287
+d9 /3 | FSTP STi | mod=reg undoc
+dd /1 | FXCH STi | mod=reg undoc
+df /1 | FXCH STi | mod=reg undoc
+df /2 | FSTP STi | mod=reg undoc
+df /3 | FSTP STi | mod=reg undoc
+dc /2 | FCOM STi | mod=reg undoc
+dc /3 | FCOMP STi | mod=reg undoc
+de /2 | FCOMP STi | mod=reg undoc
 d9 /4 | FLDENV Me | att16=fldenvs sfxok=wl
 d9 /6 | FNSTENV Me | att16=fnstenvs sfxok=wl
 dd /4 | FRSTOR Ms | att16=frstors sfxok=wl
@@ -179,6 +194,9 @@ dd /6 | FNSAVE Ms | att16=fnsaves sfxok=wl
 9b df /4 | FSTSW AX | modrm=e0 op=Fnstsw
 9b db /4 | FCLEX | modrm=e2 op=Fnclex
 9b db /4 | FINIT | modrm=e3 op=Fninit
+9b db /4 | FENI | modrm=e0 op=Fneni only=8087
+9b db /4 | FDISI | modrm=e1 op=Fndisi only=8087
+9b db /4 | FSETPM | modrm=e4 op=Fnsetpm only=287
 9b d9 /6 | FSTENV Me | op=Fnstenv att16=fstenvs sfxok=wl
 9b dd /6 | FSAVE Ms | op=Fnsave att16=fsaves sfxok=wl
 `;

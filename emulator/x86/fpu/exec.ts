@@ -43,11 +43,13 @@ export interface X87Site {
 }
 
 /** Operations that never check for a pending exception (the "no-wait" forms and fxsave/fxrstor). */
-const NO_WAIT = new Set<Op>([Op.Fnstsw, Op.Fnstcw, Op.Fnstenv, Op.Fnsave, Op.Fnclex, Op.Fninit, Op.Fxsave, Op.Fxrstor]);
+const NO_WAIT = new Set<Op>([
+  Op.Fnstsw, Op.Fnstcw, Op.Fnstenv, Op.Fnsave, Op.Fnclex, Op.Fninit, Op.Fneni, Op.Fndisi, Op.Fnsetpm, Op.Fxsave, Op.Fxrstor,
+]);
 /** Control instructions: they leave the last instruction/data pointers alone. */
 const CONTROL = new Set<Op>([
   Op.Fnstsw, Op.Fnstcw, Op.Fnstenv, Op.Fnsave, Op.Fnclex, Op.Fninit, Op.Fxsave, Op.Fxrstor, Op.Fldcw, Op.Fldenv,
-  Op.Frstor, Op.Fwait,
+  Op.Frstor, Op.Fwait, Op.Fneni, Op.Fndisi, Op.Fnsetpm,
 ]);
 
 const PRECISION = [24, 64, 53, 64];
@@ -524,6 +526,8 @@ function control(s: CpuState, m: Memory, op: Op, ea: number, site: X87Site, out:
       return;
     case Op.Fnclex: f.sw &= ~(0x7f | SW_ES | SW_B); return;
     case Op.Fninit: f.init(); return;
+    // The 8087's interrupt mask and the 80287's protected-mode switch: the 387 and later ignore them.
+    case Op.Fneni: case Op.Fndisi: case Op.Fnsetpm: return;
     case Op.Fnstenv:
       if (put(f.environment(site.opSize))) { f.cw |= 0x3f; f.updateSummary(); }
       return;
