@@ -13,6 +13,12 @@ import { buildC, readBytes, run, scratch } from '../support/oracles';
 import { moduleFromObject } from './from-object';
 
 const SOURCES: Record<string, string> = {
+  // No symbol at all: GNU as writes neither .symtab nor .strtab.
+  nosymbols: `
+	nop
+	.data
+	.long 7
+`,
   sections: `
 	.file "b.c"
 	.text

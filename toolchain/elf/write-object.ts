@@ -91,7 +91,10 @@ export function writeObject(module: AsmModule, fileName: string): Uint8Array {
   strtabHeader.size = strBytes.length;
   strtabHeader.contents = () => strBytes;
   const shstrtab = blank('.shstrtab', SHT_STRTAB, 1, 0);
-  headers.push(symtab, strtabHeader, shstrtab);
+  // GNU as writes no .symtab/.strtab for an object without symbols (only the null entry).
+  const hasSymtab = symbols.entries.length > 1 || relFor.size > 0 || groupHeaders.length > 0;
+  if (hasSymtab) headers.push(symtab, strtabHeader);
+  headers.push(shstrtab);
 
   for (const s of module.sections) {
     const h = headers[sectionIndex.get(s.name)!]!;
@@ -121,8 +124,10 @@ export function writeObject(module: AsmModule, fileName: string): Uint8Array {
   }
 
   const names = new StringTableBuilder();
-  names.add('.symtab');
-  names.add('.strtab');
+  if (hasSymtab) {
+    names.add('.symtab');
+    names.add('.strtab');
+  }
   names.add('.shstrtab');
   for (const h of headers) if (h.type !== SHT_GROUP && h.type !== SHT_SYMTAB && h.type !== SHT_STRTAB) names.add(h.name);
   if (groupHeaders.length > 0) names.add('.group');
@@ -140,8 +145,10 @@ export function writeObject(module: AsmModule, fileName: string): Uint8Array {
     if (h.type !== SHT_NOBITS) at += h.size;
   };
   for (const h of headers.slice(1)) if (h.type !== SHT_REL && h.type !== SHT_SYMTAB && h.type !== SHT_STRTAB) place(h);
-  place(symtab);
-  place(strtabHeader);
+  if (hasSymtab) {
+    place(symtab);
+    place(strtabHeader);
+  }
   for (const h of headers) if (h.type === SHT_REL) place(h);
   place(shstrtab);
   const shoff = Math.ceil(at / 4) * 4;
