@@ -7,6 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { stubDefines, stubIncludeDirs } from '../toolchain/designs/user-stub';
 import { DEFAULT_KERNEL, type KernelAbi, type KernelKind } from '../toolchain/designs/options';
+import type { InlayHintPart } from './inlay-hints';
 
 /** The settings the client sends under `vdsoLab` (all optional). */
 export interface ServerSettings {
@@ -16,7 +17,8 @@ export interface ServerSettings {
   readonly kernel?: KernelKind;
   /** Diagnostic kinds turned off, by kind name (see diagnostics.ts). */
   readonly diagnostics?: Readonly<Record<string, boolean>>;
-  readonly inlayHints?: boolean;
+  /** The inlay hint parts shown (inlay-hints.ts); `false` hides them all. */
+  readonly inlayHints?: boolean | Readonly<Partial<Record<InlayHintPart, boolean>>>;
   /** The kernel ABI "Check contract" runs the file with (default upstream). */
   readonly abi?: KernelAbi;
   readonly lsp?: { readonly debounceMs?: number };

@@ -3,7 +3,7 @@
 // where the others do, since the CFI describing the site is the same whichever is patched in.
 import type { AlternativeSite } from '../toolchain/asm/module';
 import type { Analysis } from './analysis';
-import type { Finding } from './diagnostic-types';
+import type { DiagnosticKind, Finding } from './diagnostic-types';
 import { documentLine } from './diagnostics-assembler';
 import { featureLabel } from './names';
 import { netStackEffect, sectionOf, type StackEffect } from './instructions';
@@ -39,13 +39,16 @@ export function alternativeFindings(a: Analysis): Finding[] {
       if (!same) conflicts.push(`the replacement for ${featureLabel(a, s)} leaves it at ${describe(repl)}`);
     }
     if (conflicts.length === 0) continue;
-    const line = documentLine(a, site.location.file, site.location.line);
-    if (line === undefined) continue;
-    const lineText = a.text.split(/\r?\n/, line + 1)[line] ?? '';
-    out.push({
-      kind: 'alternativeStack', severity: 'error', line, column: lineText.search(/\S|$/), endColumn: Math.max(1, lineText.replace(/\s+$/, '').length),
-      message: `stack layout conflict in alternatives: the original leaves %esp at ${describe(original)}, ${conflicts.join('; ')}`,
-    });
+    const f = siteFinding(a, site, 'alternativeStack', `stack layout conflict in alternatives: the original leaves %esp at ${describe(original)}, ${conflicts.join('; ')}`);
+    if (f) out.push(f);
   }
   return out;
+}
+
+/** An error on the document line of a site's ALTERNATIVE invocation (undefined when it is in no line of the document). */
+export function siteFinding(a: Analysis, site: AlternativeSite, kind: DiagnosticKind, message: string): Finding | undefined {
+  const line = documentLine(a, site.location.file, site.location.line);
+  if (line === undefined) return undefined;
+  const lineText = a.text.split(/\r?\n/, line + 1)[line] ?? '';
+  return { kind, severity: 'error', line, column: lineText.search(/\S|$/), endColumn: Math.max(1, lineText.replace(/\s+$/, '').length), message };
 }

@@ -7,6 +7,9 @@ import { assemblerFindings } from './diagnostics-assembler';
 import { featureFindings } from './diagnostics-features';
 import { alternativeFindings } from './diagnostics-alternatives';
 import { cfiFindings, landingPadFindings } from './diagnostics-cfi';
+import { alternativeCfiFindings } from './diagnostics-alternative-cfi';
+import { alternativeBranchFindings } from './diagnostics-alternative-branch';
+import { ehFrameFindings } from './diagnostics-eh-frame';
 
 const cache = new WeakMap<Analysis, Finding[]>();
 
@@ -14,7 +17,10 @@ const cache = new WeakMap<Analysis, Finding[]>();
 export function allFindings(a: Analysis): Finding[] {
   const hit = cache.get(a);
   if (hit) return hit;
-  const out = [...assemblerFindings(a), ...featureFindings(a), ...alternativeFindings(a), ...cfiFindings(a), ...landingPadFindings(a)];
+  const out = [
+    ...assemblerFindings(a), ...featureFindings(a), ...alternativeFindings(a), ...alternativeCfiFindings(a), ...alternativeBranchFindings(a),
+    ...cfiFindings(a), ...ehFrameFindings(a), ...landingPadFindings(a),
+  ];
   cache.set(a, out);
   return out;
 }

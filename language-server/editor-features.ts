@@ -16,7 +16,7 @@ import type { ServerContext } from './server';
 import { diskFileSource } from './analysis';
 import { hover } from './hover';
 import { completions, type CompletionKind } from './completion';
-import { inlayHints } from './inlay-hints';
+import { inlayHintParts, inlayHints } from './inlay-hints';
 import { allFindings } from './diagnostics';
 import { quickFixes, type TextEditFact } from './code-actions';
 import { ehFrameActions } from './eh-frame-action';
@@ -55,9 +55,9 @@ export function registerEditorFeatures(ctx: ServerContext): ServerCapabilities {
 
   connection.languages.inlayHint.on((params) => {
     const a = ctx.analysis(params.textDocument.uri);
-    if (!a || ctx.settings().inlayHints === false) return [];
+    if (!a) return [];
     const lines = a.text.split(/\r?\n/);
-    return inlayHints(a, params.range.start.line, params.range.end.line).map((h) => {
+    return inlayHints(a, params.range.start.line, params.range.end.line, inlayHintParts(ctx.settings().inlayHints)).map((h) => {
       const hint = InlayHint.create({ line: h.line, character: (lines[h.line] ?? '').length }, h.label);
       hint.paddingLeft = true;
       return hint;

@@ -40,7 +40,7 @@ export function ehFrameAtZero(eh: AsmSection): Uint8Array {
 }
 
 /** Where an FDE's code starts: the section and offset its pc_begin field is relocated to. */
-function codeStart(a: Analysis, eh: AsmSection, fde: Fde): { section: string; offset: number } | undefined {
+export function codeStart(a: Analysis, eh: AsmSection, fde: Fde): { section: string; offset: number } | undefined {
   const field = fde.pcBegin.offset;
   const rel = eh.relocations.find((r) => r.offset === field);
   if (!rel) return undefined;
@@ -48,6 +48,17 @@ function codeStart(a: Analysis, eh: AsmSection, fde: Fde): { section: string; of
   if (rel.symbolIsSection) return { section: rel.symbol, offset: addend };
   const s = a.module.symbols.find((x) => x.name === rel.symbol);
   return s && s.section !== 'UND' ? { section: s.section, offset: s.value + addend } : undefined;
+}
+
+/** The document lines (0-based) whose bytes make up an FDE of the hand-written .eh_frame. */
+export function fdeDocumentLines(a: Analysis, fde: Fde): Set<number> {
+  const out = new Set<number>();
+  for (const l of a.module.lines) {
+    if (l.section !== '.eh_frame' || l.offset < fde.offset || l.offset >= fde.end) continue;
+    const dl = documentLine(a, l.location.file, l.location.line);
+    if (dl !== undefined) out.add(dl);
+  }
+  return out;
 }
 
 function sameRule(x: RegisterRule | undefined, y: RegisterRule | undefined): boolean {
@@ -101,12 +112,7 @@ export function ehFrameActions(a: Analysis, line: number, endLine: number): Acti
   const lines = a.text.split(/\r?\n/);
   const out: ActionFact[] = [];
   for (const fde of frames.fdes) {
-    const fdeLines = new Set<number>();
-    for (const l of a.module.lines) {
-      if (l.section !== '.eh_frame' || l.offset < fde.offset || l.offset >= fde.end) continue;
-      const dl = documentLine(a, l.location.file, l.location.line);
-      if (dl !== undefined) fdeLines.add(dl);
-    }
+    const fdeLines = fdeDocumentLines(a, fde);
     if (![...fdeLines].some((l) => l >= line && l <= endLine)) continue;
     const start = codeStart(a, eh, fde);
     if (!start) continue;

@@ -7,7 +7,7 @@
 // (emulator/x86/cpuid.ts) plus what the kernel sets itself (SYSENTER32/SYSCALL32, ALWAYS).
 import { InputError, hex } from '../../../toolchain/errors';
 import { decode } from '../../../toolchain/isa/decoder';
-import { DecodeStatus, PFX_REP } from '../../../toolchain/isa/instruction';
+import { DecodeStatus, PFX_REP, type Instruction } from '../../../toolchain/isa/instruction';
 import type { ElfFile } from '../../../toolchain/elf/types';
 import { KERNEL_KINDS, type CpuModel, type KernelKind } from '../../../toolchain/designs/options';
 import { hasRdtscpRdpid } from '../../x86/cpuid';
@@ -139,6 +139,26 @@ function optimizeNops(buf: Uint8Array, kernel: KernelKind): void {
 }
 
 /**
+ * How the patcher re-aims a relative branch of a replacement whose target lies outside it
+ * (docs/kernel-facts.md §6, relocation): Jcc rel8 and JMP8 (`rel8`, kept only when the target
+ * is within -128..127 of the patched place), Jcc rel32, JMP32 and CALL (`rel32`). Any other
+ * relative branch (loop, loope, loopne, jecxz, and the 16-bit forms) is copied unchanged and
+ * so lands `site - repl` bytes away from its target once patched in: `undefined`.
+ */
+export function branchRelocation(insn: Instruction): 'rel8' | 'rel32' | undefined {
+  if (insn.status !== DecodeStatus.Ok || insn.opSize !== 4) return undefined;
+  const op = insn.opcode;
+  if ((op >= 0x70 && op <= 0x7f) || op === JMP8) return 'rel8';
+  if ((op >= 0x0f80 && op <= 0x0f8f) || op === JMP32 || op === CALL) return 'rel32';
+  return undefined;
+}
+
+/** True when a branch target lies outside the replacement [repl, repl+replLen) and the patcher must re-aim it. */
+export function outsideReplacement(target: number, repl: number, replLen: number): boolean {
+  return target < repl || target >= repl + replLen;
+}
+
+/**
  * Fixes the relative branches of a replacement copied from `repl` to `site` (the current
  * kernel's relocation): Jcc rel8/rel32, JMP8, JMP32 and CALL whose target lies outside the
  * replacement keep pointing at it; a JMP32 that then fits in 8 bits becomes a JMP8 + INT3s.
@@ -150,14 +170,12 @@ function relocate(buf: Uint8Array, replLen: number, site: number, repl: number, 
       throw new InputError(where(), `replacement byte ${i}`, 'replacement ends inside an instruction');
     }
     const op = insn.opcode;
-    const rel8 = (op >= 0x70 && op <= 0x7f) || op === JMP8;
-    const rel32 = (op >= 0x0f80 && op <= 0x0f8f) || op === JMP32 || op === CALL;
+    const kind = branchRelocation(insn);
     const target = insn.target >>> 0;
-    const outside = target < repl || target >= repl + replLen;
-    if (insn.status === DecodeStatus.Ok && (rel8 || rel32) && insn.opSize === 4 && outside) {
+    if (kind && outsideReplacement(target, repl, replLen)) {
       const next = site + i + insn.length;
       const rel = (target - next) | 0;
-      if (rel8) {
+      if (kind === 'rel8') {
         if (rel < -128 || rel > 127) throw new InputError(where(), `replacement byte ${i}`, `short branch to ${hex(target)} is out of reach from the site ${hex(site)}`);
         buf[i + insn.length - 1] = rel & 0xff;
       } else if (op === JMP32 && rel + 3 >= -128 && rel + 3 <= 127) {

@@ -1,0 +1,75 @@
+// Owns the alternatives finding on CFI, objtool's "stack layout conflict in alternatives"
+// taken offset by offset: the unwind rows of a site are written once, for the original, and
+// stay in force whichever replacement the kernel patches in. So at every offset into the site
+// where both the original and a replacement start an instruction (before the site's end), the
+// row the CFI gives there (the one row builder, cfi-rows.ts) must be the replacement's own
+// state: the row at the site's start with the CFA moved by what the replacement's
+// instructions did to esp so far (no CFI can be written inside a replacement).
+import { decode } from '../toolchain/isa/decoder';
+import { formatAtt } from '../toolchain/isa/att-formatter';
+import { DecodeStatus } from '../toolchain/isa/instruction';
+import { DWARF_ESP } from '../toolchain/dwarf/registers';
+import type { Row } from '../toolchain/dwarf/types';
+import type { Analysis } from './analysis';
+import type { Finding } from './diagnostic-types';
+import { featureLabel } from './names';
+import { sectionOf, stackEffect } from './instructions';
+import { formatRow, rowAt } from './cfi-rows';
+import { siteFinding, sitesByPlace } from './diagnostics-alternatives';
+
+/** The offsets (after the first byte) where the code's instructions start, and its end; undefined when it does not decode. */
+function boundaries(code: Uint8Array): Set<number> | undefined {
+  const out = new Set<number>();
+  for (let at = 0; at < code.length; ) {
+    const i = decode(code, at, at, code.length);
+    if (i.status !== DecodeStatus.Ok) return undefined;
+    at += i.length;
+    out.add(at);
+  }
+  return out;
+}
+
+/** The row at the site's start with the CFA moved by `delta` bytes of esp (when the CFA is esp-based). */
+function moved(start: Row, delta: number): Row {
+  const cfa = start.cfa.kind === 'register' && start.cfa.reg === DWARF_ESP ? { ...start.cfa, offset: start.cfa.offset - delta } : start.cfa;
+  return { ...start, cfa };
+}
+
+export function alternativeCfiFindings(a: Analysis): Finding[] {
+  const out: Finding[] = [];
+  const replacements = sectionOf(a.module, '.altinstr_replacement');
+  if (!replacements) return out;
+  for (const group of sitesByPlace(a)) {
+    const site = group[0]!;
+    const text = sectionOf(a.module, site.section);
+    const first = rowAt(a, site.section, site.offset);
+    if (!text || !first) continue;
+    const original = boundaries(text.bytes.subarray(site.offset, site.offset + site.length));
+    if (!original) continue;
+    const ra = first.procedure.returnColumn;
+    for (const s of group) {
+      const code = replacements.bytes.subarray(s.replacementOffset, s.replacementOffset + s.replacementLength);
+      let delta = 0;
+      let conflict: string | undefined;
+      for (let at = 0; at < code.length && !conflict; ) {
+        const i = decode(code, at, at, code.length);
+        if (i.status !== DecodeStatus.Ok) break;
+        const e = stackEffect(i);
+        if (e.kind === 'unknown') break; // the stack-height finding says why
+        delta += e.delta;
+        at += i.length;
+        // The site's end is the stack-height finding's (alternatives.ts) and the CFI finding's.
+        if (at >= site.length || !original.has(at)) continue;
+        const written = rowAt(a, site.section, site.offset + at);
+        if (!written) continue;
+        const said = formatRow(written.row, ra);
+        const actual = formatRow(moved(first.row, delta), ra);
+        if (said !== actual) conflict = `at +${at} into the site the CFI row is \`${said}\` (the original's), but after \`${formatAtt(i).replace(/\s+/g, ' ')}\` the replacement for ${featureLabel(a, s)} has \`${actual}\``;
+      }
+      if (!conflict) continue;
+      const f = siteFinding(a, site, 'alternativeCfi', `stack layout conflict in alternatives: ${conflict}`);
+      if (f) out.push(f);
+    }
+  }
+  return out;
+}
