@@ -319,6 +319,8 @@ export class VdsoDebugSession extends LoggingDebugSession {
   }
 
   protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    // Answered before the guest runs, so a refusal must come first: never two responses.
+    if (!this.runtime.loaded) return this.fail(response, new Error('continue: no program is loaded (launch first)'));
     response.body = { allThreadsContinued: true };
     this.sendResponse(response);
     this.runtime.continue();

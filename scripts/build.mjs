@@ -42,6 +42,12 @@ if (process.argv.includes('--prerequisites')) {
   process.exit(0);
 }
 
+// --fuzz builds only the fuzzing harness (npm run fuzz: test/fuzz/main.ts, its own worker).
+if (process.argv.includes('--fuzz')) {
+  await build({ ...common, entryPoints: ['test/fuzz/main.ts'], outfile: 'out/fuzz/main.js', packages: 'external' });
+  process.exit(0);
+}
+
 await Promise.all(entries.map((e) => build({
   ...common,
   entryPoints: [e.in],

@@ -9,6 +9,8 @@ export const MAX_HEADER = 8 * 1024;
 /** Largest body taken (an LSP document of tens of MiB still fits). */
 export const MAX_BODY = 256 * 1024 * 1024;
 
+import { printable } from '../elf/bytes';
+
 const SEPARATOR = Buffer.from('\r\n\r\n');
 const HEADER_START = Buffer.from('Content-Length:', 'latin1');
 
@@ -56,11 +58,11 @@ export class FrameReader {
       if (m && m[1]!.toLowerCase() === 'content-length') length = m[2]!;
     }
     if (length === undefined) {
-      this.skip(`a header without Content-Length (${JSON.stringify(header.slice(0, 40))})`, 1);
+      this.skip(`a header without Content-Length ('${printable(header.slice(0, 40))}')`, 1);
       return true;
     }
     if (!/^[0-9]{1,10}$/.test(length)) {
-      this.skip(`Content-Length '${length.slice(0, 40)}' is not a number`, end + SEPARATOR.length);
+      this.skip(`Content-Length '${printable(length.slice(0, 40))}' is not a number`, end + SEPARATOR.length);
       return true;
     }
     if (Number(length) > MAX_BODY) {
@@ -91,11 +93,11 @@ export class FrameReader {
     try {
       value = JSON.parse(body);
     } catch (e) {
-      this.sink.malformed(`a body that is not JSON (${(e as Error).message.split('\n')[0]}); skipped`);
+      this.sink.malformed(`a body that is not JSON (${printable((e as Error).message.split('\n')[0]!)}); skipped`);
       return;
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      this.sink.malformed(`a body that is not a JSON object (${body.slice(0, 40)}); skipped`);
+      this.sink.malformed(`a body that is not a JSON object (${printable(body.slice(0, 40))}); skipped`);
       return;
     }
     this.sink.message(value as Record<string, unknown>, body);
