@@ -16,7 +16,7 @@ import { faultJson, formatFault, formatRecord, recordJson } from '../../emulator
 import { nodeHostFs } from '../../emulator/kernel/vfs/node-host';
 import type { ExitRecord, SyscallRecord } from '../../emulator/kernel/seams';
 import { DEFAULT_TICK_NS, KERNEL_HZ, type HostClock } from '../../emulator/kernel/time';
-import { CPU_MODELS, DEFAULT_CPU, DEFAULT_KERNEL, DEFAULT_VDSO, KERNEL_ABIS, KERNEL_KINDS, abiForVdso } from '../../toolchain/designs/options';
+import { CPU_MODELS, DEFAULT_CPU, DEFAULT_KERNEL, DEFAULT_UMIP, DEFAULT_VDSO, KERNEL_ABIS, KERNEL_KINDS, OPTION_HELP, UMIP_SETTINGS, abiForVdso } from '../../toolchain/designs/options';
 import { resolveVdso } from '../../toolchain/designs/vdso-spec';
 import { MODEL_OPTIONS, oneOf } from '../model-options';
 
@@ -81,9 +81,10 @@ const realClock: HostClock = {
 export const runCommand: Command = {
   name: 'run',
   summary: 'run a static i386 program in the emulated Linux process and kernel model',
-  usage: `PROGRAM [--vdso ${KERNEL_ABIS.join('|')}|host|none|FILE] [--abi ABI] [--cpu CPU] [--kernel KIND] [--root DIR] [--allow-writes] [--stdin FILE] [--stdin-after SECONDS] [--trace syscalls|vsyscall|all] [--hz HZ] [--cpus N] [--release TEXT] [--json] [-- ARGS]`,
+  usage: `PROGRAM [--vdso ${KERNEL_ABIS.join('|')}|host|none|FILE] [--abi ABI] [--cpu CPU] [--umip on|off] [--kernel KIND] [--root DIR] [--allow-writes] [--stdin FILE] [--stdin-after SECONDS] [--trace syscalls|vsyscall|all] [--hz HZ] [--cpus N] [--release TEXT] [--json] [-- ARGS]`,
   options: {
     ...MODEL_OPTIONS,
+    umip: { type: 'string', valueName: 'on|off', help: OPTION_HELP.umip },
     root: { type: 'string', valueName: 'DIR', help: 'host folder that is the guest\'s "/" (default: no files at all)' },
     'allow-writes': { type: 'boolean', help: 'let the guest create and write files under --root' },
     trace: { type: 'string', valueName: 'WHAT', help: 'print system calls to stderr: syscalls, vsyscall (fast entries and calls from the vDSO), all (plus signal deliveries)' },
@@ -106,6 +107,7 @@ export const runCommand: Command = {
     const abi = oneOf(args, 'abi', KERNEL_ABIS, abiForVdso(spec));
     const cpu = oneOf(args, 'cpu', CPU_MODELS, DEFAULT_CPU);
     const kernel = oneOf(args, 'kernel', KERNEL_KINDS, DEFAULT_KERNEL);
+    const umip = oneOf(args, 'umip', UMIP_SETTINGS, DEFAULT_UMIP);
     const trace = stringOption(args, 'trace');
     if (trace !== undefined && !(TRACES as readonly string[]).includes(trace)) throw new UsageError(`--trace must be one of ${TRACES.join(', ')}`);
     const budgetText = stringOption(args, 'budget');
@@ -174,7 +176,7 @@ export const runCommand: Command = {
       bytes,
       programArg!,
       {
-        options: { cpu, kernel, abi },
+        options: { cpu, kernel, abi, umip },
         tickNs,
         cpus,
         release,

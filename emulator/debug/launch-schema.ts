@@ -3,7 +3,7 @@
 // from toolchain/designs/options.ts), the attributes a launch requires, the configuration a
 // new launch.json gets, and the launch arguments' TypeScript type derived from the schema.
 // package.json's contributes.debuggers[0] must say the same (test/dap/launch-schema.test.ts).
-import { CPU_MODELS, DEFAULT_CPU, DEFAULT_KERNEL, DEFAULT_VDSO, KERNEL_ABIS, KERNEL_KINDS, OPTION_HELP } from '../../toolchain/designs/options';
+import { CPU_MODELS, DEFAULT_CPU, DEFAULT_KERNEL, DEFAULT_UMIP, DEFAULT_VDSO, KERNEL_ABIS, KERNEL_KINDS, OPTION_HELP, UMIP_SETTINGS } from '../../toolchain/designs/options';
 
 export const DEBUG_TYPE = 'vdso';
 
@@ -11,6 +11,7 @@ export const LAUNCH_ATTRIBUTES = {
   program: { type: 'string', description: 'The static i386 program to run (ET_EXEC or static PIE; gcc -m32 -static, or as/ld), or its GAS source (.S or .s: assembled with line information and linked on the fly).', default: '${workspaceFolder}/a.out' },
   vdso: { type: 'string', description: capitalized(OPTION_HELP.vdso), default: DEFAULT_VDSO },
   cpu: { type: 'string', enum: CPU_MODELS, description: capitalized(OPTION_HELP.cpu), default: DEFAULT_CPU },
+  umip: { type: 'string', enum: UMIP_SETTINGS, description: capitalized(OPTION_HELP.umip), default: DEFAULT_UMIP },
   kernel: { type: 'string', enum: KERNEL_KINDS, description: capitalized(OPTION_HELP.kernel), default: DEFAULT_KERNEL },
   abi: { type: 'string', enum: KERNEL_ABIS, description: capitalized(OPTION_HELP.abi) },
   args: { type: 'array', items: { type: 'string' }, description: 'Arguments after argv[0].', default: [] },

@@ -11,7 +11,7 @@ import { loadProgram, vdsoMapper } from '../kernel/loader';
 import type { Process } from '../kernel/process';
 import { RunLoop } from '../kernel/run-loop';
 import type { MappedVdso } from '../kernel/vdso/load';
-import { CPU_MODELS, DEFAULT_CPU, DEFAULT_KERNEL, DEFAULT_VDSO, KERNEL_ABIS, KERNEL_KINDS, abiForVdso } from '../../toolchain/designs/options';
+import { CPU_MODELS, DEFAULT_CPU, DEFAULT_KERNEL, DEFAULT_UMIP, DEFAULT_VDSO, KERNEL_ABIS, KERNEL_KINDS, UMIP_SETTINGS, abiForVdso } from '../../toolchain/designs/options';
 import type { DebugHost, DebugLaunchOptions, OutputEvent } from './types';
 import { isAssemblySource, programFromSource } from './program-source';
 import { rewindableHostFs } from './replay-files';
@@ -71,6 +71,7 @@ export function launchTarget(options: DebugLaunchOptions, host: DebugHost, outpu
   if (typeof spec !== 'string' || spec === '') throw new InputError('launch configuration', '"vdso"', `must be a design name, none, or a .so path (got ${shown(spec)})`);
   const cpu = choice('cpu', raw.cpu, CPU_MODELS, DEFAULT_CPU);
   const kernel = choice('kernel', raw.kernel, KERNEL_KINDS, DEFAULT_KERNEL);
+  const umip = choice('umip', raw.umip, UMIP_SETTINGS, DEFAULT_UMIP);
   const abi = choice('abi', raw.abi, KERNEL_ABIS, abiForVdso(spec));
   const args = stringList('args', raw.args);
   const env = stringList('env', raw.env);
@@ -101,7 +102,7 @@ export function launchTarget(options: DebugLaunchOptions, host: DebugHost, outpu
     bytes,
     programPath,
     {
-      options: { cpu, kernel, abi },
+      options: { cpu, kernel, abi, umip },
       host: {
         stdout: (b) => limiter.write('stdout', out.decode(b, { stream: true })),
         stderr: (b) => limiter.write('stderr', err.decode(b, { stream: true })),

@@ -168,7 +168,7 @@ export class Process implements ProcessView {
       const old = parent.replaces;
       this.machine = old.machine;
       this.memory = new Memory();
-      this.cpu = new Cpu(this.memory, { model: config.options.cpu, kernel: config.options.kernel });
+      this.cpu = new Cpu(this.memory, { model: config.options.cpu, kernel: config.options.kernel, umip: config.options.umip !== 'off' });
       this.mm = new MemoryMap(this.memory, old.mm.stackTop, old.mm.memoryLimit);
       this.fds = old.fds;
       this.signals = old.signals.forExec();
@@ -224,7 +224,7 @@ export class Process implements ProcessView {
     this.machine.cpus = config.cpus ?? 1;
     this.affinity = (1n << BigInt(this.machine.cpus)) - 1n;
     this.memory = new Memory();
-    this.cpu = new Cpu(this.memory, { model: config.options.cpu, kernel: config.options.kernel });
+    this.cpu = new Cpu(this.memory, { model: config.options.cpu, kernel: config.options.kernel, umip: config.options.umip !== 'off' });
     const stackTop = config.options.kernel === 'native32' ? 0xc0000000 : 0xffffe000;
     this.mm = new MemoryMap(this.memory, stackTop, config.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
     const machine = this.machine;

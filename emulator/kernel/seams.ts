@@ -4,7 +4,7 @@
 // signals (signals/). Each part implements its side of these interfaces.
 import type { Memory } from '../memory/memory';
 import type { Cpu } from '../x86/cpu';
-import type { CpuModel, KernelAbi, KernelKind } from '../../toolchain/designs/options';
+import type { CpuModel, KernelAbi, KernelKind, UmipSetting } from '../../toolchain/designs/options';
 import type { Fault, KernelEntry } from '../x86/stop';
 
 
@@ -12,6 +12,8 @@ export interface KernelOptions {
   readonly cpu: CpuModel;
   readonly kernel: KernelKind;
   readonly abi: KernelAbi;
+  /** The CPU model's UMIP (default on). */
+  readonly umip?: UmipSetting;
 }
 
 /**

@@ -17,6 +17,8 @@ import { BUDGET_STOP, type Stop } from './stop';
 export interface CpuOptions {
   readonly model?: CpuModel;
   readonly kernel?: KernelKind;
+  /** UMIP on (the default) or off. */
+  readonly umip?: boolean;
 }
 
 export class Cpu {
@@ -35,6 +37,7 @@ export class Cpu {
 
   constructor(readonly memory: Memory, options: CpuOptions = {}) {
     this.state = new CpuState(options.model ?? DEFAULT_CPU, options.kernel ?? DEFAULT_KERNEL);
+    this.state.umip = options.umip ?? true;
     this.detachListener = memory.onCodeWrite((page) => this.invalidatePage(page));
   }
 

@@ -16,6 +16,7 @@ const FXSR = 1 << 24;
 const EXT_SYSCALL = 1 << 11;
 const EXT_RDTSCP = 1 << 27;
 /** Leaf 7 sub-leaf 0, ECX. */
+const L7_UMIP = 1 << 2;
 const L7_RDPID = 1 << 22;
 
 const VENDORS: Record<CpuModel, string> = { intel: 'GenuineIntel', amd: 'AuthenticAMD', generic: 'VdsoLab i386' };
@@ -31,8 +32,8 @@ export function hasRdtscpRdpid(model: CpuModel): boolean {
   return model !== 'generic';
 }
 
-/** eax, ebx, ecx, edx for leaf `eax`, sub-leaf `ecx` (only leaf 7 has sub-leaves). */
-export function cpuidLeaf(model: CpuModel, eax: number, ecx = 0): Int32Array {
+/** eax, ebx, ecx, edx for leaf `eax`, sub-leaf `ecx` (only leaf 7 has sub-leaves); UMIP as the model is set. */
+export function cpuidLeaf(model: CpuModel, eax: number, ecx = 0, umip = true): Int32Array {
   const out = new Int32Array(4);
   const vendor = VENDORS[model];
   const modern = hasRdtscpRdpid(model);
@@ -41,7 +42,7 @@ export function cpuidLeaf(model: CpuModel, eax: number, ecx = 0): Int32Array {
       out.set([modern ? 7 : 1, word(vendor, 0), word(vendor, 8), word(vendor, 4)]);
       break;
     case 7:
-      if (modern && ecx === 0) out.set([0, 0, L7_RDPID, 0]);
+      if (modern && ecx === 0) out.set([0, 0, L7_RDPID | (umip ? L7_UMIP : 0), 0]);
       break;
     case 1:
       out.set([model === 'amd' ? 0x0662 : 0x0633, 0, 0, FPU | TSC | CX8 | CMOV | FXSR | (model === 'generic' ? 0 : SEP)]);

@@ -125,5 +125,31 @@ export function umipLdtRegister(kernel: KernelKind, hasLdt: boolean): number {
   return hasLdt ? (kernel === 'compat64' ? 0x50 : 0x88) : 0;
 }
 
-/** The CR0 value SMSW returns under UMIP emulation: PE MP ET NE WP AM PG. */
+/** The CR0 value SMSW returns under UMIP emulation, and the real one (no TS since eager FPU): PE MP ET NE WP AM PG. */
 export const UMIP_CR0 = 0x80050033;
+
+/**
+ * SGDT's and SIDT's 6 bytes at CPL 3 in a 32-bit process: the limit and the low 32 bits of
+ * the base. With UMIP, Linux's dummy values (limit 0); without it, the tables the kernel
+ * loaded (docs/kernel-facts.md §10): on a 64-bit kernel the read-only IDT at
+ * CPU_ENTRY_AREA_RO_IDT 0xfffffe0000000000 (limit 256 * 16 - 1) and each CPU's GDT in its
+ * cpu_entry_area, 0xfffffe0000001000 + cpu * 0x3b000 (limit GDT_ENTRIES 16 * 8 - 1); on a
+ * 32-bit kernel the same arrangement at the model's CPU_ENTRY_AREA_BASE, 8-byte gates and
+ * 32 GDT entries.
+ */
+export function systemTableLimit(kernel: KernelKind, table: 'gdt' | 'idt', umip: boolean): number {
+  if (umip) return 0;
+  if (table === 'idt') return kernel === 'compat64' ? 256 * 16 - 1 : 256 * 8 - 1;
+  return kernel === 'compat64' ? 16 * 8 - 1 : 32 * 8 - 1;
+}
+
+/** The size of struct cpu_entry_area, the stride of the per-CPU GDTs (config dependent: the model's choice). */
+const CPU_ENTRY_AREA_SIZE = { compat64: 0x3b000, native32: 0x6000 } as const;
+/** CPU_ENTRY_AREA_BASE, low 32 bits (a 32-bit kernel's depends on its fixmap size: the model's choice). */
+const CPU_ENTRY_AREA_BASE = { compat64: 0x00000000, native32: 0xff800000 } as const;
+
+export function systemTableBase(kernel: KernelKind, table: 'gdt' | 'idt', cpu: number, umip: boolean): number {
+  if (umip) return table === 'gdt' ? UMIP_DUMMY_GDT_BASE : UMIP_DUMMY_IDT_BASE;
+  const base = CPU_ENTRY_AREA_BASE[kernel];
+  return table === 'idt' ? base : (base + 0x1000 + cpu * CPU_ENTRY_AREA_SIZE[kernel]) >>> 0;
+}

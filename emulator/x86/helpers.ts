@@ -12,7 +12,7 @@ import { USER_WRITABLE_FLAGS } from './state';
 import { cpuidLeaf } from './cpuid';
 import { sysenterAllowed, syscallAllowed } from '../../toolchain/designs/options';
 import { executeX87, fpeCode, X87_FAULT, type X87Outcome } from './fpu/exec';
-import { gdtDescriptor, isLongModeCode, loadable, probe, umipLdtRegister, umipTaskRegister, type Descriptor, type SegmentProbe } from './descriptors';
+import { gdtDescriptor, isLongModeCode, loadable, probe, systemTableBase, systemTableLimit, umipLdtRegister, umipTaskRegister, type Descriptor, type SegmentProbe } from './descriptors';
 
 const STATUS = CF | PF | AF | ZF | SF | OF;
 
@@ -119,7 +119,7 @@ export class Helpers {
   }
 
   cpuid(s: CpuState, eax: number, ecx: number): Int32Array {
-    return cpuidLeaf(s.model, eax >>> 0, ecx >>> 0);
+    return cpuidLeaf(s.model, eax >>> 0, ecx >>> 0, s.umip);
   }
 
   popOther(other: number, v: number, w: number): number {
@@ -164,12 +164,22 @@ export class Helpers {
     return probe(kind, this.descriptor(s, selector & 0xffff));
   }
 
-  /** SLDT's value under UMIP emulation. */
+  /** SGDT's / SIDT's limit (UMIP on or off). */
+  tableLimit(s: CpuState, table: 'gdt' | 'idt'): number {
+    return systemTableLimit(s.kernel, table, s.umip);
+  }
+
+  /** SGDT's / SIDT's base, low 32 bits; the GDT is the current CPU's (IA32_TSC_AUX's low 12 bits). */
+  tableBase(s: CpuState, table: 'gdt' | 'idt'): number {
+    return systemTableBase(s.kernel, table, s.tscAux & 0xfff, s.umip) | 0;
+  }
+
+  /** SLDT's value, UMIP on (Linux's emulation) or off (the LDTR itself): the same selector. */
   ldtRegister(s: CpuState): number {
     return umipLdtRegister(s.kernel, this.hasLdt);
   }
 
-  /** STR's value under UMIP emulation. */
+  /** STR's value, UMIP on or off: the TSS selector. */
   taskRegister(s: CpuState): number {
     return umipTaskRegister(s.kernel);
   }

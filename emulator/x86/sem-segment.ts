@@ -1,10 +1,11 @@
 // Owns the semantics of the user-mode descriptor instructions: LAR, LSL, VERR and VERW (ZF
 // and the loaded value from descriptors.ts), and the UMIP-covered stores SGDT, SIDT, SMSW,
-// SLDT and STR (the dummy values Linux's UMIP emulation returns). Facts: docs/kernel-facts.md §10.
+// SLDT and STR (with UMIP on, the dummy values Linux's emulation returns; off, the registers
+// the kernel loaded: descriptors.ts). Facts: docs/kernel-facts.md §10.
 import { Op, ZF } from '../../toolchain/isa/ops';
 import type { Emitter } from './emit';
 import type { SemanticsTable } from './semantics-types';
-import { UMIP_CR0, UMIP_DUMMY_GDT_BASE, UMIP_DUMMY_IDT_BASE, type SegmentProbe } from './descriptors';
+import { UMIP_CR0, type SegmentProbe } from './descriptors';
 
 /** ZF from a probe's outcome (`v` < 0: cleared); the other flags are kept. */
 function setZf(e: Emitter, ok: string): void {
@@ -28,12 +29,12 @@ function verify(kind: SegmentProbe) {
   return (e: Emitter): void => setZf(e, e.tmp(`H.segmentProbe(s, '${kind}', ${e.read(0)}) >= 0`));
 }
 
-/** SGDT/SIDT under Linux's UMIP emulation: limit 0, then the dummy base (6 bytes). */
-function tableStore(base: number) {
+/** SGDT/SIDT: the limit, then the base (6 bytes). */
+function tableStore(table: 'gdt' | 'idt') {
   return (e: Emitter): void => {
     const a = e.addr();
-    e.store(a, 2, '0');
-    e.store(`(${a} + 2) | 0`, 4, String(base | 0));
+    e.store(a, 2, e.tmp(`H.tableLimit(s, '${table}')`));
+    e.store(`(${a} + 2) | 0`, 4, e.tmp(`H.tableBase(s, '${table}')`));
   };
 }
 
@@ -42,8 +43,8 @@ export const segmentSemantics: SemanticsTable = {
   [Op.Lsl]: load('lsl'),
   [Op.Verr]: verify('verr'),
   [Op.Verw]: verify('verw'),
-  [Op.Sgdt]: tableStore(UMIP_DUMMY_GDT_BASE),
-  [Op.Sidt]: tableStore(UMIP_DUMMY_IDT_BASE),
+  [Op.Sgdt]: tableStore('gdt'),
+  [Op.Sidt]: tableStore('idt'),
   [Op.Smsw]: (e) => e.write(0, String(e.i.hasMem || e.i.opSize === 2 ? UMIP_CR0 & 0xffff : UMIP_CR0 | 0)),
   [Op.Sldt]: (e) => e.write(0, e.tmp('H.ldtRegister(s)')),
   [Op.Str]: (e) => e.write(0, e.tmp('H.taskRegister(s)')),

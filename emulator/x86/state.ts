@@ -48,6 +48,8 @@ export class CpuState {
   fpu = new FpuState();
   /** IA32_TSC_AUX, which rdtscp returns in ecx: Linux keeps (node << 12) | cpu there (CPU 0 here). */
   tscAux = 0;
+  /** UMIP (CR4.UMIP as the kernel sets it where the CPU has it): SGDT/SIDT/SLDT/STR/SMSW trap at CPL 3. */
+  umip = true;
 
   constructor(
     readonly model: CpuModel = 'intel',

@@ -37,6 +37,22 @@ export const KERNEL_ABI_VALUES: readonly OptionValue<KernelAbi>[] = [
   { value: 'auxv', help: 'one image with an entry per method; the kernel points AT_SYSINFO at one and rewrites or drops __kernel_vsyscall' },
 ];
 
+/**
+ * UMIP (user-mode instruction prevention), a property of the CPU model: on, SGDT, SIDT, SLDT,
+ * STR and SMSW fault at CPL 3 and Linux emulates them with dummy values; off, they store
+ * the registers the kernel loaded (docs/kernel-facts.md §10).
+ */
+export type UmipSetting = 'on' | 'off';
+export const UMIP_VALUES: readonly OptionValue<UmipSetting>[] = [
+  { value: 'on', help: 'SGDT/SIDT/SLDT/STR/SMSW trap and the kernel emulates them (every recent Intel and AMD CPU)' },
+  { value: 'off', help: 'they run and store the real GDTR, IDTR, LDTR, TR and CR0 (older CPUs)' },
+];
+export const UMIP_SETTINGS: readonly UmipSetting[] = UMIP_VALUES.map((v) => v.value);
+export const DEFAULT_UMIP: UmipSetting = 'on';
+export function isUmipSetting(v: unknown): v is UmipSetting {
+  return (UMIP_SETTINGS as readonly unknown[]).includes(v);
+}
+
 export const CPU_MODELS: readonly CpuModel[] = CPU_MODEL_VALUES.map((v) => v.value);
 export const KERNEL_KINDS: readonly KernelKind[] = KERNEL_KIND_VALUES.map((v) => v.value);
 /** The ABIs, which are also the names of the shipped stub designs (vdso/). */
@@ -70,6 +86,7 @@ export function abiForVdso(vdso: string): KernelAbi {
 export const OPTION_HELP = {
   cpu: `the CPU model: ${CPU_MODELS.join(', ')} (it picks the alternatives and which fast entries fault; default ${DEFAULT_CPU})`,
   kernel: `the kernel kind: ${KERNEL_KINDS.join(', ')} (a 64-bit kernel running the program in compat mode, or a 32-bit kernel; default ${DEFAULT_KERNEL})`,
+  umip: `the CPU's UMIP: ${UMIP_SETTINGS.join(' or ')} (on: SGDT, SIDT, SLDT, STR and SMSW trap and Linux emulates them; off: they store the real registers; default ${DEFAULT_UMIP})`,
   abi: `the kernel entry ABI: ${KERNEL_ABIS.join(', ')} (default: the design's own, else ${DEFAULT_ABI})`,
   vdso:
     `the vDSO: a shipped design (${KERNEL_ABIS.join(', ')}), ${VDSO_HOST} (the running kernel's, else the distribution kernel's), ` +
