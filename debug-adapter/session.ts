@@ -56,6 +56,8 @@ export class VdsoDebugSession extends LoggingDebugSession {
   private cwd = process.cwd();
   /** Disassembly shown as the source of frames no line table covers, by sourceReference. */
   private readonly generated = new Map<number, GeneratedSource>();
+  /** The kernel model's documents (one per system call stepped into), by sourceReference. */
+  private readonly kernelDocuments = new Map<number, string>();
 
   constructor(host?: DebugHost) {
     super();
@@ -274,7 +276,13 @@ export class VdsoDebugSession extends LoggingDebugSession {
         }
         const frame: DebugProtocol.StackFrame = new StackFrame(f.level, f.symbol);
         frame.instructionPointerReference = hex8(f.pc);
-        if (f.source) {
+        if (f.kernel) {
+          const kernel = this.runtime.kernelFrame()!;
+          this.kernelDocuments.set(f.kernel.reference, kernel.text);
+          frame.source = { name: kernel.name, sourceReference: f.kernel.reference, origin: 'the kernel model (read-only)', presentationHint: 'emphasize' };
+          frame.line = this.convertDebuggerLineToClient(f.kernel.line);
+          frame.column = this.convertDebuggerColumnToClient(1);
+        } else if (f.source) {
           frame.source = new Source(f.source.path.slice(f.source.path.lastIndexOf('/') + 1), this.convertDebuggerPathToClient(f.source.path));
           frame.line = this.convertDebuggerLineToClient(f.source.line);
           frame.column = this.convertDebuggerColumnToClient(Math.max(f.source.column, 1));
@@ -297,7 +305,11 @@ export class VdsoDebugSession extends LoggingDebugSession {
 
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
     const level = args.frameId;
-    const scopes: DebugProtocol.Scope[] = [
+    const top = this.stack()[level];
+    const scopes: DebugProtocol.Scope[] = top?.kind === 'frame' && top.kernel ? [
+      new Scope('pt_regs', this.handles.create({ kind: 'pt_regs', at: 'phase' }), false),
+      new Scope('User registers (at the entry instruction)', this.handles.create({ kind: 'registers', level: 0 }), false),
+    ] : [
       new Scope(level === 0 ? 'Registers' : `Registers (frame ${level}, unwound)`, this.handles.create({ kind: 'registers', level }), false),
       new Scope("Caller's registers (CFI)", this.handles.create({ kind: 'caller', level }), false),
       new Scope('pt_regs', this.handles.create({ kind: 'pt_regs', at: 'entry' }), false),
@@ -344,7 +356,13 @@ export class VdsoDebugSession extends LoggingDebugSession {
   }
 
   protected override sourceRequest(response: DebugProtocol.SourceResponse, args: DebugProtocol.SourceArguments): void {
-    const generated = this.generated.get(args.sourceReference ?? args.source?.sourceReference ?? 0);
+    const reference = args.sourceReference ?? args.source?.sourceReference ?? 0;
+    const kernel = this.kernelDocuments.get(reference);
+    if (kernel !== undefined) {
+      response.body = { content: kernel, mimeType: 'text/plain' };
+      return this.sendResponse(response);
+    }
+    const generated = this.generated.get(reference);
     if (!generated) return this.fail(response, new Error(`source: no generated source ${args.sourceReference}`));
     response.body = { content: generated.text, mimeType: 'text/x-asm' };
     this.sendResponse(response);

@@ -1,8 +1,8 @@
 // Owns the DAP scopes and variables of a stopped frame, built from the debugger runtime's
 // plain values: the frame's registers (the CPU's for frame 0, as unwound for the others),
 // the caller's registers as the frame's CFI row recovers them (with the CFA, the row and
-// each register's rule), pt_regs of the last system call (at entry and at exit), and the
-// last system call itself. Every number is shown in hex.
+// each register's rule), pt_regs of the last system call (at entry and at exit) or of the
+// kernel frame's phase, and the last system call itself. Every number is shown in hex.
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { DebugRuntime } from '../emulator/debug/runtime';
 import type { LastSyscall, NamedValue, RuntimeFrame } from '../emulator/debug/types';
@@ -13,6 +13,8 @@ export type ScopeRef =
   | { readonly kind: 'registers'; readonly level: number }
   | { readonly kind: 'caller'; readonly level: number }
   | { readonly kind: 'pt_regs'; readonly at: 'entry' | 'exit' }
+  /** pt_regs as the kernel frame's current phase left them. */
+  | { readonly kind: 'pt_regs'; readonly at: 'phase' }
   | { readonly kind: 'syscall' }
   /** The bits of frame 0's eflags (each settable). */
   | { readonly kind: 'eflags' };
@@ -61,6 +63,10 @@ export function scopeVariables(ref: ScopeRef, runtime: DebugRuntime, frames: rea
       return [...head, ...frameRegisters(caller)];
     }
     case 'pt_regs': {
+      if (ref.at === 'phase') {
+        const phase = runtime.kernelFrame()?.phase;
+        return phase ? PT_REGS_FIELDS.map((k) => variable(k, phase.regs[k])) : [text('pt_regs', '<not inside the kernel model>')];
+      }
       const last = runtime.lastSyscall();
       if (!last) return [text('pt_regs', '<no system call yet>')];
       const regs = ref.at === 'entry' ? last.entryRegs : last.exitRegs;

@@ -13,7 +13,7 @@ import { unwindImageFromElf } from '../../toolchain/dwarf/unwind-image';
 import type { UnwindImage } from '../../toolchain/dwarf/unwind-types';
 import { formatResult } from '../kernel/trace';
 import type { KernelEvent, RunResult } from '../kernel/run-loop';
-import type { PtRegs } from '../kernel/seams';
+import type { KernelPhase, PtRegs } from '../kernel/seams';
 import { signalName } from '../kernel/linux-abi';
 import { BreakpointTable } from './breakpoints';
 import { LaterEmitter } from './emitter';
@@ -28,6 +28,7 @@ import { checkFileMap, framesWithSources, SourceMap, type SourceLocation } from 
 import { HitRules, resolveLine, type Evaluated, type LineBreakpointSpec } from './line-breakpoints';
 import { stepByLine, type LineStepHost } from './line-step';
 import { generatedSourceAt, type GeneratedSource } from './generated-source';
+import { KernelFrame } from './kernel-frame';
 import type {
   BreakpointResult, DebugEvents, DebugHost, DebugLaunchOptions, DisassembledLine, KernelEventBreakpoints, LastSyscall,
   NamedValue, RuntimeFrame, StopEvent, StopReason, SyscallStop,
@@ -78,6 +79,9 @@ export class DebugRuntime {
   /** The program's and the vDSO's line tables (empty before launch). */
   sources = new SourceMap();
   private readonly hitRules = new HitRules();
+  /** The kernel frame while a stepIn stands inside a system call (kernel-frame.ts), and how many calls were entered so. */
+  private kernel: KernelFrame | undefined;
+  private kernelCalls = 0;
   /** Evaluates a breakpoint condition or a log message's {expression} in frame 0 (the adapter sets it). */
   evaluateForBreakpoint: (expression: string) => Evaluated = () => ({ error: 'no expression evaluator' });
 
@@ -176,6 +180,7 @@ export class DebugRuntime {
   /** One instruction back: the state after (instructions so far - 1), rebuilt exactly. */
   stepBack(): void {
     this.idle();
+    if (this.kernel && this.kernel.index > 0) return this.kernelPhase(this.kernel, -1);
     const n = this.icount();
     this.replayTo(Math.max(0, n - 1));
     this.recent = [];
@@ -348,6 +353,7 @@ export class DebugRuntime {
   /** One instruction; a system call instruction runs the kernel model and stops where it returned. */
   stepInstruction(): void {
     this.idle();
+    if (this.kernel) return this.kernelPhase(this.kernel, 1);
     if (this.endIfDead()) return;
     const t = this.need();
     this.recent = [];
@@ -361,6 +367,7 @@ export class DebugRuntime {
   /** Steps over a call (stops at its return address in this frame); other instructions are one step. */
   stepOver(): void {
     this.idle();
+    if (this.kernel) return this.kernelPhase(this.kernel, 1);
     if (this.endIfDead()) return;
     const s = this.need().process.cpu.state;
     const bytes = readUpTo(this.need().process.memory, s.eip, 15);
@@ -372,13 +379,19 @@ export class DebugRuntime {
   /** Steps one source line (`next`: calls run over; `step`: into functions with line information); by instruction where no line table covers the pc. */
   stepLine(mode: 'over' | 'in'): void {
     this.idle();
+    if (this.kernel) return this.kernelPhase(this.kernel, 1);
     if (this.endIfDead()) return;
     const t = this.need();
+    if (mode === 'in' && this.enterKernel(t)) return;
     if (!this.sources.locate(t.process.cpu.state.eip >>> 0)) return mode === 'over' ? this.stepOver() : this.stepInstruction();
     this.recent = [];
     this.kernelHits = [];
-    const outcome = stepByLine(this.lineStepHost(t), mode);
+    let kernelNext = false;
+    const host = this.lineStepHost(t);
+    // Stepping in, the line's system call instruction is entered like a call: the step stops before it and goes into the kernel frame.
+    const outcome = stepByLine(mode === 'in' ? { ...host, step: () => (isKernelEntry(t) ? ((kernelNext = true), { kind: 'requested' }) : host.step()) } : host, mode);
     this.table().clearTemporary();
+    if (kernelNext) return void this.enterKernel(t);
     if (outcome.kind === 'run') return this.settle(outcome.result);
     if (outcome.kind === 'breakpoint') {
       const user = this.table().hitAt(t.process.cpu.state.eip >>> 0);
@@ -441,6 +454,7 @@ export class DebugRuntime {
   /** Runs to the return address the unwinder computes for frame 0; throws with a line when it cannot. */
   stepOut(): void {
     this.idle();
+    if (this.kernel) return this.leaveKernel(this.kernel);
     if (this.endIfDead()) return;
     const frames = this.stack();
     const f0 = frames[0];
@@ -454,6 +468,7 @@ export class DebugRuntime {
 
   private resume(until: Until | undefined): void {
     if (this.disposed || this.running || this.endIfDead()) return;
+    this.kernel = undefined;
     const t = this.need();
     const table = this.table();
     if (until) table.addTemporary(until.address);
@@ -588,20 +603,76 @@ export class DebugRuntime {
     return { reason, description: parts.join('; '), address: eip, breakpointIds: [], syscalls: calls };
   }
 
-  private stopped(e: StopEvent): void {
+  private stopped(e: StopEvent, kernel?: KernelFrame): void {
     this.kernelHits = [];
+    this.kernel = kernel;
     this.events.emit('stopped', e);
+  }
+
+  // ---- the kernel model as source (kernel-frame.ts) ----
+
+  /** The kernel frame while stopped inside a system call. */
+  kernelFrame(): KernelFrame | undefined {
+    return this.kernel;
+  }
+
+  /** stepIn at int $0x80, sysenter or syscall: the call runs with its phases recorded, and the stop is in the kernel frame at the first phase. */
+  private enterKernel(t: Target): boolean {
+    const pc = t.process.cpu.state.eip >>> 0;
+    if (!isKernelEntry(t)) return false;
+    const userFrames = this.stack();
+    const userRegisters = this.registers();
+    const phases: KernelPhase[] = [];
+    this.recent = [];
+    this.kernelHits = [];
+    t.process.cpu.stepOverBreakpointAt(pc);
+    t.loop.phases = (p) => phases.push(p);
+    let r: RunResult;
+    try {
+      r = this.advance(1);
+    } finally {
+      t.loop.phases = undefined;
+    }
+    // A refused entry (#UD) has no phases: it is an ordinary step that raised a signal.
+    if (phases.length === 0) {
+      if (r.kind === 'budget' || r.kind === 'requested' || r.kind === 'breakpoint') this.stopped(this.stepStop('step'));
+      else this.settle(r);
+      return true;
+    }
+    const call = this.recent[this.recent.length - 1]?.name ?? phases.find((p) => p.kind === 'call')?.function.replace(/^sys_/, '') ?? 'system call';
+    const frame = new KernelFrame(KernelFrame.reference(this.kernelCalls++), phases, pc, userFrames, userRegisters, r, call);
+    this.kernelPhase(frame, 0);
+    return true;
+  }
+
+  /** Moves the kernel frame by `by` phases and stops there; past the last phase, leaves the kernel. */
+  private kernelPhase(frame: KernelFrame, by: number): void {
+    if (by > 0 && frame.atLast) return this.leaveKernel(frame);
+    frame.index += by;
+    const p = frame.phase;
+    this.stopped({ reason: 'step', description: `kernel model: ${p.function}: ${p.text}`, address: frame.entryAddress, breakpointIds: [], syscalls: [] }, frame);
+  }
+
+  /** Back to user mode: the stop where the exit path returned (or the end of the process the call brought). */
+  private leaveKernel(frame: KernelFrame): void {
+    this.kernel = undefined;
+    const r = frame.after;
+    if (r.kind === 'budget' || r.kind === 'requested' || r.kind === 'breakpoint') this.stopped(this.stepStop('step'));
+    else this.settle(r);
   }
 
   // ---- state of the stopped process ----
 
+  /** The CPU's registers (inside the kernel frame: as they were at the entry instruction). */
   registers(): NamedValue[] {
+    if (this.kernel) return [...this.kernel.userRegisters];
     return cpuRegisters(this.need().process.cpu.state);
   }
 
   /** Sets a register of frame 0 (eax..edi, eip, eflags), or one EFLAGS bit by name. */
   setRegister(name: string, value: number): void {
     this.idle();
+    if (this.kernel) throw new Error(`${name}: the debugger stands inside the kernel model; step out to user mode to set registers`);
     const state = this.need().process.cpu.state;
     if (EFLAGS_BITS.some((b) => b.name === name)) setEflagsBit(state, name, value !== 0);
     else setRegister(state, name, value);
@@ -617,6 +688,7 @@ export class DebugRuntime {
   }
 
   stack(maxFrames = 64): RuntimeFrame[] {
+    if (this.kernel) return this.kernel.frames().slice(0, maxFrames + 1);
     const p = this.need().process;
     return framesWithSources(stackFrames(p.cpu.state, p.memory, this.images, this.symbols, maxFrames), this.sources);
   }
@@ -684,6 +756,15 @@ export class DebugRuntime {
 function checkCount(value: unknown, name: string, min: number, max: number): void {
   if (value === undefined || (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max)) return;
   throw new InputError('launch configuration', `"${name}"`, `must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`);
+}
+
+/** True when the instruction at eip enters the kernel for a system call (int $0x80, sysenter, syscall). */
+function isKernelEntry(t: Target): boolean {
+  const pc = t.process.cpu.state.eip >>> 0;
+  const bytes = readUpTo(t.process.memory, pc, 15);
+  if (bytes.length === 0) return false;
+  const insn = decode(bytes, 0, pc);
+  return insn.op === Op.Sysenter || insn.op === Op.Syscall || (insn.op === Op.Int && insn.imm === 0x80);
 }
 
 /** "write(1, 0x80b7008, 3) = 3: sysenter at 0x...; exit SYSRETL (reason); returned to 0x..." */

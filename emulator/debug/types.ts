@@ -112,6 +112,8 @@ export type RuntimeFrame =
       readonly signalFrame: boolean;
       /** The source line a line table gives for the frame (a caller's at pc - 1, as gdb looks it up). */
       readonly source?: SourceLocation;
+      /** A frame inside the kernel model (emulator/debug/kernel-frame.ts): its generated document and the phase's line there. */
+      readonly kernel?: { readonly reference: number; readonly line: number };
     }
   | { readonly kind: 'label'; readonly level: number; readonly text: string };
 

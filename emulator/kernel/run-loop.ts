@@ -16,12 +16,13 @@
 import { KernelEntryExit } from './entry/entry-exit';
 import { E, syscallName } from './linux-abi';
 import { SLEEPING, type Process } from './process';
-import type { EntryExit, EntryRecord, ExitRecord, PtRegs, SignalDelivery, SyscallRecord, WakeReason } from './seams';
+import type { EntryExit, EntryRecord, ExitRecord, PhaseSink, PtRegs, SignalDelivery, SyscallRecord, WakeReason } from './seams';
 import { SIG } from './linux-abi';
 import type { Machine } from './tasks';
 import { SYSCALL_TABLE } from './syscalls/index';
 import type { SyscallRow } from './syscalls/table';
-import { formatArgs } from './trace';
+import { formatArgs, formatResult } from './trace';
+import { emitPhase } from './entry/phases';
 import type { Fault, KernelEntry } from '../x86/stop';
 
 export type RunResult =
@@ -72,6 +73,8 @@ interface ParkedCall {
   /** pt_regs->bp to put back after the call, unless it rewrote bp (the pre-4.4 compat SYSCALL path's arg6 in a register). */
   readonly userBp: number | undefined;
   readonly arg6: number | undefined;
+  /** Where this call's phases go (a debugger stepping into the kernel), if anywhere. */
+  readonly phases: PhaseSink | undefined;
 }
 
 /** Largest slice given to Cpu.run at once (keeps timer checks and budgets responsive). */
@@ -91,6 +94,11 @@ export class RunLoop {
   private current: Process | undefined = undefined;
   private turnLeft = 0;
   private readonly parked = new Map<Process, ParkedCall>();
+  /**
+   * Set by a debugger that steps into the kernel: the phases of the system calls entered
+   * while it is set (kernel/entry/phases.ts). Undefined (the default) costs nothing.
+   */
+  phases: PhaseSink | undefined = undefined;
 
   constructor(
     first: Process,
@@ -312,7 +320,8 @@ export class RunLoop {
   }
 
   private systemCall(p: Process, entry: KernelEntry, address: number): void {
-    const entered = this.entryExit.enter(p, entry, address);
+    const phases = this.phases;
+    const entered = this.entryExit.enter(p, entry, address, phases);
     if ('fault' in entered) {
       this.fault(p, entered.fault, address, p.cpu.state.eip);
       return;
@@ -350,7 +359,7 @@ export class RunLoop {
       }
     }
     const call: ParkedCall = {
-      regs, entry: entered.record, nr, name, args, shown, icount, userBp, arg6, recording,
+      regs, entry: entered.record, nr, name, args, shown, icount, userBp, arg6, recording, phases,
       restoresContext: row?.restoresContext === true && !entered.record.fetchFailed,
     };
     if (p.yielded) {
@@ -369,6 +378,7 @@ export class RunLoop {
   private finishCall(p: Process, call: ParkedCall, result: number): void {
     const { regs, nr, name, args, shown, icount } = call;
     if (call.userBp !== undefined && regs.bp === call.arg6) regs.bp = call.userBp;
+    if (call.phases) this.callPhase(p, call, result);
     if (p.exit) {
       if (this.current === p) this.turnLeft = 0;
       if (call.recording) this.record(p, { nr, name, args, result: undefined, entry: call.entry, exit: undefined, icount }, shown, undefined);
@@ -382,13 +392,26 @@ export class RunLoop {
       return;
     }
     regs.ax = result | 0;
-    const exit = this.entryExit.exit(p, regs, call.entry);
+    const exit = this.entryExit.exit(p, regs, call.entry, call.phases);
     if (!call.recording) return;
     // A sigreturn's "result" is the eax of the context it restored, not a return value.
     const record: SyscallRecord = call.restoresContext
       ? { nr, name, args, result: undefined, restoredAx: result | 0, entry: call.entry, exit, icount }
       : { nr, name, args, result, entry: call.entry, exit, icount };
     this.record(p, record, shown, regs);
+  }
+
+  /** The call phase: the system call run with its arguments and its result (or why it did not run, or that it ended the task). */
+  private callPhase(p: Process, call: ParkedCall, result: number): void {
+    const fn = `sys_${call.name}`;
+    const ran = `${call.name}(${call.shown.join(', ')})`;
+    let text: string;
+    if (call.entry.fetchFailed) text = `${call.name} is not run: the fetch faulted, ax = ${formatResult(result)}`;
+    else if (p.exit) text = `${ran}: the task ended (${p.describeExit()})`;
+    else if (p.cpuRetired) text = `${ran} = ${formatResult(result)}: execve replaced the program`;
+    else if (call.restoresContext) text = `${ran}: the context was restored (eax ${'0x' + (result >>> 0).toString(16)})`;
+    else text = `${ran} = ${formatResult(result)}${this.table.has(call.nr) ? '' : ' (not implemented)'}`;
+    emitPhase(call.phases!, 'call', fn, text, { ...call.regs, ax: call.restoresContext || p.exit ? call.regs.ax : result | 0 });
   }
 
   private record(p: Process, r: SyscallRecord, shownArgs: readonly string[], regs: PtRegs | undefined): void {

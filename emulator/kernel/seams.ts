@@ -64,6 +64,25 @@ export interface EntryRecord {
 
 export type ExitPath = 'iret' | 'sysexit' | 'sysretl';
 
+/**
+ * One phase of a system call as the kernel model did it, for a debugger that steps
+ * through the kernel (emulator/kernel/entry/phases.ts makes them): the entry path taken,
+ * pt_regs built, the user-memory fetch, the call, exit work (signals, restart), each
+ * condition of the fast-exit decision, the exit instruction. Made only when a sink listens.
+ */
+export interface KernelPhase {
+  readonly kind: 'entry' | 'pt_regs' | 'fetch' | 'call' | 'exit-work' | 'exit-condition' | 'exit';
+  /** The kernel function the phase happens in (entry_SYSENTER_compat, do_fast_syscall_32, sys_write). */
+  readonly function: string;
+  /** One line: what the kernel did and why. */
+  readonly text: string;
+  /** pt_regs as this phase left them (a copy). */
+  readonly regs: Readonly<PtRegs>;
+}
+
+/** Receives the phases of a system call (RunLoop.phases). */
+export type PhaseSink = (phase: KernelPhase) => void;
+
 export interface ExitRecord {
   readonly path: ExitPath;
   /** Why this path: "fast path: ip is the landing pad, cs/ss user, no TF/RF/VM" or why not. */
@@ -186,9 +205,9 @@ export interface EntryExit {
    * instruction (else the fault to raise: #UD -> SIGILL), and build pt_regs as this ABI's
    * kernel entry path does (fetching from user memory where it does).
    */
-  enter(process: ProcessView, entry: KernelEntry, address: number): { readonly regs: PtRegs; readonly record: EntryRecord } | { readonly fault: Fault };
+  enter(process: ProcessView, entry: KernelEntry, address: number, phases?: PhaseSink): { readonly regs: PtRegs; readonly record: EntryRecord } | { readonly fault: Fault };
   /** Returns to user mode: restart rules and signal delivery first, then the exit path chosen as the kernel chooses it. */
-  exit(process: ProcessView, regs: PtRegs, entry: EntryRecord): ExitRecord;
+  exit(process: ProcessView, regs: PtRegs, entry: EntryRecord, phases?: PhaseSink): ExitRecord;
   /**
    * A fault or trap in user mode: build pt_regs from the CPU with orig_ax = -1, force the
    * fault's signal (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP with si_code and si_addr),

@@ -23,6 +23,11 @@ export interface BuiltEntry {
 
 type Fetched = Array<{ what: string; address: number; value: number }>;
 
+/** Told pt_regs as the entry built them, before any fetch from user memory, and how sp and ip were filled (for the debugger's kernel phases). */
+export type Built = (regs: PtRegs, how: string) => void;
+
+const hex = (n: number): string => '0x' + (n >>> 0).toString(16);
+
 /** A 32-bit get_user into pt_regs' `field`; on a fault ax = -EFAULT and the failed fetch is returned. */
 function fetch(cpu: Cpu, regs: PtRegs, fetched: Fetched, field: 'bp' | 'dx' | 'cx', what: string, address: number): { what: string; address: number } | undefined {
   const r = getUser32(cpu.memory, address >>> 0);
@@ -35,9 +40,10 @@ function fetch(cpu: Cpu, regs: PtRegs, fetched: Fetched, field: 'bp' | 'dx' | 'c
   return undefined;
 }
 
-export function buildInt80(cpu: Cpu, address: number): BuiltEntry {
+export function buildInt80(cpu: Cpu, address: number, built?: Built): BuiltEntry {
   const regs = regsFromCpu(cpu, cpu.state.eip, cpu.state.r[EAX]!);
   regs.ax = -ENOSYS;
+  built?.(regs, `every register saved as it was: sp = esp ${hex(regs.sp)}, ip = ${hex(regs.ip)} (after the int $0x80)`);
   return { regs, record: { via: 'int', address, fetched: [] }, fastReturn: undefined };
 }
 
@@ -45,7 +51,7 @@ export function buildInt80(cpu: Cpu, address: number): BuiltEntry {
  * sysenter: `landingPad` is regs->ip after the entry (int80_landing_pad, vsyscall_after_int80,
  * SYSENTER_RETURN); without one (no vDSO) the model returns after the instruction.
  */
-export function buildSysenter(cpu: Cpu, address: number, abi: KernelAbi, landingPad: number | undefined): BuiltEntry {
+export function buildSysenter(cpu: Cpu, address: number, abi: KernelAbi, landingPad: number | undefined, built?: Built): BuiltEntry {
   const s = cpu.state;
   const ip = landingPad ?? s.eip;
   const regs = regsFromCpu(cpu, ip, s.r[EAX]!);
@@ -53,11 +59,11 @@ export function buildSysenter(cpu: Cpu, address: number, abi: KernelAbi, landing
   regs.flags = (regs.flags | IF) >>> 0;
   const fetched: Fetched = [];
   let failed: { what: string; address: number } | undefined;
+  regs.sp = s.r[abi === 'proposal' ? EDX : EBP]! >>> 0;
+  built?.(regs, `SYSENTER saves no user sp or ip: sp = ${abi === 'proposal' ? 'edx' : 'ebp'} ${hex(regs.sp)}, ip = ${landingPad === undefined ? 'after the instruction' : 'the landing pad'} ${hex(ip)}, IF set in flags`);
   if (abi === 'proposal') {
-    regs.sp = s.r[EDX]! >>> 0;
     failed = fetch(cpu, regs, fetched, 'dx', 'dx at 0(%edx)', regs.sp) ?? fetch(cpu, regs, fetched, 'cx', 'cx at 4(%edx)', regs.sp + 4);
   } else {
-    regs.sp = s.r[EBP]! >>> 0;
     failed = fetch(cpu, regs, fetched, 'bp', 'arg6 (ebp) at 0(%ebp)', regs.sp);
   }
   const record: EntryRecord = failed ? { via: 'sysenter', address, fetched, fetchFailed: failed } : { via: 'sysenter', address, fetched };
@@ -70,7 +76,7 @@ export function buildSysenter(cpu: Cpu, address: number, abi: KernelAbi, landing
  * from 0(%esp); the proposal loads sp from edx and fetches dx and cx instead. Legacy kernels
  * return after the instruction; the others set regs->ip to the landing pad.
  */
-export function buildSyscall(cpu: Cpu, address: number, abi: KernelAbi, landingPad: number | undefined): BuiltEntry {
+export function buildSyscall(cpu: Cpu, address: number, abi: KernelAbi, landingPad: number | undefined, built?: Built): BuiltEntry {
   const s = cpu.state;
   const returnAddress = s.eip >>> 0;
   s.r[ECX] = returnAddress;
@@ -79,12 +85,16 @@ export function buildSyscall(cpu: Cpu, address: number, abi: KernelAbi, landingP
   regs.ax = -ENOSYS;
   const fetched: Fetched = [];
   let failed: { what: string; address: number } | undefined;
-  if (abi === 'proposal') {
-    regs.sp = s.r[EDX]! >>> 0;
-    failed = fetch(cpu, regs, fetched, 'dx', 'dx at 0(%edx)', regs.sp) ?? fetch(cpu, regs, fetched, 'cx', 'cx at 4(%edx)', regs.sp + 4);
-  } else {
+  if (abi === 'proposal') regs.sp = s.r[EDX]! >>> 0;
+  else {
     regs.cx = s.r[EBP]! >>> 0;
     regs.sp = s.r[ESP]! >>> 0;
+  }
+  const where = ip === returnAddress ? 'the return address' : 'the landing pad';
+  built?.(regs, `SYSCALL put the return address ${hex(returnAddress)} in ecx: ${abi === 'proposal' ? `sp = edx ${hex(regs.sp)}` : `cx = ebp ${hex(regs.cx)} (arg2), sp = esp ${hex(regs.sp)}`}, ip = ${where} ${hex(ip)}`);
+  if (abi === 'proposal') {
+    failed = fetch(cpu, regs, fetched, 'dx', 'dx at 0(%edx)', regs.sp) ?? fetch(cpu, regs, fetched, 'cx', 'cx at 4(%edx)', regs.sp + 4);
+  } else {
     failed = fetch(cpu, regs, fetched, 'bp', 'arg6 (ebp) at 0(%esp)', regs.sp);
   }
   let arg6InRegister: number | undefined;

@@ -11,10 +11,12 @@
 // next user instruction. (Kernels before 5.10 turned that SYSENTER #DB into TIF_SINGLESTEP
 // and reported a SIGTRAP on the way out; a ptrace single-step reports one for every entry.)
 import type { KernelEntry, Fault } from '../../x86/stop';
-import type { EntryExit, EntryRecord, ExitRecord, ProcessView, PtRegs, SignalDelivery } from '../seams';
+import type { EntryExit, EntryRecord, ExitRecord, PhaseSink, ProcessView, PtRegs, SignalDelivery } from '../seams';
 import { deliverSignals, signalsOf, type DeliveryLog } from '../signals/deliver';
 import { signalForFault } from '../signals/faults';
-import { buildInt80, buildSysenter, buildSyscall, type BuiltEntry } from './build-regs';
+import { signalName } from '../linux-abi';
+import { buildInt80, buildSysenter, buildSyscall, type Built, type BuiltEntry } from './build-regs';
+import { dispatchFunction, emitPhase, entryFunction, entryText, exitText, fetchText, ptRegsText } from './phases';
 import { chooseExit, performExit, type ExitContext } from './exit-path';
 import { regsFromCpu, iretToUser } from './regs';
 import { entryFault } from './validity';
@@ -33,11 +35,21 @@ function exitRecord(exit: Omit<ExitRecord, 'delivered'>, signals: DeliveryLog): 
   return { ...exit, delivered };
 }
 
+/** The exit-work line, when the return to user mode did any: a restart (ip moved back), signal handlers entered, the process killed. */
+function exitWork(phases: PhaseSink, fn: string, ipBefore: number, regs: PtRegs, signals: DeliveryLog): void {
+  const hex = (n: number): string => '0x' + (n >>> 0).toString(16);
+  const parts: string[] = [];
+  if (signals.delivered.length === 0 && regs.ip >>> 0 !== ipBefore >>> 0) parts.push(`restart: ip ${hex(ipBefore)} -> ${hex(regs.ip)}, ax = orig_ax ${regs.ax}`);
+  for (const d of signals.delivered) parts.push(`${signalName(d.signal)} delivered to the handler at ${hex(d.handler)} (${d.rt ? 'rt_sigframe' : 'sigframe'} at ${hex(d.frame.address)})`);
+  if (signals.killed) parts.push(`no return: ${signals.killed.message}`);
+  if (parts.length) emitPhase(phases, 'exit-work', fn, `exit work: ${parts.join('; ')}`, regs);
+}
+
 export class KernelEntryExit implements EntryExit {
   /** The contexts of the entries not yet exited (one, unless calls interleave), newest last. */
   private readonly pending: Array<{ readonly record: EntryRecord; readonly context: EntryContext }> = [];
 
-  enter(process: ProcessView, entry: KernelEntry, address: number): { readonly regs: PtRegs; readonly record: EntryRecord } | { readonly fault: Fault } {
+  enter(process: ProcessView, entry: KernelEntry, address: number, phases?: PhaseSink): { readonly regs: PtRegs; readonly record: EntryRecord } | { readonly fault: Fault } {
     const { cpu, options } = process;
     const refused = entryFault(entry, options.cpu, options.kernel, () => {
       const bytes = process.memory.read(address, 2);
@@ -49,10 +61,17 @@ export class KernelEntryExit implements EntryExit {
       return { fault: refused.fault };
     }
     const landingPad = process.vdso?.symbols.landingPad;
+    let told: Built | undefined;
+    if (phases) {
+      const fn = entryFunction(entry.via, options.kernel);
+      emitPhase(phases, 'entry', fn, entryText(entry.via, address, options.cpu, options.kernel), regsFromCpu(cpu, cpu.state.eip, cpu.state.r[0]!));
+      told = (regs, how) => emitPhase(phases, 'pt_regs', fn, ptRegsText(regs, how), regs);
+    }
     let built: BuiltEntry;
-    if (entry.via === 'int') built = buildInt80(cpu, address);
-    else if (entry.via === 'sysenter') built = buildSysenter(cpu, address, options.abi, landingPad);
-    else built = buildSyscall(cpu, address, options.abi, landingPad);
+    if (entry.via === 'int') built = buildInt80(cpu, address, told);
+    else if (entry.via === 'sysenter') built = buildSysenter(cpu, address, options.abi, landingPad, told);
+    else built = buildSyscall(cpu, address, options.abi, landingPad, told);
+    if (phases) emitPhase(phases, 'fetch', dispatchFunction(entry.via), fetchText(built.record, built.regs), built.regs);
     this.pending.push({
       record: built.record,
       context: { via: entry.via, abi: options.abi, kernel: options.kernel, fastReturn: built.fastReturn, fetchFailed: built.record.fetchFailed !== undefined },
@@ -62,15 +81,20 @@ export class KernelEntryExit implements EntryExit {
     return { regs: built.regs, record: built.record };
   }
 
-  exit(process: ProcessView, regs: PtRegs, entry: EntryRecord): ExitRecord {
+  exit(process: ProcessView, regs: PtRegs, entry: EntryRecord, phases?: PhaseSink): ExitRecord {
     const ctx = this.takeContext(entry) ?? {
       via: entry.via, abi: process.options.abi, kernel: process.options.kernel, fastReturn: undefined, fetchFailed: false,
     };
+    const ip = regs.ip;
     const signals = deliverSignals(process, regs, true);
+    const decider = dispatchFunction(ctx.via);
+    if (phases) exitWork(phases, decider, ip, regs, signals);
     if (signals.killed) return exitRecord({ path: 'iret', reason: `no return: ${signals.killed.message}`, clobbered: [] }, signals);
-    const { path, reason } = chooseExit(ctx, regs);
+    const { path, reason } = chooseExit(ctx, regs, phases && ((text, holds) => emitPhase(phases, 'exit-condition', decider, `fast exit: ${text}: ${holds ? 'yes' : 'no'}`, regs)));
     const clobbered = performExit(process.cpu, regs, path, ctx.kernel);
-    return exitRecord({ path, reason, clobbered }, signals);
+    const exit = exitRecord({ path, reason, clobbered }, signals);
+    if (phases) emitPhase(phases, 'exit', entryFunction(ctx.via, ctx.kernel), exitText(exit, regs), regs);
+    return exit;
   }
 
   /** The context `enter` kept for `record`, forgotten as it is returned. */

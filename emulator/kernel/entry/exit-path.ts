@@ -27,23 +27,38 @@ export interface ExitContext {
   readonly fetchFailed: boolean;
 }
 
-/** The exit path the kernel takes for `regs` and why. */
-export function chooseExit(ctx: ExitContext, regs: PtRegs): { path: ExitPath; reason: string } {
-  if (ctx.via === 'int') return { path: 'iret', reason: 'int $0x80 always returns with IRET' };
+/** Told each condition of the fast-exit decision as it is checked, and whether it holds (the debugger's kernel phases). */
+export type ExitExplain = (condition: string, holds: boolean) => void;
+
+/** The exit path the kernel takes for `regs` and why; `explain` hears each condition checked, in order. */
+export function chooseExit(ctx: ExitContext, regs: PtRegs, explain?: ExitExplain): { path: ExitPath; reason: string } {
+  if (ctx.via === 'int') {
+    explain?.('the entry was SYSENTER or SYSCALL (int $0x80 always returns with IRET)', false);
+    return { path: 'iret', reason: 'int $0x80 always returns with IRET' };
+  }
+  explain?.(`the entry was ${ctx.via.toUpperCase()}`, true);
+  explain?.('the fetch from the user stack succeeded', !ctx.fetchFailed);
   if (ctx.fetchFailed) return { path: 'iret', reason: 'the fetch from the user stack faulted (-EFAULT): IRET' };
   if (ctx.abi === 'proposal' && ctx.kernel === 'native32') {
+    explain?.('this ABI has a fast exit on this kernel (the proposal\'s opportunistic SYSRETL is for compat syscalls only)', false);
     return { path: 'iret', reason: 'the proposal has no fast exit on a 32-bit kernel (opportunistic SYSRETL is for compat syscalls)' };
   }
   const fast: ExitPath = ctx.kernel === 'compat64' ? (ctx.abi === 'legacy' && ctx.via === 'sysenter' ? 'sysexit' : 'sysretl') : 'sysexit';
-  if (ctx.fastReturn === undefined || regs.ip >>> 0 !== ctx.fastReturn >>> 0) {
-    const target = ctx.abi === 'legacy' ? 'the return point' : 'the landing pad';
+  const target = ctx.abi === 'legacy' ? 'the return point' : 'the landing pad';
+  const ipHolds = ctx.fastReturn !== undefined && regs.ip >>> 0 === ctx.fastReturn >>> 0;
+  explain?.(`regs->ip ${hex(regs.ip)} is ${target} ${ctx.fastReturn === undefined ? '(none)' : hex(ctx.fastReturn)}`, ipHolds);
+  if (!ipHolds) {
     return { path: 'iret', reason: `regs->ip ${hex(regs.ip)} is not ${target} ${ctx.fastReturn === undefined ? '(none)' : hex(ctx.fastReturn)}: IRET` };
   }
   const sel = userSelectors(ctx.kernel);
-  if (regs.cs !== sel.code || regs.ss !== sel.data) {
+  const selHolds = regs.cs === sel.code && regs.ss === sel.data;
+  explain?.(`cs/ss ${hex(regs.cs)}/${hex(regs.ss)} are the user selectors ${hex(sel.code)}/${hex(sel.data)}`, selHolds);
+  if (!selHolds) {
     return { path: 'iret', reason: `cs/ss ${hex(regs.cs)}/${hex(regs.ss)} are not the user selectors ${hex(sel.code)}/${hex(sel.data)}: IRET` };
   }
-  if ((regs.flags & (TF | RF | VM)) !== 0) {
+  const flagsHold = (regs.flags & (TF | RF | VM)) === 0;
+  explain?.(`none of TF, RF, VM is set in flags ${hex(regs.flags)}`, flagsHold);
+  if (!flagsHold) {
     const bad = [regs.flags & TF ? 'TF' : '', regs.flags & RF ? 'RF' : '', regs.flags & VM ? 'VM' : ''].filter((x) => x);
     return { path: 'iret', reason: `${bad.join(', ')} set in flags: IRET` };
   }

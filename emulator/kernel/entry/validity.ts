@@ -22,3 +22,12 @@ export function entryFault(entry: KernelEntry, cpu: CpuModel, kernel: KernelKind
   }
   return undefined;
 }
+
+/** Why an entry entryFault accepts is allowed on this CPU and kernel, in words (the same rule). */
+export function entryAccepted(via: KernelEntry['via'], cpu: CpuModel, kernel: KernelKind): string {
+  if (via === 'int') return 'int $0x80 works on every CPU and kernel: its IDT gate has DPL 3';
+  if (via === 'sysenter') {
+    return kernel === 'compat64' ? 'Intel CPUs accept SYSENTER in compat mode under a 64-bit kernel' : `${cpu === 'amd' ? 'an AMD' : 'an Intel'} CPU with SEP accepts SYSENTER outside long mode (32-bit kernel)`;
+  }
+  return 'AMD CPUs accept SYSCALL in compat mode under a 64-bit kernel (32-bit SYSCALL)';
+}
