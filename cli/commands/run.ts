@@ -23,6 +23,8 @@ import { MODEL_OPTIONS, oneOf } from '../model-options';
 const TRACES = ['syscalls', 'vsyscall', 'all'] as const;
 export const DEFAULT_BUDGET = 20_000_000_000;
 export const EXIT_BUDGET = 124;
+/** The guest reached something the model does not emulate (RunResult 'unemulated'): neither its own status nor a signal's. */
+export const EXIT_UNEMULATED = 125;
 
 /** --stdin: a regular file is read as any input; a FIFO or device as a pipe, up to the same limit. */
 function readStdinFile(path: string, shownAs: string): Uint8Array {
@@ -252,6 +254,10 @@ export const runCommand: Command = {
     } else if (result.kind === 'killed') {
       status = 128 + result.signal;
       outcome = result.message;
+    } else if (result.kind === 'unemulated') {
+      status = EXIT_UNEMULATED;
+      outcome = `stopped: ${result.what}; the run cannot go on`;
+      io.err(`vdso-lab run: ${outcome}\n`);
     } else if (result.kind === 'timeout') {
       status = EXIT_BUDGET;
       outcome = `stopped: the time limit (${timeoutText} s) ran out at eip 0x${guest.cpu.state.eip.toString(16)} after ${guest.cpu.state.icount} instructions`;

@@ -151,6 +151,7 @@ export class Session {
   describe(r: RunResult): string {
     if (r.kind === 'exited') return `the process exited with status ${r.status}`;
     if (r.kind === 'killed') return this.reports[this.reports.length - 1] ?? `killed by signal ${r.signal}: ${r.message}`;
+    if (r.kind === 'unemulated') return r.what;
     if (r.kind === 'watchpoint') return `watchpoint at ${hex(r.address)}`;
     if (r.kind === 'breakpoint') return `breakpoint at ${this.where(r.address)}`;
     return 'instruction budget spent';

@@ -154,7 +154,7 @@ export function runToIcount(t: Target, icount: number, hit?: (h: ReplayHit) => v
   const cpu = t.process.cpu;
   for (let guard = 0; cpu.state.icount < icount && !t.process.exit && guard < 10_000_000; guard++) {
     const r = t.loop.run(icount - cpu.state.icount);
-    if (r.kind === 'exited' || r.kind === 'killed') return;
+    if (r.kind === 'exited' || r.kind === 'killed' || r.kind === 'unemulated') return;
     if (r.kind !== 'budget' && hit) hit({ icount: cpu.state.icount, result: r });
   }
 }

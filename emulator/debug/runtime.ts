@@ -553,6 +553,11 @@ export class DebugRuntime {
       this.stopped(this.stepStop(r.kind === 'requested' ? 'kernel-event' : 'step'));
       return;
     }
+    if (r.kind === 'unemulated') {
+      // The state is kept for inspection; continuing stops here again.
+      this.stopped({ ...this.stepStop('exception'), description: `${r.what}: the run cannot go on` });
+      return;
+    }
     this.endIfDead();
   }
 

@@ -33,7 +33,13 @@ export type RunResult =
   | { readonly kind: 'breakpoint'; readonly address: number }
   | { readonly kind: 'watchpoint'; readonly watched: number; readonly address: number }
   /** A listener asked for a stop after a kernel event (requestStop); the process can be resumed. */
-  | { readonly kind: 'requested' };
+  | { readonly kind: 'requested' }
+  /**
+   * A task reached something the model does not emulate (64-bit code after a far transfer to
+   * a 64-bit kernel's __USER_CS): the run cannot go on, but nothing killed the guest; running
+   * again stops at the same instruction. `what` names it, `address` is the instruction.
+   */
+  | { readonly kind: 'unemulated'; readonly what: string; readonly address: number };
 
 /** The kernel model's events, in the order it does them. */
 export type KernelEvent =
@@ -192,12 +198,8 @@ export class RunLoop {
           return { kind: 'breakpoint', address: stop.address };
         case 'watchpoint':
           return { kind: 'watchpoint', watched: stop.watched, address: stop.address };
-        case 'unemulated': {
-          const what = `${stop.what} is not emulated (the instruction at 0x${stop.address.toString(16)})`;
-          p.report(`vdso-lab: ${what}; the run stops here`);
-          p.terminate({ signal: SIG.SIGKILL, message: what });
-          break;
-        }
+        case 'unemulated':
+          return { kind: 'unemulated', what: `${stop.what} is not emulated (the instruction at 0x${stop.address.toString(16)})`, address: stop.address };
       }
     }
   }
