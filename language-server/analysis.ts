@@ -2,15 +2,18 @@
 // options of build-settings.ts) and the GAS front end, giving the assembled module, every
 // message, cpp's macro table and includes, and the statements of both the document and
 // cpp's output, each statement of the output mapped back to the user's file and line
-// through macro and #include expansion. AnalysisCache keeps one analysis per document
-// version: requests get the current version's (analysed on demand), edits are debounced
-// and a newer version or a close cancels the pending run.
+// through macro and #include expansion. `analyze` runs the whole document; the server goes
+// through region-analysis.ts, which re-analyses only what an edit changed and gives the same.
+// AnalysisCache keeps one analysis per document version: requests get the current version's
+// (analysed on demand), edits are debounced and analysed in slices that a newer version or a
+// close stops.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { assembleSource, preprocessedLineMap } from '../toolchain/asm/assemble-source';
 import type { PreprocessResult } from '../toolchain/asm/cpp/preprocess';
 import type { AsmModule, Diagnostic, SourceLocation } from '../toolchain/asm/module';
 import { statements, type Statement } from '../toolchain/asm/statements';
+import { IncrementalAnalyzer, NotSeparable } from './region-analysis';
 import { buildOptions, debounceMs, type BuildOptions, type ServerSettings } from './build-settings';
 
 export interface DocumentText {
@@ -75,13 +78,46 @@ export function diskFileSource(open: (path: string) => string | undefined): File
 
 const MISSING = /: No such file or directory$/;
 
-/** Runs the front end over one document. */
+/** The Analysis over what the front end gave, whichever way (whole or by regions) it was made. */
+class DocumentAnalysis implements Analysis {
+  private sourceStatements: readonly Statement[] | undefined;
+  private expandedList: readonly ExpandedStatement[] | undefined;
+  readonly module: AsmModule;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly missingIncludes: readonly Diagnostic[];
+  readonly preprocessed: PreprocessResult | undefined;
+
+  constructor(
+    readonly uri: string,
+    readonly version: number,
+    readonly file: string,
+    readonly text: string,
+    readonly options: BuildOptions,
+    parts: { readonly module: AsmModule; readonly preprocessed: PreprocessResult | undefined },
+  ) {
+    this.module = parts.module;
+    this.preprocessed = parts.preprocessed;
+    const cpp = this.preprocessed?.diagnostics ?? [];
+    this.missingIncludes = cpp.filter((d) => d.severity === 'error' && MISSING.test(d.message));
+    this.diagnostics = this.missingIncludes.length > 0 ? [...cpp] : [...cpp, ...this.module.diagnostics];
+  }
+
+  get source(): readonly Statement[] {
+    return (this.sourceStatements ??= statements(this.text));
+  }
+
+  get expanded(): readonly ExpandedStatement[] {
+    return (this.expandedList ??= expandedStatements(this.preprocessed, this.file, this.text));
+  }
+}
+
+/** Runs the front end over the whole document (the reference the incremental analysis equals). */
 export function analyze(doc: DocumentText, settings: ServerSettings, files: FileSource, root?: string): Analysis {
   const file = uriToPath(doc.uri);
   const text = doc.getText();
   const options = buildOptions(file, settings, root);
   // The front end preprocesses names ending in .S; a kernel .S opened under another case still is.
-  const { module, diagnostics, preprocessed } = assembleSource({
+  const { module, preprocessed } = assembleSource({
     file,
     text,
     includeDirs: options.includeDirs,
@@ -89,21 +125,25 @@ export function analyze(doc: DocumentText, settings: ServerSettings, files: File
     undefines: options.undefines,
     readFile: files,
   });
-  const missingIncludes = (preprocessed?.diagnostics ?? []).filter((d) => d.severity === 'error' && MISSING.test(d.message));
-  const kept = missingIncludes.length > 0 ? [...(preprocessed?.diagnostics ?? [])] : diagnostics;
-  return {
-    uri: doc.uri,
-    version: doc.version,
-    file,
-    text,
-    options,
-    module,
-    diagnostics: kept,
-    missingIncludes,
-    preprocessed,
-    source: statements(text),
-    expanded: expandedStatements(preprocessed, file, text),
-  };
+  return new DocumentAnalysis(doc.uri, doc.version, file, text, options, { module, preprocessed });
+}
+
+/**
+ * The analysis of a document through its incremental analyzer, one region per step (see
+ * region-analysis.ts); the whole document at once when the regions cannot stand for it.
+ */
+export function* analyzeIncrementally(doc: DocumentText, settings: ServerSettings, files: FileSource, analyzer: IncrementalAnalyzer, root?: string): Generator<void, Analysis> {
+  const file = uriToPath(doc.uri);
+  const text = doc.getText();
+  const options = buildOptions(file, settings, root);
+  try {
+    const parts = yield* analyzer.run({ file, text, options, readFile: files });
+    return new DocumentAnalysis(doc.uri, doc.version, file, text, options, parts);
+  } catch (e) {
+    if (!(e instanceof NotSeparable)) throw e;
+    if (process.env.VDSO_LAB_LSP_DEBUG) process.stderr.write(`whole-document analysis: ${e.message}\n`);
+    return analyze(doc, settings, files, root);
+  }
 }
 
 function expandedStatements(pre: PreprocessResult | undefined, file: string, text: string): ExpandedStatement[] {
@@ -127,26 +167,50 @@ export function includedFiles(a: Analysis): string[] {
   return (a.preprocessed?.included ?? []).map((i) => i.path);
 }
 
-/** Per-document analyses, one per version; debounced re-analysis after edits. */
+/** The document as it is now (a TextDocument changes under a pending run). */
+function snapshot(doc: DocumentText): DocumentText {
+  const text = doc.getText();
+  return { uri: doc.uri, version: doc.version, getText: () => text };
+}
+
+/**
+ * Per-document analyses, one per version. A request gets the current version's analysis
+ * (analysed now, region by region from what earlier versions left); an edit is analysed after
+ * the debounce (vdsoLab.lsp.debounceMs), one region per turn of the event loop, and a newer
+ * edit, a request for a newer version or a close stops that run between two regions.
+ */
 export class AnalysisCache {
   private readonly done = new Map<string, Analysis>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly running = new Map<string, { readonly version: number; stopped: boolean }>();
+  private readonly analyzers = new Map<string, IncrementalAnalyzer>();
 
   constructor(
     private readonly settings: () => ServerSettings,
     private readonly files: FileSource,
     private readonly onAnalysed: (a: Analysis) => void,
     private readonly root: () => string | undefined = () => undefined,
+    private readonly log: (line: string) => void = (line) => void process.stderr.write(`${line}\n`),
   ) {}
+
+  private steps(doc: DocumentText): Generator<void, Analysis> {
+    let analyzer = this.analyzers.get(doc.uri);
+    if (!analyzer) this.analyzers.set(doc.uri, (analyzer = new IncrementalAnalyzer()));
+    return analyzeIncrementally(doc, this.settings(), this.files, analyzer, this.root());
+  }
 
   /** The analysis of this version of the document (analysed now when it is not yet). */
   get(doc: DocumentText): Analysis {
     const hit = this.done.get(doc.uri);
     if (hit && hit.version === doc.version) return hit;
-    this.cancel(doc.uri);
-    const a = analyze(doc, this.settings(), this.files, this.root());
-    this.done.set(doc.uri, a);
-    return a;
+    // A run for this version goes on (it publishes what this computes); an older one stops.
+    const job = this.running.get(doc.uri);
+    if (job && job.version !== doc.version) this.stop(doc.uri);
+    const steps = this.steps(snapshot(doc));
+    let r = steps.next();
+    while (!r.done) r = steps.next();
+    this.done.set(doc.uri, r.value);
+    return r.value;
   }
 
   /** The last analysis of a document, whatever its version (for features that tolerate staleness). */
@@ -154,27 +218,59 @@ export class AnalysisCache {
     return this.done.get(uri);
   }
 
-  /** Analyses after the debounce delay (vdsoLab.lsp.debounceMs; 0: now), then reports; a newer call replaces a pending one. */
+  /** Analyses after the debounce delay (vdsoLab.lsp.debounceMs; 0: at the next turn), then reports; a newer call replaces a pending one. */
   schedule(doc: DocumentText, delayMs = debounceMs(this.settings())): void {
     this.cancel(doc.uri);
-    const run = () => {
+    const start = () => {
       this.pending.delete(doc.uri);
-      this.onAnalysed(this.get(doc));
+      this.runSliced(snapshot(doc));
     };
-    if (delayMs <= 0) run();
-    else this.pending.set(doc.uri, setTimeout(run, delayMs));
+    this.pending.set(doc.uri, setTimeout(start, Math.max(0, delayMs)));
   }
 
-  /** Drops a pending analysis (a newer version came, or the document closed). */
+  private runSliced(doc: DocumentText): void {
+    const job = { version: doc.version, stopped: false };
+    this.running.set(doc.uri, job);
+    const steps = this.steps(doc);
+    const finish = (a: Analysis) => {
+      if (this.running.get(doc.uri) === job) this.running.delete(doc.uri);
+      this.onAnalysed(a);
+    };
+    const step = () => {
+      if (job.stopped) return;
+      const hit = this.done.get(doc.uri);
+      if (hit && hit.version === doc.version) return finish(hit);
+      try {
+        const r = steps.next();
+        if (!r.done) return void setImmediate(step);
+        this.done.set(doc.uri, r.value);
+        finish(r.value);
+      } catch (e) {
+        if (this.running.get(doc.uri) === job) this.running.delete(doc.uri);
+        this.log(`vdso-lab lsp: analysis of ${doc.uri} failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    };
+    step();
+  }
+
+  private stop(uri: string): void {
+    const job = this.running.get(uri);
+    if (job) job.stopped = true;
+    this.running.delete(uri);
+  }
+
+  /** Drops a pending or running analysis (a newer version came, or the document closed). */
   cancel(uri: string): void {
     const t = this.pending.get(uri);
     if (t !== undefined) clearTimeout(t);
     this.pending.delete(uri);
+    this.stop(uri);
   }
 
   forget(uri: string): void {
     this.cancel(uri);
     this.done.delete(uri);
+    this.analyzers.delete(uri);
   }
 
   /** Documents whose analysis read `path` (an included header changed), or every one when undefined. */
@@ -186,7 +282,8 @@ export class AnalysisCache {
 
   /** Forgets every analysis (settings changed). */
   clear(): void {
-    for (const uri of [...this.pending.keys()]) this.cancel(uri);
+    for (const uri of [...this.pending.keys(), ...this.running.keys()]) this.cancel(uri);
     this.done.clear();
+    this.analyzers.clear();
   }
 }

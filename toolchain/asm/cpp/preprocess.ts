@@ -29,6 +29,12 @@ export interface PreprocessOptions {
   readonly predefined?: boolean;
   /** The time __DATE__ and __TIME__ give (default: now). */
   readonly now?: Date;
+  /**
+   * The macro table to start from instead of the built-in, predefined and command-line ones
+   * (`macros` of an earlier result): a language server preprocesses a piece of a file with
+   * the table in force where the piece starts. The table given is copied, never changed.
+   */
+  readonly macros?: ReadonlyMap<string, Macro>;
 }
 
 export interface PreprocessResult {
@@ -56,11 +62,8 @@ function runSetup(engine: Engine, name: string, text: string): void {
   engine.skipping = false;
 }
 
-export function preprocess(options: PreprocessOptions): PreprocessResult {
-  const includeDirs = (options.includeDirs ?? []).map((d) => (d.length > 1 ? d.replace(/\/+$/, '') : d));
-  const engine = new Engine(options.readFile, includeDirs);
-  engine.now = options.now ?? new Date();
-  engine.baseFile = options.file;
+/** The built-in and predefined macros, then the -D and -U options, as gcc sets them up. */
+function setupMacros(engine: Engine, options: PreprocessOptions): void {
   for (const b of BUILTINS) engine.macros.set(b, { name: b, funLike: false, params: [], variadic: false, body: [], loc: { file: BUILT_IN, line: 0, column: 0 }, builtin: b, disabled: 0 });
   if (options.predefined !== false) runSetup(engine, BUILT_IN, PREDEFINED.map(([n, v]) => `#define ${n} ${v}\n`).join(''));
   const setup = [
@@ -71,6 +74,19 @@ export function preprocess(options: PreprocessOptions): PreprocessResult {
     ...(options.undefines ?? []).map((u) => `#undef ${u}\n`),
   ].join('');
   if (setup) runSetup(engine, COMMAND_LINE, setup);
+}
+
+export function preprocess(options: PreprocessOptions): PreprocessResult {
+  const includeDirs = (options.includeDirs ?? []).map((d) => (d.length > 1 ? d.replace(/\/+$/, '') : d));
+  const engine = new Engine(options.readFile, includeDirs);
+  engine.now = options.now ?? new Date();
+  engine.baseFile = options.file;
+  if (options.macros) {
+    // Copies: an expansion left open at the end of a piece must not disable a macro for the next.
+    for (const [name, m] of options.macros) engine.macros.set(name, { ...m, disabled: 0 });
+  } else {
+    setupMacros(engine, options);
+  }
 
   const text = options.text ?? options.readFile(options.file);
   const printer = new Printer();

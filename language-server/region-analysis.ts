@@ -1,0 +1,426 @@
+// Owns the incremental analysis of a .S document: the document is cut into a prefix and
+// regions (regions.ts); the prefix goes through cpp and the assembler once, and each region
+// is preprocessed from the prefix's macro table (with #line, so every location is the
+// document's) and assembled after the prefix's output and a filler that puts each section at
+// the offset the region starts at in the whole file. A region's result (its bytes,
+// relocations, symbols, line entries, CFI procedures, alternative sites, messages) is kept by
+// its text and the state entering it; after an edit only the regions whose text or entry state
+// changed run again, and a region whose entry only moved (by lines, or by offsets that keep
+// its alignment) is shifted instead. The pieces put together equal what the whole file gives
+// (test/lsp/incremental.test.ts compares them on random edits); whatever the checks here
+// cannot prove (a reference from one region into another, a section left switched, a CFI
+// procedure across a cut) makes the caller analyse the whole document instead.
+import { assemble } from '../toolchain/asm/assembler';
+import { preprocessedLineMap } from '../toolchain/asm/assemble-source';
+import { preprocess, type PreprocessResult } from '../toolchain/asm/cpp/preprocess';
+import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiProcedure, Diagnostic, LineEntry, Relocation, SourceLocation } from '../toolchain/asm/module';
+import { MAX_DIAGNOSTICS } from '../toolchain/asm/state';
+import { statements, type Statement } from '../toolchain/asm/statements';
+import type { BuildOptions } from './build-settings';
+import { splitDocument, type DocumentSplit } from './regions';
+
+/** What the analysis of a document is made of, whichever way it was made (see analysis.ts). */
+export interface AnalysisParts {
+  readonly module: AsmModule;
+  readonly preprocessed: PreprocessResult;
+}
+
+interface Prefix {
+  readonly key: string;
+  readonly pre: PreprocessResult;
+  readonly module: AsmModule;
+  /** Each included file's text when the prefix read it (the prefix is stale when one differs). */
+  readonly reads: ReadonlyMap<string, string | undefined>;
+}
+
+/** The sections in force where a region starts: their order, attributes and sizes. */
+interface EntrySection {
+  readonly name: string;
+  readonly type: number;
+  readonly flags: number;
+  readonly entsize: number;
+  readonly offset: number;
+}
+
+/** One region's contribution, with offsets and lines true for `entry` and `startLine`. */
+interface RegionPart {
+  readonly key: string;
+  readonly startLine: number;
+  readonly entry: ReadonlyMap<string, number>;
+  readonly pre: PreprocessResult;
+  /** Bytes (size for SHT_NOBITS) and relocations from the entry offset on, per section. */
+  readonly sections: ReadonlyArray<{ readonly section: AsmSection; readonly bytes: Uint8Array; readonly size: number; readonly relocations: readonly Relocation[] }>;
+  readonly symbols: readonly AsmSymbol[];
+  readonly lines: readonly LineEntry[];
+  readonly cfi: readonly CfiProcedure[];
+  readonly alternatives: readonly AlternativeSite[];
+  readonly diagnostics: readonly Diagnostic[];
+  /** The alignment a shift of each section must keep (0: the part cannot be shifted). */
+  readonly align: ReadonlyMap<string, number>;
+  /** Names the region's statements use other than as the target of a call. */
+  readonly otherRefs: ReadonlySet<string>;
+}
+
+/** Why the pieces cannot stand for the whole file (the caller then analyses it whole). */
+export class NotSeparable extends Error {}
+
+const FILLER: SourceLocation = { file: '<region filler>', line: 0, column: 0 };
+/** Messages that mean the cut went through something open (a CFI procedure, a conditional, a section stack). */
+const CUT_THROUGH = /without corresponding|at the end of file|end of file|not closed|REPT without ENDR/;
+const SECTION_OP = /^\.(section|text|data|bss|previous|subsection)$/i;
+const STATE_OP = /^\.(macro|endm|purgem|include|incbin|altmacro|noaltmacro|intel_syntax|att_syntax|code16|code16gcc|code32|arch)$/i;
+const FIELD_SIZE: Readonly<Record<number, number>> = { 1: 4, 2: 4, 20: 2, 21: 2, 22: 1, 23: 1 };
+const TYPE_NAMES: Readonly<Record<number, string>> = { 1: '@progbits', 7: '@note', 8: '@nobits' };
+
+function flagString(flags: number): string | undefined {
+  const known: Array<[number, string]> = [[2, 'a'], [1, 'w'], [4, 'x'], [0x10, 'M'], [0x20, 'S']];
+  let out = '';
+  let rest = flags;
+  for (const [bit, c] of known) if (flags & bit) {
+    out += c;
+    rest &= ~bit;
+  }
+  return rest === 0 ? out : undefined;
+}
+
+function sameSymbol(x: AsmSymbol, y: AsmSymbol): boolean {
+  return x.name === y.name && x.section === y.section && x.value === y.value && x.size === y.size && x.binding === y.binding && x.type === y.type && x.visibility === y.visibility;
+}
+
+/** Checks a region's cpp output: sections left as they were, no state-setting directive, local labels resolved inside it. */
+function checkStatements(list: readonly Statement[]): { shiftable: boolean; otherRefs: Set<string> } {
+  let depth = 0;
+  const otherRefs = new Set<string>();
+  let shiftable = true;
+  const defined = new Set<string>();
+  const numericSeen = new Map<string, number>();
+  const numericTotal = new Map<string, number>();
+  for (const s of list) for (const l of s.labels) if (/^\d+$/.test(l.name)) numericTotal.set(l.name, (numericTotal.get(l.name) ?? 0) + 1);
+  for (const s of list) {
+    for (const l of s.labels) {
+      defined.add(l.name);
+      if (/^\d+$/.test(l.name)) numericSeen.set(l.name, (numericSeen.get(l.name) ?? 0) + 1);
+    }
+    const op = s.op.toLowerCase();
+    const callee = (op === 'call' || op === 'calll') && /^[A-Za-z_.$][\w.$]*$/.test(s.operands) ? s.operands : undefined;
+    if (callee === undefined) for (const m of s.operands.matchAll(/[A-Za-z_.$][\w.$]*/g)) otherRefs.add(m[0]);
+    if (op === '.pushsection') depth++;
+    else if (op === '.popsection') {
+      if (--depth < 0) throw new NotSeparable('a .popsection pops what an earlier region pushed');
+    } else if (SECTION_OP.test(op) && depth === 0) throw new NotSeparable(`${op} switches sections for the regions after it`);
+    else if (STATE_OP.test(op)) throw new NotSeparable(`${op} sets state for the regions after it`);
+    else if (op === '.org') shiftable = false;
+    else if (/^=/.test(s.operands) || op === '.set' || op === '.equ' || op === '.equiv' || op === '.eqv') throw new NotSeparable('a symbol assignment outside the prefix');
+    for (const m of s.operands.matchAll(/(?<![\w.$])(\.L[\w.$]+)|(?<![\w.$])(\d+)([bf])(?![\w.$])/g)) {
+      if (m[1] && !defined.has(m[1]) && !list.some((t) => t.labels.some((l) => l.name === m[1]))) throw new NotSeparable(`${m[1]} is defined outside the region`);
+      if (m[2]) {
+        const seen = numericSeen.get(m[2]) ?? 0;
+        if (m[3] === 'b' ? seen === 0 : seen >= (numericTotal.get(m[2]) ?? 0)) throw new NotSeparable(`${m[2]}${m[3]} refers outside the region`);
+      }
+    }
+  }
+  if (depth !== 0) throw new NotSeparable('a .pushsection is left open at the end of a region');
+  return { shiftable, otherRefs };
+}
+
+function relocateField(bytes: Uint8Array, at: number, size: number, delta: number): void {
+  let v = 0;
+  for (let i = size - 1; i >= 0; i--) v = v * 256 + bytes[at + i]!;
+  v += delta;
+  for (let i = 0; i < size; i++) {
+    bytes[at + i] = ((v % 256) + 256) % 256;
+    v = Math.floor(v / 256);
+  }
+}
+
+function moveLocation(l: SourceLocation, file: string, lines: number): SourceLocation {
+  return lines !== 0 && l.file === file ? { file: l.file, line: l.line + lines, column: l.column } : l;
+}
+
+/** The part as it is when its region starts at `entry` and `startLine` (offsets and lines moved). */
+function shiftPart(p: RegionPart, file: string, entry: ReadonlyMap<string, number>, startLine: number): RegionPart | undefined {
+  const by = new Map<string, number>();
+  for (const [name, offset] of entry) {
+    const d = offset - (p.entry.get(name) ?? 0);
+    const a = p.align.get(name) ?? 1;
+    if (d !== 0 && (a === 0 || d % a !== 0)) return undefined;
+    by.set(name, d);
+  }
+  for (const name of p.entry.keys()) if (!entry.has(name)) return undefined;
+  const lines = startLine - p.startLine;
+  const d = (section: string) => by.get(section) ?? 0;
+  const loc = (l: SourceLocation) => moveLocation(l, file, lines);
+  const sections = p.sections.map((s) => {
+    const moved = s.relocations.filter((r) => r.symbolIsSection && d(r.symbol) !== 0);
+    let bytes = s.bytes;
+    if (moved.length > 0) {
+      bytes = Uint8Array.from(s.bytes);
+      const base = (p.entry.get(s.section.name) ?? 0);
+      for (const r of moved) {
+        const size = FIELD_SIZE[r.type];
+        if (size === undefined) return undefined;
+        relocateField(bytes, r.offset - base, size, d(r.symbol));
+      }
+    }
+    return { section: s.section, bytes, size: s.size, relocations: s.relocations.map((r) => ({ ...r, offset: r.offset + d(s.section.name) })) };
+  });
+  if (sections.some((s) => s === undefined)) return undefined;
+  const pre = p.pre;
+  return {
+    ...p,
+    startLine,
+    entry,
+    pre: lines === 0 ? pre : {
+      ...pre,
+      lines: pre.lines.map(loc),
+      spans: pre.spans.map((list) => list.map((s) => ({ ...s, location: loc(s.location) }))),
+      diagnostics: pre.diagnostics.map((x) => ({ ...x, location: loc(x.location) })),
+    },
+    sections: sections as RegionPart['sections'],
+    symbols: p.symbols.map((s) => ({ ...s, value: s.section === 'ABS' || s.section === 'UND' || s.section === 'COMMON' ? s.value : s.value + d(s.section), ...(s.location ? { location: loc(s.location) } : {}) })),
+    lines: p.lines.map((l) => ({ ...l, offset: l.offset + d(l.section), location: loc(l.location) })),
+    cfi: p.cfi.map((c) => ({ ...c, start: c.start + d(c.section), end: c.end + d(c.section), location: loc(c.location), instructions: c.instructions.map((i) => ({ ...i, offset: i.offset + d(c.section), location: loc(i.location) })) })),
+    alternatives: p.alternatives.map((x) => ({ ...x, offset: x.offset + d(x.section), replacementOffset: x.replacementOffset + d('.altinstr_replacement'), location: loc(x.location) })),
+    diagnostics: p.diagnostics.map((x) => ({ ...x, location: loc(x.location) })),
+  };
+}
+
+export interface IncrementalInput {
+  readonly file: string;
+  readonly text: string;
+  readonly options: BuildOptions;
+  readonly readFile: (path: string) => string | undefined;
+}
+
+/** One document's incremental analysis: the prefix and region results of its last versions. */
+export class IncrementalAnalyzer {
+  private prefix: Prefix | undefined;
+  private parts = new Map<string, RegionPart>();
+  /** What the last run did: its regions, how many ran (the others were kept or shifted), or why the whole document was analysed. */
+  last: { readonly regions: number; readonly ran: number } | { readonly whole: string } | undefined;
+
+  /**
+   * The analysis parts of the text, one region per step (yields between regions so that a
+   * caller can stop a stale run); throws NotSeparable when the pieces cannot stand for the whole.
+   */
+  *run(input: IncrementalInput): Generator<void, AnalysisParts> {
+    try {
+      return yield* this.runRegions(input);
+    } catch (e) {
+      if (e instanceof NotSeparable) this.last = { whole: e.message };
+      throw e;
+    }
+  }
+
+  private *runRegions(input: IncrementalInput): Generator<void, AnalysisParts> {
+    const split = input.file.endsWith('.S') ? splitDocument(input.text) : undefined;
+    if (!split) throw new NotSeparable('the document has no place to cut');
+    let ran = 0;
+    const prefix = this.prefixOf(input, split);
+    const used = new Map<string, RegionPart>();
+    const out: RegionPart[] = [];
+    const entry = new Map<string, EntrySection>();
+    for (const s of prefix.module.sections) entry.set(s.name, { name: s.name, type: s.type, flags: s.flags, entsize: s.entsize, offset: s.size });
+    for (let i = 0; i < split.starts.length; i++) {
+      const start = split.starts[i]!;
+      const end = split.starts[i + 1] ?? split.lineOffsets.length - 1;
+      const regionText = input.text.slice(split.lineOffsets[start], split.lineOffsets[end]);
+      const shape = [...entry.values()].map((e) => `${e.name}/${e.type}/${e.flags}/${e.entsize}`).join(',');
+      const key = `${prefix.key}\u0000${shape}\u0000${regionText}`;
+      const offsets = new Map([...entry.values()].map((e) => [e.name, e.offset]));
+      const cached = this.parts.get(key);
+      let part = cached && (cached.startLine === start && [...offsets].every(([n, o]) => cached.entry.get(n) === o) ? cached : shiftPart(cached, input.file, offsets, start));
+      if (!part) {
+        part = this.runRegion(input, prefix, regionText, start, [...entry.values()], key);
+        ran++;
+        yield;
+      }
+      // Kept at once: a run stopped for a newer version still leaves what it did to the next.
+      this.parts.set(key, part);
+      used.set(key, part);
+      out.push(part);
+      for (const s of part.sections) {
+        const was = entry.get(s.section.name);
+        entry.set(s.section.name, { name: s.section.name, type: was?.type ?? s.section.type, flags: was?.flags ?? s.section.flags, entsize: was?.entsize ?? s.section.entsize, offset: (was?.offset ?? 0) + s.size });
+      }
+    }
+    this.parts = used;
+    const parts = compose(prefix, out);
+    this.last = { regions: out.length, ran };
+    return parts;
+  }
+
+  private prefixOf(input: IncrementalInput, split: DocumentSplit): Prefix {
+    const text = input.text.slice(0, split.lineOffsets[split.prefixEnd]);
+    const key = `${JSON.stringify(input.options)}\u0000${input.file}\u0000${text}`;
+    const p = this.prefix;
+    if (p && p.key === key && [...p.reads].every(([path, t]) => input.readFile(path) === t)) return p;
+    const reads = new Map<string, string | undefined>();
+    const readFile = (path: string) => {
+      const t = input.readFile(path);
+      reads.set(path, t);
+      return t;
+    };
+    const pre = preprocess({ file: input.file, text, includeDirs: input.options.includeDirs, defines: input.options.defines, undefines: input.options.undefines, readFile });
+    const module = assemble({ file: input.file, text: pre.text, lineMap: preprocessedLineMap(pre, input.file) });
+    for (const d of module.diagnostics) if (CUT_THROUGH.test(d.message)) throw new NotSeparable(`the prefix ends inside something: ${d.message}`);
+    this.prefix = { key, pre, module, reads };
+    this.parts.clear();
+    return this.prefix;
+  }
+
+  private runRegion(input: IncrementalInput, prefix: Prefix, regionText: string, startLine: number, entry: readonly EntrySection[], key: string): RegionPart {
+    const file = input.file;
+    const pre = preprocess({ file, text: `#line ${startLine + 1}\n${regionText}`, readFile: input.readFile, includeDirs: input.options.includeDirs, macros: prefix.pre.macros });
+    const { shiftable, otherRefs } = checkStatements(statements(pre.text));
+    const filler: string[] = [];
+    const prefixSize = new Map(prefix.module.sections.map((s) => [s.name, s.size]));
+    for (const e of entry) {
+      const own = prefixSize.get(e.name);
+      const skip = e.offset - (own ?? 0);
+      if (own !== undefined && skip === 0) continue;
+      if (own === undefined) {
+        const flags = flagString(e.flags);
+        const type = TYPE_NAMES[e.type];
+        if (flags === undefined || type === undefined || e.entsize !== 0) throw new NotSeparable(`section ${e.name} has attributes the filler cannot repeat`);
+        filler.push(`.pushsection ${e.name},"${flags}",${type}`);
+      } else {
+        filler.push(`.pushsection ${e.name}`);
+      }
+      if (skip > 0) filler.push(`.skip ${skip}`);
+      filler.push('.popsection');
+    }
+    const prefixLines = prefix.pre.lines.length;
+    const prefixMap = preprocessedLineMap(prefix.pre, file);
+    const regionMap = preprocessedLineMap(pre, file);
+    const base = prefixLines + filler.length;
+    const module = assemble({
+      file,
+      text: prefix.pre.text + filler.map((l) => l + '\n').join('') + pre.text,
+      lineMap: (line, column) => (line < prefixLines ? prefixMap(line, column) : line < base ? FILLER : regionMap(line - base, column)),
+    });
+    const at = new Map(entry.map((e) => [e.name, e.offset]));
+    const from = (section: string) => at.get(section) ?? 0;
+    const diagnostics: Diagnostic[] = [];
+    const prefixMessages = new Set(prefix.module.diagnostics.map((d) => `${d.location.file}:${d.location.line}:${d.message}`));
+    for (const d of module.diagnostics) {
+      if (d.location === FILLER) throw new NotSeparable(`the filler failed: ${d.message}`);
+      if (CUT_THROUGH.test(d.message)) throw new NotSeparable(`a cut goes through something: ${d.message}`);
+      const inRegion = d.location.file === file && d.location.line - 1 >= startLine;
+      if (inRegion) diagnostics.push(d);
+      else if (!prefixMessages.has(`${d.location.file}:${d.location.line}:${d.message}`)) throw new NotSeparable(`a message outside the region: ${d.message}`);
+    }
+    const prefixSymbols = new Map(prefix.module.symbols.map((s) => [s.name, s]));
+    const symbols: AsmSymbol[] = [];
+    for (const s of module.symbols) {
+      const was = prefixSymbols.get(s.name);
+      if (!was) symbols.push(s);
+      else if (!sameSymbol(was, s) && s.type !== 3) throw new NotSeparable(`the region changes ${s.name}, which the prefix has`);
+    }
+    const align = new Map<string, number>();
+    const sections = module.sections.map((s) => {
+      const f = from(s.name);
+      align.set(s.name, shiftable ? s.addralign : 0);
+      return {
+        section: { ...s, bytes: new Uint8Array(0), relocations: [] },
+        bytes: s.bytes.subarray(Math.min(f, s.bytes.length)),
+        size: s.size - f,
+        relocations: s.relocations.filter((r) => r.offset >= f),
+      };
+    });
+    return {
+      key,
+      startLine,
+      entry: at,
+      pre,
+      sections,
+      symbols,
+      lines: module.lines.filter((l) => l.location !== FILLER && l.offset >= from(l.section)),
+      cfi: module.cfi.filter((c) => c.start >= from(c.section)),
+      alternatives: module.alternatives.filter((x) => x.offset >= from(x.section)),
+      diagnostics,
+      align,
+      otherRefs,
+    };
+  }
+}
+
+/** The whole document's parts from the prefix and the regions' parts, in order. */
+function compose(prefix: Prefix, parts: readonly RegionPart[]): AnalysisParts {
+  // A region may call a global function of another: `call NAME` to an undefined symbol gives
+  // the bytes and the relocation a global in the same file gives. Any other use across a cut
+  // (a jump, which the whole file resolves, a local, an attribute) is not separable.
+  const defined = new Map<string, { who: number; symbol: AsmSymbol }>();
+  const define = (s: AsmSymbol, who: number) => {
+    if (s.section === 'UND' || s.type === 3 || s.type === 4) return;
+    const was = defined.get(s.name);
+    if (was !== undefined && was.who !== who) throw new NotSeparable(`${s.name} is defined twice`);
+    defined.set(s.name, { who, symbol: s });
+  };
+  for (const s of prefix.module.symbols) define(s, -1);
+  parts.forEach((p, i) => {
+    for (const s of p.symbols) define(s, i);
+  });
+  for (const s of prefix.module.symbols) if (s.section === 'UND' && defined.has(s.name)) throw new NotSeparable(`the prefix refers to ${s.name} of a region`);
+  parts.forEach((p, i) => {
+    for (const s of p.symbols) {
+      const def = s.section === 'UND' ? defined.get(s.name) : undefined;
+      if (!def || def.who === i) continue;
+      if (def.symbol.binding === 'local' || p.otherRefs.has(s.name)) throw new NotSeparable(`a region refers to ${s.name} of another`);
+    }
+  });
+
+  const sections = new Map<string, { section: AsmSection; bytes: Uint8Array[]; size: number; relocations: Relocation[]; addralign: number }>();
+  const add = (section: AsmSection, bytes: Uint8Array, size: number, relocations: readonly Relocation[]) => {
+    let s = sections.get(section.name);
+    if (!s) sections.set(section.name, (s = { section, bytes: [], size: 0, relocations: [], addralign: 1 }));
+    s.bytes.push(bytes);
+    s.size += size;
+    for (const r of relocations) s.relocations.push(r);
+    s.addralign = Math.max(s.addralign, section.addralign);
+  };
+  for (const s of prefix.module.sections) add(s, s.bytes, s.size, s.relocations);
+  for (const p of parts) for (const s of p.sections) add(s.section, s.bytes, s.size, s.relocations);
+  const moduleSections: AsmSection[] = [...sections.values()].map((s) => {
+    const bytes = new Uint8Array(s.section.type === 8 ? 0 : s.size);
+    if (s.section.type !== 8) {
+      let at = 0;
+      for (const b of s.bytes) {
+        bytes.set(b, at);
+        at += b.length;
+      }
+    }
+    return { ...s.section, bytes, size: s.size, relocations: s.relocations, addralign: s.addralign };
+  });
+  const symbols: AsmSymbol[] = [...prefix.module.symbols];
+  const named = new Set(symbols.map((s) => s.name));
+  for (const p of parts) for (const s of p.symbols) {
+    if (named.has(s.name) || (s.section === 'UND' && defined.has(s.name))) continue;
+    named.add(s.name);
+    symbols.push(s);
+  }
+  const cat = <T>(first: readonly T[], pick: (p: RegionPart) => readonly T[]): T[] => {
+    const out = [...first];
+    for (const p of parts) for (const x of pick(p)) out.push(x);
+    return out;
+  };
+  const module: AsmModule = {
+    sections: moduleSections,
+    symbols,
+    lines: cat(prefix.module.lines, (p) => p.lines),
+    cfi: cat(prefix.module.cfi, (p) => p.cfi),
+    alternatives: cat(prefix.module.alternatives, (p) => p.alternatives),
+    diagnostics: cat(prefix.module.diagnostics, (p) => p.diagnostics),
+  };
+  // The whole file's assembler stops at the limit; the pieces would go on past it.
+  if (module.diagnostics.length >= MAX_DIAGNOSTICS) throw new NotSeparable('as many messages as the assembler keeps');
+  const preprocessed: PreprocessResult = {
+    text: prefix.pre.text + parts.map((p) => p.pre.text).join(''),
+    lines: cat(prefix.pre.lines, (p) => p.pre.lines),
+    spans: cat(prefix.pre.spans, (p) => p.pre.spans),
+    diagnostics: cat(prefix.pre.diagnostics, (p) => p.pre.diagnostics),
+    macros: prefix.pre.macros,
+    included: prefix.pre.included,
+  };
+  return { module, preprocessed };
+}

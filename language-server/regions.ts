@@ -1,0 +1,132 @@
+// Owns cutting a document into the pieces the incremental analysis (region-analysis.ts)
+// analyses one by one: a prefix, which holds everything that sets state for what follows
+// (#define, #undef, #include, #line, .macro, .include, .set and section switches; a
+// balanced .pushsection/.popsection is not one), then regions
+// of about REGION_LINES lines, each starting where the lexical state is known to be the
+// top level: no open comment or line continuation, no open #if, .macro, .rept, .irp or .if,
+// and no .cfi_startproc without its .cfi_endproc. What the cut cannot see (a macro that
+// opens a section or a CFI procedure) the analysis checks on the expanded statements.
+
+/** Lines per region, at least (a region ends at the first top-level line after that). */
+export const REGION_LINES = 200;
+
+export interface DocumentSplit {
+  /** Lines [0, prefixEnd) are the prefix. */
+  readonly prefixEnd: number;
+  /** The first line of each region, ascending (the first is prefixEnd); the last runs to the end. */
+  readonly starts: readonly number[];
+  /** The text offset where each line starts (one more entry: the text's length). */
+  readonly lineOffsets: readonly number[];
+}
+
+const CPP = /^\s*#\s*([A-Za-z_]\w*)/;
+const STATE_CPP = new Set(['define', 'undef', 'include', 'include_next', 'import', 'line']);
+const OPEN_CPP = new Set(['if', 'ifdef', 'ifndef']);
+/** GAS directives that set state for the rest of the file, or whose meaning depends on where they are. */
+const STATE_OP = /^(?:\.(?:macro|endm|purgem|include|incbin|altmacro|noaltmacro|intel_syntax|att_syntax|code16|code16gcc|code32|arch|section|text|data|bss|previous|subsection|org|set|equ|equiv|eqv|comm|lcomm)\b|[A-Za-z_.$][\w.$]*\s*=[^=])/i;
+const OPEN_OP = /^\.(?:rept|irpc?|if\w*)\b/i;
+const CLOSE_OP = /^\.(?:endr|endif)\b/i;
+const END_LINE = /(?:^|[^\w$.])(?:[A-Z_]*END[A-Z_]*\s*\(|\.size\b)/;
+
+/** The text offset of each line's start, and the length at the end. */
+export function lineOffsets(text: string): number[] {
+  const out = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) out.push(i + 1);
+  if (out[out.length - 1] !== text.length) out.push(text.length);
+  return out;
+}
+
+/** The statements' first words of a line with comments and strings removed (rough, for state tracking). */
+function opsOf(line: string, st: { block: boolean }): string[] {
+  let code = '';
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (st.block) {
+      if (c === '*' && line[i + 1] === '/') {
+        st.block = false;
+        i++;
+      }
+      continue;
+    }
+    if (c === '/' && line[i + 1] === '*') {
+      st.block = true;
+      i++;
+      continue;
+    }
+    if (c === '"') {
+      const end = line.indexOf('"', i + 1);
+      code += '""';
+      if (end < 0) break;
+      i = end;
+      continue;
+    }
+    if (c === '#' || (c === '/' && line[i + 1] === '/')) break;
+    code += c;
+  }
+  return code.split(';').map((s) => s.replace(/^\s*(?:[A-Za-z_.$][\w.$]*|\d+)\s*:(?!:)\s*/, '').trim()).filter((s) => s !== '');
+}
+
+/**
+ * Where the document can be cut, or undefined when it must be analysed whole (it uses
+ * __COUNTER__, which counts across the file, or has no top-level line after its prefix).
+ */
+export function splitDocument(text: string, regionLines = REGION_LINES): DocumentSplit | undefined {
+  if (text.includes('__COUNTER__')) return undefined;
+  const offsets = lineOffsets(text);
+  const count = offsets.length - 1;
+  const clean: boolean[] = new Array(count + 1).fill(false);
+  const st = { block: false };
+  let continued = false;
+  let cppDepth = 0;
+  let asmDepth = 0;
+  let cfiDepth = 0;
+  let lastState = -1;
+  for (let n = 0; n < count; n++) {
+    clean[n] = !st.block && !continued && cppDepth === 0 && asmDepth === 0 && cfiDepth === 0;
+    const line = text.slice(offsets[n], offsets[n + 1]).replace(/\r?\n$/, '');
+    const wasBlock = st.block;
+    const cpp = !wasBlock && !continued ? CPP.exec(line) : null;
+    continued = /\\\s*$/.test(line);
+    if (cpp) {
+      const name = cpp[1]!;
+      if (STATE_CPP.has(name)) lastState = n;
+      else if (OPEN_CPP.has(name)) cppDepth++;
+      else if (name === 'endif') cppDepth = Math.max(0, cppDepth - 1);
+      // A directive's own comments can open a block comment: follow it.
+      opsOf(line.slice(cpp[0].length), st);
+      if (continued && STATE_CPP.has(name)) lastState = n + 1;
+      continue;
+    }
+    for (const op of opsOf(line, st)) {
+      if (/^\.macro\b/i.test(op)) asmDepth++;
+      else if (/^\.endm\b/i.test(op)) asmDepth = Math.max(0, asmDepth - 1);
+      else if (OPEN_OP.test(op)) asmDepth++;
+      else if (CLOSE_OP.test(op)) asmDepth = Math.max(0, asmDepth - 1);
+      if (STATE_OP.test(op)) lastState = n;
+      if (/startproc/i.test(op)) cfiDepth++;
+      else if (/endproc/i.test(op)) cfiDepth = Math.max(0, cfiDepth - 1);
+    }
+    // Inside a .macro body every line is part of the definition: the prefix holds it all.
+    if (asmDepth > 0 && lastState >= 0 && lastState === n - 1) lastState = n;
+  }
+  clean[count] = false;
+  // A cut goes after a function's end (END(x), SYM_FUNC_END(x), .size) where there is one
+  // within twice the region length, so that no region refers to a label of the one before.
+  const afterEnd = (n: number) => n > 0 && END_LINE.test(text.slice(offsets[n - 1], offsets[n]));
+  let prefixEnd = -1;
+  for (let n = lastState + 1; n < count; n++) {
+    if (!clean[n]) continue;
+    if (prefixEnd < 0) prefixEnd = n;
+    if (afterEnd(n)) prefixEnd = n;
+    if (afterEnd(n) || n - prefixEnd >= 2 * regionLines) break;
+  }
+  if (prefixEnd < 0) return undefined;
+  const starts = [prefixEnd];
+  for (let n = prefixEnd + regionLines; n < count; n++) {
+    const since = n - starts[starts.length - 1]!;
+    if (!clean[n] || since < regionLines) continue;
+    if (!afterEnd(n) && since < 2 * regionLines) continue;
+    starts.push(n);
+  }
+  return { prefixEnd, starts, lineOffsets: offsets };
+}

@@ -1,0 +1,111 @@
+// The language server's incremental analysis (language-server/region-analysis.ts) gives what
+// a fresh analysis of the whole text gives: on a kernel-style .S (ENTRY/END-style functions
+// with CFI_* macros, ALTERNATIVE and ALTERNATIVE_2 sites, numeric and .L labels, an #ifdef
+// block, a call from one function to another, a .rodata table), each of a seeded series of
+// random single-line edits is analysed incrementally from the analyses before it and compared
+// with analyze() of the edited text (each edit goes to the version before or, half the time,
+// to the original): semantic tokens, every finding and the inlay hints. Most
+// edits must re-run only some regions, or the test would prove nothing about reuse.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { analyze, analyzeIncrementally, diskFileSource, type Analysis } from '../../language-server/analysis';
+import { IncrementalAnalyzer } from '../../language-server/region-analysis';
+import { semanticTokens } from '../../language-server/semantic-tokens';
+import { allFindings } from '../../language-server/diagnostics';
+import { inlayHints } from '../../language-server/inlay-hints';
+
+const HEADER = '#ifndef T_H\n#define T_H\n#include "vdso-lab.h"\n#define T_ENTRY(name) VDSO_FUNCTION(name)\n#endif\n';
+
+function kernelStyle(functions: number): string[] {
+  const out = ['/* kernel-style entry stubs */', '#include "t.h"', '\t.text', ''];
+  for (let i = 0; i < functions; i++) {
+    out.push(`T_ENTRY(stub_${i})`, '\tCFI_STARTPROC', '\tpushl\t%ecx', '\tCFI_ADJUST_CFA_OFFSET\t4', '\tCFI_REL_OFFSET\t\tecx, 0');
+    if (i % 3 === 0) out.push('\tALTERNATIVE_2 "", "movl %esp, %ecx; sysenter", X86_FEATURE_SYSENTER32, "movl %ecx, %ecx; syscall", X86_FEATURE_SYSCALL32');
+    else out.push('\tALTERNATIVE "", "movl %esp, %ecx; sysenter", X86_FEATURE_SEP');
+    out.push('1:\ttestl\t%eax, %eax', '\tjnz\t1b', `\tjz\t.Lout_${i}`, '\tint\t$0x80');
+    if (i % 7 === 3) out.push('#ifdef CONFIG_X86_64', '\tnop', '#else', '\tnop; nop', '#endif');
+    if (i % 11 === 5) out.push(`\tcall\tstub_${i - 1}`);
+    if (i % 13 === 6) out.push('\t.pushsection .rodata', `\t.long\t.Lout_${i}, ${i}`, '\t.popsection');
+    out.push(`.Lout_${i}:`, '\tpopl\t%ecx', '\tCFI_RESTORE\t\tecx', '\tCFI_ADJUST_CFA_OFFSET\t-4', '\tret', '\tCFI_ENDPROC', `VDSO_END(stub_${i})`, '');
+  }
+  return out;
+}
+
+/** A small deterministic generator (mulberry32). */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const INSERTS = ['\tnop', '\tpushl\t%eax', '\tpopl\t%eax', '\tCFI_ADJUST_CFA_OFFSET\t4', '\tmovl\t%esp, %ebp', 'garbage here', '\tALTERNATIVE "", "pushl %eax", X86_FEATURE_SEP',
+  '\tjmp\t1f', '1:', '\t.p2align 4', '\t.byte 1, 2, 3', '\tCFI_ENDPROC', '\tCFI_STARTPROC', '#define EXTRA 1', '\tcall\tstub_2', '\tmovl\t$X86_FEATURE_SYSENTR32, %eax', '/* a comment */', ''];
+
+function edit(lines: string[], rnd: () => number): string[] {
+  const out = [...lines];
+  const at = 3 + Math.floor(rnd() * (out.length - 4));
+  const kind = Math.floor(rnd() * 5);
+  const insert = INSERTS[Math.floor(rnd() * INSERTS.length)]!;
+  if (kind === 0) out.splice(at, 0, insert);
+  else if (kind === 1) out.splice(at, 1);
+  else if (kind === 2) out[at] = insert;
+  else if (kind === 3) out[at] = `${out[at]} `;
+  else out.splice(at, 0, out[Math.floor(rnd() * out.length)]!);
+  return out;
+}
+
+function observable(a: Analysis): unknown {
+  const lines = a.text.split('\n').length;
+  return {
+    tokens: semanticTokens(a),
+    findings: allFindings(a).map((f) => JSON.stringify(f)).sort(),
+    hints: inlayHints(a, 0, lines, true),
+  };
+}
+
+test('random single-line edits analysed incrementally give what a fresh whole-document analysis gives', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-incremental-'));
+  try {
+    writeFileSync(join(dir, 't.h'), HEADER);
+    const path = join(dir, 'entry.S');
+    const uri = pathToFileURL(path).href;
+    const files = diskFileSource(() => undefined);
+    const analyzer = new IncrementalAnalyzer();
+    const rnd = random(20261202);
+    const base = kernelStyle(40);
+    let lines = base;
+    let reused = 0;
+    let incremental = 0;
+    const edits = 24;
+    for (let version = 1; version <= edits + 1; version++) {
+      // Half the edits start again from the original, so that one bad edit does not stay forever.
+      if (version > 1) lines = edit(rnd() < 0.5 ? base : lines, rnd);
+      const text = lines.join('\n');
+      const doc = { uri, version, getText: () => text };
+      const steps = analyzeIncrementally(doc, {}, files, analyzer);
+      let r = steps.next();
+      while (!r.done) r = steps.next();
+      const whole = analyze(doc, {}, files);
+      assert.deepEqual(observable(r.value), observable(whole), `version ${version} (${JSON.stringify(analyzer.last)})`);
+      const last = analyzer.last;
+      if (process.env.VDSO_LAB_LSP_DEBUG) console.log(version, JSON.stringify(last));
+      if (last && 'ran' in last && version > 1) {
+        incremental++;
+        if (last.ran < last.regions) reused++;
+      }
+    }
+    assert.ok(incremental >= edits / 2, `at least half the edits were analysed by regions (${incremental} of ${edits})`);
+    assert.ok(reused >= incremental * 0.8, `most incremental analyses kept regions (${reused} of ${incremental})`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
