@@ -68,7 +68,7 @@ function observable(a: Analysis): unknown {
   return {
     tokens: semanticTokens(a),
     findings: allFindings(a).map((f) => JSON.stringify(f)).sort(),
-    hints: inlayHints(a, 0, lines, true),
+    hints: inlayHints(a, 0, lines, { cfa: true, offsets: true }),
   };
 }
 
