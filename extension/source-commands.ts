@@ -1,9 +1,13 @@
 // Owns the commands behind the language server's code lenses: the patched ALTERNATIVE site
 // for one CPU model, opened as a read-only document (scheme vdso-lab-site), and "Check
 // contract", which runs the checker on the document and reports the verdict (failures come
-// back as diagnostics on their lines).
+// back as diagnostics on their lines), and "Debug", which launches the stub as the vDSO under
+// the shipped caller program with a function breakpoint on the stub function (removed again
+// when the session ends, unless it was there before).
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { stubLaunchConfiguration } from '../emulator/debug/launch-schema';
+import { isKernelAbi, isKernelKind } from '../toolchain/designs/options';
 
 const SCHEME = 'vdso-lab-site';
 
@@ -24,6 +28,30 @@ export function registerSourceCommands(context: vscode.ExtensionContext, client:
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'vdso-lab: checking the contract' },
         () => client.sendRequest<{ summary: string; problems: unknown[] }>('vdsoLab/checkContract', { uri, abi }));
       void vscode.window.showInformationMessage(`vdso-lab check: ${result.summary}`);
+    }),
+    vscode.commands.registerCommand('vdso-lab.debugStub', async (uri: string, fn: string) => {
+      const doc = vscode.Uri.parse(uri);
+      const settings = vscode.workspace.getConfiguration('vdsoLab');
+      const kernel = settings.get<string>('kernel');
+      const abi = settings.get<string>('abi');
+      const config = stubLaunchConfiguration(doc.fsPath, fn, {
+        ...(kernel && isKernelKind(kernel) ? { kernel } : {}),
+        ...(abi && isKernelAbi(abi) ? { abi } : {}),
+      });
+      const present = vscode.debug.breakpoints.some((b) => b instanceof vscode.FunctionBreakpoint && b.functionName === fn);
+      const added = present ? [] : [new vscode.FunctionBreakpoint(fn)];
+      vscode.debug.addBreakpoints(added);
+      const started = await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(doc), { ...config });
+      if (!started) {
+        vscode.debug.removeBreakpoints(added);
+        return;
+      }
+      const ended = vscode.debug.onDidTerminateDebugSession((s) => {
+        if (s.configuration.name !== config.name) return;
+        vscode.debug.removeBreakpoints(added);
+        ended.dispose();
+      });
+      context.subscriptions.push(ended);
     }),
   );
 }

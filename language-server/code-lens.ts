@@ -2,7 +2,9 @@
 // model that shows the site as the kernel patches it (a read-only document, both kernel
 // kinds); on each stub function (a global function that enters the kernel with int $0x80,
 // sysenter or syscall), "Check contract", which runs the contract checker on the document
-// built as a vDSO and turns failed checks into diagnostics on their lines.
+// built as a vDSO and turns failed checks into diagnostics on their lines, and "Debug", which
+// the client turns into a launch of the stub as the vDSO under the shipped caller program,
+// stopping at the function (emulator/debug/launch-schema.ts stubLaunchConfiguration).
 import { CPU_MODELS, type CpuModel, type KernelAbi } from '../toolchain/designs/options';
 import { hexBytes } from './instructions';
 import { builtImage, type StubSubject } from '../emulator/check/subject';
@@ -18,6 +20,7 @@ import { documentLine } from './diagnostics-assembler';
 
 export const SHOW_PATCHED_SITE = 'vdso-lab.showPatchedSite';
 export const CHECK_CONTRACT = 'vdso-lab.checkContract';
+export const DEBUG_STUB = 'vdso-lab.debugStub';
 
 export interface LensFact {
   readonly line: number;
@@ -44,7 +47,10 @@ export function codeLenses(a: Analysis): LensFact[] {
   for (const b of scanOf(a).alternatives) {
     for (const cpu of CPU_MODELS) out.push({ line: b.startLine, title: cpu, command: SHOW_PATCHED_SITE, args: [a.uri, b.startLine, cpu] });
   }
-  for (const f of stubFunctions(a)) out.push({ line: f.line, title: 'Check contract', command: CHECK_CONTRACT, args: [a.uri, f.name] });
+  for (const f of stubFunctions(a)) {
+    out.push({ line: f.line, title: 'Check contract', command: CHECK_CONTRACT, args: [a.uri, f.name] });
+    out.push({ line: f.line, title: 'Debug', command: DEBUG_STUB, args: [a.uri, f.name] });
+  }
   return out;
 }
 

@@ -1,9 +1,12 @@
 // Owns the launch configuration of debug type `vdso`, defined once: each attribute's JSON
 // schema (type, allowed values, description, default; the CPU models, kernel kinds and ABIs
 // from toolchain/designs/options.ts), the attributes a launch requires, the configuration a
-// new launch.json gets, and the launch arguments' TypeScript type derived from the schema.
+// new launch.json gets, the launch that debugs a stub .S as the vDSO (the editor's "Debug"
+// lens), and the launch arguments' TypeScript type derived from the schema.
 // package.json's contributes.debuggers[0] must say the same (test/dap/launch-schema.test.ts).
-import { CPU_MODELS, DEFAULT_CPU, DEFAULT_KERNEL, DEFAULT_UMIP, DEFAULT_VDSO, KERNEL_ABIS, KERNEL_KINDS, OPTION_HELP, UMIP_SETTINGS } from '../../toolchain/designs/options';
+import { join } from 'node:path';
+import { designsRoot } from '../../toolchain/designs/build';
+import { CPU_MODELS, DEFAULT_CPU, DEFAULT_KERNEL, DEFAULT_UMIP, DEFAULT_VDSO, KERNEL_ABIS, KERNEL_KINDS, OPTION_HELP, UMIP_SETTINGS, abiForVdso, type CpuModel, type KernelAbi, type KernelKind } from '../../toolchain/designs/options';
 
 export const DEBUG_TYPE = 'vdso';
 
@@ -41,6 +44,30 @@ export const INITIAL_CONFIGURATION = {
   kernel: DEFAULT_KERNEL,
   stopOnEntry: true,
 } as const;
+
+/** The shipped program a stub is debugged under: it calls __kernel_vsyscall through AT_SYSINFO (vdso/caller/call-vsyscall.S). */
+export function stubCallerProgram(): string {
+  return join(designsRoot(), 'caller', 'call-vsyscall.S');
+}
+
+/**
+ * The launch that debugs a stub .S as the vDSO: the shipped caller program with the stub built
+ * as its vDSO (as `--vdso FILE.S` builds it), on the given CPU model, kernel kind and ABI; the
+ * client sets a function breakpoint on `fn` to stop there.
+ */
+export function stubLaunchConfiguration(stub: string, fn: string, options: { cpu?: CpuModel; kernel?: KernelKind; abi?: KernelAbi } = {}) {
+  return {
+    type: DEBUG_TYPE,
+    request: 'launch',
+    name: `vdso-lab: debug ${fn} (${stub.split(/[\\/]/).pop()})`,
+    program: stubCallerProgram(),
+    vdso: stub,
+    cpu: options.cpu ?? DEFAULT_CPU,
+    kernel: options.kernel ?? DEFAULT_KERNEL,
+    abi: options.abi ?? abiForVdso(stub),
+    stopOnEntry: false,
+  } as const;
+}
 
 type AttributeValue<A> = A extends { readonly enum: readonly (infer E)[] }
   ? E

@@ -2,8 +2,9 @@
 // .vsix installed as a user would): the block is decorated (background and gutter mark),
 // its replacement instructions are coloured as the instructions outside it are (read from
 // the rendered DOM), hover shows the per-CPU table with the bytes `vdso-lab alternatives`
-// patches, a misspelled feature name is in Problems, and F12 on a macro use opens its
-// definition in the included header.
+// patches, a misspelled feature name is in Problems, F12 on a macro use opens its
+// definition in the included header, and the "Debug" lens on the stub function starts a
+// debug session that stops in that function, in this file.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -150,6 +151,26 @@ test('ALTERNATIVE blocks in a real VS Code', { timeout: 240_000 }, async (t: Tes
       });
       t.diagnostic(`screenshot: ${await b.screenshot('misspelled-feature')}`);
       assert.match(problems, /unknown feature X86_FEATURE_SYSCAL32; did you mean X86_FEATURE_SYSCALL32\?/);
+    });
+
+    await step('the "Debug" lens on the stub function starts a session that stops in it, in this file', async (b) => {
+      await b.openFile('stub.S');
+      const lens = b.page.locator(`${editor} .codelens-decoration a`, { hasText: /^Debug$/ });
+      await until('the Debug lens', async () => ((await lens.count()) > 0 ? true : undefined));
+      await lens.first().click();
+      const top = await until('the call stack to stop in __kernel_vsyscall', async () => {
+        const labels = await b.page.locator('.debug-call-stack .monaco-list-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+        return labels.find((l) => l.includes('__kernel_vsyscall'));
+      });
+      t.diagnostic(`screenshot: ${await b.screenshot('debug-lens-stop')}`);
+      const pushLine = STUB.split('\n').findIndex((l) => l.includes('pushl\t%ebp')) + 1;
+      assert.match(top, new RegExp(`line ${pushLine}\\b`), top);
+      assert.match(top, /stub\.S/, top);
+      const lensBreakpoint = b.page.locator('.debug-breakpoints .monaco-list-row', { hasText: '__kernel_vsyscall' });
+      await until('the lens\'s function breakpoint in BREAKPOINTS', async () => ((await lensBreakpoint.count()) > 0 ? true : undefined));
+      await b.page.keyboard.press('Shift+F5');
+      await b.page.locator('.debug-toolbar').waitFor({ state: 'hidden' });
+      await until('the lens\'s function breakpoint to go once the session ends', async () => ((await lensBreakpoint.count()) === 0 ? true : undefined));
     });
   });
 });

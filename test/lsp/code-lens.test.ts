@@ -1,0 +1,79 @@
+// The code lenses of a stub function over stdio: "Debug" names the command the extension
+// turns into a launch, with the document and the function; "Check contract" runs the checker
+// and its failures become diagnostics on the lines `vdso-lab check --json` names for the
+// same file.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { scratch } from '../support/oracles';
+import { writeBrokenStub } from '../check/broken-stubs';
+import { startLsp, type WireDiagnostic } from './lsp-client';
+
+const lsp = startLsp();
+after(() => lsp.close());
+
+interface Lens { range: { start: { line: number } }; command: { title: string; command: string; arguments: unknown[] } }
+
+const STUB = `#include "vdso-lab.h"
+	.text
+VDSO_FUNCTION(__kernel_vsyscall)
+	CFI_STARTPROC
+	ALTERNATIVE "", "sysenter", X86_FEATURE_SEP
+	int	$0x80
+VDSO_INNER_LABEL(int80_landing_pad)
+	ret
+	CFI_ENDPROC
+VDSO_END(__kernel_vsyscall)
+	.globl	no_entry
+	.type	no_entry, @function
+no_entry:
+	ret
+	.size	no_entry, .-no_entry
+`;
+
+test('"Debug" and "Check contract" on each stub function, with the command the extension runs and its arguments; none on a function that does not enter the kernel', async () => {
+  const path = join(scratch('vdso-lab-lsp-lens-'), 'lens.S');
+  writeFileSync(path, STUB);
+  const uri = await lsp.open(path, STUB);
+  const lenses = await lsp.request<Lens[]>('textDocument/codeLens', { textDocument: { uri } });
+  const fnLine = STUB.split('\n').findIndex((l) => l.startsWith('VDSO_FUNCTION(__kernel_vsyscall)'));
+  const onFunction = lenses.filter((l) => l.range.start.line === fnLine).map((l) => [l.command.title, l.command.command, l.command.arguments]);
+  assert.deepEqual(onFunction, [
+    ['Check contract', 'vdso-lab.checkContract', [uri, '__kernel_vsyscall']],
+    ['Debug', 'vdso-lab.debugStub', [uri, '__kernel_vsyscall']],
+  ]);
+  const noEntry = STUB.split('\n').findIndex((l) => l.startsWith('no_entry:'));
+  assert.deepEqual(lenses.filter((l) => l.range.start.line === noEntry), []);
+  const manifest = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { contributes: { commands: Array<{ command: string }> } };
+  for (const l of lenses) assert.ok(manifest.contributes.commands.some((c) => c.command === l.command.command), `package.json declares ${l.command.command}`);
+});
+
+test('"Check contract": the failed checks become diagnostics on the lines `vdso-lab check --json` names', async () => {
+  const stub = writeBrokenStub('preserve');
+  const r = spawnSync(process.execPath, [resolve('dist/cli.js'), 'check', '--vdso', stub.path, '--abi', 'upstream', '--json'], { encoding: 'utf8' });
+  assert.equal(r.status, 1, r.stderr);
+  const json = JSON.parse(r.stdout) as { results: Array<{ cells: Array<{ outcomes: Array<{ check: string; pass: boolean; findings: Array<{ where?: { source?: string } }> }> }> }> };
+  const expected = new Set<string>();
+  for (const cell of json.results[0]!.cells) {
+    for (const o of cell.outcomes) {
+      if (o.pass) continue;
+      for (const f of o.findings) {
+        const m = /:(\d+)$/.exec(f.where?.source ?? '');
+        if (m) expected.add(`${Number(m[1]) - 1} ${o.check}`);
+      }
+    }
+  }
+  assert.ok(expected.size > 0, 'the CLI names a failing line');
+  const uri = await lsp.open(stub.path, readFileSync(stub.path, 'utf8'));
+  const result = await lsp.request<{ summary: string; problems: unknown[] }>('vdsoLab/checkContract', { uri, abi: 'upstream' });
+  assert.match(result.summary, /failed checks over \d+ configurations/);
+  let contract: readonly WireDiagnostic[] = [];
+  for (let i = 0; i < 100 && contract.length === 0; i++) {
+    contract = lsp.diagnostics(uri).filter((d) => d.code === 'contract');
+    if (contract.length === 0) await new Promise((done) => setTimeout(done, 20));
+  }
+  const got = new Set(contract.map((d) => `${d.range.start.line} ${/^check (\w)/.exec(d.message)![1]}`));
+  assert.deepEqual([...got].sort(), [...expected].sort());
+});
