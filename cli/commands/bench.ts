@@ -1,7 +1,8 @@
 // The `bench` command: every workload of bench/ beside its peer in the same run (the integer
 // loop with breakpoints and a watchpoint armed, and the call-heavy C program, beside
 // qemu-i386; the getpid round trip through __kernel_vsyscall beside qemu-i386's int $0x80;
-// the assembler beside GNU as, and its 20 MB time against ten times its 2 MB time; vdso-lab
+// the assembler beside GNU as, and its 20 MB time against ten times its 2 MB time, and its
+// memory per label beside GNU as's (bench/asm-memory.ts); vdso-lab
 // check on every design against its bound; the language server's latency on a large
 // kernel-style .S against its targets, bench/lsp-latency.ts; the debugger's step cycle and reverse
 // step, bench/debug-step.ts), as rows with the ratio, the target and a
@@ -12,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { EXIT_CHECK_FAILED, EXIT_OK, flag, stringOption, UsageError, type Command } from '../command';
 import { runIntLoopBench } from '../../bench/run-bench';
 import { runAsmBench } from '../../bench/asm-throughput';
+import { runAsmMemoryBench } from '../../bench/asm-memory';
 import { runCallHeavyBench } from '../../bench/call-heavy';
 import { runVsyscallBench, vsyscallRow } from '../../bench/vsyscall-roundtrip';
 import { runLspBench } from '../../bench/lsp-latency';
@@ -68,6 +70,7 @@ export const benchCommand: Command = {
       ours: largeSeconds, peer: '11 x the 2 MB time', peerValue: ours?.bestSeconds != null ? 11 * ours.bestSeconds : null, target: 1.0,
       checksum: null, peerChecksum: null, note: `one run; ${large.results[0]?.note ?? ''}`,
     }));
+    rows.push(runAsmMemoryBench(process.argv[1]!));
     rows.push(checkRow(Math.min(3, runs)));
     const lsp = runLspBench({ runs: Math.min(3, runs) });
     for (const l of lsp.results) {

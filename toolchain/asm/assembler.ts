@@ -3,7 +3,7 @@
 // keeps the conditional-assembly stack, collects macro and repeat bodies, defines labels,
 // and hands each statement to its directive handler or to the instruction encoder. Errors
 // become diagnostics and reading goes on. Relaxation and the result are toolchain/asm/finish.ts.
-import { statements, type Statement } from './statements';
+import { StatementReader, type Statement } from './statements';
 import type { AsmModule, SourceLocation } from './module';
 import { AsmError, AsmState, MAX_DIAGNOSTICS, tooManyDiagnostics } from './state';
 import { DATA_DIRECTIVES, type Handler } from './data-directives';
@@ -31,8 +31,8 @@ interface BodyLine {
 }
 
 interface Frame {
-  readonly statements: Statement[];
-  index: number;
+  /** The frame's statements, read one at a time. */
+  readonly reader: { next(): Statement | undefined };
   /** Where statement `s` is, for messages and the line table. */
   locate(s: Statement, column: number): SourceLocation;
   /** Set for a macro expansion (where .exitm returns to). */
@@ -88,8 +88,7 @@ class Reader {
     const map = input.lineMap;
     const file = input.file;
     this.frames.push({
-      statements: statements(input.text),
-      index: 0,
+      reader: new StatementReader(input.text),
       locate: map ? (s, column) => map(s.line, column) : (s, column) => ({ file, line: s.line + 1, column: column + 1 }),
       condDepth: 0,
     });
@@ -100,7 +99,8 @@ class Reader {
     let count = 0;
     while (this.frames.length > 0 && !this.ended) {
       const top = this.frames[this.frames.length - 1]!;
-      if (top.index >= top.statements.length) {
+      const s = top.reader.next();
+      if (!s) {
         this.frames.pop();
         continue;
       }
@@ -113,7 +113,6 @@ class Reader {
         this.st.error(`too many messages (${MAX_DIAGNOSTICS}); stopped here`);
         break;
       }
-      const s = top.statements[top.index++]!;
       this.st.location = top.locate(s, s.labels.length ? s.labels[0]!.column : s.opColumn);
       try {
         this.statement(s, top);
@@ -296,7 +295,7 @@ class Reader {
     });
     const text = lines.join('\n');
     const at = this.st.location;
-    this.frames.push({ statements: statements(text), index: 0, locate: () => at, macro: def.name, condDepth: this.conds.length });
+    this.frames.push({ reader: new StatementReader(text), locate: () => at, macro: def.name, condDepth: this.conds.length });
   }
 
   private repeat(c: Collecting): void {
@@ -324,8 +323,7 @@ class Reader {
     }
     if (out.length === 0) return;
     if (this.frames.length >= MAX_FRAMES) throw new AsmError('.rept nested too deeply');
-    const stmts = statements(out.map((b) => b.text).join('\n'));
-    this.frames.push({ statements: stmts, index: 0, locate: (s) => out[s.line]!.location, condDepth: this.conds.length });
+    this.frames.push({ reader: new StatementReader(out.map((b) => b.text).join('\n')), locate: (s) => out[s.line]!.location, condDepth: this.conds.length });
   }
 
   private conditional(op: string, operands: string): void {

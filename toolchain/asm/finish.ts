@@ -5,7 +5,7 @@
 import { isAbsolute, labelAddress, type Value } from './evaluate';
 import { lebBytes } from './data-directives';
 import { layoutSection, orderedFrags, SHT_NOBITS, type Fixup, type Frag, type SectionState } from './layout';
-import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiProcedure, LineEntry, Relocation } from './module';
+import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiProcedure, LineEntry, Relocation, SymbolBinding } from './module';
 import { codePadding } from './nops';
 import { AsmError, type AsmState } from './state';
 import type { CfiState } from './cfi-directives';
@@ -277,16 +277,19 @@ function outputSymbols(st: AsmState, fileSymbol: string | undefined): AsmSymbol[
   for (const sec of st.sections) {
     if (sec.symbolUsed) out.push({ name: sec.name, section: sec.name, value: 0, size: 0, binding: 'local', type: 3, visibility: 0 });
   }
+  // Each symbol is one object literal of one shape: spreading a shared base gave every
+  // symbol a hidden class of its own (hundreds of bytes each on a file of many labels).
+  const symbol = (s: SymbolState, section: string, value: number, size: number, type: number, binding: SymbolBinding): AsmSymbol =>
+    ({ name: s.name, section, value, size, binding, type, visibility: s.visibility, location: s.location });
   for (const s of st.symbols.all()) {
     if (s.internal) continue;
     const binding = s.binding ?? (s.kind === 'undefined' || s.kind === 'common' ? 'global' : 'local');
-    const base = { name: s.name, binding, visibility: s.visibility, location: s.location };
     switch (s.kind) {
       case 'label':
-        out.push({ ...base, section: s.frag!.section.name, value: labelAddress(s), size: symbolSize(st, s), type: s.type });
+        out.push(symbol(s, s.frag!.section.name, labelAddress(s), symbolSize(st, s), s.type, binding));
         break;
       case 'common':
-        out.push({ ...base, section: 'COMMON', value: s.commonAlign, size: s.commonSize, type: s.type || 1 });
+        out.push(symbol(s, 'COMMON', s.commonAlign, s.commonSize, s.type || 1, binding));
         break;
       case 'equated': {
         let v: Value;
@@ -298,21 +301,18 @@ function outputSymbols(st: AsmState, fileSymbol: string | undefined): AsmSymbol[
           continue;
         }
         if (isAbsolute(v)) {
-          out.push({ ...base, section: 'ABS', value: Number(BigInt.asUintN(32, v.add)), size: symbolSize(st, s), type: s.type });
+          out.push(symbol(s, 'ABS', Number(BigInt.asUintN(32, v.add)), symbolSize(st, s), s.type, binding));
         } else if (v.sym?.kind === 'label' && !v.sub) {
           const t = v.sym;
-          out.push({
-            ...base, section: t.frag!.section.name, value: labelAddress(t) + Number(v.add),
-            size: s.size ? symbolSize(st, s) : symbolSize(st, t), type: s.type || t.type,
-          });
+          out.push(symbol(s, t.frag!.section.name, labelAddress(t) + Number(v.add), s.size ? symbolSize(st, s) : symbolSize(st, t), s.type || t.type, binding));
         } else if (v.sym && !v.sub) {
-          out.push({ ...base, section: 'UND', value: 0, size: 0, type: s.type });
+          out.push(symbol(s, 'UND', 0, 0, s.type, binding));
         } else st.error(`can't resolve value for symbol \`${s.name}'`, s.location);
         break;
       }
       case 'undefined':
         if (s.used || s.binding || s.visibility || s.type) {
-          out.push({ ...base, binding: s.binding === 'weak' ? 'weak' : 'global', section: 'UND', value: 0, size: 0, type: s.type });
+          out.push(symbol(s, 'UND', 0, 0, s.type, s.binding === 'weak' ? 'weak' : 'global'));
         }
         break;
     }

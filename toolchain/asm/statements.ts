@@ -113,26 +113,78 @@ function parseOne(line: number, text: string, column: number): Statement | undef
   return { line, labels, op, opColumn: column + i, operands: text.slice(j, end), operandsColumn: column + j };
 }
 
+/**
+ * The statements of a source text one at a time, read as they are asked for: the assembler
+ * holds only the statement it is on, never the whole file's (memory per line matters on
+ * sources of millions of lines).
+ */
+export class StatementReader {
+  private pos = 0;
+  /** 0-based index of the last line read. */
+  private line = -1;
+  private readonly block = { open: false };
+  private pending: Statement[] = [];
+  private pendingAt = 0;
+
+  constructor(private readonly source: string) {}
+
+  /** The next statement, or undefined at the end of the text. */
+  next(): Statement | undefined {
+    while (this.pendingAt >= this.pending.length) {
+      if (!this.readLine()) return undefined;
+    }
+    return this.pending[this.pendingAt++];
+  }
+
+  private hasLine(): boolean {
+    return this.pos <= this.source.length;
+  }
+
+  /** The next line without its line break (a CR before the LF goes too). */
+  private takeLine(): string {
+    const text = this.source;
+    let end = text.indexOf('\n', this.pos);
+    if (end < 0) end = text.length;
+    const line = text.charCodeAt(end - 1) === 0x0d && end > this.pos ? text.slice(this.pos, end - 1) : text.slice(this.pos, end);
+    this.pos = end + 1;
+    this.line++;
+    return line;
+  }
+
+  /** Reads one source line (with its continuations) into `pending`; false at the end. */
+  private readLine(): boolean {
+    if (!this.hasLine()) return false;
+    this.pending = [];
+    this.pendingAt = 0;
+    const first = this.takeLine();
+    if (!this.block.open && /^\s*#/.test(first)) {
+      // A preprocessor line (or a comment line); its backslash continuations belong to it.
+      let last = first;
+      while (last.endsWith('\\') && this.hasLine()) last = this.takeLine();
+      return true;
+    }
+    let text = stripComments(first, this.block);
+    // A backslash-newline continues the statement on the next line (cpp's rule in .S files).
+    while (text.endsWith('\\') && this.hasLine()) {
+      text = text.slice(0, -1) + ' ' + stripComments(this.takeLine(), this.block);
+    }
+    if (text.indexOf(';') < 0) {
+      const st = parseOne(this.line, text, 0);
+      if (st) this.pending.push(st);
+      return true;
+    }
+    for (const part of splitStatements(text)) {
+      const st = parseOne(this.line, part.text, part.column);
+      if (st) this.pending.push(st);
+    }
+    return true;
+  }
+}
+
 /** Every statement of a source text, in order. */
 export function statements(source: string): Statement[] {
   const result: Statement[] = [];
-  const block = { open: false };
-  const lines = source.split(/\r?\n/);
-  for (let n = 0; n < lines.length; n++) {
-    if (!block.open && /^\s*#/.test(lines[n]!)) {
-      // A preprocessor line (or a comment line); its backslash continuations belong to it.
-      while (lines[n]!.endsWith('\\') && n + 1 < lines.length) n++;
-      continue;
-    }
-    let text = stripComments(lines[n]!, block);
-    // A backslash-newline continues the statement on the next line (cpp's rule in .S files).
-    while (text.endsWith('\\') && n + 1 < lines.length) {
-      text = text.slice(0, -1) + ' ' + stripComments(lines[++n]!, block);
-    }
-    for (const part of splitStatements(text)) {
-      const s = parseOne(n, part.text, part.column);
-      if (s) result.push(s);
-    }
-  }
+  const reader = new StatementReader(source);
+  for (let s = reader.next(); s; s = reader.next()) result.push(s);
   return result;
 }

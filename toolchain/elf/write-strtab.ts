@@ -33,49 +33,44 @@ export class StringTableBuilder {
 
   private finish(): void {
     if (this.offsets) return;
-    const encoder = new TextEncoder();
-    const encoded = new Map<string, Uint8Array>();
-    for (const s of this.order) encoded.set(s, encoder.encode(s));
-    // Sort by the reversed bytes (shorter first on a tie), then merge each string into the
-    // nearest later string in that order that ends with it.
-    const sorted = [...this.order].sort((a, b) => reversedCompare(encoded.get(a)!, encoded.get(b)!));
-    const container = new Map<string, string>();
-    let keep = sorted[sorted.length - 1];
-    for (let i = sorted.length - 2; i >= 0; i--) {
-      const s = sorted[i]!;
-      const big = encoded.get(keep!)!;
-      const small = encoded.get(s)!;
-      if (big.length > small.length && endsWith(big, small)) container.set(s, keep!);
-      else keep = s;
+    const order = this.order;
+    const n = order.length;
+    // Each string's UTF-8 bytes reversed, one byte per character (latin1), so that the
+    // engine's own string order is the reversed byte order, shorter first on a tie; a NUL
+    // (never inside a name) and the index follow, so a plain sort keeps who is who.
+    const keys = new Array<string>(n);
+    const lengths = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const b = Buffer.from(order[i]!, 'utf8');
+      lengths[i] = b.length;
+      keys[i] = b.reverse().toString('latin1');
+    }
+    const sorted = keys.map((k, i) => `${k}\0${i}`).sort();
+    // Merge each string into the nearest later string in that order that ends with it.
+    const containerOf = new Int32Array(n).fill(-1);
+    let keep = Number(sorted[n - 1]?.slice(sorted[n - 1]!.lastIndexOf('\0') + 1));
+    for (let j = n - 2; j >= 0; j--) {
+      const i = Number(sorted[j]!.slice(sorted[j]!.lastIndexOf('\0') + 1));
+      if (lengths[keep]! > lengths[i]! && keys[keep]!.startsWith(keys[i]!)) containerOf[i] = keep;
+      else keep = i;
     }
     const offsets = new Map<string, number>();
+    const at = new Int32Array(n);
     let size = 1;
-    for (const s of this.order) {
-      if (container.has(s)) continue;
-      offsets.set(s, size);
-      size += encoded.get(s)!.length + 1;
+    for (let i = 0; i < n; i++) {
+      if (containerOf[i]! >= 0) continue;
+      at[i] = size;
+      size += lengths[i]! + 1;
     }
-    for (const [s, big] of container) {
-      offsets.set(s, offsets.get(big)! + encoded.get(big)!.length - encoded.get(s)!.length);
+    for (let i = 0; i < n; i++) {
+      const big = containerOf[i]!;
+      if (big >= 0) at[i] = at[big]! + lengths[big]! - lengths[i]!;
+      offsets.set(order[i]!, at[i]!);
     }
-    const bytes = new Uint8Array(size);
-    for (const s of this.order) if (!container.has(s)) bytes.set(encoded.get(s)!, offsets.get(s)!);
+    const bytes = Buffer.alloc(size);
+    for (let i = 0; i < n; i++) if (containerOf[i]! < 0) bytes.write(order[i]!, at[i]!, 'utf8');
     this.offsets = offsets;
-    this.bytes = bytes;
+    this.bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
   }
 }
 
-function reversedCompare(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 1; i <= n; i++) {
-    const d = a[a.length - i]! - b[b.length - i]!;
-    if (d !== 0) return d;
-  }
-  return a.length - b.length;
-}
-
-function endsWith(big: Uint8Array, small: Uint8Array): boolean {
-  const at = big.length - small.length;
-  for (let i = 0; i < small.length; i++) if (big[at + i] !== small[i]) return false;
-  return true;
-}
