@@ -372,8 +372,8 @@ export class VdsoDebugSession extends LoggingDebugSession {
     this.step(response, () => this.runtime.stepOut());
   }
 
-  protected override stepBackRequest(response: DebugProtocol.StepBackResponse): void {
-    this.step(response, () => this.runtime.stepBack());
+  protected override stepBackRequest(response: DebugProtocol.StepBackResponse, args: DebugProtocol.StepBackArguments): void {
+    this.step(response, () => this.runtime.stepBack(args.granularity === 'instruction' ? 'instruction' : 'line'));
   }
 
   protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {

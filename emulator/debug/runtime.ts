@@ -23,6 +23,7 @@ import { EFLAGS_BITS, setEflagsBit, setRegister, writeGuestMemory } from './stat
 import { launchTarget, type Target } from './launch';
 import { lastHitBefore, NEAR, runToIcount, Timeline, type ReplayHit, type TimelinePoint } from './reverse';
 import { keepAsIs } from './checkpoint';
+import { reverseLineTarget, type RowHit } from './reverse-line';
 import { SymbolIndex } from './symbols';
 import { checkFileMap, framesWithSources, SourceMap, type SourceLocation } from './source-map';
 import { HitRules, resolveLine, type Evaluated, type LineBreakpointSpec } from './line-breakpoints';
@@ -177,15 +178,64 @@ export class DebugRuntime {
     }
   }
 
-  /** One instruction back: the state after (instructions so far - 1), rebuilt exactly. */
-  stepBack(): void {
+  /**
+   * One step back: by instruction (the state after instructions so far - 1, rebuilt
+   * exactly), or by source line where a line table covers the pc (gdb's reverse-next:
+   * reverse-line.ts).
+   */
+  stepBack(granularity: 'instruction' | 'line' = 'line'): void {
     this.idle();
     if (this.kernel && this.kernel.index > 0) return this.kernelPhase(this.kernel, -1);
     const n = this.icount();
-    this.replayTo(Math.max(0, n - 1));
+    const lineTarget = granularity === 'line' && n > 0 ? this.lineBackTarget(n) : undefined;
+    this.replayTo(lineTarget ?? Math.max(0, n - 1));
     this.recent = [];
     this.kernelHits = [];
     this.stopped(n === 0 ? { ...this.stepStop('entry'), description: 'at the start of the program: nothing to step back over' } : this.stepStop('step'));
+  }
+
+  /** The CFA of frame 0 now, from the CFI alone (no sources: it runs at every row start a replay passes). */
+  private frameCfa(): number | undefined {
+    const p = this.need().process;
+    const f0 = stackFrames(p.cpu.state, p.memory, this.images, this.symbols, 1)[0];
+    return f0 && f0.kind === 'frame' ? f0.cfa : undefined;
+  }
+
+  /**
+   * Where a step back by line goes from `n` (undefined: by instruction, where no line table
+   * or CFI covers the pc): each segment between checkpoints, latest first, is replayed with
+   * breakpoints on the function's row starts until one holds the start of an earlier line.
+   */
+  private lineBackTarget(n: number): number | undefined {
+    const t = this.need();
+    const pc = t.process.cpu.state.eip >>> 0;
+    const fn = this.symbols.functionAt(pc);
+    const cfa = this.frameCfa();
+    if (!this.sources.locate(pc) || !fn || cfa === undefined) return undefined;
+    const end = this.symbols.functionStarts().filter((a) => a > fn.start).reduce((a, b) => Math.min(a, b), 0xffffffff);
+    const stops = new Set([fn.start, ...this.sources.statementStarts(fn.start, end)]);
+    const query = { cfa, entry: fn.start, icount: n, locate: (a: number) => this.sources.locate(a) };
+    const table = this.table();
+    for (const { point, end: segmentEnd } of this.timeline!.segmentsBefore(n)) {
+      this.restore(point);
+      // The frame's line when the segment begins: a caller's is its call's; at a row start it is the hit there.
+      const frame = this.stack().find((f) => f.kind === 'frame' && f.cfa === cfa);
+      const lineThen = frame && frame.kind === 'frame' && !(frame.level === 0 && stops.has(frame.pc)) ? this.sources.locate(frame.level === 0 ? frame.pc : frame.pc - 1) : undefined;
+      const hits: RowHit[] = [];
+      for (const a of stops) table.addTemporary(a);
+      this.replaying = true;
+      try {
+        runToIcount(t, segmentEnd, (h) => {
+          if (h.result.kind === 'breakpoint' && stops.has(h.result.address)) hits.push({ icount: h.icount, pc: h.result.address, cfa: this.frameCfa() });
+        });
+      } finally {
+        this.replaying = false;
+        table.clearTemporary();
+      }
+      const target = reverseLineTarget(query, hits, lineThen);
+      if (target !== undefined) return target;
+    }
+    return 0;
   }
 
   /** Back to the last place a forward run would have stopped (a breakpoint, the data breakpoint, a kernel event), else the start. */

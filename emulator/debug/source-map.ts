@@ -183,6 +183,13 @@ export class SourceMap {
     return { path: r.path, line: r.line, column: r.column, start: start >>> 0, end: end >>> 0, isStmt: r.isStmt };
   }
 
+  /** The first addresses of the is_stmt rows in [start, end) (where a line step may stop), ascending. */
+  statementStarts(start: number, end: number): number[] {
+    const out = new Set<number>();
+    for (const r of this.rows) if (r.isStmt && r.address >= start >>> 0 && r.address < end >>> 0) out.add(r.address);
+    return [...out].sort((a, b) => a - b);
+  }
+
   /** True when a row starts exactly at `pc` (a line's first instruction). */
   startsRow(pc: number): boolean {
     const loc = this.locate(pc);

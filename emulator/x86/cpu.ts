@@ -1,6 +1,7 @@
 // Owns running guest code: the block cache (by start address, by page for invalidation),
 // successor links, the run loop with an exact instruction budget, instruction breakpoints
-// (blocks split at them, recompiled when they change), the one data breakpoint (memory's
+// (blocks split at them; the blocks on a breakpoint's page recompiled when it changes: every
+// block holding the address is listed under that page), the one data breakpoint (memory's
 // page filter), single-stepping with TF (#DB after the instruction; mov/pop ss delay it),
 // and the one-instruction slow path (the same generated semantics, one instruction long).
 import type { Memory } from '../memory/memory';
@@ -84,11 +85,11 @@ export class Cpu {
   setBreakpoint(address: number): void {
     if (this.breakpoints.has(address >>> 0)) return;
     this.breakpoints.add(address >>> 0);
-    this.flush();
+    this.invalidatePage(address >>> 12);
   }
 
   clearBreakpoint(address: number): void {
-    if (this.breakpoints.delete(address >>> 0)) this.flush();
+    if (this.breakpoints.delete(address >>> 0)) this.invalidatePage(address >>> 12);
   }
 
   listBreakpoints(): number[] {

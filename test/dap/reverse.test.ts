@@ -90,7 +90,7 @@ for (const checkpoints of [{}, { reverseCheckpointEvery: 3, reverseCheckpointsKe
     assert.equal(forward[50]!.regs.eip !== forward[49]!.regs.eip, true);
     // Back, one instruction at a time, to the start: each state equals the one kept going forward.
     for (let k = 49; k >= 0; k--) {
-      const stop = await until(client, () => client.stepBackRequest({ threadId: 1 }));
+      const stop = await until(client, () => client.stepBackRequest({ threadId: 1, granularity: 'instruction' }));
       assert.equal(stop.body.reason, 'step');
       const now = await snapshot(client, pages);
       assert.deepEqual(now.regs, forward[k]!.regs, `registers after stepping back to step ${k}`);

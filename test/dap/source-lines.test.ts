@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { run, scratch } from '../support/oracles';
-import { runGdbScript } from '../support/qemu-gdb';
+import { GDB_LINE_STEPS, runGdbScript } from '../support/qemu-gdb';
 import { launch, stack, startClient, until } from './dap-helpers';
 
 const SOURCE = `#include <unistd.h>
@@ -59,39 +59,6 @@ function gdbBreakpoint(line: number): { address: number; line: number } {
   assert.ok(m, `gdb placed the breakpoint: ${out}`);
   return { address: parseInt(m[1]!, 16), line: Number(m[2]) };
 }
-
-const GDB_NEXT = String.raw`
-import gdb, json, time
-cfg = json.load(open(CONFIG))
-out = open(cfg['out'], 'w')
-for i in range(100):
-    try:
-        gdb.execute('target remote :%d' % cfg['port'], to_string=True)
-        break
-    except gdb.error:
-        time.sleep(0.05)
-gdb.execute('break prog.c:%d' % cfg['line'], to_string=True)
-gdb.execute('continue', to_string=True)
-def where():
-    f = gdb.newest_frame()
-    sal = f.find_sal()
-    return {'function': f.name(), 'line': sal.line, 'pc': f.pc()}
-out.write(json.dumps(where()) + '\n')
-for i in range(cfg['steps']):
-    try:
-        gdb.execute(cfg['command'], to_string=True)
-    except gdb.error:
-        break
-    w = where()
-    out.write(json.dumps(w) + '\n')
-    if (w['function'] != cfg['function']) == cfg['untilLeaving']:
-        break
-out.close()
-try:
-    gdb.execute('kill')
-except gdb.error:
-    pass
-`;
 
 test('gcc -m32 -static -g: line breakpoints where gdb puts them, frames as addr2line says, next as gdb steps', async () => {
   const bodyLine = lineOf('int s = 0;');
@@ -146,7 +113,7 @@ test('gcc -m32 -static -g: line breakpoints where gdb puts them, frames as addr2
       ours.push(`${fn}:${f.line}`);
       if (fn !== 'work') break;
     }
-    const { lines } = runGdbScript({ program, script: GDB_NEXT, config: { line: bodyLine, steps: 40, function: 'work', command: 'next', untilLeaving: true } });
+    const { lines } = runGdbScript({ program, script: GDB_LINE_STEPS, config: { line: bodyLine, steps: 40, function: 'work', command: 'next', untilLeaving: true } });
     const theirs = lines.map((l) => JSON.parse(l) as { function: string; line: number }).map((w) => `${w.function}:${w.line}`);
     assert.deepEqual(ours, theirs);
     assert.ok(ours.length > 8, ours.join(' '));
@@ -170,7 +137,7 @@ test('step by line goes into functions with line information (after their prolog
       ours.push(`${fn}:${f.line}`);
       if (fn === 'main') break;
     }
-    const { lines } = runGdbScript({ program, script: GDB_NEXT, config: { line: bodyLine, steps: 40, function: 'main', command: 'step', untilLeaving: false } });
+    const { lines } = runGdbScript({ program, script: GDB_LINE_STEPS, config: { line: bodyLine, steps: 40, function: 'main', command: 'step', untilLeaving: false } });
     const theirs = lines.map((l) => JSON.parse(l) as { function: string; line: number }).map((w) => `${w.function}:${w.line}`);
     assert.deepEqual(ours, theirs);
     assert.ok(ours.some((w) => w.startsWith('sq:')), ours.join(' '));

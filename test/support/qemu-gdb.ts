@@ -45,3 +45,41 @@ export function runGdbScript(run: GdbScriptRun): { lines: string[]; qemuPid: num
     if (qemu.exitCode === null) qemu.kill('SIGKILL');
   }
 }
+
+/**
+ * A script for runGdbScript: a breakpoint on `line` of prog.c, continue, then `command`
+ * (next or step) up to `steps` times, one JSON line per stop ({function, line, pc}), until
+ * the stop leaves `function` (untilLeaving) or reaches it (not untilLeaving).
+ */
+export const GDB_LINE_STEPS = String.raw`
+import gdb, json, time
+cfg = json.load(open(CONFIG))
+out = open(cfg['out'], 'w')
+for i in range(100):
+    try:
+        gdb.execute('target remote :%d' % cfg['port'], to_string=True)
+        break
+    except gdb.error:
+        time.sleep(0.05)
+gdb.execute('break prog.c:%d' % cfg['line'], to_string=True)
+gdb.execute('continue', to_string=True)
+def where():
+    f = gdb.newest_frame()
+    sal = f.find_sal()
+    return {'function': f.name(), 'line': sal.line, 'pc': f.pc()}
+out.write(json.dumps(where()) + '\n')
+for i in range(cfg['steps']):
+    try:
+        gdb.execute(cfg['command'], to_string=True)
+    except gdb.error:
+        break
+    w = where()
+    out.write(json.dumps(w) + '\n')
+    if (w['function'] != cfg['function']) == cfg['untilLeaving']:
+        break
+out.close()
+try:
+    gdb.execute('kill')
+except gdb.error:
+    pass
+`;

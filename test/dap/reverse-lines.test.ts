@@ -1,0 +1,133 @@
+// Stepping back by source line (gdb's reverse-next) over a gcc -m32 -static -g program that
+// reads a file as it loops: gdb's record mode cannot run under qemu-i386's gdbstub, so the
+// oracle is gdb's forward `next` sequence over the same function (gdb against qemu): going
+// forward with next gives gdb's lines, and each step back by line from there goes to the
+// line gdb's sequence had before, in exactly the state (registers, the stack and the
+// program's data) the forward step had stopped in. Checkpoints every 500 instructions,
+// 10 kept, so the steps back restore checkpoints taken between the read system calls and
+// thinned ones. Then forward again: the same lines and states (replay across file reads
+// is deterministic), and the file's bytes reached the program (its checksum in eax at the end).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import { run, scratch } from '../support/oracles';
+import { GDB_LINE_STEPS, runGdbScript } from '../support/qemu-gdb';
+import { launch, readMemory, registers, stack, startClient, until } from './dap-helpers';
+
+const dir = scratch('vdso-lab-reverse-lines-');
+const data = join(dir, 'data');
+writeFileSync(data, Buffer.from([3, 1, 4, 1, 5, 9, 2, 6]));
+
+const SOURCE = `#include <fcntl.h>
+#include <unistd.h>
+
+static int sq(int x)
+{
+  return x * x;
+}
+
+int total;
+
+int work(int fd, int n)
+{
+  int s = 0;
+  unsigned char b;
+  for (int i = 0; i < n; i++) {
+    if (read(fd, &b, 1) == 1)
+      s += b;
+    s += sq(i);
+  }
+  total = s;
+  return s;
+}
+
+int main(int argc, char **argv)
+{
+  (void)argv;
+  int fd = open("${data}", O_RDONLY);
+  int r = work(fd, argc + 3);
+  close(fd);
+  return r > 0 ? 0 : 1;
+}
+`;
+const lineOf = (text: string): number => SOURCE.split('\n').findIndex((l) => l.includes(text)) + 1;
+const source = join(dir, 'prog.c');
+const program = join(dir, 'prog');
+writeFileSync(source, SOURCE);
+run('gcc', ['-m32', '-static', '-g', '-O0', '-fno-pie', '-no-pie', source, '-o', program]);
+
+interface State { where: string; regs: Record<string, number>; stack: string; total: string }
+
+async function state(client: DebugClient, totalAt: number): Promise<State> {
+  const f = (await stack(client))[0]!;
+  const regs = await registers(client);
+  return {
+    where: `${f.name.replace(/\+0x[0-9a-f]+$/, '')}:${f.line}`,
+    regs,
+    stack: (await readMemory(client, (regs.esp! - 256) >>> 0, 512)).toString('hex'),
+    total: (await readMemory(client, totalAt, 4)).toString('hex'),
+  };
+}
+
+test('step back by line goes to the line gdb\'s next had before, in the state it had, across file reads; forward again is the same', async () => {
+  const bodyLine = lineOf('int s = 0;');
+  const totalAt = parseInt(/^([0-9a-f]+) \w total$/m.exec(run('nm', [program]))![1]!, 16);
+  const { client } = await startClient();
+  try {
+    await launch(client, { program, root: '/', stopOnEntry: false, reverseCheckpointEvery: 500, reverseCheckpointsKept: 10 }, async () => {
+      await client.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: bodyLine }] });
+    });
+    await client.setBreakpointsRequest({ source: { path: source }, breakpoints: [] });
+    const forward: State[] = [await state(client, totalAt)];
+    for (let k = 0; k < 60; k++) {
+      await until(client, () => client.nextRequest({ threadId: 1 }));
+      const s = await state(client, totalAt);
+      if (!s.where.startsWith('work:')) break;
+      forward.push(s);
+    }
+    const { lines } = runGdbScript({ program, script: GDB_LINE_STEPS, config: { line: bodyLine, steps: 60, function: 'work', command: 'next', untilLeaving: true } });
+    const theirs = lines.map((l) => JSON.parse(l) as { function: string; line: number }).map((w) => `${w.function}:${w.line}`);
+    assert.deepEqual(forward.map((s) => s.where), theirs.filter((w) => w.startsWith('work:')), 'forward: gdb\'s next sequence');
+    assert.ok(forward.some((s) => s.where === `work:${lineOf('s += b;')}`), 'the file was read');
+    assert.ok(forward.length > 12, forward.map((s) => s.where).join(' '));
+    // Now in main after the call: a step back by line steps back over the call, to the start
+    // of the call's line (before work ran), as gdb's reverse-next steps over calls.
+    const after = await state(client, totalAt);
+    assert.equal(after.where, `main:${lineOf('close(fd);')}`);
+    await until(client, () => client.stepBackRequest({ threadId: 1 }));
+    const before = await state(client, totalAt);
+    assert.equal(before.where, `main:${lineOf('int r = work')}`);
+    assert.equal(before.total, '00000000', 'work has not run yet');
+    await until(client, () => client.nextRequest({ threadId: 1 }));
+    assert.deepEqual(await state(client, totalAt), after, 'next over the call again: the same state');
+    // Back into work's last line (reverseContinue to a breakpoint on it), then one line at a time to the first.
+    const last = forward[forward.length - 1]!;
+    await client.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: Number(last.where.split(':')[1]) }] });
+    const reversed = await until(client, () => client.reverseContinueRequest({ threadId: 1 }));
+    assert.equal(reversed.body.reason, 'breakpoint');
+    assert.deepEqual(await state(client, totalAt), last, 'reverseContinue to work\'s last line');
+    await client.setBreakpointsRequest({ source: { path: source }, breakpoints: [] });
+    for (let k = forward.length - 2; k >= 0; k--) {
+      const stop = await until(client, () => client.stepBackRequest({ threadId: 1 }));
+      assert.equal(stop.body.reason, 'step');
+      const now = await state(client, totalAt);
+      assert.equal(now.where, forward[k]!.where, `step back ${forward.length - 1 - k}: gdb's line before`);
+      assert.deepEqual(now, forward[k], `step back to ${forward[k]!.where} (step ${k}): the state the forward next had`);
+    }
+    // Forward again over the same reads: the same lines and states.
+    for (let k = 1; k < forward.length; k++) {
+      await until(client, () => client.nextRequest({ threadId: 1 }));
+      assert.deepEqual(await state(client, totalAt), forward[k], `forward again, step ${k}`);
+    }
+    const bytes = [3, 1, 4, 1, 5, 9, 2, 6];
+    const n = 1 + 3;
+    const expected = bytes.slice(0, n).reduce((a, b) => a + b, 0) + Array.from({ length: n }, (_, i) => i * i).reduce((a, b) => a + b, 0);
+    await until(client, () => client.nextRequest({ threadId: 1 }));
+    assert.deepEqual(await state(client, totalAt), after, 'forward again out of work');
+    assert.equal(parseInt((await readMemory(client, totalAt, 4)).reverse().toString('hex'), 16), expected, 'total: the file\'s bytes and the squares');
+  } finally {
+    await client.stop();
+  }
+});
