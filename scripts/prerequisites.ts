@@ -1,11 +1,12 @@
 // Owns what the tests need from the machine and getting it before any test runs (`npm test`
 // runs this first, as its pretest step): the oracles (GNU binutils, gcc -m32, qemu-i386,
-// gdb, the decompressors), Chromium and ripgrep for the end-to-end suite, then, in the cache
-// folder (toolchain/cache.ts), the distribution kernel package (its vDSO is the tests' real
-// one) and code-server (.ci/install-vscode). What is missing is installed, once, where it can
-// be: Debian packages as root with apt-get, the cache's contents as anyone. Where it cannot
-// (not root, no apt-get), it stops at once with one line naming what is missing and the
-// command that installs it, and exit status 1.
+// gdb, the decompressors), Neovim for the README's editor set-up, Chromium and ripgrep for
+// the end-to-end suite, then, in the cache folder (toolchain/cache.ts), the distribution
+// kernel package (its vDSO is the tests' real one) and code-server (.ci/install-vscode).
+// What is missing is installed, once, where it can be: Debian packages as root with
+// apt-get, the cache's contents as anyone. Where it cannot (not root, no apt-get), it stops
+// at once with one line naming what is missing and the command that installs it, and exit
+// status 1.
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
@@ -59,6 +60,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   tool('xz', 'xz-utils'),
   tool('zstd', 'zstd'),
   tool('bzip2', 'bzip2'),
+  tool('nvim', 'neovim'),
   tool('chromium', 'chromium'),
   tool('rg', 'ripgrep'),
   { what: 'gssapi/gssapi.h', apt: 'libkrb5-dev', have: () => existsSync('/usr/include/gssapi/gssapi.h') },

@@ -16,7 +16,7 @@ function pathWithout(left: readonly string[]): string {
   chmodSync(top, 0o755);
   const bin = join(top, 'bin');
   mkdirSync(bin, { mode: 0o755 });
-  const names = ['as', 'ld', 'objdump', 'readelf', 'gcc', 'qemu-i386', 'gdb', 'lz4', 'gzip', 'xz', 'zstd', 'bzip2', 'chromium', 'rg', 'apt-get', 'sh', 'bash'];
+  const names = ['as', 'ld', 'objdump', 'readelf', 'gcc', 'qemu-i386', 'gdb', 'lz4', 'gzip', 'xz', 'zstd', 'bzip2', 'nvim', 'chromium', 'rg', 'apt-get', 'sh', 'bash'];
   for (const name of names) {
     if (left.includes(name)) continue;
     const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
