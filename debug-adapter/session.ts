@@ -396,6 +396,7 @@ export class VdsoDebugSession extends LoggingDebugSession {
         instruction: l.text,
         ...(l.symbol && args.resolveSymbols !== false ? { symbol: l.symbol } : {}),
         ...(l.unreadable ? { presentationHint: 'invalid' as const } : {}),
+        ...(l.source ? { location: new Source(l.source.path.slice(l.source.path.lastIndexOf('/') + 1), this.convertDebuggerPathToClient(l.source.path)), line: this.convertDebuggerLineToClient(l.source.line), ...(l.source.column > 0 ? { column: this.convertDebuggerColumnToClient(l.source.column) } : {}) } : {}),
       })),
     };
     this.sendResponse(response);

@@ -123,6 +123,7 @@ export class DebugRuntime {
       this.sources.addImage(t.vdso.elf, t.vdso.base);
       this.sources.addAlternatives(t.vdso.elf, t.vdso.image, t.vdso.base);
     }
+    this.boundaries.add(this.sources.rowStarts());
     for (const p of this.sources.problems) this.events.emit('output', { category: 'console', text: `vdso-lab: line table not used: ${p}\n` });
   }
 
@@ -773,7 +774,10 @@ export class DebugRuntime {
   disassemble(address: number, instructionOffset: number, count: number): DisassembledLine[] {
     const p = this.need().process;
     this.boundaries.add([p.cpu.state.eip >>> 0]);
-    return disassembleAt(p.memory, this.boundaries, this.symbols, address, instructionOffset, count);
+    return disassembleAt(p.memory, this.boundaries, this.symbols, address, instructionOffset, count).map((l) => {
+      const source = l.unreadable ? undefined : this.sources.locate(l.address);
+      return source ? { ...l, source } : l;
+    });
   }
 
   /** `address <symbol+off>`. */

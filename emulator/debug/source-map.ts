@@ -190,6 +190,17 @@ export class SourceMap {
     return [...out].sort((a, b) => a - b);
   }
 
+  /**
+   * Where rows start, as run-time addresses: known instruction boundaries for disassembling
+   * backwards. A patched alternatives site gives its replacement's row starts, moved onto it.
+   */
+  rowStarts(): number[] {
+    const out: number[] = [];
+    for (const r of this.rows) if (!this.remaps.some((m) => r.address >= m.start && r.address < m.end)) out.push(r.address);
+    for (const m of this.remaps) for (const r of this.rows) if (r.address >= m.from && r.address < m.from + (m.end - m.start)) out.push((m.start + r.address - m.from) >>> 0);
+    return out;
+  }
+
   /** True when a row starts exactly at `pc` (a line's first instruction). */
   startsRow(pc: number): boolean {
     const loc = this.locate(pc);

@@ -137,4 +137,6 @@ export interface DisassembledLine {
   readonly symbol: string | undefined;
   /** True where memory could not be read. */
   readonly unreadable: boolean;
+  /** The source line a line table gives for the address, if any. */
+  readonly source?: SourceLocation;
 }
