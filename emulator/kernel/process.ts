@@ -18,6 +18,7 @@ import { ProcessClock, type HostClock } from './time';
 import { FdTable, InputStream, OutputStream } from './vfs/files';
 import type { HostFs } from './vfs/host';
 import { GuestPaths } from './vfs/resolve';
+import type { Tracee } from './ptrace/tracee';
 
 export interface ProcessHost {
   /**
@@ -144,6 +145,8 @@ export class Process implements ProcessView {
   /** The GDT TLS entries (set_thread_area): index -> user_desc bytes. */
   readonly tls: Map<number, Uint8Array>;
   exit: Exit | undefined = undefined;
+  /** Set while a tracer traces this task (ptrace/tracee.ts). */
+  ptrace: Tracee | undefined = undefined;
   readonly trace: SyscallRecord[] = [];
   /** Unknown system call numbers already reported. */
   readonly unknownReported: Set<number>;
@@ -186,6 +189,7 @@ export class Process implements ProcessView {
       this.unknownReported = old.unknownReported;
       this.affinity = old.affinity;
       this.noNewPrivs = old.noNewPrivs;
+      this.ptrace = old.ptrace;
       return;
     }
     if (parent) {

@@ -11,8 +11,10 @@
 // remaining descendants are killed, as a PID namespace's init takes them with it). What the
 // kernel model does goes out as one typed stream of kernel events (entry, exit, return from
 // a fault, trap or interrupt, signal delivered) that the trace, the debugger and the checker
-// subscribe to. Everything derives from instruction counts, so the same program and inputs
-// give the same trace.
+// subscribe to. A traced task stops where ptrace/stops.ts says (syscall entry and exit,
+// events, signals before delivery, traps) and goes on when its tracer resumes it.
+// Everything derives from instruction counts, so the same program and inputs give the same
+// trace.
 import { KernelEntryExit } from './entry/entry-exit';
 import { E, syscallName } from './linux-abi';
 import { SLEEPING, type Process } from './process';
@@ -24,6 +26,10 @@ import type { SyscallRow } from './syscalls/table';
 import { formatArgs, formatResult } from './trace';
 import { emitPhase } from './entry/phases';
 import type { Fault, KernelEntry } from '../x86/stop';
+import type { Watchpoint } from '../memory/memory';
+import { iretToUser, regsFromCpu } from './entry/regs';
+import { isStopped, resumeIfReady } from './ptrace/tracee';
+import { faultStops, handlerStops, signalStops, syscallEntryStops, syscallExitStops, tracedExec, watchStops } from './ptrace/stops';
 
 export type RunResult =
   | { readonly kind: 'exited'; readonly status: number }
@@ -170,7 +176,7 @@ export class RunLoop {
       const p = task;
       const cpu = p.cpu;
       const toTimer = p.instructionsToNextTimer();
-      if (toTimer === 0 || (p.signals.hasDeliverable() && this.entryExit.returnToUser)) {
+      if (toTimer === 0 || ((p.signals.hasDeliverable() || p.ptrace?.pendingTrap) && this.entryExit.returnToUser)) {
         // A timer expired, or a signal came from elsewhere (another task, a timer fired
         // between turns): delivered on the return from the interrupt that ends the slice.
         this.timerInterrupt(p);
@@ -196,8 +202,16 @@ export class RunLoop {
           break;
         case 'breakpoint':
           return { kind: 'breakpoint', address: stop.address };
-        case 'watchpoint':
-          return { kind: 'watchpoint', watched: stop.watched, address: stop.address };
+        case 'watchpoint': {
+          // A task's debug registers (ptrace) trap the task; the debugger's watchpoint stops the run.
+          const hits = p.memory.watchHits;
+          const debuggers = p.memory.getWatchpoint();
+          const forDebugger = debuggers !== null && hits.has(debuggers);
+          this.watchTrap(p, hits, stop.address);
+          hits.clear();
+          if (forDebugger) return { kind: 'watchpoint', watched: stop.watched, address: stop.address };
+          break;
+        }
         case 'unemulated':
           return { kind: 'unemulated', what: `${stop.what} is not emulated (the instruction at 0x${stop.address.toString(16)})`, address: stop.address };
       }
@@ -234,7 +248,8 @@ export class RunLoop {
     const m = this.machine;
     this.recordEnded();
     for (const t of m.tasks) if (!t.exit) t.fireTimers();
-    for (const t of [...m.tasks]) if (t.sleeping && !t.exit) this.tryWake(t);
+    for (const t of [...m.tasks]) if (!t.exit && isStopped(t)) this.resumeTraced(t);
+    for (const t of [...m.tasks]) if (t.sleeping && !t.exit && !isStopped(t)) this.tryWake(t);
     const cur = this.current;
     if (cur && this.turnLeft > 0 && this.runnable(cur)) return cur;
     const tasks = m.tasks;
@@ -260,7 +275,29 @@ export class RunLoop {
   }
 
   private runnable(t: Process): boolean {
-    return !t.exit && !t.sleeping && !t.cpuRetired;
+    return !t.exit && !t.sleeping && !t.cpuRetired && !isStopped(t);
+  }
+
+  /** A task in a ptrace stop that its tracer resumed (or SIGKILL woke) goes on where it stopped. */
+  private resumeTraced(t: Process): void {
+    const before = this.current;
+    resumeIfReady(t);
+    if (this.current === before && before === t && isStopped(t)) this.turnLeft = 0;
+  }
+
+  /**
+   * An access hit watchpoints: those of `p`'s debug registers (ptrace) give it SIGTRAP after
+   * the instruction; another thread's (the same memory) are not `p`'s business.
+   */
+  private watchTrap(p: Process, hits: ReadonlySet<Watchpoint>, address: number): void {
+    if (!p.ptrace || !this.entryExit.returnToUser) return;
+    const ip = p.cpu.state.eip >>> 0;
+    const regs = regsFromCpu(p.cpu, ip, -1);
+    const icount = p.cpu.state.icount;
+    watchStops(p, hits, ip, regs, () => {
+      const exit = this.entryExit.returnToUser!(p, regs) ?? undefined;
+      this.returned({ kind: 'fault', fault: { vector: 'DB', reason: 'data-breakpoint' }, address, ip, icount, exit }, exit);
+    });
   }
 
   /** Resumes `t`'s parked call when its condition holds, a signal may end it, or its timeout passed. */
@@ -268,7 +305,7 @@ export class RunLoop {
     const s = t.sleeping!;
     let why: WakeReason | undefined;
     if (s.ready?.()) why = 'ready';
-    else if (!s.uninterruptible && t.signals.hasDeliverable()) why = 'signal';
+    else if (!s.uninterruptible && (t.signals.hasDeliverable() || t.ptrace?.pendingTrap)) why = 'signal';
     else if (s.until !== undefined && t.clock.monotonic() >= s.until) why = 'timeout';
     if (!why) return;
     t.sleeping = undefined;
@@ -305,17 +342,30 @@ export class RunLoop {
   /** A timer expired while user code ran: the signal is sent and delivered on the interrupt's return. */
   private timerInterrupt(p: Process): void {
     p.fireTimers();
-    if (!p.signals.hasDeliverable() || !this.entryExit.returnToUser) return;
+    if ((!p.signals.hasDeliverable() && !p.ptrace?.pendingTrap) || !this.entryExit.returnToUser) return;
     const address = p.cpu.state.eip >>> 0;
     const icount = p.cpu.state.icount;
-    const exit = this.entryExit.returnToUser(p) ?? undefined;
-    this.returned({ kind: 'timer', address, icount, exit }, exit);
+    const regs = regsFromCpu(p.cpu, address, -1);
+    signalStops(p, regs, () => {
+      if (p.exit) return;
+      const exit = this.entryExit.returnToUser!(p, regs) ?? undefined;
+      this.returned({ kind: 'timer', address, icount, exit }, exit);
+    });
   }
 
   /** A fault or trap in user mode (`address`: the instruction; `ip`: the stopped eip). */
   private fault(p: Process, fault: Fault, address: number, ip: number): void {
     const icount = p.cpu.state.icount;
     let exit: ExitRecord | undefined;
+    if (p.ptrace && this.entryExit.returnToUser) {
+      // The tracer sees the fault's signal before it is delivered (a signal-delivery-stop).
+      const regs = regsFromCpu(p.cpu, ip, -1);
+      faultStops(p, fault, ip, regs, () => {
+        const back = p.exit ? undefined : this.entryExit.returnToUser!(p, regs) ?? undefined;
+        this.returned({ kind: 'fault', fault, address, ip, icount, exit: back }, back);
+      });
+      return;
+    }
     if (this.entryExit.exception) exit = this.entryExit.exception(p, fault, ip) ?? undefined;
     else p.terminate({ signal: 11, message: `fault ${fault.vector} at 0x${address.toString(16)}` });
     this.returned({ kind: 'fault', fault, address, ip, icount, exit }, exit);
@@ -330,6 +380,14 @@ export class RunLoop {
     }
     const regs = entered.regs;
     if (this.listeners.length) this.emit({ kind: 'entry', entry: entered.record, regs: { ...regs } });
+    // A traced task stops at the entry (PTRACE_SYSCALL); a faulted fetch never reaches the call's entry work.
+    if (p.ptrace && !entered.record.fetchFailed) syscallEntryStops(p, regs, () => this.dispatch(p, entered, address, phases));
+    else this.dispatch(p, entered, address, phases);
+  }
+
+  /** Runs the call pt_regs name (orig_ax, as a tracer may have changed it; -1: none) and finishes or parks it. */
+  private dispatch(p: Process, entered: { readonly regs: PtRegs; readonly record: EntryRecord }, address: number, phases: PhaseSink | undefined): void {
+    const regs = entered.regs;
     const nr = regs.orig_ax;
     const row = nr >= 0 ? this.table.get(nr) : undefined;
     const icount = p.cpu.state.icount;
@@ -353,7 +411,10 @@ export class RunLoop {
       regs.bp = arg6;
       result = row.handler(p, regs);
     } else if (row) result = row.handler(p, regs);
-    else {
+    else if (nr === -1) {
+      // No call (a tracer set orig_eax to -1, or eax was -1): ax keeps what the entry left.
+      result = regs.ax;
+    } else {
       result = -E.ENOSYS;
       if (!p.unknownReported.has(nr)) {
         p.unknownReported.add(nr);
@@ -368,12 +429,16 @@ export class RunLoop {
       p.yielded = false;
       this.turnLeft = 0;
     }
-    if (result === SLEEPING && p.sleeping && !p.exit) {
-      this.parked.set(p, call);
-      this.turnLeft = 0;
-      return;
-    }
-    this.finishCall(p, call, result);
+    const park = (): void => {
+      if (result === SLEEPING && p.sleeping && !p.exit) {
+        this.parked.set(p, call);
+        this.turnLeft = 0;
+        return;
+      }
+      this.finishCall(p, call, result);
+    };
+    if (p.ptrace) handlerStops(p, regs, park);
+    else park();
   }
 
   /** The call's result goes to ax and the task leaves the kernel by the exit path (or it ended). */
@@ -391,9 +456,28 @@ export class RunLoop {
       if (this.current === p) this.turnLeft = 0;
       const exit: ExitRecord = { path: 'iret', reason: 'execve: the new program starts at its entry point: IRET', clobbered: [] };
       if (call.recording) this.record(p, { nr, name, args, result, entry: call.entry, exit, icount }, shown, undefined);
+      const next = this.machine.byTid(p.tid);
+      if (next?.ptrace) {
+        const start = regsFromCpu(next.cpu, next.cpu.state.eip, nr);
+        start.ax = 0;
+        tracedExec(next, p.tid, start, () => syscallExitStops(next, start, () => iretToUser(next.cpu, start)));
+      }
       return;
     }
     regs.ax = result | 0;
+    const leave = (): void => this.leave(p, call, result);
+    if (!p.ptrace) leave();
+    else if (call.entry.fetchFailed) signalStops(p, regs, leave);
+    else syscallExitStops(p, regs, leave);
+  }
+
+  /** The exit path (restarts, signals, IRET/SYSEXIT/SYSRETL) and the call's record. */
+  private leave(p: Process, call: ParkedCall, result: number): void {
+    const { regs, nr, name, args, shown, icount } = call;
+    if (p.exit) {
+      if (call.recording) this.record(p, { nr, name, args, result: undefined, entry: call.entry, exit: undefined, icount }, shown, undefined);
+      return;
+    }
     const exit = this.entryExit.exit(p, regs, call.entry, call.phases);
     if (!call.recording) return;
     // A sigreturn's "result" is the eax of the context it restored, not a return value.

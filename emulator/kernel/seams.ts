@@ -214,8 +214,11 @@ export interface EntryExit {
    * deliver what is deliverable and return to user mode with IRET. `address`: the stopped eip.
    */
   exception?(process: ProcessView, fault: Fault, address: number): ExitRecord | void;
-  /** An interrupt return (a timer fired while user code ran): deliver pending signals, IRET. */
-  returnToUser?(process: ProcessView): ExitRecord | void;
+  /**
+   * An interrupt return (a timer fired while user code ran): deliver pending signals, IRET.
+   * `regs`: the user registers to return with (default: the CPU's; a tracer may have changed them).
+   */
+  returnToUser?(process: ProcessView, regs?: PtRegs): ExitRecord | void;
 }
 
 /** A system call handler: reads arguments from pt_regs (bx cx dx si di bp), returns the value for ax. */

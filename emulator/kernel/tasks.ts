@@ -12,6 +12,7 @@ import { SIG } from './linux-abi';
 import { SA, SIG_IGN } from './signals/abi';
 import type { Process, ProcessConfig } from './process';
 import type { LoadedVdso } from './seams';
+import { tracerGone } from './ptrace/tracee';
 
 /** Instructions a task runs per turn before the next runnable task gets the CPU. */
 export const DEFAULT_QUANTUM = 100_000;
@@ -120,6 +121,7 @@ export class Machine {
    * zombie is reaped at once. Its own children go to the first process (the machine's init).
    */
   processExited(leader: Process): void {
+    tracerGone(leader);
     if (leader.pid === FIRST_PID) return;
     for (const child of this.childrenOf(leader.pid)) child.parentPid = FIRST_PID;
     const parent = this.threadsOf(leader.parentPid);

@@ -8,6 +8,7 @@ import { signalForFault } from './signals/faults';
 import type { Fault } from '../x86/stop';
 import type { Process } from './process';
 import { readCString } from './syscalls/table';
+import { requestName } from './ptrace/abi';
 
 const SHOWN_STRING = 64;
 
@@ -26,6 +27,8 @@ export function formatArgs(p: Process, kinds: string, args: readonly number[]): 
         return String(v >>> 0);
       case 'o':
         return '0' + (v >>> 0).toString(8);
+      case 'P':
+        return requestName(v);
       case 's': {
         const s = readCString(p, v, 4096);
         if (typeof s === 'number') return hex(v);

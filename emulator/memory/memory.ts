@@ -2,9 +2,10 @@
 // little-endian 8/16/32/64-bit access with a direct-mapped TLB per access kind, page faults
 // returned as values (`fault` + `ev`, never thrown), the per-page "has code" marker that
 // tells the CPU which decoded blocks a store invalidates, the page-level filter in front of
-// the one data breakpoint (watchpoint), and fork's copy-on-write copy: both address spaces
-// hold the same pages until one of them writes (or changes permissions on) a page; the
-// debugger's checkpoints of the address space share pages the same way.
+// the data breakpoints (the debugger's watchpoint, a task's debug registers), and fork's
+// copy-on-write copy: both address spaces hold the same pages until one of them writes (or
+// changes permissions on) a page; the debugger's checkpoints of the address space share
+// pages the same way.
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
@@ -79,7 +80,14 @@ export class Memory {
   fault: PageFault | null = null;
   /** The data breakpoint's hit address, meaningful while `ev & EV_WATCH`. */
   watchHit = 0;
+  /** Every watchpoint an access matched since the reader last cleared it (the kernel model's debug registers read it). */
+  readonly watchHits = new Set<Watchpoint>();
+  /** The debugger's data breakpoint. */
   private watch: Watchpoint | null = null;
+  /** Hardware watchpoints the kernel model installs for a task's DR0-DR3 (ptrace). */
+  private readonly extraWatches: Watchpoint[] = [];
+  /** All of them, for the access checks; empty when none. */
+  private watches: Watchpoint[] = [];
   private readonly codeWriteListeners: CodeWriteListener[] = [];
 
   constructor() {
@@ -230,6 +238,25 @@ export class Memory {
 
   setWatchpoint(w: Watchpoint | null): void {
     this.watch = w;
+    this.watchesChanged();
+  }
+
+  /** Adds a watchpoint beside the debugger's (a task's debug register); hits are reported the same way. */
+  addWatchpoint(w: Watchpoint): void {
+    this.extraWatches.push(w);
+    this.watchesChanged();
+  }
+
+  removeWatchpoint(w: Watchpoint): void {
+    const at = this.extraWatches.indexOf(w);
+    if (at < 0) return;
+    this.extraWatches.splice(at, 1);
+    this.watchHits.delete(w);
+    this.watchesChanged();
+  }
+
+  private watchesChanged(): void {
+    this.watches = this.watch ? [this.watch, ...this.extraWatches] : [...this.extraWatches];
     this.flushTlb();
   }
 
@@ -324,7 +351,7 @@ export class Memory {
       if (!page1 || !(page1.prot & PROT_READ)) return this.raise(a1, 'read', !!page1);
     }
     this.checkWatch(a, size, false);
-    if (!this.watch || !this.watchTouchesPage(p0)) this.fillRead(p0, page0);
+    if (this.watches.length === 0 || !this.watchTouchesPage(p0)) this.fillRead(p0, page0);
     let lo = 0;
     let hi = 0;
     for (let k = 0; k < size; k++) {
@@ -364,7 +391,7 @@ export class Memory {
     this.checkWatch(a, size, true);
     if (page0.code) this.codeWritten(p0);
     if (page1 && page1.code) this.codeWritten((p0 + 1) >>> 0);
-    if (!page0.code && page0.refs === 1 && (!this.watch || !this.watchTouchesPage(p0))) this.fillWrite(p0, page0);
+    if (!page0.code && page0.refs === 1 && (this.watches.length === 0 || !this.watchTouchesPage(p0))) this.fillWrite(p0, page0);
   }
 
   private codeWritten(page: number): void {
@@ -395,18 +422,22 @@ export class Memory {
   }
 
   private watchTouchesPage(p: number): boolean {
-    const w = this.watch!;
-    const first = w.address >>> PAGE_SHIFT;
-    const last = ((w.address + w.length - 1) >>> 0) >>> PAGE_SHIFT;
-    return p >= first && p <= last;
+    for (const w of this.watches) {
+      const first = w.address >>> PAGE_SHIFT;
+      const last = ((w.address + w.length - 1) >>> 0) >>> PAGE_SHIFT;
+      if (p >= first && p <= last) return true;
+    }
+    return false;
   }
 
   private checkWatch(a: number, size: number, write: boolean): void {
-    const w = this.watch;
-    if (!w || (!write && w.access === 'write')) return;
-    if (a < w.address + w.length && w.address < a + size) {
-      this.ev |= EV_WATCH;
-      this.watchHit = w.address;
+    for (const w of this.watches) {
+      if (!write && w.access === 'write') continue;
+      if (a < w.address + w.length && w.address < a + size) {
+        if ((this.ev & EV_WATCH) === 0) this.watchHit = w.address;
+        this.ev |= EV_WATCH;
+        this.watchHits.add(w);
+      }
     }
   }
 

@@ -23,7 +23,7 @@ export const MINSIGSTKSZ = 2048;
 export const SI = {
   USER: 0, KERNEL: 0x80, QUEUE: -1, TIMER: -2, TKILL: -6,
   ILL_ILLOPN: 2, FPE_INTDIV: 1, SEGV_MAPERR: 1, SEGV_ACCERR: 2, BUS_ADRALN: 1, BUS_ADRERR: 2,
-  TRAP_BRKPT: 1, TRAP_TRACE: 2,
+  TRAP_BRKPT: 1, TRAP_TRACE: 2, TRAP_HWBKPT: 4,
 } as const;
 
 /** The kernel-internal restart codes a handler may return (never seen by user mode). */

@@ -40,7 +40,7 @@ const CODE_NAMES: Readonly<Record<number, Readonly<Record<number, string>>>> = {
   [SIG.SIGBUS]: { 1: 'BUS_ADRALN', 2: 'BUS_ADRERR' },
   [SIG.SIGILL]: { 2: 'ILL_ILLOPN' },
   [SIG.SIGFPE]: { 1: 'FPE_INTDIV', 3: 'FPE_FLTDIV', 4: 'FPE_FLTOVF', 5: 'FPE_FLTUND', 6: 'FPE_FLTRES', 7: 'FPE_FLTINV' },
-  [SIG.SIGTRAP]: { 1: 'TRAP_BRKPT', 2: 'TRAP_TRACE' },
+  [SIG.SIGTRAP]: { 1: 'TRAP_BRKPT', 2: 'TRAP_TRACE', 4: 'TRAP_HWBKPT' },
 };
 
 function hex8(n: number): string {

@@ -2,7 +2,8 @@
 // fault.c): #PF -> SIGSEGV SEGV_MAPERR/SEGV_ACCERR at the fault address with the page-fault
 // error code and cr2; #UD -> SIGILL ILL_ILLOPN at the instruction; #DE -> SIGFPE FPE_INTDIV;
 // #MF (x87) -> SIGFPE with the code of the first unmasked exception (fpu__exception_code);
-// #DB single-step -> SIGTRAP TRAP_TRACE at the next instruction; int3 (#BP), #GP, into (#OF)
+// #DB single-step -> SIGTRAP TRAP_TRACE at the next instruction (a debug-register data
+// breakpoint: TRAP_HWBKPT); int3 (#BP), #GP, into (#OF)
 // and bound (#BR) -> force_sig with SI_KERNEL and no address, as do_trap sends them; #NP (a
 // not-present segment loaded) -> SIGBUS the same way.
 import type { Fault } from '../../x86/stop';
@@ -33,7 +34,9 @@ export function signalForFault(fault: Fault, ip: number): QueuedSignal {
     case 'MF':
       return { info: { signo: SIG.SIGFPE, code: fault.code, addr: ip >>> 0 }, trap: { trapno: TRAPNO.MF, err: 0, cr2: 0 } };
     case 'DB':
-      return singleStepTrap(ip);
+      return fault.reason === 'data-breakpoint'
+        ? { info: { signo: SIG.SIGTRAP, code: SI.TRAP_HWBKPT, addr: ip >>> 0 }, trap: { trapno: TRAPNO.DB, err: 0, cr2: 0 } }
+        : singleStepTrap(ip);
     case 'BP':
       return { info: { signo: SIG.SIGTRAP, code: SI.KERNEL }, trap: { trapno: TRAPNO.BP, err: 0, cr2: 0 } };
     case 'GP':

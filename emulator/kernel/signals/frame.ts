@@ -42,6 +42,13 @@ function writeSiginfo(out: Bytes, at: number, info: SigInfo): void {
   }
 }
 
+/** struct siginfo (128 bytes) as copy_siginfo_to_user writes it (PTRACE_GETSIGINFO). */
+export function siginfoBytes(info: SigInfo): Uint8Array {
+  const out = new Bytes(128);
+  writeSiginfo(out, 0, info);
+  return out.b;
+}
+
 /** Writes struct sigcontext_32 at `at` from pt_regs (setup_sigcontext). */
 function writeSigcontext(out: Bytes, at: number, regs: PtRegs, trap: TrapInfo | undefined, oldmask: number, fpstate: number): void {
   const f: Array<[number, number]> = [

@@ -55,6 +55,8 @@ export class Signals implements SignalState {
   altstack: AltStack = { sp: 0, size: 0, flags: SS_DISABLE };
   /** The mask rt_sigsuspend replaced, restored after the handler's frame saved it. */
   savedMask: bigint | undefined = undefined;
+  /** The task is traced: an ignored signal is still queued, for its tracer to see (sig_ignored). */
+  traced = false;
 
   constructor(
     /** Index = signal number (1..64); index 0 unused. Shared by the threads of a process (CLONE_SIGHAND). */
@@ -81,6 +83,7 @@ export class Signals implements SignalState {
     const s = new Signals(this.actions.map((a) => (a.handler === SIG_IGN ? { ...a } : defaultActionRecord())));
     s.blocked = this.blocked;
     s.pending.push(...this.pending);
+    s.traced = this.traced;
     return s;
   }
 
@@ -109,7 +112,7 @@ export class Signals implements SignalState {
   queue(q: QueuedSignal): void {
     const s = q.info.signo;
     if (s < 1 || s > NSIG) return;
-    if (this.isIgnored(s) && !this.isBlocked(s)) return;
+    if (this.isIgnored(s) && !this.isBlocked(s) && !this.traced) return;
     if (s < 32 && this.pending.some((p) => p.info.signo === s)) return;
     this.pending.push(q);
   }

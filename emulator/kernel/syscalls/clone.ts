@@ -12,6 +12,7 @@ import { Process } from '../process';
 import type { PtRegs } from '../seams';
 import { lookup } from './fs';
 import { installTls } from './proc';
+import { traceNewTask } from '../ptrace/stops';
 import { arg, copyIn, readCString, readU32, row, writeU32, type SyscallRow } from './table';
 
 export const CLONE = {
@@ -62,6 +63,7 @@ function doClone(p: Process, regs: PtRegs, c: CloneRequest): number {
   if (f & CLONE.PARENT_SETTID) writeU32(p, c.parentTid, child.tid);
   if (f & CLONE.CHILD_SETTID) writeU32(child, c.childTid, child.tid);
   if (f & CLONE.CHILD_CLEARTID) child.clearChildTid = c.childTid;
+  traceNewTask(p, child, f, c.exitSignal);
   if (f & CLONE.VFORK) {
     // The parent sleeps until the child releases the address space (execve or exit).
     return p.sleep({ ready: () => child.vforkDone, uninterruptible: true, resume: () => child.tid });

@@ -1,5 +1,5 @@
 // Owns the system call table: every area's rows (fs, mm, proc, ldt, time, the entry
-// helper's signal rows, clone/execve, wait, pipes, sched/prctl) indexed by number, checked once for
+// helper's signal rows, clone/execve, wait, pipes, sched/prctl, ptrace) indexed by number, checked once for
 // duplicates. Dispatch and the trace both read it, so a call's handler and its trace format
 // cannot drift apart.
 import { cloneRows } from './clone';
@@ -13,6 +13,7 @@ import { timeRows } from './time';
 import { pipeRows } from './pipe';
 import { waitRows } from './wait';
 import { schedRows } from './sched';
+import { ptraceRows } from '../ptrace/request';
 
 export function buildTable(rows: readonly SyscallRow[]): ReadonlyMap<number, SyscallRow> {
   const table = new Map<number, SyscallRow>();
@@ -23,4 +24,4 @@ export function buildTable(rows: readonly SyscallRow[]): ReadonlyMap<number, Sys
   return table;
 }
 
-export const SYSCALL_TABLE: ReadonlyMap<number, SyscallRow> = buildTable([...fsRows, ...mmRows, ...procRows, ...ldtRows, ...timeRows, ...signalRows, ...cloneRows, ...waitRows, ...pipeRows, ...schedRows]);
+export const SYSCALL_TABLE: ReadonlyMap<number, SyscallRow> = buildTable([...fsRows, ...mmRows, ...procRows, ...ldtRows, ...timeRows, ...signalRows, ...cloneRows, ...waitRows, ...pipeRows, ...schedRows, ...ptraceRows]);

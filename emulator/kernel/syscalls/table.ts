@@ -8,7 +8,7 @@ import type { Process } from '../process';
 
 /**
  * Argument kinds for the trace: i signed int, u unsigned, x hex (pointer, flags), o octal
- * (modes), s C string in user memory, f fd.
+ * (modes), s C string in user memory, f fd, P a ptrace request (its name).
  */
 export type ArgKind = 'i' | 'u' | 'x' | 'o' | 's' | 'f';
 

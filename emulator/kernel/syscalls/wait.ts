@@ -3,10 +3,16 @@
 // signal number) or the siginfo (CLD_EXITED/CLD_KILLED), and reaps it unless WNOWAIT. With
 // no child that matches: ECHILD; with WNOHANG: 0; else the call sleeps until one ends.
 // "Clone" children (whose exit signal is not SIGCHLD) match only with __WCLONE or __WALL.
+// A tracer also waits for its tracees (any of them, clone or not, child or not): a ptrace
+// stop is reported once, as status sig << 8 | 0x7f (waitid: CLD_TRAPPED), without WUNTRACED;
+// a tracee that is not its child is reported at its end and left for its parent to reap.
 import { E, SIG } from '../linux-abi';
 import type { Process } from '../process';
 import type { PtRegs } from '../seams';
 import { CLD_EXITED, CLD_KILLED } from '../tasks';
+import { stoppedStatus } from '../ptrace/abi';
+import { CLD_TRAPPED } from '../ptrace/tracee';
+import { stoppedTracee, traceesOf, unlink } from '../ptrace/tracee';
 import { arg, copyOut, row, sarg, writeU32, type SyscallRow } from './table';
 
 export const WAIT = {
@@ -34,37 +40,62 @@ function candidates(p: Process, pid: number, options: number): Process[] {
   });
 }
 
-/** An ended child among the candidates (the first in creation order), or undefined. */
+/**
+ * An ended child among the candidates (the first in creation order), or undefined. A child
+ * another process traces is its tracer's to report first (it is untraced then).
+ */
 function zombie(p: Process, found: readonly Process[]): Process | undefined {
-  return found.find((c) => c.exit !== undefined && p.machine.threadsOf(c.pid).length === 0);
+  return found.find((c) => c.exit !== undefined && p.machine.threadsOf(c.pid).length === 0 && (!c.ptrace || c.ptrace.tracerPid === p.pid));
 }
 
+/** A tracee that is not one of `p`'s children and has ended: its tracer hears of it first. */
+function tracedZombie(p: Process, pid: number): Process | undefined {
+  return traceesOf(p, pid).find((t) => t.exit !== undefined && t.parentPid !== p.pid && t.tid === t.pid && p.machine.threadsOf(t.pid).length === 0);
+}
+
+/** What a wait reports: a ptrace stop, or an ended child (reaped unless only traced by the caller, or WNOWAIT). */
+type Found = { readonly stopped: Process } | { readonly ended: Process; readonly reap: boolean };
+
 /**
- * The common part: `collect` writes what the caller reports for the zombie and returns the
- * call's result; `none` is the WNOHANG result.
+ * The common part: `collect` writes what the caller reports and returns the call's result;
+ * `none` is the WNOHANG result.
  */
-function waitFor(p: Process, pid: number, options: number, collect: (child: Process) => number, none: () => number): number {
+function waitFor(p: Process, pid: number, options: number, collect: (found: Found) => number, none: () => number): number {
   const found = candidates(p, pid, options);
-  if (found.length === 0) return -E.ECHILD;
+  if (found.length === 0 && traceesOf(p, pid).length === 0) return -E.ECHILD;
+  const stopped = stoppedTracee(p, pid);
+  if (stopped) return collect({ stopped });
   const z = zombie(p, found);
-  if (z) return collect(z);
+  if (z) return collect({ ended: z, reap: true });
+  const traced = tracedZombie(p, pid);
+  if (traced) return collect({ ended: traced, reap: false });
   if (options & WAIT.NOHANG) return none();
   return p.sleep({
     ready: () => {
       const again = candidates(p, pid, options);
-      return again.length === 0 || zombie(p, again) !== undefined;
+      if (again.length === 0 && traceesOf(p, pid).length === 0) return true;
+      return stoppedTracee(p, pid) !== undefined || zombie(p, again) !== undefined || tracedZombie(p, pid) !== undefined;
     },
     resume: (why) => (why === 'signal' ? -E.ERESTARTSYS : waitFor(p, pid, options, collect, none)),
   });
 }
 
+/** A stop is reported once (unless WNOWAIT); an ended tracee that is not a child is only untraced. */
+function consume(p: Process, f: Found, options: number): void {
+  if (options & WAIT.NOWAIT) return;
+  if ('stopped' in f) f.stopped.ptrace!.stop!.reported = true;
+  else if (f.reap) p.machine.reap(f.ended);
+  else unlink(f.ended);
+}
+
 function wait4(p: Process, pid: number, statusPtr: number, options: number, rusagePtr: number): number {
   if (options & ~(WAIT.NOHANG | WAIT.UNTRACED | WAIT.CONTINUED | WAIT.NOTHREAD | WAIT.ALL | WAIT.CLONE)) return -E.EINVAL;
-  return waitFor(p, pid === 0 || pid < -1 ? -1 : pid, options, (child) => {
-    if (statusPtr !== 0 && !writeU32(p, statusPtr, waitStatus(child))) return -E.EFAULT;
+  return waitFor(p, pid === 0 || pid < -1 ? -1 : pid, options, (f) => {
+    const status = 'stopped' in f ? stoppedStatus(f.stopped.ptrace!.stop!.code) : waitStatus(f.ended);
+    if (statusPtr !== 0 && !writeU32(p, statusPtr, status)) return -E.EFAULT;
     if (rusagePtr !== 0 && !copyOut(p, rusagePtr, new Uint8Array(RUSAGE_SIZE))) return -E.EFAULT;
-    p.machine.reap(child);
-    return child.pid;
+    consume(p, f, options);
+    return 'stopped' in f ? f.stopped.tid : f.ended.pid;
   }, () => 0);
 }
 
@@ -81,23 +112,29 @@ function waitid(p: Process, regs: PtRegs): number {
     if (id <= 0) return -E.EINVAL;
     pid = id;
   } else return -E.EINVAL;
-  const info = (child: Process | undefined): Uint8Array => {
+  const info = (f: Found | undefined): Uint8Array => {
     const b = new Uint8Array(SIGINFO_SIZE);
-    if (!child) return b;
+    if (!f) return b;
     const v = new DataView(b.buffer);
-    const e = child.exit!;
+    const child = 'stopped' in f ? f.stopped : f.ended;
     v.setInt32(0, SIG.SIGCHLD, true);
-    v.setInt32(8, 'status' in e ? CLD_EXITED : CLD_KILLED, true);
-    v.setInt32(12, child.pid, true);
+    if ('stopped' in f) {
+      v.setInt32(8, CLD_TRAPPED, true);
+      v.setInt32(20, f.stopped.ptrace!.stop!.code, true);
+    } else {
+      const e = child.exit!;
+      v.setInt32(8, 'status' in e ? CLD_EXITED : CLD_KILLED, true);
+      v.setInt32(20, 'status' in e ? e.status & 0xff : e.signal, true);
+    }
+    v.setInt32(12, 'stopped' in f ? child.tid : child.pid, true);
     v.setUint32(16, child.uid[0]!, true);
-    v.setInt32(20, 'status' in e ? e.status & 0xff : e.signal, true);
     return b;
   };
-  if (!(options & WAIT.EXITED)) return options & WAIT.NOHANG ? 0 : -E.ECHILD;
-  return waitFor(p, pid, options, (child) => {
-    if (infop !== 0 && !copyOut(p, infop, info(child))) return -E.EFAULT;
+  if (!(options & WAIT.EXITED) && traceesOf(p, pid).length === 0) return options & WAIT.NOHANG ? 0 : -E.ECHILD;
+  return waitFor(p, pid, options, (f) => {
+    if (infop !== 0 && !copyOut(p, infop, info(f))) return -E.EFAULT;
     if (arg(regs, 4) !== 0 && !copyOut(p, arg(regs, 4), new Uint8Array(RUSAGE_SIZE))) return -E.EFAULT;
-    if (!(options & WAIT.NOWAIT)) p.machine.reap(child);
+    consume(p, f, options);
     return 0;
   }, () => (infop !== 0 && !copyOut(p, infop, info(undefined)) ? -E.EFAULT : 0));
 }

@@ -1,0 +1,230 @@
+// The C program the ptrace tests build (gcc -m32 -static -O2): a parent traces a forked
+// child, one scenario per argument. Every line it prints is the same on every run and, with
+// the same vDSO image, natively (addresses are printed relative to the vDSO or as names).
+//   syscall: the child (PTRACE_TRACEME, raise(SIGSTOP)) makes getpid(11..66) and write
+//            through AT_SYSINFO (%gs:0x10) with ebp = arg6; the parent, with PTRACE_SYSCALL
+//            (argument "good": TRACESYSGOOD), prints orig_eax, the arguments and eip at each
+//            entry and exit stop, and the child's end.
+//   step:    PTRACE_SINGLESTEP from the SIGSTOP to the child's end; each stop inside the
+//            vDSO prints its instruction count and eip - AT_SYSINFO_EHDR.
+//   watch:   DR0 = &watched, DR7 = write watchpoint (POKEUSER); the store traps with
+//            SIGTRAP TRAP_HWBKPT at the next instruction, DR6 = DR_TRAP0; then a read/write
+//            watchpoint catches a load; DR7 with RW=10 (I/O) and a misaligned DR0 are EINVAL.
+//   fork:    PTRACE_O_TRACEFORK: the child's fork gives PTRACE_EVENT_FORK (GETEVENTMSG: the
+//            new pid), the new process starts traced with a SIGSTOP; both run to their end, the
+//            child stopping once more for the SIGCHLD of the new process's end.
+export const PTRACE_PROGRAM = String.raw`#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char msg[] = "child writes\n";
+volatile long arg6;
+volatile int watched;
+extern char after_store[], after_load[];
+
+/* A system call through AT_SYSINFO (%gs:0x10, __kernel_vsyscall) with every argument register set. */
+static long vsys(long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
+  long ret;
+  arg6 = a6;
+  __asm__ volatile("push %%ebp\n\tmovl arg6, %%ebp\n\tcall *%%gs:0x10\n\tpop %%ebp"
+                   : "=a"(ret) : "0"(nr), "b"(a1), "c"(a2), "d"(a3), "S"(a4), "D"(a5) : "memory");
+  return ret;
+}
+
+static unsigned long vdso;
+
+static void where(char *out, size_t n, unsigned long eip) {
+  if (eip >= vdso && eip < vdso + 0x4000) snprintf(out, n, "vdso+0x%lx", eip - vdso);
+  else snprintf(out, n, "outside the vdso");
+}
+
+static pid_t traced_child(void (*body)(void)) {
+  pid_t c = fork();
+  if (c == 0) {
+    if (ptrace(PTRACE_TRACEME, 0, 0, 0) != 0) _exit(100);
+    raise(SIGSTOP);
+    body();
+    _exit(7);
+  }
+  int st;
+  if (waitpid(c, &st, 0) != c) exit(101);
+  printf("first stop: status 0x%x (stopped %d, %s)\n", st, WIFSTOPPED(st), strsignal(WSTOPSIG(st)));
+  return c;
+}
+
+static void calls(void) {
+  vsys(SYS_getpid, 11, 22, 33, 44, 55, 66);
+  vsys(SYS_write, 1, (long)msg, sizeof msg - 1, 44, 55, 66);
+}
+
+static void show_regs(pid_t c, const char *when, int st) {
+  struct user_regs_struct r;
+  ptrace(PTRACE_GETREGS, c, 0, &r);
+  long orig = ptrace(PTRACE_PEEKUSER, c, offsetof(struct user, regs.orig_eax), 0);
+  char at[64];
+  where(at, sizeof at, r.eip);
+  if (r.orig_eax != SYS_getpid && r.orig_eax != SYS_write) {
+    printf("%s stop 0x%x: orig_eax %ld%s\n", when, st, r.orig_eax, when[1] == 'x' ? (r.eax == 0 ? " eax 0" : " eax nonzero") : "");
+    return;
+  }
+  char eax[32], ecx[32], ebp[32];
+  if (r.orig_eax == SYS_getpid && r.eax == c) snprintf(eax, sizeof eax, "the child's pid");
+  else snprintf(eax, sizeof eax, "%ld", r.eax);
+  if (r.ecx == (long)msg) snprintf(ecx, sizeof ecx, "msg");
+  else snprintf(ecx, sizeof ecx, "%ld", r.ecx);
+  if (r.ebp == (long)msg) snprintf(ebp, sizeof ebp, "msg");
+  else snprintf(ebp, sizeof ebp, "%ld", r.ebp);
+  printf("%s stop 0x%x: orig_eax %ld (peekuser %ld) eax %s ebx %ld ecx %s edx %ld esi %ld edi %ld ebp %s eip %s\n",
+         when, st, r.orig_eax, orig, eax, r.ebx, ecx, r.edx, r.esi, r.edi, ebp, at);
+}
+
+static void end(pid_t c, int st) {
+  if (WIFEXITED(st)) printf("child exited with %d\n", WEXITSTATUS(st));
+  else if (WIFSIGNALED(st)) printf("child killed by %s\n", strsignal(WTERMSIG(st)));
+  else printf("child status 0x%x\n", st);
+}
+
+static void syscall_stops(int good) {
+  pid_t c = traced_child(calls);
+  if (good) ptrace(PTRACE_SETOPTIONS, c, 0, PTRACE_O_TRACESYSGOOD);
+  int st, entering = 1;
+  for (;;) {
+    ptrace(PTRACE_SYSCALL, c, 0, 0);
+    waitpid(c, &st, 0);
+    if (!WIFSTOPPED(st)) break;
+    siginfo_t si;
+    ptrace(PTRACE_GETSIGINFO, c, 0, &si);
+    if (si.si_signo != SIGTRAP || si.si_code != WSTOPSIG(st) || si.si_pid != c) printf("siginfo: signo %d code 0x%x\n", si.si_signo, si.si_code);
+    show_regs(c, entering ? "entry" : "exit", st);
+    entering = !entering;
+  }
+  end(c, st);
+}
+
+static void single_steps(void) {
+  pid_t c = traced_child(calls);
+  int st, n = 0;
+  for (;;) {
+    ptrace(PTRACE_SINGLESTEP, c, 0, 0);
+    waitpid(c, &st, 0);
+    if (!WIFSTOPPED(st)) break;
+    n++;
+    long eip = ptrace(PTRACE_PEEKUSER, c, offsetof(struct user, regs.eip), 0);
+    if (WSTOPSIG(st) != SIGTRAP) printf("step %d: %s\n", n, strsignal(WSTOPSIG(st)));
+    if ((unsigned long)eip >= vdso && (unsigned long)eip < vdso + 0x4000) printf("step %d: vdso+0x%lx\n", n, eip - vdso);
+  }
+  printf("%d steps\n", n);
+  end(c, st);
+}
+
+static void store(void) {
+  __asm__ volatile("movl $1, watched\n\t.globl after_store\nafter_store:\n\tmovl watched, %%eax\n\t.globl after_load\nafter_load:" ::: "eax", "memory");
+}
+
+static int poke_dr(pid_t c, int n, long v) {
+  errno = 0;
+  long r = ptrace(PTRACE_POKEUSER, c, offsetof(struct user, u_debugreg[n]), v);
+  return r == 0 ? 0 : errno;
+}
+
+static void trapped(pid_t c, const char *what) {
+  int st;
+  waitpid(c, &st, 0);
+  siginfo_t si;
+  ptrace(PTRACE_GETSIGINFO, c, 0, &si);
+  long eip = ptrace(PTRACE_PEEKUSER, c, offsetof(struct user, regs.eip), 0);
+  long dr6 = ptrace(PTRACE_PEEKUSER, c, offsetof(struct user, u_debugreg[6]), 0);
+  printf("%s: status 0x%x, si_code %d, si_addr %s, eip %s, dr6 0x%lx\n", what, st, si.si_code,
+         si.si_addr == (void *)eip ? "= eip" : "other", eip == (long)after_store ? "after the store" : eip == (long)after_load ? "after the load" : "elsewhere", dr6);
+}
+
+static void watchpoints(void) {
+  pid_t c = traced_child(store);
+  int e = poke_dr(c, 7, 0x00020001);
+  printf("DR7 with RW=10 (I/O): errno %d\n", e);
+  e = poke_dr(c, 0, (long)&watched + 1);
+  printf("DR0 misaligned while DR7 is 0: errno %d\n", e);
+  e = poke_dr(c, 7, 0x000d0001);
+  printf("DR7 enabling a misaligned 4-byte DR0: errno %d\n", e);
+  e = poke_dr(c, 0, (long)&watched);
+  printf("DR0 = &watched: errno %d\n", e);
+  e = poke_dr(c, 7, 0x000d0001);
+  printf("DR7 write watchpoint, 4 bytes: errno %d\n", e);
+  e = poke_dr(c, 0, (long)&watched + 2);
+  printf("DR0 misaligned while enabled: errno %d\n", e);
+  e = poke_dr(c, 4, 1);
+  printf("DR4: errno %d\n", e);
+  printf("DR0 reads back %s, DR7 0x%lx\n", ptrace(PTRACE_PEEKUSER, c, offsetof(struct user, u_debugreg[0]), 0) == (long)&watched ? "&watched" : "other",
+         ptrace(PTRACE_PEEKUSER, c, offsetof(struct user, u_debugreg[7]), 0));
+  ptrace(PTRACE_CONT, c, 0, 0);
+  trapped(c, "write watchpoint");
+  printf("read/write, 4 bytes: %d\n", poke_dr(c, 7, 0x000f0001));
+  ptrace(PTRACE_CONT, c, 0, 0);
+  trapped(c, "read/write watchpoint");
+  poke_dr(c, 7, 0);
+  ptrace(PTRACE_CONT, c, 0, 0);
+  int st;
+  waitpid(c, &st, 0);
+  end(c, st);
+}
+
+static void forks(void) {
+  pid_t c = fork();
+  if (c == 0) {
+    ptrace(PTRACE_TRACEME, 0, 0, 0);
+    raise(SIGSTOP);
+    pid_t g = fork();
+    if (g == 0) _exit(5);
+    int st;
+    waitpid(g, &st, 0);
+    _exit(10 + WEXITSTATUS(st));
+  }
+  int st;
+  waitpid(c, &st, 0);
+  printf("first stop: status 0x%x\n", st);
+  ptrace(PTRACE_SETOPTIONS, c, 0, PTRACE_O_TRACEFORK);
+  ptrace(PTRACE_CONT, c, 0, 0);
+  waitpid(c, &st, 0);
+  unsigned long g = 0;
+  ptrace(PTRACE_GETEVENTMSG, c, 0, &g);
+  printf("fork event: status 0x%x (event %d), new pid is the child's + 1: %d\n", st, st >> 16, g == (unsigned long)c + 1);
+  long orig = ptrace(PTRACE_PEEKUSER, c, offsetof(struct user, regs.orig_eax), 0);
+  printf("the child stopped in system call %ld\n", orig);
+  int gs;
+  pid_t w = waitpid(g, &gs, __WALL);
+  printf("the new process: waited %d, status 0x%x\n", w == (pid_t)g, gs);
+  ptrace(PTRACE_CONT, g, 0, 0);
+  waitpid(g, &gs, __WALL);
+  printf("the new process: ");
+  end(g, gs);
+  for (;;) {
+    ptrace(PTRACE_CONT, c, 0, 0);
+    waitpid(c, &st, 0);
+    if (!WIFSTOPPED(st)) break;
+    printf("the child stopped: status 0x%x (%s)\n", st, strsignal(WSTOPSIG(st)));
+  }
+  end(c, st);
+}
+
+int main(int argc, char **argv) {
+  setvbuf(stdout, 0, _IONBF, 0);
+  vdso = getauxval(AT_SYSINFO_EHDR);
+  printf("AT_SYSINFO is vdso+0x%lx\n", getauxval(AT_SYSINFO) - vdso);
+  const char *mode = argc > 1 ? argv[1] : "syscall";
+  if (!strcmp(mode, "syscall")) syscall_stops(argc > 2);
+  else if (!strcmp(mode, "step")) single_steps();
+  else if (!strcmp(mode, "watch")) watchpoints();
+  else if (!strcmp(mode, "fork")) forks();
+  return 0;
+}
+`;
