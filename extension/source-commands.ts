@@ -31,6 +31,9 @@ export function registerSourceCommands(context: vscode.ExtensionContext, client:
     }),
     vscode.commands.registerCommand('vdso-lab.debugStub', async (uri: string, fn: string) => {
       const doc = vscode.Uri.parse(uri);
+      // The adapter builds the stub from the file: unsaved edits are saved first.
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === doc.toString());
+      if (open?.isDirty && !(await open.save())) return;
       const settings = vscode.workspace.getConfiguration('vdsoLab');
       const kernel = settings.get<string>('kernel');
       const abi = settings.get<string>('abi');

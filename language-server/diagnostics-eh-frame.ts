@@ -76,7 +76,7 @@ export function ehFrameFindings(a: Analysis): Finding[] {
       const moves = f.stack.delta === 0 ? 'does not move %esp' : `moves %esp by ${f.stack.delta}`;
       out.push({
         kind: 'ehFrame', severity: 'warning', line, column: text.search(/\S|$/), endColumn: Math.max(1, text.replace(/\s+$/, '').length),
-        message: `\`${f.text}\` ${moves}, so the CFA is esp+${expected} after it, but the hand-written .eh_frame (the FDE at line ${fdeLine}) says ${formatCfa(after.cfa)} from 0x${after.start.toString(16)}`,
+        message: `\`${f.text.replace(/\s+/g, ' ')}\` ${moves}, so the CFA is esp+${expected} after it, but the hand-written .eh_frame (the FDE at line ${fdeLine}) says ${formatCfa(after.cfa)} from 0x${after.start.toString(16)}`,
       });
     }
   }
