@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { run, scratch } from '../support/oracles';
 import { startLsp } from './lsp-client';
+import { readelfFdes } from './frames-oracle';
 
 const lsp = startLsp();
 after(() => lsp.close());
@@ -25,18 +26,9 @@ function applyEdits(text: string, edits: readonly Edit[]): string {
 
 /** The frames-interp rows of the FDE that covers address 0 of .text: `LOC CFA cells` with unset columns dropped. */
 function rowsOfFirstFunction(object: string): string[] {
-  const out = run('readelf', ['--debug-dump=frames-interp', object]);
-  const blocks = out.split(/\n(?=[0-9a-f]{8} [0-9a-f]{8} [0-9a-f]{8} FDE)/);
-  const fde = blocks.find((b) => / FDE cie=[0-9a-f]+ pc=0+\.\./.test(b));
-  assert.ok(fde, `no FDE at pc 0 in:\n${out}`);
-  const lines = fde.split('\n');
-  const header = lines.find((l) => /^\s+LOC\s+CFA/.test(l))!.trim().split(/\s+/);
-  return lines.filter((l) => /^[0-9a-f]{8} /.test(l) && !/ (FDE|CIE)\b/.test(l)).map((l) => {
-    const cols = l.trim().split(/\s+/);
-    const cells = [cols[0], `CFA=${cols[1]}`];
-    for (let i = 2; i < cols.length; i++) if (cols[i] !== 'u') cells.push(`${header[i]}=${cols[i]}`);
-    return cells.join(' ');
-  });
+  const fde = readelfFdes(object).find((f) => f.pcBegin === 0);
+  assert.ok(fde, `no FDE at pc 0 in ${object}`);
+  return fde.rows.map((r) => `${r.loc.toString(16).padStart(8, '0')} ${r.cells}`);
 }
 
 test('converting the legacy sysenter image\'s hand-written FDE gives .cfi directives that assemble to the same rows', async () => {

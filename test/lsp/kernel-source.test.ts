@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { run, scratch } from '../support/oracles';
 import { startLsp, type WireDiagnostic } from './lsp-client';
+import { readelfFdes } from './frames-oracle';
 
 const lsp = startLsp();
 after(() => lsp.close());
@@ -150,33 +151,13 @@ test('hover on the ALTERNATIVE_2 site of vdso/upstream.S: per-CPU bytes equal wh
   }
 });
 
-interface ReadelfRow { loc: number; cells: string }
-
-/** readelf --debug-dump=frames-interp rows of the object's only FDE, as `CFA=esp+8 ecx=c-8 eip=c-4`. */
-function readelfRows(object: string): { rows: ReadelfRow[]; end: number } {
-  const out = run('readelf', ['--debug-dump=frames-interp', object]);
-  const fde = out.slice(out.indexOf(' FDE '));
-  const range = /pc=([0-9a-f]+)\.\.([0-9a-f]+)/.exec(fde)!;
-  const lines = fde.split('\n');
-  const header = lines.find((l) => /^\s+LOC\s+CFA/.test(l))!.trim().split(/\s+/);
-  const rows: ReadelfRow[] = [];
-  for (const l of lines) {
-    const m = /^([0-9a-f]{8}) (.*)$/.exec(l);
-    if (!m) continue;
-    const cols = m[2]!.trim().split(/\s+/);
-    const cells = [`CFA=${cols[0]}`];
-    for (let i = 1; i < cols.length; i++) if (cols[i] !== 'u') cells.push(`${header[i + 1]}=${cols[i]}`);
-    rows.push({ loc: parseInt(m[1]!, 16), cells: cells.join(' ') });
-  }
-  return { rows, end: parseInt(range[2]!, 16) };
-}
-
 test('CFA inlay hints equal readelf --debug-dump=frames-interp of the object GNU as builds, at every instruction', async () => {
   const uri = await openStub('hints.S', STUB);
   const src = join(dir, 'hints.S');
   const obj = join(dir, 'hints.o');
   run('gcc', ['-m32', '-c', '-g', '-I', resolve('vdso/include'), '-I', dir, src, '-o', obj]);
-  const { rows, end } = readelfRows(obj);
+  const fde = readelfFdes(obj)[0]!;
+  const { rows, pcEnd: end } = fde;
   const insns = [...run('objdump', ['-d', '-l', obj]).matchAll(/^(?:(\S+\.S):(\d+).*|\s+([0-9a-f]+):\t([0-9a-f ]+?)\s*\t.*)$/gm)];
   const lastEnd = new Map<number, number>();
   let current = -1;
