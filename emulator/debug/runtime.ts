@@ -144,11 +144,17 @@ export class DebugRuntime {
     return this.need().process.cpu.state.icount;
   }
 
-  /** Runs the guest forward (every forward run of the session goes through here): a checkpoint when one is due. */
+  /**
+   * Runs the guest forward (every forward run of the session goes through here): a
+   * checkpoint when one is due, only where the run used up its budget. A replay to a count
+   * stops there too; a stop for a breakpoint or a kernel event may come after a signal
+   * delivered at the same count (the handler's breakpoint), a state a replay to that count
+   * does not give.
+   */
   private advance(budget: number): RunResult {
     const t = this.need();
     const r = t.loop.run(budget);
-    if (!this.replaying) this.timeline?.note(t.process.cpu.state.icount, () => this.last);
+    if (!this.replaying && r.kind === 'budget') this.timeline?.note(t.process.cpu.state.icount, () => this.last);
     return r;
   }
 
@@ -162,8 +168,8 @@ export class DebugRuntime {
     this.deathShown = false;
   }
 
-  /** Replays from the latest checkpoint at or before `icount` to exactly `icount` (a long replay leaves a checkpoint NEAR before it). */
-  private replayTo(icount: number): void {
+  /** Replays from the latest checkpoint at or before `icount` to exactly `icount` (a long replay leaves a checkpoint NEAR before it); the last stretch's stops go to `hit`. */
+  private replayTo(icount: number, hit?: (h: ReplayHit) => void): void {
     const timeline = this.timeline!;
     const point = timeline.latestAtOrBefore(icount)!;
     this.restore(point);
@@ -173,7 +179,29 @@ export class DebugRuntime {
         runToIcount(this.need(), icount - NEAR);
         timeline.remember(this.icount(), this.last);
       }
-      runToIcount(this.need(), icount);
+      runToIcount(this.need(), icount, hit);
+    } finally {
+      this.replaying = false;
+    }
+  }
+
+  /**
+   * Replays to where a forward run stopped for `h`. A signal delivered on the return from a
+   * timer interrupt happens at the count of the instruction before it, when the next run
+   * starts: if the replay did not stop there itself, one more run delivers it and stops
+   * (at the handler's breakpoint, or for the kernel event) before any instruction.
+   */
+  private replayToHit(h: ReplayHit): void {
+    let reached = false;
+    this.replayTo(h.icount, (x) => {
+      if (x.icount === h.icount && x.result.kind === h.result.kind) reached = true;
+    });
+    const t = this.need();
+    const at = h.result.kind === 'breakpoint' && (t.process.cpu.state.eip >>> 0) === h.result.address;
+    if (reached || at || t.process.exit) return;
+    this.replaying = true;
+    try {
+      t.loop.run(1);
     } finally {
       this.replaying = false;
     }
@@ -258,7 +286,8 @@ export class DebugRuntime {
       last = lastHitBefore(hits, n);
       if (last) break;
     }
-    this.replayTo(last ? last.icount : 0);
+    if (last) this.replayToHit(last);
+    else this.replayTo(0);
     this.recent = [];
     this.kernelHits = [];
     if (!last) return this.stopped({ ...this.stepStop('entry'), description: 'reverse: no earlier breakpoint; at the start of the program' });
