@@ -230,7 +230,7 @@ export class VdsoDebugSession extends LoggingDebugSession {
     if (!this.runtime.loaded) return { error: 'no program is loaded' };
     const ref = args.variablesReference ? this.handles.get(args.variablesReference) : undefined;
     if (ref) {
-      if (ref.kind === 'eflags' || ref.kind === 'syscall') return { error: `${args.name} is not memory: watch a register that points, or an address` };
+      if (ref.kind === 'eflags' || ref.kind === 'syscall' || ref.kind === 'fpu') return { error: `${args.name} is not memory: watch a register that points, or an address` };
       const v = scopeVariables(ref, this.runtime, this.stack(), (r) => this.handles.create(r)).find((x) => x.name === args.name);
       const value = v?.memoryReference !== undefined ? Number(v.memoryReference) : undefined;
       return value === undefined ? { error: `${args.name} has no value here` } : registerTarget(args.name, value);
@@ -314,6 +314,7 @@ export class VdsoDebugSession extends LoggingDebugSession {
       new Scope("Caller's registers (CFI)", this.handles.create({ kind: 'caller', level }), false),
       new Scope('pt_regs', this.handles.create({ kind: 'pt_regs', at: 'entry' }), false),
       new Scope('Last system call', this.handles.create({ kind: 'syscall' }), false),
+      ...(level === 0 ? [new Scope('x87 FPU', this.handles.create({ kind: 'fpu' }), false)] : []),
     ];
     for (const s of scopes) (s as DebugProtocol.Scope).presentationHint = 'registers';
     response.body = { scopes };

@@ -2,7 +2,8 @@
 // plain values: the frame's registers (the CPU's for frame 0, as unwound for the others),
 // the caller's registers as the frame's CFI row recovers them (with the CFA, the row and
 // each register's rule), pt_regs of the last system call (at entry and at exit) or of the
-// kernel frame's phase, and the last system call itself. Every number is shown in hex.
+// kernel frame's phase, the last system call itself, and the x87 FPU as gdb's `info float`
+// shows it. Every number is shown in hex.
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { DebugRuntime } from '../emulator/debug/runtime';
 import type { LastSyscall, NamedValue, RuntimeFrame } from '../emulator/debug/types';
@@ -17,7 +18,9 @@ export type ScopeRef =
   | { readonly kind: 'pt_regs'; readonly at: 'phase' }
   | { readonly kind: 'syscall' }
   /** The bits of frame 0's eflags (each settable). */
-  | { readonly kind: 'eflags' };
+  | { readonly kind: 'eflags' }
+  /** The x87 FPU as gdb's `info float` shows it. */
+  | { readonly kind: 'fpu' };
 
 
 export function hex8(n: number): string {
@@ -77,6 +80,18 @@ export function scopeVariables(ref: ScopeRef, runtime: DebugRuntime, frames: rea
     }
     case 'syscall':
       return syscallVariables(runtime.lastSyscall(), runtime);
+    case 'fpu': {
+      const f = runtime.fpu();
+      return [
+        ...f.registers.map((r) => ({ name: r.name, value: `${r.value ?? 'Empty'} (raw ${r.raw})`, type: `R${r.physical}: ${r.tag}`, variablesReference: 0 })),
+        text('Status Word', f.status),
+        text('Control Word', f.control),
+        text('Tag Word', f.tag),
+        text('Instruction Pointer', f.instructionPointer),
+        text('Operand Pointer', f.operandPointer),
+        text('Opcode', f.opcode),
+      ];
+    }
     case 'eflags': {
       const flags = runtime.registers().find((r) => r.name === 'eflags')!.value;
       return EFLAGS_BITS.map((b) => ({ name: b.name, value: flags & b.mask ? '1' : '0', variablesReference: 0 }));

@@ -30,6 +30,7 @@ import { HitRules, resolveLine, type Evaluated, type LineBreakpointSpec } from '
 import { stepByLine, type LineStepHost } from './line-step';
 import { generatedSourceAt, type GeneratedSource } from './generated-source';
 import { KernelFrame } from './kernel-frame';
+import { fpuView, type FpuView } from './fpu-view';
 import type {
   BreakpointResult, DebugEvents, DebugHost, DebugLaunchOptions, DisassembledLine, KernelEventBreakpoints, LastSyscall,
   NamedValue, RuntimeFrame, StopEvent, StopReason, SyscallStop,
@@ -747,6 +748,11 @@ export class DebugRuntime {
   }
 
   // ---- state of the stopped process ----
+
+  /** The stopped thread's x87 FPU, as gdb's `info float` shows it. */
+  fpu(): FpuView {
+    return fpuView(this.need().process.cpu.state.fpu);
+  }
 
   /** The CPU's registers (inside the kernel frame: as they were at the entry instruction). */
   registers(): NamedValue[] {
