@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { stubLaunchConfiguration } from '../../emulator/debug/launch-schema';
+import { LAUNCH_ATTRIBUTES, stubLaunchConfiguration } from '../../emulator/debug/launch-schema';
 import { scratch } from '../support/oracles';
 import { launch, outputMatching, stack, startClient } from './dap-helpers';
 
@@ -34,6 +34,7 @@ test('the Debug lens\'s launch: the caller program with the stub as its vDSO sto
   const { client, output } = await startClient();
   try {
     const config = stubLaunchConfiguration(path, '__kernel_vsyscall', { cpu: 'intel', kernel: 'native32' });
+    for (const key of Object.keys(config)) assert.ok(['type', 'request', 'name'].includes(key) || key in LAUNCH_ATTRIBUTES, `${key} is a launch attribute of the schema`);
     const stopped = await launch(client, { ...config }, async () => {
       await client.setFunctionBreakpointsRequest({ breakpoints: [{ name: '__kernel_vsyscall' }] });
     });
