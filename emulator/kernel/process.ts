@@ -7,7 +7,7 @@
 // ProcessHost; a task never reaches the host itself.
 import { Memory } from '../memory/memory';
 import { Cpu } from '../x86/cpu';
-import type { KernelOptions, LoadedVdso, ProcessView, Sleep, SyscallRecord } from './seams';
+import type { KernelOptions, LoadedVdso, ProcessView, PtRegs, Sleep, SyscallRecord } from './seams';
 import { Signals } from './signals/state';
 import type { VvarArea, VvarClocks } from './vdso/vvar';
 import { FIRST_PID, Machine, OUTSIDE_PPID } from './tasks';
@@ -99,6 +99,8 @@ export class Process implements ProcessView {
   vvar: VvarArea | undefined = undefined;
   private vvarAt = -1n;
   signals: Signals;
+  /** This task's pt_regs, filled by each entry (seams' ProcessView.ptRegs). */
+  readonly ptRegs: PtRegs = { bx: 0, cx: 0, dx: 0, si: 0, di: 0, bp: 0, ax: 0, ds: 0, es: 0, fs: 0, gs: 0, orig_ax: 0, ip: 0, cs: 0, flags: 0, sp: 0, ss: 0 };
   readonly mm: MemoryMap;
   readonly fds: FdTable;
   readonly paths: GuestPaths | undefined;

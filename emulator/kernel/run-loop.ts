@@ -25,7 +25,8 @@ import { SYSCALL_TABLE } from './syscalls/index';
 import type { SyscallRow } from './syscalls/table';
 import { formatArgs, formatResult } from './trace';
 import { emitPhase } from './entry/phases';
-import type { Fault, KernelEntry } from '../x86/stop';
+import { BUDGET_STOP, type Fault, type KernelEntry, type Stop } from '../x86/stop';
+import { entryFault } from './entry/validity';
 import type { Watchpoint } from '../memory/memory';
 import { iretToUser, regsFromCpu } from './entry/regs';
 import { isStopped, resumeIfReady } from './ptrace/tracee';
@@ -95,6 +96,7 @@ const SLICE = 1 << 24;
 export const TRACE_KEPT = 100_000;
 const NO_ARGS: readonly number[] = [];
 const NO_ARGS_SHOWN: readonly string[] = [];
+const noBytes = (): readonly number[] => [];
 
 export class RunLoop {
   private readonly listeners: KernelListener[] = [];
@@ -106,6 +108,8 @@ export class RunLoop {
   private current: Process | undefined = undefined;
   private turnLeft = 0;
   private readonly parked = new Map<Process, ParkedCall>();
+  /** The rows by number, resolved once: the in-place path's lookup. */
+  private readonly rows: ReadonlyArray<SyscallRow | undefined>;
   /**
    * Set by a debugger that steps into the kernel: the phases of the system calls entered
    * while it is set (kernel/entry/phases.ts). Undefined (the default) costs nothing.
@@ -118,7 +122,30 @@ export class RunLoop {
     readonly table: ReadonlyMap<number, SyscallRow> = SYSCALL_TABLE,
   ) {
     this.machine = first.machine;
+    const rows: Array<SyscallRow | undefined> = [];
+    for (const [nr, r] of table) if (nr >= 0 && nr < 1024) rows[nr] = r;
+    this.rows = rows;
   }
+
+  /**
+   * The CPU's kernel hook (Cpu.kernelHook) for the running task: a system call whose row is
+   * `inline` is finished in place, without leaving Cpu.run, when nothing could see the
+   * difference: no listener (so no event or stop request between calls), one task on the
+   * machine (so no other task's timers or wake-ups are due at the boundary; no tracer), no
+   * debugger following the kernel's phases, and an entry the CPU accepts. The call goes through the same entry, table and exit path as any other, so
+   * pt_regs, the trace and icount are the same; anything else is handed back to run().
+   */
+  private readonly inPlace = (stop: Extract<Stop, { kind: 'kernel' }>): Stop | null => {
+    const p = this.current;
+    if (p === undefined || this.listeners.length !== 0 || this.phases !== undefined || p.ptrace !== undefined || this.machine.tasks.length !== 1) return stop;
+    const nr = p.cpu.state.r[0]!;
+    const row = nr >= 0 && nr < 1024 ? this.rows[nr] : undefined;
+    if (row === undefined || row.inline !== true) return stop;
+    if (stop.entry.via === 'int' ? stop.entry.vector !== 0x80 : entryFault(stop.entry, p.options.cpu, p.options.kernel, noBytes) !== undefined) return stop;
+    this.systemCall(p, stop.entry, stop.address);
+    // An inline call cannot end, park or signal the task; should one ever, run() takes over.
+    return p.exit || p.sleeping || p.cpuRetired || p.signals.hasDeliverable() ? BUDGET_STOP : null;
+  };
 
   /** Adds a listener of the kernel events; returns the function that removes it. */
   subscribe(listener: KernelListener): () => void {
@@ -188,6 +215,7 @@ export class RunLoop {
       const slice = Math.min(left, this.turnLeft, SLICE, toTimer ?? SLICE, toTick ?? SLICE);
       p.refreshVvar();
       const before = cpu.state.icount;
+      cpu.kernelHook = this.inPlace;
       const stop = cpu.run(slice);
       this.turnLeft -= cpu.state.icount - before;
       switch (stop.kind) {

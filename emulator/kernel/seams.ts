@@ -151,6 +151,8 @@ export interface ProcessView {
   readonly options: KernelOptions;
   readonly vdso: LoadedVdso | undefined;
   readonly signals: SignalState;
+  /** This task's pt_regs, which the entry path fills on each entry instead of making new ones (one call at a time per task); optional. */
+  readonly ptRegs?: PtRegs;
   /** Ends the process: exit status, or killed by a signal (the caller has written the core message). */
   terminate(how: { readonly status: number } | { readonly signal: number; readonly message: string }): void;
   /** Output the user sees from the kernel model itself ("vdso-lab: system call ... is not implemented"), not the guest's. */

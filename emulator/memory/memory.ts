@@ -327,6 +327,22 @@ export class Memory {
     this.writeSlow(a, 8, lo, hi);
   }
 
+  /**
+   * 32 bits at `a` as the kernel reads them (get_user: no watchpoint, no event, nothing
+   * allocated): the unsigned value, or -1 when a byte of them cannot be read.
+   */
+  peekU32(a: number): number {
+    a >>>= 0;
+    const off = a & PAGE_MASK;
+    const page = this.pages.get(a >>> PAGE_SHIFT);
+    if (page !== undefined && (page.prot & PROT_READ) !== 0 && off <= PAGE_SIZE - 4) {
+      const u = page.u8;
+      return (u[off]! | (u[off + 1]! << 8) | (u[off + 2]! << 16) | (u[off + 3]! << 24)) >>> 0;
+    }
+    const r = this.read(a, 4, PROT_READ);
+    return r instanceof Uint8Array ? (r[0]! | (r[1]! << 8) | (r[2]! << 16) | (r[3]! << 24)) >>> 0 : -1;
+  }
+
   /** True when `length` bytes at `a` could be written (no side effect, no fault recorded). */
   canWrite(a: number, length: number): boolean {
     for (let k = 0; k < length; k++) {

@@ -33,6 +33,12 @@ export class Cpu {
   private resumeFrom = -1;
   /** Blocks compiled since creation (tests and the bench read it). */
   compiledBlocks = 0;
+  /**
+   * The kernel model's in-place system call (the run loop sets it): given a kernel stop, it
+   * either handles the call completely and returns null (execution goes on in this run, the
+   * blocks staying compiled), or returns the stop to hand back to the caller.
+   */
+  kernelHook: ((stop: Extract<Stop, { kind: 'kernel' }>) => Stop | null) | undefined = undefined;
 
   private readonly detachListener: () => void;
 
@@ -239,7 +245,17 @@ export class Cpu {
       if (code === EXIT_STOP) {
         const stop = H.stop!;
         H.stop = null;
-        return stop;
+        if (stop.kind !== 'kernel' || this.kernelHook === undefined) return stop;
+        const after = this.kernelHook(stop);
+        if (after !== null) return after;
+        // The call is done and the CPU is back in user mode: on from the eip it left (memory
+        // events the kernel's own accesses raised are dropped, as a new run would).
+        m.ev = 0;
+        // The block that entered the kernel keeps the one the call returned to in its slot 0
+        // (a kernel stop ends a block, so the slot is otherwise unused): no lookup next time.
+        prev = b;
+        slot = EXIT_SLOT0;
+        continue;
       }
       prev = b;
       slot = code;

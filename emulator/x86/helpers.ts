@@ -7,7 +7,7 @@ import { AF, CF, OF, PF, SF, ZF } from '../../toolchain/isa/ops';
 import { EXIT_DYNAMIC, EXIT_STOP } from './emit';
 import { computeFlags, cond, parity } from './flags';
 import type { CpuState } from './state';
-import type { Fault, Stop } from './stop';
+import type { Fault, KernelEntry, Stop } from './stop';
 import { USER_WRITABLE_FLAGS } from './state';
 import { cpuidLeaf } from './cpuid';
 import { sysenterAllowed, syscallAllowed } from '../../toolchain/designs/options';
@@ -15,6 +15,14 @@ import { executeX87, fpeCode, X87_FAULT, type X87Outcome } from './fpu/exec';
 import { gdtDescriptor, isLongModeCode, loadable, probe, systemTableBase, systemTableLimit, umipLdtRegister, umipTaskRegister, type Descriptor, type SegmentProbe } from './descriptors';
 
 const STATUS = CF | PF | AF | ZF | SF | OF;
+
+/** The kernel entries a stop names, made once (a system call's stop allocates only itself). */
+const SYSENTER_ENTRY: KernelEntry = { via: 'sysenter' };
+const SYSCALL_ENTRY: KernelEntry = { via: 'syscall' };
+const INT_ENTRIES: KernelEntry[] = [];
+function intEntry(vector: number): KernelEntry {
+  return (INT_ENTRIES[vector & 0xff] ??= { via: 'int', vector: vector & 0xff });
+}
 
 export class Helpers {
   /** Secondary results of the last helper (new flags, remainder). */
@@ -106,7 +114,7 @@ export class Helpers {
   }
 
   kernel(via: 'int' | 'sysenter' | 'syscall', vector: number, address: number): number {
-    this.stop = { kind: 'kernel', entry: via === 'int' ? { via, vector } : { via }, address: address >>> 0 };
+    this.stop = { kind: 'kernel', entry: via === 'sysenter' ? SYSENTER_ENTRY : via === 'syscall' ? SYSCALL_ENTRY : intEntry(vector), address: address >>> 0 };
     return EXIT_STOP;
   }
 

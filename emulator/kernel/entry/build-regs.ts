@@ -8,12 +8,12 @@ import type { Cpu } from '../../x86/cpu';
 import { IF } from '../../x86/state';
 import type { EntryRecord, PtRegs } from '../seams';
 import type { KernelAbi } from '../../../toolchain/designs/options';
-import { getUser32 } from '../signals/user-memory';
 import { EAX, EBP, ECX, EDX, ESP, regsFromCpu } from './regs';
 
 export const ENOSYS = 38;
 export const EFAULT = 14;
 
+/** `into`, where a builder takes it: the task's pt_regs to fill instead of a new object. */
 export interface BuiltEntry {
   readonly regs: PtRegs;
   readonly record: EntryRecord;
@@ -30,18 +30,18 @@ const hex = (n: number): string => '0x' + (n >>> 0).toString(16);
 
 /** A 32-bit get_user into pt_regs' `field`; on a fault ax = -EFAULT and the failed fetch is returned. */
 function fetch(cpu: Cpu, regs: PtRegs, fetched: Fetched, field: 'bp' | 'dx' | 'cx', what: string, address: number): { what: string; address: number } | undefined {
-  const r = getUser32(cpu.memory, address >>> 0);
-  if ('fault' in r) {
+  const value = cpu.memory.peekU32(address >>> 0);
+  if (value < 0) {
     regs.ax = -EFAULT;
     return { what, address: address >>> 0 };
   }
-  fetched.push({ what, address: address >>> 0, value: r.value });
-  regs[field] = r.value;
+  fetched.push({ what, address: address >>> 0, value });
+  regs[field] = value;
   return undefined;
 }
 
-export function buildInt80(cpu: Cpu, address: number, built?: Built): BuiltEntry {
-  const regs = regsFromCpu(cpu, cpu.state.eip, cpu.state.r[EAX]!);
+export function buildInt80(cpu: Cpu, address: number, built?: Built, into?: PtRegs): BuiltEntry {
+  const regs = regsFromCpu(cpu, cpu.state.eip, cpu.state.r[EAX]!, into);
   regs.ax = -ENOSYS;
   built?.(regs, `every register saved as it was: sp = esp ${hex(regs.sp)}, ip = ${hex(regs.ip)} (after the int $0x80)`);
   return { regs, record: { via: 'int', address, fetched: [] }, fastReturn: undefined };
@@ -51,10 +51,10 @@ export function buildInt80(cpu: Cpu, address: number, built?: Built): BuiltEntry
  * sysenter: `landingPad` is regs->ip after the entry (int80_landing_pad, vsyscall_after_int80,
  * SYSENTER_RETURN); without one (no vDSO) the model returns after the instruction.
  */
-export function buildSysenter(cpu: Cpu, address: number, abi: KernelAbi, landingPad: number | undefined, built?: Built): BuiltEntry {
+export function buildSysenter(cpu: Cpu, address: number, abi: KernelAbi, landingPad: number | undefined, built?: Built, into?: PtRegs): BuiltEntry {
   const s = cpu.state;
   const ip = landingPad ?? s.eip;
-  const regs = regsFromCpu(cpu, ip, s.r[EAX]!);
+  const regs = regsFromCpu(cpu, ip, s.r[EAX]!, into);
   regs.ax = -ENOSYS;
   regs.flags = (regs.flags | IF) >>> 0;
   const fetched: Fetched = [];
@@ -76,12 +76,12 @@ export function buildSysenter(cpu: Cpu, address: number, abi: KernelAbi, landing
  * from 0(%esp); the proposal loads sp from edx and fetches dx and cx instead. Legacy kernels
  * return after the instruction; the others set regs->ip to the landing pad.
  */
-export function buildSyscall(cpu: Cpu, address: number, abi: KernelAbi, landingPad: number | undefined, built?: Built): BuiltEntry {
+export function buildSyscall(cpu: Cpu, address: number, abi: KernelAbi, landingPad: number | undefined, built?: Built, into?: PtRegs): BuiltEntry {
   const s = cpu.state;
   const returnAddress = s.eip >>> 0;
   s.r[ECX] = returnAddress;
   const ip = abi === 'legacy' ? returnAddress : landingPad ?? returnAddress;
-  const regs = regsFromCpu(cpu, ip, s.r[EAX]!);
+  const regs = regsFromCpu(cpu, ip, s.r[EAX]!, into);
   regs.ax = -ENOSYS;
   const fetched: Fetched = [];
   let failed: { what: string; address: number } | undefined;

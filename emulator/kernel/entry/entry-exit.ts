@@ -46,8 +46,12 @@ function exitWork(phases: PhaseSink, fn: string, ipBefore: number, regs: PtRegs,
 }
 
 export class KernelEntryExit implements EntryExit {
-  /** The contexts of the entries not yet exited (one, unless calls interleave), newest last. */
-  private readonly pending: Array<{ readonly record: EntryRecord; readonly context: EntryContext }> = [];
+  /** The entries not yet exited (one, unless calls interleave), newest last, with the ABI and kernel they entered under. */
+  private readonly pending: BuiltEntry[] = [];
+  private readonly pendingAbi: ProcessView['options']['abi'][] = [];
+  private readonly pendingKernel: ProcessView['options']['kernel'][] = [];
+  /** The exit context `exit` fills for the decision (reused: the decision keeps nothing of it). */
+  private readonly context: { -readonly [K in keyof EntryContext]: EntryContext[K] } = { via: 'int', abi: 'upstream', kernel: 'compat64', fastReturn: undefined, fetchFailed: false };
 
   enter(process: ProcessView, entry: KernelEntry, address: number, phases?: PhaseSink): { readonly regs: PtRegs; readonly record: EntryRecord } | { readonly fault: Fault } {
     const { cpu, options } = process;
@@ -68,23 +72,25 @@ export class KernelEntryExit implements EntryExit {
       told = (regs, how) => emitPhase(phases, 'pt_regs', fn, ptRegsText(regs, how), regs);
     }
     let built: BuiltEntry;
-    if (entry.via === 'int') built = buildInt80(cpu, address, told);
-    else if (entry.via === 'sysenter') built = buildSysenter(cpu, address, options.abi, landingPad, told);
-    else built = buildSyscall(cpu, address, options.abi, landingPad, told);
+    const into = process.ptRegs;
+    if (entry.via === 'int') built = buildInt80(cpu, address, told, into);
+    else if (entry.via === 'sysenter') built = buildSysenter(cpu, address, options.abi, landingPad, told, into);
+    else built = buildSyscall(cpu, address, options.abi, landingPad, told, into);
     if (phases) emitPhase(phases, 'fetch', dispatchFunction(entry.via), fetchText(built.record, built.regs), built.regs);
-    this.pending.push({
-      record: built.record,
-      context: { via: entry.via, abi: options.abi, kernel: options.kernel, fastReturn: built.fastReturn, fetchFailed: built.record.fetchFailed !== undefined },
-    });
+    this.pending.push(built);
+    this.pendingAbi.push(options.abi);
+    this.pendingKernel.push(options.kernel);
     // An entry whose exit never comes (the call ended the process) is forgotten eventually.
-    if (this.pending.length > PENDING_KEPT) this.pending.shift();
-    return { regs: built.regs, record: built.record };
+    if (this.pending.length > PENDING_KEPT) {
+      this.pending.shift();
+      this.pendingAbi.shift();
+      this.pendingKernel.shift();
+    }
+    return built;
   }
 
   exit(process: ProcessView, regs: PtRegs, entry: EntryRecord, phases?: PhaseSink): ExitRecord {
-    const ctx = this.takeContext(entry) ?? {
-      via: entry.via, abi: process.options.abi, kernel: process.options.kernel, fastReturn: undefined, fetchFailed: false,
-    };
+    const ctx = this.takeContext(entry, process);
     const ip = regs.ip;
     const signals = deliverSignals(process, regs, true);
     const decider = dispatchFunction(ctx.via);
@@ -97,15 +103,33 @@ export class KernelEntryExit implements EntryExit {
     return exit;
   }
 
-  /** The context `enter` kept for `record`, forgotten as it is returned. */
-  private takeContext(record: EntryRecord): EntryContext | undefined {
-    for (let k = this.pending.length - 1; k >= 0; k--) {
+  /** The exit context of the entry that made `record` (forgotten as it is returned); an unknown one: no fast return. */
+  private takeContext(record: EntryRecord, process: ProcessView): EntryContext {
+    const ctx = this.context;
+    ctx.via = record.via;
+    ctx.fetchFailed = false;
+    ctx.abi = process.options.abi;
+    ctx.kernel = process.options.kernel;
+    ctx.fastReturn = undefined;
+    const last = this.pending.length - 1;
+    for (let k = last; k >= 0; k--) {
       if (this.pending[k]!.record !== record) continue;
-      const { context } = this.pending[k]!;
-      this.pending.splice(k, 1);
-      return context;
+      ctx.fastReturn = this.pending[k]!.fastReturn;
+      ctx.fetchFailed = record.fetchFailed !== undefined;
+      ctx.abi = this.pendingAbi[k]!;
+      ctx.kernel = this.pendingKernel[k]!;
+      if (k === last) {
+        this.pending.pop();
+        this.pendingAbi.pop();
+        this.pendingKernel.pop();
+      } else {
+        this.pending.splice(k, 1);
+        this.pendingAbi.splice(k, 1);
+        this.pendingKernel.splice(k, 1);
+      }
+      break;
     }
-    return undefined;
+    return ctx;
   }
 
   /**

@@ -8,15 +8,26 @@ import type { PtRegs } from '../seams';
 const EAX = 0, ECX = 1, EDX = 2, EBX = 3, ESP = 4, EBP = 5, ESI = 6, EDI = 7;
 export { EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI };
 
-/** pt_regs as an entry through an interrupt gate saves it: every register as it was; ip is `ip`. */
-export function regsFromCpu(cpu: Cpu, ip: number, origAx: number): PtRegs {
+/**
+ * pt_regs as an entry through an interrupt gate saves it: every register as it was; ip is
+ * `ip`. Written into `into` when given (a task's own pt_regs, reused: one call at a time).
+ */
+export function regsFromCpu(cpu: Cpu, ip: number, origAx: number, into?: PtRegs): PtRegs {
   const s = cpu.state;
-  const u = (i: number): number => s.r[i]! >>> 0;
-  return {
-    bx: u(EBX), cx: u(ECX), dx: u(EDX), si: u(ESI), di: u(EDI), bp: u(EBP), ax: s.r[EAX]! | 0,
-    ds: s.seg[DS]!, es: s.seg[ES]!, fs: s.seg[FS]!, gs: s.seg[GS]!,
-    orig_ax: origAx, ip: ip >>> 0, cs: s.seg[CS]!, flags: s.eflags >>> 0, sp: u(ESP), ss: s.seg[SS]!,
-  };
+  const r = s.r;
+  const g = s.seg;
+  if (into === undefined) {
+    return {
+      bx: r[EBX]! >>> 0, cx: r[ECX]! >>> 0, dx: r[EDX]! >>> 0, si: r[ESI]! >>> 0, di: r[EDI]! >>> 0, bp: r[EBP]! >>> 0, ax: r[EAX]! | 0,
+      ds: g[DS]!, es: g[ES]!, fs: g[FS]!, gs: g[GS]!,
+      orig_ax: origAx, ip: ip >>> 0, cs: g[CS]!, flags: s.eflags >>> 0, sp: r[ESP]! >>> 0, ss: g[SS]!,
+    };
+  }
+  into.bx = r[EBX]! >>> 0; into.cx = r[ECX]! >>> 0; into.dx = r[EDX]! >>> 0; into.si = r[ESI]! >>> 0; into.di = r[EDI]! >>> 0;
+  into.bp = r[EBP]! >>> 0; into.ax = r[EAX]! | 0;
+  into.ds = g[DS]!; into.es = g[ES]!; into.fs = g[FS]!; into.gs = g[GS]!;
+  into.orig_ax = origAx; into.ip = ip >>> 0; into.cs = g[CS]!; into.flags = s.eflags >>> 0; into.sp = r[ESP]! >>> 0; into.ss = g[SS]!;
+  return into;
 }
 
 /** IRET to user mode: every register from pt_regs. */

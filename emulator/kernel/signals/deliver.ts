@@ -58,6 +58,13 @@ export function killMessage(q: QueuedSignal, ip: number): string {
   return `killed by ${signalName(q.info.signo)} at ${hex8(ip)} (${siginfoText(q)})`;
 }
 
+/** The log of a return to user mode that delivered nothing (shared: never written). */
+const NOTHING_DONE: DeliveryLog = Object.freeze({ delivered: Object.freeze([]) as unknown as DeliveryLog['delivered'], ignored: Object.freeze([]) as unknown as number[], restart: undefined, killed: undefined });
+
+function isRestartCode(code: number): boolean {
+  return code === ERESTARTSYS || code === ERESTARTNOINTR || code === ERESTARTNOHAND || code === ERESTART_RESTARTBLOCK;
+}
+
 /** handle_signal's restart rules when a handler is about to run. */
 function restartForHandler(regs: PtRegs, flags: number, log: DeliveryLog): void {
   const code = -regs.ax;
@@ -92,6 +99,8 @@ function restartWithoutHandler(regs: PtRegs, log: DeliveryLog): void {
  */
 export function deliverSignals(process: ProcessView, regs: PtRegs, fromSyscall: boolean): DeliveryLog {
   const sig = signalsOf(process);
+  // Nothing pending, no restart code in ax, no mask to put back: the usual return, with nothing to log.
+  if (sig.pending.length === 0 && sig.savedMask === undefined && !(fromSyscall && regs.orig_ax >= 0 && isRestartCode(-regs.ax))) return NOTHING_DONE;
   const log: DeliveryLog = { delivered: [], ignored: [], restart: undefined, killed: undefined };
   let syscall = fromSyscall && regs.orig_ax >= 0;
   for (let guard = 0; guard < 128; guard++) {

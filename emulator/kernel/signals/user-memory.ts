@@ -12,9 +12,10 @@ export function copyFromUser(memory: Memory, address: number, length: number): U
 
 /** A 32-bit read, or the faulting address. */
 export function getUser32(memory: Memory, address: number): { value: number } | { fault: number } {
+  const v = memory.peekU32(address);
+  if (v >= 0) return { value: v };
   const r = copyFromUser(memory, address, 4);
-  if (!(r instanceof Uint8Array)) return r;
-  return { value: (r[0]! | (r[1]! << 8) | (r[2]! << 16) | (r[3]! << 24)) >>> 0 };
+  return r instanceof Uint8Array ? { value: (r[0]! | (r[1]! << 8) | (r[2]! << 16) | (r[3]! << 24)) >>> 0 } : r;
 }
 
 /** Writes all bytes or none; returns the first unwritable address, or undefined on success. */

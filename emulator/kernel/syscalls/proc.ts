@@ -11,7 +11,7 @@ import {
 import type { Process } from '../process';
 import { futex } from './futex';
 import { descriptor } from './ldt';
-import { arg, copyIn, copyOut, readU32, row, sarg, type SyscallRow } from './table';
+import { arg, copyIn, copyOut, inlineRow, readU32, row, sarg, type SyscallRow } from './table';
 
 const MAX_RANDOM = 1 << 20;
 
@@ -182,22 +182,22 @@ const low16 = (v: number) => (v > 0xffff ? 65534 : v);
 
 export const procRows: readonly SyscallRow[] = [
   row(1, 'exit', 'i', exit),
-  row(20, 'getpid', '', (p) => p.pid),
+  inlineRow(20, 'getpid', '', (p) => p.pid),
   row(23, 'setuid', 'u', (p, r) => setIds(p.uid, [arg(r, 0) & 0xffff])),
-  row(24, 'getuid', '', (p) => low16(p.uid[0]!)),
+  inlineRow(24, 'getuid', '', (p) => low16(p.uid[0]!)),
   row(46, 'setgid', 'u', (p, r) => setIds(p.gid, [arg(r, 0) & 0xffff])),
-  row(47, 'getgid', '', (p) => low16(p.gid[0]!)),
-  row(49, 'geteuid', '', (p) => low16(p.uid[1]!)),
-  row(50, 'getegid', '', (p) => low16(p.gid[1]!)),
-  row(64, 'getppid', '', (p) => p.ppid),
+  inlineRow(47, 'getgid', '', (p) => low16(p.gid[0]!)),
+  inlineRow(49, 'geteuid', '', (p) => low16(p.uid[1]!)),
+  inlineRow(50, 'getegid', '', (p) => low16(p.gid[1]!)),
+  inlineRow(64, 'getppid', '', (p) => p.ppid),
   row(75, 'setrlimit', 'ux', setrlimit),
   row(116, 'sysinfo', 'x', sysinfo),
   row(122, 'uname', 'x', uname),
   row(191, 'ugetrlimit', 'ux', ugetrlimit),
-  row(199, 'getuid32', '', (p) => p.uid[0]!),
-  row(200, 'getgid32', '', (p) => p.gid[0]!),
-  row(201, 'geteuid32', '', (p) => p.uid[1]!),
-  row(202, 'getegid32', '', (p) => p.gid[1]!),
+  inlineRow(199, 'getuid32', '', (p) => p.uid[0]!),
+  inlineRow(200, 'getgid32', '', (p) => p.gid[0]!),
+  inlineRow(201, 'geteuid32', '', (p) => p.uid[1]!),
+  inlineRow(202, 'getegid32', '', (p) => p.gid[1]!),
   row(203, 'setreuid32', 'uu', (p, r) => setIds(p.uid, [arg(r, 0), arg(r, 1)])),
   row(204, 'setregid32', 'uu', (p, r) => setIds(p.gid, [arg(r, 0), arg(r, 1)])),
   row(208, 'setresuid32', 'uuu', (p, r) => setIds(p.uid, [arg(r, 0), arg(r, 1), arg(r, 2)])),
@@ -206,7 +206,7 @@ export const procRows: readonly SyscallRow[] = [
   row(211, 'getresgid32', 'xxx', (p, r) => ids(p.gid, r, p)),
   row(213, 'setuid32', 'u', (p, r) => setIds(p.uid, [arg(r, 0)])),
   row(214, 'setgid32', 'u', (p, r) => setIds(p.gid, [arg(r, 0)])),
-  row(224, 'gettid', '', (p) => p.tid),
+  inlineRow(224, 'gettid', '', (p) => p.tid),
   row(240, 'futex', 'xiixxi', (p, r) => futex(p, r, false)),
   row(243, 'set_thread_area', 'x', setThreadArea),
   row(244, 'get_thread_area', 'x', getThreadArea),

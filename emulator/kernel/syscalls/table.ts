@@ -20,16 +20,33 @@ export interface SyscallRow {
   readonly handler: (p: Process, regs: PtRegs) => number;
   /** The call restores a whole user context (sigreturn): the value it leaves in ax is the context's eax. */
   readonly restoresContext?: boolean;
+  /**
+   * The call only reads the task's identity or a clock and writes its result: it never
+   * blocks, signals, schedules, arms a timer or changes a mapping, so the run loop may finish
+   * it without leaving the CPU's run (RunLoop's in-place path).
+   */
+  readonly inline?: boolean;
 }
 
 export function row(nr: number, name: string, args: string, handler: (p: Process, regs: PtRegs) => number, restoresContext?: boolean): SyscallRow {
   return restoresContext ? { nr, name, args, handler, restoresContext } : { nr, name, args, handler };
 }
 
+/** A row whose call is `inline` (see SyscallRow). */
+export function inlineRow(nr: number, name: string, args: string, handler: (p: Process, regs: PtRegs) => number): SyscallRow {
+  return { nr, name, args, handler, inline: true };
+}
+
 /** Argument n (0..5: bx cx dx si di bp) as an unsigned 32-bit number. */
 export function arg(regs: PtRegs, n: number): number {
-  const v = [regs.bx, regs.cx, regs.dx, regs.si, regs.di, regs.bp][n]!;
-  return v >>> 0;
+  switch (n) {
+    case 0: return regs.bx >>> 0;
+    case 1: return regs.cx >>> 0;
+    case 2: return regs.dx >>> 0;
+    case 3: return regs.si >>> 0;
+    case 4: return regs.di >>> 0;
+    default: return regs.bp >>> 0;
+  }
 }
 
 /** Argument n as a signed 32-bit number. */

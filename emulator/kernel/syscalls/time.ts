@@ -7,7 +7,7 @@ import type { PtRegs } from '../seams';
 import { CLOCK, E, le32, readTime32, readTime64, TIMER_ABSTIME, writeItimerval, writeTime32, writeTime64 } from '../linux-abi';
 import type { Process } from '../process';
 import { InputStream } from '../vfs/files';
-import { arg, copyIn, copyOut, row, sarg, writeU32, type SyscallRow } from './table';
+import { arg, copyIn, copyOut, inlineRow, row, sarg, writeU32, type SyscallRow } from './table';
 
 const NS = 1_000_000_000n;
 const US = 1_000n;
@@ -224,18 +224,18 @@ function restartSyscall(p: Process): number {
 
 export const timeRows: readonly SyscallRow[] = [
   row(0, 'restart_syscall', '', restartSyscall),
-  row(13, 'time', 'x', time),
+  inlineRow(13, 'time', 'x', time),
   row(27, 'alarm', 'u', alarm),
   row(29, 'pause', '', pause),
-  row(78, 'gettimeofday', 'xx', gettimeofday),
+  inlineRow(78, 'gettimeofday', 'xx', gettimeofday),
   row(104, 'setitimer', 'ixx', setitimer),
   row(105, 'getitimer', 'ix', getitimer),
   row(162, 'nanosleep', 'xx', (p, r) => nanosleep(p, r, false)),
-  row(265, 'clock_gettime', 'ix', (p, r) => clockGettime(p, r, false)),
+  inlineRow(265, 'clock_gettime', 'ix', (p, r) => clockGettime(p, r, false)),
   row(266, 'clock_getres', 'ix', (p, r) => clockGetres(p, r, false)),
   row(267, 'clock_nanosleep', 'ixxx', (p, r) => clockNanosleep(p, r, false)),
   row(308, 'pselect6', 'ixxxxx', (p, r) => pselect6(p, r, false)),
-  row(403, 'clock_gettime64', 'ix', (p, r) => clockGettime(p, r, true)),
+  inlineRow(403, 'clock_gettime64', 'ix', (p, r) => clockGettime(p, r, true)),
   row(406, 'clock_getres_time64', 'ix', (p, r) => clockGetres(p, r, true)),
   row(407, 'clock_nanosleep_time64', 'ixxx', (p, r) => clockNanosleep(p, r, true)),
   row(413, 'pselect6_time64', 'ixxxxx', (p, r) => pselect6(p, r, true)),

@@ -1,0 +1,102 @@
+// The run loop's in-place system calls (issue 12): a call whose row is `inline` (getpid,
+// gettid, clock_gettime, time...) is finished inside Cpu.run when no listener is subscribed
+// and the machine has one task. Exactness: the same guest run with a listener (every call
+// back through the run loop) and without one gives the same trace records, registers,
+// memory results and instruction count, on every CPU and kernel; and the in-place path is
+// really taken (Cpu.run is entered far fewer times than there are calls).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadProgram, vdsoMapper } from '../../emulator/kernel/loader';
+import { RunLoop } from '../../emulator/kernel/run-loop';
+import { buildDesign } from '../../toolchain/designs/build';
+import { CPU_MODELS, KERNEL_KINDS } from '../../toolchain/designs/options';
+import { buildAsmGuest } from './harness';
+
+const CALLS = 200;
+const GUEST = `
+	.globl _start
+	.data
+ts:	.long 0, 0, 0, 0
+t:	.long 0
+	.text
+_start:
+	movl (%esp), %eax
+	leal 8(%esp,%eax,4), %esi
+1:	lodsl
+	testl %eax, %eax
+	jnz 1b
+	movl $int80, %edi
+2:	lodsl
+	movl %eax, %edx
+	lodsl
+	testl %edx, %edx
+	jz 4f
+	cmpl $32, %edx
+	jne 2b
+	movl %eax, %edi
+4:	movl $${CALLS}, %esi
+5:	movl $20, %eax			/* getpid */
+	call *%edi
+	addl %eax, t
+	movl $224, %eax			/* gettid */
+	int $0x80
+	movl $265, %eax			/* clock_gettime(CLOCK_MONOTONIC, &ts) */
+	movl $1, %ebx
+	movl $ts, %ecx
+	call *%edi
+	movl $13, %eax			/* time(&t) */
+	movl $t, %ebx
+	call *%edi
+	movl $4, %eax			/* write(1, ts, 0): not inline */
+	movl $1, %ebx
+	movl $ts, %ecx
+	xorl %edx, %edx
+	call *%edi
+	decl %esi
+	jnz 5b
+	movl $1, %eax
+	xorl %ebx, %ebx
+	int $0x80
+int80:	int $0x80
+	ret
+`;
+
+function run(cpu: (typeof CPU_MODELS)[number], kernel: (typeof KERNEL_KINDS)[number], listen: boolean) {
+  const g = buildAsmGuest('in-place', GUEST);
+  const vdso = buildDesign('upstream', kernel, { cpu }).bytes;
+  const { process: p } = loadProgram(g.bytes, 'in-place', {
+    options: { cpu, kernel, abi: 'upstream' },
+    host: { stdout: () => undefined, stderr: () => undefined },
+  }, { argv: ['in-place'], envp: [], execPath: '/in-place', mapVdso: vdsoMapper(vdso, 'vdso/upstream') });
+  const loop = new RunLoop(p);
+  let events = 0;
+  if (listen) loop.subscribe(() => events++);
+  let runs = 0;
+  const cpuRun = p.cpu.run.bind(p.cpu);
+  p.cpu.run = (budget: number) => {
+    runs++;
+    return cpuRun(budget);
+  };
+  const result = loop.run(1_000_000);
+  return { result, trace: p.trace, icount: p.cpu.state.icount, regs: [...p.cpu.state.r], memory: p.memory.read(0x8048000, 0x2000), runs, events };
+}
+
+for (const kernel of KERNEL_KINDS) {
+  for (const cpu of CPU_MODELS) {
+    test(`${cpu}/${kernel}: in-place calls give the trace, registers and icount of calls through the run loop`, () => {
+      const direct = run(cpu, kernel, false);
+      const looped = run(cpu, kernel, true);
+      assert.deepEqual(direct.result, { kind: 'exited', status: 0 });
+      assert.deepEqual(looped.result, direct.result);
+      assert.equal(direct.trace.length, 5 * CALLS + 1);
+      assert.deepEqual(direct.trace, looped.trace);
+      assert.equal(direct.icount, looped.icount);
+      assert.deepEqual(direct.regs, looped.regs);
+      assert.deepEqual(direct.memory, looped.memory);
+      assert.ok(looped.events > 2 * CALLS, 'the listener saw the calls');
+      // Only the write goes back to the run loop without a listener; with one, every call does.
+      assert.ok(direct.runs <= CALLS + 10, `Cpu.run entered ${direct.runs} times for ${5 * CALLS} calls`);
+      assert.ok(looped.runs >= 5 * CALLS, `Cpu.run entered ${looped.runs} times with a listener`);
+    });
+  }
+}
