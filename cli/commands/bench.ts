@@ -1,6 +1,6 @@
 // The `bench` command: every workload of bench/ beside its peer in the same run (the integer
-// loop with breakpoints and a watchpoint armed, and the call-heavy C program, beside
-// qemu-i386; the getpid round trip through __kernel_vsyscall beside qemu-i386's int $0x80;
+// loop with breakpoints and a watchpoint armed, the call-heavy C program and the
+// self-modifying loop, beside qemu-i386; the getpid round trip through __kernel_vsyscall beside qemu-i386's int $0x80;
 // the assembler beside GNU as, and its 20 MB time against ten times its 2 MB time, and its
 // memory per label beside GNU as's (bench/asm-memory.ts); vdso-lab
 // check on every design against its bound; the language server's latency on a large
@@ -15,6 +15,7 @@ import { runIntLoopBench } from '../../bench/run-bench';
 import { runAsmBench } from '../../bench/asm-throughput';
 import { runAsmMemoryBench } from '../../bench/asm-memory';
 import { runCallHeavyBench } from '../../bench/call-heavy';
+import { runSmcLoopBench } from '../../bench/smc-loop';
 import { runVsyscallBench, vsyscallRow } from '../../bench/vsyscall-roundtrip';
 import { runLspBench } from '../../bench/lsp-latency';
 import { runDebugStepBench } from '../../bench/debug-step';
@@ -55,6 +56,7 @@ export const benchCommand: Command = {
     const rows: BenchRow[] = [];
     rows.push(runIntLoopBench({ iterations: count('iterations', 20_000_000), runs }));
     rows.push(runCallHeavyBench({ runs: Math.min(3, runs) }));
+    rows.push(runSmcLoopBench({ runs: Math.min(3, runs) }));
     rows.push(vsyscallRow(runVsyscallBench({ runs })));
     const asm = runAsmBench({ runs: Math.min(3, runs) });
     const [ours, gnu] = asm.results;

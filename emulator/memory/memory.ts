@@ -1,11 +1,11 @@
 // Owns the guest's address space: sparse 4 KiB pages with read/write/execute permissions,
 // little-endian 8/16/32/64-bit access with a direct-mapped TLB per access kind, page faults
-// returned as values (`fault` + `ev`, never thrown), the per-page "has code" marker that
-// tells the CPU which decoded blocks a store invalidates, the page-level filter in front of
-// the data breakpoints (the debugger's watchpoint, a task's debug registers), and fork's
-// copy-on-write copy: both address spaces hold the same pages until one of them writes (or
-// changes permissions on) a page; the debugger's checkpoints of the address space share
-// pages the same way.
+// returned as values (`fault` + `ev`, never thrown), the per-byte "holds decoded code" counts
+// that tell the CPU which stores invalidate decoded blocks (and which bytes), the page-level
+// filter in front of the data breakpoints (the debugger's watchpoint, a task's debug
+// registers), and fork's copy-on-write copy: both address spaces hold the same pages until
+// one of them writes (or changes permissions on) a page; the debugger's checkpoints of the
+// address space share pages the same way.
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
@@ -28,7 +28,7 @@ export interface PageFault {
 
 /** Events a memory access raises; the CPU checks `ev !== 0` after accesses. */
 export const EV_FAULT = 1;
-/** A store hit a page holding decoded code: the running block must end after this instruction. */
+/** A store hit bytes of decoded code: the running block must end after this instruction. */
 export const EV_CODE_WRITE = 2;
 /** The data breakpoint matched: report it after this instruction. */
 export const EV_WATCH = 4;
@@ -38,8 +38,10 @@ export interface Page {
   readonly i32: Int32Array;
   readonly u16: Uint16Array;
   prot: number;
-  /** Number of live decoded blocks whose bytes are on this page. */
+  /** Number of code marks (ranges of live decoded blocks) on this page: nonzero keeps it out of the store TLB. */
   code: number;
+  /** Per byte, how many marks cover it (allocated with the first mark); stores to a zero byte invalidate nothing. */
+  codeBytes: Uint16Array | null;
   /** Address spaces holding this page (more than one after fork: copied before a write). */
   refs: number;
 }
@@ -63,8 +65,8 @@ export interface PageCheckpoint {
   readonly listeners: readonly CodeWriteListener[];
 }
 
-/** Called with a page number when a store lands on a page that holds decoded code. */
-export type CodeWriteListener = (page: number) => void;
+/** Called with the written range [address, address + length) when a store lands on bytes marked as code. */
+export type CodeWriteListener = (address: number, length: number) => void;
 
 export class Memory {
   private readonly pages = new Map<number, Page>();
@@ -107,8 +109,8 @@ export class Memory {
     };
   }
 
-  private notifyCodeWrite(page: number): void {
-    for (const l of this.codeWriteListeners) l(page);
+  private notifyCodeWrite(address: number, length: number): void {
+    for (const l of this.codeWriteListeners) l(address >>> 0, length);
   }
 
   /**
@@ -155,14 +157,14 @@ export class Memory {
       page.refs--;
     }
     for (const p of c.pages.keys()) if (!this.pages.has(p)) changed.push(p);
-    for (const p of changed) this.notifyCodeWrite(p);
+    for (const p of changed) this.notifyCodeWrite(p << PAGE_SHIFT, PAGE_SIZE);
     this.pages.clear();
     for (const [p, page] of c.pages) {
       page.refs++;
       this.pages.set(p, page);
     }
     this.codeWriteListeners.splice(0, this.codeWriteListeners.length, ...c.listeners);
-    for (const p of changed) this.notifyCodeWrite(p);
+    for (const p of changed) this.notifyCodeWrite(p << PAGE_SHIFT, PAGE_SIZE);
     this.ev = c.ev;
     this.fault = c.fault;
     this.watchHit = c.watchHit;
@@ -183,6 +185,7 @@ export class Memory {
     const copy = newPage(page.prot);
     copy.u8.set(page.u8);
     copy.code = page.code;
+    copy.codeBytes = page.codeBytes && page.codeBytes.slice();
     this.pages.set(p, copy);
     this.flushTlb();
     return copy;
@@ -205,7 +208,7 @@ export class Memory {
     const last = (address + Math.max(length, 1) - 1) >>> PAGE_SHIFT;
     for (let p = first; p <= last; p++) {
       const page = this.pages.get(p);
-      if (page && page.code) this.notifyCodeWrite(p);
+      if (page && page.code) this.notifyCodeWrite(p << PAGE_SHIFT, PAGE_SIZE);
       if (page) page.refs--;
       this.pages.delete(p);
     }
@@ -228,12 +231,38 @@ export class Memory {
     return page ? page.prot : -1;
   }
 
-  /** Marks (delta +1) or unmarks (-1) the page of `address` as holding decoded code. */
-  markCode(page: number, delta: number): void {
-    const p = this.pages.get(page);
-    if (!p) return;
-    p.code = Math.max(0, p.code + delta);
-    this.flushTlb();
+  /** Marks (delta +1) or unmarks (-1) [start, end) as bytes of one decoded block: stores there are reported. */
+  markCode(start: number, end: number, delta: 1 | -1): void {
+    for (let a = start >>> 0; a !== (end >>> 0); ) {
+      const pageEnd = ((a | PAGE_MASK) + 1) >>> 0;
+      const stop = (end >>> 0) - a <= pageEnd - a ? end >>> 0 : pageEnd;
+      const p = this.pages.get(a >>> PAGE_SHIFT);
+      if (p) {
+        if (!p.codeBytes) p.codeBytes = new Uint16Array(PAGE_SIZE);
+        const bytes = p.codeBytes;
+        const last = ((stop - 1) & PAGE_MASK) + 1;
+        for (let o = a & PAGE_MASK; o < last; o++) bytes[o] = Math.max(0, bytes[o]! + delta);
+        const before = p.code;
+        p.code = Math.max(0, p.code + delta);
+        if (before === 0 && p.code > 0) this.dropWriteEntry(a >>> PAGE_SHIFT);
+      }
+      a = stop;
+    }
+  }
+
+  /** True when one of [a, a + size) on `page` is marked as code. */
+  private hitsCode(page: Page, a: number, size: number): boolean {
+    const bytes = page.codeBytes;
+    if (!bytes) return false;
+    const off = a & PAGE_MASK;
+    const end = Math.min(PAGE_SIZE, off + size);
+    for (let o = off; o < end; o++) if (bytes[o] !== 0) return true;
+    return false;
+  }
+
+  private dropWriteEntry(p: number): void {
+    const i = p & TLB_MASK;
+    if (this.wTag[i] === p) this.wTag[i] = -1;
   }
 
   setWatchpoint(w: Watchpoint | null): void {
@@ -405,14 +434,35 @@ export class Memory {
       this.pages.get(x >>> PAGE_SHIFT)!.u8[x & PAGE_MASK] = b;
     }
     this.checkWatch(a, size, true);
-    if (page0.code) this.codeWritten(p0);
-    if (page1 && page1.code) this.codeWritten((p0 + 1) >>> 0);
+    if ((page0.code && this.hitsCode(page0, a, size)) || (page1 && page1.code && this.hitsCode(page1, (a + size - 1) & ~PAGE_MASK, ((a + size - 1) & PAGE_MASK) + 1))) {
+      this.ev |= EV_CODE_WRITE;
+      this.notifyCodeWrite(a, size);
+    }
     if (!page0.code && page0.refs === 1 && (this.watches.length === 0 || !this.watchTouchesPage(p0))) this.fillWrite(p0, page0);
   }
 
-  private codeWritten(page: number): void {
-    this.ev |= EV_CODE_WRITE;
-    this.notifyCodeWrite(page);
+  /**
+   * Reads `size` (1, 2 or 4) bytes of code at `a` as the instruction stream holds them now
+   * (an immediate the compiled code reads live): no permission check, watchpoint or event;
+   * an unmapped byte reads as 0 (the block was dropped when its page went).
+   */
+  code(a: number, size: number): number {
+    const p = a >>> PAGE_SHIFT;
+    const i = p & TLB_MASK;
+    const off = a & PAGE_MASK;
+    if (this.rTag[i] === p && off <= PAGE_SIZE - size) {
+      const u8 = this.rPage[i]!.u8;
+      if (size === 1) return u8[off]!;
+      if (size === 2) return u8[off]! | (u8[off + 1]! << 8);
+      return u8[off]! | (u8[off + 1]! << 8) | (u8[off + 2]! << 16) | (u8[off + 3]! << 24);
+    }
+    let v = 0;
+    for (let k = 0; k < size; k++) {
+      const x = (a + k) >>> 0;
+      const page = this.pages.get(x >>> PAGE_SHIFT);
+      v |= (page ? page.u8[x & PAGE_MASK]! : 0) << (8 * k);
+    }
+    return size === 4 ? v | 0 : v;
   }
 
   private raise(address: number, access: Access, protection: boolean): number {
@@ -497,14 +547,14 @@ export class Memory {
       const x = (address + k) >>> 0;
       if (!this.pages.has(x >>> PAGE_SHIFT)) return { kind: 'page-fault', address: x, access: 'write', protection: false };
     }
-    const touched = new Set<number>();
+    let code = false;
     for (let k = 0; k < bytes.length; k++) {
       const x = (address + k) >>> 0;
       const page = this.own(x >>> PAGE_SHIFT)!;
       page.u8[x & PAGE_MASK] = bytes[k]!;
-      if (page.code) touched.add(x >>> PAGE_SHIFT);
+      if (page.code && page.codeBytes![x & PAGE_MASK] !== 0) code = true;
     }
-    for (const p of touched) this.notifyCodeWrite(p);
+    if (code) this.notifyCodeWrite(address, bytes.length);
     return null;
   }
 
@@ -516,5 +566,5 @@ export class Memory {
 
 function newPage(prot: number): Page {
   const u8 = new Uint8Array(PAGE_SIZE);
-  return { u8, i32: new Int32Array(u8.buffer), u16: new Uint16Array(u8.buffer), prot, code: 0, refs: 1 };
+  return { u8, i32: new Int32Array(u8.buffer), u16: new Uint16Array(u8.buffer), prot, code: 0, codeBytes: null, refs: 1 };
 }

@@ -27,7 +27,15 @@ export interface Block {
   /** Number of instructions. */
   readonly length: number;
   readonly fn: BlockFunction;
-  /** Pages holding the block's bytes (marked as code in memory). */
+  /** The decoded instructions (an invalidating store is matched against their fields). */
+  readonly insns: readonly Instruction[];
+  /** The byte ranges marked as code in memory, as [start, end) pairs: the block's bytes less the immediates it reads live. */
+  readonly marks: readonly number[];
+  /** The bytes [start, end) as they were compiled (a dropped block is revived when the marked ones are back). */
+  readonly bytes: Uint8Array;
+  /** A one-instruction block of the slow path. */
+  readonly single: boolean;
+  /** Pages holding the block's bytes (the CPU's index for invalidation). */
   readonly pages: readonly number[];
   /** An instruction breakpoint is armed at `start`. */
   readonly breakpoint: boolean;
@@ -61,6 +69,27 @@ const FULL_WRITERS = new Set<Op>([
   Op.Add, Op.Or, Op.Adc, Op.Sbb, Op.And, Op.Sub, Op.Xor, Op.Cmp, Op.Test, Op.Neg, Op.Mul, Op.Imul1, Op.Imul,
   Op.Bsf, Op.Bsr, Op.Xadd, Op.Cmpxchg, Op.Popf, Op.Iret, Op.Daa, Op.Das, Op.Aam, Op.Aad,
 ]);
+
+/** Operations whose immediate reaches the semantics only through Emitter.read (it may be read from memory when the code runs). */
+const LIVE_IMMEDIATE_OPS = new Set<Op>([
+  Op.Add, Op.Or, Op.Adc, Op.Sbb, Op.And, Op.Sub, Op.Xor, Op.Cmp, Op.Test, Op.Mov, Op.Push, Op.Imul,
+]);
+
+/**
+ * Where the immediate of `i` sits in its encoding ([offset, size]: it is always last), when
+ * compiled code may read it from guest memory as the instruction executes (a program that
+ * rewrites its own immediates); null for every other instruction.
+ */
+export function immediateField(i: Instruction): [number, number] | null {
+  if (i.status !== DecodeStatus.Ok || !i.entry || !LIVE_IMMEDIATE_OPS.has(i.op)) return null;
+  let size = 0;
+  for (const kind of i.entry.operands) {
+    if (kind === OperandKind.Ib || kind === OperandKind.Ibs) size += 1;
+    else if (kind === OperandKind.Iw) size += 2;
+    else if (kind === OperandKind.Iz) size += i.opSize;
+  }
+  return size === 0 ? null : [i.length - size, size];
+}
 
 function quiet(i: Instruction): boolean {
   return QUIET.has(i.op) && (!i.hasMem || i.op === Op.Lea || i.op === Op.Nop) && !(i.prefixes & PFX_LOCK);
@@ -125,9 +154,12 @@ function emitInstruction(i: Instruction, k: number, ctx: BlockContext): string {
   return `{\n${parts.join('\n')}\n}`;
 }
 
-/** Builds the block function for decoded instructions (`loop`: a jump to the start continues in place). */
-export function compileInstructions(insns: readonly Instruction[], s: CpuState, m: Memory, H: Helpers, loop: boolean): { fn: BlockFunction; source: string } {
-  const ctx = new BlockContext(insns);
+/**
+ * Builds the block function for decoded instructions (`loop`: a jump to the start continues
+ * in place; `live`: addresses of instructions whose immediate is read from memory each time).
+ */
+export function compileInstructions(insns: readonly Instruction[], s: CpuState, m: Memory, H: Helpers, loop: boolean, liveImmediates: ReadonlySet<number>): { fn: BlockFunction; source: string } {
+  const ctx = new BlockContext(insns, liveImmediates);
   ctx.loop = loop;
   let live = STATUS_FLAGS;
   const liveOut: number[] = new Array(insns.length);

@@ -1,13 +1,15 @@
-// Owns running guest code: the block cache (by start address, by page for invalidation),
+// Owns running guest code: the block cache (by start address; by page, then by the exact
+// byte ranges a block covers, for invalidation by stores: a program rewriting its own
+// immediates gets blocks that read them live instead of recompiling),
 // successor links, the run loop with an exact instruction budget, instruction breakpoints
 // (blocks split at them; the blocks on a breakpoint's page recompiled when it changes: every
 // block holding the address is listed under that page), the one data breakpoint (memory's
 // page filter), single-stepping with TF (#DB after the instruction; mov/pop ss delay it),
 // and the one-instruction slow path (the same generated semantics, one instruction long).
-import type { Memory } from '../memory/memory';
+import { PROT_EXEC, type Memory } from '../memory/memory';
 import { TF } from '../../toolchain/isa/ops';
 import type { Instruction } from '../../toolchain/isa/instruction';
-import { compileInstructions, decodeBlock, MAX_BLOCK, type Block } from './compile';
+import { compileInstructions, decodeBlock, immediateField, MAX_BLOCK, type Block } from './compile';
 import { EXIT_SLOT0, EXIT_SLOT1, EXIT_STOP } from './emit';
 import { Helpers } from './helpers';
 import { CpuState } from './state';
@@ -29,6 +31,15 @@ export class Cpu {
   private readonly singles = new Map<number, Block>();
   private readonly byPage = new Map<number, Set<Block>>();
   private readonly breakpoints = new Set<number>();
+  /**
+   * Blocks dropped by stores, by start address (a few per address): code that a program
+   * flips between a few versions (an opcode patched on and off) revives the block compiled
+   * for the bytes it holds instead of compiling it again.
+   */
+  private readonly retired = new Map<number, Block[]>();
+  private retiredCount = 0;
+  /** Instructions whose immediate a store rewrote while they were compiled: their blocks read it live from then on. */
+  private readonly liveImmediates = new Set<number>();
   /** A breakpoint address the next run steps over when it starts there (-1: none). */
   private resumeFrom = -1;
   /** Blocks compiled since creation (tests and the bench read it). */
@@ -45,7 +56,7 @@ export class Cpu {
   constructor(readonly memory: Memory, options: CpuOptions = {}) {
     this.state = new CpuState(options.model ?? DEFAULT_CPU, options.kernel ?? DEFAULT_KERNEL);
     this.state.umip = options.umip ?? true;
-    this.detachListener = memory.onCodeWrite((page) => this.invalidatePage(page));
+    this.detachListener = memory.onCodeWrite((address, length) => this.invalidateRange(address, address + length));
   }
 
   /** A CPU of the same model over `memory` (a forked address space, or this one for a new thread) with this CPU's registers and TLS segments. */
@@ -91,11 +102,18 @@ export class Cpu {
   setBreakpoint(address: number): void {
     if (this.breakpoints.has(address >>> 0)) return;
     this.breakpoints.add(address >>> 0);
-    this.invalidatePage(address >>> 12);
+    this.breakpointChanged(address >>> 0);
   }
 
   clearBreakpoint(address: number): void {
-    if (this.breakpoints.delete(address >>> 0)) this.invalidatePage(address >>> 12);
+    if (this.breakpoints.delete(address >>> 0)) this.breakpointChanged(address >>> 0);
+  }
+
+  /** The blocks holding `address` are split there now, or no longer: they (and every retired block) are dropped. */
+  private breakpointChanged(address: number): void {
+    this.invalidateRange(address, address + 1, false);
+    this.retired.clear();
+    this.retiredCount = 0;
   }
 
   listBreakpoints(): number[] {
@@ -117,23 +135,90 @@ export class Cpu {
     this.blocks.clear();
     this.singles.clear();
     this.byPage.clear();
+    this.retired.clear();
+    this.retiredCount = 0;
   }
 
   private drop(b: Block): void {
     if (!b.valid) return;
     b.valid = false;
-    for (const p of b.pages) this.memory.markCode(p, -1);
+    const marks = b.marks;
+    for (let k = 0; k < marks.length; k += 2) this.memory.markCode(marks[k]!, marks[k + 1]!, -1);
   }
 
-  private invalidatePage(page: number): void {
-    const set = this.byPage.get(page);
-    if (!set) return;
-    this.byPage.delete(page);
-    for (const b of set) {
-      this.drop(b);
-      if (this.blocks.get(b.start) === b) this.blocks.delete(b.start);
-      if (this.singles.get(b.start) === b) this.singles.delete(b.start);
+  /**
+   * A store wrote [start, end): every block whose marked bytes it overlaps is dropped (and
+   * nothing else); `learn`: instructions whose immediate alone was written read it live from now on.
+   */
+  private invalidateRange(start: number, end: number, learn = true): void {
+    for (let p = start >>> 12; p <= (end - 1) >>> 12; p++) {
+      const set = this.byPage.get(p);
+      if (!set) continue;
+      for (const b of set) {
+        if (!overlapsMarks(b, start, end)) continue;
+        if (learn) this.learnLiveImmediates(b, start, end);
+        this.remove(b);
+        if (learn) this.retire(b);
+      }
     }
+  }
+
+  /** Instructions of `b` whose bytes in [start, end) are all immediate: from now on they read it live. */
+  private learnLiveImmediates(b: Block, start: number, end: number): void {
+    for (const i of b.insns) {
+      const from = Math.max(start, i.address);
+      const to = Math.min(end, i.address + i.length);
+      if (from >= to) continue;
+      const field = immediateField(i);
+      if (field && from >= i.address + field[0]) this.liveImmediates.add(i.address);
+    }
+  }
+
+  private retire(b: Block): void {
+    if (this.retiredCount >= MAX_RETIRED) {
+      this.retired.clear();
+      this.retiredCount = 0;
+    }
+    let list = this.retired.get(b.start);
+    if (!list) this.retired.set(b.start, (list = []));
+    else if (list.length >= RETIRED_PER_ADDRESS) {
+      list.shift();
+      this.retiredCount--;
+    }
+    list.push(b);
+    this.retiredCount++;
+  }
+
+  /** A retired block at `address` whose marked bytes hold what it was compiled from (and reads no immediate that has since become live), back in service. */
+  private revive(address: number, single: boolean): Block | null {
+    const list = this.retired.get(address);
+    if (!list) return null;
+    const m = this.memory;
+    for (let k = list.length - 1; k >= 0; k--) {
+      const b = list[k]!;
+      if (b.single !== single || b.breakpoint !== this.breakpoints.has(address)) continue;
+      const now = m.read(b.start, b.bytes.length, PROT_EXEC);
+      if (!(now instanceof Uint8Array) || !sameMarkedBytes(b, now)) continue;
+      if (b.insns.some((i) => this.liveImmediates.has(i.address) && immediateField(i) !== null && markedImmediate(b, i))) continue;
+      list.splice(k, 1);
+      this.retiredCount--;
+      b.valid = true;
+      this.enter(b);
+      return b;
+    }
+    return null;
+  }
+
+  private remove(b: Block): void {
+    this.drop(b);
+    for (const p of b.pages) {
+      const set = this.byPage.get(p);
+      if (!set) continue;
+      set.delete(b);
+      if (set.size === 0) this.byPage.delete(p);
+    }
+    if (this.blocks.get(b.start) === b) this.blocks.delete(b.start);
+    if (this.singles.get(b.start) === b) this.singles.delete(b.start);
   }
 
   // ---- compilation ----
@@ -143,6 +228,11 @@ export class Cpu {
     const cache = single ? this.singles : this.blocks;
     const cached = cache.get(address);
     if (cached && cached.valid) return cached;
+    const revived = this.revive(address, single);
+    if (revived) {
+      cache.set(address, revived);
+      return revived;
+    }
     const insns = decodeBlock(this.memory, address, this.breakpoints, single ? 1 : MAX_BLOCK);
     if (!Array.isArray(insns)) return { kind: 'fault', fault: { ...insns, vector: 'PF' }, address };
     const b = this.build(insns, single);
@@ -155,18 +245,34 @@ export class Cpu {
     const last = insns[insns.length - 1]!;
     const end = (last.address + last.length) >>> 0;
     const breakpoint = this.breakpoints.has(start);
-    const { fn, source } = compileInstructions(insns, this.state, this.memory, this.helpers, !single && !breakpoint);
+    const live = this.liveImmediates;
+    const { fn, source } = compileInstructions(insns, this.state, this.memory, this.helpers, !single && !breakpoint, live);
     const pages: number[] = [];
     for (let p = start >>> 12; p <= ((end - 1) >>> 12); p++) pages.push(p);
-    const b: Block = { start, end, length: insns.length, fn, pages, breakpoint, valid: true, s0: null, s1: null, source };
-    for (const p of pages) {
-      this.memory.markCode(p, 1);
+    const marks: number[] = [];
+    for (const i of insns) {
+      const field = live.has(i.address) ? immediateField(i) : null;
+      const to = i.address + (field ? field[0] : i.length);
+      if (marks.length > 0 && marks[marks.length - 1] === i.address) marks[marks.length - 1] = to;
+      else marks.push(i.address, to);
+    }
+    // Every byte was just fetched for decoding, so the read cannot fault.
+    const bytes = this.memory.read(start, insns.reduce((n, i) => n + i.length, 0), PROT_EXEC) as Uint8Array;
+    const b: Block = { start, end, length: insns.length, fn, insns, marks, bytes, single, pages, breakpoint, valid: true, s0: null, s1: null, source };
+    this.enter(b);
+    this.compiledBlocks++;
+    return b;
+  }
+
+  /** Marks a valid block's bytes as code and indexes it by page. */
+  private enter(b: Block): void {
+    const marks = b.marks;
+    for (let k = 0; k < marks.length; k += 2) this.memory.markCode(marks[k]!, marks[k + 1]!, 1);
+    for (const p of b.pages) {
       let set = this.byPage.get(p);
       if (!set) this.byPage.set(p, (set = new Set()));
       set.add(b);
     }
-    this.compiledBlocks++;
-    return b;
   }
 
   /** The generated JavaScript of the block at `address` (for inspection). */
@@ -282,3 +388,30 @@ export class Cpu {
   }
 }
 
+/** Retired blocks kept per start address, and in all. */
+const RETIRED_PER_ADDRESS = 4;
+const MAX_RETIRED = 4096;
+
+/** True when `now` (the bytes at b.start) equals what `b` was compiled from wherever `b` marks code. */
+function sameMarkedBytes(b: Block, now: Uint8Array): boolean {
+  const marks = b.marks;
+  for (let k = 0; k < marks.length; k += 2) {
+    for (let a = marks[k]!; a < marks[k + 1]!; a++) if (now[a - b.start] !== b.bytes[a - b.start]) return false;
+  }
+  return true;
+}
+
+/** True when `b` marks (compiled as a constant) the immediate of `i`. */
+function markedImmediate(b: Block, i: Instruction): boolean {
+  const at = i.address + i.length - 1;
+  const marks = b.marks;
+  for (let k = 0; k < marks.length; k += 2) if (marks[k]! <= at && at < marks[k + 1]!) return true;
+  return false;
+}
+
+/** True when [start, end) overlaps bytes `b` marked as code. */
+function overlapsMarks(b: Block, start: number, end: number): boolean {
+  const marks = b.marks;
+  for (let k = 0; k < marks.length; k += 2) if (start < marks[k + 1]! && marks[k]! < end) return true;
+  return false;
+}

@@ -39,7 +39,11 @@ export class BlockContext {
   /** Status flags that some later reader (or exit) needs, after each instruction. */
   liveOut: number[] = [];
 
-  constructor(readonly insns: readonly Instruction[]) {}
+  constructor(
+    readonly insns: readonly Instruction[],
+    /** Addresses of instructions whose immediate is read from guest memory when they run (compile.ts immediateField). */
+    readonly live: ReadonlySet<number> = new Set(),
+  ) {}
 }
 
 export function hex(n: number): string {
@@ -278,12 +282,22 @@ export class Emitter {
       case OperandKind.DX:
         return this.tmp(this.reg(2, 2));
       case OperandKind.Ib: case OperandKind.Iw: case OperandKind.Iz: case OperandKind.Ibs:
+        if (this.ctx.live.has(i.address)) return this.liveImmediate(kind, w);
         return w === 4 ? String(i.imm | 0) : String(i.imm & (w === 2 ? 0xffff : 0xff));
       case OperandKind.One:
         return '1';
       default:
         throw new Error(`operand kind ${OperandKind[kind]} is not a value operand`);
     }
+  }
+
+  /** The immediate as the instruction stream holds it when the instruction runs (the last bytes of its encoding). */
+  private liveImmediate(kind: OperandKind, w: number): string {
+    const i = this.i;
+    const size = kind === OperandKind.Ib || kind === OperandKind.Ibs ? 1 : kind === OperandKind.Iw ? 2 : i.opSize;
+    const at = hex(i.address + i.length - size);
+    if (kind === OperandKind.Ibs) return this.tmp(w === 4 ? `(m.code(${at}, 1) << 24) >> 24` : `((m.code(${at}, 1) << 24) >> 24) & ${w === 2 ? '0xffff' : '0xff'}`);
+    return this.tmp(`m.code(${at}, ${size})`);
   }
 
   /** Writes operand `index` (a register in the commit phase, memory in the store phase). */

@@ -1,5 +1,5 @@
 // The guest memory: little-endian access in and across pages, faults as values with no
-// partial writes, permissions, the code marker's store notification and the watchpoint filter.
+// partial writes, permissions, the code marks' byte-exact store notification and the watchpoint filter.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EV_CODE_WRITE, EV_FAULT, EV_WATCH, Memory, PROT_EXEC, PROT_READ, PROT_WRITE } from '../../emulator/memory/memory';
@@ -51,23 +51,41 @@ test('faults are values: unmapped reads, read-only writes, no exceptions', () =>
   assert.ok(m.fetch(0x30ffe, 15) instanceof Uint8Array && (m.fetch(0x30ffe, 15) as Uint8Array).length === 2, 'fetch stops where execute permission ends');
 });
 
-test('a store to a page holding code notifies the CPU and raises the code-write event, even after TLB hits', () => {
+test('a store to bytes marked as code notifies the CPU with the written range and raises the code-write event; other bytes of the page do not', () => {
   const m = new Memory();
   m.map(0x50000, 0x2000, RW);
-  const pages: number[] = [];
-  m.onCodeWrite((p) => pages.push(p));
+  const writes: Array<[number, number]> = [];
+  m.onCodeWrite((a, n) => writes.push([a, n]));
   m.wr32(0x51000, 1);
   m.wr32(0x51004, 1);
-  m.markCode(0x51, 1);
-  m.wr32(0x51008, 2);
-  assert.deepEqual(pages, [0x51]);
+  m.markCode(0x51008, 0x51010, 1);
+  m.wr32(0x51000, 2);
+  assert.equal(m.ev, 0, 'a store beside the marked bytes (same page) invalidates nothing');
+  m.wr32(0x51006, 2);
+  assert.deepEqual(writes, [[0x51006, 4]], 'a store overlapping the first marked byte');
   assert.equal(m.ev & EV_CODE_WRITE, EV_CODE_WRITE);
   m.ev = 0;
+  m.wr8(0x51010, 3);
+  assert.equal(m.ev, 0, 'the byte after the range is not code');
   m.wr32(0x50000, 3);
   assert.equal(m.ev, 0, 'other pages stay on the fast path');
-  m.markCode(0x51, -1);
+  m.markCode(0x50ffe, 0x51001, 1);
+  m.wr16(0x50ffc, 5);
+  assert.equal(m.ev, 0);
+  m.wr32(0x50ffc, 5);
+  assert.deepEqual(writes.at(-1), [0x50ffc, 4], 'a store reaching the marked bytes across the page boundary');
+  m.ev = 0;
+  m.poke(0x51002, Uint8Array.of(1, 2));
+  assert.deepEqual(writes.at(-1), [0x50ffc, 4], 'a poke beside the code is not reported');
+  m.poke(0x51000, Uint8Array.of(1, 2));
+  assert.deepEqual(writes.at(-1), [0x51000, 2], 'a poke onto code is');
+  m.markCode(0x51008, 0x51010, -1);
+  m.markCode(0x50ffe, 0x51001, -1);
+  const before = writes.length;
   m.wr32(0x51008, 4);
-  assert.deepEqual(pages, [0x51]);
+  m.wr32(0x50ffe, 4);
+  assert.equal(writes.length, before, 'unmarked bytes are plain data again');
+  assert.equal(m.ev, 0);
 });
 
 test('the watchpoint matches overlapping accesses only, whatever the TLB holds', () => {

@@ -1,0 +1,91 @@
+// Self-modifying code: a store into code takes effect for the very next instruction, in the
+// block that made it too (as qemu-i386 and a real CPU run it); a store invalidates only the
+// blocks whose bytes it overlaps; an immediate rewritten again and again is read live rather
+// than recompiled. The program is bench/smc-loop.ts's, assembled by GNU as at test time.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { hostRunsI386, scratch } from '../support/oracles';
+import { buildSmcLoop } from '../../bench/smc-loop';
+import { buildGuest, loadElf, runGuest } from './guest';
+
+function runProcess(command: string, args: readonly string[]): Uint8Array {
+  const r = spawnSync(command, [...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  if (r.error) throw new Error(`${command} could not run (${r.error.message}): .ci/run must install qemu-user`);
+  assert.equal(r.status, 0, `${command} ${args.join(' ')}: ${r.stderr}`);
+  return new Uint8Array(r.stdout);
+}
+
+function built(iterations: number): string {
+  const exe = buildSmcLoop(scratch(), iterations);
+  if (typeof exe !== 'string') throw new Error(exe.failed);
+  return exe;
+}
+
+test('a loop rewriting its own immediates (behind and ahead of the store, in its own block) ends as under qemu-i386 and natively', () => {
+  const exe = built(20_000);
+  const expected = runProcess('qemu-i386', [exe]);
+  assert.equal(expected.length, 12);
+  if (hostRunsI386()) assert.deepEqual(runProcess(exe, []), expected, 'qemu-i386 agrees with the real CPU');
+  const p = loadElf(exe);
+  const r = runGuest(p);
+  assert.equal(r.exitCode, 0);
+  assert.deepEqual(r.stdout, expected);
+  const shorter = loadElf(built(2_000));
+  runGuest(shorter);
+  const extra = p.cpu.compiledBlocks - shorter.cpu.compiledBlocks;
+  assert.ok(extra < 10, `18,000 more iterations compiled ${extra} more blocks: the rewritten immediates are read live, not recompiled`);
+  assert.ok(shorter.cpu.compiledBlocks < 40, `${shorter.cpu.compiledBlocks} blocks compiled: the loop flipping an opcode revives the two versions of its blocks`);
+});
+
+test('the same program sliced into budgets of a few instructions ends in the same state with the same count', () => {
+  const exe = built(300);
+  const whole = loadElf(exe);
+  const ref = runGuest(whole);
+  for (const slice of [1, 5, 7, 13]) {
+    const p = loadElf(exe);
+    const s = p.cpu.state;
+    let exit: number | null = null;
+    for (let guard = 0; guard < 1e6 && exit === null; guard++) {
+      const stop = p.cpu.run(slice);
+      if (stop.kind === 'budget') continue;
+      assert.equal(stop.kind, 'kernel');
+      if (s.r[0] === 1) exit = s.r[3]!;
+      else s.r[0] = 12;
+    }
+    assert.equal(exit, 0);
+    assert.equal(s.icount, whole.cpu.state.icount, `slice ${slice}: same instruction count`);
+    assert.deepEqual([...s.r.subarray(0, 4)], [...whole.cpu.state.r.subarray(0, 4)]);
+  }
+  assert.equal(ref.exitCode, 0);
+});
+
+const DATA_BESIDE_CODE = `
+.globl _start
+_start:
+  mov $3000, %ecx
+  xor %eax, %eax
+1:
+  add %ecx, %eax
+  mov %eax, counter
+  dec %ecx
+  jnz 1b
+  mov $4, %eax
+  mov $1, %ebx
+  mov $counter, %ecx
+  mov $4, %edx
+  int $0x80
+  mov $1, %eax
+  xor %ebx, %ebx
+  int $0x80
+counter: .long 0
+`;
+
+test('stores to data on a page holding code invalidate nothing', () => {
+  const g = buildGuest('beside', DATA_BESIDE_CODE, true);
+  const expected = runProcess('qemu-i386', [g.path]);
+  const p = loadElf(g.path);
+  const r = runGuest(p);
+  assert.deepEqual(r.stdout, expected);
+  assert.ok(p.cpu.compiledBlocks <= 4, `blocks compiled: ${p.cpu.compiledBlocks}`);
+});
