@@ -27,6 +27,8 @@ export interface AnalysisParts {
 
 interface Prefix {
   readonly key: string;
+  /** A number for the prefix, unique in its analyzer (region keys carry it instead of the prefix's text). */
+  readonly id: number;
   readonly pre: PreprocessResult;
   readonly module: AsmModule;
   /** Each included file's text when the prefix read it (the prefix is stale when one differs). */
@@ -44,7 +46,10 @@ interface EntrySection {
 
 /** One region's contribution, with offsets and lines true for `entry` and `startLine`. */
 interface RegionPart {
-  readonly key: string;
+  readonly text: string;
+  readonly prefixId: number;
+  /** The sections entering the region (names and attributes, not offsets). */
+  readonly shape: string;
   readonly startLine: number;
   readonly entry: ReadonlyMap<string, number>;
   readonly pre: PreprocessResult;
@@ -65,6 +70,8 @@ interface RegionPart {
 export class NotSeparable extends Error {}
 
 const FILLER: SourceLocation = { file: '<region filler>', line: 0, column: 0 };
+/** A region runs at its offset modulo this (a page: more than any alignment kernel code asks for), then is shifted. */
+const FILLER_MODULUS = 4096;
 /** Messages that mean the cut went through something open (a CFI procedure, a conditional, a section stack). */
 const CUT_THROUGH = /without corresponding|at the end of file|end of file|not closed|REPT without ENDR/;
 const SECTION_OP = /^\.(section|text|data|bss|previous|subsection)$/i;
@@ -226,12 +233,16 @@ export class IncrementalAnalyzer {
       const end = split.starts[i + 1] ?? split.lineOffsets.length - 1;
       const regionText = input.text.slice(split.lineOffsets[start], split.lineOffsets[end]);
       const shape = [...entry.values()].map((e) => `${e.name}/${e.type}/${e.flags}/${e.entsize}`).join(',');
-      const key = `${prefix.key}\u0000${shape}\u0000${regionText}`;
+      // A short key (hashing every region's text on each run costs more than the rest of it);
+      // the text itself, the prefix and the sections' shape must match too.
+      const key = `${regionText.length}\u0000${regionText.slice(0, 80)}\u0000${regionText.slice(-80)}`;
       const offsets = new Map([...entry.values()].map((e) => [e.name, e.offset]));
-      const cached = this.parts.get(key);
+      const found = this.parts.get(key);
+      const cached = found && found.prefixId === prefix.id && found.shape === shape && found.text === regionText ? found : undefined;
       let part = cached && (cached.startLine === start && [...offsets].every(([n, o]) => cached.entry.get(n) === o) ? cached : shiftPart(cached, input.file, offsets, start));
       if (!part) {
-        part = this.runRegion(input, prefix, regionText, start, [...entry.values()], key);
+        const near = this.runRegion(input, prefix, regionText, start, [...entry.values()], shape, false);
+        part = shiftPart(near, input.file, offsets, start) ?? this.runRegion(input, prefix, regionText, start, [...entry.values()], shape, true);
         ran++;
         yield;
       }
@@ -264,19 +275,28 @@ export class IncrementalAnalyzer {
     const pre = preprocess({ file: input.file, text, includeDirs: input.options.includeDirs, defines: input.options.defines, undefines: input.options.undefines, readFile });
     const module = assemble({ file: input.file, text: pre.text, lineMap: preprocessedLineMap(pre, input.file) });
     for (const d of module.diagnostics) if (CUT_THROUGH.test(d.message)) throw new NotSeparable(`the prefix ends inside something: ${d.message}`);
-    this.prefix = { key, pre, module, reads };
+    this.prefix = { key, id: (p?.id ?? 0) + 1, pre, module, reads };
     this.parts.clear();
     return this.prefix;
   }
 
-  private runRegion(input: IncrementalInput, prefix: Prefix, regionText: string, startLine: number, entry: readonly EntrySection[], key: string): RegionPart {
+  /**
+   * Runs one region behind the prefix and a filler. `exact`: each section starts at the
+   * region's true offset; else at the same offset modulo FILLER_MODULUS (a few bytes of filler
+   * instead of the whole file's), for the caller to shift when the region's alignment allows.
+   */
+  private runRegion(input: IncrementalInput, prefix: Prefix, regionText: string, startLine: number, trueEntry: readonly EntrySection[], shape: string, exact: boolean): RegionPart {
+    const prefixSizes = new Map(prefix.module.sections.map((s) => [s.name, s.size]));
+    const entry = exact ? trueEntry : trueEntry.map((e) => {
+      const own = prefixSizes.get(e.name) ?? 0;
+      return { ...e, offset: own + ((e.offset - own) % FILLER_MODULUS) };
+    });
     const file = input.file;
     const pre = preprocess({ file, text: `#line ${startLine + 1}\n${regionText}`, readFile: input.readFile, includeDirs: input.options.includeDirs, macros: prefix.pre.macros });
     const { shiftable, otherRefs } = checkStatements(statements(pre.text));
     const filler: string[] = [];
-    const prefixSize = new Map(prefix.module.sections.map((s) => [s.name, s.size]));
     for (const e of entry) {
-      const own = prefixSize.get(e.name);
+      const own = prefixSizes.get(e.name);
       const skip = e.offset - (own ?? 0);
       if (own !== undefined && skip === 0) continue;
       if (own === undefined) {
@@ -329,7 +349,9 @@ export class IncrementalAnalyzer {
       };
     });
     return {
-      key,
+      text: regionText,
+      prefixId: prefix.id,
+      shape,
       startLine,
       entry: at,
       pre,

@@ -26,6 +26,7 @@ const OPEN_CPP = new Set(['if', 'ifdef', 'ifndef']);
 const STATE_OP = /^(?:\.(?:macro|endm|purgem|include|incbin|altmacro|noaltmacro|intel_syntax|att_syntax|code16|code16gcc|code32|arch|section|text|data|bss|previous|subsection|org|set|equ|equiv|eqv|comm|lcomm)\b|[A-Za-z_.$][\w.$]*\s*=[^=])/i;
 const OPEN_OP = /^\.(?:rept|irpc?|if\w*)\b/i;
 const CLOSE_OP = /^\.(?:endr|endif)\b/i;
+const LABEL_PREFIX = /^\s*(?:[A-Za-z_.$][\w.$]*|\d+)\s*:(?!:)\s*/;
 const END_LINE = /(?:^|[^\w$.])(?:[A-Z_]*END[A-Z_]*\s*\(|\.size\b)/;
 
 /** The text offset of each line's start, and the length at the end. */
@@ -38,16 +39,21 @@ export function lineOffsets(text: string): number[] {
 
 /** The statements' first words of a line with comments and strings removed (rough, for state tracking). */
 function opsOf(line: string, st: { block: boolean }): string[] {
+  // Most lines have no comment, string or separator: their one statement is the line.
+  if (!st.block && !/[/"#;]/.test(line)) {
+    const one = line.replace(LABEL_PREFIX, '').trim();
+    return one === '' ? [] : [one];
+  }
   let code = '';
   for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
     if (st.block) {
-      if (c === '*' && line[i + 1] === '/') {
-        st.block = false;
-        i++;
-      }
+      const end = line.indexOf('*/', i);
+      if (end < 0) break;
+      st.block = false;
+      i = end + 1;
       continue;
     }
+    const c = line[i]!;
     if (c === '/' && line[i + 1] === '*') {
       st.block = true;
       i++;
@@ -63,7 +69,7 @@ function opsOf(line: string, st: { block: boolean }): string[] {
     if (c === '#' || (c === '/' && line[i + 1] === '/')) break;
     code += c;
   }
-  return code.split(';').map((s) => s.replace(/^\s*(?:[A-Za-z_.$][\w.$]*|\d+)\s*:(?!:)\s*/, '').trim()).filter((s) => s !== '');
+  return code.split(';').map((s) => s.replace(LABEL_PREFIX, '').trim()).filter((s) => s !== '');
 }
 
 /**
@@ -81,12 +87,24 @@ export function splitDocument(text: string, regionLines = REGION_LINES): Documen
   let asmDepth = 0;
   let cfiDepth = 0;
   let lastState = -1;
+  let blockEnd = -1;
   for (let n = 0; n < count; n++) {
     clean[n] = !st.block && !continued && cppDepth === 0 && asmDepth === 0 && cfiDepth === 0;
-    const line = text.slice(offsets[n], offsets[n + 1]).replace(/\r?\n$/, '');
+    // A line inside a block comment that does not end it: nothing to look at (no slicing either).
+    if (st.block) {
+      if (blockEnd < offsets[n]) blockEnd = text.indexOf('*/', offsets[n]);
+      if (blockEnd < 0 || blockEnd >= offsets[n + 1]! - 1) {
+        continued = false;
+        continue;
+      }
+    }
+    let end = offsets[n + 1]!;
+    if (text.charCodeAt(end - 1) === 0x0a) end--;
+    if (text.charCodeAt(end - 1) === 0x0d) end--;
+    const line = text.slice(offsets[n], end);
     const wasBlock = st.block;
-    const cpp = !wasBlock && !continued ? CPP.exec(line) : null;
-    continued = /\\\s*$/.test(line);
+    const cpp = !wasBlock && !continued && line.includes('#') ? CPP.exec(line) : null;
+    continued = line.includes('\\') && /\\\s*$/.test(line);
     if (cpp) {
       const name = cpp[1]!;
       if (STATE_CPP.has(name)) lastState = n;
@@ -98,13 +116,17 @@ export function splitDocument(text: string, regionLines = REGION_LINES): Documen
       continue;
     }
     for (const op of opsOf(line, st)) {
-      if (/^\.macro\b/i.test(op)) asmDepth++;
-      else if (/^\.endm\b/i.test(op)) asmDepth = Math.max(0, asmDepth - 1);
-      else if (OPEN_OP.test(op)) asmDepth++;
-      else if (CLOSE_OP.test(op)) asmDepth = Math.max(0, asmDepth - 1);
-      if (STATE_OP.test(op)) lastState = n;
-      if (/startproc/i.test(op)) cfiDepth++;
-      else if (/endproc/i.test(op)) cfiDepth = Math.max(0, cfiDepth - 1);
+      if (op.charCodeAt(0) === 0x2e) {
+        if (/^\.macro\b/i.test(op)) asmDepth++;
+        else if (/^\.endm\b/i.test(op)) asmDepth = Math.max(0, asmDepth - 1);
+        else if (OPEN_OP.test(op)) asmDepth++;
+        else if (CLOSE_OP.test(op)) asmDepth = Math.max(0, asmDepth - 1);
+      }
+      if ((op.charCodeAt(0) === 0x2e || op.includes('=')) && STATE_OP.test(op)) lastState = n;
+      if (/proc/i.test(op)) {
+        if (/startproc/i.test(op)) cfiDepth++;
+        else if (/endproc/i.test(op)) cfiDepth = Math.max(0, cfiDepth - 1);
+      }
     }
     // Inside a .macro body every line is part of the definition: the prefix holds it all.
     if (asmDepth > 0 && lastState >= 0 && lastState === n - 1) lastState = n;
@@ -116,6 +138,11 @@ export function splitDocument(text: string, regionLines = REGION_LINES): Documen
   let prefixEnd = -1;
   for (let n = lastState + 1; n < count; n++) {
     if (!clean[n]) continue;
+    // Right after the last line that sets state is the natural cut (after `.text`, an #include).
+    if (n === lastState + 1 && n > 0) {
+      prefixEnd = n;
+      break;
+    }
     if (prefixEnd < 0) prefixEnd = n;
     if (afterEnd(n)) prefixEnd = n;
     if (afterEnd(n) || n - prefixEnd >= 2 * regionLines) break;

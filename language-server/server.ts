@@ -1,6 +1,7 @@
 // Owns the LSP session for GAS x86 sources: one instance per connection (no module state).
-// It keeps the documents and their analyses (analysis.ts, debounced per version) and hands
-// each request to the module that owns the feature.
+// It keeps the documents (line-document.ts) and their analyses (analysis.ts: by regions,
+// debounced per version, stopped by a newer edit) and hands each request, answered against
+// the document's latest version, to the module that owns the feature.
 import {
   DiagnosticSeverity,
   DocumentSymbol,
@@ -13,8 +14,9 @@ import {
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisCache, diskFileSource, uriToPath, type Analysis } from './analysis';
+import { LINE_DOCUMENTS, type LineDocument } from './line-document';
 import type { ServerSettings } from './build-settings';
 import { findings } from './diagnostics';
 import { LEGEND, encodeTokens, semanticTokens } from './semantic-tokens';
@@ -37,7 +39,7 @@ export interface ServerContext {
 }
 
 export function startServer(connection: Connection): void {
-  const documents = new TextDocuments(TextDocument);
+  const documents: TextDocuments<TextDocument> = new TextDocuments<LineDocument>(LINE_DOCUMENTS);
   let settings: ServerSettings = {};
   let root: string | undefined;
   let pullConfiguration = false;

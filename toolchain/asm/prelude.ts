@@ -74,8 +74,14 @@ export const PRELUDE_TEXT: string = [
   ...CFI_NAMES.map((n) => `.macro CFI_${n} args:vararg\n\t.cfi_${n.toLowerCase()} \\args\n.endm`),
 ].join('\n') + '\n';
 
-/** The built-in macro definitions by lower-case name (GAS macro names ignore case). */
-export function builtinMacros(): Map<string, MacroDefinition> {
+let parsed: ReadonlyMap<string, MacroDefinition> | undefined;
+
+/** The built-in macro definitions by lower-case name (GAS macro names ignore case); parsed once, shared by every assembly. */
+export function builtinMacros(): ReadonlyMap<string, MacroDefinition> {
+  return (parsed ??= parsePrelude());
+}
+
+function parsePrelude(): Map<string, MacroDefinition> {
   const out = new Map<string, MacroDefinition>();
   const lines = PRELUDE_TEXT.split('\n');
   for (let i = 0; i < lines.length; i++) {
