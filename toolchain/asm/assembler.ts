@@ -155,8 +155,9 @@ class Reader {
     for (const l of s.labels) this.st.defineLabel(l.name);
     if (op === '' && s.operands === '') return;
     if (op === '') throw new AsmError(`junk at end of line, first unrecognized character is \`${s.operands[0]}'`);
-    this.st.location = frame.locate(s, s.opColumn);
-    if (/^=[^=]/.test(s.operands) || s.operands === '=') {
+    // run() placed the statement at its first label, or (without labels) already at its op.
+    if (s.labels.length > 0) this.st.location = frame.locate(s, s.opColumn);
+    if (s.operands.charCodeAt(0) === 0x3d && s.operands.charCodeAt(1) !== 0x3d) {
       setSymbol(this.st, op, s.operands.slice(1), false);
       return;
     }

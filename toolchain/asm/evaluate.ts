@@ -28,16 +28,20 @@ export function bindExpr(expr: Expr, symbols: SymbolTable, here: () => SymbolSta
       return expr;
     case 'local': {
       const name = symbols.numericReference(expr.label, expr.direction);
-      symbols.get(name).used = true;
-      return { kind: 'symbol', name };
+      const bound = symbols.get(name);
+      bound.used = true;
+      return { kind: 'symbol', name, bound };
     }
-    case 'dot':
-      return { kind: 'symbol', name: here().name };
+    case 'dot': {
+      const bound = here();
+      return { kind: 'symbol', name: bound.name, bound };
+    }
     case 'symbol': {
-      const s = symbols.get(expr.name);
+      const s = expr.bound ?? symbols.get(expr.name);
       s.used = true;
       if (s.kind === 'equated' && s.equ && !expr.reloc && depth < MAX_DEPTH && !s.binding) return s.equ;
-      return expr;
+      if (expr.bound) return expr;
+      return expr.reloc === undefined ? { kind: 'symbol', name: expr.name, bound: s } : { kind: 'symbol', name: expr.name, reloc: expr.reloc, bound: s };
     }
     case 'unary':
       return { kind: 'unary', op: expr.op, operand: bindExpr(expr.operand, symbols, here, depth) };
@@ -72,7 +76,7 @@ export class Evaluator {
       case 'dot':
         throw new EvalError("'.' was not bound");
       case 'symbol': {
-        const v = this.resolve(this.symbols.get(expr.name), depth);
+        const v = this.resolve(expr.bound ?? this.symbols.get(expr.name), depth);
         if (!expr.reloc) return v;
         if (!v.sym || v.sub) throw new EvalError(`@${expr.reloc} on a non-symbol`);
         return { ...v, reloc: expr.reloc.toUpperCase() };

@@ -2,6 +2,7 @@
 // numbers in every base GAS reads, character constants, symbols with @RELOC suffixes, `.`,
 // numeric local label references 1f/1b). Evaluation against a symbol table belongs to the
 // front end; instruction operands and directives both parse through here.
+import type { SymbolState } from './symbol-table';
 
 export type UnaryOp = '-' | '~' | '!' | '+';
 export type BinaryOp =
@@ -12,8 +13,11 @@ export type BinaryOp =
 
 export type Expr =
   | { readonly kind: 'number'; readonly value: bigint }
-  /** A symbol; `reloc` is the suffix after `@` (PLT, GOT, GOTOFF, GOTPC, TLSGD, NTPOFF, ...). */
-  | { readonly kind: 'symbol'; readonly name: string; readonly reloc?: string }
+  /**
+   * A symbol; `reloc` is the suffix after `@` (PLT, GOT, GOTOFF, GOTPC, TLSGD, NTPOFF, ...);
+   * `bound`, set by binding (evaluate.ts), is the symbol itself, so evaluating never looks it up again.
+   */
+  | { readonly kind: 'symbol'; readonly name: string; readonly reloc?: string; readonly bound?: SymbolState }
   /** `1f` / `1b`: the next / previous definition of numeric label 1. */
   | { readonly kind: 'local'; readonly label: number; readonly direction: 'f' | 'b' }
   /** `.`: the current location. */

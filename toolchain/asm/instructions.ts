@@ -2,13 +2,13 @@
 // parses one instruction's operands, gives the encoder an expression context over the symbol
 // table (absolute only when GAS would know the value while reading the line), and puts the
 // result into the current section: bytes with fixups, or a relaxable jmp/jcc frag.
-import { encodeInstruction, OperandError, parseOperands, type EvaluatedExpr } from './encoder/index';
+import { encodeInstruction, OperandError, parseOperands, type EncodeResult, type EvaluatedExpr } from './encoder/index';
 import type { Expr } from './expr';
 import { constantValue } from './expr';
 import { isAbsolute } from './evaluate';
 import { AsmError, type AsmState } from './state';
 import type { SymbolState } from './symbol-table';
-import type { Frag } from './layout';
+import type { BranchForm, Frag } from './layout';
 
 /** Labels an expression's value depends on (after binding). */
 function labelsIn(st: AsmState, e: Expr, out: SymbolState[], depth = 0): void {
@@ -49,8 +49,45 @@ function evaluateNow(st: AsmState, expr: Expr): EvaluatedExpr {
   return { kind: 'unknown' };
 }
 
-/** Assembles one instruction statement (mnemonic with any prefix words, and its operand text). */
-export function assembleInstruction(st: AsmState, mnemonic: string, operandText: string): void {
+/**
+ * One instruction text's encoding, kept for the next statement with the same text: the
+ * encoder's result depends only on the text, the code size and what its operand
+ * expressions evaluate to, so it is taken again when every expression that names a symbol
+ * evaluates as it did (expressions of numbers alone always do). Real code repeats its
+ * instructions (push %ebp, mov %esp,%ebp, ret), and parsing and matching forms is most of
+ * the assembler's time.
+ */
+export interface KnownEncoding {
+  readonly words: string;
+  /** The expressions the encoder evaluated that name a symbol, `.` or a numeric label, and what they gave. */
+  readonly observed: ReadonlyArray<readonly [Expr, EvaluatedExpr]>;
+  readonly result: EncodeResult;
+  /** For a relaxable branch: its two forms as the frag's variable part takes them, made once. */
+  forms?: { readonly short: BranchForm; readonly near: BranchForm };
+}
+
+/** Texts kept at most; past that the table starts again (memory stays bounded on any input). */
+const MAX_KNOWN = 1 << 16;
+
+function hasNames(e: Expr): boolean {
+  return e.kind === 'unary' ? hasNames(e.operand) : e.kind === 'binary' ? hasNames(e.left) || hasNames(e.right) : e.kind !== 'number';
+}
+
+function sameEvaluation(a: EvaluatedExpr, b: EvaluatedExpr): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'absolute') return a.value === (b as typeof a).value;
+  if (a.kind === 'relocatable') {
+    const r = b as typeof a;
+    return a.symbol === r.symbol && a.addend === r.addend && a.pcrel === r.pcrel;
+  }
+  return true;
+}
+
+/** The encoding of `mnemonic operandText` here: a known one whose expressions still evaluate the same, else a new one. */
+function encodingOf(st: AsmState, mnemonic: string, operandText: string): KnownEncoding {
+  const key = `${st.codeSize}\u0000${mnemonic}\u0000${operandText}`;
+  const known = st.encodings.get(key);
+  if (known && known.observed.every(([e, was]) => sameEvaluation(evaluateNow(st, e), was))) return known;
   let words = mnemonic;
   let text = operandText;
   // Prefix words are separate statements' first word in the splitter: `rep movsb`, `lock incl (%eax)`.
@@ -67,19 +104,40 @@ export function assembleInstruction(st: AsmState, mnemonic: string, operandText:
     if (e instanceof OperandError) throw new AsmError(e.message);
     throw e;
   }
+  const observed: Array<readonly [Expr, EvaluatedExpr]> = [];
+  const ctx = {
+    codeSize: st.codeSize,
+    evaluate: (e: Expr): EvaluatedExpr => {
+      const v = evaluateNow(st, e);
+      if (hasNames(e)) observed.push([e, v]);
+      return v;
+    },
+  };
+  const encoding = { words, observed, result: encodeInstruction(words, operands, ctx) };
+  if (st.encodings.size >= MAX_KNOWN) st.encodings.clear();
+  st.encodings.set(key, encoding);
+  return encoding;
+}
+
+/** Assembles one instruction statement (mnemonic with any prefix words, and its operand text). */
+export function assembleInstruction(st: AsmState, mnemonic: string, operandText: string): void {
   const start = st.here();
-  const ctx = { codeSize: st.codeSize, evaluate: (e: Expr) => evaluateNow(st, e) };
-  const r = encodeInstruction(words, operands, ctx);
+  const encoding = encodingOf(st, mnemonic, operandText);
+  const r = encoding.result;
   if ('error' in r) throw new AsmError(r.error);
   for (const w of r.warnings) st.warning(w);
   if ('relax' in r) {
     const { short, near, target } = r.relax;
+    encoding.forms ??= {
+      short: { bytes: short.bytes, dispOffset: short.fixupOffset, dispSize: 1, relocType: short.relocType },
+      near: { bytes: near.bytes, dispOffset: near.fixupOffset, dispSize: (near.bytes.length - near.fixupOffset) as 2 | 4, relocType: near.relocType },
+    };
     const bound = st.bind(target);
     st.variable(
       {
         kind: 'branch',
-        short: { bytes: short.bytes, dispOffset: short.fixupOffset, dispSize: 1, relocType: short.relocType },
-        near: { bytes: near.bytes, dispOffset: near.fixupOffset, dispSize: (near.bytes.length - near.fixupOffset) as 2 | 4, relocType: near.relocType },
+        short: encoding.forms.short,
+        near: encoding.forms.near,
         target: bound,
         isNear: false,
         location: st.location,

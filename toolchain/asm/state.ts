@@ -7,6 +7,7 @@ import { Frag, orderedFrags, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SH
 import type { Diagnostic, SourceLocation } from './module';
 import { SymbolTable } from './symbol-table';
 import { X86_FEATURES } from './builtin-features';
+import type { KnownEncoding } from './instructions';
 
 /** A problem in the statement being assembled: reported with its location, the file goes on. */
 export class AsmError extends Error {
@@ -55,6 +56,8 @@ export class AsmState {
   /** The operand text of each integer written to .altinstructions, by offset (feature names). */
   readonly altText = new Map<number, string>();
   private fixupSeq = 0;
+  /** Instruction encodings by text, taken again while their expressions evaluate the same (instructions.ts). */
+  readonly encodings = new Map<string, KnownEncoding>();
   /** `.code32` (default) or `.code16`. */
   codeSize: 32 | 16 = 32;
 
