@@ -4,8 +4,9 @@
 // disassembly); a breakpoint put with F9 on the `pushl %ecx` line of vdso/upstream.S (the
 // workspace's copy, which "sourceFileMap" maps the installed design sources to) shows as
 // verified and is hit; the editor then shows upstream.S with that line as the current one,
-// and the call stack names __kernel_vsyscall at that line. Lines are checked against the
-// source text; screenshots of each step are kept.
+// and the call stack names __kernel_vsyscall at that line; Step Over to the ALTERNATIVE line
+// and Step Into opens the kernel model's document in an editor, at its first line (the
+// entry path). Lines are checked against the source text; screenshots of each step are kept.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -113,6 +114,30 @@ test('the vdso debugger in a real VS Code: entry stop with variables, a verified
     t.diagnostic(`screenshot: ${await b.screenshot('breakpoint-hit-upstream')}`);
     assert.match(current, /pushl\s+%ecx/, 'the current line is pushl %ecx');
     assert.ok(!title.includes('extensions'), `the editor shows the workspace's upstream.S, not the installed copy: ${title}`);
+
+    // Step Over to the ALTERNATIVE line (its sysenter is patched in), then Step Into: the kernel model's document opens in an editor.
+    const alternativeLine = upstream.split('\n').findIndex((l) => /^\s*ALTERNATIVE_2/.test(l)) + 1;
+    const topLabel = async (): Promise<string> => (await page.locator('.debug-call-stack .monaco-list-row').first().getAttribute('aria-label')) ?? '';
+    for (let n = 0; n < 6 && !new RegExp(`line ${alternativeLine}\\b`).test(await topLabel()); n++) {
+      const before = await topLabel();
+      await page.keyboard.press('F10');
+      await until('the step to stop', async () => ((await topLabel()) !== before ? true : undefined));
+    }
+    assert.match(await topLabel(), new RegExp(`line ${alternativeLine}\\b`), 'Step Over reaches the ALTERNATIVE line');
+    await page.keyboard.press('F11');
+    await page.locator('.tabs-container .tab.active', { hasText: 'kernel model' }).waitFor({ state: 'visible' });
+    const kernelLine = await until('the kernel document\'s first line', async () => {
+      const text = ((await page.locator('.editor-group-container.active .monaco-editor .view-lines .view-line').first().textContent()) ?? '').replace(/\u00a0/g, ' ');
+      return text.includes('sysenter at') ? text : undefined;
+    });
+    const scopes = await until('VARIABLES to show the kernel frame\'s pt_regs', async () => {
+      const rows = (await page.locator('.debug-variables .monaco-list-row').allInnerTexts()).map((r) => r.replace(/\u00a0/g, ' '));
+      return rows.some((r) => /^pt_regs$/.test(r.trim())) ? rows : undefined;
+    });
+    t.diagnostic(`screenshot: ${await b.screenshot('kernel-document')}`);
+    assert.ok(scopes.some((r) => /^orig_ax =\s+0x[0-9a-f]{8}$/.test(r.trim())), `pt_regs is expanded: ${scopes.join('|')}`);
+    assert.match(kernelLine, /^entry_SYSENTER_compat: sysenter at 0x[0-9a-f]+: entry_SYSENTER_compat, because /);
+    assert.match(await topLabel(), /entry_SYSENTER_compat.*line 1\b/, 'the top frame is the kernel frame at its first phase');
     await page.keyboard.press('Shift+F5');
   });
 });
