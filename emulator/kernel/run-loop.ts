@@ -30,7 +30,7 @@ import { entryFault } from './entry/validity';
 import type { Watchpoint } from '../memory/memory';
 import { iretToUser, regsFromCpu } from './entry/regs';
 import { isStopped, resumeIfReady } from './ptrace/tracee';
-import { faultStops, handlerStops, signalStops, syscallEntryStops, syscallExitStops, tracedExec, watchStops } from './ptrace/stops';
+import { executeStops, faultStops, handlerStops, signalStops, syscallEntryStops, syscallExitStops, tracedExec, watchStops } from './ptrace/stops';
 
 export type RunResult =
   | { readonly kind: 'exited'; readonly status: number }
@@ -229,6 +229,7 @@ export class RunLoop {
           this.fault(p, stop.fault, stop.address, cpu.state.eip);
           break;
         case 'breakpoint':
+          if (!p.cpu.isDebuggerBreakpoint(stop.address) && this.executeTrap(p, stop.address)) break;
           return { kind: 'breakpoint', address: stop.address };
         case 'watchpoint': {
           // A task's debug registers (ptrace) trap the task; the debugger's watchpoint stops the run.
@@ -325,6 +326,17 @@ export class RunLoop {
     watchStops(p, hits, ip, regs, () => {
       const exit = this.entryExit.returnToUser!(p, regs) ?? undefined;
       this.returned({ kind: 'fault', fault: { vector: 'DB', reason: 'data-breakpoint' }, address, ip, icount, exit }, exit);
+    });
+  }
+
+  /** The CPU stopped before an instruction breakpoint of `p`'s debug registers: SIGTRAP to it, through its tracer. */
+  private executeTrap(p: Process, address: number): boolean {
+    if (!p.ptrace || !this.entryExit.returnToUser) return false;
+    const regs = regsFromCpu(p.cpu, address, -1);
+    const icount = p.cpu.state.icount;
+    return executeStops(p, address, regs, () => {
+      const exit = p.exit ? undefined : this.entryExit.returnToUser!(p, regs) ?? undefined;
+      this.returned({ kind: 'fault', fault: { vector: 'DB', reason: 'instruction-breakpoint' }, address, ip: address, icount, exit }, exit);
     });
   }
 

@@ -2,9 +2,9 @@
 // byte ranges a block covers, for invalidation by stores: a program rewriting its own
 // immediates gets blocks that read them live instead of recompiling),
 // successor links, the run loop with an exact instruction budget, instruction breakpoints
-// (blocks split at them; the blocks on a breakpoint's page recompiled when it changes: every
-// block holding the address is listed under that page), the one data breakpoint (memory's
-// page filter), single-stepping with TF (#DB after the instruction; mov/pop ss delay it),
+// (the debugger's and the debug registers'; RF runs past one; blocks split at them; the
+// blocks on a breakpoint's page recompiled when it changes: every block holding the address
+// is listed under that page), the data breakpoints (memory's page filter), single-stepping with TF (#DB after the instruction; mov/pop ss delay it),
 // and the one-instruction slow path (the same generated semantics, one instruction long).
 import { PROT_EXEC, type Memory } from '../memory/memory';
 import { TF } from '../../toolchain/isa/ops';
@@ -12,7 +12,7 @@ import type { Instruction } from '../../toolchain/isa/instruction';
 import { compileInstructions, decodeBlock, immediateField, MAX_BLOCK, type Block } from './compile';
 import { EXIT_SLOT0, EXIT_SLOT1, EXIT_STOP } from './emit';
 import { Helpers } from './helpers';
-import { CpuState } from './state';
+import { CpuState, RF } from './state';
 import { descriptorOf } from './descriptors';
 import { DEFAULT_CPU, DEFAULT_KERNEL, type CpuModel, type KernelKind } from '../../toolchain/designs/options';
 import { BUDGET_STOP, type Stop } from './stop';
@@ -31,6 +31,10 @@ export class Cpu {
   private readonly singles = new Map<number, Block>();
   private readonly byPage = new Map<number, Set<Block>>();
   private readonly breakpoints = new Set<number>();
+  /** Instruction breakpoints of the debug registers. */
+  private readonly hardware = new Set<number>();
+  /** Every address a run stops before: the debugger's breakpoints and the hardware ones. */
+  private readonly stopsAt = new Set<number>();
   /**
    * Blocks dropped by stores, by start address (a few per address): code that a program
    * flips between a few versions (an opcode patched on and off) revives the block compiled
@@ -102,11 +106,36 @@ export class Cpu {
   setBreakpoint(address: number): void {
     if (this.breakpoints.has(address >>> 0)) return;
     this.breakpoints.add(address >>> 0);
+    this.stopsAt.add(address >>> 0);
     this.breakpointChanged(address >>> 0);
   }
 
   clearBreakpoint(address: number): void {
-    if (this.breakpoints.delete(address >>> 0)) this.breakpointChanged(address >>> 0);
+    if (!this.breakpoints.delete(address >>> 0)) return;
+    if (!this.hardware.has(address >>> 0)) this.stopsAt.delete(address >>> 0);
+    this.breakpointChanged(address >>> 0);
+  }
+
+  /** True for a breakpoint the debugger set (not one of the debug registers'). */
+  isDebuggerBreakpoint(address: number): boolean {
+    return this.breakpoints.has(address >>> 0);
+  }
+
+  /**
+   * The instruction breakpoints of the debug registers (the kernel model's ptrace): a run stops
+   * before them as before the debugger's; RF set in eflags lets the first instruction run past one.
+   */
+  setHardwareBreakpoints(addresses: Iterable<number>): void {
+    for (const a of this.hardware) {
+      if (!this.breakpoints.has(a)) this.stopsAt.delete(a);
+      this.breakpointChanged(a);
+    }
+    this.hardware.clear();
+    for (const a of addresses) {
+      this.hardware.add(a >>> 0);
+      this.stopsAt.add(a >>> 0);
+      this.breakpointChanged(a >>> 0);
+    }
   }
 
   /** The blocks holding `address` are split there now, or no longer: they (and every retired block) are dropped. */
@@ -196,7 +225,7 @@ export class Cpu {
     const m = this.memory;
     for (let k = list.length - 1; k >= 0; k--) {
       const b = list[k]!;
-      if (b.single !== single || b.breakpoint !== this.breakpoints.has(address)) continue;
+      if (b.single !== single || b.breakpoint !== this.stopsAt.has(address)) continue;
       const now = m.read(b.start, b.bytes.length, PROT_EXEC);
       if (!(now instanceof Uint8Array) || !sameMarkedBytes(b, now)) continue;
       if (b.insns.some((i) => this.liveImmediates.has(i.address) && immediateField(i) !== null && markedImmediate(b, i))) continue;
@@ -233,7 +262,7 @@ export class Cpu {
       cache.set(address, revived);
       return revived;
     }
-    const insns = decodeBlock(this.memory, address, this.breakpoints, single ? 1 : MAX_BLOCK);
+    const insns = decodeBlock(this.memory, address, this.stopsAt, single ? 1 : MAX_BLOCK);
     if (!Array.isArray(insns)) return { kind: 'fault', fault: { ...insns, vector: 'PF' }, address };
     const b = this.build(insns, single);
     cache.set(address, b);
@@ -244,7 +273,7 @@ export class Cpu {
     const start = insns[0]!.address;
     const last = insns[insns.length - 1]!;
     const end = (last.address + last.length) >>> 0;
-    const breakpoint = this.breakpoints.has(start);
+    const breakpoint = this.stopsAt.has(start);
     const live = this.liveImmediates;
     const { fn, source } = compileInstructions(insns, this.state, this.memory, this.helpers, !single && !breakpoint, live);
     const pages: number[] = [];
@@ -320,12 +349,18 @@ export class Cpu {
     let slot = -1;
     let first = resuming;
     m.ev = 0;
+    if ((s.flagsOther & RF) !== 0 && budget > 0) {
+      // RF (set by the kernel after an instruction breakpoint's trap): the next instruction
+      // runs past a breakpoint at it, and the CPU clears RF.
+      s.flagsOther = (s.flagsOther & ~RF) >>> 0;
+      first = true;
+    }
     for (;;) {
       const left = limit - s.icount;
       if (left <= 0) return BUDGET_STOP;
       const eip = s.eip;
       if ((s.flagsOther & TF) !== 0) {
-        if (!first && this.breakpoints.has(eip)) return { kind: 'breakpoint', address: eip };
+        if (!first && this.stopsAt.has(eip)) return { kind: 'breakpoint', address: eip };
         first = false;
         const stop = this.step(eip);
         if (stop) return stop;

@@ -9,10 +9,15 @@
 //            vDSO prints its instruction count and eip - AT_SYSINFO_EHDR.
 //   watch:   DR0 = &watched, DR7 = write watchpoint (POKEUSER); the store traps with
 //            SIGTRAP TRAP_HWBKPT at the next instruction, DR6 = DR_TRAP0; then a read/write
-//            watchpoint catches a load; DR7 with RW=10 (I/O) and a misaligned DR0 are EINVAL.
+//            watchpoint catches a load; DR7 with RW=10 (I/O) and a misaligned DR0 are EINVAL;
+//            an execute breakpoint (DR1) traps before each of two calls of hit() (RF lets
+//            the instruction run after the first trap).
 //   fork:    PTRACE_O_TRACEFORK: the child's fork gives PTRACE_EVENT_FORK (GETEVENTMSG: the
 //            new pid), the new process starts traced with a SIGSTOP; both run to their end, the
 //            child stopping once more for the SIGCHLD of the new process's end.
+//   requests: orig_eax poked at an entry stop changes the call, -1 skips it (eax as set);
+//            POKEUSER refusals; a signal-delivery-stop whose signal the tracer replaces;
+//            GETFPREGS; PTRACE_KILL; ATTACH then DETACH with a signal; SEIZE, INTERRUPT, LISTEN.
 export const PTRACE_PROGRAM = String.raw`#define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
@@ -127,8 +132,12 @@ static void single_steps(void) {
   end(c, st);
 }
 
+__attribute__((noinline)) void hit(void) { __asm__ volatile("" ::: "memory"); }
+
 static void store(void) {
   __asm__ volatile("movl $1, watched\n\t.globl after_store\nafter_store:\n\tmovl watched, %%eax\n\t.globl after_load\nafter_load:" ::: "eax", "memory");
+  hit();
+  hit();
 }
 
 static int poke_dr(pid_t c, int n, long v) {
@@ -145,7 +154,7 @@ static void trapped(pid_t c, const char *what) {
   long eip = ptrace(PTRACE_PEEKUSER, c, offsetof(struct user, regs.eip), 0);
   long dr6 = ptrace(PTRACE_PEEKUSER, c, offsetof(struct user, u_debugreg[6]), 0);
   printf("%s: status 0x%x, si_code %d, si_addr %s, eip %s, dr6 0x%lx\n", what, st, si.si_code,
-         si.si_addr == (void *)eip ? "= eip" : "other", eip == (long)after_store ? "after the store" : eip == (long)after_load ? "after the load" : "elsewhere", dr6);
+         si.si_addr == (void *)eip ? "= eip" : "other", eip == (long)after_store ? "after the store" : eip == (long)after_load ? "after the load" : eip == (long)hit ? "at hit()" : "elsewhere", dr6);
 }
 
 static void watchpoints(void) {
@@ -171,6 +180,16 @@ static void watchpoints(void) {
   printf("read/write, 4 bytes: %d\n", poke_dr(c, 7, 0x000f0001));
   ptrace(PTRACE_CONT, c, 0, 0);
   trapped(c, "read/write watchpoint");
+  e = poke_dr(c, 1, (long)hit);
+  printf("DR1 = hit: errno %d\n", e);
+  e = poke_dr(c, 7, 0x00040004);
+  printf("DR7 execute with LEN=2: errno %d\n", e);
+  e = poke_dr(c, 7, 0x4);
+  printf("DR7 execute breakpoint at DR1: errno %d\n", e);
+  for (int k = 0; k < 2; k++) {
+    ptrace(PTRACE_CONT, c, 0, 0);
+    trapped(c, "execute breakpoint");
+  }
   poke_dr(c, 7, 0);
   ptrace(PTRACE_CONT, c, 0, 0);
   int st;
@@ -216,6 +235,107 @@ static void forks(void) {
   end(c, st);
 }
 
+static volatile int usr2_seen;
+static void on_usr2(int s) { usr2_seen++; }
+
+static void misc_child(void) {
+  char line[128];
+  signal(SIGUSR2, on_usr2);
+  long changed = vsys(SYS_getpid, 0, 0, 0, 0, 0, 0);
+  long skipped = vsys(SYS_getpid, 0, 0, 0, 0, 0, 0);
+  int n = snprintf(line, sizeof line, "child: the changed call returned the parent's pid: %d, the skipped one %ld\n", changed == getppid(), skipped);
+  write(1, line, n);
+  raise(SIGUSR1);
+  n = snprintf(line, sizeof line, "child: SIGUSR2 handled %d time(s)\n", usr2_seen);
+  write(1, line, n);
+  static const double three = 3.0;
+  __asm__ volatile("fldl %0\n\tfld1" :: "m"(three));
+  raise(SIGSTOP);
+}
+
+/* Resumes with PTRACE_SYSCALL until the entry stop of system call nr. */
+static void entry_of(pid_t c, long nr, struct user_regs_struct *r) {
+  int st;
+  for (;;) {
+    ptrace(PTRACE_SYSCALL, c, 0, 0);
+    waitpid(c, &st, 0);
+    ptrace(PTRACE_GETREGS, c, 0, r);
+    if (r->orig_eax == nr && r->eax == -ENOSYS) return;
+  }
+}
+
+static void requests(void) {
+  pid_t c = traced_child(misc_child);
+  struct user_regs_struct r;
+  int st;
+  entry_of(c, SYS_getpid, &r);
+  long e = ptrace(PTRACE_POKEUSER, c, offsetof(struct user, regs.orig_eax), SYS_getppid);
+  ptrace(PTRACE_SYSCALL, c, 0, 0);
+  waitpid(c, &st, 0);
+  ptrace(PTRACE_GETREGS, c, 0, &r);
+  printf("orig_eax poked to getppid (%ld): the exit stop has orig_eax %ld, eax is my pid: %d\n", e, r.orig_eax, r.eax == getpid());
+  entry_of(c, SYS_getpid, &r);
+  r.orig_eax = -1;
+  r.eax = 42;
+  e = ptrace(PTRACE_SETREGS, c, 0, &r);
+  ptrace(PTRACE_SYSCALL, c, 0, 0);
+  waitpid(c, &st, 0);
+  ptrace(PTRACE_GETREGS, c, 0, &r);
+  printf("orig_eax set to -1, eax to 42 (%ld): the exit stop has orig_eax %ld eax %ld\n", e, r.orig_eax, r.eax);
+  errno = 0;
+  ptrace(PTRACE_POKEUSER, c, offsetof(struct user, regs.xcs), 0);
+  int cs_errno = errno;
+  errno = 0;
+  ptrace(PTRACE_POKEUSER, c, offsetof(struct user, regs.xds), 0x10);
+  int ds_errno = errno;
+  errno = 0;
+  ptrace(PTRACE_PEEKUSER, c, 2, 0);
+  int odd_errno = errno;
+  long tsize = ptrace(PTRACE_PEEKUSER, c, offsetof(struct user, u_tsize), 0);
+  printf("POKEUSER cs = 0: errno %d; ds = 0x10: errno %d; PEEKUSER offset 2: errno %d; u_tsize reads %ld\n", cs_errno, ds_errno, odd_errno, tsize);
+  errno = 0;
+  ptrace(PTRACE_POKEUSER, c, offsetof(struct user, u_tsize), 1);
+  printf("POKEUSER u_tsize: errno %d\n", errno);
+  ptrace(PTRACE_CONT, c, 0, 0);
+  waitpid(c, &st, 0);
+  siginfo_t si;
+  ptrace(PTRACE_GETSIGINFO, c, 0, &si);
+  printf("signal-delivery-stop: status 0x%x, %s, si_code %d, si_pid is the child: %d; injecting SIGUSR2\n", st, strsignal(si.si_signo), si.si_code, si.si_pid == c);
+  ptrace(PTRACE_CONT, c, 0, SIGUSR2);
+  waitpid(c, &st, 0);
+  struct user_fpregs_struct fp;
+  ptrace(PTRACE_GETFPREGS, c, 0, &fp);
+  unsigned char *st0 = (unsigned char *)fp.st_space, *st1 = st0 + 10;
+  printf("stopped by %s: cwd 0x%lx swd 0x%lx twd 0x%lx st0 %02x%02x..%02x st1 %02x%02x..%02x\n", strsignal(WSTOPSIG(st)), fp.cwd, fp.swd, fp.twd,
+         st0[9], st0[8], st0[7], st1[9], st1[8], st1[7]);
+  ptrace(PTRACE_KILL, c, 0, 0);
+  waitpid(c, &st, 0);
+  end(c, st);
+
+  pid_t a = fork();
+  if (a == 0) for (;;) pause();
+  ptrace(PTRACE_ATTACH, a, 0, 0);
+  waitpid(a, &st, 0);
+  ptrace(PTRACE_GETSIGINFO, a, 0, &si);
+  printf("attached: status 0x%x, si_code 0x%x; detaching with SIGTERM\n", st, si.si_code);
+  ptrace(PTRACE_DETACH, a, 0, SIGTERM);
+  waitpid(a, &st, 0);
+  end(a, st);
+
+  pid_t z = fork();
+  if (z == 0) for (;;) pause();
+  e = ptrace(PTRACE_SEIZE, z, 0, PTRACE_O_TRACESYSGOOD);
+  long i = ptrace(PTRACE_INTERRUPT, z, 0, 0);
+  waitpid(z, &st, 0);
+  ptrace(PTRACE_GETSIGINFO, z, 0, &si);
+  printf("seized (%ld), interrupted (%ld): status 0x%x, si_code 0x%x\n", e, i, st, si.si_code);
+  e = ptrace(PTRACE_LISTEN, z, 0, 0);
+  printf("listening (%ld): waitpid WNOHANG gives %d\n", e, waitpid(z, &st, WNOHANG));
+  ptrace(PTRACE_KILL, z, 0, 0);
+  waitpid(z, &st, 0);
+  end(z, st);
+}
+
 int main(int argc, char **argv) {
   setvbuf(stdout, 0, _IONBF, 0);
   vdso = getauxval(AT_SYSINFO_EHDR);
@@ -225,6 +345,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(mode, "step")) single_steps();
   else if (!strcmp(mode, "watch")) watchpoints();
   else if (!strcmp(mode, "fork")) forks();
+  else if (!strcmp(mode, "requests")) requests();
   return 0;
 }
 `;

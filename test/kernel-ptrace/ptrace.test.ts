@@ -1,7 +1,7 @@
 // Issue 11, item 4: ptrace between guest processes. One C program (program.ts, gcc -m32
 // -static -O2) traces a forked child four ways: PTRACE_SYSCALL stops around getpid and write
 // made through AT_SYSINFO, PTRACE_SINGLESTEP across the vDSO, a DR7 watchpoint set with
-// POKEUSER, and PTRACE_O_TRACEFORK. qemu-i386 cannot trace a child, so the oracles are: this
+// POKEUSER, PTRACE_O_TRACEFORK, and the other requests. qemu-i386 cannot trace a child, so the oracles are: this
 // host's kernel where it runs i386 programs (the program natively beside `vdso-lab run
 // --vdso host`: the same output, line for line), and everywhere the values the program's own
 // calls imply: orig_eax and the arguments it passed, eip at the landing pad (the instruction
@@ -155,10 +155,15 @@ DR0 reads back &watched, DR7 0xd0001
 write watchpoint: status 0x57f, si_code 4, si_addr = eip, eip after the store, dr6 0xffff0ff1
 read/write, 4 bytes: 0
 read/write watchpoint: status 0x57f, si_code 4, si_addr = eip, eip after the load, dr6 0xffff0ff1
+DR1 = hit: errno 0
+DR7 execute with LEN=2: errno 22
+DR7 execute breakpoint at DR1: errno 0
+execute breakpoint: status 0x57f, si_code 4, si_addr = eip, eip at hit(), dr6 0xffff0ff2
+execute breakpoint: status 0x57f, si_code 4, si_addr = eip, eip at hit(), dr6 0xffff0ff2
 child exited with 7
 `;
 
-test('a DR7 watchpoint set with POKEUSER: the store (then a load) traps with SIGTRAP TRAP_HWBKPT after it, DR6 = DR_TRAP0; bad DR7/DR0 values are EINVAL, DR4 EIO', async () => {
+test('DR7 through POKEUSER: a watchpoint traps after the store (then the load) with SIGTRAP TRAP_HWBKPT, DR6 = DR_TRAP0; an execute breakpoint before each call; bad DR7/DR0 values are EINVAL, DR4 EIO', async () => {
   for (const kernel of KERNEL_KINDS) {
     const out = await lab({ abi: 'upstream', cpu: 'intel', kernel }, 'watch');
     assert.equal(out.slice(out.indexOf('DR7 with')), WATCH_LINES, kernel);
@@ -177,8 +182,32 @@ child exited with 15
 `);
 });
 
+/** What `requests` prints, from the calls it makes; writing a dummy field of struct user is EIO on a 32-bit kernel only. */
+const requestLines = (kernel: KernelKind): string => `orig_eax poked to getppid (0): the exit stop has orig_eax 64, eax is my pid: 1
+orig_eax set to -1, eax to 42 (0): the exit stop has orig_eax -1 eax 42
+POKEUSER cs = 0: errno 5; ds = 0x10: errno 5; PEEKUSER offset 2: errno 5; u_tsize reads 0
+POKEUSER u_tsize: errno ${kernel === 'native32' ? 5 : 0}
+child: the changed call returned the parent's pid: 1, the skipped one 42
+signal-delivery-stop: status 0xa7f, User defined signal 1, si_code -6, si_pid is the child: 1; injecting SIGUSR2
+child: SIGUSR2 handled 1 time(s)
+stopped by Stopped (signal): cwd 0xffff037f swd 0xffff3000 twd 0xffff0fff st0 3fff..80 st1 4000..c0
+child killed by Killed
+attached: status 0x137f, si_code 0x80; detaching with SIGTERM
+child killed by Terminated
+seized (0), interrupted (0): status 0x80057f, si_code 0x8005
+listening (0): waitpid WNOHANG gives 0
+child killed by Killed
+`;
+
+test('requests: orig_eax changes or skips the call, POKEUSER refusals, a replaced signal, GETFPREGS, KILL, ATTACH/DETACH with a signal, SEIZE/INTERRUPT/LISTEN', async () => {
+  for (const kernel of KERNEL_KINDS) {
+    const out = await lab({ abi: 'upstream', cpu: 'intel', kernel }, 'requests');
+    assert.equal(out.slice(out.indexOf('orig_eax poked')), requestLines(kernel), kernel);
+  }
+});
+
 test('natively, where this host runs i386 programs: the same lines as under vdso-lab with the running kernel\'s vDSO', { skip: !hostRunsI386() && 'this host cannot run i386 programs' }, async () => {
-  for (const mode of ['syscall', 'step', 'watch', 'fork']) {
+  for (const mode of ['syscall', 'step', 'watch', 'fork', 'requests']) {
     const native = runNative(prog(), [mode]);
     assert.equal(native.status, 0, native.stderr);
     const r = await runLab(prog(), ['--vdso', 'host', '--cpu', hostCpuModel()], [mode]);

@@ -9,7 +9,8 @@
 // signal before it is delivered and resumes with it, another one (SI_USER from the tracer)
 // or none; a stop signal it lets through puts the task in a group-stop. A signal that has
 // passed the tracer is delivered without a second stop. Faults (#DB of a single step: DR6 =
-// DR_STEP) and debug-register hits (DR6 = DR_TRAPn, SIGTRAP TRAP_HWBKPT) come here too.
+// DR_STEP) and debug-register hits (DR6 = DR_TRAPn, SIGTRAP TRAP_HWBKPT: after the access
+// for a data breakpoint, before the instruction for an execute one) come here too.
 import type { Fault } from '../../x86/stop';
 import type { Watchpoint } from '../../memory/memory';
 import { SIG } from '../linux-abi';
@@ -23,7 +24,7 @@ import { CLONE } from '../syscalls/clone';
 import { DR_STEP, PTRACE_EVENT, PTRACE_O } from './abi';
 import { Tracee, enterStop, fatalPending, notifyInfo } from './tracee';
 
-const TF = 0x100;
+const TF = 0x100, RF = 0x10000;
 const NR_EXIT = 1, NR_EXIT_GROUP = 252;
 
 /** Signals that have been through a signal-delivery-stop: delivered without another. */
@@ -125,6 +126,21 @@ export function watchStops(p: Process, hits: ReadonlySet<Watchpoint>, ip: number
   const step = (regs.flags & TF) !== 0;
   t.debug.dr6 = bits | (step ? DR_STEP : 0);
   signalsOf(p).force({ info: { signo: SIG.SIGTRAP, code: step ? SI.TRAP_TRACE : SI.TRAP_HWBKPT, addr: ip >>> 0 }, trap: { trapno: TRAPNO.DB, err: 0, cr2: 0 } });
+  signalStops(p, regs, then);
+  return true;
+}
+
+/**
+ * The CPU stopped before an instruction breakpoint of this task's debug registers: SIGTRAP
+ * (TRAP_HWBKPT, DR6 = DR_TRAPn) at the instruction, which has not run; RF in the registers
+ * lets it run when the task returns there. False when `address` is none of its breakpoints.
+ */
+export function executeStops(p: Process, address: number, regs: PtRegs, then: () => void): boolean {
+  const slot = p.ptrace?.debug.executes.get(address >>> 0);
+  if (slot === undefined) return false;
+  p.ptrace!.debug.dr6 = 1 << slot;
+  regs.flags = (regs.flags | RF) >>> 0;
+  signalsOf(p).force({ info: { signo: SIG.SIGTRAP, code: SI.TRAP_HWBKPT, addr: address >>> 0 }, trap: { trapno: TRAPNO.DB, err: 0, cr2: 0 } });
   signalStops(p, regs, then);
   return true;
 }

@@ -63,7 +63,7 @@ export function peekUser(p: Process, t: Tracee, regs: PtRegs, offset: number): {
 export function pokeUser(p: Process, t: Tracee, regs: PtRegs, offset: number, value: number): number {
   if (!offsetValid(p, offset)) return -E.EIO;
   if (offset < USER_REGS_SIZE) return putreg(t, regs, offset, value);
-  if (offset >= USER_DEBUGREG && offset < USER_DEBUGREG + 32) return t.debug.write((offset - USER_DEBUGREG) >> 2, value, p.memory);
+  if (offset >= USER_DEBUGREG && offset < USER_DEBUGREG + 32) return t.debug.write((offset - USER_DEBUGREG) >> 2, value, p.cpu);
   return p.options.kernel === 'native32' ? -E.EIO : 0;
 }
 

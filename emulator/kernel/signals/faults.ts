@@ -34,7 +34,7 @@ export function signalForFault(fault: Fault, ip: number): QueuedSignal {
     case 'MF':
       return { info: { signo: SIG.SIGFPE, code: fault.code, addr: ip >>> 0 }, trap: { trapno: TRAPNO.MF, err: 0, cr2: 0 } };
     case 'DB':
-      return fault.reason === 'data-breakpoint'
+      return fault.reason !== 'single-step'
         ? { info: { signo: SIG.SIGTRAP, code: SI.TRAP_HWBKPT, addr: ip >>> 0 }, trap: { trapno: TRAPNO.DB, err: 0, cr2: 0 } }
         : singleStepTrap(ip);
     case 'BP':
