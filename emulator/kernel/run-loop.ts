@@ -469,16 +469,18 @@ export class RunLoop {
       p.yielded = false;
       this.turnLeft = 0;
     }
-    const park = (): void => {
-      if (result === SLEEPING && p.sleeping && !p.exit) {
-        this.parked.set(p, call);
-        this.turnLeft = 0;
-        return;
-      }
-      this.finishCall(p, call, result);
-    };
-    if (p.ptrace) handlerStops(p, regs, park);
-    else park();
+    if (p.ptrace) handlerStops(p, regs, () => this.parkOrFinish(p, call, result));
+    else this.parkOrFinish(p, call, result);
+  }
+
+  /** A call that blocked waits parked; any other is finished. */
+  private parkOrFinish(p: Process, call: ParkedCall, result: number): void {
+    if (result === SLEEPING && p.sleeping && !p.exit) {
+      this.parked.set(p, call);
+      this.turnLeft = 0;
+      return;
+    }
+    this.finishCall(p, call, result);
   }
 
   /** The call's result goes to ax and the task leaves the kernel by the exit path (or it ended). */
@@ -505,10 +507,9 @@ export class RunLoop {
       return;
     }
     regs.ax = result | 0;
-    const leave = (): void => this.leave(p, call, result);
-    if (!p.ptrace) leave();
-    else if (call.entry.fetchFailed) signalStops(p, regs, leave);
-    else syscallExitStops(p, regs, leave);
+    if (!p.ptrace) this.leave(p, call, result);
+    else if (call.entry.fetchFailed) signalStops(p, regs, () => this.leave(p, call, result));
+    else syscallExitStops(p, regs, () => this.leave(p, call, result));
   }
 
   /** The exit path (restarts, signals, IRET/SYSEXIT/SYSRETL) and the call's record. */
