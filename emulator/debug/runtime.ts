@@ -217,7 +217,8 @@ export class DebugRuntime {
     this.idle();
     if (this.kernel && this.kernel.index > 0) return this.kernelPhase(this.kernel, -1);
     const n = this.icount();
-    const lineTarget = granularity === 'line' && n > 0 ? this.lineBackTarget(n) : undefined;
+    // Back out of the kernel frame's first phase: before the entry instruction, as stepOut leaves it forwards at the landing pad.
+    const lineTarget = granularity === 'line' && n > 0 && !this.kernel ? this.lineBackTarget(n) : undefined;
     this.replayTo(lineTarget ?? Math.max(0, n - 1));
     this.recent = [];
     this.kernelHits = [];

@@ -228,6 +228,24 @@ test('stepIn by line from the start of the ALTERNATIVE line goes into the kernel
     assert.equal(Number(inside[1]!.instructionPointerReference), second!.address, 'the step stopped at the sysenter and went in');
     const regs = await registers(client, 1);
     assert.equal(regs.ebp, regs.esp, 'the user registers are as the movl left them');
+    // Inside the kernel frame: expressions see the user's registers at the entry instruction; registers cannot be set.
+    const eax = await client.evaluateRequest({ expression: '$eax', frameId: 0, context: 'watch' });
+    assert.equal(Number(eax.body.result), 4, 'eax holds write\'s number at the entry');
+    const scopes = await client.scopesRequest({ frameId: 0 });
+    const user = scopes.body.scopes.find((x) => /User registers/.test(x.name))!;
+    await assert.rejects(client.setVariableRequest({ variablesReference: user.variablesReference, name: 'eax', value: '5' }), /step out to user mode/);
+    // Step Back goes one phase up, and from the first phase back to user mode before the entry instruction.
+    await until(client, () => client.nextRequest({ threadId: 1 }));
+    assert.equal((await stack(client))[0]!.line, 2);
+    await until(client, () => client.stepBackRequest({ threadId: 1 }));
+    assert.equal((await stack(client))[0]!.line, 1);
+    await until(client, () => client.stepBackRequest({ threadId: 1 }));
+    const back = (await stack(client))[0]!;
+    assert.equal(Number(back.instructionPointerReference), second!.address, 'back before the sysenter');
+    assert.equal(back.line, alternative);
+    assert.equal((await registers(client)).eax, 4);
+    await until(client, () => client.stepInRequest({ threadId: 1 }));
+    assert.ok(((await stack(client))[0]!.source?.sourceReference ?? 0) > 0, 'stepIn enters the kernel again');
     // exit_group goes through __kernel_vsyscall too: continue stops there, in user mode.
     const again = await until(client, () => client.continueRequest({ threadId: 1 }));
     assert.equal(again.body.reason, 'function breakpoint');
