@@ -192,10 +192,10 @@ const PC_TYPES: Readonly<Record<number, number>> = { 1: 23, 2: 21, 4: 2 };
 const ABS_TYPES: Readonly<Record<number, number>> = { 1: 22, 2: 20, 4: 1 };
 
 /** Resolves one fixup: writes the field and returns the relocation it needs, if any. */
-function resolve(st: AsmState, section: SectionState, f: Frag, fx: Fixup, values: Map<number, { value: Value; fixup: Fixup }>): PendingRelocation | undefined {
+function resolve(st: AsmState, section: SectionState, f: Frag, fx: Fixup, values: Map<number, { value: Value; fixup: Fixup }> | undefined): PendingRelocation | undefined {
   const P = f.address + fx.offset;
   const v = value(st, fx.expr);
-  values.set(P, { value: v, fixup: fx });
+  values?.set(P, { value: v, fixup: fx });
   const relocation = (sym: SymbolState | undefined, addend: bigint, type: number): PendingRelocation => {
     if (fx.size === 8) throw new AsmError('cannot represent relocation type BFD_RELOC_64');
     writeLittle(f.bytes, fx.offset, fx.size, addend);
@@ -347,24 +347,29 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
   const sections: AsmSection[] = [];
   for (const s of st.sections) {
     const relocs: PendingRelocation[] = [];
-    const bytes: number[] = [];
-    for (const f of orderedFrags(s)) {
+    const frags = orderedFrags(s);
+    let size = 0;
+    for (const f of frags) size += f.bytes.length;
+    const bytes = new Uint8Array(size);
+    let at = 0;
+    for (const f of frags) {
       for (const fx of f.fixups) {
         try {
-          const r = resolve(st, s, f, fx, s.name === '.altinstructions' ? altValues : new Map());
+          const r = resolve(st, s, f, fx, s.name === '.altinstructions' ? altValues : undefined);
           if (r) relocs.push(r);
         } catch (e) {
           if (!(e instanceof AsmError)) throw e;
           st.error(e.message, fx.location);
         }
       }
-      for (const b of f.bytes) bytes.push(b);
+      bytes.set(f.bytes, at);
+      at += f.bytes.length;
     }
     relocs.sort((a, b) => a.seq - b.seq);
     const nobits = s.type === SHT_NOBITS;
     sections.push({
       name: s.name, type: s.type, flags: s.flags, addralign: s.addralign, entsize: s.entsize,
-      bytes: nobits ? new Uint8Array(0) : Uint8Array.from(bytes), size: bytes.length,
+      bytes: nobits ? new Uint8Array(0) : bytes, size,
       relocations: relocs.map(({ seq: _seq, ...r }) => r),
       ...(s.linkTo ? { linkTo: s.linkTo } : {}),
       ...(s.group ? { group: s.group } : {}),

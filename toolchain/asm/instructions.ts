@@ -66,8 +66,11 @@ export interface KnownEncoding {
   forms?: { readonly short: BranchForm; readonly near: BranchForm };
 }
 
-/** Texts kept at most; past that the table starts again (memory stays bounded on any input). */
-const MAX_KNOWN = 1 << 16;
+/**
+ * Texts kept at most; past that the table starts again, so memory stays bounded and texts
+ * met once (a branch to its own label) do not pile up for the collector to trace.
+ */
+const MAX_KNOWN = 4096;
 
 function hasNames(e: Expr): boolean {
   return e.kind === 'unary' ? hasNames(e.operand) : e.kind === 'binary' ? hasNames(e.left) || hasNames(e.right) : e.kind !== 'number';
@@ -83,11 +86,17 @@ function sameEvaluation(a: EvaluatedExpr, b: EvaluatedExpr): boolean {
   return true;
 }
 
+function stillEvaluates(st: AsmState, known: KnownEncoding): boolean {
+  for (const [e, was] of known.observed) if (!sameEvaluation(evaluateNow(st, e), was)) return false;
+  return true;
+}
+
 /** The encoding of `mnemonic operandText` here: a known one whose expressions still evaluate the same, else a new one. */
 function encodingOf(st: AsmState, mnemonic: string, operandText: string): KnownEncoding {
-  const key = `${st.codeSize}\u0000${mnemonic}\u0000${operandText}`;
-  const known = st.encodings.get(key);
-  if (known && known.observed.every(([e, was]) => sameEvaluation(evaluateNow(st, e), was))) return known;
+  const key = st.codeSize === 32 ? mnemonic : `${mnemonic}\u0000${st.codeSize}`;
+  let byText = st.encodings.get(key);
+  const known = byText?.get(operandText);
+  if (known && stillEvaluates(st, known)) return known;
   let words = mnemonic;
   let text = operandText;
   // Prefix words are separate statements' first word in the splitter: `rep movsb`, `lock incl (%eax)`.
@@ -114,8 +123,14 @@ function encodingOf(st: AsmState, mnemonic: string, operandText: string): KnownE
     },
   };
   const encoding = { words, observed, result: encodeInstruction(words, operands, ctx) };
-  if (st.encodings.size >= MAX_KNOWN) st.encodings.clear();
-  st.encodings.set(key, encoding);
+  if (st.knownEncodings >= MAX_KNOWN) {
+    st.encodings.clear();
+    st.knownEncodings = 0;
+    byText = undefined;
+  }
+  if (!byText) st.encodings.set(key, (byText = new Map()));
+  if (!known) st.knownEncodings++;
+  byText.set(operandText, encoding);
   return encoding;
 }
 

@@ -57,7 +57,9 @@ export class AsmState {
   readonly altText = new Map<number, string>();
   private fixupSeq = 0;
   /** Instruction encodings by text, taken again while their expressions evaluate the same (instructions.ts). */
-  readonly encodings = new Map<string, KnownEncoding>();
+  readonly encodings = new Map<string, Map<string, KnownEncoding>>();
+  /** How many encodings `encodings` holds. */
+  knownEncodings = 0;
   /** `.code32` (default) or `.code16`. */
   codeSize: 32 | 16 = 32;
 
@@ -170,7 +172,11 @@ export class AsmState {
 
   addFixup(fixup: Omit<Fixup, 'offset' | 'seq'>, fieldOffset: number): void {
     const f = this.frag();
-    f.fixups.push({ ...fixup, offset: fieldOffset, seq: this.nextSeq() });
+    // One literal of one shape (a spread would give fixups of many shapes).
+    f.fixups.push({
+      offset: fieldOffset, size: fixup.size, expr: fixup.expr, pcrel: fixup.pcrel, pcBias: fixup.pcBias, relocType: fixup.relocType,
+      signed: fixup.signed, location: fixup.location, seq: this.nextSeq(), resolveGlobal: fixup.resolveGlobal,
+    });
   }
 
   /** The next fixup creation number. */

@@ -51,12 +51,17 @@ export class SymbolTable {
   get(name: string, location?: SourceLocation): SymbolState {
     let s = this.byName.get(name);
     if (!s) {
+      // Every field in the literal: symbols keep one shape with in-object fields.
       s = {
         name,
         kind: 'undefined',
+        frag: undefined,
         offset: 0,
+        equ: undefined,
         fixed: false,
+        binding: undefined,
         type: 0,
+        size: undefined,
         visibility: 0,
         commonSize: 0,
         commonAlign: 0,
