@@ -36,8 +36,14 @@ export const C1_KEPT: ReadonlySet<Op> = new Set([Op.Fxam, Op.Fprem]);
  *    reduced precision only for those, and only with round to nearest.
  * 8. fcomi/fcomip/fucomi/fucomip: qemu leaves OF SF AF as they were; Intel clears them.
  * 9. fsin/fcos/fsincos/fptan: qemu does not raise PE (its results come from the host's libm).
+ *    fyl2x: Intel parts raise PE even when the product is exact (y × log2 of a power of two:
+ *    the host processor gives sw 0x3820 for y × log2(2)), as the emulator does; qemu raises it
+ *    only for an inexact result.
  * 10. FIP: qemu does not record fnop as the last instruction but does record fnstsw %ax;
  *    the emulator follows the SDM's list of control instructions (fnstsw is one, fnop is not).
+ *    qemu also records fneni, fndisi and fnsetpm (and their waiting forms), which a 387 or
+ *    later ignores entirely: on this project's Intel hosts they leave FIP at the previous
+ *    x87 instruction, as the emulator does.
  */
 export const STATUS_IGNORED = 0x02;
 /**
@@ -53,8 +59,8 @@ export const QUOTIENT_IGNORED: ReadonlySet<Op> = new Set([Op.Fprem1]);
  *    registers, where qemu agrees. The generator never pairs a NaN in memory with a NaN in ST(0).
  */
 export const EFLAGS_IGNORED: ReadonlySet<Op> = new Set([Op.Fcomi, Op.Fcomip, Op.Fucomi, Op.Fucomip]);
-export const NO_PE: ReadonlySet<Op> = new Set([Op.Fsin, Op.Fcos, Op.Fsincos, Op.Fptan]);
-export const FIP_IGNORED: ReadonlySet<Op> = new Set([Op.Fnop, Op.Fnstsw]);
+export const NO_PE: ReadonlySet<Op> = new Set([Op.Fsin, Op.Fcos, Op.Fsincos, Op.Fptan, Op.Fyl2x]);
+export const FIP_IGNORED: ReadonlySet<Op> = new Set([Op.Fnop, Op.Fnstsw, Op.Fneni, Op.Fndisi, Op.Fnsetpm]);
 
 /**
  * 5. The transcendental instructions: qemu computes fsin, fcos, fsincos and fptan through the

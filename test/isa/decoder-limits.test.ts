@@ -48,7 +48,7 @@ test('x87: table rows decode with objdump lengths; fwait folds into a following 
   const dir = scratch('vdso-lab-isa-x87-');
   for (const [h, status] of [['d9 e8', DecodeStatus.Ok], ['dd 45 f8', DecodeStatus.Ok], ['dd 84 24 00 01 00 00', DecodeStatus.Ok], ['9b', DecodeStatus.Ok],
     ['9b df e0', DecodeStatus.Ok], ['9b 9b d9 c0', DecodeStatus.Ok], ['9b 66 d9 30', DecodeStatus.Ok], ['d9 48 04', DecodeStatus.Invalid],
-    ['dd ac 24 00 01 00 00', DecodeStatus.Invalid], ['d9 d8', DecodeStatus.Invalid]] as const) {
+    ['dd ac 24 00 01 00 00', DecodeStatus.Invalid], ['d9 e2', DecodeStatus.Invalid], ['d9 d8', DecodeStatus.Ok], ['db e5', DecodeStatus.Ok]] as const) {
     const i = decode(bytes(h), 0, 0);
     assert.equal(i.status, status, h);
     writeFileSync(join(dir, 'x.bin'), bytes(h));

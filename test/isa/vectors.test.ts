@@ -98,12 +98,13 @@ test('every table entry and operand form: bytes -> text equals objdump, text -> 
     // and drops the 66 of `mov %cx,%ds`.
     const asRejects = i.opSize === 2 && (v.entry.op === Op.Bswap || v.entry.op === Op.MovToSeg
       || v.entry.suffix === Suffix.Movx && v.entry.operands[1] === OperandKind.Ew);
+    // GNU as takes the 8087/287-only forms without objdump's `(8087 only)` note.
     if (!branch && !asRejects && !text.includes('(bad)') && v.entry.mnemonic !== 'salc' && v.entry.op !== Op.Fwait) assemblable.push(text);
   });
   writeFileSync(join(dir, 'vectors.txt'), rows.join('\n') + '\n');
   // Round trip through GNU as: each line must come back as the same text.
   const src = join(dir, 'round.s');
-  writeFileSync(src, assemblable.map((t) => `\t${t}`).join('\n') + '\n');
+  writeFileSync(src, assemblable.map((t) => `\t${t.replace(/\((8087|287) only\)$/, '')}`).join('\n') + '\n');
   run('as', ['--32', src, '-o', join(dir, 'round.o')]);
   const back = run('objdump', ['-d', '--insn-width=16', join(dir, 'round.o')]).split('\n')
     .map((l) => /^\s*[0-9a-f]+:\t[0-9a-f ]+?\s*\t(.*)$/.exec(l)).filter((m) => m !== null).map((m) => normalize(m![1]!));

@@ -205,8 +205,9 @@ export function formatAtt(i: Instruction, options: FormatOptions = {}): string {
   if (i.status === DecodeStatus.NotCovered) return `(not covered: ${opcodeName(i.opcode)})`;
   const e = i.entry;
   if (i.status === DecodeStatus.Invalid && i.hasMem && i.opcode >= 0xd8 && i.opcode <= 0xdf) return `(bad)  ${formatMemory(i)}`;
-  if (i.status !== DecodeStatus.Ok || !e || e.undocumented) return '(bad)';
-  if (e.onlyOn) return `${mnemonicText(i, e)}(${e.onlyOn} only)`;
+  if (i.status !== DecodeStatus.Ok || !e) return '(bad)';
+  if (e.undocumented) return [...prefixText(i, e), '(bad)'].join(' ');
+  if (e.onlyOn) return [...prefixText(i, e), `${mnemonicText(i, e)}(${e.onlyOn} only)`].join(' ');
   const head = [...prefixText(i, e), mnemonicText(i, e)].join(' ');
   const kinds = e.noReverse ? e.operands : [...e.operands].reverse();
   const ops: string[] = [];
