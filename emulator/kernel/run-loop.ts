@@ -108,6 +108,11 @@ export class RunLoop {
   private current: Process | undefined = undefined;
   private turnLeft = 0;
   private readonly parked = new Map<Process, ParkedCall>();
+  /** The call being finished when it neither parks nor waits for a tracer (reused: nothing keeps it past finishCall). */
+  private readonly finishing: { -readonly [K in keyof ParkedCall]: ParkedCall[K] } = {
+    regs: undefined as unknown as PtRegs, entry: undefined as unknown as EntryRecord, nr: 0, name: '', args: NO_ARGS, shown: NO_ARGS_SHOWN,
+    icount: 0, restoresContext: false, recording: false, userBp: undefined, arg6: undefined, phases: undefined,
+  };
   /** The rows by number, resolved once: the in-place path's lookup. */
   private readonly rows: ReadonlyArray<SyscallRow | undefined>;
   /**
@@ -461,14 +466,21 @@ export class RunLoop {
         p.report(`vdso-lab: system call ${nr >>> 0} (${syscallName(nr)}) is not implemented: -ENOSYS (at 0x${address.toString(16)})`);
       }
     }
-    const call: ParkedCall = {
-      regs, entry: entered.record, nr, name, args, shown, icount, userBp, arg6, recording, phases,
-      restoresContext: row?.restoresContext === true && !entered.record.fetchFailed,
-    };
+    const restoresContext = row?.restoresContext === true && !entered.record.fetchFailed;
     if (p.yielded) {
       p.yielded = false;
       this.turnLeft = 0;
     }
+    const parks = result === SLEEPING && p.sleeping !== undefined && !p.exit;
+    if (!p.ptrace && !parks) {
+      // The usual case: the call is finished at once, described in the one reused object.
+      const c = this.finishing;
+      c.regs = regs; c.entry = entered.record; c.nr = nr; c.name = name; c.args = args; c.shown = shown; c.icount = icount;
+      c.userBp = userBp; c.arg6 = arg6; c.recording = recording; c.phases = phases; c.restoresContext = restoresContext;
+      this.finishCall(p, c, result);
+      return;
+    }
+    const call: ParkedCall = { regs, entry: entered.record, nr, name, args, shown, icount, userBp, arg6, recording, phases, restoresContext };
     if (p.ptrace) handlerStops(p, regs, () => this.parkOrFinish(p, call, result));
     else this.parkOrFinish(p, call, result);
   }

@@ -40,18 +40,32 @@ function fetch(cpu: Cpu, regs: PtRegs, fetched: Fetched, field: 'bp' | 'dx' | 'c
   return undefined;
 }
 
-export function buildInt80(cpu: Cpu, address: number, built?: Built, into?: PtRegs): BuiltEntry {
+/**
+ * `previous` when this entry is the same as it (the same instruction, pt_regs in the same
+ * place, the same single fetch with the same value, no failure): records are never written,
+ * so a loop's calls share one instead of making a new one each time.
+ */
+function same(previous: BuiltEntry | undefined, regs: PtRegs, via: EntryRecord['via'], address: number, fetchAddress: number, value: number, fastReturn: number | undefined): BuiltEntry | undefined {
+  if (previous === undefined || previous.regs !== regs || previous.fastReturn !== fastReturn) return undefined;
+  const r = previous.record;
+  if (r.via !== via || r.address !== address || r.fetchFailed !== undefined || r.arg6InRegister !== undefined) return undefined;
+  if (fetchAddress < 0) return r.fetched.length === 0 ? previous : undefined;
+  const f = r.fetched;
+  return f.length === 1 && f[0]!.address === fetchAddress && f[0]!.value === value ? previous : undefined;
+}
+
+export function buildInt80(cpu: Cpu, address: number, built?: Built, into?: PtRegs, previous?: BuiltEntry): BuiltEntry {
   const regs = regsFromCpu(cpu, cpu.state.eip, cpu.state.r[EAX]!, into);
   regs.ax = -ENOSYS;
   built?.(regs, `every register saved as it was: sp = esp ${hex(regs.sp)}, ip = ${hex(regs.ip)} (after the int $0x80)`);
-  return { regs, record: { via: 'int', address, fetched: [] }, fastReturn: undefined };
+  return same(previous, regs, 'int', address, -1, 0, undefined) ?? { regs, record: { via: 'int', address, fetched: [] }, fastReturn: undefined };
 }
 
 /**
  * sysenter: `landingPad` is regs->ip after the entry (int80_landing_pad, vsyscall_after_int80,
  * SYSENTER_RETURN); without one (no vDSO) the model returns after the instruction.
  */
-export function buildSysenter(cpu: Cpu, address: number, abi: KernelAbi, landingPad: number | undefined, built?: Built, into?: PtRegs): BuiltEntry {
+export function buildSysenter(cpu: Cpu, address: number, abi: KernelAbi, landingPad: number | undefined, built?: Built, into?: PtRegs, previous?: BuiltEntry): BuiltEntry {
   const s = cpu.state;
   const ip = landingPad ?? s.eip;
   const regs = regsFromCpu(cpu, ip, s.r[EAX]!, into);
@@ -64,6 +78,11 @@ export function buildSysenter(cpu: Cpu, address: number, abi: KernelAbi, landing
   if (abi === 'proposal') {
     failed = fetch(cpu, regs, fetched, 'dx', 'dx at 0(%edx)', regs.sp) ?? fetch(cpu, regs, fetched, 'cx', 'cx at 4(%edx)', regs.sp + 4);
   } else {
+    const again = previous && same(previous, regs, 'sysenter', address, regs.sp, cpu.memory.peekU32(regs.sp), ip);
+    if (again) {
+      regs.bp = again.record.fetched[0]!.value;
+      return again;
+    }
     failed = fetch(cpu, regs, fetched, 'bp', 'arg6 (ebp) at 0(%ebp)', regs.sp);
   }
   const record: EntryRecord = failed ? { via: 'sysenter', address, fetched, fetchFailed: failed } : { via: 'sysenter', address, fetched };
@@ -76,7 +95,7 @@ export function buildSysenter(cpu: Cpu, address: number, abi: KernelAbi, landing
  * from 0(%esp); the proposal loads sp from edx and fetches dx and cx instead. Legacy kernels
  * return after the instruction; the others set regs->ip to the landing pad.
  */
-export function buildSyscall(cpu: Cpu, address: number, abi: KernelAbi, landingPad: number | undefined, built?: Built, into?: PtRegs): BuiltEntry {
+export function buildSyscall(cpu: Cpu, address: number, abi: KernelAbi, landingPad: number | undefined, built?: Built, into?: PtRegs, previous?: BuiltEntry): BuiltEntry {
   const s = cpu.state;
   const returnAddress = s.eip >>> 0;
   s.r[ECX] = returnAddress;
@@ -95,6 +114,11 @@ export function buildSyscall(cpu: Cpu, address: number, abi: KernelAbi, landingP
   if (abi === 'proposal') {
     failed = fetch(cpu, regs, fetched, 'dx', 'dx at 0(%edx)', regs.sp) ?? fetch(cpu, regs, fetched, 'cx', 'cx at 4(%edx)', regs.sp + 4);
   } else {
+    const again = previous && abi !== 'legacy' && same(previous, regs, 'syscall', address, regs.sp, cpu.memory.peekU32(regs.sp), ip);
+    if (again) {
+      regs.bp = again.record.fetched[0]!.value;
+      return again;
+    }
     failed = fetch(cpu, regs, fetched, 'bp', 'arg6 (ebp) at 0(%esp)', regs.sp);
   }
   let arg6InRegister: number | undefined;

@@ -50,6 +50,10 @@ export class KernelEntryExit implements EntryExit {
   private readonly pending: BuiltEntry[] = [];
   private readonly pendingAbi: ProcessView['options']['abi'][] = [];
   private readonly pendingKernel: ProcessView['options']['kernel'][] = [];
+  /** The last entry built into a task's own pt_regs (the next may share its record). */
+  private lastBuilt: BuiltEntry | undefined = undefined;
+  /** The last exit record without deliveries (reused while the next is the same). */
+  private lastExit: ExitRecord = { path: 'iret', reason: '', clobbered: [] };
   /** The exit context `exit` fills for the decision (reused: the decision keeps nothing of it). */
   private readonly context: { -readonly [K in keyof EntryContext]: EntryContext[K] } = { via: 'int', abi: 'upstream', kernel: 'compat64', fastReturn: undefined, fetchFailed: false };
 
@@ -73,9 +77,11 @@ export class KernelEntryExit implements EntryExit {
     }
     let built: BuiltEntry;
     const into = process.ptRegs;
-    if (entry.via === 'int') built = buildInt80(cpu, address, told, into);
-    else if (entry.via === 'sysenter') built = buildSysenter(cpu, address, options.abi, landingPad, told, into);
-    else built = buildSyscall(cpu, address, options.abi, landingPad, told, into);
+    const previous = this.lastBuilt;
+    if (entry.via === 'int') built = buildInt80(cpu, address, told, into, previous);
+    else if (entry.via === 'sysenter') built = buildSysenter(cpu, address, options.abi, landingPad, told, into, previous);
+    else built = buildSyscall(cpu, address, options.abi, landingPad, told, into, previous);
+    if (into !== undefined) this.lastBuilt = built;
     if (phases) emitPhase(phases, 'fetch', dispatchFunction(entry.via), fetchText(built.record, built.regs), built.regs);
     this.pending.push(built);
     this.pendingAbi.push(options.abi);
@@ -98,7 +104,12 @@ export class KernelEntryExit implements EntryExit {
     if (signals.killed) return exitRecord({ path: 'iret', reason: `no return: ${signals.killed.message}`, clobbered: [] }, signals);
     const { path, reason } = chooseExit(ctx, regs, phases && ((text, holds) => emitPhase(phases, 'exit-condition', decider, `fast exit: ${text}: ${holds ? 'yes' : 'no'}`, regs)));
     const clobbered = performExit(process.cpu, regs, path, ctx.kernel);
-    const exit = exitRecord({ path, reason, clobbered }, signals);
+    // Records are never written: the same path, reason and clobbered list share one.
+    let exit = this.lastExit;
+    if (signals.delivered.length !== 0 || exit.path !== path || exit.reason !== reason || exit.clobbered !== clobbered) {
+      exit = exitRecord({ path, reason, clobbered }, signals);
+      if (signals.delivered.length === 0) this.lastExit = exit;
+    }
     if (phases) emitPhase(phases, 'exit', entryFunction(ctx.via, ctx.kernel), exitText(exit, regs), regs);
     return exit;
   }

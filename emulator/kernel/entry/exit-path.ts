@@ -34,7 +34,7 @@ export type ExitExplain = (condition: string, holds: boolean) => void;
 export function chooseExit(ctx: ExitContext, regs: PtRegs, explain?: ExitExplain): { path: ExitPath; reason: string } {
   if (ctx.via === 'int') {
     explain?.('the entry was SYSENTER or SYSCALL (int $0x80 always returns with IRET)', false);
-    return { path: 'iret', reason: 'int $0x80 always returns with IRET' };
+    return INT80_EXIT;
   }
   explain?.(`the entry was ${ctx.via.toUpperCase()}`, true);
   explain?.('the fetch from the user stack succeeded', !ctx.fetchFailed);
@@ -65,6 +65,8 @@ export function chooseExit(ctx: ExitContext, regs: PtRegs, explain?: ExitExplain
   return fastExit(fast, ctx.abi === 'legacy', regs.ip >>> 0);
 }
 
+const INT80_EXIT: { path: ExitPath; reason: string } = Object.freeze({ path: 'iret', reason: 'int $0x80 always returns with IRET' });
+
 /** The fast exit's decision is the same for every call that returns to the same place: made once. */
 const fastExits = new Map<number, { path: ExitPath; reason: string }>();
 
@@ -80,7 +82,12 @@ function fastExit(path: ExitPath, legacy: boolean, ip: number): { path: ExitPath
   return decision;
 }
 
-/** Performs the exit on the CPU and returns what it clobbered relative to pt_regs. */
+const NOTHING_CLOBBERED: ExitRecord['clobbered'] = Object.freeze([]) as unknown as ExitRecord['clobbered'];
+/** The last list each fast exit returned, reused while its values repeat (a loop's calls return alike). */
+let lastSysretl: ExitRecord['clobbered'] = NOTHING_CLOBBERED;
+let lastSysexit: ExitRecord['clobbered'] = NOTHING_CLOBBERED;
+
+/** Performs the exit on the CPU and returns what it clobbered relative to pt_regs (a shared list: never written). */
 export function performExit(cpu: Cpu, regs: PtRegs, path: ExitPath, kernel: KernelKind): ExitRecord['clobbered'] {
   iretToUser(cpu, regs);
   const s = cpu.state;
@@ -91,7 +98,9 @@ export function performExit(cpu: Cpu, regs: PtRegs, path: ExitPath, kernel: Kern
     s.eflags = (regs.flags & ~RF) >>> 0;
     s.seg[CS] = sel.code;
     s.seg[SS] = sel.data;
-    return [{ register: 'ecx', value: regs.ip >>> 0 }, { register: 'r11', value: regs.flags >>> 0 }];
+    const l = lastSysretl;
+    if (l.length === 2 && l[0]!.value === regs.ip >>> 0 && l[1]!.value === regs.flags >>> 0) return l;
+    return (lastSysretl = [{ register: 'ecx', value: regs.ip >>> 0 }, { register: 'r11', value: regs.flags >>> 0 }]);
   }
   if (path === 'sysexit') {
     // SYSEXIT jumps to edx with esp = ecx: the kernel loaded them from regs->ip and regs->sp.
@@ -100,7 +109,9 @@ export function performExit(cpu: Cpu, regs: PtRegs, path: ExitPath, kernel: Kern
     s.eflags = (regs.flags | IF) >>> 0;
     s.seg[CS] = sel.code;
     s.seg[SS] = sel.data;
-    return [{ register: 'ecx', value: regs.sp >>> 0 }, { register: 'edx', value: regs.ip >>> 0 }];
+    const l = lastSysexit;
+    if (l.length === 2 && l[0]!.value === regs.sp >>> 0 && l[1]!.value === regs.ip >>> 0) return l;
+    return (lastSysexit = [{ register: 'ecx', value: regs.sp >>> 0 }, { register: 'edx', value: regs.ip >>> 0 }]);
   }
-  return [];
+  return NOTHING_CLOBBERED;
 }
