@@ -88,11 +88,14 @@ site_not:	.fill 3, 1, 0x90
 	ret
 	.globl target
 target:	ret
+site_end:	.fill 4, 1, 0x90
+	ret
 	.size __kernel_vsyscall, . - __kernel_vsyscall
 	.section .altinstructions, "a"
 	${entry('site_call', 'r_call', 'r_call_end', '(0*32+11)', '5')}
 	${entry('site_jmp', 'r_jmp', 'r_jmp_end', '(3*32+15)', '6')}
 	${entry('site_not', 'r_not', 'r_not_end', `${NOT} (3*32+14)`, '3')}
+	${entry('site_end', 'r_end', 'r_end_end', '(3*32+15)', '4')}
 	.section .altinstr_replacement, "ax"
 r_call:	call target
 r_call_end:
@@ -100,6 +103,8 @@ r_jmp:	.byte 0xe9; .long target - . - 4
 r_jmp_end:
 r_not:	movl %ecx, %ebp
 r_not_end:
+r_end:	testl %eax, %eax; jz r_end_end
+r_end_end:
 `;
   const object = assemble(name, source, dir);
   return ldVdso({ dir, objects: [object], inputs: [{ fileName: object, bytes: readBytes(object) }] }, [
@@ -128,6 +133,10 @@ for (const layout of [14, 13] as const) {
     assert.equal(lines.filter((l) => l.endsWith('int3')).length, 3);
     assert.ok(lines.includes(`${at('site_not').toString(16)}: 89 cd mov %ecx,%ebp`), lines.join('\n'));
     assert.equal(r.patches.find((p) => p.address === at('site_not'))!.feature, '!X86_FEATURE_SYSCALL32');
+    // A branch to the replacement's very end is inside the block for the kernel (need_reloc:
+    // target > src + src_len): copied as it is, it lands at the end of the site.
+    const end = at('site_end');
+    assert.deepEqual(objdumpRange(patched, end, end + 4), [`${end.toString(16)}: 85 c0 test %eax,%eax`, `${(end + 2).toString(16)}: 74 00 je ${(end + 4).toString(16)}`]);
     // amd/compat64: SYSCALL32 set, so the NOT entry keeps the original (merged into a 3-byte NOP).
     const amd = applyAlternatives(bytes, { cpu: 'amd', kernel: 'compat64', fileName: file });
     const notSite = amd.patches.find((p) => p.address === at('site_not'))!;

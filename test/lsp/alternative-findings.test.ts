@@ -126,7 +126,8 @@ test('a branch out of a replacement: a finding exactly where the patched site no
     const intended = objdumpTarget(e.replacementBytes, e.replacement);
     const patched = json.patches.find((p) => p.address === e.site)!;
     const landed = objdumpTarget(patched.after, e.site);
-    const inside = intended !== undefined && intended >= e.replacement && intended < e.replacement + e.replacementBytes.split(' ').length;
+    // The kernel's need_reloc counts a target at the replacement's very end as inside.
+    const inside = intended !== undefined && intended >= e.replacement && intended <= e.replacement + e.replacementBytes.split(' ').length;
     if (intended !== undefined && !inside && landed !== intended) broken.push(altLines[e.index]!);
   }
   assert.deepEqual(broken, [lines.findIndex((l) => l.includes('jecxz'))], 'objdump: only the jecxz misses its target once patched');

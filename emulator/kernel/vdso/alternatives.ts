@@ -153,9 +153,13 @@ export function branchRelocation(insn: Instruction): 'rel8' | 'rel32' | undefine
   return undefined;
 }
 
-/** True when a branch target lies outside the replacement [repl, repl+replLen) and the patcher must re-aim it. */
+/**
+ * True when a branch target lies outside the replacement and the patcher must re-aim it. A
+ * target exactly at the replacement's end counts as inside, as in the kernel's need_reloc
+ * (docs/kernel-facts.md): such a branch is copied as it is and lands at the site's end.
+ */
 export function outsideReplacement(target: number, repl: number, replLen: number): boolean {
-  return target < repl || target >= repl + replLen;
+  return target < repl || target > repl + replLen;
 }
 
 /**
