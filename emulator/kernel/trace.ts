@@ -8,7 +8,7 @@ import { signalForFault } from './signals/faults';
 import type { Fault } from '../x86/stop';
 import type { Process } from './process';
 import { readCString } from './syscalls/table';
-import { requestName } from './ptrace/abi';
+import { ptraceAddrText, ptraceDataText, requestName } from './ptrace/abi';
 
 const SHOWN_STRING = 64;
 
@@ -29,6 +29,10 @@ export function formatArgs(p: Process, kinds: string, args: readonly number[]): 
         return '0' + (v >>> 0).toString(8);
       case 'P':
         return requestName(v);
+      case 'A':
+        return ptraceAddrText(args[0]!, v);
+      case 'D':
+        return ptraceDataText(args[0]!, v);
       case 's': {
         const s = readCString(p, v, 4096);
         if (typeof s === 'number') return hex(v);

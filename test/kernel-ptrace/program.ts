@@ -16,8 +16,10 @@
 //            new pid), the new process starts traced with a SIGSTOP; both run to their end, the
 //            child stopping once more for the SIGCHLD of the new process's end.
 //   requests: orig_eax poked at an entry stop changes the call, -1 skips it (eax as set);
-//            POKEUSER refusals; a signal-delivery-stop whose signal the tracer replaces;
+//            POKEUSER refusals; GET_THREAD_AREA of the TLS entry %gs names; a
+//            signal-delivery-stop whose signal the tracer replaces;
 //            GETFPREGS; PTRACE_KILL; ATTACH then DETACH with a signal; SEIZE, INTERRUPT, LISTEN.
+//   orphan:  the first process asks its parent (outside the machine) to trace it, then stops.
 export const PTRACE_PROGRAM = String.raw`#define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
@@ -31,6 +33,7 @@ export const PTRACE_PROGRAM = String.raw`#define _GNU_SOURCE
 #include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <asm/ldt.h>
 
 static const char msg[] = "child writes\n";
 volatile long arg6;
@@ -296,6 +299,15 @@ static void requests(void) {
   errno = 0;
   ptrace(PTRACE_POKEUSER, c, offsetof(struct user, u_tsize), 1);
   printf("POKEUSER u_tsize: errno %d\n", errno);
+  struct user_desc d;
+  memset(&d, 0, sizeof d);
+  errno = 0;
+  ptrace(PTRACE_GET_THREAD_AREA, c, r.xgs >> 3, &d);
+  int tls_errno = errno;
+  errno = 0;
+  ptrace(PTRACE_GET_THREAD_AREA, c, 5, &d.limit);
+  printf("GET_THREAD_AREA %%gs>>3: errno %d, entry_number matches %d, base is the child's TLS %d, 32-bit %d, in pages %d, usable %d; entry 5: errno %d\n",
+         tls_errno, d.entry_number == (r.xgs >> 3), d.base_addr != 0, d.seg_32bit, d.limit_in_pages, d.useable, errno);
   ptrace(PTRACE_CONT, c, 0, 0);
   waitpid(c, &st, 0);
   siginfo_t si;
@@ -346,6 +358,11 @@ int main(int argc, char **argv) {
   else if (!strcmp(mode, "watch")) watchpoints();
   else if (!strcmp(mode, "fork")) forks();
   else if (!strcmp(mode, "requests")) requests();
+  else if (!strcmp(mode, "orphan")) {
+    printf("TRACEME: %ld\n", ptrace(PTRACE_TRACEME, 0, 0, 0));
+    raise(SIGSTOP);
+    printf("not reached\n");
+  }
   return 0;
 }
 `;

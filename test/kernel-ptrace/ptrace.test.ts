@@ -187,6 +187,7 @@ const requestLines = (kernel: KernelKind): string => `orig_eax poked to getppid 
 orig_eax set to -1, eax to 42 (0): the exit stop has orig_eax -1 eax 42
 POKEUSER cs = 0: errno 5; ds = 0x10: errno 5; PEEKUSER offset 2: errno 5; u_tsize reads 0
 POKEUSER u_tsize: errno ${kernel === 'native32' ? 5 : 0}
+GET_THREAD_AREA %gs>>3: errno 0, entry_number matches 1, base is the child's TLS 1, 32-bit 1, in pages 1, usable 1; entry 5: errno 22
 child: the changed call returned the parent's pid: 1, the skipped one 42
 signal-delivery-stop: status 0xa7f, User defined signal 1, si_code -6, si_pid is the child: 1; injecting SIGUSR2
 child: SIGUSR2 handled 1 time(s)
@@ -199,7 +200,7 @@ listening (0): waitpid WNOHANG gives 0
 child killed by Killed
 `;
 
-test('requests: orig_eax changes or skips the call, POKEUSER refusals, a replaced signal, GETFPREGS, KILL, ATTACH/DETACH with a signal, SEIZE/INTERRUPT/LISTEN', async () => {
+test('requests: orig_eax changes or skips the call, POKEUSER refusals, GET_THREAD_AREA, a replaced signal, GETFPREGS, KILL, ATTACH/DETACH with a signal, SEIZE/INTERRUPT/LISTEN', async () => {
   for (const kernel of KERNEL_KINDS) {
     const out = await lab({ abi: 'upstream', cpu: 'intel', kernel }, 'requests');
     assert.equal(out.slice(out.indexOf('orig_eax poked')), requestLines(kernel), kernel);
@@ -215,6 +216,13 @@ test('natively, where this host runs i386 programs: the same lines as under vdso
   }
 });
 
+test('a first process traced by its parent outside the machine stops for good at its first signal, and the run says why', async () => {
+  const r = await runLab(prog(), ['--vdso', 'upstream'], ['orphan']);
+  assert.equal(r.stdout.split('\n')[1], 'TRACEME: 0');
+  assert.match(r.stderr, /^vdso-lab: the guest waits forever \(no timer, signal or input can wake it\) at icount \d+; pid 1000 waits in a ptrace stop for its tracer \(pid 999\)$/m);
+  assert.equal(r.status, 137);
+});
+
 test('the same program twice gives the same trace; the trace names each ptrace request', async () => {
   const args = ['--vdso', 'upstream', '--cpu', 'intel', '--trace', 'syscalls'];
   const a = await runLab(prog(), args, ['step']);
@@ -222,6 +230,12 @@ test('the same program twice gives the same trace; the trace names each ptrace r
   assert.equal(a.stdout, b.stdout);
   assert.equal(a.stderr, b.stderr);
   assert.match(a.stderr, /^\[pid 1001\] \[\d+\] 26 ptrace\(PTRACE_TRACEME, 0, 0x0, 0x0\) = 0 /m);
-  assert.match(a.stderr, /^\[pid 1000\] \[\d+\] 26 ptrace\(PTRACE_SINGLESTEP, 1001, 0x0, 0x0\) = 0 /m);
-  assert.match(a.stderr, /^\[pid 1000\] \[\d+\] 26 ptrace\(PTRACE_PEEKUSR, 1001, 0x30, 0x[0-9a-f]+\) = 0 /m);
+  assert.match(a.stderr, /^\[pid 1000\] \[\d+\] 26 ptrace\(PTRACE_SINGLESTEP, 1001, 0x0, 0\) = 0 /m);
+  assert.match(a.stderr, /^\[pid 1000\] \[\d+\] 26 ptrace\(PTRACE_PEEKUSR, 1001, 4\*EIP, 0x[0-9a-f]+\) = 0 /m);
+  const w = await runLab(prog(), args, ['watch']);
+  assert.match(w.stderr, /^\[pid 1000\] \[\d+\] 26 ptrace\(PTRACE_POKEUSR, 1001, u_debugreg\[7\], 0xd0001\) = 0 /m);
+  const r = await runLab(prog(), args, ['requests']);
+  assert.match(r.stderr, /^\[pid 1000\] \[\d+\] 26 ptrace\(PTRACE_CONT, 1001, 0x0, SIGUSR2\) = 0 /m);
+  assert.match(r.stderr, /^\[pid 1000\] \[\d+\] 26 ptrace\(PTRACE_SEIZE, 1003, 0x0, PTRACE_O_TRACESYSGOOD\) = 0 /m);
+  assert.match(r.stderr, /^\[pid 1000\] \[\d+\] 26 ptrace\(PTRACE_POKEUSR, 1001, 4\*CS, 0x0\) = -1 EIO \(5\) /m);
 });

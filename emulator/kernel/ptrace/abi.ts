@@ -4,11 +4,12 @@
 // the eflags bits a tracer may write, the debug-register bits, and the wait-status word of a
 // ptrace stop. A 32-bit tracer sees the same layout on a 32-bit kernel and in compat mode.
 import type { PtRegs } from '../seams';
+import { signalName } from '../linux-abi';
 
 export const PTRACE = {
   TRACEME: 0, PEEKTEXT: 1, PEEKDATA: 2, PEEKUSR: 3, POKETEXT: 4, POKEDATA: 5, POKEUSR: 6, CONT: 7, KILL: 8,
   SINGLESTEP: 9, GETREGS: 12, SETREGS: 13, GETFPREGS: 14, SETFPREGS: 15, ATTACH: 16, DETACH: 17,
-  GETFPXREGS: 18, SETFPXREGS: 19, SYSCALL: 24, SETOPTIONS: 0x4200, GETEVENTMSG: 0x4201,
+  GETFPXREGS: 18, SETFPXREGS: 19, SYSCALL: 24, GET_THREAD_AREA: 25, SETOPTIONS: 0x4200, GETEVENTMSG: 0x4201,
   GETSIGINFO: 0x4202, SETSIGINFO: 0x4203, SEIZE: 0x4206, INTERRUPT: 0x4207, LISTEN: 0x4208,
 } as const;
 
@@ -17,6 +18,31 @@ const REQUEST_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(PTRACE
 /** "PTRACE_SYSCALL", or the number in hex for a request the model does not know. */
 export function requestName(request: number): string {
   return REQUEST_NAMES.get(request >>> 0) ?? `0x${(request >>> 0).toString(16)}`;
+}
+
+/** The i386 register names of user_regs_struct's slots as <sys/reg.h> spells them (strace shows 4*ORIG_EAX). */
+const REG_NAMES = ['EBX', 'ECX', 'EDX', 'ESI', 'EDI', 'EBP', 'EAX', 'DS', 'ES', 'FS', 'GS', 'ORIG_EAX', 'EIP', 'CS', 'EFL', 'UESP', 'SS'] as const;
+
+/** A ptrace `addr` as the trace shows it: a struct user offset by name for PEEKUSER/POKEUSER, else hex. */
+export function ptraceAddrText(request: number, addr: number): string {
+  if (request === PTRACE.PEEKUSR || request === PTRACE.POKEUSR) {
+    if (addr < USER_REGS_SIZE && (addr & 3) === 0) return `4*${REG_NAMES[addr >> 2]}`;
+    if (addr >= USER_DEBUGREG && addr < USER_DEBUGREG + 32 && (addr & 3) === 0) return `u_debugreg[${(addr - USER_DEBUGREG) >> 2}]`;
+  }
+  return `0x${(addr >>> 0).toString(16)}`;
+}
+
+/** A ptrace `data` as the trace shows it: the signal of a resume, the options of SETOPTIONS/SEIZE, else hex. */
+export function ptraceDataText(request: number, data: number): string {
+  if (request === PTRACE.CONT || request === PTRACE.SYSCALL || request === PTRACE.SINGLESTEP || request === PTRACE.DETACH) {
+    return data === 0 ? '0' : signalName(data);
+  }
+  if ((request === PTRACE.SETOPTIONS || request === PTRACE.SEIZE) && data !== 0) {
+    const names = Object.entries(PTRACE_O).filter(([, bit]) => (data & bit) !== 0).map(([name]) => `PTRACE_O_${name}`);
+    const rest = data & ~Object.values(PTRACE_O).reduce((a, b) => a | b, 0);
+    return [...names, ...(rest ? [`0x${(rest >>> 0).toString(16)}`] : [])].join('|');
+  }
+  return `0x${(data >>> 0).toString(16)}`;
 }
 
 /** PTRACE_SETOPTIONS bits (include/uapi/linux/ptrace.h). */

@@ -2,7 +2,7 @@
 // traces the caller), ATTACH (and a SIGSTOP) and SEIZE (options, no SIGSTOP), and the
 // requests on a task the caller traces, which must be in a ptrace stop (else ESRCH; KILL
 // and INTERRUPT need not): PEEK/POKE TEXT/DATA/USER, GET/SET REGS, FPREGS, FPXREGS,
-// SETOPTIONS, GETEVENTMSG, GET/SET SIGINFO, CONT/SYSCALL/SINGLESTEP (with a signal to
+// GET_THREAD_AREA, SETOPTIONS, GETEVENTMSG, GET/SET SIGINFO, CONT/SYSCALL/SINGLESTEP (with a signal to
 // inject), KILL (SIGKILL), DETACH, INTERRUPT and LISTEN (seized tracees only). PEEK
 // requests store the word at `data`, as the system call does (glibc returns it).
 import { E, SIG } from '../linux-abi';
@@ -15,6 +15,7 @@ import { PROT_READ, PROT_WRITE, arg, copyIn, copyOut, row, sarg, writeU32, type 
 import { PTRACE, PTRACE_EVENT, PTRACE_O_MASK, USER_FXSR_SIZE, USER_I387_SIZE, USER_REGS_SIZE } from './abi';
 import { Tracee, unlink, type PtraceStop } from './tracee';
 import { fxsrImage, peekUser, pokeUser, setUserRegs, userRegs } from './user-area';
+import { tlsUserDesc } from '../syscalls/proc';
 
 const TF = 0x100;
 const PROT_EXEC = 4;
@@ -115,6 +116,12 @@ function onStopped(p: Process, child: Process, t: Tracee, s: PtraceStop, request
       child.cpu.state.fpu.mxcsr &= 0xffff;
       return 0;
     }
+    case PTRACE.GET_THREAD_AREA: {
+      // addr: the GDT entry; the tracee's user_desc goes to the tracer's `data`.
+      const desc = tlsUserDesc(child, addr);
+      if (!desc) return -E.EINVAL;
+      return copyOut(p, data, desc) ? 0 : -E.EFAULT;
+    }
     case PTRACE.SETOPTIONS:
       if ((data & ~PTRACE_O_MASK) !== 0) return -E.EINVAL;
       t.options = data;
@@ -175,4 +182,4 @@ function ptrace(p: Process, regs: PtRegs): number {
   return onStopped(p, child, t, s, request, addr, data);
 }
 
-export const ptraceRows: readonly SyscallRow[] = [row(26, 'ptrace', 'Pixx', ptrace)];
+export const ptraceRows: readonly SyscallRow[] = [row(26, 'ptrace', 'PiAD', ptrace)];

@@ -85,13 +85,19 @@ export function installTls(p: Process, ptr: number, canAllocate: boolean): numbe
   return 0;
 }
 
+/** do_get_thread_area: the user_desc of TLS entry `entry` (an empty one reads as not present), or undefined outside the TLS entries. */
+export function tlsUserDesc(p: Process, entry: number): Uint8Array | undefined {
+  const first = p.tlsFirstEntry;
+  if (entry < first || entry > first + 2) return undefined;
+  return p.tls.get(entry) ?? writeUserDesc({ entryNumber: entry, baseAddr: 0, limit: 0, seg32bit: false, contents: 0, readExecOnly: true, limitInPages: false, segNotPresent: true, useable: false });
+}
+
 function getThreadArea(p: Process, regs: PtRegs): number {
   const ptr = arg(regs, 0);
   const entry = readU32(p, ptr);
   if (entry === undefined) return -E.EFAULT;
-  const first = p.tlsFirstEntry;
-  if (entry < first || entry > first + 2) return -E.EINVAL;
-  const stored = p.tls.get(entry) ?? writeUserDesc({ entryNumber: entry, baseAddr: 0, limit: 0, seg32bit: false, contents: 0, readExecOnly: true, limitInPages: false, segNotPresent: true, useable: false });
+  const stored = tlsUserDesc(p, entry);
+  if (!stored) return -E.EINVAL;
   return copyOut(p, ptr, stored) ? 0 : -E.EFAULT;
 }
 

@@ -8,7 +8,8 @@ import type { Process } from '../process';
 
 /**
  * Argument kinds for the trace: i signed int, u unsigned, x hex (pointer, flags), o octal
- * (modes), s C string in user memory, f fd, P a ptrace request (its name).
+ * (modes), s C string in user memory, f fd, P a ptrace request (its name), A and D ptrace's
+ * addr and data (named as the request reads them: a struct user field, a signal, options).
  */
 export type ArgKind = 'i' | 'u' | 'x' | 'o' | 's' | 'f';
 
