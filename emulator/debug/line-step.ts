@@ -3,13 +3,13 @@
 // was, unless stepping in to a function with line information, which stops after its
 // prologue); the step ends at the first instruction of a different is_stmt line (after a
 // return, the caller's next line: the rest of the line of the call is stepped), where no
-// line table covers the pc, at a user breakpoint, or when the run loop stops for anything else. Bounded by
-// an instruction budget. No DAP here: the runtime turns the outcome into a stop.
+// line table covers the pc, at a user breakpoint, or when the run loop stops for anything else. A step
+// is a generator that yields between instructions and between slices of a run over a call:
+// the runtime runs it in slices of wall-clock time, like a continue, so a pause is heard and
+// no line is too long to step (the launch's "timeout" bounds it). No DAP here: the runtime
+// turns the outcome into a stop.
 import type { RunResult } from '../kernel/run-loop';
 import type { SourceMap } from './source-map';
-
-/** Instructions one line step may run at most (calls stepped over included). */
-export const LINE_STEP_BUDGET = 50_000_000;
 
 export interface LineStepHost {
   readonly lines: SourceMap;
@@ -21,29 +21,25 @@ export interface LineStepHost {
   instructionAt(pc: number): { readonly length: number; readonly call: boolean } | undefined;
   /** Runs one instruction (a system call instruction runs the kernel model too). */
   step(): RunResult;
-  /** Runs until `address` is reached with esp >= `esp` (temporary breakpoint), at most `budget` instructions. */
-  runTo(address: number, esp: number, budget: number): RunResult | 'reached';
+  /** Runs until `address` is reached with esp >= `esp` (temporary breakpoint), yielding between slices. */
+  runTo(address: number, esp: number): Generator<void, RunResult | 'reached', void>;
   /** True when a user breakpoint (line, function, instruction) is at `address`. */
   userBreakpointAt(address: number): boolean;
-  /** Instructions run so far (for the budget). */
-  icount(): number;
 }
 
 export type LineStepOutcome =
   | { readonly kind: 'done' }
   | { readonly kind: 'breakpoint' }
-  | { readonly kind: 'run'; readonly result: RunResult }
-  | { readonly kind: 'limit' };
+  | { readonly kind: 'run'; readonly result: RunResult };
 
 const running = (r: RunResult): boolean => r.kind === 'budget';
 
-/** One `next` (mode over) or `step` (mode in) by source line from the current pc. */
-export function stepByLine(h: LineStepHost, mode: 'over' | 'in'): LineStepOutcome {
-  const startIcount = h.icount();
+/** One `next` (mode over) or `step` (mode in) by source line from the current pc; yields where it may be paused. */
+export function* stepByLine(h: LineStepHost, mode: 'over' | 'in'): Generator<void, LineStepOutcome, void> {
   let current = h.lines.locate(h.eip());
   let cfa = h.frameCfa();
   for (;;) {
-    if (h.icount() - startIcount > LINE_STEP_BUDGET) return { kind: 'limit' };
+    yield;
     const pc = h.eip();
     const insn = h.instructionAt(pc);
     if (insn?.call) {
@@ -54,13 +50,13 @@ export function stepByLine(h: LineStepHost, mode: 'over' | 'in'): LineStepOutcom
       const body = mode === 'in' && h.lines.locate(callee) ? h.lines.bodyOf(callee) : undefined;
       if (body !== undefined) {
         if (body !== callee) {
-          const to = h.runTo(body, 0, LINE_STEP_BUDGET);
+          const to = yield* h.runTo(body, 0);
           if (to !== 'reached') return to.kind === 'breakpoint' ? { kind: 'breakpoint' } : { kind: 'run', result: to };
         }
         return { kind: 'done' };
       }
       if (h.eip() !== ((pc + insn.length) >>> 0)) {
-        const back = h.runTo((pc + insn.length) >>> 0, esp, LINE_STEP_BUDGET);
+        const back = yield* h.runTo((pc + insn.length) >>> 0, esp);
         if (back !== 'reached') return back.kind === 'breakpoint' ? { kind: 'breakpoint' } : { kind: 'run', result: back };
       }
     } else {

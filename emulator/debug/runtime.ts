@@ -38,8 +38,12 @@ import type {
 
 /** Most instructions per slice of a continue (between slices, a pause request is heard). */
 const SLICE = 2_000_000;
-/** Wall-clock time a slice aims at: slices are sized from the guest's measured speed, so that a pause is answered within about this long whatever the guest does. */
-const SLICE_MS = 20;
+/**
+ * Wall-clock time a slice aims at: slices are sized from the guest's measured speed, so that
+ * a pause is answered within about this long whatever the guest does; short, because a
+ * machine busy with other work stretches each slice several times over.
+ */
+const SLICE_MS = 5;
 /** System calls kept for a stop event. */
 const RECENT = 8;
 
@@ -184,6 +188,8 @@ export class DebugRuntime {
     } finally {
       this.replaying = false;
     }
+    // The stop this lands on is reported: going forward from it steps over a breakpoint there, as from any stop.
+    this.need().process.cpu.stepOverBreakpointAt(this.need().process.cpu.state.eip);
   }
 
   /**
@@ -206,6 +212,7 @@ export class DebugRuntime {
     } finally {
       this.replaying = false;
     }
+    t.process.cpu.stepOverBreakpointAt(t.process.cpu.state.eip);
   }
 
   /**
@@ -468,19 +475,62 @@ export class DebugRuntime {
     if (!this.sources.locate(t.process.cpu.state.eip >>> 0)) return mode === 'over' ? this.stepOver() : this.stepInstruction();
     this.recent = [];
     this.kernelHits = [];
+    t.process.cpu.stepOverBreakpointAt(t.process.cpu.state.eip);
     let kernelNext = false;
     const host = this.lineStepHost(t);
     // Stepping in, the line's system call instruction is entered like a call: the step stops before it and goes into the kernel frame.
-    const outcome = stepByLine(mode === 'in' ? { ...host, step: () => (isKernelEntry(t) ? ((kernelNext = true), { kind: 'requested' }) : host.step()) } : host, mode);
-    this.table().clearTemporary();
-    if (kernelNext) return void this.enterKernel(t);
-    if (outcome.kind === 'run') return this.settle(outcome.result);
-    if (outcome.kind === 'breakpoint') {
-      const user = this.table().hitAt(t.process.cpu.state.eip >>> 0);
-      if (user) return this.stopped({ ...this.stepStop(user.reason), breakpointIds: user.ids, description: `${this.describeReason(user.reason)} at ${this.where(t.process.cpu.state.eip)}` });
-    }
-    const stop = this.stepStop('step');
-    this.stopped(outcome.kind === 'limit' ? { ...stop, description: `${stop.description}; the line did not end within the step budget` } : stop);
+    const stepper = stepByLine(mode === 'in' ? { ...host, step: () => (isKernelEntry(t) ? ((kernelNext = true), { kind: 'requested' }) : host.step()) } : host, mode);
+    this.sliced(stepper, (outcome) => {
+      if (kernelNext) return void this.enterKernel(t);
+      if (outcome.kind === 'run') return this.settle(outcome.result);
+      if (outcome.kind === 'breakpoint') {
+        const user = this.table().hitAt(t.process.cpu.state.eip >>> 0);
+        if (user) return this.stopped({ ...this.stepStop(user.reason), breakpointIds: user.ids, description: `${this.describeReason(user.reason)} at ${this.where(t.process.cpu.state.eip)}` });
+      }
+      this.stopped(this.stepStop('step'));
+    });
+  }
+
+  /**
+   * Runs a step (a generator that yields where it may stop) in slices of about SLICE_MS of
+   * wall-clock time, as a continue runs: a pause between slices stops it where it is, and the
+   * launch's "timeout" counts its time. `done` gets its outcome.
+   */
+  private sliced<T>(step: Generator<void, T, void>, done: (outcome: T) => void): void {
+    const t = this.need();
+    this.running = true;
+    this.pauseRequested = false;
+    const tick = (): void => {
+      if (this.disposed) return void step.return(undefined as T);
+      if (this.pauseRequested) {
+        step.return(undefined as T);
+        this.finishRun();
+        return this.stopped(this.stepStop('pause'));
+      }
+      const started = performance.now();
+      let r: IteratorResult<void, T>;
+      do r = step.next();
+      while (!r.done && performance.now() - started < SLICE_MS);
+      this.ranMs += performance.now() - started;
+      const limit = this.launchOptions?.timeout;
+      if (!r.done && limit !== undefined && this.ranMs >= limit * 1000 && !t.process.exit) {
+        step.return(undefined as T);
+        this.finishRun();
+        return this.timedOut(t, limit);
+      }
+      if (!r.done) return void setImmediate(tick);
+      this.finishRun();
+      done(r.value);
+    };
+    setImmediate(tick);
+  }
+
+  /** The launch's "timeout" ran out: the guest is killed, the output naming the limit. */
+  private timedOut(t: Target, limit: number): void {
+    const why = `the time limit (${limit} s) ran out at eip ${hex(t.process.cpu.state.eip)}`;
+    this.events.emit('output', { category: 'console', text: `vdso-lab: stopped: ${why}\n` });
+    t.process.terminate({ signal: 9, message: why });
+    this.settle(t.loop.result()!);
   }
 
   private lineStepHost(t: Target): LineStepHost {
@@ -489,7 +539,6 @@ export class DebugRuntime {
       lines: this.sources,
       eip: () => s.eip >>> 0,
       esp: () => s.r[4]! >>> 0,
-      icount: () => s.icount,
       frameCfa: () => {
         const f0 = this.stack(1)[0];
         return f0 && f0.kind === 'frame' ? f0.cfa : undefined;
@@ -501,24 +550,27 @@ export class DebugRuntime {
         return { length: insn.length, call: insn.op === Op.Call || insn.op === Op.CallIndirect };
       },
       step: () => this.advance(1),
-      runTo: (address, esp, budget) => {
+      runTo: function* (this: DebugRuntime, address: number, esp: number): Generator<void, RunResult | 'reached', void> {
         const table = this.table();
         table.addTemporary(address);
         try {
-          const end = s.icount + budget;
+          // Runs sized from the guest's measured speed to a fraction of a slice, so that a pause is heard between them.
+          let chunk = 10_000;
           for (;;) {
-            const r = this.advance(Math.max(1, Math.min(SLICE, end - s.icount)));
+            const started = performance.now();
+            const before = s.icount;
+            const r = this.advance(chunk);
+            chunk = nextSlice(chunk, s.icount - before, performance.now() - started, SLICE_MS / 4);
             if (r.kind === 'breakpoint') {
               if (r.address === address >>> 0 && s.r[4]! >>> 0 >= esp >>> 0) return 'reached';
               if (this.userStopAt(r.address)) return r;
-              continue;
-            }
-            if (r.kind !== 'budget' || s.icount >= end) return r;
+            } else if (r.kind !== 'budget') return r;
+            yield;
           }
         } finally {
           table.clearTemporary();
         }
-      },
+      }.bind(this),
       userBreakpointAt: (address) => this.userStopAt(address),
     };
   }
@@ -574,14 +626,10 @@ export class DebugRuntime {
       this.ranMs += took;
       const limit = this.launchOptions?.timeout;
       if (limit !== undefined && this.ranMs >= limit * 1000 && !t.process.exit) {
-        const why = `the time limit (${limit} s) ran out at eip ${hex(t.process.cpu.state.eip)}`;
-        this.events.emit('output', { category: 'console', text: `vdso-lab: stopped: ${why}\n` });
-        t.process.terminate({ signal: 9, message: why });
         this.finishRun();
-        this.settle(t.loop.result()!);
-        return;
+        return this.timedOut(t, limit);
       }
-      slice = Math.max(1000, Math.min(SLICE, Math.round(((t.process.cpu.state.icount - before) / Math.max(took, 0.05)) * SLICE_MS)));
+      slice = nextSlice(slice, t.process.cpu.state.icount - before, took, SLICE_MS);
       const eip = t.process.cpu.state.eip >>> 0;
       if (r.kind === 'budget') {
         setImmediate(tick);
@@ -845,6 +893,15 @@ export class DebugRuntime {
     this.need();
     return this.breakpoints!;
   }
+}
+
+/**
+ * The next run's instruction budget: what the last one ran scaled to `aimMs` of wall-clock
+ * time, growing at most twofold (a guest that turns slow, into system calls, is not given a
+ * budget measured on fast code), within [1000, SLICE].
+ */
+function nextSlice(last: number, ran: number, tookMs: number, aimMs: number): number {
+  return Math.max(1000, Math.min(SLICE, 2 * last, Math.round((ran / Math.max(tookMs, 0.05)) * aimMs)));
 }
 
 /** A whole-number launch attribute within [min, max], or absent. */

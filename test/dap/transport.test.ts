@@ -146,8 +146,9 @@ test('pause on a guest that does nothing but system calls is answered promptly',
     await dap.request('pause', { threadId: 1 });
     assert.equal((await stopped).body!.reason, 'pause');
     const took = performance.now() - asked;
-    // The aim is 100 ms; the bound leaves room for a machine busy with other work.
-    assert.ok(took < 500, `pause answered after ${took.toFixed(0)} ms`);
+    // Issue 14's aim is 100 ms (test/dap/pause.test.ts holds its median for this guest, a loop
+    // and line steps); one pause on a machine busy with other work is allowed the ceiling there.
+    assert.ok(took < 250, `pause answered after ${took.toFixed(0)} ms`);
   } finally {
     child.stdin!.end();
     child.kill();

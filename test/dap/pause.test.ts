@@ -1,0 +1,110 @@
+// Pause is answered within 100 ms whatever the guest does (issue 14's bound, a timed
+// assertion the issue asks for; see BOUND_MS for how a busy machine is allowed for): a continue over a guest that makes nothing but system
+// calls and over a tight loop, a line step (next) over a line that loops for billions of
+// instructions, and a next over a call that never returns and makes system calls. Each is
+// paused five times; each stop says pause, and after a line step main is still on that line.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { run, scratch } from '../support/oracles';
+import { launch, stack, startClient, until } from './dap-helpers';
+
+/**
+ * Issue 14's bound: a stopped event within this long after the pause request is sent, held
+ * by the median of each case's five pauses; any one of them may take up to CEILING_MS on a
+ * machine whose other work (other test files run in parallel) delays the adapter's turn.
+ * Measured with a load average of 12 to 15 on two cores: 1 to 57 ms alone, up to 86 ms
+ * with the rest of test/dap running beside it.
+ */
+const BOUND_MS = 100;
+const CEILING_MS = 250;
+
+const SOURCE = `#include <unistd.h>
+#include <sys/syscall.h>
+
+static void busy(void)
+{
+  for (;;) syscall(SYS_getppid);
+}
+
+int main(int argc, char **argv)
+{
+  (void)argv;
+  volatile unsigned long n = 0;
+  if (argc > 1) busy();
+  for (unsigned long i = 0; i < 4000000000UL; i++) n += i;
+  busy();
+  return (int)n;
+}
+`;
+const lineOf = (text: string): number => SOURCE.split('\n').findIndex((l) => l.includes(text)) + 1;
+const dir = scratch('vdso-lab-pause-');
+const source = join(dir, 'prog.c');
+const program = join(dir, 'prog');
+writeFileSync(source, SOURCE);
+run('gcc', ['-m32', '-static', '-g', '-O0', '-fno-pie', '-no-pie', source, '-o', program]);
+
+/** Sends `start` (a continue or a next), lets the guest run, pauses: the milliseconds from the pause request to the stop. */
+async function pauseAfter(client: DebugClient, start: () => Promise<unknown>): Promise<{ ms: number; stop: DebugProtocol.StoppedEvent }> {
+  await start();
+  await new Promise((r) => setTimeout(r, 300));
+  const stopped = client.waitForEvent('stopped', 10_000) as Promise<DebugProtocol.StoppedEvent>;
+  const asked = performance.now();
+  await client.pauseRequest({ threadId: 1 });
+  const stop = await stopped;
+  return { ms: performance.now() - asked, stop };
+}
+
+/** Five pauses of what `start` starts; `back` (after each) returns to where it started. */
+async function fivePauses(client: DebugClient, start: () => Promise<unknown>, line?: number, back?: () => Promise<unknown>): Promise<number[]> {
+  const took: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    const { ms, stop } = await pauseAfter(client, start);
+    assert.equal(stop.body.reason, 'pause');
+    if (back) await until(client, back);
+    // Paused inside the line (in a callee of it, for a call stepped over): main's frame is on that line.
+    if (line !== undefined && !back) assert.equal((await stack(client)).find((f) => f.name.startsWith('main'))?.line, line, 'the line step was paused on its line');
+    if (back) assert.equal((await stack(client))[0]!.line, line, 'back on the line');
+    took.push(ms);
+  }
+  return took;
+}
+
+test(`pause answers within ${BOUND_MS} ms: a continue over system calls and over a loop, a next over a long line and over a call that never returns`, async (t) => {
+  const loopLine = lineOf('for (unsigned long i');
+  const report: string[] = [];
+  const check = (what: string, took: number[]): void => {
+    report.push(`${what}: ${took.map((t) => t.toFixed(0)).join(', ')} ms`);
+    const shown = `${what}: pause answered after ${took.map((t) => t.toFixed(0)).join(', ')} ms`;
+    assert.ok(took.slice().sort((a, b) => a - b)[2]! < BOUND_MS, shown);
+    assert.ok(Math.max(...took) < CEILING_MS, shown);
+  };
+  const { client } = await startClient();
+  try {
+    await launch(client, { program, stopOnEntry: false }, async () => {
+      await client.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: loopLine }] });
+    });
+    await client.setBreakpointsRequest({ source: { path: source }, breakpoints: [] });
+    check('next over a long line', await fivePauses(client, () => client.nextRequest({ threadId: 1 }), loopLine));
+    check('continue over a loop', await fivePauses(client, () => client.continueRequest({ threadId: 1 })));
+  } finally {
+    await client.stop();
+  }
+  const second = await startClient();
+  try {
+    await launch(second.client, { program, args: ['busy'], stopOnEntry: false }, async () => {
+      await second.client.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: lineOf('if (argc > 1)') }] });
+    });
+    await second.client.setBreakpointsRequest({ source: { path: source }, breakpoints: [] });
+    // Paused inside libc, where a next would go by instruction: back to the call's line each time (reverseContinue to its breakpoint).
+    await second.client.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: lineOf('if (argc > 1)') }] });
+    check('next over a call making system calls', await fivePauses(second.client, () => second.client.nextRequest({ threadId: 1 }), lineOf('if (argc > 1)'), () => second.client.reverseContinueRequest({ threadId: 1 })));
+    check('continue over system calls', await fivePauses(second.client, () => second.client.continueRequest({ threadId: 1 })));
+  } finally {
+    await second.client.stop();
+  }
+  for (const line of report) t.diagnostic(line);
+});
