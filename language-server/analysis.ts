@@ -14,6 +14,7 @@ import type { PreprocessResult } from '../toolchain/asm/cpp/preprocess';
 import type { AsmModule, Diagnostic, SourceLocation } from '../toolchain/asm/module';
 import { statements, type Statement } from '../toolchain/asm/statements';
 import { IncrementalAnalyzer, NotSeparable } from './region-analysis';
+import type { SourceScan } from './source-scan';
 import { buildOptions, debounceMs, type BuildOptions, type ServerSettings } from './build-settings';
 
 export interface DocumentText {
@@ -49,6 +50,8 @@ export interface Analysis {
   readonly source: readonly Statement[];
   /** The statements GAS read (after cpp), located in the user's files. */
   readonly expanded: readonly ExpandedStatement[];
+  /** The document's lexical scan when the analysis has it cheaper than scanning the text (from its regions' scans). */
+  lexical?(): SourceScan;
 }
 
 /** The path of a file: URI, or the URI itself for other schemes (nothing is read from disk for those). */
@@ -86,6 +89,8 @@ class DocumentAnalysis implements Analysis {
   readonly diagnostics: readonly Diagnostic[];
   readonly missingIncludes: readonly Diagnostic[];
   readonly preprocessed: PreprocessResult | undefined;
+  readonly lexical?: () => SourceScan;
+  private readonly expandedOf: (() => ExpandedStatement[]) | undefined;
 
   constructor(
     readonly uri: string,
@@ -93,8 +98,10 @@ class DocumentAnalysis implements Analysis {
     readonly file: string,
     readonly text: string,
     readonly options: BuildOptions,
-    parts: { readonly module: AsmModule; readonly preprocessed: PreprocessResult | undefined },
+    parts: { readonly module: AsmModule; readonly preprocessed: PreprocessResult | undefined; readonly lexical?: () => SourceScan; readonly expanded?: () => ExpandedStatement[] },
   ) {
+    this.expandedOf = parts.expanded;
+    if (parts.lexical) this.lexical = parts.lexical;
     this.module = parts.module;
     this.preprocessed = parts.preprocessed;
     const cpp = this.preprocessed?.diagnostics ?? [];
@@ -107,7 +114,7 @@ class DocumentAnalysis implements Analysis {
   }
 
   get expanded(): readonly ExpandedStatement[] {
-    return (this.expandedList ??= expandedStatements(this.preprocessed, this.file, this.text));
+    return (this.expandedList ??= this.expandedOf?.() ?? expandedStatements(this.preprocessed, this.file, this.text));
   }
 }
 

@@ -17,6 +17,8 @@ export interface ProcedureRows {
 }
 
 const cache = new WeakMap<Analysis, readonly ProcedureRows[]>();
+/** Each procedure's rows (null: its CFI has none), whichever analysis it is in. */
+const byProcedure = new WeakMap<CfiProcedure, ProcedureRows | null>();
 
 /** The row table of every CFI procedure (procedures whose CFI cannot be emitted are left out). */
 export function procedureRows(a: Analysis): readonly ProcedureRows[] {
@@ -24,6 +26,13 @@ export function procedureRows(a: Analysis): readonly ProcedureRows[] {
   if (hit) return hit;
   const out: ProcedureRows[] = [];
   for (const p of a.module.cfi) {
+    // An incremental analysis hands the same procedure objects to the next version.
+    const known = byProcedure.get(p);
+    if (known !== undefined) {
+      if (known) out.push(known);
+      continue;
+    }
+    byProcedure.set(p, null);
     try {
       const section = emitFrameSection([{ ...p, ehFrame: true }], 'eh');
       const frames = parseFrameSection({ fileName: a.file, name: '.eh_frame', address: 0, bytes: section.bytes }, 'eh_frame');
@@ -31,7 +40,9 @@ export function procedureRows(a: Analysis): readonly ProcedureRows[] {
       if (!fde) continue;
       const table = buildRowTable(fde);
       const shift = p.start - fde.start;
-      out.push({ procedure: p, rows: table.rows.map((r) => ({ ...r, start: r.start + shift, end: r.end + shift })) });
+      const rows: ProcedureRows = { procedure: p, rows: table.rows.map((r) => ({ ...r, start: r.start + shift, end: r.end + shift })) };
+      byProcedure.set(p, rows);
+      out.push(rows);
     } catch {
       // CFI the emitter rejects (instructions out of order) has no rows; the assembler said why.
     }

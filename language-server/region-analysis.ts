@@ -18,15 +18,25 @@ import { MAX_DIAGNOSTICS } from '../toolchain/asm/state';
 import { statements, type Statement } from '../toolchain/asm/statements';
 import type { BuildOptions } from './build-settings';
 import { splitDocument, type DocumentSplit } from './regions';
+import { joinScans, scanAt } from './region-scan';
+import type { SourceScan } from './source-scan';
+import type { ExpandedStatement } from './analysis';
 
 /** What the analysis of a document is made of, whichever way it was made (see analysis.ts). */
 export interface AnalysisParts {
   readonly module: AsmModule;
   readonly preprocessed: PreprocessResult;
+  /** The document's lexical scan, from the pieces' (computed when first asked for). */
+  readonly lexical: () => SourceScan;
+  /** cpp's output as statements located in the user's files, from the pieces' (computed when first asked for). */
+  readonly expanded: () => ExpandedStatement[];
 }
 
 interface Prefix {
   readonly key: string;
+  readonly text: string;
+  scan?: SourceScan;
+  expanded?: ExpandedStatement[];
   /** A number for the prefix, unique in its analyzer (region keys carry it instead of the prefix's text). */
   readonly id: number;
   readonly pre: PreprocessResult;
@@ -47,6 +57,10 @@ interface EntrySection {
 /** One region's contribution, with offsets and lines true for `entry` and `startLine`. */
 interface RegionPart {
   readonly text: string;
+  /** The region's scan moved to its line, shared by the part's shifted copies until the line changes. */
+  readonly lexical: { line: number; scan?: SourceScan };
+  /** The region's expanded statements for a place in cpp's output and the document, shared likewise. */
+  readonly statements: { base: number; line: number; list?: ExpandedStatement[] };
   readonly prefixId: number;
   /** The sections entering the region (names and attributes, not offsets). */
   readonly shape: string;
@@ -256,7 +270,7 @@ export class IncrementalAnalyzer {
       }
     }
     this.parts = used;
-    const parts = compose(prefix, out);
+    const parts = compose(input.file, prefix, out);
     this.last = { regions: out.length, ran };
     return parts;
   }
@@ -275,7 +289,7 @@ export class IncrementalAnalyzer {
     const pre = preprocess({ file: input.file, text, includeDirs: input.options.includeDirs, defines: input.options.defines, undefines: input.options.undefines, readFile });
     const module = assemble({ file: input.file, text: pre.text, lineMap: preprocessedLineMap(pre, input.file) });
     for (const d of module.diagnostics) if (CUT_THROUGH.test(d.message)) throw new NotSeparable(`the prefix ends inside something: ${d.message}`);
-    this.prefix = { key, id: (p?.id ?? 0) + 1, pre, module, reads };
+    this.prefix = { key, text, id: (p?.id ?? 0) + 1, pre, module, reads };
     this.parts.clear();
     return this.prefix;
   }
@@ -350,6 +364,8 @@ export class IncrementalAnalyzer {
     });
     return {
       text: regionText,
+      lexical: { line: startLine },
+      statements: { base: 0, line: startLine },
       prefixId: prefix.id,
       shape,
       startLine,
@@ -368,7 +384,17 @@ export class IncrementalAnalyzer {
 }
 
 /** The whole document's parts from the prefix and the regions' parts, in order. */
-function compose(prefix: Prefix, parts: readonly RegionPart[]): AnalysisParts {
+/** cpp's output lines as statements located in the user's files, the first at line `base` of the whole output. */
+function expandedOf(pre: PreprocessResult, file: string, base: number): ExpandedStatement[] {
+  const map = preprocessedLineMap(pre, file);
+  return statements(pre.text).map((s) => ({
+    statement: base === 0 ? s : { ...s, line: s.line + base, labels: s.labels.map((l) => ({ ...l, line: l.line + base })) },
+    location: map(s.line, s.labels[0]?.column ?? s.opColumn),
+    labelLocations: s.labels.map((l) => map(s.line, l.column)),
+  }));
+}
+
+function compose(file: string, prefix: Prefix, parts: readonly RegionPart[]): AnalysisParts {
   // A region may call a global function of another: `call NAME` to an undefined symbol gives
   // the bytes and the relocation a global in the same file gives. Any other use across a cut
   // (a jump, which the whole file resolves, a local, an attribute) is not separable.
@@ -444,5 +470,34 @@ function compose(prefix: Prefix, parts: readonly RegionPart[]): AnalysisParts {
     macros: prefix.pre.macros,
     included: prefix.pre.included,
   };
-  return { module, preprocessed };
+  return {
+    module,
+    preprocessed,
+    expanded: () => {
+      prefix.expanded ??= expandedOf(prefix.pre, file, 0);
+      const out = [...prefix.expanded];
+      let base = prefix.pre.lines.length;
+      for (const p of parts) {
+        const holder = p.statements;
+        if (holder.base !== base || holder.line !== p.startLine || !holder.list) {
+          holder.base = base;
+          holder.line = p.startLine;
+          holder.list = expandedOf(p.pre, file, base);
+        }
+        for (const e of holder.list) out.push(e);
+        base += p.pre.lines.length;
+      }
+      return out;
+    },
+    lexical: () => {
+      prefix.scan ??= scanAt(prefix.text, 0);
+      return joinScans([prefix.scan, ...parts.map((p) => {
+        if (p.lexical.line !== p.startLine || !p.lexical.scan) {
+          p.lexical.line = p.startLine;
+          p.lexical.scan = scanAt(p.text, p.startLine);
+        }
+        return p.lexical.scan;
+      })]);
+    },
+  };
 }

@@ -28,7 +28,7 @@ const scans = new WeakMap<Analysis, SourceScan>();
 /** The document's lexical scan (kept with its analysis). */
 export function scanOf(a: Analysis): SourceScan {
   let s = scans.get(a);
-  if (!s) scans.set(a, (s = scanSource(a.text)));
+  if (!s) scans.set(a, (s = a.lexical?.() ?? scanSource(a.text)));
   return s;
 }
 

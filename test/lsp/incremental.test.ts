@@ -3,7 +3,8 @@
 // with CFI_* macros, ALTERNATIVE and ALTERNATIVE_2 sites, numeric and .L labels, an #ifdef
 // block, a call from one function to another, a .rodata table), each of a seeded series of
 // random single-line edits is analysed incrementally from the analyses before it and compared
-// with analyze() of the edited text (each edit goes to the version before or, half the time,
+// with analyze() of the edited text, and the lexical scan put together from the regions with
+// scanSource of the edited text, and the expanded statements with the whole analysis's (each edit goes to the version before or, half the time,
 // to the original): semantic tokens, every finding and the inlay hints. Most
 // edits must re-run only some regions, or the test would prove nothing about reuse.
 import { test } from 'node:test';
@@ -17,6 +18,7 @@ import { IncrementalAnalyzer } from '../../language-server/region-analysis';
 import { semanticTokens } from '../../language-server/semantic-tokens';
 import { allFindings } from '../../language-server/diagnostics';
 import { inlayHints } from '../../language-server/inlay-hints';
+import { scanSource } from '../../language-server/source-scan';
 
 const HEADER = '#ifndef T_H\n#define T_H\n#include "vdso-lab.h"\n#define T_ENTRY(name) VDSO_FUNCTION(name)\n#endif\n';
 
@@ -96,6 +98,8 @@ test('random single-line edits analysed incrementally give what a fresh whole-do
       while (!r.done) r = steps.next();
       const whole = analyze(doc, {}, files);
       assert.deepEqual(observable(r.value), observable(whole), `version ${version} (${JSON.stringify(analyzer.last)})`);
+      if (r.value.lexical) assert.deepEqual(r.value.lexical(), scanSource(text), `the scan put together from the regions, version ${version}`);
+      assert.deepEqual(r.value.expanded, whole.expanded, `the expanded statements, version ${version}`);
       const last = analyzer.last;
       if (process.env.VDSO_LAB_LSP_DEBUG) console.log(version, JSON.stringify(last));
       if (last && 'ran' in last && version > 1) {
