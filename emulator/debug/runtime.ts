@@ -761,13 +761,20 @@ export class DebugRuntime {
     this.recent = [];
     this.kernelHits = [];
     t.process.cpu.stepOverBreakpointAt(pc);
-    t.loop.phases = (p) => phases.push(p);
+    // The sink stays with this call only (a blocking call keeps it while parked); its exit phase ends the wait below.
+    t.loop.phases = (p) => {
+      phases.push(p);
+      if (p.kind === 'exit') t.loop.requestStop();
+    };
     let r: RunResult;
     try {
       r = this.advance(1);
     } finally {
       t.loop.phases = undefined;
     }
+    // A call that blocked is parked: run (other tasks, virtual time) until it returns to user mode.
+    for (let n = 0; n < 1000 && r.kind === 'budget' && phases.length > 0 && !phases.some((p) => p.kind === 'exit') && !t.process.exit; n++) r = this.advance(SLICE);
+    const after: RunResult = r.kind === 'requested' ? { kind: 'budget' } : r;
     // A refused entry (#UD) has no phases: it is an ordinary step that raised a signal.
     if (phases.length === 0) {
       if (r.kind === 'budget' || r.kind === 'requested' || r.kind === 'breakpoint') this.stopped(this.stepStop('step'));
@@ -775,7 +782,7 @@ export class DebugRuntime {
       return true;
     }
     const call = this.recent[this.recent.length - 1]?.name ?? phases.find((p) => p.kind === 'call')?.function.replace(/^sys_/, '') ?? 'system call';
-    const frame = new KernelFrame(KernelFrame.reference(this.kernelCalls++), phases, pc, userFrames, userRegisters, r, call);
+    const frame = new KernelFrame(KernelFrame.reference(this.kernelCalls++), phases, pc, userFrames, userRegisters, after, call);
     this.kernelPhase(frame, 0);
     return true;
   }

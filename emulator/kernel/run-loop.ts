@@ -201,6 +201,11 @@ export class RunLoop {
       const left = end - m.instructions();
       if (left <= 0) return { kind: 'budget' };
       const task = this.pick();
+      // A call that was parked may have finished in pick() and a listener asked to stop after it.
+      if (this.stopRequested) {
+        this.stopRequested = false;
+        return { kind: 'requested' };
+      }
       if (!task) {
         this.idle();
         continue;

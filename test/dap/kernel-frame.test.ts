@@ -256,3 +256,33 @@ test('stepIn by line from the start of the ALTERNATIVE line goes into the kernel
     await client.stop();
   }
 });
+
+test('a blocking call (nanosleep) stepped into: every phase, the call finished, stepOut at the landing pad', async () => {
+  const sleeper = join(dir, 'sleeper.c');
+  writeFileSync(sleeper, SOURCE.replace('long n = vsyscall3(sysinfo, 4, 1, (long)"hi\\n", 3);', 'long ts[2] = { 0, 2000000 };\n  long n = vsyscall3(sysinfo, 162, (long)ts, 0, 0) + 3;'));
+  const exe = join(dir, 'sleeper');
+  run('gcc', ['-m32', '-static', '-nostdlib', '-g', '-O0', '-fno-pie', '-no-pie', '-fno-stack-protector', sleeper, '-o', exe]);
+  const { client } = await startClient();
+  try {
+    await launch(client, { program: exe, vdso: 'upstream', cpu: 'intel', kernel: 'compat64', stopOnEntry: false }, async () => {
+      await client.setFunctionBreakpointsRequest({ breakpoints: [{ name: '__kernel_vsyscall' }] });
+    });
+    const stub = Number((await stack(client))[0]!.instructionPointerReference);
+    const code = objdumpRaw(await readMemory(client, stub, 32), stub);
+    const entry = code.find((l) => l.text === 'sysenter')!;
+    const landing = code[code.findIndex((l) => /^int\s+\$0x80$/.test(l.text)) + 1]!.address;
+    for (let n = 0; n < 8 && Number((await stack(client))[0]!.instructionPointerReference) !== entry.address; n++) {
+      await until(client, () => client.stepInRequest({ threadId: 1, granularity: 'instruction' }));
+    }
+    await until(client, () => client.stepInRequest({ threadId: 1 }));
+    const reference = (await stack(client))[0]!.source?.sourceReference ?? 0;
+    assert.ok(reference > 0);
+    const doc = (await client.sourceRequest({ sourceReference: reference })).body.content;
+    assert.match(doc, /sys_nanosleep: nanosleep\(0x[0-9a-f]+, 0x0\) = 0\n/);
+    assert.match(doc, /SYSRETL to 0x[0-9a-f]+ /);
+    await until(client, () => client.stepOutRequest({ threadId: 1 }));
+    assert.equal(Number((await stack(client))[0]!.instructionPointerReference), landing, 'the step out stops at the landing pad, not past it');
+  } finally {
+    await client.stop();
+  }
+});
