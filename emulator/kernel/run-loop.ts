@@ -30,7 +30,7 @@ import { entryFault } from './entry/validity';
 import type { Watchpoint } from '../memory/memory';
 import { iretToUser, regsFromCpu } from './entry/regs';
 import { isStopped, resumeIfReady } from './ptrace/tracee';
-import { executeStops, faultStops, handlerStops, signalStops, syscallEntryStops, syscallExitStops, tracedExec, watchStops } from './ptrace/stops';
+import { executeStops, faultStops, handlerEntryStop, handlerStops, signalStops, syscallEntryStops, syscallExitStops, tracedExec, watchStops } from './ptrace/stops';
 
 export type RunResult =
   | { readonly kind: 'exited'; readonly status: number }
@@ -335,6 +335,7 @@ export class RunLoop {
     const icount = p.cpu.state.icount;
     watchStops(p, hits, ip, regs, () => {
       const exit = this.entryExit.returnToUser!(p, regs) ?? undefined;
+      handlerEntryStop(p, exit);
       this.returned({ kind: 'fault', fault: { vector: 'DB', reason: 'data-breakpoint' }, address, ip, icount, exit }, exit);
     });
   }
@@ -346,6 +347,7 @@ export class RunLoop {
     const icount = p.cpu.state.icount;
     return executeStops(p, address, regs, () => {
       const exit = p.exit ? undefined : this.entryExit.returnToUser!(p, regs) ?? undefined;
+      handlerEntryStop(p, exit);
       this.returned({ kind: 'fault', fault: { vector: 'DB', reason: 'instruction-breakpoint' }, address, ip: address, icount, exit }, exit);
     });
   }
@@ -400,6 +402,7 @@ export class RunLoop {
     signalStops(p, regs, () => {
       if (p.exit) return;
       const exit = this.entryExit.returnToUser!(p, regs) ?? undefined;
+      handlerEntryStop(p, exit);
       this.returned({ kind: 'timer', address, icount, exit }, exit);
     });
   }
@@ -413,6 +416,7 @@ export class RunLoop {
       const regs = regsFromCpu(p.cpu, ip, -1);
       faultStops(p, fault, ip, regs, () => {
         const back = p.exit ? undefined : this.entryExit.returnToUser!(p, regs) ?? undefined;
+        handlerEntryStop(p, back);
         this.returned({ kind: 'fault', fault, address, ip, icount, exit: back }, back);
       });
       return;
@@ -538,6 +542,7 @@ export class RunLoop {
       return;
     }
     const exit = this.entryExit.exit(p, regs, call.entry, call.phases);
+    if (p.ptrace) handlerEntryStop(p, exit);
     if (!call.recording) return;
     // A sigreturn's "result" is the eax of the context it restored, not a return value.
     const record: SyscallRecord = call.restoresContext

@@ -19,6 +19,8 @@
 //            POKEUSER refusals; GET_THREAD_AREA of the TLS entry %gs names; a
 //            signal-delivery-stop whose signal the tracer replaces;
 //            GETFPREGS; PTRACE_KILL; ATTACH then DETACH with a signal; SEIZE, INTERRUPT, LISTEN.
+//   handler: PTRACE_SINGLESTEP on, with the child's SIGUSR1 injected at its signal-delivery-
+//            stop: the next stop is at the handler's first instruction (SIGTRAP).
 //   orphan:  the first process asks its parent (outside the machine) to trace it, then stops.
 export const PTRACE_PROGRAM = String.raw`#define _GNU_SOURCE
 #include <errno.h>
@@ -348,6 +350,39 @@ static void requests(void) {
   end(z, st);
 }
 
+static volatile int handled;
+__attribute__((noinline)) void on_usr1(int s) { handled++; }
+
+static void handler_child(void) {
+  signal(SIGUSR1, on_usr1);
+  raise(SIGUSR1);
+}
+
+/* PTRACE_SINGLESTEP into a signal handler: the tracee stops at its first instruction, with SIGTRAP. */
+static void step_into_handler(void) {
+  pid_t c = traced_child(handler_child);
+  int st, n = 0, injected = 0;
+  for (;;) {
+    ptrace(PTRACE_SINGLESTEP, c, 0, injected == 1 ? SIGUSR1 : 0);
+    waitpid(c, &st, 0);
+    if (!WIFSTOPPED(st)) break;
+    n++;
+    long eip = ptrace(PTRACE_PEEKUSER, c, offsetof(struct user, regs.eip), 0);
+    long efl = ptrace(PTRACE_PEEKUSER, c, offsetof(struct user, regs.eflags), 0);
+    if (injected == 1) injected = 2;
+    if (WSTOPSIG(st) != SIGTRAP || eip == (long)on_usr1) {
+      siginfo_t si;
+      memset(&si, 0, sizeof si);
+      errno = 0;
+      ptrace(PTRACE_GETSIGINFO, c, 0, &si);
+      printf("step %d: %s, si_code %d, eip %s, TF %d\n", n, strsignal(WSTOPSIG(st)), si.si_code, eip == (long)on_usr1 ? "at the handler" : "elsewhere", (efl & 0x100) != 0);
+    }
+    if (WSTOPSIG(st) == SIGUSR1) injected = 1;
+  }
+  printf("%d stops\n", n);
+  end(c, st);
+}
+
 int main(int argc, char **argv) {
   setvbuf(stdout, 0, _IONBF, 0);
   vdso = getauxval(AT_SYSINFO_EHDR);
@@ -358,6 +393,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(mode, "watch")) watchpoints();
   else if (!strcmp(mode, "fork")) forks();
   else if (!strcmp(mode, "requests")) requests();
+  else if (!strcmp(mode, "handler")) step_into_handler();
   else if (!strcmp(mode, "orphan")) {
     printf("TRACEME: %ld\n", ptrace(PTRACE_TRACEME, 0, 0, 0));
     raise(SIGSTOP);

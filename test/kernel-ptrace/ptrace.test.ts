@@ -208,11 +208,21 @@ test('requests: orig_eax changes or skips the call, POKEUSER refusals, GET_THREA
 });
 
 test('natively, where this host runs i386 programs: the same lines as under vdso-lab with the running kernel\'s vDSO', { skip: !hostRunsI386() && 'this host cannot run i386 programs' }, async () => {
-  for (const mode of ['syscall', 'step', 'watch', 'fork', 'requests']) {
+  for (const mode of ['syscall', 'step', 'watch', 'fork', 'requests', 'handler']) {
     const native = runNative(prog(), [mode]);
     assert.equal(native.status, 0, native.stderr);
     const r = await runLab(prog(), ['--vdso', 'host', '--cpu', hostCpuModel()], [mode]);
     assert.equal(r.stdout, native.stdout, mode);
+  }
+});
+
+test('PTRACE_SINGLESTEP with a signal injected: the next stop is the handler\'s first instruction (SIGTRAP, si_code SIGTRAP, TF hidden), then stepping goes on to the end', async () => {
+  for (const kernel of KERNEL_KINDS) {
+    const out = await lab({ abi: 'upstream', cpu: 'amd', kernel }, 'handler');
+    const m = /^step (\d+): User defined signal 1, si_code -6, eip elsewhere, TF 0\nstep (\d+): Trace\/breakpoint trap, si_code 5, eip at the handler, TF 0\n(\d+) stops\nchild exited with 7\n$/m.exec(out);
+    assert.ok(m, out);
+    assert.equal(Number(m[2]), Number(m[1]) + 1, 'the handler stop comes right after the signal\'s');
+    assert.ok(Number(m[3]) > Number(m[2]), 'the steps go on through the handler and sigreturn');
   }
 });
 

@@ -8,14 +8,16 @@
 // the exec event) and one signal-delivery-stop per signal to deliver: the tracer sees the
 // signal before it is delivered and resumes with it, another one (SI_USER from the tracer)
 // or none; a stop signal it lets through puts the task in a group-stop. A signal that has
-// passed the tracer is delivered without a second stop. Faults (#DB of a single step: DR6 =
-// DR_STEP) and debug-register hits (DR6 = DR_TRAPn, SIGTRAP TRAP_HWBKPT: after the access
-// for a data breakpoint, before the instruction for an execute one) come here too.
+// passed the tracer is delivered without a second stop; a single step into a handler stops
+// at its first instruction. Faults (#DB of a single step: DR6 = DR_STEP) and debug-register
+// hits (DR6 = DR_TRAPn, SIGTRAP TRAP_HWBKPT: after the access for a data breakpoint, before
+// the instruction for an execute one) come here too.
 import type { Fault } from '../../x86/stop';
 import type { Watchpoint } from '../../memory/memory';
 import { SIG } from '../linux-abi';
 import type { Process } from '../process';
-import type { PtRegs } from '../seams';
+import type { ExitRecord, PtRegs } from '../seams';
+import { iretToUser, regsFromCpu } from '../entry/regs';
 import { SI, SIG_DFL, TRAPNO, defaultAction } from '../signals/abi';
 import { signalsOf } from '../signals/deliver';
 import { signalForFault } from '../signals/faults';
@@ -143,6 +145,20 @@ export function executeStops(p: Process, address: number, regs: PtRegs, then: ()
   signalsOf(p).force({ info: { signo: SIG.SIGTRAP, code: SI.TRAP_HWBKPT, addr: address >>> 0 }, trap: { trapno: TRAPNO.DB, err: 0, cr2: 0 } });
   signalStops(p, regs, then);
   return true;
+}
+
+/**
+ * A return to user mode entered a signal handler while the tracer single-steps the task
+ * (handle_signal → signal_setup_done): the step is switched off and the task stops at the
+ * handler's first instruction, reporting SIGTRAP (ptrace_notify).
+ */
+export function handlerEntryStop(p: Process, exit: ExitRecord | undefined): void {
+  const t = p.ptrace;
+  if (!t || !t.singleStep || p.exit || !exit?.delivered?.length) return;
+  t.singleStep = false;
+  t.forcedTF = false;
+  const regs = regsFromCpu(p.cpu, p.cpu.state.eip, -1);
+  enterStop(p, 'event', SIG.SIGTRAP, regs, notifyInfo(p, SIG.SIGTRAP), () => iretToUser(p.cpu, regs));
 }
 
 /** The next deliverable signal that has not been through a stop (removed from the queue), or undefined. */
