@@ -14,7 +14,7 @@ import { FIRST_PID, Machine, OUTSIDE_PPID } from './tasks';
 import { futexWake } from './syscalls/futex';
 import { RLIM_INFINITY, RLIMIT, SI_KERNEL, SIG, signalName } from './linux-abi';
 import { MemoryMap, DEFAULT_MEMORY_LIMIT, STACK_RLIMIT } from './mm';
-import { ProcessClock, type HostClock } from './time';
+import { NS_PER_INSTRUCTION, ProcessClock, type HostClock } from './time';
 import { FdTable, InputStream, OutputStream } from './vfs/files';
 import type { HostFs } from './vfs/host';
 import { GuestPaths } from './vfs/resolve';
@@ -99,6 +99,13 @@ export class Process implements ProcessView {
   vvar: VvarArea | undefined = undefined;
   private vvarAt = -1n;
   signals: Signals;
+  /**
+   * CPU time (instructions) of this thread group's tasks that are gone, shared by the group's
+   * threads: CLOCK_PROCESS_CPUTIME_ID adds the live ones to it (a fork starts at 0).
+   */
+  groupCpu: { instructions: number } = { instructions: 0 };
+  /** This task's instructions on CPUs before its current one (the images execve replaced). */
+  private cpuBase = 0;
   /** This task's pt_regs, filled by each entry (seams' ProcessView.ptRegs). */
   readonly ptRegs: PtRegs = { bx: 0, cx: 0, dx: 0, si: 0, di: 0, bp: 0, ax: 0, ds: 0, es: 0, fs: 0, gs: 0, orig_ax: 0, ip: 0, cs: 0, flags: 0, sp: 0, ss: 0 };
   readonly mm: MemoryMap;
@@ -192,6 +199,8 @@ export class Process implements ProcessView {
       this.affinity = old.affinity;
       this.noNewPrivs = old.noNewPrivs;
       this.ptrace = old.ptrace;
+      this.groupCpu = old.groupCpu;
+      this.cpuBase = old.cpuBase + old.cpu.state.icount;
       return;
     }
     if (parent) {
@@ -223,6 +232,7 @@ export class Process implements ProcessView {
       this.comm = from.comm;
       this.dumpable = from.dumpable;
       this.noNewPrivs = from.noNewPrivs;
+      if (share.thread) this.groupCpu = from.groupCpu;
       this.machine.add(this);
       return;
     }
@@ -300,6 +310,7 @@ export class Process implements ProcessView {
   private finish(how: Exit): void {
     if (this.exit) return;
     this.exit = how;
+    if (!this.cpuRetired) this.groupCpu.instructions += this.threadCpuInstructions();
     this.sleeping = undefined;
     this.vforkDone = true;
     if (this.clearChildTid !== 0 && this.memory.canWrite(this.clearChildTid, 4)) {
@@ -369,6 +380,23 @@ export class Process implements ProcessView {
   }
 
   // ---- timers and blocking ----
+
+  /** CLOCK_THREAD_CPUTIME_ID in instructions: this task's own, across execve. */
+  threadCpuInstructions(): number {
+    return this.cpuBase + (this.cpuRetired ? 0 : this.cpu.state.icount);
+  }
+
+  /** CLOCK_THREAD_CPUTIME_ID (ns): the instructions this task ran (virtual in both clock modes). */
+  threadCpuTime(): bigint {
+    return BigInt(this.threadCpuInstructions()) * NS_PER_INSTRUCTION;
+  }
+
+  /** CLOCK_PROCESS_CPUTIME_ID (ns): the instructions of every thread of this process, the exited ones included. */
+  processCpuTime(): bigint {
+    let n = this.groupCpu.instructions;
+    for (const t of this.machine.threadsOf(this.pid)) n += t.threadCpuInstructions();
+    return BigInt(n) * NS_PER_INSTRUCTION;
+  }
 
   /** The clock each itimer runs on: monotonic for ITIMER_REAL, CPU time for the others. */
   timerNow(which: number): bigint {

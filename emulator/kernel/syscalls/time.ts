@@ -36,8 +36,15 @@ function getTimespec(p: Process, address: number, time64: boolean): bigint | num
   return s * NS + BigInt(ns);
 }
 
+/** What clock `id` reads for task `p`: the CPU-time clocks are the task's and its process's own. */
+function readClock(p: Process, id: number): bigint | undefined {
+  if (id === CLOCK.PROCESS_CPUTIME_ID) return p.processCpuTime();
+  if (id === CLOCK.THREAD_CPUTIME_ID) return p.threadCpuTime();
+  return p.clock.read(id);
+}
+
 function clockGettime(p: Process, regs: PtRegs, time64: boolean): number {
-  const t = p.clock.read(sarg(regs, 0));
+  const t = readClock(p, sarg(regs, 0));
   if (t === undefined) return -E.EINVAL;
   return putTime(p, arg(regs, 1), t, time64) ? 0 : -E.EFAULT;
 }
