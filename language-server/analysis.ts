@@ -147,8 +147,13 @@ export function* analyzeIncrementally(doc: DocumentText, settings: ServerSetting
     const parts = yield* analyzer.run({ file, text, options, readFile: files });
     return new DocumentAnalysis(doc.uri, doc.version, file, text, options, parts);
   } catch (e) {
-    if (!(e instanceof NotSeparable)) throw e;
-    if (process.env.VDSO_LAB_LSP_DEBUG) process.stderr.write(`whole-document analysis: ${e.message}\n`);
+    if (e instanceof NotSeparable) {
+      if (process.env.VDSO_LAB_LSP_DEBUG) process.stderr.write(`whole-document analysis: ${e.message}\n`);
+    } else {
+      // The whole-document analysis is the reference: whatever went wrong by regions, it answers.
+      process.stderr.write(`vdso-lab lsp: the analysis by regions of ${doc.uri} failed (${e instanceof Error ? e.message : String(e)}); analysing it whole\n`);
+      analyzer.reset();
+    }
     return analyze(doc, settings, files, root);
   }
 }

@@ -233,6 +233,13 @@ export class IncrementalAnalyzer {
     }
   }
 
+  /** Forgets the prefix and every region (after a failure, nothing of it is trusted). */
+  reset(): void {
+    this.prefix = undefined;
+    this.parts = new Map();
+    this.last = undefined;
+  }
+
   private *runRegions(input: IncrementalInput): Generator<void, AnalysisParts> {
     const split = input.file.endsWith('.S') ? splitDocument(input.text) : undefined;
     if (!split) throw new NotSeparable('the document has no place to cut');
