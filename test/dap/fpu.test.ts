@@ -8,10 +8,10 @@
 // near the range's ends) equals the C library's printf("%+.19Lg") on the host's x87 long double.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, scratch } from '../support/oracles';
+import { runGdbScript } from '../support/qemu-gdb';
 import { formatExtended } from '../../emulator/debug/fpu-view';
 import { fromBytes } from '../../emulator/x86/fpu/float80';
 import { launch, parseObjdump, startClient } from './dap-helpers';
@@ -49,15 +49,28 @@ function gdbValues(): Array<{ value: string; raw: string }> {
 }
 
 /** gdb's `info float` through qemu-i386's gdbstub, stopped at `address`. */
-async function gdbInfoFloat(address: number): Promise<string> {
-  const port = 20000 + (process.pid % 20000);
-  const qemu = spawn('qemu-i386', ['-g', String(port), program], { stdio: 'ignore' });
-  try {
-    await new Promise((done) => setTimeout(done, 300));
-    return run('gdb', ['-batch', '-nx', '-ex', `target remote :${port}`, '-ex', `break *0x${address.toString(16)}`, '-ex', 'continue', '-ex', 'info float', '-ex', 'kill', program]);
-  } finally {
-    qemu.kill();
-  }
+function gdbInfoFloat(address: number): string {
+  const script = String.raw`
+import gdb, json, time
+cfg = json.load(open(CONFIG))
+for i in range(100):
+    try:
+        gdb.execute('target remote :%d' % cfg['port'], to_string=True)
+        break
+    except gdb.error:
+        time.sleep(0.05)
+gdb.execute('break *%d' % cfg['address'], to_string=True)
+gdb.execute('continue', to_string=True)
+out = open(cfg['out'], 'w')
+out.write(json.dumps({'info': gdb.execute('info float', to_string=True)}) + '\n')
+out.close()
+try:
+    gdb.execute('kill')
+except gdb.error:
+    pass
+`;
+  const { lines } = runGdbScript({ program, script, config: { address } });
+  return (JSON.parse(lines[0]!) as { info: string }).info;
 }
 
 const words = (s: string): string => s.replace(/[;,]/g, ' ').trim().split(/\s+/).join(' ');
@@ -66,7 +79,7 @@ test('the x87 FPU scope: ST0..ST7, tags, status and control words as gdb shows t
   const nop = parseObjdump(run('objdump', ['-d', program])).find((l, i, all) => l.text === 'nop' && /^fldcw/.test(all[i - 1]?.text ?? ''))!;
   assert.ok(nop, 'objdump finds the nop after the fldcw');
   const [pi, tenth, big] = gdbValues();
-  const info = await gdbInfoFloat(nop.address);
+  const info = gdbInfoFloat(nop.address);
   const { client } = await startClient();
   try {
     await launch(client, { program, vdso: 'upstream', cpu: 'intel', kernel: 'compat64', stopOnEntry: false }, async () => {
