@@ -10,6 +10,59 @@ const alignPads = Array.from({ length: 40 }, (_, n) => `.byte 0xcc\n.skip ${n}, 
 
 export const CORPUS: readonly CorpusFile[] = [
   {
+    // Instruction texts that differ only in the symbols they name (the encoding table's
+    // shapes): labels, globals, weak and undefined targets, equated values that change, and
+    // the names whose encoding depends on the name itself. Relaxed branches to undefined or
+    // weak symbols get their relocations after the section's others, as GAS makes them late.
+    name: 'same-shape-texts',
+    source: `
+	.text
+	.set small, 5
+	.set big, 500
+	.weak wk
+	.globl g1
+g1:	movl small, %eax
+	movl big, %eax
+	addl $small, %eax
+	addl $big, %eax
+	jmp l1
+	jmp g1
+	jmp undef1
+	jmp wk
+	call l1
+	call undef2
+	call wk
+	movl $l1, %eax
+	movl $undef3, %eax
+	movl l1+4(%ebx), %ecx
+	movl undef4+4(%ebx), %ecx
+	pushl $small
+	pushl $big
+	leal small(%eax,%ebx,2), %ecx
+	leal big(%eax,%ebx,2), %ecx
+	.data
+d1:	.long 0
+	.text
+	movl d1, %eax
+	movl l1, %eax
+l1:	nop
+	jmp l2
+	.fill 200, 1, 0x90
+l2:	jmp l1
+	jmp l3
+l3:	ret
+	.set later, 3
+	addl $later, %eax
+	addl $small, %eax
+	.set small, 1000
+	addl $small, %eax
+	movl $_GLOBAL_OFFSET_TABLE_, %ebx
+	addl $_GLOBAL_OFFSET_TABLE_, %ebx
+	movl foo@GOTOFF(%ebx), %eax
+	movl bar@GOTOFF(%ebx), %eax
+`,
+  },
+  {
     name: 'integers',
     source: `
 .data

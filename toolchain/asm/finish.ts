@@ -125,7 +125,9 @@ function materialize(st: AsmState, f: Frag): void {
         f.fixups.push({
           offset: base + form.dispOffset, size: form.dispSize, expr: v.target, pcrel: true,
           pcBias: form.bytes.length - form.dispOffset, relocType: form.relocType, signed: true,
-          location: v.location, seq: v.seq, resolveGlobal: true,
+          // GAS makes a relaxed branch's fixup when it converts the frag, after reading: its
+          // relocation follows every one made while reading, in address order.
+          location: v.location, seq: st.nextSeq(), resolveGlobal: true,
         });
         break;
       }
@@ -342,7 +344,12 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
     debugFrame: p.debugFrame,
     location: p.location,
   }));
-  for (const s of st.sections) for (const f of orderedFrags(s)) materialize(st, f);
+  for (const s of st.sections) {
+    for (const f of orderedFrags(s)) {
+      for (const fx of f.fixups) if (fx.late) fx.seq = st.nextSeq();
+      materialize(st, f);
+    }
+  }
   const altValues = new Map<number, { value: Value; fixup: Fixup }>();
   const sections: AsmSection[] = [];
   for (const s of st.sections) {

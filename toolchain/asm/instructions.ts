@@ -86,17 +86,49 @@ function sameEvaluation(a: EvaluatedExpr, b: EvaluatedExpr): boolean {
   return true;
 }
 
-function stillEvaluates(st: AsmState, known: KnownEncoding): boolean {
-  for (const [e, was] of known.observed) if (!sameEvaluation(evaluateNow(st, e), was)) return false;
+function stillEvaluates(st: AsmState, known: KnownEncoding, names: readonly string[] | undefined): boolean {
+  for (const [e, was] of known.observed) {
+    const now = names ? placeheld(evaluateNow(st, named(e, names)), names) : evaluateNow(st, e);
+    if (!sameEvaluation(now, was)) return false;
+  }
   return true;
 }
 
 /** The encoding of `mnemonic operandText` here: a known one whose expressions still evaluate the same, else a new one. */
-function encodingOf(st: AsmState, mnemonic: string, operandText: string): KnownEncoding {
+function encodingOf(st: AsmState, mnemonic: string, operandText: string): { encoding: KnownEncoding; names?: readonly string[] } {
   const key = st.codeSize === 32 ? mnemonic : `${mnemonic}\u0000${st.codeSize}`;
+  const known = st.encodings.get(key)?.get(operandText);
+  if (known && stillEvaluates(st, known, undefined)) return { encoding: known };
+  const shape = known ? undefined : shapeOf(mnemonic, operandText);
+  if (shape) {
+    const shapeKey = `${key}\u0001`;
+    const byShape = st.encodings.get(shapeKey)?.get(shape.text);
+    if (byShape && stillEvaluates(st, byShape, shape.names)) return { encoding: byShape, names: shape.names };
+    const encoding = encode(st, mnemonic, shape.text, shape.names);
+    // Only a clean result is taken for other names (messages quote the operand text).
+    if (!('error' in encoding.result) && encoding.result.warnings.length === 0) {
+      remember(st, shapeKey, shape.text, encoding);
+      return { encoding, names: shape.names };
+    }
+  }
+  const encoding = encode(st, mnemonic, operandText, undefined);
+  remember(st, key, operandText, encoding);
+  return { encoding };
+}
+
+function remember(st: AsmState, key: string, text: string, encoding: KnownEncoding): void {
+  if (st.knownEncodings >= MAX_KNOWN) {
+    st.encodings.clear();
+    st.knownEncodings = 0;
+  }
   let byText = st.encodings.get(key);
-  const known = byText?.get(operandText);
-  if (known && stillEvaluates(st, known)) return known;
+  if (!byText) st.encodings.set(key, (byText = new Map()));
+  if (!byText.has(text)) st.knownEncodings++;
+  byText.set(text, encoding);
+}
+
+/** Encodes `mnemonic operandText`; with `names`, the text is a shape whose placeholders stand for them. */
+function encode(st: AsmState, mnemonic: string, operandText: string, names: readonly string[] | undefined): KnownEncoding {
   let words = mnemonic;
   let text = operandText;
   // Prefix words are separate statements' first word in the splitter: `rep movsb`, `lock incl (%eax)`.
@@ -117,27 +149,73 @@ function encodingOf(st: AsmState, mnemonic: string, operandText: string): KnownE
   const ctx = {
     codeSize: st.codeSize,
     evaluate: (e: Expr): EvaluatedExpr => {
-      const v = evaluateNow(st, e);
-      if (hasNames(e)) observed.push([e, v]);
+      const v = evaluateNow(st, names ? named(e, names) : e);
+      if (hasNames(e)) observed.push([e, names ? placeheld(v, names) : v]);
       return v;
     },
   };
-  const encoding = { words, observed, result: encodeInstruction(words, operands, ctx) };
-  if (st.knownEncodings >= MAX_KNOWN) {
-    st.encodings.clear();
-    st.knownEncodings = 0;
-    byText = undefined;
+  return { words, observed, result: encodeInstruction(words, operands, ctx) };
+}
+
+/**
+ * Instruction texts that differ only in the symbols they name share an encoding (a branch
+ * or call to each function's own label): the shape is the text with each name replaced by
+ * a placeholder. Texts with strings, character constants, @relocations or a prefix word
+ * have no shape, nor does a text naming _GLOBAL_OFFSET_TABLE_ (its encoding depends on the name).
+ */
+const TOKEN = /%[\w.$]*|[0-9][\w.$]*|[A-Za-z_.][\w.$]*|["'@]/g;
+const PLACEHOLDER = '__vdso_lab_name_';
+
+function shapeOf(mnemonic: string, text: string): { text: string; names: string[] } | undefined {
+  if (PREFIXES.has(mnemonic.toLowerCase())) return undefined;
+  const names: string[] = [];
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(TOKEN)) {
+    const t = m[0];
+    const c = t.charCodeAt(0);
+    if (c === 0x22 || c === 0x27 || c === 0x40) return undefined;
+    if (c === 0x25 || (c >= 0x30 && c <= 0x39) || t === '.') continue;
+    if (t === '_GLOBAL_OFFSET_TABLE_') return undefined;
+    out += `${text.slice(last, m.index)}${PLACEHOLDER}${names.length}`;
+    names.push(t);
+    last = m.index! + t.length;
   }
-  if (!byText) st.encodings.set(key, (byText = new Map()));
-  if (!known) st.knownEncodings++;
-  byText.set(operandText, encoding);
-  return encoding;
+  return names.length === 0 ? undefined : { text: out + text.slice(last), names };
+}
+
+function placeholderIndex(name: string): number {
+  return name.startsWith(PLACEHOLDER) ? Number(name.slice(PLACEHOLDER.length)) : -1;
+}
+
+/** A shape's expression with its placeholders replaced by `names`. */
+export function named(e: Expr, names: readonly string[]): Expr {
+  switch (e.kind) {
+    case 'symbol': {
+      const i = placeholderIndex(e.name);
+      if (i < 0) return e;
+      return e.reloc === undefined ? { kind: 'symbol', name: names[i]! } : { kind: 'symbol', name: names[i]!, reloc: e.reloc };
+    }
+    case 'unary':
+      return { kind: 'unary', op: e.op, operand: named(e.operand, names) };
+    case 'binary':
+      return { kind: 'binary', op: e.op, left: named(e.left, names), right: named(e.right, names) };
+    default:
+      return e;
+  }
+}
+
+/** An evaluation with a symbol among `names` written as its placeholder (so that it compares across names). */
+function placeheld(v: EvaluatedExpr, names: readonly string[]): EvaluatedExpr {
+  if (v.kind !== 'relocatable') return v;
+  const i = names.indexOf(v.symbol);
+  return i < 0 ? v : { ...v, symbol: `${PLACEHOLDER}${i}` };
 }
 
 /** Assembles one instruction statement (mnemonic with any prefix words, and its operand text). */
 export function assembleInstruction(st: AsmState, mnemonic: string, operandText: string): void {
   const start = st.here();
-  const encoding = encodingOf(st, mnemonic, operandText);
+  const { encoding, names } = encodingOf(st, mnemonic, operandText);
   const r = encoding.result;
   if ('error' in r) throw new AsmError(r.error);
   for (const w of r.warnings) st.warning(w);
@@ -147,7 +225,7 @@ export function assembleInstruction(st: AsmState, mnemonic: string, operandText:
       short: { bytes: short.bytes, dispOffset: short.fixupOffset, dispSize: 1, relocType: short.relocType },
       near: { bytes: near.bytes, dispOffset: near.fixupOffset, dispSize: (near.bytes.length - near.fixupOffset) as 2 | 4, relocType: near.relocType },
     };
-    const bound = st.bind(target);
+    const bound = st.bind(names ? named(target, names) : target);
     st.variable(
       {
         kind: 'branch',
@@ -164,11 +242,13 @@ export function assembleInstruction(st: AsmState, mnemonic: string, operandText:
     return;
   }
   const base = start.offset;
-  const fixups = r.fixups.map((f) => ({ f, expr: st.bind(f.expr) }));
+  // A direct jmp/jcc GAS could not keep short (an absolute target): its fixup is made late, as GAS's is.
+  const late = /^j(?!e?cxz)/i.test(encoding.words);
+  const fixups = r.fixups.map((f) => ({ f, expr: st.bind(names ? named(f.expr, names) : f.expr) }));
   st.emit(r.bytes);
   for (const { f, expr } of fixups) {
     st.addFixup(
-      { size: f.size, expr, pcrel: f.pcrel, pcBias: f.pcrel ? r.bytes.length - f.offset : 0, relocType: f.relocType, signed: f.pcrel, location: st.location },
+      { size: f.size, expr, pcrel: f.pcrel, pcBias: f.pcrel ? r.bytes.length - f.offset : 0, relocType: f.relocType, signed: f.pcrel, location: st.location, late: late && f.pcrel },
       base + f.offset,
     );
   }

@@ -23,8 +23,13 @@ export interface Fixup {
   /** Whether the value must fit signed (branch displacements) or either way (data). */
   readonly signed: boolean;
   readonly location: SourceLocation;
-  /** Creation order: GAS writes a section's relocations in the order their fixups were made. */
-  readonly seq: number;
+  /**
+   * Creation order: GAS writes a section's relocations in the order their fixups were made.
+   * A direct jmp/jcc's fixup is `late`: GAS makes it when it relaxes, after reading, so its
+   * number is given then (finish.ts), in address order.
+   */
+  seq: number;
+  readonly late?: boolean;
   /** Set for relaxed branches: GAS resolves them to global symbols of the same section too. */
   readonly resolveGlobal?: boolean;
 }

@@ -175,7 +175,7 @@ export class AsmState {
     // One literal of one shape (a spread would give fixups of many shapes).
     f.fixups.push({
       offset: fieldOffset, size: fixup.size, expr: fixup.expr, pcrel: fixup.pcrel, pcBias: fixup.pcBias, relocType: fixup.relocType,
-      signed: fixup.signed, location: fixup.location, seq: this.nextSeq(), resolveGlobal: fixup.resolveGlobal,
+      signed: fixup.signed, location: fixup.location, seq: fixup.late ? -1 : this.nextSeq(), resolveGlobal: fixup.resolveGlobal, late: fixup.late,
     });
   }
 
@@ -287,13 +287,18 @@ export class AsmState {
 
   error(message: string, location = this.location): void {
     if (this.diagnostics.length >= MAX_DIAGNOSTICS) return;
-    this.diagnostics.push({ severity: 'error', location, message });
+    this.diagnostics.push({ severity: 'error', location, message: oneLine(message) });
   }
 
   warning(message: string, location = this.location): void {
     if (this.diagnostics.length >= MAX_DIAGNOSTICS) return;
-    this.diagnostics.push({ severity: 'warning', location, message });
+    this.diagnostics.push({ severity: 'warning', location, message: oneLine(message) });
   }
+}
+
+/** A message that quotes source text stays one line: a carriage return inside a line shows as \\r. */
+function oneLine(message: string): string {
+  return message.indexOf('\r') < 0 ? message : message.replace(/\r/g, '\\r');
 }
 
 /** GAS's default type and flags for a section name met without attributes. */
