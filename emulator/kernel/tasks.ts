@@ -12,7 +12,7 @@ import { SIG } from './linux-abi';
 import { SA, SIG_IGN } from './signals/abi';
 import type { Process, ProcessConfig } from './process';
 import type { LoadedVdso } from './seams';
-import { tracerGone } from './ptrace/tracee';
+import { tracerGone, tracerHearsFirst } from './ptrace/tracee';
 
 /** Instructions a task runs per turn before the next runnable task gets the CPU. */
 export const DEFAULT_QUANTUM = 100_000;
@@ -124,6 +124,13 @@ export class Machine {
     tracerGone(leader);
     if (leader.pid === FIRST_PID) return;
     for (const child of this.childrenOf(leader.pid)) child.parentPid = FIRST_PID;
+    // A tracer that is not the parent hears of the end first; the parent when it has reaped (ptrace/tracee.ts).
+    if (tracerHearsFirst(leader)) return;
+    this.notifyParent(leader);
+  }
+
+  /** The parent of an ended process gets its exit signal, or (ignoring SIGCHLD, SA_NOCLDWAIT, gone) it is reaped at once. */
+  notifyParent(leader: Process): void {
     const parent = this.threadsOf(leader.parentPid);
     if (parent.length === 0) {
       this.reap(leader);

@@ -12,6 +12,7 @@ import type { SigInfo } from '../signals/state';
 import { SIG } from '../linux-abi';
 import { SA, SIG_IGN, SI } from '../signals/abi';
 import { PTRACE_O } from './abi';
+import { CLD_EXITED, CLD_KILLED } from '../tasks';
 import { DebugRegisters } from './debugregs';
 
 /** CLD_TRAPPED: SIGCHLD's si_code for a ptrace stop. */
@@ -155,13 +156,37 @@ export function stoppedTracee(tracer: Process, pid: number): Process | undefined
 }
 
 /**
+ * exit_notify for a traced process whose tracer is not its parent: the tracer gets SIGCHLD
+ * now and reports the end to its wait first; the parent is told when the tracer has (or
+ * when the tracer goes). False when the parent is to be told now.
+ */
+export function tracerHearsFirst(leader: Process): boolean {
+  const link = leader.ptrace;
+  if (!link || link.tracerPid === leader.parentPid || leader.machine.threadsOf(link.tracerPid).length === 0) return false;
+  const killed = leader.exit !== undefined && 'signal' in leader.exit;
+  leader.machine.sendToProcess(link.tracerPid, SIG.SIGCHLD, killed ? CLD_KILLED : CLD_EXITED, { pid: leader.pid, uid: leader.uid[0] });
+  return true;
+}
+
+/** The tracer collected (or left) an ended tracee that is not its child: untraced, and its parent is told now. */
+export function releaseZombie(leader: Process): void {
+  unlink(leader);
+  leader.machine.notifyParent(leader);
+}
+
+/**
  * A process's tracer ended (exit_ptrace): its tracees go on untraced; with PTRACE_O_EXITKILL
- * they get SIGKILL.
+ * they get SIGKILL; an ended one it had not collected goes to its parent.
  */
 export function tracerGone(p: Process): void {
   for (const t of [...p.machine.tasks]) {
     const link = t.ptrace;
-    if (!link || link.tracerPid !== p.pid || t.exit) continue;
+    if (!link || link.tracerPid !== p.pid) continue;
+    if (t.exit) {
+      if (t.tid === t.pid && t.parentPid !== p.pid && p.machine.threadsOf(t.pid).length === 0) releaseZombie(t);
+      else unlink(t);
+      continue;
+    }
     if (link.has(PTRACE_O.EXITKILL)) t.signals.send(SIG.SIGKILL, SI.KERNEL);
     if (!link.stop && link.forcedTF) t.cpu.state.eflags = (t.cpu.state.eflags & ~0x100) >>> 0;
     unlink(t, 0);

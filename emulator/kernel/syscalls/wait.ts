@@ -5,14 +5,15 @@
 // "Clone" children (whose exit signal is not SIGCHLD) match only with __WCLONE or __WALL.
 // A tracer also waits for its tracees (any of them, clone or not, child or not): a ptrace
 // stop is reported once, as status sig << 8 | 0x7f (waitid: CLD_TRAPPED), without WUNTRACED;
-// a tracee that is not its child is reported at its end and left for its parent to reap.
+// a tracee that is not its child is reported at its end, then left for its parent to reap
+// (who is told only then).
 import { E, SIG } from '../linux-abi';
 import type { Process } from '../process';
 import type { PtRegs } from '../seams';
 import { CLD_EXITED, CLD_KILLED } from '../tasks';
 import { stoppedStatus } from '../ptrace/abi';
 import { CLD_TRAPPED } from '../ptrace/tracee';
-import { stoppedTracee, traceesOf, unlink } from '../ptrace/tracee';
+import { releaseZombie, stoppedTracee, traceesOf } from '../ptrace/tracee';
 import { arg, copyOut, row, sarg, writeU32, type SyscallRow } from './table';
 
 export const WAIT = {
@@ -85,7 +86,7 @@ function consume(p: Process, f: Found, options: number): void {
   if (options & WAIT.NOWAIT) return;
   if ('stopped' in f) f.stopped.ptrace!.stop!.reported = true;
   else if (f.reap) p.machine.reap(f.ended);
-  else unlink(f.ended);
+  else releaseZombie(f.ended);
 }
 
 function wait4(p: Process, pid: number, statusPtr: number, options: number, rusagePtr: number): number {
