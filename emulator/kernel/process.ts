@@ -186,7 +186,8 @@ export class Process implements ProcessView {
       this.signals = old.signals.forExec();
       this.clock = old.clock;
       this.pid = old.pid;
-      this.tid = old.tid;
+      // A thread other than the leader that execs becomes the leader (de_thread): tid = pid.
+      this.tid = old.pid;
       this.parentPid = old.parentPid;
       this.exitSignal = old.exitSignal;
       this.uid = old.uid;

@@ -134,13 +134,18 @@ function execve(p: Process, regs: PtRegs): number {
     got += n;
   }
   handle.close();
-  if (p.machine.threadsOf(p.pid).length > 1) return -E.EAGAIN;
+  let next: Process;
   try {
-    loadProgram(bytes.subarray(0, got), resolved.guestPath, p.config, { argv, envp, execPath: resolved.guestPath, mapVdso: p.machine.vdsoMapper }, p);
+    next = loadProgram(bytes.subarray(0, got), resolved.guestPath, p.config, { argv, envp, execPath: resolved.guestPath, mapVdso: p.machine.vdsoMapper }, p).process;
   } catch (e) {
     if (e instanceof InputError) return -E.ENOEXEC;
     throw e;
   }
+  // de_thread (fs/exec.c), past the point of no return: the group's other threads die without
+  // telling anyone, and the new image runs as the group's leader (its tid is the pid, which
+  // the Process made for an execve takes), whichever thread called execve.
+  for (const t of p.machine.threadsOf(p.pid)) if (t !== next) t.exitThread(0);
+  p.machine.reap(next);
   return 0;
 }
 
