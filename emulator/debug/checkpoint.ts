@@ -117,7 +117,8 @@ export class MachineCheckpoint {
       }
       if (Array.isArray(o)) {
         const items = o.slice();
-        entries.push({ kind: 'array', obj: o, items });
+        // A frozen array (the kernel model's shared empty lists) cannot have changed, as a frozen object.
+        if (!Object.isFrozen(o)) entries.push({ kind: 'array', obj: o, items });
         for (const x of items) visit(x);
         continue;
       }
