@@ -205,10 +205,14 @@ export class AnalysisCache {
     private readonly log: (line: string) => void = (line) => void process.stderr.write(`${line}\n`),
   ) {}
 
+  private analyzerOf(uri: string): IncrementalAnalyzer {
+    let analyzer = this.analyzers.get(uri);
+    if (!analyzer) this.analyzers.set(uri, (analyzer = new IncrementalAnalyzer()));
+    return analyzer;
+  }
+
   private steps(doc: DocumentText): Generator<void, Analysis> {
-    let analyzer = this.analyzers.get(doc.uri);
-    if (!analyzer) this.analyzers.set(doc.uri, (analyzer = new IncrementalAnalyzer()));
-    return analyzeIncrementally(doc, this.settings(), this.files, analyzer, this.root());
+    return analyzeIncrementally(doc, this.settings(), this.files, this.analyzerOf(doc.uri), this.root());
   }
 
   /** The analysis of this version of the document (analysed now when it is not yet). */
@@ -223,6 +227,29 @@ export class AnalysisCache {
     while (!r.done) r = steps.next();
     this.done.set(doc.uri, r.value);
     return r.value;
+  }
+
+  /**
+   * What lines [from, to] of the current version show lexically, before its analysis is done:
+   * the analysis when it is, else one of the prefix and the regions over those lines (the
+   * names defined elsewhere in the file are not in it yet), with the analysis still running or
+   * scheduled; undefined when only the whole document will do.
+   */
+  preview(doc: DocumentText, from: number, to: number): Analysis | undefined {
+    const hit = this.done.get(doc.uri);
+    if (hit && hit.version === doc.version) return hit;
+    const analyzer = this.analyzerOf(doc.uri);
+    if (!this.pending.has(doc.uri) && this.running.get(doc.uri)?.version !== doc.version) this.schedule(doc, 0);
+    const now = snapshot(doc);
+    const file = uriToPath(doc.uri);
+    const options = buildOptions(file, this.settings(), this.root());
+    try {
+      const parts = analyzer.preview({ file, text: now.getText(), options, readFile: this.files }, from, to);
+      return parts && new DocumentAnalysis(doc.uri, doc.version, file, now.getText(), options, parts);
+    } catch (e) {
+      this.log(`vdso-lab lsp: a preview of ${doc.uri} failed: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
   }
 
   /** The last analysis of a document, whatever its version (for features that tolerate staleness). */

@@ -18,7 +18,7 @@ import { MAX_DIAGNOSTICS } from '../toolchain/asm/state';
 import { statements, type Statement } from '../toolchain/asm/statements';
 import type { BuildOptions } from './build-settings';
 import { splitDocument, type DocumentSplit } from './regions';
-import { joinScans, scanAt } from './region-scan';
+import { joinScans, scanAt, spreadScans } from './region-scan';
 import type { SourceScan } from './source-scan';
 import type { ExpandedStatement } from './analysis';
 
@@ -238,6 +238,44 @@ export class IncrementalAnalyzer {
     this.prefix = undefined;
     this.parts = new Map();
     this.last = undefined;
+  }
+
+  /**
+   * Parts enough for what lines [from, to] show lexically (their semantic tokens) before the
+   * whole analysis is done: the prefix and the regions over those lines, a region not kept
+   * from before run as if it came right after the prefix (offsets are then not the file's).
+   * Nothing of it is kept but the prefix; undefined when the document must be analysed whole.
+   */
+  preview(input: IncrementalInput, from: number, to: number): AnalysisParts | undefined {
+    try {
+      const split = input.file.endsWith('.S') ? splitDocument(input.text) : undefined;
+      if (!split) return undefined;
+      const prefix = this.prefixOf(input, split);
+      const entry = prefix.module.sections.map((s) => ({ name: s.name, type: s.type, flags: s.flags, entsize: s.entsize, offset: s.size }));
+      const shape = entry.map((e) => `${e.name}/${e.type}/${e.flags}/${e.entsize}`).join(',');
+      const lineCount = split.lineOffsets.length - 1;
+      const picked: RegionPart[] = [];
+      for (let i = 0; i < split.starts.length; i++) {
+        const start = split.starts[i]!;
+        const end = split.starts[i + 1] ?? lineCount;
+        if (end <= from || start > to) continue;
+        const regionText = input.text.slice(split.lineOffsets[start], split.lineOffsets[end]);
+        const found = this.parts.get(`${regionText.length}\u0000${regionText.slice(0, 80)}\u0000${regionText.slice(-80)}`);
+        const kept = found && found.prefixId === prefix.id && found.text === regionText ? shiftPart(found, input.file, found.entry, start) : undefined;
+        picked.push(kept ?? this.runRegion(input, prefix, regionText, start, entry, shape, false));
+      }
+      const parts = compose(input.file, prefix, picked);
+      return {
+        ...parts,
+        lexical: () => {
+          prefix.scan ??= scanAt(prefix.text, 0);
+          return spreadScans(lineCount + 1, [prefix.scan, ...picked.map((p) => scanAt(p.text, p.startLine))]);
+        },
+      };
+    } catch (e) {
+      if (e instanceof NotSeparable) return undefined;
+      throw e;
+    }
   }
 
   private *runRegions(input: IncrementalInput): Generator<void, AnalysisParts> {

@@ -38,3 +38,21 @@ export function joinScans(pieces: readonly SourceScan[]): SourceScan {
   });
   return { lexemes, byLine, alternatives, directives };
 }
+
+/** Scans of some pieces (each moved to its line) as a scan of `lines` lines, the lines of no piece empty. */
+export function spreadScans(lines: number, pieces: readonly SourceScan[]): SourceScan {
+  const byLine: Lexeme[][] = Array.from({ length: lines }, () => []);
+  const lexemes: Lexeme[] = [];
+  const alternatives: SourceScan['alternatives'][number][] = [];
+  const directives: SourceScan['directives'][number][] = [];
+  for (const p of pieces) {
+    for (const l of p.lexemes) {
+      lexemes.push(l);
+      // scanSource pushes each lexeme to its line's list in this same order.
+      if (l.line < lines) byLine[l.line]!.push(l);
+    }
+    for (const b of p.alternatives) alternatives.push(b);
+    for (const d of p.directives) directives.push(d);
+  }
+  return { lexemes, byLine, alternatives, directives };
+}

@@ -46,6 +46,9 @@ export function startServer(connection: Connection): void {
   const byPath = (path: string): string | undefined => documents.all().find((d) => uriToPath(d.uri) === path)?.getText();
   const files = diskFileSource(byPath);
 
+  /** Documents whose range tokens came from a preview: the client refreshes them after the analysis. */
+  const previewed = new Set<string>();
+  let refreshTokens = false;
   const publish = (a: Analysis): void => {
     const doc = documents.get(a.uri);
     if (!doc || doc.version !== a.version) return;
@@ -61,6 +64,11 @@ export function startServer(connection: Connection): void {
         ...(p.fix ? { data: p.fix } : {}),
       })),
     });
+    if (previewed.delete(a.uri)) {
+      // Typed void, but it sends a request: a client that refuses it must not end the server.
+      const sent: unknown = connection.languages.semanticTokens.refresh();
+      if (sent instanceof Promise) sent.catch(() => undefined);
+    }
   };
   const cache = new AnalysisCache(() => settings, files, publish, () => root);
   const ctx: ServerContext = {
@@ -80,6 +88,7 @@ export function startServer(connection: Connection): void {
     const init = params.initializationOptions as ServerSettings | undefined;
     if (init) settings = { ...settings, ...init };
     pullConfiguration = params.capabilities.workspace?.configuration === true;
+    refreshTokens = params.capabilities.workspace?.semanticTokens?.refreshSupport === true;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -176,8 +185,13 @@ export function startServer(connection: Connection): void {
     const a = ctx.analysis(params.textDocument.uri);
     return { data: a ? encodeTokens(semanticTokens(a)) : [] };
   });
+  // The visible range first: from the regions over it while the whole analysis runs; the
+  // client is asked to refresh its tokens once that is done.
   connection.languages.semanticTokens.onRange((params) => {
-    const a = ctx.analysis(params.textDocument.uri);
+    const doc = documents.get(params.textDocument.uri);
+    const early = doc && cache.preview(doc, params.range.start.line, params.range.end.line);
+    if (early && early !== cache.last(doc.uri) && refreshTokens) previewed.add(doc.uri);
+    const a = early ?? ctx.analysis(params.textDocument.uri);
     return { data: a ? encodeTokens(semanticTokens(a, params.range.start.line, params.range.end.line)) : [] };
   });
 
