@@ -26,7 +26,7 @@ import type { SyscallRow } from './syscalls/table';
 import { formatArgs, formatResult } from './trace';
 import { emitPhase } from './entry/phases';
 import { BUDGET_STOP, type Fault, type KernelEntry, type Stop } from '../x86/stop';
-import { entryFault } from './entry/validity';
+import { entryAllowed } from './entry/validity';
 import type { Watchpoint } from '../memory/memory';
 import { iretToUser, regsFromCpu } from './entry/regs';
 import { isStopped, resumeIfReady } from './ptrace/tracee';
@@ -96,7 +96,6 @@ const SLICE = 1 << 24;
 export const TRACE_KEPT = 100_000;
 const NO_ARGS: readonly number[] = [];
 const NO_ARGS_SHOWN: readonly string[] = [];
-const noBytes = (): readonly number[] => [];
 
 export class RunLoop {
   private readonly listeners: KernelListener[] = [];
@@ -113,8 +112,6 @@ export class RunLoop {
     regs: undefined as unknown as PtRegs, entry: undefined as unknown as EntryRecord, nr: 0, name: '', args: NO_ARGS, shown: NO_ARGS_SHOWN,
     icount: 0, restoresContext: false, recording: false, userBp: undefined, arg6: undefined, phases: undefined,
   };
-  /** The rows by number, resolved once: the in-place path's lookup. */
-  private readonly rows: ReadonlyArray<SyscallRow | undefined>;
   /**
    * Set by a debugger that steps into the kernel: the phases of the system calls entered
    * while it is set (kernel/entry/phases.ts). Undefined (the default) costs nothing.
@@ -127,9 +124,6 @@ export class RunLoop {
     readonly table: ReadonlyMap<number, SyscallRow> = SYSCALL_TABLE,
   ) {
     this.machine = first.machine;
-    const rows: Array<SyscallRow | undefined> = [];
-    for (const [nr, r] of table) if (nr >= 0 && nr < 1024) rows[nr] = r;
-    this.rows = rows;
   }
 
   /**
@@ -144,9 +138,8 @@ export class RunLoop {
     const p = this.current;
     if (p === undefined || this.listeners.length !== 0 || this.phases !== undefined || p.ptrace !== undefined || this.machine.tasks.length !== 1) return stop;
     const nr = p.cpu.state.r[0]!;
-    const row = nr >= 0 && nr < 1024 ? this.rows[nr] : undefined;
-    if (row === undefined || row.inline !== true) return stop;
-    if (stop.entry.via === 'int' ? stop.entry.vector !== 0x80 : entryFault(stop.entry, p.options.cpu, p.options.kernel, noBytes) !== undefined) return stop;
+    const row = nr >= 0 ? this.table.get(nr) : undefined;
+    if (row === undefined || row.inline !== true || !entryAllowed(stop.entry, p.options.cpu, p.options.kernel)) return stop;
     this.systemCall(p, stop.entry, stop.address);
     // An inline call cannot end, park or signal the task; should one ever, run() takes over.
     return p.exit || p.sleeping || p.cpuRetired || p.signals.hasDeliverable() ? BUDGET_STOP : null;

@@ -10,7 +10,7 @@ import { PROT_EXEC, type Memory } from '../memory/memory';
 import { TF } from '../../toolchain/isa/ops';
 import type { Instruction } from '../../toolchain/isa/instruction';
 import { compileInstructions, decodeBlock, immediateField, MAX_BLOCK, type Block } from './compile';
-import { EXIT_SLOT0, EXIT_SLOT1, EXIT_STOP } from './emit';
+import { EXIT_DYNAMIC, EXIT_SLOT0, EXIT_SLOT1, EXIT_STOP } from './emit';
 import { Helpers } from './helpers';
 import { CpuState, RF } from './state';
 import { descriptorOf } from './descriptors';
@@ -367,12 +367,14 @@ export class Cpu {
         prev = null;
         continue;
       }
-      let b: Block | null = slot === EXIT_SLOT0 ? prev!.s0 : slot === EXIT_SLOT1 ? prev!.s1 : null;
+      // A computed jump (ret, call *reg) keeps its last target in slot 0, which such a block
+      // does not otherwise use; every cached successor is checked against eip.
+      let b: Block | null = slot === EXIT_SLOT0 || slot === EXIT_DYNAMIC ? prev!.s0 : slot === EXIT_SLOT1 ? prev!.s1 : null;
       if (b === null || !b.valid || b.start !== eip) {
         const found = this.block(eip, false);
         if (!('fn' in found)) return found;
         b = found;
-        if (slot === EXIT_SLOT0) prev!.s0 = b;
+        if (slot === EXIT_SLOT0 || slot === EXIT_DYNAMIC) prev!.s0 = b;
         else if (slot === EXIT_SLOT1) prev!.s1 = b;
       }
       if (b.breakpoint && !first) return { kind: 'breakpoint', address: eip };

@@ -19,7 +19,7 @@ import { buildInt80, buildSysenter, buildSyscall, type Built, type BuiltEntry } 
 import { dispatchFunction, emitPhase, entryFunction, entryText, exitText, fetchText, ptRegsText } from './phases';
 import { chooseExit, performExit, type ExitContext } from './exit-path';
 import { regsFromCpu, iretToUser } from './regs';
-import { entryFault } from './validity';
+import { entryAllowed, entryFault } from './validity';
 
 type EntryContext = ExitContext;
 
@@ -59,7 +59,7 @@ export class KernelEntryExit implements EntryExit {
 
   enter(process: ProcessView, entry: KernelEntry, address: number, phases?: PhaseSink): { readonly regs: PtRegs; readonly record: EntryRecord } | { readonly fault: Fault } {
     const { cpu, options } = process;
-    const refused = entryFault(entry, options.cpu, options.kernel, () => {
+    const refused = entryAllowed(entry, options.cpu, options.kernel) ? undefined : entryFault(entry, options.cpu, options.kernel, () => {
       const bytes = process.memory.read(address, 2);
       return bytes instanceof Uint8Array ? [...bytes] : [];
     });

@@ -5,6 +5,12 @@
 import { sysenterAllowed, syscallAllowed, type CpuModel, type KernelKind } from '../../../toolchain/designs/options';
 import type { Fault, KernelEntry } from '../../x86/stop';
 
+/** Whether the CPU and kernel accept the entry (entryFault gives none): the same rule, with nothing made. */
+export function entryAllowed(entry: KernelEntry, cpu: CpuModel, kernel: KernelKind): boolean {
+  if (entry.via === 'int') return entry.vector === 0x80;
+  return entry.via === 'sysenter' ? sysenterAllowed(cpu, kernel) : syscallAllowed(cpu, kernel);
+}
+
 /** Why an entry is refused, with the fault the CPU raises; undefined when it is accepted. */
 export function entryFault(entry: KernelEntry, cpu: CpuModel, kernel: KernelKind, instructionBytes: () => readonly number[]): { fault: Fault; why: string } | undefined {
   if (entry.via === 'sysenter' && !sysenterAllowed(cpu, kernel)) {
