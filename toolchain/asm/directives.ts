@@ -194,7 +194,6 @@ export function setSymbol(st: AsmState, nameText: string, exprText: string, stri
   s.equ = bound;
   s.fixed = strict;
   s.location = st.location;
-  st.userDefined.add(name);
 }
 
 function setLike(strict: boolean): Handler {
@@ -220,7 +219,6 @@ const comm: Handler = (st, operands) => {
   s.commonAlign = Math.max(s.commonAlign, align);
   if (!s.binding || s.binding === 'local') s.binding = 'global';
   if (s.type === 0) s.type = 1;
-  st.userDefined.add(s.name);
 };
 
 /** GAS's alignment for .comm without one: the size rounded up to a power of two, at most 16. */

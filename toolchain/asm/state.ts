@@ -51,8 +51,6 @@ export class AsmState {
   private readonly fragOf = new Map<SectionState, Map<number, Frag>>();
   /** Where the statement being assembled is (the user's line, through macros and #include). */
   location: SourceLocation;
-  /** Names the file itself defines (as macros or symbols), so built-ins step aside. */
-  readonly userDefined = new Set<string>();
   /** The operand text of each integer written to .altinstructions, by offset (feature names). */
   readonly altText = new Map<number, string>();
   private fixupSeq = 0;
@@ -216,7 +214,6 @@ export class AsmState {
     s.offset = offset;
     s.equ = undefined;
     s.location = this.location;
-    this.userDefined.add(name);
   }
 
   // --- expressions ----------------------------------------------------------------------
