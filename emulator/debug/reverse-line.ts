@@ -1,8 +1,9 @@
 // Owns where a step back by source line goes (gdb's reverse-next): to the start of the line
 // the program was on before, in the same frame, as the forward line step (line-step.ts)
 // would have stopped there: the last time, before now, that the frame reached the first
-// instruction of an is_stmt row of another line. Going back over the function's entry
-// goes on to the call instruction in the caller (gdb: "back to the call point"). Calls made
+// instruction of an is_stmt row of another line. Going back over the function's entry (its
+// prologue in compiled code, its first line in assembly, where a step in stops) goes on to
+// the call instruction in the caller (gdb: "back to the call point"). Calls made
 // from the frame are stepped over (their frames have another CFA). No replay here: the
 // runtime replays a segment with breakpoints on the function's row starts and gives the
 // hits, oldest first.
@@ -20,6 +21,8 @@ export interface ReverseLineQuery {
   /** The frame to step back in: its CFA, and its function's first instruction. */
   readonly cfa: number;
   readonly entry: number;
+  /** The entry is where a line step into the function stops (no prologue skipped: assembly), so a line of its own. */
+  readonly entryIsLine: boolean;
   /** Now: only hits strictly before this count. */
   readonly icount: number;
   locate(pc: number): SourceLocation | undefined;
@@ -37,12 +40,13 @@ export function reverseLineTarget(q: ReverseLineQuery, hits: readonly RowHit[], 
   let target: number | undefined;
   for (const h of hits) {
     if (h.icount >= q.icount || h.cfa !== q.cfa) continue;
-    if (h.pc === q.entry >>> 0) {
-      // A new activation of the function: back past its entry is the call point in the caller.
+    if (h.pc === q.entry >>> 0 && !q.entryIsLine) {
+      // A new activation of the function: back past its prologue is the call point in the caller.
       current = undefined;
       target = Math.max(0, h.icount - 1);
       continue;
     }
+    if (h.pc === q.entry >>> 0) current = undefined;
     const loc = q.locate(h.pc);
     if (!loc) continue;
     const k = key(loc);

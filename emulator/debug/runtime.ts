@@ -252,7 +252,9 @@ export class DebugRuntime {
     if (!this.sources.locate(pc) || !fn || cfa === undefined) return undefined;
     const end = this.symbols.functionStarts().filter((a) => a > fn.start).reduce((a, b) => Math.min(a, b), 0xffffffff);
     const stops = new Set([fn.start, ...this.sources.statementStarts(fn.start, end)]);
-    const query = { cfa, entry: fn.start, icount: n, locate: (a: number) => this.sources.locate(a) };
+    // At the function's entry: back to the call point in the caller (the instruction before).
+    if (pc === fn.start) return n - 1;
+    const query = { cfa, entry: fn.start, entryIsLine: this.sources.bodyOf(fn.start) === fn.start, icount: n, locate: (a: number) => this.sources.locate(a) };
     const table = this.table();
     for (const { point, end: segmentEnd } of this.timeline!.segmentsBefore(n)) {
       this.restore(point);

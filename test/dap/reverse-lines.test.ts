@@ -7,6 +7,8 @@
 // 10 kept, so the steps back restore checkpoints taken between the read system calls and
 // thinned ones. Then forward again: the same lines and states (replay across file reads
 // is deterministic), and the file's bytes reached the program (its checksum in eax at the end).
+// In the vDSO's assembly, where a line step in stops at the function's entry (no prologue to
+// skip), that first line is a line too, and a step back from it goes to the caller's call.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -127,6 +129,39 @@ test('step back by line goes to the line gdb\'s next had before, in the state it
     await until(client, () => client.nextRequest({ threadId: 1 }));
     assert.deepEqual(await state(client, totalAt), after, 'forward again out of work');
     assert.equal(parseInt((await readMemory(client, totalAt, 4)).reverse().toString('hex'), 16), expected, 'total: the file\'s bytes and the squares');
+  } finally {
+    await client.stop();
+  }
+});
+
+test('in the vDSO\'s assembly (__kernel_vsyscall of upstream.S), a step back by line retraces next line by line, and from the first line goes to the call instruction in the caller', async () => {
+  const { client } = await startClient();
+  try {
+    await launch(client, { program, root: '/', vdso: 'upstream', stopOnEntry: false }, async () => {
+      await client.setFunctionBreakpointsRequest({ breakpoints: [{ name: '__kernel_vsyscall' }] });
+    });
+    await client.setFunctionBreakpointsRequest({ breakpoints: [] });
+    const entry = await state(client, 0);
+    const caller = (await stack(client))[1]!;
+    assert.match(entry.where, /^__kernel_vsyscall:\d+$/);
+    const forward = [entry];
+    for (let k = 0; k < 3; k++) {
+      await until(client, () => client.nextRequest({ threadId: 1 }));
+      forward.push(await state(client, 0));
+    }
+    assert.ok(forward.every((s) => s.where.startsWith('__kernel_vsyscall:')) && new Set(forward.map((s) => s.where)).size === 4, forward.map((s) => s.where).join(' '));
+    for (let k = 2; k >= 0; k--) {
+      await until(client, () => client.stepBackRequest({ threadId: 1 }));
+      assert.deepEqual(await state(client, 0), forward[k], `step back to ${forward[k]!.where}`);
+    }
+    // From the first line: back to the call point (the caller's call instruction), one instruction before the entry.
+    await until(client, () => client.stepBackRequest({ threadId: 1 }));
+    const top = (await stack(client))[0]!;
+    const fn = (name: string): string => name.replace(/\+0x[0-9a-f]+$/, '');
+    assert.equal(fn(top.name), fn(caller.name), 'back in the caller');
+    assert.ok(Number(top.instructionPointerReference) < Number(caller.instructionPointerReference), 'before the return address');
+    await until(client, () => client.stepInRequest({ threadId: 1, granularity: 'instruction' }));
+    assert.deepEqual(await state(client, 0), entry, 'one instruction on: the entry again');
   } finally {
     await client.stop();
   }

@@ -4,8 +4,9 @@
 // disassembly); a breakpoint put with F9 on the `pushl %ecx` line of vdso/upstream.S (the
 // workspace's copy, which "sourceFileMap" maps the installed design sources to) shows as
 // verified and is hit; the editor then shows upstream.S with that line as the current one,
-// and the call stack names __kernel_vsyscall at that line; Step Over to the ALTERNATIVE line
-// and Step Into opens the kernel model's document in an editor, at its first line (the
+// and the call stack names __kernel_vsyscall at that line; the toolbar's Step Back is enabled
+// and undoes a Step Over; the Disassembly view there shows the stub's sysenter and int $0x80
+// (no ?? rows); Step Over to the ALTERNATIVE line and Step Into opens the kernel model's document in an editor, at its first line (the
 // entry path). Lines are checked against the source text; screenshots of each step are kept.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
@@ -114,10 +115,39 @@ test('the vdso debugger in a real VS Code: entry stop with variables, a verified
     t.diagnostic(`screenshot: ${await b.screenshot('breakpoint-hit-upstream')}`);
     assert.match(current, /pushl\s+%ecx/, 'the current line is pushl %ecx');
     assert.ok(!title.includes('extensions'), `the editor shows the workspace's upstream.S, not the installed copy: ${title}`);
+    const topLabel = async (): Promise<string> => (await page.locator('.debug-call-stack .monaco-list-row').first().getAttribute('aria-label')) ?? '';
+
+    // Step Back is on the toolbar, enabled, and goes back: F10 to the next line, then Step Back returns to pushl %ecx.
+    const stepBack = page.locator('.debug-toolbar .action-item:has(.codicon-debug-step-back)');
+    assert.equal(await stepBack.count(), 1, 'the toolbar has a Step Back button');
+    await page.keyboard.press('F10');
+    const stepped = await until('Step Over to leave the pushl %ecx line', async () => {
+      const label = await topLabel();
+      return label.includes('__kernel_vsyscall') && !new RegExp(`line ${pushLine}\\b`).test(label) ? label : undefined;
+    });
+    assert.doesNotMatch((await stepBack.getAttribute('class')) ?? '', /disabled/, 'Step Back is enabled');
+    await stepBack.locator('.codicon-debug-step-back').click();
+    const back = await until('Step Back to return to the pushl %ecx line', async () => {
+      const label = await topLabel();
+      return new RegExp(`line ${pushLine}\\b`).test(label) ? label : undefined;
+    });
+    t.diagnostic(`screenshot: ${await b.screenshot('step-back')}`);
+    assert.match(back, /__kernel_vsyscall/, `${stepped} -> ${back}`);
+
+    // The Disassembly view at this stop: the rows around the landing pad show the sysenter and the int $0x80, no ??.
+    await b.runCommand('Open Disassembly View');
+    const rows = await until('the Disassembly view to show sysenter and int $0x80', async () => {
+      const texts = (await page.locator('.disassembly-view .monaco-list-row').allTextContents()).map((r) => r.replace(/\u00a0/g, ' '));
+      return texts.some((r) => /\bsysenter\b/.test(r)) && texts.some((r) => r.includes('int    $0x80')) ? texts : undefined;
+    });
+    t.diagnostic(`screenshot: ${await b.screenshot('disassembly-landing-pad')}`);
+    assert.ok(rows.every((r) => !r.includes('??')), `no ?? rows: ${rows.join(' | ')}`);
+    assert.ok(await page.locator('.disassembly-view .monaco-list-row:has(.codicon-debug-stackframe)').count() > 0, 'the current instruction is marked');
+    await page.keyboard.press('Control+W');
+    await page.locator('.tabs-container .tab.active', { hasText: 'upstream.S' }).waitFor({ state: 'visible' });
 
     // Step Over to the ALTERNATIVE line (its sysenter is patched in), then Step Into: the kernel model's document opens in an editor.
     const alternativeLine = upstream.split('\n').findIndex((l) => /^\s*ALTERNATIVE_2/.test(l)) + 1;
-    const topLabel = async (): Promise<string> => (await page.locator('.debug-call-stack .monaco-list-row').first().getAttribute('aria-label')) ?? '';
     for (let n = 0; n < 6 && !new RegExp(`line ${alternativeLine}\\b`).test(await topLabel()); n++) {
       const before = await topLabel();
       await page.keyboard.press('F10');
