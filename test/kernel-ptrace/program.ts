@@ -19,6 +19,8 @@
 //            POKEUSER refusals; GET_THREAD_AREA of the TLS entry %gs names; a
 //            signal-delivery-stop whose signal the tracer replaces;
 //            GETFPREGS; PTRACE_KILL; ATTACH then DETACH with a signal; SEIZE, INTERRUPT, LISTEN.
+//   vfork:   PTRACE_O_TRACEVFORK and TRACEEXIT: the vfork event, the new process traced with
+//            the same options (its exit event: message = its wait status), the child's.
 //   handler: PTRACE_SINGLESTEP on, with the child's SIGUSR1 injected at its signal-delivery-
 //            stop: the next stop is at the handler's first instruction (SIGTRAP).
 //   orphan:  the first process asks its parent (outside the machine) to trace it, then stops.
@@ -83,8 +85,10 @@ static void show_regs(pid_t c, const char *when, int st) {
   long orig = ptrace(PTRACE_PEEKUSER, c, offsetof(struct user, regs.orig_eax), 0);
   char at[64];
   where(at, sizeof at, r.eip);
+  unsigned long message = 9;
+  ptrace(PTRACE_GETEVENTMSG, c, 0, &message);
   if (r.orig_eax != SYS_getpid && r.orig_eax != SYS_write) {
-    printf("%s stop 0x%x: orig_eax %ld%s\n", when, st, r.orig_eax, when[1] == 'x' ? (r.eax == 0 ? " eax 0" : " eax nonzero") : "");
+    printf("%s stop 0x%x (message %lu): orig_eax %ld%s\n", when, st, message, r.orig_eax, when[1] == 'x' ? (r.eax == 0 ? " eax 0" : " eax nonzero") : "");
     return;
   }
   char eax[32], ecx[32], ebp[32];
@@ -94,8 +98,8 @@ static void show_regs(pid_t c, const char *when, int st) {
   else snprintf(ecx, sizeof ecx, "%ld", r.ecx);
   if (r.ebp == (long)msg) snprintf(ebp, sizeof ebp, "msg");
   else snprintf(ebp, sizeof ebp, "%ld", r.ebp);
-  printf("%s stop 0x%x: orig_eax %ld (peekuser %ld) eax %s ebx %ld ecx %s edx %ld esi %ld edi %ld ebp %s eip %s\n",
-         when, st, r.orig_eax, orig, eax, r.ebx, ecx, r.edx, r.esi, r.edi, ebp, at);
+  printf("%s stop 0x%x (message %lu): orig_eax %ld (peekuser %ld) eax %s ebx %ld ecx %s edx %ld esi %ld edi %ld ebp %s eip %s\n",
+         when, st, message, r.orig_eax, orig, eax, r.ebx, ecx, r.edx, r.esi, r.edi, ebp, at);
 }
 
 static void end(pid_t c, int st) {
@@ -383,6 +387,45 @@ static void step_into_handler(void) {
   end(c, st);
 }
 
+/* TRACEVFORK and TRACEEXIT: the options pass to the new process, which stops at its exit too. */
+static void vforks(void) {
+  pid_t c = fork();
+  if (c == 0) {
+    ptrace(PTRACE_TRACEME, 0, 0, 0);
+    raise(SIGSTOP);
+    pid_t g = vfork();
+    if (g == 0) _exit(4);
+    int st;
+    waitpid(g, &st, 0);
+    _exit(20 + WEXITSTATUS(st));
+  }
+  int st, gs;
+  unsigned long g, m;
+  waitpid(c, &st, 0);
+  ptrace(PTRACE_SETOPTIONS, c, 0, PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXIT);
+  ptrace(PTRACE_CONT, c, 0, 0);
+  waitpid(c, &st, 0);
+  ptrace(PTRACE_GETEVENTMSG, c, 0, &g);
+  printf("vfork event: status 0x%x, the new pid is the child's + 1: %d\n", st, g == (unsigned long)c + 1);
+  waitpid(g, &gs, __WALL);
+  printf("the new process: status 0x%x\n", gs);
+  ptrace(PTRACE_CONT, g, 0, 0);
+  waitpid(g, &gs, __WALL);
+  ptrace(PTRACE_GETEVENTMSG, g, 0, &m);
+  printf("the new process: status 0x%x, message 0x%lx\n", gs, m);
+  ptrace(PTRACE_CONT, g, 0, 0);
+  waitpid(g, &gs, __WALL);
+  printf("the new process: status 0x%x\n", gs);
+  for (;;) {
+    ptrace(PTRACE_CONT, c, 0, 0);
+    waitpid(c, &st, 0);
+    m = 0;
+    if (WIFSTOPPED(st)) ptrace(PTRACE_GETEVENTMSG, c, 0, &m);
+    printf("the child: status 0x%x, message 0x%lx\n", st, m);
+    if (!WIFSTOPPED(st)) break;
+  }
+}
+
 int main(int argc, char **argv) {
   setvbuf(stdout, 0, _IONBF, 0);
   vdso = getauxval(AT_SYSINFO_EHDR);
@@ -394,6 +437,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(mode, "fork")) forks();
   else if (!strcmp(mode, "requests")) requests();
   else if (!strcmp(mode, "handler")) step_into_handler();
+  else if (!strcmp(mode, "vfork")) vforks();
   else if (!strcmp(mode, "orphan")) {
     printf("TRACEME: %ld\n", ptrace(PTRACE_TRACEME, 0, 0, 0));
     raise(SIGSTOP);

@@ -101,12 +101,12 @@ function expectedStops(c: Config, resume: number, status: string): string[] {
   const ebp = (arg2: string): string => (c.abi === 'legacy' && c.cpu === 'amd' && c.kernel === 'compat64' ? arg2 : '66');
   const eip = `vdso+${hex(resume)}`;
   return [
-    `entry stop ${status}: orig_eax 20 (peekuser 20) eax -38 ebx 11 ecx 22 edx 33 esi 44 edi 55 ebp ${ebp('22')} eip ${eip}`,
-    `exit stop ${status}: orig_eax 20 (peekuser 20) eax the child's pid ebx 11 ecx 22 edx 33 esi 44 edi 55 ebp ${ebp('22')} eip ${eip}`,
-    `entry stop ${status}: orig_eax 4 (peekuser 4) eax -38 ebx 1 ecx msg edx 13 esi 44 edi 55 ebp ${ebp('msg')} eip ${eip}`,
+    `entry stop ${status} (message 1): orig_eax 20 (peekuser 20) eax -38 ebx 11 ecx 22 edx 33 esi 44 edi 55 ebp ${ebp('22')} eip ${eip}`,
+    `exit stop ${status} (message 2): orig_eax 20 (peekuser 20) eax the child's pid ebx 11 ecx 22 edx 33 esi 44 edi 55 ebp ${ebp('22')} eip ${eip}`,
+    `entry stop ${status} (message 1): orig_eax 4 (peekuser 4) eax -38 ebx 1 ecx msg edx 13 esi 44 edi 55 ebp ${ebp('msg')} eip ${eip}`,
     'child writes',
-    `exit stop ${status}: orig_eax 4 (peekuser 4) eax 13 ebx 1 ecx msg edx 13 esi 44 edi 55 ebp ${ebp('msg')} eip ${eip}`,
-    `entry stop ${status}: orig_eax 252`,
+    `exit stop ${status} (message 2): orig_eax 4 (peekuser 4) eax 13 ebx 1 ecx msg edx 13 esi 44 edi 55 ebp ${ebp('msg')} eip ${eip}`,
+    `entry stop ${status} (message 1): orig_eax 252`,
     'child exited with 7',
   ];
 }
@@ -182,7 +182,19 @@ child exited with 15
 `);
 });
 
-/** What `requests` prints, from the calls it makes; writing a dummy field of struct user is EIO on a 32-bit kernel only. */
+test('PTRACE_O_TRACEVFORK and TRACEEXIT: the vfork event, the new process traced with the same options, exit events whose message is the wait status', async () => {
+  const out = await lab({ abi: 'upstream', cpu: 'intel', kernel: 'native32' }, 'vfork');
+  assert.equal(out.slice(out.indexOf('vfork event')), `vfork event: status 0x2057f, the new pid is the child's + 1: 1
+the new process: status 0x137f
+the new process: status 0x6057f, message 0x400
+the new process: status 0x400
+the child: status 0x117f, message 0x0
+the child: status 0x6057f, message 0x1800
+the child: status 0x1800, message 0x0
+`);
+});
+
+/** What \`requests\` prints, from the calls it makes; writing a dummy field of struct user is EIO on a 32-bit kernel only. */
 const requestLines = (kernel: KernelKind): string => `orig_eax poked to getppid (0): the exit stop has orig_eax 64, eax is my pid: 1
 orig_eax set to -1, eax to 42 (0): the exit stop has orig_eax -1 eax 42
 POKEUSER cs = 0: errno 5; ds = 0x10: errno 5; PEEKUSER offset 2: errno 5; u_tsize reads 0
@@ -208,7 +220,7 @@ test('requests: orig_eax changes or skips the call, POKEUSER refusals, GET_THREA
 });
 
 test('natively, where this host runs i386 programs: the same lines as under vdso-lab with the running kernel\'s vDSO', { skip: !hostRunsI386() && 'this host cannot run i386 programs' }, async () => {
-  for (const mode of ['syscall', 'step', 'watch', 'fork', 'requests', 'handler']) {
+  for (const mode of ['syscall', 'step', 'watch', 'fork', 'vfork', 'requests', 'handler']) {
     const native = runNative(prog(), [mode]);
     assert.equal(native.status, 0, native.stderr);
     const r = await runLab(prog(), ['--vdso', 'host', '--cpu', hostCpuModel()], [mode]);

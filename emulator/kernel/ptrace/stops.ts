@@ -25,12 +25,13 @@ import type { QueuedSignal, Signals } from '../signals/state';
 import { CLONE } from '../syscalls/clone';
 import { DR_STEP, PTRACE_EVENT, PTRACE_O } from './abi';
 import { Tracee, enterStop, fatalPending, notifyInfo } from './tracee';
+import { sideTable } from '../side-tables';
 
 const TF = 0x100, RF = 0x10000;
 const NR_EXIT = 1, NR_EXIT_GROUP = 252;
 
 /** Signals that have been through a signal-delivery-stop: delivered without another. */
-const passed = new WeakSet<QueuedSignal>();
+const passed = sideTable<QueuedSignal, true>();
 
 /** SIGTRAP, or SIGTRAP | 0x80 under PTRACE_O_TRACESYSGOOD: the exit_code of a syscall stop. */
 function syscallCode(t: Tracee): number {
@@ -42,10 +43,13 @@ function sendResumeSignal(p: Process, data: number): void {
   if (data > 0) signalsOf(p).queue({ info: { signo: data, code: SI.KERNEL } });
 }
 
-function eventStop(p: Process, regs: PtRegs, event: number, then: () => void): void {
+function eventStop(p: Process, regs: PtRegs, event: number, message: number, then: () => void): void {
   const code = SIG.SIGTRAP | (event << 8);
-  enterStop(p, 'event', code, regs, notifyInfo(p, code), () => then());
+  enterStop(p, 'event', code, regs, notifyInfo(p, code), message, () => then());
 }
+
+/** ptrace_message at a syscall stop (PTRACE_EVENTMSG_SYSCALL_ENTRY/EXIT, since 5.3). */
+const EVENTMSG_SYSCALL_ENTRY = 1, EVENTMSG_SYSCALL_EXIT = 2;
 
 /** At system call entry, after pt_regs are built: the syscall-entry stop, then the exit event. */
 export function syscallEntryStops(p: Process, regs: PtRegs, then: () => void): void {
@@ -55,7 +59,7 @@ export function syscallEntryStops(p: Process, regs: PtRegs, then: () => void): v
     return;
   }
   const code = syscallCode(t);
-  enterStop(p, 'syscall-entry', code, regs, notifyInfo(p, code), (data) => {
+  enterStop(p, 'syscall-entry', code, regs, notifyInfo(p, code), EVENTMSG_SYSCALL_ENTRY, (data) => {
     sendResumeSignal(p, data);
     // syscall_trace_enter: a fatal signal pending after the stop skips the call.
     if (fatalPending(p)) regs.orig_ax = -1;
@@ -71,8 +75,7 @@ function exitEvent(p: Process, regs: PtRegs, then: () => void): void {
     then();
     return;
   }
-  t.eventMsg = (regs.bx & 0xff) << 8;
-  eventStop(p, regs, PTRACE_EVENT.EXIT, then);
+  eventStop(p, regs, PTRACE_EVENT.EXIT, (regs.bx & 0xff) << 8, then);
 }
 
 /** After the handler returned (before a blocked call parks): the fork/vfork/clone event stop. */
@@ -84,8 +87,7 @@ export function handlerStops(p: Process, regs: PtRegs, then: () => void): void {
     return;
   }
   t.pendingEvent = undefined;
-  t.eventMsg = e.message ?? 0;
-  enterStop(p, 'event', e.code, regs, notifyInfo(p, e.code), () => then());
+  enterStop(p, 'event', e.code, regs, notifyInfo(p, e.code), e.message ?? 0, () => then());
 }
 
 /** After the result is in ax: the syscall-exit stop (or a single step's SIGTRAP), then the signal stops. */
@@ -100,7 +102,7 @@ export function syscallExitStops(p: Process, regs: PtRegs, then: () => void): vo
     signalsOf(p).force({ info: { signo: SIG.SIGTRAP, code: SI.TRAP_BRKPT, addr: regs.ip >>> 0 }, trap: { trapno: TRAPNO.DB, err: 0, cr2: 0 } });
   } else if (t.syscallTrace) {
     const code = syscallCode(t);
-    enterStop(p, 'syscall-exit', code, regs, notifyInfo(p, code), (data) => {
+    enterStop(p, 'syscall-exit', code, regs, notifyInfo(p, code), EVENTMSG_SYSCALL_EXIT, (data) => {
       sendResumeSignal(p, data);
       signalStops(p, regs, then);
     });
@@ -158,7 +160,7 @@ export function handlerEntryStop(p: Process, exit: ExitRecord | undefined): void
   t.singleStep = false;
   t.forcedTF = false;
   const regs = regsFromCpu(p.cpu, p.cpu.state.eip, -1);
-  enterStop(p, 'event', SIG.SIGTRAP, regs, notifyInfo(p, SIG.SIGTRAP), () => iretToUser(p.cpu, regs));
+  enterStop(p, 'event', SIG.SIGTRAP, regs, notifyInfo(p, SIG.SIGTRAP), 0, () => iretToUser(p.cpu, regs));
 }
 
 /** The next deliverable signal that has not been through a stop (removed from the queue), or undefined. */
@@ -184,8 +186,7 @@ export function signalStops(p: Process, regs: PtRegs, then: () => void): void {
   const trap = t.pendingTrap;
   if (trap && !fatalPending(p)) {
     t.pendingTrap = undefined;
-    if (trap.message !== undefined) t.eventMsg = trap.message;
-    enterStop(p, 'trap', trap.code, regs, notifyInfo(p, trap.code), () => signalStops(p, regs, then));
+    enterStop(p, 'trap', trap.code, regs, notifyInfo(p, trap.code), trap.message ?? 0, () => signalStops(p, regs, then));
     return;
   }
   const sig = signalsOf(p);
@@ -199,7 +200,7 @@ export function signalStops(p: Process, regs: PtRegs, then: () => void): void {
     then();
     return;
   }
-  enterStop(p, 'signal', q.info.signo, regs, q.info, (data) => {
+  enterStop(p, 'signal', q.info.signo, regs, q.info, 0, (data) => {
     const info = p.ptrace?.stop?.siginfo ?? q.info;
     inject(p, regs, q, info, data, then);
   });
@@ -226,10 +227,10 @@ function inject(p: Process, regs: PtRegs, q: QueuedSignal, info: QueuedSignal['i
   if (t && sig.actions[data]!.handler === SIG_DFL && defaultAction(data) === 'stop') {
     // A seized tracee reports PTRACE_EVENT_STOP with a siginfo (ptrace_do_notify); an attached one neither.
     const code = data | (t.seized ? PTRACE_EVENT.STOP << 8 : 0);
-    enterStop(p, 'group', code, regs, t.seized ? { signo: data, code, pid: p.tid, uid: p.uid[0] } : undefined, () => signalStops(p, regs, then));
+    enterStop(p, 'group', code, regs, t.seized ? { signo: data, code, pid: p.tid, uid: p.uid[0] } : undefined, 0, () => signalStops(p, regs, then));
     return;
   }
-  passed.add(given);
+  passed.set(given, true);
   sig.pending.unshift(given);
   signalStops(p, regs, then);
 }
@@ -262,8 +263,7 @@ export function tracedExec(next: Process, formerTid: number, regs: PtRegs, then:
   const t = next.ptrace!;
   t.debug.clear();
   if (t.has(PTRACE_O.TRACEEXEC)) {
-    t.eventMsg = formerTid;
-    eventStop(next, regs, PTRACE_EVENT.EXEC, then);
+    eventStop(next, regs, PTRACE_EVENT.EXEC, formerTid, then);
     return;
   }
   if (!t.seized) next.signals.queue({ info: { signo: SIG.SIGTRAP, code: SI.USER, pid: next.pid, uid: next.uid[0] } });

@@ -14,6 +14,7 @@ import { SA, SIG_IGN, SI } from '../signals/abi';
 import { PTRACE_O } from './abi';
 import { CLD_EXITED, CLD_KILLED } from '../tasks';
 import { DebugRegisters } from './debugregs';
+import { sideTable } from '../side-tables';
 
 /** CLD_TRAPPED: SIGCHLD's si_code for a ptrace stop. */
 export const CLD_TRAPPED = 4;
@@ -81,11 +82,14 @@ export class Tracee {
 }
 
 /**
- * Stops `p` (ptrace_stop): it does not run until its tracer resumes it (or SIGKILL ends the
- * stop); then the run loop calls `then` with the signal the tracer gave.
+ * Stops `p` (ptrace_stop) with `message` for GETEVENTMSG: it does not run until its tracer
+ * resumes it (or SIGKILL ends the stop); then the run loop calls `then` with the signal the
+ * tracer gave.
  */
-export function enterStop(p: Process, kind: StopKind, code: number, regs: PtRegs, siginfo: SigInfo | undefined, then: (data: number) => void): void {
+export function enterStop(p: Process, kind: StopKind, code: number, regs: PtRegs, siginfo: SigInfo | undefined, message: number, then: (data: number) => void): void {
   const t = p.ptrace!;
+  // Every stop sets ptrace_message (GETEVENTMSG): the event's, 1/2 at syscall entry/exit, else 0.
+  t.eventMsg = message;
   t.stop = { kind, code, regs, siginfo, reported: false, listening: false, resumed: false, data: 0, then };
   const tracer = p.machine.threadsOf(t.tracerPid);
   if (tracer.length === 0) return;
@@ -105,7 +109,7 @@ export function fatalPending(p: Process): boolean {
 }
 
 /** Stops a detached task was left in: it goes on once the run loop picks it up. */
-const detachedStops = new WeakMap<Process, PtraceStop>();
+const detachedStops = sideTable<Process, PtraceStop>();
 
 /** True while `p` is in a ptrace stop (it does not run). */
 export function isStopped(p: Process): boolean {
