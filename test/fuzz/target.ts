@@ -20,6 +20,8 @@ export interface FuzzTarget<C = unknown> {
   readonly what: string;
   /** How the common mutator treats the seeds. */
   readonly kind: 'bytes' | 'text';
+  /** Inputs `npm test` runs at full scale (test/fuzz/fuzz.test.ts): about two seconds' worth, a count so that the test never depends on the machine's speed. */
+  readonly testInputs: number;
   /** A single input slower than this is reported (the watchdog ends the worker at 3x). */
   readonly limitMs?: number;
   /** Seeds made at run time by the oracles (gcc -m32, as, ld) in `dir`, beside the checked-in ones. */

@@ -89,6 +89,7 @@ function argument(rnd: Random, l: Layout): number {
 
 export const guestAbiTarget: FuzzTarget<{ program: Uint8Array; base: string }> = {
   name: 'guest-abi',
+  testInputs: 200,
   what: 'random i386 system calls (numbers and arguments, paths that try to leave the root) in a guest on a fresh --root with writes: the emulator never throws and nothing outside the root changes',
   kind: 'bytes',
   limitMs: 10_000,
@@ -166,6 +167,7 @@ function loadRegions(s: Seed) {
 
 export const guestLoadTarget: FuzzTarget = {
   name: 'guest-load',
+  testInputs: 60,
   what: 'static i386 programs with mutated ELF and program headers, loaded and run (bounded): one InputError naming the file, a guest death, a budget stop or an exit, never an exception',
   kind: 'bytes',
   limitMs: 5000,

@@ -88,6 +88,7 @@ function consumeElf(elf: ElfFile): void {
 
 export const elfTarget: FuzzTarget = {
   name: 'elf',
+  testInputs: 3000,
   what: 'ELF files (headers, sections, symbols, versions, notes): parsed and every part read, or one InputError',
   kind: 'bytes',
   made: (dir) => {
@@ -115,6 +116,7 @@ function frameSeeds(path: string): Seed[] {
 
 export const cfiTarget: FuzzTarget = {
   name: 'cfi',
+  testInputs: 2000,
   what: '.eh_frame and .debug_frame bytes: parsed, printed as readelf --debug-dump=frames and frames-interp, rows and JSON, or one InputError',
   kind: 'bytes',
   made: (dir) => {
@@ -140,6 +142,7 @@ export const cfiTarget: FuzzTarget = {
 
 export const dwarfExpressionTarget: FuzzTarget = {
   name: 'dwarf-expression',
+  testInputs: 10000,
   what: 'DWARF expressions: decoded, printed as readelf prints them, evaluated against registers and memory (bounded steps), or one InputError',
   kind: 'bytes',
   run(input) {
@@ -172,6 +175,7 @@ function lineSeed(path: string): Seed {
 
 export const debugLineTarget: FuzzTarget = {
   name: 'debug-line',
+  testInputs: 2000,
   what: '.debug_line (DWARF 2 to 5) with .debug_line_str: parsed and printed as readelf --debug-dump=decodedline, or one InputError naming section and offset',
   kind: 'bytes',
   made: (dir) => {
@@ -195,6 +199,7 @@ export const debugLineTarget: FuzzTarget = {
 
 export const debugInfoTarget: FuzzTarget = {
   name: 'debug-info',
+  testInputs: 1500,
   what: '.debug_info and .debug_abbrev of gcc -g objects: compile units, functions and ranges, or one InputError',
   kind: 'bytes',
   made: (dir) => {
@@ -221,6 +226,7 @@ export const debugInfoTarget: FuzzTarget = {
 
 export const lz4Target: FuzzTarget = {
   name: 'lz4',
+  testInputs: 300,
   what: 'LZ4 legacy streams (kernel images): decoded within the output limit, or one InputError',
   kind: 'bytes',
   made: (dir) => {
@@ -242,6 +248,7 @@ export const lz4Target: FuzzTarget = {
 
 export const decoderTarget: FuzzTarget = {
   name: 'decoder',
+  testInputs: 1000,
   what: 'x86 machine code: every byte sequence decodes and prints as objdump -d lines (never throws), each line moving forward',
   kind: 'bytes',
   made: (dir) => {

@@ -68,6 +68,7 @@ const PROBE_INITIALIZE_DAP = frame(JSON.stringify({ seq: PROBE, type: 'request',
 
 export const dapTarget: FuzzTarget = {
   name: 'dap',
+  testInputs: 150,
   what: 'DAP frames into the debug adapter (launching test/fuzz/loop.S): one-line logs and error messages, no stack, initialize answered afterwards',
   kind: 'bytes',
   limitMs: 5000,
@@ -112,6 +113,7 @@ const PROBE_INITIALIZE_LSP = frame(JSON.stringify({ jsonrpc: '2.0', id: PROBE, m
 
 export const lspTarget: FuzzTarget = {
   name: 'lsp',
+  testInputs: 100,
   what: 'LSP frames into the language server (didOpen/didChange of .S text, requests on it): one-line logs, no stack, initialize answered afterwards',
   kind: 'bytes',
   limitMs: 5000,

@@ -60,6 +60,7 @@ function checkDiagnostics(diagnostics: readonly Diagnostic[]): void {
 
 export const cppTarget: FuzzTarget<Sources> = {
   name: 'cpp',
+  testInputs: 400,
   what: 'kernel-style .S text through the cpp (#include from memory, macros, conditionals): diagnostics of one line with file:line, never an exception',
   kind: 'text',
   limitMs: 5000,
@@ -75,6 +76,7 @@ export const cppTarget: FuzzTarget<Sources> = {
 
 export const asmTarget: FuzzTarget<Sources> = {
   name: 'asm',
+  testInputs: 80,
   what: 'GAS source through the cpp, the assembler and the object writer: diagnostics of one line with file:line, never an exception; runaway macros and fills stopped with a message',
   kind: 'text',
   limitMs: 10_000,
