@@ -1,11 +1,14 @@
 // Guest file offsets are exact 64-bit values: pread64/pwrite64/ftruncate64 at 2^53, at a
 // negative offset and on a pipe give what Linux gives under qemu-i386 (EFBIG, EINVAL,
 // ESPIPE), and a write after _llseek to 2^53 gets EFBIG instead of landing at offset 0.
+// A file opened without O_LARGEFILE stops at MAX_NON_LFS (docs/kernel-facts.md section 13),
+// which qemu-i386 does not model: native execution is the oracle where the host runs i386.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { scratch } from '../support/oracles';
+import { hostRunsI386, scratch } from '../support/oracles';
 import { buildStatic, runLab, runQemu } from './support';
 
 const SOURCE = String.raw`
@@ -66,4 +69,51 @@ test('64-bit offsets: pread64, pwrite64, ftruncate64 and a write after _llseek p
   assert.match(l.stdout, /^pwrite64 at 2\^53: -1 EFBIG$/m);
   assert.match(l.stdout, /^write after _llseek to 2\^53: -1 EFBIG, size 2$/m);
   assert.equal(readFileSync(join(ldir, 'data')).length, 2);
+});
+
+const NON_LFS = String.raw`
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+static const char *e(long r) { return r < 0 ? strerrorname_np(errno) : "ok"; }
+int main(void) {
+  for (int large = 0; large < 2; large++) {
+    const char *tag = large ? "O_LARGEFILE" : "no O_LARGEFILE";
+    int fd = syscall(SYS_open, large ? "large" : "small", O_RDWR | O_CREAT | O_TRUNC | (large ? 0100000 : 0), 0644);
+    long r = syscall(SYS_pwrite64, fd, "abcd", 4, 0x7ffffffdu, 0u);
+    printf("%s: pwrite64 of 4 at 2^31-3: %ld %s\n", tag, r, e(r));
+    r = syscall(SYS_pwrite64, fd, "x", 1, 0x7fffffffu, 0u);
+    printf("%s: pwrite64 at 2^31-1: %ld %s\n", tag, r, e(r));
+    long long at;
+    syscall(SYS__llseek, fd, 0u, 0x80000000u, &at, SEEK_SET);
+    r = write(fd, "y", 1);
+    printf("%s: write at 2^31: %ld %s\n", tag, r, e(r));
+    close(fd);
+  }
+  return 0;
+}
+`;
+
+test('without O_LARGEFILE a write stops at 2^31-1 (EFBIG, or cut short), as Linux caps the file', async () => {
+  const work = scratch();
+  const prog = buildStatic('nonlfs', NON_LFS, work);
+  const ldir = join(work, 'l');
+  mkdirSync(ldir);
+  const l = await runLab(prog, ['--root', ldir, '--allow-writes']);
+  assert.equal(l.status, 0, l.stderr);
+  if (hostRunsI386()) {
+    const ndir = join(work, 'n');
+    mkdirSync(ndir);
+    const n = spawnSync(prog, { cwd: ndir, encoding: 'utf8' });
+    assert.equal(l.stdout, n.stdout);
+  }
+  assert.match(l.stdout, /^no O_LARGEFILE: pwrite64 of 4 at 2\^31-3: 2 ok$/m);
+  assert.match(l.stdout, /^no O_LARGEFILE: pwrite64 at 2\^31-1: -1 EFBIG$/m);
+  assert.match(l.stdout, /^no O_LARGEFILE: write at 2\^31: -1 EFBIG$/m);
+  assert.match(l.stdout, /^O_LARGEFILE: write at 2\^31: 1 ok$/m);
+  assert.equal(statSync(join(ldir, 'small')).size, 2 ** 31 - 1);
 });

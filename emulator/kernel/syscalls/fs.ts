@@ -128,7 +128,7 @@ export function openFile(p: Process, dirfd: number, pathPtr: number, flags: numb
     mode,
   );
   if (typeof handle === 'number') return handle;
-  const fd = p.fds.install(new HostFile(resolved.guestPath, handle, acc !== O.WRONLY, write, (flags & O.APPEND) !== 0, false), flags);
+  const fd = p.fds.install(new HostFile(resolved.guestPath, handle, acc !== O.WRONLY, write, (flags & O.APPEND) !== 0, false, (flags & O.LARGEFILE) !== 0), flags);
   if (fd < 0) handle.close();
   return fd;
 }

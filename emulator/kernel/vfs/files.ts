@@ -38,6 +38,9 @@ export function factsOf(s: HostStat): FileFacts {
 /** The largest offset lseek takes on a regular file (MAX_LFS_FILESIZE of a 64-bit kernel); writes past what the host file system takes get EFBIG from it. */
 export const MAX_OFFSET = 2n ** 63n - 1n;
 
+/** The largest size a file opened without O_LARGEFILE may grow to (MAX_NON_LFS); docs/kernel-facts.md. */
+export const MAX_NON_LFS = 2n ** 31n - 1n;
+
 export class HostFile implements OpenFile {
   private offset = 0n;
   readonly tty = false;
@@ -48,7 +51,17 @@ export class HostFile implements OpenFile {
     readonly writable: boolean,
     private readonly append: boolean,
     private readonly directory: boolean,
+    /** Opened with O_LARGEFILE; without it writes stop at MAX_NON_LFS. */
+    private readonly largeFile = true,
   ) {}
+
+  /** What of `data` a write at `position` may write (generic_write_check_limits): -EFBIG at or past MAX_NON_LFS without O_LARGEFILE, else cut short of it. */
+  private withinLimit(position: bigint, data: Uint8Array): Uint8Array | number {
+    if (this.largeFile) return data;
+    if (position >= MAX_NON_LFS) return -E.EFBIG;
+    const room = MAX_NON_LFS - position;
+    return room < BigInt(data.length) ? data.subarray(0, Number(room)) : data;
+  }
 
   read(max: number): Uint8Array | number {
     if (this.directory) return -E.EISDIR;
@@ -72,7 +85,8 @@ export class HostFile implements OpenFile {
   /** pwrite64: writes at `position`, the offset unchanged (O_APPEND too, as Linux's pwrite). */
   writeAtOffset(position: bigint, data: Uint8Array): number {
     if (!this.writable) return -E.EBADF;
-    return this.handle.write(data, position);
+    const allowed = this.withinLimit(position, data);
+    return typeof allowed === 'number' ? allowed : this.handle.write(allowed, position);
   }
 
   /** ftruncate64. */
@@ -102,7 +116,9 @@ export class HostFile implements OpenFile {
       if (typeof s === 'number') return s;
       this.offset = BigInt(s.size);
     }
-    const n = this.handle.write(data, this.offset);
+    const allowed = this.withinLimit(this.offset, data);
+    if (typeof allowed === 'number') return allowed;
+    const n = this.handle.write(allowed, this.offset);
     if (n > 0) this.offset += BigInt(n);
     return n;
   }
