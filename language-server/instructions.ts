@@ -3,7 +3,7 @@
 // place, and what it does to the stack pointer (the rule objtool's stack tracking follows:
 // push/pop and their multi-register forms, add/sub of an immediate to esp, lea off esp, any
 // other write to esp makes the height unknown; calls come back with the height they left).
-import type { AsmModule, AsmSection, SourceLocation } from '../toolchain/asm/module';
+import type { AsmModule, AsmSection, LineEntry, SourceLocation } from '../toolchain/asm/module';
 import { decode } from '../toolchain/isa/decoder';
 import { formatAtt } from '../toolchain/isa/att-formatter';
 import { DecodeStatus, Op, Reg, type Instruction } from '../toolchain/isa/instruction';
@@ -102,6 +102,9 @@ export function sectionOf(module: AsmModule, name: string): AsmSection | undefin
 const facts = new WeakMap<Analysis, readonly InstructionFact[]>();
 
 /** Every instruction the analysis assembled, in section and offset order. */
+/** Each line entry's fact, whichever analysis it is in (its bytes are copied: no old section is kept alive). */
+const byEntry = new WeakMap<LineEntry, InstructionFact>();
+
 export function instructionFacts(a: Analysis): readonly InstructionFact[] {
   const hit = facts.get(a);
   if (hit) return hit;
@@ -109,11 +112,19 @@ export function instructionFacts(a: Analysis): readonly InstructionFact[] {
   const sections = new Map(a.module.sections.map((s) => [s.name, s]));
   for (const l of a.module.lines) {
     if (!l.instruction) continue;
+    // The analysis by regions hands an unchanged region's line entries (and bytes) to the next version.
+    const known = byEntry.get(l);
+    if (known) {
+      out.push(known);
+      continue;
+    }
     const s = sections.get(l.section);
     if (!s || s.bytes.length < l.offset + l.length) continue;
-    const bytes = s.bytes.subarray(l.offset, l.offset + l.length);
+    const bytes = s.bytes.slice(l.offset, l.offset + l.length);
     const insn = decode(bytes, 0, l.offset, bytes.length);
-    out.push({ section: l.section, offset: l.offset, bytes, insn, text: insn.status === DecodeStatus.Ok ? formatAtt(insn) : '(bad)', location: l.location, stack: stackEffect(insn) });
+    const fact = { section: l.section, offset: l.offset, bytes, insn, text: insn.status === DecodeStatus.Ok ? formatAtt(insn) : '(bad)', location: l.location, stack: stackEffect(insn) };
+    byEntry.set(l, fact);
+    out.push(fact);
   }
   out.sort((x, y) => (x.section === y.section ? x.offset - y.offset : x.section < y.section ? -1 : 1));
   facts.set(a, out);
