@@ -12,6 +12,7 @@ import { Process } from '../process';
 import type { PtRegs } from '../seams';
 import { lookup } from './fs';
 import { installTls } from './proc';
+import { forkLdt } from './ldt';
 import { traceNewTask } from '../ptrace/stops';
 import { arg, copyIn, readCString, readU32, row, writeU32, type SyscallRow } from './table';
 
@@ -50,6 +51,7 @@ function doClone(p: Process, regs: PtRegs, c: CloneRequest): number {
     share: { vm: (f & CLONE.VM) !== 0, files: (f & CLONE.FILES) !== 0, sighand: (f & CLONE.SIGHAND) !== 0, thread: (f & CLONE.THREAD) !== 0, exitSignal: c.exitSignal },
   });
   if (f & CLONE.PARENT) child.parentPid = p.parentPid;
+  if (!(f & CLONE.VM)) forkLdt(p, child);
   // ret_from_fork: the creator's pt_regs, ax = 0, the new stack if one was given; IRET.
   iretToUser(child.cpu, { ...regs, ax: 0, sp: c.stack !== 0 ? c.stack : regs.sp });
   if (f & CLONE.SETTLS) {

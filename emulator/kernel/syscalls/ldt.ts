@@ -4,7 +4,9 @@
 // "empty" user_desc clears), read back raw (func 0: the table's bytes, zero-filled up to the
 // count asked), and the default LDT (func 2: zeros, 40 bytes on a 32-bit kernel, 128 on a
 // 64-bit one). A present entry becomes loadable into a segment register with its base
-// (selector index << 3 | TI | RPL 3); a cleared or not-present one stops being so.
+// (selector index << 3 | TI | RPL 3); a cleared or not-present one stops being so. The LDT is
+// the address space's (mm->context.ldt): threads share it, and a write reaches every CPU
+// running that mm at once (install_ldt, refresh_ldt_segments); fork copies it (ldt_dup_context).
 import type { PtRegs } from '../seams';
 import { E, readUserDesc, USER_DESC_SIZE, type UserDesc } from '../linux-abi';
 import type { Process } from '../process';
@@ -15,19 +17,30 @@ import { sideTable } from '../side-tables';
 const LDT_ENTRIES = 8192;
 const ENTRY_SIZE = 8;
 
-/** One process's LDT: descriptors by index (the table's size is the highest index written + 1). */
+/** One address space's LDT: descriptors by index (the table's size is the highest index written + 1). */
 interface Ldt {
   readonly entries: Map<number, Uint8Array>;
   size: number;
 }
 
-const LDTS = sideTable<Process, Ldt>();
+const LDTS = sideTable<Process['mm'], Ldt>();
 
-/** The LDT of a process (empty until modify_ldt writes it). */
+/** The LDT of a task's address space (empty until modify_ldt writes it). */
 export function ldtOf(p: Process): Ldt {
-  let l = LDTS.get(p);
-  if (!l) LDTS.set(p, (l = { entries: new Map(), size: 0 }));
+  let l = LDTS.get(p.mm);
+  if (!l) LDTS.set(p.mm, (l = { entries: new Map(), size: 0 }));
   return l;
+}
+
+/** fork without CLONE_VM: the child's address space starts with a copy of the parent's LDT (its CPU copied the descriptors). */
+export function forkLdt(parent: Process, child: Process): void {
+  const l = LDTS.get(parent.mm);
+  if (l && child.mm !== parent.mm) LDTS.set(child.mm, { entries: new Map(l.entries), size: l.size });
+}
+
+/** Every live task running `p`'s address space (the CPUs install_ldt reaches). */
+function cpusOfMm(p: Process): Process['cpu'][] {
+  return p.machine.tasks.filter((t) => t.mm === p.mm && !t.exit && !t.cpuRetired).map((t) => t.cpu);
 }
 
 /** fill_ldt: the descriptor for a user_desc. */
@@ -70,15 +83,19 @@ function writeLdt(p: Process, ptr: number, count: number, oldMode: boolean): num
   ldt.size = Math.max(ldt.size, index + 1);
   if (clear) {
     ldt.entries.delete(index);
-    p.cpu.undefineSegment(selector);
-    p.cpu.setDescriptor(selector, null);
+    for (const cpu of cpusOfMm(p)) {
+      cpu.undefineSegment(selector);
+      cpu.setDescriptor(selector, null);
+    }
     return 0;
   }
   const desc = descriptor(oldMode ? { ...d, useable: false } : d);
   ldt.entries.set(index, desc);
-  p.cpu.setDescriptor(selector, desc);
-  if (d.segNotPresent) p.cpu.undefineSegment(selector);
-  else p.cpu.defineSegment(selector, d.baseAddr);
+  for (const cpu of cpusOfMm(p)) {
+    cpu.setDescriptor(selector, desc);
+    if (d.segNotPresent) cpu.undefineSegment(selector);
+    else cpu.defineSegment(selector, d.baseAddr);
+  }
   return 0;
 }
 
