@@ -304,7 +304,8 @@ export class Process implements ProcessView {
     if (this.exit) return;
     this.finish({ status });
     if (this.machine.threadsOf(this.pid).length === 0) this.groupEnded();
-    else if (this.tid !== this.pid) this.machine.reap(this);
+    // A traced thread stays a zombie until its tracer's wait has collected it (ptrace/tracee.ts).
+    else if (this.tid !== this.pid && !this.ptrace) this.machine.reap(this);
   }
 
   /** One task stops for good: mm_release (clear_child_tid with a futex wake), its CPU retired. */

@@ -21,11 +21,14 @@
 //            GETFPREGS; PTRACE_KILL; ATTACH then DETACH with a signal; SEIZE, INTERRUPT, LISTEN.
 //   vfork:   PTRACE_O_TRACEVFORK and TRACEEXIT: the vfork event, the new process traced with
 //            the same options (its exit event: message = its wait status), the child's.
+//   threads: PTRACE_O_TRACECLONE: pthread_create's clone event, the new thread's first stop,
+//            its end reported to the tracer (waitpid -1, __WALL).
 //   handler: PTRACE_SINGLESTEP on, with the child's SIGUSR1 injected at its signal-delivery-
 //            stop: the next stop is at the handler's first instruction (SIGTRAP).
 //   orphan:  the first process asks its parent (outside the machine) to trace it, then stops.
 export const PTRACE_PROGRAM = String.raw`#define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -426,6 +429,39 @@ static void vforks(void) {
   }
 }
 
+static void *thread_body(void *arg) { return (void *)42; }
+
+static void thread_child(void) {
+  pthread_t t;
+  void *r;
+  pthread_create(&t, 0, thread_body, 0);
+  pthread_join(t, &r);
+  _exit((int)(long)r);
+}
+
+/* PTRACE_O_TRACECLONE: a thread is traced from its start, and its tracer sees its end. */
+static void threads(void) {
+  pid_t c = traced_child(thread_child);
+  ptrace(PTRACE_SETOPTIONS, c, 0, PTRACE_O_TRACECLONE);
+  ptrace(PTRACE_CONT, c, 0, 0);
+  int st, events = 0, thread_stops = 0, thread_ends = 0;
+  for (;;) {
+    pid_t w = waitpid(-1, &st, __WALL);
+    if (w < 0) break;
+    if (w == c && !WIFSTOPPED(st)) {
+      end(c, st);
+      break;
+    }
+    if (!WIFSTOPPED(st)) thread_ends += w != c;
+    else {
+      if (st >> 16 == PTRACE_EVENT_CLONE) events++;
+      else if (w != c) thread_stops++;
+      ptrace(PTRACE_CONT, w, 0, 0);
+    }
+  }
+  printf("clone events %d, stops of the thread %d, ends of the thread %d\n", events, thread_stops, thread_ends);
+}
+
 int main(int argc, char **argv) {
   setvbuf(stdout, 0, _IONBF, 0);
   vdso = getauxval(AT_SYSINFO_EHDR);
@@ -438,6 +474,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(mode, "requests")) requests();
   else if (!strcmp(mode, "handler")) step_into_handler();
   else if (!strcmp(mode, "vfork")) vforks();
+  else if (!strcmp(mode, "threads")) threads();
   else if (!strcmp(mode, "orphan")) {
     printf("TRACEME: %ld\n", ptrace(PTRACE_TRACEME, 0, 0, 0));
     raise(SIGSTOP);

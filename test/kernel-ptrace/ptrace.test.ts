@@ -194,6 +194,11 @@ the child: status 0x1800, message 0x0
 `);
 });
 
+test('PTRACE_O_TRACECLONE: a thread is traced from its first stop, and its end is reported to the tracer', async () => {
+  const out = await lab({ abi: 'upstream', cpu: 'amd', kernel: 'compat64' }, 'threads');
+  assert.equal(out.slice(out.indexOf('child exited')), 'child exited with 42\nclone events 1, stops of the thread 1, ends of the thread 1\n');
+});
+
 /** What \`requests\` prints, from the calls it makes; writing a dummy field of struct user is EIO on a 32-bit kernel only. */
 const requestLines = (kernel: KernelKind): string => `orig_eax poked to getppid (0): the exit stop has orig_eax 64, eax is my pid: 1
 orig_eax set to -1, eax to 42 (0): the exit stop has orig_eax -1 eax 42
@@ -220,7 +225,7 @@ test('requests: orig_eax changes or skips the call, POKEUSER refusals, GET_THREA
 });
 
 test('natively, where this host runs i386 programs: the same lines as under vdso-lab with the running kernel\'s vDSO', { skip: !hostRunsI386() && 'this host cannot run i386 programs' }, async () => {
-  for (const mode of ['syscall', 'step', 'watch', 'fork', 'vfork', 'requests', 'handler']) {
+  for (const mode of ['syscall', 'step', 'watch', 'fork', 'vfork', 'threads', 'requests', 'handler']) {
     const native = runNative(prog(), [mode]);
     assert.equal(native.status, 0, native.stderr);
     const r = await runLab(prog(), ['--vdso', 'host', '--cpu', hostCpuModel()], [mode]);

@@ -172,10 +172,19 @@ export function tracerHearsFirst(leader: Process): boolean {
   return true;
 }
 
-/** The tracer collected (or left) an ended tracee that is not its child: untraced, and its parent is told now. */
-export function releaseZombie(leader: Process): void {
-  unlink(leader);
-  leader.machine.notifyParent(leader);
+/**
+ * The tracer collected (or left) an ended tracee that is not its child: untraced, and its
+ * parent is told now; a thread (not its process's leader) is simply gone.
+ */
+export function releaseZombie(task: Process): void {
+  unlink(task);
+  if (task.tid === task.pid) {
+    task.machine.notifyParent(task);
+    return;
+  }
+  const at = task.machine.tasks.indexOf(task);
+  task.machine.retire(task);
+  if (at >= 0) task.machine.tasks.splice(at, 1);
 }
 
 /**
@@ -187,7 +196,7 @@ export function tracerGone(p: Process): void {
     const link = t.ptrace;
     if (!link || link.tracerPid !== p.pid) continue;
     if (t.exit) {
-      if (t.tid === t.pid && t.parentPid !== p.pid && p.machine.threadsOf(t.pid).length === 0) releaseZombie(t);
+      if (t.tid !== t.pid || (t.parentPid !== p.pid && p.machine.threadsOf(t.pid).length === 0)) releaseZombie(t);
       else unlink(t);
       continue;
     }

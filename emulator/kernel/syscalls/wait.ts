@@ -49,9 +49,9 @@ function zombie(p: Process, found: readonly Process[]): Process | undefined {
   return found.find((c) => c.exit !== undefined && p.machine.threadsOf(c.pid).length === 0 && (!c.ptrace || c.ptrace.tracerPid === p.pid));
 }
 
-/** A tracee that is not one of `p`'s children and has ended: its tracer hears of it first. */
+/** A tracee that has ended and is not one of `p`'s children to reap (a thread, or another's child): its tracer hears of it first. */
 function tracedZombie(p: Process, pid: number): Process | undefined {
-  return traceesOf(p, pid).find((t) => t.exit !== undefined && t.parentPid !== p.pid && t.tid === t.pid && p.machine.threadsOf(t.pid).length === 0);
+  return traceesOf(p, pid).find((t) => t.exit !== undefined && (t.tid !== t.pid || (t.parentPid !== p.pid && p.machine.threadsOf(t.pid).length === 0)));
 }
 
 /** What a wait reports: a ptrace stop, or an ended child (reaped unless only traced by the caller, or WNOWAIT). */
@@ -96,7 +96,8 @@ function wait4(p: Process, pid: number, statusPtr: number, options: number, rusa
     if (statusPtr !== 0 && !writeU32(p, statusPtr, status)) return -E.EFAULT;
     if (rusagePtr !== 0 && !copyOut(p, rusagePtr, new Uint8Array(RUSAGE_SIZE))) return -E.EFAULT;
     consume(p, f, options);
-    return 'stopped' in f ? f.stopped.tid : f.ended.pid;
+    // A leader's tid is its pid; a traced thread is reported by its own id.
+    return 'stopped' in f ? f.stopped.tid : f.ended.tid;
   }, () => 0);
 }
 
@@ -127,7 +128,7 @@ function waitid(p: Process, regs: PtRegs): number {
       v.setInt32(8, 'status' in e ? CLD_EXITED : CLD_KILLED, true);
       v.setInt32(20, 'status' in e ? e.status & 0xff : e.signal, true);
     }
-    v.setInt32(12, 'stopped' in f ? child.tid : child.pid, true);
+    v.setInt32(12, child.tid, true);
     v.setUint32(16, child.uid[0]!, true);
     return b;
   };
