@@ -176,7 +176,8 @@ export class DebugRuntime {
   /** Replays from the latest checkpoint at or before `icount` to exactly `icount` (a long replay leaves a checkpoint NEAR before it); the last stretch's stops go to `hit`. */
   private replayTo(icount: number, hit?: (h: ReplayHit) => void): void {
     const timeline = this.timeline!;
-    const point = timeline.latestAtOrBefore(icount)!;
+    // A stop for `hit` may come at the end of the run that reaches `icount`: start before it, where a checkpoint cannot hide it.
+    const point = timeline.latestAtOrBefore(hit && icount > 0 ? icount - 1 : icount)!;
     this.restore(point);
     this.replaying = true;
     try {

@@ -6,7 +6,9 @@
 // register (the FPU's and segment state included), every byte of every mapped page, and the
 // kernel model's state of the process (signals, timers, clocks, file offsets, memory map);
 // 50 steps back give exactly each of those, restoring checkpoints taken every 7
-// instructions and thinned ones from the continue. Then the program runs to its end: its
+// instructions and thinned ones from the continue. reverseContinue goes back to the data
+// breakpoint's previous writes and to the previous signal delivery (the exception filter),
+// each in exactly the state the forward stop had. Then the program runs to its end: its
 // exit status (the sum of the bytes it read) is what qemu-i386 (or the host) gives.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -170,6 +172,29 @@ test('50 instruction steps back across a read and a signal delivery restore ever
       const now = machine(target());
       for (const part of Object.keys(now)) assert.equal(now[part], forward[k]![part], `${part} after stepping back to step ${k}`);
     }
+    // reverseContinue to the data breakpoint's previous hits and to the previous signal delivery (the exception filter), each in the state the forward stop had.
+    const sumAt = parseInt(/^([0-9a-f]+) \w sum$/m.exec(run('nm', [program]))![1]!, 16);
+    runtime.setDataBreakpoints([{ address: sumAt, length: 4, access: 'write' }]);
+    const writes: Array<Record<string, string>> = [];
+    for (let k = 0; k < 3; k++) {
+      assert.equal((await next(() => runtime.continue()))?.reason, 'data-breakpoint');
+      writes.push(machine(target()));
+    }
+    for (const k of [1, 0]) {
+      assert.equal((await next(() => runtime.reverseContinue()))?.reason, 'data-breakpoint');
+      assert.deepEqual(machine(target()), writes[k], `reverseContinue to write ${k}`);
+    }
+    runtime.setDataBreakpoints([]);
+    runtime.setKernelEventBreakpoints({ signal: true });
+    const deliveries: Array<Record<string, string>> = [];
+    for (let k = 0; k < 2; k++) {
+      assert.equal((await next(() => runtime.continue()))?.reason, 'kernel-event');
+      deliveries.push(machine(target()));
+      assert.equal(target().process.cpu.state.eip >>> 0, handler, 'stopped at the handler');
+    }
+    assert.equal((await next(() => runtime.reverseContinue()))?.reason, 'kernel-event');
+    assert.deepEqual(machine(target()), deliveries[0], 'reverseContinue to the previous signal delivery: in the handler, as the forward stop was');
+    runtime.setKernelEventBreakpoints({});
     await next(() => runtime.continue());
     assert.notEqual(exited, undefined, 'the program ran to its end');
     const oracle = run('sh', ['-c', `qemu-i386 ${program}; echo $?`]).trim().split('\n').pop();
