@@ -2,7 +2,8 @@
 // loop with breakpoints and a watchpoint armed, the call-heavy C program and the
 // self-modifying loop, beside qemu-i386; the getpid round trip through __kernel_vsyscall beside qemu-i386's int $0x80;
 // the assembler beside GNU as, and its 20 MB time against ten times its 2 MB time, and its
-// memory per label beside GNU as's (bench/asm-memory.ts); vdso-lab
+// memory per label beside GNU as's (bench/asm-memory.ts); disasm beside objdump -d
+// (bench/disasm-throughput.ts); vdso-lab
 // check on every design against its bound; the language server's latency on a large
 // kernel-style .S against its targets, bench/lsp-latency.ts; the debugger's step cycle and reverse
 // step, bench/debug-step.ts), as rows with the ratio, the target and a
@@ -14,6 +15,7 @@ import { EXIT_CHECK_FAILED, EXIT_OK, flag, stringOption, UsageError, type Comman
 import { runIntLoopBench } from '../../bench/run-bench';
 import { runAsmBench } from '../../bench/asm-throughput';
 import { runAsmMemoryBench } from '../../bench/asm-memory';
+import { runDisasmBench } from '../../bench/disasm-throughput';
 import { runCallHeavyBench } from '../../bench/call-heavy';
 import { runSmcLoopBench } from '../../bench/smc-loop';
 import { runVsyscallBench, vsyscallRow } from '../../bench/vsyscall-roundtrip';
@@ -73,6 +75,7 @@ export const benchCommand: Command = {
       checksum: null, peerChecksum: null, note: `one run; ${large.results[0]?.note ?? ''}`,
     }));
     rows.push(runAsmMemoryBench(process.argv[1]!));
+    rows.push(runDisasmBench(process.argv[1]!, { runs: Math.min(3, runs) }));
     rows.push(checkRow(Math.min(3, runs)));
     const lsp = runLspBench({ runs: Math.min(3, runs) });
     for (const l of lsp.results) {
