@@ -21,9 +21,10 @@ export const BUILD_DEFINES: readonly string[] = ['__ASSEMBLY__', 'VDSO_LAB_BUILT
 
 /**
  * The folder holding the shipped sources: the nearest vdso/ with include/vdso-lab.h above
- * this module (the repository or the installed package), else above the working directory.
+ * this module (the repository, or the installed package: dist/ beside vdso/ in the .vsix).
+ * Never the working directory: a server or CLI started elsewhere finds the same header.
  */
-export function designsRoot(from: readonly string[] = [__dirname, process.cwd()]): string {
+export function designsRoot(from: readonly string[] = [__dirname]): string {
   for (const start of from) {
     let dir = start;
     for (let i = 0; i < 64; i++) {
