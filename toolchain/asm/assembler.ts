@@ -23,6 +23,8 @@ export interface AssembleInput {
   readonly file: string;
   readonly text: string;
   readonly lineMap?: LineMap;
+  /** The symbol limit (default MAX_SYMBOLS); tests give a small one. */
+  readonly maxSymbols?: number;
 }
 
 interface BodyLine {
@@ -62,6 +64,8 @@ interface Conditional {
 const MAX_FRAMES = 512;
 const MAX_STATEMENTS = 4_000_000;
 const MAX_REPEAT = 1 << 20;
+/** The most symbols one file may make: about 1 KB each, so that input within the size limit ends in a message, not out of memory (GNU as has no such limit). */
+export const MAX_SYMBOLS = 2_000_000;
 /** The largest text one macro invocation may expand to (a macro that doubles its argument on each call grows past any memory). */
 export const MAX_EXPANSION = 16 << 20;
 
@@ -83,8 +87,11 @@ class Reader {
   private readonly handlers: Map<string, Handler>;
   private ended = false;
 
+  private readonly maxSymbols: number;
+
   constructor(input: AssembleInput) {
     this.st = new AsmState(input.file);
+    this.maxSymbols = input.maxSymbols ?? MAX_SYMBOLS;
     const map = input.lineMap;
     const file = input.file;
     this.frames.push({
@@ -119,6 +126,10 @@ class Reader {
       } catch (e) {
         if (e instanceof AsmError || e instanceof MacroError) this.st.error(e.message);
         else throw e;
+      }
+      if (this.st.symbols.size > this.maxSymbols) {
+        this.st.error(`more than ${this.maxSymbols} symbols; stopped here`);
+        break;
       }
     }
     const end = this.st.location;

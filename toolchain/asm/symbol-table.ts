@@ -39,6 +39,11 @@ export class SymbolTable {
   private dotCount = 0;
   private nextOrder = 0;
 
+  /** How many symbols exist, internal ones included. */
+  get size(): number {
+    return this.byName.size;
+  }
+
   all(): SymbolState[] {
     return [...this.byName.values()];
   }
