@@ -43,7 +43,8 @@ export type RunResult =
   | { readonly kind: 'requested' }
   /**
    * A task reached something the model does not emulate (64-bit code after a far transfer to
-   * a 64-bit kernel's __USER_CS): the run cannot go on, but nothing killed the guest; running
+   * a 64-bit kernel's __USER_CS; a system call whose row is unemulated, stopped at its entry
+   * instruction): the run cannot go on, but nothing killed the guest; running
    * again stops at the same instruction. `what` names it, `address` is the instruction.
    */
   | { readonly kind: 'unemulated'; readonly what: string; readonly address: number };
@@ -224,9 +225,16 @@ export class RunLoop {
       switch (stop.kind) {
         case 'budget':
           break;
-        case 'kernel':
+        case 'kernel': {
+          const what = this.unemulatedCall(p, stop.entry);
+          if (what !== undefined) {
+            // Nothing entered the kernel: the task stays at its entry instruction, as it was.
+            cpu.state.eip = stop.address;
+            return { kind: 'unemulated', what: `${what} is not emulated (the system call at 0x${stop.address.toString(16)})`, address: stop.address };
+          }
           this.systemCall(p, stop.entry, stop.address);
           break;
+        }
         case 'fault':
           if (stop.fault.vector === 'PF' && p.mm.growStack(stop.fault.address)) break;
           this.fault(p, stop.fault, stop.address, cpu.state.eip);
@@ -417,6 +425,14 @@ export class RunLoop {
     if (this.entryExit.exception) exit = this.entryExit.exception(p, fault, ip) ?? undefined;
     else p.terminate({ signal: 11, message: `fault ${fault.vector} at 0x${address.toString(16)}` });
     this.returned({ kind: 'fault', fault, address, ip, icount, exit }, exit);
+  }
+
+  /** What the call in eax needs that the model does not emulate (its row says so), when this entry would reach it. */
+  private unemulatedCall(p: Process, entry: KernelEntry): string | undefined {
+    const nr = p.cpu.state.r[0]!;
+    const row = nr >= 0 ? this.table.get(nr) : undefined;
+    if (row?.unemulated === undefined || !entryAllowed(entry, p.options.cpu, p.options.kernel)) return undefined;
+    return row.unemulated(p);
   }
 
   private systemCall(p: Process, entry: KernelEntry, address: number): void {

@@ -83,10 +83,16 @@ test('--cpus and --release: the count, pinning to CPU 1 and getcpu, the release 
   }
 });
 
-test('vm86old under a 32-bit kernel: a clear "not emulated" stop', async () => {
+test('vm86old under a 32-bit kernel: a clear "not emulated" stop (its own outcome, status 125, in --json too), whatever the entry', async () => {
   const prog = program('sched', SCHED);
-  const r = await runLab(prog, ['--kernel', 'native32']);
-  assert.equal(r.status, 128 + 9);
-  assert.match(r.stderr, /^vdso-lab: vm86old: virtual-8086 mode is not emulated; the run stops here$/m);
-  assert.doesNotMatch(r.stdout, /vm86old -1/);
+  for (const vdso of [[], ['--vdso', 'none']]) {
+    const r = await runLab(prog, ['--kernel', 'native32', ...vdso]);
+    assert.equal(r.status, 125, vdso.join(' '));
+    assert.match(r.stderr, /^vdso-lab run: stopped: vm86old \(virtual-8086 mode\) is not emulated \(the system call at 0x[0-9a-f]+\); the run cannot go on\n$/);
+    assert.doesNotMatch(r.stdout, /vm86old -1/);
+  }
+  const j = await runLab(prog, ['--kernel', 'native32', '--trace', 'syscalls', '--json']);
+  const summary = JSON.parse(j.stderr.trim().split('\n').pop()!) as { status: number; outcome: string };
+  assert.equal(summary.status, 125);
+  assert.match(summary.outcome, /^stopped: vm86old \(virtual-8086 mode\) is not emulated \(the system call at 0x[0-9a-f]+\); the run cannot go on$/);
 });

@@ -5,7 +5,7 @@
 // static glibc and test programs use (name, parent-death signal, dumpable, no_new_privs,
 // seccomp mode, Yama's ptracer), and vm86/vm86old: ENOSYS under a 64-bit kernel (as Linux,
 // which has no vm86 in compat mode), a clear "not emulated" stop under a 32-bit one.
-import { E, SIG } from '../linux-abi';
+import { E } from '../linux-abi';
 import type { Process } from '../process';
 import type { PtRegs } from '../seams';
 import { arg, copyIn, copyOut, readCString, row, sarg, writeU32, type SyscallRow } from './table';
@@ -123,21 +123,21 @@ function prctl(p: Process, regs: PtRegs): number {
   }
 }
 
-/** vm86/vm86old: no vm86 under a 64-bit kernel; the model does not emulate virtual-8086 mode on a 32-bit one. */
-function vm86(p: Process, name: string): number {
-  if (p.options.kernel === 'compat64') return -E.ENOSYS;
-  p.report(`vdso-lab: ${name}: virtual-8086 mode is not emulated; the run stops here`);
-  p.terminate({ signal: SIG.SIGKILL, message: `${name}: virtual-8086 mode is not emulated` });
-  return -E.ENOSYS;
+/** vm86/vm86old: ENOSYS under a 64-bit kernel (no vm86 in compat mode); under a 32-bit one the row is unemulated. */
+function vm86Row(nr: number, name: string, args: string): SyscallRow {
+  return {
+    ...row(nr, name, args, () => -E.ENOSYS),
+    unemulated: (p) => (p.options.kernel === 'compat64' ? undefined : `${name} (virtual-8086 mode)`),
+  };
 }
 
 export const schedRows: readonly SyscallRow[] = [
-  row(113, 'vm86old', 'x', (p) => vm86(p, 'vm86old')),
+  vm86Row(113, 'vm86old', 'x'),
   row(158, 'sched_yield', '', (p) => {
     p.yielded = true;
     return 0;
   }),
-  row(166, 'vm86', 'xx', (p) => vm86(p, 'vm86')),
+  vm86Row(166, 'vm86', 'xx'),
   row(172, 'prctl', 'ixxxx', prctl),
   row(241, 'sched_setaffinity', 'iux', setAffinity),
   row(242, 'sched_getaffinity', 'iux', getAffinity),

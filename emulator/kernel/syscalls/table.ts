@@ -27,6 +27,11 @@ export interface SyscallRow {
    * it without leaving the CPU's run (RunLoop's in-place path).
    */
   readonly inline?: boolean;
+  /**
+   * What of this call the model does not emulate for `p` (its kernel), or undefined: the run
+   * loop then stops before entering the kernel (RunResult 'unemulated') with the task as it was.
+   */
+  readonly unemulated?: (p: Process) => string | undefined;
 }
 
 export function row(nr: number, name: string, args: string, handler: (p: Process, regs: PtRegs) => number, restoresContext?: boolean): SyscallRow {
