@@ -9,7 +9,7 @@ import {
   writeStat64, writeStatx, type FileFacts,
 } from '../linux-abi';
 import type { Process } from '../process';
-import { DirectoryFile, factsOf, HostFile, InputStream, WOULD_BLOCK, type OpenFile } from '../vfs/files';
+import { DirectoryFile, factsOf, HostFile, InputStream, MAX_NON_LFS, WOULD_BLOCK, type OpenFile } from '../vfs/files';
 import type { Resolved } from '../vfs/resolve';
 import { fcntlDescriptor } from './pipe';
 import { arg, copyIn, copyOut, readCString, row, sarg, type SyscallRow } from './table';
@@ -204,7 +204,9 @@ function lseek(p: Process, regs: PtRegs): number {
   if (typeof f === 'number') return f;
   const r = f.seek(BigInt(sarg(regs, 1)), arg(regs, 2));
   if (typeof r === 'number') return r;
-  if (r > 0x7fffffffn) return -E.EOVERFLOW;
+  // ksys_lseek: a 32-bit kernel's off_t cannot hold the offset (EOVERFLOW); a 64-bit
+  // kernel's can, and the compat process sees its low 32 bits in eax.
+  if (r > 0x7fffffffn) return p.options.kernel === 'native32' ? -E.EOVERFLOW : Number(BigInt.asIntN(32, r));
   return Number(r);
 }
 
@@ -250,7 +252,10 @@ function ftruncate64(p: Process, regs: PtRegs): number {
   if (typeof f === 'number') return f;
   const length = offset64(arg(regs, 2), arg(regs, 1));
   if (length < 0n) return -E.EINVAL;
-  return f instanceof HostFile ? f.truncate(length) : -E.EINVAL;
+  if (!(f instanceof HostFile)) return -E.EINVAL;
+  // A 64-bit kernel's compat ftruncate64 checks the non-LFS size as ftruncate does; a 32-bit kernel's does not (docs/kernel-facts.md section 13).
+  if (!f.largeFile && p.options.kernel !== 'native32' && length > MAX_NON_LFS) return -E.EINVAL;
+  return f.truncate(length);
 }
 
 function getcwd(p: Process, regs: PtRegs): number {

@@ -52,7 +52,7 @@ export class HostFile implements OpenFile {
     private readonly append: boolean,
     private readonly directory: boolean,
     /** Opened with O_LARGEFILE; without it writes stop at MAX_NON_LFS. */
-    private readonly largeFile = true,
+    readonly largeFile = true,
   ) {}
 
   /** What of `data` a write at `position` may write (generic_write_check_limits): -EFBIG at or past MAX_NON_LFS without O_LARGEFILE, else cut short of it. */
