@@ -18,7 +18,8 @@ import type { PageFault } from '../memory/memory';
 
 export const MAX_BLOCK = 64;
 
-export type BlockFunction = (limit: number) => number;
+/** A compiled block: runs from its start with at most `limit` instructions, returns an EXIT_* code. */
+export type BlockFunction = (s: CpuState, m: Memory, H: Helpers, limit: number) => number;
 
 export interface Block {
   readonly start: number;
@@ -158,7 +159,7 @@ function emitInstruction(i: Instruction, k: number, ctx: BlockContext): string {
  * Builds the block function for decoded instructions (`loop`: a jump to the start continues
  * in place; `live`: addresses of instructions whose immediate is read from memory each time).
  */
-export function compileInstructions(insns: readonly Instruction[], s: CpuState, m: Memory, H: Helpers, loop: boolean, liveImmediates: ReadonlySet<number>): { fn: BlockFunction; source: string } {
+export function compileInstructions(insns: readonly Instruction[], loop: boolean, liveImmediates: ReadonlySet<number>): { fn: BlockFunction; source: string } {
   const ctx = new BlockContext(insns, liveImmediates);
   ctx.loop = loop;
   let live = STATUS_FLAGS;
@@ -195,6 +196,6 @@ export function compileInstructions(insns: readonly Instruction[], s: CpuState, 
     's.eip = ex; s.icount += nc; return rc;',
   ].join('\n');
   // Generated code is the point of the block compiler (docs/speed-and-exactness.md); its input is our own emitters' output.
-  const raw = new Function('s', 'm', 'H', 'limit', source) as (s: CpuState, m: Memory, H: Helpers, limit: number) => number;
-  return { fn: (limit: number) => raw(s, m, H, limit), source };
+  const fn = new Function('s', 'm', 'H', 'limit', source) as BlockFunction;
+  return { fn, source };
 }

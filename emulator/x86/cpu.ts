@@ -275,7 +275,7 @@ export class Cpu {
     const end = (last.address + last.length) >>> 0;
     const breakpoint = this.stopsAt.has(start);
     const live = this.liveImmediates;
-    const { fn, source } = compileInstructions(insns, this.state, this.memory, this.helpers, !single && !breakpoint, live);
+    const { fn, source } = compileInstructions(insns, !single && !breakpoint, live);
     const pages: number[] = [];
     for (let p = start >>> 12; p <= ((end - 1) >>> 12); p++) pages.push(p);
     const marks: number[] = [];
@@ -384,7 +384,7 @@ export class Cpu {
         if (!('fn' in single)) return single;
         b = single;
       }
-      const code = b.fn(left);
+      const code = b.fn(s, m, H, left);
       if (code === EXIT_STOP) {
         const stop = H.stop!;
         H.stop = null;
@@ -411,7 +411,7 @@ export class Cpu {
     s.inhibitTrap = false;
     const single = this.block(eip, true);
     if (!('fn' in single)) return single;
-    const code = single.fn(1);
+    const code = single.fn(s, this.memory, this.helpers, 1);
     if (code === EXIT_STOP) {
       const stop = this.helpers.stop!;
       this.helpers.stop = null;
