@@ -310,7 +310,14 @@ export class Memory {
   rd16(a: number): number {
     const p = a >>> PAGE_SHIFT;
     const i = p & TLB_MASK;
-    if (this.rTag[i] === p && (a & 1) === 0) return this.rPage[i]!.u16[(a & PAGE_MASK) >> 1]!;
+    if (this.rTag[i] === p) {
+      const o = a & PAGE_MASK;
+      if ((o & 1) === 0) return this.rPage[i]!.u16[o >> 1]!;
+      if (o < PAGE_MASK) {
+        const u8 = this.rPage[i]!.u8;
+        return u8[o]! | (u8[o + 1]! << 8);
+      }
+    }
     return this.readSlow(a, 2);
   }
 
@@ -318,7 +325,15 @@ export class Memory {
   rd32(a: number): number {
     const p = a >>> PAGE_SHIFT;
     const i = p & TLB_MASK;
-    if (this.rTag[i] === p && (a & 3) === 0) return this.rPage[i]!.i32[(a & PAGE_MASK) >> 2]!;
+    if (this.rTag[i] === p) {
+      const o = a & PAGE_MASK;
+      if ((o & 3) === 0) return this.rPage[i]!.i32[o >> 2]!;
+      // Unaligned within the page (string and memory loops): bytes, not the slow path.
+      if (o <= PAGE_SIZE - 4) {
+        const u8 = this.rPage[i]!.u8;
+        return u8[o]! | (u8[o + 1]! << 8) | (u8[o + 2]! << 16) | (u8[o + 3]! << 24);
+      }
+    }
     return this.readSlow(a, 4) | 0;
   }
 
@@ -332,15 +347,41 @@ export class Memory {
   wr16(a: number, v: number): void {
     const p = a >>> PAGE_SHIFT;
     const i = p & TLB_MASK;
-    if (this.wTag[i] === p && (a & 1) === 0) this.wPage[i]!.u16[(a & PAGE_MASK) >> 1] = v;
-    else this.writeSlow(a, 2, v, 0);
+    if (this.wTag[i] === p) {
+      const o = a & PAGE_MASK;
+      if ((o & 1) === 0) {
+        this.wPage[i]!.u16[o >> 1] = v;
+        return;
+      }
+      if (o < PAGE_MASK) {
+        const u8 = this.wPage[i]!.u8;
+        u8[o] = v;
+        u8[o + 1] = v >>> 8;
+        return;
+      }
+    }
+    this.writeSlow(a, 2, v, 0);
   }
 
   wr32(a: number, v: number): void {
     const p = a >>> PAGE_SHIFT;
     const i = p & TLB_MASK;
-    if (this.wTag[i] === p && (a & 3) === 0) this.wPage[i]!.i32[(a & PAGE_MASK) >> 2] = v;
-    else this.writeSlow(a, 4, v, 0);
+    if (this.wTag[i] === p) {
+      const o = a & PAGE_MASK;
+      if ((o & 3) === 0) {
+        this.wPage[i]!.i32[o >> 2] = v;
+        return;
+      }
+      if (o <= PAGE_SIZE - 4) {
+        const u8 = this.wPage[i]!.u8;
+        u8[o] = v;
+        u8[o + 1] = v >>> 8;
+        u8[o + 2] = v >>> 16;
+        u8[o + 3] = v >>> 24;
+        return;
+      }
+    }
+    this.writeSlow(a, 4, v, 0);
   }
 
   /** Low half of a 64-bit load; `rd64hi` gives the high half of the same access. */

@@ -6,10 +6,10 @@ import { EV_CODE_WRITE, EV_FAULT, EV_WATCH, Memory, PROT_EXEC, PROT_READ, PROT_W
 
 const RW = PROT_READ | PROT_WRITE;
 
-test('stores and loads are little-endian, within a page and across a page boundary', () => {
+test('stores and loads are little-endian, aligned or not, within a page and across a page boundary', () => {
   const m = new Memory();
   m.map(0x10000, 0x2000, RW);
-  for (const base of [0x10100, 0x10ffe, 0x10fff, 0x10ffd]) {
+  for (const base of [0x10100, 0x10101, 0x10ffb, 0x10ffe, 0x10fff, 0x10ffd, 0x10102]) {
     m.wr32(base, 0x11223344);
     assert.deepEqual([...(m.read(base, 4) as Uint8Array)], [0x44, 0x33, 0x22, 0x11]);
     assert.equal(m.rd32(base), 0x11223344);
@@ -18,6 +18,9 @@ test('stores and loads are little-endian, within a page and across a page bounda
     m.wr16(base, 0xbeef);
     assert.equal(m.rd16(base), 0xbeef);
     assert.equal(m.rd32(base) >>> 0, 0x1122beef);
+    m.wr32(base, -2);
+    assert.equal(m.rd32(base), -2, 'a 32-bit load is a signed int32');
+    assert.equal(m.rd16(base + 2), 0xffff);
   }
   m.wr64(0x10ffc, 0x01020304, 0x05060708);
   assert.deepEqual([...(m.read(0x10ffc, 8) as Uint8Array)], [4, 3, 2, 1, 8, 7, 6, 5]);
