@@ -14,6 +14,7 @@ import type { PreprocessResult } from '../toolchain/asm/cpp/preprocess';
 import type { AsmModule, Diagnostic, SourceLocation } from '../toolchain/asm/module';
 import { statements, type Statement } from '../toolchain/asm/statements';
 import { IncrementalAnalyzer, NotSeparable } from './region-analysis';
+import { lineOffsets } from './regions';
 import type { SourceScan } from './source-scan';
 import { buildOptions, debounceMs, type BuildOptions, type ServerSettings } from './build-settings';
 
@@ -52,6 +53,28 @@ export interface Analysis {
   readonly expanded: readonly ExpandedStatement[];
   /** The document's lexical scan when the analysis has it cheaper than scanning the text (from its regions' scans). */
   lexical?(): SourceScan;
+}
+
+const lineStarts = new WeakMap<object, readonly number[]>();
+
+/**
+ * Line `line` (0-based) of `text` without its line end, as `text.split(/\r?\n/)[line]` gives it
+ * ('' past the end), the line starts found once per `owner` (the analysis, cpp's result) rather
+ * than the whole text split on every request.
+ */
+export function lineOfText(owner: object, text: string, line: number): string {
+  let starts = lineStarts.get(owner);
+  if (!starts) lineStarts.set(owner, (starts = lineOffsets(text)));
+  if (line < 0 || line + 1 >= starts.length) return '';
+  const start = starts[line]!;
+  let end = starts[line + 1]!;
+  if (text.charCodeAt(end - 1) === 0x0a) end -= end - 1 > start && text.charCodeAt(end - 2) === 0x0d ? 2 : 1;
+  return text.slice(start, end);
+}
+
+/** Line `line` (0-based) of the analysed document, without its line end. */
+export function sourceLine(a: Analysis, line: number): string {
+  return lineOfText(a, a.text, line);
 }
 
 /** The path of a file: URI, or the URI itself for other schemes (nothing is read from disk for those). */

@@ -1,7 +1,7 @@
 // Owns code actions: the quick fixes findings carry (replace a misspelled feature name with
 // the closest known one; add the missing CFA adjustment on a new line after the instruction);
 // the .eh_frame-to-.cfi rewrite is eh-frame-action.ts.
-import type { Analysis } from './analysis';
+import { sourceLine, type Analysis } from './analysis';
 import type { Finding } from './diagnostic-types';
 
 export interface TextEditFact {
@@ -23,7 +23,7 @@ export interface ActionFact {
 export function fixEdit(a: Analysis, f: Finding): TextEditFact | undefined {
   if (!f.fix) return undefined;
   if (f.kind === 'cfi') {
-    const text = a.text.split(/\r?\n/, f.line + 1)[f.line] ?? '';
+    const text = sourceLine(a, f.line);
     const indent = /^\s*/.exec(text)![0] || '\t';
     return { line: f.line, column: text.length, endLine: f.line, endColumn: text.length, newText: `\n${indent}${f.fix.newText}` };
   }

@@ -2,7 +2,7 @@
 // original instructions of a site (with their padding) and each replacement must leave esp
 // where the others do, since the CFI describing the site is the same whichever is patched in.
 import type { AlternativeSite } from '../toolchain/asm/module';
-import type { Analysis } from './analysis';
+import { sourceLine, type Analysis } from './analysis';
 import type { DiagnosticKind, Finding } from './diagnostic-types';
 import { documentLine } from './diagnostics-assembler';
 import { featureLabel } from './names';
@@ -49,6 +49,6 @@ export function alternativeFindings(a: Analysis): Finding[] {
 export function siteFinding(a: Analysis, site: AlternativeSite, kind: DiagnosticKind, message: string): Finding | undefined {
   const line = documentLine(a, site.location.file, site.location.line);
   if (line === undefined) return undefined;
-  const lineText = a.text.split(/\r?\n/, line + 1)[line] ?? '';
+  const lineText = sourceLine(a, line);
   return { kind, severity: 'error', line, column: lineText.search(/\S|$/), endColumn: Math.max(1, lineText.replace(/\s+$/, '').length), message };
 }

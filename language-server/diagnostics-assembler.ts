@@ -3,7 +3,7 @@
 // missing include is one finding naming it (the assembler's messages are held back then,
 // since they follow from it).
 import type { Diagnostic } from '../toolchain/asm/module';
-import type { Analysis } from './analysis';
+import { sourceLine, type Analysis } from './analysis';
 import type { Finding } from './diagnostic-types';
 
 /** The document line (0-based) a location in the document or an included file maps to. */
@@ -21,21 +21,11 @@ export function documentLine(a: Analysis, file: string, line: number): number | 
   return undefined;
 }
 
-function lineText(a: Analysis, line: number): string {
-  let start = 0;
-  for (let i = 0; i < line; i++) {
-    start = a.text.indexOf('\n', start) + 1;
-    if (start === 0) return '';
-  }
-  const end = a.text.indexOf('\n', start);
-  return a.text.slice(start, end < 0 ? undefined : end);
-}
-
 function toFinding(a: Analysis, d: Diagnostic, lines: Map<number, string>): Finding | undefined {
   const line = documentLine(a, d.location.file, d.location.line);
   if (line === undefined) return undefined;
   let text = lines.get(line);
-  if (text === undefined) lines.set(line, (text = lineText(a, line)));
+  if (text === undefined) lines.set(line, (text = sourceLine(a, line)));
   const own = d.location.file === a.file;
   const column = own ? Math.min(Math.max(0, d.location.column - 1), text.length) : text.search(/\S|$/);
   const endColumn = Math.max(column + 1, text.replace(/\s+$/, '').length);

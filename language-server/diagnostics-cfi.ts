@@ -7,7 +7,7 @@
 import { Op } from '../toolchain/isa/instruction';
 import { DWARF_ESP, regname } from '../toolchain/dwarf/registers';
 import type { CfaRule } from '../toolchain/dwarf/types';
-import type { Analysis } from './analysis';
+import { sourceLine, type Analysis } from './analysis';
 import type { Finding } from './diagnostic-types';
 import { documentLine } from './diagnostics-assembler';
 import { instructionFacts, instructionsIn, type InstructionFact } from './instructions';
@@ -18,14 +18,14 @@ function espOffset(cfa: CfaRule): number | undefined {
 }
 
 function lineEnd(a: Analysis, line: number): number {
-  const text = a.text.split(/\r?\n/, line + 1)[line] ?? '';
+  const text = sourceLine(a, line);
   return Math.max(1, text.replace(/\s+$/, '').length);
 }
 
 function finding(a: Analysis, file: string, line1: number, message: string, fix?: Finding['fix']): Finding | undefined {
   const line = documentLine(a, file, line1);
   if (line === undefined) return undefined;
-  const text = a.text.split(/\r?\n/, line + 1)[line] ?? '';
+  const text = sourceLine(a, line);
   return { kind: 'cfi', severity: 'warning', line, column: text.search(/\S|$/), endColumn: lineEnd(a, line), message, ...(fix ? { fix } : {}) };
 }
 
@@ -98,7 +98,7 @@ export function landingPadFindings(a: Analysis): Finding[] {
     if (before && isInt80(before)) continue;
     const line = documentLine(a, s.location.file, s.location.line);
     if (line === undefined) continue;
-    const text = a.text.split(/\r?\n/, line + 1)[line] ?? '';
+    const text = sourceLine(a, line);
     const col = Math.max(0, text.indexOf(s.name));
     out.push({
       kind: 'landingPad', severity: 'warning', line, column: col, endColumn: col + s.name.length,

@@ -11,7 +11,7 @@ import { parseFrameSection } from '../toolchain/dwarf/cie-fde';
 import { buildRowTable } from '../toolchain/dwarf/rows';
 import { DWARF_ESP } from '../toolchain/dwarf/registers';
 import type { CfaRule, Row } from '../toolchain/dwarf/types';
-import type { Analysis } from './analysis';
+import { sourceLine, type Analysis } from './analysis';
 import type { Finding } from './diagnostic-types';
 import { documentLine } from './diagnostics-assembler';
 import { instructionsIn, sectionOf } from './instructions';
@@ -72,7 +72,7 @@ export function ehFrameFindings(a: Analysis): Finding[] {
       if (said === expected) continue;
       const line = documentLine(a, f.location.file, f.location.line);
       if (line === undefined) continue;
-      const text = a.text.split(/\r?\n/, line + 1)[line] ?? '';
+      const text = sourceLine(a, line);
       const moves = f.stack.delta === 0 ? 'does not move %esp' : `moves %esp by ${f.stack.delta}`;
       out.push({
         kind: 'ehFrame', severity: 'warning', line, column: text.search(/\S|$/), endColumn: Math.max(1, text.replace(/\s+$/, '').length),

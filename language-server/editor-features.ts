@@ -13,7 +13,7 @@ import {
 } from 'vscode-languageserver';
 import { DEFAULT_ABI, type CpuModel, type KernelAbi } from '../toolchain/designs/options';
 import type { ServerContext } from './server';
-import { diskFileSource } from './analysis';
+import { diskFileSource, sourceLine } from './analysis';
 import { hover } from './hover';
 import { completions, type CompletionKind } from './completion';
 import { inlayHintParts, inlayHints } from './inlay-hints';
@@ -49,16 +49,15 @@ export function registerEditorFeatures(ctx: ServerContext): ServerCapabilities {
   connection.onCompletion((params) => {
     const a = ctx.analysis(params.textDocument.uri);
     if (!a) return [];
-    const line = a.text.split(/\r?\n/, params.position.line + 1)[params.position.line] ?? '';
+    const line = sourceLine(a, params.position.line);
     return completions(a, line, params.position.character).map((c): CompletionItem => ({ label: c.label, kind: COMPLETION_KINDS[c.kind], ...(c.detail ? { detail: c.detail } : {}) }));
   });
 
   connection.languages.inlayHint.on((params) => {
     const a = ctx.analysis(params.textDocument.uri);
     if (!a) return [];
-    const lines = a.text.split(/\r?\n/);
     return inlayHints(a, params.range.start.line, params.range.end.line, inlayHintParts(ctx.settings().inlayHints)).map((h) => {
-      const hint = InlayHint.create({ line: h.line, character: (lines[h.line] ?? '').length }, h.label);
+      const hint = InlayHint.create({ line: h.line, character: sourceLine(a, h.line).length }, h.label);
       hint.paddingLeft = true;
       return hint;
     });

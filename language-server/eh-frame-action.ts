@@ -4,7 +4,7 @@
 // rows go after the instructions where each row starts, between .cfi_startproc and
 // .cfi_endproc, and the FDE's lines are removed. FDEs whose rules the directives cannot say
 // (expressions) are left alone.
-import type { Analysis } from './analysis';
+import { sourceLine, type Analysis } from './analysis';
 import type { AsmSection } from '../toolchain/asm/module';
 import { parseFrameSection } from '../toolchain/dwarf/cie-fde';
 import { buildRowTable, cieInitialState } from '../toolchain/dwarf/rows';
@@ -109,7 +109,6 @@ export function ehFrameActions(a: Analysis, line: number, endLine: number): Acti
   } catch {
     return [];
   }
-  const lines = a.text.split(/\r?\n/);
   const out: ActionFact[] = [];
   for (const fde of frames.fdes) {
     const fdeLines = fdeDocumentLines(a, fde);
@@ -132,7 +131,7 @@ export function ehFrameActions(a: Analysis, line: number, endLine: number): Acti
     const firstLine = at(first);
     const lastLine = at(last);
     if (firstLine === undefined || lastLine === undefined) continue;
-    const indent = /^\s*/.exec(lines[firstLine] ?? '')![0] || '\t';
+    const indent = /^\s*/.exec(sourceLine(a, firstLine))![0] || '\t';
     const after = new Map<number, string[]>();
     const addAfter = (l: number, d: readonly string[]) => after.set(l, [...(after.get(l) ?? []), ...d]);
     const head = defaultStart ? ['.cfi_startproc'] : ['.cfi_startproc simple', `.cfi_def_cfa ${reg(initialCfa.reg)}, ${initialCfa.offset}`, ...[...cie.registers].map(([r, rule]) => (rule.kind === 'offset' ? `.cfi_offset ${reg(r)}, ${rule.offset}` : '')).filter(Boolean)];
@@ -164,7 +163,7 @@ export function ehFrameActions(a: Analysis, line: number, endLine: number): Acti
     addAfter(lastLine, ['.cfi_endproc']);
     const edits: TextEditFact[] = [{ line: firstLine, column: 0, endLine: firstLine, endColumn: 0, newText: head.map((h) => indent + h + '\n').join('') }];
     for (const [l, d] of after) {
-      const len = (lines[l] ?? '').length;
+      const len = sourceLine(a, l).length;
       edits.push({ line: l, column: len, endLine: l, endColumn: len, newText: d.map((x) => '\n' + indent + x).join('') });
     }
     for (const l of [...fdeLines].sort((x, y) => x - y)) edits.push({ line: l, column: 0, endLine: l + 1, endColumn: 0, newText: '' });

@@ -8,7 +8,7 @@ import { X86_FEATURES } from '../toolchain/asm/builtin-features';
 import { CPU_MODELS, KERNEL_KINDS } from '../toolchain/designs/options';
 import { disassembleBytes } from '../toolchain/isa/disassemble';
 import { cpuFeatures } from '../emulator/kernel/vdso/alternatives';
-import type { Analysis, FileSource } from './analysis';
+import { lineOfText, sourceLine, type Analysis, type FileSource } from './analysis';
 import type { ServerSettings } from './build-settings';
 import { cppMacro, featureLabel, featureNumber, names } from './names';
 import { scanOf } from './semantic-tokens';
@@ -33,8 +33,7 @@ function fence(lines: readonly string[]): string {
 }
 
 function defineComment(a: Analysis, file: string, line: number, read: FileSource): string | undefined {
-  const text = file === a.file ? a.text : read(file);
-  const l = text?.split(/\r?\n/)[line - 1];
+  const l = file === a.file ? sourceLine(a, line - 1) : read(file)?.split(/\r?\n/)[line - 1];
   const m = l && /\/\*\s*(.*?)\s*\*\//.exec(l);
   return m ? m[1] : undefined;
 }
@@ -99,7 +98,7 @@ export function macroHover(a: Analysis, name: string, line: number): string | un
   if (m) {
     const head = `#define ${m.name}${m.funLike ? `(${m.params.join(', ')})` : ''} ${m.body}`;
     const expansion = (a.preprocessed?.lines ?? [])
-      .map((loc, i) => (loc.file === a.file && loc.line === line + 1 ? a.preprocessed!.text.split('\n')[i]!.trim() : undefined))
+      .map((loc, i) => (loc.file === a.file && loc.line === line + 1 ? lineOfText(a.preprocessed!, a.preprocessed!.text, i).trim() : undefined))
       .filter((x): x is string => x !== undefined);
     return [fence([head]), `_${m.loc.file}:${m.loc.line}_`, expansion.length ? 'expands to:\n' + fence(expansion) : ''].join('\n\n');
   }

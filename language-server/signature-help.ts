@@ -1,6 +1,6 @@
 // Owns signature help for macro invocations: GAS macros (ALTERNATIVE* included) and
 // function-like cpp macros, with the parameter the cursor is in.
-import type { Analysis } from './analysis';
+import { sourceLine, type Analysis } from './analysis';
 import { cppMacro, names } from './names';
 import { scanOf } from './semantic-tokens';
 
@@ -11,12 +11,12 @@ export interface SignatureFact {
 }
 
 /** Commas outside quotes and parentheses between `from` and the cursor, over the lines of a statement. */
-function argumentIndex(lines: readonly string[], fromLine: number, fromColumn: number, line: number, column: number): number {
+function argumentIndex(lineAt: (line: number) => string, fromLine: number, fromColumn: number, line: number, column: number): number {
   let n = 0;
   let quoted = false;
   let depth = 0;
   for (let l = fromLine; l <= line; l++) {
-    const text = lines[l] ?? '';
+    const text = lineAt(l);
     const end = l === line ? column : text.length;
     for (let i = l === fromLine ? fromColumn : 0; i < end; i++) {
       const c = text[i];
@@ -39,7 +39,7 @@ export function signatureHelp(a: Analysis, line: number, column: number): Signat
     if (l) op = { line, start: l.start, text: l.text };
   }
   if (!op) return undefined;
-  const lines = a.text.split(/\r?\n/);
+  const lines = (l: number) => sourceLine(a, l);
   const after = op.start + op.text.length;
   const g = names(a).gasMacros.get(op.text.toLowerCase());
   if (g) return { label: `${g.name} ${g.params.join(', ')}`, parameters: g.params, active: Math.min(argumentIndex(lines, op.line, after, line, column), Math.max(0, g.params.length - 1)) };

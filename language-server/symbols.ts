@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { SourceLocation } from '../toolchain/asm/module';
-import type { Analysis } from './analysis';
+import { sourceLine, type Analysis } from './analysis';
 import { outline } from './outline';
 import { scanOf } from './semantic-tokens';
 import { wordAt } from './source-scan';
@@ -46,18 +46,12 @@ function inDocument(a: Analysis, loc: SourceLocation | undefined): loc is Source
 
 /** Where `name` is written on the line of `loc` (the name inside a macro use), else the location's column. */
 function nameColumn(a: Analysis, loc: SourceLocation, name: string): number {
-  const text = lineOf(a, loc.line - 1);
+  const text = sourceLine(a, loc.line - 1);
   const re = new RegExp(`(?<![\\w.$])${name.replace(/[.$]/g, '\\$&')}(?![\\w.$])`);
   const m = re.exec(text);
   return m ? m.index : Math.max(0, loc.column - 1);
 }
 
-const lineCache = new WeakMap<Analysis, string[]>();
-function lineOf(a: Analysis, line: number): string {
-  let lines = lineCache.get(a);
-  if (!lines) lineCache.set(a, (lines = a.text.split(/\r?\n/)));
-  return lines[line] ?? '';
-}
 
 export function documentSymbols(a: Analysis): DocumentSymbolFact[] {
   const out: DocumentSymbolFact[] = [];
@@ -110,7 +104,7 @@ export function foldingRanges(a: Analysis): Fold[] {
 
 /** The word under the cursor (0-based line and column). */
 export function wordAtPosition(a: Analysis, line: number, column: number): { text: string; start: number } | undefined {
-  return wordAt(lineOf(a, line), column);
+  return wordAt(sourceLine(a, line), column);
 }
 
 /** Where the name under the cursor is defined: a cpp macro, a GAS macro, a label or .set symbol. */

@@ -1,0 +1,22 @@
+// lineOfText (language-server/analysis.ts), which hover, the Outline, the findings and the
+// code actions read a document line through, gives what splitting the text on /\r?\n/ gives.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lineOfText } from '../../language-server/analysis';
+
+test('lineOfText equals text.split(/\\r?\\n/)[line] on texts with \\n, \\r\\n, lone \\r and empty lines, past the end too', () => {
+  const pieces = ['', 'a', '\tpushl %ecx', '\n', '\r\n', '\r', '\n\n', ' ; # x'];
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
+  const texts = ['', '\n', '\r\n', 'x', 'x\n', 'x\r\ny', '\n\nz\n', 'x\r', 'x\r\r\n', '\r'];
+  for (let n = 0; n < 300; n++) {
+    let t = '';
+    for (let k = next() % 12; k > 0; k--) t += pieces[next() % pieces.length];
+    texts.push(t);
+  }
+  for (const text of texts) {
+    const expected = text.split(/\r?\n/);
+    const owner = {};
+    for (let line = -1; line <= expected.length + 1; line++) assert.equal(lineOfText(owner, text, line), expected[line] ?? '', `${JSON.stringify(text)} line ${line}`);
+  }
+});
