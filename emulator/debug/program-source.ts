@@ -29,7 +29,10 @@ export function programFromSource(host: DebugHost, path: string, read: (path: st
     readFile: (p) => {
       try {
         return decoder.decode(host.readFile(joinPath(dir, p), 'an included file'));
-      } catch {
+      } catch (e) {
+        // Not there, or a folder: the search goes on, as cpp's does. A device, a FIFO or a
+        // file over the input limit is the one-line error it is, as `vdso-lab asm` gives it.
+        if (e instanceof InputError && !/(no such file|is a folder, not a file)$/.test(e.detail)) throw e;
         return undefined;
       }
     },

@@ -18,6 +18,7 @@ const fifo = join(dir, 'fifo');
 spawnSync('mkfifo', [fifo]);
 mkdirSync(join(dir, 'folder'));
 writeFileSync(join(dir, 'inc.S'), '#include "/dev/zero"\nnop\n');
+writeFileSync(join(dir, 'incfifo.S'), `.globl _start\n_start:\n#include "${fifo}"\n`);
 writeFileSync(join(dir, 'big.bin'), Buffer.alloc(4096));
 
 function cli(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
@@ -80,4 +81,9 @@ test("the debugger's program: a device, a FIFO or a folder is a one-line InputEr
       program,
     );
   }
+  // A program given as its source, whose #include names a FIFO: the same line, not "no such file".
+  assert.throws(
+    () => launchTarget({ program: join(dir, 'incfifo.S') } as DebugLaunchOptions, nodeDebugHost(() => dir), () => undefined),
+    (e: unknown) => e instanceof InputError && /fifo: an included file: is a FIFO, not a file$/.test(e.message),
+  );
 });
