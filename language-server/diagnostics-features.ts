@@ -35,10 +35,12 @@ export function closestName(name: string, known: readonly string[]): string | un
 export function featureFindings(a: Analysis): Finding[] {
   const known = knownFeatures(a);
   const knownSet = new Set(known);
-  const defined = names(a).symbolDefinitions;
+  // The names of the file (a pass over every statement) only when a feature name is not known.
+  let defined: ReadonlyMap<string, unknown> | undefined;
   const out: Finding[] = [];
   for (const l of scanOf(a).lexemes) {
-    if (l.kind !== 'word' || !l.text.startsWith('X86_FEATURE_') || knownSet.has(l.text) || defined.has(l.text)) continue;
+    if (l.kind !== 'word' || !l.text.startsWith('X86_FEATURE_') || knownSet.has(l.text)) continue;
+    if ((defined ??= names(a).symbolDefinitions).has(l.text)) continue;
     if (l.cpp && scanOf(a).directives.some((d) => d.line === l.line && d.argumentColumn === l.start)) continue;
     const closest = closestName(l.text, known);
     out.push({
