@@ -7,7 +7,7 @@
 // AnalysisCache keeps one analysis per document version: requests get the current version's
 // (analysed on demand), edits are debounced and analysed in slices that a newer version or a
 // close stops.
-import { existsSync, readFileSync } from 'node:fs';
+import { readIncludeCandidate } from '../toolchain/input-file';
 import { fileURLToPath } from 'node:url';
 import { assembleSource, preprocessedLineMap } from '../toolchain/asm/assemble-source';
 import type { PreprocessResult } from '../toolchain/asm/cpp/preprocess';
@@ -95,7 +95,9 @@ export function diskFileSource(open: (path: string) => string | undefined): File
     const text = open(path);
     if (text !== undefined) return text;
     try {
-      return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+      // Checked before it is read (toolchain/input-file.ts): a FIFO would block the server
+      // and a device such as /dev/zero would fill its memory.
+      return readIncludeCandidate(path);
     } catch {
       return undefined;
     }

@@ -3,9 +3,10 @@
 // file in the nearest compile_commands.json above it (as the kernel's
 // `make compile_commands.json` writes it), on top of the rules a stub is built with. Also the
 // server's own settings (vdsoLab.lsp.*) and their defaults, which package.json repeats.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { stubDefines, stubIncludeDirs } from '../toolchain/designs/user-stub';
+import { readInputText } from '../toolchain/input-file';
 import { DEFAULT_KERNEL, type KernelAbi, type KernelKind } from '../toolchain/designs/options';
 import type { InlayHintPart } from './inlay-hints';
 
@@ -65,7 +66,7 @@ function readCompileCommands(path: string): readonly CompileCommand[] {
     const mtime = statSync(path).mtimeMs;
     const hit = cache.get(path);
     if (hit && hit.mtime === mtime) return hit.entries;
-    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    const parsed: unknown = JSON.parse(readInputText(path, path));
     const entries = Array.isArray(parsed) ? (parsed as CompileCommand[]) : [];
     cache.set(path, { mtime, entries });
     return entries;

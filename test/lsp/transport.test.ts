@@ -1,10 +1,13 @@
 // The language server's wire on stdio (language-server/transport.ts): `Content-Length: abc`,
 // a body that is not JSON and a didOpen without text each give one line on stderr (no
-// stack), and the server goes on answering: initialize, then documentSymbol.
+// stack), and the server goes on answering: initialize, then documentSymbol. An #include
+// of a FIFO or a device is checked, not read (it would block or fill the server).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 
 test('a malformed frame or a didOpen without text is one line on stderr; the server answers after it', async () => {
@@ -30,6 +33,36 @@ test('a malformed frame or a didOpen without text is one line on stderr; the ser
     assert.ok(lines.some((l) => l.startsWith('vdso-lab lsp: malformed frame: a body that is not JSON')), stderr);
     assert.ok(lines.some((l) => l === 'vdso-lab lsp: ignored a message: textDocument/didOpen without uri, version and text'), stderr);
     assert.doesNotMatch(stderr, /TypeError|^\s+at /m);
+  } finally {
+    connection.dispose();
+    server.kill();
+  }
+});
+
+test('an #include of a FIFO or of /dev/zero is not read: the server answers and the diagnostic names the file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-lsp-include-'));
+  const fifo = join(dir, 'fifo');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  const server = spawn(process.execPath, [resolve('dist/language-server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const connection = createMessageConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
+  const published = new Map<string, string[]>();
+  connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: Array<{ message: string }> }) => published.set(p.uri, p.diagnostics.map((d) => d.message)));
+  connection.listen();
+  try {
+    await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+    await connection.sendNotification('initialized', {});
+    for (const target of [fifo, '/dev/zero']) {
+      const uri = `file://${dir}/inc${published.size}.S`;
+      await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'gas-x86', version: 1, text: `#include "${target}"\n.text\nfoo:\n\tnop\n` } });
+      // Generous: a read of the FIFO would block the server for good, one of /dev/zero would never end.
+      const symbols = await Promise.race([
+        connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri } }) as Promise<Array<{ name: string }>>,
+        new Promise<never>((_, no) => setTimeout(() => no(new Error(`no answer with #include "${target}"`)), 20_000)),
+      ]);
+      assert.ok(symbols.some((s) => s.name === 'foo'), JSON.stringify(symbols));
+      for (let i = 0; i < 100 && !published.get(uri)?.length; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(published.get(uri)?.some((m) => m.startsWith(`${target}: `)), JSON.stringify(published.get(uri)));
+    }
   } finally {
     connection.dispose();
     server.kill();
