@@ -183,10 +183,19 @@ export class SourceMap {
     return { path: r.path, line: r.line, column: r.column, start: start >>> 0, end: end >>> 0, isStmt: r.isStmt };
   }
 
-  /** The first addresses of the is_stmt rows in [start, end) (where a line step may stop), ascending. */
+  /**
+   * The addresses in [start, end) where an is_stmt row starts as locate() sees them (where a
+   * forward line step may stop), ascending: a patched alternatives site gives its own start
+   * and its replacement's row starts moved onto it, never the padding's rows.
+   */
   statementStarts(start: number, end: number): number[] {
+    const lo = start >>> 0, hi = end >>> 0;
+    const candidates = [...this.rowStarts(), ...this.remaps.map((m) => m.start)].filter((a) => a >= lo && a < hi);
     const out = new Set<number>();
-    for (const r of this.rows) if (r.isStmt && r.address >= start >>> 0 && r.address < end >>> 0) out.add(r.address);
+    for (const a of candidates) {
+      const loc = this.locate(a);
+      if (loc && loc.isStmt && loc.start === a) out.add(a);
+    }
     return [...out].sort((a, b) => a - b);
   }
 
