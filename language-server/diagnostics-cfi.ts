@@ -11,7 +11,8 @@ import { sourceLine, type Analysis } from './analysis';
 import type { Finding } from './diagnostic-types';
 import { documentLine } from './diagnostics-assembler';
 import { instructionFacts, instructionsIn, type InstructionFact } from './instructions';
-import { procedureRows } from './cfi-rows';
+import { procedureRows, type ProcedureRows } from './cfi-rows';
+import type { CfiProcedure } from '../toolchain/asm/module';
 
 function espOffset(cfa: CfaRule): number | undefined {
   return cfa.kind === 'register' && cfa.reg === DWARF_ESP ? cfa.offset : undefined;
@@ -29,9 +30,27 @@ function finding(a: Analysis, file: string, line1: number, message: string, fix?
   return { kind: 'cfi', severity: 'warning', line, column: text.search(/\S|$/), endColumn: lineEnd(a, line), message, ...(fix ? { fix } : {}) };
 }
 
+/**
+ * Each procedure's findings, whichever analysis it is in: the analysis by regions hands an
+ * unchanged region's procedure objects to the next version only when the region's text,
+ * prefix, lines and offsets are all the same (region-analysis.ts shifts into new objects),
+ * so its instructions, rows and document lines are too.
+ */
+const byProcedure = new WeakMap<CfiProcedure, readonly Finding[]>();
+
 export function cfiFindings(a: Analysis): Finding[] {
   const out: Finding[] = [];
-  for (const { procedure: p, rows } of procedureRows(a)) {
+  for (const pr of procedureRows(a)) {
+    let found = byProcedure.get(pr.procedure);
+    if (!found) byProcedure.set(pr.procedure, (found = procedureFindings(a, pr)));
+    out.push(...found);
+  }
+  return out;
+}
+
+function procedureFindings(a: Analysis, { procedure: p, rows }: ProcedureRows): Finding[] {
+  const out: Finding[] = [];
+  {
     const at = (offset: number) => rows.find((r) => r.start <= offset && offset < r.end) ?? (offset >= p.end ? rows[rows.length - 1] : undefined);
     const inside = instructionsIn(a, p.section, p.start, p.end);
     for (const f of inside) {
@@ -91,10 +110,9 @@ function isInt80(f: InstructionFact): boolean {
 
 export function landingPadFindings(a: Analysis): Finding[] {
   const out: Finding[] = [];
-  const facts = instructionFacts(a);
   for (const s of a.module.symbols) {
     if (!/landing_pad/.test(s.name) || s.section === 'UND' || !s.location) continue;
-    const before = facts.find((f) => f.section === s.section && f.offset + f.bytes.length === s.value);
+    const before = instructionFacts(a).find((f) => f.section === s.section && f.offset + f.bytes.length === s.value);
     if (before && isInt80(before)) continue;
     const line = documentLine(a, s.location.file, s.location.line);
     if (line === undefined) continue;
