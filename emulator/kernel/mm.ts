@@ -106,14 +106,14 @@ export class MemoryMap {
     return m;
   }
 
-  /** Maps a new area (page-rounded) after checking the limit; returns -ENOMEM when over it. */
-  add(start: number, length: number, prot: number, kind: AreaKind, name: string): number {
+  /** Maps a new area (page-rounded) after checking the limit; returns -ENOMEM when over it. `shared`: a MAP_SHARED area. */
+  add(start: number, length: number, prot: number, kind: AreaKind, name: string, shared = false): number {
     const s = pageDown(start);
     const e = pageUp(start + length);
     if (e <= s || e > 2 ** 32) return -E.ENOMEM;
     this.remove(s, e - s);
     if (this.mappedBytes + (e - s) > this.memoryLimit) return -E.ENOMEM;
-    this.memory.map(s, e - s, prot);
+    this.memory.map(s, e - s, prot, shared);
     this.mappedBytes += e - s;
     this.insert({ start: s, end: e, prot, kind, name });
     return s;

@@ -4,8 +4,9 @@
 // that tell the CPU which stores invalidate decoded blocks (and which bytes), the page-level
 // filter in front of the data breakpoints (the debugger's watchpoint, a task's debug
 // registers), and fork's copy-on-write copy: both address spaces hold the same pages until
-// one of them writes (or changes permissions on) a page; the debugger's checkpoints of the
-// address space share pages the same way.
+// one of them writes (or changes permissions on) a page, except the pages of shared mappings
+// (MAP_SHARED), which stay one object written in place by every address space holding them;
+// the debugger's checkpoints share private pages the same way and copy the bytes of shared ones.
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
@@ -42,8 +43,10 @@ export interface Page {
   code: number;
   /** Per byte, how many marks cover it (allocated with the first mark); stores to a zero byte invalidate nothing. */
   codeBytes: Uint16Array | null;
-  /** Address spaces holding this page (more than one after fork: copied before a write). */
+  /** Address spaces holding this page (more than one after fork: copied before a write unless shared). */
   refs: number;
+  /** A page of a shared mapping (MAP_SHARED): fork keeps it shared and writes never copy it. */
+  readonly shared: boolean;
 }
 
 export interface Watchpoint {
@@ -59,6 +62,8 @@ const TLB_MASK = TLB_SIZE - 1;
 /** Memory.checkpointPages: the pages (shared copy-on-write) and the access state. */
 export interface PageCheckpoint {
   readonly pages: ReadonlyMap<number, Page>;
+  /** The bytes of the shared pages at checkpoint time (those pages are written in place, so the reference alone keeps nothing). */
+  readonly sharedBytes: ReadonlyMap<number, Uint8Array>;
   readonly ev: number;
   readonly fault: PageFault | null;
   readonly watchHit: number;
@@ -93,7 +98,7 @@ export class Memory {
   private readonly codeWriteListeners: CodeWriteListener[] = [];
 
   constructor() {
-    const blank = newPage(0);
+    const blank = newPage(0, false);
     for (let i = 0; i < TLB_SIZE; i++) {
       this.rPage.push(blank);
       this.wPage.push(blank);
@@ -135,25 +140,29 @@ export class Memory {
    */
   checkpointPages(): PageCheckpoint {
     const pages = new Map<number, Page>();
+    const sharedBytes = new Map<number, Uint8Array>();
     for (const [p, page] of this.pages) {
       page.refs++;
       pages.set(p, page);
+      if (page.shared) sharedBytes.set(p, page.u8.slice());
     }
     this.flushTlb();
-    return { pages, ev: this.ev, fault: this.fault, watchHit: this.watchHit, listeners: [...this.codeWriteListeners] };
+    return { pages, sharedBytes, ev: this.ev, fault: this.fault, watchHit: this.watchHit, listeners: [...this.codeWriteListeners] };
   }
 
   /**
    * The address space becomes the checkpoint's again (it stays usable for later restores).
    * Returns the page numbers whose contents or permissions may differ from before: only a
-   * page that is not the same shared object can, so decoded code elsewhere stays valid.
+   * page that is not the same object, or a shared mapping's page, can, so decoded code
+   * elsewhere stays valid.
    * The listeners (the CPUs of the threads at checkpoint time) are the checkpoint's too;
    * the watchpoint is the debugger's and stays.
    */
   restorePages(c: PageCheckpoint): number[] {
     const changed: number[] = [];
     for (const [p, page] of this.pages) {
-      if (c.pages.get(p) !== page) changed.push(p);
+      // A shared page counts as changed: another address space may have written it (or restored it first).
+      if (c.pages.get(p) !== page || c.sharedBytes.has(p)) changed.push(p);
       page.refs--;
     }
     for (const p of c.pages.keys()) if (!this.pages.has(p)) changed.push(p);
@@ -163,6 +172,8 @@ export class Memory {
       page.refs++;
       this.pages.set(p, page);
     }
+    // A shared page goes back to its bytes (every address space holding it sees them again).
+    for (const [p, bytes] of c.sharedBytes) c.pages.get(p)!.u8.set(bytes);
     this.codeWriteListeners.splice(0, this.codeWriteListeners.length, ...c.listeners);
     for (const p of changed) this.notifyCodeWrite(p << PAGE_SHIFT, PAGE_SIZE);
     this.ev = c.ev;
@@ -180,9 +191,9 @@ export class Memory {
   /** The page `p` for a change: a private copy first when another address space shares it. */
   private own(p: number): Page | undefined {
     const page = this.pages.get(p);
-    if (!page || page.refs === 1) return page;
+    if (!page || page.refs === 1 || page.shared) return page;
     page.refs--;
-    const copy = newPage(page.prot);
+    const copy = newPage(page.prot, false);
     copy.u8.set(page.u8);
     copy.code = page.code;
     copy.codeBytes = page.codeBytes && page.codeBytes.slice();
@@ -191,14 +202,17 @@ export class Memory {
     return copy;
   }
 
-  /** Maps [address, address+length) (page-rounded) with `prot`, zero-filled; existing pages keep their bytes. */
-  map(address: number, length: number, prot: number): void {
+  /**
+   * Maps [address, address+length) (page-rounded) with `prot`, zero-filled; existing pages keep
+   * their bytes. `shared`: the new pages are a shared mapping's (kept shared across fork).
+   */
+  map(address: number, length: number, prot: number, shared = false): void {
     const first = address >>> PAGE_SHIFT;
     const last = (address + Math.max(length, 1) - 1) >>> PAGE_SHIFT;
     for (let p = first; p <= last; p++) {
       const page = this.own(p);
       if (page) page.prot = prot;
-      else this.pages.set(p, newPage(prot));
+      else this.pages.set(p, newPage(prot, shared));
     }
     this.flushTlb();
   }
@@ -223,6 +237,12 @@ export class Memory {
       if (page) page.prot = prot;
     }
     this.flushTlb();
+  }
+
+  /** The page of a shared mapping at `address` (a futex's shared key), or undefined for a private or unmapped one. */
+  sharedPage(address: number): object | undefined {
+    const page = this.pages.get(address >>> PAGE_SHIFT);
+    return page?.shared ? page : undefined;
   }
 
   /** The page's permissions, or -1 when it is not mapped. */
@@ -479,7 +499,7 @@ export class Memory {
       this.ev |= EV_CODE_WRITE;
       this.notifyCodeWrite(a, size);
     }
-    if (!page0.code && page0.refs === 1 && (this.watches.length === 0 || !this.watchTouchesPage(p0))) this.fillWrite(p0, page0);
+    if (!page0.code && (page0.refs === 1 || page0.shared) && (this.watches.length === 0 || !this.watchTouchesPage(p0))) this.fillWrite(p0, page0);
   }
 
   /**
@@ -605,7 +625,7 @@ export class Memory {
   }
 }
 
-function newPage(prot: number): Page {
+function newPage(prot: number, shared: boolean): Page {
   const u8 = new Uint8Array(PAGE_SIZE);
-  return { u8, i32: new Int32Array(u8.buffer), u16: new Uint16Array(u8.buffer), prot, code: 0, codeBytes: null, refs: 1 };
+  return { u8, i32: new Int32Array(u8.buffer), u16: new Uint16Array(u8.buffer), prot, code: 0, codeBytes: null, refs: 1, shared };
 }

@@ -111,3 +111,29 @@ test('the watchpoint matches overlapping accesses only, whatever the TLB holds',
   m.rd8(0x60203);
   assert.equal(m.ev & EV_WATCH, EV_WATCH);
 });
+
+test('fork keeps a shared mapping one page in both address spaces (private pages copy on write); unmapping one side keeps the other; a checkpoint restores the shared bytes for both', () => {
+  const parent = new Memory();
+  parent.map(0x10000, 0x1000, RW, true);
+  parent.map(0x20000, 0x1000, RW);
+  parent.wr32(0x10010, 1);
+  parent.wr32(0x20010, 1);
+  const child = parent.fork();
+  const marks = [parent.checkpointPages(), child.checkpointPages()];
+  child.wr32(0x10010, 2);
+  child.wr32(0x20010, 2);
+  assert.equal(parent.rd32(0x10010), 2);
+  assert.equal(parent.rd32(0x20010), 1);
+  parent.wr32(0x10014, 3);
+  assert.equal(child.rd32(0x10014), 3);
+  assert.notEqual(parent.sharedPage(0x10010), undefined);
+  assert.equal(parent.sharedPage(0x10010), child.sharedPage(0x10ffc));
+  assert.equal(parent.sharedPage(0x20010), undefined);
+  assert.deepEqual(parent.restorePages(marks[0]!), [0x10]);
+  assert.deepEqual(child.restorePages(marks[1]!), [0x10, 0x20]);
+  assert.deepEqual([parent.rd32(0x10010), parent.rd32(0x10014), child.rd32(0x10010), child.rd32(0x20010)], [1, 0, 1, 1]);
+  child.unmap(0x10000, 0x1000);
+  parent.wr32(0x10010, 5);
+  assert.equal(parent.rd32(0x10010), 5);
+  assert.equal(child.protection(0x10010), -1);
+});

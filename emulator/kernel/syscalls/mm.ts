@@ -1,6 +1,7 @@
 // Owns the memory system calls: brk, mmap2 (and old_mmap's struct form), munmap, mprotect,
 // mremap, madvise. Placement and bookkeeping are mm.ts's; this file checks arguments as
-// Linux does (alignment, lengths, flags) and copies file contents into private mappings.
+// Linux does (alignment, lengths, flags) and copies file contents into the mapping (a MAP_SHARED
+// one's pages stay shared with the children fork makes; the file itself is not written back).
 import type { PtRegs } from '../seams';
 import { PAGE_SIZE } from '../../memory/memory';
 import { E, le32, MAP, MREMAP_FIXED, MREMAP_MAYMOVE } from '../linux-abi';
@@ -38,7 +39,7 @@ export function mmap(p: Process, addr: number, length: number, prot: number, fla
     start = p.mm.findFree(len);
     if (start < 0) return start;
   }
-  const mapped = p.mm.add(start, len, prot & PROT_MASK, 'mmap', file ? file.name : anonymous ? '' : '[anon]');
+  const mapped = p.mm.add(start, len, prot & PROT_MASK, 'mmap', file ? file.name : anonymous ? '' : '[anon]', type === MAP.SHARED);
   if (mapped < 0) return mapped;
   if (file) {
     const data = file.readAt(pgoff * PAGE_SIZE, Math.min(length, len));
