@@ -1,6 +1,6 @@
 // Owns futex: the wait queues of the machine, keyed as Linux keys them: a futex in a shared
 // mapping (MAP_SHARED) without FUTEX_PRIVATE_FLAG by its page and offset, so processes that
-// share the page wait and wake each other; any other by address space and address,
+// share the page wait and wake each other; any other by address space and address (docs/kernel-facts.md);
 // FUTEX_WAIT/WAIT_BITSET (with a relative or, for the bitset form, absolute timeout on
 // CLOCK_MONOTONIC or CLOCK_REALTIME), WAKE/WAKE_BITSET, REQUEUE and CMP_REQUEUE, in FIFO
 // order; and the wake clear_child_tid does when a thread exits (what pthread_join waits on).
