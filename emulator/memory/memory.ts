@@ -119,8 +119,9 @@ export class Memory {
   }
 
   /**
-   * fork's copy of the address space: every page shared copy-on-write (the first write or
-   * permission change by either side copies it). Decoded code, listeners and the watchpoint
+   * fork's copy of the address space: every private page shared copy-on-write (the first
+   * write or permission change by either side copies it), a shared mapping's page shared for
+   * good (a permission change applies to both sides: a known limit). Decoded code, listeners and the watchpoint
    * are not copied.
    */
   fork(): Memory {
