@@ -19,48 +19,12 @@ import { buildDesign } from '../../toolchain/designs/build';
 import { CPU_MODELS, KERNEL_KINDS } from '../../toolchain/designs/options';
 import { runCli } from '../../cli/run-cli';
 import { run, scratch } from '../support/oracles';
+import { buildCaller, CALLER_SOURCE, readelfRows } from './stub-caller';
 import { launch, objdumpRaw, parseObjdump, readMemory, registers, stack, startClient, until } from './dap-helpers';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 
-// No C library: its start-up would make system calls through the stub before main (and the
-// proposal's broken int $0x80 fallback makes that start-up fail on a CPU without fast entries).
-const SOURCE = `
-static long vsyscall3(void *entry, long nr, long a, long b, long c)
-{
-  long ret;
-  __asm__ volatile ("call *%%esi" : "=a"(ret) : "S"(entry), "a"(nr), "b"(a), "c"(b), "d"(c) : "memory");
-  return ret;
-}
-
-void cstart(long *sp)
-{
-  long *p = sp + sp[0] + 2;
-  void *sysinfo = 0;
-  while (*p) p++;
-  for (p++; p[0]; p += 2) if (p[0] == 32) sysinfo = (void *)p[1];
-  long n = vsyscall3(sysinfo, 4, 1, (long)"hi\\n", 3);
-  vsyscall3(sysinfo, 1, n == 3 ? 0 : 1, 0, 0);
-}
-
-__asm__(".globl _start\\n_start:\\n\\tpushl %esp\\n\\tcall cstart\\n\\thlt\\n");
-`;
-
-const dir = scratch('vdso-lab-kernel-frame-');
-const source = join(dir, 'call.c');
-const program = join(dir, 'call');
-writeFileSync(source, SOURCE);
-run('gcc', ['-m32', '-static', '-nostdlib', '-g', '-O0', '-fno-pie', '-no-pie', '-fno-stack-protector', source, '-o', program]);
-const asmLine = SOURCE.split('\n').findIndex((l) => l.includes('call *%%esi')) + 1;
-
-/** readelf's decoded rows of an image, by address. */
-function readelfRows(image: string): Array<{ address: number; line: number }> {
-  const rows: Array<{ address: number; line: number }> = [];
-  for (const l of run('readelf', ['--debug-dump=decodedline', image]).split('\n')) {
-    const m = /^(\S+)\s+(\d+)\s+(0x[0-9a-f]+|0)\b/.exec(l);
-    if (m) rows.push({ line: Number(m[2]), address: Number(m[3]) });
-  }
-  return rows.sort((a, b) => a.address - b.address);
-}
+const { dir, source, program } = buildCaller(CALLER_SOURCE, 'call', scratch('vdso-lab-kernel-frame-'));
+const asmLine = CALLER_SOURCE.split('\n').findIndex((l) => l.includes('call *%%esi')) + 1;
 
 const lineAt = (rows: ReadonlyArray<{ address: number; line: number }>, address: number): number => [...rows].reverse().find((r) => r.address <= address)!.line;
 
@@ -258,10 +222,7 @@ test('stepIn by line from the start of the ALTERNATIVE line goes into the kernel
 });
 
 test('a blocking call (nanosleep) stepped into: every phase, the call finished, stepOut at the landing pad', async () => {
-  const sleeper = join(dir, 'sleeper.c');
-  writeFileSync(sleeper, SOURCE.replace('long n = vsyscall3(sysinfo, 4, 1, (long)"hi\\n", 3);', 'long ts[2] = { 0, 2000000 };\n  long n = vsyscall3(sysinfo, 162, (long)ts, 0, 0) + 3;'));
-  const exe = join(dir, 'sleeper');
-  run('gcc', ['-m32', '-static', '-nostdlib', '-g', '-O0', '-fno-pie', '-no-pie', '-fno-stack-protector', sleeper, '-o', exe]);
+  const exe = buildCaller(CALLER_SOURCE.replace('long n = vsyscall3(sysinfo, 4, 1, (long)"hi\\n", 3);', 'long ts[2] = { 0, 2000000 };\n  long n = vsyscall3(sysinfo, 162, (long)ts, 0, 0) + 3;'), 'sleeper', dir).program;
   const { client } = await startClient();
   try {
     await launch(client, { program: exe, vdso: 'upstream', cpu: 'intel', kernel: 'compat64', stopOnEntry: false }, async () => {

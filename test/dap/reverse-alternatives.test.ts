@@ -13,48 +13,11 @@ import { join } from 'node:path';
 import { buildDesign } from '../../toolchain/designs/build';
 import { CPU_MODELS, KERNEL_KINDS } from '../../toolchain/designs/options';
 import { run, scratch } from '../support/oracles';
+import { buildCaller, CALLER_SOURCE, readelfRows } from './stub-caller';
 import { launch, objdumpRaw, parseObjdump, readMemory, stack, startClient, until, type ObjdumpLine } from './dap-helpers';
 
-const SOURCE = `
-static long vsyscall3(void *entry, long nr, long a, long b, long c)
-{
-  long ret;
-  __asm__ volatile ("call *%%esi" : "=a"(ret) : "S"(entry), "a"(nr), "b"(a), "c"(b), "d"(c) : "memory");
-  return ret;
-}
-
-void cstart(long *sp)
-{
-  long *p = sp + sp[0] + 2;
-  void *sysinfo = 0;
-  while (*p) p++;
-  for (p++; p[0]; p += 2) if (p[0] == 32) sysinfo = (void *)p[1];
-  long n = vsyscall3(sysinfo, 4, 1, (long)"hi\\n", 3);
-  vsyscall3(sysinfo, 1, n == 3 ? 0 : 1, 0, 0);
-}
-
-__asm__(".globl _start\\n_start:\\n\\tpushl %esp\\n\\tcall cstart\\n\\thlt\\n");
-`;
-
-const dir = scratch('vdso-lab-reverse-alternatives-');
-const source = join(dir, 'call.c');
-const program = join(dir, 'call');
-writeFileSync(source, SOURCE);
-run('gcc', ['-m32', '-static', '-nostdlib', '-g', '-O0', '-fno-pie', '-no-pie', '-fno-stack-protector', source, '-o', program]);
-
-interface Row { readonly address: number; readonly line: number; readonly stmt: boolean }
-
-/** readelf's decoded rows of an image, by address (a row is a statement unless readelf's Stmt column says otherwise). */
-function readelfRows(image: string): Row[] {
-  const rows: Row[] = [];
-  let stmtColumn = false;
-  for (const l of run('readelf', ['--debug-dump=decodedline', image]).split('\n')) {
-    if (/\bStmt\b/.test(l)) stmtColumn = true;
-    const m = /^(\S+)\s+(\d+)\s+(0x[0-9a-f]+|0)\b(.*)$/.exec(l);
-    if (m) rows.push({ line: Number(m[2]), address: Number(m[3]), stmt: !stmtColumn || /\bx\s*$/.test(m[4]!) });
-  }
-  return rows.sort((a, b) => a.address - b.address);
-}
+const { program } = buildCaller(CALLER_SOURCE, 'call', scratch('vdso-lab-reverse-alternatives-'));
+const dir = scratch('vdso-lab-reverse-alternatives-images-');
 
 interface Stop { readonly pc: number; readonly line: number }
 

@@ -4,20 +4,9 @@
 // same treatment with characters that matter to the assembler, the cpp and JSON. Input k of a
 // run is a pure function of (seed, k, corpus), so any input can be made again from its
 // seed and number alone (test/fuzz/harness.ts relies on that to report a hang).
+import { prng, type Random } from '../support/prng';
 
-export type Random = () => number;
-
-/** mulberry32: the same numbers for the same seed on every run. */
-export function prng(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export type { Random };
 
 /** The PRNG for input `index` of a run with `seed`. */
 export function inputRandom(seed: number, index: number): Random {

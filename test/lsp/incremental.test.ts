@@ -19,6 +19,7 @@ import { semanticTokens } from '../../language-server/semantic-tokens';
 import { allFindings } from '../../language-server/diagnostics';
 import { inlayHints } from '../../language-server/inlay-hints';
 import { scanSource } from '../../language-server/source-scan';
+import { prng } from '../support/prng';
 
 const HEADER = '#ifndef T_H\n#define T_H\n#include "vdso-lab.h"\n#define T_ENTRY(name) VDSO_FUNCTION(name)\n#endif\n';
 
@@ -35,18 +36,6 @@ function kernelStyle(functions: number): string[] {
     out.push(`.Lout_${i}:`, '\tpopl\t%ecx', '\tCFI_RESTORE\t\tecx', '\tCFI_ADJUST_CFA_OFFSET\t-4', '\tret', '\tCFI_ENDPROC', `VDSO_END(stub_${i})`, '');
   }
   return out;
-}
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const INSERTS = ['\tnop', '\tpushl\t%eax', '\tpopl\t%eax', '\tCFI_ADJUST_CFA_OFFSET\t4', '\tmovl\t%esp, %ebp', 'garbage here', '\tALTERNATIVE "", "pushl %eax", X86_FEATURE_SEP',
@@ -82,7 +71,7 @@ test('random single-line edits analysed incrementally give what a fresh whole-do
     const uri = pathToFileURL(path).href;
     const files = diskFileSource(() => undefined);
     const analyzer = new IncrementalAnalyzer();
-    const rnd = random(20261202);
+    const rnd = prng(20261202);
     const base = kernelStyle(40);
     let lines = base;
     let reused = 0;

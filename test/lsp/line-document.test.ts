@@ -7,22 +7,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LineDocument } from '../../language-server/line-document';
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../support/prng';
 
 const PIECES = ['', 'x', '\tnop', '\n', '\r\n', 'a\nb', 'movl %eax, %ebx\n\tret\n', '\n\n', '#define X 1\r\n'];
 
 test('random incremental edits leave a LineDocument where the library\'s TextDocument is', () => {
-  const rnd = random(14);
+  const rnd = prng(14);
   const initial = '#include "vdso-lab.h"\n\t.text\r\nfoo:\n\tnop\n\tret\n';
   let reference = TextDocument.create('file:///t.S', 'gas-x86', 1, initial);
   const ours = new LineDocument('file:///t.S', 'gas-x86', 1, initial);
