@@ -45,7 +45,10 @@ export interface Page {
   codeBytes: Uint16Array | null;
   /** Address spaces holding this page (more than one after fork: copied before a write unless shared). */
   refs: number;
-  /** A page of a shared mapping (MAP_SHARED): fork keeps it shared and writes never copy it. */
+  /**
+   * A page of a shared mapping (MAP_SHARED): fork keeps it shared and writes never copy it.
+   * Address spaces that changed its permissions hold views: other Page objects over the same bytes.
+   */
   readonly shared: boolean;
 }
 
@@ -121,7 +124,7 @@ export class Memory {
   /**
    * fork's copy of the address space: every private page shared copy-on-write (the first
    * write or permission change by either side copies it), a shared mapping's page shared for
-   * good (a permission change applies to both sides: a known limit). Decoded code, listeners and the watchpoint
+   * good (a permission change gives that side its own view of the same bytes). Decoded code, listeners and the watchpoint
    * are not copied.
    */
   fork(): Memory {
@@ -234,16 +237,23 @@ export class Memory {
     const first = address >>> PAGE_SHIFT;
     const last = (address + Math.max(length, 1) - 1) >>> PAGE_SHIFT;
     for (let p = first; p <= last; p++) {
+      const held = this.pages.get(p);
+      if (held?.shared && held.refs > 1) {
+        // A shared page's permissions are this address space's own: a view of the same bytes.
+        held.refs--;
+        this.pages.set(p, { ...held, prot, refs: 1, codeBytes: held.codeBytes && held.codeBytes.slice() });
+        continue;
+      }
       const page = this.own(p);
       if (page) page.prot = prot;
     }
     this.flushTlb();
   }
 
-  /** The page of a shared mapping at `address` (a futex's shared key), or undefined for a private or unmapped one. */
+  /** The bytes of a shared mapping's page at `address` (a futex's shared key: the same for every view), or undefined for a private or unmapped one. */
   sharedPage(address: number): object | undefined {
     const page = this.pages.get(address >>> PAGE_SHIFT);
-    return page?.shared ? page : undefined;
+    return page?.shared ? page.u8.buffer : undefined;
   }
 
   /** The page's permissions, or -1 when it is not mapped. */

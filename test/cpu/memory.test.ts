@@ -112,7 +112,7 @@ test('the watchpoint matches overlapping accesses only, whatever the TLB holds',
   assert.equal(m.ev & EV_WATCH, EV_WATCH);
 });
 
-test('fork keeps a shared mapping one page in both address spaces (private pages copy on write); unmapping one side keeps the other; a checkpoint restores the shared bytes for both', () => {
+test('fork keeps a shared mapping one page in both address spaces (private pages copy on write); unmapping one side keeps the other; a checkpoint restores the shared bytes for both; a permission change is one side\'s own', () => {
   const parent = new Memory();
   parent.map(0x10000, 0x1000, RW, true);
   parent.map(0x20000, 0x1000, RW);
@@ -132,6 +132,14 @@ test('fork keeps a shared mapping one page in both address spaces (private pages
   assert.deepEqual(parent.restorePages(marks[0]!), [0x10]);
   assert.deepEqual(child.restorePages(marks[1]!), [0x10, 0x20]);
   assert.deepEqual([parent.rd32(0x10010), parent.rd32(0x10014), child.rd32(0x10010), child.rd32(0x20010)], [1, 0, 1, 1]);
+  parent.protect(0x10000, 0x1000, PROT_READ);
+  child.wr32(0x10010, 4);
+  assert.equal(parent.rd32(0x10010), 4);
+  assert.equal(parent.sharedPage(0x10010), child.sharedPage(0x10010));
+  parent.wr32(0x10010, 6);
+  assert.equal(parent.ev & EV_FAULT, EV_FAULT);
+  parent.ev = 0;
+  parent.protect(0x10000, 0x1000, RW);
   child.unmap(0x10000, 0x1000);
   parent.wr32(0x10010, 5);
   assert.equal(parent.rd32(0x10010), 5);
