@@ -7,16 +7,15 @@
 // instruction is reported on that instruction's line. After a jump, ret or an unknown esp
 // write the walk takes the table's row again (the code that follows is reached another way).
 import { Op } from '../toolchain/isa/instruction';
-import { parseFrameSection } from '../toolchain/dwarf/cie-fde';
 import { buildRowTable } from '../toolchain/dwarf/rows';
 import { DWARF_ESP } from '../toolchain/dwarf/registers';
 import type { CfaRule, Row } from '../toolchain/dwarf/types';
 import { sourceLine, type Analysis } from './analysis';
 import type { Finding } from './diagnostic-types';
 import { documentLine } from './diagnostics-assembler';
-import { instructionsIn, sectionOf } from './instructions';
+import { instructionsIn } from './instructions';
 import { formatCfa } from './cfi-rows';
-import { codeStart, fdeDocumentLines } from './eh-frame-action';
+import { codeStart, fdeDocumentLines, handWrittenFrames } from './eh-frame-action';
 
 function espOffset(cfa: CfaRule): number | undefined {
   return cfa.kind === 'register' && cfa.reg === DWARF_ESP ? cfa.offset : undefined;
@@ -25,14 +24,9 @@ function espOffset(cfa: CfaRule): number | undefined {
 const FLOW_ENDS = new Set<Op>([Op.Ret, Op.Jmp, Op.JmpIndirect, Op.Iret]);
 
 export function ehFrameFindings(a: Analysis): Finding[] {
-  const eh = sectionOf(a.module, '.eh_frame');
-  if (!eh || eh.bytes.length === 0) return [];
-  let frames;
-  try {
-    frames = parseFrameSection({ fileName: a.file, name: '.eh_frame', address: 0, bytes: eh.bytes }, 'eh_frame');
-  } catch {
-    return []; // bytes the reader rejects: the hover on them says why
-  }
+  const found = handWrittenFrames(a);
+  if (!found) return [];
+  const { eh, frames } = found;
   const out: Finding[] = [];
   for (const fde of frames.fdes) {
     const lines = fdeDocumentLines(a, fde);

@@ -99,16 +99,25 @@ function directives(from: { cfa: CfaRule; registers: ReadonlyMap<number, Registe
 
 const GAS_INITIAL = { cfa: { kind: 'register' as const, reg: 4, offset: 4, signed: false }, registers: new Map<number, RegisterRule>([[8, { kind: 'offset', offset: -4 }]]) };
 
+/**
+ * The document's own .eh_frame bytes and what the frame reader makes of them; undefined when
+ * there are none or the reader rejects them (the hover on them says why).
+ */
+export function handWrittenFrames(a: Analysis): { eh: AsmSection; frames: ReturnType<typeof parseFrameSection> } | undefined {
+  const eh = sectionOf(a.module, '.eh_frame');
+  if (!eh || eh.bytes.length === 0) return undefined;
+  try {
+    return { eh, frames: parseFrameSection({ fileName: a.file, name: '.eh_frame', address: 0, bytes: eh.bytes }, 'eh_frame') };
+  } catch {
+    return undefined;
+  }
+}
+
 /** The conversion of each hand-written FDE whose .eh_frame lines meet [line, endLine]. */
 export function ehFrameActions(a: Analysis, line: number, endLine: number): ActionFact[] {
-  const eh = sectionOf(a.module, '.eh_frame');
-  if (!eh || eh.bytes.length === 0) return [];
-  let frames;
-  try {
-    frames = parseFrameSection({ fileName: a.file, name: '.eh_frame', address: 0, bytes: eh.bytes }, 'eh_frame');
-  } catch {
-    return [];
-  }
+  const found = handWrittenFrames(a);
+  if (!found) return [];
+  const { eh, frames } = found;
   const out: ActionFact[] = [];
   for (const fde of frames.fdes) {
     const fdeLines = fdeDocumentLines(a, fde);
