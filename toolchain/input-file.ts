@@ -112,35 +112,54 @@ export function readIncludeCandidate(path: string, shownAs: string = path): stri
   }
 }
 
+/** A stream opened for reading as its reader asks: up to `max` bytes, an empty array at its end. */
+export interface InputStreamSource {
+  read(max: number): Uint8Array;
+  close(): void;
+}
+
 /**
- * A stream's bytes (a FIFO, a device, a pipe) up to the input limit: what --stdin reads
- * when it names something that is not a regular file, as the guest would read a pipe.
+ * A stream (a FIFO, a device, a pipe) read as its reader asks, never buffered ahead: what
+ * --stdin reads when it names something that is not a regular file, as the guest would read
+ * a pipe. More than `limit` bytes in all is a one-line InputError, as a regular file's size is.
  */
-export function readInputStream(path: string, shownAs: string, limit: number = inputLimit('input')): Uint8Array {
+export function openInputStream(path: string, shownAs: string, limit: number = inputLimit('input')): InputStreamSource {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOCTTY);
   } catch (e) {
     throw new InputError(shownAs, '', why(e));
   }
+  let open = true;
+  let total = 0;
+  const close = (): void => {
+    if (open) closeSync(fd);
+    open = false;
+  };
   try {
-    const st = fstatSync(fd);
-    if (st.isDirectory()) throw new InputError(shownAs, '', 'is a folder, not a file');
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = new Uint8Array(1 << 16);
-      const n = readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) break;
-      total += n;
-      if (total > limit) throw new InputError(shownAs, '', `more than the limit of ${fmtSize(limit)} (a stream without end?)`);
-      chunks.push(chunk.subarray(0, n));
-    }
-    return Buffer.concat(chunks);
+    if (fstatSync(fd).isDirectory()) throw new InputError(shownAs, '', 'is a folder, not a file');
   } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(shownAs, '', why(e));
-  } finally {
-    closeSync(fd);
+    close();
+    throw e instanceof InputError ? e : new InputError(shownAs, '', why(e));
   }
+  return {
+    read(max: number): Uint8Array {
+      if (!open || max <= 0) return new Uint8Array(0);
+      const chunk = new Uint8Array(Math.min(max, 1 << 16));
+      let n: number;
+      try {
+        n = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (e) {
+        close();
+        throw new InputError(shownAs, '', why(e));
+      }
+      total += n;
+      if (total > limit) {
+        close();
+        throw new InputError(shownAs, '', `more than the limit of ${fmtSize(limit)} (a stream without end?)`);
+      }
+      return chunk.subarray(0, n);
+    },
+    close,
+  };
 }

@@ -5,7 +5,7 @@
 // (--trace) to stderr, as text or (--json) as one JSON object per line and the outcome last.
 // The guest's output reaches stdout as it is written; a closed stdout gives it EPIPE and SIGPIPE.
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { fileKind, readInputFile, readInputStream } from '../../toolchain/input-file';
+import { fileKind, openInputStream, readInputFile, type InputStreamSource } from '../../toolchain/input-file';
 import { basename, relative, resolve, sep } from 'node:path';
 import { randomFillSync } from 'node:crypto';
 import { flag, stringOption, UsageError, type CliIo, type Command, type ParsedArgs } from '../command';
@@ -26,15 +26,18 @@ export const EXIT_BUDGET = 124;
 /** The guest reached something the model does not emulate (RunResult 'unemulated'): neither its own status nor a signal's. */
 export const EXIT_UNEMULATED = 125;
 
-/** --stdin: a regular file is read as any input; a FIFO or device as a pipe, up to the same limit. */
-function readStdinFile(path: string, shownAs: string): Uint8Array {
+/**
+ * --stdin: a regular file is read as any input; a FIFO or device as a pipe is, as the guest
+ * reads it (never buffered ahead), up to the same limit in all.
+ */
+function openStdin(path: string, shownAs: string): Uint8Array | InputStreamSource {
   let kind: string | undefined;
   try {
     kind = fileKind(statSync(path));
   } catch {
     kind = undefined;
   }
-  return kind === 'a FIFO' || kind === 'a device' ? readInputStream(path, `--stdin ${shownAs}`) : readInputFile(path, `--stdin ${shownAs}`);
+  return kind === 'a FIFO' || kind === 'a device' ? openInputStream(path, `--stdin ${shownAs}`) : readInputFile(path, `--stdin ${shownAs}`);
 }
 
 /** Wall-clock time one slice of a time-limited run aims at (the limit is checked between slices). */
@@ -158,116 +161,124 @@ export const runCommand: Command = {
     const afterSeconds = afterText === undefined ? undefined : Number(afterText);
     if (afterSeconds !== undefined && (!/^[0-9]+(\.[0-9]+)?$/.test(afterText!) || afterSeconds > 1e6)) throw new UsageError(`--stdin-after wants seconds from 0 to 1000000 (got '${afterText}')`);
     const after = afterSeconds === undefined ? undefined : BigInt(Math.round(afterSeconds * 1e9));
-    const outDecoder = new TextDecoder('utf-8');
-    const errDecoder = new TextDecoder('utf-8');
-    const json = flag(args, 'json');
-    let events = 0;
-    /** --json: one object per line as the trace goes, never the whole trace held in memory. */
-    const emit = (event: object): void => {
-      events++;
-      io.err(JSON.stringify(event) + '\n');
-    };
-    let outputClosed = false;
-    const toStdout = (b: Uint8Array): void | number => {
-      const r = io.outBytes ? io.outBytes(b) : io.out(outDecoder.decode(b, { stream: true }));
-      if (typeof r === 'number' && r < 0) outputClosed = true;
-      return r;
-    };
+    const stdinData = stdin === undefined ? undefined : openStdin(resolve(io.cwd, stdin), stdin);
+    try {
+      return runGuest(stdinData);
+    } finally {
+      if (stdinData !== undefined && !(stdinData instanceof Uint8Array)) stdinData.close();
+    }
+    function runGuest(stdinData: Uint8Array | InputStreamSource | undefined): number {
+      const outDecoder = new TextDecoder('utf-8');
+      const errDecoder = new TextDecoder('utf-8');
+      const json = flag(args, 'json');
+      let events = 0;
+      /** --json: one object per line as the trace goes, never the whole trace held in memory. */
+      const emit = (event: object): void => {
+        events++;
+        io.err(JSON.stringify(event) + '\n');
+      };
+      let outputClosed = false;
+      const toStdout = (b: Uint8Array): void | number => {
+        const r = io.outBytes ? io.outBytes(b) : io.out(outDecoder.decode(b, { stream: true }));
+        if (typeof r === 'number' && r < 0) outputClosed = true;
+        return r;
+      };
 
-    const { process: guest } = loadProgram(
-      bytes,
-      programArg!,
-      {
-        options: { cpu, kernel, abi, umip },
-        tickNs,
-        cpus,
-        release,
-        host: {
-          stdout: toStdout,
-          stderr: (b) => (io.errBytes ? io.errBytes(b) : io.err(errDecoder.decode(b, { stream: true }))),
-          stdin: stdin === undefined && after === undefined ? undefined : { data: stdin === undefined ? new Uint8Array(0) : readStdinFile(resolve(io.cwd, stdin), stdin), arriveAfterNs: after },
-          files: root ? { host: nodeHostFs, root, allowWrites: flag(args, 'allow-writes') } : undefined,
-          clock: flag(args, 'real-time') ? realClock : undefined,
-          random: flag(args, 'real-random') ? (n) => randomFillSync(new Uint8Array(n)) : undefined,
-          // A guest killed by SIGPIPE after the host's reader went away (`| head`) ends quietly.
-          report: (line) => (outputClosed && line.startsWith('killed by SIGPIPE') ? undefined : io.err(`${line}\n`)),
+      const { process: guest } = loadProgram(
+        bytes,
+        programArg!,
+        {
+          options: { cpu, kernel, abi, umip },
+          tickNs,
+          cpus,
+          release,
+          host: {
+            stdout: toStdout,
+            stderr: (b) => (io.errBytes ? io.errBytes(b) : io.err(errDecoder.decode(b, { stream: true }))),
+            stdin: stdinData === undefined && after === undefined ? undefined : { data: stdinData ?? new Uint8Array(0), arriveAfterNs: after },
+            files: root ? { host: nodeHostFs, root, allowWrites: flag(args, 'allow-writes') } : undefined,
+            clock: flag(args, 'real-time') ? realClock : undefined,
+            random: flag(args, 'real-random') ? (n) => randomFillSync(new Uint8Array(n)) : undefined,
+            // A guest killed by SIGPIPE after the host's reader went away (`| head`) ends quietly.
+            report: (line) => (outputClosed && line.startsWith('killed by SIGPIPE') ? undefined : io.err(`${line}\n`)),
+          },
         },
-      },
-      { argv: [execPath, ...guestArgs], envp, execPath, mapVdso: image ? vdsoMapper(image.bytes, image.name, (v) => { if (v.warning) io.err(`vdso-lab run: ${v.warning}\n`); }) : undefined },
-    );
-    const loop = new RunLoop(guest);
-    const vdso = guest.vdso;
-    const shown = (r: SyscallRecord): boolean =>
-      trace === 'syscalls' || trace === 'all' || (trace === 'vsyscall' && (r.entry.via !== 'int' || (vdso !== undefined && r.entry.address >= vdso.base && r.entry.address < vdso.base + vdso.size)));
-    /** The handlers a return to user mode entered (--trace all). */
-    const deliveries = (exit: ExitRecord | undefined) => {
-      const delivered = trace === 'all' ? exit?.delivered ?? [] : [];
-      return delivered.map((d) => ({ signal: signalName(d.signal), handler: d.handler, frame: d.frame.address, restorer: d.frame.pretcode, restorerFrom: d.frame.restorerFrom, rt: d.rt }));
-    };
-    const printDeliveries = (signals: ReturnType<typeof deliveries>) => {
-      for (const d of signals) {
-        io.err(`    ${d.signal} delivered: handler 0x${d.handler.toString(16)}, ${d.rt ? 'rt_sigframe' : 'sigframe'} at 0x${d.frame.toString(16)}, returns to 0x${d.restorer.toString(16)} (${d.restorerFrom})\n`);
-      }
-    };
-    // Faults and traps are shown with the signal they raise (syscalls, all); --trace all adds the handlers entered.
-    const faults = trace === 'syscalls' || trace === 'all';
-    if (trace !== undefined) {
-      loop.subscribe((e) => {
-        if (e.kind === 'exit') {
-          const r = e.record;
-          if (!shown(r)) return;
-          const signals = deliveries(r.exit);
-          if (json) {
-            emit({ ...recordJson(r, e.shownArgs), ...(signals.length ? { signals } : {}) });
+        { argv: [execPath, ...guestArgs], envp, execPath, mapVdso: image ? vdsoMapper(image.bytes, image.name, (v) => { if (v.warning) io.err(`vdso-lab run: ${v.warning}\n`); }) : undefined },
+      );
+      const loop = new RunLoop(guest);
+      const vdso = guest.vdso;
+      const shown = (r: SyscallRecord): boolean =>
+        trace === 'syscalls' || trace === 'all' || (trace === 'vsyscall' && (r.entry.via !== 'int' || (vdso !== undefined && r.entry.address >= vdso.base && r.entry.address < vdso.base + vdso.size)));
+      /** The handlers a return to user mode entered (--trace all). */
+      const deliveries = (exit: ExitRecord | undefined) => {
+        const delivered = trace === 'all' ? exit?.delivered ?? [] : [];
+        return delivered.map((d) => ({ signal: signalName(d.signal), handler: d.handler, frame: d.frame.address, restorer: d.frame.pretcode, restorerFrom: d.frame.restorerFrom, rt: d.rt }));
+      };
+      const printDeliveries = (signals: ReturnType<typeof deliveries>) => {
+        for (const d of signals) {
+          io.err(`    ${d.signal} delivered: handler 0x${d.handler.toString(16)}, ${d.rt ? 'rt_sigframe' : 'sigframe'} at 0x${d.frame.toString(16)}, returns to 0x${d.restorer.toString(16)} (${d.restorerFrom})\n`);
+        }
+      };
+      // Faults and traps are shown with the signal they raise (syscalls, all); --trace all adds the handlers entered.
+      const faults = trace === 'syscalls' || trace === 'all';
+      if (trace !== undefined) {
+        loop.subscribe((e) => {
+          if (e.kind === 'exit') {
+            const r = e.record;
+            if (!shown(r)) return;
+            const signals = deliveries(r.exit);
+            if (json) {
+              emit({ ...recordJson(r, e.shownArgs), ...(signals.length ? { signals } : {}) });
+              return;
+            }
+            io.err(formatRecord(r, e.shownArgs) + '\n');
+            printDeliveries(signals);
             return;
           }
-          io.err(formatRecord(r, e.shownArgs) + '\n');
-          printDeliveries(signals);
-          return;
-        }
-        if (!faults || (e.kind !== 'timer' && e.kind !== 'fault')) return;
-        const signals = deliveries(e.exit);
-        if (e.kind === 'timer') {
-          if (signals.length === 0) return;
-          if (json) emit({ icount: e.icount, interrupt: 'timer', address: e.address, signals });
+          if (!faults || (e.kind !== 'timer' && e.kind !== 'fault')) return;
+          const signals = deliveries(e.exit);
+          if (e.kind === 'timer') {
+            if (signals.length === 0) return;
+            if (json) emit({ icount: e.icount, interrupt: 'timer', address: e.address, signals });
+            else {
+              io.err(`[${e.icount}] --- timer interrupt at 0x${e.address.toString(16)} ---\n`);
+              printDeliveries(signals);
+            }
+            return;
+          }
+          if (json) emit({ ...faultJson(e.icount, e.fault, e.address, e.ip), ...(signals.length ? { signals } : {}) });
           else {
-            io.err(`[${e.icount}] --- timer interrupt at 0x${e.address.toString(16)} ---\n`);
+            io.err(formatFault(e.icount, e.fault, e.address, e.ip) + '\n');
             printDeliveries(signals);
           }
-          return;
-        }
-        if (json) emit({ ...faultJson(e.icount, e.fault, e.address, e.ip), ...(signals.length ? { signals } : {}) });
-        else {
-          io.err(formatFault(e.icount, e.fault, e.address, e.ip) + '\n');
-          printDeliveries(signals);
-        }
-      });
+        });
+      }
+      const result = runBounded(loop, budget, timeoutSeconds);
+      if (!io.outBytes) io.out(outDecoder.decode());
+      if (!io.errBytes) io.err(errDecoder.decode());
+      let status: number;
+      let outcome: string;
+      if (result.kind === 'exited') {
+        status = result.status;
+        outcome = `exited with status ${status}`;
+      } else if (result.kind === 'killed') {
+        status = 128 + result.signal;
+        outcome = result.message;
+      } else if (result.kind === 'unemulated') {
+        status = EXIT_UNEMULATED;
+        outcome = `stopped: ${result.what}; the run cannot go on`;
+        io.err(`vdso-lab run: ${outcome}\n`);
+      } else if (result.kind === 'timeout') {
+        status = EXIT_BUDGET;
+        outcome = `stopped: the time limit (${timeoutText} s) ran out at eip 0x${guest.cpu.state.eip.toString(16)} after ${guest.cpu.state.icount} instructions`;
+        io.err(`vdso-lab run: ${outcome}\n`);
+      } else {
+        status = EXIT_BUDGET;
+        outcome = `stopped: the instruction budget (${budget}) ran out at eip 0x${guest.cpu.state.eip.toString(16)}`;
+        io.err(`vdso-lab run: ${outcome}\n`);
+      }
+      if (json) io.err(JSON.stringify({ program: programArg, status, outcome, icount: guest.cpu.state.icount, events }) + '\n');
+      return status;
     }
-    const result = runBounded(loop, budget, timeoutSeconds);
-    if (!io.outBytes) io.out(outDecoder.decode());
-    if (!io.errBytes) io.err(errDecoder.decode());
-    let status: number;
-    let outcome: string;
-    if (result.kind === 'exited') {
-      status = result.status;
-      outcome = `exited with status ${status}`;
-    } else if (result.kind === 'killed') {
-      status = 128 + result.signal;
-      outcome = result.message;
-    } else if (result.kind === 'unemulated') {
-      status = EXIT_UNEMULATED;
-      outcome = `stopped: ${result.what}; the run cannot go on`;
-      io.err(`vdso-lab run: ${outcome}\n`);
-    } else if (result.kind === 'timeout') {
-      status = EXIT_BUDGET;
-      outcome = `stopped: the time limit (${timeoutText} s) ran out at eip 0x${guest.cpu.state.eip.toString(16)} after ${guest.cpu.state.icount} instructions`;
-      io.err(`vdso-lab run: ${outcome}\n`);
-    } else {
-      status = EXIT_BUDGET;
-      outcome = `stopped: the instruction budget (${budget}) ran out at eip 0x${guest.cpu.state.eip.toString(16)}`;
-      io.err(`vdso-lab run: ${outcome}\n`);
-    }
-    if (json) io.err(JSON.stringify({ program: programArg, status, outcome, icount: guest.cpu.state.icount, events }) + '\n');
-    return status;
   },
 };

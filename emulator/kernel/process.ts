@@ -15,7 +15,7 @@ import { futexWake } from './syscalls/futex';
 import { RLIM_INFINITY, RLIMIT, SI_KERNEL, SIG, signalName } from './linux-abi';
 import { MemoryMap, DEFAULT_MEMORY_LIMIT, STACK_RLIMIT } from './mm';
 import { NS_PER_INSTRUCTION, ProcessClock, type HostClock } from './time';
-import { FdTable, InputStream, OutputStream } from './vfs/files';
+import { FdTable, InputStream, OutputStream, type StreamSource } from './vfs/files';
 import type { HostFs } from './vfs/host';
 import { GuestPaths } from './vfs/resolve';
 import type { Tracee } from './ptrace/tracee';
@@ -28,10 +28,10 @@ export interface ProcessHost {
   stdout(bytes: Uint8Array): void | number;
   stderr(bytes: Uint8Array): void | number;
   /**
-   * stdin's bytes; after them EOF, or (thenBlock) a read that waits. Default: empty, EOF.
+   * stdin's bytes (or a source read as the guest reads); after them EOF, or (thenBlock) a read that waits. Default: empty, EOF.
    * arriveAfterNs: the bytes (and the EOF) arrive only after that much virtual time; reads before wait.
    */
-  readonly stdin?: { readonly data: Uint8Array; readonly thenBlock?: boolean; readonly arriveAfterNs?: bigint };
+  readonly stdin?: { readonly data: Uint8Array | StreamSource; readonly thenBlock?: boolean; readonly arriveAfterNs?: bigint };
   /** The guest file system: a host directory as "/" (a real path), read-only unless allowWrites. */
   readonly files?: { readonly host: HostFs; readonly root: string; readonly allowWrites: boolean };
   /** Real time instead of virtual time (only when asked for). */

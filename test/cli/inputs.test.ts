@@ -2,12 +2,13 @@
 // /dev/zero, a FIFO with no writer and a folder given to each file-reading command, as an
 // #include, as --stdin's FIFO limit, and as the debugger's program, give one line and
 // status 2 promptly, with the CLI's heap capped at 512 MB; sizes over the setting are refused.
+// --stdin naming a device or FIFO is read as the guest reads it, and gives what qemu-i386 gives.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { scratch } from '../support/oracles';
+import { buildC, scratch } from '../support/oracles';
 import { launchTarget } from '../../emulator/debug/launch';
 import { nodeDebugHost } from '../../debug-adapter/node-host';
 import { InputError } from '../../toolchain/errors';
@@ -67,10 +68,63 @@ test('a file over the input limit setting is refused before it is read', () => {
   assert.match(bad.stderr, /^vdso-lab symbols: VDSO_LAB_INPUT_LIMIT: expected a size/);
 });
 
+// A guest that reads stdin (up to argv[1] bytes, or to EOF) and prints the count and a hash of the bytes.
+const reader = buildC(
+  'reader',
+  `#include <unistd.h>
+#include <stdio.h>
+#include <stdlib.h>
+int main(int argc, char **argv) {
+  long want = argc > 1 ? atol(argv[1]) : -1, got = 0;
+  unsigned sum = 0;
+  static unsigned char buf[65536];
+  while (want < 0 || got < want) {
+    long n = read(0, buf, want < 0 || want - got > (long)sizeof buf ? (long)sizeof buf : want - got);
+    if (n <= 0) break;
+    for (long i = 0; i < n; i++) sum = sum * 31 + buf[i];
+    got += n;
+  }
+  printf("%ld %u\\n", got, sum);
+  return 0;
+}
+`,
+  ['-static', '-O1'],
+  dir,
+);
+
+test('--stdin naming a device is read as the guest reads it: 1 MiB of /dev/zero under a 256 MB heap', () => {
+  const r = spawnSync(process.execPath, ['--max-old-space-size=256', resolve('dist/cli.js'), 'run', reader, '--stdin', '/dev/zero', '--', String(2 ** 20)], { encoding: 'utf8', cwd: dir, timeout: 30_000 });
+  assert.equal(r.signal, null, r.stderr);
+  assert.equal(r.stderr, '');
+  assert.equal(r.status, 0);
+  assert.equal(r.stdout, `${2 ** 20} 0\n`);
+});
+
 test('--stdin naming a device without end stops at the input limit with one line', () => {
-  const r = cli(['run', 'big.bin', '--stdin', '/dev/zero'], { VDSO_LAB_INPUT_LIMIT: '1M' });
+  const r = cli(['run', reader, '--stdin', '/dev/zero'], { VDSO_LAB_INPUT_LIMIT: '1M' });
   assert.equal(r.status, 2, r.stderr);
   assert.equal(r.stderr, 'vdso-lab run: --stdin /dev/zero: more than the limit of 1 MiB (a stream without end?)\n');
+});
+
+test('--stdin naming a regular file or a FIFO gives what qemu-i386 gives with it as stdin', () => {
+  const input = join(dir, 'input.bin');
+  writeFileSync(input, Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 2654435761) >>> 24)));
+  const fd = openSync(input, 'r');
+  const oracle = spawnSync('qemu-i386', [reader], { encoding: 'utf8', stdio: [fd, 'pipe', 'pipe'] });
+  closeSync(fd);
+  assert.equal(oracle.status, 0, oracle.stderr);
+  assert.match(oracle.stdout, /^300000 \d+\n$/);
+  const file = cli(['run', reader, '--stdin', input]);
+  assert.equal(file.stderr, '');
+  assert.equal(file.stdout, oracle.stdout);
+  // The same bytes through a FIFO, written by another process while the guest reads.
+  const stream = join(dir, 'stdin-fifo');
+  spawnSync('mkfifo', [stream]);
+  const writer = spawn('sh', ['-c', 'cat "$0" > "$1"', input, stream]);
+  const piped = cli(['run', reader, '--stdin', stream]);
+  writer.kill();
+  assert.equal(piped.stderr, '');
+  assert.equal(piped.stdout, oracle.stdout);
 });
 
 test("the debugger's program: a device, a FIFO or a folder is a one-line InputError", () => {

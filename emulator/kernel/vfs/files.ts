@@ -159,19 +159,27 @@ export interface StreamArrival {
   readonly now: () => bigint;
 }
 
+/** Bytes pulled as the guest reads them (a FIFO or a device on the host): up to `max`, empty at the end. */
+export interface StreamSource {
+  read(max: number): Uint8Array;
+}
+
 /**
- * stdin: the given bytes, then EOF or (when `thenBlock`) a read that waits forever. With
- * `arrival`, nothing is readable before that time (a pipe whose writer writes late): a read
- * waits until then (wakeAt), and a signal meanwhile interrupts it.
+ * stdin: the given bytes (or those a source gives as the guest reads), then EOF or (when
+ * `thenBlock`) a read that waits forever. With `arrival`, nothing is readable before that time
+ * (a pipe whose writer writes late): a read waits until then (wakeAt), and a signal meanwhile
+ * interrupts it.
  */
 export class InputStream implements OpenFile {
   private at = 0;
+  /** A source has given its end. */
+  private ended = false;
   readonly readable = true;
   readonly writable = false;
   readonly tty = false;
   constructor(
     readonly name: string,
-    private readonly data: Uint8Array,
+    private readonly data: Uint8Array | StreamSource,
     private readonly thenBlock: boolean,
     private readonly arrival?: StreamArrival,
   ) {}
@@ -181,6 +189,11 @@ export class InputStream implements OpenFile {
   }
   read(max: number): Uint8Array | number | typeof WOULD_BLOCK {
     if (this.wakeAt() !== undefined) return WOULD_BLOCK;
+    if (!(this.data instanceof Uint8Array)) {
+      const out = this.ended ? new Uint8Array(0) : this.data.read(max);
+      if (out.length === 0) this.ended = true;
+      return out.length === 0 && this.thenBlock ? WOULD_BLOCK : out;
+    }
     if (this.at >= this.data.length) return this.thenBlock ? WOULD_BLOCK : new Uint8Array(0);
     const out = this.data.subarray(this.at, Math.min(this.data.length, this.at + max));
     this.at += out.length;
@@ -188,7 +201,8 @@ export class InputStream implements OpenFile {
   }
   /** True when a read would wait (no bytes left, and the stream blocks instead of EOF). */
   waiting(): boolean {
-    return this.wakeAt() !== undefined || (this.at >= this.data.length && this.thenBlock);
+    const drained = this.data instanceof Uint8Array ? this.at >= this.data.length : this.ended;
+    return this.wakeAt() !== undefined || (drained && this.thenBlock);
   }
   readReady(): boolean {
     return !this.waiting();
