@@ -57,13 +57,20 @@ await Promise.all(entries.map((e) => build({
 })));
 chmodSync(join(root, 'dist/cli.js'), 0o755);
 
-// --tests builds every test (after clearing out/); --tests=FILTER builds only the tests whose
-// path contains FILTER and clears nothing, so that several people can build their own at once.
+// --tests builds every test (after clearing out/); --tests=A,B builds only the tests whose
+// path contains A or B and clears nothing, so that several people can build their own at once.
+// A filter that matches no test is an error: otherwise out/ keeps stale bundles that look current.
 const testsArg = process.argv.find((a) => a === '--tests' || a.startsWith('--tests='));
 if (testsArg) {
-  const filter = testsArg.includes('=') ? testsArg.slice('--tests='.length) : '';
-  if (!filter) rmSync(join(root, 'out'), { recursive: true, force: true });
-  const tests = findTests(join(root, 'test')).filter((t) => relative(root, t).includes(filter));
+  const filters = testsArg.includes('=') ? testsArg.slice('--tests='.length).split(',').filter(Boolean) : [];
+  if (filters.length === 0) rmSync(join(root, 'out'), { recursive: true, force: true });
+  const all = findTests(join(root, 'test'));
+  const tests = filters.length === 0 ? all : all.filter((t) => filters.some((f) => relative(root, t).includes(f)));
+  const unmatched = filters.filter((f) => !all.some((t) => relative(root, t).includes(f)));
+  if (unmatched.length > 0) {
+    console.error(`build: no test path contains ${unmatched.map((f) => `'${f}'`).join(', ')}`);
+    process.exit(2);
+  }
   await build({
     ...common,
     entryPoints: tests.map((t) => relative(root, t)),
