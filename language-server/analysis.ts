@@ -8,6 +8,7 @@
 // (analysed on demand), edits are debounced and analysed in slices that a newer version or a
 // close stops.
 import { readIncludeCandidate } from '../toolchain/input-file';
+import { InputError } from '../toolchain/errors';
 import { fileURLToPath } from 'node:url';
 import { assembleSource, preprocessedLineMap } from '../toolchain/asm/assemble-source';
 import type { PreprocessResult } from '../toolchain/asm/cpp/preprocess';
@@ -87,24 +88,46 @@ export function uriToPath(uri: string): string {
   }
 }
 
-/** Reads an included file: an open document's unsaved text first, else the disk. */
-export type FileSource = (path: string) => string | undefined;
+/**
+ * Reads an included file: an open document's unsaved text first, else the disk. `refusal`
+ * gives, for an #include name, the one-line error of a path that names it and was refused as
+ * not a file (a FIFO, a device: toolchain/input-file.ts's words, as the CLI prints them).
+ */
+export interface FileSource {
+  (path: string): string | undefined;
+  readonly refusal?: (name: string) => string | undefined;
+}
 
 export function diskFileSource(open: (path: string) => string | undefined): FileSource {
-  return (path) => {
+  /** Paths last refused as not a file, with the error's one line. */
+  const refused = new Map<string, string>();
+  const read = (path: string): string | undefined => {
     const text = open(path);
     if (text !== undefined) return text;
+    refused.delete(path);
     try {
       // Checked before it is read (toolchain/input-file.ts): a FIFO would block the server
       // and a device such as /dev/zero would fill its memory.
       return readIncludeCandidate(path);
-    } catch {
+    } catch (e) {
+      if (e instanceof InputError) refused.set(path, e.message);
       return undefined;
     }
   };
+  const refusal = (name: string): string | undefined => {
+    for (const [path, message] of refused) if (path === name || path.endsWith('/' + name)) return message;
+    return undefined;
+  };
+  return Object.assign(read, { refusal });
 }
 
 const MISSING = /: No such file or directory$/;
+
+/** cpp's "NAME: No such file or directory", or the file source's own line when NAME was refused as not a file. */
+function missingInclude(d: Diagnostic, files: FileSource): Diagnostic {
+  const message = files.refusal?.(d.message.replace(MISSING, ''));
+  return message === undefined ? d : { ...d, message };
+}
 
 /** The Analysis over what the front end gave, whichever way (whole or by regions) it was made. */
 class DocumentAnalysis implements Analysis {
@@ -124,13 +147,16 @@ class DocumentAnalysis implements Analysis {
     readonly text: string,
     readonly options: BuildOptions,
     parts: { readonly module: AsmModule; readonly preprocessed: PreprocessResult | undefined; readonly lexical?: () => SourceScan; readonly expanded?: () => ExpandedStatement[] },
+    files: FileSource,
   ) {
     this.expandedOf = parts.expanded;
     if (parts.lexical) this.lexical = parts.lexical;
     this.module = parts.module;
     this.preprocessed = parts.preprocessed;
-    const cpp = this.preprocessed?.diagnostics ?? [];
-    this.missingIncludes = cpp.filter((d) => d.severity === 'error' && MISSING.test(d.message));
+    const missing = (d: Diagnostic): boolean => d.severity === 'error' && MISSING.test(d.message);
+    const found = this.preprocessed?.diagnostics ?? [];
+    const cpp = found.map((d) => (missing(d) ? missingInclude(d, files) : d));
+    this.missingIncludes = cpp.filter((_, i) => missing(found[i]!));
     this.diagnostics = this.missingIncludes.length > 0 ? [...cpp] : [...cpp, ...this.module.diagnostics];
   }
 
@@ -157,7 +183,7 @@ export function analyze(doc: DocumentText, settings: ServerSettings, files: File
     undefines: options.undefines,
     readFile: files,
   });
-  return new DocumentAnalysis(doc.uri, doc.version, file, text, options, { module, preprocessed });
+  return new DocumentAnalysis(doc.uri, doc.version, file, text, options, { module, preprocessed }, files);
 }
 
 /**
@@ -170,7 +196,7 @@ export function* analyzeIncrementally(doc: DocumentText, settings: ServerSetting
   const options = buildOptions(file, settings, root);
   try {
     const parts = yield* analyzer.run({ file, text, options, readFile: files });
-    return new DocumentAnalysis(doc.uri, doc.version, file, text, options, parts);
+    return new DocumentAnalysis(doc.uri, doc.version, file, text, options, parts, files);
   } catch (e) {
     if (e instanceof NotSeparable) {
       if (process.env.VDSO_LAB_LSP_DEBUG) process.stderr.write(`whole-document analysis: ${e.message}\n`);
@@ -270,7 +296,7 @@ export class AnalysisCache {
     const options = buildOptions(file, this.settings(), this.root());
     try {
       const parts = analyzer.preview({ file, text: now.getText(), options, readFile: this.files }, from, to);
-      return parts && new DocumentAnalysis(doc.uri, doc.version, file, now.getText(), options, parts);
+      return parts && new DocumentAnalysis(doc.uri, doc.version, file, now.getText(), options, parts, this.files);
     } catch (e) {
       this.log(`vdso-lab lsp: a preview of ${doc.uri} failed: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;

@@ -1,11 +1,12 @@
 // The language server's wire on stdio (language-server/transport.ts): `Content-Length: abc`,
 // a body that is not JSON and a didOpen without text each give one line on stderr (no
 // stack), and the server goes on answering: initialize, then documentSymbol. An #include
-// of a FIFO or a device is checked, not read (it would block or fill the server).
+// of a FIFO or a device is checked, not read (it would block or fill the server), and its
+// diagnostic is the CLI's line for the same source.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
@@ -53,7 +54,8 @@ test('an #include of a FIFO or of /dev/zero is not read: the server answers and 
     await connection.sendNotification('initialized', {});
     for (const target of [fifo, '/dev/zero']) {
       const uri = `file://${dir}/inc${published.size}.S`;
-      await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'gas-x86', version: 1, text: `#include "${target}"\n.text\nfoo:\n\tnop\n` } });
+      const text = `#include "${target}"\n.text\nfoo:\n\tnop\n`;
+      await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'gas-x86', version: 1, text } });
       // Generous: a read of the FIFO would block the server for good, one of /dev/zero would never end.
       const symbols = await Promise.race([
         connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri } }) as Promise<Array<{ name: string }>>,
@@ -62,6 +64,15 @@ test('an #include of a FIFO or of /dev/zero is not read: the server answers and 
       assert.ok(symbols.some((s) => s.name === 'foo'), JSON.stringify(symbols));
       for (let i = 0; i < 100 && !published.get(uri)?.length; i++) await new Promise((r) => setTimeout(r, 50));
       assert.ok(published.get(uri)?.some((m) => m.startsWith(`${target}: `)), JSON.stringify(published.get(uri)));
+      // The CLI's line for the same source, word for word: never cpp's "No such file or directory".
+      const source = join(dir, `cli${published.size}.S`);
+      writeFileSync(source, text);
+      const cli = spawnSync(process.execPath, [resolve('dist/cli.js'), 'asm', source, '-o', join(dir, 'out.o')], { encoding: 'utf8', timeout: 20_000 });
+      assert.equal(cli.status, 2, cli.stderr);
+      assert.match(cli.stderr, /^vdso-lab asm: [^\n]+\n$/);
+      const line = cli.stderr.slice('vdso-lab asm: '.length, -1);
+      assert.ok(published.get(uri)!.includes(line), `${JSON.stringify(published.get(uri))} lacks the CLI's ${JSON.stringify(line)}`);
+      assert.ok(!published.get(uri)!.some((m) => /No such file or directory/.test(m)), JSON.stringify(published.get(uri)));
     }
   } finally {
     connection.dispose();
