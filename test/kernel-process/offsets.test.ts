@@ -142,3 +142,45 @@ test('without O_LARGEFILE a write stops at 2^31-1 (EFBIG, or cut short) and ftru
   assert.match(n32.stdout, /^no O_LARGEFILE: lseek to 2\^31\+16: 0xffffffff EOVERFLOW$/m);
   assert.match(n32.stdout, /^no O_LARGEFILE: write at 2\^31: -1 EFBIG$/m);
 });
+
+const SEEKS = String.raw`
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+static const char *e(long r) { return r < 0 ? strerrorname_np(errno) : "ok"; }
+int main(void) {
+  int fd = open("seeks", O_RDWR | O_CREAT | O_TRUNC | O_LARGEFILE, 0644);
+  /* Around ext4's s_maxbytes with 4 KiB blocks (2^44 - 4096), then far past it. */
+  unsigned long long to[] = { 1ULL << 43, (1ULL << 44) - 4096, (1ULL << 44) - 4095, 1ULL << 44, 1ULL << 53, 0x7fffffffffffffffULL };
+  for (int i = 0; i < 6; i++) {
+    long long at = -1;
+    long r = syscall(SYS__llseek, fd, (unsigned)(to[i] >> 32), (unsigned)to[i], &at, SEEK_SET);
+    printf("_llseek to %#llx: %ld %s, at %#llx\n", to[i], r, e(r), r == 0 ? (unsigned long long)at : 0ULL);
+  }
+  return 0;
+}
+`;
+
+test("_llseek past the host file system's s_maxbytes is EINVAL, as Linux gives it", async () => {
+  const work = scratch();
+  const prog = buildStatic('seeks', SEEKS, work);
+  const qdir = join(work, 'q');
+  const ldir = join(work, 'l');
+  mkdirSync(qdir);
+  mkdirSync(ldir);
+  // qemu-i386 passes _llseek to the host's lseek: the host file system's own answer.
+  const q = runQemu(prog, [], { cwd: qdir });
+  const l = await runLab(prog, ['--root', ldir, '--allow-writes']);
+  assert.equal(l.status, 0, l.stderr);
+  assert.match(q.stdout, /^_llseek to 0x80000000000: 0 ok, at 0x80000000000$/m);
+  assert.equal(l.stdout, q.stdout);
+  if (hostRunsI386()) {
+    const ndir = join(work, 'n');
+    mkdirSync(ndir);
+    assert.equal(l.stdout, spawnSync(prog, { cwd: ndir, encoding: 'utf8' }).stdout);
+  }
+});

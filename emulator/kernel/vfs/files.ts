@@ -133,7 +133,9 @@ export class HostFile implements OpenFile {
       base = BigInt(s.size);
     } else return -E.EINVAL;
     const next = base + offset;
-    if (next < 0n || next > MAX_OFFSET) return -E.EINVAL;
+    // vfs_setpos: past the file system's s_maxbytes (a regular file's; docs/kernel-facts.md section 13) is -EINVAL.
+    const limit = !this.directory && this.handle.maxOffset ? this.handle.maxOffset() : MAX_OFFSET;
+    if (next < 0n || next > (limit < MAX_OFFSET ? limit : MAX_OFFSET)) return -E.EINVAL;
     this.offset = next;
     return next;
   }

@@ -29,6 +29,11 @@ export interface HostHandle {
   /** Sets the file's length; 0 or -errno (-EFBIG past what the host takes). */
   truncate(length: bigint): number;
   stat(): HostStat | number;
+  /**
+   * The largest offset the host's file system takes for this file (its s_maxbytes), as far as
+   * the host can tell; absent: MAX_LFS_FILESIZE. lseek past it is -EINVAL.
+   */
+  maxOffset?(): bigint;
   close(): void;
 }
 

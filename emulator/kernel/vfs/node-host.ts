@@ -38,8 +38,41 @@ function toStat(s: fs.BigIntStats): HostStat {
   };
 }
 
+/** statfs's f_type of ext2, ext3 and ext4 (EXT4_SUPER_MAGIC). */
+const EXT4_SUPER_MAGIC = 0xef53;
+/** MAX_LFS_FILESIZE of a 64-bit kernel: what file systems without a smaller limit take. */
+const MAX_LFS_FILESIZE = 2n ** 63n - 1n;
+
+/**
+ * s_maxbytes of the file system holding `path` (docs/kernel-facts.md section 13): ext4's
+ * extent files end at 2^32 - 1 blocks; other file systems (tmpfs, xfs, btrfs) take
+ * MAX_LFS_FILESIZE. ext2/ext3, and ext4 files without extents, stop lower (s_bitmap_maxbytes),
+ * which statfs cannot tell: for them writes still get the host's -EFBIG.
+ */
+function fileSystemMaxBytes(path: string): bigint {
+  try {
+    const s = fs.statfsSync(path, { bigint: true });
+    if (s.type === BigInt(EXT4_SUPER_MAGIC)) return (2n ** 32n - 1n) * s.bsize;
+  } catch {
+    // no statfs answer: the general limit
+  }
+  return MAX_LFS_FILESIZE;
+}
+
 class NodeHandle implements HostHandle {
-  constructor(private fd: number) {}
+  private maxBytes: bigint | undefined;
+  constructor(
+    private fd: number,
+    private readonly path: string,
+  ) {}
+  maxOffset(): bigint {
+    if (this.maxBytes === undefined) {
+      const s = this.stat();
+      // A device node's or FIFO's seeks are its driver's, not the file system's.
+      this.maxBytes = typeof s !== 'number' && s.kind === 'file' ? fileSystemMaxBytes(this.path) : MAX_LFS_FILESIZE;
+    }
+    return this.maxBytes;
+  }
   read(into: Uint8Array, position: bigint): number {
     try {
       return fs.readSync(this.fd, into, 0, into.length, position);
@@ -107,7 +140,7 @@ export const nodeHostFs: HostFs = {
     if (flags.truncate) f |= c.O_TRUNC;
     if (flags.directory) f |= c.O_DIRECTORY;
     try {
-      return new NodeHandle(fs.openSync(path, f, mode & 0o777));
+      return new NodeHandle(fs.openSync(path, f, mode & 0o777), path);
     } catch (e) {
       return errno(e);
     }
