@@ -53,12 +53,7 @@ function gdbInfoFloat(address: number): string {
   const script = String.raw`
 import gdb, json, time
 cfg = json.load(open(CONFIG))
-for i in range(100):
-    try:
-        gdb.execute('target remote :%d' % cfg['port'], to_string=True)
-        break
-    except gdb.error:
-        time.sleep(0.05)
+connect(cfg['port'])
 gdb.execute('break *%d' % cfg['address'], to_string=True)
 gdb.execute('continue', to_string=True)
 out = open(cfg['out'], 'w')

@@ -20,7 +20,7 @@ int main(void) { signal(SIGUSR1, handler); deliver(); return hits == SIGUSR1 ? 0
 const SCRIPT = `
 import gdb, json
 cfg = json.load(open(CONFIG))
-gdb.execute('target remote :%d' % cfg['port'])
+connect(cfg['port'])
 gdb.execute('handle SIGUSR1 nostop noprint pass')
 gdb.execute('break *%d' % cfg['stop'])
 gdb.execute('continue')

@@ -119,12 +119,7 @@ gdb.execute('set pagination off')
 gdb.execute('set confirm off')
 gdb.execute('set width 0')
 gdb.execute('add-symbol-file %s -o 0x%x' % (cfg['image'], cfg['loadAt']), to_string=True)
-for i in range(100):
-    try:
-        gdb.execute('target remote :%d' % cfg['port'], to_string=True)
-        break
-    except gdb.error:
-        time.sleep(0.05)
+connect(cfg['port'])
 gdb.execute('break *0x%x' % cfg['stub'], to_string=True)
 gdb.execute('continue', to_string=True)
 for n in range(cfg['maxSteps']):

@@ -9,11 +9,26 @@ import { scratch } from './oracles';
 
 export interface GdbScriptRun {
   readonly program: string;
-  /** Python for gdb; it reads CONFIG (a JSON file path) holding `config` plus `out` and `port`. */
+  /**
+   * Python for gdb; it reads CONFIG (a JSON file path) holding `config` plus `out` and `port`,
+   * and calls connect(port) to attach to qemu's gdbstub (retried while qemu starts listening).
+   */
   readonly script: string;
   readonly config: Readonly<Record<string, unknown>>;
   readonly maxBuffer?: number;
 }
+
+/** Python defining connect(port): `target remote` retried for up to 5 s while qemu-i386 opens its port. */
+const CONNECT = String.raw`
+import gdb, time
+def connect(port):
+    for i in range(100):
+        try:
+            gdb.execute('target remote :%d' % port, to_string=True)
+            return
+        except gdb.error:
+            time.sleep(0.05)
+`;
 
 /** The JSON lines the script wrote, and qemu's pid (the guest's getpid under qemu). */
 export function runGdbScript(run: GdbScriptRun): { lines: string[]; qemuPid: number } {
@@ -23,7 +38,7 @@ export function runGdbScript(run: GdbScriptRun): { lines: string[]; qemuPid: num
   const script = join(dir, 'drive.py');
   const port = 20000 + Math.floor(Math.random() * 30000);
   writeFileSync(config, JSON.stringify({ ...run.config, out, port }));
-  writeFileSync(script, `CONFIG = ${JSON.stringify(config)}\n${run.script}`);
+  writeFileSync(script, `CONFIG = ${JSON.stringify(config)}\n${CONNECT}\n${run.script}`);
   const qemu = spawn('qemu-i386', ['-g', String(port), run.program], { stdio: 'ignore' });
   let qemuError: Error | undefined;
   qemu.on('error', (e) => { qemuError = e; });
@@ -55,12 +70,7 @@ export const GDB_LINE_STEPS = String.raw`
 import gdb, json, time
 cfg = json.load(open(CONFIG))
 out = open(cfg['out'], 'w')
-for i in range(100):
-    try:
-        gdb.execute('target remote :%d' % cfg['port'], to_string=True)
-        break
-    except gdb.error:
-        time.sleep(0.05)
+connect(cfg['port'])
 gdb.execute('break prog.c:%d' % cfg['line'], to_string=True)
 gdb.execute('continue', to_string=True)
 def where():

@@ -81,12 +81,7 @@ gdb.execute('set backtrace past-main on')
 gdb.execute('set backtrace past-entry on')
 for s in cfg['signals']:
     gdb.execute('handle %s stop print pass' % s)
-for i in range(100):
-    try:
-        gdb.execute('target remote :%d' % cfg['port'], to_string=True)
-        break
-    except gdb.error:
-        time.sleep(0.05)
+connect(cfg['port'])
 for b in cfg['breakpoints']:
     gdb.execute('break %s' % b, to_string=True)
 
