@@ -6,20 +6,10 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { scratch } from '../support/oracles';
-
-const SOURCE = `#include "vdso-lab.h"
-	.text
-VDSO_FUNCTION(__kernel_vsyscall)
-	CFI_STARTPROC
-	ALTERNATIVE "", "sysenter", X86_FEATURE_SYSENTER3
-	int	$0x80
-	ret
-	CFI_ENDPROC
-VDSO_END(__kernel_vsyscall)
-`;
+import { assertMisspeltFeature, cliOnPath, MISSPELT_STUB } from './editor-setup';
 
 test('the README\'s Emacs set-up brings the server\'s diagnostic into Flymake in emacs --batch', { timeout: 60_000 }, (t: TestContext) => {
   const dir = scratch('vdso-lab-emacs-');
@@ -38,14 +28,10 @@ test('the README\'s Emacs set-up brings the server\'s diagnostic into Flymake in
   const readme = /```elisp\n([\s\S]*?)```/.exec(readFileSync(resolve('README.md'), 'utf8'));
   assert.ok(readme, 'the README has the Emacs snippet');
 
-  const bin = join(dir, 'bin');
-  mkdirSync(bin);
-  writeFileSync(join(bin, 'vdso-lab'), `#!/bin/sh\nexec "${process.execPath}" "${resolve('dist/cli.js')}" "$@"\n`);
-  chmodSync(join(bin, 'vdso-lab'), 0o755);
-  env.PATH = `${bin}${delimiter}${env.PATH ?? ''}`;
+  cliOnPath(dir, env);
 
   const source = join(dir, 'stub.S');
-  writeFileSync(source, SOURCE);
+  writeFileSync(source, MISSPELT_STUB);
   const init = join(dir, 'init.el');
   // The test's part after the README's: visit the file (eglot-ensure waits for a command loop
   // that batch mode lacks, so post-command-hook is run by hand), then print Flymake's list.
@@ -63,7 +49,6 @@ test('the README\'s Emacs set-up brings the server\'s diagnostic into Flymake in
 `);
   const r = spawnSync('emacs', ['--batch', '-l', init], { cwd: dir, encoding: 'utf8', env, timeout: 50_000 });
   assert.equal(r.status, 0, `emacs exited ${r.status} (3: no diagnostic within 40 s): ${r.stderr}`);
-  const line = SOURCE.split('\n').findIndex((l) => l.includes('X86_FEATURE_SYSENTER3'));
   const got = r.stdout.trim().split('\n').map((l) => l.split('\t'));
-  assert.ok(got.some(([lnum, message]) => Number(lnum) === line && /unknown feature X86_FEATURE_SYSENTER3; did you mean X86_FEATURE_SYSENTER32\?/.test(message ?? '')), r.stdout);
+  assertMisspeltFeature(got, r.stdout);
 });

@@ -6,9 +6,10 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { scratch } from '../support/oracles';
+import { assertMisspeltFeature, cliOnPath, MISSPELT_STUB } from './editor-setup';
 
 /** What the installed nvim offers, or undefined when there is none. */
 function nvimApi(env: NodeJS.ProcessEnv): { version: string; start: boolean; root: boolean; startClient: boolean } | undefined {
@@ -18,17 +19,6 @@ function nvimApi(env: NodeJS.ProcessEnv): { version: string; start: boolean; roo
   const [version, start, root, startClient] = r.stdout.trim().split(' ');
   return { version: version!, start: start === 'true', root: root === 'true', startClient: startClient === 'true' };
 }
-
-const SOURCE = `#include "vdso-lab.h"
-	.text
-VDSO_FUNCTION(__kernel_vsyscall)
-	CFI_STARTPROC
-	ALTERNATIVE "", "sysenter", X86_FEATURE_SYSENTER3
-	int	$0x80
-	ret
-	CFI_ENDPROC
-VDSO_END(__kernel_vsyscall)
-`;
 
 test('the README\'s Neovim set-up brings the server\'s diagnostic into nvim --headless', { timeout: 60_000 }, (t: TestContext) => {
   const dir = scratch('vdso-lab-nvim-');
@@ -56,12 +46,7 @@ test('the README\'s Neovim set-up brings the server\'s diagnostic into nvim --he
   }
   t.diagnostic(`nvim ${api.version}: the README's ${snippet === modern ? 'vim.lsp.start' : 'vim.lsp.start_client'} snippet`);
 
-  // `vdso-lab` as the README's cmd names it: this checkout's CLI.
-  const bin = join(dir, 'bin');
-  mkdirSync(bin);
-  writeFileSync(join(bin, 'vdso-lab'), `#!/bin/sh\nexec "${process.execPath}" "${resolve('dist/cli.js')}" "$@"\n`);
-  chmodSync(join(bin, 'vdso-lab'), 0o755);
-  env.PATH = `${bin}${delimiter}${env.PATH ?? ''}`;
+  cliOnPath(dir, env);
 
   const out = join(dir, 'diagnostics.txt');
   const init = join(dir, 'init.lua');
@@ -80,11 +65,10 @@ vim.api.nvim_create_autocmd('DiagnosticChanged', {
 vim.defer_fn(function() vim.cmd('cquit 3') end, 40000)
 `);
   const source = join(dir, 'stub.S');
-  writeFileSync(source, SOURCE);
+  writeFileSync(source, MISSPELT_STUB);
   const r = spawnSync('nvim', ['--headless', '-i', 'NONE', '-u', init, source], { cwd: dir, encoding: 'utf8', env, timeout: 50_000 });
   assert.equal(r.status, 0, `nvim exited ${r.status} (3: no diagnostic within 40 s): ${r.stderr}`);
   assert.ok(existsSync(out), 'nvim wrote the diagnostics it got');
   const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => l.split('\t'));
-  const line = SOURCE.split('\n').findIndex((l) => l.includes('X86_FEATURE_SYSENTER3'));
-  assert.ok(lines.some(([lnum, message]) => Number(lnum) === line && /unknown feature X86_FEATURE_SYSENTER3; did you mean X86_FEATURE_SYSENTER32\?/.test(message ?? '')), JSON.stringify(lines));
+  assertMisspeltFeature(lines, JSON.stringify(lines));
 });
