@@ -7,7 +7,8 @@
 // check on every design against its bound; the language server's latency on a large
 // kernel-style .S against its targets, bench/lsp-latency.ts; the debugger's step cycle and reverse
 // step, bench/debug-step.ts), as rows with the ratio, the target and a
-// checksum of the final state each side reached. --json writes the rows; --check exits 1
+// checksum of the final state each side reached. --only runs some groups of rows (an engineer
+// measuring one change); --json writes the rows; --check exits 1
 // when a ratio is below its target or a checksum differs (by hand and in a bench job: the
 // machine's load varies, so never in npm test).
 import { spawnSync } from 'node:child_process';
@@ -36,15 +37,86 @@ function checkRow(runs: number): BenchRow {
   return row({ workload: 'vdso-lab check, 4 designs, 54 configurations', unit: 's', higherIsBetter: false, ours: best, peer: 'the bound 3 s', peerValue: 3, target: 1.0, checksum, peerChecksum: null, note: 'a process of its own, start-up included' });
 }
 
+/** The assembler's rows: 2 MB beside GNU as, and 20 MB against 11 times its own 2 MB time. */
+function asmRows(runs: number): BenchRow[] {
+  const asm = runAsmBench({ runs: Math.min(3, runs) });
+  const [ours, gnu] = asm.results;
+  const large = runAsmBench({ bytes: 10 * asm.bytes, runs: 1, peer: false });
+  const largeSeconds = large.results[0]?.bestSeconds ?? null;
+  return [
+    row({
+      workload: `assembler, ${(asm.bytes / 1e6).toFixed(0)} MB of GAS source`, unit: 'MB/s', higherIsBetter: true,
+      ours: ours?.megabytesPerSecond ?? null, peer: 'GNU as', peerValue: gnu?.megabytesPerSecond ?? null, target: 0.5,
+      checksum: asm.checksum, peerChecksum: asm.peerChecksum, note: `the object files' sha256; ${gnu?.note ?? ''}`,
+    }),
+    row({
+      workload: `assembler, ${(large.bytes / 1e6).toFixed(0)} MB: linear in the input`, unit: 's', higherIsBetter: false,
+      ours: largeSeconds, peer: '11 x the 2 MB time', peerValue: ours?.bestSeconds != null ? 11 * ours.bestSeconds : null, target: 1.0,
+      checksum: null, peerChecksum: null, note: `one run; ${large.results[0]?.note ?? ''}`,
+    }),
+  ];
+}
+
+function lspRows(runs: number): BenchRow[] {
+  const lsp = runLspBench({ runs: Math.min(3, runs) });
+  return lsp.results.map((l) => row({
+    workload: `language server, ${lsp.lines}-line .S: ${l.what}`, unit: 'ms', higherIsBetter: false, ours: l.bestMs,
+    peer: `the target ${l.targetMs} ms`, peerValue: l.targetMs, target: 1.0, checksum: null, peerChecksum: null, note: 'in process',
+  }));
+}
+
+async function debugRows(): Promise<BenchRow[]> {
+  const dbg = await runDebugStepBench();
+  return [
+    row({
+      workload: `debugger: step cycle as VS Code runs it (stepIn, stackTrace, scopes, variables of each scope), median of ${dbg.steps}`, unit: 'ms', higherIsBetter: false,
+      ours: dbg.stepCycleMs, peer: 'the target 2 ms', peerValue: 2, target: 1.0, checksum: null, peerChecksum: null, note: 'adapter in process, as an inline adapter',
+    }),
+    row({
+      workload: `debugger: reverse step (stepBack and the same requests) ${(dbg.instructionsIn / 1e6).toFixed(0)} M instructions into a system-call loop, median of 50`, unit: 'ms', higherIsBetter: false,
+      ours: dbg.reverseStepMs, peer: 'the target 20 ms', peerValue: 20, target: 1.0, checksum: null, peerChecksum: null,
+      note: `checkpoints every 10^6 instructions; the first step back there (a replay from the checkpoint before it): ${dbg.firstReverseStepMs.toFixed(1)} ms`,
+    }),
+  ];
+}
+
+/** The groups of rows, in the order a full run prints them: each measures one part of the product. */
+const GROUP_ROWS = {
+  'int-loop': (runs: number, iterations: number): BenchRow[] => [runIntLoopBench({ iterations, runs })],
+  'call-heavy': (runs: number): BenchRow[] => [runCallHeavyBench({ runs: Math.min(3, runs) })],
+  smc: (runs: number): BenchRow[] => [runSmcLoopBench({ runs: Math.min(3, runs) })],
+  vsyscall: (runs: number): BenchRow[] => [vsyscallRow(runVsyscallBench({ runs }))],
+  asm: asmRows,
+  'asm-memory': (): BenchRow[] => [runAsmMemoryBench(process.argv[1]!)],
+  disasm: (runs: number): BenchRow[] => [runDisasmBench(process.argv[1]!, { runs: Math.min(3, runs) })],
+  check: (runs: number): BenchRow[] => [checkRow(Math.min(3, runs))],
+  lsp: lspRows,
+  debug: debugRows,
+} satisfies Record<string, (runs: number, iterations: number) => BenchRow[] | Promise<BenchRow[]>>;
+
+type BenchGroup = keyof typeof GROUP_ROWS;
+const BENCH_GROUPS = Object.keys(GROUP_ROWS) as BenchGroup[];
+
+/** The groups `--only` names (all of them without it), in the full run's order. */
+function selectedGroups(only: string | undefined): BenchGroup[] {
+  if (only === undefined) return BENCH_GROUPS;
+  const names = only.split(',').map((n) => n.trim());
+  for (const n of names) {
+    if (!(BENCH_GROUPS as string[]).includes(n)) throw new UsageError(`--only: no group '${n}' (groups: ${BENCH_GROUPS.join(', ')})`);
+  }
+  return BENCH_GROUPS.filter((g) => names.includes(g));
+}
+
 export const benchCommand: Command = {
   name: 'bench',
   summary: 'measure each workload beside its peer in the same run (qemu-i386, GNU as): ratios, targets, final-state checksums',
-  usage: '[--iterations N] [--runs N] [--json] [--check]',
+  usage: '[--iterations N] [--runs N] [--only GROUP,...] [--json] [--check]',
   options: {
     json: { type: 'boolean', help: 'print the rows as JSON' },
     check: { type: 'boolean', help: 'exit 1 when a ratio is below its target or a final state differs from the peer\'s' },
     iterations: { type: 'string', valueName: 'N', help: 'integer-loop iterations (10 instructions each; default 20000000)' },
     runs: { type: 'string', valueName: 'N', help: 'runs per runner, best is reported (default 5)' },
+    only: { type: 'string', valueName: 'GROUP,...', help: `run only these groups of rows: ${BENCH_GROUPS.join(', ')} (default: all)` },
   },
   positionals: [0, 0],
   async run(args, io) {
@@ -55,45 +127,9 @@ export const benchCommand: Command = {
       return Number(text);
     };
     const runs = count('runs', 5);
+    const groups = selectedGroups(stringOption(args, 'only'));
     const rows: BenchRow[] = [];
-    rows.push(runIntLoopBench({ iterations: count('iterations', 20_000_000), runs }));
-    rows.push(runCallHeavyBench({ runs: Math.min(3, runs) }));
-    rows.push(runSmcLoopBench({ runs: Math.min(3, runs) }));
-    rows.push(vsyscallRow(runVsyscallBench({ runs })));
-    const asm = runAsmBench({ runs: Math.min(3, runs) });
-    const [ours, gnu] = asm.results;
-    rows.push(row({
-      workload: `assembler, ${(asm.bytes / 1e6).toFixed(0)} MB of GAS source`, unit: 'MB/s', higherIsBetter: true,
-      ours: ours?.megabytesPerSecond ?? null, peer: 'GNU as', peerValue: gnu?.megabytesPerSecond ?? null, target: 0.5,
-      checksum: asm.checksum, peerChecksum: asm.peerChecksum, note: `the object files' sha256; ${gnu?.note ?? ''}`,
-    }));
-    const large = runAsmBench({ bytes: 10 * asm.bytes, runs: 1, peer: false });
-    const largeSeconds = large.results[0]?.bestSeconds ?? null;
-    rows.push(row({
-      workload: `assembler, ${(large.bytes / 1e6).toFixed(0)} MB: linear in the input`, unit: 's', higherIsBetter: false,
-      ours: largeSeconds, peer: '11 x the 2 MB time', peerValue: ours?.bestSeconds != null ? 11 * ours.bestSeconds : null, target: 1.0,
-      checksum: null, peerChecksum: null, note: `one run; ${large.results[0]?.note ?? ''}`,
-    }));
-    rows.push(runAsmMemoryBench(process.argv[1]!));
-    rows.push(runDisasmBench(process.argv[1]!, { runs: Math.min(3, runs) }));
-    rows.push(checkRow(Math.min(3, runs)));
-    const lsp = runLspBench({ runs: Math.min(3, runs) });
-    for (const l of lsp.results) {
-      rows.push(row({
-        workload: `language server, ${lsp.lines}-line .S: ${l.what}`, unit: 'ms', higherIsBetter: false, ours: l.bestMs,
-        peer: `the target ${l.targetMs} ms`, peerValue: l.targetMs, target: 1.0, checksum: null, peerChecksum: null, note: 'in process',
-      }));
-    }
-    const dbg = await runDebugStepBench();
-    rows.push(row({
-      workload: `debugger: step cycle as VS Code runs it (stepIn, stackTrace, scopes, variables of each scope), median of ${dbg.steps}`, unit: 'ms', higherIsBetter: false,
-      ours: dbg.stepCycleMs, peer: 'the target 2 ms', peerValue: 2, target: 1.0, checksum: null, peerChecksum: null, note: 'adapter in process, as an inline adapter',
-    }));
-    rows.push(row({
-      workload: `debugger: reverse step (stepBack and the same requests) ${(dbg.instructionsIn / 1e6).toFixed(0)} M instructions into a system-call loop, median of 50`, unit: 'ms', higherIsBetter: false,
-      ours: dbg.reverseStepMs, peer: 'the target 20 ms', peerValue: 20, target: 1.0, checksum: null, peerChecksum: null,
-      note: `checkpoints every 10^6 instructions; the first step back there (a replay from the checkpoint before it): ${dbg.firstReverseStepMs.toFixed(1)} ms`,
-    }));
+    for (const group of groups) rows.push(...await GROUP_ROWS[group](runs, count('iterations', 20_000_000)));
     const problems = rows.map((r) => rowProblem(r)).filter((p): p is string => p !== undefined);
     if (flag(args, 'json')) io.out(JSON.stringify({ runs, rows, belowTarget: problems.length }, null, 2) + '\n');
     else io.out(formatRows(rows));
