@@ -148,13 +148,8 @@ const space: Handler = (st, operands, op) => {
   const c = constantValue(bound);
   if (c === undefined) {
     // Forward references (the kernel's ALTERNATIVE padding) are settled during relaxation.
-    let estimate = 0;
-    try {
-      const v = st.evaluate(bound);
-      if (isAbsolute(v)) estimate = Math.max(0, Number(v.add));
-    } catch (e) {
-      if (!(e instanceof AsmError)) throw e;
-    }
+    const v = st.tryEvaluate(bound);
+    const estimate = v !== undefined && isAbsolute(v) ? Math.max(0, Number(v.add)) : 0;
     st.variable({ kind: 'space', count: bound, fill: fillValue, location: st.location }, estimate);
     return;
   }

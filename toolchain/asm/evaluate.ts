@@ -63,76 +63,103 @@ function operandText(v: Value): string {
   return v.sym ? `'${displayName(v.sym.name)}'` : String(v.add);
 }
 
+/** Why an expression has no value (the message GAS gives), returned where `tryEvaluate` asks for no throw. */
+class Failure {
+  constructor(readonly message: string) {}
+}
+
 export class Evaluator {
   constructor(private readonly symbols: SymbolTable) {}
 
-  evaluate(expr: Expr, depth = 0): Value {
-    if (depth > MAX_DEPTH) throw new EvalError('expression too deeply nested (recursive .set?)');
+  /** The expression's value; throws EvalError with GAS's message when it has none. */
+  evaluate(expr: Expr): Value {
+    const v = this.value(expr, 0);
+    if (v instanceof Failure) throw new EvalError(v.message);
+    return v;
+  }
+
+  /**
+   * The expression's value, or undefined when it has none yet (a forward reference in an
+   * estimate): no error object is made, which matters where most tries fail.
+   */
+  tryEvaluate(expr: Expr): Value | undefined {
+    const v = this.value(expr, 0);
+    return v instanceof Failure ? undefined : v;
+  }
+
+  private value(expr: Expr, depth: number): Value | Failure {
+    if (depth > MAX_DEPTH) return new Failure('expression too deeply nested (recursive .set?)');
     switch (expr.kind) {
       case 'number':
         return { add: expr.value };
       case 'local':
         return this.resolve(this.symbols.get(this.symbols.numericReference(expr.label, expr.direction)), depth);
       case 'dot':
-        throw new EvalError("'.' was not bound");
+        return new Failure("'.' was not bound");
       case 'symbol': {
         const v = this.resolve(expr.bound ?? this.symbols.get(expr.name), depth);
-        if (!expr.reloc) return v;
-        if (!v.sym || v.sub) throw new EvalError(`@${expr.reloc} on a non-symbol`);
+        if (!expr.reloc || v instanceof Failure) return v;
+        if (!v.sym || v.sub) return new Failure(`@${expr.reloc} on a non-symbol`);
         return { ...v, reloc: expr.reloc.toUpperCase() };
       }
       case 'unary': {
-        const v = this.evaluate(expr.operand, depth + 1);
-        if (expr.op === '+') return v;
+        const v = this.value(expr.operand, depth + 1);
+        if (v instanceof Failure || expr.op === '+') return v;
         if (expr.op === '-') {
-          if (v.reloc) throw new EvalError('invalid operand of unary -');
+          if (v.reloc) return new Failure('invalid operand of unary -');
           const r: Value = { add: BigInt.asIntN(64, -v.add), sym: v.sub, sub: v.sym };
           return this.simplify(r);
         }
         const a = this.absolute(v, expr.op);
+        if (a instanceof Failure) return a;
         return { add: expr.op === '~' ? ~a : a === 0n ? 1n : 0n };
       }
       case 'binary': {
-        const a = this.evaluate(expr.left, depth + 1);
-        const b = this.evaluate(expr.right, depth + 1);
+        const a = this.value(expr.left, depth + 1);
+        if (a instanceof Failure) return a;
+        const b = this.value(expr.right, depth + 1);
+        if (b instanceof Failure) return b;
         if (expr.op === '+') return this.add(a, b);
         if (expr.op === '-') return this.add(a, { add: BigInt.asIntN(64, -b.add), sym: b.sub, sub: b.sym, reloc: b.reloc });
-        let x: bigint;
-        let y: bigint;
+        let x: bigint | Failure;
+        let y: bigint | Failure;
         if (a.sym && b.sym && !a.sub && !b.sub && sameSection(a.sym, b.sym) && /^(==|!=|<>|<|>|<=|>=)$/.test(expr.op)) {
           x = BigInt(labelAddress(a.sym)) + a.add;
           y = BigInt(labelAddress(b.sym)) + b.add;
         } else {
           x = this.absolute(a, expr.op);
+          if (x instanceof Failure) return x;
           y = this.absolute(b, expr.op);
+          if (y instanceof Failure) return y;
         }
         const r = applyBinary(expr.op, x, y);
-        if (r === undefined) throw new EvalError('division by zero');
+        if (r === undefined) return new Failure('division by zero');
         return { add: r };
       }
     }
   }
 
-  /** The value as a plain number, or an error naming the operator GAS would complain about. */
-  private absolute(v: Value, op: string): bigint {
-    if (v.sym || v.sub) throw new EvalError(`invalid operands (${operandText(v)}) for \`${op}'`);
+  /** The value as a plain number, or a failure naming the operator GAS would complain about. */
+  private absolute(v: Value, op: string): bigint | Failure {
+    if (v.sym || v.sub) return new Failure(`invalid operands (${operandText(v)}) for \`${op}'`);
     return v.add;
   }
 
-  private resolve(s: SymbolState, depth: number): Value {
+  private resolve(s: SymbolState, depth: number): Value | Failure {
     if (s.kind === 'equated' && s.equ) {
-      const v = this.evaluate(s.equ, depth + 1);
+      const v = this.value(s.equ, depth + 1);
+      if (v instanceof Failure) return v;
       if (s.binding && s.binding !== 'local' && !isAbsolute(v)) return { add: 0n, sym: s };
       return v;
     }
     return { add: 0n, sym: s };
   }
 
-  private add(a: Value, b: Value): Value {
+  private add(a: Value, b: Value): Value | Failure {
     if (a.sym && b.sym) {
-      throw new EvalError(`invalid operands (${operandText(a)} and ${operandText(b)} sections) for \`+'`);
+      return new Failure(`invalid operands (${operandText(a)} and ${operandText(b)} sections) for \`+'`);
     }
-    if (a.sub && b.sub) throw new EvalError('invalid operands for `-\'');
+    if (a.sub && b.sub) return new Failure('invalid operands for `-\'');
     const r: Value = {
       add: BigInt.asIntN(64, a.add + b.add),
       sym: a.sym ?? b.sym,

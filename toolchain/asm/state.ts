@@ -268,6 +268,11 @@ export class AsmState {
     }
   }
 
+  /** The bound expression's value, or undefined where `evaluate` would throw (an estimate that may fail). */
+  tryEvaluate(bound: Expr): Value | undefined {
+    return this.evaluator.tryEvaluate(bound);
+  }
+
   /** Parses, binds and evaluates text that must be a number now (counts, .if, alignments). */
   absolute(text: string, what = 'expression'): bigint {
     const v = this.evaluate(this.bind(this.parse(text)));
