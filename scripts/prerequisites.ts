@@ -2,7 +2,8 @@
 // runs this first, as its pretest step): the oracles (GNU binutils, gcc -m32, qemu-i386,
 // gdb, the decompressors), Neovim for the README's editor set-up, Chromium and ripgrep for
 // the end-to-end suite, then, in the cache folder (toolchain/cache.ts), the distribution
-// kernel package (its vDSO is the tests' real one) and code-server (.ci/install-vscode).
+// kernel package (its vDSO is the tests' real one), code-server (.ci/install-vscode) and a
+// Neovim 0.10 (.ci/install-neovim; the one requirement whose failure only skips its test).
 // What is missing is installed, once, where it can be: Debian packages as root with
 // apt-get, the cache's contents as anyone. Where it cannot (not root, no apt-get), it stops
 // at once with one line naming what is missing and the command that installs it, and exit
@@ -142,6 +143,14 @@ export function ensurePrerequisites(options: { env: NodeJS.ProcessEnv; root: boo
       print(`vdso-lab tests: code-server could not be installed into ${codeServer}: run VDSO_LAB_CACHE=${cache} bash .ci/install-vscode to see why`);
       return { ok: false, lines };
     }
+  }
+  // A Neovim 0.10 for the README's newer set-up: an extra (Debian 12's nvim runs the older
+  // one), so where Debian 13's packages cannot be had, its test says so and skips.
+  const neovim = join(cache, 'neovim');
+  if (!existsSync(join(neovim, 'bin', 'nvim'))) print(`vdso-lab tests: installing Neovim 0.10 from Debian 13's packages into ${neovim} (once)`);
+  {
+    const r = spawnSync('bash', [join(repo, '.ci', 'install-neovim')], { cwd: repo, env: { ...env, [CACHE_ENV]: cache }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    if (r.status !== 0) print(`vdso-lab tests: no Neovim 0.10 in ${neovim} (its README set-up test will skip): ${(r.stderr ?? '').trim().split('\n').pop() ?? ''}`);
   }
   return { ok: true, lines };
 }
