@@ -145,8 +145,9 @@ function register(kindWidth: number, n: number): string {
 
 function branchTarget(target: number, options: FormatOptions): string {
   if (!options.symbolize) return hex(target);
+  // objdump prints `addr <sym+0xN>`, and a bare 0x address when no symbol names the target.
   const sym = options.symbolize(target);
-  return target.toString(16) + (sym ? ` <${sym}>` : '');
+  return sym ? `${target.toString(16)} <${sym}>` : hex(target);
 }
 
 function operandText(i: Instruction, e: OpcodeEntry, k: OperandKind, position: number, options: FormatOptions): string {
@@ -204,7 +205,9 @@ export function opcodeName(opcode: number): string {
 export function formatAtt(i: Instruction, options: FormatOptions = {}): string {
   if (i.status === DecodeStatus.NotCovered) return `(not covered: ${opcodeName(i.opcode)})`;
   const e = i.entry;
-  if (i.status === DecodeStatus.Invalid && i.hasMem && i.opcode >= 0xd8 && i.opcode <= 0xdf) return `(bad)  ${formatMemory(i)}`;
+  // objdump spells out the prefixes in front of a (bad) opcode: `lock data16 (bad)`.
+  if (i.status === DecodeStatus.Invalid && i.hasMem && i.opcode >= 0xd8 && i.opcode <= 0xdf) return [...prefixText(i, null), `(bad)  ${formatMemory(i)}`].join(' ');
+  if (i.status === DecodeStatus.Invalid) return [...prefixText(i, null), '(bad)'].join(' ');
   if (i.status !== DecodeStatus.Ok || !e) return '(bad)';
   if (e.undocumented) return [...prefixText(i, e), '(bad)'].join(' ');
   if (e.onlyOn) return [...prefixText(i, e), `${mnemonicText(i, e)}(${e.onlyOn} only)`].join(' ');

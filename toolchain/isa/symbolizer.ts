@@ -1,55 +1,193 @@
-// Owns naming addresses the way `objdump -d` does for branch targets and labels: the nearest
-// symbol at or below the address (objdump's order among symbols of equal value), printed
-// `name` or `name+0xN`.
-import type { ElfSymbol } from '../elf/types';
+// Owns naming addresses the way `objdump -d` (binutils 2.40) does: which symbols it keeps for
+// disassembly, its order among symbols (by value, then the section being disassembled, then
+// functions, objects, non-locals, globals, larger sizes, names not starting with '.', names),
+// its search for the symbol that names an address, and `name`, `name+0xN` or `name-0xN`.
+import type { ElfFile, ElfSymbol } from '../elf/types';
 
+const STT_OBJECT = 1;
+const STT_FUNC = 2;
 const STT_SECTION = 3;
 const STT_FILE = 4;
-const STT_FUNC = 2;
+const STT_COMMON = 5;
 const STB_LOCAL = 0;
 const STB_GLOBAL = 1;
+const SHN_UNDEF = 0;
+const SHN_ABS = 0xfff1;
+const SHN_COMMON = 0xfff2;
 
 export interface Symbolizer {
-  /** `name` or `name+0xN` for an address, undefined below the first symbol. */
+  /** `name`, `name+0xN` or `name-0xN` for an address; undefined when no symbol names it. */
   (address: number): string | undefined;
 }
 
 /** Symbols objdump keeps for disassembly: named, defined, not section or file symbols. */
 export function usefulSymbols(symbols: readonly ElfSymbol[]): ElfSymbol[] {
-  return symbols.filter((s) => s.name !== '' && s.shndx !== 0 && s.type !== STT_SECTION && s.type !== STT_FILE);
+  return symbols.filter((s) => s.name !== '' && s.shndx !== SHN_UNDEF && s.shndx !== SHN_COMMON && s.type !== STT_SECTION && s.type !== STT_FILE);
 }
 
-/** objdump's preference among symbols of equal value: functions, then non-locals, then globals
- *  (over weak), then sized ones, then names not starting with '.', then by name. Negative: a first. */
-function compare(a: ElfSymbol, b: ElfSymbol): number {
-  const keys = (s: ElfSymbol) => [
-    s.type === STT_FUNC ? 0 : 1, s.bind === STB_LOCAL ? 1 : 0, s.bind === STB_GLOBAL ? 0 : 1,
-    s.size !== 0 ? 0 : 1, s.name.startsWith('.') ? 1 : 0,
+/** One symbol as objdump's sorted table holds it. */
+export interface ListedSymbol {
+  /** The symbol's own name (what --disassemble=NAME matches). */
+  readonly name: string;
+  /** The name as printed: with `@@VERSION` or `@VERSION` for a versioned .dynsym entry. */
+  readonly shown: string;
+  readonly value: number;
+  readonly size: number;
+  /** The name of the section it is defined in (`*ABS*` for absolute symbols). */
+  readonly section: string;
+  readonly isFunction: boolean;
+  readonly isObject: boolean;
+  readonly isLocal: boolean;
+  readonly isGlobal: boolean;
+  /** A section symbol objdump keeps because its section is a .plt or .got one. */
+  readonly isSectionSymbol: boolean;
+}
+
+function shownName(s: ElfSymbol): string {
+  return s.version === undefined ? s.name : `${s.name}${s.versionDefault ? '@@' : '@'}${s.version}`;
+}
+
+function sectionName(elf: ElfFile | undefined, shndx: number): string {
+  if (shndx === SHN_ABS) return '*ABS*';
+  return elf?.sections[shndx]?.name ?? '*ABS*';
+}
+
+function listed(s: ElfSymbol, section: string, name: string, isSectionSymbol: boolean): ListedSymbol {
+  return {
+    name, shown: isSectionSymbol ? name : shownName(s), value: s.value >>> 0, size: s.size, section,
+    isFunction: s.type === STT_FUNC, isObject: s.type === STT_OBJECT || s.type === STT_COMMON,
+    isLocal: s.bind === STB_LOCAL, isGlobal: s.bind === STB_GLOBAL, isSectionSymbol,
+  };
+}
+
+/**
+ * The symbols objdump disassembles with: .symtab, else .dynsym; unnamed, undefined, common and
+ * file symbols dropped, and section symbols too unless their section is a .plt or .got one.
+ */
+export function listedSymbols(elf: ElfFile): ListedSymbol[] {
+  const out: ListedSymbol[] = [];
+  for (const s of elf.symbols.length ? elf.symbols : elf.dynamicSymbols) {
+    if (s.shndx === SHN_UNDEF || s.shndx === SHN_COMMON || s.type === STT_FILE) continue;
+    const section = sectionName(elf, s.shndx);
+    if (s.type === STT_SECTION) {
+      if (section.startsWith('.plt') || section.startsWith('.got')) out.push(listed(s, section, section, true));
+      continue;
+    }
+    if (s.name !== '') out.push(listed(s, section, s.name, false));
+  }
+  return out;
+}
+
+function fileLike(name: string): boolean {
+  return name.length > 2 && name[name.length - 2] === '.' && (name.endsWith('o') || name.endsWith('a'));
+}
+
+function compiledMarker(name: string): boolean {
+  return name.includes('gnu_compiled') || name.includes('gcc2_compiled');
+}
+
+/** objdump's compare_symbols: negative when `a` sorts first. `section` is the one being disassembled. */
+function compareSymbols(a: ListedSymbol, b: ListedSymbol, section: string | undefined): number {
+  if (a.value !== b.value) return a.value < b.value ? -1 : 1;
+  if (section !== undefined) {
+    const as = a.section === section, bs = b.section === section;
+    if (as !== bs) return as ? -1 : 1;
+  }
+  const flags = (s: ListedSymbol): number[] => [
+    compiledMarker(s.name) ? 1 : 0, fileLike(s.name) ? 1 : 0, s.isSectionSymbol ? 1 : 0,
+    s.isFunction ? 0 : 1, s.isObject ? 0 : 1, s.isLocal ? 1 : 0, s.isGlobal ? 0 : 1,
   ];
-  const ka = keys(a), kb = keys(b);
-  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! - kb[i]!;
+  const fa = flags(a), fb = flags(b);
+  for (let i = 0; i < fa.length; i++) if (fa[i] !== fb[i]) return fa[i]! - fb[i]!;
+  const sa = a.isSectionSymbol ? 0 : a.size, sb = b.isSectionSymbol ? 0 : b.size;
+  if (sa !== sb) return sa > sb ? -1 : 1;
+  const da = a.name.startsWith('.'), db = b.name.startsWith('.');
+  if (da !== db) return da ? 1 : -1;
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-/** Builds a symbolizer over the file's .symtab, or .dynsym (names with @@VERSION) when there is no .symtab. */
-export function makeSymbolizer(symtab: readonly ElfSymbol[], dynsym: readonly ElfSymbol[] = []): Symbolizer {
-  const chosen = usefulSymbols(symtab.length ? symtab : dynsym);
-  const byValue = new Map<number, ElfSymbol>();
-  for (const s of chosen) {
-    const prev = byValue.get(s.value);
-    if (!prev || compare(s, prev) < 0) byValue.set(s.value, s);
+/** The symbols sorted as objdump sorts them while it disassembles `section` (undefined: no section). */
+export function sortSymbols(symbols: readonly ListedSymbol[], section?: string): ListedSymbol[] {
+  return [...symbols].sort((a, b) => compareSymbols(a, b, section));
+}
+
+/**
+ * objdump's find_symbol_for_address over `sorted`: the index of the symbol naming `vma`, or -1.
+ * With `section` given, only symbols of that section qualify (a later one when none is at or
+ * below `vma`); otherwise the nearest at or below, preferring `preferred`'s among equal values.
+ */
+export function findSymbol(sorted: readonly ListedSymbol[], vma: number, section: string | undefined, preferred?: string): number {
+  const count = sorted.length;
+  if (count < 1) return -1;
+  let min = 0;
+  let max = count;
+  while (min + 1 < max) {
+    const mid = (max + min) >> 1;
+    const v = sorted[mid]!.value;
+    if (v > vma) max = mid;
+    else if (v < vma) min = mid;
+    else { min = mid; break; }
   }
-  const values = [...byValue.keys()].sort((a, b) => a - b);
-  return (address: number) => {
-    let lo = 0, hi = values.length - 1, best = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (values[mid]! <= address) { best = mid; lo = mid + 1; } else hi = mid - 1;
+  let place = min;
+  while (place > 0 && sorted[place]!.value === sorted[place - 1]!.value) place--;
+  const inSection = preferred ?? section;
+  min = place;
+  while (min < max && sorted[min]!.value === sorted[place]!.value) {
+    if (inSection === undefined || sorted[min]!.section === inSection) return min;
+    min++;
+  }
+  const ok = (i: number): boolean => section === undefined || sorted[i]!.section === section;
+  if (!ok(place)) {
+    let found = -1;
+    for (let i = min - 1; i >= 0; i--) {
+      if (!ok(i)) continue;
+      if (found < 0) found = i;
+      if (sorted[i]!.value !== sorted[found]!.value) break;
+      found = i;
     }
-    if (best < 0) return undefined;
-    const value = values[best]!;
-    const sym = byValue.get(value)!;
-    const name = sym.version === undefined ? sym.name : `${sym.name}${sym.versionDefault ? '@@' : '@'}${sym.version}`;
-    return address === value ? name : `${name}+0x${(address - value).toString(16)}`;
+    if (found >= 0) place = found;
+    else {
+      for (let i = place + 1; i < count; i++) if (ok(i)) { place = i; break; }
+    }
+    if (!ok(place)) return -1;
+  }
+  return place;
+}
+
+/** `name`, `name+0xN` or `name-0xN`, as objdump prints a symbol and an offset from it. */
+export function symbolOffset(name: string, value: number, address: number): string {
+  if (address === value) return name;
+  return address > value ? `${name}+0x${(address - value).toString(16)}` : `${name}-0x${(value - address).toString(16)}`;
+}
+
+/**
+ * Branch targets inside `section` of `elf` as objdump -d names them: the symbol find_symbol_for_address
+ * gives (restricted to the section in a relocatable file when the target lies inside it), else the
+ * section's name; undefined when the file has no symbols (objdump then prints a bare 0x address).
+ */
+export function sectionSymbolizer(elf: ElfFile, sorted: readonly ListedSymbol[], section: { readonly name: string; readonly addr: number; readonly size: number }): Symbolizer {
+  const relocatable = elf.header.type === 1 && elf.sections.some((s) => s.type === 9 || s.type === 4);
+  return (address: number) => {
+    if (sorted.length === 0) return undefined;
+    const a = address >>> 0;
+    const within = relocatable && a >= section.addr && a < section.addr + section.size;
+    const i = findSymbol(sorted, a, within ? section.name : undefined, section.name);
+    if (i < 0) return symbolOffset(section.name, section.addr, a);
+    return symbolOffset(sorted[i]!.shown, sorted[i]!.value, a);
+  };
+}
+
+/**
+ * Names addresses from the file's .symtab, or .dynsym (names with @@VERSION) when there is no
+ * .symtab, in objdump's order among symbols of equal value; undefined below the first symbol.
+ */
+export function makeSymbolizer(symtab: readonly ElfSymbol[], dynsym: readonly ElfSymbol[] = []): Symbolizer {
+  const chosen = usefulSymbols(symtab.length ? symtab : dynsym).map((s) => listed(s, sectionName(undefined, s.shndx), s.name, false));
+  const sorted = sortSymbols(chosen);
+  return (address: number) => {
+    const a = address >>> 0;
+    if (sorted.length === 0 || a < sorted[0]!.value) return undefined;
+    const i = findSymbol(sorted, a, undefined);
+    return i < 0 ? undefined : symbolOffset(sorted[i]!.shown, sorted[i]!.value, a);
   };
 }
