@@ -8,7 +8,8 @@ import { X86_FEATURES } from '../toolchain/asm/builtin-features';
 import { CPU_MODELS, KERNEL_KINDS } from '../toolchain/designs/options';
 import { disassembleBytes } from '../toolchain/isa/disassemble';
 import { cpuFeatures } from '../emulator/kernel/vdso/alternatives';
-import { lineOfText, sourceLine, type Analysis, type FileSource } from './analysis';
+import { lineOfText, type Analysis, type FileSource } from './analysis';
+import { lineOfFile } from './file-text';
 import type { ServerSettings } from './build-settings';
 import { cppMacro, featureLabel, featureNumber, names } from './names';
 import { scanOf } from './semantic-tokens';
@@ -33,7 +34,7 @@ function fence(lines: readonly string[]): string {
 }
 
 function defineComment(a: Analysis, file: string, line: number, read: FileSource): string | undefined {
-  const l = file === a.file ? sourceLine(a, line - 1) : read(file)?.split(/\r?\n/)[line - 1];
+  const l = lineOfFile(a, file, line - 1, read);
   const m = l && /\/\*\s*(.*?)\s*\*\//.exec(l);
   return m ? m[1] : undefined;
 }

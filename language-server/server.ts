@@ -177,7 +177,7 @@ export function startServer(connection: Connection): void {
   connection.onReferences((params) => {
     const a = ctx.analysis(params.textDocument.uri);
     if (!a) return [];
-    return references(a, params.position.line, params.position.character, byPath).map((p) =>
+    return references(a, params.position.line, params.position.character, files).map((p) =>
       Location.create(uriOf(a, p.file), { start: { line: p.line, character: p.column }, end: { line: p.line, character: p.column + p.length } }));
   });
 

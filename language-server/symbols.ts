@@ -2,8 +2,7 @@
 // wherever cpp macros put them, .set symbols, .macro and #define names written in the
 // file), workspace symbols, folding ranges (ALTERNATIVE blocks, .macro, CFI regions, .if,
 // .rept, #if groups), go to definition and references for labels, GAS and cpp macros and
-// .set symbols across #include files.
-import { existsSync, readFileSync } from 'node:fs';
+// .set symbols across #include files. Symbols and folds are found once per analysis.
 import { pathToFileURL } from 'node:url';
 import type { SourceLocation } from '../toolchain/asm/module';
 import { sourceLine, type Analysis } from './analysis';
@@ -12,6 +11,7 @@ import { scanOf } from './semantic-tokens';
 import { wordAt } from './source-scan';
 import { cppMacro, isLocalLabel, names } from './names';
 import { instructionsIn } from './instructions';
+import { fileText, lineAt, type ReadFile } from './file-text';
 
 export type OutlineKind = 'function' | 'label' | 'object' | 'macro' | 'define' | 'set';
 
@@ -53,7 +53,26 @@ function nameColumn(a: Analysis, loc: SourceLocation, name: string): number {
 }
 
 
-export function documentSymbols(a: Analysis): DocumentSymbolFact[] {
+/** Per analysis, what a request computed from it (every request of a version reads the same). */
+function once<T>(): (a: Analysis, compute: (a: Analysis) => T) => T {
+  const found = new WeakMap<Analysis, T>();
+  return (a, compute) => {
+    if (found.has(a)) return found.get(a)!;
+    const value = compute(a);
+    found.set(a, value);
+    return value;
+  };
+}
+
+const symbolsOf = once<readonly DocumentSymbolFact[]>();
+const foldsOf = once<readonly Fold[]>();
+
+/** The document's symbols, in the order they are written. */
+export function documentSymbols(a: Analysis): readonly DocumentSymbolFact[] {
+  return symbolsOf(a, findSymbols);
+}
+
+function findSymbols(a: Analysis): DocumentSymbolFact[] {
   const out: DocumentSymbolFact[] = [];
   for (const s of a.module.symbols) {
     if (s.section === 'UND' || s.type === 3 || s.type === 4 || s.name.startsWith('.L') || !inDocument(a, s.location)) continue;
@@ -82,7 +101,12 @@ export interface Fold {
   readonly endLine: number;
 }
 
-export function foldingRanges(a: Analysis): Fold[] {
+/** The document's folding ranges, by start line. */
+export function foldingRanges(a: Analysis): readonly Fold[] {
+  return foldsOf(a, findFolds);
+}
+
+function findFolds(a: Analysis): Fold[] {
   const folds: Fold[] = [...outline(a.text).folds];
   const scan = scanOf(a);
   for (const b of scan.alternatives) if (b.endLine > b.startLine) folds.push({ startLine: b.startLine, endLine: b.endLine });
@@ -125,14 +149,8 @@ export function definitions(a: Analysis, line: number, column: number): PlaceInF
   return out;
 }
 
-/** The text of a file the analysis read: the document itself, else the file (open or on disk). */
-function fileText(a: Analysis, file: string, read: (path: string) => string | undefined): string | undefined {
-  if (file === a.file) return a.text;
-  return read(file) ?? (existsSync(file) ? readFileSync(file, 'utf8') : undefined);
-}
-
-/** Every whole-word use of the name under the cursor in the document and the files it includes. */
-export function references(a: Analysis, line: number, column: number, read: (path: string) => string | undefined): PlaceInFile[] {
+/** Every whole-word use of the name under the cursor in the document and the files it includes (`read`: the server's FileSource). */
+export function references(a: Analysis, line: number, column: number, read: ReadFile): PlaceInFile[] {
   const w = wordAtPosition(a, line, column);
   if (!w || /^\d/.test(w.text)) return [];
   const name = w.text;
@@ -140,11 +158,12 @@ export function references(a: Analysis, line: number, column: number, read: (pat
   const re = new RegExp(`(?<![\\w.$%\\\\])${name.replace(/[.$]/g, '\\$&')}(?![\\w.$])`, 'g');
   const out: PlaceInFile[] = [];
   for (const file of files) {
-    const text = fileText(a, file, read);
-    if (text === undefined) continue;
-    text.split(/\r?\n/).forEach((l, i) => {
-      for (const m of l.matchAll(re)) out.push({ file, line: i, column: m.index!, length: name.length });
-    });
+    const f = fileText(a, file, read);
+    if (!f) continue;
+    for (const m of f.text.matchAll(re)) {
+      const at = lineAt(f, m.index!);
+      out.push({ file, line: at, column: m.index! - f.starts[at]!, length: name.length });
+    }
   }
   return out;
 }
