@@ -14,6 +14,12 @@ export interface CliIo {
    */
   outBytes?(bytes: Uint8Array): number;
   errBytes?(bytes: Uint8Array): number;
+  /**
+   * A command's own output that goes to stderr (the trace of `run --trace`): as out(), it
+   * throws OutputClosed when stderr's reader is gone or stderr was closed (`2>&-`). Without
+   * it, commands use err().
+   */
+  errData?(text: string): void;
 }
 
 /** Thrown by out() when stdout's reader is gone (`| head`): the command ends quietly. */

@@ -172,10 +172,12 @@ export const runCommand: Command = {
       const errDecoder = new TextDecoder('utf-8');
       const json = flag(args, 'json');
       let events = 0;
+      /** The trace is the command's output on stderr: a closed stderr ends the run as a closed stdout does. */
+      const traceOut = (text: string): void => (io.errData ? io.errData(text) : io.err(text));
       /** --json: one object per line as the trace goes, never the whole trace held in memory. */
       const emit = (event: object): void => {
         events++;
-        io.err(JSON.stringify(event) + '\n');
+        traceOut(JSON.stringify(event) + '\n');
       };
       let outputClosed = false;
       const toStdout = (b: Uint8Array): void | number => {
@@ -216,7 +218,7 @@ export const runCommand: Command = {
       };
       const printDeliveries = (signals: ReturnType<typeof deliveries>) => {
         for (const d of signals) {
-          io.err(`    ${d.signal} delivered: handler 0x${d.handler.toString(16)}, ${d.rt ? 'rt_sigframe' : 'sigframe'} at 0x${d.frame.toString(16)}, returns to 0x${d.restorer.toString(16)} (${d.restorerFrom})\n`);
+          traceOut(`    ${d.signal} delivered: handler 0x${d.handler.toString(16)}, ${d.rt ? 'rt_sigframe' : 'sigframe'} at 0x${d.frame.toString(16)}, returns to 0x${d.restorer.toString(16)} (${d.restorerFrom})\n`);
         }
       };
       // Faults and traps are shown with the signal they raise (syscalls, all); --trace all adds the handlers entered.
@@ -231,7 +233,7 @@ export const runCommand: Command = {
               emit({ ...recordJson(r, e.shownArgs), ...(signals.length ? { signals } : {}) });
               return;
             }
-            io.err(formatRecord(r, e.shownArgs) + '\n');
+            traceOut(formatRecord(r, e.shownArgs) + '\n');
             printDeliveries(signals);
             return;
           }
@@ -241,14 +243,14 @@ export const runCommand: Command = {
             if (signals.length === 0) return;
             if (json) emit({ icount: e.icount, interrupt: 'timer', address: e.address, signals });
             else {
-              io.err(`[${e.icount}] --- timer interrupt at 0x${e.address.toString(16)} ---\n`);
+              traceOut(`[${e.icount}] --- timer interrupt at 0x${e.address.toString(16)} ---\n`);
               printDeliveries(signals);
             }
             return;
           }
           if (json) emit({ ...faultJson(e.icount, e.fault, e.address, e.ip), ...(signals.length ? { signals } : {}) });
           else {
-            io.err(formatFault(e.icount, e.fault, e.address, e.ip) + '\n');
+            traceOut(formatFault(e.icount, e.fault, e.address, e.ip) + '\n');
             printDeliveries(signals);
           }
         });
@@ -277,7 +279,7 @@ export const runCommand: Command = {
         outcome = `stopped: the instruction budget (${budget}) ran out at eip 0x${guest.cpu.state.eip.toString(16)}`;
         io.err(`vdso-lab run: ${outcome}\n`);
       }
-      if (json) io.err(JSON.stringify({ program: programArg, status, outcome, icount: guest.cpu.state.icount, events }) + '\n');
+      if (json) traceOut(JSON.stringify({ program: programArg, status, outcome, icount: guest.cpu.state.icount, events }) + '\n');
       return status;
     }
   },

@@ -1,6 +1,7 @@
 // Output is streamed, not held: 100 MiB of guest stdout reaches `wc -c` in full with the
 // CLI's peak memory under 300 MB; a closed pipe (`| head`) ends run, disasm and symbols
-// quietly; the guest sees EPIPE (SIGPIPE ignored) or dies of SIGPIPE as under qemu-i386;
+// quietly, and so does a closed stderr under `run --trace`; the guest sees EPIPE (SIGPIPE
+// ignored) or dies of SIGPIPE as under qemu-i386;
 // and `run --trace syscalls --json` writes one JSON object per line as it goes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -87,4 +88,17 @@ test('--trace syscalls --json: one JSON object per line, the outcome last', () =
   assert.equal(last.events, lines.length);
   assert.ok(lines.length > 3);
   assert.equal(lines.at(-1)!.name, 'exit_group');
+});
+
+test('run --trace with stderr closed (2>&-) or its reader gone ends quietly with 141, as | head does', () => {
+  const prog = buildC('traced', 'int main(void) { return 3; }', ['-static', '-O1'], dir);
+  const status = (redirect: string): string =>
+    spawnSync('bash', ['-c', `${cli} run ${prog} --trace syscalls ${redirect}; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8', cwd: dir, timeout: 120_000 }).stdout.trim();
+  assert.equal(status('2>&-'), '141');
+  assert.equal(status('--json 2>&-'), '141');
+  assert.equal(status('2>&1 >/dev/null | head -c 1 >/dev/null'), '141');
+  // Sent to /dev/null, the trace is written, not refused: the guest's status comes back.
+  assert.equal(status('2>/dev/null'), '3');
+  // Without --trace, stderr carries only diagnostics, which a closed stderr drops.
+  assert.equal(spawnSync('bash', ['-c', `${cli} run ${prog} 2>&-; echo $?`], { encoding: 'utf8', cwd: dir }).stdout.trim(), '3');
 });
