@@ -177,9 +177,10 @@ class Reader {
       if (this.control(op, s)) return;
       const h = this.handlers.get(op);
       if (h) {
-        const start = this.st.here();
+        const frag = this.st.frag();
+        const offset = frag.bytes.length;
         h(this.st, s.operands, op);
-        this.st.lineFrom(start, false);
+        this.st.lineFrom(frag, offset, false);
         return;
       }
       if (macro) {

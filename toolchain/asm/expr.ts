@@ -3,6 +3,7 @@
 // numeric local label references 1f/1b). Evaluation against a symbol table belongs to the
 // front end; instruction operands and directives both parse through here.
 import type { SymbolState } from './symbol-table';
+import { isBlank, isDigit, isNameChar, isNameStart } from './chars';
 
 export type UnaryOp = '-' | '~' | '!' | '+';
 export type BinaryOp =
@@ -41,11 +42,61 @@ const PRECEDENCE: Readonly<Record<BinaryOp, number>> = {
   '&&': 1, '||': 1,
 };
 
-/** Longest first, so that `<<` is not read as `<`. */
-const BINARY_TOKENS: readonly BinaryOp[] = ['<<', '>>', '==', '!=', '<>', '<=', '>=', '&&', '||', '*', '/', '%', '|', '&', '^', '!', '+', '-', '<', '>'];
+/**
+ * The binary operator at `i` (the longest: `<<` is not read as `<`; a lone `=` is none).
+ * `!=` is a comparison, a lone `!` is or-not; `<>` is "not equal".
+ */
+function binaryAt(text: string, i: number): BinaryOp | undefined {
+  const d = text.charCodeAt(i + 1);
+  switch (text.charCodeAt(i)) {
+    case 0x3c: return d === 0x3c ? '<<' : d === 0x3e ? '<>' : d === 0x3d ? '<=' : '<';
+    case 0x3e: return d === 0x3e ? '>>' : d === 0x3d ? '>=' : '>';
+    case 0x3d: return d === 0x3d ? '==' : undefined;
+    case 0x21: return d === 0x3d ? '!=' : '!';
+    case 0x26: return d === 0x26 ? '&&' : '&';
+    case 0x7c: return d === 0x7c ? '||' : '|';
+    case 0x2a: return '*';
+    case 0x2f: return '/';
+    case 0x25: return '%';
+    case 0x5e: return '^';
+    case 0x2b: return '+';
+    case 0x2d: return '-';
+    default: return undefined;
+  }
+}
 
-const SYMBOL_START = /[A-Za-z_.$]/;
-const SYMBOL_CHAR = /[\w.$]/;
+/** Number nodes for small values, shared (an expression is never changed once made). */
+const SMALL_NUMBERS: readonly Expr[] = Array.from({ length: 4096 }, (_, i) => ({ kind: 'number', value: BigInt(i) }));
+
+/** The number node of `value`. */
+export function numberExpr(value: bigint): Expr {
+  return value >= 0n && value < 4096n ? SMALL_NUMBERS[Number(value)]! : { kind: 'number', value };
+}
+
+/** Is `token` one of GAS's integer spellings: 0x hex, 0b binary, 0 octal, decimal? */
+function integerSpelling(token: string): boolean {
+  const n = token.length;
+  if (token.charCodeAt(0) !== 0x30) {
+    for (let i = 1; i < n; i++) if (!isDigit(token.charCodeAt(i))) return false;
+    return true;
+  }
+  if (n === 1) return true;
+  const c = token.charCodeAt(1) | 0x20;
+  if (c === 0x78 || c === 0x62) {
+    if (n === 2) return false;
+    for (let i = 2; i < n; i++) {
+      const d = token.charCodeAt(i);
+      const ok = c === 0x62 ? d === 0x30 || d === 0x31 : isDigit(d) || ((d | 0x20) >= 0x61 && (d | 0x20) <= 0x66);
+      if (!ok) return false;
+    }
+    return true;
+  }
+  for (let i = 1; i < n; i++) {
+    const d = token.charCodeAt(i);
+    if (d < 0x30 || d > 0x37) return false;
+  }
+  return true;
+}
 
 /** Parses one expression starting at `start`; returns it and where it ended (trailing text is the caller's). */
 export function parseExpression(text: string, start = 0): { expr: Expr; end: number } {
@@ -69,6 +120,8 @@ export function parseWholeExpression(text: string): Expr {
  */
 export const MAX_EXPRESSION_DEPTH = 2000;
 
+const DOT: Expr = { kind: 'dot' };
+
 class Parser {
   /** Parenthesis and unary nesting at the current point (bounds the parser's own recursion). */
   private nesting = 0;
@@ -87,18 +140,12 @@ class Parser {
   }
 
   private skipSpace(): void {
-    while (this.pos < this.text.length && (this.text[this.pos] === ' ' || this.text[this.pos] === '\t')) this.pos++;
+    while (this.pos < this.text.length && isBlank(this.text.charCodeAt(this.pos))) this.pos++;
   }
 
   private peekBinary(): BinaryOp | undefined {
     this.skipSpace();
-    for (const op of BINARY_TOKENS) {
-      if (this.text.startsWith(op, this.pos)) {
-        // `!=` is a comparison, a lone `!` is or-not; `<>` is "not equal".
-        return op;
-      }
-    }
-    return undefined;
+    return binaryAt(this.text, this.pos);
   }
 
   binary(minPrecedence: number): Expr {
@@ -149,12 +196,13 @@ class Parser {
       return inner;
     }
     if (c === "'") return this.character();
-    if (/[0-9]/.test(c)) return this.number();
-    if (c === '.' && !SYMBOL_CHAR.test(this.text[this.pos + 1] ?? '')) {
+    const code = this.text.charCodeAt(this.pos);
+    if (isDigit(code)) return this.number();
+    if (code === 0x2e && !isNameChar(this.text.charCodeAt(this.pos + 1))) {
       this.pos++;
-      return { kind: 'dot' };
+      return DOT;
     }
-    if (SYMBOL_START.test(c)) return this.symbol();
+    if (isNameStart(code)) return this.symbol();
     if (c === '"') return this.quotedSymbol();
     throw new ExprSyntaxError(`bad expression: unexpected '${c}'`, start);
   }
@@ -179,27 +227,34 @@ class Parser {
   private number(): Expr {
     const text = this.text;
     const start = this.pos;
-    // Numeric local label reference: digits followed by f or b and not part of a longer word.
-    const local = /^(\d+)([fb])(?![\w.$])/.exec(text.slice(start));
-    if (local && !/^0[xXbB]/.test(local[0])) {
-      this.pos += local[0].length;
-      return { kind: 'local', label: Number(local[1]), direction: local[2] as 'f' | 'b' };
+    let digitsEnd = start;
+    while (isDigit(text.charCodeAt(digitsEnd))) digitsEnd++;
+    // Numeric local label reference: digits followed by f or b and not part of a longer word
+    // (`0b` is the start of a binary number instead).
+    const d = text.charCodeAt(digitsEnd);
+    if ((d === 0x66 || d === 0x62) && !isNameChar(text.charCodeAt(digitsEnd + 1)) && !(d === 0x62 && digitsEnd === start + 1 && text.charCodeAt(start) === 0x30)) {
+      this.pos = digitsEnd + 1;
+      return { kind: 'local', label: Number(text.slice(start, digitsEnd)), direction: d === 0x66 ? 'f' : 'b' };
     }
-    const m = /^(0[xX][0-9a-fA-F]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)(?![\w.$])/.exec(text.slice(start));
-    if (!m) throw new ExprSyntaxError(`bad number '${/^[\w.$]+/.exec(text.slice(start))?.[0] ?? text[start]}'`, start);
-    this.pos += m[0].length;
-    const digits = m[0];
+    // A number is the whole word: GAS reads `12ab` or `089` as a bad number, not as 12 or 0.
+    let end = digitsEnd;
+    while (end < text.length && isNameChar(text.charCodeAt(end))) end++;
+    const digits = text.slice(start, end);
+    if (!integerSpelling(digits)) throw new ExprSyntaxError(`bad number '${digits}'`, start);
+    this.pos = end;
+    if (end === digitsEnd && end - start <= 4 && (end - start === 1 || text.charCodeAt(start) !== 0x30)) {
+      const small = Number(digits);
+      if (small < SMALL_NUMBERS.length) return SMALL_NUMBERS[small]!;
+    }
     let value: bigint;
-    if (/^0[xX]/.test(digits)) value = BigInt(digits);
-    else if (/^0[bB]/.test(digits)) value = BigInt(digits);
-    else if (digits.length > 1 && digits[0] === '0') value = BigInt('0o' + digits.slice(1));
+    if (digits.length > 1 && digits[0] === '0' && (digits.charCodeAt(1) | 0x20) !== 0x78 && (digits.charCodeAt(1) | 0x20) !== 0x62) value = BigInt('0o' + digits.slice(1));
     else value = BigInt(digits);
-    return { kind: 'number', value };
+    return numberExpr(value);
   }
 
   private symbol(): Expr {
     const start = this.pos;
-    while (this.pos < this.text.length && SYMBOL_CHAR.test(this.text[this.pos]!)) this.pos++;
+    while (this.pos < this.text.length && isNameChar(this.text.charCodeAt(this.pos))) this.pos++;
     const name = this.text.slice(start, this.pos);
     return this.withReloc(name);
   }

@@ -9,6 +9,7 @@ import { isAbsolute } from './evaluate';
 import { AsmError, type AsmState } from './state';
 import type { SymbolState } from './symbol-table';
 import type { BranchForm, Frag } from './layout';
+import { isDigit, isNameChar, isNameStart } from './chars';
 
 /** Labels an expression's value depends on (after binding). */
 function labelsIn(st: AsmState, e: Expr, out: SymbolState[], depth = 0): void {
@@ -101,28 +102,28 @@ function encodingOf(st: AsmState, mnemonic: string, operandText: string): { enco
   if (known && stillEvaluates(st, known, undefined)) return { encoding: known };
   const shape = known ? undefined : shapeOf(mnemonic, operandText);
   if (shape) {
-    const shapeKey = `${key}\u0001`;
-    const byShape = st.encodings.get(shapeKey)?.get(shape.text);
+    const byShape = st.shapeEncodings.get(key)?.get(shape.text);
     if (byShape && stillEvaluates(st, byShape, shape.names)) return { encoding: byShape, names: shape.names };
     const encoding = encode(st, mnemonic, shape.text, shape.names);
     // Only a clean result is taken for other names (messages quote the operand text).
     if (!('error' in encoding.result) && encoding.result.warnings.length === 0) {
-      remember(st, shapeKey, shape.text, encoding);
+      remember(st, st.shapeEncodings, key, shape.text, encoding);
       return { encoding, names: shape.names };
     }
   }
   const encoding = encode(st, mnemonic, operandText, undefined);
-  remember(st, key, operandText, encoding);
+  remember(st, st.encodings, key, operandText, encoding);
   return { encoding };
 }
 
-function remember(st: AsmState, key: string, text: string, encoding: KnownEncoding): void {
+function remember(st: AsmState, table: Map<string, Map<string, KnownEncoding>>, key: string, text: string, encoding: KnownEncoding): void {
   if (st.knownEncodings >= MAX_KNOWN) {
     st.encodings.clear();
+    st.shapeEncodings.clear();
     st.knownEncodings = 0;
   }
-  let byText = st.encodings.get(key);
-  if (!byText) st.encodings.set(key, (byText = new Map()));
+  let byText = table.get(key);
+  if (!byText) table.set(key, (byText = new Map()));
   if (!byText.has(text)) st.knownEncodings++;
   byText.set(text, encoding);
 }
@@ -154,7 +155,11 @@ function encode(st: AsmState, mnemonic: string, operandText: string, names: read
       return v;
     },
   };
-  return { words, observed, result: encodeInstruction(words, operands, ctx) };
+  const result = encodeInstruction(words, operands, ctx);
+  // A relaxable branch's two forms hold no value of its target (the displacement is always a
+  // fixup, the relocation type comes from the text): the same text encodes the same anywhere.
+  if ('relax' in result) observed.length = 0;
+  return { words, observed, result };
 }
 
 /**
@@ -163,25 +168,36 @@ function encode(st: AsmState, mnemonic: string, operandText: string, names: read
  * a placeholder. Texts with strings, character constants, @relocations or a prefix word
  * have no shape, nor does a text naming _GLOBAL_OFFSET_TABLE_ (its encoding depends on the name).
  */
-const TOKEN = /%[\w.$]*|[0-9][\w.$]*|[A-Za-z_.][\w.$]*|["'@]/g;
 const PLACEHOLDER = '__vdso_lab_name_';
 
 function shapeOf(mnemonic: string, text: string): { text: string; names: string[] } | undefined {
   if (PREFIXES.has(mnemonic.toLowerCase())) return undefined;
-  const names: string[] = [];
+  let names: string[] | undefined;
   let out = '';
   let last = 0;
-  for (const m of text.matchAll(TOKEN)) {
-    const t = m[0];
-    const c = t.charCodeAt(0);
+  const n = text.length;
+  // The words of the text: registers (%...), numbers, names; a string, character or @ ends it.
+  for (let i = 0; i < n;) {
+    const c = text.charCodeAt(i);
     if (c === 0x22 || c === 0x27 || c === 0x40) return undefined;
-    if (c === 0x25 || (c >= 0x30 && c <= 0x39) || t === '.') continue;
-    if (t === '_GLOBAL_OFFSET_TABLE_') return undefined;
-    out += `${text.slice(last, m.index)}${PLACEHOLDER}${names.length}`;
-    names.push(t);
-    last = m.index! + t.length;
+    const name = c !== 0x24 && isNameStart(c);
+    if (c !== 0x25 && !isDigit(c) && !name) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < n && isNameChar(text.charCodeAt(j))) j++;
+    if (name && !(j === i + 1 && c === 0x2e)) {
+      const t = text.slice(i, j);
+      if (t === '_GLOBAL_OFFSET_TABLE_') return undefined;
+      names ??= [];
+      out += `${text.slice(last, i)}${PLACEHOLDER}${names.length}`;
+      names.push(t);
+      last = j;
+    }
+    i = j;
   }
-  return names.length === 0 ? undefined : { text: out + text.slice(last), names };
+  return names === undefined ? undefined : { text: out + text.slice(last), names };
 }
 
 function placeholderIndex(name: string): number {
@@ -214,7 +230,8 @@ function placeheld(v: EvaluatedExpr, names: readonly string[]): EvaluatedExpr {
 
 /** Assembles one instruction statement (mnemonic with any prefix words, and its operand text). */
 export function assembleInstruction(st: AsmState, mnemonic: string, operandText: string): void {
-  const start = st.here();
+  const startFrag = st.frag();
+  const base = startFrag.bytes.length;
   const { encoding, names } = encodingOf(st, mnemonic, operandText);
   const r = encoding.result;
   if ('error' in r) throw new AsmError(r.error);
@@ -238,21 +255,27 @@ export function assembleInstruction(st: AsmState, mnemonic: string, operandText:
       },
       short.bytes.length,
     );
-    st.lineFrom(start, true);
+    st.lineFrom(startFrag, base, true);
     return;
   }
-  const base = start.offset;
+  if (r.fixups.length === 0) {
+    st.emit(r.bytes);
+    st.lineFrom(startFrag, base, true);
+    return;
+  }
   // A direct jmp/jcc GAS could not keep short (an absolute target): its fixup is made late, as GAS's is.
   const late = /^j(?!e?cxz)/i.test(encoding.words);
-  const fixups = r.fixups.map((f) => ({ f, expr: st.bind(names ? named(f.expr, names) : f.expr) }));
+  // Bound before the bytes go in: `.` in an operand is the instruction's start.
+  const bound = r.fixups.map((f) => st.bind(names ? named(f.expr, names) : f.expr));
   st.emit(r.bytes);
-  for (const { f, expr } of fixups) {
+  for (let k = 0; k < r.fixups.length; k++) {
+    const f = r.fixups[k]!;
     st.addFixup(
-      { size: f.size, expr, pcrel: f.pcrel, pcBias: f.pcrel ? r.bytes.length - f.offset : 0, relocType: f.relocType, signed: f.pcrel, location: st.location, late: late && f.pcrel },
+      { size: f.size, expr: bound[k]!, pcrel: f.pcrel, pcBias: f.pcrel ? r.bytes.length - f.offset : 0, relocType: f.relocType, signed: f.pcrel, location: st.location, late: late && f.pcrel },
       base + f.offset,
     );
   }
-  st.lineFrom(start, true);
+  st.lineFrom(startFrag, base, true);
 }
 
 const PREFIXES = new Set(['lock', 'rep', 'repe', 'repz', 'repne', 'repnz', 'data16', 'data32', 'addr16', 'addr32', 'cs', 'ds', 'es', 'fs', 'gs', 'ss']);

@@ -54,9 +54,13 @@ export class AsmState {
   /** The operand text of each integer written to .altinstructions, by offset (feature names). */
   readonly altText = new Map<number, string>();
   private fixupSeq = 0;
+  /** The frag `frag()` gave last, while the current place stays (switchTo and popSection drop it). */
+  private currentFrag: Frag | undefined;
   /** Instruction encodings by text, taken again while their expressions evaluate the same (instructions.ts). */
   readonly encodings = new Map<string, Map<string, KnownEncoding>>();
-  /** How many encodings `encodings` holds. */
+  /** The same for instruction shapes (names replaced by placeholders, instructions.ts). */
+  readonly shapeEncodings = new Map<string, Map<string, KnownEncoding>>();
+  /** How many encodings `encodings` and `shapeEncodings` hold. */
   knownEncodings = 0;
   /** `.code32` (default) or `.code16`. */
   codeSize: 32 | 16 = 32;
@@ -100,6 +104,7 @@ export class AsmState {
   switchTo(place: SectionPlace): void {
     if (this.current) this.previous = this.current;
     this.current = place;
+    this.currentFrag = undefined;
     this.frag();
   }
 
@@ -117,6 +122,7 @@ export class AsmState {
     if (!top) throw new AsmError('.popsection without corresponding .pushsection; ignored');
     this.current = top.current;
     this.previous = top.previous;
+    this.currentFrag = undefined;
     this.frag();
   }
 
@@ -124,6 +130,13 @@ export class AsmState {
 
   /** The frag bytes go into now (a fresh one after a variable part). */
   frag(): Frag {
+    const f = this.currentFrag;
+    if (f !== undefined && f.variable === undefined) return f;
+    return (this.currentFrag = this.placeFrag());
+  }
+
+  /** The current place's frag, looked up (`frag()` keeps it until the place changes). */
+  private placeFrag(): Frag {
     const { section, subsection } = this.current;
     let bySub = this.fragOf.get(section);
     if (!bySub) this.fragOf.set(section, (bySub = new Map()));
@@ -188,15 +201,15 @@ export class AsmState {
     return { frag: f, offset: f.bytes.length };
   }
 
-  /** Records that bytes emitted from `start` to now came from the current statement. */
-  lineFrom(start: { frag: Frag; offset: number }, instruction: boolean): void {
-    const end = this.here();
-    if (end.frag !== start.frag) {
-      const length = start.frag.bytes.length - start.offset + start.frag.varSize;
-      if (length > 0) this.lines.push({ frag: start.frag, offset: start.offset, length, location: this.location, instruction });
+  /** Records that bytes emitted from `offset` in `frag` to now came from the current statement. */
+  lineFrom(frag: Frag, offset: number, instruction: boolean): void {
+    const end = this.frag();
+    if (end !== frag) {
+      const length = frag.bytes.length - offset + frag.varSize;
+      if (length > 0) this.lines.push({ frag, offset, length, location: this.location, instruction });
       return;
     }
-    if (end.offset > start.offset) this.lines.push({ frag: start.frag, offset: start.offset, length: end.offset - start.offset, location: this.location, instruction });
+    if (end.bytes.length > offset) this.lines.push({ frag, offset, length: end.bytes.length - offset, location: this.location, instruction });
   }
 
   // --- symbols --------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 // (`#` anywhere, `/` at the start of a line, `/* */`) and strings are respected, and `;`
 // separates statements on one line. The assembler's front end and the language server
 // both read source through this.
+import { isBlank, isDigit, isNameChar, isNameStart, isSpace } from './chars';
 
 export interface SourceLabel {
   readonly name: string;
@@ -23,8 +24,8 @@ export interface Statement {
   readonly operandsColumn: number;
 }
 
-const LABEL = /([A-Za-z_.$][\w.$]*|\d+)[ \t]*:(?!:)/y;
-const WORD = /[A-Za-z_.$][\w.$]*/y;
+/** No labels: shared, so that a statement without labels allocates no array. */
+const NO_LABELS: readonly SourceLabel[] = Object.freeze([]);
 
 /** Removes comments from one line, keeping columns (comment text becomes spaces). */
 function stripComments(line: string, inBlock: { open: boolean }): string {
@@ -64,7 +65,6 @@ function stripComments(line: string, inBlock: { open: boolean }): string {
 
 /** Splits a comment-free line into its `;`-separated parts, each with its start column. */
 function splitStatements(text: string): Array<{ text: string; column: number }> {
-  if (text.indexOf(';') < 0) return [{ text, column: 0 }];
   const parts: Array<{ text: string; column: number }> = [];
   let start = 0;
   let inString = false;
@@ -82,47 +82,71 @@ function splitStatements(text: string): Array<{ text: string; column: number }> 
   return parts;
 }
 
-function isBlank(c: number): boolean {
-  return c === 0x20 || c === 0x09;
+/**
+ * The end of a label `name:` or `123:` (GAS's `name[ \t]*:` not followed by another `:`)
+ * starting at `i`, or -1; the name ends at `nameEnd[0]`.
+ */
+function labelEnd(text: string, i: number, n: number, nameEnd: number[]): number {
+  let j = i;
+  const c = text.charCodeAt(j);
+  if (isNameStart(c)) {
+    j++;
+    while (j < n && isNameChar(text.charCodeAt(j))) j++;
+  } else if (isDigit(c)) {
+    j++;
+    while (j < n && isDigit(text.charCodeAt(j))) j++;
+  } else return -1;
+  nameEnd[0] = j;
+  while (j < n && isBlank(text.charCodeAt(j))) j++;
+  if (j >= n || text.charCodeAt(j) !== 0x3a || text.charCodeAt(j + 1) === 0x3a) return -1;
+  return j + 1;
 }
 
-function parseOne(line: number, text: string, column: number): Statement | undefined {
-  const labels: SourceLabel[] = [];
-  const n = text.length;
-  let i = 0;
+const nameEndScratch = [0];
+
+/**
+ * The statement in `text` from `from` to `to` (comment-free, no `;`), on 0-based `line`;
+ * `column` is the column of `from`. Reads by character codes, with no copies but the
+ * names and the operand text.
+ */
+function parseOne(line: number, text: string, from: number, to: number, column: number): Statement | undefined {
+  let labels: SourceLabel[] | undefined;
+  const delta = column - from;
+  let i = from;
   for (;;) {
-    while (i < n && isBlank(text.charCodeAt(i))) i++;
-    LABEL.lastIndex = i;
-    const m = LABEL.exec(text);
-    if (!m) break;
-    labels.push({ name: m[1]!, line, column: column + i });
-    i = LABEL.lastIndex;
+    while (i < to && isBlank(text.charCodeAt(i))) i++;
+    if (i >= to) break;
+    const end = labelEnd(text, i, to, nameEndScratch);
+    if (end < 0) break;
+    (labels ??= []).push({ name: text.slice(i, nameEndScratch[0]), line, column: delta + i });
+    i = end;
   }
-  WORD.lastIndex = i;
-  const word = WORD.exec(text);
-  if (!word) {
-    const trimmed = text.slice(i).trim();
-    if (labels.length === 0 && trimmed === '') return undefined;
-    return { line, labels, op: '', opColumn: column + i, operands: trimmed, operandsColumn: column + i };
+  if (i >= to || !isNameStart(text.charCodeAt(i))) {
+    const trimmed = text.slice(i, to).trim();
+    if (labels === undefined && trimmed === '') return undefined;
+    return { line, labels: labels ?? NO_LABELS, op: '', opColumn: delta + i, operands: trimmed, operandsColumn: delta + i };
   }
-  const op = word[0];
-  let j = i + op.length;
-  while (j < n && isBlank(text.charCodeAt(j))) j++;
-  let end = n;
-  while (end > j && /\s/.test(text[end - 1]!)) end--;
-  return { line, labels, op, opColumn: column + i, operands: text.slice(j, end), operandsColumn: column + j };
+  let j = i + 1;
+  while (j < to && isNameChar(text.charCodeAt(j))) j++;
+  const op = text.slice(i, j);
+  while (j < to && isBlank(text.charCodeAt(j))) j++;
+  let end = to;
+  while (end > j && isSpace(text.charCodeAt(end - 1))) end--;
+  return { line, labels: labels ?? NO_LABELS, op, opColumn: delta + i, operands: text.slice(j, end), operandsColumn: delta + j };
 }
 
 /**
  * The statements of a source text one at a time, read as they are asked for: the assembler
  * holds only the statement it is on, never the whole file's (memory per line matters on
- * sources of millions of lines).
+ * sources of millions of lines). A line without comment characters, `;` or a continuation
+ * is read in place from the source, never copied out first.
  */
 export class StatementReader {
   private pos = 0;
   /** 0-based index of the last line read. */
   private line = -1;
   private readonly block = { open: false };
+  /** The further statements of a line with `;`, and the next one to give. */
   private pending: Statement[] = [];
   private pendingAt = 0;
 
@@ -130,10 +154,12 @@ export class StatementReader {
 
   /** The next statement, or undefined at the end of the text. */
   next(): Statement | undefined {
-    while (this.pendingAt >= this.pending.length) {
-      if (!this.readLine()) return undefined;
+    if (this.pendingAt < this.pending.length) return this.pending[this.pendingAt++];
+    while (this.hasLine()) {
+      const s = this.readLine();
+      if (s) return s;
     }
-    return this.pending[this.pendingAt++];
+    return undefined;
   }
 
   private hasLine(): boolean {
@@ -151,34 +177,52 @@ export class StatementReader {
     return line;
   }
 
-  /** Reads one source line (with its continuations) into `pending`; false at the end. */
-  private readLine(): boolean {
-    if (!this.hasLine()) return false;
-    this.pending = [];
-    this.pendingAt = 0;
-    const first = this.takeLine();
-    if (!this.block.open && /^\s*#/.test(first)) {
+  /** Reads one source line (with its continuations): its first statement, the others into `pending`. */
+  private readLine(): Statement | undefined {
+    const text = this.source;
+    const start = this.pos;
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    let to = end;
+    if (to > start && text.charCodeAt(to - 1) === 0x0d) to--;
+    let first = start;
+    while (first < to && isSpace(text.charCodeAt(first))) first++;
+    if (!this.block.open && first < to && text.charCodeAt(first) === 0x23) {
       // A preprocessor line (or a comment line); its backslash continuations belong to it.
-      let last = first;
+      let last = this.takeLine();
       while (last.endsWith('\\') && this.hasLine()) last = this.takeLine();
-      return true;
+      return undefined;
     }
-    let text = stripComments(first, this.block);
+    if (!this.block.open && !hasSpecial(text, start, to)) {
+      // The common line: nothing to strip, split or join.
+      this.pos = end + 1;
+      this.line++;
+      return parseOne(this.line, text, start, to, 0);
+    }
+    let line = stripComments(this.takeLine(), this.block);
     // A backslash-newline continues the statement on the next line (cpp's rule in .S files).
-    while (text.endsWith('\\') && this.hasLine()) {
-      text = text.slice(0, -1) + ' ' + stripComments(this.takeLine(), this.block);
+    while (line.endsWith('\\') && this.hasLine()) {
+      line = line.slice(0, -1) + ' ' + stripComments(this.takeLine(), this.block);
     }
-    if (text.indexOf(';') < 0) {
-      const st = parseOne(this.line, text, 0);
-      if (st) this.pending.push(st);
-      return true;
+    if (line.indexOf(';') < 0) return parseOne(this.line, line, 0, line.length, 0);
+    const found: Statement[] = [];
+    for (const part of splitStatements(line)) {
+      const st = parseOne(this.line, part.text, 0, part.text.length, part.column);
+      if (st) found.push(st);
     }
-    for (const part of splitStatements(text)) {
-      const st = parseOne(this.line, part.text, part.column);
-      if (st) this.pending.push(st);
-    }
-    return true;
+    this.pending = found;
+    this.pendingAt = 1;
+    return found[0];
   }
+}
+
+/** Does the line from `start` to `to` hold a comment character, a `;` or end in a backslash? */
+function hasSpecial(text: string, start: number, to: number): boolean {
+  for (let i = start; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x23 || c === 0x2f || c === 0x3b) return true;
+  }
+  return to > start && text.charCodeAt(to - 1) === 0x5c;
 }
 
 /** Every statement of a source text, in order. */

@@ -43,8 +43,22 @@ function spell(e: OpcodeEntry, name: string): { opSize: 0 | 2 | 4; addrSize: 0 |
   return e.addrSizeMnemonic ? { opSize: 0, addrSize: size } : { opSize: size, addrSize: 0 };
 }
 
+/** Mnemonics resolved so far (the answer depends on the name alone); bounded, as names come from the source. */
+const RESOLVED = new Map<string, Resolved | undefined>();
+const MAX_RESOLVED = 1024;
+
 /** The rows a mnemonic (without prefixes) can mean; undefined for "no such instruction". */
 export function resolveMnemonic(m: string): Resolved | undefined {
+  let r = RESOLVED.get(m);
+  if (r === undefined && !RESOLVED.has(m)) {
+    if (RESOLVED.size >= MAX_RESOLVED) RESOLVED.clear();
+    r = resolveUncached(m);
+    RESOLVED.set(m, r);
+  }
+  return r;
+}
+
+function resolveUncached(m: string): Resolved | undefined {
   const mx = /^mov([sz])(x?)([bw]?)([wl]?)$/.exec(m);
   if (mx && (mx[2] || mx[3])) {
     const [, kind, x, src, dst] = mx;
@@ -170,6 +184,16 @@ function plainMem(o: ParsedOperand): o is MemOperand {
   return o.kind === 'mem' && !(o.base?.cls === 'r16' && o.base.num === 2);
 }
 
+/** A register operand of `size` bytes (any size when `sizeless`). */
+function checkReg(o: ParsedOperand, size: number, ev: { sized: boolean }, sizeless: boolean): 'ok' | 'size' | 'type' {
+  if (o.kind !== 'reg') return 'type';
+  const s = regSize(o.reg);
+  if (s === 0) return 'type';
+  if (s !== size && !sizeless) return 'size';
+  ev.sized = true;
+  return 'ok';
+}
+
 /**
  * Checks one operand against one kind. Returns 'ok', or why not: 'size' when the operand is of
  * the right sort but the wrong size, 'type' otherwise. `sized` collects size evidence.
@@ -180,14 +204,6 @@ function check(e: OpcodeEntry, k: K, o: ParsedOperand | undefined, opSize: 2 | 4
   if (o === undefined) return 'ok';
   const branchy = e.op === Op.CallIndirect || e.op === Op.JmpIndirect || e.op === Op.CallFarIndirect || e.op === Op.JmpFarIndirect;
   if ('star' in o && o.star && !branchy) return 'type';
-  const reg = (size: number): 'ok' | 'size' | 'type' => {
-    if (o.kind !== 'reg') return 'type';
-    const s = regSize(o.reg);
-    if (s === 0) return 'type';
-    if (s !== size && !sizeless) return 'size';
-    ev.sized = true;
-    return 'ok';
-  };
   const vsize = opSize;
   switch (k) {
     case K.Eb: case K.Ew: case K.Ed: case K.Ev: {
@@ -198,17 +214,17 @@ function check(e: OpcodeEntry, k: K, o: ParsedOperand | undefined, opSize: 2 | 4
         return 'ok';
       }
       if (e.mod === ModKind.Mem) return 'type';
-      return reg(k === K.Eb ? 1 : k === K.Ew ? 2 : k === K.Ed ? 4 : vsize);
+      return checkReg(o, k === K.Eb ? 1 : k === K.Ew ? 2 : k === K.Ed ? 4 : vsize, ev, sizeless);
     }
     case K.Esw:
       if (o.kind === 'mem') return plainMem(o) ? 'ok' : 'type';
       if (o.kind !== 'reg' || (o.reg.cls !== 'r16' && o.reg.cls !== 'r32')) return 'type';
       if (e.op === Op.MovToSeg) { ev.sized = true; return 'ok'; }
-      return reg(vsize);
-    case K.Gb: case K.Zb: return reg(1);
-    case K.Gw: return reg(2);
-    case K.Gd: case K.Zd: return reg(4);
-    case K.Gv: case K.Zv: return reg(vsize);
+      return checkReg(o, vsize, ev, sizeless);
+    case K.Gb: case K.Zb: return checkReg(o, 1, ev, sizeless);
+    case K.Gw: return checkReg(o, 2, ev, sizeless);
+    case K.Gd: case K.Zd: return checkReg(o, 4, ev, sizeless);
+    case K.Gv: case K.Zv: return checkReg(o, vsize, ev, sizeless);
     case K.ST: return isReg(o, 'st', 0) ? 'ok' : 'type';
     case K.STi: return o.kind === 'reg' && o.reg.cls === 'st' ? 'ok' : 'type';
     case K.AX: return isReg(o, 'r16', 0) ? 'ok' : 'type';
@@ -225,7 +241,7 @@ function check(e: OpcodeEntry, k: K, o: ParsedOperand | undefined, opSize: 2 | 4
     case K.CL: return isReg(o, 'r8', 1) ? 'ok' : 'type';
     case K.eAX:
       if (o.kind !== 'reg' || o.reg.num !== 0 || regSize(o.reg) === 0) return o.kind === 'reg' && regSize(o.reg) ? 'size' : 'type';
-      return reg(vsize);
+      return checkReg(o, vsize, ev, sizeless);
     case K.DX:
       return isReg(o, 'r16', 2) || (o.kind === 'mem' && o.base?.cls === 'r16' && o.base.num === 2 && !o.index && !o.disp) ? 'ok' : 'type';
     case K.Ib: case K.Ibs: case K.Iw: case K.Iz: {
@@ -233,8 +249,7 @@ function check(e: OpcodeEntry, k: K, o: ParsedOperand | undefined, opSize: 2 | 4
       if (k === K.Ibs) {
         const v = evaluate(o);
         if (v === undefined) return 'type';
-        const bits = BigInt(opSize * 8);
-        const w = BigInt.asIntN(Number(bits), v);
+        const w = BigInt.asIntN(opSize * 8, v);
         if (w < -128n || w > 127n) return 'type';
       }
       return 'ok';
