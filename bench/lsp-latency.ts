@@ -1,15 +1,17 @@
 // Owns the language server's latency benchmark: a 20,000-line kernel-style .S (functions with
 // CFI_* macros, ALTERNATIVE and ALTERNATIVE_2 sites, X86_FEATURE_* names, a local header)
 // analysed as the server does it (by regions, language-server/region-analysis.ts), timing the
-// first semantic tokens and diagnostics, the re-analysis and diagnostics after a one-line edit
-// (from the analysis before it), and a hover, against the targets.
+// first semantic tokens (in the wire form the server sends) and diagnostics, the re-analysis and
+// diagnostics after a one-line edit (from the analysis before it), and the first hover on an
+// instruction and on a feature name, each on a fresh analysis (nothing computed for a request
+// before it), the slower of the two, against the targets.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyzeIncrementally, diskFileSource, type Analysis, type DocumentText } from '../language-server/analysis';
 import { IncrementalAnalyzer } from '../language-server/region-analysis';
-import { semanticTokens } from '../language-server/semantic-tokens';
+import { encodeTokens, semanticTokens } from '../language-server/semantic-tokens';
 import { findings } from '../language-server/diagnostics';
 import { hover } from '../language-server/hover';
 
@@ -87,7 +89,7 @@ export function runLspBench(options: { runs?: number } = {}): { lines: number; r
     };
     const first = best(runs, () => {
       const a = analyze(doc(1, text), new IncrementalAnalyzer());
-      semanticTokens(a);
+      encodeTokens(semanticTokens(a));
       findings(a, {});
     });
     // Each run edits the text the analyzer saw last: a space after one line, then without it.
@@ -100,21 +102,27 @@ export function runLspBench(options: { runs?: number } = {}): { lines: number; r
       version++;
       findings(a, {});
     });
-    const a = analyze(doc(version, text), analyzer);
     const lines = text.split('\n');
     const insn = lines.findIndex((l) => l.startsWith('\tpopl'));
     const feature = lines.findIndex((l) => l.includes('X86_FEATURE_SEP'));
-    hover(a, insn, 3, {}, files);
-    const hoverMs = best(runs, () => {
-      hover(a, insn, 3, {}, files);
-      hover(a, feature, lines[feature]!.indexOf('X86_FEATURE_SEP') + 2, {}, files);
-    }) / 2;
+    // Each run hovers on a fresh document's analysis (whatever a hover builds is in its time);
+    // the row is the slower of the two kinds of hover.
+    const fresh = () => analyze(doc(1, text), new IncrementalAnalyzer());
+    const hoverOn = (line: number, column: number) => {
+      let b = Infinity;
+      for (let i = 0; i < runs; i++) {
+        const a = fresh();
+        b = Math.min(b, best(1, () => hover(a, line, column, {}, files)));
+      }
+      return b;
+    };
+    const hoverMs = Math.max(hoverOn(insn, 3), hoverOn(feature, lines[feature]!.indexOf('X86_FEATURE_SEP') + 2));
     return {
       lines: lines.length - 1,
       results: [
         { what: 'first semantic tokens + diagnostics', bestMs: first, targetMs: 150 },
         { what: 're-analysis after a one-line edit', bestMs: edit, targetMs: 20 },
-        { what: 'hover (instruction, feature)', bestMs: hoverMs, targetMs: 10 },
+        { what: 'first hover (slower of instruction, feature)', bestMs: hoverMs, targetMs: 10 },
       ],
     };
   } finally {

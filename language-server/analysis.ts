@@ -54,6 +54,8 @@ export interface Analysis {
   readonly expanded: readonly ExpandedStatement[];
   /** The document's lexical scan when the analysis has it cheaper than scanning the text (from its regions' scans). */
   lexical?(): SourceScan;
+  /** The lexical scan of a piece of the document that holds `line` and every ALTERNATIVE block on it (lexemes and blocks at document lines), when the analysis has one cheaper than the whole. */
+  lexicalAt?(line: number): SourceScan;
 }
 
 const lineStarts = new WeakMap<object, readonly number[]>();
@@ -138,6 +140,7 @@ class DocumentAnalysis implements Analysis {
   readonly missingIncludes: readonly Diagnostic[];
   readonly preprocessed: PreprocessResult | undefined;
   readonly lexical?: () => SourceScan;
+  readonly lexicalAt?: (line: number) => SourceScan;
   private readonly expandedOf: (() => ExpandedStatement[]) | undefined;
 
   constructor(
@@ -146,11 +149,12 @@ class DocumentAnalysis implements Analysis {
     readonly file: string,
     readonly text: string,
     readonly options: BuildOptions,
-    parts: { readonly module: AsmModule; readonly preprocessed: PreprocessResult | undefined; readonly lexical?: () => SourceScan; readonly expanded?: () => ExpandedStatement[] },
+    parts: { readonly module: AsmModule; readonly preprocessed: PreprocessResult | undefined; readonly lexical?: () => SourceScan; readonly lexicalAt?: (line: number) => SourceScan; readonly expanded?: () => ExpandedStatement[] },
     files: FileSource,
   ) {
     this.expandedOf = parts.expanded;
     if (parts.lexical) this.lexical = parts.lexical;
+    if (parts.lexicalAt) this.lexicalAt = parts.lexicalAt;
     this.module = parts.module;
     this.preprocessed = parts.preprocessed;
     const missing = (d: Diagnostic): boolean => d.severity === 'error' && MISSING.test(d.message);

@@ -16,9 +16,31 @@ export interface ProcedureRows {
   readonly rows: readonly Row[];
 }
 
-const cache = new WeakMap<Analysis, readonly ProcedureRows[]>();
 /** Each procedure's rows (null: its CFI has none), whichever analysis it is in. */
 const byProcedure = new WeakMap<CfiProcedure, ProcedureRows | null>();
+
+/** One procedure's rows, built when first asked for (an incremental analysis hands the same procedure objects to the next version). */
+function rowsOf(a: Analysis, p: CfiProcedure): ProcedureRows | null {
+  const known = byProcedure.get(p);
+  if (known !== undefined) return known;
+  let rows: ProcedureRows | null = null;
+  try {
+    const section = emitFrameSection([{ ...p, ehFrame: true }], 'eh');
+    const frames = parseFrameSection({ fileName: a.file, name: '.eh_frame', address: 0, bytes: section.bytes }, 'eh_frame');
+    const fde = frames.fdes[0];
+    if (fde) {
+      const table = buildRowTable(fde);
+      const shift = p.start - fde.start;
+      rows = { procedure: p, rows: table.rows.map((r) => ({ ...r, start: r.start + shift, end: r.end + shift })) };
+    }
+  } catch {
+    // CFI the emitter rejects (instructions out of order) has no rows; the assembler said why.
+  }
+  byProcedure.set(p, rows);
+  return rows;
+}
+
+const cache = new WeakMap<Analysis, readonly ProcedureRows[]>();
 
 /** The row table of every CFI procedure (procedures whose CFI cannot be emitted are left out). */
 export function procedureRows(a: Analysis): readonly ProcedureRows[] {
@@ -26,44 +48,27 @@ export function procedureRows(a: Analysis): readonly ProcedureRows[] {
   if (hit) return hit;
   const out: ProcedureRows[] = [];
   for (const p of a.module.cfi) {
-    // An incremental analysis hands the same procedure objects to the next version.
-    const known = byProcedure.get(p);
-    if (known !== undefined) {
-      if (known) out.push(known);
-      continue;
-    }
-    byProcedure.set(p, null);
-    try {
-      const section = emitFrameSection([{ ...p, ehFrame: true }], 'eh');
-      const frames = parseFrameSection({ fileName: a.file, name: '.eh_frame', address: 0, bytes: section.bytes }, 'eh_frame');
-      const fde = frames.fdes[0];
-      if (!fde) continue;
-      const table = buildRowTable(fde);
-      const shift = p.start - fde.start;
-      const rows: ProcedureRows = { procedure: p, rows: table.rows.map((r) => ({ ...r, start: r.start + shift, end: r.end + shift })) };
-      byProcedure.set(p, rows);
-      out.push(rows);
-    } catch {
-      // CFI the emitter rejects (instructions out of order) has no rows; the assembler said why.
-    }
+    const rows = rowsOf(a, p);
+    if (rows) out.push(rows);
   }
   cache.set(a, out);
   return out;
 }
 
-const bySection = new WeakMap<Analysis, Map<string, ProcedureRows[]>>();
+/** The procedures of each section in start order (their rows are built only when a look-up lands in one). */
+const bySection = new WeakMap<Analysis, Map<string, CfiProcedure[]>>();
 
 /** The row in force at `offset` of `section`, with its procedure. */
 export function rowAt(a: Analysis, section: string, offset: number): { procedure: CfiProcedure; row: Row } | undefined {
   let map = bySection.get(a);
   if (!map) {
     map = new Map();
-    for (const pr of procedureRows(a)) {
-      const list = map.get(pr.procedure.section) ?? [];
-      list.push(pr);
-      map.set(pr.procedure.section, list);
+    for (const p of a.module.cfi) {
+      const list = map.get(p.section) ?? [];
+      list.push(p);
+      map.set(p.section, list);
     }
-    for (const list of map.values()) list.sort((x, y) => x.procedure.start - y.procedure.start);
+    for (const list of map.values()) list.sort((x, y) => x.start - y.start);
     bySection.set(a, map);
   }
   const list = map.get(section) ?? [];
@@ -71,15 +76,17 @@ export function rowAt(a: Analysis, section: string, offset: number): { procedure
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (list[mid]!.procedure.end < offset) lo = mid + 1;
+    if (list[mid]!.end < offset) lo = mid + 1;
     else hi = mid;
   }
-  for (let i = lo; i < list.length && list[i]!.procedure.start <= offset; i++) {
-    const pr = list[i]!;
-    if (offset < pr.procedure.start || offset > pr.procedure.end) continue;
-    for (const row of pr.rows) if (row.start <= offset && offset < row.end) return { procedure: pr.procedure, row };
+  for (let i = lo; i < list.length && list[i]!.start <= offset; i++) {
+    const p = list[i]!;
+    if (offset < p.start || offset > p.end) continue;
+    const pr = rowsOf(a, p);
+    if (!pr) continue;
+    for (const row of pr.rows) if (row.start <= offset && offset < row.end) return { procedure: p, row };
     const last = pr.rows[pr.rows.length - 1];
-    if (last && offset === pr.procedure.end) return { procedure: pr.procedure, row: last };
+    if (last && offset === p.end) return { procedure: p, row: last };
   }
   return undefined;
 }

@@ -12,7 +12,7 @@ import { lineOfText, type Analysis, type FileSource } from './analysis';
 import { lineOfFile } from './file-text';
 import type { ServerSettings } from './build-settings';
 import { cppMacro, featureLabel, featureNumber, names } from './names';
-import { scanOf } from './semantic-tokens';
+import { alternativeBlockAt } from './semantic-tokens';
 import { wordAtPosition } from './symbols';
 import { hexBytes, instructionFacts, instructionsOnLine, sectionOf } from './instructions';
 import { rowAt, formatRow } from './cfi-rows';
@@ -65,7 +65,7 @@ export function alternativeHover(doc: Analysis, line: number, settings: ServerSe
   const site = sites[0]!;
   const original = text ? text.bytes.subarray(site.offset, site.offset + site.length) : new Uint8Array(0);
   const instrLength = instructionFacts(a).filter((f) => f.section === site.section && f.offset >= site.offset && f.offset < site.offset + site.length).reduce((n, f) => n + f.bytes.length, 0);
-  const out: string[] = [`**${scanOf(a).alternatives.find((b) => b.startLine <= line && line <= b.endLine)?.name ?? 'ALTERNATIVE'}** at ${site.section}+0x${site.offset.toString(16)}, ${site.length} bytes`];
+  const out: string[] = [`**${alternativeBlockAt(a, line)?.name ?? 'ALTERNATIVE'}** at ${site.section}+0x${site.offset.toString(16)}, ${site.length} bytes`];
   if (a !== doc) out.push('', `_assembled only for ${a.options.kernel}_`);
   out.push('', '| cpu | kernel | patched bytes | code |', '| --- | --- | --- | --- |');
   for (const p of patchedSites(doc, line, settings, read)) {
@@ -131,7 +131,7 @@ export function hover(a: Analysis, line: number, column: number, settings: Serve
   const w = wordAtPosition(a, line, column);
   const range = (start: number, end: number, markdown: string): HoverResult => ({ markdown, line, start, end });
   if (w?.text.startsWith('X86_FEATURE_')) return range(w.start, w.start + w.text.length, featureHover(a, w.text, read));
-  const block = scanOf(a).alternatives.find((b) => b.startLine <= line && line <= b.endLine);
+  const block = alternativeBlockAt(a, line);
   if (block) {
     const text = alternativeHover(a, block.startLine, settings, read);
     if (text) return range(w?.start ?? column, w ? w.start + w.text.length : column, text);

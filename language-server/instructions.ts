@@ -99,62 +99,102 @@ export function sectionOf(module: AsmModule, name: string): AsmSection | undefin
   return module.sections.find((s) => s.name === name);
 }
 
+/** Each line entry's fact, whichever analysis it is in (its bytes are copied: no old section is kept alive). */
+const byEntry = new WeakMap<LineEntry, InstructionFact | null>();
+
+/** The fact of one instruction's line entry, decoded when first asked for (null: its bytes are not in the section). */
+function factOf(l: LineEntry, sections: ReadonlyMap<string, AsmSection>): InstructionFact | null {
+  // The analysis by regions hands an unchanged region's line entries (and bytes) to the next version.
+  const known = byEntry.get(l);
+  if (known !== undefined) return known;
+  const s = sections.get(l.section);
+  let fact: InstructionFact | null = null;
+  if (s && s.bytes.length >= l.offset + l.length) {
+    const bytes = s.bytes.slice(l.offset, l.offset + l.length);
+    const insn = decode(bytes, 0, l.offset, bytes.length);
+    fact = { section: l.section, offset: l.offset, bytes, insn, text: insn.status === DecodeStatus.Ok ? formatAtt(insn) : '(bad)', location: l.location, stack: stackEffect(insn) };
+  }
+  byEntry.set(l, fact);
+  return fact;
+}
+
+/**
+ * Where an analysis's instructions are, found without decoding any: their line entries per
+ * section in offset order (stable: the order assembled among equal offsets). Requests decode
+ * only the entries they show (one procedure's findings, a site's instructions).
+ */
+interface EntryIndex {
+  readonly sections: ReadonlyMap<string, AsmSection>;
+  readonly bySection: ReadonlyMap<string, readonly LineEntry[]>;
+}
+
+const indexes = new WeakMap<Analysis, EntryIndex>();
+
+function entryIndex(a: Analysis): EntryIndex {
+  const hit = indexes.get(a);
+  if (hit) return hit;
+  const bySection = new Map<string, LineEntry[]>();
+  for (const l of a.module.lines) {
+    if (!l.instruction) continue;
+    let list = bySection.get(l.section);
+    if (!list) bySection.set(l.section, (list = []));
+    list.push(l);
+  }
+  for (const list of bySection.values()) list.sort((x, y) => x.offset - y.offset);
+  const out: EntryIndex = { sections: sectionsOf(a), bySection };
+  indexes.set(a, out);
+  return out;
+}
+
+const sectionMaps = new WeakMap<Analysis, ReadonlyMap<string, AsmSection>>();
+
+function sectionsOf(a: Analysis): ReadonlyMap<string, AsmSection> {
+  let map = sectionMaps.get(a);
+  if (!map) sectionMaps.set(a, (map = new Map(a.module.sections.map((s) => [s.name, s]))));
+  return map;
+}
+
+function factsOf(sections: ReadonlyMap<string, AsmSection>, entries: readonly LineEntry[]): InstructionFact[] {
+  const out: InstructionFact[] = [];
+  for (const l of entries) {
+    const f = factOf(l, sections);
+    if (f) out.push(f);
+  }
+  return out;
+}
+
 const facts = new WeakMap<Analysis, readonly InstructionFact[]>();
 
 /** Every instruction the analysis assembled, in section and offset order. */
-/** Each line entry's fact, whichever analysis it is in (its bytes are copied: no old section is kept alive). */
-const byEntry = new WeakMap<LineEntry, InstructionFact>();
-
 export function instructionFacts(a: Analysis): readonly InstructionFact[] {
   const hit = facts.get(a);
   if (hit) return hit;
+  const index = entryIndex(a);
   const out: InstructionFact[] = [];
-  const sections = new Map(a.module.sections.map((s) => [s.name, s]));
-  for (const l of a.module.lines) {
-    if (!l.instruction) continue;
-    // The analysis by regions hands an unchanged region's line entries (and bytes) to the next version.
-    const known = byEntry.get(l);
-    if (known) {
-      out.push(known);
-      continue;
-    }
-    const s = sections.get(l.section);
-    if (!s || s.bytes.length < l.offset + l.length) continue;
-    const bytes = s.bytes.slice(l.offset, l.offset + l.length);
-    const insn = decode(bytes, 0, l.offset, bytes.length);
-    const fact = { section: l.section, offset: l.offset, bytes, insn, text: insn.status === DecodeStatus.Ok ? formatAtt(insn) : '(bad)', location: l.location, stack: stackEffect(insn) };
-    byEntry.set(l, fact);
-    out.push(fact);
+  for (const name of [...index.bySection.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))) {
+    for (const f of factsOf(index.sections, index.bySection.get(name)!)) out.push(f);
   }
-  out.sort((x, y) => (x.section === y.section ? x.offset - y.offset : x.section < y.section ? -1 : 1));
   facts.set(a, out);
   return out;
 }
 
 /** The instructions that came from one line of the document (0-based). */
 export function instructionsOnLine(a: Analysis, line: number): InstructionFact[] {
-  return instructionFacts(a).filter((f) => f.location.file === a.file && f.location.line === line + 1);
+  // One pass over the line entries (no index of every line, no decoding of other lines' instructions).
+  const entries: LineEntry[] = [];
+  for (const l of a.module.lines) if (l.instruction && l.location.line === line + 1 && l.location.file === a.file) entries.push(l);
+  entries.sort((x, y) => (x.section === y.section ? x.offset - y.offset : x.section < y.section ? -1 : 1));
+  return factsOf(sectionsOf(a), entries);
 }
 
 export function hexBytes(b: Uint8Array): string {
   return [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
 }
 
-const bySection = new WeakMap<Analysis, Map<string, readonly InstructionFact[]>>();
-
 /** The instructions of one section with offsets in [from, to), in offset order. */
 export function instructionsIn(a: Analysis, section: string, from: number, to: number): readonly InstructionFact[] {
-  let map = bySection.get(a);
-  if (!map) {
-    map = new Map();
-    for (const f of instructionFacts(a)) {
-      const list = (map.get(f.section) as InstructionFact[] | undefined) ?? [];
-      list.push(f);
-      map.set(f.section, list);
-    }
-    bySection.set(a, map);
-  }
-  const list = map.get(section) ?? [];
+  const index = entryIndex(a);
+  const list = index.bySection.get(section) ?? [];
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
@@ -164,5 +204,5 @@ export function instructionsIn(a: Analysis, section: string, from: number, to: n
   }
   let end = lo;
   while (end < list.length && list[end]!.offset < to) end++;
-  return list.slice(lo, end);
+  return factsOf(index.sections, list.slice(lo, end));
 }

@@ -36,46 +36,82 @@ export interface Names {
 
 const cache = new WeakMap<Analysis, Names>();
 
-export function names(a: Analysis): Names {
-  const hit = cache.get(a);
-  if (hit) return hit;
-  const gasMacros = new Map<string, GasMacro>();
-  for (const [key, def] of BUILTIN_MACROS) {
-    gasMacros.set(key, { name: def.name, params: def.params.map((p) => p.name), header: `.macro ${def.name} ${def.params.map((p) => p.name).join(', ')}`, builtin: true, body: def.body });
+const BUILTIN_GAS_MACROS: ReadonlyMap<string, GasMacro> = new Map([...BUILTIN_MACROS].map(([key, def]) => [
+  key,
+  { name: def.name, params: def.params.map((p) => p.name), header: `.macro ${def.name} ${def.params.map((p) => p.name).join(', ')}`, builtin: true, body: def.body },
+]));
+
+/** A `.macro` anywhere in the text GAS reads (without one, the GAS macros are the built-ins). */
+const MACRO_DIRECTIVE = /\.macro/i;
+
+/**
+ * An analysis's names, each table made when first asked for: a hover on an instruction asks
+ * only whether its word is a GAS macro, and a file without `.macro` answers that from the
+ * built-ins without walking the expanded statements.
+ */
+class AnalysisNames implements Names {
+  private macros: ReadonlyMap<string, GasMacro> | undefined;
+  private symbols: ReadonlyMap<string, readonly SourceLocation[]> | undefined;
+  private functionNames: ReadonlySet<string> | undefined;
+
+  constructor(private readonly a: Analysis) {}
+
+  get gasMacros(): ReadonlyMap<string, GasMacro> {
+    if (!this.macros && !MACRO_DIRECTIVE.test(this.a.preprocessed?.text ?? this.a.text)) this.macros = BUILTIN_GAS_MACROS;
+    if (!this.macros) this.walk();
+    return this.macros!;
   }
-  const symbolDefinitions = new Map<string, SourceLocation[]>();
-  const define = (name: string, at: SourceLocation) => {
-    const list = symbolDefinitions.get(name) ?? [];
-    list.push(at);
-    symbolDefinitions.set(name, list);
-  };
-  const expanded = a.expanded;
-  for (let k = 0; k < expanded.length; k++) {
-    const e = expanded[k]!;
-    const s = e.statement;
-    s.labels.forEach((l, i) => define(l.name, e.labelLocations[i]!));
-    const op = s.op.toLowerCase();
-    if (op === '.macro') {
-      const body: string[] = [];
-      for (let j = k + 1; j < expanded.length && expanded[j]!.statement.op.toLowerCase() !== '.endm'; j++) body.push(statementText(expanded[j]!.statement));
-      let def: MacroDefinition;
-      try {
-        def = parseMacroHeader(s.operands, false, body);
-      } catch {
-        continue;
+
+  get symbolDefinitions(): ReadonlyMap<string, readonly SourceLocation[]> {
+    if (!this.symbols) this.walk();
+    return this.symbols!;
+  }
+
+  get functions(): ReadonlySet<string> {
+    return (this.functionNames ??= new Set(this.a.module.symbols.filter((s) => s.type === 2).map((s) => s.name)));
+  }
+
+  /** One walk over the expanded statements: the file's .macro definitions and its symbol definitions. */
+  private walk(): void {
+    const gasMacros = new Map<string, GasMacro>(BUILTIN_GAS_MACROS);
+    const symbolDefinitions = new Map<string, SourceLocation[]>();
+    const define = (name: string, at: SourceLocation) => {
+      const list = symbolDefinitions.get(name) ?? [];
+      list.push(at);
+      symbolDefinitions.set(name, list);
+    };
+    const expanded = this.a.expanded;
+    for (let k = 0; k < expanded.length; k++) {
+      const e = expanded[k]!;
+      const s = e.statement;
+      s.labels.forEach((l, i) => define(l.name, e.labelLocations[i]!));
+      const op = s.op.toLowerCase();
+      if (op === '.macro') {
+        const body: string[] = [];
+        for (let j = k + 1; j < expanded.length && expanded[j]!.statement.op.toLowerCase() !== '.endm'; j++) body.push(statementText(expanded[j]!.statement));
+        let def: MacroDefinition;
+        try {
+          def = parseMacroHeader(s.operands, false, body);
+        } catch {
+          continue;
+        }
+        gasMacros.set(def.name.toLowerCase(), { name: def.name, params: def.params.map((p) => p.name), header: `.macro ${s.operands}`, location: e.location, builtin: false, body });
+      } else if (op === '.set' || op === '.equ' || op === '.equiv' || op === '.eqv') {
+        const name = s.operands.split(',')[0]!.trim();
+        if (name) define(name, e.location);
+      } else if (/^=[^=]/.test(s.operands) && s.op) {
+        define(s.op, e.location);
       }
-      gasMacros.set(def.name.toLowerCase(), { name: def.name, params: def.params.map((p) => p.name), header: `.macro ${s.operands}`, location: e.location, builtin: false, body });
-    } else if (op === '.set' || op === '.equ' || op === '.equiv' || op === '.eqv') {
-      const name = s.operands.split(',')[0]!.trim();
-      if (name) define(name, e.location);
-    } else if (/^=[^=]/.test(s.operands) && s.op) {
-      define(s.op, e.location);
     }
+    this.macros = gasMacros;
+    this.symbols = symbolDefinitions;
   }
-  const functions = new Set(a.module.symbols.filter((s) => s.type === 2).map((s) => s.name));
-  const out: Names = { gasMacros, symbolDefinitions, functions };
-  cache.set(a, out);
-  return out;
+}
+
+export function names(a: Analysis): Names {
+  let n = cache.get(a);
+  if (!n) cache.set(a, (n = new AnalysisNames(a)));
+  return n;
 }
 
 const mnemonics = new Map<string, boolean>();

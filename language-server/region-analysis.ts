@@ -30,6 +30,8 @@ export interface AnalysisParts {
   readonly lexical: () => SourceScan;
   /** cpp's output as statements located in the user's files, from the pieces' (computed when first asked for). */
   readonly expanded: () => ExpandedStatement[];
+  /** The lexical scan of the one piece (prefix or region) that holds a line, without scanning the others. */
+  readonly lexicalAt?: (line: number) => SourceScan;
 }
 
 interface Prefix {
@@ -534,15 +536,30 @@ function compose(file: string, prefix: Prefix, parts: readonly RegionPart[]): An
       }
       return out;
     },
-    lexical: () => {
-      prefix.scan ??= scanAt(prefix.text, 0);
-      return joinScans([prefix.scan, ...parts.map((p) => {
-        if (p.lexical.line !== p.startLine || !p.lexical.scan) {
-          p.lexical.line = p.startLine;
-          p.lexical.scan = scanAt(p.text, p.startLine);
-        }
-        return p.lexical.scan;
-      })]);
+    lexical: () => joinScans([prefixScan(prefix), ...parts.map(partScan)]),
+    lexicalAt: (line) => {
+      // The last piece starting at or before the line (the prefix before the first region).
+      let lo = 0;
+      let hi = parts.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (parts[mid]!.startLine <= line) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo === 0 ? prefixScan(prefix) : partScan(parts[lo - 1]!);
     },
   };
+}
+
+function prefixScan(prefix: Prefix): SourceScan {
+  return (prefix.scan ??= scanAt(prefix.text, 0));
+}
+
+/** A region's scan at its line, kept with the part (and its shifted copies) until the line changes. */
+function partScan(p: RegionPart): SourceScan {
+  if (p.lexical.line !== p.startLine || !p.lexical.scan) {
+    p.lexical.line = p.startLine;
+    p.lexical.scan = scanAt(p.text, p.startLine);
+  }
+  return p.lexical.scan;
 }

@@ -4,7 +4,7 @@
 // the `alternative` modifier and the quoted original and replacements are tokenized as
 // instructions; X86_FEATURE_* names are enum members; CFI directives and CFI_* macros carry `cfi`.
 import type { Analysis } from './analysis';
-import { scanSource, type Lexeme, type SourceScan } from './source-scan';
+import { scanSource, type AlternativeBlock, type Lexeme, type SourceScan } from './source-scan';
 import { cppMacro, isLocalLabel, isMnemonic, isRegister, names } from './names';
 
 export const TOKEN_TYPES = ['mnemonic', 'register', 'number', 'label', 'function', 'enumMember', 'macro', 'directive', 'preprocessor', 'parameter', 'string'] as const;
@@ -30,6 +30,12 @@ export function scanOf(a: Analysis): SourceScan {
   let s = scans.get(a);
   if (!s) scans.set(a, (s = a.lexical?.() ?? scanSource(a.text)));
   return s;
+}
+
+/** The ALTERNATIVE* invocation that spans `line`, from the scan of the piece that holds it when the whole is not made yet. */
+export function alternativeBlockAt(a: Analysis, line: number): AlternativeBlock | undefined {
+  const scan = scans.get(a) ?? a.lexicalAt?.(line) ?? scanOf(a);
+  return scan.alternatives.find((b) => b.startLine <= line && line <= b.endLine);
 }
 
 function classify(a: Analysis, l: Lexeme, declares: boolean): { type: TokenType; modifiers: TokenModifier[] } | undefined {

@@ -3,8 +3,8 @@
 // with CFI_* macros, ALTERNATIVE and ALTERNATIVE_2 sites, numeric and .L labels, an #ifdef
 // block, a call from one function to another, a .rodata table), each of a seeded series of
 // random single-line edits is analysed incrementally from the analyses before it and compared
-// with analyze() of the edited text, and the lexical scan put together from the regions with
-// scanSource of the edited text, and the expanded statements with the whole analysis's (each edit goes to the version before or, half the time,
+// with analyze() of the edited text, and the lexical scan put together from the regions (and
+// each line's ALTERNATIVE blocks in its own region's scan) with scanSource of the edited text, and the expanded statements with the whole analysis's (each edit goes to the version before or, half the time,
 // to the original): semantic tokens, every finding and the inlay hints. Most
 // edits must re-run only some regions, or the test would prove nothing about reuse.
 import { test } from 'node:test';
@@ -87,7 +87,13 @@ test('random single-line edits analysed incrementally give what a fresh whole-do
       while (!r.done) r = steps.next();
       const whole = analyze(doc, {}, files);
       assert.deepEqual(observable(r.value), observable(whole), `version ${version} (${JSON.stringify(analyzer.last)})`);
-      if (r.value.lexical) assert.deepEqual(r.value.lexical(), scanSource(text), `the scan put together from the regions, version ${version}`);
+      const scan = scanSource(text);
+      if (r.value.lexical) assert.deepEqual(r.value.lexical(), scan, `the scan put together from the regions, version ${version}`);
+      // The one piece's scan that a hover reads has every ALTERNATIVE block of its lines, as the whole scan has them.
+      for (let line = 0; r.value.lexicalAt && line < lines.length; line++) {
+        const at = (list: typeof scan.alternatives) => list.filter((b) => b.startLine <= line && line <= b.endLine);
+        assert.deepEqual(at(r.value.lexicalAt(line).alternatives), at(scan.alternatives), `the blocks on line ${line} from its piece's scan, version ${version}`);
+      }
       assert.deepEqual(r.value.expanded, whole.expanded, `the expanded statements, version ${version}`);
       const last = analyzer.last;
       if (process.env.VDSO_LAB_LSP_DEBUG) console.log(version, JSON.stringify(last));
