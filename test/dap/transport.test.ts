@@ -1,6 +1,6 @@
 // The debug adapter's wire (debug-adapter/transport.ts over toolchain/wire/frames.ts): a
 // garbage frame, bad JSON, `null`, a stray client response and `Content-Length: abc` each
-// get one line on stderr and the adapter still answers `initialize`; an internal error is
+// get one line on stderr (a 1 MiB garbage frame too) and the adapter still answers `initialize`; an internal error is
 // a one-line error response; in server mode a client that drops ends its running guest;
 // 100 MiB of guest output reach the client rate-limited, with an "output truncated" note,
 // the adapter's memory bounded; pause on a guest that does nothing but system calls is
@@ -45,6 +45,27 @@ test('malformed frames are logged one line each and the adapter answers initiali
     assert.ok(lines.some((l) => /a header without Content-Length/.test(l)), stderr);
     assert.ok(lines.some((l) => /request 50 has no command/.test(l)), stderr);
     assert.ok(lines.every((l) => l.startsWith('vdso-lab dap: ')), stderr);
+  } finally {
+    child.stdin!.end();
+  }
+  assert.equal(await new Promise((done) => child.on('exit', done)), 0);
+});
+
+test('a 1 MiB garbage frame, however it is chunked, is one line in the log', async () => {
+  const child = spawn(process.execPath, [resolve('dist/debug-adapter.js')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  const dap = client((t) => child.stdin!.write(t), (l) => child.stdout!.on('data', l));
+  try {
+    const garbage = Buffer.alloc(1 << 20, 'x');
+    for (let at = 0; at < garbage.length; at += 4096) child.stdin!.write(garbage.subarray(at, at + 4096));
+    assert.equal((await dap.request('initialize', INIT)).success, true);
+    // A second one after a good frame is a second bad frame: a second line.
+    child.stdin!.write(garbage);
+    assert.equal((await dap.request('initialize', INIT)).success, true);
+    const lines = stderr.trim().split('\n');
+    assert.equal(lines.length, 2, stderr.slice(0, 2000));
+    assert.ok(lines.every((l) => /^vdso-lab dap: malformed frame: a header of more than 8192 bytes without a blank line; skipped to the next header$/.test(l)), stderr.slice(0, 2000));
   } finally {
     child.stdin!.end();
   }

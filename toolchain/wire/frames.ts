@@ -2,7 +2,8 @@
 // (LSP) read: headers up to a blank line, then exactly Content-Length bytes of JSON. A
 // malformed frame (a header without a usable Content-Length, one too long, a body that is
 // not a JSON object) is reported as one line and skipped: reading resumes at the next
-// "Content-Length:" header, so that a bad frame never ends or wedges a server.
+// "Content-Length:" header, so that a bad frame never ends or wedges a server. The bytes
+// skipped belong to that one frame however many chunks they come in: one line per bad frame.
 
 /** Longest header block taken before the frame is declared malformed. */
 export const MAX_HEADER = 8 * 1024;
@@ -25,12 +26,18 @@ export class FrameReader {
   private buffer: Buffer = Buffer.alloc(0);
   /** The body length of the frame being read, or -1 while reading headers. */
   private length = -1;
+  /** Dropping the rest of a frame already reported, up to the next header. */
+  private skipping = false;
 
   constructor(private readonly sink: FrameSink) {}
 
   push(chunk: Buffer): void {
     this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
     for (;;) {
+      if (this.skipping) {
+        this.dropToHeader(0);
+        if (this.skipping) return;
+      }
       if (this.length < 0) {
         if (!this.readHeader()) return;
         continue;
@@ -76,8 +83,18 @@ export class FrameReader {
 
   /** Reports a malformed frame and drops bytes up to the next header at or after `from`. */
   private skip(why: string, from: number): void {
+    this.dropToHeader(from);
+    this.sink.malformed(`${why}; skipped to the next header`);
+  }
+
+  /**
+   * Drops bytes up to the next header at or after `from`; when none has come yet, keeps
+   * dropping what arrives (silently: the frame was reported once) until one does.
+   */
+  private dropToHeader(from: number): void {
     const start = Math.min(from, this.buffer.length);
     const next = this.buffer.indexOf(HEADER_START, start);
+    this.skipping = next < 0;
     if (next >= 0) this.buffer = this.buffer.subarray(next);
     else {
       // Keep only a tail that may be the start of the next header (always less than before).
@@ -85,7 +102,6 @@ export class FrameReader {
       while (keep > 0 && !this.buffer.subarray(this.buffer.length - keep).equals(HEADER_START.subarray(0, keep))) keep--;
       this.buffer = this.buffer.subarray(this.buffer.length - keep);
     }
-    this.sink.malformed(`${why}; skipped to the next header`);
   }
 
   private deliver(body: string): void {
