@@ -96,6 +96,8 @@ const SLICE = 1 << 24;
 /** Records kept in Process.trace; later ones still reach the listener. */
 export const TRACE_KEPT = 100_000;
 const NO_ARGS: readonly number[] = [];
+/** System call numbers below this are looked up in an array (i386's table ends near 460). */
+const ROWS_BY_INDEX = 1024;
 const NO_ARGS_SHOWN: readonly string[] = [];
 
 export class RunLoop {
@@ -119,12 +121,26 @@ export class RunLoop {
    */
   phases: PhaseSink | undefined = undefined;
 
+  /** The table's rows by number below ROWS_BY_INDEX (an array element instead of a Map look-up per call). */
+  private readonly rows: ReadonlyArray<SyscallRow | undefined>;
+
+  /** `table` is read here, once: a row set in it later is not seen. */
   constructor(
     first: Process,
     readonly entryExit: EntryExit = new KernelEntryExit(),
     readonly table: ReadonlyMap<number, SyscallRow> = SYSCALL_TABLE,
   ) {
     this.machine = first.machine;
+    let top = 0;
+    for (const nr of table.keys()) if (nr >= top && nr < ROWS_BY_INDEX) top = nr + 1;
+    this.rows = Array.from({ length: top }, (_, nr) => table.get(nr));
+  }
+
+  /** The row of system call `nr`, or undefined. */
+  private rowOf(nr: number): SyscallRow | undefined {
+    if (nr < 0) return undefined;
+    if (nr < this.rows.length) return this.rows[nr];
+    return nr < ROWS_BY_INDEX ? undefined : this.table.get(nr);
   }
 
   /**
@@ -138,8 +154,7 @@ export class RunLoop {
   private readonly inPlace = (stop: Extract<Stop, { kind: 'kernel' }>): Stop | null => {
     const p = this.current;
     if (p === undefined || this.listeners.length !== 0 || this.phases !== undefined || p.ptrace !== undefined || this.machine.tasks.length !== 1) return stop;
-    const nr = p.cpu.state.r[0]!;
-    const row = nr >= 0 ? this.table.get(nr) : undefined;
+    const row = this.rowOf(p.cpu.state.r[0]!);
     if (row === undefined || row.inline !== true || !entryAllowed(stop.entry, p.options.cpu, p.options.kernel)) return stop;
     this.systemCall(p, stop.entry, stop.address);
     // An inline call cannot end, park or signal the task; should one ever, run() takes over.
@@ -429,8 +444,7 @@ export class RunLoop {
 
   /** What the call in eax needs that the model does not emulate (its row says so), when this entry would reach it. */
   private unemulatedCall(p: Process, entry: KernelEntry): string | undefined {
-    const nr = p.cpu.state.r[0]!;
-    const row = nr >= 0 ? this.table.get(nr) : undefined;
+    const row = this.rowOf(p.cpu.state.r[0]!);
     if (row?.unemulated === undefined || !entryAllowed(entry, p.options.cpu, p.options.kernel)) return undefined;
     return row.unemulated(p);
   }
@@ -445,15 +459,42 @@ export class RunLoop {
     const regs = entered.regs;
     if (this.listeners.length) this.emit({ kind: 'entry', entry: entered.record, regs: { ...regs } });
     // A traced task stops at the entry (PTRACE_SYSCALL); a faulted fetch never reaches the call's entry work.
-    if (p.ptrace && !entered.record.fetchFailed) syscallEntryStops(p, regs, () => this.dispatch(p, entered, address, phases));
+    if (p.ptrace && !entered.record.fetchFailed) this.tracedEntry(p, entered, address, phases);
     else this.dispatch(p, entered, address, phases);
+  }
+
+  // The traced paths' continuations are closures made in methods of their own: the functions
+  // every call runs (systemCall, dispatch, finishCall) capture nothing, so they allocate no
+  // context per call.
+
+  /** The syscall-entry stop of a traced task, then the call. */
+  private tracedEntry(p: Process, entered: { readonly regs: PtRegs; readonly record: EntryRecord }, address: number, phases: PhaseSink | undefined): void {
+    syscallEntryStops(p, entered.regs, () => this.dispatch(p, entered, address, phases));
+  }
+
+  /** A traced task's stops after the call's handler, then the call parks or finishes. */
+  private tracedHandler(p: Process, call: ParkedCall, result: number): void {
+    handlerStops(p, call.regs, () => this.parkOrFinish(p, call, result));
+  }
+
+  /** A traced task's syscall-exit stop (a signal-delivery stop after a faulted fetch), then the exit path. */
+  private tracedExit(p: Process, call: ParkedCall, result: number): void {
+    if (call.entry.fetchFailed) signalStops(p, call.regs, () => this.leave(p, call, result));
+    else syscallExitStops(p, call.regs, () => this.leave(p, call, result));
+  }
+
+  /** A traced task that execve replaced: the exec stop and the syscall-exit stop of the new image, which starts by an IRET. */
+  private tracedExecStops(next: Process, formerTid: number, nr: number): void {
+    const start = regsFromCpu(next.cpu, next.cpu.state.eip, nr);
+    start.ax = 0;
+    tracedExec(next, formerTid, start, () => syscallExitStops(next, start, () => iretToUser(next.cpu, start)));
   }
 
   /** Runs the call pt_regs name (orig_ax, as a tracer may have changed it; -1: none) and finishes or parks it. */
   private dispatch(p: Process, entered: { readonly regs: PtRegs; readonly record: EntryRecord }, address: number, phases: PhaseSink | undefined): void {
     const regs = entered.regs;
     const nr = regs.orig_ax;
-    const row = nr >= 0 ? this.table.get(nr) : undefined;
+    const row = this.rowOf(nr);
     const icount = p.cpu.state.icount;
     const arg6 = entered.record.arg6InRegister;
     // The record (its arguments, as the trace shows them) is made only when something keeps it.
@@ -500,7 +541,7 @@ export class RunLoop {
       return;
     }
     const call: ParkedCall = { regs, entry: entered.record, nr, name, args, shown, icount, userBp, arg6, recording, phases, restoresContext };
-    if (p.ptrace) handlerStops(p, regs, () => this.parkOrFinish(p, call, result));
+    if (p.ptrace) this.tracedHandler(p, call, result);
     else this.parkOrFinish(p, call, result);
   }
 
@@ -530,17 +571,12 @@ export class RunLoop {
       const exit: ExitRecord = { path: 'iret', reason: 'execve: the new program starts at its entry point: IRET', clobbered: [] };
       if (call.recording) this.record(p, { nr, name, args, result, entry: call.entry, exit, icount }, shown, undefined);
       const next = this.machine.byTid(p.tid);
-      if (next?.ptrace) {
-        const start = regsFromCpu(next.cpu, next.cpu.state.eip, nr);
-        start.ax = 0;
-        tracedExec(next, p.tid, start, () => syscallExitStops(next, start, () => iretToUser(next.cpu, start)));
-      }
+      if (next?.ptrace) this.tracedExecStops(next, p.tid, nr);
       return;
     }
     regs.ax = result | 0;
     if (!p.ptrace) this.leave(p, call, result);
-    else if (call.entry.fetchFailed) signalStops(p, regs, () => this.leave(p, call, result));
-    else syscallExitStops(p, regs, () => this.leave(p, call, result));
+    else this.tracedExit(p, call, result);
   }
 
   /** The exit path (restarts, signals, IRET/SYSEXIT/SYSRETL) and the call's record. */
@@ -569,7 +605,7 @@ export class RunLoop {
     else if (p.exit) text = `${ran}: the task ended (${p.describeExit()})`;
     else if (p.cpuRetired) text = `${ran} = ${formatResult(result)}: execve replaced the program`;
     else if (call.restoresContext) text = `${ran}: the context was restored (eax ${'0x' + (result >>> 0).toString(16)})`;
-    else text = `${ran} = ${formatResult(result)}${this.table.has(call.nr) ? '' : ' (not implemented)'}`;
+    else text = `${ran} = ${formatResult(result)}${this.rowOf(call.nr) ? '' : ' (not implemented)'}`;
     emitPhase(call.phases!, 'call', fn, text, { ...call.regs, ax: call.restoresContext || p.exit ? call.regs.ax : result | 0 });
   }
 

@@ -435,7 +435,14 @@ export class Memory {
   peekU32(a: number): number {
     a >>>= 0;
     const off = a & PAGE_MASK;
-    const page = this.pages.get(a >>> PAGE_SHIFT);
+    const p = a >>> PAGE_SHIFT;
+    const i = p & TLB_MASK;
+    // A page in the read TLB is readable (the user just used it: the stack of a system call).
+    if (this.rTag[i] === p && off <= PAGE_SIZE - 4) {
+      const u = this.rPage[i]!.u8;
+      return (u[off]! | (u[off + 1]! << 8) | (u[off + 2]! << 16) | (u[off + 3]! << 24)) >>> 0;
+    }
+    const page = this.pages.get(p);
     if (page !== undefined && (page.prot & PROT_READ) !== 0 && off <= PAGE_SIZE - 4) {
       const u = page.u8;
       return (u[off]! | (u[off + 1]! << 8) | (u[off + 2]! << 16) | (u[off + 3]! << 24)) >>> 0;

@@ -25,6 +25,8 @@ function intEntry(vector: number): KernelEntry {
 }
 
 export class Helpers {
+  /** The last kernel stop made (reused while the next is the same). */
+  private lastKernelStop: Extract<Stop, { kind: 'kernel' }> = { kind: 'kernel', entry: SYSENTER_ENTRY, address: -1 };
   /** Secondary results of the last helper (new flags, remainder). */
   out = 0;
   out2 = 0;
@@ -114,7 +116,11 @@ export class Helpers {
   }
 
   kernel(via: 'int' | 'sysenter' | 'syscall', vector: number, address: number): number {
-    this.stop = { kind: 'kernel', entry: via === 'sysenter' ? SYSENTER_ENTRY : via === 'syscall' ? SYSCALL_ENTRY : intEntry(vector), address: address >>> 0 };
+    const entry = via === 'sysenter' ? SYSENTER_ENTRY : via === 'syscall' ? SYSCALL_ENTRY : intEntry(vector);
+    // Stops are never written: a loop's system calls, made by one instruction, share one.
+    const last = this.lastKernelStop;
+    if (last.entry === entry && last.address === address >>> 0) this.stop = last;
+    else this.stop = this.lastKernelStop = { kind: 'kernel', entry, address: address >>> 0 };
     return EXIT_STOP;
   }
 

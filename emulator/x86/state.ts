@@ -19,9 +19,12 @@ export { AF, CF, DF, IF, OF, PF, SF, TF, ZF };
 /** Segment register indices (modrm Sw order). */
 export const ES = 0, CS = 1, SS = 2, DS = 3, FS = 4, GS = 5;
 
-/** User selectors: i386 kernel (GDT 14/15) and x86-64 kernel compat (GDT 4/5). */
-export function userSelectors(kernel: KernelKind): { code: number; data: number } {
-  return kernel === 'native32' ? { code: 0x73, data: 0x7b } : { code: 0x23, data: 0x2b };
+const NATIVE32_USER: { readonly code: number; readonly data: number } = Object.freeze({ code: 0x73, data: 0x7b });
+const COMPAT64_USER: { readonly code: number; readonly data: number } = Object.freeze({ code: 0x23, data: 0x2b });
+
+/** User selectors: i386 kernel (GDT 14/15) and x86-64 kernel compat (GDT 4/5); shared, never written (every system call's exit reads them). */
+export function userSelectors(kernel: KernelKind): { readonly code: number; readonly data: number } {
+  return kernel === 'native32' ? NATIVE32_USER : COMPAT64_USER;
 }
 
 export class CpuState {

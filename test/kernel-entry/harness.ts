@@ -87,11 +87,12 @@ export function newGuest(elfBytes: Uint8Array, options: { cpu: CpuModel; kernel:
     p.vdso = vdso;
   }
   const table = new Map(SYSCALL_TABLE);
-  const g: Guest = { p, loop: new RunLoop(p, undefined, table), vdso, out, reports, calls: [], readResults: [], onRead: undefined };
+  // Before the run loop is made: it reads the table once.
   table.set(3, row(3, 'read', 'ipu', (proc) => {
     if (g.onRead) g.onRead(proc);
     return g.readResults.shift() ?? 0;
   }));
+  const g: Guest = { p, loop: new RunLoop(p, undefined, table), vdso, out, reports, calls: [], readResults: [], onRead: undefined };
   g.loop.subscribe((e) => {
     if (e.kind === 'entry') g.calls.push({ regs: e.regs, record: e.entry, exit: undefined, result: undefined });
     else if (e.kind === 'exit') Object.assign(g.calls[g.calls.length - 1]!, { exit: e.record.exit, result: e.record.result });

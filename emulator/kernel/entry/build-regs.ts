@@ -71,11 +71,13 @@ export function buildSysenter(cpu: Cpu, address: number, abi: KernelAbi, landing
   const regs = regsFromCpu(cpu, ip, s.r[EAX]!, into);
   regs.ax = -ENOSYS;
   regs.flags = (regs.flags | IF) >>> 0;
-  const fetched: Fetched = [];
+  // The list of fetches is made only for a record that is not the previous one again.
+  let fetched: Fetched;
   let failed: { what: string; address: number } | undefined;
   regs.sp = s.r[abi === 'proposal' ? EDX : EBP]! >>> 0;
   built?.(regs, `SYSENTER saves no user sp or ip: sp = ${abi === 'proposal' ? 'edx' : 'ebp'} ${hex(regs.sp)}, ip = ${landingPad === undefined ? 'after the instruction' : 'the landing pad'} ${hex(ip)}, IF set in flags`);
   if (abi === 'proposal') {
+    fetched = [];
     failed = fetch(cpu, regs, fetched, 'dx', 'dx at 0(%edx)', regs.sp) ?? fetch(cpu, regs, fetched, 'cx', 'cx at 4(%edx)', regs.sp + 4);
   } else {
     const again = previous && same(previous, regs, 'sysenter', address, regs.sp, cpu.memory.peekU32(regs.sp), ip);
@@ -83,6 +85,7 @@ export function buildSysenter(cpu: Cpu, address: number, abi: KernelAbi, landing
       regs.bp = again.record.fetched[0]!.value;
       return again;
     }
+    fetched = [];
     failed = fetch(cpu, regs, fetched, 'bp', 'arg6 (ebp) at 0(%ebp)', regs.sp);
   }
   const record: EntryRecord = failed ? { via: 'sysenter', address, fetched, fetchFailed: failed } : { via: 'sysenter', address, fetched };
@@ -102,7 +105,7 @@ export function buildSyscall(cpu: Cpu, address: number, abi: KernelAbi, landingP
   const ip = abi === 'legacy' ? returnAddress : landingPad ?? returnAddress;
   const regs = regsFromCpu(cpu, ip, s.r[EAX]!, into);
   regs.ax = -ENOSYS;
-  const fetched: Fetched = [];
+  let fetched: Fetched;
   let failed: { what: string; address: number } | undefined;
   if (abi === 'proposal') regs.sp = s.r[EDX]! >>> 0;
   else {
@@ -112,6 +115,7 @@ export function buildSyscall(cpu: Cpu, address: number, abi: KernelAbi, landingP
   const where = ip === returnAddress ? 'the return address' : 'the landing pad';
   built?.(regs, `SYSCALL put the return address ${hex(returnAddress)} in ecx: ${abi === 'proposal' ? `sp = edx ${hex(regs.sp)}` : `cx = ebp ${hex(regs.cx)} (arg2), sp = esp ${hex(regs.sp)}`}, ip = ${where} ${hex(ip)}`);
   if (abi === 'proposal') {
+    fetched = [];
     failed = fetch(cpu, regs, fetched, 'dx', 'dx at 0(%edx)', regs.sp) ?? fetch(cpu, regs, fetched, 'cx', 'cx at 4(%edx)', regs.sp + 4);
   } else {
     const again = previous && abi !== 'legacy' && same(previous, regs, 'syscall', address, regs.sp, cpu.memory.peekU32(regs.sp), ip);
@@ -119,6 +123,7 @@ export function buildSyscall(cpu: Cpu, address: number, abi: KernelAbi, landingP
       regs.bp = again.record.fetched[0]!.value;
       return again;
     }
+    fetched = [];
     failed = fetch(cpu, regs, fetched, 'bp', 'arg6 (ebp) at 0(%esp)', regs.sp);
   }
   let arg6InRegister: number | undefined;

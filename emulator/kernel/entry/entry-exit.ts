@@ -11,13 +11,13 @@
 // next user instruction. (Kernels before 5.10 turned that SYSENTER #DB into TIF_SINGLESTEP
 // and reported a SIGTRAP on the way out; a ptrace single-step reports one for every entry.)
 import type { KernelEntry, Fault } from '../../x86/stop';
-import type { EntryExit, EntryRecord, ExitRecord, PhaseSink, ProcessView, PtRegs, SignalDelivery } from '../seams';
+import type { EntryExit, EntryRecord, ExitPath, ExitRecord, PhaseSink, ProcessView, PtRegs, SignalDelivery } from '../seams';
 import { deliverSignals, signalsOf, type DeliveryLog } from '../signals/deliver';
 import { signalForFault } from '../signals/faults';
 import { signalName } from '../linux-abi';
 import { buildInt80, buildSysenter, buildSyscall, type Built, type BuiltEntry } from './build-regs';
 import { dispatchFunction, emitPhase, entryFunction, entryText, exitText, fetchText, ptRegsText } from './phases';
-import { chooseExit, performExit, type ExitContext } from './exit-path';
+import { chooseExit, clobberedBy, clobbersAs, performExit, type ExitContext } from './exit-path';
 import { regsFromCpu, iretToUser } from './regs';
 import { entryAllowed, entryFault } from './validity';
 
@@ -25,6 +25,8 @@ type EntryContext = ExitContext;
 
 /** Entries without an exit yet that keep their context (calls in flight at once). */
 const PENDING_KEPT = 64;
+/** Exit records kept for reuse. */
+const SHARED_EXITS = 16;
 
 /** The exit record of a return to user mode, with the handlers it entered. */
 function exitRecord(exit: Omit<ExitRecord, 'delivered'>, signals: DeliveryLog): ExitRecord {
@@ -45,6 +47,31 @@ function exitWork(phases: PhaseSink, fn: string, ipBefore: number, regs: PtRegs,
   if (parts.length) emitPhase(phases, 'exit-work', fn, `exit work: ${parts.join('; ')}`, regs);
 }
 
+/** The fault a refused entry raises (#UD, #GP; #BP/#OF for int $3/int $4); eip is put back on the instruction for faults. */
+function refuse(process: ProcessView, entry: KernelEntry, address: number): { readonly fault: Fault } {
+  const { options } = process;
+  const refused = entryFault(entry, options.cpu, options.kernel, () => {
+    const bytes = process.memory.read(address, 2);
+    return bytes instanceof Uint8Array ? [...bytes] : [];
+  })!;
+  // #UD and #GP are faults: ip stays on the instruction. #BP/#OF (int $3/int $4) are traps.
+  if (refused.fault.vector === 'UD' || refused.fault.vector === 'GP') process.cpu.state.eip = address >>> 0;
+  return { fault: refused.fault };
+}
+
+/** The entry phase told to `phases`; returns what tells it pt_regs as the entry builds them. */
+function tellEntry(phases: PhaseSink, process: ProcessView, entry: KernelEntry, address: number): Built {
+  const { cpu, options } = process;
+  const fn = entryFunction(entry.via, options.kernel);
+  emitPhase(phases, 'entry', fn, entryText(entry.via, address, options.cpu, options.kernel), regsFromCpu(cpu, cpu.state.eip, cpu.state.r[0]!));
+  return (regs, how) => emitPhase(phases, 'pt_regs', fn, ptRegsText(regs, how), regs);
+}
+
+/** Tells `phases` each condition of the exit decision as it is checked. */
+function explainExit(phases: PhaseSink, decider: string, regs: PtRegs): (text: string, holds: boolean) => void {
+  return (text, holds) => emitPhase(phases, 'exit-condition', decider, `fast exit: ${text}: ${holds ? 'yes' : 'no'}`, regs);
+}
+
 export class KernelEntryExit implements EntryExit {
   /** The entries not yet exited (one, unless calls interleave), newest last, with the ABI and kernel they entered under. */
   private readonly pending: BuiltEntry[] = [];
@@ -52,29 +79,24 @@ export class KernelEntryExit implements EntryExit {
   private readonly pendingKernel: ProcessView['options']['kernel'][] = [];
   /** The last entry built into a task's own pt_regs (the next may share its record). */
   private lastBuilt: BuiltEntry | undefined = undefined;
-  /** The last exit record without deliveries (reused while the next is the same). */
-  private lastExit: ExitRecord = { path: 'iret', reason: '', clobbered: [] };
+  /**
+   * Recent exit records without deliveries, newest first, reused while one has the same
+   * path, reason and clobbered values (a loop's calls return alike; the caller's arithmetic
+   * leaves a few flags values: PF, AF, ZF, SF). Scanned, not a Map: a look-up by value
+   * would need a key made per call.
+   */
+  private readonly exits: ExitRecord[] = [];
   /** The exit context `exit` fills for the decision (reused: the decision keeps nothing of it). */
   private readonly context: { -readonly [K in keyof EntryContext]: EntryContext[K] } = { via: 'int', abi: 'upstream', kernel: 'compat64', fastReturn: undefined, fetchFailed: false };
 
+  // enter and exit make no closure themselves (the refusal's and the phases' are made in
+  // methods of their own): a function whose variables a closure captures allocates a
+  // context for them on every call, closure made or not.
   enter(process: ProcessView, entry: KernelEntry, address: number, phases?: PhaseSink): { readonly regs: PtRegs; readonly record: EntryRecord } | { readonly fault: Fault } {
     const { cpu, options } = process;
-    const refused = entryAllowed(entry, options.cpu, options.kernel) ? undefined : entryFault(entry, options.cpu, options.kernel, () => {
-      const bytes = process.memory.read(address, 2);
-      return bytes instanceof Uint8Array ? [...bytes] : [];
-    });
-    if (refused) {
-      // #UD and #GP are faults: ip stays on the instruction. #BP/#OF (int $3/int $4) are traps.
-      if (refused.fault.vector === 'UD' || refused.fault.vector === 'GP') cpu.state.eip = address >>> 0;
-      return { fault: refused.fault };
-    }
+    if (!entryAllowed(entry, options.cpu, options.kernel)) return refuse(process, entry, address);
     const landingPad = process.vdso?.symbols.landingPad;
-    let told: Built | undefined;
-    if (phases) {
-      const fn = entryFunction(entry.via, options.kernel);
-      emitPhase(phases, 'entry', fn, entryText(entry.via, address, options.cpu, options.kernel), regsFromCpu(cpu, cpu.state.eip, cpu.state.r[0]!));
-      told = (regs, how) => emitPhase(phases, 'pt_regs', fn, ptRegsText(regs, how), regs);
-    }
+    const told = phases ? tellEntry(phases, process, entry, address) : undefined;
     let built: BuiltEntry;
     const into = process.ptRegs;
     const previous = this.lastBuilt;
@@ -102,16 +124,24 @@ export class KernelEntryExit implements EntryExit {
     const decider = dispatchFunction(ctx.via);
     if (phases) exitWork(phases, decider, ip, regs, signals);
     if (signals.killed) return exitRecord({ path: 'iret', reason: `no return: ${signals.killed.message}`, clobbered: [] }, signals);
-    const { path, reason } = chooseExit(ctx, regs, phases && ((text, holds) => emitPhase(phases, 'exit-condition', decider, `fast exit: ${text}: ${holds ? 'yes' : 'no'}`, regs)));
-    const clobbered = performExit(process.cpu, regs, path, ctx.kernel);
-    // Records are never written: the same path, reason and clobbered list share one.
-    let exit = this.lastExit;
-    if (signals.delivered.length !== 0 || exit.path !== path || exit.reason !== reason || exit.clobbered !== clobbered) {
-      exit = exitRecord({ path, reason, clobbered }, signals);
-      if (signals.delivered.length === 0) this.lastExit = exit;
-    }
+    const { path, reason } = chooseExit(ctx, regs, phases && explainExit(phases, decider, regs));
+    performExit(process.cpu, regs, path, ctx.kernel);
+    const exit = signals.delivered.length !== 0 ? exitRecord({ path, reason, clobbered: clobberedBy(regs, path) }, signals) : this.sharedExit(path, reason, regs);
     if (phases) emitPhase(phases, 'exit', entryFunction(ctx.via, ctx.kernel), exitText(exit, regs), regs);
     return exit;
+  }
+
+  /** An exit record without deliveries for `path`, `reason` and what it clobbered (records are never written: alike ones share one). */
+  private sharedExit(path: ExitPath, reason: string, regs: PtRegs): ExitRecord {
+    const exits = this.exits;
+    for (let k = 0; k < exits.length; k++) {
+      const e = exits[k]!;
+      if (e.reason === reason && e.path === path && clobbersAs(e.clobbered, regs, path)) return e;
+    }
+    const made: ExitRecord = { path, reason, clobbered: clobberedBy(regs, path) };
+    if (exits.length >= SHARED_EXITS) exits.pop();
+    exits.unshift(made);
+    return made;
   }
 
   /** The exit context of the entry that made `record` (forgotten as it is returned); an unknown one: no fast return. */

@@ -67,10 +67,18 @@ export function chooseExit(ctx: ExitContext, regs: PtRegs, explain?: ExitExplain
 
 const INT80_EXIT: { path: ExitPath; reason: string } = Object.freeze({ path: 'iret', reason: 'int $0x80 always returns with IRET' });
 
-/** The fast exit's decision is the same for every call that returns to the same place: made once. */
+/**
+ * The fast exit's decision is the same for every call that returns to the same place: made
+ * once. The last one is checked first (a loop's calls return alike), without the Map: a key
+ * above 2^30 is a heap number, made on every look-up.
+ */
 const fastExits = new Map<number, { path: ExitPath; reason: string }>();
+let lastFast: { path: ExitPath; reason: string } = { path: 'sysexit', reason: '' };
+let lastFastIp = -1;
+let lastFastLegacy = false;
 
 function fastExit(path: ExitPath, legacy: boolean, ip: number): { path: ExitPath; reason: string } {
+  if (ip === lastFastIp && legacy === lastFastLegacy && path === lastFast.path) return lastFast;
   const key = ip * 4 + (path === 'sysretl' ? 2 : 0) + (legacy ? 1 : 0);
   let decision = fastExits.get(key);
   if (!decision) {
@@ -79,16 +87,16 @@ function fastExit(path: ExitPath, legacy: boolean, ip: number): { path: ExitPath
     decision = { path, reason: `fast path (${path === 'sysretl' ? 'SYSRETL' : 'SYSEXIT'}): ip is ${where} ${hex(ip)}, cs/ss user, no TF/RF/VM` };
     fastExits.set(key, decision);
   }
+  lastFast = decision;
+  lastFastIp = ip;
+  lastFastLegacy = legacy;
   return decision;
 }
 
 const NOTHING_CLOBBERED: ExitRecord['clobbered'] = Object.freeze([]) as unknown as ExitRecord['clobbered'];
-/** The last list each fast exit returned, reused while its values repeat (a loop's calls return alike). */
-let lastSysretl: ExitRecord['clobbered'] = NOTHING_CLOBBERED;
-let lastSysexit: ExitRecord['clobbered'] = NOTHING_CLOBBERED;
 
-/** Performs the exit on the CPU and returns what it clobbered relative to pt_regs (a shared list: never written). */
-export function performExit(cpu: Cpu, regs: PtRegs, path: ExitPath, kernel: KernelKind): ExitRecord['clobbered'] {
+/** Performs the exit on the CPU (the registers clobberedBy names differ from pt_regs). */
+export function performExit(cpu: Cpu, regs: PtRegs, path: ExitPath, kernel: KernelKind): void {
   iretToUser(cpu, regs);
   const s = cpu.state;
   const sel = userSelectors(kernel);
@@ -98,20 +106,26 @@ export function performExit(cpu: Cpu, regs: PtRegs, path: ExitPath, kernel: Kern
     s.eflags = (regs.flags & ~RF) >>> 0;
     s.seg[CS] = sel.code;
     s.seg[SS] = sel.data;
-    const l = lastSysretl;
-    if (l.length === 2 && l[0]!.value === regs.ip >>> 0 && l[1]!.value === regs.flags >>> 0) return l;
-    return (lastSysretl = [{ register: 'ecx', value: regs.ip >>> 0 }, { register: 'r11', value: regs.flags >>> 0 }]);
-  }
-  if (path === 'sysexit') {
+  } else if (path === 'sysexit') {
     // SYSEXIT jumps to edx with esp = ecx: the kernel loaded them from regs->ip and regs->sp.
     s.r[EDX] = regs.ip;
     s.r[ECX] = regs.sp;
     s.eflags = (regs.flags | IF) >>> 0;
     s.seg[CS] = sel.code;
     s.seg[SS] = sel.data;
-    const l = lastSysexit;
-    if (l.length === 2 && l[0]!.value === regs.sp >>> 0 && l[1]!.value === regs.ip >>> 0) return l;
-    return (lastSysexit = [{ register: 'ecx', value: regs.sp >>> 0 }, { register: 'edx', value: regs.ip >>> 0 }]);
   }
+}
+
+/** What `path` leaves in registers instead of pt_regs' values: SYSRETL ecx = ip and r11 = flags, SYSEXIT ecx = sp and edx = ip. */
+export function clobberedBy(regs: PtRegs, path: ExitPath): ExitRecord['clobbered'] {
+  if (path === 'sysretl') return [{ register: 'ecx', value: regs.ip >>> 0 }, { register: 'r11', value: regs.flags >>> 0 }];
+  if (path === 'sysexit') return [{ register: 'ecx', value: regs.sp >>> 0 }, { register: 'edx', value: regs.ip >>> 0 }];
   return NOTHING_CLOBBERED;
+}
+
+/** True when `list` holds what clobberedBy(regs, path) gives (compared without making it). */
+export function clobbersAs(list: ExitRecord['clobbered'], regs: PtRegs, path: ExitPath): boolean {
+  if (path === 'sysretl') return list.length === 2 && list[0]!.value === regs.ip >>> 0 && list[1]!.value === regs.flags >>> 0 && list[1]!.register === 'r11';
+  if (path === 'sysexit') return list.length === 2 && list[0]!.value === regs.sp >>> 0 && list[1]!.value === regs.ip >>> 0 && list[1]!.register === 'edx';
+  return list.length === 0;
 }

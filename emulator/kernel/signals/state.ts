@@ -89,7 +89,10 @@ export class Signals implements SignalState {
 
   /** True when a pending signal is not blocked (SIGKILL and SIGSTOP never are). */
   hasDeliverable(): boolean {
-    return this.pending.some((q) => !this.isBlocked(q.info.signo));
+    // A loop, not some(): every system call's return asks, and a closure per ask is garbage.
+    const pending = this.pending;
+    for (let k = 0; k < pending.length; k++) if (!this.isBlocked(pending[k]!.info.signo)) return true;
+    return false;
   }
 
   isBlocked(signal: number): boolean {
