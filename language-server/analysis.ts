@@ -16,6 +16,7 @@ import type { AsmModule, Diagnostic, SourceLocation } from '../toolchain/asm/mod
 import { statements, type Statement } from '../toolchain/asm/statements';
 import { IncrementalAnalyzer, NotSeparable } from './region-analysis';
 import { lineOffsets } from './regions';
+import { markPreview } from './preview-names';
 import type { SourceScan } from './source-scan';
 import { buildOptions, debounceMs, type BuildOptions, type ServerSettings } from './build-settings';
 
@@ -300,7 +301,7 @@ export class AnalysisCache {
     const options = buildOptions(file, this.settings(), this.root());
     try {
       const parts = analyzer.preview({ file, text: now.getText(), options, readFile: this.files }, from, to);
-      return parts && new DocumentAnalysis(doc.uri, doc.version, file, now.getText(), options, parts, this.files);
+      return parts && markPreview(new DocumentAnalysis(doc.uri, doc.version, file, now.getText(), options, parts, this.files));
     } catch (e) {
       this.log(`vdso-lab lsp: a preview of ${doc.uri} failed: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;

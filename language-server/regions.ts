@@ -72,11 +72,21 @@ function opsOf(line: string, st: { block: boolean }): string[] {
   return code.split(';').map((s) => s.replace(LABEL_PREFIX, '').trim()).filter((s) => s !== '');
 }
 
+/** The last text cut (a version's preview, its names and its analysis each ask for the same one). */
+let lastSplit: { readonly text: string; readonly regionLines: number; readonly split: DocumentSplit | undefined } | undefined;
+
 /**
  * Where the document can be cut, or undefined when it must be analysed whole (it uses
  * __COUNTER__, which counts across the file, or has no top-level line after its prefix).
  */
 export function splitDocument(text: string, regionLines = REGION_LINES): DocumentSplit | undefined {
+  if (lastSplit?.text === text && lastSplit.regionLines === regionLines) return lastSplit.split;
+  const split = cut(text, regionLines);
+  lastSplit = { text, regionLines, split };
+  return split;
+}
+
+function cut(text: string, regionLines: number): DocumentSplit | undefined {
   if (text.includes('__COUNTER__')) return undefined;
   const offsets = lineOffsets(text);
   const count = offsets.length - 1;

@@ -6,6 +6,7 @@
 import type { Analysis } from './analysis';
 import { scanSource, type AlternativeBlock, type Lexeme, type SourceScan } from './source-scan';
 import { cppMacro, isLocalLabel, isMnemonic, isRegister, names } from './names';
+import { namesElsewhere } from './preview-names';
 
 export const TOKEN_TYPES = ['mnemonic', 'register', 'number', 'label', 'function', 'enumMember', 'macro', 'directive', 'preprocessor', 'parameter', 'string'] as const;
 export const TOKEN_MODIFIERS = ['declaration', 'alternative', 'cfi', 'local', 'defaultLibrary'] as const;
@@ -41,6 +42,10 @@ export function alternativeBlockAt(a: Analysis, line: number): AlternativeBlock 
 function classify(a: Analysis, l: Lexeme, declares: boolean): { type: TokenType; modifiers: TokenModifier[] } | undefined {
   const mods: TokenModifier[] = l.alternative ? ['alternative'] : [];
   const n = names(a);
+  // A preview's own names, and those the rest of the document defines.
+  const elsewhere = namesElsewhere(a);
+  const isFunction = (name: string) => n.functions.has(name) || elsewhere?.functions.has(name) === true;
+  const isDefined = (name: string) => n.symbolDefinitions.has(name) || elsewhere?.symbols.has(name) === true;
   const cfiName = /^(\.cfi_|CFI_)/i.test(l.text);
   if (cfiName) mods.push('cfi');
   switch (l.kind) {
@@ -58,7 +63,7 @@ function classify(a: Analysis, l: Lexeme, declares: boolean): { type: TokenType;
     case 'localRef':
       return { type: 'label', modifiers: [...mods, 'local'] };
     case 'labelDef':
-      return { type: n.functions.has(l.text) ? 'function' : 'label', modifiers: [...mods, 'declaration', ...(isLocalLabel(l.text) ? ['local' as const] : [])] };
+      return { type: isFunction(l.text) ? 'function' : 'label', modifiers: [...mods, 'declaration', ...(isLocalLabel(l.text) ? ['local' as const] : [])] };
     case 'op': {
       if (l.text.startsWith('.')) return { type: 'directive', modifiers: mods };
       if (cppMacro(a, l.text)) return { type: 'macro', modifiers: mods };
@@ -73,9 +78,9 @@ function classify(a: Analysis, l: Lexeme, declares: boolean): { type: TokenType;
         return { type: 'macro', modifiers: declares ? [...mods, 'declaration'] : mods };
       }
       if (l.cpp) return undefined;
-      if (n.gasMacros.has(l.text.toLowerCase()) && !n.symbolDefinitions.has(l.text)) return { type: 'macro', modifiers: mods };
-      if (n.functions.has(l.text)) return { type: 'function', modifiers: mods };
-      if (n.symbolDefinitions.has(l.text) || isLocalLabel(l.text)) return { type: 'label', modifiers: isLocalLabel(l.text) ? [...mods, 'local'] : mods };
+      if (n.gasMacros.has(l.text.toLowerCase()) && !isDefined(l.text)) return { type: 'macro', modifiers: mods };
+      if (isFunction(l.text)) return { type: 'function', modifiers: mods };
+      if (isDefined(l.text) || isLocalLabel(l.text)) return { type: 'label', modifiers: isLocalLabel(l.text) ? [...mods, 'local'] : mods };
       if (isRegister(l.text)) return { type: 'register', modifiers: mods };
       return undefined;
     }

@@ -1,0 +1,157 @@
+// Owns the names a preview does not see: AnalysisCache.preview analyses the prefix and the
+// regions over the visible lines only, so a label or a function defined in another region
+// (`call helper` above `VDSO_FUNCTION(helper)`) would be coloured as nothing until the whole
+// analysis lands. Here the rest of the document gives its names as the whole analysis finds
+// them (names.ts: labels and symbol assignments of the statements cpp gives; functions
+// marked by `.type NAME,@function`): cpp runs from the prefix's macro table, as each region's
+// does, over only the lines that can define a name (a label colon, an assignment, `.type` or
+// `.set`, a cpp directive, a use of a macro whose expansion could hold one), and no
+// assembler. Each region's names are kept by its text, so after an edit only the edited
+// region runs again. (A function that a GAS .macro marks with .type is the assembler's to
+// know: such a name is coloured once the whole analysis lands.)
+import { preprocess } from '../toolchain/asm/cpp/preprocess';
+import type { Macro } from '../toolchain/asm/cpp/macro';
+import { statements } from '../toolchain/asm/statements';
+import type { Analysis } from './analysis';
+import { splitDocument } from './regions';
+
+export interface NamesElsewhere {
+  /** Labels and assigned symbols (.set, .equ, `=`), as names.ts's symbolDefinitions has them. */
+  readonly symbols: ReadonlySet<string>;
+  /** Names `.type NAME,@function` marks, as the module's function symbols. */
+  readonly functions: ReadonlySet<string>;
+}
+
+const previews = new WeakSet<Analysis>();
+
+/** Marks an analysis as a preview (only some of the document analysed); returns it. */
+export function markPreview(a: Analysis): Analysis {
+  previews.add(a);
+  return a;
+}
+
+/** What a raw line may define a name with: a label's colon, `=`, a directive, a line continuation, a comment's edge. */
+const MAY_DEFINE = /[:=#\\]|\/\*|\*\/|\.(?:type|set|equ|equiv|eqv)\b/i;
+const FUNCTION_KIND = /^(?:[@%]function|STT_FUNC|"function")$/;
+
+/** Macros whose expansion may define a name: a body with such a token, or a use of such a macro. */
+function definingMacros(macros: ReadonlyMap<string, Macro>): Set<string> {
+  const out = new Set<string>();
+  const refs = new Map<string, string[]>();
+  for (const [name, m] of macros) {
+    if (m.builtin) continue;
+    const names: string[] = [];
+    for (const t of m.body) {
+      if (t.kind === 'name') {
+        if (/^(?:type|set|equ|equiv|eqv)$/i.test(t.text)) out.add(name);
+        else names.push(t.text);
+      } else if (/[:;=#]/.test(t.text)) out.add(name);
+    }
+    refs.set(name, names);
+  }
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [name, names] of refs) {
+      if (!out.has(name) && names.some((n) => out.has(n))) {
+        out.add(name);
+        grew = true;
+      }
+    }
+  }
+  return out;
+}
+
+/** A line cpp passes through as a statement of its own, between two regions' lines. */
+const REGION_MARK = '.vdso_lab_region_end';
+
+/** The lines of a region that may define a name (the rest cannot, whatever cpp makes of them). */
+function namingLines(regionText: string, defining: RegExp | undefined): string {
+  const out: string[] = [];
+  let continued = false;
+  for (const line of regionText.split('\n')) {
+    const keep: boolean = continued || MAY_DEFINE.test(line) || (defining !== undefined && defining.test(line));
+    continued = keep && /\\\s*$/.test(line);
+    if (keep) out.push(line);
+  }
+  return out.join('\n');
+}
+
+interface PrefixNames {
+  /** A line holding a use of a macro whose expansion may define a name (undefined: there is none). */
+  readonly defining: RegExp | undefined;
+  /** Each region's names by its text (those of the last document seen). */
+  regions: Map<string, NamesElsewhere>;
+  /** The last document's names, with its text. */
+  last?: { readonly text: string; readonly names: NamesElsewhere };
+}
+
+const byPrefix = new WeakMap<ReadonlyMap<string, Macro>, PrefixNames>();
+
+function prefixNames(macros: ReadonlyMap<string, Macro>): PrefixNames {
+  let p = byPrefix.get(macros);
+  if (!p) {
+    const defining = [...definingMacros(macros)];
+    p = { defining: defining.length ? new RegExp(`(?<![\\w$])(?:${defining.join('|')})(?![\\w$])`) : undefined, regions: new Map() };
+    byPrefix.set(macros, p);
+  }
+  return p;
+}
+
+/** The names of the regions' texts, those not known yet found with one run of cpp over their naming lines. */
+function regionNames(file: string, macros: ReadonlyMap<string, Macro>, p: PrefixNames, texts: readonly string[]): NamesElsewhere[] {
+  const todo = [...new Set(texts.filter((t) => !p.regions.has(t)))];
+  if (todo.length) {
+    const pre = preprocess({ file, text: todo.map((t) => `${namingLines(t, p.defining)}\n${REGION_MARK}\n`).join(''), readFile: () => undefined, macros });
+    let i = 0;
+    let symbols = new Set<string>();
+    let functions = new Set<string>();
+    for (const s of statements(pre.text)) {
+      for (const l of s.labels) symbols.add(l.name);
+      const op = s.op.toLowerCase();
+      if (op === REGION_MARK) {
+        p.regions.set(todo[i++]!, { symbols, functions });
+        symbols = new Set();
+        functions = new Set();
+      } else if (op === '.set' || op === '.equ' || op === '.equiv' || op === '.eqv') {
+        const name = s.operands.split(',')[0]!.trim();
+        if (name) symbols.add(name);
+      } else if (op === '.type') {
+        const [name, kind] = s.operands.split(',').map((x) => x.trim());
+        if (name && kind && FUNCTION_KIND.test(kind)) functions.add(name);
+      } else if (/^=[^=]/.test(s.operands) && s.op) {
+        symbols.add(s.op);
+      }
+    }
+    // A region whose mark cpp did not pass (an unterminated #if swallowed it) names nothing.
+    for (; i < todo.length; i++) p.regions.set(todo[i]!, { symbols: new Set(), functions: new Set() });
+  }
+  return texts.map((t) => p.regions.get(t)!);
+}
+
+function compute(a: Analysis, macros: ReadonlyMap<string, Macro>, p: PrefixNames): NamesElsewhere {
+  const symbols = new Set<string>();
+  const functions = new Set<string>();
+  const split = splitDocument(a.text);
+  if (!split) return { symbols, functions };
+  const texts = split.starts.map((start, i) => a.text.slice(split.lineOffsets[start], split.lineOffsets[split.starts[i + 1] ?? split.lineOffsets.length - 1]));
+  const found = regionNames(a.file, macros, p, texts);
+  // Only the regions of this document are kept: an edit leaves all but one as they were.
+  p.regions = new Map(texts.map((t, i) => [t, found[i]!]));
+  for (const r of found) {
+    for (const n of r.symbols) symbols.add(n);
+    for (const n of r.functions) functions.add(n);
+  }
+  return { symbols, functions };
+}
+
+/**
+ * For a preview, the names the rest of the document defines (computed once per text and
+ * prefix); undefined for a whole analysis, whose own names are all there are.
+ */
+export function namesElsewhere(a: Analysis): NamesElsewhere | undefined {
+  const macros = a.preprocessed?.macros;
+  if (!previews.has(a) || !macros) return undefined;
+  const p = prefixNames(macros);
+  if (p.last?.text !== a.text) p.last = { text: a.text, names: compute(a, macros, p) };
+  return p.last.names;
+}
