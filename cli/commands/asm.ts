@@ -1,8 +1,10 @@
 // Owns `vdso-lab asm IN.S -o OUT [-c|--exe|--vdso] [-g] [-I DIR] [-D NAME[=VAL]] [--json]`:
 // preprocesses a .S (as gcc does; a .s is read as is), assembles it with the GAS front end,
 // and writes an ET_REL object (-c, the default), a static program (--exe) or a vDSO image
-// (--vdso) through the object writer and the linker. Messages are GNU as-like, with
-// file:line:column; OUT is written atomically and only when there was no error.
+// (--vdso, linked as check links a stub: toolchain/designs/user-stub.ts) through the object
+// writer and the linker; #include searches -I, then vdso/include and the file's folder as every
+// build of a stub does. Messages are GNU as-like, with file:line:column; OUT is written
+// atomically and only when there was no error.
 import { readIncludeCandidate, readInputText } from '../../toolchain/input-file';
 import { dirname, resolve } from 'node:path';
 import { writeOutputFile } from '../output-file';
@@ -11,13 +13,8 @@ import { assembleSource } from '../../toolchain/asm/assemble-source';
 import type { AsmModule, Diagnostic } from '../../toolchain/asm/module';
 import { writeObject } from '../../toolchain/elf/write-object';
 import { withGeneratedSections } from '../../toolchain/dwarf/emit-sections';
-import { linkExec, linkVdso } from '../../toolchain/link/index';
-
-/** The kernel's vdso32 version script: LINUX_2.6 for the __vdso_* calls, LINUX_2.5 for the stubs. */
-const VDSO_VERSIONS = [
-  { name: 'LINUX_2.6', globals: ['__vdso_*'] },
-  { name: 'LINUX_2.5', globals: ['__kernel_vsyscall', '__kernel_sigreturn', '__kernel_rt_sigreturn'] },
-];
+import { linkExec } from '../../toolchain/link/index';
+import { linkStub, stubIncludeDirs } from '../../toolchain/designs/user-stub';
 
 function list(args: ParsedArgs, name: string): string[] {
   const v = args.values[name];
@@ -48,12 +45,13 @@ export const asmCommand: Command = {
   name: 'asm',
   summary: 'assemble a GAS (AT&T, --32) source into an object, a static program or a vDSO image',
   usage: 'IN.S -o OUT [-c|--exe|--vdso] [-g] [-I DIR] [-D NAME[=VAL]] [--json]',
+  details: '#include is searched in the -I folders, then in the shipped designs\' vdso/include (vdso-lab.h), then in\nIN.S\'s own folder: as check, alternatives, the debugger and the language server build a .S.',
   options: {
     output: { type: 'string', short: 'o', help: 'the file to write', valueName: 'OUT' },
     compile: { type: 'boolean', short: 'c', help: 'write an ELF32 relocatable object (the default)' },
     exe: { type: 'boolean', help: 'link a static i386 program (entry _start)' },
-    vdso: { type: 'boolean', help: 'link a vDSO image (LINUX_2.5/LINUX_2.6 versions)' },
-    include: { type: 'string', short: 'I', help: 'add a directory to the #include search', valueName: 'DIR', multiple: true },
+    vdso: { type: 'boolean', help: 'link a vDSO image (LINUX_2.5/LINUX_2.6 versions of the stubs it defines), as check builds a .S' },
+    include: { type: 'string', short: 'I', help: 'add a directory to the #include search (before vdso/include)', valueName: 'DIR', multiple: true },
     define: { type: 'string', short: 'D', help: 'define a preprocessor macro', valueName: 'NAME[=VAL]', multiple: true },
     json: { type: 'boolean', help: 'print the diagnostics and a summary as JSON' },
     debug: { type: 'boolean', short: 'g', help: 'emit DWARF line information (.debug_line) as as -g does' },
@@ -66,8 +64,10 @@ export const asmCommand: Command = {
     const modes = ['compile', 'exe', 'vdso'].filter((m) => flag(args, m));
     if (modes.length > 1) throw new UsageError('give one of -c, --exe, --vdso');
     const mode = modes[0] ?? 'compile';
-    const includeDirs = list(args, 'include').map((d) => resolve(io.cwd, d));
-    const { module, diagnostics } = assembleFile(resolve(io.cwd, input), input, includeDirs, list(args, 'define'));
+    const path = resolve(io.cwd, input);
+    // The -I folders, then the search every build of a stub has (check, alternatives, the debugger, the language server).
+    const includeDirs = [...list(args, 'include').map((d) => resolve(io.cwd, d)), ...stubIncludeDirs(path)];
+    const { module, diagnostics } = assembleFile(path, input, includeDirs, list(args, 'define'));
     const errors = diagnostics.filter((d) => d.severity === 'error');
     if (flag(args, 'json')) {
       io.out(JSON.stringify({
@@ -80,12 +80,15 @@ export const asmCommand: Command = {
       if (diagnostics.length > 0) io.err(`${input}: Assembler messages:\n` + diagnostics.map(formatAsmDiagnostic).join('\n') + '\n');
     }
     if (errors.length > 0) return EXIT_USAGE;
-    const debug = flag(args, 'debug') ? { debug: { name: input, compDir: io.cwd } } : {};
-    const object = writeObject(withGeneratedSections(module, debug), input);
+    const debug = flag(args, 'debug') ? { name: input, compDir: io.cwd } : undefined;
     const outPath = resolve(io.cwd, output);
+    if (mode === 'vdso') {
+      writeOutputFile(outPath, output, linkStub(module, input, debug));
+      return EXIT_OK;
+    }
+    const object = writeObject(withGeneratedSections(module, debug ? { debug } : {}), input);
     if (mode === 'compile') writeOutputFile(outPath, output, object);
-    else if (mode === 'exe') writeOutputFile(outPath, output, linkExec([{ fileName: input, bytes: object }]), { mode: 0o777 });
-    else writeOutputFile(outPath, output, linkVdso([{ fileName: input, bytes: object }], { versions: VDSO_VERSIONS }));
+    else writeOutputFile(outPath, output, linkExec([{ fileName: input, bytes: object }]), { mode: 0o777 });
     return EXIT_OK;
   },
 };
