@@ -1,25 +1,12 @@
 // Owns putting a document's lexical scan (source-scan.ts) together from the scans of its
-// prefix and regions (region-analysis.ts): each piece is scanned on its own, moved to its
-// first line, and the pieces joined. Cuts fall where scanSource's line state is at rest (no
+// prefix and regions (region-analysis.ts): each piece is scanned on its own at its first
+// line, and the pieces joined. Cuts fall where scanSource's line state is at rest (no
 // block comment, no line continuation), so the result is scanSource of the whole text.
 import { scanSource, type Lexeme, type SourceScan } from './source-scan';
 
 /** The scan of a piece of text that starts at line `first` of the document. */
 export function scanAt(text: string, first: number): SourceScan {
-  const s = scanSource(text);
-  if (first === 0) return s;
-  const moved = new Map<Lexeme, Lexeme>();
-  const lexemes = s.lexemes.map((l) => {
-    const m = { ...l, line: l.line + first };
-    moved.set(l, m);
-    return m;
-  });
-  return {
-    lexemes,
-    byLine: s.byLine.map((list) => list.map((l) => moved.get(l)!)),
-    alternatives: s.alternatives.map((b) => ({ ...b, startLine: b.startLine + first, endLine: b.endLine + first, strings: b.strings.map((x) => ({ ...x, line: x.line + first })) })),
-    directives: s.directives.map((d) => ({ ...d, line: d.line + first })),
-  };
+  return scanSource(text, first);
 }
 
 /** Consecutive pieces' scans as one; each piece's text ends with its last line's line end. */

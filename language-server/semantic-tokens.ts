@@ -5,8 +5,8 @@
 // instructions; X86_FEATURE_* names are enum members; CFI directives and CFI_* macros carry `cfi`.
 import type { Analysis } from './analysis';
 import { scanSource, type AlternativeBlock, type Lexeme, type SourceScan } from './source-scan';
-import { cppMacro, isLocalLabel, isMnemonic, isRegister, names } from './names';
-import { namesElsewhere } from './preview-names';
+import { cppMacro, isLocalLabel, isMnemonic, isRegister, names, type Names } from './names';
+import { namesElsewhere, type NamesElsewhere } from './preview-names';
 
 export const TOKEN_TYPES = ['mnemonic', 'register', 'number', 'label', 'function', 'enumMember', 'macro', 'directive', 'preprocessor', 'parameter', 'string'] as const;
 export const TOKEN_MODIFIERS = ['declaration', 'alternative', 'cfi', 'local', 'defaultLibrary'] as const;
@@ -39,64 +39,96 @@ export function alternativeBlockAt(a: Analysis, line: number): AlternativeBlock 
   return scan.alternatives.find((b) => b.startLine <= line && line <= b.endLine);
 }
 
-function classify(a: Analysis, l: Lexeme, declares: boolean): { type: TokenType; modifiers: TokenModifier[] } | undefined {
-  const mods: TokenModifier[] = l.alternative ? ['alternative'] : [];
-  const n = names(a);
-  // A preview's own names, and those the rest of the document defines.
-  const elsewhere = namesElsewhere(a);
-  const isFunction = (name: string) => n.functions.has(name) || elsewhere?.functions.has(name) === true;
-  const isDefined = (name: string) => n.symbolDefinitions.has(name) || elsewhere?.symbols.has(name) === true;
-  const cfiName = /^(\.cfi_|CFI_)/i.test(l.text);
-  if (cfiName) mods.push('cfi');
+const T = Object.fromEntries(TOKEN_TYPES.map((t, i) => [t, i])) as Record<TokenType, number>;
+const M = Object.fromEntries(TOKEN_MODIFIERS.map((m, i) => [m, 1 << i])) as Record<TokenModifier, number>;
+/** A token's class packed in one number: the type's index, and the modifiers' bits above MODIFIER_SHIFT. */
+const MODIFIER_SHIFT = 4;
+const NONE = -1;
+/** The modifiers of each bit set, in legend order (one shared array per set). */
+const MODIFIER_LISTS: ReadonlyArray<readonly TokenModifier[]> = Array.from({ length: 1 << TOKEN_MODIFIERS.length }, (_, mask) => Object.freeze(TOKEN_MODIFIERS.filter((_, i) => mask & (1 << i))));
+
+function packed(type: number, mods: number): number {
+  return type | (mods << MODIFIER_SHIFT);
+}
+
+/** `.cfi_*` and `CFI_*` (any case). */
+function isCfiName(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return (c === 0x2e || c === 0x43 || c === 0x63) && /^(\.cfi_|CFI_)/i.test(text);
+}
+
+/** The names a request classifies by: the analysis's, and for a preview those the rest of the document defines. */
+interface Known {
+  readonly n: Names;
+  readonly elsewhere: NamesElsewhere | undefined;
+}
+
+function isFunction(k: Known, name: string): boolean {
+  return k.n.functions.has(name) || k.elsewhere?.functions.has(name) === true;
+}
+
+function isDefined(k: Known, name: string): boolean {
+  return k.n.symbolDefinitions.has(name) || k.elsewhere?.symbols.has(name) === true;
+}
+
+function classify(a: Analysis, k: Known, l: Lexeme, declares: boolean): number {
+  const n = k.n;
+  let mods = l.alternative ? M.alternative : 0;
+  if (isCfiName(l.text)) mods |= M.cfi;
   switch (l.kind) {
     case 'preprocessor':
-      return { type: 'preprocessor', modifiers: mods };
+      return packed(T.preprocessor, mods);
     case 'string':
-      return { type: 'string', modifiers: mods };
+      return packed(T.string, mods);
     case 'param':
-      return { type: 'parameter', modifiers: mods };
+      return packed(T.parameter, mods);
     case 'register':
-      return { type: 'register', modifiers: mods };
+      return packed(T.register, mods);
     case 'immediate':
     case 'number':
-      return { type: 'number', modifiers: mods };
+      return packed(T.number, mods);
     case 'localRef':
-      return { type: 'label', modifiers: [...mods, 'local'] };
+      return packed(T.label, mods | M.local);
     case 'labelDef':
-      return { type: isFunction(l.text) ? 'function' : 'label', modifiers: [...mods, 'declaration', ...(isLocalLabel(l.text) ? ['local' as const] : [])] };
+      return packed(isFunction(k, l.text) ? T.function : T.label, mods | M.declaration | (isLocalLabel(l.text) ? M.local : 0));
     case 'op': {
-      if (l.text.startsWith('.')) return { type: 'directive', modifiers: mods };
-      if (cppMacro(a, l.text)) return { type: 'macro', modifiers: mods };
+      if (l.text.startsWith('.')) return packed(T.directive, mods);
+      if (cppMacro(a, l.text)) return packed(T.macro, mods);
       const gas = n.gasMacros.get(l.text.toLowerCase());
-      if (gas) return { type: 'macro', modifiers: gas.builtin ? [...mods, 'defaultLibrary'] : mods };
-      if (isMnemonic(l.text)) return { type: 'mnemonic', modifiers: mods };
-      return undefined;
+      if (gas) return packed(T.macro, gas.builtin ? mods | M.defaultLibrary : mods);
+      if (isMnemonic(l.text)) return packed(T.mnemonic, mods);
+      return NONE;
     }
     case 'word': {
-      if (l.text.startsWith('X86_FEATURE_')) return { type: 'enumMember', modifiers: mods };
-      if (cppMacro(a, l.text)) {
-        return { type: 'macro', modifiers: declares ? [...mods, 'declaration'] : mods };
-      }
-      if (l.cpp) return undefined;
-      if (n.gasMacros.has(l.text.toLowerCase()) && !isDefined(l.text)) return { type: 'macro', modifiers: mods };
-      if (isFunction(l.text)) return { type: 'function', modifiers: mods };
-      if (isDefined(l.text) || isLocalLabel(l.text)) return { type: 'label', modifiers: isLocalLabel(l.text) ? [...mods, 'local'] : mods };
-      if (isRegister(l.text)) return { type: 'register', modifiers: mods };
-      return undefined;
+      if (l.text.startsWith('X86_FEATURE_')) return packed(T.enumMember, mods);
+      if (cppMacro(a, l.text)) return packed(T.macro, declares ? mods | M.declaration : mods);
+      if (l.cpp) return NONE;
+      if (n.gasMacros.has(l.text.toLowerCase()) && !isDefined(k, l.text)) return packed(T.macro, mods);
+      if (isFunction(k, l.text)) return packed(T.function, mods);
+      if (isDefined(k, l.text) || isLocalLabel(l.text)) return packed(T.label, isLocalLabel(l.text) ? mods | M.local : mods);
+      if (isRegister(l.text)) return packed(T.register, mods);
+      return NONE;
     }
   }
+}
+
+/** A line's lexemes in column order (scanSource gives them so; a copy is sorted only when not). */
+function inColumnOrder(list: readonly Lexeme[]): readonly Lexeme[] {
+  for (let i = 1; i < list.length; i++) if (list[i - 1]!.start > list[i]!.start) return [...list].sort((x, y) => x.start - y.start);
+  return list;
 }
 
 /** The tokens of lines [from, to] (the whole document by default), in document order. */
 export function semanticTokens(a: Analysis, from = 0, to = Number.MAX_SAFE_INTEGER): SemanticToken[] {
   const scan = scanOf(a);
+  // A preview's own names, and those the rest of the document defines.
+  const known: Known = { n: names(a), elsewhere: namesElsewhere(a) };
   const out: SemanticToken[] = [];
   const defines = new Map(scan.directives.filter((d) => d.name === 'define').map((d) => [d.line, d.argumentColumn]));
   for (let line = Math.max(0, from); line <= Math.min(to, scan.byLine.length - 1); line++) {
-    const lexemes = [...scan.byLine[line]!].sort((x, y) => x.start - y.start);
-    for (const l of lexemes) {
-      const c = classify(a, l, l.cpp && defines.get(line) === l.start);
-      if (c) out.push({ line, start: l.start, length: l.length, type: c.type, modifiers: c.modifiers });
+    for (const l of inColumnOrder(scan.byLine[line]!)) {
+      const c = classify(a, known, l, l.cpp && defines.get(line) === l.start);
+      if (c !== NONE) out.push({ line, start: l.start, length: l.length, type: TOKEN_TYPES[c & ((1 << MODIFIER_SHIFT) - 1)]!, modifiers: MODIFIER_LISTS[c >> MODIFIER_SHIFT]! });
     }
   }
   return out;
@@ -109,7 +141,9 @@ export function encodeTokens(tokens: readonly SemanticToken[]): number[] {
   let start = 0;
   for (const t of tokens) {
     const dl = t.line - line;
-    data.push(dl, dl === 0 ? t.start - start : t.start, t.length, TOKEN_TYPES.indexOf(t.type), t.modifiers.reduce((m, x) => m | (1 << TOKEN_MODIFIERS.indexOf(x)), 0));
+    let mods = 0;
+    for (const m of t.modifiers) mods |= M[m];
+    data.push(dl, dl === 0 ? t.start - start : t.start, t.length, T[t.type], mods);
     line = t.line;
     start = t.start;
   }

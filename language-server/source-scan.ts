@@ -67,7 +67,11 @@ interface AlternativeBuilder {
   strings: Array<{ line: number; start: number; text: string }>;
 }
 
-export function scanSource(text: string): SourceScan {
+/**
+ * The scan of a text whose first line is line `first` of the document: lexemes and blocks
+ * carry document lines, `byLine` counts from the text's own first line.
+ */
+export function scanSource(text: string, first = 0): SourceScan {
   const lines = text.split(/\r?\n/);
   const lexemes: Lexeme[] = [];
   const byLine: Lexeme[][] = lines.map(() => []);
@@ -76,32 +80,47 @@ export function scanSource(text: string): SourceScan {
   const st: LineState = { block: false, continued: false, cppContinued: false, alternative: undefined };
   const push = (l: Lexeme) => {
     lexemes.push(l);
-    byLine[l.line]!.push(l);
+    byLine[l.line - first]!.push(l);
   };
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n]!;
-    if (st.cppContinued || (!st.block && !st.continued && /^\s*#\s*[A-Za-z_]/.test(line) && CPP_DIRECTIVES.has(/^\s*#\s*([A-Za-z_]\w*)/.exec(line)![1]!))) {
-      scanCppLine(line, n, st, push, directives);
+    const hash = line.includes('#');
+    if (st.cppContinued || (hash && !st.block && !st.continued && /^\s*#\s*[A-Za-z_]/.test(line) && CPP_DIRECTIVES.has(/^\s*#\s*([A-Za-z_]\w*)/.exec(line)![1]!))) {
+      scanCppLine(line, n + first, st, push, directives);
       continue;
     }
-    if (!st.block && !st.continued && /^\s*#/.test(line)) continue;
-    scanAsmLine(line, n, st, push, alternatives);
+    if (hash && !st.block && !st.continued && /^\s*#/.test(line)) continue;
+    scanAsmLine(line, n + first, st, push, alternatives);
   }
   if (st.alternative) alternatives.push({ ...st.alternative });
   return { lexemes, byLine, alternatives, directives };
 }
 
+/** A-Z, a-z, _ (a cpp identifier's first character). */
+function isCppIdentStart(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
+}
+
+/** A GAS symbol's first character: a cpp identifier's, or . or $. */
+function isIdentStart(c: number): boolean {
+  return isCppIdentStart(c) || c === 0x2e || c === 0x24;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
 function scanCppLine(line: string, n: number, st: LineState, push: (l: Lexeme) => void, directives: CppDirective[]): void {
   let i = 0;
-  const base = { line: n, alternative: false, quoted: false, cpp: true };
+  const base: LexemeBase = { line: n, alternative: false, quoted: false, cpp: true };
   if (!st.cppContinued) {
     const m = /^(\s*)(#\s*)([A-Za-z_]\w*)/.exec(line)!;
-    push({ ...base, start: m[1]!.length, length: m[2]!.length + m[3]!.length, kind: 'preprocessor', text: m[3]! });
+    push(lexeme(base, m[1]!.length, m[2]!.length + m[3]!.length, 'preprocessor', m[3]!));
     i = m[0].length;
     const arg = /^(\s+)([A-Za-z_]\w*)/.exec(line.slice(i));
     directives.push({ line: n, name: m[3]!, ...(arg ? { argument: arg[2]!, argumentColumn: i + arg[1]!.length } : {}) });
   }
-  st.cppContinued = /\\\s*$/.test(line);
+  st.cppContinued = line.includes('\\') && /\\\s*$/.test(line);
   for (; i < line.length; ) {
     const c = line[i]!;
     if (c === '/' && line[i + 1] === '*') {
@@ -115,23 +134,24 @@ function scanCppLine(line: string, n: number, st: LineState, push: (l: Lexeme) =
       let j = i + 1;
       while (j < line.length && line[j] !== close) j += line[j] === '\\' ? 2 : 1;
       if (c === '"' || /^\s*#\s*include/.test(line)) {
-        push({ ...base, start: i, length: Math.min(j + 1, line.length) - i, kind: 'string', text: line.slice(i, j + 1) });
+        push(lexeme(base, i, Math.min(j + 1, line.length) - i, 'string', line.slice(i, j + 1)));
         i = j + 1;
         continue;
       }
     }
-    IDENT.lastIndex = i;
-    const id = /[A-Za-z_]/.test(c) ? IDENT.exec(line) : null;
-    if (id) {
-      push({ ...base, start: i, length: id[0].length, kind: 'word', text: id[0] });
-      i += id[0].length;
+    const code = line.charCodeAt(i);
+    if (isCppIdentStart(code)) {
+      IDENT.lastIndex = i;
+      const id = IDENT.exec(line)![0];
+      push(lexeme(base, i, id.length, 'word', id));
+      i += id.length;
       continue;
     }
-    NUMBER.lastIndex = i;
-    const num = /\d/.test(c) ? NUMBER.exec(line) : null;
-    if (num) {
-      push({ ...base, start: i, length: num[0].length, kind: 'number', text: num[0] });
-      i += num[0].length;
+    if (isDigit(code)) {
+      NUMBER.lastIndex = i;
+      const num = NUMBER.exec(line)![0];
+      push(lexeme(base, i, num.length, 'number', num));
+      i += num.length;
       continue;
     }
     i++;
@@ -170,7 +190,6 @@ function scanAsmLine(line: string, n: number, st: LineState, push: (l: Lexeme) =
     if (c === '#' || (c === '/' && line.slice(0, i).trim() === '')) break;
     lastCode = i;
     const alt = st.alternative !== undefined;
-    const base = { line: n, alternative: alt, quoted: false, cpp: false };
     if (c === '"') {
       let j = i + 1;
       while (j < line.length && line[j] !== '"') j += line[j] === '\\' ? 2 : 1;
@@ -178,11 +197,11 @@ function scanAsmLine(line: string, n: number, st: LineState, push: (l: Lexeme) =
       const body = line.slice(i + 1, Math.min(j, line.length));
       if (alt) {
         st.alternative!.strings.push({ line: n, start: i + 1, text: body });
-        push({ ...base, start: i, length: 1, kind: 'string', text: '"' });
+        push(makeLexeme(n, i, 1, 'string', '"', true, false));
         scanInstructions(body, n, i + 1, push);
-        if (end > j) push({ ...base, start: j, length: 1, kind: 'string', text: '"' });
+        if (end > j) push(makeLexeme(n, j, 1, 'string', '"', true, false));
       } else {
-        push({ ...base, start: i, length: end - i, kind: 'string', text: line.slice(i, end) });
+        push(makeLexeme(n, i, end - i, 'string', line.slice(i, end), false, false));
       }
       lastCode = end - 1;
       i = end;
@@ -199,26 +218,35 @@ function scanAsmLine(line: string, n: number, st: LineState, push: (l: Lexeme) =
       i++;
       continue;
     }
-    const r = lexAt(line, i, statementStart, base);
-    if (r) {
-      const opensBlock = r.lexeme.kind === 'op' && /^ALTERNATIVE\w*$/i.test(r.lexeme.text);
-      push(opensBlock ? { ...r.lexeme, alternative: true } : r.lexeme);
-      if (r.lexeme.kind === 'op') statementStart = false;
-      if (opensBlock) st.alternative = { name: r.lexeme.text, startLine: n, startColumn: i, endLine: n, endColumn: i + r.lexeme.length, strings: [] };
-      i += r.lexeme.length;
+    const word = statementStart && (c === 'A' || c === 'a') ? wordFrom(line, i) : '';
+    const opensBlock = word !== '' && ALTERNATIVE_OP.test(word) && !colonAt(line, i + word.length);
+    const l = lexAt(line, i, statementStart, n, alt || opensBlock, false, 0);
+    if (l) {
+      push(l);
+      if (l.kind === 'op') statementStart = false;
+      if (opensBlock) st.alternative = { name: l.text, startLine: n, startColumn: i, endLine: n, endColumn: i + l.length, strings: [] };
+      i += l.length;
       lastCode = i - 1;
-      if (r.skipColon) i = line.indexOf(':', i) + 1;
+      if (skipColon) i = line.indexOf(':', i) + 1;
       continue;
     }
     if (c === '\\' && i === line.trimEnd().length - 1) break;
     if (statementStart && c !== ':') statementStart = false;
     i++;
   }
-  st.continued = /\\\s*$/.test(stripTrailingComment(line));
+  st.continued = line.includes('\\') && /\\\s*$/.test(stripTrailingComment(line));
   if (st.alternative && lastCode >= 0) {
     st.alternative.endLine = n;
     st.alternative.endColumn = lastCode + 1;
   }
+}
+
+const ALTERNATIVE_OP = /^ALTERNATIVE\w*$/i;
+
+/** The GAS word starting at `i` ('' when none does). */
+function wordFrom(line: string, i: number): string {
+  IDENT.lastIndex = i;
+  return IDENT.exec(line)?.[0] ?? '';
 }
 
 function stripTrailingComment(line: string): string {
@@ -232,6 +260,11 @@ function lexeme(base: LexemeBase, start: number, length: number, kind: LexemeKin
   return { line: base.line, start, length, kind, text, alternative: base.alternative, quoted: base.quoted, cpp: base.cpp };
 }
 
+/** A lexeme outside cpp lines (every lexeme has this one shape). */
+function makeLexeme(line: number, start: number, length: number, kind: LexemeKind, text: string, alternative: boolean, quoted: boolean): Lexeme {
+  return { line, start, length, kind, text, alternative, quoted, cpp: false };
+}
+
 const IMMEDIATE = /\$-?(0[xX][0-9a-fA-F]+|0[bB][01]+|\d+|'.)/y;
 const COLON_AHEAD = /[ \t]*:(?!:)/y;
 
@@ -240,50 +273,51 @@ function colonAt(line: string, i: number): boolean {
   return COLON_AHEAD.test(line);
 }
 
-/** The lexeme at `i` (or undefined for punctuation). */
-function lexAt(line: string, i: number, statementStart: boolean, base: LexemeBase): { lexeme: Lexeme; skipColon?: boolean } | undefined {
-  const c = line[i]!;
-  if (c === '%') {
+/** Set by lexAt: the label definition it returned is followed by its colon (the caller skips past it). */
+let skipColon = false;
+
+/**
+ * The lexeme at `i` of `line` (undefined for punctuation), its column moved by `column` (the
+ * place of a quoted argument's text in its line).
+ */
+function lexAt(line: string, i: number, statementStart: boolean, n: number, alternative: boolean, quoted: boolean, column: number): Lexeme | undefined {
+  skipColon = false;
+  const c = line.charCodeAt(i);
+  if (c === 0x25 /* % */ || c === 0x5c /* \ */) {
     IDENT.lastIndex = i + 1;
     const id = IDENT.exec(line);
-    if (id) return { lexeme: lexeme(base, i, id[0].length + 1, 'register', id[0]) };
+    if (id) return makeLexeme(n, i + column, id[0].length + 1, c === 0x25 ? 'register' : 'param', id[0], alternative, quoted);
     return undefined;
   }
-  if (c === '$') {
+  if (c === 0x24 /* $ */) {
     IMMEDIATE.lastIndex = i;
     const num = IMMEDIATE.exec(line);
-    if (num) return { lexeme: lexeme(base, i, num[0].length, 'immediate', num[0]) };
+    if (num) return makeLexeme(n, i + column, num[0].length, 'immediate', num[0], alternative, quoted);
     return undefined;
   }
-  if (c === '\\') {
-    IDENT.lastIndex = i + 1;
-    const id = IDENT.exec(line);
-    if (id) return { lexeme: lexeme(base, i, id[0].length + 1, 'param', id[0]) };
-    return undefined;
-  }
-  if (/\d/.test(c)) {
+  if (isDigit(c)) {
     NUMBER.lastIndex = i;
     const num = NUMBER.exec(line)!;
     if (statementStart && !num[2] && num[1]!.charCodeAt(1) !== 0x78 && colonAt(line, i + num[0].length)) {
-      return { lexeme: lexeme(base, i, num[0].length, 'labelDef', num[0]), skipColon: true };
+      skipColon = true;
+      return makeLexeme(n, i + column, num[0].length, 'labelDef', num[0], alternative, quoted);
     }
-    return { lexeme: lexeme(base, i, num[0].length, num[2] ? 'localRef' : 'number', num[0]) };
+    return makeLexeme(n, i + column, num[0].length, num[2] ? 'localRef' : 'number', num[0], alternative, quoted);
   }
-  if (/[A-Za-z_.$]/.test(c)) {
+  if (isIdentStart(c)) {
     IDENT.lastIndex = i;
-    const id = IDENT.exec(line)!;
-    const word = id[0];
+    const word = IDENT.exec(line)![0];
     if (statementStart && colonAt(line, i + word.length)) {
-      return { lexeme: lexeme(base, i, word.length, 'labelDef', word), skipColon: true };
+      skipColon = true;
+      return makeLexeme(n, i + column, word.length, 'labelDef', word, alternative, quoted);
     }
-    return { lexeme: lexeme(base, i, word.length, statementStart ? 'op' : 'word', word) };
+    return makeLexeme(n, i + column, word.length, statementStart ? 'op' : 'word', word, alternative, quoted);
   }
   return undefined;
 }
 
 /** Scans a quoted ALTERNATIVE argument as instructions (`;`-separated statements). */
 function scanInstructions(body: string, n: number, column: number, push: (l: Lexeme) => void): void {
-  const base = { line: n, alternative: true, quoted: true, cpp: false };
   let statementStart = true;
   for (let i = 0; i < body.length; ) {
     const c = body[i]!;
@@ -296,12 +330,12 @@ function scanInstructions(body: string, n: number, column: number, push: (l: Lex
       i++;
       continue;
     }
-    const r = lexAt(body, i, statementStart, base);
-    if (r) {
-      push({ ...r.lexeme, start: r.lexeme.start + column });
-      if (r.lexeme.kind === 'op') statementStart = false;
-      i += r.lexeme.length;
-      if (r.skipColon) i = body.indexOf(':', i) + 1;
+    const l = lexAt(body, i, statementStart, n, true, true, column);
+    if (l) {
+      push(l);
+      if (l.kind === 'op') statementStart = false;
+      i += l.length;
+      if (skipColon) i = body.indexOf(':', i) + 1;
       continue;
     }
     i++;
