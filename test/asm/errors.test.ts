@@ -49,6 +49,7 @@ movl $1, %eax
 .endm
 .purgem nothere
 x: .skip 3
+.lcomm negative, -4
 .section .b,"aw",@nobits
 .byte 1
 `,

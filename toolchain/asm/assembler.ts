@@ -153,17 +153,19 @@ class Reader {
   }
 
   private statement(s: Statement, frame: Frame): void {
-    const op = s.op.startsWith('.') ? s.op.toLowerCase() : s.op;
+    const directive = s.op.charCodeAt(0) === 0x2e;
+    const op = directive ? s.op.toLowerCase() : s.op;
     if (this.collecting) {
       this.collect(s, op);
       return;
     }
-    if (CONDITIONALS.has(op)) {
+    if (directive && CONDITIONALS.has(op)) {
       this.conditional(op, s.operands);
       return;
     }
     if (!this.active) return;
-    for (const l of s.labels) this.st.defineLabel(l.name);
+    const labels = s.labels;
+    for (let k = 0; k < labels.length; k++) this.st.defineLabel(labels[k]!.name);
     if (op === '' && s.operands === '') return;
     if (op === '') throw new AsmError(`junk at end of line, first unrecognized character is \`${s.operands[0]}'`);
     // run() placed the statement at its first label, or (without labels) already at its op.
@@ -172,23 +174,24 @@ class Reader {
       setSymbol(this.st, op, s.operands.slice(1), false);
       return;
     }
-    const macro = this.findMacro(op);
-    if (op.startsWith('.')) {
+    if (directive) {
       if (this.control(op, s)) return;
       const h = this.handlers.get(op);
       if (h) {
         const frag = this.st.frag();
-        const offset = frag.bytes.length;
+        const offset = frag.fixedSize;
         h(this.st, s.operands, op);
         this.st.lineFrom(frag, offset, false);
         return;
       }
+      const macro = this.findMacro(op);
       if (macro) {
         this.expand(macro, s.operands, frame.macro === undefined);
         return;
       }
       throw new AsmError(`unknown pseudo-op: \`${op}'`);
     }
+    const macro = this.findMacro(op);
     if (macro) {
       this.expand(macro, s.operands, frame.macro === undefined);
       return;

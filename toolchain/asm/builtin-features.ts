@@ -18,6 +18,7 @@ function row(word: number, bit: number, meaning: string, release = V6_8): Featur
   return { value: word * 32 + bit, release, meaning };
 }
 
+/** The built-in numbers by name; every name starts with X86_FEATURE_ (the assembler asks only about those). */
 export const X86_FEATURES: ReadonlyMap<string, FeatureNumber> = new Map([
   ['X86_FEATURE_SEP', row(0, 11, 'SYSENTER/SYSEXIT (CPUID leaf 1 EDX)')],
   ['X86_FEATURE_SYSCALL', row(1, 11, 'SYSCALL/SYSRET (CPUID 0x80000001 EDX)')],

@@ -43,7 +43,7 @@ export function emitInteger(st: AsmState, text: string, size: 1 | 2 | 4 | 8): vo
   const v = st.evaluate(bound);
   if (v.sym?.kind === 'undefined' && v.sym.location === undefined) v.sym.location = st.location;
   const at = st.here().offset;
-  st.emit(new Array<number>(size).fill(0));
+  st.emitFill(size, 0);
   st.addFixup({ size, expr: bound, pcrel: false, pcBias: 0, signed: false, location: st.location }, at);
 }
 
@@ -162,7 +162,7 @@ const space: Handler = (st, operands, op) => {
     return;
   }
   if (c > 1n << 28n) throw new AsmError(`${op} size too large`);
-  st.emit(new Array<number>(Number(c)).fill(fillValue));
+  st.emitFill(Number(c), fillValue);
 };
 
 const zero: Handler = (st, operands) => {
@@ -172,7 +172,7 @@ const zero: Handler = (st, operands) => {
     return;
   }
   if (c > 1n << 28n) throw new AsmError('.zero size too large');
-  st.emit(new Array<number>(Number(c)).fill(0));
+  st.emitFill(Number(c), 0);
 };
 
 const org: Handler = (st, operands) => {

@@ -241,18 +241,22 @@ const lcomm: Handler = (st, operands) => {
   if (parts.length < 2) throw new AsmError('expected comma after symbol-name');
   const name = nameOf(parts[0]!.text);
   const bytes = Number(st.absolute(parts[1]!.text));
+  if (bytes < 0) {
+    st.warning(`size (${bytes}) out of range, ignored`);
+    return;
+  }
   const align = parts[2] ? Number(st.absolute(parts[2].text)) : defaultCommonAlignment(bytes);
   const back = st.current;
   const bss = st.section('.bss', 0);
   if (align > bss.addralign) bss.addralign = align;
   const here = st.here();
   const pad = (align - ((here.frag.address + here.offset) % align)) % align;
-  if (pad) st.emit(new Array<number>(pad).fill(0));
+  if (pad) st.emitFill(pad, 0);
   st.defineLabel(name);
   const s = st.symbols.get(name);
   if (s.type === 0) s.type = 1;
   s.size = { kind: 'number', value: BigInt(bytes) };
-  st.emit(new Array<number>(bytes).fill(0));
+  st.emitFill(bytes, 0);
   st.switchTo(back);
 };
 

@@ -43,10 +43,15 @@ export function bindExpr(expr: Expr, symbols: SymbolTable, here: () => SymbolSta
       if (expr.bound) return expr;
       return expr.reloc === undefined ? { kind: 'symbol', name: expr.name, bound: s } : { kind: 'symbol', name: expr.name, reloc: expr.reloc, bound: s };
     }
-    case 'unary':
-      return { kind: 'unary', op: expr.op, operand: bindExpr(expr.operand, symbols, here, depth) };
-    case 'binary':
-      return { kind: 'binary', op: expr.op, left: bindExpr(expr.left, symbols, here, depth), right: bindExpr(expr.right, symbols, here, depth) };
+    case 'unary': {
+      const operand = bindExpr(expr.operand, symbols, here, depth);
+      return operand === expr.operand ? expr : { kind: 'unary', op: expr.op, operand };
+    }
+    case 'binary': {
+      const left = bindExpr(expr.left, symbols, here, depth);
+      const right = bindExpr(expr.right, symbols, here, depth);
+      return left === expr.left && right === expr.right ? expr : { kind: 'binary', op: expr.op, left, right };
+    }
   }
 }
 

@@ -29,7 +29,7 @@ function isLocalDefined(s: SymbolState | undefined): boolean {
 /** The size a variable part has with the current addresses. */
 function variableSize(st: AsmState, f: Frag): number {
   const v = f.variable!;
-  const at = f.address + f.bytes.length;
+  const at = f.address + f.fixedSize;
   switch (v.kind) {
     case 'align': {
       const pad = (v.alignment - (at % v.alignment)) % v.alignment;
@@ -99,7 +99,7 @@ const MAX_VARIABLE_BYTES = 1 << 24;
 function materialize(st: AsmState, f: Frag): void {
   const v = f.variable;
   if (!v) return;
-  const base = f.bytes.length;
+  const base = f.fixedSize;
   let n = f.varSize;
   if (n > MAX_VARIABLE_BYTES) {
     const saved = st.location;
@@ -161,16 +161,16 @@ function materialize(st: AsmState, f: Frag): void {
   }
   while (out.length < n) out.push(0);
   out.length = n;
-  for (const b of out) f.bytes.push(b);
+  f.tail = out;
   f.variable = undefined;
-  f.varSize = 0;
+  f.varSize = n;
 }
 
 interface PendingRelocation extends Relocation {
   readonly seq: number;
 }
 
-function writeLittle(bytes: number[], at: number, size: number, v: bigint): void {
+function writeLittle(bytes: Uint8Array, at: number, size: number, v: bigint): void {
   let x = BigInt.asUintN(64, v);
   for (let i = 0; i < size; i++) {
     bytes[at + i] = Number(x & 0xffn);
@@ -193,19 +193,24 @@ const ADJUSTABLE = new Set([1, 2, 20, 21, 22, 23]);
 const PC_TYPES: Readonly<Record<number, number>> = { 1: 23, 2: 21, 4: 2 };
 const ABS_TYPES: Readonly<Record<number, number>> = { 1: 22, 2: 20, 4: 1 };
 
-/** Resolves one fixup: writes the field and returns the relocation it needs, if any. */
-function resolve(st: AsmState, section: SectionState, f: Frag, fx: Fixup, values: Map<number, { value: Value; fixup: Fixup }> | undefined): PendingRelocation | undefined {
+/**
+ * Resolves one fixup: writes the field (into `out`, where the frag's bytes start at `base`)
+ * and returns the relocation it needs, if any.
+ */
+function resolve(st: AsmState, section: SectionState, f: Frag, fx: Fixup, out: Uint8Array, base: number,
+  values: Map<number, { value: Value; fixup: Fixup }> | undefined): PendingRelocation | undefined {
   const P = f.address + fx.offset;
+  const field = base + fx.offset;
   const v = value(st, fx.expr);
   values?.set(P, { value: v, fixup: fx });
   const relocation = (sym: SymbolState | undefined, addend: bigint, type: number): PendingRelocation => {
     if (fx.size === 8) throw new AsmError('cannot represent relocation type BFD_RELOC_64');
-    writeLittle(f.bytes, fx.offset, fx.size, addend);
+    writeLittle(out, field, fx.size, addend);
     if (!sym) return { offset: P, type, symbol: '', symbolIsSection: false, seq: fx.seq };
     if (isLocalDefined(sym) && ADJUSTABLE.has(type)) {
       const target = sym.frag!.section;
       target.symbolUsed = true;
-      writeLittle(f.bytes, fx.offset, fx.size, addend + BigInt(labelAddress(sym)));
+      writeLittle(out, field, fx.size, addend + BigInt(labelAddress(sym)));
       return { offset: P, type, symbol: target.name, symbolIsSection: true, seq: fx.seq };
     }
     if (sym.kind === 'undefined' && !sym.location) sym.location = fx.location;
@@ -223,7 +228,7 @@ function resolve(st: AsmState, section: SectionState, f: Frag, fx: Fixup, values
     if (sameSection && (isLocalDefined(v.sym) || (fx.resolveGlobal === true && v.sym!.binding !== 'weak'))) {
       const x = BigInt(labelAddress(v.sym!)) + v.add - bias;
       check(x, true);
-      writeLittle(f.bytes, fx.offset, fx.size, x);
+      writeLittle(out, field, fx.size, x);
       return undefined;
     }
     const type = fx.relocType ?? PC_TYPES[fx.size]!;
@@ -231,7 +236,7 @@ function resolve(st: AsmState, section: SectionState, f: Frag, fx: Fixup, values
   }
   if (!v.sym && !v.sub) {
     check(v.add, false);
-    writeLittle(f.bytes, fx.offset, fx.size, v.add);
+    writeLittle(out, field, fx.size, v.add);
     return undefined;
   }
   if (v.sub) {
@@ -327,7 +332,7 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
   relax(st);
   for (const s of st.sections) layoutSection(s);
   const lines: LineEntry[] = st.lines.map((l) => {
-    const length = l.offset + l.length > l.frag.bytes.length && l.frag.variable ? l.frag.size - l.offset : l.length;
+    const length = l.offset + l.length > l.frag.fixedSize && l.frag.variable ? l.frag.size - l.offset : l.length;
     return { section: l.frag.section.name, offset: l.frag.address + l.offset, length, location: l.location, instruction: l.instruction };
   });
   const cfiOut: CfiProcedure[] = cfi.done.map((p) => ({
@@ -356,21 +361,21 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
     const relocs: PendingRelocation[] = [];
     const frags = orderedFrags(s);
     let size = 0;
-    for (const f of frags) size += f.bytes.length;
+    for (const f of frags) size += f.size;
     const bytes = new Uint8Array(size);
     let at = 0;
     for (const f of frags) {
+      f.copyTo(bytes, at);
       for (const fx of f.fixups) {
         try {
-          const r = resolve(st, s, f, fx, s.name === '.altinstructions' ? altValues : undefined);
+          const r = resolve(st, s, f, fx, bytes, at, s.name === '.altinstructions' ? altValues : undefined);
           if (r) relocs.push(r);
         } catch (e) {
           if (!(e instanceof AsmError)) throw e;
           st.error(e.message, fx.location);
         }
       }
-      bytes.set(f.bytes, at);
-      at += f.bytes.length;
+      at += f.size;
     }
     relocs.sort((a, b) => a.seq - b.seq);
     const nobits = s.type === SHT_NOBITS;

@@ -15,7 +15,7 @@ import { isDigit, isNameChar, isNameStart } from './chars';
 function labelsIn(st: AsmState, e: Expr, out: SymbolState[], depth = 0): void {
   if (depth > 64) return;
   if (e.kind === 'symbol') {
-    const s = st.symbols.get(e.name);
+    const s = e.bound ?? st.symbols.get(e.name);
     if (s.kind === 'label') out.push(s);
     else if (s.kind === 'equated' && s.equ) labelsIn(st, s.equ, out, depth + 1);
   } else if (e.kind === 'unary') labelsIn(st, e.operand, out, depth);
@@ -231,7 +231,7 @@ function placeheld(v: EvaluatedExpr, names: readonly string[]): EvaluatedExpr {
 /** Assembles one instruction statement (mnemonic with any prefix words, and its operand text). */
 export function assembleInstruction(st: AsmState, mnemonic: string, operandText: string): void {
   const startFrag = st.frag();
-  const base = startFrag.bytes.length;
+  const base = startFrag.fixedSize;
   const { encoding, names } = encodingOf(st, mnemonic, operandText);
   const r = encoding.result;
   if ('error' in r) throw new AsmError(r.error);

@@ -50,18 +50,81 @@ export type Variable =
   | { readonly kind: 'org'; readonly expr: Expr; readonly fill: number; readonly location: SourceLocation }
   | { readonly kind: 'space'; readonly count: Expr; readonly fill: number; readonly location: SourceLocation };
 
+/**
+ * The bytes of one subsection as they are read, in one growable typed buffer (a byte is a
+ * byte, not an 8-byte array element, and nothing per statement for the collector to copy).
+ * Its frags are consecutive ranges of it: only the last one still grows.
+ */
+export class ByteStream {
+  private data = new Uint8Array(256);
+  length = 0;
+
+  private reserve(n: number): void {
+    if (this.length + n <= this.data.length) return;
+    let capacity = this.data.length * 2;
+    while (capacity < this.length + n) capacity *= 2;
+    const grown = new Uint8Array(capacity);
+    grown.set(this.data.subarray(0, this.length));
+    this.data = grown;
+  }
+
+  /** Appends the low 8 bits of each value. */
+  append(bytes: ArrayLike<number>): void {
+    const n = bytes.length;
+    this.reserve(n);
+    const data = this.data;
+    let at = this.length;
+    for (let i = 0; i < n; i++) data[at++] = bytes[i]!;
+    this.length = at;
+  }
+
+  /** Appends `count` copies of `value`. */
+  fill(count: number, value: number): void {
+    this.reserve(count);
+    this.data.fill(value, this.length, this.length + count);
+    this.length += count;
+  }
+
+  /** The bytes from `start` to `end` (a view: valid until the next append). */
+  view(start: number, end: number): Uint8Array {
+    return this.data.subarray(start, end);
+  }
+}
+
 export class Frag {
-  bytes: number[] = [];
   readonly fixups: Fixup[] = [];
   variable: Variable | undefined;
-  /** Size of the variable part at the current relaxation step. */
+  /** Size of the variable part at the current relaxation step (its bytes' count once `tail` is set). */
   varSize = 0;
+  /** The variable part's bytes, once relaxation has settled (finish.ts). */
+  tail: ArrayLike<number> | undefined;
   /** Address of the frag's first byte within its section (estimate until relaxation ends). */
   address = 0;
-  constructor(readonly section: SectionState, readonly subsection: number) {}
+  /** Where the fixed part starts in `stream`, and where it ends once the frag is closed (-1 before). */
+  readonly start: number;
+  private end = -1;
+  constructor(readonly section: SectionState, readonly subsection: number, readonly stream: ByteStream) {
+    this.start = stream.length;
+  }
+
+  /** Bytes in the fixed part (the frag's offsets count from its first). */
+  get fixedSize(): number {
+    return (this.end < 0 ? this.stream.length : this.end) - this.start;
+  }
+
+  /** Ends the fixed part: the stream's next bytes belong to the next frag. */
+  close(): void {
+    this.end = this.stream.length;
+  }
 
   get size(): number {
-    return this.bytes.length + this.varSize;
+    return this.fixedSize + this.varSize;
+  }
+
+  /** Writes the fixed part, then the tail, to `out` at `at`. */
+  copyTo(out: Uint8Array, at: number): void {
+    out.set(this.stream.view(this.start, this.start + this.fixedSize), at);
+    if (this.tail) out.set(this.tail, at + this.fixedSize);
   }
 }
 

@@ -1,9 +1,9 @@
 // Owns the assembler's working state shared by the directive handlers: the sections and the
 // current (sub)section with its section stack, emitting bytes and fixups into the current
 // frag, labels, expression binding and evaluation, diagnostics and the line entries.
-import { parseWholeExpression, ExprSyntaxError, type Expr } from './expr';
+import { numberExpr, parseWholeExpression, ExprSyntaxError, type Expr } from './expr';
 import { bindExpr, EvalError, Evaluator, isAbsolute, type Value } from './evaluate';
-import { Frag, orderedFrags, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SHT_PROGBITS, type Fixup, type SectionState, type Variable } from './layout';
+import { ByteStream, Frag, orderedFrags, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SHT_PROGBITS, type Fixup, type SectionState, type Variable } from './layout';
 import type { Diagnostic, SourceLocation } from './module';
 import { SymbolTable } from './symbol-table';
 import { X86_FEATURES } from './builtin-features';
@@ -146,7 +146,7 @@ export class AsmState {
   }
 
   private newFrag(section: SectionState, subsection: number, prev: Frag | undefined): Frag {
-    const f = new Frag(section, subsection);
+    const f = new Frag(section, subsection, prev ? prev.stream : new ByteStream());
     f.address = prev ? prev.address + prev.size : this.subsectionStart(section, subsection);
     let list = section.subsections.get(subsection);
     if (!list) section.subsections.set(subsection, (list = []));
@@ -165,6 +165,7 @@ export class AsmState {
   /** Ends the current frag with a variable part of the given current size. */
   variable(v: Variable, estimate: number): void {
     const f = this.frag();
+    f.close();
     f.variable = v;
     f.varSize = estimate;
   }
@@ -178,7 +179,16 @@ export class AsmState {
         }
       }
     }
-    for (let i = 0; i < bytes.length; i++) f.bytes.push(bytes[i]! & 0xff);
+    f.stream.append(bytes);
+  }
+
+  /** Emits `count` bytes of `value` (the low 8 bits). */
+  emitFill(count: number, value: number): void {
+    const f = this.frag();
+    if (this.current.section.type === SHT_NOBITS && (value & 0xff) !== 0 && count > 0) {
+      throw new AsmError(`attempt to store non-zero value in section \`${this.current.section.name}'`);
+    }
+    f.stream.fill(count, value & 0xff);
   }
 
   addFixup(fixup: Omit<Fixup, 'offset' | 'seq'>, fieldOffset: number): void {
@@ -198,18 +208,19 @@ export class AsmState {
   /** The current place (frag and offset in it). */
   here(): { frag: Frag; offset: number } {
     const f = this.frag();
-    return { frag: f, offset: f.bytes.length };
+    return { frag: f, offset: f.fixedSize };
   }
 
   /** Records that bytes emitted from `offset` in `frag` to now came from the current statement. */
   lineFrom(frag: Frag, offset: number, instruction: boolean): void {
     const end = this.frag();
     if (end !== frag) {
-      const length = frag.bytes.length - offset + frag.varSize;
+      const length = frag.fixedSize - offset + frag.varSize;
       if (length > 0) this.lines.push({ frag, offset, length, location: this.location, instruction });
       return;
     }
-    if (end.bytes.length > offset) this.lines.push({ frag, offset, length: end.bytes.length - offset, location: this.location, instruction });
+    const size = end.fixedSize;
+    if (size > offset) this.lines.push({ frag, offset, length: size - offset, location: this.location, instruction });
   }
 
   // --- symbols --------------------------------------------------------------------------
@@ -253,20 +264,27 @@ export class AsmState {
     });
   }
 
-  /** Replaces X86_FEATURE_* names the file does not define with their built-in numbers. */
+  /** Replaces X86_FEATURE_* names the file does not define with their built-in numbers (the same tree when there are none). */
   private builtinFeatures(expr: Expr): Expr {
     switch (expr.kind) {
       case 'symbol': {
+        // Every built-in name starts with X86_FEATURE_ (the map is not asked about others).
+        if (expr.reloc || expr.name.charCodeAt(0) !== 0x58 || !expr.name.startsWith('X86_FEATURE_')) return expr;
         const f = X86_FEATURES.get(expr.name);
-        if (f === undefined || expr.reloc) return expr;
+        if (f === undefined) return expr;
         const s = this.symbols.find(expr.name);
         if (s && s.kind !== 'undefined') return expr;
-        return { kind: 'number', value: BigInt(f.value) };
+        return numberExpr(BigInt(f.value));
       }
-      case 'unary':
-        return { ...expr, operand: this.builtinFeatures(expr.operand) };
-      case 'binary':
-        return { ...expr, left: this.builtinFeatures(expr.left), right: this.builtinFeatures(expr.right) };
+      case 'unary': {
+        const operand = this.builtinFeatures(expr.operand);
+        return operand === expr.operand ? expr : { kind: 'unary', op: expr.op, operand };
+      }
+      case 'binary': {
+        const left = this.builtinFeatures(expr.left);
+        const right = this.builtinFeatures(expr.right);
+        return left === expr.left && right === expr.right ? expr : { kind: 'binary', op: expr.op, left, right };
+      }
       default:
         return expr;
     }
