@@ -342,9 +342,13 @@ function scanInstructions(body: string, n: number, column: number, push: (l: Lex
   }
 }
 
-/** The identifier-like word at a column of a line (for hover, definition, completion). */
+/**
+ * The identifier-like word at a column of a line (for hover, definition, completion). A `$`
+ * before a name is AT&T's immediate prefix, not part of it: on `$__NR_getpid` the word is the
+ * macro's name.
+ */
 export function wordAt(line: string, column: number): { text: string; start: number } | undefined {
-  const re = /[A-Za-z_.$][\w.$]*|\d+[fb]?/g;
+  const re = /[A-Za-z_.][\w.$]*|0[xX][\da-fA-F]+|\d+[fb]?/g;
   for (const m of line.matchAll(re)) {
     if (m.index! <= column && column <= m.index! + m[0].length) return { text: m[0], start: m.index! };
   }

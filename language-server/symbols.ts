@@ -155,7 +155,9 @@ export function references(a: Analysis, line: number, column: number, read: Read
   if (!w || /^\d/.test(w.text)) return [];
   const name = w.text;
   const files = [a.file, ...new Set((a.preprocessed?.included ?? []).map((i) => i.path))];
-  const re = new RegExp(`(?<![\\w.$%\\\\])${name.replace(/[.$]/g, '\\$&')}(?![\\w.$])`, 'g');
+  // A name, or a name after the `$` of an immediate or the `%` of a register (a cpp macro
+  // such as `$__NR_getpid`), never a piece of a longer name or a GAS macro's `\param`.
+  const re = new RegExp(`(?<=^|[^\\w.$%\\\\]|(?:^|[^\\w.$])[$%])${name.replace(/[.$]/g, '\\$&')}(?![\\w.$])`, 'g');
   const out: PlaceInFile[] = [];
   for (const file of files) {
     const f = fileText(a, file, read);
