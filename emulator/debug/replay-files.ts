@@ -54,6 +54,7 @@ export function rewindableHostFs(fs: HostFs): HostFs {
     lstat: (path) => fs.lstat(path),
     readlink: (path) => fs.readlink(path),
     access: (path, mode) => fs.access(path, mode),
+    unlink: (path) => fs.unlink(path),
     open(path, flags, mode) {
       const h = fs.open(path, flags, mode);
       return typeof h === 'number' ? h : keepAsIs(new ReopeningHandle(fs, path, flags, mode, h));

@@ -1,8 +1,9 @@
 // Owns the file system calls: read/write (and the vector forms), open/openat/close,
 // lseek/_llseek, the stat family (stat64, lstat64, fstat64, fstatat64, statx), readlink
 // (/proc/self/exe gives the program's guest path), access/faccessat, ioctl (no terminals:
-// ENOTTY), getcwd/chdir and the fcntl queries glibc makes. Paths go through vfs/resolve.ts,
-// so nothing outside the guest root is reachable; writes need --allow-writes (else EROFS).
+// ENOTTY), getcwd/chdir, ftruncate/ftruncate64, unlink and the fcntl queries glibc makes.
+// Paths go through vfs/resolve.ts, so nothing outside the guest root is reachable; writes
+// (unlink included) need --allow-writes (else EROFS).
 import type { PtRegs } from '../seams';
 import {
   AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, E, IOVEC_SIZE, le32, O, SI_USER, SIG,
@@ -10,7 +11,7 @@ import {
 } from '../linux-abi';
 import type { Process } from '../process';
 import { DirectoryFile, factsOf, HostFile, InputStream, MAX_NON_LFS, WOULD_BLOCK, type OpenFile } from '../vfs/files';
-import type { Resolved } from '../vfs/resolve';
+import { NAME_MAX, type Resolved } from '../vfs/resolve';
 import { fcntlDescriptor } from './pipe';
 import { arg, copyIn, copyOut, readCString, row, sarg, type SyscallRow } from './table';
 
@@ -247,15 +248,39 @@ function pwrite64(p: Process, regs: PtRegs): number {
   return f.writeAtOffset(offset, data);
 }
 
-function ftruncate64(p: Process, regs: PtRegs): number {
-  const f = fileOf(p, sarg(regs, 0));
-  if (typeof f === 'number') return f;
-  const length = offset64(arg(regs, 2), arg(regs, 1));
+/**
+ * do_sys_ftruncate (docs/kernel-facts.md section 13): a negative length is EINVAL before the
+ * descriptor is looked at; only a regular file open for writing can be cut (else EINVAL);
+ * with `small` and no O_LARGEFILE, a length past MAX_NON_LFS is EINVAL.
+ */
+function truncateFd(p: Process, fd: number, length: bigint, small: boolean): number {
   if (length < 0n) return -E.EINVAL;
+  const f = fileOf(p, fd);
+  if (typeof f === 'number') return f;
   if (!(f instanceof HostFile)) return -E.EINVAL;
-  // A 64-bit kernel's compat ftruncate64 checks the non-LFS size as ftruncate does; a 32-bit kernel's does not (docs/kernel-facts.md section 13).
-  if (!f.largeFile && p.options.kernel !== 'native32' && length > MAX_NON_LFS) return -E.EINVAL;
+  if (small && !f.largeFile && length > MAX_NON_LFS) return -E.EINVAL;
   return f.truncate(length);
+}
+
+/** do_unlinkat without AT_REMOVEDIR (docs/kernel-facts.md section 13): the name removed, never a directory, inside the guest root. */
+function unlinkAt(p: Process, dirfd: number, pathPtr: number): number {
+  const path = readCString(p, pathPtr);
+  if (typeof path === 'number') return path;
+  if (!p.paths) return -E.ENOENT;
+  const from = startDir(p, dirfd, path);
+  if (typeof from === 'number') return from;
+  const found = p.paths.resolveParent(path, from);
+  if (typeof found === 'number') return found;
+  // As the kernel orders it: the kind of the last component, then the mount's write access, then the name itself.
+  if (found.kind !== 'name') return -E.EISDIR;
+  if (!p.allowWrites) return -E.EROFS;
+  if (found.name.length > NAME_MAX) return -E.ENAMETOOLONG;
+  const hostPath = `${found.parent.hostPath}/${found.name}`;
+  const s = p.paths.host.lstat(hostPath);
+  if (typeof s === 'number') return s;
+  if (s.kind === 'dir') return -E.EISDIR;
+  if (found.trailingSlash) return -E.ENOTDIR;
+  return p.paths.host.unlink(hostPath);
 }
 
 function getcwd(p: Process, regs: PtRegs): number {
@@ -290,19 +315,23 @@ export const fsRows: readonly SyscallRow[] = [
   row(4, 'write', 'fxu', (p, r) => doWrite(p, sarg(r, 0), arg(r, 1), arg(r, 2))),
   row(5, 'open', 'sxo', (p, r) => openFile(p, AT_FDCWD, arg(r, 0), arg(r, 1), arg(r, 2))),
   row(6, 'close', 'f', (p, r) => p.fds.close(sarg(r, 0))),
+  row(10, 'unlink', 's', (p, r) => unlinkAt(p, AT_FDCWD, arg(r, 0))),
   row(12, 'chdir', 's', chdir),
   row(19, 'lseek', 'fiu', lseek),
   row(33, 'access', 'so', (p, r) => accessAt(p, AT_FDCWD, arg(r, 0), arg(r, 1), 0)),
   row(54, 'ioctl', 'fxx', (p, r) => (p.fds.get(sarg(r, 0)) ? -E.ENOTTY : -E.EBADF)),
   row(55, 'fcntl', 'fix', fcntl),
   row(85, 'readlink', 'sxu', (p, r) => readlinkAt(p, AT_FDCWD, arg(r, 0), arg(r, 1), arg(r, 2))),
+  // i386 ftruncate and the compat one both pass small=1 (their off_t length cannot pass MAX_NON_LFS anyway).
+  row(93, 'ftruncate', 'fi', (p, r) => truncateFd(p, sarg(r, 0), BigInt(sarg(r, 1)), true)),
   row(140, '_llseek', 'fxxxu', llseek),
   row(145, 'readv', 'fxi', (p, r) => vector(p, r, (b, n) => doRead(p, sarg(r, 0), b, n))),
   row(146, 'writev', 'fxi', (p, r) => vector(p, r, (b, n) => doWrite(p, sarg(r, 0), b, n))),
   row(180, 'pread64', 'fxuxx', pread64),
   row(181, 'pwrite64', 'fxuxx', pwrite64),
   row(183, 'getcwd', 'xu', getcwd),
-  row(194, 'ftruncate64', 'fxx', ftruncate64),
+  // A 64-bit kernel's compat ftruncate64 goes through ksys_ftruncate (small=1); a 32-bit kernel's passes small=0.
+  row(194, 'ftruncate64', 'fxx', (p, r) => truncateFd(p, sarg(r, 0), offset64(arg(r, 2), arg(r, 1)), p.options.kernel !== 'native32')),
   row(195, 'stat64', 'sx', (p, r) => statPath(p, AT_FDCWD, arg(r, 0), 0, arg(r, 1), writeStat64)),
   row(196, 'lstat64', 'sx', (p, r) => statPath(p, AT_FDCWD, arg(r, 0), AT_SYMLINK_NOFOLLOW, arg(r, 1), writeStat64)),
   row(197, 'fstat64', 'fx', (p, r) => {

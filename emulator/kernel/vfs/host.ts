@@ -45,4 +45,6 @@ export interface HostFs {
   open(path: string, flags: HostOpenFlags, mode: number): HostHandle | number;
   /** Whether the host would allow the access (access(2) mode bits R=4 W=2 X=1). */
   access(path: string, mode: number): number;
+  /** Removes a name that is not a directory, a symlink itself rather than its target (unlink(2)); 0 or -errno. */
+  unlink(path: string): number;
 }

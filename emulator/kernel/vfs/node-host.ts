@@ -153,4 +153,12 @@ export const nodeHostFs: HostFs = {
       return errno(e);
     }
   },
+  unlink(path) {
+    try {
+      fs.unlinkSync(path);
+      return 0;
+    } catch (e) {
+      return errno(e);
+    }
+  },
 };

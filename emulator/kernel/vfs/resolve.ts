@@ -18,6 +18,16 @@ export interface Resolved {
   readonly stat: HostStat | undefined;
 }
 
+export interface ParentAndName {
+  /** The directory, resolved inside the root. */
+  readonly parent: Resolved;
+  /** The last component, without slashes. */
+  readonly name: string;
+  readonly kind: 'name' | 'dot' | 'dotdot' | 'root';
+  /** Whether the path ended in '/' (the last component must then be a directory). */
+  readonly trailingSlash: boolean;
+}
+
 export class GuestPaths {
   constructor(
     readonly host: HostFs,
@@ -75,6 +85,28 @@ export class GuestPaths {
     }
     if (wantsDir && stat && stat.kind !== 'dir') return -E.ENOTDIR;
     return { guestPath: '/' + current.join('/'), hostPath: this.hostPathOf(current), stat };
+  }
+
+  /**
+   * The directory that holds the last component of `path` and that component, as the
+   * kernel's filename_parentat finds them for unlink and the like: the parent resolved (its
+   * symlinks followed), the last name not looked up. `kind` is 'name', or 'dot', 'dotdot'
+   * and 'root' for a last component of ".", ".." or a path of only slashes.
+   */
+  resolveParent(path: string, cwd: readonly string[]): ParentAndName | number {
+    if (path.length === 0) return -E.ENOENT;
+    if (path.length >= PATH_MAX) return -E.ENAMETOOLONG;
+    const trimmed = path.replace(/\/+$/, '');
+    const trailingSlash = trimmed.length !== path.length;
+    const cut = trimmed.lastIndexOf('/');
+    const parentText = cut < 0 ? '.' : cut === 0 ? '/' : trimmed.slice(0, cut);
+    const name = trimmed.slice(cut + 1);
+    const parent = this.resolve(trimmed === '' ? '/' : parentText, cwd, true);
+    if (typeof parent === 'number') return parent;
+    if (!parent.stat) return -E.ENOENT;
+    if (parent.stat.kind !== 'dir') return -E.ENOTDIR;
+    const kind = trimmed === '' ? 'root' : name === '.' ? 'dot' : name === '..' ? 'dotdot' : 'name';
+    return { parent, name, kind, trailingSlash };
   }
 
   private statOf(components: readonly string[]): HostStat | undefined {
