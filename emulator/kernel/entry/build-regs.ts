@@ -9,6 +9,7 @@ import { IF } from '../../x86/state';
 import type { EntryRecord, PtRegs } from '../seams';
 import type { KernelAbi } from '../../../toolchain/designs/options';
 import { EAX, EBP, ECX, EDX, ESP, regsFromCpu } from './regs';
+import { NO_FAST_RETURN } from './exit-path';
 
 export const ENOSYS = 38;
 export const EFAULT = 14;
@@ -17,8 +18,8 @@ export const EFAULT = 14;
 export interface BuiltEntry {
   readonly regs: PtRegs;
   readonly record: EntryRecord;
-  /** Where the fast exit returns to (the landing pad, or legacy's return point); undefined for int $0x80. */
-  readonly fastReturn: number | undefined;
+  /** Where the fast exit returns to (the landing pad, or legacy's return point); NO_FAST_RETURN for int $0x80. */
+  readonly fastReturn: number;
 }
 
 type Fetched = Array<{ what: string; address: number; value: number }>;
@@ -40,25 +41,29 @@ function fetch(cpu: Cpu, regs: PtRegs, fetched: Fetched, field: 'bp' | 'dx' | 'c
   return undefined;
 }
 
-/**
- * `previous` when this entry is the same as it (the same instruction, pt_regs in the same
- * place, the same single fetch with the same value, no failure): records are never written,
- * so a loop's calls share one instead of making a new one each time.
- */
-function same(previous: BuiltEntry | undefined, regs: PtRegs, via: EntryRecord['via'], address: number, fetchAddress: number, value: number, fastReturn: number | undefined): BuiltEntry | undefined {
-  if (previous === undefined || previous.regs !== regs || previous.fastReturn !== fastReturn) return undefined;
+// Records are never written, so a loop's calls share one: `previous` is taken again when this
+// entry is the same as it (the same instruction, pt_regs in the same place, the same fast
+// return, no failure) with the same fetches (none, or arg6 from the same place with the same
+// value). Compared field by field: numbers passed to a function that is not inlined are boxed.
+
+function sameEntry(previous: BuiltEntry, regs: PtRegs, via: EntryRecord['via'], address: number, fastReturn: number): boolean {
+  if (previous.regs !== regs || previous.fastReturn !== fastReturn) return false;
   const r = previous.record;
-  if (r.via !== via || r.address !== address || r.fetchFailed !== undefined || r.arg6InRegister !== undefined) return undefined;
-  if (fetchAddress < 0) return r.fetched.length === 0 ? previous : undefined;
-  const f = r.fetched;
-  return f.length === 1 && f[0]!.address === fetchAddress && f[0]!.value === value ? previous : undefined;
+  return r.via === via && r.address === address && r.fetchFailed === undefined && r.arg6InRegister === undefined;
+}
+
+/** The previous entry's only fetch read `value` from `address`. */
+function sameFetch(previous: BuiltEntry, address: number, value: number): boolean {
+  const f = previous.record.fetched;
+  return f.length === 1 && f[0]!.address === address && f[0]!.value === value;
 }
 
 export function buildInt80(cpu: Cpu, address: number, built?: Built, into?: PtRegs, previous?: BuiltEntry): BuiltEntry {
   const regs = regsFromCpu(cpu, cpu.state.eip, cpu.state.r[EAX]!, into);
   regs.ax = -ENOSYS;
   built?.(regs, `every register saved as it was: sp = esp ${hex(regs.sp)}, ip = ${hex(regs.ip)} (after the int $0x80)`);
-  return same(previous, regs, 'int', address, -1, 0, undefined) ?? { regs, record: { via: 'int', address, fetched: [] }, fastReturn: undefined };
+  if (previous !== undefined && sameEntry(previous, regs, 'int', address, NO_FAST_RETURN) && previous.record.fetched.length === 0) return previous;
+  return { regs, record: { via: 'int', address, fetched: [] }, fastReturn: NO_FAST_RETURN };
 }
 
 /**
@@ -74,19 +79,22 @@ export function buildSysenter(cpu: Cpu, address: number, abi: KernelAbi, landing
   // The list of fetches is made only for a record that is not the previous one again.
   let fetched: Fetched;
   let failed: { what: string; address: number } | undefined;
-  regs.sp = s.r[abi === 'proposal' ? EDX : EBP]! >>> 0;
+  const sp = s.r[abi === 'proposal' ? EDX : EBP]! >>> 0;
+  regs.sp = sp;
   built?.(regs, `SYSENTER saves no user sp or ip: sp = ${abi === 'proposal' ? 'edx' : 'ebp'} ${hex(regs.sp)}, ip = ${landingPad === undefined ? 'after the instruction' : 'the landing pad'} ${hex(ip)}, IF set in flags`);
   if (abi === 'proposal') {
     fetched = [];
     failed = fetch(cpu, regs, fetched, 'dx', 'dx at 0(%edx)', regs.sp) ?? fetch(cpu, regs, fetched, 'cx', 'cx at 4(%edx)', regs.sp + 4);
   } else {
-    const again = previous && same(previous, regs, 'sysenter', address, regs.sp, cpu.memory.peekU32(regs.sp), ip);
-    if (again) {
-      regs.bp = again.record.fetched[0]!.value;
-      return again;
+    if (previous !== undefined && sameEntry(previous, regs, 'sysenter', address, ip)) {
+      const value = cpu.memory.peekU32(sp);
+      if (value >= 0 && sameFetch(previous, sp, value)) {
+        regs.bp = value;
+        return previous;
+      }
     }
     fetched = [];
-    failed = fetch(cpu, regs, fetched, 'bp', 'arg6 (ebp) at 0(%ebp)', regs.sp);
+    failed = fetch(cpu, regs, fetched, 'bp', 'arg6 (ebp) at 0(%ebp)', sp);
   }
   const record: EntryRecord = failed ? { via: 'sysenter', address, fetched, fetchFailed: failed } : { via: 'sysenter', address, fetched };
   return { regs, record, fastReturn: ip };
@@ -107,24 +115,24 @@ export function buildSyscall(cpu: Cpu, address: number, abi: KernelAbi, landingP
   regs.ax = -ENOSYS;
   let fetched: Fetched;
   let failed: { what: string; address: number } | undefined;
-  if (abi === 'proposal') regs.sp = s.r[EDX]! >>> 0;
-  else {
-    regs.cx = s.r[EBP]! >>> 0;
-    regs.sp = s.r[ESP]! >>> 0;
-  }
+  const sp = s.r[abi === 'proposal' ? EDX : ESP]! >>> 0;
+  regs.sp = sp;
+  if (abi !== 'proposal') regs.cx = s.r[EBP]! >>> 0;
   const where = ip === returnAddress ? 'the return address' : 'the landing pad';
   built?.(regs, `SYSCALL put the return address ${hex(returnAddress)} in ecx: ${abi === 'proposal' ? `sp = edx ${hex(regs.sp)}` : `cx = ebp ${hex(regs.cx)} (arg2), sp = esp ${hex(regs.sp)}`}, ip = ${where} ${hex(ip)}`);
   if (abi === 'proposal') {
     fetched = [];
     failed = fetch(cpu, regs, fetched, 'dx', 'dx at 0(%edx)', regs.sp) ?? fetch(cpu, regs, fetched, 'cx', 'cx at 4(%edx)', regs.sp + 4);
   } else {
-    const again = previous && abi !== 'legacy' && same(previous, regs, 'syscall', address, regs.sp, cpu.memory.peekU32(regs.sp), ip);
-    if (again) {
-      regs.bp = again.record.fetched[0]!.value;
-      return again;
+    if (previous !== undefined && abi !== 'legacy' && sameEntry(previous, regs, 'syscall', address, ip)) {
+      const value = cpu.memory.peekU32(sp);
+      if (value >= 0 && sameFetch(previous, sp, value)) {
+        regs.bp = value;
+        return previous;
+      }
     }
     fetched = [];
-    failed = fetch(cpu, regs, fetched, 'bp', 'arg6 (ebp) at 0(%esp)', regs.sp);
+    failed = fetch(cpu, regs, fetched, 'bp', 'arg6 (ebp) at 0(%esp)', sp);
   }
   let arg6InRegister: number | undefined;
   if (abi === 'legacy' && !failed) {

@@ -17,12 +17,18 @@ function hex(n: number): string {
   return '0x' + (n >>> 0).toString(16);
 }
 
+/** ExitContext.fastReturn and BuiltEntry.fastReturn of an entry with no fast return (int $0x80). */
+export const NO_FAST_RETURN = -1;
+
 export interface ExitContext {
   readonly via: 'int' | 'sysenter' | 'syscall';
   readonly abi: KernelAbi;
   readonly kernel: KernelKind;
-  /** Where the fast exit may return (the entry's regs->ip); undefined for int $0x80. */
-  readonly fastReturn: number | undefined;
+  /**
+   * Where the fast exit may return (the entry's regs->ip); NO_FAST_RETURN (-1) for int $0x80.
+   * A number either way: a field that is sometimes undefined holds its number boxed, made anew per call.
+   */
+  readonly fastReturn: number;
   /** A fetch from user memory failed at entry (do_fast_syscall_32 returned false). */
   readonly fetchFailed: boolean;
 }
@@ -45,10 +51,10 @@ export function chooseExit(ctx: ExitContext, regs: PtRegs, explain?: ExitExplain
   }
   const fast: ExitPath = ctx.kernel === 'compat64' ? (ctx.abi === 'legacy' && ctx.via === 'sysenter' ? 'sysexit' : 'sysretl') : 'sysexit';
   const target = ctx.abi === 'legacy' ? 'the return point' : 'the landing pad';
-  const ipHolds = ctx.fastReturn !== undefined && regs.ip >>> 0 === ctx.fastReturn >>> 0;
-  explain?.(`regs->ip ${hex(regs.ip)} is ${target} ${ctx.fastReturn === undefined ? '(none)' : hex(ctx.fastReturn)}`, ipHolds);
+  const ipHolds = ctx.fastReturn !== NO_FAST_RETURN && regs.ip >>> 0 === ctx.fastReturn >>> 0;
+  explain?.(`regs->ip ${hex(regs.ip)} is ${target} ${ctx.fastReturn === NO_FAST_RETURN ? '(none)' : hex(ctx.fastReturn)}`, ipHolds);
   if (!ipHolds) {
-    return { path: 'iret', reason: `regs->ip ${hex(regs.ip)} is not ${target} ${ctx.fastReturn === undefined ? '(none)' : hex(ctx.fastReturn)}: IRET` };
+    return { path: 'iret', reason: `regs->ip ${hex(regs.ip)} is not ${target} ${ctx.fastReturn === NO_FAST_RETURN ? '(none)' : hex(ctx.fastReturn)}: IRET` };
   }
   const sel = userSelectors(ctx.kernel);
   const selHolds = regs.cs === sel.code && regs.ss === sel.data;
