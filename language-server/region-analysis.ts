@@ -63,6 +63,8 @@ interface RegionPart {
   readonly lexical: { line: number; scan?: SourceScan };
   /** The region's expanded statements for a place in cpp's output and the document, shared likewise. */
   readonly statements: { base: number; line: number; list?: ExpandedStatement[] };
+  /** The statements of the region's cpp output (read once, for the checks and again for the expanded statements). */
+  readonly parsed: readonly Statement[];
   readonly prefixId: number;
   /** The sections entering the region (names and attributes, not offsets). */
   readonly shape: string;
@@ -110,37 +112,108 @@ function sameSymbol(x: AsmSymbol, y: AsmSymbol): boolean {
   return x.name === y.name && x.section === y.section && x.value === y.value && x.size === y.size && x.binding === y.binding && x.type === y.type && x.visibility === y.visibility;
 }
 
+/** [A-Za-z0-9_.$]: a character a GAS symbol goes on with. */
+function isNameChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2e || c === 0x24;
+}
+
+function isDigitCode(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+function isNumericName(name: string): boolean {
+  if (name.length === 0) return false;
+  for (let i = 0; i < name.length; i++) if (!isDigitCode(name.charCodeAt(i))) return false;
+  return true;
+}
+
+/** Each match of /[A-Za-z_.$][\w.$]*\/g in the text (a name the operands use), scanned by character code. */
+function eachName(text: string, f: (name: string) => void): void {
+  for (let i = 0; i < text.length; ) {
+    const c = text.charCodeAt(i);
+    if (!isNameChar(c) || isDigitCode(c)) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < text.length && isNameChar(text.charCodeAt(j))) j++;
+    f(text.slice(i, j));
+    i = j;
+  }
+}
+
+/**
+ * Each match of /(?<![\w.$])(\.L[\w.$]+)|(?<![\w.$])(\d+)([bf])(?![\w.$])/g in the text: a
+ * local label (`.Lname`) or a numeric label reference (`1b`, `2f`), scanned by character code.
+ */
+function eachLocalReference(text: string, local: (name: string) => void, numeric: (label: string, direction: 'b' | 'f') => void): void {
+  for (let i = 0; i < text.length; ) {
+    if (i > 0 && isNameChar(text.charCodeAt(i - 1))) {
+      i++;
+      continue;
+    }
+    const c = text.charCodeAt(i);
+    if (c === 0x2e && text.charCodeAt(i + 1) === 0x4c && i + 2 < text.length && isNameChar(text.charCodeAt(i + 2))) {
+      let j = i + 3;
+      while (j < text.length && isNameChar(text.charCodeAt(j))) j++;
+      local(text.slice(i, j));
+      i = j;
+      continue;
+    }
+    if (isDigitCode(c)) {
+      let j = i + 1;
+      while (j < text.length && isDigitCode(text.charCodeAt(j))) j++;
+      const d = text.charCodeAt(j);
+      if ((d === 0x62 || d === 0x66) && !(j + 1 < text.length && isNameChar(text.charCodeAt(j + 1)))) {
+        numeric(text.slice(i, j), d === 0x62 ? 'b' : 'f');
+        i = j + 1;
+        continue;
+      }
+    }
+    i++;
+  }
+}
+
 /** Checks a region's cpp output: sections left as they were, no state-setting directive, local labels resolved inside it. */
 function checkStatements(list: readonly Statement[]): { shiftable: boolean; otherRefs: Set<string> } {
   let depth = 0;
   const otherRefs = new Set<string>();
   let shiftable = true;
   const defined = new Set<string>();
+  const labels = new Set<string>();
   const numericSeen = new Map<string, number>();
   const numericTotal = new Map<string, number>();
-  for (const s of list) for (const l of s.labels) if (/^\d+$/.test(l.name)) numericTotal.set(l.name, (numericTotal.get(l.name) ?? 0) + 1);
+  for (const s of list) for (const l of s.labels) {
+    labels.add(l.name);
+    if (isNumericName(l.name)) numericTotal.set(l.name, (numericTotal.get(l.name) ?? 0) + 1);
+  }
+  const addRef = (name: string) => void otherRefs.add(name);
+  const local = (name: string) => {
+    if (!defined.has(name) && !labels.has(name)) throw new NotSeparable(`${name} is defined outside the region`);
+  };
+  const numeric = (label: string, direction: 'b' | 'f') => {
+    const seen = numericSeen.get(label) ?? 0;
+    if (direction === 'b' ? seen === 0 : seen >= (numericTotal.get(label) ?? 0)) throw new NotSeparable(`${label}${direction} refers outside the region`);
+  };
   for (const s of list) {
     for (const l of s.labels) {
       defined.add(l.name);
-      if (/^\d+$/.test(l.name)) numericSeen.set(l.name, (numericSeen.get(l.name) ?? 0) + 1);
+      if (isNumericName(l.name)) numericSeen.set(l.name, (numericSeen.get(l.name) ?? 0) + 1);
     }
     const op = s.op.toLowerCase();
     const callee = (op === 'call' || op === 'calll') && /^[A-Za-z_.$][\w.$]*$/.test(s.operands) ? s.operands : undefined;
-    if (callee === undefined) for (const m of s.operands.matchAll(/[A-Za-z_.$][\w.$]*/g)) otherRefs.add(m[0]);
-    if (op === '.pushsection') depth++;
-    else if (op === '.popsection') {
-      if (--depth < 0) throw new NotSeparable('a .popsection pops what an earlier region pushed');
-    } else if (SECTION_OP.test(op) && depth === 0) throw new NotSeparable(`${op} switches sections for the regions after it`);
-    else if (STATE_OP.test(op)) throw new NotSeparable(`${op} sets state for the regions after it`);
-    else if (op === '.org') shiftable = false;
-    else if (/^=/.test(s.operands) || op === '.set' || op === '.equ' || op === '.equiv' || op === '.eqv') throw new NotSeparable('a symbol assignment outside the prefix');
-    for (const m of s.operands.matchAll(/(?<![\w.$])(\.L[\w.$]+)|(?<![\w.$])(\d+)([bf])(?![\w.$])/g)) {
-      if (m[1] && !defined.has(m[1]) && !list.some((t) => t.labels.some((l) => l.name === m[1]))) throw new NotSeparable(`${m[1]} is defined outside the region`);
-      if (m[2]) {
-        const seen = numericSeen.get(m[2]) ?? 0;
-        if (m[3] === 'b' ? seen === 0 : seen >= (numericTotal.get(m[2]) ?? 0)) throw new NotSeparable(`${m[2]}${m[3]} refers outside the region`);
-      }
-    }
+    if (callee === undefined) eachName(s.operands, addRef);
+    // Every directive that sets state starts with a dot; an instruction goes straight to its references.
+    if (op.charCodeAt(0) === 0x2e) {
+      if (op === '.pushsection') depth++;
+      else if (op === '.popsection') {
+        if (--depth < 0) throw new NotSeparable('a .popsection pops what an earlier region pushed');
+      } else if (SECTION_OP.test(op) && depth === 0) throw new NotSeparable(`${op} switches sections for the regions after it`);
+      else if (STATE_OP.test(op)) throw new NotSeparable(`${op} sets state for the regions after it`);
+      else if (op === '.org') shiftable = false;
+      else if (s.operands.charCodeAt(0) === 0x3d || op === '.set' || op === '.equ' || op === '.equiv' || op === '.eqv') throw new NotSeparable('a symbol assignment outside the prefix');
+    } else if (s.operands.charCodeAt(0) === 0x3d) throw new NotSeparable('a symbol assignment outside the prefix');
+    eachLocalReference(s.operands, local, numeric);
   }
   if (depth !== 0) throw new NotSeparable('a .pushsection is left open at the end of a region');
   return { shiftable, otherRefs };
@@ -354,7 +427,8 @@ export class IncrementalAnalyzer {
     });
     const file = input.file;
     const pre = preprocess({ file, text: `#line ${startLine + 1}\n${regionText}`, readFile: input.readFile, includeDirs: input.options.includeDirs, macros: prefix.pre.macros });
-    const { shiftable, otherRefs } = checkStatements(statements(pre.text));
+    const parsed = statements(pre.text);
+    const { shiftable, otherRefs } = checkStatements(parsed);
     const filler: string[] = [];
     for (const e of entry) {
       const own = prefixSizes.get(e.name);
@@ -413,6 +487,7 @@ export class IncrementalAnalyzer {
       text: regionText,
       lexical: { line: startLine },
       statements: { base: 0, line: startLine },
+      parsed,
       prefixId: prefix.id,
       shape,
       startLine,
@@ -430,17 +505,17 @@ export class IncrementalAnalyzer {
   }
 }
 
-/** The whole document's parts from the prefix and the regions' parts, in order. */
 /** cpp's output lines as statements located in the user's files, the first at line `base` of the whole output. */
-function expandedOf(pre: PreprocessResult, file: string, base: number): ExpandedStatement[] {
+function expandedOf(pre: PreprocessResult, file: string, base: number, parsed: readonly Statement[] = statements(pre.text)): ExpandedStatement[] {
   const map = preprocessedLineMap(pre, file);
-  return statements(pre.text).map((s) => ({
+  return parsed.map((s) => ({
     statement: base === 0 ? s : { ...s, line: s.line + base, labels: s.labels.map((l) => ({ ...l, line: l.line + base })) },
     location: map(s.line, s.labels[0]?.column ?? s.opColumn),
     labelLocations: s.labels.map((l) => map(s.line, l.column)),
   }));
 }
 
+/** The whole document's parts from the prefix and the regions' parts, in order. */
 function compose(file: string, prefix: Prefix, parts: readonly RegionPart[]): AnalysisParts {
   // A region may call a global function of another: `call NAME` to an undefined symbol gives
   // the bytes and the relocation a global in the same file gives. Any other use across a cut
@@ -529,7 +604,7 @@ function compose(file: string, prefix: Prefix, parts: readonly RegionPart[]): An
         if (holder.base !== base || holder.line !== p.startLine || !holder.list) {
           holder.base = base;
           holder.line = p.startLine;
-          holder.list = expandedOf(p.pre, file, base);
+          holder.list = expandedOf(p.pre, file, base, p.parsed);
         }
         for (const e of holder.list) out.push(e);
         base += p.pre.lines.length;
