@@ -3,8 +3,9 @@
 // liveness, with every possible exit needing all of them), emit each instruction through
 // the one semantics table, and build the block function with new Function. A block ends at a
 // control transfer, at an instruction that changes how the next one runs (segment loads,
-// rep strings; popf leaves its block only when it sets TF), before an armed breakpoint, or at MAX_BLOCK instructions. A block
-// whose last instruction jumps back to its start runs as a JS loop.
+// rep strings; popf leaves its block only when it sets TF), before an armed breakpoint, or at MAX_BLOCK instructions; a
+// direct jmp or call does not end it (decoding goes on at the target). A block whose last
+// instruction jumps back to its start runs as a JS loop.
 import { decode } from '../../toolchain/isa/decoder';
 import { DecodeStatus, PFX_LOCK, PFX_REP, PFX_REPNE, type Instruction } from '../../toolchain/isa/instruction';
 import { OperandKind, RepKind } from '../../toolchain/isa/entry';
@@ -32,7 +33,9 @@ export interface Block {
   readonly insns: readonly Instruction[];
   /** The byte ranges marked as code in memory, as [start, end) pairs: the block's bytes less the immediates it reads live. */
   readonly marks: readonly number[];
-  /** The bytes [start, end) as they were compiled (a dropped block is revived when the marked ones are back). */
+  /** The address ranges the instructions came from, as [start, end) pairs (more than one when the block followed a jump). */
+  readonly spans: readonly number[];
+  /** The bytes of `spans`, one after another, as they were compiled (a dropped block is revived when the marked ones are back). */
   readonly bytes: Uint8Array;
   /** A one-instruction block of the slow path. */
   readonly single: boolean;
@@ -138,10 +141,29 @@ export function decodeBlock(m: Memory, start: number, breakpoints: ReadonlySet<n
       break;
     }
     insns.push(i);
-    if (isTerminator(i)) break;
+    if (isTerminator(i)) {
+      const on = followed(i);
+      if (on < 0 || insns.some((d) => d.address === on)) break;
+      address = on;
+      continue;
+    }
     address = (address + i.length) >>> 0;
   }
   return insns;
+}
+
+/**
+ * Where the block goes on decoding after a control transfer that need not end it, or -1: a
+ * direct jmp or call at its target (its one successor is known when it is compiled, so no
+ * exit and no dispatch is needed), a conditional jump at its fall-through (the taken side
+ * leaves the block). Only 32-bit ones without prefixes; the caller never goes on at an
+ * instruction already in the block (a jump back to the start is the block's loop).
+ */
+function followed(i: Instruction): number {
+  if (i.status !== DecodeStatus.Ok || i.opSize !== 4 || i.prefixes !== 0) return -1;
+  if (i.op === Op.Jmp || i.op === Op.Call) return i.target >>> 0;
+  if (i.op === Op.Jcc) return (i.address + i.length) >>> 0;
+  return -1;
 }
 
 /** JavaScript for one instruction (its statements in read, store, commit order). */
@@ -166,7 +188,7 @@ export function compileInstructions(insns: readonly Instruction[], loop: boolean
   const liveOut: number[] = new Array(insns.length);
   for (let k = insns.length - 1; k >= 0; k--) {
     const i = insns[k]!;
-    if (quiet(i)) {
+    if (quiet(i) && (i.op !== Op.Jcc || k === insns.length - 1)) {
       liveOut[k] = live;
       const { kill, reads } = flagEffect(i);
       live = (live & ~kill) | reads;

@@ -16,6 +16,7 @@ import { CpuState, RF } from './state';
 import { descriptorOf } from './descriptors';
 import { DEFAULT_CPU, DEFAULT_KERNEL, type CpuModel, type KernelKind } from '../../toolchain/designs/options';
 import { BUDGET_STOP, type Stop } from './stop';
+import { findTranslation, keepTranslation, type Translation } from './translations';
 
 export interface CpuOptions {
   readonly model?: CpuModel;
@@ -29,6 +30,8 @@ export class Cpu {
   readonly helpers = new Helpers();
   private readonly blocks = new Map<number, Block>();
   private readonly singles = new Map<number, Block>();
+  /** Blocks by a hash of their start address (direct-mapped; an entry is checked for its start and validity), in front of `blocks`. */
+  private readonly jumpCache: (Block | null)[] = new Array<Block | null>(JUMP_CACHE_SIZE).fill(null);
   private readonly byPage = new Map<number, Set<Block>>();
   private readonly breakpoints = new Set<number>();
   /** Instruction breakpoints of the debug registers. */
@@ -46,7 +49,7 @@ export class Cpu {
   private readonly liveImmediates = new Set<number>();
   /** A breakpoint address the next run steps over when it starts there (-1: none). */
   private resumeFrom = -1;
-  /** Blocks compiled since creation (tests and the bench read it). */
+  /** Blocks built since creation: compiled, or taken compiled from the process's translations (tests and the bench read it). */
   compiledBlocks = 0;
   /**
    * The kernel model's in-place system call (the run loop sets it): given a kernel stop, it
@@ -163,6 +166,7 @@ export class Cpu {
     for (const b of this.singles.values()) this.drop(b);
     this.blocks.clear();
     this.singles.clear();
+    this.jumpCache.fill(null);
     this.byPage.clear();
     this.retired.clear();
     this.retiredCount = 0;
@@ -222,12 +226,11 @@ export class Cpu {
   private revive(address: number, single: boolean): Block | null {
     const list = this.retired.get(address);
     if (!list) return null;
-    const m = this.memory;
     for (let k = list.length - 1; k >= 0; k--) {
       const b = list[k]!;
       if (b.single !== single || b.breakpoint !== this.stopsAt.has(address)) continue;
-      const now = m.read(b.start, b.bytes.length, PROT_EXEC);
-      if (!(now instanceof Uint8Array) || !sameMarkedBytes(b, now)) continue;
+      const now = this.spanBytes(b.spans);
+      if (now === null || !sameMarkedBytes(b, now)) continue;
       if (b.insns.some((i) => this.liveImmediates.has(i.address) && immediateField(i) !== null && markedImmediate(b, i))) continue;
       list.splice(k, 1);
       this.retiredCount--;
@@ -236,6 +239,21 @@ export class Cpu {
       return b;
     }
     return null;
+  }
+
+  /** The bytes of `spans` ([start, end) pairs) one after another as memory holds them now; null when one cannot be fetched. */
+  private spanBytes(spans: readonly number[]): Uint8Array | null {
+    let length = 0;
+    for (let k = 0; k < spans.length; k += 2) length += spans[k + 1]! - spans[k]!;
+    const out = new Uint8Array(length);
+    let at = 0;
+    for (let k = 0; k < spans.length; k += 2) {
+      const part = this.memory.read(spans[k]!, spans[k + 1]! - spans[k]!, PROT_EXEC);
+      if (!(part instanceof Uint8Array)) return null;
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
   }
 
   private remove(b: Block): void {
@@ -262,10 +280,27 @@ export class Cpu {
       cache.set(address, revived);
       return revived;
     }
+    const known = findTranslation(address, single, this.memory, this.stopsAt, this.liveImmediates);
+    if (known !== null) {
+      const b = this.instance(known);
+      cache.set(address, b);
+      return b;
+    }
     const insns = decodeBlock(this.memory, address, this.stopsAt, single ? 1 : MAX_BLOCK);
     if (!Array.isArray(insns)) return { kind: 'fault', fault: { ...insns, vector: 'PF' }, address };
     const b = this.build(insns, single);
     cache.set(address, b);
+    return b;
+  }
+
+  /** This CPU's block of a translation compiled earlier (by any CPU). */
+  private instance(t: Translation): Block {
+    const b: Block = {
+      start: t.start, end: t.end, length: t.length, fn: t.fn, insns: t.insns, spans: t.spans, marks: t.marks, bytes: t.bytes,
+      single: t.single, pages: t.pages, breakpoint: t.breakpoint, valid: true, s0: null, s1: null, source: t.source,
+    };
+    this.enter(b);
+    this.compiledBlocks++;
     return b;
   }
 
@@ -276,8 +311,15 @@ export class Cpu {
     const breakpoint = this.stopsAt.has(start);
     const live = this.liveImmediates;
     const { fn, source } = compileInstructions(insns, !single && !breakpoint, live);
+    const spans: number[] = [];
+    for (const i of insns) {
+      if (spans.length > 0 && spans[spans.length - 1] === i.address) spans[spans.length - 1] = i.address + i.length;
+      else spans.push(i.address, i.address + i.length);
+    }
     const pages: number[] = [];
-    for (let p = start >>> 12; p <= ((end - 1) >>> 12); p++) pages.push(p);
+    for (let k = 0; k < spans.length; k += 2) {
+      for (let p = spans[k]! >>> 12; p <= ((spans[k + 1]! - 1) >>> 12); p++) if (!pages.includes(p)) pages.push(p);
+    }
     const marks: number[] = [];
     for (const i of insns) {
       const field = live.has(i.address) ? immediateField(i) : null;
@@ -286,10 +328,14 @@ export class Cpu {
       else marks.push(i.address, to);
     }
     // Every byte was just fetched for decoding, so the read cannot fault.
-    const bytes = this.memory.read(start, insns.reduce((n, i) => n + i.length, 0), PROT_EXEC) as Uint8Array;
-    const b: Block = { start, end, length: insns.length, fn, insns, marks, bytes, single, pages, breakpoint, valid: true, s0: null, s1: null, source };
+    const bytes = this.spanBytes(spans)!;
+    const b: Block = { start, end, length: insns.length, fn, insns, spans, marks, bytes, single, pages, breakpoint, valid: true, s0: null, s1: null, source };
     this.enter(b);
     this.compiledBlocks++;
+    keepTranslation({
+      start, end, length: insns.length, fn, insns, spans, marks, bytes, single, pages, breakpoint, source,
+      live: insns.filter((i) => live.has(i.address)).map((i) => i.address),
+    });
     return b;
   }
 
@@ -344,6 +390,7 @@ export class Cpu {
     const s = this.state;
     const m = this.memory;
     const H = this.helpers;
+    const jc = this.jumpCache;
     const limit = s.icount + budget;
     let prev: Block | null = null;
     let slot = -1;
@@ -371,9 +418,16 @@ export class Cpu {
       // does not otherwise use; every cached successor is checked against eip.
       let b: Block | null = slot === EXIT_SLOT0 || slot === EXIT_DYNAMIC ? prev!.s0 : slot === EXIT_SLOT1 ? prev!.s1 : null;
       if (b === null || !b.valid || b.start !== eip) {
-        const found = this.block(eip, false);
-        if (!('fn' in found)) return found;
-        b = found;
+        // Then the jump cache (a computed jump with many targets: a switch's table, a ret
+        // from several call sites), then the block table.
+        const h = jumpHash(eip);
+        b = jc[h]!;
+        if (b === null || !b.valid || b.start !== eip) {
+          const found = this.block(eip, false);
+          if (!('fn' in found)) return found;
+          b = found;
+          jc[h] = b;
+        }
         if (slot === EXIT_SLOT0 || slot === EXIT_DYNAMIC) prev!.s0 = b;
         else if (slot === EXIT_SLOT1) prev!.s1 = b;
       }
@@ -425,17 +479,35 @@ export class Cpu {
   }
 }
 
+const JUMP_CACHE_SIZE = 4096;
+
+function jumpHash(eip: number): number {
+  return (eip ^ (eip >>> 12)) & (JUMP_CACHE_SIZE - 1);
+}
+
 /** Retired blocks kept per start address, and in all. */
 const RETIRED_PER_ADDRESS = 4;
 const MAX_RETIRED = 4096;
 
-/** True when `now` (the bytes at b.start) equals what `b` was compiled from wherever `b` marks code. */
+/** True when `now` (the bytes of b.spans) equals what `b` was compiled from wherever `b` marks code. */
 function sameMarkedBytes(b: Block, now: Uint8Array): boolean {
   const marks = b.marks;
   for (let k = 0; k < marks.length; k += 2) {
-    for (let a = marks[k]!; a < marks[k + 1]!; a++) if (now[a - b.start] !== b.bytes[a - b.start]) return false;
+    const at = spanOffset(b, marks[k]!);
+    for (let a = marks[k]!; a < marks[k + 1]!; a++) if (now[at + a - marks[k]!] !== b.bytes[at + a - marks[k]!]) return false;
   }
   return true;
+}
+
+/** Where address `a` (inside one of b.spans) sits in b.bytes. */
+function spanOffset(b: Block, a: number): number {
+  const spans = b.spans;
+  let at = 0;
+  for (let k = 0; k < spans.length; k += 2) {
+    if (spans[k]! <= a && a < spans[k + 1]!) return at + a - spans[k]!;
+    at += spans[k + 1]! - spans[k]!;
+  }
+  return -1;
 }
 
 /** True when `b` marks (compiled as a constant) the immediate of `i`. */

@@ -108,9 +108,16 @@ export class Emitter {
   /** Ends the block with a jump to a static target (a self-loop continues in place). */
   jump(target: number, slot: number): string {
     const L = this.ctx.insns.length;
-    if (this.ctx.loop && target === this.ctx.insns[0]!.address) {
+    const insns = this.ctx.insns;
+    if (this.k < L - 1 && target === insns[this.k + 1]!.address) {
+      // The block goes on at the target (compile.ts decodeBlock follows direct jumps and the
+      // fall-through of conditional ones): only a memory event of this instruction (the
+      // call's push) leaves, with eip at the target.
+      return this.touchesMemory ? `if (m.ev !== 0) ${leave(hex(target), `n + ${this.k + 1}`, `(ia = ${hex(this.i.address)}, ${EXIT_MEMORY_EVENT})`)}` : '{}';
+    }
+    if (this.ctx.loop && target === insns[0]!.address) {
       const quiet = this.touchesMemory ? ' && m.ev === 0' : '';
-      return `{n += ${L}; if (n + ${L} <= limit${quiet}) continue out; ex = ${hex(target)}; nc = n; rc = ${this.afterEvents(String(slot))}; break out;}`;
+      return `{n += ${this.k + 1}; if (n + ${L} <= limit${quiet}) continue out; ex = ${hex(target)}; nc = n; rc = ${this.afterEvents(String(slot))}; break out;}`;
     }
     return this.exitAfter(String(slot), hex(target));
   }

@@ -1,0 +1,136 @@
+// Blocks that go on through direct jumps and calls and past the fall-through of conditional
+// jumps (compile.ts decodeBlock), and the dispatch behind them (the jump cache): the program
+// ends as under qemu-i386 (and natively where the host runs i386) though it rewrites, in the
+// same block, an immediate that sits after a followed jmp, with the instruction count of the
+// one-instruction slow path (a loop left and re-entered from the middle of its block); breakpoints at a followed target
+// and a watchpoint on a followed call's push stop where the one-instruction slow path stops.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { hostRunsI386 } from '../support/oracles';
+import { buildGuest, loadElf, runGuest, type LoadedProgram } from './guest';
+
+const CHAINED = `
+.globl _start
+_start:
+  mov $300, %ecx
+  xor %eax, %eax
+  xor %ebx, %ebx
+  mov $50, %esi
+inner:
+  add %esi, %eax
+  dec %esi
+  jz inner_done
+  test $3, %esi
+  jnz inner
+  xor $0x55, %eax
+  jmp inner
+inner_done:
+outer:
+  call step
+  dec %ecx
+  jnz outer
+  mov %eax, result
+  mov %ebx, result+4
+  mov $4, %eax
+  mov $1, %ebx
+  mov $result, %ecx
+  mov $8, %edx
+  int $0x80
+  mov $1, %eax
+  xor %ebx, %ebx
+  int $0x80
+step:
+  add %ecx, %eax
+  test $1, %cl
+  jz even
+  mov %eax, patched+1
+  jmp tail
+even:
+  rol $3, %eax
+  cmp $100, %ecx
+  ja tail
+  sub $7, %eax
+tail:
+patched:
+  mov $0x12345678, %edx
+  xor %edx, %ebx
+  ret
+result: .long 0, 0
+`;
+
+function qemu(path: string): Uint8Array {
+  const r = spawnSync('qemu-i386', [path], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  if (r.error) throw new Error(`qemu-i386 could not run (${r.error.message}): .ci/run must install qemu-user`);
+  assert.equal(r.status, 0, String(r.stderr));
+  return new Uint8Array(r.stdout);
+}
+
+/** Runs in budgets of one instruction (the slow path: one-instruction blocks, nothing followed) until `done`. */
+function stepUntil(p: LoadedProgram, done: () => boolean): void {
+  for (let guard = 0; guard < 1e6 && !done(); guard++) {
+    const stop = p.cpu.run(1);
+    assert.ok(stop.kind === 'budget' || stop.kind === 'watchpoint', `unexpected stop ${JSON.stringify(stop)}`);
+  }
+}
+
+test('followed jumps and calls, and a store to an immediate after a followed jmp in the same block, end as under qemu-i386', () => {
+  const g = buildGuest('chained', CHAINED, true);
+  const expected = qemu(g.path);
+  assert.equal(expected.length, 8);
+  if (hostRunsI386()) {
+    const native = spawnSync(g.path, [], { stdio: ['ignore', 'pipe', 'ignore'] });
+    assert.deepEqual(new Uint8Array(native.stdout), expected, 'qemu-i386 agrees with the real CPU');
+  }
+  const p = loadElf(g.path);
+  const r = runGuest(p);
+  assert.equal(r.exitCode, 0);
+  assert.deepEqual(r.stdout, expected);
+  for (const slice of [1, 3, 7, 11]) {
+    const q = loadElf(g.path);
+    let exit: number | null = null;
+    for (let guard = 0; guard < 1e6 && exit === null; guard++) {
+      const stop = q.cpu.run(slice);
+      if (stop.kind === 'budget') continue;
+      assert.equal(stop.kind, 'kernel');
+      if (q.cpu.state.r[0] === 1) exit = q.cpu.state.r[3]!;
+      else q.cpu.state.r[0] = 8;
+    }
+    assert.equal(exit, 0);
+    assert.equal(q.cpu.state.icount, p.cpu.state.icount, `budgets of ${slice}: the same instruction count`);
+  }
+});
+
+test('a breakpoint at a followed target stops there, at the count the slow path reaches it with', () => {
+  const g = buildGuest('chained-bp', CHAINED, true);
+  for (const name of ['step', 'tail', 'even']) {
+    const at = g.symbols.get(name)!;
+    const p = loadElf(g.path);
+    p.cpu.run(3);
+    p.cpu.setBreakpoint(at);
+    for (let hit = 0; hit < 5; hit++) assert.deepEqual(p.cpu.run(1e6), { kind: 'breakpoint', address: at });
+    const slow = loadElf(g.path);
+    let hits = 0;
+    stepUntil(slow, () => slow.cpu.state.eip === at && ++hits === 5);
+    assert.equal(p.cpu.state.icount, slow.cpu.state.icount, `${name}: the fifth hit`);
+    assert.deepEqual([...p.cpu.state.r], [...slow.cpu.state.r]);
+  }
+});
+
+test('a watchpoint on the slot a followed call pushes to stops after the call, with eip at its target', () => {
+  const g = buildGuest('chained-watch', CHAINED, true);
+  const p = loadElf(g.path);
+  const slot = (p.cpu.state.r[4]! - 4) >>> 0;
+  p.cpu.setWatchpoint(slot, 4, 'write');
+  const stop = p.cpu.run(1e6);
+  assert.deepEqual(stop, { kind: 'watchpoint', watched: slot, address: g.symbols.get('outer') });
+  assert.equal(p.cpu.state.eip, g.symbols.get('step'));
+  const slow = loadElf(g.path);
+  slow.cpu.setWatchpoint(slot, 4, 'write');
+  let stopped = false;
+  for (let guard = 0; guard < 10_000 && !stopped; guard++) stopped = slow.cpu.run(1).kind === 'watchpoint';
+  assert.ok(stopped);
+  assert.equal(p.cpu.state.icount, slow.cpu.state.icount);
+  assert.equal(slow.cpu.state.eip, p.cpu.state.eip);
+  assert.equal(p.memory.rd32(slot) >>> 0, g.symbols.get('outer')! + 5);
+});
