@@ -39,6 +39,10 @@ export interface Block {
   readonly bytes: Uint8Array;
   /** A one-instruction block of the slow path. */
   readonly single: boolean;
+  /** Compiled after the block at `start` ran often: it goes on past conditional jumps too. */
+  readonly hot: boolean;
+  /** Times the CPU entered the block while it was not hot (counted up to when it is made hot). */
+  runs: number;
   /** Pages holding the block's bytes (the CPU's index for invalidation). */
   readonly pages: readonly number[];
   /** An instruction breakpoint is armed at `start`. */
@@ -125,7 +129,7 @@ function isTerminator(i: Instruction): boolean {
 }
 
 /** Decodes the instructions of the block at `start`; a fetch fault on the first byte is returned. */
-export function decodeBlock(m: Memory, start: number, breakpoints: ReadonlySet<number>, max: number): Instruction[] | PageFault {
+export function decodeBlock(m: Memory, start: number, breakpoints: ReadonlySet<number>, max: number, hot = false): Instruction[] | PageFault {
   const insns: Instruction[] = [];
   let address = start >>> 0;
   while (insns.length < max) {
@@ -142,7 +146,7 @@ export function decodeBlock(m: Memory, start: number, breakpoints: ReadonlySet<n
     }
     insns.push(i);
     if (isTerminator(i)) {
-      const on = followed(i);
+      const on = followed(i, hot);
       if (on < 0 || insns.some((d) => d.address === on)) break;
       address = on;
       continue;
@@ -155,14 +159,15 @@ export function decodeBlock(m: Memory, start: number, breakpoints: ReadonlySet<n
 /**
  * Where the block goes on decoding after a control transfer that need not end it, or -1: a
  * direct jmp or call at its target (its one successor is known when it is compiled, so no
- * exit and no dispatch is needed), a conditional jump at its fall-through (the taken side
- * leaves the block). Only 32-bit ones without prefixes; the caller never goes on at an
- * instruction already in the block (a jump back to the start is the block's loop).
+ * exit and no dispatch is needed), and in a hot block (one the CPU saw run often) a
+ * conditional jump at its fall-through (the taken side leaves the block). Only 32-bit ones
+ * without prefixes; the caller never goes on at an instruction already in the block (a jump
+ * back to the start is the block's loop).
  */
-function followed(i: Instruction): number {
+function followed(i: Instruction, hot: boolean): number {
   if (i.status !== DecodeStatus.Ok || i.opSize !== 4 || i.prefixes !== 0) return -1;
   if (i.op === Op.Jmp || i.op === Op.Call) return i.target >>> 0;
-  if (i.op === Op.Jcc) return (i.address + i.length) >>> 0;
+  if (i.op === Op.Jcc && hot) return (i.address + i.length) >>> 0;
   return -1;
 }
 

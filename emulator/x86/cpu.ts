@@ -1,7 +1,9 @@
 // Owns running guest code: the block cache (by start address; by page, then by the exact
 // byte ranges a block covers, for invalidation by stores: a program rewriting its own
 // immediates gets blocks that read them live instead of recompiling),
-// successor links, the run loop with an exact instruction budget, instruction breakpoints
+// successor links and the jump cache behind them, blocks made hot (compiled again going on
+// past their conditional jumps once they ran often), the translations other CPUs compiled
+// (translations.ts), the run loop with an exact instruction budget, instruction breakpoints
 // (the debugger's and the debug registers'; RF runs past one; blocks split at them; the
 // blocks on a breakpoint's page recompiled when it changes: every block holding the address
 // is listed under that page), the data breakpoints (memory's page filter), single-stepping with TF (#DB after the instruction; mov/pop ss delay it),
@@ -293,18 +295,31 @@ export class Cpu {
     return b;
   }
 
+  /**
+   * The block `b` (which ran HOT_RUNS times) compiled again going on past its conditional
+   * jumps, in its place; null when that would decode to the same instructions.
+   */
+  private heat(b: Block): Block | null {
+    const insns = decodeBlock(this.memory, b.start, this.stopsAt, MAX_BLOCK, true);
+    if (!Array.isArray(insns) || insns.length <= b.length) return null;
+    this.remove(b);
+    const hot = this.build(insns, false, true);
+    this.blocks.set(hot.start, hot);
+    return hot;
+  }
+
   /** This CPU's block of a translation compiled earlier (by any CPU). */
   private instance(t: Translation): Block {
     const b: Block = {
       start: t.start, end: t.end, length: t.length, fn: t.fn, insns: t.insns, spans: t.spans, marks: t.marks, bytes: t.bytes,
-      single: t.single, pages: t.pages, breakpoint: t.breakpoint, valid: true, s0: null, s1: null, source: t.source,
+      single: t.single, hot: t.hot, runs: 0, pages: t.pages, breakpoint: t.breakpoint, valid: true, s0: null, s1: null, source: t.source,
     };
     this.enter(b);
     this.compiledBlocks++;
     return b;
   }
 
-  private build(insns: Instruction[], single: boolean): Block {
+  private build(insns: Instruction[], single: boolean, hot = false): Block {
     const start = insns[0]!.address;
     const last = insns[insns.length - 1]!;
     const end = (last.address + last.length) >>> 0;
@@ -329,11 +344,11 @@ export class Cpu {
     }
     // Every byte was just fetched for decoding, so the read cannot fault.
     const bytes = this.spanBytes(spans)!;
-    const b: Block = { start, end, length: insns.length, fn, insns, spans, marks, bytes, single, pages, breakpoint, valid: true, s0: null, s1: null, source };
+    const b: Block = { start, end, length: insns.length, fn, insns, spans, marks, bytes, single, hot, runs: 0, pages, breakpoint, valid: true, s0: null, s1: null, source };
     this.enter(b);
     this.compiledBlocks++;
     keepTranslation({
-      start, end, length: insns.length, fn, insns, spans, marks, bytes, single, pages, breakpoint, source,
+      start, end, length: insns.length, fn, insns, spans, marks, bytes, single, hot, pages, breakpoint, source,
       live: insns.filter((i) => live.has(i.address)).map((i) => i.address),
     });
     return b;
@@ -431,6 +446,15 @@ export class Cpu {
         if (slot === EXIT_SLOT0 || slot === EXIT_DYNAMIC) prev!.s0 = b;
         else if (slot === EXIT_SLOT1) prev!.s1 = b;
       }
+      if (!b.hot && ++b.runs === HOT_RUNS) {
+        const hot = this.heat(b);
+        if (hot !== null) {
+          b = hot;
+          jc[jumpHash(eip)] = b;
+          if (slot === EXIT_SLOT0 || slot === EXIT_DYNAMIC) prev!.s0 = b;
+          else if (slot === EXIT_SLOT1) prev!.s1 = b;
+        }
+      }
       if (b.breakpoint && !first) return { kind: 'breakpoint', address: eip };
       first = false;
       if (b.length > left) {
@@ -480,6 +504,9 @@ export class Cpu {
 }
 
 const JUMP_CACHE_SIZE = 4096;
+
+/** Entries into a block after which it is compiled again going on past its conditional jumps. */
+const HOT_RUNS = 100;
 
 function jumpHash(eip: number): number {
   return (eip ^ (eip >>> 12)) & (JUMP_CACHE_SIZE - 1);

@@ -13,7 +13,7 @@ import { PROT_EXEC, type Memory } from '../memory/memory';
 import type { Block } from './compile';
 
 /** The parts of a compiled block every CPU may share. */
-export type Translation = Omit<Block, 'valid' | 's0' | 's1'> & {
+export type Translation = Omit<Block, 'valid' | 's0' | 's1' | 'runs'> & {
   /** Addresses of the instructions compiled to read their immediate from memory. */
   readonly live: readonly number[];
 };
