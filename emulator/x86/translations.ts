@@ -19,7 +19,7 @@ export type Translation = Omit<Block, 'valid' | 's0' | 's1' | 'runs'> & {
 };
 
 /** Translations kept in all, and per start address. */
-const MAX_TRANSLATIONS = 16384;
+const MAX_TRANSLATIONS = 8192;
 const PER_ADDRESS = 4;
 
 const translations = new Map<number, Translation[]>();
