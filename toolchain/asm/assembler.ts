@@ -148,8 +148,9 @@ class Reader {
   }
 
   private get active(): boolean {
-    const top = this.conds[this.conds.length - 1];
-    return top ? top.active : true;
+    // Never index -1: a read before an empty array's start is a slow property lookup in V8.
+    const n = this.conds.length;
+    return n === 0 || this.conds[n - 1]!.active;
   }
 
   private statement(s: Statement, frame: Frame): void {
@@ -344,7 +345,7 @@ class Reader {
 
   private conditional(op: string, operands: string): void {
     const st = this.st;
-    const top = this.conds[this.conds.length - 1];
+    const top = this.conds.length > 0 ? this.conds[this.conds.length - 1] : undefined;
     switch (op) {
       case '.else':
         if (!top) throw new AsmError('".else" without matching ".if"');

@@ -5,7 +5,7 @@
 import { isAbsolute, labelAddress, type Value } from './evaluate';
 import { lebBytes } from './data-directives';
 import { layoutSection, orderedFrags, SHT_NOBITS, type Fixup, type Frag, type SectionState } from './layout';
-import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiProcedure, LineEntry, Relocation, SymbolBinding } from './module';
+import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiProcedure, Relocation, SymbolBinding } from './module';
 import { codePadding } from './nops';
 import { AsmError, type AsmState } from './state';
 import type { CfiState } from './cfi-directives';
@@ -331,10 +331,7 @@ function outputSymbols(st: AsmState, fileSymbol: string | undefined): AsmSymbol[
 export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefined): AsmModule {
   relax(st);
   for (const s of st.sections) layoutSection(s);
-  const lines: LineEntry[] = st.lines.map((l) => {
-    const length = l.offset + l.length > l.frag.fixedSize && l.frag.variable ? l.frag.size - l.offset : l.length;
-    return { section: l.frag.section.name, offset: l.frag.address + l.offset, length, location: l.location, instruction: l.instruction };
-  });
+  const lines = st.lines.entries();
   const cfiOut: CfiProcedure[] = cfi.done.map((p) => ({
     section: p.section,
     start: p.startFrag.address + p.startOffset,

@@ -46,7 +46,7 @@ export function scrubBlanks(text: string): string {
     if (c === ' ' || c === '\t') {
       let j = i;
       while (j < text.length && (text[j] === ' ' || text[j] === '\t')) j++;
-      const prev = out[out.length - 1];
+      const prev = out.length > 0 ? out[out.length - 1] : undefined;
       const next = text[j];
       if (prev !== undefined && next !== undefined && !OPERATOR.test(prev) && !OPERATOR.test(next)) out += ' ';
       i = j - 1;

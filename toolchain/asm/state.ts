@@ -6,6 +6,7 @@ import { bindExpr, EvalError, Evaluator, isAbsolute, type Value } from './evalua
 import { ByteStream, Frag, orderedFrags, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SHT_PROGBITS, type Fixup, type SectionState, type Variable } from './layout';
 import type { Diagnostic, SourceLocation } from './module';
 import { SymbolTable } from './symbol-table';
+import { PendingLines } from './pending-lines';
 import { X86_FEATURES } from './builtin-features';
 import type { KnownEncoding } from './instructions';
 
@@ -22,7 +23,6 @@ interface SectionPlace {
   readonly subsection: number;
 }
 
-/** A line entry while reading: the frag moves, so the offset is frag-relative until the end. */
 /** Messages kept per file: enough for an editor, bounded for a runaway macro. */
 export const MAX_DIAGNOSTICS = 1000;
 
@@ -31,20 +31,12 @@ export function tooManyDiagnostics(st: { readonly diagnostics: readonly unknown[
   return st.diagnostics.length >= MAX_DIAGNOSTICS;
 }
 
-export interface PendingLine {
-  readonly frag: Frag;
-  readonly offset: number;
-  length: number;
-  readonly location: SourceLocation;
-  readonly instruction: boolean;
-}
-
 export class AsmState {
   readonly symbols = new SymbolTable();
   readonly evaluator = new Evaluator(this.symbols);
   readonly sections: SectionState[] = [];
   readonly diagnostics: Diagnostic[] = [];
-  readonly lines: PendingLine[] = [];
+  readonly lines = new PendingLines();
   current!: SectionPlace;
   private previous: SectionPlace | undefined;
   private readonly stack: Array<{ current: SectionPlace; previous: SectionPlace | undefined }> = [];
@@ -216,11 +208,11 @@ export class AsmState {
     const end = this.frag();
     if (end !== frag) {
       const length = frag.fixedSize - offset + frag.varSize;
-      if (length > 0) this.lines.push({ frag, offset, length, location: this.location, instruction });
+      if (length > 0) this.lines.push(frag, offset, length, this.location, instruction);
       return;
     }
     const size = end.fixedSize;
-    if (size > offset) this.lines.push({ frag, offset, length: size - offset, location: this.location, instruction });
+    if (size > offset) this.lines.push(frag, offset, size - offset, this.location, instruction);
   }
 
   // --- symbols --------------------------------------------------------------------------

@@ -95,7 +95,7 @@ export class Engine {
   }
 
   get file(): ReadingFile | undefined {
-    return this.files[this.files.length - 1];
+    return this.files.length > 0 ? this.files[this.files.length - 1] : undefined;
   }
 
   pushFile(path: string, text: string, dirIndex: number): void {
@@ -210,7 +210,7 @@ export class Engine {
 
   /** Puts a token back to be read again (cpp's _cpp_backup_tokens for one token). */
   private backup(t: Token): void {
-    const top = this.contexts[this.contexts.length - 1];
+    const top = this.contexts.length > 0 ? this.contexts[this.contexts.length - 1] : undefined;
     if (top) top.pos--;
     else if (t.kind !== 'eof') this.lookahead.push(t);
   }
@@ -229,7 +229,8 @@ export class Engine {
   /** The next token after macro expansion (cpp_get_token). */
   getToken(): Token {
     for (;;) {
-      const ctx = this.contexts[this.contexts.length - 1];
+      // Never index -1 (outside a macro the stack is empty): V8 reads it as a slow property lookup.
+      const ctx = this.contexts.length > 0 ? this.contexts[this.contexts.length - 1] : undefined;
       let t: Token;
       if (!ctx) t = this.lexToken();
       else if (ctx.pos < ctx.tokens.length) {

@@ -52,7 +52,7 @@ export class Printer {
     this.avoid = false;
     this.source = null;
     this.prev = t;
-    const last = this.curSpans[this.curSpans.length - 1];
+    const last = this.curSpans.length > 0 ? this.curSpans[this.curSpans.length - 1] : undefined;
     if (!last || last.location !== from) this.curSpans.push({ column: this.cur.length + 1, location: from });
     this.cur += t.text;
   }

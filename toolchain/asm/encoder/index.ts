@@ -74,7 +74,9 @@ function hasImm8s(f: Form): boolean {
 
 /** Encodes one instruction as GNU as 2.40 would (see the header for the contract). */
 export function encodeInstruction(mnemonicWithPrefixes: string, operands: readonly ParsedOperand[], ctx: EncodeContext): EncodeResult {
-  const words = mnemonicWithPrefixes.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  const lower = mnemonicWithPrefixes.toLowerCase();
+  // Most statements are one word (no prefix): no split.
+  const words = /\s/.test(lower) ? lower.trim().split(/\s+/).filter(Boolean) : lower === '' ? [] : [lower];
   const slots: PrefixSlots = { lockRep: [] };
   const written: number[] = [];
   const warnings: string[] = [];
@@ -109,8 +111,10 @@ export function encodeInstruction(mnemonicWithPrefixes: string, operands: readon
     ops = [];
   }
   const resolved = resolveMnemonic(mnemonic);
-  const opText = operands.map((o) => o.text).join(',');
-  if (!resolved) return { error: `no such instruction: \`${opText ? `${mnemonic} ${opText}` : mnemonic}'` };
+  if (!resolved) {
+    const opText = operands.map((o) => o.text).join(',');
+    return { error: `no such instruction: \`${opText ? `${mnemonic} ${opText}` : mnemonic}'` };
+  }
   const name = resolved.name;
   if (resolved.candidates.length === 0) return { error: `invalid instruction suffix for \`${name}'` };
   let { forms, failure } = matchForms(resolved.candidates, ops, defaultSize, valueOf);
