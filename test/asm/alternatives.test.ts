@@ -96,3 +96,64 @@ test('CFI_* built-ins become the .cfi_* directives', () => {
   ]);
   assert.deepEqual([module.cfi[0]!.start, module.cfi[0]!.end], [0, 3]);
 });
+
+/**
+ * A kernel tree's own ALTERNATIVE macros in the older struct alt_instr layouts (asm/alternative.h
+ * of 4.1 to 5.12: `.word feature` and a pad_len byte, 13 bytes; of 5.13 to 6.2: `.word feature`,
+ * 12 bytes; ALT_NOT there is the feature's bit 15).
+ */
+function olderMacros(padlen: boolean): string {
+  return `.macro altinstr_entry orig alt feature orig_len alt_len pad_len
+	.long \\orig - .
+	.long \\alt - .
+	.word \\feature
+	.byte \\orig_len
+	.byte \\alt_len
+${padlen ? '\t.byte \\pad_len\n' : ''}.endm
+.macro ALTERNATIVE oldinstr, newinstr, feature
+140:
+	\\oldinstr
+141:
+	.skip -(((144f-143f)-(141b-140b)) > 0) * ((144f-143f)-(141b-140b)),0x90
+142:
+	.pushsection .altinstructions,"a"
+	altinstr_entry 140b,143f,\\feature,142b-140b,144f-143f,142b-141b
+	.popsection
+	.pushsection .altinstr_replacement,"ax"
+143:
+	\\newinstr
+144:
+	.popsection
+.endm
+`;
+}
+
+for (const layout of [12, 13] as const) {
+  test(`a kernel tree's ${layout}-byte .altinstructions (its own macros) gives the sites GNU as's entries hold`, () => {
+    const source = `${olderMacros(layout === 13)}
+.text
+__kernel_vsyscall:
+	pushl %ebp
+	ALTERNATIVE "", "movl %esp,%ebp; sysenter", 3*32+15
+	int $0x80
+	ALTERNATIVE "nop", "movl %ecx,%ebp; syscall; nop", (1 << 15) | (3*32+14)
+	ALTERNATIVE "movl $1, %eax; movl $2, %ebx", "nop", 8*32+16
+	popl %ebp
+	ret
+`;
+    const oracle = gas(`layout${layout}`, source);
+    assert.ok(oracle.elf, JSON.stringify(oracle.messages));
+    const module = assemble({ file: `layout${layout}.s`, text: source });
+    assert.deepEqual(module.diagnostics, []);
+    const table = oracle.elf.section('.altinstructions')!.data;
+    assert.equal(table.length, 3 * layout);
+    const sites = [];
+    for (let k = 0; k < table.length; k += layout) {
+      const cpuid = table[k + 8]! | (table[k + 9]! << 8);
+      // REL: each offset field holds its target's offset in its section.
+      sites.push({ offset: le32(table, k), replacementOffset: le32(table, k + 4), ftFlags: (cpuid & 0x7fff) | (cpuid & 0x8000 ? 1 << 16 : 0), length: table[k + 10], replacementLength: table[k + 11] });
+    }
+    assert.deepEqual(module.alternatives.map((a) => ({ offset: a.offset, replacementOffset: a.replacementOffset, ftFlags: a.ftFlags, length: a.length, replacementLength: a.replacementLength })), sites);
+    assert.deepEqual(module.alternatives.map((a) => a.length), [4, 5, 10], 'each site padded to its longest replacement');
+  });
+}

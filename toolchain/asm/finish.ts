@@ -7,6 +7,7 @@ import { lebBytes } from './data-directives';
 import { layoutSection, orderedFrags, SHT_NOBITS, type Fixup, type Frag, type SectionState } from './layout';
 import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiProcedure, Relocation, SymbolBinding } from './module';
 import { codePadding } from './nops';
+import { ALT_LAYOUTS, altFields, ftFlagsOf, type AltLayout } from './alt-instr';
 import { AsmError, type AsmState } from './state';
 import type { CfiState } from './cfi-directives';
 import { displayName, type SymbolState } from './symbol-table';
@@ -395,7 +396,12 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
   return { sections, symbols, lines, cfi: cfiOut, alternatives, diagnostics: st.diagnostics };
 }
 
-/** Reads the 14-byte .altinstructions entries back into sites. */
+/**
+ * Reads the .altinstructions entries back into sites, in the struct alt_instr layout the
+ * file's macros wrote (alt-instr.ts; the built-in macros write 14 bytes, a kernel tree's
+ * asm/alternative.h of 4.1 to 6.2 fewer): the entry size is the distance between two
+ * entries' instr_offset fields, the table's size when there is one entry.
+ */
 function alternativeSites(st: AsmState, sections: readonly AsmSection[], values: Map<number, { value: Value; fixup: Fixup }>): AlternativeSite[] {
   const table = sections.find((s) => s.name === '.altinstructions');
   if (!table) return [];
@@ -406,20 +412,22 @@ function alternativeSites(st: AsmState, sections: readonly AsmSection[], values:
     const sub = v.sub?.kind === 'label' ? at - labelAddress(v.sub) : 0;
     return { section: v.sym.frag!.section.name, offset: labelAddress(v.sym) + Number(v.add) + sub };
   };
-  const b = table.bytes;
-  for (let k = 0; k + 14 <= table.size; k += 14) {
+  const starts = [...values.keys()].filter((k) => target(k) && target(k + 4)).sort((x, y) => x - y);
+  const layout = starts.length > 1 ? starts[1]! - starts[0]! : table.size - (starts[0] ?? 0);
+  if (!(ALT_LAYOUTS as readonly number[]).includes(layout)) return [];
+  for (let k = 0; k + layout <= table.size; k += layout) {
     const orig = target(k);
     const repl = target(k + 4);
     if (!orig || !repl) continue;
-    const ftFlags = (b[k + 8]! | (b[k + 9]! << 8) | (b[k + 10]! << 16) | (b[k + 11]! << 24)) >>> 0;
+    const fields = altFields(table.bytes, k, layout as AltLayout);
     const name = /X86_FEATURE_\w+/.exec(st.altText.get(k + 8) ?? '')?.[0];
     out.push({
       section: orig.section,
       offset: orig.offset,
-      length: b[k + 12]!,
+      length: fields.instrlen,
       replacementOffset: repl.offset,
-      replacementLength: b[k + 13]!,
-      ftFlags,
+      replacementLength: fields.replacementlen,
+      ftFlags: ftFlagsOf(fields),
       ...(name ? { featureName: name } : {}),
       location: values.get(k)!.fixup.location,
     });

@@ -8,12 +8,13 @@ import { parseElf32 } from '../../../toolchain/elf/reader';
 import { SHT_NOBITS } from '../../../toolchain/elf/sections';
 import type { ElfFile, Section } from '../../../toolchain/elf/types';
 import { X86_FEATURES } from '../../../toolchain/asm/builtin-features';
+import { ALT_LAYOUTS, altFields, type AltFields, type AltLayout } from '../../../toolchain/asm/alt-instr';
 
-/** Bytes per struct alt_instr: 14 (u32 ft_flags), 13 (u16 cpuid + padlen), 12 (u16 cpuid). */
-export type AltLayout = 12 | 13 | 14;
+export type { AltLayout } from '../../../toolchain/asm/alt-instr';
+export { ALT_FLAG_DIRECT_CALL, ALT_FLAG_NOT } from '../../../toolchain/asm/alt-instr';
 
 /** One struct alt_instr, decoded. Addresses are the image's virtual addresses. */
-export interface AltEntry {
+export interface AltEntry extends AltFields {
   /** Position in the table (table order is patch order). */
   readonly index: number;
   /** Offset of the entry inside .altinstructions. */
@@ -22,17 +23,6 @@ export interface AltEntry {
   readonly site: number;
   /** The replacement's first byte (repl_offset resolved). */
   readonly replacement: number;
-  /** The feature number (word*32+bit) without the flag bits. */
-  readonly feature: number;
-  /** ALT_FLAG_NOT (14-byte: flags bit 0 of the upper half; older: cpuid bit 15): patch when the feature is absent. */
-  readonly invert: boolean;
-  /** The raw flag bits above the feature (14-byte layout only; 0 otherwise). */
-  readonly flags: number;
-  /** Length of the site, padding included. */
-  readonly instrlen: number;
-  readonly replacementlen: number;
-  /** 13-byte layout: the padding bytes at the end of the site; undefined in other layouts. */
-  readonly padlen?: number;
 }
 
 export interface AltTable {
@@ -45,14 +35,8 @@ export interface AltTable {
   readonly size: number;
 }
 
-/** Flag bits of the 14-byte layout's ft_flags (ALT_FLAGS_SHIFT 16). */
-export const ALT_FLAG_NOT = 1 << 16;
-export const ALT_FLAG_DIRECT_CALL = 1 << 17;
-/** The older layouts' inversion bit in the u16 cpuid (ALTINSTR_FLAG_INV). */
-const CPUID_FLAG_INV = 1 << 15;
 /** Feature numbers beyond this are not plausible in any release (NCAPINTS+NBUGINTS words). */
 const MAX_FEATURE = 64 * 32;
-const LAYOUTS: readonly AltLayout[] = [14, 13, 12];
 
 /** Maps a virtual address range of the image to file offsets through its section headers. */
 export class ImageView {
@@ -78,37 +62,13 @@ function readS32(d: Uint8Array, at: number): number {
   return (d[at]! | (d[at + 1]! << 8) | (d[at + 2]! << 16) | (d[at + 3]! << 24)) | 0;
 }
 
-function readU16(d: Uint8Array, at: number): number {
-  return d[at]! | (d[at + 1]! << 8);
-}
-
 function decodeEntries(section: Section, layout: AltLayout): AltEntry[] {
   const d = section.data;
   const out: AltEntry[] = [];
   for (let at = 0, index = 0; at + layout <= d.length; at += layout, index++) {
     const site = (section.addr + at + readS32(d, at)) >>> 0;
     const replacement = (section.addr + at + 4 + readS32(d, at + 4)) >>> 0;
-    let feature: number;
-    let flags = 0;
-    let invert: boolean;
-    let lens: number;
-    if (layout === 14) {
-      const ft = readS32(d, at + 8) >>> 0;
-      feature = ft & 0xffff;
-      flags = ft & 0xffff0000;
-      invert = (ft & ALT_FLAG_NOT) !== 0;
-      lens = at + 12;
-    } else {
-      const cpuid = readU16(d, at + 8);
-      feature = cpuid & ~CPUID_FLAG_INV;
-      invert = (cpuid & CPUID_FLAG_INV) !== 0;
-      lens = at + 10;
-    }
-    const entry: AltEntry = {
-      index, entryOffset: at, site, replacement, feature, invert, flags,
-      instrlen: d[lens]!, replacementlen: d[lens + 1]!,
-      ...(layout === 13 ? { padlen: d[lens + 2]! } : {}),
-    };
+    const entry: AltEntry = { index, entryOffset: at, site, replacement, ...altFields(d, at, layout) };
     out.push(entry);
   }
   return out;
@@ -154,7 +114,7 @@ export function readAlternatives(image: Uint8Array | ElfFile, fileName = 'vdso',
     return { table: { layout, layoutFrom: 'told', entries, address: section.addr, size: section.size }, view };
   }
   const reasons: string[] = [];
-  for (const candidate of LAYOUTS) {
+  for (const candidate of ALT_LAYOUTS) {
     if (section.size % candidate !== 0) {
       reasons.push(`${candidate}: size ${section.size} not a multiple`);
       continue;
