@@ -1,6 +1,6 @@
 // The `disasm` command against `objdump -d`, byte for byte (every space, tab and blank line):
 // the shipped designs built by vdso-lab (images and objects), the real vdso32.so, gcc -m32 -O2
-// objects and a static program, and hand-written sources whose data in .text makes objdump
+// objects, a static program and dynamic ones (name@plt entries), and hand-written sources whose data in .text makes objdump
 // stop at symbols, skip zero runs and dump STT_OBJECT blocks; --section and --symbol against
 // `-j` and `--disassemble=`; the JSON form; and the input errors.
 import { test } from 'node:test';
@@ -116,13 +116,30 @@ static int done(int c) { int r; __asm__ volatile ("int $0x80" : "=a"(r) : "a"(1)
 void _start(void) { struct node a = {0, 3}, b = {&a, 2}; done(sum(&b) + (int)mix(5, 3) + sw(2)); for (;;) ; }
 `;
 
-test('disasm equals objdump -d byte for byte on gcc -m32 -O2 objects and a static program', async () => {
+const DYNAMIC_PROGRAM = `
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+static int cmp(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
+int exported(int x) { return x * 3; }
+int main(int argc, char **argv) { int a[8] = {5, 3, 1, 4}; qsort(a, 8, sizeof a[0], cmp); printf("%d %zu\\n", a[argc], strlen(argv[0])); return exported(argc); }
+`;
+
+test('disasm equals objdump -d byte for byte on gcc -m32 -O2 objects and programs, static and dynamic', async () => {
   const dir = scratch();
   for (const flags of [['-c', '-O2'], ['-c', '-O2', '-fno-pic', '-ffunction-sections'], ['-O2', '-static', '-nostdlib', '-fno-pic']]) {
     const path = buildC(flags.includes('-c') ? `prog${flags.length}` : 'prog', C_PROGRAM, flags, dir);
     await assertSameListing(path);
   }
   await assertSameListing(join(dir, 'prog'), ['--symbol', 'sw'], ['--disassemble=sw']);
+  // Dynamic programs and a shared object: PLT entries named name@plt, lazy or not, PIC or not, with IBT's endbr32 or without.
+  const variants = [['-O2'], ['-O2', '-no-pie'], ['-O2', '-Wl,-z,now'], ['-O2', '-shared', '-fPIC'], ['-O2', '-fcf-protection=full', '-Wl,-z,ibtplt']];
+  for (const [k, flags] of variants.entries()) {
+    const path = buildC(`dyn${k}`, DYNAMIC_PROGRAM, flags, dir);
+    const listing = await assertSameListing(path);
+    assert.match(listing, /<qsort@plt>:/, flags.join(' '));
+  }
+  await assertSameListing(join(dir, 'dyn0'), ['--symbol', 'exported'], ['--disassemble=exported']);
 });
 
 test('disasm equals objdump -d byte for byte on every shipped design, image and object', async () => {

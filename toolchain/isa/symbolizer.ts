@@ -3,6 +3,7 @@
 // functions, objects, non-locals, globals, larger sizes, names not starting with '.', names),
 // its search for the symbol that names an address, and `name`, `name+0xN` or `name-0xN`.
 import type { ElfFile, ElfSymbol } from '../elf/types';
+import { pltSymbols } from './plt-symbols';
 
 const STT_OBJECT = 1;
 const STT_FUNC = 2;
@@ -62,7 +63,8 @@ function listed(s: ElfSymbol, section: string, name: string, isSectionSymbol: bo
 
 /**
  * The symbols objdump disassembles with: .symtab, else .dynsym; unnamed, undefined, common and
- * file symbols dropped, and section symbols too unless their section is a .plt or .got one.
+ * file symbols dropped, and section symbols too unless their section is a .plt or .got one;
+ * then the PLT entries' name@plt symbols (plt-symbols.ts).
  */
 export function listedSymbols(elf: ElfFile): ListedSymbol[] {
   const out: ListedSymbol[] = [];
@@ -74,6 +76,10 @@ export function listedSymbols(elf: ElfFile): ListedSymbol[] {
       continue;
     }
     if (s.name !== '') out.push(listed(s, section, s.name, false));
+  }
+  // The PLT entries' name@plt symbols come last, unsized for sorting (objdump's synthetic symbols).
+  for (const p of pltSymbols(elf)) {
+    out.push({ name: p.name, shown: p.name, value: p.value, size: 0, section: p.section, isFunction: p.isFunction, isObject: p.isObject, isLocal: p.isLocal, isGlobal: !p.isLocal, isSectionSymbol: false });
   }
   return out;
 }
