@@ -495,6 +495,22 @@ export class RunLoop {
     const regs = entered.regs;
     const nr = regs.orig_ax;
     const row = this.rowOf(nr);
+    const record = entered.record;
+    if (row !== undefined && phases === undefined && p.ptrace === undefined && record.fetchFailed === undefined && record.arg6InRegister === undefined &&
+      row.restoresContext !== true && this.listeners.length === 0 && p.trace.length >= this.traceKept) {
+      // The usual call, which nothing records and no tracer or debugger follows: it runs, and
+      // unless it blocked, yielded or ended the task (finished below as any other call), the
+      // task leaves by the exit path at once, as finishCall and leave would take it.
+      const before = p.cpu.state.icount;
+      const done = row.handler(p, regs);
+      if (done !== SLEEPING && !p.yielded && !p.exit && !p.cpuRetired) {
+        regs.ax = done | 0;
+        this.entryExit.exit(p, regs, record, undefined);
+        return;
+      }
+      this.afterHandler(p, entered, undefined, row, nr, before, NO_ARGS, NO_ARGS_SHOWN, row.name, false, undefined, done);
+      return;
+    }
     const icount = p.cpu.state.icount;
     const arg6 = entered.record.arg6InRegister;
     // The record (its arguments, as the trace shows them) is made only when something keeps it.
@@ -526,6 +542,16 @@ export class RunLoop {
         p.report(`vdso-lab: system call ${nr >>> 0} (${syscallName(nr)}) is not implemented: -ENOSYS (at 0x${address.toString(16)})`);
       }
     }
+    this.afterHandler(p, entered, phases, row, nr, icount, args, shown, name, recording, userBp, result);
+  }
+
+  /** After the call's handler (or instead of it): the call parks, waits for its tracer, or is finished. */
+  private afterHandler(
+    p: Process, entered: { readonly regs: PtRegs; readonly record: EntryRecord }, phases: PhaseSink | undefined, row: SyscallRow | undefined, nr: number, icount: number,
+    args: readonly number[], shown: readonly string[], name: string, recording: boolean, userBp: number | undefined, result: number,
+  ): void {
+    const regs = entered.regs;
+    const arg6 = entered.record.arg6InRegister;
     const restoresContext = row?.restoresContext === true && !entered.record.fetchFailed;
     if (p.yielded) {
       p.yielded = false;
