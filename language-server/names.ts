@@ -9,6 +9,7 @@ import type { AlternativeSite, SourceLocation } from '../toolchain/asm/module';
 import { resolveMnemonic } from '../toolchain/asm/encoder/match';
 import { REGISTERS } from '../toolchain/asm/encoder/registers';
 import { X86_FEATURES } from '../toolchain/asm/builtin-features';
+import type { Statement } from '../toolchain/asm/statements';
 import type { Analysis } from './analysis';
 
 /** Prefixes GAS takes as a mnemonic of their own. */
@@ -31,7 +32,21 @@ export interface Names {
   readonly gasMacros: ReadonlyMap<string, GasMacro>;
   /** Symbols by name: label, .set/.equ or `=` definitions, with where they are defined. */
   readonly symbolDefinitions: ReadonlyMap<string, readonly SourceLocation[]>;
+  /** The names symbolDefinitions has, found without their places (what classifying a word needs). */
+  readonly definedNames: ReadonlySet<string>;
   readonly functions: ReadonlySet<string>;
+}
+
+/** Each name a statement defines: its labels (with their index), then a .set/.equ/.equiv/.eqv name or a `NAME = value` assignment (index -1). */
+export function eachDefinedName(s: Statement, f: (name: string, label: number) => void): void {
+  for (let i = 0; i < s.labels.length; i++) f(s.labels[i]!.name, i);
+  const op = s.op.toLowerCase();
+  if (op === '.set' || op === '.equ' || op === '.equiv' || op === '.eqv') {
+    const name = s.operands.split(',')[0]!.trim();
+    if (name) f(name, -1);
+  } else if (/^=[^=]/.test(s.operands) && s.op) {
+    f(s.op, -1);
+  }
 }
 
 const cache = new WeakMap<Analysis, Names>();
@@ -53,6 +68,7 @@ class AnalysisNames implements Names {
   private macros: ReadonlyMap<string, GasMacro> | undefined;
   private symbols: ReadonlyMap<string, readonly SourceLocation[]> | undefined;
   private functionNames: ReadonlySet<string> | undefined;
+  private names: ReadonlySet<string> | undefined;
 
   constructor(private readonly a: Analysis) {}
 
@@ -65,6 +81,17 @@ class AnalysisNames implements Names {
   get symbolDefinitions(): ReadonlyMap<string, readonly SourceLocation[]> {
     if (!this.symbols) this.walk();
     return this.symbols!;
+  }
+
+  get definedNames(): ReadonlySet<string> {
+    if (this.names) return this.names;
+    const out = new Set<string>();
+    const add = (name: string) => void out.add(name);
+    // The statements as read (an analysis by regions has them without mapping each to its place).
+    if (this.symbols) for (const name of this.symbols.keys()) out.add(name);
+    else if (this.a.eachCppStatement) this.a.eachCppStatement((s) => eachDefinedName(s, add));
+    else for (const e of this.a.expanded) eachDefinedName(e.statement, add);
+    return (this.names = out);
   }
 
   get functions(): ReadonlySet<string> {
@@ -84,9 +111,8 @@ class AnalysisNames implements Names {
     for (let k = 0; k < expanded.length; k++) {
       const e = expanded[k]!;
       const s = e.statement;
-      s.labels.forEach((l, i) => define(l.name, e.labelLocations[i]!));
-      const op = s.op.toLowerCase();
-      if (op === '.macro') {
+      eachDefinedName(s, (name, label) => define(name, label >= 0 ? e.labelLocations[label]! : e.location));
+      if (s.op.toLowerCase() === '.macro') {
         const body: string[] = [];
         for (let j = k + 1; j < expanded.length && expanded[j]!.statement.op.toLowerCase() !== '.endm'; j++) body.push(statementText(expanded[j]!.statement));
         let def: MacroDefinition;
@@ -96,11 +122,6 @@ class AnalysisNames implements Names {
           continue;
         }
         gasMacros.set(def.name.toLowerCase(), { name: def.name, params: def.params.map((p) => p.name), header: `.macro ${s.operands}`, location: e.location, builtin: false, body });
-      } else if (op === '.set' || op === '.equ' || op === '.equiv' || op === '.eqv') {
-        const name = s.operands.split(',')[0]!.trim();
-        if (name) define(name, e.location);
-      } else if (/^=[^=]/.test(s.operands) && s.op) {
-        define(s.op, e.location);
       }
     }
     this.macros = gasMacros;

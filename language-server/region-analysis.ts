@@ -32,6 +32,8 @@ export interface AnalysisParts {
   readonly expanded: () => ExpandedStatement[];
   /** The lexical scan of the one piece (prefix or region) that holds a line, without scanning the others. */
   readonly lexicalAt?: (line: number) => SourceScan;
+  /** Visits the prefix's and the regions' statements as read, in order. */
+  readonly eachCppStatement?: (f: (s: Statement) => void) => void;
 }
 
 interface Prefix {
@@ -39,6 +41,8 @@ interface Prefix {
   readonly text: string;
   scan?: SourceScan;
   expanded?: ExpandedStatement[];
+  /** The statements of the prefix's cpp output (read when first asked for). */
+  parsed?: readonly Statement[];
   /** A number for the prefix, unique in its analyzer (region keys carry it instead of the prefix's text). */
   readonly id: number;
   readonly pre: PreprocessResult;
@@ -612,6 +616,10 @@ function compose(file: string, prefix: Prefix, parts: readonly RegionPart[]): An
       return out;
     },
     lexical: () => joinScans([prefixScan(prefix), ...parts.map(partScan)]),
+    eachCppStatement: (f) => {
+      for (const s of (prefix.parsed ??= statements(prefix.pre.text))) f(s);
+      for (const p of parts) for (const s of p.parsed) f(s);
+    },
     lexicalAt: (line) => {
       // The last piece starting at or before the line (the prefix before the first region).
       let lo = 0;

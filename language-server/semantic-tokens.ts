@@ -68,7 +68,7 @@ function isFunction(k: Known, name: string): boolean {
 }
 
 function isDefined(k: Known, name: string): boolean {
-  return k.n.symbolDefinitions.has(name) || k.elsewhere?.symbols.has(name) === true;
+  return k.n.definedNames.has(name) || k.elsewhere?.symbols.has(name) === true;
 }
 
 function classify(a: Analysis, k: Known, l: Lexeme, declares: boolean): number {

@@ -4,8 +4,10 @@
 // block, a call from one function to another, a .rodata table), each of a seeded series of
 // random single-line edits is analysed incrementally from the analyses before it and compared
 // with analyze() of the edited text, and the lexical scan put together from the regions (and
-// each line's ALTERNATIVE blocks in its own region's scan) with scanSource of the edited text, and the expanded statements with the whole analysis's (each edit goes to the version before or, half the time,
-// to the original): semantic tokens, every finding and the inlay hints. Most
+// each line's ALTERNATIVE blocks in its own region's scan) with scanSource of the edited
+// text, the names the regions' statements define and the expanded statements with the whole
+// analysis's (each edit goes to the version before or, half the time, to the original):
+// semantic tokens, every finding and the inlay hints. Most
 // edits must re-run only some regions, or the test would prove nothing about reuse.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,6 +21,7 @@ import { semanticTokens } from '../../language-server/semantic-tokens';
 import { allFindings } from '../../language-server/diagnostics';
 import { inlayHints } from '../../language-server/inlay-hints';
 import { scanSource } from '../../language-server/source-scan';
+import { names } from '../../language-server/names';
 import { prng } from '../support/prng';
 
 const HEADER = '#ifndef T_H\n#define T_H\n#include "vdso-lab.h"\n#define T_ENTRY(name) VDSO_FUNCTION(name)\n#endif\n';
@@ -94,6 +97,7 @@ test('random single-line edits analysed incrementally give what a fresh whole-do
         const at = (list: typeof scan.alternatives) => list.filter((b) => b.startLine <= line && line <= b.endLine);
         assert.deepEqual(at(r.value.lexicalAt(line).alternatives), at(scan.alternatives), `the blocks on line ${line} from its piece's scan, version ${version}`);
       }
+      assert.deepEqual([...names(r.value).definedNames].sort(), [...names(whole).symbolDefinitions.keys()].sort(), `the defined names from the regions' statements as read, version ${version}`);
       assert.deepEqual(r.value.expanded, whole.expanded, `the expanded statements, version ${version}`);
       const last = analyzer.last;
       if (process.env.VDSO_LAB_LSP_DEBUG) console.log(version, JSON.stringify(last));
