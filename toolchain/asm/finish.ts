@@ -172,6 +172,12 @@ interface PendingRelocation extends Relocation {
 }
 
 function writeLittle(bytes: Uint8Array, at: number, size: number, v: bigint): void {
+  if (size <= 4) {
+    // The low 32 bits are all a field of 4 bytes or fewer holds: one conversion, no BigInt per byte.
+    const x = Number(BigInt.asUintN(32, v));
+    for (let i = 0; i < size; i++) bytes[at + i] = (x >>> (8 * i)) & 0xff;
+    return;
+  }
   let x = BigInt.asUintN(64, v);
   for (let i = 0; i < size; i++) {
     bytes[at + i] = Number(x & 0xffn);
@@ -179,10 +185,14 @@ function writeLittle(bytes: Uint8Array, at: number, size: number, v: bigint): vo
   }
 }
 
+/** The bounds of a field of 1, 2 and 4 bytes (signed: -2^(n-1) .. 2^(n-1)-1; either way: -2^n .. 2^n-1). */
+const FIELD_LIMITS = [0n, 1n << 8n, 1n << 16n, 0n, 1n << 32n];
+
 function fits(v: bigint, size: number, signed: boolean): boolean {
   if (size >= 8) return true;
-  const bits = BigInt(size * 8);
-  return signed ? v >= -(1n << (bits - 1n)) && v < 1n << (bits - 1n) : v >= -(1n << bits) && v < 1n << bits;
+  const limit = FIELD_LIMITS[size]!;
+  if (signed) return v >= -(limit >> 1n) && v < limit >> 1n;
+  return v >= -limit && v < limit;
 }
 
 /** Relocation types whose use makes GAS reference _GLOBAL_OFFSET_TABLE_. */
@@ -194,6 +204,27 @@ const ADJUSTABLE = new Set([1, 2, 20, 21, 22, 23]);
 const PC_TYPES: Readonly<Record<number, number>> = { 1: 23, 2: 21, 4: 2 };
 const ABS_TYPES: Readonly<Record<number, number>> = { 1: 22, 2: 20, 4: 1 };
 
+/** The relocation of fixup `fx` (field at `field` in `out`, at `P` in its section) against `sym` with `addend`. */
+function relocationOf(fx: Fixup, out: Uint8Array, field: number, P: number, sym: SymbolState | undefined, addend: bigint, type: number): PendingRelocation {
+  if (fx.size === 8) throw new AsmError('cannot represent relocation type BFD_RELOC_64');
+  writeLittle(out, field, fx.size, addend);
+  if (!sym) return { offset: P, type, symbol: '', symbolIsSection: false, seq: fx.seq };
+  if (isLocalDefined(sym) && ADJUSTABLE.has(type)) {
+    const target = sym.frag!.section;
+    target.symbolUsed = true;
+    writeLittle(out, field, fx.size, addend + BigInt(labelAddress(sym)));
+    return { offset: P, type, symbol: target.name, symbolIsSection: true, seq: fx.seq };
+  }
+  if (sym.kind === 'undefined' && !sym.location) sym.location = fx.location;
+  return { offset: P, type, symbol: sym.name, symbolIsSection: false, seq: fx.seq };
+}
+
+function checkFits(fx: Fixup, P: number, x: bigint, signed: boolean): void {
+  if (!fits(x, fx.size, signed)) {
+    throw new AsmError(`value of ${x} too large for field of ${fx.size} byte${fx.size > 1 ? 's' : ''} at 0x${P.toString(16)}`);
+  }
+}
+
 /**
  * Resolves one fixup: writes the field (into `out`, where the frag's bytes start at `base`)
  * and returns the relocation it needs, if any.
@@ -204,39 +235,21 @@ function resolve(st: AsmState, section: SectionState, f: Frag, fx: Fixup, out: U
   const field = base + fx.offset;
   const v = value(st, fx.expr);
   values?.set(P, { value: v, fixup: fx });
-  const relocation = (sym: SymbolState | undefined, addend: bigint, type: number): PendingRelocation => {
-    if (fx.size === 8) throw new AsmError('cannot represent relocation type BFD_RELOC_64');
-    writeLittle(out, field, fx.size, addend);
-    if (!sym) return { offset: P, type, symbol: '', symbolIsSection: false, seq: fx.seq };
-    if (isLocalDefined(sym) && ADJUSTABLE.has(type)) {
-      const target = sym.frag!.section;
-      target.symbolUsed = true;
-      writeLittle(out, field, fx.size, addend + BigInt(labelAddress(sym)));
-      return { offset: P, type, symbol: target.name, symbolIsSection: true, seq: fx.seq };
-    }
-    if (sym.kind === 'undefined' && !sym.location) sym.location = fx.location;
-    return { offset: P, type, symbol: sym.name, symbolIsSection: false, seq: fx.seq };
-  };
-  const check = (x: bigint, signed: boolean) => {
-    if (!fits(x, fx.size, signed)) {
-      throw new AsmError(`value of ${x} too large for field of ${fx.size} byte${fx.size > 1 ? 's' : ''} at 0x${P.toString(16)}`);
-    }
-  };
   if (fx.pcrel) {
     if (v.sub) throw new AsmError(`can't resolve PC-relative expression with two symbols`);
     const bias = BigInt(P + fx.pcBias);
     const sameSection = v.sym?.kind === 'label' && v.sym.frag!.section === section && !v.reloc;
     if (sameSection && (isLocalDefined(v.sym) || (fx.resolveGlobal === true && v.sym!.binding !== 'weak'))) {
       const x = BigInt(labelAddress(v.sym!)) + v.add - bias;
-      check(x, true);
+      checkFits(fx, P, x, true);
       writeLittle(out, field, fx.size, x);
       return undefined;
     }
     const type = fx.relocType ?? PC_TYPES[fx.size]!;
-    return relocation(v.sym, v.add - BigInt(fx.pcBias), type);
+    return relocationOf(fx, out, field, P, v.sym, v.add - BigInt(fx.pcBias), type);
   }
   if (!v.sym && !v.sub) {
-    check(v.add, false);
+    checkFits(fx, P, v.add, false);
     writeLittle(out, field, fx.size, v.add);
     return undefined;
   }
@@ -244,7 +257,7 @@ function resolve(st: AsmState, section: SectionState, f: Frag, fx: Fixup, out: U
     const sub = v.sub;
     if (sub.kind === 'label' && sub.frag!.section === section && (!v.sym || v.sym.kind !== 'label' || v.sym.frag!.section !== section)) {
       const addend = v.add + BigInt(P - labelAddress(sub));
-      return relocation(v.sym, addend, PC_TYPES[fx.size] ?? 2);
+      return relocationOf(fx, out, field, P, v.sym, addend, PC_TYPES[fx.size] ?? 2);
     }
     const sectionOf = (s: SymbolState | undefined) => (s?.kind === 'label' ? s.frag!.section.name : s ? '*UND*' : '*ABS*');
     throw new AsmError(
@@ -258,7 +271,7 @@ function resolve(st: AsmState, section: SectionState, f: Frag, fx: Fixup, out: U
     if (t === undefined) throw new AsmError(`bad reloc specifier \`@${v.reloc}'`);
     type = t;
   } else if (sym.name === '_GLOBAL_OFFSET_TABLE_' && fx.size === 4 && fx.relocType === undefined) type = 10;
-  return relocation(sym, v.add, type);
+  return relocationOf(fx, out, field, P, sym, v.add, type);
 }
 
 function symbolSize(st: AsmState, s: SymbolState): number {

@@ -5,7 +5,7 @@ import { numberExpr, parseWholeExpression, ExprSyntaxError, type Expr } from './
 import { bindExpr, EvalError, Evaluator, isAbsolute, type Value } from './evaluate';
 import { ByteStream, Frag, orderedFrags, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SHT_PROGBITS, type Fixup, type SectionState, type Variable } from './layout';
 import type { Diagnostic, SourceLocation } from './module';
-import { SymbolTable } from './symbol-table';
+import { SymbolTable, type SymbolState } from './symbol-table';
 import { PendingLines } from './pending-lines';
 import { X86_FEATURES } from './builtin-features';
 import type { KnownEncoding } from './instructions';
@@ -249,12 +249,14 @@ export class AsmState {
 
   /** Binds an expression at the current place (see evaluate.ts). */
   bind(expr: Expr): Expr {
-    const withBuiltins = this.builtinFeatures(expr);
-    return bindExpr(withBuiltins, this.symbols, () => {
-      const { frag, offset } = this.here();
-      return this.symbols.dot(frag, offset);
-    });
+    return bindExpr(this.builtinFeatures(expr), this.symbols, this.dotHere);
   }
+
+  /** A fresh symbol for `.` at the current place (made once, not per binding). */
+  private readonly dotHere = (): SymbolState => {
+    const f = this.frag();
+    return this.symbols.dot(f, f.fixedSize);
+  };
 
   /** Replaces X86_FEATURE_* names the file does not define with their built-in numbers (the same tree when there are none). */
   private builtinFeatures(expr: Expr): Expr {
