@@ -190,6 +190,7 @@ export function analyze(doc: DocumentText, settings: ServerSettings, files: File
     includeDirs: options.includeDirs,
     defines: options.defines,
     undefines: options.undefines,
+    includes: options.includes,
     readFile: files,
   });
   return new DocumentAnalysis(doc.uri, doc.version, file, text, options, { module, preprocessed }, files);

@@ -38,6 +38,8 @@ export interface BuildOptions {
   readonly includeDirs: readonly string[];
   readonly defines: readonly string[];
   readonly undefines: readonly string[];
+  /** -include files (absolute), read before the document's first line. */
+  readonly includes: readonly string[];
   readonly kernel: KernelKind;
   /** The compile_commands.json the options came from, if any. */
   readonly compileCommands?: string;
@@ -88,9 +90,9 @@ function findCompileCommands(file: string): string | undefined {
   return undefined;
 }
 
-/** The -I, -D, -U options of the compile command for `file` (empty when none names it). */
-export function compileCommandOptions(file: string): { includeDirs: string[]; defines: string[]; undefines: string[]; from?: string } {
-  const out = { includeDirs: [] as string[], defines: [] as string[], undefines: [] as string[] };
+/** The -I, -D, -U and -include options of the compile command for `file` (empty when none names it). */
+export function compileCommandOptions(file: string): { includeDirs: string[]; defines: string[]; undefines: string[]; includes: string[]; from?: string } {
+  const out = { includeDirs: [] as string[], defines: [] as string[], undefines: [] as string[], includes: [] as string[] };
   const db = findCompileCommands(file);
   if (!db) return out;
   const entry = readCompileCommands(db).find((e) => e.file && resolve(e.directory ?? dirname(db), e.file) === file);
@@ -99,11 +101,13 @@ export function compileCommandOptions(file: string): { includeDirs: string[]; de
   const args = entry.arguments ? [...entry.arguments] : shellWords(entry.command ?? '');
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    const m = /^(-I|-isystem|-iquote|-idirafter|-D|-U)(.*)$/.exec(a);
+    const m = /^(-I|-isystem|-iquote|-idirafter|-D|-U|-include)(.*)$/.exec(a);
     if (!m) continue;
     const value = m[2] !== '' ? m[2]! : args[++i] ?? '';
     if (m[1] === '-D') out.defines.push(value);
     else if (m[1] === '-U') out.undefines.push(value);
+    // gcc looks for an -include file in the directory it runs in first.
+    else if (m[1] === '-include') out.includes.push(isAbsolute(value) ? value : resolve(dir, value));
     else out.includeDirs.push(isAbsolute(value) ? value : resolve(dir, value));
   }
   return { ...out, from: db };
@@ -118,6 +122,7 @@ export function buildOptions(file: string, settings: ServerSettings, root: strin
     includeDirs: [...fromSettings, ...db.includeDirs, ...stubIncludeDirs(file)],
     defines: [...stubDefines(kernel), ...db.defines, ...(settings.defines ?? [])],
     undefines: db.undefines,
+    includes: db.includes,
     kernel,
     ...(db.from ? { compileCommands: db.from } : {}),
   };

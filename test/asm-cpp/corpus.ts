@@ -10,6 +10,8 @@ export interface CppCase {
   readonly includeDirs?: readonly string[];
   readonly defines?: readonly string[];
   readonly undefines?: readonly string[];
+  /** -include files, relative to the case's folder. */
+  readonly includes?: readonly string[];
 }
 
 const DWARF2_H = `/* SPDX-License-Identifier: GPL-2.0 */
@@ -499,6 +501,17 @@ sixty-four
       'arch/x86/include/asm/linkage.h': ASM_LINKAGE_H,
       'arch/x86/include/asm/dwarf2.h': DWARF2_H,
       'arch/x86/include/asm/alternative.h': ALTERNATIVE_H,
+    },
+  },
+  {
+    name: 'forced includes (-include linux/kconfig.h and a header with statements), before the first line',
+    includeDirs: ['include'],
+    includes: ['include/linux/kconfig.h', 'pre.h'],
+    files: {
+      'main.S': '#ifdef CONFIG_SLS\n\tRET; int3\n#else\n\tRET\n#endif\n\tnop\n',
+      'include/linux/kconfig.h': '#ifndef __LINUX_KCONFIG_H\n#define __LINUX_KCONFIG_H\n#include <generated/autoconf.h>\n#endif\n',
+      'include/generated/autoconf.h': '#define CONFIG_SLS 1\n',
+      'pre.h': '.set FORCED, 1\n#define RET ret\n',
     },
   },
 ];

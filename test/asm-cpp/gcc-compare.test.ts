@@ -26,6 +26,7 @@ function gccArgs(c: CppCase): string[] {
     ...(c.includeDirs ?? []).map((d) => `-I${d}`),
     ...(c.defines ?? []).map((d) => `-D${d}`),
     ...(c.undefines ?? []).map((u) => `-U${u}`),
+    ...(c.includes ?? []).flatMap((f) => ['-include', f]),
     'main.S',
   ];
 }
@@ -36,6 +37,7 @@ function ours(c: CppCase, dir: string) {
     includeDirs: c.includeDirs,
     defines: c.defines,
     undefines: c.undefines,
+    includes: c.includes,
     readFile: (p) => (existsSync(join(dir, p)) ? readFileSync(join(dir, p), 'utf8') : undefined),
   });
 }

@@ -14,6 +14,8 @@ export interface SourceInput {
   readonly defines?: readonly string[];
   /** -U forms: macro names. */
   readonly undefines?: readonly string[];
+  /** -include files, read before the first line. */
+  readonly includes?: readonly string[];
   /** Reads an included file by the path the preprocessor formed; undefined when there is none. */
   readonly readFile: (path: string) => string | undefined;
 }
@@ -30,6 +32,7 @@ export function assembleSource(input: SourceInput): { module: AsmModule; diagnos
     includeDirs: input.includeDirs ?? [],
     defines: input.defines ?? [],
     undefines: input.undefines ?? [],
+    includes: input.includes ?? [],
     readFile: input.readFile,
   });
   const lineMap = preprocessedLineMap(pre, input.file);

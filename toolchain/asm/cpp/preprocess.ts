@@ -23,6 +23,12 @@ export interface PreprocessOptions {
   readonly defines?: readonly string[];
   /** -U arguments: macro names. */
   readonly undefines?: readonly string[];
+  /**
+   * -include arguments: files read before the file's first line, in order, as if it began
+   * with `#include "FILE"` for each (gcc's order; the kernel's compile commands force
+   * linux/kconfig.h, which brings every CONFIG_ option). Ignored with `macros` (a piece).
+   */
+  readonly includes?: readonly string[];
   /** A file's text, or undefined when it does not exist. */
   readonly readFile: (path: string) => string | undefined;
   /** Defines gcc's predefined macros (default true). */
@@ -94,6 +100,10 @@ export function preprocess(options: PreprocessOptions): PreprocessResult {
     engine.report({ file: options.file, line: 1, column: 1 }, 'error', `${options.file}: No such file or directory`);
   } else {
     engine.pushFile(options.file, text, -1);
+    const forced = options.macros ? [] : (options.includes ?? []).filter((f) => !/["\n]/.test(f));
+    // gcc looks in the directory it runs in first, and names such a file ./FILE.
+    const named = forced.map((f) => (f.startsWith('/') || f.startsWith('./') || f.startsWith('../') ? f : `./${f}`));
+    if (named.length > 0) engine.pushFile(COMMAND_LINE, named.map((f) => `#include "${f}"\n`).join(''), -1);
     engine.onLineChange = (t) => printer.lineChange(t);
     for (;;) {
       const t = engine.getToken();
