@@ -57,6 +57,8 @@ export interface Analysis {
   lexical?(): SourceScan;
   /** The lexical scan of a piece of the document that holds `line` and every ALTERNATIVE block on it (lexemes and blocks at document lines), when the analysis has one cheaper than the whole. */
   lexicalAt?(line: number): SourceScan;
+  /** The lexical scans of the document's pieces (prefix, then each region), in order: the whole scan without joining them. */
+  lexicalPieces?(): readonly SourceScan[];
   /** Visits the statements GAS read in order, as read (lines count from each piece's own start): for what needs only names and ops, without `expanded`'s places. */
   eachCppStatement?(f: (s: Statement) => void): void;
 }
@@ -145,6 +147,7 @@ class DocumentAnalysis implements Analysis {
   readonly lexical?: () => SourceScan;
   readonly lexicalAt?: (line: number) => SourceScan;
   readonly eachCppStatement?: (f: (s: Statement) => void) => void;
+  readonly lexicalPieces?: () => readonly SourceScan[];
   private readonly expandedOf: (() => ExpandedStatement[]) | undefined;
 
   constructor(
@@ -153,13 +156,14 @@ class DocumentAnalysis implements Analysis {
     readonly file: string,
     readonly text: string,
     readonly options: BuildOptions,
-    parts: { readonly module: AsmModule; readonly preprocessed: PreprocessResult | undefined; readonly lexical?: () => SourceScan; readonly lexicalAt?: (line: number) => SourceScan; readonly eachCppStatement?: (f: (s: Statement) => void) => void; readonly expanded?: () => ExpandedStatement[] },
+    parts: { readonly module: AsmModule; readonly preprocessed: PreprocessResult | undefined; readonly lexical?: () => SourceScan; readonly lexicalAt?: (line: number) => SourceScan; readonly eachCppStatement?: (f: (s: Statement) => void) => void; readonly lexicalPieces?: () => readonly SourceScan[]; readonly expanded?: () => ExpandedStatement[] },
     files: FileSource,
   ) {
     this.expandedOf = parts.expanded;
     if (parts.lexical) this.lexical = parts.lexical;
     if (parts.lexicalAt) this.lexicalAt = parts.lexicalAt;
     if (parts.eachCppStatement) this.eachCppStatement = parts.eachCppStatement;
+    if (parts.lexicalPieces) this.lexicalPieces = parts.lexicalPieces;
     this.module = parts.module;
     this.preprocessed = parts.preprocessed;
     const missing = (d: Diagnostic): boolean => d.severity === 'error' && MISSING.test(d.message);

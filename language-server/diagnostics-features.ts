@@ -4,7 +4,8 @@
 import type { Analysis } from './analysis';
 import type { Finding } from './diagnostic-types';
 import { knownFeatures, names } from './names';
-import { scanOf } from './semantic-tokens';
+import { scanPieces } from './semantic-tokens';
+import type { Lexeme, SourceScan } from './source-scan';
 
 /** Levenshtein distance (insert, delete, substitute: 1 each). */
 export function editDistance(a: string, b: string): number {
@@ -32,16 +33,26 @@ export function closestName(name: string, known: readonly string[]): string | un
   return best;
 }
 
+/** A scan's X86_FEATURE_* words (kept with the scan: a region's, after an edit elsewhere, is not looked through again). */
+const featureWords = new WeakMap<SourceScan, readonly Lexeme[]>();
+
+function featureWordsOf(scan: SourceScan): readonly Lexeme[] {
+  let list = featureWords.get(scan);
+  if (!list) featureWords.set(scan, (list = scan.lexemes.filter((l) => l.kind === 'word' && l.text.startsWith('X86_FEATURE_'))));
+  return list;
+}
+
 export function featureFindings(a: Analysis): Finding[] {
   const known = knownFeatures(a);
   const knownSet = new Set(known);
   // The names of the file (a pass over every statement) only when a feature name is not known.
-  let defined: ReadonlyMap<string, unknown> | undefined;
+  let defined: ReadonlySet<string> | undefined;
   const out: Finding[] = [];
-  for (const l of scanOf(a).lexemes) {
-    if (l.kind !== 'word' || !l.text.startsWith('X86_FEATURE_') || knownSet.has(l.text)) continue;
-    if ((defined ??= names(a).symbolDefinitions).has(l.text)) continue;
-    if (l.cpp && scanOf(a).directives.some((d) => d.line === l.line && d.argumentColumn === l.start)) continue;
+  // Piece by piece: a #define's line, and so its directive, is in the same piece as the word.
+  for (const scan of scanPieces(a)) for (const l of featureWordsOf(scan)) {
+    if (knownSet.has(l.text)) continue;
+    if ((defined ??= names(a).definedNames).has(l.text)) continue;
+    if (l.cpp && scan.directives.some((d) => d.line === l.line && d.argumentColumn === l.start)) continue;
     const closest = closestName(l.text, known);
     out.push({
       kind: 'unknownFeature',

@@ -32,6 +32,8 @@ export interface AnalysisParts {
   readonly expanded: () => ExpandedStatement[];
   /** The lexical scan of the one piece (prefix or region) that holds a line, without scanning the others. */
   readonly lexicalAt?: (line: number) => SourceScan;
+  /** The prefix's and the regions' scans, in order (joined, they are `lexical`'s). */
+  readonly lexicalPieces?: () => readonly SourceScan[];
   /** Visits the prefix's and the regions' statements as read, in order. */
   readonly eachCppStatement?: (f: (s: Statement) => void) => void;
 }
@@ -616,6 +618,7 @@ function compose(file: string, prefix: Prefix, parts: readonly RegionPart[]): An
       return out;
     },
     lexical: () => joinScans([prefixScan(prefix), ...parts.map(partScan)]),
+    lexicalPieces: () => [prefixScan(prefix), ...parts.map(partScan)],
     eachCppStatement: (f) => {
       for (const s of (prefix.parsed ??= statements(prefix.pre.text))) f(s);
       for (const p of parts) for (const s of p.parsed) f(s);

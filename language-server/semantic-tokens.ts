@@ -33,6 +33,16 @@ export function scanOf(a: Analysis): SourceScan {
   return s;
 }
 
+/**
+ * The document's scan in pieces whose lexemes, blocks and directives together are the whole
+ * scan's, in order: the whole scan when it is made, else the analysis's pieces (a region's
+ * scan is kept with it, so after an edit only the edited region is scanned again).
+ */
+export function scanPieces(a: Analysis): readonly SourceScan[] {
+  const whole = scans.get(a);
+  return whole ? [whole] : a.lexicalPieces?.() ?? [scanOf(a)];
+}
+
 /** The ALTERNATIVE* invocation that spans `line`, from the scan of the piece that holds it when the whole is not made yet. */
 export function alternativeBlockAt(a: Analysis, line: number): AlternativeBlock | undefined {
   const scan = scans.get(a) ?? a.lexicalAt?.(line) ?? scanOf(a);
