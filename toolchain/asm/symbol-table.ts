@@ -39,9 +39,9 @@ export class SymbolTable {
   private dotCount = 0;
   private nextOrder = 0;
 
-  /** How many symbols exist, internal ones included. */
+  /** How many symbols exist, internal ones (the `.` markers too) included. */
   get size(): number {
-    return this.byName.size;
+    return this.byName.size + this.dotCount;
   }
 
   all(): SymbolState[] {
@@ -56,28 +56,32 @@ export class SymbolTable {
   get(name: string, location?: SourceLocation): SymbolState {
     let s = this.byName.get(name);
     if (!s) {
-      // Every field in the literal: symbols keep one shape with in-object fields.
-      s = {
-        name,
-        kind: 'undefined',
-        frag: undefined,
-        offset: 0,
-        equ: undefined,
-        fixed: false,
-        binding: undefined,
-        type: 0,
-        size: undefined,
-        visibility: 0,
-        commonSize: 0,
-        commonAlign: 0,
-        internal: name.startsWith('.L') || name.includes(NUMERIC_MARK),
-        used: false,
-        location,
-        order: this.nextOrder++,
-      };
+      s = this.make(name, location);
       this.byName.set(name, s);
     }
     return s;
+  }
+
+  private make(name: string, location: SourceLocation | undefined): SymbolState {
+    // Every field in the literal: symbols keep one shape with in-object fields.
+    return {
+      name,
+      kind: 'undefined',
+      frag: undefined,
+      offset: 0,
+      equ: undefined,
+      fixed: false,
+      binding: undefined,
+      type: 0,
+      size: undefined,
+      visibility: 0,
+      commonSize: 0,
+      commonAlign: 0,
+      internal: name.startsWith('.L') || name.includes(NUMERIC_MARK),
+      used: false,
+      location,
+      order: this.nextOrder++,
+    };
   }
 
   /** The instance name `Nb` (direction b) or `Nf` (f) refers to at this point of the file. */
@@ -93,9 +97,13 @@ export class SymbolTable {
     return `.L${label}${NUMERIC_MARK}${n}`;
   }
 
-  /** A fresh internal symbol for `.` at the given place. */
+  /**
+   * A fresh internal symbol for `.` at the given place. It is reached only through the bound
+   * expression that holds it, never by name, so it stays out of the table (no string hashed,
+   * nothing inserted); `size` counts it.
+   */
   dot(frag: Frag, offset: number): SymbolState {
-    const s = this.get(`.L.dot${NUMERIC_MARK}${this.dotCount++}`);
+    const s = this.make(`.L.dot${NUMERIC_MARK}${this.dotCount++}`, undefined);
     s.kind = 'label';
     s.frag = frag;
     s.offset = offset;
