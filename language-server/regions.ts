@@ -37,6 +37,19 @@ export function lineOffsets(text: string): number[] {
   return out;
 }
 
+/**
+ * True when text[start, end) has none of . = / " # ; nor a backslash, and no `proc` (any case): such a line
+ * opens or closes nothing, sets no state and continues no line, whatever its statements are.
+ */
+function setsNoState(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2e || c === 0x3d || c === 0x2f || c === 0x22 || c === 0x23 || c === 0x3b || c === 0x5c) return false;
+    if ((c === 0x70 || c === 0x50) && (text.charCodeAt(i + 1) | 0x20) === 0x72 && (text.charCodeAt(i + 2) | 0x20) === 0x6f && (text.charCodeAt(i + 3) | 0x20) === 0x63) return false;
+  }
+  return true;
+}
+
 /** The statements' first words of a line with comments and strings removed (rough, for state tracking). */
 function opsOf(line: string, st: { block: boolean }): string[] {
   // Most lines have no comment, string or separator: their one statement is the line.
@@ -111,6 +124,12 @@ function cut(text: string, regionLines: number): DocumentSplit | undefined {
     let end = offsets[n + 1]!;
     if (text.charCodeAt(end - 1) === 0x0a) end--;
     if (text.charCodeAt(end - 1) === 0x0d) end--;
+    // Most lines (an instruction, a macro use) set no state: no slicing, no regular expression.
+    if (!st.block && setsNoState(text, offsets[n]!, end)) {
+      continued = false;
+      if (asmDepth > 0 && lastState >= 0 && lastState === n - 1) lastState = n;
+      continue;
+    }
     const line = text.slice(offsets[n], end);
     const wasBlock = st.block;
     const cpp = !wasBlock && !continued && line.includes('#') ? CPP.exec(line) : null;
