@@ -195,6 +195,7 @@ export function analyze(doc: DocumentText, settings: ServerSettings, files: File
     defines: options.defines,
     undefines: options.undefines,
     includes: options.includes,
+    imacros: options.imacros,
     readFile: files,
   });
   return new DocumentAnalysis(doc.uri, doc.version, file, text, options, { module, preprocessed }, files);

@@ -1,5 +1,5 @@
 // Owns where a document's build options come from: the settings vdsoLab.includePath,
-// vdsoLab.defines and vdsoLab.kernel, and the -I/-D/-U/-include options of the entry for the
+// vdsoLab.defines and vdsoLab.kernel, and the -I/-D/-U/-include/-imacros options of the entry for the
 // file in the nearest compile_commands.json above it (as the kernel's
 // `make compile_commands.json` writes it), on top of the rules a stub is built with. Also the
 // server's own settings (vdsoLab.lsp.*) and their defaults, which package.json repeats.
@@ -40,6 +40,8 @@ export interface BuildOptions {
   readonly undefines: readonly string[];
   /** -include files (absolute), read before the document's first line. */
   readonly includes: readonly string[];
+  /** -imacros files (absolute): read for their macros only, before the -include ones. */
+  readonly imacros: readonly string[];
   readonly kernel: KernelKind;
   /** The compile_commands.json the options came from, if any. */
   readonly compileCommands?: string;
@@ -90,9 +92,9 @@ function findCompileCommands(file: string): string | undefined {
   return undefined;
 }
 
-/** The -I, -D, -U and -include options of the compile command for `file` (empty when none names it). */
-export function compileCommandOptions(file: string): { includeDirs: string[]; defines: string[]; undefines: string[]; includes: string[]; from?: string } {
-  const out = { includeDirs: [] as string[], defines: [] as string[], undefines: [] as string[], includes: [] as string[] };
+/** The -I, -D, -U, -include and -imacros options of the compile command for `file` (empty when none names it). */
+export function compileCommandOptions(file: string): { includeDirs: string[]; defines: string[]; undefines: string[]; includes: string[]; imacros: string[]; from?: string } {
+  const out = { includeDirs: [] as string[], defines: [] as string[], undefines: [] as string[], includes: [] as string[], imacros: [] as string[] };
   const db = findCompileCommands(file);
   if (!db) return out;
   const entry = readCompileCommands(db).find((e) => e.file && resolve(e.directory ?? dirname(db), e.file) === file);
@@ -101,13 +103,14 @@ export function compileCommandOptions(file: string): { includeDirs: string[]; de
   const args = entry.arguments ? [...entry.arguments] : shellWords(entry.command ?? '');
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    const m = /^(-I|-isystem|-iquote|-idirafter|-D|-U|-include)(.*)$/.exec(a);
+    const m = /^(-I|-isystem|-iquote|-idirafter|-D|-U|-include|-imacros)(.*)$/.exec(a);
     if (!m) continue;
     const value = m[2] !== '' ? m[2]! : args[++i] ?? '';
     if (m[1] === '-D') out.defines.push(value);
     else if (m[1] === '-U') out.undefines.push(value);
-    // gcc looks for an -include file in the directory it runs in first.
+    // gcc looks for an -include or -imacros file in the directory it runs in first.
     else if (m[1] === '-include') out.includes.push(isAbsolute(value) ? value : resolve(dir, value));
+    else if (m[1] === '-imacros') out.imacros.push(isAbsolute(value) ? value : resolve(dir, value));
     else out.includeDirs.push(isAbsolute(value) ? value : resolve(dir, value));
   }
   return { ...out, from: db };
@@ -123,6 +126,7 @@ export function buildOptions(file: string, settings: ServerSettings, root: strin
     defines: [...stubDefines(kernel), ...db.defines, ...(settings.defines ?? [])],
     undefines: db.undefines,
     includes: db.includes,
+    imacros: db.imacros,
     kernel,
     ...(db.from ? { compileCommands: db.from } : {}),
   };

@@ -412,7 +412,7 @@ export class IncrementalAnalyzer {
       reads.set(path, t);
       return t;
     };
-    const pre = preprocess({ file: input.file, text, includeDirs: input.options.includeDirs, defines: input.options.defines, undefines: input.options.undefines, includes: input.options.includes, readFile });
+    const pre = preprocess({ file: input.file, text, includeDirs: input.options.includeDirs, defines: input.options.defines, undefines: input.options.undefines, includes: input.options.includes, imacros: input.options.imacros, readFile });
     const module = assemble({ file: input.file, text: pre.text, lineMap: preprocessedLineMap(pre, input.file) });
     for (const d of module.diagnostics) if (CUT_THROUGH.test(d.message)) throw new NotSeparable(`the prefix ends inside something: ${d.message}`);
     this.prefix = { key, text, id: (p?.id ?? 0) + 1, pre, module, reads };

@@ -12,6 +12,8 @@ export interface CppCase {
   readonly undefines?: readonly string[];
   /** -include files, relative to the case's folder. */
   readonly includes?: readonly string[];
+  /** -imacros files, relative to the case's folder. */
+  readonly imacros?: readonly string[];
 }
 
 const DWARF2_H = `/* SPDX-License-Identifier: GPL-2.0 */
@@ -512,6 +514,18 @@ sixty-four
       'include/linux/kconfig.h': '#ifndef __LINUX_KCONFIG_H\n#define __LINUX_KCONFIG_H\n#include <generated/autoconf.h>\n#endif\n',
       'include/generated/autoconf.h': '#define CONFIG_SLS 1\n',
       'pre.h': '.set FORCED, 1\n#define RET ret\n',
+    },
+  },
+  {
+    name: '-imacros (autoconf.h and a header with statements): macros kept, output dropped, before -include',
+    includeDirs: ['include'],
+    includes: ['pre.h'],
+    imacros: ['include/generated/autoconf.h', 'stmts.h'],
+    files: {
+      'main.S': '#ifdef CONFIG_SLS\n\tRET; int3\n#else\n\tRET\n#endif\n\tmovl $WIDTH, %eax\n#if FROM_PRE\n\tnop\n#endif\n',
+      'include/generated/autoconf.h': '#define CONFIG_SLS 1\n#define CONFIG_HZ 250\n',
+      'stmts.h': '.set DROPPED, CONFIG_HZ\n#define WIDTH CONFIG_HZ\nnot_an_instruction\n#include <generated/autoconf.h>\n',
+      'pre.h': '#ifdef CONFIG_SLS\n#define FROM_PRE 1\n#endif\n#define RET ret\n',
     },
   },
 ];

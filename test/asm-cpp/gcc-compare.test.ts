@@ -27,6 +27,7 @@ function gccArgs(c: CppCase): string[] {
     ...(c.defines ?? []).map((d) => `-D${d}`),
     ...(c.undefines ?? []).map((u) => `-U${u}`),
     ...(c.includes ?? []).flatMap((f) => ['-include', f]),
+    ...(c.imacros ?? []).flatMap((f) => ['-imacros', f]),
     'main.S',
   ];
 }
@@ -38,6 +39,7 @@ function ours(c: CppCase, dir: string) {
     defines: c.defines,
     undefines: c.undefines,
     includes: c.includes,
+    imacros: c.imacros,
     readFile: (p) => (existsSync(join(dir, p)) ? readFileSync(join(dir, p), 'utf8') : undefined),
   });
 }

@@ -1,5 +1,5 @@
 // A .S in a kernel-style tree with the compile_commands.json `make compile_commands.json`
-// writes (build-settings.ts): the entry's -I, -D and -include options are the document's, as
+// writes (build-settings.ts): the entry's -I, -D, -include and -imacros options are the document's, as
 // gcc takes them: the forced linux/kconfig.h brings generated/autoconf.h's CONFIG_ options,
 // which pick asm/linkage.h's RET (`ret; int3` under CONFIG_SLS), and a -D value is an
 // immediate. The instructions the server shows on those lines have the bytes objdump gives
@@ -15,6 +15,8 @@ import { startLsp } from './lsp-client';
 const FILES: Readonly<Record<string, string>> = {
   'include/linux/kconfig.h': '#ifndef __LINUX_KCONFIG_H\n#define __LINUX_KCONFIG_H\n#include <generated/autoconf.h>\n#endif\n',
   'include/generated/autoconf.h': '#define CONFIG_SLS 1\n#define CONFIG_X86_64 1\n',
+  // Read with -imacros: its macros hold, its statement is dropped (gcc -E gives no line of it).
+  'include/generated/vdso-offsets.h': '#define STUB_SHIFT 3\n\t.long 0xdeadbeef\n',
   'arch/x86/include/asm/linkage.h': '#ifdef CONFIG_SLS\n#define RET\tret; int3\n#else\n#define RET\tret\n#endif\n',
 };
 
@@ -24,12 +26,13 @@ const STUB = `#include <asm/linkage.h>
 	.type	get_value, @function
 get_value:
 	movl	$STUB_VALUE, %eax
+	shll	$STUB_SHIFT, %eax
 	RET
 	.size	get_value, .-get_value
 `;
 
 const SOURCE = 'arch/x86/entry/vdso/vdso32/stub.S';
-const COMMAND = `gcc -nostdinc -I./arch/x86/include -I./include -include ./include/linux/kconfig.h -D__ASSEMBLY__ -DSTUB_VALUE=7 -m32 -c -o ${SOURCE.replace(/\.S$/, '.o')} ${SOURCE}`;
+const COMMAND = `gcc -nostdinc -I./arch/x86/include -I./include -include ./include/linux/kconfig.h -imacros include/generated/vdso-offsets.h -D__ASSEMBLY__ -DSTUB_VALUE=7 -m32 -c -o ${SOURCE.replace(/\.S$/, '.o')} ${SOURCE}`;
 
 /** objdump's instructions of the object: address and bytes as it prints them. */
 function objdumpBytes(object: string): Array<{ address: number; bytes: string }> {
@@ -38,7 +41,7 @@ function objdumpBytes(object: string): Array<{ address: number; bytes: string }>
   return out;
 }
 
-test('compile_commands.json: -I, -D and -include (linux/kconfig.h) as gcc takes them; the shown bytes are those the entry\'s command builds', async () => {
+test('compile_commands.json: -I, -D, -include (linux/kconfig.h) and -imacros as gcc takes them; the shown bytes are those the entry\'s command builds', async () => {
   const tree = scratch('vdso-lab-lsp-kbuild-');
   for (const [path, text] of Object.entries({ ...FILES, [SOURCE]: STUB })) {
     mkdirSync(dirname(join(tree, path)), { recursive: true });
@@ -48,7 +51,7 @@ test('compile_commands.json: -I, -D and -include (linux/kconfig.h) as gcc takes 
   const built = spawnSync('sh', ['-c', COMMAND], { cwd: tree, encoding: 'utf8' });
   assert.equal(built.status, 0, built.stderr);
   const insns = objdumpBytes(join(tree, SOURCE.replace(/\.S$/, '.o')));
-  assert.deepEqual(insns.map((i) => i.bytes), ['b8 07 00 00 00', 'c3', 'cc'], 'the oracle built RET as ret; int3 and STUB_VALUE as 7');
+  assert.deepEqual(insns.map((i) => i.bytes), ['b8 07 00 00 00', 'c1 e0 03', 'c3', 'cc'], 'the oracle built RET as ret; int3, STUB_VALUE as 7, STUB_SHIFT as 3 and no .long');
 
   const lsp = startLsp();
   try {
@@ -62,8 +65,10 @@ test('compile_commands.json: -I, -D and -include (linux/kconfig.h) as gcc takes 
     };
     const movl = await hoverOn('movl');
     assert.ok(movl.includes(`\`${insns[0]!.bytes}\``), movl);
+    const shll = await hoverOn('shll');
+    assert.ok(shll.includes(`.text+0x${insns[1]!.address.toString(16)}, 3 bytes: \`${insns[1]!.bytes}\``), shll);
     const ret = await hoverOn('RET');
-    for (const i of insns.slice(1)) assert.ok(ret.includes(`.text+0x${i.address.toString(16)}, 1 byte: \`${i.bytes}\``), ret);
+    for (const i of insns.slice(2)) assert.ok(ret.includes(`.text+0x${i.address.toString(16)}, 1 byte: \`${i.bytes}\``), ret);
   } finally {
     lsp.close();
   }

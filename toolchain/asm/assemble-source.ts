@@ -16,6 +16,8 @@ export interface SourceInput {
   readonly undefines?: readonly string[];
   /** -include files, read before the first line. */
   readonly includes?: readonly string[];
+  /** -imacros files, read for their macros before the -include ones. */
+  readonly imacros?: readonly string[];
   /** Reads an included file by the path the preprocessor formed; undefined when there is none. */
   readonly readFile: (path: string) => string | undefined;
 }
@@ -33,6 +35,7 @@ export function assembleSource(input: SourceInput): { module: AsmModule; diagnos
     defines: input.defines ?? [],
     undefines: input.undefines ?? [],
     includes: input.includes ?? [],
+    imacros: input.imacros ?? [],
     readFile: input.readFile,
   });
   const lineMap = preprocessedLineMap(pre, input.file);

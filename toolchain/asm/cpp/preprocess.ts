@@ -29,6 +29,11 @@ export interface PreprocessOptions {
    * linux/kconfig.h, which brings every CONFIG_ option). Ignored with `macros` (a piece).
    */
   readonly includes?: readonly string[];
+  /**
+   * -imacros arguments: files read before the -include ones, in order, whose output is thrown
+   * away and whose macros stay defined (gcc's order). Ignored with `macros` (a piece).
+   */
+  readonly imacros?: readonly string[];
   /** A file's text, or undefined when it does not exist. */
   readonly readFile: (path: string) => string | undefined;
   /** Defines gcc's predefined macros (default true). */
@@ -82,6 +87,24 @@ function setupMacros(engine: Engine, options: PreprocessOptions): void {
   if (setup) runSetup(engine, COMMAND_LINE, setup);
 }
 
+/** `#include` lines for command-line files, named as gcc names them (./FILE when relative: it looks in the directory it runs in first). */
+function forcedIncludes(files: readonly string[]): string {
+  return files
+    .filter((f) => !/["\n]/.test(f))
+    .map((f) => `#include "${f.startsWith('/') || f.startsWith('./') || f.startsWith('../') ? f : `./${f}`}"\n`)
+    .join('');
+}
+
+/** Reads the -imacros files for their macros only: every token they give is dropped. */
+function readMacroFiles(engine: Engine, files: readonly string[]): void {
+  const text = forcedIncludes(files);
+  if (!text) return;
+  engine.pushFile(COMMAND_LINE, text, -1);
+  while (engine.getToken().kind !== 'eof');
+  while (engine.files.length > 0) engine.files.pop();
+  engine.skipping = false;
+}
+
 export function preprocess(options: PreprocessOptions): PreprocessResult {
   const includeDirs = (options.includeDirs ?? []).map((d) => (d.length > 1 ? d.replace(/\/+$/, '') : d));
   const engine = new Engine(options.readFile, includeDirs);
@@ -92,6 +115,7 @@ export function preprocess(options: PreprocessOptions): PreprocessResult {
     for (const [name, m] of options.macros) engine.macros.set(name, { ...m, disabled: 0 });
   } else {
     setupMacros(engine, options);
+    readMacroFiles(engine, options.imacros ?? []);
   }
 
   const text = options.text ?? options.readFile(options.file);
@@ -100,10 +124,8 @@ export function preprocess(options: PreprocessOptions): PreprocessResult {
     engine.report({ file: options.file, line: 1, column: 1 }, 'error', `${options.file}: No such file or directory`);
   } else {
     engine.pushFile(options.file, text, -1);
-    const forced = options.macros ? [] : (options.includes ?? []).filter((f) => !/["\n]/.test(f));
-    // gcc looks in the directory it runs in first, and names such a file ./FILE.
-    const named = forced.map((f) => (f.startsWith('/') || f.startsWith('./') || f.startsWith('../') ? f : `./${f}`));
-    if (named.length > 0) engine.pushFile(COMMAND_LINE, named.map((f) => `#include "${f}"\n`).join(''), -1);
+    const forced = options.macros ? '' : forcedIncludes(options.includes ?? []);
+    if (forced) engine.pushFile(COMMAND_LINE, forced, -1);
     engine.onLineChange = (t) => printer.lineChange(t);
     for (;;) {
       const t = engine.getToken();
