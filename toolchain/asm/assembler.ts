@@ -69,6 +69,14 @@ export const MAX_SYMBOLS = 2_000_000;
 /** The largest text one macro invocation may expand to (a macro that doubles its argument on each call grows past any memory). */
 export const MAX_EXPANSION = 16 << 20;
 
+function hasUpperCase(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 0x41 && c <= 0x5a) || c > 0x7f) return true;
+  }
+  return false;
+}
+
 /** Assembles one source; never throws for bad input (problems are in `diagnostics`). */
 export function assemble(input: AssembleInput): AsmModule {
   return new Reader(input).run();
@@ -201,7 +209,8 @@ class Reader {
   }
 
   private findMacro(op: string): MacroDefinition | undefined {
-    const key = op.toLowerCase();
+    // Macro names are kept lower case; most ops are written so, and need no copy.
+    const key = hasUpperCase(op) ? op.toLowerCase() : op;
     return this.macros.get(key) ?? this.builtins.get(key);
   }
 
