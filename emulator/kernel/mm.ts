@@ -2,9 +2,13 @@
 // vdso, vvar) over the CPU's Memory pages; brk; mmap2 placement top-down below mmap_base;
 // munmap, mprotect and mremap with area splitting; the stack that grows down on faults
 // within its rlimit with a guard gap below it that nothing else may use; and a cap on the
-// guest's total mapped memory so that a hostile guest cannot exhaust the host.
+// guest's total mapped memory so that a hostile guest cannot exhaust the host. A shared
+// mapping's area names its backing object's pages (vfs/page-cache.ts), which it takes and
+// gives back as it is mapped, split, copied by fork and unmapped; release() gives back
+// everything when the last task using the map ends.
 import { Memory, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from '../memory/memory';
 import { E } from './linux-abi';
+import type { SharedObject } from './vfs/page-cache';
 
 export type AreaKind = 'program' | 'heap' | 'mmap' | 'stack' | 'vdso' | 'vvar';
 
@@ -14,6 +18,19 @@ export interface Area {
   prot: number;
   readonly kind: AreaKind;
   readonly name: string;
+  /** A shared mapping (MAP_SHARED): its backing object and the object's page index at `start`. */
+  readonly shared?: SharedPages;
+}
+
+export interface SharedPages {
+  readonly object: SharedObject;
+  readonly index: number;
+}
+
+/** The part [start, end) of area `a`, its shared pages' index moved along. */
+function part(a: Area, start: number, end: number, prot = a.prot): Area {
+  const shared = a.shared && { object: a.shared.object, index: a.shared.index + (start - a.start) / PAGE_SIZE };
+  return { ...a, start, end, prot, shared };
 }
 
 export const STACK_RLIMIT = 8 << 20;
@@ -97,7 +114,10 @@ export class MemoryMap {
   /** fork's copy of the map over the child's address space (`memory`, a copy-on-write copy of this one's). */
   forkFor(memory: Memory): MemoryMap {
     const m = new MemoryMap(memory, this.stackTop, this.memoryLimit);
-    for (const a of this.areas) m.areas.push({ ...a });
+    for (const a of this.areas) {
+      m.areas.push({ ...a });
+      if (a.shared) for (let i = 0; i < (a.end - a.start) / PAGE_SIZE; i++) a.shared.object.hold(a.shared.index + i);
+    }
     m.brkStart = this.brkStart;
     m.brk = this.brk;
     m.mappedBytes = this.mappedBytes;
@@ -106,16 +126,20 @@ export class MemoryMap {
     return m;
   }
 
-  /** Maps a new area (page-rounded) after checking the limit; returns -ENOMEM when over it. `shared`: a MAP_SHARED area. */
-  add(start: number, length: number, prot: number, kind: AreaKind, name: string, shared = false): number {
+  /** Maps a new area (page-rounded) after checking the limit; returns -ENOMEM when over it. `shared`: a MAP_SHARED area's pages. */
+  add(start: number, length: number, prot: number, kind: AreaKind, name: string, shared?: SharedPages): number {
     const s = pageDown(start);
     const e = pageUp(start + length);
     if (e <= s || e > 2 ** 32) return -E.ENOMEM;
     this.remove(s, e - s);
     if (this.mappedBytes + (e - s) > this.memoryLimit) return -E.ENOMEM;
-    this.memory.map(s, e - s, prot, shared);
+    if (shared) {
+      for (let at = s; at < e; at += PAGE_SIZE) this.memory.mapShared(at, prot, shared.object.take(shared.index + (at - s) / PAGE_SIZE));
+    } else {
+      this.memory.map(s, e - s, prot);
+    }
     this.mappedBytes += e - s;
-    this.insert({ start: s, end: e, prot, kind, name });
+    this.insert({ start: s, end: e, prot, kind, name, shared });
     return s;
   }
 
@@ -140,8 +164,9 @@ export class MemoryMap {
       const cutEnd = Math.min(a.end, e);
       this.memory.unmap(cutStart, cutEnd - cutStart);
       this.mappedBytes -= cutEnd - cutStart;
-      if (a.start < cutStart) kept.push({ ...a, end: cutStart });
-      if (cutEnd < a.end) kept.push({ ...a, start: cutEnd });
+      if (a.shared) for (let at = cutStart; at < cutEnd; at += PAGE_SIZE) a.shared.object.drop(a.shared.index + (at - a.start) / PAGE_SIZE);
+      if (a.start < cutStart) kept.push(part(a, a.start, cutStart));
+      if (cutEnd < a.end) kept.push(part(a, cutEnd, a.end));
     }
     if (last === first) return;
     this.areas.splice(first, last - first, ...kept);
@@ -211,9 +236,9 @@ export class MemoryMap {
       const a = this.areas[last]!;
       const cs = Math.max(a.start, s);
       const ce = Math.min(a.end, e);
-      if (a.start < cs) next.push({ ...a, end: cs });
-      next.push({ ...a, start: cs, end: ce, prot });
-      if (ce < a.end) next.push({ ...a, start: ce });
+      if (a.start < cs) next.push(part(a, a.start, cs));
+      next.push(part(a, cs, ce, prot));
+      if (ce < a.end) next.push(part(a, ce, a.end));
     }
     this.areas.splice(first, last - first, ...next);
     this.merge(Math.max(first - 1, 0), Math.min(first + next.length + 1, this.areas.length));
@@ -226,11 +251,33 @@ export class MemoryMap {
     for (let i = to - 1; i > from; i--) {
       const a = this.areas[i - 1]!;
       const b = this.areas[i]!;
-      if (a.end === b.start && a.prot === b.prot && a.kind === b.kind && a.name === b.name) {
+      const sameObject = a.shared === b.shared || (a.shared && b.shared && a.shared.object === b.shared.object && a.shared.index + (a.end - a.start) / PAGE_SIZE === b.shared.index);
+      if (a.end === b.start && a.prot === b.prot && a.kind === b.kind && a.name === b.name && sameObject) {
         a.end = b.end;
         this.areas.splice(i, 1);
       }
     }
+  }
+
+  /** msync: the shared file pages of [start, start+length) go to their files; -ENOMEM when a page is not mapped. */
+  sync(start: number, length: number): number {
+    if (!this.covered(start, length)) return -E.ENOMEM;
+    const s = pageDown(start);
+    const e = pageUp(start + length);
+    for (let i = this.firstEndingAbove(s); i < this.areas.length && this.areas[i]!.start < e; i++) {
+      const a = this.areas[i]!;
+      if (!a.shared) continue;
+      const from = Math.max(a.start, s);
+      const r = a.shared.object.sync(a.shared.index + (from - a.start) / PAGE_SIZE, (Math.min(a.end, e) - from) / PAGE_SIZE);
+      if (r < 0) return r;
+    }
+    return 0;
+  }
+
+  /** The last task using this map ended (exit, execve): every area is unmapped, shared file pages written back, page references given back. */
+  release(): void {
+    this.remove(0, 2 ** 32);
+    this.memory.unmapAll();
   }
 
   /** brk(2): returns the new break, or the old one when the request cannot be met. */

@@ -276,6 +276,13 @@ export class Process implements ProcessView {
     old.vforkDone = true;
     this.machine.replace(old, this);
     old.cpu.detach();
+    old.releaseMemory();
+  }
+
+  /** The address space goes (exit_mmap) once no live task uses it: shared file pages written back, every page reference given back. */
+  private releaseMemory(): void {
+    const mm = this.mm;
+    if (!this.machine.tasks.some((t) => !t.exit && t.mm === mm)) mm.release();
   }
 
   /** The parent process id getppid returns. */
@@ -321,6 +328,7 @@ export class Process implements ProcessView {
     }
     this.machine.retire(this);
     this.cpu.detach();
+    this.releaseMemory();
   }
 
   /** The last thread ended: files close when no live task shares the table; the parent is told. */

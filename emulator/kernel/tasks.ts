@@ -13,6 +13,7 @@ import { SA, SIG_IGN } from './signals/abi';
 import type { Process, ProcessConfig } from './process';
 import type { LoadedVdso } from './seams';
 import { tracerGone, tracerHearsFirst } from './ptrace/tracee';
+import { PageCache } from './vfs/page-cache';
 
 /** Instructions a task runs per turn before the next runnable task gets the CPU. */
 export const DEFAULT_QUANTUM = 100_000;
@@ -37,6 +38,8 @@ export class Machine {
   cpus = 1;
   /** The next pipe's inode number (pipe:[N]): per machine, so that runs are reproducible. */
   nextPipeIno = 4000;
+  /** The pages of shared mappings, by backing object (vfs/page-cache.ts). */
+  readonly pageCache = new PageCache();
   /** Maps the vDSO into a program execve loads (the one the first program got). */
   vdsoMapper: ((p: Process) => LoadedVdso) | undefined = undefined;
 

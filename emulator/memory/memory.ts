@@ -221,6 +221,28 @@ export class Memory {
     this.flushTlb();
   }
 
+  /** Maps the page at `address` as a shared mapping's page over `bytes` (PAGE_SIZE of them, the page cache's): every address space mapping the same bytes shares them. */
+  mapShared(address: number, prot: number, bytes: Uint8Array<ArrayBuffer>): void {
+    const p = address >>> PAGE_SHIFT;
+    const old = this.pages.get(p);
+    if (old && old.code) this.notifyCodeWrite(p << PAGE_SHIFT, PAGE_SIZE);
+    if (old) old.refs--;
+    this.pages.set(p, newPage(prot, true, bytes));
+    this.flushTlb();
+  }
+
+  /** Pages this address space maps. */
+  pageCount(): number {
+    return this.pages.size;
+  }
+
+  /** The sum of the references of the pages mapped here: equal to pageCount() when no other address space or checkpoint shares them. */
+  pageReferences(): number {
+    let n = 0;
+    for (const page of this.pages.values()) n += page.refs;
+    return n;
+  }
+
   unmap(address: number, length: number): void {
     const first = address >>> PAGE_SHIFT;
     const last = (address + Math.max(length, 1) - 1) >>> PAGE_SHIFT;
@@ -230,6 +252,16 @@ export class Memory {
       if (page) page.refs--;
       this.pages.delete(p);
     }
+    this.flushTlb();
+  }
+
+  /** Unmaps every page (the address space's last user ended). */
+  unmapAll(): void {
+    for (const [p, page] of this.pages) {
+      if (page.code) this.notifyCodeWrite(p << PAGE_SHIFT, PAGE_SIZE);
+      page.refs--;
+    }
+    this.pages.clear();
     this.flushTlb();
   }
 
@@ -643,7 +675,6 @@ export class Memory {
   }
 }
 
-function newPage(prot: number, shared: boolean): Page {
-  const u8 = new Uint8Array(PAGE_SIZE);
+function newPage(prot: number, shared: boolean, u8 = new Uint8Array(PAGE_SIZE)): Page {
   return { u8, i32: new Int32Array(u8.buffer), u16: new Uint16Array(u8.buffer), prot, code: 0, codeBytes: null, refs: 1, shared };
 }

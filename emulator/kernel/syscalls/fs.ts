@@ -129,7 +129,10 @@ export function openFile(p: Process, dirfd: number, pathPtr: number, flags: numb
     mode,
   );
   if (typeof handle === 'number') return handle;
-  const fd = p.fds.install(new HostFile(resolved.guestPath, handle, acc !== O.WRONLY, write, (flags & O.APPEND) !== 0, false, (flags & O.LARGEFILE) !== 0), flags);
+  const file = new HostFile(resolved.guestPath, handle, acc !== O.WRONLY, write, (flags & O.APPEND) !== 0, false, (flags & O.LARGEFILE) !== 0, p.machine.pageCache);
+  // O_TRUNC emptied the file: its shared mappings see zeros, as after ftruncate.
+  if ((flags & O.TRUNC) && write) p.machine.pageCache.cached(file)?.reload();
+  const fd = p.fds.install(file, flags);
   if (fd < 0) handle.close();
   return fd;
 }

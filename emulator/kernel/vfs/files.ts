@@ -5,6 +5,7 @@
 import { E, O, S_IFCHR, S_IFDIR, S_IFIFO, type FileFacts } from '../linux-abi';
 import type { HostHandle, HostStat } from './host';
 import { sideTable } from '../side-tables';
+import type { PageCache } from './page-cache';
 
 /** A read that must wait (a stream with no data yet and no EOF). */
 export const WOULD_BLOCK = 'would-block';
@@ -53,7 +54,59 @@ export class HostFile implements OpenFile {
     private readonly directory: boolean,
     /** Opened with O_LARGEFILE; without it writes stop at MAX_NON_LFS. */
     readonly largeFile = true,
+    /** The machine's page cache: reads and writes through this description stay coherent with shared mappings of the file. */
+    private readonly pageCache?: PageCache,
   ) {}
+
+  /** Shared mappings made through this description (their page cache keeps the host file open). */
+  private pins = 0;
+  private closed = false;
+  private key: string | number | undefined;
+
+  pin(): void {
+    this.pins++;
+  }
+
+  unpin(): void {
+    if (--this.pins === 0 && this.closed) this.handle.close();
+  }
+
+  /** The file's identity (device and inode) that the page cache knows it by, or -errno. */
+  identity(): string | number {
+    if (this.key === undefined) {
+      const s = this.handle.stat();
+      this.key = typeof s === 'number' ? s : `${s.dev}:${s.ino}`;
+    }
+    return this.key;
+  }
+
+  /** The page cache's own read of the host file: up to `length` bytes at `position`, fewer at its end. */
+  readHost(position: number, length: number): Uint8Array | number {
+    const buf = new Uint8Array(length);
+    let got = 0;
+    for (let guard = 0; got < length && guard < 1 << 16; guard++) {
+      const n = this.handle.read(buf.subarray(got), BigInt(position + got));
+      if (n < 0) return n;
+      if (n === 0) break;
+      got += n;
+    }
+    return buf.subarray(0, got);
+  }
+
+  /** The page cache's write-back of mapped bytes (never past the file's end: the caller cuts them). */
+  writeHost(position: number, data: Uint8Array): number {
+    return this.writable ? this.handle.write(data, BigInt(position)) : -E.EBADF;
+  }
+
+  /** Stores in shared mappings of the file reach it before it is read or written through a descriptor. */
+  private syncMapped(): void {
+    this.pageCache?.cached(this)?.syncAll();
+  }
+
+  /** A write through a descriptor reaches the shared mappings of the file. */
+  private reloadMapped(): void {
+    this.pageCache?.cached(this)?.reload();
+  }
 
   /** What of `data` a write at `position` may write (generic_write_check_limits): -EFBIG at or past MAX_NON_LFS without O_LARGEFILE, else cut short of it. */
   private withinLimit(position: bigint, data: Uint8Array): Uint8Array | number {
@@ -66,6 +119,7 @@ export class HostFile implements OpenFile {
   read(max: number): Uint8Array | number {
     if (this.directory) return -E.EISDIR;
     if (!this.readable) return -E.EBADF;
+    this.syncMapped();
     const buf = new Uint8Array(max);
     const n = this.handle.read(buf, this.offset);
     if (n < 0) return n;
@@ -77,6 +131,7 @@ export class HostFile implements OpenFile {
   readAtOffset(position: bigint, max: number): Uint8Array | number {
     if (this.directory) return -E.EISDIR;
     if (!this.readable) return -E.EBADF;
+    this.syncMapped();
     const buf = new Uint8Array(max);
     const n = this.handle.read(buf, position);
     return n < 0 ? n : buf.subarray(0, n);
@@ -86,27 +141,27 @@ export class HostFile implements OpenFile {
   writeAtOffset(position: bigint, data: Uint8Array): number {
     if (!this.writable) return -E.EBADF;
     const allowed = this.withinLimit(position, data);
-    return typeof allowed === 'number' ? allowed : this.handle.write(allowed, position);
+    if (typeof allowed === 'number') return allowed;
+    this.syncMapped();
+    const n = this.handle.write(allowed, position);
+    this.reloadMapped();
+    return n;
   }
 
   /** ftruncate64. */
   truncate(length: bigint): number {
     if (this.directory) return -E.EISDIR;
     if (!this.writable) return -E.EINVAL;
-    return this.handle.truncate(length);
+    this.syncMapped();
+    const r = this.handle.truncate(length);
+    this.reloadMapped();
+    return r;
   }
 
-  /** pread for mmap: up to `length` bytes at `position` (fewer at the end of the file), offset unchanged. */
+  /** pread for a private mapping: up to `length` bytes at `position` (fewer at the end of the file), offset unchanged; shared mappings' stores included. */
   readAt(position: number, length: number): Uint8Array | number {
-    const buf = new Uint8Array(length);
-    let got = 0;
-    for (let guard = 0; got < length && guard < 1 << 16; guard++) {
-      const n = this.handle.read(buf.subarray(got), BigInt(position + got));
-      if (n < 0) return n;
-      if (n === 0) break;
-      got += n;
-    }
-    return buf.subarray(0, got);
+    this.syncMapped();
+    return this.readHost(position, length);
   }
 
   write(data: Uint8Array): number {
@@ -118,7 +173,9 @@ export class HostFile implements OpenFile {
     }
     const allowed = this.withinLimit(this.offset, data);
     if (typeof allowed === 'number') return allowed;
+    this.syncMapped();
     const n = this.handle.write(allowed, this.offset);
+    this.reloadMapped();
     if (n > 0) this.offset += BigInt(n);
     return n;
   }
@@ -146,7 +203,8 @@ export class HostFile implements OpenFile {
   }
 
   close(): void {
-    this.handle.close();
+    this.closed = true;
+    if (this.pins === 0) this.handle.close();
   }
 }
 

@@ -1,0 +1,65 @@
+// A process's end gives back its page references (exit_mmap): a program that forks and
+// reaps 10,000 children, each of which writes a page and exits, ends holding each of its
+// pages once and no more pages than before (the page count the model holds, read at a
+// getppid the test watches, not a timing). Output and status are compared with qemu-i386's
+// and, where this host runs i386 programs, native execution's.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { loadProgram } from '../../emulator/kernel/loader';
+import { RunLoop } from '../../emulator/kernel/run-loop';
+import { SYSCALL_TABLE } from '../../emulator/kernel/syscalls/index';
+import { row } from '../../emulator/kernel/syscalls/table';
+import { hostRunsI386 } from '../support/oracles';
+import { runNative } from '../kernel-acceptance/support';
+import { buildStatic, runQemu } from './support';
+
+const SOURCE = String.raw`#include <stdio.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+static char data[16 * 4096];
+int main(void) {
+  for (int i = 0; i < (int)sizeof data; i += 4096) data[i] = 1;
+  syscall(SYS_getppid);
+  long sum = 0;
+  for (int i = 0; i < 10000; i++) {
+    pid_t c = fork();
+    if (c == 0) { data[4096] = 2; _exit(i & 0x7f); }
+    int s;
+    if (waitpid(c, &s, 0) != c) return 1;
+    sum += WEXITSTATUS(s);
+    data[i % sizeof data] = 3;
+  }
+  syscall(SYS_getppid);
+  printf("children %d, statuses %ld\n", 10000, sum);
+  return 0;
+}
+`;
+
+test('forking and reaping 10,000 children leaves the parent holding each page once, no more pages than before, as qemu-i386 and native print', () => {
+  const prog = buildStatic('fork-exit', SOURCE);
+  const q = runQemu(prog);
+  assert.equal(q.status, 0, q.stderr);
+  if (hostRunsI386()) assert.deepEqual(runNative(prog), q);
+  let stdout = '';
+  const seen: Array<{ pages: number; refs: number; tasks: number }> = [];
+  const getppid = SYSCALL_TABLE.get(64)!;
+  const table = new Map(SYSCALL_TABLE);
+  table.set(64, row(64, 'getppid', '', (p, regs) => {
+    seen.push({ pages: p.memory.pageCount(), refs: p.memory.pageReferences(), tasks: p.machine.tasks.length });
+    return getppid.handler(p, regs);
+  }));
+  const { process: p } = loadProgram(new Uint8Array(readFileSync(prog)), prog, {
+    options: { cpu: 'intel', kernel: 'compat64', abi: 'upstream' },
+    host: { stdout: (b) => { stdout += new TextDecoder().decode(b); }, stderr: () => {}, report: () => {} },
+  }, { argv: ['/fork-exit'], envp: [], execPath: '/fork-exit' });
+  const result = new RunLoop(p, undefined, table).run(2_000_000_000);
+  assert.equal(result.kind, 'exited', JSON.stringify(result));
+  assert.equal(stdout, q.stdout);
+  assert.equal(seen.length, 2);
+  const [before, after] = seen as [(typeof seen)[0], (typeof seen)[0]];
+  assert.equal(after.tasks, 1);
+  assert.equal(after.refs, after.pages, 'every page of the parent is held by the parent alone');
+  assert.ok(after.pages <= before.pages + 2, `pages before ${before.pages}, after ${after.pages}`);
+});
