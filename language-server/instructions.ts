@@ -99,6 +99,24 @@ export function sectionOf(module: AsmModule, name: string): AsmSection | undefin
   return module.sections.find((s) => s.name === name);
 }
 
+/** An instruction's fact, its AT&T text made when first asked for (most findings never show it). */
+class Fact implements InstructionFact {
+  private att: string | undefined;
+
+  constructor(
+    readonly section: string,
+    readonly offset: number,
+    readonly bytes: Uint8Array,
+    readonly insn: Instruction,
+    readonly location: SourceLocation,
+    readonly stack: StackEffect,
+  ) {}
+
+  get text(): string {
+    return (this.att ??= this.insn.status === DecodeStatus.Ok ? formatAtt(this.insn) : '(bad)');
+  }
+}
+
 /** Each line entry's fact, whichever analysis it is in (its bytes are copied: no old section is kept alive). */
 const byEntry = new WeakMap<LineEntry, InstructionFact | null>();
 
@@ -112,7 +130,7 @@ function factOf(l: LineEntry, sections: ReadonlyMap<string, AsmSection>): Instru
   if (s && s.bytes.length >= l.offset + l.length) {
     const bytes = s.bytes.slice(l.offset, l.offset + l.length);
     const insn = decode(bytes, 0, l.offset, bytes.length);
-    fact = { section: l.section, offset: l.offset, bytes, insn, text: insn.status === DecodeStatus.Ok ? formatAtt(insn) : '(bad)', location: l.location, stack: stackEffect(insn) };
+    fact = new Fact(l.section, l.offset, bytes, insn, l.location, stackEffect(insn));
   }
   byEntry.set(l, fact);
   return fact;
