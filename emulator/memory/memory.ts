@@ -99,9 +99,16 @@ export class Memory {
   /** All of them, for the access checks; empty when none. */
   private watches: Watchpoint[] = [];
   private readonly codeWriteListeners: CodeWriteListener[] = [];
+  /** Counts the changes after which a page may need checks it did not (flushes, a page coming to hold code): compiled code's memory sites follow it. */
+  tlbEpoch = 0;
+  /** The page loadTag or storeTag found (a blank page when none). */
+  tagged: Page;
+  private readonly blank: Page;
 
   constructor() {
     const blank = newPage(0, false);
+    this.blank = blank;
+    this.tagged = blank;
     for (let i = 0; i < TLB_SIZE; i++) {
       this.rPage.push(blank);
       this.wPage.push(blank);
@@ -323,9 +330,11 @@ export class Memory {
     return false;
   }
 
+  /** Page `p` came to hold code: stores there are checked from now on, also by compiled code's memory sites holding it from before, which the TLB may no longer show. */
   private dropWriteEntry(p: number): void {
     const i = p & TLB_MASK;
     if (this.wTag[i] === p) this.wTag[i] = -1;
+    this.tlbEpoch++;
   }
 
   setWatchpoint(w: Watchpoint | null): void {
@@ -359,6 +368,35 @@ export class Memory {
   private flushTlb(): void {
     this.rTag.fill(-1);
     this.wTag.fill(-1);
+    this.tlbEpoch++;
+  }
+
+  /**
+   * For a memory site of compiled code (emulator/x86/emit.ts): when the page of `a` is in the
+   * load TLB (readable, no watchpoint), its base, with the page in `tagged`; else 4 (no page
+   * base) and the blank page. Valid until `tlbEpoch` changes.
+   */
+  loadTag(a: number): number {
+    const p = a >>> PAGE_SHIFT;
+    const i = p & TLB_MASK;
+    if (this.rTag[i] === p) {
+      this.tagged = this.rPage[i]!;
+      return a & ~PAGE_MASK;
+    }
+    this.tagged = this.blank;
+    return 4;
+  }
+
+  /** As loadTag, for stores: the page must be in the store TLB (writable, private or shared, no code, no watchpoint). */
+  storeTag(a: number): number {
+    const p = a >>> PAGE_SHIFT;
+    const i = p & TLB_MASK;
+    if (this.wTag[i] === p) {
+      this.tagged = this.wPage[i]!;
+      return a & ~PAGE_MASK;
+    }
+    this.tagged = this.blank;
+    return 4;
   }
 
   // ---- fast paths (the compiled code calls these) ----
@@ -507,7 +545,7 @@ export class Memory {
       if (!page1 || !(page1.prot & PROT_READ)) return this.raise(a1, 'read', !!page1);
     }
     this.checkWatch(a, size, false);
-    if (this.watches.length === 0 || !this.watchTouchesPage(p0)) this.fillRead(p0, page0);
+    if (this.loadsNeedNoCheck(p0)) this.fillRead(p0, page0);
     let lo = 0;
     let hi = 0;
     for (let k = 0; k < size; k++) {
@@ -549,7 +587,7 @@ export class Memory {
       this.ev |= EV_CODE_WRITE;
       this.notifyCodeWrite(a, size);
     }
-    if (!page0.code && (page0.refs === 1 || page0.shared) && (this.watches.length === 0 || !this.watchTouchesPage(p0))) this.fillWrite(p0, page0);
+    if (this.storesNeedNoCheck(p0, page0)) this.fillWrite(p0, page0);
   }
 
   /**
@@ -584,6 +622,16 @@ export class Memory {
 
   private byteAt(x: number): number {
     return this.pages.get(x >>> PAGE_SHIFT)!.u8[x & PAGE_MASK]!;
+  }
+
+  /** True when loads from page `p` (mapped and readable) may skip every check: it goes into the load TLB. */
+  private loadsNeedNoCheck(p: number): boolean {
+    return this.watches.length === 0 || !this.watchTouchesPage(p);
+  }
+
+  /** True when stores to `page` (mapped and writable) may skip every check: no code, no copy to make first, no watchpoint. */
+  private storesNeedNoCheck(p: number, page: Page): boolean {
+    return !page.code && (page.refs === 1 || page.shared) && (this.watches.length === 0 || !this.watchTouchesPage(p));
   }
 
   private fillRead(p: number, page: Page): void {

@@ -4,8 +4,8 @@
 // the one semantics table, and build the block function with new Function. A block ends at a
 // control transfer, at an instruction that changes how the next one runs (segment loads,
 // rep strings; popf leaves its block only when it sets TF), before an armed breakpoint, or at MAX_BLOCK instructions; a
-// direct jmp or call does not end it (decoding goes on at the target). A block whose last
-// instruction jumps back to its start runs as a JS loop.
+// direct jmp or call does not end it (decoding goes on at the target). A block with a jump
+// back to its start (a self-loop) runs as a JS loop, its loads and stores through memory sites.
 import { decode } from '../../toolchain/isa/decoder';
 import { DecodeStatus, PFX_LOCK, PFX_REP, PFX_REPNE, type Instruction } from '../../toolchain/isa/instruction';
 import { OperandKind, RepKind } from '../../toolchain/isa/entry';
@@ -61,6 +61,9 @@ const TERMINATORS = new Set<Op>([
   Op.Ud2, Op.Hlt, Op.Sysenter, Op.Syscall, Op.Sysexit, Op.Sysret, Op.Invalid, Op.NotCovered, Op.MovToSeg,
   Op.Lss, Op.Lds, Op.Les, Op.Lfs, Op.Lgs, Op.Cli, Op.Sti, Op.In, Op.Out, Op.Ins, Op.Outs, Op.Bound,
 ]);
+
+/** Static jumps that make a block a self-loop when they target its first instruction (the last one's, or a conditional one's in a hot block). */
+const SELF_LOOP_JUMPS = new Set<Op>([Op.Jcc, Op.Jmp, Op.Loop, Op.Loope, Op.Loopne, Op.Jcxz]);
 
 /** Register-only operations that can neither fault nor trap (flags may be dropped around them). */
 const QUIET = new Set<Op>([
@@ -177,6 +180,7 @@ function emitInstruction(i: Instruction, k: number, ctx: BlockContext): string {
   const sem = SEMANTICS[i.op];
   if (i.status !== DecodeStatus.Ok || !sem || (i.prefixes & PFX_LOCK && (!i.entry!.lockable || !i.hasMem))) e.undefinedOpcode();
   else sem(e);
+  ctx.forgetAddresses(e.written);
   const parts = [`// ${hex(i.address)} ${i.entry ? i.entry.intel : 'invalid'}`, ...e.pre, ...e.mem, ...e.post];
   if (e.touchesMemory && !e.ended) parts.push(e.memoryEventExit());
   return `{\n${parts.join('\n')}\n}`;
@@ -187,8 +191,27 @@ function emitInstruction(i: Instruction, k: number, ctx: BlockContext): string {
  * in place; `live`: addresses of instructions whose immediate is read from memory each time).
  */
 export function compileInstructions(insns: readonly Instruction[], loop: boolean, liveImmediates: ReadonlySet<number>): { fn: BlockFunction; source: string } {
+  const start = insns[0]!.address;
+  const selfLoop = loop && insns.some((i) => SELF_LOOP_JUMPS.has(i.op) && i.target === start);
+  let source: string;
+  if (!selfLoop) {
+    source = blockSource(emitBlock(insns, false, liveImmediates, 'none', ''));
+    // Generated code is the point of the block compiler (docs/speed-and-exactness.md); its input is our own emitters' output.
+    return { fn: new Function('s', 'm', 'H', 'limit', source) as BlockFunction, source };
+  }
+  const fast = emitBlock(insns, true, liveImmediates, 'fast', 'continue pass;');
+  if (fast.unsitable) source = loopSource(null, emitBlock(insns, true, liveImmediates, 'none', 'continue out;'));
+  // After a pass through Memory (which may have changed its TLB: the sites forget their pages then), the inner loop.
+  else source = loopSource(fast, emitBlock(insns, true, liveImmediates, 'take', `{from = ${insns.length}; continue out;}`));
+  return { fn: new Function(source)() as BlockFunction, source };
+}
+
+/** Flag liveness, then each instruction's code (in `ctx.body`); `backEdge` goes round a self-loop. */
+function emitBlock(insns: readonly Instruction[], loop: boolean, liveImmediates: ReadonlySet<number>, siteMode: BlockContext['siteMode'], backEdge: string): BlockContext {
   const ctx = new BlockContext(insns, liveImmediates);
   ctx.loop = loop;
+  ctx.siteMode = siteMode;
+  ctx.backEdge = backEdge;
   let live = STATUS_FLAGS;
   const liveOut: number[] = new Array(insns.length);
   for (let k = insns.length - 1; k >= 0; k--) {
@@ -196,33 +219,104 @@ export function compileInstructions(insns: readonly Instruction[], loop: boolean
     if (quiet(i) && (i.op !== Op.Jcc || k === insns.length - 1)) {
       liveOut[k] = live;
       const { kill, reads } = flagEffect(i);
-      live = (live & ~kill) | reads;
+      const e = i.entry;
+      const written = e ? (e.flagsWritten | e.flagsUndefined) & STATUS_FLAGS : STATUS_FLAGS;
+      // Flags nobody reads are not recorded (Emitter.setFlags), so the record before passes through.
+      if (e && (live & written) === 0) live |= e.flagsRead & STATUS_FLAGS;
+      else live = (live & ~kill) | reads;
     } else {
       liveOut[k] = STATUS_FLAGS;
       live = STATUS_FLAGS;
     }
   }
   ctx.liveOut = liveOut;
-  const body = insns.map((i, k) => emitInstruction(i, k, ctx));
-  const last = insns[insns.length - 1]!;
-  const fallthrough = `{ex = ${hex(last.address + last.length)}; nc = n + ${insns.length}; rc = ${EXIT_SLOT0}; break out;}`;
+  ctx.body = insns.map((i, k) => emitInstruction(i, k, ctx));
+  return ctx;
+}
+
+/** What every block function starts with: registers and the flag record in locals, and the counters of its exits. */
+const ENTRY = [
+  'const R = s.r;',
+  'let r0 = R[0], r1 = R[1], r2 = R[2], r3 = R[3], r4 = R[4], r5 = R[5], r6 = R[6], r7 = R[7];',
+  // Every field of the record is an int32 to flags.ts; saying so keeps them int32 in a loop.
+  'let fop = s.fop | 0, fa = s.fa | 0, fb = s.fb | 0, fr = s.fr | 0, fc = s.fc | 0;',
+  'let n = 0, ex = 0, nc = 0, rc = 0, ia = 0;',
+].join('\n');
+
+/** The fall-through exit after the last instruction. */
+function fallthrough(ctx: BlockContext): string {
+  const last = ctx.insns[ctx.insns.length - 1]!;
+  return `{ex = ${hex(last.address + last.length)}; nc = n + ${ctx.insns.length}; rc = ${EXIT_SLOT0}; break out;}`;
+}
+
+/** After the block's loop: the registers and flag record it changed written back, and its exit. */
+function writeBack(ctx: BlockContext): string {
   const wb: string[] = [];
   for (const r of [...ctx.dirty].sort()) wb.push(`R[${r}] = r${r};`);
   if (ctx.flagsDirty) wb.push('s.fop = fop; s.fa = fa; s.fb = fb; s.fr = fr; s.fc = fc;');
-  const source = [
-    'const R = s.r;',
-    'let r0 = R[0], r1 = R[1], r2 = R[2], r3 = R[3], r4 = R[4], r5 = R[5], r6 = R[6], r7 = R[7];',
-    'let fop = s.fop, fa = s.fa, fb = s.fb, fr = s.fr, fc = s.fc;',
-    'let n = 0, ex = 0, nc = 0, rc = 0, ia = 0;',
-    'out: for (;;) {',
-    ...body,
-    fallthrough,
-    '}',
-    ...wb,
-    'if (rc >= 4) rc = rc === 4 ? H.pageFault(m, ex) : H.memEvent(m, ia);',
-    's.eip = ex; s.icount += nc; return rc;',
-  ].join('\n');
-  // Generated code is the point of the block compiler (docs/speed-and-exactness.md); its input is our own emitters' output.
-  const fn = new Function('s', 'm', 'H', 'limit', source) as BlockFunction;
-  return { fn, source };
+  wb.push('if (rc >= 4) rc = rc === 4 ? H.pageFault(m, ex) : H.memEvent(m, ia);', 's.eip = ex; s.icount += nc; return rc;');
+  return wb.join('\n');
 }
+
+/** The body of a block function that is no self-loop: the instructions in a labelled loop that every exit breaks. */
+function blockSource(ctx: BlockContext): string {
+  return [ENTRY, 'out: for (;;) {', ...ctx.body, fallthrough(ctx), '}', writeBack(ctx)].join('\n');
+}
+
+/** Calls of a new self-loop that go round once only (below). */
+const FIRST_CALLS = 32;
+
+/**
+ * A self-loop's block function, built by a closure that keeps state across calls: a count of
+ * calls, and with memory sites (`fast`), each site's page (`C<k>` its typed array; `B<k>` and
+ * `W<k>` its base as the tags of loads and stores, or 4, which no masked address equals),
+ * forgotten when the memory or its TLB changed (`Memory.tlbEpoch`: a flush, a copy on write,
+ * new code marks).
+ *
+ * The first FIRST_CALLS calls go round at most twice: V8 has then seen the write-back and
+ * the exits run before it optimises the loop while it runs (on-stack replacement). Without
+ * that, the optimised code leaves through code it has no type feedback for, deoptimises
+ * there, and is entered again on the next call, each call.
+ *
+ * With sites, each call starts with a pass in `plain`'s code (every access through Memory,
+ * after which its site takes the page Memory's TLB holds), then goes round the inner loop
+ * (`pass`), which sees the sites as constants and makes no call. A site that misses leaves it
+ * before its instruction with nothing of it done, and the rest of that pass runs in `plain`'s
+ * code from there (`from`).
+ */
+function loopSource(fast: BlockContext | null, plain: BlockContext): string {
+  const L = plain.insns.length;
+  if (!fast) {
+    const room = `const room = (calls < ${FIRST_CALLS} ? (calls++, ${L}) : limit < 0x3fffffff ? limit | 0 : 0x3fffffff) - ${L};`;
+    return ['let calls = 0;', 'return function (s, m, H, limit) {', ENTRY, room, 'out: for (;;) {', ...plain.body, fallthrough(plain), '}', writeBack(plain), '};'].join('\n');
+  }
+  const sites = fast.sites;
+  if (plain.sites.length !== sites.length) throw new Error('block compiler: the two codes of a self-loop number their memory sites differently');
+  for (const r of fast.dirty) plain.dirty.add(r);
+  plain.flagsDirty ||= fast.flagsDirty;
+  return [
+    `let calls = 0, M = null, EP = 0${sites.map((array, k) => `, B${k} = 4, W${k} = 4, C${k} = new ${ARRAY_TYPE[array]}(0)`).join('')};`,
+    'return function (s, m, H, limit) {',
+    ENTRY,
+    'const lim = limit < 0x3fffffff ? limit | 0 : 0x3fffffff;',
+    `const room = (calls < ${FIRST_CALLS} && lim > ${2 * L} ? (calls++, ${2 * L}) : lim) - ${L};`,
+    'let from = 0;',
+    'out: for (;;) {',
+    `if (m !== M || m.tlbEpoch !== EP) {M = m; EP = m.tlbEpoch;${sites.map((_, k) => ` B${k} = 4; W${k} = 4;`).join('')}}`,
+    `if (from < ${L}) {`,
+    ...plain.body.map((code, k) => `if (from <= ${k}) ${code}`),
+    fallthrough(plain),
+    '}',
+    ...sites.map((_, k) => `const b${k} = B${k} | 0, w${k} = W${k} | 0, c${k} = C${k};`),
+    'pass: for (;;) {',
+    ...fast.body,
+    fallthrough(fast),
+    '}',
+    '}',
+    writeBack(plain),
+    '};',
+  ].join('\n');
+}
+
+const ARRAY_TYPE = { i32: 'Int32Array', u16: 'Uint16Array', u8: 'Uint8Array' } as const;
+

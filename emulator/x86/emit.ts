@@ -34,10 +34,37 @@ export class BlockContext {
   /** Registers assigned anywhere in the block. */
   readonly dirty = new Set<number>();
   flagsDirty = false;
-  /** True when a jump back to the block's first instruction may continue as a JS loop. */
+  /** True when a jump back to the block's first instruction continues as a JS loop (a self-loop: compile.ts). */
   loop = false;
   /** Status flags that some later reader (or exit) needs, after each instruction. */
   liveOut: number[] = [];
+  /** Each instruction's code, in order. */
+  body: string[] = [];
+  /** The statement that goes round a self-loop again (compile.ts: the block's shape says where). */
+  backEdge = 'continue out;';
+  /**
+   * Memory sites of a self-loop (compile.ts): 'fast', each access compares its address with
+   * the page its site holds and indexes that page's typed array; 'take', each access goes
+   * through Memory, then its site takes the page Memory's TLB now holds for it.
+   */
+  siteMode: 'none' | 'fast' | 'take' = 'none';
+  /** Set when an instruction needs what sites cannot give (memory reached by helpers, two stores): the block is compiled without sites. */
+  unsitable = false;
+  /** Each memory site, by number: the Page array it indexes. */
+  readonly sites: Array<'i32' | 'u16' | 'u8'> = [];
+  /**
+   * The site of each address expression (with its width) that no register it names has
+   * changed since: a store to the address a load read shares the load's site (one page, one
+   * array for both), which V8 then checks and indexes once.
+   */
+  readonly siteOf = new Map<string, number>();
+
+  /** Registers `written` by an instruction: addresses naming them are new ones after it. */
+  forgetAddresses(written: ReadonlySet<number>): void {
+    for (const key of [...this.siteOf.keys()]) {
+      for (const r of written) if (new RegExp(`\\br${r}\\b`).test(key)) this.siteOf.delete(key);
+    }
+  }
 
   constructor(
     readonly insns: readonly Instruction[],
@@ -61,6 +88,13 @@ export class Emitter {
   private ea: string | null = null;
   /** Added to esp when it is the base of the address (pop to memory computes it after the increment). */
   espBias = 0;
+  /** True once an access went through a memory site. */
+  private sitedAccess = false;
+  /** Registers this instruction assigns (setReg). */
+  readonly written = new Set<number>();
+  /** The expressions of this instruction's address temps, by temp name (a temp's name means nothing outside its instruction). */
+  private readonly addresses = new Map<string, string>();
+  private sitedStores = 0;
   private temps = 0;
 
   constructor(
@@ -87,6 +121,7 @@ export class Emitter {
 
   /** The exit of an instruction that completed but raised memory events (compile.ts appends it). */
   memoryEventExit(): string {
+    if (!this.mayRaiseEvents) return '';
     return `if (m.ev !== 0) ${leave(hex(this.next), `n + ${this.k + 1}`, `(ia = ${hex(this.i.address)}, ${EXIT_MEMORY_EVENT})`)}`;
   }
 
@@ -95,9 +130,19 @@ export class Emitter {
     return leave(eip, `n + ${this.k + 1}`, this.afterEvents(result));
   }
 
+  /** True when the instruction reached memory other than through sites (which raise no event: they leave the loop instead). */
+  private get mayRaiseEvents(): boolean {
+    return this.touchesMemory && !this.sitedAccess;
+  }
+
+  /** Memory is reached by code other than load and store (helpers, string instructions): such a block has no memory sites. */
+  directMemory(): void {
+    if (this.ctx.siteMode !== 'none') this.ctx.unsitable = true;
+  }
+
   /** After an instruction that touched memory, a pending event (watchpoint, store to code) wins over `result`. */
   private afterEvents(result: string): string {
-    return this.touchesMemory ? `(m.ev !== 0 ? (ia = ${hex(this.i.address)}, ${EXIT_MEMORY_EVENT}) : ${result})` : result;
+    return this.mayRaiseEvents ? `(m.ev !== 0 ? (ia = ${hex(this.i.address)}, ${EXIT_MEMORY_EVENT}) : ${result})` : result;
   }
 
   /** Statements leaving the block with eip and the count given as expressions (rep loops). */
@@ -113,11 +158,11 @@ export class Emitter {
       // The block goes on at the target (compile.ts decodeBlock follows direct jumps and the
       // fall-through of conditional ones): only a memory event of this instruction (the
       // call's push) leaves, with eip at the target.
-      return this.touchesMemory ? `if (m.ev !== 0) ${leave(hex(target), `n + ${this.k + 1}`, `(ia = ${hex(this.i.address)}, ${EXIT_MEMORY_EVENT})`)}` : '{}';
+      return this.mayRaiseEvents ? `if (m.ev !== 0) ${leave(hex(target), `n + ${this.k + 1}`, `(ia = ${hex(this.i.address)}, ${EXIT_MEMORY_EVENT})`)}` : '{}';
     }
     if (this.ctx.loop && target === insns[0]!.address) {
-      const quiet = this.touchesMemory ? ' && m.ev === 0' : '';
-      return `{n += ${this.k + 1}; if (n + ${L} <= limit${quiet}) continue out; ex = ${hex(target)}; nc = n; rc = ${this.afterEvents(String(slot))}; break out;}`;
+      const quiet = this.mayRaiseEvents ? ' && m.ev === 0' : '';
+      return `{n = (n + ${this.k + 1}) | 0; if (n <= room${quiet}) ${this.ctx.backEdge} ex = ${hex(target)}; nc = n; rc = ${this.afterEvents(String(slot))}; break out;}`;
     }
     return this.exitAfter(String(slot), hex(target));
   }
@@ -171,6 +216,7 @@ export class Emitter {
   setReg(n: number, width: number, v: string): void {
     const target = width === 1 && n >= 4 ? n - 4 : n;
     this.ctx.dirty.add(target);
+    this.written.add(target);
     if (width === 4) this.post.push(`r${n} = (${v}) | 0;`);
     else if (width === 2) this.post.push(`r${n} = (r${n} & -65536) | ((${v}) & 0xffff);`);
     else if (n < 4) this.post.push(`r${n} = (r${n} & -256) | ((${v}) & 0xff);`);
@@ -192,12 +238,15 @@ export class Emitter {
       let e = `((${parts.join(' + ')}) & 0xffff)`;
       e = this.withSegBase(e, seg);
       this.ea = this.tmp(e);
+      this.addresses.set(this.ea, e);
       return this.ea;
     }
     if (i.memBase >= 0) parts.push(i.memBase === 4 && this.espBias ? `(r4 + ${this.espBias})` : `r${i.memBase}`);
     if (i.memIndex >= 0) parts.push(i.memScale === 1 ? `r${i.memIndex}` : `(r${i.memIndex} << ${Math.log2(i.memScale)})`);
     if (i.memDisp !== 0 || parts.length === 0) parts.push(String(i.memDisp | 0));
-    this.ea = this.tmp(this.withSegBase(`(${parts.join(' + ')}) | 0`, seg));
+    const e = this.withSegBase(`(${parts.join(' + ')}) | 0`, seg);
+    this.ea = this.tmp(e);
+    this.addresses.set(this.ea, e);
     return this.ea;
   }
 
@@ -212,17 +261,76 @@ export class Emitter {
     return `if ((m.ev & 1) !== 0) ${this.exitBefore(String(EXIT_PAGE_FAULT))}`;
   }
 
+  /**
+   * The memory site of an access: the site of the same address expression and width when no
+   * register it names changed since (a store to the address a load read), else a new one.
+   */
+  private site(address: string, width: number): number {
+    const key = `${this.addresses.get(address) ?? address}:${width}`;
+    let k = this.ctx.siteOf.get(key);
+    if (k === undefined) {
+      k = this.ctx.sites.length;
+      this.ctx.sites.push(width === 4 ? 'i32' : width === 2 ? 'u16' : 'u8');
+      this.ctx.siteOf.set(key, k);
+    }
+    return k;
+  }
+
+  /**
+   * An access through memory site `k` ('fast'): when `address` is on the page the site holds
+   * for this kind of access (`b<k>` for loads, `w<k>` for stores: the page base, or 4, which
+   * no masked address equals; aligned for 2 and 4 bytes) an index into the page's typed
+   * array `c<k>`; otherwise the inner loop is left before this instruction with nothing of
+   * it done, for the rest of the pass to run through Memory (compile.ts). So the inner loop
+   * makes no call, and raises no memory event.
+   */
+  private siteAccess(k: number, address: string, width: number, access: { into: string } | { value: string }): string[] {
+    this.sitedAccess = true;
+    const mask = width === 4 ? -4093 : width === 2 ? -4095 : -4096;
+    const index = width === 4 ? `(${address} & 4095) >> 2` : width === 2 ? `(${address} & 4095) >> 1` : `${address} & 4095`;
+    const fast = 'value' in access ? `c${k}[${index}] = ${access.value};` : `${access.into} = c${k}[${index}];`;
+    return [`if ((${address} & ${mask}) === ${'value' in access ? 'w' : 'b'}${k}) ${fast}`, `else {from = ${this.k}; continue out;}`];
+  }
+
+  /**
+   * Site `k` takes the page of `address` after an access through Memory ('take'), when
+   * Memory's TLB holds it for that access (else the site keeps what it held): the page's
+   * array, and its base as the tag of both kinds of access where that TLB holds it too.
+   */
+  private takePage(k: number, address: string, store: boolean): string {
+    const [mine, other] = store ? ['W', 'B'] : ['B', 'W'];
+    return `{const t = m.${store ? 'storeTag' : 'loadTag'}(${address}); if (t !== 4) {${mine}${k} = t; C${k} = m.tagged.${this.ctx.sites[k]}; ${other}${k} = m.${store ? 'loadTag' : 'storeTag'}(${address});}}`;
+  }
+
+  /** `expr` as a name, declared in `phase` when it is not one already (site accesses use it several times). */
+  private named(expr: string, phase: string[]): string {
+    if (/^([a-z]\w*|-?\d+)$/.test(expr)) return expr;
+    const name = `t${this.temps++}`;
+    phase.push(`let ${name} = ${expr};`);
+    this.addresses.set(name, expr);
+    return name;
+  }
+
   /** A load in the read phase; returns the temp holding the value (int32 for 4, unsigned otherwise). */
   load(address: string, width: number): string {
     this.touchesMemory = true;
-    const t = this.tmp(width === 4 ? `m.rd32(${address})` : width === 2 ? `m.rd16(${address})` : `m.rd8(${address})`);
+    if (this.ctx.siteMode === 'fast') {
+      const a = this.named(address, this.pre);
+      const t = `t${this.temps++}`;
+      this.pre.push(`let ${t} = 0;`, ...this.siteAccess(this.site(a, width), a, width, { into: t }));
+      return t;
+    }
+    const a = this.ctx.siteMode === 'take' ? this.named(address, this.pre) : address;
+    const t = this.tmp(width === 4 ? `m.rd32(${a})` : width === 2 ? `m.rd16(${a})` : `m.rd8(${a})`);
     this.pre.push(this.pfExit());
+    if (this.ctx.siteMode === 'take') this.pre.push(this.takePage(this.site(a, width), a, false));
     return t;
   }
 
   /** A load in the store phase, for instructions whose reads follow their own writes (enter). */
   loadLate(address: string, width: number): string {
     this.touchesMemory = true;
+    this.directMemory();
     const name = `t${this.temps++}`;
     this.mem.push(`let ${name} = ${width === 4 ? `m.rd32(${address})` : width === 2 ? `m.rd16(${address})` : `m.rd8(${address})`};`, this.pfExit());
     return name;
@@ -231,6 +339,7 @@ export class Emitter {
   /** A 64-bit load (read phase): [low, high] temps. */
   load64(address: string): [string, string] {
     this.touchesMemory = true;
+    this.directMemory();
     const lo = this.tmp(`m.rd64(${address})`);
     this.pre.push(this.pfExit());
     const hi = this.tmp('m.hi64 | 0');
@@ -240,12 +349,23 @@ export class Emitter {
   /** A store in the store phase (after every load, before any register or flag commit). */
   store(address: string, width: number, v: string): void {
     this.touchesMemory = true;
+    // A second store would run again when the pass is taken up again at the instruction of a site that missed.
+    if (this.ctx.siteMode !== 'none' && this.sitedStores++ > 0) this.ctx.unsitable = true;
+    if (this.ctx.siteMode === 'fast') {
+      const a = this.named(address, this.mem);
+      const value = this.named(v, this.mem);
+      this.mem.push(...this.siteAccess(this.site(a, width), a, width, { value }));
+      return;
+    }
+    const a = this.ctx.siteMode === 'take' ? this.named(address, this.mem) : address;
     const fn = width === 4 ? 'wr32' : width === 2 ? 'wr16' : 'wr8';
-    this.mem.push(`m.${fn}(${address}, ${v});`, this.pfExit());
+    this.mem.push(`m.${fn}(${a}, ${v});`, this.pfExit());
+    if (this.ctx.siteMode === 'take') this.mem.push(this.takePage(this.site(a, width), a, true));
   }
 
   store64(address: string, lo: string, hi: string): void {
     this.touchesMemory = true;
+    this.directMemory();
     this.mem.push(`m.wr64(${address}, ${lo}, ${hi});`, this.pfExit());
   }
 

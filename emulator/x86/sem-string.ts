@@ -74,6 +74,7 @@ function stringOp(kind: StringKind) {
       e.ctx.known = fopOf(FK.Sub, w);
     }
     e.touchesMemory = false;
+    e.directMemory();
     const step = `const d = (s.flagsOther & 0x400) !== 0 ? ${-w} : ${w};`;
     if (!rep) {
       e.post.push(`{${step} ${body.join(' ')}}`);

@@ -22,7 +22,10 @@ const x87: Semantics = (e: Emitter) => {
   if (i.op === Op.Frstpm) { e.undefinedOpcode(); return; }
   const entry = i.entry!;
   const ea = i.hasMem ? e.addr() : '0';
-  if (i.hasMem) e.touchesMemory = true;
+  if (i.hasMem) {
+    e.touchesMemory = true;
+    e.directMemory();
+  }
   const cc = FCMOV_COND[i.op];
   const cond = cc === undefined ? 'false' : e.cond(cc);
   const info = (i.rm & 7) | (i.opSize === 2 ? 8 : 0) | ((i.memSeg & 7) << 4) | (i.hasMem ? 0x80 : 0) |
