@@ -505,7 +505,7 @@ export class RunLoop {
       const done = row.handler(p, regs);
       if (done !== SLEEPING && !p.yielded && !p.exit && !p.cpuRetired) {
         regs.ax = done | 0;
-        this.entryExit.exit(p, regs, record, undefined);
+        this.entryExit.exit(p, regs, record, undefined, true);
         return;
       }
       this.afterHandler(p, entered, undefined, row, nr, before, NO_ARGS, NO_ARGS_SHOWN, row.name, false, undefined, done);

@@ -208,8 +208,13 @@ export interface EntryExit {
    * kernel entry path does (fetching from user memory where it does).
    */
   enter(process: ProcessView, entry: KernelEntry, address: number, phases?: PhaseSink): { readonly regs: PtRegs; readonly record: EntryRecord } | { readonly fault: Fault };
-  /** Returns to user mode: restart rules and signal delivery first, then the exit path chosen as the kernel chooses it. */
-  exit(process: ProcessView, regs: PtRegs, entry: EntryRecord, phases?: PhaseSink): ExitRecord;
+  /**
+   * Returns to user mode: restart rules and signal delivery first, then the exit path chosen
+   * as the kernel chooses it. `unkept`: the caller keeps nothing of the record but its path
+   * and reason (no trace, listener or tracer sees the call); the exit is the same, and the
+   * record may leave its clobbered list empty (that list is made for records that are kept).
+   */
+  exit(process: ProcessView, regs: PtRegs, entry: EntryRecord, phases?: PhaseSink, unkept?: boolean): ExitRecord;
   /**
    * A fault or trap in user mode: build pt_regs from the CPU with orig_ax = -1, force the
    * fault's signal (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP with si_code and si_addr),

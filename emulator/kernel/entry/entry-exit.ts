@@ -17,7 +17,7 @@ import { signalForFault } from '../signals/faults';
 import { signalName } from '../linux-abi';
 import { buildInt80, buildSysenter, buildSyscall, type Built, type BuiltEntry } from './build-regs';
 import { dispatchFunction, emitPhase, entryFunction, entryText, exitText, fetchText, ptRegsText } from './phases';
-import { chooseExit, clobberedBy, clobbersAs, NO_FAST_RETURN, performExit, type ExitContext } from './exit-path';
+import { chooseExit, clobberedBy, clobbersAs, NO_FAST_RETURN, NOTHING_CLOBBERED, performExit, type ExitContext } from './exit-path';
 import { regsFromCpu, iretToUser } from './regs';
 import { entryAllowed, entryFault } from './validity';
 
@@ -86,6 +86,8 @@ export class KernelEntryExit implements EntryExit {
    * hashed table of slots.
    */
   private readonly exits: ExitRecord[] = [];
+  /** The last record decisionOnly gave. */
+  private lastUnkept: ExitRecord = { path: 'iret', reason: '', clobbered: NOTHING_CLOBBERED };
   /** The exit context `exit` fills for the decision (reused: the decision keeps nothing of it). */
   private readonly context: { -readonly [K in keyof EntryContext]: EntryContext[K] } = { via: 'int', abi: 'upstream', kernel: 'compat64', fastReturn: NO_FAST_RETURN, fetchFailed: false };
 
@@ -117,7 +119,7 @@ export class KernelEntryExit implements EntryExit {
     return built;
   }
 
-  exit(process: ProcessView, regs: PtRegs, entry: EntryRecord, phases?: PhaseSink): ExitRecord {
+  exit(process: ProcessView, regs: PtRegs, entry: EntryRecord, phases?: PhaseSink, unkept = false): ExitRecord {
     const ctx = this.takeContext(entry, process);
     const ip = regs.ip;
     const signals = deliverSignals(process, regs, true);
@@ -126,9 +128,17 @@ export class KernelEntryExit implements EntryExit {
     if (signals.killed) return exitRecord({ path: 'iret', reason: `no return: ${signals.killed.message}`, clobbered: [] }, signals);
     const { path, reason } = chooseExit(ctx, regs, phases && explainExit(phases, decider, regs));
     performExit(process.cpu, regs, path, ctx.kernel);
-    const exit = signals.delivered.length !== 0 ? exitRecord({ path, reason, clobbered: clobberedBy(regs, path) }, signals) : this.sharedExit(path, reason, regs);
+    const exit = signals.delivered.length !== 0 ? exitRecord({ path, reason, clobbered: clobberedBy(regs, path) }, signals)
+      : unkept && phases === undefined ? this.decisionOnly(path, reason) : this.sharedExit(path, reason, regs);
     if (phases) emitPhase(phases, 'exit', entryFunction(ctx.via, ctx.kernel), exitText(exit, regs), regs);
     return exit;
+  }
+
+  /** The record of an exit nobody keeps (exit's `unkept`): its path and reason, the last one again while they repeat. */
+  private decisionOnly(path: ExitPath, reason: string): ExitRecord {
+    const last = this.lastUnkept;
+    if (last.path === path && last.reason === reason) return last;
+    return (this.lastUnkept = { path, reason, clobbered: NOTHING_CLOBBERED });
   }
 
   /** An exit record without deliveries for `path`, `reason` and what it clobbered (records are never written: alike ones share one). */

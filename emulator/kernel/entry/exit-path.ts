@@ -99,7 +99,8 @@ function fastExit(path: ExitPath, legacy: boolean, ip: number): { path: ExitPath
   return decision;
 }
 
-const NOTHING_CLOBBERED: ExitRecord['clobbered'] = Object.freeze([]) as unknown as ExitRecord['clobbered'];
+/** The clobbered list of an exit that leaves every register as pt_regs has it (IRET); shared, never written. */
+export const NOTHING_CLOBBERED: ExitRecord['clobbered'] = Object.freeze([]);
 
 /** Performs the exit on the CPU (the registers clobberedBy names differ from pt_regs). */
 export function performExit(cpu: Cpu, regs: PtRegs, path: ExitPath, kernel: KernelKind): void {
