@@ -4,7 +4,8 @@
 // returned, naming the call, its entry and its exit path), step over a call, step out to
 // the unwinder's return address, code/data/kernel-event breakpoints, and the state a
 // stopped process shows. Events go out through a typed emitter on a later tick. Everything
-// derives from the instruction count, so the same launch gives the same stops.
+// derives from the instruction count, so the same launch gives the same stops. Going
+// backwards (checkpoints, replays) is reverse-session.ts's; this file turns what it finds into stops.
 import { InputError } from '../../toolchain/errors';
 import { decode } from '../../toolchain/isa/decoder';
 import { parseElf32 } from '../../toolchain/elf/reader';
@@ -21,9 +22,8 @@ import { CodeBoundaries, disassembleAt, imageCodeStarts } from './disassemble';
 import { cpuRegisters, readUpTo, stackFrames } from './inspect';
 import { EFLAGS_BITS, setEflagsBit, setRegister, writeGuestMemory } from './state-edit';
 import { launchTarget, type Target } from './launch';
-import { lastHitBefore, NEAR, runToIcount, Timeline, type ReplayHit, type TimelinePoint } from './reverse';
 import { keepAsIs } from './checkpoint';
-import { reverseLineTarget, type RowHit } from './reverse-line';
+import { ReverseSession, type ReverseHost } from './reverse-session';
 import { SymbolIndex } from './symbols';
 import { checkFileMap, framesWithSources, SourceMap, type SourceLocation } from './source-map';
 import { HitRules, resolveLine, type Evaluated, type LineBreakpointSpec } from './line-breakpoints';
@@ -73,10 +73,8 @@ export class DebugRuntime {
   /** What the kernel-event breakpoints matched since the last stop, in the order the kernel did it. */
   private kernelHits: string[] = [];
   private running = false;
-  /** Replaying towards a point behind (reverse execution): the guest's output was shown the first time. */
-  private replaying = false;
-  /** Checkpoints of the machine for going backwards (reverse.ts). */
-  private timeline: Timeline<LastSyscall | undefined> | undefined;
+  /** Going backwards (reverse-session.ts): checkpoints and replays; while one replays, the guest's output was shown the first time. */
+  private reversing: ReverseSession | undefined;
   private pauseRequested = false;
   private ended = false;
   private deathShown = false;
@@ -96,7 +94,7 @@ export class DebugRuntime {
   /** Loads the program (throws InputError with one line on bad options). Does not run it. */
   launch(options: DebugLaunchOptions): void {
     const t = launchTarget(options, this.host, (e) => {
-      if (!this.replaying) this.events.emit('output', e);
+      if (!this.reversing?.replaying) this.events.emit('output', e);
     });
     if (options.timeout !== undefined && !(typeof options.timeout === 'number' && options.timeout > 0 && options.timeout <= 1e6)) {
       throw new InputError('launch configuration', '"timeout"', `must be seconds above 0, up to 1000000 (got ${JSON.stringify(options.timeout)})`);
@@ -119,9 +117,8 @@ export class DebugRuntime {
     this.launchOptions = options;
     this.attach(t);
     keepAsIs(t.loop.table);
-    this.timeline?.clear();
-    this.timeline = new Timeline(() => [t.loop, t.process], options.reverseCheckpointEvery, options.reverseCheckpointsKept);
-    this.timeline.note(0, () => undefined);
+    this.reversing?.clear();
+    this.reversing = new ReverseSession(t, this.reverseHost(), options.reverseCheckpointEvery, options.reverseCheckpointsKept);
     this.sources = new SourceMap(checkFileMap((options as { sourceFileMap?: unknown }).sourceFileMap));
     this.sources.addImage(t.program.elf, t.program.bias);
     if (t.vdso) {
@@ -142,78 +139,34 @@ export class DebugRuntime {
     });
   }
 
-  // ---- reverse execution (emulator/debug/reverse.ts) ----
+  // ---- reverse execution (reverse-session.ts) ----
 
-  /** Instructions the debugged thread has run: the position on the timeline. */
-  private icount(): number {
-    return this.need().process.cpu.state.icount;
+  private reverse(): ReverseSession {
+    if (!this.reversing) throw new Error('no program is loaded (launch first)');
+    return this.reversing;
   }
 
-  /**
-   * Runs the guest forward (every forward run of the session goes through here): a
-   * checkpoint when one is due, only where the run used up its budget. A replay to a count
-   * stops there too; a stop for a breakpoint or a kernel event may come after a signal
-   * delivered at the same count (the handler's breakpoint), a state a replay to that count
-   * does not give.
-   */
+  /** Runs the guest forward: every forward run of the session goes through the reverse session (its checkpoints). */
   private advance(budget: number): RunResult {
-    const t = this.need();
-    const r = t.loop.run(budget);
-    if (!this.replaying && r.kind === 'budget') this.timeline?.note(t.process.cpu.state.icount, () => this.last);
-    return r;
+    return this.reverse().advance(budget);
   }
 
-  /** The machine as it was at `point`, quiet, with this session's breakpoints. */
-  private restore(point: TimelinePoint<LastSyscall | undefined>): void {
-    point.checkpoint.restore();
-    this.table().clearTemporary();
-    this.last = point.extra;
-    this.recent = [];
-    this.ended = false;
-    this.deathShown = false;
-  }
-
-  /** Replays from the latest checkpoint at or before `icount` to exactly `icount` (a long replay leaves a checkpoint NEAR before it); the last stretch's stops go to `hit`. */
-  private replayTo(icount: number, hit?: (h: ReplayHit) => void): void {
-    const timeline = this.timeline!;
-    // A stop for `hit` may come at the end of the run that reaches `icount`: start before it, where a checkpoint cannot hide it.
-    const point = timeline.latestAtOrBefore(hit && icount > 0 ? icount - 1 : icount)!;
-    this.restore(point);
-    this.replaying = true;
-    try {
-      if (icount - point.icount > NEAR) {
-        runToIcount(this.need(), icount - NEAR);
-        timeline.remember(this.icount(), this.last);
-      }
-      runToIcount(this.need(), icount, hit);
-    } finally {
-      this.replaying = false;
-    }
-    // The stop this lands on is reported: going forward from it steps over a breakpoint there, as from any stop.
-    this.need().process.cpu.stepOverBreakpointAt(this.need().process.cpu.state.eip);
-  }
-
-  /**
-   * Replays to where a forward run stopped for `h`. A signal delivered on the return from a
-   * timer interrupt happens at the count of the instruction before it, when the next run
-   * starts: if the replay did not stop there itself, one more run delivers it and stops
-   * (at the handler's breakpoint, or for the kernel event) before any instruction.
-   */
-  private replayToHit(h: ReplayHit): void {
-    let reached = false;
-    this.replayTo(h.icount, (x) => {
-      if (x.icount === h.icount && x.result.kind === h.result.kind) reached = true;
-    });
-    const t = this.need();
-    const at = h.result.kind === 'breakpoint' && (t.process.cpu.state.eip >>> 0) === h.result.address;
-    if (reached || at || t.process.exit) return;
-    this.replaying = true;
-    try {
-      t.loop.run(1);
-    } finally {
-      this.replaying = false;
-    }
-    t.process.cpu.stepOverBreakpointAt(t.process.cpu.state.eip);
+  /** What reverse execution needs of this session. */
+  private reverseHost(): ReverseHost {
+    return {
+      table: () => this.table(),
+      lastSyscall: () => this.last,
+      restored: (last) => {
+        this.last = last;
+        this.recent = [];
+        this.ended = false;
+        this.deathShown = false;
+      },
+      sources: () => this.sources,
+      symbols: this.symbols,
+      frameCfa: () => this.frameCfa(),
+      stack: () => this.stack(),
+    };
   }
 
   /**
@@ -224,10 +177,11 @@ export class DebugRuntime {
   stepBack(granularity: 'instruction' | 'line' = 'line'): void {
     this.idle();
     if (this.kernel && this.kernel.index > 0) return this.kernelPhase(this.kernel, -1);
-    const n = this.icount();
+    const reverse = this.reverse();
+    const n = reverse.icount();
     // Back out of the kernel frame's first phase: before the entry instruction, as stepOut leaves it forwards at the landing pad.
-    const lineTarget = granularity === 'line' && n > 0 && !this.kernel ? this.lineBackTarget(n) : undefined;
-    this.replayTo(lineTarget ?? Math.max(0, n - 1));
+    const lineTarget = granularity === 'line' && n > 0 && !this.kernel ? reverse.lineBackTarget(n) : undefined;
+    reverse.replayTo(lineTarget ?? Math.max(0, n - 1));
     this.recent = [];
     this.kernelHits = [];
     this.stopped(n === 0 ? { ...this.stepStop('entry'), description: 'at the start of the program: nothing to step back over' } : this.stepStop('step'));
@@ -240,66 +194,13 @@ export class DebugRuntime {
     return f0 && f0.kind === 'frame' ? f0.cfa : undefined;
   }
 
-  /**
-   * Where a step back by line goes from `n` (undefined: by instruction, where no line table
-   * or CFI covers the pc): each segment between checkpoints, latest first, is replayed with
-   * breakpoints on the function's row starts until one holds the start of an earlier line.
-   */
-  private lineBackTarget(n: number): number | undefined {
-    const t = this.need();
-    const pc = t.process.cpu.state.eip >>> 0;
-    const fn = this.symbols.functionAt(pc);
-    const cfa = this.frameCfa();
-    if (!this.sources.locate(pc) || !fn || cfa === undefined) return undefined;
-    const end = this.symbols.functionStarts().filter((a) => a > fn.start).reduce((a, b) => Math.min(a, b), 0xffffffff);
-    const stops = new Set([fn.start, ...this.sources.statementStarts(fn.start, end)]);
-    // At the function's entry: back to the call point in the caller (the instruction before).
-    if (pc === fn.start) return n - 1;
-    const query = { cfa, entry: fn.start, entryIsLine: this.sources.bodyOf(fn.start) === fn.start, icount: n, locate: (a: number) => this.sources.locate(a) };
-    const table = this.table();
-    for (const { point, end: segmentEnd } of this.timeline!.segmentsBefore(n)) {
-      this.restore(point);
-      // The frame's line when the segment begins: a caller's is its call's; at a row start it is the hit there.
-      const frame = this.stack().find((f) => f.kind === 'frame' && f.cfa === cfa);
-      const lineThen = frame && frame.kind === 'frame' && !(frame.level === 0 && stops.has(frame.pc)) ? this.sources.locate(frame.level === 0 ? frame.pc : frame.pc - 1) : undefined;
-      const hits: RowHit[] = [];
-      for (const a of stops) table.addTemporary(a);
-      this.replaying = true;
-      try {
-        runToIcount(t, segmentEnd, (h) => {
-          if (h.result.kind === 'breakpoint' && stops.has(h.result.address)) hits.push({ icount: h.icount, pc: h.result.address, cfa: this.frameCfa() });
-        });
-      } finally {
-        this.replaying = false;
-        table.clearTemporary();
-      }
-      const target = reverseLineTarget(query, hits, lineThen);
-      if (target !== undefined) return target;
-    }
-    return 0;
-  }
-
   /** Back to the last place a forward run would have stopped (a breakpoint, the data breakpoint, a kernel event), else the start. */
   reverseContinue(): void {
     this.idle();
-    const n = this.icount();
-    let last: ReplayHit | undefined;
-    for (const { point, end } of this.timeline!.segmentsBefore(n)) {
-      const hits: ReplayHit[] = [];
-      this.restore(point);
-      this.replaying = true;
-      try {
-        runToIcount(this.need(), end, (h) => {
-          if (h.result.kind !== 'breakpoint' || this.table().hitAt(h.result.address)) hits.push(h);
-        });
-      } finally {
-        this.replaying = false;
-      }
-      last = lastHitBefore(hits, n);
-      if (last) break;
-    }
-    if (last) this.replayToHit(last);
-    else this.replayTo(0);
+    const reverse = this.reverse();
+    const last = reverse.lastStopBefore((h) => h.result.kind !== 'breakpoint' || this.table().hitAt(h.result.address) !== undefined);
+    if (last) reverse.replayToHit(last);
+    else reverse.replayTo(0);
     this.recent = [];
     this.kernelHits = [];
     if (!last) return this.stopped({ ...this.stepStop('entry'), description: 'reverse: no earlier breakpoint; at the start of the program' });
@@ -312,7 +213,7 @@ export class DebugRuntime {
 
   /** The user changed the state: replays after this point start from it. */
   private edited(): void {
-    this.timeline?.cut(this.icount(), this.last);
+    this.reversing?.edited();
   }
 
   /** A system call finished: kept for the stop's description and the pt_regs view; a stop when a syscall breakpoint matches. */
@@ -439,7 +340,7 @@ export class DebugRuntime {
   /** Ends the session: a running continue stops without an event, and nothing runs again. */
   dispose(): void {
     this.disposed = true;
-    this.timeline?.clear();
+    this.reversing?.clear();
   }
 
   /** One instruction; a system call instruction runs the kernel model and stops where it returned. */
