@@ -17,6 +17,7 @@ import { instructionFacts } from './instructions';
 import { Op } from '../toolchain/isa/instruction';
 import { kernelBuild, patchedSites } from './alternative-view';
 import { documentLine } from './diagnostics-assembler';
+import { activeAlternatives } from './inactive';
 
 export const SHOW_PATCHED_SITE = 'vdso-lab.showPatchedSite';
 export const CHECK_CONTRACT = 'vdso-lab.checkContract';
@@ -44,7 +45,7 @@ export function stubFunctions(a: Analysis): Array<{ name: string; line: number }
 
 export function codeLenses(a: Analysis): LensFact[] {
   const out: LensFact[] = [];
-  for (const b of scanOf(a).alternatives) {
+  for (const b of activeAlternatives(a, scanOf(a).alternatives)) {
     for (const cpu of CPU_MODELS) out.push({ line: b.startLine, title: cpu, command: SHOW_PATCHED_SITE, args: [a.uri, b.startLine, cpu] });
   }
   for (const f of stubFunctions(a)) {

@@ -23,6 +23,7 @@ import { ehFrameActions } from './eh-frame-action';
 import { codeLenses, checkContract, patchedSiteText } from './code-lens';
 import { signatureHelp } from './signature-help';
 import { scanOf } from './semantic-tokens';
+import { activeAlternatives } from './inactive';
 import { references, renameable, uriOf } from './symbols';
 
 const COMPLETION_KINDS: Readonly<Record<CompletionKind, CompletionItemKind>> = {
@@ -111,7 +112,7 @@ export function registerEditorFeatures(ctx: ServerContext): ServerCapabilities {
 
   connection.onRequest('vdsoLab/alternativeBlocks', (p: { uri: string }) => {
     const a = ctx.analysis(p.uri);
-    return a ? scanOf(a).alternatives.map((b) => ({ name: b.name, start: { line: b.startLine, character: b.startColumn }, end: { line: b.endLine, character: b.endColumn } })) : [];
+    return a ? activeAlternatives(a, scanOf(a).alternatives).map((b) => ({ name: b.name, start: { line: b.startLine, character: b.startColumn }, end: { line: b.endLine, character: b.endColumn } })) : [];
   });
 
   connection.onSignatureHelp((params) => {

@@ -21,6 +21,7 @@ import { documentLine } from './diagnostics-assembler';
 import { parseFrameSection } from '../toolchain/dwarf/cie-fde';
 import { formatFrameSection } from '../toolchain/dwarf/readelf-frames';
 import { ehFrameAtZero } from './eh-frame-action';
+import { isInactive } from './inactive';
 
 export interface HoverResult {
   readonly markdown: string;
@@ -132,6 +133,12 @@ export function hover(a: Analysis, line: number, column: number, settings: Serve
   const range = (start: number, end: number, markdown: string): HoverResult => ({ markdown, line, start, end });
   if (w?.text.startsWith('X86_FEATURE_')) return range(w.start, w.start + w.text.length, featureHover(a, w.text, read));
   const block = alternativeBlockAt(a, line);
+  if (block && isInactive(a, block.startLine)) {
+    // No site with the document's options; the other kernel kind may assemble the branch (CONFIG_X86_64).
+    const note = `**${block.name}** is inactive: cpp skips this #if branch with the document's options (kernel ${a.options.kernel}), so it is no site here`;
+    const other = alternativeHover(a, block.startLine, settings, read);
+    return range(w?.start ?? column, w ? w.start + w.text.length : column, other ? `${note}\n\n---\n\n${other}` : note);
+  }
   if (block) {
     const text = alternativeHover(a, block.startLine, settings, read);
     if (text) return range(w?.start ?? column, w ? w.start + w.text.length : column, text);

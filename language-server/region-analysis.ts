@@ -594,6 +594,7 @@ function compose(file: string, prefix: Prefix, parts: readonly RegionPart[]): An
     diagnostics: cat(prefix.pre.diagnostics, (p) => p.pre.diagnostics),
     macros: prefix.pre.macros,
     included: prefix.pre.included,
+    skipped: cat(prefix.pre.skipped, (p) => p.pre.skipped),
   };
   return {
     module,

@@ -7,6 +7,7 @@ import type { Analysis } from './analysis';
 import { scanSource, type AlternativeBlock, type Lexeme, type SourceScan } from './source-scan';
 import { cppMacro, isLocalLabel, isMnemonic, isRegister, names, type Names } from './names';
 import { namesElsewhere, type NamesElsewhere } from './preview-names';
+import { isInactive } from './inactive';
 
 export const TOKEN_TYPES = ['mnemonic', 'register', 'number', 'label', 'function', 'enumMember', 'macro', 'directive', 'preprocessor', 'parameter', 'string'] as const;
 export const TOKEN_MODIFIERS = ['declaration', 'alternative', 'cfi', 'local', 'defaultLibrary'] as const;
@@ -43,7 +44,7 @@ export function scanPieces(a: Analysis): readonly SourceScan[] {
   return whole ? [whole] : a.lexicalPieces?.() ?? [scanOf(a)];
 }
 
-/** The ALTERNATIVE* invocation that spans `line`, from the scan of the piece that holds it when the whole is not made yet. */
+/** The ALTERNATIVE* invocation that spans `line`, from the scan of the piece that holds it when the whole is not made yet (also one cpp skipped). */
 export function alternativeBlockAt(a: Analysis, line: number): AlternativeBlock | undefined {
   const scan = scans.get(a) ?? a.lexicalAt?.(line) ?? scanOf(a);
   return scan.alternatives.find((b) => b.startLine <= line && line <= b.endLine);
@@ -136,9 +137,12 @@ export function semanticTokens(a: Analysis, from = 0, to = Number.MAX_SAFE_INTEG
   const out: SemanticToken[] = [];
   const defines = new Map(scan.directives.filter((d) => d.name === 'define').map((d) => [d.line, d.argumentColumn]));
   for (let line = Math.max(0, from); line <= Math.min(to, scan.byLine.length - 1); line++) {
+    // A block cpp skipped is no site: its tokens are not marked `alternative`.
+    const keep = isInactive(a, line) ? ~(M.alternative << MODIFIER_SHIFT) : -1;
     for (const l of inColumnOrder(scan.byLine[line]!)) {
-      const c = classify(a, known, l, l.cpp && defines.get(line) === l.start);
-      if (c !== NONE) out.push({ line, start: l.start, length: l.length, type: TOKEN_TYPES[c & ((1 << MODIFIER_SHIFT) - 1)]!, modifiers: MODIFIER_LISTS[c >> MODIFIER_SHIFT]! });
+      const found = classify(a, known, l, l.cpp && defines.get(line) === l.start);
+      const c = found & keep;
+      if (found !== NONE) out.push({ line, start: l.start, length: l.length, type: TOKEN_TYPES[c & ((1 << MODIFIER_SHIFT) - 1)]!, modifiers: MODIFIER_LISTS[c >> MODIFIER_SHIFT]! });
     }
   }
   return out;

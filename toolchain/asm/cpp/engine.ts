@@ -27,6 +27,13 @@ export interface CppDiagnostic {
   readonly message: string;
 }
 
+/** Lines `from` to `to` (1-based, inclusive) of `file`: a group a conditional skipped. */
+export interface SkippedGroup {
+  readonly file: string;
+  readonly from: number;
+  readonly to: number;
+}
+
 export interface ReadingFile {
   readonly lexer: Lexer;
   /** The path as cpp names it (the include directory joined with the name as written). */
@@ -63,6 +70,10 @@ export class Engine {
   readonly onceFiles = new Set<string>();
   /** Every file #include read, with the place of the directive (for an editor's links). */
   readonly included: Array<{ readonly path: string; readonly location: SourceLocation }> = [];
+  /** Every group a conditional skipped, as lines of the file that holds it (an editor greys them). */
+  readonly skipped: SkippedGroup[] = [];
+  /** Where the group now being skipped began (the line after its directive). */
+  private skipFrom: SourceLocation | null = null;
   contexts: Context[] = [];
   lookahead: Token[] = [];
   parsingArgs = 0;
@@ -160,6 +171,7 @@ export class Engine {
     this.directiveLineEnded = false;
     const name = this.lexDirect();
     let handled = true;
+    const wasSkipping = this.skipping;
     if (name.kind === 'name' && DIRECTIVES.has(name.text)) {
       runDirective(this, name, hash);
     } else if (name.kind !== 'eof') {
@@ -170,6 +182,7 @@ export class Engine {
       }
     }
     if (handled) this.finishDirectiveLine();
+    if (wasSkipping !== this.skipping) this.skipChanged(hash.loc);
     if (this.pendingLine) {
       const lexer = this.file!.lexer;
       lexer.lineDelta = this.pendingLine.line - lexer.physicalLine;
@@ -185,6 +198,17 @@ export class Engine {
       this.pendingInclude = null;
     }
     return handled;
+  }
+
+  /** A conditional at `at` started or ended a skipped group (the group lies between directive lines). */
+  private skipChanged(at: SourceLocation): void {
+    if (this.skipping) {
+      this.skipFrom = this.file!.lexer.here();
+      return;
+    }
+    const from = this.skipFrom;
+    this.skipFrom = null;
+    if (from && from.file === at.file && from.line < at.line) this.skipped.push({ file: at.file, from: from.line, to: at.line - 1 });
   }
 
   /** Drops whatever is left of a directive line (cpp's skip_rest_of_line). */

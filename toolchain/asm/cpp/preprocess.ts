@@ -5,12 +5,13 @@
 
 import { InputError } from '../../errors';
 import type { Diagnostic, SourceLocation } from '../module';
-import { Engine } from './engine';
+import { Engine, type SkippedGroup } from './engine';
 import type { Macro } from './macro';
 import { BUILTINS, PREDEFINED } from './predefined';
 import { Printer, type OutputSpan } from './printer';
 
 export type { OutputSpan } from './printer';
+export type { SkippedGroup } from './engine';
 
 export interface PreprocessOptions {
   /** The file's path as the user named it (it appears in locations and __FILE__). */
@@ -60,6 +61,8 @@ export interface PreprocessResult {
   readonly macros: ReadonlyMap<string, Macro>;
   /** Every file an #include read, with where the directive is. */
   readonly included: ReadonlyArray<{ readonly path: string; readonly location: SourceLocation }>;
+  /** The groups conditionals skipped, in every file read. */
+  readonly skipped: readonly SkippedGroup[];
 }
 
 const COMMAND_LINE = '<command-line>';
@@ -142,6 +145,7 @@ export function preprocess(options: PreprocessOptions): PreprocessResult {
     diagnostics: engine.diagnostics.map((d) => ({ severity: d.severity, location: d.location, message: d.message })),
     macros: engine.macros,
     included: engine.included,
+    skipped: engine.skipped,
   };
 }
 
