@@ -12,11 +12,11 @@ import { loadProgram, vdsoMapper } from '../../emulator/kernel/loader';
 import { RunLoop } from '../../emulator/kernel/run-loop';
 import { buildDesign } from '../../toolchain/designs/build';
 import { CPU_MODELS, KERNEL_KINDS } from '../../toolchain/designs/options';
-import { buildAsmGuest } from './harness';
+import { buildAsmGuest, guestSymbol } from './harness';
 
 const CALLS = 200;
 const GUEST = `
-	.globl _start
+	.globl _start, done, ts, t
 	.data
 ts:	.long 0, 0, 0, 0
 t:	.long 0
@@ -56,7 +56,7 @@ _start:
 	call *%edi
 	decl %esi
 	jnz 5b
-	movl $1, %eax
+done:	movl $1, %eax
 	xorl %ebx, %ebx
 	int $0x80
 int80:	int $0x80
@@ -80,8 +80,18 @@ function run(cpu: (typeof CPU_MODELS)[number], kernel: (typeof KERNEL_KINDS)[num
     runs++;
     return cpuRun(budget);
   };
+  // Stopped before the exit (which gives the address space back): the registers and the
+  // data the calls wrote, then on to the end.
+  const done = guestSymbol(g.bytes, 'done');
+  p.cpu.setBreakpoint(done);
+  const stopped = loop.run(1_000_000);
+  assert.deepEqual(stopped, { kind: 'breakpoint', address: done });
+  const icount = p.cpu.state.icount;
+  const regs = [...p.cpu.state.r];
+  const memory = [p.memory.read(guestSymbol(g.bytes, 'ts'), 16), p.memory.read(guestSymbol(g.bytes, 't'), 4)];
+  assert.ok(memory.every((m) => m instanceof Uint8Array), 'the data the calls wrote is readable');
   const result = loop.run(1_000_000);
-  return { result, trace: p.trace, icount: p.cpu.state.icount, regs: [...p.cpu.state.r], memory: p.memory.read(0x8048000, 0x2000), runs, events };
+  return { result, trace: p.trace, icount, regs, memory, runs, events };
 }
 
 for (const kernel of KERNEL_KINDS) {
