@@ -73,9 +73,20 @@ class AnalysisNames implements Names {
   constructor(private readonly a: Analysis) {}
 
   get gasMacros(): ReadonlyMap<string, GasMacro> {
-    if (!this.macros && !MACRO_DIRECTIVE.test(this.a.preprocessed?.text ?? this.a.text)) this.macros = BUILTIN_GAS_MACROS;
+    if (!this.macros && !this.hasMacroDirective()) this.macros = BUILTIN_GAS_MACROS;
     if (!this.macros) this.walk();
     return this.macros!;
+  }
+
+  /** Whether any statement GAS reads is a `.macro` (the statements as read when the analysis has them, else a search of the text). */
+  private hasMacroDirective(): boolean {
+    const visit = this.a.eachCppStatement;
+    if (!visit) return MACRO_DIRECTIVE.test(this.a.preprocessed?.text ?? this.a.text);
+    let found = false;
+    visit((s) => {
+      if (!found && s.op.length === 6 && s.op.toLowerCase() === '.macro') found = true;
+    });
+    return found;
   }
 
   get symbolDefinitions(): ReadonlyMap<string, readonly SourceLocation[]> {
