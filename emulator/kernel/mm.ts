@@ -259,9 +259,9 @@ export class MemoryMap {
     }
   }
 
-  /** msync: the shared file pages of [start, start+length) go to their files; -ENOMEM when a page is not mapped. */
-  sync(start: number, length: number): number {
-    if (!this.covered(start, length)) return -E.ENOMEM;
+  /** msync: the shared file pages of [start, start+length) go to their files; -ENOMEM when a page is not mapped (unless `holes`: what is mapped). */
+  sync(start: number, length: number, holes = false): number {
+    if (!holes && !this.covered(start, length)) return -E.ENOMEM;
     const s = pageDown(start);
     const e = pageUp(start + length);
     for (let i = this.firstEndingAbove(s); i < this.areas.length && this.areas[i]!.start < e; i++) {

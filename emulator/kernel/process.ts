@@ -276,13 +276,20 @@ export class Process implements ProcessView {
     old.vforkDone = true;
     this.machine.replace(old, this);
     old.cpu.detach();
-    old.releaseMemory();
+    old.releaseMemory(true);
   }
 
-  /** The address space goes (exit_mmap) once no live task uses it: shared file pages written back, every page reference given back. */
-  private releaseMemory(): void {
+  /**
+   * The address space goes (exit_mmap) once no live task uses it: shared file pages written
+   * back, every page reference given back. The first process's stays mapped when it exits
+   * (its stores written back all the same): the machine ends with it, and the run's caller
+   * (a test, the debugger) may still read its memory.
+   */
+  private releaseMemory(replaced: boolean): void {
     const mm = this.mm;
-    if (!this.machine.tasks.some((t) => !t.exit && t.mm === mm)) mm.release();
+    if (this.machine.tasks.some((t) => !t.exit && t.mm === mm)) return;
+    if (!replaced && this.pid === this.machine.init.pid) mm.sync(0, 2 ** 32, true);
+    else mm.release();
   }
 
   /** The parent process id getppid returns. */
@@ -328,7 +335,7 @@ export class Process implements ProcessView {
     }
     this.machine.retire(this);
     this.cpu.detach();
-    this.releaseMemory();
+    this.releaseMemory(false);
   }
 
   /** The last thread ended: files close when no live task shares the table; the parent is told. */
