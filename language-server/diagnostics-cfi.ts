@@ -12,7 +12,7 @@ import type { Finding } from './diagnostic-types';
 import { documentLine } from './diagnostics-assembler';
 import { instructionFacts, instructionsIn, type InstructionFact } from './instructions';
 import { procedureRows, type ProcedureRows } from './cfi-rows';
-import type { CfiProcedure } from '../toolchain/asm/module';
+import type { AsmSymbol, CfiProcedure } from '../toolchain/asm/module';
 
 function espOffset(cfa: CfaRule): number | undefined {
   return cfa.kind === 'register' && cfa.reg === DWARF_ESP ? cfa.offset : undefined;
@@ -108,12 +108,23 @@ function isInt80(f: InstructionFact): boolean {
   return f.bytes.length === 2 && f.bytes[0] === 0xcd && f.bytes[1] === 0x80;
 }
 
+/** A landing-pad label (a name with `landing_pad`). */
+export function isLandingPad(name: string): boolean {
+  return /landing_pad/.test(name);
+}
+
+/** The instruction that ends where a defined symbol is, and whether it is `int $0x80` (a landing pad must follow one). */
+export function instructionBefore(a: Analysis, s: AsmSymbol): { before: InstructionFact | undefined; int80: boolean } {
+  const before = instructionFacts(a).find((f) => f.section === s.section && f.offset + f.bytes.length === s.value);
+  return { before, int80: before !== undefined && isInt80(before) };
+}
+
 export function landingPadFindings(a: Analysis): Finding[] {
   const out: Finding[] = [];
   for (const s of a.module.symbols) {
-    if (!/landing_pad/.test(s.name) || s.section === 'UND' || !s.location) continue;
-    const before = instructionFacts(a).find((f) => f.section === s.section && f.offset + f.bytes.length === s.value);
-    if (before && isInt80(before)) continue;
+    if (!isLandingPad(s.name) || s.section === 'UND' || !s.location) continue;
+    const { before, int80 } = instructionBefore(a, s);
+    if (int80) continue;
     const line = documentLine(a, s.location.file, s.location.line);
     if (line === undefined) continue;
     const text = sourceLine(a, line);

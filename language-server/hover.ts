@@ -3,7 +3,8 @@
 // (each alternative's bytes and length, the padding, and what the site becomes per CPU model
 // and kernel kind, disassembled); an instruction (encoding, length, stack change, the CFI row
 // after it); a macro use (its definition and, for cpp macros, what the line expands to); a line
-// of hand-written .eh_frame bytes (its CIE or FDE decoded, as readelf prints it).
+// of hand-written .eh_frame bytes (its CIE or FDE decoded, as readelf prints it); a symbol the
+// document defines (label-hover.ts).
 import { X86_FEATURES } from '../toolchain/asm/builtin-features';
 import { CPU_MODELS, KERNEL_KINDS } from '../toolchain/designs/options';
 import { disassembleBytes } from '../toolchain/isa/disassemble';
@@ -22,6 +23,7 @@ import { parseFrameSection } from '../toolchain/dwarf/cie-fde';
 import { formatFrameSection } from '../toolchain/dwarf/readelf-frames';
 import { ehFrameAtZero } from './eh-frame-action';
 import { isInactive } from './inactive';
+import { labelHover } from './label-hover';
 
 export interface HoverResult {
   readonly markdown: string;
@@ -142,6 +144,11 @@ export function hover(a: Analysis, line: number, column: number, settings: Serve
   if (block) {
     const text = alternativeHover(a, block.startLine, settings, read);
     if (text) return range(w?.start ?? column, w ? w.start + w.text.length : column, text);
+  }
+  const label = w && !cppMacro(a, w.text) ? labelHover(a, w.text) : undefined;
+  if (label) {
+    const more = instructionHover(a, line);
+    return range(w!.start, w!.start + w!.text.length, more ? `${label}\n\n---\n\n${more}` : label);
   }
   if (w && (cppMacro(a, w.text) || names(a).gasMacros.has(w.text.toLowerCase()))) {
     const text = macroHover(a, w.text, line);

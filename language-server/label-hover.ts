@@ -1,0 +1,30 @@
+// Owns the hover on a symbol the document defines (a label, a function, a .set name): where
+// it is in the assembled object (section and offset, as readelf -s gives them), its binding
+// and type (.globl/.weak, .type) and size, the CFA rule in force at it inside a CFI region,
+// and for a landing pad whether it follows the `int $0x80` a restart backs up to.
+import type { Analysis } from './analysis';
+import { rowAt, formatRow } from './cfi-rows';
+import { instructionBefore, isLandingPad } from './diagnostics-cfi';
+import { hexBytes } from './instructions';
+
+/** STT_* names as readelf -s prints them. */
+const TYPE_NAMES: Readonly<Record<number, string>> = { 0: 'NOTYPE', 1: 'OBJECT', 2: 'FUNC', 3: 'SECTION', 4: 'FILE', 6: 'TLS', 10: 'IFUNC' };
+
+export function labelHover(a: Analysis, name: string): string | undefined {
+  const s = a.module.symbols.find((x) => x.name === name);
+  // Section and file symbols are the directives' names, not the document's.
+  if (!s || s.section === 'UND' || s.type === 3 || s.type === 4) return undefined;
+  const where = s.section === 'ABS' ? `absolute value 0x${s.value.toString(16)}` : s.section === 'COMMON' ? `common, ${s.size} bytes` : `${s.section}+0x${s.value.toString(16)}`;
+  const out = [`**${name}** — ${where}; ${s.binding.toUpperCase()} ${TYPE_NAMES[s.type] ?? `type ${s.type}`}${s.size > 0 && s.section !== 'COMMON' ? `, size ${s.size}` : ''}`];
+  if (s.section !== 'ABS' && s.section !== 'COMMON') {
+    const row = rowAt(a, s.section, s.value);
+    if (row) out.push(`CFA rule at it: \`${formatRow(row.row, row.procedure.returnColumn)}\``);
+    if (isLandingPad(name)) {
+      const { before, int80 } = instructionBefore(a, s);
+      out.push(int80
+        ? `landing pad: follows \`int $0x80\` at ${s.section}+0x${before!.offset.toString(16)} (\`${hexBytes(before!.bytes)}\`); a restart backs up 2 bytes to it`
+        : `landing pad that does not follow \`int $0x80\`${before ? ` (it follows \`${before.text}\`)` : ''}: a restart backs up 2 bytes from it`);
+    }
+  }
+  return out.join('\n\n');
+}
