@@ -7,12 +7,16 @@
 // does, over only the lines that can define a name (a label colon, an assignment, `.type` or
 // `.set`, a cpp directive, a use of a macro whose expansion could hold one), and no
 // assembler. Each region's names are kept by its text, so after an edit only the edited
-// region runs again. (A function that a GAS .macro marks with .type is the assembler's to
-// know: such a name is coloured once the whole analysis lands.)
+// region runs again. A use of one of the file's GAS macros whose body can define a name (a
+// label, `.type`, `.set`) is expanded as GAS substitutes its arguments (toolchain/asm/macros),
+// nested uses too; the body's `.if` groups are not evaluated, so a name under a false one is
+// counted until the whole analysis lands.
 import { preprocess } from '../toolchain/asm/cpp/preprocess';
 import type { Macro } from '../toolchain/asm/cpp/macro';
-import { statements } from '../toolchain/asm/statements';
+import { bindArguments, parseMacroHeader, substitute, type MacroDefinition } from '../toolchain/asm/macros';
+import { statements, type Statement } from '../toolchain/asm/statements';
 import type { Analysis } from './analysis';
+import { names } from './names';
 import { splitDocument } from './regions';
 
 export interface NamesElsewhere {
@@ -76,9 +80,29 @@ function namingLines(regionText: string, defining: RegExp | undefined): string {
   return out.join('\n');
 }
 
+/** Nested GAS macro uses expanded at most this deep (GAS's own limit is far larger; a preview needs few). */
+const MAX_GAS_DEPTH = 8;
+
+/** The file's GAS macros (not the built-ins) whose body may define a name, by lower-case name. */
+function definingGasMacros(a: Analysis): Map<string, MacroDefinition> {
+  const out = new Map<string, MacroDefinition>();
+  for (const [key, m] of names(a).gasMacros) {
+    if (m.builtin || !m.body.some((l) => MAY_DEFINE.test(l))) continue;
+    try {
+      out.set(key, parseMacroHeader(m.header.replace(/^\.macro\s*/i, ''), false, m.body));
+    } catch {
+      // A header GAS refuses defines nothing.
+    }
+  }
+  return out;
+}
+
 interface PrefixNames {
   /** A line holding a use of a macro whose expansion may define a name (undefined: there is none). */
   readonly defining: RegExp | undefined;
+  /** The GAS macros whose body may define a name, and their text (the key the cache was made for). */
+  readonly gas: ReadonlyMap<string, MacroDefinition>;
+  readonly gasKey: string;
   /** Each region's names by its text (those of the last document seen). */
   regions: Map<string, NamesElsewhere>;
   /** The last document's names, with its text. */
@@ -87,14 +111,26 @@ interface PrefixNames {
 
 const byPrefix = new WeakMap<ReadonlyMap<string, Macro>, PrefixNames>();
 
-function prefixNames(macros: ReadonlyMap<string, Macro>): PrefixNames {
+function prefixNames(macros: ReadonlyMap<string, Macro>, gas: ReadonlyMap<string, MacroDefinition>): PrefixNames {
+  const gasKey = JSON.stringify([...gas.values()]);
   let p = byPrefix.get(macros);
-  if (!p) {
-    const defining = [...definingMacros(macros)];
-    p = { defining: defining.length ? new RegExp(`(?<![\\w$])(?:${defining.join('|')})(?![\\w$])`) : undefined, regions: new Map() };
+  if (!p || p.gasKey !== gasKey) {
+    const escape = (n: string) => n.replace(/[.$]/g, '\\$&');
+    const defining = [...definingMacros(macros), ...[...gas.values()].map((d) => escape(d.name))];
+    p = { defining: defining.length ? new RegExp(`(?<![\\w$])(?:${defining.join('|')})(?![\\w$])`, gas.size ? 'i' : '') : undefined, gas, gasKey, regions: new Map() };
     byPrefix.set(macros, p);
   }
   return p;
+}
+
+/** The statements a use of a GAS macro gives, its arguments substituted as GAS does; none when GAS would refuse the use. */
+function gasExpansion(def: MacroDefinition, s: Statement): Statement[] {
+  try {
+    const values = bindArguments(def, s.operands, true);
+    return statements(def.body.map((l) => substitute(l, values, 0)).join('\n'));
+  } catch {
+    return [];
+  }
 }
 
 /** The names of the regions' texts, those not known yet found with one run of cpp over their naming lines. */
@@ -105,10 +141,13 @@ function regionNames(file: string, macros: ReadonlyMap<string, Macro>, p: Prefix
     let i = 0;
     let symbols = new Set<string>();
     let functions = new Set<string>();
-    for (const s of statements(pre.text)) {
+    const visit = (s: Statement, depth: number): void => {
       for (const l of s.labels) symbols.add(l.name);
       const op = s.op.toLowerCase();
-      if (op === REGION_MARK) {
+      const gas = depth < MAX_GAS_DEPTH ? p.gas.get(op) : undefined;
+      if (gas) {
+        for (const e of gasExpansion(gas, s)) visit(e, depth + 1);
+      } else if (op === REGION_MARK) {
         p.regions.set(todo[i++]!, { symbols, functions });
         symbols = new Set();
         functions = new Set();
@@ -121,7 +160,8 @@ function regionNames(file: string, macros: ReadonlyMap<string, Macro>, p: Prefix
       } else if (/^=[^=]/.test(s.operands) && s.op) {
         symbols.add(s.op);
       }
-    }
+    };
+    for (const s of statements(pre.text)) visit(s, 0);
     // A region whose mark cpp did not pass (an unterminated #if swallowed it) names nothing.
     for (; i < todo.length; i++) p.regions.set(todo[i]!, { symbols: new Set(), functions: new Set() });
   }
@@ -151,7 +191,7 @@ function compute(a: Analysis, macros: ReadonlyMap<string, Macro>, p: PrefixNames
 export function namesElsewhere(a: Analysis): NamesElsewhere | undefined {
   const macros = a.preprocessed?.macros;
   if (!previews.has(a) || !macros) return undefined;
-  const p = prefixNames(macros);
+  const p = prefixNames(macros, definingGasMacros(a));
   if (p.last?.text !== a.text) p.last = { text: a.text, names: compute(a, macros, p) };
   return p.last.names;
 }

@@ -2,8 +2,8 @@
 // regions over those lines, before the whole analysis) colour the names defined further down
 // the document as the whole analysis does: a function (VDSO_FUNCTION, SYM_FUNC_START-style
 // cpp macros, or a label with `.type NAME,@function`) and a label used above their
-// definitions, one inside an #if group that is false (not a name) and one in a group that is
-// true. The expected tokens are those of analyze() on the same text. (A local label used
+// definitions, a function a GAS .macro marks with .type (directly and from a nested macro use),
+// one inside an #if group that is false (not a name) and one in a group that is true. The expected tokens are those of analyze() on the same text. (A local label used
 // across regions is no case: such a document has no preview.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,12 +25,24 @@ function filler(from: number, count: number): string[] {
 const SOURCE = [
   '#include "vdso-lab.h"',
   '#define FAR_FUNCTION(name) .globl name; .type name, @function; name:',
+  '.macro GAS_FUNCTION name, align=4',
+  '\t.globl\t\\name',
+  '\t.type\t\\name, @function',
+  '\t.p2align\t\\align',
+  '\\name\\():',
+  '.endm',
+  '.macro GAS_TWICE first, second',
+  '\tGAS_FUNCTION\t\\first',
+  '\tGAS_FUNCTION\t\\second',
+  '.endm',
   '\t.text',
   'VDSO_FUNCTION(__kernel_vsyscall)',
   '\tCFI_STARTPROC',
   '\tcall\tlate_function',
   '\tcall\tlate_typed',
   '\tcall\tlate_macro_function',
+  '\tcall\tlate_gas_function',
+  '\tcall\tlate_gas_nested',
   '\tjmp\tlate_label',
   '\tjmp\tnever_defined',
   '\tjmp\tonly_if_false',
@@ -50,6 +62,10 @@ const SOURCE = [
   '\t.size\tlate_typed, .-late_typed',
   ...filler(90, 30),
   'FAR_FUNCTION(late_macro_function)',
+  '\tret',
+  'GAS_FUNCTION late_gas_function',
+  '\tret',
+  'GAS_TWICE late_gas_other, late_gas_nested',
   '\tret',
   'late_label:',
   '\tnop',
@@ -73,7 +89,7 @@ test('preview tokens of the first lines know the names defined below them, as th
   const last = SOURCE.split('\n').findIndex((l) => l.includes('VDSO_END(__kernel_vsyscall)'));
   const expected = shown(semanticTokens(whole, 0, last));
   // The uses are coloured by what is defined below (the test's premise, from the whole analysis).
-  for (const name of ['late_function', 'late_typed', 'late_macro_function']) assert.ok(expected.some((t) => t.includes(` ${name} function`)), `${name} is a function: ${expected.join('\n')}`);
+  for (const name of ['late_function', 'late_typed', 'late_macro_function', 'late_gas_function', 'late_gas_nested']) assert.ok(expected.some((t) => t.includes(` ${name} function`)), `${name} is a function: ${expected.join('\n')}`);
   for (const name of ['late_label', 'only_if_true']) assert.ok(expected.some((t) => t.includes(` ${name} label`)), `${name} is a label`);
   for (const name of ['never_defined', 'only_if_false']) assert.ok(!expected.some((t) => t.includes(` ${name} `)), `${name} is no name`);
 
