@@ -1,5 +1,5 @@
 // Owns where a document's build options come from: the settings vdsoLab.includePath,
-// vdsoLab.defines and vdsoLab.kernel, and the -I/-D/-U/-include/-imacros options of the entry for the
+// vdsoLab.defines, vdsoLab.imacros and vdsoLab.kernel, and the -I/-D/-U/-include/-imacros options of the entry for the
 // file in the nearest compile_commands.json above it (as the kernel's
 // `make compile_commands.json` writes it), on top of the rules a stub is built with. Also the
 // server's own settings (vdsoLab.lsp.*) and their defaults, which package.json repeats.
@@ -14,6 +14,8 @@ import type { InlayHintPart } from './inlay-hints';
 export interface ServerSettings {
   readonly includePath?: readonly string[];
   readonly defines?: readonly string[];
+  /** -imacros files (relative ones from the workspace folder), read before compile_commands.json's. */
+  readonly imacros?: readonly string[];
   /** The kernel kind the document is analysed for (CONFIG_X86_64 on compat64). */
   readonly kernel?: KernelKind;
   /** Diagnostic kinds turned off, by kind name (see diagnostics.ts). */
@@ -120,13 +122,14 @@ export function compileCommandOptions(file: string): { includeDirs: string[]; de
 export function buildOptions(file: string, settings: ServerSettings, root: string | undefined): BuildOptions {
   const kernel = settings.kernel ?? DEFAULT_KERNEL;
   const db = compileCommandOptions(file);
-  const fromSettings = (settings.includePath ?? []).map((d) => (isAbsolute(d) || !root ? d : resolve(root, d)));
+  const fromRoot = (d: string) => (isAbsolute(d) || !root ? d : resolve(root, d));
+  const fromSettings = (settings.includePath ?? []).map(fromRoot);
   return {
     includeDirs: [...fromSettings, ...db.includeDirs, ...stubIncludeDirs(file)],
     defines: [...stubDefines(kernel), ...db.defines, ...(settings.defines ?? [])],
     undefines: db.undefines,
     includes: db.includes,
-    imacros: db.imacros,
+    imacros: [...(settings.imacros ?? []).map(fromRoot), ...db.imacros],
     kernel,
     ...(db.from ? { compileCommands: db.from } : {}),
   };

@@ -73,3 +73,25 @@ test('compile_commands.json: -I, -D, -include (linux/kconfig.h) and -imacros as 
     lsp.close();
   }
 });
+
+test('vdsoLab.imacros: the files are read for their macros before the document, as gcc -imacros; the shown bytes are those gcc builds', async () => {
+  const dir = scratch('vdso-lab-lsp-imacros-');
+  const config = join(dir, 'autoconf.h');
+  writeFileSync(config, '#define CONFIG_HZ 250\n\t.long 0xdeadbeef\n');
+  const source = '\t.text\n\tmovl\t$CONFIG_HZ, %eax\n\tret\n';
+  writeFileSync(join(dir, 'hz.S'), source);
+  const built = spawnSync('gcc', ['-m32', '-imacros', config, '-c', '-o', 'hz.o', 'hz.S'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(built.status, 0, built.stderr);
+  const insns = objdumpBytes(join(dir, 'hz.o'));
+  assert.deepEqual(insns.map((i) => i.bytes), ['b8 fa 00 00 00', 'c3'], 'the oracle took CONFIG_HZ and dropped the .long');
+
+  const lsp = startLsp({ imacros: [config] });
+  try {
+    const uri = await lsp.open(join(dir, 'hz.S'), source);
+    assert.deepEqual(lsp.diagnostics(uri).map((d) => d.message), []);
+    const h = await lsp.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 2 } });
+    assert.ok(h?.contents.value.includes(`.text+0x0, 5 bytes: \`${insns[0]!.bytes}\``), h?.contents.value);
+  } finally {
+    lsp.close();
+  }
+});
