@@ -1,13 +1,18 @@
 // Owns marking each ALTERNATIVE block in gas-x86 editors with a background and a gutter
 // mark (setting vdsoLab.alternativeDecorations), from the blocks the language server finds
-// (request vdsoLab/alternativeBlocks), refreshed as documents change.
+// (request vdsoLab/alternativeBlocks), and dimming the lines of #if branches cpp skips
+// (setting vdsoLab.dimInactiveRegions; request vdsoLab/inactiveRegions), as C editors grey
+// inactive code; refreshed as documents change.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 
-interface WireBlock {
-  readonly name: string;
+interface WireRange {
   readonly start: { line: number; character: number };
   readonly end: { line: number; character: number };
+}
+
+interface WireBlock extends WireRange {
+  readonly name: string;
 }
 
 const GUTTER = 'data:image/svg+xml;utf8,' + encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16"><rect x="5" y="0" width="4" height="16" fill="#c586c0"/></svg>');
@@ -21,13 +26,17 @@ export function registerAlternativeDecorations(context: vscode.ExtensionContext,
     overviewRulerColor: new vscode.ThemeColor('vdsoLab.alternativeBackground'),
     overviewRulerLane: vscode.OverviewRulerLane.Left,
   });
+  const inactive = vscode.window.createTextEditorDecorationType({ isWholeLine: true, opacity: '0.55' });
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   const enabled = () => vscode.workspace.getConfiguration('vdsoLab').get<boolean>('alternativeDecorations', true);
+  const dimmed = () => vscode.workspace.getConfiguration('vdsoLab').get<boolean>('dimInactiveRegions', true);
 
   const refresh = async (editor: vscode.TextEditor) => {
     if (editor.document.languageId !== 'gas-x86') return;
     // Requests before the client runs would be lost: wait for it (started in language-client.ts).
     for (let i = 0; i < 100 && !client.isRunning(); i++) await new Promise((done) => setTimeout(done, 100));
+    const skipped = dimmed() ? await client.sendRequest<WireRange[]>('vdsoLab/inactiveRegions', { uri: editor.document.uri.toString() }) : [];
+    editor.setDecorations(inactive, skipped.map((g) => new vscode.Range(g.start.line, 0, g.end.line, 0)));
     if (!enabled()) {
       editor.setDecorations(decoration, []);
       return;
@@ -47,10 +56,11 @@ export function registerAlternativeDecorations(context: vscode.ExtensionContext,
   };
   context.subscriptions.push(
     decoration,
+    inactive,
     vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => void refresh(e).catch(() => undefined))),
     vscode.workspace.onDidChangeTextDocument((e) => later(e.document)),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('vdsoLab.alternativeDecorations')) vscode.window.visibleTextEditors.forEach((ed) => void refresh(ed).catch(() => undefined));
+      if (e.affectsConfiguration('vdsoLab.alternativeDecorations') || e.affectsConfiguration('vdsoLab.dimInactiveRegions')) vscode.window.visibleTextEditors.forEach((ed) => void refresh(ed).catch(() => undefined));
     }),
   );
   vscode.window.visibleTextEditors.forEach((e) => void refresh(e).catch(() => undefined));

@@ -23,7 +23,7 @@ import { ehFrameActions } from './eh-frame-action';
 import { codeLenses, checkContract, patchedSiteText } from './code-lens';
 import { signatureHelp } from './signature-help';
 import { scanOf } from './semantic-tokens';
-import { activeAlternatives } from './inactive';
+import { activeAlternatives, inactiveGroups } from './inactive';
 import { references, renameable, uriOf } from './symbols';
 
 const COMPLETION_KINDS: Readonly<Record<CompletionKind, CompletionItemKind>> = {
@@ -113,6 +113,12 @@ export function registerEditorFeatures(ctx: ServerContext): ServerCapabilities {
   connection.onRequest('vdsoLab/alternativeBlocks', (p: { uri: string }) => {
     const a = ctx.analysis(p.uri);
     return a ? activeAlternatives(a, scanOf(a).alternatives).map((b) => ({ name: b.name, start: { line: b.startLine, character: b.startColumn }, end: { line: b.endLine, character: b.endColumn } })) : [];
+  });
+
+  // The lines cpp skips, whole lines from `start` to `end` (the extension greys them).
+  connection.onRequest('vdsoLab/inactiveRegions', (p: { uri: string }) => {
+    const a = ctx.analysis(p.uri);
+    return a ? inactiveGroups(a).map((g) => ({ start: { line: g.from, character: 0 }, end: { line: g.to, character: 0 } })) : [];
   });
 
   connection.onSignatureHelp((params) => {

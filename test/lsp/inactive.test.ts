@@ -1,7 +1,8 @@
 // ALTERNATIVE blocks in #if branches cpp skips, over stdio: such a block is not assembled
 // (gcc -E prints none of its lines, and the object gcc -c builds has only the active block's
 // replacement), so it gets no code lens, no block decoration, no `alternative` token modifier
-// and no site table in its hover; the active block keeps all of them.
+// and no site table in its hover; the active block keeps all of them. The skipped groups are
+// what vdsoLab/inactiveRegions gives the extension to dim.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -55,6 +56,11 @@ test('an ALTERNATIVE in a skipped #if branch has no lens, decoration, `alternati
   assert.deepEqual([...new Set(lenses.map((l) => l.range.start.line).filter((l) => altLines.includes(l)))], active);
   const blocks = await lsp.request<WireBlock[]>('vdsoLab/alternativeBlocks', { uri });
   assert.deepEqual(blocks.map((b) => b.start.line), active);
+  // The skipped groups: the lines between a false branch's directive and the next, none of which gcc printed.
+  const regions = await lsp.request<Array<{ start: { line: number }; end: { line: number } }>>('vdsoLab/inactiveRegions', { uri });
+  const at = (prefix: string) => lines.findIndex((l) => l.startsWith(prefix));
+  assert.deepEqual(regions.map((r) => [r.start.line, r.end.line]), [[at('#if !USE_SYSCALL') + 1, at('#elif') - 1], [at('#else') + 1, lines.lastIndexOf('#endif') - 1]]);
+  for (const r of regions) for (let l = r.start.line; l <= r.end.line; l++) assert.ok(!printed.has(l), `gcc printed skipped line ${l + 1}`);
   const marked = [...new Set((await lsp.tokens(uri)).filter((t) => t.modifiers.includes('alternative')).map((t) => t.line))];
   assert.deepEqual(marked, active);
 
