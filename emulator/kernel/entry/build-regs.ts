@@ -58,6 +58,18 @@ function sameFetch(previous: BuiltEntry, address: number, value: number): boolea
   return f.length === 1 && f[0]!.address === address && f[0]!.value === value;
 }
 
+/**
+ * The previous entry again, with arg6 (ebp) fetched from `sp`, when this call entered the same
+ * way and the word at `sp` is the one fetched then; undefined when anything differs.
+ */
+function sameArg6Entry(cpu: Cpu, previous: BuiltEntry | undefined, regs: PtRegs, via: EntryRecord['via'], address: number, ip: number, sp: number): BuiltEntry | undefined {
+  if (previous === undefined || !sameEntry(previous, regs, via, address, ip)) return undefined;
+  const value = cpu.memory.peekU32(sp);
+  if (value < 0 || !sameFetch(previous, sp, value)) return undefined;
+  regs.bp = value;
+  return previous;
+}
+
 export function buildInt80(cpu: Cpu, address: number, built?: Built, into?: PtRegs, previous?: BuiltEntry): BuiltEntry {
   const regs = regsFromCpu(cpu, cpu.state.eip, cpu.state.r[EAX]!, into);
   regs.ax = -ENOSYS;
@@ -86,13 +98,8 @@ export function buildSysenter(cpu: Cpu, address: number, abi: KernelAbi, landing
     fetched = [];
     failed = fetch(cpu, regs, fetched, 'dx', 'dx at 0(%edx)', regs.sp) ?? fetch(cpu, regs, fetched, 'cx', 'cx at 4(%edx)', regs.sp + 4);
   } else {
-    if (previous !== undefined && sameEntry(previous, regs, 'sysenter', address, ip)) {
-      const value = cpu.memory.peekU32(sp);
-      if (value >= 0 && sameFetch(previous, sp, value)) {
-        regs.bp = value;
-        return previous;
-      }
-    }
+    const again = sameArg6Entry(cpu, previous, regs, 'sysenter', address, ip, sp);
+    if (again !== undefined) return again;
     fetched = [];
     failed = fetch(cpu, regs, fetched, 'bp', 'arg6 (ebp) at 0(%ebp)', sp);
   }
@@ -124,13 +131,8 @@ export function buildSyscall(cpu: Cpu, address: number, abi: KernelAbi, landingP
     fetched = [];
     failed = fetch(cpu, regs, fetched, 'dx', 'dx at 0(%edx)', regs.sp) ?? fetch(cpu, regs, fetched, 'cx', 'cx at 4(%edx)', regs.sp + 4);
   } else {
-    if (previous !== undefined && abi !== 'legacy' && sameEntry(previous, regs, 'syscall', address, ip)) {
-      const value = cpu.memory.peekU32(sp);
-      if (value >= 0 && sameFetch(previous, sp, value)) {
-        regs.bp = value;
-        return previous;
-      }
-    }
+    const again = abi === 'legacy' ? undefined : sameArg6Entry(cpu, previous, regs, 'syscall', address, ip, sp);
+    if (again !== undefined) return again;
     fetched = [];
     failed = fetch(cpu, regs, fetched, 'bp', 'arg6 (ebp) at 0(%esp)', sp);
   }
