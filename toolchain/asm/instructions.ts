@@ -2,7 +2,7 @@
 // parses one instruction's operands, gives the encoder an expression context over the symbol
 // table (absolute only when GAS would know the value while reading the line), and puts the
 // result into the current section: bytes with fixups, or a relaxable jmp/jcc frag.
-import { encodeInstruction, OperandError, parseOperands, type EncodeResult, type EvaluatedExpr } from './encoder/index';
+import { encodeInstruction, OperandError, parseOperands, type EncodedInstruction, type EncodeResult, type EvaluatedExpr } from './encoder/index';
 import type { Expr } from './expr';
 import { constantValue } from './expr';
 import { isAbsolute } from './evaluate';
@@ -65,6 +65,8 @@ export interface KnownEncoding {
   readonly result: EncodeResult;
   /** For a relaxable branch: its two forms as the frag's variable part takes them, made once. */
   forms?: { readonly short: BranchForm; readonly near: BranchForm };
+  /** For an entry kept by class of number (see NumberHole): where each hole's value goes in the bytes. */
+  readonly fields?: ReadonlyArray<{ readonly offset: number; readonly size: number }>;
 }
 
 /**
@@ -102,13 +104,16 @@ function encodingOf(st: AsmState, mnemonic: string, operandText: string): { enco
   if (known && stillEvaluates(st, known, undefined)) return { encoding: known };
   const shape = known ? undefined : shapeOf(mnemonic, operandText);
   if (shape) {
-    const byShape = st.shapeEncodings.get(key)?.get(shape.text);
-    if (byShape && stillEvaluates(st, byShape, shape.names)) return { encoding: byShape, names: shape.names };
+    const byShape = st.shapeEncodings.get(key)?.get(shape.key);
+    if (byShape && stillEvaluates(st, byShape, shape.names)) return { encoding: withValues(byShape, shape.holes), names: shape.names };
     const encoding = encode(st, mnemonic, shape.text, shape.names);
     // Only a clean result is taken for other names (messages quote the operand text).
     if (!('error' in encoding.result) && encoding.result.warnings.length === 0) {
-      remember(st, st.shapeEncodings, key, shape.text, encoding);
-      return { encoding, names: shape.names };
+      const fields = shape.holes.length === 0 ? [] : holeFields(st, mnemonic, shape, encoding);
+      if (fields) {
+        remember(st, st.shapeEncodings, key, shape.key, fields.length === 0 ? encoding : { ...encoding, fields });
+        return { encoding, names: shape.names };
+      }
     }
   }
   const encoding = encode(st, mnemonic, operandText, undefined);
@@ -170,10 +175,21 @@ function encode(st: AsmState, mnemonic: string, operandText: string, names: read
  */
 const PLACEHOLDER = '__vdso_lab_name_';
 
-function shapeOf(mnemonic: string, text: string): { text: string; names: string[] } | undefined {
+interface Shape {
+  /** The text with each name replaced by its placeholder; numbers stay. */
+  readonly text: string;
+  /** The cache key: `text` with each number hole replaced by its class. */
+  readonly key: string;
+  readonly names: string[] | undefined;
+  readonly holes: readonly NumberHole[];
+}
+
+function shapeOf(mnemonic: string, text: string): Shape | undefined {
   if (PREFIXES.has(mnemonic.toLowerCase())) return undefined;
   let names: string[] | undefined;
+  const holes: NumberHole[] = [];
   let out = '';
+  let key = '';
   let last = 0;
   const n = text.length;
   // The words of the text: registers (%...), numbers, names; a string, character or @ ends it.
@@ -191,13 +207,144 @@ function shapeOf(mnemonic: string, text: string): { text: string; names: string[
       const t = text.slice(i, j);
       if (t === '_GLOBAL_OFFSET_TABLE_') return undefined;
       names ??= [];
-      out += `${text.slice(last, i)}${PLACEHOLDER}${names.length}`;
+      const piece = `${text.slice(last, i)}${PLACEHOLDER}${names.length}`;
+      out += piece;
+      key += piece;
       names.push(t);
       last = j;
+    } else if (isDigit(c)) {
+      const value = holeValue(text, i, j);
+      const cls = value === undefined ? -1 : numberClass(value);
+      if (cls >= 0) {
+        const before = text.slice(last, i);
+        out += before;
+        key += `${before}\u0001${cls}`;
+        // A class of one value leaves nothing to write in.
+        if (!SINGLE_CLASSES.has(cls)) holes.push({ start: out.length, end: out.length + (j - i), value: value!, cls });
+        out += text.slice(i, j);
+        last = j;
+      }
     }
     i = j;
   }
-  return names === undefined ? undefined : { text: out + text.slice(last), names };
+  if (names === undefined && holes.length === 0) return undefined;
+  return { text: out + text.slice(last), key: key + text.slice(last), names, holes };
+}
+
+/**
+ * Number holes. An operand that is a decimal number alone (`$417`, `12(%ebp)`) is encoded
+ * by class of value, not by value: the encoder picks the form (imm8 or imm32, disp8 or
+ * disp32, `int $3`, a shift by 1, no displacement for 0) from the value's size alone, so two
+ * values of one class share a form and differ only in the field that holds the value. The
+ * field is found when the entry is made, by encoding the text again with a neighbour value
+ * of the same class: the bytes must differ only there, each holding its value, or the text
+ * is not kept by class. Values 0 to 3 are classes of their own (they pick special forms).
+ */
+interface NumberHole {
+  /** Where the number is in the shape's text. */
+  readonly start: number;
+  readonly end: number;
+  readonly value: number;
+  readonly cls: number;
+}
+
+const SINGLE_CLASSES = new Set([0, 1, 2, 3]);
+const CLASS_BOUNDS = [0, 1, 2, 3, 127, 255, 32767, 65407, 65535, 0x7fffffff];
+
+function numberClass(value: number): number {
+  for (let k = 0; k < CLASS_BOUNDS.length; k++) if (value <= CLASS_BOUNDS[k]!) return k;
+  return -1;
+}
+
+/** The value of a decimal number at text[i, j) that is a whole operand (`$N`, `N`, `N(...)`), else undefined. */
+function holeValue(text: string, i: number, j: number): number | undefined {
+  if (j - i > 10 || (text.charCodeAt(i) === 0x30 && j - i > 1)) return undefined;
+  for (let k = i; k < j; k++) if (!isDigit(text.charCodeAt(k))) return undefined;
+  let p = i - 1;
+  if (p >= 0 && text.charCodeAt(p) === 0x24) p--;
+  while (p >= 0 && (text.charCodeAt(p) === 0x20 || text.charCodeAt(p) === 0x09)) p--;
+  if (p >= 0 && text.charCodeAt(p) !== 0x2c) return undefined;
+  let q = j;
+  while (q < text.length && (text.charCodeAt(q) === 0x20 || text.charCodeAt(q) === 0x09)) q++;
+  if (q < text.length && text.charCodeAt(q) !== 0x2c && text.charCodeAt(q) !== 0x28) return undefined;
+  return Number(text.slice(i, j));
+}
+
+/** Where each hole's value lies in the instruction's bytes, proven by a second encoding per hole; undefined when it cannot be. */
+function holeFields(st: AsmState, mnemonic: string, shape: Shape, made: KnownEncoding): Array<{ offset: number; size: number }> | undefined {
+  const a = made.result;
+  if (!('bytes' in a)) return undefined;
+  const fields: Array<{ offset: number; size: number }> = [];
+  for (const h of shape.holes) {
+    const other = numberClass(h.value + 1) === h.cls ? h.value + 1 : h.value - 1;
+    const probe = encode(st, mnemonic, `${shape.text.slice(0, h.start)}${other}${shape.text.slice(h.end)}`, shape.names);
+    const b = probe.result;
+    if (!('bytes' in b) || b.warnings.length !== 0 || b.bytes.length !== a.bytes.length) return undefined;
+    if (b.fixups.length !== a.fixups.length || probe.observed.length !== made.observed.length) return undefined;
+    for (let k = 0; k < a.fixups.length; k++) {
+      const f = a.fixups[k]!;
+      const g = b.fixups[k]!;
+      if (f.offset !== g.offset || f.size !== g.size || f.pcrel !== g.pcrel || f.relocType !== g.relocType || !sameExpr(f.expr, g.expr)) return undefined;
+    }
+    for (let k = 0; k < made.observed.length; k++) if (!sameEvaluation(made.observed[k]![1], probe.observed[k]![1])) return undefined;
+    const field = fieldOf(a.bytes, b.bytes, h.value, other);
+    if (!field || fields.some((f) => field.offset < f.offset + f.size && f.offset < field.offset + field.size)) return undefined;
+    fields.push(field);
+  }
+  return fields;
+}
+
+/** The one little-endian field (4, 2 or 1 bytes) holding `v` in `a` and `w` in `b`, outside which they are equal. */
+function fieldOf(a: Uint8Array, b: Uint8Array, v: number, w: number): { offset: number; size: number } | undefined {
+  let first = -1;
+  let lastDiff = -1;
+  for (let k = 0; k < a.length; k++) {
+    if (a[k] !== b[k]) {
+      if (first < 0) first = k;
+      lastDiff = k;
+    }
+  }
+  if (first < 0) return undefined;
+  for (const size of [4, 2, 1]) {
+    for (let o = Math.max(0, lastDiff - size + 1); o <= first && o + size <= a.length; o++) {
+      let ok = true;
+      for (let k = 0; k < size && ok; k++) ok = a[o + k] === ((v >>> (8 * k)) & 0xff) && b[o + k] === ((w >>> (8 * k)) & 0xff);
+      if (ok) return { offset: o, size };
+    }
+  }
+  return undefined;
+}
+
+function sameExpr(a: Expr, b: Expr): boolean {
+  if (a.kind !== b.kind) return false;
+  switch (a.kind) {
+    case 'number':
+      return a.value === (b as typeof a).value;
+    case 'symbol':
+      return a.name === (b as typeof a).name && a.reloc === (b as typeof a).reloc;
+    case 'local':
+      return a.label === (b as typeof a).label && a.direction === (b as typeof a).direction;
+    case 'unary':
+      return a.op === (b as typeof a).op && sameExpr(a.operand, (b as typeof a).operand);
+    case 'binary':
+      return a.op === (b as typeof a).op && sameExpr(a.left, (b as typeof a).left) && sameExpr(a.right, (b as typeof a).right);
+    default:
+      return true;
+  }
+}
+
+/** A class entry's encoding with this text's hole values written into its fields. */
+function withValues(known: KnownEncoding, holes: readonly NumberHole[]): KnownEncoding {
+  const fields = known.fields;
+  if (!fields || fields.length === 0) return known;
+  const r = known.result as EncodedInstruction;
+  const bytes = r.bytes.slice();
+  for (let k = 0; k < fields.length; k++) {
+    const { offset, size } = fields[k]!;
+    const v = holes[k]!.value;
+    for (let i = 0; i < size; i++) bytes[offset + i] = (v >>> (8 * i)) & 0xff;
+  }
+  return { words: known.words, observed: known.observed, result: { bytes, fixups: r.fixups, warnings: r.warnings } };
 }
 
 function placeholderIndex(name: string): number {
