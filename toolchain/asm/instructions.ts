@@ -30,12 +30,8 @@ function evaluateNow(st: AsmState, expr: Expr): EvaluatedExpr {
   const bound = st.bind(expr);
   const c = constantValue(bound);
   if (c !== undefined) return { kind: 'absolute', value: c };
-  let v;
-  try {
-    v = st.evaluate(bound);
-  } catch {
-    return { kind: 'unknown' };
-  }
+  const v = st.tryEvaluate(bound);
+  if (v === undefined) return { kind: 'unknown' };
   if (isAbsolute(v)) {
     const labels: SymbolState[] = [];
     labelsIn(st, bound, labels);
