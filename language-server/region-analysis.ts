@@ -1,7 +1,8 @@
-// Owns the incremental analysis of a .S document: the document is cut into a prefix and
-// regions (regions.ts); the prefix goes through cpp and the assembler once, and each region
+// Owns the incremental analysis of a document: the document is cut into a prefix and
+// regions (regions.ts); the prefix goes through cpp (a .S only: any other file is assembled
+// as it is, as assemble-source.ts does) and the assembler once, and each region
 // is preprocessed from the prefix's macro table (with #line, so every location is the
-// document's) and assembled after the prefix's output and a filler that puts each section at
+// document's; a .s region's text is taken as written, at its lines) and assembled after the prefix's output and a filler that puts each section at
 // the offset the region starts at in the whole file. A region's result (its bytes,
 // relocations, symbols, line entries, CFI procedures, alternative sites, messages) is kept by
 // its text and the state entering it; after an edit only the regions whose text or entry state
@@ -10,14 +11,14 @@
 // (test/lsp/incremental.test.ts compares them on random edits); whatever the checks here
 // cannot prove (a reference from one region into another, a section left switched, a CFI
 // procedure across a cut) makes the caller analyse the whole document instead.
-import { assemble } from '../toolchain/asm/assembler';
+import { assemble, type LineMap } from '../toolchain/asm/assembler';
 import { preprocessedLineMap } from '../toolchain/asm/assemble-source';
 import { preprocess, type PreprocessResult } from '../toolchain/asm/cpp/preprocess';
 import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiProcedure, Diagnostic, LineEntry, Relocation, SourceLocation } from '../toolchain/asm/module';
 import { MAX_DIAGNOSTICS } from '../toolchain/asm/state';
 import { statements, type Statement } from '../toolchain/asm/statements';
 import type { BuildOptions } from './build-settings';
-import { splitDocument, type DocumentSplit } from './regions';
+import { lineOffsets, REGION_LINES, splitDocument, type DocumentSplit } from './regions';
 import { joinScans, scanAt, spreadScans } from './region-scan';
 import type { SourceScan } from './source-scan';
 import type { ExpandedStatement } from './analysis';
@@ -25,7 +26,8 @@ import type { ExpandedStatement } from './analysis';
 /** What the analysis of a document is made of, whichever way it was made (see analysis.ts). */
 export interface AnalysisParts {
   readonly module: AsmModule;
-  readonly preprocessed: PreprocessResult;
+  /** What cpp produced (undefined for a document the front end assembles as it is, as for the whole-document analysis). */
+  readonly preprocessed: PreprocessResult | undefined;
   /** The document's lexical scan, from the pieces' (computed when first asked for). */
   readonly lexical: () => SourceScan;
   /** cpp's output as statements located in the user's files, from the pieces' (computed when first asked for). */
@@ -102,6 +104,38 @@ const SECTION_OP = /^\.(section|text|data|bss|previous|subsection)$/i;
 const STATE_OP = /^\.(macro|endm|purgem|include|incbin|altmacro|noaltmacro|intel_syntax|att_syntax|code16|code16gcc|code32|arch)$/i;
 const FIELD_SIZE: Readonly<Record<number, number>> = { 1: 4, 2: 4, 20: 2, 21: 2, 22: 1, 23: 1 };
 const TYPE_NAMES: Readonly<Record<number, string>> = { 1: '@progbits', 7: '@note', 8: '@nobits' };
+
+/** Whether the front end preprocesses the file: a name ending in .S (assemble-source.ts's rule); any other is assembled as it is. */
+function throughCpp(file: string): boolean {
+  return file.endsWith('.S');
+}
+
+/**
+ * A piece of a document the front end assembles as it is, in the shape of cpp's result: its
+ * text unchanged, one output line per line (the first at document line `startLine`), no
+ * macros, includes or messages, so that a .s piece goes the way a .S piece goes.
+ */
+function asWritten(file: string, text: string, startLine: number): PreprocessResult {
+  const count = lineOffsets(text).length - 1;
+  const lines: SourceLocation[] = [];
+  const spans: (readonly [])[] = [];
+  for (let i = 0; i < count; i++) {
+    lines.push({ file, line: startLine + i + 1, column: 1 });
+    spans.push([]);
+  }
+  return { text, lines, spans, diagnostics: [], macros: new Map(), included: [], skipped: [] };
+}
+
+/**
+ * Maps a line and column of a piece's output to the document: through cpp's map for a .S;
+ * for a piece taken as written, its line moved to the piece's first line and the column as
+ * the assembler gives it when it has no map (column + 1).
+ */
+function lineMapOf(pre: PreprocessResult, file: string): LineMap {
+  if (throughCpp(file)) return preprocessedLineMap(pre, file);
+  const first = pre.lines[0]?.line ?? 1;
+  return (line, column) => ({ file, line: first + line, column: column + 1 });
+}
 
 function flagString(flags: number): string | undefined {
   const known: Array<[number, string]> = [[2, 'a'], [1, 'w'], [4, 'x'], [0x10, 'M'], [0x20, 'S']];
@@ -329,7 +363,8 @@ export class IncrementalAnalyzer {
    */
   preview(input: IncrementalInput, from: number, to: number): AnalysisParts | undefined {
     try {
-      const split = input.file.endsWith('.S') ? splitDocument(input.text) : undefined;
+      // A .s has no macro table for namesElsewhere (preview-names.ts) to read the other regions' names with: it waits for the analysis.
+      const split = throughCpp(input.file) ? splitDocument(input.text) : undefined;
       if (!split) return undefined;
       const prefix = this.prefixOf(input, split);
       const entry = prefix.module.sections.map((s) => ({ name: s.name, type: s.type, flags: s.flags, entsize: s.entsize, offset: s.size }));
@@ -360,7 +395,7 @@ export class IncrementalAnalyzer {
   }
 
   private *runRegions(input: IncrementalInput): Generator<void, AnalysisParts> {
-    const split = input.file.endsWith('.S') ? splitDocument(input.text) : undefined;
+    const split = splitDocument(input.text, REGION_LINES, throughCpp(input.file));
     if (!split) throw new NotSeparable('the document has no place to cut');
     let ran = 0;
     const prefix = this.prefixOf(input, split);
@@ -412,8 +447,10 @@ export class IncrementalAnalyzer {
       reads.set(path, t);
       return t;
     };
-    const pre = preprocess({ file: input.file, text, includeDirs: input.options.includeDirs, defines: input.options.defines, undefines: input.options.undefines, includes: input.options.includes, imacros: input.options.imacros, readFile });
-    const module = assemble({ file: input.file, text: pre.text, lineMap: preprocessedLineMap(pre, input.file) });
+    const pre = throughCpp(input.file)
+      ? preprocess({ file: input.file, text, includeDirs: input.options.includeDirs, defines: input.options.defines, undefines: input.options.undefines, includes: input.options.includes, imacros: input.options.imacros, readFile })
+      : asWritten(input.file, text, 0);
+    const module = assemble({ file: input.file, text: pre.text, lineMap: lineMapOf(pre, input.file) });
     for (const d of module.diagnostics) if (CUT_THROUGH.test(d.message)) throw new NotSeparable(`the prefix ends inside something: ${d.message}`);
     this.prefix = { key, text, id: (p?.id ?? 0) + 1, pre, module, reads };
     this.parts.clear();
@@ -432,7 +469,9 @@ export class IncrementalAnalyzer {
       return { ...e, offset: own + ((e.offset - own) % FILLER_MODULUS) };
     });
     const file = input.file;
-    const pre = preprocess({ file, text: `#line ${startLine + 1}\n${regionText}`, readFile: input.readFile, includeDirs: input.options.includeDirs, macros: prefix.pre.macros });
+    const pre = throughCpp(file)
+      ? preprocess({ file, text: `#line ${startLine + 1}\n${regionText}`, readFile: input.readFile, includeDirs: input.options.includeDirs, macros: prefix.pre.macros })
+      : asWritten(file, regionText, startLine);
     const parsed = statements(pre.text);
     const { shiftable, otherRefs } = checkStatements(parsed);
     const filler: string[] = [];
@@ -452,8 +491,8 @@ export class IncrementalAnalyzer {
       filler.push('.popsection');
     }
     const prefixLines = prefix.pre.lines.length;
-    const prefixMap = preprocessedLineMap(prefix.pre, file);
-    const regionMap = preprocessedLineMap(pre, file);
+    const prefixMap = lineMapOf(prefix.pre, file);
+    const regionMap = lineMapOf(pre, file);
     const base = prefixLines + filler.length;
     const module = assemble({
       file,
@@ -513,7 +552,7 @@ export class IncrementalAnalyzer {
 
 /** cpp's output lines as statements located in the user's files, the first at line `base` of the whole output. */
 function expandedOf(pre: PreprocessResult, file: string, base: number, parsed: readonly Statement[] = statements(pre.text)): ExpandedStatement[] {
-  const map = preprocessedLineMap(pre, file);
+  const map = lineMapOf(pre, file);
   return parsed.map((s) => ({
     statement: base === 0 ? s : { ...s, line: s.line + base, labels: s.labels.map((l) => ({ ...l, line: l.line + base })) },
     location: map(s.line, s.labels[0]?.column ?? s.opColumn),
@@ -587,7 +626,7 @@ function compose(file: string, prefix: Prefix, parts: readonly RegionPart[]): An
   };
   // The whole file's assembler stops at the limit; the pieces would go on past it.
   if (module.diagnostics.length >= MAX_DIAGNOSTICS) throw new NotSeparable('as many messages as the assembler keeps');
-  const preprocessed: PreprocessResult = {
+  const preprocessed: PreprocessResult | undefined = !throughCpp(file) ? undefined : {
     text: prefix.pre.text + parts.map((p) => p.pre.text).join(''),
     lines: cat(prefix.pre.lines, (p) => p.pre.lines),
     spans: cat(prefix.pre.spans, (p) => p.pre.spans),

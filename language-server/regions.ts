@@ -6,6 +6,7 @@
 // top level: no open comment or line continuation, no open #if, .macro, .rept, .irp or .if,
 // and no .cfi_startproc without its .cfi_endproc. What the cut cannot see (a macro that
 // opens a section or a CFI procedure) the analysis checks on the expanded statements.
+// In a document GAS reads without cpp (a .s) a `#` starts a comment, never a directive.
 
 /** Lines per region, at least (a region ends at the first top-level line after that). */
 export const REGION_LINES = 200;
@@ -86,20 +87,21 @@ function opsOf(line: string, st: { block: boolean }): string[] {
 }
 
 /** The last text cut (a version's preview, its names and its analysis each ask for the same one). */
-let lastSplit: { readonly text: string; readonly regionLines: number; readonly split: DocumentSplit | undefined } | undefined;
+let lastSplit: { readonly text: string; readonly regionLines: number; readonly cpp: boolean; readonly split: DocumentSplit | undefined } | undefined;
 
 /**
  * Where the document can be cut, or undefined when it must be analysed whole (it uses
  * __COUNTER__, which counts across the file, or has no top-level line after its prefix).
  */
-export function splitDocument(text: string, regionLines = REGION_LINES): DocumentSplit | undefined {
-  if (lastSplit?.text === text && lastSplit.regionLines === regionLines) return lastSplit.split;
-  const split = cut(text, regionLines);
-  lastSplit = { text, regionLines, split };
+export function splitDocument(text: string, regionLines = REGION_LINES, cpp = true): DocumentSplit | undefined {
+  if (lastSplit?.text === text && lastSplit.regionLines === regionLines && lastSplit.cpp === cpp) return lastSplit.split;
+  const split = cut(text, regionLines, cpp);
+  lastSplit = { text, regionLines, cpp, split };
   return split;
 }
 
-function cut(text: string, regionLines: number): DocumentSplit | undefined {
+/** `cpp`: the document goes through cpp first (a .S); else a `#` line is a comment. */
+function cut(text: string, regionLines: number, cppReads: boolean): DocumentSplit | undefined {
   if (text.includes('__COUNTER__')) return undefined;
   const offsets = lineOffsets(text);
   const count = offsets.length - 1;
@@ -132,7 +134,7 @@ function cut(text: string, regionLines: number): DocumentSplit | undefined {
     }
     const line = text.slice(offsets[n], end);
     const wasBlock = st.block;
-    const cpp = !wasBlock && !continued && line.includes('#') ? CPP.exec(line) : null;
+    const cpp = cppReads && !wasBlock && !continued && line.includes('#') ? CPP.exec(line) : null;
     continued = line.includes('\\') && /\\\s*$/.test(line);
     if (cpp) {
       const name = cpp[1]!;
