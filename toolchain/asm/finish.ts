@@ -27,8 +27,34 @@ function isLocalDefined(s: SymbolState | undefined): boolean {
   return s !== undefined && s.kind === 'label' && (s.binding === undefined || s.binding === 'local');
 }
 
+/**
+ * Where a relaxation pass stands (GNU as's relax_segment): frags before `index` have their
+ * addresses of this pass, the rest still those of the last; `stretch` is how far this pass
+ * has moved the current frag; a region ends at each alignment or .org.
+ */
+interface PassPosition {
+  readonly order: ReadonlyMap<Frag, number>;
+  readonly regions: readonly number[];
+  index: number;
+  stretch: number;
+}
+
+/**
+ * A branch target's address as GNU as takes it during a pass: a label in a frag this pass has
+ * not reached yet is assumed to move by the stretch so far, unless an alignment or .org lies
+ * between (it may absorb the stretch); then a forward target that the stale address would put
+ * behind the branch keeps the branch's size for this pass (undefined).
+ */
+function passTarget(pos: PassPosition | undefined, targetFrag: Frag, target: number, at: number): number | undefined {
+  if (pos === undefined || pos.stretch === 0) return target;
+  const j = pos.order.get(targetFrag);
+  if (j === undefined || j <= pos.index) return target;
+  if (pos.stretch < 0 || pos.regions[j] === pos.regions[pos.index]) return target + pos.stretch;
+  return target < at ? undefined : target;
+}
+
 /** The size a variable part has with the current addresses. */
-function variableSize(st: AsmState, f: Frag): number {
+function variableSize(st: AsmState, f: Frag, pos?: PassPosition): number {
   const v = f.variable!;
   const at = f.address + f.fixedSize;
   switch (v.kind) {
@@ -40,7 +66,9 @@ function variableSize(st: AsmState, f: Frag): number {
       if (v.isNear) return v.near.bytes.length;
       const t = value(st, v.target);
       if (t.sym && !t.sub && !t.reloc && t.sym.kind === 'label' && t.sym.binding !== 'weak' && t.sym.frag!.section === f.section) {
-        const disp = labelAddress(t.sym) + Number(t.add) - (at + v.short.bytes.length);
+        const target = passTarget(pos, t.sym.frag as Frag, labelAddress(t.sym) + Number(t.add), at);
+        if (target === undefined) return f.varSize;
+        const disp = target - (at + v.short.bytes.length);
         if (disp >= -128 && disp <= 127) return v.short.bytes.length;
       }
       v.isNear = true;
@@ -62,6 +90,24 @@ function variableSize(st: AsmState, f: Frag): number {
   }
 }
 
+function fragOrder(frags: readonly Frag[]): Map<Frag, number> {
+  const order = new Map<Frag, number>();
+  for (let k = 0; k < frags.length; k++) order.set(frags[k]!, k);
+  return order;
+}
+
+/** Each frag's region: a new one begins after every alignment or .org (GNU as's relax_segment). */
+function fragRegions(frags: readonly Frag[]): number[] {
+  const regions: number[] = new Array(frags.length);
+  let region = 0;
+  for (let k = 0; k < frags.length; k++) {
+    regions[k] = region;
+    const kind = frags[k]!.variable?.kind;
+    if (kind === 'align' || kind === 'org') region++;
+  }
+  return regions;
+}
+
 function relax(st: AsmState): void {
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     for (const s of st.sections) layoutSection(s);
@@ -70,12 +116,17 @@ function relax(st: AsmState): void {
       // Addresses move as sizes change within the pass (GNU as's stretch), so a chain of
       // alignments after padding settles in one pass instead of one pass per link.
       let address = 0;
-      for (const f of orderedFrags(s)) {
+      const frags = orderedFrags(s);
+      const pos: PassPosition = { order: fragOrder(frags), regions: fragRegions(frags), index: 0, stretch: 0 };
+      for (let k = 0; k < frags.length; k++) {
+        const f = frags[k]!;
+        pos.index = k;
+        pos.stretch = address - f.address;
         f.address = address;
         if (f.variable) {
           let size: number;
           try {
-            size = variableSize(st, f);
+            size = variableSize(st, f, pos);
           } catch (e) {
             if (!(e instanceof AsmError)) throw e;
             size = f.varSize;
