@@ -4,7 +4,8 @@
 // the rendered DOM), hover shows the per-CPU table with the bytes `vdso-lab alternatives`
 // patches, a misspelled feature name is in Problems, F12 on a macro use opens its
 // definition in the included header, and the "Debug" lens on the stub function starts a
-// debug session that stops in that function, in this file.
+// debug session that stops in that function, in this file; an ALTERNATIVE in an #ifdef branch
+// cpp skips is dimmed and carries no block mark.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -23,7 +24,7 @@ interface El {
   readonly textContent: string | null;
   querySelectorAll(selector: string): ArrayLike<El>;
 }
-declare const getComputedStyle: (e: El) => { readonly color: string; readonly backgroundColor: string };
+declare const getComputedStyle: (e: El) => { readonly color: string; readonly backgroundColor: string; readonly opacity: string };
 
 const HEADER = '#include "vdso-lab.h"\n#define STUB_ENTRY(name) VDSO_FUNCTION(name)\n';
 const STUB = [
@@ -62,6 +63,7 @@ test('ALTERNATIVE blocks in a real VS Code', { timeout: 240_000 }, async (t: Tes
   writeFileSync(join(workspace, 'stub.h'), HEADER);
   writeFileSync(join(workspace, 'stub.S'), STUB);
   writeFileSync(join(workspace, 'misspelled.S'), STUB.replace('X86_FEATURE_SYSCALL32', 'X86_FEATURE_SYSCAL32'));
+  writeFileSync(join(workspace, 'inactive.S'), STUB.replace('\tint\t$0x80', '#ifdef NOT_CONFIGURED\n\tALTERNATIVE "", "pushl %eax", X86_FEATURE_SEP\n#endif\n\tint\t$0x80'));
   installExtension(bin, dirs, packageExtension(dirs.root));
 
   await withWorkbench(t, bin, dirs, workspace, async (_bench, step) => {
@@ -151,6 +153,32 @@ test('ALTERNATIVE blocks in a real VS Code', { timeout: 240_000 }, async (t: Tes
       });
       t.diagnostic(`screenshot: ${await b.screenshot('misspelled-feature')}`);
       assert.match(problems, /unknown feature X86_FEATURE_SYSCAL32; did you mean X86_FEATURE_SYSCALL32\?/);
+    });
+
+    await step('an ALTERNATIVE in an #ifdef branch cpp skips is dimmed, with no block mark; the active one is not', async (b) => {
+      await b.openFile('inactive.S');
+      /** The opacity of the text on the line at `top`, and whether a gutter mark sits there. */
+      const look = (top: number) => b.page.locator(`${editor} .view-lines .view-line`).evaluateAll((els, y) => {
+        const line = els.find((e) => parseFloat((e as unknown as El).style.top) === y) as unknown as El | undefined;
+        const spans = [...((line?.querySelectorAll('span span') ?? []) as El[])];
+        return spans.length > 0 ? Math.min(...spans.map((s) => Number(getComputedStyle(s).opacity))) : undefined;
+      }, top);
+      const seen = await until('the skipped lines dimmed', async () => {
+        const skipped = await lineTop(b, 'ALTERNATIVE ""');
+        const active = await lineTop(b, 'ALTERNATIVE_2');
+        if (skipped === undefined || active === undefined) return undefined;
+        const dim = await look(skipped);
+        const bright = await look(active);
+        const glyphs = await b.page.locator(`${editor} .cgmr`).evaluateAll((els) => els.map((e) => {
+          const el = e as unknown as El;
+          const own = parseFloat(el.style.top);
+          return Number.isNaN(own) ? parseFloat(el.parentElement?.style.top ?? '-1') : own;
+        }));
+        return dim !== undefined && dim < 1 && bright === 1 && glyphs.includes(active) ? { dim, bright, skippedMarked: glyphs.includes(skipped) } : undefined;
+      });
+      t.diagnostic(`screenshot: ${await b.screenshot('inactive-branch')}`);
+      assert.ok(seen.dim < 0.7, `the skipped ALTERNATIVE's text has opacity ${seen.dim}`);
+      assert.equal(seen.skippedMarked, false, 'the skipped ALTERNATIVE has no gutter mark');
     });
 
     await step('the "Debug" lens on the stub function starts a session that stops in it, in this file', async (b) => {
