@@ -15,6 +15,8 @@ export const SHT_NOBITS = 8;
 export const SHT_DYNAMIC = 6;
 export const SHT_DYNSYM = 11;
 export const SHT_SYMTAB_SHNDX = 18;
+/** sh_flags: the section holds machine instructions. */
+export const SHF_EXECINSTR = 4;
 export const SHT_GNU_VERDEF = 0x6ffffffd;
 export const SHT_GNU_VERNEED = 0x6ffffffe;
 export const SHT_GNU_VERSYM = 0x6fffffff;

@@ -6,13 +6,12 @@
 // at the block's end); blocks of STT_OBJECT symbols dumped as bytes and ASCII, 16 to a line;
 // addresses as wide as the section's end address needs, in steps of 4 hex digits.
 import type { ElfFile, Section } from '../elf/types';
+import { SHF_EXECINSTR, SHT_NOBITS } from '../elf/sections';
 import { decode } from './decoder';
 import { formatAtt } from './att-formatter';
 import { DecodeStatus, PFX_WAIT } from './instruction';
 import { findSymbol, listedSymbols, sectionSymbolizer, sortSymbols, symbolOffset, type ListedSymbol } from './symbolizer';
 
-const SHT_NOBITS = 8;
-const SHF_EXECINSTR = 4;
 /** objdump's DEFAULT_SKIP_ZEROES and DEFAULT_SKIP_ZEROES_AT_END. */
 const SKIP_ZEROES = 8;
 const SKIP_ZEROES_AT_END = 3;

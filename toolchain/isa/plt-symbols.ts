@@ -4,18 +4,13 @@
 // IBT's endbr32, are recognised by their first bytes, each entry's GOT slot read from its jmp (absolute, or from
 // _GLOBAL_OFFSET_TABLE_ when the PLT is position-independent), and the dynamic relocation
 // (JUMP_SLOT, GLOB_DAT, IRELATIVE) at that slot names the entry.
-import type { ElfFile, Section } from '../elf/types';
+import { ET_DYN, ET_EXEC, type ElfFile, type Section } from '../elf/types';
+import { STB_LOCAL, STT_COMMON, STT_FUNC, STT_OBJECT } from '../elf/symbols';
 import { readRelocationSection, SHT_REL, SHT_RELA, type Relocation } from '../elf/relocations';
 import { R_386_GLOB_DAT, R_386_IRELATIVE, R_386_JMP_SLOT } from '../elf/relocation-types';
 import { SHT_DYNSYM } from '../elf/sections';
 import { InputError } from '../errors';
 
-const ET_EXEC = 2;
-const ET_DYN = 3;
-const STT_OBJECT = 1;
-const STT_FUNC = 2;
-const STT_COMMON = 5;
-const STB_LOCAL = 0;
 
 /** A PLT entry's symbol, in the shape of the symbols it is sorted with. */
 export interface PltSymbol {

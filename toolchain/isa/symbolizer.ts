@@ -3,18 +3,9 @@
 // functions, objects, non-locals, globals, larger sizes, names not starting with '.', names),
 // its search for the symbol that names an address, and `name`, `name+0xN` or `name-0xN`.
 import type { ElfFile, ElfSymbol } from '../elf/types';
+import { SHN_ABS, SHN_COMMON, SHN_UNDEF, STB_GLOBAL, STB_LOCAL, STT_COMMON, STT_FILE, STT_FUNC, STT_OBJECT, STT_SECTION } from '../elf/symbols';
 import { pltSymbols } from './plt-symbols';
 
-const STT_OBJECT = 1;
-const STT_FUNC = 2;
-const STT_SECTION = 3;
-const STT_FILE = 4;
-const STT_COMMON = 5;
-const STB_LOCAL = 0;
-const STB_GLOBAL = 1;
-const SHN_UNDEF = 0;
-const SHN_ABS = 0xfff1;
-const SHN_COMMON = 0xfff2;
 
 export interface Symbolizer {
   /** `name`, `name+0xN` or `name-0xN` for an address; undefined when no symbol names it. */
