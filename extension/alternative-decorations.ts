@@ -5,15 +5,7 @@
 // inactive code; refreshed as documents change.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-
-interface WireRange {
-  readonly start: { line: number; character: number };
-  readonly end: { line: number; character: number };
-}
-
-interface WireBlock extends WireRange {
-  readonly name: string;
-}
+import { ALTERNATIVE_BLOCKS, INACTIVE_REGIONS, type DocumentParams, type WireBlock, type WireRange } from '../language-server/custom-requests';
 
 const GUTTER = 'data:image/svg+xml;utf8,' + encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16"><rect x="5" y="0" width="4" height="16" fill="#c586c0"/></svg>');
 
@@ -35,13 +27,13 @@ export function registerAlternativeDecorations(context: vscode.ExtensionContext,
     if (editor.document.languageId !== 'gas-x86') return;
     // Requests before the client runs would be lost: wait for it (started in language-client.ts).
     for (let i = 0; i < 100 && !client.isRunning(); i++) await new Promise((done) => setTimeout(done, 100));
-    const skipped = dimmed() ? await client.sendRequest<WireRange[]>('vdsoLab/inactiveRegions', { uri: editor.document.uri.toString() }) : [];
+    const skipped = dimmed() ? await client.sendRequest<WireRange[]>(INACTIVE_REGIONS, { uri: editor.document.uri.toString() } satisfies DocumentParams) : [];
     editor.setDecorations(inactive, skipped.map((g) => new vscode.Range(g.start.line, 0, g.end.line, 0)));
     if (!enabled()) {
       editor.setDecorations(decoration, []);
       return;
     }
-    const blocks = await client.sendRequest<WireBlock[]>('vdsoLab/alternativeBlocks', { uri: editor.document.uri.toString() });
+    const blocks = await client.sendRequest<WireBlock[]>(ALTERNATIVE_BLOCKS, { uri: editor.document.uri.toString() } satisfies DocumentParams);
     editor.setDecorations(decoration, blocks.map((b) => ({
       range: new vscode.Range(b.start.line, b.start.character, b.end.line, b.end.character),
       hoverMessage: `${b.name} block: the kernel patches these bytes at boot`,

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { stubLaunchConfiguration } from '../emulator/debug/launch-schema';
 import { isKernelAbi, isKernelKind } from '../toolchain/designs/options';
+import { CHECK_CONTRACT, PATCHED_SITE } from '../language-server/custom-requests';
 
 const SCHEME = 'vdso-lab-site';
 
@@ -17,7 +18,7 @@ export function registerSourceCommands(context: vscode.ExtensionContext, client:
   context.subscriptions.push(
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, provider),
     vscode.commands.registerCommand('vdso-lab.showPatchedSite', async (uri: string, line: number, cpu: string) => {
-      const text = await client.sendRequest<string>('vdsoLab/patchedSite', { uri, line, cpu });
+      const text = await client.sendRequest<string>(PATCHED_SITE, { uri, line, cpu });
       const name = uri.split('/').pop() ?? 'site';
       const doc = vscode.Uri.parse(`${SCHEME}:/${name}.${line + 1}.${cpu}.txt`);
       texts.set(doc.toString(), text);
@@ -26,7 +27,7 @@ export function registerSourceCommands(context: vscode.ExtensionContext, client:
     vscode.commands.registerCommand('vdso-lab.checkContract', async (uri: string) => {
       const abi = vscode.workspace.getConfiguration('vdsoLab').get<string>('abi', 'upstream');
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'vdso-lab: checking the contract' },
-        () => client.sendRequest<{ summary: string; problems: unknown[] }>('vdsoLab/checkContract', { uri, abi }));
+        () => client.sendRequest<{ summary: string }>(CHECK_CONTRACT, { uri, abi }));
       void vscode.window.showInformationMessage(`vdso-lab check: ${result.summary}`);
     }),
     vscode.commands.registerCommand('vdso-lab.debugStub', async (uri: string, fn: string) => {

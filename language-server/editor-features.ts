@@ -11,7 +11,8 @@ import {
   type ServerCapabilities,
   type TextEdit,
 } from 'vscode-languageserver';
-import { DEFAULT_ABI, type CpuModel, type KernelAbi } from '../toolchain/designs/options';
+import { DEFAULT_ABI } from '../toolchain/designs/options';
+import { ALTERNATIVE_BLOCKS, CHECK_CONTRACT, INACTIVE_REGIONS, PATCHED_SITE, type CheckContractParams, type CheckContractResult, type DocumentParams, type PatchedSiteParams, type WireBlock, type WireRange } from './custom-requests';
 import type { ServerContext } from './server';
 import { diskFileSource, sourceLine } from './analysis';
 import { hover } from './hover';
@@ -90,12 +91,12 @@ export function registerEditorFeatures(ctx: ServerContext): ServerCapabilities {
     }));
   });
 
-  connection.onRequest('vdsoLab/patchedSite', (p: { uri: string; line: number; cpu: CpuModel }) => {
+  connection.onRequest(PATCHED_SITE, (p: PatchedSiteParams): string => {
     const a = ctx.analysis(p.uri);
     return a ? patchedSiteText(a, p.line, p.cpu, ctx.settings(), files) : '';
   });
 
-  connection.onRequest('vdsoLab/checkContract', (p: { uri: string; abi?: KernelAbi }) => {
+  connection.onRequest(CHECK_CONTRACT, (p: CheckContractParams): CheckContractResult => {
     const a = ctx.analysis(p.uri);
     if (!a) return { summary: 'the document is not open', problems: [] };
     const result = checkContract(a, p.abi ?? ctx.settings().abi ?? DEFAULT_ABI, ctx.settings(), files);
@@ -110,13 +111,13 @@ export function registerEditorFeatures(ctx: ServerContext): ServerCapabilities {
     return result;
   });
 
-  connection.onRequest('vdsoLab/alternativeBlocks', (p: { uri: string }) => {
+  connection.onRequest(ALTERNATIVE_BLOCKS, (p: DocumentParams): WireBlock[] => {
     const a = ctx.analysis(p.uri);
     return a ? activeAlternatives(a, scanOf(a).alternatives).map((b) => ({ name: b.name, start: { line: b.startLine, character: b.startColumn }, end: { line: b.endLine, character: b.endColumn } })) : [];
   });
 
   // The lines cpp skips, whole lines from `start` to `end` (the extension greys them).
-  connection.onRequest('vdsoLab/inactiveRegions', (p: { uri: string }) => {
+  connection.onRequest(INACTIVE_REGIONS, (p: DocumentParams): WireRange[] => {
     const a = ctx.analysis(p.uri);
     return a ? inactiveGroups(a).map((g) => ({ start: { line: g.from, character: 0 }, end: { line: g.to, character: 0 } })) : [];
   });
