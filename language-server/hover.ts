@@ -23,7 +23,8 @@ import { parseFrameSection } from '../toolchain/dwarf/cie-fde';
 import { formatFrameSection } from '../toolchain/dwarf/readelf-frames';
 import { ehFrameAtZero } from './eh-frame-action';
 import { isInactive } from './inactive';
-import { labelHover } from './label-hover';
+import { labelHover, localLabelHover } from './label-hover';
+import { localLabelAt } from './local-labels';
 
 export interface HoverResult {
   readonly markdown: string;
@@ -145,7 +146,8 @@ export function hover(a: Analysis, line: number, column: number, settings: Serve
     const text = alternativeHover(a, block.startLine, settings, read);
     if (text) return range(w?.start ?? column, w ? w.start + w.text.length : column, text);
   }
-  const label = w && !cppMacro(a, w.text) ? labelHover(a, w.text) : undefined;
+  const local = w && !cppMacro(a, w.text) ? localLabelAt(a, line, column) : undefined;
+  const label = local ? localLabelHover(a, local.text, local.label.symbol, local.label.line) : w && !cppMacro(a, w.text) ? labelHover(a, w.text) : undefined;
   if (label) {
     const more = instructionHover(a, line);
     return range(w!.start, w!.start + w!.text.length, more ? `${label}\n\n---\n\n${more}` : label);

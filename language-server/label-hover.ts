@@ -2,6 +2,7 @@
 // it is in the assembled object (section and offset, as readelf -s gives them), its binding
 // and type (.globl/.weak, .type) and size, the CFA rule in force at it inside a CFI region,
 // and for a landing pad whether it follows the `int $0x80` a restart backs up to.
+import type { AsmSymbol } from '../toolchain/asm/module';
 import type { Analysis } from './analysis';
 import { rowAt, formatRow } from './cfi-rows';
 import { instructionBefore, isLandingPad } from './diagnostics-cfi';
@@ -14,8 +15,23 @@ export function labelHover(a: Analysis, name: string): string | undefined {
   const s = a.module.symbols.find((x) => x.name === name);
   // Section and file symbols are the directives' names, not the document's.
   if (!s || s.section === 'UND' || s.type === 3 || s.type === 4) return undefined;
+  return symbolHover(a, `**${name}**`, s);
+}
+
+/**
+ * A label GAS keeps out of the symbol table (local-labels.ts), under the word that names it:
+ * `1b` says which `1:` it means.
+ */
+export function localLabelHover(a: Analysis, word: string, s: AsmSymbol, line: number): string {
+  const which = word === s.name ? '' : ` (\`${s.name}:\` of line ${line + 1})`;
+  return symbolHover(a, `**${word}**${which}`, s, ', a local label (not in the object\'s symbol table)');
+}
+
+/** `title`: the name as Markdown; `note`: said after binding and type. */
+function symbolHover(a: Analysis, title: string, s: AsmSymbol, note = ''): string {
+  const name = s.name;
   const where = s.section === 'ABS' ? `absolute value 0x${s.value.toString(16)}` : s.section === 'COMMON' ? `common, ${s.size} bytes` : `${s.section}+0x${s.value.toString(16)}`;
-  const out = [`**${name}** — ${where}; ${s.binding.toUpperCase()} ${TYPE_NAMES[s.type] ?? `type ${s.type}`}${s.size > 0 && s.section !== 'COMMON' ? `, size ${s.size}` : ''}`];
+  const out = [`${title} — ${where}; ${s.binding.toUpperCase()} ${TYPE_NAMES[s.type] ?? `type ${s.type}`}${s.size > 0 && s.section !== 'COMMON' ? `, size ${s.size}` : ''}${note}`];
   if (s.section !== 'ABS' && s.section !== 'COMMON') {
     const row = rowAt(a, s.section, s.value);
     if (row) out.push(`CFA rule at it: \`${formatRow(row.row, row.procedure.returnColumn)}\``);

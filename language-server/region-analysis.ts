@@ -86,6 +86,7 @@ interface RegionPart {
   readonly cfi: readonly CfiProcedure[];
   readonly alternatives: readonly AlternativeSite[];
   readonly diagnostics: readonly Diagnostic[];
+  readonly localLabels: readonly AsmSymbol[];
   /** The alignment a shift of each section must keep (0: the part cannot be shifted). */
   readonly align: ReadonlyMap<string, number>;
   /** Names the region's statements use other than as the target of a call. */
@@ -318,6 +319,7 @@ function shiftPart(p: RegionPart, file: string, entry: ReadonlyMap<string, numbe
     cfi: p.cfi.map((c) => ({ ...c, start: c.start + d(c.section), end: c.end + d(c.section), location: loc(c.location), instructions: c.instructions.map((i) => ({ ...i, offset: i.offset + d(c.section), location: loc(i.location) })) })),
     alternatives: p.alternatives.map((x) => ({ ...x, offset: x.offset + d(x.section), replacementOffset: x.replacementOffset + d('.altinstr_replacement'), location: loc(x.location) })),
     diagnostics: p.diagnostics.map((x) => ({ ...x, location: loc(x.location) })),
+    localLabels: p.localLabels.map((s) => ({ ...s, value: s.value + d(s.section), location: loc(s.location!) })),
   };
 }
 
@@ -544,6 +546,8 @@ export class IncrementalAnalyzer {
       cfi: module.cfi.filter((c) => c.start >= from(c.section)),
       alternatives: module.alternatives.filter((x) => x.offset >= from(x.section)),
       diagnostics,
+      // The prefix's own labels are the prefix module's.
+      localLabels: (module.localLabels ?? []).filter((l) => l.location !== FILLER && l.value >= from(l.section) && !(l.location!.file === file && l.location!.line - 1 < startLine)),
       align,
       otherRefs,
     };
@@ -623,6 +627,7 @@ function compose(file: string, prefix: Prefix, parts: readonly RegionPart[]): An
     cfi: cat(prefix.module.cfi, (p) => p.cfi),
     alternatives: cat(prefix.module.alternatives, (p) => p.alternatives),
     diagnostics: cat(prefix.module.diagnostics, (p) => p.diagnostics),
+    localLabels: cat(prefix.module.localLabels ?? [], (p) => p.localLabels),
   };
   // The whole file's assembler stops at the limit; the pieces would go on past it.
   if (module.diagnostics.length >= MAX_DIAGNOSTICS) throw new NotSeparable('as many messages as the assembler keeps');

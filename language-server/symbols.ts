@@ -12,6 +12,7 @@ import { wordAt } from './source-scan';
 import { cppMacro, isLocalLabel, names } from './names';
 import { instructionsIn } from './instructions';
 import { fileText, lineAt, type ReadFile } from './file-text';
+import { localLabelAt, numericReferences } from './local-labels';
 
 export type OutlineKind = 'function' | 'label' | 'object' | 'macro' | 'define' | 'set';
 
@@ -136,6 +137,8 @@ export function definitions(a: Analysis, line: number, column: number): PlaceInF
   const w = wordAtPosition(a, line, column);
   if (!w) return [];
   const name = w.text;
+  const local = /^\d/.test(name) ? localLabelAt(a, line, column) : undefined;
+  if (local) return [{ file: a.file, line: local.label.line, column: local.label.column, length: local.label.symbol.name.length }];
   const out: PlaceInFile[] = [];
   const m = cppMacro(a, name);
   if (m) out.push({ file: m.loc.file, line: m.loc.line - 1, column: m.loc.column - 1, length: name.length });
@@ -152,7 +155,11 @@ export function definitions(a: Analysis, line: number, column: number): PlaceInF
 /** Every whole-word use of the name under the cursor in the document and the files it includes (`read`: the server's FileSource). */
 export function references(a: Analysis, line: number, column: number, read: ReadFile): PlaceInFile[] {
   const w = wordAtPosition(a, line, column);
-  if (!w || /^\d/.test(w.text)) return [];
+  if (!w) return [];
+  if (/^\d/.test(w.text)) {
+    const local = localLabelAt(a, line, column);
+    return local ? numericReferences(a, local.label).map((r) => ({ file: a.file, ...r })) : [];
+  }
   const name = w.text;
   const files = [a.file, ...new Set((a.preprocessed?.included ?? []).map((i) => i.path))];
   // A name, or a name after the `$` of an immediate or the `%` of a register (a cpp macro

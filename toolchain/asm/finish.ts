@@ -343,7 +343,7 @@ function symbolSize(st: AsmState, s: SymbolState): number {
   }
 }
 
-function outputSymbols(st: AsmState, fileSymbol: string | undefined): AsmSymbol[] {
+function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels: AsmSymbol[]): AsmSymbol[] {
   const out: AsmSymbol[] = [];
   if (fileSymbol !== undefined) out.push({ name: fileSymbol, section: 'ABS', value: 0, size: 0, binding: 'local', type: 4, visibility: 0 });
   for (const sec of st.sections) {
@@ -354,7 +354,10 @@ function outputSymbols(st: AsmState, fileSymbol: string | undefined): AsmSymbol[
   const symbol = (s: SymbolState, section: string, value: number, size: number, type: number, binding: SymbolBinding): AsmSymbol =>
     ({ name: s.name, section, value, size, binding, type, visibility: s.visibility, location: s.location });
   for (const s of st.symbols.all()) {
-    if (s.internal) continue;
+    if (s.internal) {
+      if (s.kind === 'label' && s.location) localLabels.push({ name: displayName(s.name), section: s.frag!.section.name, value: labelAddress(s), size: 0, binding: 'local', type: 0, visibility: 0, location: s.location });
+      continue;
+    }
     const binding = s.binding ?? (s.kind === 'undefined' || s.kind === 'common' ? 'global' : 'local');
     switch (s.kind) {
       case 'label':
@@ -455,9 +458,10 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
     if (code && (p.ehFrame || p.debugFrame)) code.symbolUsed = true;
   }
   if (sections.some((x) => x.relocations.some((r) => GOT_TYPES.has(r.type)))) st.symbols.get('_GLOBAL_OFFSET_TABLE_').used = true;
-  const symbols = outputSymbols(st, fileSymbol);
+  const localLabels: AsmSymbol[] = [];
+  const symbols = outputSymbols(st, fileSymbol, localLabels);
   const alternatives = alternativeSites(st, sections, altValues);
-  return { sections, symbols, lines, cfi: cfiOut, alternatives, diagnostics: st.diagnostics };
+  return { sections, symbols, lines, cfi: cfiOut, alternatives, diagnostics: st.diagnostics, localLabels };
 }
 
 /**

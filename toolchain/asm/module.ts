@@ -157,4 +157,10 @@ export interface AsmModule {
   readonly cfi: readonly CfiProcedure[];
   readonly alternatives: readonly AlternativeSite[];
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * The labels GAS keeps out of the symbol table (.L names and each instance of a numeric
+   * label `1:`, named as written), for the editor's hover and navigation; absent from a
+   * module the assembler did not make.
+   */
+  readonly localLabels?: readonly AsmSymbol[];
 }
