@@ -1,14 +1,16 @@
 // Owns the process's memory map: named areas (program segments, heap, mmap areas, stack,
 // vdso, vvar) over the CPU's Memory pages; brk; mmap2 placement top-down below mmap_base;
 // munmap, mprotect and mremap with area splitting; the stack that grows down on faults
-// within its rlimit with a guard gap below it that nothing else may use; and a cap on the
-// guest's total mapped memory so that a hostile guest cannot exhaust the host. A shared
-// mapping's area names its backing object's pages (vfs/page-cache.ts), which it takes and
-// gives back as it is mapped, split, copied by fork and unmapped; release() gives back
-// everything when the last task using the map ends.
+// within its rlimit with a guard gap below it that nothing else may use; madvise's
+// MADV_DONTNEED; and a cap on the guest's total mapped memory so that a hostile guest cannot
+// exhaust the host. A file mapping's area names its backing object (vfs/page-cache.ts): a
+// shared one maps the object's pages, which it takes and gives back as it is mapped, split,
+// copied by fork and unmapped; a private one copies the file's bytes. Pages wholly past the
+// end of the file are left unmapped (an access gives SIGBUS) and follow the file's size;
+// release() gives back everything when the last task using the map ends.
 import { Memory, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from '../memory/memory';
 import { E } from './linux-abi';
-import type { SharedObject } from './vfs/page-cache';
+import type { ObjectMapper, SharedObject } from './vfs/page-cache';
 
 export type AreaKind = 'program' | 'heap' | 'mmap' | 'stack' | 'vdso' | 'vvar';
 
@@ -20,17 +22,39 @@ export interface Area {
   readonly name: string;
   /** A shared mapping (MAP_SHARED): its backing object and the object's page index at `start`. */
   readonly shared?: SharedPages;
+  /** A private mapping of a file (MAP_PRIVATE): the file's object and its page index at `start`, what a page's bytes are fetched from. */
+  readonly file?: SharedPages;
 }
+
+/** What a new area maps: a backing object's pages (shared), or copies of a file's (private). */
+export type Backing = { readonly shared: SharedPages } | { readonly file: SharedPages };
 
 export interface SharedPages {
   readonly object: SharedObject;
   readonly index: number;
 }
 
-/** The part [start, end) of area `a`, its shared pages' index moved along. */
+/** `pages` moved along to the page at `at` of area `a`. */
+export function pagesAt(a: Area, pages: SharedPages, at: number): SharedPages {
+  return { object: pages.object, index: pages.index + (at - a.start) / PAGE_SIZE };
+}
+
+/** The part [start, end) of area `a`, its backing pages' index moved along. */
 function part(a: Area, start: number, end: number, prot = a.prot): Area {
-  const shared = a.shared && { object: a.shared.object, index: a.shared.index + (start - a.start) / PAGE_SIZE };
-  return { ...a, start, end, prot, shared };
+  const shared = a.shared && pagesAt(a, a.shared, start);
+  const file = a.file && pagesAt(a, a.file, start);
+  return { ...a, start, end, prot, shared, file };
+}
+
+/** The backing object's pages of area `a`, shared or private. */
+function backingOf(a: Area): SharedPages | undefined {
+  return a.shared ?? a.file;
+}
+
+/** True when backing pages `b` continue `a`'s pages of area `left` (both absent counts too): the two areas may merge. */
+function follows(left: Area, a: SharedPages | undefined, b: SharedPages | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.object === b.object && a.index + (left.end - left.start) / PAGE_SIZE === b.index;
 }
 
 export const STACK_RLIMIT = 8 << 20;
@@ -48,7 +72,7 @@ export function pageDown(n: number): number {
   return Math.floor(n / PAGE_SIZE) * PAGE_SIZE;
 }
 
-export class MemoryMap {
+export class MemoryMap implements ObjectMapper {
   /** The areas in address order, never overlapping; found by binary search. */
   readonly areas: Area[] = [];
   brkStart = 0;
@@ -116,7 +140,11 @@ export class MemoryMap {
     const m = new MemoryMap(memory, this.stackTop, this.memoryLimit);
     for (const a of this.areas) {
       m.areas.push({ ...a });
-      if (a.shared) for (let i = 0; i < (a.end - a.start) / PAGE_SIZE; i++) a.shared.object.hold(a.shared.index + i);
+      const backing = backingOf(a);
+      if (!backing) continue;
+      backing.object.attach((a.end - a.start) / PAGE_SIZE);
+      backing.object.addMapper(m);
+      if (a.shared) for (let at = a.start; at < a.end; at += PAGE_SIZE) if (this.memory.protection(at) >= 0) a.shared.object.hold(pagesAt(a, a.shared, at).index);
     }
     m.brkStart = this.brkStart;
     m.brk = this.brk;
@@ -126,21 +154,67 @@ export class MemoryMap {
     return m;
   }
 
-  /** Maps a new area (page-rounded) after checking the limit; returns -ENOMEM when over it. `shared`: a MAP_SHARED area's pages. */
-  add(start: number, length: number, prot: number, kind: AreaKind, name: string, shared?: SharedPages): number {
+  /**
+   * Maps a new area (page-rounded) after checking the limit; returns -ENOMEM when over it.
+   * `backing`: a file's or shared memory's pages (those wholly past the end of the file stay unmapped).
+   */
+  add(start: number, length: number, prot: number, kind: AreaKind, name: string, backing?: Backing): number {
     const s = pageDown(start);
     const e = pageUp(start + length);
     if (e <= s || e > 2 ** 32) return -E.ENOMEM;
+    const area: Area = { start: s, end: e, prot, kind, name, ...backing };
+    const pages = backingOf(area);
+    // Counted first: unmapping what was there may end the object's last other mapping.
+    pages?.object.attach((e - s) / PAGE_SIZE);
     this.remove(s, e - s);
-    if (this.mappedBytes + (e - s) > this.memoryLimit) return -E.ENOMEM;
-    if (shared) {
-      for (let at = s; at < e; at += PAGE_SIZE) this.memory.mapShared(at, prot, shared.object.take(shared.index + (at - s) / PAGE_SIZE));
+    if (this.mappedBytes + (e - s) > this.memoryLimit) {
+      pages?.object.detach((e - s) / PAGE_SIZE);
+      return -E.ENOMEM;
+    }
+    this.mappedBytes += e - s;
+    this.insert(area);
+    if (pages) {
+      pages.object.addMapper(this);
+      this.follow(area, s, e, pages.object.pagesInFile());
     } else {
       this.memory.map(s, e - s, prot);
     }
-    this.mappedBytes += e - s;
-    this.insert({ start: s, end: e, prot, kind, name, shared });
     return s;
+  }
+
+  /**
+   * Maps the pages of [from, to) in backed area `a` that lie inside the file (`inFile`: its
+   * size in pages) and are not mapped, and unmaps those wholly past its end.
+   */
+  private follow(a: Area, from: number, to: number, inFile: number): void {
+    const pages = backingOf(a)!;
+    for (let at = from; at < to; at += PAGE_SIZE) {
+      const index = pagesAt(a, pages, at).index;
+      const mapped = this.memory.protection(at) >= 0;
+      if (mapped && index >= inFile) {
+        this.memory.unmap(at, PAGE_SIZE);
+        if (a.shared) pages.object.drop(index);
+      } else if (!mapped && index < inFile) {
+        if (a.shared) {
+          this.memory.mapShared(at, a.prot, pages.object.take(index));
+        } else {
+          this.memory.map(at, PAGE_SIZE, a.prot);
+          this.memory.poke(at, pages.object.fetch(index));
+        }
+      }
+    }
+  }
+
+  /** The object's file changed size (a write or truncate through a descriptor): every area mapping it follows. */
+  resized(object: SharedObject): void {
+    const inFile = object.pagesInFile();
+    for (const a of this.areas) if (backingOf(a)?.object === object) this.follow(a, a.start, a.end, inFile);
+  }
+
+  /** True when `address` lies in a file mapping's page wholly past the end of the file (an access gives SIGBUS). */
+  pastEnd(address: number): boolean {
+    const a = this.areaAt(address);
+    return a !== undefined && backingOf(a) !== undefined && this.memory.protection(address) < 0;
   }
 
   /** Records an area whose pages another part already mapped (the vDSO loader's image and vvar). */
@@ -162,9 +236,10 @@ export class MemoryMap {
       const a = this.areas[last]!;
       const cutStart = Math.max(a.start, s);
       const cutEnd = Math.min(a.end, e);
+      if (a.shared) for (let at = cutStart; at < cutEnd; at += PAGE_SIZE) if (this.memory.protection(at) >= 0) a.shared.object.drop(pagesAt(a, a.shared, at).index);
       this.memory.unmap(cutStart, cutEnd - cutStart);
       this.mappedBytes -= cutEnd - cutStart;
-      if (a.shared) for (let at = cutStart; at < cutEnd; at += PAGE_SIZE) a.shared.object.drop(a.shared.index + (at - a.start) / PAGE_SIZE);
+      backingOf(a)?.object.detach((cutEnd - cutStart) / PAGE_SIZE);
       if (a.start < cutStart) kept.push(part(a, a.start, cutStart));
       if (cutEnd < a.end) kept.push(part(a, cutEnd, a.end));
     }
@@ -251,8 +326,7 @@ export class MemoryMap {
     for (let i = to - 1; i > from; i--) {
       const a = this.areas[i - 1]!;
       const b = this.areas[i]!;
-      const sameObject = a.shared === b.shared || (a.shared && b.shared && a.shared.object === b.shared.object && a.shared.index + (a.end - a.start) / PAGE_SIZE === b.shared.index);
-      if (a.end === b.start && a.prot === b.prot && a.kind === b.kind && a.name === b.name && sameObject) {
+      if (a.end === b.start && a.prot === b.prot && a.kind === b.kind && a.name === b.name && follows(a, a.shared, b.shared) && follows(a, a.file, b.file)) {
         a.end = b.end;
         this.areas.splice(i, 1);
       }
@@ -274,8 +348,36 @@ export class MemoryMap {
     return 0;
   }
 
+  /**
+   * madvise(MADV_DONTNEED) over [start, start+length): a private page is fetched again (zeros
+   * for anonymous memory, the file's bytes for a file mapping); a shared one stays the object's
+   * page and the vDSO's its image. 0, -EINVAL at a vvar area (VM_PFNMAP, the areas before it
+   * discarded), or -ENOMEM when part of the range is not mapped (the rest discarded all the
+   * same), as madvise_walk_vmas. A program segment keeps its bytes (the model does not fetch
+   * them from the executable again).
+   */
+  discard(start: number, length: number): number {
+    const s = pageDown(start);
+    const e = pageUp(start + length);
+    let at = s;
+    let result = 0;
+    for (let i = this.firstEndingAbove(s); i < this.areas.length && this.areas[i]!.start < e; i++) {
+      const a = this.areas[i]!;
+      if (a.start > at) result = -E.ENOMEM;
+      if (a.kind === 'vvar') return -E.EINVAL;
+      const from = Math.max(a.start, s);
+      at = Math.min(a.end, e);
+      if (a.shared || a.kind === 'vdso' || a.kind === 'program') continue;
+      this.memory.unmap(from, at - from);
+      if (a.file) this.follow(a, from, at, a.file.object.pagesInFile());
+      else this.memory.map(from, at - from, a.prot);
+    }
+    return at < e ? -E.ENOMEM : result;
+  }
+
   /** The last task using this map ended (exit, execve): every area is unmapped, shared file pages written back, page references given back. */
   release(): void {
+    for (const a of this.areas) backingOf(a)?.object.removeMapper(this);
     this.remove(0, 2 ** 32);
     this.memory.unmapAll();
   }

@@ -425,6 +425,7 @@ export class RunLoop {
 
   /** A fault or trap in user mode (`address`: the instruction; `ip`: the stopped eip). */
   private fault(p: Process, fault: Fault, address: number, ip: number): void {
+    if (fault.vector === 'PF' && p.mm.pastEnd(fault.address)) fault = { ...fault, pastEnd: true };
     const icount = p.cpu.state.icount;
     let exit: ExitRecord | undefined;
     if (p.ptrace && this.entryExit.returnToUser) {

@@ -20,6 +20,8 @@ export type Fault =
 
 export interface PageFaultVector extends PageFault {
   readonly vector: 'PF';
+  /** Set by the kernel model: the page lies in a file mapping wholly past the end of the file (SIGBUS, not SIGSEGV). */
+  readonly pastEnd?: boolean;
 }
 
 export type KernelEntry =

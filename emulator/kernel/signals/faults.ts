@@ -1,6 +1,6 @@
 // Owns turning a CPU exception into the signal Linux sends for it (arch/x86/kernel/traps.c,
 // fault.c): #PF -> SIGSEGV SEGV_MAPERR/SEGV_ACCERR at the fault address with the page-fault
-// error code and cr2; #UD -> SIGILL ILL_ILLOPN at the instruction; #DE -> SIGFPE FPE_INTDIV;
+// error code and cr2 (SIGBUS BUS_ADRERR for a file mapping's page past the end of the file); #UD -> SIGILL ILL_ILLOPN at the instruction; #DE -> SIGFPE FPE_INTDIV;
 // #MF (x87) -> SIGFPE with the code of the first unmasked exception (fpu__exception_code);
 // #DB single-step -> SIGTRAP TRAP_TRACE at the next instruction (a debug-register data
 // breakpoint: TRAP_HWBKPT); int3 (#BP), #GP, into (#OF)
@@ -22,10 +22,10 @@ export function signalForFault(fault: Fault, ip: number): QueuedSignal {
   switch (fault.vector) {
     case 'PF': {
       const err = (fault.protection ? PF_PROT : 0) | (fault.access === 'write' ? PF_WRITE : 0) | PF_USER | (fault.access === 'execute' ? PF_INSTR : 0);
-      return {
-        info: { signo: SIG.SIGSEGV, code: fault.protection ? SI.SEGV_ACCERR : SI.SEGV_MAPERR, addr: fault.address >>> 0 },
-        trap: { trapno: TRAPNO.PF, err, cr2: fault.address >>> 0 },
-      };
+      const info = fault.pastEnd
+        ? { signo: SIG.SIGBUS, code: SI.BUS_ADRERR, addr: fault.address >>> 0 }
+        : { signo: SIG.SIGSEGV, code: fault.protection ? SI.SEGV_ACCERR : SI.SEGV_MAPERR, addr: fault.address >>> 0 };
+      return { info, trap: { trapno: TRAPNO.PF, err, cr2: fault.address >>> 0 } };
     }
     case 'UD':
       return { info: { signo: SIG.SIGILL, code: SI.ILL_ILLOPN, addr: ip >>> 0 }, trap: { trapno: TRAPNO.UD, err: 0, cr2: 0 } };
@@ -53,9 +53,4 @@ export function signalForFault(fault: Fault, ip: number): QueuedSignal {
 /** The SIGTRAP of a TF single-step, reported with the address of the next instruction. */
 export function singleStepTrap(ip: number): QueuedSignal {
   return { info: { signo: SIG.SIGTRAP, code: SI.TRAP_TRACE, addr: ip >>> 0 }, trap: { trapno: TRAPNO.DB, err: 0, cr2: 0 } };
-}
-
-/** SIGBUS for an access the model maps but cannot back (BUS_ADRERR), for the process model's use. */
-export function busError(address: number): QueuedSignal {
-  return { info: { signo: SIG.SIGBUS, code: SI.BUS_ADRERR, addr: address >>> 0 }, trap: { trapno: TRAPNO.PF, err: PF_USER, cr2: address >>> 0 } };
 }

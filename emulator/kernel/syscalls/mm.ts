@@ -1,12 +1,13 @@
 // Owns the memory system calls: brk, mmap2 (and old_mmap's struct form), munmap, mprotect,
 // mremap, msync, madvise. Placement and bookkeeping are mm.ts's; this file checks arguments as
-// Linux does (alignment, lengths, flags) and copies file contents into a private mapping; a
-// MAP_SHARED one maps its backing object's pages (vfs/page-cache.ts: shared with every
-// process mapping them, written back to the file; docs/kernel-facts.md section 14).
+// Linux does (alignment, lengths, flags, advice). A file mapping names the file's backing
+// object (vfs/page-cache.ts): a MAP_SHARED one maps its pages (shared with every process
+// mapping them, written back to the file), a private one copies them; docs/kernel-facts.md
+// section 14.
 import type { PtRegs } from '../seams';
 import { PAGE_SIZE } from '../../memory/memory';
 import { E, le32, MAP, MREMAP_FIXED, MREMAP_MAYMOVE } from '../linux-abi';
-import { pageUp, type SharedPages } from '../mm';
+import { pageUp, pagesAt, type Backing } from '../mm';
 import type { Process } from '../process';
 import { HostFile } from '../vfs/files';
 import { arg, copyIn, row, sarg, type SyscallRow } from './table';
@@ -40,21 +41,17 @@ export function mmap(p: Process, addr: number, length: number, prot: number, fla
     start = p.mm.findFree(len);
     if (start < 0) return start;
   }
-  let shared: SharedPages | undefined;
-  if (type === MAP.SHARED) {
+  let backing: Backing | undefined;
+  if (file || type === MAP.SHARED) {
     const object = file ? p.machine.pageCache.forFile(file) : p.machine.pageCache.anonymous();
     if (typeof object === 'number') return object;
-    shared = { object, index: pgoff };
+    backing = type === MAP.SHARED ? { shared: { object, index: pgoff } } : { file: { object, index: pgoff } };
   }
-  const mapped = p.mm.add(start, len, prot & PROT_MASK, 'mmap', file ? file.name : anonymous ? '' : '[anon]', shared);
-  if (mapped < 0) return mapped;
-  if (file && !shared) {
-    const data = file.readAt(pgoff * PAGE_SIZE, Math.min(length, len));
-    if (typeof data === 'number') {
-      p.mm.remove(start, len);
-      return data;
-    }
-    p.memory.poke(start, data);
+  const mapped = p.mm.add(start, len, prot & PROT_MASK, 'mmap', file ? file.name : anonymous ? '' : '[anon]', backing);
+  if (mapped < 0) {
+    // An object no mapping took lets its file go again.
+    if (backing) ('shared' in backing ? backing.shared : backing.file).object.settle();
+    return mapped;
   }
   return start;
 }
@@ -97,10 +94,11 @@ function mremap(p: Process, regs: PtRegs): number {
     if (newLen < oldLen) p.mm.remove(old + newLen, oldLen - newLen);
     return old;
   }
-  // The shared pages at `at` in the area: the same backing object's, so a moved or grown shared mapping stays shared.
-  const sharedAt = (at: number): SharedPages | undefined => area.shared && { object: area.shared.object, index: area.shared.index + (at - area.start) / PAGE_SIZE };
+  // The backing pages at `at` in the area: the same object's, so a moved or grown shared mapping stays shared and a private file mapping maps the file on.
+  const backingAt = (at: number): Backing | undefined =>
+    area.shared ? { shared: pagesAt(area, area.shared, at) } : area.file ? { file: pagesAt(area, area.file, at) } : undefined;
   if (!(flags & MREMAP_FIXED) && p.mm.free(old + oldLen, newLen - oldLen)) {
-    const r = p.mm.add(old + oldLen, newLen - oldLen, area.prot, area.kind, area.name, sharedAt(old + oldLen));
+    const r = p.mm.add(old + oldLen, newLen - oldLen, area.prot, area.kind, area.name, backingAt(old + oldLen));
     return r < 0 ? r : old;
   }
   if (!(flags & MREMAP_MAYMOVE)) return -E.ENOMEM;
@@ -111,20 +109,23 @@ function mremap(p: Process, regs: PtRegs): number {
   if (target < old + oldLen && old < target + newLen) return -E.EINVAL;
   if (area.shared) {
     // The new range maps the same pages (and the object's next ones) before the old range lets them go.
-    const r = p.mm.add(target, newLen, area.prot, area.kind, area.name, sharedAt(old));
+    const r = p.mm.add(target, newLen, area.prot, area.kind, area.name, backingAt(old));
     if (r < 0) return r;
     p.mm.remove(old, oldLen);
     return target;
   }
-  const bytes = new Uint8Array(oldLen);
+  // A private mapping's pages move with their bytes (a file mapping's pages past the end of the file stay unmapped).
+  const pages: Array<Uint8Array | undefined> = [];
   for (let at = 0; at < oldLen; at += PAGE_SIZE) {
     const prot = p.memory.protection(old + at);
-    const page = prot > 0 ? p.memory.read(old + at, PAGE_SIZE, prot) : undefined;
-    if (page instanceof Uint8Array) bytes.set(page, at);
+    const page = prot > 0 ? p.memory.read(old + at, PAGE_SIZE, prot) : prot === 0 ? new Uint8Array(PAGE_SIZE) : undefined;
+    pages.push(page instanceof Uint8Array ? page : undefined);
   }
-  const r = p.mm.add(target, newLen, area.prot, area.kind, area.name);
+  const r = p.mm.add(target, newLen, area.prot, area.kind, area.name, backingAt(old));
   if (r < 0) return r;
-  p.memory.poke(target, bytes);
+  pages.forEach((page, k) => {
+    if (page && p.memory.protection(target + k * PAGE_SIZE) >= 0) p.memory.poke(target + k * PAGE_SIZE, page);
+  });
   p.mm.remove(old, oldLen);
   return target;
 }
@@ -140,6 +141,39 @@ function msync(p: Process, regs: PtRegs): number {
   return len === 0 ? 0 : p.mm.sync(addr, len);
 }
 
+/** madvise advice values (include/uapi/asm-generic/mman-common.h). */
+const MADV = {
+  NORMAL: 0, RANDOM: 1, SEQUENTIAL: 2, WILLNEED: 3, DONTNEED: 4, FREE: 8, REMOVE: 9, DONTFORK: 10, DOFORK: 11,
+  MERGEABLE: 12, UNMERGEABLE: 13, HUGEPAGE: 14, NOHUGEPAGE: 15, DONTDUMP: 16, DODUMP: 17, WIPEONFORK: 18,
+  KEEPONFORK: 19, COLD: 20, PAGEOUT: 21, POPULATE_READ: 22, POPULATE_WRITE: 23, DONTNEED_LOCKED: 24, COLLAPSE: 25,
+  HWPOISON: 100, SOFT_OFFLINE: 101, GUARD_INSTALL: 102, GUARD_REMOVE: 103,
+} as const;
+
+/** The advice whose effect the model does not have (the run stops at such a call rather than pretend). */
+const UNEMULATED_ADVICE = new Map<number, string>(
+  (['REMOVE', 'DONTFORK', 'WIPEONFORK', 'HWPOISON', 'SOFT_OFFLINE', 'GUARD_INSTALL', 'GUARD_REMOVE'] as const).map((n) => [MADV[n], `MADV_${n}`]),
+);
+const KNOWN_ADVICE = new Set<number>(Object.values(MADV));
+
+/**
+ * madvise (do_madvise): EINVAL for an unknown advice, an unaligned start or a length that
+ * wraps; then the range's areas are walked (madvise_walk_vmas: -ENOMEM for a hole, the rest
+ * advised all the same). MADV_DONTNEED (and _LOCKED: the model locks nothing) drops the
+ * private pages, which read as zeros or the file's bytes again; the other advice the model
+ * takes is a hint without an effect it can show.
+ */
+function madvise(p: Process, regs: PtRegs): number {
+  const start = arg(regs, 0);
+  const lengthIn = arg(regs, 1);
+  const advice = arg(regs, 2) | 0;
+  if (!KNOWN_ADVICE.has(advice) || start % PAGE_SIZE !== 0) return -E.EINVAL;
+  const len = pageUp(lengthIn);
+  if (start + len > 2 ** 32 || (lengthIn !== 0 && len === 0)) return -E.EINVAL;
+  if (len === 0) return 0;
+  if (advice === MADV.DONTNEED || advice === MADV.DONTNEED_LOCKED) return p.mm.discard(start, len);
+  return p.mm.covered(start, len) ? 0 : -E.ENOMEM;
+}
+
 export const mmRows: readonly SyscallRow[] = [
   row(45, 'brk', 'x', (p, r) => p.mm.setBrk(arg(r, 0))),
   row(90, 'mmap', 'x', oldMmap),
@@ -148,5 +182,11 @@ export const mmRows: readonly SyscallRow[] = [
   row(144, 'msync', 'xux', msync),
   row(163, 'mremap', 'xuuxx', mremap),
   row(192, 'mmap2', 'xuxxfx', (p, r) => mmap(p, arg(r, 0), arg(r, 1), arg(r, 2), arg(r, 3), sarg(r, 4), arg(r, 5))),
-  row(219, 'madvise', 'xui', () => 0),
+  {
+    ...row(219, 'madvise', 'xui', madvise),
+    unemulated: (p) => {
+      const name = UNEMULATED_ADVICE.get(p.cpu.state.r[2]! | 0);
+      return name && `madvise ${name}`;
+    },
+  },
 ];

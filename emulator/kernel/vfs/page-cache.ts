@@ -4,8 +4,12 @@
 // written back to the file (only through a descriptor opened writable, so only inside the
 // guest root) at msync, when a mapping of them ends (munmap, mremap, exit, execve), and
 // before the file is read or written through any descriptor; a write or truncate through a
-// descriptor then reloads the cached pages from the file. Anonymous shared memory is a
-// backing object with no file.
+// descriptor then reloads the cached pages from the file, and tells every address space
+// mapping the file (shared or private) that its size may have changed: pages wholly past the
+// end are unmapped there (an access gives SIGBUS), pages the file grew into are mapped.
+// Private mappings of the file fetch their pages through the same object (the cached bytes
+// when a shared mapping holds the page). Anonymous shared memory is a backing object with no
+// file.
 import { E } from '../linux-abi';
 import type { HostFile } from './files';
 
@@ -17,9 +21,20 @@ interface CachedPage {
   maps: number;
 }
 
+/** An address space mapping a backing object's pages (the process model's memory map). */
+export interface ObjectMapper {
+  /** The object's file changed size: pages wholly past its end go, pages it grew into come. */
+  resized(object: SharedObject): void;
+}
+
 /** One backing object's pages: a host file's, or anonymous shared memory's (no file). */
 export class SharedObject {
   readonly pages = new Map<number, CachedPage>();
+  /** Pages of the mappings (shared or private, in any process) made of this object: they keep its file open. */
+  private mappedPages = 0;
+  /** The address spaces that have mapped the object (told when its file changes size). */
+  private readonly mappers = new Set<ObjectMapper>();
+  private settled = false;
 
   constructor(
     private readonly cache: PageCache | undefined,
@@ -34,6 +49,58 @@ export class SharedObject {
     f.pin();
     this.source.unpin();
     this.source = f;
+  }
+
+  /** An address space maps (or fork copies a mapping of) this object. */
+  addMapper(m: ObjectMapper): void {
+    this.mappers.add(m);
+  }
+
+  removeMapper(m: ObjectMapper): void {
+    this.mappers.delete(m);
+  }
+
+  /**
+   * The number of pages that lie at least partly inside the file now (Infinity for anonymous
+   * memory): a page at or past it is wholly past the end of the file, and an access to it
+   * gives SIGBUS (docs/kernel-facts.md section 14).
+   */
+  pagesInFile(): number {
+    if (!this.source) return Infinity;
+    const facts = this.source.stat();
+    return typeof facts === 'number' ? 0 : Math.ceil(facts.size / PAGE_SIZE);
+  }
+
+  /** `count` more pages of mappings of the object (mapped, split off, or copied by fork). */
+  attach(count: number): void {
+    this.mappedPages += count;
+  }
+
+  /** `count` pages of mappings of the object end. */
+  detach(count: number): void {
+    this.mappedPages -= count;
+    this.settle();
+  }
+
+  /**
+   * A private mapping's copy of page `index`: the cached page's bytes when a shared mapping
+   * holds it (the page cache is the file), else the file's (zeros past its end).
+   */
+  fetch(index: number): Uint8Array<ArrayBuffer> {
+    const held = this.pages.get(index);
+    if (held) return held.bytes.slice();
+    const bytes = new Uint8Array(PAGE_SIZE);
+    const data = this.source?.readHost(index * PAGE_SIZE, PAGE_SIZE);
+    if (data instanceof Uint8Array) bytes.set(data);
+    return bytes;
+  }
+
+  /** With no mapping of it left anywhere, the object leaves the cache and lets its file go. */
+  settle(): void {
+    if (this.pages.size > 0 || this.mappedPages > 0 || !this.source || this.settled) return;
+    this.settled = true;
+    this.cache?.forget(this);
+    this.source.unpin();
   }
 
   /** Page `index`'s bytes for one more mapping (read from the file when no mapping holds it yet). */
@@ -62,10 +129,7 @@ export class SharedObject {
     this.writeBack(index, page.bytes);
     if (--page.maps > 0) return;
     this.pages.delete(index);
-    if (this.pages.size === 0 && this.source) {
-      this.cache?.forget(this);
-      this.source.unpin();
-    }
+    this.settle();
   }
 
   /** msync: writes back pages [first, first + count); 0 or -errno. */
@@ -84,13 +148,17 @@ export class SharedObject {
     for (const [i, page] of this.pages) this.writeBack(i, page.bytes);
   }
 
-  /** After a write or truncate through a descriptor: the cached pages take the file's bytes again (zeros past its end). */
+  /**
+   * After a write or truncate through a descriptor: the cached pages take the file's bytes
+   * again (zeros past its end), and every address space mapping the file follows its size.
+   */
   reload(): void {
     for (const [i, page] of this.pages) {
       const data = this.source?.readHost(i * PAGE_SIZE, PAGE_SIZE);
       page.bytes.fill(0);
       if (data instanceof Uint8Array) page.bytes.set(data);
     }
+    for (const m of [...this.mappers]) m.resized(this);
   }
 
   /**
