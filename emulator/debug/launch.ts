@@ -1,5 +1,6 @@
 // Owns starting a program for the debugger: checking the launch options (one-line errors
-// naming the file and the place), the vDSO image (toolchain/designs/vdso-spec.ts, as the
+// naming the file and the place), a stub's .S given as the program run as the vDSO under the
+// shipped caller program (what the editor's "Debug" lens launches), the vDSO image (toolchain/designs/vdso-spec.ts, as the
 // CLI resolves --vdso), loading the program with the loader (the vDSO mapped by vdsoMapper,
 // alternatives applied for the CPU and kernel), and the run loop, with the guest's output
 // wired to the debugger's events.
@@ -15,6 +16,7 @@ import { CPU_MODELS, DEFAULT_CPU, DEFAULT_KERNEL, DEFAULT_UMIP, DEFAULT_VDSO, KE
 import type { DebugHost, DebugLaunchOptions, OutputEvent } from './types';
 import { isAssemblySource, programFromSource } from './program-source';
 import { rewindableHostFs } from './replay-files';
+import { stubCallerProgram } from './launch-schema';
 
 /** Bytes of launch options shown in an error at most. */
 const SHOWN = 200;
@@ -66,13 +68,13 @@ export function launchTarget(options: DebugLaunchOptions, host: DebugHost, outpu
   if (typeof raw.program !== 'string' || raw.program === '') {
     throw new InputError('launch configuration', '"program"', 'missing: give the path of a static i386 program');
   }
-  const programPath = host.resolvePath(options.program);
-  const spec = raw.vdso === undefined ? DEFAULT_VDSO : raw.vdso;
-  if (typeof spec !== 'string' || spec === '') throw new InputError('launch configuration', '"vdso"', `must be a design name, none, or a .so path (got ${shown(spec)})`);
+  let programPath = host.resolvePath(options.program);
+  const given = raw.vdso === undefined ? DEFAULT_VDSO : raw.vdso;
+  if (typeof given !== 'string' || given === '') throw new InputError('launch configuration', '"vdso"', `must be a design name, none, or a .so path (got ${shown(given)})`);
+  let spec: string = given;
   const cpu = choice('cpu', raw.cpu, CPU_MODELS, DEFAULT_CPU);
   const kernel = choice('kernel', raw.kernel, KERNEL_KINDS, DEFAULT_KERNEL);
   const umip = choice('umip', raw.umip, UMIP_SETTINGS, DEFAULT_UMIP);
-  const abi = choice('abi', raw.abi, KERNEL_ABIS, abiForVdso(spec));
   const args = stringList('args', raw.args);
   const env = stringList('env', raw.env);
   for (const e of env) if (!e.includes('=')) throw new InputError('launch configuration', '"env"', `${shown(e)}: expected NAME=VALUE`);
@@ -83,9 +85,18 @@ export function launchTarget(options: DebugLaunchOptions, host: DebugHost, outpu
     if (!host.isDirectory(root)) throw new InputError(root, '', '"root" is not a folder');
     if (!host.fs) throw new InputError(root, '', '"root" needs a host file system, which this host does not give');
   }
-  const bytes = isAssemblySource(programPath)
-    ? programFromSource(host, programPath, (path) => readNamed(host, path, 'the program source'))
-    : readNamed(host, programPath, 'the program');
+  const readSource = (path: string): Uint8Array => readNamed(host, path, 'the program source');
+  let built = isAssemblySource(programPath) ? programFromSource(host, programPath, readSource) : undefined;
+  if (built?.kind === 'stub') {
+    spec = programPath;
+    programPath = stubCallerProgram();
+    built = programFromSource(host, programPath, readSource);
+  }
+  const bytes = built?.kind === 'program' ? built.bytes : readNamed(host, programPath, 'the program');
+  const abi = choice('abi', raw.abi, KERNEL_ABIS, abiForVdso(spec));
+  if (spec !== given) {
+    output({ category: 'console', text: `vdso-lab: ${spec} is a vDSO stub (it defines __kernel_vsyscall and no _start): it runs as the vDSO, entry ABI ${abi} ("abi" in the launch configuration picks another), under the caller program ${programPath}\n` });
+  }
   const image = resolveVdso(spec, {
     cpu,
     kernel,

@@ -2,13 +2,14 @@
 // stubLaunchConfiguration) is a real one: the shipped caller program with a stub .S written
 // here as its vDSO stops at a function breakpoint on the stub function, at the stub's first
 // instruction, in the stub's own file; continuing, the caller's line comes out on stdout
-// and the program exits 0.
+// and the program exits 0. The same stub (and vdso/upstream.S) given as the program, as F5 on
+// its file gives it, runs the same way: a breakpoint on a line of it is hit there.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { LAUNCH_ATTRIBUTES, stubLaunchConfiguration } from '../../emulator/debug/launch-schema';
+import { LAUNCH_ATTRIBUTES, stubCallerProgram, stubLaunchConfiguration } from '../../emulator/debug/launch-schema';
 import { scratch } from '../support/oracles';
 import { launch, outputMatching, stack, startClient } from './dap-helpers';
 
@@ -53,5 +54,44 @@ test('the Debug lens\'s launch: the caller program with the stub as its vDSO sto
     assert.equal((await exited).body.exitCode, 0);
   } finally {
     await client.stop();
+  }
+});
+
+test('a stub\'s .S given as the program (F5 on it): it runs as the vDSO under the caller; a breakpoint on a line of it is hit there', async () => {
+  const dir = scratch('vdso-lab-stub-program-');
+  const path = join(dir, 'mystub.S');
+  writeFileSync(path, STUB);
+  const upstream = resolve('vdso/upstream.S');
+  const cases = [
+    { path, line: STUB.split('\n').findIndex((l) => l.includes('pushl\t%ebp')) + 1 },
+    { path: upstream, line: readFileSync(upstream, 'utf8').split('\n').findIndex((l) => /^\s*pushl\s+%ecx/.test(l)) + 1 },
+  ];
+  const caller = readFileSync(stubCallerProgram(), 'utf8').split('\n');
+  const callLine = caller.findIndex((l) => /^\s*call\s+\*/.test(l)) + 1;
+  assert.ok(callLine > 0, 'the caller calls through AT_SYSINFO');
+  for (const c of cases) {
+    const { client, output } = await startClient();
+    try {
+      const stopped = await launch(client, { program: c.path, cpu: 'intel', kernel: 'compat64', stopOnEntry: false }, async () => {
+        const set = await client.setBreakpointsRequest({ source: { path: c.path }, breakpoints: [{ line: c.line }] });
+        assert.equal(set.body.breakpoints[0]!.verified, true, `the breakpoint on ${c.path}:${c.line} is verified`);
+      });
+      assert.equal(stopped.body.reason, 'breakpoint');
+      const frames = await stack(client);
+      assert.equal(frames[0]!.source?.path, c.path);
+      assert.equal(frames[0]!.line, c.line);
+      assert.match(frames[0]!.name, /^__kernel_vsyscall/);
+      assert.equal(frames[1]!.source?.path, stubCallerProgram());
+      assert.equal(frames[1]!.line, callLine, 'the caller\'s frame is at its call through AT_SYSINFO');
+      assert.ok(output.some((e) => e.body.output.includes(`${c.path} is a vDSO stub`) && e.body.output.includes('entry ABI upstream')), 'the console says the stub runs as the vDSO');
+      const from = output.length;
+      await client.setBreakpointsRequest({ source: { path: c.path }, breakpoints: [] });
+      const exited = client.waitForEvent('exited', 30_000) as Promise<DebugProtocol.ExitedEvent>;
+      await client.continueRequest({ threadId: 1 });
+      await outputMatching(client, output, from, /call-vsyscall: __kernel_vsyscall came back/);
+      assert.equal((await exited).body.exitCode, 0);
+    } finally {
+      await client.stop();
+    }
   }
 });

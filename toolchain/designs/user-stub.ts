@@ -31,6 +31,17 @@ export function stubIncludeDirs(path: string): string[] {
   return includes;
 }
 
+/**
+ * True when an assembled module is a vDSO stub rather than a program: it defines one of the
+ * vDSO's exported names (__kernel_vsyscall, __vdso_*) and no `_start` for a program to begin at.
+ */
+export function isStubModule(module: AsmModule): boolean {
+  const defined = module.symbols.filter((s) => s.section !== 'UND' && s.binding !== 'local').map((s) => s.name);
+  if (defined.includes('_start')) return false;
+  const exported = VDSO_VERSIONS.flatMap((v) => v.globals);
+  return defined.some((name) => exported.some((g) => (g.endsWith('*') ? name.startsWith(g.slice(0, -1)) : name === g)));
+}
+
 /** Links an assembled stub into a vDSO image (the module must be free of errors). */
 export function linkStub(module: AsmModule, shown: string, debug?: { readonly name: string; readonly compDir: string }): Uint8Array {
   const defined = new Set(module.symbols.filter((s) => s.section !== 'UND' && s.binding !== 'local').map((s) => s.name));

@@ -3,6 +3,7 @@
 // sigreturn sequence `58 b8 77 00 00 00 cd 80` or the rt_sigreturn sequence
 // `b8 ad 00 00 00 cd 80`, with pc at any of their instructions; then the interrupted
 // registers are read from the struct sigcontext (layout in docs/kernel-facts.md §5).
+import { regname } from './registers';
 import { UNWIND_REGISTER_COUNT, type FrameSigtramp, type MemoryReader, type RegisterOrigin, type RegisterValues } from './unwind-types';
 
 const SIGRETURN = [0x58, 0xb8, 0x77, 0x00, 0x00, 0x00, 0xcd, 0x80];
@@ -57,7 +58,7 @@ export function sigtrampStep(memory: MemoryReader, sp: number, found: { kind: Fr
   for (let reg = 0; reg < UNWIND_REGISTER_COUNT; reg++) {
     const address = (sigcontext + SIGCONTEXT_OFFSETS[reg]!) >>> 0;
     const v = memory.readMemory(address, 4);
-    if (v === undefined) return { ok: false, address, what: `the sigcontext slot of register r${reg}` };
+    if (v === undefined) return { ok: false, address, what: `the sigcontext slot of register ${regname(reg, true)}` };
     caller.push(v >>> 0);
   }
   const origins: RegisterOrigin[] = new Array(UNWIND_REGISTER_COUNT).fill('sigcontext');

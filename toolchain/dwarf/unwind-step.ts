@@ -11,6 +11,7 @@
 //   - eflags: undefined unless a rule gives it (a signal frame's CFI may).
 import { describeFailure, evaluateExpression, type EvaluationFailure, type EvaluationTarget } from './evaluate';
 import type { DwarfExpression, RegisterRule, Row } from './types';
+import { regname } from './registers';
 import { UNWIND_REGISTER_COUNT, type MemoryReader, type RegisterOrigin, type RegisterValues, type UnwindStop } from './unwind-types';
 
 const ESP = 4;
@@ -91,7 +92,7 @@ export function applyRow(row: Row, raColumn: number, regs: RegisterValues, memor
       }
     };
     for (let reg = 0; reg < UNWIND_REGISTER_COUNT; reg++) {
-      const what = reg === EIP || reg === raColumn ? 'the return address' : `register r${reg}`;
+      const what = reg === EIP || reg === raColumn ? 'the return address' : `register ${regname(reg, true)}`;
       const rule = row.registers.get(reg === EIP ? raColumn : reg);
       if (rule) {
         caller[reg] = ruleValue(reg === EIP ? raColumn : reg, rule, what);

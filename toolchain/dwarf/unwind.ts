@@ -6,6 +6,7 @@
 // innermost frame and for a frame interrupted by a signal (its callee is a signal frame:
 // CIE augmentation 'S', or recognized sigreturn code), whose pc is the next instruction.
 import { rowAt } from './rows';
+import { regname } from './registers';
 import { findFde, rowTableOf } from './unwind-image';
 import { framePointerStep } from './unwind-frame-pointer';
 import { recognizeSigtramp, sigtrampStep } from './unwind-sigtramp';
@@ -114,7 +115,7 @@ export function describeStop(stop: UnwindStop): string {
     case 'return-address-zero': return 'return address 0';
     case 'cfa-not-increasing': return `CFA not increasing (${hex(stop.callerCfa)} after ${hex(stop.cfa)})`;
     case 'unreadable-memory': return `unreadable memory at ${hex(stop.address)} reading ${stop.what}`;
-    case 'unknown-register': return `register r${stop.reg} unknown when computing ${stop.what}`;
+    case 'unknown-register': return `register ${regname(stop.reg, true)} unknown when computing ${stop.what}`;
     case 'bad-expression': return `bad DWARF expression for ${stop.what}: ${stop.detail}`;
     case 'depth-limit': return `depth limit of ${stop.limit} frames`;
   }
