@@ -73,6 +73,29 @@ export function numberExpr(value: bigint): Expr {
   return value >= 0n && value < 4096n ? SMALL_NUMBERS[Number(value)]! : { kind: 'number', value };
 }
 
+/**
+ * The value of text that is a decimal number alone (`8`, ` -8 `: blanks around, a minus
+ * before, no leading zero, at most 15 digits), else undefined: such text means that number
+ * in every context, so the directives that need a count take it without a parse.
+ */
+export function plainDecimal(text: string): bigint | undefined {
+  let i = 0;
+  let end = text.length;
+  while (i < end && isBlank(text.charCodeAt(i))) i++;
+  while (end > i && isBlank(text.charCodeAt(end - 1))) end--;
+  const negative = text.charCodeAt(i) === 0x2d;
+  if (negative) i++;
+  const digits = end - i;
+  if (digits < 1 || digits > 15 || (digits > 1 && text.charCodeAt(i) === 0x30)) return undefined;
+  let v = 0;
+  for (let k = i; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (!isDigit(c)) return undefined;
+    v = v * 10 + (c - 0x30);
+  }
+  return BigInt(negative ? -v : v);
+}
+
 /** Is `token` one of GAS's integer spellings: 0x hex, 0b binary, 0 octal, decimal? */
 function integerSpelling(token: string): boolean {
   const n = token.length;

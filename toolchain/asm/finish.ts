@@ -160,20 +160,21 @@ function materialize(st: AsmState, f: Frag): void {
     st.location = saved;
     n = 0;
   }
-  const out: number[] = [];
+  // The tail is written in place: a typed array is copied into the section with one memcpy.
+  const out = new Uint8Array(n);
   const saved = st.location;
   try {
     switch (v.kind) {
       case 'align':
-        if (v.fill === 'nop') for (const b of codePadding(n)) out.push(b);
+        if (v.fill === 'nop') putBytes(out, 0, codePadding(n));
         else {
           if (n % v.fill.length !== 0) st.error(`alignment padding (${n} bytes) not a multiple of ${v.fill.length}`, v.location);
-          for (let i = 0; i < n; i++) out.push(v.fill[i % v.fill.length]!);
+          for (let i = 0; i < n; i++) out[i] = v.fill[i % v.fill.length]!;
         }
         break;
       case 'branch': {
         const form = v.isNear ? v.near : v.short;
-        out.push(...form.bytes);
+        putBytes(out, 0, form.bytes);
         f.fixups.push({
           offset: base + form.dispOffset, size: form.dispSize, expr: v.target, pcrel: true,
           pcBias: form.bytes.length - form.dispOffset, relocType: form.relocType, signed: true,
@@ -187,8 +188,7 @@ function materialize(st: AsmState, f: Frag): void {
         st.location = v.location;
         const r = value(st, v.expr);
         if (!isAbsolute(r)) throw new AsmError(`.${v.signed ? 's' : 'u'}leb128 only supports constant or subtract expressions`);
-        const bytes = lebBytes(r.add, v.signed);
-        out.push(...bytes);
+        putBytes(out, 0, lebBytes(r.add, v.signed));
         break;
       }
       case 'org': {
@@ -196,13 +196,13 @@ function materialize(st: AsmState, f: Frag): void {
         const r = value(st, v.expr);
         const target = r.sym ? labelAddress(r.sym) + Number(r.add) : Number(r.add);
         if (target < f.address + base) st.error('attempt to move .org backwards');
-        for (let i = 0; i < n; i++) out.push(v.fill);
+        out.fill(v.fill);
         break;
       }
       case 'space':
         st.location = v.location;
         if (!isAbsolute(value(st, v.count))) st.error('.space specifies non-absolute value');
-        for (let i = 0; i < n; i++) out.push(v.fill);
+        out.fill(v.fill);
         break;
     }
   } catch (e) {
@@ -211,11 +211,15 @@ function materialize(st: AsmState, f: Frag): void {
   } finally {
     st.location = saved;
   }
-  while (out.length < n) out.push(0);
-  out.length = n;
   f.tail = out;
   f.variable = undefined;
   f.varSize = n;
+}
+
+/** Copies `bytes` into `out` from `at`, as many as fit (a variable part's size is what relaxation settled). */
+function putBytes(out: Uint8Array, at: number, bytes: ArrayLike<number>): void {
+  const n = Math.min(bytes.length, out.length - at);
+  for (let i = 0; i < n; i++) out[at + i] = bytes[i]!;
 }
 
 interface PendingRelocation extends Relocation {

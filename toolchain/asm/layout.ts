@@ -97,7 +97,7 @@ export class Frag {
   /** Size of the variable part at the current relaxation step (its bytes' count once `tail` is set). */
   varSize = 0;
   /** The variable part's bytes, once relaxation has settled (finish.ts). */
-  tail: ArrayLike<number> | undefined;
+  tail: Uint8Array | undefined;
   /** Address of the frag's first byte within its section (estimate until relaxation ends). */
   address = 0;
   /** Where the fixed part starts in `stream`, and where it ends once the frag is closed (-1 before). */

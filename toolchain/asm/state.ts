@@ -1,13 +1,14 @@
 // Owns the assembler's working state shared by the directive handlers: the sections and the
 // current (sub)section with its section stack, emitting bytes and fixups into the current
 // frag, labels, expression binding and evaluation, diagnostics and the line entries.
-import { numberExpr, parseWholeExpression, ExprSyntaxError, type Expr } from './expr';
+import { numberExpr, parseWholeExpression, plainDecimal, ExprSyntaxError, type Expr } from './expr';
 import { bindExpr, EvalError, Evaluator, isAbsolute, type Value } from './evaluate';
 import { ByteStream, Frag, orderedFrags, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SHT_PROGBITS, type Fixup, type SectionState, type Variable } from './layout';
 import type { Diagnostic, SourceLocation } from './module';
 import { SymbolTable, type SymbolState } from './symbol-table';
 import { PendingLines } from './pending-lines';
 import { X86_FEATURES } from './builtin-features';
+import { isDigit } from './chars';
 import type { KnownEncoding } from './instructions';
 
 /** A problem in the statement being assembled: reported with its location, the file goes on. */
@@ -218,8 +219,7 @@ export class AsmState {
   // --- symbols --------------------------------------------------------------------------
 
   defineLabel(name: string): void {
-    let real = name;
-    if (/^\d+$/.test(name)) real = this.symbols.defineNumeric(Number(name));
+    const real = allDigits(name) ? this.symbols.defineNumeric(Number(name)) : name;
     const s = this.symbols.get(real, this.location);
     if (s.kind === 'label' || s.kind === 'common' || (s.kind === 'equated' && s.fixed)) {
       throw new AsmError(`symbol \`${name}' is already defined`);
@@ -300,6 +300,8 @@ export class AsmState {
 
   /** Parses, binds and evaluates text that must be a number now (counts, .if, alignments). */
   absolute(text: string, what = 'expression'): bigint {
+    const plain = plainDecimal(text);
+    if (plain !== undefined) return plain;
     const v = this.evaluate(this.bind(this.parse(text)));
     if (!isAbsolute(v)) throw new AsmError(what === 'expression' ? 'non-constant expression' : `non-constant expression in ${what}`);
     return v.add;
@@ -321,6 +323,13 @@ export class AsmState {
     if (this.diagnostics.length >= MAX_DIAGNOSTICS) return;
     this.diagnostics.push({ severity: 'warning', location, message: oneLine(message) });
   }
+}
+
+/** `/^\d+$/` without a regular expression (run for every label). */
+function allDigits(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) if (!isDigit(text.charCodeAt(i))) return false;
+  return true;
 }
 
 /** A message that quotes source text stays one line: a carriage return inside a line shows as \\r. */
