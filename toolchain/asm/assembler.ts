@@ -5,7 +5,7 @@
 // become diagnostics and reading goes on. Relaxation and the result are toolchain/asm/finish.ts.
 import { StatementReader, type Statement } from './statements';
 import type { AsmModule, SourceLocation } from './module';
-import { AsmError, AsmState, MAX_DIAGNOSTICS, tooManyDiagnostics } from './state';
+import { AsmError, AsmState, MAX_DIAGNOSTICS, tooManyDiagnostics, type Locator } from './state';
 import { DATA_DIRECTIVES, type Handler } from './data-directives';
 import { SECTION_SYMBOL_DIRECTIVES, setSymbol } from './directives';
 import { CfiState, cfiDirectives } from './cfi-directives';
@@ -17,7 +17,7 @@ import { finish } from './finish';
 import { readString } from './strings';
 
 /** Maps a 0-based line and column of the text to the user's file:line:column (the preprocessor's map). */
-export type LineMap = (line: number, column: number) => SourceLocation;
+export type LineMap = Locator;
 
 export interface AssembleInput {
   readonly file: string;
@@ -35,8 +35,8 @@ interface BodyLine {
 interface Frame {
   /** The frame's statements, read one at a time. */
   readonly reader: { next(): Statement | undefined };
-  /** Where statement `s` is, for messages and the line table. */
-  locate(s: Statement, column: number): SourceLocation;
+  /** Where a statement at a 0-based line and column of the frame's text is, for messages and the line table. */
+  readonly locate: Locator;
   /** Set for a macro expansion (where .exitm returns to). */
   readonly macro?: string;
   readonly condDepth: number;
@@ -104,7 +104,7 @@ class Reader {
     const file = input.file;
     this.frames.push({
       reader: new StatementReader(input.text),
-      locate: map ? (s, column) => map(s.line, column) : (s, column) => ({ file, line: s.line + 1, column: column + 1 }),
+      locate: map ?? ((line, column) => ({ file, line: line + 1, column: column + 1 })),
       condDepth: 0,
     });
     this.handlers = new Map<string, Handler>([...DATA_DIRECTIVES, ...SECTION_SYMBOL_DIRECTIVES, ...cfiDirectives(this.cfi)]);
@@ -128,7 +128,7 @@ class Reader {
         this.st.error(`too many messages (${MAX_DIAGNOSTICS}); stopped here`);
         break;
       }
-      this.st.location = top.locate(s, s.labels.length ? s.labels[0]!.column : s.opColumn);
+      this.st.place(top.locate, s.line, s.labels.length ? s.labels[0]!.column : s.opColumn);
       try {
         this.statement(s, top);
       } catch (e) {
@@ -178,7 +178,7 @@ class Reader {
     if (op === '' && s.operands === '') return;
     if (op === '') throw new AsmError(`junk at end of line, first unrecognized character is \`${s.operands[0]}'`);
     // run() placed the statement at its first label, or (without labels) already at its op.
-    if (s.labels.length > 0) this.st.location = frame.locate(s, s.opColumn);
+    if (s.labels.length > 0) this.st.place(frame.locate, s.line, s.opColumn);
     if (s.operands.charCodeAt(0) === 0x3d && s.operands.charCodeAt(1) !== 0x3d) {
       setSymbol(this.st, op, s.operands.slice(1), false);
       return;
@@ -275,7 +275,7 @@ class Reader {
 
   private collect(s: Statement, op: string): void {
     const c = this.collecting!;
-    const location = this.frames[this.frames.length - 1]!.locate(s, s.opColumn);
+    const location = this.frames[this.frames.length - 1]!.locate(s.line, s.opColumn);
     if (c.kind === 'macro') {
       if (op === '.macro') c.depth++;
       else if (op === '.endm') c.depth--;
@@ -349,7 +349,7 @@ class Reader {
     }
     if (out.length === 0) return;
     if (this.frames.length >= MAX_FRAMES) throw new AsmError('.rept nested too deeply');
-    this.frames.push({ reader: new StatementReader(out.map((b) => b.text).join('\n')), locate: (s) => out[s.line]!.location, condDepth: this.conds.length });
+    this.frames.push({ reader: new StatementReader(out.map((b) => b.text).join('\n')), locate: (line) => out[line]!.location, condDepth: this.conds.length });
   }
 
   private conditional(op: string, operands: string): void {

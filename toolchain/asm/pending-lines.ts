@@ -1,25 +1,32 @@
 // Owns the line entries while the assembler reads (which bytes of which frag came from which
-// statement), kept in columns: a typed array each for offsets, lengths and the instruction
-// flag, an array each for the frags and locations. One object per entry was most of what
-// the collector copied on a large source; the LineEntry objects are made once, at the end.
+// statement), kept in columns: a typed array each for offsets, lengths, the statement's line
+// and column and the instruction flag, an array each for the frags and the locators (or
+// locations). One object per entry was most of what the collector copied on a large source;
+// the LineEntry objects and their locations are made once, at the end.
 import type { Frag } from './layout';
 import type { LineEntry, SourceLocation } from './module';
+import type { Locator } from './state';
 
 export class PendingLines {
   private frags: Frag[] = [];
-  private locations: SourceLocation[] = [];
+  /** The statement's frame locator (called with its line and column at the end), or its location when it was set outright. */
+  private places: Array<Locator | SourceLocation> = [];
   private offsets = new Int32Array(1024);
   private lengths = new Int32Array(1024);
+  private lines = new Int32Array(1024);
+  private columns = new Int32Array(1024);
   private instructions = new Uint8Array(1024);
   count = 0;
 
-  push(frag: Frag, offset: number, length: number, location: SourceLocation, instruction: boolean): void {
+  push(frag: Frag, offset: number, length: number, place: Locator | SourceLocation, line: number, column: number, instruction: boolean): void {
     const k = this.count;
     if (k === this.offsets.length) this.grow();
     this.frags.push(frag);
-    this.locations.push(location);
+    this.places.push(place);
     this.offsets[k] = offset;
     this.lengths[k] = length;
+    this.lines[k] = line;
+    this.columns[k] = column;
     this.instructions[k] = instruction ? 1 : 0;
     this.count = k + 1;
   }
@@ -32,6 +39,12 @@ export class PendingLines {
     const lengths = new Int32Array(n);
     lengths.set(this.lengths);
     this.lengths = lengths;
+    const lines = new Int32Array(n);
+    lines.set(this.lines);
+    this.lines = lines;
+    const columns = new Int32Array(n);
+    columns.set(this.columns);
+    this.columns = columns;
     const instructions = new Uint8Array(n);
     instructions.set(this.instructions);
     this.instructions = instructions;
@@ -43,12 +56,26 @@ export class PendingLines {
    */
   entries(): LineEntry[] {
     const out: LineEntry[] = [];
+    // A statement's entries (an instruction before and after a frag break) share one location.
+    let lastPlace: Locator | SourceLocation | undefined;
+    let lastLine = -1;
+    let lastColumn = -1;
+    let location: SourceLocation | undefined;
     for (let k = 0; k < this.count; k++) {
+      const place = this.places[k]!;
+      const line = this.lines[k]!;
+      const column = this.columns[k]!;
+      if (place !== lastPlace || line !== lastLine || column !== lastColumn || location === undefined) {
+        location = typeof place === 'function' ? place(line, column) : place;
+        lastPlace = place;
+        lastLine = line;
+        lastColumn = column;
+      }
       const frag = this.frags[k]!;
       const offset = this.offsets[k]!;
       const written = this.lengths[k]!;
       const length = offset + written > frag.fixedSize && frag.variable ? frag.size - offset : written;
-      out.push({ section: frag.section.name, offset: frag.address + offset, length, location: this.locations[k]!, instruction: this.instructions[k] === 1 });
+      out.push({ section: frag.section.name, offset: frag.address + offset, length, location, instruction: this.instructions[k] === 1 });
     }
     return out;
   }

@@ -19,6 +19,9 @@ export class AsmError extends Error {
   }
 }
 
+/** Where a statement at a 0-based line and column of some text is in the user's files (the preprocessor's map, a macro's call site). */
+export type Locator = (line: number, column: number) => SourceLocation;
+
 interface SectionPlace {
   readonly section: SectionState;
   readonly subsection: number;
@@ -42,8 +45,15 @@ export class AsmState {
   private previous: SectionPlace | undefined;
   private readonly stack: Array<{ current: SectionPlace; previous: SectionPlace | undefined }> = [];
   private readonly fragOf = new Map<SectionState, Map<number, Frag>>();
-  /** Where the statement being assembled is (the user's line, through macros and #include). */
-  location: SourceLocation;
+  /**
+   * Where the statement being assembled is: its frame's locator and the 0-based line and
+   * column in the frame's text (`place`), the location object made only when asked for
+   * (most statements never are: a line entry keeps the three, not an object).
+   */
+  private placeLocator: Locator | undefined;
+  private placeLine = 0;
+  private placeColumn = 0;
+  private placed: SourceLocation | undefined;
   /** The operand text of each integer written to .altinstructions, by offset (feature names). */
   readonly altText = new Map<number, string>();
   private fixupSeq = 0;
@@ -59,11 +69,29 @@ export class AsmState {
   codeSize: 32 | 16 = 32;
 
   constructor(readonly file: string) {
-    this.location = { file, line: 1, column: 1 };
+    this.placed = { file, line: 1, column: 1 };
     this.section('.text', 0);
     this.section('.data', 0);
     this.section('.bss', 0);
     this.section('.text', 0);
+  }
+
+  /** Where the statement being assembled is (the user's line, through macros and #include). */
+  get location(): SourceLocation {
+    return (this.placed ??= this.placeLocator!(this.placeLine, this.placeColumn));
+  }
+
+  set location(location: SourceLocation) {
+    this.placed = location;
+    this.placeLocator = undefined;
+  }
+
+  /** Places the statement being assembled at `line`, `column` of a frame whose locator is `locate`. */
+  place(locate: Locator, line: number, column: number): void {
+    this.placeLocator = locate;
+    this.placeLine = line;
+    this.placeColumn = column;
+    this.placed = undefined;
   }
 
   // --- sections -------------------------------------------------------------------------
@@ -209,11 +237,11 @@ export class AsmState {
     const end = this.frag();
     if (end !== frag) {
       const length = frag.fixedSize - offset + frag.varSize;
-      if (length > 0) this.lines.push(frag, offset, length, this.location, instruction);
+      if (length > 0) this.lines.push(frag, offset, length, this.placed ?? this.placeLocator!, this.placeLine, this.placeColumn, instruction);
       return;
     }
     const size = end.fixedSize;
-    if (size > offset) this.lines.push(frag, offset, size - offset, this.location, instruction);
+    if (size > offset) this.lines.push(frag, offset, size - offset, this.placed ?? this.placeLocator!, this.placeLine, this.placeColumn, instruction);
   }
 
   // --- symbols --------------------------------------------------------------------------
