@@ -20,6 +20,8 @@ export interface CliIo {
    * it, commands use err().
    */
   errData?(text: string): void;
+  /** stdout was closed when the process started (`>&-`): a command that talks on it directly (a server) refuses to start. */
+  readonly outClosed?: boolean;
 }
 
 /** Thrown by out() when stdout's reader is gone (`| head`): the command ends quietly. */
@@ -29,6 +31,18 @@ export class OutputClosed extends Error {
 
 /** The status of a command whose output pipe closed: 128 + SIGPIPE, as a tool killed by it. */
 export const EXIT_OUTPUT_CLOSED = 141;
+
+/**
+ * Thrown by out() when stdout cannot be written for another reason: it was closed when the
+ * process started (`>&-`), or the write failed (a full disk). The command ends with one line,
+ * "write error: " and the reason (as coreutils say it), and EXIT_USAGE.
+ */
+export class OutputFailed extends Error {
+  override readonly name = 'OutputFailed';
+  constructor(readonly reason: string) {
+    super(`write error: ${reason}`);
+  }
+}
 
 export type OptionSpec =
   | { readonly type: 'boolean'; readonly short?: string; readonly help: string }

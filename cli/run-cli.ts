@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { InputError } from '../toolchain/errors';
 import { commands } from './registry';
-import { EXIT_OK, EXIT_OUTPUT_CLOSED, EXIT_USAGE, OutputClosed, UsageError, type CliIo, type Command, type ParsedArgs } from './command';
+import { EXIT_OK, EXIT_OUTPUT_CLOSED, EXIT_USAGE, OutputClosed, OutputFailed, UsageError, type CliIo, type Command, type ParsedArgs } from './command';
 
 function commandHelp(c: Command): string {
   const lines = [`usage: vdso-lab ${c.name} ${c.usage}`.trimEnd(), '', c.summary, ...(c.details ? ['', c.details] : []), ''];
@@ -36,6 +36,21 @@ function mainHelp(): string {
 
 /** Runs one CLI invocation; never throws, returns the exit status. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (e) {
+    // Only the help texts get here (a command's own run reports its errors below).
+    if (e instanceof OutputClosed) return EXIT_OUTPUT_CLOSED;
+    if (e instanceof OutputFailed) {
+      const command = commands.find((c) => c.name === argv[0]);
+      io.err(`vdso-lab${command ? ` ${command.name}` : ''}: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw e;
+  }
+}
+
+async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(mainHelp());
@@ -70,7 +85,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return await command.run({ values: parsed.values as ParsedArgs["values"], positionals: parsed.positionals }, io);
   } catch (e) {
     if (e instanceof OutputClosed) return EXIT_OUTPUT_CLOSED;
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof OutputFailed) {
       io.err(`vdso-lab ${command.name}: ${e.message}\n`);
       return EXIT_USAGE;
     }

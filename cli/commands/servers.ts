@@ -5,11 +5,36 @@ import { startServer } from '../../language-server/server';
 import { checkedInput } from '../../language-server/transport';
 import { VdsoDebugSession } from '../../debug-adapter/session';
 import { startDebugSession } from '../../debug-adapter/transport';
-import { flag, UsageError, type Command } from '../command';
+import { Writable } from 'node:stream';
+import { EXIT_OUTPUT_CLOSED, EXIT_USAGE, flag, OutputFailed, UsageError, type CliIo, type Command } from '../command';
 
-/** Resolves when the peer closes stdin, so the CLI's exit status is set only then. */
-function untilStdinCloses(): Promise<number> {
-  return new Promise((done) => process.stdin.on('close', () => done(0)));
+/**
+ * The server's stdout and the CLI's exit status: 0 when the peer closes stdin, 141 as soon
+ * as it stops reading (EPIPE: the server ends quietly, as `| head` ends any command), 2
+ * with one line when a write fails otherwise. A stdout closed at start (`>&-`) refuses the
+ * server before it starts.
+ */
+function serverStreams(name: string, io: CliIo): { output: Writable; ended: Promise<number> } {
+  if (io.outClosed) throw new OutputFailed('Bad file descriptor');
+  let done: (status: number) => void = () => {};
+  const ended = new Promise<number>((resolve) => {
+    done = resolve;
+  });
+  process.stdin.on('close', () => done(0));
+  let gone = false;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    gone = true;
+    if (e.code !== 'EPIPE') io.err(`vdso-lab ${name}: write error: ${e.message.split('\n')[0]}\n`);
+    done(e.code === 'EPIPE' ? EXIT_OUTPUT_CLOSED : EXIT_USAGE);
+  });
+  // Writes after the reader went away are dropped: the server never sees the error.
+  const output = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      if (gone) return callback();
+      process.stdout.write(chunk, () => callback());
+    },
+  });
+  return { output, ended };
 }
 
 export const dapCommand: Command = {
@@ -18,11 +43,11 @@ export const dapCommand: Command = {
   usage: '',
   options: {},
   positionals: [0, 0],
-  async run() {
+  async run(_args, io) {
+    const { output, ended } = serverStreams('dap', io);
     const session = new VdsoDebugSession();
-    const closed = untilStdinCloses();
-    startDebugSession(session, process.stdin, process.stdout, (line) => void process.stderr.write(`${line}\n`));
-    return closed;
+    startDebugSession(session, process.stdin, output, (line) => void process.stderr.write(`${line}\n`));
+    return ended;
   },
 };
 
@@ -32,9 +57,10 @@ export const lspCommand: Command = {
   usage: '--stdio',
   options: { stdio: { type: 'boolean', help: 'talk LSP on stdin/stdout (the only transport)' } },
   positionals: [0, 0],
-  async run(args) {
+  async run(args, io) {
     if (!flag(args, 'stdio')) throw new UsageError('only --stdio is supported');
-    startServer(createConnection(ProposedFeatures.all, checkedInput(process.stdin, (line) => void process.stderr.write(`${line}\n`)), process.stdout));
-    return untilStdinCloses();
+    const { output, ended } = serverStreams('lsp', io);
+    startServer(createConnection(ProposedFeatures.all, checkedInput(process.stdin, (line) => void process.stderr.write(`${line}\n`)), output));
+    return ended;
   },
 };
