@@ -2,7 +2,9 @@
 // document is built per kernel kind as `vdso-lab alternatives` builds a .S (the stub rules of
 // toolchain/designs/user-stub.ts, so #ifdef CONFIG_X86_64 picks the same branch), linked,
 // and patched by the kernel model's apply_alternatives for each CPU model. Hover and code
-// lenses show the result.
+// lenses show the result. A site is where GAS made it: an ALTERNATIVE written in a .macro
+// body is a template (each use of the macro makes its own site, from the .if branch GAS took
+// there), so the preview belongs to the line that uses the macro.
 import type { AlternativeSite } from '../toolchain/asm/module';
 import { linkStub } from '../toolchain/designs/user-stub';
 import { CPU_MODELS, KERNEL_KINDS, type CpuModel, type KernelKind } from '../toolchain/designs/options';
@@ -11,6 +13,8 @@ import { applyAlternatives, readAlternatives } from '../emulator/kernel/vdso/alt
 import { analyze, type Analysis, type DocumentText, type FileSource } from './analysis';
 import type { ServerSettings } from './build-settings';
 import { documentLine } from './diagnostics-assembler';
+import { sourceLine } from './analysis';
+import { scanOf } from './semantic-tokens';
 
 export interface PatchedSite {
   readonly cpu: CpuModel;
@@ -53,6 +57,29 @@ export function kernelBuild(a: Analysis, kernel: KernelKind, settings: ServerSet
   }
   byKernel.set(kernel, out);
   return out;
+}
+
+/** The lines (0-based) `.macro` to `.endm` of the document's own macro bodies, as written. */
+export function macroBodies(a: Analysis): Array<{ name: string; from: number; to: number }> {
+  const out: Array<{ name: string; from: number; to: number }> = [];
+  let open: { name: string; from: number } | undefined;
+  for (const l of scanOf(a).lexemes) {
+    if (l.kind !== 'op') continue;
+    const op = l.text.toLowerCase();
+    if (op === '.macro' && !open) open = { name: /^\S*\s+([\w.$]+)/.exec(sourceLine(a, l.line).slice(l.start))?.[1] ?? '', from: l.line };
+    else if (op === '.endm' && open) {
+      out.push({ ...open, to: l.line });
+      open = undefined;
+    }
+  }
+  return out;
+}
+
+/** The document lines (0-based, ascending) where the document's analysis has a site: a block written there or a macro use that made one. */
+export function siteLines(a: Analysis): number[] {
+  const lines = new Set<number>();
+  for (const s of a.module.alternatives) if (s.location.file === a.file) lines.add(s.location.line - 1);
+  return [...lines].sort((x, y) => x - y);
 }
 
 /** The sites (entries) of an analysis at one document line (0-based), in table order. */

@@ -1,4 +1,5 @@
-// Owns the code lenses and what they open: on each ALTERNATIVE block, one lens per CPU
+// Owns the code lenses and what they open: on each ALTERNATIVE site (a block, or the use of a
+// macro whose body holds one: alternative-view.ts), one lens per CPU
 // model that shows the site as the kernel patches it (a read-only document, both kernel
 // kinds); on each stub function (a global function that enters the kernel with int $0x80,
 // sysenter or syscall), "Check contract", which runs the contract checker on the document
@@ -15,7 +16,7 @@ import type { ServerSettings } from './build-settings';
 import { scanOf } from './semantic-tokens';
 import { instructionFacts } from './instructions';
 import { Op } from '../toolchain/isa/instruction';
-import { kernelBuild, patchedSites } from './alternative-view';
+import { kernelBuild, macroBodies, patchedSites, siteLines } from './alternative-view';
 import { documentLine } from './diagnostics-assembler';
 import { activeAlternatives } from './inactive';
 
@@ -45,8 +46,12 @@ export function stubFunctions(a: Analysis): Array<{ name: string; line: number }
 
 export function codeLenses(a: Analysis): LensFact[] {
   const out: LensFact[] = [];
-  for (const b of activeAlternatives(a, scanOf(a).alternatives)) {
-    for (const cpu of CPU_MODELS) out.push({ line: b.startLine, title: cpu, command: SHOW_PATCHED_SITE, args: [a.uri, b.startLine, cpu] });
+  // Each assembled block written outside a .macro body, and each line where a macro use made a site.
+  const bodies = macroBodies(a);
+  const lines = new Set(activeAlternatives(a, scanOf(a).alternatives).map((b) => b.startLine).filter((l) => !bodies.some((m) => m.from <= l && l <= m.to)));
+  for (const l of siteLines(a)) lines.add(l);
+  for (const line of [...lines].sort((x, y) => x - y)) {
+    for (const cpu of CPU_MODELS) out.push({ line, title: cpu, command: SHOW_PATCHED_SITE, args: [a.uri, line, cpu] });
   }
   for (const f of stubFunctions(a)) {
     out.push({ line: f.line, title: 'Check contract', command: CHECK_CONTRACT, args: [a.uri, f.name] });

@@ -1,8 +1,9 @@
 // Owns the unknown-feature finding: an X86_FEATURE_* name that neither the file's #defines
 // nor the assembler's built-in table knows, with the closest known name (edit distance) as
-// the quick fix.
+// the quick fix; none in a group cpp or GAS skips (inactive.ts).
 import type { Analysis } from './analysis';
 import type { Finding } from './diagnostic-types';
+import { isInactive } from './inactive';
 import { knownFeatures, names } from './names';
 import { scanPieces } from './semantic-tokens';
 import type { Lexeme, SourceScan } from './source-scan';
@@ -50,7 +51,8 @@ export function featureFindings(a: Analysis): Finding[] {
   const out: Finding[] = [];
   // Piece by piece: a #define's line, and so its directive, is in the same piece as the word.
   for (const scan of scanPieces(a)) for (const l of featureWordsOf(scan)) {
-    if (knownSet.has(l.text)) continue;
+    // cpp or GAS skips the line: the assembler never sees the name (clangd is as quiet there).
+    if (knownSet.has(l.text) || isInactive(a, l.line)) continue;
     if ((defined ??= names(a).definedNames).has(l.text)) continue;
     if (l.cpp && scan.directives.some((d) => d.line === l.line && d.argumentColumn === l.start)) continue;
     const closest = closestName(l.text, known);

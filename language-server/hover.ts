@@ -13,16 +13,16 @@ import { lineOfText, type Analysis, type FileSource } from './analysis';
 import { lineOfFile } from './file-text';
 import type { ServerSettings } from './build-settings';
 import { cppMacro, featureLabel, featureNumber, names } from './names';
-import { alternativeBlockAt } from './semantic-tokens';
+import { alternativeBlockAt, scanOf } from './semantic-tokens';
 import { wordAtPosition } from './symbols';
 import { hexBytes, instructionFacts, instructionsOnLine, sectionOf } from './instructions';
 import { rowAt, formatRow } from './cfi-rows';
-import { kernelBuild, patchedSites, sitesOnLine } from './alternative-view';
+import { kernelBuild, macroBodies, patchedSites, siteLines, sitesOnLine } from './alternative-view';
 import { documentLine } from './diagnostics-assembler';
 import { parseFrameSection } from '../toolchain/dwarf/cie-fde';
 import { formatFrameSection } from '../toolchain/dwarf/readelf-frames';
 import { ehFrameAtZero } from './eh-frame-action';
-import { isInactive } from './inactive';
+import { inactiveGroupAt } from './inactive';
 import { labelHover, localLabelHover } from './label-hover';
 import { localLabelAt } from './local-labels';
 
@@ -69,7 +69,8 @@ export function alternativeHover(doc: Analysis, line: number, settings: ServerSe
   const site = sites[0]!;
   const original = text ? text.bytes.subarray(site.offset, site.offset + site.length) : new Uint8Array(0);
   const instrLength = instructionFacts(a).filter((f) => f.section === site.section && f.offset >= site.offset && f.offset < site.offset + site.length).reduce((n, f) => n + f.bytes.length, 0);
-  const out: string[] = [`**${alternativeBlockAt(a, line)?.name ?? 'ALTERNATIVE'}** at ${site.section}+0x${site.offset.toString(16)}, ${site.length} bytes`];
+  const made = alternativeBlockAt(a, line)?.name ?? (scanOf(a).byLine[line] ?? []).find((l) => l.kind === 'op')?.text ?? 'ALTERNATIVE';
+  const out: string[] = [`**${made}** at ${site.section}+0x${site.offset.toString(16)}, ${site.length} bytes`];
   if (a !== doc) out.push('', `_assembled only for ${a.options.kernel}_`);
   out.push('', '| cpu | kernel | patched bytes | code |', '| --- | --- | --- | --- |');
   for (const p of patchedSites(doc, line, settings, read)) {
@@ -131,20 +132,40 @@ export function ehFrameHover(a: Analysis, line: number): string | undefined {
   return `hand-written .eh_frame ${entry.kind.toUpperCase()} at 0x${entry.offset.toString(16)} (sections at address 0, as readelf shows an object)\n\n${fence([text])}\n\n${fence([interp])}`;
 }
 
+/** Whether document line `line` uses the GAS macro `name` (as its op). */
+function macroUseOn(a: Analysis, line: number, name: string): boolean {
+  return (scanOf(a).byLine[line] ?? []).some((l) => l.kind === 'op' && l.text.toLowerCase() === name.toLowerCase());
+}
+
 export function hover(a: Analysis, line: number, column: number, settings: ServerSettings, read: FileSource): HoverResult | undefined {
   const w = wordAtPosition(a, line, column);
   const range = (start: number, end: number, markdown: string): HoverResult => ({ markdown, line, start, end });
   if (w?.text.startsWith('X86_FEATURE_')) return range(w.start, w.start + w.text.length, featureHover(a, w.text, read));
   const block = alternativeBlockAt(a, line);
-  if (block && isInactive(a, block.startLine)) {
+  const skipped = block && inactiveGroupAt(a, block.startLine);
+  if (block && skipped) {
     // No site with the document's options; the other kernel kind may assemble the branch (CONFIG_X86_64).
-    const note = `**${block.name}** is inactive: cpp skips this #if branch with the document's options (kernel ${a.options.kernel}), so it is no site here`;
+    const note = `**${block.name}** is inactive: ${skipped.by === 'cpp' ? 'cpp skips this #if' : 'GAS skips this .if'} branch with the document's options (kernel ${a.options.kernel}), so it is no site here`;
     const other = alternativeHover(a, block.startLine, settings, read);
     return range(w?.start ?? column, w ? w.start + w.text.length : column, other ? `${note}\n\n---\n\n${other}` : note);
+  }
+  const body = block && macroBodies(a).find((m) => m.from <= block.startLine && block.startLine <= m.to);
+  if (block && body) {
+    // A template: each use of the macro makes its own site from the .if branch GAS takes there.
+    const uses = siteLines(a).filter((l) => macroUseOn(a, l, body.name));
+    const note = `**${block.name}** in the body of \`.macro ${body.name}\`: no site here; each use of ${body.name} makes one${uses.length ? ` (line${uses.length > 1 ? 's' : ''} ${uses.map((l) => l + 1).join(', ')}; hover there for what it becomes per CPU)` : ''}`;
+    const more = w ? macroHover(a, w.text, line) : undefined;
+    return range(w?.start ?? column, w ? w.start + w.text.length : column, more ? `${note}\n\n---\n\n${more}` : note);
   }
   if (block) {
     const text = alternativeHover(a, block.startLine, settings, read);
     if (text) return range(w?.start ?? column, w ? w.start + w.text.length : column, text);
+  }
+  if (!block && sitesOnLine(a, line).some((s) => s.location.file === a.file)) {
+    // A macro use that made a site: what it becomes, then the macro.
+    const text = alternativeHover(a, line, settings, read)!;
+    const more = w && (cppMacro(a, w.text) || names(a).gasMacros.has(w.text.toLowerCase())) ? macroHover(a, w.text, line) : undefined;
+    return range(w?.start ?? column, w ? w.start + w.text.length : column, more ? `${text}\n\n---\n\n${more}` : text);
   }
   const local = w && !cppMacro(a, w.text) ? localLabelAt(a, line, column) : undefined;
   const label = local ? localLabelHover(a, local.text, local.label.symbol, local.label.line) : w && !cppMacro(a, w.text) ? labelHover(a, w.text) : undefined;

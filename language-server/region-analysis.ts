@@ -14,7 +14,7 @@
 import { assemble, type LineMap } from '../toolchain/asm/assembler';
 import { preprocessedLineMap } from '../toolchain/asm/assemble-source';
 import { preprocess, type PreprocessResult } from '../toolchain/asm/cpp/preprocess';
-import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiProcedure, Diagnostic, LineEntry, Relocation, SourceLocation } from '../toolchain/asm/module';
+import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiProcedure, Diagnostic, LineEntry, Relocation, SkippedGroup, SourceLocation } from '../toolchain/asm/module';
 import { MAX_DIAGNOSTICS } from '../toolchain/asm/state';
 import { statements, type Statement } from '../toolchain/asm/statements';
 import type { BuildOptions } from './build-settings';
@@ -87,6 +87,7 @@ interface RegionPart {
   readonly alternatives: readonly AlternativeSite[];
   readonly diagnostics: readonly Diagnostic[];
   readonly localLabels: readonly AsmSymbol[];
+  readonly skipped: readonly SkippedGroup[];
   /** The alignment a shift of each section must keep (0: the part cannot be shifted). */
   readonly align: ReadonlyMap<string, number>;
   /** Names the region's statements use other than as the target of a call. */
@@ -320,6 +321,7 @@ function shiftPart(p: RegionPart, file: string, entry: ReadonlyMap<string, numbe
     alternatives: p.alternatives.map((x) => ({ ...x, offset: x.offset + d(x.section), replacementOffset: x.replacementOffset + d('.altinstr_replacement'), location: loc(x.location) })),
     diagnostics: p.diagnostics.map((x) => ({ ...x, location: loc(x.location) })),
     localLabels: p.localLabels.map((s) => ({ ...s, value: s.value + d(s.section), location: loc(s.location!) })),
+    skipped: lines === 0 ? p.skipped : p.skipped.map((g) => (g.file === file ? { ...g, from: g.from + lines, to: g.to + lines } : g)),
   };
 }
 
@@ -548,6 +550,7 @@ export class IncrementalAnalyzer {
       diagnostics,
       // The prefix's own labels are the prefix module's.
       localLabels: (module.localLabels ?? []).filter((l) => l.location !== FILLER && l.value >= from(l.section) && !(l.location!.file === file && l.location!.line - 1 < startLine)),
+      skipped: (module.skipped ?? []).filter((g) => g.file === file && g.from - 1 >= startLine),
       align,
       otherRefs,
     };
@@ -628,6 +631,7 @@ function compose(file: string, prefix: Prefix, parts: readonly RegionPart[]): An
     alternatives: cat(prefix.module.alternatives, (p) => p.alternatives),
     diagnostics: cat(prefix.module.diagnostics, (p) => p.diagnostics),
     localLabels: cat(prefix.module.localLabels ?? [], (p) => p.localLabels),
+    skipped: cat(prefix.module.skipped ?? [], (p) => p.skipped),
   };
   // The whole file's assembler stops at the limit; the pieces would go on past it.
   if (module.diagnostics.length >= MAX_DIAGNOSTICS) throw new NotSeparable('as many messages as the assembler keeps');

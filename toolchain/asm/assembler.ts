@@ -94,6 +94,8 @@ class Reader {
   private fileSymbol: string | undefined;
   private readonly handlers: Map<string, Handler>;
   private ended = false;
+  /** Where the skipped group now open began (the directive line before it). */
+  private skipFrom: SourceLocation | undefined;
 
   private readonly maxSymbols: number;
 
@@ -169,7 +171,9 @@ class Reader {
       return;
     }
     if (directive && CONDITIONALS.has(op)) {
+      const was = this.active;
       this.conditional(op, s.operands);
+      if (this.frames.length === 1 && was !== this.active) this.skipping(was);
       return;
     }
     if (!this.active) return;
@@ -383,6 +387,13 @@ class Reader {
         this.conds.push({ active: holds, done: holds || !parentActive, parentActive, elseSeen: false, location: st.location });
       }
     }
+  }
+
+  /** A conditional of the file's own lines started (`began`) or ended a skipped group: the group lies between the two directive lines. */
+  private skipping(began: boolean): void {
+    const at = this.st.location;
+    if (began) this.skipFrom = at;
+    else if (this.skipFrom && this.skipFrom.file === at.file && this.skipFrom.line + 1 < at.line) this.st.skipped.push({ file: at.file, from: this.skipFrom.line + 1, to: at.line - 1 });
   }
 
   private safeCondition(op: string, operands: string): boolean {

@@ -465,7 +465,7 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
   const localLabels: AsmSymbol[] = [];
   const symbols = outputSymbols(st, fileSymbol, localLabels);
   const alternatives = alternativeSites(st, sections, altValues);
-  return { sections, symbols, lines, cfi: cfiOut, alternatives, diagnostics: st.diagnostics, localLabels };
+  return { sections, symbols, lines, cfi: cfiOut, alternatives, diagnostics: st.diagnostics, localLabels, skipped: st.skipped };
 }
 
 /**

@@ -132,6 +132,13 @@ export interface CfiProcedure {
   readonly location: SourceLocation;
 }
 
+/** Lines `from` to `to` (1-based, inclusive) of `file`: a group a false .if (or its .else) skipped. */
+export interface SkippedGroup {
+  readonly file: string;
+  readonly from: number;
+  readonly to: number;
+}
+
 /** One alternative (one .altinstructions entry), kept for display and checks. */
 export interface AlternativeSite {
   /** Section and offset of the original instructions. */
@@ -163,4 +170,6 @@ export interface AsmModule {
    * module the assembler did not make.
    */
   readonly localLabels?: readonly AsmSymbol[];
+  /** The groups of the file's own lines (not a macro's or a .rept's body) that conditional assembly skipped, for the editor. */
+  readonly skipped?: readonly SkippedGroup[];
 }

@@ -4,7 +4,7 @@
 import { numberExpr, parseWholeExpression, plainDecimal, ExprSyntaxError, type Expr } from './expr';
 import { bindExpr, EvalError, Evaluator, isAbsolute, type Value } from './evaluate';
 import { ByteStream, Frag, orderedFrags, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SHT_PROGBITS, type Fixup, type SectionState, type Variable } from './layout';
-import type { Diagnostic, SourceLocation } from './module';
+import type { Diagnostic, SkippedGroup, SourceLocation } from './module';
 import { SymbolTable, type SymbolState } from './symbol-table';
 import { PendingLines } from './pending-lines';
 import { X86_FEATURES } from './builtin-features';
@@ -40,6 +40,7 @@ export class AsmState {
   readonly evaluator = new Evaluator(this.symbols);
   readonly sections: SectionState[] = [];
   readonly diagnostics: Diagnostic[] = [];
+  readonly skipped: SkippedGroup[] = [];
   readonly lines = new PendingLines();
   current!: SectionPlace;
   private previous: SectionPlace | undefined;
