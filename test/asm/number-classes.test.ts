@@ -31,8 +31,8 @@ function source(): string {
     for (const [template, max] of TEMPLATES) {
       VALUES.forEach((n, k) => {
         const m = VALUES[(k * 7 + 3) % VALUES.length]!;
-        // In .code16 an absolute address above 0xffff draws GAS's `shortened` warning, which vdso-lab does not give yet.
-        if (n > max || (code && n > 65535) || (template.includes('$M') && m > 255 && template.startsWith('enter')) || (template.startsWith('ljmp') && m > 65535 && code)) return;
+        // In .code16 an address above 0xffff is shortened to 16 bits, with GAS's warning.
+        if (n > max || (template.includes('$M') && m > 255 && template.startsWith('enter')) || (template.startsWith('ljmp') && m > 65535 && code)) return;
         lines.push(`\t${template.replace('N', String(n)).replace('M', String(m))}`);
       });
     }

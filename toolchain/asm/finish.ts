@@ -350,14 +350,21 @@ function symbolSize(st: AsmState, s: SymbolState): number {
 function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels: AsmSymbol[]): AsmSymbol[] {
   const out: AsmSymbol[] = [];
   if (fileSymbol !== undefined) out.push({ name: fileSymbol, section: 'ABS', value: 0, size: 0, binding: 'local', type: 4, visibility: 0 });
-  for (const sec of st.sections) {
-    if (sec.symbolUsed) out.push({ name: sec.name, section: sec.name, value: 0, size: 0, binding: 'local', type: 3, visibility: 0 });
-  }
+  // A section's symbol goes where GAS made it: with the section, after the symbols made before it.
+  const sectionSymbols = st.sections.filter((sec) => sec.symbolUsed).sort((a, b) => a.symbolsBefore - b.symbolsBefore);
+  let nextSection = 0;
+  const sectionSymbolsBefore = (order: number): void => {
+    for (; nextSection < sectionSymbols.length && sectionSymbols[nextSection]!.symbolsBefore <= order; nextSection++) {
+      const sec = sectionSymbols[nextSection]!;
+      out.push({ name: sec.name, section: sec.name, value: 0, size: 0, binding: 'local', type: 3, visibility: 0 });
+    }
+  };
   // Each symbol is one object literal of one shape: spreading a shared base gave every
   // symbol a hidden class of its own (hundreds of bytes each on a file of many labels).
   const symbol = (s: SymbolState, section: string, value: number, size: number, type: number, binding: SymbolBinding): AsmSymbol =>
     ({ name: s.name, section, value, size, binding, type, visibility: s.visibility, location: s.location });
   for (const s of st.symbols.all()) {
+    sectionSymbolsBefore(s.order);
     if (s.internal) {
       if (s.kind === 'label' && s.location) localLabels.push({ name: displayName(s.name), section: s.frag!.section.name, value: labelAddress(s), size: 0, binding: 'local', type: 0, visibility: 0, location: s.location });
       continue;
@@ -396,6 +403,7 @@ function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels
         break;
     }
   }
+  sectionSymbolsBefore(Infinity);
   return out;
 }
 

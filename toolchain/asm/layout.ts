@@ -144,6 +144,8 @@ export interface SectionState {
   readonly index: number;
   /** Set when a relocation uses the section symbol (GAS 2.40 only emits those). */
   symbolUsed: boolean;
+  /** Symbols made before the section (its symbol's place among them: GAS makes it with the section). */
+  readonly symbolsBefore: number;
 }
 
 export const SHT_PROGBITS = 1;

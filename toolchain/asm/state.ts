@@ -111,6 +111,7 @@ export class AsmState {
       subsections: new Map(),
       index: this.sections.length,
       symbolUsed: false,
+      symbolsBefore: this.symbols.made,
     };
     this.sections.push(section);
     return { section, created: true };

@@ -39,6 +39,11 @@ export class SymbolTable {
   private dotCount = 0;
   private nextOrder = 0;
 
+  /** How many symbols were made so far (the next one's order). */
+  get made(): number {
+    return this.nextOrder;
+  }
+
   /** How many symbols exist, internal ones (the `.` markers too) included. */
   get size(): number {
     return this.byName.size + this.dotCount;

@@ -63,9 +63,37 @@ function relocType(expr: Expr, size: 1 | 2 | 4, pcrel: boolean, form: Form, inMe
   return size === 4 ? R_386_32 : size === 2 ? R_386_16 : R_386_8;
 }
 
+/**
+ * A constant operand as GNU as --32 holds it (extend_to_32bit_address): a value that fits 32
+ * bits unsigned is sign-extended from bit 31, one outside the signed 32-bit range cut to 32 bits.
+ */
+export function gasValue(v: bigint): bigint {
+  if (v >= 0n && v <= 0xffffffffn) return BigInt.asIntN(32, v);
+  return v >= -0x80000000n && v <= 0xffffffffn ? v : v & 0xffffffffn;
+}
+
+/**
+ * The value GNU as compares with a field of `size` bytes when it chooses an encoding (optimize_imm,
+ * optimize_disp): sign-extended from the field's width when it fits that width unsigned, else as it is.
+ */
+export function fieldValue(v: bigint, size: number): bigint {
+  const x = gasValue(v);
+  return (x & ~((1n << BigInt(8 * size)) - 1n)) === 0n ? BigInt.asIntN(8 * size, x) : x;
+}
+
+/** GNU as's warning for a constant that does not fit its field of 1 or 2 bytes (offset_in_range), if any. */
+function shortened(v: bigint, size: number): string | undefined {
+  if (size >= 4) return undefined;
+  const mask = (1n << BigInt(8 * size)) - 1n;
+  const val = BigInt.asUintN(64, gasValue(v));
+  if ((val & ~mask) === 0n || (BigInt.asUintN(64, -val) & ~mask) === 0n) return undefined;
+  return `0x${val.toString(16)} shortened to 0x${(val & mask).toString(16)}`;
+}
+
 class Out {
   readonly bytes: number[] = [];
   readonly fixups: Fixup[] = [];
+  readonly warnings: string[] = [];
   constructor(readonly ctx: EncodeContext, readonly form: Form) {}
 
   le(v: bigint, size: number): void {
@@ -76,7 +104,13 @@ class Out {
   field(expr: Expr | undefined, size: 1 | 2 | 4, pcrel = false, inMem = false): void {
     if (!expr) { this.le(0n, size); return; }
     const v = this.ctx.evaluate(expr);
-    if (v.kind === 'absolute' && !pcrel) { this.le(v.value, size); return; }
+    if (v.kind === 'absolute' && !pcrel) {
+      // GAS shortens the value it holds: a displacement's, or an immediate's after the widening of a byte or word operation.
+      const warning = shortened(fieldValue(v.value, inMem || this.form.opSize <= 2 ? 2 : 4), size);
+      if (warning) this.warnings.push(warning);
+      this.le(v.value, size);
+      return;
+    }
     const offset = this.bytes.length;
     const type = relocType(expr, size, pcrel, this.form, inMem);
     let fixed = expr;
@@ -115,7 +149,7 @@ function memory(out: Out, m: MemOperand, regField: number, defaultSize: 2 | 4): 
       return;
     }
     const rm = RM16[key]!;
-    const d = dispKnown ? BigInt.asIntN(16, dispValue) : 0n;
+    const d = dispKnown ? fieldValue(dispValue, 2) : 0n;
     if (dispKnown && d === 0n && rm !== 6) out.bytes.push((regField << 3) | rm);
     else if (dispKnown && d >= -128n && d <= 127n) { out.bytes.push(0x40 | (regField << 3) | rm); out.le(d, 1); }
     else { out.bytes.push(0x80 | (regField << 3) | rm); out.field(m.disp, 2, false, true); }
@@ -165,6 +199,8 @@ function defaultSegment(f: Form, m: MemOperand): number {
 export interface Emitted {
   readonly bytes: Uint8Array;
   readonly fixups: Fixup[];
+  /** GNU as's warnings for the encoding (a constant shortened to its field). */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -228,7 +264,7 @@ export function emitForm(form: Form, prefixes: PrefixSlots, ctx: EncodeContext):
       default: break;
     }
   });
-  return { bytes: Uint8Array.from(out.bytes), fixups: out.fixups };
+  return { bytes: Uint8Array.from(out.bytes), fixups: out.fixups, warnings: out.warnings };
 }
 
 /** Whether the form's operand size shows as a 66 prefix (segment moves to memory never do). */

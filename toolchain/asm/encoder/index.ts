@@ -176,7 +176,7 @@ export function encodeInstruction(mnemonicWithPrefixes: string, operands: readon
     encoded.sort((a, b) => a.out.bytes.length - b.out.bytes.length || Number(hasImm8s(b.f)) - Number(hasImm8s(a.f)) ||
       Number(a.f.swapped) - Number(b.f.swapped) || a.index - b.index);
     const best = encoded[0]!.out;
-    return { bytes: best.bytes, fixups: best.fixups, warnings };
+    return { bytes: best.bytes, fixups: best.fixups, warnings: best.warnings.length ? [...warnings, ...best.warnings] : warnings };
   } catch (e) {
     if (e instanceof EmitError) return { error: e.message };
     throw e;

@@ -7,6 +7,7 @@ import { Op } from '../../isa/ops';
 import { BY_MNEMONIC } from '../../isa/table-index';
 import type { MemOperand, ParsedOperand } from './operands';
 import { regSize } from './registers';
+import { fieldValue } from './emit';
 
 export interface Candidate {
   readonly entry: OpcodeEntry;
@@ -249,7 +250,7 @@ function check(e: OpcodeEntry, k: K, o: ParsedOperand | undefined, opSize: 2 | 4
       if (k === K.Ibs) {
         const v = evaluate(o);
         if (v === undefined) return 'type';
-        const w = BigInt.asIntN(opSize * 8, v);
+        const w = fieldValue(v, opSize);
         if (w < -128n || w > 127n) return 'type';
       }
       return 'ok';
