@@ -3,7 +3,7 @@
 // become runtime calls, the runtime's typed events become DAP events, and it keeps the
 // DAP-side bookkeeping (variable handles, the configurationDone gate, hex formatting).
 import {
-  Breakpoint, ExitedEvent, Source, Handles, InitializedEvent, InvalidatedEvent, LoggingDebugSession, MemoryEvent, OutputEvent, Scope,
+  Breakpoint, ExitedEvent, Response, Source, Handles, InitializedEvent, InvalidatedEvent, LoggingDebugSession, MemoryEvent, OutputEvent, Scope,
   StackFrame, StoppedEvent, TerminatedEvent, Thread, type ErrorDestination,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -17,6 +17,7 @@ import { expressionTarget, registerTarget, type DataTarget } from '../emulator/d
 import { EFLAGS_BITS } from '../emulator/debug/state-edit';
 import { hex8, scopeVariables, type ScopeRef } from './variables';
 import type { GeneratedSource } from '../emulator/debug/generated-source';
+import { argumentsProblem } from './request-arguments';
 
 /** The launch request's arguments: emulator/debug/launch-schema.ts's, which package.json repeats. */
 export interface VdsoLaunchArguments extends DebugProtocol.LaunchRequestArguments, LaunchArguments {}
@@ -91,6 +92,14 @@ export class VdsoDebugSession extends LoggingDebugSession {
   private fail(response: DebugProtocol.Response, e: unknown): void {
     const message = (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
     this.sendErrorResponse(response, { id: 1001, format: message, showUser: true, variables: {} });
+  }
+
+  /** Arguments of the wrong shape are refused with one line before any handler reads them. */
+  protected override dispatchRequest(request: DebugProtocol.Request): void {
+    const problem = argumentsProblem(request.command, request.arguments);
+    if (problem === undefined) return super.dispatchRequest(request);
+    const response: DebugProtocol.Response = new Response(request);
+    this.sendErrorResponse(response, { id: 1003, format: problem, showUser: true, variables: {} });
   }
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
@@ -388,7 +397,10 @@ export class VdsoDebugSession extends LoggingDebugSession {
 
   protected override disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {
     const address = parseAddress(args.memoryReference, args.offset ?? 0);
-    if (address === undefined || !this.runtime.loaded) return this.fail(response, new Error(`disassemble: '${args.memoryReference.slice(0, 40)}' is not an address`));
+    // VS Code's Disassembly view asks with an empty reference while a new session has no stop
+    // yet: that is answered without a toast, as is any reference that is not an address.
+    if (!this.runtime.loaded) return this.sendErrorResponse(response, { id: 1002, format: 'disassemble: no program is loaded', showUser: false, variables: {} });
+    if (address === undefined) return this.sendErrorResponse(response, { id: 1002, format: `disassemble: '${args.memoryReference.slice(0, 40)}' is not an address`, showUser: false, variables: {} });
     const lines = this.runtime.disassemble(address, args.instructionOffset ?? 0, args.instructionCount);
     response.body = {
       instructions: lines.map((l): DebugProtocol.DisassembledInstruction => ({
@@ -488,12 +500,12 @@ export class VdsoDebugSession extends LoggingDebugSession {
     super.dispose();
   }
 
-  /** Error responses carry one line; an exception's stack goes to the log (stderr), never to the client. */
+  /** Error responses carry one line; an exception thrown in a handler is one line in the log (stderr) too. */
   protected override sendErrorResponse(response: DebugProtocol.Response, codeOrMessage: number | DebugProtocol.Message, format?: string, variables?: Record<string, unknown>, dest?: ErrorDestination): void {
     const v = variables as { _exception?: unknown; _stack?: unknown } | undefined;
     if (typeof codeOrMessage === 'number' && v && typeof v._stack === 'string') {
-      process.stderr.write(`vdso-lab dap: ${response.command} failed: ${v._stack}\n`);
       const line = String(v._exception ?? 'internal error').split('\n')[0]!;
+      process.stderr.write(`vdso-lab dap: ${response.command} failed: ${line}\n`);
       super.sendErrorResponse(response, { id: codeOrMessage, format: `${response.command}: ${line}`, showUser: true });
       return;
     }

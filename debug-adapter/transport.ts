@@ -50,7 +50,8 @@ export function startDebugSession(session: VdsoDebugSession, input: Readable, ou
     end();
   });
   output.on('error', (e) => {
-    log(`vdso-lab dap: output error: ${e.message.split('\n')[0]}`);
+    // Every write after a closed pipe fails again: the first one says it.
+    if (!gone) log(`vdso-lab dap: output error: ${e.message.split('\n')[0]}`);
     end();
   });
 }

@@ -5,6 +5,8 @@
 // 100 MiB of guest output reach the client rate-limited, with an "output truncated" note,
 // the adapter's memory bounded; pause on a guest that does nothing but system calls is
 // answered promptly; the launch configuration's "timeout" ends a guest that never ends.
+// Requests whose arguments break the protocol's schema get one-line errors naming the field,
+// and a closed stdout is one line in the log.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -49,6 +51,67 @@ test('malformed frames are logged one line each and the adapter answers initiali
     child.stdin!.end();
   }
   assert.equal(await new Promise((done) => child.on('exit', done)), 0);
+});
+
+test('requests whose arguments break the DAP schema get one-line errors naming the field, during a session too; a closed stdout is one line', async () => {
+  const child = spawn(process.execPath, [resolve('dist/debug-adapter.js')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  const dap = client((t) => child.stdin!.write(t), (l) => child.stdout!.on('data', l));
+  const cases: Array<[string, unknown, string]> = [
+    ['disassemble', {}, 'disassemble: "memoryReference" is missing'],
+    ['disassemble', { memoryReference: '0x1000', instructionCount: 'ten' }, 'disassemble: "instructionCount" must be a count (an integer, 0 or more)'],
+    ['readMemory', { memoryReference: '0x1000', count: -5 }, 'readMemory: "count" must be a count (an integer, 0 or more)'],
+    ['next', undefined, 'next: "threadId" is missing'],
+    ['stackTrace', { threadId: '1' }, 'stackTrace: "threadId" must be an integer'],
+    ['setInstructionBreakpoints', { breakpoints: [5] }, 'setInstructionBreakpoints: "breakpoints"[0] must be an object with "instructionReference" a string'],
+    ['setExceptionBreakpoints', { filters: [1] }, 'setExceptionBreakpoints: "filters" must be an array of strings'],
+    ['evaluate', { expression: null }, 'evaluate: "expression" must be a string'],
+    ['launch', [1], 'launch: "arguments" must be an object'],
+  ];
+  try {
+    assert.equal((await dap.request('initialize', INIT)).success, true);
+    const ask = async (): Promise<void> => {
+      for (const [command, args, message] of cases) {
+        const r = await dap.request(command, args as object);
+        assert.equal(r.success, false, command);
+        assert.equal(r.message, message);
+      }
+    };
+    await ask();
+    const program = resolve('vdso/caller/call-vsyscall.S');
+    const launched = dap.request('launch', { program, stopOnEntry: true });
+    assert.equal((await dap.request('configurationDone')).success, true);
+    assert.equal((await launched).success, true);
+    await ask();
+    // VS Code's Disassembly view, left open from an earlier session, asks with an empty reference before the first stop: no toast.
+    const empty = await dap.request('disassemble', { memoryReference: '', instructionOffset: -50, instructionCount: 50 });
+    assert.equal(empty.success, false);
+    assert.equal(empty.message, "disassemble: '' is not an address");
+    assert.equal((empty.body as { error?: { showUser?: boolean } }).error?.showUser, false, 'not shown to the user');
+    assert.equal((await dap.request('threads')).success, true, 'the session goes on');
+    assert.doesNotMatch(stderr, /TypeError|\n\s+at /, 'no JavaScript error or stack reached the log');
+  } finally {
+    child.stdin!.end();
+  }
+  assert.equal(await new Promise((done) => child.on('exit', done)), 0);
+
+  // A client that closes its end of stdout: the first failed write is one line, and stdin's end still ends the adapter.
+  const closed = spawn(process.execPath, [resolve('dist/debug-adapter.js')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let log = '';
+  closed.stderr!.on('data', (b: Buffer) => (log += b.toString()));
+  closed.stdout!.destroy();
+  const frame = (seq: number): string => {
+    const body = JSON.stringify({ seq, type: 'request', command: 'initialize', arguments: INIT });
+    return `Content-Length: ${body.length}\r\n\r\n${body}`;
+  };
+  for (let seq = 1; seq <= 3; seq++) {
+    closed.stdin!.write(frame(seq));
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  closed.stdin!.end();
+  assert.equal(await new Promise((done) => closed.on('exit', done)), 0);
+  assert.deepEqual(log.trim().split('\n'), ['vdso-lab dap: output error: write EPIPE']);
 });
 
 test('a 1 MiB garbage frame, however it is chunked, is one line in the log', async () => {

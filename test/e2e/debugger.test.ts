@@ -7,10 +7,11 @@
 // and the call stack names __kernel_vsyscall at that line; the toolbar's Step Back is enabled
 // and undoes a Step Over; the Disassembly view there shows the stub's sysenter and int $0x80
 // (no ?? rows); Step Over to the ALTERNATIVE line and Step Into opens the kernel model's document in an editor, at its first line (the
-// entry path). Lines are checked against the source text; screenshots of each step are kept.
+// entry path). Then as a new user: no launch.json, a click in the gutter of upstream.S, F5 on it: the
+// stub runs as the vDSO under the shipped caller program and the clicked line is hit. Lines are checked against the source text; screenshots of each step are kept.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { run, scratch } from '../support/oracles';
 import { codeServerBinary, installExtension, packageExtension, runDirs } from './code-server';
@@ -160,14 +161,52 @@ test('the vdso debugger in a real VS Code: entry stop with variables, a verified
       const text = ((await page.locator('.editor-group-container.active .monaco-editor .view-lines .view-line').first().textContent()) ?? '').replace(/\u00a0/g, ' ');
       return text.includes('sysenter at') ? text : undefined;
     });
-    const scopes = await until('VARIABLES to show the kernel frame\'s pt_regs', async () => {
+    // VS Code expands the first scope after it lists the scopes: wait for its rows, not only its title.
+    const scopes = await until('VARIABLES to show the kernel frame\'s pt_regs expanded', async () => {
       const rows = (await page.locator('.debug-variables .monaco-list-row').allInnerTexts()).map((r) => r.replace(/\u00a0/g, ' '));
-      return rows.some((r) => /^pt_regs$/.test(r.trim())) ? rows : undefined;
-    });
+      return rows.some((r) => /^pt_regs$/.test(r.trim())) && rows.some((r) => /^orig_ax =/.test(r.trim())) ? rows : undefined;
+    }).catch((e: Error) => assert.fail(`pt_regs is not expanded: ${e.message}`));
     t.diagnostic(`screenshot: ${await b.screenshot('kernel-document')}`);
     assert.ok(scopes.some((r) => /^orig_ax =\s+0x[0-9a-f]{8}$/.test(r.trim())), `pt_regs is expanded: ${scopes.join('|')}`);
     assert.match(kernelLine, /^entry_SYSENTER_compat: sysenter at 0x[0-9a-f]+: entry_SYSENTER_compat, because /);
     assert.match(await topLabel(), /entry_SYSENTER_compat.*line 1\b/, 'the top frame is the kernel frame at its first phase');
+    await page.keyboard.press('Shift+F5');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden' });
+
+    // A new user's way in: no launch.json, a click in the gutter of the stub's .S, F5 on it.
+    // The stub runs as the vDSO under the shipped caller; the breakpoint is hit in upstream.S.
+    rmSync(join(workspace, '.vscode'), { recursive: true });
+    await b.runCommand('Remove All Breakpoints');
+    const edxLine = upstream.split('\n').findIndex((l) => /^\s*pushl\s+%edx/.test(l)) + 1;
+    await page.locator('.tabs-container .tab', { hasText: 'upstream.S' }).click();
+    await page.keyboard.press('Control+G');
+    await page.locator('.quick-input-widget .quick-input-box input').fill(`:${edxLine}`);
+    await page.keyboard.press('Enter');
+    const gutter = await until(`the glyph margin beside line ${edxLine}`, async () => (await page.evaluate(`(() => {
+      const editor = document.querySelector('.editor-group-container.active .monaco-editor');
+      const number = editor && [...editor.querySelectorAll('.margin-view-overlays .line-numbers')].find((n) => n.textContent.trim() === '${edxLine}');
+      const margin = editor && editor.querySelector('.glyph-margin');
+      if (!number || !margin) return null;
+      const row = number.getBoundingClientRect();
+      const glyphs = margin.getBoundingClientRect();
+      return { x: glyphs.left + glyphs.width / 2, y: row.top + row.height / 2 };
+    })()`) as { x: number; y: number } | null) ?? undefined);
+    await page.mouse.click(gutter.x, gutter.y);
+    await until('the clicked breakpoint in the BREAKPOINTS view', async () =>
+      ((await page.locator('.debug-breakpoints .monaco-list-row', { hasText: 'upstream.S' }).count()) > 0 ? true : undefined));
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
+    await page.keyboard.press('F5');
+    await until('the stop on entry in the caller program', async () => (/_start.*call-vsyscall\.S/.test(await topLabel()) ? true : undefined));
+    await page.keyboard.press('F5');
+    const hit = await until('the clicked breakpoint to be hit in upstream.S', async () => {
+      const label = await topLabel();
+      return /__kernel_vsyscall/.test(label) ? label : undefined;
+    });
+    const callers = await page.locator('.debug-call-stack .monaco-list-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+    t.diagnostic(`screenshot: ${await b.screenshot('stub-f5-gutter-breakpoint')}`);
+    assert.match(hit, new RegExp(`line ${edxLine}, upstream\\.S`), hit);
+    assert.match(callers[1] ?? '', /_start.*call-vsyscall\.S/, `the caller program's frame: ${callers.join(' | ')}`);
+    assert.equal(await page.locator('.editor-group-container.active .monaco-editor .codicon-debug-breakpoint-unverified').count(), 0, 'the clicked breakpoint is not hollow');
     await page.keyboard.press('Shift+F5');
   });
 });
