@@ -37,7 +37,9 @@ export function registerSourceCommands(context: vscode.ExtensionContext, client:
       if (open?.isDirty && !(await open.save())) return;
       const settings = vscode.workspace.getConfiguration('vdsoLab');
       const kernel = settings.get<string>('kernel');
-      const abi = settings.get<string>('abi');
+      // vdsoLab.abi only when the user set it: otherwise a design's own .S runs with its design's ABI.
+      const set = settings.inspect<string>('abi');
+      const abi = set?.workspaceFolderValue ?? set?.workspaceValue ?? set?.globalValue;
       const config = stubLaunchConfiguration(doc.fsPath, fn, {
         ...(kernel && isKernelKind(kernel) ? { kernel } : {}),
         ...(abi && isKernelAbi(abi) ? { abi } : {}),

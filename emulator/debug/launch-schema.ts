@@ -6,7 +6,7 @@
 // package.json's contributes.debuggers[0] must say the same (test/dap/launch-schema.test.ts).
 import { join } from 'node:path';
 import { designsRoot } from '../../toolchain/designs/build';
-import { CPU_MODELS, DEFAULT_CPU, DEFAULT_KERNEL, DEFAULT_UMIP, DEFAULT_VDSO, KERNEL_ABIS, KERNEL_KINDS, OPTION_HELP, UMIP_SETTINGS, abiForVdso, type CpuModel, type KernelAbi, type KernelKind } from '../../toolchain/designs/options';
+import { CPU_MODELS, DEFAULT_CPU, DEFAULT_KERNEL, DEFAULT_UMIP, DEFAULT_VDSO, KERNEL_ABIS, KERNEL_KINDS, OPTION_HELP, UMIP_SETTINGS, type CpuModel, type KernelAbi, type KernelKind } from '../../toolchain/designs/options';
 
 export const DEBUG_TYPE = 'vdso';
 
@@ -64,7 +64,8 @@ export function stubLaunchConfiguration(stub: string, fn: string, options: { cpu
     vdso: stub,
     cpu: options.cpu ?? DEFAULT_CPU,
     kernel: options.kernel ?? DEFAULT_KERNEL,
-    abi: options.abi ?? abiForVdso(stub),
+    // No "abi": the launch takes a design's own (vdso/proposal.S) or else upstream's.
+    ...(options.abi ? { abi: options.abi } : {}),
     stopOnEntry: false,
   } as const;
 }

@@ -17,6 +17,7 @@ import type { DebugHost, DebugLaunchOptions, OutputEvent } from './types';
 import { isAssemblySource, programFromSource } from './program-source';
 import { rewindableHostFs } from './replay-files';
 import { stubCallerProgram } from './launch-schema';
+import { designAbiOf } from '../../toolchain/designs/user-stub';
 
 /** Bytes of launch options shown in an error at most. */
 const SHOWN = 200;
@@ -93,7 +94,8 @@ export function launchTarget(options: DebugLaunchOptions, host: DebugHost, outpu
     built = programFromSource(host, programPath, readSource);
   }
   const bytes = built?.kind === 'program' ? built.bytes : readNamed(host, programPath, 'the program');
-  const abi = choice('abi', raw.abi, KERNEL_ABIS, abiForVdso(spec));
+  // A design's own .S (F5 on vdso/proposal.S) runs with that design's ABI unless "abi" says otherwise.
+  const abi = choice('abi', raw.abi, KERNEL_ABIS, (isAssemblySource(spec) ? designAbiOf(host.resolvePath(spec)) : undefined) ?? abiForVdso(spec));
   if (spec !== given) {
     output({ category: 'console', text: `vdso-lab: ${spec} is a vDSO stub (it defines __kernel_vsyscall and no _start): it runs as the vDSO, entry ABI ${abi} ("abi" in the launch configuration picks another), under the caller program ${programPath}\n` });
   }

@@ -95,3 +95,22 @@ test('a stub\'s .S given as the program (F5 on it): it runs as the vDSO under th
     }
   }
 });
+
+test('a design\'s own .S as the program runs with that design\'s ABI (F5 on vdso/proposal.S works as the proposal kernel expects)', async () => {
+  for (const [file, abi] of [['vdso/proposal.S', 'proposal'], ['vdso/legacy/sysenter.S', 'legacy'], ['vdso/auxv.S', 'auxv']] as const) {
+    const { client, output } = await startClient();
+    try {
+      const exited = client.waitForEvent('exited', 30_000) as Promise<DebugProtocol.ExitedEvent>;
+      const initialized = client.waitForEvent('initialized');
+      const launched = client.launch({ program: resolve(file), cpu: 'intel', kernel: 'compat64', stopOnEntry: false });
+      await initialized;
+      await client.configurationDoneRequest();
+      await launched;
+      await outputMatching(client, output, 0, /call-vsyscall: __kernel_vsyscall came back/);
+      assert.equal((await exited).body.exitCode, 0, file);
+      assert.ok(output.some((e) => e.body.output.includes(`entry ABI ${abi} `)), `${file}: the console names the ${abi} ABI`);
+    } finally {
+      await client.stop();
+    }
+  }
+});

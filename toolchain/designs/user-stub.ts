@@ -3,7 +3,7 @@
 // the include path, the kernel's version script less the stubs the file does not define, and
 // the line table of `as -g` when asked. The CLI (check, alternatives, --vdso FILE.S), the
 // debugger ("vdso": FILE.S) and the language server (hover, code lenses) build through here.
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { assembleSource } from '../asm/assemble-source';
 import { InputError } from '../errors';
 import { readIncludeCandidate, readInputText } from '../input-file';
@@ -12,8 +12,8 @@ import { withGeneratedSections } from '../dwarf/emit-sections';
 import { writeObject } from '../elf/write-object';
 import { linkVdso } from '../link/index';
 import { BUILD_DEFINES, designsRoot } from './build';
-import { VDSO_VERSIONS } from './registry';
-import type { KernelKind } from './options';
+import { VDSO_VERSIONS, allDesigns } from './registry';
+import type { KernelAbi, KernelKind } from './options';
 
 /** The -D options a stub is built with for a kernel kind. */
 export function stubDefines(kernel: KernelKind): string[] {
@@ -40,6 +40,23 @@ export function isStubModule(module: AsmModule): boolean {
   if (defined.includes('_start')) return false;
   const exported = VDSO_VERSIONS.flatMap((v) => v.globals);
   return defined.some((name) => exported.some((g) => (g.endsWith('*') ? name.startsWith(g.slice(0, -1)) : name === g)));
+}
+
+/**
+ * The kernel ABI of the design a stub .S is a source of, known by its place in a vdso-lab
+ * tree (vdso/proposal.S, vdso/legacy/sysenter.S: the shipped tree or a clone of it, found as
+ * the nearest vdso/ with include/vdso-lab.h above the file); undefined for any other file.
+ */
+export function designAbiOf(path: string): KernelAbi | undefined {
+  let root: string;
+  try {
+    root = designsRoot([dirname(path)]);
+  } catch {
+    return undefined;
+  }
+  const inTree = relative(root, path).split(sep).join('/');
+  const designs = allDesigns().filter((d) => d.images.some(({ image }) => image.sources.some((s) => s.path === inTree)));
+  return designs.length === 1 ? designs[0]!.abi : undefined;
 }
 
 /** Links an assembled stub into a vDSO image (the module must be free of errors). */
