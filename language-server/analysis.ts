@@ -3,7 +3,8 @@
 // message, cpp's macro table and includes, and the statements of both the document and
 // cpp's output, each statement of the output mapped back to the user's file and line
 // through macro and #include expansion. `analyze` runs the whole document; the server goes
-// through region-analysis.ts, which re-analyses only what an edit changed and gives the same.
+// through region-analysis.ts, which re-analyses only what an edit changed and gives the same,
+// and answers a request whole when most regions would run (a document just opened).
 // AnalysisCache keeps one analysis per document version: requests get the current version's
 // (analysed on demand), edits are debounced and analysed in slices that a newer version or a
 // close stops.
@@ -15,7 +16,8 @@ import type { PreprocessResult } from '../toolchain/asm/cpp/preprocess';
 import type { AsmModule, Diagnostic, SourceLocation } from '../toolchain/asm/module';
 import { statements, type Statement } from '../toolchain/asm/statements';
 import { IncrementalAnalyzer, NotSeparable } from './region-analysis';
-import { lineOffsets } from './regions';
+import { lineOffsets, REGION_LINES, splitDocument } from './regions';
+import { scanAt } from './region-scan';
 import { markPreview } from './preview-names';
 import type { SourceScan } from './source-scan';
 import { buildOptions, debounceMs, type BuildOptions, type ServerSettings } from './build-settings';
@@ -198,7 +200,49 @@ export function analyze(doc: DocumentText, settings: ServerSettings, files: File
     imacros: options.imacros,
     readFile: files,
   });
-  return new DocumentAnalysis(doc.uri, doc.version, file, text, options, { module, preprocessed }, files);
+  const lexicalAt = pieceScans(file, text);
+  const parsed = preprocessed ? () => statements(preprocessed.text) : undefined;
+  return new DocumentAnalysis(doc.uri, doc.version, file, text, options, {
+    module,
+    preprocessed,
+    ...(lexicalAt ? { lexicalAt } : {}),
+    ...(parsed ? { eachCppStatement: once(parsed) } : {}),
+  }, files);
+}
+
+/** Visits a list made when first visited. */
+function once<T>(make: () => readonly T[]): (f: (x: T) => void) => void {
+  let list: readonly T[] | undefined;
+  return (f) => {
+    for (const x of (list ??= make())) f(x);
+  };
+}
+
+/**
+ * For a whole-document analysis: the scan of the piece (prefix or region, as regions.ts cuts
+ * the text) that holds a line, each piece scanned when first asked for, as an analysis by
+ * regions has it (a hover reads one piece, not the whole text); undefined when the text has
+ * no place to cut.
+ */
+function pieceScans(file: string, text: string): ((line: number) => SourceScan) | undefined {
+  const split = splitDocument(text, REGION_LINES, file.endsWith('.S'));
+  if (!split) return undefined;
+  const starts = [0, ...split.starts];
+  const scans: SourceScan[] = [];
+  return (line) => {
+    // The last piece starting at or before the line.
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid]! <= line) lo = mid + 1;
+      else hi = mid;
+    }
+    const i = Math.max(0, lo - 1);
+    const first = starts[i]!;
+    const end = starts[i + 1] ?? split.lineOffsets.length - 1;
+    return (scans[i] ??= scanAt(text.slice(split.lineOffsets[first], split.lineOffsets[end]), first));
+  };
 }
 
 /**
@@ -206,6 +250,41 @@ export function analyze(doc: DocumentText, settings: ServerSettings, files: File
  * region-analysis.ts); the whole document at once when the regions cannot stand for it.
  */
 export function* analyzeIncrementally(doc: DocumentText, settings: ServerSettings, files: FileSource, analyzer: IncrementalAnalyzer, root?: string): Generator<void, Analysis> {
+  return (yield* buildRegions(doc, settings, files, analyzer, root)) ?? analyze(doc, settings, files, root);
+}
+
+/**
+ * More than this share of a version's regions to assemble, and a request waiting for it is
+ * answered by one whole-document analysis: assembling a region behind the prefix costs more
+ * than its share of the whole (docs/speed-and-exactness.md), so a document just opened, a
+ * changed prefix or an edit everywhere is answered whole, and the version's scheduled run
+ * builds the regions after it (AnalysisCache).
+ */
+const WHOLE_SHARE = 0.5;
+
+/** Whether this version is answered sooner by one whole-document analysis than by the analyzer's regions. */
+export function answeredWhole(doc: DocumentText, settings: ServerSettings, analyzer: IncrementalAnalyzer, root?: string): boolean {
+  const file = uriToPath(doc.uri);
+  const todo = analyzer.toRun({ file, text: doc.getText(), options: buildOptions(file, settings, root) });
+  return todo !== undefined && todo.run > todo.regions * WHOLE_SHARE;
+}
+
+/**
+ * The analysis of a version as a request gets it: whole when that is sooner (answeredWhole;
+ * the caller builds the regions after it), else by regions, one per step.
+ */
+export function* analyzeVersion(doc: DocumentText, settings: ServerSettings, files: FileSource, analyzer: IncrementalAnalyzer, root?: string): Generator<void, Analysis> {
+  if (answeredWhole(doc, settings, analyzer, root)) return analyze(doc, settings, files, root);
+  return yield* analyzeIncrementally(doc, settings, files, analyzer, root);
+}
+
+/**
+ * The analysis of a version by its regions, one per step (what a version answered whole builds
+ * after it, so that the edits after it are analysed by regions: what the regions compose is the
+ * whole answer again, test/lsp/whole-first.test.ts); undefined when the regions cannot stand
+ * for the document (the caller analyses it whole if it needs the answer).
+ */
+export function* buildRegions(doc: DocumentText, settings: ServerSettings, files: FileSource, analyzer: IncrementalAnalyzer, root?: string): Generator<void, Analysis | undefined> {
   const file = uriToPath(doc.uri);
   const text = doc.getText();
   const options = buildOptions(file, settings, root);
@@ -215,12 +294,12 @@ export function* analyzeIncrementally(doc: DocumentText, settings: ServerSetting
   } catch (e) {
     if (e instanceof NotSeparable) {
       if (process.env.VDSO_LAB_LSP_DEBUG) process.stderr.write(`whole-document analysis: ${e.message}\n`);
-    } else {
-      // The whole-document analysis is the reference: whatever went wrong by regions, it answers.
-      process.stderr.write(`vdso-lab lsp: the analysis by regions of ${doc.uri} failed (${e instanceof Error ? e.message : String(e)}); analysing it whole\n`);
-      analyzer.reset();
+      return undefined;
     }
-    return analyze(doc, settings, files, root);
+    // The whole-document analysis is the reference: whatever went wrong by regions, it answers.
+    process.stderr.write(`vdso-lab lsp: the analysis by regions of ${doc.uri} failed (${e instanceof Error ? e.message : String(e)}); analysing it whole\n`);
+    analyzer.reset();
+    return undefined;
   }
 }
 
@@ -252,10 +331,14 @@ function snapshot(doc: DocumentText): DocumentText {
 }
 
 /**
- * Per-document analyses, one per version. A request gets the current version's analysis
- * (analysed now, region by region from what earlier versions left); an edit is analysed after
- * the debounce (vdsoLab.lsp.debounceMs), one region per turn of the event loop, and a newer
- * edit, a request for a newer version or a close stops that run between two regions.
+ * Per-document analyses, one per version. A request gets the current version's analysis,
+ * analysed now: whole when most of its regions would run (a document just opened, a changed
+ * prefix, an edit everywhere: answeredWhole), else region by region from what earlier versions
+ * left. An edit is analysed after the debounce (vdsoLab.lsp.debounceMs) by regions, one per
+ * turn of the event loop, and a newer edit, a request for a newer version or a close stops
+ * that run between two regions (the regions it ran are kept). When a request answered the
+ * version whole, the run publishes that answer and goes on building the version's regions, so
+ * that the edits after it are analysed by regions.
  */
 export class AnalysisCache {
   private readonly done = new Map<string, Analysis>();
@@ -269,16 +352,18 @@ export class AnalysisCache {
     private readonly onAnalysed: (a: Analysis) => void,
     private readonly root: () => string | undefined = () => undefined,
     private readonly log: (line: string) => void = (line) => void process.stderr.write(`${line}\n`),
+    /**
+     * Run, each in a turn of its own, on what the regions built after a whole answer compose:
+     * what the first edit after it would otherwise compute for every region (their scans, each
+     * procedure's CFI rows and findings), kept with the regions' objects.
+     */
+    private readonly warmers: readonly ((a: Analysis) => void)[] = [],
   ) {}
 
   private analyzerOf(uri: string): IncrementalAnalyzer {
     let analyzer = this.analyzers.get(uri);
     if (!analyzer) this.analyzers.set(uri, (analyzer = new IncrementalAnalyzer()));
     return analyzer;
-  }
-
-  private steps(doc: DocumentText): Generator<void, Analysis> {
-    return analyzeIncrementally(doc, this.settings(), this.files, this.analyzerOf(doc.uri), this.root());
   }
 
   /** The analysis of this version of the document (analysed now when it is not yet). */
@@ -288,10 +373,13 @@ export class AnalysisCache {
     // A run for this version goes on (it publishes what this computes); an older one stops.
     const job = this.running.get(doc.uri);
     if (job && job.version !== doc.version) this.stop(doc.uri);
-    const steps = this.steps(snapshot(doc));
+    const now = snapshot(doc);
+    const steps = analyzeVersion(now, this.settings(), this.files, this.analyzerOf(doc.uri), this.root());
     let r = steps.next();
     while (!r.done) r = steps.next();
     this.done.set(doc.uri, r.value);
+    // No run of this version to publish it and build its regions: one starts at the next turn.
+    if (!this.pending.has(doc.uri) && !this.running.has(doc.uri)) this.schedule(now, 0);
     return r.value;
   }
 
@@ -318,6 +406,11 @@ export class AnalysisCache {
     }
   }
 
+  /** What the document's last analysis by regions did (IncrementalAnalyzer.last): undefined while none has run. */
+  lastRun(uri: string): IncrementalAnalyzer['last'] {
+    return this.analyzers.get(uri)?.last;
+  }
+
   /** The last analysis of a document, whatever its version (for features that tolerate staleness). */
   last(uri: string): Analysis | undefined {
     return this.done.get(uri);
@@ -333,25 +426,57 @@ export class AnalysisCache {
     this.pending.set(doc.uri, setTimeout(start, Math.max(0, delayMs)));
   }
 
+  /**
+   * Runs the version's regions one per turn and publishes what they compose; when a request
+   * answered the version first, publishes that answer instead and, if it was made whole, goes
+   * on building the regions (then the warmers, one per turn) without publishing again.
+   */
   private runSliced(doc: DocumentText): void {
     const job = { version: doc.version, stopped: false };
     this.running.set(doc.uri, job);
-    const steps = this.steps(doc);
-    const finish = (a: Analysis) => {
+    const end = () => {
       if (this.running.get(doc.uri) === job) this.running.delete(doc.uri);
+    };
+    const analyzer = this.analyzerOf(doc.uri);
+    const steps = buildRegions(doc, this.settings(), this.files, analyzer, this.root());
+    let published = false;
+    let warming: { readonly a: Analysis; readonly left: ((a: Analysis) => void)[] } | undefined;
+    const publish = (a: Analysis) => {
+      published = true;
       this.onAnalysed(a);
     };
     const step = () => {
       if (job.stopped) return;
-      const hit = this.done.get(doc.uri);
-      if (hit && hit.version === doc.version) return finish(hit);
       try {
+        if (warming) {
+          const warmer = warming.left.shift();
+          if (!warmer) return end();
+          warmer(warming.a);
+          return void setImmediate(step);
+        }
+        if (!published) {
+          const hit = this.done.get(doc.uri);
+          if (hit && hit.version === doc.version) {
+            publish(hit);
+            // Answered by regions: nothing is left to build.
+            if (analyzer.toRun({ file: hit.file, text: hit.text, options: hit.options })?.run === 0) return end();
+            return void setImmediate(step);
+          }
+        }
         const r = steps.next();
         if (!r.done) return void setImmediate(step);
-        this.done.set(doc.uri, r.value);
-        finish(r.value);
+        if (!published) {
+          // The regions cannot stand for the document: it is analysed whole.
+          const a = r.value ?? analyze(doc, this.settings(), this.files, this.root());
+          this.done.set(doc.uri, a);
+          publish(a);
+          return end();
+        }
+        if (!r.value || this.warmers.length === 0) return end();
+        warming = { a: r.value, left: [...this.warmers] };
+        setImmediate(step);
       } catch (e) {
-        if (this.running.get(doc.uri) === job) this.running.delete(doc.uri);
+        end();
         this.log(`vdso-lab lsp: analysis of ${doc.uri} failed: ${e instanceof Error ? e.message : String(e)}`);
       }
     };

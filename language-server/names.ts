@@ -78,10 +78,15 @@ class AnalysisNames implements Names {
     return this.macros!;
   }
 
-  /** Whether any statement GAS reads is a `.macro` (the statements as read when the analysis has them, else a search of the text). */
+  /**
+   * Whether any statement GAS reads is a `.macro`: none when the text GAS reads has no `.macro`
+   * anywhere (a search costs far less than reading the statements), else the statements as
+   * read when the analysis has them.
+   */
   private hasMacroDirective(): boolean {
     const visit = this.a.eachCppStatement;
-    if (!visit) return MACRO_DIRECTIVE.test(this.a.preprocessed?.text ?? this.a.text);
+    if (!MACRO_DIRECTIVE.test(this.a.preprocessed?.text ?? this.a.text)) return false;
+    if (!visit) return true;
     let found = false;
     visit((s) => {
       if (!found && s.op.length === 6 && s.op.toLowerCase() === '.macro') found = true;

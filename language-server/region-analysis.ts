@@ -325,6 +325,16 @@ function shiftPart(p: RegionPart, file: string, entry: ReadonlyMap<string, numbe
   };
 }
 
+/** A region's key: short (hashing every region's text on each run costs more than the rest of the run). */
+function regionKey(regionText: string): string {
+  return `${regionText.length}\u0000${regionText.slice(0, 80)}\u0000${regionText.slice(-80)}`;
+}
+
+/** What a prefix is kept by: the build options, the file and the prefix's text. */
+function prefixKey(input: Pick<IncrementalInput, 'file' | 'options'>, prefixText: string): string {
+  return `${JSON.stringify(input.options)}\u0000${input.file}\u0000${prefixText}`;
+}
+
 export interface IncrementalInput {
   readonly file: string;
   readonly text: string;
@@ -350,6 +360,27 @@ export class IncrementalAnalyzer {
       if (e instanceof NotSeparable) this.last = { whole: e.message };
       throw e;
     }
+  }
+
+  /**
+   * How many regions the text has and how many of them a run would assemble (those neither
+   * kept nor shiftable from an earlier run under the same prefix): all of them for a fresh
+   * analyzer or a changed prefix. Undefined when the text has no place to cut (a run then
+   * analyses it whole at once). Counts without assembling anything.
+   */
+  toRun(input: Pick<IncrementalInput, 'file' | 'text' | 'options'>): { readonly regions: number; readonly run: number } | undefined {
+    const split = splitDocument(input.text, REGION_LINES, throughCpp(input.file));
+    if (!split) return undefined;
+    const regions = split.starts.length;
+    const p = this.prefix;
+    if (!p || p.key !== prefixKey(input, input.text.slice(0, split.lineOffsets[split.prefixEnd]))) return { regions, run: regions };
+    let run = 0;
+    for (let i = 0; i < regions; i++) {
+      const regionText = input.text.slice(split.lineOffsets[split.starts[i]!], split.lineOffsets[split.starts[i + 1] ?? split.lineOffsets.length - 1]);
+      const found = this.parts.get(regionKey(regionText));
+      if (!found || found.prefixId !== p.id || found.text !== regionText) run++;
+    }
+    return { regions, run };
   }
 
   /** Forgets the prefix and every region (after a failure, nothing of it is trusted). */
@@ -380,7 +411,7 @@ export class IncrementalAnalyzer {
         const end = split.starts[i + 1] ?? lineCount;
         if (end <= from || start > to) continue;
         const regionText = input.text.slice(split.lineOffsets[start], split.lineOffsets[end]);
-        const found = this.parts.get(`${regionText.length}\u0000${regionText.slice(0, 80)}\u0000${regionText.slice(-80)}`);
+        const found = this.parts.get(regionKey(regionText));
         const kept = found && found.prefixId === prefix.id && found.text === regionText ? shiftPart(found, input.file, found.entry, start) : undefined;
         picked.push(kept ?? this.runRegion(input, prefix, regionText, start, entry, shape, false));
       }
@@ -412,9 +443,8 @@ export class IncrementalAnalyzer {
       const end = split.starts[i + 1] ?? split.lineOffsets.length - 1;
       const regionText = input.text.slice(split.lineOffsets[start], split.lineOffsets[end]);
       const shape = [...entry.values()].map((e) => `${e.name}/${e.type}/${e.flags}/${e.entsize}`).join(',');
-      // A short key (hashing every region's text on each run costs more than the rest of it);
-      // the text itself, the prefix and the sections' shape must match too.
-      const key = `${regionText.length}\u0000${regionText.slice(0, 80)}\u0000${regionText.slice(-80)}`;
+      // The text itself, the prefix and the sections' shape must match the key's part too.
+      const key = regionKey(regionText);
       const offsets = new Map([...entry.values()].map((e) => [e.name, e.offset]));
       const found = this.parts.get(key);
       const cached = found && found.prefixId === prefix.id && found.shape === shape && found.text === regionText ? found : undefined;
@@ -442,7 +472,7 @@ export class IncrementalAnalyzer {
 
   private prefixOf(input: IncrementalInput, split: DocumentSplit): Prefix {
     const text = input.text.slice(0, split.lineOffsets[split.prefixEnd]);
-    const key = `${JSON.stringify(input.options)}\u0000${input.file}\u0000${text}`;
+    const key = prefixKey(input, text);
     const p = this.prefix;
     if (p && p.key === key && [...p.reads].every(([path, t]) => input.readFile(path) === t)) return p;
     const reads = new Map<string, string | undefined>();

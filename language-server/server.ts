@@ -70,7 +70,9 @@ export function startServer(connection: Connection): void {
       if (sent instanceof Promise) sent.catch(() => undefined);
     }
   };
-  const cache = new AnalysisCache(() => settings, files, publish, () => root);
+  // The regions built after a version answered whole: their scans, CFI rows and findings are made then, not at the first edit.
+  const warmers = [(a: Analysis) => void semanticTokens(a), (a: Analysis) => void findings(a, settings)];
+  const cache = new AnalysisCache(() => settings, files, publish, () => root, undefined, warmers);
   const ctx: ServerContext = {
     connection,
     documents,

@@ -25,23 +25,7 @@ import { inlayHints } from '../../language-server/inlay-hints';
 import { scanSource } from '../../language-server/source-scan';
 import { names } from '../../language-server/names';
 import { prng } from '../support/prng';
-
-const HEADER = '#ifndef T_H\n#define T_H\n#include "vdso-lab.h"\n#define T_ENTRY(name) VDSO_FUNCTION(name)\n#endif\n';
-
-function kernelStyle(functions: number): string[] {
-  const out = ['/* kernel-style entry stubs */', '#include "t.h"', '\t.text', ''];
-  for (let i = 0; i < functions; i++) {
-    out.push(`T_ENTRY(stub_${i})`, '\tCFI_STARTPROC', '\tpushl\t%ecx', '\tCFI_ADJUST_CFA_OFFSET\t4', '\tCFI_REL_OFFSET\t\tecx, 0');
-    if (i % 3 === 0) out.push('\tALTERNATIVE_2 "", "movl %esp, %ecx; sysenter", X86_FEATURE_SYSENTER32, "movl %ecx, %ecx; syscall", X86_FEATURE_SYSCALL32');
-    else out.push('\tALTERNATIVE "", "movl %esp, %ecx; sysenter", X86_FEATURE_SEP');
-    out.push('1:\ttestl\t%eax, %eax', '\tjnz\t1b', `\tjz\t.Lout_${i}`, '\tint\t$0x80');
-    if (i % 7 === 3) out.push('#ifdef CONFIG_X86_64', '\tnop', '#else', '\tnop; nop', '#endif');
-    if (i % 11 === 5) out.push(`\tcall\tstub_${i - 1}`);
-    if (i % 13 === 6) out.push('\t.pushsection .rodata', `\t.long\t.Lout_${i}, ${i}`, '\t.popsection');
-    out.push(`.Lout_${i}:`, '\tpopl\t%ecx', '\tCFI_RESTORE\t\tecx', '\tCFI_ADJUST_CFA_OFFSET\t-4', '\tret', '\tCFI_ENDPROC', `VDSO_END(stub_${i})`, '');
-  }
-  return out;
-}
+import { HEADER, kernelStyle } from './kernel-style';
 
 const INSERTS = ['\tnop', '\tpushl\t%eax', '\tpopl\t%eax', '\tCFI_ADJUST_CFA_OFFSET\t4', '\tmovl\t%esp, %ebp', 'garbage here', '\tALTERNATIVE "", "pushl %eax", X86_FEATURE_SEP',
   '\tjmp\t1f', '1:', '\t.p2align 4', '\t.byte 1, 2, 3', '\tCFI_ENDPROC', '\tCFI_STARTPROC', '#define EXTRA 1', '\tcall\tstub_2', '\tmovl\t$X86_FEATURE_SYSENTR32, %eax', '/* a comment */', ''];
