@@ -105,7 +105,7 @@ class Reader {
     const map = input.lineMap;
     const file = input.file;
     this.frames.push({
-      reader: new StatementReader(input.text),
+      reader: new StatementReader(input.text, true),
       locate: map ?? ((line, column) => ({ file, line: line + 1, column: column + 1 })),
       condDepth: 0,
     });
@@ -325,7 +325,7 @@ class Reader {
     });
     const text = lines.join('\n');
     const at = this.st.location;
-    this.frames.push({ reader: new StatementReader(text), locate: () => at, macro: def.name, condDepth: this.conds.length });
+    this.frames.push({ reader: new StatementReader(text, true), locate: () => at, macro: def.name, condDepth: this.conds.length });
   }
 
   private repeat(c: Collecting): void {
@@ -353,7 +353,7 @@ class Reader {
     }
     if (out.length === 0) return;
     if (this.frames.length >= MAX_FRAMES) throw new AsmError('.rept nested too deeply');
-    this.frames.push({ reader: new StatementReader(out.map((b) => b.text).join('\n')), locate: (line) => out[line]!.location, condDepth: this.conds.length });
+    this.frames.push({ reader: new StatementReader(out.map((b) => b.text).join('\n'), true), locate: (line) => out[line]!.location, condDepth: this.conds.length });
   }
 
   private conditional(op: string, operands: string): void {

@@ -30,7 +30,7 @@ export function bindExpr(expr: Expr, symbols: SymbolTable, here: () => SymbolSta
       const name = symbols.numericReference(expr.label, expr.direction);
       const bound = symbols.get(name);
       bound.used = true;
-      return { kind: 'symbol', name, bound };
+      return { kind: 'symbol', name: bound.name, bound };
     }
     case 'dot': {
       const bound = here();
@@ -41,7 +41,8 @@ export function bindExpr(expr: Expr, symbols: SymbolTable, here: () => SymbolSta
       s.used = true;
       if (s.kind === 'equated' && s.equ && !expr.reloc && depth < MAX_DEPTH && !s.binding) return s.equ;
       if (expr.bound) return expr;
-      return expr.reloc === undefined ? { kind: 'symbol', name: expr.name, bound: s } : { kind: 'symbol', name: expr.name, reloc: expr.reloc, bound: s };
+      // The symbol's own name string: the text's copy of it is not kept alive by the binding.
+      return expr.reloc === undefined ? { kind: 'symbol', name: s.name, bound: s } : { kind: 'symbol', name: s.name, reloc: expr.reloc, bound: s };
     }
     case 'unary': {
       const operand = bindExpr(expr.operand, symbols, here, depth);

@@ -98,10 +98,11 @@ function encodingOf(st: AsmState, mnemonic: string, operandText: string): { enco
   const key = st.codeSize === 32 ? mnemonic : `${mnemonic}\u0000${st.codeSize}`;
   const known = st.encodings.get(key)?.get(operandText);
   if (known && stillEvaluates(st, known, undefined)) return { encoding: known };
-  const shape = known ? undefined : shapeOf(mnemonic, operandText);
-  if (shape) {
-    const byShape = st.shapeEncodings.get(key)?.get(shape.key);
-    if (byShape && stillEvaluates(st, byShape, shape.names)) return { encoding: withValues(byShape, shape.holes), names: shape.names };
+  const found = known ? undefined : shapeOf(mnemonic, operandText, false);
+  if (found) {
+    const byShape = st.shapeEncodings.get(key)?.get(found.key);
+    if (byShape && stillEvaluates(st, byShape, found.names)) return { encoding: withValues(byShape, found.holes), names: found.names };
+    const shape = shapeOf(mnemonic, operandText, true)!;
     const encoding = encode(st, mnemonic, shape.text, shape.names);
     // Only a clean result is taken for other names (messages quote the operand text).
     if (!('error' in encoding.result) && encoding.result.warnings.length === 0) {
@@ -172,15 +173,21 @@ function encode(st: AsmState, mnemonic: string, operandText: string, names: read
 const PLACEHOLDER = '__vdso_lab_name_';
 
 interface Shape {
-  /** The text with each name replaced by its placeholder; numbers stay. */
+  /** The text with each name replaced by its placeholder; numbers stay (made only when the entry is made). */
   readonly text: string;
-  /** The cache key: `text` with each number hole replaced by its class. */
+  /** The cache key: the text with each name replaced by \u0002 (their order numbers them) and each number hole by its class. */
   readonly key: string;
   readonly names: string[] | undefined;
+  /** The holes; their places in `text` only when `text` was made. */
   readonly holes: readonly NumberHole[];
 }
 
-function shapeOf(mnemonic: string, text: string): Shape | undefined {
+/**
+ * The shape of an instruction's operand text, or undefined when it has none. Without `full`,
+ * only what a look-up needs (the key, the names, the holes' values and classes): the
+ * placeholder text is made when an entry is made, not on every look-up.
+ */
+function shapeOf(mnemonic: string, text: string, full: boolean): Shape | undefined {
   if (PREFIXES.has(mnemonic.toLowerCase())) return undefined;
   let names: string[] | undefined;
   const holes: NumberHole[] = [];
@@ -203,9 +210,9 @@ function shapeOf(mnemonic: string, text: string): Shape | undefined {
       const t = text.slice(i, j);
       if (t === '_GLOBAL_OFFSET_TABLE_') return undefined;
       names ??= [];
-      const piece = `${text.slice(last, i)}${PLACEHOLDER}${names.length}`;
-      out += piece;
-      key += piece;
+      const before = text.slice(last, i);
+      if (full) out += `${before}${PLACEHOLDER}${names.length}`;
+      key += `${before}\u0002`;
       names.push(t);
       last = j;
     } else if (isDigit(c)) {
@@ -213,18 +220,19 @@ function shapeOf(mnemonic: string, text: string): Shape | undefined {
       const cls = value === undefined ? -1 : numberClass(value);
       if (cls >= 0) {
         const before = text.slice(last, i);
-        out += before;
+        if (full) out += before;
         key += `${before}\u0001${cls}`;
         // A class of one value leaves nothing to write in.
         if (!SINGLE_CLASSES.has(cls)) holes.push({ start: out.length, end: out.length + (j - i), value: value!, cls });
-        out += text.slice(i, j);
+        if (full) out += text.slice(i, j);
         last = j;
       }
     }
     i = j;
   }
   if (names === undefined && holes.length === 0) return undefined;
-  return { text: out + text.slice(last), key: key + text.slice(last), names, holes };
+  const rest = text.slice(last);
+  return { text: full ? out + rest : '', key: key + rest, names, holes };
 }
 
 /**

@@ -105,11 +105,37 @@ function labelEnd(text: string, i: number, n: number, nameEnd: number[]): number
 const nameEndScratch = [0];
 
 /**
+ * Directive and mnemonic names met before, by a hash of their characters: a statement's op
+ * is the same string as the last statement's with that name, not a fresh slice, so the
+ * look-ups that follow (directive handlers, macros, the encodings by mnemonic) find its hash
+ * already computed. Bounded: a slot holds the last name that fell into it.
+ */
+const OP_SLOTS = 1024;
+const opSlots: Array<string | undefined> = new Array(OP_SLOTS).fill(undefined);
+
+function internedOp(text: string, from: number, to: number, hash: number): string {
+  const slot = (hash ^ (hash >>> 10)) & (OP_SLOTS - 1);
+  const known = opSlots[slot];
+  const n = to - from;
+  if (known !== undefined && known.length === n) {
+    let k = 0;
+    while (k < n && known.charCodeAt(k) === text.charCodeAt(from + k)) k++;
+    if (k === n) return known;
+  }
+  // A copy, not a slice: a long slice would keep the whole source alive from this table.
+  const codes: number[] = [];
+  for (let k = from; k < to; k++) codes.push(text.charCodeAt(k));
+  const op = String.fromCharCode(...codes);
+  if (n <= 64) opSlots[slot] = op;
+  return op;
+}
+
+/**
  * The statement in `text` from `from` to `to` (comment-free, no `;`), on 0-based `line`;
  * `column` is the column of `from`. Reads by character codes, with no copies but the
  * names and the operand text.
  */
-function parseOne(line: number, text: string, from: number, to: number, column: number): Statement | undefined {
+function parseOne(line: number, text: string, from: number, to: number, column: number, into?: ReusedStatement): Statement | undefined {
   let labels: SourceLabel[] | undefined;
   const delta = column - from;
   let i = from;
@@ -124,15 +150,37 @@ function parseOne(line: number, text: string, from: number, to: number, column: 
   if (i >= to || !isNameStart(text.charCodeAt(i))) {
     const trimmed = text.slice(i, to).trim();
     if (labels === undefined && trimmed === '') return undefined;
-    return { line, labels: labels ?? NO_LABELS, op: '', opColumn: delta + i, operands: trimmed, operandsColumn: delta + i };
+    return made(into, line, labels ?? NO_LABELS, '', delta + i, trimmed, delta + i);
   }
+  let hash = text.charCodeAt(i);
   let j = i + 1;
-  while (j < to && isNameChar(text.charCodeAt(j))) j++;
-  const op = text.slice(i, j);
+  for (let c = 0; j < to && isNameChar((c = text.charCodeAt(j))); j++) hash = (hash * 31 + c) | 0;
+  const op = internedOp(text, i, j, hash);
   while (j < to && isBlank(text.charCodeAt(j))) j++;
   let end = to;
   while (end > j && isSpace(text.charCodeAt(end - 1))) end--;
-  return { line, labels: labels ?? NO_LABELS, op, opColumn: delta + i, operands: text.slice(j, end), operandsColumn: delta + j };
+  return made(into, line, labels ?? NO_LABELS, op, delta + i, text.slice(j, end), delta + j);
+}
+
+/** A statement object a reader gives again for its next statement (see StatementReader's `reuse`). */
+class ReusedStatement implements Statement {
+  line = 0;
+  labels: readonly SourceLabel[] = NO_LABELS;
+  op = '';
+  opColumn = 0;
+  operands = '';
+  operandsColumn = 0;
+}
+
+function made(into: ReusedStatement | undefined, line: number, labels: readonly SourceLabel[], op: string, opColumn: number, operands: string, operandsColumn: number): Statement {
+  if (into === undefined) return { line, labels, op, opColumn, operands, operandsColumn };
+  into.line = line;
+  into.labels = labels;
+  into.op = op;
+  into.opColumn = opColumn;
+  into.operands = operands;
+  into.operandsColumn = operandsColumn;
+  return into;
 }
 
 /**
@@ -149,8 +197,15 @@ export class StatementReader {
   /** The further statements of a line with `;`, and the next one to give. */
   private pending: Statement[] = [];
   private pendingAt = 0;
+  private readonly reused: ReusedStatement | undefined;
 
-  constructor(private readonly source: string) {}
+  /**
+   * With `reuse`, a plain line's statement is one object given again for the next such line:
+   * valid until the next call (the assembler keeps nothing of a statement but its strings).
+   */
+  constructor(private readonly source: string, reuse = false) {
+    this.reused = reuse ? new ReusedStatement() : undefined;
+  }
 
   /** The next statement, or undefined at the end of the text. */
   next(): Statement | undefined {
@@ -197,7 +252,7 @@ export class StatementReader {
       // The common line: nothing to strip, split or join.
       this.pos = end + 1;
       this.line++;
-      return parseOne(this.line, text, start, to, 0);
+      return parseOne(this.line, text, start, to, 0, this.reused);
     }
     let line = stripComments(this.takeLine(), this.block);
     // A backslash-newline continues the statement on the next line (cpp's rule in .S files).
