@@ -4,7 +4,7 @@
 // building the AsmModule (sections, symbols, line entries, CFI procedures, alternatives).
 import { isAbsolute, labelAddress, type Value } from './evaluate';
 import { lebBytes } from './data-directives';
-import { layoutSection, orderedFrags, SHT_NOBITS, type Fixup, type Frag, type SectionState } from './layout';
+import { ByteStream, layoutSection, orderedFrags, SHT_NOBITS, type Fixup, type Frag, type SectionState } from './layout';
 import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiProcedure, Relocation, SymbolBinding } from './module';
 import { codePadding } from './nops';
 import { ALT_LAYOUTS, altFields, ftFlagsOf, type AltLayout } from './alt-instr';
@@ -148,7 +148,7 @@ function relax(st: AsmState): void {
 /** The most bytes one variable part (.org, .space, alignment) may produce: a bound on hostile input. */
 const MAX_VARIABLE_BYTES = 1 << 24;
 
-function materialize(st: AsmState, f: Frag): void {
+function materialize(st: AsmState, f: Frag, tails: ByteStream): void {
   const v = f.variable;
   if (!v) return;
   const base = f.fixedSize;
@@ -160,21 +160,22 @@ function materialize(st: AsmState, f: Frag): void {
     st.location = saved;
     n = 0;
   }
-  // The tail is written in place: a typed array is copied into the section with one memcpy.
-  const out = new Uint8Array(n);
+  // Every tail goes into one stream (no object per frag); it starts as zeros.
+  const at = tails.length;
+  tails.fill(n, 0);
   const saved = st.location;
   try {
     switch (v.kind) {
       case 'align':
-        if (v.fill === 'nop') putBytes(out, 0, codePadding(n));
+        if (v.fill === 'nop') tails.write(at, codePadding(n), n);
         else {
           if (n % v.fill.length !== 0) st.error(`alignment padding (${n} bytes) not a multiple of ${v.fill.length}`, v.location);
-          for (let i = 0; i < n; i++) out[i] = v.fill[i % v.fill.length]!;
+          for (let i = 0; i < n; i++) tails.put(at + i, v.fill[i % v.fill.length]!);
         }
         break;
       case 'branch': {
         const form = v.isNear ? v.near : v.short;
-        putBytes(out, 0, form.bytes);
+        tails.write(at, form.bytes, n);
         f.fixups.push({
           offset: base + form.dispOffset, size: form.dispSize, expr: v.target, pcrel: true,
           pcBias: form.bytes.length - form.dispOffset, relocType: form.relocType, signed: true,
@@ -188,7 +189,7 @@ function materialize(st: AsmState, f: Frag): void {
         st.location = v.location;
         const r = value(st, v.expr);
         if (!isAbsolute(r)) throw new AsmError(`.${v.signed ? 's' : 'u'}leb128 only supports constant or subtract expressions`);
-        putBytes(out, 0, lebBytes(r.add, v.signed));
+        tails.write(at, lebBytes(r.add, v.signed), n);
         break;
       }
       case 'org': {
@@ -196,13 +197,13 @@ function materialize(st: AsmState, f: Frag): void {
         const r = value(st, v.expr);
         const target = r.sym ? labelAddress(r.sym) + Number(r.add) : Number(r.add);
         if (target < f.address + base) st.error('attempt to move .org backwards');
-        out.fill(v.fill);
+        tails.fillAt(at, n, v.fill);
         break;
       }
       case 'space':
         st.location = v.location;
         if (!isAbsolute(value(st, v.count))) st.error('.space specifies non-absolute value');
-        out.fill(v.fill);
+        tails.fillAt(at, n, v.fill);
         break;
     }
   } catch (e) {
@@ -211,15 +212,10 @@ function materialize(st: AsmState, f: Frag): void {
   } finally {
     st.location = saved;
   }
-  f.tail = out;
+  f.tail = n > 0 ? tails : undefined;
+  f.tailStart = at;
   f.variable = undefined;
   f.varSize = n;
-}
-
-/** Copies `bytes` into `out` from `at`, as many as fit (a variable part's size is what relaxation settled). */
-function putBytes(out: Uint8Array, at: number, bytes: ArrayLike<number>): void {
-  const n = Math.min(bytes.length, out.length - at);
-  for (let i = 0; i < n; i++) out[at + i] = bytes[i]!;
 }
 
 interface PendingRelocation extends Relocation {
@@ -363,7 +359,9 @@ function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels
   // symbol a hidden class of its own (hundreds of bytes each on a file of many labels).
   const symbol = (s: SymbolState, section: string, value: number, size: number, type: number, binding: SymbolBinding): AsmSymbol =>
     ({ name: s.name, section, value, size, binding, type, visibility: s.visibility, location: s.location });
-  for (const s of st.symbols.all()) {
+  const all = st.symbols.all();
+  for (let k = 0; k < all.length; k++) {
+    const s = all[k]!;
     sectionSymbolsBefore(s.order);
     if (s.internal) {
       if (s.kind === 'label' && s.location) localLabels.push({ name: displayName(s.name), section: s.frag!.section.name, value: labelAddress(s), size: 0, binding: 'local', type: 0, visibility: 0, location: s.location });
@@ -426,10 +424,16 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
     debugFrame: p.debugFrame,
     location: p.location,
   }));
+  const tails = new ByteStream();
+  // Indexed loops: finish runs once per assembly, mostly before the optimizing compiler
+  // takes it, and an array iterator there makes an object per element.
   for (const s of st.sections) {
-    for (const f of orderedFrags(s)) {
-      for (const fx of f.fixups) if (fx.late) fx.seq = st.nextSeq();
-      materialize(st, f);
+    const frags = orderedFrags(s);
+    for (let k = 0; k < frags.length; k++) {
+      const f = frags[k]!;
+      const fixups = f.fixups;
+      for (let j = 0; j < fixups.length; j++) if (fixups[j]!.late) fixups[j]!.seq = st.nextSeq();
+      materialize(st, f, tails);
     }
   }
   const altValues = new Map<number, { value: Value; fixup: Fixup }>();
@@ -438,12 +442,15 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
     const relocs: PendingRelocation[] = [];
     const frags = orderedFrags(s);
     let size = 0;
-    for (const f of frags) size += f.size;
+    for (let k = 0; k < frags.length; k++) size += frags[k]!.size;
     const bytes = new Uint8Array(size);
     let at = 0;
-    for (const f of frags) {
+    for (let k = 0; k < frags.length; k++) {
+      const f = frags[k]!;
       f.copyTo(bytes, at);
-      for (const fx of f.fixups) {
+      const fixups = f.fixups;
+      for (let j = 0; j < fixups.length; j++) {
+        const fx = fixups[j]!;
         try {
           const r = resolve(st, s, f, fx, bytes, at, s.name === '.altinstructions' ? altValues : undefined);
           if (r) relocs.push(r);

@@ -85,9 +85,31 @@ export class ByteStream {
     this.length += count;
   }
 
-  /** The bytes from `start` to `end` (a view: valid until the next append). */
-  view(start: number, end: number): Uint8Array {
-    return this.data.subarray(start, end);
+  /** Writes the low 8 bits of `value` at `at` (within what was appended). */
+  put(at: number, value: number): void {
+    this.data[at] = value;
+  }
+
+  /** Writes `bytes` from `at`, at most `limit` of them (within what was appended). */
+  write(at: number, bytes: ArrayLike<number>, limit: number): void {
+    const n = Math.min(bytes.length, limit);
+    const data = this.data;
+    for (let i = 0; i < n; i++) data[at + i] = bytes[i]!;
+  }
+
+  /** Writes `count` copies of `value` from `at` (within what was appended). */
+  fillAt(at: number, count: number, value: number): void {
+    this.data.fill(value, at, at + count);
+  }
+
+  /** Copies the bytes from `start` to `end` into `out` at `at` (a short run byte by byte: no view object). */
+  copyTo(out: Uint8Array, at: number, start: number, end: number): void {
+    if (end - start > 64) {
+      out.set(this.data.subarray(start, end), at);
+      return;
+    }
+    const data = this.data;
+    for (let i = start; i < end; i++) out[at++] = data[i]!;
   }
 }
 
@@ -96,8 +118,9 @@ export class Frag {
   variable: Variable | undefined;
   /** Size of the variable part at the current relaxation step (its bytes' count once `tail` is set). */
   varSize = 0;
-  /** The variable part's bytes, once relaxation has settled (finish.ts). */
-  tail: Uint8Array | undefined;
+  /** The stream holding the variable part's bytes from `tailStart`, once relaxation has settled (finish.ts). */
+  tail: ByteStream | undefined;
+  tailStart = 0;
   /** Address of the frag's first byte within its section (estimate until relaxation ends). */
   address = 0;
   /** Where the fixed part starts in `stream`, and where it ends once the frag is closed (-1 before). */
@@ -123,8 +146,9 @@ export class Frag {
 
   /** Writes the fixed part, then the tail, to `out` at `at`. */
   copyTo(out: Uint8Array, at: number): void {
-    out.set(this.stream.view(this.start, this.start + this.fixedSize), at);
-    if (this.tail) out.set(this.tail, at + this.fixedSize);
+    const fixed = this.fixedSize;
+    this.stream.copyTo(out, at, this.start, this.start + fixed);
+    if (this.tail) this.tail.copyTo(out, at + fixed, this.tailStart, this.tailStart + this.varSize);
   }
 }
 
@@ -160,7 +184,10 @@ export function orderedFrags(section: SectionState): Frag[] {
   if (section.ordered) return section.ordered;
   const keys = [...section.subsections.keys()].sort((a, b) => a - b);
   const out: Frag[] = [];
-  for (const k of keys) for (const frag of section.subsections.get(k)!) out.push(frag);
+  for (const k of keys) {
+    const frags = section.subsections.get(k)!;
+    for (let i = 0; i < frags.length; i++) out.push(frags[i]!);
+  }
   section.ordered = out;
   return out;
 }
@@ -168,7 +195,9 @@ export function orderedFrags(section: SectionState): Frag[] {
 /** Recomputes every frag's address in a section from the current sizes; returns the section size. */
 export function layoutSection(section: SectionState): number {
   let address = 0;
-  for (const f of orderedFrags(section)) {
+  const frags = orderedFrags(section);
+  for (let k = 0; k < frags.length; k++) {
+    const f = frags[k]!;
     f.address = address;
     address += f.size;
   }
