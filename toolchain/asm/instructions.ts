@@ -2,14 +2,14 @@
 // parses one instruction's operands, gives the encoder an expression context over the symbol
 // table (absolute only when GAS would know the value while reading the line), and puts the
 // result into the current section: bytes with fixups, or a relaxable jmp/jcc frag.
-import { encodeInstruction, OperandError, parseOperands, type EncodedInstruction, type EncodeResult, type EvaluatedExpr } from './encoder/index';
+import { encodeInstruction, OperandError, parseOperands, type EncodeResult, type EvaluatedExpr } from './encoder/index';
 import type { Expr } from './expr';
 import { constantValue } from './expr';
 import { isAbsolute } from './evaluate';
 import { AsmError, type AsmState } from './state';
 import type { SymbolState } from './symbol-table';
 import type { BranchForm, Frag } from './layout';
-import { isDigit, isNameChar, isNameStart } from './chars';
+import { numberClass, PLACEHOLDER, shapeHash, shapeHoleValues, shapeKeyIs, shapeNames, shapeOf, shapeWords, type Shape } from './instruction-shapes';
 
 /** Labels an expression's value depends on (after binding). */
 function labelsIn(st: AsmState, e: Expr, out: SymbolState[], depth = 0): void {
@@ -63,6 +63,8 @@ export interface KnownEncoding {
   forms?: { readonly short: BranchForm; readonly near: BranchForm };
   /** For an entry kept by class of number (see NumberHole): where each hole's value goes in the bytes. */
   readonly fields?: ReadonlyArray<{ readonly offset: number; readonly size: number }>;
+  /** For an entry kept by shape: the shape's key (the table holds it by the key's hash). */
+  readonly shapeKey?: string;
 }
 
 /**
@@ -93,22 +95,34 @@ function stillEvaluates(st: AsmState, known: KnownEncoding, names: readonly stri
   return true;
 }
 
+/** What `encodingOf` found: the encoding, the names its placeholders stand for, the values for its number fields. */
+interface Found {
+  readonly encoding: KnownEncoding;
+  readonly names?: readonly string[];
+  readonly values?: readonly number[];
+}
+
 /** The encoding of `mnemonic operandText` here: a known one whose expressions still evaluate the same, else a new one. */
-function encodingOf(st: AsmState, mnemonic: string, operandText: string): { encoding: KnownEncoding; names?: readonly string[] } {
+function encodingOf(st: AsmState, mnemonic: string, operandText: string): Found {
   const key = st.codeSize === 32 ? mnemonic : `${mnemonic}\u0000${st.codeSize}`;
   const known = st.encodings.get(key)?.get(operandText);
   if (known && stillEvaluates(st, known, undefined)) return { encoding: known };
-  const found = known ? undefined : shapeOf(mnemonic, operandText, false);
-  if (found) {
-    const byShape = st.shapeEncodings.get(key)?.get(found.key);
-    if (byShape && stillEvaluates(st, byShape, found.names)) return { encoding: withValues(byShape, found.holes), names: found.names };
-    const shape = shapeOf(mnemonic, operandText, true)!;
+  const words = known || PREFIXES.has(mnemonic.toLowerCase()) ? -1 : shapeWords(operandText);
+  if (words >= 0) {
+    const byShape = st.shapeEncodings.get(key)?.get(shapeHash(operandText, words));
+    if (byShape && shapeKeyIs(operandText, words, byShape.shapeKey!)) {
+      const names = shapeNames(operandText, words);
+      if (stillEvaluates(st, byShape, names)) {
+        return { encoding: byShape, names, values: byShape.fields && byShape.fields.length > 0 ? shapeHoleValues(words) : undefined };
+      }
+    }
+    const shape = shapeOf(operandText)!;
     const encoding = encode(st, mnemonic, shape.text, shape.names);
     // Only a clean result is taken for other names (messages quote the operand text).
     if (!('error' in encoding.result) && encoding.result.warnings.length === 0) {
       const fields = shape.holes.length === 0 ? [] : holeFields(st, mnemonic, shape, encoding);
       if (fields) {
-        remember(st, st.shapeEncodings, key, shape.key, fields.length === 0 ? encoding : { ...encoding, fields });
+        remember(st, st.shapeEncodings, key, shapeHash(operandText, shapeWords(operandText)), { ...encoding, fields, shapeKey: shape.key });
         return { encoding, names: shape.names };
       }
     }
@@ -118,7 +132,7 @@ function encodingOf(st: AsmState, mnemonic: string, operandText: string): { enco
   return { encoding };
 }
 
-function remember(st: AsmState, table: Map<string, Map<string, KnownEncoding>>, key: string, text: string, encoding: KnownEncoding): void {
+function remember<K>(st: AsmState, table: Map<string, Map<K, KnownEncoding>>, key: string, text: K, encoding: KnownEncoding): void {
   if (st.knownEncodings >= MAX_KNOWN) {
     st.encodings.clear();
     st.shapeEncodings.clear();
@@ -166,114 +180,9 @@ function encode(st: AsmState, mnemonic: string, operandText: string, names: read
 
 /**
  * Instruction texts that differ only in the symbols they name share an encoding (a branch
- * or call to each function's own label): the shape is the text with each name replaced by
- * a placeholder. Texts with strings, character constants, @relocations or a prefix word
- * have no shape, nor does a text naming _GLOBAL_OFFSET_TABLE_ (its encoding depends on the name).
+ * or call to each function's own label), and so do texts that differ only in a number
+ * operand of one class (instruction-shapes.ts). Texts with a prefix word have no shape.
  */
-const PLACEHOLDER = '__vdso_lab_name_';
-
-interface Shape {
-  /** The text with each name replaced by its placeholder; numbers stay (made only when the entry is made). */
-  readonly text: string;
-  /** The cache key: the text with each name replaced by \u0002 (their order numbers them) and each number hole by its class. */
-  readonly key: string;
-  readonly names: string[] | undefined;
-  /** The holes; their places in `text` only when `text` was made. */
-  readonly holes: readonly NumberHole[];
-}
-
-/**
- * The shape of an instruction's operand text, or undefined when it has none. Without `full`,
- * only what a look-up needs (the key, the names, the holes' values and classes): the
- * placeholder text is made when an entry is made, not on every look-up.
- */
-function shapeOf(mnemonic: string, text: string, full: boolean): Shape | undefined {
-  if (PREFIXES.has(mnemonic.toLowerCase())) return undefined;
-  let names: string[] | undefined;
-  const holes: NumberHole[] = [];
-  let out = '';
-  let key = '';
-  let last = 0;
-  const n = text.length;
-  // The words of the text: registers (%...), numbers, names; a string, character or @ ends it.
-  for (let i = 0; i < n;) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22 || c === 0x27 || c === 0x40) return undefined;
-    const name = c !== 0x24 && isNameStart(c);
-    if (c !== 0x25 && !isDigit(c) && !name) {
-      i++;
-      continue;
-    }
-    let j = i + 1;
-    while (j < n && isNameChar(text.charCodeAt(j))) j++;
-    if (name && !(j === i + 1 && c === 0x2e)) {
-      const t = text.slice(i, j);
-      if (t === '_GLOBAL_OFFSET_TABLE_') return undefined;
-      names ??= [];
-      const before = text.slice(last, i);
-      if (full) out += `${before}${PLACEHOLDER}${names.length}`;
-      key += `${before}\u0002`;
-      names.push(t);
-      last = j;
-    } else if (isDigit(c)) {
-      const value = holeValue(text, i, j);
-      const cls = value === undefined ? -1 : numberClass(value);
-      if (cls >= 0) {
-        const before = text.slice(last, i);
-        if (full) out += before;
-        key += `${before}\u0001${cls}`;
-        // A class of one value leaves nothing to write in.
-        if (!SINGLE_CLASSES.has(cls)) holes.push({ start: out.length, end: out.length + (j - i), value: value!, cls });
-        if (full) out += text.slice(i, j);
-        last = j;
-      }
-    }
-    i = j;
-  }
-  if (names === undefined && holes.length === 0) return undefined;
-  const rest = text.slice(last);
-  return { text: full ? out + rest : '', key: key + rest, names, holes };
-}
-
-/**
- * Number holes. An operand that is a decimal number alone (`$417`, `12(%ebp)`) is encoded
- * by class of value, not by value: the encoder picks the form (imm8 or imm32, disp8 or
- * disp32, `int $3`, a shift by 1, no displacement for 0) from the value's size alone, so two
- * values of one class share a form and differ only in the field that holds the value. The
- * field is found when the entry is made, by encoding the text again with a neighbour value
- * of the same class: the bytes must differ only there, each holding its value, or the text
- * is not kept by class. Values 0 to 3 are classes of their own (they pick special forms).
- */
-interface NumberHole {
-  /** Where the number is in the shape's text. */
-  readonly start: number;
-  readonly end: number;
-  readonly value: number;
-  readonly cls: number;
-}
-
-const SINGLE_CLASSES = new Set([0, 1, 2, 3]);
-const CLASS_BOUNDS = [0, 1, 2, 3, 127, 255, 32767, 65407, 65535, 0x7fffffff];
-
-function numberClass(value: number): number {
-  for (let k = 0; k < CLASS_BOUNDS.length; k++) if (value <= CLASS_BOUNDS[k]!) return k;
-  return -1;
-}
-
-/** The value of a decimal number at text[i, j) that is a whole operand (`$N`, `N`, `N(...)`), else undefined. */
-function holeValue(text: string, i: number, j: number): number | undefined {
-  if (j - i > 10 || (text.charCodeAt(i) === 0x30 && j - i > 1)) return undefined;
-  for (let k = i; k < j; k++) if (!isDigit(text.charCodeAt(k))) return undefined;
-  let p = i - 1;
-  if (p >= 0 && text.charCodeAt(p) === 0x24) p--;
-  while (p >= 0 && (text.charCodeAt(p) === 0x20 || text.charCodeAt(p) === 0x09)) p--;
-  if (p >= 0 && text.charCodeAt(p) !== 0x2c) return undefined;
-  let q = j;
-  while (q < text.length && (text.charCodeAt(q) === 0x20 || text.charCodeAt(q) === 0x09)) q++;
-  if (q < text.length && text.charCodeAt(q) !== 0x2c && text.charCodeAt(q) !== 0x28) return undefined;
-  return Number(text.slice(i, j));
-}
-
 /** Where each hole's value lies in the instruction's bytes, proven by a second encoding per hole; undefined when it cannot be. */
 function holeFields(st: AsmState, mnemonic: string, shape: Shape, made: KnownEncoding): Array<{ offset: number; size: number }> | undefined {
   const a = made.result;
@@ -337,20 +246,6 @@ function sameExpr(a: Expr, b: Expr): boolean {
   }
 }
 
-/** A class entry's encoding with this text's hole values written into its fields. */
-function withValues(known: KnownEncoding, holes: readonly NumberHole[]): KnownEncoding {
-  const fields = known.fields;
-  if (!fields || fields.length === 0) return known;
-  const r = known.result as EncodedInstruction;
-  const bytes = r.bytes.slice();
-  for (let k = 0; k < fields.length; k++) {
-    const { offset, size } = fields[k]!;
-    const v = holes[k]!.value;
-    for (let i = 0; i < size; i++) bytes[offset + i] = (v >>> (8 * i)) & 0xff;
-  }
-  return { words: known.words, observed: known.observed, result: { bytes, fixups: r.fixups, warnings: r.warnings } };
-}
-
 function placeholderIndex(name: string): number {
   return name.startsWith(PLACEHOLDER) ? Number(name.slice(PLACEHOLDER.length)) : -1;
 }
@@ -379,11 +274,25 @@ function placeheld(v: EvaluatedExpr, names: readonly string[]): EvaluatedExpr {
   return i < 0 ? v : { ...v, symbol: `${PLACEHOLDER}${i}` };
 }
 
+/** Emits an encoding's bytes, with this text's number values written into the entry's fields (kept by class). */
+function emitBytes(st: AsmState, bytes: Uint8Array, encoding: KnownEncoding, values: readonly number[] | undefined): void {
+  const frag = st.frag();
+  const at = frag.start + frag.fixedSize;
+  st.emit(bytes);
+  const fields = encoding.fields;
+  if (values === undefined || fields === undefined) return;
+  for (let k = 0; k < fields.length; k++) {
+    const { offset, size } = fields[k]!;
+    const v = values[k]!;
+    for (let i = 0; i < size; i++) frag.stream.put(at + offset + i, (v >>> (8 * i)) & 0xff);
+  }
+}
+
 /** Assembles one instruction statement (mnemonic with any prefix words, and its operand text). */
 export function assembleInstruction(st: AsmState, mnemonic: string, operandText: string): void {
   const startFrag = st.frag();
   const base = startFrag.fixedSize;
-  const { encoding, names } = encodingOf(st, mnemonic, operandText);
+  const { encoding, names, values } = encodingOf(st, mnemonic, operandText);
   const r = encoding.result;
   if ('error' in r) throw new AsmError(r.error);
   for (const w of r.warnings) st.warning(w);
@@ -410,7 +319,7 @@ export function assembleInstruction(st: AsmState, mnemonic: string, operandText:
     return;
   }
   if (r.fixups.length === 0) {
-    st.emit(r.bytes);
+    emitBytes(st, r.bytes, encoding, values);
     st.lineFrom(startFrag, base, true);
     return;
   }
@@ -418,7 +327,7 @@ export function assembleInstruction(st: AsmState, mnemonic: string, operandText:
   const late = /^j(?!e?cxz)/i.test(encoding.words);
   // Bound before the bytes go in: `.` in an operand is the instruction's start.
   const bound = r.fixups.map((f) => st.bind(names ? named(f.expr, names) : f.expr));
-  st.emit(r.bytes);
+  emitBytes(st, r.bytes, encoding, values);
   for (let k = 0; k < r.fixups.length; k++) {
     const f = r.fixups[k]!;
     st.addFixup(

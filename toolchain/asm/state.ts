@@ -62,8 +62,8 @@ export class AsmState {
   private currentFrag: Frag | undefined;
   /** Instruction encodings by text, taken again while their expressions evaluate the same (instructions.ts). */
   readonly encodings = new Map<string, Map<string, KnownEncoding>>();
-  /** The same for instruction shapes (names replaced by placeholders, instructions.ts). */
-  readonly shapeEncodings = new Map<string, Map<string, KnownEncoding>>();
+  /** The same for instruction shapes (names replaced by placeholders), by the hash of the shape's key (instruction-shapes.ts). */
+  readonly shapeEncodings = new Map<string, Map<number, KnownEncoding>>();
   /** How many encodings `encodings` and `shapeEncodings` hold. */
   knownEncodings = 0;
   /** `.code32` (default) or `.code16`. */
