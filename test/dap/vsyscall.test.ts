@@ -3,7 +3,8 @@
 // entry, a function breakpoint on __kernel_vsyscall, the stack the CFI unwinder gives
 // (frame 1's pc is the return address and is what objdump -d says follows the call), a
 // step through every instruction of the stub into the kernel model and back (registers
-// checked against what each instruction does, lengths from objdump), disassembly compared
+// checked against what each instruction does, lengths from objdump; after each one, frame 1
+// and the caller's registers the CFI recovers are the caller's as they were at the call), disassembly compared
 // with objdump of the same bytes, stack bytes read back, a data breakpoint on a global
 // (stopping after the instruction objdump shows writing it), the guest's output and exit code.
 import { test } from 'node:test';
@@ -130,6 +131,19 @@ test('gcc -m32 -static program: __kernel_vsyscall breakpoint, CFI stack, steppin
         assert.equal(next.esp, regs.esp + 4);
       } else {
         assert.equal(next.eip, regs.eip + length, `${line.text}: eip moved by its length`);
+      }
+      if (next.eip !== returnAddress) {
+        // Still in the stub (prologue, after the kernel, epilogue): the CFI unwinds to the caller as it was at the call.
+        const inStub = await stack(client);
+        assert.equal(Number(inStub[1]!.instructionPointerReference), returnAddress, `after ${line.text}: frame 1 is the caller at the return address`);
+        assert.equal(inStub[1]!.name, frames[1]!.name);
+        const recovered = await client.variablesRequest({ variablesReference: (await client.scopesRequest({ frameId: 0 })).body.scopes[1]!.variablesReference });
+        const got = new Map(recovered.body.variables.map((v) => [v.name, Number(v.value)]));
+        assert.equal(got.get('CFA'), atEntry.esp + 4, `after ${line.text}: the CFA is the caller's esp before the call`);
+        for (const r of ['eip', 'esp', 'ecx', 'edx', 'ebp', 'ebx', 'esi', 'edi']) {
+          const want = r === 'eip' ? returnAddress : r === 'esp' ? atEntry.esp + 4 : atEntry[r];
+          assert.equal(got.get(r), want, `after ${line.text} (pc ${hex(next.eip!)}): the caller's ${r} as the CFI recovers it`);
+        }
       }
       if (n === 2) {
         const words = await readMemory(client, next.esp, 16);
