@@ -12,12 +12,12 @@ import { loadProgram, vdsoMapper } from '../kernel/loader';
 import type { Process } from '../kernel/process';
 import { RunLoop } from '../kernel/run-loop';
 import type { MappedVdso } from '../kernel/vdso/load';
-import { CPU_MODELS, DEFAULT_CPU, DEFAULT_KERNEL, DEFAULT_UMIP, DEFAULT_VDSO, KERNEL_ABIS, KERNEL_KINDS, UMIP_SETTINGS, abiForVdso } from '../../toolchain/designs/options';
+import { CPU_MODELS, DEFAULT_CPU, DEFAULT_KERNEL, DEFAULT_UMIP, DEFAULT_VDSO, KERNEL_ABIS, KERNEL_KINDS, UMIP_SETTINGS, abiForVdso, bootMethod } from '../../toolchain/designs/options';
 import type { DebugHost, DebugLaunchOptions, OutputEvent } from './types';
 import { isAssemblySource, programFromSource } from './program-source';
 import { rewindableHostFs } from './replay-files';
 import { stubCallerProgram } from './launch-schema';
-import { designAbiOf } from '../../toolchain/designs/user-stub';
+import { designOfStub } from '../../toolchain/designs/user-stub';
 
 /** Bytes of launch options shown in an error at most. */
 const SHOWN = 200;
@@ -95,9 +95,16 @@ export function launchTarget(options: DebugLaunchOptions, host: DebugHost, outpu
   }
   const bytes = built?.kind === 'program' ? built.bytes : readNamed(host, programPath, 'the program');
   // A design's own .S (F5 on vdso/proposal.S) runs with that design's ABI unless "abi" says otherwise.
-  const abi = choice('abi', raw.abi, KERNEL_ABIS, (isAssemblySource(spec) ? designAbiOf(host.resolvePath(spec)) : undefined) ?? abiForVdso(spec));
+  const design = isAssemblySource(spec) ? designOfStub(host.resolvePath(spec)) : undefined;
+  const abi = choice('abi', raw.abi, KERNEL_ABIS, design?.design.abi ?? abiForVdso(spec));
   if (spec !== given) {
     output({ category: 'console', text: `vdso-lab: ${spec} is a vDSO stub (it defines __kernel_vsyscall and no _start): it runs as the vDSO, entry ABI ${abi} ("abi" in the launch configuration picks another), under the caller program ${programPath}\n` });
+  }
+  const method = design?.image.method;
+  if (method && method !== bootMethod(cpu, kernel)) {
+    // One image of a design whose kernel picks an image at boot: say which one this CPU would get.
+    const booted = design.design.image(cpu, kernel).sources[design.source];
+    output({ category: 'console', text: `vdso-lab: ${spec} is the ${design.design.name} design's ${method} image; on ${cpu}/${kernel} that kernel boots its ${bootMethod(cpu, kernel)} image${booted ? ` (vdso/${booted.path})` : ''}, not this one\n` });
   }
   const image = resolveVdso(spec, {
     cpu,

@@ -96,7 +96,7 @@ test('a stub\'s .S given as the program (F5 on it): it runs as the vDSO under th
   }
 });
 
-test('a design\'s own .S as the program runs with that design\'s ABI (F5 on vdso/proposal.S works as the proposal kernel expects)', async () => {
+test('a design\'s own .S as the program runs with that design\'s ABI (F5 on vdso/proposal.S works as the proposal kernel expects); a legacy image the CPU would not boot is named', async () => {
   for (const [file, abi] of [['vdso/proposal.S', 'proposal'], ['vdso/legacy/sysenter.S', 'legacy'], ['vdso/auxv.S', 'auxv']] as const) {
     const { client, output } = await startClient();
     try {
@@ -109,8 +109,18 @@ test('a design\'s own .S as the program runs with that design\'s ABI (F5 on vdso
       await outputMatching(client, output, 0, /call-vsyscall: __kernel_vsyscall came back/);
       assert.equal((await exited).body.exitCode, 0, file);
       assert.ok(output.some((e) => e.body.output.includes(`entry ABI ${abi} `)), `${file}: the console names the ${abi} ABI`);
+      assert.ok(!output.some((e) => e.body.output.includes('kernel boots its')), `${file}: intel/compat64 boots this image`);
     } finally {
       await client.stop();
     }
+  }
+  // One legacy image on a CPU whose kernel boots another: the console says which.
+  const { client, output } = await startClient();
+  try {
+    await launch(client, { program: resolve('vdso/legacy/sysenter.S'), cpu: 'amd', kernel: 'compat64', stopOnEntry: true });
+    assert.ok(output.some((e) => /legacy\/sysenter\.S is the legacy design's sysenter image; on amd\/compat64 that kernel boots its syscall image \(vdso\/legacy\/syscall\.S\), not this one/.test(e.body.output)),
+      output.map((e) => e.body.output).join(''));
+  } finally {
+    await client.stop();
   }
 });

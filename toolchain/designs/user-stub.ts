@@ -12,8 +12,8 @@ import { withGeneratedSections } from '../dwarf/emit-sections';
 import { writeObject } from '../elf/write-object';
 import { linkVdso } from '../link/index';
 import { BUILD_DEFINES, designsRoot } from './build';
-import { VDSO_VERSIONS, allDesigns } from './registry';
-import type { KernelAbi, KernelKind } from './options';
+import { VDSO_VERSIONS, allDesigns, type Design, type DesignImage } from './registry';
+import type { KernelKind } from './options';
 
 /** The -D options a stub is built with for a kernel kind. */
 export function stubDefines(kernel: KernelKind): string[] {
@@ -43,11 +43,13 @@ export function isStubModule(module: AsmModule): boolean {
 }
 
 /**
- * The kernel ABI of the design a stub .S is a source of, known by its place in a vdso-lab
- * tree (vdso/proposal.S, vdso/legacy/sysenter.S: the shipped tree or a clone of it, found as
- * the nearest vdso/ with include/vdso-lab.h above the file); undefined for any other file.
+ * The shipped design a stub .S is a source of, and the image it is built into, known by its
+ * place in a vdso-lab tree (vdso/proposal.S, vdso/legacy/sysenter.S: the shipped tree or a
+ * clone of it, found as the nearest vdso/ with include/vdso-lab.h above the file), with the
+ * file's index among the image's sources; undefined for any other file and for a source
+ * several designs share.
  */
-export function designAbiOf(path: string): KernelAbi | undefined {
+export function designOfStub(path: string): { readonly design: Design; readonly image: DesignImage; readonly source: number } | undefined {
   let root: string;
   try {
     root = designsRoot([dirname(path)]);
@@ -55,8 +57,11 @@ export function designAbiOf(path: string): KernelAbi | undefined {
     return undefined;
   }
   const inTree = relative(root, path).split(sep).join('/');
-  const designs = allDesigns().filter((d) => d.images.some(({ image }) => image.sources.some((s) => s.path === inTree)));
-  return designs.length === 1 ? designs[0]!.abi : undefined;
+  const holds = (image: DesignImage): boolean => image.sources.some((s) => s.path === inTree);
+  const designs = allDesigns().filter((d) => d.images.some(({ image }) => holds(image)));
+  if (designs.length !== 1) return undefined;
+  const image = designs[0]!.images.find((i) => holds(i.image))!.image;
+  return { design: designs[0]!, image, source: image.sources.findIndex((s) => s.path === inTree) };
 }
 
 /** Links an assembled stub into a vDSO image (the module must be free of errors). */
