@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { EXIT_OK, flag, type CliIo, type Command, type ParsedArgs } from '../command';
 import { InputError, hex } from '../../toolchain/errors';
 import { parseElf32 } from '../../toolchain/elf/reader';
-import { SHT_NOBITS } from '../../toolchain/elf/sections';
+import { SHF_ALLOC, SHT_NOBITS } from '../../toolchain/elf/sections';
 import type { ElfFile } from '../../toolchain/elf/types';
 import { disassembleBytes, type DisassembledLine } from '../../toolchain/isa/disassemble';
 import { makeSymbolizer, type Symbolizer } from '../../toolchain/isa/symbolizer';
@@ -20,7 +20,6 @@ import { buildUserStub } from '../user-stub';
 import { MODEL_OPTIONS, oneOf } from '../model-options';
 
 /** SHF_ALLOC: a section that is part of the loaded image. */
-const SHF_ALLOC = 2;
 
 function lineText(l: DisassembledLine): string {
   return `${l.address.toString(16).padStart(8)}:\t${l.bytes.padEnd(21)}\t${l.text}`;

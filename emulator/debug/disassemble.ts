@@ -12,6 +12,7 @@ import type { ElfFile } from '../../toolchain/elf/types';
 import type { UnwindImage } from '../../toolchain/dwarf/unwind-types';
 import { PAGE_SIZE, type Memory } from '../memory/memory';
 import type { DisassembledLine } from './types';
+import { SHF_EXECINSTR } from '../../toolchain/elf/sections';
 
 /** Most instructions one request returns (VS Code asks for a few hundred at most). */
 export const MAX_DISASSEMBLE_COUNT = 4096;
@@ -45,8 +46,6 @@ export class CodeBoundaries {
     return best >= 0 && s[best]! >= floor ? s[best] : undefined;
   }
 }
-
-const SHF_EXECINSTR = 4;
 
 /** An image's known instruction starts at run time: its FDEs' initial locations, its entry point, its code sections' starts. */
 export function imageCodeStarts(elf: ElfFile, base: number, image: UnwindImage): number[] {

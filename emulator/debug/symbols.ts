@@ -4,12 +4,8 @@
 // symbol+offset the way objdump names them.
 import type { ElfFile, ElfSymbol } from '../../toolchain/elf/types';
 import { makeSymbolizer, usefulSymbols, type Symbolizer } from '../../toolchain/isa/symbolizer';
-
-const STT_OBJECT = 1;
-const STT_FUNC = 2;
-const STB_GLOBAL = 1;
-const STB_WEAK = 2;
-const PT_LOAD = 1;
+import { PT_LOAD } from '../../toolchain/elf/sections';
+import { STB_GLOBAL, STB_WEAK, STT_FUNC, STT_OBJECT } from '../../toolchain/elf/symbols';
 
 interface ImageSymbols {
   readonly name: string;

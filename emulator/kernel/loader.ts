@@ -14,11 +14,7 @@ import { pageDown, pageUp } from './mm';
 import { Process, type ProcessConfig } from './process';
 import type { LoadedVdso } from './seams';
 import { loadVdso, type MappedVdso } from './vdso/load';
-
-const PT_LOAD = 1;
-const PT_INTERP = 3;
-const PT_PHDR = 6;
-const PF_X = 1, PF_W = 2, PF_R = 4;
+import { PF_R, PF_W, PF_X, PT_INTERP, PT_LOAD, PT_PHDR } from '../../toolchain/elf/sections';
 
 /** Where a static-PIE program is loaded (ELF_ET_DYN_BASE without randomisation). */
 export const PIE_BASE = 0x56555000;

@@ -3,7 +3,8 @@
 // alignment family (.align .balign[wl] .p2align[wl]) with GAS --32's NOP padding in code.
 import { constantValue } from './expr';
 import { isAbsolute } from './evaluate';
-import { isCode, SHT_NOBITS } from './layout';
+import { SHT_NOBITS } from '../elf/sections';
+import { isCode } from './layout';
 import { AsmError, type AsmState } from './state';
 import { readStrings, splitOperands, StringSyntaxError } from './strings';
 

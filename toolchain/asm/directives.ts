@@ -3,19 +3,14 @@
 // .globl .local .weak .hidden .protected .internal .type .size .set/.equ/= .equiv .comm
 // .lcomm; and the accepted bookkeeping ones (.file .ident .code32 .arch .loc ...).
 import { type Handler } from './data-directives';
-import { SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SHT_NOTE, SHT_PROGBITS } from './layout';
+import {
+  SHF_ALLOC, SHF_EXCLUDE, SHF_EXECINSTR, SHF_GNU_RETAIN, SHF_GROUP, SHF_INFO_LINK, SHF_LINK_ORDER, SHF_MERGE, SHF_STRINGS, SHF_TLS, SHF_WRITE,
+  SHT_FINI_ARRAY, SHT_INIT_ARRAY, SHT_NOBITS, SHT_NOTE, SHT_PREINIT_ARRAY, SHT_PROGBITS,
+} from '../elf/sections';
+import { STT_COMMON, STT_FUNC, STT_GNU_IFUNC, STT_NOTYPE, STT_OBJECT, STT_TLS } from '../elf/symbols';
 import { AsmError, defaultSectionAttributes, type AsmState } from './state';
 import { readString, splitOperands, StringSyntaxError } from './strings';
 import type { SymbolState } from './symbol-table';
-
-const SHF_MERGE = 0x10;
-const SHF_STRINGS = 0x20;
-const SHF_INFO_LINK = 0x40;
-const SHF_LINK_ORDER = 0x80;
-const SHF_GROUP = 0x200;
-const SHF_TLS = 0x400;
-const SHF_EXCLUDE = 0x80000000;
-const SHF_GNU_RETAIN = 0x200000;
 
 const FLAG_LETTERS: Readonly<Record<string, number>> = {
   a: SHF_ALLOC, w: SHF_WRITE, x: SHF_EXECINSTR, M: SHF_MERGE, S: SHF_STRINGS, G: SHF_GROUP,
@@ -23,7 +18,7 @@ const FLAG_LETTERS: Readonly<Record<string, number>> = {
 };
 
 const SECTION_TYPES: Readonly<Record<string, number>> = {
-  progbits: SHT_PROGBITS, nobits: SHT_NOBITS, note: SHT_NOTE, init_array: 14, fini_array: 15, preinit_array: 16,
+  progbits: SHT_PROGBITS, nobits: SHT_NOBITS, note: SHT_NOTE, init_array: SHT_INIT_ARRAY, fini_array: SHT_FINI_ARRAY, preinit_array: SHT_PREINIT_ARRAY,
 };
 
 /** A section or symbol name operand: plain, or quoted. */
@@ -160,8 +155,8 @@ function visibility(v: number): Handler {
 }
 
 const SYMBOL_TYPES: Readonly<Record<string, number>> = {
-  function: 2, object: 1, notype: 0, tls_object: 6, common: 5, gnu_indirect_function: 10,
-  stt_func: 2, stt_object: 1, stt_notype: 0, stt_tls: 6, stt_common: 5, stt_gnu_ifunc: 10,
+  function: STT_FUNC, object: STT_OBJECT, notype: STT_NOTYPE, tls_object: STT_TLS, common: STT_COMMON, gnu_indirect_function: STT_GNU_IFUNC,
+  stt_func: STT_FUNC, stt_object: STT_OBJECT, stt_notype: STT_NOTYPE, stt_tls: STT_TLS, stt_common: STT_COMMON, stt_gnu_ifunc: STT_GNU_IFUNC,
 };
 
 const type: Handler = (st, operands) => {

@@ -4,7 +4,8 @@
 // building the AsmModule (sections, symbols, line entries, CFI procedures, alternatives).
 import { isAbsolute, labelAddress, type Value } from './evaluate';
 import { lebBytes } from './data-directives';
-import { ByteStream, layoutSection, orderedFrags, SHT_NOBITS, type Fixup, type Frag, type SectionState } from './layout';
+import { SHT_NOBITS } from '../elf/sections';
+import { ByteStream, layoutSection, orderedFrags, type Fixup, type Frag, type SectionState } from './layout';
 import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiProcedure, Relocation, SymbolBinding } from './module';
 import { codePadding } from './nops';
 import { ALT_LAYOUTS, altFields, ftFlagsOf, type AltLayout } from './alt-instr';

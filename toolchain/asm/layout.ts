@@ -3,6 +3,7 @@
 // ending in one variable-size part (an alignment, a relaxable branch, a LEB128 of label
 // differences, an .org, a .space of a late count). Addresses are estimates while reading and
 // final after relaxation (toolchain/asm/relax.ts).
+import { SHF_EXECINSTR } from '../elf/sections';
 import type { Expr } from './expr';
 import type { SourceLocation } from './module';
 
@@ -171,13 +172,6 @@ export interface SectionState {
   /** Symbols made before the section (its symbol's place among them: GAS makes it with the section). */
   readonly symbolsBefore: number;
 }
-
-export const SHT_PROGBITS = 1;
-export const SHT_NOBITS = 8;
-export const SHT_NOTE = 7;
-export const SHF_WRITE = 1;
-export const SHF_ALLOC = 2;
-export const SHF_EXECINSTR = 4;
 
 /** The frags of a section in address order. */
 export function orderedFrags(section: SectionState): Frag[] {

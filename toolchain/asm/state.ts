@@ -3,7 +3,8 @@
 // frag, labels, expression binding and evaluation, diagnostics and the line entries.
 import { numberExpr, parseWholeExpression, plainDecimal, ExprSyntaxError, type Expr } from './expr';
 import { bindExpr, EvalError, Evaluator, isAbsolute, type Value } from './evaluate';
-import { ByteStream, Frag, orderedFrags, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SHT_PROGBITS, type Fixup, type SectionState, type Variable } from './layout';
+import { SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SHT_PROGBITS } from '../elf/sections';
+import { ByteStream, Frag, orderedFrags, type Fixup, type SectionState, type Variable } from './layout';
 import type { Diagnostic, SkippedGroup, SourceLocation } from './module';
 import { SymbolTable, type SymbolState } from './symbol-table';
 import { PendingLines } from './pending-lines';

@@ -4,8 +4,7 @@ import type { ElfFile } from '../elf/types';
 import { parseFrameSection } from './cie-fde';
 import { relocatedSectionBytes } from './relocate';
 import type { FrameSection, FrameSectionKind } from './types';
-
-const SHT_NOBITS = 8;
+import { SHT_NOBITS } from '../elf/sections';
 
 export function frameSectionsOf(elf: ElfFile): FrameSection[] {
   const out: FrameSection[] = [];

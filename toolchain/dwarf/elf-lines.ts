@@ -3,8 +3,7 @@
 import type { ElfFile } from '../elf/types';
 import { parseLineSection, type LineProgram } from './line-table';
 import { relocatedSectionBytes } from './relocate';
-
-const SHT_NOBITS = 8;
+import { SHT_NOBITS } from '../elf/sections';
 
 /** A debug section's bytes (relocated in an ET_REL object), or undefined when absent or empty. */
 export function debugSectionBytes(elf: ElfFile, name: string): Uint8Array | undefined {

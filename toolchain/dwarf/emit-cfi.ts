@@ -8,14 +8,13 @@ import type { AsmSection, AsmSymbol, CfiOp, CfiPointer, CfiProcedure } from '../
 import { InputError, hex } from '../errors';
 import { EmitBuffer, R_386_16, R_386_32, R_386_PC16, R_386_PC32 } from './emit-buffer';
 import { encodeCfiOp } from './emit-cfi-ops';
+import { SHF_ALLOC, SHT_PROGBITS } from '../elf/sections';
 
 const DW_EH_PE_omit = 0xff;
 /** The FDE pointer encoding GAS uses on i386: pcrel | sdata4. */
 const FDE_ENCODING = 0x1b;
 const CODE_ALIGNMENT = 1;
 const DATA_ALIGNMENT = -4;
-const SHT_PROGBITS = 1;
-const SHF_ALLOC = 2;
 
 /** One entry of an FDE's instruction list as GAS keeps it: a CFI op or an advance between two addresses. */
 export type CfiListItem = { readonly kind: 'advance'; readonly delta: number } | CfiOp;

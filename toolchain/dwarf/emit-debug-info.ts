@@ -5,12 +5,12 @@
 // one section, .debug_ranges instead of low/high pc.
 import type { AsmSection, AsmSymbol } from '../asm/module';
 import { EmitBuffer, R_386_32 } from './emit-buffer';
+import { STT_FUNC } from '../elf/symbols';
 
 const DW_TAG_compile_unit = 0x11;
 const DW_TAG_subprogram = 0x2e;
 const DW_AT_external = 0x3f;
 const DW_FORM_flag = 0x0c;
-const STT_FUNC = 2;
 const DW_AT_stmt_list = 0x10;
 const DW_AT_low_pc = 0x11;
 const DW_AT_high_pc = 0x12;

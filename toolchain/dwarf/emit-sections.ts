@@ -8,13 +8,12 @@ import type { AsmModule, AsmSection, AsmSymbol } from '../asm/module';
 import { emitFrameSection } from './emit-cfi';
 import { emitDebugInfo, type CompileUnitInfo } from './emit-debug-info';
 import { emitDebugLine, lineRows, lineSections } from './emit-line';
+import { STT_SECTION } from '../elf/symbols';
 
 export interface GeneratedSectionsOptions {
   /** Emit the line table and compile unit (GNU as -g) for module.lines, describing this unit. */
   readonly debug?: CompileUnitInfo;
 }
-
-const STT_SECTION = 3;
 
 /** The module with its generated CFI sections added (the module itself is not changed). */
 export function withGeneratedSections(module: AsmModule, options: GeneratedSectionsOptions = {}): AsmModule {

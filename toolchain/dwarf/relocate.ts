@@ -5,11 +5,7 @@
 import { InputError, hex } from '../errors';
 import { R_386_32, R_386_PC32, relocationsFor } from '../elf/relocations';
 import { ET_REL, type ElfFile, type Section } from '../elf/types';
-
-const STT_OBJECT = 1;
-const STT_FUNC = 2;
-const STT_SECTION = 3;
-const STT_NOTYPE = 0;
+import { STT_FUNC, STT_NOTYPE, STT_OBJECT, STT_SECTION } from '../elf/symbols';
 
 /** The section's bytes with its relocations applied (a copy), or its bytes as they are. */
 export function relocatedSectionBytes(elf: ElfFile, section: Section): Uint8Array {

@@ -8,8 +8,7 @@ import { frameSectionsOf } from './elf-frames';
 import { buildRowTable } from './rows';
 import type { Fde, FrameSection, RowTable } from './types';
 import type { UnwindImage } from './unwind-types';
-
-const SHT_NOBITS = 8;
+import { SHT_NOBITS } from '../elf/sections';
 
 /** The unwinder's view of an ELF image loaded at `base` (its load bias). */
 export function unwindImageFromElf(elf: ElfFile, base = 0, name = elf.fileName): UnwindImage {

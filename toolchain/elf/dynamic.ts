@@ -7,9 +7,15 @@ import type { DynamicEntry, ProgramHeader, Section } from './types';
 
 export const DT_NULL = 0;
 export const DT_NEEDED = 1;
+export const DT_HASH = 4;
 export const DT_STRTAB = 5;
 export const DT_SYMTAB = 6;
+export const DT_STRSZ = 10;
+export const DT_SYMENT = 11;
 export const DT_SONAME = 14;
+export const DT_VERSYM = 0x6ffffff0;
+export const DT_VERDEF = 0x6ffffffc;
+export const DT_VERDEFNUM = 0x6ffffffd;
 const DYN_SIZE = 8;
 
 export function parseDynamic(file: FileBytes, sections: readonly Section[], segments: readonly ProgramHeader[]): DynamicEntry[] {

@@ -10,19 +10,45 @@ export const SHT_NULL = 0;
 export const SHT_PROGBITS = 1;
 export const SHT_SYMTAB = 2;
 export const SHT_STRTAB = 3;
+export const SHT_HASH = 5;
 export const SHT_NOTE = 7;
 export const SHT_NOBITS = 8;
 export const SHT_DYNAMIC = 6;
 export const SHT_DYNSYM = 11;
+export const SHT_INIT_ARRAY = 14;
+export const SHT_FINI_ARRAY = 15;
+export const SHT_PREINIT_ARRAY = 16;
+export const SHT_GROUP = 17;
 export const SHT_SYMTAB_SHNDX = 18;
-/** sh_flags: the section holds machine instructions. */
-export const SHF_EXECINSTR = 4;
 export const SHT_GNU_VERDEF = 0x6ffffffd;
 export const SHT_GNU_VERNEED = 0x6ffffffe;
 export const SHT_GNU_VERSYM = 0x6fffffff;
 
+/** sh_flags bits. */
+export const SHF_WRITE = 1;
+export const SHF_ALLOC = 2;
+/** The section holds machine instructions. */
+export const SHF_EXECINSTR = 4;
+export const SHF_MERGE = 0x10;
+export const SHF_STRINGS = 0x20;
+export const SHF_INFO_LINK = 0x40;
+export const SHF_LINK_ORDER = 0x80;
+export const SHF_GROUP = 0x200;
+export const SHF_TLS = 0x400;
+export const SHF_GNU_RETAIN = 0x200000;
+export const SHF_EXCLUDE = 0x80000000;
+
+export const PT_LOAD = 1;
 export const PT_DYNAMIC = 2;
+export const PT_INTERP = 3;
 export const PT_NOTE = 4;
+export const PT_PHDR = 6;
+export const PT_GNU_EH_FRAME = 0x6474e550;
+export const PT_GNU_STACK = 0x6474e551;
+/** p_flags bits. */
+export const PF_X = 1;
+export const PF_W = 2;
+export const PF_R = 4;
 
 const SHN_XINDEX = 0xffff;
 const PN_XNUM = 0xffff;

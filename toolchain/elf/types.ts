@@ -5,6 +5,7 @@ export const ET_REL = 1;
 export const ET_EXEC = 2;
 export const ET_DYN = 3;
 export const EM_386 = 3;
+export const EM_X86_64 = 62;
 
 export interface ElfHeader {
   /** e_ident[EI_CLASS]: 1 for ELF32 (the only class accepted). */

@@ -1,17 +1,14 @@
 // Owns writing the smallest runnable programs: an ELF32 (i386) or ELF64 (x86-64) ET_EXEC
 // file with one read+execute PT_LOAD that maps the whole file (headers included) at a
 // fixed address, the code right after the headers, and the entry point at its first byte.
+import { EHDR_SIZE, PHDR_SIZE } from './header';
+import { PF_R, PF_X, PT_LOAD } from './sections';
 import { EM_386, ET_EXEC } from './types';
 
 /** Where the file is mapped (the traditional i386 link address). */
 export const EXEC_BASE = 0x08048000;
-const EHDR_SIZE = 52;
-const PHDR_SIZE = 32;
 /** Offset of the code in the file (and of the entry point from EXEC_BASE). */
 export const EXEC_CODE_OFFSET = EHDR_SIZE + PHDR_SIZE;
-const PT_LOAD = 1;
-const PF_X = 1;
-const PF_R = 4;
 
 /** Builds the executable's bytes for position-independent or EXEC_BASE-relative `code`. */
 export function writeExec(code: Uint8Array): Uint8Array {

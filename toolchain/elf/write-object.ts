@@ -7,18 +7,12 @@
 import type { AsmModule, AsmSection } from '../asm/module';
 import { InputError, hex } from '../errors';
 import { EM_386, ET_REL } from './types';
-import { buildSymbolTable, STT_GNU_IFUNC, type SymbolTable } from './write-symtab';
+import { SHT_REL } from './relocations';
+import { SHF_GROUP, SHF_INFO_LINK, SHF_LINK_ORDER, SHT_GROUP, SHT_NOBITS, SHT_NULL, SHT_STRTAB, SHT_SYMTAB } from './sections';
+import { STT_GNU_IFUNC } from './symbols';
+import { buildSymbolTable, type SymbolTable } from './write-symtab';
 import { StringTableBuilder } from './write-strtab';
 
-const SHT_NULL = 0;
-const SHT_SYMTAB = 2;
-const SHT_STRTAB = 3;
-const SHT_NOBITS = 8;
-const SHT_REL = 9;
-const SHT_GROUP = 17;
-const SHF_INFO_LINK = 0x40;
-const SHF_LINK_ORDER = 0x80;
-const SHF_GROUP = 0x200;
 const GRP_COMDAT = 1;
 const EHDR_SIZE = 52;
 const SHDR_SIZE = 40;

@@ -4,13 +4,7 @@
 // in creation order (sh_info = index of the first global).
 import type { AsmModule, AsmSymbol, SymbolBinding } from '../asm/module';
 import { InputError } from '../errors';
-
-export const STT_NOTYPE = 0;
-export const STT_SECTION = 3;
-export const STT_FILE = 4;
-export const STT_GNU_IFUNC = 10;
-export const SHN_ABS = 0xfff1;
-export const SHN_COMMON = 0xfff2;
+import { SHN_ABS, SHN_COMMON, STT_FILE, STT_NOTYPE, STT_SECTION } from './symbols';
 
 /** One row of the symbol table to write; `sectionIndex` is already resolved. */
 export interface SymtabEntry {

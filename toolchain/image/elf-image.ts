@@ -3,12 +3,8 @@
 // end of the section header table and the end of the last PT_LOAD's file bytes, the same
 // rule the capture program (toolchain/capture/) applies to the mapped [vdso].
 import { InputError, hex } from '../errors';
-
-export const EM_386 = 3;
-export const EM_X86_64 = 62;
-const ET_DYN = 3;
-const PT_LOAD = 1;
-const SHT_NOBITS = 8;
+import { PT_LOAD, SHT_NOBITS } from '../elf/sections';
+import { EM_386, EM_X86_64, ET_DYN } from '../elf/types';
 /** No vDSO comes near this; anything larger is not one. */
 export const MAX_VDSO_SIZE = 1 << 20;
 

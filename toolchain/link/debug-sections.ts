@@ -3,13 +3,11 @@
 // order, placed at address 0 after the allocated sections in GNU ld's script order, and
 // relocated like any other section (an address in code, or an offset into another debug
 // section). Debug sections are never loaded, so they need no dynamic relocation.
-import { SHT_PROGBITS } from '../elf/sections';
+import { SHF_ALLOC, SHT_PROGBITS } from '../elf/sections';
 import type { Section } from '../elf/types';
 import { relocateSection } from './relocate';
 import { addInput, fillSection, newOutputSection, sizeSection } from './sections';
 import type { Definition, InputObject, InputSection, OutputSection } from './types';
-
-const SHF_ALLOC = 2;
 
 /** GNU ld's default script order for the DWARF sections. */
 const ORDER = [

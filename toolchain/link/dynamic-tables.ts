@@ -2,24 +2,13 @@
 // then the exports), .dynstr, the SysV .hash, .gnu.version, .gnu.version_d (the base
 // version named after the soname, then one entry per version node) and .dynamic.
 // Sizes are known before layout; bytes are written once addresses are.
+import { DT_HASH, DT_NULL, DT_SONAME, DT_STRSZ, DT_STRTAB, DT_SYMENT, DT_SYMTAB, DT_VERDEF, DT_VERDEFNUM, DT_VERSYM } from '../elf/dynamic';
+import { SHN_ABS, STB_GLOBAL, STT_OBJECT } from '../elf/symbols';
+import { VER_FLG_BASE } from '../elf/versions';
 import { StringTableBuilder } from '../elf/write-strtab';
 import { elfHash, type ExportedSymbol } from './versions';
 import type { VersionNode } from './types';
 
-const DT_NULL = 0;
-const DT_HASH = 4;
-const DT_STRTAB = 5;
-const DT_SYMTAB = 6;
-const DT_STRSZ = 10;
-const DT_SYMENT = 11;
-const DT_SONAME = 14;
-const DT_VERSYM = 0x6ffffff0;
-const DT_VERDEF = 0x6ffffffc;
-const DT_VERDEFNUM = 0x6ffffffd;
-const VER_FLG_BASE = 1;
-const SHN_ABS = 0xfff1;
-const STT_OBJECT = 1;
-const STB_GLOBAL = 1;
 /** GNU ld's bucket counts: the largest one not above the number of symbols is used. */
 const BUCKET_COUNTS = [1, 3, 17, 37, 67, 97, 131, 197, 263, 521, 1031, 2053, 4099, 8209, 16411, 32771, 65537, 131101, 262147];
 

@@ -4,21 +4,17 @@
 // offset holding .data and .bss; the entry point at `_start`.
 import { debugOutputSections, fillDebugSections } from './debug-sections';
 import { InputError } from '../errors';
-import { SHT_NOBITS } from '../elf/sections';
+import { PF_R, PF_W, PF_X, PT_GNU_STACK, PT_LOAD, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS } from '../elf/sections';
 import { ET_EXEC } from '../elf/types';
-import { allInputSections, readObjects, SHF_EXECINSTR, SHF_WRITE } from './objects';
+import { allInputSections, readObjects } from './objects';
 import { relocateSection } from './relocate';
 import { addInput, alignUp, assignSections, fillSection, newOutputSection, sizeSection, type SectionRule } from './sections';
 import { checkAllDefined, resolveGlobals, symbolValue } from './symbols';
 import { imageSymbol, localSymbols } from './symtab';
-import { EHDR_SIZE, PHDR_SIZE, segmentOf, writeImage, type ImageSymbol, type Segment } from './write-image';
+import { segmentOf, writeImage, type ImageSymbol, type Segment } from './write-image';
+import { EHDR_SIZE, PHDR_SIZE } from '../elf/header';
 import type { ExecOptions, InputObject, InputSection, LinkInput, OutputSection } from './types';
 
-const PT_LOAD = 1;
-const PT_GNU_STACK = 0x6474e551;
-const PF_X = 1;
-const PF_W = 2;
-const PF_R = 4;
 const PAGE = 0x1000;
 
 const TEXT_RULES: readonly SectionRule[] = [

@@ -4,26 +4,24 @@
 // .eh_frame_hdr, .altinstructions and the DWARF debug sections kept, and no dynamic
 // relocations at all.
 import { InputError } from '../errors';
-import { SHT_DYNAMIC, SHT_DYNSYM, SHT_GNU_VERDEF, SHT_GNU_VERSYM, SHT_NOBITS, SHT_PROGBITS, SHT_STRTAB, PT_DYNAMIC, PT_NOTE } from '../elf/sections';
-import { STB_GLOBAL, STB_LOCAL } from '../elf/symbols';
+import {
+  PF_R, PF_X, PT_DYNAMIC, PT_GNU_EH_FRAME, PT_LOAD, PT_NOTE, SHF_ALLOC, SHF_WRITE,
+  SHT_DYNAMIC, SHT_DYNSYM, SHT_GNU_VERDEF, SHT_GNU_VERSYM, SHT_HASH, SHT_NOBITS, SHT_PROGBITS, SHT_STRTAB,
+} from '../elf/sections';
+import { SHN_ABS, STB_GLOBAL, STB_LOCAL } from '../elf/symbols';
 import { ET_DYN } from '../elf/types';
 import { DynamicTables } from './dynamic-tables';
 import { buildFrameHeader, frameHeaderSize } from './eh-frame';
 import { debugOutputSections, fillDebugSections } from './debug-sections';
-import { allInputSections, readObjects, SHF_ALLOC, SHF_WRITE } from './objects';
+import { allInputSections, readObjects } from './objects';
 import { relocateSection } from './relocate';
 import { addInput, alignUp, assignSections, fillSection, newOutputSection, sizeSection, type SectionRule } from './sections';
 import { checkAllDefined, resolveGlobals } from './symbols';
 import { imageSymbol, localSymbols } from './symtab';
 import { exportedSymbols } from './versions';
-import { EHDR_SIZE, numberSections, PHDR_SIZE, segmentOf, writeImage, type ImageSymbol, type Segment } from './write-image';
+import { numberSections, segmentOf, writeImage, type ImageSymbol, type Segment } from './write-image';
+import { EHDR_SIZE, PHDR_SIZE } from '../elf/header';
 import type { InputSection, LinkInput, OutputSection, VdsoOptions } from './types';
-
-const PT_LOAD = 1;
-const PT_GNU_EH_FRAME = 0x6474e550;
-const PF_X = 1;
-const PF_R = 4;
-const SHT_HASH = 5;
 
 /** Output sections made of input sections, in vdso-layout order (the synthetic ones go between). */
 const DATA_RULES: readonly SectionRule[] = [
@@ -100,7 +98,7 @@ export function linkVdso(objects: readonly LinkInput[], options: VdsoOptions): U
   verdef.data = tables.verdef();
   dynsym.data = tables.dynsym((e) => {
     const image = imageSymbol(e.definition, globals, e.definition.symbol.bind);
-    return { value: image.value, size: image.size, type: image.type, bind: image.bind, other: image.visibility, shndx: image.section?.index ?? 0xfff1 };
+    return { value: image.value, size: image.size, type: image.type, bind: image.bind, other: image.visibility, shndx: image.section?.index ?? SHN_ABS };
   });
   dynamic.data = tables.dynamic({ hash: hash.addr, dynsym: dynsym.addr, dynstr: dynstr.addr, versym: versym.addr, verdef: verdef.addr });
   if (hasHdr) {

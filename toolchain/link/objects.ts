@@ -5,19 +5,11 @@ import { InputError, hex } from '../errors';
 import { printable } from '../elf/bytes';
 import { parseElf32 } from '../elf/reader';
 import { relocationSections } from '../elf/relocations';
-import { SHT_NOBITS, SHT_NOTE, SHT_PROGBITS } from '../elf/sections';
+import { SHF_ALLOC, SHF_GROUP, SHF_TLS, SHT_FINI_ARRAY, SHT_INIT_ARRAY, SHT_NOBITS, SHT_NOTE, SHT_PREINIT_ARRAY, SHT_PROGBITS } from '../elf/sections';
+import { SHN_COMMON } from '../elf/symbols';
 import { EM_386, ET_REL } from '../elf/types';
 import type { InputObject, InputRelocation, InputSection, LinkInput } from './types';
 import { isDebugSection } from './debug-sections';
-
-export const SHF_WRITE = 1;
-export const SHF_ALLOC = 2;
-export const SHF_EXECINSTR = 4;
-const SHF_GROUP = 0x200;
-const SHF_TLS = 0x400;
-const SHT_INIT_ARRAY = 14;
-const SHT_FINI_ARRAY = 15;
-const SHT_PREINIT_ARRAY = 16;
 const LINKABLE_TYPES = new Set([SHT_PROGBITS, SHT_NOBITS, SHT_NOTE, SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY]);
 /** Sections ld consumes instead of linking (stack executability and CPU-feature notes). */
 const CONSUMED = new Set(['.note.GNU-stack', '.note.gnu.property']);
@@ -60,7 +52,7 @@ function readObject(input: LinkInput): InputObject {
     for (const r of rs.relocations) list.push({ ...r, sectionName: rs.section.name });
   }
   for (const s of elf.symbols) {
-    if (s.shndx === 0xfff2) {
+    if (s.shndx === SHN_COMMON) {
       fail(`symbol ${s.index}`, `common symbol '${printable(s.name)}' is not supported (define it in .bss instead of .comm)`);
     }
   }

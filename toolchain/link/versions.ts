@@ -4,9 +4,7 @@
 import { InputError } from '../errors';
 import { printable } from '../elf/bytes';
 import type { Definition, VersionNode } from './types';
-
-const STV_DEFAULT = 0;
-const STV_PROTECTED = 3;
+import { STV_DEFAULT, STV_PROTECTED } from '../elf/symbols';
 
 export interface ExportedSymbol {
   readonly name: string;

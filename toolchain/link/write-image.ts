@@ -1,16 +1,13 @@
 // Owns writing a linked ELF32 i386 file: the ELF header, the program headers, the
 // allocated sections at the offsets the layout chose, then .symtab, .strtab, .shstrtab
 // and the section header table.
+import { EHDR_SIZE, PHDR_SIZE, SHDR_SIZE } from '../elf/header';
 import { SHT_NOBITS, SHT_STRTAB, SHT_SYMTAB } from '../elf/sections';
+import { SHN_ABS } from '../elf/symbols';
 import { EM_386 } from '../elf/types';
 import { StringTableBuilder } from '../elf/write-strtab';
 import { alignUp, newOutputSection } from './sections';
 import type { OutputSection } from './types';
-
-export const EHDR_SIZE = 52;
-export const PHDR_SIZE = 32;
-const SHDR_SIZE = 40;
-const SHN_ABS = 0xfff1;
 
 export interface Segment {
   readonly type: number;

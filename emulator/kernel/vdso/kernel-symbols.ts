@@ -9,8 +9,8 @@
 // when it has time functions (__vdso_*), the data-page layout its version note implies.
 import type { ElfFile, ElfSymbol } from '../../../toolchain/elf/types';
 import { chooseVvarLayout, type VvarLayout } from './vvar';
+import { PT_LOAD } from '../../../toolchain/elf/sections';
 
-const PT_LOAD = 1;
 const LANDING_PAD_NAMES = ['int80_landing_pad', 'vsyscall_after_int80', 'VDSO32_SYSENTER_RETURN', 'SYSENTER_RETURN'] as const;
 
 export interface KernelSymbols {

@@ -17,8 +17,8 @@ import { makeSymbolizer } from '../../../toolchain/isa/symbolizer';
 import { chooseAuxvEntry, type AuxvChoice, type AuxvSymbolPolicy } from './auxv';
 import { resolveKernelSymbols, type KernelSymbols } from './kernel-symbols';
 import { mapVvar, PAGE, type VvarArea, type VvarClocks } from './vvar';
+import { PT_LOAD } from '../../../toolchain/elf/sections';
 
-const PT_LOAD = 1;
 /** A vDSO larger than this is not plausible (the real ones are 2-3 pages). */
 const MAX_IMAGE = 1 << 20;
 
