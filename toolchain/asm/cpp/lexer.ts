@@ -15,6 +15,25 @@ const PUNCTUATORS = [
   '[', ']', '(', ')', '{', '}', '.', '&', '*', '+', '-', '~', '!', '/', '%', '<', '>', '^', '|', '?', ':', ';', '=', ',', '#',
 ];
 
+/** The punctuators by first character, longest first (the order above). */
+const PUNCTUATORS_BY_FIRST = new Map<string, string[]>();
+for (const p of PUNCTUATORS) {
+  const list = PUNCTUATORS_BY_FIRST.get(p[0]!) ?? [];
+  list.push(p);
+  PUNCTUATORS_BY_FIRST.set(p[0]!, list);
+}
+
+const BACKSLASH = 0x5c;
+const QUOTE = 0x22;
+const APOSTROPHE = 0x27;
+const SLASH = 0x2f;
+const DOT = 0x2e;
+
+/** [A-Za-z0-9_] by character code (NaN, past the end, is none). */
+function isIdCode(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
+}
+
 function isIdStart(c: string): boolean {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
 }
@@ -110,12 +129,18 @@ export class Lexer {
   next(): Token {
     let flags = this.atLineStart ? BOL : 0;
     this.atLineStart = false;
+    const text = this.text;
     for (;;) {
-      const c = this.peek();
-      if (c === ' ' || c === '\t' || c === '\f' || c === '\v' || c === '\0') {
+      if (text.charCodeAt(this.pos) === BACKSLASH) this.skipSplices();
+      const code = text.charCodeAt(this.pos);
+      // White space: ' ', \t, \v, \f, NUL.
+      if (code === 0x20 || code === 0x09 || code === 0x0b || code === 0x0c || code === 0) {
         this.pos++;
         flags |= PREV_WHITE;
-      } else if (c === '/' && this.peek2() === '*') {
+        continue;
+      }
+      if (code !== SLASH) break;
+      if (this.peek2() === '*') {
         const start = this.locAt(this.pos);
         this.take();
         this.take();
@@ -133,13 +158,31 @@ export class Lexer {
         }
         if (!closed) this.report(start, 'error', 'unterminated comment');
         flags |= PREV_WHITE;
-      } else if (c === '/' && this.peek2() === '/') {
+      } else if (this.peek2() === '/') {
         while (this.pos < this.text.length && this.peek() !== '\n') this.pos++;
         flags |= PREV_WHITE;
       } else break;
     }
     const start = this.pos;
     const loc = this.locAt(start);
+    // Names and numbers are cut from the text by character code; whatever a splice, a quote
+    // (a prefixed string) or an exponent sign could change goes the character-by-character way.
+    const first = text.charCodeAt(start);
+    if (isIdCode(first) && !this.angledHeaders) {
+      let end = start + 1;
+      const number = first <= 0x39;
+      for (;;) {
+        const d = text.charCodeAt(end);
+        if (isIdCode(d) || (number && d === DOT)) end++;
+        else break;
+      }
+      const stop = text.charCodeAt(end);
+      const sign = number && (stop === 0x2b || stop === 0x2d);
+      if (stop !== BACKSLASH && stop !== QUOTE && stop !== APOSTROPHE && !sign) {
+        this.pos = end;
+        return { kind: number ? 'number' : 'name', text: text.slice(start, end), flags, loc };
+      }
+    }
     const c = this.take();
     if (c === '') {
       this.pos = this.text.length;
@@ -154,7 +197,7 @@ export class Lexer {
       this.atLineStart = true;
       return { kind: 'eof', text: '\n', flags, loc };
     }
-    const make = (kind: TokenKind, text: string): Token => ({ kind, text, flags, loc });
+    const make = (kind: TokenKind, spelling: string): Token => ({ kind, text: spelling, flags, loc });
     if (this.angledHeaders && c === '<') {
       this.angledHeaders = false;
       let name = '';
@@ -192,9 +235,14 @@ export class Lexer {
       return make('number', s);
     }
     if (c === '"' || c === "'") return this.quoted(c, c, flags, loc);
-    for (const p of PUNCTUATORS) {
-      if (p[0] !== c) continue;
+    for (const p of PUNCTUATORS_BY_FIRST.get(c) ?? []) {
       if (p.length === 1) return make('punct', p);
+      // Spelled out with no splice in it (the splice-free text is the spelling).
+      if (text.startsWith(p, start)) {
+        this.pos = start + p.length;
+        return make('punct', p);
+      }
+      if (!text.slice(start + 1, start + p.length).includes('\\')) continue;
       const save = [this.pos, this.line, this.lineStart] as const;
       let ok = true;
       for (let k = 1; k < p.length && ok; k++) ok = this.take() === p[k];

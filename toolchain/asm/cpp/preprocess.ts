@@ -137,9 +137,8 @@ export function preprocess(options: PreprocessOptions): PreprocessResult {
     }
     while (engine.files.length > 0) engine.files.length === 1 ? popMain(engine) : engine.files.pop();
   }
-  printer.finish();
   return {
-    text: printer.lines.map((l) => l + '\n').join(''),
+    text: printer.finish(),
     lines: printer.locations,
     spans: printer.spans,
     diagnostics: engine.diagnostics.map((d) => ({ severity: d.severity, location: d.location, message: d.message })),

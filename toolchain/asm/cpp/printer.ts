@@ -12,11 +12,20 @@ export interface OutputSpan {
   readonly location: SourceLocation;
 }
 
+/** Indentation strings by width (a line's leading columns), made once each. */
+const INDENT: string[] = [];
+
+function indent(width: number): string {
+  return (INDENT[width] ??= ' '.repeat(width));
+}
+
 export class Printer {
-  readonly lines: string[] = [];
   readonly locations: SourceLocation[] = [];
   readonly spans: OutputSpan[][] = [];
-  private cur = '';
+  /** The output's pieces in order (joined once at the end: no string is rebuilt per token). */
+  private readonly parts: string[] = [];
+  /** The length of the output line being written. */
+  private width = 0;
   private curSpans: OutputSpan[] = [];
   private open = false;
   private prev: Token | null = null;
@@ -29,7 +38,8 @@ export class Printer {
     this.flush();
     this.open = true;
     this.locations.push(t.loc);
-    this.cur = ' '.repeat(Math.max(0, t.loc.column - 2));
+    this.width = Math.max(0, t.loc.column - 2);
+    if (this.width > 0) this.parts.push(indent(this.width));
     this.prev = null;
     this.source = null;
   }
@@ -45,28 +55,36 @@ export class Printer {
       this.open = true;
       this.locations.push(from);
     }
+    let space: boolean;
     if (this.avoid) {
       const src = this.source ?? t;
-      if (src.flags & PREV_WHITE || (this.prev && avoidPaste(this.prev, t)) || (this.prev === null && t.kind === 'punct' && t.text === '#')) this.cur += ' ';
-    } else if (t.flags & PREV_WHITE) this.cur += ' ';
+      space = (src.flags & PREV_WHITE) !== 0 || (this.prev !== null && avoidPaste(this.prev, t)) || (this.prev === null && t.kind === 'punct' && t.text === '#');
+    } else space = (t.flags & PREV_WHITE) !== 0;
+    if (space) {
+      this.parts.push(' ');
+      this.width++;
+    }
     this.avoid = false;
     this.source = null;
     this.prev = t;
     const last = this.curSpans.length > 0 ? this.curSpans[this.curSpans.length - 1] : undefined;
-    if (!last || last.location !== from) this.curSpans.push({ column: this.cur.length + 1, location: from });
-    this.cur += t.text;
+    if (!last || last.location !== from) this.curSpans.push({ column: this.width + 1, location: from });
+    this.parts.push(t.text);
+    this.width += t.text.length;
   }
 
   private flush(): void {
     if (!this.open) return;
-    this.lines.push(this.cur);
+    this.parts.push('\n');
     this.spans.push(this.curSpans);
-    this.cur = '';
+    this.width = 0;
     this.curSpans = [];
     this.open = false;
   }
 
-  finish(): void {
+  /** Ends the last line; the whole output, one '\n' after each line. */
+  finish(): string {
     this.flush();
+    return this.parts.join('');
   }
 }
