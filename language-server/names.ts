@@ -32,7 +32,7 @@ export interface Names {
   readonly gasMacros: ReadonlyMap<string, GasMacro>;
   /** Symbols by name: label, .set/.equ or `=` definitions, with where they are defined. */
   readonly symbolDefinitions: ReadonlyMap<string, readonly SourceLocation[]>;
-  /** The names symbolDefinitions has, found without their places (what classifying a word needs). */
+  /** The names the assembler defined (labels, assignments, .L names), without their places (what classifying a word needs). */
   readonly definedNames: ReadonlySet<string>;
   readonly functions: ReadonlySet<string>;
 }
@@ -101,12 +101,10 @@ class AnalysisNames implements Names {
 
   get definedNames(): ReadonlySet<string> {
     if (this.names) return this.names;
+    // What the assembler defined: a label a GAS macro made is in, one under a false .if is not.
     const out = new Set<string>();
-    const add = (name: string) => void out.add(name);
-    // The statements as read (an analysis by regions has them without mapping each to its place).
-    if (this.symbols) for (const name of this.symbols.keys()) out.add(name);
-    else if (this.a.eachCppStatement) this.a.eachCppStatement((s) => eachDefinedName(s, add));
-    else for (const e of this.a.expanded) eachDefinedName(e.statement, add);
+    for (const s of this.a.module.symbols) if (s.section !== 'UND' && s.type !== 3 && s.type !== 4) out.add(s.name);
+    for (const s of this.a.module.localLabels ?? []) if (s.name.startsWith('.L')) out.add(s.name);
     return (this.names = out);
   }
 

@@ -9,15 +9,20 @@
 // assembler. Each region's names are kept by its text, so after an edit only the edited
 // region runs again. A use of one of the file's GAS macros whose body can define a name (a
 // label, `.type`, `.set`) is expanded as GAS substitutes its arguments (toolchain/asm/macros),
-// nested uses too; the body's `.if` groups are not evaluated, so a name under a false one is
-// counted until the whole analysis lands.
+// nested uses too. Conditional assembly (.if, .ifdef, .ifb, .ifc, ..., .else, .endif, in a
+// macro body or in the region's own lines) is decided as GAS decides it (conditionHoldsIn)
+// where the preview can tell: a constant after substitution, a symbol the prefix defines;
+// otherwise both branches count until the whole analysis lands. A .s (no cpp) goes the same
+// way with its lines as written.
 import { preprocess } from '../toolchain/asm/cpp/preprocess';
 import type { Macro } from '../toolchain/asm/cpp/macro';
 import { bindArguments, parseMacroHeader, substitute, type MacroDefinition } from '../toolchain/asm/macros';
 import { statements, type Statement } from '../toolchain/asm/statements';
+import { conditionHoldsIn } from '../toolchain/asm/conditionals';
+import { constantValue, parseWholeExpression } from '../toolchain/asm/expr';
 import type { Analysis } from './analysis';
 import { names } from './names';
-import { splitDocument } from './regions';
+import { REGION_LINES, splitDocument } from './regions';
 
 export interface NamesElsewhere {
   /** Labels and assigned symbols (.set, .equ, `=`), as names.ts's symbolDefinitions has them. */
@@ -35,7 +40,7 @@ export function markPreview(a: Analysis): Analysis {
 }
 
 /** What a raw line may define a name with: a label's colon, `=`, a directive, a line continuation, a comment's edge. */
-const MAY_DEFINE = /[:=#\\]|\/\*|\*\/|\.(?:type|set|equ|equiv|eqv)\b/i;
+const MAY_DEFINE = /[:=#\\]|\/\*|\*\/|\.(?:type|set|equ|equiv|eqv|if\w*|else\w*|endif)\b/i;
 const FUNCTION_KIND = /^(?:[@%]function|STT_FUNC|"function")$/;
 
 /** Macros whose expansion may define a name: a body with such a token, or a use of such a macro. */
@@ -97,11 +102,16 @@ function definingGasMacros(a: Analysis): Map<string, MacroDefinition> {
   return out;
 }
 
+/** cpp's macro table of a .s (GAS reads it as written). */
+const NO_MACROS: ReadonlyMap<string, Macro> = new Map();
+
 interface PrefixNames {
   /** A line holding a use of a macro whose expansion may define a name (undefined: there is none). */
   readonly defining: RegExp | undefined;
   /** The GAS macros whose body may define a name, and their text (the key the cache was made for). */
   readonly gas: ReadonlyMap<string, MacroDefinition>;
+  /** The names the prefix defines (an .ifdef of one holds). */
+  readonly prefixDefined: ReadonlySet<string>;
   readonly gasKey: string;
   /** Each region's names by its text (those of the last document seen). */
   regions: Map<string, NamesElsewhere>;
@@ -111,13 +121,13 @@ interface PrefixNames {
 
 const byPrefix = new WeakMap<ReadonlyMap<string, Macro>, PrefixNames>();
 
-function prefixNames(macros: ReadonlyMap<string, Macro>, gas: ReadonlyMap<string, MacroDefinition>): PrefixNames {
-  const gasKey = JSON.stringify([...gas.values()]);
+function prefixNames(macros: ReadonlyMap<string, Macro>, gas: ReadonlyMap<string, MacroDefinition>, prefixDefined: ReadonlySet<string>): PrefixNames {
+  const gasKey = JSON.stringify([[...gas.values()], [...prefixDefined]]);
   let p = byPrefix.get(macros);
   if (!p || p.gasKey !== gasKey) {
     const escape = (n: string) => n.replace(/[.$]/g, '\\$&');
     const defining = [...definingMacros(macros), ...[...gas.values()].map((d) => escape(d.name))];
-    p = { defining: defining.length ? new RegExp(`(?<![\\w$])(?:${defining.join('|')})(?![\\w$])`, gas.size ? 'i' : '') : undefined, gas, gasKey, regions: new Map() };
+    p = { defining: defining.length ? new RegExp(`(?<![\\w$])(?:${defining.join('|')})(?![\\w$])`, gas.size ? 'i' : '') : undefined, gas, prefixDefined, gasKey, regions: new Map() };
     byPrefix.set(macros, p);
   }
   return p;
@@ -133,20 +143,83 @@ function gasExpansion(def: MacroDefinition, s: Statement): Statement[] {
   }
 }
 
-/** The names of the regions' texts, those not known yet found with one run of cpp over their naming lines. */
+/** A conditional the preview cannot decide (a symbol's value, a name another region may define). */
+const UNDECIDED = new Error('undecided');
+
+/** One open conditional while the preview reads statements. */
+interface Open {
+  /** Inside a branch that does not hold: every group of this one is skipped. */
+  readonly dead: boolean;
+  /** Whether an earlier group (or this one) held; undefined: cannot tell. */
+  taken: boolean | undefined;
+  /** Whether the current group holds; undefined: cannot tell (its names count). */
+  holds: boolean | undefined;
+}
+
+/**
+ * The statements GAS reads of `list` with what the preview knows: each conditional's groups
+ * that do not hold are dropped (as GAS skips them), those it cannot decide are kept.
+ */
+function readConditionals(list: readonly Statement[], isDefined: (name: string) => boolean, each: (s: Statement) => void): void {
+  const stack: Open[] = [];
+  const decide = (op: string, operands: string): boolean | undefined => {
+    try {
+      return conditionHoldsIn({
+        absolute: (text) => {
+          const v = constantValue(parseWholeExpression(text));
+          if (v === undefined) throw UNDECIDED;
+          return v;
+        },
+        isDefined: (name) => {
+          if (isDefined(name)) return true;
+          throw UNDECIDED;
+        },
+      }, op, operands);
+    } catch {
+      return undefined;
+    }
+  };
+  for (const s of list) {
+    const op = s.op.toLowerCase();
+    const top = stack[stack.length - 1];
+    if (op.startsWith('.if')) {
+      const live = stack.every((o) => o.holds !== false);
+      const holds = live ? decide(op, s.operands) : false;
+      stack.push({ dead: !live, taken: holds, holds });
+    } else if (op === '.elseif' && top) {
+      if (top.dead || top.taken === true) top.holds = false;
+      else {
+        const h = decide('.if', s.operands);
+        top.holds = top.taken === undefined && h !== false ? undefined : h;
+        top.taken = h === true ? true : top.taken === false ? h : undefined;
+      }
+    } else if (op === '.else' && top) {
+      top.holds = top.dead ? false : top.taken === undefined ? undefined : !top.taken;
+      top.taken = true;
+    } else if (op === '.endif' && top) {
+      stack.pop();
+    } else if (stack.every((o) => o.holds !== false)) {
+      each(s);
+    }
+  }
+}
+
+/** The names of the regions' texts, those not known yet found with one run of cpp (for a .S) over their naming lines. */
 function regionNames(file: string, macros: ReadonlyMap<string, Macro>, p: PrefixNames, texts: readonly string[]): NamesElsewhere[] {
   const todo = [...new Set(texts.filter((t) => !p.regions.has(t)))];
   if (todo.length) {
-    const pre = preprocess({ file, text: todo.map((t) => `${namingLines(t, p.defining)}\n${REGION_MARK}\n`).join(''), readFile: () => undefined, macros });
+    const text = todo.map((t) => `${namingLines(t, p.defining)}\n${REGION_MARK}\n`).join('');
+    const pre = macros === NO_MACROS ? { text } : preprocess({ file, text, readFile: () => undefined, macros });
     let i = 0;
     let symbols = new Set<string>();
     let functions = new Set<string>();
+    const isDefined = (name: string) => p.prefixDefined.has(name) || symbols.has(name);
     const visit = (s: Statement, depth: number): void => {
       for (const l of s.labels) symbols.add(l.name);
       const op = s.op.toLowerCase();
       const gas = depth < MAX_GAS_DEPTH ? p.gas.get(op) : undefined;
       if (gas) {
-        for (const e of gasExpansion(gas, s)) visit(e, depth + 1);
+        readConditionals(gasExpansion(gas, s), isDefined, (e) => visit(e, depth + 1));
       } else if (op === REGION_MARK) {
         p.regions.set(todo[i++]!, { symbols, functions });
         symbols = new Set();
@@ -161,7 +234,17 @@ function regionNames(file: string, macros: ReadonlyMap<string, Macro>, p: Prefix
         symbols.add(s.op);
       }
     };
-    for (const s of statements(pre.text)) visit(s, 0);
+    // Each region's statements on their own: a conditional a region leaves open (GAS's error) ends at its mark.
+    let region: Statement[] = [];
+    for (const s of statements(pre.text)) {
+      if (s.op.toLowerCase() !== REGION_MARK) {
+        region.push(s);
+        continue;
+      }
+      readConditionals(region, isDefined, (e) => visit(e, 0));
+      region = [];
+      visit(s, 0);
+    }
     // A region whose mark cpp did not pass (an unterminated #if swallowed it) names nothing.
     for (; i < todo.length; i++) p.regions.set(todo[i]!, { symbols: new Set(), functions: new Set() });
   }
@@ -171,7 +254,7 @@ function regionNames(file: string, macros: ReadonlyMap<string, Macro>, p: Prefix
 function compute(a: Analysis, macros: ReadonlyMap<string, Macro>, p: PrefixNames): NamesElsewhere {
   const symbols = new Set<string>();
   const functions = new Set<string>();
-  const split = splitDocument(a.text);
+  const split = splitDocument(a.text, REGION_LINES, a.preprocessed !== undefined);
   if (!split) return { symbols, functions };
   const texts = split.starts.map((start, i) => a.text.slice(split.lineOffsets[start], split.lineOffsets[split.starts[i + 1] ?? split.lineOffsets.length - 1]));
   const found = regionNames(a.file, macros, p, texts);
@@ -184,14 +267,26 @@ function compute(a: Analysis, macros: ReadonlyMap<string, Macro>, p: PrefixNames
   return { symbols, functions };
 }
 
+/** The names the prefix defines (its labels and assignments; those of the headers it includes). */
+function prefixDefined(a: Analysis): Set<string> {
+  const split = splitDocument(a.text, REGION_LINES, a.preprocessed !== undefined);
+  const out = new Set<string>();
+  if (!split) return out;
+  for (const s of a.module.symbols) {
+    if (s.section === 'UND' || s.type === 3 || s.type === 4 || !s.location) continue;
+    if (s.location.file !== a.file || s.location.line - 1 < split.prefixEnd) out.add(s.name);
+  }
+  return out;
+}
+
 /**
  * For a preview, the names the rest of the document defines (computed once per text and
  * prefix); undefined for a whole analysis, whose own names are all there are.
  */
 export function namesElsewhere(a: Analysis): NamesElsewhere | undefined {
-  const macros = a.preprocessed?.macros;
-  if (!previews.has(a) || !macros) return undefined;
-  const p = prefixNames(macros, definingGasMacros(a));
+  if (!previews.has(a)) return undefined;
+  const macros = a.preprocessed?.macros ?? NO_MACROS;
+  const p = prefixNames(macros, definingGasMacros(a), prefixDefined(a));
   if (p.last?.text !== a.text) p.last = { text: a.text, names: compute(a, macros, p) };
   return p.last.names;
 }

@@ -398,8 +398,7 @@ export class IncrementalAnalyzer {
    */
   preview(input: IncrementalInput, from: number, to: number): AnalysisParts | undefined {
     try {
-      // A .s has no macro table for namesElsewhere (preview-names.ts) to read the other regions' names with: it waits for the analysis.
-      const split = throughCpp(input.file) ? splitDocument(input.text) : undefined;
+      const split = splitDocument(input.text, REGION_LINES, throughCpp(input.file));
       if (!split) return undefined;
       const prefix = this.prefixOf(input, split);
       const entry = prefix.module.sections.map((s) => ({ name: s.name, type: s.type, flags: s.flags, entsize: s.entsize, offset: s.size }));

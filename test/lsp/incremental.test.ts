@@ -49,6 +49,8 @@ function observable(a: Analysis): unknown {
     tokens: semanticTokens(a),
     findings: allFindings(a).map((f) => JSON.stringify(f)).sort(),
     hints: inlayHints(a, 0, lines, { cfa: true, offsets: true }),
+    localLabels: a.module.localLabels,
+    skipped: a.module.skipped,
   };
 }
 
@@ -104,7 +106,7 @@ function checkEdits(name: string, base: readonly string[], inserts: readonly str
         const at = (list: typeof scan.alternatives) => list.filter((b) => b.startLine <= line && line <= b.endLine);
         assert.deepEqual(at(r.value.lexicalAt(line).alternatives), at(scan.alternatives), `the blocks on line ${line} from its piece's scan, version ${version}`);
       }
-      assert.deepEqual([...names(r.value).definedNames].sort(), [...names(whole).symbolDefinitions.keys()].sort(), `the defined names from the regions' statements as read, version ${version}`);
+      assert.deepEqual([...names(r.value).definedNames].sort(), [...names(whole).definedNames].sort(), `the defined names from the regions' module, version ${version}`);
       assert.deepEqual(r.value.expanded, whole.expanded, `the expanded statements, version ${version}`);
       const last = analyzer.last;
       if (process.env.VDSO_LAB_LSP_DEBUG) console.log(version, JSON.stringify(last));

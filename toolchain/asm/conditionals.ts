@@ -36,24 +36,40 @@ function quoted(text: string): string {
   return String.fromCharCode(...readString(t, 0).bytes);
 }
 
-function defined(st: AsmState, operands: string): boolean {
+function defined(isDefined: (name: string) => boolean, operands: string): boolean {
   const name = operands.trim();
   if (!/^[A-Za-z_.$][\w.$]*$/.test(name)) throw new AsmError('invalid identifier for ".ifdef"');
-  const s = st.symbols.find(name);
-  return s !== undefined && s.kind !== 'undefined';
+  return isDefined(name);
+}
+
+/** What a conditional asks of the assembler's state: an operand's absolute value, whether a symbol is defined. */
+export interface ConditionState {
+  absolute(text: string): bigint;
+  isDefined(name: string): boolean;
 }
 
 /** Whether the conditional `op` (not .else/.endif) holds for its operands. */
 export function conditionHolds(st: AsmState, op: string, operands: string): boolean {
+  return conditionHoldsIn({
+    absolute: (text) => st.absolute(text, '".if" statement'),
+    isDefined: (name) => {
+      const s = st.symbols.find(name);
+      return s !== undefined && s.kind !== 'undefined';
+    },
+  }, op, operands);
+}
+
+/** conditionHolds against any state (the editor's preview asks it of what it knows). */
+export function conditionHoldsIn(st: ConditionState, op: string, operands: string): boolean {
   switch (op) {
-    case '.if': case '.ifne': return st.absolute(operands, '".if" statement') !== 0n;
-    case '.ifeq': return st.absolute(operands, '".if" statement') === 0n;
-    case '.ifgt': return st.absolute(operands, '".if" statement') > 0n;
-    case '.ifge': return st.absolute(operands, '".if" statement') >= 0n;
-    case '.iflt': return st.absolute(operands, '".if" statement') < 0n;
-    case '.ifle': return st.absolute(operands, '".if" statement') <= 0n;
-    case '.ifdef': return defined(st, operands);
-    case '.ifndef': case '.ifnotdef': return !defined(st, operands);
+    case '.if': case '.ifne': return st.absolute(operands) !== 0n;
+    case '.ifeq': return st.absolute(operands) === 0n;
+    case '.ifgt': return st.absolute(operands) > 0n;
+    case '.ifge': return st.absolute(operands) >= 0n;
+    case '.iflt': return st.absolute(operands) < 0n;
+    case '.ifle': return st.absolute(operands) <= 0n;
+    case '.ifdef': return defined(st.isDefined, operands);
+    case '.ifndef': case '.ifnotdef': return !defined(st.isDefined, operands);
     case '.ifb': return operands.trim() === '';
     case '.ifnb': return operands.trim() !== '';
     case '.ifc': { const [a, b] = twoStrings(operands); return a === b; }
