@@ -1,9 +1,9 @@
 // Owns the editor side of debug type `vdso`: the configuration provider (the initial
-// launch.json entry, and a launch of the open .S/.s file itself when no launch.json exists) and
+// launch.json entries: a program, and the open .S, and a launch of the open .S/.s file itself when no launch.json exists) and
 // the inline adapter factory that runs the DAP session in the extension host itself.
 import * as vscode from 'vscode';
 import { VdsoDebugSession } from '../debug-adapter/session';
-import { DEBUG_TYPE, INITIAL_CONFIGURATION } from '../emulator/debug/launch-schema';
+import { DEBUG_TYPE, INITIAL_CONFIGURATION, INITIAL_CONFIGURATIONS } from '../emulator/debug/launch-schema';
 
 export { DEBUG_TYPE };
 
@@ -14,7 +14,7 @@ export function initialConfiguration(): vscode.DebugConfiguration {
 
 class VdsoConfigurationProvider implements vscode.DebugConfigurationProvider {
   provideDebugConfigurations(): vscode.ProviderResult<vscode.DebugConfiguration[]> {
-    return [initialConfiguration()];
+    return INITIAL_CONFIGURATIONS.map((c) => ({ ...c }));
   }
 
   /**

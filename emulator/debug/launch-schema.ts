@@ -45,6 +45,20 @@ export const INITIAL_CONFIGURATION = {
   stopOnEntry: true,
 } as const;
 
+/** The second configuration a new launch.json gets: the .S open in the editor, a program or (defining __kernel_vsyscall and no _start) a stub run as the vDSO. */
+export const OPEN_SOURCE_CONFIGURATION = {
+  type: DEBUG_TYPE,
+  request: 'launch',
+  name: 'vdso-lab: debug the open .S (a program, or a stub as the vDSO)',
+  program: '${file}',
+  cpu: DEFAULT_CPU,
+  kernel: DEFAULT_KERNEL,
+  stopOnEntry: true,
+} as const;
+
+/** What a new launch.json gets (package.json's initialConfigurations, and the configuration provider's). */
+export const INITIAL_CONFIGURATIONS = [INITIAL_CONFIGURATION, OPEN_SOURCE_CONFIGURATION] as const;
+
 /** The shipped program a stub is debugged under: it calls __kernel_vsyscall through AT_SYSINFO (vdso/caller/call-vsyscall.S). */
 export function stubCallerProgram(): string {
   return join(designsRoot(), 'caller', 'call-vsyscall.S');

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DEBUG_TYPE, INITIAL_CONFIGURATION, LAUNCH_SCHEMA } from '../../emulator/debug/launch-schema';
+import { DEBUG_TYPE, INITIAL_CONFIGURATIONS, LAUNCH_SCHEMA } from '../../emulator/debug/launch-schema';
 import { CPU_MODELS, DEFAULT_ABI, DEFAULT_KERNEL, KERNEL_ABIS, KERNEL_KINDS } from '../../toolchain/designs/options';
 
 interface Setting {
@@ -28,8 +28,8 @@ test('package.json configurationAttributes.launch is the launch schema module, a
   assert.deepEqual(debuggerEntry.configurationAttributes.launch, JSON.parse(JSON.stringify(LAUNCH_SCHEMA)));
 });
 
-test('package.json initialConfigurations is the module\'s initial configuration', () => {
-  assert.deepEqual(debuggerEntry!.initialConfigurations, [JSON.parse(JSON.stringify(INITIAL_CONFIGURATION))]);
+test('package.json initialConfigurations are the module\'s initial configurations', () => {
+  assert.deepEqual(debuggerEntry!.initialConfigurations, JSON.parse(JSON.stringify(INITIAL_CONFIGURATIONS)));
 });
 
 test('the schema allows exactly the kernel model\'s CPU models, kernel kinds and ABIs', () => {
