@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyzeVersion, buildRegions, diskFileSource, type Analysis, type DocumentText } from '../language-server/analysis';
 import { IncrementalAnalyzer } from '../language-server/region-analysis';
-import { encodeTokens, semanticTokens } from '../language-server/semantic-tokens';
+import { encodedTokens } from '../language-server/semantic-tokens';
 import { findings } from '../language-server/diagnostics';
 import { hover } from '../language-server/hover';
 
@@ -95,13 +95,13 @@ export function runLspBench(options: { runs?: number } = {}): { lines: number; r
       let r = steps.next();
       while (!r.done) r = steps.next();
       if (r.value) {
-        semanticTokens(r.value);
+        encodedTokens(r.value);
         findings(r.value, {});
       }
     };
     const first = best(runs, () => {
       const a = analyze(doc(1, text), new IncrementalAnalyzer());
-      encodeTokens(semanticTokens(a));
+      encodedTokens(a);
       findings(a, {});
     });
     // Each run edits the text the analyzer saw last: a space after one line, then without it.

@@ -129,37 +129,45 @@ function inColumnOrder(list: readonly Lexeme[]): readonly Lexeme[] {
   return list;
 }
 
-/** The tokens of lines [from, to] (the whole document by default), in document order. */
-export function semanticTokens(a: Analysis, from = 0, to = Number.MAX_SAFE_INTEGER): SemanticToken[] {
+/** Visits the tokens of lines [from, to] in document order: each one's line, start, length and class (packed). */
+function eachToken(a: Analysis, from: number, to: number, f: (line: number, start: number, length: number, c: number) => void): void {
   const scan = scanOf(a);
   // A preview's own names, and those the rest of the document defines.
   const known: Known = { n: names(a), elsewhere: namesElsewhere(a) };
-  const out: SemanticToken[] = [];
   const defines = new Map(scan.directives.filter((d) => d.name === 'define').map((d) => [d.line, d.argumentColumn]));
   for (let line = Math.max(0, from); line <= Math.min(to, scan.byLine.length - 1); line++) {
     // A block cpp skipped is no site: its tokens are not marked `alternative`.
     const keep = isInactive(a, line) ? ~(M.alternative << MODIFIER_SHIFT) : -1;
     for (const l of inColumnOrder(scan.byLine[line]!)) {
       const found = classify(a, known, l, l.cpp && defines.get(line) === l.start);
-      const c = found & keep;
-      if (found !== NONE) out.push({ line, start: l.start, length: l.length, type: TOKEN_TYPES[c & ((1 << MODIFIER_SHIFT) - 1)]!, modifiers: MODIFIER_LISTS[c >> MODIFIER_SHIFT]! });
+      if (found !== NONE) f(line, l.start, l.length, found & keep);
     }
   }
+}
+
+/** The tokens of lines [from, to] (the whole document by default), in document order. */
+export function semanticTokens(a: Analysis, from = 0, to = Number.MAX_SAFE_INTEGER): SemanticToken[] {
+  const out: SemanticToken[] = [];
+  eachToken(a, from, to, (line, start, length, c) => {
+    out.push({ line, start, length, type: TOKEN_TYPES[c & ((1 << MODIFIER_SHIFT) - 1)]!, modifiers: MODIFIER_LISTS[c >> MODIFIER_SHIFT]! });
+  });
   return out;
 }
 
-/** The LSP wire form: five integers per token, positions relative to the previous token. */
-export function encodeTokens(tokens: readonly SemanticToken[]): number[] {
+/**
+ * The tokens of lines [from, to] in the LSP wire form: five integers per token, positions
+ * relative to the previous token, the type's index in the legend and the modifiers' bits (a
+ * class's packed number holds both), with no token object made on the way.
+ */
+export function encodedTokens(a: Analysis, from = 0, to = Number.MAX_SAFE_INTEGER): number[] {
   const data: number[] = [];
-  let line = 0;
-  let start = 0;
-  for (const t of tokens) {
-    const dl = t.line - line;
-    let mods = 0;
-    for (const m of t.modifiers) mods |= M[m];
-    data.push(dl, dl === 0 ? t.start - start : t.start, t.length, T[t.type], mods);
-    line = t.line;
-    start = t.start;
-  }
+  let previousLine = 0;
+  let previousStart = 0;
+  eachToken(a, from, to, (line, start, length, c) => {
+    const dl = line - previousLine;
+    data.push(dl, dl === 0 ? start - previousStart : start, length, c & ((1 << MODIFIER_SHIFT) - 1), c >> MODIFIER_SHIFT);
+    previousLine = line;
+    previousStart = start;
+  });
   return data;
 }

@@ -19,7 +19,7 @@ import { AnalysisCache, diskFileSource, uriToPath, type Analysis } from './analy
 import { LINE_DOCUMENTS, type LineDocument } from './line-document';
 import type { ServerSettings } from './build-settings';
 import { findings } from './diagnostics';
-import { LEGEND, encodeTokens, semanticTokens } from './semantic-tokens';
+import { LEGEND, encodedTokens } from './semantic-tokens';
 import { definitions, documentSymbols, foldingRanges, references, uriOf, type OutlineKind } from './symbols';
 import { registerEditorFeatures } from './editor-features';
 
@@ -71,7 +71,7 @@ export function startServer(connection: Connection): void {
     }
   };
   // The regions built after a version answered whole: their scans, CFI rows and findings are made then, not at the first edit.
-  const warmers = [(a: Analysis) => void semanticTokens(a), (a: Analysis) => void findings(a, settings)];
+  const warmers = [(a: Analysis) => void encodedTokens(a), (a: Analysis) => void findings(a, settings)];
   const cache = new AnalysisCache(() => settings, files, publish, () => root, undefined, warmers);
   const ctx: ServerContext = {
     connection,
@@ -185,7 +185,7 @@ export function startServer(connection: Connection): void {
 
   connection.languages.semanticTokens.on((params) => {
     const a = ctx.analysis(params.textDocument.uri);
-    return { data: a ? encodeTokens(semanticTokens(a)) : [] };
+    return { data: a ? encodedTokens(a) : [] };
   });
   // The visible range first: from the regions over it while the whole analysis runs; the
   // client is asked to refresh its tokens once that is done.
@@ -194,7 +194,7 @@ export function startServer(connection: Connection): void {
     const early = doc && cache.preview(doc, params.range.start.line, params.range.end.line);
     if (early && early !== cache.last(doc.uri) && refreshTokens) previewed.add(doc.uri);
     const a = early ?? ctx.analysis(params.textDocument.uri);
-    return { data: a ? encodeTokens(semanticTokens(a, params.range.start.line, params.range.end.line)) : [] };
+    return { data: a ? encodedTokens(a, params.range.start.line, params.range.end.line) : [] };
   });
 
   documents.listen(connection);

@@ -16,13 +16,14 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AnalysisCache, analyze, analyzeVersion, buildRegions, diskFileSource, type Analysis, type DocumentText, type FileSource } from '../../language-server/analysis';
 import { IncrementalAnalyzer } from '../../language-server/region-analysis';
-import { semanticTokens } from '../../language-server/semantic-tokens';
+import { LEGEND, encodedTokens, semanticTokens } from '../../language-server/semantic-tokens';
 import { allFindings, findings } from '../../language-server/diagnostics';
 import { inlayHints } from '../../language-server/inlay-hints';
 import { hover } from '../../language-server/hover';
 import { scanSource } from '../../language-server/source-scan';
 import { kernelStyleSource } from '../../bench/lsp-latency';
 import { HEADER, kernelStyle } from './kernel-style';
+import { decodeTokens } from './lsp-client';
 
 /** The bench's header (bench/lsp-latency.ts writes the same beside its source). */
 const BENCH_HEADER = '#ifndef BENCH_H\n#define BENCH_H\n#include "vdso-lab.h"\n#define BENCH_ENTRY(name) VDSO_FUNCTION(name)\n#endif\n';
@@ -39,8 +40,14 @@ function observable(a: Analysis, files: FileSource): unknown {
       }
     }
   });
+  const tokens = semanticTokens(a);
+  // The wire form the server sends, decoded as a client decodes it, is the same tokens.
+  const wire = tokens.map((t) => ({ line: t.line, start: t.start, length: t.length, type: t.type, modifiers: [...t.modifiers] }));
+  assert.deepEqual(decodeTokens(encodedTokens(a), LEGEND), wire, 'the wire form');
+  const mid = Math.floor(scan.byLine.length / 2);
+  assert.deepEqual(decodeTokens(encodedTokens(a, mid, mid + 40), LEGEND), wire.filter((t) => t.line >= mid && t.line <= mid + 40), 'the wire form of a range');
   return {
-    tokens: semanticTokens(a),
+    tokens,
     findings: allFindings(a).map((f) => JSON.stringify(f)).sort(),
     hints: inlayHints(a, 0, scan.byLine.length, { cfa: true, offsets: true }),
     hovers,
