@@ -11,6 +11,7 @@ import { STT_COMMON, STT_FUNC, STT_GNU_IFUNC, STT_NOTYPE, STT_OBJECT, STT_TLS } 
 import { AsmError, defaultSectionAttributes, type AsmState } from './state';
 import { readString, splitOperands, StringSyntaxError } from './strings';
 import type { SymbolState } from './symbol-table';
+import { isSpace } from './chars';
 
 const FLAG_LETTERS: Readonly<Record<string, number>> = {
   a: SHF_ALLOC, w: SHF_WRITE, x: SHF_EXECINSTR, M: SHF_MERGE, S: SHF_STRINGS, G: SHF_GROUP,
@@ -127,10 +128,17 @@ const pushsection: Handler = (st, operands) => {
 };
 
 function eachName(st: AsmState, operands: string, apply: (s: SymbolState) => void): void {
-  for (const part of splitOperands(operands)) {
-    for (const n of part.text.split(/\s+/).filter((x) => x !== '')) {
-      const s = st.symbols.get(nameOf(n), st.location);
-      apply(s);
+  const parts = splitOperands(operands);
+  for (let p = 0; p < parts.length; p++) {
+    // The words of the part (split at white space, as /\s+/ would, without the arrays).
+    const text = parts[p]!.text;
+    for (let i = 0; i < text.length;) {
+      while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+      if (i >= text.length) break;
+      let j = i + 1;
+      while (j < text.length && !isSpace(text.charCodeAt(j))) j++;
+      apply(st.symbols.get(nameOf(i === 0 && j === text.length ? text : text.slice(i, j)), st.location));
+      i = j;
     }
   }
 }

@@ -88,11 +88,26 @@ function sameEvaluation(a: EvaluatedExpr, b: EvaluatedExpr): boolean {
 }
 
 function stillEvaluates(st: AsmState, known: KnownEncoding, names: readonly string[] | undefined): boolean {
-  for (const [e, was] of known.observed) {
-    const now = names ? placeheld(evaluateNow(st, named(e, names)), names) : evaluateNow(st, e);
-    if (!sameEvaluation(now, was)) return false;
+  const observed = known.observed;
+  for (let k = 0; k < observed.length; k++) {
+    const [e, was] = observed[k]!;
+    if (names === undefined ? !sameEvaluation(evaluateNow(st, e), was) : !sameUnderNames(evaluateNow(st, named(e, names)), was, names)) return false;
   }
   return true;
+}
+
+/** `sameEvaluation(placeheld(now, names), was)`, without making the placeheld copy. */
+function sameUnderNames(now: EvaluatedExpr, was: EvaluatedExpr, names: readonly string[]): boolean {
+  if (now.kind !== 'relocatable' || was.kind !== 'relocatable') return sameEvaluation(now, was);
+  const i = names.indexOf(now.symbol);
+  const symbol = i < 0 ? now.symbol : placeholderName(i);
+  return was.symbol === symbol && was.addend === now.addend && was.pcrel === now.pcrel;
+}
+
+const PLACEHOLDER_NAMES = Array.from({ length: 8 }, (_, i) => `${PLACEHOLDER}${i}`);
+
+function placeholderName(i: number): string {
+  return i < PLACEHOLDER_NAMES.length ? PLACEHOLDER_NAMES[i]! : `${PLACEHOLDER}${i}`;
 }
 
 /** What `encodingOf` found: the encoding, the names its placeholders stand for, the values for its number fields. */
@@ -271,7 +286,7 @@ export function named(e: Expr, names: readonly string[]): Expr {
 function placeheld(v: EvaluatedExpr, names: readonly string[]): EvaluatedExpr {
   if (v.kind !== 'relocatable') return v;
   const i = names.indexOf(v.symbol);
-  return i < 0 ? v : { ...v, symbol: `${PLACEHOLDER}${i}` };
+  return i < 0 ? v : { ...v, symbol: placeholderName(i) };
 }
 
 /** Emits an encoding's bytes, with this text's number values written into the entry's fields (kept by class). */

@@ -144,7 +144,10 @@ function parseOne(line: number, text: string, from: number, to: number, column: 
     if (i >= to) break;
     const end = labelEnd(text, i, to, nameEndScratch);
     if (end < 0) break;
-    (labels ??= []).push({ name: text.slice(i, nameEndScratch[0]), line, column: delta + i });
+    const label = { name: text.slice(i, nameEndScratch[0]), line, column: delta + i };
+    // A literal of one: an empty array's first push makes room for many.
+    if (labels === undefined) labels = [label];
+    else labels.push(label);
     i = end;
   }
   if (i >= to || !isNameStart(text.charCodeAt(i))) {

@@ -1,33 +1,40 @@
 // Owns GAS string literals in directive operands: splitting a comma-separated operand list
 // (respecting strings and parentheses) and decoding "..." with GAS's backslash escapes into
 // bytes, as .ascii/.asciz/.string and the macro argument reader need them.
+import { isSpace } from './chars';
 
 /** Splits operand text at top-level commas; each part is trimmed and keeps its start offset. */
 export function splitOperands(text: string): Array<{ text: string; at: number }> {
   const parts: Array<{ text: string; at: number }> = [];
-  if (text.trim() === '') return parts;
+  const n = text.length;
+  let blank = true;
+  for (let i = 0; i < n && blank; i++) blank = isSpace(text.charCodeAt(i));
+  if (blank) return parts;
   let depth = 0;
   let inString = false;
   let start = 0;
-  for (let i = 0; i <= text.length; i++) {
-    const c = text[i];
+  // By character code (-1 past the end): no one-character strings, and one slice per part.
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? text.charCodeAt(i) : -1;
     if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
       continue;
     }
-    if (c === '"') inString = true;
-    else if (c === "'" && i + 1 < text.length) {
+    if (c === 0x22) inString = true;
+    else if (c === 0x27 && i + 1 < n) {
       // A character constant: 'c or '\c, with an optional closing quote ('0' as well as '0).
-      i += text[i + 1] === '\\' ? 2 : 1;
-      if (text[i + 1] === "'") i++;
+      i += text.charCodeAt(i + 1) === 0x5c ? 2 : 1;
+      if (text.charCodeAt(i + 1) === 0x27) i++;
     }
-    else if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if ((c === ',' && depth <= 0) || c === undefined) {
-      const raw = text.slice(start, i);
-      const lead = raw.length - raw.trimStart().length;
-      parts.push({ text: raw.trim(), at: start + lead });
+    else if (c === 0x28) depth++;
+    else if (c === 0x29) depth--;
+    else if ((c === 0x2c && depth <= 0) || c === -1) {
+      let from = start;
+      let to = i;
+      while (from < to && isSpace(text.charCodeAt(from))) from++;
+      while (to > from && isSpace(text.charCodeAt(to - 1))) to--;
+      parts.push({ text: text.slice(from, to), at: from });
       start = i + 1;
     }
   }
