@@ -27,10 +27,9 @@ export function bindExpr(expr: Expr, symbols: SymbolTable, here: () => SymbolSta
     case 'number':
       return expr;
     case 'local': {
-      const name = symbols.numericReference(expr.label, expr.direction);
-      const bound = symbols.get(name);
+      const bound = symbols.numericReference(expr.label, expr.direction);
       bound.used = true;
-      return { kind: 'symbol', name: bound.name, bound };
+      return (bound.ref ??= { kind: 'symbol', name: bound.name, bound });
     }
     case 'dot': {
       const bound = here();
@@ -41,8 +40,9 @@ export function bindExpr(expr: Expr, symbols: SymbolTable, here: () => SymbolSta
       s.used = true;
       if (s.kind === 'equated' && s.equ && !expr.reloc && depth < MAX_DEPTH && !s.binding) return s.equ;
       if (expr.bound) return expr;
-      // The symbol's own name string: the text's copy of it is not kept alive by the binding.
-      return expr.reloc === undefined ? { kind: 'symbol', name: s.name, bound: s } : { kind: 'symbol', name: s.name, reloc: expr.reloc, bound: s };
+      // One shared reference per symbol (expressions are never changed once made), with the
+      // symbol's own name string: neither a node per use nor the text's copy of the name is kept.
+      return expr.reloc === undefined ? (s.ref ??= { kind: 'symbol', name: s.name, bound: s }) : { kind: 'symbol', name: s.name, reloc: expr.reloc, bound: s };
     }
     case 'unary': {
       const operand = bindExpr(expr.operand, symbols, here, depth);
@@ -99,7 +99,7 @@ export class Evaluator {
       case 'number':
         return { add: expr.value };
       case 'local':
-        return this.resolve(this.symbols.get(this.symbols.numericReference(expr.label, expr.direction)), depth);
+        return this.resolve(this.symbols.numericReference(expr.label, expr.direction), depth);
       case 'dot':
         return new Failure("'.' was not bound");
       case 'symbol': {

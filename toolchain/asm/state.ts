@@ -250,8 +250,7 @@ export class AsmState {
   // --- symbols --------------------------------------------------------------------------
 
   defineLabel(name: string): void {
-    const real = allDigits(name) ? this.symbols.defineNumeric(Number(name)) : name;
-    const s = this.symbols.get(real, this.location);
+    const s = allDigits(name) ? this.symbols.defineNumeric(Number(name)) : this.symbols.get(name, this.location);
     if (s.kind === 'label' || s.kind === 'common' || (s.kind === 'equated' && s.fixed)) {
       throw new AsmError(`symbol \`${name}' is already defined`);
     }

@@ -29,6 +29,8 @@ export interface SymbolState {
   location?: SourceLocation;
   /** Creation order (GAS writes symbols in the order it created them). */
   readonly order: number;
+  /** The bound reference to this symbol (no @suffix), made once and shared by every expression that names it (evaluate.ts). */
+  ref: Expr | undefined;
 }
 
 const NUMERIC_MARK = '\u0002';
@@ -36,6 +38,8 @@ const NUMERIC_MARK = '\u0002';
 export class SymbolTable {
   private readonly byName = new Map<string, SymbolState>();
   private readonly numericCount = new Map<number, number>();
+  /** Numeric label N's instances by number (index 1 is the first `N:`), so that `Nb`/`Nf` name no string. */
+  private readonly numericInstances = new Map<number, SymbolState[]>();
   private dotCount = 0;
   private nextOrder = 0;
 
@@ -86,20 +90,28 @@ export class SymbolTable {
       used: false,
       location,
       order: this.nextOrder++,
+      ref: undefined,
     };
   }
 
-  /** The instance name `Nb` (direction b) or `Nf` (f) refers to at this point of the file. */
-  numericReference(label: number, direction: 'f' | 'b'): string {
+  /** The instance `Nb` (direction b) or `Nf` (f) refers to at this point of the file. */
+  numericReference(label: number, direction: 'f' | 'b'): SymbolState {
     const n = this.numericCount.get(label) ?? 0;
-    return `.L${label}${NUMERIC_MARK}${direction === 'b' ? n : n + 1}`;
+    return this.numericInstance(label, direction === 'b' ? n : n + 1);
   }
 
-  /** Defines the next instance of numeric label N; returns its internal name. */
-  defineNumeric(label: number): string {
+  /** Defines the next instance of numeric label N; returns its symbol. */
+  defineNumeric(label: number): SymbolState {
     const n = (this.numericCount.get(label) ?? 0) + 1;
     this.numericCount.set(label, n);
-    return `.L${label}${NUMERIC_MARK}${n}`;
+    return this.numericInstance(label, n);
+  }
+
+  /** Instance `n` of numeric label N (`.LN\u0002n` in the table, made on first use). */
+  private numericInstance(label: number, n: number): SymbolState {
+    let instances = this.numericInstances.get(label);
+    if (instances === undefined) this.numericInstances.set(label, (instances = []));
+    return (instances[n] ??= this.get(`.L${label}${NUMERIC_MARK}${n}`));
   }
 
   /**
