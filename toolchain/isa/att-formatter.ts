@@ -81,8 +81,9 @@ function prefixText(i: Instruction, e: OpcodeEntry | null): string[] {
   }
   const out: string[] = [];
   for (let k = 0; k < n; k++) {
-    if (used[k]) continue;
     const c = codes[k]!;
+    // None: a mandatory prefix the decoder gave to the opcode.
+    if (used[k] || c === PrefixCode.None) continue;
     if (e && c === PrefixCode.Rep && e.rep === RepKind.Rep) out.push('rep');
     else if (e && c === PrefixCode.Repne && BND_OPS.has(e.op)) out.push('bnd');
     else if (e && c === PrefixCode.DS && isNotrack(e, i)) out.push('notrack');

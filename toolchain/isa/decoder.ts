@@ -21,11 +21,39 @@ const UNCOVERED_0F: Uint8Array = (() => {
     for (const [a, b] of ranges) for (let i = a; i <= b; i++) t[i] = cls;
   };
   set(Uncovered.Modrm, [0x00, 0x03], [0x0d, 0x0d], [0x10, 0x1f], [0x20, 0x23], [0x28, 0x2f], [0x50, 0x6f], [0x74, 0x76],
-    [0x78, 0x7f], [0xae, 0xae], [0xb8, 0xb9], [0xc3, 0xc3], [0xc7, 0xc7], [0xd0, 0xff]);
+    [0x78, 0x79], [0x7c, 0x7f], [0xae, 0xae], [0xb8, 0xb9], [0xc3, 0xc3], [0xc7, 0xc7], [0xd0, 0xff]);
   set(Uncovered.ModrmIb, [0x70, 0x73], [0xc2, 0xc2], [0xc4, 0xc6], [0x0f, 0x0f]);
   set(Uncovered.Plain, [0x06, 0x06], [0x08, 0x09], [0x0e, 0x0e], [0x30, 0x30], [0x32, 0x33], [0x37, 0x37], [0x77, 0x77], [0xaa, 0xaa]);
   return t;
 })();
+
+/**
+ * The three-byte opcodes (0f 38 xx, 0f 3a xx) that exist on some CPU (SSSE3, SSE4, AES, SHA,
+ * MOVBE, CRC32, ADX, ...), none of them in the table: per mandatory prefix (none, 66, f2, f3)
+ * and modrm kind (register, memory), objdump's reading. `V`: defined (NotCovered, spanning its
+ * modrm, and an imm8 in 0f 3a); `B`: undefined, `(bad)` after the opcode bytes with the prefix
+ * named; `b`: undefined, the prefix taken as the opcode's (not named). An opcode not listed is
+ * undefined under every prefix (`B`). The other 0f-map forms of SSE/SSE2 (0f 10-17, 28-2f,
+ * 50-7f, c2-c6, d0-ff) are NotCovered spanning their modrm whatever the prefix; objdump prints
+ * some prefix and modrm kinds of them as `(bad)` after the opcode.
+ */
+const THREE_BYTE_0F38: ReadonlyMap<number, string> = new Map([
+  ...[0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x1c, 0x1d, 0x1e].map((op) => [op, 'VVVVbbbb'] as const),
+  ...[0x10, 0x14, 0x15, 0x17, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x28, 0x29, 0x2b, 0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x37,
+    0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f, 0x40, 0x41, 0xcf, 0xdb].map((op) => [op, 'bbVVbbbb'] as const),
+  ...[0x80, 0x81, 0x82].map((op) => [op, 'bbbVbbbb'] as const),
+  ...[0xc8, 0xc9, 0xca, 0xcb, 0xcc, 0xcd].map((op) => [op, 'VVbbbbbb'] as const),
+  [0x2a, 'bbBVBbBb'], [0xd8, 'bbbbbbbV'], [0xdc, 'bbVVbbVV'], [0xdd, 'bbVVbbbV'], [0xde, 'bbVVbbbV'], [0xdf, 'bbVVbbbV'],
+  [0xf0, 'bVbVVVbb'], [0xf1, 'bVbVVVbb'], [0xf5, 'bbBVBbBb'], [0xf6, 'bVVVbbVV'], [0xf8, 'bbbVbVbV'], [0xf9, 'bVBbBbBb'],
+  [0xfa, 'bbbbbbVb'], [0xfb, 'bbbbbbVb'], [0xfc, 'bVbVbVbV'],
+]);
+const THREE_BYTE_0F3A: ReadonlyMap<number, string> = new Map([
+  ...[0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x14, 0x15, 0x16, 0x17, 0x20, 0x21, 0x22, 0x40, 0x41, 0x42, 0x44,
+    0x60, 0x61, 0x62, 0x63, 0xce, 0xcf, 0xdf].map((op) => [op, 'bbVVbbbb'] as const),
+  [0x0f, 'VVVVbbbb'], [0xcc, 'VVbbbbbb'],
+  // rorx: VEX only, but objdump gives it the prefix.
+  [0xf0, 'bbbbbbbb'],
+]);
 
 const PREFIX_CODE: Int8Array = (() => {
   const t = new Int8Array(256);
@@ -132,6 +160,21 @@ export function decode(code: Uint8Array, offset: number, address: number, end: n
         const b3 = next();
         if (b3 < 0) { status = failEnd(); break decodeBody; }
         opcode = (0x0f00 | b) << 8 | b3;
+        // The mandatory prefix objdump reads (f2 or f3 over 66), and the modrm kind when the byte is there.
+        const column = prefixes & PFX_REPNE ? 2 : prefixes & PFX_REP ? 3 : prefixes & PFX_OPSIZE ? 1 : 0;
+        const form = (b === 0x3a ? THREE_BYTE_0F3A : THREE_BYTE_0F38).get(b3)?.[column * 2 + (pos < limit && code[pos]! >> 6 !== 3 ? 1 : 0)] ?? 'B';
+        if (form !== 'V') {
+          if (form === 'b') {
+            // The prefix belongs to the opcode: objdump does not name it.
+            const taken = [PrefixCode.None, PrefixCode.OpSize, PrefixCode.Repne, PrefixCode.Rep][column]!;
+            for (let k = Math.min(prefixLength, 8) - 1; k >= 0; k--) {
+              if (((prefixSeq >>> (k * 4)) & 15) === taken) { prefixSeq = (prefixSeq & ~(15 << (k * 4))) >>> 0; break; }
+            }
+          }
+          opcodeEnd = pos;
+          status = DecodeStatus.Invalid;
+          break decodeBody;
+        }
         uncovered = b === 0x3a ? Uncovered.ModrmIb : Uncovered.Modrm;
       }
     }
