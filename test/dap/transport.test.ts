@@ -28,6 +28,7 @@ test('malformed frames are logged one line each and the adapter answers initiali
     assert.equal((await dap.request('initialize', INIT)).success, true);
     dap.raw('Content-Length: abc\r\n\r\n');
     assert.equal((await dap.request('initialize', INIT)).success, true);
+    dap.raw('Content-Length: 99999999999\r\n\r\n');
     dap.raw('Content-Length: 4\r\n\r\nnull');
     const stray = JSON.stringify({ seq: 9, type: 'response', request_seq: 77, success: true, command: 'runInTerminal' });
     dap.raw(`Content-Length: ${stray.length}\r\n\r\n${stray}`);
@@ -43,6 +44,7 @@ test('malformed frames are logged one line each and the adapter answers initiali
     const lines = stderr.trim().split('\n');
     assert.ok(lines.some((l) => /^vdso-lab dap: malformed frame: a body that is not JSON/.test(l)), stderr);
     assert.ok(lines.some((l) => /^vdso-lab dap: malformed frame: Content-Length 'abc' is not a number; skipped to the next header$/.test(l)), stderr);
+    assert.ok(lines.some((l) => /^vdso-lab dap: malformed frame: Content-Length 99999999999 is more than the limit of \d+ bytes; skipped to the next header$/.test(l)), stderr);
     assert.ok(lines.some((l) => /not a JSON object \(null\)/.test(l)), stderr);
     assert.ok(lines.some((l) => /a header without Content-Length/.test(l)), stderr);
     assert.ok(lines.some((l) => /request 50 has no command/.test(l)), stderr);

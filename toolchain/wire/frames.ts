@@ -68,12 +68,12 @@ export class FrameReader {
       this.skip(`a header without Content-Length ('${printable(header.slice(0, 40))}')`, 1);
       return true;
     }
-    if (!/^[0-9]{1,10}$/.test(length)) {
+    if (!/^[0-9]+$/.test(length)) {
       this.skip(`Content-Length '${printable(length.slice(0, 40))}' is not a number`, end + SEPARATOR.length);
       return true;
     }
     if (Number(length) > MAX_BODY) {
-      this.skip(`Content-Length ${length} is more than the limit of ${MAX_BODY} bytes`, end + SEPARATOR.length);
+      this.skip(`Content-Length ${length.length > 40 ? `${length.slice(0, 40)}...` : length} is more than the limit of ${MAX_BODY} bytes`, end + SEPARATOR.length);
       return true;
     }
     this.length = Number(length);
