@@ -108,6 +108,16 @@ function formatRule(r: RegisterRule): string {
   }
 }
 
+/** Whether formatRow writes the two rows the same (compared rule by rule, without writing them). */
+export function sameFormattedRow(x: Row, y: Row): boolean {
+  if (formatCfa(x.cfa) !== formatCfa(y.cfa) || x.registers.size !== y.registers.size) return false;
+  for (const [reg, rule] of x.registers) {
+    const other = y.registers.get(reg);
+    if (!other || formatRule(rule) !== formatRule(other)) return false;
+  }
+  return true;
+}
+
 /** `CFA=esp+12 ebp=c-16 ra=c-4`: the row as readelf's frames-interp columns say it (the return column is `ra`). */
 export function formatRow(row: Row, returnColumn: number): string {
   const regs = [...row.registers.entries()].sort((x, y) => x[0] - y[0]).map(([reg, rule]) => `${reg === returnColumn ? 'ra' : regname(reg, true)}=${formatRule(rule)}`);

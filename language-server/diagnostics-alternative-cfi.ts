@@ -14,7 +14,7 @@ import type { Analysis } from './analysis';
 import type { Finding } from './diagnostic-types';
 import { featureLabel } from './names';
 import { sectionOf, stackEffect } from './instructions';
-import { formatRow, rowAt } from './cfi-rows';
+import { formatRow, rowAt, sameFormattedRow } from './cfi-rows';
 import { siteFinding, sitesByPlace } from './diagnostics-alternatives';
 
 /** The offsets (after the first byte) where the code's instructions start, and its end; undefined when it does not decode. */
@@ -62,9 +62,11 @@ export function alternativeCfiFindings(a: Analysis): Finding[] {
         if (at >= site.length || !original.has(at)) continue;
         const written = rowAt(a, site.section, site.offset + at);
         if (!written) continue;
+        const replaced = moved(first.row, delta);
+        if (sameFormattedRow(written.row, replaced)) continue;
         const said = formatRow(written.row, ra);
-        const actual = formatRow(moved(first.row, delta), ra);
-        if (said !== actual) conflict = `at +${at} into the site the CFI row is \`${said}\` (the original's), but after \`${formatAtt(i).replace(/\s+/g, ' ')}\` the replacement for ${featureLabel(a, s)} has \`${actual}\``;
+        const actual = formatRow(replaced, ra);
+        conflict = `at +${at} into the site the CFI row is \`${said}\` (the original's), but after \`${formatAtt(i).replace(/\s+/g, ' ')}\` the replacement for ${featureLabel(a, s)} has \`${actual}\``;
       }
       if (!conflict) continue;
       const f = siteFinding(a, site, 'alternativeCfi', `stack layout conflict in alternatives: ${conflict}`);
