@@ -6,6 +6,7 @@
 // built as a vDSO and turns failed checks into diagnostics on their lines, and "Debug", which
 // the client turns into a launch of the stub as the vDSO under the shipped caller program,
 // stopping at the function (emulator/debug/launch-schema.ts stubLaunchConfiguration).
+import { basename } from 'node:path';
 import { CPU_MODELS, type CpuModel, type KernelAbi } from '../toolchain/designs/options';
 import { hexBytes } from './instructions';
 import { builtImage, type StubSubject } from '../emulator/check/subject';
@@ -60,9 +61,13 @@ export function codeLenses(a: Analysis): LensFact[] {
   return out;
 }
 
-/** The read-only document a CPU lens opens: the site as patched for that CPU on each kernel kind. */
+/**
+ * The read-only document a CPU lens opens: the site as patched for that CPU on each kernel
+ * kind, each instruction as objdump -d prints one (address, bytes, text) in columns only as
+ * wide as the site needs, so that it reads in an editor beside the source.
+ */
 export function patchedSiteText(a: Analysis, line: number, cpu: CpuModel, settings: ServerSettings, files: FileSource): string {
-  const out = [`${a.file}:${line + 1}: the ALTERNATIVE site as the kernel patches it for cpu ${cpu}`, ''];
+  const out = [`${basename(a.file)}:${line + 1}: the site as the kernel patches it for cpu ${cpu}`, ''];
   for (const p of patchedSites(a, line, settings, files).filter((x) => x.cpu === cpu)) {
     out.push(`kernel ${p.kernel}:`);
     if (!p.bytes || !p.code) {
@@ -70,7 +75,8 @@ export function patchedSiteText(a: Analysis, line: number, cpu: CpuModel, settin
       continue;
     }
     out.push(`  bytes: ${hexBytes(p.bytes)}`);
-    for (const l of p.code) out.push(`${l.address.toString(16).padStart(8)}:\t${l.bytes.padEnd(21)}\t${l.text}`);
+    const width = Math.max(...p.code.map((l) => l.bytes.length));
+    for (const l of p.code) out.push(`  ${l.address.toString(16)}:  ${l.bytes.padEnd(width)}  ${l.text.replace(/\s+/, ' ')}`);
     out.push('');
   }
   return out.join('\n');

@@ -77,3 +77,28 @@ test('"Check contract": the failed checks become diagnostics on the lines `vdso-
   const got = new Set(contract.map((d) => `${d.range.start.line} ${/^check (\w)/.exec(d.message)![1]}`));
   assert.deepEqual([...got].sort(), [...expected].sort());
 });
+
+test('a CPU lens\'s document: for each kernel kind the bytes `vdso-lab alternatives` patches, each instruction as objdump decodes them, in columns as wide as the site needs', async () => {
+  const dir = scratch('vdso-lab-lsp-lens-site-');
+  const path = join(dir, 'site.S');
+  writeFileSync(path, STUB);
+  const uri = await lsp.open(path, STUB);
+  const line = STUB.split('\n').findIndex((l) => l.includes('ALTERNATIVE'));
+  const text = await lsp.request<string>('vdsoLab/patchedSite', { uri, line, cpu: 'intel' });
+  const lines = text.split('\n');
+  assert.equal(lines[0], `site.S:${line + 1}: the site as the kernel patches it for cpu intel`);
+  for (const kernel of ['compat64', 'native32']) {
+    const r = spawnSync(process.execPath, [resolve('dist/cli.js'), 'alternatives', path, '--cpu', 'intel', '--kernel', kernel, '--json'], { encoding: 'utf8' });
+    const json = JSON.parse(r.stdout) as { entries: Array<{ site: number; originalBytes: string }>; patches: Array<{ address: number; after: string }> };
+    const site = json.entries[0]!.site;
+    const bytes = json.patches.find((p) => p.address === site)?.after ?? json.entries[0]!.originalBytes;
+    const at = lines.indexOf(`kernel ${kernel}:`);
+    assert.equal(lines[at + 1], `  bytes: ${bytes}`);
+    const bin = join(dir, `${kernel}.bin`);
+    writeFileSync(bin, Buffer.from(bytes.replace(/ /g, ''), 'hex'));
+    const objdump = spawnSync('objdump', ['-D', '-b', 'binary', '-m', 'i386', `--adjust-vma=0x${site.toString(16)}`, bin], { encoding: 'utf8' }).stdout;
+    const insns = [...objdump.matchAll(/^\s+([0-9a-f]+):\t([0-9a-f ]+?)\s*\t(\S+)\s*(.*)$/gm)].map((m) => ({ address: m[1]!, bytes: m[2]!, text: `${m[3]} ${m[4]!.trim()}`.trim() }));
+    const width = Math.max(...insns.map((i) => i.bytes.length));
+    assert.deepEqual(lines.slice(at + 2, at + 2 + insns.length), insns.map((i) => `  ${i.address}:  ${i.bytes.padEnd(width)}  ${i.text}`), text);
+  }
+});
