@@ -4,7 +4,8 @@
 // ABS locals made earlier come first), and constants that do not fit their field (an absolute
 // address above 0xffff in .code16, a 16- or 8-bit immediate or displacement): GAS's warning
 // "0x10000 shortened to 0x0" on the same line, and the encoding GAS chooses from the value
-// before it is shortened (a disp16, not a disp8; an imm16, not an imm8).
+// before it is shortened (a disp16, not a disp8; an imm16, not an imm8); and a branch to an
+// absolute address, whose relocation names no symbol.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -86,5 +87,17 @@ test('constants too wide for their field: GNU as\'s "shortened" warnings on the 
   const expected = messages(gas.stderr, 'shortened.s');
   assert.ok(expected.some((m) => m === '3: Warning: 0x10000 shortened to 0x0'), gas.stderr);
   assert.deepEqual(messages(lab.stderr, 'shortened.s'), expected);
+  assert.deepEqual(readFileSync(lab.path), readFileSync(gas.path));
+});
+
+test('branches to absolute addresses: relocations with no symbol (index 0), the object GNU as writes', () => {
+  const { gas, lab } = both('absolute-branches', `
+	jmp 0x12345
+	call 0x100
+	.code16
+	call 0x100
+	jmp 0x200
+`);
+  assert.equal(readelf(['-rW', lab.path]), readelf(['-rW', gas.path]));
   assert.deepEqual(readFileSync(lab.path), readFileSync(gas.path));
 });

@@ -212,7 +212,8 @@ function relocationBytes(s: AsmSection, symbols: SymbolTable, fileName: string):
   const bytes = new Uint8Array(s.relocations.length * 8);
   const v = new DataView(bytes.buffer);
   s.relocations.forEach((r, i) => {
-    const index = r.symbolIsSection ? symbols.sectionSymbol.get(r.symbol) : symbols.symbol.get(r.symbol);
+    // No symbol (a pc-relative branch to an absolute address): symbol index 0, as GAS writes it.
+    const index = r.symbolIsSection ? symbols.sectionSymbol.get(r.symbol) : r.symbol === '' ? 0 : symbols.symbol.get(r.symbol);
     if (index === undefined) throw new InputError(fileName, `section ${s.name} offset ${hex(r.offset)}`, `relocation against unknown ${r.symbolIsSection ? 'section' : 'symbol'} ${r.symbol}`);
     v.setUint32(i * 8, r.offset, true);
     v.setUint32(i * 8 + 4, (index << 8) | (r.type & 0xff), true);

@@ -34,7 +34,8 @@ export function buildSymbolTable(module: AsmModule, fileName: string, sectionInd
   const usedSections = new Set<string>();
   const usedNames = new Set<string>();
   for (const s of module.sections) {
-    for (const r of s.relocations) (r.symbolIsSection ? usedSections : usedNames).add(r.symbol);
+    // A relocation with no symbol (symbol index 0) needs no entry.
+    for (const r of s.relocations) if (r.symbolIsSection || r.symbol !== '') (r.symbolIsSection ? usedSections : usedNames).add(r.symbol);
   }
   const indexOf = (section: string, where: AsmSymbol): number => {
     if (section === 'ABS') return SHN_ABS;
