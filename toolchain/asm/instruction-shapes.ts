@@ -155,14 +155,22 @@ export function shapeKeyIs(text: string, count: number, key: string): boolean {
 /** The names among the words of `text`, in order (undefined when there are none). */
 export function shapeNames(text: string, count: number): string[] | undefined {
   let names: string[] | undefined;
-  for (let w = 0; w < count; w++) if (wordClass[w]! < 0) (names ??= []).push(text.slice(wordStart[w]!, wordEnd[w]!));
+  for (let w = 0; w < count; w++) {
+    if (wordClass[w]! >= 0) continue;
+    const name = text.slice(wordStart[w]!, wordEnd[w]!);
+    // A literal for the first: an empty array's first push makes room for sixteen.
+    if (names === undefined) names = [name];
+    else names.push(name);
+  }
   return names;
 }
 
 /** The values of the number holes among the words, in order (the classes of one value have none). */
 export function shapeHoleValues(count: number): number[] {
-  const values: number[] = [];
-  for (let w = 0; w < count; w++) if (wordClass[w]! >= FIRST_RANGE_CLASS) values.push(wordValue[w]!);
+  let n = 0;
+  for (let w = 0; w < count; w++) if (wordClass[w]! >= FIRST_RANGE_CLASS) n++;
+  const values = new Array<number>(n);
+  for (let w = 0, k = 0; w < count; w++) if (wordClass[w]! >= FIRST_RANGE_CLASS) values[k++] = wordValue[w]!;
   return values;
 }
 

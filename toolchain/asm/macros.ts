@@ -3,6 +3,7 @@
 // stripped, blanks next to operators dropped as GAS's input scrubber drops them), and
 // substituting \param, \() and \@ into the body. Also .irp/.irpc argument lists.
 import type { Statement } from './statements';
+import { isNameChar, isNameStart } from './chars';
 
 export interface MacroParam {
   readonly name: string;
@@ -180,32 +181,35 @@ export function bindArguments(def: MacroDefinition, operands: string, scrub: boo
 
 /** Substitutes \param, \() and (when counter is given) \@ in one body line. */
 export function substitute(line: string, values: ReadonlyMap<string, string>, counter: number | undefined): string {
+  // The text between backslashes is copied in slices, not a character at a time.
   let out = '';
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (c !== '\\') {
-      out += c;
-      continue;
-    }
-    if (line[i + 1] === '(' && line[i + 2] === ')') {
+  let from = 0;
+  for (let i = line.indexOf('\\'); i >= 0 && i < line.length; i = line.indexOf('\\', i + 1)) {
+    out += line.slice(from, i);
+    const next = line.charCodeAt(i + 1);
+    if (next === 0x28 && line.charCodeAt(i + 2) === 0x29) {
       i += 2;
-      continue;
-    }
-    if (line[i + 1] === '@' && counter !== undefined) {
+    } else if (next === 0x40 && counter !== undefined) {
       out += String(counter);
       i++;
-      continue;
+    } else {
+      let j = i + 1;
+      if (isNameStart(next)) {
+        j++;
+        while (j < line.length && isNameChar(line.charCodeAt(j))) j++;
+      }
+      const name = j > i + 1 ? line.slice(i + 1, j) : '';
+      if (name !== '' && values.has(name)) {
+        out += values.get(name)!;
+        i = j - 1;
+      } else {
+        out += i + 1 < line.length ? line.slice(i, i + 2) : '\\';
+        i++;
+      }
     }
-    const m = /^[A-Za-z_.$][\w.$]*/.exec(line.slice(i + 1));
-    if (m && values.has(m[0])) {
-      out += values.get(m[0])!;
-      i += m[0].length;
-      continue;
-    }
-    out += c;
-    if (i + 1 < line.length) out += line[++i]!;
+    from = i + 1;
   }
-  return out;
+  return from === 0 ? line : out + line.slice(Math.min(from, line.length));
 }
 
 /** The text of one statement (labels, op, operands) rebuilt from its columns. */

@@ -5,11 +5,20 @@ import { isSpace } from './chars';
 
 /** Splits operand text at top-level commas; each part is trimmed and keeps its start offset. */
 export function splitOperands(text: string): Array<{ text: string; at: number }> {
-  const parts: Array<{ text: string; at: number }> = [];
   const n = text.length;
   let blank = true;
   for (let i = 0; i < n && blank; i++) blank = isSpace(text.charCodeAt(i));
-  if (blank) return parts;
+  if (blank) return [];
+  // Counted first, then made at their size: an empty array's first push makes room for sixteen.
+  const parts = new Array<{ text: string; at: number }>(operandParts(text, undefined));
+  operandParts(text, parts);
+  return parts;
+}
+
+/** Finds the parts of `splitOperands`: their count, each put into `parts` when it is given. */
+function operandParts(text: string, parts: Array<{ text: string; at: number }> | undefined): number {
+  const n = text.length;
+  let count = 0;
   let depth = 0;
   let inString = false;
   let start = 0;
@@ -30,15 +39,18 @@ export function splitOperands(text: string): Array<{ text: string; at: number }>
     else if (c === 0x28) depth++;
     else if (c === 0x29) depth--;
     else if ((c === 0x2c && depth <= 0) || c === -1) {
-      let from = start;
-      let to = i;
-      while (from < to && isSpace(text.charCodeAt(from))) from++;
-      while (to > from && isSpace(text.charCodeAt(to - 1))) to--;
-      parts.push({ text: text.slice(from, to), at: from });
+      if (parts !== undefined) {
+        let from = start;
+        let to = i;
+        while (from < to && isSpace(text.charCodeAt(from))) from++;
+        while (to > from && isSpace(text.charCodeAt(to - 1))) to--;
+        parts[count] = { text: text.slice(from, to), at: from };
+      }
+      count++;
       start = i + 1;
     }
   }
-  return parts;
+  return count;
 }
 
 export class StringSyntaxError extends Error {
