@@ -1,5 +1,6 @@
-// Three-byte opcodes (0f 38 xx, 0f 3a xx) that no CPU defines, and the two-byte 0f 7a/7b, under
-// every prefix objdump reads as a mandatory one (none, 66, f2, f3): `vdso-lab disasm` prints
+// Three-byte opcodes (0f 38 xx, 0f 3a xx) and the MMX/SSE opcodes of the 0f map, under every
+// prefix objdump reads as a mandatory one (none, 66, f2, f3), where objdump finds them
+// undefined (for that prefix, or register or memory operand): `vdso-lab disasm` prints
 // what `objdump -d` prints, line for line: `(bad)` after the opcode bytes alone (no modrm is
 // read), with the prefixes named (`repnz (bad)` for f2 0f 38 ff), and the bytes after it
 // decoded as the next instruction. Each case is its own symbol, so that both tools start
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { runCli } from '../../cli/run-cli';
 import { run, scratch } from '../support/oracles';
 
-test('undefined 0f 38 / 0f 3a opcodes and 0f 7a/7b under every prefix: the listing objdump -d gives', async () => {
+test('undefined 0f 38 / 0f 3a opcodes and undefined forms of the 0f-map SSE opcodes under every prefix: the listing objdump -d gives', async () => {
   const dir = scratch('vdso-lab-undefined-opcodes-');
   const lines = ['\t.text'];
   let n = 0;
@@ -22,7 +23,13 @@ test('undefined 0f 38 / 0f 3a opcodes and 0f 7a/7b under every prefix: the listi
         lines.push(`f${n++}:`, `\t.byte ${[...prefix, 0x0f, escape, op, 0xc1, 0x05].join(',')}`, `\t.fill 8, 1, 0x90`);
       }
     }
-    for (const op of [0x7a, 0x7b]) lines.push(`f${n++}:`, `\t.byte ${[...prefix, 0x0f, op, 0xc1].join(',')}`, `\t.fill 8, 1, 0x90`);
+    // The MMX/SSE/SSE2/SSE3 opcodes of the 0f map (not the groups 0f 71-73, whose forms differ by modrm.reg), register and memory forms.
+    const sse = [[0x10, 0x17], [0x28, 0x2f], [0x50, 0x70], [0x74, 0x7f], [0xb8, 0xb8], [0xc2, 0xc6], [0xd0, 0xff]];
+    for (const [from, to] of sse) {
+      for (let op = from!; op <= to!; op++) {
+        for (const modrm of [0xc1, 0x01]) lines.push(`f${n++}:`, `\t.byte ${[...prefix, 0x0f, op, modrm].join(',')}`, `\t.fill 8, 1, 0x90`);
+      }
+    }
   }
   const src = join(dir, 'undefined.s');
   const obj = join(dir, 'undefined.o');

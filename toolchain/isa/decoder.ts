@@ -33,26 +33,57 @@ const UNCOVERED_0F: Uint8Array = (() => {
  * and modrm kind (register, memory), objdump's reading. `V`: defined (NotCovered, spanning its
  * modrm, and an imm8 in 0f 3a); `B`: undefined, `(bad)` after the opcode bytes with the prefix
  * named; `b`: undefined, the prefix taken as the opcode's (not named). An opcode not listed is
- * undefined under every prefix (`B`). The other 0f-map forms of SSE/SSE2 (0f 10-17, 28-2f,
- * 50-7f, c2-c6, d0-ff) are NotCovered spanning their modrm whatever the prefix; objdump prints
- * some prefix and modrm kinds of them as `(bad)` after the opcode.
+ * undefined under every prefix (`B`). TWO_BYTE_0F says the same of the 0f-map MMX/SSE/SSE2/SSE3
+ * opcodes outside the table that are undefined under some prefix or modrm kind (those not
+ * listed are defined under all; the opcode groups, whose forms differ by modrm.reg, stay
+ * NotCovered).
  */
 const THREE_BYTE_0F38: ReadonlyMap<number, string> = new Map([
+  ...[0x10, 0x14, 0x15, 0x17, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x28, 0x29, 0x2b, 0x30, 0x31, 0x32, 0x33, 0x34, 0x35,
+    0x37, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f, 0x40, 0x41, 0x80, 0x81, 0x82, 0xcf, 0xdb].map((op) => [op, 'bbVVbbbb'] as const),
   ...[0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x1c, 0x1d, 0x1e].map((op) => [op, 'VVVVbbbb'] as const),
-  ...[0x10, 0x14, 0x15, 0x17, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x28, 0x29, 0x2b, 0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x37,
-    0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f, 0x40, 0x41, 0xcf, 0xdb].map((op) => [op, 'bbVVbbbb'] as const),
-  ...[0x80, 0x81, 0x82].map((op) => [op, 'bbbVbbbb'] as const),
   ...[0xc8, 0xc9, 0xca, 0xcb, 0xcc, 0xcd].map((op) => [op, 'VVbbbbbb'] as const),
-  [0x2a, 'bbBVBbBb'], [0xd8, 'bbbbbbbV'], [0xdc, 'bbVVbbVV'], [0xdd, 'bbVVbbbV'], [0xde, 'bbVVbbbV'], [0xdf, 'bbVVbbbV'],
-  [0xf0, 'bVbVVVbb'], [0xf1, 'bVbVVVbb'], [0xf5, 'bbBVBbBb'], [0xf6, 'bVVVbbVV'], [0xf8, 'bbbVbVbV'], [0xf9, 'bVBbBbBb'],
-  [0xfa, 'bbbbbbVb'], [0xfb, 'bbbbbbVb'], [0xfc, 'bVbVbVbV'],
+  ...[0xdd, 0xde, 0xdf].map((op) => [op, 'bbVVbbbV'] as const),
+  ...[0x2a, 0xf5].map((op) => [op, 'bbBVBbBb'] as const),
+  ...[0xf0, 0xf1].map((op) => [op, 'VVVVVVbb'] as const),
+  ...[0xfa, 0xfb].map((op) => [op, 'bbbbbbVb'] as const),
+  [0xd8, 'bbbbbbVV'],
+  [0xdc, 'bbVVbbVV'],
+  [0xf6, 'bVVVbbVV'],
+  [0xf8, 'bbbVbVbV'],
+  [0xf9, 'bVBbBbBb'],
+  [0xfc, 'VVVVVVVV'],
+]);
+const TWO_BYTE_0F: ReadonlyMap<number, string> = new Map([
+  ...[0x14, 0x15, 0x28, 0x29, 0x2e, 0x2f, 0x54, 0x55, 0x56, 0x57, 0x60, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68,
+    0x69, 0x6a, 0x6b, 0x6e, 0x74, 0x75, 0x76, 0xc4, 0xc6, 0xd1, 0xd2, 0xd3, 0xd4, 0xd5, 0xd8, 0xd9, 0xda, 0xdb, 0xdc, 0xdd,
+    0xde, 0xdf, 0xe0, 0xe1, 0xe2, 0xe3, 0xe4, 0xe5, 0xe8, 0xe9, 0xea, 0xeb, 0xec, 0xed, 0xee, 0xef, 0xf1, 0xf2, 0xf3, 0xf4,
+    0xf5, 0xf6, 0xf7, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd, 0xfe].map((op) => [op, 'VVVVbbbb'] as const),
+  ...[0x5b, 0x6f, 0x7e, 0x7f].map((op) => [op, 'VVVVbbVV'] as const),
+  ...[0x7c, 0x7d, 0xd0].map((op) => [op, 'bbVVVVbb'] as const),
+  ...[0x13, 0x17].map((op) => [op, 'bVBVBbBb'] as const),
+  ...[0x52, 0x53].map((op) => [op, 'VVbbbbVV'] as const),
+  ...[0x6c, 0x6d].map((op) => [op, 'bbVVbbbb'] as const),
+  ...[0x78, 0x79].map((op) => [op, 'VVVVVVbb'] as const),
+  ...[0xd6, 0xe6].map((op) => [op, 'bbVVVVVV'] as const),
+  [0x12, 'VVbVVVVV'],
+  [0x16, 'VVbVbbVV'],
+  [0x2b, 'bVbVbVbV'],
+  [0x50, 'VbVBbBbB'],
+  [0x77, 'VVbbbbbb'], // emms: no modrm, both kinds alike
+  [0xb8, 'bbbbbbVV'],
+  [0xc3, 'bVBbBbBb'],
+  [0xc5, 'VVVbbbbb'],
+  [0xd7, 'VbVBVBVB'],
+  [0xe7, 'VVbVbbbb'],
+  [0xf0, 'bbbbbVbb'],
 ]);
 const THREE_BYTE_0F3A: ReadonlyMap<number, string> = new Map([
-  ...[0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x14, 0x15, 0x16, 0x17, 0x20, 0x21, 0x22, 0x40, 0x41, 0x42, 0x44,
-    0x60, 0x61, 0x62, 0x63, 0xce, 0xcf, 0xdf].map((op) => [op, 'bbVVbbbb'] as const),
-  [0x0f, 'VVVVbbbb'], [0xcc, 'VVbbbbbb'],
-  // rorx: VEX only, but objdump gives it the prefix.
-  [0xf0, 'bbbbbbbb'],
+  ...[0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x14, 0x15, 0x16, 0x17, 0x20, 0x21, 0x22, 0x40, 0x41, 0x42, 0x44, 0x60,
+    0x61, 0x62, 0x63, 0xce, 0xcf, 0xdf].map((op) => [op, 'bbVVbbbb'] as const),
+  [0x0f, 'VVVVbbbb'],
+  [0xcc, 'VVbbbbbb'],
+  [0xf0, 'bbbbbbbb'], // rorx: VEX only, but objdump gives it the prefix
 ]);
 
 const PREFIX_CODE: Int8Array = (() => {
@@ -137,6 +168,25 @@ export function decode(code: Uint8Array, offset: number, address: number, end: n
   let slot: Slot | undefined;
   let opcodeEnd = offset;
 
+  /**
+   * Whether the form of an opcode outside the table that `forms` gives (TWO_BYTE_0F,
+   * THREE_BYTE_0F38/3A) for this prefix and modrm kind is defined; an undefined one whose
+   * mandatory prefix objdump takes as the opcode's loses it from prefixSeq (not named).
+   */
+  const definedForm = (forms: string): boolean => {
+    // The mandatory prefix objdump reads (f2 or f3 over 66), and the modrm kind when the byte is there.
+    const column = prefixes & PFX_REPNE ? 2 : prefixes & PFX_REP ? 3 : prefixes & PFX_OPSIZE ? 1 : 0;
+    const form = forms[column * 2 + (pos < limit && code[pos]! >> 6 !== 3 ? 1 : 0)];
+    if (form === 'V') return true;
+    if (form === 'b') {
+      const taken = [PrefixCode.None, PrefixCode.OpSize, PrefixCode.Repne, PrefixCode.Rep][column]!;
+      for (let k = Math.min(prefixLength, 8) - 1; k >= 0; k--) {
+        if (((prefixSeq >>> (k * 4)) & 15) === taken) { prefixSeq = (prefixSeq & ~(15 << (k * 4))) >>> 0; break; }
+      }
+    }
+    return false;
+  };
+
   const readImm = (size: number): number => {
     let v = 0;
     for (let i = 0; i < size; i++) {
@@ -160,17 +210,7 @@ export function decode(code: Uint8Array, offset: number, address: number, end: n
         const b3 = next();
         if (b3 < 0) { status = failEnd(); break decodeBody; }
         opcode = (0x0f00 | b) << 8 | b3;
-        // The mandatory prefix objdump reads (f2 or f3 over 66), and the modrm kind when the byte is there.
-        const column = prefixes & PFX_REPNE ? 2 : prefixes & PFX_REP ? 3 : prefixes & PFX_OPSIZE ? 1 : 0;
-        const form = (b === 0x3a ? THREE_BYTE_0F3A : THREE_BYTE_0F38).get(b3)?.[column * 2 + (pos < limit && code[pos]! >> 6 !== 3 ? 1 : 0)] ?? 'B';
-        if (form !== 'V') {
-          if (form === 'b') {
-            // The prefix belongs to the opcode: objdump does not name it.
-            const taken = [PrefixCode.None, PrefixCode.OpSize, PrefixCode.Repne, PrefixCode.Rep][column]!;
-            for (let k = Math.min(prefixLength, 8) - 1; k >= 0; k--) {
-              if (((prefixSeq >>> (k * 4)) & 15) === taken) { prefixSeq = (prefixSeq & ~(15 << (k * 4))) >>> 0; break; }
-            }
-          }
+        if (!definedForm((b === 0x3a ? THREE_BYTE_0F3A : THREE_BYTE_0F38).get(b3) ?? 'BBBBBBBB')) {
           opcodeEnd = pos;
           status = DecodeStatus.Invalid;
           break decodeBody;
@@ -196,6 +236,8 @@ export function decode(code: Uint8Array, offset: number, address: number, end: n
         else if (map === 0 && (b === 0x9b || b === 0xf1)) uncovered = Uncovered.Plain;
         else if (map === 1) uncovered = UNCOVERED_0F[b]! as Uncovered;
         if (uncovered === Uncovered.Invalid) { status = DecodeStatus.Invalid; break decodeBody; }
+        const forms = map === 1 ? TWO_BYTE_0F.get(b) : undefined;
+        if (forms && !definedForm(forms)) { status = DecodeStatus.Invalid; break decodeBody; }
       } else if (!entry && !slot.modrm) {
         entry = opSize === 2 && slot.plain16 ? slot.plain16 : slot.plain;
       }
