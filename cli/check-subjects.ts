@@ -7,6 +7,7 @@ import { UsageError } from './command';
 import { DEFAULT_ABI, KERNEL_ABIS, type KernelAbi, type KernelKind } from '../toolchain/designs/options';
 import { builtImage, designSubject, imageSubject, type StubImage, type StubSubject } from '../emulator/check/subject';
 import { buildUserStub } from './user-stub';
+import { stubAbi } from '../toolchain/designs/user-stub';
 
 /**
  * A stub from a .S: built with vdso-lab's assembler and linker for each kernel kind
@@ -37,6 +38,6 @@ export function subjectsFor(spec: string | undefined, abi: KernelAbi | undefined
     return [designSubject(spec)];
   }
   const path = resolve(cwd, spec);
-  if (spec.endsWith('.S') || spec.endsWith('.s')) return [sourceSubject(path, spec, abi ?? DEFAULT_ABI)];
+  if (spec.endsWith('.S') || spec.endsWith('.s')) return [sourceSubject(path, spec, abi ?? stubAbi(path))];
   return [imageSubject(builtImage(readInputFile(path, spec), spec), abi ?? DEFAULT_ABI)];
 }

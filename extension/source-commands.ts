@@ -7,10 +7,17 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { stubLaunchConfiguration } from '../emulator/debug/launch-schema';
-import { isKernelAbi, isKernelKind } from '../toolchain/designs/options';
+import { isKernelAbi, isKernelKind, type KernelAbi } from '../toolchain/designs/options';
 import { CHECK_CONTRACT, PATCHED_SITE } from '../language-server/custom-requests';
 
 const SCHEME = 'vdso-lab-site';
+
+/** vdsoLab.abi when the user (or the workspace) set it to a kernel ABI, else undefined. */
+function userAbi(): KernelAbi | undefined {
+  const set = vscode.workspace.getConfiguration('vdsoLab').inspect<string>('abi');
+  const abi = set?.workspaceFolderValue ?? set?.workspaceValue ?? set?.globalValue;
+  return abi && isKernelAbi(abi) ? abi : undefined;
+}
 
 export function registerSourceCommands(context: vscode.ExtensionContext, client: LanguageClient): void {
   const texts = new Map<string, string>();
@@ -25,7 +32,8 @@ export function registerSourceCommands(context: vscode.ExtensionContext, client:
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(doc), { preview: true, viewColumn: vscode.ViewColumn.Beside });
     }),
     vscode.commands.registerCommand('vdso-lab.checkContract', async (uri: string) => {
-      const abi = vscode.workspace.getConfiguration('vdsoLab').get<string>('abi', 'upstream');
+      // vdsoLab.abi only when the user set it: otherwise the server takes a design's own ABI for its .S.
+      const abi = userAbi();
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'vdso-lab: checking the contract' },
         () => client.sendRequest<{ summary: string }>(CHECK_CONTRACT, { uri, abi }));
       void vscode.window.showInformationMessage(`vdso-lab check: ${result.summary}`);
@@ -38,11 +46,10 @@ export function registerSourceCommands(context: vscode.ExtensionContext, client:
       const settings = vscode.workspace.getConfiguration('vdsoLab');
       const kernel = settings.get<string>('kernel');
       // vdsoLab.abi only when the user set it: otherwise a design's own .S runs with its design's ABI.
-      const set = settings.inspect<string>('abi');
-      const abi = set?.workspaceFolderValue ?? set?.workspaceValue ?? set?.globalValue;
+      const abi = userAbi();
       const config = stubLaunchConfiguration(doc.fsPath, fn, {
         ...(kernel && isKernelKind(kernel) ? { kernel } : {}),
-        ...(abi && isKernelAbi(abi) ? { abi } : {}),
+        ...(abi ? { abi } : {}),
       });
       const present = vscode.debug.breakpoints.some((b) => b instanceof vscode.FunctionBreakpoint && b.functionName === fn);
       const added = present ? [] : [new vscode.FunctionBreakpoint(fn)];

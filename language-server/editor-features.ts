@@ -11,7 +11,7 @@ import {
   type ServerCapabilities,
   type TextEdit,
 } from 'vscode-languageserver';
-import { DEFAULT_ABI } from '../toolchain/designs/options';
+import { stubAbi } from '../toolchain/designs/user-stub';
 import { ALTERNATIVE_BLOCKS, CHECK_CONTRACT, INACTIVE_REGIONS, PATCHED_SITE, type CheckContractParams, type CheckContractResult, type DocumentParams, type PatchedSiteParams, type WireBlock, type WireRange } from './custom-requests';
 import type { ServerContext } from './server';
 import { diskFileSource, sourceLine } from './analysis';
@@ -99,7 +99,7 @@ export function registerEditorFeatures(ctx: ServerContext): ServerCapabilities {
   connection.onRequest(CHECK_CONTRACT, (p: CheckContractParams): CheckContractResult => {
     const a = ctx.analysis(p.uri);
     if (!a) return { summary: 'the document is not open', problems: [] };
-    const result = checkContract(a, p.abi ?? ctx.settings().abi ?? DEFAULT_ABI, ctx.settings(), files);
+    const result = checkContract(a, p.abi ?? ctx.settings().abi ?? stubAbi(a.file), ctx.settings(), files);
     void connection.sendDiagnostics({
       uri: a.uri,
       version: a.version,

@@ -74,3 +74,15 @@ test('check --jobs: worker threads give byte-identical output and status to one 
   assert.equal(zero.status, 2);
   assert.match(zero.stderr, /--jobs wants a whole number from 1 to 99, got '0'/);
 });
+
+test('check --vdso vdso/proposal.S: a design\'s own .S is checked with its design\'s ABI (as check --vdso proposal is), unless --abi names another', () => {
+  const design = cli('--vdso', 'proposal', '--cpu', 'amd', '--kernel', 'compat64');
+  assert.equal(design.status, 0, design.stderr);
+  const own = cli('--vdso', 'vdso/proposal.S', '--cpu', 'amd', '--kernel', 'compat64');
+  assert.equal(own.status, 0, own.stdout + own.stderr);
+  const rows = (out: string, name: string) => out.split('\n').filter((l) => l.startsWith(name + ' ')).map((l) => l.slice(name.length).trim());
+  assert.equal(rows(own.stdout, 'vdso/proposal.S').length, 2);
+  assert.deepEqual(rows(own.stdout, 'vdso/proposal.S'), rows(design.stdout, 'proposal'));
+  const upstream = cli('--vdso', 'vdso/proposal.S', '--abi', 'upstream', '--cpu', 'amd', '--kernel', 'compat64');
+  assert.equal(upstream.status, 1, 'the proposal stub under the upstream kernel fails its checks');
+});

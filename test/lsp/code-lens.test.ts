@@ -102,3 +102,25 @@ test('a CPU lens\'s document: for each kernel kind the bytes `vdso-lab alternati
     assert.deepEqual(lines.slice(at + 2, at + 2 + insns.length), insns.map((i) => `  ${i.address}:  ${i.bytes.padEnd(width)}  ${i.text}`), text);
   }
 });
+
+test('"Check contract" on a design\'s own .S (vdso/proposal.S) runs with its design\'s ABI, as `vdso-lab check --vdso vdso/proposal.S` does; an ABI the client names wins', async () => {
+  const path = resolve('vdso/proposal.S');
+  // The summary the lens gives, from the CLI's own results for the same file and ABI.
+  const summaryOf = (...abi: string[]): string => {
+    const r = spawnSync(process.execPath, [resolve('dist/cli.js'), 'check', '--vdso', path, ...abi, '--json'], { encoding: 'utf8' });
+    const json = JSON.parse(r.stdout) as { results: Array<{ abi: string; cells: Array<{ outcomes: Array<{ pass: boolean }> }> }> };
+    const cells = json.results[0]!.cells;
+    const failed = cells.flatMap((c) => c.outcomes).filter((o) => !o.pass).length;
+    return failed === 0 ? `every check holds on ${cells.length} configurations` : `${failed} failed checks over ${cells.length} configurations`;
+  };
+  const uri = await lsp.open(path, readFileSync(path, 'utf8'));
+  const lenses = await lsp.request<Lens[]>('textDocument/codeLens', { textDocument: { uri } });
+  const lens = lenses.find((l) => l.command.title === 'Check contract');
+  assert.ok(lens, 'a Check contract lens on __kernel_vsyscall');
+  // The extension sends the lens's document and, only when the user set vdsoLab.abi, that ABI.
+  const own = await lsp.request<{ summary: string }>('vdsoLab/checkContract', { uri: lens.command.arguments[0] });
+  const upstream = await lsp.request<{ summary: string }>('vdsoLab/checkContract', { uri, abi: 'upstream' });
+  assert.equal(own.summary, summaryOf('--abi', 'proposal'));
+  assert.equal(upstream.summary, summaryOf('--abi', 'upstream'));
+  assert.notEqual(own.summary, upstream.summary);
+});

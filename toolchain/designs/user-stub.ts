@@ -13,7 +13,7 @@ import { writeObject } from '../elf/write-object';
 import { linkVdso } from '../link/index';
 import { BUILD_DEFINES, designsRoot } from './build';
 import { VDSO_VERSIONS, allDesigns, type Design, type DesignImage } from './registry';
-import type { KernelKind } from './options';
+import { DEFAULT_ABI, type KernelAbi, type KernelKind } from './options';
 
 /** The -D options a stub is built with for a kernel kind. */
 export function stubDefines(kernel: KernelKind): string[] {
@@ -62,6 +62,14 @@ export function designOfStub(path: string): { readonly design: Design; readonly 
   if (designs.length !== 1) return undefined;
   const image = designs[0]!.images.find((i) => holds(i.image))!.image;
   return { design: designs[0]!, image, source: image.sources.findIndex((s) => s.path === inTree) };
+}
+
+/**
+ * The entry ABI a stub's .S runs and is checked with when nobody names one: its design's own
+ * for a design's source (vdso/proposal.S needs the proposal kernel), else the default.
+ */
+export function stubAbi(path: string): KernelAbi {
+  return designOfStub(path)?.design.abi ?? DEFAULT_ABI;
 }
 
 /** Links an assembled stub into a vDSO image (the module must be free of errors). */
