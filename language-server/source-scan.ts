@@ -110,6 +110,14 @@ function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
 
+/** Where the GAS word starting at `i` ends (IDENT's match, read by character code), or `i` when none starts there. */
+function identEnd(line: string, i: number): number {
+  if (!isIdentStart(line.charCodeAt(i))) return i;
+  let j = i + 1;
+  for (let c = line.charCodeAt(j); isIdentStart(c) || isDigit(c); c = line.charCodeAt(++j));
+  return j;
+}
+
 function scanCppLine(line: string, n: number, st: LineState, push: (l: Lexeme) => void, directives: CppDirective[]): void {
   let i = 0;
   const base: LexemeBase = { line: n, alternative: false, quoted: false, cpp: true };
@@ -245,8 +253,7 @@ const ALTERNATIVE_OP = /^ALTERNATIVE\w*$/i;
 
 /** The GAS word starting at `i` ('' when none does). */
 function wordFrom(line: string, i: number): string {
-  IDENT.lastIndex = i;
-  return IDENT.exec(line)?.[0] ?? '';
+  return line.slice(i, identEnd(line, i));
 }
 
 function stripTrailingComment(line: string): string {
@@ -266,11 +273,11 @@ function makeLexeme(line: number, start: number, length: number, kind: LexemeKin
 }
 
 const IMMEDIATE = /\$-?(0[xX][0-9a-fA-F]+|0[bB][01]+|\d+|'.)/y;
-const COLON_AHEAD = /[ \t]*:(?!:)/y;
-
+/** Whether blanks and then a colon that is not `::` come at `i` (/[ \t]*:(?!:)/ there). */
 function colonAt(line: string, i: number): boolean {
-  COLON_AHEAD.lastIndex = i;
-  return COLON_AHEAD.test(line);
+  let j = i;
+  while (line.charCodeAt(j) === 0x20 || line.charCodeAt(j) === 0x09) j++;
+  return line.charCodeAt(j) === 0x3a && line.charCodeAt(j + 1) !== 0x3a;
 }
 
 /** Set by lexAt: the label definition it returned is followed by its colon (the caller skips past it). */
@@ -284,9 +291,8 @@ function lexAt(line: string, i: number, statementStart: boolean, n: number, alte
   skipColon = false;
   const c = line.charCodeAt(i);
   if (c === 0x25 /* % */ || c === 0x5c /* \ */) {
-    IDENT.lastIndex = i + 1;
-    const id = IDENT.exec(line);
-    if (id) return makeLexeme(n, i + column, id[0].length + 1, c === 0x25 ? 'register' : 'param', id[0], alternative, quoted);
+    const end = identEnd(line, i + 1);
+    if (end > i + 1) return makeLexeme(n, i + column, end - i, c === 0x25 ? 'register' : 'param', line.slice(i + 1, end), alternative, quoted);
     return undefined;
   }
   if (c === 0x24 /* $ */) {
@@ -305,8 +311,7 @@ function lexAt(line: string, i: number, statementStart: boolean, n: number, alte
     return makeLexeme(n, i + column, num[0].length, num[2] ? 'localRef' : 'number', num[0], alternative, quoted);
   }
   if (isIdentStart(c)) {
-    IDENT.lastIndex = i;
-    const word = IDENT.exec(line)![0];
+    const word = line.slice(i, identEnd(line, i));
     if (statementStart && colonAt(line, i + word.length)) {
       skipColon = true;
       return makeLexeme(n, i + column, word.length, 'labelDef', word, alternative, quoted);
