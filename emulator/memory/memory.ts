@@ -685,8 +685,27 @@ export class Memory {
     return out;
   }
 
+  /** True when the `length` bytes at `address` have permission `need` and equal `bytes` from `from` on (no copy made). */
+  holds(address: number, bytes: Uint8Array, from: number, length: number, need: number): boolean {
+    for (let k = 0; k < length; ) {
+      const x = (address + k) >>> 0;
+      const page = this.pages.get(x >>> PAGE_SHIFT);
+      if (!page || !(page.prot & need)) return false;
+      const off = x & PAGE_MASK;
+      const n = Math.min(length - k, PAGE_SIZE - off);
+      const u8 = page.u8;
+      for (let j = 0; j < n; j++) if (u8[off + j] !== bytes[from + k + j]) return false;
+      k += n;
+    }
+    return true;
+  }
+
   /** Up to `max` executable bytes at `address` (fewer where execute permission ends; 0 bytes: fault). */
   fetch(address: number, max: number): Uint8Array | PageFault {
+    const first = this.pages.get(address >>> PAGE_SHIFT);
+    const off = address & PAGE_MASK;
+    // Within one executable page (nearly every fetch): one copy.
+    if (first !== undefined && (first.prot & PROT_EXEC) !== 0 && off + max <= PAGE_SIZE) return first.u8.slice(off, off + max);
     const out: number[] = [];
     for (let k = 0; k < max; k++) {
       const x = (address + k) >>> 0;
@@ -702,18 +721,27 @@ export class Memory {
 
   /** Writes bytes ignoring permissions (loader, debugger); pages must be mapped. Invalidates code. */
   poke(address: number, bytes: Uint8Array): PageFault | null {
-    for (let k = 0; k < bytes.length; k++) {
+    const length = bytes.length;
+    // Page by page: a program's segments are poked whole when it is loaded.
+    for (let k = 0; k < length; ) {
       const x = (address + k) >>> 0;
       if (!this.pages.has(x >>> PAGE_SHIFT)) return { kind: 'page-fault', address: x, access: 'write', protection: false };
+      k += PAGE_SIZE - (x & PAGE_MASK);
     }
     let code = false;
-    for (let k = 0; k < bytes.length; k++) {
+    for (let k = 0; k < length; ) {
       const x = (address + k) >>> 0;
+      const off = x & PAGE_MASK;
+      const n = Math.min(length - k, PAGE_SIZE - off);
       const page = this.own(x >>> PAGE_SHIFT)!;
-      page.u8[x & PAGE_MASK] = bytes[k]!;
-      if (page.code && page.codeBytes![x & PAGE_MASK] !== 0) code = true;
+      page.u8.set(n === length ? bytes : bytes.subarray(k, k + n), off);
+      if (page.code && !code) {
+        const marks = page.codeBytes!;
+        for (let j = off; j < off + n; j++) if (marks[j] !== 0) { code = true; break; }
+      }
+      k += n;
     }
-    if (code) this.notifyCodeWrite(address, bytes.length);
+    if (code) this.notifyCodeWrite(address, length);
     return null;
   }
 

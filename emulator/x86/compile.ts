@@ -181,6 +181,7 @@ function emitInstruction(i: Instruction, k: number, ctx: BlockContext): string {
   if (i.status !== DecodeStatus.Ok || !sem || (i.prefixes & PFX_LOCK && (!i.entry!.lockable || !i.hasMem))) e.undefinedOpcode();
   else sem(e);
   ctx.forgetAddresses(e.written);
+  ctx.ended = e.ended;
   const parts = [`// ${hex(i.address)} ${i.entry ? i.entry.intel : 'invalid'}`, ...e.pre, ...e.mem, ...e.post];
   if (e.touchesMemory && !e.ended) parts.push(e.memoryEventExit());
   return `{\n${parts.join('\n')}\n}`;
@@ -197,13 +198,13 @@ export function compileInstructions(insns: readonly Instruction[], loop: boolean
   if (!selfLoop) {
     source = blockSource(emitBlock(insns, false, liveImmediates, 'none', ''));
     // Generated code is the point of the block compiler (docs/speed-and-exactness.md); its input is our own emitters' output.
-    return { fn: new Function('s', 'm', 'H', 'limit', source) as BlockFunction, source };
+    return { fn: new Function('X', `return function (s, m, H, limit) {\n${source}\n};`)(exitTable(insns)) as BlockFunction, source };
   }
   const fast = emitBlock(insns, true, liveImmediates, 'fast', 'continue pass;');
   if (fast.unsitable) source = loopSource(null, emitBlock(insns, true, liveImmediates, 'none', 'continue out;'));
   // After a pass through Memory (which may have changed its TLB: the sites forget their pages then), the inner loop.
   else source = loopSource(fast, emitBlock(insns, true, liveImmediates, 'take', `{from = ${insns.length}; continue out;}`));
-  return { fn: new Function(source)() as BlockFunction, source };
+  return { fn: new Function('X', source)(exitTable(insns)) as BlockFunction, source };
 }
 
 /** Flag liveness, then each instruction's code (in `ctx.body`); `backEdge` goes round a self-loop. */
@@ -234,14 +235,37 @@ function emitBlock(insns: readonly Instruction[], loop: boolean, liveImmediates:
   return ctx;
 }
 
-/** What every block function starts with: registers and the flag record in locals, and the counters of its exits. */
-const ENTRY = [
-  'const R = s.r;',
-  'let r0 = R[0], r1 = R[1], r2 = R[2], r3 = R[3], r4 = R[4], r5 = R[5], r6 = R[6], r7 = R[7];',
+/**
+ * The block's exit table (`X` in its code), two entries per instruction: its address, and the
+ * address the block goes on at after it (the next instruction's, or the fall-through after the
+ * last). An instruction's memory exit (emit.ts `memoryExit`) leaves with its index in `x`.
+ */
+function exitTable(insns: readonly Instruction[]): Int32Array {
+  const table = new Int32Array(2 * insns.length);
+  for (let k = 0; k < insns.length; k++) {
+    const i = insns[k]!;
+    table[2 * k] = i.address;
+    table[2 * k + 1] = k + 1 < insns.length ? insns[k + 1]!.address : i.address + i.length;
+  }
+  return table;
+}
+
+/**
+ * What a block function starts with: the registers its code names and the flag record (when
+ * its code names it) in locals, and the counters of its exits (`x`: the instruction whose
+ * memory exit was taken).
+ */
+function entry(ctxs: readonly BlockContext[]): string {
+  const code = ctxs.map((c) => c.body.join('\n')).join('\n');
+  const regs: string[] = [];
+  for (let r = 0; r < 8; r++) if (ctxs.some((c) => c.dirty.has(r)) || new RegExp(`\\br${r}\\b`).test(code)) regs.push(`r${r} = R[${r}]`);
+  const lines: string[] = [];
+  if (regs.length > 0) lines.push('const R = s.r;', `let ${regs.join(', ')};`);
   // Every field of the record is an int32 to flags.ts; saying so keeps them int32 in a loop.
-  'let fop = s.fop | 0, fa = s.fa | 0, fb = s.fb | 0, fr = s.fr | 0, fc = s.fc | 0;',
-  'let n = 0, ex = 0, nc = 0, rc = 0, ia = 0;',
-].join('\n');
+  if (/\bf(op|a|b|r|c)\b/.test(code)) lines.push('let fop = s.fop | 0, fa = s.fa | 0, fb = s.fb | 0, fr = s.fr | 0, fc = s.fc | 0;');
+  lines.push('let n = 0, ex = 0, nc = 0, rc = 0, ia = 0, x = -1;');
+  return lines.join('\n');
+}
 
 /** The fall-through exit after the last instruction. */
 function fallthrough(ctx: BlockContext): string {
@@ -254,13 +278,17 @@ function writeBack(ctx: BlockContext): string {
   const wb: string[] = [];
   for (const r of [...ctx.dirty].sort()) wb.push(`R[${r}] = r${r};`);
   if (ctx.flagsDirty) wb.push('s.fop = fop; s.fa = fa; s.fb = fb; s.fr = fr; s.fc = fc;');
-  wb.push('if (rc >= 4) rc = rc === 4 ? H.pageFault(m, ex) : H.memEvent(m, ia);', 's.eip = ex; s.icount += nc; return rc;');
+  // An instruction's memory exit (emit.ts memoryExit) leaves through the helper that tells a fault from events.
+  if (ctx.memoryExits) wb.push('if (x >= 0) return H.memoryExit(s, m, X, x, n);');
+  if (ctx.eventCodes) wb.push('if (rc >= 4) rc = rc === 4 ? H.pageFault(m, ex) : H.memEvent(m, ia);');
+  wb.push('s.eip = ex; s.icount += nc; return rc;');
   return wb.join('\n');
 }
 
 /** The body of a block function that is no self-loop: the instructions in a labelled loop that every exit breaks. */
 function blockSource(ctx: BlockContext): string {
-  return [ENTRY, 'out: for (;;) {', ...ctx.body, fallthrough(ctx), '}', writeBack(ctx)].join('\n');
+  // After a last instruction that ends the block with its own exits, the fall-through is dead code.
+  return [entry([ctx]), 'out: for (;;) {', ...ctx.body, ctx.ended ? '' : fallthrough(ctx), '}', writeBack(ctx)].join('\n');
 }
 
 /** Calls of a new self-loop that go round once only (below). */
@@ -288,16 +316,18 @@ function loopSource(fast: BlockContext | null, plain: BlockContext): string {
   const L = plain.insns.length;
   if (!fast) {
     const room = `const room = (calls < ${FIRST_CALLS} ? (calls++, ${L}) : limit < 0x3fffffff ? limit | 0 : 0x3fffffff) - ${L};`;
-    return ['let calls = 0;', 'return function (s, m, H, limit) {', ENTRY, room, 'out: for (;;) {', ...plain.body, fallthrough(plain), '}', writeBack(plain), '};'].join('\n');
+    return ['let calls = 0;', 'return function (s, m, H, limit) {', entry([plain]), room, 'out: for (;;) {', ...plain.body, fallthrough(plain), '}', writeBack(plain), '};'].join('\n');
   }
   const sites = fast.sites;
   if (plain.sites.length !== sites.length) throw new Error('block compiler: the two codes of a self-loop number their memory sites differently');
   for (const r of fast.dirty) plain.dirty.add(r);
   plain.flagsDirty ||= fast.flagsDirty;
+  plain.memoryExits ||= fast.memoryExits;
+  plain.eventCodes ||= fast.eventCodes;
   return [
     `let calls = 0, M = null, EP = 0${sites.map((array, k) => `, B${k} = 4, W${k} = 4, C${k} = new ${ARRAY_TYPE[array]}(0)`).join('')};`,
     'return function (s, m, H, limit) {',
-    ENTRY,
+    entry([plain, fast]),
     'const lim = limit < 0x3fffffff ? limit | 0 : 0x3fffffff;',
     `const room = (calls < ${FIRST_CALLS} && lim > ${2 * L} ? (calls++, ${2 * L}) : lim) - ${L};`,
     'let from = 0;',

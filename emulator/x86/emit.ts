@@ -34,6 +34,12 @@ export class BlockContext {
   /** Registers assigned anywhere in the block. */
   readonly dirty = new Set<number>();
   flagsDirty = false;
+  /** The instruction emitted last ended the block with exits of its own (Emitter.ended). */
+  ended = false;
+  /** Some instruction leaves through its memory exit (emit.ts `memoryExit`). */
+  memoryExits = false;
+  /** Some exit may return a page fault or memory event code (EXIT_PAGE_FAULT, EXIT_MEMORY_EVENT) for the code after the loop. */
+  eventCodes = false;
   /** True when a jump back to the block's first instruction continues as a JS loop (a self-loop: compile.ts). */
   loop = false;
   /** Status flags that some later reader (or exit) needs, after each instruction. */
@@ -116,18 +122,34 @@ export class Emitter {
 
   /** Statements that leave the block before this instruction has changed anything. */
   exitBefore(result: string): string {
-    return leave(hex(this.i.address), `n + ${this.k}`, result);
+    return this.leave(hex(this.i.address), `n + ${this.k}`, result);
   }
 
-  /** The exit of an instruction that completed but raised memory events (compile.ts appends it). */
+  /**
+   * The exit of an instruction that completed but raised memory events (compile.ts appends it),
+   * to where the block goes on after it: the instruction's shared memory exit (below).
+   */
   memoryEventExit(): string {
     if (!this.mayRaiseEvents) return '';
-    return `if (m.ev !== 0) ${leave(hex(this.next), `n + ${this.k + 1}`, `(ia = ${hex(this.i.address)}, ${EXIT_MEMORY_EVENT})`)}`;
+    return `if (m.ev !== 0) ${this.memoryExit()}`;
+  }
+
+  /**
+   * The one exit of this instruction for both of Memory's reports, a fault (taken right after
+   * the access, before anything of the instruction is committed) and events (taken after it
+   * completed): `x` names the instruction, and the code after the block's loop tells the two
+   * apart by the fault bit (Helpers.memoryExit), which no event exit can see set, since a
+   * fault always leaves at its access. Its addresses come from the block's exit table, so each
+   * access costs one short statement.
+   */
+  private memoryExit(): string {
+    this.ctx.memoryExits = true;
+    return `{x = ${this.k}; break out;}`;
   }
 
   /** Statements that leave the block after this instruction completed, with eip already set by the caller or `next`. */
   exitAfter(result: string, eip: string = hex(this.next)): string {
-    return leave(eip, `n + ${this.k + 1}`, this.afterEvents(result));
+    return this.leave(eip, `n + ${this.k + 1}`, this.afterEvents(result));
   }
 
   /** True when the instruction reached memory other than through sites (which raise no event: they leave the loop instead). */
@@ -142,11 +164,18 @@ export class Emitter {
 
   /** After an instruction that touched memory, a pending event (watchpoint, store to code) wins over `result`. */
   private afterEvents(result: string): string {
+    if (this.mayRaiseEvents) this.ctx.eventCodes = true;
     return this.mayRaiseEvents ? `(m.ev !== 0 ? (ia = ${hex(this.i.address)}, ${EXIT_MEMORY_EVENT}) : ${result})` : result;
   }
 
   /** Statements leaving the block with eip and the count given as expressions (rep loops). */
   exit(eip: string, count: string, result: string): string {
+    return this.leave(eip, count, result);
+  }
+
+  /** `leave` noting whether the result may be one of the codes the code after the loop turns into a stop. */
+  private leave(eip: string, count: string, result: string): string {
+    if (!/^[0-3]$/.test(result)) this.ctx.eventCodes = true;
     return leave(eip, count, result);
   }
 
@@ -158,7 +187,7 @@ export class Emitter {
       // The block goes on at the target (compile.ts decodeBlock follows direct jumps and the
       // fall-through of conditional ones): only a memory event of this instruction (the
       // call's push) leaves, with eip at the target.
-      return this.mayRaiseEvents ? `if (m.ev !== 0) ${leave(hex(target), `n + ${this.k + 1}`, `(ia = ${hex(this.i.address)}, ${EXIT_MEMORY_EVENT})`)}` : '{}';
+      return this.mayRaiseEvents ? `if (m.ev !== 0) ${this.memoryExit()}` : '{}';
     }
     if (this.ctx.loop && target === insns[0]!.address) {
       const quiet = this.mayRaiseEvents ? ' && m.ev === 0' : '';
@@ -258,7 +287,7 @@ export class Emitter {
   }
 
   private pfExit(): string {
-    return `if ((m.ev & 1) !== 0) ${this.exitBefore(String(EXIT_PAGE_FAULT))}`;
+    return `if ((m.ev & 1) !== 0) ${this.memoryExit()}`;
   }
 
   /**

@@ -115,6 +115,22 @@ export class Helpers {
     return EXIT_DYNAMIC;
   }
 
+  /**
+   * The memory exit of instruction `k` of a block (emit.ts `memoryExit`; `table` is the block's
+   * exit table, compile.ts `exitTable`; `n` the instructions its loop completed before this
+   * pass): a fault leaves before the instruction, events after it. Sets eip and the count.
+   */
+  memoryExit(s: CpuState, m: Memory, table: Int32Array, k: number, n: number): number {
+    if ((m.ev & EV_FAULT) !== 0) {
+      s.eip = table[2 * k]! >>> 0;
+      s.icount += n + k;
+      return this.pageFault(m, s.eip);
+    }
+    s.eip = table[2 * k + 1]! >>> 0;
+    s.icount += n + k + 1;
+    return this.memEvent(m, table[2 * k]! >>> 0);
+  }
+
   kernel(via: 'int' | 'sysenter' | 'syscall', vector: number, address: number): number {
     const entry = via === 'sysenter' ? SYSENTER_ENTRY : via === 'syscall' ? SYSCALL_ENTRY : intEntry(vector);
     // Stops are never written: a loop's system calls, made by one instruction, share one.

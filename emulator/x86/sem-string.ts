@@ -73,14 +73,16 @@ function stringOp(kind: StringKind) {
       e.ctx.flagsDirty = true;
       e.ctx.known = fopOf(FK.Sub, w);
     }
-    e.touchesMemory = false;
     e.directMemory();
     const step = `const d = (s.flagsOther & 0x400) !== 0 ? ${-w} : ${w};`;
     if (!rep) {
+      // The block compiler appends the memory event exit after it (a watchpoint it hit stops after it).
+      e.touchesMemory = true;
       e.post.push(`{${step} ${body.join(' ')}}`);
-      e.post.push(e.memoryEventExit());
       return;
     }
+    // A rep loop checks events after each iteration itself, and always ends the block.
+    e.touchesMemory = false;
     e.ctx.dirty.add(1);
     const counter = a16 ? '(r1 & 0xffff)' : 'r1';
     const decrement = a16 ? 'r1 = (r1 & -65536) | ((r1 - 1) & 0xffff);' : 'r1 = (r1 - 1) | 0;';

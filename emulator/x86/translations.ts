@@ -64,10 +64,9 @@ function fits(t: Translation, m: Memory, stopsAt: ReadonlySet<number>, live: Rea
   const spans = t.spans;
   let at = 0;
   for (let k = 0; k < spans.length; k += 2) {
-    const now = m.read(spans[k]!, spans[k + 1]! - spans[k]!, PROT_EXEC);
-    if (!(now instanceof Uint8Array)) return false;
-    for (let j = 0; j < now.length; j++) if (now[j] !== t.bytes[at + j]) return false;
-    at += now.length;
+    const length = spans[k + 1]! - spans[k]!;
+    if (!m.holds(spans[k]!, t.bytes, at, length, PROT_EXEC)) return false;
+    at += length;
   }
   return true;
 }

@@ -132,6 +132,47 @@ test('the data breakpoint stops after the storing instruction', () => {
   assert.equal(p.cpu.run(100).kind, 'kernel');
 });
 
+const STRING_STORE = `
+.globl _start
+_start:
+  mov $value, %edi
+  mov $7, %eax
+  cld
+  stosl
+after_stos:
+  mov $4, %edx
+  lodsb
+  mov $5, %edx
+${EXIT}
+.data
+value: .long 0
+`;
+
+test('the data breakpoint stops after a string instruction (no rep) in the middle of a block, and so does a read one', () => {
+  const g = buildGuest('watch-string', STRING_STORE);
+  const p = loadElf(g.path);
+  p.cpu.setWatchpoint(g.symbols.get('value')!, 4, 'write');
+  assert.deepEqual(p.cpu.run(100), { kind: 'watchpoint', watched: g.symbols.get('value'), address: g.symbols.get('after_stos')! - 1 });
+  assert.equal(p.cpu.state.eip, g.symbols.get('after_stos'));
+  assert.equal(p.cpu.state.icount, 4);
+  assert.equal(p.cpu.state.r[2], 0, 'the instruction after stosl has not run');
+  assert.equal(p.memory.rd32(g.symbols.get('value')!), 7);
+  const q = loadElf(g.path);
+  q.cpu.state.r[6] = g.symbols.get('value')!;
+  q.cpu.setWatchpoint(g.symbols.get('value')!, 1, 'readWrite');
+  q.cpu.clearWatchpoint();
+  q.cpu.setWatchpoint(g.symbols.get('value')! + 3, 1, 'readWrite');
+  const first = q.cpu.run(100);
+  assert.equal(first.kind, 'watchpoint');
+  assert.equal(q.cpu.state.eip, g.symbols.get('after_stos'), 'the store reaches the watched byte');
+  q.cpu.clearWatchpoint();
+  q.cpu.setWatchpoint(g.symbols.get('value')!, 1, 'readWrite');
+  assert.deepEqual(q.cpu.run(100), { kind: 'watchpoint', watched: g.symbols.get('value'), address: g.symbols.get('after_stos')! + 5 });
+  assert.equal(q.cpu.state.eip, g.symbols.get('after_stos')! + 6, 'lodsb completed, the mov after it has not run');
+  assert.equal(q.cpu.state.r[2], 4);
+  assert.equal(q.cpu.state.r[0] & 0xff, 7);
+});
+
 const TRACE = `
 .globl _start
 _start:
