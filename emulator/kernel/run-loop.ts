@@ -231,7 +231,11 @@ export class RunLoop {
       }
       // A slice ends at the next tick too, where the vvar data the vDSO reads moves on.
       const toTick = p.vvar ? p.clock.instructionsToNextTick() : undefined;
-      const slice = Math.min(left, this.turnLeft, SLICE, toTimer ?? SLICE, toTick ?? SLICE);
+      // A task alone in the machine runs on past its quantum (its turn would end only for it to be
+      // picked again): a slice that ends inside a block costs a budget tail on the one-instruction
+      // path and a block compiled from the middle of the next (docs/speed-and-exactness.md).
+      const turn = m.tasks.length === 1 ? SLICE : this.turnLeft;
+      const slice = Math.min(left, turn, SLICE, toTimer ?? SLICE, toTick ?? SLICE);
       p.refreshVvar();
       const before = cpu.state.icount;
       cpu.kernelHook = this.inPlace;
