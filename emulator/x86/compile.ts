@@ -131,8 +131,12 @@ function isTerminator(i: Instruction): boolean {
   return false;
 }
 
-/** Decodes the instructions of the block at `start`; a fetch fault on the first byte is returned. */
-export function decodeBlock(m: Memory, start: number, breakpoints: ReadonlySet<number>, max: number, hot = false): Instruction[] | PageFault {
+/**
+ * Decodes the instructions of the block at `start`; a fetch fault on the first byte is
+ * returned. `follow` makes it a hot block: it goes on past the fall-through of each
+ * conditional jump for which `follow` says so.
+ */
+export function decodeBlock(m: Memory, start: number, breakpoints: ReadonlySet<number>, max: number, follow: ((jcc: Instruction) => boolean) | null = null): Instruction[] | PageFault {
   const insns: Instruction[] = [];
   let address = start >>> 0;
   while (insns.length < max) {
@@ -149,7 +153,7 @@ export function decodeBlock(m: Memory, start: number, breakpoints: ReadonlySet<n
     }
     insns.push(i);
     if (isTerminator(i)) {
-      const on = followed(i, hot);
+      const on = followed(i, follow);
       if (on < 0 || insns.some((d) => d.address === on)) break;
       address = on;
       continue;
@@ -163,14 +167,14 @@ export function decodeBlock(m: Memory, start: number, breakpoints: ReadonlySet<n
  * Where the block goes on decoding after a control transfer that need not end it, or -1: a
  * direct jmp or call at its target (its one successor is known when it is compiled, so no
  * exit and no dispatch is needed), and in a hot block (one the CPU saw run often) a
- * conditional jump at its fall-through (the taken side leaves the block). Only 32-bit ones
+ * conditional jump at its fall-through when `follow` says so (the taken side leaves the block). Only 32-bit ones
  * without prefixes; the caller never goes on at an instruction already in the block (a jump
  * back to the start is the block's loop).
  */
-function followed(i: Instruction, hot: boolean): number {
+function followed(i: Instruction, follow: ((jcc: Instruction) => boolean) | null): number {
   if (i.status !== DecodeStatus.Ok || i.opSize !== 4 || i.prefixes !== 0) return -1;
   if (i.op === Op.Jmp || i.op === Op.Call) return i.target >>> 0;
-  if (i.op === Op.Jcc && hot) return (i.address + i.length) >>> 0;
+  if (i.op === Op.Jcc && follow !== null && follow(i)) return (i.address + i.length) >>> 0;
   return -1;
 }
 
@@ -198,7 +202,8 @@ export function compileInstructions(insns: readonly Instruction[], loop: boolean
   if (!selfLoop) {
     source = blockSource(emitBlock(insns, false, liveImmediates, 'none', ''));
     // Generated code is the point of the block compiler (docs/speed-and-exactness.md); its input is our own emitters' output.
-    return { fn: new Function('X', `return function (s, m, H, limit) {\n${source}\n};`)(exitTable(insns)) as BlockFunction, source };
+    // Named by its start and length, so that CPU profiles and V8's traces tell blocks apart.
+    return { fn: new Function('X', `return function blk_${start.toString(16)}_${insns.length}(s, m, H, limit) {\n${source}\n};`)(exitTable(insns)) as BlockFunction, source };
   }
   const fast = emitBlock(insns, true, liveImmediates, 'fast', 'continue pass;');
   if (fast.unsitable) source = loopSource(null, emitBlock(insns, true, liveImmediates, 'none', 'continue out;'));
@@ -270,7 +275,7 @@ function entry(ctxs: readonly BlockContext[]): string {
 /** The fall-through exit after the last instruction. */
 function fallthrough(ctx: BlockContext): string {
   const last = ctx.insns[ctx.insns.length - 1]!;
-  return `{ex = ${hex(last.address + last.length)}; nc = n + ${ctx.insns.length}; rc = ${EXIT_SLOT0}; break out;}`;
+  return `{ex = ${hex(last.address + last.length)}; nc = ${ctx.loop ? 'n + ' : ''}${ctx.insns.length}; rc = ${EXIT_SLOT0}; break out;}`;
 }
 
 /** After the block's loop: the registers and flag record it changed written back, and its exit. */

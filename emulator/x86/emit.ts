@@ -120,9 +120,19 @@ export class Emitter {
     return name;
   }
 
+  /**
+   * The count of instructions completed when leaving after the first `done` of this block's
+   * pass: a constant outside a self-loop (where `n` stays 0). An exit taken for the first time
+   * after V8 optimised the block would otherwise meet `n + k` without type feedback and
+   * deoptimise the whole block (about 30 deoptimisations in a call-heavy first run).
+   */
+  count(done: number): string {
+    return this.ctx.loop ? `n + ${done}` : String(done);
+  }
+
   /** Statements that leave the block before this instruction has changed anything. */
   exitBefore(result: string): string {
-    return this.leave(hex(this.i.address), `n + ${this.k}`, result);
+    return this.leave(hex(this.i.address), this.count(this.k), result);
   }
 
   /**
@@ -149,7 +159,7 @@ export class Emitter {
 
   /** Statements that leave the block after this instruction completed, with eip already set by the caller or `next`. */
   exitAfter(result: string, eip: string = hex(this.next)): string {
-    return this.leave(eip, `n + ${this.k + 1}`, this.afterEvents(result));
+    return this.leave(eip, this.count(this.k + 1), this.afterEvents(result));
   }
 
   /** True when the instruction reached memory other than through sites (which raise no event: they leave the loop instead). */

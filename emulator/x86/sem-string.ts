@@ -40,8 +40,7 @@ function stringOp(kind: StringKind) {
     const rd = w === 4 ? 'rd32' : w === 2 ? 'rd16' : 'rd8';
     const wr = w === 4 ? 'wr32' : w === 2 ? 'wr16' : 'wr8';
     const acc = e.reg(0, w);
-    const done = rep ? 'it' : '0';
-    const pf = `if ((m.ev & 1) !== 0) ${e.exit(at, `n + ${k} + ${done}`, String(EXIT_PAGE_FAULT))}`;
+    const pf = `if ((m.ev & 1) !== 0) ${e.exit(at, rep ? `${e.count(k)} + it` : e.count(k), String(EXIT_PAGE_FAULT))}`;
     const src = e.withSegBase(index(6), i.memSeg);
     const dst = index(7);
     const body: string[] = [];
@@ -91,14 +90,14 @@ function stringOp(kind: StringKind) {
     e.post.push(`{${step} let it = 0;`,
       `for (;;) {`,
       `if (${counter} === 0) break;`,
-      `if (n + ${k} + it >= limit) ${e.exit(at, `n + ${k} + it`, '2')}`,
+      `if (n + ${k} + it >= limit) ${e.exit(at, `${e.count(k)} + it`, '2')}`,
       `{${body.join(' ')}}`,
       decrement,
       'it++;',
-      `if (m.ev !== 0) ${e.exit(`(${continues}) ? ${at} : ${hex(e.next)}`, `n + ${k} + it`, `(ia = ${at}, ${EXIT_MEMORY_EVENT})`)}`,
+      `if (m.ev !== 0) ${e.exit(`(${continues}) ? ${at} : ${hex(e.next)}`, `${e.count(k)} + it`, `(ia = ${at}, ${EXIT_MEMORY_EVENT})`)}`,
       conditional ? `if (!(${stillEqual})) break;` : '',
       '}',
-      e.exit(hex(e.next), `n + ${k} + (it > 0 ? it : 1)`, String(EXIT_SLOT0)),
+      e.exit(hex(e.next), `${e.count(k)} + (it > 0 ? it : 1)`, String(EXIT_SLOT0)),
       '}');
     e.ended = true;
   };
