@@ -300,7 +300,21 @@ export class Cpu {
    * jumps, in its place; null when that would decode to the same instructions.
    */
   private heat(b: Block): Block | null {
-    const insns = decodeBlock(this.memory, b.start, this.stopsAt, MAX_BLOCK, true);
+    // The blocks the CPU ran from `b` on along fall-throughs each end at the next conditional
+    // jump (blocks that are not hot stop at the first): a fall-through none of them took (its
+    // successor slot 0 still empty) ends the hot block there. Code past it would have no type
+    // feedback when V8 optimises the block, and would deoptimise it the first time it ran.
+    let from: Block | null = b;
+    const follow = (jcc: Instruction): boolean => {
+      const ran = from;
+      if (ran === null || !ran.valid || ran.hot || ran.insns[ran.insns.length - 1]!.address !== jcc.address) {
+        from = null;
+        return true;
+      }
+      from = ran.s0;
+      return ran.s0 !== null;
+    };
+    const insns = decodeBlock(this.memory, b.start, this.stopsAt, MAX_BLOCK, follow);
     if (!Array.isArray(insns) || insns.length <= b.length) return null;
     this.remove(b);
     const hot = this.build(insns, false, true);
