@@ -5,6 +5,7 @@
 // labels at the line that uses it).
 import type { AsmSymbol } from '../toolchain/asm/module';
 import { sourceLine, type Analysis } from './analysis';
+import { macroBodies } from './alternative-view';
 import { isInactive } from './inactive';
 import { scanOf } from './semantic-tokens';
 import { wordAtPosition } from './symbols';
@@ -49,6 +50,8 @@ export function localLabelAt(a: Analysis, line: number, column: number): { label
   const w = wordAtPosition(a, line, column);
   if (!w) return undefined;
   const numeric = /^(\d+)([fb]?)$/.exec(w.text);
+  // In a .macro body a numeric label means an instance of each expansion, none of the body's own.
+  if (numeric && macroBodies(a).some((m) => m.from <= line && line <= m.to)) return undefined;
   let label: LocalLabel | undefined;
   if (numeric && numeric[2]) label = resolveNumeric(a, numeric[1]!, numeric[2], line, w.start);
   else if (numeric && sourceLine(a, line)[w.start + w.text.length] === ':') label = localLabels(a).get(w.text)?.find((l) => l.line === line);
@@ -60,8 +63,9 @@ export function localLabelAt(a: Analysis, line: number, column: number): { label
 export function numericReferences(a: Analysis, label: LocalLabel): Array<{ line: number; column: number; length: number }> {
   const name = label.symbol.name;
   const out = [{ line: label.line, column: label.column, length: name.length }];
+  const bodies = macroBodies(a);
   for (const l of scanOf(a).lexemes) {
-    if (l.kind !== 'localRef' || l.text.slice(0, -1) !== name || isInactive(a, l.line)) continue;
+    if (l.kind !== 'localRef' || l.text.slice(0, -1) !== name || isInactive(a, l.line) || bodies.some((m) => m.from <= l.line && l.line <= m.to)) continue;
     if (resolveNumeric(a, name, l.text.slice(-1), l.line, l.start) === label) out.push({ line: l.line, column: l.start, length: l.length });
   }
   return out.sort((x, y) => x.line - y.line || x.column - y.column);

@@ -38,11 +38,12 @@ f${i}:
 `;
 }
 
-const SOURCE = `	.macro spin reg
+const SOURCE = `	.text
+1:	nop
+	.macro spin reg
 1:	decl	\\reg
 	jnz	1b
 	.endm
-	.text
 ${Array.from({ length: 40 }, (_, i) => fn(i)).join('\n')}`;
 
 interface Hover { contents: { value: string } }
@@ -67,7 +68,7 @@ test('hover, definition and references of 1b/1f, a macro\'s 1: and .L names agre
   const hover = async (line: number, column: number) => (await lsp.request<Hover | null>('textDocument/hover', at(line, column)))?.contents.value ?? '';
 
   let checked = 0;
-  for (let line = 5; line < lines.length; line++) {
+  for (let line = 6; line < lines.length; line++) {
     const text = lines[line]!;
     const ref = /\b(\d)([bf])\b/.exec(text);
     if (ref && /^\tj/.test(text)) {
@@ -101,6 +102,10 @@ test('hover, definition and references of 1b/1f, a macro\'s 1: and .L names agre
   // The macro's `1:` is at the line that uses it; the `1b` after that use means it.
   const use = lines.findIndex((l) => l.includes('spin\t%edx'));
   assert.match(await hover(use + 1, lines[use + 1]!.indexOf('1b')), new RegExp(`of line ${use + 1}\\)`));
+  // In the macro body, `1b` means the `1:` of each expansion, not the `1:` written before the .macro.
+  const body = lines.findIndex((l) => l === '\tjnz\t1b');
+  assert.equal(await hover(body, lines[body]!.indexOf('1b')), '');
+  assert.deepEqual(await lsp.request<Location[]>('textDocument/definition', at(body, lines[body]!.indexOf('1b'))), []);
   // `$1` is a number, not the label `1:` of its line.
   const cmp = lines.findIndex((l) => l.startsWith('1:\tcmpl\t$1,'));
   assert.doesNotMatch(await hover(cmp, lines[cmp]!.indexOf('$1') + 1), /local label/);
