@@ -179,7 +179,7 @@ function materialize(st: AsmState, f: Frag, tails: ByteStream): void {
         tails.write(at, form.bytes, n);
         f.fixups.push({
           offset: base + form.dispOffset, size: form.dispSize, expr: v.target, pcrel: true,
-          pcBias: form.bytes.length - form.dispOffset, relocType: form.relocType, signed: true,
+          pcBias: form.bytes.length - form.dispOffset, relocType: form.relocType, signed: form.dispSize === 1,
           // GAS makes a relaxed branch's fixup when it converts the frag, after reading: its
           // relocation follows every one made while reading, in address order.
           location: v.location, seq: st.nextSeq(), resolveGlobal: true,
@@ -260,7 +260,11 @@ const ABS_TYPES: Readonly<Record<number, number>> = { 1: 22, 2: 20, 4: 1 };
 function relocationOf(fx: Fixup, out: Uint8Array, field: number, P: number, sym: SymbolState | undefined, addend: bigint, type: number): PendingRelocation {
   if (fx.size === 8) throw new AsmError('cannot represent relocation type BFD_RELOC_64');
   writeLittle(out, field, fx.size, addend);
-  if (!sym) return { offset: P, type, symbol: '', symbolIsSection: false, seq: fx.seq };
+  if (!sym) {
+    // An absolute branch target: the field holds target - bias, checked as GAS checks a fixup.
+    checkFits(fx, P, addend, fx.signed);
+    return { offset: P, type, symbol: '', symbolIsSection: false, seq: fx.seq };
+  }
   if (isLocalDefined(sym) && ADJUSTABLE.has(type)) {
     const target = sym.frag!.section;
     target.symbolUsed = true;
@@ -271,9 +275,16 @@ function relocationOf(fx: Fixup, out: Uint8Array, field: number, P: number, sym:
   return { offset: P, type, symbol: sym.name, symbolIsSection: false, seq: fx.seq };
 }
 
+/** An address or value as GAS prints one for an ELF32 target: 8 hex digits of its low 32 bits. */
+function vma(x: bigint): string {
+  return BigInt.asUintN(32, x).toString(16).padStart(8, '0');
+}
+
+/** GAS's overflow message: a value from 0 to 1000 in decimal, any other (a negative one too) as an address. */
 function checkFits(fx: Fixup, P: number, x: bigint, signed: boolean): void {
   if (!fits(x, fx.size, signed)) {
-    throw new AsmError(`value of ${x} too large for field of ${fx.size} byte${fx.size > 1 ? 's' : ''} at 0x${P.toString(16)}`);
+    const shown = x >= 0n && x <= 1000n ? x.toString() : vma(x);
+    throw new AsmError(`value of ${shown} too large for field of ${fx.size} byte${fx.size > 1 ? 's' : ''} at ${vma(BigInt(P))}`);
   }
 }
 
@@ -293,7 +304,7 @@ function resolve(st: AsmState, section: SectionState, f: Frag, fx: Fixup, out: U
     const sameSection = v.sym?.kind === 'label' && v.sym.frag!.section === section && !v.reloc;
     if (sameSection && (isLocalDefined(v.sym) || (fx.resolveGlobal === true && v.sym!.binding !== 'weak'))) {
       const x = BigInt(labelAddress(v.sym!)) + v.add - bias;
-      checkFits(fx, P, x, true);
+      if (!fx.resolveGlobal) checkFits(fx, P, x, fx.signed);
       writeLittle(out, field, fx.size, x);
       return undefined;
     }
@@ -441,6 +452,8 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
   const sections: AsmSection[] = [];
   for (const s of st.sections) {
     const relocs: PendingRelocation[] = [];
+    // GAS reports a section's fixup errors in the order it made the fixups, as its relocations.
+    const failures: { seq: number; message: string; location: Fixup['location'] }[] = [];
     const frags = orderedFrags(s);
     let size = 0;
     for (let k = 0; k < frags.length; k++) size += frags[k]!.size;
@@ -457,11 +470,13 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
           if (r) relocs.push(r);
         } catch (e) {
           if (!(e instanceof AsmError)) throw e;
-          st.error(e.message, fx.location);
+          failures.push({ seq: fx.seq, message: e.message, location: fx.location });
         }
       }
       at += f.size;
     }
+    failures.sort((a, b) => a.seq - b.seq);
+    for (const x of failures) st.error(x.message, x.location);
     relocs.sort((a, b) => a.seq - b.seq);
     const nobits = s.type === SHT_NOBITS;
     sections.push({

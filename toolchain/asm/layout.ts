@@ -21,7 +21,10 @@ export interface Fixup {
   readonly pcBias: number;
   /** An explicit R_386_* type (from @PLT, @GOTOFF, ... or the encoder); otherwise chosen by size and pcrel. */
   readonly relocType?: number;
-  /** Whether the value must fit signed (branch displacements) or either way (data). */
+  /**
+   * Whether the value must fit signed or either way. GAS checks a 1-byte branch displacement
+   * signed; wider ones and data either way (a 16-bit branch wraps at 64K).
+   */
   readonly signed: boolean;
   readonly location: SourceLocation;
   /**
@@ -31,7 +34,10 @@ export interface Fixup {
    */
   seq: number;
   readonly late?: boolean;
-  /** Set for relaxed branches: GAS resolves them to global symbols of the same section too. */
+  /**
+   * Set for relaxed branches: GAS resolves them to global symbols of the same section too, and
+   * writes such a displacement as it converts the frag, with no range check.
+   */
   readonly resolveGlobal?: boolean;
 }
 
