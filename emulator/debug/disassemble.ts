@@ -4,7 +4,10 @@
 // symbol's start, an FDE's initial location, a line-table row, the entry point, the stopped
 // pc, the first byte after unmapped memory) and runs forward to the window; an instruction
 // that would run over the next known boundary is shown as the bytes it has, `(bad)`. `??`
-// lines stand only for bytes that cannot be read (one line per byte).
+// lines stand only for bytes that cannot be read (one line per byte). Bytes that an image's
+// section headers put outside its code sections (its .eh_frame, .dynsym, ELF header, in the
+// same executable PT_LOAD) are data: one `.byte 0xNN` line per byte, never decoded, and an
+// instruction that would run into them is `(bad)`, as at a known boundary.
 import { decode, MAX_INSTRUCTION_LENGTH } from '../../toolchain/isa/decoder';
 import { formatAtt } from '../../toolchain/isa/att-formatter';
 import { DecodeStatus } from '../../toolchain/isa/instruction';
@@ -12,17 +15,63 @@ import type { ElfFile } from '../../toolchain/elf/types';
 import type { UnwindImage } from '../../toolchain/dwarf/unwind-types';
 import { PAGE_SIZE, type Memory } from '../memory/memory';
 import type { DisassembledLine } from './types';
-import { SHF_EXECINSTR } from '../../toolchain/elf/sections';
+import { PF_X, PT_LOAD, SHF_EXECINSTR } from '../../toolchain/elf/sections';
 
 /** Most instructions one request returns (VS Code asks for a few hundred at most). */
 export const MAX_DISASSEMBLE_COUNT = 4096;
 /** Farthest back a known boundary is decoded from; past it, decoding starts where it resynchronizes. */
 const MAX_SPAN = 1 << 16;
 
-/** Known instruction starts, sorted; looked up for the greatest one below an address. */
+/** Known instruction starts, sorted; looked up for the greatest one below an address. Also the ranges known to be data. */
 export class CodeBoundaries {
   private sorted: number[] = [];
   private pending: number[] = [];
+  /** Disjoint [from, to) ranges of data, sorted by start. */
+  private data: Array<readonly [number, number]> = [];
+
+  /** Adds ranges [from, to) that hold data, not instructions (overlapping ones merge). */
+  addData(ranges: Iterable<readonly [number, number]>): void {
+    const all = [...this.data, ...ranges].filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0]);
+    const merged: Array<[number, number]> = [];
+    for (const [a, b] of all) {
+      const last = merged[merged.length - 1];
+      if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+      else merged.push([a, b]);
+    }
+    this.data = merged;
+  }
+
+  /** The index of the last data range starting at or below `address`, or -1. */
+  private dataIndex(address: number): number {
+    let lo = 0;
+    let hi = this.data.length - 1;
+    let best = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.data[mid]![0] <= address) { best = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    return best;
+  }
+
+  /** The data range holding `address`, if any. */
+  dataAt(address: number): readonly [number, number] | undefined {
+    const r = this.data[this.dataIndex(address)];
+    return r && address < r[1] ? r : undefined;
+  }
+
+  /** Where the first data range above `address` starts (2^32 when none): code before it ends there. */
+  dataAfter(address: number): number {
+    return this.data[this.dataIndex(address) + 1]?.[0] ?? 0x1_0000_0000;
+  }
+
+  /** Where the last data range ending at or below `address` ends (0 when none): code after it starts there. */
+  dataEndBelow(address: number): number {
+    const k = this.dataIndex(address);
+    const r = this.data[k];
+    if (!r) return 0;
+    if (r[1] <= address) return r[1];
+    return this.data[k - 1]?.[1] ?? 0;
+  }
 
   /** Adds instruction starts (symbols, FDE starts, line-table rows). */
   add(addresses: Iterable<number>): void {
@@ -54,6 +103,33 @@ export function imageCodeStarts(elf: ElfFile, base: number, image: UnwindImage):
   if (elf.header.entry) out.push((elf.header.entry + base) >>> 0);
   for (const s of elf.sections) if (s.flags & SHF_EXECINSTR && s.addr && s.size) out.push((s.addr + base) >>> 0);
   return out;
+}
+
+/**
+ * An image's data at run time: the parts of its executable PT_LOAD segments that no code
+ * section (SHF_EXECINSTR) covers. None for an image without section headers.
+ */
+export function imageDataRanges(elf: ElfFile, base: number): Array<readonly [number, number]> {
+  const code = elf.sections.filter((s) => s.flags & SHF_EXECINSTR && s.addr && s.size).map((s) => [s.addr + base, s.addr + base + s.size] as const).sort((x, y) => x[0] - y[0]);
+  if (code.length === 0) return [];
+  const out: Array<readonly [number, number]> = [];
+  for (const p of elf.programHeaders) {
+    if (p.type !== PT_LOAD || !(p.flags & PF_X) || p.memsz === 0) continue;
+    const end = Math.min(p.vaddr + base + p.memsz, 0x1_0000_0000);
+    let at = p.vaddr + base;
+    for (const [from, to] of code) {
+      if (to <= at || from >= end) continue;
+      if (from > at) out.push([at, from]);
+      at = Math.max(at, to);
+    }
+    if (at < end) out.push([at, end]);
+  }
+  return out;
+}
+
+/** One data byte's line. */
+function dataLine(address: number, byte: number, symbols: DisassemblySymbols): DisassembledLine {
+  return { address: address >>> 0, bytes: byte.toString(16).padStart(2, '0'), text: `.byte 0x${byte.toString(16)}`, symbol: symbols.startAt(address >>> 0), unreadable: false };
 }
 
 /** What disassembly needs of the debugger's symbols. */
@@ -136,13 +212,26 @@ function instructionsBefore(memory: Memory, boundaries: CodeBoundaries, symbols:
       end--;
       continue;
     }
-    const floor = Math.max(0, end - MAX_SPAN);
+    const data = boundaries.dataAt(end - 1);
+    if (data) {
+      const from = readableStart(memory, end, Math.max(data[0], end - (need - have)));
+      const bytes = readRun(memory, from, end);
+      const lines: DisassembledLine[] = [];
+      for (let at = from; at < end; at++) lines.push(dataLine(at, bytes[at - from]!, symbols));
+      chunks.push(lines);
+      have += lines.length;
+      end = from;
+      continue;
+    }
+    // Code starts no lower than where the data before it ends.
+    const codeFloor = boundaries.dataEndBelow(end);
+    const floor = Math.max(0, end - MAX_SPAN, codeFloor);
     const runStart = readableStart(memory, end, floor);
     const known = boundaries.below(end, runStart);
     let start: number;
-    const tail = Math.min(end + MAX_INSTRUCTION_LENGTH, 0x1_0000_0000);
+    const tail = Math.min(end + MAX_INSTRUCTION_LENGTH, boundaries.dataAfter(end - 1), 0x1_0000_0000);
     if (known !== undefined) start = known;
-    else if (runStart > floor || runStart === 0) start = runStart;
+    else if (runStart > floor || runStart === 0 || runStart === codeFloor) start = runStart;
     else {
       // No known boundary within reach: start far enough back that decoding resynchronizes.
       const back = Math.max(runStart, end - Math.min(MAX_SPAN, (need - have) * MAX_INSTRUCTION_LENGTH + 256));
@@ -178,7 +267,7 @@ function readRun(memory: Memory, from: number, to: number): Uint8Array {
 }
 
 /** `count` instructions from `start` forward. */
-function instructionsFrom(memory: Memory, symbols: DisassemblySymbols, start: number, count: number): DisassembledLine[] {
+function instructionsFrom(memory: Memory, boundaries: CodeBoundaries, symbols: DisassemblySymbols, start: number, count: number): DisassembledLine[] {
   const out: DisassembledLine[] = [];
   let at = start >>> 0;
   const chunk = 4096;
@@ -196,8 +285,15 @@ function instructionsFrom(memory: Memory, symbols: DisassemblySymbols, start: nu
       continue;
     }
     const i = at - base;
-    const insn = decode(bytes, i, at >>> 0, bytes.length);
-    const length = Math.max(1, Math.min(insn.length, bytes.length - i));
+    if (boundaries.dataAt(at)) {
+      out.push(dataLine(at, bytes[i]!, symbols));
+      at++;
+      continue;
+    }
+    // An instruction ends where data begins: one that would run into it is (bad).
+    const stop = Math.min(bytes.length, boundaries.dataAfter(at) - base);
+    const insn = decode(bytes, i, at >>> 0, stop);
+    const length = Math.max(1, Math.min(insn.length, stop - i));
     const text = insn.status === DecodeStatus.Truncated ? '(bad)' : formatAtt(insn, { symbolize: (a) => symbols.symbolize(a) });
     out.push({ address: at >>> 0, bytes: hexBytes(bytes, i, i + length), text, symbol: symbols.startAt(at >>> 0), unreadable: false });
     at += length;
@@ -219,12 +315,12 @@ export function disassembleAt(
   const offset = Math.max(-MAX_DISASSEMBLE_COUNT * 4, Math.min(Math.trunc(instructionOffset) || 0, MAX_DISASSEMBLE_COUNT * 4));
   address >>>= 0;
   if (offset >= 0) {
-    const all = instructionsFrom(memory, symbols, address, offset + n);
+    const all = instructionsFrom(memory, boundaries, symbols, address, offset + n);
     return all.slice(offset);
   }
   const before = instructionsBefore(memory, boundaries, symbols, address, -offset);
   // At address 0 there is nothing before: the window starts later, still `n` lines long.
   const out = before.slice(0, n);
-  if (out.length < n) out.push(...instructionsFrom(memory, symbols, address, n - out.length));
+  if (out.length < n) out.push(...instructionsFrom(memory, boundaries, symbols, address, n - out.length));
   return out;
 }

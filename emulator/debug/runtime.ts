@@ -18,7 +18,7 @@ import type { KernelPhase, PtRegs } from '../kernel/seams';
 import { signalName } from '../kernel/linux-abi';
 import { BreakpointTable } from './breakpoints';
 import { LaterEmitter } from './emitter';
-import { CodeBoundaries, disassembleAt, imageCodeStarts } from './disassemble';
+import { CodeBoundaries, disassembleAt, imageCodeStarts, imageDataRanges } from './disassemble';
 import { cpuRegisters, readUpTo, stackFrames } from './inspect';
 import { EFLAGS_BITS, setEflagsBit, setRegister, writeGuestMemory } from './state-edit';
 import { launchTarget, type Target } from './launch';
@@ -114,6 +114,8 @@ export class DebugRuntime {
     this.boundaries.add(this.symbols.functionStarts());
     this.boundaries.add(imageCodeStarts(t.program.elf, t.program.bias, this.images[0]!));
     if (t.vdso) this.boundaries.add(imageCodeStarts(t.vdso.elf, t.vdso.base, this.images[1]!));
+    this.boundaries.addData(imageDataRanges(t.program.elf, t.program.bias));
+    if (t.vdso) this.boundaries.addData(imageDataRanges(t.vdso.elf, t.vdso.base));
     this.launchOptions = options;
     this.attach(t);
     keepAsIs(t.loop.table);

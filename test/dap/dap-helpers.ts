@@ -113,3 +113,16 @@ export function rawRequest(client: DebugClient, command: string, args: object): 
   const c = client as unknown as { doSend(command: string, args: object, done: (r: DebugProtocol.Response) => void): void };
   return new Promise((done) => c.doSend(command, args, done));
 }
+
+/** An ELF file's sections as readelf -SW lists them (address, file offset, size, flags). */
+export function readelfSections(file: string): Array<{ name: string; addr: number; offset: number; size: number; flags: string }> {
+  return [...run('readelf', ['-SW', file]).matchAll(/^\s*\[\s*\d+\]\s+(\S+)\s+\S+\s+([0-9a-f]{8})\s+([0-9a-f]+)\s+([0-9a-f]+)\s+[0-9a-f]+\s+(\S*)/gm)]
+    .map((m) => ({ name: m[1]!, addr: parseInt(m[2]!, 16), offset: parseInt(m[3]!, 16), size: parseInt(m[4]!, 16), flags: m[5]! }));
+}
+
+/** Where the vDSO mapped around `address` starts: the page that begins with its ELF header. */
+export async function vdsoBase(client: DebugClient, address: number): Promise<number> {
+  let base = (address & ~0xfff) >>> 0;
+  while ((await readMemory(client, base, 4)).toString('latin1') !== '\x7fELF') base -= 0x1000;
+  return base;
+}
