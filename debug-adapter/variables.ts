@@ -67,8 +67,11 @@ export function scopeVariables(ref: ScopeRef, runtime: DebugRuntime, frames: rea
     }
     case 'pt_regs': {
       if (ref.at === 'phase') {
-        const phase = runtime.kernelFrame()?.phase;
-        return phase ? PT_REGS_FIELDS.map((k) => variable(k, phase.regs[k])) : [text('pt_regs', '<not inside the kernel model>')];
+        const frame = runtime.kernelFrame();
+        if (!frame) return [text('pt_regs', '<not inside the kernel model>')];
+        const regs = frame.ptRegs;
+        // Before the entry path saves the user registers, there are no pt_regs to show.
+        return regs ? PT_REGS_FIELDS.map((k) => variable(k, regs[k])) : [text('pt_regs', `<not built yet: the entry path builds them on line ${frame.ptRegsLine}>`)];
       }
       const last = runtime.lastSyscall();
       if (!last) return [text('pt_regs', '<no system call yet>')];

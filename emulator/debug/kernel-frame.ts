@@ -49,6 +49,17 @@ export class KernelFrame {
     return this.phases[this.index]!;
   }
 
+  /** pt_regs as the current phase left them; undefined on the lines before the entry path builds them. */
+  get ptRegs(): Readonly<PtRegs> | undefined {
+    return this.index >= this.ptRegsLine - 1 ? this.phase.regs : undefined;
+  }
+
+  /** The document's line (1-based) where pt_regs are built. */
+  get ptRegsLine(): number {
+    const k = this.phases.findIndex((p) => p.kind === 'pt_regs');
+    return k < 0 ? 1 : k + 1;
+  }
+
   get atLast(): boolean {
     return this.index >= this.phases.length - 1;
   }

@@ -8,7 +8,7 @@
 // `vdso-lab run --trace` reports for the same configuration and whose lines hold the exit
 // path and reason the trace gives; each `next` goes one line (phase) down; pt_regs as built
 // hold the registers the stub set, and the fetch put the word at pt_regs->sp where the ABI
-// says; stepOut lands on the landing pad (the instruction after the int $0x80 the fast entry
+// says (and before the pt_regs line, the pt_regs scope has no values, only a note); stepOut lands on the landing pad (the instruction after the int $0x80 the fast entry
 // is followed by, else legacy's SYSENTER_RETURN or the instruction after the entry), at
 // readelf's line for it, with the caller frame still at the call site.
 import { test } from 'node:test';
@@ -135,6 +135,14 @@ for (const design of ['upstream', 'proposal', 'auxv', 'legacy']) {
             assert.equal(f.source?.sourceReference, reference);
             assert.equal(f.line, k, `phase ${k}: ${doc[k - 1]}`);
             const line = doc[k - 1]!;
+            const built = doc.findIndex((l) => /pt_regs built/.test(l)) + 1;
+            assert.ok(built > 1, 'the entry line comes before the pt_regs line');
+            if (k < built) {
+              // The entry path has not saved the user registers yet: no pt_regs values, a note naming the line that builds them.
+              const scope = (await client.scopesRequest({ frameId: 0 })).body.scopes.find((s) => s.name === 'pt_regs')!;
+              const rows = (await client.variablesRequest({ variablesReference: scope.variablesReference })).body.variables;
+              assert.deepEqual(rows.map((v) => [v.name, v.value]), [['pt_regs', `<not built yet: the entry path builds them on line ${built}>`]], `phase ${k}: ${line}`);
+            }
             if (/pt_regs built/.test(line)) {
               const pt = await ptRegs(client);
               for (const [field, reg] of [['bx', 'ebx'], ['dx', 'edx'], ['si', 'esi'], ['di', 'edi'], ['orig_ax', 'eax']] as const) {
