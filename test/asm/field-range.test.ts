@@ -5,7 +5,8 @@
 // fixup, and a relaxed branch to its own section written unchecked, as GAS writes it.
 // vdso-lab exits 2 where GAS exits 1 (README: an input error) and adds a column after the line;
 // GAS prints no line for a relaxed branch's message (it makes that fixup after reading), so
-// there only the text is compared.
+// there only the text is compared. A jecxz or loop to a constant address GAS takes when the
+// address is a disp8 (-0x80..0x7f), and relocates against nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -67,4 +68,11 @@ test('16-bit displacements GAS accepts: a call that wraps at 64K, relaxed jumps 
 test('a 16-bit call out of reach either way: GAS\'s error with the value in hex', () => {
   const gas = compare('call16', '\t.code16\nback:\t.skip 70000\n\tcall back\n\tjmp back\n');
   assert.ok(gas.messages.includes('3: Error: value of fffeee8d too large for field of 2 bytes at 00011171'), gas.messages.join('\n'));
+});
+
+test('jecxz, jcxz and loop to an absolute address: accepted within a disp8 (a PC8 relocation against nothing), else GAS\'s messages', () => {
+  compare('byte-abs-ok', '\t.equ X, 5\n\tloop 0x10\n\tjecxz 0x7f\n\tjcxz -0x7f\n\tloopne X\n\tloope 0\n\tloop -1\n\t.code16\n\tjcxz 0x10\n\tjecxz -1\n');
+  const gas = compare('byte-abs-bad', '\tloop 0x80\n\tjecxz -0x80\n\tjcxz -0x81\n\tloop 0xffffff7f\n\t.code16\n\tjcxz 0x80\n\tjecxz -0x80\n');
+  assert.ok(gas.messages.includes('1: Error: operand size mismatch for `loop\''), gas.messages.join('\n'));
+  assert.ok(gas.messages.includes('2: Error: value of ffffff7f too large for field of 1 byte at 00000001'), gas.messages.join('\n'));
 });

@@ -104,7 +104,9 @@ export function encodeInstruction(mnemonicWithPrefixes: string, operands: readon
   let mnemonic = words[0]!;
   let ops = operands;
   const defaultSize: 2 | 4 = ctx.codeSize === 16 ? 2 : 4;
-  const valueOf = (o: ParsedOperand): bigint | undefined => (o.kind === 'imm' ? absolute(ctx, o.expr) : undefined);
+  // An immediate's value, or a bare address's (a branch target) when it is a constant.
+  const valueOf = (o: ParsedOperand): bigint | undefined =>
+    (o.kind === 'imm' ? absolute(ctx, o.expr) : o.kind === 'mem' && !o.hasParens && !o.base && !o.index && o.disp ? absolute(ctx, o.disp) : undefined);
   // GNU as emits `int $3` as the one-byte int3.
   if (mnemonic === 'int' && ops.length === 1 && ops[0]!.kind === 'imm' && valueOf(ops[0]!) === 3n) {
     mnemonic = 'int3';

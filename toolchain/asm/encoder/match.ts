@@ -261,8 +261,14 @@ function check(e: OpcodeEntry, k: K, o: ParsedOperand | undefined, opSize: 2 | 4
     }
     case K.Jb: case K.Jz:
       if (!(o.kind === 'mem' && !o.hasParens && !o.seg && !o.star)) return 'type';
-      // A rel8 cannot reach an absolute address (no PC8 relocation against nothing).
-      return k === K.Jb && o.disp?.kind === 'number' ? 'size' : 'ok';
+      // A rel8 reaches an absolute address GAS takes for a disp8 (-0x80..0x7f once wrapped to
+      // the operand size; a PC8 relocation against nothing); any other is GAS's size mismatch.
+      const target = k === K.Jb ? evaluate(o) : undefined;
+      if (target !== undefined) {
+        const w = fieldValue(target, opSize);
+        return w < -128n || w > 127n ? 'size' : 'ok';
+      }
+      return 'ok';
     case K.Ap: return o.kind === 'imm' ? 'ok' : 'type';
     case K.Ob: case K.Ov:
       return o.kind === 'mem' && !o.base && !o.index && o.disp !== undefined && !o.star ? 'ok' : 'type';
