@@ -8,7 +8,7 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebugRuntime } from '../emulator/debug/runtime';
-import type { LaunchArguments } from '../emulator/debug/launch-schema';
+import { KERNEL_DOCUMENT_LANGUAGE, type LaunchArguments } from '../emulator/debug/launch-schema';
 import type { BreakpointResult, DebugHost, RuntimeFrame, StopEvent, StopReason } from '../emulator/debug/types';
 import { nodeDebugHost } from './node-host';
 import { evaluateExpression } from '../emulator/debug/evaluate';
@@ -369,7 +369,7 @@ export class VdsoDebugSession extends LoggingDebugSession {
     const reference = args.sourceReference ?? args.source?.sourceReference ?? 0;
     const kernel = this.kernelDocuments.get(reference);
     if (kernel !== undefined) {
-      response.body = { content: kernel, mimeType: 'text/plain' };
+      response.body = { content: kernel, mimeType: KERNEL_DOCUMENT_LANGUAGE.mimeType };
       return this.sendResponse(response);
     }
     const generated = this.generated.get(reference);

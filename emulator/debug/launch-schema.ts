@@ -2,13 +2,28 @@
 // schema (type, allowed values, description, default; the CPU models, kernel kinds and ABIs
 // from toolchain/designs/options.ts), the attributes a launch requires, the configuration a
 // new launch.json gets, the launch that debugs a stub .S as the vDSO (the editor's "Debug"
-// lens), and the launch arguments' TypeScript type derived from the schema.
-// package.json's contributes.debuggers[0] must say the same (test/dap/launch-schema.test.ts).
+// lens), the launch arguments' TypeScript type derived from the schema, and the language the
+// kernel model's document opens in. package.json's contributes.debuggers[0], and its
+// languages, grammars and configurationDefaults for that document, must say the same
+// (test/dap/launch-schema.test.ts).
 import { join } from 'node:path';
 import { designsRoot } from '../../toolchain/designs/build';
 import { CPU_MODELS, DEFAULT_CPU, DEFAULT_KERNEL, DEFAULT_UMIP, DEFAULT_VDSO, KERNEL_ABIS, KERNEL_KINDS, OPTION_HELP, UMIP_SETTINGS, type CpuModel, type KernelAbi, type KernelKind } from '../../toolchain/designs/options';
 
 export const DEBUG_TYPE = 'vdso';
+
+/**
+ * The kernel model's document (one line per phase of a system call): the MIME type the
+ * adapter's source response gives it, by which VS Code picks the language the extension
+ * contributes (its grammar colours the kernel function, entries and exits, pt_regs fields,
+ * numbers; its lines wrap).
+ */
+export const KERNEL_DOCUMENT_LANGUAGE = {
+  id: 'vdso-lab-kernel',
+  mimeType: 'text/x-vdso-lab-kernel',
+  scopeName: 'source.vdso-lab-kernel',
+  editorDefaults: { 'editor.wordWrap': 'on' },
+} as const;
 
 export const LAUNCH_ATTRIBUTES = {
   program: { type: 'string', description: 'The static i386 program to run (ET_EXEC or static PIE; gcc -m32 -static, or as/ld), or its GAS source (.S or .s: assembled with line information and linked on the fly).', default: '${workspaceFolder}/a.out' },

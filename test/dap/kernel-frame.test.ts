@@ -54,6 +54,8 @@ async function ptRegs(client: DebugClient): Promise<Map<string, number>> {
 
 const le32 = (b: Buffer): number => b.readUInt32LE(0);
 
+const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: { languages: Array<{ id: string; mimetypes?: string[] }>; grammars: Array<{ language?: string }> } };
+
 for (const design of ['upstream', 'proposal', 'auxv', 'legacy']) {
   for (const cpu of CPU_MODELS) {
     for (const kernel of KERNEL_KINDS) {
@@ -124,7 +126,10 @@ for (const design of ['upstream', 'proposal', 'auxv', 'legacy']) {
           assert.equal(inside[1]!.line, entryLine, 'below the kernel frame: the stub at the entry instruction');
           assert.equal(Number(inside[1]!.instructionPointerReference), entry.address);
           assert.equal(`${inside[2]!.source?.path}:${inside[2]!.line}`, site);
-          const doc = (await client.sourceRequest({ sourceReference: reference })).body.content.trimEnd().split('\n');
+          const served = (await client.sourceRequest({ sourceReference: reference })).body;
+          // The MIME type by which VS Code opens it in the language package.json contributes for it.
+          assert.ok(manifest.contributes.languages.some((l) => l.mimetypes?.includes(served.mimeType ?? '') && manifest.contributes.grammars.some((g) => g.language === l.id)), `${served.mimeType}: a contributed language with a grammar`);
+          const doc = served.content.trimEnd().split('\n');
           assert.ok(doc[0]!.includes(trace.entry), `line 1 names the entry: ${doc[0]}`);
           assert.ok(doc.some((l) => l.includes(trace.exit)), `a line has the exit path and reason the trace gives (${trace.exit}):\n${doc.join('\n')}`);
           assert.ok(doc.some((l) => l.includes(trace.call)), `a line runs the call with its arguments and result as the trace shows them (${trace.call})`);

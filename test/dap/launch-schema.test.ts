@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DEBUG_TYPE, INITIAL_CONFIGURATIONS, LAUNCH_SCHEMA } from '../../emulator/debug/launch-schema';
+import { DEBUG_TYPE, INITIAL_CONFIGURATIONS, KERNEL_DOCUMENT_LANGUAGE, LAUNCH_SCHEMA } from '../../emulator/debug/launch-schema';
 import { CPU_MODELS, DEFAULT_ABI, DEFAULT_KERNEL, KERNEL_ABIS, KERNEL_KINDS } from '../../toolchain/designs/options';
 
 interface Setting {
@@ -21,7 +21,15 @@ interface Debugger {
   readonly initialConfigurations: readonly unknown[];
 }
 
-const manifest = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { contributes: { debuggers: Debugger[]; configuration?: { properties: Record<string, Setting> } } };
+interface Contributes {
+  readonly debuggers: Debugger[];
+  readonly configuration?: { properties: Record<string, Setting> };
+  readonly languages?: ReadonlyArray<{ id: string; mimetypes?: string[] }>;
+  readonly grammars?: ReadonlyArray<{ language?: string; scopeName: string; path: string }>;
+  readonly configurationDefaults?: Record<string, unknown>;
+}
+
+const manifest = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { contributes: Contributes };
 const debuggerEntry = manifest.contributes.debuggers.find((d) => d.type === DEBUG_TYPE);
 
 test('package.json configurationAttributes.launch is the launch schema module, attribute for attribute', () => {
@@ -53,4 +61,14 @@ test('the editor settings that name a kernel kind or an ABI allow exactly the ke
   // would send a default to the server as if the user had chosen it).
   assert.equal(abi.default, undefined);
   assert.ok(abi.description?.includes(DEFAULT_ABI), `vdsoLab.abi's description names the fallback ${DEFAULT_ABI}`);
+});
+
+test('package.json contributes the kernel document\'s language: its MIME type, its grammar (a file with that scope name), its lines wrapping', () => {
+  const { id, mimeType, scopeName, editorDefaults } = KERNEL_DOCUMENT_LANGUAGE;
+  const language = manifest.contributes.languages?.find((l) => l.id === id);
+  assert.deepEqual(language?.mimetypes, [mimeType]);
+  const grammar = manifest.contributes.grammars?.find((g) => g.language === id);
+  assert.equal(grammar?.scopeName, scopeName);
+  assert.equal((JSON.parse(readFileSync(resolve(grammar!.path), 'utf8')) as { scopeName: string }).scopeName, scopeName);
+  assert.deepEqual(manifest.contributes.configurationDefaults?.[`[${id}]`], editorDefaults);
 });
