@@ -1,11 +1,11 @@
-// Two places where the assembler's object or messages differed from GNU as --32, checked
+// Places where the assembler's object or messages differed from GNU as --32, checked
 // against `as --32` at test time: the symbol table's order when `.equ` names come before a
 // section that `.pushsection` creates (GAS makes a section's symbol with the section, so the
 // ABS locals made earlier come first), and constants that do not fit their field (an absolute
 // address above 0xffff in .code16, a 16- or 8-bit immediate or displacement): GAS's warning
 // "0x10000 shortened to 0x0" on the same line, and the encoding GAS chooses from the value
 // before it is shortened (a disp16, not a disp8; an imm16, not an imm8); and a branch to an
-// absolute address, whose relocation names no symbol.
+// absolute address, whose relocation names no symbol; nop and loop in .code16 (no 66 or 67).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -99,5 +99,29 @@ test('branches to absolute addresses: relocations with no symbol (index 0), the 
 	jmp 0x200
 `);
   assert.equal(readelf(['-rW', lab.path]), readelf(['-rW', gas.path]));
+  assert.deepEqual(readFileSync(lab.path), readFileSync(gas.path));
+});
+
+test('.code16 nop and loop: no 66 or 67 prefix (loop takes the code\'s address size, loopl/loopzw name theirs)', () => {
+  const { gas, lab } = both('code16-loop', `
+	.code16
+	nop
+	loop .
+	loopl .
+	loopw .
+	loopz .
+	loopnel .
+	loopzw .
+	jecxz .
+	jcxz .
+	.code32
+	nop
+	loop .
+	loopl .
+	loopw .
+	loopzw .
+	loopnew .
+	jcxz .
+`);
   assert.deepEqual(readFileSync(lab.path), readFileSync(gas.path));
 });

@@ -350,9 +350,9 @@ c2 | RET Iw | sfx=w16
 cb | RETF | op=RetFar att=lret sfx=w16 alias=retf
 ca | RETF Iw | op=RetFar att=lret sfx=w16 alias=retf
 cf | IRETD | op=Iret att=iret sfx=w16 w=oszapcdit
-e2 | LOOP Jb | att16=loopw a16 sfxok=l
-e1 | LOOPE Jb | att16=loopew a16 r=z alias=loopz sfxok=l
-e0 | LOOPNE Jb | att16=loopnew a16 r=z alias=loopnz sfxok=l
+e2 | LOOP Jb | att16=loopw a16 sfxok=wl
+e1 | LOOPE Jb | att16=loopew a16 r=z alias=loopz sfxok=wl
+e0 | LOOPNE Jb | att16=loopnew a16 r=z alias=loopnz sfxok=wl
 e3 | JECXZ Jb | op=Jcxz att16=jcxz a16
 f8 | CLC | w=c
 f9 | STC | w=c

@@ -40,6 +40,8 @@ function spell(e: OpcodeEntry, name: string): { opSize: 0 | 2 | 4; addrSize: 0 |
   const alias = e.aliases.find((a) => a.name === name);
   if (alias) return { opSize: alias.opSize, addrSize: 0 };
   if (e.mnemonic16 === e.mnemonic) return { opSize: 0, addrSize: 0 };
+  // loop (whose 16-bit name is loopw) takes the code's address size; jecxz names its own.
+  if (e.addrSizeMnemonic && name === e.mnemonic && e.mnemonic16 === `${e.mnemonic}w`) return { opSize: 0, addrSize: 0 };
   const size = name === e.mnemonic16 ? 2 : 4;
   return e.addrSizeMnemonic ? { opSize: 0, addrSize: size } : { opSize: size, addrSize: 0 };
 }
@@ -100,7 +102,9 @@ function resolvePlain(m: string): Resolved | undefined {
       if (base !== e.mnemonic && !e.aliases.some((a) => a.name === base && a.opSize === 0)) continue;
       const s = spell(e, base);
       if (s.opSize && width !== 1 && s.opSize !== width) continue;
-      candidates.push({ entry: e, opSize: s.opSize, addrSize: s.addrSize, suffixWidth: width });
+      // loopl, loopzw: the suffix names the address size (ecx or cx).
+      if (e.addrSizeMnemonic) candidates.push({ entry: e, opSize: 0, addrSize: width as 2 | 4, suffixWidth: 0 });
+      else candidates.push({ entry: e, opSize: s.opSize, addrSize: s.addrSize, suffixWidth: width });
     }
   }
   const loose = suffix ? (BY_MNEMONIC.get(base) ?? []).filter((e) => e.suffix !== Suffix.Movx)
@@ -305,7 +309,8 @@ export function matchForms(cands: readonly Candidate[], ops: readonly ParsedOper
   let sawSize = false;
   for (const c of cands) {
     const e = c.entry;
-    const sizes: (2 | 4)[] = e.opSizeOnly ? [e.opSizeOnly as 2 | 4] : e.asmSuffixes === 'l' ? [4] : followsOpSize(e) ? [4, 2] : [defaultSize];
+    // A row without operands (nop) takes no 66 for the size it decodes at.
+    const sizes: (2 | 4)[] = e.opSizeOnly && e.operands.length > 0 ? [e.opSizeOnly as 2 | 4] : e.asmSuffixes === 'l' ? [4] : followsOpSize(e) ? [4, 2] : [defaultSize];
     for (const al of alignments(e, ops)) {
       for (const opSize of sizes) {
         if (c.opSize && opSize !== c.opSize) continue;
