@@ -7,7 +7,8 @@
 // and the call stack names __kernel_vsyscall at that line; the toolbar's Step Back is enabled
 // and undoes a Step Over; the Disassembly view there shows the stub's sysenter and int $0x80
 // (no ?? rows); Step Over to the ALTERNATIVE line and Step Into opens the kernel model's document in an editor, at its first line (the
-// entry path). Then as a new user: no launch.json, a click in the gutter of upstream.S, F5 on it: the
+// entry path), in the language the extension contributes for it; there pt_regs are not built yet (the scope says so), and one
+// Step Over later they are. Then as a new user: no launch.json, a click in the gutter of upstream.S, F5 on it: the
 // stub runs as the vDSO under the shipped caller program and the clicked line is hit. Lines are checked against the source text; screenshots of each step are kept.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
@@ -161,15 +162,30 @@ test('the vdso debugger in a real VS Code: entry stop with variables, a verified
       const text = ((await page.locator('.editor-group-container.active .monaco-editor .view-lines .view-line').first().textContent()) ?? '').replace(/\u00a0/g, ' ');
       return text.includes('sysenter at') ? text : undefined;
     });
+    // The document opens in the language the extension contributes for it (its grammar, wrapped lines), not Plain Text.
+    const mode = await until('the status bar\'s language of the kernel document', async () => {
+      const text = ((await page.locator('[id="status.editor.mode"]').first().innerText().catch(() => '')) ?? '').trim();
+      return text && text !== 'Plain Text' ? text : undefined;
+    }).catch(() => 'Plain Text');
+    assert.equal(mode, 'vdso-lab kernel model');
     // VS Code expands the first scope after it lists the scopes: wait for its rows, not only its title.
+    // At line 1 (the entry) the entry path has not built pt_regs: the scope says so, with no values.
+    const before = await until('VARIABLES to show that pt_regs are not built yet', async () => {
+      const rows = (await page.locator('.debug-variables .monaco-list-row').allInnerTexts()).map((r) => r.replace(/\u00a0/g, ' '));
+      return rows.some((r) => /^pt_regs$/.test(r.trim())) && rows.some((r) => r.includes('not built yet')) ? rows : undefined;
+    }).catch((e: Error) => assert.fail(`pt_regs is not expanded: ${e.message}`));
+    assert.ok(!before.some((r) => /^orig_ax =/.test(r.trim())), `no pt_regs values before they are built: ${before.join('|')}`);
+    assert.match(kernelLine, /^entry_SYSENTER_compat: sysenter at 0x[0-9a-f]+: entry_SYSENTER_compat, because /);
+    assert.match(await topLabel(), /entry_SYSENTER_compat.*line 1\b/, 'the top frame is the kernel frame at its first phase');
+    // Step Over: line 2, pt_regs built, and the scope shows them.
+    await page.keyboard.press('F10');
+    await until('the step to the pt_regs line', async () => (/entry_SYSENTER_compat.*line 2\b/.test(await topLabel()) ? true : undefined));
     const scopes = await until('VARIABLES to show the kernel frame\'s pt_regs expanded', async () => {
       const rows = (await page.locator('.debug-variables .monaco-list-row').allInnerTexts()).map((r) => r.replace(/\u00a0/g, ' '));
       return rows.some((r) => /^pt_regs$/.test(r.trim())) && rows.some((r) => /^orig_ax =/.test(r.trim())) ? rows : undefined;
     }).catch((e: Error) => assert.fail(`pt_regs is not expanded: ${e.message}`));
     t.diagnostic(`screenshot: ${await b.screenshot('kernel-document')}`);
     assert.ok(scopes.some((r) => /^orig_ax =\s+0x[0-9a-f]{8}$/.test(r.trim())), `pt_regs is expanded: ${scopes.join('|')}`);
-    assert.match(kernelLine, /^entry_SYSENTER_compat: sysenter at 0x[0-9a-f]+: entry_SYSENTER_compat, because /);
-    assert.match(await topLabel(), /entry_SYSENTER_compat.*line 1\b/, 'the top frame is the kernel frame at its first phase');
     await page.keyboard.press('Shift+F5');
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden' });
 
