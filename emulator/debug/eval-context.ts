@@ -14,7 +14,11 @@ export function frameContext(runtime: DebugRuntime, frames: readonly RuntimeFram
       return frame.registers.find((r) => r.name === name)?.value;
     },
     symbol: (name) => runtime.lookupSymbol(name),
-    ptRegs: () => runtime.lastSyscall()?.entryRegs,
+    // Inside the kernel frame: pt_regs as its line left them (none before the entry path builds them).
+    ptRegs: () => {
+      const kernel = runtime.kernelFrame();
+      return kernel ? kernel.ptRegs : runtime.lastSyscall()?.entryRegs;
+    },
     read(address, size) {
       const b = runtime.readMemory(address, size);
       if (b.length !== size) return undefined;

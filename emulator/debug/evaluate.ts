@@ -12,7 +12,7 @@ export interface EvalContext {
   /** A 32-bit register of the selected frame: eax..edi, eip, eflags, cs..gs. */
   register(name: string): number | undefined;
   symbol(name: string): number | undefined;
-  /** pt_regs of the current (or last) kernel entry. */
+  /** pt_regs of the current (or last) kernel entry; undefined before the entry path builds them. */
   ptRegs(): PtRegs | undefined;
   /** `size` bytes little-endian at `address`, undefined when unreadable. */
   read(address: number, size: 1 | 2 | 4): number | undefined;
@@ -133,7 +133,7 @@ function nameValue(raw: string, ctx: EvalContext): Operand {
   const pt = /^(?:regs->|pt_regs\.|pt_regs->)(\w+)$/.exec(raw);
   if (pt) {
     const regs = ctx.ptRegs();
-    if (!regs) throw new EvalError('no pt_regs: the program has not entered the kernel yet');
+    if (!regs) throw new EvalError('no pt_regs: the program has not entered the kernel yet, or the entry path has not built them at this line');
     const field = pt[1] as keyof PtRegs;
     if (!PT_REGS_FIELDS.includes(field)) throw new EvalError(`pt_regs has no field '${pt[1]}' (${PT_REGS_FIELDS.join(', ')})`);
     return { value: regs[field] >>> 0 };

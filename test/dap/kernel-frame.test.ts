@@ -147,9 +147,12 @@ for (const design of ['upstream', 'proposal', 'auxv', 'legacy']) {
               const scope = (await client.scopesRequest({ frameId: 0 })).body.scopes.find((s) => s.name === 'pt_regs')!;
               const rows = (await client.variablesRequest({ variablesReference: scope.variablesReference })).body.variables;
               assert.deepEqual(rows.map((v) => [v.name, v.value]), [['pt_regs', `<not built yet: the entry path builds them on line ${built}>`]], `phase ${k}: ${line}`);
+              await assert.rejects(client.evaluateRequest({ expression: 'pt_regs->orig_ax', frameId: 0, context: 'watch' }), /no pt_regs: .*not built them at this line/, `phase ${k}: no pt_regs to evaluate`);
             }
             if (/pt_regs built/.test(line)) {
               const pt = await ptRegs(client);
+              const orig = await client.evaluateRequest({ expression: 'pt_regs->orig_ax', frameId: 0, context: 'watch' });
+              assert.equal(Number(orig.body.result), user.eax! >>> 0, 'pt_regs->orig_ax evaluates to eax as the stub set it');
               for (const [field, reg] of [['bx', 'ebx'], ['dx', 'edx'], ['si', 'esi'], ['di', 'edi'], ['orig_ax', 'eax']] as const) {
                 assert.equal(pt.get(field)! >>> 0, user[reg]! >>> 0, `pt_regs->${field} is ${reg} as the stub set it`);
               }
