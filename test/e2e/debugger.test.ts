@@ -83,9 +83,7 @@ test('the vdso debugger in a real VS Code: entry stop with variables, a verified
     await until('Quick Open to offer upstream.S', async () => ((await page.locator('.quick-input-list .monaco-list-row', { hasText: 'upstream.S' }).count()) > 0 ? true : undefined));
     await page.keyboard.press('Enter');
     await page.locator('.tabs-container .tab.active', { hasText: 'upstream.S' }).waitFor({ state: 'visible' });
-    await page.keyboard.press('Control+G');
-    await page.locator('.quick-input-widget .quick-input-box input').fill(`:${pushLine}`);
-    await page.keyboard.press('Enter');
+    await b.goToLine(pushLine);
     await page.keyboard.press('F9');
     const glyph = page.locator('.editor-group-container.active .monaco-editor .codicon-debug-breakpoint');
     await until('a verified breakpoint glyph in upstream.S', async () => ((await glyph.count()) > 0 ? true : undefined));
@@ -195,9 +193,7 @@ test('the vdso debugger in a real VS Code: entry stop with variables, a verified
     await b.runCommand('Remove All Breakpoints');
     const edxLine = upstream.split('\n').findIndex((l) => /^\s*pushl\s+%edx/.test(l)) + 1;
     await page.locator('.tabs-container .tab', { hasText: 'upstream.S' }).click();
-    await page.keyboard.press('Control+G');
-    await page.locator('.quick-input-widget .quick-input-box input').fill(`:${edxLine}`);
-    await page.keyboard.press('Enter');
+    await b.goToLine(edxLine);
     const gutter = await until(`the glyph margin beside line ${edxLine}`, async () => (await page.evaluate(`(() => {
       const editor = document.querySelector('.editor-group-container.active .monaco-editor');
       const number = editor && [...editor.querySelectorAll('.margin-view-overlays .line-numbers')].find((n) => n.textContent.trim() === '${edxLine}');

@@ -113,6 +113,19 @@ export class Workbench {
     });
   }
 
+  /**
+   * Puts the cursor on `line` of the active editor (Ctrl+G): Enter pressed before the widget
+   * offers the line is dropped, and the next key would go to the still open widget.
+   */
+  async goToLine(line: number): Promise<void> {
+    await this.page.keyboard.press('Control+G');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.fill(`:${line}`);
+    await this.page.locator('.quick-input-widget', { hasText: `line ${line}` }).waitFor({ state: 'visible' });
+    await this.page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden' });
+  }
+
   /** Closes whatever quick input (palette, picker, file dialog) is open. */
   async closeQuickInput(): Promise<void> {
     await this.page.keyboard.press('Escape');
