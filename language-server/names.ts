@@ -202,9 +202,9 @@ export function featureNumber(a: Analysis, name: string): { value: number; from:
   const m = cppMacro(a, name);
   if (m) {
     const w = /^\(?\s*(\d+)\s*\*\s*32\s*\+\s*(\d+)\s*\)?$/.exec(m.body);
-    if (w) return { value: Number(w[1]) * 32 + Number(w[2]), from: `#define in ${m.loc.file}:${m.loc.line}`, location: m.loc };
+    if (w) return { value: Number(w[1]) * 32 + Number(w[2]), from: '#define', location: m.loc };
     const d = /^\(?\s*(\d+|0x[0-9a-f]+)\s*\)?$/i.exec(m.body);
-    if (d) return { value: Number(d[1]), from: `#define in ${m.loc.file}:${m.loc.line}`, location: m.loc };
+    if (d) return { value: Number(d[1]), from: '#define', location: m.loc };
   }
   const site = a.module.alternatives.find((s) => s.featureName === name);
   if (site) return { value: site.ftFlags & 0xffff, from: 'as assembled' };
