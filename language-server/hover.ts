@@ -59,7 +59,7 @@ export function featureHover(a: Analysis, name: string, read: FileSource): strin
     `**${name}** = ${word}*32+${bit} (${f.value})`,
     meaning ? `\n${meaning}` : '',
     `\nSet on: ${has.length ? has.join(', ') : 'no CPU model of the emulator'}`,
-    `\n_${f.location ? `${f.from} in ${shownPath(a, f.location.file, read)}:${f.location.line}` : f.from}_`,
+    `\n_${f.location ? `${f.from} in ${shownPath(a, f.location.file)}:${f.location.line}` : f.from}_`,
   ].join('\n');
 }
 
@@ -105,18 +105,18 @@ export function instructionHover(a: Analysis, line: number): string | undefined 
   return out.join('\n\n');
 }
 
-export function macroHover(a: Analysis, name: string, line: number, read: FileSource): string | undefined {
+export function macroHover(a: Analysis, name: string, line: number): string | undefined {
   const m = cppMacro(a, name);
   if (m) {
     const head = `#define ${m.name}${m.funLike ? `(${m.params.join(', ')})` : ''} ${m.body}`;
     const expansion = (a.preprocessed?.lines ?? [])
       .map((loc, i) => (loc.file === a.file && loc.line === line + 1 ? lineOfText(a.preprocessed!, a.preprocessed!.text, i).trim() : undefined))
       .filter((x): x is string => x !== undefined);
-    return [fence([head]), `_${shownPath(a, m.loc.file, read)}:${m.loc.line}_`, expansion.length ? 'expands to:\n' + fence(expansion) : ''].join('\n\n');
+    return [fence([head]), `_${shownPath(a, m.loc.file)}:${m.loc.line}_`, expansion.length ? 'expands to:\n' + fence(expansion) : ''].join('\n\n');
   }
   const g = names(a).gasMacros.get(name.toLowerCase());
   if (!g) return undefined;
-  return [fence([g.header, ...g.body.map((b) => '\t' + b), '.endm']), g.builtin ? '_built into the assembler (used when the file defines no macro of this name)_' : g.location ? `_${shownPath(a, g.location.file, read)}:${g.location.line}_` : ''].join('\n\n');
+  return [fence([g.header, ...g.body.map((b) => '\t' + b), '.endm']), g.builtin ? '_built into the assembler (used when the file defines no macro of this name)_' : g.location ? `_${shownPath(a, g.location.file)}:${g.location.line}_` : ''].join('\n\n');
 }
 
 /** On a line of hand-written .eh_frame bytes: the CIE or FDE it is part of, decoded as readelf prints it. */
@@ -160,7 +160,7 @@ export function hover(a: Analysis, line: number, column: number, settings: Serve
     // A template: each use of the macro makes its own site from the .if branch GAS takes there.
     const uses = siteLines(a).filter((l) => macroUseOn(a, l, body.name));
     const note = `**${block.name}** in the body of \`.macro ${body.name}\`: no site here; each use of ${body.name} makes one${uses.length ? ` (line${uses.length > 1 ? 's' : ''} ${uses.map((l) => l + 1).join(', ')}; hover there for what it becomes per CPU)` : ''}`;
-    const more = w ? macroHover(a, w.text, line, read) : undefined;
+    const more = w ? macroHover(a, w.text, line) : undefined;
     return range(w?.start ?? column, w ? w.start + w.text.length : column, more ? `${note}\n\n---\n\n${more}` : note);
   }
   if (block) {
@@ -170,7 +170,7 @@ export function hover(a: Analysis, line: number, column: number, settings: Serve
   if (!block && sitesOnLine(a, line).some((s) => s.location.file === a.file)) {
     // A macro use that made a site: what it becomes, then the macro.
     const text = alternativeHover(a, line, settings, read)!;
-    const more = w && (cppMacro(a, w.text) || names(a).gasMacros.has(w.text.toLowerCase())) ? macroHover(a, w.text, line, read) : undefined;
+    const more = w && (cppMacro(a, w.text) || names(a).gasMacros.has(w.text.toLowerCase())) ? macroHover(a, w.text, line) : undefined;
     return range(w?.start ?? column, w ? w.start + w.text.length : column, more ? `${text}\n\n---\n\n${more}` : text);
   }
   const local = w && !cppMacro(a, w.text) ? localLabelAt(a, line, column) : undefined;
@@ -180,7 +180,7 @@ export function hover(a: Analysis, line: number, column: number, settings: Serve
     return range(w!.start, w!.start + w!.text.length, more ? `${label}\n\n---\n\n${more}` : label);
   }
   if (w && (cppMacro(a, w.text) || names(a).gasMacros.has(w.text.toLowerCase()))) {
-    const text = macroHover(a, w.text, line, read);
+    const text = macroHover(a, w.text, line);
     const more = instructionHover(a, line) ?? ehFrameHover(a, line);
     if (text) return range(w.start, w.start + w.text.length, more ? `${text}\n\n---\n\n${more}` : text);
   }

@@ -161,7 +161,7 @@ function doInclude(e: Engine, d: string, hash: Token): void {
     if (d === 'import') e.onceFiles.add(c.path);
     const lexer = new Lexer(c.path, text, (loc, sev, msg) => e.report(loc, sev, msg));
     e.pendingInclude = { lexer, path: c.path, dirIndex: c.dirIndex, conds: [] };
-    e.included.push({ path: c.path, location: t.loc });
+    e.included.push({ path: c.path, name, location: t.loc });
     return;
   }
   e.report(t.loc, 'error', `${name}: No such file or directory`);

@@ -69,7 +69,7 @@ export class Engine {
   readonly diagnostics: CppDiagnostic[] = [];
   readonly onceFiles = new Set<string>();
   /** Every file #include read, with the place of the directive (for an editor's links). */
-  readonly included: Array<{ readonly path: string; readonly location: SourceLocation }> = [];
+  readonly included: Array<{ readonly path: string; readonly name: string; readonly location: SourceLocation }> = [];
   /** Every group a conditional skipped, as lines of the file that holds it (an editor greys them). */
   readonly skipped: SkippedGroup[] = [];
   /** Where the group now being skipped began (the line after its directive). */

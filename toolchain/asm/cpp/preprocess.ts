@@ -59,8 +59,8 @@ export interface PreprocessResult {
   readonly diagnostics: readonly Diagnostic[];
   /** The macros defined at the end of the file (gcc's predefined ones included), by name. */
   readonly macros: ReadonlyMap<string, Macro>;
-  /** Every file an #include read, with where the directive is. */
-  readonly included: ReadonlyArray<{ readonly path: string; readonly location: SourceLocation }>;
+  /** Every file an #include read, the name its directive spelled, and where the directive is. */
+  readonly included: ReadonlyArray<{ readonly path: string; readonly name: string; readonly location: SourceLocation }>;
   /** The groups conditionals skipped, in every file read. */
   readonly skipped: readonly SkippedGroup[];
 }
