@@ -5,7 +5,7 @@
 
 type FieldType = 'string' | 'number' | 'integer' | 'count' | 'object' | 'array' | 'string[]';
 
-/** Required fields per request, as the DAP specification lists them. */
+/** Required fields per request: the ones the protocol marks required, with their JSON types. */
 const REQUIRED: Readonly<Record<string, Readonly<Record<string, FieldType>>>> = {
   setBreakpoints: { source: 'object' },
   breakpointLocations: { source: 'object', line: 'integer' },

@@ -19,8 +19,6 @@ import { applyAlternatives, featureWords, type AltEntry } from '../../emulator/k
 import { buildUserStub } from '../user-stub';
 import { MODEL_OPTIONS, oneOf } from '../model-options';
 
-/** SHF_ALLOC: a section that is part of the loaded image. */
-
 function lineText(l: DisassembledLine): string {
   return `${l.address.toString(16).padStart(8)}:\t${l.bytes.padEnd(21)}\t${l.text}`;
 }

@@ -6,7 +6,7 @@
 // section 14.
 import type { PtRegs } from '../seams';
 import { PAGE_SIZE } from '../../memory/memory';
-import { E, le32, MAP, MREMAP_FIXED, MREMAP_MAYMOVE } from '../linux-abi';
+import { E, le32, MADV, MAP, MREMAP_FIXED, MREMAP_MAYMOVE, MS_ASYNC, MS_INVALIDATE, MS_SYNC } from '../linux-abi';
 import { pageUp, pagesAt, type Backing } from '../mm';
 import type { Process } from '../process';
 import { HostFile } from '../vfs/files';
@@ -130,8 +130,6 @@ function mremap(p: Process, regs: PtRegs): number {
   return target;
 }
 
-const MS_ASYNC = 1, MS_INVALIDATE = 2, MS_SYNC = 4;
-
 function msync(p: Process, regs: PtRegs): number {
   const addr = arg(regs, 0);
   const flags = arg(regs, 2);
@@ -140,14 +138,6 @@ function msync(p: Process, regs: PtRegs): number {
   if (addr + len > 2 ** 32) return -E.ENOMEM;
   return len === 0 ? 0 : p.mm.sync(addr, len);
 }
-
-/** madvise advice values (include/uapi/asm-generic/mman-common.h). */
-const MADV = {
-  NORMAL: 0, RANDOM: 1, SEQUENTIAL: 2, WILLNEED: 3, DONTNEED: 4, FREE: 8, REMOVE: 9, DONTFORK: 10, DOFORK: 11,
-  MERGEABLE: 12, UNMERGEABLE: 13, HUGEPAGE: 14, NOHUGEPAGE: 15, DONTDUMP: 16, DODUMP: 17, WIPEONFORK: 18,
-  KEEPONFORK: 19, COLD: 20, PAGEOUT: 21, POPULATE_READ: 22, POPULATE_WRITE: 23, DONTNEED_LOCKED: 24, COLLAPSE: 25,
-  HWPOISON: 100, SOFT_OFFLINE: 101, GUARD_INSTALL: 102, GUARD_REMOVE: 103,
-} as const;
 
 /** The advice whose effect the model does not have (the run stops at such a call rather than pretend). */
 const UNEMULATED_ADVICE = new Map<number, string>(

@@ -10,10 +10,9 @@
 // Private mappings of the file fetch their pages through the same object (the cached bytes
 // when a shared mapping holds the page). Anonymous shared memory is a backing object with no
 // file.
+import { PAGE_SIZE } from '../../memory/memory';
 import { E } from '../linux-abi';
 import type { HostFile } from './files';
-
-const PAGE_SIZE = 4096;
 
 interface CachedPage {
   readonly bytes: Uint8Array<ArrayBuffer>;
