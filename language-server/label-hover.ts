@@ -3,13 +3,11 @@
 // and type (.globl/.weak, .type) and size, the CFA rule in force at it inside a CFI region,
 // and for a landing pad whether it follows the `int $0x80` a restart backs up to.
 import type { AsmSymbol } from '../toolchain/asm/module';
+import { symbolTypeName } from '../toolchain/elf/names';
 import type { Analysis } from './analysis';
 import { rowAt, formatRow } from './cfi-rows';
 import { instructionBefore, isLandingPad } from './diagnostics-cfi';
 import { hexBytes } from './instructions';
-
-/** STT_* names as readelf -s prints them. */
-const TYPE_NAMES: Readonly<Record<number, string>> = { 0: 'NOTYPE', 1: 'OBJECT', 2: 'FUNC', 3: 'SECTION', 4: 'FILE', 6: 'TLS', 10: 'IFUNC' };
 
 export function labelHover(a: Analysis, name: string): string | undefined {
   const s = a.module.symbols.find((x) => x.name === name);
@@ -31,7 +29,7 @@ export function localLabelHover(a: Analysis, word: string, s: AsmSymbol, line: n
 function symbolHover(a: Analysis, title: string, s: AsmSymbol, note = ''): string {
   const name = s.name;
   const where = s.section === 'ABS' ? `absolute value 0x${s.value.toString(16)}` : s.section === 'COMMON' ? `common, ${s.size} bytes` : `${s.section}+0x${s.value.toString(16)}`;
-  const out = [`${title} — ${where}; ${s.binding.toUpperCase()} ${TYPE_NAMES[s.type] ?? `type ${s.type}`}${s.size > 0 && s.section !== 'COMMON' ? `, size ${s.size}` : ''}${note}`];
+  const out = [`${title} — ${where}; ${s.binding.toUpperCase()} ${symbolTypeName(s.type)}${s.size > 0 && s.section !== 'COMMON' ? `, size ${s.size}` : ''}${note}`];
   if (s.section !== 'ABS' && s.section !== 'COMMON') {
     const row = rowAt(a, s.section, s.value);
     if (row) out.push(`CFA rule at it: \`${formatRow(row.row, row.procedure.returnColumn)}\``);

@@ -47,6 +47,8 @@ function resolveNumeric(a: Analysis, label: string, direction: string, line: num
 
 /** The local label the word at a document position names (its definition, a `1b`/`1f` reference or a `.L` name), with the word. */
 export function localLabelAt(a: Analysis, line: number, column: number): { label: LocalLabel; text: string; start: number } | undefined {
+  // A branch GAS or cpp skipped has no labels, whatever its text says.
+  if (isInactive(a, line)) return undefined;
   const w = wordAtPosition(a, line, column);
   if (!w) return undefined;
   const numeric = /^(\d+)([fb]?)$/.exec(w.text);
