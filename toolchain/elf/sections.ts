@@ -50,7 +50,8 @@ export const PF_X = 1;
 export const PF_W = 2;
 export const PF_R = 4;
 
-const SHN_XINDEX = 0xffff;
+/** The section index that says the real one is elsewhere (section header 0, SHT_SYMTAB_SHNDX). */
+export const SHN_XINDEX = 0xffff;
 const PN_XNUM = 0xffff;
 
 /** The real counts after ELF extended numbering. */

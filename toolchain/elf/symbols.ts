@@ -3,7 +3,7 @@
 import { hex } from '../errors';
 import { StringTable, type FileBytes } from './bytes';
 import { describe, headerOffset, linkedSection } from './links';
-import { SHT_STRTAB, SHT_SYMTAB_SHNDX } from './sections';
+import { SHN_XINDEX, SHT_STRTAB, SHT_SYMTAB_SHNDX } from './sections';
 import type { ElfSymbol, Section } from './types';
 
 export const SYM_SIZE = 16;
@@ -23,7 +23,6 @@ export const STV_PROTECTED = 3;
 export const SHN_UNDEF = 0;
 export const SHN_ABS = 0xfff1;
 export const SHN_COMMON = 0xfff2;
-const SHN_XINDEX = 0xffff;
 
 /** A symbol as the reader builds it: every field present (one object shape), versions filled in later. */
 export type SymbolRecord = { -readonly [K in keyof ElfSymbol]: ElfSymbol[K] };

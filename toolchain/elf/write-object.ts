@@ -7,6 +7,7 @@
 import type { AsmModule, AsmSection } from '../asm/module';
 import { InputError, hex } from '../errors';
 import { EM_386, ET_REL } from './types';
+import { EHDR_SIZE, SHDR_SIZE } from './header';
 import { SHT_REL } from './relocations';
 import { SHF_GROUP, SHF_INFO_LINK, SHF_LINK_ORDER, SHT_GROUP, SHT_NOBITS, SHT_NULL, SHT_STRTAB, SHT_SYMTAB } from './sections';
 import { STT_GNU_IFUNC } from './symbols';
@@ -14,8 +15,6 @@ import { buildSymbolTable, type SymbolTable } from './write-symtab';
 import { StringTableBuilder } from './write-strtab';
 
 const GRP_COMDAT = 1;
-const EHDR_SIZE = 52;
-const SHDR_SIZE = 40;
 const ELFOSABI_GNU = 3;
 
 interface Header {

@@ -6,6 +6,7 @@ import { InputError, hex } from '../errors';
 import { printable } from '../elf/bytes';
 import { R_386_16, R_386_32, R_386_8, R_386_NONE, R_386_PC16, R_386_PC32, R_386_PC8 } from '../elf/relocations';
 import { relocationTypeName } from '../elf/relocation-types';
+import { STT_SECTION } from '../elf/symbols';
 import { inputAddress, symbolValue } from './symbols';
 import type { Definition, InputRelocation, InputSection } from './types';
 
@@ -78,7 +79,7 @@ function signedHex(value: number): string {
 }
 
 function describeSymbol(r: InputRelocation): string {
-  if (r.symbol.type === 3 /* STT_SECTION */) return `section symbol ${r.symbol.index}`;
+  if (r.symbol.type === STT_SECTION) return `section symbol ${r.symbol.index}`;
   return `'${printable(r.symbol.name)}'`;
 }
 
