@@ -11,7 +11,7 @@
 import { readIncludeCandidate } from '../toolchain/input-file';
 import { InputError } from '../toolchain/errors';
 import { fileURLToPath } from 'node:url';
-import { assembleSource, preprocessedLineMap } from '../toolchain/asm/assemble-source';
+import { assembleSource, preprocessedLineMap, preprocessesFile } from '../toolchain/asm/assemble-source';
 import type { PreprocessResult } from '../toolchain/asm/cpp/preprocess';
 import type { AsmModule, Diagnostic, SourceLocation } from '../toolchain/asm/module';
 import { statements, type Statement } from '../toolchain/asm/statements';
@@ -225,7 +225,7 @@ function once<T>(make: () => readonly T[]): (f: (x: T) => void) => void {
  * no place to cut.
  */
 function pieceScans(file: string, text: string): ((line: number) => SourceScan) | undefined {
-  const split = splitDocument(text, REGION_LINES, file.endsWith('.S'));
+  const split = splitDocument(text, REGION_LINES, preprocessesFile(file));
   if (!split) return undefined;
   const starts = [0, ...split.starts];
   const scans: SourceScan[] = [];

@@ -12,7 +12,7 @@
 // cannot prove (a reference from one region into another, a section left switched, a CFI
 // procedure across a cut) makes the caller analyse the whole document instead.
 import { assemble, type LineMap } from '../toolchain/asm/assembler';
-import { preprocessedLineMap } from '../toolchain/asm/assemble-source';
+import { preprocessedLineMap, preprocessesFile } from '../toolchain/asm/assemble-source';
 import { preprocess, type PreprocessResult } from '../toolchain/asm/cpp/preprocess';
 import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiProcedure, Diagnostic, LineEntry, Relocation, SkippedGroup, SourceLocation } from '../toolchain/asm/module';
 import { MAX_DIAGNOSTICS } from '../toolchain/asm/state';
@@ -107,11 +107,6 @@ const STATE_OP = /^\.(macro|endm|purgem|include|incbin|altmacro|noaltmacro|intel
 const FIELD_SIZE: Readonly<Record<number, number>> = { 1: 4, 2: 4, 20: 2, 21: 2, 22: 1, 23: 1 };
 const TYPE_NAMES: Readonly<Record<number, string>> = { 1: '@progbits', 7: '@note', 8: '@nobits' };
 
-/** Whether the front end preprocesses the file: a name ending in .S (assemble-source.ts's rule); any other is assembled as it is. */
-function throughCpp(file: string): boolean {
-  return file.endsWith('.S');
-}
-
 /**
  * A piece of a document the front end assembles as it is, in the shape of cpp's result: its
  * text unchanged, one output line per line (the first at document line `startLine`), no
@@ -134,7 +129,7 @@ function asWritten(file: string, text: string, startLine: number): PreprocessRes
  * the assembler gives it when it has no map (column + 1).
  */
 function lineMapOf(pre: PreprocessResult, file: string): LineMap {
-  if (throughCpp(file)) return preprocessedLineMap(pre, file);
+  if (preprocessesFile(file)) return preprocessedLineMap(pre, file);
   const first = pre.lines[0]?.line ?? 1;
   return (line, column) => ({ file, line: first + line, column: column + 1 });
 }
@@ -369,7 +364,7 @@ export class IncrementalAnalyzer {
    * analyses it whole at once). Counts without assembling anything.
    */
   toRun(input: Pick<IncrementalInput, 'file' | 'text' | 'options'>): { readonly regions: number; readonly run: number } | undefined {
-    const split = splitDocument(input.text, REGION_LINES, throughCpp(input.file));
+    const split = splitDocument(input.text, REGION_LINES, preprocessesFile(input.file));
     if (!split) return undefined;
     const regions = split.starts.length;
     const p = this.prefix;
@@ -398,7 +393,7 @@ export class IncrementalAnalyzer {
    */
   preview(input: IncrementalInput, from: number, to: number): AnalysisParts | undefined {
     try {
-      const split = splitDocument(input.text, REGION_LINES, throughCpp(input.file));
+      const split = splitDocument(input.text, REGION_LINES, preprocessesFile(input.file));
       if (!split) return undefined;
       const prefix = this.prefixOf(input, split);
       const entry = prefix.module.sections.map((s) => ({ name: s.name, type: s.type, flags: s.flags, entsize: s.entsize, offset: s.size }));
@@ -429,7 +424,7 @@ export class IncrementalAnalyzer {
   }
 
   private *runRegions(input: IncrementalInput): Generator<void, AnalysisParts> {
-    const split = splitDocument(input.text, REGION_LINES, throughCpp(input.file));
+    const split = splitDocument(input.text, REGION_LINES, preprocessesFile(input.file));
     if (!split) throw new NotSeparable('the document has no place to cut');
     let ran = 0;
     const prefix = this.prefixOf(input, split);
@@ -480,7 +475,7 @@ export class IncrementalAnalyzer {
       reads.set(path, t);
       return t;
     };
-    const pre = throughCpp(input.file)
+    const pre = preprocessesFile(input.file)
       ? preprocess({ file: input.file, text, includeDirs: input.options.includeDirs, defines: input.options.defines, undefines: input.options.undefines, includes: input.options.includes, imacros: input.options.imacros, readFile })
       : asWritten(input.file, text, 0);
     const module = assemble({ file: input.file, text: pre.text, lineMap: lineMapOf(pre, input.file) });
@@ -502,7 +497,7 @@ export class IncrementalAnalyzer {
       return { ...e, offset: own + ((e.offset - own) % FILLER_MODULUS) };
     });
     const file = input.file;
-    const pre = throughCpp(file)
+    const pre = preprocessesFile(file)
       ? preprocess({ file, text: `#line ${startLine + 1}\n${regionText}`, readFile: input.readFile, includeDirs: input.options.includeDirs, macros: prefix.pre.macros })
       : asWritten(file, regionText, startLine);
     const parsed = statements(pre.text);
@@ -664,7 +659,7 @@ function compose(file: string, prefix: Prefix, parts: readonly RegionPart[]): An
   };
   // The whole file's assembler stops at the limit; the pieces would go on past it.
   if (module.diagnostics.length >= MAX_DIAGNOSTICS) throw new NotSeparable('as many messages as the assembler keeps');
-  const preprocessed: PreprocessResult | undefined = !throughCpp(file) ? undefined : {
+  const preprocessed: PreprocessResult | undefined = !preprocessesFile(file) ? undefined : {
     text: prefix.pre.text + parts.map((p) => p.pre.text).join(''),
     lines: cat(prefix.pre.lines, (p) => p.pre.lines),
     spans: cat(prefix.pre.spans, (p) => p.pre.spans),

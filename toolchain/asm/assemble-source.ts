@@ -22,9 +22,14 @@ export interface SourceInput {
   readonly readFile: (path: string) => string | undefined;
 }
 
+/** Whether a source goes through the C preprocessor before the assembler: a .S does, as with gcc. */
+export function preprocessesFile(file: string): boolean {
+  return file.endsWith('.S');
+}
+
 /** The module and every message, the preprocessor's first; for a .S also what cpp produced. */
 export function assembleSource(input: SourceInput): { module: AsmModule; diagnostics: Diagnostic[]; preprocessed?: PreprocessResult } {
-  if (!input.file.endsWith('.S')) {
+  if (!preprocessesFile(input.file)) {
     const module = assemble({ file: input.file, text: input.text });
     return { module, diagnostics: [...module.diagnostics] };
   }
