@@ -1,46 +1,47 @@
 // Owns naming branch targets in an analysis's code the way `objdump -d` names them in the object
-// `as --32` makes from the same text: the analysis's module written as that object and read back,
-// then objdump's own symbol table and search (toolchain/isa/symbolizer.ts). The object is made
-// only when a hover first shows a branch, once per analysis.
-import { writeObject } from '../toolchain/elf/write-object';
-import { parseElf32 } from '../toolchain/elf/reader';
-import type { ElfFile } from '../toolchain/elf/types';
-import { listedSymbols, sectionSymbolizer, sortSymbols, type ListedSymbol, type Symbolizer } from '../toolchain/isa/symbolizer';
+// `as --32` makes from the same text: the symbols that object lists (write-symtab.ts's rule, on
+// the analysis's module, no object written), kept, sorted and searched as objdump does
+// (toolchain/isa/symbolizer.ts). Made only when a hover first shows a branch, once per analysis.
+import type { AsmModule } from '../toolchain/asm/module';
+import { objectSymbols, stbOf } from '../toolchain/elf/write-symtab';
+import { listedSymbol, sectionSymbolizer, sortSymbols, type ListedSymbol, type Symbolizer } from '../toolchain/isa/symbolizer';
 import type { Analysis } from './analysis';
 
 interface ObjectSymbols {
-  readonly elf: ElfFile;
   readonly symbols: readonly ListedSymbol[];
+  /** Whether the object has a relocation section (objdump then names a target by its own section's symbols). */
+  readonly relocatable: boolean;
   readonly bySection: Map<string, Symbolizer>;
 }
 
-const objects = new WeakMap<Analysis, ObjectSymbols | null>();
+const objects = new WeakMap<Analysis, ObjectSymbols>();
 
-function objectOf(a: Analysis): ObjectSymbols | null {
-  const hit = objects.get(a);
-  if (hit !== undefined) return hit;
-  let out: ObjectSymbols | null = null;
-  try {
-    const elf = parseElf32(writeObject(a.module, a.file), a.file);
-    out = { elf, symbols: listedSymbols(elf), bySection: new Map() };
-  } catch {
-    // A module the object writer refuses (its error is already a diagnostic): targets stay bare addresses.
-    out = null;
-  }
-  objects.set(a, out);
-  return out;
+/** The section a row of the object's symbol table is in, by the name objdump gives it; undefined for an undefined or common one. */
+function sectionOf(section: string): string | undefined {
+  return section === 'UND' || section === 'COMMON' ? undefined : section === 'ABS' ? '*ABS*' : section;
 }
 
-/** objdump -d's symbolizer for `section` of the analysis's object; asked for lazily, so only branches pay for the object. */
+function objectOf(module: AsmModule): ObjectSymbols {
+  const symbols: ListedSymbol[] = [];
+  for (const r of objectSymbols(module).rows) {
+    const kept = listedSymbol({ name: r.name, value: r.value, size: r.size >>> 0, type: r.type, bind: stbOf(r.binding) }, sectionOf(r.section));
+    if (kept) symbols.push(kept);
+  }
+  // GAS relocates each FDE (.eh_frame, .debug_frame) against its code, so CFI alone gives the object a relocation section.
+  const relocatable = module.sections.some((s) => s.relocations.length > 0) || module.cfi.some((p) => p.ehFrame || p.debugFrame);
+  return { symbols, relocatable, bySection: new Map() };
+}
+
+/** objdump -d's symbolizer for `section` of the analysis's object; asked for lazily, so only branches pay for the symbols. */
 export function objectSymbolizer(a: Analysis, section: string): Symbolizer {
   return (address: number) => {
-    const o = objectOf(a);
-    if (!o) return undefined;
+    let o = objects.get(a);
+    if (!o) objects.set(a, (o = objectOf(a.module)));
     let s = o.bySection.get(section);
     if (!s) {
-      const header = o.elf.sections.find((x) => x.name === section);
+      const header = a.module.sections.find((x) => x.name === section);
       if (!header) return undefined;
-      s = sectionSymbolizer(o.elf, sortSymbols(o.symbols, section), header);
+      s = sectionSymbolizer(o.relocatable, sortSymbols(o.symbols, section), { name: section, addr: 0, size: header.size });
       o.bySection.set(section, s);
     }
     return s(address);

@@ -11,7 +11,7 @@ import { EHDR_SIZE, SHDR_SIZE } from './header';
 import { SHT_REL } from './relocations';
 import { SHF_GROUP, SHF_INFO_LINK, SHF_LINK_ORDER, SHT_GROUP, SHT_NOBITS, SHT_NULL, SHT_STRTAB, SHT_SYMTAB } from './sections';
 import { STT_GNU_IFUNC } from './symbols';
-import { buildSymbolTable, type SymbolTable } from './write-symtab';
+import { buildSymbolTable, stbOf, type SymbolTable } from './write-symtab';
 import { StringTableBuilder } from './write-strtab';
 
 const GRP_COMDAT = 1;
@@ -196,7 +196,7 @@ function symtabBytes(symbols: SymbolTable, strtab: StringTableBuilder): Uint8Arr
   const v = new DataView(bytes.buffer);
   symbols.entries.forEach((e, i) => {
     const o = i * 16;
-    const bind = e.binding === 'local' ? 0 : e.binding === 'global' ? 1 : 2;
+    const bind = stbOf(e.binding);
     v.setUint32(o, strtab.offset(e.name), true);
     v.setUint32(o + 4, e.value >>> 0, true);
     v.setUint32(o + 8, e.size >>> 0, true);

@@ -4,7 +4,7 @@
 // in creation order (sh_info = index of the first global).
 import type { AsmModule, AsmSymbol, SymbolBinding } from '../asm/module';
 import { InputError } from '../errors';
-import { SHN_ABS, SHN_COMMON, STT_FILE, STT_NOTYPE, STT_SECTION } from './symbols';
+import { SHN_ABS, SHN_COMMON, STB_GLOBAL, STB_LOCAL, STB_WEAK, STT_FILE, STT_NOTYPE, STT_SECTION } from './symbols';
 
 /** One row of the symbol table to write; `sectionIndex` is already resolved. */
 export interface SymtabEntry {
@@ -26,55 +26,71 @@ export interface SymbolTable {
   readonly symbol: ReadonlyMap<string, number>;
 }
 
+/** The STB_* value a binding is written as. */
+export function stbOf(binding: SymbolBinding): number {
+  return binding === 'local' ? STB_LOCAL : binding === 'global' ? STB_GLOBAL : STB_WEAK;
+}
+
 /**
- * Builds the symbol table. `sectionIndex` maps section names to header indexes,
- * `groupIndex` group signatures to their .group section's index.
+ * One row of the object's .symtab before section indexes are given: its section by name
+ * ('ABS', 'COMMON', 'UND' as in AsmSymbol; a group signature's row names its .group section
+ * through `group`).
  */
-export function buildSymbolTable(module: AsmModule, fileName: string, sectionIndex: ReadonlyMap<string, number>, groupIndex: ReadonlyMap<string, number>): SymbolTable {
+export interface ObjectSymbol {
+  readonly name: string;
+  readonly value: number;
+  readonly size: number;
+  readonly binding: SymbolBinding;
+  readonly type: number;
+  readonly visibility: number;
+  readonly section: string;
+  /** For a group signature GAS had to create: the signature of the group whose .group section defines it. */
+  readonly group?: string;
+  /** The module's symbol the row comes from (for messages). */
+  readonly from?: AsmSymbol;
+}
+
+/**
+ * The symbols an object of `module` lists, in .symtab order after the null entry, and the
+ * index of the first global: GNU as's rule for which symbols it writes (a `.L` name only when
+ * a relocation needs it, a section symbol only for a section a relocation refers to, the
+ * group signatures and undefined names relocations need).
+ */
+export function objectSymbols(module: AsmModule): { readonly rows: readonly ObjectSymbol[]; readonly firstGlobal: number } {
   const usedSections = new Set<string>();
   const usedNames = new Set<string>();
   for (const s of module.sections) {
     // A relocation with no symbol (symbol index 0) needs no entry.
     for (const r of s.relocations) if (r.symbolIsSection || r.symbol !== '') (r.symbolIsSection ? usedSections : usedNames).add(r.symbol);
   }
-  const indexOf = (section: string, where: AsmSymbol): number => {
-    if (section === 'ABS') return SHN_ABS;
-    if (section === 'COMMON') return SHN_COMMON;
-    if (section === 'UND') return 0;
-    const i = sectionIndex.get(section);
-    if (i === undefined) {
-      const place = where.location ? `line ${where.location.line}` : '';
-      throw new InputError(where.location?.file ?? fileName, place, `symbol ${where.name} is in section ${section}, which the object does not have`);
-    }
-    return i;
-  };
-  const entry = (s: AsmSymbol, binding: SymbolBinding): SymtabEntry => ({
+  const row = (s: AsmSymbol, binding: SymbolBinding): ObjectSymbol => ({
     name: s.type === STT_SECTION ? '' : s.name,
     value: s.value,
     size: s.size,
     binding,
     type: s.type,
     visibility: s.visibility,
-    sectionIndex: indexOf(s.section, s),
+    section: s.section,
+    from: s,
   });
-  const sectionSymbol = (name: string): SymtabEntry => ({ name: '', value: 0, size: 0, binding: 'local', type: STT_SECTION, visibility: 0, sectionIndex: sectionIndex.get(name)! });
+  const sectionSymbol = (name: string): ObjectSymbol => ({ name: '', value: 0, size: 0, binding: 'local', type: STT_SECTION, visibility: 0, section: name });
 
-  const files: SymtabEntry[] = [];
-  const locals: { entry: SymtabEntry; section?: string }[] = [];
-  const globals: SymtabEntry[] = [];
+  const files: ObjectSymbol[] = [];
+  const locals: { row: ObjectSymbol; section?: string }[] = [];
+  const globals: ObjectSymbol[] = [];
   const placed = new Set<string>();
   for (const s of module.symbols) {
     const isLocal = s.binding === 'local' && s.section !== 'UND';
-    if (s.type === STT_FILE) files.push(entry(s, 'local'));
+    if (s.type === STT_FILE) files.push(row(s, 'local'));
     else if (s.type === STT_SECTION) {
       if (usedSections.has(s.section) && !placed.has(s.section)) {
         placed.add(s.section);
-        locals.push({ entry: entry(s, 'local'), section: s.section });
+        locals.push({ row: row(s, 'local'), section: s.section });
       }
     } else if (isLocal) {
       if (s.name.startsWith('.L') && !usedNames.has(s.name)) continue;
-      locals.push({ entry: entry(s, 'local') });
-    } else globals.push(entry(s, s.binding === 'local' ? 'global' : s.binding));
+      locals.push({ row: row(s, 'local') });
+    } else globals.push(row(s, s.binding === 'local' ? 'global' : s.binding));
   }
   // Section symbols the module did not list: .text/.data/.bss first (GAS creates them at
   // start-up), the others before the first local defined in their section, else last.
@@ -82,34 +98,56 @@ export function buildSymbolTable(module: AsmModule, fileName: string, sectionInd
   const early = missing.filter((s) => s.name === '.text' || s.name === '.data' || s.name === '.bss');
   for (const s of missing) {
     if (early.includes(s)) continue;
-    const at = locals.findIndex((l) => !l.section && l.entry.sectionIndex === sectionIndex.get(s.name));
-    const row = { entry: sectionSymbol(s.name), section: s.name };
-    if (at < 0) locals.push(row);
-    else locals.splice(at, 0, row);
+    const at = locals.findIndex((l) => !l.section && l.row.section === s.name);
+    const entry = { row: sectionSymbol(s.name), section: s.name };
+    if (at < 0) locals.push(entry);
+    else locals.splice(at, 0, entry);
   }
-  locals.unshift(...early.map((s) => ({ entry: sectionSymbol(s.name), section: s.name })));
+  locals.unshift(...early.map((s) => ({ row: sectionSymbol(s.name), section: s.name })));
 
   const names = new Set(module.symbols.map((s) => s.name));
-  for (const [signature, index] of groupIndex) {
-    if (!names.has(signature)) {
+  for (const s of module.sections) {
+    const signature = s.group?.signature;
+    if (signature !== undefined && !names.has(signature)) {
       names.add(signature);
-      locals.push({ entry: { name: signature, value: 0, size: 0, binding: 'local', type: STT_NOTYPE, visibility: 0, sectionIndex: index } });
+      locals.push({ row: { name: signature, value: 0, size: 0, binding: 'local', type: STT_NOTYPE, visibility: 0, section: '.group', group: signature } });
     }
   }
   for (const name of usedNames) {
     if (!names.has(name)) {
       names.add(name);
-      globals.push({ name, value: 0, size: 0, binding: 'global', type: STT_NOTYPE, visibility: 0, sectionIndex: 0 });
+      globals.push({ name, value: 0, size: 0, binding: 'global', type: STT_NOTYPE, visibility: 0, section: 'UND' });
     }
   }
+  const rows = [...files, ...locals.map((l) => l.row)];
+  const firstGlobal = rows.length + 1;
+  rows.push(...globals);
+  return { rows, firstGlobal };
+}
 
+/**
+ * Builds the symbol table. `sectionIndex` maps section names to header indexes,
+ * `groupIndex` group signatures to their .group section's index.
+ */
+export function buildSymbolTable(module: AsmModule, fileName: string, sectionIndex: ReadonlyMap<string, number>, groupIndex: ReadonlyMap<string, number>): SymbolTable {
+  const indexOf = (r: ObjectSymbol): number => {
+    if (r.group !== undefined) return groupIndex.get(r.group)!;
+    if (r.section === 'ABS') return SHN_ABS;
+    if (r.section === 'COMMON') return SHN_COMMON;
+    if (r.section === 'UND') return 0;
+    const i = sectionIndex.get(r.section);
+    if (i === undefined) {
+      const where = r.from;
+      const place = where?.location ? `line ${where.location.line}` : '';
+      throw new InputError(where?.location?.file ?? fileName, place, `symbol ${where?.name ?? r.name} is in section ${r.section}, which the object does not have`);
+    }
+    return i;
+  };
+  const { rows, firstGlobal } = objectSymbols(module);
   const entries: SymtabEntry[] = [
     { name: '', value: 0, size: 0, binding: 'local', type: STT_NOTYPE, visibility: 0, sectionIndex: 0 },
-    ...files,
-    ...locals.map((l) => l.entry),
+    ...rows.map((r) => ({ name: r.name, value: r.value, size: r.size, binding: r.binding, type: r.type, visibility: r.visibility, sectionIndex: indexOf(r) })),
   ];
-  const firstGlobal = entries.length;
-  entries.push(...globals);
   const bySection = new Map<string, number>();
   const byName = new Map<string, number>();
   entries.forEach((e, i) => {

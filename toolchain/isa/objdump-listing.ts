@@ -10,7 +10,7 @@ import { SHF_EXECINSTR, SHT_NOBITS } from '../elf/sections';
 import { decode } from './decoder';
 import { formatAtt } from './att-formatter';
 import { DecodeStatus, PFX_WAIT } from './instruction';
-import { findSymbol, listedSymbols, sectionSymbolizer, sortSymbols, symbolOffset, type ListedSymbol } from './symbolizer';
+import { findSymbol, hasRelocations, listedSymbols, sectionSymbolizer, sortSymbols, symbolOffset, type ListedSymbol } from './symbolizer';
 
 /** objdump's DEFAULT_SKIP_ZEROES and DEFAULT_SKIP_ZEROES_AT_END. */
 const SKIP_ZEROES = 8;
@@ -58,7 +58,7 @@ function listSection(elf: ElfFile, section: Section, symbols: readonly ListedSym
   const vma = section.addr >>> 0;
   let stopOffset = data.length;
   const sorted = sortSymbols(symbols, section.name);
-  const symbolize = sectionSymbolizer(elf, sorted, section);
+  const symbolize = sectionSymbolizer(hasRelocations(elf), sorted, section);
   sink.section(section);
   let place = findSymbol(sorted, vma, section.name);
   let sym = place >= 0 ? sorted[place]! : undefined;

@@ -2,7 +2,8 @@
 // disassembly, its order among symbols (by value, then the section being disassembled, then
 // functions, objects, non-locals, globals, larger sizes, names not starting with '.', names),
 // its search for the symbol that names an address, and `name`, `name+0xN` or `name-0xN`.
-import type { ElfFile, ElfSymbol } from '../elf/types';
+import { ET_REL, type ElfFile, type ElfSymbol } from '../elf/types';
+import { SHT_REL, SHT_RELA } from '../elf/relocations';
 import { SHN_ABS, SHN_COMMON, SHN_UNDEF, STB_GLOBAL, STB_LOCAL, STT_COMMON, STT_FILE, STT_FUNC, STT_OBJECT, STT_SECTION } from '../elf/symbols';
 import { pltSymbols } from './plt-symbols';
 
@@ -35,38 +36,43 @@ export interface ListedSymbol {
   readonly isSectionSymbol: boolean;
 }
 
-function shownName(s: ElfSymbol): string {
-  return s.version === undefined ? s.name : `${s.name}${s.versionDefault ? '@@' : '@'}${s.version}`;
-}
-
 function sectionName(elf: ElfFile | undefined, shndx: number): string {
   if (shndx === SHN_ABS) return '*ABS*';
   return elf?.sections[shndx]?.name ?? '*ABS*';
 }
 
-function listed(s: ElfSymbol, section: string, name: string, isSectionSymbol: boolean): ListedSymbol {
+/** The facts of a symbol objdump's table keeps: an ELF symbol's, or an object's row before it is written. */
+export type SymbolFacts = Pick<ElfSymbol, 'name' | 'value' | 'size' | 'type' | 'bind'> & Partial<Pick<ElfSymbol, 'version' | 'versionDefault'>>;
+
+function listed(s: SymbolFacts, section: string, name: string, isSectionSymbol: boolean): ListedSymbol {
   return {
-    name, shown: isSectionSymbol ? name : shownName(s), value: s.value >>> 0, size: s.size, section,
+    name, shown: isSectionSymbol || s.version === undefined ? name : `${s.name}${s.versionDefault ? '@@' : '@'}${s.version}`, value: s.value >>> 0, size: s.size, section,
     isFunction: s.type === STT_FUNC, isObject: s.type === STT_OBJECT || s.type === STT_COMMON,
     isLocal: s.bind === STB_LOCAL, isGlobal: s.bind === STB_GLOBAL, isSectionSymbol,
   };
 }
 
 /**
- * The symbols objdump disassembles with: .symtab, else .dynsym; unnamed, undefined, common and
- * file symbols dropped, and section symbols too unless their section is a .plt or .got one;
+ * Whether objdump disassembles with a symbol, and how it holds it: undefined, common and file
+ * symbols dropped, unnamed ones too, and section symbols unless their section is a .plt or .got
+ * one. `section` is the name of the section it is defined in, undefined for an undefined or
+ * common symbol.
+ */
+export function listedSymbol(s: SymbolFacts, section: string | undefined): ListedSymbol | undefined {
+  if (section === undefined || s.type === STT_FILE) return undefined;
+  if (s.type === STT_SECTION) return section.startsWith('.plt') || section.startsWith('.got') ? listed(s, section, section, true) : undefined;
+  return s.name !== '' ? listed(s, section, s.name, false) : undefined;
+}
+
+/**
+ * The symbols objdump disassembles with: .symtab, else .dynsym, as listedSymbol keeps them;
  * then the PLT entries' name@plt symbols (plt-symbols.ts).
  */
 export function listedSymbols(elf: ElfFile): ListedSymbol[] {
   const out: ListedSymbol[] = [];
   for (const s of elf.symbols.length ? elf.symbols : elf.dynamicSymbols) {
-    if (s.shndx === SHN_UNDEF || s.shndx === SHN_COMMON || s.type === STT_FILE) continue;
-    const section = sectionName(elf, s.shndx);
-    if (s.type === STT_SECTION) {
-      if (section.startsWith('.plt') || section.startsWith('.got')) out.push(listed(s, section, section, true));
-      continue;
-    }
-    if (s.name !== '') out.push(listed(s, section, s.name, false));
+    const kept = listedSymbol(s, s.shndx === SHN_UNDEF || s.shndx === SHN_COMMON ? undefined : sectionName(elf, s.shndx));
+    if (kept) out.push(kept);
   }
   // The PLT entries' name@plt symbols come last, unsized for sorting (objdump's synthetic symbols).
   for (const p of pltSymbols(elf)) {
@@ -158,12 +164,21 @@ export function symbolOffset(name: string, value: number, address: number): stri
 }
 
 /**
- * Branch targets inside `section` of `elf` as objdump -d names them: the symbol find_symbol_for_address
- * gives (restricted to the section in a relocatable file when the target lies inside it), else the
- * section's name; undefined when the file has no symbols (objdump then prints a bare 0x address).
+ * Whether objdump treats the file as relocatable (BFD's HAS_RELOC: it has a relocation section),
+ * so that a branch target inside the section being disassembled is named by that section's
+ * symbols only.
  */
-export function sectionSymbolizer(elf: ElfFile, sorted: readonly ListedSymbol[], section: { readonly name: string; readonly addr: number; readonly size: number }): Symbolizer {
-  const relocatable = elf.header.type === 1 && elf.sections.some((s) => s.type === 9 || s.type === 4);
+export function hasRelocations(elf: ElfFile): boolean {
+  return elf.header.type === ET_REL && elf.sections.some((s) => s.type === SHT_REL || s.type === SHT_RELA);
+}
+
+/**
+ * Branch targets inside `section` as objdump -d names them: the symbol find_symbol_for_address
+ * gives (restricted to the section in a relocatable file, hasRelocations, when the target lies
+ * inside it), else the section's name; undefined when the file has no symbols (objdump then
+ * prints a bare 0x address).
+ */
+export function sectionSymbolizer(relocatable: boolean, sorted: readonly ListedSymbol[], section: { readonly name: string; readonly addr: number; readonly size: number }): Symbolizer {
   return (address: number) => {
     if (sorted.length === 0) return undefined;
     const a = address >>> 0;
