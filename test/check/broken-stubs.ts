@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { designsRoot } from '../../toolchain/designs/build';
+import type { KernelAbi } from '../../toolchain/designs/options';
 import { scratch } from '../support/oracles';
 
 interface Edit {
@@ -19,6 +20,8 @@ interface BrokenStub {
   /** The sources joined into the one file (the upstream stub, and the trampolines when an edit needs them). */
   readonly sources: readonly string[];
   readonly edit: Edit;
+  /** The kernel ABI it is checked under: its design's (default upstream). */
+  readonly abi?: KernelAbi;
 }
 
 export const BROKEN: Readonly<Record<string, BrokenStub>> = {
@@ -51,6 +54,12 @@ export const BROKEN: Readonly<Record<string, BrokenStub>> = {
       to: '\tpushfl\n\tCFI_ADJUST_CFA_OFFSET\t4\n\tandl\t$0xfffffeff, (%esp)\n\tpopfl\n\tCFI_ADJUST_CFA_OFFSET\t-4\n\tret\n\tCFI_ENDPROC\n',
     },
   },
+  mail: {
+    defect: 'the int $0x80 fallback loads ecx from 8(%esp) as the 2015 mail writes it, the return address, not the caller\'s ecx at 4(%esp), so the kernel takes the return address as argument 2 on a CPU without SEP or SYSCALL: check a',
+    sources: ['proposal.S'],
+    abi: 'proposal',
+    edit: { source: 'proposal.S', from: '\tmovl\t4(%esp), %ecx', to: '\tmovl\t8(%esp), %ecx' },
+  },
   sigreturn: {
     defect: '__kernel_rt_sigreturn makes the non-rt sigreturn call, which looks for the frame 4 bytes off, so an SA_SIGINFO handler never comes back right: check f',
     sources: ['upstream.S', 'sigreturn.S'],
@@ -58,8 +67,8 @@ export const BROKEN: Readonly<Record<string, BrokenStub>> = {
   },
 };
 
-/** Writes the broken stub `name` to a scratch folder; `shown` is the name findings print. */
-export function writeBrokenStub(name: string): { path: string; shown: string } {
+/** Writes the broken stub `name` to a scratch folder; `shown` is the name findings print, `abi` the ABI it is checked under. */
+export function writeBrokenStub(name: string): { path: string; shown: string; abi: KernelAbi } {
   const stub = BROKEN[name];
   assert.ok(stub, `no broken stub '${name}'`);
   const parts = stub.sources.map((source) => {
@@ -71,5 +80,5 @@ export function writeBrokenStub(name: string): { path: string; shown: string } {
   });
   const path = join(scratch('vdso-lab-broken-'), `${name}.S`);
   writeFileSync(path, `/* broken/${name}.S: vdso/${stub.sources.join(' + vdso/')} with one defect: ${stub.defect}. */\n${parts.join('\n')}`);
-  return { path, shown: `broken/${name}.S` };
+  return { path, shown: `broken/${name}.S`, abi: stub.abi ?? 'upstream' };
 }

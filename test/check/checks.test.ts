@@ -2,8 +2,8 @@
 // (broken-stubs.ts: a shipped source with one edit) or a kernel model broken on purpose through a test hook fails exactly
 // that check and no other, on exactly the configurations the defect shows on; the upstream
 // design passes every check everywhere; the Debian vdso32.so passes on the host's model
-// (AMD EPYC under a 64-bit kernel: amd/compat64); the proposal as the mail writes it gets
-// the findings the README explains.
+// (AMD EPYC under a 64-bit kernel: amd/compat64); so does the proposal, under its own ABI,
+// and the mail's literal int $0x80 fallback fails check a where the host kernel says it must.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkSubject, failedChecks, type MatrixOptions, type SubjectResult } from '../../emulator/check/matrix';
@@ -14,14 +14,19 @@ import type { EntryExit } from '../../emulator/kernel/seams';
 import { sourceSubject } from '../../cli/check-subjects';
 import { writeBrokenStub } from './broken-stubs';
 import { realVdso } from '../support/real-vdso';
+import { hostRunsI386 } from '../support/oracles';
+import { hex } from '../../emulator/check/types';
+import { designsRoot } from '../../toolchain/designs/build';
+import { NATIVE_ARG2, nativeInt80Arg2 } from './native-int80';
+import { join } from 'node:path';
 
 function failingCells(r: SubjectResult): string[] {
   return r.cells.filter((c) => c.outcomes.some((o) => !o.pass)).map((c) => `${c.config.cpu}/${c.config.kernel}/${c.config.caller}`);
 }
 
 function broken(name: string, options: MatrixOptions = {}): SubjectResult {
-  const { path, shown } = writeBrokenStub(name);
-  return checkSubject(sourceSubject(path, shown, 'upstream'), options);
+  const { path, shown, abi } = writeBrokenStub(name);
+  return checkSubject(sourceSubject(path, shown, abi), options);
 }
 
 const FAST = ['intel/compat64', 'intel/native32', 'amd/compat64', 'amd/native32'].flatMap((c) => [`${c}/sysinfo`, `${c}/dynsym`]);
@@ -148,20 +153,35 @@ test('the Debian vdso32.so passes every check on the host model (amd/compat64)',
   assert.equal(r.cells[0]!.entry, 'syscall at __kernel_vsyscall+0x5');
 });
 
-test('the proposal as the mail writes it: int80 fallback passes the return address as arg2; no fast exit on 32-bit kernels', () => {
+test('proposal: passes every check; a 32-bit kernel leaves a SYSENTER by IRET, the exit the proposal ABI has there (docs/kernel-facts.md §9)', () => {
   const r = checkSubject(designSubject('proposal'));
-  assert.deepEqual(failedChecks([r]), ['a', 'g']);
-  const fails = new Map(r.cells.map((c) => [`${c.config.cpu}/${c.config.kernel}/${c.config.caller}`, c.outcomes.filter((o) => !o.pass).map((o) => o.check).join('')]));
-  for (const [cell, checks] of fails) {
-    const expected = cell.startsWith('generic/') ? 'a' : cell.includes('/native32/') ? 'g' : '';
-    assert.equal(checks, expected, cell);
+  assert.equal(r.cells.length, 12);
+  assert.deepEqual(failedChecks([r]), [], JSON.stringify(r.cells.flatMap((c) => c.outcomes.flatMap((o) => o.findings)), null, 1));
+  // The mail: opportunistic SYSRETL "if we're returning from a compat syscall"; nothing for a 32-bit kernel.
+  const exits = new Map(r.cells.map((c) => [`${c.config.cpu}/${c.config.kernel}`, c.outcomes.find((o) => o.check === 'g')!.summary.split(' ')[1]]));
+  assert.deepEqual(Object.fromEntries(exits), {
+    'intel/compat64': 'SYSRETL', 'amd/compat64': 'SYSRETL', 'generic/compat64': 'IRET',
+    'intel/native32': 'IRET', 'amd/native32': 'IRET', 'generic/native32': 'IRET',
+  });
+  if (hostRunsI386()) {
+    const native = nativeInt80Arg2(join(designsRoot(), 'proposal.S'));
+    assert.equal(native.arg2, NATIVE_ARG2, 'the host kernel took the caller\'s ecx as argument 2 at the shipped stub\'s int $0x80');
   }
-  const a = r.cells.find((c) => c.config.cpu === 'generic')!.outcomes[0]!.findings;
-  assert.equal(a.length, 1);
-  assert.match(a[0]!.what, /^argument 2 \(the caller's ecx\) as the kernel saw it after int \$0x80$/);
-  assert.match(a[0]!.actual, /the caller's return address/);
-  assert.match(a[0]!.where?.source ?? '', /^vdso\/proposal\.S:\d+$/);
-  const g = r.cells.find((c) => c.config.cpu === 'intel' && c.config.kernel === 'native32')!.outcomes[6]!.findings[0]!;
-  assert.equal(g.expected, 'SYSEXIT');
-  assert.match(g.actual, /^IRET \(the proposal has no fast exit on a 32-bit kernel/);
+});
+
+test('a: the int $0x80 fallback as the 2015 mail writes it (movl 8(%esp),%ecx) passes the return address as argument 2, on a CPU without SEP or SYSCALL only', () => {
+  const r = broken('mail');
+  assert.deepEqual(failedChecks([r]), ['a']);
+  assert.deepEqual(sorted(failingCells(r)), ['generic/compat64/dynsym', 'generic/compat64/sysinfo', 'generic/native32/dynsym', 'generic/native32/sysinfo']);
+  const f = r.cells.find((c) => c.config.cpu === 'generic')!.outcomes[0]!.findings;
+  assert.equal(f.length, 1);
+  assert.match(f[0]!.what, /^argument 2 \(the caller's ecx\) as the kernel saw it after int \$0x80$/);
+  assert.equal(f[0]!.expected, hex(NATIVE_ARG2));
+  // int $0x80 takes argument 2 from ecx (docs/kernel-facts.md §3); 8(%esp) after two pushes is the return address.
+  assert.match(f[0]!.actual, /the caller's return address/);
+  assert.match(f[0]!.where?.source ?? '', /^broken\/mail\.S:\d+$/);
+  if (hostRunsI386()) {
+    const native = nativeInt80Arg2(writeBrokenStub('mail').path);
+    assert.equal(native.arg2, native.returnAddress, 'the host kernel took the return address as argument 2, as the checker says');
+  }
 });

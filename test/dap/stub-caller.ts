@@ -1,6 +1,5 @@
 // Owns the test program that calls __kernel_vsyscall with no C library (whose start-up would
-// make system calls through the stub before main, and the proposal's broken int $0x80
-// fallback makes that start-up fail on a CPU without fast entries), built with gcc -m32 -g,
+// make system calls through the stub before main), built with gcc -m32 -g,
 // and readelf's decoded line rows of an image: what the kernel-frame and reverse-alternatives
 // tests derive their expected lines from.
 import { writeFileSync } from 'node:fs';

@@ -4,7 +4,7 @@
 // same exported symbols (readelf rows; ld orders .dynsym by its hash walk) and landing pads,
 // the same .text line rows as GNU as -g; and what the designs are known to hold
 // (the hand-written legacy CFI bytes of docs/kernel-facts.md §1, the proposal's code as the mail
-// writes it).
+// writes it, with the one correction vdso/proposal.S names).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -99,11 +99,11 @@ test('legacy sysenter: the hand-written CIE and FDE are the kernel\'s bytes (doc
   assert.equal(symbol(file, 'VDSO32_SYSENTER_RETURN') - symbol(file, '__kernel_vsyscall'), 16);
 });
 
-test('proposal: the code is the mail\'s, with movl 8(%esp),%ecx kept and vsyscall_after_int80 after int $0x80', () => {
+test('proposal: the code is the mail\'s, with its int $0x80 fallback reading the caller\'s ecx at 4(%esp), and vsyscall_after_int80 after int $0x80', () => {
   const file = join(dir, 'proposal-check.so');
   writeFileSync(file, buildDesign('proposal', 'compat64').bytes);
   const code = objdumpFunction(file, '__kernel_vsyscall');
-  assert.deepEqual(code, ['push %ecx', 'push %edx', 'mov %esp,%edx', 'nop', 'nop', 'nop', 'mov %edx,%esp', 'mov (%esp),%edx', 'mov 0x8(%esp),%ecx', 'int $0x80', 'pop %edx', 'pop %ecx', 'ret']);
+  assert.deepEqual(code, ['push %ecx', 'push %edx', 'mov %esp,%edx', 'nop', 'nop', 'nop', 'mov %edx,%esp', 'mov (%esp),%edx', 'mov 0x4(%esp),%ecx', 'int $0x80', 'pop %edx', 'pop %ecx', 'ret']);
   assert.equal(symbol(file, 'vsyscall_after_int80') - symbol(file, '__kernel_vsyscall'), 18);
   assert.equal(sectionHex(dir, file, '.altinstr_replacement'), '0f340f05f4');
 });

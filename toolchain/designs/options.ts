@@ -32,7 +32,7 @@ export const KERNEL_KIND_VALUES: readonly OptionValue<KernelKind>[] = [
 ];
 export const KERNEL_ABI_VALUES: readonly OptionValue<KernelAbi>[] = [
   { value: 'legacy', help: 'pre-4.4: separate int80, sysenter and syscall images, one picked at boot; hand-written .eh_frame' },
-  { value: 'proposal', help: 'the Aug 2015 LKML proposal as the mail writes it: one image, alternatives, vsyscall_after_int80' },
+  { value: 'proposal', help: 'the Aug 2015 LKML proposal: one image, alternatives, vsyscall_after_int80; no fast exit on a 32-bit kernel' },
   { value: 'upstream', help: 'Linux 4.4 and later: ALTERNATIVE_2 SYSENTER32/SYSCALL32 (SEP on 32-bit), int $0x80, int80_landing_pad' },
   { value: 'auxv', help: 'one image with an entry per method; the kernel points AT_SYSINFO at one and rewrites or drops __kernel_vsyscall' },
 ];

@@ -1,14 +1,13 @@
 // Owns choosing and performing the return to user mode after a system call (docs/kernel-facts.md
 // §3, the seed mail): int $0x80 always IRETs; a fast entry leaves by SYSRETL (64-bit kernel)
 // or SYSEXIT (32-bit kernel) only when regs->ip is still where the entry pointed it, cs/ss
-// are the user selectors and none of TF, RF, VM is set; otherwise IRET. The proposal has
-// its opportunistic SYSRETL on 64-bit kernels only; legacy kernels left a sysenter by
-// SYSEXIT and a syscall by SYSRETL. The registers each fast exit clobbers are reproduced.
+// are the user selectors and none of TF, RF, VM is set; otherwise IRET. Which fast exit an
+// ABI has on a kernel (none for the proposal on a 32-bit kernel) is fastExitOf's. The
+// registers each fast exit clobbers are reproduced.
 import type { Cpu } from '../../x86/cpu';
 import { CS, IF, RF, SS, TF, userSelectors } from '../../x86/state';
-import { type KernelKind } from '../../../toolchain/designs/options';
 import type { ExitPath, ExitRecord, PtRegs } from '../seams';
-import type { KernelAbi } from '../../../toolchain/designs/options';
+import type { KernelAbi, KernelKind } from '../../../toolchain/designs/options';
 import { ECX, EDX, iretToUser } from './regs';
 
 const VM = 0x20000;
@@ -33,6 +32,20 @@ export interface ExitContext {
   readonly fetchFailed: boolean;
 }
 
+const NO_FAST_EXIT_WHY = 'the proposal\'s opportunistic SYSRETL is for compat syscalls only';
+
+/**
+ * The fast exit an ABI has for a fast entry on a kernel, the one statement of it (the
+ * checker's exit-path check expects what this says; docs/kernel-facts.md §3 and §9):
+ * a 64-bit kernel leaves by SYSRETL (a legacy kernel left a sysenter by SYSEXIT), a 32-bit
+ * kernel by SYSEXIT; the proposal has none on a 32-bit kernel, where every call returns by
+ * IRET (its mail adds opportunistic SYSRETL for compat syscalls only). undefined: IRET always.
+ */
+export function fastExitOf(abi: KernelAbi, kernel: KernelKind, via: 'sysenter' | 'syscall'): Exclude<ExitPath, 'iret'> | undefined {
+  if (kernel === 'native32') return abi === 'proposal' ? undefined : 'sysexit';
+  return abi === 'legacy' && via === 'sysenter' ? 'sysexit' : 'sysretl';
+}
+
 /** Told each condition of the fast-exit decision as it is checked, and whether it holds (the debugger's kernel phases). */
 export type ExitExplain = (condition: string, holds: boolean) => void;
 
@@ -45,11 +58,11 @@ export function chooseExit(ctx: ExitContext, regs: PtRegs, explain?: ExitExplain
   explain?.(`the entry was ${ctx.via.toUpperCase()}`, true);
   explain?.('the fetch from the user stack succeeded', !ctx.fetchFailed);
   if (ctx.fetchFailed) return { path: 'iret', reason: 'the fetch from the user stack faulted (-EFAULT): IRET' };
-  if (ctx.abi === 'proposal' && ctx.kernel === 'native32') {
-    explain?.('this ABI has a fast exit on this kernel (the proposal\'s opportunistic SYSRETL is for compat syscalls only)', false);
-    return { path: 'iret', reason: 'the proposal has no fast exit on a 32-bit kernel (opportunistic SYSRETL is for compat syscalls)' };
+  const fast = fastExitOf(ctx.abi, ctx.kernel, ctx.via);
+  if (fast === undefined) {
+    explain?.(`this ABI has a fast exit on this kernel (${NO_FAST_EXIT_WHY})`, false);
+    return { path: 'iret', reason: `the ${ctx.abi} ABI has no fast exit on this kernel (${NO_FAST_EXIT_WHY})` };
   }
-  const fast: ExitPath = ctx.kernel === 'compat64' ? (ctx.abi === 'legacy' && ctx.via === 'sysenter' ? 'sysexit' : 'sysretl') : 'sysexit';
   const target = ctx.abi === 'legacy' ? 'the return point' : 'the landing pad';
   const ipHolds = ctx.fastReturn !== NO_FAST_RETURN && regs.ip >>> 0 === ctx.fastReturn >>> 0;
   explain?.(`regs->ip ${hex(regs.ip)} is ${target} ${ctx.fastReturn === NO_FAST_RETURN ? '(none)' : hex(ctx.fastReturn)}`, ipHolds);
