@@ -199,6 +199,7 @@ export function analyze(doc: DocumentText, settings: ServerSettings, files: File
     includes: options.includes,
     imacros: options.imacros,
     readFile: files,
+    numericReferences: true,
   });
   const lexicalAt = pieceScans(file, text);
   const parsed = preprocessed ? () => statements(preprocessed.text) : undefined;

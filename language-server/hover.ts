@@ -23,7 +23,7 @@ import { parseFrameSection } from '../toolchain/dwarf/cie-fde';
 import { formatFrameSection } from '../toolchain/dwarf/readelf-frames';
 import { ehFrameAtZero } from './eh-frame-action';
 import { inactiveGroupAt } from './inactive';
-import { labelHover, localLabelHover } from './label-hover';
+import { labelHover, localLabelsHover } from './label-hover';
 import { localLabelAt } from './local-labels';
 import { objectSymbolizer } from './object-symbolizer';
 import { shownPath } from './shown-path';
@@ -174,7 +174,7 @@ export function hover(a: Analysis, line: number, column: number, settings: Serve
     return range(w?.start ?? column, w ? w.start + w.text.length : column, more ? `${text}\n\n---\n\n${more}` : text);
   }
   const local = w && !cppMacro(a, w.text) ? localLabelAt(a, line, column) : undefined;
-  const label = local ? localLabelHover(a, local.text, local.label.symbol, local.label.line) : w && !cppMacro(a, w.text) ? labelHover(a, w.text) : undefined;
+  const label = local ? localLabelsHover(a, local.text, local.labels) : w && !cppMacro(a, w.text) ? labelHover(a, w.text) : undefined;
   if (label) {
     const more = instructionHover(a, line);
     return range(w!.start, w!.start + w!.text.length, more ? `${label}\n\n---\n\n${more}` : label);

@@ -20,9 +20,19 @@ export function labelHover(a: Analysis, name: string): string | undefined {
  * A label GAS keeps out of the symbol table (local-labels.ts), under the word that names it:
  * `1b` says which `1:` it means.
  */
-export function localLabelHover(a: Analysis, word: string, s: AsmSymbol, line: number): string {
+function localLabelHover(a: Analysis, word: string, s: AsmSymbol, line: number): string {
   const which = word === s.name ? '' : ` (\`${s.name}:\` of line ${line + 1})`;
   return symbolHover(a, `**${word}**${which}`, s, ', a local label (not in the object\'s symbol table)');
+}
+
+/** Instances shown in one hover; a long .rept has more copies than a hover can list. */
+const SHOWN_INSTANCES = 8;
+
+/** The hover on a word naming local label instances (one per copy of a .rept body for a `1b` in it), in address order. */
+export function localLabelsHover(a: Analysis, word: string, labels: ReadonlyArray<{ readonly symbol: AsmSymbol; readonly line: number }>): string {
+  const out = labels.slice(0, SHOWN_INSTANCES).map((l) => localLabelHover(a, word, l.symbol, l.line));
+  if (labels.length > SHOWN_INSTANCES) out.push(`… and ${labels.length - SHOWN_INSTANCES} more instances, one per copy of the body`);
+  return out.join('\n\n');
 }
 
 /** `title`: the name as Markdown; `note`: said after binding and type. */

@@ -14,7 +14,7 @@
 import { assemble, type LineMap } from '../toolchain/asm/assembler';
 import { preprocessedLineMap, preprocessesFile } from '../toolchain/asm/assemble-source';
 import { preprocess, type PreprocessResult } from '../toolchain/asm/cpp/preprocess';
-import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiProcedure, Diagnostic, LineEntry, Relocation, SkippedGroup, SourceLocation } from '../toolchain/asm/module';
+import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiProcedure, Diagnostic, LineEntry, NumericReference, Relocation, SkippedGroup, SourceLocation } from '../toolchain/asm/module';
 import { MAX_DIAGNOSTICS } from '../toolchain/asm/state';
 import { statements, type Statement } from '../toolchain/asm/statements';
 import type { BuildOptions } from './build-settings';
@@ -87,6 +87,8 @@ interface RegionPart {
   readonly alternatives: readonly AlternativeSite[];
   readonly diagnostics: readonly Diagnostic[];
   readonly localLabels: readonly AsmSymbol[];
+  /** The region's numeric label references, each naming one of `localLabels` (none crosses a cut). */
+  readonly numericReferences: readonly NumericReference[];
   readonly skipped: readonly SkippedGroup[];
   /** The alignment a shift of each section must keep (0: the part cannot be shifted). */
   readonly align: ReadonlyMap<string, number>;
@@ -315,9 +317,20 @@ function shiftPart(p: RegionPart, file: string, entry: ReadonlyMap<string, numbe
     cfi: p.cfi.map((c) => ({ ...c, start: c.start + d(c.section), end: c.end + d(c.section), location: loc(c.location), instructions: c.instructions.map((i) => ({ ...i, offset: i.offset + d(c.section), location: loc(i.location) })) })),
     alternatives: p.alternatives.map((x) => ({ ...x, offset: x.offset + d(x.section), replacementOffset: x.replacementOffset + d('.altinstr_replacement'), location: loc(x.location) })),
     diagnostics: p.diagnostics.map((x) => ({ ...x, location: loc(x.location) })),
-    localLabels: p.localLabels.map((s) => ({ ...s, value: s.value + d(s.section), location: loc(s.location!) })),
+    ...shiftedLabels(p, d, loc),
     skipped: lines === 0 ? p.skipped : p.skipped.map((g) => (g.file === file ? { ...g, from: g.from + lines, to: g.to + lines } : g)),
   };
+}
+
+/** A part's local labels and the numeric references to them, moved: each reference names its label's moved copy. */
+function shiftedLabels(p: RegionPart, d: (section: string) => number, loc: (l: SourceLocation) => SourceLocation): Pick<RegionPart, 'localLabels' | 'numericReferences'> {
+  const moved = new Map<AsmSymbol, AsmSymbol>();
+  const localLabels = p.localLabels.map((s) => {
+    const to = { ...s, value: s.value + d(s.section), location: loc(s.location!) };
+    moved.set(s, to);
+    return to;
+  });
+  return { localLabels, numericReferences: p.numericReferences.map((r) => ({ ...r, location: loc(r.location), label: moved.get(r.label)! })) };
 }
 
 /** A region's key: short (hashing every region's text on each run costs more than the rest of the run). */
@@ -478,7 +491,7 @@ export class IncrementalAnalyzer {
     const pre = preprocessesFile(input.file)
       ? preprocess({ file: input.file, text, includeDirs: input.options.includeDirs, defines: input.options.defines, undefines: input.options.undefines, includes: input.options.includes, imacros: input.options.imacros, readFile })
       : asWritten(input.file, text, 0);
-    const module = assemble({ file: input.file, text: pre.text, lineMap: lineMapOf(pre, input.file) });
+    const module = assemble({ file: input.file, text: pre.text, lineMap: lineMapOf(pre, input.file), numericReferences: true });
     for (const d of module.diagnostics) if (CUT_THROUGH.test(d.message)) throw new NotSeparable(`the prefix ends inside something: ${d.message}`);
     this.prefix = { key, text, id: (p?.id ?? 0) + 1, pre, module, reads };
     this.parts.clear();
@@ -526,6 +539,7 @@ export class IncrementalAnalyzer {
       file,
       text: prefix.pre.text + filler.map((l) => l + '\n').join('') + pre.text,
       lineMap: (line, column) => (line < prefixLines ? prefixMap(line, column) : line < base ? FILLER : regionMap(line - base, column)),
+      numericReferences: true,
     });
     const at = new Map(entry.map((e) => [e.name, e.offset]));
     const from = (section: string) => at.get(section) ?? 0;
@@ -572,13 +586,21 @@ export class IncrementalAnalyzer {
       cfi: module.cfi.filter((c) => c.start >= from(c.section)),
       alternatives: module.alternatives.filter((x) => x.offset >= from(x.section)),
       diagnostics,
-      // The prefix's own labels are the prefix module's.
-      localLabels: (module.localLabels ?? []).filter((l) => l.location !== FILLER && l.value >= from(l.section) && !(l.location!.file === file && l.location!.line - 1 < startLine)),
+      // The prefix's own labels and references are the prefix module's.
+      ...regionLabels(module, file, startLine, from),
       skipped: (module.skipped ?? []).filter((g) => g.file === file && g.from - 1 >= startLine),
       align,
       otherRefs,
     };
   }
+}
+
+/** The local labels of a region's module that are the region's, and the numeric references to them written in the region. */
+function regionLabels(module: AsmModule, file: string, startLine: number, from: (section: string) => number): Pick<RegionPart, 'localLabels' | 'numericReferences'> {
+  const before = (l: SourceLocation) => l.file === file && l.line - 1 < startLine;
+  const localLabels = (module.localLabels ?? []).filter((l) => l.location !== FILLER && l.value >= from(l.section) && !before(l.location!));
+  const own = new Set(localLabels);
+  return { localLabels, numericReferences: (module.numericReferences ?? []).filter((r) => own.has(r.label) && !before(r.location)) };
 }
 
 /** cpp's output lines as statements located in the user's files, the first at line `base` of the whole output. */
@@ -655,6 +677,7 @@ function compose(file: string, prefix: Prefix, parts: readonly RegionPart[]): An
     alternatives: cat(prefix.module.alternatives, (p) => p.alternatives),
     diagnostics: cat(prefix.module.diagnostics, (p) => p.diagnostics),
     localLabels: cat(prefix.module.localLabels ?? [], (p) => p.localLabels),
+    numericReferences: cat(prefix.module.numericReferences ?? [], (p) => p.numericReferences),
     skipped: cat(prefix.module.skipped ?? [], (p) => p.skipped),
   };
   // The whole file's assembler stops at the limit; the pieces would go on past it.

@@ -138,7 +138,8 @@ export function definitions(a: Analysis, line: number, column: number): PlaceInF
   if (!w) return [];
   const name = w.text;
   const local = /^\d/.test(name) ? localLabelAt(a, line, column) : undefined;
-  if (local) return [{ file: a.file, line: local.label.line, column: local.label.column, length: local.label.symbol.name.length }];
+  // The instances of a .rept body's `1:` are all written at one place.
+  if (local) return local.labels.filter((l, i) => !local.labels.slice(0, i).some((o) => o.line === l.line && o.column === l.column)).map((l) => ({ file: a.file, line: l.line, column: l.column, length: l.symbol.name.length }));
   const out: PlaceInFile[] = [];
   const m = cppMacro(a, name);
   if (m) out.push({ file: m.loc.file, line: m.loc.line - 1, column: m.loc.column - 1, length: name.length });
@@ -158,7 +159,7 @@ export function references(a: Analysis, line: number, column: number, read: Read
   if (!w) return [];
   if (/^\d/.test(w.text)) {
     const local = localLabelAt(a, line, column);
-    return local ? numericReferences(a, local.label).map((r) => ({ file: a.file, ...r })) : [];
+    return local ? numericReferences(a, local.labels).map((r) => ({ file: a.file, ...r })) : [];
   }
   const name = w.text;
   const files = [a.file, ...new Set((a.preprocessed?.included ?? []).map((i) => i.path))];

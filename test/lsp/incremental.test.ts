@@ -50,6 +50,7 @@ function observable(a: Analysis): unknown {
     findings: allFindings(a).map((f) => JSON.stringify(f)).sort(),
     hints: inlayHints(a, 0, lines, { cfa: true, offsets: true }),
     localLabels: a.module.localLabels,
+    numericReferences: a.module.numericReferences,
     skipped: a.module.skipped,
   };
 }

@@ -20,6 +20,8 @@ export interface SourceInput {
   readonly imacros?: readonly string[];
   /** Reads an included file by the path the preprocessor formed; undefined when there is none. */
   readonly readFile: (path: string) => string | undefined;
+  /** Record which instance each numeric label reference names (AssembleInput.numericReferences). */
+  readonly numericReferences?: boolean;
 }
 
 /** Whether a source goes through the C preprocessor before the assembler: a .S does, as with gcc. */
@@ -30,7 +32,7 @@ export function preprocessesFile(file: string): boolean {
 /** The module and every message, the preprocessor's first; for a .S also what cpp produced. */
 export function assembleSource(input: SourceInput): { module: AsmModule; diagnostics: Diagnostic[]; preprocessed?: PreprocessResult } {
   if (!preprocessesFile(input.file)) {
-    const module = assemble({ file: input.file, text: input.text });
+    const module = assemble({ file: input.file, text: input.text, numericReferences: input.numericReferences });
     return { module, diagnostics: [...module.diagnostics] };
   }
   const pre = preprocess({
@@ -44,7 +46,7 @@ export function assembleSource(input: SourceInput): { module: AsmModule; diagnos
     readFile: input.readFile,
   });
   const lineMap = preprocessedLineMap(pre, input.file);
-  const module = assemble({ file: input.file, text: pre.text, lineMap });
+  const module = assemble({ file: input.file, text: pre.text, lineMap, numericReferences: input.numericReferences });
   return { module, diagnostics: [...pre.diagnostics, ...module.diagnostics], preprocessed: pre };
 }
 

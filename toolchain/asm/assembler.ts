@@ -25,6 +25,8 @@ export interface AssembleInput {
   readonly lineMap?: LineMap;
   /** The symbol limit (default MAX_SYMBOLS); tests give a small one. */
   readonly maxSymbols?: number;
+  /** Record which instance each numeric label reference names (module.numericReferences), for the editor. */
+  readonly numericReferences?: boolean;
 }
 
 interface BodyLine {
@@ -102,6 +104,7 @@ class Reader {
   constructor(input: AssembleInput) {
     this.st = new AsmState(input.file);
     this.maxSymbols = input.maxSymbols ?? MAX_SYMBOLS;
+    if (input.numericReferences) this.st.recordNumericReferences();
     const map = input.lineMap;
     const file = input.file;
     this.frames.push({

@@ -6,7 +6,7 @@ import { isAbsolute, labelAddress, type Value } from './evaluate';
 import { lebBytes } from './data-directives';
 import { SHT_NOBITS } from '../elf/sections';
 import { ByteStream, layoutSection, orderedFrags, type Fixup, type Frag, type SectionState } from './layout';
-import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiProcedure, Relocation, SymbolBinding } from './module';
+import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiProcedure, NumericReference, Relocation, SymbolBinding } from './module';
 import { codePadding } from './nops';
 import { ALT_LAYOUTS, altFields, ftFlagsOf, type AltLayout } from './alt-instr';
 import { AsmError, type AsmState } from './state';
@@ -355,7 +355,7 @@ function symbolSize(st: AsmState, s: SymbolState): number {
   }
 }
 
-function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels: AsmSymbol[]): AsmSymbol[] {
+function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels: AsmSymbol[], labelOf: Map<SymbolState, AsmSymbol> | undefined): AsmSymbol[] {
   const out: AsmSymbol[] = [];
   if (fileSymbol !== undefined) out.push({ name: fileSymbol, section: 'ABS', value: 0, size: 0, binding: 'local', type: 4, visibility: 0 });
   // A section's symbol goes where GAS made it: with the section, after the symbols made before it.
@@ -376,7 +376,11 @@ function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels
     const s = all[k]!;
     sectionSymbolsBefore(s.order);
     if (s.internal) {
-      if (s.kind === 'label' && s.location) localLabels.push({ name: displayName(s.name), section: s.frag!.section.name, value: labelAddress(s), size: 0, binding: 'local', type: 0, visibility: 0, location: s.location });
+      if (s.kind === 'label' && s.location) {
+        const label: AsmSymbol = { name: displayName(s.name), section: s.frag!.section.name, value: labelAddress(s), size: 0, binding: 'local', type: 0, visibility: 0, location: s.location };
+        localLabels.push(label);
+        if (labelOf !== undefined) labelOf.set(s, label);
+      }
       continue;
     }
     const binding = s.binding ?? (s.kind === 'undefined' || s.kind === 'common' ? 'global' : 'local');
@@ -494,9 +498,18 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
   }
   if (sections.some((x) => x.relocations.some((r) => GOT_TYPES.has(r.type)))) st.symbols.get('_GLOBAL_OFFSET_TABLE_').used = true;
   const localLabels: AsmSymbol[] = [];
-  const symbols = outputSymbols(st, fileSymbol, localLabels);
+  const labelOf = st.numericReferences ? new Map<SymbolState, AsmSymbol>() : undefined;
+  const symbols = outputSymbols(st, fileSymbol, localLabels, labelOf);
   const alternatives = alternativeSites(st, sections, altValues);
-  return { sections, symbols, lines, cfi: cfiOut, alternatives, diagnostics: st.diagnostics, localLabels, skipped: st.skipped };
+  const module: AsmModule = { sections, symbols, lines, cfi: cfiOut, alternatives, diagnostics: st.diagnostics, localLabels, skipped: st.skipped };
+  if (!labelOf) return module;
+  // A reference to an instance never defined (GNU as's error) names no label.
+  const numericReferences: NumericReference[] = [];
+  for (const r of st.numericReferences!) {
+    const label = labelOf.get(r.instance);
+    if (label) numericReferences.push({ location: r.location, text: r.text, label });
+  }
+  return { ...module, numericReferences };
 }
 
 /**

@@ -156,6 +156,16 @@ export interface AlternativeSite {
   readonly location: SourceLocation;
 }
 
+/** A numeric label reference (`1b`, `1f`) as GNU as resolves it: where it is written, and the instance of the label it names. */
+export interface NumericReference {
+  /** The place of the statement that holds it (the user's line: a macro's call site, a .rept body's own line). */
+  readonly location: SourceLocation;
+  /** The reference as written (`1b`). */
+  readonly text: string;
+  /** The instance it names: the very object module.localLabels holds for that `1:`. */
+  readonly label: AsmSymbol;
+}
+
 export interface AsmModule {
   /** Sections in the order GAS creates them (.text, .data, .bss first, then as met). */
   readonly sections: readonly AsmSection[];
@@ -170,6 +180,12 @@ export interface AsmModule {
    * module the assembler did not make.
    */
   readonly localLabels?: readonly AsmSymbol[];
+  /**
+   * Every numeric label reference the assembler resolved, once per statement that holds it (a
+   * .rept or macro body's once per copy), in the order it read them; only in a module made
+   * with AssembleInput.numericReferences.
+   */
+  readonly numericReferences?: readonly NumericReference[];
   /** The groups of the file's own lines (not a macro's or a .rept's body) that conditional assembly skipped, for the editor. */
   readonly skipped?: readonly SkippedGroup[];
 }

@@ -69,6 +69,8 @@ export class AsmState {
   knownEncodings = 0;
   /** `.code32` (default) or `.code16`. */
   codeSize: 32 | 16 = 32;
+  /** The numeric label references resolved, by statement (recordNumericReferences); undefined unless asked for. */
+  numericReferences: Array<{ readonly location: SourceLocation; readonly text: string; readonly instance: SymbolState }> | undefined;
 
   constructor(readonly file: string) {
     this.placed = { file, line: 1, column: 1 };
@@ -76,6 +78,18 @@ export class AsmState {
     this.section('.data', 0);
     this.section('.bss', 0);
     this.section('.text', 0);
+  }
+
+  /** Keeps, from now on, each numeric label reference resolved and the statement it is in (once per statement). */
+  recordNumericReferences(): void {
+    const out: NonNullable<AsmState['numericReferences']> = (this.numericReferences = []);
+    this.symbols.onNumericReference = (instance, label, direction) => {
+      const location = this.location;
+      // A statement binds and evaluates its operands several times: one record per statement and instance.
+      // (A few back: a .rept body line's copies share one location, and a repeat is harmless.)
+      for (let k = out.length - 1; k >= 0 && k >= out.length - 4 && out[k]!.location === location; k--) if (out[k]!.instance === instance) return;
+      out.push({ location, text: `${label}${direction}`, instance });
+    };
   }
 
   /** Where the statement being assembled is (the user's line, through macros and #include). */

@@ -42,6 +42,11 @@ export class SymbolTable {
   private readonly numericInstances = new Map<number, SymbolState[]>();
   private dotCount = 0;
   private nextOrder = 0;
+  /**
+   * Told of each numeric reference resolved (the editor's navigation asks for it); undefined
+   * unless the assembler records references, so that resolving costs one test otherwise.
+   */
+  onNumericReference: ((instance: SymbolState, label: number, direction: 'f' | 'b') => void) | undefined = undefined;
 
   /** How many symbols were made so far (the next one's order). */
   get made(): number {
@@ -97,7 +102,9 @@ export class SymbolTable {
   /** The instance `Nb` (direction b) or `Nf` (f) refers to at this point of the file. */
   numericReference(label: number, direction: 'f' | 'b'): SymbolState {
     const n = this.numericCount.get(label) ?? 0;
-    return this.numericInstance(label, direction === 'b' ? n : n + 1);
+    const instance = this.numericInstance(label, direction === 'b' ? n : n + 1);
+    if (this.onNumericReference !== undefined) this.onNumericReference(instance, label, direction);
+    return instance;
   }
 
   /** Defines the next instance of numeric label N; returns its symbol. */
