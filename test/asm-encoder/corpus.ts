@@ -4,6 +4,7 @@
 // immediates of each size class, symbols), plus GAS-choice edge cases written by hand.
 import { OperandKind as K, Suffix, type OpcodeEntry } from '../../toolchain/isa/entry';
 import { TABLE } from '../../toolchain/isa/table-index';
+import { Op } from '../../toolchain/isa/ops';
 
 const R32 = ['%eax', '%ecx', '%edx', '%ebx', '%esp', '%ebp', '%esi', '%edi'];
 const R16 = ['%ax', '%cx', '%dx', '%bx', '%sp', '%bp', '%si', '%di'];
@@ -100,6 +101,8 @@ function operandLists(e: OpcodeEntry, opSize: 2 | 4): string[] {
 export function tableCorpus(): string[] {
   const lines = new Set<string>();
   for (const e of TABLE) {
+    // Forms the table lists but the emulator does not run (nc, undef) have no operand kinds to spell.
+    if (e.op === Op.NotCovered || e.op === Op.Invalid) continue;
     const sizes: (2 | 4)[] = e.opSizeOnly ? [e.opSizeOnly as 2 | 4] : [4, 2];
     for (const opSize of sizes) {
       for (const ops of operandLists(e, opSize)) {

@@ -75,14 +75,13 @@ function prefixText(i: Instruction, e: OpcodeEntry | null): string[] {
     if (usesOpSize(e, i.hasMem)) markLast((c) => c === PrefixCode.OpSize);
     if (usesAddrSize(e, i)) markLast((c) => c === PrefixCode.AddrSize);
     if (usesSegment(e, i)) markLast((c) => c >= PrefixCode.ES);
-    if (e.mandatoryPrefix === 0xf3) markLast((c) => c === PrefixCode.Rep);
     // fwait before an x87 instruction is part of it (the decoder only takes it so).
     codes.forEach((c, k) => { if (c === PrefixCode.Wait) used[k] = true; });
   }
   const out: string[] = [];
   for (let k = 0; k < n; k++) {
     const c = codes[k]!;
-    // None: a mandatory prefix the decoder gave to the opcode.
+    // None: a mandatory prefix the decoder gave to the opcode (the row's, or the one objdump takes as it).
     if (used[k] || c === PrefixCode.None) continue;
     if (e && c === PrefixCode.Rep && e.rep === RepKind.Rep) out.push('rep');
     else if (e && c === PrefixCode.Repne && BND_OPS.has(e.op)) out.push('bnd');

@@ -1,90 +1,19 @@
 // Owns decoding: bytes at an address -> one Instruction record (instruction.ts), by array
 // lookup in the table's slots (table-index.ts). 32-bit code segment; prefixes, 66/67, modrm,
 // SIB, 16-bit addressing, immediates and branch targets. Bounded at 15 bytes, never throws.
-import { MODRM_NONE, ModKind, OperandKind, type OpcodeEntry } from './entry';
+// Which form 66/f2/f3 pick is the rows' PrefixStyle; a form no row names is Invalid.
+import { MODRM_NONE, ModKind, OperandKind, PrefixStyle, type OpcodeEntry } from './entry';
 import {
   DecodeStatus, PFX_ADDRSIZE, PFX_LOCK, PFX_OPSIZE, PFX_REP, PFX_REPNE, PFX_SEG, PFX_WAIT, PrefixCode, Seg, type Instruction,
 } from './instruction';
 import { Op } from './ops';
-import { SLOTS, type Slot } from './table-index';
+import { PREFIX_STYLE, SLOTS, SlotSet, type Slot } from './table-index';
+
+/** Operand kinds that follow the operand size: a plain row with one takes 66 as its operand size. */
+const V_SIZED: ReadonlySet<OperandKind> = new Set([OperandKind.Ev, OperandKind.Gv, OperandKind.Esw]);
 
 /** The architectural limit on instruction length. */
 export const MAX_INSTRUCTION_LENGTH = 15;
-
-/** Length classes of opcodes outside the table (for NotCovered records). */
-const enum Uncovered { Invalid, Modrm, ModrmIb, Plain }
-
-/** 0f-map opcodes that exist on some CPU but are not in the table, by length class. */
-const UNCOVERED_0F: Uint8Array = (() => {
-  const t = new Uint8Array(256);
-  const set = (cls: Uncovered, ...ranges: [number, number][]) => {
-    for (const [a, b] of ranges) for (let i = a; i <= b; i++) t[i] = cls;
-  };
-  set(Uncovered.Modrm, [0x00, 0x03], [0x0d, 0x0d], [0x10, 0x1f], [0x20, 0x23], [0x28, 0x2f], [0x50, 0x6f], [0x74, 0x76],
-    [0x78, 0x79], [0x7c, 0x7f], [0xae, 0xae], [0xb8, 0xb9], [0xc3, 0xc3], [0xc7, 0xc7], [0xd0, 0xff]);
-  set(Uncovered.ModrmIb, [0x70, 0x73], [0xc2, 0xc2], [0xc4, 0xc6], [0x0f, 0x0f]);
-  set(Uncovered.Plain, [0x06, 0x06], [0x08, 0x09], [0x0e, 0x0e], [0x30, 0x30], [0x32, 0x33], [0x37, 0x37], [0x77, 0x77], [0xaa, 0xaa]);
-  return t;
-})();
-
-/**
- * The three-byte opcodes (0f 38 xx, 0f 3a xx) that exist on some CPU (SSSE3, SSE4, AES, SHA,
- * MOVBE, CRC32, ADX, ...), none of them in the table: per mandatory prefix (none, 66, f2, f3)
- * and modrm kind (register, memory), objdump's reading. `V`: defined (NotCovered, spanning its
- * modrm, and an imm8 in 0f 3a); `B`: undefined, `(bad)` after the opcode bytes with the prefix
- * named; `b`: undefined, the prefix taken as the opcode's (not named). An opcode not listed is
- * undefined under every prefix (`B`). TWO_BYTE_0F says the same of the 0f-map MMX/SSE/SSE2/SSE3
- * opcodes outside the table that are undefined under some prefix or modrm kind (those not
- * listed are defined under all; the opcode groups, whose forms differ by modrm.reg, stay
- * NotCovered).
- */
-const THREE_BYTE_0F38: ReadonlyMap<number, string> = new Map([
-  ...[0x10, 0x14, 0x15, 0x17, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x28, 0x29, 0x2b, 0x30, 0x31, 0x32, 0x33, 0x34, 0x35,
-    0x37, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f, 0x40, 0x41, 0x80, 0x81, 0x82, 0xcf, 0xdb].map((op) => [op, 'bbVVbbbb'] as const),
-  ...[0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x1c, 0x1d, 0x1e].map((op) => [op, 'VVVVbbbb'] as const),
-  ...[0xc8, 0xc9, 0xca, 0xcb, 0xcc, 0xcd].map((op) => [op, 'VVbbbbbb'] as const),
-  ...[0xdd, 0xde, 0xdf].map((op) => [op, 'bbVVbbbV'] as const),
-  ...[0x2a, 0xf5].map((op) => [op, 'bbBVBbBb'] as const),
-  ...[0xf0, 0xf1].map((op) => [op, 'VVVVVVbb'] as const),
-  ...[0xfa, 0xfb].map((op) => [op, 'bbbbbbVb'] as const),
-  [0xd8, 'bbbbbbVV'],
-  [0xdc, 'bbVVbbVV'],
-  [0xf6, 'bVVVbbVV'],
-  [0xf8, 'bbbVbVbV'],
-  [0xf9, 'bVBbBbBb'],
-  [0xfc, 'VVVVVVVV'],
-]);
-const TWO_BYTE_0F: ReadonlyMap<number, string> = new Map([
-  ...[0x14, 0x15, 0x28, 0x29, 0x2e, 0x2f, 0x54, 0x55, 0x56, 0x57, 0x60, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68,
-    0x69, 0x6a, 0x6b, 0x6e, 0x74, 0x75, 0x76, 0xc4, 0xc6, 0xd1, 0xd2, 0xd3, 0xd4, 0xd5, 0xd8, 0xd9, 0xda, 0xdb, 0xdc, 0xdd,
-    0xde, 0xdf, 0xe0, 0xe1, 0xe2, 0xe3, 0xe4, 0xe5, 0xe8, 0xe9, 0xea, 0xeb, 0xec, 0xed, 0xee, 0xef, 0xf1, 0xf2, 0xf3, 0xf4,
-    0xf5, 0xf6, 0xf7, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd, 0xfe].map((op) => [op, 'VVVVbbbb'] as const),
-  ...[0x5b, 0x6f, 0x7e, 0x7f].map((op) => [op, 'VVVVbbVV'] as const),
-  ...[0x7c, 0x7d, 0xd0].map((op) => [op, 'bbVVVVbb'] as const),
-  ...[0x13, 0x17].map((op) => [op, 'bVBVBbBb'] as const),
-  ...[0x52, 0x53].map((op) => [op, 'VVbbbbVV'] as const),
-  ...[0x6c, 0x6d].map((op) => [op, 'bbVVbbbb'] as const),
-  ...[0x78, 0x79].map((op) => [op, 'VVVVVVbb'] as const),
-  ...[0xd6, 0xe6].map((op) => [op, 'bbVVVVVV'] as const),
-  [0x12, 'VVbVVVVV'],
-  [0x16, 'VVbVbbVV'],
-  [0x2b, 'bVbVbVbV'],
-  [0x50, 'VbVBbBbB'],
-  [0x77, 'VVbbbbbb'], // emms: no modrm, both kinds alike
-  [0xb8, 'bbbbbbVV'],
-  [0xc3, 'bVBbBbBb'],
-  [0xc5, 'VVVbbbbb'],
-  [0xd7, 'VbVBVBVB'],
-  [0xe7, 'VVbVbbbb'],
-  [0xf0, 'bbbbbVbb'],
-]);
-const THREE_BYTE_0F3A: ReadonlyMap<number, string> = new Map([
-  ...[0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x14, 0x15, 0x16, 0x17, 0x20, 0x21, 0x22, 0x40, 0x41, 0x42, 0x44, 0x60,
-    0x61, 0x62, 0x63, 0xce, 0xcf, 0xdf].map((op) => [op, 'bbVVbbbb'] as const),
-  [0x0f, 'VVVVbbbb'],
-  [0xcc, 'VVbbbbbb'],
-  [0xf0, 'bbbbbbbb'], // rorx: VEX only, but objdump gives it the prefix
-]);
 
 const PREFIX_CODE: Int8Array = (() => {
   const t = new Int8Array(256);
@@ -164,27 +93,23 @@ export function decode(code: Uint8Array, offset: number, address: number, end: n
   let memScale: 1 | 2 | 4 | 8 = 1;
   let dispSize: 0 | 1 | 2 | 4 = 0;
   let imm = 0, imm2 = 0, target = 0;
-  let uncovered: Uncovered = Uncovered.Invalid;
+  /** An x87 escape byte the table has no slot for: NotCovered, spanning its modrm. */
+  let uncovered = false;
   let slot: Slot | undefined;
   let opcodeEnd = offset;
 
-  /**
-   * Whether the form of an opcode outside the table that `forms` gives (TWO_BYTE_0F,
-   * THREE_BYTE_0F38/3A) for this prefix and modrm kind is defined; an undefined one whose
-   * mandatory prefix objdump takes as the opcode's loses it from prefixSeq (not named).
-   */
-  const definedForm = (forms: string): boolean => {
-    // The mandatory prefix objdump reads (f2 or f3 over 66), and the modrm kind when the byte is there.
-    const column = prefixes & PFX_REPNE ? 2 : prefixes & PFX_REP ? 3 : prefixes & PFX_OPSIZE ? 1 : 0;
-    const form = forms[column * 2 + (pos < limit && code[pos]! >> 6 !== 3 ? 1 : 0)];
-    if (form === 'V') return true;
-    if (form === 'b') {
-      const taken = [PrefixCode.None, PrefixCode.OpSize, PrefixCode.Repne, PrefixCode.Rep][column]!;
-      for (let k = Math.min(prefixLength, 8) - 1; k >= 0; k--) {
-        if (((prefixSeq >>> (k * 4)) & 15) === taken) { prefixSeq = (prefixSeq & ~(15 << (k * 4))) >>> 0; break; }
-      }
+  /** Blanks the last `code` prefix in prefixSeq: the opcode's mandatory prefix, not named by the formatter. */
+  const takePrefix = (code: PrefixCode): void => {
+    for (let k = Math.min(prefixLength, 8) - 1; k >= 0; k--) {
+      if (((prefixSeq >>> (k * 4)) & 15) === code) { prefixSeq = (prefixSeq & ~(15 << (k * 4))) >>> 0; return; }
     }
-    return false;
+  };
+  /** The slot's entry for modrm byte `m` (-1: the opcode has none), or null. */
+  const formOf = (s: Slot | undefined, m: number): OpcodeEntry | null => {
+    if (!s) return null;
+    if (!s.modrm) return opSize === 2 && s.plain16 ? s.plain16 : s.plain;
+    if (m < 0) return null;
+    return s.exact.find((x) => x.modrm === m)?.entry ?? ((m >> 6) === 3 ? s.reg : s.mem)[(m >> 3) & 7] ?? null;
   };
 
   const readImm = (size: number): number => {
@@ -207,43 +132,70 @@ export function decode(code: Uint8Array, offset: number, address: number, end: n
       if (b < 0) { status = failEnd(); break decodeBody; }
       opcode = 0x0f00 | b;
       if (b === 0x38 || b === 0x3a) {
-        const b3 = next();
-        if (b3 < 0) { status = failEnd(); break decodeBody; }
-        opcode = (0x0f00 | b) << 8 | b3;
-        if (!definedForm((b === 0x3a ? THREE_BYTE_0F3A : THREE_BYTE_0F38).get(b3) ?? 'BBBBBBBB')) {
-          opcodeEnd = pos;
-          status = DecodeStatus.Invalid;
-          break decodeBody;
-        }
-        uncovered = b === 0x3a ? Uncovered.ModrmIb : Uncovered.Modrm;
+        map = b === 0x38 ? 2 : 3;
+        b = next();
+        if (b < 0) { status = failEnd(); break decodeBody; }
+        opcode = (opcode << 8) | b;
       }
     }
     const index = map * 256 + b;
     opcodeEnd = pos;
-    if (uncovered === Uncovered.Invalid) {
-      if (prefixes & (PFX_REP | PFX_WAIT)) {
-        const f3 = SLOTS[prefixes & PFX_WAIT ? 2 : 1]![index];
-        if (f3 && !f3.modrm) entry = f3.plain;
-        else if (f3 && pos < limit) {
-          const m = code[pos]!;
-          const hit = f3.exact.find((x) => x.modrm === m)?.entry ?? ((m >> 6) === 3 ? f3.reg : f3.mem)[(m >> 3) & 7] ?? null;
-          if (hit) { entry = hit; slot = f3; }
+    const styles = PREFIX_STYLE[index];
+    if (styles) {
+      // The modrm byte, when the opcode has one, decides the style; it is read again below.
+      const any = SLOTS[SlotSet.None]![index] ?? SLOTS[SlotSet.OpSize]![index] ?? SLOTS[SlotSet.Rep]![index] ?? SLOTS[SlotSet.Repne]![index];
+      const m = any && !any.modrm ? -1 : pos < limit ? code[pos]! : -2;
+      if (m === -2) { status = failEnd(); break decodeBody; }
+      const style = styles.byModrm[m < 0 ? 0 : m]!;
+      const rep = prefixes & PFX_REPNE ? SlotSet.Repne : prefixes & PFX_REP ? SlotSet.Rep : -1;
+      const chosen = rep >= 0 ? rep : prefixes & PFX_OPSIZE ? SlotSet.OpSize : SlotSet.None;
+      const defined = (set: SlotSet) => formOf(SLOTS[set]![index], m) !== null;
+      const nowhere = style === PrefixStyle.ModFirst
+        && ![SlotSet.None, SlotSet.OpSize, SlotSet.Rep, SlotSet.Repne].some(defined);
+      if (style === PrefixStyle.None) {
+        // Ordinary prefixes: a form of the last f2/f3, else the plain one (f3 0f 1e fb is endbr32).
+        const f3 = rep === SlotSet.Rep ? formOf(SLOTS[SlotSet.Rep]![index], m) : null;
+        if (f3) { entry = f3; takePrefix(PrefixCode.Rep); } else entry = formOf(SLOTS[SlotSet.None]![index], m);
+      } else if (style === PrefixStyle.Table || (rep < 0 && !nowhere)) {
+        entry = formOf(SLOTS[chosen]![index], m);
+        // Without a 66 row, 66 is the operand size of the plain row that has one (bsf %cx,%ax).
+        if (!entry && chosen === SlotSet.OpSize) {
+          const plain = formOf(SLOTS[SlotSet.None]![index], m);
+          if (plain && plain.operands.some((k) => V_SIZED.has(k))) entry = plain;
+        }
+        if (chosen !== SlotSet.None && (entry === null || entry.mandatoryPrefix !== 0)) {
+          takePrefix(chosen === SlotSet.Repne ? PrefixCode.Repne : chosen === SlotSet.Rep ? PrefixCode.Rep : PrefixCode.OpSize);
+        }
+      } else if (!nowhere) {
+        // f2/f3 before an MMX/SSE opcode that has no f2/f3 form: undefined, no prefix named.
+        for (let k = 0; k < Math.min(prefixLength, 8); k++) {
+          const c = (prefixSeq >>> (k * 4)) & 15;
+          if (c === PrefixCode.Rep || c === PrefixCode.Repne || c === PrefixCode.OpSize) prefixSeq = (prefixSeq & ~(15 << (k * 4))) >>> 0;
         }
       }
-      slot ??= SLOTS[0]![index];
+      if (!entry || entry.op === Op.Invalid) { entry = null; status = DecodeStatus.Invalid; break decodeBody; }
+    } else {
+      if (prefixes & (PFX_REP | PFX_WAIT)) {
+        const f3 = SLOTS[prefixes & PFX_WAIT ? SlotSet.Wait : SlotSet.Rep]![index];
+        if (f3 && !f3.modrm) entry = f3.plain;
+        else if (f3 && pos < limit) {
+          const hit = formOf(f3, code[pos]!);
+          if (hit) { entry = hit; slot = f3; }
+        }
+        if (entry && entry.mandatoryPrefix === 0xf3) takePrefix(PrefixCode.Rep);
+      }
+      slot ??= SLOTS[SlotSet.None]![index];
       if (!slot) {
-        if (map === 0 && b >= 0xd8 && b <= 0xdf) uncovered = Uncovered.Modrm;
-        else if (map === 0 && (b === 0x9b || b === 0xf1)) uncovered = Uncovered.Plain;
-        else if (map === 1) uncovered = UNCOVERED_0F[b]! as Uncovered;
-        if (uncovered === Uncovered.Invalid) { status = DecodeStatus.Invalid; break decodeBody; }
-        const forms = map === 1 ? TWO_BYTE_0F.get(b) : undefined;
-        if (forms && !definedForm(forms)) { status = DecodeStatus.Invalid; break decodeBody; }
+        // x87 escapes outside the table, and int1 / a lone fwait: real, but not executed.
+        if (map === 0 && b >= 0xd8 && b <= 0xdf) uncovered = true;
+        else if (map === 0 && (b === 0x9b || b === 0xf1)) { status = DecodeStatus.NotCovered; break decodeBody; }
+        else { status = DecodeStatus.Invalid; break decodeBody; }
       } else if (!entry && !slot.modrm) {
         entry = opSize === 2 && slot.plain16 ? slot.plain16 : slot.plain;
       }
     }
 
-    const needModrm = entry ? entry.modrm !== MODRM_NONE : slot ? slot.modrm : uncovered !== Uncovered.Plain;
+    const needModrm = entry ? entry.modrm !== MODRM_NONE : slot ? slot.modrm : uncovered;
     if (needModrm && modrm < 0) {
       modrm = next();
       if (modrm < 0) { status = failEnd(); break decodeBody; }
@@ -258,11 +210,7 @@ export function decode(code: Uint8Array, offset: number, address: number, end: n
           break decodeBody;
         }
         // An undefined x87 form still spans its modrm operand (objdump's `(bad)  (%eax)`).
-        if (!entry && !(map === 0 && b >= 0xd8 && b <= 0xdf)) {
-          // The other forms of a 0f opcode the table covers in part (0f 01: only rdtscp) stay NotCovered.
-          if (map === 1 && b === 0x01) uncovered = Uncovered.Modrm;
-          else { status = DecodeStatus.Invalid; break decodeBody; }
-        }
+        if (!entry && !(map === 0 && b >= 0xd8 && b <= 0xdf)) { status = DecodeStatus.Invalid; break decodeBody; }
       }
       if (mod !== 3) {
         hasMem = true;
@@ -298,14 +246,9 @@ export function decode(code: Uint8Array, offset: number, address: number, end: n
         }
       }
     }
-    if (!entry && slot && uncovered === Uncovered.Invalid) {
-      opcodeEnd = pos;
-      status = DecodeStatus.Invalid;
-      break decodeBody;
-    }
     if (!entry) {
-      status = DecodeStatus.NotCovered;
-      if (uncovered === Uncovered.ModrmIb && next() < 0) status = failEnd();
+      if (uncovered) status = DecodeStatus.NotCovered;
+      else { opcodeEnd = pos; status = DecodeStatus.Invalid; }
       break decodeBody;
     }
     if (entry.regInOpcode) reg = b & 7;
@@ -343,6 +286,8 @@ export function decode(code: Uint8Array, offset: number, address: number, end: n
         default: imm = v;
       }
     }
+    // A row of table-uncovered.ts: the architecture's form, spanned, but not executed.
+    if (entry.op === Op.NotCovered) status = DecodeStatus.NotCovered;
   }
 
   const length = status === DecodeStatus.Invalid

@@ -73,6 +73,22 @@ export enum Suffix {
   Movx,
 }
 
+/**
+ * How 66, f2 and f3 in front of an opcode select its form, as objdump reads them (the forms
+ * the architecture defines are the rows; this says which row a run of prefixes picks, and
+ * which prefixes objdump names in front of `(bad)` when none fits).
+ */
+export enum PrefixStyle {
+  /** Ordinary prefixes; an f3 row (pause, endbr32) is taken when f3 is last of f2/f3, else the plain row. */
+  None,
+  /** One mandatory prefix: the last of f2/f3, else 66, else none. It is the opcode's even when no row fits (not named). */
+  Table,
+  /** 66 or none picks the row (MMX vs SSE); any f2/f3 makes it undefined, and no prefix is named. */
+  Opcode,
+  /** As Opcode, but a modrm for which no row exists under any prefix is undefined with every prefix named. */
+  ModFirst,
+}
+
 /** String-prefix behaviour. */
 export enum RepKind { None, Rep, RepCond }
 
@@ -101,8 +117,8 @@ export interface OpcodeEntry {
   readonly op: Op;
   /** Condition for Jcc/Setcc/Cmovcc, else -1. */
   readonly cond: Cond | -1;
-  /** 0: one-byte map; 1: the 0f map. */
-  readonly map: 0 | 1;
+  /** 0: one-byte map; 1: the 0f map; 2: 0f 38; 3: 0f 3a. */
+  readonly map: 0 | 1 | 2 | 3;
   /** Opcode byte within its map; for register-in-opcode forms the base (0x50 for push r32). */
   readonly opcode: number;
   /** True for `+r` forms: the opcode's low 3 bits are a register (Zb/Zv/Zd operand). */
@@ -113,8 +129,10 @@ export interface OpcodeEntry {
   readonly mod: ModKind;
   /** Exact modrm byte required (endbr32's fb), -1 for any. */
   readonly modrmByte: number;
-  /** A prefix that is part of the opcode (f3 for pause; 9b, fwait, for the waiting x87 forms fstsw...), 0 for none. */
+  /** A prefix that is part of the opcode (f3 for pause, 66/f2/f3 for the SSE forms; 9b, fwait, for the waiting x87 forms fstsw...), 0 for none. */
   readonly mandatoryPrefix: 0 | 0x66 | 0xf2 | 0xf3 | 0x9b;
+  /** How objdump reads 66/f2/f3 in front of this row's opcode and modrm (PrefixStyle). */
+  readonly prefixStyle: PrefixStyle;
   /** Operand kinds in Intel order (destination first). AT&T prints them reversed. */
   readonly operands: readonly OperandKind[];
   /** The Intel-manual spelling of the row, e.g. "ADD Ev,Gv" (documentation and tests). */

@@ -4,10 +4,11 @@
 // AT&T mnemonic to the entries that spell it.
 import {
   GATE_CMOV, GATE_CPL0, GATE_I486, GATE_IOPL, GATE_PENTIUM, GATE_SEP, GATE_SSE, GATE_SSE2, GATE_SYSCALL,
-  MODRM_NONE, MODRM_REG, ModKind, OperandKind, RepKind, Suffix, type MnemonicAlias, type OpcodeEntry,
+  MODRM_NONE, MODRM_REG, ModKind, OperandKind, PrefixStyle, RepKind, Suffix, type MnemonicAlias, type OpcodeEntry,
 } from './entry';
 import { AF, CF, Cond, DF, IF, OF, Op, PF, SF, TF, ZF } from './ops';
 import { TABLE_ROWS } from './table';
+import { UNCOVERED_ROWS } from './table-uncovered';
 
 /** Condition names as AT&T/objdump spell them, indexed by Cond. */
 export const COND_NAMES: readonly string[] = ['o', 'no', 'b', 'ae', 'e', 'ne', 'be', 'a', 's', 'ns', 'p', 'np', 'l', 'ge', 'le', 'g'];
@@ -32,6 +33,10 @@ const GATES: Readonly<Record<string, number>> = {
   i486: GATE_I486, pentium: GATE_PENTIUM, cmov: GATE_CMOV, sep: GATE_SEP, syscall: GATE_SYSCALL,
   sse: GATE_SSE, sse2: GATE_SSE2, cpl0: GATE_CPL0, iopl: GATE_IOPL,
 };
+const PREFIX_STYLES: Readonly<Record<string, PrefixStyle>> = {
+  table: PrefixStyle.Table, opcode: PrefixStyle.Opcode, modfirst: PrefixStyle.ModFirst,
+};
+const MANDATORY_PREFIXES: Readonly<Record<string, OpcodeEntry['mandatoryPrefix']>> = { '66': 0x66, f2: 0xf2, f3: 0xf3, '9b': 0x9b };
 const SUFFIXES: Readonly<Record<string, Suffix>> = {
   none: Suffix.None, mem: Suffix.IfMem, always: Suffix.Always, w16: Suffix.If16, w16mem: Suffix.If16Mem, movx: Suffix.Movx,
 };
@@ -104,10 +109,17 @@ function parseRows(text: string): OpcodeEntry[] {
     }
     const tokens = opPart.split(/\s+/);
     let mandatoryPrefix: OpcodeEntry['mandatoryPrefix'] = 0;
-    if (tokens[0] === 'f3' && tokens.length > 1) { mandatoryPrefix = 0xf3; tokens.shift(); }
-    else if (tokens[0] === '9b' && tokens.length > 1) { mandatoryPrefix = 0x9b; tokens.shift(); }
-    let map: 0 | 1 = 0;
-    if (tokens[0] === '0f') { map = 1; tokens.shift(); }
+    if (tokens.length > 1 && MANDATORY_PREFIXES[tokens[0]!]) mandatoryPrefix = MANDATORY_PREFIXES[tokens.shift()!]!;
+    let map: OpcodeEntry['map'] = 0;
+    if (tokens[0] === '0f') {
+      map = 1;
+      tokens.shift();
+      const escape: string | undefined = tokens.length > 1 ? tokens[0] : undefined;
+      if (escape === '38' || escape === '3a') { map = escape === '38' ? 2 : 3; tokens.shift(); }
+    }
+    const styleKey = keys.get('prefix');
+    const prefixStyle = styleKey === undefined ? PrefixStyle.None : PREFIX_STYLES[styleKey];
+    if (prefixStyle === undefined) throw new Error(`opcode table: unknown prefix='${styleKey}' in row: ${row}`);
     const opcode = parseInt(tokens.shift() ?? '', 16);
     let modrm = MODRM_NONE;
     let regInOpcode = false;
@@ -122,7 +134,9 @@ function parseRows(text: string): OpcodeEntry[] {
     const [intelMnemonic = '', operandText = ''] = formPart.split(/\s+/);
     const operands = operandText ? operandText.split(',').map((o) => parseOperand(o, row)) : [];
     const baseAtt = keys.get('att') ?? intelMnemonic.toLowerCase();
-    const opName = keys.get('op') ?? intelMnemonic[0]! + intelMnemonic.slice(1).toLowerCase();
+    // nc: a form the architecture defines that the emulator does not execute (#UD, `(not covered: ...)`).
+    // undef: an encoding no form fits (Invalid), listed only to say how objdump reads the prefixes in front of it.
+    const opName = keys.has('nc') ? 'NotCovered' : keys.has('undef') ? 'Invalid' : keys.get('op') ?? intelMnemonic[0]! + intelMnemonic.slice(1).toLowerCase();
     const op = (Op as unknown as Record<string, number>)[opName];
     if (op === undefined) throw new Error(`opcode table: unknown op '${opName}' in row: ${row}`);
     let suffix: Suffix;
@@ -159,6 +173,7 @@ function parseRows(text: string): OpcodeEntry[] {
       mod: modKey === 'mem' || memOnly ? ModKind.Mem : modKey === 'reg' ? ModKind.Reg : ModKind.Any,
       modrmByte: keys.has('modrm') ? parseInt(keys.get('modrm')!, 16) : -1,
       mandatoryPrefix,
+      prefixStyle,
       operands,
       intel: `${intelMnemonic} ${operandText}`.trim(),
       suffix,
@@ -172,7 +187,7 @@ function parseRows(text: string): OpcodeEntry[] {
       lockable: keys.has('lock'),
       rep: keys.has('rep') ? RepKind.Rep : keys.has('repcc') ? RepKind.RepCond : RepKind.None,
       gate,
-      assemblable: !keys.has('noasm') && !keys.has('undoc'),
+      assemblable: !keys.has('noasm') && !keys.has('undoc') && !keys.has('nc') && !keys.has('undef'),
       onlyOn: parseOnlyOn(keys.get('only'), row),
       undocumented: keys.has('undoc'),
     };
@@ -229,7 +244,7 @@ function condFlags(c: Cond): number {
 }
 
 /** Every row of the table, `TABLE[e.id] === e`. */
-export const TABLE: readonly OpcodeEntry[] = parseRows(TABLE_ROWS);
+export const TABLE: readonly OpcodeEntry[] = parseRows(`${TABLE_ROWS}\n${UNCOVERED_ROWS}`);
 
 /** The decoder's view of one opcode byte in one map. */
 export interface Slot {
@@ -250,15 +265,17 @@ function newSlot(modrm: boolean): Slot {
   return { modrm, plain: null, plain16: null, mem: new Array(8).fill(null), reg: new Array(8).fill(null), exact: [] };
 }
 
-/** Slots indexed by map*256 + opcode: without (index 0) and with (index 1) a mandatory f3, and (index 2) after fwait (9b). */
+/** Which of SLOTS a row's mandatory prefix puts it in. */
+export const enum SlotSet { None, Rep, Wait, OpSize, Repne }
+const SET_OF_PREFIX: Readonly<Record<number, SlotSet>> = { 0: SlotSet.None, 0xf3: SlotSet.Rep, 0x9b: SlotSet.Wait, 0x66: SlotSet.OpSize, 0xf2: SlotSet.Repne };
+
+/** Slots indexed by map*256 + opcode, one array per SlotSet (the row's mandatory prefix). */
 export const SLOTS: readonly (Slot | undefined)[][] = buildSlots();
 
 function buildSlots(): (Slot | undefined)[][] {
-  const plain: (Slot | undefined)[] = new Array(512).fill(undefined);
-  const f3: (Slot | undefined)[] = new Array(512).fill(undefined);
-  const wait: (Slot | undefined)[] = new Array(512).fill(undefined);
+  const sets: (Slot | undefined)[][] = [0, 1, 2, 3, 4].map(() => new Array(1024).fill(undefined));
   for (const e of TABLE) {
-    const slots = e.mandatoryPrefix === 0xf3 ? f3 : e.mandatoryPrefix === 0x9b ? wait : plain;
+    const slots = sets[SET_OF_PREFIX[e.mandatoryPrefix]!]!;
     const count = e.regInOpcode ? 8 : 1;
     for (let i = 0; i < count; i++) {
       const index = e.map * 256 + e.opcode + i;
@@ -282,7 +299,54 @@ function buildSlots(): (Slot | undefined)[][] {
       }
     }
   }
-  return [plain, f3, wait];
+  return sets;
+}
+
+/** The PrefixStyle of each modrm byte (or of the opcode, without modrm) for an opcode whose rows give one. */
+export interface StyleSlot {
+  /** By modrm byte; for an opcode without modrm, index 0. */
+  readonly byModrm: Uint8Array;
+}
+
+/**
+ * Prefix styles by map*256 + opcode (undefined: PrefixStyle.None throughout). A row's style covers
+ * the modrm bytes it matches; a modrm no row matches takes the style of the rows of its modrm.reg
+ * (the other mod kind first, then its exact forms), else the opcode's: objdump reads prefixes there the same way.
+ */
+export const PREFIX_STYLE: readonly (StyleSlot | undefined)[] = buildStyles();
+
+function buildStyles(): (StyleSlot | undefined)[] {
+  const out: (StyleSlot | undefined)[] = new Array(1024).fill(undefined);
+  const set = new Array<Int8Array | undefined>(1024).fill(undefined);
+  const rank = (e: OpcodeEntry) => (e.modrmByte >= 0 ? 0 : e.mod !== ModKind.Any ? 1 : 2);
+  // Exact rows first, then one-mod rows, then any-mod rows: the most specific row names a byte's style.
+  for (const pass of [0, 1, 2, 3]) {
+    for (const e of TABLE) {
+      if (e.regInOpcode || (pass < 3 && rank(e) !== pass)) continue;
+      const index = e.map * 256 + e.opcode;
+      const cells = set[index] ?? (set[index] = new Int8Array(256).fill(-1));
+      for (let m = 0; m < 256; m++) {
+        if (cells[m]! >= 0) continue;
+        if (e.modrm === MODRM_NONE) { if (m === 0) cells[0] = e.prefixStyle; continue; }
+        if (e.modrm !== MODRM_REG && ((m >> 3) & 7) !== e.modrm) continue;
+        // Pass 3 spreads each row's style over the rest of its modrm.reg.
+        if (pass < 3) {
+          if (e.modrmByte >= 0 && m !== e.modrmByte) continue;
+          if ((e.mod === ModKind.Mem && m >> 6 === 3) || (e.mod === ModKind.Reg && m >> 6 !== 3)) continue;
+        }
+        cells[m] = e.prefixStyle;
+      }
+    }
+  }
+  // A modrm.reg no row names takes the style of the opcode's first row.
+  for (const e of TABLE) {
+    const cells = set[e.map * 256 + e.opcode];
+    if (cells) cells.forEach((c, m) => { if (c < 0) cells[m] = e.prefixStyle; });
+  }
+  set.forEach((cells, index) => {
+    if (cells && cells.some((c) => c > 0)) out[index] = { byModrm: Uint8Array.from(cells, (c) => (c < 0 ? 0 : c)) };
+  });
+  return out;
 }
 
 /** Entries by AT&T mnemonic as written without a size suffix (the 32- and 16-bit spellings and the aliases). */

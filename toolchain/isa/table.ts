@@ -244,10 +244,10 @@ ff /1 | DEC Ev | w=oszap lock
 0f ba /5 | BTS Ev,Ib | w=oszapc u=osapz lock
 0f ba /6 | BTR Ev,Ib | w=oszapc u=osapz lock
 0f ba /7 | BTC Ev,Ib | w=oszapc u=osapz lock
-0f bc /r | BSF Gv,Ev | w=oszapc u=osapc
-0f bd /r | BSR Gv,Ev | w=oszapc u=osapc
-f3 0f bc /r | TZCNT Gv,Ev | op=Bsf w=oszapc u=osapc
-f3 0f bd /r | LZCNT Gv,Ev | op=Bsr w=oszapc u=osapc
+0f bc /r | BSF Gv,Ev | w=oszapc u=osapc prefix=table
+0f bd /r | BSR Gv,Ev | w=oszapc u=osapc prefix=table
+f3 0f bc /r | TZCNT Gv,Ev | op=Bsf w=oszapc u=osapc prefix=table
+f3 0f bd /r | LZCNT Gv,Ev | op=Bsr w=oszapc u=osapc prefix=table
 0f c8 +r | BSWAP Zv | gate=i486 sfxok=l
 0f c0 /r | XADD Eb,Gb | w=oszapc lock gate=i486
 0f c1 /r | XADD Ev,Gv | w=oszapc lock gate=i486
@@ -389,7 +389,7 @@ ef | OUT DX,eAX | gate=iopl
 0f a2 | CPUID | gate=pentium
 0f 31 | RDTSC | gate=pentium
 0f 01 /7 | RDTSCP | modrm=f9
-f3 0f c7 /7 | RDPID Ed | mod=reg sfxok=
+f3 0f c7 /7 | RDPID Ed | mod=reg sfxok= prefix=table
 0f 02 /r | LAR Gv,Esw | w=z
 0f 03 /r | LSL Gv,Esw | w=z
 0f 00 /4 | VERR Ew | w=z sfx=none
@@ -399,8 +399,8 @@ f3 0f c7 /7 | RDPID Ed | mod=reg sfxok=
 0f 01 /0 | SGDT M | mod=mem sfx=always sfxok=wl
 0f 01 /1 | SIDT M | mod=mem sfx=always sfxok=wl
 0f 01 /4 | SMSW Esw | sfx=none
-0f ae /5 | LFENCE | modrm=e8 gate=sse2
-0f ae /6 | MFENCE | modrm=f0 gate=sse2
+0f ae /5 | LFENCE | modrm=e8 gate=sse2 prefix=table
+0f ae /6 | MFENCE | modrm=f0 gate=sse2 prefix=table
 0f ae /7 | SFENCE | modrm=f8 gate=sse
 ${x87Rows().split('\n').map((r) => `${r} sfxok=`).join('\n')}
 ${X87_FIXED.trim().split('\n').map((r) => (r.includes('sfxok=') ? r : `${r}${r.includes('|', r.indexOf('|') + 1) ? '' : ' |'} sfxok=`)).join('\n')}
