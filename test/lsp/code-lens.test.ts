@@ -1,14 +1,19 @@
 // The code lenses of a stub function over stdio: "Debug" names the command the extension
 // turns into a launch, with the document and the function; "Check contract" runs the checker
-// and its failures become diagnostics on the lines `vdso-lab check --json` names for the
-// same file.
+// and its failures become diagnostics on the lines that broke the contract, where running the
+// stub on a real kernel (natively, or under qemu-i386) shows the break; a CPU lens's document
+// shows each site as the kernel patches it, computed here from GNU as's and GNU ld's own
+// .altinstructions and .altinstr_replacement by the kernel's rule (docs/kernel-facts.md §6),
+// and disassembled by objdump.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { scratch } from '../support/oracles';
-import { writeBrokenStub } from '../check/broken-stubs';
+import { assemble, hostRunsI386, run, scratch } from '../support/oracles';
+import { BROKEN, writeBrokenStub } from '../check/broken-stubs';
+import { ldVdso } from '../link/sources';
+import { VDSO_VERSIONS } from '../../toolchain/designs/registry';
 import { startLsp, type WireDiagnostic } from './lsp-client';
 
 const lsp = startLsp();
@@ -50,69 +55,202 @@ test('"Debug" and "Check contract" on each stub function, with the command the e
   for (const l of lenses) assert.ok(manifest.contributes.commands.some((c) => c.command === l.command.command), `package.json declares ${l.command.command}`);
 });
 
-test('"Check contract": the failed checks become diagnostics on the lines `vdso-lab check --json` names', async () => {
+/** What a caller's esi is after calling the stub's __kernel_vsyscall (getpid) through its int $0x80 path, on a real kernel or qemu-i386. */
+function esiAfterCall(stubSource: string): { before: number; after: number } {
+  const dir = scratch('vdso-lab-lsp-lens-native-');
+  const before = 0x5eed1e55;
+  const stub = join(dir, 'stub.o');
+  // Built by GNU cpp and as with the alternatives unpatched: the stub takes its int $0x80 path.
+  run('gcc', ['-m32', '-c', '-D__ASSEMBLY__', '-I', resolve('vdso/include'), stubSource, '-o', stub]);
+  const caller = assemble('caller', `
+	.globl _start
+	.data
+out:	.long 0
+	.text
+_start:
+	movl	$${before}, %esi
+	movl	$20, %eax		/* getpid */
+	call	__kernel_vsyscall
+	movl	%esi, out
+	movl	$4, %eax		/* write(1, out, 4) */
+	movl	$1, %ebx
+	movl	$out, %ecx
+	movl	$4, %edx
+	int	$0x80
+	movl	$1, %eax
+	xorl	%ebx, %ebx
+	int	$0x80
+`, dir);
+  const exe = join(dir, 'caller');
+  run('ld', ['-m', 'elf_i386', '-static', caller, stub, '-o', exe]);
+  const r = hostRunsI386() ? spawnSync(exe, [], { encoding: 'buffer' }) : spawnSync('qemu-i386', [exe], { encoding: 'buffer' });
+  assert.equal(r.status, 0, `the caller ran: ${r.error ?? r.stderr.toString()}`);
+  assert.equal(r.stdout.length, 4);
+  return { before, after: r.stdout.readUInt32LE(0) };
+}
+
+test('"Check contract": the failed check becomes a diagnostic on the line that zeroes esi, which a real kernel shows the caller losing', async () => {
   const stub = writeBrokenStub('preserve');
-  const r = spawnSync(process.execPath, [resolve('dist/cli.js'), 'check', '--vdso', stub.path, '--abi', 'upstream', '--json'], { encoding: 'utf8' });
-  assert.equal(r.status, 1, r.stderr);
-  const json = JSON.parse(r.stdout) as { results: Array<{ cells: Array<{ outcomes: Array<{ check: string; pass: boolean; findings: Array<{ where?: { source?: string } }> }> }> }> };
-  const expected = new Set<string>();
-  for (const cell of json.results[0]!.cells) {
-    for (const o of cell.outcomes) {
-      if (o.pass) continue;
-      for (const f of o.findings) {
-        const m = /:(\d+)$/.exec(f.where?.source ?? '');
-        if (m) expected.add(`${Number(m[1]) - 1} ${o.check}`);
-      }
-    }
-  }
-  assert.ok(expected.size > 0, 'the CLI names a failing line');
-  const uri = await lsp.open(stub.path, readFileSync(stub.path, 'utf8'));
+  const lost = esiAfterCall(stub.path);
+  assert.notEqual(lost.after, lost.before, 'the caller\'s esi is lost through the broken stub');
+  const kept = esiAfterCall(resolve('vdso/upstream.S'));
+  assert.equal(kept.after, kept.before, 'the shipped stub keeps the caller\'s esi');
+  const text = readFileSync(stub.path, 'utf8');
+  const broken = BROKEN.preserve!.edit.to.split('\n')[0]!;
+  const line = text.split('\n').indexOf(broken);
+  assert.ok(line >= 0);
+  const uri = await lsp.open(stub.path, text);
   const result = await lsp.request<{ summary: string; problems: unknown[] }>('vdsoLab/checkContract', { uri, abi: 'upstream' });
-  assert.match(result.summary, /failed checks over \d+ configurations/);
+  assert.match(result.summary, /^\d+ failed checks over \d+ configurations$/);
   let contract: readonly WireDiagnostic[] = [];
   for (let i = 0; i < 100 && contract.length === 0; i++) {
     contract = lsp.diagnostics(uri).filter((d) => d.code === 'contract');
     if (contract.length === 0) await new Promise((done) => setTimeout(done, 20));
   }
-  const got = new Set(contract.map((d) => `${d.range.start.line} ${/^check (\w)/.exec(d.message)![1]}`));
-  assert.deepEqual([...got].sort(), [...expected].sort());
+  // Check b is the preservation of the caller's registers (broken-stubs.ts).
+  assert.deepEqual([...new Set(contract.map((d) => `${d.range.start.line} ${/^check (\w)/.exec(d.message)![1]}`))], [`${line} b`]);
 });
 
-test('a CPU lens\'s document: for each kernel kind the bytes `vdso-lab alternatives` patches, each instruction as objdump decodes them, in columns as wide as the site needs', async () => {
+/**
+ * Sites whose patched forms differ by CPU feature and by the kernel's NOP table, and one whose
+ * trailing NOPL the kernel leaves; with a note, as a vDSO has (GNU ld's image then has the
+ * PT_NOTE linkVdso makes only for a note).
+ */
+const SITES = `#include "vdso-lab.h"
+	.pushsection .note.Linux, "a", @note
+	.long	6, 4, 0
+	.asciz	"Linux"
+	.balign	4
+	.long	0
+	.popsection
+	.text
+VDSO_FUNCTION(__kernel_vsyscall)
+	CFI_STARTPROC
+	ALTERNATIVE_2 "movl %eax, %eax", "movl %esp, %ebp; sysenter", X86_FEATURE_SYSENTER32, "syscall", X86_FEATURE_SYSCALL32
+	ALTERNATIVE "pushl %eax; popl %eax; nop; nop; nop", "movl %esp, %ebp", X86_FEATURE_SEP
+	ALTERNATIVE "movl %eax, %eax; nopl (%eax)", "xchgl %eax, %eax", X86_FEATURE_SYSCALL32
+	int	$0x80
+VDSO_INNER_LABEL(int80_landing_pad)
+	ret
+	CFI_ENDPROC
+VDSO_END(__kernel_vsyscall)
+`;
+
+/**
+ * The features the kernel finds on the intel model (docs/kernel-facts.md §6, cpufeatures.h):
+ * SEP from CPUID; a 64-bit kernel sets SYSENTER32 on Intel, never SYSCALL32; ALWAYS always.
+ */
+const INTEL_FEATURES: Record<string, ReadonlySet<number>> = {
+  compat64: new Set([0 * 32 + 11, 3 * 32 + 15, 3 * 32 + 21]),
+  native32: new Set([0 * 32 + 11, 3 * 32 + 21]),
+};
+
+/** The kernel's BYTES_NOP tables by length (docs/kernel-facts.md §6): the 64-bit one patches the vDSO of a 64-bit kernel. */
+const KERNEL_NOPS: Record<string, readonly string[]> = {
+  native32: ['90', '89 f6', '8d 76 00', '8d 74 26 00', '3e 8d 74 26 00', '8d b6 00 00 00 00', '8d b4 26 00 00 00 00', '3e 8d b4 26 00 00 00 00'],
+  compat64: ['90', '66 90', '0f 1f 00', '0f 1f 40 00', '0f 1f 44 00 00', '66 0f 1f 44 00 00', '0f 1f 80 00 00 00 00', '0f 1f 84 00 00 00 00 00',
+    '2e 0f 1f 84 00 00 00 00 00', '66 2e 0f 1f 84 00 00 00 00 00', '66 66 2e 0f 1f 84 00 00 00 00 00'],
+};
+
+/** objdump's instructions of `bytes` placed at `address`: address, bytes and text. */
+function objdumpBytes(bytes: readonly number[], address: number, dir: string): Array<{ address: number; bytes: string; text: string; length: number }> {
+  const bin = join(dir, 'site.bin');
+  writeFileSync(bin, Uint8Array.from(bytes));
+  const out = run('objdump', ['-D', '-b', 'binary', '-m', 'i386', `--adjust-vma=0x${address.toString(16)}`, bin]);
+  return [...out.matchAll(/^\s+([0-9a-f]+):\t([0-9a-f ]+?)\s*\t(\S+)\s*(.*)$/gm)].map((m) => ({ address: parseInt(m[1]!, 16), bytes: m[2]!, text: `${m[3]} ${m[4]!.trim()}`.trim(), length: m[2]!.split(' ').length }));
+}
+
+/** The legacy prefix bytes the kernel's instruction decoder takes before an opcode. */
+const PREFIXES = new Set([0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0x66, 0x67, 0xf0, 0xf2, 0xf3]);
+
+/**
+ * The kernel's optimize_nops (docs/kernel-facts.md §6): instruction by instruction, a NOP
+ * (0x90 without F3, or 0f 1f) and the 0x90 bytes after it become one NOP from the kernel's
+ * table; a NOP that ends the site is left as it is.
+ */
+function optimizeNops(buf: number[], kernel: string, dir: string): void {
+  for (let i = 0; i < buf.length; ) {
+    let next = i + objdumpBytes(buf.slice(i), 0, dir)[0]!.length;
+    // insn_is_nop: opcode 0x90 unless the first prefix is F3 (pause), or 0f 1f (NOPL).
+    let op = i;
+    while (op < next - 1 && PREFIXES.has(buf[op]!)) op++;
+    if ((buf[op] === 0x90 && !(op > i && buf[i] === 0xf3)) || (buf[op] === 0x0f && buf[op + 1] === 0x1f)) {
+      if (next === buf.length) return;
+      while (next < buf.length && buf[next] === 0x90) next++;
+      buf.splice(i, next - i, ...KERNEL_NOPS[kernel]![next - i - 1]!.split(' ').map((b) => parseInt(b, 16)));
+    }
+    i = next;
+  }
+}
+
+/** A section's bytes in GNU ld's image, by address (objdump -s). */
+function sectionBytes(image: string, section: string): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const m of run('objdump', ['-s', '-j', section, image]).matchAll(/^ ([0-9a-f]+) ((?:[0-9a-f]{2,8} ){1,4})/gm)) {
+    const hex = m[2]!.replace(/ /g, '');
+    for (let i = 0; i < hex.length / 2; i++) out.set(parseInt(m[1]!, 16) + i, parseInt(hex.slice(2 * i, 2 * i + 2), 16));
+  }
+  return out;
+}
+
+test('a CPU lens\'s document: each site as the kernel patches GNU as\'s replacements in for each kernel kind, each instruction as objdump decodes it', async () => {
   const dir = scratch('vdso-lab-lsp-lens-site-');
   const path = join(dir, 'site.S');
-  writeFileSync(path, STUB);
-  const uri = await lsp.open(path, STUB);
-  const line = STUB.split('\n').findIndex((l) => l.includes('ALTERNATIVE'));
-  const text = await lsp.request<string>('vdsoLab/patchedSite', { uri, line, cpu: 'intel' });
-  const lines = text.split('\n');
-  assert.equal(lines[0], `site.S:${line + 1}: the site as the kernel patches it for cpu intel`);
-  for (const kernel of ['compat64', 'native32']) {
-    const r = spawnSync(process.execPath, [resolve('dist/cli.js'), 'alternatives', path, '--cpu', 'intel', '--kernel', kernel, '--json'], { encoding: 'utf8' });
-    const json = JSON.parse(r.stdout) as { entries: Array<{ site: number; originalBytes: string }>; patches: Array<{ address: number; after: string }> };
-    const site = json.entries[0]!.site;
-    const bytes = json.patches.find((p) => p.address === site)?.after ?? json.entries[0]!.originalBytes;
-    const at = lines.indexOf(`kernel ${kernel}:`);
-    assert.equal(lines[at + 1], `  bytes: ${bytes}`);
-    const bin = join(dir, `${kernel}.bin`);
-    writeFileSync(bin, Buffer.from(bytes.replace(/ /g, ''), 'hex'));
-    const objdump = spawnSync('objdump', ['-D', '-b', 'binary', '-m', 'i386', `--adjust-vma=0x${site.toString(16)}`, bin], { encoding: 'utf8' }).stdout;
-    const insns = [...objdump.matchAll(/^\s+([0-9a-f]+):\t([0-9a-f ]+?)\s*\t(\S+)\s*(.*)$/gm)].map((m) => ({ address: m[1]!, bytes: m[2]!, text: `${m[3]} ${m[4]!.trim()}`.trim() }));
-    const width = Math.max(...insns.map((i) => i.bytes.length));
-    assert.deepEqual(lines.slice(at + 2, at + 2 + insns.length), insns.map((i) => `  ${i.address}:  ${i.bytes.padEnd(width)}  ${i.text}`), text);
+  writeFileSync(path, SITES);
+  // GNU as's object, linked by GNU ld as a vDSO (the layout linkVdso reproduces, test/link/vdso.test.ts).
+  const object = join(dir, 'site.o');
+  run('gcc', ['-m32', '-c', '-D__ASSEMBLY__', '-I', resolve('vdso/include'), path, '-o', object]);
+  const image = ldVdso({ dir, objects: [object], inputs: [] }, VDSO_VERSIONS.map((v) => ({ name: v.name, globals: v.globals.filter((g) => g.includes('*') || g === '__kernel_vsyscall') })));
+  const text = sectionBytes(image, '.text');
+  const table = sectionBytes(image, '.altinstructions');
+  const replacements = sectionBytes(image, '.altinstr_replacement');
+  // struct alt_instr: s32 instr_offset, s32 repl_offset (each from its own field), u32 ft_flags, u8 instrlen, u8 replacementlen.
+  const start = Math.min(...table.keys());
+  const u32 = (at: number) => [0, 1, 2, 3].reduce((v, k) => v + table.get(at + k)! * 2 ** (8 * k), 0);
+  const entries = Array.from({ length: table.size / 14 }, (_, k) => {
+    const at = start + 14 * k;
+    return { site: (at + u32(at)) >>> 0, repl: (at + 4 + u32(at + 4)) >>> 0, ftFlags: u32(at + 8), instrlen: table.get(at + 12)!, replacementlen: table.get(at + 13)! };
+  });
+  const sites = [...new Set(entries.map((e) => e.site))];
+  assert.equal(sites.length, 3);
+
+  const uri = await lsp.open(path, SITES);
+  const lines = SITES.split('\n');
+  const siteLines = lines.flatMap((l, i) => (/^\tALTERNATIVE/.test(l) ? [i] : []));
+  let differ = 0;
+  for (const [k, site] of sites.entries()) {
+    const line = siteLines[k]!;
+    const doc = (await lsp.request<string>('vdsoLab/patchedSite', { uri, line, cpu: 'intel' })).split('\n');
+    assert.equal(doc[0], `site.S:${line + 1}: the site as the kernel patches it for cpu intel`);
+    const forKernel: string[] = [];
+    for (const kernel of ['compat64', 'native32']) {
+      // apply_alternatives: entries in table order, a later match overwriting an earlier one.
+      const mine = entries.filter((e) => e.site === site);
+      let buf = Array.from({ length: mine[0]!.instrlen }, (_, i) => text.get(site + i)!);
+      for (const e of mine) {
+        const feature = e.ftFlags & 0xffff;
+        const not = (e.ftFlags >>> 16) & 1;
+        if (INTEL_FEATURES[kernel]!.has(feature) !== (not === 1)) {
+          buf = Array.from({ length: e.instrlen }, (_, i) => (i < e.replacementlen ? replacements.get(e.repl + i)! : 0x90));
+        }
+        optimizeNops(buf, kernel, dir);
+      }
+      const bytes = buf.map((b) => b.toString(16).padStart(2, '0')).join(' ');
+      forKernel.push(bytes);
+      const at = doc.indexOf(`kernel ${kernel}:`);
+      assert.ok(at > 0, doc.join('\n'));
+      assert.equal(doc[at + 1], `  bytes: ${bytes}`, `${lines[line]!.trim()} (${kernel})`);
+      const insns = objdumpBytes(buf, site, dir);
+      const width = Math.max(...insns.map((i) => i.bytes.length));
+      assert.deepEqual(doc.slice(at + 2, at + 2 + insns.length), insns.map((i) => `  ${i.address.toString(16)}:  ${i.bytes.padEnd(width)}  ${i.text}`), doc.join('\n'));
+    }
+    if (forKernel[0] !== forKernel[1]) differ++;
   }
+  assert.equal(differ, 2, 'the kernel kind changes two of the sites (a feature, a NOP table)');
 });
 
-test('"Check contract" on a design\'s own .S (vdso/proposal.S) runs with its design\'s ABI, as `vdso-lab check --vdso vdso/proposal.S` does; an ABI the client names wins', async () => {
+test('"Check contract" on a design\'s own .S (vdso/proposal.S) runs with its design\'s ABI; an ABI the client names wins', async () => {
   const path = resolve('vdso/proposal.S');
-  // The summary the lens gives, from the CLI's own results for the same file and ABI.
-  const summaryOf = (...abi: string[]): string => {
-    const r = spawnSync(process.execPath, [resolve('dist/cli.js'), 'check', '--vdso', path, ...abi, '--json'], { encoding: 'utf8' });
-    const json = JSON.parse(r.stdout) as { results: Array<{ abi: string; cells: Array<{ outcomes: Array<{ pass: boolean }> }> }> };
-    const cells = json.results[0]!.cells;
-    const failed = cells.flatMap((c) => c.outcomes).filter((o) => !o.pass).length;
-    return failed === 0 ? `every check holds on ${cells.length} configurations` : `${failed} failed checks over ${cells.length} configurations`;
-  };
   const uri = await lsp.open(path, readFileSync(path, 'utf8'));
   const lenses = await lsp.request<Lens[]>('textDocument/codeLens', { textDocument: { uri } });
   const lens = lenses.find((l) => l.command.title === 'Check contract');
@@ -120,7 +258,7 @@ test('"Check contract" on a design\'s own .S (vdso/proposal.S) runs with its des
   // The extension sends the lens's document and, only when the user set vdsoLab.abi, that ABI.
   const own = await lsp.request<{ summary: string }>('vdsoLab/checkContract', { uri: lens.command.arguments[0] });
   const upstream = await lsp.request<{ summary: string }>('vdsoLab/checkContract', { uri, abi: 'upstream' });
-  assert.equal(own.summary, summaryOf('--abi', 'proposal'));
-  assert.equal(upstream.summary, summaryOf('--abi', 'upstream'));
-  assert.notEqual(own.summary, upstream.summary);
+  // The proposal's fast paths leave the registers as its kernel reads them, not as an upstream kernel does.
+  assert.match(own.summary, /^every check holds on \d+ configurations$/);
+  assert.match(upstream.summary, /^\d+ failed checks over \d+ configurations$/);
 });
