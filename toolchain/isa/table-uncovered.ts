@@ -369,13 +369,6 @@ f3 0f 7f /r | MOVDQU | nc prefix=table
 0f ae /3 | STMXCSR | nc mod=mem prefix=table
 0f ae /4 | XSAVE | nc mod=mem prefix=table
 0f ae /5 | XRSTOR | nc mod=mem prefix=opcode
-0f ae /5 | LFENCE | nc modrm=e9 prefix=table
-0f ae /5 | LFENCE | nc modrm=ea prefix=table
-0f ae /5 | LFENCE | nc modrm=eb prefix=table
-0f ae /5 | LFENCE | nc modrm=ec prefix=table
-0f ae /5 | LFENCE | nc modrm=ed prefix=table
-0f ae /5 | LFENCE | nc modrm=ee prefix=table
-0f ae /5 | LFENCE | nc modrm=ef prefix=table
 0f ae /6 | XSAVEOPT | nc mod=mem prefix=table
 0f ae /7 | CLFLUSH | nc mod=mem prefix=table
 66 0f ae /2 | LDMXCSR | nc mod=mem prefix=table

@@ -400,6 +400,13 @@ f3 0f c7 /7 | RDPID Ed | mod=reg sfxok= prefix=table
 0f 01 /1 | SIDT M | mod=mem sfx=always sfxok=wl
 0f 01 /4 | SMSW Esw | sfx=none
 0f ae /5 | LFENCE | modrm=e8 gate=sse2 prefix=table
+0f ae /5 | LFENCE | modrm=e9 gate=sse2 prefix=table noasm
+0f ae /5 | LFENCE | modrm=ea gate=sse2 prefix=table noasm
+0f ae /5 | LFENCE | modrm=eb gate=sse2 prefix=table noasm
+0f ae /5 | LFENCE | modrm=ec gate=sse2 prefix=table noasm
+0f ae /5 | LFENCE | modrm=ed gate=sse2 prefix=table noasm
+0f ae /5 | LFENCE | modrm=ee gate=sse2 prefix=table noasm
+0f ae /5 | LFENCE | modrm=ef gate=sse2 prefix=table noasm
 0f ae /6 | MFENCE | modrm=f0 gate=sse2 prefix=table
 0f ae /7 | SFENCE | modrm=f8 gate=sse
 ${x87Rows().split('\n').map((r) => `${r} sfxok=`).join('\n')}
