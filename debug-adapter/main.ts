@@ -5,6 +5,9 @@ import { createServer } from 'node:net';
 import { VdsoDebugSession } from './session';
 import { startDebugSession } from './transport';
 
+// The log is stderr; one whose reader is gone has nobody to tell: its lines are dropped and
+// the adapter goes on.
+process.stderr.on('error', () => undefined);
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const serverArg = process.argv.find((a) => a.startsWith('--server='));
 if (serverArg) {

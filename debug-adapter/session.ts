@@ -59,6 +59,8 @@ export class VdsoDebugSession extends LoggingDebugSession {
   private readonly generated = new Map<number, GeneratedSource>();
   /** The kernel model's documents (one per system call stepped into), by sourceReference. */
   private readonly kernelDocuments = new Map<number, string>();
+  /** The adapter's log, one line per problem: the transport's (logTo); without a transport, none. */
+  private log: (line: string) => void = () => undefined;
 
   constructor(host?: DebugHost) {
     super();
@@ -500,12 +502,17 @@ export class VdsoDebugSession extends LoggingDebugSession {
     super.dispose();
   }
 
-  /** Error responses carry one line; an exception thrown in a handler is one line in the log (stderr) too. */
+  /** Lines for the adapter's log go to `log` (startDebugSession gives the transport's). */
+  logTo(log: (line: string) => void): void {
+    this.log = log;
+  }
+
+  /** Error responses carry one line; an exception thrown in a handler is one line in the log too. */
   protected override sendErrorResponse(response: DebugProtocol.Response, codeOrMessage: number | DebugProtocol.Message, format?: string, variables?: Record<string, unknown>, dest?: ErrorDestination): void {
     const v = variables as { _exception?: unknown; _stack?: unknown } | undefined;
     if (typeof codeOrMessage === 'number' && v && typeof v._stack === 'string') {
       const line = String(v._exception ?? 'internal error').split('\n')[0]!;
-      process.stderr.write(`vdso-lab dap: ${response.command} failed: ${line}\n`);
+      this.log(`vdso-lab dap: ${response.command} failed: ${line}`);
       super.sendErrorResponse(response, { id: codeOrMessage, format: `${response.command}: ${line}`, showUser: true });
       return;
     }

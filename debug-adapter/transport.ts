@@ -10,7 +10,8 @@ import type { VdsoDebugSession } from './session';
 
 /** Starts `session` on `input`/`output`; `log` gets one line per problem; `closed` runs when the client is gone. */
 export function startDebugSession(session: VdsoDebugSession, input: Readable, output: Writable, log: (line: string) => void, closed?: () => void): void {
-  // The session writes to `output`; it reads only what the frame reader hands it.
+  // The session writes to `output`; it reads only what the frame reader hands it, and logs to `log`.
+  session.logTo(log);
   session.start(new PassThrough(), output);
   const reader = new FrameReader({
     malformed: (line) => log(`vdso-lab dap: malformed frame: ${line}`),

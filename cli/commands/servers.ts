@@ -46,7 +46,7 @@ export const dapCommand: Command = {
   async run(_args, io) {
     const { output, ended } = serverStreams('dap', io);
     const session = new VdsoDebugSession();
-    startDebugSession(session, process.stdin, output, (line) => void process.stderr.write(`${line}\n`));
+    startDebugSession(session, process.stdin, output, (line) => io.err(`${line}\n`));
     return ended;
   },
 };

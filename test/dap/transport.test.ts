@@ -1,7 +1,7 @@
 // The debug adapter's wire (debug-adapter/transport.ts over toolchain/wire/frames.ts): a
 // garbage frame, bad JSON, `null`, a stray client response and `Content-Length: abc` each
 // get one line on stderr (a 1 MiB garbage frame too) and the adapter still answers `initialize`; an internal error is
-// a one-line error response; in server mode a client that drops ends its running guest;
+// a one-line error response and one line in the log, and a log whose reader is gone ends nothing; in server mode a client that drops ends its running guest;
 // 100 MiB of guest output reach the client rate-limited, with an "output truncated" note,
 // the adapter's memory bounded; pause on a guest that does nothing but system calls is
 // answered promptly; the launch configuration's "timeout" ends a guest that never ends.
@@ -118,6 +118,47 @@ test('requests whose arguments break the DAP schema get one-line errors naming t
   closed.stdin!.end();
   assert.equal(await exited, 0);
   assert.deepEqual(log.trim().split('\n'), ['vdso-lab dap: output error: write EPIPE']);
+});
+
+test('an exception in a handler is an error response and one line in the adapter\'s log; with the log\'s reader gone the adapter goes on', async () => {
+  const scopes = { frameId: 1 };
+  const expected = 'scopes: no program is loaded (launch first)';
+  for (const argv of [[resolve('dist/debug-adapter.js')], [resolve('dist/cli.js'), 'dap']]) {
+    const open = spawn(process.execPath, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let log = '';
+    open.stderr!.on('data', (b: Buffer) => (log += b.toString()));
+    const dap = client((t) => open.stdin!.write(t), (l) => open.stdout!.on('data', l));
+    try {
+      const r = await dap.request('scopes', scopes);
+      assert.deepEqual([r.success, r.message], [false, expected], argv.join(' '));
+      assert.equal((await dap.request('threads')).success, true);
+    } finally {
+      open.stdin!.end();
+    }
+    assert.equal(await new Promise((done) => open.on('exit', done)), 0);
+    assert.deepEqual(log.trim().split('\n'), [`vdso-lab dap: ${expected}`.replace('scopes: ', 'scopes failed: ')], argv.join(' '));
+
+    // stderr's reader gone before the first line: each write to it fails (EPIPE), and the
+    // adapter still answers and ends with its client.
+    const gone = spawn(process.execPath, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+    gone.stderr!.destroy();
+    const exited = new Promise((done) => gone.on('exit', (code, signal) => done(signal ?? code)));
+    gone.stdin!.on('error', () => undefined);
+    const dap2 = client((t) => gone.stdin!.write(t), (l) => gone.stdout!.on('data', l));
+    const died = exited.then((how) => Promise.reject(new Error(`${argv.join(' ')}: the adapter ended (${String(how)}) before answering`)));
+    died.catch(() => undefined);
+    const answer = (command: string, args?: object): ReturnType<typeof dap2.request> => Promise.race([dap2.request(command, args), died]);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const r = await answer('scopes', scopes);
+        assert.deepEqual([r.success, r.message], [false, expected], `${argv.join(' ')}: error response ${i + 1}`);
+      }
+      assert.equal((await answer('threads')).success, true, `${argv.join(' ')}: the adapter goes on`);
+    } finally {
+      gone.stdin!.end();
+    }
+    assert.equal(await exited, 0, argv.join(' '));
+  }
 });
 
 test('a 1 MiB garbage frame, however it is chunked, is one line in the log', async () => {
