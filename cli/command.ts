@@ -57,6 +57,8 @@ export interface ParsedArgs {
 export const EXIT_OK = 0;
 export const EXIT_CHECK_FAILED = 1;
 export const EXIT_USAGE = 2;
+/** A defect of vdso-lab's own (an exception no command reports): EX_SOFTWARE, with one line. */
+export const EXIT_INTERNAL = 70;
 
 export interface Command {
   readonly name: string;

@@ -1,9 +1,10 @@
 // Owns argument parsing, --help, and the mapping of errors to exit statuses for every
-// subcommand; cli/main.ts calls it with the process's argv and I/O, tests with their own.
+// subcommand, help texts included (one path, `failed`); cli/main.ts calls it with the
+// process's argv and I/O, tests with their own.
 import { parseArgs } from 'node:util';
 import { InputError } from '../toolchain/errors';
 import { commands } from './registry';
-import { EXIT_OK, EXIT_OUTPUT_CLOSED, EXIT_USAGE, OutputClosed, OutputFailed, UsageError, type CliIo, type Command, type ParsedArgs } from './command';
+import { EXIT_INTERNAL, EXIT_OK, EXIT_OUTPUT_CLOSED, EXIT_USAGE, OutputClosed, OutputFailed, UsageError, type CliIo, type Command, type ParsedArgs } from './command';
 
 function commandHelp(c: Command): string {
   const lines = [`usage: vdso-lab ${c.name} ${c.usage}`.trimEnd(), '', c.summary, ...(c.details ? ['', c.details] : []), ''];
@@ -36,27 +37,38 @@ function mainHelp(): string {
 
 /** Runs one CLI invocation; never throws, returns the exit status. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const command = commands.find((c) => c.name === argv[0]);
   try {
-    return await dispatch(argv, io);
+    return await dispatch(argv, command, io);
   } catch (e) {
-    // Only the help texts get here (a command's own run reports its errors below).
-    if (e instanceof OutputClosed) return EXIT_OUTPUT_CLOSED;
-    if (e instanceof OutputFailed) {
-      const command = commands.find((c) => c.name === argv[0]);
-      io.err(`vdso-lab${command ? ` ${command.name}` : ''}: ${e.message}\n`);
-      return EXIT_USAGE;
-    }
-    throw e;
+    return failed(e, command, io);
   }
 }
 
-async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
+/** The exit status of whatever stopped a help text or a command's run, after its one line on stderr. */
+function failed(e: unknown, command: Command | undefined, io: CliIo): number {
+  if (e instanceof OutputClosed) return EXIT_OUTPUT_CLOSED;
+  const who = command ? `vdso-lab ${command.name}` : 'vdso-lab';
+  if (e instanceof UsageError || e instanceof OutputFailed || e instanceof InputError) {
+    io.err(`${who}: ${e.message}\n`);
+    return EXIT_USAGE;
+  }
+  const err = e as NodeJS.ErrnoException;
+  if (err && typeof err.code === 'string' && typeof err.path === 'string') {
+    io.err(`${who}: ${err.path}: ${err.code === 'ENOENT' ? 'no such file' : err.code}\n`);
+    return EXIT_USAGE;
+  }
+  io.err(`${who}: internal error: ${err?.message ?? String(e)}\n`);
+  if (process.env.VDSO_LAB_DEBUG) io.err(`${err?.stack ?? ''}\n`);
+  return EXIT_INTERNAL;
+}
+
+async function dispatch(argv: readonly string[], command: Command | undefined, io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(mainHelp());
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
-  const command = commands.find((c) => c.name === name);
   if (!command) {
     io.err(`vdso-lab: unknown command '${name}' (see 'vdso-lab --help')\n`);
     return EXIT_USAGE;
@@ -65,41 +77,21 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     io.out(commandHelp(command));
     return EXIT_OK;
   }
-  try {
-    const options: Record<string, { type: 'boolean' | 'string'; short?: string; multiple?: boolean; default?: string }> = {};
-    for (const [key, spec] of Object.entries(command.options)) {
-      options[key] = { type: spec.type };
-      if (spec.short) options[key]!.short = spec.short;
-      if (spec.type === 'string' && spec.multiple) options[key]!.multiple = true;
-      if (spec.type === 'string' && spec.default !== undefined) options[key]!.default = spec.default;
-    }
-    let parsed;
-    try {
-      parsed = parseArgs({ args: [...rest], options, allowPositionals: true, strict: true });
-    } catch (e) {
-      throw new UsageError((e as Error).message.split('\n')[0]!);
-    }
-    const [min, max] = command.positionals;
-    if (parsed.positionals.length < min) throw new UsageError(`missing argument (usage: vdso-lab ${command.name} ${command.usage})`);
-    if (parsed.positionals.length > max) throw new UsageError(`unexpected argument '${parsed.positionals[max]}'`);
-    return await command.run({ values: parsed.values as ParsedArgs["values"], positionals: parsed.positionals }, io);
-  } catch (e) {
-    if (e instanceof OutputClosed) return EXIT_OUTPUT_CLOSED;
-    if (e instanceof UsageError || e instanceof OutputFailed) {
-      io.err(`vdso-lab ${command.name}: ${e.message}\n`);
-      return EXIT_USAGE;
-    }
-    if (e instanceof InputError) {
-      io.err(`vdso-lab ${command.name}: ${e.message}\n`);
-      return EXIT_USAGE;
-    }
-    const err = e as NodeJS.ErrnoException;
-    if (err && typeof err.code === 'string' && typeof err.path === 'string') {
-      io.err(`vdso-lab ${command.name}: ${err.path}: ${err.code === 'ENOENT' ? 'no such file' : err.code}\n`);
-      return EXIT_USAGE;
-    }
-    io.err(`vdso-lab ${command.name}: internal error: ${err?.message ?? String(e)}\n`);
-    if (process.env.VDSO_LAB_DEBUG) io.err(`${err?.stack ?? ''}\n`);
-    return 70;
+  const options: Record<string, { type: 'boolean' | 'string'; short?: string; multiple?: boolean; default?: string }> = {};
+  for (const [key, spec] of Object.entries(command.options)) {
+    options[key] = { type: spec.type };
+    if (spec.short) options[key]!.short = spec.short;
+    if (spec.type === 'string' && spec.multiple) options[key]!.multiple = true;
+    if (spec.type === 'string' && spec.default !== undefined) options[key]!.default = spec.default;
   }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...rest], options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message.split('\n')[0]!);
+  }
+  const [min, max] = command.positionals;
+  if (parsed.positionals.length < min) throw new UsageError(`missing argument (usage: vdso-lab ${command.name} ${command.usage})`);
+  if (parsed.positionals.length > max) throw new UsageError(`unexpected argument '${parsed.positionals[max]}'`);
+  return await command.run({ values: parsed.values as ParsedArgs["values"], positionals: parsed.positionals }, io);
 }
