@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { row, type BenchRow } from './rows';
+import { selfCommand } from './process-runs';
 
 const SIZES = [100_000, 500_000] as const;
 const TIME = '/usr/bin/time';
@@ -28,7 +29,7 @@ function peakResident(command: string, args: readonly string[], cwd: string): nu
   return m ? Number(m[1]) * 1024 : `no peak in ${TIME}'s output`;
 }
 
-export function runAsmMemoryBench(cli: string): BenchRow {
+export function runAsmMemoryBench(): BenchRow {
   const base = { workload: 'assembler memory per label (100k and 500k labels, peak RSS)', unit: 'B/label', higherIsBetter: false, peer: 'GNU as', target: 0.25, checksum: null, peerChecksum: null };
   if (!existsSync(TIME)) return row({ ...base, ours: null, peerValue: null, note: `${TIME} is not installed (Debian package time)` });
   const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-asm-memory-'));
@@ -37,7 +38,8 @@ export function runAsmMemoryBench(cli: string): BenchRow {
     const peer: number[] = [];
     for (const n of SIZES) {
       writeFileSync(join(dir, `l${n}.s`), labelSource(n));
-      const a = peakResident(process.execPath, [cli, 'asm', `l${n}.s`, '-o', `ours${n}.o`], dir);
+      const self = selfCommand(['asm', `l${n}.s`, '-o', `ours${n}.o`]);
+      const a = peakResident(self.command, self.args, dir);
       const g = peakResident('as', ['--32', `l${n}.s`, '-o', `gas${n}.o`], dir);
       if (typeof a === 'string' || typeof g === 'string') return row({ ...base, ours: null, peerValue: null, note: typeof a === 'string' ? a : String(g) });
       if (!readFileSync(join(dir, `ours${n}.o`)).equals(readFileSync(join(dir, `gas${n}.o`)))) {

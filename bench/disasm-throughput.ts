@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { row, type BenchRow } from './rows';
+import { selfCommand } from './process-runs';
 
 /** One block of instruction forms; repeated BLOCKS times for about 4 MB of .text. */
 const BLOCK = [
@@ -37,7 +38,7 @@ function timedToFile(command: string, args: readonly string[], out: string, runs
   return { seconds: best, sha: createHash('sha256').update(readFileSync(out)).digest('hex').slice(0, 16), peak };
 }
 
-export function runDisasmBench(cli: string, options: { runs?: number } = {}): BenchRow {
+export function runDisasmBench(options: { runs?: number } = {}): BenchRow {
   const runs = options.runs ?? 3;
   const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-disasm-'));
   const base = { unit: 'MB/s', higherIsBetter: true, peer: 'objdump -d', target: 0.25 } as const;
@@ -50,7 +51,8 @@ export function runDisasmBench(cli: string, options: { runs?: number } = {}): Be
     const textBytes = Number(/^\.text\s+(\d+)/m.exec(text)?.[1] ?? 0);
     const workload = `disasm of a ${(textBytes / 1e6).toFixed(1)} MB .text, printed to a file`;
     // A shell does the redirection, so that each tool writes to a file as it would for a user.
-    const ours = timedToFile('sh', ['-c', `"${process.execPath}" "${cli}" disasm "${object}" > "$BENCH_OUT"`], join(dir, 'ours.txt'), runs);
+    const self = selfCommand(['disasm', object]);
+    const ours = timedToFile('sh', ['-c', `${[self.command, ...self.args].map((a) => `"${a}"`).join(' ')} > "$BENCH_OUT"`], join(dir, 'ours.txt'), runs);
     const theirs = timedToFile('sh', ['-c', `objdump -d "${object}" > "$BENCH_OUT"`], join(dir, 'objdump.txt'), runs);
     if (typeof ours === 'string' || typeof theirs === 'string') {
       return row({ ...base, workload, ours: null, peerValue: null, checksum: null, peerChecksum: null, note: typeof ours === 'string' ? ours : String(theirs) });

@@ -11,7 +11,6 @@
 // measuring one change); --json writes the rows; --check exits 1
 // when a ratio is below its target or a checksum differs (by hand and in a bench job: the
 // machine's load varies, so never in npm test).
-import { spawnSync } from 'node:child_process';
 import { EXIT_CHECK_FAILED, EXIT_OK, flag, stringOption, UsageError, type Command } from '../command';
 import { runIntLoopBench } from '../../bench/run-bench';
 import { runAsmBench } from '../../bench/asm-throughput';
@@ -23,18 +22,13 @@ import { runVsyscallBench, vsyscallRow } from '../../bench/vsyscall-roundtrip';
 import { runLspBench } from '../../bench/lsp-latency';
 import { runDebugStepBench } from '../../bench/debug-step';
 import { formatRows, row, rowProblem, stateChecksum, type BenchRow } from '../../bench/rows';
+import { runSelf } from '../../bench/process-runs';
 
 /** `vdso-lab check` on the four designs in a process of its own, best of `runs`, against its bound of 3 s. */
 function checkRow(runs: number): BenchRow {
-  let best = Infinity;
-  let checksum = '';
-  for (let k = 0; k < runs; k++) {
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [process.argv[1]!, 'check', '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
-    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9);
-    checksum = stateChecksum(r.stdout, r.status ?? -1);
-  }
-  return row({ workload: 'vdso-lab check, 4 designs, 54 configurations', unit: 's', higherIsBetter: false, ours: best, peer: 'the bound 3 s', peerValue: 3, target: 1.0, checksum, peerChecksum: null, note: 'a process of its own, start-up included' });
+  const r = runSelf(['check', '--json'], { runs });
+  const checksum = stateChecksum(r.stdout, r.status ?? -1);
+  return row({ workload: 'vdso-lab check, 4 designs, 54 configurations', unit: 's', higherIsBetter: false, ours: r.seconds, peer: 'the bound 3 s', peerValue: 3, target: 1.0, checksum, peerChecksum: null, note: 'a process of its own, start-up included' });
 }
 
 /** The assembler's rows: 2 MB beside GNU as, and 20 MB against 11 times its own 2 MB time. */
@@ -73,10 +67,8 @@ function lspRows(runs: number): BenchRow[] {
       peer: `the target ${l.targetMs} ms`, peerValue: l.targetMs, target: 1.0, checksum: null, peerChecksum: null, note: 'a process of its own, as the server runs',
     }));
   }
-  const r = spawnSync(process.execPath, [process.argv[1]!, 'bench', '--only', 'lsp', '--json', '--runs', String(runs)], {
-    encoding: 'utf8', maxBuffer: 16 << 20, env: { ...process.env, [LSP_CHILD_ENV]: '1' },
-  });
-  if (r.status !== 0 && r.status !== EXIT_CHECK_FAILED) throw new Error(`bench: the language-server rows' process ended with ${r.status ?? r.signal}: ${(r.stderr ?? '').trim().split('\n').pop() ?? ''}`);
+  const r = runSelf(['bench', '--only', 'lsp', '--json', '--runs', String(runs)], { env: { [LSP_CHILD_ENV]: '1' } });
+  if (r.status !== 0 && r.status !== EXIT_CHECK_FAILED) throw new Error(`bench: the language-server rows' process ended with ${r.status ?? r.signal}: ${r.stderr.trim().split('\n').pop() ?? ''}`);
   return (JSON.parse(r.stdout) as { rows: BenchRow[] }).rows;
 }
 
@@ -102,8 +94,8 @@ const GROUP_ROWS = {
   smc: (runs: number): BenchRow[] => [runSmcLoopBench({ runs: Math.min(3, runs) })],
   vsyscall: (runs: number): BenchRow[] => [vsyscallRow(runVsyscallBench({ runs }))],
   asm: asmRows,
-  'asm-memory': (): BenchRow[] => [runAsmMemoryBench(process.argv[1]!)],
-  disasm: (runs: number): BenchRow[] => [runDisasmBench(process.argv[1]!, { runs: Math.min(3, runs) })],
+  'asm-memory': (): BenchRow[] => [runAsmMemoryBench()],
+  disasm: (runs: number): BenchRow[] => [runDisasmBench({ runs: Math.min(3, runs) })],
   check: (runs: number): BenchRow[] => [checkRow(Math.min(3, runs))],
   lsp: lspRows,
   debug: debugRows,
