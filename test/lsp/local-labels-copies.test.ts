@@ -6,7 +6,8 @@
 // object `as --32 -g -L` builds, with the line each instruction came from (the k-th reference
 // on a line is the k-th, k+W-th... jump of it, W references to the line), and for the `.L`
 // names an .irp makes, the symbol table `as -L` keeps them in (readelf -s). Checked on the
-// analysis the document opens with and again after an edit (the regions' analysis).
+// analysis the document opens with and again after an edit (the regions' analysis), for a .s
+// and for the same text as a .S (through cpp's line map).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -67,69 +68,72 @@ ${Array.from({ length: FUNCTIONS }, (_, i) => fn(i)).join('\n')}`;
 interface Hover { contents: { value: string } }
 interface Location { uri: string; range: { start: { line: number; character: number } } }
 
-test('hover, definition and references of 1b/1f in .rept, .irp and macro bodies name the instances GNU as chose', async () => {
-  const dir = scratch('vdso-lab-lsp-copies-');
-  const path = join(dir, 'copies.s');
-  writeFileSync(path, SOURCE);
-  const object = join(dir, 'copies.o');
-  run('as', ['--32', '-g', '-L', path, '-o', object]);
-  // objdump -d -l: each instruction with the line GNU as gives it (a .rept body's own line, a macro's use).
-  const insns: Array<{ line: number; address: number; target?: number }> = [];
-  let at = -1;
-  for (const l of run('objdump', ['-d', '-l', object]).split('\n')) {
-    const src = /^\/.*:(\d+)(?: \(discriminator \d+\))?$/.exec(l);
-    if (src) at = Number(src[1]) - 1;
-    const m = /^\s+([0-9a-f]+):\t[0-9a-f ]+\t(\S+)\s*(.*)$/.exec(l);
-    if (m) insns.push({ line: at, address: parseInt(m[1]!, 16), ...(/^j/.test(m[2]!) ? { target: parseInt(/^(?:0x)?([0-9a-f]+)/.exec(m[3]!)![1]!, 16) } : {}) });
-  }
-  const lineOf = (address: number) => insns.find((x) => x.address === address)!.line;
-  const dotL = new Map([...run('readelf', ['-sW', object]).matchAll(/^\s*\d+:\s+([0-9a-f]+)\s+\d+\s+NOTYPE\s+LOCAL\s+\w+\s+\d+\s+(\.L(?:eax|ecx)\d+)$/gm)].map((m) => [m[2]!, parseInt(m[1]!, 16)]));
-  assert.equal(dotL.size, 2 * FUNCTIONS, 'as -L keeps each .L name the .irp makes');
+for (const suffix of ['s', 'S']) {
+  test(`hover, definition and references of 1b/1f in .rept, .irp and macro bodies name the instances GNU as chose (.${suffix})`, async () => {
+    const dir = scratch('vdso-lab-lsp-copies-');
+    const path = join(dir, `copies.${suffix}`);
+    writeFileSync(path, SOURCE);
+    const object = join(dir, 'copies.o');
+    // gcc -c: a .S through GNU cpp first (its line markers keep objdump -l's lines the document's).
+    run('gcc', ['-m32', '-c', '-g', '-Wa,-L', path, '-o', object]);
+    // objdump -d -l: each instruction with the line GNU as gives it (a .rept body's own line, a macro's use).
+    const insns: Array<{ line: number; address: number; target?: number }> = [];
+    let at = -1;
+    for (const l of run('objdump', ['-d', '-l', object]).split('\n')) {
+      const src = /^\/.*:(\d+)(?: \(discriminator \d+\))?$/.exec(l);
+      if (src) at = Number(src[1]) - 1;
+      const m = /^\s+([0-9a-f]+):\t[0-9a-f ]+\t(\S+)\s*(.*)$/.exec(l);
+      if (m) insns.push({ line: at, address: parseInt(m[1]!, 16), ...(/^j/.test(m[2]!) ? { target: parseInt(/^(?:0x)?([0-9a-f]+)/.exec(m[3]!)![1]!, 16) } : {}) });
+    }
+    const lineOf = (address: number) => insns.find((x) => x.address === address)!.line;
+    const dotL = new Map([...run('readelf', ['-sW', object]).matchAll(/^\s*\d+:\s+([0-9a-f]+)\s+\d+\s+NOTYPE\s+LOCAL\s+\w+\s+\d+\s+(\.L(?:eax|ecx)\d+)$/gm)].map((m) => [m[2]!, parseInt(m[1]!, 16)]));
+    assert.equal(dotL.size, 2 * FUNCTIONS, 'as -L keeps each .L name the .irp makes');
 
-  const lines = SOURCE.split('\n');
-  // Each reference word and the targets GNU as gave it.
-  const refs: Array<{ line: number; column: number; text: string; targets: Set<number> }> = [];
-  lines.forEach((text, line) => {
-    if (line < 10) return; // the macro bodies: their references are the expansions'
-    const words = [...text.matchAll(/\b\d[bf]\b/g)];
-    const jumps = insns.filter((x) => x.line === line && x.target !== undefined);
-    words.forEach((w, k) => refs.push({ line, column: w.index!, text: w[0], targets: new Set(jumps.filter((_, j) => j % words.length === k).map((x) => x.target!)) }));
+    const lines = SOURCE.split('\n');
+    // Each reference word and the targets GNU as gave it.
+    const refs: Array<{ line: number; column: number; text: string; targets: Set<number> }> = [];
+    lines.forEach((text, line) => {
+      if (line < 10) return; // the macro bodies: their references are the expansions'
+      const words = [...text.matchAll(/\b\d[bf]\b/g)];
+      const jumps = insns.filter((x) => x.line === line && x.target !== undefined);
+      words.forEach((w, k) => refs.push({ line, column: w.index!, text: w[0], targets: new Set(jumps.filter((_, j) => j % words.length === k).map((x) => x.target!)) }));
+    });
+    assert.ok(refs.every((r) => r.targets.size > 0));
+    assert.ok(refs.some((r) => r.targets.size === 3) && refs.some((r) => r.targets.size === 2), 'copies name different instances');
+
+    const uri = await lsp.open(path, SOURCE);
+    const pos = (line: number, column: number) => ({ textDocument: { uri }, position: { line, character: column } });
+
+    async function check(): Promise<number> {
+      let checked = 0;
+      for (const r of refs) {
+        const where = `line ${r.line + 1}: ${lines[r.line]!.trim()} (${r.text} at ${r.column})`;
+        const h = (await lsp.request<Hover | null>('textDocument/hover', pos(r.line, r.column + 1)))?.contents.value ?? '';
+        const shown = [...h.matchAll(new RegExp(`^\\*\\*${r.text}\\*\\* \\(\`${r.text[0]}:\` of line (\\d+)\\) — \\.text\\+0x([0-9a-f]+); LOCAL NOTYPE`, 'gm'))];
+        assert.deepEqual(new Set(shown.map((m) => parseInt(m[2]!, 16))), r.targets, `${where}: ${h}`);
+        for (const m of shown) assert.equal(Number(m[1]) - 1, lineOf(parseInt(m[2]!, 16)), `${where}: the line objdump -l gives the target`);
+        const defs = await lsp.request<Location[]>('textDocument/definition', pos(r.line, r.column + 1));
+        assert.deepEqual(new Set(defs.map((d) => d.range.start.line)), new Set([...r.targets].map(lineOf)), where);
+        // References: this one, and every reference whose targets meet its own, and no other.
+        const found = await lsp.request<Location[]>('textDocument/references', { ...pos(r.line, r.column + 1), context: { includeDeclaration: true } });
+        const key = (line: number, column: number) => `${line}:${column}`;
+        const want = new Set(refs.filter((o) => o.text[0] === r.text[0] && [...o.targets].some((t) => r.targets.has(t))).map((o) => key(o.line, o.column)));
+        const got = new Set(found.map((f) => key(f.range.start.line, f.range.start.character)).filter((k) => !defs.some((d) => key(d.range.start.line, d.range.start.character) === k)));
+        assert.deepEqual(got, want, where);
+        checked++;
+      }
+      for (const [name, address] of dotL) {
+        const line = lines.findIndex((l) => l.endsWith(`\t${name}`));
+        const h = (await lsp.request<Hover | null>('textDocument/hover', pos(line, lines[line]!.indexOf(name) + 2)))?.contents.value ?? '';
+        assert.match(h, new RegExp(`^\\*\\*${name}\\*\\* — \\.text\\+0x${address.toString(16)}; LOCAL NOTYPE`), h);
+        checked++;
+      }
+      return checked;
+    }
+    const expected = refs.length + dotL.size;
+    assert.equal(await check(), expected);
+    // After an edit (a comment at the end), the regions' analysis must say the same.
+    await lsp.change(uri, `${SOURCE}/* edited */\n`);
+    assert.equal(await check(), expected);
   });
-  assert.ok(refs.every((r) => r.targets.size > 0));
-  assert.ok(refs.some((r) => r.targets.size === 3) && refs.some((r) => r.targets.size === 2), 'copies name different instances');
-
-  const uri = await lsp.open(path, SOURCE);
-  const pos = (line: number, column: number) => ({ textDocument: { uri }, position: { line, character: column } });
-
-  async function check(): Promise<number> {
-    let checked = 0;
-    for (const r of refs) {
-      const where = `line ${r.line + 1}: ${lines[r.line]!.trim()} (${r.text} at ${r.column})`;
-      const h = (await lsp.request<Hover | null>('textDocument/hover', pos(r.line, r.column + 1)))?.contents.value ?? '';
-      const shown = [...h.matchAll(new RegExp(`^\\*\\*${r.text}\\*\\* \\(\`${r.text[0]}:\` of line (\\d+)\\) — \\.text\\+0x([0-9a-f]+); LOCAL NOTYPE`, 'gm'))];
-      assert.deepEqual(new Set(shown.map((m) => parseInt(m[2]!, 16))), r.targets, `${where}: ${h}`);
-      for (const m of shown) assert.equal(Number(m[1]) - 1, lineOf(parseInt(m[2]!, 16)), `${where}: the line objdump -l gives the target`);
-      const defs = await lsp.request<Location[]>('textDocument/definition', pos(r.line, r.column + 1));
-      assert.deepEqual(new Set(defs.map((d) => d.range.start.line)), new Set([...r.targets].map(lineOf)), where);
-      // References: this one, and every reference whose targets meet its own, and no other.
-      const found = await lsp.request<Location[]>('textDocument/references', { ...pos(r.line, r.column + 1), context: { includeDeclaration: true } });
-      const key = (line: number, column: number) => `${line}:${column}`;
-      const want = new Set(refs.filter((o) => o.text[0] === r.text[0] && [...o.targets].some((t) => r.targets.has(t))).map((o) => key(o.line, o.column)));
-      const got = new Set(found.map((f) => key(f.range.start.line, f.range.start.character)).filter((k) => !defs.some((d) => key(d.range.start.line, d.range.start.character) === k)));
-      assert.deepEqual(got, want, where);
-      checked++;
-    }
-    for (const [name, address] of dotL) {
-      const line = lines.findIndex((l) => l.endsWith(`\t${name}`));
-      const h = (await lsp.request<Hover | null>('textDocument/hover', pos(line, lines[line]!.indexOf(name) + 2)))?.contents.value ?? '';
-      assert.match(h, new RegExp(`^\\*\\*${name}\\*\\* — \\.text\\+0x${address.toString(16)}; LOCAL NOTYPE`), h);
-      checked++;
-    }
-    return checked;
-  }
-  const expected = refs.length + dotL.size;
-  assert.equal(await check(), expected);
-  // After an edit (a comment at the end), the regions' analysis must say the same.
-  await lsp.change(uri, `${SOURCE}# edited\n`);
-  assert.equal(await check(), expected);
-});
+}
