@@ -16,7 +16,7 @@ import type { PreprocessResult } from '../toolchain/asm/cpp/preprocess';
 import type { AsmModule, Diagnostic, SourceLocation } from '../toolchain/asm/module';
 import { statements, type Statement } from '../toolchain/asm/statements';
 import { IncrementalAnalyzer, NotSeparable } from './region-analysis';
-import { lineOffsets, REGION_LINES, splitDocument } from './regions';
+import { lineOffsets, REGION_LINES, splitDocument, type DocumentSplit } from './regions';
 import { scanAt } from './region-scan';
 import { markPreview } from './preview-names';
 import type { SourceScan } from './source-scan';
@@ -58,7 +58,7 @@ export interface Analysis {
   /** The document's lexical scan when the analysis has it cheaper than scanning the text (from its regions' scans). */
   lexical?(): SourceScan;
   /** The lexical scan of a piece of the document that holds `line` and every ALTERNATIVE block on it (lexemes and blocks at document lines), when the analysis has one cheaper than the whole. */
-  lexicalAt?(line: number): SourceScan;
+  lexicalAt?(line: number): SourceScan | undefined;
   /** The lexical scans of the document's pieces (prefix, then each region), in order: the whole scan without joining them. */
   lexicalPieces?(): readonly SourceScan[];
   /** Visits the statements GAS read in order, as read (lines count from each piece's own start): for what needs only names and ops, without `expanded`'s places. */
@@ -147,7 +147,7 @@ class DocumentAnalysis implements Analysis {
   readonly missingIncludes: readonly Diagnostic[];
   readonly preprocessed: PreprocessResult | undefined;
   readonly lexical?: () => SourceScan;
-  readonly lexicalAt?: (line: number) => SourceScan;
+  readonly lexicalAt?: (line: number) => SourceScan | undefined;
   readonly eachCppStatement?: (f: (s: Statement) => void) => void;
   readonly lexicalPieces?: () => readonly SourceScan[];
   private readonly expandedOf: (() => ExpandedStatement[]) | undefined;
@@ -158,7 +158,7 @@ class DocumentAnalysis implements Analysis {
     readonly file: string,
     readonly text: string,
     readonly options: BuildOptions,
-    parts: { readonly module: AsmModule; readonly preprocessed: PreprocessResult | undefined; readonly lexical?: () => SourceScan; readonly lexicalAt?: (line: number) => SourceScan; readonly eachCppStatement?: (f: (s: Statement) => void) => void; readonly lexicalPieces?: () => readonly SourceScan[]; readonly expanded?: () => ExpandedStatement[] },
+    parts: { readonly module: AsmModule; readonly preprocessed: PreprocessResult | undefined; readonly lexical?: () => SourceScan; readonly lexicalAt?: (line: number) => SourceScan | undefined; readonly eachCppStatement?: (f: (s: Statement) => void) => void; readonly lexicalPieces?: () => readonly SourceScan[]; readonly expanded?: () => ExpandedStatement[] },
     files: FileSource,
   ) {
     this.expandedOf = parts.expanded;
@@ -201,12 +201,11 @@ export function analyze(doc: DocumentText, settings: ServerSettings, files: File
     readFile: files,
     numericReferences: true,
   });
-  const lexicalAt = pieceScans(file, text);
   const parsed = preprocessed ? () => statements(preprocessed.text) : undefined;
   return new DocumentAnalysis(doc.uri, doc.version, file, text, options, {
     module,
     preprocessed,
-    ...(lexicalAt ? { lexicalAt } : {}),
+    lexicalAt: pieceScans(file, text),
     ...(parsed ? { eachCppStatement: once(parsed) } : {}),
   }, files);
 }
@@ -223,14 +222,19 @@ function once<T>(make: () => readonly T[]): (f: (x: T) => void) => void {
  * For a whole-document analysis: the scan of the piece (prefix or region, as regions.ts cuts
  * the text) that holds a line, each piece scanned when first asked for, as an analysis by
  * regions has it (a hover reads one piece, not the whole text); undefined when the text has
- * no place to cut.
+ * no place to cut (the whole text is the piece).
  */
-function pieceScans(file: string, text: string): ((line: number) => SourceScan) | undefined {
-  const split = splitDocument(text, REGION_LINES, preprocessesFile(file));
-  if (!split) return undefined;
-  const starts = [0, ...split.starts];
+function pieceScans(file: string, text: string): (line: number) => SourceScan | undefined {
+  // Cut when a hover first asks (the first tokens and findings never do).
+  let cut: { readonly split: DocumentSplit | undefined; readonly starts: readonly number[] } | undefined;
   const scans: SourceScan[] = [];
   return (line) => {
+    if (!cut) {
+      const split = splitDocument(text, REGION_LINES, preprocessesFile(file));
+      cut = { split, starts: split ? [0, ...split.starts] : [] };
+    }
+    const { split, starts } = cut;
+    if (!split) return undefined;
     // The last piece starting at or before the line.
     let lo = 0;
     let hi = starts.length;

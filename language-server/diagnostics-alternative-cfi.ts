@@ -14,7 +14,7 @@ import type { Analysis } from './analysis';
 import type { Finding } from './diagnostic-types';
 import { featureLabel } from './names';
 import { sectionOf, stackEffect } from './instructions';
-import { formatRow, rowAt, sameFormattedRow } from './cfi-rows';
+import { formatRow, procedureRows, rowAt, sameFormattedRow } from './cfi-rows';
 import { siteFinding, sitesByPlace } from './diagnostics-alternatives';
 
 /** The offsets (after the first byte) where the code's instructions start, and its end; undefined when it does not decode. */
@@ -39,6 +39,8 @@ export function alternativeCfiFindings(a: Analysis): Finding[] {
   const out: Finding[] = [];
   const replacements = sectionOf(a.module, '.altinstr_replacement');
   if (!replacements) return out;
+  // The findings read every procedure's rows (cfiFindings too): built in one batch, not one by one as rowAt would.
+  procedureRows(a);
   for (const group of sitesByPlace(a)) {
     const site = group[0]!;
     const text = sectionOf(a.module, site.section);

@@ -120,20 +120,39 @@ class Fact implements InstructionFact {
 /** Each line entry's fact, whichever analysis it is in (its bytes are copied: no old section is kept alive). */
 const byEntry = new WeakMap<LineEntry, InstructionFact | null>();
 
-/** The fact of one instruction's line entry, decoded when first asked for (null: its bytes are not in the section). */
-function factOf(l: LineEntry, sections: ReadonlyMap<string, AsmSection>): InstructionFact | null {
-  // The analysis by regions hands an unchanged region's line entries (and bytes) to the next version.
-  const known = byEntry.get(l);
-  if (known !== undefined) return known;
-  const s = sections.get(l.section);
-  let fact: InstructionFact | null = null;
-  if (s && s.bytes.length >= l.offset + l.length) {
-    const bytes = s.bytes.slice(l.offset, l.offset + l.length);
-    const insn = decode(bytes, 0, l.offset, bytes.length);
-    fact = new Fact(l.section, l.offset, bytes, insn, l.location, stackEffect(insn));
+/**
+ * The facts of line entries, each decoded when first asked for (null: its bytes are not in the
+ * section). The analysis by regions hands an unchanged region's line entries (and bytes) to the
+ * next version. The bytes of the entries decoded together are copied into one buffer (a typed
+ * array per instruction costs more than decoding it).
+ */
+function factsOf(sections: ReadonlyMap<string, AsmSection>, entries: readonly LineEntry[]): InstructionFact[] {
+  let size = 0;
+  for (const l of entries) {
+    if (byEntry.has(l)) continue;
+    const s = sections.get(l.section);
+    if (s && s.bytes.length >= l.offset + l.length) size += l.length;
   }
-  byEntry.set(l, fact);
-  return fact;
+  const copy = size > 0 ? new Uint8Array(size) : undefined;
+  let at = 0;
+  const out: InstructionFact[] = [];
+  for (const l of entries) {
+    let fact = byEntry.get(l);
+    if (fact === undefined) {
+      const s = sections.get(l.section);
+      fact = null;
+      if (copy && s && s.bytes.length >= l.offset + l.length) {
+        copy.set(s.bytes.subarray(l.offset, l.offset + l.length), at);
+        const bytes = copy.subarray(at, at + l.length);
+        at += l.length;
+        const insn = decode(bytes, 0, l.offset, bytes.length);
+        fact = new Fact(l.section, l.offset, bytes, insn, l.location, stackEffect(insn));
+      }
+      byEntry.set(l, fact);
+    }
+    if (fact) out.push(fact);
+  }
+  return out;
 }
 
 /**
@@ -170,15 +189,6 @@ function sectionsOf(a: Analysis): ReadonlyMap<string, AsmSection> {
   let map = sectionMaps.get(a);
   if (!map) sectionMaps.set(a, (map = new Map(a.module.sections.map((s) => [s.name, s]))));
   return map;
-}
-
-function factsOf(sections: ReadonlyMap<string, AsmSection>, entries: readonly LineEntry[]): InstructionFact[] {
-  const out: InstructionFact[] = [];
-  for (const l of entries) {
-    const f = factOf(l, sections);
-    if (f) out.push(f);
-  }
-  return out;
 }
 
 const facts = new WeakMap<Analysis, readonly InstructionFact[]>();
