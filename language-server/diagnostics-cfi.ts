@@ -52,7 +52,8 @@ function procedureFindings(a: Analysis, { procedure: p, rows }: ProcedureRows): 
   const out: Finding[] = [];
   {
     const at = (offset: number) => rows.find((r) => r.start <= offset && offset < r.end) ?? (offset >= p.end ? rows[rows.length - 1] : undefined);
-    const inside = instructionsIn(a, p.section, p.start, p.end);
+    // The findings are kept with the procedure: its facts need not be.
+    const inside = instructionsIn(a, p.section, p.start, p.end, false);
     for (const f of inside) {
       if (f.insn.op === Op.Ret || f.insn.op === Op.Jmp || f.insn.op === Op.JmpIndirect || f.insn.op === Op.Iret) continue;
       const before = at(f.offset);

@@ -121,34 +121,35 @@ class Fact implements InstructionFact {
 const byEntry = new WeakMap<LineEntry, InstructionFact | null>();
 
 /**
- * The facts of line entries, each decoded when first asked for (null: its bytes are not in the
- * section). The analysis by regions hands an unchanged region's line entries (and bytes) to the
- * next version. The bytes of the entries decoded together are copied into one buffer (a typed
- * array per instruction costs more than decoding it).
+ * The facts of line entries (an entry whose bytes are not in its section has none), decoded
+ * when first asked for and, when `kept`, kept with each entry: the analysis by regions hands an
+ * unchanged region's line entries (and bytes) to the next version. A caller that keeps what it
+ * makes of them (a procedure's findings) passes false: a weak map entry per instruction costs
+ * more than decoding it. The bytes of the entries decoded together are copied into one buffer
+ * (a typed array per instruction also costs more than decoding it).
  */
-function factsOf(sections: ReadonlyMap<string, AsmSection>, entries: readonly LineEntry[]): InstructionFact[] {
-  let size = 0;
-  for (const l of entries) {
-    if (byEntry.has(l)) continue;
+function factsOf(sections: ReadonlyMap<string, AsmSection>, entries: readonly LineEntry[], kept: boolean): InstructionFact[] {
+  const fits = (l: LineEntry): boolean => {
     const s = sections.get(l.section);
-    if (s && s.bytes.length >= l.offset + l.length) size += l.length;
-  }
+    return s !== undefined && s.bytes.length >= l.offset + l.length;
+  };
+  let size = 0;
+  for (const l of entries) if (!(kept && byEntry.has(l)) && fits(l)) size += l.length;
   const copy = size > 0 ? new Uint8Array(size) : undefined;
   let at = 0;
   const out: InstructionFact[] = [];
   for (const l of entries) {
-    let fact = byEntry.get(l);
+    let fact = kept ? byEntry.get(l) : undefined;
     if (fact === undefined) {
-      const s = sections.get(l.section);
       fact = null;
-      if (copy && s && s.bytes.length >= l.offset + l.length) {
-        copy.set(s.bytes.subarray(l.offset, l.offset + l.length), at);
+      if (copy && fits(l)) {
+        copy.set(sections.get(l.section)!.bytes.subarray(l.offset, l.offset + l.length), at);
         const bytes = copy.subarray(at, at + l.length);
         at += l.length;
         const insn = decode(bytes, 0, l.offset, bytes.length);
         fact = new Fact(l.section, l.offset, bytes, insn, l.location, stackEffect(insn));
       }
-      byEntry.set(l, fact);
+      if (kept) byEntry.set(l, fact);
     }
     if (fact) out.push(fact);
   }
@@ -200,7 +201,7 @@ export function instructionFacts(a: Analysis): readonly InstructionFact[] {
   const index = entryIndex(a);
   const out: InstructionFact[] = [];
   for (const name of [...index.bySection.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))) {
-    for (const f of factsOf(index.sections, index.bySection.get(name)!)) out.push(f);
+    for (const f of factsOf(index.sections, index.bySection.get(name)!, true)) out.push(f);
   }
   facts.set(a, out);
   return out;
@@ -212,15 +213,15 @@ export function instructionsOnLine(a: Analysis, line: number): InstructionFact[]
   const entries: LineEntry[] = [];
   for (const l of a.module.lines) if (l.instruction && l.location.line === line + 1 && l.location.file === a.file) entries.push(l);
   entries.sort((x, y) => (x.section === y.section ? x.offset - y.offset : x.section < y.section ? -1 : 1));
-  return factsOf(sectionsOf(a), entries);
+  return factsOf(sectionsOf(a), entries, true);
 }
 
 export function hexBytes(b: Uint8Array): string {
   return [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
 }
 
-/** The instructions of one section with offsets in [from, to), in offset order. */
-export function instructionsIn(a: Analysis, section: string, from: number, to: number): readonly InstructionFact[] {
+/** The instructions of one section with offsets in [from, to), in offset order (`kept`: see factsOf). */
+export function instructionsIn(a: Analysis, section: string, from: number, to: number, kept = true): readonly InstructionFact[] {
   const index = entryIndex(a);
   const list = index.bySection.get(section) ?? [];
   let lo = 0;
@@ -232,5 +233,5 @@ export function instructionsIn(a: Analysis, section: string, from: number, to: n
   }
   let end = lo;
   while (end < list.length && list[end]!.offset < to) end++;
-  return factsOf(index.sections, list.slice(lo, end));
+  return factsOf(index.sections, list.slice(lo, end), kept);
 }
