@@ -60,7 +60,7 @@ export const lspCommand: Command = {
   async run(args, io) {
     if (!flag(args, 'stdio')) throw new UsageError('only --stdio is supported');
     const { output, ended } = serverStreams('lsp', io);
-    startServer(createConnection(ProposedFeatures.all, checkedInput(process.stdin, (line) => void process.stderr.write(`${line}\n`)), output));
+    startServer(createConnection(ProposedFeatures.all, checkedInput(process.stdin, (line) => io.err(`${line}\n`)), output));
     return ended;
   },
 };

@@ -3,7 +3,8 @@
 // status coreutils' `ls` gives in the same situation ("write error: " and strerror's text),
 // the servers (`dap`, `lsp --stdio`) refuse to start; a guest run with stdout closed sees
 // EBADF from its write, as under qemu-i386; and a reader that goes away mid-output (`| head`)
-// ends `start` and the servers quietly with status 141, no stack trace.
+// ends `start` and the servers quietly with status 141, no stack trace; a stderr whose reader
+// is gone costs the servers their log lines, not their answers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -69,5 +70,18 @@ test('a reader gone mid-output ends start and the servers quietly with 141', () 
     const frame = `Content-Length: ${body.length}\\r\\n\\r\\n${body}`;
     const r = sh(`(printf '${frame}'; sleep 1; printf '${frame}'; sleep 2) | ${cli} ${server} | head -c 10 > /dev/null; echo "\${PIPESTATUS[1]}"`);
     assert.deepEqual({ stderr: r.stderr, status: r.stdout.trim() }, { stderr: '', status: '141' }, server);
+  }
+});
+
+test('a stderr whose reader is gone: the servers drop their log lines and go on answering', () => {
+  const lsp = '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}';
+  const dap = '{"seq":1,"type":"request","command":"initialize","arguments":{"adapterID":"vdso-lab","pathFormat":"path"}}';
+  for (const [server, body, answer] of [['lsp --stdio', lsp, /"id":1,"result":\{"capabilities"/], ['dap', dap, /"command":"initialize","success":true/]] as const) {
+    // The malformed frame is logged after stderr's reader has exited: that write fails (EPIPE).
+    const bad = 'Content-Length: 5\\r\\n\\r\\n{{{{{';
+    const frame = `Content-Length: ${body.length}\\r\\n\\r\\n${body}`;
+    const r = sh(`(sleep 0.5; printf '${bad}'; sleep 0.5; printf '${bad}${frame}'; sleep 1) | ${cli} ${server} 2> >(exit 0)`);
+    // The answer comes after the failed log writes (an LSP server whose client leaves without `exit` ends with 1, as any).
+    assert.match(r.stdout, answer, `${server}: status ${r.status}`);
   }
 });
