@@ -14,8 +14,9 @@ export enum DecodeStatus {
   Ok,
   /** No such instruction, or a form the CPU rejects (lea with a register operand, 0f ff): #UD. */
   Invalid,
-  /** A real instruction outside the table (x87, MMX, SSE, system): #UD naming `opcode`.
-   *  `length` is exact when computable (modrm-based maps), else the bytes up to the opcode. */
+  /** A form the architecture defines that the emulator does not execute (an `nc` row of the
+   *  table: MMX, SSE, system groups; an x87 escape without a row; int1): #UD naming `opcode`.
+   *  `length` spans the modrm and immediates the row gives. */
   NotCovered,
   /** More than 15 bytes (prefixes included): the CPU faults; `length` is 15. */
   TooLong,

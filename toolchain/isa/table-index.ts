@@ -1,7 +1,8 @@
-// Owns the in-memory forms of the opcode table: TABLE (every row of table.ts parsed into an
-// OpcodeEntry, built once at load) and the two lookups derived from it: the decoder's slots
-// indexed by map*256+opcode (with /digit and mod sub-tables), and the encoder's index from
-// AT&T mnemonic to the entries that spell it.
+// Owns the in-memory forms of the opcode table: TABLE (every row of table.ts and
+// table-uncovered.ts parsed into an OpcodeEntry, built once at load) and the lookups derived
+// from it: the decoder's slots indexed by map*256+opcode, one set per mandatory prefix (with
+// /digit and mod sub-tables), the prefix style of each opcode and modrm byte, and the
+// encoder's index from AT&T mnemonic to the entries that spell it.
 import {
   GATE_CMOV, GATE_CPL0, GATE_I486, GATE_IOPL, GATE_PENTIUM, GATE_SEP, GATE_SSE, GATE_SSE2, GATE_SYSCALL,
   MODRM_NONE, MODRM_REG, ModKind, OperandKind, PrefixStyle, RepKind, Suffix, type MnemonicAlias, type OpcodeEntry,

@@ -1,9 +1,11 @@
 // Owns THE opcode table of the i386 integer instruction set (Pentium Pro class, 32-bit user
 // code): one declarative row per encoding form. Decoder, AT&T formatter, executor and the
-// assembler's encoder all read these rows (through table-index.ts). x87 is here; MMX/SSE are not.
+// assembler's encoder all read these rows (through table-index.ts). x87 is here; the MMX/SSE
+// and system forms the emulator does not execute are rows of table-uncovered.ts (`nc`).
 //
 // Row syntax: `OPCODE | INTEL FORM | key=value ...`
-//   OPCODE: hex bytes (a leading f3 is a mandatory prefix, 0f selects the 0f map), then
+//   OPCODE: hex bytes (a leading 66, f2, f3 or 9b is a mandatory prefix; 0f selects the 0f map,
+//           0f 38 and 0f 3a the three-byte maps), then
 //           `/r` or `/0`..`/7` for modrm use, `+r` for a register in the opcode, `+cc` for the
 //           16 conditions (the row expands to 16 entries, `cc` in names becomes the condition).
 //   INTEL FORM: the manual's mnemonic and operand kinds (OperandKind names, `1` for One).
@@ -22,7 +24,10 @@
 //         noasm (GNU as has no mnemonic for the row: the encoder never picks it),
 //         only=8087|287 (an x87 control form of that coprocessor alone, which later ones
 //         execute as fnop or refuse: objdump appends `(8087 only)`), undoc (an undocumented
-//         alias encoding: executed as its op, printed `(bad)` as objdump does, never assembled).
+//         alias encoding: executed as its op, printed `(bad)` as objdump does, never assembled),
+//         nc (defined by the architecture, not executed: #UD, `(not covered: ...)`), undef (no
+//         form: only says how prefixes are read before it), prefix=table|opcode|modfirst (how
+//         objdump picks the mandatory prefix among 66/f2/f3: PrefixStyle in entry.ts).
 //   x87 rows (X87_ROWS) spell the AT&T mnemonic in full (`flds`, `fildll`): objdump and GNU
 //   as name the memory format in the mnemonic, so no b/w/l suffix applies (`sfxok=` is
 //   implied). `op` is the Intel operation the bytes perform; `att` is objdump's spelling,
