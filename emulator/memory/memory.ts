@@ -60,7 +60,8 @@ export interface Watchpoint {
 
 const TLB_BITS = 8;
 const TLB_SIZE = 1 << TLB_BITS;
-const TLB_MASK = TLB_SIZE - 1;
+/** A TLB entry's index is its page number masked with this (compiled code computes it too). */
+export const TLB_MASK = TLB_SIZE - 1;
 
 /** Memory.checkpointPages: the pages (shared copy-on-write) and the access state. */
 export interface PageCheckpoint {
@@ -78,12 +79,22 @@ export type CodeWriteListener = (address: number, length: number) => void;
 
 export class Memory {
   private readonly pages = new Map<number, Page>();
-  /** TLB for loads: tag = page number (or -1), entries are pages readable without a watch. */
-  private readonly rTag = new Int32Array(TLB_SIZE).fill(-1);
+  /**
+   * TLB for loads: tag = page number (or -1) at entry `page & TLB_MASK`, entries are pages
+   * readable without a watch. Compiled code reads it in place (emulator/x86/emit.ts): the tags
+   * and each entry's page as 32-, 16- and 8-bit arrays (`rI32`, `rU16`, `rU8`).
+   */
+  readonly rTag = new Int32Array(TLB_SIZE).fill(-1);
   private readonly rPage: Page[] = [];
-  /** TLB for stores: only writable pages with no code and no watch are entered. */
-  private readonly wTag = new Int32Array(TLB_SIZE).fill(-1);
+  readonly rI32: Int32Array[] = [];
+  readonly rU16: Uint16Array[] = [];
+  readonly rU8: Uint8Array[] = [];
+  /** TLB for stores: only writable pages with no code and no watch are entered (read in place as the load TLB is). */
+  readonly wTag = new Int32Array(TLB_SIZE).fill(-1);
   private readonly wPage: Page[] = [];
+  readonly wI32: Int32Array[] = [];
+  readonly wU16: Uint16Array[] = [];
+  readonly wU8: Uint8Array[] = [];
   /** Nonzero after an access that faulted or needs attention (EV_* bits); the CPU clears it. */
   ev = 0;
   /** The last fault; meaningful while `ev & EV_FAULT`. */
@@ -112,6 +123,12 @@ export class Memory {
     for (let i = 0; i < TLB_SIZE; i++) {
       this.rPage.push(blank);
       this.wPage.push(blank);
+      this.rI32.push(blank.i32);
+      this.rU16.push(blank.u16);
+      this.rU8.push(blank.u8);
+      this.wI32.push(blank.i32);
+      this.wU16.push(blank.u16);
+      this.wU8.push(blank.u8);
     }
   }
 
@@ -399,6 +416,20 @@ export class Memory {
     return 4;
   }
 
+  /** The page of `a` when the load TLB holds it (readable with no check: no watchpoint on it), else null. */
+  loadPage(a: number): Page | null {
+    const p = a >>> PAGE_SHIFT;
+    const i = p & TLB_MASK;
+    return this.rTag[i] === p ? this.rPage[i]! : null;
+  }
+
+  /** The page of `a` when the store TLB holds it (writable with no check: no code, copy or watchpoint), else null. */
+  storePage(a: number): Page | null {
+    const p = a >>> PAGE_SHIFT;
+    const i = p & TLB_MASK;
+    return this.wTag[i] === p ? this.wPage[i]! : null;
+  }
+
   // ---- fast paths (the compiled code calls these) ----
 
   rd8(a: number): number {
@@ -638,12 +669,18 @@ export class Memory {
     const i = p & TLB_MASK;
     this.rTag[i] = p;
     this.rPage[i] = page;
+    this.rI32[i] = page.i32;
+    this.rU16[i] = page.u16;
+    this.rU8[i] = page.u8;
   }
 
   private fillWrite(p: number, page: Page): void {
     const i = p & TLB_MASK;
     this.wTag[i] = p;
     this.wPage[i] = page;
+    this.wI32[i] = page.i32;
+    this.wU16[i] = page.u16;
+    this.wU8[i] = page.u8;
   }
 
   private watchTouchesPage(p: number): boolean {

@@ -266,11 +266,19 @@ function entry(ctxs: readonly BlockContext[]): string {
   for (let r = 0; r < 8; r++) if (ctxs.some((c) => c.dirty.has(r)) || new RegExp(`\\br${r}\\b`).test(code)) regs.push(`r${r} = R[${r}]`);
   const lines: string[] = [];
   if (regs.length > 0) lines.push('const R = s.r;', `let ${regs.join(', ')};`);
+  // Memory's TLB, read in place by the block's loads and stores (emit.ts tlbAccess).
+  const tlb = [...new Set(ctxs.flatMap((c) => [...c.tlb]))].sort();
+  if (tlb.length > 0) lines.push(`const ${tlb.map((name) => `${name} = m.${TLB_FIELD[name]!}`).join(', ')};`);
   // Every field of the record is an int32 to flags.ts; saying so keeps them int32 in a loop.
   if (/\bf(op|a|b|r|c)\b/.test(code)) lines.push('let fop = s.fop | 0, fa = s.fa | 0, fb = s.fb | 0, fr = s.fr | 0, fc = s.fc | 0;');
-  lines.push('let n = 0, ex = 0, nc = 0, rc = 0, ia = 0, x = -1;');
+  lines.push('let n = 0, ex = 0, nc = 0, rc = 0, ia = 0, x = -1, pend = 0;');
   return lines.join('\n');
 }
+
+/** Memory's field behind each TLB array name of generated code (emit.ts tlbAccess). */
+const TLB_FIELD: Record<string, string> = {
+  RT: 'rTag', RI: 'rI32', RH: 'rU16', RB: 'rU8', WT: 'wTag', WI: 'wI32', WH: 'wU16', WB: 'wU8',
+};
 
 /** The fall-through exit after the last instruction. */
 function fallthrough(ctx: BlockContext): string {

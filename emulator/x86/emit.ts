@@ -7,6 +7,7 @@
 import { OperandKind, type Instruction } from '../../toolchain/isa/instruction';
 import { CF, STATUS_FLAGS } from '../../toolchain/isa/ops';
 import { FK, fopOf } from './flags';
+import { TLB_MASK } from '../memory/memory';
 
 /** Return codes of a compiled block. */
 export const EXIT_SLOT0 = 0;
@@ -26,6 +27,11 @@ export const EXIT_MEMORY_EVENT = 5;
 function leave(eip: string, count: string, result: string): string {
   return `{ex = ${eip}; nc = ${count}; rc = ${result}; break out;}`;
 }
+
+/** Placeholder for the element a TLB access hits (Emitter.tlbAccess), by width. */
+const TLB_VIEW: Record<number, string> = { 4: 'VIEW32', 2: 'VIEW16', 1: 'VIEW8' };
+/** The names of the TLB's page arrays in generated code (after R or W), by width; compile.ts loads those a block names. */
+const TLB_ARRAY: Record<number, string> = { 4: 'I', 2: 'H', 1: 'B' };
 
 /** Compile-time facts shared by the instructions of one block. */
 export class BlockContext {
@@ -56,6 +62,8 @@ export class BlockContext {
   siteMode: 'none' | 'fast' | 'take' = 'none';
   /** Set when an instruction needs what sites cannot give (memory reached by helpers, two stores): the block is compiled without sites. */
   unsitable = false;
+  /** The TLB arrays the block's code names (Emitter.tlbAccess): RT, RI, RH, RB, WT, WI, WH, WB. */
+  readonly tlb = new Set<string>();
   /** Each memory site, by number: the Page array it indexes. */
   readonly sites: Array<'i32' | 'u16' | 'u8'> = [];
   /**
@@ -101,6 +109,8 @@ export class Emitter {
   /** The expressions of this instruction's address temps, by temp name (a temp's name means nothing outside its instruction). */
   private readonly addresses = new Map<string, string>();
   private sitedStores = 0;
+  /** Memory was reached other than by load and store (directMemory). */
+  private otherAccess = false;
   private temps = 0;
 
   constructor(
@@ -141,7 +151,7 @@ export class Emitter {
    */
   memoryEventExit(): string {
     if (!this.mayRaiseEvents) return '';
-    return `if (m.ev !== 0) ${this.memoryExit()}`;
+    return `if (${this.eventPending} !== 0) ${this.memoryExit()}`;
   }
 
   /**
@@ -169,13 +179,23 @@ export class Emitter {
 
   /** Memory is reached by code other than load and store (helpers, string instructions): such a block has no memory sites. */
   directMemory(): void {
+    this.otherAccess = true;
     if (this.ctx.siteMode !== 'none') this.ctx.unsitable = true;
+  }
+
+  /**
+   * What tells, after the instruction's accesses, that Memory raised events: `pend`, which only
+   * the miss side of a TLB access sets (tlbAccess), when every access of the instruction is one
+   * (a hit raises none); else Memory's own `m.ev`.
+   */
+  private get eventPending(): string {
+    return this.ctx.siteMode === 'none' && !this.otherAccess ? 'pend' : 'm.ev';
   }
 
   /** After an instruction that touched memory, a pending event (watchpoint, store to code) wins over `result`. */
   private afterEvents(result: string): string {
     if (this.mayRaiseEvents) this.ctx.eventCodes = true;
-    return this.mayRaiseEvents ? `(m.ev !== 0 ? (ia = ${hex(this.i.address)}, ${EXIT_MEMORY_EVENT}) : ${result})` : result;
+    return this.mayRaiseEvents ? `(${this.eventPending} !== 0 ? (ia = ${hex(this.i.address)}, ${EXIT_MEMORY_EVENT}) : ${result})` : result;
   }
 
   /** Statements leaving the block with eip and the count given as expressions (rep loops). */
@@ -197,10 +217,10 @@ export class Emitter {
       // The block goes on at the target (compile.ts decodeBlock follows direct jumps and the
       // fall-through of conditional ones): only a memory event of this instruction (the
       // call's push) leaves, with eip at the target.
-      return this.mayRaiseEvents ? `if (m.ev !== 0) ${this.memoryExit()}` : '{}';
+      return this.mayRaiseEvents ? `if (${this.eventPending} !== 0) ${this.memoryExit()}` : '{}';
     }
     if (this.ctx.loop && target === insns[0]!.address) {
-      const quiet = this.mayRaiseEvents ? ' && m.ev === 0' : '';
+      const quiet = this.mayRaiseEvents ? ` && ${this.eventPending} === 0` : '';
       return `{n = (n + ${this.k + 1}) | 0; if (n <= room${quiet}) ${this.ctx.backEdge} ex = ${hex(target)}; nc = n; rc = ${this.afterEvents(String(slot))}; break out;}`;
     }
     return this.exitAfter(String(slot), hex(target));
@@ -296,6 +316,23 @@ export class Emitter {
     return e;
   }
 
+  /**
+   * An access through Memory's TLB read in place (the tags and pages as typed arrays, memory.ts):
+   * an aligned access to a page the TLB holds is an index into the page's array (`hit`, with
+   * `VIEW` standing for the element), which can neither fault nor raise an event, so it needs no
+   * check; any other goes through Memory (`miss`), followed by the fault exit and, for events,
+   * `pend` set (eventPending).
+   */
+  private tlbAccess(a: string, width: number, store: boolean, hit: string, miss: string): string {
+    const kind = store ? 'W' : 'R';
+    const array = `${kind}${TLB_ARRAY[width]!}`;
+    this.ctx.tlb.add(`${kind}T`).add(array);
+    const aligned = width === 1 ? '' : ` && (${a} & ${width - 1}) === 0`;
+    const index = width === 4 ? `(${a} & 4095) >> 2` : width === 2 ? `(${a} & 4095) >> 1` : `${a} & 4095`;
+    const element = `${array}[i][${index}]`;
+    return `{const p = ${a} >>> 12, i = p & ${TLB_MASK}; if (${kind}T[i] === p${aligned}) ${hit.replace(TLB_VIEW[width]!, element)}; else {${miss} if (m.ev !== 0) {${this.pfExit()} pend = 1;}}}`;
+  }
+
   private pfExit(): string {
     return `if ((m.ev & 1) !== 0) ${this.memoryExit()}`;
   }
@@ -359,10 +396,16 @@ export class Emitter {
       this.pre.push(`let ${t} = 0;`, ...this.siteAccess(this.site(a, width), a, width, { into: t }));
       return t;
     }
-    const a = this.ctx.siteMode === 'take' ? this.named(address, this.pre) : address;
+    if (this.ctx.siteMode === 'none') {
+      const a = this.named(address, this.pre);
+      const t = `t${this.temps++}`;
+      this.pre.push(`let ${t} = 0;`, this.tlbAccess(a, width, false, `${t} = ${TLB_VIEW[width]!}`, `${t} = m.rd${8 * width}(${a});`));
+      return t;
+    }
+    const a = this.named(address, this.pre);
     const t = this.tmp(width === 4 ? `m.rd32(${a})` : width === 2 ? `m.rd16(${a})` : `m.rd8(${a})`);
     this.pre.push(this.pfExit());
-    if (this.ctx.siteMode === 'take') this.pre.push(this.takePage(this.site(a, width), a, false));
+    this.pre.push(this.takePage(this.site(a, width), a, false));
     return t;
   }
 
@@ -396,10 +439,15 @@ export class Emitter {
       this.mem.push(...this.siteAccess(this.site(a, width), a, width, { value }));
       return;
     }
-    const a = this.ctx.siteMode === 'take' ? this.named(address, this.mem) : address;
+    const a = this.named(address, this.mem);
     const fn = width === 4 ? 'wr32' : width === 2 ? 'wr16' : 'wr8';
+    if (this.ctx.siteMode === 'none') {
+      const value = this.named(v, this.mem);
+      this.mem.push(this.tlbAccess(a, width, true, `${TLB_VIEW[width]!} = ${value}`, `m.${fn}(${a}, ${value});`));
+      return;
+    }
     this.mem.push(`m.${fn}(${a}, ${v});`, this.pfExit());
-    if (this.ctx.siteMode === 'take') this.mem.push(this.takePage(this.site(a, width), a, true));
+    this.mem.push(this.takePage(this.site(a, width), a, true));
   }
 
   store64(address: string, lo: string, hi: string): void {

@@ -10,6 +10,7 @@ import type { CpuState } from './state';
 import type { Fault, KernelEntry, Stop } from './stop';
 import { USER_WRITABLE_FLAGS } from './state';
 import { cpuidLeaf } from './cpuid';
+import { repMovs, repStos } from './string-bulk';
 import { sysenterAllowed, syscallAllowed } from '../../toolchain/designs/options';
 import { executeX87, fpeCode, X87_FAULT, type X87Outcome } from './fpu/exec';
 import { gdtDescriptor, isLongModeCode, loadable, probe, systemTableBase, systemTableLimit, umipLdtRegister, umipTaskRegister, type Descriptor, type SegmentProbe } from './descriptors';
@@ -46,6 +47,8 @@ export class Helpers {
 
   readonly flags = computeFlags;
   readonly cond = cond;
+  readonly repMovs = repMovs;
+  readonly repStos = repStos;
 
   /** The outcome of the last x87 instruction (sem-x87.ts reads `value`). */
   readonly x87out: X87Outcome = { code: 0, fault: null, value: 0 };
