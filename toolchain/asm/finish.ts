@@ -6,7 +6,7 @@ import { isAbsolute, labelAddress, type Value } from './evaluate';
 import { lebBytes } from './data-directives';
 import { SHT_NOBITS } from '../elf/sections';
 import { ByteStream, layoutSection, orderedFrags, type Fixup, type Frag, type SectionState } from './layout';
-import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiProcedure, NumericReference, Relocation, SymbolBinding } from './module';
+import { moduleWith, type AlternativeSite, type AsmModule, type AsmSection, type AsmSymbol, type CfiProcedure, type LineEntry, type NumericReference, type Relocation, type SourceLocation, type SymbolBinding } from './module';
 import { codePadding } from './nops';
 import { ALT_LAYOUTS, altFields, ftFlagsOf, type AltLayout } from './alt-instr';
 import { AsmError, type AsmState } from './state';
@@ -355,7 +355,30 @@ function symbolSize(st: AsmState, s: SymbolState): number {
   }
 }
 
-function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels: AsmSymbol[], labelOf: Map<SymbolState, AsmSymbol> | undefined): AsmSymbol[] {
+/**
+ * The labels kept out of the symbol table, in columns while the module is made: their
+ * AsmSymbol objects are made only when `AsmModule.localLabels` is first read (an object
+ * file never reads it; the language server does). With `instances`, each label's symbol
+ * is kept too (the numeric references name the objects made for them).
+ */
+class LocalLabelColumns {
+  readonly names: string[] = [];
+  readonly sections: string[] = [];
+  readonly values: number[] = [];
+  readonly locations: SourceLocation[] = [];
+
+  constructor(readonly instances: SymbolState[] | undefined) {}
+
+  symbols(): AsmSymbol[] {
+    const out: AsmSymbol[] = new Array(this.names.length);
+    for (let k = 0; k < out.length; k++) {
+      out[k] = { name: displayName(this.names[k]!), section: this.sections[k]!, value: this.values[k]!, size: 0, binding: 'local', type: 0, visibility: 0, location: this.locations[k]! };
+    }
+    return out;
+  }
+}
+
+function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels: LocalLabelColumns): AsmSymbol[] {
   const out: AsmSymbol[] = [];
   if (fileSymbol !== undefined) out.push({ name: fileSymbol, section: 'ABS', value: 0, size: 0, binding: 'local', type: 4, visibility: 0 });
   // A section's symbol goes where GAS made it: with the section, after the symbols made before it.
@@ -377,9 +400,11 @@ function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels
     sectionSymbolsBefore(s.order);
     if (s.internal) {
       if (s.kind === 'label' && s.location) {
-        const label: AsmSymbol = { name: displayName(s.name), section: s.frag!.section.name, value: labelAddress(s), size: 0, binding: 'local', type: 0, visibility: 0, location: s.location };
-        localLabels.push(label);
-        if (labelOf !== undefined) labelOf.set(s, label);
+        localLabels.names.push(s.name);
+        localLabels.sections.push(s.frag!.section.name);
+        localLabels.values.push(labelAddress(s));
+        localLabels.locations.push(s.location);
+        localLabels.instances?.push(s);
       }
       continue;
     }
@@ -425,7 +450,7 @@ function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels
 export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefined): AsmModule {
   relax(st);
   for (const s of st.sections) layoutSection(s);
-  const lines = st.lines.entries();
+  st.lines.settle();
   const cfiOut: CfiProcedure[] = cfi.done.map((p) => ({
     section: p.section,
     start: p.startFrag.address + p.startOffset,
@@ -497,19 +522,35 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
     if (code && (p.ehFrame || p.debugFrame)) code.symbolUsed = true;
   }
   if (sections.some((x) => x.relocations.some((r) => GOT_TYPES.has(r.type)))) st.symbols.get('_GLOBAL_OFFSET_TABLE_').used = true;
-  const localLabels: AsmSymbol[] = [];
-  const labelOf = st.numericReferences ? new Map<SymbolState, AsmSymbol>() : undefined;
-  const symbols = outputSymbols(st, fileSymbol, localLabels, labelOf);
+  const localColumns = new LocalLabelColumns(st.numericReferences ? [] : undefined);
+  const symbols = outputSymbols(st, fileSymbol, localColumns);
   const alternatives = alternativeSites(st, sections, altValues);
-  const module: AsmModule = { sections, symbols, lines, cfi: cfiOut, alternatives, diagnostics: st.diagnostics, localLabels, skipped: st.skipped };
-  if (!labelOf) return module;
+  const pending = st.lines;
+  let lines: LineEntry[] | undefined;
+  let localLabels: AsmSymbol[] | undefined;
+  // `lines` and `localLabels` are made when first read: an object file without -g reads neither
+  // (tens of thousands of objects on a large source), the language server and the debugger do.
+  const module: AsmModule = {
+    sections, symbols, cfi: cfiOut, alternatives, diagnostics: st.diagnostics, skipped: st.skipped,
+    get lines(): LineEntry[] {
+      return (lines ??= pending.entries());
+    },
+    get localLabels(): AsmSymbol[] {
+      return (localLabels ??= localColumns.symbols());
+    },
+  };
+  if (!st.numericReferences) return module;
+  // The references name the very objects localLabels holds: those are made now.
+  const labels = (localLabels = localColumns.symbols());
+  const labelOf = new Map<SymbolState, AsmSymbol>();
+  localColumns.instances!.forEach((s, k) => labelOf.set(s, labels[k]!));
   // A reference to an instance never defined (GNU as's error) names no label.
   const numericReferences: NumericReference[] = [];
-  for (const r of st.numericReferences!) {
+  for (const r of st.numericReferences) {
     const label = labelOf.get(r.instance);
     if (label) numericReferences.push({ location: r.location, text: r.text, label });
   }
-  return { ...module, numericReferences };
+  return moduleWith(module, { numericReferences });
 }
 
 /**

@@ -189,3 +189,13 @@ export interface AsmModule {
   /** The groups of the file's own lines (not a macro's or a .rept's body) that conditional assembly skipped, for the editor. */
   readonly skipped?: readonly SkippedGroup[];
 }
+
+/**
+ * The module with `fields` replaced. Its other fields are carried over as they are: `lines`
+ * and `localLabels` may be made on first read (finish.ts), and a spread would make them.
+ */
+export function moduleWith(module: AsmModule, fields: Partial<AsmModule>): AsmModule {
+  const out = Object.defineProperties({}, Object.getOwnPropertyDescriptors(module)) as AsmModule;
+  for (const [key, value] of Object.entries(fields)) Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  return out;
+}

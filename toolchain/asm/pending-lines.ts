@@ -1,8 +1,10 @@
 // Owns the line entries while the assembler reads (which bytes of which frag came from which
 // statement), kept in columns: a typed array each for offsets, lengths, the statement's line
 // and column and the instruction flag, an array each for the frags and the locators (or
-// locations). One object per entry was most of what the collector copied on a large source;
-// the LineEntry objects and their locations are made once, at the end.
+// locations). One object per entry was most of what the collector copied on a large source.
+// When relaxation is done, `settle` turns each frag reference into its section and final
+// offset (the frags are let go); the LineEntry objects and their locations are made only when
+// a consumer first reads `AsmModule.lines` (writing an object without -g never does).
 import type { Frag } from './layout';
 import type { LineEntry, SourceLocation } from './module';
 import type { Locator } from './state';
@@ -11,11 +13,15 @@ export class PendingLines {
   private frags: Frag[] = [];
   /** The statement's frame locator (called with its line and column at the end), or its location when it was set outright. */
   private places: Array<Locator | SourceLocation> = [];
+  /** Offset in the frag while reading; in the section once settled. */
   private offsets = new Int32Array(1024);
   private lengths = new Int32Array(1024);
   private lines = new Int32Array(1024);
   private columns = new Int32Array(1024);
   private instructions = new Uint8Array(1024);
+  /** Once settled: each entry's section, an index into `sectionNames`. */
+  private sections: Int32Array | undefined;
+  private sectionNames: string[] = [];
   count = 0;
 
   push(frag: Frag, offset: number, length: number, place: Locator | SourceLocation, line: number, column: number, instruction: boolean): void {
@@ -51,11 +57,39 @@ export class PendingLines {
   }
 
   /**
-   * The entries with final offsets (after relaxation, before the variable parts become
-   * bytes): an entry that reached into its frag's variable part covers all of it.
+   * Fixes every entry's section and final offset once relaxation has settled (the frags'
+   * addresses and sizes are final): an entry that reached into its frag's variable part
+   * covers all of it. The frags are not kept after this.
    */
+  settle(): void {
+    const sections = new Int32Array(this.count);
+    const names = this.sectionNames;
+    const frags = this.frags;
+    let lastSection: Frag['section'] | undefined;
+    let index = -1;
+    for (let k = 0; k < this.count; k++) {
+      const frag = frags[k]!;
+      if (frag.section !== lastSection) {
+        lastSection = frag.section;
+        index = names.indexOf(frag.section.name);
+        if (index < 0) index = names.push(frag.section.name) - 1;
+      }
+      sections[k] = index;
+      const offset = this.offsets[k]!;
+      const written = this.lengths[k]!;
+      // Only a frag with a variable part can have been written past its fixed part.
+      if (offset + written > frag.fixedSize) this.lengths[k] = frag.size - offset;
+      this.offsets[k] = frag.address + offset;
+    }
+    this.sections = sections;
+    this.frags = [];
+  }
+
+  /** The entries, in the order the statements were read (after `settle`). */
   entries(): LineEntry[] {
-    const out: LineEntry[] = [];
+    const sections = this.sections;
+    if (sections === undefined) throw new Error('PendingLines.entries before settle');
+    const out: LineEntry[] = new Array(this.count);
     // A statement's entries (an instruction before and after a frag break) share one location.
     let lastPlace: Locator | SourceLocation | undefined;
     let lastLine = -1;
@@ -71,11 +105,7 @@ export class PendingLines {
         lastLine = line;
         lastColumn = column;
       }
-      const frag = this.frags[k]!;
-      const offset = this.offsets[k]!;
-      const written = this.lengths[k]!;
-      const length = offset + written > frag.fixedSize && frag.variable ? frag.size - offset : written;
-      out.push({ section: frag.section.name, offset: frag.address + offset, length, location, instruction: this.instructions[k] === 1 });
+      out[k] = { section: this.sectionNames[sections[k]!]!, offset: this.offsets[k]!, length: this.lengths[k]!, location, instruction: this.instructions[k] === 1 };
     }
     return out;
   }
