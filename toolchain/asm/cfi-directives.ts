@@ -2,7 +2,7 @@
 // procedure record with GAS's conversions (adjust_cfa_offset becomes def_cfa_offset with the
 // running offset, rel_offset becomes offset from the CFA; remember/restore_state also keep
 // the running offset), register names as GAS reads them, and .cfi_sections.
-import type { CfiOp, CfiPointer, SourceLocation } from './module';
+import type { CfiOp, CfiPointer } from './module';
 import type { Frag } from './layout';
 import { AsmError, type AsmState } from './state';
 import { splitOperands } from './strings';
@@ -21,7 +21,8 @@ interface PendingInstruction {
   readonly frag: Frag;
   readonly offset: number;
   readonly op: CfiOp;
-  readonly location: SourceLocation;
+  /** The directive's statement (places.ts): its location is made with the module. */
+  readonly place: number;
 }
 
 export interface PendingProcedure {
@@ -38,7 +39,7 @@ export interface PendingProcedure {
   readonly instructions: PendingInstruction[];
   ehFrame: boolean;
   debugFrame: boolean;
-  readonly location: SourceLocation;
+  readonly place: number;
   cfaOffset: number;
   readonly remembered: number[];
 }
@@ -68,8 +69,8 @@ function proc(st: AsmState, cfi: CfiState): PendingProcedure {
 
 function add(st: AsmState, cfi: CfiState, op: CfiOp): void {
   const p = proc(st, cfi);
-  const { frag, offset } = st.here();
-  p.instructions.push({ frag, offset, op, location: st.location });
+  const frag = st.frag();
+  p.instructions.push({ frag, offset: frag.fixedSize, op, place: st.where });
 }
 
 function args(operands: string, n: number, directive: string): string[] {
@@ -90,7 +91,7 @@ function pointer(st: AsmState, operands: string, directive: string): CfiPointer 
     throw new AsmError(`invalid or unsupported encoding in ${directive}`);
   }
   if (parts.length < 2) throw new AsmError(`.cfi_${directive.replace('.cfi_', '')} requires a symbol`);
-  const s = st.symbols.get(parts[1]!, st.location);
+  const s = st.symbols.get(parts[1]!, st.where);
   s.used = true;
   return { encoding, symbol: parts[1]! };
 }
@@ -108,7 +109,7 @@ export function cfiDirectives(cfi: CfiState): ReadonlyMap<string, Handler> {
       cfi.open = {
         startFrag: frag, startOffset: offset, endOffset: 0, section: st.current.section.name, simple,
         signalFrame: false, returnColumn: 8, instructions: [], ehFrame: cfi.ehFrame, debugFrame: cfi.debugFrame,
-        location: st.location, cfaOffset: simple ? 0 : 4, remembered: [],
+        place: st.where, cfaOffset: simple ? 0 : 4, remembered: [],
       };
     }],
     ['.cfi_endproc', (st) => {

@@ -6,6 +6,7 @@ import { isAbsolute } from './evaluate';
 import { SHT_NOBITS } from '../elf/sections';
 import { isCode } from './layout';
 import { AsmError, type AsmState } from './state';
+import { NO_PLACE } from './places';
 import { readStrings, splitOperands, StringSyntaxError } from './strings';
 
 export type Handler = (st: AsmState, operands: string, op: string) => void;
@@ -42,10 +43,10 @@ export function emitInteger(st: AsmState, text: string, size: 1 | 2 | 4 | 8): vo
     return;
   }
   const v = st.evaluate(bound);
-  if (v.sym?.kind === 'undefined' && v.sym.location === undefined) v.sym.location = st.location;
+  if (v.sym?.kind === 'undefined' && v.sym.place === NO_PLACE) v.sym.place = st.where;
   const at = st.here().offset;
   st.emitFill(size, 0);
-  st.addFixup({ size, expr: bound, pcrel: false, pcBias: 0, signed: false, location: st.location }, at);
+  st.addFixup({ size, expr: bound, pcrel: false, pcBias: 0, signed: false, place: st.where }, at);
 }
 
 function integers(size: 1 | 2 | 4 | 8): Handler {
@@ -91,7 +92,7 @@ function leb(signed: boolean): Handler {
       if (v.sym && v.sub === undefined && !isAbsolute(v) && v.sym.kind !== 'label') {
         throw new AsmError(`.${signed ? 's' : 'u'}leb128 only supports constant or subtract expressions`);
       }
-      st.variable({ kind: 'leb', expr: bound, signed, location: st.location }, isAbsolute(v) ? lebBytes(v.add, signed).length : 1);
+      st.variable({ kind: 'leb', expr: bound, signed, place: st.where }, isAbsolute(v) ? lebBytes(v.add, signed).length : 1);
     }
   };
 }
@@ -151,7 +152,7 @@ const space: Handler = (st, operands, op) => {
     // Forward references (the kernel's ALTERNATIVE padding) are settled during relaxation.
     const v = st.tryEvaluate(bound);
     const estimate = v !== undefined && isAbsolute(v) ? Math.max(0, Number(v.add)) : 0;
-    st.variable({ kind: 'space', count: bound, fill: fillValue, location: st.location }, estimate);
+    st.variable({ kind: 'space', count: bound, fill: fillValue, place: st.where }, estimate);
     return;
   }
   if (c < 0n) {
@@ -188,7 +189,7 @@ const org: Handler = (st, operands) => {
   const here = st.here();
   const target = v.sym ? BigInt(v.sym.frag!.address + v.sym.offset) + v.add : v.add;
   const estimate = Number(target) - (here.frag.address + here.offset);
-  st.variable({ kind: 'org', expr: bound, fill: fillValue, location: st.location }, Math.max(0, estimate));
+  st.variable({ kind: 'org', expr: bound, fill: fillValue, place: st.where }, Math.max(0, estimate));
 };
 
 /** Size in bytes of the .balign fill pattern for each directive. */
@@ -224,7 +225,7 @@ function alignment(kind: 'bytes' | 'power', fillSize: 1 | 2 | 4): Handler {
     if (bytes <= 1) return;
     const here = st.here();
     const pad = (bytes - ((here.frag.address + here.offset) % bytes)) % bytes;
-    st.variable({ kind: 'align', alignment: bytes, fill: fillPattern, max, location: st.location }, max && pad > max ? 0 : pad);
+    st.variable({ kind: 'align', alignment: bytes, fill: fillPattern, max, place: st.where }, max && pad > max ? 0 : pad);
   };
 }
 

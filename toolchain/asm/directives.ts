@@ -137,7 +137,7 @@ function eachName(st: AsmState, operands: string, apply: (s: SymbolState) => voi
       if (i >= text.length) break;
       let j = i + 1;
       while (j < text.length && !isSpace(text.charCodeAt(j))) j++;
-      apply(st.symbols.get(nameOf(i === 0 && j === text.length ? text : text.slice(i, j)), st.location));
+      apply(st.symbols.get(nameOf(i === 0 && j === text.length ? text : text.slice(i, j)), st.where));
       i = j;
     }
   }
@@ -170,7 +170,7 @@ const SYMBOL_TYPES: Readonly<Record<string, number>> = {
 const type: Handler = (st, operands) => {
   const m = /^("[^"]*"|[^\s,]+)\s*,?\s*(.*)$/.exec(operands.trim());
   if (!m || m[2] === '') throw new AsmError('expected comma after name in .type');
-  const s = st.symbols.get(nameOf(m[1]!), st.location);
+  const s = st.symbols.get(nameOf(m[1]!), st.where);
   const spec = m[2]!.replace(/^[@%#]/, '').replace(/^"(.*)"$/, '$1').toLowerCase();
   const t = SYMBOL_TYPES[spec];
   if (t === undefined) throw new AsmError(`unrecognized symbol type "${m[2]}"`);
@@ -180,14 +180,14 @@ const type: Handler = (st, operands) => {
 const size: Handler = (st, operands) => {
   const parts = splitOperands(operands);
   if (parts.length !== 2) throw new AsmError('expected comma after name in .size');
-  const s = st.symbols.get(nameOf(parts[0]!.text), st.location);
+  const s = st.symbols.get(nameOf(parts[0]!.text), st.where);
   s.size = st.bind(st.parse(parts[1]!.text));
 };
 
 /** Defines an equated symbol (.set, .equ, `=`, and .equiv with `strict`). */
 export function setSymbol(st: AsmState, nameText: string, exprText: string, strict: boolean): void {
   const name = nameOf(nameText);
-  const s = st.symbols.get(name, st.location);
+  const s = st.symbols.get(name, st.where);
   if (strict && (s.kind === 'label' || s.kind === 'equated' || s.kind === 'common')) {
     throw new AsmError(`symbol \`${name}' is already defined`);
   }
@@ -196,7 +196,7 @@ export function setSymbol(st: AsmState, nameText: string, exprText: string, stri
   s.kind = 'equated';
   s.equ = bound;
   s.fixed = strict;
-  s.location = st.location;
+  s.place = st.where;
 }
 
 function setLike(strict: boolean): Handler {
@@ -212,7 +212,7 @@ function setLike(strict: boolean): Handler {
 const comm: Handler = (st, operands) => {
   const parts = splitOperands(operands);
   if (parts.length < 2) throw new AsmError('expected comma after symbol-name');
-  const s = st.symbols.get(nameOf(parts[0]!.text), st.location);
+  const s = st.symbols.get(nameOf(parts[0]!.text), st.where);
   const bytes = Number(st.absolute(parts[1]!.text));
   if (bytes < 0) throw new AsmError('.comm length (-1) out of range ignored');
   const align = parts[2] ? Number(st.absolute(parts[2].text)) : commonAlignment(bytes);

@@ -12,6 +12,7 @@ import { ALT_LAYOUTS, altFields, ftFlagsOf, type AltLayout } from './alt-instr';
 import { AsmError, type AsmState } from './state';
 import type { CfiState } from './cfi-directives';
 import { displayName, type SymbolState } from './symbol-table';
+import { NO_PLACE, type Places } from './places';
 
 const MAX_PASSES = 200;
 
@@ -156,7 +157,7 @@ function materialize(st: AsmState, f: Frag, tails: ByteStream): void {
   let n = f.varSize;
   if (n > MAX_VARIABLE_BYTES) {
     const saved = st.location;
-    st.location = v.location;
+    st.location = st.locationOf(v.place);
     st.error(`${n} bytes of padding or fill is more than the ${MAX_VARIABLE_BYTES} vdso-lab allows`);
     st.location = saved;
     n = 0;
@@ -170,7 +171,7 @@ function materialize(st: AsmState, f: Frag, tails: ByteStream): void {
       case 'align':
         if (v.fill === 'nop') tails.write(at, codePadding(n), n);
         else {
-          if (n % v.fill.length !== 0) st.error(`alignment padding (${n} bytes) not a multiple of ${v.fill.length}`, v.location);
+          if (n % v.fill.length !== 0) st.error(`alignment padding (${n} bytes) not a multiple of ${v.fill.length}`, st.locationOf(v.place));
           for (let i = 0; i < n; i++) tails.put(at + i, v.fill[i % v.fill.length]!);
         }
         break;
@@ -182,19 +183,19 @@ function materialize(st: AsmState, f: Frag, tails: ByteStream): void {
           pcBias: form.bytes.length - form.dispOffset, relocType: form.relocType, signed: form.dispSize === 1,
           // GAS makes a relaxed branch's fixup when it converts the frag, after reading: its
           // relocation follows every one made while reading, in address order.
-          location: v.location, seq: st.nextSeq(), resolveGlobal: true,
+          place: v.place, seq: st.nextSeq(), resolveGlobal: true,
         });
         break;
       }
       case 'leb': {
-        st.location = v.location;
+        st.location = st.locationOf(v.place);
         const r = value(st, v.expr);
         if (!isAbsolute(r)) throw new AsmError(`.${v.signed ? 's' : 'u'}leb128 only supports constant or subtract expressions`);
         tails.write(at, lebBytes(r.add, v.signed), n);
         break;
       }
       case 'org': {
-        st.location = v.location;
+        st.location = st.locationOf(v.place);
         const r = value(st, v.expr);
         const target = r.sym ? labelAddress(r.sym) + Number(r.add) : Number(r.add);
         if (target < f.address + base) st.error('attempt to move .org backwards');
@@ -202,7 +203,7 @@ function materialize(st: AsmState, f: Frag, tails: ByteStream): void {
         break;
       }
       case 'space':
-        st.location = v.location;
+        st.location = st.locationOf(v.place);
         if (!isAbsolute(value(st, v.count))) st.error('.space specifies non-absolute value');
         tails.fillAt(at, n, v.fill);
         break;
@@ -271,7 +272,7 @@ function relocationOf(fx: Fixup, out: Uint8Array, field: number, P: number, sym:
     writeLittle(out, field, fx.size, addend + BigInt(labelAddress(sym)));
     return { offset: P, type, symbol: target.name, symbolIsSection: true, seq: fx.seq };
   }
-  if (sym.kind === 'undefined' && !sym.location) sym.location = fx.location;
+  if (sym.kind === 'undefined' && sym.place === NO_PLACE) sym.place = fx.place;
   return { offset: P, type, symbol: sym.name, symbolIsSection: false, seq: fx.seq };
 }
 
@@ -344,13 +345,13 @@ function symbolSize(st: AsmState, s: SymbolState): number {
   try {
     const v = value(st, s.size);
     if (!isAbsolute(v)) {
-      st.error(`.size expression for ${s.name} does not evaluate to a constant`, s.location ?? saved);
+      st.error(`.size expression for ${s.name} does not evaluate to a constant`, symbolLocation(st, s) ?? saved);
       return 0;
     }
     return Number(BigInt.asUintN(32, v.add));
   } catch (e) {
     if (!(e instanceof AsmError)) throw e;
-    st.error(e.message, s.location ?? saved);
+    st.error(e.message, symbolLocation(st, s) ?? saved);
     return 0;
   }
 }
@@ -365,17 +366,22 @@ class LocalLabelColumns {
   readonly names: string[] = [];
   readonly sections: string[] = [];
   readonly values: number[] = [];
-  readonly locations: SourceLocation[] = [];
+  readonly places: number[] = [];
 
   constructor(readonly instances: SymbolState[] | undefined) {}
 
-  symbols(): AsmSymbol[] {
+  symbols(places: Places): AsmSymbol[] {
     const out: AsmSymbol[] = new Array(this.names.length);
     for (let k = 0; k < out.length; k++) {
-      out[k] = { name: displayName(this.names[k]!), section: this.sections[k]!, value: this.values[k]!, size: 0, binding: 'local', type: 0, visibility: 0, location: this.locations[k]! };
+      out[k] = { name: displayName(this.names[k]!), section: this.sections[k]!, value: this.values[k]!, size: 0, binding: 'local', type: 0, visibility: 0, location: places.location(this.places[k]!) };
     }
     return out;
   }
+}
+
+/** Where a symbol was defined or first named, if anywhere. */
+function symbolLocation(st: AsmState, s: SymbolState): SourceLocation | undefined {
+  return s.place === NO_PLACE ? undefined : st.locationOf(s.place);
 }
 
 function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels: LocalLabelColumns): AsmSymbol[] {
@@ -393,17 +399,17 @@ function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels
   // Each symbol is one object literal of one shape: spreading a shared base gave every
   // symbol a hidden class of its own (hundreds of bytes each on a file of many labels).
   const symbol = (s: SymbolState, section: string, value: number, size: number, type: number, binding: SymbolBinding): AsmSymbol =>
-    ({ name: s.name, section, value, size, binding, type, visibility: s.visibility, location: s.location });
+    ({ name: s.name, section, value, size, binding, type, visibility: s.visibility, location: symbolLocation(st, s) });
   const all = st.symbols.all();
   for (let k = 0; k < all.length; k++) {
     const s = all[k]!;
     sectionSymbolsBefore(s.order);
     if (s.internal) {
-      if (s.kind === 'label' && s.location) {
+      if (s.kind === 'label' && s.place !== NO_PLACE) {
         localLabels.names.push(s.name);
         localLabels.sections.push(s.frag!.section.name);
         localLabels.values.push(labelAddress(s));
-        localLabels.locations.push(s.location);
+        localLabels.places.push(s.place);
         localLabels.instances?.push(s);
       }
       continue;
@@ -422,7 +428,7 @@ function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels
           v = value(st, s.equ!);
         } catch (e) {
           if (!(e instanceof AsmError)) throw e;
-          st.error(e.message, s.location);
+          st.error(e.message, symbolLocation(st, s));
           continue;
         }
         if (isAbsolute(v)) {
@@ -432,7 +438,7 @@ function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels
           out.push(symbol(s, t.frag!.section.name, labelAddress(t) + Number(v.add), s.size ? symbolSize(st, s) : symbolSize(st, t), s.type || t.type, binding));
         } else if (v.sym && !v.sub) {
           out.push(symbol(s, 'UND', 0, 0, s.type, binding));
-        } else st.error(`can't resolve value for symbol \`${s.name}'`, s.location);
+        } else st.error(`can't resolve value for symbol \`${s.name}'`, symbolLocation(st, s));
         break;
       }
       case 'undefined':
@@ -460,10 +466,10 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
     returnColumn: p.returnColumn,
     personality: p.personality,
     lsda: p.lsda,
-    instructions: p.instructions.map((i) => ({ offset: i.frag.address + i.offset, op: i.op, location: i.location })),
+    instructions: p.instructions.map((i) => ({ offset: i.frag.address + i.offset, op: i.op, location: st.locationOf(i.place) })),
     ehFrame: p.ehFrame,
     debugFrame: p.debugFrame,
-    location: p.location,
+    location: st.locationOf(p.place),
   }));
   const tails = new ByteStream();
   // Indexed loops: finish runs once per assembly, mostly before the optimizing compiler
@@ -482,7 +488,7 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
   for (const s of st.sections) {
     const relocs: PendingRelocation[] = [];
     // GAS reports a section's fixup errors in the order it made the fixups, as its relocations.
-    const failures: { seq: number; message: string; location: Fixup['location'] }[] = [];
+    const failures: { seq: number; message: string; place: number }[] = [];
     const frags = orderedFrags(s);
     let size = 0;
     for (let k = 0; k < frags.length; k++) size += frags[k]!.size;
@@ -499,13 +505,13 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
           if (r) relocs.push(r);
         } catch (e) {
           if (!(e instanceof AsmError)) throw e;
-          failures.push({ seq: fx.seq, message: e.message, location: fx.location });
+          failures.push({ seq: fx.seq, message: e.message, place: fx.place });
         }
       }
       at += f.size;
     }
     failures.sort((a, b) => a.seq - b.seq);
-    for (const x of failures) st.error(x.message, x.location);
+    for (const x of failures) st.error(x.message, st.locationOf(x.place));
     relocs.sort((a, b) => a.seq - b.seq);
     const nobits = s.type === SHT_NOBITS;
     sections.push({
@@ -536,12 +542,12 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
       return (lines ??= pending.entries());
     },
     get localLabels(): AsmSymbol[] {
-      return (localLabels ??= localColumns.symbols());
+      return (localLabels ??= localColumns.symbols(st.places));
     },
   };
   if (!st.numericReferences) return module;
   // The references name the very objects localLabels holds: those are made now.
-  const labels = (localLabels = localColumns.symbols());
+  const labels = (localLabels = localColumns.symbols(st.places));
   const labelOf = new Map<SymbolState, AsmSymbol>();
   localColumns.instances!.forEach((s, k) => labelOf.set(s, labels[k]!));
   // A reference to an instance never defined (GNU as's error) names no label.
@@ -586,7 +592,7 @@ function alternativeSites(st: AsmState, sections: readonly AsmSection[], values:
       replacementLength: fields.replacementlen,
       ftFlags: ftFlagsOf(fields),
       ...(name ? { featureName: name } : {}),
-      location: values.get(k)!.fixup.location,
+      location: st.locationOf(values.get(k)!.fixup.place),
     });
   }
   return out;

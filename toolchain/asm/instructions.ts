@@ -325,7 +325,7 @@ export function assembleInstruction(st: AsmState, mnemonic: string, operandText:
         near: encoding.forms.near,
         target: bound,
         isNear: false,
-        location: st.location,
+        place: st.where,
         seq: st.nextSeq(),
       },
       short.bytes.length,
@@ -346,7 +346,7 @@ export function assembleInstruction(st: AsmState, mnemonic: string, operandText:
   for (let k = 0; k < r.fixups.length; k++) {
     const f = r.fixups[k]!;
     st.addFixup(
-      { size: f.size, expr: bound[k]!, pcrel: f.pcrel, pcBias: f.pcrel ? r.bytes.length - f.offset : 0, relocType: f.relocType, signed: f.pcrel && f.size === 1, location: st.location, late: late && f.pcrel },
+      { size: f.size, expr: bound[k]!, pcrel: f.pcrel, pcBias: f.pcrel ? r.bytes.length - f.offset : 0, relocType: f.relocType, signed: f.pcrel && f.size === 1, place: st.where, late: late && f.pcrel },
       base + f.offset,
     );
   }

@@ -5,7 +5,6 @@
 // final after relaxation (toolchain/asm/relax.ts).
 import { SHF_EXECINSTR } from '../elf/sections';
 import type { Expr } from './expr';
-import type { SourceLocation } from './module';
 
 /** A field whose value is only known at the end: written then, or left to a relocation. */
 export interface Fixup {
@@ -26,7 +25,8 @@ export interface Fixup {
    * signed; wider ones and data either way (a 16-bit branch wraps at 64K).
    */
   readonly signed: boolean;
-  readonly location: SourceLocation;
+  /** The statement that made it (places.ts), for messages. */
+  readonly place: number;
   /**
    * Creation order: GAS writes a section's relocations in the order their fixups were made.
    * A direct jmp/jcc's fixup is `late`: GAS makes it when it relaxes, after reading, so its
@@ -51,11 +51,11 @@ export interface BranchForm {
 }
 
 export type Variable =
-  | { readonly kind: 'align'; readonly alignment: number; readonly fill: 'nop' | Uint8Array; readonly max: number; readonly location: SourceLocation }
-  | { readonly kind: 'branch'; readonly short: BranchForm; readonly near: BranchForm; readonly target: Expr; isNear: boolean; readonly location: SourceLocation; readonly seq: number }
-  | { readonly kind: 'leb'; readonly expr: Expr; readonly signed: boolean; readonly location: SourceLocation }
-  | { readonly kind: 'org'; readonly expr: Expr; readonly fill: number; readonly location: SourceLocation }
-  | { readonly kind: 'space'; readonly count: Expr; readonly fill: number; readonly location: SourceLocation };
+  | { readonly kind: 'align'; readonly alignment: number; readonly fill: 'nop' | Uint8Array; readonly max: number; readonly place: number }
+  | { readonly kind: 'branch'; readonly short: BranchForm; readonly near: BranchForm; readonly target: Expr; isNear: boolean; readonly place: number; readonly seq: number }
+  | { readonly kind: 'leb'; readonly expr: Expr; readonly signed: boolean; readonly place: number }
+  | { readonly kind: 'org'; readonly expr: Expr; readonly fill: number; readonly place: number }
+  | { readonly kind: 'space'; readonly count: Expr; readonly fill: number; readonly place: number };
 
 /**
  * The bytes of one subsection as they are read, in one growable typed buffer (a byte is a

@@ -8,6 +8,7 @@ import { ByteStream, Frag, orderedFrags, type Fixup, type SectionState, type Var
 import type { Diagnostic, SkippedGroup, SourceLocation } from './module';
 import { SymbolTable, type SymbolState } from './symbol-table';
 import { PendingLines } from './pending-lines';
+import { Places } from './places';
 import { X86_FEATURES } from './builtin-features';
 import { isDigit } from './chars';
 import type { KnownEncoding } from './instructions';
@@ -42,7 +43,8 @@ export class AsmState {
   readonly sections: SectionState[] = [];
   readonly diagnostics: Diagnostic[] = [];
   readonly skipped: SkippedGroup[] = [];
-  readonly lines = new PendingLines();
+  readonly places = new Places();
+  readonly lines = new PendingLines(this.places);
   current!: SectionPlace;
   private previous: SectionPlace | undefined;
   private readonly stack: Array<{ current: SectionPlace; previous: SectionPlace | undefined }> = [];
@@ -56,6 +58,8 @@ export class AsmState {
   private placeLine = 0;
   private placeColumn = 0;
   private placed: SourceLocation | undefined;
+  /** The statement's place among `places`, once something asked for it (-1 before). */
+  private placeIndex = -1;
   /** The operand text of each integer written to .altinstructions, by offset (feature names). */
   readonly altText = new Map<number, string>();
   private fixupSeq = 0;
@@ -100,6 +104,22 @@ export class AsmState {
   set location(location: SourceLocation) {
     this.placed = location;
     this.placeLocator = undefined;
+    this.placeIndex = -1;
+  }
+
+  /**
+   * The statement's place (places.ts): what a symbol, fixup, variable part or line entry keeps
+   * instead of a location object, made into one by `locationOf` when a message or the module
+   * asks for it.
+   */
+  get where(): number {
+    if (this.placeIndex < 0) this.placeIndex = this.places.add(this.placed ?? this.placeLocator!, this.placeLine, this.placeColumn);
+    return this.placeIndex;
+  }
+
+  /** The location of a place `where` gave. */
+  locationOf(place: number): SourceLocation {
+    return this.places.location(place);
   }
 
   /** Places the statement being assembled at `line`, `column` of a frame whose locator is `locate`. */
@@ -108,6 +128,7 @@ export class AsmState {
     this.placeLine = line;
     this.placeColumn = column;
     this.placed = undefined;
+    this.placeIndex = -1;
   }
 
   // --- sections -------------------------------------------------------------------------
@@ -234,7 +255,7 @@ export class AsmState {
     // One literal of one shape (a spread would give fixups of many shapes).
     f.fixups.push({
       offset: fieldOffset, size: fixup.size, expr: fixup.expr, pcrel: fixup.pcrel, pcBias: fixup.pcBias, relocType: fixup.relocType,
-      signed: fixup.signed, location: fixup.location, seq: fixup.late ? -1 : this.nextSeq(), resolveGlobal: fixup.resolveGlobal, late: fixup.late,
+      signed: fixup.signed, place: fixup.place, seq: fixup.late ? -1 : this.nextSeq(), resolveGlobal: fixup.resolveGlobal, late: fixup.late,
     });
   }
 
@@ -254,17 +275,17 @@ export class AsmState {
     const end = this.frag();
     if (end !== frag) {
       const length = frag.fixedSize - offset + frag.varSize;
-      if (length > 0) this.lines.push(frag, offset, length, this.placed ?? this.placeLocator!, this.placeLine, this.placeColumn, instruction);
+      if (length > 0) this.lines.push(frag, offset, length, this.where, instruction);
       return;
     }
     const size = end.fixedSize;
-    if (size > offset) this.lines.push(frag, offset, size - offset, this.placed ?? this.placeLocator!, this.placeLine, this.placeColumn, instruction);
+    if (size > offset) this.lines.push(frag, offset, size - offset, this.where, instruction);
   }
 
   // --- symbols --------------------------------------------------------------------------
 
   defineLabel(name: string): void {
-    const s = allDigits(name) ? this.symbols.defineNumeric(Number(name)) : this.symbols.get(name, this.location);
+    const s = allDigits(name) ? this.symbols.defineNumeric(Number(name)) : this.symbols.get(name, this.where);
     if (s.kind === 'label' || s.kind === 'common' || (s.kind === 'equated' && s.fixed)) {
       throw new AsmError(`symbol \`${name}' is already defined`);
     }
@@ -273,7 +294,7 @@ export class AsmState {
     s.frag = frag;
     s.offset = offset;
     s.equ = undefined;
-    s.location = this.location;
+    s.place = this.where;
   }
 
   // --- expressions ----------------------------------------------------------------------

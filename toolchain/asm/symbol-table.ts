@@ -4,7 +4,8 @@
 // numeric local labels (1: ... 1b/1f) and the internal symbols for `.`.
 import type { Expr } from './expr';
 import type { Frag } from './layout';
-import type { SourceLocation, SymbolBinding } from './module';
+import type { SymbolBinding } from './module';
+import { NO_PLACE } from './places';
 
 export interface SymbolState {
   readonly name: string;
@@ -26,7 +27,8 @@ export interface SymbolState {
   readonly internal: boolean;
   /** Referenced from an expression or a directive (GAS then keeps an undefined symbol). */
   used: boolean;
-  location?: SourceLocation;
+  /** Where it was defined, or first named while undefined (places.ts; NO_PLACE when nowhere yet). */
+  place: number;
   /** Creation order (GAS writes symbols in the order it created them). */
   readonly order: number;
   /** The bound reference to this symbol (no @suffix), made once and shared by every expression that names it (evaluate.ts). */
@@ -67,16 +69,16 @@ export class SymbolTable {
   }
 
   /** The symbol of that name, created undefined if it does not exist yet. */
-  get(name: string, location?: SourceLocation): SymbolState {
+  get(name: string, place = NO_PLACE): SymbolState {
     let s = this.byName.get(name);
     if (!s) {
-      s = this.make(name, location);
+      s = this.make(name, place);
       this.byName.set(name, s);
     }
     return s;
   }
 
-  private make(name: string, location: SourceLocation | undefined): SymbolState {
+  private make(name: string, place: number): SymbolState {
     // Every field in the literal: symbols keep one shape with in-object fields.
     return {
       name,
@@ -93,7 +95,7 @@ export class SymbolTable {
       commonAlign: 0,
       internal: name.startsWith('.L') || name.includes(NUMERIC_MARK),
       used: false,
-      location,
+      place,
       order: this.nextOrder++,
       ref: undefined,
     };
@@ -127,7 +129,7 @@ export class SymbolTable {
    * nothing inserted); `size` counts it.
    */
   dot(frag: Frag, offset: number): SymbolState {
-    const s = this.make(`.L.dot${NUMERIC_MARK}${this.dotCount++}`, undefined);
+    const s = this.make(`.L.dot${NUMERIC_MARK}${this.dotCount++}`, NO_PLACE);
     s.kind = 'label';
     s.frag = frag;
     s.offset = offset;
