@@ -1,14 +1,13 @@
 // The stand-alone debug adapter: one session on stdin/stdout (`node dist/debug-adapter.js`,
 // or `vdso-lab dap`), or with --server=PORT one session per TCP connection on 127.0.0.1.
-// Frames go through transport.ts; a client that drops ends its session's guest.
+// Frames go through transport.ts; a client that drops ends its session's guest. The log is
+// stderr, whose lines are dropped once its reader is gone (toolchain/wire/log.ts).
 import { createServer } from 'node:net';
 import { VdsoDebugSession } from './session';
 import { startDebugSession } from './transport';
+import { stderrLog } from '../toolchain/wire/log';
 
-// The log is stderr; one whose reader is gone has nobody to tell: its lines are dropped and
-// the adapter goes on.
-process.stderr.on('error', () => undefined);
-const log = (line: string): void => void process.stderr.write(`${line}\n`);
+const log = stderrLog();
 const serverArg = process.argv.find((a) => a.startsWith('--server='));
 if (serverArg) {
   const port = Number(serverArg.slice('--server='.length));

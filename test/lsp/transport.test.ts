@@ -1,6 +1,7 @@
 // The language server's wire on stdio (language-server/transport.ts): `Content-Length: abc`,
 // a body that is not JSON and a didOpen without text each give one line on stderr (no
-// stack), and the server goes on answering: initialize, then documentSymbol. An #include
+// stack), and the server goes on answering: initialize, then documentSymbol; with stderr's
+// reader gone those lines are dropped and it answers all the same. An #include
 // of a FIFO or a device is checked, not read (it would block or fill the server), and its
 // diagnostic is the CLI's line for the same source.
 import { test } from 'node:test';
@@ -34,6 +35,39 @@ test('a malformed frame or a didOpen without text is one line on stderr; the ser
     assert.ok(lines.some((l) => l.startsWith('vdso-lab lsp: malformed frame: a body that is not JSON')), stderr);
     assert.ok(lines.some((l) => l === 'vdso-lab lsp: ignored a message: textDocument/didOpen without uri, version and text'), stderr);
     assert.doesNotMatch(stderr, /TypeError|^\s+at /m);
+  } finally {
+    connection.dispose();
+    server.kill();
+  }
+});
+
+test('with stderr\'s reader gone, the malformed frames\' log lines are dropped and the server answers', async () => {
+  const server = spawn(process.execPath, [resolve('dist/language-server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // Each write to stderr now fails (EPIPE): the first is the malformed frame's line.
+  server.stderr!.destroy();
+  server.stdin!.on('error', () => undefined);
+  const exited = new Promise((done) => server.on('exit', (code, signal) => done(signal ?? code)));
+  const died = exited.then((how) => Promise.reject(new Error(`the server ended (${String(how)}) before answering`)));
+  died.catch(() => undefined);
+  const connection = createMessageConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
+  connection.listen();
+  try {
+    for (const bad of ['Content-Length: abc\r\n\r\n', 'Content-Length: 3\r\n\r\n{{{']) {
+      server.stdin!.write(bad);
+      // The frame reader logs it as soon as it arrives; the server must still be there after.
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const init = (await Promise.race([connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} }), died])) as { capabilities: object };
+    assert.ok(init.capabilities);
+    await connection.sendNotification('initialized', {});
+    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri: 'file:///tmp/no-text.S', languageId: 'gas-x86', version: 1 } });
+    const uri = 'file:///tmp/gone-stderr.S';
+    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'gas-x86', version: 1, text: '.text\nfoo:\n\tnop\n' } });
+    const symbols = (await Promise.race([connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri } }), died])) as Array<{ name: string }>;
+    assert.ok(symbols.some((s) => s.name === 'foo'), JSON.stringify(symbols));
+    await Promise.race([connection.sendRequest('shutdown'), died]);
+    await connection.sendNotification('exit');
+    assert.equal(await exited, 0);
   } finally {
     connection.dispose();
     server.kill();
