@@ -114,6 +114,15 @@ for (const suffix of ['s', 'S']) {
         for (const m of shown) assert.equal(Number(m[1]) - 1, lineOf(parseInt(m[2]!, 16)), `${where}: the line objdump -l gives the target`);
         const defs = await lsp.request<Location[]>('textDocument/definition', pos(r.line, r.column + 1));
         assert.deepEqual(new Set(defs.map((d) => d.range.start.line)), new Set([...r.targets].map(lineOf)), where);
+        // A definition written on its line is found at its `N:` (the k-th `N:` for the k-th instance a line defines).
+        for (const d of defs) {
+          const text = lines[d.range.start.line]!;
+          const written = [...text.matchAll(new RegExp(`(?<![\\w.$])${r.text[0]}:`, 'g'))].map((m) => m.index!);
+          if (written.length === 0) continue;
+          const target = [...r.targets].find((t) => lineOf(t) === d.range.start.line)!;
+          const nth = written.length === 1 ? 0 : [...new Set(refs.flatMap((o) => [...o.targets]))].filter((t) => lineOf(t) === d.range.start.line).sort((x, y) => x - y).indexOf(target);
+          assert.equal(d.range.start.character, written[nth], `${where}: the definition on line ${d.range.start.line + 1}`);
+        }
         // References: this one, and every reference whose targets meet its own, and no other.
         const found = await lsp.request<Location[]>('textDocument/references', { ...pos(r.line, r.column + 1), context: { includeDeclaration: true } });
         const key = (line: number, column: number) => `${line}:${column}`;

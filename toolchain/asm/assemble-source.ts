@@ -56,7 +56,8 @@ export function preprocessedLineMap(pre: PreprocessResult, file: string): LineMa
     const spans = pre.spans[line];
     if (spans && spans.length > 0) {
       let best = spans[0]!;
-      for (const s of spans) if (s.column <= column) best = s;
+      // Span columns are 1-based, the column asked for 0-based.
+      for (const s of spans) if (s.column <= column + 1) best = s;
       return best.location;
     }
     return pre.lines[line] ?? { file, line: line + 1, column: column + 1 };
