@@ -1,6 +1,7 @@
 // Owns the editor side of debug type `vdso`: the configuration provider (the initial
 // launch.json entries: a program, and the open .S, and a launch of the open .S/.s file itself when no launch.json exists) and
-// the inline adapter factory that runs the DAP session in the extension host itself.
+// the inline adapter factory that runs the DAP session in the extension host itself, its log
+// (an internal error's line) in the extension's output channel.
 import * as vscode from 'vscode';
 import { VdsoDebugSession } from '../debug-adapter/session';
 import { DEBUG_TYPE, INITIAL_CONFIGURATION, INITIAL_CONFIGURATIONS } from '../emulator/debug/launch-schema';
@@ -41,14 +42,20 @@ class VdsoConfigurationProvider implements vscode.DebugConfigurationProvider {
 }
 
 class InlineAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
+  constructor(private readonly log: vscode.OutputChannel) {}
+
   createDebugAdapterDescriptor(): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
-    return new vscode.DebugAdapterInlineImplementation(new VdsoDebugSession());
+    // No transport runs inline (debug-adapter/transport.ts gives the stand-alone adapter its
+    // sink): the session's log lines go to the channel.
+    const session = new VdsoDebugSession();
+    session.logTo((line) => this.log.appendLine(line));
+    return new vscode.DebugAdapterInlineImplementation(session);
   }
 }
 
-export function registerDebugger(context: vscode.ExtensionContext): void {
+export function registerDebugger(context: vscode.ExtensionContext, log: vscode.OutputChannel): void {
   context.subscriptions.push(
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new VdsoConfigurationProvider()),
-    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new InlineAdapterFactory()),
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new InlineAdapterFactory(log)),
   );
 }

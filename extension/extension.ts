@@ -1,6 +1,8 @@
 // The VS Code extension's entry: starts the language client, registers the commands and the `vdso` debugger.
-// Only this folder imports `vscode`; everything it shows comes from the core libraries.
-import type * as vscode from 'vscode';
+// Only this folder imports `vscode`; everything it shows comes from the core libraries. The
+// extension has one output channel, "vdso-lab": the language server's log and the debug
+// adapter's both go there.
+import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { startLanguageClient } from './language-client';
 import { registerInspectCommands } from './inspect-commands';
@@ -13,11 +15,13 @@ let client: LanguageClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   registerCacheSetting(context);
-  client = startLanguageClient(context);
+  const log = vscode.window.createOutputChannel('vdso-lab');
+  context.subscriptions.push(log);
+  client = startLanguageClient(context, log);
   registerAlternativeDecorations(context, client);
   registerSourceCommands(context, client);
   registerInspectCommands(context);
-  registerDebugger(context);
+  registerDebugger(context, log);
 }
 
 export function deactivate(): Thenable<void> | undefined {
