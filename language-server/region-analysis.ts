@@ -14,6 +14,7 @@
 import { assemble, type LineMap } from '../toolchain/asm/assembler';
 import { preprocessedLineMap, preprocessesFile } from '../toolchain/asm/assemble-source';
 import { preprocess, type PreprocessResult } from '../toolchain/asm/cpp/preprocess';
+import { joinSpans, noSpans } from '../toolchain/asm/cpp/spans';
 import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiProcedure, Diagnostic, LineEntry, NumericReference, Relocation, SkippedGroup, SourceLocation } from '../toolchain/asm/module';
 import { MAX_DIAGNOSTICS } from '../toolchain/asm/state';
 import { statements, type Statement } from '../toolchain/asm/statements';
@@ -117,12 +118,8 @@ const TYPE_NAMES: Readonly<Record<number, string>> = { 1: '@progbits', 7: '@note
 function asWritten(file: string, text: string, startLine: number): PreprocessResult {
   const count = lineOffsets(text).length - 1;
   const lines: SourceLocation[] = [];
-  const spans: (readonly [])[] = [];
-  for (let i = 0; i < count; i++) {
-    lines.push({ file, line: startLine + i + 1, column: 1 });
-    spans.push([]);
-  }
-  return { text, lines, spans, diagnostics: [], macros: new Map(), included: [], skipped: [] };
+  for (let i = 0; i < count; i++) lines.push({ file, line: startLine + i + 1, column: 1 });
+  return { text, lines, spans: noSpans(count), diagnostics: [], macros: new Map(), included: [], skipped: [] };
 }
 
 /**
@@ -308,7 +305,7 @@ function shiftPart(p: RegionPart, file: string, entry: ReadonlyMap<string, numbe
     pre: lines === 0 ? pre : {
       ...pre,
       lines: pre.lines.map(loc),
-      spans: pre.spans.map((list) => list.map((s) => ({ ...s, location: loc(s.location) }))),
+      spans: pre.spans.moved(file, lines),
       diagnostics: pre.diagnostics.map((x) => ({ ...x, location: loc(x.location) })),
     },
     sections: sections as RegionPart['sections'],
@@ -685,7 +682,7 @@ function compose(file: string, prefix: Prefix, parts: readonly RegionPart[]): An
   const preprocessed: PreprocessResult | undefined = !preprocessesFile(file) ? undefined : {
     text: prefix.pre.text + parts.map((p) => p.pre.text).join(''),
     lines: cat(prefix.pre.lines, (p) => p.pre.lines),
-    spans: cat(prefix.pre.spans, (p) => p.pre.spans),
+    spans: joinSpans([prefix.pre.spans, ...parts.map((p) => p.pre.spans)]),
     diagnostics: cat(prefix.pre.diagnostics, (p) => p.pre.diagnostics),
     macros: prefix.pre.macros,
     included: prefix.pre.included,

@@ -52,14 +52,6 @@ export function assembleSource(input: SourceInput): { module: AsmModule; diagnos
 
 /** Maps a 0-based line and column of cpp's output to the user's file:line:column. */
 export function preprocessedLineMap(pre: PreprocessResult, file: string): LineMap {
-  return (line: number, column: number): SourceLocation => {
-    const spans = pre.spans[line];
-    if (spans && spans.length > 0) {
-      let best = spans[0]!;
-      // Span columns are 1-based, the column asked for 0-based.
-      for (const s of spans) if (s.column <= column + 1) best = s;
-      return best.location;
-    }
-    return pre.lines[line] ?? { file, line: line + 1, column: column + 1 };
-  };
+  // Span columns are 1-based, the column asked for 0-based.
+  return (line: number, column: number): SourceLocation => pre.spans.locate(line, column + 1) ?? pre.lines[line] ?? { file, line: line + 1, column: column + 1 };
 }

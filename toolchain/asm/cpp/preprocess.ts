@@ -8,9 +8,10 @@ import type { Diagnostic, SourceLocation } from '../module';
 import { Engine, type SkippedGroup } from './engine';
 import type { Macro } from './macro';
 import { BUILTINS, PREDEFINED } from './predefined';
-import { Printer, type OutputSpan } from './printer';
+import { Printer } from './printer';
+import type { OutputSpans } from './spans';
 
-export type { OutputSpan } from './printer';
+export type { OutputSpan, OutputSpans } from './spans';
 export type { SkippedGroup } from './engine';
 
 export interface PreprocessOptions {
@@ -55,7 +56,7 @@ export interface PreprocessResult {
   /** For each output line (0-based index), the place it came from. */
   readonly lines: readonly SourceLocation[];
   /** For each output line, where its pieces came from (tokens of a macro use map to the use). */
-  readonly spans: readonly (readonly OutputSpan[])[];
+  readonly spans: OutputSpans;
   readonly diagnostics: readonly Diagnostic[];
   /** The macros defined at the end of the file (gcc's predefined ones included), by name. */
   readonly macros: ReadonlyMap<string, Macro>;

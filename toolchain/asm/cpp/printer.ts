@@ -5,12 +5,7 @@
 
 import type { SourceLocation } from '../module';
 import { PREV_WHITE, avoidPaste, type Token } from './token';
-
-/** From `column` (1-based) on in an output line, text came from `location`. */
-export interface OutputSpan {
-  readonly column: number;
-  readonly location: SourceLocation;
-}
+import { SpanTable } from './spans';
 
 /** Indentation strings by width (a line's leading columns), made once each. */
 const INDENT: string[] = [];
@@ -21,12 +16,13 @@ function indent(width: number): string {
 
 export class Printer {
   readonly locations: SourceLocation[] = [];
-  readonly spans: OutputSpan[][] = [];
+  readonly spans = new SpanTable();
   /** The output's pieces in order (joined once at the end: no string is rebuilt per token). */
   private readonly parts: string[] = [];
   /** The length of the output line being written. */
   private width = 0;
-  private curSpans: OutputSpan[] = [];
+  /** The place of the line's last span (null: the line has none yet). */
+  private lastFrom: SourceLocation | null = null;
   private open = false;
   private prev: Token | null = null;
   private source: Token | null = null;
@@ -67,8 +63,10 @@ export class Printer {
     this.avoid = false;
     this.source = null;
     this.prev = t;
-    const last = this.curSpans.length > 0 ? this.curSpans[this.curSpans.length - 1] : undefined;
-    if (!last || last.location !== from) this.curSpans.push({ column: this.width + 1, location: from });
+    if (this.lastFrom !== from) {
+      this.spans.add(this.width + 1, from);
+      this.lastFrom = from;
+    }
     this.parts.push(t.text);
     this.width += t.text.length;
   }
@@ -76,9 +74,9 @@ export class Printer {
   private flush(): void {
     if (!this.open) return;
     this.parts.push('\n');
-    this.spans.push(this.curSpans);
+    this.spans.endLine();
     this.width = 0;
-    this.curSpans = [];
+    this.lastFrom = null;
     this.open = false;
   }
 
