@@ -575,8 +575,18 @@ function alternativeSites(st: AsmState, sections: readonly AsmSection[], values:
     const sub = v.sub?.kind === 'label' ? at - labelAddress(v.sub) : 0;
     return { section: v.sym.frag!.section.name, offset: labelAddress(v.sym) + Number(v.add) + sub };
   };
-  const starts = [...values.keys()].filter((k) => target(k) && target(k + 4)).sort((x, y) => x - y);
-  const layout = starts.length > 1 ? starts[1]! - starts[0]! : table.size - (starts[0] ?? 0);
+  // The two lowest offsets that hold an entry's two self-relative offsets (found in one pass:
+  // sorting every value of a large table was a good part of the language server's first analysis).
+  let first = Infinity;
+  let second = Infinity;
+  for (const k of values.keys()) {
+    if (k >= second || !target(k) || !target(k + 4)) continue;
+    if (k < first) {
+      second = first;
+      first = k;
+    } else second = k;
+  }
+  const layout = second !== Infinity ? second - first : table.size - (first !== Infinity ? first : 0);
   if (!(ALT_LAYOUTS as readonly number[]).includes(layout)) return [];
   for (let k = 0; k + layout <= table.size; k += layout) {
     const orig = target(k);

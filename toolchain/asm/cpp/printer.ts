@@ -17,7 +17,9 @@ function indent(width: number): string {
 export class Printer {
   readonly locations: SourceLocation[] = [];
   readonly spans = new SpanTable();
-  /** The output's pieces in order (joined once at the end: no string is rebuilt per token). */
+  /** The output's lines, each with its line end. */
+  private readonly lines: string[] = [];
+  /** The pieces of the line being written (joined once when it ends: no string is rebuilt per token). */
   private readonly parts: string[] = [];
   /** The length of the output line being written. */
   private width = 0;
@@ -74,6 +76,8 @@ export class Printer {
   private flush(): void {
     if (!this.open) return;
     this.parts.push('\n');
+    this.lines.push(this.parts.join(''));
+    this.parts.length = 0;
     this.spans.endLine();
     this.width = 0;
     this.lastFrom = null;
@@ -83,6 +87,6 @@ export class Printer {
   /** Ends the last line; the whole output, one '\n' after each line. */
   finish(): string {
     this.flush();
-    return this.parts.join('');
+    return this.lines.join('');
   }
 }
