@@ -5,13 +5,14 @@
 // control transfer, at an instruction that changes how the next one runs (segment loads,
 // rep strings; popf leaves its block only when it sets TF), before an armed breakpoint, or at MAX_BLOCK instructions; a
 // direct jmp or call does not end it (decoding goes on at the target). A block with a jump
-// back to its start (a self-loop) runs as a JS loop, its loads and stores through memory sites.
+// back to its start (a self-loop) runs as a JS loop, its loads and stores through memory sites;
+// the blocks of a dispatch loop can be compiled into one function (a dispatch region).
 import { decode } from '../../toolchain/isa/decoder';
 import { DecodeStatus, PFX_LOCK, PFX_REP, PFX_REPNE, type Instruction } from '../../toolchain/isa/instruction';
 import { OperandKind, RepKind } from '../../toolchain/isa/entry';
 import { Op, STATUS_FLAGS } from '../../toolchain/isa/ops';
 import type { Memory } from '../memory/memory';
-import { BlockContext, Emitter, EXIT_SLOT0, hex } from './emit';
+import { BlockContext, Emitter, EXIT_DYNAMIC, EXIT_SLOT0, hex } from './emit';
 import type { Helpers } from './helpers';
 import { SEMANTICS } from './semantics';
 import type { CpuState } from './state';
@@ -41,6 +42,12 @@ export interface Block {
   readonly single: boolean;
   /** Compiled after the block at `start` ran often: it goes on past conditional jumps too. */
   readonly hot: boolean;
+  /**
+   * Its function is a dispatch region's (compileRegion), entered here at `start`: `insns`,
+   * `spans`, `marks` and `bytes` are the whole region's (this member's first), `length` this
+   * member's.
+   */
+  readonly region: boolean;
   /** Times the CPU entered the block while it was not hot (counted up to when it is made hot). */
   runs: number;
   /** Pages holding the block's bytes (the CPU's index for invalidation). */
@@ -212,10 +219,58 @@ export function compileInstructions(insns: readonly Instruction[], loop: boolean
   return { fn: new Function('X', source)(exitTable(insns)) as BlockFunction, source };
 }
 
+/**
+ * One function for the blocks of a dispatch loop (`members`, each ending in the same register
+ * `jmp *`: an interpreter's switch), entered at any member's start (`s.eip`): a member's
+ * indirect jump goes on at the member it targets inside the function (`for (;;) switch (pc)`,
+ * the registers and the flag record staying in locals) while the longest member fits in the
+ * budget; a target that is no member, and every other exit, leaves as the member's own block
+ * would, with the count of the instructions completed (`n` counts the members before; a
+ * member's instruction k is the region's base + k, in counts and in the exit table).
+ */
+export function compileRegion(members: readonly (readonly Instruction[])[], liveImmediates: ReadonlySet<number>): { fn: BlockFunction; source: string } {
+  const ctxs: BlockContext[] = [];
+  const cases: string[] = [];
+  let base = 0;
+  for (const insns of members) {
+    const ctx = emitBlock(insns, false, liveImmediates, 'none', '', base);
+    if (!ctx.ended) throw new Error('block compiler: a region member must end with its own exits');
+    cases.push(`case ${insns[0]!.address | 0}: {n = (n - ${base}) | 0;`, ...ctx.body, '}');
+    ctxs.push(ctx);
+    base += insns.length;
+  }
+  const all = new BlockContext(members.flat(), liveImmediates);
+  for (const ctx of ctxs) {
+    for (const r of ctx.dirty) all.dirty.add(r);
+    all.flagsDirty ||= ctx.flagsDirty;
+    all.memoryExits ||= ctx.memoryExits;
+    all.eventCodes ||= ctx.eventCodes;
+  }
+  const longest = Math.max(...members.map((insns) => insns.length));
+  const source = [
+    entry(ctxs),
+    'let pc = s.eip | 0;',
+    `const room = limit - ${longest};`,
+    'out: for (;;) {',
+    'switch (pc) {',
+    ...cases,
+    `default: {ex = pc >>> 0; nc = n; rc = ${EXIT_DYNAMIC}; break out;}`,
+    '}',
+    '}',
+    writeBack(all),
+  ].join('\n');
+  const start = members[0]![0]!.address;
+  // Generated code is the point of the block compiler (docs/speed-and-exactness.md); its input is our own emitters' output.
+  const fn = new Function('X', `return function region_${start.toString(16)}_${members.length}(s, m, H, limit) {\n${source}\n};`)(exitTable(members.flat())) as BlockFunction;
+  return { fn, source };
+}
+
 /** Flag liveness, then each instruction's code (in `ctx.body`); `backEdge` goes round a self-loop. */
-function emitBlock(insns: readonly Instruction[], loop: boolean, liveImmediates: ReadonlySet<number>, siteMode: BlockContext['siteMode'], backEdge: string): BlockContext {
+function emitBlock(insns: readonly Instruction[], loop: boolean, liveImmediates: ReadonlySet<number>, siteMode: BlockContext['siteMode'], backEdge: string, regionBase = -1): BlockContext {
   const ctx = new BlockContext(insns, liveImmediates);
   ctx.loop = loop;
+  ctx.region = regionBase >= 0;
+  ctx.base = Math.max(0, regionBase);
   ctx.siteMode = siteMode;
   ctx.backEdge = backEdge;
   let live = STATUS_FLAGS;

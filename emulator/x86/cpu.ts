@@ -2,16 +2,17 @@
 // byte ranges a block covers, for invalidation by stores: a program rewriting its own
 // immediates gets blocks that read them live instead of recompiling),
 // successor links and the jump cache behind them, blocks made hot (compiled again going on
-// past their conditional jumps once they ran often), the translations other CPUs compiled
+// past their conditional jumps once they ran often), dispatch regions (the blocks of a
+// register `jmp *` whose targets keep changing, compiled into one function), the translations other CPUs compiled
 // (translations.ts), the run loop with an exact instruction budget, instruction breakpoints
 // (the debugger's and the debug registers'; RF runs past one; blocks split at them; the
 // blocks on a breakpoint's page recompiled when it changes: every block holding the address
 // is listed under that page), the data breakpoints (memory's page filter), single-stepping with TF (#DB after the instruction; mov/pop ss delay it),
 // and the one-instruction slow path (the same generated semantics, one instruction long).
 import { PROT_EXEC, type Memory } from '../memory/memory';
-import { TF } from '../../toolchain/isa/ops';
+import { Op, TF } from '../../toolchain/isa/ops';
 import type { Instruction } from '../../toolchain/isa/instruction';
-import { compileInstructions, decodeBlock, immediateField, MAX_BLOCK, type Block } from './compile';
+import { compileInstructions, compileRegion, decodeBlock, immediateField, MAX_BLOCK, type Block } from './compile';
 import { EXIT_DYNAMIC, EXIT_SLOT0, EXIT_SLOT1, EXIT_STOP } from './emit';
 import { Helpers } from './helpers';
 import { CpuState, RF } from './state';
@@ -49,6 +50,8 @@ export class Cpu {
   private retiredCount = 0;
   /** Instructions whose immediate a store rewrote while they were compiled: their blocks read it live from then on. */
   private readonly liveImmediates = new Set<number>();
+  /** Targets of each register `jmp *` (by its address) that its block's successor slot missed (dispatchLoop). */
+  private readonly dispatchMisses = new Map<number, number>();
   /** A breakpoint address the next run steps over when it starts there (-1: none). */
   private resumeFrom = -1;
   /** Blocks built since creation: compiled, or taken compiled from the process's translations (tests and the bench read it). */
@@ -322,11 +325,25 @@ export class Cpu {
     return hot;
   }
 
+  /**
+   * Counts the targets a settled block's register `jmp *` went to that its successor slot did not
+   * hold; after each REGION_AFTER of them at one such instruction, its hot blocks that are in no
+   * region yet (all of them again after a store dropped a region) become a dispatch region
+   * (formRegion). True when one was formed.
+   */
+  private dispatchLoop(from: Block): boolean {
+    const last = from.insns[from.insns.length - 1]!;
+    if (last.op !== Op.JmpIndirect || last.hasMem) return false;
+    const seen = (this.dispatchMisses.get(last.address) ?? 0) + 1;
+    this.dispatchMisses.set(last.address, seen);
+    return seen % REGION_AFTER === 0 && this.formRegion(last.address);
+  }
+
   /** This CPU's block of a translation compiled earlier (by any CPU). */
   private instance(t: Translation): Block {
     const b: Block = {
       start: t.start, end: t.end, length: t.length, fn: t.fn, insns: t.insns, spans: t.spans, marks: t.marks, bytes: t.bytes,
-      single: t.single, hot: t.hot, runs: 0, pages: t.pages, breakpoint: t.breakpoint, valid: true, s0: null, s1: null, source: t.source,
+      single: t.single, hot: t.hot, region: t.region, runs: 0, pages: t.pages, breakpoint: t.breakpoint, valid: true, s0: null, s1: null, source: t.source,
     };
     this.enter(b);
     this.compiledBlocks++;
@@ -340,6 +357,21 @@ export class Cpu {
     const breakpoint = this.stopsAt.has(start);
     const live = this.liveImmediates;
     const { fn, source } = compileInstructions(insns, !single && !breakpoint, live);
+    // Every byte was just fetched for decoding, so the read cannot fault.
+    const { spans, pages, marks, bytes } = this.extent(insns);
+    const b: Block = { start, end, length: insns.length, fn, insns, spans, marks, bytes, single, hot, region: false, runs: 0, pages, breakpoint, valid: true, s0: null, s1: null, source };
+    this.enter(b);
+    this.compiledBlocks++;
+    keepTranslation({
+      start, end, length: insns.length, fn, insns, spans, marks, bytes, single, hot, region: false, pages, breakpoint, source,
+      live: insns.filter((i) => live.has(i.address)).map((i) => i.address),
+    });
+    return b;
+  }
+
+  /** Where compiled `insns` come from: their address ranges, pages, the bytes marked as code (less live immediates), and their bytes now. */
+  private extent(insns: readonly Instruction[]): { spans: number[]; pages: number[]; marks: number[]; bytes: Uint8Array } {
+    const live = this.liveImmediates;
     const spans: number[] = [];
     for (const i of insns) {
       if (spans.length > 0 && spans[spans.length - 1] === i.address) spans[spans.length - 1] = i.address + i.length;
@@ -356,16 +388,44 @@ export class Cpu {
       if (marks.length > 0 && marks[marks.length - 1] === i.address) marks[marks.length - 1] = to;
       else marks.push(i.address, to);
     }
-    // Every byte was just fetched for decoding, so the read cannot fault.
-    const bytes = this.spanBytes(spans)!;
-    const b: Block = { start, end, length: insns.length, fn, insns, spans, marks, bytes, single, hot, runs: 0, pages, breakpoint, valid: true, s0: null, s1: null, source };
-    this.enter(b);
-    this.compiledBlocks++;
-    keepTranslation({
-      start, end, length: insns.length, fn, insns, spans, marks, bytes, single, hot, pages, breakpoint, source,
-      live: insns.filter((i) => live.has(i.address)).map((i) => i.address),
-    });
-    return b;
+    return { spans, pages, marks, bytes: this.spanBytes(spans)! };
+  }
+
+  /**
+   * The settled blocks (settled()) ending in the register `jmp *` at `jump` (an interpreter's dispatch whose
+   * targets keep changing) compiled into one dispatch region (compile.ts compileRegion), which
+   * takes each member's place; false when there are not two such blocks.
+   */
+  private formRegion(jump: number): boolean {
+    const members: Block[] = [];
+    let total = 0;
+    for (const b of this.blocks.values()) {
+      if (!b.valid || !settled(b) || b.region || b.breakpoint || b.insns[b.insns.length - 1]!.address !== jump) continue;
+      if (members.length === REGION_MEMBERS || total + b.length > REGION_INSTRUCTIONS) break;
+      members.push(b);
+      total += b.length;
+    }
+    if (members.length < 2) return false;
+    members.sort((a, b) => a.start - b.start);
+    const live = this.liveImmediates;
+    const { fn, source } = compileRegion(members.map((b) => b.insns), live);
+    for (const member of members) this.remove(member);
+    for (const member of members) {
+      // This member's instructions first: a translation is checked for breakpoints after its first instruction.
+      const insns = [member, ...members.filter((b) => b !== member)].flatMap((b) => b.insns);
+      const { spans, pages, marks, bytes } = this.extent(insns);
+      const { start, end, length } = member;
+      const b: Block = {
+        start, end, length, fn, insns, spans, marks, bytes, single: false, hot: true, region: true, runs: 0, pages, breakpoint: false,
+        valid: true, s0: null, s1: null, source,
+      };
+      this.enter(b);
+      this.blocks.set(start, b);
+      this.jumpCache[jumpHash(start)] = b;
+      this.compiledBlocks++;
+      keepTranslation({ start, end, length, fn, insns, spans, marks, bytes, single: false, hot: true, region: true, pages, breakpoint: false, source, live: insns.filter((i) => live.has(i.address)).map((i) => i.address) });
+    }
+    return true;
   }
 
   /** Marks a valid block's bytes as code and indexes it by page. */
@@ -459,6 +519,11 @@ export class Cpu {
         }
         if (slot === EXIT_SLOT0 || slot === EXIT_DYNAMIC) prev!.s0 = b;
         else if (slot === EXIT_SLOT1) prev!.s1 = b;
+        if (slot === EXIT_DYNAMIC && settled(prev!) && this.dispatchLoop(prev!)) {
+          prev = null;
+          slot = -1;
+          continue;
+        }
       }
       if (!b.hot && ++b.runs === HOT_RUNS) {
         const hot = this.heat(b);
@@ -519,11 +584,21 @@ export class Cpu {
 
 const JUMP_CACHE_SIZE = 4096;
 
+/** Targets a register `jmp *` went to that its block's slot missed, after which its blocks become a dispatch region; a region's most members and instructions. */
+const REGION_AFTER = 2048;
+const REGION_MEMBERS = 64;
+const REGION_INSTRUCTIONS = 1024;
+
 /** Entries into a block after which it is compiled again going on past its conditional jumps. */
 const HOT_RUNS = 100;
 
 function jumpHash(eip: number): number {
   return (eip ^ (eip >>> 12)) & (JUMP_CACHE_SIZE - 1);
+}
+
+/** True for a block that is made hot no more: hot, or entered HOT_RUNS times (it had no conditional jump to go on past). */
+function settled(b: Block): boolean {
+  return b.hot || b.runs >= HOT_RUNS;
 }
 
 /** Retired blocks kept per start address, and in all. */

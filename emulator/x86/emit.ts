@@ -5,7 +5,7 @@
 // semantics files (sem-*.ts) speak only this; the block compiler (compile.ts) assembles the
 // statements of a whole block, the slow path those of a one-instruction block.
 import { OperandKind, type Instruction } from '../../toolchain/isa/instruction';
-import { CF, STATUS_FLAGS } from '../../toolchain/isa/ops';
+import { CF, Op, STATUS_FLAGS } from '../../toolchain/isa/ops';
 import { FK, fopOf } from './flags';
 import { TLB_MASK } from '../memory/memory';
 
@@ -48,6 +48,13 @@ export class BlockContext {
   eventCodes = false;
   /** True when a jump back to the block's first instruction continues as a JS loop (a self-loop: compile.ts). */
   loop = false;
+  /**
+   * A member of a dispatch region (compile.ts compileRegion): its indirect jump goes on inside
+   * the region's function, and its instruction `k` is the region's `base + k` (in counts,
+   * which are `n + base + k`, and in the exit table).
+   */
+  region = false;
+  base = 0;
   /** Status flags that some later reader (or exit) needs, after each instruction. */
   liveOut: number[] = [];
   /** Each instruction's code, in order. */
@@ -137,7 +144,7 @@ export class Emitter {
    * deoptimise the whole block (about 30 deoptimisations in a call-heavy first run).
    */
   count(done: number): string {
-    return this.ctx.loop ? `n + ${done}` : String(done);
+    return this.ctx.loop || this.ctx.region ? `n + ${this.ctx.base + done}` : String(done);
   }
 
   /** Statements that leave the block before this instruction has changed anything. */
@@ -164,7 +171,7 @@ export class Emitter {
    */
   private memoryExit(): string {
     this.ctx.memoryExits = true;
-    return `{x = ${this.k}; break out;}`;
+    return `{x = ${this.ctx.base + this.k}; break out;}`;
   }
 
   /** Statements that leave the block after this instruction completed, with eip already set by the caller or `next`. */
@@ -234,7 +241,14 @@ export class Emitter {
 
   /** Ends the block: jump to a computed address (ret, indirect jumps). */
   jumpDynamic(eip: string): void {
-    this.post.push(this.exitAfter(String(EXIT_DYNAMIC), `(${eip}) >>> 0`));
+    if (this.ctx.region && this.i.op === Op.JmpIndirect && !this.touchesMemory) {
+      // The region's dispatch (compile.ts compileRegion): on at the target's member while the
+      // longest member fits in the budget (the count `n` made the instructions completed); `pc`
+      // is an int32, so that V8 compares the cases as integers.
+      this.post.push(`{const t = (${eip}) | 0; n = (n + ${this.ctx.base + this.k + 1}) | 0; if (n <= room) {pc = t; continue out;} ex = t >>> 0; nc = n; rc = ${EXIT_DYNAMIC}; break out;}`);
+    } else {
+      this.post.push(this.exitAfter(String(EXIT_DYNAMIC), `(${eip}) >>> 0`));
+    }
     this.ended = true;
   }
 

@@ -90,13 +90,13 @@ function stringOp(kind: StringKind) {
     // rep movs and rep stos (32-bit addresses) first try the bulk path (string-bulk.ts) at each
     // iteration, until it has done none twice (pages it cannot take: the loop does those).
     const bulk = a16 || (kind !== 'movs' && kind !== 'stos') ? '' : [
-      `if (tries !== 0) {const c = H.${kind === 'movs' ? `repMovs(m, ${src}, r7, ` : `repStos(m, r7, ${acc}, `}Math.min(r1 >>> 0, limit - n - ${k} - it), ${w}, d);`,
+      `if (tries !== 0) {const c = H.${kind === 'movs' ? `repMovs(m, ${src}, r7, ` : `repStos(m, r7, ${acc}, `}Math.min(r1 >>> 0, limit - (${e.count(k)}) - it), ${w}, d);`,
       `if (c !== 0) {${kind === 'movs' ? 'r6 = (r6 + c * d) | 0; ' : ''}r7 = (r7 + c * d) | 0; r1 = (r1 - c) | 0; it += c; continue;} tries--;}`,
     ].join(' ');
     e.post.push(`{${step} let it = 0, tries = 2;`,
       `for (;;) {`,
       `if (${counter} === 0) break;`,
-      `if (n + ${k} + it >= limit) ${e.exit(at, `${e.count(k)} + it`, '2')}`,
+      `if (${e.count(k)} + it >= limit) ${e.exit(at, `${e.count(k)} + it`, '2')}`,
       bulk,
       `{${body.join(' ')}}`,
       decrement,

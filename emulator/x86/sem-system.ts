@@ -78,12 +78,12 @@ export const systemSemantics: SemanticsTable = {
     e.setReg(2, 4, `${out}[3]`);
   },
   [Op.Rdtsc]: (e) => {
-    const t = e.tmp(`s.icount + n + ${e.k}`);
+    const t = e.tmp(`s.icount + ${e.count(e.k)}`);
     e.setReg(0, 4, `${t} % 4294967296`);
     e.setReg(2, 4, `Math.floor(${t} / 4294967296)`);
   },
   [Op.Rdtscp]: (e) => {
-    const t = e.tmp(`s.icount + n + ${e.k}`);
+    const t = e.tmp(`s.icount + ${e.count(e.k)}`);
     e.setReg(0, 4, `${t} % 4294967296`);
     e.setReg(2, 4, `Math.floor(${t} / 4294967296)`);
     e.setReg(1, 4, 's.tscAux');

@@ -1,0 +1,166 @@
+// Dispatch regions (compile.ts compileRegion, cpu.ts formRegion): the hot blocks of an
+// interpreter's `jmp *%reg` loop compiled into one function. A bytecode interpreter that
+// stores, loads, leaves the loop on a conditional jump, rewrites an immediate and flips an
+// opcode in one of its cases ends as under qemu-i386 (and natively where the host runs i386)
+// with the same instruction count whatever the budget slices; a breakpoint set at a case
+// inside a formed region, the watchpoint on a case's store and single-stepping through the
+// region stop where the one-instruction path stops.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { hostRunsI386 } from '../support/oracles';
+import { buildGuest, loadElf, runGuest, type LoadedProgram } from './guest';
+
+const INTERPRETER = `
+.globl _start
+_start:
+  mov $3000, %ecx
+  xor %eax, %eax
+  xor %edx, %edx
+restart:
+  mov $prog, %esi
+next:
+  movzbl (%esi), %ebx
+  inc %esi
+  mov table(,%ebx,4), %ebx
+  jmp *%ebx
+op_add:
+  add $3, %eax
+  jmp next
+op_xor:
+  xor %ecx, %eax
+  jmp next
+op_rol:
+  rol $5, %eax
+  jmp next
+op_st:
+  mov %eax, mem(,%edx,4)
+  inc %edx
+  and $15, %edx
+  jmp next
+op_ld:
+  add mem(,%edx,4), %eax
+  jmp next
+op_patch:
+  mov %ecx, imm+1
+  test $255, %ecx
+  jnz next
+  xorb $0x28, imm
+  jmp next
+op_imm:
+imm:
+  add $0x11111111, %eax
+  jmp next
+op_loop:
+  dec %ecx
+  jz done
+  jmp restart
+done:
+  mov %eax, mem+64
+  mov $4, %eax
+  mov $1, %ebx
+  mov $mem, %ecx
+  mov $68, %edx
+  int $0x80
+  mov $1, %eax
+  xor %ebx, %ebx
+  int $0x80
+.data
+table: .long op_add, op_xor, op_rol, op_st, op_ld, op_patch, op_imm, op_loop
+prog: .byte 0, 3, 2, 1, 4, 6, 3, 0, 2, 5, 4, 1, 6, 3, 2, 7
+mem: .fill 17, 4, 0
+`;
+
+function qemu(path: string): Uint8Array {
+  const r = spawnSync('qemu-i386', [path], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  if (r.error) throw new Error(`qemu-i386 could not run (${r.error.message}): .ci/run must install qemu-user`);
+  assert.equal(r.status, 0, String(r.stderr));
+  return new Uint8Array(r.stdout);
+}
+
+/** Instructions run before the region is looked at: enough for every case to be hot and the region formed (cpu.ts REGION_AFTER). */
+const WARM = 120_000;
+
+/** Runs `count` instructions one budget of one at a time (the slow path: one-instruction blocks). */
+function step(p: LoadedProgram, count: number): void {
+  for (let k = 0; k < count; k++) assert.equal(p.cpu.run(1).kind, 'budget');
+}
+
+test('an interpreter whose dispatch becomes a region ends as under qemu-i386, whatever the budget slices', () => {
+  const g = buildGuest('dispatch-region', INTERPRETER, true);
+  const expected = qemu(g.path);
+  assert.equal(expected.length, 68);
+  if (hostRunsI386()) {
+    const native = spawnSync(g.path, [], { stdio: ['ignore', 'pipe', 'ignore'] });
+    assert.deepEqual(new Uint8Array(native.stdout), expected, 'qemu-i386 agrees with the real CPU');
+  }
+  const p = loadElf(g.path);
+  const r = runGuest(p);
+  assert.equal(r.exitCode, 0);
+  assert.deepEqual(r.stdout, expected);
+  for (const slice of [1, 5, 97, 10007]) {
+    const q = loadElf(g.path);
+    let out: Uint8Array | null = null;
+    for (let guard = 0; guard < 1e7; guard++) {
+      const stop = q.cpu.run(slice);
+      if (stop.kind === 'budget') continue;
+      assert.equal(stop.kind, 'kernel');
+      if (q.cpu.state.r[0] === 1) break;
+      out = q.memory.read(q.cpu.state.r[1]! >>> 0, q.cpu.state.r[2]!) as Uint8Array;
+      q.cpu.state.r[0] = 68;
+    }
+    assert.deepEqual(out, expected, `budgets of ${slice}`);
+    assert.equal(q.cpu.state.r[0], 1, 'stopped at exit');
+    assert.equal(q.cpu.state.icount, p.cpu.state.icount, `budgets of ${slice}: the same instruction count`);
+  }
+});
+
+test('a breakpoint set at a case inside a formed region, the watchpoint on a case\'s store and single-stepping stop where the one-instruction path does', () => {
+  const g = buildGuest('dispatch-region-stops', INTERPRETER, true);
+  const slow = loadElf(g.path);
+  step(slow, WARM);
+  const fast = loadElf(g.path);
+  assert.equal(fast.cpu.run(WARM).kind, 'budget');
+  assert.match(fast.cpu.blockSource(g.symbols.get('op_st')!) ?? '', /switch \(pc\)/, 'the cases are a region by now');
+  assert.deepEqual([...fast.cpu.state.r], [...slow.cpu.state.r]);
+
+  // A breakpoint at a case: the region is dropped and the run stops before the case.
+  const at = g.symbols.get('op_rol')!;
+  fast.cpu.setBreakpoint(at);
+  for (let hit = 0; hit < 5; hit++) {
+    assert.deepEqual(fast.cpu.run(1e6), { kind: 'breakpoint', address: at });
+    let k = 0;
+    do step(slow, 1); while (slow.cpu.state.eip !== at && ++k < 1e5);
+    assert.equal(fast.cpu.state.icount, slow.cpu.state.icount, `hit ${hit}`);
+    assert.deepEqual([...fast.cpu.state.r], [...slow.cpu.state.r]);
+  }
+  fast.cpu.clearBreakpoint(at);
+
+  // The watchpoint on the word op_st writes next: the run stops after that store.
+  const slot = g.symbols.get('mem')! + 4 * fast.cpu.state.r[2]!;
+  fast.cpu.setWatchpoint(slot, 4, 'write');
+  slow.cpu.setWatchpoint(slot, 4, 'write');
+  const stop = fast.cpu.run(1e6);
+  assert.equal(stop.kind, 'watchpoint');
+  let guard = 0;
+  while (slow.cpu.run(1).kind !== 'watchpoint' && ++guard < 1e6);
+  assert.equal(fast.cpu.state.icount, slow.cpu.state.icount);
+  assert.equal(fast.cpu.state.eip, slow.cpu.state.eip);
+  assert.deepEqual([...fast.cpu.state.r], [...slow.cpu.state.r]);
+  fast.cpu.clearWatchpoint();
+  slow.cpu.clearWatchpoint();
+
+  // Back into the region, then TF: each instruction traps after it runs, as on the slow path.
+  assert.equal(fast.cpu.run(50_000).kind, 'budget');
+  step(slow, 50_000);
+  fast.cpu.state.flagsOther |= 0x100;
+  slow.cpu.state.flagsOther |= 0x100;
+  for (let k = 0; k < 40; k++) {
+    const a = fast.cpu.run(1e6);
+    const b = slow.cpu.run(1e6);
+    assert.deepEqual(a, b);
+    assert.equal(fast.cpu.state.eip, slow.cpu.state.eip);
+    assert.equal(fast.cpu.state.icount, slow.cpu.state.icount);
+  }
+  assert.deepEqual([...fast.cpu.state.r], [...slow.cpu.state.r]);
+});
