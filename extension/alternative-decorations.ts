@@ -1,8 +1,9 @@
 // Owns marking each ALTERNATIVE block in gas-x86 editors with a background and a gutter
 // mark (setting vdsoLab.alternativeDecorations), from the blocks the language server finds
-// (request vdsoLab/alternativeBlocks), and dimming the lines of #if branches cpp skips
-// (setting vdsoLab.dimInactiveRegions; request vdsoLab/inactiveRegions), as C editors grey
-// inactive code; refreshed as documents change.
+// (request vdsoLab/alternativeBlocks), and dimming the lines of #if and .if branches cpp or
+// GAS skips (setting vdsoLab.dimInactiveRegions; request vdsoLab/inactiveRegions), in the .S
+// and in a header it includes opened beside it, as C editors grey inactive code; refreshed
+// as documents change.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ALTERNATIVE_BLOCKS, INACTIVE_REGIONS, type DocumentParams, type WireBlock, type WireRange } from '../language-server/custom-requests';
@@ -24,11 +25,14 @@ export function registerAlternativeDecorations(context: vscode.ExtensionContext,
   const dimmed = () => vscode.workspace.getConfiguration('vdsoLab').get<boolean>('dimInactiveRegions', true);
 
   const refresh = async (editor: vscode.TextEditor) => {
-    if (editor.document.languageId !== 'gas-x86') return;
+    // A file in another language may be a header an open .S includes: its skipped groups are dimmed too.
+    const header = editor.document.languageId !== 'gas-x86';
+    if (header && editor.document.uri.scheme !== 'file') return;
     // Requests before the client runs would be lost: wait for it (started in language-client.ts).
     for (let i = 0; i < 100 && !client.isRunning(); i++) await new Promise((done) => setTimeout(done, 100));
     const skipped = dimmed() ? await client.sendRequest<WireRange[]>(INACTIVE_REGIONS, { uri: editor.document.uri.toString() } satisfies DocumentParams) : [];
     editor.setDecorations(inactive, skipped.map((g) => new vscode.Range(g.start.line, 0, g.end.line, 0)));
+    if (header) return;
     if (!enabled()) {
       editor.setDecorations(decoration, []);
       return;
@@ -43,7 +47,8 @@ export function registerAlternativeDecorations(context: vscode.ExtensionContext,
     const key = doc.uri.toString();
     clearTimeout(timers.get(key));
     timers.set(key, setTimeout(() => {
-      for (const e of vscode.window.visibleTextEditors) if (e.document === doc) void refresh(e).catch(() => undefined);
+      // A .S's edit may change what its headers' #if and .if skip.
+      for (const e of vscode.window.visibleTextEditors) if (e.document === doc || (doc.languageId === 'gas-x86' && e.document.languageId !== 'gas-x86')) void refresh(e).catch(() => undefined);
     }, 200));
   };
   context.subscriptions.push(
@@ -51,6 +56,7 @@ export function registerAlternativeDecorations(context: vscode.ExtensionContext,
     inactive,
     vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => void refresh(e).catch(() => undefined))),
     vscode.workspace.onDidChangeTextDocument((e) => later(e.document)),
+    vscode.workspace.onDidOpenTextDocument((doc) => doc.languageId === 'gas-x86' && later(doc)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('vdsoLab.alternativeDecorations') || e.affectsConfiguration('vdsoLab.dimInactiveRegions')) vscode.window.visibleTextEditors.forEach((ed) => void refresh(ed).catch(() => undefined));
     }),

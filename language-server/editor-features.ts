@@ -14,7 +14,7 @@ import {
 import { stubAbi } from '../toolchain/designs/user-stub';
 import { ALTERNATIVE_BLOCKS, CHECK_CONTRACT, INACTIVE_REGIONS, PATCHED_SITE, type CheckContractParams, type CheckContractResult, type DocumentParams, type PatchedSiteParams, type WireBlock, type WireRange } from './custom-requests';
 import type { ServerContext } from './server';
-import { diskFileSource, sourceLine } from './analysis';
+import { diskFileSource, sourceLine, uriToPath, type Analysis } from './analysis';
 import { hover } from './hover';
 import { completions, type CompletionKind } from './completion';
 import { inlayHintParts, inlayHints } from './inlay-hints';
@@ -24,7 +24,7 @@ import { ehFrameActions } from './eh-frame-action';
 import { codeLenses, checkContract, patchedSiteText } from './code-lens';
 import { signatureHelp } from './signature-help';
 import { scanOf } from './semantic-tokens';
-import { activeAlternatives, inactiveGroups } from './inactive';
+import { activeAlternatives, skippedGroupsOf } from './inactive';
 import { references, renameable, uriOf } from './symbols';
 
 const COMPLETION_KINDS: Readonly<Record<CompletionKind, CompletionItemKind>> = {
@@ -116,10 +116,23 @@ export function registerEditorFeatures(ctx: ServerContext): ServerCapabilities {
     return a ? activeAlternatives(a, scanOf(a).alternatives).map((b) => ({ name: b.name, start: { line: b.startLine, character: b.startColumn }, end: { line: b.endLine, character: b.endColumn } })) : [];
   });
 
-  // The lines cpp skips, whole lines from `start` to `end` (the extension greys them).
+  // The lines cpp or GAS skips, whole lines from `start` to `end` (the extension greys them).
+  // A header that is not a .S document of its own (vdso-lab.h opened from a definition) is
+  // skipped as the first open document that includes it reads it.
   connection.onRequest(INACTIVE_REGIONS, (p: DocumentParams): WireRange[] => {
-    const a = ctx.analysis(p.uri);
-    return a ? inactiveGroups(a).map((g) => ({ start: { line: g.from, character: 0 }, end: { line: g.to, character: 0 } })) : [];
+    let a: Analysis | undefined = ctx.analysis(p.uri);
+    let file = a?.file;
+    if (!a && p.uri.startsWith('file:')) {
+      file = uriToPath(p.uri);
+      for (const doc of ctx.documents.all()) {
+        const reader = ctx.analysis(doc.uri);
+        if (reader?.preprocessed?.included.some((i) => i.path === file)) {
+          a = reader;
+          break;
+        }
+      }
+    }
+    return a && file ? skippedGroupsOf(a, file).map((g) => ({ start: { line: g.from, character: 0 }, end: { line: g.to, character: 0 } })) : [];
   });
 
   connection.onSignatureHelp((params) => {

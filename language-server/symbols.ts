@@ -13,6 +13,7 @@ import { cppMacro, isLocalLabel, names } from './names';
 import { instructionsIn } from './instructions';
 import { fileText, lineAt, type ReadFile } from './file-text';
 import { localLabelAt, numericReferences } from './local-labels';
+import { isSkippedIn } from './inactive';
 
 export type OutlineKind = 'function' | 'label' | 'object' | 'macro' | 'define' | 'set';
 
@@ -147,6 +148,8 @@ export function definitions(a: Analysis, line: number, column: number): PlaceInF
   const gas = n.gasMacros.get(name.toLowerCase());
   if (gas?.location) out.push({ file: gas.location.file, line: gas.location.line - 1, column: gas.location.column - 1, length: name.length });
   for (const loc of n.symbolDefinitions.get(name) ?? []) {
+    // A label in a branch GAS or cpp skipped is not in the object: as GNU as sees it, not a definition.
+    if (isSkippedIn(a, loc.file, loc.line - 1)) continue;
     const column = loc.file === a.file ? nameColumn(a, loc, name) : loc.column - 1;
     if (!out.some((o) => o.file === loc.file && o.line === loc.line - 1)) out.push({ file: loc.file, line: loc.line - 1, column, length: name.length });
   }
