@@ -184,8 +184,11 @@ class DocumentAnalysis implements Analysis {
   }
 }
 
-/** Runs the front end over the whole document (the reference the incremental analysis equals). */
-export function analyze(doc: DocumentText, settings: ServerSettings, files: FileSource, root?: string): Analysis {
+/**
+ * Runs the front end over the whole document (the reference the incremental analysis equals);
+ * `split` is the document's cut when the caller has made it (a hover's piece scans use it).
+ */
+export function analyze(doc: DocumentText, settings: ServerSettings, files: FileSource, root?: string, split?: DocumentSplit): Analysis {
   const file = uriToPath(doc.uri);
   const text = doc.getText();
   const options = buildOptions(file, settings, root);
@@ -205,7 +208,7 @@ export function analyze(doc: DocumentText, settings: ServerSettings, files: File
   return new DocumentAnalysis(doc.uri, doc.version, file, text, options, {
     module,
     preprocessed,
-    lexicalAt: pieceScans(file, text),
+    lexicalAt: pieceScans(file, text, split),
     ...(parsed ? { eachCppStatement: once(parsed) } : {}),
   }, files);
 }
@@ -224,9 +227,10 @@ function once<T>(make: () => readonly T[]): (f: (x: T) => void) => void {
  * regions has it (a hover reads one piece, not the whole text); undefined when the text has
  * no place to cut (the whole text is the piece).
  */
-function pieceScans(file: string, text: string): (line: number) => SourceScan | undefined {
-  // Cut when a hover first asks (the first tokens and findings never do).
-  let cut: { readonly split: DocumentSplit | undefined; readonly starts: readonly number[] } | undefined;
+function pieceScans(file: string, text: string, made: DocumentSplit | undefined): (line: number) => SourceScan | undefined {
+  // Cut when a hover first asks, unless the caller cut it already (the first tokens and findings never read it).
+  const mine = made !== undefined && made.lineOffsets[made.lineOffsets.length - 1] === text.length;
+  let cut: { readonly split: DocumentSplit | undefined; readonly starts: readonly number[] } | undefined = mine ? { split: made, starts: [0, ...made.starts] } : undefined;
   const scans: SourceScan[] = [];
   return (line) => {
     if (!cut) {
@@ -269,9 +273,14 @@ const WHOLE_SHARE = 0.5;
 
 /** Whether this version is answered sooner by one whole-document analysis than by the analyzer's regions. */
 export function answeredWhole(doc: DocumentText, settings: ServerSettings, analyzer: IncrementalAnalyzer, root?: string): boolean {
+  return wholeSplit(doc, settings, analyzer, root) !== undefined;
+}
+
+/** The document's cut when this version is answered whole (answeredWhole), else undefined. */
+function wholeSplit(doc: DocumentText, settings: ServerSettings, analyzer: IncrementalAnalyzer, root?: string): DocumentSplit | undefined {
   const file = uriToPath(doc.uri);
   const todo = analyzer.toRun({ file, text: doc.getText(), options: buildOptions(file, settings, root) });
-  return todo !== undefined && todo.run > todo.regions * WHOLE_SHARE;
+  return todo !== undefined && todo.run > todo.regions * WHOLE_SHARE ? todo.split : undefined;
 }
 
 /**
@@ -279,7 +288,8 @@ export function answeredWhole(doc: DocumentText, settings: ServerSettings, analy
  * the caller builds the regions after it), else by regions, one per step.
  */
 export function* analyzeVersion(doc: DocumentText, settings: ServerSettings, files: FileSource, analyzer: IncrementalAnalyzer, root?: string): Generator<void, Analysis> {
-  if (answeredWhole(doc, settings, analyzer, root)) return analyze(doc, settings, files, root);
+  const split = wholeSplit(doc, settings, analyzer, root);
+  if (split) return analyze(doc, settings, files, root, split);
   return yield* analyzeIncrementally(doc, settings, files, analyzer, root);
 }
 

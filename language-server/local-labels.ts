@@ -100,8 +100,10 @@ export function localLabelAt(a: Analysis, line: number, column: number): { label
   if (isInactive(a, line)) return undefined;
   const w = wordAtPosition(a, line, column);
   if (!w) return undefined;
-  const index = indexOf(a);
   const numeric = /^(\d+)([fb]?)$/.exec(w.text);
+  // Only a number or a .L name can be a local label: any other word needs no index (a hover on an instruction).
+  if (!numeric && !w.text.startsWith('.L')) return undefined;
+  const index = indexOf(a);
   let labels: LocalLabel[] = [];
   if (numeric && numeric[2]) labels = resolveReference(index, w.text, line, w.start);
   else if (numeric && sourceLine(a, line)[w.start + w.text.length] === ':') {

@@ -373,19 +373,19 @@ export class IncrementalAnalyzer {
    * analyzer or a changed prefix. Undefined when the text has no place to cut (a run then
    * analyses it whole at once). Counts without assembling anything.
    */
-  toRun(input: Pick<IncrementalInput, 'file' | 'text' | 'options'>): { readonly regions: number; readonly run: number } | undefined {
+  toRun(input: Pick<IncrementalInput, 'file' | 'text' | 'options'>): { readonly regions: number; readonly run: number; readonly split: DocumentSplit } | undefined {
     const split = splitDocument(input.text, REGION_LINES, preprocessesFile(input.file));
     if (!split) return undefined;
     const regions = split.starts.length;
     const p = this.prefix;
-    if (!p || p.key !== prefixKey(input, input.text.slice(0, split.lineOffsets[split.prefixEnd]))) return { regions, run: regions };
+    if (!p || p.key !== prefixKey(input, input.text.slice(0, split.lineOffsets[split.prefixEnd]))) return { regions, run: regions, split };
     let run = 0;
     for (let i = 0; i < regions; i++) {
       const regionText = input.text.slice(split.lineOffsets[split.starts[i]!], split.lineOffsets[split.starts[i + 1] ?? split.lineOffsets.length - 1]);
       const found = this.parts.get(regionKey(regionText));
       if (!found || found.prefixId !== p.id || found.text !== regionText) run++;
     }
-    return { regions, run };
+    return { regions, run, split };
   }
 
   /** Forgets the prefix and every region (after a failure, nothing of it is trusted). */
