@@ -96,6 +96,8 @@ class Reader {
   private fileSymbol: string | undefined;
   private readonly handlers: Map<string, Handler>;
   private ended = false;
+  /** Statements read so far (bounded by MAX_STATEMENTS). */
+  private count = 0;
   /** Where the skipped group now open began (the directive line before it). */
   private skipFrom: SourceLocation | undefined;
 
@@ -116,35 +118,9 @@ class Reader {
   }
 
   run(): AsmModule {
-    let count = 0;
-    while (this.frames.length > 0 && !this.ended) {
-      const top = this.frames[this.frames.length - 1]!;
-      const s = top.reader.next();
-      if (!s) {
-        this.frames.pop();
-        continue;
-      }
-      if (++count > MAX_STATEMENTS) {
-        this.st.error('too many statements (runaway macro or .rept?)');
-        break;
-      }
-      if (tooManyDiagnostics(this.st)) {
-        this.st.diagnostics.pop();
-        this.st.error(`too many messages (${MAX_DIAGNOSTICS}); stopped here`);
-        break;
-      }
-      this.st.place(top.locate, s.line, s.labels.length ? s.labels[0]!.column : s.opColumn);
-      try {
-        this.statement(s, top);
-      } catch (e) {
-        if (e instanceof AsmError || e instanceof MacroError) this.st.error(e.message);
-        else throw e;
-      }
-      if (this.st.symbols.size > this.maxSymbols) {
-        this.st.error(`more than ${this.maxSymbols} symbols; stopped here`);
-        break;
-      }
-    }
+    // A statement per call: `step` is optimized after its first few thousand calls, where a
+    // loop in this once-called function would wait for on-stack replacement in every assembly.
+    while (this.step());
     const end = this.st.location;
     if (this.collecting) {
       // GNU as 2.40's wording for each kind of unterminated body.
@@ -158,6 +134,39 @@ class Reader {
     }
     if (this.cfi.open) this.st.error('open CFI at the end of file; missing .cfi_endproc directive', end);
     return finish(this.st, this.cfi, this.fileSymbol);
+  }
+
+  /** Reads and assembles the next statement; false when reading has ended. */
+  private step(): boolean {
+    const frames = this.frames;
+    if (frames.length === 0 || this.ended) return false;
+    const top = frames[frames.length - 1]!;
+    const s = top.reader.next();
+    if (!s) {
+      frames.pop();
+      return true;
+    }
+    if (++this.count > MAX_STATEMENTS) {
+      this.st.error('too many statements (runaway macro or .rept?)');
+      return false;
+    }
+    if (tooManyDiagnostics(this.st)) {
+      this.st.diagnostics.pop();
+      this.st.error(`too many messages (${MAX_DIAGNOSTICS}); stopped here`);
+      return false;
+    }
+    this.st.place(top.locate, s.line, s.labels.length ? s.labels[0]!.column : s.opColumn);
+    try {
+      this.statement(s, top);
+    } catch (e) {
+      if (e instanceof AsmError || e instanceof MacroError) this.st.error(e.message);
+      else throw e;
+    }
+    if (this.st.symbols.size > this.maxSymbols) {
+      this.st.error(`more than ${this.maxSymbols} symbols; stopped here`);
+      return false;
+    }
+    return true;
   }
 
   private get active(): boolean {

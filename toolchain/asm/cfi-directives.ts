@@ -41,7 +41,8 @@ export interface PendingProcedure {
   debugFrame: boolean;
   readonly place: number;
   cfaOffset: number;
-  readonly remembered: number[];
+  /** The CFA offsets .cfi_remember_state kept (made on its first use). */
+  remembered: number[] | undefined;
 }
 
 /** The CFI state of one assembly: the open procedure, the finished ones, .cfi_sections. */
@@ -71,6 +72,34 @@ function add(st: AsmState, cfi: CfiState, op: CfiOp): void {
   const p = proc(st, cfi);
   const frag = st.frag();
   p.instructions.push({ frag, offset: frag.fixedSize, op, place: st.where });
+}
+
+/**
+ * Ops of the common kinds with small operands, made once per distinct value (ops are never
+ * changed once made, and every function's prologue repeats the same few): by a number that
+ * spells kind, register and offset. Bounded: the table starts again when full.
+ */
+const internedOps = new Map<number, CfiOp>();
+const INTERNED_KINDS = ['def_cfa', 'def_cfa_register', 'def_cfa_offset', 'offset'] as const;
+
+function registerOffsetOp(kind: (typeof INTERNED_KINDS)[number], register: number, offset: number): CfiOp {
+  if (!(offset >= -2048 && offset < 2048 && register >= 0 && register < 256)) return makeOp(kind, register, offset);
+  const key = (((INTERNED_KINDS.indexOf(kind) << 8) | register) << 12) | (offset + 2048);
+  let op = internedOps.get(key);
+  if (op === undefined) {
+    if (internedOps.size >= 4096) internedOps.clear();
+    internedOps.set(key, (op = makeOp(kind, register, offset)));
+  }
+  return op;
+}
+
+function makeOp(kind: (typeof INTERNED_KINDS)[number], register: number, offset: number): CfiOp {
+  switch (kind) {
+    case 'def_cfa': return { kind, register, offset };
+    case 'def_cfa_register': return { kind, register };
+    case 'def_cfa_offset': return { kind, offset };
+    case 'offset': return { kind, register, offset };
+  }
 }
 
 function args(operands: string, n: number, directive: string): string[] {
@@ -109,7 +138,7 @@ export function cfiDirectives(cfi: CfiState): ReadonlyMap<string, Handler> {
       cfi.open = {
         startFrag: frag, startOffset: offset, endOffset: 0, section: st.current.section.name, simple,
         signalFrame: false, returnColumn: 8, instructions: [], ehFrame: cfi.ehFrame, debugFrame: cfi.debugFrame,
-        place: st.where, cfaOffset: simple ? 0 : 4, remembered: [],
+        place: st.where, cfaOffset: simple ? 0 : 4, remembered: undefined,
       };
     }],
     ['.cfi_endproc', (st) => {
@@ -126,26 +155,26 @@ export function cfiDirectives(cfi: CfiState): ReadonlyMap<string, Handler> {
     ['.cfi_def_cfa', (st, operands) => {
       const [r, o] = args(operands, 2, '.cfi_def_cfa');
       const offset = num(st, o!);
-      add(st, cfi, { kind: 'def_cfa', register: dwarfRegister(r!), offset });
+      add(st, cfi, registerOffsetOp('def_cfa', dwarfRegister(r!), offset));
       proc(st, cfi).cfaOffset = offset;
     }],
     ['.cfi_def_cfa_register', (st, operands) => {
-      add(st, cfi, { kind: 'def_cfa_register', register: dwarfRegister(args(operands, 1, '.cfi_def_cfa_register')[0]!) });
+      add(st, cfi, registerOffsetOp('def_cfa_register', dwarfRegister(args(operands, 1, '.cfi_def_cfa_register')[0]!), 0));
     }],
     ['.cfi_def_cfa_offset', (st, operands) => {
       const offset = num(st, args(operands, 1, '.cfi_def_cfa_offset')[0]!);
-      add(st, cfi, { kind: 'def_cfa_offset', offset });
+      add(st, cfi, registerOffsetOp('def_cfa_offset', 0, offset));
       proc(st, cfi).cfaOffset = offset;
     }],
     ['.cfi_adjust_cfa_offset', (st, operands) => {
       const p = proc(st, cfi);
       const offset = p.cfaOffset + num(st, args(operands, 1, '.cfi_adjust_cfa_offset')[0]!);
-      add(st, cfi, { kind: 'def_cfa_offset', offset });
+      add(st, cfi, registerOffsetOp('def_cfa_offset', 0, offset));
       p.cfaOffset = offset;
     }],
     ['.cfi_offset', (st, operands) => {
       const [r, o] = args(operands, 2, '.cfi_offset');
-      add(st, cfi, { kind: 'offset', register: dwarfRegister(r!), offset: num(st, o!) });
+      add(st, cfi, registerOffsetOp('offset', dwarfRegister(r!), num(st, o!)));
     }],
     ['.cfi_rel_offset', (st, operands) => {
       const [r, o] = args(operands, 2, '.cfi_rel_offset');
@@ -165,12 +194,12 @@ export function cfiDirectives(cfi: CfiState): ReadonlyMap<string, Handler> {
     ['.cfi_remember_state', (st) => {
       add(st, cfi, { kind: 'remember_state' });
       const p = proc(st, cfi);
-      p.remembered.push(p.cfaOffset);
+      (p.remembered ??= []).push(p.cfaOffset);
     }],
     ['.cfi_restore_state', (st) => {
       const p = proc(st, cfi);
       add(st, cfi, { kind: 'restore_state' });
-      const back = p.remembered.pop();
+      const back = p.remembered?.pop();
       if (back !== undefined) p.cfaOffset = back;
     }],
     ['.cfi_return_column', (st, operands) => {

@@ -11,24 +11,40 @@ import { readStrings, splitOperands, StringSyntaxError } from './strings';
 
 export type Handler = (st: AsmState, operands: string, op: string) => void;
 
-/** Writes `value` little-endian in `size` bytes, warning as GAS does when it does not fit. */
-export function integerBytes(st: AsmState, value: bigint, size: number): number[] {
+/** The bound of a field of n bytes, at index n (a value fits from -limit to limit - 1). */
+const INTEGER_LIMITS = [0, 1, 2, 3, 4, 5, 6, 7].map((n) => 1n << BigInt(8 * n));
+
+/** Writes `value` little-endian in `size` bytes of `out`, warning as GAS does when it does not fit. */
+function writeInteger(st: AsmState, value: bigint, size: number, out: { [i: number]: number }): void {
   if (size < 8) {
-    const bits = BigInt(size * 8);
-    const limit = 1n << bits;
+    const limit = INTEGER_LIMITS[size]!;
     if (value >= limit || value < -limit) {
-      const masked = BigInt.asUintN(Number(bits), value);
+      const masked = BigInt.asUintN(size * 8, value);
       st.warning(`value 0x${BigInt.asUintN(64, value).toString(16)} truncated to 0x${masked.toString(16)}`);
     }
   }
-  const out: number[] = [];
+  if (size <= 4) {
+    // The low 32 bits are all such a field holds: one conversion, no BigInt per byte.
+    const x = Number(BigInt.asUintN(32, value));
+    for (let i = 0; i < size; i++) out[i] = (x >>> (8 * i)) & 0xff;
+    return;
+  }
   let v = BigInt.asUintN(64, value);
   for (let i = 0; i < size; i++) {
-    out.push(Number(v & 0xffn));
+    out[i] = Number(v & 0xffn);
     v >>= 8n;
   }
+}
+
+/** `value` little-endian in `size` bytes, warning as GAS does when it does not fit. */
+export function integerBytes(st: AsmState, value: bigint, size: number): number[] {
+  const out = new Array<number>(size);
+  writeInteger(st, value, size, out);
   return out;
 }
+
+/** One buffer per field size, written again by each integer `emitInteger` puts in. */
+const FIELDS = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => new Uint8Array(n));
 
 function hasSymbols(e: import('./expr').Expr): boolean {
   return constantValue(e) === undefined;
@@ -39,7 +55,9 @@ export function emitInteger(st: AsmState, text: string, size: 1 | 2 | 4 | 8): vo
   if (st.current.section.name === '.altinstructions') st.altText.set(st.here().frag.address + st.here().offset, text);
   const bound = st.bind(st.parse(text));
   if (!hasSymbols(bound)) {
-    st.emit(integerBytes(st, constantValue(bound)!, size));
+    const field = FIELDS[size - 1]!;
+    writeInteger(st, constantValue(bound)!, size, field);
+    st.emit(field);
     return;
   }
   const v = st.evaluate(bound);

@@ -178,7 +178,7 @@ function materialize(st: AsmState, f: Frag, tails: ByteStream): void {
       case 'branch': {
         const form = v.isNear ? v.near : v.short;
         tails.write(at, form.bytes, n);
-        f.fixups.push({
+        f.addFixup({
           offset: base + form.dispOffset, size: form.dispSize, expr: v.target, pcrel: true,
           pcBias: form.bytes.length - form.dispOffset, relocType: form.relocType, signed: form.dispSize === 1,
           // GAS makes a relaxed branch's fixup when it converts the frag, after reading: its
@@ -220,10 +220,6 @@ function materialize(st: AsmState, f: Frag, tails: ByteStream): void {
   f.varSize = n;
 }
 
-interface PendingRelocation extends Relocation {
-  readonly seq: number;
-}
-
 function writeLittle(bytes: Uint8Array, at: number, size: number, v: bigint): void {
   if (size <= 4) {
     // The low 32 bits are all a field of 4 bytes or fewer holds: one conversion, no BigInt per byte.
@@ -258,22 +254,22 @@ const PC_TYPES: Readonly<Record<number, number>> = { 1: 23, 2: 21, 4: 2 };
 const ABS_TYPES: Readonly<Record<number, number>> = { 1: 22, 2: 20, 4: 1 };
 
 /** The relocation of fixup `fx` (field at `field` in `out`, at `P` in its section) against `sym` with `addend`. */
-function relocationOf(fx: Fixup, out: Uint8Array, field: number, P: number, sym: SymbolState | undefined, addend: bigint, type: number): PendingRelocation {
+function relocationOf(fx: Fixup, out: Uint8Array, field: number, P: number, sym: SymbolState | undefined, addend: bigint, type: number): Relocation {
   if (fx.size === 8) throw new AsmError('cannot represent relocation type BFD_RELOC_64');
   writeLittle(out, field, fx.size, addend);
   if (!sym) {
     // An absolute branch target: the field holds target - bias, checked as GAS checks a fixup.
     checkFits(fx, P, addend, fx.signed);
-    return { offset: P, type, symbol: '', symbolIsSection: false, seq: fx.seq };
+    return { offset: P, type, symbol: '', symbolIsSection: false };
   }
   if (isLocalDefined(sym) && ADJUSTABLE.has(type)) {
     const target = sym.frag!.section;
     target.symbolUsed = true;
     writeLittle(out, field, fx.size, addend + BigInt(labelAddress(sym)));
-    return { offset: P, type, symbol: target.name, symbolIsSection: true, seq: fx.seq };
+    return { offset: P, type, symbol: target.name, symbolIsSection: true };
   }
   if (sym.kind === 'undefined' && sym.place === NO_PLACE) sym.place = fx.place;
-  return { offset: P, type, symbol: sym.name, symbolIsSection: false, seq: fx.seq };
+  return { offset: P, type, symbol: sym.name, symbolIsSection: false };
 }
 
 /** An address or value as GAS prints one for an ELF32 target: 8 hex digits of its low 32 bits. */
@@ -294,7 +290,7 @@ function checkFits(fx: Fixup, P: number, x: bigint, signed: boolean): void {
  * and returns the relocation it needs, if any.
  */
 function resolve(st: AsmState, section: SectionState, f: Frag, fx: Fixup, out: Uint8Array, base: number,
-  values: Map<number, { value: Value; fixup: Fixup }> | undefined): PendingRelocation | undefined {
+  values: Map<number, { value: Value; fixup: Fixup }> | undefined): Relocation | undefined {
   const P = f.address + fx.offset;
   const field = base + fx.offset;
   const v = value(st, fx.expr);
@@ -452,6 +448,17 @@ function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels
   return out;
 }
 
+/** The relocations in the order GAS writes them, their fixups' creation order (`seqs`, one each). */
+function inSeqOrder(relocs: Relocation[], seqs: readonly number[]): Relocation[] {
+  for (let k = 1; k < seqs.length; k++) {
+    if (seqs[k - 1]! > seqs[k]!) {
+      const order = relocs.map((_, i) => i).sort((a, b) => seqs[a]! - seqs[b]!);
+      return order.map((i) => relocs[i]!);
+    }
+  }
+  return relocs;
+}
+
 /** Relaxes, resolves and builds the module. */
 export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefined): AsmModule {
   relax(st);
@@ -486,7 +493,8 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
   const altValues = new Map<number, { value: Value; fixup: Fixup }>();
   const sections: AsmSection[] = [];
   for (const s of st.sections) {
-    const relocs: PendingRelocation[] = [];
+    const relocs: Relocation[] = [];
+    const seqs: number[] = [];
     // GAS reports a section's fixup errors in the order it made the fixups, as its relocations.
     const failures: { seq: number; message: string; place: number }[] = [];
     const frags = orderedFrags(s);
@@ -502,7 +510,10 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
         const fx = fixups[j]!;
         try {
           const r = resolve(st, s, f, fx, bytes, at, s.name === '.altinstructions' ? altValues : undefined);
-          if (r) relocs.push(r);
+          if (r) {
+            relocs.push(r);
+            seqs.push(fx.seq);
+          }
         } catch (e) {
           if (!(e instanceof AsmError)) throw e;
           failures.push({ seq: fx.seq, message: e.message, place: fx.place });
@@ -512,12 +523,11 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
     }
     failures.sort((a, b) => a.seq - b.seq);
     for (const x of failures) st.error(x.message, st.locationOf(x.place));
-    relocs.sort((a, b) => a.seq - b.seq);
     const nobits = s.type === SHT_NOBITS;
     sections.push({
       name: s.name, type: s.type, flags: s.flags, addralign: s.addralign, entsize: s.entsize,
       bytes: nobits ? new Uint8Array(0) : bytes, size,
-      relocations: relocs.map(({ seq: _seq, ...r }) => r),
+      relocations: inSeqOrder(relocs, seqs),
       ...(s.linkTo ? { linkTo: s.linkTo } : {}),
       ...(s.group ? { group: s.group } : {}),
     });

@@ -165,13 +165,17 @@ export function shapeNames(text: string, count: number): string[] | undefined {
   return names;
 }
 
-/** The values of the number holes among the words, in order (the classes of one value have none). */
-export function shapeHoleValues(count: number): number[] {
-  let n = 0;
-  for (let w = 0; w < count; w++) if (wordClass[w]! >= FIRST_RANGE_CLASS) n++;
-  const values = new Array<number>(n);
-  for (let w = 0, k = 0; w < count; w++) if (wordClass[w]! >= FIRST_RANGE_CLASS) values[k++] = wordValue[w]!;
-  return values;
+/** The last `shapeHoleValues` (one array, written again each time). */
+const holeValues = new Float64Array(MAX_WORDS);
+
+/**
+ * The values of the number holes among the words, in order (the classes of one value have
+ * none): valid until the next call, which writes the same array (read at once, it makes
+ * nothing per instruction for the collector).
+ */
+export function shapeHoleValues(count: number): ArrayLike<number> {
+  for (let w = 0, k = 0; w < count; w++) if (wordClass[w]! >= FIRST_RANGE_CLASS) holeValues[k++] = wordValue[w]!;
+  return holeValues;
 }
 
 /** The whole shape of `text` (for an entry being made), or undefined when it has none. */

@@ -110,25 +110,29 @@ function placeholderName(i: number): string {
   return i < PLACEHOLDER_NAMES.length ? PLACEHOLDER_NAMES[i]! : `${PLACEHOLDER}${i}`;
 }
 
-/** What `encodingOf` found: the encoding, the names its placeholders stand for, the values for its number fields. */
-interface Found {
-  readonly encoding: KnownEncoding;
-  readonly names?: readonly string[];
-  readonly values?: readonly number[];
-}
+/**
+ * What `encodingOf` found besides the encoding: the names its placeholders stand for and the
+ * values for its number fields. One object, filled again for each instruction and read at
+ * once by `assembleInstruction` (nothing per instruction for the collector).
+ */
+const found: { names: readonly string[] | undefined; values: ArrayLike<number> | undefined } = { names: undefined, values: undefined };
 
 /** The encoding of `mnemonic operandText` here: a known one whose expressions still evaluate the same, else a new one. */
-function encodingOf(st: AsmState, mnemonic: string, operandText: string): Found {
+function encodingOf(st: AsmState, mnemonic: string, operandText: string): KnownEncoding {
+  found.names = undefined;
+  found.values = undefined;
   const key = st.codeSize === 32 ? mnemonic : `${mnemonic}\u0000${st.codeSize}`;
   const known = st.encodings.get(key)?.get(operandText);
-  if (known && stillEvaluates(st, known, undefined)) return { encoding: known };
+  if (known && stillEvaluates(st, known, undefined)) return known;
   const words = known || PREFIXES.has(mnemonic.toLowerCase()) ? -1 : shapeWords(operandText);
   if (words >= 0) {
     const byShape = st.shapeEncodings.get(key)?.get(shapeHash(operandText, words));
     if (byShape && shapeKeyIs(operandText, words, byShape.shapeKey!)) {
       const names = shapeNames(operandText, words);
       if (stillEvaluates(st, byShape, names)) {
-        return { encoding: byShape, names, values: byShape.fields && byShape.fields.length > 0 ? shapeHoleValues(words) : undefined };
+        found.names = names;
+        if (byShape.fields && byShape.fields.length > 0) found.values = shapeHoleValues(words);
+        return byShape;
       }
     }
     const shape = shapeOf(operandText)!;
@@ -138,13 +142,14 @@ function encodingOf(st: AsmState, mnemonic: string, operandText: string): Found 
       const fields = shape.holes.length === 0 ? [] : holeFields(st, mnemonic, shape, encoding);
       if (fields) {
         remember(st, st.shapeEncodings, key, shapeHash(operandText, shapeWords(operandText)), { ...encoding, fields, shapeKey: shape.key });
-        return { encoding, names: shape.names };
+        found.names = shape.names;
+        return encoding;
       }
     }
   }
   const encoding = encode(st, mnemonic, operandText, undefined);
   remember(st, st.encodings, key, operandText, encoding);
-  return { encoding };
+  return encoding;
 }
 
 function remember<K>(st: AsmState, table: Map<string, Map<K, KnownEncoding>>, key: string, text: K, encoding: KnownEncoding): void {
@@ -290,7 +295,7 @@ function placeheld(v: EvaluatedExpr, names: readonly string[]): EvaluatedExpr {
 }
 
 /** Emits an encoding's bytes, with this text's number values written into the entry's fields (kept by class). */
-function emitBytes(st: AsmState, bytes: Uint8Array, encoding: KnownEncoding, values: readonly number[] | undefined): void {
+function emitBytes(st: AsmState, bytes: Uint8Array, encoding: KnownEncoding, values: ArrayLike<number> | undefined): void {
   const frag = st.frag();
   const at = frag.start + frag.fixedSize;
   st.emit(bytes);
@@ -307,10 +312,12 @@ function emitBytes(st: AsmState, bytes: Uint8Array, encoding: KnownEncoding, val
 export function assembleInstruction(st: AsmState, mnemonic: string, operandText: string): void {
   const startFrag = st.frag();
   const base = startFrag.fixedSize;
-  const { encoding, names, values } = encodingOf(st, mnemonic, operandText);
+  const encoding = encodingOf(st, mnemonic, operandText);
+  const names = found.names;
+  const values = found.values;
   const r = encoding.result;
   if ('error' in r) throw new AsmError(r.error);
-  for (const w of r.warnings) st.warning(w);
+  for (let k = 0; k < r.warnings.length; k++) st.warning(r.warnings[k]!);
   if ('relax' in r) {
     const { short, near, target } = r.relax;
     encoding.forms ??= {

@@ -120,8 +120,12 @@ export class ByteStream {
   }
 }
 
+/** The fixups of every frag that has none (most frags never get one): shared, never pushed to. */
+const NO_FIXUPS: Fixup[] = [];
+
 export class Frag {
-  readonly fixups: Fixup[] = [];
+  /** Read only: `addFixup` adds one. */
+  fixups: Fixup[] = NO_FIXUPS;
   variable: Variable | undefined;
   /** Size of the variable part at the current relaxation step (its bytes' count once `tail` is set). */
   varSize = 0;
@@ -135,6 +139,11 @@ export class Frag {
   private end = -1;
   constructor(readonly section: SectionState, readonly subsection: number, readonly stream: ByteStream) {
     this.start = stream.length;
+  }
+
+  addFixup(fixup: Fixup): void {
+    if (this.fixups === NO_FIXUPS) this.fixups = [fixup];
+    else this.fixups.push(fixup);
   }
 
   /** Bytes in the fixed part (the frag's offsets count from its first). */

@@ -2,7 +2,7 @@
 // statement), kept in columns: a typed array each for the frag (an index into the distinct
 // frags), offsets, lengths, the statement's place (places.ts) and the instruction flag. One
 // object per entry was most of what the collector copied on a large source. When relaxation
-// is done, `settle` turns each frag into its section and final offset (the frags are let go);
+// is done, `settle` keeps each frag's section, final address and sizes (the frags are let go);
 // the LineEntry objects and their locations are made only when a consumer first reads
 // `AsmModule.lines` (writing an object without -g never does).
 import type { Frag } from './layout';
@@ -13,13 +13,13 @@ export class PendingLines {
   /** The frags entries are in, each once (consecutive entries are mostly in one). */
   private frags: Frag[] = [];
   private fragOf = new Int32Array(1024);
-  /** Offset in the frag while reading; in the section once settled. */
+  /** Offset in the frag. */
   private offsets = new Int32Array(1024);
   private lengths = new Int32Array(1024);
   private placeOf = new Int32Array(1024);
   private instructions = new Uint8Array(1024);
-  /** Once settled: each entry's section, an index into `sectionNames`. */
-  private sections: Int32Array | undefined;
+  /** Once settled: each frag's section (an index into `sectionNames`), final address and sizes. */
+  private settled: { readonly section: Int32Array; readonly address: Int32Array; readonly fixedSize: Int32Array; readonly size: Int32Array } | undefined;
   private sectionNames: string[] = [];
   count = 0;
 
@@ -58,38 +58,41 @@ export class PendingLines {
   }
 
   /**
-   * Fixes every entry's section and final offset once relaxation has settled (the frags'
-   * addresses and sizes are final): an entry that reached into its frag's variable part
-   * covers all of it. The frags are not kept after this.
+   * Keeps what the entries need of their frags once relaxation has settled (each frag's
+   * section, final address and sizes), so that the frags are let go; the entries themselves
+   * are worked out only in `entries`. A loop over the frags, not the entries: this runs once
+   * per assembly, mostly before the optimizing compiler has taken it.
    */
   settle(): void {
-    const sections = new Int32Array(this.count);
-    const names = this.sectionNames;
     const frags = this.frags;
-    const sectionOfFrag = new Int32Array(frags.length);
-    for (let f = 0; f < frags.length; f++) {
-      const name = frags[f]!.section.name;
-      let index = names.indexOf(name);
-      if (index < 0) index = names.push(name) - 1;
-      sectionOfFrag[f] = index;
-    }
-    for (let k = 0; k < this.count; k++) {
-      const f = this.fragOf[k]!;
+    const n = frags.length;
+    const names = this.sectionNames;
+    const section = new Int32Array(n);
+    const address = new Int32Array(n);
+    const fixedSize = new Int32Array(n);
+    const size = new Int32Array(n);
+    let last: Frag['section'] | undefined;
+    let index = -1;
+    for (let f = 0; f < n; f++) {
       const frag = frags[f]!;
-      sections[k] = sectionOfFrag[f]!;
-      const offset = this.offsets[k]!;
-      // Only a frag with a variable part can have been written past its fixed part.
-      if (offset + this.lengths[k]! > frag.fixedSize) this.lengths[k] = frag.size - offset;
-      this.offsets[k] = frag.address + offset;
+      if (frag.section !== last) {
+        last = frag.section;
+        index = names.indexOf(last.name);
+        if (index < 0) index = names.push(last.name) - 1;
+      }
+      section[f] = index;
+      address[f] = frag.address;
+      fixedSize[f] = frag.fixedSize;
+      size[f] = frag.size;
     }
-    this.sections = sections;
+    this.settled = { section, address, fixedSize, size };
     this.frags = [];
   }
 
   /** The entries, in the order the statements were read (after `settle`). */
   entries(): LineEntry[] {
-    const sections = this.sections;
-    if (sections === undefined) throw new Error('PendingLines.entries before settle');
+    const settled = this.settled;
+    if (settled === undefined) throw new Error('PendingLines.entries before settle');
     const out: LineEntry[] = new Array(this.count);
     // A statement's entries (an instruction before and after a frag break) share one location.
     let lastPlace = -1;
@@ -100,7 +103,12 @@ export class PendingLines {
         location = this.places.location(place);
         lastPlace = place;
       }
-      out[k] = { section: this.sectionNames[sections[k]!]!, offset: this.offsets[k]!, length: this.lengths[k]!, location, instruction: this.instructions[k] === 1 };
+      const f = this.fragOf[k]!;
+      const offset = this.offsets[k]!;
+      // An entry that reached into its frag's variable part covers all of it (only a frag with
+      // a variable part can have been written past its fixed part).
+      const length = offset + this.lengths[k]! > settled.fixedSize[f]! ? settled.size[f]! - offset : this.lengths[k]!;
+      out[k] = { section: this.sectionNames[settled.section[f]!]!, offset: settled.address[f]! + offset, length, location, instruction: this.instructions[k] === 1 };
     }
     return out;
   }

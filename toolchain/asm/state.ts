@@ -253,7 +253,7 @@ export class AsmState {
   addFixup(fixup: Omit<Fixup, 'offset' | 'seq'>, fieldOffset: number): void {
     const f = this.frag();
     // One literal of one shape (a spread would give fixups of many shapes).
-    f.fixups.push({
+    f.addFixup({
       offset: fieldOffset, size: fixup.size, expr: fixup.expr, pcrel: fixup.pcrel, pcBias: fixup.pcBias, relocType: fixup.relocType,
       signed: fixup.signed, place: fixup.place, seq: fixup.late ? -1 : this.nextSeq(), resolveGlobal: fixup.resolveGlobal, late: fixup.late,
     });

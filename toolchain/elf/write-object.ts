@@ -184,8 +184,11 @@ function checkSection(s: AsmSection, fileName: string): void {
   if (s.addralign !== 0 && (s.addralign & (s.addralign - 1)) !== 0) {
     throw new InputError(fileName, `section ${s.name}`, `alignment ${s.addralign} is not a power of 2`);
   }
-  for (const r of s.relocations) {
-    if (r.offset < 0 || r.offset >= Math.max(s.size, 1)) {
+  const relocations = s.relocations;
+  const end = Math.max(s.size, 1);
+  for (let k = 0; k < relocations.length; k++) {
+    const r = relocations[k]!;
+    if (r.offset < 0 || r.offset >= end) {
       throw new InputError(fileName, `section ${s.name} offset ${hex(r.offset)}`, `relocation against ${r.symbol} is outside the section (size ${hex(s.size)})`);
     }
   }
@@ -194,7 +197,9 @@ function checkSection(s: AsmSection, fileName: string): void {
 function symtabBytes(symbols: SymbolTable, strtab: StringTableBuilder): Uint8Array {
   const bytes = new Uint8Array(symbols.entries.length * 16);
   const v = new DataView(bytes.buffer);
-  symbols.entries.forEach((e, i) => {
+  const entries = symbols.entries;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
     const o = i * 16;
     const bind = stbOf(e.binding);
     v.setUint32(o, strtab.offset(e.name), true);
@@ -203,19 +208,21 @@ function symtabBytes(symbols: SymbolTable, strtab: StringTableBuilder): Uint8Arr
     v.setUint8(o + 12, (bind << 4) | (e.type & 0xf));
     v.setUint8(o + 13, e.visibility & 3);
     v.setUint16(o + 14, e.sectionIndex, true);
-  });
+  }
   return bytes;
 }
 
 function relocationBytes(s: AsmSection, symbols: SymbolTable, fileName: string): Uint8Array {
   const bytes = new Uint8Array(s.relocations.length * 8);
   const v = new DataView(bytes.buffer);
-  s.relocations.forEach((r, i) => {
+  const relocations = s.relocations;
+  for (let i = 0; i < relocations.length; i++) {
+    const r = relocations[i]!;
     // No symbol (a pc-relative branch to an absolute address): symbol index 0, as GAS writes it.
     const index = r.symbolIsSection ? symbols.sectionSymbol.get(r.symbol) : r.symbol === '' ? 0 : symbols.symbol.get(r.symbol);
     if (index === undefined) throw new InputError(fileName, `section ${s.name} offset ${hex(r.offset)}`, `relocation against unknown ${r.symbolIsSection ? 'section' : 'symbol'} ${r.symbol}`);
     v.setUint32(i * 8, r.offset, true);
     v.setUint32(i * 8 + 4, (index << 8) | (r.type & 0xff), true);
-  });
+  }
   return bytes;
 }

@@ -60,8 +60,17 @@ export function objectSymbols(module: AsmModule): { readonly rows: readonly Obje
   const usedSections = new Set<string>();
   const usedNames = new Set<string>();
   for (const s of module.sections) {
-    // A relocation with no symbol (symbol index 0) needs no entry.
-    for (const r of s.relocations) if (r.symbolIsSection || r.symbol !== '') (r.symbolIsSection ? usedSections : usedNames).add(r.symbol);
+    // An indexed loop (this runs once per object, mostly before the optimizing compiler has
+    // taken it, where an iterator makes an object per element); a run of relocations against
+    // one name adds it once.
+    const relocations = s.relocations;
+    let last = '';
+    for (let k = 0; k < relocations.length; k++) {
+      const r = relocations[k]!;
+      // A relocation with no symbol (symbol index 0) needs no entry.
+      if (r.symbolIsSection) usedSections.add(r.symbol);
+      else if (r.symbol !== '' && r.symbol !== last) usedNames.add((last = r.symbol));
+    }
   }
   const row = (s: AsmSymbol, binding: SymbolBinding): ObjectSymbol => ({
     name: s.type === STT_SECTION ? '' : s.name,
@@ -150,14 +159,15 @@ export function buildSymbolTable(module: AsmModule, fileName: string, sectionInd
   ];
   const bySection = new Map<string, number>();
   const byName = new Map<string, number>();
-  entries.forEach((e, i) => {
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
     if (e.type === STT_SECTION) {
       const name = module.sections.find((s) => sectionIndex.get(s.name) === e.sectionIndex)?.name;
       if (name !== undefined && !bySection.has(name)) bySection.set(name, i);
     } else if (e.name && i > 0) {
       // A global wins over a local of the same name (relocations name the global).
-      if (!byName.has(e.name) || i >= firstGlobal) byName.set(e.name, i);
+      if (i >= firstGlobal || !byName.has(e.name)) byName.set(e.name, i);
     }
-  });
+  }
   return { entries, firstGlobal, sectionSymbol: bySection, symbol: byName };
 }
