@@ -113,16 +113,9 @@ test('"Check contract": the failed check becomes a diagnostic on the line that z
 
 /**
  * Sites whose patched forms differ by CPU feature and by the kernel's NOP table, and one whose
- * trailing NOPL the kernel leaves; with a note, as a vDSO has (GNU ld's image then has the
- * PT_NOTE linkVdso makes only for a note).
+ * trailing NOPL the kernel leaves.
  */
 const SITES = `#include "vdso-lab.h"
-	.pushsection .note.Linux, "a", @note
-	.long	6, 4, 0
-	.asciz	"Linux"
-	.balign	4
-	.long	0
-	.popsection
 	.text
 VDSO_FUNCTION(__kernel_vsyscall)
 	CFI_STARTPROC

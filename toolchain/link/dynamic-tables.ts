@@ -1,5 +1,5 @@
-// Owns the vDSO's dynamic-linking tables: .dynsym (the version names as absolute symbols,
-// then the exports), .dynstr, the SysV .hash, .gnu.version, .gnu.version_d (the base
+// Owns the vDSO's dynamic-linking tables: .dynsym (the exports and the version names as
+// absolute symbols, in GNU ld's order), .dynstr, the SysV .hash, .gnu.version, .gnu.version_d (the base
 // version named after the soname, then one entry per version node) and .dynamic.
 // Sizes are known before layout; bytes are written once addresses are.
 import { DT_HASH, DT_NULL, DT_SONAME, DT_STRSZ, DT_STRTAB, DT_SYMENT, DT_SYMTAB, DT_VERDEF, DT_VERDEFNUM, DT_VERSYM } from '../elf/dynamic';
@@ -11,6 +11,36 @@ import type { VersionNode } from './types';
 
 /** GNU ld's bucket counts: the largest one not above the number of symbols is used. */
 const BUCKET_COUNTS = [1, 3, 17, 37, 67, 97, 131, 197, 263, 521, 1031, 2053, 4099, 8209, 16411, 32771, 65537, 131101, 262147];
+
+/** Buckets of GNU ld's own symbol table (bfd's DEFAULT_SIZE; a vDSO never has enough symbols to grow it). */
+const BFD_HASH_BUCKETS = 4051n;
+const U64 = (1n << 64n) - 1n;
+
+/** bfd_hash_hash over a 64-bit host's unsigned long: the bucket of ld's symbol table a name falls in. */
+function bfdHashBucket(name: string): bigint {
+  const bytes = new TextEncoder().encode(name);
+  let h = 0n;
+  for (const byte of bytes) {
+    const c = BigInt(byte);
+    h = (h + c + (c << 17n)) & U64;
+    h ^= h >> 2n;
+  }
+  const len = BigInt(bytes.length);
+  h = (h + len + (len << 17n)) & U64;
+  h ^= h >> 2n;
+  return h % BFD_HASH_BUCKETS;
+}
+
+/**
+ * The .dynsym order GNU ld gives `entered` (listed in the order ld enters them in its symbol
+ * table): it numbers dynamic symbols walking that table bucket by bucket, each bucket's chain
+ * newest first (docs/architecture.md, the vDSO linker).
+ */
+function bfdHashOrder<T extends { readonly name: string }>(entered: readonly T[]): T[] {
+  const keyed = entered.map((s, rank) => ({ s, rank, bucket: bfdHashBucket(s.name) }));
+  keyed.sort((x, y) => (x.bucket < y.bucket ? -1 : x.bucket > y.bucket ? 1 : y.rank - x.rank));
+  return keyed.map((k) => k.s);
+}
 
 /** A .dynsym entry before its address is known. */
 export interface DynamicSymbol {
@@ -49,11 +79,14 @@ export class DynamicTables {
     exports: readonly ExportedSymbol[],
     private readonly spareEntries: number,
   ) {
-    versions.forEach((v, i) => {
-      this.symbols.push({ name: v.name, versionIndex: i + 2, exported: undefined });
-      for (const e of exports) if (e.versionIndex === i + 2) this.symbols.push({ name: e.name, versionIndex: i + 2, exported: e });
-    });
-    for (const s of this.symbols) if (s.exported) this.strings.add(s.name);
+    // ld enters the exports in its symbol table as the inputs define them, the version
+    // names after them; .dynsym follows that table's walk (bfdHashOrder).
+    const entered: DynamicSymbol[] = [
+      ...exports.map((e) => ({ name: e.name, versionIndex: e.versionIndex, exported: e })),
+      ...versions.map((v, i) => ({ name: v.name, versionIndex: i + 2, exported: undefined })),
+    ];
+    this.symbols.push(...bfdHashOrder(entered));
+    for (const e of exports) this.strings.add(e.name);
     this.strings.add(soname);
     for (const v of versions) this.strings.add(v.name);
     this.strings.result();

@@ -1,8 +1,8 @@
 // Owns linkVdso: ET_REL objects -> an i386 vDSO image laid out as the kernel's
 // vdso-layout.lds lays it (one PT_LOAD at address 0 holding everything, memsz == filesz,
-// PT_DYNAMIC, PT_NOTE, PT_GNU_EH_FRAME), with versioned exports, a generated
-// .eh_frame_hdr, .altinstructions and the DWARF debug sections kept, and no dynamic
-// relocations at all.
+// PT_DYNAMIC, PT_NOTE, PT_GNU_EH_FRAME: the script's PHDRS, all four always, an empty one
+// as GNU ld writes it), with versioned exports, a generated .eh_frame_hdr,
+// .altinstructions and the DWARF debug sections kept, and no dynamic relocations at all.
 import { InputError } from '../errors';
 import {
   PF_R, PF_X, PT_DYNAMIC, PT_GNU_EH_FRAME, PT_LOAD, PT_NOTE, SHF_ALLOC, SHF_WRITE,
@@ -56,6 +56,8 @@ export function linkVdso(objects: readonly LinkInput[], options: VdsoOptions): U
   const byName = new Map(data.sections.map((s) => [s.name, s]));
   const orphans = orphanSections(data.orphans);
   const rodata = byName.get('.rodata')!;
+  // GNU ld's own .got.plt and .got (empty here, 4-aligned) fall under .rodata's rule.
+  rodata.align = Math.max(rodata.align, 4);
   const note = byName.get('.note')!;
   const ehFrame = byName.get('.eh_frame')!;
   for (const s of [...data.sections, ...orphans]) sizeSection(s);
@@ -68,13 +70,18 @@ export function linkVdso(objects: readonly LinkInput[], options: VdsoOptions): U
   const dynamic = synthetic('.dynamic', SHT_DYNAMIC, SHF_ALLOC | SHF_WRITE, 4, tables.dynamicSize, 8);
   const ehFrameHdr = synthetic('.eh_frame_hdr', SHT_PROGBITS, SHF_ALLOC, 4, ehFrame.inputs.length ? frameHeaderSize(ehFrame.inputs) : 0, 0);
   const ordered = [hash, dynsym, dynstr, versym, verdef, dynamic, rodata, note, ehFrameHdr, ...CODE_RULES.map((r) => byName.get(r.name)!), ...orphans];
-  const sections = ordered.filter((s) => s.size > 0);
+  // GNU ld's i386 backend always makes an .eh_frame of its own (for PLT unwind info, none
+  // here): with no CFI in the inputs the output .eh_frame stays, empty, aligned to 4.
+  if (ehFrame.inputs.length === 0) {
+    ehFrame.flags = SHF_ALLOC;
+    ehFrame.align = 4;
+  }
+  const sections = ordered.filter((s) => s.size > 0 || s === ehFrame);
   for (const s of sections) if (s.type === SHT_NOBITS) s.type = SHT_PROGBITS; // memsz must equal filesz
 
   const hasNote = sections.includes(note);
   const hasHdr = sections.includes(ehFrameHdr);
-  const phnum = 2 + (hasNote ? 1 : 0) + (hasHdr ? 1 : 0);
-  let addr = EHDR_SIZE + PHDR_SIZE * phnum;
+  let addr = EHDR_SIZE + PHDR_SIZE * PHDRS;
   for (const s of sections) {
     addr = alignUp(addr, s.align);
     s.addr = addr;
@@ -108,8 +115,10 @@ export function linkVdso(objects: readonly LinkInput[], options: VdsoOptions): U
 
   const segments: Segment[] = [segmentOf(PT_LOAD, PF_R | PF_X, 0x1000, sections, 0)];
   segments.push(segmentOf(PT_DYNAMIC, PF_R, 4, [dynamic]));
-  if (hasNote) segments.push(segmentOf(PT_NOTE, PF_R, note.align, [note]));
-  if (hasHdr) segments.push(segmentOf(PT_GNU_EH_FRAME, PF_R, 4, [ehFrameHdr]));
+  segments.push(hasNote ? segmentOf(PT_NOTE, PF_R, note.align, [note]) : emptySegment(PT_NOTE, PF_R));
+  // The script gives eh_frame_hdr no FLAGS: ld takes them from its sections, none when empty.
+  segments.push(hasHdr ? segmentOf(PT_GNU_EH_FRAME, PF_R, 4, [ehFrameHdr]) : emptySegment(PT_GNU_EH_FRAME, 0));
+  if (segments.length !== PHDRS) throw new Error(`linkVdso made ${segments.length} program headers, the script declares ${PHDRS}`);
 
   const exported = new Set(exports.map((e) => e.name));
   const symbols: ImageSymbol[] = localSymbols(objs, globals);
@@ -123,6 +132,14 @@ export function linkVdso(objects: readonly LinkInput[], options: VdsoOptions): U
   const debug = debugOutputSections(objs);
   fillDebugSections(debug, globals);
   return writeImage({ type: ET_DYN, entry: 0, sections, segments, symbols, unallocated: debug });
+}
+
+/** The vDSO script's PHDRS: text (PT_LOAD), dynamic, note, eh_frame_hdr; ld writes each even when it maps nothing. */
+const PHDRS = 4;
+
+/** A declared segment no section lies in, as GNU ld writes it: all zeros but type, flags and a 4-byte alignment. */
+function emptySegment(type: number, flags: number): Segment {
+  return { type, flags, offset: 0, vaddr: 0, filesz: 0, memsz: 0, align: 4 };
 }
 
 function synthetic(name: string, type: number, flags: number, align: number, size: number, entsize: number): OutputSection {
