@@ -1,9 +1,11 @@
 // The editor's features walked as a new user meets them, in a real VS Code (code-server +
 // headless Chromium, the .vsix installed): on a kernel-style .S (a local header of macros,
 // ENTRY/END, CFI_* macros, ALTERNATIVE and ALTERNATIVE_2, numeric local labels) and on the
-// project's vdso/upstream.S: hover on a feature name, CFA inlay hints after the instructions,
-// the per-CPU code lenses and the document one opens (the bytes `vdso-lab alternatives`
-// patches), hover on `1b`, the Outline, and completion of feature names.
+// project's vdso/upstream.S: hover on a feature name (its header named as #include spells
+// it), CFA inlay hints after the instructions, the per-CPU code lenses and the document one
+// opens (the bytes `vdso-lab alternatives` patches), hover on `1b`, the Outline, go to
+// definition of a label only a skipped `.if` defines (none), the included header's skipped
+// groups dimmed, and completion of feature names.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -17,6 +19,27 @@ const HEADER = [
   '#include "vdso-lab.h"',
   '#define ENTRY(name) .globl name; .type name, @function; name:',
   '#define END(name) .size name, .-name',
+  '#if 0',
+  '#define NEVER_DEFINED 1',
+  '#endif',
+  '.if 0',
+  'header_skipped:',
+  '.endif',
+  '',
+].join('\n');
+
+/** A label GNU as never defines: the only line defining it is under `.if 0`. */
+const SKIPPED = [
+  '#include "entry.h"',
+  '\t.text',
+  '.if 0',
+  'never:',
+  '\tnop',
+  '.endif',
+  'ENTRY(start)',
+  '\tjmp\tnever',
+  '\tret',
+  'END(start)',
   '',
 ].join('\n');
 
@@ -63,6 +86,7 @@ test('the editor features on a kernel-style .S and vdso/upstream.S in a real VS 
   mkdirSync(workspace);
   writeFileSync(join(workspace, 'entry.h'), HEADER);
   writeFileSync(join(workspace, 'kernel.S'), KERNEL);
+  writeFileSync(join(workspace, 'skipped.S'), SKIPPED);
   copyFileSync(resolve('vdso/upstream.S'), join(workspace, 'upstream.S'));
   installExtension(bin, dirs, packageExtension(dirs.root));
   const editor = '.editor-group-container.active .monaco-editor';
@@ -100,6 +124,9 @@ test('the editor features on a kernel-style .S and vdso/upstream.S in a real VS 
     await step('hover on X86_FEATURE_SYSENTER32 says 3*32+15', async (b) => {
       const text = await hoverOn(b, /^X86_FEATURE_SYSENTER32$/, /3\*32\+15/, 'feature-hover');
       assert.match(text, /intel\/compat64/);
+      // The header by the name its #include spells, never the extension's install path.
+      assert.match(text, /#define in vdso-lab\.h:\d+/);
+      assert.doesNotMatch(text, /\/[^\s]*\/vdso-lab\.h/);
     });
 
     await step('hover on 1b says which 1: it means', async (b) => {
@@ -136,6 +163,38 @@ test('the editor features on a kernel-style .S and vdso/upstream.S in a real VS 
       await b.closeQuickInput();
       assert.ok(names.includes('__kernel_vsyscall'), names.join(', '));
     });
+    await step('F12 on a label defined only under .if 0 finds none; the header dims its skipped #if and .if groups', async (b) => {
+      await b.openFile('skipped.S');
+      const lines = SKIPPED.split('\n');
+      // The cursor inside the use of `never` (the line that jumps to it).
+      await b.goToLine(lines.indexOf('\tjmp\tnever') + 1);
+      await b.page.keyboard.press('End');
+      await b.page.keyboard.press('ArrowLeft');
+      await b.page.keyboard.press('F12');
+      const message = await until('the go-to-definition answer', async () => {
+        const shown = (await b.page.locator('.monaco-editor-overlaymessage').allInnerTexts().catch(() => [])).join('\n');
+        return shown.trim() ? shown : undefined;
+      });
+      t.diagnostic(`screenshot: ${await b.screenshot('no-definition')}`);
+      assert.match(message, /No definition found for 'never'/);
+      await b.page.keyboard.press('Escape');
+      // The header opened as a user does, from ENTRY's definition: the .S stays open beside it.
+      await b.goToLine(lines.indexOf('ENTRY(start)') + 1);
+      await b.page.keyboard.press('Home');
+      await b.page.keyboard.press('F12');
+      await b.page.locator('.tabs-container .tab.active', { hasText: 'entry.h' }).waitFor({ state: 'visible' });
+      const dimmed = await until('the header\'s skipped lines dimmed', async () => {
+        // The opacity the extension's decoration for skipped lines gives (alternative-decorations.ts).
+        const lines = (await b.page.evaluate(`[...document.querySelectorAll(${JSON.stringify(`${editor} .view-lines .view-line`)})]
+          .filter((l) => [...l.querySelectorAll('span span')].some((s) => getComputedStyle(s).opacity === '0.55'))
+          .map((l) => l.textContent.replace(/\\u00a0/g, ' '))`)) as string[];
+        return lines.length ? lines.sort() : undefined;
+      });
+      t.diagnostic(`screenshot: ${await b.screenshot('header-dimmed')}`);
+      assert.deepEqual(dimmed, ['#define NEVER_DEFINED 1', 'header_skipped:']);
+      await b.runCommand('View: Close All Editors');
+    });
+
     await step('completion offers feature names (last: it leaves kernel.S edited)', async (b) => {
       await b.openFile('kernel.S');
       await b.page.locator(`${editor} .codelens-decoration a`, { hasText: /^intel$/ }).first().waitFor({ state: 'visible' });
