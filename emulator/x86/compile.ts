@@ -15,6 +15,7 @@ import type { Memory } from '../memory/memory';
 import { BlockContext, Emitter, EXIT_DYNAMIC, EXIT_SLOT0, hex } from './emit';
 import type { Helpers } from './helpers';
 import { SEMANTICS } from './semantics';
+import { isPrivileged, privilegedForm } from './sem-system';
 import type { CpuState } from './state';
 import type { PageFault } from '../memory/memory';
 
@@ -189,7 +190,8 @@ function followed(i: Instruction, follow: ((jcc: Instruction) => boolean) | null
 function emitInstruction(i: Instruction, k: number, ctx: BlockContext): string {
   const e = new Emitter(i, k, ctx);
   const sem = SEMANTICS[i.op];
-  if (i.status !== DecodeStatus.Ok || !sem || (i.prefixes & PFX_LOCK && (!i.entry!.lockable || !i.hasMem))) e.undefinedOpcode();
+  if (isPrivileged(i.gate) && !(i.prefixes & PFX_LOCK)) privilegedForm(e);
+  else if (i.status !== DecodeStatus.Ok || !sem || (i.prefixes & PFX_LOCK && (!i.entry!.lockable || !i.hasMem))) e.undefinedOpcode();
   else sem(e);
   ctx.forgetAddresses(e.written);
   ctx.ended = e.ended;

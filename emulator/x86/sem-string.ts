@@ -1,7 +1,8 @@
-// Owns the semantics of the string instructions (movs cmps stos lods scas; ins/outs fault)
-// with rep/repe/repne: one iteration per counted instruction, interruptible between
-// iterations (a fault, the data breakpoint or the end of the budget leaves eip on the
-// instruction with the registers of the iterations done, as the hardware does).
+// Owns the semantics of the string instructions movs cmps stos lods scas (ins and outs are
+// privileged rows: sem-system.ts) with rep/repe/repne: one iteration per counted instruction,
+// interruptible between iterations (a fault, the data breakpoint or the end of the budget
+// leaves eip on the instruction with the registers of the iterations done, as the hardware
+// does).
 import { PFX_REP, PFX_REPNE, PrefixCode } from '../../toolchain/isa/instruction';
 import { RepKind } from '../../toolchain/isa/entry';
 import { Op } from '../../toolchain/isa/ops';
@@ -116,6 +117,4 @@ export const stringSemantics: SemanticsTable = {
   [Op.Stos]: stringOp('stos'),
   [Op.Lods]: stringOp('lods'),
   [Op.Scas]: stringOp('scas'),
-  [Op.Ins]: (e) => e.faultNow('H.gp(0)'),
-  [Op.Outs]: (e) => e.faultNow('H.gp(0)'),
 };

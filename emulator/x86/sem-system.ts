@@ -1,8 +1,10 @@
-// Owns the semantics of flag instructions (clc stc cmc cld std cli sti), BCD adjustment
-// (aaa aas daa das aam aad), traps and kernel entries (int3, int n, into, ud2, hlt, bound,
-// sysenter/syscall gated by CPU model and kernel mode, sysexit/sysret, in/out), arpl, cpuid,
-// rdtsc and rdtscp (the instruction count; rdtscp's ecx is IA32_TSC_AUX), rdpid (IA32_TSC_AUX),
-// fences, pause and nops.
+// Owns the semantics of flag instructions (clc stc cmc cld std), BCD adjustment (aaa aas daa
+// das aam aad), traps and kernel entries (int3, int n, into, ud2, bound, sysenter/syscall gated
+// by CPU model and kernel mode), arpl, cpuid, rdtsc and rdtscp (the instruction count;
+// rdtscp's ecx is IA32_TSC_AUX), rdpid (IA32_TSC_AUX), fences, pause and nops; and what a
+// privileged form does at CPL 3 (#GP), for every row whose gate says so (hlt, cli, sti, in,
+// out, ins, outs, sysexit, sysret, lgdt, mov to cr0...): no list of operations, the row decides.
+import { GATE_SEP, GATE_SYSCALL, GATES_PRIVILEGED } from '../../toolchain/isa/entry';
 import { CF, Op, ZF } from '../../toolchain/isa/ops';
 import { hex, type Emitter } from './emit';
 import type { SemanticsTable } from './semantics-types';
@@ -18,14 +20,31 @@ function bcd(name: 'aaa' | 'aas' | 'daa' | 'das' | 'aam' | 'aad') {
   };
 }
 
+/** Whether a row's gates make it a privileged form (gate=cpl0, or gate=iopl: Linux runs user code at IOPL 0). */
+export function isPrivileged(gate: number): boolean {
+  return (gate & GATES_PRIVILEGED) !== 0;
+}
+
+/**
+ * A privileged form at CPL 3: #GP(0) before it reads or writes anything, except that sysexit
+ * and sysret are #UD where the CPU model in this kernel mode has no SYSENTER or 32-bit SYSCALL
+ * (the opcode is not there to check the privilege of). Linux makes the #GP SIGSEGV SI_KERNEL
+ * with no address. Facts: docs/kernel-facts.md §15.
+ */
+export function privilegedForm(e: Emitter): void {
+  const gate = e.i.gate;
+  const ud = `H.ud(m, ${hex(e.i.address)}, ${e.i.length})`;
+  if (gate & GATE_SEP) e.faultIf('!H.sysenterValid(s)', ud);
+  if (gate & GATE_SYSCALL) e.faultIf('!H.syscallValid(s)', ud);
+  e.faultNow('H.gp(0)');
+}
+
 export const systemSemantics: SemanticsTable = {
   [Op.Clc]: (e) => e.setFlagsExplicit(`${e.flags()} & ~${CF}`),
   [Op.Stc]: (e) => e.setFlagsExplicit(`${e.flags()} | ${CF}`),
   [Op.Cmc]: (e) => e.setFlagsExplicit(`${e.flags()} ^ ${CF}`),
   [Op.Cld]: (e) => e.post.push('s.flagsOther &= ~0x400;'),
   [Op.Std]: (e) => e.post.push('s.flagsOther |= 0x400;'),
-  [Op.Cli]: (e) => e.faultNow('H.gp(0)'),
-  [Op.Sti]: (e) => e.faultNow('H.gp(0)'),
   [Op.Aaa]: bcd('aaa'),
   [Op.Aas]: bcd('aas'),
   [Op.Daa]: bcd('daa'),
@@ -41,11 +60,6 @@ export const systemSemantics: SemanticsTable = {
   [Op.Ud2]: (e) => e.undefinedOpcode(),
   [Op.Invalid]: (e) => e.undefinedOpcode(),
   [Op.NotCovered]: (e) => e.undefinedOpcode(),
-  [Op.Hlt]: (e) => e.faultNow('H.gp(0)'),
-  [Op.In]: (e) => e.faultNow('H.gp(0)'),
-  [Op.Out]: (e) => e.faultNow('H.gp(0)'),
-  [Op.Sysexit]: (e) => e.faultNow('H.gp(0)'),
-  [Op.Sysret]: (e) => e.faultNow('H.gp(0)'),
   [Op.Bound]: (e) => {
     const w = e.i.opSize;
     const index = e.signed(e.tmp(e.reg(e.i.reg, w)), w);

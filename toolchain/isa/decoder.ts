@@ -305,6 +305,7 @@ export function decode(code: Uint8Array, offset: number, address: number, end: n
     status,
     entry: ok ? entry : null,
     op: ok && entry ? entry.op : status === DecodeStatus.NotCovered ? Op.NotCovered : Op.Invalid,
+    gate: (ok || status === DecodeStatus.NotCovered) && entry ? entry.gate : 0,
     opcode,
     prefixes,
     prefixLength,

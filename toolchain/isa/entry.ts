@@ -106,10 +106,15 @@ export const GATE_SYSCALL = 1 << 4;
 export const GATE_SSE = 1 << 5;
 /** lfence/mfence (SSE2). */
 export const GATE_SSE2 = 1 << 6;
-/** Privileged at CPL 3 (#GP): hlt, sysexit, sysret. */
+/**
+ * Privileged at CPL 3 (#GP(0)): hlt, sysexit, sysret, and the system forms of table-uncovered.ts
+ * (lgdt, lidt, lldt, ltr, lmsw, clts, invd, wbinvd, invlpg, mov to/from cr/dr, rdmsr, wrmsr, rdpmc).
+ */
 export const GATE_CPL0 = 1 << 7;
-/** Subject to IOPL at CPL 3 (#GP when IOPL < 3): cli, sti, in, out, ins, outs. */
+/** Subject to IOPL at CPL 3 (#GP(0) when IOPL < 3, as Linux always leaves it): cli, sti, in, out, ins, outs. */
 export const GATE_IOPL = 1 << 8;
+/** The gates that make a form fault at CPL 3 with #GP(0) (the executor reads them: emulator/x86/sem-system.ts). */
+export const GATES_PRIVILEGED = GATE_CPL0 | GATE_IOPL;
 
 export interface OpcodeEntry {
   /** Index of the row in TABLE: a stable code for this encoding form (iced's `Code`). */

@@ -60,6 +60,9 @@ export interface Instruction {
   readonly entry: OpcodeEntry | null;
   /** entry.op, or Op.Invalid / Op.NotCovered. */
   readonly op: Op;
+  /** GATE_* bits of the row the bytes matched, an `nc` row's too (a privileged form the emulator
+   *  does not execute still faults as one: #GP at CPL 3); 0 when no row matched. */
+  readonly gate: number;
   /** The opcode: byte for the one-byte map, 0x0fXX for the 0f map, 0x0f38XX / 0x0f3aXX for the
    *  three-byte maps. Set for every status (what #UD names); -1 when no opcode byte was reached. */
   readonly opcode: number;

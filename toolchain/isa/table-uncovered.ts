@@ -4,13 +4,14 @@
 // `nc` (op NotCovered: #UD when run, `(not covered: ...)` when listed, never assembled) and
 // gives what decoding needs: mandatory prefix, modrm use and kind (mod=, modrm=), immediates
 // (Ib), and how objdump reads 66/f2/f3 before it (prefix=table|opcode|modfirst, see
-// PrefixStyle in entry.ts). A form no row here or in table.ts names is undefined: (bad), #UD;
-// an `undef` row names one only to give objdump's prefix reading for it.
+// PrefixStyle in entry.ts). `gate=cpl0` marks a privileged form: at CPL 3 it raises #GP, not
+// #UD (docs/kernel-facts.md §15). A form no row here or in table.ts names is undefined:
+// (bad), #UD; an `undef` row names one only to give objdump's prefix reading for it.
 // The mnemonics are objdump's (binutils 2.40), upper-cased.
 
 export const UNCOVERED_ROWS = `
-0f 00 /2 | LLDT | nc
-0f 00 /3 | LTR | nc
+0f 00 /2 | LLDT | nc gate=cpl0
+0f 00 /3 | LTR | nc gate=cpl0
 0f 01 /0 | VMCALL | nc modrm=c1 prefix=table
 0f 01 /0 | ENCLV | nc modrm=c0 prefix=table
 0f 01 /0 | VMLAUNCH | nc modrm=c2 prefix=table
@@ -23,14 +24,14 @@ export const UNCOVERED_ROWS = `
 0f 01 /1 | CLAC | nc modrm=ca prefix=table
 0f 01 /1 | STAC | nc modrm=cb prefix=table
 0f 01 /1 | ENCLS | nc modrm=cf prefix=table
-0f 01 /2 | LGDTL | nc mod=mem prefix=table
+0f 01 /2 | LGDTL | nc gate=cpl0 mod=mem prefix=table
 0f 01 /2 | XSETBV | nc modrm=d1 prefix=table
 0f 01 /2 | XGETBV | nc modrm=d0 prefix=table
 0f 01 /2 | VMFUNC | nc modrm=d4 prefix=table
 0f 01 /2 | XEND | nc modrm=d5 prefix=table
 0f 01 /2 | XTEST | nc modrm=d6 prefix=table
 0f 01 /2 | ENCLU | nc modrm=d7 prefix=table
-0f 01 /3 | LIDTL | nc mod=mem prefix=table
+0f 01 /3 | LIDTL | nc gate=cpl0 mod=mem prefix=table
 0f 01 /3 | VMMCALL | nc modrm=d9 prefix=table
 0f 01 /3 | VMRUN | nc modrm=d8 prefix=table
 0f 01 /3 | VMLOAD | nc modrm=da prefix=table
@@ -42,8 +43,8 @@ export const UNCOVERED_ROWS = `
 0f 01 /5 | SERIALIZE | nc modrm=e8 prefix=table
 0f 01 /5 | RDPKRU | nc modrm=ee prefix=table
 0f 01 /5 | WRPKRU | nc modrm=ef prefix=table
-0f 01 /6 | LMSW | nc prefix=table
-0f 01 /7 | INVLPG | nc mod=mem prefix=table
+0f 01 /6 | LMSW | nc gate=cpl0 prefix=table
+0f 01 /7 | INVLPG | nc gate=cpl0 mod=mem prefix=table
 0f 01 /7 | SWAPGS | nc modrm=f8 prefix=table
 0f 01 /7 | MONITORX | nc modrm=fa prefix=table
 0f 01 /7 | MWAITX | nc modrm=fb prefix=opcode
@@ -62,14 +63,14 @@ export const UNCOVERED_ROWS = `
 66 0f 01 /1 | CLAC | nc modrm=ca prefix=table
 66 0f 01 /1 | STAC | nc modrm=cb prefix=table
 66 0f 01 /1 | TDCALL | nc modrm=cc prefix=table
-66 0f 01 /2 | LGDTW | nc mod=mem prefix=table
+66 0f 01 /2 | LGDTW | nc gate=cpl0 mod=mem prefix=table
 66 0f 01 /2 | XSETBV | nc modrm=d1 prefix=table
 66 0f 01 /2 | XGETBV | nc modrm=d0 prefix=table
 66 0f 01 /2 | VMFUNC | nc modrm=d4 prefix=table
 66 0f 01 /2 | XEND | nc modrm=d5 prefix=table
 66 0f 01 /2 | XTEST | nc modrm=d6 prefix=table
 66 0f 01 /2 | ENCLU | nc modrm=d7 prefix=table
-66 0f 01 /3 | LIDTW | nc mod=mem prefix=table
+66 0f 01 /3 | LIDTW | nc gate=cpl0 mod=mem prefix=table
 66 0f 01 /3 | VMRUN | nc modrm=d8 prefix=table
 66 0f 01 /3 | VMLOAD | nc modrm=da prefix=table
 66 0f 01 /3 | VMSAVE | nc modrm=db prefix=table
@@ -77,8 +78,8 @@ export const UNCOVERED_ROWS = `
 66 0f 01 /3 | CLGI | nc modrm=dd prefix=table
 66 0f 01 /3 | SKINIT | nc modrm=de prefix=table
 66 0f 01 /3 | INVLPGA | nc modrm=df prefix=table
-66 0f 01 /6 | LMSW | nc prefix=table
-66 0f 01 /7 | INVLPG | nc mod=mem prefix=table
+66 0f 01 /6 | LMSW | nc gate=cpl0 prefix=table
+66 0f 01 /7 | INVLPG | nc gate=cpl0 mod=mem prefix=table
 66 0f 01 /7 | SWAPGS | nc modrm=f8 prefix=table
 66 0f 01 /7 | CLZERO | nc modrm=fc prefix=table
 f2 0f 01 /0 | VMCALL | nc modrm=c1 prefix=table
@@ -91,14 +92,14 @@ f2 0f 01 /1 | MWAIT | nc modrm=c9 prefix=table
 f2 0f 01 /1 | MONITOR | nc modrm=c8 prefix=table
 f2 0f 01 /1 | CLAC | nc modrm=ca prefix=table
 f2 0f 01 /1 | STAC | nc modrm=cb prefix=table
-f2 0f 01 /2 | LGDTL | nc mod=mem prefix=table
+f2 0f 01 /2 | LGDTL | nc gate=cpl0 mod=mem prefix=table
 f2 0f 01 /2 | XSETBV | nc modrm=d1 prefix=table
 f2 0f 01 /2 | XGETBV | nc modrm=d0 prefix=table
 f2 0f 01 /2 | VMFUNC | nc modrm=d4 prefix=table
 f2 0f 01 /2 | XEND | nc modrm=d5 prefix=table
 f2 0f 01 /2 | XTEST | nc modrm=d6 prefix=table
 f2 0f 01 /2 | ENCLU | nc modrm=d7 prefix=table
-f2 0f 01 /3 | LIDTL | nc mod=mem prefix=table
+f2 0f 01 /3 | LIDTL | nc gate=cpl0 mod=mem prefix=table
 f2 0f 01 /3 | VMGEXIT | nc modrm=d9 prefix=table
 f2 0f 01 /3 | VMRUN | nc modrm=d8 prefix=table
 f2 0f 01 /3 | VMLOAD | nc modrm=da prefix=table
@@ -109,8 +110,8 @@ f2 0f 01 /3 | SKINIT | nc modrm=de prefix=table
 f2 0f 01 /3 | INVLPGA | nc modrm=df prefix=table
 f2 0f 01 /5 | XRESLDTRK | nc modrm=e9 prefix=table
 f2 0f 01 /5 | XSUSLDTRK | nc modrm=e8 prefix=table
-f2 0f 01 /6 | LMSW | nc prefix=table
-f2 0f 01 /7 | INVLPG | nc mod=mem prefix=table
+f2 0f 01 /6 | LMSW | nc gate=cpl0 prefix=table
+f2 0f 01 /7 | INVLPG | nc gate=cpl0 mod=mem prefix=table
 f2 0f 01 /7 | SWAPGS | nc modrm=f8 prefix=table
 f2 0f 01 /7 | CLZERO | nc modrm=fc prefix=table
 f2 0f 01 /7 | PVALIDATE | nc modrm=ff prefix=table
@@ -124,14 +125,14 @@ f3 0f 01 /1 | MWAIT | nc modrm=c9 prefix=table
 f3 0f 01 /1 | MONITOR | nc modrm=c8 prefix=table
 f3 0f 01 /1 | CLAC | nc modrm=ca prefix=table
 f3 0f 01 /1 | STAC | nc modrm=cb prefix=table
-f3 0f 01 /2 | LGDTL | nc mod=mem prefix=table
+f3 0f 01 /2 | LGDTL | nc gate=cpl0 mod=mem prefix=table
 f3 0f 01 /2 | XSETBV | nc modrm=d1 prefix=table
 f3 0f 01 /2 | XGETBV | nc modrm=d0 prefix=table
 f3 0f 01 /2 | VMFUNC | nc modrm=d4 prefix=table
 f3 0f 01 /2 | XEND | nc modrm=d5 prefix=table
 f3 0f 01 /2 | XTEST | nc modrm=d6 prefix=table
 f3 0f 01 /2 | ENCLU | nc modrm=d7 prefix=table
-f3 0f 01 /3 | LIDTL | nc mod=mem prefix=table
+f3 0f 01 /3 | LIDTL | nc gate=cpl0 mod=mem prefix=table
 f3 0f 01 /3 | VMGEXIT | nc modrm=d9 prefix=table
 f3 0f 01 /3 | VMRUN | nc modrm=d8 prefix=table
 f3 0f 01 /3 | VMLOAD | nc modrm=da prefix=table
@@ -143,15 +144,15 @@ f3 0f 01 /3 | INVLPGA | nc modrm=df prefix=table
 f3 0f 01 /5 | RSTORSSP | nc mod=mem prefix=table
 f3 0f 01 /5 | SETSSBSY | nc modrm=e8 prefix=table
 f3 0f 01 /5 | SAVEPREVSSP | nc modrm=ea prefix=table
-f3 0f 01 /6 | LMSW | nc prefix=table
-f3 0f 01 /7 | INVLPG | nc mod=mem prefix=table
+f3 0f 01 /6 | LMSW | nc gate=cpl0 prefix=table
+f3 0f 01 /7 | INVLPG | nc gate=cpl0 mod=mem prefix=table
 f3 0f 01 /7 | SWAPGS | nc modrm=f8 prefix=table
 f3 0f 01 /7 | MCOMMIT | nc modrm=fa prefix=table
 f3 0f 01 /7 | CLZERO | nc modrm=fc prefix=table
-0f 06 | CLTS | nc
-0f 08 | INVD | nc
-0f 09 | WBINVD | nc prefix=table
-f3 0f 09 | WBNOINVD | nc prefix=table
+0f 06 | CLTS | nc gate=cpl0
+0f 08 | INVD | nc gate=cpl0
+0f 09 | WBINVD | nc gate=cpl0 prefix=table
+f3 0f 09 | WBNOINVD | nc gate=cpl0 prefix=table
 0f 0d /0 | PREFETCH | nc mod=mem
 0f 0d /1 | PREFETCHW | nc mod=mem
 0f 0d /2 | PREFETCHWT1 | nc mod=mem
@@ -241,10 +242,10 @@ f3 0f 16 /r | MOVSHDUP | nc prefix=table
 0f 1c /7 | NOP | nc mod=reg
 0f 1d /r | NOPL | nc mod=mem
 0f 1d /r | NOP | nc mod=reg
-0f 20 /r | MOV | nc
-0f 21 /r | MOV | nc
-0f 22 /r | MOV | nc
-0f 23 /r | MOV | nc
+0f 20 /r | MOV | nc gate=cpl0
+0f 21 /r | MOV | nc gate=cpl0
+0f 22 /r | MOV | nc gate=cpl0
+0f 23 /r | MOV | nc gate=cpl0
 0f 24 /r | MOV | nc
 0f 26 /r | MOV | nc
 0f 28 /r | MOVAPS | nc prefix=opcode
@@ -262,9 +263,9 @@ f3 0f 2b /r | MOVNTSS | nc mod=mem prefix=table
 66 0f 2e /r | UCOMISD | nc prefix=table
 0f 2f /r | COMISS | nc prefix=table
 66 0f 2f /r | COMISD | nc prefix=table
-0f 30 | WRMSR | nc
-0f 32 | RDMSR | nc
-0f 33 | RDPMC | nc
+0f 30 | WRMSR | nc gate=cpl0
+0f 32 | RDMSR | nc gate=cpl0
+0f 33 | RDPMC | nc gate=cpl0
 0f 37 | GETSEC | nc
 0f 50 /r | MOVMSKPS | nc mod=reg prefix=modfirst
 66 0f 50 /r | MOVMSKPD | nc mod=reg prefix=modfirst

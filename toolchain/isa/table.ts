@@ -25,7 +25,8 @@
 //         only=8087|287 (an x87 control form of that coprocessor alone, which later ones
 //         execute as fnop or refuse: objdump appends `(8087 only)`), undoc (an undocumented
 //         alias encoding: executed as its op, printed `(bad)` as objdump does, never assembled),
-//         nc (defined by the architecture, not executed: #UD, `(not covered: ...)`), undef (no
+//         nc (defined by the architecture, not executed: #UD, or #GP with gate=cpl0;
+//         `(not covered: ...)`), undef (no
 //         form: only says how prefixes are read before it), prefix=table|opcode|modfirst (how
 //         objdump picks the mandatory prefix among 66/f2/f3: PrefixStyle in entry.ts).
 //   x87 rows (X87_ROWS) spell the AT&T mnemonic in full (`flds`, `fildll`): objdump and GNU
