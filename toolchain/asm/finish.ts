@@ -6,7 +6,7 @@ import { isAbsolute, labelAddress, type Value } from './evaluate';
 import { lebBytes } from './data-directives';
 import { SHT_NOBITS } from '../elf/sections';
 import { ByteStream, layoutSection, orderedFrags, type Fixup, type Frag, type SectionState } from './layout';
-import { moduleWith, type AlternativeSite, type AsmModule, type AsmSection, type AsmSymbol, type CfiProcedure, type LineEntry, type NumericReference, type Relocation, type SourceLocation, type SymbolBinding } from './module';
+import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiProcedure, LineEntry, NumericReference, Relocation, SourceLocation, SymbolBinding } from './module';
 import { codePadding } from './nops';
 import { ALT_LAYOUTS, altFields, ftFlagsOf, type AltLayout } from './alt-instr';
 import { AsmError, type AsmState } from './state';
@@ -555,18 +555,24 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
       return (localLabels ??= localColumns.symbols(st.places));
     },
   };
-  if (!st.numericReferences) return module;
-  // The references name the very objects localLabels holds: those are made now.
-  const labels = (localLabels = localColumns.symbols(st.places));
-  const labelOf = new Map<SymbolState, AsmSymbol>();
-  localColumns.instances!.forEach((s, k) => labelOf.set(s, labels[k]!));
-  // A reference to an instance never defined (GNU as's error) names no label.
-  const numericReferences: NumericReference[] = [];
-  for (const r of st.numericReferences) {
-    const label = labelOf.get(r.instance);
-    if (label) numericReferences.push({ location: r.location, text: r.text, label });
-  }
-  return moduleWith(module, { numericReferences });
+  const recorded = st.numericReferences;
+  if (!recorded) return module;
+  // Made when first read, as `lines` is: the language server's first answer never reads them.
+  let numericReferences: NumericReference[] | undefined;
+  const references = (): NumericReference[] => {
+    // The references name the very objects localLabels holds.
+    const labels = module.localLabels!;
+    const labelOf = new Map<SymbolState, AsmSymbol>();
+    localColumns.instances!.forEach((s, k) => labelOf.set(s, labels[k]!));
+    // A reference to an instance never defined (GNU as's error) names no label.
+    const out: NumericReference[] = [];
+    for (const r of recorded) {
+      const label = labelOf.get(r.instance);
+      if (label) out.push({ location: st.locationOf(r.place), text: `${r.label}${r.direction}`, label });
+    }
+    return out;
+  };
+  return Object.defineProperty(module, 'numericReferences', { enumerable: true, configurable: true, get: () => (numericReferences ??= references()) });
 }
 
 /**

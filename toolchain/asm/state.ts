@@ -74,7 +74,7 @@ export class AsmState {
   /** `.code32` (default) or `.code16`. */
   codeSize: 32 | 16 = 32;
   /** The numeric label references resolved, by statement (recordNumericReferences); undefined unless asked for. */
-  numericReferences: Array<{ readonly location: SourceLocation; readonly text: string; readonly instance: SymbolState }> | undefined;
+  numericReferences: Array<{ readonly place: number; readonly label: number; readonly direction: 'f' | 'b'; readonly instance: SymbolState }> | undefined;
 
   constructor(readonly file: string) {
     this.placed = { file, line: 1, column: 1 };
@@ -88,11 +88,13 @@ export class AsmState {
   recordNumericReferences(): void {
     const out: NonNullable<AsmState['numericReferences']> = (this.numericReferences = []);
     this.symbols.onNumericReference = (instance, label, direction) => {
-      const location = this.location;
+      // The statement's place, not its location object: the language server reads the references
+      // only for a request on a local label (finish makes them then).
+      const place = this.where;
       // A statement binds and evaluates its operands several times: one record per statement and instance.
-      // (A few back: a .rept body line's copies share one location, and a repeat is harmless.)
-      for (let k = out.length - 1; k >= 0 && k >= out.length - 4 && out[k]!.location === location; k--) if (out[k]!.instance === instance) return;
-      out.push({ location, text: `${label}${direction}`, instance });
+      // (A few back: a .rept body line's copies share one place, and a repeat is harmless.)
+      for (let k = out.length - 1; k >= 0 && k >= out.length - 4 && out[k]!.place === place; k--) if (out[k]!.instance === instance) return;
+      out.push({ place, label, direction, instance });
     };
   }
 
