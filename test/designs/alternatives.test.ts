@@ -2,7 +2,8 @@
 // written here with hand-made .altinstructions (14- and 13-byte struct alt_instr; branches in
 // replacements; ALT_FLAG_NOT), built with GNU as + ld. The patched bytes the command lists are
 // checked against `objdump -d` of the patched image, and the expected bytes per CPU and kernel
-// come from docs/kernel-facts.md §§2, 6 (the entry instructions, the kernel's NOP tables).
+// come from docs/kernel-facts.md §§2, 6 (the entry instructions, the kernel's NOP tables, and
+// insn_is_nop/skip_nops as test/support/kernel-nops.ts models them on objdump's lengths).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { buildDesign } from '../../toolchain/designs/build';
 import { parseElf32 } from '../../toolchain/elf/reader';
 import { assemble, readBytes, run, scratch } from '../support/oracles';
 import { ldVdso } from '../link/sources';
+import { optimizeNops, sectionBytes } from '../support/kernel-nops';
 
 const dir = scratch('vdso-lab-alternatives-');
 
@@ -151,6 +153,66 @@ for (const layout of [14, 13] as const) {
 function hexLe(v: number): string {
   return [0, 8, 16, 24].map((s) => ((v >>> s) & 0xff).toString(16).padStart(2, '0')).join(' ');
 }
+
+/**
+ * Sites where the kernel's insn_is_nop (the first prefix the decoder records is not F3) and
+ * skip_nops (a run is NOP instructions, not only 0x90 bytes) give other bytes than "no F3
+ * anywhere" and "a NOP then 0x90 bytes" would: SYSCALL32 is absent on intel under both kernels
+ * (the original is optimized), SEP present (the padded replacement is).
+ */
+const NOP_SITES = `
+	.text
+	.globl __kernel_vsyscall
+	.type __kernel_vsyscall, @function
+__kernel_vsyscall:
+s_data16_pause:	data16 pause; nopl (%eax); movl %eax, %eax
+s_swapped:	.byte 0xf3, 0x66, 0x2e, 0x3e, 0xf3, 0x90; movl %eax, %eax
+s_pause:	pause; nop; nop; movl %eax, %eax
+s_nopl_run:	nop; nopl (%eax); movl %eax, %eax
+s_repl:	movl %eax, %eax; movl %eax, %eax; nop
+s_end:	ret
+	.size __kernel_vsyscall, . - __kernel_vsyscall
+	.section .altinstructions, "a"
+	.macro entry site, end, repl, feature
+	.long \\site - .; .long \\repl - .; .4byte \\feature; .byte \\end - \\site; .byte \\repl\\()_end - \\repl
+	.endm
+	entry s_data16_pause, s_swapped, r_other, 3*32+14
+	entry s_swapped, s_pause, r_other, 3*32+14
+	entry s_pause, s_nopl_run, r_other, 3*32+14
+	entry s_nopl_run, s_repl, r_other, 3*32+14
+	entry s_repl, s_end, r_pause, 0*32+11
+	.section .altinstr_replacement, "ax"
+r_other:	movl %ecx, %ebp
+r_other_end:
+r_pause:	data16 pause
+r_pause_end:
+`;
+
+test('NOPs as the kernel\'s insn_is_nop and skip_nops find them: the first recorded prefix, runs of NOP instructions', () => {
+  const object = assemble('nops', NOP_SITES, dir);
+  const image = ldVdso({ dir, objects: [object], inputs: [] }, [{ name: 'LINUX_2.5', globals: ['__kernel_vsyscall'] }]);
+  const symbols = new Map(run('nm', [image]).split('\n').map((l) => l.split(' ')).filter((f) => f.length === 3).map(([v, , n]) => [n!, parseInt(v!, 16)]));
+  const text = sectionBytes(image, '.text');
+  const replacement = sectionBytes(image, '.altinstr_replacement');
+  const sites = ['s_data16_pause', 's_swapped', 's_pause', 's_nopl_run', 's_repl'];
+  for (const kernel of ['compat64', 'native32'] as const) {
+    const patched = applyAlternatives(readBytes(image), { cpu: 'intel', kernel, fileName: image });
+    const elf = parseElf32(patched.bytes, image);
+    const at = (address: number) => elf.sections.find((s) => s.name === '.text')!.offset + address - elf.sections.find((s) => s.name === '.text')!.addr;
+    sites.forEach((name, k) => {
+      const start = symbols.get(name)!;
+      const len = (symbols.get(sites[k + 1] ?? 's_end')!) - start;
+      let want = Array.from({ length: len }, (_, i) => text.get(start + i)!);
+      if (name === 's_repl') {
+        const r = symbols.get('r_pause')!;
+        want = Array.from({ length: len }, (_, i) => (i < symbols.get('r_pause_end')! - r ? replacement.get(r + i)! : 0x90));
+      }
+      optimizeNops(want, kernel, dir);
+      const got = [...patched.bytes.subarray(at(start), at(start) + len)];
+      assert.deepEqual(got.map((b) => b.toString(16)), want.map((b) => b.toString(16)), `${name} (${kernel})`);
+    });
+  }
+});
 
 test('alternatives: bad input is a one-line error with status 2', async () => {
   const bad = join(dir, 'bad.so');

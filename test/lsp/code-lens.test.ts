@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { assemble, hostRunsI386, run, scratch } from '../support/oracles';
 import { BROKEN, writeBrokenStub } from '../check/broken-stubs';
 import { ldVdso } from '../link/sources';
+import { objdumpBytes, optimizeNops, sectionBytes } from '../support/kernel-nops';
 import { VDSO_VERSIONS } from '../../toolchain/designs/registry';
 import { startLsp, type WireDiagnostic } from './lsp-client';
 
@@ -137,54 +138,6 @@ const INTEL_FEATURES: Record<string, ReadonlySet<number>> = {
   compat64: new Set([0 * 32 + 11, 3 * 32 + 15, 3 * 32 + 21]),
   native32: new Set([0 * 32 + 11, 3 * 32 + 21]),
 };
-
-/** The kernel's BYTES_NOP tables by length (docs/kernel-facts.md §6): the 64-bit one patches the vDSO of a 64-bit kernel. */
-const KERNEL_NOPS: Record<string, readonly string[]> = {
-  native32: ['90', '89 f6', '8d 76 00', '8d 74 26 00', '3e 8d 74 26 00', '8d b6 00 00 00 00', '8d b4 26 00 00 00 00', '3e 8d b4 26 00 00 00 00'],
-  compat64: ['90', '66 90', '0f 1f 00', '0f 1f 40 00', '0f 1f 44 00 00', '66 0f 1f 44 00 00', '0f 1f 80 00 00 00 00', '0f 1f 84 00 00 00 00 00',
-    '2e 0f 1f 84 00 00 00 00 00', '66 2e 0f 1f 84 00 00 00 00 00', '66 66 2e 0f 1f 84 00 00 00 00 00'],
-};
-
-/** objdump's instructions of `bytes` placed at `address`: address, bytes and text. */
-function objdumpBytes(bytes: readonly number[], address: number, dir: string): Array<{ address: number; bytes: string; text: string; length: number }> {
-  const bin = join(dir, 'site.bin');
-  writeFileSync(bin, Uint8Array.from(bytes));
-  const out = run('objdump', ['-D', '-b', 'binary', '-m', 'i386', `--adjust-vma=0x${address.toString(16)}`, bin]);
-  return [...out.matchAll(/^\s+([0-9a-f]+):\t([0-9a-f ]+?)\s*\t(\S+)\s*(.*)$/gm)].map((m) => ({ address: parseInt(m[1]!, 16), bytes: m[2]!, text: `${m[3]} ${m[4]!.trim()}`.trim(), length: m[2]!.split(' ').length }));
-}
-
-/** The legacy prefix bytes the kernel's instruction decoder takes before an opcode. */
-const PREFIXES = new Set([0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0x66, 0x67, 0xf0, 0xf2, 0xf3]);
-
-/**
- * The kernel's optimize_nops (docs/kernel-facts.md §6): instruction by instruction, a NOP
- * (0x90 without F3, or 0f 1f) and the 0x90 bytes after it become one NOP from the kernel's
- * table; a NOP that ends the site is left as it is.
- */
-function optimizeNops(buf: number[], kernel: string, dir: string): void {
-  for (let i = 0; i < buf.length; ) {
-    let next = i + objdumpBytes(buf.slice(i), 0, dir)[0]!.length;
-    // insn_is_nop: opcode 0x90 unless the first prefix is F3 (pause), or 0f 1f (NOPL).
-    let op = i;
-    while (op < next - 1 && PREFIXES.has(buf[op]!)) op++;
-    if ((buf[op] === 0x90 && !(op > i && buf[i] === 0xf3)) || (buf[op] === 0x0f && buf[op + 1] === 0x1f)) {
-      if (next === buf.length) return;
-      while (next < buf.length && buf[next] === 0x90) next++;
-      buf.splice(i, next - i, ...KERNEL_NOPS[kernel]![next - i - 1]!.split(' ').map((b) => parseInt(b, 16)));
-    }
-    i = next;
-  }
-}
-
-/** A section's bytes in GNU ld's image, by address (objdump -s). */
-function sectionBytes(image: string, section: string): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const m of run('objdump', ['-s', '-j', section, image]).matchAll(/^ ([0-9a-f]+) ((?:[0-9a-f]{2,8} ){1,4})/gm)) {
-    const hex = m[2]!.replace(/ /g, '');
-    for (let i = 0; i < hex.length / 2; i++) out.set(parseInt(m[1]!, 16) + i, parseInt(hex.slice(2 * i, 2 * i + 2), 16));
-  }
-  return out;
-}
 
 test('a CPU lens\'s document: each site as the kernel patches GNU as\'s replacements in for each kernel kind, each instruction as objdump decodes it', async () => {
   const dir = scratch('vdso-lab-lsp-lens-site-');

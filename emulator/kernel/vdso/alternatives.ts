@@ -7,7 +7,7 @@
 // (emulator/x86/cpuid.ts) plus what the kernel sets itself (SYSENTER32/SYSCALL32, ALWAYS).
 import { InputError, hex } from '../../../toolchain/errors';
 import { decode } from '../../../toolchain/isa/decoder';
-import { DecodeStatus, PFX_REP, type Instruction } from '../../../toolchain/isa/instruction';
+import { DecodeStatus, type Instruction } from '../../../toolchain/isa/instruction';
 import type { ElfFile } from '../../../toolchain/elf/types';
 import { KERNEL_KINDS, type CpuModel, type KernelKind } from '../../../toolchain/designs/options';
 import { hasRdtscpRdpid } from '../../x86/cpuid';
@@ -114,15 +114,43 @@ function writeLe32(buf: Uint8Array, at: number, v: number): void {
   for (let i = 0; i < 4; i++) buf[at + i] = (v >>> (8 * i)) & 0xff;
 }
 
-/** The kernel's insn_is_nop: 0x90 without an F3 prefix, or a 0f 1f NOPL. */
+/**
+ * The first byte the kernel's instruction decoder records in insn.prefixes.bytes[]
+ * (docs/kernel-facts.md §6): each distinct prefix once, in order; with four recorded, a last
+ * prefix that repeats an earlier one swaps places with the fourth. Undefined when a fifth
+ * distinct prefix stops that decoder (its opcode is then that prefix byte).
+ */
+function recordedFirstPrefix(buf: Uint8Array, at: number, count: number): number | undefined {
+  const recorded: number[] = [];
+  let last = 0;
+  for (let k = 0; k < count; k++) {
+    const b = buf[at + k]!;
+    if (!recorded.includes(b)) {
+      if (recorded.length === 4) return undefined;
+      recorded.push(b);
+    }
+    last = b;
+  }
+  if (recorded.length === 4 && last !== recorded[3]) {
+    const fourth = recorded[3]!;
+    recorded.forEach((b, k) => { if (b === last) recorded[k] = fourth; });
+  }
+  return recorded[0] ?? 0;
+}
+
+/** The kernel's insn_is_nop: opcode 0x90 unless the first recorded prefix is F3 (PAUSE), or a 0f 1f NOPL. */
 function isNop(buf: Uint8Array, at: number, end: number): { nop: boolean; length: number } | undefined {
   const i = decode(buf, at, 0, end);
   if (i.status === DecodeStatus.Truncated || i.status === DecodeStatus.TooLong || i.status === DecodeStatus.Invalid) return undefined;
-  const nop = (i.opcode === 0x90 && (i.prefixes & PFX_REP) === 0) || i.opcode === 0x0f1f;
+  const first = recordedFirstPrefix(buf, at, i.prefixLength);
+  const nop = first !== undefined && ((i.opcode === 0x90 && first !== 0xf3) || i.opcode === 0x0f1f);
   return { nop, length: i.length };
 }
 
-/** The kernel's optimize_nops: each run of NOPs (a NOP, then 0x90 bytes) becomes one NOP. */
+/**
+ * The kernel's optimize_nops: instruction by instruction, a NOP and every NOP instruction
+ * right after it (skip_nops) become one NOP; a NOP that ends the site is left as it is.
+ */
 function optimizeNops(buf: Uint8Array, kernel: KernelKind): void {
   const len = buf.length;
   for (let i = 0; i < len; ) {
@@ -131,7 +159,7 @@ function optimizeNops(buf: Uint8Array, kernel: KernelKind): void {
     let next = i + insn.length;
     if (insn.nop) {
       if (next === len) return;
-      while (next < len && buf[next] === 0x90) next++;
+      for (let more = isNop(buf, next, len); more?.nop; more = isNop(buf, next, len)) next += more.length;
       addNop(buf, i, next - i, kernel);
     }
     i = next;
