@@ -13,6 +13,7 @@ import { AsmError, type AsmState } from './state';
 import type { CfiState } from './cfi-directives';
 import { displayName, type SymbolState } from './symbol-table';
 import { NO_PLACE, type Places } from './places';
+import type { PendingLines } from './pending-lines';
 
 const MAX_PASSES = 200;
 
@@ -541,20 +542,8 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
   const localColumns = new LocalLabelColumns(st.numericReferences ? [] : undefined);
   const symbols = outputSymbols(st, fileSymbol, localColumns);
   const alternatives = alternativeSites(st, sections, altValues);
-  const pending = st.lines;
-  let lines: LineEntry[] | undefined;
-  let localLabels: AsmSymbol[] | undefined;
-  // `lines` and `localLabels` are made when first read: an object file without -g reads neither
-  // (tens of thousands of objects on a large source), the language server and the debugger do.
-  const module: AsmModule = {
-    sections, symbols, cfi: cfiOut, alternatives, diagnostics: st.diagnostics, skipped: st.skipped,
-    get lines(): LineEntry[] {
-      return (lines ??= pending.entries());
-    },
-    get localLabels(): AsmSymbol[] {
-      return (localLabels ??= localColumns.symbols(st.places));
-    },
-  };
+  const made = { sections, symbols, cfi: cfiOut, alternatives, diagnostics: st.diagnostics, skipped: st.skipped };
+  const module = withLazyParts(made, st.lines, localColumns, st.places);
   const recorded = st.numericReferences;
   if (!recorded) return module;
   // Made when first read, as `lines` is: the language server's first answer never reads them.
@@ -573,6 +562,26 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
     return out;
   };
   return Object.defineProperty(module, 'numericReferences', { enumerable: true, configurable: true, get: () => (numericReferences ??= references()) });
+}
+
+/**
+ * The module with `lines` and `localLabels` made when first read: an object file without -g
+ * reads neither (tens of thousands of objects on a large source), the language server and the
+ * debugger do. A function of its own, so that the getters hold only what they need (closures
+ * made in `finish` share its context, which holds the whole AsmState).
+ */
+function withLazyParts(made: Omit<AsmModule, 'lines' | 'localLabels'>, pending: PendingLines, localColumns: LocalLabelColumns, places: Places): AsmModule {
+  let lines: LineEntry[] | undefined;
+  let localLabels: AsmSymbol[] | undefined;
+  return {
+    ...made,
+    get lines(): LineEntry[] {
+      return (lines ??= pending.entries());
+    },
+    get localLabels(): AsmSymbol[] {
+      return (localLabels ??= localColumns.symbols(places));
+    },
+  };
 }
 
 /**
