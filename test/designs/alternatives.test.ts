@@ -157,8 +157,10 @@ function hexLe(v: number): string {
 /**
  * Sites where the kernel's insn_is_nop (the first prefix the decoder records is not F3) and
  * skip_nops (a run is NOP instructions, not only 0x90 bytes) give other bytes than "no F3
- * anywhere" and "a NOP then 0x90 bytes" would: SYSCALL32 is absent on intel under both kernels
- * (the original is optimized), SEP present (the padded replacement is).
+ * anywhere" and "a NOP then 0x90 bytes" would; and a nested ALTERNATIVE_2's pair of entries
+ * (the inner one shorter), which the kernel patches both over the longer site. SYSCALL32 is
+ * absent on intel under both kernels (the site is NOP-optimized), SEP present (the padded
+ * replacement goes in).
  */
 const NOP_SITES = `
 	.text
@@ -170,6 +172,8 @@ s_swapped:	.byte 0xf3, 0x66, 0x2e, 0x3e, 0xf3, 0x90; movl %eax, %eax
 s_pause:	pause; nop; nop; movl %eax, %eax
 s_nopl_run:	nop; nopl (%eax); movl %eax, %eax
 s_repl:	movl %eax, %eax; movl %eax, %eax; nop
+s_nested:	movl %eax, %eax
+s_nested_inner:	nop; nop
 s_end:	ret
 	.size __kernel_vsyscall, . - __kernel_vsyscall
 	.section .altinstructions, "a"
@@ -180,37 +184,49 @@ s_end:	ret
 	entry s_swapped, s_pause, r_other, 3*32+14
 	entry s_pause, s_nopl_run, r_other, 3*32+14
 	entry s_nopl_run, s_repl, r_other, 3*32+14
-	entry s_repl, s_end, r_pause, 0*32+11
+	entry s_repl, s_nested, r_pause, 0*32+11
+	entry s_nested, s_nested_inner, r_nop, 0*32+11
+	entry s_nested, s_end, r_other, 3*32+14
 	.section .altinstr_replacement, "ax"
 r_other:	movl %ecx, %ebp
 r_other_end:
 r_pause:	data16 pause
 r_pause_end:
+r_nop:	nop
+r_nop_end:
 `;
 
-test('NOPs as the kernel\'s insn_is_nop and skip_nops find them: the first recorded prefix, runs of NOP instructions', () => {
+test('NOPs as the kernel\'s insn_is_nop and skip_nops find them; a nested ALTERNATIVE_2 patched over its longer site', () => {
   const object = assemble('nops', NOP_SITES, dir);
   const image = ldVdso({ dir, objects: [object], inputs: [] }, [{ name: 'LINUX_2.5', globals: ['__kernel_vsyscall'] }]);
-  const symbols = new Map(run('nm', [image]).split('\n').map((l) => l.split(' ')).filter((f) => f.length === 3).map(([v, , n]) => [n!, parseInt(v!, 16)]));
   const text = sectionBytes(image, '.text');
-  const replacement = sectionBytes(image, '.altinstr_replacement');
-  const sites = ['s_data16_pause', 's_swapped', 's_pause', 's_nopl_run', 's_repl'];
+  const replacements = sectionBytes(image, '.altinstr_replacement');
+  // GNU ld's struct alt_instr entries: s32 instr_offset, s32 repl_offset (each from its own field), u32 feature, u8 instrlen, u8 replacementlen.
+  const table = sectionBytes(image, '.altinstructions');
+  const start = Math.min(...table.keys());
+  const u32 = (at: number) => [0, 1, 2, 3].reduce((v, k) => v + table.get(at + k)! * 2 ** (8 * k), 0);
+  const entries = Array.from({ length: table.size / 14 }, (_, k) => {
+    const at = start + 14 * k;
+    return { site: (at + u32(at)) >>> 0, repl: (at + 4 + u32(at + 4)) >>> 0, feature: u32(at + 8), instrlen: table.get(at + 12)!, replacementlen: table.get(at + 13)! };
+  });
+  assert.equal(entries.length, 7);
+  // apply_alternatives: consecutive entries of one site take the longest instrlen among them.
+  const lengthOf = (site: number) => Math.max(...entries.filter((e) => e.site === site).map((e) => e.instrlen));
   for (const kernel of ['compat64', 'native32'] as const) {
     const patched = applyAlternatives(readBytes(image), { cpu: 'intel', kernel, fileName: image });
     const elf = parseElf32(patched.bytes, image);
-    const at = (address: number) => elf.sections.find((s) => s.name === '.text')!.offset + address - elf.sections.find((s) => s.name === '.text')!.addr;
-    sites.forEach((name, k) => {
-      const start = symbols.get(name)!;
-      const len = (symbols.get(sites[k + 1] ?? 's_end')!) - start;
-      let want = Array.from({ length: len }, (_, i) => text.get(start + i)!);
-      if (name === 's_repl') {
-        const r = symbols.get('r_pause')!;
-        want = Array.from({ length: len }, (_, i) => (i < symbols.get('r_pause_end')! - r ? replacement.get(r + i)! : 0x90));
+    const textHeader = elf.sections.find((s) => s.name === '.text')!;
+    for (const site of new Set(entries.map((e) => e.site))) {
+      const len = lengthOf(site);
+      let want = Array.from({ length: len }, (_, i) => text.get(site + i)!);
+      for (const e of entries.filter((x) => x.site === site)) {
+        if (e.feature === 0 * 32 + 11) want = Array.from({ length: len }, (_, i) => (i < e.replacementlen ? replacements.get(e.repl + i)! : 0x90));
+        optimizeNops(want, kernel, dir);
       }
-      optimizeNops(want, kernel, dir);
-      const got = [...patched.bytes.subarray(at(start), at(start) + len)];
-      assert.deepEqual(got.map((b) => b.toString(16)), want.map((b) => b.toString(16)), `${name} (${kernel})`);
-    });
+      const at = textHeader.offset + site - textHeader.addr;
+      const got = [...patched.bytes.subarray(at, at + len)];
+      assert.deepEqual(got.map((b) => b.toString(16)), want.map((b) => b.toString(16)), `site 0x${site.toString(16)} (${kernel})`);
+    }
   }
 });
 

@@ -299,7 +299,8 @@ export function applyAlternatives(image: Uint8Array | ElfFile, options: Alternat
   const steps: AltStep[] = [];
   const original = new Map<number, { before: Uint8Array; feature: string }>();
   const heldBy = new Map<number, string>();
-  for (const e of table.entries) {
+  const entries = equalizedEntries(table.entries);
+  for (const e of entries) {
     const siteAt = view.offsetOf(e.site, e.instrlen);
     const replAt = view.offsetOf(e.replacement, e.replacementlen);
     if (siteAt === undefined || replAt === undefined || e.replacementlen === 0 || heldBy.has(e.site)) continue;
@@ -316,7 +317,7 @@ export function applyAlternatives(image: Uint8Array | ElfFile, options: Alternat
       if (form.every((b, i) => b === present[i])) heldBy.set(e.site, (e.invert ? '!' : '') + featureName(e.feature, table.layout));
     }
   }
-  for (const e of table.entries) {
+  for (const e of entries) {
     const where = () => `${fileName}: .altinstructions entry ${e.index}`;
     const siteAt = view.offsetOf(e.site, e.instrlen);
     const replAt = view.offsetOf(e.replacement, e.replacementlen);
@@ -352,6 +353,23 @@ export function applyAlternatives(image: Uint8Array | ElfFile, options: Alternat
     originalLost: !steps.some((st) => st.entry.site === address && st.applied),
   })).sort((a, b) => a.address - b.address);
   return { bytes, table, steps, patches, held };
+}
+
+/**
+ * The entries as apply_alternatives patches them: consecutive entries for one site (a nested
+ * ALTERNATIVE_2, whose inner entry is the shorter) all take the longest instrlen among them
+ * (docs/kernel-facts.md §6).
+ */
+function equalizedEntries(entries: readonly AltEntry[]): AltEntry[] {
+  const out = [...entries];
+  for (let a = 0; a < out.length; ) {
+    let b = a + 1;
+    while (b < out.length && out[b]!.site === out[a]!.site) b++;
+    const len = Math.max(...out.slice(a, b).map((e) => e.instrlen));
+    for (let k = a; k < b; k++) if (out[k]!.instrlen !== len) out[k] = { ...out[k]!, instrlen: len };
+    a = b;
+  }
+  return out;
 }
 
 /** A replacement as the kernel puts it at its site: padded with NOPs, branches fixed up, NOP runs merged. */
