@@ -1,12 +1,14 @@
 // Test support for the CPU suites: loads a static i386 ELF executable (built by as/ld at test
 // time) into a Memory, and runs it on a Cpu answering the two system calls the test programs
 // use (write to stdout, exit) the way Linux does, so the same program runs under qemu-i386.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Memory, PROT_EXEC, PROT_READ, PROT_WRITE } from '../../emulator/memory/memory';
 import { Cpu } from '../../emulator/x86/cpu';
 import type { CpuModel, KernelKind } from '../../toolchain/designs/options';
 import type { Stop } from '../../emulator/x86/stop';
-import { assemble, run } from '../support/oracles';
+import { assemble, hostRunsI386, run } from '../support/oracles';
 
 export interface LoadedProgram {
   readonly cpu: Cpu;
@@ -53,14 +55,19 @@ export interface GuestRun {
   readonly instructions: number;
 }
 
-/** Runs until exit(), a stop other than write/exit system calls, or `budget` instructions. */
-export function runGuest(p: LoadedProgram, budget = 1e9): GuestRun {
+/**
+ * Runs until exit(), a stop other than write/exit system calls, or `budget` instructions; in
+ * budgets of `slice` instructions at a time (a budget stop inside `budget` goes on), so a test
+ * can check that where the CPU is stopped does not change what the program does.
+ */
+export function runGuest(p: LoadedProgram, budget = 1e9, slice = budget): GuestRun {
   const chunks: Uint8Array[] = [];
   const s = p.cpu.state;
   const start = s.icount;
   for (;;) {
     const left = budget - (s.icount - start);
-    const stop = p.cpu.run(left);
+    const stop = p.cpu.run(Math.min(left, slice));
+    if (stop.kind === 'budget' && s.icount - start < budget) continue;
     if (stop.kind === 'kernel' && stop.entry.via === 'int' && stop.entry.vector === 0x80) {
       const nr = s.r[0]!;
       if (nr === 1 || nr === 252) return { stdout: concat(chunks), exitCode: s.r[3]!, stop: null, instructions: s.icount - start };
@@ -79,6 +86,19 @@ export function runGuest(p: LoadedProgram, budget = 1e9): GuestRun {
     }
     return { stdout: concat(chunks), exitCode: null, stop, instructions: s.icount - start };
   }
+}
+
+/** The program's stdout under qemu-i386 (which must exit 0), checked against the real CPU where the host runs i386 code. */
+export function qemuOutput(path: string): Uint8Array {
+  const r = spawnSync('qemu-i386', [path], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  if (r.error) throw new Error(`qemu-i386 could not run (${r.error.message}): .ci/run must install qemu-user`);
+  assert.equal(r.status, 0, String(r.stderr));
+  const expected = new Uint8Array(r.stdout);
+  if (hostRunsI386()) {
+    const native = spawnSync(path, [], { stdio: ['ignore', 'pipe', 'ignore'] });
+    assert.deepEqual(new Uint8Array(native.stdout), expected, 'qemu-i386 agrees with the real CPU');
+  }
+  return expected;
 }
 
 function concat(chunks: Uint8Array[]): Uint8Array {
