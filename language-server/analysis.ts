@@ -22,6 +22,12 @@ import { markPreview } from './preview-names';
 import type { SourceScan } from './source-scan';
 import { buildOptions, debounceMs, type BuildOptions, type ServerSettings } from './build-settings';
 
+/** Where the server's lines about its own failures go (the entry point's log: stderr that drops lines to a gone reader, or the CLI's). */
+export type ServerLog = (line: string) => void;
+
+/** The log of a caller that has none (tests, the bench): the whole answer stands in for a failed region analysis anyway. */
+const dropLog: ServerLog = () => undefined;
+
 export interface DocumentText {
   readonly uri: string;
   readonly version: number;
@@ -258,8 +264,8 @@ function pieceScans(file: string, text: string, made: DocumentSplit | undefined)
  * The analysis of a document through its incremental analyzer, one region per step (see
  * region-analysis.ts); the whole document at once when the regions cannot stand for it.
  */
-export function* analyzeIncrementally(doc: DocumentText, settings: ServerSettings, files: FileSource, analyzer: IncrementalAnalyzer, root?: string): Generator<void, Analysis> {
-  return (yield* buildRegions(doc, settings, files, analyzer, root)) ?? analyze(doc, settings, files, root);
+export function* analyzeIncrementally(doc: DocumentText, settings: ServerSettings, files: FileSource, analyzer: IncrementalAnalyzer, root?: string, log: ServerLog = dropLog): Generator<void, Analysis> {
+  return (yield* buildRegions(doc, settings, files, analyzer, root, log)) ?? analyze(doc, settings, files, root);
 }
 
 /**
@@ -287,10 +293,10 @@ function wholeSplit(doc: DocumentText, settings: ServerSettings, analyzer: Incre
  * The analysis of a version as a request gets it: whole when that is sooner (answeredWhole;
  * the caller builds the regions after it), else by regions, one per step.
  */
-export function* analyzeVersion(doc: DocumentText, settings: ServerSettings, files: FileSource, analyzer: IncrementalAnalyzer, root?: string): Generator<void, Analysis> {
+export function* analyzeVersion(doc: DocumentText, settings: ServerSettings, files: FileSource, analyzer: IncrementalAnalyzer, root?: string, log: ServerLog = dropLog): Generator<void, Analysis> {
   const split = wholeSplit(doc, settings, analyzer, root);
   if (split) return analyze(doc, settings, files, root, split);
-  return yield* analyzeIncrementally(doc, settings, files, analyzer, root);
+  return yield* analyzeIncrementally(doc, settings, files, analyzer, root, log);
 }
 
 /**
@@ -299,7 +305,7 @@ export function* analyzeVersion(doc: DocumentText, settings: ServerSettings, fil
  * whole answer again, test/lsp/whole-first.test.ts); undefined when the regions cannot stand
  * for the document (the caller analyses it whole if it needs the answer).
  */
-export function* buildRegions(doc: DocumentText, settings: ServerSettings, files: FileSource, analyzer: IncrementalAnalyzer, root?: string): Generator<void, Analysis | undefined> {
+export function* buildRegions(doc: DocumentText, settings: ServerSettings, files: FileSource, analyzer: IncrementalAnalyzer, root?: string, log: ServerLog = dropLog): Generator<void, Analysis | undefined> {
   const file = uriToPath(doc.uri);
   const text = doc.getText();
   const options = buildOptions(file, settings, root);
@@ -308,11 +314,11 @@ export function* buildRegions(doc: DocumentText, settings: ServerSettings, files
     return new DocumentAnalysis(doc.uri, doc.version, file, text, options, parts, files);
   } catch (e) {
     if (e instanceof NotSeparable) {
-      if (process.env.VDSO_LAB_LSP_DEBUG) process.stderr.write(`whole-document analysis: ${e.message}\n`);
+      if (process.env.VDSO_LAB_LSP_DEBUG) log(`whole-document analysis: ${e.message}`);
       return undefined;
     }
     // The whole-document analysis is the reference: whatever went wrong by regions, it answers.
-    process.stderr.write(`vdso-lab lsp: the analysis by regions of ${doc.uri} failed (${e instanceof Error ? e.message : String(e)}); analysing it whole\n`);
+    log(`vdso-lab lsp: the analysis by regions of ${doc.uri} failed (${e instanceof Error ? e.message : String(e)}); analysing it whole`);
     analyzer.reset();
     return undefined;
   }
@@ -366,7 +372,7 @@ export class AnalysisCache {
     private readonly files: FileSource,
     private readonly onAnalysed: (a: Analysis) => void,
     private readonly root: () => string | undefined = () => undefined,
-    private readonly log: (line: string) => void = (line) => void process.stderr.write(`${line}\n`),
+    private readonly log: ServerLog = dropLog,
     /**
      * Run, each in a turn of its own, on what the regions built after a whole answer compose:
      * what the first edit after it would otherwise compute for every region (their scans, each
@@ -389,7 +395,7 @@ export class AnalysisCache {
     const job = this.running.get(doc.uri);
     if (job && job.version !== doc.version) this.stop(doc.uri);
     const now = snapshot(doc);
-    const steps = analyzeVersion(now, this.settings(), this.files, this.analyzerOf(doc.uri), this.root());
+    const steps = analyzeVersion(now, this.settings(), this.files, this.analyzerOf(doc.uri), this.root(), this.log);
     let r = steps.next();
     while (!r.done) r = steps.next();
     this.done.set(doc.uri, r.value);
@@ -453,7 +459,7 @@ export class AnalysisCache {
       if (this.running.get(doc.uri) === job) this.running.delete(doc.uri);
     };
     const analyzer = this.analyzerOf(doc.uri);
-    const steps = buildRegions(doc, this.settings(), this.files, analyzer, this.root());
+    const steps = buildRegions(doc, this.settings(), this.files, analyzer, this.root(), this.log);
     let published = false;
     let warming: { readonly a: Analysis; readonly left: ((a: Analysis) => void)[] } | undefined;
     const publish = (a: Analysis) => {

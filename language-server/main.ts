@@ -8,4 +8,4 @@ import { checkedInput } from './transport';
 import { stderrLog } from '../toolchain/wire/log';
 
 const log = stderrLog();
-startServer(process.argv.includes('--stdio') ? createConnection(ProposedFeatures.all, checkedInput(process.stdin, log), process.stdout) : createConnection(ProposedFeatures.all));
+startServer(process.argv.includes('--stdio') ? createConnection(ProposedFeatures.all, checkedInput(process.stdin, log), process.stdout) : createConnection(ProposedFeatures.all), log);

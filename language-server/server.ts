@@ -15,7 +15,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { AnalysisCache, diskFileSource, uriToPath, type Analysis } from './analysis';
+import { AnalysisCache, diskFileSource, uriToPath, type Analysis, type ServerLog } from './analysis';
 import { LINE_DOCUMENTS, type LineDocument } from './line-document';
 import type { ServerSettings } from './build-settings';
 import { findings } from './diagnostics';
@@ -38,7 +38,7 @@ export interface ServerContext {
   openText(path: string): string | undefined;
 }
 
-export function startServer(connection: Connection): void {
+export function startServer(connection: Connection, log: ServerLog): void {
   const documents: TextDocuments<TextDocument> = new TextDocuments<LineDocument>(LINE_DOCUMENTS);
   let settings: ServerSettings = {};
   let root: string | undefined;
@@ -72,7 +72,7 @@ export function startServer(connection: Connection): void {
   };
   // The regions built after a version answered whole: their scans, CFI rows and findings are made then, not at the first edit.
   const warmers = [(a: Analysis) => void encodedTokens(a), (a: Analysis) => void findings(a, settings)];
-  const cache = new AnalysisCache(() => settings, files, publish, () => root, undefined, warmers);
+  const cache = new AnalysisCache(() => settings, files, publish, () => root, log, warmers);
   const ctx: ServerContext = {
     connection,
     documents,

@@ -60,7 +60,8 @@ export const lspCommand: Command = {
   async run(args, io) {
     if (!flag(args, 'stdio')) throw new UsageError('only --stdio is supported');
     const { output, ended } = serverStreams('lsp', io);
-    startServer(createConnection(ProposedFeatures.all, checkedInput(process.stdin, (line) => io.err(`${line}\n`)), output));
+    const log = (line: string): void => io.err(`${line}\n`);
+    startServer(createConnection(ProposedFeatures.all, checkedInput(process.stdin, log), output), log);
     return ended;
   },
 };

@@ -122,8 +122,9 @@ export const lspTarget: FuzzTarget = {
     const output = new PassThrough();
     const logs: string[] = [];
     const out = watchOutput(output, (m) => m.id === PROBE && ('result' in m || 'error' in m), 4000);
-    const connection = createConnection(ProposedFeatures.all, checkedInput(streamIn, (line) => logs.push(line)), output);
-    startServer(connection);
+    const log = (line: string): void => void logs.push(line);
+    const connection = createConnection(ProposedFeatures.all, checkedInput(streamIn, log), output);
+    startServer(connection, log);
     const exits = exitRequests.count;
     try {
       streamIn.write(Buffer.from(input));
