@@ -65,7 +65,7 @@ export interface Block {
 
 const TERMINATORS = new Set<Op>([
   Op.Jcc, Op.Jmp, Op.Call, Op.CallIndirect, Op.CallFar, Op.CallFarIndirect, Op.JmpIndirect, Op.JmpFar,
-  Op.JmpFarIndirect, Op.Ret, Op.RetFar, Op.Iret, Op.Loop, Op.Loope, Op.Loopne, Op.Jcxz, Op.Int3, Op.Int, Op.Into,
+  Op.JmpFarIndirect, Op.Ret, Op.RetFar, Op.Iret, Op.Loop, Op.Loope, Op.Loopne, Op.Jcxz, Op.Int3, Op.Int1, Op.Int, Op.Into,
   Op.Ud2, Op.Hlt, Op.Sysenter, Op.Syscall, Op.Sysexit, Op.Sysret, Op.Invalid, Op.NotCovered, Op.MovToSeg,
   Op.Lss, Op.Lds, Op.Les, Op.Lfs, Op.Lgs, Op.Cli, Op.Sti, Op.In, Op.Out, Op.Ins, Op.Outs, Op.Bound,
 ]);

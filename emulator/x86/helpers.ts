@@ -42,6 +42,7 @@ export class Helpers {
 
   readonly F_DE: Fault = { vector: 'DE' };
   readonly F_BP: Fault = { vector: 'BP' };
+  readonly F_ICEBP: Fault = { vector: 'DB', reason: 'icebp' };
   readonly F_OF: Fault = { vector: 'OF' };
   readonly F_BR: Fault = { vector: 'BR' };
 

@@ -52,6 +52,7 @@ export const systemSemantics: SemanticsTable = {
   [Op.Aam]: bcd('aam'),
   [Op.Aad]: bcd('aad'),
   [Op.Int3]: (e) => e.stopAfter(`H.trap(H.F_BP, ${hex(e.i.address)})`),
+  [Op.Int1]: (e) => e.stopAfter(`H.trap(H.F_ICEBP, ${hex(e.i.address)})`),
   [Op.Int]: (e) => e.stopAfter(`H.kernel('int', ${e.i.imm & 0xff}, ${hex(e.i.address)})`),
   [Op.Into]: (e) => {
     const o = e.cond(0);

@@ -12,8 +12,11 @@ export type Fault =
   | { readonly vector: 'DE' }
   /** x87 floating-point error (a pending unmasked exception); `code` is Linux's si_code for it. */
   | { readonly vector: 'MF'; readonly code: number }
-  /** #DB: TF's single step, or a data or instruction breakpoint of the debug registers (the kernel model's ptrace). */
-  | { readonly vector: 'DB'; readonly reason: 'single-step' | 'data-breakpoint' | 'instruction-breakpoint' }
+  /**
+   * #DB: TF's single step, a data or instruction breakpoint of the debug registers (the kernel
+   * model's ptrace), or int1 (icebp, f1), which sets no DR6 bit.
+   */
+  | { readonly vector: 'DB'; readonly reason: 'single-step' | 'data-breakpoint' | 'instruction-breakpoint' | 'icebp' }
   | { readonly vector: 'BP' }
   | { readonly vector: 'OF' }
   | { readonly vector: 'BR' };

@@ -43,7 +43,7 @@ export class Rng {
 
 /** Ops the random sequences never contain (they stop the program or need the kernel); unit tests cover them. */
 const EXCLUDED = new Set<Op>([
-  Op.Invalid, Op.NotCovered, Op.Int3, Op.Int, Op.Ud2, Op.Hlt, Op.In, Op.Out, Op.Ins, Op.Outs, Op.Cli, Op.Sti,
+  Op.Invalid, Op.NotCovered, Op.Int3, Op.Int1, Op.Int, Op.Ud2, Op.Hlt, Op.In, Op.Out, Op.Ins, Op.Outs, Op.Cli, Op.Sti,
   Op.Sysenter, Op.Sysexit, Op.Syscall, Op.Sysret, Op.Cpuid, Op.Rdtsc, Op.Rdtscp, Op.Rdpid, Op.Bound, Op.MovToSeg, Op.Lds, Op.Les,
   Op.Lfs, Op.Lgs, Op.Lss, Op.Lar, Op.Lsl, Op.Verr, Op.Verw, Op.Sldt, Op.Str, Op.Sgdt, Op.Sidt, Op.Smsw,
 ]);

@@ -11,7 +11,8 @@
 //            SIGTRAP TRAP_HWBKPT at the next instruction, DR6 = DR_TRAP0; then a read/write
 //            watchpoint catches a load; DR7 with RW=10 (I/O) and a misaligned DR0 are EINVAL;
 //            an execute breakpoint (DR1) traps before each of two calls of hit() (RF lets
-//            the instruction run after the first trap).
+//            the instruction run after the first trap); then int1 (icebp) traps with SIGTRAP
+//            TRAP_BRKPT at the next instruction and no DR6 bit.
 //   fork:    PTRACE_O_TRACEFORK: the child's fork gives PTRACE_EVENT_FORK (GETEVENTMSG: the
 //            new pid), the new process starts traced with a SIGSTOP; both run to their end, the
 //            child stopping once more for the SIGCHLD of the new process's end.
@@ -45,7 +46,7 @@ export const PTRACE_PROGRAM = String.raw`#define _GNU_SOURCE
 static const char msg[] = "child writes\n";
 volatile long arg6;
 volatile int watched;
-extern char after_store[], after_load[];
+extern char after_store[], after_load[], after_int1[];
 
 /* A system call through AT_SYSINFO (%gs:0x10, __kernel_vsyscall) with every argument register set. */
 static long vsys(long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
@@ -150,6 +151,7 @@ static void store(void) {
   __asm__ volatile("movl $1, watched\n\t.globl after_store\nafter_store:\n\tmovl watched, %%eax\n\t.globl after_load\nafter_load:" ::: "eax", "memory");
   hit();
   hit();
+  __asm__ volatile("int1\n\t.globl after_int1\nafter_int1:");
 }
 
 static int poke_dr(pid_t c, int n, long v) {
@@ -166,7 +168,7 @@ static void trapped(pid_t c, const char *what) {
   long eip = ptrace(PTRACE_PEEKUSER, c, offsetof(struct user, regs.eip), 0);
   long dr6 = ptrace(PTRACE_PEEKUSER, c, offsetof(struct user, u_debugreg[6]), 0);
   printf("%s: status 0x%x, si_code %d, si_addr %s, eip %s, dr6 0x%lx\n", what, st, si.si_code,
-         si.si_addr == (void *)eip ? "= eip" : "other", eip == (long)after_store ? "after the store" : eip == (long)after_load ? "after the load" : eip == (long)hit ? "at hit()" : "elsewhere", dr6);
+         si.si_addr == (void *)eip ? "= eip" : "other", eip == (long)after_store ? "after the store" : eip == (long)after_load ? "after the load" : eip == (long)hit ? "at hit()" : eip == (long)after_int1 ? "after int1" : "elsewhere", dr6);
 }
 
 static void watchpoints(void) {
@@ -203,6 +205,8 @@ static void watchpoints(void) {
     trapped(c, "execute breakpoint");
   }
   poke_dr(c, 7, 0);
+  ptrace(PTRACE_CONT, c, 0, 0);
+  trapped(c, "int1");
   ptrace(PTRACE_CONT, c, 0, 0);
   int st;
   waitpid(c, &st, 0);

@@ -156,10 +156,11 @@ DR7 execute with LEN=2: errno 22
 DR7 execute breakpoint at DR1: errno 0
 execute breakpoint: status 0x57f, si_code 4, si_addr = eip, eip at hit(), dr6 0xffff0ff2
 execute breakpoint: status 0x57f, si_code 4, si_addr = eip, eip at hit(), dr6 0xffff0ff2
+int1: status 0x57f, si_code 1, si_addr = eip, eip after int1, dr6 0xffff0ff0
 child exited with 7
 `;
 
-test('DR7 through POKEUSER: a watchpoint traps after the store (then the load) with SIGTRAP TRAP_HWBKPT, DR6 = DR_TRAP0; an execute breakpoint before each call; bad DR7/DR0 values are EINVAL, DR4 EIO', async () => {
+test('DR7 through POKEUSER: a watchpoint traps after the store (then the load) with SIGTRAP TRAP_HWBKPT, DR6 = DR_TRAP0; an execute breakpoint before each call; int1 is TRAP_BRKPT after it with no DR6 bit; bad DR7/DR0 values are EINVAL, DR4 EIO', async () => {
   for (const kernel of KERNEL_KINDS) {
     const out = await lab({ abi: 'upstream', cpu: 'intel', kernel }, 'watch');
     assert.equal(out.slice(out.indexOf('DR7 with')), WATCH_LINES, kernel);

@@ -186,9 +186,9 @@ export function decode(code: Uint8Array, offset: number, address: number, end: n
       }
       slot ??= SLOTS[SlotSet.None]![index];
       if (!slot) {
-        // x87 escapes outside the table, and int1 / a lone fwait: real, but not executed.
+        // x87 escapes outside the table, and a lone fwait: real, but not executed.
         if (map === 0 && b >= 0xd8 && b <= 0xdf) uncovered = true;
-        else if (map === 0 && (b === 0x9b || b === 0xf1)) { status = DecodeStatus.NotCovered; break decodeBody; }
+        else if (map === 0 && b === 0x9b) { status = DecodeStatus.NotCovered; break decodeBody; }
         else { status = DecodeStatus.Invalid; break decodeBody; }
       } else if (!entry && !slot.modrm) {
         entry = opSize === 2 && slot.plain16 ? slot.plain16 : slot.plain;

@@ -15,7 +15,7 @@ export enum DecodeStatus {
   /** No such instruction, or a form the CPU rejects (lea with a register operand, 0f ff): #UD. */
   Invalid,
   /** A form the architecture defines that the emulator does not execute (an `nc` row of the
-   *  table: MMX, SSE, system groups; an x87 escape without a row; int1): #UD naming `opcode`.
+   *  table: MMX, SSE, system groups; an x87 escape without a row): #UD naming `opcode`.
    *  `length` spans the modrm and immediates the row gives. */
   NotCovered,
   /** More than 15 bytes (prefixes included): the CPU faults; `length` is 15. */

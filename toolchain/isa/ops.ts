@@ -43,7 +43,7 @@ export enum Op {
   // BCD
   Aaa, Aas, Daa, Das, Aam, Aad,
   // Traps and system
-  Int3, Int, Into, Ud2, Hlt, Bound, Arpl, In, Out,
+  Int3, Int1, Int, Into, Ud2, Hlt, Bound, Arpl, In, Out,
   Sysenter, Sysexit, Syscall, Sysret,
   Cpuid, Rdtsc, Rdtscp, Rdpid, Lfence, Mfence, Sfence, Pause, Nop,
   // Segment descriptors and system tables (user-mode probes and stores)

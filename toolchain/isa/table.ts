@@ -374,6 +374,7 @@ fb | STI | w=i gate=iopl
 d4 | AAM Ib | w=oszapc u=oac
 d5 | AAD Ib | w=oszapc u=oac
 cc | INT3 | w=it
+f1 | INT1 | w=it
 cd | INT Ib | w=it
 ce | INTO | r=o w=it
 0f 0b | UD2 | alias=ud2a

@@ -113,7 +113,8 @@ export function syscallExitStops(p: Process, regs: PtRegs, then: () => void): vo
 
 /** A fault or trap in user mode: its signal is forced, then the stops of the return to user mode. */
 export function faultStops(p: Process, fault: Fault, ip: number, regs: PtRegs, then: () => void): void {
-  if (fault.vector === 'DB') p.ptrace!.debug.dr6 = DR_STEP;
+  // exc_debug_user clears virtual_dr6; int1 (icebp) adds no bit to it, a single step DR_STEP.
+  if (fault.vector === 'DB') p.ptrace!.debug.dr6 = fault.reason === 'icebp' ? 0 : DR_STEP;
   signalsOf(p).force(signalForFault(fault, ip));
   signalStops(p, regs, then);
 }

@@ -3,7 +3,7 @@
 // error code and cr2 (SIGBUS BUS_ADRERR for a file mapping's page past the end of the file); #UD -> SIGILL ILL_ILLOPN at the instruction; #DE -> SIGFPE FPE_INTDIV;
 // #MF (x87) -> SIGFPE with the code of the first unmasked exception (fpu__exception_code);
 // #DB single-step -> SIGTRAP TRAP_TRACE at the next instruction (a debug-register data
-// breakpoint: TRAP_HWBKPT); int3 (#BP), #GP, into (#OF)
+// breakpoint: TRAP_HWBKPT; int1, icebp: TRAP_BRKPT); int3 (#BP), #GP, into (#OF)
 // and bound (#BR) -> force_sig with SI_KERNEL and no address, as do_trap sends them; #NP (a
 // not-present segment loaded) -> SIGBUS the same way.
 import type { Fault } from '../../x86/stop';
@@ -34,9 +34,9 @@ export function signalForFault(fault: Fault, ip: number): QueuedSignal {
     case 'MF':
       return { info: { signo: SIG.SIGFPE, code: fault.code, addr: ip >>> 0 }, trap: { trapno: TRAPNO.MF, err: 0, cr2: 0 } };
     case 'DB':
-      return fault.reason !== 'single-step'
-        ? { info: { signo: SIG.SIGTRAP, code: SI.TRAP_HWBKPT, addr: ip >>> 0 }, trap: { trapno: TRAPNO.DB, err: 0, cr2: 0 } }
-        : singleStepTrap(ip);
+      if (fault.reason === 'single-step') return singleStepTrap(ip);
+      // int1 sets no DR6 bit: exc_debug_user sends it as TRAP_BRKPT (get_si_code of an empty DR6).
+      return { info: { signo: SIG.SIGTRAP, code: fault.reason === 'icebp' ? SI.TRAP_BRKPT : SI.TRAP_HWBKPT, addr: ip >>> 0 }, trap: { trapno: TRAPNO.DB, err: 0, cr2: 0 } };
     case 'BP':
       return { info: { signo: SIG.SIGTRAP, code: SI.KERNEL }, trap: { trapno: TRAPNO.BP, err: 0, cr2: 0 } };
     case 'GP':
