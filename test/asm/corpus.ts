@@ -352,6 +352,52 @@ lbl
 `,
   },
   {
+    // One invocation text met again: its expansion is the same statements (assembler.ts keeps
+    // them), each time at its own place, with its own numeric labels, conditions and \\@.
+    name: 'macros-repeated',
+    source: `
+.macro site v
+1: .byte \\v
+.if \\v - 2
+.byte 0x11
+.exitm
+.endif
+2: .byte 2b - 1b, 1f - 2b
+1:
+.endm
+.macro twice a b
+site \\a+\\b
+.byte \\a
+.endm
+.set n, 2
+site n
+.set n, 3
+site n
+site n
+twice 1 1
+twice 1 1
+site 1 + 1
+site 1 + 1
+.rept 3
+site 2
+.endr
+.macro tag
+.Lt\\@: .byte .Lt\\@ - 1b
+.endm
+1: tag
+tag
+.macro gone x
+.byte \\x
+.endm
+gone 5
+.purgem gone
+.macro gone x
+.byte \\x + 1
+.endm
+gone 5
+`,
+  },
+  {
     name: 'repeat',
     source: `
 .data

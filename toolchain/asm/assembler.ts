@@ -3,7 +3,7 @@
 // keeps the conditional-assembly stack, collects macro and repeat bodies, defines labels,
 // and hands each statement to its directive handler or to the instruction encoder. Errors
 // become diagnostics and reading goes on. Relaxation and the result are toolchain/asm/finish.ts.
-import { StatementReader, type Statement } from './statements';
+import { StatementReader, statements, type Statement } from './statements';
 import type { AsmModule, SourceLocation } from './module';
 import { AsmError, AsmState, MAX_DIAGNOSTICS, tooManyDiagnostics, type Locator } from './state';
 import { DATA_DIRECTIVES, type Handler } from './data-directives';
@@ -63,6 +63,28 @@ interface Conditional {
   readonly location: SourceLocation;
 }
 
+/**
+ * One macro's expansions by invocation: a body without `\@` expands the same operand text to
+ * the same statements wherever it is invoked (the kernel's ALTERNATIVE sites repeat theirs),
+ * so they are substituted and read once and taken again. `counterFree` says whether the body
+ * qualifies; `byOperands` holds at most MAX_KEPT_EXPANSIONS of each.
+ */
+interface Expansions {
+  readonly counterFree: boolean;
+  readonly byOperands: Map<string, readonly Statement[]>;
+}
+
+const MAX_KEPT_EXPANSIONS = 256;
+
+/** Gives a kept expansion's statements in order (they are never changed, so they are shared). */
+class KeptStatements {
+  private at = 0;
+  constructor(private readonly list: readonly Statement[]) {}
+  next(): Statement | undefined {
+    return this.at < this.list.length ? this.list[this.at++] : undefined;
+  }
+}
+
 const MAX_FRAMES = 512;
 const MAX_STATEMENTS = 4_000_000;
 const MAX_REPEAT = 1 << 20;
@@ -91,6 +113,7 @@ class Reader {
   private readonly conds: Conditional[] = [];
   private readonly macros = new Map<string, MacroDefinition>();
   private readonly builtins = builtinMacros();
+  private readonly expansions = new Map<MacroDefinition, Expansions>();
   private collecting: Collecting | undefined;
   private macroCounter = 0;
   private fileSymbol: string | undefined;
@@ -326,6 +349,21 @@ class Reader {
   private expand(def: MacroDefinition, operands: string, scrub: boolean): void {
     if (this.frames.length >= MAX_FRAMES) throw new AsmError('macros nested too deeply');
     if (operands.length > MAX_EXPANSION) throw new AsmError(`macro ${def.name}: arguments longer than ${MAX_EXPANSION} bytes`);
+    let kept = this.expansions.get(def);
+    if (kept === undefined) {
+      kept = { counterFree: def.body.every((l) => l.indexOf('\\@') < 0), byOperands: new Map() };
+      this.expansions.set(def, kept);
+    }
+    // The scrubbed and the unscrubbed reading of one text may differ: each has its key.
+    const key = kept.counterFree ? (scrub ? operands : `\u0000${operands}`) : undefined;
+    const same = key === undefined ? undefined : kept.byOperands.get(key);
+    const at = this.st.location;
+    const locate = () => at;
+    if (same !== undefined) {
+      this.macroCounter++;
+      this.frames.push({ reader: new KeptStatements(same), locate, macro: def.name, condDepth: this.conds.length });
+      return;
+    }
     const values = bindArguments(def, operands, scrub);
     const counter = this.macroCounter++;
     let size = 0;
@@ -336,8 +374,14 @@ class Reader {
       return line;
     });
     const text = lines.join('\n');
-    const at = this.st.location;
-    this.frames.push({ reader: new StatementReader(text, true), locate: () => at, macro: def.name, condDepth: this.conds.length });
+    if (key === undefined) {
+      this.frames.push({ reader: new StatementReader(text, true), locate, macro: def.name, condDepth: this.conds.length });
+      return;
+    }
+    const list = statements(text);
+    if (kept.byOperands.size >= MAX_KEPT_EXPANSIONS) kept.byOperands.clear();
+    kept.byOperands.set(key, list);
+    this.frames.push({ reader: new KeptStatements(list), locate, macro: def.name, condDepth: this.conds.length });
   }
 
   private repeat(c: Collecting): void {

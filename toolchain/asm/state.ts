@@ -29,6 +29,9 @@ interface SectionPlace {
   readonly subsection: number;
 }
 
+/** Expression texts `parse` keeps at most (it starts again past that). */
+const MAX_PARSED = 4096;
+
 /** Messages kept per file: enough for an editor, bounded for a runaway macro. */
 export const MAX_DIAGNOSTICS = 1000;
 
@@ -44,6 +47,11 @@ export class AsmState {
   readonly diagnostics: Diagnostic[] = [];
   readonly skipped: SkippedGroup[] = [];
   readonly places = new Places();
+  /**
+   * Expressions by their text, parsed once: a tree is never changed (binding makes a new one),
+   * and a macro's expansions repeat their operand texts. Only a text that parses goes in.
+   */
+  private readonly parsed = new Map<string, Expr>();
   readonly lines = new PendingLines(this.places);
   current!: SectionPlace;
   private previous: SectionPlace | undefined;
@@ -302,8 +310,13 @@ export class AsmState {
   // --- expressions ----------------------------------------------------------------------
 
   parse(text: string): Expr {
+    const known = this.parsed.get(text);
+    if (known !== undefined) return known;
     try {
-      return parseWholeExpression(text);
+      const expr = parseWholeExpression(text);
+      if (this.parsed.size >= MAX_PARSED) this.parsed.clear();
+      this.parsed.set(text, expr);
+      return expr;
     } catch (e) {
       if (!(e instanceof ExprSyntaxError)) throw e;
       if (e.message === 'missing operand' && e.at >= text.trimEnd().length) {
