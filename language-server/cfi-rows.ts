@@ -1,14 +1,16 @@
-// Owns the CFI rows of an analysis's procedures: each .cfi_startproc..endproc is emitted as
-// .eh_frame by the same emitter the object writer uses, parsed back and run through the one
-// row builder (toolchain/dwarf/rows.ts), so what the editor shows is what readelf
-// --debug-dump=frames-interp prints for the assembled object. Row addresses are offsets in
-// the procedure's section.
+// Owns the CFI rows of an analysis's procedures: each .cfi_startproc..endproc's rows are
+// those of the .eh_frame the object writer's emitter gives it alone, run through the one row
+// builder (toolchain/dwarf/rows.ts), so what the editor shows is what readelf
+// --debug-dump=frames-interp prints for the assembled object. The emitter says which DW_CFA
+// instructions it writes (toolchain/dwarf/emit-cfi.ts: frameInstructions), so the rows come
+// from those without writing and parsing bytes; a procedure only its bytes can say (an
+// escape) is emitted and parsed back. Row addresses are offsets in the procedure's section.
 import type { CfiProcedure } from '../toolchain/asm/module';
-import { emitFrameSection } from '../toolchain/dwarf/emit-cfi';
+import { emitFrameSection, frameInstructions, FRAME_FACTORS } from '../toolchain/dwarf/emit-cfi';
 import { parseFrameSection } from '../toolchain/dwarf/cie-fde';
-import { buildRowTable } from '../toolchain/dwarf/rows';
+import { buildRowTable, frameRows, initialState } from '../toolchain/dwarf/rows';
 import { regname } from '../toolchain/dwarf/registers';
-import type { CfaOpName, CfaRule, Fde, RegisterRule, Row } from '../toolchain/dwarf/types';
+import type { CfaRule, RegisterRule, Row } from '../toolchain/dwarf/types';
 import type { Analysis } from './analysis';
 
 export interface ProcedureRows {
@@ -19,11 +21,13 @@ export interface ProcedureRows {
 /** Each procedure's rows (null: its CFI has none), whichever analysis it is in. */
 const byProcedure = new WeakMap<CfiProcedure, ProcedureRows | null>();
 
-/** The rows of a procedure's FDE as parsed, at the procedure's own offsets. */
-function fdeRows(p: CfiProcedure, fde: Fde): ProcedureRows {
-  const table = buildRowTable(fde);
+/** The rows of the procedure's own .eh_frame, from its bytes (what frameInstructions cannot say). */
+function emittedRows(a: Analysis, p: CfiProcedure): ProcedureRows | null {
+  const section = emitFrameSection([{ ...p, ehFrame: true }], 'eh');
+  const fde = parseFrameSection({ fileName: a.file, name: '.eh_frame', address: 0, bytes: section.bytes }, 'eh_frame').fdes[0];
+  if (!fde) return null;
   const shift = p.start - fde.start;
-  return { procedure: p, rows: table.rows.map((r) => ({ ...r, start: r.start + shift, end: r.end + shift })) };
+  return { procedure: p, rows: buildRowTable(fde).rows.map((r) => ({ ...r, start: r.start + shift, end: r.end + shift })) };
 }
 
 /** One procedure's rows, built when first asked for (an incremental analysis hands the same procedure objects to the next version). */
@@ -32,10 +36,10 @@ function rowsOf(a: Analysis, p: CfiProcedure): ProcedureRows | null {
   if (known !== undefined) return known;
   let rows: ProcedureRows | null = null;
   try {
-    const section = emitFrameSection([{ ...p, ehFrame: true }], 'eh');
-    const frames = parseFrameSection({ fileName: a.file, name: '.eh_frame', address: 0, bytes: section.bytes }, 'eh_frame');
-    const fde = frames.fdes[0];
-    if (fde) rows = fdeRows(p, fde);
+    const frame = frameInstructions(p);
+    rows = frame
+      ? { procedure: p, rows: frameRows(FRAME_FACTORS, initialState(FRAME_FACTORS, frame.cie), frame.fde, p.start, p.end - p.start) }
+      : emittedRows(a, p);
   } catch {
     // CFI the emitter rejects (instructions out of order) has no rows; the assembler said why.
   }
@@ -43,43 +47,12 @@ function rowsOf(a: Analysis, p: CfiProcedure): ProcedureRows | null {
   return rows;
 }
 
-/**
- * The rows of procedures not built yet, from one .eh_frame emitted for all of them (one
- * buffer and one parse: emitting each procedure alone costs ten times more), each the rows
- * its own .eh_frame gives (rowsOf). The two differ only where GAS's CIE search gave a
- * procedure a CIE that holds fewer of its leading rules than its own .eh_frame's: then
- * DW_CFA_restore returns to other rules. Such an FDE starts with a rule rather than an
- * advance, and its procedure is built alone; so is every procedure when the batch fails
- * (CFI the emitter rejects or the parser cannot read: rowsOf says which).
- */
-function buildRows(a: Analysis, todo: readonly CfiProcedure[]): void {
-  let fdes: readonly Fde[] | undefined;
-  try {
-    const section = emitFrameSection(todo.map((p) => ({ ...p, ehFrame: true })), 'eh');
-    fdes = parseFrameSection({ fileName: a.file, name: '.eh_frame', address: 0, bytes: section.bytes }, 'eh_frame').fdes;
-  } catch {
-    fdes = undefined;
-  }
-  for (let i = 0; i < todo.length; i++) {
-    const p = todo[i]!;
-    const fde = fdes?.length === todo.length ? fdes[i] : undefined;
-    const first = fde?.instructions[0];
-    if (fde && (first === undefined || BREAKS_CIE.has(first.op))) byProcedure.set(p, fdeRows(p, fde));
-    else rowsOf(a, p);
-  }
-}
-
-/** The instructions GAS never moves into a CIE (emit-cfi.ts): an FDE whose CIE took all its leading rules starts with one of these. */
-const BREAKS_CIE: ReadonlySet<CfaOpName> = new Set<CfaOpName>(['advance_loc', 'advance_loc1', 'advance_loc2', 'advance_loc4', 'remember_state', 'GNU_args_size']);
-
 const cache = new WeakMap<Analysis, readonly ProcedureRows[]>();
 
 /** The row table of every CFI procedure (procedures whose CFI cannot be emitted are left out). */
 export function procedureRows(a: Analysis): readonly ProcedureRows[] {
   const hit = cache.get(a);
   if (hit) return hit;
-  const todo = a.module.cfi.filter((p) => !byProcedure.has(p));
-  if (todo.length > 0) buildRows(a, todo);
   const out: ProcedureRows[] = [];
   for (const p of a.module.cfi) {
     const rows = rowsOf(a, p);

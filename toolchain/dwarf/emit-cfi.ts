@@ -7,7 +7,9 @@
 import type { AsmSection, AsmSymbol, CfiOp, CfiPointer, CfiProcedure } from '../asm/module';
 import { InputError, hex } from '../errors';
 import { EmitBuffer, R_386_16, R_386_32, R_386_PC16, R_386_PC32 } from './emit-buffer';
-import { encodeCfiOp } from './emit-cfi-ops';
+import { advanceOperation, cfaOperation, encodeCfiOp, writeCfaOperation } from './emit-cfi-ops';
+import type { CfaOperation } from './types';
+import type { Factors } from './rows';
 import { SHF_ALLOC, SHT_PROGBITS } from '../elf/sections';
 
 const DW_EH_PE_omit = 0xff;
@@ -15,6 +17,9 @@ const DW_EH_PE_omit = 0xff;
 const FDE_ENCODING = 0x1b;
 const CODE_ALIGNMENT = 1;
 const DATA_ALIGNMENT = -4;
+
+/** The factors of every CIE this emitter writes. */
+export const FRAME_FACTORS: Factors = { codeAlignment: CODE_ALIGNMENT, dataAlignment: DATA_ALIGNMENT };
 
 /** One entry of an FDE's instruction list as GAS keeps it: a CFI op or an advance between two addresses. */
 export type CfiListItem = { readonly kind: 'advance'; readonly delta: number } | CfiOp;
@@ -235,22 +240,61 @@ function writeFde(out: EmitBuffer, cie: Cie, proc: CfiProcedure, list: readonly 
 }
 
 function writeItem(out: EmitBuffer, item: CfiListItem): void {
-  if (item.kind === 'advance') writeAdvance(out, item.delta / CODE_ALIGNMENT);
-  else encodeCfiOp(out, item, DATA_ALIGNMENT);
+  if (item.kind !== 'advance') encodeCfiOp(out, item, DATA_ALIGNMENT);
+  else if (item.delta !== 0) writeCfaOperation(out, advanceOperation(item.delta / CODE_ALIGNMENT));
 }
 
-/** The shortest of DW_CFA_advance_loc, advance_loc1, advance_loc2, advance_loc4 (nothing for 0). */
-function writeAdvance(out: EmitBuffer, delta: number): void {
-  if (delta === 0) return;
-  if (delta <= 0x3f) out.u8(0x40 + delta);
-  else if (delta <= 0xff) {
-    out.u8(0x02);
-    out.u8(delta);
-  } else if (delta <= 0xffff) {
-    out.u8(0x03);
-    out.u16(delta);
-  } else {
-    out.u8(0x04);
-    out.u32(delta);
+/** Beyond these, what the bytes say is left to the bytes (a register the reader refuses, a number the writer wraps). */
+const MAX_REGISTER = 0xffff;
+const MAX_NUMBER = 0x7fffffff;
+
+/**
+ * What the .eh_frame of this procedure alone decodes to, without writing it: its CIE's
+ * initial instructions and its FDE's (the DW_CFA_nop padding left out), with FRAME_FACTORS.
+ * Undefined when only the bytes can say it: an escape's bytes, a register or a number past
+ * what the writer and the reader keep as they are. Throws as emitFrameSection does on CFI
+ * out of order and on a pointer encoding it cannot write.
+ */
+export function frameInstructions(proc: CfiProcedure): { readonly cie: CfaOperation[]; readonly fde: CfaOperation[] } | undefined {
+  if (proc.end - proc.start < 0 || proc.end - proc.start > MAX_NUMBER) return undefined;
+  // The pointers' encodings are checked as writing them would.
+  if (proc.personality) pointerSize(proc.personality, proc);
+  if (proc.lsda) pointerSize(proc.lsda, proc);
+  const list = instructionList(proc);
+  const first = cieLength(list);
+  const cie: CfaOperation[] = [];
+  const fde: CfaOperation[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i]!;
+    let insn: CfaOperation;
+    if (item.kind === 'advance') {
+      if (item.delta > MAX_NUMBER) return undefined;
+      insn = advanceOperation(item.delta / CODE_ALIGNMENT);
+    } else {
+      if (item.kind === 'escape' || !keptAsWritten(item)) return undefined;
+      insn = cfaOperation(item, DATA_ALIGNMENT);
+    }
+    (i < first ? cie : fde).push(insn);
+  }
+  return { cie, fde };
+}
+
+/** Whether the op's register and numbers are ones the writer and the reader keep as they are. */
+function keptAsWritten(op: Exclude<CfiOp, { readonly kind: 'escape' }>): boolean {
+  const register = (r: number) => Number.isInteger(r) && r >= 0 && r <= MAX_REGISTER;
+  const number = (n: number) => Number.isInteger(n) && Math.abs(n) <= MAX_NUMBER;
+  switch (op.kind) {
+    case 'def_cfa': case 'offset': case 'val_offset':
+      return register(op.register) && number(op.offset);
+    case 'def_cfa_offset':
+      return number(op.offset);
+    case 'register':
+      return register(op.register) && register(op.register2);
+    case 'def_cfa_register': case 'restore': case 'undefined': case 'same_value':
+      return register(op.register);
+    case 'gnu_args_size':
+      return op.size >= 0 && number(op.size);
+    case 'remember_state': case 'restore_state':
+      return true;
   }
 }

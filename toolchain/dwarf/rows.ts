@@ -3,7 +3,10 @@
 // the CIE's initial rules), and the row table it yields for an FDE: for each address
 // range, the CFA rule and each register's rule. readelf's frames-interp view and the
 // unwinder both read rows from here.
-import type { CfaInstruction, CfaRule, Cie, Fde, RegisterRule, Row, RowTable } from './types';
+import type { CfaOperation, CfaRule, Cie, Fde, RegisterRule, Row, RowTable } from './types';
+
+/** What an instruction's factored operands are multiplied by: a CIE's two factors. */
+export type Factors = Pick<Cie, 'codeAlignment' | 'dataAlignment'>;
 
 /** The rules in force at one point of the instruction stream. */
 export interface RuleState {
@@ -52,13 +55,13 @@ export class CfiInterpreter {
   private readonly stack: RuleState[] = [];
 
   /**
-   * @param cie       the CIE giving the factors
+   * @param cie       the CIE giving the factors (or the factors alone)
    * @param initial   the state to start from (the CIE's initial rules for an FDE)
    * @param cieRules  the rules DW_CFA_restore returns to (undefined while running the CIE)
    * @param loc       the first address
    */
   constructor(
-    private readonly cie: Cie,
+    private readonly cie: Factors,
     initial: RuleState,
     private readonly cieRules: ReadonlyMap<number, RegisterRule> | undefined,
     loc: number,
@@ -94,7 +97,7 @@ export class CfiInterpreter {
   }
 
   /** Applies one instruction. 'advance' means `loc` moved: the rules before it form a row. */
-  apply(insn: CfaInstruction): StepResult {
+  apply(insn: CfaOperation): StepResult {
     const daf = this.cie.dataAlignment;
     switch (insn.op) {
       case 'advance_loc': case 'advance_loc1': case 'advance_loc2': case 'advance_loc4': case 'MIPS_advance_loc8':
@@ -193,13 +196,18 @@ export class CfiInterpreter {
 
 const cieStates = new WeakMap<Cie, RuleState>();
 
+/** A CIE's initial rules: the state after its initial instructions. */
+export function initialState(factors: Factors, instructions: readonly CfaOperation[]): RuleState {
+  const it = new CfiInterpreter(factors, EMPTY_STATE, undefined, 0);
+  for (const insn of instructions) if (it.apply(insn) === 'stop') break;
+  return it.state();
+}
+
 /** The CIE's initial rules: the state after its initial instructions. */
 export function cieInitialState(cie: Cie): RuleState {
   const cached = cieStates.get(cie);
   if (cached) return cached;
-  const it = new CfiInterpreter(cie, EMPTY_STATE, undefined, 0);
-  for (const insn of cie.instructions) if (it.apply(insn) === 'stop') break;
-  const state = it.state();
+  const state = initialState(cie, cie.instructions);
   cieStates.set(cie, state);
   return state;
 }
@@ -211,7 +219,7 @@ export function fdeInterpreter(fde: Fde): CfiInterpreter {
 }
 
 /** True for the instructions that move to a new address (and so end a row). */
-export function advancesLocation(insn: CfaInstruction): boolean {
+export function advancesLocation(insn: CfaOperation): boolean {
   switch (insn.op) {
     case 'advance_loc': case 'advance_loc1': case 'advance_loc2': case 'advance_loc4': case 'MIPS_advance_loc8': case 'set_loc':
       return true;
@@ -222,20 +230,30 @@ export function advancesLocation(insn: CfaInstruction): boolean {
 
 /** The FDE's row table: one row per address range, in instruction order. */
 export function buildRowTable(fde: Fde): RowTable {
-  const it = fdeInterpreter(fde);
+  const initial = cieInitialState(fde.cie);
+  return { fde, rows: frameRows(fde.cie, initial, fde.instructions, fde.start, fde.range), returnAddressRegister: fde.cie.returnAddressRegister };
+}
+
+/**
+ * The rows of an FDE given by what the row table reads of one (the CIE's factors and
+ * initial rules, the FDE's instructions, first address and pc range): for frames known
+ * without their bytes (emit-cfi.ts's frameInstructions), the same rows as parsed ones.
+ */
+export function frameRows(factors: Factors, initial: RuleState, instructions: readonly CfaOperation[], start: number, range: number): Row[] {
+  const it = new CfiInterpreter(factors, initial, initial.registers, start);
   const rows: Row[] = [];
-  const snapshot = (start: number, end: number): Row => ({
-    start, end, cfa: it.cfaRule(), registers: new Map(it.rules()), argsSize: it.argsSize,
+  const snapshot = (from: number, to: number): Row => ({
+    start: from, end: to, cfa: it.cfaRule(), registers: new Map(it.rules()), argsSize: it.argsSize,
   });
-  for (const insn of fde.instructions) {
-    const start = it.loc;
+  for (const insn of instructions) {
+    const from = it.loc;
     const result = it.apply(insn);
-    // An advance changes no rule, so the rules now are the ones of [start, new loc).
-    if (result === 'advance') rows.push(snapshot(start, it.loc));
+    // An advance changes no rule, so the rules now are the ones of [from, new loc).
+    if (result === 'advance') rows.push(snapshot(from, it.loc));
     else if (result === 'stop') break;
   }
-  rows.push(snapshot(it.loc, addAddress(fde.start, fde.range)));
-  return { fde, rows, returnAddressRegister: fde.cie.returnAddressRegister };
+  rows.push(snapshot(it.loc, addAddress(start, range)));
+  return rows;
 }
 
 /** The row covering `pc`, or undefined when no row does. */

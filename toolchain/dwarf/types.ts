@@ -70,8 +70,11 @@ export interface DwarfExpression {
   readonly bytes: Uint8Array;
 }
 
-/** A decoded DW_CFA instruction; numbers are as encoded (not yet multiplied by factors). */
-export type CfaInstruction = { readonly at: number } & (
+/**
+ * A DW_CFA instruction as its bytes say it; numbers are as encoded (not yet multiplied by
+ * factors). The row builder reads these; the emitter picks them (emit-cfi-ops.ts).
+ */
+export type CfaOperation =
   | { readonly op: 'advance_loc' | 'advance_loc1' | 'advance_loc2' | 'advance_loc4' | 'MIPS_advance_loc8'; readonly delta: number }
   | { readonly op: 'set_loc'; readonly address: EncodedPointer }
   | { readonly op: 'offset' | 'offset_extended' | 'val_offset'; readonly reg: number; readonly offset: number }
@@ -88,8 +91,10 @@ export type CfaInstruction = { readonly at: number } & (
   | { readonly op: 'expression' | 'val_expression'; readonly reg: number; readonly expression: DwarfExpression }
   | { readonly op: 'GNU_args_size'; readonly size: number }
   /** A vendor opcode in DW_CFA_lo_user..hi_user with no known meaning: decoding stops. */
-  | { readonly op: 'user'; readonly opcode: number }
-);
+  | { readonly op: 'user'; readonly opcode: number };
+
+/** A decoded DW_CFA instruction: the operation and the section offset of its first byte. */
+export type CfaInstruction = { readonly at: number } & CfaOperation;
 
 export type CfaOpName = CfaInstruction['op'];
 
