@@ -84,25 +84,36 @@ function splitStatements(text: string): Array<{ text: string; column: number }> 
 
 /**
  * The end of a label `name:` or `123:` (GAS's `name[ \t]*:` not followed by another `:`)
- * starting at `i`, or -1; the name ends at `nameEnd[0]`.
+ * starting at `i`, or -1; the name ends at `scan.nameEnd`, and `scan.hash` is the hash
+ * internedOp takes of a name (so that a word that is not a label, the op, is read once).
  */
-function labelEnd(text: string, i: number, n: number, nameEnd: number[]): number {
+function labelEnd(text: string, i: number, n: number, scan: WordScan): number {
   let j = i;
-  const c = text.charCodeAt(j);
+  let c = text.charCodeAt(j);
+  let hash = c;
   if (isNameStart(c)) {
     j++;
-    while (j < n && isNameChar(text.charCodeAt(j))) j++;
+    while (j < n && isNameChar((c = text.charCodeAt(j)))) {
+      hash = (hash * 31 + c) | 0;
+      j++;
+    }
   } else if (isDigit(c)) {
     j++;
     while (j < n && isDigit(text.charCodeAt(j))) j++;
   } else return -1;
-  nameEnd[0] = j;
+  scan.nameEnd = j;
+  scan.hash = hash;
   while (j < n && isBlank(text.charCodeAt(j))) j++;
   if (j >= n || text.charCodeAt(j) !== 0x3a || text.charCodeAt(j + 1) === 0x3a) return -1;
   return j + 1;
 }
 
-const nameEndScratch = [0];
+interface WordScan {
+  nameEnd: number;
+  hash: number;
+}
+
+const scan: WordScan = { nameEnd: 0, hash: 0 };
 
 /**
  * Directive and mnemonic names met before, by a hash of their characters: a statement's op
@@ -142,9 +153,9 @@ function parseOne(line: number, text: string, from: number, to: number, column: 
   for (;;) {
     while (i < to && isBlank(text.charCodeAt(i))) i++;
     if (i >= to) break;
-    const end = labelEnd(text, i, to, nameEndScratch);
+    const end = labelEnd(text, i, to, scan);
     if (end < 0) break;
-    const label = { name: text.slice(i, nameEndScratch[0]), line, column: delta + i };
+    const label = { name: text.slice(i, scan.nameEnd), line, column: delta + i };
     // A literal of one: an empty array's first push makes room for many.
     if (labels === undefined) labels = [label];
     else labels.push(label);
@@ -155,10 +166,9 @@ function parseOne(line: number, text: string, from: number, to: number, column: 
     if (labels === undefined && trimmed === '') return undefined;
     return made(into, line, labels ?? NO_LABELS, '', delta + i, trimmed, delta + i);
   }
-  let hash = text.charCodeAt(i);
-  let j = i + 1;
-  for (let c = 0; j < to && isNameChar((c = text.charCodeAt(j))); j++) hash = (hash * 31 + c) | 0;
-  const op = internedOp(text, i, j, hash);
+  // The label check above stopped at this word (a name start, not a label): its end and hash are known.
+  let j = scan.nameEnd;
+  const op = internedOp(text, i, j, scan.hash);
   while (j < to && isBlank(text.charCodeAt(j))) j++;
   let end = to;
   while (end > j && isSpace(text.charCodeAt(end - 1))) end--;
@@ -201,6 +211,14 @@ export class StatementReader {
   private pending: Statement[] = [];
   private pendingAt = 0;
   private readonly reused: ReusedStatement | undefined;
+  /**
+   * The first `#`, `/` and `;` at or after the line being read (the text's length when there
+   * is none): found by indexOf, which scans natively, so a plain line's characters are not
+   * walked one by one to learn that it holds none of them.
+   */
+  private nextHash = -1;
+  private nextSlash = -1;
+  private nextSemicolon = -1;
 
   /**
    * With `reuse`, a plain line's statement is one object given again for the next such line:
@@ -235,6 +253,15 @@ export class StatementReader {
     return line;
   }
 
+  /** Is the line from `start` to `to` free of comment characters and `;`, and not continued by a backslash? */
+  private isPlain(start: number, to: number): boolean {
+    const text = this.source;
+    if (this.nextHash < start) this.nextHash = firstAt(text, '#', start);
+    if (this.nextSlash < start) this.nextSlash = firstAt(text, '/', start);
+    if (this.nextSemicolon < start) this.nextSemicolon = firstAt(text, ';', start);
+    return this.nextHash >= to && this.nextSlash >= to && this.nextSemicolon >= to && !(to > start && text.charCodeAt(to - 1) === 0x5c);
+  }
+
   /** Reads one source line (with its continuations): its first statement, the others into `pending`. */
   private readLine(): Statement | undefined {
     const text = this.source;
@@ -251,7 +278,7 @@ export class StatementReader {
       while (last.endsWith('\\') && this.hasLine()) last = this.takeLine();
       return undefined;
     }
-    if (!this.block.open && !hasSpecial(text, start, to)) {
+    if (!this.block.open && this.isPlain(start, to)) {
       // The common line: nothing to strip, split or join.
       this.pos = end + 1;
       this.line++;
@@ -274,13 +301,11 @@ export class StatementReader {
   }
 }
 
-/** Does the line from `start` to `to` hold a comment character, a `;` or end in a backslash? */
-function hasSpecial(text: string, start: number, to: number): boolean {
-  for (let i = start; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x23 || c === 0x2f || c === 0x3b) return true;
-  }
-  return to > start && text.charCodeAt(to - 1) === 0x5c;
+
+/** The first `c` in `text` at or after `from`, or the text's length. */
+function firstAt(text: string, c: string, from: number): number {
+  const i = text.indexOf(c, from);
+  return i < 0 ? text.length : i;
 }
 
 /** Every statement of a source text, in order. */
