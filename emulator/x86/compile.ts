@@ -26,6 +26,8 @@ export type BlockFunction = (s: CpuState, m: Memory, H: Helpers, limit: number) 
 
 export interface Block {
   readonly start: number;
+  /** `start` as an int32, as CpuState.pc holds it (the run loop compares the two). */
+  readonly pc: number;
   /** Address after the last instruction. */
   readonly end: number;
   /** Number of instructions. */
@@ -251,7 +253,7 @@ export function compileRegion(members: readonly (readonly Instruction[])[], live
   const longest = Math.max(...members.map((insns) => insns.length));
   const source = [
     entry(ctxs),
-    'let pc = s.eip | 0;',
+    'let pc = s.pc;',
     `const room = limit - ${longest};`,
     'out: for (;;) {',
     'switch (pc) {',
@@ -351,7 +353,7 @@ function writeBack(ctx: BlockContext): string {
   // An instruction's memory exit (emit.ts memoryExit) leaves through the helper that tells a fault from events.
   if (ctx.memoryExits) wb.push('if (x >= 0) return H.memoryExit(s, m, X, x, n);');
   if (ctx.eventCodes) wb.push('if (rc >= 4) rc = rc === 4 ? H.pageFault(m, ex) : H.memEvent(m, ia);');
-  wb.push('s.eip = ex; s.icount += nc; return rc;');
+  wb.push('s.pc = ex | 0; s.icount += nc; return rc;');
   return wb.join('\n');
 }
 

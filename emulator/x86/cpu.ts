@@ -342,7 +342,7 @@ export class Cpu {
   /** This CPU's block of a translation compiled earlier (by any CPU). */
   private instance(t: Translation): Block {
     const b: Block = {
-      start: t.start, end: t.end, length: t.length, fn: t.fn, insns: t.insns, spans: t.spans, marks: t.marks, bytes: t.bytes,
+      start: t.start, pc: t.pc, end: t.end, length: t.length, fn: t.fn, insns: t.insns, spans: t.spans, marks: t.marks, bytes: t.bytes,
       single: t.single, hot: t.hot, region: t.region, runs: 0, pages: t.pages, breakpoint: t.breakpoint, valid: true, s0: null, s1: null, source: t.source,
     };
     this.enter(b);
@@ -359,11 +359,11 @@ export class Cpu {
     const { fn, source } = compileInstructions(insns, !single && !breakpoint, live);
     // Every byte was just fetched for decoding, so the read cannot fault.
     const { spans, pages, marks, bytes } = this.extent(insns);
-    const b: Block = { start, end, length: insns.length, fn, insns, spans, marks, bytes, single, hot, region: false, runs: 0, pages, breakpoint, valid: true, s0: null, s1: null, source };
+    const b: Block = { start, pc: start | 0, end, length: insns.length, fn, insns, spans, marks, bytes, single, hot, region: false, runs: 0, pages, breakpoint, valid: true, s0: null, s1: null, source };
     this.enter(b);
     this.compiledBlocks++;
     keepTranslation({
-      start, end, length: insns.length, fn, insns, spans, marks, bytes, single, hot, region: false, pages, breakpoint, source,
+      start, pc: start | 0, end, length: insns.length, fn, insns, spans, marks, bytes, single, hot, region: false, pages, breakpoint, source,
       live: insns.filter((i) => live.has(i.address)).map((i) => i.address),
     });
     return b;
@@ -416,14 +416,14 @@ export class Cpu {
       const { spans, pages, marks, bytes } = this.extent(insns);
       const { start, end, length } = member;
       const b: Block = {
-        start, end, length, fn, insns, spans, marks, bytes, single: false, hot: true, region: true, runs: 0, pages, breakpoint: false,
+        start, pc: start | 0, end, length, fn, insns, spans, marks, bytes, single: false, hot: true, region: true, runs: 0, pages, breakpoint: false,
         valid: true, s0: null, s1: null, source,
       };
       this.enter(b);
       this.blocks.set(start, b);
       this.jumpCache[jumpHash(start)] = b;
       this.compiledBlocks++;
-      keepTranslation({ start, end, length, fn, insns, spans, marks, bytes, single: false, hot: true, region: true, pages, breakpoint: false, source, live: insns.filter((i) => live.has(i.address)).map((i) => i.address) });
+      keepTranslation({ start, pc: start | 0, end, length, fn, insns, spans, marks, bytes, single: false, hot: true, region: true, pages, breakpoint: false, source, live: insns.filter((i) => live.has(i.address)).map((i) => i.address) });
     }
     return true;
   }
@@ -494,7 +494,8 @@ export class Cpu {
     for (;;) {
       const left = limit - s.icount;
       if (left <= 0) return BUDGET_STOP;
-      const eip = s.eip;
+      const pc = s.pc;
+      const eip = pc >>> 0;
       if ((s.flagsOther & TF) !== 0) {
         if (!first && this.stopsAt.has(eip)) return { kind: 'breakpoint', address: eip };
         first = false;
@@ -506,12 +507,12 @@ export class Cpu {
       // A computed jump (ret, call *reg) keeps its last target in slot 0, which such a block
       // does not otherwise use; every cached successor is checked against eip.
       let b: Block | null = slot === EXIT_SLOT0 || slot === EXIT_DYNAMIC ? prev!.s0 : slot === EXIT_SLOT1 ? prev!.s1 : null;
-      if (b === null || !b.valid || b.start !== eip) {
+      if (b === null || !b.valid || b.pc !== pc) {
         // Then the jump cache (a computed jump with many targets: a switch's table, a ret
         // from several call sites), then the block table.
-        const h = jumpHash(eip);
+        const h = jumpHash(pc);
         b = jc[h]!;
-        if (b === null || !b.valid || b.start !== eip) {
+        if (b === null || !b.valid || b.pc !== pc) {
           const found = this.block(eip, false);
           if (!('fn' in found)) return found;
           b = found;
@@ -529,7 +530,7 @@ export class Cpu {
         const hot = this.heat(b);
         if (hot !== null) {
           b = hot;
-          jc[jumpHash(eip)] = b;
+          jc[jumpHash(pc)] = b;
           if (slot === EXIT_SLOT0 || slot === EXIT_DYNAMIC) prev!.s0 = b;
           else if (slot === EXIT_SLOT1) prev!.s1 = b;
         }
@@ -592,8 +593,9 @@ const REGION_INSTRUCTIONS = 1024;
 /** Entries into a block after which it is compiled again going on past its conditional jumps. */
 const HOT_RUNS = 100;
 
-function jumpHash(eip: number): number {
-  return (eip ^ (eip >>> 12)) & (JUMP_CACHE_SIZE - 1);
+/** The jump cache's entry for a block starting at `pc` (signed or not: the same entry). */
+function jumpHash(pc: number): number {
+  return (pc ^ (pc >>> 12)) & (JUMP_CACHE_SIZE - 1);
 }
 
 /** True for a block that is made hot no more: hot, or entered HOT_RUNS times (it had no conditional jump to go on past). */

@@ -126,11 +126,11 @@ export class Helpers {
    */
   memoryExit(s: CpuState, m: Memory, table: Int32Array, k: number, n: number): number {
     if ((m.ev & EV_FAULT) !== 0) {
-      s.eip = table[2 * k]! >>> 0;
+      s.pc = table[2 * k]!;
       s.icount += n + k;
       return this.pageFault(m, s.eip);
     }
-    s.eip = table[2 * k + 1]! >>> 0;
+    s.pc = table[2 * k + 1]!;
     s.icount += n + k + 1;
     return this.memEvent(m, table[2 * k]! >>> 0);
   }

@@ -30,7 +30,12 @@ export function userSelectors(kernel: KernelKind): { readonly code: number; read
 export class CpuState {
   /** eax ecx edx ebx esp ebp esi edi, as int32. */
   readonly r = new Int32Array(8);
-  eip = 0;
+  /**
+   * eip as an int32 (an address at or above 2^31 is negative): compiled blocks and the run loop
+   * use it, so that V8 keeps the field a small integer instead of a heap number converted at each
+   * dispatch (docs/speed-and-exactness.md); everything else reads and writes `eip`.
+   */
+  pc = 0;
   /** Lazy status flags: kind/width, operands, result, extra (see flags.ts). */
   fop = 0;
   fa = 0;
@@ -69,6 +74,15 @@ export class CpuState {
    */
   copyFrom(other: CpuState): void {
     copyFields(this as unknown as Record<string, unknown>, other as unknown as Record<string, unknown>, new Set(['model', 'kernel']));
+  }
+
+  /** The address of the next instruction (unsigned). */
+  get eip(): number {
+    return this.pc >>> 0;
+  }
+
+  set eip(v: number) {
+    this.pc = v | 0;
   }
 
   /** The six status flags, computed from the lazy record. */
