@@ -61,6 +61,9 @@ movb %eax, %ebx
 addl $1
 frob %eax
 pushl %ebp
+constructor
+lock constructor
+__proto__ %eax
 ret
 `,
   },

@@ -51,7 +51,8 @@ export { parseOperands, OperandError } from './operands';
 export type { ParsedOperand, RegOperand, ImmOperand, MemOperand } from './operands';
 export * from './types';
 
-const PREFIX_WORDS: Readonly<Record<string, { slot: 'seg' | 'addr' | 'data' | 'lockRep'; byte: number }>> = {
+// A map, not an object's keys: `constructor` or `__proto__` as an op is no prefix (GAS: no such instruction).
+const PREFIX_WORDS: ReadonlyMap<string, { slot: 'seg' | 'addr' | 'data' | 'lockRep'; byte: number }> = new Map(Object.entries({
   lock: { slot: 'lockRep', byte: 0xf0 },
   rep: { slot: 'lockRep', byte: 0xf3 }, repe: { slot: 'lockRep', byte: 0xf3 }, repz: { slot: 'lockRep', byte: 0xf3 },
   repne: { slot: 'lockRep', byte: 0xf2 }, repnz: { slot: 'lockRep', byte: 0xf2 },
@@ -59,7 +60,7 @@ const PREFIX_WORDS: Readonly<Record<string, { slot: 'seg' | 'addr' | 'data' | 'l
   addr16: { slot: 'addr', byte: 0x67 }, addr32: { slot: 'addr', byte: 0x67 },
   es: { slot: 'seg', byte: 0x26 }, cs: { slot: 'seg', byte: 0x2e }, ss: { slot: 'seg', byte: 0x36 },
   ds: { slot: 'seg', byte: 0x3e }, fs: { slot: 'seg', byte: 0x64 }, gs: { slot: 'seg', byte: 0x65 },
-};
+}));
 
 /** Rows whose size, when nothing gives it, defaults silently to the code size. */
 function defaultsSilently(f: Form): boolean {
@@ -82,9 +83,9 @@ export function encodeInstruction(mnemonicWithPrefixes: string, operands: readon
   const warnings: string[] = [];
   let lockWord = '';
   let repWord = '';
-  while (words.length > 0 && PREFIX_WORDS[words[0]!]) {
+  while (words.length > 0 && PREFIX_WORDS.has(words[0]!)) {
     const w = words.shift()!;
-    const p = PREFIX_WORDS[w]!;
+    const p = PREFIX_WORDS.get(w)!;
     if (p.slot === 'lockRep') {
       if (slots.lockRep.includes(p.byte) || (p.byte !== 0xf0 && slots.lockRep.some((b) => b !== 0xf0))) return { error: 'same type of prefix used twice' };
       slots.lockRep.push(p.byte);
