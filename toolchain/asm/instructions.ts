@@ -3,6 +3,7 @@
 // table (absolute only when GAS would know the value while reading the line), and puts the
 // result into the current section: bytes with fixups, or a relaxable jmp/jcc frag.
 import { encodeInstruction, OperandError, parseOperands, type EncodeResult, type EvaluatedExpr } from './encoder/index';
+import { resolveMnemonic } from './encoder/match';
 import type { Expr } from './expr';
 import { constantValue } from './expr';
 import { isAbsolute } from './evaluate';
@@ -124,7 +125,10 @@ function encodingOf(st: AsmState, mnemonic: string, operandText: string): KnownE
   const key = st.codeSize === 32 ? mnemonic : `${mnemonic}\u0000${st.codeSize}`;
   const known = st.encodings.get(key)?.get(operandText);
   if (known && stillEvaluates(st, known, undefined)) return known;
-  const words = known || PREFIXES.has(mnemonic.toLowerCase()) ? -1 : shapeWords(operandText);
+  // A shape is tried for an instruction of the table only: a text that cannot encode gets its
+  // message from its own text (an unknown op, such as an undefined cpp macro, is met per function).
+  const lower = mnemonic.toLowerCase();
+  const words = known || PREFIXES.has(lower) || resolveMnemonic(lower) === undefined ? -1 : shapeWords(operandText);
   if (words >= 0) {
     const byShape = st.shapeEncodings.get(key)?.get(shapeHash(operandText, words));
     if (byShape && shapeKeyIs(operandText, words, byShape.shapeKey!)) {
@@ -148,7 +152,9 @@ function encodingOf(st: AsmState, mnemonic: string, operandText: string): KnownE
     }
   }
   const encoding = encode(st, mnemonic, operandText, undefined);
-  remember(st, st.encodings, key, operandText, encoding);
+  // A text that does not encode is not kept: a file full of them (an undefined cpp macro used as
+  // an op on every function) would otherwise push out the encodings its instructions repeat.
+  if (!('error' in encoding.result)) remember(st, st.encodings, key, operandText, encoding);
   return encoding;
 }
 
@@ -316,7 +322,12 @@ export function assembleInstruction(st: AsmState, mnemonic: string, operandText:
   const names = found.names;
   const values = found.values;
   const r = encoding.result;
-  if ('error' in r) throw new AsmError(r.error);
+  if ('error' in r) {
+    // Reported here as the reading loop reports a thrown AsmError (no error object: files with
+    // a message per function, an undefined macro used as an op, make thousands).
+    st.error(r.error);
+    return;
+  }
   for (let k = 0; k < r.warnings.length; k++) st.warning(r.warnings[k]!);
   if ('relax' in r) {
     const { short, near, target } = r.relax;
