@@ -1,7 +1,7 @@
 // Owns the run-time helpers the generated code calls for rare or wide operations: flag
-// materialisation, conditions, faults and kernel entries (building the stop record), the
-// 64-bit multiply high half, division, rotates through carry, double shifts, BCD, cpuid and
-// segment loads. One instance per CPU (it carries the CPU's stop record and scratch outputs).
+// materialisation, conditions, faults and kernel entries (building the stop record),
+// division, rotates through carry, double shifts, BCD, cpuid and segment loads. One instance
+// per CPU (it carries the CPU's stop record and scratch outputs).
 import { EV_FAULT, EV_WATCH, type Memory } from '../memory/memory';
 import { AF, CF, OF, PF, SF, ZF } from '../../toolchain/isa/ops';
 import { EXIT_DYNAMIC, EXIT_STOP } from './emit';
@@ -216,21 +216,6 @@ export class Helpers {
   /** STR's value, UMIP on or off: the TSS selector. */
   taskRegister(s: CpuState): number {
     return umipTaskRegister(s.kernel);
-  }
-
-  /** High 32 bits of the 64-bit product (signed or unsigned), as int32. */
-  mulHigh(signed: boolean, a: number, b: number): number {
-    const ua = a >>> 0;
-    const ub = b >>> 0;
-    const a0 = ua & 0xffff, a1 = ua >>> 16, b0 = ub & 0xffff, b1 = ub >>> 16;
-    const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
-    const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
-    let hi = (p11 + (p01 >>> 16) + (p10 >>> 16) + Math.floor(mid / 65536)) | 0;
-    if (signed) {
-      if (a < 0) hi = (hi - ub) | 0;
-      if (b < 0) hi = (hi - ua) | 0;
-    }
-    return hi;
   }
 
   /** Divides hi:lo (width w each) by d; false on #DE; quotient in out, remainder in out2. */

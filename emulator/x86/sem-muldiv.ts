@@ -6,6 +6,17 @@ import type { Emitter } from './emit';
 import { FK } from './flags';
 import type { SemanticsTable } from './semantics-types';
 
+/**
+ * The high half of the 64-bit product of 32-bit `a` and `b` (int32 expressions), given its low
+ * half `lo` (Math.imul), as an int32 expression with no call: the product as a double is within
+ * 2^11 of the true one (|product| < 2^64), and so is that double less the unsigned low half,
+ * a multiple of 2^32 apart from it; rounding its quotient by 2^32 gives the high half exactly.
+ */
+export function mulHigh(signed: boolean, a: string, b: string, lo: string): string {
+  const product = signed ? `${a} * ${b}` : `(${a} >>> 0) * (${b} >>> 0)`;
+  return `Math.round((${product} - (${lo} >>> 0)) / 4294967296) | 0`;
+}
+
 function mulAcc(signed: boolean) {
   return (e: Emitter): void => {
     const w = e.width(e.i.entry!.operands[0]!);
@@ -31,7 +42,7 @@ function mulAcc(signed: boolean) {
       return;
     }
     const lo = e.tmp(`Math.imul(r0, ${b})`);
-    const hi = e.tmp(`H.mulHigh(${signed}, r0, ${b})`);
+    const hi = e.tmp(mulHigh(signed, 'r0', b, lo));
     const c = e.tmp(signed ? `(${lo} >> 31) !== ${hi} ? 1 : 0` : `${hi} !== 0 ? 1 : 0`);
     e.setReg(0, 4, lo);
     e.setReg(2, 4, hi);
@@ -49,8 +60,10 @@ function imulTruncating(e: Emitter): void {
   let c: string;
   if (w === 4) {
     r = e.tmp(`Math.imul(${a}, ${b})`);
-    const hi = e.tmp(`H.mulHigh(true, ${a}, ${b})`);
-    c = e.tmp(`(${r} >> 31) !== ${hi} ? 1 : 0`);
+    // The product of two int32 as a double is exact below 2^53 and far outside int32 above
+    // it, so it equals the truncated product exactly when that fits (CF = OF = 0). Nothing
+    // is computed when no one reads the flags (a hash loop's imul).
+    c = e.flagsLive ? e.tmp(`${a} * ${b} !== ${r} ? 1 : 0`) : '0';
   } else {
     const p = e.tmp(`${e.signed(a, 2)} * ${e.signed(b, 2)}`);
     r = e.tmp(`${p} & 0xffff`);
