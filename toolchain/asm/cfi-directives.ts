@@ -54,6 +54,9 @@ export class CfiState {
 }
 
 export function dwarfRegister(text: string): number {
+  // The common spelling (a register number, as compilers write it) read without a copy.
+  const number = smallDecimal(text);
+  if (number >= 0) return number;
   const t = text.trim();
   if (/^\d+$/.test(t)) return Number(t);
   const name = t.replace(/^%/, '').toLowerCase();
@@ -102,10 +105,29 @@ function makeOp(kind: (typeof INTERNED_KINDS)[number], register: number, offset:
   }
 }
 
+/** `text`'s value when it is decimal digits alone (at most six, no sign or space), else -1. */
+function smallDecimal(text: string): number {
+  const n = text.length;
+  if (n === 0 || n > 6) return -1;
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return -1;
+    v = v * 10 + (c - 0x30);
+  }
+  return v;
+}
+
 function args(operands: string, n: number, directive: string): string[] {
-  const parts = splitOperands(operands).map((p) => p.text);
-  if (parts.length < n || parts.some((p) => p === '')) throw new AsmError(`missing or bad operands for ${directive}`);
-  return parts;
+  const parts = splitOperands(operands);
+  const texts = new Array<string>(parts.length);
+  for (let k = 0; k < parts.length; k++) {
+    const t = parts[k]!.text;
+    if (t === '') throw new AsmError(`missing or bad operands for ${directive}`);
+    texts[k] = t;
+  }
+  if (texts.length < n) throw new AsmError(`missing or bad operands for ${directive}`);
+  return texts;
 }
 
 function num(st: AsmState, text: string): number {

@@ -3,6 +3,7 @@
 // variable part, resolving every fixup to bytes or a REL relocation as GNU as decides, and
 // building the AsmModule (sections, symbols, line entries, CFI procedures, alternatives).
 import { isAbsolute, labelAddress, type Value } from './evaluate';
+import type { Expr } from './expr';
 import { lebBytes } from './data-directives';
 import { SHT_NOBITS } from '../elf/sections';
 import { ByteStream, layoutSection, orderedFrags, type Fixup, type Frag, type SectionState } from './layout';
@@ -67,9 +68,13 @@ function variableSize(st: AsmState, f: Frag, pos?: PassPosition): number {
     }
     case 'branch': {
       if (v.isNear) return v.near.bytes.length;
-      const t = value(st, v.target);
-      if (t.sym && !t.sub && !t.reloc && t.sym.kind === 'label' && t.sym.binding !== 'weak' && t.sym.frag!.section === f.section) {
-        const target = passTarget(pos, t.sym.frag as Frag, labelAddress(t.sym) + Number(t.add), at);
+      // Most targets are a label named alone: its value is the label itself (as evaluate
+      // finds it), taken without an evaluation in every pass.
+      const label = labelNamed(v.target);
+      const t = label === undefined ? value(st, v.target) : undefined;
+      const sym = label ?? (t!.sub || t!.reloc ? undefined : t!.sym);
+      if (sym && sym.kind === 'label' && sym.binding !== 'weak' && sym.frag!.section === f.section) {
+        const target = passTarget(pos, sym.frag as Frag, labelAddress(sym) + (t === undefined ? 0 : Number(t.add)), at);
         if (target === undefined) return f.varSize;
         const disp = target - (at + v.short.bytes.length);
         if (disp >= -128 && disp <= 127) return v.short.bytes.length;
@@ -91,6 +96,11 @@ function variableSize(st: AsmState, f: Frag, pos?: PassPosition): number {
       return isAbsolute(r) ? Math.max(0, Math.min(Number(r.add), 1 << 28)) : 0;
     }
   }
+}
+
+/** The label a bound expression names alone, with no @suffix (its value is the label plus 0), else undefined. */
+function labelNamed(e: Expr): SymbolState | undefined {
+  return e.kind === 'symbol' && e.reloc === undefined && e.bound !== undefined && e.bound.kind === 'label' ? e.bound : undefined;
 }
 
 function fragOrder(frags: readonly Frag[]): Map<Frag, number> {
@@ -294,6 +304,17 @@ function resolve(st: AsmState, section: SectionState, f: Frag, fx: Fixup, out: U
   values: Map<number, { value: Value; fixup: Fixup }> | undefined): Relocation | undefined {
   const P = f.address + fx.offset;
   const field = base + fx.offset;
+  const label = fx.pcrel && values === undefined ? labelNamed(fx.expr) : undefined;
+  if (label !== undefined && label.frag!.section === section && (isLocalDefined(label) || (fx.resolveGlobal === true && label.binding !== 'weak'))) {
+    // A branch or call to a label of this section (the common fixup): the same as below for
+    // the value {label + 0}, in numbers (section addresses fit a double exactly).
+    const x = labelAddress(label) - (P + fx.pcBias);
+    if (!fx.resolveGlobal) checkFits(fx, P, BigInt(x), fx.signed);
+    if (fx.size <= 4) {
+      for (let i = 0; i < fx.size; i++) out[field + i] = (x >>> (8 * i)) & 0xff;
+    } else writeLittle(out, field, fx.size, BigInt(x));
+    return undefined;
+  }
   const v = value(st, fx.expr);
   values?.set(P, { value: v, fixup: fx });
   if (fx.pcrel) {
