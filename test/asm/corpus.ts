@@ -1,9 +1,39 @@
 // Owns the corpus of GNU as sources the front end is compared on: one small file per group
 // of directives, macro forms and instruction forms, each assembled by `as --32` at test time.
+import { prng } from '../support/prng';
 
 export interface CorpusFile {
   readonly name: string;
   readonly source: string;
+}
+
+/**
+ * `.skip` counts that relaxation settles: random expressions of numbers and differences of
+ * labels defined later (so each count waits for the layout), with the operators whose value
+ * evaluate.ts's `smallValue` takes and those it leaves to the full evaluator.
+ */
+function relaxedSkips(): string {
+  const random = prng(0x5eed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+  const operand = (depth: number): string => {
+    const r = random();
+    if (depth > 2 || r < 0.3) return String(Math.floor(random() * 9));
+    if (r < 0.55) return `(${pick(['e', 'f', 'g'])}${Math.floor(random() * 8)} - ${pick(['e', 'f', 'g'])}${Math.floor(random() * 8)})`;
+    if (r < 0.65) return `${pick(['-', '~', '!', '+'])}${operand(depth + 1)}`;
+    // No shifts: a count out of 0..63 and `>>` of a negative value are GAS's own matter (not yet ours).
+    const op = pick(['+', '-', '*', '/', '%', '&', '|', '^', '&&', '||', '==', '!=', '<>', '<', '>', '<=', '>=']);
+    // A divisor is a number other than 0 (GAS's message for 0 in a relaxed count is its own matter).
+    return `(${operand(depth + 1)} ${op} ${op === '/' || op === '%' ? 1 + Math.floor(random() * 8) : operand(depth + 1)})`;
+  };
+  const lines = ['.data'];
+  for (const group of ['e', 'f', 'g']) {
+    for (let i = 0; i < 40; i++) {
+      // A count from 0 to 3 whatever the operands give: two comparisons, each -1 or 0.
+      lines.push(`.skip -((${operand(0)}) > (${operand(0)})) * 2 - ((${operand(0)}) <= (${operand(0)})), 0x${(i + 16).toString(16)}`);
+    }
+    for (let i = 0; i < 8; i++) lines.push(`${group}${i}: .byte ${i}`, `.skip ${(i * 7) % 5}`);
+  }
+  return lines.join('\n') + '\n';
 }
 
 const alignPads = Array.from({ length: 40 }, (_, n) => `.byte 0xcc\n.skip ${n}, 0xcc\n.p2align 6\n`).join('');
@@ -397,6 +427,7 @@ gone 5
 gone 5
 `,
   },
+  { name: 'relaxed-skips', source: relaxedSkips() },
   {
     name: 'repeat',
     source: `

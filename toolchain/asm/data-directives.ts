@@ -2,7 +2,7 @@
 // .quad), strings (.ascii .asciz .string*), LEB128, .fill/.space/.skip/.zero, .org and the
 // alignment family (.align .balign[wl] .p2align[wl]) with GAS --32's NOP padding in code.
 import { constantValue } from './expr';
-import { isAbsolute } from './evaluate';
+import { isAbsolute, smallValue } from './evaluate';
 import { SHT_NOBITS } from '../elf/sections';
 import { isCode } from './layout';
 import { AsmError, type AsmState } from './state';
@@ -60,8 +60,11 @@ export function emitInteger(st: AsmState, text: string, size: 1 | 2 | 4 | 8): vo
     st.emit(field);
     return;
   }
-  const v = st.evaluate(bound);
-  if (v.sym?.kind === 'undefined' && v.sym.place === NO_PLACE) v.sym.place = st.where;
+  // A difference of labels of one section (`.byte 142b - 140b`) names no undefined symbol.
+  if (Number.isNaN(smallValue(bound))) {
+    const v = st.evaluate(bound);
+    if (v.sym?.kind === 'undefined' && v.sym.place === NO_PLACE) v.sym.place = st.where;
+  }
   const at = st.here().offset;
   st.emitFill(size, 0);
   st.addFixup({ size, expr: bound, pcrel: false, pcBias: 0, signed: false, place: st.where }, at);
@@ -168,8 +171,9 @@ const space: Handler = (st, operands, op) => {
   const c = constantValue(bound);
   if (c === undefined) {
     // Forward references (the kernel's ALTERNATIVE padding) are settled during relaxation.
-    const v = st.tryEvaluate(bound);
-    const estimate = v !== undefined && isAbsolute(v) ? Math.max(0, Number(v.add)) : 0;
+    const small = smallValue(bound);
+    const v = Number.isNaN(small) ? st.tryEvaluate(bound) : undefined;
+    const estimate = !Number.isNaN(small) ? Math.max(0, small) : v !== undefined && isAbsolute(v) ? Math.max(0, Number(v.add)) : 0;
     st.variable({ kind: 'space', count: bound, fill: fillValue, place: st.where }, estimate);
     return;
   }

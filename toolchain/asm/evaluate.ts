@@ -69,9 +69,87 @@ function operandText(v: Value): string {
   return v.sym ? `'${displayName(v.sym.name)}'` : String(v.add);
 }
 
-/** Why an expression has no value (the message GAS gives), returned where `tryEvaluate` asks for no throw. */
+/**
+ * Why an expression has no value (the message GAS gives), returned where `tryEvaluate` asks for
+ * no throw; the message is made only when read (most tries are estimates that never read it).
+ */
 class Failure {
-  constructor(readonly message: string) {}
+  constructor(private readonly why: string, private readonly a?: Value, private readonly b?: Value) {}
+
+  get message(): string {
+    const { why, a, b } = this;
+    if (a === undefined) return why;
+    return b === undefined ? `invalid operands (${operandText(a)}) for \`${why}'` : `invalid operands (${operandText(a)} and ${operandText(b)} sections) for \`${why}'`;
+  }
+}
+
+/** Past this a number is not taken by `smallValue` (its arithmetic is exact below 2^53). */
+const SMALL = 2 ** 31;
+
+/** The label a node names, as `smallValue` takes one (in a difference of two): a defined label, no @suffix. */
+function smallLabel(e: Expr): SymbolState | undefined {
+  if (e.kind !== 'symbol' || e.reloc !== undefined) return undefined;
+  const s = e.bound;
+  return s !== undefined && s.kind === 'label' && s.frag !== undefined ? s : undefined;
+}
+
+/**
+ * The value of a bound expression when it is a plain number that arithmetic on doubles gives
+ * exactly (numbers below 2^31, labels only in a difference of two of one section, no
+ * operator whose result could leave the safe range unnoticed); NaN when it is not such a
+ * one, and then `Evaluator.value` decides. No object is made: relaxation asks this of every
+ * `.skip` in each pass (the kernel's ALTERNATIVE padding).
+ */
+export function smallValue(e: Expr, depth = 0): number {
+  if (depth > MAX_DEPTH) return NaN;
+  switch (e.kind) {
+    case 'number': {
+      const v = e.value;
+      return v < SMALL && v > -SMALL ? Number(v) : NaN;
+    }
+    case 'unary': {
+      const v = smallValue(e.operand, depth + 1);
+      if (Number.isNaN(v)) return NaN;
+      switch (e.op) {
+        case '-': return -v;
+        case '+': return v;
+        case '~': return -v - 1;
+        case '!': return v === 0 ? 1 : 0;
+      }
+      return NaN;
+    }
+    case 'binary': {
+      if (e.op === '-') {
+        const x = smallLabel(e.left);
+        if (x !== undefined) {
+          const y = smallLabel(e.right);
+          return y !== undefined && y.frag!.section === x.frag!.section ? labelAddress(x) - labelAddress(y) : NaN;
+        }
+      }
+      const a = smallValue(e.left, depth + 1);
+      if (Number.isNaN(a)) return NaN;
+      const b = smallValue(e.right, depth + 1);
+      if (Number.isNaN(b)) return NaN;
+      let r: number;
+      switch (e.op) {
+        case '+': r = a + b; break;
+        case '-': r = a - b; break;
+        case '*': r = a * b; break;
+        case '==': return a === b ? -1 : 0;
+        case '!=': case '<>': return a !== b ? -1 : 0;
+        case '<': return a < b ? -1 : 0;
+        case '>': return a > b ? -1 : 0;
+        case '<=': return a <= b ? -1 : 0;
+        case '>=': return a >= b ? -1 : 0;
+        case '&&': return a !== 0 && b !== 0 ? 1 : 0;
+        case '||': return a !== 0 || b !== 0 ? 1 : 0;
+        default: return NaN;
+      }
+      return Number.isSafeInteger(r) ? r : NaN;
+    }
+    default:
+      return NaN;
+  }
 }
 
 export class Evaluator {
@@ -147,7 +225,7 @@ export class Evaluator {
 
   /** The value as a plain number, or a failure naming the operator GAS would complain about. */
   private absolute(v: Value, op: string): bigint | Failure {
-    if (v.sym || v.sub) return new Failure(`invalid operands (${operandText(v)}) for \`${op}'`);
+    if (v.sym || v.sub) return new Failure(op, v);
     return v.add;
   }
 
@@ -163,7 +241,7 @@ export class Evaluator {
 
   private add(a: Value, b: Value): Value | Failure {
     if (a.sym && b.sym) {
-      return new Failure(`invalid operands (${operandText(a)} and ${operandText(b)} sections) for \`+'`);
+      return new Failure('+', a, b);
     }
     if (a.sub && b.sub) return new Failure('invalid operands for `-\'');
     const r: Value = {

@@ -2,7 +2,7 @@
 // LEB128s, .org and late .space settle, repeated until no size changes), then writing every
 // variable part, resolving every fixup to bytes or a REL relocation as GNU as decides, and
 // building the AsmModule (sections, symbols, line entries, CFI procedures, alternatives).
-import { isAbsolute, labelAddress, type Value } from './evaluate';
+import { isAbsolute, labelAddress, smallValue, type Value } from './evaluate';
 import type { Expr } from './expr';
 import { lebBytes } from './data-directives';
 import { SHT_NOBITS } from '../elf/sections';
@@ -92,6 +92,8 @@ function variableSize(st: AsmState, f: Frag, pos?: PassPosition): number {
       return Math.max(0, target - at);
     }
     case 'space': {
+      const small = smallValue(v.count);
+      if (!Number.isNaN(small)) return Math.max(0, Math.min(small, 1 << 28));
       const r = value(st, v.count);
       return isAbsolute(r) ? Math.max(0, Math.min(Number(r.add), 1 << 28)) : 0;
     }
@@ -215,7 +217,7 @@ function materialize(st: AsmState, f: Frag, tails: ByteStream): void {
       }
       case 'space':
         st.location = st.locationOf(v.place);
-        if (!isAbsolute(value(st, v.count))) st.error('.space specifies non-absolute value');
+        if (Number.isNaN(smallValue(v.count)) && !isAbsolute(value(st, v.count))) st.error('.space specifies non-absolute value');
         tails.fillAt(at, n, v.fill);
         break;
     }
