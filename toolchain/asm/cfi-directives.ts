@@ -5,7 +5,7 @@
 import type { CfiOp, CfiPointer } from './module';
 import type { Frag } from './layout';
 import { AsmError, type AsmState } from './state';
-import { splitOperands } from './strings';
+import { operandTexts } from './strings';
 import type { Handler } from './data-directives';
 
 /** i386 DWARF register numbers by name (psABI), as .cfi_* accepts them with or without %. */
@@ -119,15 +119,9 @@ function smallDecimal(text: string): number {
 }
 
 function args(operands: string, n: number, directive: string): string[] {
-  const parts = splitOperands(operands);
-  const texts = new Array<string>(parts.length);
-  for (let k = 0; k < parts.length; k++) {
-    const t = parts[k]!.text;
-    if (t === '') throw new AsmError(`missing or bad operands for ${directive}`);
-    texts[k] = t;
-  }
-  if (texts.length < n) throw new AsmError(`missing or bad operands for ${directive}`);
-  return texts;
+  const parts = operandTexts(operands);
+  if (parts.length < n || parts.includes('')) throw new AsmError(`missing or bad operands for ${directive}`);
+  return parts;
 }
 
 function num(st: AsmState, text: string): number {

@@ -7,7 +7,7 @@ import { SHT_NOBITS } from '../elf/sections';
 import { isCode } from './layout';
 import { AsmError, type AsmState } from './state';
 import { NO_PLACE } from './places';
-import { readStrings, splitOperands, StringSyntaxError } from './strings';
+import { readStrings, operandTexts, StringSyntaxError } from './strings';
 
 export type Handler = (st: AsmState, operands: string, op: string) => void;
 
@@ -72,19 +72,20 @@ export function emitInteger(st: AsmState, text: string, size: 1 | 2 | 4 | 8): vo
 
 function integers(size: 1 | 2 | 4 | 8): Handler {
   return (st, operands) => {
-    for (const part of splitOperands(operands)) {
-      if (part.text === '') throw new AsmError('missing expression');
-      emitInteger(st, part.text, size);
+    const parts = operandTexts(operands);
+    for (let k = 0; k < parts.length; k++) {
+      if (parts[k] === '') throw new AsmError('missing expression');
+      emitInteger(st, parts[k]!, size);
     }
   };
 }
 
 function strings(unit: number, terminate: boolean): Handler {
   return (st, operands) => {
-    for (const part of splitOperands(operands)) {
+    for (const part of operandTexts(operands)) {
       let bytes: number[];
       try {
-        bytes = readStrings(part.text);
+        bytes = readStrings(part);
       } catch (e) {
         if (e instanceof StringSyntaxError) throw new AsmError(e.message);
         throw e;
@@ -102,8 +103,8 @@ function strings(unit: number, terminate: boolean): Handler {
 
 function leb(signed: boolean): Handler {
   return (st, operands) => {
-    for (const part of splitOperands(operands)) {
-      const bound = st.bind(st.parse(part.text));
+    for (const part of operandTexts(operands)) {
+      const bound = st.bind(st.parse(part));
       const c = constantValue(bound);
       if (c !== undefined) {
         st.emit(lebBytes(c, signed));
@@ -146,11 +147,11 @@ function fillBytes(st: AsmState, count: bigint, size: number, value: bigint): nu
 }
 
 const fill: Handler = (st, operands) => {
-  const parts = splitOperands(operands);
+  const parts = operandTexts(operands);
   if (parts.length === 0 || parts.length > 3) throw new AsmError('bad .fill arguments');
-  const count = st.absolute(parts[0]!.text, '.fill');
-  let size = parts[1] && parts[1].text !== '' ? Number(st.absolute(parts[1].text)) : 1;
-  const value = parts[2] && parts[2].text !== '' ? st.absolute(parts[2].text) : 0n;
+  const count = st.absolute(parts[0]!, '.fill');
+  let size = parts[1] !== undefined && parts[1] !== '' ? Number(st.absolute(parts[1])) : 1;
+  const value = parts[2] !== undefined && parts[2] !== '' ? st.absolute(parts[2]) : 0n;
   if (size < 0) {
     st.warning('size negative; .fill ignored');
     return;
@@ -164,10 +165,10 @@ const fill: Handler = (st, operands) => {
 };
 
 const space: Handler = (st, operands, op) => {
-  const parts = splitOperands(operands);
+  const parts = operandTexts(operands);
   if (parts.length === 0 || parts.length > 2) throw new AsmError(`bad ${op} arguments`);
-  const fillValue = parts[1] ? Number(BigInt.asUintN(8, st.absolute(parts[1].text))) : 0;
-  const bound = st.bind(st.parse(parts[0]!.text));
+  const fillValue = parts[1] !== undefined ? Number(BigInt.asUintN(8, st.absolute(parts[1]))) : 0;
+  const bound = st.bind(st.parse(parts[0]!));
   const c = constantValue(bound);
   if (c === undefined) {
     // Forward references (the kernel's ALTERNATIVE padding) are settled during relaxation.
@@ -200,10 +201,10 @@ const zero: Handler = (st, operands) => {
 };
 
 const org: Handler = (st, operands) => {
-  const parts = splitOperands(operands);
+  const parts = operandTexts(operands);
   if (parts.length === 0) throw new AsmError('missing expression');
-  const fillValue = parts[1] ? Number(BigInt.asUintN(8, st.absolute(parts[1].text))) : 0;
-  const bound = st.bind(st.parse(parts[0]!.text));
+  const fillValue = parts[1] !== undefined ? Number(BigInt.asUintN(8, st.absolute(parts[1]))) : 0;
+  const bound = st.bind(st.parse(parts[0]!));
   const v = st.evaluate(bound);
   if (v.sub || (v.sym && (v.sym.kind !== 'label' || v.sym.frag?.section !== st.current.section))) {
     throw new AsmError("can't .org across sections or with undefined symbols");
@@ -217,9 +218,9 @@ const org: Handler = (st, operands) => {
 /** Size in bytes of the .balign fill pattern for each directive. */
 function alignment(kind: 'bytes' | 'power', fillSize: 1 | 2 | 4): Handler {
   return (st, operands) => {
-    const parts = splitOperands(operands);
-    if (parts.length === 0 || parts[0]!.text === '') throw new AsmError('expected alignment');
-    let n = st.absolute(parts[0]!.text);
+    const parts = operandTexts(operands);
+    if (parts.length === 0 || parts[0]! === '') throw new AsmError('expected alignment');
+    let n = st.absolute(parts[0]!);
     let bytes: number;
     if (kind === 'power') {
       if (n > 31n) throw new AsmError(`alignment too large: 31 assumed`);
@@ -230,8 +231,8 @@ function alignment(kind: 'bytes' | 'power', fillSize: 1 | 2 | 4): Handler {
       if (n > 1n << 31n) throw new AsmError('alignment too large');
       bytes = Math.max(1, Number(n));
     }
-    const fillText = parts[1]?.text ?? '';
-    const maxText = parts[2]?.text ?? '';
+    const fillText = parts[1] ?? '';
+    const maxText = parts[2] ?? '';
     const max = maxText === '' ? 0 : Number(st.absolute(maxText));
     let fillPattern: 'nop' | Uint8Array;
     if (fillText === '') {

@@ -9,7 +9,7 @@ import {
 } from '../elf/sections';
 import { STT_COMMON, STT_FUNC, STT_GNU_IFUNC, STT_NOTYPE, STT_OBJECT, STT_TLS } from '../elf/symbols';
 import { AsmError, defaultSectionAttributes, type AsmState } from './state';
-import { readString, splitOperands, StringSyntaxError } from './strings';
+import { readString, operandTexts, StringSyntaxError } from './strings';
 import type { SymbolState } from './symbol-table';
 import { isSpace } from './chars';
 
@@ -50,9 +50,9 @@ function simpleSection(name: string): Handler {
 
 /** Applies `.section NAME, "flags", @type, extra...` and switches to it. */
 function sectionDirective(st: AsmState, operands: string): void {
-  const parts = splitOperands(operands);
-  if (parts.length === 0 || parts[0]!.text === '') throw new AsmError('missing name');
-  let name = parts[0]!.text;
+  const parts = operandTexts(operands);
+  if (parts.length === 0 || parts[0]! === '') throw new AsmError('missing name');
+  let name = parts[0]!;
   let subsection = 0;
   const sp = /^(\S+)\s+(\S+)$/.exec(name);
   if (sp && parts.length === 1 && !name.startsWith('"')) {
@@ -62,7 +62,7 @@ function sectionDirective(st: AsmState, operands: string): void {
   name = nameOf(name);
   const { section, created } = st.sectionNamed(name);
   if (parts.length > 1) {
-    const flagText = parts[1]!.text;
+    const flagText = parts[1]!;
     if (!flagText.startsWith('"')) throw new AsmError('junk at end of line');
     const letters = String.fromCharCode(...readString(flagText, 0).bytes);
     let flags = 0;
@@ -73,7 +73,7 @@ function sectionDirective(st: AsmState, operands: string): void {
     }
     let type = created ? defaultSectionAttributes(name).type : section.type;
     let k = 2;
-    const typeText = parts[k]?.text;
+    const typeText = parts[k];
     if (typeText && /^[@%]/.test(typeText)) {
       const t = SECTION_TYPES[typeText.slice(1)];
       if (t === undefined) {
@@ -84,23 +84,23 @@ function sectionDirective(st: AsmState, operands: string): void {
     }
     let entsize = type >= 14 && type <= 16 ? 4 : 0;
     if (flags & SHF_MERGE) {
-      const e = parts[k]?.text;
+      const e = parts[k];
       if (e === undefined) throw new AsmError('entity size for SHF_MERGE not specified');
       entsize = Number(st.absolute(e));
       k++;
     }
     let group: { signature: string; comdat: boolean } | undefined;
     if (flags & SHF_GROUP) {
-      const g = parts[k]?.text;
+      const g = parts[k];
       if (g === undefined) throw new AsmError('group name for SHF_GROUP not specified');
       k++;
-      const comdat = parts[k]?.text === 'comdat';
+      const comdat = parts[k] === 'comdat';
       if (comdat) k++;
       group = { signature: nameOf(g), comdat };
     }
     let linkTo: string | undefined;
     if (flags & SHF_LINK_ORDER) {
-      const l = parts[k]?.text;
+      const l = parts[k];
       if (l === undefined) throw new AsmError('missing name');
       linkTo = nameOf(l);
       k++;
@@ -128,10 +128,10 @@ const pushsection: Handler = (st, operands) => {
 };
 
 function eachName(st: AsmState, operands: string, apply: (s: SymbolState) => void): void {
-  const parts = splitOperands(operands);
+  const parts = operandTexts(operands);
   for (let p = 0; p < parts.length; p++) {
     // The words of the part (split at white space, as /\s+/ would, without the arrays).
-    const text = parts[p]!.text;
+    const text = parts[p]!;
     for (let i = 0; i < text.length;) {
       while (i < text.length && isSpace(text.charCodeAt(i))) i++;
       if (i >= text.length) break;
@@ -178,10 +178,10 @@ const type: Handler = (st, operands) => {
 };
 
 const size: Handler = (st, operands) => {
-  const parts = splitOperands(operands);
+  const parts = operandTexts(operands);
   if (parts.length !== 2) throw new AsmError('expected comma after name in .size');
-  const s = st.symbols.get(nameOf(parts[0]!.text), st.where);
-  s.size = st.bind(st.parse(parts[1]!.text));
+  const s = st.symbols.get(nameOf(parts[0]!), st.where);
+  s.size = st.bind(st.parse(parts[1]!));
 };
 
 /** Defines an equated symbol (.set, .equ, `=`, and .equiv with `strict`). */
@@ -201,21 +201,21 @@ export function setSymbol(st: AsmState, nameText: string, exprText: string, stri
 
 function setLike(strict: boolean): Handler {
   return (st, operands, op) => {
-    const parts = splitOperands(operands);
-    if (parts.length < 2) throw new AsmError(`expected comma after "${parts[0]?.text ?? ''}"`);
+    const parts = operandTexts(operands);
+    if (parts.length < 2) throw new AsmError(`expected comma after "${parts[0] ?? ''}"`);
     if (parts.length > 2) throw new AsmError(`junk at end of line, first unrecognized character is \`,'`);
     void op;
-    setSymbol(st, parts[0]!.text, parts[1]!.text, strict);
+    setSymbol(st, parts[0]!, parts[1]!, strict);
   };
 }
 
 const comm: Handler = (st, operands) => {
-  const parts = splitOperands(operands);
+  const parts = operandTexts(operands);
   if (parts.length < 2) throw new AsmError('expected comma after symbol-name');
-  const s = st.symbols.get(nameOf(parts[0]!.text), st.where);
-  const bytes = Number(st.absolute(parts[1]!.text));
+  const s = st.symbols.get(nameOf(parts[0]!), st.where);
+  const bytes = Number(st.absolute(parts[1]!));
   if (bytes < 0) throw new AsmError('.comm length (-1) out of range ignored');
-  const align = parts[2] ? Number(st.absolute(parts[2].text)) : commonAlignment(bytes);
+  const align = parts[2] !== undefined ? Number(st.absolute(parts[2])) : commonAlignment(bytes);
   if (s.kind === 'label' || s.kind === 'equated') throw new AsmError(`symbol \`${s.name}' is already defined`);
   s.kind = 'common';
   s.commonSize = Math.max(s.commonSize, bytes);
@@ -240,15 +240,15 @@ function defaultCommonAlignment(bytes: number): number {
 }
 
 const lcomm: Handler = (st, operands) => {
-  const parts = splitOperands(operands);
+  const parts = operandTexts(operands);
   if (parts.length < 2) throw new AsmError('expected comma after symbol-name');
-  const name = nameOf(parts[0]!.text);
-  const bytes = Number(st.absolute(parts[1]!.text));
+  const name = nameOf(parts[0]!);
+  const bytes = Number(st.absolute(parts[1]!));
   if (bytes < 0) {
     st.warning(`size (${bytes}) out of range, ignored`);
     return;
   }
-  const align = parts[2] ? Number(st.absolute(parts[2].text)) : defaultCommonAlignment(bytes);
+  const align = parts[2] !== undefined ? Number(st.absolute(parts[2])) : defaultCommonAlignment(bytes);
   const back = st.current;
   const bss = st.section('.bss', 0);
   if (align > bss.addralign) bss.addralign = align;

@@ -5,18 +5,28 @@ import { isSpace } from './chars';
 
 /** Splits operand text at top-level commas; each part is trimmed and keeps its start offset. */
 export function splitOperands(text: string): Array<{ text: string; at: number }> {
-  const n = text.length;
-  let blank = true;
-  for (let i = 0; i < n && blank; i++) blank = isSpace(text.charCodeAt(i));
-  if (blank) return [];
+  if (isBlankText(text)) return [];
   // Counted first, then made at their size: an empty array's first push makes room for sixteen.
-  const parts = new Array<{ text: string; at: number }>(operandParts(text, undefined));
-  operandParts(text, parts);
+  const parts = new Array<{ text: string; at: number }>(operandParts(text, undefined, undefined));
+  operandParts(text, parts, undefined);
   return parts;
 }
 
-/** Finds the parts of `splitOperands`: their count, each put into `parts` when it is given. */
-function operandParts(text: string, parts: Array<{ text: string; at: number }> | undefined): number {
+/** `splitOperands`' parts' texts alone (a directive's operands; no object per part). */
+export function operandTexts(text: string): string[] {
+  if (isBlankText(text)) return [];
+  const texts = new Array<string>(operandParts(text, undefined, undefined));
+  operandParts(text, undefined, texts);
+  return texts;
+}
+
+function isBlankText(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (!isSpace(text.charCodeAt(i))) return false;
+  return true;
+}
+
+/** Finds the parts of `splitOperands`: their count, each put into `parts` (or its text into `texts`) when one is given. */
+function operandParts(text: string, parts: Array<{ text: string; at: number }> | undefined, texts: string[] | undefined): number {
   const n = text.length;
   let count = 0;
   let depth = 0;
@@ -39,12 +49,15 @@ function operandParts(text: string, parts: Array<{ text: string; at: number }> |
     else if (c === 0x28) depth++;
     else if (c === 0x29) depth--;
     else if ((c === 0x2c && depth <= 0) || c === -1) {
-      if (parts !== undefined) {
+      if (parts !== undefined || texts !== undefined) {
         let from = start;
         let to = i;
         while (from < to && isSpace(text.charCodeAt(from))) from++;
         while (to > from && isSpace(text.charCodeAt(to - 1))) to--;
-        parts[count] = { text: text.slice(from, to), at: from };
+        // The whole text when it is one part already trimmed: no copy.
+        const part = from === 0 && to === n ? text : text.slice(from, to);
+        if (parts !== undefined) parts[count] = { text: part, at: from };
+        else texts![count] = part;
       }
       count++;
       start = i + 1;
