@@ -115,12 +115,32 @@ function formatRule(r: RegisterRule): string {
   }
 }
 
+/** Whether formatCfa writes the two rules the same (compared without writing them). */
+function sameFormattedCfa(x: CfaRule, y: CfaRule): boolean {
+  if (x.kind === 'expression' || y.kind === 'expression') return x.kind === y.kind;
+  return x.offset === y.offset && (x.reg === y.reg || regname(x.reg, true) === regname(y.reg, true));
+}
+
+/** Whether formatRule writes the two rules the same (both expression kinds are `exp`). */
+function sameFormattedRule(x: RegisterRule, y: RegisterRule): boolean {
+  switch (x.kind) {
+    case 'offset': case 'val_offset':
+      return y.kind === x.kind && y.offset === x.offset;
+    case 'register':
+      return y.kind === 'register' && (y.reg === x.reg || regname(y.reg, true) === regname(x.reg, true));
+    case 'undefined': case 'same_value':
+      return y.kind === x.kind;
+    default:
+      return y.kind === 'expression' || y.kind === 'val_expression';
+  }
+}
+
 /** Whether formatRow writes the two rows the same (compared rule by rule, without writing them). */
 export function sameFormattedRow(x: Row, y: Row): boolean {
-  if (formatCfa(x.cfa) !== formatCfa(y.cfa) || x.registers.size !== y.registers.size) return false;
+  if (!sameFormattedCfa(x.cfa, y.cfa) || x.registers.size !== y.registers.size) return false;
   for (const [reg, rule] of x.registers) {
     const other = y.registers.get(reg);
-    if (!other || formatRule(rule) !== formatRule(other)) return false;
+    if (!other || !sameFormattedRule(rule, other)) return false;
   }
   return true;
 }

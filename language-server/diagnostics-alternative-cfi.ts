@@ -5,27 +5,22 @@
 // row the CFI gives there (the one row builder, cfi-rows.ts) must be the replacement's own
 // state: the row at the site's start with the CFA moved by what the replacement's
 // instructions did to esp so far (no CFI can be written inside a replacement).
-import { decode } from '../toolchain/isa/decoder';
 import { formatAtt } from '../toolchain/isa/att-formatter';
-import { DecodeStatus } from '../toolchain/isa/instruction';
 import { DWARF_ESP } from '../toolchain/dwarf/registers';
 import type { Row } from '../toolchain/dwarf/types';
 import type { Analysis } from './analysis';
 import type { Finding } from './diagnostic-types';
 import { featureLabel } from './names';
-import { sectionOf, stackEffect } from './instructions';
-import { formatRow, procedureRows, rowAt, sameFormattedRow } from './cfi-rows';
+import { decodedCodeOf, sectionOf, stackEffect, type DecodedCode } from './instructions';
+import { formatRow, rowAt, sameFormattedRow } from './cfi-rows';
 import { siteFinding, sitesByPlace } from './diagnostics-alternatives';
 
 /** The offsets (after the first byte) where the code's instructions start, and its end; undefined when it does not decode. */
-function boundaries(code: Uint8Array): Set<number> | undefined {
+function boundaries(code: DecodedCode): Set<number> | undefined {
+  if (code.undecodableAt !== undefined) return undefined;
   const out = new Set<number>();
-  for (let at = 0; at < code.length; ) {
-    const i = decode(code, at, at, code.length);
-    if (i.status !== DecodeStatus.Ok) return undefined;
-    at += i.length;
-    out.add(at);
-  }
+  let at = 0;
+  for (const i of code.instructions) out.add((at += i.length));
   return out;
 }
 
@@ -39,23 +34,21 @@ export function alternativeCfiFindings(a: Analysis): Finding[] {
   const out: Finding[] = [];
   const replacements = sectionOf(a.module, '.altinstr_replacement');
   if (!replacements) return out;
-  // The findings read every procedure's rows (cfiFindings too): built in one batch, not one by one as rowAt would.
-  procedureRows(a);
   for (const group of sitesByPlace(a)) {
     const site = group[0]!;
     const text = sectionOf(a.module, site.section);
     const first = rowAt(a, site.section, site.offset);
     if (!text || !first) continue;
-    const original = boundaries(text.bytes.subarray(site.offset, site.offset + site.length));
+    const original = boundaries(decodedCodeOf(a, text, site.offset, site.offset + site.length));
     if (!original) continue;
     const ra = first.procedure.returnColumn;
     for (const s of group) {
-      const code = replacements.bytes.subarray(s.replacementOffset, s.replacementOffset + s.replacementLength);
+      const code = decodedCodeOf(a, replacements, s.replacementOffset, s.replacementOffset + s.replacementLength).instructions;
       let delta = 0;
       let conflict: string | undefined;
-      for (let at = 0; at < code.length && !conflict; ) {
-        const i = decode(code, at, at, code.length);
-        if (i.status !== DecodeStatus.Ok) break;
+      let at = 0;
+      for (let k = 0; k < code.length && !conflict; k++) {
+        const i = code[k]!;
         const e = stackEffect(i);
         if (e.kind === 'unknown') break; // the stack-height finding says why
         delta += e.delta;

@@ -6,7 +6,7 @@ import { sourceLine, type Analysis } from './analysis';
 import type { DiagnosticKind, Finding } from './diagnostic-types';
 import { documentLine } from './diagnostics-assembler';
 import { featureLabel } from './names';
-import { netStackEffect, sectionOf, type StackEffect } from './instructions';
+import { decodedCodeOf, sectionOf, stackEffectOf, type StackEffect } from './instructions';
 
 function describe(e: StackEffect): string {
   return e.kind === 'delta' ? `${e.delta >= 0 ? '+' : ''}${e.delta}` : `an unknown height (${e.reason})`;
@@ -31,10 +31,10 @@ export function alternativeFindings(a: Analysis): Finding[] {
     const site = group[0]!;
     const text = sectionOf(a.module, site.section);
     if (!text) continue;
-    const original = netStackEffect(text.bytes.subarray(site.offset, site.offset + site.length));
+    const original = stackEffectOf(decodedCodeOf(a, text, site.offset, site.offset + site.length));
     const conflicts: string[] = [];
     for (const s of group) {
-      const repl = replacements ? netStackEffect(replacements.bytes.subarray(s.replacementOffset, s.replacementOffset + s.replacementLength)) : { kind: 'delta' as const, delta: 0 };
+      const repl = replacements ? stackEffectOf(decodedCodeOf(a, replacements, s.replacementOffset, s.replacementOffset + s.replacementLength)) : { kind: 'delta' as const, delta: 0 };
       const same = original.kind === 'delta' && repl.kind === 'delta' && original.delta === repl.delta;
       if (!same) conflicts.push(`the replacement for ${featureLabel(a, s)} leaves it at ${describe(repl)}`);
     }

@@ -48,8 +48,8 @@ export function isSkippedIn(a: Analysis, file: string, line: number): boolean {
 
 const merged = new WeakMap<Analysis, readonly InactiveGroup[]>();
 
-/** Whether cpp or GAS skipped document line `line` (0-based). */
-export function isInactive(a: Analysis, line: number): boolean {
+/** The document's skipped lines as disjoint groups in line order (adjacent and nested groups joined): for a walk over lines in order. */
+export function inactiveRanges(a: Analysis): readonly InactiveGroup[] {
   let g = merged.get(a);
   if (!g) {
     const out: InactiveGroup[] = [];
@@ -60,6 +60,12 @@ export function isInactive(a: Analysis, line: number): boolean {
     }
     merged.set(a, (g = out));
   }
+  return g;
+}
+
+/** Whether cpp or GAS skipped document line `line` (0-based). */
+export function isInactive(a: Analysis, line: number): boolean {
+  const g = inactiveRanges(a);
   let lo = 0;
   let hi = g.length - 1;
   while (lo <= hi) {

@@ -81,18 +81,58 @@ export function stackEffect(i: Instruction): StackEffect {
   return writesEsp(i) ? { kind: 'unknown', reason: `${formatAtt(i)} sets %esp` } : NONE;
 }
 
-/** The stack change of a run of code (undefined and a reason when it is not known). */
-export function netStackEffect(code: Uint8Array): StackEffect {
-  let delta = 0;
+/** Code decoded from its first byte: its instructions in order (addresses relative to its start), and where decoding stopped short, if it did. */
+export interface DecodedCode {
+  readonly instructions: readonly Instruction[];
+  /** The offset of the first byte that does not decode (undefined: all of it did). */
+  readonly undecodableAt: number | undefined;
+}
+
+/** Decodes code from its first byte to its end or its first undecodable byte. */
+export function decodeCode(code: Uint8Array): DecodedCode {
+  const instructions: Instruction[] = [];
   for (let at = 0; at < code.length; ) {
     const i = decode(code, at, at, code.length);
-    if (i.status !== DecodeStatus.Ok) return { kind: 'unknown', reason: `undecodable byte at +${at}` };
+    if (i.status !== DecodeStatus.Ok) return { instructions, undecodableAt: at };
+    instructions.push(i);
+    at += i.length;
+  }
+  return { instructions, undecodableAt: undefined };
+}
+
+const decodedRuns = new WeakMap<Analysis, Map<AsmSection, Map<number, { readonly end: number; readonly code: DecodedCode }>>>();
+
+/**
+ * Bytes [start, end) of a section of the analysis decoded (decodeCode), kept with the
+ * analysis: the alternatives' findings read each site's original and replacements.
+ */
+export function decodedCodeOf(a: Analysis, section: AsmSection, start: number, end: number): DecodedCode {
+  let bySection = decodedRuns.get(a);
+  if (!bySection) decodedRuns.set(a, (bySection = new Map()));
+  let byStart = bySection.get(section);
+  if (!byStart) bySection.set(section, (byStart = new Map()));
+  const hit = byStart.get(start);
+  if (hit && hit.end === end) return hit.code;
+  const code = decodeCode(section.bytes.subarray(start, end));
+  if (!hit) byStart.set(start, { end, code });
+  return code;
+}
+
+/** The stack change of decoded code (unknown, with the reason, at its first instruction of unknown effect or its undecodable byte). */
+export function stackEffectOf(code: DecodedCode): StackEffect {
+  let delta = 0;
+  for (const i of code.instructions) {
     const e = stackEffect(i);
     if (e.kind === 'unknown') return e;
     delta += e.delta;
-    at += i.length;
   }
+  if (code.undecodableAt !== undefined) return { kind: 'unknown', reason: `undecodable byte at +${code.undecodableAt}` };
   return { kind: 'delta', delta };
+}
+
+/** The stack change of a run of code (undefined and a reason when it is not known). */
+export function netStackEffect(code: Uint8Array): StackEffect {
+  return stackEffectOf(decodeCode(code));
 }
 
 export function sectionOf(module: AsmModule, name: string): AsmSection | undefined {

@@ -7,7 +7,7 @@ import type { Analysis } from './analysis';
 import { scanSource, type AlternativeBlock, type Lexeme, type SourceScan } from './source-scan';
 import { cppMacro, isLocalLabel, isMnemonic, isRegister, names, type Names } from './names';
 import { namesElsewhere, type NamesElsewhere } from './preview-names';
-import { isInactive } from './inactive';
+import { inactiveRanges } from './inactive';
 
 export const TOKEN_TYPES = ['mnemonic', 'register', 'number', 'label', 'function', 'enumMember', 'macro', 'directive', 'preprocessor', 'parameter', 'string'] as const;
 export const TOKEN_MODIFIERS = ['declaration', 'alternative', 'cfi', 'local', 'defaultLibrary'] as const;
@@ -82,11 +82,14 @@ function isDefined(k: Known, name: string): boolean {
   return k.n.definedNames.has(name) || k.elsewhere?.symbols.has(name) === true;
 }
 
-function classify(a: Analysis, k: Known, l: Lexeme, declares: boolean): number {
+/**
+ * A lexeme's class without the `alternative` modifier (the caller adds it): what its kind,
+ * its text and, for a word on a cpp line, whether it is the name a #define declares make of it.
+ */
+function classify(a: Analysis, k: Known, kind: Lexeme['kind'], text: string, cpp: boolean, declares: boolean): number {
   const n = k.n;
-  let mods = l.alternative ? M.alternative : 0;
-  if (isCfiName(l.text)) mods |= M.cfi;
-  switch (l.kind) {
+  const mods = isCfiName(text) ? M.cfi : 0;
+  switch (kind) {
     case 'preprocessor':
       return packed(T.preprocessor, mods);
     case 'string':
@@ -101,23 +104,23 @@ function classify(a: Analysis, k: Known, l: Lexeme, declares: boolean): number {
     case 'localRef':
       return packed(T.label, mods | M.local);
     case 'labelDef':
-      return packed(isFunction(k, l.text) ? T.function : T.label, mods | M.declaration | (isLocalLabel(l.text) ? M.local : 0));
+      return packed(isFunction(k, text) ? T.function : T.label, mods | M.declaration | (isLocalLabel(text) ? M.local : 0));
     case 'op': {
-      if (l.text.startsWith('.')) return packed(T.directive, mods);
-      if (cppMacro(a, l.text)) return packed(T.macro, mods);
-      const gas = n.gasMacros.get(l.text.toLowerCase());
+      if (text.startsWith('.')) return packed(T.directive, mods);
+      if (cppMacro(a, text)) return packed(T.macro, mods);
+      const gas = n.gasMacros.get(text.toLowerCase());
       if (gas) return packed(T.macro, gas.builtin ? mods | M.defaultLibrary : mods);
-      if (isMnemonic(l.text)) return packed(T.mnemonic, mods);
+      if (isMnemonic(text)) return packed(T.mnemonic, mods);
       return NONE;
     }
     case 'word': {
-      if (l.text.startsWith('X86_FEATURE_')) return packed(T.enumMember, mods);
-      if (cppMacro(a, l.text)) return packed(T.macro, declares ? mods | M.declaration : mods);
-      if (l.cpp) return NONE;
-      if (n.gasMacros.has(l.text.toLowerCase()) && !isDefined(k, l.text)) return packed(T.macro, mods);
-      if (isFunction(k, l.text)) return packed(T.function, mods);
-      if (isDefined(k, l.text) || isLocalLabel(l.text)) return packed(T.label, isLocalLabel(l.text) ? mods | M.local : mods);
-      if (isRegister(l.text)) return packed(T.register, mods);
+      if (text.startsWith('X86_FEATURE_')) return packed(T.enumMember, mods);
+      if (cppMacro(a, text)) return packed(T.macro, declares ? mods | M.declaration : mods);
+      if (cpp) return NONE;
+      if (n.gasMacros.has(text.toLowerCase()) && !isDefined(k, text)) return packed(T.macro, mods);
+      if (isFunction(k, text)) return packed(T.function, mods);
+      if (isDefined(k, text) || isLocalLabel(text)) return packed(T.label, isLocalLabel(text) ? mods | M.local : mods);
+      if (isRegister(text)) return packed(T.register, mods);
       return NONE;
     }
   }
@@ -129,18 +132,41 @@ function inColumnOrder(list: readonly Lexeme[]): readonly Lexeme[] {
   return list;
 }
 
-/** Visits the tokens of lines [from, to] in document order: each one's line, start, length and class (packed). */
+/** The `alternative` modifier's bit in a packed class. */
+const ALTERNATIVE_BIT = M.alternative << MODIFIER_SHIFT;
+
+/**
+ * Visits the tokens of lines [from, to] in document order: each one's line, start, length and
+ * class (packed). An op's or a word's class outside cpp lines depends only on its text (and
+ * the analysis), so each text is classified once per call.
+ */
 function eachToken(a: Analysis, from: number, to: number, f: (line: number, start: number, length: number, c: number) => void): void {
   const scan = scanOf(a);
   // A preview's own names, and those the rest of the document defines.
   const known: Known = { n: names(a), elsewhere: namesElsewhere(a) };
   const defines = new Map(scan.directives.filter((d) => d.name === 'define').map((d) => [d.line, d.argumentColumn]));
-  for (let line = Math.max(0, from); line <= Math.min(to, scan.byLine.length - 1); line++) {
+  const ops = new Map<string, number>();
+  const words = new Map<string, number>();
+  const skipped = inactiveRanges(a);
+  let group = 0;
+  const first = Math.max(0, from);
+  const last = Math.min(to, scan.byLine.length - 1);
+  for (let line = first; line <= last; line++) {
+    while (group < skipped.length && skipped[group]!.to < line) group++;
     // A block cpp skipped is no site: its tokens are not marked `alternative`.
-    const keep = isInactive(a, line) ? ~(M.alternative << MODIFIER_SHIFT) : -1;
+    const inactive = group < skipped.length && skipped[group]!.from <= line;
     for (const l of inColumnOrder(scan.byLine[line]!)) {
-      const found = classify(a, known, l, l.cpp && defines.get(line) === l.start);
-      if (found !== NONE) f(line, l.start, l.length, found & keep);
+      let found: number;
+      if (!l.cpp && (l.kind === 'op' || l.kind === 'word')) {
+        const memo = l.kind === 'op' ? ops : words;
+        found = memo.get(l.text) ?? NONE - 1;
+        if (found === NONE - 1) memo.set(l.text, (found = classify(a, known, l.kind, l.text, false, false)));
+      } else {
+        found = classify(a, known, l.kind, l.text, l.cpp, l.cpp && defines.get(line) === l.start);
+      }
+      if (found === NONE) continue;
+      if (l.alternative && !inactive) found |= ALTERNATIVE_BIT;
+      f(line, l.start, l.length, found);
     }
   }
 }
