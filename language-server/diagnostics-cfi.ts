@@ -6,7 +6,7 @@
 // restart backs up two bytes from it and must find the int $0x80 there).
 import { Op } from '../toolchain/isa/instruction';
 import { DWARF_ESP, regname } from '../toolchain/dwarf/registers';
-import type { CfaRule } from '../toolchain/dwarf/types';
+import type { CfaRule, Row } from '../toolchain/dwarf/types';
 import { sourceLine, type Analysis } from './analysis';
 import type { Finding } from './diagnostic-types';
 import { documentLine } from './diagnostics-assembler';
@@ -40,24 +40,52 @@ const byProcedure = new WeakMap<CfiProcedure, readonly Finding[]>();
 
 export function cfiFindings(a: Analysis): Finding[] {
   const out: Finding[] = [];
-  for (const pr of procedureRows(a)) {
+  const all = procedureRows(a);
+  for (let k = 0; k < all.length; k++) {
+    const pr = all[k]!;
     let found = byProcedure.get(pr.procedure);
     if (!found) byProcedure.set(pr.procedure, (found = procedureFindings(a, pr)));
-    out.push(...found);
+    for (let i = 0; i < found.length; i++) out.push(found[i]!);
   }
   return out;
+}
+
+/** Whether each row starts where the one before it ends (so the first row holding an offset is found by a binary search). */
+function contiguous(rows: readonly Row[]): boolean {
+  for (let i = 0; i < rows.length; i++) if (rows[i]!.start > rows[i]!.end || (i > 0 && rows[i]!.start !== rows[i - 1]!.end)) return false;
+  return true;
+}
+
+/** The first row holding `offset`, else the last row for an offset at or past the procedure's end. */
+function rowAtOffset(rows: readonly Row[], sorted: boolean, end: number, offset: number): Row | undefined {
+  if (sorted) {
+    let lo = 0;
+    let hi = rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (rows[mid]!.end <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    const r = rows[lo];
+    if (r && r.start <= offset) return r;
+  } else {
+    for (const r of rows) if (r.start <= offset && offset < r.end) return r;
+  }
+  return offset >= end ? rows[rows.length - 1] : undefined;
 }
 
 function procedureFindings(a: Analysis, { procedure: p, rows }: ProcedureRows): Finding[] {
   const out: Finding[] = [];
   {
-    const at = (offset: number) => rows.find((r) => r.start <= offset && offset < r.end) ?? (offset >= p.end ? rows[rows.length - 1] : undefined);
+    const sorted = contiguous(rows);
     // The findings are kept with the procedure: its facts need not be.
     const inside = instructionsIn(a, p.section, p.start, p.end, false);
-    for (const f of inside) {
-      if (f.insn.op === Op.Ret || f.insn.op === Op.Jmp || f.insn.op === Op.JmpIndirect || f.insn.op === Op.Iret) continue;
-      const before = at(f.offset);
-      const after = at(f.offset + f.bytes.length);
+    for (let k = 0; k < inside.length; k++) {
+      const f = inside[k]!;
+      const op = f.insn.op;
+      if (op === Op.Ret || op === Op.Jmp || op === Op.JmpIndirect || op === Op.Iret) continue;
+      const before = rowAtOffset(rows, sorted, p.end, f.offset);
+      const after = rowAtOffset(rows, sorted, p.end, f.offset + f.bytes.length);
       if (!before || !after) continue;
       const was = espOffset(before.cfa);
       const now = espOffset(after.cfa);
