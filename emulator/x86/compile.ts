@@ -12,7 +12,7 @@ import { DecodeStatus, PFX_LOCK, PFX_REP, PFX_REPNE, type Instruction } from '..
 import { OperandKind, RepKind } from '../../toolchain/isa/entry';
 import { Op, STATUS_FLAGS } from '../../toolchain/isa/ops';
 import type { Memory } from '../memory/memory';
-import { BlockContext, Emitter, EXIT_DYNAMIC, EXIT_SLOT0, hex } from './emit';
+import { BlockContext, Emitter, EXIT_DYNAMIC, EXIT_SLOT0, hex, SITE_MARK, SITES_RESET } from './emit';
 import type { Helpers } from './helpers';
 import { SEMANTICS } from './semantics';
 import { isPrivileged, privilegedForm } from './sem-system';
@@ -198,6 +198,8 @@ function emitInstruction(i: Instruction, k: number, ctx: BlockContext): string {
   ctx.forgetAddresses(e.written);
   ctx.ended = e.ended;
   const parts = [`// ${hex(i.address)} ${i.entry ? i.entry.intel : 'invalid'}`, ...e.pre, ...e.mem, ...e.post];
+  // Memory reached by a helper may have changed what the block's sites hold (emit.ts BlockContext.siteChoices).
+  if (e.reachedOtherwise) parts.push(SITES_RESET);
   if (e.touchesMemory && !e.ended) parts.push(e.memoryEventExit());
   return `{\n${parts.join('\n')}\n}`;
 }
@@ -236,13 +238,17 @@ export function compileRegion(members: readonly (readonly Instruction[])[], live
   const ctxs: BlockContext[] = [];
   const cases: string[] = [];
   let base = 0;
+  const bases: number[] = [];
   for (const insns of members) {
     const ctx = emitBlock(insns, false, liveImmediates, 'none', '', base);
     if (!ctx.ended) throw new Error('block compiler: a region member must end with its own exits');
-    cases.push(`case ${insns[0]!.address | 0}: {n = (n - ${base}) | 0;`, ...ctx.body, '}');
     ctxs.push(ctx);
+    bases.push(base);
     base += insns.length;
   }
+  // The members' code with their block sites settled (entry).
+  const head = entry(ctxs);
+  ctxs.forEach((ctx, k) => cases.push(`case ${ctx.insns[0]!.address | 0}: {n = (n - ${bases[k]!}) | 0;`, ...ctx.body, '}'));
   const all = new BlockContext(members.flat(), liveImmediates);
   for (const ctx of ctxs) {
     for (const r of ctx.dirty) all.dirty.add(r);
@@ -252,7 +258,7 @@ export function compileRegion(members: readonly (readonly Instruction[])[], live
   }
   const longest = Math.max(...members.map((insns) => insns.length));
   const source = [
-    entry(ctxs),
+    head,
     'let pc = s.pc;',
     `const room = limit - ${longest};`,
     'out: for (;;) {',
@@ -320,6 +326,7 @@ function exitTable(insns: readonly Instruction[]): Int32Array {
  * memory exit was taken).
  */
 function entry(ctxs: readonly BlockContext[]): string {
+  const sites = finishSites(ctxs);
   const code = ctxs.map((c) => c.body.join('\n')).join('\n');
   const regs: string[] = [];
   for (let r = 0; r < 8; r++) if (ctxs.some((c) => c.dirty.has(r)) || new RegExp(`\\br${r}\\b`).test(code)) regs.push(`r${r} = R[${r}]`);
@@ -328,10 +335,35 @@ function entry(ctxs: readonly BlockContext[]): string {
   // Memory's TLB, read in place by the block's loads and stores (emit.ts tlbAccess).
   const tlb = [...new Set(ctxs.flatMap((c) => [...c.tlb]))].sort();
   if (tlb.length > 0) lines.push(`const ${tlb.map((name) => `${name} = m.${TLB_FIELD[name]!}`).join(', ')};`);
+  // Each block site starts empty, its array one of the TLB's (so that its type never changes).
+  if (sites.size > 0) lines.push(`let ${[...sites].map(([name, array]) => `sb${name} = 1, sc${name} = ${array}[0]`).join(', ')};`);
   // Every field of the record is an int32 to flags.ts; saying so keeps them int32 in a loop.
   if (/\bf(op|a|b|r|c)\b/.test(code)) lines.push('let fop = s.fop | 0, fa = s.fa | 0, fb = s.fb | 0, fr = s.fr | 0, fc = s.fc | 0;');
   lines.push('let n = 0, ex = 0, nc = 0, rc = 0, ia = 0, x = -1, pend = 0;');
   return lines.join('\n');
+}
+
+/**
+ * Settles the block sites of one function's code (emit.ts BlockContext.siteChoices): a site
+ * that more than one access uses, or any where the code goes round (a self-loop, a region),
+ * is taken by all of them; every other access reads the TLB alone. Where the code forgets
+ * the sites, it forgets those taken. Returns them, by name, with the TLB array each holds.
+ */
+function finishSites(ctxs: readonly BlockContext[]): Map<string, string> {
+  const uses = new Map<string, number>();
+  for (const c of ctxs) for (const site of c.siteChoices) uses.set(site.name, (uses.get(site.name) ?? 0) + 1);
+  const least = ctxs.some((c) => c.loop || c.region) ? 1 : 2;
+  const taken = new Map<string, string>();
+  for (const c of ctxs) for (const site of c.siteChoices) if (uses.get(site.name)! >= least) taken.set(site.name, site.array);
+  const forget = [...taken.keys()].map((name) => `sb${name} = 1;`).join(' ');
+  const choice = new RegExp(`${SITE_MARK}(\\d+)${SITE_MARK}`, 'g');
+  for (const c of ctxs) {
+    c.body = c.body.map((code) => code.replace(choice, (_, k: string) => {
+      const site = c.siteChoices[Number(k)]!;
+      return taken.has(site.name) ? site.sited : site.plain;
+    }).split(SITES_RESET).join(forget));
+  }
+  return taken;
 }
 
 /** Memory's field behind each TLB array name of generated code (emit.ts tlbAccess). */

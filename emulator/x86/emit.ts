@@ -33,6 +33,11 @@ const TLB_VIEW: Record<number, string> = { 4: 'VIEW32', 2: 'VIEW16', 1: 'VIEW8' 
 /** The names of the TLB's page arrays in generated code (after R or W), by width; compile.ts loads those a block names. */
 const TLB_ARRAY: Record<number, string> = { 4: 'I', 2: 'H', 1: 'B' };
 
+/** Delimits a placeholder of BlockContext.siteChoice in generated code. */
+export const SITE_MARK = '\u0001';
+/** Stands where every block site is forgotten (compile.ts finishSites). */
+export const SITES_RESET = `${SITE_MARK}R${SITE_MARK}`;
+
 /** Compile-time facts shared by the instructions of one block. */
 export class BlockContext {
   /** The fop of the last flag producer emitted in this block, or -1 when unknown. */
@@ -80,6 +85,25 @@ export class BlockContext {
    */
   readonly siteOf = new Map<string, number>();
 
+  /**
+   * Block sites (siteMode 'none': a block, a dispatch region, a self-loop without memory
+   * sites): each TLB access has two forms, one through the site of its kind, width and base
+   * register (`sb<name>`, the page base a TLB hit of such an access last gave, or 1, which no
+   * masked address equals; `sc<name>`, that page's array) and one straight through the TLB.
+   * compile.ts finishSites picks one per site for the whole function: the site where more than
+   * one access uses it (or where the code goes round), and forgets every site after a miss
+   * (Memory's slow path may copy a page on write or refill the TLB) and after an instruction
+   * that reaches memory otherwise. A site only ever holds what a TLB hit gave, so an access
+   * through it is one the TLB would have let through (no fault, no event).
+   */
+  readonly siteChoices: Array<{ readonly name: string; readonly array: string; readonly sited: string; readonly plain: string }> = [];
+
+  /** A placeholder for one access's code, replaced by compile.ts finishSites. */
+  siteChoice(name: string, array: string, sited: string, plain: string): string {
+    this.siteChoices.push({ name, array, sited, plain });
+    return `${SITE_MARK}${this.siteChoices.length - 1}${SITE_MARK}`;
+  }
+
   /** Registers `written` by an instruction: addresses naming them are new ones after it. */
   forgetAddresses(written: ReadonlySet<number>): void {
     for (const key of [...this.siteOf.keys()]) {
@@ -119,6 +143,8 @@ export class Emitter {
   /** Memory was reached other than by load and store (directMemory). */
   private otherAccess = false;
   private temps = 0;
+  /** The expression each temp of this instruction was made from (tmp). */
+  private readonly inits = new Map<string, string>();
 
   constructor(
     readonly i: Instruction,
@@ -134,6 +160,7 @@ export class Emitter {
   tmp(init: string): string {
     const name = `t${this.temps++}`;
     this.pre.push(`let ${name} = ${init};`);
+    this.inits.set(name, init);
     return name;
   }
 
@@ -182,6 +209,11 @@ export class Emitter {
   /** True when the instruction reached memory other than through sites (which raise no event: they leave the loop instead). */
   private get mayRaiseEvents(): boolean {
     return this.touchesMemory && !this.sitedAccess;
+  }
+
+  /** True when this instruction reached memory other than by load and store: the block's sites are forgotten after it. */
+  get reachedOtherwise(): boolean {
+    return this.otherAccess;
   }
 
   /** Memory is reached by code other than load and store (helpers, string instructions): such a block has no memory sites. */
@@ -344,7 +376,21 @@ export class Emitter {
     const aligned = width === 1 ? '' : ` && (${a} & ${width - 1}) === 0`;
     const index = width === 4 ? `(${a} & 4095) >> 2` : width === 2 ? `(${a} & 4095) >> 1` : `${a} & 4095`;
     const element = `${array}[i][${index}]`;
-    return `{const p = ${a} >>> 12, i = p & ${TLB_MASK}; if (${kind}T[i] === p${aligned}) ${hit.replace(TLB_VIEW[width]!, element)}; else {${miss} if (m.ev !== 0) {${this.pfExit()} pend = 1;}}}`;
+    const missed = `{${miss} ${SITES_RESET} if (m.ev !== 0) {${this.pfExit()} pend = 1;}}`;
+    const plain = `{const p = ${a} >>> 12, i = p & ${TLB_MASK}; if (${kind}T[i] === p${aligned}) ${hit.replace(TLB_VIEW[width]!, element)}; else ${missed}}`;
+    // The same access through the block's site for its kind, width and base register (BlockContext.siteChoices).
+    const name = `${kind}${width}${this.baseOf(a)}`;
+    const [b, c] = [`sb${name}`, `sc${name}`];
+    const mask = width === 4 ? -4093 : width === 2 ? -4095 : -4096;
+    const view = hit.replace(TLB_VIEW[width]!, `${c}[${index}]`);
+    const sited = `{if ((${a} & ${mask}) === ${b}) ${view}; else {const p = ${a} >>> 12, i = p & ${TLB_MASK}; if (${kind}T[i] === p${aligned}) {${c} = ${array}[i]; ${b} = p << 12; ${view};} else ${missed}}}`;
+    return this.ctx.siteChoice(name, array, sited, plain);
+  }
+
+  /** The register an address is based on (its expression's first), or `a` for an absolute one: the key of its block site. */
+  private baseOf(a: string): string {
+    const m = /\br(\d)\b/.exec(this.addresses.get(a) ?? this.inits.get(a) ?? a);
+    return m ? `r${m[1]}` : 'a';
   }
 
   private pfExit(): string {

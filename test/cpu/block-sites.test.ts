@@ -1,0 +1,84 @@
+// Block sites (emulator/x86/emit.ts BlockContext.siteChoices): in a compiled block, accesses
+// with the same kind, width and base register go through the page a TLB hit last gave them.
+// The rules that keep this exact: a site holds only what a hit gave (a watched page never is
+// one), it lives for one call of the block, and it is forgotten after a miss (Memory's slow
+// path may copy a page on write: after fork) and after an instruction that reaches memory
+// through a helper (an x87 store). A program whose block reads a page through a site, then
+// copies that page by a store, then reads what it stored, ends as under qemu-i386 in both
+// address spaces after fork; a watchpoint set between two calls of the block stops it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildGuest, loadElf, qemuOutput, runGuest } from './guest';
+
+const WRITE_OUT = 'mov $4, %eax\n mov $1, %ebx\n mov $out, %ecx\n mov $8, %edx\n int $0x80\n';
+const EXIT = 'mov $1, %eax\n xor %ebx, %ebx\n int $0x80\n';
+
+/** `probe` is one block (entered by an indirect call, left by ret); each round stores values of its own (the round number in edi). */
+const SOURCE = `
+.globl _start
+_start:
+  mov $probe, %ebp
+  mov $5, %edi
+round:
+  call *%ebp
+fork_here:
+  dec %edi
+  jnz round
+${WRITE_OUT}${EXIT}
+probe:
+  mov buf, %eax
+  mov buf+4, %ebx
+  add %edi, %ebx
+  mov %ebx, buf+8
+  mov buf+8, %ecx
+  push %edi
+  fildl (%esp)
+  add $4, %esp
+  mov buf2, %edx
+  mov buf2+4, %edx
+  fistpl buf2+8
+  mov buf2+8, %esi
+  add %ecx, out
+  add %esi, out+4
+  ret
+.data
+.balign 4096
+buf: .long 1, 1000, 0
+.balign 4096
+buf2: .long 2, 3, 0
+.balign 4096
+out: .long 0, 0
+`;
+
+test('after fork, a block that read a page through its site and then copies it by a store reads its own copy', () => {
+  const g = buildGuest('block-sites', SOURCE);
+  const expected = qemuOutput(g.path);
+  assert.deepEqual(runGuest(loadElf(g.path)).stdout, expected, 'without fork');
+  const parent = loadElf(g.path);
+  parent.cpu.setBreakpoint(g.symbols.get('fork_here')!);
+  // Round 1 makes probe's block (and the TLB entries of its pages); round 2 runs it compiled.
+  assert.equal(parent.cpu.run(1000).kind, 'breakpoint');
+  assert.equal(parent.cpu.run(1000).kind, 'breakpoint');
+  parent.cpu.clearBreakpoint(g.symbols.get('fork_here')!);
+  const source = parent.cpu.blockSource(g.symbols.get('probe')!) ?? '';
+  assert.match(source, /sbR4a/, 'the loads of buf and buf2 share a site');
+  const memory = parent.memory.fork();
+  const child = { cpu: parent.cpu.clone(memory), memory, entry: parent.entry };
+  child.cpu.state.eip = parent.cpu.state.eip;
+  assert.deepEqual(runGuest(child).stdout, expected, 'the child');
+  assert.deepEqual(runGuest(parent).stdout, expected, 'the parent');
+});
+
+test('a watchpoint set between two calls of a block stops the access its site reached in the first', () => {
+  const g = buildGuest('block-sites-watch', SOURCE);
+  const p = loadElf(g.path);
+  p.cpu.setBreakpoint(g.symbols.get('fork_here')!);
+  assert.equal(p.cpu.run(1000).kind, 'breakpoint');
+  assert.equal(p.cpu.run(1000).kind, 'breakpoint');
+  p.cpu.clearBreakpoint(g.symbols.get('fork_here')!);
+  p.cpu.setWatchpoint(g.symbols.get('buf')! + 4, 4, 'readWrite');
+  const stop = p.cpu.run(1000);
+  assert.deepEqual(stop, { kind: 'watchpoint', watched: g.symbols.get('buf')! + 4, address: g.symbols.get('probe')! + 5 });
+  assert.equal(p.cpu.state.eip, g.symbols.get('probe')! + 11, 'stopped after mov buf+4, %ebx');
+  assert.equal(p.cpu.state.r[3], 1000);
+});
