@@ -470,6 +470,30 @@ DOLLAR
     },
   },
   {
+    // Lines with no macro name, directive, comment or splice: cpp prints their tokens as read
+    // (the printer's plain-line path), spacing as gcc -E does, between lines it expands.
+    name: 'plain lines between expanded ones',
+    files: {
+      'main.S': `#define FOO 5
+	movl	$0x80,%eax   
+   
+	.long 1e+5, .5e-3, 0x1p+3, 1.e+, 12ab+3 ,x+y
+FOO
+L "x" fooL"y" u8 "z" uL "w" x"" ""x
+	.ascii	"tab	in a string", "a'b"
+	a##b c # d  %=%%<<=...->@\` $
+	lea 8(%esp,%ecx,4),%esp;ret;.Lx:
+FOO bar
+bar FOO
+	  .byte 1 ,2,	3
+#define BAR(x) x
+BAR
+(1) after
+plain after BAR
+`,
+    },
+  },
+  {
     name: 'command-line -D and -U',
     defines: ['CONFIG_X86_64', 'VAL=42', 'FN(x)=(x+1)', 'EMPTYDEF='],
     undefines: ['__PIC__', 'linux'],

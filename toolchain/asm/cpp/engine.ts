@@ -7,7 +7,7 @@
 // while its expansion is being read and a name met then is painted never to expand.
 
 import type { SourceLocation } from '../module';
-import { Lexer } from './lexer';
+import { Lexer, type PlainLine } from './lexer';
 import { parseDefinition, type Macro } from './macro';
 import { lexOne } from './lexer';
 import {
@@ -249,6 +249,18 @@ export class Engine {
     const c = this.contexts.pop()!;
     if (c.macro) c.macro.disabled--;
   }
+
+  /**
+   * The next line as a plain line (Lexer.plainLine) when reading stands between two lines of a
+   * file with nothing pending (no expansion, lookahead, directive, skipped group or arguments
+   * being collected): a line with no macro name in it is its tokens, as getToken would give them.
+   */
+  plainLine(): PlainLine | undefined {
+    if (this.contexts.length > 0 || this.lookahead.length > 0 || this.skipping || this.parsingArgs !== 0 || this.inDirective || this.pendingInclude !== null || this.files.length === 0) return undefined;
+    return this.files[this.files.length - 1]!.lexer.plainLine(this.isMacro);
+  }
+
+  private readonly isMacro = (name: string): boolean => this.macros.has(name);
 
   /** The next token after macro expansion (cpp_get_token). */
   getToken(): Token {

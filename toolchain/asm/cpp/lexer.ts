@@ -44,6 +44,36 @@ function isDigit(c: string): boolean {
   return c >= '0' && c <= '9';
 }
 
+/**
+ * A plain line's tokens as `Lexer.plainLine` found them: offsets into `text` (the lexer's
+ * text), whether white space came before each, the line's place. One object, filled again for
+ * each line and read at once by the printer (nothing per token for the collector).
+ */
+export interface PlainLine {
+  text: string;
+  /** Offset of the line's first character in `text`. */
+  lineStart: number;
+  count: number;
+  readonly starts: number[];
+  readonly ends: number[];
+  readonly white: boolean[];
+  file: string;
+  /** The line number its tokens carry (#line applied). */
+  line: number;
+}
+
+const PLAIN: PlainLine = { text: '', lineStart: 0, count: 0, starts: [], ends: [], white: [], file: '', line: 0 };
+
+const EXPONENTS = new Set([0x45, 0x65, 0x50, 0x70]);
+
+function isIdStartCode(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
+}
+
+function isDigitCode(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
 export class Lexer {
   /** The file name tokens and diagnostics carry (#line may change it). */
   presumedFile: string;
@@ -250,6 +280,94 @@ export class Lexer {
       [this.pos, this.line, this.lineStart] = save;
     }
     return make('other', c);
+  }
+
+  /**
+   * The next line, when nothing in it can mean more than its tokens spelled out: no name that
+   * `isMacro` knows, no `#` first (a directive), no comment, splice, character constant or
+   * prefixed or unterminated string, only printable ASCII, spaces and tabs. Such a line's tokens
+   * are what `next` would give one by one, each with white space before it or not and nothing
+   * else to print (no expansion: no padding), so the caller prints them from `PLAIN` instead.
+   * The cursor must be at a line's start or after the last token of a line (blanks and the
+   * newline to come); false, with nothing moved, when it is not or the line is not plain.
+   * A blank line is passed over (true with no tokens). The last line, without a newline, never is.
+   */
+  plainLine(isMacro: (name: string) => boolean): PlainLine | undefined {
+    const text = this.text;
+    let p = this.pos;
+    let newline = -1;
+    if (!this.atLineStart) {
+      let c = text.charCodeAt(p);
+      while (c === 0x20 || c === 0x09) c = text.charCodeAt(++p);
+      if (c !== 0x0a) return undefined;
+      newline = p++;
+    }
+    const end = text.indexOf('\n', p);
+    if (end < 0) return undefined;
+    const { starts, ends, white } = PLAIN;
+    let count = 0;
+    let blank = false;
+    let i = p;
+    while (i < end) {
+      const c = text.charCodeAt(i);
+      if (c === 0x20 || c === 0x09) {
+        blank = true;
+        i++;
+        continue;
+      }
+      const start = i;
+      if (isIdStartCode(c)) {
+        i++;
+        while (isIdCode(text.charCodeAt(i))) i++;
+        // L"", U"", u"", u8"": a prefixed string.
+        if (text.charCodeAt(i) === QUOTE && (i - start === 1 ? c === 0x4c || c === 0x55 || c === 0x75 : i - start === 2 && c === 0x75 && text.charCodeAt(start + 1) === 0x38)) return undefined;
+        if (isMacro(text.slice(start, i))) return undefined;
+      } else if (isDigitCode(c) || (c === DOT && isDigitCode(text.charCodeAt(i + 1)))) {
+        i++;
+        for (;;) {
+          const d = text.charCodeAt(i);
+          if (isIdCode(d) || d === DOT || ((d === 0x2b || d === 0x2d) && EXPONENTS.has(text.charCodeAt(i - 1)))) i++;
+          else break;
+        }
+      } else if (c === QUOTE) {
+        // A string without escapes (a backslash could hide the closing quote or splice the line).
+        const close = text.indexOf('"', i + 1);
+        if (close < 0 || close > end) return undefined;
+        for (let k = i + 1; k < close; k++) if (text.charCodeAt(k) === BACKSLASH) return undefined;
+        i = close + 1;
+      } else if (c <= 0x20 || c >= 0x7f || c === BACKSLASH || c === SLASH || c === APOSTROPHE || (c === 0x23 && count === 0)) {
+        return undefined;
+      } else {
+        i++;
+        const list = PUNCTUATORS_BY_FIRST.get(text[start]!);
+        if (list !== undefined) {
+          for (const q of list) {
+            if (text.startsWith(q, start)) {
+              i = start + q.length;
+              break;
+            }
+          }
+        }
+      }
+      starts[count] = start;
+      ends[count] = i;
+      white[count] = blank;
+      blank = false;
+      count++;
+    }
+    if (newline >= 0) {
+      this.lastLineEnd = newline - this.lineStart + 1;
+      this.line++;
+      this.lineStart = newline + 1;
+    }
+    this.pos = end;
+    this.atLineStart = false;
+    PLAIN.text = text;
+    PLAIN.lineStart = this.lineStart;
+    PLAIN.count = count;
+    PLAIN.file = this.presumedFile;
+    PLAIN.line = this.line + this.lineDelta;
+    return PLAIN;
   }
 
   /** A string or character constant; unterminated, the rest of the line as one 'other' token. */

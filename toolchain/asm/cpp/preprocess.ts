@@ -132,6 +132,11 @@ export function preprocess(options: PreprocessOptions): PreprocessResult {
     if (forced) engine.pushFile(COMMAND_LINE, forced, -1);
     engine.onLineChange = (t) => printer.lineChange(t);
     for (;;) {
+      const plain = engine.plainLine();
+      if (plain !== undefined) {
+        printer.plainLine(plain);
+        continue;
+      }
       const t = engine.getToken();
       if (t.kind === 'eof') break;
       printer.token(t, engine.inExpansion ? engine.invocationLoc : t.loc);

@@ -6,6 +6,7 @@
 import type { SourceLocation } from '../module';
 import { PREV_WHITE, avoidPaste, type Token } from './token';
 import { SpanTable } from './spans';
+import type { PlainLine } from './lexer';
 
 /** Indentation strings by width (a line's leading columns), made once each. */
 const INDENT: string[] = [];
@@ -71,6 +72,34 @@ export class Printer {
     }
     this.parts.push(t.text);
     this.width += t.text.length;
+  }
+
+  /** Prints a plain line (Lexer.plainLine) as `lineChange` and `token` would print its tokens. */
+  plainLine(l: PlainLine): void {
+    const { text, lineStart, count, starts, ends, white, file, line } = l;
+    if (count === 0) return;
+    const first = starts[0]!;
+    this.lineChange({ kind: 'name', text: '', flags: 0, loc: { file, line, column: first - lineStart + 1 } });
+    // A run of tokens with no white space between is one piece of the output.
+    let runStart = first;
+    let runEnd = first;
+    for (let k = 0; k < count; k++) {
+      const from = starts[k]!;
+      if (white[k]) {
+        if (runEnd > runStart) this.parts.push(text.slice(runStart, runEnd));
+        this.parts.push(' ');
+        this.width++;
+        runStart = from;
+      }
+      this.spans.addPlace(this.width + 1, file, line, from - lineStart + 1);
+      runEnd = ends[k]!;
+      this.width += runEnd - from;
+    }
+    this.parts.push(text.slice(runStart, runEnd));
+    this.avoid = false;
+    this.source = null;
+    this.prev = null;
+    this.lastFrom = null;
   }
 
   private flush(): void {

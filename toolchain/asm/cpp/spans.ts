@@ -69,6 +69,11 @@ export class SpanTable implements OutputSpans {
 
   /** Adds a span to the line being written. */
   add(column: number, location: SourceLocation): void {
+    this.addPlace(column, location.file, location.line, location.column);
+  }
+
+  /** Adds a span to the line being written, its place given as file, line and column. */
+  addPlace(column: number, file: string, line: number, sourceColumn: number): void {
     if ((this.used + 1) * FIELDS > this.data.length) {
       const grown = new Int32Array(Math.max(16 * FIELDS, this.data.length * 2));
       grown.set(this.data);
@@ -76,9 +81,9 @@ export class SpanTable implements OutputSpans {
     }
     const k = this.used * FIELDS;
     this.data[k] = column;
-    this.data[k + 1] = this.indexOf(location.file);
-    this.data[k + 2] = location.line;
-    this.data[k + 3] = location.column;
+    this.data[k + 1] = this.indexOf(file);
+    this.data[k + 2] = line;
+    this.data[k + 3] = sourceColumn;
     this.used++;
   }
 
