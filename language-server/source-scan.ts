@@ -72,9 +72,10 @@ interface AlternativeBuilder {
  * carry document lines, `byLine` counts from the text's own first line.
  */
 export function scanSource(text: string, first = 0): SourceScan {
-  const lines = text.split(/\r?\n/);
+  const lines = splitLines(text);
   const lexemes: Lexeme[] = [];
-  const byLine: Lexeme[][] = lines.map(() => []);
+  const byLine: Lexeme[][] = new Array<Lexeme[]>(lines.length);
+  for (let n = 0; n < lines.length; n++) byLine[n] = [];
   const alternatives: AlternativeBlock[] = [];
   const directives: CppDirective[] = [];
   const st: LineState = { block: false, continued: false, cppContinued: false, alternative: undefined };
@@ -94,6 +95,18 @@ export function scanSource(text: string, first = 0): SourceScan {
   }
   if (st.alternative) alternatives.push({ ...st.alternative });
   return { lexemes, byLine, alternatives, directives };
+}
+
+/** The text's lines without their ends, as `text.split(/\r?\n/)` gives them (a lone \r stays), found with indexOf. */
+export function splitLines(text: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', start)) {
+    out.push(text.slice(start, i > start && text.charCodeAt(i - 1) === 0x0d ? i - 1 : i));
+    start = i + 1;
+  }
+  out.push(text.slice(start));
+  return out;
 }
 
 /** A-Z, a-z, _ (a cpp identifier's first character). */
