@@ -17,12 +17,29 @@ const DWARF_REGISTERS: Readonly<Record<string, number>> = {
   fcw: 37, fsw: 38, mxcsr: 39, es: 40, cs: 41, ss: 42, ds: 43, fs: 44, gs: 45, tr: 48, ldtr: 49,
 };
 
-interface PendingInstruction {
-  readonly frag: Frag;
-  readonly offset: number;
-  readonly op: CfiOp;
-  /** The directive's statement (places.ts): its location is made with the module. */
-  readonly place: number;
+/**
+ * The CFI instructions of every procedure, in the order read, as columns: a frag and an offset
+ * in it, the op, and the directive's statement (places.ts; its location is made with the
+ * module). A procedure's are the rows from its `firstRow` to its `endRow`. Columns, not an
+ * object per instruction: every one lives to the end of the assembly, and each object alive
+ * is one more for the collector to copy while reading goes on.
+ */
+export class CfiRows {
+  readonly frags: Frag[] = [];
+  readonly offsets: number[] = [];
+  readonly ops: CfiOp[] = [];
+  readonly places: number[] = [];
+
+  get count(): number {
+    return this.ops.length;
+  }
+
+  add(frag: Frag, offset: number, op: CfiOp, place: number): void {
+    this.frags.push(frag);
+    this.offsets.push(offset);
+    this.ops.push(op);
+    this.places.push(place);
+  }
 }
 
 export interface PendingProcedure {
@@ -36,7 +53,9 @@ export interface PendingProcedure {
   returnColumn: number;
   personality?: CfiPointer;
   lsda?: CfiPointer;
-  readonly instructions: PendingInstruction[];
+  /** Its instructions among the CfiState's rows: from firstRow, to endRow once it is closed. */
+  readonly firstRow: number;
+  endRow: number;
   ehFrame: boolean;
   debugFrame: boolean;
   readonly place: number;
@@ -49,6 +68,7 @@ export interface PendingProcedure {
 export class CfiState {
   open: PendingProcedure | undefined;
   readonly done: PendingProcedure[] = [];
+  readonly rows = new CfiRows();
   ehFrame = true;
   debugFrame = false;
 }
@@ -72,9 +92,9 @@ function proc(st: AsmState, cfi: CfiState): PendingProcedure {
 }
 
 function add(st: AsmState, cfi: CfiState, op: CfiOp): void {
-  const p = proc(st, cfi);
+  proc(st, cfi);
   const frag = st.frag();
-  p.instructions.push({ frag, offset: frag.fixedSize, op, place: st.where });
+  cfi.rows.add(frag, frag.fixedSize, op, st.where);
 }
 
 /**
@@ -153,7 +173,7 @@ export function cfiDirectives(cfi: CfiState): ReadonlyMap<string, Handler> {
       const { frag, offset } = st.here();
       cfi.open = {
         startFrag: frag, startOffset: offset, endOffset: 0, section: st.current.section.name, simple,
-        signalFrame: false, returnColumn: 8, instructions: [], ehFrame: cfi.ehFrame, debugFrame: cfi.debugFrame,
+        signalFrame: false, returnColumn: 8, firstRow: cfi.rows.count, endRow: cfi.rows.count, ehFrame: cfi.ehFrame, debugFrame: cfi.debugFrame,
         place: st.where, cfaOffset: simple ? 0 : 4, remembered: undefined,
       };
     }],
@@ -163,6 +183,7 @@ export function cfiDirectives(cfi: CfiState): ReadonlyMap<string, Handler> {
       const { frag, offset } = st.here();
       p.endFrag = frag;
       p.endOffset = offset;
+      p.endRow = cfi.rows.count;
       p.ehFrame = cfi.ehFrame;
       p.debugFrame = cfi.debugFrame;
       cfi.done.push(p);

@@ -7,11 +7,11 @@ import type { Expr } from './expr';
 import { lebBytes } from './data-directives';
 import { SHT_NOBITS } from '../elf/sections';
 import { ByteStream, layoutSection, orderedFrags, type Fixup, type Frag, type SectionState } from './layout';
-import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiProcedure, LineEntry, NumericReference, Relocation, SourceLocation, SymbolBinding } from './module';
+import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiInstruction, CfiProcedure, LineEntry, NumericReference, Relocation, SourceLocation, SymbolBinding } from './module';
 import { codePadding } from './nops';
 import { ALT_LAYOUTS, altFields, ftFlagsOf, type AltLayout } from './alt-instr';
 import { AsmError, type AsmState } from './state';
-import type { CfiState } from './cfi-directives';
+import type { CfiRows, CfiState } from './cfi-directives';
 import { displayName, type SymbolState } from './symbol-table';
 import { NO_PLACE, type Places } from './places';
 import type { PendingLines } from './pending-lines';
@@ -483,6 +483,13 @@ function inSeqOrder(relocs: Relocation[], seqs: readonly number[]): Relocation[]
   return relocs;
 }
 
+/** A procedure's instructions, rows `from` to `to` of the columns, at their final addresses. */
+function cfiInstructions(st: AsmState, rows: CfiRows, from: number, to: number): CfiInstruction[] {
+  const out: CfiInstruction[] = new Array(to - from);
+  for (let k = from; k < to; k++) out[k - from] = { offset: rows.frags[k]!.address + rows.offsets[k]!, op: rows.ops[k]!, location: st.locationOf(rows.places[k]!) };
+  return out;
+}
+
 /** Relaxes, resolves and builds the module. */
 export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefined): AsmModule {
   relax(st);
@@ -497,7 +504,7 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
     returnColumn: p.returnColumn,
     personality: p.personality,
     lsda: p.lsda,
-    instructions: p.instructions.map((i) => ({ offset: i.frag.address + i.offset, op: i.op, location: st.locationOf(i.place) })),
+    instructions: cfiInstructions(st, cfi.rows, p.firstRow, p.endRow),
     ehFrame: p.ehFrame,
     debugFrame: p.debugFrame,
     location: st.locationOf(p.place),
