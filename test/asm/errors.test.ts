@@ -64,6 +64,16 @@ pushl %ebp
 constructor
 lock constructor
 __proto__ %eax
+FROB %bogus
+frob a,,b
+frob (x
+frob x  y
+VDSO_END(x)
+x$y 1
+Foo_1 a + b , c
+frob "a  b"
+rep frob
+frob (a , b)
 ret
 `,
   },

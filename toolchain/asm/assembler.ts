@@ -244,7 +244,7 @@ class Reader {
       this.expand(macro, s.operands, frame.macro === undefined);
       return;
     }
-    assembleInstruction(this.st, s.op, s.operands);
+    assembleInstruction(this.st, s.op, s.operands, s.operandsColumn === s.opColumn + s.op.length);
   }
 
   private findMacro(op: string): MacroDefinition | undefined {

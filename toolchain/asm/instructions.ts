@@ -4,6 +4,7 @@
 // result into the current section: bytes with fixups, or a relaxable jmp/jcc frag.
 import { encodeInstruction, OperandError, parseOperands, type EncodeResult, type EvaluatedExpr } from './encoder/index';
 import { resolveMnemonic } from './encoder/match';
+import { scrubBlanks } from './macros';
 import type { Expr } from './expr';
 import { constantValue } from './expr';
 import { isAbsolute } from './evaluate';
@@ -119,16 +120,35 @@ function placeholderName(i: number): string {
 const found: { names: readonly string[] | undefined; values: ArrayLike<number> | undefined } = { names: undefined, values: undefined };
 
 /** The encoding of `mnemonic operandText` here: a known one whose expressions still evaluate the same, else a new one. */
-function encodingOf(st: AsmState, mnemonic: string, operandText: string): KnownEncoding {
+/** GAS's mnemonic characters (i386 md_begin: letters, digits, `_`, `-`, `.`), by lower-case code. */
+function isMnemonicChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2d || c === 0x2e;
+}
+
+/**
+ * GAS's message for an op that is neither a prefix nor a mnemonic of the table, said before
+ * any operand is read (GAS never parses them): a character no mnemonic has, in the op or
+ * right after it (`adjacent`: the operands start where the op ends, as in `NAME(x)`), or no
+ * such instruction, quoting the op in lower case and the operands as its scrubber leaves them.
+ */
+function unknownOp(lower: string, operandText: string, adjacent: boolean): KnownEncoding {
+  let error: string | undefined;
+  for (let i = 0; i < lower.length && error === undefined; i++) if (!isMnemonicChar(lower.charCodeAt(i))) error = `invalid character '${lower[i]}' in mnemonic`;
+  if (error === undefined && adjacent && operandText !== '') error = `invalid character '${operandText[0]}' in mnemonic`;
+  error ??= `no such instruction: \`${operandText === '' ? lower : `${lower} ${scrubBlanks(operandText)}`}'`;
+  return { words: lower, observed: [], result: { error } };
+}
+
+function encodingOf(st: AsmState, mnemonic: string, operandText: string, adjacent: boolean): KnownEncoding {
   found.names = undefined;
   found.values = undefined;
   const key = st.codeSize === 32 ? mnemonic : `${mnemonic}\u0000${st.codeSize}`;
   const known = st.encodings.get(key)?.get(operandText);
   if (known && stillEvaluates(st, known, undefined)) return known;
-  // A shape is tried for an instruction of the table only: a text that cannot encode gets its
-  // message from its own text (an unknown op, such as an undefined cpp macro, is met per function).
   const lower = mnemonic.toLowerCase();
-  const words = known || PREFIXES.has(lower) || resolveMnemonic(lower) === undefined ? -1 : shapeWords(operandText);
+  // An unknown op (an undefined cpp macro used as one is met per function) is not encoded.
+  if (!known && !PREFIXES.has(lower) && resolveMnemonic(lower) === undefined) return unknownOp(lower, operandText, adjacent);
+  const words = known || PREFIXES.has(lower) ? -1 : shapeWords(operandText);
   if (words >= 0) {
     const byShape = st.shapeEncodings.get(key)?.get(shapeHash(operandText, words));
     if (byShape && shapeKeyIs(operandText, words, byShape.shapeKey!)) {
@@ -315,10 +335,10 @@ function emitBytes(st: AsmState, bytes: Uint8Array, encoding: KnownEncoding, val
 }
 
 /** Assembles one instruction statement (mnemonic with any prefix words, and its operand text). */
-export function assembleInstruction(st: AsmState, mnemonic: string, operandText: string): void {
+export function assembleInstruction(st: AsmState, mnemonic: string, operandText: string, adjacent = false): void {
   const startFrag = st.frag();
   const base = startFrag.fixedSize;
-  const encoding = encodingOf(st, mnemonic, operandText);
+  const encoding = encodingOf(st, mnemonic, operandText, adjacent);
   const names = found.names;
   const values = found.values;
   const r = encoding.result;
