@@ -63,6 +63,8 @@ export interface KnownEncoding {
   readonly result: EncodeResult;
   /** For a relaxable branch: its two forms as the frag's variable part takes them, made once. */
   forms?: { readonly short: BranchForm; readonly near: BranchForm };
+  /** Whether it is a direct jmp/jcc (its pc-relative fixup is made late), found once. */
+  late?: boolean;
   /** For an entry kept by class of number (see NumberHole): where each hole's value goes in the bytes. */
   readonly fields?: ReadonlyArray<{ readonly offset: number; readonly size: number }>;
   /** For an entry kept by shape: the shape's key (the table holds it by the key's hash). */
@@ -377,14 +379,16 @@ export function assembleInstruction(st: AsmState, mnemonic: string, operandText:
     return;
   }
   // A direct jmp/jcc GAS could not keep short (an absolute target): its fixup is made late, as GAS's is.
-  const late = /^j(?!e?cxz)/i.test(encoding.words);
+  const late = (encoding.late ??= /^j(?!e?cxz)/i.test(encoding.words));
   // Bound before the bytes go in: `.` in an operand is the instruction's start.
-  const bound = r.fixups.map((f) => st.bind(names ? named(f.expr, names) : f.expr));
+  const fixups = r.fixups;
+  const bound = fixups.length === 1 ? undefined : fixups.map((f) => st.bind(names ? named(f.expr, names) : f.expr));
+  const only = fixups.length === 1 ? st.bind(names ? named(fixups[0]!.expr, names) : fixups[0]!.expr) : undefined;
   emitBytes(st, r.bytes, encoding, values);
-  for (let k = 0; k < r.fixups.length; k++) {
-    const f = r.fixups[k]!;
+  for (let k = 0; k < fixups.length; k++) {
+    const f = fixups[k]!;
     st.addFixup(
-      { size: f.size, expr: bound[k]!, pcrel: f.pcrel, pcBias: f.pcrel ? r.bytes.length - f.offset : 0, relocType: f.relocType, signed: f.pcrel && f.size === 1, place: st.where, late: late && f.pcrel },
+      { size: f.size, expr: only ?? bound![k]!, pcrel: f.pcrel, pcBias: f.pcrel ? r.bytes.length - f.offset : 0, relocType: f.relocType, signed: f.pcrel && f.size === 1, place: st.where, late: late && f.pcrel },
       base + f.offset,
     );
   }
