@@ -438,6 +438,23 @@ export class Emitter {
     return `{const t = m.${store ? 'storeTag' : 'loadTag'}(${address}); if (t !== 4) {${mine}${k} = t; C${k} = m.tagged.${this.ctx.sites[k]}; ${other}${k} = m.${store ? 'loadTag' : 'storeTag'}(${address});}}`;
   }
 
+  /**
+   * An access of the pass through Memory ('take') after which site `k` takes the page: on a
+   * hit of Memory's TLB read in place (as tlbAccess), the page's array and its base from the
+   * entry (the base as the other kind's tag too where that TLB holds the same page); else
+   * through Memory, then the fault exit and takePage.
+   */
+  private takeAccess(k: number, a: string, width: number, store: boolean, hit: string, miss: string): string {
+    const [mine, other] = store ? ['W', 'R'] : ['R', 'W'];
+    const [mineTag, otherTag] = store ? [`W${k}`, `B${k}`] : [`B${k}`, `W${k}`];
+    const array = TLB_ARRAY[width]!;
+    this.ctx.tlb.add(`${mine}T`).add(`${mine}${array}`).add(`${other}T`).add(`${other}${array}`);
+    const aligned = width === 1 ? '' : ` && (${a} & ${width - 1}) === 0`;
+    const index = width === 4 ? `(${a} & 4095) >> 2` : width === 2 ? `(${a} & 4095) >> 1` : `${a} & 4095`;
+    const taken = `C${k} = ${mine}${array}[i]; ${mineTag} = p << 12; ${otherTag} = ${other}T[i] === p && ${other}${array}[i] === C${k} ? p << 12 : 4;`;
+    return `{const p = ${a} >>> 12, i = p & ${TLB_MASK}; if (${mine}T[i] === p${aligned}) {${taken} ${hit.replace(TLB_VIEW[width]!, `C${k}[${index}]`)};} else {${miss} ${this.pfExit()} ${this.takePage(k, a, store)}}}`;
+  }
+
   /** `expr` as a name, declared in `phase` when it is not one already (site accesses use it several times). */
   private named(expr: string, phase: string[]): string {
     if (/^([a-z]\w*|-?\d+)$/.test(expr)) return expr;
@@ -463,9 +480,8 @@ export class Emitter {
       return t;
     }
     const a = this.named(address, this.pre);
-    const t = this.tmp(width === 4 ? `m.rd32(${a})` : width === 2 ? `m.rd16(${a})` : `m.rd8(${a})`);
-    this.pre.push(this.pfExit());
-    this.pre.push(this.takePage(this.site(a, width), a, false));
+    const t = `t${this.temps++}`;
+    this.pre.push(`let ${t} = 0;`, this.takeAccess(this.site(a, width), a, width, false, `${t} = ${TLB_VIEW[width]!}`, `${t} = m.rd${8 * width}(${a});`));
     return t;
   }
 
@@ -506,8 +522,8 @@ export class Emitter {
       this.mem.push(this.tlbAccess(a, width, true, `${TLB_VIEW[width]!} = ${value}`, `m.${fn}(${a}, ${value});`));
       return;
     }
-    this.mem.push(`m.${fn}(${a}, ${v});`, this.pfExit());
-    this.mem.push(this.takePage(this.site(a, width), a, true));
+    const value = this.named(v, this.mem);
+    this.mem.push(this.takeAccess(this.site(a, width), a, width, true, `${TLB_VIEW[width]!} = ${value}`, `m.${fn}(${a}, ${value});`));
   }
 
   store64(address: string, lo: string, hi: string): void {
