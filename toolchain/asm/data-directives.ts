@@ -91,6 +91,10 @@ function strings(unit: number, terminate: boolean): Handler {
         throw e;
       }
       if (terminate) bytes.push(0);
+      if (unit === 1) {
+        st.emit(bytes);
+        continue;
+      }
       const out: number[] = [];
       for (const b of bytes) {
         out.push(b);

@@ -124,15 +124,19 @@ function fragRegions(frags: readonly Frag[]): number[] {
 }
 
 function relax(st: AsmState): void {
+  // A section's frags, their order and their regions stay the same through every pass (no
+  // frag is made and no variable part changes kind while relaxing): found once.
+  const positions: PassPosition[] = [];
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     for (const s of st.sections) layoutSection(s);
     let changed = false;
-    for (const s of st.sections) {
+    for (let i = 0; i < st.sections.length; i++) {
+      const s = st.sections[i]!;
       // Addresses move as sizes change within the pass (GNU as's stretch), so a chain of
       // alignments after padding settles in one pass instead of one pass per link.
       let address = 0;
       const frags = orderedFrags(s);
-      const pos: PassPosition = { order: fragOrder(frags), regions: fragRegions(frags), index: 0, stretch: 0 };
+      const pos: PassPosition = (positions[i] ??= { order: fragOrder(frags), regions: fragRegions(frags), index: 0, stretch: 0 });
       for (let k = 0; k < frags.length; k++) {
         const f = frags[k]!;
         pos.index = k;
@@ -383,15 +387,31 @@ function symbolSize(st: AsmState, s: SymbolState): number {
  * is kept too (the numeric references name the objects made for them).
  */
 class LocalLabelColumns {
-  readonly names: string[] = [];
-  readonly sections: string[] = [];
-  readonly values: number[] = [];
-  readonly places: number[] = [];
+  /** Made at their size (the labels are counted first): a column grown by pushes is copied at each growth. */
+  readonly names: string[];
+  readonly sections: string[];
+  readonly values: Float64Array;
+  readonly places: Int32Array;
+  private count = 0;
 
-  constructor(readonly instances: SymbolState[] | undefined) {}
+  constructor(size: number, readonly instances: SymbolState[] | undefined) {
+    this.names = new Array<string>(size);
+    this.sections = new Array<string>(size);
+    this.values = new Float64Array(size);
+    this.places = new Int32Array(size);
+  }
+
+  add(s: SymbolState): void {
+    const k = this.count++;
+    this.names[k] = s.name;
+    this.sections[k] = s.frag!.section.name;
+    this.values[k] = labelAddress(s);
+    this.places[k] = s.place;
+    this.instances?.push(s);
+  }
 
   symbols(places: Places): AsmSymbol[] {
-    const out: AsmSymbol[] = new Array(this.names.length);
+    const out: AsmSymbol[] = new Array(this.count);
     for (let k = 0; k < out.length; k++) {
       out[k] = { name: displayName(this.names[k]!), section: this.sections[k]!, value: this.values[k]!, size: 0, binding: 'local', type: 0, visibility: 0, location: places.location(this.places[k]!) };
     }
@@ -399,12 +419,17 @@ class LocalLabelColumns {
   }
 }
 
+/** An internal symbol kept among the module's local labels (a label placed in the source). */
+function isLocalLabel(s: SymbolState): boolean {
+  return s.internal && s.kind === 'label' && s.place !== NO_PLACE;
+}
+
 /** Where a symbol was defined or first named, if anywhere. */
 function symbolLocation(st: AsmState, s: SymbolState): SourceLocation | undefined {
   return s.place === NO_PLACE ? undefined : st.locationOf(s.place);
 }
 
-function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels: LocalLabelColumns): AsmSymbol[] {
+function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels: LocalLabelColumns, all: readonly SymbolState[]): AsmSymbol[] {
   const out: AsmSymbol[] = [];
   if (fileSymbol !== undefined) out.push({ name: fileSymbol, section: 'ABS', value: 0, size: 0, binding: 'local', type: 4, visibility: 0 });
   // A section's symbol goes where GAS made it: with the section, after the symbols made before it.
@@ -420,18 +445,11 @@ function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels
   // symbol a hidden class of its own (hundreds of bytes each on a file of many labels).
   const symbol = (s: SymbolState, section: string, value: number, size: number, type: number, binding: SymbolBinding): AsmSymbol =>
     ({ name: s.name, section, value, size, binding, type, visibility: s.visibility, location: symbolLocation(st, s) });
-  const all = st.symbols.all();
   for (let k = 0; k < all.length; k++) {
     const s = all[k]!;
     sectionSymbolsBefore(s.order);
     if (s.internal) {
-      if (s.kind === 'label' && s.place !== NO_PLACE) {
-        localLabels.names.push(s.name);
-        localLabels.sections.push(s.frag!.section.name);
-        localLabels.values.push(labelAddress(s));
-        localLabels.places.push(s.place);
-        localLabels.instances?.push(s);
-      }
+      if (isLocalLabel(s)) localLabels.add(s);
       continue;
     }
     const binding = s.binding ?? (s.kind === 'undefined' || s.kind === 'common' ? 'global' : 'local');
@@ -569,8 +587,11 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
     if (code && (p.ehFrame || p.debugFrame)) code.symbolUsed = true;
   }
   if (sections.some((x) => x.relocations.some((r) => GOT_TYPES.has(r.type)))) st.symbols.get('_GLOBAL_OFFSET_TABLE_').used = true;
-  const localColumns = new LocalLabelColumns(st.numericReferences ? [] : undefined);
-  const symbols = outputSymbols(st, fileSymbol, localColumns);
+  const all = st.symbols.all();
+  let locals = 0;
+  for (let k = 0; k < all.length; k++) if (isLocalLabel(all[k]!)) locals++;
+  const localColumns = new LocalLabelColumns(locals, st.numericReferences ? [] : undefined);
+  const symbols = outputSymbols(st, fileSymbol, localColumns, all);
   const alternatives = alternativeSites(st, sections, altValues);
   const made = { sections, symbols, cfi: cfiOut, alternatives, diagnostics: st.diagnostics, skipped: st.skipped };
   const module = withLazyParts(made, st.lines, localColumns, st.places);

@@ -123,15 +123,17 @@ export function readString(text: string, start: number): { bytes: number[]; end:
 
 /** Reads a whitespace-separated sequence of strings from one operand (`"a" "b"` concatenates). */
 export function readStrings(text: string): number[] {
-  const out: number[] = [];
+  // The first string's own bytes are the result (no copy); a further one is appended.
+  let out: number[] | undefined;
   let i = 0;
   for (;;) {
-    while (i < text.length && /\s/.test(text[i]!)) i++;
+    while (i < text.length && isSpace(text.charCodeAt(i))) i++;
     if (i >= text.length) break;
     if (text[i] !== '"') throw new StringSyntaxError(`expected string, got '${text.slice(i)}'`);
     const r = readString(text, i);
-    out.push(...r.bytes);
+    if (out === undefined) out = r.bytes;
+    else out.push(...r.bytes);
     i = r.end;
   }
-  return out;
+  return out ?? [];
 }
