@@ -37,7 +37,9 @@ function isLocalDefined(s: SymbolState | undefined): boolean {
  * has moved the current frag; a region ends at each alignment or .org.
  */
 interface PassPosition {
-  readonly order: ReadonlyMap<Frag, number>;
+  readonly frags: readonly Frag[];
+  /** Each frag's index in `frags`: made when a pass first has a stretch to apply (many never do). */
+  order: ReadonlyMap<Frag, number> | undefined;
   readonly regions: readonly number[];
   index: number;
   stretch: number;
@@ -51,7 +53,7 @@ interface PassPosition {
  */
 function passTarget(pos: PassPosition | undefined, targetFrag: Frag, target: number, at: number): number | undefined {
   if (pos === undefined || pos.stretch === 0) return target;
-  const j = pos.order.get(targetFrag);
+  const j = (pos.order ??= fragOrder(pos.frags)).get(targetFrag);
   if (j === undefined || j <= pos.index) return target;
   if (pos.stretch < 0 || pos.regions[j] === pos.regions[pos.index]) return target + pos.stretch;
   return target < at ? undefined : target;
@@ -136,7 +138,7 @@ function relax(st: AsmState): void {
       // alignments after padding settles in one pass instead of one pass per link.
       let address = 0;
       const frags = orderedFrags(s);
-      const pos: PassPosition = (positions[i] ??= { order: fragOrder(frags), regions: fragRegions(frags), index: 0, stretch: 0 });
+      const pos: PassPosition = (positions[i] ??= { frags, order: undefined, regions: fragRegions(frags), index: 0, stretch: 0 });
       for (let k = 0; k < frags.length; k++) {
         const f = frags[k]!;
         pos.index = k;
