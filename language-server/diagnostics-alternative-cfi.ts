@@ -15,12 +15,12 @@ import { decodedCodeOf, sectionOf, stackEffect, type DecodedCode } from './instr
 import { formatRow, rowAt, sameFormattedRow } from './cfi-rows';
 import { siteFinding, sitesByPlace } from './diagnostics-alternatives';
 
-/** The offsets (after the first byte) where the code's instructions start, and its end; undefined when it does not decode. */
-function boundaries(code: DecodedCode): Set<number> | undefined {
+/** The offsets (after the first byte) where the code's instructions start, and its end, ascending; undefined when it does not decode. */
+function boundaries(code: DecodedCode): number[] | undefined {
   if (code.undecodableAt !== undefined) return undefined;
-  const out = new Set<number>();
+  const out: number[] = [];
   let at = 0;
-  for (const i of code.instructions) out.add((at += i.length));
+  for (const i of code.instructions) out.push((at += i.length));
   return out;
 }
 
@@ -54,7 +54,7 @@ export function alternativeCfiFindings(a: Analysis): Finding[] {
         delta += e.delta;
         at += i.length;
         // The site's end is the stack-height finding's (alternatives.ts) and the CFI finding's.
-        if (at >= site.length || !original.has(at)) continue;
+        if (at >= site.length || !original.includes(at)) continue;
         const written = rowAt(a, site.section, site.offset + at);
         if (!written) continue;
         const replaced = moved(first.row, delta);
