@@ -10,9 +10,9 @@
 import { decode } from '../../toolchain/isa/decoder';
 import { DecodeStatus, PFX_LOCK, PFX_REP, PFX_REPNE, type Instruction } from '../../toolchain/isa/instruction';
 import { OperandKind, RepKind } from '../../toolchain/isa/entry';
-import { Op, STATUS_FLAGS } from '../../toolchain/isa/ops';
+import { Op, STATUS_FLAGS, TF } from '../../toolchain/isa/ops';
 import type { Memory } from '../memory/memory';
-import { BlockContext, Emitter, EXIT_DYNAMIC, EXIT_SLOT0, hex, SITE_MARK, SITES_RESET } from './emit';
+import { BlockContext, Emitter, EXIT_DYNAMIC, EXIT_SLOT0, EXIT_STOP, hex, SITE_MARK, SITES_RESET } from './emit';
 import type { Helpers } from './helpers';
 import { SEMANTICS } from './semantics';
 import { isPrivileged, privilegedForm } from './sem-system';
@@ -46,9 +46,9 @@ export interface Block {
   /** Compiled after the block at `start` ran often: it goes on past conditional jumps too. */
   readonly hot: boolean;
   /**
-   * Its function is a dispatch region's (compileRegion), entered here at `start`: `insns`,
-   * `spans`, `marks` and `bytes` are the whole region's (this member's first), `length` this
-   * member's.
+   * Its function is a dispatch region's (compileRegion) or a flow's (compileFlow), entered here
+   * at `start`: `insns`, `spans`, `marks` and `bytes` are all of the members' (this member's
+   * first), `length` this member's.
    */
   readonly region: boolean;
   /** Times the CPU entered the block while it was not hot (counted up to when it is made hot). */
@@ -204,6 +204,12 @@ function emitInstruction(i: Instruction, k: number, ctx: BlockContext): string {
   return `{\n${parts.join('\n')}\n}`;
 }
 
+/** True when a jump in `insns` goes back to the first one (compiled as a JS loop when nothing stops it). */
+export function isSelfLoop(insns: readonly Instruction[]): boolean {
+  const start = insns[0]!.address;
+  return insns.some((i) => SELF_LOOP_JUMPS.has(i.op) && i.target === start);
+}
+
 /**
  * Builds the block function for decoded instructions (`loop`: a jump to the start continues
  * in place; `live`: addresses of instructions whose immediate is read from memory each time).
@@ -273,6 +279,46 @@ export function compileRegion(members: readonly (readonly Instruction[])[], live
   // Generated code is the point of the block compiler (docs/speed-and-exactness.md); its input is our own emitters' output.
   const fn = new Function('X', `return function region_${start.toString(16)}_${members.length}(s, m, H, limit) {\n${source}\n};`)(exitTable(members.flat())) as BlockFunction;
   return { fn, source };
+}
+
+/**
+ * One function calling the block functions of `members` one after another (a flow): entered at
+ * a member's start (`s.pc`), after each member it goes on at the member starting where that one
+ * left (`at`), while that member fits in the budget, no stop was returned, TF is clear and no
+ * store reached code (`H.codeWrites`); else it returns the last member's code, as that member's
+ * block would have. The calls have one target each, so V8 calls them directly.
+ */
+export function compileFlow(members: readonly { readonly start: number; readonly length: number; readonly fn: BlockFunction }[]): { fn: BlockFunction; source: string } {
+  const cases = members.map((b, k) => `case ${k}: if (left < ${b.length}) return rc; rc = F${k}(s, m, H, left); break;`);
+  const source = [
+    'const stop = s.icount + limit, writes = H.codeWrites;',
+    'let mi = at(s.pc), rc = 2;',
+    'for (;;) {',
+    'const left = stop - s.icount;',
+    'switch (mi) {',
+    ...cases,
+    '}',
+    `if (rc === ${EXIT_STOP} || (s.flagsOther & ${TF}) !== 0 || H.codeWrites !== writes) return rc;`,
+    'mi = at(s.pc);',
+    'if (mi < 0) return rc;',
+    '}',
+  ].join('\n');
+  const start = members[0]!.start;
+  const consts = members.map((_, k) => `F${k} = F[${k}]`).join(', ');
+  // Generated code is the point of the block compiler (docs/speed-and-exactness.md); its input is our own emitters' output.
+  const fn = new Function('F', `const ${consts};\n${memberSearch(members.map((b) => b.start | 0))}\nreturn function flow_${start.toString(16)}_${members.length}(s, m, H, limit) {\n${source}\n};`)(members.map((b) => b.fn)) as BlockFunction;
+  return { fn, source };
+}
+
+/** `function at(t)`: the index of the member starting at `t` (`starts` as int32, in member order), or -1; a binary search over constants. */
+function memberSearch(starts: readonly number[]): string {
+  const sorted = starts.map((a, k) => [a, k] as const).sort((x, y) => x[0] - y[0]);
+  const search = (lo: number, hi: number): string => {
+    if (hi - lo <= 2) return sorted.slice(lo, hi).map(([a, k]) => `if (t === ${a}) return ${k};`).join(' ') + ' return -1;';
+    const mid = (lo + hi) >> 1;
+    return `if (t < ${sorted[mid]![0]}) {${search(lo, mid)}} ${search(mid, hi)}`;
+  };
+  return `function at(t) {${search(0, sorted.length)}}`;
 }
 
 /** Flag liveness, then each instruction's code (in `ctx.body`); `backEdge` goes round a self-loop. */

@@ -3,7 +3,8 @@
 // immediates gets blocks that read them live instead of recompiling),
 // successor links and the jump cache behind them, blocks made hot (compiled again going on
 // past their conditional jumps once they ran often), dispatch regions (the blocks of a
-// register `jmp *` whose targets keep changing, compiled into one function), the translations other CPUs compiled
+// register `jmp *` whose targets keep changing, compiled into one function), flows (hot blocks
+// that pass control to each other, called one after another by one dispatcher), the translations other CPUs compiled
 // (translations.ts), the run loop with an exact instruction budget, instruction breakpoints
 // (the debugger's and the debug registers'; RF runs past one; blocks split at them; the
 // blocks on a breakpoint's page recompiled when it changes: every block holding the address
@@ -12,7 +13,7 @@
 import { PROT_EXEC, type Memory } from '../memory/memory';
 import { Op, TF } from '../../toolchain/isa/ops';
 import type { Instruction } from '../../toolchain/isa/instruction';
-import { compileInstructions, compileRegion, decodeBlock, immediateField, MAX_BLOCK, type Block } from './compile';
+import { compileFlow, compileInstructions, compileRegion, decodeBlock, immediateField, isSelfLoop, MAX_BLOCK, type Block, type BlockFunction } from './compile';
 import { EXIT_DYNAMIC, EXIT_SLOT0, EXIT_SLOT1, EXIT_STOP } from './emit';
 import { Helpers } from './helpers';
 import { CpuState, RF } from './state';
@@ -407,11 +408,58 @@ export class Cpu {
     }
     if (members.length < 2) return false;
     members.sort((a, b) => a.start - b.start);
+    const { fn, source } = compileRegion(members.map((b) => b.insns), this.liveImmediates);
+    this.replaceByRegion(members, fn, source);
+    return true;
+  }
+
+  /**
+   * True for a block that may join a flow: this CPU's current one at its start, settled, in no
+   * region, no breakpoint at it, no self-loop (which runs as its own JS loop), not ending in a
+   * register `jmp *` (a dispatch loop's, which becomes a dispatch region).
+   */
+  private mayJoin(b: Block): boolean {
+    const last = b.insns[b.length - 1]!;
+    return b.valid && settled(b) && !b.region && !b.single && !b.breakpoint && this.blocks.get(b.start) === b &&
+      !(last.op === Op.JmpIndirect && !last.hasMem) && !isSelfLoop(b.insns);
+  }
+
+  /**
+   * The block `seed` and the blocks its successor slots lead to (entered FLOW_MEMBER_RUNS times),
+   * called one after another by one dispatcher function (compile.ts compileFlow) which takes each
+   * member's place; false when there are not two.
+   */
+  private formFlow(seed: Block): boolean {
+    const members: Block[] = [];
+    const taken = new Set<Block>();
+    const admit = (b: Block | null): void => {
+      if (b === null || taken.has(b) || members.length === FLOW_MEMBERS || !this.mayJoin(b)) return;
+      taken.add(b);
+      members.push(b);
+    };
+    admit(seed);
+    for (let k = 0; k < members.length; k++) {
+      const b = members[k]!;
+      if (b.s0 !== null && b.s0.runs >= FLOW_MEMBER_RUNS) admit(b.s0);
+      if (b.s1 !== null && b.s1.runs >= FLOW_MEMBER_RUNS) admit(b.s1);
+    }
+    if (members.length < 2) return false;
+    members.sort((a, b) => a.start - b.start);
+    const { fn, source } = compileFlow(members);
+    this.replaceByRegion(members, fn, source);
+    return true;
+  }
+
+  /**
+   * Each of `members` replaced by a block entering `fn` (a dispatch region's or a flow's function)
+   * at its start whose instructions are all of the members' (its own first: a translation is
+   * checked for breakpoints after its first instruction), so that a store to any member, or a
+   * breakpoint in one, drops them all.
+   */
+  private replaceByRegion(members: readonly Block[], fn: BlockFunction, source: string): void {
     const live = this.liveImmediates;
-    const { fn, source } = compileRegion(members.map((b) => b.insns), live);
     for (const member of members) this.remove(member);
     for (const member of members) {
-      // This member's instructions first: a translation is checked for breakpoints after its first instruction.
       const insns = [member, ...members.filter((b) => b !== member)].flatMap((b) => b.insns);
       const { spans, pages, marks, bytes } = this.extent(insns);
       const { start, end, length } = member;
@@ -425,7 +473,6 @@ export class Cpu {
       this.compiledBlocks++;
       keepTranslation({ start, pc: start | 0, end, length, fn, insns, spans, marks, bytes, single: false, hot: true, region: true, pages, breakpoint: false, source, live: insns.filter((i) => live.has(i.address)).map((i) => i.address) });
     }
-    return true;
   }
 
   /** Marks a valid block's bytes as code and indexes it by page. */
@@ -520,13 +567,14 @@ export class Cpu {
         }
         if (slot === EXIT_SLOT0 || slot === EXIT_DYNAMIC) prev!.s0 = b;
         else if (slot === EXIT_SLOT1) prev!.s1 = b;
-        if (slot === EXIT_DYNAMIC && settled(prev!) && this.dispatchLoop(prev!)) {
+        if (slot === EXIT_DYNAMIC && settled(prev!) && !prev!.region && this.dispatchLoop(prev!)) {
           prev = null;
           slot = -1;
           continue;
         }
       }
-      if (!b.hot && ++b.runs === HOT_RUNS) {
+      const runs = ++b.runs;
+      if (runs === HOT_RUNS && !b.hot) {
         const hot = this.heat(b);
         if (hot !== null) {
           b = hot;
@@ -534,6 +582,10 @@ export class Cpu {
           if (slot === EXIT_SLOT0 || slot === EXIT_DYNAMIC) prev!.s0 = b;
           else if (slot === EXIT_SLOT1) prev!.s1 = b;
         }
+      } else if (runs === FLOW_RUNS && !b.region && this.formFlow(b)) {
+        prev = null;
+        slot = -1;
+        continue;
       }
       if (b.breakpoint && !first) return { kind: 'breakpoint', address: eip };
       first = false;
@@ -589,6 +641,10 @@ const JUMP_CACHE_SIZE = 4096;
 const REGION_AFTER = 2048;
 const REGION_MEMBERS = 64;
 const REGION_INSTRUCTIONS = 1024;
+/** Entries into a settled block after which it and the blocks it leads to become a flow (formFlow); entries a successor needs to join; a flow's most members. */
+const FLOW_RUNS = 4096;
+const FLOW_MEMBER_RUNS = 16;
+const FLOW_MEMBERS = 64;
 
 /** Entries into a block after which it is compiled again going on past its conditional jumps. */
 const HOT_RUNS = 100;

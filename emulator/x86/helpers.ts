@@ -33,6 +33,8 @@ export class Helpers {
   out2 = 0;
   /** The stop the last EXIT_STOP exit recorded. */
   stop: Stop | null = null;
+  /** Stores that reached compiled code (memEvent): a flow (compile.ts compileFlow) goes on only while this stays. */
+  codeWrites = 0;
   /** Selector -> base for loadable data segments (the kernel model's GDT/TLS entries). */
   readonly segmentBases = new Map<number, number>();
   /** Selector & 0xfffc -> descriptor the kernel model wrote (LDT entries, GDT TLS entries). */
@@ -116,6 +118,7 @@ export class Helpers {
       return EXIT_STOP;
     }
     // EV_CODE_WRITE: the blocks on the page are gone; continue by looking the next eip up.
+    this.codeWrites++;
     return EXIT_DYNAMIC;
   }
 

@@ -1,0 +1,218 @@
+// Flows (compile.ts compileFlow, cpu.ts formFlow): hot blocks that pass control to each other
+// (a recursion's blocks and its return sites, calls through a register, conditional jumps)
+// called one after another by one dispatcher function instead of the run loop. A program with
+// those, and with an opcode flipped by a store from inside the flow each round, ends as under
+// qemu-i386 (and natively where the host runs i386) with the same instruction count whatever
+// the budget slices; a breakpoint, a watchpoint and TF (set by the guest's own iret inside the
+// flow, or by the debugger) stop where the one-instruction path stops.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildGuest, loadElf, qemuOutput, runGuest, type LoadedProgram } from './guest';
+
+/** The program, of `rounds` rounds; `trapAt`: the round (counting down) at which its iret sets TF inside a flow (0: never). */
+function program(trapAt: number, rounds: number): string {
+  return `
+.globl _start
+_start:
+  mov $${rounds}, %edi
+outer:
+  mov $6, %eax
+  call fib
+  add %eax, acc
+  mov $compare, %ebp
+  mov $24, %ecx
+inner:
+  mov %ecx, %eax
+  mov %edi, %edx
+  and $31, %edx
+  call *%ebp
+  add %eax, acc+4
+  dec %ecx
+  jnz inner
+  call toggle
+  call patched
+  add %eax, acc+8
+  dec %edi
+  jnz outer
+  mov $4, %eax
+  mov $1, %ebx
+  mov $acc, %ecx
+  mov $12, %edx
+  int $0x80
+  mov $1, %eax
+  xor %ebx, %ebx
+  int $0x80
+
+# eax = fib(eax): returns to two call sites of its own
+fib:
+  cmp $2, %eax
+  jb 1f
+  push %eax
+  dec %eax
+  call fib
+  xchg %eax, (%esp)
+  sub $2, %eax
+  call fib
+  add (%esp), %eax
+  add $4, %esp
+1:
+  ret
+
+# eax = -1, 0 or 1 as eax is below, equal to or above edx (called through a register)
+compare:
+  cmp %edx, %eax
+  jb 1f
+  ja above
+  xor %eax, %eax
+  ret
+1:
+  mov $-1, %eax
+  ret
+above:
+  mov $1, %eax
+  ret
+
+# every 512th round flips the add in patched into a sub (opcode 0x05 <-> 0x2d) or back with a
+# rep stosb, which ends its block (the store goes to scratch in the other rounds, so the blocks
+# are the same each round); then an iret that sets TF at round ${trapAt} only (the instruction
+# after it traps)
+toggle:
+  push %edi
+  push %ecx
+  mov %edi, %eax
+  mov $scratch, %edi
+  mov $op, %edx
+  test $511, %eax
+  cmovz %edx, %edi
+  movzbl (%edi), %eax
+  xor $0x28, %eax
+  mov $1, %ecx
+  rep stosb
+  pop %ecx
+  pop %edi
+  pushf
+  xor %eax, %eax
+  cmp $${trapAt}, %edi
+  sete %al
+  shl $8, %eax
+  or %eax, (%esp)
+  push %cs
+  push $after_iret
+  iret
+after_iret:
+  nop
+  ret
+
+patched:
+  mov %edi, %eax
+op:
+  add $0x01234567, %eax
+  ret
+
+.data
+acc: .long 0, 0, 0
+scratch: .byte 0
+`;
+}
+
+/** Instructions run before the flows are looked at: enough for the blocks to be settled and the flows formed (cpu.ts FLOW_RUNS). */
+const WARM = 400_000;
+
+/** Runs `count` instructions one budget of one at a time (the slow path: one-instruction blocks). */
+function step(p: LoadedProgram, count: number): void {
+  for (let k = 0; k < count; k++) assert.equal(p.cpu.run(1).kind, 'budget');
+}
+
+test('a program whose calls, returns and jumps become flows ends as under qemu-i386, whatever the budget slices', () => {
+  const g = buildGuest('flow', program(0, 1500), true);
+  const expected = qemuOutput(g.path);
+  assert.equal(expected.length, 12);
+  const p = loadElf(g.path);
+  const r = runGuest(p);
+  assert.equal(r.exitCode, 0);
+  assert.deepEqual(r.stdout, expected);
+  assert.match(p.cpu.blockSource(g.symbols.get('fib')!) ?? '', /F\d+\(s, m, H, left\)/, 'fib runs in a flow');
+  for (const slice of [1, 7, 97, 10007]) {
+    const q = loadElf(g.path);
+    const sliced = runGuest(q, 1e9, slice);
+    assert.equal(sliced.exitCode, 0, `budgets of ${slice}: exit(0)`);
+    assert.deepEqual(sliced.stdout, expected, `budgets of ${slice}`);
+    assert.equal(q.cpu.state.icount, p.cpu.state.icount, `budgets of ${slice}: the same instruction count`);
+  }
+});
+
+test('TF set by iret inside a flow traps after the next instruction, as on the one-instruction path', () => {
+  const g = buildGuest('flow-trap', program(300, 1500), true);
+  const fast = loadElf(g.path);
+  const r = runGuest(fast);
+  assert.equal(r.exitCode, null);
+  assert.deepEqual(r.stop, { kind: 'fault', fault: { vector: 'DB', reason: 'single-step' }, address: g.symbols.get('after_iret')! });
+  const slow = loadElf(g.path);
+  let guard = 0;
+  while (slow.cpu.state.icount < fast.cpu.state.icount && ++guard < 1e7) {
+    const stop = slow.cpu.run(1);
+    if (stop.kind === 'kernel') {
+      slow.cpu.state.r[0] = 12;
+      continue;
+    }
+    if (stop.kind !== 'budget') {
+      assert.deepEqual(stop, r.stop);
+      break;
+    }
+  }
+  assert.equal(slow.cpu.state.icount, fast.cpu.state.icount);
+  assert.equal(slow.cpu.state.eip, fast.cpu.state.eip);
+  assert.deepEqual([...slow.cpu.state.r], [...fast.cpu.state.r]);
+});
+
+test('a breakpoint set inside a formed flow, a watchpoint and the debugger\'s TF stop where the one-instruction path does', () => {
+  const g = buildGuest('flow-stops', program(0, 3000), true);
+  const slow = loadElf(g.path);
+  step(slow, WARM);
+  const fast = loadElf(g.path);
+  assert.equal(fast.cpu.run(WARM).kind, 'budget');
+  assert.match(fast.cpu.blockSource(g.symbols.get('compare')!) ?? '', /F\d+\(s, m, H, left\)/, 'compare runs in a flow by now');
+  assert.deepEqual([...fast.cpu.state.r], [...slow.cpu.state.r]);
+
+  // A breakpoint at compare's return of 1: the flow is dropped and the run stops before it.
+  const at = g.symbols.get('above')!;
+  fast.cpu.setBreakpoint(at);
+  for (let hit = 0; hit < 5; hit++) {
+    assert.deepEqual(fast.cpu.run(1e6), { kind: 'breakpoint', address: at });
+    let k = 0;
+    do step(slow, 1); while (slow.cpu.state.eip !== at && ++k < 1e6);
+    assert.equal(fast.cpu.state.icount, slow.cpu.state.icount, `hit ${hit}`);
+    assert.deepEqual([...fast.cpu.state.r], [...slow.cpu.state.r]);
+  }
+  fast.cpu.clearBreakpoint(at);
+
+  // The flows form again; the watchpoint on the sum the calls through %ebp add to stops after that store.
+  assert.equal(fast.cpu.run(WARM).kind, 'budget');
+  step(slow, WARM);
+  const word = g.symbols.get('acc')! + 4;
+  fast.cpu.setWatchpoint(word, 4, 'write');
+  slow.cpu.setWatchpoint(word, 4, 'write');
+  const stop = fast.cpu.run(1e6);
+  assert.equal(stop.kind, 'watchpoint');
+  let guard = 0;
+  while (slow.cpu.run(1).kind !== 'watchpoint' && ++guard < 1e6);
+  assert.equal(fast.cpu.state.icount, slow.cpu.state.icount);
+  assert.equal(fast.cpu.state.eip, slow.cpu.state.eip);
+  assert.deepEqual([...fast.cpu.state.r], [...slow.cpu.state.r]);
+  fast.cpu.clearWatchpoint();
+  slow.cpu.clearWatchpoint();
+
+  // TF from the debugger: each instruction traps after it runs, as on the slow path.
+  assert.equal(fast.cpu.run(50_000).kind, 'budget');
+  step(slow, 50_000);
+  fast.cpu.state.flagsOther |= 0x100;
+  slow.cpu.state.flagsOther |= 0x100;
+  for (let k = 0; k < 40; k++) {
+    const a = fast.cpu.run(1e6);
+    const b = slow.cpu.run(1e6);
+    assert.deepEqual(a, b);
+    assert.equal(fast.cpu.state.eip, slow.cpu.state.eip);
+    assert.equal(fast.cpu.state.icount, slow.cpu.state.icount);
+  }
+  assert.deepEqual([...fast.cpu.state.r], [...slow.cpu.state.r]);
+});
