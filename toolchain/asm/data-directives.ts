@@ -11,18 +11,11 @@ import { readStrings, operandTexts, StringSyntaxError } from './strings';
 
 export type Handler = (st: AsmState, operands: string, op: string) => void;
 
-/** The bound of a field of n bytes, at index n (a value fits from -limit to limit - 1). */
+/** The bound of a field of n bytes, at index n (a value fits from 1 - limit to limit - 1, as GAS checks). */
 const INTEGER_LIMITS = [0, 1, 2, 3, 4, 5, 6, 7].map((n) => 1n << BigInt(8 * n));
 
-/** Writes `value` little-endian in `size` bytes of `out`, warning as GAS does when it does not fit. */
-function writeInteger(st: AsmState, value: bigint, size: number, out: { [i: number]: number }): void {
-  if (size < 8) {
-    const limit = INTEGER_LIMITS[size]!;
-    if (value >= limit || value < -limit) {
-      const masked = BigInt.asUintN(size * 8, value);
-      st.warning(`value 0x${BigInt.asUintN(64, value).toString(16)} truncated to 0x${masked.toString(16)}`);
-    }
-  }
+/** Writes `value` little-endian in `size` bytes of `out` (its low bytes). */
+function writeInteger(value: bigint, size: number, out: { [i: number]: number }): void {
   if (size <= 4) {
     // The low 32 bits are all such a field holds: one conversion, no BigInt per byte.
     const x = Number(BigInt.asUintN(32, value));
@@ -36,10 +29,23 @@ function writeInteger(st: AsmState, value: bigint, size: number, out: { [i: numb
   }
 }
 
-/** `value` little-endian in `size` bytes, warning as GAS does when it does not fit. */
-export function integerBytes(st: AsmState, value: bigint, size: number): number[] {
+/**
+ * GAS's warning for a number that does not fit a .byte or .word field. GNU as --32 takes a
+ * 4-byte field's number as its low 32 bits first (no warning for .long), and fills (.fill,
+ * the alignment family) are truncated without one.
+ */
+function warnIfTruncated(st: AsmState, value: bigint, size: number): void {
+  if (size >= 4) return;
+  const limit = INTEGER_LIMITS[size]!;
+  if (value >= limit || value <= -limit) {
+    st.warning(`value 0x${BigInt.asUintN(64, value).toString(16)} truncated to 0x${BigInt.asUintN(size * 8, value).toString(16)}`);
+  }
+}
+
+/** `value` little-endian in `size` bytes (its low bytes, as GAS fills). */
+function integerBytes(value: bigint, size: number): number[] {
   const out = new Array<number>(size);
-  writeInteger(st, value, size, out);
+  writeInteger(value, size, out);
   return out;
 }
 
@@ -56,7 +62,9 @@ export function emitInteger(st: AsmState, text: string, size: 1 | 2 | 4 | 8): vo
   const bound = st.bind(st.parse(text));
   if (!hasSymbols(bound)) {
     const field = FIELDS[size - 1]!;
-    writeInteger(st, constantValue(bound)!, size, field);
+    const value = constantValue(bound)!;
+    warnIfTruncated(st, value, size);
+    writeInteger(value, size, field);
     st.emit(field);
     return;
   }
@@ -143,7 +151,7 @@ function fillBytes(st: AsmState, count: bigint, size: number, value: bigint): nu
     return [];
   }
   if (count * BigInt(Math.max(size, 1)) > 1n << 24n) throw new AsmError('.fill size too large');
-  const unit = integerBytes(st, BigInt.asUintN(32, value), Math.min(size, 4));
+  const unit = integerBytes(BigInt.asUintN(32, value), Math.min(size, 4));
   while (unit.length < size) unit.push(0);
   const out: number[] = [];
   for (let i = 0n; i < count; i++) for (const b of unit) out.push(b);
@@ -243,7 +251,7 @@ function alignment(kind: 'bytes' | 'power', fillSize: 1 | 2 | 4): Handler {
       fillPattern = isCode(st.current.section) && st.current.section.type !== SHT_NOBITS ? 'nop' : new Uint8Array(1);
     } else {
       const v = st.absolute(fillText);
-      fillPattern = new Uint8Array(integerBytes(st, v, fillSize));
+      fillPattern = new Uint8Array(integerBytes(v, fillSize));
       // GAS pads code with its NOPs when the fill asked for is the one-byte NOP.
       if (fillSize === 1 && fillPattern[0] === 0x90 && isCode(st.current.section)) fillPattern = 'nop';
     }

@@ -2,7 +2,7 @@
 // the place it is written (1f/1b become label instances, `.` becomes a marker label, equated
 // symbols their current value), then evaluating it to GAS's "symbol + number - symbol" form,
 // either while reading (estimated addresses) or after relaxation (final addresses).
-import { applyBinary, type Expr } from './expr';
+import { applyBinary, binaryWarning, constantValue, type Expr } from './expr';
 import type { SymbolState, SymbolTable } from './symbol-table';
 import { displayName } from './symbol-table';
 import type { Frag } from './layout';
@@ -21,8 +21,13 @@ export class EvalError extends Error {
 
 const MAX_DEPTH = 64;
 
-/** Rewrites an expression so that it means the same thing wherever it is evaluated later. */
-export function bindExpr(expr: Expr, symbols: SymbolTable, here: () => SymbolState, depth = 0): Expr {
+/**
+ * Rewrites an expression so that it means the same thing wherever it is evaluated later, and
+ * gives `warn` GNU as's warning for each operator of it whose right operand is a number it
+ * cannot take (a shift count outside 0..63, a division by zero), as GNU as does where it
+ * reads the expression.
+ */
+export function bindExpr(expr: Expr, symbols: SymbolTable, here: () => SymbolState, warn?: (message: string) => void, depth = 0): Expr {
   switch (expr.kind) {
     case 'number':
       return expr;
@@ -45,12 +50,17 @@ export function bindExpr(expr: Expr, symbols: SymbolTable, here: () => SymbolSta
       return expr.reloc === undefined ? (s.ref ??= { kind: 'symbol', name: s.name, bound: s }) : { kind: 'symbol', name: s.name, reloc: expr.reloc, bound: s };
     }
     case 'unary': {
-      const operand = bindExpr(expr.operand, symbols, here, depth);
+      const operand = bindExpr(expr.operand, symbols, here, warn, depth);
       return operand === expr.operand ? expr : { kind: 'unary', op: expr.op, operand };
     }
     case 'binary': {
-      const left = bindExpr(expr.left, symbols, here, depth);
-      const right = bindExpr(expr.right, symbols, here, depth);
+      const left = bindExpr(expr.left, symbols, here, warn, depth);
+      const right = bindExpr(expr.right, symbols, here, warn, depth);
+      if (warn !== undefined && (expr.op === '<<' || expr.op === '>>' || expr.op === '/' || expr.op === '%')) {
+        const count = constantValue(right);
+        const message = count === undefined ? undefined : binaryWarning(expr.op, count);
+        if (message !== undefined) warn(message);
+      }
       return left === expr.left && right === expr.right ? expr : { kind: 'binary', op: expr.op, left, right };
     }
   }
@@ -216,9 +226,7 @@ export class Evaluator {
           y = this.absolute(b, expr.op);
           if (y instanceof Failure) return y;
         }
-        const r = applyBinary(expr.op, x, y);
-        if (r === undefined) return new Failure('division by zero');
-        return { add: r };
+        return { add: applyBinary(expr.op, x, y) };
       }
     }
   }

@@ -329,17 +329,18 @@ export function constantValue(expr: Expr): bigint | undefined {
 
 /**
  * GAS's arithmetic on two absolute values (64-bit, as GNU as computes on a 64-bit host).
- * Comparisons give -1 for true and 0 for false, as GAS does. Division by zero is the caller's
- * error to report: it gets `undefined`.
+ * Comparisons give -1 for true and 0 for false and compare signed; `>>` shifts the unsigned
+ * value (logical); a shift count outside 0..63 gives 0 and a division or remainder by zero
+ * divides by 1, each with the warning `binaryWarning` names (GNU as warns and goes on).
  */
-export function applyBinary(op: BinaryOp, a: bigint, b: bigint): bigint | undefined {
+export function applyBinary(op: BinaryOp, a: bigint, b: bigint): bigint {
   const wrap = (v: bigint) => BigInt.asIntN(64, v);
   switch (op) {
     case '*': return wrap(a * b);
-    case '/': return b === 0n ? undefined : wrap(a / b);
-    case '%': return b === 0n ? undefined : wrap(a % b);
-    case '<<': return wrap(a << (b & 63n));
-    case '>>': return wrap(BigInt.asIntN(64, a) >> (b & 63n));
+    case '/': return wrap(b === 0n ? a : a / b);
+    case '%': return b === 0n ? 0n : wrap(a % b);
+    case '<<': return BigInt.asUintN(64, b) >= 64n ? 0n : wrap(a << b);
+    case '>>': return BigInt.asUintN(64, b) >= 64n ? 0n : wrap(BigInt.asUintN(64, a) >> b);
     case '|': return wrap(a | b);
     case '&': return wrap(a & b);
     case '^': return wrap(a ^ b);
@@ -355,4 +356,11 @@ export function applyBinary(op: BinaryOp, a: bigint, b: bigint): bigint | undefi
     case '&&': return a !== 0n && b !== 0n ? 1n : 0n;
     case '||': return a !== 0n || b !== 0n ? 1n : 0n;
   }
+}
+
+/** GNU as's warning for an operator applied to a right operand `b` it cannot take as it is, if any. */
+export function binaryWarning(op: BinaryOp, b: bigint): string | undefined {
+  if ((op === '<<' || op === '>>') && BigInt.asUintN(64, b) >= 64n) return `shift count out of range (${BigInt.asIntN(64, b)} is not between 0 and 63)`;
+  if ((op === '/' || op === '%') && b === 0n) return 'division by zero';
+  return undefined;
 }

@@ -253,14 +253,15 @@ function writeLittle(bytes: Uint8Array, at: number, size: number, v: bigint): vo
   }
 }
 
-/** The bounds of a field of 1, 2 and 4 bytes (signed: -2^(n-1) .. 2^(n-1)-1; either way: -2^n .. 2^n-1). */
+/** The bounds of a field of 1, 2 and 4 bytes (signed: -2^(n-1) .. 2^(n-1)-1; unsigned: 1-2^n .. 2^n-1). */
 const FIELD_LIMITS = [0n, 1n << 8n, 1n << 16n, 0n, 1n << 32n];
 
 function fits(v: bigint, size: number, signed: boolean): boolean {
   if (size >= 8) return true;
   const limit = FIELD_LIMITS[size]!;
   if (signed) return v >= -(limit >> 1n) && v < limit >> 1n;
-  return v >= -limit && v < limit;
+  // GAS's test: the bits above the field are all clear in the value or in its negation.
+  return v > -limit && v < limit;
 }
 
 /** Relocation types whose use makes GAS reference _GLOBAL_OFFSET_TABLE_. */
@@ -281,12 +282,16 @@ function relocationOf(fx: Fixup, out: Uint8Array, field: number, P: number, sym:
     checkFits(fx, P, addend, fx.signed);
     return { offset: P, type, symbol: '', symbolIsSection: false };
   }
+  // GNU as --32 checks the number left in a 1- or 2-byte field as it checks any fixup's.
   if (isLocalDefined(sym) && ADJUSTABLE.has(type)) {
     const target = sym.frag!.section;
     target.symbolUsed = true;
-    writeLittle(out, field, fx.size, addend + BigInt(labelAddress(sym)));
+    const inPlace = addend + BigInt(labelAddress(sym));
+    if (fx.size < 4) checkFits(fx, P, inPlace, fx.signed);
+    writeLittle(out, field, fx.size, inPlace);
     return { offset: P, type, symbol: target.name, symbolIsSection: true };
   }
+  if (fx.size < 4) checkFits(fx, P, addend, fx.signed);
   if (sym.kind === 'undefined' && sym.place === NO_PLACE) sym.place = fx.place;
   return { offset: P, type, symbol: sym.name, symbolIsSection: false };
 }

@@ -219,7 +219,19 @@ function encode(st: AsmState, mnemonic: string, operandText: string, names: read
       return v;
     },
   };
-  const result = encodeInstruction(words, operands, ctx);
+  // Each form tried binds the operands again: their warnings are kept once, before the encoder's.
+  const bindWarnings: string[] = [];
+  st.bindWarnings = bindWarnings;
+  let result: EncodeResult;
+  try {
+    result = encodeInstruction(words, operands, ctx);
+  } finally {
+    st.bindWarnings = undefined;
+  }
+  if (bindWarnings.length > 0) {
+    if ('error' in result) for (const w of bindWarnings) st.warning(w);
+    else result = { ...result, warnings: [...bindWarnings, ...result.warnings] };
+  }
   // A relaxable branch's two forms hold no value of its target (the displacement is always a
   // fixup, the relocation type comes from the text): the same text encodes the same anywhere.
   if ('relax' in result) observed.length = 0;

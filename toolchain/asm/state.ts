@@ -329,8 +329,17 @@ export class AsmState {
 
   /** Binds an expression at the current place (see evaluate.ts). */
   bind(expr: Expr): Expr {
-    return bindExpr(this.builtinFeatures(expr), this.symbols, this.dotHere);
+    return bindExpr(this.builtinFeatures(expr), this.symbols, this.dotHere, this.warnHere);
   }
+
+  /** While an instruction is encoded, the warnings its operands' binding gives (kept with its encoding: instructions.ts). */
+  bindWarnings: string[] | undefined;
+
+  /** `warning` at the current place, made once for `bind`; into `bindWarnings` while they are kept (once each). */
+  private readonly warnHere = (message: string): void => {
+    if (this.bindWarnings === undefined) this.warning(message);
+    else if (!this.bindWarnings.includes(message)) this.bindWarnings.push(message);
+  };
 
   /** A fresh symbol for `.` at the current place (made once, not per binding). */
   private readonly dotHere = (): SymbolState => {
