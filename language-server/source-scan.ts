@@ -74,24 +74,26 @@ interface AlternativeBuilder {
 export function scanSource(text: string, first = 0): SourceScan {
   const lines = splitLines(text);
   const lexemes: Lexeme[] = [];
+  // A line's list is cut from `lexemes` once the line is scanned (every lexeme of line n is
+  // pushed while line n is scanned): made at its size, where a list grown by push keeps room
+  // for 17 lexemes, and a scan is kept with its analysis.
   const byLine: Lexeme[][] = new Array<Lexeme[]>(lines.length);
-  for (let n = 0; n < lines.length; n++) byLine[n] = [];
   const alternatives: AlternativeBlock[] = [];
   const directives: CppDirective[] = [];
   const st: LineState = { block: false, continued: false, cppContinued: false, alternative: undefined };
   const push = (l: Lexeme) => {
     lexemes.push(l);
-    byLine[l.line - first]!.push(l);
   };
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n]!;
+    const before = lexemes.length;
     const hash = line.includes('#');
     if (st.cppContinued || (hash && !st.block && !st.continued && /^\s*#\s*[A-Za-z_]/.test(line) && CPP_DIRECTIVES.has(/^\s*#\s*([A-Za-z_]\w*)/.exec(line)![1]!))) {
       scanCppLine(line, n + first, st, push, directives);
-      continue;
+    } else if (!(hash && !st.block && !st.continued && /^\s*#/.test(line))) {
+      scanAsmLine(line, n + first, st, push, alternatives);
     }
-    if (hash && !st.block && !st.continued && /^\s*#/.test(line)) continue;
-    scanAsmLine(line, n + first, st, push, alternatives);
+    byLine[n] = lexemes.slice(before);
   }
   if (st.alternative) alternatives.push({ ...st.alternative });
   return { lexemes, byLine, alternatives, directives };
