@@ -161,35 +161,68 @@ class Fact implements InstructionFact {
 const byEntry = new WeakMap<LineEntry, InstructionFact | null>();
 
 /**
- * The facts of line entries (an entry whose bytes are not in its section has none), decoded
- * when first asked for and, when `kept`, kept with each entry: the analysis by regions hands an
- * unchanged region's line entries (and bytes) to the next version. A caller that keeps what it
- * makes of them (a procedure's findings) passes false: a weak map entry per instruction costs
- * more than decoding it. The bytes of the entries decoded together are copied into one buffer
- * (a typed array per instruction also costs more than decoding it).
+ * A section's instruction entries in offset order (stable: the order assembled among equal
+ * offsets): from the module's columns when the assembler made it (no LineEntry or location
+ * made for an entry no request shows), else from its line entries (an analysis by regions).
  */
-function factsOf(sections: ReadonlyMap<string, AsmSection>, entries: readonly LineEntry[], kept: boolean): InstructionFact[] {
-  const fits = (l: LineEntry): boolean => {
-    const s = sections.get(l.section);
-    return s !== undefined && s.bytes.length >= l.offset + l.length;
-  };
+interface SectionEntries {
+  readonly section: string;
+  readonly offsets: Int32Array;
+  readonly lengths: Int32Array;
+  /** The i-th entry's location. */
+  location(i: number): SourceLocation;
+  /** The i-th entry's line entry, when the entries are the module's lines (a fact kept with it is handed on with the entry). */
+  readonly lines?: readonly LineEntry[];
+  /** Facts kept for entries that have no line entry (the columns'), by index. */
+  readonly kept: Array<InstructionFact | null | undefined>;
+}
+
+/** Entries in offset order, stable, as the indices of an order [0, n). */
+function offsetOrder(n: number, offset: (k: number) => number): Int32Array {
+  const order = new Int32Array(n);
+  let sorted = true;
+  for (let k = 0; k < n; k++) {
+    order[k] = k;
+    if (k > 0 && offset(k) < offset(k - 1)) sorted = false;
+  }
+  if (sorted) return order;
+  return Int32Array.from([...order].sort((x, y) => offset(x) - offset(y) || x - y));
+}
+
+/**
+ * The facts of entries [from, to) of a section (an entry whose bytes are not in its section
+ * has none), decoded when first asked for and, when `kept`, kept with each entry: the analysis
+ * by regions hands an unchanged region's line entries (and bytes) to the next version. A caller
+ * that keeps what it makes of them (a procedure's findings) passes false: a weak map entry per
+ * instruction costs more than decoding it. The bytes of the entries decoded together are
+ * copied into one buffer (a typed array per instruction also costs more than decoding it).
+ */
+function factsOf(sections: ReadonlyMap<string, AsmSection>, e: SectionEntries, from: number, to: number, kept: boolean): InstructionFact[] {
+  const s = sections.get(e.section);
+  const fits = (i: number): boolean => s !== undefined && s.bytes.length >= e.offsets[i]! + e.lengths[i]!;
+  const keptFact = (i: number): InstructionFact | null | undefined => (e.lines ? byEntry.get(e.lines[i]!) : e.kept[i]);
   let size = 0;
-  for (const l of entries) if (!(kept && byEntry.has(l)) && fits(l)) size += l.length;
+  for (let i = from; i < to; i++) if (!(kept && keptFact(i) !== undefined) && fits(i)) size += e.lengths[i]!;
   const copy = size > 0 ? new Uint8Array(size) : undefined;
   let at = 0;
   const out: InstructionFact[] = [];
-  for (const l of entries) {
-    let fact = kept ? byEntry.get(l) : undefined;
+  for (let i = from; i < to; i++) {
+    let fact = kept ? keptFact(i) : undefined;
     if (fact === undefined) {
       fact = null;
-      if (copy && fits(l)) {
-        copy.set(sections.get(l.section)!.bytes.subarray(l.offset, l.offset + l.length), at);
-        const bytes = copy.subarray(at, at + l.length);
-        at += l.length;
-        const insn = decode(bytes, 0, l.offset, bytes.length);
-        fact = new Fact(l.section, l.offset, bytes, insn, l.location, stackEffect(insn));
+      if (copy && fits(i)) {
+        const offset = e.offsets[i]!;
+        const length = e.lengths[i]!;
+        copy.set(s!.bytes.subarray(offset, offset + length), at);
+        const bytes = copy.subarray(at, at + length);
+        at += length;
+        const insn = decode(bytes, 0, offset, bytes.length);
+        fact = new Fact(e.section, offset, bytes, insn, e.lines ? e.lines[i]!.location : e.location(i), stackEffect(insn));
       }
-      if (kept) byEntry.set(l, fact);
+      if (kept) {
+        if (e.lines) byEntry.set(e.lines[i]!, fact);
+        else e.kept[i] = fact;
+      }
     }
     if (fact) out.push(fact);
   }
@@ -197,13 +230,13 @@ function factsOf(sections: ReadonlyMap<string, AsmSection>, entries: readonly Li
 }
 
 /**
- * Where an analysis's instructions are, found without decoding any: their line entries per
- * section in offset order (stable: the order assembled among equal offsets). Requests decode
- * only the entries they show (one procedure's findings, a site's instructions).
+ * Where an analysis's instructions are, found without decoding any: their entries per section
+ * in offset order. Requests decode only the entries they show (one procedure's findings, a
+ * site's instructions).
  */
 interface EntryIndex {
   readonly sections: ReadonlyMap<string, AsmSection>;
-  readonly bySection: ReadonlyMap<string, readonly LineEntry[]>;
+  readonly bySection: ReadonlyMap<string, SectionEntries>;
 }
 
 const indexes = new WeakMap<Analysis, EntryIndex>();
@@ -211,14 +244,48 @@ const indexes = new WeakMap<Analysis, EntryIndex>();
 function entryIndex(a: Analysis): EntryIndex {
   const hit = indexes.get(a);
   if (hit) return hit;
-  const bySection = new Map<string, LineEntry[]>();
-  for (const l of a.module.lines) {
-    if (!l.instruction) continue;
-    let list = bySection.get(l.section);
-    if (!list) bySection.set(l.section, (list = []));
-    list.push(l);
+  const bySection = new Map<string, SectionEntries>();
+  const columns = a.module.instructionEntries?.();
+  if (columns) {
+    const counts = new Int32Array(columns.sectionNames.length);
+    for (let k = 0; k < columns.count; k++) counts[columns.section[k]!]++;
+    columns.sectionNames.forEach((name, x) => {
+      const n = counts[x]!;
+      if (n === 0) return;
+      const ks = new Int32Array(n);
+      let i = 0;
+      for (let k = 0; k < columns.count; k++) if (columns.section[k] === x) ks[i++] = k;
+      const order = offsetOrder(n, (j) => columns.offset[ks[j]!]!);
+      const at = Int32Array.from(order, (j) => ks[j]!);
+      bySection.set(name, {
+        section: name,
+        offsets: Int32Array.from(at, (k) => columns.offset[k]!),
+        lengths: Int32Array.from(at, (k) => columns.length[k]!),
+        location: (i) => columns.location(at[i]!),
+        kept: [],
+      });
+    });
+  } else {
+    const lists = new Map<string, LineEntry[]>();
+    for (const l of a.module.lines) {
+      if (!l.instruction) continue;
+      let list = lists.get(l.section);
+      if (!list) lists.set(l.section, (list = []));
+      list.push(l);
+    }
+    for (const [name, list] of lists) {
+      const order = offsetOrder(list.length, (k) => list[k]!.offset);
+      const lines = Array.from(order, (k) => list[k]!);
+      bySection.set(name, {
+        section: name,
+        offsets: Int32Array.from(lines, (l) => l.offset),
+        lengths: Int32Array.from(lines, (l) => l.length),
+        location: (i) => lines[i]!.location,
+        lines,
+        kept: [],
+      });
+    }
   }
-  for (const list of bySection.values()) list.sort((x, y) => x.offset - y.offset);
   const out: EntryIndex = { sections: sectionsOf(a), bySection };
   indexes.set(a, out);
   return out;
@@ -241,7 +308,8 @@ export function instructionFacts(a: Analysis): readonly InstructionFact[] {
   const index = entryIndex(a);
   const out: InstructionFact[] = [];
   for (const name of [...index.bySection.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))) {
-    for (const f of factsOf(index.sections, index.bySection.get(name)!, true)) out.push(f);
+    const e = index.bySection.get(name)!;
+    for (const f of factsOf(index.sections, e, 0, e.offsets.length, true)) out.push(f);
   }
   facts.set(a, out);
   return out;
@@ -249,11 +317,17 @@ export function instructionFacts(a: Analysis): readonly InstructionFact[] {
 
 /** The instructions that came from one line of the document (0-based). */
 export function instructionsOnLine(a: Analysis, line: number): InstructionFact[] {
-  // One pass over the line entries (no index of every line, no decoding of other lines' instructions).
-  const entries: LineEntry[] = [];
-  for (const l of a.module.lines) if (l.instruction && l.location.line === line + 1 && l.location.file === a.file) entries.push(l);
-  entries.sort((x, y) => (x.section === y.section ? x.offset - y.offset : x.section < y.section ? -1 : 1));
-  return factsOf(sectionsOf(a), entries, true);
+  // One pass over the instruction entries (no index of every line, no decoding of other lines' instructions).
+  const index = entryIndex(a);
+  const out: InstructionFact[] = [];
+  for (const name of [...index.bySection.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))) {
+    const e = index.bySection.get(name)!;
+    for (let i = 0; i < e.offsets.length; i++) {
+      const where = e.location(i);
+      if (where.line === line + 1 && where.file === a.file) for (const f of factsOf(index.sections, e, i, i + 1, true)) out.push(f);
+    }
+  }
+  return out;
 }
 
 export function hexBytes(b: Uint8Array): string {
@@ -263,15 +337,17 @@ export function hexBytes(b: Uint8Array): string {
 /** The instructions of one section with offsets in [from, to), in offset order (`kept`: see factsOf). */
 export function instructionsIn(a: Analysis, section: string, from: number, to: number, kept = true): readonly InstructionFact[] {
   const index = entryIndex(a);
-  const list = index.bySection.get(section) ?? [];
+  const e = index.bySection.get(section);
+  if (!e) return [];
+  const offsets = e.offsets;
   let lo = 0;
-  let hi = list.length;
+  let hi = offsets.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (list[mid]!.offset < from) lo = mid + 1;
+    if (offsets[mid]! < from) lo = mid + 1;
     else hi = mid;
   }
   let end = lo;
-  while (end < list.length && list[end]!.offset < to) end++;
-  return factsOf(index.sections, list.slice(lo, end), kept);
+  while (end < offsets.length && offsets[end]! < to) end++;
+  return factsOf(index.sections, e, lo, end, kept);
 }

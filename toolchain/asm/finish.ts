@@ -7,7 +7,7 @@ import type { Expr } from './expr';
 import { lebBytes } from './data-directives';
 import { SHT_NOBITS } from '../elf/sections';
 import { ByteStream, layoutSection, orderedFrags, type Fixup, type Frag, type SectionState } from './layout';
-import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiInstruction, CfiProcedure, LineEntry, NumericReference, Relocation, SourceLocation, SymbolBinding } from './module';
+import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiInstruction, CfiProcedure, InstructionEntries, LineEntry, NumericReference, Relocation, SourceLocation, SymbolBinding } from './module';
 import { codePadding } from './nops';
 import { ALT_LAYOUTS, altFields, ftFlagsOf, type AltLayout } from './alt-instr';
 import { AsmError, type AsmState } from './state';
@@ -623,15 +623,16 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
 }
 
 /**
- * The module with `lines` and `localLabels` made when first read: an object file without -g
- * reads neither (tens of thousands of objects on a large source), the language server and the
- * debugger do. A function of its own, so that the getters hold only what they need (closures
+ * The module with `lines` and `localLabels` made when first read, and its instruction entries
+ * as columns: an object file without -g reads none (tens of thousands of objects on a large
+ * source), the language server and the debugger do. A function of its own, so that the getters hold only what they need (closures
  * made in `finish` share its context, which holds the whole AsmState).
  */
 function withLazyParts(made: Omit<AsmModule, 'lines' | 'localLabels'>, pending: PendingLines, localColumns: LocalLabelColumns, places: Places): AsmModule {
   let lines: LineEntry[] | undefined;
   let localLabels: AsmSymbol[] | undefined;
-  return {
+  let instructions: InstructionEntries | undefined;
+  const module: AsmModule = {
     ...made,
     get lines(): LineEntry[] {
       return (lines ??= pending.entries());
@@ -640,6 +641,8 @@ function withLazyParts(made: Omit<AsmModule, 'lines' | 'localLabels'>, pending: 
       return (localLabels ??= localColumns.symbols(places));
     },
   };
+  // Not enumerable: a copy by spread (which may replace `lines`) goes without it, and a module compares equal with or without it.
+  return Object.defineProperty(module, 'instructionEntries', { configurable: true, value: () => (instructions ??= pending.instructionEntries()) });
 }
 
 /**

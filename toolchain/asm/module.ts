@@ -79,6 +79,21 @@ export interface LineEntry {
   readonly instruction: boolean;
 }
 
+/**
+ * The line entries of instructions (`instruction` true), in the order `AsmModule.lines` has
+ * them, as columns: entry k is in section `sectionNames[section[k]]` at `offset[k]`, covers
+ * `length[k]` bytes and came from `location(k)` (a new object each call). Read without making
+ * a LineEntry or a location for every entry (the language server's index of instructions).
+ */
+export interface InstructionEntries {
+  readonly count: number;
+  readonly sectionNames: readonly string[];
+  readonly section: Int32Array;
+  readonly offset: Int32Array;
+  readonly length: Int32Array;
+  location(k: number): SourceLocation;
+}
+
 /** i386 DWARF register numbers (psABI): 0 eax 1 ecx 2 edx 3 ebx 4 esp 5 ebp 6 esi 7 edi 8 eip 9 eflags. */
 export type DwarfRegister = number;
 
@@ -171,6 +186,8 @@ export interface AsmModule {
   readonly sections: readonly AsmSection[];
   readonly symbols: readonly AsmSymbol[];
   readonly lines: readonly LineEntry[];
+  /** The instruction entries of `lines` as columns, where the assembler has them (a module whose `lines` were replaced has none). */
+  readonly instructionEntries?: () => InstructionEntries;
   readonly cfi: readonly CfiProcedure[];
   readonly alternatives: readonly AlternativeSite[];
   readonly diagnostics: readonly Diagnostic[];
@@ -196,6 +213,8 @@ export interface AsmModule {
  */
 export function moduleWith(module: AsmModule, fields: Partial<AsmModule>): AsmModule {
   const out = Object.defineProperties({}, Object.getOwnPropertyDescriptors(module)) as AsmModule;
+  // The instruction entries are `lines`' own.
+  if ('lines' in fields) delete (out as { instructionEntries?: unknown }).instructionEntries;
   for (const [key, value] of Object.entries(fields)) Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   return out;
 }

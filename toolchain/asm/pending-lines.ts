@@ -4,9 +4,10 @@
 // object per entry was most of what the collector copied on a large source. When relaxation
 // is done, `settle` keeps each frag's section, final address and sizes (the frags are let go);
 // the LineEntry objects and their locations are made only when a consumer first reads
-// `AsmModule.lines` (writing an object without -g never does).
+// `AsmModule.lines` (writing an object without -g never does); the instruction entries alone
+// can be read as columns without them (`instructionEntries`).
 import type { Frag } from './layout';
-import type { LineEntry, SourceLocation } from './module';
+import type { InstructionEntries, LineEntry, SourceLocation } from './module';
 import type { Places } from './places';
 
 export class PendingLines {
@@ -89,10 +90,21 @@ export class PendingLines {
     this.frags = [];
   }
 
+  private settledColumns(): NonNullable<PendingLines['settled']> {
+    if (this.settled === undefined) throw new Error('PendingLines read before settle');
+    return this.settled;
+  }
+
+  /** Entry k's length: one that reached into its frag's variable part covers all of it (only a frag with a variable part can have been written past its fixed part). */
+  private lengthOf(settled: NonNullable<PendingLines['settled']>, k: number): number {
+    const f = this.fragOf[k]!;
+    const offset = this.offsets[k]!;
+    return offset + this.lengths[k]! > settled.fixedSize[f]! ? settled.size[f]! - offset : this.lengths[k]!;
+  }
+
   /** The entries, in the order the statements were read (after `settle`). */
   entries(): LineEntry[] {
-    const settled = this.settled;
-    if (settled === undefined) throw new Error('PendingLines.entries before settle');
+    const settled = this.settledColumns();
     const out: LineEntry[] = new Array(this.count);
     // A statement's entries (an instruction before and after a frag break) share one location.
     let lastPlace = -1;
@@ -104,12 +116,31 @@ export class PendingLines {
         lastPlace = place;
       }
       const f = this.fragOf[k]!;
-      const offset = this.offsets[k]!;
-      // An entry that reached into its frag's variable part covers all of it (only a frag with
-      // a variable part can have been written past its fixed part).
-      const length = offset + this.lengths[k]! > settled.fixedSize[f]! ? settled.size[f]! - offset : this.lengths[k]!;
-      out[k] = { section: this.sectionNames[settled.section[f]!]!, offset: settled.address[f]! + offset, length, location, instruction: this.instructions[k] === 1 };
+      out[k] = { section: this.sectionNames[settled.section[f]!]!, offset: settled.address[f]! + this.offsets[k]!, length: this.lengthOf(settled, k), location, instruction: this.instructions[k] === 1 };
     }
     return out;
+  }
+
+  /** The instruction entries of `entries` (in its order) as columns, a location made only when asked for (after `settle`). */
+  instructionEntries(): InstructionEntries {
+    const settled = this.settledColumns();
+    let n = 0;
+    for (let k = 0; k < this.count; k++) n += this.instructions[k]!;
+    const section = new Int32Array(n);
+    const offset = new Int32Array(n);
+    const length = new Int32Array(n);
+    const place = new Int32Array(n);
+    let i = 0;
+    for (let k = 0; k < this.count; k++) {
+      if (this.instructions[k] !== 1) continue;
+      const f = this.fragOf[k]!;
+      section[i] = settled.section[f]!;
+      offset[i] = settled.address[f]! + this.offsets[k]!;
+      length[i] = this.lengthOf(settled, k);
+      place[i] = this.placeOf[k]!;
+      i++;
+    }
+    const places = this.places;
+    return { count: n, sectionNames: this.sectionNames, section, offset, length, location: (j) => places.location(place[j]!) };
   }
 }
