@@ -7,6 +7,7 @@ import type { Frag } from './layout';
 import { AsmError, type AsmState } from './state';
 import { operandTexts } from './strings';
 import type { Handler } from './data-directives';
+import { objectList } from '../object-list';
 
 /** i386 DWARF register numbers by name (psABI), as .cfi_* accepts them with or without %. */
 const DWARF_REGISTERS: Readonly<Record<string, number>> = {
@@ -25,9 +26,9 @@ const DWARF_REGISTERS: Readonly<Record<string, number>> = {
  * is one more for the collector to copy while reading goes on.
  */
 export class CfiRows {
-  readonly frags: Frag[] = [];
+  readonly frags = objectList<Frag>();
   readonly offsets: number[] = [];
-  readonly ops: CfiOp[] = [];
+  readonly ops = objectList<CfiOp>();
   readonly places: number[] = [];
 
   get count(): number {
@@ -67,7 +68,7 @@ export interface PendingProcedure {
 /** The CFI state of one assembly: the open procedure, the finished ones, .cfi_sections. */
 export class CfiState {
   open: PendingProcedure | undefined;
-  readonly done: PendingProcedure[] = [];
+  readonly done = objectList<PendingProcedure>();
   readonly rows = new CfiRows();
   ehFrame = true;
   debugFrame = false;

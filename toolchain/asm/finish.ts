@@ -15,6 +15,7 @@ import type { CfiRows, CfiState } from './cfi-directives';
 import { displayName, type SymbolState } from './symbol-table';
 import { NO_PLACE, type Places } from './places';
 import type { PendingLines } from './pending-lines';
+import { objectList } from '../object-list';
 
 const MAX_PASSES = 200;
 
@@ -437,7 +438,7 @@ function symbolLocation(st: AsmState, s: SymbolState): SourceLocation | undefine
 }
 
 function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels: LocalLabelColumns, all: readonly SymbolState[]): AsmSymbol[] {
-  const out: AsmSymbol[] = [];
+  const out = objectList<AsmSymbol>();
   if (fileSymbol !== undefined) out.push({ name: fileSymbol, section: 'ABS', value: 0, size: 0, binding: 'local', type: 4, visibility: 0 });
   // A section's symbol goes where GAS made it: with the section, after the symbols made before it.
   const sectionSymbols = st.sections.filter((sec) => sec.symbolUsed).sort((a, b) => a.symbolsBefore - b.symbolsBefore);
@@ -515,30 +516,39 @@ function cfiInstructions(st: AsmState, rows: CfiRows, from: number, to: number):
   return out;
 }
 
-/** Relaxes, resolves and builds the module. */
-export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefined): AsmModule {
-  relax(st);
-  for (const s of st.sections) layoutSection(s);
-  st.lines.settle();
-  const cfiOut: CfiProcedure[] = cfi.done.map((p) => ({
-    section: p.section,
-    start: p.startFrag.address + p.startOffset,
-    end: p.endFrag!.address + p.endOffset,
-    simple: p.simple,
-    signalFrame: p.signalFrame,
-    returnColumn: p.returnColumn,
-    personality: p.personality,
-    lsda: p.lsda,
-    instructions: cfiInstructions(st, cfi.rows, p.firstRow, p.endRow),
-    ehFrame: p.ehFrame,
-    debugFrame: p.debugFrame,
-    location: st.locationOf(p.place),
-  }));
+/** Each section's final addresses (after relaxation). */
+function layoutSections(st: AsmState): void {
+  for (let i = 0; i < st.sections.length; i++) layoutSection(st.sections[i]!);
+}
+
+/** The CFI procedures at their final addresses. */
+function cfiProcedures(st: AsmState, cfi: CfiState): CfiProcedure[] {
+  const out: CfiProcedure[] = new Array(cfi.done.length);
+  for (let k = 0; k < out.length; k++) {
+    const p = cfi.done[k]!;
+    out[k] = {
+      section: p.section,
+      start: p.startFrag.address + p.startOffset,
+      end: p.endFrag!.address + p.endOffset,
+      simple: p.simple,
+      signalFrame: p.signalFrame,
+      returnColumn: p.returnColumn,
+      personality: p.personality,
+      lsda: p.lsda,
+      instructions: cfiInstructions(st, cfi.rows, p.firstRow, p.endRow),
+      ehFrame: p.ehFrame,
+      debugFrame: p.debugFrame,
+      location: st.locationOf(p.place),
+    };
+  }
+  return out;
+}
+
+/** Numbers the late fixups and turns every variable part into bytes, frag by frag in section order. */
+function materializeAll(st: AsmState): void {
   const tails = new ByteStream();
-  // Indexed loops: finish runs once per assembly, mostly before the optimizing compiler
-  // takes it, and an array iterator there makes an object per element.
-  for (const s of st.sections) {
-    const frags = orderedFrags(s);
+  for (let i = 0; i < st.sections.length; i++) {
+    const frags = orderedFrags(st.sections[i]!);
     for (let k = 0; k < frags.length; k++) {
       const f = frags[k]!;
       const fixups = f.fixups;
@@ -546,58 +556,82 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
       materialize(st, f, tails);
     }
   }
-  const altValues = new Map<number, { value: Value; fixup: Fixup }>();
-  const sections: AsmSection[] = [];
-  for (const s of st.sections) {
-    const relocs: Relocation[] = [];
-    const seqs: number[] = [];
-    // GAS reports a section's fixup errors in the order it made the fixups, as its relocations.
-    const failures: { seq: number; message: string; place: number }[] = [];
-    const frags = orderedFrags(s);
-    let size = 0;
-    for (let k = 0; k < frags.length; k++) size += frags[k]!.size;
-    const bytes = new Uint8Array(size);
-    let at = 0;
-    for (let k = 0; k < frags.length; k++) {
-      const f = frags[k]!;
-      f.copyTo(bytes, at);
-      const fixups = f.fixups;
-      for (let j = 0; j < fixups.length; j++) {
-        const fx = fixups[j]!;
-        try {
-          const r = resolve(st, s, f, fx, bytes, at, s.name === '.altinstructions' ? altValues : undefined);
-          if (r) {
-            relocs.push(r);
-            seqs.push(fx.seq);
-          }
-        } catch (e) {
-          if (!(e instanceof AsmError)) throw e;
-          failures.push({ seq: fx.seq, message: e.message, place: fx.place });
+}
+
+/** A section's bytes with its fixups resolved, and its relocations (fixup errors reported in GAS's order). */
+function sectionOut(st: AsmState, s: SectionState, altValues: Map<number, { value: Value; fixup: Fixup }>): AsmSection {
+  const relocs = objectList<Relocation>();
+  const seqs: number[] = [];
+  // GAS reports a section's fixup errors in the order it made the fixups, as its relocations.
+  const failures: { seq: number; message: string; place: number }[] = [];
+  const frags = orderedFrags(s);
+  let size = 0;
+  for (let k = 0; k < frags.length; k++) size += frags[k]!.size;
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (let k = 0; k < frags.length; k++) {
+    const f = frags[k]!;
+    f.copyTo(bytes, at);
+    const fixups = f.fixups;
+    for (let j = 0; j < fixups.length; j++) {
+      const fx = fixups[j]!;
+      try {
+        const r = resolve(st, s, f, fx, bytes, at, s.name === '.altinstructions' ? altValues : undefined);
+        if (r) {
+          relocs.push(r);
+          seqs.push(fx.seq);
         }
+      } catch (e) {
+        if (!(e instanceof AsmError)) throw e;
+        failures.push({ seq: fx.seq, message: e.message, place: fx.place });
       }
-      at += f.size;
     }
-    failures.sort((a, b) => a.seq - b.seq);
-    for (const x of failures) st.error(x.message, st.locationOf(x.place));
-    const nobits = s.type === SHT_NOBITS;
-    sections.push({
-      name: s.name, type: s.type, flags: s.flags, addralign: s.addralign, entsize: s.entsize,
-      bytes: nobits ? new Uint8Array(0) : bytes, size,
-      relocations: inSeqOrder(relocs, seqs),
-      ...(s.linkTo ? { linkTo: s.linkTo } : {}),
-      ...(s.group ? { group: s.group } : {}),
-    });
+    at += f.size;
   }
-  for (const p of cfi.done) {
-    // The FDEs' pc_begin refers to the code through its section symbol.
+  failures.sort((a, b) => a.seq - b.seq);
+  for (const x of failures) st.error(x.message, st.locationOf(x.place));
+  const nobits = s.type === SHT_NOBITS;
+  return {
+    name: s.name, type: s.type, flags: s.flags, addralign: s.addralign, entsize: s.entsize,
+    bytes: nobits ? new Uint8Array(0) : bytes, size,
+    relocations: inSeqOrder(relocs, seqs),
+    ...(s.linkTo ? { linkTo: s.linkTo } : {}),
+    ...(s.group ? { group: s.group } : {}),
+  };
+}
+
+/** Marks the sections that hold a procedure with frame information: the FDEs' pc_begin refers to the code through its section symbol. */
+function markFrameSections(st: AsmState, cfi: CfiState): void {
+  for (let k = 0; k < cfi.done.length; k++) {
+    const p = cfi.done[k]!;
     const code = st.sections.find((x) => x.name === p.section);
     if (code && (p.ehFrame || p.debugFrame)) code.symbolUsed = true;
   }
-  if (sections.some((x) => x.relocations.some((r) => GOT_TYPES.has(r.type)))) st.symbols.get('_GLOBAL_OFFSET_TABLE_').used = true;
-  const all = st.symbols.all();
+}
+
+function countLocalLabels(all: readonly SymbolState[]): number {
   let locals = 0;
   for (let k = 0; k < all.length; k++) if (isLocalLabel(all[k]!)) locals++;
-  const localColumns = new LocalLabelColumns(locals, st.numericReferences ? [] : undefined);
+  return locals;
+}
+
+/**
+ * Relaxes, resolves and builds the module. No loop of its own: it runs once per assembly, and
+ * a loop here was compiled again (on stack) in each of a process's first assemblies, with the
+ * whole of this function's work; each phase's loop is a function of its own.
+ */
+export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefined): AsmModule {
+  relax(st);
+  layoutSections(st);
+  st.lines.settle();
+  const cfiOut = cfiProcedures(st, cfi);
+  materializeAll(st);
+  const altValues = new Map<number, { value: Value; fixup: Fixup }>();
+  const sections = st.sections.map((s) => sectionOut(st, s, altValues));
+  markFrameSections(st, cfi);
+  if (sections.some((x) => x.relocations.some((r) => GOT_TYPES.has(r.type)))) st.symbols.get('_GLOBAL_OFFSET_TABLE_').used = true;
+  const all = st.symbols.all();
+  const localColumns = new LocalLabelColumns(countLocalLabels(all), st.numericReferences ? [] : undefined);
   const symbols = outputSymbols(st, fileSymbol, localColumns, all);
   const alternatives = alternativeSites(st, sections, altValues);
   const made = { sections, symbols, cfi: cfiOut, alternatives, diagnostics: st.diagnostics, skipped: st.skipped };

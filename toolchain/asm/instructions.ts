@@ -72,6 +72,15 @@ export interface KnownEncoding {
 }
 
 /**
+ * A KnownEncoding, every field in one literal: entries of one shape, whatever they are for
+ * (`forms` and `late` are filled in later, on an entry's first use), so that the code reading
+ * them is compiled for one shape and not undone when an entry of another turns up.
+ */
+function knownEncoding(words: string, observed: KnownEncoding['observed'], result: EncodeResult, fields: KnownEncoding['fields'], shapeKey: string | undefined): KnownEncoding {
+  return { words, observed, result, forms: undefined, late: undefined, fields, shapeKey };
+}
+
+/**
  * Texts kept at most; past that the table starts again, so memory stays bounded and texts
  * met once (a branch to its own label) do not pile up for the collector to trace.
  */
@@ -138,7 +147,7 @@ function unknownOp(lower: string, operandText: string, adjacent: boolean): Known
   for (let i = 0; i < lower.length && error === undefined; i++) if (!isMnemonicChar(lower.charCodeAt(i))) error = `invalid character '${lower[i]}' in mnemonic`;
   if (error === undefined && adjacent && operandText !== '') error = `invalid character '${operandText[0]}' in mnemonic`;
   error ??= `no such instruction: \`${operandText === '' ? lower : `${lower} ${scrubBlanks(operandText)}`}'`;
-  return { words: lower, observed: [], result: { error } };
+  return knownEncoding(lower, [], { error }, undefined, undefined);
 }
 
 function encodingOf(st: AsmState, mnemonic: string, operandText: string, adjacent: boolean): KnownEncoding {
@@ -167,7 +176,7 @@ function encodingOf(st: AsmState, mnemonic: string, operandText: string, adjacen
     if (!('error' in encoding.result) && encoding.result.warnings.length === 0) {
       const fields = shape.holes.length === 0 ? [] : holeFields(st, mnemonic, shape, encoding);
       if (fields) {
-        remember(st, st.shapeEncodings, key, shapeHash(operandText, shapeWords(operandText)), { ...encoding, fields, shapeKey: shape.key });
+        remember(st, st.shapeEncodings, key, shapeHash(operandText, shapeWords(operandText)), knownEncoding(encoding.words, encoding.observed, encoding.result, fields, shape.key));
         found.names = shape.names;
         return encoding;
       }
@@ -235,7 +244,7 @@ function encode(st: AsmState, mnemonic: string, operandText: string, names: read
   // A relaxable branch's two forms hold no value of its target (the displacement is always a
   // fixup, the relocation type comes from the text): the same text encodes the same anywhere.
   if ('relax' in result) observed.length = 0;
-  return { words, observed, result };
+  return knownEncoding(words, observed, result, undefined, undefined);
 }
 
 /**

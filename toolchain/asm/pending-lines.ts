@@ -9,10 +9,11 @@
 import type { Frag } from './layout';
 import type { InstructionEntries, LineEntry, SourceLocation } from './module';
 import type { Places } from './places';
+import { objectList } from '../object-list';
 
 export class PendingLines {
   /** The frags entries are in, each once (consecutive entries are mostly in one). */
-  private frags: Frag[] = [];
+  private frags = objectList<Frag>();
   private fragOf = new Int32Array(1024);
   /** Offset in the frag. */
   private offsets = new Int32Array(1024);
@@ -21,7 +22,7 @@ export class PendingLines {
   private instructions = new Uint8Array(1024);
   /** Once settled: each frag's section (an index into `sectionNames`), final address and sizes. */
   private settled: { readonly section: Int32Array; readonly address: Int32Array; readonly fixedSize: Int32Array; readonly size: Int32Array } | undefined;
-  private sectionNames: string[] = [];
+  private sectionNames = objectList<string>();
   count = 0;
 
   constructor(private readonly places: Places) {}

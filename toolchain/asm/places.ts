@@ -6,13 +6,14 @@
 // them) and each object made while reading was one more for the collector to copy.
 import type { SourceLocation } from './module';
 import type { Locator } from './state';
+import { objectList } from '../object-list';
 
 /** No place (a symbol nothing located yet). */
 export const NO_PLACE = -1;
 
 export class Places {
   /** The distinct locators (or locations set outright), in the order first met. */
-  private readonly wheres: Array<Locator | SourceLocation> = [];
+  private readonly wheres = objectList<Locator | SourceLocation>();
   private whereOf = new Int32Array(1024);
   private lines = new Int32Array(1024);
   private columns = new Int32Array(1024);

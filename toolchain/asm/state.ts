@@ -12,6 +12,7 @@ import { Places } from './places';
 import { X86_FEATURES } from './builtin-features';
 import { isDigit } from './chars';
 import type { KnownEncoding } from './instructions';
+import { objectList } from '../object-list';
 
 /** A problem in the statement being assembled: reported with its location, the file goes on. */
 export class AsmError extends Error {
@@ -43,7 +44,7 @@ export function tooManyDiagnostics(st: { readonly diagnostics: readonly unknown[
 export class AsmState {
   readonly symbols = new SymbolTable();
   readonly evaluator = new Evaluator(this.symbols);
-  readonly sections: SectionState[] = [];
+  readonly sections = objectList<SectionState>();
   readonly diagnostics: Diagnostic[] = [];
   readonly skipped: SkippedGroup[] = [];
   readonly places = new Places();
@@ -218,7 +219,7 @@ export class AsmState {
     const f = new Frag(section, subsection, prev ? prev.stream : new ByteStream());
     f.address = prev ? prev.address + prev.size : this.subsectionStart(section, subsection);
     let list = section.subsections.get(subsection);
-    if (!list) section.subsections.set(subsection, (list = []));
+    if (!list) section.subsections.set(subsection, (list = objectList<Frag>()));
     list.push(f);
     section.ordered = undefined;
     this.fragOf.get(section)!.set(subsection, f);

@@ -2,13 +2,14 @@
 // info) write into: fixed-size integers, LEB128, strings, patching a length field after
 // the fact, padding, and the REL relocations that go with the bytes.
 import type { Relocation } from '../asm/module';
+import { objectList } from '../object-list';
 
 export { R_386_32, R_386_PC32, R_386_16, R_386_PC16, R_386_8, R_386_PC8 } from '../elf/relocations';
 
 export class EmitBuffer {
   private data = new Uint8Array(256);
   private used = 0;
-  readonly relocations: Relocation[] = [];
+  readonly relocations = objectList<Relocation>();
 
   /**
    * @param base offset of this buffer's first byte in its section (non-zero when the

@@ -1,9 +1,10 @@
 // Owns building an ELF string table (.strtab, .shstrtab) the way GNU as (BFD) lays it
 // out: a leading NUL, each distinct string once, a string that is the tail of another
 // kept string stored inside it (suffix merging), the kept strings in the order added.
+import { objectList } from '../object-list';
 
 export class StringTableBuilder {
-  private readonly order: string[] = [];
+  private readonly order = objectList<string>();
   private readonly seen = new Set<string>();
   private offsets: Map<string, number> | undefined;
   private bytes: Uint8Array | undefined;

@@ -5,6 +5,7 @@
 import type { AsmModule, AsmSymbol, SymbolBinding } from '../asm/module';
 import { InputError } from '../errors';
 import { SHN_ABS, SHN_COMMON, STB_GLOBAL, STB_LOCAL, STB_WEAK, STT_FILE, STT_NOTYPE, STT_SECTION } from './symbols';
+import { objectList } from '../object-list';
 
 /** One row of the symbol table to write; `sectionIndex` is already resolved. */
 export interface SymtabEntry {
@@ -84,9 +85,9 @@ export function objectSymbols(module: AsmModule): { readonly rows: readonly Obje
   });
   const sectionSymbol = (name: string): ObjectSymbol => ({ name: '', value: 0, size: 0, binding: 'local', type: STT_SECTION, visibility: 0, section: name });
 
-  const files: ObjectSymbol[] = [];
-  const locals: { row: ObjectSymbol; section?: string }[] = [];
-  const globals: ObjectSymbol[] = [];
+  const files = objectList<ObjectSymbol>();
+  const locals = objectList<{ row: ObjectSymbol; section?: string }>();
+  const globals = objectList<ObjectSymbol>();
   const placed = new Set<string>();
   for (const s of module.symbols) {
     const isLocal = s.binding === 'local' && s.section !== 'UND';
