@@ -40,14 +40,40 @@ export interface CfiEmitOptions {
   readonly base?: number;
 }
 
-/** Sections and relocations for the procedures that go to .eh_frame (kind 'eh') or .debug_frame. */
+/**
+ * Sections and relocations for the procedures that go to .eh_frame (kind 'eh') or .debug_frame.
+ * Its loops are functions of their own: this runs once per object, and code after a loop here
+ * (compiled on stack with the loop, before it had run) was undone and compiled again in each of
+ * a process's first objects.
+ */
 export function emitFrameSection(procedures: readonly CfiProcedure[], kind: 'eh' | 'debug', options: CfiEmitOptions = {}): AsmSection {
   const eh = kind === 'eh';
   const out = new EmitBuffer(options.base ?? 0);
+  emitProcedures(out, procedures, eh, symbolsByName(options.symbols ?? []));
+  return {
+    name: eh ? '.eh_frame' : '.debug_frame',
+    type: SHT_PROGBITS,
+    flags: eh ? SHF_ALLOC : 0,
+    addralign: 4,
+    entsize: 0,
+    bytes: out.result(),
+    size: out.length,
+    relocations: out.relocations,
+  };
+}
+
+/** The module's symbols by name (the first of a name wins). */
+function symbolsByName(list: readonly AsmSymbol[]): Map<string, AsmSymbol> {
   const symbols = new Map<string, AsmSymbol>();
-  for (const s of options.symbols ?? []) if (!symbols.has(s.name)) symbols.set(s.name, s);
+  for (let k = 0; k < list.length; k++) if (!symbols.has(list[k]!.name)) symbols.set(list[k]!.name, list[k]!);
+  return symbols;
+}
+
+/** Writes each procedure's FDE (and a CIE where no earlier one fits) into `out`. */
+function emitProcedures(out: EmitBuffer, procedures: readonly CfiProcedure[], eh: boolean, symbols: Map<string, AsmSymbol>): void {
   const cies: Cie[] = [];
-  for (const proc of procedures) {
+  for (let k = 0; k < procedures.length; k++) {
+    const proc = procedures[k]!;
     if (eh ? !proc.ehFrame : !proc.debugFrame) continue;
     const list = instructionList(proc);
     const chosen = selectCie(cies, proc, list, eh);
@@ -68,16 +94,6 @@ export function emitFrameSection(procedures: readonly CfiProcedure[], kind: 'eh'
     }
     writeFde(out, cie, proc, list.slice(first), eh, symbols);
   }
-  return {
-    name: eh ? '.eh_frame' : '.debug_frame',
-    type: SHT_PROGBITS,
-    flags: eh ? SHF_ALLOC : 0,
-    addralign: 4,
-    entsize: 0,
-    bytes: out.result(),
-    size: out.length,
-    relocations: out.relocations,
-  };
 }
 
 /** The procedure's instructions with the advances GAS inserts (the default CIE rules first unless `simple`). */
