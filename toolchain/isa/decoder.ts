@@ -45,6 +45,62 @@ const INDEX16 = [6, 7, 6, 7, -1, -1, -1, -1];
 const OUT_OF_BYTES = -1;
 
 /**
+ * The bytes decode() is reading and where: one cursor for every call (decode never calls
+ * itself), so that reading a byte makes no closure and no context per instruction.
+ */
+const NO_BYTES = new Uint8Array(0);
+const cur: { code: Uint8Array; pos: number; limit: number; end: number } = { code: NO_BYTES, pos: 0, limit: 0, end: 0 };
+
+/** The byte at the cursor, advancing past it, or OUT_OF_BYTES at the end or past 15 bytes. */
+function next(): number {
+  return cur.pos < cur.limit ? cur.code[cur.pos++]! : OUT_OF_BYTES;
+}
+
+/** Why the bytes ran out at the cursor: the buffer ended, or the 15-byte limit. */
+function failEnd(): DecodeStatus {
+  return cur.pos >= cur.end ? DecodeStatus.Truncated : DecodeStatus.TooLong;
+}
+
+/** A little-endian immediate of `size` bytes at the cursor (unsigned), or OUT_OF_BYTES. */
+function readImm(size: number): number {
+  let v = 0;
+  for (let i = 0; i < size; i++) {
+    const x = next();
+    if (x < 0) return OUT_OF_BYTES;
+    v |= x << (8 * i);
+  }
+  return size === 4 ? v >>> 0 : v;
+}
+
+/** `prefixSeq` with its last `code` prefix blanked: the opcode's mandatory prefix, not named by the formatter. */
+function takePrefix(prefixSeq: number, prefixLength: number, code: PrefixCode): number {
+  for (let k = Math.min(prefixLength, 8) - 1; k >= 0; k--) {
+    if (((prefixSeq >>> (k * 4)) & 15) === code) return (prefixSeq & ~(15 << (k * 4))) >>> 0;
+  }
+  return prefixSeq;
+}
+
+/** The entry of `exact` for modrm byte `m`, or undefined. */
+function exactEntry(exact: Slot['exact'], m: number): OpcodeEntry | undefined {
+  for (let i = 0; i < exact.length; i++) if (exact[i]!.modrm === m) return exact[i]!.entry;
+  return undefined;
+}
+
+/** The slot's entry for modrm byte `m` (-1: the opcode has none), or null. */
+function formOf(s: Slot | undefined, m: number, opSize: 2 | 4): OpcodeEntry | null {
+  if (!s) return null;
+  if (!s.modrm) return opSize === 2 && s.plain16 ? s.plain16 : s.plain;
+  if (m < 0) return null;
+  return exactEntry(s.exact, m) ?? ((m >> 6) === 3 ? s.reg : s.mem)[(m >> 3) & 7] ?? null;
+}
+
+/** Whether any of the four prefix sets has a form of opcode `index` for modrm byte `m`. */
+function definedInSomeSet(index: number, m: number, opSize: 2 | 4): boolean {
+  return formOf(SLOTS[SlotSet.None]![index], m, opSize) !== null || formOf(SLOTS[SlotSet.OpSize]![index], m, opSize) !== null
+    || formOf(SLOTS[SlotSet.Rep]![index], m, opSize) !== null || formOf(SLOTS[SlotSet.Repne]![index], m, opSize) !== null;
+}
+
+/**
  * Decodes one instruction of 32-bit code.
  * @param code    the bytes
  * @param offset  index in `code` of the instruction's first byte
@@ -53,20 +109,19 @@ const OUT_OF_BYTES = -1;
  */
 export function decode(code: Uint8Array, offset: number, address: number, end: number = code.length): Instruction {
   const limit = Math.min(end, offset + MAX_INSTRUCTION_LENGTH);
-  let pos = offset;
+  cur.code = code;
+  cur.pos = offset;
+  cur.limit = limit;
+  cur.end = end;
   let prefixes = 0;
   let prefixSeq = 0;
   let segOverride = -1;
   let status = DecodeStatus.Ok;
 
-  // Returns the byte at pos and advances, or OUT_OF_BYTES.
-  const next = (): number => (pos < limit ? code[pos++]! : OUT_OF_BYTES);
-  const failEnd = (): DecodeStatus => (pos >= end ? DecodeStatus.Truncated : DecodeStatus.TooLong);
-
   let b = next();
-  while (b >= 0 && (PREFIX_CODE[b] !== 0 || (b === 0x9b && waitPrefixes(code, pos, limit)))) {
+  while (b >= 0 && (PREFIX_CODE[b] !== 0 || (b === 0x9b && waitPrefixes(code, cur.pos, limit)))) {
     const pc = b === 0x9b ? PrefixCode.Wait : PREFIX_CODE[b]!;
-    const n = pos - 1 - offset;
+    const n = cur.pos - 1 - offset;
     if (n < 8) prefixSeq |= pc << (n * 4);
     switch (pc) {
       case PrefixCode.Lock: prefixes |= PFX_LOCK; break;
@@ -79,7 +134,7 @@ export function decode(code: Uint8Array, offset: number, address: number, end: n
     }
     b = next();
   }
-  const prefixLength = (b < 0 ? pos : pos - 1) - offset;
+  const prefixLength = (b < 0 ? cur.pos : cur.pos - 1) - offset;
   prefixSeq >>>= 0;
   const opSize: 2 | 4 = prefixes & PFX_OPSIZE ? 2 : 4;
   const addrSize: 2 | 4 = prefixes & PFX_ADDRSIZE ? 2 : 4;
@@ -98,30 +153,6 @@ export function decode(code: Uint8Array, offset: number, address: number, end: n
   let slot: Slot | undefined;
   let opcodeEnd = offset;
 
-  /** Blanks the last `code` prefix in prefixSeq: the opcode's mandatory prefix, not named by the formatter. */
-  const takePrefix = (code: PrefixCode): void => {
-    for (let k = Math.min(prefixLength, 8) - 1; k >= 0; k--) {
-      if (((prefixSeq >>> (k * 4)) & 15) === code) { prefixSeq = (prefixSeq & ~(15 << (k * 4))) >>> 0; return; }
-    }
-  };
-  /** The slot's entry for modrm byte `m` (-1: the opcode has none), or null. */
-  const formOf = (s: Slot | undefined, m: number): OpcodeEntry | null => {
-    if (!s) return null;
-    if (!s.modrm) return opSize === 2 && s.plain16 ? s.plain16 : s.plain;
-    if (m < 0) return null;
-    return s.exact.find((x) => x.modrm === m)?.entry ?? ((m >> 6) === 3 ? s.reg : s.mem)[(m >> 3) & 7] ?? null;
-  };
-
-  const readImm = (size: number): number => {
-    let v = 0;
-    for (let i = 0; i < size; i++) {
-      const x = next();
-      if (x < 0) return OUT_OF_BYTES;
-      v |= x << (8 * i);
-    }
-    return size === 4 ? v >>> 0 : v;
-  };
-
   decodeBody: {
     if (b < 0) { status = failEnd(); break decodeBody; }
     let map = 0;
@@ -139,32 +170,30 @@ export function decode(code: Uint8Array, offset: number, address: number, end: n
       }
     }
     const index = map * 256 + b;
-    opcodeEnd = pos;
+    opcodeEnd = cur.pos;
     const styles = PREFIX_STYLE[index];
     if (styles) {
       // The modrm byte, when the opcode has one, decides the style; it is read again below.
       const any = SLOTS[SlotSet.None]![index] ?? SLOTS[SlotSet.OpSize]![index] ?? SLOTS[SlotSet.Rep]![index] ?? SLOTS[SlotSet.Repne]![index];
-      const m = any && !any.modrm ? -1 : pos < limit ? code[pos]! : -2;
+      const m = any && !any.modrm ? -1 : cur.pos < limit ? code[cur.pos]! : -2;
       if (m === -2) { status = failEnd(); break decodeBody; }
       const style = styles.byModrm[m < 0 ? 0 : m]!;
       const rep = prefixes & PFX_REPNE ? SlotSet.Repne : prefixes & PFX_REP ? SlotSet.Rep : -1;
       const chosen = rep >= 0 ? rep : prefixes & PFX_OPSIZE ? SlotSet.OpSize : SlotSet.None;
-      const defined = (set: SlotSet) => formOf(SLOTS[set]![index], m) !== null;
-      const nowhere = style === PrefixStyle.ModFirst
-        && ![SlotSet.None, SlotSet.OpSize, SlotSet.Rep, SlotSet.Repne].some(defined);
+      const nowhere = style === PrefixStyle.ModFirst && !definedInSomeSet(index, m, opSize);
       if (style === PrefixStyle.None) {
         // Ordinary prefixes: a form of the last f2/f3, else the plain one (f3 0f 1e fb is endbr32).
-        const f3 = rep === SlotSet.Rep ? formOf(SLOTS[SlotSet.Rep]![index], m) : null;
-        if (f3) { entry = f3; takePrefix(PrefixCode.Rep); } else entry = formOf(SLOTS[SlotSet.None]![index], m);
+        const f3 = rep === SlotSet.Rep ? formOf(SLOTS[SlotSet.Rep]![index], m, opSize) : null;
+        if (f3) { entry = f3; prefixSeq = takePrefix(prefixSeq, prefixLength, PrefixCode.Rep); } else entry = formOf(SLOTS[SlotSet.None]![index], m, opSize);
       } else if (style === PrefixStyle.Table || (rep < 0 && !nowhere)) {
-        entry = formOf(SLOTS[chosen]![index], m);
+        entry = formOf(SLOTS[chosen]![index], m, opSize);
         // Without a 66 row, 66 is the operand size of the plain row that has one (bsf %cx,%ax).
         if (!entry && chosen === SlotSet.OpSize) {
-          const plain = formOf(SLOTS[SlotSet.None]![index], m);
+          const plain = formOf(SLOTS[SlotSet.None]![index], m, opSize);
           if (plain && plain.operands.some((k) => V_SIZED.has(k))) entry = plain;
         }
         if (chosen !== SlotSet.None && (entry === null || entry.mandatoryPrefix !== 0)) {
-          takePrefix(chosen === SlotSet.Repne ? PrefixCode.Repne : chosen === SlotSet.Rep ? PrefixCode.Rep : PrefixCode.OpSize);
+          prefixSeq = takePrefix(prefixSeq, prefixLength, chosen === SlotSet.Repne ? PrefixCode.Repne : chosen === SlotSet.Rep ? PrefixCode.Rep : PrefixCode.OpSize);
         }
       } else if (!nowhere) {
         // f2/f3 before an MMX/SSE opcode that has no f2/f3 form: undefined, no prefix named.
@@ -178,11 +207,11 @@ export function decode(code: Uint8Array, offset: number, address: number, end: n
       if (prefixes & (PFX_REP | PFX_WAIT)) {
         const f3 = SLOTS[prefixes & PFX_WAIT ? SlotSet.Wait : SlotSet.Rep]![index];
         if (f3 && !f3.modrm) entry = f3.plain;
-        else if (f3 && pos < limit) {
-          const hit = formOf(f3, code[pos]!);
+        else if (f3 && cur.pos < limit) {
+          const hit = formOf(f3, code[cur.pos]!, opSize);
           if (hit) { entry = hit; slot = f3; }
         }
-        if (entry && entry.mandatoryPrefix === 0xf3) takePrefix(PrefixCode.Rep);
+        if (entry && entry.mandatoryPrefix === 0xf3) prefixSeq = takePrefix(prefixSeq, prefixLength, PrefixCode.Rep);
       }
       slot ??= SLOTS[SlotSet.None]![index];
       if (!slot) {
@@ -203,7 +232,7 @@ export function decode(code: Uint8Array, offset: number, address: number, end: n
       reg = (modrm >> 3) & 7;
       rm = modrm & 7;
       if (slot && !entry) {
-        entry = slot.exact.find((x) => x.modrm === modrm)?.entry ?? (mod === 3 ? slot.reg : slot.mem)[reg] ?? null;
+        entry = exactEntry(slot.exact, modrm) ?? (mod === 3 ? slot.reg : slot.mem)[reg] ?? null;
         if (!entry && map === 0 && modrm === 0xf8 && (b === 0xc6 || b === 0xc7)) {
           // xabort ib / xbegin rel16/32 (TSX): real, but outside the table.
           status = readImm(b === 0xc6 ? 1 : opSize) === OUT_OF_BYTES ? failEnd() : DecodeStatus.NotCovered;
@@ -248,7 +277,7 @@ export function decode(code: Uint8Array, offset: number, address: number, end: n
     }
     if (!entry) {
       if (uncovered) status = DecodeStatus.NotCovered;
-      else { opcodeEnd = pos; status = DecodeStatus.Invalid; }
+      else { opcodeEnd = cur.pos; status = DecodeStatus.Invalid; }
       break decodeBody;
     }
     if (entry.regInOpcode) reg = b & 7;
@@ -277,7 +306,7 @@ export function decode(code: Uint8Array, offset: number, address: number, end: n
         case OperandKind.Ibs: imm = opSize === 2 ? ((v << 24) >> 24) & 0xffff : ((v << 24) >> 24) >>> 0; break;
         case OperandKind.Jb: case OperandKind.Jz: {
           const rel = k === OperandKind.Jb ? (v << 24) >> 24 : opSize === 2 ? (v << 16) >> 16 : v | 0;
-          target = (address + (pos - offset) + rel) >>> 0;
+          target = (address + (cur.pos - offset) + rel) >>> 0;
           if (opSize === 2) target &= 0xffff;
           break;
         }
@@ -292,13 +321,15 @@ export function decode(code: Uint8Array, offset: number, address: number, end: n
 
   const length = status === DecodeStatus.Invalid
     ? Math.max(opcodeEnd - offset, Math.min(prefixLength + 1, MAX_INSTRUCTION_LENGTH))
-    : status === DecodeStatus.TooLong ? MAX_INSTRUCTION_LENGTH : pos - offset;
+    : status === DecodeStatus.TooLong ? MAX_INSTRUCTION_LENGTH : cur.pos - offset;
   const ok = status === DecodeStatus.Ok;
   let width: 1 | 2 | 4 | 8 = opSize;
   if (ok && entry) {
     if (entry.fixedWidth) width = entry.fixedWidth as 1 | 2 | 4 | 8;
     else if (hasMem && entry.operands.includes(OperandKind.Esw)) width = 2;
   }
+  // The cursor keeps no buffer alive after the call.
+  cur.code = NO_BYTES;
   return {
     address,
     length,
