@@ -85,7 +85,7 @@ function procedureFindings(a: Analysis, { procedure: p, rows }: ProcedureRows): 
       const op = f.insn.op;
       if (op === Op.Ret || op === Op.Jmp || op === Op.JmpIndirect || op === Op.Iret) continue;
       const before = rowAtOffset(rows, sorted, p.end, f.offset);
-      const after = rowAtOffset(rows, sorted, p.end, f.offset + f.bytes.length);
+      const after = rowAtOffset(rows, sorted, p.end, f.end);
       if (!before || !after) continue;
       const was = espOffset(before.cfa);
       const now = espOffset(after.cfa);
@@ -99,7 +99,7 @@ function procedureFindings(a: Analysis, { procedure: p, rows }: ProcedureRows): 
           { title: `Add .cfi_adjust_cfa_offset ${adjust}`, newText: `.cfi_adjust_cfa_offset ${adjust}` });
         if (f1) out.push(f1);
       } else if (f.stack.delta === 0 && now !== was) {
-        const op = p.instructions.find((i) => i.offset === f.offset + f.bytes.length && (i.op.kind === 'def_cfa_offset' || i.op.kind === 'def_cfa'));
+        const op = p.instructions.find((i) => i.offset === f.end && (i.op.kind === 'def_cfa_offset' || i.op.kind === 'def_cfa'));
         const where = op ? op.location : f.location;
         const f1 = finding(a, where.file, where.line, `the CFA offset changes from ${was} to ${now} after \`${f.text}\`, which does not move %esp`);
         if (f1) out.push(f1);

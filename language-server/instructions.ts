@@ -15,6 +15,8 @@ export type StackEffect = { readonly kind: 'delta'; readonly delta: number } | {
 export interface InstructionFact {
   readonly section: string;
   readonly offset: number;
+  /** offset + bytes.length: where its bytes end. */
+  readonly end: number;
   readonly bytes: Uint8Array;
   readonly insn: Instruction;
   readonly text: string;
@@ -139,18 +141,40 @@ export function sectionOf(module: AsmModule, name: string): AsmSection | undefin
   return module.sections.find((s) => s.name === name);
 }
 
-/** An instruction's fact, its AT&T text made when first asked for (most findings never show it). */
+/**
+ * An instruction's fact: its bytes (a view of the buffer its entries were copied into), its
+ * location and its AT&T text made when first asked for (most facts are read for their stack
+ * effect and end only: a procedure's findings decode every instruction and show few).
+ */
 class Fact implements InstructionFact {
   private att: string | undefined;
+  private view: Uint8Array | undefined;
 
   constructor(
     readonly section: string,
     readonly offset: number,
-    readonly bytes: Uint8Array,
+    private readonly buffer: Uint8Array,
+    private readonly at: number,
+    private readonly size: number,
     readonly insn: Instruction,
-    readonly location: SourceLocation,
+    private where: SourceLocation | undefined,
+    /** Where the location is found when `where` is not given (the columns'; a fact kept with a line entry holds no index of its analysis). */
+    private readonly entries: SectionEntries | undefined,
+    private readonly index: number,
     readonly stack: StackEffect,
   ) {}
+
+  get end(): number {
+    return this.offset + this.size;
+  }
+
+  get bytes(): Uint8Array {
+    return (this.view ??= this.buffer.subarray(this.at, this.at + this.size));
+  }
+
+  get location(): SourceLocation {
+    return (this.where ??= this.entries!.location(this.index));
+  }
 
   get text(): string {
     return (this.att ??= this.insn.status === DecodeStatus.Ok ? formatAtt(this.insn) : '(bad)');
@@ -177,16 +201,12 @@ interface SectionEntries {
   readonly kept: Array<InstructionFact | null | undefined>;
 }
 
-/** Entries in offset order, stable, as the indices of an order [0, n). */
-function offsetOrder(n: number, offset: (k: number) => number): Int32Array {
-  const order = new Int32Array(n);
-  let sorted = true;
-  for (let k = 0; k < n; k++) {
-    order[k] = k;
-    if (k > 0 && offset(k) < offset(k - 1)) sorted = false;
+/** Entry numbers `ks` put in offset order (stable: equal offsets keep their order); `ks` itself when it is in order. */
+function inOffsetOrder(ks: Int32Array, offset: (k: number) => number): Int32Array {
+  for (let j = 1; j < ks.length; j++) {
+    if (offset(ks[j]!) < offset(ks[j - 1]!)) return Int32Array.from([...ks].sort((x, y) => offset(x) - offset(y) || x - y));
   }
-  if (sorted) return order;
-  return Int32Array.from([...order].sort((x, y) => offset(x) - offset(y) || x - y));
+  return ks;
 }
 
 /**
@@ -214,10 +234,11 @@ function factsOf(sections: ReadonlyMap<string, AsmSection>, e: SectionEntries, f
         const offset = e.offsets[i]!;
         const length = e.lengths[i]!;
         copy.set(s!.bytes.subarray(offset, offset + length), at);
-        const bytes = copy.subarray(at, at + length);
+        const insn = decode(copy, at, offset, at + length);
+        fact = e.lines
+          ? new Fact(e.section, offset, copy, at, length, insn, e.lines[i]!.location, undefined, i, stackEffect(insn))
+          : new Fact(e.section, offset, copy, at, length, insn, undefined, e, i, stackEffect(insn));
         at += length;
-        const insn = decode(bytes, 0, offset, bytes.length);
-        fact = new Fact(e.section, offset, bytes, insn, e.lines ? e.lines[i]!.location : e.location(i), stackEffect(insn));
       }
       if (kept) {
         if (e.lines) byEntry.set(e.lines[i]!, fact);
@@ -249,22 +270,22 @@ function entryIndex(a: Analysis): EntryIndex {
   if (columns) {
     const counts = new Int32Array(columns.sectionNames.length);
     for (let k = 0; k < columns.count; k++) counts[columns.section[k]!]++;
-    columns.sectionNames.forEach((name, x) => {
+    for (let x = 0; x < counts.length; x++) {
       const n = counts[x]!;
-      if (n === 0) return;
+      if (n === 0) continue;
       const ks = new Int32Array(n);
       let i = 0;
       for (let k = 0; k < columns.count; k++) if (columns.section[k] === x) ks[i++] = k;
-      const order = offsetOrder(n, (j) => columns.offset[ks[j]!]!);
-      const at = Int32Array.from(order, (j) => ks[j]!);
-      bySection.set(name, {
-        section: name,
-        offsets: Int32Array.from(at, (k) => columns.offset[k]!),
-        lengths: Int32Array.from(at, (k) => columns.length[k]!),
-        location: (i) => columns.location(at[i]!),
-        kept: [],
-      });
-    });
+      const at = inOffsetOrder(ks, (k) => columns.offset[k]!);
+      const offsets = new Int32Array(n);
+      const lengths = new Int32Array(n);
+      for (let j = 0; j < n; j++) {
+        offsets[j] = columns.offset[at[j]!]!;
+        lengths[j] = columns.length[at[j]!]!;
+      }
+      const name = columns.sectionNames[x]!;
+      bySection.set(name, { section: name, offsets, lengths, location: (j) => columns.location(at[j]!), kept: [] });
+    }
   } else {
     const lists = new Map<string, LineEntry[]>();
     for (const l of a.module.lines) {
@@ -274,13 +295,13 @@ function entryIndex(a: Analysis): EntryIndex {
       list.push(l);
     }
     for (const [name, list] of lists) {
-      const order = offsetOrder(list.length, (k) => list[k]!.offset);
-      const lines = Array.from(order, (k) => list[k]!);
+      const at = inOffsetOrder(Int32Array.from(list, (_, k) => k), (k) => list[k]!.offset);
+      const lines = Array.from(at, (k) => list[k]!);
       bySection.set(name, {
         section: name,
         offsets: Int32Array.from(lines, (l) => l.offset),
         lengths: Int32Array.from(lines, (l) => l.length),
-        location: (i) => lines[i]!.location,
+        location: (j) => lines[j]!.location,
         lines,
         kept: [],
       });
