@@ -39,8 +39,16 @@ const featureWords = new WeakMap<SourceScan, readonly Lexeme[]>();
 
 function featureWordsOf(scan: SourceScan): readonly Lexeme[] {
   let list = featureWords.get(scan);
-  if (!list) featureWords.set(scan, (list = scan.lexemes.filter((l) => l.kind === 'word' && l.text.startsWith('X86_FEATURE_'))));
-  return list;
+  if (list) return list;
+  // A loop, not filter: this runs once per scan, before the optimizing compiler has a callback to inline.
+  const found: Lexeme[] = [];
+  const lexemes = scan.lexemes;
+  for (let k = 0; k < lexemes.length; k++) {
+    const l = lexemes[k]!;
+    if (l.kind === 'word' && l.text.startsWith('X86_FEATURE_')) found.push(l);
+  }
+  featureWords.set(scan, found);
+  return found;
 }
 
 export function featureFindings(a: Analysis): Finding[] {

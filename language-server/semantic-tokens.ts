@@ -155,7 +155,9 @@ function eachToken(a: Analysis, from: number, to: number, f: (line: number, star
     while (group < skipped.length && skipped[group]!.to < line) group++;
     // A block cpp skipped is no site: its tokens are not marked `alternative`.
     const inactive = group < skipped.length && skipped[group]!.from <= line;
-    for (const l of inColumnOrder(scan.byLine[line]!)) {
+    const list = inColumnOrder(scan.byLine[line]!);
+    for (let k = 0; k < list.length; k++) {
+      const l = list[k]!;
       let found: number;
       if (!l.cpp && (l.kind === 'op' || l.kind === 'word')) {
         const memo = l.kind === 'op' ? ops : words;
