@@ -136,7 +136,7 @@ function prefixNames(macros: ReadonlyMap<string, Macro>, gas: ReadonlyMap<string
 /** The statements a use of a GAS macro gives, its arguments substituted as GAS does; none when GAS would refuse the use. */
 function gasExpansion(def: MacroDefinition, s: Statement): Statement[] {
   try {
-    const values = bindArguments(def, s.operands, true);
+    const values = bindArguments(def, s.operands);
     return statements(def.body.map((l) => substitute(l, values, 0)).join('\n'));
   } catch {
     return [];

@@ -234,14 +234,14 @@ class Reader {
       }
       const macro = this.findMacro(op);
       if (macro) {
-        this.expand(macro, s.operands, frame.macro === undefined);
+        this.expand(macro, s.operands);
         return;
       }
       throw new AsmError(`unknown pseudo-op: \`${op}'`);
     }
     const macro = this.findMacro(op);
     if (macro) {
-      this.expand(macro, s.operands, frame.macro === undefined);
+      this.expand(macro, s.operands);
       return;
     }
     assembleInstruction(this.st, s.op, s.operands, s.operandsColumn === s.opColumn + s.op.length);
@@ -346,7 +346,7 @@ class Reader {
     this.macros.set(key, def);
   }
 
-  private expand(def: MacroDefinition, operands: string, scrub: boolean): void {
+  private expand(def: MacroDefinition, operands: string): void {
     if (this.frames.length >= MAX_FRAMES) throw new AsmError('macros nested too deeply');
     if (operands.length > MAX_EXPANSION) throw new AsmError(`macro ${def.name}: arguments longer than ${MAX_EXPANSION} bytes`);
     let kept = this.expansions.get(def);
@@ -354,8 +354,7 @@ class Reader {
       kept = { counterFree: def.body.every((l) => l.indexOf('\\@') < 0), byOperands: new Map() };
       this.expansions.set(def, kept);
     }
-    // The scrubbed and the unscrubbed reading of one text may differ: each has its key.
-    const key = kept.counterFree ? (scrub ? operands : `\u0000${operands}`) : undefined;
+    const key = kept.counterFree ? operands : undefined;
     const same = key === undefined ? undefined : kept.byOperands.get(key);
     const at = this.st.location;
     const locate = () => at;
@@ -364,7 +363,7 @@ class Reader {
       this.frames.push({ reader: new KeptStatements(same), locate, macro: def.name, condDepth: this.conds.length });
       return;
     }
-    const values = bindArguments(def, operands, scrub);
+    const values = bindArguments(def, operands);
     const counter = this.macroCounter++;
     let size = 0;
     const lines = def.body.map((l) => {

@@ -231,20 +231,10 @@ class Parser {
   }
 
   private character(): Expr {
-    // 'c : the character's code; GAS takes one character (with backslash escapes), no closing quote needed.
-    this.pos++;
-    let ch = this.text[this.pos];
-    if (ch === undefined) throw new ExprSyntaxError('missing character after quote', this.pos);
-    this.pos++;
-    let value = ch.charCodeAt(0);
-    if (ch === '\\') {
-      ch = this.text[this.pos++];
-      const escapes: Record<string, number> = { n: 10, t: 9, r: 13, b: 8, f: 12, '\\': 92, "'": 39, '"': 34, '0': 0 };
-      if (ch === undefined || !(ch in escapes)) throw new ExprSyntaxError('bad escape in character constant', this.pos - 1);
-      value = escapes[ch]!;
-    }
-    if (this.text[this.pos] === "'") this.pos++;
-    return { kind: 'number', value: BigInt(value) };
+    const c = characterConstant(this.text, this.pos);
+    if (c === undefined) throw new ExprSyntaxError('missing character after quote', this.pos + 1);
+    this.pos = c.end;
+    return { kind: 'number', value: BigInt(c.value) };
   }
 
   private number(): Expr {
@@ -363,4 +353,25 @@ export function binaryWarning(op: BinaryOp, b: bigint): string | undefined {
   if ((op === '<<' || op === '>>') && BigInt.asUintN(64, b) >= 64n) return `shift count out of range (${BigInt.asIntN(64, b)} is not between 0 and 63)`;
   if ((op === '/' || op === '%') && b === 0n) return 'division by zero';
   return undefined;
+}
+
+/** The characters GAS's scrubber gives for `'\c`: these few, any other `c` itself (`'\0` is 48). */
+const CHARACTER_ESCAPES: Readonly<Record<string, number>> = { b: 8, f: 12, n: 10, r: 13, t: 9, "'": 39, '"': 34 };
+
+/**
+ * The character constant whose quote is at `at` (`'c`, `'\c`, a closing quote taken when there
+ * is one), as GAS's scrubber reads it; undefined when the text ends after the quote.
+ */
+export function characterConstant(text: string, at: number): { value: number; end: number } | undefined {
+  let i = at + 1;
+  let ch = text[i++];
+  if (ch === undefined) return undefined;
+  let value = ch.charCodeAt(0);
+  if (ch === '\\') {
+    ch = text[i++];
+    if (ch === undefined) return undefined;
+    value = CHARACTER_ESCAPES[ch] ?? ch.charCodeAt(0);
+  }
+  if (text[i] === "'") i++;
+  return { value, end: i };
 }

@@ -1,9 +1,10 @@
 // Owns GAS macros as text: parsing a .macro line's parameters (named, =default, :req,
 // :vararg), splitting an invocation's arguments the way GAS does (commas or blanks, quotes
-// stripped, blanks next to operators dropped as GAS's input scrubber drops them), and
+// stripped, blanks dropped and character constants made numbers as GAS's scrubber does), and
 // substituting \param, \() and \@ into the body. Also .irp/.irpc argument lists.
 import type { Statement } from './statements';
 import { isNameChar, isNameStart } from './chars';
+import { characterConstant } from './expr';
 
 export interface MacroParam {
   readonly name: string;
@@ -25,9 +26,22 @@ export class MacroError extends Error {
   override readonly name = 'MacroError';
 }
 
-const OPERATOR = /[+\-*/%&|^!~<>=(),]/;
+/**
+ * The characters GAS's scrubber takes as parts of symbols: names and numbers, and i386's extra
+ * ones (`*%-([{}`), and the backslash of a macro parameter.
+ */
+function isScrubSymbolChar(c: string | undefined): boolean {
+  if (c === undefined) return false;
+  const k = c.charCodeAt(0);
+  return (k >= 0x30 && k <= 0x39) || (k >= 0x41 && k <= 0x5a) || (k >= 0x61 && k <= 0x7a) || '_.$*%-([{}\\'.includes(c);
+}
 
-/** GAS's scrubber keeps a blank only between two operands: `4 + 5` reads as `4+5`, `x y` stays. */
+/**
+ * What GAS's scrubber makes of a statement's operands before anything reads them: a run of
+ * blanks becomes one blank between two symbol characters (isScrubSymbolChar) and nothing
+ * elsewhere, so `4 + 5` reads as `4+5` while `4 - 5` stays three words and `(4) - 5` reads
+ * `(4)- 5`; a character constant `'c` becomes its number; strings are kept as written.
+ */
 export function scrubBlanks(text: string): string {
   let out = '';
   let inString = false;
@@ -44,12 +58,18 @@ export function scrubBlanks(text: string): string {
       out += c;
       continue;
     }
+    if (c === "'") {
+      const k = characterConstant(text, i);
+      if (k !== undefined) {
+        out += String(k.value);
+        i = k.end - 1;
+        continue;
+      }
+    }
     if (c === ' ' || c === '\t') {
       let j = i;
       while (j < text.length && (text[j] === ' ' || text[j] === '\t')) j++;
-      const prev = out.length > 0 ? out[out.length - 1] : undefined;
-      const next = text[j];
-      if (prev !== undefined && next !== undefined && !OPERATOR.test(prev) && !OPERATOR.test(next)) out += ' ';
+      if (isScrubSymbolChar(out[out.length - 1]) && isScrubSymbolChar(text[j])) out += ' ';
       i = j - 1;
       continue;
     }
@@ -89,12 +109,12 @@ function readArgument(text: string, i: number): { value: string; end: number } {
 }
 
 /**
- * Splits an argument list; `rest` gives the text from each argument's start (for :vararg).
- * `scrub`: the text comes from the file, which GAS's scrubber has read (macro expansions are
- * not scrubbed again, so `\\n - 1` there stays three arguments).
+ * Splits an argument list as GAS reads it after its scrubber (scrubBlanks); `rest` gives the
+ * text from each argument's start (for :vararg). GAS scrubs a macro's expansion as it reads it,
+ * so an argument given as `"1 + 2"` is one word again where the body passes it on.
  */
-export function splitArguments(text: string, scrub = true): Array<{ value: string; rest: string }> {
-  const s = scrub ? scrubBlanks(text.trim()) : text.trim();
+export function splitArguments(text: string): Array<{ value: string; rest: string }> {
+  const s = scrubBlanks(text.trim());
   const out: Array<{ value: string; rest: string }> = [];
   let i = 0;
   let expectArg = true;
@@ -146,16 +166,34 @@ export function parseMacroHeader(operands: string, builtin: boolean, body: reado
   return { name, params, body, builtin };
 }
 
+/**
+ * The parameter an argument names when it is `name=value`: GAS takes one whose `=` comes before
+ * any blank, comma, quote, semicolon, parenthesis, < or >, and then wants a name right before it.
+ */
+function keywordOf(text: string): string | undefined {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '=') {
+      const name = /^[A-Za-z_.$][\w.$]*/.exec(text)?.[0] ?? '';
+      if (name.length !== i) throw new MacroError('confusion in formal parameters');
+      return name;
+    }
+    if (' \t,";()<>'.includes(c)) return undefined;
+  }
+  return undefined;
+}
+
 /** Binds invocation arguments to parameters. */
-export function bindArguments(def: MacroDefinition, operands: string, scrub: boolean): Map<string, string> {
-  const args = splitArguments(operands, scrub);
+export function bindArguments(def: MacroDefinition, operands: string): Map<string, string> {
+  const args = splitArguments(operands);
   const values = new Map<string, string>();
   let position = 0;
   for (let k = 0; k < args.length; k++) {
     const a = args[k]!;
-    const keyword = /^([A-Za-z_.$][\w.$]*)=(.*)$/s.exec(a.value);
-    if (keyword && def.params.some((p) => p.name === keyword[1])) {
-      values.set(keyword[1]!, keyword[2]!.replace(/^"(.*)"$/s, '$1'));
+    const keyword = keywordOf(a.rest);
+    if (keyword !== undefined) {
+      if (!def.params.some((p) => p.name === keyword)) throw new MacroError(`Parameter named \`${keyword}' does not exist for macro \`${def.name}'`);
+      values.set(keyword, a.value.slice(keyword.length + 1).replace(/^"(.*)"$/s, '$1'));
       continue;
     }
     const p = def.params[position];
