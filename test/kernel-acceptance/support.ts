@@ -65,6 +65,19 @@ export function runNative(prog: string, args: readonly string[] = []): RunOutput
   return { stdout: r.stdout, stderr: r.stderr, status: shellStatus(r.status, r.signal) };
 }
 
+/**
+ * The forms whose native result a hypervisor makes its own (docs/kernel-facts.md §15): under
+ * KVM on AMD, sysexit at CPL 3 is KVM's emulation (#GP, SIGSEGV) where the processor gives #UD,
+ * and int1 may come back with eip at it instead of after it. Where the host runs under a
+ * hypervisor (cpuinfo's `hypervisor` flag) their lines are not compared with it.
+ */
+export const HYPERVISOR_FORMS: readonly string[] = ['sysexit', 'int1'];
+
+/** True when this host runs under a hypervisor (its processor's native answers may be the hypervisor's). */
+export function hostVirtualized(): boolean {
+  return /^flags\s*:.*\bhypervisor\b/m.test(readFileSync('/proc/cpuinfo', 'utf8'));
+}
+
 /** The emulator's CPU model of this host's processor, for a vDSO the running kernel already patched. */
 export function hostCpuModel(): 'intel' | 'amd' {
   return /AuthenticAMD|HygonGenuine/.test(readFileSync('/proc/cpuinfo', 'utf8')) ? 'amd' : 'intel';
