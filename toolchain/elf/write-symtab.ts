@@ -58,81 +58,97 @@ export interface ObjectSymbol {
  * group signatures and undefined names relocations need).
  */
 export function objectSymbols(module: AsmModule): { readonly rows: readonly ObjectSymbol[]; readonly firstGlobal: number } {
-  const usedSections = new Set<string>();
-  const usedNames = new Set<string>();
-  for (const s of module.sections) {
-    // An indexed loop (this runs once per object, mostly before the optimizing compiler has
-    // taken it, where an iterator makes an object per element); a run of relocations against
-    // one name adds it once.
-    const relocations = s.relocations;
-    let last = '';
-    for (let k = 0; k < relocations.length; k++) {
-      const r = relocations[k]!;
-      // A relocation with no symbol (symbol index 0) needs no entry.
-      if (r.symbolIsSection) usedSections.add(r.symbol);
-      else if (r.symbol !== '' && r.symbol !== last) usedNames.add((last = r.symbol));
-    }
-  }
-  const row = (s: AsmSymbol, binding: SymbolBinding): ObjectSymbol => ({
-    name: s.type === STT_SECTION ? '' : s.name,
-    value: s.value,
-    size: s.size,
-    binding,
-    type: s.type,
-    visibility: s.visibility,
-    section: s.section,
-    from: s,
-  });
-  const sectionSymbol = (name: string): ObjectSymbol => ({ name: '', value: 0, size: 0, binding: 'local', type: STT_SECTION, visibility: 0, section: name });
-
-  const files = objectList<ObjectSymbol>();
-  const locals = objectList<{ row: ObjectSymbol; section?: string }>();
-  const globals = objectList<ObjectSymbol>();
-  const placed = new Set<string>();
-  for (const s of module.symbols) {
-    const isLocal = s.binding === 'local' && s.section !== 'UND';
-    if (s.type === STT_FILE) files.push(row(s, 'local'));
-    else if (s.type === STT_SECTION) {
-      if (usedSections.has(s.section) && !placed.has(s.section)) {
-        placed.add(s.section);
-        locals.push({ row: row(s, 'local'), section: s.section });
-      }
-    } else if (isLocal) {
-      if (s.name.startsWith('.L') && !usedNames.has(s.name)) continue;
-      locals.push({ row: row(s, 'local') });
-    } else globals.push(row(s, s.binding === 'local' ? 'global' : s.binding));
-  }
+  // Each loop is a function of its own: this runs once per object, and code after a loop here
+  // was compiled on stack with the loop before it had run, then undone and compiled again in
+  // each of a process's first objects (docs/speed-and-exactness.md, the assembler's sections).
+  const used = usedByRelocations(module);
+  const { files, locals, globals, placed } = listedSymbols(module, used);
   // Section symbols the module did not list: .text/.data/.bss first (GAS creates them at
   // start-up), the others before the first local defined in their section, else last.
-  const missing = module.sections.filter((s) => usedSections.has(s.name) && !placed.has(s.name));
+  const missing = module.sections.filter((s) => used.sections.has(s.name) && !placed.has(s.name));
   const early = missing.filter((s) => s.name === '.text' || s.name === '.data' || s.name === '.bss');
   for (const s of missing) {
     if (early.includes(s)) continue;
     const at = locals.findIndex((l) => !l.section && l.row.section === s.name);
-    const entry = { row: sectionSymbol(s.name), section: s.name };
+    const entry = { row: objectSymbol('', 0, 0, 'local', STT_SECTION, 0, s.name, undefined, undefined), section: s.name };
     if (at < 0) locals.push(entry);
     else locals.splice(at, 0, entry);
   }
-  locals.unshift(...early.map((s) => ({ row: sectionSymbol(s.name), section: s.name })));
+  locals.unshift(...early.map((s) => ({ row: objectSymbol('', 0, 0, 'local', STT_SECTION, 0, s.name, undefined, undefined), section: s.name })));
 
   const names = new Set(module.symbols.map((s) => s.name));
   for (const s of module.sections) {
     const signature = s.group?.signature;
     if (signature !== undefined && !names.has(signature)) {
       names.add(signature);
-      locals.push({ row: { name: signature, value: 0, size: 0, binding: 'local', type: STT_NOTYPE, visibility: 0, section: '.group', group: signature } });
+      locals.push({ row: objectSymbol(signature, 0, 0, 'local', STT_NOTYPE, 0, '.group', signature, undefined), section: undefined });
     }
   }
-  for (const name of usedNames) {
-    if (!names.has(name)) {
-      names.add(name);
-      globals.push({ name, value: 0, size: 0, binding: 'global', type: STT_NOTYPE, visibility: 0, section: 'UND' });
-    }
-  }
+  undefinedNames(used.names, names, globals);
   const rows = [...files, ...locals.map((l) => l.row)];
   const firstGlobal = rows.length + 1;
   rows.push(...globals);
   return { rows, firstGlobal };
+}
+
+/** An ObjectSymbol, every field in one literal (rows of one shape for the code that reads them). */
+function objectSymbol(name: string, value: number, size: number, binding: SymbolBinding, type: number, visibility: number, section: string, group: string | undefined, from: AsmSymbol | undefined): ObjectSymbol {
+  return { name, value, size, binding, type, visibility, section, group, from };
+}
+
+/** The sections and names the relocations refer to. */
+function usedByRelocations(module: AsmModule): { readonly sections: Set<string>; readonly names: Set<string> } {
+  const sections = new Set<string>();
+  const names = new Set<string>();
+  for (let i = 0; i < module.sections.length; i++) {
+    // A run of relocations against one name adds it once.
+    const relocations = module.sections[i]!.relocations;
+    let last = '';
+    for (let k = 0; k < relocations.length; k++) {
+      const r = relocations[k]!;
+      // A relocation with no symbol (symbol index 0) needs no entry.
+      if (r.symbolIsSection) sections.add(r.symbol);
+      else if (r.symbol !== '' && r.symbol !== last) names.add((last = r.symbol));
+    }
+  }
+  return { sections, names };
+}
+
+/** The module's symbols the object lists, as file, local and global rows (a section symbol's row once, where a relocation needs it). */
+function listedSymbols(module: AsmModule, used: { readonly sections: Set<string>; readonly names: Set<string> }): {
+  files: ObjectSymbol[]; locals: Array<{ row: ObjectSymbol; section: string | undefined }>; globals: ObjectSymbol[]; placed: Set<string>;
+} {
+  const row = (s: AsmSymbol, binding: SymbolBinding): ObjectSymbol => objectSymbol(s.type === STT_SECTION ? '' : s.name, s.value, s.size, binding, s.type, s.visibility, s.section, undefined, s);
+  const files = objectList<ObjectSymbol>();
+  const locals = objectList<{ row: ObjectSymbol; section: string | undefined }>();
+  const globals = objectList<ObjectSymbol>();
+  const placed = new Set<string>();
+  const symbols = module.symbols;
+  for (let k = 0; k < symbols.length; k++) {
+    const s = symbols[k]!;
+    const isLocal = s.binding === 'local' && s.section !== 'UND';
+    if (s.type === STT_FILE) files.push(row(s, 'local'));
+    else if (s.type === STT_SECTION) {
+      if (used.sections.has(s.section) && !placed.has(s.section)) {
+        placed.add(s.section);
+        locals.push({ row: row(s, 'local'), section: s.section });
+      }
+    } else if (isLocal) {
+      if (s.name.startsWith('.L') && !used.names.has(s.name)) continue;
+      locals.push({ row: row(s, 'local'), section: undefined });
+    } else globals.push(row(s, s.binding === 'local' ? 'global' : s.binding));
+  }
+  return { files, locals, globals, placed };
+}
+
+/** The names relocations need that no symbol defines: undefined globals, after the module's own. */
+function undefinedNames(used: Set<string>, names: Set<string>, globals: ObjectSymbol[]): void {
+  for (const name of used) {
+    if (!names.has(name)) {
+      names.add(name);
+      globals.push(objectSymbol(name, 0, 0, 'global', STT_NOTYPE, 0, 'UND', undefined, undefined));
+    }
+  }
 }
 
 /**
@@ -158,6 +174,11 @@ export function buildSymbolTable(module: AsmModule, fileName: string, sectionInd
     { name: '', value: 0, size: 0, binding: 'local', type: STT_NOTYPE, visibility: 0, sectionIndex: 0 },
     ...rows.map((r) => ({ name: r.name, value: r.value, size: r.size, binding: r.binding, type: r.type, visibility: r.visibility, sectionIndex: indexOf(r) })),
   ];
+  return { entries, firstGlobal, ...entryIndexes(module, sectionIndex, entries, firstGlobal) };
+}
+
+/** The index of each section's symbol and of each named symbol (a loop of its own: see objectSymbols). */
+function entryIndexes(module: AsmModule, sectionIndex: ReadonlyMap<string, number>, entries: readonly SymtabEntry[], firstGlobal: number): Pick<SymbolTable, 'sectionSymbol' | 'symbol'> {
   const bySection = new Map<string, number>();
   const byName = new Map<string, number>();
   for (let i = 0; i < entries.length; i++) {
@@ -170,5 +191,5 @@ export function buildSymbolTable(module: AsmModule, fileName: string, sectionInd
       if (i >= firstGlobal || !byName.has(e.name)) byName.set(e.name, i);
     }
   }
-  return { entries, firstGlobal, sectionSymbol: bySection, symbol: byName };
+  return { sectionSymbol: bySection, symbol: byName };
 }
