@@ -201,14 +201,6 @@ interface SectionEntries {
   readonly kept: Array<InstructionFact | null | undefined>;
 }
 
-/** Entry numbers `ks` put in offset order (stable: equal offsets keep their order); `ks` itself when it is in order. */
-function inOffsetOrder(ks: Int32Array, offset: (k: number) => number): Int32Array {
-  for (let j = 1; j < ks.length; j++) {
-    if (offset(ks[j]!) < offset(ks[j - 1]!)) return Int32Array.from([...ks].sort((x, y) => offset(x) - offset(y) || x - y));
-  }
-  return ks;
-}
-
 /**
  * The facts of entries [from, to) of a section (an entry whose bytes are not in its section
  * has none), decoded when first asked for and, when `kept`, kept with each entry: the analysis
@@ -276,7 +268,14 @@ function entryIndex(a: Analysis): EntryIndex {
       const ks = new Int32Array(n);
       let i = 0;
       for (let k = 0; k < columns.count; k++) if (columns.section[k] === x) ks[i++] = k;
-      const at = inOffsetOrder(ks, (k) => columns.offset[k]!);
+      // In offset order (stable: equal offsets keep the order read), mostly already.
+      let at = ks;
+      for (let j = 1; j < n; j++) {
+        if (columns.offset[ks[j]!]! < columns.offset[ks[j - 1]!]!) {
+          at = Int32Array.from([...ks].sort((x, y) => columns.offset[x]! - columns.offset[y]! || x - y));
+          break;
+        }
+      }
       const offsets = new Int32Array(n);
       const lengths = new Int32Array(n);
       for (let j = 0; j < n; j++) {
@@ -295,16 +294,20 @@ function entryIndex(a: Analysis): EntryIndex {
       list.push(l);
     }
     for (const [name, list] of lists) {
-      const at = inOffsetOrder(Int32Array.from(list, (_, k) => k), (k) => list[k]!.offset);
-      const lines = Array.from(at, (k) => list[k]!);
-      bySection.set(name, {
-        section: name,
-        offsets: Int32Array.from(lines, (l) => l.offset),
-        lengths: Int32Array.from(lines, (l) => l.length),
-        location: (j) => lines[j]!.location,
-        lines,
-        kept: [],
-      });
+      // Mostly in order already: sorted (stably) only when not.
+      for (let k = 1; k < list.length; k++) {
+        if (list[k]!.offset < list[k - 1]!.offset) {
+          list.sort((x, y) => x.offset - y.offset);
+          break;
+        }
+      }
+      const offsets = new Int32Array(list.length);
+      const lengths = new Int32Array(list.length);
+      for (let k = 0; k < list.length; k++) {
+        offsets[k] = list[k]!.offset;
+        lengths[k] = list[k]!.length;
+      }
+      bySection.set(name, { section: name, offsets, lengths, location: (j) => list[j]!.location, lines: list, kept: [] });
     }
   }
   const out: EntryIndex = { sections: sectionsOf(a), bySection };
