@@ -3,7 +3,9 @@
 // `>>` shifts the unsigned value; a shift count outside 0..63 gives 0 and a division or
 // remainder by zero divides by 1, each with GAS's warning; .byte and .word warn when a number
 // does not fit (-256 does not fit a byte) and .long, .fill and the alignment fills do not; a
-// symbol's addend in a 1- or 2-byte field is checked as any fixup's number is.
+// symbol's addend in a 1- or 2-byte field is checked as any fixup's number is; a number wider
+// than 64 bits (a bignum) keeps its low bytes in data, is 0 to an operator (each with GAS's
+// warning) and is no instruction operand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareWithGas } from './gas-compare';
@@ -40,4 +42,17 @@ test('a symbol plus a number in a 1- or 2-byte field: GAS\'s error when the numb
   assert.ok(gas.messages.includes('8: Error: value of ffffff00 too large for field of 1 byte at 00000007'), gas.messages.join('\n'));
   const fits = compareWithGas('symbol-field-fits', '\t.byte foo + 0xff\n\t.byte foo - 0xff\n\t.word foo - 0xffff\n\t.long foo + 0x100000000\n');
   assert.equal(fits.status, 0);
+});
+
+test('numbers wider than 64 bits (GAS\'s bignums): low bytes with a warning, 0 for an operator, no instruction operand', () => {
+  const gas = compareWithGas('bignum', [
+    '\t.long 0x1ffffffffffffffff', '\t.quad 0x1ffffffffffffffff', '\t.byte 0x1ffffffffffffffff', '\t.word 0x10000000000000000',
+    '\t.quad 0x10000000000000005+1', '\t.quad 1+0x10000000000000000', '\t.quad -0x10000000000000000', '\t.quad ~0x10000000000000000',
+    '\t.quad (0x10000000000000000)', '\t.long 0x123456789abcdef0123', '\t.quad 18446744073709551616', '\t.quad 0xffffffffffffffff',
+    '\t.quad -0xffffffffffffffff', '\tmovl $(0x1ffffffffffffffff+1), %eax', '',
+  ].join('\n'));
+  assert.ok(gas.messages.includes('5: Warning: left operand is a bignum; integer 0 assumed'), gas.messages.join('\n'));
+  for (const [name, line] of [['bignum-imm', '\tmovl $0x1ffffffffffffffff, %eax'], ['bignum-disp', '\tmovl 0x1ffffffffffffffff, %eax'], ['bignum-neg-imm', '\tpushl $-0x10000000000000000']]) {
+    assert.notEqual(compareWithGas(name, `${line}\n`).status, 0, name);
+  }
 });

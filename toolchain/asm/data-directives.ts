@@ -1,7 +1,7 @@
 // Owns the directives that put data bytes into the current section: integers (.byte ...
 // .quad), strings (.ascii .asciz .string*), LEB128, .fill/.space/.skip/.zero, .org and the
 // alignment family (.align .balign[wl] .p2align[wl]) with GAS --32's NOP padding in code.
-import { constantValue } from './expr';
+import { constantValue, isBignum } from './expr';
 import { isAbsolute, smallValue } from './evaluate';
 import { SHT_NOBITS } from '../elf/sections';
 import { isCode } from './layout';
@@ -63,7 +63,8 @@ export function emitInteger(st: AsmState, text: string, size: 1 | 2 | 4 | 8): vo
   if (!hasSymbols(bound)) {
     const field = FIELDS[size - 1]!;
     const value = constantValue(bound)!;
-    warnIfTruncated(st, value, size);
+    if (isBignum(bound)) st.warning(`bignum truncated to ${size} byte${size > 1 ? 's' : ''}`);
+    else warnIfTruncated(st, value, size);
     writeInteger(value, size, field);
     st.emit(field);
     return;

@@ -2,7 +2,7 @@
 // the place it is written (1f/1b become label instances, `.` becomes a marker label, equated
 // symbols their current value), then evaluating it to GAS's "symbol + number - symbol" form,
 // either while reading (estimated addresses) or after relaxation (final addresses).
-import { applyBinary, binaryWarning, constantValue, type Expr } from './expr';
+import { applyBinary, binaryWarning, constantValue, isBignum, type Expr } from './expr';
 import type { SymbolState, SymbolTable } from './symbol-table';
 import { displayName } from './symbol-table';
 import type { Frag } from './layout';
@@ -21,11 +21,14 @@ export class EvalError extends Error {
 
 const MAX_DEPTH = 64;
 
+/** What GAS takes for a bignum operand of an operator. */
+const ZERO: Expr = { kind: 'number', value: 0n };
+
 /**
  * Rewrites an expression so that it means the same thing wherever it is evaluated later, and
  * gives `warn` GNU as's warning for each operator of it whose right operand is a number it
  * cannot take (a shift count outside 0..63, a division by zero), as GNU as does where it
- * reads the expression.
+ * reads the expression; a bignum operand of an operator becomes 0, with GAS's warning too.
  */
 export function bindExpr(expr: Expr, symbols: SymbolTable, here: () => SymbolState, warn?: (message: string) => void, depth = 0): Expr {
   switch (expr.kind) {
@@ -54,8 +57,16 @@ export function bindExpr(expr: Expr, symbols: SymbolTable, here: () => SymbolSta
       return operand === expr.operand ? expr : { kind: 'unary', op: expr.op, operand };
     }
     case 'binary': {
-      const left = bindExpr(expr.left, symbols, here, warn, depth);
-      const right = bindExpr(expr.right, symbols, here, warn, depth);
+      let left = bindExpr(expr.left, symbols, here, warn, depth);
+      let right = bindExpr(expr.right, symbols, here, warn, depth);
+      if (isBignum(left)) {
+        warn?.('left operand is a bignum; integer 0 assumed');
+        left = ZERO;
+      }
+      if (isBignum(right)) {
+        warn?.('right operand is a bignum; integer 0 assumed');
+        right = ZERO;
+      }
       if (warn !== undefined && (expr.op === '<<' || expr.op === '>>' || expr.op === '/' || expr.op === '%')) {
         const count = constantValue(right);
         const message = count === undefined ? undefined : binaryWarning(expr.op, count);

@@ -375,3 +375,20 @@ export function characterConstant(text: string, at: number): { value: number; en
   if (text[i] === "'") i++;
   return { value, end: i };
 }
+
+/** 2^64: a number literal this large or larger is one of GAS's bignums. */
+const BIGNUM = 1n << 64n;
+
+/**
+ * True when the expression is one of GAS's bignums: a number literal that does not fit 64 bits,
+ * bare, in parentheses or under unary operators (which keep it a bignum). Data directives keep
+ * its low bytes with a warning; an operator takes 0 for it, with a warning; an instruction
+ * operand cannot be one.
+ */
+export function isBignum(e: Expr): boolean {
+  let x = e;
+  while (x.kind === 'unary') x = x.operand;
+  if (x.kind !== 'number' || (x.value < BIGNUM && x.value > -BIGNUM)) return false;
+  const v = constantValue(e);
+  return v !== undefined && (v >= BIGNUM || v <= -BIGNUM);
+}

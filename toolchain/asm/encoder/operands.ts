@@ -2,7 +2,7 @@
 // registers (general and segment), `$expr` immediates, memory `seg:disp(base,index,scale)`
 // with any part omitted, `*` for indirect jmp/call, and far `$seg,$off` as two immediates.
 // Errors are OperandError with GAS's wording and the 0-based column in the text.
-import { ExprSyntaxError, parseWholeExpression, type Expr } from '../expr';
+import { ExprSyntaxError, isBignum, parseWholeExpression, type Expr } from '../expr';
 import { REGISTERS, type Register } from './registers';
 import { splitOperands } from '../strings';
 
@@ -98,7 +98,9 @@ function parseOne(text: string, column: number, number: number): ParsedOperand {
     if (star) throw new OperandError(`immediate operand illegal with absolute jump`, column);
     const body = rest.slice(1);
     if (body.trim() === '') throw new OperandError('missing or invalid immediate expression `\'', col);
-    return { kind: 'imm', expr: expression(body, col + 1), column, text };
+    const expr = expression(body, col + 1);
+    if (isBignum(expr)) throw new OperandError(`missing or invalid immediate expression \`${body.trim()}'`, col);
+    return { kind: 'imm', expr, column, text };
   }
   let seg: Register | undefined;
   const m = REG_TOKEN.exec(rest);
@@ -141,6 +143,7 @@ function memory(
   }
   const dispText = (open >= 0 ? rest.slice(0, open) : rest).trim();
   const disp = dispText === '' ? undefined : expression(dispText, col);
+  if (disp !== undefined && isBignum(disp)) throw new OperandError(`missing or invalid displacement expression \`${dispText}'`, col);
   if (open < 0) {
     if (!disp) throw new OperandError('bad memory operand `\'', col);
     return { kind: 'mem', seg, disp, scale: 1, star, hasParens: false, column, text };
