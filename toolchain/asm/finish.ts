@@ -637,8 +637,15 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
   const made = { sections, symbols, cfi: cfiOut, alternatives, diagnostics: st.diagnostics, skipped: st.skipped };
   const module = withLazyParts(made, st.lines, localColumns, st.places);
   const recorded = st.numericReferences;
-  if (!recorded) return module;
-  // Made when first read, as `lines` is: the language server's first answer never reads them.
+  return recorded ? withNumericReferences(module, recorded, localColumns, st.places) : module;
+}
+
+/**
+ * The module with `numericReferences` made when first read, as `lines` is: the language
+ * server's first answer never reads them. A function of its own, as withLazyParts is: a getter
+ * made in `finish` would keep its context, and with it the whole AsmState, as long as the module.
+ */
+function withNumericReferences(module: AsmModule, recorded: NonNullable<AsmState['numericReferences']>, localColumns: LocalLabelColumns, places: Places): AsmModule {
   let numericReferences: NumericReference[] | undefined;
   const references = (): NumericReference[] => {
     // The references name the very objects localLabels holds.
@@ -649,7 +656,7 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
     const out: NumericReference[] = [];
     for (const r of recorded) {
       const label = labelOf.get(r.instance);
-      if (label) out.push({ location: st.locationOf(r.place), text: `${r.label}${r.direction}`, label });
+      if (label) out.push({ location: places.location(r.place), text: `${r.label}${r.direction}`, label });
     }
     return out;
   };
