@@ -15,6 +15,7 @@ import type { CfiRows, CfiState } from './cfi-directives';
 import { displayName, type SymbolState } from './symbol-table';
 import { NO_PLACE, type Places } from './places';
 import type { PendingLines } from './pending-lines';
+import type { NumericReferenceColumns } from './numeric-references';
 import { objectList } from '../object-list';
 
 const MAX_PASSES = 200;
@@ -645,7 +646,7 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
  * server's first answer never reads them. A function of its own, as withLazyParts is: a getter
  * made in `finish` would keep its context, and with it the whole AsmState, as long as the module.
  */
-function withNumericReferences(module: AsmModule, recorded: NonNullable<AsmState['numericReferences']>, localColumns: LocalLabelColumns, places: Places): AsmModule {
+function withNumericReferences(module: AsmModule, recorded: NumericReferenceColumns, localColumns: LocalLabelColumns, places: Places): AsmModule {
   let numericReferences: NumericReference[] | undefined;
   const references = (): NumericReference[] => {
     // The references name the very objects localLabels holds.
@@ -654,9 +655,9 @@ function withNumericReferences(module: AsmModule, recorded: NonNullable<AsmState
     localColumns.instances!.forEach((s, k) => labelOf.set(s, labels[k]!));
     // A reference to an instance never defined (GNU as's error) names no label.
     const out: NumericReference[] = [];
-    for (const r of recorded) {
-      const label = labelOf.get(r.instance);
-      if (label) out.push({ location: places.location(r.place), text: `${r.label}${r.direction}`, label });
+    for (let k = 0; k < recorded.count; k++) {
+      const label = labelOf.get(recorded.instance(k));
+      if (label) out.push({ location: places.location(recorded.place(k)), text: recorded.text(k), label });
     }
     return out;
   };

@@ -8,6 +8,7 @@ import { ByteStream, Frag, orderedFrags, type Fixup, type SectionState, type Var
 import type { Diagnostic, SkippedGroup, SourceLocation } from './module';
 import { SymbolTable, type SymbolState } from './symbol-table';
 import { PendingLines } from './pending-lines';
+import { NumericReferenceColumns } from './numeric-references';
 import { Places } from './places';
 import { X86_FEATURES } from './builtin-features';
 import { isDigit } from './chars';
@@ -83,7 +84,7 @@ export class AsmState {
   /** `.code32` (default) or `.code16`. */
   codeSize: 32 | 16 = 32;
   /** The numeric label references resolved, by statement (recordNumericReferences); undefined unless asked for. */
-  numericReferences: Array<{ readonly place: number; readonly label: number; readonly direction: 'f' | 'b'; readonly instance: SymbolState }> | undefined;
+  numericReferences: NumericReferenceColumns | undefined;
 
   constructor(readonly file: string) {
     this.placed = { file, line: 1, column: 1 };
@@ -95,16 +96,10 @@ export class AsmState {
 
   /** Keeps, from now on, each numeric label reference resolved and the statement it is in (once per statement). */
   recordNumericReferences(): void {
-    const out: NonNullable<AsmState['numericReferences']> = (this.numericReferences = []);
-    this.symbols.onNumericReference = (instance, label, direction) => {
-      // The statement's place, not its location object: the language server reads the references
-      // only for a request on a local label (finish makes them then).
-      const place = this.where;
-      // A statement binds and evaluates its operands several times: one record per statement and instance.
-      // (A few back: a .rept body line's copies share one place, and a repeat is harmless.)
-      for (let k = out.length - 1; k >= 0 && k >= out.length - 4 && out[k]!.place === place; k--) if (out[k]!.instance === instance) return;
-      out.push({ place, label, direction, instance });
-    };
+    const out = (this.numericReferences = new NumericReferenceColumns());
+    // The statement's place, not its location object: the language server reads the references
+    // only for a request on a local label (finish makes them then).
+    this.symbols.onNumericReference = (instance, label, direction) => out.add(this.where, label, direction, instance);
   }
 
   /** Where the statement being assembled is (the user's line, through macros and #include). */
