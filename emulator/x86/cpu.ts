@@ -49,6 +49,13 @@ export class Cpu {
    */
   private readonly retired = new Map<number, Block[]>();
   private retiredCount = 0;
+  /**
+   * Valid blocks of each dispatch region's or flow's function (every block entering one marks all
+   * of its members' bytes, so while one is valid the members are what they were compiled from,
+   * with no breakpoint inside: a translation entering the same function fits without its bytes
+   * being compared again).
+   */
+  private readonly regionsHeld = new Map<BlockFunction, number>();
   /** Instructions whose immediate a store rewrote while they were compiled: their blocks read it live from then on. */
   private readonly liveImmediates = new Set<number>();
   /** Targets of each register `jmp *` (by its address) that its block's successor slot missed (dispatchLoop). */
@@ -174,6 +181,7 @@ export class Cpu {
     this.singles.clear();
     this.jumpCache.fill(null);
     this.byPage.clear();
+    this.regionsHeld.clear();
     this.retired.clear();
     this.retiredCount = 0;
   }
@@ -181,6 +189,7 @@ export class Cpu {
   private drop(b: Block): void {
     if (!b.valid) return;
     b.valid = false;
+    if (b.region) this.unhold(b.fn);
     const marks = b.marks;
     for (let k = 0; k < marks.length; k += 2) this.memory.markCode(marks[k]!, marks[k + 1]!, -1);
   }
@@ -286,7 +295,7 @@ export class Cpu {
       cache.set(address, revived);
       return revived;
     }
-    const known = findTranslation(address, single, this.memory, this.stopsAt, this.liveImmediates);
+    const known = findTranslation(address, single, this.memory, this.stopsAt, this.liveImmediates, this.regionsHeld);
     if (known !== null) {
       const b = this.instance(known);
       cache.set(address, b);
@@ -477,6 +486,7 @@ export class Cpu {
 
   /** Marks a valid block's bytes as code and indexes it by page. */
   private enter(b: Block): void {
+    if (b.region) this.regionsHeld.set(b.fn, (this.regionsHeld.get(b.fn) ?? 0) + 1);
     const marks = b.marks;
     for (let k = 0; k < marks.length; k += 2) this.memory.markCode(marks[k]!, marks[k + 1]!, 1);
     for (const p of b.pages) {
@@ -484,6 +494,13 @@ export class Cpu {
       if (!set) this.byPage.set(p, (set = new Set()));
       set.add(b);
     }
+  }
+
+  /** One valid block of the dispatch region or flow whose function is `fn` fewer (regionsHeld). */
+  private unhold(fn: BlockFunction): void {
+    const held = this.regionsHeld.get(fn)! - 1;
+    if (held === 0) this.regionsHeld.delete(fn);
+    else this.regionsHeld.set(fn, held);
   }
 
   /** The generated JavaScript of the block at `address` (for inspection). */

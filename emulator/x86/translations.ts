@@ -10,7 +10,7 @@
 // closes over nothing, so sharing it is invisible to the guest. Bounded: the table starts
 // again when full.
 import { PROT_EXEC, type Memory } from '../memory/memory';
-import type { Block } from './compile';
+import type { Block, BlockFunction } from './compile';
 
 /** The parts of a compiled block every CPU may share. */
 export type Translation = Omit<Block, 'valid' | 's0' | 's1' | 'runs'> & {
@@ -44,20 +44,22 @@ export function keepTranslation(t: Translation): void {
 /**
  * A translation of the block at `address` that decoding `m` now (with instruction breakpoints
  * at `stopsAt`, the immediates at `live` read live) may be replaced by; null when none fits.
+ * `held`: the dispatch region and flow functions the CPU holds a valid block of (a translation
+ * entering one of them fits: that block's marks keep its members as they were compiled).
  */
-export function findTranslation(address: number, single: boolean, m: Memory, stopsAt: ReadonlySet<number>, live: ReadonlySet<number>): Translation | null {
+export function findTranslation(address: number, single: boolean, m: Memory, stopsAt: ReadonlySet<number>, live: ReadonlySet<number>, held: ReadonlyMap<BlockFunction, number>): Translation | null {
   const list = translations.get(address);
   if (!list) return null;
   for (let k = list.length - 1; k >= 0; k--) {
     const t = list[k]!;
-    if (t.single === single && t.breakpoint === stopsAt.has(address) && fits(t, m, stopsAt, live)) return t;
+    if (t.single === single && t.breakpoint === stopsAt.has(address) && ((t.region && held.has(t.fn)) || fits(t, m, stopsAt, live))) return t;
   }
   return null;
 }
 
 function fits(t: Translation, m: Memory, stopsAt: ReadonlySet<number>, live: ReadonlySet<number>): boolean {
   const insns = t.insns;
-  for (let k = 1; k < insns.length; k++) if (stopsAt.has(insns[k]!.address)) return false;
+  if (stopsAt.size > 0) for (let k = 1; k < insns.length; k++) if (stopsAt.has(insns[k]!.address)) return false;
   if (live.size > 0 || t.live.length > 0) {
     for (const i of insns) if (live.has(i.address) !== t.live.includes(i.address)) return false;
   }

@@ -216,3 +216,22 @@ test('a breakpoint set inside a formed flow, a watchpoint and the debugger\'s TF
   }
   assert.deepEqual([...fast.cpu.state.r], [...slow.cpu.state.r]);
 });
+
+test('a CPU whose memory differs in a flow member does not take the flow another CPU holds', () => {
+  // The same program with compare's `mov $-1` made `mov $-2`: every instruction at the same address, one immediate byte different.
+  const source = program(0, 3000);
+  const variant = source.replace('mov $-1, %eax', 'mov $-2, %eax');
+  assert.notEqual(variant, source);
+  const g = buildGuest('flow-held', source, true);
+  const v = buildGuest('flow-held-variant', variant, true);
+  assert.equal(v.symbols.get('compare'), g.symbols.get('compare'));
+  const holder = loadElf(g.path);
+  assert.equal(holder.cpu.run(WARM).kind, 'budget');
+  assert.match(holder.cpu.blockSource(g.symbols.get('compare')!) ?? '', /F\d+\(s, m, H, left\)/, 'the first CPU holds compare\'s flow');
+  const other = runGuest(loadElf(v.path));
+  assert.equal(other.exitCode, 0);
+  assert.deepEqual(other.stdout, qemuOutput(v.path));
+  const rest = runGuest(holder);
+  assert.equal(rest.exitCode, 0);
+  assert.deepEqual(rest.stdout, qemuOutput(g.path));
+});
