@@ -7,7 +7,8 @@
 // region stop where the one-instruction path stops.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildGuest, loadElf, qemuOutput, runGuest, type LoadedProgram } from './guest';
+import { buildGuest, loadElf, qemuOutput } from './guest';
+import { sameBreakpointHits, sameTrapFlagSteps, sameWatchpointStop, sameWhateverTheSlices, step } from './fast-slow';
 
 const INTERPRETER = `
 .globl _start
@@ -72,26 +73,11 @@ mem: .fill 17, 4, 0
 /** Instructions run before the region is looked at: enough for every case to be hot and the region formed (cpu.ts REGION_AFTER). */
 const WARM = 120_000;
 
-/** Runs `count` instructions one budget of one at a time (the slow path: one-instruction blocks). */
-function step(p: LoadedProgram, count: number): void {
-  for (let k = 0; k < count; k++) assert.equal(p.cpu.run(1).kind, 'budget');
-}
-
 test('an interpreter whose dispatch becomes a region ends as under qemu-i386, whatever the budget slices', () => {
   const g = buildGuest('dispatch-region', INTERPRETER, true);
   const expected = qemuOutput(g.path);
   assert.equal(expected.length, 68);
-  const p = loadElf(g.path);
-  const r = runGuest(p);
-  assert.equal(r.exitCode, 0);
-  assert.deepEqual(r.stdout, expected);
-  for (const slice of [1, 5, 97, 10007]) {
-    const q = loadElf(g.path);
-    const sliced = runGuest(q, 1e9, slice);
-    assert.equal(sliced.exitCode, 0, `budgets of ${slice}: exit(0)`);
-    assert.deepEqual(sliced.stdout, expected, `budgets of ${slice}`);
-    assert.equal(q.cpu.state.icount, p.cpu.state.icount, `budgets of ${slice}: the same instruction count`);
-  }
+  sameWhateverTheSlices(g.path, expected, [1, 5, 97, 10007]);
 });
 
 test('a breakpoint set at a case inside a formed region, the watchpoint on a case\'s store and single-stepping stop where the one-instruction path does', () => {
@@ -104,42 +90,11 @@ test('a breakpoint set at a case inside a formed region, the watchpoint on a cas
   assert.deepEqual([...fast.cpu.state.r], [...slow.cpu.state.r]);
 
   // A breakpoint at a case: the region is dropped and the run stops before the case.
-  const at = g.symbols.get('op_rol')!;
-  fast.cpu.setBreakpoint(at);
-  for (let hit = 0; hit < 5; hit++) {
-    assert.deepEqual(fast.cpu.run(1e6), { kind: 'breakpoint', address: at });
-    let k = 0;
-    do step(slow, 1); while (slow.cpu.state.eip !== at && ++k < 1e5);
-    assert.equal(fast.cpu.state.icount, slow.cpu.state.icount, `hit ${hit}`);
-    assert.deepEqual([...fast.cpu.state.r], [...slow.cpu.state.r]);
-  }
-  fast.cpu.clearBreakpoint(at);
+  sameBreakpointHits(fast, slow, g.symbols.get('op_rol')!);
 
   // The watchpoint on the word op_st writes next: the run stops after that store.
-  const slot = g.symbols.get('mem')! + 4 * fast.cpu.state.r[2]!;
-  fast.cpu.setWatchpoint(slot, 4, 'write');
-  slow.cpu.setWatchpoint(slot, 4, 'write');
-  const stop = fast.cpu.run(1e6);
-  assert.equal(stop.kind, 'watchpoint');
-  let guard = 0;
-  while (slow.cpu.run(1).kind !== 'watchpoint' && ++guard < 1e6);
-  assert.equal(fast.cpu.state.icount, slow.cpu.state.icount);
-  assert.equal(fast.cpu.state.eip, slow.cpu.state.eip);
-  assert.deepEqual([...fast.cpu.state.r], [...slow.cpu.state.r]);
-  fast.cpu.clearWatchpoint();
-  slow.cpu.clearWatchpoint();
+  sameWatchpointStop(fast, slow, g.symbols.get('mem')! + 4 * fast.cpu.state.r[2]!);
 
   // Back into the region, then TF: each instruction traps after it runs, as on the slow path.
-  assert.equal(fast.cpu.run(50_000).kind, 'budget');
-  step(slow, 50_000);
-  fast.cpu.state.flagsOther |= 0x100;
-  slow.cpu.state.flagsOther |= 0x100;
-  for (let k = 0; k < 40; k++) {
-    const a = fast.cpu.run(1e6);
-    const b = slow.cpu.run(1e6);
-    assert.deepEqual(a, b);
-    assert.equal(fast.cpu.state.eip, slow.cpu.state.eip);
-    assert.equal(fast.cpu.state.icount, slow.cpu.state.icount);
-  }
-  assert.deepEqual([...fast.cpu.state.r], [...slow.cpu.state.r]);
+  sameTrapFlagSteps(fast, slow);
 });

@@ -7,7 +7,8 @@
 // flow, or by the debugger) stop where the one-instruction path stops.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildGuest, loadElf, qemuOutput, runGuest, type LoadedProgram } from './guest';
+import { buildGuest, loadElf, qemuOutput, runGuest } from './guest';
+import { sameBreakpointHits, sameTrapFlagSteps, sameWatchpointStop, sameWhateverTheSlices, step } from './fast-slow';
 
 /** The program, of `rounds` rounds; `trapAt`: the round (counting down) at which its iret sets TF inside a flow (0: never). */
 function program(trapAt: number, rounds: number): string {
@@ -118,27 +119,12 @@ scratch: .byte 0
 /** Instructions run before the flows are looked at: enough for the blocks to be settled and the flows formed (cpu.ts FLOW_RUNS). */
 const WARM = 400_000;
 
-/** Runs `count` instructions one budget of one at a time (the slow path: one-instruction blocks). */
-function step(p: LoadedProgram, count: number): void {
-  for (let k = 0; k < count; k++) assert.equal(p.cpu.run(1).kind, 'budget');
-}
-
 test('a program whose calls, returns and jumps become flows ends as under qemu-i386, whatever the budget slices', () => {
   const g = buildGuest('flow', program(0, 1500), true);
   const expected = qemuOutput(g.path);
   assert.equal(expected.length, 12);
-  const p = loadElf(g.path);
-  const r = runGuest(p);
-  assert.equal(r.exitCode, 0);
-  assert.deepEqual(r.stdout, expected);
+  const p = sameWhateverTheSlices(g.path, expected, [1, 7, 97, 10007]);
   assert.match(p.cpu.blockSource(g.symbols.get('fib')!) ?? '', /F\d+\(s, m, H, left\)/, 'fib runs in a flow');
-  for (const slice of [1, 7, 97, 10007]) {
-    const q = loadElf(g.path);
-    const sliced = runGuest(q, 1e9, slice);
-    assert.equal(sliced.exitCode, 0, `budgets of ${slice}: exit(0)`);
-    assert.deepEqual(sliced.stdout, expected, `budgets of ${slice}`);
-    assert.equal(q.cpu.state.icount, p.cpu.state.icount, `budgets of ${slice}: the same instruction count`);
-  }
 });
 
 test('TF set by iret inside a flow traps after the next instruction, as on the one-instruction path', () => {
@@ -175,46 +161,15 @@ test('a breakpoint set inside a formed flow, a watchpoint and the debugger\'s TF
   assert.deepEqual([...fast.cpu.state.r], [...slow.cpu.state.r]);
 
   // A breakpoint at compare's return of 1: the flow is dropped and the run stops before it.
-  const at = g.symbols.get('above')!;
-  fast.cpu.setBreakpoint(at);
-  for (let hit = 0; hit < 5; hit++) {
-    assert.deepEqual(fast.cpu.run(1e6), { kind: 'breakpoint', address: at });
-    let k = 0;
-    do step(slow, 1); while (slow.cpu.state.eip !== at && ++k < 1e6);
-    assert.equal(fast.cpu.state.icount, slow.cpu.state.icount, `hit ${hit}`);
-    assert.deepEqual([...fast.cpu.state.r], [...slow.cpu.state.r]);
-  }
-  fast.cpu.clearBreakpoint(at);
+  sameBreakpointHits(fast, slow, g.symbols.get('above')!);
 
   // The flows form again; the watchpoint on the sum the calls through %ebp add to stops after that store.
   assert.equal(fast.cpu.run(WARM).kind, 'budget');
   step(slow, WARM);
-  const word = g.symbols.get('acc')! + 4;
-  fast.cpu.setWatchpoint(word, 4, 'write');
-  slow.cpu.setWatchpoint(word, 4, 'write');
-  const stop = fast.cpu.run(1e6);
-  assert.equal(stop.kind, 'watchpoint');
-  let guard = 0;
-  while (slow.cpu.run(1).kind !== 'watchpoint' && ++guard < 1e6);
-  assert.equal(fast.cpu.state.icount, slow.cpu.state.icount);
-  assert.equal(fast.cpu.state.eip, slow.cpu.state.eip);
-  assert.deepEqual([...fast.cpu.state.r], [...slow.cpu.state.r]);
-  fast.cpu.clearWatchpoint();
-  slow.cpu.clearWatchpoint();
+  sameWatchpointStop(fast, slow, g.symbols.get('acc')! + 4);
 
   // TF from the debugger: each instruction traps after it runs, as on the slow path.
-  assert.equal(fast.cpu.run(50_000).kind, 'budget');
-  step(slow, 50_000);
-  fast.cpu.state.flagsOther |= 0x100;
-  slow.cpu.state.flagsOther |= 0x100;
-  for (let k = 0; k < 40; k++) {
-    const a = fast.cpu.run(1e6);
-    const b = slow.cpu.run(1e6);
-    assert.deepEqual(a, b);
-    assert.equal(fast.cpu.state.eip, slow.cpu.state.eip);
-    assert.equal(fast.cpu.state.icount, slow.cpu.state.icount);
-  }
-  assert.deepEqual([...fast.cpu.state.r], [...slow.cpu.state.r]);
+  sameTrapFlagSteps(fast, slow);
 });
 
 test('a CPU whose memory differs in a flow member does not take the flow another CPU holds', () => {

@@ -1,0 +1,74 @@
+// Owns holding a compiled CPU (blocks, regions, flows) to the one-instruction path on the same
+// program: the same exit and output whatever the budget slices, and the same stops for a
+// breakpoint, a watchpoint and the debugger's TF, with the same instruction count, eip and
+// registers. The tests of each compiled form (flow.test.ts, dispatch-region.test.ts) use it.
+import assert from 'node:assert/strict';
+import { loadElf, runGuest, type LoadedProgram } from './guest';
+
+/** Runs `count` instructions one budget of one at a time (the slow path: one-instruction blocks). */
+export function step(p: LoadedProgram, count: number): void {
+  for (let k = 0; k < count; k++) assert.equal(p.cpu.run(1).kind, 'budget');
+}
+
+/**
+ * The program at `path` run whole exits 0 with `expected`, and the same in budgets of each of
+ * `slices`, with one instruction count; returns the whole run's program.
+ */
+export function sameWhateverTheSlices(path: string, expected: Uint8Array, slices: readonly number[]): LoadedProgram {
+  const p = loadElf(path);
+  const r = runGuest(p);
+  assert.equal(r.exitCode, 0);
+  assert.deepEqual(r.stdout, expected);
+  for (const slice of slices) {
+    const q = loadElf(path);
+    const sliced = runGuest(q, 1e9, slice);
+    assert.equal(sliced.exitCode, 0, `budgets of ${slice}: exit(0)`);
+    assert.deepEqual(sliced.stdout, expected, `budgets of ${slice}`);
+    assert.equal(q.cpu.state.icount, p.cpu.state.icount, `budgets of ${slice}: the same instruction count`);
+  }
+  return p;
+}
+
+function sameState(fast: LoadedProgram, slow: LoadedProgram, what: string): void {
+  assert.equal(fast.cpu.state.icount, slow.cpu.state.icount, `${what}: instruction count`);
+  assert.equal(fast.cpu.state.eip, slow.cpu.state.eip, `${what}: eip`);
+  assert.deepEqual([...fast.cpu.state.r], [...slow.cpu.state.r], `${what}: registers`);
+}
+
+/** A breakpoint at `at` set on the fast CPU stops it five times where stepping the slow one reaches `at`. */
+export function sameBreakpointHits(fast: LoadedProgram, slow: LoadedProgram, at: number): void {
+  fast.cpu.setBreakpoint(at);
+  for (let hit = 0; hit < 5; hit++) {
+    assert.deepEqual(fast.cpu.run(1e6), { kind: 'breakpoint', address: at });
+    let k = 0;
+    do step(slow, 1); while (slow.cpu.state.eip !== at && ++k < 1e6);
+    sameState(fast, slow, `hit ${hit}`);
+  }
+  fast.cpu.clearBreakpoint(at);
+}
+
+/** A 4-byte write watchpoint at `address` on both CPUs stops both after the same store. */
+export function sameWatchpointStop(fast: LoadedProgram, slow: LoadedProgram, address: number): void {
+  fast.cpu.setWatchpoint(address, 4, 'write');
+  slow.cpu.setWatchpoint(address, 4, 'write');
+  assert.equal(fast.cpu.run(1e6).kind, 'watchpoint');
+  let guard = 0;
+  while (slow.cpu.run(1).kind !== 'watchpoint' && ++guard < 1e6);
+  sameState(fast, slow, 'watchpoint');
+  fast.cpu.clearWatchpoint();
+  slow.cpu.clearWatchpoint();
+}
+
+/** After 50,000 more instructions, TF set from the debugger: each instruction traps after it runs, on both alike. */
+export function sameTrapFlagSteps(fast: LoadedProgram, slow: LoadedProgram): void {
+  assert.equal(fast.cpu.run(50_000).kind, 'budget');
+  step(slow, 50_000);
+  fast.cpu.state.flagsOther |= 0x100;
+  slow.cpu.state.flagsOther |= 0x100;
+  for (let k = 0; k < 40; k++) {
+    assert.deepEqual(fast.cpu.run(1e6), slow.cpu.run(1e6));
+    assert.equal(fast.cpu.state.eip, slow.cpu.state.eip);
+    assert.equal(fast.cpu.state.icount, slow.cpu.state.icount);
+  }
+  assert.deepEqual([...fast.cpu.state.r], [...slow.cpu.state.r]);
+}
