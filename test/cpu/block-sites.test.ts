@@ -8,10 +8,9 @@
 // address spaces after fork; a watchpoint set between two calls of the block stops it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildGuest, loadElf, qemuOutput, runGuest } from './guest';
+import { buildGuest, EXIT, loadElf, qemuOutput, runGuest, writeOut } from './guest';
 
-const WRITE_OUT = 'mov $4, %eax\n mov $1, %ebx\n mov $out, %ecx\n mov $8, %edx\n int $0x80\n';
-const EXIT = 'mov $1, %eax\n xor %ebx, %ebx\n int $0x80\n';
+const WRITE_OUT = writeOut(8);
 
 /** `probe` is one block (entered by an indirect call, left by ret); each round stores values of its own (the round number in edi). */
 const SOURCE = `

@@ -5,10 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runQemu } from './harness';
-import { buildGuest, loadElf, runGuest } from './guest';
+import { buildGuest, EXIT, loadElf, runGuest, writeOut } from './guest';
 
-const EXIT = 'mov $1, %eax\n xor %ebx, %ebx\n int $0x80\n';
-const WRITE_OUT = (n: number) => `mov $4, %eax\n mov $1, %ebx\n mov $out, %ecx\n mov $${n}, %edx\n int $0x80\n`;
 
 const LOOP = `
 .globl _start
@@ -27,7 +25,7 @@ loop:
   mov %edx, out+4
   pushf
   pop out+8
-${WRITE_OUT(12)}${EXIT}
+${writeOut(12)}${EXIT}
 .data
 out: .fill 12
 `;
@@ -223,7 +221,7 @@ _start:
   movb $0x07, target+2
   call patch
   mov %eax, out
-${WRITE_OUT(4)}${EXIT}
+${writeOut(4)}${EXIT}
 patch:
 target:
   add $0x02, %eax

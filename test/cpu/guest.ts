@@ -10,6 +10,14 @@ import type { CpuModel, KernelKind } from '../../toolchain/designs/options';
 import type { Stop } from '../../emulator/x86/stop';
 import { assemble, hostRunsI386, run } from '../support/oracles';
 
+/** A test program's exit(0), as assembly lines. */
+export const EXIT = 'mov $1, %eax\n xor %ebx, %ebx\n int $0x80\n';
+
+/** A test program's write(1, out, length), as assembly lines; `length` an expression (`8`, `outEnd-out`). */
+export function writeOut(length: number | string): string {
+  return `mov $4, %eax\n mov $1, %ebx\n mov $out, %ecx\n mov $${length}, %edx\n int $0x80\n`;
+}
+
 export interface LoadedProgram {
   readonly cpu: Cpu;
   readonly memory: Memory;

@@ -7,9 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { runQemu } from './harness';
-import { buildGuest, loadElf, runGuest } from './guest';
+import { buildGuest, EXIT, loadElf, runGuest } from './guest';
 
-const EXIT = 'mov $1, %eax\n xor %ebx, %ebx\n int $0x80\n';
 
 /**
  * Loads of 1, 2 and 4 bytes and stores of 2 and 4, unaligned too, a read-modify-write, a push

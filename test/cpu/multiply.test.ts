@@ -6,7 +6,7 @@
 // real CPU where the host runs i386 code).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildGuest, loadElf, qemuOutput, runGuest } from './guest';
+import { buildGuest, EXIT, loadElf, qemuOutput, runGuest, writeOut } from './guest';
 
 /** Operand pairs: products past 2^53 with every sign, and truncating-imul overflow edges (2^31 and -2^31, 46340^2 and 46341^2). */
 const PAIRS: Array<[number, number]> = [
@@ -17,8 +17,7 @@ const PAIRS: Array<[number, number]> = [
   [0x40000000, 0x00000002], [0xc0000000, 0x00000002], [0x0001ffff, 0x0001ffff], [0x89abcdef, 0x00000010],
 ];
 
-const WRITE_OUT = 'mov $4, %eax\n mov $1, %ebx\n mov $out, %ecx\n mov $outEnd-out, %edx\n int $0x80\n';
-const EXIT = 'mov $1, %eax\n xor %ebx, %ebx\n int $0x80\n';
+const WRITE_OUT = writeOut('outEnd-out');
 /** Each pass of the outer loop records, per pair: mul's edx:eax and CF/OF, imul's, imul r,r/m's product and CF/OF, imul r,r/m,imm's; then a hash whose imul flags nobody reads. */
 const SOURCE = `
 .globl _start
