@@ -5,6 +5,7 @@
 // language server's bench source); finish makes the module's NumericReference objects from
 // these when the module's list is first read.
 import type { SymbolState } from './symbol-table';
+import { grown } from '../grown';
 
 export class NumericReferenceColumns {
   private places = new Int32Array(256);
@@ -46,14 +47,8 @@ export class NumericReferenceColumns {
 
   private grow(): void {
     const n = this.places.length * 2;
-    const places = new Int32Array(n);
-    places.set(this.places);
-    this.places = places;
-    const labels = new Float64Array(n);
-    labels.set(this.labels);
-    this.labels = labels;
-    const backward = new Uint8Array(n);
-    backward.set(this.backward);
-    this.backward = backward;
+    this.places = grown(this.places, n);
+    this.labels = grown(this.labels, n);
+    this.backward = grown(this.backward, n);
   }
 }

@@ -10,6 +10,7 @@ import type { Frag } from './layout';
 import type { InstructionEntries, LineEntry, SourceLocation } from './module';
 import type { Places } from './places';
 import { objectList } from '../object-list';
+import { grown } from '../grown';
 
 export class PendingLines {
   /** The frags entries are in, each once (consecutive entries are mostly in one). */
@@ -42,21 +43,11 @@ export class PendingLines {
 
   private grow(): void {
     const n = this.offsets.length * 2;
-    const fragOf = new Int32Array(n);
-    fragOf.set(this.fragOf);
-    this.fragOf = fragOf;
-    const offsets = new Int32Array(n);
-    offsets.set(this.offsets);
-    this.offsets = offsets;
-    const lengths = new Int32Array(n);
-    lengths.set(this.lengths);
-    this.lengths = lengths;
-    const placeOf = new Int32Array(n);
-    placeOf.set(this.placeOf);
-    this.placeOf = placeOf;
-    const instructions = new Uint8Array(n);
-    instructions.set(this.instructions);
-    this.instructions = instructions;
+    this.fragOf = grown(this.fragOf, n);
+    this.offsets = grown(this.offsets, n);
+    this.lengths = grown(this.lengths, n);
+    this.placeOf = grown(this.placeOf, n);
+    this.instructions = grown(this.instructions, n);
   }
 
   /**

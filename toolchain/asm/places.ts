@@ -7,6 +7,7 @@
 import type { SourceLocation } from './module';
 import type { Locator } from './state';
 import { objectList } from '../object-list';
+import { grown } from '../grown';
 
 /** No place (a symbol nothing located yet). */
 export const NO_PLACE = -1;
@@ -41,14 +42,8 @@ export class Places {
 
   private grow(): void {
     const n = this.lines.length * 2;
-    const whereOf = new Int32Array(n);
-    whereOf.set(this.whereOf);
-    this.whereOf = whereOf;
-    const lines = new Int32Array(n);
-    lines.set(this.lines);
-    this.lines = lines;
-    const columns = new Int32Array(n);
-    columns.set(this.columns);
-    this.columns = columns;
+    this.whereOf = grown(this.whereOf, n);
+    this.lines = grown(this.lines, n);
+    this.columns = grown(this.columns, n);
   }
 }

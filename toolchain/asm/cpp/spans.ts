@@ -5,6 +5,7 @@
 // file's preprocessing left for the collector to copy. Places are made when asked for.
 
 import type { SourceLocation } from '../module';
+import { grown } from '../../grown';
 
 /** From `column` (1-based) on in an output line, text came from `location`. */
 export interface OutputSpan {
@@ -75,9 +76,7 @@ export class SpanTable implements OutputSpans {
   /** Adds a span to the line being written, its place given as file, line and column. */
   addPlace(column: number, file: string, line: number, sourceColumn: number): void {
     if ((this.used + 1) * FIELDS > this.data.length) {
-      const grown = new Int32Array(Math.max(16 * FIELDS, this.data.length * 2));
-      grown.set(this.data);
-      this.data = grown;
+      this.data = grown(this.data, Math.max(16 * FIELDS, this.data.length * 2));
     }
     const k = this.used * FIELDS;
     this.data[k] = column;
@@ -90,9 +89,7 @@ export class SpanTable implements OutputSpans {
   /** Ends the line being written (its spans are those added since the last end). */
   endLine(): void {
     if (this.lines + 2 > this.starts.length) {
-      const grown = new Int32Array(this.starts.length * 2);
-      grown.set(this.starts);
-      this.starts = grown;
+      this.starts = grown(this.starts, this.starts.length * 2);
     }
     this.lines++;
     this.starts[this.lines] = this.used;
