@@ -257,10 +257,35 @@ export class Engine {
    */
   plainLine(): PlainLine | undefined {
     if (this.contexts.length > 0 || this.lookahead.length > 0 || this.skipping || this.parsingArgs !== 0 || this.inDirective || this.pendingInclude !== null || this.files.length === 0) return undefined;
-    return this.files[this.files.length - 1]!.lexer.plainLine(this.isMacro);
+    this.lineExpanded = 0;
+    const line = this.files[this.files.length - 1]!.lexer.plainLine(this.plainExpansion);
+    if (line !== undefined) this.expandedTokens += this.lineExpanded;
+    return line;
   }
 
-  private readonly isMacro = (name: string): boolean => this.macros.has(name);
+  /** Tokens the expansions of the plain line being read add to `expandedTokens` once it is taken. */
+  private lineExpanded = 0;
+
+  /**
+   * What a name on a plain line stands for (Lexer.plainLine): an object-like macro whose
+   * replacement list has no `##` and names no macro is, read by getToken, its tokens and nothing
+   * else (one padding before them for the printer, which Printer.plainLine applies; the
+   * expansion ends within the line). Any other macro (function-like, built-in, empty, open,
+   * past the expansion bound) is read token by token.
+   */
+  private readonly plainExpansion = (name: string): readonly Token[] | null | undefined => {
+    const macro = this.macros.get(name);
+    if (macro === undefined) return undefined;
+    const body = macro.body;
+    if (macro.funLike || macro.builtin !== undefined || macro.disabled > 0 || body.length === 0 || this.exhausted) return null;
+    if (this.expandedTokens + this.lineExpanded > MAX_EXPANDED_TOKENS) return null;
+    for (let i = 0; i < body.length; i++) {
+      const t = body[i]!;
+      if (t.flags & PASTE_LEFT || (t.kind === 'name' && this.macros.has(t.text))) return null;
+    }
+    this.lineExpanded += body.length;
+    return body;
+  };
 
   /** The next token after macro expansion (cpp_get_token). */
   getToken(): Token {

@@ -23,6 +23,13 @@ for (const p of PUNCTUATORS) {
   PUNCTUATORS_BY_FIRST.set(p[0]!, list);
 }
 
+const PUNCTUATOR_SET: ReadonlySet<string> = new Set(PUNCTUATORS);
+
+/** Whether a spelling is one of cpp's punctuators (asm mode: no digraphs). */
+export function isPunctuator(spelling: string): boolean {
+  return PUNCTUATOR_SET.has(spelling);
+}
+
 const BACKSLASH = 0x5c;
 const QUOTE = 0x22;
 const APOSTROPHE = 0x27;
@@ -46,8 +53,9 @@ function isDigit(c: string): boolean {
 
 /**
  * A plain line's tokens as `Lexer.plainLine` found them: offsets into `text` (the lexer's
- * text), whether white space came before each, the line's place. One object, filled again for
- * each line and read at once by the printer (nothing per token for the collector).
+ * text), whether white space came before each, for a macro name the replacement list printed
+ * in its place, the line's place. One object, filled again for each line and read at once by
+ * the printer (nothing per token for the collector).
  */
 export interface PlainLine {
   text: string;
@@ -57,12 +65,21 @@ export interface PlainLine {
   readonly starts: number[];
   readonly ends: number[];
   readonly white: boolean[];
+  /** For each token, the tokens a macro name expands to (undefined: the token is printed as written). */
+  readonly bodies: Array<readonly Token[] | undefined>;
   file: string;
   /** The line number its tokens carry (#line applied). */
   line: number;
 }
 
-const PLAIN: PlainLine = { text: '', lineStart: 0, count: 0, starts: [], ends: [], white: [], file: '', line: 0 };
+/**
+ * What a name on a plain line stands for: undefined when it is no macro (printed as written),
+ * the tokens printed in its place when its expansion is those tokens and nothing else (see
+ * Engine.plainExpansion), null when it is a macro the line cannot be printed plainly with.
+ */
+export type PlainExpansion = (name: string) => readonly Token[] | null | undefined;
+
+const PLAIN: PlainLine = { text: '', lineStart: 0, count: 0, starts: [], ends: [], white: [], bodies: [], file: '', line: 0 };
 
 const EXPONENTS = new Set([0x45, 0x65, 0x50, 0x70]);
 
@@ -283,16 +300,17 @@ export class Lexer {
   }
 
   /**
-   * The next line, when nothing in it can mean more than its tokens spelled out: no name that
-   * `isMacro` knows, no `#` first (a directive), no comment, splice, character constant or
-   * prefixed or unterminated string, only printable ASCII, spaces and tabs. Such a line's tokens
-   * are what `next` would give one by one, each with white space before it or not and nothing
-   * else to print (no expansion: no padding), so the caller prints them from `PLAIN` instead.
+   * The next line, when nothing in it can mean more than its tokens spelled out, a name
+   * `expansion` knows standing for its replacement tokens: no name `expansion` refuses, no `#`
+   * first (a directive), no comment, splice, character constant or prefixed or unterminated
+   * string, only printable ASCII, spaces and tabs. Such a line's tokens are what `next` would
+   * give one by one, each with white space before it or not, so the caller prints them (and
+   * the expansions) from `PLAIN` instead.
    * The cursor must be at a line's start or after the last token of a line (blanks and the
    * newline to come); false, with nothing moved, when it is not or the line is not plain.
    * A blank line is passed over (true with no tokens). The last line, without a newline, never is.
    */
-  plainLine(isMacro: (name: string) => boolean): PlainLine | undefined {
+  plainLine(expansion: PlainExpansion): PlainLine | undefined {
     const text = this.text;
     let p = this.pos;
     let newline = -1;
@@ -304,7 +322,7 @@ export class Lexer {
     }
     const end = text.indexOf('\n', p);
     if (end < 0) return undefined;
-    const { starts, ends, white } = PLAIN;
+    const { starts, ends, white, bodies } = PLAIN;
     let count = 0;
     let blank = false;
     let i = p;
@@ -316,12 +334,15 @@ export class Lexer {
         continue;
       }
       const start = i;
+      let body: readonly Token[] | undefined;
       if (isIdStartCode(c)) {
         i++;
         while (isIdCode(text.charCodeAt(i))) i++;
         // L"", U"", u"", u8"": a prefixed string.
         if (text.charCodeAt(i) === QUOTE && (i - start === 1 ? c === 0x4c || c === 0x55 || c === 0x75 : i - start === 2 && c === 0x75 && text.charCodeAt(start + 1) === 0x38)) return undefined;
-        if (isMacro(text.slice(start, i))) return undefined;
+        const named = expansion(text.slice(start, i));
+        if (named === null) return undefined;
+        body = named;
       } else if (isDigitCode(c) || (c === DOT && isDigitCode(text.charCodeAt(i + 1)))) {
         i++;
         for (;;) {
@@ -349,6 +370,7 @@ export class Lexer {
           }
         }
       }
+      bodies[count] = body;
       starts[count] = start;
       ends[count] = i;
       white[count] = blank;

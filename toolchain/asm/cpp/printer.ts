@@ -6,7 +6,18 @@
 import type { SourceLocation } from '../module';
 import { PREV_WHITE, avoidPaste, type Token } from './token';
 import { SpanTable } from './spans';
-import type { PlainLine } from './lexer';
+import { isPunctuator, type PlainLine } from './lexer';
+
+/** A source token of a plain line as avoidPaste reads it (its kind from its first character, as Lexer.plainLine cut it). */
+function plainToken(text: string, from: number, to: number): Token {
+  const c = text.charCodeAt(from);
+  const spelling = text.slice(from, to);
+  const loc = { file: '', line: 0, column: 0 };
+  if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f) return { kind: 'name', text: spelling, flags: 0, loc };
+  if ((c >= 0x30 && c <= 0x39) || (c === 0x2e && to - from > 1 && text.charCodeAt(from + 1) >= 0x30 && text.charCodeAt(from + 1) <= 0x39)) return { kind: 'number', text: spelling, flags: 0, loc };
+  if (c === 0x22) return { kind: 'string', text: spelling, flags: 0, loc };
+  return { kind: isPunctuator(spelling) ? 'punct' : 'other', text: spelling, flags: 0, loc };
+}
 
 /** Indentation strings by width (a line's leading columns), made once each. */
 const INDENT: string[] = [];
@@ -74,29 +85,66 @@ export class Printer {
     this.width += t.text.length;
   }
 
-  /** Prints a plain line (Lexer.plainLine) as `lineChange` and `token` would print its tokens. */
+  /**
+   * Prints a plain line (Lexer.plainLine) as `lineChange` and `token` would print its tokens: a
+   * macro name's replacement tokens in its place, the first spaced as the padding before an
+   * expansion makes it (white space before the name, or tokens that would paste), the rest by
+   * their own white space, one span for them all at the name's place; the token after an
+   * expansion spaced as the padding after one makes it.
+   */
   plainLine(l: PlainLine): void {
-    const { text, lineStart, count, starts, ends, white, file, line } = l;
+    const { text, lineStart, count, starts, ends, white, bodies, file, line } = l;
     if (count === 0) return;
     const first = starts[0]!;
     this.lineChange({ kind: 'name', text: '', flags: 0, loc: { file, line, column: first - lineStart + 1 } });
-    // A run of tokens with no white space between is one piece of the output.
+    // A run of source tokens with no white space between is one piece of the output.
     let runStart = first;
     let runEnd = first;
+    /** The last token of the expansion printed just before (null: the token before was the source's). */
+    let expanded: Token | null = null;
     for (let k = 0; k < count; k++) {
       const from = starts[k]!;
-      if (white[k]) {
-        if (runEnd > runStart) this.parts.push(text.slice(runStart, runEnd));
+      const to = ends[k]!;
+      const body = bodies[k];
+      if (body === undefined) {
+        const space = white[k]! || (expanded !== null && avoidPaste(expanded, plainToken(text, from, to)));
+        if (space || expanded !== null) {
+          if (runEnd > runStart) this.parts.push(text.slice(runStart, runEnd));
+          runStart = from;
+        }
+        if (space) {
+          this.parts.push(' ');
+          this.width++;
+        }
+        this.spans.addPlace(this.width + 1, file, line, from - lineStart + 1);
+        runEnd = to;
+        this.width += to - from;
+        expanded = null;
+        continue;
+      }
+      if (runEnd > runStart) this.parts.push(text.slice(runStart, runEnd));
+      const head = body[0]!;
+      const space = white[k]! || (k === 0 ? head.kind === 'punct' && head.text === '#' : avoidPaste(expanded ?? plainToken(text, starts[k - 1]!, ends[k - 1]!), head));
+      if (space) {
         this.parts.push(' ');
         this.width++;
-        runStart = from;
       }
       this.spans.addPlace(this.width + 1, file, line, from - lineStart + 1);
-      runEnd = ends[k]!;
-      this.width += runEnd - from;
+      for (let i = 0; i < body.length; i++) {
+        const t = body[i]!;
+        if (i > 0 && t.flags & PREV_WHITE) {
+          this.parts.push(' ');
+          this.width++;
+        }
+        this.parts.push(t.text);
+        this.width += t.text.length;
+      }
+      expanded = body[body.length - 1]!;
+      runStart = runEnd = to;
     }
-    this.parts.push(text.slice(runStart, runEnd));
-    this.avoid = false;
+    if (runEnd > runStart) this.parts.push(text.slice(runStart, runEnd));
+    // After an expansion ending the line, cpp's padding is pending for the next line's first token.
+    this.avoid = expanded !== null;
     this.source = null;
     this.prev = null;
     this.lastFrom = null;

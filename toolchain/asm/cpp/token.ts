@@ -77,7 +77,8 @@ export function avoidPaste(a: Token, b: Token): boolean {
         default: return false;
       }
     case 'name':
-      return b.kind === 'number' || b.kind === 'name' || b.kind === 'char' || b.kind === 'string';
+      // gcc adds "a number spelled as a name": a pp-number starts with a digit or '.', so never.
+      return b.kind === 'name' || b.kind === 'char' || b.kind === 'string';
     case 'number':
       return b.kind === 'number' || b.kind === 'name' || b.kind === 'char' || c === '.' || c === '+' || c === '-';
     case 'other':
