@@ -31,8 +31,8 @@ export class Printer {
   readonly spans = new SpanTable();
   /** The output's lines, each with its line end. */
   private readonly lines: string[] = [];
-  /** The pieces of the line being written (joined once when it ends: no string is rebuilt per token). */
-  private readonly parts: string[] = [];
+  /** The line being written, its pieces appended (a few short strings: cheaper than an array of them joined, which also lost its room at every line). */
+  private written = '';
   /** The length of the output line being written. */
   private width = 0;
   /** The place of the line's last span (null: the line has none yet). */
@@ -44,12 +44,16 @@ export class Printer {
 
   /** A new source line starts with token `t` (cpp's line-change callback). */
   lineChange(t: Token): void {
-    if (t.kind === 'eof') return;
+    if (t.kind !== 'eof') this.startLine(t.loc);
+  }
+
+  /** A new source line starts with a token at `loc`. */
+  private startLine(loc: SourceLocation): void {
     this.flush();
     this.open = true;
-    this.locations.push(t.loc);
-    this.width = Math.max(0, t.loc.column - 2);
-    if (this.width > 0) this.parts.push(indent(this.width));
+    this.locations.push(loc);
+    this.width = Math.max(0, loc.column - 2);
+    if (this.width > 0) this.written += indent(this.width);
     this.prev = null;
     this.source = null;
   }
@@ -71,7 +75,7 @@ export class Printer {
       space = (src.flags & PREV_WHITE) !== 0 || (this.prev !== null && avoidPaste(this.prev, t)) || (this.prev === null && t.kind === 'punct' && t.text === '#');
     } else space = (t.flags & PREV_WHITE) !== 0;
     if (space) {
-      this.parts.push(' ');
+      this.written += ' ';
       this.width++;
     }
     this.avoid = false;
@@ -81,7 +85,7 @@ export class Printer {
       this.spans.add(this.width + 1, from);
       this.lastFrom = from;
     }
-    this.parts.push(t.text);
+    this.written += t.text;
     this.width += t.text.length;
   }
 
@@ -96,7 +100,7 @@ export class Printer {
     const { text, lineStart, count, starts, ends, white, bodies, file, line } = l;
     if (count === 0) return;
     const first = starts[0]!;
-    this.lineChange({ kind: 'name', text: '', flags: 0, loc: { file, line, column: first - lineStart + 1 } });
+    this.startLine({ file, line, column: first - lineStart + 1 });
     // A run of source tokens with no white space between is one piece of the output.
     let runStart = first;
     let runEnd = first;
@@ -109,11 +113,11 @@ export class Printer {
       if (body === undefined) {
         const space = white[k]! || (expanded !== null && avoidPaste(expanded, plainToken(text, from, to)));
         if (space || expanded !== null) {
-          if (runEnd > runStart) this.parts.push(text.slice(runStart, runEnd));
+          if (runEnd > runStart) this.written += text.slice(runStart, runEnd);
           runStart = from;
         }
         if (space) {
-          this.parts.push(' ');
+          this.written += ' ';
           this.width++;
         }
         this.spans.addPlace(this.width + 1, file, line, from - lineStart + 1);
@@ -122,27 +126,27 @@ export class Printer {
         expanded = null;
         continue;
       }
-      if (runEnd > runStart) this.parts.push(text.slice(runStart, runEnd));
+      if (runEnd > runStart) this.written += text.slice(runStart, runEnd);
       const head = body[0]!;
       const space = white[k]! || (k === 0 ? head.kind === 'punct' && head.text === '#' : avoidPaste(expanded ?? plainToken(text, starts[k - 1]!, ends[k - 1]!), head));
       if (space) {
-        this.parts.push(' ');
+        this.written += ' ';
         this.width++;
       }
       this.spans.addPlace(this.width + 1, file, line, from - lineStart + 1);
       for (let i = 0; i < body.length; i++) {
         const t = body[i]!;
         if (i > 0 && t.flags & PREV_WHITE) {
-          this.parts.push(' ');
+          this.written += ' ';
           this.width++;
         }
-        this.parts.push(t.text);
+        this.written += t.text;
         this.width += t.text.length;
       }
       expanded = body[body.length - 1]!;
       runStart = runEnd = to;
     }
-    if (runEnd > runStart) this.parts.push(text.slice(runStart, runEnd));
+    if (runEnd > runStart) this.written += text.slice(runStart, runEnd);
     // After an expansion ending the line, cpp's padding is pending for the next line's first token.
     this.avoid = expanded !== null;
     this.source = null;
@@ -152,9 +156,8 @@ export class Printer {
 
   private flush(): void {
     if (!this.open) return;
-    this.parts.push('\n');
-    this.lines.push(this.parts.join(''));
-    this.parts.length = 0;
+    this.lines.push(this.written + '\n');
+    this.written = '';
     this.spans.endLine();
     this.width = 0;
     this.lastFrom = null;
