@@ -39,13 +39,22 @@ export function lineOffsets(text: string): number[] {
 }
 
 /**
- * True when text[start, end) has none of . = / " # ; nor a backslash, and no `proc` (any case): such a line
- * opens or closes nothing, sets no state and continues no line, whatever its statements are.
+ * True when text[start, end) has none of . = / # ; and no `proc` (any case) outside its strings,
+ * no backslash and no unterminated string: such a line opens or closes nothing, sets no state and
+ * continues no line, whatever its statements are (opsOf reads a string as `""`, whatever it holds:
+ * an ALTERNATIVE's quoted instructions, `;` and all, need no slicing either).
  */
 function setsNoState(text: string, start: number, end: number): boolean {
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0x2e || c === 0x3d || c === 0x2f || c === 0x22 || c === 0x23 || c === 0x3b || c === 0x5c) return false;
+    if (c === 0x22) {
+      const close = text.indexOf('"', i + 1);
+      if (close < 0 || close >= end) return false;
+      for (let k = i + 1; k < close; k++) if (text.charCodeAt(k) === 0x5c) return false;
+      i = close;
+      continue;
+    }
+    if (c === 0x2e || c === 0x3d || c === 0x2f || c === 0x23 || c === 0x3b || c === 0x5c) return false;
     if ((c === 0x70 || c === 0x50) && (text.charCodeAt(i + 1) | 0x20) === 0x72 && (text.charCodeAt(i + 2) | 0x20) === 0x6f && (text.charCodeAt(i + 3) | 0x20) === 0x63) return false;
   }
   return true;
