@@ -72,6 +72,17 @@ longname: name: ame: .long 0
 	.globl ifn
 ifn:	ret
 `,
+  // Names in UTF-8, one the tail of others, beside ASCII ones (the string table's merging counts bytes, not characters).
+  utf8names: `
+	.globl café
+	.globl afé
+	.globl é
+café: afé: é: .long 0
+	.globl x€y
+	.globl ame
+	.globl name
+x€y: name: ame: .long 1
+`,
   program: `
 	.text
 	.globl _start

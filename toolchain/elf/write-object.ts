@@ -73,12 +73,12 @@ export function writeObject(module: AsmModule, fileName: string): Uint8Array {
   const symtabIndex = headers.length;
   const symbols = buildSymbolTable(module, fileName, sectionIndex, groupIndex);
   const strtab = new StringTableBuilder();
-  for (const e of symbols.entries) strtab.add(e.name);
+  const nameIndexes = strtabIndexes(symbols, strtab);
   const symtab = blank('.symtab', SHT_SYMTAB, 4, 16);
   symtab.link = symtabIndex + 1;
   symtab.info = symbols.firstGlobal;
   symtab.size = symbols.entries.length * 16;
-  symtab.contents = () => symtabBytes(symbols, strtab);
+  symtab.contents = () => symtabBytes(symbols, strtab, nameIndexes);
   const strtabHeader = blank('.strtab', SHT_STRTAB, 1, 0);
   const strBytes = strtab.result();
   strtabHeader.size = strBytes.length;
@@ -194,7 +194,15 @@ function checkSection(s: AsmSection, fileName: string): void {
   }
 }
 
-function symtabBytes(symbols: SymbolTable, strtab: StringTableBuilder): Uint8Array {
+/** Adds each symbol's name to the string table; the index `offsetAt` takes, per symbol. */
+function strtabIndexes(symbols: SymbolTable, strtab: StringTableBuilder): Int32Array {
+  const entries = symbols.entries;
+  const indexes = new Int32Array(entries.length);
+  for (let i = 0; i < entries.length; i++) indexes[i] = strtab.add(entries[i]!.name);
+  return indexes;
+}
+
+function symtabBytes(symbols: SymbolTable, strtab: StringTableBuilder, nameIndexes: Int32Array): Uint8Array {
   const bytes = new Uint8Array(symbols.entries.length * 16);
   const v = new DataView(bytes.buffer);
   const entries = symbols.entries;
@@ -202,7 +210,7 @@ function symtabBytes(symbols: SymbolTable, strtab: StringTableBuilder): Uint8Arr
     const e = entries[i]!;
     const o = i * 16;
     const bind = stbOf(e.binding);
-    v.setUint32(o, strtab.offset(e.name), true);
+    v.setUint32(o, strtab.offsetAt(nameIndexes[i]!), true);
     v.setUint32(o + 4, e.value >>> 0, true);
     v.setUint32(o + 8, e.size >>> 0, true);
     v.setUint8(o + 12, (bind << 4) | (e.type & 0xf));

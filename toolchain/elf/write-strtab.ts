@@ -5,25 +5,40 @@ import { objectList } from '../object-list';
 
 export class StringTableBuilder {
   private readonly order = objectList<string>();
-  private readonly seen = new Set<string>();
-  private offsets: Map<string, number> | undefined;
+  /** Each distinct string's index in `order` (the empty string is never added). */
+  private readonly seen = new Map<string, number>();
+  /** Each string's offset by index, once finished. */
+  private at: Int32Array | undefined;
   private bytes: Uint8Array | undefined;
 
-  /** Adds a name (the empty name is always offset 0). */
-  add(name: string): void {
-    if (name === '' || this.seen.has(name)) return;
-    if (this.offsets) throw new Error('string table already finished');
-    this.seen.add(name);
+  /**
+   * Adds a name (the empty name is always offset 0) and returns its index for `offsetAt`
+   * (-1 for the empty name): a caller with many names looks each up by number, not by name.
+   */
+  add(name: string): number {
+    if (name === '') return -1;
+    const known = this.seen.get(name);
+    if (known !== undefined) return known;
+    if (this.at) throw new Error('string table already finished');
+    const index = this.order.length;
+    this.seen.set(name, index);
     this.order.push(name);
+    return index;
   }
 
   /** The offset of an added name (finishes the table on first use). */
   offset(name: string): number {
     if (name === '') return 0;
+    const index = this.seen.get(name);
+    if (index === undefined) throw new Error(`string '${name}' was not added to the table`);
+    return this.offsetAt(index);
+  }
+
+  /** The offset of the name `add` gave `index` for (finishes the table on first use). */
+  offsetAt(index: number): number {
+    if (index < 0) return 0;
     this.finish();
-    const at = this.offsets!.get(name);
-    if (at === undefined) throw new Error(`string '${name}' was not added to the table`);
-    return at;
+    return this.at![index]!;
   }
 
   /** The table's bytes. */
@@ -33,7 +48,7 @@ export class StringTableBuilder {
   }
 
   private finish(): void {
-    if (this.offsets) return;
+    if (this.at) return;
     const order = this.order;
     const n = order.length;
     // Each string's UTF-8 bytes reversed, one byte per character (latin1), so that the
@@ -41,10 +56,19 @@ export class StringTableBuilder {
     // (never inside a name) and the index follow, so a plain sort keeps who is who.
     const keys = new Array<string>(n);
     const lengths = new Int32Array(n);
+    let ascii = true;
     for (let i = 0; i < n; i++) {
-      const b = Buffer.from(order[i]!, 'utf8');
-      lengths[i] = b.length;
-      keys[i] = b.reverse().toString('latin1');
+      const name = order[i]!;
+      const key = reversedAscii(name);
+      if (key !== undefined) {
+        keys[i] = key;
+        lengths[i] = name.length;
+      } else {
+        ascii = false;
+        const b = Buffer.from(name, 'utf8');
+        lengths[i] = b.length;
+        keys[i] = b.reverse().toString('latin1');
+      }
     }
     const sorted = keys.map((k, i) => `${k}\0${i}`).sort();
     // Merge each string into the nearest later string in that order that ends with it.
@@ -55,7 +79,6 @@ export class StringTableBuilder {
       if (lengths[keep]! > lengths[i]! && keys[keep]!.startsWith(keys[i]!)) containerOf[i] = keep;
       else keep = i;
     }
-    const offsets = new Map<string, number>();
     const at = new Int32Array(n);
     let size = 1;
     for (let i = 0; i < n; i++) {
@@ -66,12 +89,31 @@ export class StringTableBuilder {
     for (let i = 0; i < n; i++) {
       const big = containerOf[i]!;
       if (big >= 0) at[i] = at[big]! + lengths[big]! - lengths[i]!;
-      offsets.set(order[i]!, at[i]!);
     }
-    const bytes = Buffer.alloc(size);
-    for (let i = 0; i < n; i++) if (containerOf[i]! < 0) bytes.write(order[i]!, at[i]!, 'utf8');
-    this.offsets = offsets;
-    this.bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+    const bytes = new Uint8Array(size);
+    if (ascii) {
+      for (let i = 0; i < n; i++) if (containerOf[i]! < 0) writeAscii(bytes, at[i]!, order[i]!);
+    } else {
+      const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+      for (let i = 0; i < n; i++) if (containerOf[i]! < 0) buffer.write(order[i]!, at[i]!, 'utf8');
+    }
+    this.at = at;
+    this.bytes = bytes;
   }
 }
 
+/** `name` backwards when all its characters are ASCII (its UTF-8 bytes are its characters then), else undefined. */
+function reversedAscii(name: string): string | undefined {
+  let key = '';
+  for (let k = name.length - 1; k >= 0; k--) {
+    const c = name.charCodeAt(k);
+    if (c >= 0x80) return undefined;
+    key += name[k];
+  }
+  return key;
+}
+
+/** Writes an ASCII name's characters as bytes at `at`. */
+function writeAscii(bytes: Uint8Array, at: number, name: string): void {
+  for (let k = 0; k < name.length; k++) bytes[at + k] = name.charCodeAt(k);
+}

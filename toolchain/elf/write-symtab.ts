@@ -85,10 +85,16 @@ export function objectSymbols(module: AsmModule): { readonly rows: readonly Obje
     }
   }
   undefinedNames(used.names, names, globals);
-  const rows = [...files, ...locals.map((l) => l.row)];
-  const firstGlobal = rows.length + 1;
-  rows.push(...globals);
-  return { rows, firstGlobal };
+  return { rows: symtabRows(files, locals, globals), firstGlobal: files.length + locals.length + 1 };
+}
+
+/** The rows in .symtab order: files, locals, globals (without copies by spread; a loop of its own: see objectSymbols). */
+function symtabRows(files: readonly ObjectSymbol[], locals: ReadonlyArray<{ row: ObjectSymbol }>, globals: readonly ObjectSymbol[]): ObjectSymbol[] {
+  const rows = objectList<ObjectSymbol>();
+  for (let k = 0; k < files.length; k++) rows.push(files[k]!);
+  for (let k = 0; k < locals.length; k++) rows.push(locals[k]!.row);
+  for (let k = 0; k < globals.length; k++) rows.push(globals[k]!);
+  return rows;
 }
 
 /** An ObjectSymbol, every field in one literal (rows of one shape for the code that reads them). */
@@ -170,11 +176,19 @@ export function buildSymbolTable(module: AsmModule, fileName: string, sectionInd
     return i;
   };
   const { rows, firstGlobal } = objectSymbols(module);
-  const entries: SymtabEntry[] = [
-    { name: '', value: 0, size: 0, binding: 'local', type: STT_NOTYPE, visibility: 0, sectionIndex: 0 },
-    ...rows.map((r) => ({ name: r.name, value: r.value, size: r.size, binding: r.binding, type: r.type, visibility: r.visibility, sectionIndex: indexOf(r) })),
-  ];
+  const entries = symtabEntries(rows, indexOf);
   return { entries, firstGlobal, ...entryIndexes(module, sectionIndex, entries, firstGlobal) };
+}
+
+/** The null entry, then each row with its section index (without a copy by spread; a loop of its own: see objectSymbols). */
+function symtabEntries(rows: readonly ObjectSymbol[], indexOf: (r: ObjectSymbol) => number): SymtabEntry[] {
+  const entries = objectList<SymtabEntry>();
+  entries.push({ name: '', value: 0, size: 0, binding: 'local', type: STT_NOTYPE, visibility: 0, sectionIndex: 0 });
+  for (let k = 0; k < rows.length; k++) {
+    const r = rows[k]!;
+    entries.push({ name: r.name, value: r.value, size: r.size, binding: r.binding, type: r.type, visibility: r.visibility, sectionIndex: indexOf(r) });
+  }
+  return entries;
 }
 
 /** The index of each section's symbol and of each named symbol (a loop of its own: see objectSymbols). */
