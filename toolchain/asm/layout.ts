@@ -123,23 +123,29 @@ export class ByteStream {
 /** The fixups of every frag that has none (most frags never get one): shared, never pushed to. */
 const NO_FIXUPS: Fixup[] = [];
 
+/**
+ * A run of fixed bytes with their fixups, and maybe a variable part. Made by `newFrag` only,
+ * never by `new` (see there).
+ */
 export class Frag {
   /** Read only: `addFixup` adds one. */
-  fixups: Fixup[] = NO_FIXUPS;
-  variable: Variable | undefined;
+  declare fixups: Fixup[];
+  declare variable: Variable | undefined;
   /** Size of the variable part at the current relaxation step (its bytes' count once `tail` is set). */
-  varSize = 0;
+  declare varSize: number;
   /** The stream holding the variable part's bytes from `tailStart`, once relaxation has settled (finish.ts). */
-  tail: ByteStream | undefined;
-  tailStart = 0;
+  declare tail: ByteStream | undefined;
+  declare tailStart: number;
   /** Address of the frag's first byte within its section (estimate until relaxation ends). */
-  address = 0;
+  declare address: number;
   /** Where the fixed part starts in `stream`, and where it ends once the frag is closed (-1 before). */
-  readonly start: number;
-  private end = -1;
-  constructor(readonly section: SectionState, readonly subsection: number, readonly stream: ByteStream) {
-    this.start = stream.length;
-  }
+  declare readonly start: number;
+  declare private end: number;
+  declare readonly section: SectionState;
+  declare readonly subsection: number;
+  declare readonly stream: ByteStream;
+
+  private constructor() {}
 
   addFixup(fixup: Fixup): void {
     if (this.fixups === NO_FIXUPS) this.fixups = [fixup];
@@ -166,6 +172,22 @@ export class Frag {
     this.stream.copyTo(out, at, this.start, this.start + fixed);
     if (this.tail) this.tail.copyTo(out, at + fixed, this.tailStart, this.tailStart + this.varSize);
   }
+}
+
+/**
+ * A new frag of `section`'s `subsection` whose fixed part starts at the end of `stream`.
+ * Made by an object literal given Frag's prototype, not by `new`: frags live to the end of
+ * the assembly, and V8 allocates the objects of a literal whose objects survive straight
+ * into the old generation (allocation-site pretenuring), which it does not do for `new`, so
+ * each scavenge copied every frag made since the last one, twice (docs/speed-and-exactness.md,
+ * the assembler's sections). Every field in the literal, in one order: frags keep one shape.
+ */
+export function newFrag(section: SectionState, subsection: number, stream: ByteStream): Frag {
+  const f = {
+    fixups: NO_FIXUPS, variable: undefined, varSize: 0, tail: undefined, tailStart: 0, address: 0,
+    start: stream.length, end: -1, section, subsection, stream,
+  };
+  return Object.setPrototypeOf(f, Frag.prototype) as Frag;
 }
 
 export interface SectionState {

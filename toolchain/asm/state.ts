@@ -4,7 +4,7 @@
 import { numberExpr, parseWholeExpression, plainDecimal, ExprSyntaxError, type Expr } from './expr';
 import { bindExpr, EvalError, Evaluator, isAbsolute, type Value } from './evaluate';
 import { SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SHT_PROGBITS } from '../elf/sections';
-import { ByteStream, Frag, orderedFrags, type Fixup, type SectionState, type Variable } from './layout';
+import { ByteStream, newFrag, orderedFrags, type Frag, type Fixup, type SectionState, type Variable } from './layout';
 import type { Diagnostic, SkippedGroup, SourceLocation } from './module';
 import { SymbolTable, type SymbolState } from './symbol-table';
 import { PendingLines } from './pending-lines';
@@ -211,7 +211,7 @@ export class AsmState {
   }
 
   private newFrag(section: SectionState, subsection: number, prev: Frag | undefined): Frag {
-    const f = new Frag(section, subsection, prev ? prev.stream : new ByteStream());
+    const f = newFrag(section, subsection, prev ? prev.stream : new ByteStream());
     f.address = prev ? prev.address + prev.size : this.subsectionStart(section, subsection);
     let list = section.subsections.get(subsection);
     if (!list) section.subsections.set(subsection, (list = objectList<Frag>()));
