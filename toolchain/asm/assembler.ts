@@ -76,6 +76,16 @@ interface Expansions {
 
 const MAX_KEPT_EXPANSIONS = 256;
 
+/**
+ * The locator of a macro expansion's statements: its call site. A function of its own, so
+ * that the closure's context holds the location alone: a closure made in `expand` shares its
+ * context with the argument values and the body's lines there, and the places of the
+ * expansion's statements keep it to the end of the assembly (docs/speed-and-exactness.md).
+ */
+function locatorAt(at: SourceLocation): Locator {
+  return () => at;
+}
+
 /** Gives a kept expansion's statements in order (they are never changed, so they are shared). */
 class KeptStatements {
   private at = 0;
@@ -356,8 +366,7 @@ class Reader {
     }
     const key = kept.counterFree ? operands : undefined;
     const same = key === undefined ? undefined : kept.byOperands.get(key);
-    const at = this.st.location;
-    const locate = () => at;
+    const locate = locatorAt(this.st.location);
     if (same !== undefined) {
       this.macroCounter++;
       this.frames.push({ reader: new KeptStatements(same), locate, macro: def.name, condDepth: this.conds.length });
