@@ -103,14 +103,82 @@ let lastSplit: { readonly text: string; readonly regionLines: number; readonly c
  * __COUNTER__, which counts across the file, or has no top-level line after its prefix).
  */
 export function splitDocument(text: string, regionLines = REGION_LINES, cpp = true): DocumentSplit | undefined {
-  if (lastSplit?.text === text && lastSplit.regionLines === regionLines && lastSplit.cpp === cpp) return lastSplit.split;
-  const split = cut(text, regionLines, cpp);
+  const last = lastSplit !== undefined && lastSplit.regionLines === regionLines && lastSplit.cpp === cpp ? lastSplit : undefined;
+  if (last?.text === text) return last.split;
+  const split = (last?.split && editedSplit(last.text, last.split, text)) ?? cut(text, regionLines, cpp);
   lastSplit = { text, regionLines, cpp, split };
   return split;
 }
 
-/** `cpp`: the document goes through cpp first (a .S); else a `#` line is a comment. */
-function cut(text: string, regionLines: number, cppReads: boolean): DocumentSplit | undefined {
+/** Characters compared at once when looking for where two texts differ (two slices, compared natively). */
+const CHUNK = 4096;
+
+/** How many characters `a` and `b` share at their start. */
+function commonStart(a: string, b: string): number {
+  const most = Math.min(a.length, b.length);
+  let i = 0;
+  while (i + CHUNK <= most && a.slice(i, i + CHUNK) === b.slice(i, i + CHUNK)) i += CHUNK;
+  while (i < most && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** How many characters `a` and `b` share at their end, at most `most`. */
+function commonEnd(a: string, b: string, most: number): number {
+  let i = 0;
+  while (i + CHUNK <= most && a.slice(a.length - i - CHUNK, a.length - i) === b.slice(b.length - i - CHUNK, b.length - i)) i += CHUNK;
+  while (i < most && a.charCodeAt(a.length - 1 - i) === b.charCodeAt(b.length - 1 - i)) i++;
+  return i;
+}
+
+/** Where line `n` of a text with these line offsets ends, without its line end (as the cut reads it). */
+function lineEnd(text: string, offsets: readonly number[], n: number): number {
+  let end = offsets[n + 1]!;
+  if (text.charCodeAt(end - 1) === 0x0a) end--;
+  if (text.charCodeAt(end - 1) === 0x0d) end--;
+  return end;
+}
+
+/**
+ * The cut of `text` from the cut of `old` when they differ within one line that sets no state
+ * in either (setsNoState, no __COUNTER__) and is a function's end in both or in neither: the
+ * cut reads such a line the same way whatever it holds, so the regions are the same lines and
+ * only the offsets after it move (an edit while typing in an instruction). Undefined otherwise.
+ */
+function editedSplit(old: string, split: DocumentSplit, text: string): DocumentSplit | undefined {
+  const start = commonStart(old, text);
+  const shared = commonEnd(old, text, Math.min(old.length, text.length) - start);
+  const oldEnd = old.length - shared;
+  const newEnd = text.length - shared;
+  // A line end among the changed characters: lines were added, removed or joined.
+  const oldBreak = old.indexOf('\n', start);
+  const newBreak = text.indexOf('\n', start);
+  if ((oldBreak >= 0 && oldBreak < oldEnd) || (newBreak >= 0 && newBreak < newEnd)) return undefined;
+  const offsets = split.lineOffsets;
+  const count = offsets.length - 1;
+  // The line holding the first changed character (the last line starting at or before it).
+  let lo = 0;
+  let hi = count;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (offsets[mid]! <= start) lo = mid;
+    else hi = mid - 1;
+  }
+  const line = lo;
+  if (line >= count) return undefined;
+  const delta = text.length - old.length;
+  const moved = offsets.slice();
+  for (let n = line + 1; n < moved.length; n++) moved[n] = moved[n]! + delta;
+  // The edited line as the cut reads it in each text (its end moved by the edit).
+  const oldLineEnd = lineEnd(old, offsets, line);
+  const newLineEnd = lineEnd(text, moved, line);
+  if (!setsNoState(old, offsets[line]!, oldLineEnd) || !setsNoState(text, moved[line]!, newLineEnd)) return undefined;
+  const edited = text.slice(moved[line], moved[line + 1]);
+  if (edited.includes('__COUNTER__') || END_LINE.test(old.slice(offsets[line], offsets[line + 1])) !== END_LINE.test(edited)) return undefined;
+  return { prefixEnd: split.prefixEnd, starts: split.starts, lineOffsets: moved };
+}
+
+/** `cpp`: the document goes through cpp first (a .S); else a `#` line is a comment. The cut made from nothing (splitDocument may make it from the last one). */
+export function cut(text: string, regionLines: number, cppReads: boolean): DocumentSplit | undefined {
   if (text.includes('__COUNTER__')) return undefined;
   const offsets = lineOffsets(text);
   const count = offsets.length - 1;
