@@ -8,6 +8,7 @@ import { AsmError, type AsmState } from './state';
 import { operandTexts } from './strings';
 import type { Handler } from './data-directives';
 import { objectList } from '../object-list';
+import { grown } from '../grown';
 
 /** i386 DWARF register numbers by name (psABI), as .cfi_* accepts them with or without %. */
 const DWARF_REGISTERS: Readonly<Record<string, number>> = {
@@ -27,19 +28,25 @@ const DWARF_REGISTERS: Readonly<Record<string, number>> = {
  */
 export class CfiRows {
   readonly frags = objectList<Frag>();
-  readonly offsets: number[] = [];
+  /** Offsets and places in typed arrays: no backing store of the collector's to copy as they grow. */
+  offsets = new Int32Array(256);
   readonly ops = objectList<CfiOp>();
-  readonly places: number[] = [];
+  places = new Int32Array(256);
 
   get count(): number {
     return this.ops.length;
   }
 
   add(frag: Frag, offset: number, op: CfiOp, place: number): void {
+    const k = this.ops.length;
+    if (k === this.offsets.length) {
+      this.offsets = grown(this.offsets, 2 * k);
+      this.places = grown(this.places, 2 * k);
+    }
+    this.offsets[k] = offset;
+    this.places[k] = place;
     this.frags.push(frag);
-    this.offsets.push(offset);
     this.ops.push(op);
-    this.places.push(place);
   }
 }
 
