@@ -37,8 +37,11 @@ interface BodyLine {
 interface Frame {
   /** The frame's statements, read one at a time. */
   readonly reader: { next(): Statement | undefined };
-  /** Where a statement at a 0-based line and column of the frame's text is, for messages and the line table. */
-  readonly locate: Locator;
+  /**
+   * Where a statement at a 0-based line and column of the frame's text is, for messages and
+   * the line table; for a macro expansion, its call site, every statement's location.
+   */
+  readonly locate: Locator | SourceLocation;
   /** Set for a macro expansion (where .exitm returns to). */
   readonly macro?: string;
   readonly condDepth: number;
@@ -75,16 +78,6 @@ interface Expansions {
 }
 
 const MAX_KEPT_EXPANSIONS = 256;
-
-/**
- * The locator of a macro expansion's statements: its call site. A function of its own, so
- * that the closure's context holds the location alone: a closure made in `expand` shares its
- * context with the argument values and the body's lines there, and the places of the
- * expansion's statements keep it to the end of the assembly (docs/speed-and-exactness.md).
- */
-function locatorAt(at: SourceLocation): Locator {
-  return () => at;
-}
 
 /** Gives a kept expansion's statements in order (they are never changed, so they are shared). */
 class KeptStatements {
@@ -324,7 +317,8 @@ class Reader {
 
   private collect(s: Statement, op: string): void {
     const c = this.collecting!;
-    const location = this.frames[this.frames.length - 1]!.locate(s.line, s.opColumn);
+    const where = this.frames[this.frames.length - 1]!.locate;
+    const location = typeof where === 'function' ? where(s.line, s.opColumn) : where;
     if (c.kind === 'macro') {
       if (op === '.macro') c.depth++;
       else if (op === '.endm') c.depth--;
@@ -366,7 +360,10 @@ class Reader {
     }
     const key = kept.counterFree ? operands : undefined;
     const same = key === undefined ? undefined : kept.byOperands.get(key);
-    const locate = locatorAt(this.st.location);
+    // The call site itself, not a closure returning it: the places of the expansion's statements
+    // keep it to the end of the assembly (a closure and its context per expansion, copied by
+    // the scavenges; docs/speed-and-exactness.md).
+    const locate = this.st.location;
     if (same !== undefined) {
       this.macroCounter++;
       this.frames.push({ reader: new KeptStatements(same), locate, macro: def.name, condDepth: this.conds.length });

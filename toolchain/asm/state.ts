@@ -128,12 +128,20 @@ export class AsmState {
     return this.places.location(place);
   }
 
-  /** Places the statement being assembled at `line`, `column` of a frame whose locator is `locate`. */
-  place(locate: Locator, line: number, column: number): void {
-    this.placeLocator = locate;
+  /**
+   * Places the statement being assembled at `line`, `column` of a frame whose locator is
+   * `where`, or at `where` itself when it is a location (a macro expansion's call site).
+   */
+  place(where: Locator | SourceLocation, line: number, column: number): void {
+    if (typeof where === 'function') {
+      this.placeLocator = where;
+      this.placed = undefined;
+    } else {
+      this.placeLocator = undefined;
+      this.placed = where;
+    }
     this.placeLine = line;
     this.placeColumn = column;
-    this.placed = undefined;
     this.placeIndex = -1;
   }
 
