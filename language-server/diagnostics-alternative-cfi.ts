@@ -8,6 +8,7 @@
 import { formatAtt } from '../toolchain/isa/att-formatter';
 import { DWARF_ESP } from '../toolchain/dwarf/registers';
 import type { Row } from '../toolchain/dwarf/types';
+import type { AlternativeSite, AsmSection } from '../toolchain/asm/module';
 import type { Analysis } from './analysis';
 import type { Finding } from './diagnostic-types';
 import { featureLabel } from './names';
@@ -30,43 +31,61 @@ function moved(start: Row, delta: number): Row {
   return { ...start, cfa };
 }
 
+/**
+ * Sites found without a conflict (by their first entry), whichever analysis they are in: the
+ * analysis by regions hands an unchanged region's site objects to the next version only when
+ * the region's text, prefix, lines and offsets are all the same (region-analysis.ts shifts
+ * into new objects), so their bytes and CFI rows are too. A site with a conflict is looked at
+ * again (its message names the feature as the whole document writes it).
+ */
+const clean = new WeakSet<AlternativeSite>();
+
 export function alternativeCfiFindings(a: Analysis): Finding[] {
   const out: Finding[] = [];
   const replacements = sectionOf(a.module, '.altinstr_replacement');
   if (!replacements) return out;
   for (const group of sitesByPlace(a)) {
     const site = group[0]!;
-    const text = sectionOf(a.module, site.section);
-    const first = rowAt(a, site.section, site.offset);
-    if (!text || !first) continue;
-    const original = boundaries(decodedCodeOf(a, text, site.offset, site.offset + site.length));
-    if (!original) continue;
-    const ra = first.procedure.returnColumn;
-    for (const s of group) {
-      const code = decodedCodeOf(a, replacements, s.replacementOffset, s.replacementOffset + s.replacementLength).instructions;
-      let delta = 0;
-      let conflict: string | undefined;
-      let at = 0;
-      for (let k = 0; k < code.length && !conflict; k++) {
-        const i = code[k]!;
-        const e = stackEffect(i);
-        if (e.kind === 'unknown') break; // the stack-height finding says why
-        delta += e.delta;
-        at += i.length;
-        // The site's end is the stack-height finding's (alternatives.ts) and the CFI finding's.
-        if (at >= site.length || !original.includes(at)) continue;
-        const written = rowAt(a, site.section, site.offset + at);
-        if (!written) continue;
-        const replaced = moved(first.row, delta);
-        if (sameFormattedRow(written.row, replaced)) continue;
-        const said = formatRow(written.row, ra);
-        const actual = formatRow(replaced, ra);
-        conflict = `at +${at} into the site the CFI row is \`${said}\` (the original's), but after \`${formatAtt(i).replace(/\s+/g, ' ')}\` the replacement for ${featureLabel(a, s)} has \`${actual}\``;
-      }
-      if (!conflict) continue;
-      const f = siteFinding(a, site, 'alternativeCfi', `stack layout conflict in alternatives: ${conflict}`);
-      if (f) out.push(f);
-    }
+    if (clean.has(site)) continue;
+    const found = out.length;
+    groupFindings(a, replacements, group, out);
+    if (out.length === found) clean.add(site);
   }
   return out;
+}
+
+/** The findings of one site's entries (an ALTERNATIVE_2 has two at one place). */
+function groupFindings(a: Analysis, replacements: AsmSection, group: readonly AlternativeSite[], out: Finding[]): void {
+  const site = group[0]!;
+  const text = sectionOf(a.module, site.section);
+  const first = rowAt(a, site.section, site.offset);
+  if (!text || !first) return;
+  const original = boundaries(decodedCodeOf(a, text, site.offset, site.offset + site.length));
+  if (!original) return;
+  const ra = first.procedure.returnColumn;
+  for (const s of group) {
+    const code = decodedCodeOf(a, replacements, s.replacementOffset, s.replacementOffset + s.replacementLength).instructions;
+    let delta = 0;
+    let conflict: string | undefined;
+    let at = 0;
+    for (let k = 0; k < code.length && !conflict; k++) {
+      const i = code[k]!;
+      const e = stackEffect(i);
+      if (e.kind === 'unknown') break; // the stack-height finding says why
+      delta += e.delta;
+      at += i.length;
+      // The site's end is the stack-height finding's (alternatives.ts) and the CFI finding's.
+      if (at >= site.length || !original.includes(at)) continue;
+      const written = rowAt(a, site.section, site.offset + at);
+      if (!written) continue;
+      const replaced = moved(first.row, delta);
+      if (sameFormattedRow(written.row, replaced)) continue;
+      const said = formatRow(written.row, ra);
+      const actual = formatRow(replaced, ra);
+      conflict = `at +${at} into the site the CFI row is \`${said}\` (the original's), but after \`${formatAtt(i).replace(/\s+/g, ' ')}\` the replacement for ${featureLabel(a, s)} has \`${actual}\``;
+    }
+    if (!conflict) continue;
+    const f = siteFinding(a, site, 'alternativeCfi', `stack layout conflict in alternatives: ${conflict}`);
+    if (f) out.push(f);
+  }
 }

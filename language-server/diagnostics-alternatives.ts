@@ -24,13 +24,26 @@ export function sitesByPlace(a: Analysis): AlternativeSite[][] {
   return [...groups.values()];
 }
 
+/**
+ * Sites found without a conflict (by their first entry), whichever analysis they are in: the
+ * analysis by regions hands an unchanged region's site objects to the next version only when
+ * the region's text, prefix, lines and offsets are all the same (region-analysis.ts shifts
+ * into new objects), so their bytes are too. A site with a conflict is looked at again (its
+ * message names the feature as the whole document writes it).
+ */
+const clean = new WeakSet<AlternativeSite>();
+
 export function alternativeFindings(a: Analysis): Finding[] {
   const out: Finding[] = [];
   const replacements = sectionOf(a.module, '.altinstr_replacement');
   for (const group of sitesByPlace(a)) {
     const site = group[0]!;
+    if (clean.has(site)) continue;
     const text = sectionOf(a.module, site.section);
-    if (!text) continue;
+    if (!text) {
+      clean.add(site);
+      continue;
+    }
     const original = stackEffectOf(decodedCodeOf(a, text, site.offset, site.offset + site.length));
     const conflicts: string[] = [];
     for (const s of group) {
@@ -38,7 +51,10 @@ export function alternativeFindings(a: Analysis): Finding[] {
       const same = original.kind === 'delta' && repl.kind === 'delta' && original.delta === repl.delta;
       if (!same) conflicts.push(`the replacement for ${featureLabel(a, s)} leaves it at ${describe(repl)}`);
     }
-    if (conflicts.length === 0) continue;
+    if (conflicts.length === 0) {
+      clean.add(site);
+      continue;
+    }
     const f = siteFinding(a, site, 'alternativeStack', `stack layout conflict in alternatives: the original leaves %esp at ${describe(original)}, ${conflicts.join('; ')}`);
     if (f) out.push(f);
   }

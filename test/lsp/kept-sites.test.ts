@@ -1,0 +1,52 @@
+// Holds the ALTERNATIVE findings of a region kept across edits (diagnostics-alternatives.ts and
+// diagnostics-alternative-cfi.ts keep which sites were found clean, by site object) to those
+// of a fresh whole-document analysis: a stack-height conflict and a CFI conflict in one
+// function stay found while edits elsewhere are analysed by regions.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { analyze, analyzeIncrementally, diskFileSource } from '../../language-server/analysis';
+import { IncrementalAnalyzer } from '../../language-server/region-analysis';
+import { allFindings } from '../../language-server/diagnostics';
+import { HEADER, kernelStyle } from './kernel-style';
+
+const STACK = '\tALTERNATIVE "", "pushl %eax", X86_FEATURE_SEP';
+const CFI = '\tALTERNATIVE "pushl %ebx; .cfi_adjust_cfa_offset 4; popl %ebx; .cfi_adjust_cfa_offset -4", "pushl %ebx; pushl %ebx; popl %ebx; popl %ebx", X86_FEATURE_SEP';
+
+test('conflicting sites in a kept region are found in every version, as the whole analysis finds them', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-kept-sites-'));
+  try {
+    writeFileSync(join(dir, 't.h'), HEADER);
+    const path = join(dir, 'kept.S');
+    const uri = pathToFileURL(path).href;
+    const files = diskFileSource(() => undefined);
+    const analyzer = new IncrementalAnalyzer();
+    const base = kernelStyle(60);
+    const first = base.findIndex((l) => l.includes('ALTERNATIVE'));
+    base.splice(first + 1, 0, STACK, CFI);
+    const far = base.length - 20;
+    let incremental = 0;
+    for (let version = 1; version <= 5; version++) {
+      const lines = [...base];
+      lines[far] = `${lines[far]}${' '.repeat(version)}`;
+      const text = lines.join('\n');
+      const doc = { uri, version, getText: () => text };
+      const steps = analyzeIncrementally(doc, {}, files, analyzer);
+      let r = steps.next();
+      while (!r.done) r = steps.next();
+      const last = analyzer.last;
+      if (version > 1 && last && 'ran' in last && last.ran < last.regions) incremental++;
+      const mine = allFindings(r.value).filter((f) => f.kind === 'alternativeStack' || f.kind === 'alternativeCfi');
+      const whole = allFindings(analyze(doc, {}, files)).filter((f) => f.kind === 'alternativeStack' || f.kind === 'alternativeCfi');
+      assert.deepEqual(mine, whole, `version ${version}`);
+      assert.deepEqual([...new Set(whole.map((f) => f.kind))].sort(), ['alternativeCfi', 'alternativeStack'], `version ${version}: both conflicts found`);
+    }
+    assert.ok(incremental >= 3, `the edits far from the sites kept their region (${incremental} of 4)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
