@@ -11,7 +11,7 @@ import { decode } from '../toolchain/isa/decoder';
 import { formatAtt } from '../toolchain/isa/att-formatter';
 import { DecodeStatus, type Instruction } from '../toolchain/isa/instruction';
 import { OperandKind } from '../toolchain/isa/entry';
-import type { AsmModule, AsmSection } from '../toolchain/asm/module';
+import type { AlternativeSite, AsmModule, AsmSection } from '../toolchain/asm/module';
 import { branchRelocation, outsideReplacement } from '../emulator/kernel/vdso/alternatives';
 import type { Analysis } from './analysis';
 import type { Finding } from './diagnostic-types';
@@ -55,11 +55,21 @@ function describeTarget(t: Target): string {
   return 'symbol' in t ? t.symbol : `${t.section}+0x${t.offset.toString(16)}`;
 }
 
+/**
+ * Sites whose replacement has no branch out of it, whichever analysis they are in: what such a
+ * site is depends only on its replacement's bytes and relocations, which an unchanged region
+ * hands on with the same site objects (region-analysis.ts shifts into new ones). A branch out
+ * depends on where its target is, which an edit elsewhere can move: such a site is looked at again.
+ */
+const contained = new WeakSet<AlternativeSite>();
+
 export function alternativeBranchFindings(a: Analysis): Finding[] {
   const repl = sectionOf(a.module, REPLACEMENTS);
   if (!repl) return [];
   const out: Finding[] = [];
   for (const site of a.module.alternatives) {
+    if (contained.has(site)) continue;
+    let leaves = false;
     const start = site.replacementOffset;
     const end = start + site.replacementLength;
     for (let at = start; at < end; ) {
@@ -69,6 +79,7 @@ export function alternativeBranchFindings(a: Analysis): Finding[] {
       const t = size > 0 ? branchTarget(a.module, repl, at, i, size) : undefined;
       const inside = t && 'section' in t && t.section === REPLACEMENTS && !outsideReplacement(t.offset, start, end - start);
       if (t && !inside) {
+        leaves = true;
         const text = formatAtt(i).replace(/\s+\S+$/, ` ${describeTarget(t)}`);
         const kind = branchRelocation(i);
         let why: string | undefined;
@@ -85,6 +96,7 @@ export function alternativeBranchFindings(a: Analysis): Finding[] {
       }
       at += i.length;
     }
+    if (!leaves) contained.add(site);
   }
   return out;
 }
