@@ -204,12 +204,6 @@ function emitInstruction(i: Instruction, k: number, ctx: BlockContext): string {
   return `{\n${parts.join('\n')}\n}`;
 }
 
-/** True when a jump in `insns` goes back to the first one (compiled as a JS loop when nothing stops it). */
-export function isSelfLoop(insns: readonly Instruction[]): boolean {
-  const start = insns[0]!.address;
-  return insns.some((i) => SELF_LOOP_JUMPS.has(i.op) && i.target === start);
-}
-
 /**
  * Builds the block function for decoded instructions (`loop`: a jump to the start continues
  * in place; `live`: addresses of instructions whose immediate is read from memory each time).

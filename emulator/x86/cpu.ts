@@ -13,7 +13,7 @@
 import { PROT_EXEC, type Memory } from '../memory/memory';
 import { Op, TF } from '../../toolchain/isa/ops';
 import type { Instruction } from '../../toolchain/isa/instruction';
-import { compileFlow, compileInstructions, compileRegion, decodeBlock, immediateField, isSelfLoop, MAX_BLOCK, type Block, type BlockFunction } from './compile';
+import { compileFlow, compileInstructions, compileRegion, decodeBlock, immediateField, MAX_BLOCK, type Block, type BlockFunction } from './compile';
 import { EXIT_DYNAMIC, EXIT_SLOT0, EXIT_SLOT1, EXIT_STOP } from './emit';
 import { Helpers } from './helpers';
 import { CpuState, RF } from './state';
@@ -424,13 +424,15 @@ export class Cpu {
 
   /**
    * True for a block that may join a flow: this CPU's current one at its start, settled, in no
-   * region, no breakpoint at it, no self-loop (which runs as its own JS loop), not ending in a
-   * register `jmp *` (a dispatch loop's, which becomes a dispatch region).
+   * region, no breakpoint at it, not ending in a register `jmp *` (a dispatch loop's, which
+   * becomes a dispatch region). A self-loop may: the flow calls its function as the run loop
+   * would, and it goes round inside that call (a string function's loop between the blocks of
+   * its callers, docs/speed-and-exactness.md).
    */
   private mayJoin(b: Block): boolean {
     const last = b.insns[b.length - 1]!;
     return b.valid && settled(b) && !b.region && !b.single && !b.breakpoint && this.blocks.get(b.start) === b &&
-      !(last.op === Op.JmpIndirect && !last.hasMem) && !isSelfLoop(b.insns);
+      !(last.op === Op.JmpIndirect && !last.hasMem);
   }
 
   /**

@@ -1,5 +1,6 @@
 // Flows (compile.ts compileFlow, cpu.ts formFlow): hot blocks that pass control to each other
-// (a recursion's blocks and its return sites, calls through a register, conditional jumps)
+// (a recursion's blocks and its return sites, calls through a register, conditional jumps, a
+// self-loop between its caller's blocks)
 // called one after another by one dispatcher function instead of the run loop. A program with
 // those, and with an opcode flipped by a store from inside the flow each round, ends as under
 // qemu-i386 (and natively where the host runs i386) with the same instruction count whatever
@@ -32,6 +33,8 @@ inner:
   jnz inner
   call toggle
   call patched
+  add %eax, acc+8
+  call sum
   add %eax, acc+8
   dec %edi
   jnz outer
@@ -104,6 +107,20 @@ after_iret:
   nop
   ret
 
+# eax = the sum of the bytes of text up to its 0, each times its place; the loop at sumloop is
+# a self-loop block (entered there by the jnz), which joins the flow of its caller
+sum:
+  mov $text, %edx
+  xor %eax, %eax
+sumloop:
+  movzbl (%edx), %ecx
+  inc %edx
+  imul %edx, %ecx
+  add %ecx, %eax
+  cmpb $0, -1(%edx)
+  jnz sumloop
+  ret
+
 patched:
   mov %edi, %eax
 op:
@@ -113,6 +130,7 @@ op:
 .data
 acc: .long 0, 0, 0
 scratch: .byte 0
+text: .asciz "flows"
 `;
 }
 
@@ -125,6 +143,29 @@ test('a program whose calls, returns and jumps become flows ends as under qemu-i
   assert.equal(expected.length, 12);
   const p = sameWhateverTheSlices(g.path, expected, [1, 7, 97, 10007]);
   assert.match(p.cpu.blockSource(g.symbols.get('fib')!) ?? '', /F\d+\(s, m, H, left\)/, 'fib runs in a flow');
+});
+
+test('a self-loop inside a flow goes round as on the one-instruction path: a breakpoint in it and a watchpoint on what it reads', () => {
+  const g = buildGuest('flow-loop', program(0, 3000), true);
+  const slow = loadElf(g.path);
+  step(slow, WARM);
+  const fast = loadElf(g.path);
+  assert.equal(fast.cpu.run(WARM).kind, 'budget');
+  const loop = g.symbols.get('sumloop')!;
+  assert.match(fast.cpu.blockSource(loop) ?? '', /F\d+\(s, m, H, left\)/, 'the self-loop is a flow member by now');
+  assert.deepEqual([...fast.cpu.state.r], [...slow.cpu.state.r]);
+  sameBreakpointHits(fast, slow, loop);
+  assert.equal(fast.cpu.run(WARM).kind, 'budget');
+  step(slow, WARM);
+  fast.cpu.setWatchpoint(g.symbols.get('text')! + 2, 1, 'readWrite');
+  slow.cpu.setWatchpoint(g.symbols.get('text')! + 2, 1, 'readWrite');
+  const stop = fast.cpu.run(1e6);
+  assert.equal(stop.kind, 'watchpoint');
+  let guard = 0;
+  while (slow.cpu.run(1).kind !== 'watchpoint' && ++guard < 1e6);
+  assert.equal(fast.cpu.state.icount, slow.cpu.state.icount);
+  assert.equal(fast.cpu.state.eip, slow.cpu.state.eip);
+  assert.deepEqual([...fast.cpu.state.r], [...slow.cpu.state.r]);
 });
 
 test('TF set by iret inside a flow traps after the next instruction, as on the one-instruction path', () => {
