@@ -12,8 +12,16 @@ function describe(e: StackEffect): string {
   return e.kind === 'delta' ? `${e.delta >= 0 ? '+' : ''}${e.delta}` : `an unknown height (${e.reason})`;
 }
 
-/** The sites of the module grouped by place (one ALTERNATIVE_2 gives two entries at one site). */
-export function sitesByPlace(a: Analysis): AlternativeSite[][] {
+const grouped = new WeakMap<Analysis, readonly (readonly AlternativeSite[])[]>();
+
+/** The sites of the module grouped by place (one ALTERNATIVE_2 gives two entries at one site), grouped once per analysis. */
+export function sitesByPlace(a: Analysis): readonly (readonly AlternativeSite[])[] {
+  let hit = grouped.get(a);
+  if (!hit) grouped.set(a, (hit = groupByPlace(a)));
+  return hit;
+}
+
+function groupByPlace(a: Analysis): AlternativeSite[][] {
   const groups = new Map<string, AlternativeSite[]>();
   for (const s of a.module.alternatives) {
     const key = `${s.section}:${s.offset}`;
