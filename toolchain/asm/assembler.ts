@@ -6,6 +6,7 @@
 import { StatementReader, statements, type Statement } from './statements';
 import type { AsmModule, SourceLocation } from './module';
 import { AsmError, AsmState, MAX_DIAGNOSTICS, tooManyDiagnostics, type Locator } from './state';
+import { fixedSize } from './layout';
 import { DATA_DIRECTIVES, type Handler } from './data-directives';
 import { SECTION_SYMBOL_DIRECTIVES, setSymbol } from './directives';
 import { CfiState, cfiDirectives } from './cfi-directives';
@@ -230,7 +231,7 @@ class Reader {
       const h = this.handlers.get(op);
       if (h) {
         const frag = this.st.frag();
-        const offset = frag.fixedSize;
+        const offset = fixedSize(frag);
         h(this.st, s.operands, op);
         this.st.lineFrom(frag, offset, false);
         return;

@@ -3,7 +3,7 @@
 // running offset, rel_offset becomes offset from the CFA; remember/restore_state also keep
 // the running offset), register names as GAS reads them, and .cfi_sections.
 import type { CfiOp, CfiPointer } from './module';
-import type { Frag } from './layout';
+import { fixedSize, type Frag } from './layout';
 import { AsmError, type AsmState } from './state';
 import { operandTexts } from './strings';
 import type { Handler } from './data-directives';
@@ -102,7 +102,7 @@ function proc(st: AsmState, cfi: CfiState): PendingProcedure {
 function add(st: AsmState, cfi: CfiState, op: CfiOp): void {
   proc(st, cfi);
   const frag = st.frag();
-  cfi.rows.add(frag, frag.fixedSize, op, st.where);
+  cfi.rows.add(frag, fixedSize(frag), op, st.where);
 }
 
 /**

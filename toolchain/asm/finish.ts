@@ -6,7 +6,7 @@ import { isAbsolute, labelAddress, smallValue, type Value } from './evaluate';
 import type { Expr } from './expr';
 import { lebBytes } from './data-directives';
 import { SHT_NOBITS } from '../elf/sections';
-import { ByteStream, layoutSection, orderedFrags, type Fixup, type Frag, type SectionState } from './layout';
+import { addFixup, copyFrag, fixedSize, fragSize, ByteStream, layoutSection, orderedFrags, type Fixup, type Frag, type SectionState } from './layout';
 import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiInstruction, CfiProcedure, InstructionEntries, LineEntry, NumericReference, Relocation, SourceLocation, SymbolBinding } from './module';
 import { codePadding } from './nops';
 import { ALT_LAYOUTS, altFields, ftFlagsOf, type AltLayout } from './alt-instr';
@@ -64,7 +64,7 @@ function passTarget(pos: PassPosition | undefined, targetFrag: Frag, target: num
 /** The size a variable part has with the current addresses. */
 function variableSize(st: AsmState, f: Frag, pos?: PassPosition): number {
   const v = f.variable!;
-  const at = f.address + f.fixedSize;
+  const at = f.address + fixedSize(f);
   switch (v.kind) {
     case 'align': {
       const pad = (v.alignment - (at % v.alignment)) % v.alignment;
@@ -159,7 +159,7 @@ function relax(st: AsmState): void {
             changed = true;
           }
         }
-        address += f.size;
+        address += fragSize(f);
       }
     }
     if (!changed) return;
@@ -174,7 +174,7 @@ const MAX_VARIABLE_BYTES = 1 << 24;
 function materialize(st: AsmState, f: Frag, tails: ByteStream): void {
   const v = f.variable;
   if (!v) return;
-  const base = f.fixedSize;
+  const base = fixedSize(f);
   let n = f.varSize;
   if (n > MAX_VARIABLE_BYTES) {
     const saved = st.location;
@@ -199,7 +199,7 @@ function materialize(st: AsmState, f: Frag, tails: ByteStream): void {
       case 'branch': {
         const form = v.isNear ? v.near : v.short;
         tails.write(at, form.bytes, n);
-        f.addFixup({
+        addFixup(f, {
           offset: base + form.dispOffset, size: form.dispSize, expr: v.target, pcrel: true,
           pcBias: form.bytes.length - form.dispOffset, relocType: form.relocType, signed: form.dispSize === 1,
           // GAS makes a relaxed branch's fixup when it converts the frag, after reading: its
@@ -567,12 +567,12 @@ function sectionOut(st: AsmState, s: SectionState, altValues: Map<number, { valu
   const failures: { seq: number; message: string; place: number }[] = [];
   const frags = orderedFrags(s);
   let size = 0;
-  for (let k = 0; k < frags.length; k++) size += frags[k]!.size;
+  for (let k = 0; k < frags.length; k++) size += fragSize(frags[k]!);
   const bytes = new Uint8Array(size);
   let at = 0;
   for (let k = 0; k < frags.length; k++) {
     const f = frags[k]!;
-    f.copyTo(bytes, at);
+    copyFrag(f, bytes, at);
     const fixups = f.fixups;
     for (let j = 0; j < fixups.length; j++) {
       const fx = fixups[j]!;
@@ -587,7 +587,7 @@ function sectionOut(st: AsmState, s: SectionState, altValues: Map<number, { valu
         failures.push({ seq: fx.seq, message: e.message, place: fx.place });
       }
     }
-    at += f.size;
+    at += fragSize(f);
   }
   failures.sort((a, b) => a.seq - b.seq);
   for (const x of failures) st.error(x.message, st.locationOf(x.place));

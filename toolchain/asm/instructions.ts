@@ -10,7 +10,7 @@ import { constantValue } from './expr';
 import { isAbsolute } from './evaluate';
 import { AsmError, type AsmState } from './state';
 import type { SymbolState } from './symbol-table';
-import type { BranchForm, Frag } from './layout';
+import { fixedSize, type BranchForm, type Frag } from './layout';
 import { numberClass, PLACEHOLDER, shapeHash, shapeHoleValues, shapeKeyIs, shapeNames, shapeOf, shapeWords, type Shape } from './instruction-shapes';
 
 /** Labels an expression's value depends on (after binding). */
@@ -346,7 +346,7 @@ function placeheld(v: EvaluatedExpr, names: readonly string[]): EvaluatedExpr {
 /** Emits an encoding's bytes, with this text's number values written into the entry's fields (kept by class). */
 function emitBytes(st: AsmState, bytes: Uint8Array, encoding: KnownEncoding, values: ArrayLike<number> | undefined): void {
   const frag = st.frag();
-  const at = frag.start + frag.fixedSize;
+  const at = frag.start + fixedSize(frag);
   st.emit(bytes);
   const fields = encoding.fields;
   if (values === undefined || fields === undefined) return;
@@ -360,7 +360,7 @@ function emitBytes(st: AsmState, bytes: Uint8Array, encoding: KnownEncoding, val
 /** Assembles one instruction statement (mnemonic with any prefix words, and its operand text). */
 export function assembleInstruction(st: AsmState, mnemonic: string, operandText: string, adjacent = false): void {
   const startFrag = st.frag();
-  const base = startFrag.fixedSize;
+  const base = fixedSize(startFrag);
   const encoding = encodingOf(st, mnemonic, operandText, adjacent);
   const names = found.names;
   const values = found.values;

@@ -124,70 +124,69 @@ export class ByteStream {
 const NO_FIXUPS: Fixup[] = [];
 
 /**
- * A run of fixed bytes with their fixups, and maybe a variable part. Made by `newFrag` only,
- * never by `new` (see there).
+ * A run of fixed bytes with their fixups, and maybe a variable part. A plain object made by
+ * `newFrag`, its sizes read by `fixedSize` and `fragSize` (see newFrag for why not a class).
  */
-export class Frag {
+export interface Frag {
   /** Read only: `addFixup` adds one. */
-  declare fixups: Fixup[];
-  declare variable: Variable | undefined;
+  fixups: Fixup[];
+  variable: Variable | undefined;
   /** Size of the variable part at the current relaxation step (its bytes' count once `tail` is set). */
-  declare varSize: number;
+  varSize: number;
   /** The stream holding the variable part's bytes from `tailStart`, once relaxation has settled (finish.ts). */
-  declare tail: ByteStream | undefined;
-  declare tailStart: number;
+  tail: ByteStream | undefined;
+  tailStart: number;
   /** Address of the frag's first byte within its section (estimate until relaxation ends). */
-  declare address: number;
-  /** Where the fixed part starts in `stream`, and where it ends once the frag is closed (-1 before). */
-  declare readonly start: number;
-  declare private end: number;
-  declare readonly section: SectionState;
-  declare readonly subsection: number;
-  declare readonly stream: ByteStream;
-
-  private constructor() {}
-
-  addFixup(fixup: Fixup): void {
-    if (this.fixups === NO_FIXUPS) this.fixups = [fixup];
-    else this.fixups.push(fixup);
-  }
-
-  /** Bytes in the fixed part (the frag's offsets count from its first). */
-  get fixedSize(): number {
-    return (this.end < 0 ? this.stream.length : this.end) - this.start;
-  }
-
-  /** Ends the fixed part: the stream's next bytes belong to the next frag. */
-  close(): void {
-    this.end = this.stream.length;
-  }
-
-  get size(): number {
-    return this.fixedSize + this.varSize;
-  }
-
-  /** Writes the fixed part, then the tail, to `out` at `at`. */
-  copyTo(out: Uint8Array, at: number): void {
-    const fixed = this.fixedSize;
-    this.stream.copyTo(out, at, this.start, this.start + fixed);
-    if (this.tail) this.tail.copyTo(out, at + fixed, this.tailStart, this.tailStart + this.varSize);
-  }
+  address: number;
+  /** Where the fixed part starts in `stream`. */
+  readonly start: number;
+  /** Where the fixed part ends in `stream` once the frag is closed (-1 before: `closeFrag` sets it). */
+  end: number;
+  readonly section: SectionState;
+  readonly subsection: number;
+  readonly stream: ByteStream;
 }
 
 /**
  * A new frag of `section`'s `subsection` whose fixed part starts at the end of `stream`.
- * Made by an object literal given Frag's prototype, not by `new`: frags live to the end of
- * the assembly, and V8 allocates the objects of a literal whose objects survive straight
- * into the old generation (allocation-site pretenuring), which it does not do for `new`, so
- * each scavenge copied every frag made since the last one, twice (docs/speed-and-exactness.md,
- * the assembler's sections). Every field in the literal, in one order: frags keep one shape.
+ * An object literal, not a class's `new`: frags live to the end of the assembly, and V8
+ * allocates the objects of a literal whose objects survive straight into the old generation
+ * (allocation-site pretenuring), which it does not do for `new`, so each scavenge copied
+ * every frag made since the last one, twice (docs/speed-and-exactness.md, the assembler's
+ * sections). Every field in the literal, in one order: frags keep one shape.
  */
 export function newFrag(section: SectionState, subsection: number, stream: ByteStream): Frag {
-  const f = {
+  return {
     fixups: NO_FIXUPS, variable: undefined, varSize: 0, tail: undefined, tailStart: 0, address: 0,
     start: stream.length, end: -1, section, subsection, stream,
   };
-  return Object.setPrototypeOf(f, Frag.prototype) as Frag;
+}
+
+export function addFixup(f: Frag, fixup: Fixup): void {
+  if (f.fixups === NO_FIXUPS) f.fixups = [fixup];
+  else f.fixups.push(fixup);
+}
+
+/** Bytes in the fixed part (the frag's offsets count from its first). */
+export function fixedSize(f: Frag): number {
+  return (f.end < 0 ? f.stream.length : f.end) - f.start;
+}
+
+/** Ends the fixed part: the stream's next bytes belong to the next frag. */
+export function closeFrag(f: Frag): void {
+  f.end = f.stream.length;
+}
+
+/** Bytes in the fixed part and the variable part. */
+export function fragSize(f: Frag): number {
+  return fixedSize(f) + f.varSize;
+}
+
+/** Writes the fixed part, then the tail, to `out` at `at`. */
+export function copyFrag(f: Frag, out: Uint8Array, at: number): void {
+  const fixed = fixedSize(f);
+  f.stream.copyTo(out, at, f.start, f.start + fixed);
+  if (f.tail) f.tail.copyTo(out, at + fixed, f.tailStart, f.tailStart + f.varSize);
 }
 
 export interface SectionState {
@@ -230,7 +229,7 @@ export function layoutSection(section: SectionState): number {
   for (let k = 0; k < frags.length; k++) {
     const f = frags[k]!;
     f.address = address;
-    address += f.size;
+    address += fragSize(f);
   }
   return address;
 }

@@ -6,7 +6,7 @@
 // the LineEntry objects and their locations are made only when a consumer first reads
 // `AsmModule.lines` (writing an object without -g never does); the instruction entries alone
 // can be read as columns without them (`instructionEntries`).
-import type { Frag } from './layout';
+import { fixedSize as fixedPart, fragSize, type Frag } from './layout';
 import type { InstructionEntries, LineEntry, SourceLocation } from './module';
 import type { Places } from './places';
 import { objectList } from '../object-list';
@@ -75,8 +75,8 @@ export class PendingLines {
       }
       section[f] = index;
       address[f] = frag.address;
-      fixedSize[f] = frag.fixedSize;
-      size[f] = frag.size;
+      fixedSize[f] = fixedPart(frag);
+      size[f] = fragSize(frag);
     }
     this.settled = { section, address, fixedSize, size };
     this.frags = [];

@@ -4,7 +4,7 @@
 import { numberExpr, parseWholeExpression, plainDecimal, ExprSyntaxError, type Expr } from './expr';
 import { bindExpr, EvalError, Evaluator, isAbsolute, type Value } from './evaluate';
 import { SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SHT_PROGBITS } from '../elf/sections';
-import { ByteStream, newFrag, orderedFrags, type Frag, type Fixup, type SectionState, type Variable } from './layout';
+import { addFixup as addFragFixup, closeFrag, fixedSize, fragSize, ByteStream, newFrag, orderedFrags, type Frag, type Fixup, type SectionState, type Variable } from './layout';
 import type { Diagnostic, SkippedGroup, SourceLocation } from './module';
 import { SymbolTable, type SymbolState } from './symbol-table';
 import { PendingLines } from './pending-lines';
@@ -220,7 +220,7 @@ export class AsmState {
 
   private newFrag(section: SectionState, subsection: number, prev: Frag | undefined): Frag {
     const f = newFrag(section, subsection, prev ? prev.stream : new ByteStream());
-    f.address = prev ? prev.address + prev.size : this.subsectionStart(section, subsection);
+    f.address = prev ? prev.address + fragSize(prev) : this.subsectionStart(section, subsection);
     let list = section.subsections.get(subsection);
     if (!list) section.subsections.set(subsection, (list = objectList<Frag>()));
     list.push(f);
@@ -231,14 +231,14 @@ export class AsmState {
 
   private subsectionStart(section: SectionState, subsection: number): number {
     let address = 0;
-    for (const f of orderedFrags(section)) if (f.subsection < subsection) address = f.address + f.size;
+    for (const f of orderedFrags(section)) if (f.subsection < subsection) address = f.address + fragSize(f);
     return address;
   }
 
   /** Ends the current frag with a variable part of the given current size. */
   variable(v: Variable, estimate: number): void {
     const f = this.frag();
-    f.close();
+    closeFrag(f);
     f.variable = v;
     f.varSize = estimate;
   }
@@ -267,7 +267,7 @@ export class AsmState {
   addFixup(fixup: Omit<Fixup, 'offset' | 'seq'>, fieldOffset: number): void {
     const f = this.frag();
     // One literal of one shape (a spread would give fixups of many shapes).
-    f.addFixup({
+    addFragFixup(f, {
       offset: fieldOffset, size: fixup.size, expr: fixup.expr, pcrel: fixup.pcrel, pcBias: fixup.pcBias, relocType: fixup.relocType,
       signed: fixup.signed, place: fixup.place, seq: fixup.late ? -1 : this.nextSeq(), resolveGlobal: fixup.resolveGlobal, late: fixup.late,
     });
@@ -281,18 +281,18 @@ export class AsmState {
   /** The current place (frag and offset in it). */
   here(): { frag: Frag; offset: number } {
     const f = this.frag();
-    return { frag: f, offset: f.fixedSize };
+    return { frag: f, offset: fixedSize(f) };
   }
 
   /** Records that bytes emitted from `offset` in `frag` to now came from the current statement. */
   lineFrom(frag: Frag, offset: number, instruction: boolean): void {
     const end = this.frag();
     if (end !== frag) {
-      const length = frag.fixedSize - offset + frag.varSize;
+      const length = fixedSize(frag) - offset + frag.varSize;
       if (length > 0) this.lines.push(frag, offset, length, this.where, instruction);
       return;
     }
-    const size = end.fixedSize;
+    const size = fixedSize(end);
     if (size > offset) this.lines.push(frag, offset, size - offset, this.where, instruction);
   }
 
@@ -348,7 +348,7 @@ export class AsmState {
   /** A fresh symbol for `.` at the current place (made once, not per binding). */
   private readonly dotHere = (): SymbolState => {
     const f = this.frag();
-    return this.symbols.dot(f, f.fixedSize);
+    return this.symbols.dot(f, fixedSize(f));
   };
 
   /** Replaces X86_FEATURE_* names the file does not define with their built-in numbers (the same tree when there are none). */
