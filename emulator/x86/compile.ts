@@ -307,12 +307,13 @@ export function compileFlow(members: readonly { readonly start: number; readonly
 /**
  * `function at(t)`: the index of the member starting at `t` (`starts` as int32, in member order),
  * or -1. A table indexed by a multiplicative hash of `t` that puts no two members in one slot
- * (one multiply, two loads, one compare), else a binary search over constants.
+ * (one multiply, two loads, one compare), else (no multiplier of the first `attempts` does) a
+ * binary search over constants.
  */
-function memberSearch(starts: readonly number[]): string {
+export function memberSearch(starts: readonly number[], attempts = 256): string {
   const bits = Math.max(2, Math.ceil(Math.log2(starts.length)) + 3);
   let multiplier = 0x9e3779b1 | 0;
-  for (let attempt = 0; attempt < 256; attempt++, multiplier = (Math.imul(multiplier, 1103515245) + 12345) | 1) {
+  for (let attempt = 0; attempt < attempts; attempt++, multiplier = (Math.imul(multiplier, 1103515245) + 12345) | 1) {
     const slots = new Array<number>(1 << bits).fill(-1);
     if (!starts.every((a, k) => {
       const h = Math.imul(a, multiplier) >>> (32 - bits);
@@ -321,7 +322,7 @@ function memberSearch(starts: readonly number[]): string {
       return true;
     })) continue;
     const keys = slots.map((k) => (k < 0 ? 0 : starts[k]!));
-    return `const AK = new Int32Array([${keys.join(',')}]), AI = new Int8Array([${slots.join(',')}]);\n` +
+    return `const AK = new Int32Array([${keys.join(',')}]), AI = new Int16Array([${slots.join(',')}]);\n` +
       `function at(t) {const h = Math.imul(t, ${multiplier}) >>> ${32 - bits}; return AK[h] === t ? AI[h] : -1;}`;
   }
   return binarySearch(starts);
