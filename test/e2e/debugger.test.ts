@@ -112,6 +112,15 @@ test('the vdso debugger in a real VS Code: entry stop with variables, a verified
       return text ?? undefined;
     });
     const title = await page.locator('.tabs-container .tab.active').getAttribute('title') ?? await page.locator('.tabs-container .tab.active').innerText();
+    // VARIABLES shows this stop's registers, not the entry stop's: eip is in the vDSO.
+    const eipOf = async (): Promise<string | undefined> => {
+      const rows = (await page.locator('.debug-variables .monaco-list-row').allInnerTexts()).map((r) => r.replace(/[\s\u00a0]+/g, ' ').trim());
+      return rows.map((r) => /^eip ?= ?(0x[0-9a-f]{8})\b/.exec(r)?.[1]).find((v) => v !== undefined);
+    };
+    const hitEip = await until('VARIABLES to show eip in __kernel_vsyscall', async () => {
+      const eip = await eipOf();
+      return eip !== undefined && Number(eip) >= 0xf0000000 ? eip : undefined;
+    }).catch(async (e: Error) => assert.fail(`VARIABLES keeps eip ${await eipOf()} at the breakpoint: ${e.message}`));
     t.diagnostic(`screenshot: ${await b.screenshot('breakpoint-hit-upstream')}`);
     assert.match(current, /pushl\s+%ecx/, 'the current line is pushl %ecx');
     assert.ok(!title.includes('extensions'), `the editor shows the workspace's upstream.S, not the installed copy: ${title}`);
@@ -131,6 +140,9 @@ test('the vdso debugger in a real VS Code: entry stop with variables, a verified
       const label = await topLabel();
       return new RegExp(`line ${pushLine}\\b`).test(label) ? label : undefined;
     });
+    // Back at the breakpoint's instruction, VARIABLES shows the breakpoint's eip again.
+    await until(`VARIABLES to show eip ${hitEip} after Step Back`, async () => ((await eipOf()) === hitEip ? true : undefined))
+      .catch(async (e: Error) => assert.fail(`VARIABLES shows eip ${await eipOf()} after Step Back, not ${hitEip}: ${e.message}`));
     t.diagnostic(`screenshot: ${await b.screenshot('step-back')}`);
     assert.match(back, /__kernel_vsyscall/, `${stepped} -> ${back}`);
 
