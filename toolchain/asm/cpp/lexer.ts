@@ -23,13 +23,6 @@ for (const p of PUNCTUATORS) {
   PUNCTUATORS_BY_FIRST.set(p[0]!, list);
 }
 
-const PUNCTUATOR_SET: ReadonlySet<string> = new Set(PUNCTUATORS);
-
-/** Whether a spelling is one of cpp's punctuators (asm mode: no digraphs). */
-export function isPunctuator(spelling: string): boolean {
-  return PUNCTUATOR_SET.has(spelling);
-}
-
 const BACKSLASH = 0x5c;
 const QUOTE = 0x22;
 const APOSTROPHE = 0x27;
@@ -65,6 +58,8 @@ export interface PlainLine {
   readonly starts: number[];
   readonly ends: number[];
   readonly white: boolean[];
+  /** Each token's kind, as `next` would give it. */
+  readonly kinds: TokenKind[];
   /** For each token, the tokens a macro name expands to (undefined: the token is printed as written). */
   readonly bodies: Array<readonly Token[] | undefined>;
   file: string;
@@ -79,7 +74,7 @@ export interface PlainLine {
  */
 export type PlainExpansion = (name: string) => readonly Token[] | null | undefined;
 
-const PLAIN: PlainLine = { text: '', lineStart: 0, count: 0, starts: [], ends: [], white: [], bodies: [], file: '', line: 0 };
+const PLAIN: PlainLine = { text: '', lineStart: 0, count: 0, starts: [], ends: [], white: [], kinds: [], bodies: [], file: '', line: 0 };
 
 const EXPONENTS = new Set([0x45, 0x65, 0x50, 0x70]);
 
@@ -322,7 +317,7 @@ export class Lexer {
     }
     const end = text.indexOf('\n', p);
     if (end < 0) return undefined;
-    const { starts, ends, white, bodies } = PLAIN;
+    const { starts, ends, white, kinds, bodies } = PLAIN;
     let count = 0;
     let blank = false;
     let i = p;
@@ -335,7 +330,9 @@ export class Lexer {
       }
       const start = i;
       let body: readonly Token[] | undefined;
+      let kind: TokenKind;
       if (isIdStartCode(c)) {
+        kind = 'name';
         i++;
         while (isIdCode(text.charCodeAt(i))) i++;
         // L"", U"", u"", u8"": a prefixed string.
@@ -344,6 +341,7 @@ export class Lexer {
         if (named === null) return undefined;
         body = named;
       } else if (isDigitCode(c) || (c === DOT && isDigitCode(text.charCodeAt(i + 1)))) {
+        kind = 'number';
         i++;
         for (;;) {
           const d = text.charCodeAt(i);
@@ -352,6 +350,7 @@ export class Lexer {
         }
       } else if (c === QUOTE) {
         // A string without escapes (a backslash could hide the closing quote or splice the line).
+        kind = 'string';
         const close = text.indexOf('"', i + 1);
         if (close < 0 || close > end) return undefined;
         for (let k = i + 1; k < close; k++) if (text.charCodeAt(k) === BACKSLASH) return undefined;
@@ -360,16 +359,20 @@ export class Lexer {
         return undefined;
       } else {
         i++;
+        // Not a punctuator's first character: one 'other' token, as `next` makes it.
+        kind = 'other';
         const list = PUNCTUATORS_BY_FIRST.get(text[start]!);
         if (list !== undefined) {
           for (const q of list) {
             if (text.startsWith(q, start)) {
               i = start + q.length;
+              kind = 'punct';
               break;
             }
           }
         }
       }
+      kinds[count] = kind;
       bodies[count] = body;
       starts[count] = start;
       ends[count] = i;

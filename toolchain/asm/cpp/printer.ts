@@ -6,17 +6,11 @@
 import type { SourceLocation } from '../module';
 import { PREV_WHITE, avoidPaste, type Token } from './token';
 import { SpanTable } from './spans';
-import { isPunctuator, type PlainLine } from './lexer';
+import type { PlainLine } from './lexer';
 
-/** A source token of a plain line as avoidPaste reads it (its kind from its first character, as Lexer.plainLine cut it). */
-function plainToken(text: string, from: number, to: number): Token {
-  const c = text.charCodeAt(from);
-  const spelling = text.slice(from, to);
-  const loc = { file: '', line: 0, column: 0 };
-  if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f) return { kind: 'name', text: spelling, flags: 0, loc };
-  if ((c >= 0x30 && c <= 0x39) || (c === 0x2e && to - from > 1 && text.charCodeAt(from + 1) >= 0x30 && text.charCodeAt(from + 1) <= 0x39)) return { kind: 'number', text: spelling, flags: 0, loc };
-  if (c === 0x22) return { kind: 'string', text: spelling, flags: 0, loc };
-  return { kind: isPunctuator(spelling) ? 'punct' : 'other', text: spelling, flags: 0, loc };
+/** A source token of a plain line as avoidPaste reads it (its kind as Lexer.plainLine found it). */
+function plainToken(l: PlainLine, k: number): Token {
+  return { kind: l.kinds[k]!, text: l.text.slice(l.starts[k], l.ends[k]), flags: 0, loc: { file: '', line: 0, column: 0 } };
 }
 
 /** Indentation strings by width (a line's leading columns), made once each. */
@@ -111,7 +105,7 @@ export class Printer {
       const to = ends[k]!;
       const body = bodies[k];
       if (body === undefined) {
-        const space = white[k]! || (expanded !== null && avoidPaste(expanded, plainToken(text, from, to)));
+        const space = white[k]! || (expanded !== null && avoidPaste(expanded, plainToken(l, k)));
         if (space || expanded !== null) {
           if (runEnd > runStart) this.written += text.slice(runStart, runEnd);
           runStart = from;
@@ -128,7 +122,7 @@ export class Printer {
       }
       if (runEnd > runStart) this.written += text.slice(runStart, runEnd);
       const head = body[0]!;
-      const space = white[k]! || (k === 0 ? head.kind === 'punct' && head.text === '#' : avoidPaste(expanded ?? plainToken(text, starts[k - 1]!, ends[k - 1]!), head));
+      const space = white[k]! || (k === 0 ? head.kind === 'punct' && head.text === '#' : avoidPaste(expanded ?? plainToken(l, k - 1), head));
       if (space) {
         this.written += ' ';
         this.width++;
