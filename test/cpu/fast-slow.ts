@@ -47,10 +47,10 @@ export function sameBreakpointHits(fast: LoadedProgram, slow: LoadedProgram, at:
   fast.cpu.clearBreakpoint(at);
 }
 
-/** A 4-byte write watchpoint at `address` on both CPUs stops both after the same store. */
-export function sameWatchpointStop(fast: LoadedProgram, slow: LoadedProgram, address: number): void {
-  fast.cpu.setWatchpoint(address, 4, 'write');
-  slow.cpu.setWatchpoint(address, 4, 'write');
+/** A watchpoint at `address` (4 bytes, on writes, unless told) on both CPUs stops both after the same access. */
+export function sameWatchpointStop(fast: LoadedProgram, slow: LoadedProgram, address: number, length = 4, access: 'write' | 'readWrite' = 'write'): void {
+  fast.cpu.setWatchpoint(address, length, access);
+  slow.cpu.setWatchpoint(address, length, access);
   assert.equal(fast.cpu.run(1e6).kind, 'watchpoint');
   let guard = 0;
   while (slow.cpu.run(1).kind !== 'watchpoint' && ++guard < 1e6);

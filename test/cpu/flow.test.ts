@@ -145,27 +145,28 @@ test('a program whose calls, returns and jumps become flows ends as under qemu-i
   assert.match(p.cpu.blockSource(g.symbols.get('fib')!) ?? '', /F\d+\(s, m, H, left\)/, 'fib runs in a flow');
 });
 
-test('a self-loop inside a flow goes round as on the one-instruction path: a breakpoint in it and a watchpoint on what it reads', () => {
-  const g = buildGuest('flow-loop', program(0, 3000), true);
+/**
+ * The program warmed up on the fast CPU (its flows formed) and stepped as far on the
+ * one-instruction path; `member`'s block runs in a flow by then, and both are in one state.
+ */
+function warmedPair(name: string, member: string) {
+  const g = buildGuest(name, program(0, 3000), true);
   const slow = loadElf(g.path);
   step(slow, WARM);
   const fast = loadElf(g.path);
   assert.equal(fast.cpu.run(WARM).kind, 'budget');
-  const loop = g.symbols.get('sumloop')!;
-  assert.match(fast.cpu.blockSource(loop) ?? '', /F\d+\(s, m, H, left\)/, 'the self-loop is a flow member by now');
+  assert.match(fast.cpu.blockSource(g.symbols.get(member)!) ?? '', /F\d+\(s, m, H, left\)/, `${member} runs in a flow by now`);
   assert.deepEqual([...fast.cpu.state.r], [...slow.cpu.state.r]);
+  return { g, fast, slow };
+}
+
+test('a self-loop inside a flow goes round as on the one-instruction path: a breakpoint in it and a watchpoint on what it reads', () => {
+  const { g, fast, slow } = warmedPair('flow-loop', 'sumloop');
+  const loop = g.symbols.get('sumloop')!;
   sameBreakpointHits(fast, slow, loop);
   assert.equal(fast.cpu.run(WARM).kind, 'budget');
   step(slow, WARM);
-  fast.cpu.setWatchpoint(g.symbols.get('text')! + 2, 1, 'readWrite');
-  slow.cpu.setWatchpoint(g.symbols.get('text')! + 2, 1, 'readWrite');
-  const stop = fast.cpu.run(1e6);
-  assert.equal(stop.kind, 'watchpoint');
-  let guard = 0;
-  while (slow.cpu.run(1).kind !== 'watchpoint' && ++guard < 1e6);
-  assert.equal(fast.cpu.state.icount, slow.cpu.state.icount);
-  assert.equal(fast.cpu.state.eip, slow.cpu.state.eip);
-  assert.deepEqual([...fast.cpu.state.r], [...slow.cpu.state.r]);
+  sameWatchpointStop(fast, slow, g.symbols.get('text')! + 2, 1, 'readWrite');
 });
 
 test('TF set by iret inside a flow traps after the next instruction, as on the one-instruction path', () => {
@@ -193,13 +194,7 @@ test('TF set by iret inside a flow traps after the next instruction, as on the o
 });
 
 test('a breakpoint set inside a formed flow, a watchpoint and the debugger\'s TF stop where the one-instruction path does', () => {
-  const g = buildGuest('flow-stops', program(0, 3000), true);
-  const slow = loadElf(g.path);
-  step(slow, WARM);
-  const fast = loadElf(g.path);
-  assert.equal(fast.cpu.run(WARM).kind, 'budget');
-  assert.match(fast.cpu.blockSource(g.symbols.get('compare')!) ?? '', /F\d+\(s, m, H, left\)/, 'compare runs in a flow by now');
-  assert.deepEqual([...fast.cpu.state.r], [...slow.cpu.state.r]);
+  const { g, fast, slow } = warmedPair('flow-stops', 'compare');
 
   // A breakpoint at compare's return of 1: the flow is dropped and the run stops before it.
   sameBreakpointHits(fast, slow, g.symbols.get('above')!);
