@@ -89,3 +89,59 @@ test('stores to data on a page holding code invalidate nothing', () => {
   assert.deepEqual(r.stdout, expected);
   assert.ok(p.cpu.compiledBlocks <= 4, `blocks compiled: ${p.cpu.compiledBlocks}`);
 });
+
+// A self-loop that flips bytes from a data byte on to the code after it (inc %eax <-> dec %eax;
+// a load and a store through one memory site): its first pass reads the page from the read TLB
+// in place and stores to the data byte, which touches no code, so its later passes must still
+// store through Memory (the write TLB holds no page of code) and throw away the block of
+// `patch` compiled in the call before.
+const FLIP_INTO_CODE = `
+.globl _start
+_start:
+  mov $100, %esi
+2:
+  call f
+  dec %esi
+  jnz 2b
+  mov $4, %eax
+  mov $1, %ebx
+  mov $result, %ecx
+  mov $4, %edx
+  int $0x80
+  mov $1, %eax
+  xor %ebx, %ebx
+  int $0x80
+f:
+  mov patch, %edx
+  mov $pad, %edi
+  mov $5, %ecx
+1:
+  movb (%edi), %al
+  xorb $8, %al
+  movb %al, (%edi)
+  inc %edi
+  dec %ecx
+  jnz 1b
+  mov %esi, %eax
+  jmp patch
+pad:
+  .byte 0
+patch:
+  inc %eax
+  inc %eax
+  inc %eax
+  inc %eax
+  add %eax, result
+  ret
+result: .long 0
+`;
+
+test('a self-loop storing from data on to code on one page, after reading it from the TLB in place, runs as under qemu-i386', () => {
+  const g = buildGuest('flip-into-code', FLIP_INTO_CODE, true);
+  const expected = runProcess('qemu-i386', [g.path]);
+  assert.equal(expected.length, 4);
+  const p = loadElf(g.path);
+  const r = runGuest(p);
+  assert.equal(r.exitCode, 0);
+  assert.deepEqual(r.stdout, expected);
+});
