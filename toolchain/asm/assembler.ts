@@ -160,6 +160,7 @@ class Reader {
       this.st.error('here is the start of the unterminated conditional', c.location);
     }
     if (this.cfi.open) this.st.error('open CFI at the end of file; missing .cfi_endproc directive', end);
+    for (const { label, instance } of this.st.symbols.undefinedForward()) this.st.error(`local label \`"${label}" (instance number ${instance} of a fb label)' is not defined`, end);
     return finish(this.st, this.cfi, this.fileSymbol);
   }
 

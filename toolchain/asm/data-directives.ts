@@ -1,7 +1,7 @@
 // Owns the directives that put data bytes into the current section: integers (.byte ...
-// .quad), strings (.ascii .asciz .string*), LEB128, .fill/.space/.skip/.zero, .org and the
+// .quad, .octa), strings (.ascii .asciz .string*), LEB128, .fill/.space/.skip/.zero, .org and the
 // alignment family (.align .balign[wl] .p2align[wl]) with GAS --32's NOP padding in code.
-import { constantValue, isBignum } from './expr';
+import { constantValue, isBignum, type Expr } from './expr';
 import { isAbsolute, smallValue } from './evaluate';
 import { SHT_NOBITS } from '../elf/sections';
 import { isCode } from './layout';
@@ -52,7 +52,7 @@ function integerBytes(value: bigint, size: number): number[] {
 /** One buffer per field size, written again by each integer `emitInteger` puts in. */
 const FIELDS = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => new Uint8Array(n));
 
-function hasSymbols(e: import('./expr').Expr): boolean {
+function hasSymbols(e: Expr): boolean {
   return constantValue(e) === undefined;
 }
 
@@ -88,6 +88,40 @@ function integers(size: 1 | 2 | 4 | 8): Handler {
     }
   };
 }
+
+/**
+ * Whether GAS fills the high 64 bits of a 16-byte constant with ones: a number is unsigned, `-`
+ * makes its result signed and `!` unsigned, `~` and `+` keep their operand's, and a binary
+ * operator its left operand's (`-5` and `-(3 - 5)` fill with ones, `3 - 5` and `~0` with zeros).
+ */
+function signedOcta(e: Expr): boolean {
+  if (e.kind === 'unary') return e.op === '-' ? true : e.op === '!' ? false : signedOcta(e.operand);
+  if (e.kind === 'binary') return signedOcta(e.left);
+  return false;
+}
+
+const OCTA_LIMIT = 1n << 128n;
+
+/** `.octa`: 16-byte integers, which on i386 must be known now (GAS has no 16-byte relocation). */
+const octa: Handler = (st, operands) => {
+  for (const part of operandTexts(operands)) {
+    if (part === '') throw new AsmError('missing expression');
+    const bound = st.bind(st.parse(part));
+    let value = constantValue(bound);
+    if (value === undefined) {
+      const v = st.evaluate(bound);
+      if (!isAbsolute(v)) throw new AsmError('cannot do unsigned 16 byte relocation');
+      value = v.add;
+    }
+    if (isBignum(bound)) {
+      if (value >= OCTA_LIMIT || value <= -OCTA_LIMIT) st.warning('bignum truncated to 16 bytes');
+    } else value = BigInt.asUintN(64, value) | (signedOcta(bound) ? ((1n << 64n) - 1n) << 64n : 0n);
+    let rest = BigInt.asUintN(128, value);
+    const bytes = new Array<number>(16);
+    for (let i = 0; i < 16; i++, rest >>= 8n) bytes[i] = Number(rest & 0xffn);
+    st.emit(bytes);
+  }
+};
 
 function strings(unit: number, terminate: boolean): Handler {
   return (st, operands) => {
@@ -277,6 +311,7 @@ export const DATA_DIRECTIVES: ReadonlyMap<string, Handler> = new Map<string, Han
   ['.4byte', integers(4)],
   ['.quad', integers(8)],
   ['.8byte', integers(8)],
+  ['.octa', octa],
   ['.ascii', strings(1, false)],
   ['.asciz', strings(1, true)],
   ['.string', strings(1, true)],

@@ -234,7 +234,20 @@ class Parser {
     const c = characterConstant(this.text, this.pos);
     if (c === undefined) throw new ExprSyntaxError('missing character after quote', this.pos + 1);
     this.pos = c.end;
-    return { kind: 'number', value: BigInt(c.value) };
+    if (!isNameChar(this.text.charCodeAt(c.end))) return { kind: 'number', value: BigInt(c.value) };
+    // GAS's scrubber writes the value in decimal where the constant was, so a word right after
+    // it goes on with that number: `'\101` is 49 then 01, the number 4901.
+    let end = c.end;
+    while (isNameChar(this.text.charCodeAt(end))) end++;
+    const glued = new Parser(String(c.value) + this.text.slice(c.end, end), 0);
+    try {
+      const e = glued.number();
+      this.pos = end;
+      return e;
+    } catch (err) {
+      if (err instanceof ExprSyntaxError) throw new ExprSyntaxError(err.message, c.end);
+      throw err;
+    }
   }
 
   private number(): Expr {

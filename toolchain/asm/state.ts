@@ -92,6 +92,19 @@ export class AsmState {
     this.section('.data', 0);
     this.section('.bss', 0);
     this.section('.text', 0);
+    // GAS's error for `Nb` before any `N:`, once per label at the statement that has it (an
+    // instruction's operands may be bound more than once while its form is chosen).
+    let at = -1;
+    const labels: number[] = [];
+    this.symbols.onUnknownBackward = (label) => {
+      if (at !== this.where) {
+        at = this.where;
+        labels.length = 0;
+      }
+      if (labels.includes(label)) return;
+      labels.push(label);
+      this.error(`backward ref to unknown label "${label}:"`);
+    };
   }
 
   /** Keeps, from now on, each numeric label reference resolved and the statement it is in (once per statement). */

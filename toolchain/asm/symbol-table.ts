@@ -49,6 +49,8 @@ export class SymbolTable {
    * unless the assembler records references, so that resolving costs one test otherwise.
    */
   onNumericReference: ((instance: SymbolState, label: number, direction: 'f' | 'b') => void) | undefined = undefined;
+  /** Told of a backward reference to a numeric label with no instance defined yet (GAS's "backward ref to unknown label"). */
+  onUnknownBackward: ((label: number) => void) | undefined = undefined;
 
   /** How many symbols were made so far (the next one's order). */
   get made(): number {
@@ -104,6 +106,7 @@ export class SymbolTable {
   /** The instance `Nb` (direction b) or `Nf` (f) refers to at this point of the file. */
   numericReference(label: number, direction: 'f' | 'b'): SymbolState {
     const n = this.numericCount.get(label) ?? 0;
+    if (direction === 'b' && n === 0 && this.onUnknownBackward !== undefined) this.onUnknownBackward(label);
     const instance = this.numericInstance(label, direction === 'b' ? n : n + 1);
     if (this.onNumericReference !== undefined) this.onNumericReference(instance, label, direction);
     return instance;
@@ -114,6 +117,16 @@ export class SymbolTable {
     const n = (this.numericCount.get(label) ?? 0) + 1;
     this.numericCount.set(label, n);
     return this.numericInstance(label, n);
+  }
+
+  /** Each instance of a numeric label referred to forward (`Nf`) that no `N:` after it defined: GAS's "not defined" error at the end. */
+  undefinedForward(): Array<{ label: number; instance: number }> {
+    const out: Array<{ label: number; instance: number }> = [];
+    for (const [label, instances] of this.numericInstances) {
+      const defined = this.numericCount.get(label) ?? 0;
+      for (let n = defined + 1; n < instances.length; n++) if (instances[n] !== undefined) out.push({ label, instance: n });
+    }
+    return out;
   }
 
   /** Instance `n` of numeric label N (`.LN\u0002n` in the table, made on first use). */
