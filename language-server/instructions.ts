@@ -363,6 +363,12 @@ export function instructionsIn(a: Analysis, section: string, from: number, to: n
   const index = entryIndex(a);
   const e = index.bySection.get(section);
   if (!e) return [];
+  const [lo, end] = entriesIn(e, from, to);
+  return factsOf(index.sections, e, lo, end, kept);
+}
+
+/** The entries [lo, end) of a section whose offsets are in [from, to). */
+function entriesIn(e: SectionEntries, from: number, to: number): [number, number] {
   const offsets = e.offsets;
   let lo = 0;
   let hi = offsets.length;
@@ -373,5 +379,22 @@ export function instructionsIn(a: Analysis, section: string, from: number, to: n
   }
   let end = lo;
   while (end < offsets.length && offsets[end]! < to) end++;
-  return factsOf(index.sections, e, lo, end, kept);
+  return [lo, end];
+}
+
+/**
+ * The last line (1-based) in `file` of the instructions at offsets [from, to) of a section,
+ * from their entries' places without decoding any (where an outline's function ends); 0 when
+ * none is in that file.
+ */
+export function lastLineIn(a: Analysis, section: string, from: number, to: number, file: string): number {
+  const e = entryIndex(a).bySection.get(section);
+  if (!e) return 0;
+  const [lo, end] = entriesIn(e, from, to);
+  let last = 0;
+  for (let i = lo; i < end; i++) {
+    const at = e.location(i);
+    if (at.file === file && at.line > last) last = at.line;
+  }
+  return last;
 }

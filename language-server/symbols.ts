@@ -5,12 +5,13 @@
 // .set symbols across #include files. Symbols and folds are found once per analysis.
 import { pathToFileURL } from 'node:url';
 import type { SourceLocation } from '../toolchain/asm/module';
+import { isNameChar } from '../toolchain/asm/chars';
 import { sourceLine, type Analysis } from './analysis';
 import { outline } from './outline';
 import { scanOf } from './semantic-tokens';
 import { wordAt } from './source-scan';
 import { cppMacro, isLocalLabel, names } from './names';
-import { instructionsIn } from './instructions';
+import { lastLineIn } from './instructions';
 import { fileText, lineAt, type ReadFile } from './file-text';
 import { localLabelAt, numericReferences } from './local-labels';
 import { isSkippedIn } from './inactive';
@@ -49,9 +50,11 @@ function inDocument(a: Analysis, loc: SourceLocation | undefined): loc is Source
 /** Where `name` is written on the line of `loc` (the name inside a macro use), else the location's column. */
 function nameColumn(a: Analysis, loc: SourceLocation, name: string): number {
   const text = sourceLine(a, loc.line - 1);
-  const re = new RegExp(`(?<![\\w.$])${name.replace(/[.$]/g, '\\$&')}(?![\\w.$])`);
-  const m = re.exec(text);
-  return m ? m.index : Math.max(0, loc.column - 1);
+  // A whole name: no name character on either side (a regular expression per symbol costs a compilation each).
+  for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + 1)) {
+    if (!isNameChar(text.charCodeAt(i - 1)) && !isNameChar(text.charCodeAt(i + name.length))) return i;
+  }
+  return Math.max(0, loc.column - 1);
 }
 
 
@@ -80,9 +83,7 @@ function findSymbols(a: Analysis): DocumentSymbolFact[] {
     if (s.section === 'UND' || s.type === 3 || s.type === 4 || s.name.startsWith('.L') || !inDocument(a, s.location)) continue;
     const line = s.location.line - 1;
     let endLine = line;
-    if (s.size > 0) {
-      for (const f of instructionsIn(a, s.section, s.value, s.value + s.size)) if (f.location.file === a.file) endLine = Math.max(endLine, f.location.line - 1);
-    }
+    if (s.size > 0) endLine = Math.max(endLine, lastLineIn(a, s.section, s.value, s.value + s.size, a.file) - 1);
     const kind: OutlineKind = s.type === 2 ? 'function' : s.type === 1 ? 'object' : s.section === 'ABS' ? 'set' : 'label';
     out.push({ name: s.name, kind, ...(s.binding !== 'local' ? { detail: s.binding } : {}), line, column: nameColumn(a, s.location, s.name), endLine, length: s.name.length });
   }

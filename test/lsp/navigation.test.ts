@@ -3,9 +3,9 @@
 // CFI region and ALTERNATIVE block is written), never from the server.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { scratch } from '../support/oracles';
+import { run, scratch } from '../support/oracles';
 import { startLsp } from './lsp-client';
 
 const lsp = startLsp();
@@ -94,4 +94,30 @@ test('workspace symbols: names from every open document matching the query, at t
   assert.deepEqual((await query('FAST_PATH')).map((s) => s.location.range.start.line).sort(), [lineOf(STUB, '#define FAST_PATH 1'), lineOf(STUB, '#define FAST_PATH 0')].sort());
   assert.deepEqual(await query('no_such_name_anywhere'), []);
   assert.ok(!(await query('Llocal')).some((s) => s.name === '.Llocal_only'), '.L labels are not workspace symbols');
+});
+
+test('outline: each function spans from its label to the last line of its code, as the line table of gcc -m32 -c -g says', async () => {
+  const text = STUB.replace('VDSO_END(__kernel_vsyscall)\n', 'VDSO_END(__kernel_vsyscall)\n' + HELPER);
+  const path = join(dir, 'extent.S');
+  writeFileSync(path, text);
+  const object = join(dir, 'extent.o');
+  run('gcc', ['-m32', '-c', '-g', '-I', resolve('vdso/include'), path, '-o', object]);
+  const rows = run('objdump', ['--dwarf=decodedline', object]).split('\n').flatMap((l) => {
+    const m = /^extent\.S\s+(\d+)\s+0x([0-9a-f]+)/.exec(l);
+    return m ? [{ line: Number(m[1]), address: parseInt(m[2]!, 16) }] : [];
+  });
+  const functions = run('nm', ['-S', '--defined-only', object]).split('\n').flatMap((l) => {
+    const m = /^([0-9a-f]+) ([0-9a-f]+) T (\S+)$/.exec(l);
+    return m ? [{ name: m[3]!, value: parseInt(m[1]!, 16), size: parseInt(m[2]!, 16) }] : [];
+  });
+  assert.deepEqual(functions.map((f) => f.name).sort(), ['__kernel_vsyscall', 'vsyscall_helper']);
+  const uri = await lsp.open(path, text);
+  const symbols = await lsp.request<Array<{ name: string; range: { start: { line: number }; end: { line: number; character: number } } }>>('textDocument/documentSymbol', { textDocument: { uri } });
+  for (const f of functions) {
+    const last = Math.max(...rows.filter((r) => r.address >= f.value && r.address < f.value + f.size).map((r) => r.line));
+    const s = symbols.find((x) => x.name === f.name);
+    assert.ok(s, f.name);
+    // The range ends where the line after the function's last line starts (0-based: the 1-based number of that last line).
+    assert.deepEqual(s.range.end, { line: last, character: 0 }, `${f.name} ends with line ${last}`);
+  }
 });
