@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import type { SourceLocation } from '../toolchain/asm/module';
 import { isNameChar } from '../toolchain/asm/chars';
 import { sourceLine, type Analysis } from './analysis';
-import { outline } from './outline';
+import { pairedFolds, type Fold } from './paired-folds';
 import { scanOf } from './semantic-tokens';
 import { wordAt } from './source-scan';
 import { cppMacro, isLocalLabel, names } from './names';
@@ -99,10 +99,7 @@ function findSymbols(a: Analysis): DocumentSymbolFact[] {
   return out;
 }
 
-export interface Fold {
-  readonly startLine: number;
-  readonly endLine: number;
-}
+export type { Fold };
 
 /** The document's folding ranges, by start line. */
 export function foldingRanges(a: Analysis): readonly Fold[] {
@@ -110,7 +107,7 @@ export function foldingRanges(a: Analysis): readonly Fold[] {
 }
 
 function findFolds(a: Analysis): Fold[] {
-  const folds: Fold[] = [...outline(a.text).folds];
+  const folds = pairedFolds(a.source);
   const scan = scanOf(a);
   for (const b of scan.alternatives) if (b.endLine > b.startLine) folds.push({ startLine: b.startLine, endLine: b.endLine });
   const open: number[] = [];
