@@ -15,7 +15,7 @@ import { CHECK_NAMES } from '../emulator/check/types';
 import type { Analysis, FileSource } from './analysis';
 import type { ServerSettings } from './build-settings';
 import { scanOf } from './semantic-tokens';
-import { instructionFacts } from './instructions';
+import { instructionsIn } from './instructions';
 import { Op } from '../toolchain/isa/instruction';
 import { kernelBuild, macroBodies, patchedSites, siteLines } from './alternative-view';
 import { documentLine } from './diagnostics-assembler';
@@ -34,11 +34,11 @@ export interface LensFact {
 
 /** Global functions whose code enters the kernel. */
 export function stubFunctions(a: Analysis): Array<{ name: string; line: number }> {
-  const facts = instructionFacts(a);
   const out: Array<{ name: string; line: number }> = [];
   for (const s of a.module.symbols) {
     if (s.type !== 2 || s.binding === 'local' || !s.location) continue;
-    const enters = facts.some((f) => f.section === s.section && f.offset >= s.value && f.offset < s.value + Math.max(s.size, 1) && (f.insn.op === Op.Int || f.insn.op === Op.Sysenter || f.insn.op === Op.Syscall));
+    // Only the function's own instructions (a search by offset, not a pass over the file's per function).
+    const enters = instructionsIn(a, s.section, s.value, s.value + Math.max(s.size, 1)).some((f) => f.insn.op === Op.Int || f.insn.op === Op.Sysenter || f.insn.op === Op.Syscall);
     const line = documentLine(a, s.location.file, s.location.line);
     if (enters && line !== undefined) out.push({ name: s.name, line });
   }
