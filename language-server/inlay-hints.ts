@@ -5,7 +5,7 @@
 // (package.json declares the same parts and defaults: test/lsp/settings.test.ts).
 import type { Analysis } from './analysis';
 import { rowAt, formatRow } from './cfi-rows';
-import { instructionFacts, type InstructionFact } from './instructions';
+import { instructionsOnLines, type InstructionFact } from './instructions';
 
 export const INLAY_HINT_PARTS = {
   cfa: { default: true, description: 'The CFI row (CFA and saved registers) after each line\'s instructions in a CFI region.' },
@@ -35,10 +35,9 @@ export interface InlayHintFact {
 export function inlayHints(a: Analysis, from: number, to: number, parts: Readonly<Record<InlayHintPart, boolean>> = inlayHintParts(undefined)): InlayHintFact[] {
   if (!parts.cfa && !parts.offsets) return [];
   const byLine = new Map<number, InstructionFact[]>();
-  for (const f of instructionFacts(a)) {
-    if (f.location.file !== a.file || f.section === '.altinstr_replacement') continue;
+  for (const f of instructionsOnLines(a, from, to)) {
+    if (f.section === '.altinstr_replacement') continue;
     const line = f.location.line - 1;
-    if (line < from || line > to) continue;
     const list = byLine.get(line) ?? [];
     list.push(f);
     byLine.set(line, list);

@@ -341,6 +341,11 @@ export function instructionFacts(a: Analysis): readonly InstructionFact[] {
 
 /** The instructions that came from one line of the document (0-based). */
 export function instructionsOnLine(a: Analysis, line: number): InstructionFact[] {
+  return instructionsOnLines(a, line, line);
+}
+
+/** The instructions that came from lines `from` to `to` (0-based, both included) of the document, in section and offset order. */
+export function instructionsOnLines(a: Analysis, from: number, to: number): InstructionFact[] {
   // One pass over the instruction entries (no index of every line, no decoding of other lines' instructions).
   const index = entryIndex(a);
   const out: InstructionFact[] = [];
@@ -348,7 +353,7 @@ export function instructionsOnLine(a: Analysis, line: number): InstructionFact[]
     const e = index.bySection.get(name)!;
     for (let i = 0; i < e.offsets.length; i++) {
       const where = e.location(i);
-      if (where.line === line + 1 && where.file === a.file) for (const f of factsOf(index.sections, e, i, i + 1, true)) out.push(f);
+      if (where.line > from && where.line <= to + 1 && where.file === a.file) for (const f of factsOf(index.sections, e, i, i + 1, true)) out.push(f);
     }
   }
   return out;
