@@ -15,7 +15,7 @@ import type { ServerSettings } from './build-settings';
 import { cppMacro, featureLabel, featureNumber, names } from './names';
 import { alternativeBlockAt, scanOf } from './semantic-tokens';
 import { wordAtPosition } from './symbols';
-import { hexBytes, instructionFacts, instructionsOnLine, sectionOf } from './instructions';
+import { hexBytes, instructionsIn, instructionsOnLine, sectionOf } from './instructions';
 import { rowAt, formatRow } from './cfi-rows';
 import { kernelBuild, macroBodies, patchedSites, siteLines, sitesOnLine } from './alternative-view';
 import { documentLine } from './diagnostics-assembler';
@@ -72,7 +72,7 @@ export function alternativeHover(doc: Analysis, line: number, settings: ServerSe
   const repl = sectionOf(a.module, '.altinstr_replacement');
   const site = sites[0]!;
   const original = text ? text.bytes.subarray(site.offset, site.offset + site.length) : new Uint8Array(0);
-  const instrLength = instructionFacts(a).filter((f) => f.section === site.section && f.offset >= site.offset && f.offset < site.offset + site.length).reduce((n, f) => n + f.bytes.length, 0);
+  const instrLength = instructionsIn(a, site.section, site.offset, site.offset + site.length).reduce((n, f) => n + f.bytes.length, 0);
   const made = alternativeBlockAt(a, line)?.name ?? (scanOf(a).byLine[line] ?? []).find((l) => l.kind === 'op')?.text ?? 'ALTERNATIVE';
   const out: string[] = [`**${made}** at ${site.section}+0x${site.offset.toString(16)}, ${site.length} bytes`];
   if (a !== doc) out.push('', `_assembled only for ${a.options.kernel}_`);
