@@ -152,7 +152,7 @@ export function registerEditorFeatures(ctx: ServerContext): ServerCapabilities {
     const a = ctx.analysis(params.textDocument.uri);
     if (!a || !renameable(a, params.position.line, params.position.character)) return null;
     const changes: Record<string, TextEdit[]> = {};
-    for (const r of references(a, params.position.line, params.position.character, files)) {
+    for (const r of references(a, params.position.line, params.position.character, files, true)) {
       const uri = uriOf(a, r.file);
       (changes[uri] ??= []).push({ range: { start: { line: r.line, character: r.column }, end: { line: r.line, character: r.column + r.length } }, newText: params.newName });
     }

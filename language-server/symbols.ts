@@ -154,8 +154,12 @@ export function definitions(a: Analysis, line: number, column: number): PlaceInF
   return out;
 }
 
-/** Every whole-word use of the name under the cursor in the document and the files it includes (`read`: the server's FileSource). */
-export function references(a: Analysis, line: number, column: number, read: ReadFile): PlaceInFile[] {
+/**
+ * Every whole-word use of the name under the cursor in the document and the files it includes
+ * (`read`: the server's FileSource), except on lines cpp or GAS skipped unless `skipped` (a
+ * rename changes those too, so that a branch enabled later still names the same thing).
+ */
+export function references(a: Analysis, line: number, column: number, read: ReadFile, skipped = false): PlaceInFile[] {
   const w = wordAtPosition(a, line, column);
   if (!w) return [];
   if (/^\d/.test(w.text)) {
@@ -173,6 +177,7 @@ export function references(a: Analysis, line: number, column: number, read: Read
     if (!f) continue;
     for (const m of f.text.matchAll(re)) {
       const at = lineAt(f, m.index!);
+      if (!skipped && isSkippedIn(a, file, at)) continue;
       out.push({ file, line: at, column: m.index! - f.starts[at]!, length: name.length });
     }
   }

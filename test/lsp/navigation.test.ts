@@ -121,3 +121,28 @@ test('outline: each function spans from its label to the last line of its code, 
     assert.deepEqual(s.range.end, { line: last, character: 0 }, `${f.name} ends with line ${last}`);
   }
 });
+
+test('references leave out the uses in branches cpp or GAS skipped; a rename changes them too', async () => {
+  const text = `	.text
+.Ltarget:
+	ret
+caller:
+	call	.Ltarget
+#if 0
+	call	.Ltarget
+#endif
+	.if 0
+	jmp	.Ltarget
+	.endif
+	jmp	.Ltarget
+`;
+  const uri = await open('skipped-uses.S', text);
+  const lines = text.split('\n');
+  const uses = lines.flatMap((l, i) => (l.includes('.Ltarget') ? [i] : []));
+  const skipped = [lineOf(text, '#if 0') + 1, lineOf(text, '.if 0') + 1];
+  const position = { line: uses[0]!, character: 2 };
+  const refs = await lsp.request<Array<{ range: { start: { line: number } } }>>('textDocument/references', { textDocument: { uri }, position, context: { includeDeclaration: true } });
+  assert.deepEqual(refs.map((r) => r.range.start.line).sort((x, y) => x - y), uses.filter((l) => !skipped.includes(l)));
+  const edit = await lsp.request<{ changes: Record<string, Array<{ range: { start: { line: number } } }>> }>('textDocument/rename', { textDocument: { uri }, position, newName: '.Lother' });
+  assert.deepEqual(edit.changes[uri]!.map((e) => e.range.start.line).sort((x, y) => x - y), uses);
+});
