@@ -451,8 +451,9 @@ export class Emitter {
     this.ctx.tlb.add(`${mine}T`).add(`${mine}${array}`).add(`${other}T`).add(`${other}${array}`);
     const aligned = width === 1 ? '' : ` && (${a} & ${width - 1}) === 0`;
     const index = width === 4 ? `(${a} & 4095) >> 2` : width === 2 ? `(${a} & 4095) >> 1` : `${a} & 4095`;
-    const taken = `C${k} = ${mine}${array}[i]; ${mineTag} = p << 12; ${otherTag} = ${other}T[i] === p && ${other}${array}[i] === C${k} ? p << 12 : 4;`;
-    return `{const p = ${a} >>> 12, i = p & ${TLB_MASK}; if (${mine}T[i] === p${aligned}) {${taken} ${hit.replace(TLB_VIEW[width]!, `C${k}[${index}]`)};} else {${miss} ${this.pfExit()} ${this.takePage(k, a, store)}}}`;
+    // The closure's C<k> is written only when the page differs: a store of a young page array into the old closure costs a write barrier each call.
+    const taken = `const cp = ${mine}${array}[i]; if (C${k} !== cp) C${k} = cp; ${mineTag} = p << 12; ${otherTag} = ${other}T[i] === p && ${other}${array}[i] === cp ? p << 12 : 4;`;
+    return `{const p = ${a} >>> 12, i = p & ${TLB_MASK}; if (${mine}T[i] === p${aligned}) {${taken} ${hit.replace(TLB_VIEW[width]!, `cp[${index}]`)};} else {${miss} ${this.pfExit()} ${this.takePage(k, a, store)}}}`;
   }
 
   /** `expr` as a name, declared in `phase` when it is not one already (site accesses use it several times). */

@@ -28,7 +28,9 @@ export function repMovs(m: Memory, src: number, dst: number, count: number, size
     // On the same bytes, one iteration after another reads what an earlier one wrote when the
     // destination starts inside the source ahead of the direction of travel: a copy made at
     // once would not repeat those bytes, so such iterations go one by one.
-    if (from.u8.buffer === to.u8.buffer && (step > 0 ? s0 < d0 && d0 < s0 + bytes : d0 < s0 && s0 < d0 + bytes)) break;
+    // Two Page objects share bytes only when both are a shared mapping's (memory.ts Page.shared).
+    const same = from === to || (from.shared && to.shared && from.u8.buffer === to.u8.buffer);
+    if (same && (step > 0 ? s0 < d0 && d0 < s0 + bytes : d0 < s0 && s0 < d0 + bytes)) break;
     if (from === to) to.u8.copyWithin(d0, s0, s0 + bytes);
     else to.u8.set(from.u8.subarray(s0, s0 + bytes), d0);
     done += n;
