@@ -179,7 +179,10 @@ export function startServer(connection: Connection, log: ServerLog): void {
   connection.onReferences((params) => {
     const a = ctx.analysis(params.textDocument.uri);
     if (!a) return [];
-    return references(a, params.position.line, params.position.character, files).map((p) =>
+    const found = references(a, params.position.line, params.position.character, files);
+    // Without the declaration when the client asks so (VS Code always includes it; other editors may not).
+    const declared = params.context.includeDeclaration ? [] : definitions(a, params.position.line, params.position.character);
+    return found.filter((p) => !declared.some((d) => d.file === p.file && d.line === p.line && d.column === p.column)).map((p) =>
       Location.create(uriOf(a, p.file), { start: { line: p.line, character: p.column }, end: { line: p.line, character: p.column + p.length } }));
   });
 

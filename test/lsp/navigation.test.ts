@@ -146,3 +146,16 @@ caller:
   const edit = await lsp.request<{ changes: Record<string, Array<{ range: { start: { line: number } } }>> }>('textDocument/rename', { textDocument: { uri }, position, newName: '.Lother' });
   assert.deepEqual(edit.changes[uri]!.map((e) => e.range.start.line).sort((x, y) => x - y), uses);
 });
+
+test('references without the declaration when the client asks so', async () => {
+  const text = `	.text
+.Ldone:
+	ret
+	jmp	.Ldone
+	call	.Ldone
+`;
+  const uri = await open('no-declaration.S', text);
+  const at = (includeDeclaration: boolean) => lsp.request<Array<{ range: { start: { line: number } } }>>('textDocument/references', { textDocument: { uri }, position: { line: 3, character: 6 }, context: { includeDeclaration } });
+  assert.deepEqual((await at(true)).map((r) => r.range.start.line).sort(), [1, 3, 4]);
+  assert.deepEqual((await at(false)).map((r) => r.range.start.line).sort(), [3, 4]);
+});
