@@ -17,6 +17,7 @@ import { preprocess, type PreprocessResult } from '../toolchain/asm/cpp/preproce
 import { joinSpans, noSpans } from '../toolchain/asm/cpp/spans';
 import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiProcedure, Diagnostic, LineEntry, NumericReference, Relocation, SkippedGroup, SourceLocation } from '../toolchain/asm/module';
 import { MAX_DIAGNOSTICS } from '../toolchain/asm/state';
+import { isDigit, isNameChar } from '../toolchain/asm/chars';
 import { statements, type Statement } from '../toolchain/asm/statements';
 import type { BuildOptions } from './build-settings';
 import { lineOffsets, REGION_LINES, splitDocument, type DocumentSplit } from './regions';
@@ -148,18 +149,9 @@ function sameSymbol(x: AsmSymbol, y: AsmSymbol): boolean {
   return x.name === y.name && x.section === y.section && x.value === y.value && x.size === y.size && x.binding === y.binding && x.type === y.type && x.visibility === y.visibility;
 }
 
-/** [A-Za-z0-9_.$]: a character a GAS symbol goes on with. */
-function isNameChar(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2e || c === 0x24;
-}
-
-function isDigitCode(c: number): boolean {
-  return c >= 0x30 && c <= 0x39;
-}
-
 function isNumericName(name: string): boolean {
   if (name.length === 0) return false;
-  for (let i = 0; i < name.length; i++) if (!isDigitCode(name.charCodeAt(i))) return false;
+  for (let i = 0; i < name.length; i++) if (!isDigit(name.charCodeAt(i))) return false;
   return true;
 }
 
@@ -167,7 +159,7 @@ function isNumericName(name: string): boolean {
 function eachName(text: string, f: (name: string) => void): void {
   for (let i = 0; i < text.length; ) {
     const c = text.charCodeAt(i);
-    if (!isNameChar(c) || isDigitCode(c)) {
+    if (!isNameChar(c) || isDigit(c)) {
       i++;
       continue;
     }
@@ -196,9 +188,9 @@ function eachLocalReference(text: string, local: (name: string) => void, numeric
       i = j;
       continue;
     }
-    if (isDigitCode(c)) {
+    if (isDigit(c)) {
       let j = i + 1;
-      while (j < text.length && isDigitCode(text.charCodeAt(j))) j++;
+      while (j < text.length && isDigit(text.charCodeAt(j))) j++;
       const d = text.charCodeAt(j);
       if ((d === 0x62 || d === 0x66) && !(j + 1 < text.length && isNameChar(text.charCodeAt(j + 1)))) {
         numeric(text.slice(i, j), d === 0x62 ? 'b' : 'f');
