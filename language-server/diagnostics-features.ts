@@ -6,7 +6,10 @@ import type { Finding } from './diagnostic-types';
 import { isInactive } from './inactive';
 import { knownFeatures, names } from './names';
 import { scanPieces } from './semantic-tokens';
-import type { Lexeme, SourceScan } from './source-scan';
+import { KIND_BITS, KIND_CODE, type Lexeme, type SourceScan } from './source-scan';
+
+const WORD = KIND_CODE.word;
+const FEATURE_PREFIX = 'X86_FEATURE_';
 
 /** Levenshtein distance (insert, delete, substitute: 1 each). */
 export function editDistance(a: string, b: string): number {
@@ -40,12 +43,12 @@ const featureWords = new WeakMap<SourceScan, readonly Lexeme[]>();
 function featureWordsOf(scan: SourceScan): readonly Lexeme[] {
   let list = featureWords.get(scan);
   if (list) return list;
-  // A loop, not filter: this runs once per scan, before the optimizing compiler has a callback to inline.
+  // From the columns: an object only for a feature word, and a text only for a word that starts like one.
   const found: Lexeme[] = [];
-  const lexemes = scan.lexemes;
-  for (let k = 0; k < lexemes.length; k++) {
-    const l = lexemes[k]!;
-    if (l.kind === 'word' && l.text.startsWith('X86_FEATURE_')) found.push(l);
+  const { flagsOf, lineOf, startOf, lengthOf } = scan;
+  for (let i = 0; i < flagsOf.length; i++) {
+    if ((flagsOf[i]! & KIND_BITS) !== WORD || lengthOf[i]! < FEATURE_PREFIX.length) continue;
+    if (scan.lineText(lineOf[i]!).startsWith(FEATURE_PREFIX, startOf[i]!)) found.push(scan.lexeme(i));
   }
   featureWords.set(scan, found);
   return found;

@@ -4,7 +4,7 @@
 // the `alternative` modifier and the quoted original and replacements are tokenized as
 // instructions; X86_FEATURE_* names are enum members; CFI directives and CFI_* macros carry `cfi`.
 import type { Analysis } from './analysis';
-import { scanSource, type AlternativeBlock, type Lexeme, type SourceScan } from './source-scan';
+import { ALTERNATIVE_FLAG, CPP_FLAG, KIND_BITS, KIND_CODE, LEXEME_KINDS, scanSource, type AlternativeBlock, type Lexeme, type SourceScan } from './source-scan';
 import { cppMacro, isLocalLabel, isMnemonic, isRegister, names, type Names } from './names';
 import { namesElsewhere, type NamesElsewhere } from './preview-names';
 import { inactiveRanges } from './inactive';
@@ -126,19 +126,39 @@ function classify(a: Analysis, k: Known, kind: Lexeme['kind'], text: string, cpp
   }
 }
 
-/** A line's lexemes in column order (scanSource gives them so; a copy is sorted only when not). */
-function inColumnOrder(list: readonly Lexeme[]): readonly Lexeme[] {
-  for (let i = 1; i < list.length; i++) if (list[i - 1]!.start > list[i]!.start) return [...list].sort((x, y) => x.start - y.start);
-  return list;
-}
-
 /** The `alternative` modifier's bit in a packed class. */
 const ALTERNATIVE_BIT = M.alternative << MODIFIER_SHIFT;
+const OP = KIND_CODE.op;
+const WORD = KIND_CODE.word;
+
+/**
+ * The lexemes of lines [lo, hi) of a scan (one line's) in column order: scanSource writes them
+ * so; their indexes are sorted (stably) only when not.
+ */
+function inColumnOrder(scan: SourceScan, lo: number, hi: number): number[] | undefined {
+  const startOf = scan.startOf;
+  for (let i = lo + 1; i < hi; i++) {
+    if (startOf[i - 1]! > startOf[i]!) {
+      const order: number[] = [];
+      for (let k = lo; k < hi; k++) order.push(k);
+      return order.sort((x, y) => startOf[x]! - startOf[y]! || x - y);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A class that depends on the lexeme's kind alone: a number, an immediate, a local label
+ * reference and a string begin with a digit, `$` or a quote, so none is a CFI name.
+ */
+function byKindAlone(kind: number): boolean {
+  return kind === KIND_CODE.number || kind === KIND_CODE.immediate || kind === KIND_CODE.localRef || kind === KIND_CODE.string;
+}
 
 /**
  * Visits the tokens of lines [from, to] in document order: each one's line, start, length and
- * class (packed). An op's or a word's class outside cpp lines depends only on its text (and
- * the analysis), so each text is classified once per call.
+ * class (packed), read from the scan's columns. An op's or a word's class outside cpp lines
+ * depends only on its text (and the analysis), so each text is classified once per call.
  */
 function eachToken(a: Analysis, from: number, to: number, f: (line: number, start: number, length: number, c: number) => void): void {
   const scan = scanOf(a);
@@ -147,28 +167,39 @@ function eachToken(a: Analysis, from: number, to: number, f: (line: number, star
   const defines = new Map(scan.directives.filter((d) => d.name === 'define').map((d) => [d.line, d.argumentColumn]));
   const ops = new Map<string, number>();
   const words = new Map<string, number>();
+  const kindAlone: number[] = [];
   const skipped = inactiveRanges(a);
+  const { lineFirst, startOf, lengthOf, flagsOf } = scan;
   let group = 0;
   const first = Math.max(0, from);
-  const last = Math.min(to, scan.byLine.length - 1);
+  const last = Math.min(to, scan.lineCount - 1);
   for (let line = first; line <= last; line++) {
     while (group < skipped.length && skipped[group]!.to < line) group++;
     // A block cpp skipped is no site: its tokens are not marked `alternative`.
     const inactive = group < skipped.length && skipped[group]!.from <= line;
-    const list = inColumnOrder(scan.byLine[line]!);
-    for (let k = 0; k < list.length; k++) {
-      const l = list[k]!;
+    const lo = lineFirst[line]!;
+    const hi = lineFirst[line + 1]!;
+    const order = inColumnOrder(scan, lo, hi);
+    for (let k = lo; k < hi; k++) {
+      const i = order ? order[k - lo]! : k;
+      const flags = flagsOf[i]!;
+      const kind = flags & KIND_BITS;
+      const cpp = (flags & CPP_FLAG) !== 0;
+      const start = startOf[i]!;
       let found: number;
-      if (!l.cpp && (l.kind === 'op' || l.kind === 'word')) {
-        const memo = l.kind === 'op' ? ops : words;
-        found = memo.get(l.text) ?? NONE - 1;
-        if (found === NONE - 1) memo.set(l.text, (found = classify(a, known, l.kind, l.text, false, false)));
+      if (!cpp && (kind === OP || kind === WORD)) {
+        const memo = kind === OP ? ops : words;
+        const text = scan.textOf(i);
+        found = memo.get(text) ?? NONE - 1;
+        if (found === NONE - 1) memo.set(text, (found = classify(a, known, LEXEME_KINDS[kind]!, text, false, false)));
+      } else if (byKindAlone(kind)) {
+        found = kindAlone[kind] ??= classify(a, known, LEXEME_KINDS[kind]!, '', cpp, false);
       } else {
-        found = classify(a, known, l.kind, l.text, l.cpp, l.cpp && defines.get(line) === l.start);
+        found = classify(a, known, LEXEME_KINDS[kind]!, scan.textOf(i), cpp, cpp && defines.get(line) === start);
       }
       if (found === NONE) continue;
-      if (l.alternative && !inactive) found |= ALTERNATIVE_BIT;
-      f(line, l.start, l.length, found);
+      if ((flags & ALTERNATIVE_FLAG) !== 0 && !inactive) found |= ALTERNATIVE_BIT;
+      f(line, start, lengthOf[i]!, found);
     }
   }
 }
@@ -189,11 +220,10 @@ export function semanticTokens(a: Analysis, from = 0, to = Number.MAX_SAFE_INTEG
  */
 export function encodedTokens(a: Analysis, from = 0, to = Number.MAX_SAFE_INTEGER): number[] {
   // Made at its largest size (five integers per lexeme of the lines) and cut to what was written: no growth on the way.
-  const byLine = scanOf(a).byLine;
+  const lineFirst = scanOf(a).lineFirst;
   const first = Math.max(0, from);
-  const last = Math.min(to, byLine.length - 1);
-  let lexemes = 0;
-  for (let line = first; line <= last; line++) lexemes += byLine[line]!.length;
+  const last = Math.min(to, lineFirst.length - 2);
+  const lexemes = last >= first ? lineFirst[last + 1]! - lineFirst[first]! : 0;
   const data: number[] = new Array<number>(5 * lexemes);
   let k = 0;
   let previousLine = 0;

@@ -40,15 +40,145 @@ export interface CppDirective {
   readonly argumentColumn?: number;
 }
 
-export interface SourceScan {
-  readonly lexemes: readonly Lexeme[];
-  readonly byLine: readonly (readonly Lexeme[])[];
-  readonly alternatives: readonly AlternativeBlock[];
-  readonly directives: readonly CppDirective[];
+/** A lexeme's kind as the scan's `flags` column holds it (the low four bits): LEXEME_KINDS[code]. */
+export const LEXEME_KINDS: readonly LexemeKind[] = ['labelDef', 'op', 'word', 'register', 'immediate', 'number', 'localRef', 'string', 'param', 'preprocessor'];
+const LABEL_DEF = 0;
+const OP = 1;
+const WORD = 2;
+const REGISTER = 3;
+const IMMEDIATE_KIND = 4;
+const NUMBER_KIND = 5;
+const LOCAL_REF = 6;
+const STRING = 7;
+const PARAM = 8;
+const PREPROCESSOR = 9;
+export const KIND_CODE: Readonly<Record<LexemeKind, number>> = { labelDef: LABEL_DEF, op: OP, word: WORD, register: REGISTER, immediate: IMMEDIATE_KIND, number: NUMBER_KIND, localRef: LOCAL_REF, string: STRING, param: PARAM, preprocessor: PREPROCESSOR };
+/** The bits of the `flags` column: the kind's code, then Lexeme's `alternative`, `quoted` and `cpp`. */
+export const KIND_BITS = 15;
+export const ALTERNATIVE_FLAG = 16;
+export const QUOTED_FLAG = 32;
+export const CPP_FLAG = 64;
+
+/**
+ * A scan kept as columns (a lexeme is an index: its line, start, length and flags), with its
+ * lines' texts to read a lexeme's text from: a scan is kept with its analysis, and 50,000
+ * lexeme objects and their texts were copied by each scavenge that met them. `lexemes` and
+ * `byLine` are the same lexemes as objects, made when first read (hover, local labels, the
+ * tests); semantic tokens and the feature finding read the columns.
+ */
+export class SourceScan {
+  private objects: { readonly lexemes: readonly Lexeme[]; readonly byLine: readonly (readonly Lexeme[])[] } | undefined;
+
+  constructor(
+    /** The document line of `texts[0]`. */
+    readonly first: number,
+    /** The texts of document lines first, first + 1, ... that hold lexemes (others may be anything). */
+    readonly texts: readonly string[],
+    /** The lexemes of `byLine[n]` are those from lineFirst[n] to lineFirst[n + 1] (one more entry than lines). */
+    readonly lineFirst: Int32Array,
+    /** Each lexeme's document line. */
+    readonly lineOf: Int32Array,
+    readonly startOf: Int32Array,
+    readonly lengthOf: Int32Array,
+    /** Each lexeme's kind code and flags (KIND_BITS, ALTERNATIVE_FLAG, QUOTED_FLAG, CPP_FLAG). */
+    readonly flagsOf: Uint8Array,
+    readonly alternatives: readonly AlternativeBlock[],
+    readonly directives: readonly CppDirective[],
+  ) {}
+
+  /** How many lexemes. */
+  get count(): number {
+    return this.startOf.length;
+  }
+
+  /** How many lines `byLine` has. */
+  get lineCount(): number {
+    return this.lineFirst.length - 1;
+  }
+
+  /** The text of document line `line` as scanned (for a line holding a lexeme). */
+  lineText(line: number): string {
+    return this.texts[line - this.first] ?? '';
+  }
+
+  /** Lexeme `i`'s text: what it spans, less a register's `%` and a parameter's `\`; a directive's name alone. */
+  textOf(i: number): string {
+    const line = this.lineText(this.lineOf[i]!);
+    const start = this.startOf[i]!;
+    const end = start + this.lengthOf[i]!;
+    const kind = this.flagsOf[i]! & KIND_BITS;
+    if (kind === REGISTER || kind === PARAM) return line.slice(start + 1, end);
+    if (kind === PREPROCESSOR) return line.slice(start, end).replace(/^#\s*/, '');
+    return line.slice(start, end);
+  }
+
+  get lexemes(): readonly Lexeme[] {
+    return (this.objects ??= this.makeObjects()).lexemes;
+  }
+
+  get byLine(): readonly (readonly Lexeme[])[] {
+    return (this.objects ??= this.makeObjects()).byLine;
+  }
+
+  /** Lexeme `i` as an object (a new one: `lexemes` holds the scan's own). */
+  lexeme(i: number): Lexeme {
+    const f = this.flagsOf[i]!;
+    return {
+      line: this.lineOf[i]!, start: this.startOf[i]!, length: this.lengthOf[i]!, kind: LEXEME_KINDS[f & KIND_BITS]!, text: this.textOf(i),
+      alternative: (f & ALTERNATIVE_FLAG) !== 0, quoted: (f & QUOTED_FLAG) !== 0, cpp: (f & CPP_FLAG) !== 0,
+    };
+  }
+
+  private makeObjects(): { lexemes: Lexeme[]; byLine: Lexeme[][] } {
+    const lexemes: Lexeme[] = new Array<Lexeme>(this.count);
+    for (let i = 0; i < lexemes.length; i++) lexemes[i] = this.lexeme(i);
+    const byLine: Lexeme[][] = new Array<Lexeme[]>(this.lineCount);
+    for (let n = 0; n < byLine.length; n++) byLine[n] = lexemes.slice(this.lineFirst[n]!, this.lineFirst[n + 1]!);
+    return { lexemes, byLine };
+  }
+}
+
+/** Columns being written: grown by doubling, cut to size when a scan is made of them. */
+export class ColumnWriter {
+  count = 0;
+  private line = new Int32Array(1024);
+  private start = new Int32Array(1024);
+  private length = new Int32Array(1024);
+  private flags = new Uint8Array(1024);
+
+  push(line: number, start: number, length: number, flags: number): void {
+    if (this.count === this.start.length) this.grow();
+    const k = this.count++;
+    this.line[k] = line;
+    this.start[k] = start;
+    this.length[k] = length;
+    this.flags[k] = flags;
+  }
+
+  private grow(): void {
+    const size = 2 * this.start.length;
+    const wider = <T extends Int32Array | Uint8Array>(a: T, made: T): T => {
+      made.set(a);
+      return made;
+    };
+    this.line = wider(this.line, new Int32Array(size));
+    this.start = wider(this.start, new Int32Array(size));
+    this.length = wider(this.length, new Int32Array(size));
+    this.flags = wider(this.flags, new Uint8Array(size));
+  }
+
+  /** The scan of what was written (the columns copied at their size; the writer can be reused after `reset`). */
+  scan(first: number, texts: readonly string[], lineFirst: Int32Array, alternatives: readonly AlternativeBlock[], directives: readonly CppDirective[]): SourceScan {
+    const n = this.count;
+    return new SourceScan(first, texts, lineFirst, this.line.slice(0, n), this.start.slice(0, n), this.length.slice(0, n), this.flags.slice(0, n), alternatives, directives);
+  }
+
+  reset(): void {
+    this.count = 0;
+  }
 }
 
 const CPP_DIRECTIVES = new Set(['define', 'undef', 'include', 'include_next', 'import', 'if', 'ifdef', 'ifndef', 'elif', 'elifdef', 'elifndef', 'else', 'endif', 'error', 'warning', 'line', 'pragma']);
-const IDENT = /[A-Za-z_.$][\w.$]*/y;
 const NUMBER = /(0[xX][0-9a-fA-F]+|0[bB][01]+|\d+)([fb](?![\w.$]))?/y;
 
 interface LineState {
@@ -67,36 +197,33 @@ interface AlternativeBuilder {
   strings: Array<{ line: number; start: number; text: string }>;
 }
 
+/** The writer every scan writes into (a scan runs to its end without another starting). */
+const out = new ColumnWriter();
+
 /**
  * The scan of a text whose first line is line `first` of the document: lexemes and blocks
  * carry document lines, `byLine` counts from the text's own first line.
  */
 export function scanSource(text: string, first = 0): SourceScan {
   const lines = splitLines(text);
-  const lexemes: Lexeme[] = [];
-  // A line's list is cut from `lexemes` once the line is scanned (every lexeme of line n is
-  // pushed while line n is scanned): made at its size, where a list grown by push keeps room
-  // for 17 lexemes, and a scan is kept with its analysis.
-  const byLine: Lexeme[][] = new Array<Lexeme[]>(lines.length);
+  out.reset();
+  const lineFirst = new Int32Array(lines.length + 1);
   const alternatives: AlternativeBlock[] = [];
   const directives: CppDirective[] = [];
   const st: LineState = { block: false, continued: false, cppContinued: false, alternative: undefined };
-  const push = (l: Lexeme) => {
-    lexemes.push(l);
-  };
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n]!;
-    const before = lexemes.length;
+    lineFirst[n] = out.count;
     const hash = line.includes('#');
     if (st.cppContinued || (hash && !st.block && !st.continued && /^\s*#\s*[A-Za-z_]/.test(line) && CPP_DIRECTIVES.has(/^\s*#\s*([A-Za-z_]\w*)/.exec(line)![1]!))) {
-      scanCppLine(line, n + first, st, push, directives);
+      scanCppLine(line, n + first, st, directives);
     } else if (!(hash && !st.block && !st.continued && /^\s*#/.test(line))) {
-      scanAsmLine(line, n + first, st, push, alternatives);
+      scanAsmLine(line, n + first, st, alternatives);
     }
-    byLine[n] = lexemes.slice(before);
   }
+  lineFirst[lines.length] = out.count;
   if (st.alternative) alternatives.push({ ...st.alternative });
-  return { lexemes, byLine, alternatives, directives };
+  return out.scan(first, lines, lineFirst, alternatives, directives);
 }
 
 /** The text's lines without their ends, as `text.split(/\r?\n/)` gives them (a lone \r stays), found with indexOf. */
@@ -133,12 +260,12 @@ function identEnd(line: string, i: number): number {
   return j;
 }
 
-function scanCppLine(line: string, n: number, st: LineState, push: (l: Lexeme) => void, directives: CppDirective[]): void {
+function scanCppLine(line: string, n: number, st: LineState, directives: CppDirective[]): void {
   let i = 0;
-  const base: LexemeBase = { line: n, alternative: false, quoted: false, cpp: true };
+  const cpp = CPP_FLAG;
   if (!st.cppContinued) {
     const m = /^(\s*)(#\s*)([A-Za-z_]\w*)/.exec(line)!;
-    push(lexeme(base, m[1]!.length, m[2]!.length + m[3]!.length, 'preprocessor', m[3]!));
+    out.push(n, m[1]!.length, m[2]!.length + m[3]!.length, PREPROCESSOR | cpp);
     i = m[0].length;
     const arg = /^(\s+)([A-Za-z_]\w*)/.exec(line.slice(i));
     directives.push({ line: n, name: m[3]!, ...(arg ? { argument: arg[2]!, argumentColumn: i + arg[1]!.length } : {}) });
@@ -157,31 +284,30 @@ function scanCppLine(line: string, n: number, st: LineState, push: (l: Lexeme) =
       let j = i + 1;
       while (j < line.length && line[j] !== close) j += line[j] === '\\' ? 2 : 1;
       if (c === '"' || /^\s*#\s*include/.test(line)) {
-        push(lexeme(base, i, Math.min(j + 1, line.length) - i, 'string', line.slice(i, j + 1)));
+        out.push(n, i, Math.min(j + 1, line.length) - i, STRING | cpp);
         i = j + 1;
         continue;
       }
     }
     const code = line.charCodeAt(i);
     if (isCppIdentStart(code)) {
-      IDENT.lastIndex = i;
-      const id = IDENT.exec(line)![0];
-      push(lexeme(base, i, id.length, 'word', id));
-      i += id.length;
+      const end = identEnd(line, i);
+      out.push(n, i, end - i, WORD | cpp);
+      i = end;
       continue;
     }
     if (isDigit(code)) {
       NUMBER.lastIndex = i;
-      const num = NUMBER.exec(line)![0];
-      push(lexeme(base, i, num.length, 'number', num));
-      i += num.length;
+      const length = NUMBER.exec(line)![0].length;
+      out.push(n, i, length, NUMBER_KIND | cpp);
+      i += length;
       continue;
     }
     i++;
   }
 }
 
-function scanAsmLine(line: string, n: number, st: LineState, push: (l: Lexeme) => void, alternatives: AlternativeBlock[]): void {
+function scanAsmLine(line: string, n: number, st: LineState, alternatives: AlternativeBlock[]): void {
   let statementStart = !st.continued;
   if (!st.continued && st.alternative) {
     alternatives.push({ ...st.alternative });
@@ -200,37 +326,36 @@ function scanAsmLine(line: string, n: number, st: LineState, push: (l: Lexeme) =
       i = end + 2;
       continue;
     }
-    const c = line[i]!;
-    if (c === ' ' || c === '\t') {
+    const c = line.charCodeAt(i);
+    if (c === 0x20 || c === 0x09) {
       i++;
       continue;
     }
-    if (c === '/' && line[i + 1] === '*') {
+    if (c === 0x2f /* / */ && line.charCodeAt(i + 1) === 0x2a /* * */) {
       st.block = true;
       i += 2;
       continue;
     }
-    if (c === '#' || (c === '/' && line.slice(0, i).trim() === '')) break;
+    if (c === 0x23 /* # */ || (c === 0x2f && line.slice(0, i).trim() === '')) break;
     lastCode = i;
     const alt = st.alternative !== undefined;
-    if (c === '"') {
+    if (c === 0x22 /* " */) {
       let j = i + 1;
       while (j < line.length && line[j] !== '"') j += line[j] === '\\' ? 2 : 1;
       const end = Math.min(j + 1, line.length);
-      const body = line.slice(i + 1, Math.min(j, line.length));
       if (alt) {
-        st.alternative!.strings.push({ line: n, start: i + 1, text: body });
-        push(makeLexeme(n, i, 1, 'string', '"', true, false));
-        scanInstructions(body, n, i + 1, push);
-        if (end > j) push(makeLexeme(n, j, 1, 'string', '"', true, false));
+        st.alternative!.strings.push({ line: n, start: i + 1, text: line.slice(i + 1, Math.min(j, line.length)) });
+        out.push(n, i, 1, STRING | ALTERNATIVE_FLAG);
+        scanInstructions(line, i + 1, Math.min(j, line.length), n);
+        if (end > j) out.push(n, j, 1, STRING | ALTERNATIVE_FLAG);
       } else {
-        push(makeLexeme(n, i, end - i, 'string', line.slice(i, end), false, false));
+        out.push(n, i, end - i, STRING);
       }
       lastCode = end - 1;
       i = end;
       continue;
     }
-    if (c === ';') {
+    if (c === 0x3b /* ; */) {
       statementStart = true;
       if (st.alternative) {
         st.alternative.endLine = n;
@@ -241,20 +366,18 @@ function scanAsmLine(line: string, n: number, st: LineState, push: (l: Lexeme) =
       i++;
       continue;
     }
-    const word = statementStart && (c === 'A' || c === 'a') ? wordFrom(line, i) : '';
-    const opensBlock = word !== '' && ALTERNATIVE_OP.test(word) && !colonAt(line, i + word.length);
-    const l = lexAt(line, i, statementStart, n, alt || opensBlock, false, 0);
-    if (l) {
-      push(l);
-      if (l.kind === 'op') statementStart = false;
-      if (opensBlock) st.alternative = { name: l.text, startLine: n, startColumn: i, endLine: n, endColumn: i + l.length, strings: [] };
-      i += l.length;
+    const opensBlock = statementStart && (c === 0x41 || c === 0x61) && isAlternativeOp(line, i) && !colonAt(line, identEnd(line, i));
+    const kind = lexAt(line, i, line.length, statementStart, n, alt || opensBlock ? ALTERNATIVE_FLAG : 0);
+    if (kind >= 0) {
+      if (kind === OP) statementStart = false;
+      if (opensBlock) st.alternative = { name: line.slice(i, lexEnd), startLine: n, startColumn: i, endLine: n, endColumn: lexEnd, strings: [] };
+      i = lexEnd;
       lastCode = i - 1;
       if (skipColon) i = line.indexOf(':', i) + 1;
       continue;
     }
-    if (c === '\\' && i === line.trimEnd().length - 1) break;
-    if (statementStart && c !== ':') statementStart = false;
+    if (c === 0x5c /* \ */ && i === line.trimEnd().length - 1) break;
+    if (statementStart && c !== 0x3a /* : */) statementStart = false;
     i++;
   }
   st.continued = line.includes('\\') && /\\\s*$/.test(stripTrailingComment(line));
@@ -264,11 +387,15 @@ function scanAsmLine(line: string, n: number, st: LineState, push: (l: Lexeme) =
   }
 }
 
-const ALTERNATIVE_OP = /^ALTERNATIVE\w*$/i;
-
-/** The GAS word starting at `i` ('' when none does). */
-function wordFrom(line: string, i: number): string {
-  return line.slice(i, identEnd(line, i));
+/** Whether the GAS word at `i` is ALTERNATIVE followed by word characters or none (/^ALTERNATIVE\w*$/i), read by character code. */
+function isAlternativeOp(line: string, i: number): boolean {
+  const end = identEnd(line, i);
+  if (end - i < 11 || line.slice(i, i + 11).toUpperCase() !== 'ALTERNATIVE') return false;
+  for (let j = i + 11; j < end; j++) {
+    const c = line.charCodeAt(j);
+    if (!(isCppIdentStart(c) || isDigit(c))) return false;
+  }
+  return true;
 }
 
 function stripTrailingComment(line: string): string {
@@ -276,17 +403,7 @@ function stripTrailingComment(line: string): string {
   return hash < 0 ? line : line.slice(0, hash);
 }
 
-type LexemeBase = { line: number; alternative: boolean; quoted: boolean; cpp: boolean };
-
-function lexeme(base: LexemeBase, start: number, length: number, kind: LexemeKind, text: string): Lexeme {
-  return { line: base.line, start, length, kind, text, alternative: base.alternative, quoted: base.quoted, cpp: base.cpp };
-}
-
-/** A lexeme outside cpp lines (every lexeme has this one shape). */
-function makeLexeme(line: number, start: number, length: number, kind: LexemeKind, text: string, alternative: boolean, quoted: boolean): Lexeme {
-  return { line, start, length, kind, text, alternative, quoted, cpp: false };
-}
-
+/** `$` then a number, or `'` and one character (IMMEDIATE's match). */
 const IMMEDIATE = /\$-?(0[xX][0-9a-fA-F]+|0[bB][01]+|\d+|'.)/y;
 /** Whether blanks and then a colon that is not `::` come at `i` (/[ \t]*:(?!:)/ there). */
 function colonAt(line: string, i: number): boolean {
@@ -295,67 +412,84 @@ function colonAt(line: string, i: number): boolean {
   return line.charCodeAt(j) === 0x3a && line.charCodeAt(j + 1) !== 0x3a;
 }
 
-/** Set by lexAt: the label definition it returned is followed by its colon (the caller skips past it). */
+/** Set by lexAt: the label definition it wrote is followed by its colon (the caller skips past it). */
 let skipColon = false;
+/** Set by lexAt: where the lexeme it wrote ends. */
+let lexEnd = 0;
 
 /**
- * The lexeme at `i` of `line` (undefined for punctuation), its column moved by `column` (the
- * place of a quoted argument's text in its line).
+ * Writes the lexeme at `i` of `line` and returns its kind's code, -1 for punctuation (nothing
+ * written); `lexEnd` is where it ends. In a quoted argument the text ends at `limit`, where
+ * the line has its closing `"` (or ends): no word, number or colon runs across a `"`, so only
+ * an immediate's `'.` is read from the argument's text alone.
  */
-function lexAt(line: string, i: number, statementStart: boolean, n: number, alternative: boolean, quoted: boolean, column: number): Lexeme | undefined {
+function lexAt(line: string, i: number, limit: number, statementStart: boolean, n: number, flags: number): number {
   skipColon = false;
   const c = line.charCodeAt(i);
   if (c === 0x25 /* % */ || c === 0x5c /* \ */) {
     const end = identEnd(line, i + 1);
-    if (end > i + 1) return makeLexeme(n, i + column, end - i, c === 0x25 ? 'register' : 'param', line.slice(i + 1, end), alternative, quoted);
-    return undefined;
+    if (end <= i + 1) return -1;
+    const kind = c === 0x25 ? REGISTER : PARAM;
+    out.push(n, i, end - i, kind | flags);
+    lexEnd = end;
+    return kind;
   }
   if (c === 0x24 /* $ */) {
     IMMEDIATE.lastIndex = i;
-    const num = IMMEDIATE.exec(line);
-    if (num) return makeLexeme(n, i + column, num[0].length, 'immediate', num[0], alternative, quoted);
-    return undefined;
+    const num = IMMEDIATE.exec(limit === line.length ? line : line.slice(0, limit));
+    if (!num) return -1;
+    out.push(n, i, num[0].length, IMMEDIATE_KIND | flags);
+    lexEnd = i + num[0].length;
+    return IMMEDIATE_KIND;
   }
   if (isDigit(c)) {
     NUMBER.lastIndex = i;
     const num = NUMBER.exec(line)!;
-    if (statementStart && !num[2] && num[1]!.charCodeAt(1) !== 0x78 && colonAt(line, i + num[0].length)) {
+    const length = num[0].length;
+    lexEnd = i + length;
+    if (statementStart && !num[2] && num[1]!.charCodeAt(1) !== 0x78 && colonAt(line, lexEnd)) {
       skipColon = true;
-      return makeLexeme(n, i + column, num[0].length, 'labelDef', num[0], alternative, quoted);
+      out.push(n, i, length, LABEL_DEF | flags);
+      return LABEL_DEF;
     }
-    return makeLexeme(n, i + column, num[0].length, num[2] ? 'localRef' : 'number', num[0], alternative, quoted);
+    const kind = num[2] ? LOCAL_REF : NUMBER_KIND;
+    out.push(n, i, length, kind | flags);
+    return kind;
   }
   if (isIdentStart(c)) {
-    const word = line.slice(i, identEnd(line, i));
-    if (statementStart && colonAt(line, i + word.length)) {
+    const end = identEnd(line, i);
+    lexEnd = end;
+    if (statementStart && colonAt(line, end)) {
       skipColon = true;
-      return makeLexeme(n, i + column, word.length, 'labelDef', word, alternative, quoted);
+      out.push(n, i, end - i, LABEL_DEF | flags);
+      return LABEL_DEF;
     }
-    return makeLexeme(n, i + column, word.length, statementStart ? 'op' : 'word', word, alternative, quoted);
+    const kind = statementStart ? OP : WORD;
+    out.push(n, i, end - i, kind | flags);
+    return kind;
   }
-  return undefined;
+  return -1;
 }
 
-/** Scans a quoted ALTERNATIVE argument as instructions (`;`-separated statements). */
-function scanInstructions(body: string, n: number, column: number, push: (l: Lexeme) => void): void {
+/** Scans a quoted ALTERNATIVE argument, columns [from, to) of `line`, as instructions (`;`-separated statements). */
+function scanInstructions(line: string, from: number, to: number, n: number): void {
   let statementStart = true;
-  for (let i = 0; i < body.length; ) {
-    const c = body[i]!;
-    if (c === ';') {
+  for (let i = from; i < to; ) {
+    const c = line.charCodeAt(i);
+    if (c === 0x3b /* ; */) {
       statementStart = true;
       i++;
       continue;
     }
-    if (c === ' ' || c === '\t') {
+    if (c === 0x20 || c === 0x09) {
       i++;
       continue;
     }
-    const l = lexAt(body, i, statementStart, n, true, true, column);
-    if (l) {
-      push(l);
-      if (l.kind === 'op') statementStart = false;
-      i += l.length;
-      if (skipColon) i = body.indexOf(':', i) + 1;
+    const kind = lexAt(line, i, to, statementStart, n, ALTERNATIVE_FLAG | QUOTED_FLAG);
+    if (kind >= 0) {
+      if (kind === OP) statementStart = false;
+      i = lexEnd;
+      if (skipColon) i = line.indexOf(':', i) + 1;
       continue;
     }
     i++;
