@@ -43,12 +43,12 @@ const featureWords = new WeakMap<SourceScan, readonly Lexeme[]>();
 function featureWordsOf(scan: SourceScan): readonly Lexeme[] {
   let list = featureWords.get(scan);
   if (list) return list;
-  // From the columns: an object only for a feature word, and a text only for a word that starts like one.
+  // From the columns: an object only for a feature word, each distinct text tested once.
   const found: Lexeme[] = [];
-  const { flagsOf, lineOf, startOf, lengthOf } = scan;
+  const isFeature = scan.idTexts.map((t) => t.startsWith(FEATURE_PREFIX));
+  const { flagsOf, textIdOf } = scan;
   for (let i = 0; i < flagsOf.length; i++) {
-    if ((flagsOf[i]! & KIND_BITS) !== WORD || lengthOf[i]! < FEATURE_PREFIX.length) continue;
-    if (scan.lineText(lineOf[i]!).startsWith(FEATURE_PREFIX, startOf[i]!)) found.push(scan.lexeme(i));
+    if ((flagsOf[i]! & KIND_BITS) === WORD && textIdOf[i]! >= 0 && isFeature[textIdOf[i]!]) found.push(scan.lexeme(i));
   }
   featureWords.set(scan, found);
   return found;

@@ -10,13 +10,16 @@ export function scanAt(text: string, first: number): SourceScan {
 }
 
 /** The pieces' columns one after the other, their lines' texts placed at their document lines from `first`. */
-function concatenated(pieces: readonly SourceScan[], first: number): { lineOf: Int32Array; startOf: Int32Array; lengthOf: Int32Array; flagsOf: Uint8Array; texts: string[] } {
+function concatenated(pieces: readonly SourceScan[], first: number): { lineOf: Int32Array; startOf: Int32Array; lengthOf: Int32Array; flagsOf: Uint8Array; textIdOf: Int32Array; idTexts: string[]; texts: string[] } {
   let count = 0;
   for (const p of pieces) count += p.count;
   const lineOf = new Int32Array(count);
   const startOf = new Int32Array(count);
   const lengthOf = new Int32Array(count);
   const flagsOf = new Uint8Array(count);
+  const textIdOf = new Int32Array(count);
+  const idTexts: string[] = [];
+  const ids = new Map<string, number>();
   const texts: string[] = [];
   let at = 0;
   for (const p of pieces) {
@@ -24,17 +27,27 @@ function concatenated(pieces: readonly SourceScan[], first: number): { lineOf: I
     startOf.set(p.startOf, at);
     lengthOf.set(p.lengthOf, at);
     flagsOf.set(p.flagsOf, at);
+    // The pieces' texts, each once in the whole.
+    const moved = p.idTexts.map((t) => {
+      let id = ids.get(t);
+      if (id === undefined) {
+        ids.set(t, (id = idTexts.length));
+        idTexts.push(t);
+      }
+      return id;
+    });
+    for (let i = 0; i < p.count; i++) textIdOf[at + i] = p.textIdOf[i]! < 0 ? -1 : moved[p.textIdOf[i]!]!;
     at += p.count;
     // Only a line holding a lexeme is read (a piece's empty last line is the next one's first).
     for (let k = 0; k < p.lineCount; k++) if (p.lineFirst[k + 1]! > p.lineFirst[k]!) texts[p.first + k - first] = p.texts[k]!;
   }
-  return { lineOf, startOf, lengthOf, flagsOf, texts };
+  return { lineOf, startOf, lengthOf, flagsOf, textIdOf, idTexts, texts };
 }
 
 /** Consecutive pieces' scans as one; each piece's text ends with its last line's line end. */
 export function joinScans(pieces: readonly SourceScan[]): SourceScan {
   const first = pieces.length > 0 ? pieces[0]!.first : 0;
-  const { lineOf, startOf, lengthOf, flagsOf, texts } = concatenated(pieces, first);
+  const { lineOf, startOf, lengthOf, flagsOf, textIdOf, idTexts, texts } = concatenated(pieces, first);
   const firsts: number[] = [];
   let base = 0;
   pieces.forEach((p, i) => {
@@ -44,7 +57,7 @@ export function joinScans(pieces: readonly SourceScan[]): SourceScan {
     base += p.count;
   });
   firsts.push(base);
-  return new SourceScan(first, texts, Int32Array.from(firsts), lineOf, startOf, lengthOf, flagsOf, pieces.flatMap((p) => p.alternatives), pieces.flatMap((p) => p.directives));
+  return new SourceScan(first, texts, Int32Array.from(firsts), lineOf, startOf, lengthOf, flagsOf, textIdOf, idTexts, pieces.flatMap((p) => p.alternatives), pieces.flatMap((p) => p.directives));
 }
 
 /**
@@ -53,7 +66,7 @@ export function joinScans(pieces: readonly SourceScan[]): SourceScan {
  */
 export function spreadScans(lines: number, pieces: readonly SourceScan[]): SourceScan {
   const c = concatenated(pieces, 0);
-  let { lineOf, startOf, lengthOf, flagsOf } = c;
+  let { lineOf, startOf, lengthOf, flagsOf, textIdOf } = c;
   let sorted = true;
   for (let i = 1; i < lineOf.length && sorted; i++) sorted = lineOf[i - 1]! <= lineOf[i]!;
   if (!sorted) {
@@ -67,6 +80,7 @@ export function spreadScans(lines: number, pieces: readonly SourceScan[]): Sourc
     startOf = pick(startOf, new Int32Array(order.length));
     lengthOf = pick(lengthOf, new Int32Array(order.length));
     flagsOf = pick(flagsOf, new Uint8Array(order.length));
+    textIdOf = pick(textIdOf, new Int32Array(order.length));
   }
   const lineFirst = new Int32Array(lines + 1);
   let k = 0;
@@ -74,5 +88,5 @@ export function spreadScans(lines: number, pieces: readonly SourceScan[]): Sourc
     while (k < lineOf.length && lineOf[k]! < n) k++;
     lineFirst[n] = k;
   }
-  return new SourceScan(0, c.texts, lineFirst, lineOf, startOf, lengthOf, flagsOf, pieces.flatMap((p) => p.alternatives), pieces.flatMap((p) => p.directives));
+  return new SourceScan(0, c.texts, lineFirst, lineOf, startOf, lengthOf, flagsOf, textIdOf, c.idTexts, pieces.flatMap((p) => p.alternatives), pieces.flatMap((p) => p.directives));
 }

@@ -128,8 +128,6 @@ function classify(a: Analysis, k: Known, kind: Lexeme['kind'], text: string, cpp
 
 /** The `alternative` modifier's bit in a packed class. */
 const ALTERNATIVE_BIT = M.alternative << MODIFIER_SHIFT;
-const OP = KIND_CODE.op;
-const WORD = KIND_CODE.word;
 
 /**
  * The lexemes of lines [lo, hi) of a scan (one line's) in column order: scanSource writes them
@@ -157,19 +155,20 @@ function byKindAlone(kind: number): boolean {
 
 /**
  * Visits the tokens of lines [from, to] in document order: each one's line, start, length and
- * class (packed), read from the scan's columns. An op's or a word's class outside cpp lines
- * depends only on its text (and the analysis), so each text is classified once per call.
+ * class (packed), read from the scan's columns. A lexeme's class outside cpp lines depends
+ * only on its kind and text (and the analysis), so each is classified once per call.
  */
 function eachToken(a: Analysis, from: number, to: number, f: (line: number, start: number, length: number, c: number) => void): void {
   const scan = scanOf(a);
   // A preview's own names, and those the rest of the document defines.
   const known: Known = { n: names(a), elsewhere: namesElsewhere(a) };
   const defines = new Map(scan.directives.filter((d) => d.name === 'define').map((d) => [d.line, d.argumentColumn]));
-  const ops = new Map<string, number>();
-  const words = new Map<string, number>();
+  // Outside cpp lines a lexeme's class depends only on its kind and text (and the analysis):
+  // one per kind and text id (NONE - 1 until made).
+  const classes = new Int32Array(scan.idTexts.length << 4).fill(NONE - 1);
   const kindAlone: number[] = [];
   const skipped = inactiveRanges(a);
-  const { lineFirst, startOf, lengthOf, flagsOf } = scan;
+  const { lineFirst, startOf, lengthOf, flagsOf, textIdOf } = scan;
   let group = 0;
   const first = Math.max(0, from);
   const last = Math.min(to, scan.lineCount - 1);
@@ -184,18 +183,16 @@ function eachToken(a: Analysis, from: number, to: number, f: (line: number, star
       const i = order ? order[k - lo]! : k;
       const flags = flagsOf[i]!;
       const kind = flags & KIND_BITS;
-      const cpp = (flags & CPP_FLAG) !== 0;
       const start = startOf[i]!;
       let found: number;
-      if (!cpp && (kind === OP || kind === WORD)) {
-        const memo = kind === OP ? ops : words;
-        const text = scan.textOf(i);
-        found = memo.get(text) ?? NONE - 1;
-        if (found === NONE - 1) memo.set(text, (found = classify(a, known, LEXEME_KINDS[kind]!, text, false, false)));
-      } else if (byKindAlone(kind)) {
-        found = kindAlone[kind] ??= classify(a, known, LEXEME_KINDS[kind]!, '', cpp, false);
+      if (byKindAlone(kind)) {
+        found = kindAlone[kind] ??= classify(a, known, LEXEME_KINDS[kind]!, '', false, false);
+      } else if ((flags & CPP_FLAG) === 0 && textIdOf[i]! >= 0) {
+        const at = (textIdOf[i]! << 4) | kind;
+        found = classes[at]!;
+        if (found === NONE - 1) classes[at] = found = classify(a, known, LEXEME_KINDS[kind]!, scan.textOf(i), false, false);
       } else {
-        found = classify(a, known, LEXEME_KINDS[kind]!, scan.textOf(i), cpp, cpp && defines.get(line) === start);
+        found = classify(a, known, LEXEME_KINDS[kind]!, scan.textOf(i), (flags & CPP_FLAG) !== 0, (flags & CPP_FLAG) !== 0 && defines.get(line) === start);
       }
       if (found === NONE) continue;
       if ((flags & ALTERNATIVE_FLAG) !== 0 && !inactive) found |= ALTERNATIVE_BIT;

@@ -82,6 +82,10 @@ export class SourceScan {
     readonly lengthOf: Int32Array,
     /** Each lexeme's kind code and flags (KIND_BITS, ALTERNATIVE_FLAG, QUOTED_FLAG, CPP_FLAG). */
     readonly flagsOf: Uint8Array,
+    /** The index in `idTexts` of the text of an op, word, label definition, register or parameter; -1 for other lexemes. */
+    readonly textIdOf: Int32Array,
+    /** The scan's distinct texts of those lexemes (each once). */
+    readonly idTexts: readonly string[],
     readonly alternatives: readonly AlternativeBlock[],
     readonly directives: readonly CppDirective[],
   ) {}
@@ -103,6 +107,8 @@ export class SourceScan {
 
   /** Lexeme `i`'s text: what it spans, less a register's `%` and a parameter's `\`; a directive's name alone. */
   textOf(i: number): string {
+    const id = this.textIdOf[i]!;
+    if (id >= 0) return this.idTexts[id]!;
     const line = this.lineText(this.lineOf[i]!);
     const start = this.startOf[i]!;
     const end = start + this.lengthOf[i]!;
@@ -145,14 +151,34 @@ export class ColumnWriter {
   private start = new Int32Array(1024);
   private length = new Int32Array(1024);
   private flags = new Uint8Array(1024);
+  private textId = new Int32Array(1024);
+  private ids = new Map<string, number>();
+  private texts: string[] = [];
 
+  /** A lexeme whose text is not kept (a number, an immediate, a string, a directive's name). */
   push(line: number, start: number, length: number, flags: number): void {
+    this.write(line, start, length, flags, -1);
+  }
+
+  /** A lexeme whose text (an op, a word, a label definition, a register or parameter name) is kept once per distinct text. */
+  pushText(line: number, start: number, length: number, flags: number, text: string): void {
+    let id = this.ids.get(text);
+    if (id === undefined) {
+      id = this.texts.length;
+      this.ids.set(text, id);
+      this.texts.push(text);
+    }
+    this.write(line, start, length, flags, id);
+  }
+
+  private write(line: number, start: number, length: number, flags: number, id: number): void {
     if (this.count === this.start.length) this.grow();
     const k = this.count++;
     this.line[k] = line;
     this.start[k] = start;
     this.length[k] = length;
     this.flags[k] = flags;
+    this.textId[k] = id;
   }
 
   private grow(): void {
@@ -165,16 +191,22 @@ export class ColumnWriter {
     this.start = wider(this.start, new Int32Array(size));
     this.length = wider(this.length, new Int32Array(size));
     this.flags = wider(this.flags, new Uint8Array(size));
+    this.textId = wider(this.textId, new Int32Array(size));
   }
 
-  /** The scan of what was written (the columns copied at their size; the writer can be reused after `reset`). */
+  /** The scan of what was written (the columns copied at their size); the writer starts again empty. */
   scan(first: number, texts: readonly string[], lineFirst: Int32Array, alternatives: readonly AlternativeBlock[], directives: readonly CppDirective[]): SourceScan {
     const n = this.count;
-    return new SourceScan(first, texts, lineFirst, this.line.slice(0, n), this.start.slice(0, n), this.length.slice(0, n), this.flags.slice(0, n), alternatives, directives);
+    const made = new SourceScan(first, texts, lineFirst, this.line.slice(0, n), this.start.slice(0, n), this.length.slice(0, n), this.flags.slice(0, n), this.textId.slice(0, n), this.texts, alternatives, directives);
+    this.clear();
+    return made;
   }
 
-  reset(): void {
+  /** Drops what was written. */
+  clear(): void {
     this.count = 0;
+    this.ids = new Map();
+    this.texts = [];
   }
 }
 
@@ -206,7 +238,7 @@ const out = new ColumnWriter();
  */
 export function scanSource(text: string, first = 0): SourceScan {
   const lines = splitLines(text);
-  out.reset();
+  out.clear();
   const lineFirst = new Int32Array(lines.length + 1);
   const alternatives: AlternativeBlock[] = [];
   const directives: CppDirective[] = [];
@@ -292,7 +324,7 @@ function scanCppLine(line: string, n: number, st: LineState, directives: CppDire
     const code = line.charCodeAt(i);
     if (isCppIdentStart(code)) {
       const end = identEnd(line, i);
-      out.push(n, i, end - i, WORD | cpp);
+      out.pushText(n, i, end - i, WORD | cpp, line.slice(i, end));
       i = end;
       continue;
     }
@@ -430,7 +462,7 @@ function lexAt(line: string, i: number, limit: number, statementStart: boolean, 
     const end = identEnd(line, i + 1);
     if (end <= i + 1) return -1;
     const kind = c === 0x25 ? REGISTER : PARAM;
-    out.push(n, i, end - i, kind | flags);
+    out.pushText(n, i, end - i, kind | flags, line.slice(i + 1, end));
     lexEnd = end;
     return kind;
   }
@@ -449,7 +481,7 @@ function lexAt(line: string, i: number, limit: number, statementStart: boolean, 
     lexEnd = i + length;
     if (statementStart && !num[2] && num[1]!.charCodeAt(1) !== 0x78 && colonAt(line, lexEnd)) {
       skipColon = true;
-      out.push(n, i, length, LABEL_DEF | flags);
+      out.pushText(n, i, length, LABEL_DEF | flags, num[0]);
       return LABEL_DEF;
     }
     const kind = num[2] ? LOCAL_REF : NUMBER_KIND;
@@ -461,11 +493,11 @@ function lexAt(line: string, i: number, limit: number, statementStart: boolean, 
     lexEnd = end;
     if (statementStart && colonAt(line, end)) {
       skipColon = true;
-      out.push(n, i, end - i, LABEL_DEF | flags);
+      out.pushText(n, i, end - i, LABEL_DEF | flags, line.slice(i, end));
       return LABEL_DEF;
     }
     const kind = statementStart ? OP : WORD;
-    out.push(n, i, end - i, kind | flags);
+    out.pushText(n, i, end - i, kind | flags, line.slice(i, end));
     return kind;
   }
   return -1;
