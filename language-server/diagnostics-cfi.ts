@@ -82,7 +82,7 @@ function procedureFindings(a: Analysis, { procedure: p, rows }: ProcedureRows): 
     const inside = instructionsIn(a, p.section, p.start, p.end, false);
     for (let k = 0; k < inside.length; k++) {
       const f = inside[k]!;
-      const op = f.insn.op;
+      const op = f.op;
       if (op === Op.Ret || op === Op.Jmp || op === Op.JmpIndirect || op === Op.Iret) continue;
       const before = rowAtOffset(rows, sorted, p.end, f.offset);
       const after = rowAtOffset(rows, sorted, p.end, f.end);

@@ -52,7 +52,7 @@ export function ehFrameFindings(a: Analysis): Finding[] {
         continue;
       }
       tracked ??= espOffset(before.cfa);
-      if (FLOW_ENDS.has(f.insn.op) || f.stack.kind !== 'delta' || tracked === undefined) {
+      if (FLOW_ENDS.has(f.op) || f.stack.kind !== 'delta' || tracked === undefined) {
         tracked = undefined;
         continue;
       }

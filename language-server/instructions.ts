@@ -19,6 +19,8 @@ export interface InstructionFact {
   readonly end: number;
   readonly bytes: Uint8Array;
   readonly insn: Instruction;
+  /** insn.op, without decoding when the bytes were met before. */
+  readonly op: Op;
   readonly text: string;
   readonly location: SourceLocation;
   readonly stack: StackEffect;
@@ -90,17 +92,43 @@ export interface DecodedCode {
   readonly undecodableAt: number | undefined;
 }
 
+/** Instructions and runs of code of up to MEMO_BYTES bytes are looked up by their bytes (a few hundred distinct ones make most code); a table is emptied at MEMO_LIMIT entries. */
+const MEMO_BYTES = 6;
+const MEMO_LIMIT = 4096;
+
+/** Bytes [at, at + length) of `code` (length 0 to MEMO_BYTES) as one number: the bytes, then the length above them (below 2^51). */
+function byteKey(code: Uint8Array, at: number, length: number): number {
+  let key = length;
+  for (let i = length - 1; i >= 0; i--) key = key * 256 + code[at + i]!;
+  return key;
+}
+
 /** Decodes code from its first byte to its end or its first undecodable byte. */
 export function decodeCode(code: Uint8Array): DecodedCode {
+  // Addresses are relative to the code's start: what it decodes to is its bytes' alone.
+  const key = code.length <= MEMO_BYTES ? byteKey(code, 0, code.length) : -1;
+  const hit = key >= 0 ? decodedByBytes.get(key) : undefined;
+  if (hit) return hit;
   const instructions: Instruction[] = [];
-  for (let at = 0; at < code.length; ) {
+  let made: DecodedCode | undefined;
+  for (let at = 0; at < code.length && !made; ) {
     const i = decode(code, at, at, code.length);
-    if (i.status !== DecodeStatus.Ok) return { instructions, undecodableAt: at };
-    instructions.push(i);
-    at += i.length;
+    if (i.status !== DecodeStatus.Ok) made = { instructions, undecodableAt: at };
+    else {
+      instructions.push(i);
+      at += i.length;
+    }
   }
-  return { instructions, undecodableAt: undefined };
+  made ??= { instructions, undecodableAt: undefined };
+  if (key >= 0) {
+    if (decodedByBytes.size >= MEMO_LIMIT) decodedByBytes.clear();
+    decodedByBytes.set(key, made);
+  }
+  return made;
 }
+
+/** Short runs of code met before (an ALTERNATIVE site's original or replacement, most of them a few bytes), by byteKey. */
+const decodedByBytes = new Map<number, DecodedCode>();
 
 const decodedRuns = new WeakMap<Analysis, Map<AsmSection, Map<number, { readonly end: number; readonly code: DecodedCode }>>>();
 
@@ -144,7 +172,8 @@ export function sectionOf(module: AsmModule, name: string): AsmSection | undefin
 /**
  * An instruction's fact: its bytes (a view of the buffer its entries were copied into), its
  * location and its AT&T text made when first asked for (most facts are read for their stack
- * effect and end only: a procedure's findings decode every instruction and show few).
+ * effect and end only: a procedure's findings decode every instruction and show few), and its
+ * decoded form made when first read unless it was decoded to find its op and stack effect.
  */
 class Fact implements InstructionFact {
   private att: string | undefined;
@@ -156,7 +185,8 @@ class Fact implements InstructionFact {
     private readonly buffer: Uint8Array,
     private readonly at: number,
     private readonly size: number,
-    readonly insn: Instruction,
+    private decoded: Instruction | undefined,
+    readonly op: Op,
     private where: SourceLocation | undefined,
     /** Where the location is found when `where` is not given (the columns'; a fact kept with a line entry holds no index of its analysis). */
     private readonly entries: SectionEntries | undefined,
@@ -172,6 +202,10 @@ class Fact implements InstructionFact {
     return (this.view ??= this.buffer.subarray(this.at, this.at + this.size));
   }
 
+  get insn(): Instruction {
+    return (this.decoded ??= decode(this.buffer, this.at, this.offset, this.at + this.size));
+  }
+
   get location(): SourceLocation {
     return (this.where ??= this.entries!.location(this.index));
   }
@@ -180,6 +214,15 @@ class Fact implements InstructionFact {
     return (this.att ??= this.insn.status === DecodeStatus.Ok ? formatAtt(this.insn) : '(bad)');
   }
 }
+
+/** What an instruction's bytes alone decide for a fact: its op and stack effect (decode's other fields but its address and branch target are the bytes' too). */
+interface ByBytes {
+  readonly op: Op;
+  readonly stack: StackEffect;
+}
+
+/** The op and stack effect of instructions of up to MEMO_BYTES bytes met before, by byteKey (a few hundred distinct instructions make most code). */
+const byBytes = new Map<number, ByBytes>();
 
 /** Each line entry's fact, whichever analysis it is in (its bytes are copied: no old section is kept alive). */
 const byEntry = new WeakMap<LineEntry, InstructionFact | null>();
@@ -225,11 +268,22 @@ function factsOf(sections: ReadonlyMap<string, AsmSection>, e: SectionEntries, f
       if (copy && fits(i)) {
         const offset = e.offsets[i]!;
         const length = e.lengths[i]!;
-        copy.set(s!.bytes.subarray(offset, offset + length), at);
-        const insn = decode(copy, at, offset, at + length);
+        const bytes = s!.bytes;
+        for (let b = 0; b < length; b++) copy[at + b] = bytes[offset + b]!;
+        const key = length <= MEMO_BYTES ? byteKey(copy, at, length) : -1;
+        let known = key >= 0 ? byBytes.get(key) : undefined;
+        let insn: Instruction | undefined;
+        if (!known) {
+          insn = decode(copy, at, offset, at + length);
+          known = { op: insn.op, stack: stackEffect(insn) };
+          if (key >= 0) {
+            if (byBytes.size >= MEMO_LIMIT) byBytes.clear();
+            byBytes.set(key, known);
+          }
+        }
         fact = e.lines
-          ? new Fact(e.section, offset, copy, at, length, insn, e.lines[i]!.location, undefined, i, stackEffect(insn))
-          : new Fact(e.section, offset, copy, at, length, insn, undefined, e, i, stackEffect(insn));
+          ? new Fact(e.section, offset, copy, at, length, insn, known.op, e.lines[i]!.location, undefined, i, known.stack)
+          : new Fact(e.section, offset, copy, at, length, insn, known.op, undefined, e, i, known.stack);
         at += length;
       }
       if (kept) {
