@@ -9,14 +9,14 @@
 // else from the displacement inside .altinstr_replacement.
 import { decode } from '../toolchain/isa/decoder';
 import { formatAtt } from '../toolchain/isa/att-formatter';
-import { DecodeStatus, type Instruction } from '../toolchain/isa/instruction';
+import type { Instruction } from '../toolchain/isa/instruction';
 import { OperandKind } from '../toolchain/isa/entry';
 import type { AlternativeSite, AsmModule, AsmSection } from '../toolchain/asm/module';
 import { branchRelocation, outsideReplacement } from '../emulator/kernel/vdso/alternatives';
 import type { Analysis } from './analysis';
 import type { Finding } from './diagnostic-types';
 import { featureLabel } from './names';
-import { sectionOf } from './instructions';
+import { decodedCodeOf, sectionOf } from './instructions';
 import { siteFinding } from './diagnostics-alternatives';
 
 const REPLACEMENTS = '.altinstr_replacement';
@@ -72,11 +72,15 @@ export function alternativeBranchFindings(a: Analysis): Finding[] {
     let leaves = false;
     const start = site.replacementOffset;
     const end = start + site.replacementLength;
-    for (let at = start; at < end; ) {
+    // The replacement decoded from its start (shared with the other alternatives findings, and
+    // by its bytes across analyses); an instruction with a displacement is decoded again at its
+    // offset for its target.
+    const code = decodedCodeOf(a, repl, start, end).instructions;
+    for (let k = 0, at = start; k < code.length; at += code[k]!.length, k++) {
+      const size = displacementSize(code[k]!);
+      if (size === 0) continue;
       const i = decode(repl.bytes, at, at, end);
-      if (i.status !== DecodeStatus.Ok) break;
-      const size = displacementSize(i);
-      const t = size > 0 ? branchTarget(a.module, repl, at, i, size) : undefined;
+      const t = branchTarget(a.module, repl, at, i, size);
       const inside = t && 'section' in t && t.section === REPLACEMENTS && !outsideReplacement(t.offset, start, end - start);
       if (t && !inside) {
         leaves = true;
@@ -94,7 +98,6 @@ export function alternativeBranchFindings(a: Analysis): Finding[] {
           if (f) out.push(f);
         }
       }
-      at += i.length;
     }
     if (!leaves) contained.add(site);
   }
