@@ -9,6 +9,7 @@ import {
 } from '../elf/sections';
 import { STT_COMMON, STT_FUNC, STT_GNU_IFUNC, STT_NOTYPE, STT_OBJECT, STT_TLS } from '../elf/symbols';
 import { AsmError, defaultSectionAttributes, type AsmState } from './state';
+import type { SectionState } from './layout';
 import { readString, operandTexts, StringSyntaxError } from './strings';
 import type { SymbolState } from './symbol-table';
 import { isSpace } from './chars';
@@ -50,6 +51,14 @@ function simpleSection(name: string): Handler {
 
 /** Applies `.section NAME, "flags", @type, extra...` and switches to it. */
 function sectionDirective(st: AsmState, operands: string): void {
+  const plain = nameAndFlags(operands);
+  if (plain !== null) {
+    const { section, created } = st.sectionNamed(plain.name);
+    const type = created ? defaultSectionAttributes(plain.name).type : section.type;
+    setAttributes(st, section, created, type, plain.flags, type >= 14 && type <= 16 ? 4 : 0, undefined, undefined);
+    st.section(plain.name, 0);
+    return;
+  }
   const parts = operandTexts(operands);
   if (parts.length === 0 || parts[0]! === '') throw new AsmError('missing name');
   let name = parts[0]!;
@@ -62,15 +71,7 @@ function sectionDirective(st: AsmState, operands: string): void {
   name = nameOf(name);
   const { section, created } = st.sectionNamed(name);
   if (parts.length > 1) {
-    const flagText = parts[1]!;
-    if (!flagText.startsWith('"')) throw new AsmError('junk at end of line');
-    const letters = String.fromCharCode(...readString(flagText, 0).bytes);
-    let flags = 0;
-    for (const c of letters) {
-      const f = FLAG_LETTERS[c];
-      if (f === undefined) throw new AsmError('bad .section directive: want a,w,x,M,S,G,T in string');
-      flags |= f;
-    }
+    const flags = flagsOf(parts[1]!);
     let type = created ? defaultSectionAttributes(name).type : section.type;
     let k = 2;
     const typeText = parts[k];
@@ -105,19 +106,73 @@ function sectionDirective(st: AsmState, operands: string): void {
       linkTo = nameOf(l);
       k++;
     }
-    if (created) {
-      section.type = type;
-      section.flags = flags;
-      section.entsize = entsize;
-      section.group = group;
-      section.linkTo = linkTo;
-    } else if (section.type !== type || (section.flags & ~SHF_INFO_LINK) !== flags) {
-      if (!(section.name === '.text' && flags === (SHF_ALLOC | SHF_EXECINSTR)) && flags !== 0) {
-        st.warning(`ignoring changed section attributes for ${name}`);
-      }
-    }
+    setAttributes(st, section, created, type, flags, entsize, group, linkTo);
   }
   st.section(name, subsection);
+}
+
+/** The flags of a `.section` flags operand (`"awx"`). */
+function flagsOf(flagText: string): number {
+  if (!flagText.startsWith('"')) throw new AsmError('junk at end of line');
+  const letters = String.fromCharCode(...readString(flagText, 0).bytes);
+  let flags = 0;
+  for (const c of letters) {
+    const f = FLAG_LETTERS[c];
+    if (f === undefined) throw new AsmError('bad .section directive: want a,w,x,M,S,G,T in string');
+    flags |= f;
+  }
+  return flags;
+}
+
+/** Gives a section just made the attributes a `.section` with flags names; warns where they change an existing one's. */
+function setAttributes(
+  st: AsmState, section: SectionState, created: boolean, type: number, flags: number, entsize: number,
+  group: { signature: string; comdat: boolean } | undefined, linkTo: string | undefined,
+): void {
+  if (created) {
+    section.type = type;
+    section.flags = flags;
+    section.entsize = entsize;
+    section.group = group;
+    section.linkTo = linkTo;
+  } else if (section.type !== type || (section.flags & ~SHF_INFO_LINK) !== flags) {
+    if (!(section.name === '.text' && flags === (SHF_ALLOC | SHF_EXECINSTR)) && flags !== 0) {
+      st.warning(`ignoring changed section attributes for ${section.name}`);
+    }
+  }
+}
+
+/** `.section` operands of the form `NAME, "FLAGS"` with flags that take no further operand: the name and the flags. */
+interface NameAndFlags {
+  readonly name: string;
+  readonly flags: number;
+}
+
+/** Operand texts read by `nameAndFlags`, with what they gave (null: another form, read in full each time). */
+const readForms = new Map<string, NameAndFlags | null>();
+const MAX_READ_FORMS = 256;
+
+/**
+ * What `NAME, "FLAGS"` operands name, read once per text (the kernel's ALTERNATIVE sites switch
+ * sections with the same two texts at every site); null for any other form, or one that gives a
+ * message, which `sectionDirective` reads in full.
+ */
+function nameAndFlags(operands: string): NameAndFlags | null {
+  let known = readForms.get(operands);
+  if (known !== undefined) return known;
+  known = null;
+  const parts = operandTexts(operands);
+  if (parts.length === 2 && parts[0] !== '') {
+    try {
+      const flags = flagsOf(parts[1]!);
+      if ((flags & (SHF_MERGE | SHF_GROUP | SHF_LINK_ORDER)) === 0) known = { name: nameOf(parts[0]!), flags };
+    } catch (e) {
+      if (!(e instanceof AsmError)) throw e;
+    }
+  }
+  if (readForms.size >= MAX_READ_FORMS) readForms.clear();
+  readForms.set(operands, known);
+  return known;
 }
 
 const section: Handler = (st, operands) => sectionDirective(st, operands);
