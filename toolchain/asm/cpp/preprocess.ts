@@ -123,7 +123,7 @@ export function preprocess(options: PreprocessOptions): PreprocessResult {
   }
 
   const text = options.text ?? options.readFile(options.file);
-  const printer = new Printer();
+  const printer = new Printer(text?.length ?? 0);
   if (text === undefined) {
     engine.report({ file: options.file, line: 1, column: 1 }, 'error', `${options.file}: No such file or directory`);
   } else {

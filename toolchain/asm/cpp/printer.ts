@@ -22,7 +22,7 @@ function indent(width: number): string {
 
 export class Printer {
   readonly locations: SourceLocation[] = [];
-  readonly spans = new SpanTable();
+  readonly spans: SpanTable;
   /** The output's lines, each with its line end. */
   private readonly lines: string[] = [];
   /** The line being written, its pieces appended (a few short strings: cheaper than an array of them joined, which also lost its room at every line). */
@@ -35,6 +35,15 @@ export class Printer {
   private prev: Token | null = null;
   private source: Token | null = null;
   private avoid = false;
+
+  /**
+   * `sourceLength`: the main file's length, from which the spans' room is made at once (a span
+   * per 8 characters: a kernel-style file has one per 7.9); grown from a small table by doubling,
+   * a large file's spans were copied into eight ever larger typed arrays.
+   */
+  constructor(sourceLength = 0) {
+    this.spans = new SpanTable([], Math.max(256, sourceLength >> 3));
+  }
 
   /** A new source line starts with token `t` (cpp's line-change callback). */
   lineChange(t: Token): void {
