@@ -74,7 +74,7 @@ function doDefine(e: Engine): void {
   if (!macro) return;
   const old = e.macros.get(name.text);
   if (old && (old.builtin || !sameDefinition(old, macro))) e.report(name.loc, 'warning', `"${name.text}" redefined`);
-  e.macros.set(name.text, macro);
+  e.defineMacro(name.text, macro);
 }
 
 function doUndef(e: Engine): void {
@@ -82,7 +82,7 @@ function doUndef(e: Engine): void {
   if (!name) return;
   const old = e.macros.get(name.text);
   if (old?.builtin) e.report(name.loc, 'warning', `undefining "${name.text}"`);
-  e.macros.delete(name.text);
+  e.undefineMacro(name.text);
   e.checkEol('undef');
 }
 

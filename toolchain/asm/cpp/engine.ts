@@ -7,7 +7,7 @@
 // while its expansion is being read and a name met then is painted never to expand.
 
 import type { SourceLocation } from '../module';
-import { Lexer, type PlainLine } from './lexer';
+import { Lexer, NAME_SHAPES, nameShape, type PlainLine } from './lexer';
 import { parseDefinition, type Macro } from './macro';
 import { lexOne } from './lexer';
 import {
@@ -64,7 +64,11 @@ const MAX_EXPANDED_TOKENS = 2_000_000;
 const MAX_ARG_NESTING = 2000;
 
 export class Engine {
-  readonly macros = new Map<string, Macro>();
+  /** The macros by name, defined and removed through `defineMacro` and `undefineMacro` (which keep `nameShapes`). */
+  private readonly table = new Map<string, Macro>();
+  readonly macros: ReadonlyMap<string, Macro> = this.table;
+  /** 1 at each `nameShape` a macro name has had (never cleared): a plain line's word of another shape is no macro, and is not cut out and looked up. */
+  private readonly nameShapes = new Uint8Array(NAME_SHAPES);
   readonly files: ReadingFile[] = [];
   readonly diagnostics: CppDiagnostic[] = [];
   readonly onceFiles = new Set<string>();
@@ -258,9 +262,19 @@ export class Engine {
   plainLine(): PlainLine | undefined {
     if (this.contexts.length > 0 || this.lookahead.length > 0 || this.skipping || this.parsingArgs !== 0 || this.inDirective || this.pendingInclude !== null || this.files.length === 0) return undefined;
     this.lineExpanded = 0;
-    const line = this.files[this.files.length - 1]!.lexer.plainLine(this.plainExpansion);
+    const line = this.files[this.files.length - 1]!.lexer.plainLine(this.plainExpansion, this.nameShapes);
     if (line !== undefined) this.expandedTokens += this.lineExpanded;
     return line;
+  }
+
+  defineMacro(name: string, macro: Macro): void {
+    this.table.set(name, macro);
+    this.nameShapes[nameShape(name.charCodeAt(0), name.length)] = 1;
+  }
+
+  /** Removes a macro; false when there was none of that name. */
+  undefineMacro(name: string): boolean {
+    return this.table.delete(name);
   }
 
   /** Tokens the expansions of the plain line being read add to `expandedTokens` once it is taken. */

@@ -74,6 +74,14 @@ export interface PlainLine {
  */
 export type PlainExpansion = (name: string) => readonly Token[] | null | undefined;
 
+/** How many name shapes `nameShape` gives. */
+export const NAME_SHAPES = 128 * 64;
+
+/** A name's shape: its first character (its low 7 bits) and its length (63 for longer). Names of different shapes differ. */
+export function nameShape(first: number, length: number): number {
+  return (first & 127) * 64 + (length < 63 ? length : 63);
+}
+
 const PLAIN: PlainLine = { text: '', lineStart: 0, count: 0, starts: [], ends: [], white: [], kinds: [], bodies: [], file: '', line: 0 };
 
 const EXPONENTS = new Set([0x45, 0x65, 0x50, 0x70]);
@@ -305,7 +313,7 @@ export class Lexer {
    * newline to come); false, with nothing moved, when it is not or the line is not plain.
    * A blank line is passed over (true with no tokens). The last line, without a newline, never is.
    */
-  plainLine(expansion: PlainExpansion): PlainLine | undefined {
+  plainLine(expansion: PlainExpansion, macroShapes?: Uint8Array): PlainLine | undefined {
     const text = this.text;
     let p = this.pos;
     let newline = -1;
@@ -337,7 +345,8 @@ export class Lexer {
         while (isIdCode(text.charCodeAt(i))) i++;
         // L"", U"", u"", u8"": a prefixed string.
         if (text.charCodeAt(i) === QUOTE && (i - start === 1 ? c === 0x4c || c === 0x55 || c === 0x75 : i - start === 2 && c === 0x75 && text.charCodeAt(start + 1) === 0x38)) return undefined;
-        const named = expansion(text.slice(start, i));
+        // A name of a shape no macro name has had is none (not cut out, not looked up).
+        const named = macroShapes === undefined || macroShapes[nameShape(c, i - start)] === 1 ? expansion(text.slice(start, i)) : undefined;
         if (named === null) return undefined;
         body = named;
       } else if (isDigitCode(c) || (c === DOT && isDigitCode(text.charCodeAt(i + 1)))) {

@@ -79,7 +79,7 @@ function runSetup(engine: Engine, name: string, text: string): void {
 
 /** The built-in and predefined macros, then the -D and -U options, as gcc sets them up. */
 function setupMacros(engine: Engine, options: PreprocessOptions): void {
-  for (const b of BUILTINS) engine.macros.set(b, { name: b, funLike: false, params: [], variadic: false, body: [], loc: { file: BUILT_IN, line: 0, column: 0 }, builtin: b, disabled: 0 });
+  for (const b of BUILTINS) engine.defineMacro(b, { name: b, funLike: false, params: [], variadic: false, body: [], loc: { file: BUILT_IN, line: 0, column: 0 }, builtin: b, disabled: 0 });
   if (options.predefined !== false) runSetup(engine, BUILT_IN, PREDEFINED.map(([n, v]) => `#define ${n} ${v}\n`).join(''));
   const setup = [
     ...(options.defines ?? []).map((d) => {
@@ -116,7 +116,7 @@ export function preprocess(options: PreprocessOptions): PreprocessResult {
   engine.baseFile = options.file;
   if (options.macros) {
     // Copies: an expansion left open at the end of a piece must not disable a macro for the next.
-    for (const [name, m] of options.macros) engine.macros.set(name, { ...m, disabled: 0 });
+    for (const [name, m] of options.macros) engine.defineMacro(name, { ...m, disabled: 0 });
   } else {
     setupMacros(engine, options);
     readMacroFiles(engine, options.imacros ?? []);
