@@ -2,7 +2,7 @@
 // .quad, .octa), strings (.ascii .asciz .string*), LEB128, .fill/.space/.skip/.zero, .org and the
 // alignment family (.align .balign[wl] .p2align[wl]) with GAS --32's NOP padding in code.
 import { constantValue, isBignum, type Expr } from './expr';
-import { isAbsolute, smallValue } from './evaluate';
+import { differenceSymbol, isAbsolute, smallValue } from './evaluate';
 import { SHT_NOBITS } from '../elf/sections';
 import { isCode } from './layout';
 import { AsmError, type AsmState } from './state';
@@ -71,8 +71,9 @@ export function emitInteger(st: AsmState, text: string, size: 1 | 2 | 4 | 8): vo
   }
   // A difference of labels of one section (`.byte 142b - 140b`) names no undefined symbol.
   if (Number.isNaN(smallValue(bound))) {
-    const v = st.evaluate(bound);
-    if (v.sym?.kind === 'undefined' && v.sym.place === NO_PLACE) v.sym.place = st.where;
+    const difference = differenceSymbol(bound);
+    const sym = difference === undefined ? st.evaluate(bound).sym : (difference ?? undefined);
+    if (sym?.kind === 'undefined' && sym.place === NO_PLACE) sym.place = st.where;
   }
   const at = st.here().offset;
   st.emitFill(size, 0);

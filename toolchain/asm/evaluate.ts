@@ -104,6 +104,28 @@ class Failure {
   }
 }
 
+/** A symbol `a - b` names as `differenceSymbol` takes it: no @suffix, a label or undefined (never equated: its value would be its expression's). */
+function plainSymbol(e: Expr): SymbolState | undefined {
+  if (e.kind !== 'symbol' || e.reloc !== undefined) return undefined;
+  const s = e.bound;
+  return s !== undefined && (s.kind === 'label' || s.kind === 'undefined') ? s : undefined;
+}
+
+/**
+ * The `sym` of a bound `a - b`'s value where a and b are two plain symbols (see plainSymbol)
+ * (evaluating cannot fail): `a`, or null where the value folds to a number (two labels of one
+ * section, a symbol less itself); undefined for any other expression,
+ * which `Evaluator.evaluate` decides. No Value is made: the kernel's ALTERNATIVE entries write
+ * three such differences per replacement (`140b - .`, `143f - .`, `144f - 143f`).
+ */
+export function differenceSymbol(e: Expr): SymbolState | null | undefined {
+  if (e.kind !== 'binary' || e.op !== '-') return undefined;
+  const a = plainSymbol(e.left);
+  const b = a === undefined ? undefined : plainSymbol(e.right);
+  if (a === undefined || b === undefined) return undefined;
+  return a === b || sameSection(a, b) ? null : a;
+}
+
 /** Past this a number is not taken by `smallValue` (its arithmetic is exact below 2^53). */
 const SMALL = 2 ** 31;
 
