@@ -171,6 +171,11 @@ export class ColumnWriter {
     this.write(line, start, length, flags, id);
   }
 
+  /** Lexemes [from, to) written again at line `line`. */
+  copy(from: number, to: number, line: number): void {
+    for (let k = from; k < to; k++) this.write(line, this.start[k]!, this.length[k]!, this.flags[k]!, this.textId[k]!);
+  }
+
   private write(line: number, start: number, length: number, flags: number, id: number): void {
     if (this.count === this.start.length) this.grow();
     const k = this.count++;
@@ -243,14 +248,33 @@ export function scanSource(text: string, first = 0): SourceScan {
   const alternatives: AlternativeBlock[] = [];
   const directives: CppDirective[] = [];
   const st: LineState = { block: false, continued: false, cppContinued: false, alternative: undefined };
+  // A line met before with the scan at rest (no comment, continuation or ALTERNATIVE open) that
+  // left it at rest and made no block or directive: its lexemes depend on its text alone, and
+  // are copied (most lines of a kernel-style file repeat a few instruction and CFI lines).
+  const seen = new Map<string, number>();
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n]!;
     lineFirst[n] = out.count;
+    const atRest = !st.block && !st.continued && !st.cppContinued && st.alternative === undefined;
+    if (atRest) {
+      const before = seen.get(line);
+      if (before !== undefined) {
+        out.copy(lineFirst[before]!, lineFirst[before + 1]!, n + first);
+        continue;
+      }
+    }
+    const blocks = alternatives.length;
+    const cppLines = directives.length;
     const hash = line.includes('#');
     if (st.cppContinued || (hash && !st.block && !st.continued && /^\s*#\s*[A-Za-z_]/.test(line) && CPP_DIRECTIVES.has(/^\s*#\s*([A-Za-z_]\w*)/.exec(line)![1]!))) {
       scanCppLine(line, n + first, st, directives);
     } else if (!(hash && !st.block && !st.continued && /^\s*#/.test(line))) {
       scanAsmLine(line, n + first, st, alternatives);
+    }
+    if (atRest && !st.block && !st.continued && !st.cppContinued && st.alternative === undefined && alternatives.length === blocks && directives.length === cppLines) {
+      // Its lexemes are [lineFirst[n], the count after it): lineFirst[n + 1] is written next.
+      lineFirst[n + 1] = out.count;
+      seen.set(line, n);
     }
   }
   lineFirst[lines.length] = out.count;
