@@ -11,13 +11,14 @@ import { decode } from '../toolchain/isa/decoder';
 import { formatAtt } from '../toolchain/isa/att-formatter';
 import type { Instruction } from '../toolchain/isa/instruction';
 import { OperandKind } from '../toolchain/isa/entry';
-import type { AlternativeSite, AsmModule, AsmSection } from '../toolchain/asm/module';
+import type { AsmModule, AsmSection } from '../toolchain/asm/module';
 import { branchRelocation, outsideReplacement } from '../emulator/kernel/vdso/alternatives';
 import type { Analysis } from './analysis';
 import type { Finding } from './diagnostic-types';
 import { featureLabel } from './names';
 import { decodedCodeOf, sectionOf } from './instructions';
 import { siteFinding } from './diagnostics-alternatives';
+import { quietSites } from './kept-sites';
 
 const REPLACEMENTS = '.altinstr_replacement';
 
@@ -56,12 +57,10 @@ function describeTarget(t: Target): string {
 }
 
 /**
- * Sites whose replacement has no branch out of it, whichever analysis they are in: what such a
- * site is depends only on its replacement's bytes and relocations, which an unchanged region
- * hands on with the same site objects (region-analysis.ts shifts into new ones). A branch out
- * depends on where its target is, which an edit elsewhere can move: such a site is looked at again.
+ * Sites whose replacement has no branch out of it (kept-sites.ts). A branch out depends on where
+ * its target is, which an edit elsewhere can move: such a site is looked at again.
  */
-const contained = new WeakSet<AlternativeSite>();
+const contained = quietSites();
 
 export function alternativeBranchFindings(a: Analysis): Finding[] {
   const repl = sectionOf(a.module, REPLACEMENTS);

@@ -15,6 +15,7 @@ import { featureLabel } from './names';
 import { decodedCodeOf, sectionOf, stackEffect, type DecodedCode } from './instructions';
 import { formatRow, rowAt, sameFormattedRow } from './cfi-rows';
 import { siteFinding, sitesByPlace } from './diagnostics-alternatives';
+import { quietSites } from './kept-sites';
 
 /** The offsets (after the first byte) where the code's instructions start, and its end, ascending; undefined when it does not decode. */
 function boundaries(code: DecodedCode): number[] | undefined {
@@ -31,14 +32,8 @@ function moved(start: Row, delta: number): Row {
   return { ...start, cfa };
 }
 
-/**
- * Sites found without a conflict (by their first entry), whichever analysis they are in: the
- * analysis by regions hands an unchanged region's site objects to the next version only when
- * the region's text, prefix, lines and offsets are all the same (region-analysis.ts shifts
- * into new objects), so their bytes and CFI rows are too. A site with a conflict is looked at
- * again (its message names the feature as the whole document writes it).
- */
-const clean = new WeakSet<AlternativeSite>();
+/** Sites whose CFI agrees at every boundary (kept-sites.ts). */
+const clean = quietSites();
 
 export function alternativeCfiFindings(a: Analysis): Finding[] {
   const out: Finding[] = [];

@@ -7,6 +7,7 @@ import type { DiagnosticKind, Finding } from './diagnostic-types';
 import { documentLine } from './diagnostics-assembler';
 import { featureLabel } from './names';
 import { decodedCodeOf, sectionOf, stackEffectOf, type StackEffect } from './instructions';
+import { quietSites } from './kept-sites';
 
 function describe(e: StackEffect): string {
   return e.kind === 'delta' ? `${e.delta >= 0 ? '+' : ''}${e.delta}` : `an unknown height (${e.reason})`;
@@ -32,14 +33,8 @@ function groupByPlace(a: Analysis): AlternativeSite[][] {
   return [...groups.values()];
 }
 
-/**
- * Sites found without a conflict (by their first entry), whichever analysis they are in: the
- * analysis by regions hands an unchanged region's site objects to the next version only when
- * the region's text, prefix, lines and offsets are all the same (region-analysis.ts shifts
- * into new objects), so their bytes are too. A site with a conflict is looked at again (its
- * message names the feature as the whole document writes it).
- */
-const clean = new WeakSet<AlternativeSite>();
+/** Sites whose stack effects agree (kept-sites.ts). */
+const clean = quietSites();
 
 export function alternativeFindings(a: Analysis): Finding[] {
   const out: Finding[] = [];
