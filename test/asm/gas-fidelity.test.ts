@@ -145,8 +145,18 @@ b:	.octa b - a
   assert.deepEqual(readFileSync(lab.path), readFileSync(gas.path));
 });
 
+/** Assembles `source` with as --32 and with `vdso-lab asm -c`, both of which must fail; both stderr texts. */
+function bothFail(name: string, source: string): { gas: string; lab: string } {
+  writeFileSync(join(dir, `${name}.s`), source);
+  const g = spawnSync('as', ['--32', `${name}.s`, '-o', join(dir, `${name}.gas.o`)], { encoding: 'utf8', cwd: dir });
+  const l = spawnSync(process.execPath, [resolve('dist/cli.js'), 'asm', `${name}.s`, '-c', '-o', join(dir, `${name}.lab.o`)], { encoding: 'utf8', cwd: dir });
+  assert.notEqual(g.status, 0, 'GNU as fails');
+  assert.notEqual(l.status, 0, 'vdso-lab asm fails');
+  return { gas: g.stderr, lab: l.stderr };
+}
+
 test('numeric labels referred to but not defined, and .octa of a symbol: GNU as\'s errors, on its lines', () => {
-  const source = `
+  const { gas, lab } = bothFail('undefined-numeric', `
 	.text
 	jmp 1b
 1:	jmp 1f
@@ -154,51 +164,48 @@ test('numeric labels referred to but not defined, and .octa of a symbol: GNU as\
 	jmp 1b
 	.data
 	.octa foo
-`;
-  const src = join(dir, 'undefined-numeric.s');
-  writeFileSync(src, source);
-  const g = spawnSync('as', ['--32', 'undefined-numeric.s', '-o', join(dir, 'undefined-numeric.gas.o')], { encoding: 'utf8', cwd: dir });
-  const l = spawnSync(process.execPath, [resolve('dist/cli.js'), 'asm', 'undefined-numeric.s', '-c', '-o', join(dir, 'undefined-numeric.lab.o')], { encoding: 'utf8', cwd: dir });
-  assert.notEqual(g.status, 0);
-  assert.notEqual(l.status, 0);
+`);
   // GAS names no line for a forward reference never defined (it finds it at the end); vdso-lab puts it at the end of the file.
   const texts = (stderr: string) => stderr.split('\n').flatMap((line) => /(Error|Warning): .*$/.exec(line)?.[0] ?? []).sort();
-  assert.ok(texts(g.stderr).some((t) => t.includes('instance number 1 of a fb label') && t.includes('"2"')), g.stderr);
-  assert.deepEqual(texts(l.stderr), texts(g.stderr));
-  const lined = messages(g.stderr, 'undefined-numeric.s');
-  assert.deepEqual(messages(l.stderr, 'undefined-numeric.s').filter((m) => lined.includes(m)), lined);
+  assert.ok(texts(gas).some((t) => t.includes('instance number 1 of a fb label') && t.includes('"2"')), gas);
+  assert.deepEqual(texts(lab), texts(gas));
+  const lined = messages(gas, 'undefined-numeric.s');
+  assert.deepEqual(messages(lab, 'undefined-numeric.s').filter((m) => lined.includes(m)), lined);
 });
 
-test('.section and .pushsection NAME, "FLAGS" met again (read once per text): the same sections, flags and warnings as GNU as', () => {
-  const source = `
-	.section .alt, "a"
-	.byte 1
-	.text
-	nop
-	.section .alt, "a"
-	.byte 2
-	.pushsection .alt, "a"
-	.byte 3
-	.popsection
-	.section .text, "a"
-	.section .text, "a"
-	.section .text, "ax"
-	nop
-	.section .data, "a"
-	.long 5
-	.section .data, "a"
-	.section .rep, "ax"
-	ret
-	.pushsection .rep,"ax"
-	ret
-	.popsection
-	.section .rep, "ax"
-	.section "quoted", "aw"
-	.byte 6
-	.section "quoted", "aw"
-`;
-  const { gas, lab } = both('section-forms', source);
-  assert.deepEqual(messages(lab.stderr, 'section-forms.s'), messages(gas.stderr, 'section-forms.s'));
-  assert.equal(readelf(['-SW', lab.path]), readelf(['-SW', gas.path]));
-  assert.deepEqual(readFileSync(lab.path), readFileSync(gas.path));
+test('a section named again with another type or flags: GNU as\'s warning for the sections it knows by name, its error for others', () => {
+  const { gas, lab } = bothFail('changed-sections', `
+	.section .alt,"a"
+	.section .alt,"aw"
+	.section .text,"aw"
+	.section .data,"ax"
+	.section .foo,"a",@progbits
+	.section .foo,"a",@nobits
+	.section .mybss,"aw",@nobits
+	.section .mybss,"aw"
+	.section .bss,"aw"
+	.section .bss,"a"
+	.section .rodata.x,"a"
+	.section .rodata.x,"aw"
+	.section .note.foo,"a"
+	.section .note.foo,""
+	.section .note.foo,"ax"
+	.section .my,"a"
+	.section .my,"a",@note
+	.section .my
+	.section .tdata.z,"awT"
+	.section .tdata.z,"aw"
+	.section .text.hot,"ax"
+	.section .text.hot,"a"
+	.section .textual,"ax"
+	.section .textual,"a"
+	.section .m,"aMS",@progbits,1
+	.section .m,"a"
+	.section .x,"aw"
+	.section .x,"aw",@progbits
+`);
+  const expected = messages(gas, 'changed-sections.s');
+  assert.ok(expected.includes('3: Error: changed section attributes for .alt'), gas);
+  assert.ok(expected.includes('4: Warning: ignoring changed section attributes for .text'), gas);
+  assert.deepEqual(messages(lab, 'changed-sections.s'), expected);
 });

@@ -4,8 +4,8 @@
 // .lcomm; and the accepted bookkeeping ones (.file .ident .code32 .arch .loc ...).
 import { type Handler } from './data-directives';
 import {
-  SHF_ALLOC, SHF_EXCLUDE, SHF_EXECINSTR, SHF_GNU_RETAIN, SHF_GROUP, SHF_INFO_LINK, SHF_LINK_ORDER, SHF_MERGE, SHF_STRINGS, SHF_TLS, SHF_WRITE,
-  SHT_FINI_ARRAY, SHT_INIT_ARRAY, SHT_NOBITS, SHT_NOTE, SHT_PREINIT_ARRAY, SHT_PROGBITS,
+  SHF_ALLOC, SHF_EXCLUDE, SHF_EXECINSTR, SHF_GNU_RETAIN, SHF_GROUP, SHF_LINK_ORDER, SHF_MERGE, SHF_STRINGS, SHF_TLS, SHF_WRITE,
+  SHT_FINI_ARRAY, SHT_INIT_ARRAY, SHT_NOBITS, SHT_NOTE, SHT_NULL, SHT_PREINIT_ARRAY, SHT_PROGBITS,
 } from '../elf/sections';
 import { STT_COMMON, STT_FUNC, STT_GNU_IFUNC, STT_NOTYPE, STT_OBJECT, STT_TLS } from '../elf/symbols';
 import { AsmError, defaultSectionAttributes, type AsmState } from './state';
@@ -13,6 +13,7 @@ import type { SectionState } from './layout';
 import { readString, operandTexts, StringSyntaxError } from './strings';
 import type { SymbolState } from './symbol-table';
 import { isSpace } from './chars';
+import { specialSectionType } from './special-sections';
 
 const FLAG_LETTERS: Readonly<Record<string, number>> = {
   a: SHF_ALLOC, w: SHF_WRITE, x: SHF_EXECINSTR, M: SHF_MERGE, S: SHF_STRINGS, G: SHF_GROUP,
@@ -55,7 +56,7 @@ function sectionDirective(st: AsmState, operands: string): void {
   if (plain !== null) {
     const { section, created } = st.sectionNamed(plain.name);
     const type = created ? defaultSectionAttributes(plain.name).type : section.type;
-    setAttributes(st, section, created, type, plain.flags, type >= 14 && type <= 16 ? 4 : 0, undefined, undefined);
+    setAttributes(st, section, created, type, false, plain.flags, type >= 14 && type <= 16 ? 4 : 0, undefined, undefined);
     st.section(plain.name, 0);
     return;
   }
@@ -75,7 +76,8 @@ function sectionDirective(st: AsmState, operands: string): void {
     let type = created ? defaultSectionAttributes(name).type : section.type;
     let k = 2;
     const typeText = parts[k];
-    if (typeText && /^[@%]/.test(typeText)) {
+    const typeGiven = typeText !== undefined && /^[@%]/.test(typeText);
+    if (typeGiven) {
       const t = SECTION_TYPES[typeText.slice(1)];
       if (t === undefined) {
         if (/^[@%]\d+$/.test(typeText)) type = Number(typeText.slice(1));
@@ -106,7 +108,7 @@ function sectionDirective(st: AsmState, operands: string): void {
       linkTo = nameOf(l);
       k++;
     }
-    setAttributes(st, section, created, type, flags, entsize, group, linkTo);
+    setAttributes(st, section, created, type, typeGiven, flags, entsize, group, linkTo);
   }
   st.section(name, subsection);
 }
@@ -124,9 +126,13 @@ function flagsOf(flagText: string): number {
   return flags;
 }
 
-/** Gives a section just made the attributes a `.section` with flags names; warns where they change an existing one's. */
+/**
+ * Gives a section just made the attributes a `.section` with flags names. For a section met
+ * before, GNU as's messages where the type named or the flags differ from its own: a warning
+ * for a section it knows by name (special-sections.ts), an error for any other.
+ */
 function setAttributes(
-  st: AsmState, section: SectionState, created: boolean, type: number, flags: number, entsize: number,
+  st: AsmState, section: SectionState, created: boolean, type: number, typeGiven: boolean, flags: number, entsize: number,
   group: { signature: string; comdat: boolean } | undefined, linkTo: string | undefined,
 ): void {
   if (created) {
@@ -135,11 +141,24 @@ function setAttributes(
     section.entsize = entsize;
     section.group = group;
     section.linkTo = linkTo;
-  } else if (section.type !== type || (section.flags & ~SHF_INFO_LINK) !== flags) {
-    if (!(section.name === '.text' && flags === (SHF_ALLOC | SHF_EXECINSTR)) && flags !== 0) {
-      st.warning(`ignoring changed section attributes for ${section.name}`);
-    }
+    return;
   }
+  const special = specialSectionType(section.name);
+  // No type named: a special section's table type, else none (GAS's SHT_NULL, which counts as loaded).
+  const named = typeGiven ? type : special ?? SHT_NULL;
+  const report = (message: string) => (special !== undefined ? st.warning(`ignoring ${message}`) : st.error(message));
+  if (named !== SHT_NULL && named !== section.type) report(`changed section type for ${section.name}`);
+  if (flags !== 0 && comparedFlags(flags, named) !== comparedFlags(section.flags, section.type)) report(`changed section attributes for ${section.name}`);
+}
+
+/** Marks for the two BFD flags that are not ELF flags: read-only (no SHF_WRITE) and loaded (allocated and not SHT_NOBITS). */
+const READONLY = 0x10000;
+const LOADED = 0x20000;
+
+/** What GNU as compares of a section's flags when it is named again (BFD's flags, without those of groups). */
+function comparedFlags(flags: number, type: number): number {
+  const alloc = (flags & SHF_ALLOC) !== 0;
+  return ((flags & (SHF_ALLOC | SHF_EXECINSTR | SHF_MERGE | SHF_STRINGS | SHF_TLS | SHF_EXCLUDE)) | ((flags & SHF_WRITE) === 0 ? READONLY : 0) | (alloc && type !== SHT_NOBITS ? LOADED : 0)) >>> 0;
 }
 
 /** `.section` operands of the form `NAME, "FLAGS"` with flags that take no further operand: the name and the flags. */
