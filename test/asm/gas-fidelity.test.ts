@@ -209,3 +209,37 @@ test('a section named again with another type or flags: GNU as\'s warning for th
   assert.ok(expected.includes('4: Warning: ignoring changed section attributes for .text'), gas);
   assert.deepEqual(messages(lab, 'changed-sections.s'), expected);
 });
+
+test('.section and .pushsection NAME, "FLAGS" met again (read once per text): the same sections, flags and warnings as GNU as', () => {
+  const source = `
+	.section .alt, "a"
+	.byte 1
+	.text
+	nop
+	.section .alt, "a"
+	.byte 2
+	.pushsection .alt, "a"
+	.byte 3
+	.popsection
+	.section .text, "a"
+	.section .text, "a"
+	.section .text, "ax"
+	nop
+	.section .data, "a"
+	.long 5
+	.section .data, "a"
+	.section .rep, "ax"
+	ret
+	.pushsection .rep,"ax"
+	ret
+	.popsection
+	.section .rep, "ax"
+	.section "quoted", "aw"
+	.byte 6
+	.section "quoted", "aw"
+`;
+  const { gas, lab } = both('section-forms', source);
+  assert.deepEqual(messages(lab.stderr, 'section-forms.s'), messages(gas.stderr, 'section-forms.s'));
+  assert.equal(readelf(['-SW', lab.path]), readelf(['-SW', gas.path]));
+  assert.deepEqual(readFileSync(lab.path), readFileSync(gas.path));
+});
