@@ -243,3 +243,26 @@ test('.section and .pushsection NAME, "FLAGS" met again (read once per text): th
   assert.equal(readelf(['-SW', lab.path]), readelf(['-SW', gas.path]));
   assert.deepEqual(readFileSync(lab.path), readFileSync(gas.path));
 });
+
+test('data directives of differences of labels, `.` and undefined symbols, within and across sections: the object GNU as writes', () => {
+  const { gas, lab } = both('differences', `
+	.text
+t1:	nop
+	.long t2 - t1, t1 - t2, . - t1, t1 - ., u1 - ., u1 - t1, u1 - t2, t2 - t2
+	.byte t2 - t1
+	.word 140f - t1
+t2:	nop
+	.long t2 - t1
+140:	.skip 3
+	.data
+d1:	.long d1 - d2, u2 - d1, u1 - u1
+d2:	.long 0
+	.pushsection .altinstructions,"a"
+	.long 661f - ., 662f - .
+	.popsection
+661:	.long d2 - d1
+662:	.byte 662b - 661b
+`);
+  assert.equal(readelf(['-rW', lab.path]), readelf(['-rW', gas.path]));
+  assert.deepEqual(readFileSync(lab.path), readFileSync(gas.path));
+});
