@@ -28,7 +28,7 @@ test('a plain line reads as the same tokens, columns and spacing as token by tok
     const count = Math.floor(random() * 12);
     for (let k = 0; k < count; k++) line += PIECES[Math.floor(random() * PIECES.length)]!;
     const lx = new Lexer('t.S', `${line}\n`, () => undefined);
-    const got = lx.plainLine(() => undefined);
+    const got = lx.plainLine({ plainExpansion: () => undefined });
     if (got === undefined) continue;
     plain++;
     const want = tokensOf(line);
@@ -40,7 +40,7 @@ test('a plain line reads as the same tokens, columns and spacing as token by tok
 });
 
 test('a line naming a macro, starting with #, or with a comment is not plain', () => {
-  const read = (line: string, macros: string[] = []) => new Lexer('t.S', `${line}\n`, () => undefined).plainLine((name) => (macros.includes(name) ? null : undefined));
+  const read = (line: string, macros: string[] = []) => new Lexer('t.S', `${line}\n`, () => undefined).plainLine({ plainExpansion: (name) => (macros.includes(name) ? null : undefined) });
   assert.equal(read('movl FOO, %eax', ['FOO']), undefined);
   assert.equal(read('# comment'), undefined);
   assert.equal(read('movl %eax, %ebx /* c */'), undefined);

@@ -14,6 +14,7 @@ import {
   BOL, NO_EXPAND, PASTE_LEFT, PREV_WHITE, STRINGIFY, copyToken, paddingToken, quoteString, type Token,
 } from './token';
 import { runDirective, DIRECTIVES } from './directives';
+import { objectList } from '../../object-list';
 import type { CondFrame } from './directives';
 
 export interface FileReader {
@@ -56,6 +57,11 @@ interface MacroArg {
   stringified?: Token;
 }
 
+/** What is told when a new source line starts (cpp's line-change callback). */
+export interface LineListener {
+  lineChange(t: Token): void;
+}
+
 /** cpp's limit on nested #include. */
 export const MAX_INCLUDE_DEPTH = 200;
 /** Bound on tokens produced by macro expansion for one file (keeps hostile input finite). */
@@ -69,17 +75,17 @@ export class Engine {
   readonly macros: ReadonlyMap<string, Macro> = this.table;
   /** 1 at each `nameShape` a macro name has had (never cleared): a plain line's word of another shape is no macro, and is not cut out and looked up. */
   private readonly nameShapes = new Uint8Array(NAME_SHAPES);
-  readonly files: ReadingFile[] = [];
-  readonly diagnostics: CppDiagnostic[] = [];
+  readonly files: ReadingFile[] = objectList();
+  readonly diagnostics: CppDiagnostic[] = objectList();
   readonly onceFiles = new Set<string>();
   /** Every file #include read, with the place of the directive (for an editor's links). */
-  readonly included: Array<{ readonly path: string; readonly name: string; readonly location: SourceLocation }> = [];
+  readonly included: Array<{ readonly path: string; readonly name: string; readonly location: SourceLocation }> = objectList();
   /** Every group a conditional skipped, as lines of the file that holds it (an editor greys them). */
-  readonly skipped: SkippedGroup[] = [];
+  readonly skipped: SkippedGroup[] = objectList();
   /** Where the group now being skipped began (the line after its directive). */
   private skipFrom: SourceLocation | null = null;
-  contexts: Context[] = [];
-  lookahead: Token[] = [];
+  contexts: Context[] = objectList();
+  lookahead: Token[] = objectList();
   parsingArgs = 0;
   preventExpansion = 0;
   inDirective = false;
@@ -95,7 +101,8 @@ export class Engine {
   pendingInclude: ReadingFile | null = null;
   /** Set by #line: the number (and name) the line after the directive gets. */
   pendingLine: { readonly line: number; readonly file: string | undefined } | null = null;
-  onLineChange: ((t: Token) => void) | null = null;
+  /** Told of each line's first token (a method on its class: one call target in every preprocess of a process). */
+  lineListener: LineListener | null = null;
   private expandedTokens = 0;
   private argNesting = 0;
   private exhausted = false;
@@ -159,7 +166,7 @@ export class Engine {
         if (t.kind === 'punct' && t.text === '#' && this.parsingArgs !== 1) {
           if (this.handleDirective(t)) continue;
         }
-        if (!this.skipping && this.parsingArgs === 0) this.onLineChange?.(t);
+        if (!this.skipping && this.parsingArgs === 0) this.lineListener?.lineChange(t);
       }
       if (this.inDirective || !this.skipping || t.kind === 'eof') return t;
     }
@@ -262,7 +269,7 @@ export class Engine {
   plainLine(): PlainLine | undefined {
     if (this.contexts.length > 0 || this.lookahead.length > 0 || this.skipping || this.parsingArgs !== 0 || this.inDirective || this.pendingInclude !== null || this.files.length === 0) return undefined;
     this.lineExpanded = 0;
-    const line = this.files[this.files.length - 1]!.lexer.plainLine(this.plainExpansion, this.nameShapes);
+    const line = this.files[this.files.length - 1]!.lexer.plainLine(this, this.nameShapes);
     if (line !== undefined) this.expandedTokens += this.lineExpanded;
     return line;
   }
@@ -287,7 +294,7 @@ export class Engine {
    * expansion ends within the line). Any other macro (function-like, built-in, empty, open,
    * past the expansion bound) is read token by token.
    */
-  private readonly plainExpansion = (name: string): readonly Token[] | null | undefined => {
+  plainExpansion(name: string): readonly Token[] | null | undefined {
     const macro = this.macros.get(name);
     if (macro === undefined) return undefined;
     const body = macro.body;
@@ -299,7 +306,7 @@ export class Engine {
     }
     this.lineExpanded += body.length;
     return body;
-  };
+  }
 
   /** The next token after macro expansion (cpp_get_token). */
   getToken(): Token {

@@ -71,8 +71,12 @@ export interface PlainLine {
  * What a name on a plain line stands for: undefined when it is no macro (printed as written),
  * the tokens printed in its place when its expansion is those tokens and nothing else (see
  * Engine.plainExpansion), null when it is a macro the line cannot be printed plainly with.
+ * A method, not a function value: the call then has one target in every preprocess of a
+ * process, where a closure made per engine was a new target for the optimized code each time.
  */
-export type PlainExpansion = (name: string) => readonly Token[] | null | undefined;
+export interface PlainExpansion {
+  plainExpansion(name: string): readonly Token[] | null | undefined;
+}
 
 /** How many name shapes `nameShape` gives. */
 export const NAME_SHAPES = 128 * 64;
@@ -180,7 +184,10 @@ export class Lexer {
     let flags = this.atLineStart ? BOL : 0;
     this.atLineStart = false;
     const text = this.text;
+    // No character code is read past the end (NaN there): optimized code that met no such read
+    // gives itself up at the first, once per file end, in each of a process's first runs.
     for (;;) {
+      if (this.pos >= text.length) break;
       if (text.charCodeAt(this.pos) === BACKSLASH) this.skipSplices();
       const code = text.charCodeAt(this.pos);
       // White space: ' ', \t, \v, \f, NUL.
@@ -217,7 +224,7 @@ export class Lexer {
     const loc = this.locAt(start);
     // Names and numbers are cut from the text by character code; whatever a splice, a quote
     // (a prefixed string) or an exponent sign could change goes the character-by-character way.
-    const first = text.charCodeAt(start);
+    const first = start < text.length ? text.charCodeAt(start) : -1;
     if (isIdCode(first) && !this.angledHeaders) {
       let end = start + 1;
       const number = first <= 0x39;
@@ -346,7 +353,7 @@ export class Lexer {
         // L"", U"", u"", u8"": a prefixed string.
         if (text.charCodeAt(i) === QUOTE && (i - start === 1 ? c === 0x4c || c === 0x55 || c === 0x75 : i - start === 2 && c === 0x75 && text.charCodeAt(start + 1) === 0x38)) return undefined;
         // A name of a shape no macro name has had is none (not cut out, not looked up).
-        const named = macroShapes === undefined || macroShapes[nameShape(c, i - start)] === 1 ? expansion(text.slice(start, i)) : undefined;
+        const named = macroShapes === undefined || macroShapes[nameShape(c, i - start)] === 1 ? expansion.plainExpansion(text.slice(start, i)) : undefined;
         if (named === null) return undefined;
         body = named;
       } else if (isDigitCode(c) || (c === DOT && isDigitCode(text.charCodeAt(i + 1)))) {

@@ -130,7 +130,7 @@ export function preprocess(options: PreprocessOptions): PreprocessResult {
     engine.pushFile(options.file, text, -1);
     const forced = options.macros ? '' : forcedIncludes(options.includes ?? []);
     if (forced) engine.pushFile(COMMAND_LINE, forced, -1);
-    engine.onLineChange = (t) => printer.lineChange(t);
+    engine.lineListener = printer;
     for (;;) {
       const plain = engine.plainLine();
       if (plain !== undefined) {

@@ -7,6 +7,7 @@ import type { SourceLocation } from '../module';
 import { PREV_WHITE, avoidPaste, type Token } from './token';
 import { SpanTable } from './spans';
 import type { PlainLine } from './lexer';
+import { objectList } from '../../object-list';
 
 /** A source token of a plain line as avoidPaste reads it (its kind as Lexer.plainLine found it). */
 function plainToken(l: PlainLine, k: number): Token {
@@ -21,10 +22,10 @@ function indent(width: number): string {
 }
 
 export class Printer {
-  readonly locations: SourceLocation[] = [];
+  readonly locations: SourceLocation[] = objectList();
   readonly spans: SpanTable;
   /** The output's lines, each with its line end. */
-  private readonly lines: string[] = [];
+  private readonly lines: string[] = objectList();
   /** The line being written, its pieces appended (a few short strings: cheaper than an array of them joined, which also lost its room at every line). */
   private written = '';
   /** The length of the output line being written. */
@@ -42,7 +43,7 @@ export class Printer {
    * a large file's spans were copied into eight ever larger typed arrays.
    */
   constructor(sourceLength = 0) {
-    this.spans = new SpanTable([], Math.max(256, sourceLength >> 3));
+    this.spans = new SpanTable(objectList(), Math.max(256, sourceLength >> 3));
   }
 
   /** A new source line starts with token `t` (cpp's line-change callback). */

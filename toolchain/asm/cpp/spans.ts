@@ -6,6 +6,7 @@
 
 import type { SourceLocation } from '../module';
 import { grown } from '../../grown';
+import { objectList } from '../../object-list';
 
 /** From `column` (1-based) on in an output line, text came from `location`. */
 export interface OutputSpan {
@@ -38,12 +39,13 @@ export class SpanTable implements OutputSpans {
   /** Where each line's spans start in `data` (in spans), and one more entry: the end. */
   private starts: Int32Array;
   private lines = 0;
-  private lastFile: string | undefined;
+  /** The file `lastFileIndex` is of (before the first, a NUL, which no path holds: a string from the start, so that the comparison is always one of strings). */
+  private lastFile = '\0';
   private lastFileIndex = -1;
   private readonly fileIndex = new Map<string, number>();
 
   constructor(
-    private readonly files: string[] = [],
+    private readonly files: string[] = objectList(),
     capacity = 256,
   ) {
     this.data = new Int32Array(capacity * FIELDS);
@@ -132,7 +134,7 @@ export class SpanTable implements OutputSpans {
 
 /** `count` output lines with no span (a piece the assembler reads as written). */
 export function noSpans(count: number): OutputSpans {
-  const t = new SpanTable([], 0);
+  const t = new SpanTable(objectList(), 0);
   for (let i = 0; i < count; i++) t.endLine();
   return t;
 }
