@@ -7,6 +7,7 @@ import { isInactive } from './inactive';
 import { knownFeatures, names } from './names';
 import { scanPieces } from './semantic-tokens';
 import { KIND_BITS, KIND_CODE, type Lexeme, type SourceScan } from './source-scan';
+import { objectList } from '../toolchain/object-list';
 
 const WORD = KIND_CODE.word;
 const FEATURE_PREFIX = 'X86_FEATURE_';
@@ -44,11 +45,14 @@ function featureWordsOf(scan: SourceScan): readonly Lexeme[] {
   let list = featureWords.get(scan);
   if (list) return list;
   // From the columns: an object only for a feature word, each distinct text tested once.
-  const found: Lexeme[] = [];
-  const isFeature = scan.idTexts.map((t) => t.startsWith(FEATURE_PREFIX));
+  const found: Lexeme[] = objectList();
+  // Bytes: an array `map` made has an element kind that varies from call to call (optimized code then gives itself up).
+  const idTexts = scan.idTexts;
+  const isFeature = new Uint8Array(idTexts.length);
+  for (let t = 0; t < idTexts.length; t++) if (idTexts[t]!.startsWith(FEATURE_PREFIX)) isFeature[t] = 1;
   const { flagsOf, textIdOf } = scan;
   for (let i = 0; i < flagsOf.length; i++) {
-    if ((flagsOf[i]! & KIND_BITS) === WORD && textIdOf[i]! >= 0 && isFeature[textIdOf[i]!]) found.push(scan.lexeme(i));
+    if ((flagsOf[i]! & KIND_BITS) === WORD && textIdOf[i]! >= 0 && isFeature[textIdOf[i]!] === 1) found.push(scan.lexeme(i));
   }
   featureWords.set(scan, found);
   return found;

@@ -64,7 +64,8 @@ function packed(type: number, mods: number): number {
 
 /** `.cfi_*` and `CFI_*` (any case). */
 function isCfiName(text: string): boolean {
-  const c = text.charCodeAt(0);
+  // Not read past the end: optimized code that met no such read gives itself up at the first.
+  const c = text.length > 0 ? text.charCodeAt(0) : 0;
   return (c === 0x2e || c === 0x43 || c === 0x63) && /^(\.cfi_|CFI_)/i.test(text);
 }
 
@@ -154,11 +155,20 @@ function byKindAlone(kind: number): boolean {
 }
 
 /**
+ * What eachToken gives each token to: an object of a class, whose method is one call target in
+ * every request (a closure made per request was a new target each time, and the optimized loop
+ * gave itself up at the next request).
+ */
+interface TokenSink {
+  token(line: number, start: number, length: number, c: number): void;
+}
+
+/**
  * Visits the tokens of lines [from, to] in document order: each one's line, start, length and
  * class (packed), read from the scan's columns. A lexeme's class outside cpp lines depends
  * only on its kind and text (and the analysis), so each is classified once per call.
  */
-function eachToken(a: Analysis, from: number, to: number, f: (line: number, start: number, length: number, c: number) => void): void {
+function eachToken(a: Analysis, from: number, to: number, f: TokenSink): void {
   const scan = scanOf(a);
   // A preview's own names, and those the rest of the document defines.
   const known: Known = { n: names(a), elsewhere: namesElsewhere(a) };
@@ -196,18 +206,48 @@ function eachToken(a: Analysis, from: number, to: number, f: (line: number, star
       }
       if (found === NONE) continue;
       if ((flags & ALTERNATIVE_FLAG) !== 0 && !inactive) found |= ALTERNATIVE_BIT;
-      f(line, start, lengthOf[i]!, found);
+      f.token(line, start, lengthOf[i]!, found);
     }
   }
 }
 
 /** The tokens of lines [from, to] (the whole document by default), in document order. */
 export function semanticTokens(a: Analysis, from = 0, to = Number.MAX_SAFE_INTEGER): SemanticToken[] {
-  const out: SemanticToken[] = [];
-  eachToken(a, from, to, (line, start, length, c) => {
-    out.push({ line, start, length, type: TOKEN_TYPES[c & ((1 << MODIFIER_SHIFT) - 1)]!, modifiers: MODIFIER_LISTS[c >> MODIFIER_SHIFT]! });
-  });
-  return out;
+  const list = new TokenList();
+  eachToken(a, from, to, list);
+  return list.out;
+}
+
+/** Tokens as objects. */
+class TokenList implements TokenSink {
+  readonly out: SemanticToken[] = [];
+
+  token(line: number, start: number, length: number, c: number): void {
+    this.out.push({ line, start, length, type: TOKEN_TYPES[c & ((1 << MODIFIER_SHIFT) - 1)]!, modifiers: MODIFIER_LISTS[c >> MODIFIER_SHIFT]! });
+  }
+}
+
+/** Tokens in the wire form, written into `data` from its start. */
+class WireTokens implements TokenSink {
+  k = 0;
+  private previousLine = 0;
+  private previousStart = 0;
+
+  constructor(readonly data: number[]) {}
+
+  token(line: number, start: number, length: number, c: number): void {
+    const data = this.data;
+    const k = this.k;
+    const dl = line - this.previousLine;
+    data[k] = dl;
+    data[k + 1] = dl === 0 ? start - this.previousStart : start;
+    data[k + 2] = length;
+    data[k + 3] = c & ((1 << MODIFIER_SHIFT) - 1);
+    data[k + 4] = c >> MODIFIER_SHIFT;
+    this.k = k + 5;
+    this.previousLine = line;
+    this.previousStart = start;
+  }
 }
 
 /**
@@ -221,21 +261,9 @@ export function encodedTokens(a: Analysis, from = 0, to = Number.MAX_SAFE_INTEGE
   const first = Math.max(0, from);
   const last = Math.min(to, lineFirst.length - 2);
   const lexemes = last >= first ? lineFirst[last + 1]! - lineFirst[first]! : 0;
-  const data: number[] = new Array<number>(5 * lexemes);
-  let k = 0;
-  let previousLine = 0;
-  let previousStart = 0;
-  eachToken(a, from, to, (line, start, length, c) => {
-    const dl = line - previousLine;
-    data[k] = dl;
-    data[k + 1] = dl === 0 ? start - previousStart : start;
-    data[k + 2] = length;
-    data[k + 3] = c & ((1 << MODIFIER_SHIFT) - 1);
-    data[k + 4] = c >> MODIFIER_SHIFT;
-    k += 5;
-    previousLine = line;
-    previousStart = start;
-  });
-  data.length = k;
+  const wire = new WireTokens(new Array<number>(5 * lexemes));
+  eachToken(a, from, to, wire);
+  const data = wire.data;
+  data.length = wire.k;
   return data;
 }

@@ -4,6 +4,8 @@
 // quoted arguments are scanned again as instructions. Semantic tokens, folding, decorations
 // and word look-ups read this; what a name means comes from the analysis.
 
+import { objectList } from '../toolchain/object-list';
+
 export type LexemeKind = 'labelDef' | 'op' | 'word' | 'register' | 'immediate' | 'number' | 'localRef' | 'string' | 'param' | 'preprocessor';
 
 export interface Lexeme {
@@ -153,7 +155,7 @@ export class ColumnWriter {
   private flags = new Uint8Array(1024);
   private textId = new Int32Array(1024);
   private ids = new Map<string, number>();
-  private texts: string[] = [];
+  private texts: string[] = objectList();
 
   /** A lexeme whose text is not kept (a number, an immediate, a string, a directive's name). */
   push(line: number, start: number, length: number, flags: number): void {
@@ -211,7 +213,7 @@ export class ColumnWriter {
   clear(): void {
     this.count = 0;
     this.ids = new Map();
-    this.texts = [];
+    this.texts = objectList();
   }
 }
 
@@ -245,8 +247,8 @@ export function scanSource(text: string, first = 0): SourceScan {
   const lines = splitLines(text);
   out.clear();
   const lineFirst = new Int32Array(lines.length + 1);
-  const alternatives: AlternativeBlock[] = [];
-  const directives: CppDirective[] = [];
+  const alternatives: AlternativeBlock[] = objectList();
+  const directives: CppDirective[] = objectList();
   const st: LineState = { block: false, continued: false, cppContinued: false, alternative: undefined };
   // A line met before with the scan at rest (no comment, continuation or ALTERNATIVE open) that
   // left it at rest and made no block or directive: its lexemes depend on its text alone, and
@@ -310,9 +312,11 @@ function isDigit(c: number): boolean {
 
 /** Where the GAS word starting at `i` ends (IDENT's match, read by character code), or `i` when none starts there. */
 function identEnd(line: string, i: number): number {
-  if (!isIdentStart(line.charCodeAt(i))) return i;
+  // Never read past the line's end (NaN there): optimized code that met no such read gives itself up at the first.
+  const n = line.length;
+  if (i >= n || !isIdentStart(line.charCodeAt(i))) return i;
   let j = i + 1;
-  for (let c = line.charCodeAt(j); isIdentStart(c) || isDigit(c); c = line.charCodeAt(++j));
+  while (j < n && (isIdentStart(line.charCodeAt(j)) || isDigit(line.charCodeAt(j)))) j++;
   return j;
 }
 
@@ -463,9 +467,11 @@ function stripTrailingComment(line: string): string {
 const IMMEDIATE = /\$-?(0[xX][0-9a-fA-F]+|0[bB][01]+|\d+|'.)/y;
 /** Whether blanks and then a colon that is not `::` come at `i` (/[ \t]*:(?!:)/ there). */
 function colonAt(line: string, i: number): boolean {
+  // Never read past the line's end, as identEnd.
+  const n = line.length;
   let j = i;
-  while (line.charCodeAt(j) === 0x20 || line.charCodeAt(j) === 0x09) j++;
-  return line.charCodeAt(j) === 0x3a && line.charCodeAt(j + 1) !== 0x3a;
+  while (j < n && (line.charCodeAt(j) === 0x20 || line.charCodeAt(j) === 0x09)) j++;
+  return j < n && line.charCodeAt(j) === 0x3a && (j + 1 === n || line.charCodeAt(j + 1) !== 0x3a);
 }
 
 /** Set by lexAt: the label definition it wrote is followed by its colon (the caller skips past it). */
