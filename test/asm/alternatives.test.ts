@@ -59,6 +59,55 @@ test('ALTERNATIVE built-ins give the bytes and relocations real as gives with th
   assert.ok(module.alternatives.every((a) => a.section === '.text'));
 });
 
+/**
+ * Sites whose operands the built-in macros' own statements must not be confused by: empty
+ * originals (padding), originals longer than every replacement, forward and backward numeric
+ * references in the arguments (to the file's labels and to the macro's own 140..146), an
+ * argument defining a label the macro uses, several statements and data in an argument, flags
+ * that are an expression or a symbol defined later, a site in another section and in a .rept.
+ */
+const ODD_SOURCE = `
+.text
+odd:
+ALTERNATIVE "", "movl %esp,%ebp; sysenter", X86_FEATURE_SEP
+ALTERNATIVE "movl $1, %eax; movl $2, %ebx; movl $3, %ecx", "nop", X86_FEATURE_XENPV
+ALTERNATIVE "jmp 1f", "jmp 2f", (1 << 16) | X86_FEATURE_SMAP
+ALTERNATIVE "jmp 140b", "jmp 143f; nop", X86_FEATURE_ALWAYS
+ALTERNATIVE "140: nop", "143: lfence; lfence", later
+ALTERNATIVE_2 "", ".byte 0x0f, 0x01, 0xcb", X86_FEATURE_SMAP, "lfence; lfence; lfence", X86_FEATURE_RDTSCP
+ALTERNATIVE_2 "nop; nop; nop; nop; nop; nop", "nop", X86_FEATURE_SEP, "nop; nop", X86_FEATURE_SYSCALL32
+ALTERNATIVE_2 "call 3f", "call 2f", X86_FEATURE_SYSENTER32, "", X86_FEATURE_SYSCALL32
+1: nop
+2: ret
+3: ret
+.section .text.other,"ax"
+ALTERNATIVE_3 "", "nop", X86_FEATURE_LFENCE_RDTSC, "lfence; nop", X86_FEATURE_RDTSCP, "pushl %eax; popl %eax; lfence", X86_FEATURE_RDPID
+.rept 2
+ALTERNATIVE "", "rdtscp", X86_FEATURE_RDTSCP
+.endr
+ALTERNATIVE_TERNARY "", X86_FEATURE_SMAP, "cld", "std; nop"
+later = 3*32+21
+`;
+
+test('ALTERNATIVE sites with odd operands give the bytes, relocations and sites real as gives', () => {
+  const oracle = gas('alternatives-odd', PRELUDE_TEXT + featureSymbols() + ODD_SOURCE);
+  assert.ok(oracle.elf, JSON.stringify(oracle.messages));
+  const module = assemble({ file: 'odd.s', text: ODD_SOURCE });
+  assert.deepEqual(module.diagnostics, []);
+  const want = comparableFromElf(oracle.elf);
+  const got = comparableFromModule(module);
+  for (const name of ['.text', '.text.other', '.altinstructions', '.altinstr_replacement']) {
+    assert.deepEqual(got.sections.find((s) => s.name === name), want.sections.find((s) => s.name === name), name);
+  }
+  assert.deepEqual(got.relocations, want.relocations);
+  const table = oracle.elf.section('.altinstructions')!.data;
+  const entries = [];
+  for (let k = 0; k + 14 <= table.length; k += 14) entries.push({ ftFlags: le32(table, k + 8), length: table[k + 12], replacementLength: table[k + 13] });
+  assert.equal(entries.length, 18);
+  assert.deepEqual(module.alternatives.map((a) => ({ ftFlags: a.ftFlags, length: a.length, replacementLength: a.replacementLength })), entries);
+  assert.deepEqual([entries[0]!.length, entries[0]!.replacementLength], [4, 4], 'the empty original is padded to its replacement');
+});
+
 test('the vDSO ALTERNATIVE_2 leaves four 0x90 at offsets 3-6 and entries with features 111 and 110', () => {
   const module = assemble({ file: 'v.s', text: SOURCE });
   const text = module.sections.find((s) => s.name === '.text')!.bytes;

@@ -12,6 +12,7 @@ import { SECTION_SYMBOL_DIRECTIVES, setSymbol } from './directives';
 import { CfiState, cfiDirectives } from './cfi-directives';
 import { bindArguments, MacroError, parseMacroHeader, splitArguments, statementText, substitute, type MacroDefinition } from './macros';
 import { builtinMacros } from './prelude';
+import { fixedStatements, runFixedStep, type FixedStatement, type FixedStep } from './builtin-steps';
 import { conditionHolds, CONDITIONALS } from './conditionals';
 import { assembleInstruction } from './instructions';
 import { finish } from './finish';
@@ -46,6 +47,8 @@ interface Frame {
   /** Set for a macro expansion (where .exitm returns to). */
   readonly macro?: string;
   readonly condDepth: number;
+  /** A kept expansion of a built-in macro whose own statements have steps (builtin-steps.ts). */
+  readonly fixed?: KeptStatements;
 }
 
 
@@ -75,7 +78,15 @@ interface Conditional {
  */
 interface Expansions {
   readonly counterFree: boolean;
-  readonly byOperands: Map<string, readonly Statement[]>;
+  readonly byOperands: Map<string, KeptExpansion>;
+  /** For a built-in definition, the steps of its own body lines (builtin-steps.ts). */
+  readonly fixed: ReadonlyArray<FixedStatement | undefined> | undefined;
+}
+
+/** One invocation's statements, and the step of each that is a built-in macro's own (none for other macros). */
+interface KeptExpansion {
+  readonly list: readonly Statement[];
+  readonly steps: ReadonlyArray<FixedStep | undefined> | undefined;
 }
 
 const MAX_KEPT_EXPANSIONS = 256;
@@ -83,10 +94,29 @@ const MAX_KEPT_EXPANSIONS = 256;
 /** Gives a kept expansion's statements in order (they are never changed, so they are shared). */
 class KeptStatements {
   private at = 0;
-  constructor(private readonly list: readonly Statement[]) {}
+  constructor(private readonly list: readonly Statement[], private readonly steps: ReadonlyArray<FixedStep | undefined> | undefined) {}
   next(): Statement | undefined {
     return this.at < this.list.length ? this.list[this.at++] : undefined;
   }
+  /** The step of the statement `next` gave last, if it has one. */
+  step(): FixedStep | undefined {
+    return this.steps === undefined ? undefined : this.steps[this.at - 1];
+  }
+}
+
+/**
+ * The step of each statement of an expansion that is one of the definition's own body lines,
+ * as written (an argument's text could have joined it to its own line, or commented it out).
+ */
+function stepsOf(list: readonly Statement[], fixed: ReadonlyArray<FixedStatement | undefined>): Array<FixedStep | undefined> | undefined {
+  let any = false;
+  const steps = list.map((s) => {
+    const f = fixed[s.line];
+    if (f === undefined || f.op !== s.op || f.operands !== s.operands) return undefined;
+    any = true;
+    return f.step;
+  });
+  return any ? steps : undefined;
 }
 
 const MAX_FRAMES = 512;
@@ -228,6 +258,14 @@ class Reader {
       return;
     }
     if (directive) {
+      const step = frame.fixed === undefined ? undefined : frame.fixed.step();
+      if (step !== undefined) {
+        const frag = this.st.frag();
+        const offset = fixedSize(frag);
+        runFixedStep(this.st, step);
+        this.st.lineFrom(frag, offset, false);
+        return;
+      }
       if (this.control(op, s)) return;
       const h = this.handlers.get(op);
       if (h) {
@@ -357,7 +395,7 @@ class Reader {
     if (operands.length > MAX_EXPANSION) throw new AsmError(`macro ${def.name}: arguments longer than ${MAX_EXPANSION} bytes`);
     let kept = this.expansions.get(def);
     if (kept === undefined) {
-      kept = { counterFree: def.body.every((l) => l.indexOf('\\@') < 0), byOperands: new Map() };
+      kept = { counterFree: def.body.every((l) => l.indexOf('\\@') < 0), byOperands: new Map(), fixed: fixedStatements(def) };
       this.expansions.set(def, kept);
     }
     const key = kept.counterFree ? operands : undefined;
@@ -368,7 +406,7 @@ class Reader {
     const locate = this.st.location;
     if (same !== undefined) {
       this.macroCounter++;
-      this.frames.push({ reader: new KeptStatements(same), locate, macro: def.name, condDepth: this.conds.length });
+      this.keptFrame(same, locate, def.name);
       return;
     }
     const values = bindArguments(def, operands);
@@ -386,9 +424,17 @@ class Reader {
       return;
     }
     const list = statements(text);
+    // Steps by body line hold while each line of the expansion is one body line.
+    const steps = kept.fixed !== undefined && lines.every((l) => l.indexOf('\n') < 0) ? stepsOf(list, kept.fixed) : undefined;
+    const expansion = { list, steps };
     if (kept.byOperands.size >= MAX_KEPT_EXPANSIONS) kept.byOperands.clear();
-    kept.byOperands.set(key, list);
-    this.frames.push({ reader: new KeptStatements(list), locate, macro: def.name, condDepth: this.conds.length });
+    kept.byOperands.set(key, expansion);
+    this.keptFrame(expansion, locate, def.name);
+  }
+
+  private keptFrame(expansion: KeptExpansion, locate: SourceLocation, macro: string): void {
+    const reader = new KeptStatements(expansion.list, expansion.steps);
+    this.frames.push({ reader, locate, macro, condDepth: this.conds.length, fixed: expansion.steps === undefined ? undefined : reader });
   }
 
   private repeat(c: Collecting): void {

@@ -4,7 +4,7 @@
 import { constantValue, isBignum, type Expr } from './expr';
 import { differenceSymbol, isAbsolute, smallValue } from './evaluate';
 import { SHT_NOBITS } from '../elf/sections';
-import { isCode } from './layout';
+import { fixedSize, isCode } from './layout';
 import { AsmError, type AsmState } from './state';
 import { NO_PLACE } from './places';
 import { readStrings, operandTexts, StringSyntaxError } from './strings';
@@ -58,8 +58,16 @@ function hasSymbols(e: Expr): boolean {
 
 /** Emits one integer field of `size` bytes from expression text (a fixup when it is not a number yet). */
 export function emitInteger(st: AsmState, text: string, size: 1 | 2 | 4 | 8): void {
-  if (st.current.section.name === '.altinstructions') st.altText.set(st.here().frag.address + st.here().offset, text);
-  const bound = st.bind(st.parse(text));
+  emitParsedInteger(st, text, st.parse(text), size);
+}
+
+/** `emitInteger` of a text whose tree is `parsed` (builtin-steps.ts reads the built-in macros' operands once). */
+export function emitParsedInteger(st: AsmState, text: string, parsed: Expr, size: 1 | 2 | 4 | 8): void {
+  if (st.current.section.name === '.altinstructions') {
+    const f = st.frag();
+    st.altText.set(f.address + fixedSize(f), text);
+  }
+  const bound = st.bind(parsed);
   if (!hasSymbols(bound)) {
     const field = FIELDS[size - 1]!;
     const value = constantValue(bound)!;
@@ -219,11 +227,7 @@ const space: Handler = (st, operands, op) => {
   const bound = st.bind(st.parse(parts[0]!));
   const c = constantValue(bound);
   if (c === undefined) {
-    // Forward references (the kernel's ALTERNATIVE padding) are settled during relaxation.
-    const small = smallValue(bound);
-    const v = Number.isNaN(small) ? st.tryEvaluate(bound) : undefined;
-    const estimate = !Number.isNaN(small) ? Math.max(0, small) : v !== undefined && isAbsolute(v) ? Math.max(0, Number(v.add)) : 0;
-    st.variable({ kind: 'space', count: bound, fill: fillValue, place: st.where }, estimate);
+    skipCount(st, bound, fillValue);
     return;
   }
   if (c < 0n) {
@@ -237,6 +241,14 @@ const space: Handler = (st, operands, op) => {
   if (c > 1n << 28n) throw new AsmError(`${op} size too large`);
   st.emitFill(Number(c), fillValue);
 };
+
+/** A `.space`/`.skip` whose bound count is not a number yet: a variable part (forward references, as the kernel's ALTERNATIVE padding has, are settled during relaxation). */
+export function skipCount(st: AsmState, bound: Expr, fillValue: number): void {
+  const small = smallValue(bound);
+  const v = Number.isNaN(small) ? st.tryEvaluate(bound) : undefined;
+  const estimate = !Number.isNaN(small) ? Math.max(0, small) : v !== undefined && isAbsolute(v) ? Math.max(0, Number(v.add)) : 0;
+  st.variable({ kind: 'space', count: bound, fill: fillValue, place: st.where }, estimate);
+}
 
 const zero: Handler = (st, operands) => {
   const c = st.absolute(operands, '.zero');
