@@ -58,7 +58,7 @@ function hasSymbols(e: Expr): boolean {
 
 /** Emits one integer field of `size` bytes from expression text (a fixup when it is not a number yet). */
 export function emitInteger(st: AsmState, text: string, size: 1 | 2 | 4 | 8): void {
-  emitParsedInteger(st, text, st.parse(text), size);
+  emitParsedInteger(st, text, st.expression(text), size);
 }
 
 /** `emitInteger` of a text whose tree is `parsed` (builtin-steps.ts reads the built-in macros' operands once). */
@@ -115,7 +115,7 @@ const OCTA_LIMIT = 1n << 128n;
 const octa: Handler = (st, operands) => {
   for (const part of operandTexts(operands)) {
     if (part === '') throw new AsmError('missing expression');
-    const bound = st.bind(st.parse(part));
+    const bound = st.bindText(part);
     let value = constantValue(bound);
     if (value === undefined) {
       const v = st.evaluate(bound);
@@ -160,7 +160,7 @@ function strings(unit: number, terminate: boolean): Handler {
 function leb(signed: boolean): Handler {
   return (st, operands) => {
     for (const part of operandTexts(operands)) {
-      const bound = st.bind(st.parse(part));
+      const bound = st.bindText(part);
       const c = constantValue(bound);
       if (c !== undefined) {
         st.emit(lebBytes(c, signed));
@@ -224,7 +224,7 @@ const space: Handler = (st, operands, op) => {
   const parts = operandTexts(operands);
   if (parts.length === 0 || parts.length > 2) throw new AsmError(`bad ${op} arguments`);
   const fillValue = parts[1] !== undefined ? Number(BigInt.asUintN(8, st.absolute(parts[1]))) : 0;
-  const bound = st.bind(st.parse(parts[0]!));
+  const bound = st.bindText(parts[0]!);
   const c = constantValue(bound);
   if (c === undefined) {
     skipCount(st, bound, fillValue);
@@ -264,7 +264,7 @@ const org: Handler = (st, operands) => {
   const parts = operandTexts(operands);
   if (parts.length === 0) throw new AsmError('missing expression');
   const fillValue = parts[1] !== undefined ? Number(BigInt.asUintN(8, st.absolute(parts[1]))) : 0;
-  const bound = st.bind(st.parse(parts[0]!));
+  const bound = st.bindText(parts[0]!);
   const v = st.evaluate(bound);
   if (v.sub || (v.sym && (v.sym.kind !== 'label' || v.sym.frag?.section !== st.current.section))) {
     throw new AsmError("can't .org across sections or with undefined symbols");

@@ -255,7 +255,7 @@ const size: Handler = (st, operands) => {
   const parts = operandTexts(operands);
   if (parts.length !== 2) throw new AsmError('expected comma after name in .size');
   const s = st.symbols.get(nameOf(parts[0]!), st.where);
-  s.size = st.bind(st.parse(parts[1]!));
+  s.size = st.bindText(parts[1]!);
 };
 
 /** Defines an equated symbol (.set, .equ, `=`, and .equiv with `strict`). */
@@ -266,7 +266,7 @@ export function setSymbol(st: AsmState, nameText: string, exprText: string, stri
     throw new AsmError(`symbol \`${name}' is already defined`);
   }
   if (s.kind === 'label' || (s.kind === 'equated' && s.fixed)) throw new AsmError(`symbol \`${name}' is already defined`);
-  const bound = st.bind(st.parse(exprText));
+  const bound = st.bindText(exprText);
   s.kind = 'equated';
   s.equ = bound;
   s.fixed = strict;

@@ -96,6 +96,14 @@ export function plainDecimal(text: string): bigint | undefined {
   return BigInt(negative ? -v : v);
 }
 
+/** Is `text` a symbol name alone (`[A-Za-z_.$][\w.$]*`, not `.` itself), which the parser reads as that symbol? */
+export function isPlainName(text: string): boolean {
+  const n = text.length;
+  if (n === 0 || !isNameStart(text.charCodeAt(0)) || (n === 1 && text.charCodeAt(0) === 0x2e)) return false;
+  for (let i = 1; i < n; i++) if (!isNameChar(text.charCodeAt(i))) return false;
+  return true;
+}
+
 /** Is `token` one of GAS's integer spellings: 0x hex, 0b binary, 0 octal, decimal? */
 function integerSpelling(token: string): boolean {
   const n = token.length;

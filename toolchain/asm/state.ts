@@ -1,7 +1,7 @@
 // Owns the assembler's working state shared by the directive handlers: the sections and the
 // current (sub)section with its section stack, emitting bytes and fixups into the current
 // frag, labels, expression binding and evaluation, diagnostics and the line entries.
-import { numberExpr, parseWholeExpression, plainDecimal, ExprSyntaxError, type Expr } from './expr';
+import { isPlainName, numberExpr, parseWholeExpression, plainDecimal, ExprSyntaxError, type Expr } from './expr';
 import { bindExpr, EvalError, Evaluator, isAbsolute, type Value } from './evaluate';
 import { SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SHT_PROGBITS } from '../elf/sections';
 import { addFixup as addFragFixup, closeFrag, fixedSize, fragSize, ByteStream, newFrag, orderedFrags, type Frag, type Fixup, type SectionState, type Variable } from './layout';
@@ -344,6 +344,21 @@ export class AsmState {
     }
   }
 
+  /**
+   * The tree of expression text. A name alone (`.long f1`, the commonest data operand) is what
+   * the parser would make of it, a symbol node: it is made without the parser and without a
+   * place in the parsed texts' table (its name is new in every function, so the table would
+   * only keep it for the collector to copy).
+   */
+  expression(text: string): Expr {
+    return isPlainName(text) ? { kind: 'symbol', name: text } : this.parse(text);
+  }
+
+  /** Parses and binds expression text at the current place. */
+  bindText(text: string): Expr {
+    return this.bind(this.expression(text));
+  }
+
   /** Binds an expression at the current place (see evaluate.ts). */
   bind(expr: Expr): Expr {
     return bindExpr(this.builtinFeatures(expr), this.symbols, this.dotHere, this.warnHere);
@@ -408,7 +423,7 @@ export class AsmState {
   absolute(text: string, what = 'expression'): bigint {
     const plain = plainDecimal(text);
     if (plain !== undefined) return plain;
-    const v = this.evaluate(this.bind(this.parse(text)));
+    const v = this.evaluate(this.bindText(text));
     if (!isAbsolute(v)) throw new AsmError(what === 'expression' ? 'non-constant expression' : `non-constant expression in ${what}`);
     return v.add;
   }
