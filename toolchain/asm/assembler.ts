@@ -127,6 +127,9 @@ export const MAX_SYMBOLS = 2_000_000;
 /** The largest text one macro invocation may expand to (a macro that doubles its argument on each call grows past any memory). */
 export const MAX_EXPANSION = 16 << 20;
 
+/** Marks the conditionals among the reader's directives (never called: `statement` takes them first). */
+const CONDITIONAL: Handler = () => undefined;
+
 function hasUpperCase(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -151,7 +154,8 @@ class Reader {
   private collecting: Collecting | undefined;
   private macroCounter = 0;
   private fileSymbol: string | undefined;
-  private readonly handlers: Map<string, Handler>;
+  /** The directives with a handler, and the conditionals (as CONDITIONAL), by lower-case name. */
+  private readonly directives: Map<string, Handler>;
   private ended = false;
   /** Statements read so far (bounded by MAX_STATEMENTS). */
   private count = 0;
@@ -171,7 +175,8 @@ class Reader {
       locate: map ?? ((line, column) => ({ file, line: line + 1, column: column + 1 })),
       condDepth: 0,
     });
-    this.handlers = new Map<string, Handler>([...DATA_DIRECTIVES, ...SECTION_SYMBOL_DIRECTIVES, ...cfiDirectives(this.cfi)]);
+    this.directives = new Map<string, Handler>([...DATA_DIRECTIVES, ...SECTION_SYMBOL_DIRECTIVES, ...cfiDirectives(this.cfi)]);
+    for (const c of CONDITIONALS) this.directives.set(c, CONDITIONAL);
   }
 
   run(): AsmModule {
@@ -240,7 +245,9 @@ class Reader {
       this.collect(s, op);
       return;
     }
-    if (directive && CONDITIONALS.has(op)) {
+    // One look-up per directive: its handler, or CONDITIONAL (see `directives`).
+    const handler = directive ? this.directives.get(op) : undefined;
+    if (handler === CONDITIONAL) {
       const was = this.active;
       this.conditional(op, s.operands);
       if (this.frames.length === 1 && was !== this.active) this.skipping(was);
@@ -266,15 +273,15 @@ class Reader {
         this.st.lineFrom(frag, offset, false);
         return;
       }
-      if (this.control(op, s)) return;
-      const h = this.handlers.get(op);
-      if (h) {
+      // No directive with a handler steers reading (`control`'s are not among them).
+      if (handler !== undefined) {
         const frag = this.st.frag();
         const offset = fixedSize(frag);
-        h(this.st, s.operands, op);
+        handler(this.st, s.operands, op);
         this.st.lineFrom(frag, offset, false);
         return;
       }
+      if (this.control(op, s)) return;
       const macro = this.findMacro(op);
       if (macro) {
         this.expand(macro, s.operands);
