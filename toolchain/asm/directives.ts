@@ -12,7 +12,7 @@ import { AsmError, defaultSectionAttributes, type AsmState } from './state';
 import type { SectionState } from './layout';
 import { readString, operandTexts, StringSyntaxError } from './strings';
 import type { SymbolState } from './symbol-table';
-import { isSpace } from './chars';
+import { isNameChar, isNameStart, isSpace } from './chars';
 import { specialSectionType } from './special-sections';
 
 const FLAG_LETTERS: Readonly<Record<string, number>> = {
@@ -35,8 +35,18 @@ function nameOf(text: string): string {
       throw e;
     }
   }
-  if (!/^[A-Za-z_.$][\w.$\-]*$/.test(t)) throw new AsmError(t === '' ? 'expected symbol name' : `bad name '${t}'`);
+  if (!isSymbolName(t)) throw new AsmError(t === '' ? 'expected symbol name' : `bad name '${t}'`);
   return t;
+}
+
+/** `/^[A-Za-z_.$][\w.$\-]*$/` by character codes (run for every name a directive gives). */
+function isSymbolName(t: string): boolean {
+  if (t.length === 0 || !isNameStart(t.charCodeAt(0))) return false;
+  for (let i = 1; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (!isNameChar(c) && c !== 0x2d) return false;
+  }
+  return true;
 }
 
 function subsectionNumber(st: AsmState, text: string | undefined): number {
@@ -241,13 +251,42 @@ const SYMBOL_TYPES: Readonly<Record<string, number>> = {
   stt_func: STT_FUNC, stt_object: STT_OBJECT, stt_notype: STT_NOTYPE, stt_tls: STT_TLS, stt_common: STT_COMMON, stt_gnu_ifunc: STT_GNU_IFUNC,
 };
 
+/** `.type`'s name and type texts: what TYPE_OPERANDS matches, or undefined where it does not. */
+export function typeOperands(text: string): [string, string] | undefined {
+  const t = text.trim();
+  // The common spelling (`f1, @function`) split by character codes, the same way the regular
+  // expression does where the text has no quote to start with and no line break to stop `.`.
+  let plain = t.length > 0 && t.charCodeAt(0) !== 0x22;
+  for (let i = 0; i < t.length && plain; i++) {
+    const c = t.charCodeAt(i);
+    plain = c !== 0x0a && c !== 0x0d && c !== 0x2028 && c !== 0x2029;
+  }
+  if (!plain) {
+    const m = TYPE_OPERANDS.exec(t);
+    return m ? [m[1]!, m[2]!] : undefined;
+  }
+  let j = 0;
+  while (j < t.length && !isSpace(t.charCodeAt(j)) && t.charCodeAt(j) !== 0x2c) j++;
+  if (j === 0) return undefined;
+  let k = j;
+  while (k < t.length && isSpace(t.charCodeAt(k))) k++;
+  if (t.charCodeAt(k) === 0x2c) k++;
+  while (k < t.length && isSpace(t.charCodeAt(k))) k++;
+  return [t.slice(0, j), t.slice(k)];
+}
+
+const TYPE_OPERANDS = /^("[^"]*"|[^\s,]+)\s*,?\s*(.*)$/;
+
 const type: Handler = (st, operands) => {
-  const m = /^("[^"]*"|[^\s,]+)\s*,?\s*(.*)$/.exec(operands.trim());
-  if (!m || m[2] === '') throw new AsmError('expected comma after name in .type');
-  const s = st.symbols.get(nameOf(m[1]!), st.where);
-  const spec = m[2]!.replace(/^[@%#]/, '').replace(/^"(.*)"$/, '$1').toLowerCase();
+  const m = typeOperands(operands);
+  if (!m || m[1] === '') throw new AsmError('expected comma after name in .type');
+  const s = st.symbols.get(nameOf(m[0]), st.where);
+  // The type with one leading @, % or # dropped, and its quotes.
+  const c = m[1].charCodeAt(0);
+  const bare = c === 0x40 || c === 0x25 || c === 0x23 ? m[1].slice(1) : m[1];
+  const spec = (bare.charCodeAt(0) === 0x22 ? bare.replace(/^"(.*)"$/, '$1') : bare).toLowerCase();
   const t = SYMBOL_TYPES[spec];
-  if (t === undefined) throw new AsmError(`unrecognized symbol type "${m[2]}"`);
+  if (t === undefined) throw new AsmError(`unrecognized symbol type "${m[1]}"`);
   s.type = t;
 };
 

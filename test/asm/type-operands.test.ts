@@ -1,0 +1,49 @@
+// Checks `.type`'s operand split (directives.ts typeOperands), which reads the common spelling
+// by character codes: it must split every text as the regular expression it stands in for does,
+// and the objects of `.type` in its spellings must equal what as --32 writes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { typeOperands } from '../../toolchain/asm/directives';
+import { compareWithGas } from './gas-compare';
+
+const REGEX = /^("[^"]*"|[^\s,]+)\s*,?\s*(.*)$/;
+
+test('typeOperands splits as the regular expression does, for texts of every character class it tells apart', () => {
+  const pieces = ['f', 'f1', '"q"', '"', ',', ' ', '\t', '\n', '\r', '\u2028', '\u00a0', '@function', '%object', 'x', '', '#', ',,'];
+  let n = 0;
+  for (const a of pieces) {
+    for (const b of pieces) {
+      for (const c of pieces) {
+        for (const d of ['', ' ', 'STT_FUNC']) {
+          const text = a + b + c + d;
+          const m = REGEX.exec(text.trim());
+          assert.deepEqual(typeOperands(text), m ? [m[1], m[2]] : undefined, JSON.stringify(text));
+          n++;
+        }
+      }
+    }
+  }
+  assert.ok(n > 10_000);
+});
+
+test('.type in its spellings writes the object as --32 does', () => {
+  compareWithGas('type-spellings', [
+    '\t.text',
+    'a:\tret',
+    'b:\tret',
+    'c:\tret',
+    'd:\tret',
+    'e:\tret',
+    '\t.type a, @function',
+    '\t.type b,%object',
+    '\t.type c STT_FUNC',
+    '\t.type d , "function"',
+    '\t.type e,\t@notype',
+    '\t.type "f", @object',
+    '\t.data',
+    'f:\t.long 1',
+    'g:\t.long 2',
+    '\t.type g, STT_OBJECT',
+    '',
+  ].join('\n'));
+});
