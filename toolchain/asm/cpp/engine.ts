@@ -7,7 +7,8 @@
 // while its expansion is being read and a name met then is painted never to expand.
 
 import type { SourceLocation } from '../module';
-import { Lexer, NAME_SHAPES, nameShape, type PlainLine } from './lexer';
+import { Lexer, NAME_SHAPES, nameShape, type InvocationLine, type PlainLine } from './lexer';
+import type { InvocationTemplates } from './invocation-lines';
 import { parseDefinition, type Macro } from './macro';
 import { lexOne } from './lexer';
 import {
@@ -267,20 +268,57 @@ export class Engine {
    * being collected): a line with no macro name in it is its tokens, as getToken would give them.
    */
   plainLine(): PlainLine | undefined {
-    if (this.contexts.length > 0 || this.lookahead.length > 0 || this.skipping || this.parsingArgs !== 0 || this.inDirective || this.pendingInclude !== null || this.files.length === 0) return undefined;
+    if (!this.betweenLines()) return undefined;
     this.lineExpanded = 0;
     const line = this.files[this.files.length - 1]!.lexer.plainLine(this, this.nameShapes);
     if (line !== undefined) this.expandedTokens += this.lineExpanded;
     return line;
   }
 
+  /** Reading stands between two lines of a file with nothing pending (no expansion, lookahead, directive, skipped group or arguments being collected). */
+  private betweenLines(): boolean {
+    return this.contexts.length === 0 && this.lookahead.length === 0 && !this.skipping && this.parsingArgs === 0 && !this.inDirective && this.pendingInclude === null && this.files.length > 0;
+  }
+
+  /** Where the printed form of lines that are one function-like macro invocation is kept (preprocess sets it; null: such lines are read token by token). */
+  templates: InvocationTemplates | null = null;
+
+  /**
+   * The next line as one function-like macro invocation (Lexer.invocationLine), when reading
+   * stands where plainLine would read a line and the line prints as its macro's template
+   * (invocation-lines.ts) with its argument in it.
+   */
+  invocationLine(): InvocationLine | undefined {
+    if (this.templates === null || !this.betweenLines()) return undefined;
+    return this.files[this.files.length - 1]!.lexer.invocationLine(this);
+  }
+
+  /** What `name(argument)` alone on a line prints (Lexer.invocationLine); undefined when it is read token by token. */
+  invocationText(name: string, argument: string, blanks: number): { readonly text: string; readonly spanColumn: number } | undefined {
+    const macro = this.table.get(name);
+    // An argument that is a macro would be expanded before it is put in.
+    if (macro === undefined || !macro.funLike || macro.disabled > 0 || this.exhausted || this.table.has(argument)) return undefined;
+    const template = this.templates!.of(macro, blanks, this.table);
+    // Within the bound all the way through the line, as getToken would check it at each expansion.
+    if (template === null || this.expandedTokens + template.tokens > MAX_EXPANDED_TOKENS) return undefined;
+    this.expandedTokens += template.tokens;
+    return { text: template.pieces.join(argument), spanColumn: template.spanColumn };
+  }
+
+  /** The tokens expansions have pushed so far (bounded by MAX_EXPANDED_TOKENS). */
+  get expandedTokenCount(): number {
+    return this.expandedTokens;
+  }
+
   defineMacro(name: string, macro: Macro): void {
+    this.templates?.clear();
     this.table.set(name, macro);
     this.nameShapes[nameShape(name.charCodeAt(0), name.length)] = 1;
   }
 
   /** Removes a macro; false when there was none of that name. */
   undefineMacro(name: string): boolean {
+    this.templates?.clear();
     return this.table.delete(name);
   }
 

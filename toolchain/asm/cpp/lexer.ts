@@ -86,6 +86,37 @@ export function nameShape(first: number, length: number): number {
   return (first & 127) * 64 + (length < 63 ? length : 63);
 }
 
+/**
+ * A line that is one function-like macro invocation (`Lexer.invocationLine`): what it prints and
+ * the place of its span. One object, filled again for each line and read at once by the printer.
+ */
+export interface InvocationLine {
+  /** The printed line, without its indentation and line end. */
+  text: string;
+  /** The output column of its one span, counted from the end of its indentation (1: the first column after it). */
+  spanColumn: number;
+  file: string;
+  /** The place of the macro's name (#line applied). */
+  line: number;
+  column: number;
+}
+
+/**
+ * What a line `NAME(ARG)` prints (blanks: the bits of invocation-lines.ts), or undefined when
+ * it is read token by token. A method, as PlainExpansion.
+ */
+export interface InvocationExpansion {
+  invocationText(name: string, argument: string, blanks: number): { readonly text: string; readonly spanColumn: number } | undefined;
+}
+
+/** An invocation line's blanks (InvocationExpansion): before the name, between it and `(`, after `(`, before `)`. */
+export const BLANK_BEFORE_NAME = 1;
+export const BLANK_BEFORE_PAREN = 2;
+export const BLANK_BEFORE_ARG = 4;
+export const BLANK_BEFORE_CLOSE = 8;
+
+const INVOCATION: InvocationLine = { text: '', spanColumn: 0, file: '', line: 0, column: 0 };
+
 const PLAIN: PlainLine = { text: '', lineStart: 0, count: 0, starts: [], ends: [], white: [], kinds: [], bodies: [], file: '', line: 0 };
 
 const EXPONENTS = new Set([0x45, 0x65, 0x50, 0x70]);
@@ -409,6 +440,66 @@ export class Lexer {
     PLAIN.file = this.presumedFile;
     PLAIN.line = this.line + this.lineDelta;
     return PLAIN;
+  }
+
+  /**
+   * The next line, when it is one function-like macro invocation and nothing else: blanks, a
+   * name, blanks, `(`, blanks, one name, blanks, `)`, blanks (spaces and tabs), and `expansion`
+   * gives what it prints; the cursor then passes the line as plainLine passes one. Undefined,
+   * with nothing moved, otherwise. The cursor must be where plainLine wants it.
+   */
+  invocationLine(expansion: InvocationExpansion): InvocationLine | undefined {
+    const text = this.text;
+    let p = this.pos;
+    let newline = -1;
+    if (!this.atLineStart) {
+      let c = text.charCodeAt(p);
+      while (c === 0x20 || c === 0x09) c = text.charCodeAt(++p);
+      if (c !== 0x0a) return undefined;
+      newline = p++;
+    }
+    const end = text.indexOf('\n', p);
+    if (end < 0) return undefined;
+    let blanks = 0;
+    let i = p;
+    const skip = (bit: number): void => {
+      const from = i;
+      while (i < end && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09)) i++;
+      if (i > from) blanks |= bit;
+    };
+    skip(BLANK_BEFORE_NAME);
+    const nameStart = i;
+    if (i === end || !isIdStartCode(text.charCodeAt(i))) return undefined;
+    while (++i < end && isIdCode(text.charCodeAt(i)));
+    const nameEnd = i;
+    skip(BLANK_BEFORE_PAREN);
+    if (i === end || text.charCodeAt(i) !== 0x28) return undefined;
+    i++;
+    skip(BLANK_BEFORE_ARG);
+    const argStart = i;
+    if (i === end || !isIdStartCode(text.charCodeAt(i))) return undefined;
+    while (++i < end && isIdCode(text.charCodeAt(i)));
+    const argEnd = i;
+    skip(BLANK_BEFORE_CLOSE);
+    if (i === end || text.charCodeAt(i) !== 0x29) return undefined;
+    i++;
+    while (i < end && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09)) i++;
+    if (i !== end) return undefined;
+    const printed = expansion.invocationText(text.slice(nameStart, nameEnd), text.slice(argStart, argEnd), blanks);
+    if (printed === undefined) return undefined;
+    if (newline >= 0) {
+      this.lastLineEnd = newline - this.lineStart + 1;
+      this.line++;
+      this.lineStart = newline + 1;
+    }
+    this.pos = end;
+    this.atLineStart = false;
+    INVOCATION.text = printed.text;
+    INVOCATION.spanColumn = printed.spanColumn;
+    INVOCATION.file = this.presumedFile;
+    INVOCATION.line = this.line + this.lineDelta;
+    INVOCATION.column = nameStart - this.lineStart + 1;
+    return INVOCATION;
   }
 
   /** A string or character constant; unterminated, the rest of the line as one 'other' token. */

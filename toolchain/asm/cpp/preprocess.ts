@@ -9,6 +9,7 @@ import { Engine, type SkippedGroup } from './engine';
 import type { Macro } from './macro';
 import { BUILTINS, PREDEFINED } from './predefined';
 import { Printer } from './printer';
+import { InvocationTemplates } from './invocation-lines';
 import type { OutputSpans } from './spans';
 
 export type { OutputSpan, OutputSpans } from './spans';
@@ -131,10 +132,16 @@ export function preprocess(options: PreprocessOptions): PreprocessResult {
     const forced = options.macros ? '' : forcedIncludes(options.includes ?? []);
     if (forced) engine.pushFile(COMMAND_LINE, forced, -1);
     engine.lineListener = printer;
+    engine.templates = new InvocationTemplates();
     for (;;) {
       const plain = engine.plainLine();
       if (plain !== undefined) {
         printer.plainLine(plain);
+        continue;
+      }
+      const invocation = engine.invocationLine();
+      if (invocation !== undefined) {
+        printer.invocationLine(invocation);
         continue;
       }
       const t = engine.getToken();

@@ -6,7 +6,7 @@
 import type { SourceLocation } from '../module';
 import { PREV_WHITE, avoidPaste, type Token } from './token';
 import { SpanTable } from './spans';
-import type { PlainLine } from './lexer';
+import type { InvocationLine, PlainLine } from './lexer';
 import { objectList } from '../../object-list';
 
 /** A source token of a plain line as avoidPaste reads it (its kind as Lexer.plainLine found it). */
@@ -153,6 +153,24 @@ export class Printer {
     if (runEnd > runStart) this.written += text.slice(runStart, runEnd);
     // After an expansion ending the line, cpp's padding is pending for the next line's first token.
     this.avoid = expanded !== null;
+    this.source = null;
+    this.prev = null;
+    this.lastFrom = null;
+  }
+
+  /**
+   * Prints a line that is one function-like macro invocation (Lexer.invocationLine) as
+   * `lineChange` and `token` would print its tokens: its indentation, then the text its
+   * template gives, with one span at the invocation; the token after it spaced as the padding
+   * after an expansion makes it.
+   */
+  invocationLine(l: InvocationLine): void {
+    const place = { file: l.file, line: l.line, column: l.column };
+    this.startLine(place);
+    this.spans.addPlace(this.width + l.spanColumn, l.file, l.line, l.column);
+    this.written += l.text;
+    this.width += l.text.length;
+    this.avoid = true;
     this.source = null;
     this.prev = null;
     this.lastFrom = null;
