@@ -95,3 +95,18 @@ test('statements after errors are still assembled', () => {
   assert.equal(m.diagnostics.length, 2);
   assert.deepEqual([...m.sections.find((s) => s.name === '.text')!.bytes], [7, 0x90]);
 });
+
+test('a string left open in any directive that reads one is one message at its line, never an exception', () => {
+  // GNU as warns and reads the string on into the next lines; the front end reads a line at
+  // a time, so it reports the string with GNU as's words as an error and goes on.
+  const directives = ['.ident "GCC: (Debian', '.section .a,"aw', '.section "open', '.ascii "x', '.string "x', '.asciz "a" "b', '.ifc "a,"b', '.file "x.c', 'nop; .ascii "x; nop'];
+  for (const d of directives) {
+    const text = `.text\n${d}\n.byte 7\n`;
+    const module = assemble({ file: 'open.s', text });
+    assert.ok(module.diagnostics.length >= 1, d);
+    for (const m of module.diagnostics) {
+      assert.equal(`${m.location.file}:${m.location.line}`, 'open.s:2', `${d}: ${m.message}`);
+      assert.ok(!m.message.includes('\n'), d);
+    }
+  }
+});

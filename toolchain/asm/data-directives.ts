@@ -7,7 +7,7 @@ import { SHT_NOBITS } from '../elf/sections';
 import { fixedSize, isCode } from './layout';
 import { AsmError, type AsmState } from './state';
 import { NO_PLACE } from './places';
-import { readStrings, operandTexts, StringSyntaxError } from './strings';
+import { readStrings, operandTexts } from './strings';
 
 export type Handler = (st: AsmState, operands: string, op: string) => void;
 
@@ -135,13 +135,7 @@ const octa: Handler = (st, operands) => {
 function strings(unit: number, terminate: boolean): Handler {
   return (st, operands) => {
     for (const part of operandTexts(operands)) {
-      let bytes: number[];
-      try {
-        bytes = readStrings(part);
-      } catch (e) {
-        if (e instanceof StringSyntaxError) throw new AsmError(e.message);
-        throw e;
-      }
+      const bytes = readStrings(part);
       if (terminate) bytes.push(0);
       if (unit === 1) {
         st.emit(bytes);

@@ -10,7 +10,7 @@ import {
 import { STT_COMMON, STT_FUNC, STT_GNU_IFUNC, STT_NOTYPE, STT_OBJECT, STT_TLS } from '../elf/symbols';
 import { AsmError, defaultSectionAttributes, type AsmState } from './state';
 import type { SectionState } from './layout';
-import { readString, operandTexts, StringSyntaxError } from './strings';
+import { readString, operandTexts } from './strings';
 import type { SymbolState } from './symbol-table';
 import { isNameChar, isNameStart, isSpace } from './chars';
 import { specialSectionType } from './special-sections';
@@ -28,12 +28,7 @@ const SECTION_TYPES: Readonly<Record<string, number>> = {
 function nameOf(text: string): string {
   const t = text.trim();
   if (t.startsWith('"')) {
-    try {
-      return String.fromCharCode(...readString(t, 0).bytes);
-    } catch (e) {
-      if (e instanceof StringSyntaxError) throw new AsmError(e.message);
-      throw e;
-    }
+    return String.fromCharCode(...readString(t, 0).bytes);
   }
   if (!isSymbolName(t)) throw new AsmError(t === '' ? 'expected symbol name' : `bad name '${t}'`);
   return t;

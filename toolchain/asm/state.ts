@@ -14,14 +14,10 @@ import { X86_FEATURES } from './builtin-features';
 import { isDigit } from './chars';
 import type { KnownEncoding } from './instructions';
 import { objectList } from '../object-list';
+import { AsmError } from './asm-error';
 
 /** A problem in the statement being assembled: reported with its location, the file goes on. */
-export class AsmError extends Error {
-  override readonly name = 'AsmError';
-  constructor(message: string, readonly column?: number) {
-    super(message);
-  }
-}
+export { AsmError };
 
 /** Where a statement at a 0-based line and column of some text is in the user's files (the preprocessor's map, a macro's call site). */
 export type Locator = (line: number, column: number) => SourceLocation;

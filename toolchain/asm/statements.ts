@@ -70,7 +70,8 @@ function splitStatements(text: string): Array<{ text: string; column: number }> 
   let inString = false;
   for (let i = 0; i <= text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
+    // A string left open ends the last statement at the end of the line (its reader reports it).
+    if (inString && i < text.length) {
       if (c === 0x5c) i++;
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;

@@ -2,6 +2,7 @@
 // (respecting strings and parentheses) and decoding "..." with GAS's backslash escapes into
 // bytes, as .ascii/.asciz/.string and the macro argument reader need them.
 import { isSpace } from './chars';
+import { AsmError } from './asm-error';
 
 /** Splits operand text at top-level commas; each part is trimmed and keeps its start offset. */
 export function splitOperands(text: string): Array<{ text: string; at: number }> {
@@ -35,7 +36,8 @@ function operandParts(text: string, parts: Array<{ text: string; at: number }> |
   // By character code (-1 past the end): no one-character strings, and one slice per part.
   for (let i = 0; i <= n; i++) {
     const c = i < n ? text.charCodeAt(i) : -1;
-    if (inString) {
+    // A string left open ends its part at the end of the text (its reader reports it).
+    if (inString && c !== -1) {
       if (c === 0x5c) i++;
       else if (c === 0x22) inString = false;
       continue;
@@ -66,13 +68,9 @@ function operandParts(text: string, parts: Array<{ text: string; at: number }> |
   return count;
 }
 
-export class StringSyntaxError extends Error {
-  override readonly name = 'StringSyntaxError';
-}
-
 /** Decodes one quoted string starting at `start` (which must be `"`); returns its bytes and the end offset. */
 export function readString(text: string, start: number): { bytes: number[]; end: number } {
-  if (text[start] !== '"') throw new StringSyntaxError('expected string');
+  if (text[start] !== '"') throw new AsmError('expected string');
   const bytes: number[] = [];
   let i = start + 1;
   while (i < text.length && text[i] !== '"') {
@@ -97,7 +95,7 @@ export function readString(text: string, start: number): { bytes: number[]; end:
       case 'e': bytes.push(27); break;
       case '\\': bytes.push(92); break;
       case '"': bytes.push(34); break;
-      case undefined: throw new StringSyntaxError('unterminated string');
+      case undefined: throw new AsmError('unterminated string');
       case 'x': case 'X': {
         let v = 0;
         let n = 0;
@@ -117,7 +115,7 @@ export function readString(text: string, start: number): { bytes: number[]; end:
         } else bytes.push(e.charCodeAt(0) & 0xff);
     }
   }
-  if (text[i] !== '"') throw new StringSyntaxError('unterminated string; newline inserted');
+  if (text[i] !== '"') throw new AsmError('unterminated string; newline inserted');
   return { bytes, end: i + 1 };
 }
 
@@ -129,7 +127,7 @@ export function readStrings(text: string): number[] {
   for (;;) {
     while (i < text.length && isSpace(text.charCodeAt(i))) i++;
     if (i >= text.length) break;
-    if (text[i] !== '"') throw new StringSyntaxError(`expected string, got '${text.slice(i)}'`);
+    if (text[i] !== '"') throw new AsmError(`expected string, got '${text.slice(i)}'`);
     const r = readString(text, i);
     if (out === undefined) out = r.bytes;
     else out.push(...r.bytes);
