@@ -162,6 +162,23 @@ test('cpp diagnostics carry the place of most expression errors as gcc does', ()
   assert.ok(same >= expected.length - 2, `only ${same} of ${expected.length} columns agree`);
 });
 
+test('a message after `#line N ""` has gcc\'s wording and column, at the line of the file it is on', () => {
+  // gcc names the empty file (`:101:9: warning: ...`); ours names the file being read and the
+  // line there, a place a reader or an editor can open.
+  const source = 'a\n#line 100 ""\n\n#pragma once\n#warning here\n';
+  const dir = scratch('vdso-lab-cppline-');
+  writeFileSync(join(dir, 'bad.S'), source);
+  const g = spawnSync('gcc', ['-m32', '-E', '-x', 'assembler-with-cpp', 'bad.S', '-o', '/dev/null'], { cwd: dir, encoding: 'utf8' });
+  const expected = [...g.stderr.matchAll(/^:(\d+):(\d+): warning: (.*?)(?: \[-W[\w-]+\])?$/gm)].map((m) => ({ presumed: Number(m[1]), column: Number(m[2]), message: m[3]! }));
+  assert.equal(expected.length, 2, g.stderr);
+  const mine = ourDiagnostics(source);
+  const r = preprocess({ file: 'bad.S', text: source, readFile: () => undefined });
+  assert.deepEqual(r.diagnostics.map((d) => d.location.file), ['bad.S', 'bad.S']);
+  // `#line 100` on line 2 numbers line 3 100: a physical line is gcc's less 97.
+  assert.deepEqual(mine.map((d) => ({ line: d.line, column: d.column, message: d.message })), expected.map((e) => ({ line: e.presumed - 97, column: e.column, message: e.message })));
+  assert.deepEqual(mine.map((d) => source.split('\n')[d.line - 1]), ['#pragma once', '#warning here']);
+});
+
 test('predefined macros have the values gcc -m32 gives for assembler-with-cpp', () => {
   const dump = run('gcc', ['-m32', '-E', '-dM', '-x', 'assembler-with-cpp', '/dev/null']);
   const gcc = new Map<string, string>();

@@ -114,7 +114,17 @@ export class Engine {
   ) {}
 
   report(loc: SourceLocation, severity: 'error' | 'warning', message: string): void {
-    this.diagnostics.push({ severity, location: loc, message });
+    this.diagnostics.push({ severity, location: loc.file === '' ? this.physical(loc) : loc, message });
+  }
+
+  /**
+   * Where a message at a place `#line N ""` named is in the file being read: GCC prints such a
+   * message without a file name (`:100:9:`), which names no place a reader or an editor can open.
+   */
+  private physical(loc: SourceLocation): SourceLocation {
+    const f = this.file;
+    if (f === undefined || f.lexer.presumedFile !== '') return loc;
+    return { file: f.path, line: loc.line - f.lexer.lineDelta, column: loc.column };
   }
 
   get file(): ReadingFile | undefined {
