@@ -6,6 +6,7 @@ import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { Response } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { FrameReader } from '../toolchain/wire/frames';
+import { printable } from '../toolchain/elf/bytes';
 import type { VdsoDebugSession } from './session';
 
 /** Starts `session` on `input`/`output`; `log` gets one line per problem; `closed` runs when the client is gone. */
@@ -33,7 +34,7 @@ export function startDebugSession(session: VdsoDebugSession, input: Readable, ou
         session.handleMessage(m as unknown as Parameters<VdsoDebugSession['handleMessage']>[0]);
         return;
       }
-      log(`vdso-lab dap: ignored a message of type ${JSON.stringify(m.type ?? null)} (not a request)`);
+      log(`vdso-lab dap: ignored a message of type ${printable(JSON.stringify(m.type ?? null))} (not a request)`);
     },
   });
   let gone = false;

@@ -33,6 +33,8 @@ test('malformed frames are logged one line each and the adapter answers initiali
     const stray = JSON.stringify({ seq: 9, type: 'response', request_seq: 77, success: true, command: 'runInTerminal' });
     dap.raw(`Content-Length: ${stray.length}\r\n\r\n${stray}`);
     dap.raw('garbage without a header\r\n\r\n');
+    const oddType = JSON.stringify({ seq: 10, type: 'ev\u007fnt' });
+    dap.raw(`Content-Length: ${oddType.length}\r\n\r\n${oddType}`);
     assert.equal((await dap.request('initialize', INIT)).success, true);
     const noCommand = JSON.stringify({ seq: 50, type: 'request' });
     dap.raw(`Content-Length: ${noCommand.length}\r\n\r\n${noCommand}`);
@@ -48,7 +50,8 @@ test('malformed frames are logged one line each and the adapter answers initiali
     assert.ok(lines.some((l) => /not a JSON object \(null\)/.test(l)), stderr);
     assert.ok(lines.some((l) => /a header without Content-Length/.test(l)), stderr);
     assert.ok(lines.some((l) => /request 50 has no command/.test(l)), stderr);
-    assert.ok(lines.every((l) => l.startsWith('vdso-lab dap: ')), stderr);
+    assert.ok(lines.some((l) => l === 'vdso-lab dap: ignored a message of type "ev\\x7fnt" (not a request)'), stderr);
+    assert.ok(lines.every((l) => l.startsWith('vdso-lab dap: ') && !/[\x00-\x1f\x7f]/.test(l)), JSON.stringify(stderr));
   } finally {
     child.stdin!.end();
   }
