@@ -39,7 +39,7 @@ test('differenceSymbol answers as the evaluator does, for every difference of tw
   g.equ = { kind: 'symbol', name: 'u1', bound: symbols.get('u1') };
   const c = symbols.get('c1');
   c.kind = 'common';
-  const here = () => symbols.dot(text, 12);
+  const here = { dotSymbol: () => symbols.dot(text, 12) };
   const evaluator = new Evaluator(symbols);
   const names = ['t1', 't2', 'd1', 'u1', 'u2', 'e1', 'g1', 'c1', '.', 'u1@GOTOFF'];
   const plain = new Set(['t1', 't2', 'd1', 'u1', 'u2', '.']);

@@ -25,12 +25,24 @@ const MAX_DEPTH = 64;
 const ZERO: Expr = { kind: 'number', value: 0n };
 
 /**
+ * Where an expression is bound: a fresh symbol for `.` there, and (when reported) GNU as's
+ * warnings. An object with methods, not closures: each assembly's closures would be new call
+ * targets, and the optimized binding compiled in a process's first assembly would be undone in
+ * the next (docs/speed-and-exactness.md, the first three runs).
+ */
+export interface BindPlace {
+  dotSymbol(): SymbolState;
+  /** Absent: the warnings are not reported. */
+  readonly bindWarning?: (message: string) => void;
+}
+
+/**
  * Rewrites an expression so that it means the same thing wherever it is evaluated later, and
- * gives `warn` GNU as's warning for each operator of it whose right operand is a number it
+ * gives `place.bindWarning` GNU as's warning for each operator of it whose right operand is a number it
  * cannot take (a shift count outside 0..63, a division by zero), as GNU as does where it
  * reads the expression; a bignum operand of an operator becomes 0, with GAS's warning too.
  */
-export function bindExpr(expr: Expr, symbols: SymbolTable, here: () => SymbolState, warn?: (message: string) => void, depth = 0): Expr {
+export function bindExpr(expr: Expr, symbols: SymbolTable, place: BindPlace, depth = 0): Expr {
   switch (expr.kind) {
     case 'number':
       return expr;
@@ -40,7 +52,7 @@ export function bindExpr(expr: Expr, symbols: SymbolTable, here: () => SymbolSta
       return (bound.ref ??= { kind: 'symbol', name: bound.name, bound });
     }
     case 'dot': {
-      const bound = here();
+      const bound = place.dotSymbol();
       return { kind: 'symbol', name: bound.name, bound };
     }
     case 'symbol': {
@@ -53,24 +65,24 @@ export function bindExpr(expr: Expr, symbols: SymbolTable, here: () => SymbolSta
       return expr.reloc === undefined ? (s.ref ??= { kind: 'symbol', name: s.name, bound: s }) : { kind: 'symbol', name: s.name, reloc: expr.reloc, bound: s };
     }
     case 'unary': {
-      const operand = bindExpr(expr.operand, symbols, here, warn, depth);
+      const operand = bindExpr(expr.operand, symbols, place, depth);
       return operand === expr.operand ? expr : { kind: 'unary', op: expr.op, operand };
     }
     case 'binary': {
-      let left = bindExpr(expr.left, symbols, here, warn, depth);
-      let right = bindExpr(expr.right, symbols, here, warn, depth);
+      let left = bindExpr(expr.left, symbols, place, depth);
+      let right = bindExpr(expr.right, symbols, place, depth);
       if (isBignum(left)) {
-        warn?.('left operand is a bignum; integer 0 assumed');
+        place.bindWarning?.('left operand is a bignum; integer 0 assumed');
         left = ZERO;
       }
       if (isBignum(right)) {
-        warn?.('right operand is a bignum; integer 0 assumed');
+        place.bindWarning?.('right operand is a bignum; integer 0 assumed');
         right = ZERO;
       }
-      if (warn !== undefined && (expr.op === '<<' || expr.op === '>>' || expr.op === '/' || expr.op === '%')) {
+      if (place.bindWarning !== undefined && (expr.op === '<<' || expr.op === '>>' || expr.op === '/' || expr.op === '%')) {
         const count = constantValue(right);
         const message = count === undefined ? undefined : binaryWarning(expr.op, count);
-        if (message !== undefined) warn(message);
+        if (message !== undefined) place.bindWarning(message);
       }
       return left === expr.left && right === expr.right ? expr : { kind: 'binary', op: expr.op, left, right };
     }

@@ -404,8 +404,10 @@ class LocalLabelColumns {
   private count = 0;
 
   constructor(size: number, readonly instances: SymbolState[] | undefined) {
-    this.names = new Array<string>(size);
-    this.sections = new Array<string>(size);
+    // Filled with strings at once: a fresh `new Array(n)` holds small integers until its first
+    // string, and code compiled after that first store is undone by the next assembly's.
+    this.names = new Array<string>(size).fill('');
+    this.sections = new Array<string>(size).fill('');
     this.values = new Float64Array(size);
     this.places = new Int32Array(size);
   }
@@ -632,7 +634,7 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
   markFrameSections(st, cfi);
   if (sections.some((x) => x.relocations.some((r) => GOT_TYPES.has(r.type)))) st.symbols.get('_GLOBAL_OFFSET_TABLE_').used = true;
   const all = st.symbols.all();
-  const localColumns = new LocalLabelColumns(countLocalLabels(all), st.numericReferences ? [] : undefined);
+  const localColumns = new LocalLabelColumns(countLocalLabels(all), st.numericReferences ? objectList<SymbolState>() : undefined);
   const symbols = outputSymbols(st, fileSymbol, localColumns, all);
   const alternatives = alternativeSites(st, sections, altValues);
   const made = { sections, symbols, cfi: cfiOut, alternatives, diagnostics: st.diagnostics, skipped: st.skipped };

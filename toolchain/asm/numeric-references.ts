@@ -6,13 +6,14 @@
 // these when the module's list is first read.
 import type { SymbolState } from './symbol-table';
 import { grown } from '../grown';
+import { objectList } from '../object-list';
 
 export class NumericReferenceColumns {
   private places = new Int32Array(256);
   private labels = new Float64Array(256);
   /** 1 for `Nb`, 0 for `Nf`. */
   private backward = new Uint8Array(256);
-  private readonly instances: SymbolState[] = [];
+  private readonly instances = objectList<SymbolState>();
   count = 0;
 
   /**

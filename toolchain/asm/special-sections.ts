@@ -71,6 +71,19 @@ const SPECIAL: ReadonlyArray<readonly [name: string, match: Match, type: number]
 
 /** The table type of a section GNU as knows by name, or undefined for any other name. */
 export function specialSectionType(name: string): number | undefined {
+  let type = typesByName.get(name);
+  if (type === undefined) {
+    if (typesByName.size >= MAX_NAMES) typesByName.clear();
+    typesByName.set(name, (type = typeOfName(name) ?? null));
+  }
+  return type ?? undefined;
+}
+
+/** Names asked about (a section named again at each kernel ALTERNATIVE site asks each time), and what they gave (null: none). */
+const typesByName = new Map<string, number | null>();
+const MAX_NAMES = 256;
+
+function typeOfName(name: string): number | undefined {
   if (name.startsWith('.stab') && name.endsWith('str') && name.length >= 8) return SHT_STRTAB;
   for (const [prefix, match, type] of SPECIAL) {
     if (!name.startsWith(prefix)) continue;

@@ -2,11 +2,11 @@
 // current (sub)section with its section stack, emitting bytes and fixups into the current
 // frag, labels, expression binding and evaluation, diagnostics and the line entries.
 import { isPlainName, numberExpr, parseWholeExpression, plainDecimal, ExprSyntaxError, type Expr } from './expr';
-import { bindExpr, EvalError, Evaluator, isAbsolute, type Value } from './evaluate';
+import { bindExpr, EvalError, Evaluator, isAbsolute, type BindPlace, type Value } from './evaluate';
 import { SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SHT_PROGBITS } from '../elf/sections';
 import { addFixup as addFragFixup, closeFrag, fixedSize, fragSize, ByteStream, newFrag, orderedFrags, type Frag, type Fixup, type SectionState, type Variable } from './layout';
 import type { Diagnostic, SkippedGroup, SourceLocation } from './module';
-import { SymbolTable, type SymbolState } from './symbol-table';
+import { SymbolTable, type NumericReferenceSink, type SymbolState } from './symbol-table';
 import { PendingLines } from './pending-lines';
 import { NumericReferenceColumns } from './numeric-references';
 import { Places } from './places';
@@ -38,7 +38,7 @@ export function tooManyDiagnostics(st: { readonly diagnostics: readonly unknown[
   return st.diagnostics.length >= MAX_DIAGNOSTICS;
 }
 
-export class AsmState {
+export class AsmState implements BindPlace, NumericReferenceSink {
   readonly symbols = new SymbolTable();
   readonly evaluator = new Evaluator(this.symbols);
   readonly sections = objectList<SectionState>();
@@ -53,7 +53,7 @@ export class AsmState {
   readonly lines = new PendingLines(this.places);
   current!: SectionPlace;
   private previous: SectionPlace | undefined;
-  private readonly stack: Array<{ current: SectionPlace; previous: SectionPlace | undefined }> = [];
+  private readonly stack = objectList<{ current: SectionPlace; previous: SectionPlace | undefined }>();
   private readonly fragOf = new Map<SectionState, Map<number, Frag>>();
   /**
    * Where the statement being assembled is: its frame's locator and the 0-based line and
@@ -105,10 +105,13 @@ export class AsmState {
 
   /** Keeps, from now on, each numeric label reference resolved and the statement it is in (once per statement). */
   recordNumericReferences(): void {
-    const out = (this.numericReferences = new NumericReferenceColumns());
-    // The statement's place, not its location object: the language server reads the references
-    // only for a request on a local label (finish makes them then).
-    this.symbols.onNumericReference = (instance, label, direction) => out.add(this.where, label, direction, instance);
+    this.numericReferences = new NumericReferenceColumns();
+    this.symbols.numericReferences = this;
+  }
+
+  /** A numeric reference resolved (recordNumericReferences): kept with the statement's place, not its location object (finish makes those only when a request on a local label reads them). */
+  referenced(instance: SymbolState, label: number, direction: 'f' | 'b'): void {
+    this.numericReferences!.add(this.where, label, direction, instance);
   }
 
   /** Where the statement being assembled is (the user's line, through macros and #include). */
@@ -158,8 +161,9 @@ export class AsmState {
 
   /** The section of that name, created with the defaults GAS gives well-known names. */
   sectionNamed(name: string): { section: SectionState; created: boolean } {
-    const found = this.sections.find((s) => s.name === name);
-    if (found) return { section: found, created: false };
+    // A loop, not `find` with a closure made per call (each ALTERNATIVE site switches sections four times).
+    const sections = this.sections;
+    for (let k = 0; k < sections.length; k++) if (sections[k]!.name === name) return { section: sections[k]!, created: false };
     const d = defaultSectionAttributes(name);
     const section: SectionState = {
       name,
@@ -357,23 +361,23 @@ export class AsmState {
 
   /** Binds an expression at the current place (see evaluate.ts). */
   bind(expr: Expr): Expr {
-    return bindExpr(this.builtinFeatures(expr), this.symbols, this.dotHere, this.warnHere);
+    return bindExpr(this.builtinFeatures(expr), this.symbols, this);
   }
 
   /** While an instruction is encoded, the warnings its operands' binding gives (kept with its encoding: instructions.ts). */
   bindWarnings: string[] | undefined;
 
-  /** `warning` at the current place, made once for `bind`; into `bindWarnings` while they are kept (once each). */
-  private readonly warnHere = (message: string): void => {
+  /** `warning` at the current place, for `bind`; into `bindWarnings` while they are kept (once each). */
+  bindWarning(message: string): void {
     if (this.bindWarnings === undefined) this.warning(message);
     else if (!this.bindWarnings.includes(message)) this.bindWarnings.push(message);
-  };
+  }
 
-  /** A fresh symbol for `.` at the current place (made once, not per binding). */
-  private readonly dotHere = (): SymbolState => {
+  /** A fresh symbol for `.` at the current place, for `bind`. */
+  dotSymbol(): SymbolState {
     const f = this.frag();
     return this.symbols.dot(f, fixedSize(f));
-  };
+  }
 
   /** Replaces X86_FEATURE_* names the file does not define with their built-in numbers (the same tree when there are none). */
   private builtinFeatures(expr: Expr): Expr {

@@ -37,6 +37,11 @@ export interface SymbolState {
 
 const NUMERIC_MARK = '\u0002';
 
+/** What is told of each numeric label reference resolved (SymbolTable.numericReferences). */
+export interface NumericReferenceSink {
+  referenced(instance: SymbolState, label: number, direction: 'f' | 'b'): void;
+}
+
 export class SymbolTable {
   private readonly byName = new Map<string, SymbolState>();
   private readonly numericCount = new Map<number, number>();
@@ -46,9 +51,10 @@ export class SymbolTable {
   private nextOrder = 0;
   /**
    * Told of each numeric reference resolved (the editor's navigation asks for it); undefined
-   * unless the assembler records references, so that resolving costs one test otherwise.
+   * unless the assembler records references, so that resolving costs one test otherwise. An
+   * object with a method, not a closure: each assembly's closure would be a new call target.
    */
-  onNumericReference: ((instance: SymbolState, label: number, direction: 'f' | 'b') => void) | undefined = undefined;
+  numericReferences: NumericReferenceSink | undefined = undefined;
   /** Told of a backward reference to a numeric label with no instance defined yet (GAS's "backward ref to unknown label"). */
   onUnknownBackward: ((label: number) => void) | undefined = undefined;
 
@@ -108,7 +114,7 @@ export class SymbolTable {
     const n = this.numericCount.get(label) ?? 0;
     if (direction === 'b' && n === 0 && this.onUnknownBackward !== undefined) this.onUnknownBackward(label);
     const instance = this.numericInstance(label, direction === 'b' ? n : n + 1);
-    if (this.onNumericReference !== undefined) this.onNumericReference(instance, label, direction);
+    if (this.numericReferences !== undefined) this.numericReferences.referenced(instance, label, direction);
     return instance;
   }
 
