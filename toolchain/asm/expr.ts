@@ -261,12 +261,15 @@ class Parser {
   private number(): Expr {
     const text = this.text;
     const start = this.pos;
+    const n = text.length;
     let digitsEnd = start;
-    while (isDigit(text.charCodeAt(digitsEnd))) digitsEnd++;
+    // No read past the text's end (`jnz 1b`): optimized code that meets its first such read is
+    // undone and compiled again, in a late run of the first few.
+    while (digitsEnd < n && isDigit(text.charCodeAt(digitsEnd))) digitsEnd++;
     // Numeric local label reference: digits followed by f or b and not part of a longer word
     // (`0b` is the start of a binary number instead).
-    const d = text.charCodeAt(digitsEnd);
-    if ((d === 0x66 || d === 0x62) && !isNameChar(text.charCodeAt(digitsEnd + 1)) && !(d === 0x62 && digitsEnd === start + 1 && text.charCodeAt(start) === 0x30)) {
+    const d = digitsEnd < n ? text.charCodeAt(digitsEnd) : -1;
+    if ((d === 0x66 || d === 0x62) && (digitsEnd + 1 >= n || !isNameChar(text.charCodeAt(digitsEnd + 1))) && !(d === 0x62 && digitsEnd === start + 1 && text.charCodeAt(start) === 0x30)) {
       this.pos = digitsEnd + 1;
       return { kind: 'local', label: Number(text.slice(start, digitsEnd)), direction: d === 0x66 ? 'f' : 'b' };
     }
