@@ -165,7 +165,7 @@ class Reader {
   private readonly maxSymbols: number;
 
   constructor(input: AssembleInput) {
-    this.st = new AsmState(input.file);
+    this.st = new AsmState(input.file, input.text.length);
     this.maxSymbols = input.maxSymbols ?? MAX_SYMBOLS;
     if (input.numericReferences) this.st.recordNumericReferences();
     const map = input.lineMap;

@@ -15,18 +15,25 @@ import { grown } from '../grown';
 export class PendingLines {
   /** The frags entries are in, each once (consecutive entries are mostly in one). */
   private frags = objectList<Frag>();
-  private fragOf = new Int32Array(1024);
+  private fragOf: Int32Array;
   /** Offset in the frag. */
-  private offsets = new Int32Array(1024);
-  private lengths = new Int32Array(1024);
-  private placeOf = new Int32Array(1024);
-  private instructions = new Uint8Array(1024);
+  private offsets: Int32Array;
+  private lengths: Int32Array;
+  private placeOf: Int32Array;
+  private instructions: Uint8Array;
   /** Once settled: each frag's section (an index into `sectionNames`), final address and sizes. */
   private settled: { readonly section: Int32Array; readonly address: Int32Array; readonly fixedSize: Int32Array; readonly size: Int32Array } | undefined;
   private sectionNames = objectList<string>();
   count = 0;
 
-  constructor(private readonly places: Places) {}
+  /** `capacity`: the entries expected (the columns grow past it). */
+  constructor(private readonly places: Places, capacity = 1024) {
+    this.fragOf = new Int32Array(capacity);
+    this.offsets = new Int32Array(capacity);
+    this.lengths = new Int32Array(capacity);
+    this.placeOf = new Int32Array(capacity);
+    this.instructions = new Uint8Array(capacity);
+  }
 
   push(frag: Frag, offset: number, length: number, place: number, instruction: boolean): void {
     const k = this.count;

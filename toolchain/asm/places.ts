@@ -15,10 +15,17 @@ export const NO_PLACE = -1;
 export class Places {
   /** The distinct locators (or locations set outright), in the order first met. */
   private readonly wheres = objectList<Locator | SourceLocation>();
-  private whereOf = new Int32Array(1024);
-  private lines = new Int32Array(1024);
-  private columns = new Int32Array(1024);
+  private whereOf: Int32Array;
+  private lines: Int32Array;
+  private columns: Int32Array;
   private count = 0;
+
+  /** `capacity`: the places expected (the columns grow past it). */
+  constructor(capacity = 1024) {
+    this.whereOf = new Int32Array(capacity);
+    this.lines = new Int32Array(capacity);
+    this.columns = new Int32Array(capacity);
+  }
 
   /** A new place at `line`, `column` of the text `where` locates (a location set outright ignores them). */
   add(where: Locator | SourceLocation, line: number, column: number): number {

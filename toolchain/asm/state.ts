@@ -44,13 +44,13 @@ export class AsmState implements BindPlace, NumericReferenceSink {
   readonly sections = objectList<SectionState>();
   readonly diagnostics: Diagnostic[] = [];
   readonly skipped: SkippedGroup[] = [];
-  readonly places = new Places();
+  readonly places: Places;
   /**
    * Expressions by their text, parsed once: a tree is never changed (binding makes a new one),
    * and a macro's expansions repeat their operand texts. Only a text that parses goes in.
    */
   private readonly parsed = new Map<string, Expr>();
-  readonly lines = new PendingLines(this.places);
+  readonly lines: PendingLines;
   current!: SectionPlace;
   private previous: SectionPlace | undefined;
   private readonly stack = objectList<{ current: SectionPlace; previous: SectionPlace | undefined }>();
@@ -82,7 +82,16 @@ export class AsmState implements BindPlace, NumericReferenceSink {
   /** The numeric label references resolved, by statement (recordNumericReferences); undefined unless asked for. */
   numericReferences: NumericReferenceColumns | undefined;
 
-  constructor(readonly file: string) {
+  /**
+   * `textLength`: the source's length, from which the statement columns (places, line entries)
+   * are made at about the size they end at, instead of doubled from small a dozen times (each
+   * time a copy, and memory the collector is told of) on a large source.
+   */
+  constructor(readonly file: string, textLength = 0) {
+    // About a statement per 16 characters of GAS source; past 2^20 the columns grow as needed.
+    const capacity = Math.max(1024, Math.min(1 << 20, textLength >>> 4));
+    this.places = new Places(capacity);
+    this.lines = new PendingLines(this.places, capacity);
     this.placed = { file, line: 1, column: 1 };
     this.section('.text', 0);
     this.section('.data', 0);
