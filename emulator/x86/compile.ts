@@ -216,7 +216,9 @@ export function compileInstructions(insns: readonly Instruction[], loop: boolean
     source = blockSource(emitBlock(insns, false, liveImmediates, 'none', ''));
     // Generated code is the point of the block compiler (docs/speed-and-exactness.md); its input is our own emitters' output.
     // Named by its start and length, so that CPU profiles and V8's traces tell blocks apart.
-    return { fn: new Function('X', `return function blk_${start.toString(16)}_${insns.length}(s, m, H, limit) {\n${source}\n};`)(exitTable(insns)) as BlockFunction, source };
+    // In parentheses (here and for regions, flows and self-loops): V8 compiles such a function
+    // with its outer one, where it would pre-parse it and parse it again at its first call.
+    return { fn: new Function('X', `return (function blk_${start.toString(16)}_${insns.length}(s, m, H, limit) {\n${source}\n});`)(exitTable(insns)) as BlockFunction, source };
   }
   const fast = emitBlock(insns, true, liveImmediates, 'fast', 'continue pass;');
   if (fast.unsitable) source = loopSource(null, emitBlock(insns, true, liveImmediates, 'none', 'continue out;'));
@@ -271,7 +273,7 @@ export function compileRegion(members: readonly (readonly Instruction[])[], live
   ].join('\n');
   const start = members[0]![0]!.address;
   // Generated code is the point of the block compiler (docs/speed-and-exactness.md); its input is our own emitters' output.
-  const fn = new Function('X', `return function region_${start.toString(16)}_${members.length}(s, m, H, limit) {\n${source}\n};`)(exitTable(members.flat())) as BlockFunction;
+  const fn = new Function('X', `return (function region_${start.toString(16)}_${members.length}(s, m, H, limit) {\n${source}\n});`)(exitTable(members.flat())) as BlockFunction;
   return { fn, source };
 }
 
@@ -300,7 +302,7 @@ export function compileFlow(members: readonly { readonly start: number; readonly
   const start = members[0]!.start;
   const consts = members.map((_, k) => `F${k} = F[${k}]`).join(', ');
   // Generated code is the point of the block compiler (docs/speed-and-exactness.md); its input is our own emitters' output.
-  const fn = new Function('F', `const ${consts};\n${memberSearch(members.map((b) => b.start | 0))}\nreturn function flow_${start.toString(16)}_${members.length}(s, m, H, limit) {\n${source}\n};`)(members.map((b) => b.fn)) as BlockFunction;
+  const fn = new Function('F', `const ${consts};\n${memberSearch(members.map((b) => b.start | 0))}\nreturn (function flow_${start.toString(16)}_${members.length}(s, m, H, limit) {\n${source}\n});`)(members.map((b) => b.fn)) as BlockFunction;
   return { fn, source };
 }
 
@@ -483,10 +485,10 @@ const FIRST_CALLS = 32;
 function loopSource(fast: BlockContext | null, plain: BlockContext): string {
   const L = plain.insns.length;
   // Named like a block function (`loop_<start>_<length>`), so that CPU profiles tell self-loops apart.
-  const header = `return function loop_${plain.insns[0]!.address.toString(16)}_${L}(s, m, H, limit) {`;
+  const header = `return (function loop_${plain.insns[0]!.address.toString(16)}_${L}(s, m, H, limit) {`;
   if (!fast) {
     const room = `const room = (calls < ${FIRST_CALLS} ? (calls++, ${L}) : limit < 0x3fffffff ? limit | 0 : 0x3fffffff) - ${L};`;
-    return ['let calls = 0;', header, entry([plain]), room, 'out: for (;;) {', ...plain.body, fallthrough(plain), '}', writeBack(plain), '};'].join('\n');
+    return ['let calls = 0;', header, entry([plain]), room, 'out: for (;;) {', ...plain.body, fallthrough(plain), '}', writeBack(plain), '});'].join('\n');
   }
   const sites = fast.sites;
   if (plain.sites.length !== sites.length) throw new Error('block compiler: the two codes of a self-loop number their memory sites differently');
@@ -514,7 +516,7 @@ function loopSource(fast: BlockContext | null, plain: BlockContext): string {
     '}',
     '}',
     writeBack(plain),
-    '};',
+    '});',
   ].join('\n');
 }
 
