@@ -135,36 +135,50 @@ function relax(st: AsmState): void {
     for (const s of st.sections) layoutSection(s);
     let changed = false;
     for (let i = 0; i < st.sections.length; i++) {
-      const s = st.sections[i]!;
-      // Addresses move as sizes change within the pass (GNU as's stretch), so a chain of
-      // alignments after padding settles in one pass instead of one pass per link.
-      let address = 0;
-      const frags = orderedFrags(s);
-      const pos: PassPosition = (positions[i] ??= { frags, order: undefined, regions: fragRegions(frags), index: 0, stretch: 0 });
-      for (let k = 0; k < frags.length; k++) {
-        const f = frags[k]!;
-        pos.index = k;
-        pos.stretch = address - f.address;
-        f.address = address;
-        if (f.variable) {
-          let size: number;
-          try {
-            size = variableSize(st, f, pos);
-          } catch (e) {
-            if (!(e instanceof AsmError)) throw e;
-            size = f.varSize;
-          }
-          if (size !== f.varSize) {
-            f.varSize = size;
-            changed = true;
-          }
-        }
-        address += fragSize(f);
-      }
+      const frags = orderedFrags(st.sections[i]!);
+      if (relaxSection(st, frags, (positions[i] ??= passPosition(frags)))) changed = true;
     }
     if (!changed) return;
   }
   st.error('relaxation did not settle (oscillating .org/.space/.uleb128?)');
+}
+
+function passPosition(frags: readonly Frag[]): PassPosition {
+  return { frags, order: undefined, regions: fragRegions(frags), index: 0, stretch: 0 };
+}
+
+/**
+ * One pass over a section's frags; true when a variable part changed size. The loop over the
+ * frags is a function of its own, called per section and pass: in `relax` (once per
+ * assembly) it was compiled on stack before the code around it had run, and undone there in
+ * the third assembly of a process (--trace-deopt: insufficient feedback in relax).
+ */
+function relaxSection(st: AsmState, frags: readonly Frag[], pos: PassPosition): boolean {
+  let changed = false;
+  // Addresses move as sizes change within the pass (GNU as's stretch), so a chain of
+  // alignments after padding settles in one pass instead of one pass per link.
+  let address = 0;
+  for (let k = 0; k < frags.length; k++) {
+    const f = frags[k]!;
+    pos.index = k;
+    pos.stretch = address - f.address;
+    f.address = address;
+    if (f.variable) {
+      let size: number;
+      try {
+        size = variableSize(st, f, pos);
+      } catch (e) {
+        if (!(e instanceof AsmError)) throw e;
+        size = f.varSize;
+      }
+      if (size !== f.varSize) {
+        f.varSize = size;
+        changed = true;
+      }
+    }
+    address += fragSize(f);
+  }
+  return changed;
 }
 
 /** Turns each variable part into bytes (and a fixup for a branch's displacement). */
