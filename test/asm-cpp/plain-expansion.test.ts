@@ -30,8 +30,13 @@ function piecesOf(random: Random, most: number, names: boolean): string {
   return s;
 }
 
-/** A random source: macros defined (object-like mostly; some naming others, some empty, some with ##, some function-like unless `funLike` is false) and lines using them, redefined now and then. */
-function source(random: Random, lines: number, funLike = true): string {
+/**
+ * A random source: macros defined (object-like mostly; some naming others, some empty, some
+ * with ##, some function-like unless `funLike` is false) and lines using them, redefined now
+ * and then; with `repeated`, the lines are drawn from that many made at the start, so that each
+ * is met again, before and after a redefinition (cpp remembers what a plain line printed).
+ */
+function source(random: Random, lines: number, funLike = true, repeated = 0): string {
   const out: string[] = [];
   const define = () => {
     const name = pick(random, NAMES);
@@ -43,9 +48,10 @@ function source(random: Random, lines: number, funLike = true): string {
     else out.push(`#define ${name} ${piecesOf(random, 6, random() < 0.3).replace(/^\s+/, '').replace(/^##/, '#') || 'y'}`);
   };
   for (const _ of NAMES) define();
+  const pool = Array.from({ length: repeated }, () => piecesOf(random, 8, true));
   for (let i = 0; i < lines; i++) {
     if (random() < 0.05) define();
-    const line = piecesOf(random, 8, true);
+    const line = repeated > 0 ? pick(random, pool) : piecesOf(random, 8, true);
     // A '/' last would meet the comment; a '#' first is a line kept as text (no directive), after a plain line or not.
     const kept = /\/\s*$/.test(line) ? `${line}x` : line;
     out.push(/^\s*#/.test(kept) || random() < 0.05 ? `#@${kept}` : kept);
@@ -64,6 +70,15 @@ test('object-like macros on plain lines print as token by token: text, locations
   const random = prng(0x5eed_c99);
   for (let n = 0; n < 60; n++) {
     const text = source(random, 80);
+    const tokenByToken = text.split('\n').map((l) => (l === '' || l.startsWith('#') ? l : `${l} /**/`)).join('\n');
+    assert.deepEqual(read(text), read(tokenByToken), text);
+  }
+});
+
+test('plain lines met again print as token by token, the macros redefined or not', () => {
+  const random = prng(0x1e1e);
+  for (let n = 0; n < 60; n++) {
+    const text = source(random, 120, true, 1 + Math.floor(random() * 12));
     const tokenByToken = text.split('\n').map((l) => (l === '' || l.startsWith('#') ? l : `${l} /**/`)).join('\n');
     assert.deepEqual(read(text), read(tokenByToken), text);
   }

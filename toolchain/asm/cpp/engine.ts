@@ -9,6 +9,7 @@
 import type { SourceLocation } from '../module';
 import { Lexer, NAME_SHAPES, nameShape, type InvocationLine, type PlainLine } from './lexer';
 import type { InvocationTemplates } from './invocation-lines';
+import type { PrintedLines } from './printed-lines';
 import { parseDefinition, type Macro } from './macro';
 import { lexOne } from './lexer';
 import {
@@ -279,11 +280,28 @@ export class Engine {
    */
   plainLine(): PlainLine | undefined {
     if (!this.betweenLines()) return undefined;
+    const lexer = this.files[this.files.length - 1]!.lexer;
+    const key = this.printedLines !== null ? lexer.nextLineText() : undefined;
+    if (key !== undefined) {
+      const printed = this.printedLines!.get(key);
+      // Within the bound as plainExpansion checks it (a line with no expansion counts none).
+      if (printed !== undefined && (printed.expanded === 0 || (!this.exhausted && this.expandedTokens + printed.expanded <= MAX_EXPANDED_TOKENS))) {
+        this.expandedTokens += printed.expanded;
+        return lexer.passPrintedLine(printed);
+      }
+    }
     this.lineExpanded = 0;
-    const line = this.files[this.files.length - 1]!.lexer.plainLine(this, this.nameShapes);
-    if (line !== undefined) this.expandedTokens += this.lineExpanded;
+    const line = lexer.plainLine(this, this.nameShapes);
+    if (line !== undefined) {
+      this.expandedTokens += this.lineExpanded;
+      line.key = key;
+      line.expanded = this.lineExpanded;
+    }
     return line;
   }
+
+  /** What plain lines printed, by their text (preprocess sets it; null: none is remembered). Forgotten when a macro is defined or removed. */
+  printedLines: PrintedLines | null = null;
 
   /** Reading stands between two lines of a file with nothing pending (no expansion, lookahead, directive, skipped group or arguments being collected). */
   private betweenLines(): boolean {
@@ -322,6 +340,7 @@ export class Engine {
 
   defineMacro(name: string, macro: Macro): void {
     this.templates?.clear();
+    this.printedLines?.clear();
     this.table.set(name, macro);
     this.nameShapes[nameShape(name.charCodeAt(0), name.length)] = 1;
   }
@@ -329,6 +348,7 @@ export class Engine {
   /** Removes a macro; false when there was none of that name. */
   undefineMacro(name: string): boolean {
     this.templates?.clear();
+    this.printedLines?.clear();
     return this.table.delete(name);
   }
 

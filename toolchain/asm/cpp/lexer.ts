@@ -6,6 +6,7 @@
 
 import type { SourceLocation } from '../module';
 import { BOL, PREV_WHITE, type Token, type TokenKind } from './token';
+import type { PrintedLine } from './printed-lines';
 
 export type LexReport = (loc: SourceLocation, severity: 'error' | 'warning', message: string) => void;
 
@@ -65,6 +66,12 @@ export interface PlainLine {
   file: string;
   /** The line number its tokens carry (#line applied). */
   line: number;
+  /** The line's text when the engine remembers lines by it (PrintedLines); then the printer remembers what it printed. */
+  key: string | undefined;
+  /** What the line printed when it was met before with the same macros: printed again as it is, none of the above read. */
+  printed: PrintedLine | undefined;
+  /** The tokens its expansions count toward the engine's bound. */
+  expanded: number;
 }
 
 /**
@@ -117,7 +124,7 @@ export const BLANK_BEFORE_CLOSE = 8;
 
 const INVOCATION: InvocationLine = { text: '', spanColumn: 0, file: '', line: 0, column: 0 };
 
-const PLAIN: PlainLine = { text: '', lineStart: 0, count: 0, starts: [], ends: [], white: [], kinds: [], bodies: [], file: '', line: 0 };
+const PLAIN: PlainLine = { text: '', lineStart: 0, count: 0, starts: [], ends: [], white: [], kinds: [], bodies: [], file: '', line: 0, key: undefined, printed: undefined, expanded: 0 };
 
 const EXPONENTS = new Set([0x45, 0x65, 0x50, 0x70]);
 
@@ -439,6 +446,51 @@ export class Lexer {
     PLAIN.count = count;
     PLAIN.file = this.presumedFile;
     PLAIN.line = this.line + this.lineDelta;
+    PLAIN.key = undefined;
+    PLAIN.printed = undefined;
+    PLAIN.expanded = 0;
+    return PLAIN;
+  }
+
+  /**
+   * The text of the line plainLine would read next (without its end), or undefined where it
+   * would refuse before reading a token (not where a line starts, or no line end). Moves nothing.
+   */
+  nextLineText(): string | undefined {
+    const text = this.text;
+    let p = this.pos;
+    if (!this.atLineStart) {
+      let c = text.charCodeAt(p);
+      while (c === 0x20 || c === 0x09) c = text.charCodeAt(++p);
+      if (c !== 0x0a) return undefined;
+      p++;
+    }
+    const end = text.indexOf('\n', p);
+    return end < 0 ? undefined : text.slice(p, end);
+  }
+
+  /** Passes the line nextLineText gave as plainLine passes a plain line: PLAIN holds its place and `printed`, and no tokens. */
+  passPrintedLine(printed: PrintedLine): PlainLine {
+    const text = this.text;
+    let from = this.pos;
+    if (!this.atLineStart) {
+      let newline = from;
+      while (text.charCodeAt(newline) !== 0x0a) newline++;
+      this.lastLineEnd = newline - this.lineStart + 1;
+      this.line++;
+      this.lineStart = newline + 1;
+      from = newline + 1;
+    }
+    this.pos = text.indexOf('\n', from);
+    this.atLineStart = false;
+    PLAIN.text = text;
+    PLAIN.lineStart = this.lineStart;
+    PLAIN.count = 0;
+    PLAIN.file = this.presumedFile;
+    PLAIN.line = this.line + this.lineDelta;
+    PLAIN.key = undefined;
+    PLAIN.printed = printed;
+    PLAIN.expanded = printed.expanded;
     return PLAIN;
   }
 

@@ -10,6 +10,7 @@ import type { Macro } from './macro';
 import { BUILTINS, PREDEFINED } from './predefined';
 import { Printer } from './printer';
 import { InvocationTemplates } from './invocation-lines';
+import { PrintedLines } from './printed-lines';
 import type { OutputSpans } from './spans';
 
 export type { OutputSpan, OutputSpans } from './spans';
@@ -133,6 +134,7 @@ export function preprocess(options: PreprocessOptions): PreprocessResult {
     if (forced) engine.pushFile(COMMAND_LINE, forced, -1);
     engine.lineListener = printer;
     engine.templates = new InvocationTemplates();
+    engine.printedLines = printer.printedLines = new PrintedLines();
     for (;;) {
       const plain = engine.plainLine();
       if (plain !== undefined) {

@@ -7,6 +7,7 @@ import type { SourceLocation } from '../module';
 import { PREV_WHITE, avoidPaste, type Token } from './token';
 import { SpanTable } from './spans';
 import type { InvocationLine, PlainLine } from './lexer';
+import type { PrintedLine, PrintedLines } from './printed-lines';
 import { objectList } from '../../object-list';
 
 /** A source token of a plain line as avoidPaste reads it (its kind as Lexer.plainLine found it). */
@@ -101,6 +102,10 @@ export class Printer {
    * expansion spaced as the padding after one makes it.
    */
   plainLine(l: PlainLine): void {
+    if (l.printed !== undefined) {
+      this.printedLine(l.printed, l.file, l.line);
+      return;
+    }
     const { text, lineStart, count, starts, ends, white, bodies, file, line } = l;
     if (count === 0) return;
     const first = starts[0]!;
@@ -153,6 +158,25 @@ export class Printer {
     if (runEnd > runStart) this.written += text.slice(runStart, runEnd);
     // After an expansion ending the line, cpp's padding is pending for the next line's first token.
     this.avoid = expanded !== null;
+    this.source = null;
+    this.prev = null;
+    this.lastFrom = null;
+    if (l.key !== undefined && this.printedLines !== null) {
+      this.printedLines.set(l.key, { text: this.written, firstColumn: first - lineStart + 1, spans: this.spans.lineColumns(), endsExpanded: expanded !== null, expanded: l.expanded });
+    }
+  }
+
+  /** Where plain lines are remembered by their text (preprocess sets it). */
+  printedLines: PrintedLines | null = null;
+
+  /** Prints a plain line again as it printed when it was met before (PrintedLines), at its own place. */
+  private printedLine(p: PrintedLine, file: string, line: number): void {
+    this.startLine({ file, line, column: p.firstColumn });
+    this.written = p.text;
+    this.width = p.text.length;
+    const spans = p.spans;
+    for (let k = 0; k < spans.length; k += 2) this.spans.addPlace(spans[k]!, file, line, spans[k + 1]!);
+    this.avoid = p.endsExpanded;
     this.source = null;
     this.prev = null;
     this.lastFrom = null;

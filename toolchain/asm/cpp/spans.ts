@@ -88,6 +88,17 @@ export class SpanTable implements OutputSpans {
     this.used++;
   }
 
+  /** The output and source columns, in pairs, of the spans of the line being written. */
+  lineColumns(): Int32Array {
+    const from = this.starts[this.lines]!;
+    const out = new Int32Array(2 * (this.used - from));
+    for (let k = from; k < this.used; k++) {
+      out[2 * (k - from)] = this.data[k * FIELDS]!;
+      out[2 * (k - from) + 1] = this.data[k * FIELDS + 3]!;
+    }
+    return out;
+  }
+
   /** Ends the line being written (its spans are those added since the last end). */
   endLine(): void {
     if (this.lines + 2 > this.starts.length) {
