@@ -5,6 +5,7 @@
 // final after relaxation (toolchain/asm/relax.ts).
 import { SHF_EXECINSTR } from '../elf/sections';
 import type { Expr } from './expr';
+import { objectList } from '../object-list';
 
 /** A field whose value is only known at the end: written then, or left to a relocation. */
 export interface Fixup {
@@ -120,8 +121,12 @@ export class ByteStream {
   }
 }
 
-/** The fixups of every frag that has none (most frags never get one): shared, never pushed to. */
-const NO_FIXUPS: Fixup[] = [];
+/**
+ * The fixups of every frag that has none (most frags never get one): shared, never pushed to.
+ * A list of objects like the frags' own (`[]` would be a list of small integers: another map
+ * where `fixups` is read, and optimized code seeing one kind gave way at the other's first frag).
+ */
+const NO_FIXUPS: Fixup[] = objectList<Fixup>();
 
 /**
  * A run of fixed bytes with their fixups, and maybe a variable part. A plain object made by
