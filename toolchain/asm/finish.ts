@@ -454,25 +454,40 @@ function symbolLocation(st: AsmState, s: SymbolState): SourceLocation | undefine
   return s.place === NO_PLACE ? undefined : st.locationOf(s.place);
 }
 
+/** The sections whose symbol is output, in the order GAS made them, and the next one to output. */
+interface PendingSectionSymbols {
+  readonly list: readonly SectionState[];
+  next: number;
+}
+
+/** Outputs the symbols of the sections made before the symbol numbered `order`. */
+function sectionSymbolsBefore(pending: PendingSectionSymbols, out: AsmSymbol[], order: number): void {
+  const list = pending.list;
+  for (; pending.next < list.length && list[pending.next]!.symbolsBefore <= order; pending.next++) {
+    const sec = list[pending.next]!;
+    out.push({ name: sec.name, section: sec.name, value: 0, size: 0, binding: 'local', type: 3, visibility: 0 });
+  }
+}
+
+/**
+ * One output symbol, one object literal of one shape: spreading a shared base gave every
+ * symbol a hidden class of its own (hundreds of bytes each on a file of many labels).
+ */
+function outputSymbol(st: AsmState, s: SymbolState, section: string, value: number, size: number, type: number, binding: SymbolBinding): AsmSymbol {
+  return { name: s.name, section, value, size, binding, type, visibility: s.visibility, location: symbolLocation(st, s) };
+}
+
 function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels: LocalLabelColumns, all: readonly SymbolState[]): AsmSymbol[] {
   const out = objectList<AsmSymbol>();
   if (fileSymbol !== undefined) out.push({ name: fileSymbol, section: 'ABS', value: 0, size: 0, binding: 'local', type: 4, visibility: 0 });
   // A section's symbol goes where GAS made it: with the section, after the symbols made before it.
   const sectionSymbols = st.sections.filter((sec) => sec.symbolUsed).sort((a, b) => a.symbolsBefore - b.symbolsBefore);
-  let nextSection = 0;
-  const sectionSymbolsBefore = (order: number): void => {
-    for (; nextSection < sectionSymbols.length && sectionSymbols[nextSection]!.symbolsBefore <= order; nextSection++) {
-      const sec = sectionSymbols[nextSection]!;
-      out.push({ name: sec.name, section: sec.name, value: 0, size: 0, binding: 'local', type: 3, visibility: 0 });
-    }
-  };
-  // Each symbol is one object literal of one shape: spreading a shared base gave every
-  // symbol a hidden class of its own (hundreds of bytes each on a file of many labels).
-  const symbol = (s: SymbolState, section: string, value: number, size: number, type: number, binding: SymbolBinding): AsmSymbol =>
-    ({ name: s.name, section, value, size, binding, type, visibility: s.visibility, location: symbolLocation(st, s) });
+  const pending: PendingSectionSymbols = { list: sectionSymbols, next: 0 };
+  // The helpers are functions of the module's, not closures made per call: optimized code
+  // calling a closure is undone when the next assembly's closure comes (a new call target).
   for (let k = 0; k < all.length; k++) {
     const s = all[k]!;
-    sectionSymbolsBefore(s.order);
+    sectionSymbolsBefore(pending, out, s.order);
     if (s.internal) {
       if (isLocalLabel(s)) localLabels.add(s);
       continue;
@@ -480,10 +495,10 @@ function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels
     const binding = s.binding ?? (s.kind === 'undefined' || s.kind === 'common' ? 'global' : 'local');
     switch (s.kind) {
       case 'label':
-        out.push(symbol(s, s.frag!.section.name, labelAddress(s), symbolSize(st, s), s.type, binding));
+        out.push(outputSymbol(st, s, s.frag!.section.name, labelAddress(s), symbolSize(st, s), s.type, binding));
         break;
       case 'common':
-        out.push(symbol(s, 'COMMON', s.commonAlign, s.commonSize, s.type || 1, binding));
+        out.push(outputSymbol(st, s, 'COMMON', s.commonAlign, s.commonSize, s.type || 1, binding));
         break;
       case 'equated': {
         let v: Value;
@@ -495,23 +510,23 @@ function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels
           continue;
         }
         if (isAbsolute(v)) {
-          out.push(symbol(s, 'ABS', Number(BigInt.asUintN(32, v.add)), symbolSize(st, s), s.type, binding));
+          out.push(outputSymbol(st, s, 'ABS', Number(BigInt.asUintN(32, v.add)), symbolSize(st, s), s.type, binding));
         } else if (v.sym?.kind === 'label' && !v.sub) {
           const t = v.sym;
-          out.push(symbol(s, t.frag!.section.name, labelAddress(t) + Number(v.add), s.size ? symbolSize(st, s) : symbolSize(st, t), s.type || t.type, binding));
+          out.push(outputSymbol(st, s, t.frag!.section.name, labelAddress(t) + Number(v.add), s.size ? symbolSize(st, s) : symbolSize(st, t), s.type || t.type, binding));
         } else if (v.sym && !v.sub) {
-          out.push(symbol(s, 'UND', 0, 0, s.type, binding));
+          out.push(outputSymbol(st, s, 'UND', 0, 0, s.type, binding));
         } else st.error(`can't resolve value for symbol \`${s.name}'`, symbolLocation(st, s));
         break;
       }
       case 'undefined':
         if (s.used || s.binding || s.visibility || s.type) {
-          out.push(symbol(s, 'UND', 0, 0, s.type, s.binding === 'weak' ? 'weak' : 'global'));
+          out.push(outputSymbol(st, s, 'UND', 0, 0, s.type, s.binding === 'weak' ? 'weak' : 'global'));
         }
         break;
     }
   }
-  sectionSymbolsBefore(Infinity);
+  sectionSymbolsBefore(pending, out, Infinity);
   return out;
 }
 

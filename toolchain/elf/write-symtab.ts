@@ -162,31 +162,37 @@ function undefinedNames(used: Set<string>, names: Set<string>, globals: ObjectSy
  * `groupIndex` group signatures to their .group section's index.
  */
 export function buildSymbolTable(module: AsmModule, fileName: string, sectionIndex: ReadonlyMap<string, number>, groupIndex: ReadonlyMap<string, number>): SymbolTable {
-  const indexOf = (r: ObjectSymbol): number => {
-    if (r.group !== undefined) return groupIndex.get(r.group)!;
-    if (r.section === 'ABS') return SHN_ABS;
-    if (r.section === 'COMMON') return SHN_COMMON;
-    if (r.section === 'UND') return 0;
-    const i = sectionIndex.get(r.section);
-    if (i === undefined) {
-      const where = r.from;
-      const place = where?.location ? `line ${where.location.line}` : '';
-      throw new InputError(where?.location?.file ?? fileName, place, `symbol ${where?.name ?? r.name} is in section ${r.section}, which the object does not have`);
-    }
-    return i;
-  };
   const { rows, firstGlobal } = objectSymbols(module);
-  const entries = symtabEntries(rows, indexOf);
+  const entries = symtabEntries(rows, sectionIndex, groupIndex, fileName);
   return { entries, firstGlobal, ...entryIndexes(module, sectionIndex, entries, firstGlobal) };
 }
 
+/**
+ * A row's section header index. A function of the module's, not a closure made per object:
+ * optimized code calling a closure is undone when the next object's closure comes (a new call
+ * target), in the third object of a process.
+ */
+function sectionIndexOf(r: ObjectSymbol, sectionIndex: ReadonlyMap<string, number>, groupIndex: ReadonlyMap<string, number>, fileName: string): number {
+  if (r.group !== undefined) return groupIndex.get(r.group)!;
+  if (r.section === 'ABS') return SHN_ABS;
+  if (r.section === 'COMMON') return SHN_COMMON;
+  if (r.section === 'UND') return 0;
+  const i = sectionIndex.get(r.section);
+  if (i === undefined) {
+    const where = r.from;
+    const place = where?.location ? `line ${where.location.line}` : '';
+    throw new InputError(where?.location?.file ?? fileName, place, `symbol ${where?.name ?? r.name} is in section ${r.section}, which the object does not have`);
+  }
+  return i;
+}
+
 /** The null entry, then each row with its section index (without a copy by spread; a loop of its own: see objectSymbols). */
-function symtabEntries(rows: readonly ObjectSymbol[], indexOf: (r: ObjectSymbol) => number): SymtabEntry[] {
+function symtabEntries(rows: readonly ObjectSymbol[], sectionIndex: ReadonlyMap<string, number>, groupIndex: ReadonlyMap<string, number>, fileName: string): SymtabEntry[] {
   const entries = objectList<SymtabEntry>();
   entries.push({ name: '', value: 0, size: 0, binding: 'local', type: STT_NOTYPE, visibility: 0, sectionIndex: 0 });
   for (let k = 0; k < rows.length; k++) {
     const r = rows[k]!;
-    entries.push({ name: r.name, value: r.value, size: r.size, binding: r.binding, type: r.type, visibility: r.visibility, sectionIndex: indexOf(r) });
+    entries.push({ name: r.name, value: r.value, size: r.size, binding: r.binding, type: r.type, visibility: r.visibility, sectionIndex: sectionIndexOf(r, sectionIndex, groupIndex, fileName) });
   }
   return entries;
 }
