@@ -262,6 +262,7 @@ export function scanSource(text: string, first = 0): SourceScan {
       const before = seen.get(line);
       if (before !== undefined) {
         out.copy(lineFirst[before]!, lineFirst[before + 1]!, n + first);
+        lineFirst[n + 1] = out.count;
         continue;
       }
     }
@@ -273,13 +274,12 @@ export function scanSource(text: string, first = 0): SourceScan {
     } else if (!(hash && !st.block && !st.continued && /^\s*#/.test(line))) {
       scanAsmLine(line, n + first, st, alternatives);
     }
-    if (atRest && !st.block && !st.continued && !st.cppContinued && st.alternative === undefined && alternatives.length === blocks && directives.length === cppLines) {
-      // Its lexemes are [lineFirst[n], the count after it): lineFirst[n + 1] is written next.
-      lineFirst[n + 1] = out.count;
-      seen.set(line, n);
-    }
+    // Its lexemes are [lineFirst[n], lineFirst[n + 1]). Written here, not once after the loop:
+    // the loop's on-stack compiled code gave itself up at that store (no type feedback) in each
+    // of a process's first runs (docs/speed-and-exactness.md).
+    lineFirst[n + 1] = out.count;
+    if (atRest && !st.block && !st.continued && !st.cppContinued && st.alternative === undefined && alternatives.length === blocks && directives.length === cppLines) seen.set(line, n);
   }
-  lineFirst[lines.length] = out.count;
   if (st.alternative) alternatives.push({ ...st.alternative });
   return out.scan(first, lines, lineFirst, alternatives, directives);
 }
