@@ -5,17 +5,18 @@
 // entry, which a kernel-style source repeats at a thousand sites (docs/speed-and-exactness.md,
 // the language server's first answer). What a step does is what the directive's handler
 // (data-directives.ts) does with the same text; anything it cannot do so is left to the handler.
-import { constantValue, parseWholeExpression, ExprSyntaxError, type Expr } from './expr';
+import { constantValue, isBignum, parseWholeExpression, ExprSyntaxError, type Expr } from './expr';
 import type { MacroDefinition } from './macros';
 import { statements } from './statements';
 import { operandTexts } from './strings';
 import { emitParsedInteger, skipCount } from './data-directives';
 import type { AsmState } from './state';
+import { bindCount, countProgram, type CountProgram } from './count-program';
 
-/** `.skip COUNT, FILL` with a fill that is a number and a count that is not (its tree, bound at each site). */
+/** `.skip COUNT, FILL` with a fill that is a number and a count that is not (bound at each site by `bindCount`). */
 interface PadStep {
   readonly kind: 'pad';
-  readonly count: Expr;
+  readonly count: CountProgram;
   readonly fill: number;
 }
 
@@ -67,6 +68,21 @@ function plainTree(e: Expr): boolean {
   }
 }
 
+function depthOf(e: Expr): number {
+  if (e.kind === 'unary') return 1 + depthOf(e.operand);
+  if (e.kind === 'binary') return 1 + Math.max(depthOf(e.left), depthOf(e.right));
+  return 0;
+}
+
+/** No `.` (each is a symbol of its own when bound) and no number binding would warn about (a bignum). */
+function namesNoDot(e: Expr): boolean {
+  if (e.kind === 'dot') return false;
+  if (e.kind === 'number') return !isBignum(e);
+  if (e.kind === 'unary') return namesNoDot(e.operand);
+  if (e.kind === 'binary') return namesNoDot(e.left) && namesNoDot(e.right);
+  return true;
+}
+
 function parsed(text: string): Expr | undefined {
   try {
     return parseWholeExpression(text);
@@ -88,8 +104,8 @@ function fixedStatement(line: string): FixedStatement | undefined {
     const count = parsed(parts[0]!);
     const fill = parsed(parts[1]!);
     const fillValue = fill === undefined ? undefined : constantValue(fill);
-    if (count === undefined || fillValue === undefined || !plainTree(count) || constantValue(count) !== undefined) return undefined;
-    return { op: s.op, operands: s.operands, step: { kind: 'pad', count, fill: Number(BigInt.asUintN(8, fillValue)) } };
+    if (count === undefined || fillValue === undefined || !plainTree(count) || !namesNoDot(count) || constantValue(count) !== undefined || depthOf(count) > 32) return undefined;
+    return { op: s.op, operands: s.operands, step: { kind: 'pad', count: countProgram(count), fill: Number(BigInt.asUintN(8, fillValue)) } };
   }
   const size = INTEGER_SIZES.get(op);
   if (size === undefined || parts.length === 0) return undefined;
@@ -108,5 +124,6 @@ export function runFixedStep(st: AsmState, step: FixedStep): void {
     for (let k = 0; k < step.exprs.length; k++) emitParsedInteger(st, step.texts[k]!, step.exprs[k]!, step.size);
     return;
   }
-  skipCount(st, st.bind(step.count), step.fill);
+  const { tree, small } = bindCount(st, step.count);
+  skipCount(st, tree, step.fill, small);
 }

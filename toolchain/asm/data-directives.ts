@@ -8,6 +8,7 @@ import { fixedSize, isCode } from './layout';
 import { AsmError, type AsmState } from './state';
 import { NO_PLACE } from './places';
 import { readStrings, operandTexts } from './strings';
+import { smallCount, type SmallCount } from './count-program';
 
 export type Handler = (st: AsmState, operands: string, op: string) => void;
 
@@ -237,11 +238,11 @@ const space: Handler = (st, operands, op) => {
 };
 
 /** A `.space`/`.skip` whose bound count is not a number yet: a variable part (forward references, as the kernel's ALTERNATIVE padding has, are settled during relaxation). */
-export function skipCount(st: AsmState, bound: Expr, fillValue: number): void {
-  const small = smallValue(bound);
+export function skipCount(st: AsmState, bound: Expr, fillValue: number, program?: SmallCount): void {
+  const small = program === undefined ? smallValue(bound) : smallCount(program);
   const v = Number.isNaN(small) ? st.tryEvaluate(bound) : undefined;
   const estimate = !Number.isNaN(small) ? Math.max(0, small) : v !== undefined && isAbsolute(v) ? Math.max(0, Number(v.add)) : 0;
-  st.variable({ kind: 'space', count: bound, fill: fillValue, place: st.where }, estimate);
+  st.variable({ kind: 'space', count: bound, fill: fillValue, place: st.where, small: program }, estimate);
 }
 
 const zero: Handler = (st, operands) => {

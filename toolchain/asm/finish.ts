@@ -5,6 +5,7 @@
 import { isAbsolute, labelAddress, smallValue, type Value } from './evaluate';
 import type { Expr } from './expr';
 import { lebBytes } from './data-directives';
+import { smallCount } from './count-program';
 import { SHT_NOBITS } from '../elf/sections';
 import { addFixup, copyFrag, fixedSize, fragSize, ByteStream, layoutSection, orderedFrags, type Fixup, type Frag, type SectionState } from './layout';
 import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiInstruction, CfiProcedure, InstructionEntries, LineEntry, NumericReference, Relocation, SourceLocation, SymbolBinding } from './module';
@@ -96,7 +97,7 @@ function variableSize(st: AsmState, f: Frag, pos?: PassPosition): number {
       return Math.max(0, target - at);
     }
     case 'space': {
-      const small = smallValue(v.count);
+      const small = v.small === undefined ? smallValue(v.count) : smallCount(v.small);
       if (!Number.isNaN(small)) return Math.max(0, Math.min(small, 1 << 28));
       const r = value(st, v.count);
       return isAbsolute(r) ? Math.max(0, Math.min(Number(r.add), 1 << 28)) : 0;
@@ -239,7 +240,7 @@ function materialize(st: AsmState, f: Frag, tails: ByteStream): void {
       }
       case 'space':
         st.location = st.locationOf(v.place);
-        if (Number.isNaN(smallValue(v.count)) && !isAbsolute(value(st, v.count))) st.error('.space specifies non-absolute value');
+        if (Number.isNaN(v.small === undefined ? smallValue(v.count) : smallCount(v.small)) && !isAbsolute(value(st, v.count))) st.error('.space specifies non-absolute value');
         tails.fillAt(at, n, v.fill);
         break;
     }

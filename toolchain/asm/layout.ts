@@ -5,6 +5,7 @@
 // final after relaxation (toolchain/asm/relax.ts).
 import { SHF_EXECINSTR } from '../elf/sections';
 import type { Expr } from './expr';
+import type { SmallCount } from './count-program';
 import { objectList } from '../object-list';
 
 /** A field whose value is only known at the end: written then, or left to a relocation. */
@@ -56,7 +57,8 @@ export type Variable =
   | { readonly kind: 'branch'; readonly short: BranchForm; readonly near: BranchForm; readonly target: Expr; isNear: boolean; readonly place: number; readonly seq: number }
   | { readonly kind: 'leb'; readonly expr: Expr; readonly signed: boolean; readonly place: number }
   | { readonly kind: 'org'; readonly expr: Expr; readonly fill: number; readonly place: number }
-  | { readonly kind: 'space'; readonly count: Expr; readonly fill: number; readonly place: number };
+  /** `small`: the count as a program (builtin-steps.ts), for a built-in macro's padding. */
+  | { readonly kind: 'space'; readonly count: Expr; readonly fill: number; readonly place: number; readonly small: SmallCount | undefined };
 
 /**
  * The bytes of one subsection as they are read, in one growable typed buffer (a byte is a
