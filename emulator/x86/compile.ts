@@ -51,6 +51,12 @@ export interface Block {
    * first), `length` this member's.
    */
   readonly region: boolean;
+  /**
+   * A flow's block (compileFlow): the members its function calls, each as compiled alone (a
+   * block that joins no flow because its successors are in flows already makes a flow of itself
+   * and theirs: cpu.ts formFlowOver). Null for every other block.
+   */
+  readonly flow: readonly FlowMember[] | null;
   /** Times the CPU entered the block while it was not hot (counted up to when it is made hot). */
   runs: number;
   /** Pages holding the block's bytes (the CPU's index for invalidation). */
@@ -64,6 +70,9 @@ export interface Block {
   /** The generated source (for the debugger's curiosity and tests). */
   readonly source: string;
 }
+
+/** What a flow keeps of each member: the block function it calls, where it starts and ends, its instructions. */
+export type FlowMember = Pick<Block, 'start' | 'end' | 'length' | 'fn' | 'insns'>;
 
 const TERMINATORS = new Set<Op>([
   Op.Jcc, Op.Jmp, Op.Call, Op.CallIndirect, Op.CallFar, Op.CallFarIndirect, Op.JmpIndirect, Op.JmpFar,

@@ -13,7 +13,7 @@
 import { PROT_EXEC, type Memory } from '../memory/memory';
 import { Op, TF } from '../../toolchain/isa/ops';
 import type { Instruction } from '../../toolchain/isa/instruction';
-import { compileFlow, compileInstructions, compileRegion, decodeBlock, immediateField, MAX_BLOCK, type Block, type BlockFunction } from './compile';
+import { compileFlow, compileInstructions, compileRegion, decodeBlock, immediateField, MAX_BLOCK, type Block, type BlockFunction, type FlowMember } from './compile';
 import { EXIT_DYNAMIC, EXIT_SLOT0, EXIT_SLOT1, EXIT_STOP } from './emit';
 import { Helpers } from './helpers';
 import { CpuState, RF } from './state';
@@ -58,6 +58,8 @@ export class Cpu {
   private readonly regionsHeld = new Map<BlockFunction, number>();
   /** Instructions whose immediate a store rewrote while they were compiled: their blocks read it live from then on. */
   private readonly liveImmediates = new Set<number>();
+  /** Register `jmp *`s (by address) whose blocks could not make a dispatch region (one block ends there: a jump table's switch): such a block may join a flow. */
+  private readonly regionless = new Set<number>();
   /** Targets of each register `jmp *` (by its address) that its block's successor slot missed (dispatchLoop). */
   private readonly dispatchMisses = new Map<number, number>();
   /** A breakpoint address the next run steps over when it starts there (-1: none). */
@@ -346,14 +348,17 @@ export class Cpu {
     if (last.op !== Op.JmpIndirect || last.hasMem) return false;
     const seen = (this.dispatchMisses.get(last.address) ?? 0) + 1;
     this.dispatchMisses.set(last.address, seen);
-    return seen % REGION_AFTER === 0 && this.formRegion(last.address);
+    if (seen % REGION_AFTER !== 0) return false;
+    if (this.formRegion(last.address)) return true;
+    this.regionless.add(last.address);
+    return false;
   }
 
   /** This CPU's block of a translation compiled earlier (by any CPU). */
   private instance(t: Translation): Block {
     const b: Block = {
       start: t.start, pc: t.pc, end: t.end, length: t.length, fn: t.fn, insns: t.insns, spans: t.spans, marks: t.marks, bytes: t.bytes,
-      single: t.single, hot: t.hot, region: t.region, runs: 0, pages: t.pages, breakpoint: t.breakpoint, valid: true, s0: null, s1: null, source: t.source,
+      single: t.single, hot: t.hot, region: t.region, flow: t.flow, runs: 0, pages: t.pages, breakpoint: t.breakpoint, valid: true, s0: null, s1: null, source: t.source,
     };
     this.enter(b);
     this.compiledBlocks++;
@@ -369,11 +374,11 @@ export class Cpu {
     const { fn, source } = compileInstructions(insns, !single && !breakpoint, live);
     // Every byte was just fetched for decoding, so the read cannot fault.
     const { spans, pages, marks, bytes } = this.extent(insns);
-    const b: Block = { start, pc: start | 0, end, length: insns.length, fn, insns, spans, marks, bytes, single, hot, region: false, runs: 0, pages, breakpoint, valid: true, s0: null, s1: null, source };
+    const b: Block = { start, pc: start | 0, end, length: insns.length, fn, insns, spans, marks, bytes, single, hot, region: false, flow: null, runs: 0, pages, breakpoint, valid: true, s0: null, s1: null, source };
     this.enter(b);
     this.compiledBlocks++;
     keepTranslation({
-      start, pc: start | 0, end, length: insns.length, fn, insns, spans, marks, bytes, single, hot, region: false, pages, breakpoint, source,
+      start, pc: start | 0, end, length: insns.length, fn, insns, spans, marks, bytes, single, hot, region: false, flow: null, pages, breakpoint, source,
       live: insns.filter((i) => live.has(i.address)).map((i) => i.address),
     });
     return b;
@@ -418,21 +423,22 @@ export class Cpu {
     if (members.length < 2) return false;
     members.sort((a, b) => a.start - b.start);
     const { fn, source } = compileRegion(members.map((b) => b.insns), this.liveImmediates);
-    this.replaceByRegion(members, fn, source);
+    for (const member of members) this.remove(member);
+    this.replaceByRegion(members, fn, source, null, members);
     return true;
   }
 
   /**
    * True for a block that may join a flow: this CPU's current one at its start, settled, in no
    * region, no breakpoint at it, not ending in a register `jmp *` (a dispatch loop's, which
-   * becomes a dispatch region). A self-loop may: the flow calls its function as the run loop
+   * becomes a dispatch region) unless no region could be made of its jump's blocks (regionless). A self-loop may: the flow calls its function as the run loop
    * would, and it goes round inside that call (a string function's loop between the blocks of
    * its callers, docs/speed-and-exactness.md).
    */
   private mayJoin(b: Block): boolean {
     const last = b.insns[b.length - 1]!;
     return b.valid && settled(b) && !b.region && !b.single && !b.breakpoint && this.blocks.get(b.start) === b &&
-      !(last.op === Op.JmpIndirect && !last.hasMem);
+      !(last.op === Op.JmpIndirect && !last.hasMem && !this.regionless.has(last.address));
   }
 
   /**
@@ -454,35 +460,63 @@ export class Cpu {
       if (b.s0 !== null && b.s0.runs >= FLOW_MEMBER_RUNS) admit(b.s0);
       if (b.s1 !== null && b.s1.runs >= FLOW_MEMBER_RUNS) admit(b.s1);
     }
-    if (members.length < 2) return false;
+    if (members.length < 2) return this.formFlowOver(seed);
     members.sort((a, b) => a.start - b.start);
-    const { fn, source } = compileFlow(members);
-    this.replaceByRegion(members, fn, source);
+    const flow = members.map(flowMember);
+    const { fn, source } = compileFlow(flow);
+    for (const member of members) this.remove(member);
+    this.replaceByRegion(flow, fn, source, flow, flow);
     return true;
   }
 
   /**
-   * Each of `members` replaced by a block entering `fn` (a dispatch region's or a flow's function)
-   * at its start whose instructions are all of the members' (its own first: a translation is
-   * checked for breakpoints after its first instruction), so that a store to any member, or a
-   * breakpoint in one, drops them all.
+   * A block that may join a flow but whose successors are in flows already (it sits between
+   * them, a run-loop turn each time: docs/speed-and-exactness.md) and the members of those flows
+   * (FLOW_MEMBERS at most), called by one new flow entered at `seed` only: the other flows keep
+   * their blocks and translations. False when no successor is a flow's.
    */
-  private replaceByRegion(members: readonly Block[], fn: BlockFunction, source: string): void {
+  private formFlowOver(seed: Block): boolean {
+    if (!this.mayJoin(seed)) return false;
+    const flow: FlowMember[] = [flowMember(seed)];
+    const starts = new Set<number>([seed.start]);
+    for (const next of [seed.s0, seed.s1]) {
+      if (next === null || !next.valid || next.flow === null) continue;
+      for (const member of next.flow) {
+        if (flow.length === FLOW_MEMBERS || starts.has(member.start)) continue;
+        starts.add(member.start);
+        flow.push(member);
+      }
+    }
+    if (flow.length < 2) return false;
+    flow.sort((a, b) => a.start - b.start);
+    const { fn, source } = compileFlow(flow);
+    this.remove(seed);
+    this.replaceByRegion(flow, fn, source, flow, [flow.find((m) => m.start === seed.start)!]);
+    return true;
+  }
+
+  /**
+   * Each of `entries` (some of `members`, whose blocks the caller removed) replaced by a block
+   * entering `fn` (a dispatch region's or a flow's function, `flow` its members) at its start
+   * whose instructions are all of the members' (its own first: a translation is checked for
+   * breakpoints after its first instruction), so that a store to any member, or a breakpoint in
+   * one, drops them all.
+   */
+  private replaceByRegion(members: readonly FlowMember[], fn: BlockFunction, source: string, flow: readonly FlowMember[] | null, entries: readonly FlowMember[]): void {
     const live = this.liveImmediates;
-    for (const member of members) this.remove(member);
-    for (const member of members) {
+    for (const member of entries) {
       const insns = [member, ...members.filter((b) => b !== member)].flatMap((b) => b.insns);
       const { spans, pages, marks, bytes } = this.extent(insns);
       const { start, end, length } = member;
       const b: Block = {
-        start, pc: start | 0, end, length, fn, insns, spans, marks, bytes, single: false, hot: true, region: true, runs: 0, pages, breakpoint: false,
+        start, pc: start | 0, end, length, fn, insns, spans, marks, bytes, single: false, hot: true, region: true, flow, runs: 0, pages, breakpoint: false,
         valid: true, s0: null, s1: null, source,
       };
       this.enter(b);
       this.blocks.set(start, b);
       this.jumpCache[jumpHash(start)] = b;
       this.compiledBlocks++;
-      keepTranslation({ start, pc: start | 0, end, length, fn, insns, spans, marks, bytes, single: false, hot: true, region: true, pages, breakpoint: false, source, live: insns.filter((i) => live.has(i.address)).map((i) => i.address) });
+      keepTranslation({ start, pc: start | 0, end, length, fn, insns, spans, marks, bytes, single: false, hot: true, region: true, flow, pages, breakpoint: false, source, live: insns.filter((i) => live.has(i.address)).map((i) => i.address) });
     }
   }
 
@@ -664,6 +698,11 @@ const REGION_INSTRUCTIONS = 1024;
 const FLOW_RUNS = 4096;
 const FLOW_MEMBER_RUNS = 16;
 const FLOW_MEMBERS = 64;
+
+/** What a flow keeps of a member block (compile.ts FlowMember). */
+function flowMember(b: Block): FlowMember {
+  return { start: b.start, end: b.end, length: b.length, fn: b.fn, insns: b.insns };
+}
 
 /** Entries into a block after which it is compiled again going on past its conditional jumps. */
 const HOT_RUNS = 100;
