@@ -496,6 +496,28 @@ export class Cpu {
   }
 
   /**
+   * The flow entered at `from` (a flow's block, whose flow left to `to`, a block of another flow)
+   * and the members of `to`'s flow called by one new flow entered at `from` only (FLOW_MEMBERS at
+   * most): each flow the run loop went from one to the other is a turn of the run loop
+   * (docs/speed-and-exactness.md). The other blocks of both flows, and their translations, stay.
+   */
+  private joinFlows(from: Block, to: Block): void {
+    if (!from.valid || from.flow === null || to.flow === null || from.fn === to.fn || from.breakpoint || this.blocks.get(from.start) !== from) return;
+    const flow = [...from.flow];
+    const starts = new Set(flow.map((m) => m.start));
+    for (const member of to.flow) {
+      if (starts.has(member.start)) continue;
+      starts.add(member.start);
+      flow.push(member);
+    }
+    if (flow.length === from.flow.length || flow.length > FLOW_MEMBERS) return;
+    flow.sort((a, b) => a.start - b.start);
+    const { fn, source } = compileFlow(flow);
+    this.remove(from);
+    this.replaceByRegion(flow, fn, source, flow, [flow.find((m) => m.start === from.start)!]);
+  }
+
+  /**
    * Each of `entries` (some of `members`, whose blocks the caller removed) replaced by a block
    * entering `fn` (a dispatch region's or a flow's function, `flow` its members) at its start
    * whose instructions are all of the members' (its own first: a translation is checked for
@@ -635,10 +657,14 @@ export class Cpu {
           if (slot === EXIT_SLOT0 || slot === EXIT_DYNAMIC) prev!.s0 = b;
           else if (slot === EXIT_SLOT1) prev!.s1 = b;
         }
-      } else if (runs === FLOW_RUNS && !b.region && this.formFlow(b)) {
-        prev = null;
-        slot = -1;
-        continue;
+      } else if (runs === FLOW_RUNS) {
+        if (!b.region && this.formFlow(b)) {
+          prev = null;
+          slot = -1;
+          continue;
+        }
+        // A flow entered this often from another flow's block: that block's flow goes on into this one.
+        if (b.flow !== null && prev !== null) this.joinFlows(prev, b);
       }
       if (b.breakpoint && !first) return { kind: 'breakpoint', address: eip };
       first = false;

@@ -1,5 +1,6 @@
-// Blocks that sat between flows (cpu.ts formFlowOver, mayJoin): a block whose successors are in
-// flows already makes one flow of itself and their members, entered at it only, and a jump
+// Blocks that sat between flows (cpu.ts formFlowOver, joinFlows, mayJoin): a block whose
+// successors are in flows already makes one flow of itself and their members, entered at it
+// only; a flow entered often from another flow's block goes on inside that block's flow; a jump
 // table's register `jmp *` whose block can make no dispatch region joins a flow. The program ends as
 // under qemu-i386 whatever the budget slices; a breakpoint in a member two flows share, a
 // watchpoint and the debugger's TF stop where the one-instruction path stops.
@@ -72,13 +73,16 @@ acc: .long 0, 0
 const WARM = 300_000;
 const IN_FLOW = /F\d+\(s, m, H, left\)/;
 
-test('a jump table\'s block and blocks between flows join flows, and the program ends as under qemu-i386 whatever the budget slices', () => {
+test('a jump table\'s block, blocks between flows and flows one after another join flows, and the program ends as under qemu-i386 whatever the budget slices', () => {
   const g = buildGuest('flow-over', PROGRAM);
   const expected = qemuOutput(g.path);
   assert.equal(expected.length, 8);
   const p = sameWhateverTheSlices(g.path, expected, [1, 7, 97, 10007]);
   assert.match(p.cpu.blockSource(g.symbols.get('switch')!) ?? '', IN_FLOW, 'the jump table\'s block runs in a flow');
   for (const name of ['case0', 'case1', 'case3']) assert.match(p.cpu.blockSource(g.symbols.get(name)!) ?? '', IN_FLOW, `${name} runs in a flow`);
+  // between's flow (between and h) leaves to the loop's flow each round.
+  const members = (name: string): number => (p.cpu.blockSource(g.symbols.get(name)!) ?? '').match(/case \d+:/g)?.length ?? 0;
+  assert.ok(members('between') > members('h'), 'the flow entered at between goes on into the loop\'s');
 });
 
 test('a breakpoint in a member two flows share, a watchpoint and the debugger\'s TF stop where the one-instruction path does', () => {
