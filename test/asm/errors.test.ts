@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { assemble } from '../../toolchain/asm/assembler';
 import { gas } from './gas-object';
 
-const FILES: readonly { name: string; source: string }[] = [
+const FILES: readonly { name: string; source: string; anyOrder?: boolean }[] = [
   {
     name: 'mixed',
     source: `.text
@@ -77,6 +77,65 @@ frob (a , b)
 ret
 `,
   },
+  {
+    // GNU as reports a .fill, .space or .zero count at the end, when it settles the frags;
+    // the front end reports it at the statement.
+    name: 'operands-not-numbers',
+    anyOrder: true,
+    source: `.text
+.fill u,1,0
+.space u
+.skip u, 1
+.fill 2,u,0
+.fill 2,1,u
+.fill 1+u
+x: .fill x
+.rept u
+.endr
+.zero u
+.if u
+.endif
+.ifle u
+.endif
+.align u
+.balign 4, u
+.p2align u
+.org 4, u
+.cfi_startproc
+.cfi_def_cfa_offset u
+.cfi_endproc
+.comm c, u
+.comm c2, 4, u
+.lcomm c3, u
+.section .a,"aM",@progbits,u
+.text u
+.space y
+y: nop
+`,
+  },
+  {
+    name: 'type-names',
+    source: `.text
+a: nop
+.type a, function
+.type a, @Function
+.type a, stt_func
+.type a, @2
+.type a, 1
+.type a, @6
+.type a, @0
+.type a, 10
+.type a, @3
+.type a, #function
+.type a, @common
+.type a, 5
+.type a, @"object"
+.type a
+.type a,
+.type , @function
+.type a, @nosuch
+`,
+  },
 ];
 
 for (const f of FILES) {
@@ -85,7 +144,9 @@ for (const f of FILES) {
     const module = assemble({ file: `${f.name}.s`, text: f.source });
     const want = oracle.messages.map((m) => `${m.line} ${m.severity}: ${m.message}`);
     const got = module.diagnostics.map((d) => `${d.location.line} ${d.severity}: ${d.message}`);
-    assert.deepEqual(got, want);
+    const byLine = (a: string, b: string): number => parseInt(a, 10) - parseInt(b, 10);
+    if (f.anyOrder) assert.deepEqual([...got].sort(byLine), [...want].sort(byLine));
+    else assert.deepEqual(got, want);
     assert.ok(module.diagnostics.every((d) => d.location.file === `${f.name}.s` && d.location.column >= 1));
   });
 }

@@ -47,3 +47,28 @@ test('.type in its spellings writes the object as --32 does', () => {
     '',
   ].join('\n'));
 });
+
+test('.type named again combines as GNU as combines BFD flags: the object as --32 writes it', () => {
+  // A TLS object named an object stays TLS, an indirect function named a function stays one,
+  // notype clears; the numbers name types as the words do.
+  compareWithGas('type-again', [
+    '\t.text',
+    'a:\tret',
+    'b:\tret',
+    'c:\tret',
+    'd:\tret',
+    'e:\tret',
+    '\t.type a, @tls_object',
+    '\t.type a, @object',
+    '\t.type b, @gnu_indirect_function',
+    '\t.type b, @function',
+    '\t.type c, @function',
+    '\t.type c, @notype',
+    '\t.type c, 1',
+    '\t.type d, 10',
+    '\t.type d, 2',
+    '\t.type e, @object',
+    '\t.type e, @function',
+    '',
+  ].join('\n'));
+});

@@ -450,7 +450,7 @@ class Reader {
       for (const b of c.body) out.push({ text: values.size ? substitute(b.text, values, undefined) : b.text, location: b.location });
     };
     if (c.op === '.rept') {
-      const n = c.operands.trim() === '' ? 0n : this.st.absolute(c.operands, '.rept');
+      const n = c.operands.trim() === '' ? 0n : this.st.absolute(c.operands);
       if (n > BigInt(MAX_REPEAT)) throw new AsmError('.rept count too large');
       for (let i = 0n; i < n; i++) emit(new Map());
     } else {

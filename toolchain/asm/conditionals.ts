@@ -51,7 +51,7 @@ export interface ConditionState {
 /** Whether the conditional `op` (not .else/.endif) holds for its operands. */
 export function conditionHolds(st: AsmState, op: string, operands: string): boolean {
   return conditionHoldsIn({
-    absolute: (text) => st.absolute(text, '".if" statement'),
+    absolute: (text) => st.absolute(text, 'non-constant expression in ".if" statement'),
     isDefined: (name) => {
       const s = st.symbols.find(name);
       return s !== undefined && s.kind !== 'undefined';

@@ -5,7 +5,7 @@ import { constantValue, isBignum, type Expr } from './expr';
 import { differenceSymbol, isAbsolute, smallValue } from './evaluate';
 import { SHT_NOBITS } from '../elf/sections';
 import { fixedSize, isCode } from './layout';
-import { AsmError, type AsmState } from './state';
+import { AsmError, FILL_NOT_ABSOLUTE, type AsmState } from './state';
 import { NO_PLACE } from './places';
 import { readStrings, operandTexts } from './strings';
 import { smallCount, type SmallCount } from './count-program';
@@ -200,7 +200,7 @@ function fillBytes(st: AsmState, count: bigint, size: number, value: bigint): nu
 const fill: Handler = (st, operands) => {
   const parts = operandTexts(operands);
   if (parts.length === 0 || parts.length > 3) throw new AsmError('bad .fill arguments');
-  const count = st.absolute(parts[0]!, '.fill');
+  const count = st.absolute(parts[0]!, FILL_NOT_ABSOLUTE);
   let size = parts[1] !== undefined && parts[1] !== '' ? Number(st.absolute(parts[1])) : 1;
   const value = parts[2] !== undefined && parts[2] !== '' ? st.absolute(parts[2]) : 0n;
   if (size < 0) {
@@ -246,7 +246,7 @@ export function skipCount(st: AsmState, bound: Expr, fillValue: number, program?
 }
 
 const zero: Handler = (st, operands) => {
-  const c = st.absolute(operands, '.zero');
+  const c = st.absolute(operands, FILL_NOT_ABSOLUTE);
   if (c < 0n) {
     st.warning('.zero repeat count is negative, ignored');
     return;

@@ -241,10 +241,13 @@ function visibility(v: number): Handler {
     });
 }
 
-const SYMBOL_TYPES: Readonly<Record<string, number>> = {
-  function: STT_FUNC, object: STT_OBJECT, notype: STT_NOTYPE, tls_object: STT_TLS, common: STT_COMMON, gnu_indirect_function: STT_GNU_IFUNC,
-  stt_func: STT_FUNC, stt_object: STT_OBJECT, stt_notype: STT_NOTYPE, stt_tls: STT_TLS, stt_common: STT_COMMON, stt_gnu_ifunc: STT_GNU_IFUNC,
-};
+/** `.type`'s type names as GNU as compares them (case matters): the word, the number, the ELF name. */
+const SYMBOL_TYPES: ReadonlyMap<string, number> = new Map(
+  ([
+    ['function', '2', 'STT_FUNC', STT_FUNC], ['object', '1', 'STT_OBJECT', STT_OBJECT], ['tls_object', '6', 'STT_TLS', STT_TLS],
+    ['notype', '0', 'STT_NOTYPE', STT_NOTYPE], ['common', '5', 'STT_COMMON', STT_COMMON], ['gnu_indirect_function', '10', 'STT_GNU_IFUNC', STT_GNU_IFUNC],
+  ] as const).flatMap(([word, number, elf, t]) => [[word, t], [number, t], [elf, t]]),
+);
 
 /** `.type`'s name and type texts: what TYPE_OPERANDS matches, or undefined where it does not. */
 export function typeOperands(text: string): [string, string] | undefined {
@@ -274,16 +277,49 @@ const TYPE_OPERANDS = /^("[^"]*"|[^\s,]+)\s*,?\s*(.*)$/;
 
 const type: Handler = (st, operands) => {
   const m = typeOperands(operands);
-  if (!m || m[1] === '') throw new AsmError('expected comma after name in .type');
+  if (!m) throw new AsmError('Missing symbol name in directive');
   const s = st.symbols.get(nameOf(m[0]), st.where);
-  // The type with one leading @, % or # dropped, and its quotes.
+  // The type name: one leading @, %, # or " dropped, then up to a quote or the end.
   const c = m[1].charCodeAt(0);
-  const bare = c === 0x40 || c === 0x25 || c === 0x23 ? m[1].slice(1) : m[1];
-  const spec = (bare.charCodeAt(0) === 0x22 ? bare.replace(/^"(.*)"$/, '$1') : bare).toLowerCase();
-  const t = SYMBOL_TYPES[spec];
-  if (t === undefined) throw new AsmError(`unrecognized symbol type "${m[1]}"`);
-  s.type = t;
+  let name = c === 0x40 || c === 0x25 || c === 0x23 || c === 0x22 ? m[1].slice(1) : m[1];
+  if (name.charCodeAt(0) === 0x22) name = name.slice(1);
+  const quote = name.indexOf('"');
+  if (quote >= 0) name = name.slice(0, quote);
+  const t = SYMBOL_TYPES.get(name);
+  if (t === undefined) {
+    // GNU as reads an unknown name as no type: it clears what the symbol had.
+    s.type = STT_NOTYPE;
+    throw new AsmError(`unrecognized symbol type "${name}"`);
+  }
+  if (t === STT_COMMON && s.kind === 'label') st.error(`symbol '${s.name}' is already defined`);
+  const before = TYPE_FLAGS.get(s.type) ?? 0;
+  const flags = TYPE_FLAGS.get(t)!;
+  let mask = F_FUNCTION | F_OBJECT;
+  if (flags !== F_FUNCTION) mask |= F_INDIRECT;
+  if (flags !== F_OBJECT) mask |= F_THREAD_LOCAL;
+  if (flags === 0) {
+    s.type = typeOfFlags(before & ~mask);
+    return;
+  }
+  if ((before & mask & ~flags) !== 0) st.warning(`symbol '${s.name}' already has its type set`);
+  s.type = t === STT_COMMON ? STT_COMMON : typeOfFlags((before & ~mask) | flags);
 };
+
+// BFD's flags for a symbol's type, as `.type` combines them (a TLS object named an object
+// stays one, an indirect function named a function too; common is an object).
+const F_FUNCTION = 1;
+const F_OBJECT = 2;
+const F_INDIRECT = 4;
+const F_THREAD_LOCAL = 8;
+const TYPE_FLAGS: ReadonlyMap<number, number> = new Map([
+  [STT_NOTYPE, 0], [STT_FUNC, F_FUNCTION], [STT_GNU_IFUNC, F_FUNCTION | F_INDIRECT], [STT_OBJECT, F_OBJECT], [STT_TLS, F_OBJECT | F_THREAD_LOCAL], [STT_COMMON, F_OBJECT],
+]);
+
+function typeOfFlags(flags: number): number {
+  if (flags & F_FUNCTION) return flags & F_INDIRECT ? STT_GNU_IFUNC : STT_FUNC;
+  if (flags & F_OBJECT) return flags & F_THREAD_LOCAL ? STT_TLS : STT_OBJECT;
+  return STT_NOTYPE;
+}
 
 const size: Handler = (st, operands) => {
   const parts = operandTexts(operands);

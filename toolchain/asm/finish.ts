@@ -11,7 +11,7 @@ import { addFixup, copyFrag, fixedSize, fragSize, ByteStream, layoutSection, ord
 import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiInstruction, CfiProcedure, InstructionEntries, LineEntry, NumericReference, Relocation, SourceLocation, SymbolBinding } from './module';
 import { codePadding } from './nops';
 import { ALT_LAYOUTS, altFields, ftFlagsOf, type AltLayout } from './alt-instr';
-import { AsmError, type AsmState } from './state';
+import { AsmError, FILL_NOT_ABSOLUTE, type AsmState } from './state';
 import type { CfiRows, CfiState } from './cfi-directives';
 import { displayName, type SymbolState } from './symbol-table';
 import { NO_PLACE, type Places } from './places';
@@ -240,7 +240,7 @@ function materialize(st: AsmState, f: Frag, tails: ByteStream): void {
       }
       case 'space':
         st.location = st.locationOf(v.place);
-        if (Number.isNaN(v.small === undefined ? smallValue(v.count) : smallCount(v.small)) && !isAbsolute(value(st, v.count))) st.error('.space specifies non-absolute value');
+        if (Number.isNaN(v.small === undefined ? smallValue(v.count) : smallCount(v.small)) && !isAbsolute(value(st, v.count))) st.error(FILL_NOT_ABSOLUTE);
         tails.fillAt(at, n, v.fill);
         break;
     }

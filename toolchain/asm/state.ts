@@ -19,6 +19,11 @@ import { AsmError } from './asm-error';
 /** A problem in the statement being assembled: reported with its location, the file goes on. */
 export { AsmError };
 
+/** GNU as's message for an operand that must be a number when read and is not. */
+const NOT_ABSOLUTE = 'bad or irreducible absolute expression';
+/** GNU as's message for a `.fill`, `.space` or `.zero` count that is not a number when its frag is settled. */
+export const FILL_NOT_ABSOLUTE = '.space, .nops or .fill specifies non-absolute value';
+
 /** Where a statement at a 0-based line and column of some text is in the user's files (the preprocessor's map, a macro's call site). */
 export type Locator = (line: number, column: number) => SourceLocation;
 
@@ -428,18 +433,16 @@ export class AsmState implements BindPlace, NumericReferenceSink {
     return this.evaluator.tryEvaluate(bound);
   }
 
-  /** Parses, binds and evaluates text that must be a number now (counts, .if, alignments). */
-  absolute(text: string, what = 'expression'): bigint {
+  /**
+   * Parses, binds and evaluates text that must be a number now (counts, .if, alignments);
+   * `message` is GNU as's when it is not (get_absolute_expression's unless the directive has its own).
+   */
+  absolute(text: string, message = NOT_ABSOLUTE): bigint {
     const plain = plainDecimal(text);
     if (plain !== undefined) return plain;
     const v = this.evaluate(this.bindText(text));
-    if (!isAbsolute(v)) throw new AsmError(what === 'expression' ? 'non-constant expression' : `non-constant expression in ${what}`);
+    if (!isAbsolute(v)) throw new AsmError(message);
     return v.add;
-  }
-
-  /** Same as `absolute` but refreshes estimated addresses first (label differences across frags). */
-  absoluteNow(text: string, what?: string): bigint {
-    return this.absolute(text, what);
   }
 
   // --- diagnostics ----------------------------------------------------------------------
