@@ -510,7 +510,8 @@ export class Cpu {
       starts.add(member.start);
       flow.push(member);
     }
-    if (flow.length === from.flow.length || flow.length > FLOW_MEMBERS) return;
+    // Code that stores have rewritten (its blocks were retired) joins no more: each rewrite would drop the joined flow again.
+    if (flow.length === from.flow.length || flow.length > FLOW_MEMBERS || flow.some((m) => this.retired.has(m.start))) return;
     flow.sort((a, b) => a.start - b.start);
     const { fn, source } = compileFlow(flow);
     this.remove(from);
@@ -657,14 +658,13 @@ export class Cpu {
           if (slot === EXIT_SLOT0 || slot === EXIT_DYNAMIC) prev!.s0 = b;
           else if (slot === EXIT_SLOT1) prev!.s1 = b;
         }
-      } else if (runs === FLOW_RUNS) {
-        if (!b.region && this.formFlow(b)) {
-          prev = null;
-          slot = -1;
-          continue;
-        }
-        // A flow entered this often from another flow's block: that block's flow goes on into this one.
-        if (b.flow !== null && prev !== null) this.joinFlows(prev, b);
+      } else if (runs === FLOW_RUNS && !b.region && this.formFlow(b)) {
+        prev = null;
+        slot = -1;
+        continue;
+      } else if ((runs & (JOIN_RUNS - 1)) === 0 && b.flow !== null && prev !== null) {
+        // A flow entered this often (each JOIN_RUNS times) from another flow's block: that block's flow goes on into this one.
+        this.joinFlows(prev, b);
       }
       if (b.breakpoint && !first) return { kind: 'breakpoint', address: eip };
       first = false;
@@ -724,6 +724,8 @@ const REGION_INSTRUCTIONS = 1024;
 const FLOW_RUNS = 4096;
 const FLOW_MEMBER_RUNS = 16;
 const FLOW_MEMBERS = 64;
+/** Entries into a flow's block after which (and after each as many again) the flow the run loop came from goes on into it (joinFlows). */
+const JOIN_RUNS = 1024;
 
 /** What a flow keeps of a member block (compile.ts FlowMember). */
 function flowMember(b: Block): FlowMember {
