@@ -299,6 +299,9 @@ H(1)
 #define LBL(n) .L ## n: ; jmp .L ## n
 LBL(loop) LBL(  done  )
 xstr(FOO) str(FOO) xstr(CAT(F,OO))
+#define G(x) x
+#define N 9
+G(F)N G(F)9 G(F)__LINE__ G(F)0x1 G(F)1e5 G(F)1.5 G(F)1e+5 G(F).5 G(_)1 G($a)1 G(F)'c' G(1)F
 `,
     },
   },

@@ -5,7 +5,7 @@
 // carries its file, line and column (1-based, the column counting characters), adjusted by #line.
 
 import type { SourceLocation } from '../module';
-import { BOL, PREV_WHITE, type Token, type TokenKind } from './token';
+import { BOL, PREV_WHITE, isIdCode, type Token, type TokenKind } from './token';
 import type { PrintedLine } from './printed-lines';
 
 export type LexReport = (loc: SourceLocation, severity: 'error' | 'warning', message: string) => void;
@@ -30,10 +30,6 @@ const APOSTROPHE = 0x27;
 const SLASH = 0x2f;
 const DOT = 0x2e;
 
-/** [A-Za-z0-9_] by character code (NaN, past the end, is none). */
-function isIdCode(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
-}
 
 function isIdStart(c: string): boolean {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';

@@ -52,6 +52,17 @@ export function paddingToken(source: Token | null, loc: SourceLocation): Token {
 /** Operators that form a new operator with a following '=' (==, !=, >=, <=, +=, ... <<=, >>=). */
 const PASTES_WITH_EQ = new Set(['=', '!', '>', '<', '+', '-', '*', '/', '%', '&', '|', '^', '>>', '<<']);
 
+/** [A-Za-z0-9_] by character code (NaN, past the end, is none): an identifier's characters. */
+export function isIdCode(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
+}
+
+/** Whether every character of `text` may be in an identifier. */
+function allNameCharacters(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (!isIdCode(text.charCodeAt(i))) return false;
+  return true;
+}
+
 /**
  * True when printing `a` directly followed by `b` could be read back as different tokens
  * (cpp prints a space between them then).
@@ -77,8 +88,9 @@ export function avoidPaste(a: Token, b: Token): boolean {
         default: return false;
       }
     case 'name':
-      // gcc adds "a number spelled as a name": a pp-number starts with a digit or '.', so never.
-      return b.kind === 'name' || b.kind === 'char' || b.kind === 'string';
+      // A number too when the two would read as one name: all of it name characters (9, 0x1,
+      // 1e5; not 1.5 or 1e+5), as gcc -E spaces them.
+      return b.kind === 'name' || b.kind === 'char' || b.kind === 'string' || (b.kind === 'number' && allNameCharacters(b.text));
     case 'number':
       return b.kind === 'number' || b.kind === 'name' || b.kind === 'char' || c === '.' || c === '+' || c === '-';
     case 'other':
