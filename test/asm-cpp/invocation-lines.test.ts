@@ -39,7 +39,7 @@ function body(random: Random, param: boolean, balanced = false): string {
     else if (r < 0.5) s += ` ${pick(random, NAMES)}(p)`.replace('(p)', param ? '(p)' : '(1)');
     else if (r < 0.52) s += param ? ' #p' : ' #';
     else if (r < 0.54) s += ' a ## b';
-    else if (r < 0.56 && !balanced) s += ' __LINE__';
+    else if (r < 0.56) s += ' __LINE__';
     else {
       const piece = pick(random, PIECES);
       s += ` ${balanced && (piece === '(' || piece === ')') ? ';' : piece}`;
@@ -51,10 +51,8 @@ function body(random: Random, param: boolean, balanced = false): string {
 /**
  * A random source: macros defined (function-like of one parameter mostly) and lines invoking
  * them, redefined now and then. `valid`: only what gcc reads without an error (one parameter,
- * no parentheses in replacement lists, no line starting with `(`), and no __LINE__, which
- * token-by-token reading spaces apart from gcc after a name in some expansions (`F1` where gcc
- * prints `F 1`: docs/speed-and-exactness.md); an invocation line reaching a built-in macro is
- * read token by token anyway.
+ * no parentheses in replacement lists, no line starting with `(`); an invocation line
+ * reaching a built-in macro such as __LINE__ is read token by token.
  */
 function source(random: Random, lines: number, valid = false): string {
   const out: string[] = [];
