@@ -111,6 +111,18 @@ x: .fill x
 .text u
 .space y
 y: nop
+.nops u
+.nops 2,u
+.nops 3,
+`,
+  },
+  {
+    // Checked when the frags are written: GNU as writes none after an earlier error, so alone.
+    name: 'nops-control',
+    source: `.text
+.nops 23,8
+.nops 2,7
+.nops -1
 `,
   },
   {

@@ -266,3 +266,30 @@ d2:	.long 0
   assert.equal(readelf(['-rW', lab.path]), readelf(['-rW', gas.path]));
   assert.deepEqual(readFileSync(lab.path), readFileSync(gas.path));
 });
+
+test('.nops SIZE[, CONTROL]: the NOPs, the jump over long runs and the warnings, as GNU as writes them', () => {
+  const { gas, lab } = both('nops', `
+	.text
+	.nops 0
+	.nops
+	.nops 1+2
+	.nops 11, 5
+	.nops 15, 4
+	.nops 7, 1
+	.nops 9, 3
+	.nops 23, 2
+	.nops 23, 6
+	.nops 130, 2
+	.nops 300, 3
+	.nops 3, -1
+	.nops -1
+	.zero -1
+	nop
+	.data
+	.nops 5
+`);
+  const expected = messages(gas.stderr, 'nops.s');
+  assert.ok(expected.includes('14: Warning: negative nop control byte, ignored'), gas.stderr);
+  assert.deepEqual(messages(lab.stderr, 'nops.s'), expected);
+  assert.deepEqual(readFileSync(lab.path), readFileSync(gas.path));
+});

@@ -248,11 +248,32 @@ export function skipCount(st: AsmState, bound: Expr, fillValue: number, program?
 const zero: Handler = (st, operands) => {
   const c = st.absolute(operands, FILL_NOT_ABSOLUTE);
   if (c < 0n) {
-    st.warning('.zero repeat count is negative, ignored');
+    st.warning('.space repeat count is zero, ignored');
     return;
   }
   if (c > 1n << 28n) throw new AsmError('.zero size too large');
   st.emitFill(Number(c), 0);
+};
+
+/**
+ * `.nops SIZE[, CONTROL]`: SIZE bytes of NOPs, none longer than CONTROL bytes (GNU as's x86
+ * directive), a variable part whose size and control GNU as checks when it writes the frags.
+ */
+const nops: Handler = (st, operands) => {
+  const parts = operandTexts(operands);
+  if (parts.length === 0) return;
+  const size = st.absolute(parts[0]!, FILL_NOT_ABSOLUTE);
+  let limit = 0n;
+  if (parts.length > 1) {
+    if (parts[1] === '') throw new AsmError('unsupported variable nop control in .nops directive');
+    limit = st.absolute(parts[1]!, 'unsupported variable nop control in .nops directive');
+    if (limit < 0n) {
+      st.warning('negative nop control byte, ignored');
+      limit = 0n;
+    }
+  }
+  const clamp = (x: bigint): number => Number(x > 1n << 28n ? 1n << 28n : x < -1n ? -1n : x);
+  st.variable({ kind: 'nops', size: clamp(size), limit: clamp(limit), place: st.where }, Math.max(0, clamp(size)));
 };
 
 const org: Handler = (st, operands) => {
@@ -333,6 +354,7 @@ export const DATA_DIRECTIVES: ReadonlyMap<string, Handler> = new Map<string, Han
   ['.space', space],
   ['.skip', space],
   ['.zero', zero],
+  ['.nops', nops],
   ['.org', org],
   ['.align', alignment('bytes', 1)],
   ['.balign', alignment('bytes', 1)],

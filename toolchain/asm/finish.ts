@@ -9,7 +9,7 @@ import { smallCount } from './count-program';
 import { SHT_NOBITS } from '../elf/sections';
 import { addFixup, copyFrag, fixedSize, fragSize, ByteStream, layoutSection, orderedFrags, type Fixup, type Frag, type SectionState } from './layout';
 import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiInstruction, CfiProcedure, InstructionEntries, LineEntry, NumericReference, Relocation, SourceLocation, SymbolBinding } from './module';
-import { codePadding } from './nops';
+import { codePadding, MAX_SINGLE_NOP } from './nops';
 import { ALT_LAYOUTS, altFields, ftFlagsOf, type AltLayout } from './alt-instr';
 import { AsmError, FILL_NOT_ABSOLUTE, type AsmState } from './state';
 import type { CfiRows, CfiState } from './cfi-directives';
@@ -96,6 +96,8 @@ function variableSize(st: AsmState, f: Frag, pos?: PassPosition): number {
       const target = r.sym ? labelAddress(r.sym) + Number(r.add) : Number(r.add);
       return Math.max(0, target - at);
     }
+    case 'nops':
+      return Math.max(0, v.size);
     case 'space': {
       const small = v.small === undefined ? smallValue(v.count) : smallCount(v.small);
       if (!Number.isNaN(small)) return Math.max(0, Math.min(small, 1 << 28));
@@ -142,6 +144,20 @@ function relax(st: AsmState): void {
     if (!changed) return;
   }
   st.error('relaxation did not settle (oscillating .org/.space/.uleb128?)');
+}
+
+/** GNU as's warning for a `.nops` of negative size, which it gives when it has sized the frags (before it writes them). */
+function negativeNops(st: AsmState): void {
+  const saved = st.location;
+  for (const s of st.sections) {
+    for (const f of orderedFrags(s)) {
+      const v = f.variable;
+      if (v === undefined || v.kind !== 'nops' || v.size >= 0) continue;
+      st.location = st.locationOf(v.place);
+      st.warning('.space, .nops or .fill with negative value, ignored');
+    }
+  }
+  st.location = saved;
 }
 
 function passPosition(frags: readonly Frag[]): PassPosition {
@@ -238,6 +254,11 @@ function materialize(st: AsmState, f: Frag, tails: ByteStream): void {
         tails.fillAt(at, n, v.fill);
         break;
       }
+      case 'nops':
+        st.location = st.locationOf(v.place);
+        if (v.size >= 0 && v.limit > MAX_SINGLE_NOP) st.error(`invalid single nop size: ${v.limit} (expect within [0, ${MAX_SINGLE_NOP}])`);
+        else tails.write(at, codePadding(n, v.limit || MAX_SINGLE_NOP), n);
+        break;
       case 'space':
         st.location = st.locationOf(v.place);
         if (Number.isNaN(v.small === undefined ? smallValue(v.count) : smallCount(v.small)) && !isAbsolute(value(st, v.count))) st.error(FILL_NOT_ABSOLUTE);
@@ -655,6 +676,7 @@ function countLocalLabels(all: readonly SymbolState[]): number {
  */
 export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefined): AsmModule {
   relax(st);
+  negativeNops(st);
   layoutSections(st);
   st.lines.settle();
   const cfiOut = cfiProcedures(st, cfi);

@@ -58,7 +58,9 @@ export type Variable =
   | { readonly kind: 'leb'; readonly expr: Expr; readonly signed: boolean; readonly place: number }
   | { readonly kind: 'org'; readonly expr: Expr; readonly fill: number; readonly place: number }
   /** `small`: the count as a program (builtin-steps.ts), for a built-in macro's padding. */
-  | { readonly kind: 'space'; readonly count: Expr; readonly fill: number; readonly place: number; readonly small: SmallCount | undefined };
+  | { readonly kind: 'space'; readonly count: Expr; readonly fill: number; readonly place: number; readonly small: SmallCount | undefined }
+  /** `.nops`: `size` bytes of NOPs of at most `limit` bytes each (0: the longest), checked when written, as GNU as does. */
+  | { readonly kind: 'nops'; readonly size: number; readonly limit: number; readonly place: number };
 
 /**
  * The bytes of one subsection as they are read, in one growable typed buffer (a byte is a

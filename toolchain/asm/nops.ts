@@ -15,26 +15,31 @@ const NOPS: readonly (readonly number[])[] = [
   [0x8d, 0xb4, 0x26, 0x00, 0x00, 0x00, 0x00],
 ];
 
-function nopRun(n: number, out: number[]): void {
-  while (n > 7) {
-    out.push(...NOPS[7]!);
-    n -= 7;
+/** The longest single NOP (`.nops`' largest control byte). */
+export const MAX_SINGLE_NOP = 7;
+
+/** n bytes of NOPs of `limit` bytes each (5 has no single NOP: 4), the rest one shorter NOP. */
+function nopRun(n: number, limit: number, out: number[]): void {
+  const each = limit === 5 ? 4 : limit;
+  while (n > each) {
+    out.push(...NOPS[each]!);
+    n -= each;
   }
   out.push(...NOPS[n]!);
 }
 
-/** The n padding bytes GAS emits in a code section. */
-export function codePadding(n: number): number[] {
+/** The n padding bytes GAS emits in a code section (and for `.nops n, limit`: NOPs of at most `limit` bytes). */
+export function codePadding(n: number, limit = MAX_SINGLE_NOP): number[] {
   const out: number[] = [];
   if (n <= 20) {
-    nopRun(n, out);
+    nopRun(n, limit, out);
   } else if (n <= 129) {
     out.push(0xeb, n - 2);
-    nopRun(n - 2, out);
+    nopRun(n - 2, limit, out);
   } else {
     const d = n - 5;
     out.push(0xe9, d & 0xff, (d >>> 8) & 0xff, (d >>> 16) & 0xff, (d >>> 24) & 0xff);
-    nopRun(d, out);
+    nopRun(d, limit, out);
   }
   return out;
 }
