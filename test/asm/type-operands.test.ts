@@ -26,14 +26,12 @@ test('typeOperands splits as the regular expression does, for texts of every cha
   assert.ok(n > 10_000);
 });
 
+/** Code labels a to e for the types to name. */
+const FIVE_LABELS = ['\t.text', 'a:\tret', 'b:\tret', 'c:\tret', 'd:\tret', 'e:\tret'];
+
 test('.type in its spellings writes the object as --32 does', () => {
   compareWithGas('type-spellings', [
-    '\t.text',
-    'a:\tret',
-    'b:\tret',
-    'c:\tret',
-    'd:\tret',
-    'e:\tret',
+    ...FIVE_LABELS,
     '\t.type a, @function',
     '\t.type b,%object',
     '\t.type c STT_FUNC',
@@ -52,12 +50,7 @@ test('.type named again combines as GNU as combines BFD flags: the object as --3
   // A TLS object named an object stays TLS, an indirect function named a function stays one,
   // notype clears; the numbers name types as the words do.
   compareWithGas('type-again', [
-    '\t.text',
-    'a:\tret',
-    'b:\tret',
-    'c:\tret',
-    'd:\tret',
-    'e:\tret',
+    ...FIVE_LABELS,
     '\t.type a, @tls_object',
     '\t.type a, @object',
     '\t.type b, @gnu_indirect_function',

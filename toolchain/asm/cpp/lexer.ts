@@ -145,6 +145,8 @@ export class Lexer {
   private atLineStart = true;
   /** Column of the newline that ended the previous line. */
   private lastLineEnd = 1;
+  /** Set by lineAhead: the newline before the next line, or -1. */
+  private newlineAhead = -1;
   private readonly text: string;
 
   constructor(
@@ -344,6 +346,35 @@ export class Lexer {
   }
 
   /**
+   * Where the next line starts, when the cursor is at a line's start or after the last token of
+   * a line (blanks and the newline to come: `newlineAhead` is that newline, else -1); -1 when it
+   * is neither. Nothing moves.
+   */
+  private lineAhead(): number {
+    const text = this.text;
+    let p = this.pos;
+    this.newlineAhead = -1;
+    if (!this.atLineStart) {
+      let c = text.charCodeAt(p);
+      while (c === 0x20 || c === 0x09) c = text.charCodeAt(++p);
+      if (c !== 0x0a) return -1;
+      this.newlineAhead = p++;
+    }
+    return p;
+  }
+
+  /** Takes the cursor past `newline` (when one was ahead, lineAhead) to `end`, the newline of the line read. */
+  private enterLine(newline: number, end: number): void {
+    if (newline >= 0) {
+      this.lastLineEnd = newline - this.lineStart + 1;
+      this.line++;
+      this.lineStart = newline + 1;
+    }
+    this.pos = end;
+    this.atLineStart = false;
+  }
+
+  /**
    * The next line, when nothing in it can mean more than its tokens spelled out, a name
    * `expansion` knows standing for its replacement tokens: no name `expansion` refuses, no `#`
    * first (a directive), no comment, splice, character constant or prefixed or unterminated
@@ -356,14 +387,9 @@ export class Lexer {
    */
   plainLine(expansion: PlainExpansion, macroShapes?: Uint8Array): PlainLine | undefined {
     const text = this.text;
-    let p = this.pos;
-    let newline = -1;
-    if (!this.atLineStart) {
-      let c = text.charCodeAt(p);
-      while (c === 0x20 || c === 0x09) c = text.charCodeAt(++p);
-      if (c !== 0x0a) return undefined;
-      newline = p++;
-    }
+    const p = this.lineAhead();
+    if (p < 0) return undefined;
+    const newline = this.newlineAhead;
     const end = text.indexOf('\n', p);
     if (end < 0) return undefined;
     const { starts, ends, white, kinds, bodies } = PLAIN;
@@ -430,13 +456,7 @@ export class Lexer {
       blank = false;
       count++;
     }
-    if (newline >= 0) {
-      this.lastLineEnd = newline - this.lineStart + 1;
-      this.line++;
-      this.lineStart = newline + 1;
-    }
-    this.pos = end;
-    this.atLineStart = false;
+    this.enterLine(newline, end);
     PLAIN.text = text;
     PLAIN.lineStart = this.lineStart;
     PLAIN.count = count;
@@ -498,14 +518,9 @@ export class Lexer {
    */
   invocationLine(expansion: InvocationExpansion): InvocationLine | undefined {
     const text = this.text;
-    let p = this.pos;
-    let newline = -1;
-    if (!this.atLineStart) {
-      let c = text.charCodeAt(p);
-      while (c === 0x20 || c === 0x09) c = text.charCodeAt(++p);
-      if (c !== 0x0a) return undefined;
-      newline = p++;
-    }
+    const p = this.lineAhead();
+    if (p < 0) return undefined;
+    const newline = this.newlineAhead;
     const end = text.indexOf('\n', p);
     if (end < 0) return undefined;
     let blanks = 0;
@@ -535,13 +550,7 @@ export class Lexer {
     if (i !== end) return undefined;
     const printed = expansion.invocationText(text.slice(nameStart, nameEnd), text.slice(argStart, argEnd), blanks);
     if (printed === undefined) return undefined;
-    if (newline >= 0) {
-      this.lastLineEnd = newline - this.lineStart + 1;
-      this.line++;
-      this.lineStart = newline + 1;
-    }
-    this.pos = end;
-    this.atLineStart = false;
+    this.enterLine(newline, end);
     INVOCATION.text = printed.text;
     INVOCATION.spanColumn = printed.spanColumn;
     INVOCATION.file = this.presumedFile;
