@@ -293,3 +293,17 @@ test('.nops SIZE[, CONTROL]: the NOPs, the jump over long runs and the warnings,
   assert.deepEqual(messages(lab.stderr, 'nops.s'), expected);
   assert.deepEqual(readFileSync(lab.path), readFileSync(gas.path));
 });
+
+test('sections created by name alone take the type, flags and entry size GNU as gives BFD\'s special sections', () => {
+  const nobits = ['.bss', '.bss.x', '.tbss', '.tbss.x', '.noinit', '.gnu.linkonce.b.x', '.persistent.bss'];
+  const progbits = [
+    '.comment', '.data', '.data.x', '.data1', '.fini', '.fini_array', '.fini_array.5', '.gnu.linkonce.p.x', '.got', '.init', '.init_array',
+    '.interp', '.line', '.note', '.note.foo', '.notes', '.note.GNU-stack', '.persistent', '.preinit_array', '.preinit_array.1', '.plt',
+    '.rodata', '.rodata.x', '.rodata1', '.text.x', '.tdata', '.tdata.x', '.foo', '.ctf', '.gnu.lto_x', '.zdebug_line',
+  ];
+  const source = [...nobits.map((n) => `\t.section ${n}\n\t.skip 1`), ...progbits.map((n) => `\t.section ${n}\n\t.byte 1`)].join('\n') + '\n';
+  const { gas, lab } = both('special-sections', source);
+  assert.deepEqual(messages(lab.stderr, 'special-sections.s'), messages(gas.stderr, 'special-sections.s'));
+  assert.deepEqual(readelf(['-SW', lab.path]), readelf(['-SW', gas.path]));
+  assert.deepEqual(readFileSync(lab.path), readFileSync(gas.path));
+});

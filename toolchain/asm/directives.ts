@@ -8,7 +8,7 @@ import {
   SHT_FINI_ARRAY, SHT_INIT_ARRAY, SHT_NOBITS, SHT_NOTE, SHT_NULL, SHT_PREINIT_ARRAY, SHT_PROGBITS,
 } from '../elf/sections';
 import { STT_COMMON, STT_FUNC, STT_GNU_IFUNC, STT_NOTYPE, STT_OBJECT, STT_TLS } from '../elf/symbols';
-import { AsmError, defaultSectionAttributes, type AsmState } from './state';
+import { AsmError, defaultEntsize, defaultSectionAttributes, type AsmState } from './state';
 import type { SectionState } from './layout';
 import { readString, operandTexts } from './strings';
 import type { SymbolState } from './symbol-table';
@@ -61,7 +61,7 @@ function sectionDirective(st: AsmState, operands: string): void {
   if (plain !== null) {
     const { section, created } = st.sectionNamed(plain.name);
     const type = created ? defaultSectionAttributes(plain.name).type : section.type;
-    setAttributes(st, section, created, type, false, plain.flags, type >= 14 && type <= 16 ? 4 : 0, undefined, undefined);
+    setAttributes(st, section, created, type, false, plain.flags, defaultEntsize(type), undefined, undefined);
     st.section(plain.name, 0);
     return;
   }
@@ -90,7 +90,7 @@ function sectionDirective(st: AsmState, operands: string): void {
       } else type = t;
       k++;
     }
-    let entsize = type >= 14 && type <= 16 ? 4 : 0;
+    let entsize = defaultEntsize(type);
     if (flags & SHF_MERGE) {
       const e = parts[k];
       if (e === undefined) throw new AsmError('entity size for SHF_MERGE not specified');

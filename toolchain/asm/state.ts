@@ -3,7 +3,8 @@
 // frag, labels, expression binding and evaluation, diagnostics and the line entries.
 import { isPlainName, numberExpr, parseWholeExpression, plainDecimal, ExprSyntaxError, type Expr } from './expr';
 import { bindExpr, EvalError, Evaluator, isAbsolute, type BindPlace, type Value } from './evaluate';
-import { SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SHT_PROGBITS } from '../elf/sections';
+import { SHF_ALLOC, SHT_FINI_ARRAY, SHT_INIT_ARRAY, SHT_NOBITS, SHT_NOTE, SHT_PREINIT_ARRAY, SHT_PROGBITS } from '../elf/sections';
+import { specialSection } from './special-sections';
 import { addFixup as addFragFixup, closeFrag, fixedSize, fragSize, ByteStream, newFrag, orderedFrags, type Frag, type Fixup, type SectionState, type Variable } from './layout';
 import type { Diagnostic, SkippedGroup, SourceLocation } from './module';
 import { SymbolTable, type NumericReferenceSink, type SymbolState } from './symbol-table';
@@ -183,7 +184,7 @@ export class AsmState implements BindPlace, NumericReferenceSink {
       name,
       type: d.type,
       flags: d.flags,
-      entsize: 0,
+      entsize: defaultEntsize(d.type),
       addralign: 1,
       subsections: new Map(),
       index: this.sections.length,
@@ -470,18 +471,22 @@ function oneLine(message: string): string {
   return message.indexOf('\r') < 0 ? message : message.replace(/\r/g, '\\r');
 }
 
-/** GAS's default type and flags for a section name met without attributes. */
+/**
+ * GAS's type and flags for a section it creates from a name alone: those of BFD's special
+ * sections (special-sections.ts), a type the object writer keeps tables of (strings, symbols,
+ * relocations, dynamic linking) as PROGBITS; `.eh_frame` as the CFI directives make it.
+ */
 export function defaultSectionAttributes(name: string): { type: number; flags: number } {
-  if (name === '.text' || name.startsWith('.text.') || name === '.init' || name === '.fini') return { type: SHT_PROGBITS, flags: SHF_ALLOC | SHF_EXECINSTR };
-  if (name === '.bss' || name.startsWith('.bss.') || name === '.tbss' || name.startsWith('.tbss.')) {
-    return { type: SHT_NOBITS, flags: SHF_ALLOC | SHF_WRITE | (name.startsWith('.tbss') ? 0x400 : 0) };
-  }
-  if (name === '.data' || name.startsWith('.data.') || name === '.data1') return { type: SHT_PROGBITS, flags: SHF_ALLOC | SHF_WRITE };
-  if (name === '.tdata' || name.startsWith('.tdata.')) return { type: SHT_PROGBITS, flags: SHF_ALLOC | SHF_WRITE | 0x400 };
-  if (name === '.rodata' || name.startsWith('.rodata.') || name === '.rodata1') return { type: SHT_PROGBITS, flags: SHF_ALLOC };
-  if (name === '.note' || name.startsWith('.note.')) return { type: 7, flags: 0 };
-  if (name === '.init_array' || name.startsWith('.init_array.')) return { type: 14, flags: SHF_ALLOC | SHF_WRITE };
-  if (name === '.fini_array' || name.startsWith('.fini_array.')) return { type: 15, flags: SHF_ALLOC | SHF_WRITE };
   if (name === '.eh_frame') return { type: SHT_PROGBITS, flags: SHF_ALLOC };
-  return { type: SHT_PROGBITS, flags: 0 };
+  const special = specialSection(name);
+  if (special === undefined) return { type: SHT_PROGBITS, flags: 0 };
+  return { type: CREATED_TYPES.has(special.type) ? special.type : SHT_PROGBITS, flags: special.flags };
 }
+
+/** The entry size GAS gives a section of `type` it is not told one for: a pointer for the init, fini and preinit arrays. */
+export function defaultEntsize(type: number): number {
+  return type === SHT_INIT_ARRAY || type === SHT_FINI_ARRAY || type === SHT_PREINIT_ARRAY ? 4 : 0;
+}
+
+/** The section types a section created by name may have (the rest are the writer's own tables). */
+const CREATED_TYPES: ReadonlySet<number> = new Set([SHT_PROGBITS, SHT_NOBITS, SHT_NOTE, SHT_INIT_ARRAY, SHT_FINI_ARRAY, SHT_PREINIT_ARRAY]);
