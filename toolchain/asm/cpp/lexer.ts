@@ -530,23 +530,27 @@ export class Lexer {
       while (i < end && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09)) i++;
       if (i > from) blanks |= bit;
     };
+    /** Passes an identifier at `i`; false when none starts there. */
+    const name = (): boolean => {
+      if (i === end || !isIdStartCode(text.charCodeAt(i))) return false;
+      while (++i < end && isIdCode(text.charCodeAt(i)));
+      return true;
+    };
     skip(BLANK_BEFORE_NAME);
     const nameStart = i;
-    if (i === end || !isIdStartCode(text.charCodeAt(i))) return undefined;
-    while (++i < end && isIdCode(text.charCodeAt(i)));
+    if (!name()) return undefined;
     const nameEnd = i;
     skip(BLANK_BEFORE_PAREN);
     if (i === end || text.charCodeAt(i) !== 0x28) return undefined;
     i++;
     skip(BLANK_BEFORE_ARG);
     const argStart = i;
-    if (i === end || !isIdStartCode(text.charCodeAt(i))) return undefined;
-    while (++i < end && isIdCode(text.charCodeAt(i)));
+    if (!name()) return undefined;
     const argEnd = i;
     skip(BLANK_BEFORE_CLOSE);
     if (i === end || text.charCodeAt(i) !== 0x29) return undefined;
     i++;
-    while (i < end && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09)) i++;
+    skip(0);
     if (i !== end) return undefined;
     const printed = expansion.invocationText(text.slice(nameStart, nameEnd), text.slice(argStart, argEnd), blanks);
     if (printed === undefined) return undefined;
