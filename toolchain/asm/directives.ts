@@ -292,15 +292,15 @@ const type: Handler = (st, operands) => {
     throw new AsmError(`unrecognized symbol type "${name}"`);
   }
   if (t === STT_COMMON && s.kind === 'label') st.error(`symbol '${s.name}' is already defined`);
-  const before = TYPE_FLAGS.get(s.type) ?? 0;
   const flags = TYPE_FLAGS.get(t)!;
+  if (flags === 0) {
+    s.type = STT_NOTYPE;
+    return;
+  }
+  const before = TYPE_FLAGS.get(s.type) ?? 0;
   let mask = F_FUNCTION | F_OBJECT;
   if (flags !== F_FUNCTION) mask |= F_INDIRECT;
   if (flags !== F_OBJECT) mask |= F_THREAD_LOCAL;
-  if (flags === 0) {
-    s.type = typeOfFlags(before & ~mask);
-    return;
-  }
   if ((before & mask & ~flags) !== 0) st.warning(`symbol '${s.name}' already has its type set`);
   s.type = t === STT_COMMON ? STT_COMMON : typeOfFlags((before & ~mask) | flags);
 };
