@@ -5,7 +5,7 @@
 import { type Handler } from './data-directives';
 import {
   SHF_ALLOC, SHF_EXCLUDE, SHF_EXECINSTR, SHF_GNU_RETAIN, SHF_GROUP, SHF_LINK_ORDER, SHF_MERGE, SHF_STRINGS, SHF_TLS, SHF_WRITE,
-  SHT_FINI_ARRAY, SHT_INIT_ARRAY, SHT_NOBITS, SHT_NOTE, SHT_NULL, SHT_PREINIT_ARRAY, SHT_PROGBITS,
+  SHT_NOBITS, SHT_NULL,
 } from '../elf/sections';
 import { STT_COMMON, STT_FUNC, STT_GNU_IFUNC, STT_NOTYPE, STT_OBJECT, STT_TLS } from '../elf/symbols';
 import { AsmError, defaultEntsize, defaultSectionAttributes, type AsmState } from './state';
@@ -14,14 +14,12 @@ import { readString, operandTexts } from './strings';
 import type { SymbolState } from './symbol-table';
 import { isNameChar, isNameStart, isSpace } from './chars';
 import { specialSectionType } from './special-sections';
+import { isSectionTypeOperand, sectionType } from './section-type';
+import { createdSectionAttributes } from './created-section';
 
 const FLAG_LETTERS: Readonly<Record<string, number>> = {
   a: SHF_ALLOC, w: SHF_WRITE, x: SHF_EXECINSTR, M: SHF_MERGE, S: SHF_STRINGS, G: SHF_GROUP,
   T: SHF_TLS, o: SHF_LINK_ORDER, e: SHF_EXCLUDE, R: SHF_GNU_RETAIN, '?': 0, d: 0,
-};
-
-const SECTION_TYPES: Readonly<Record<string, number>> = {
-  progbits: SHT_PROGBITS, nobits: SHT_NOBITS, note: SHT_NOTE, init_array: SHT_INIT_ARRAY, fini_array: SHT_FINI_ARRAY, preinit_array: SHT_PREINIT_ARRAY,
 };
 
 /** A section or symbol name operand: plain, or quoted. */
@@ -60,8 +58,10 @@ function sectionDirective(st: AsmState, operands: string): void {
   const plain = nameAndFlags(operands);
   if (plain !== null) {
     const { section, created } = st.sectionNamed(plain.name);
-    const type = created ? defaultSectionAttributes(plain.name).type : section.type;
-    setAttributes(st, section, created, type, false, plain.flags, defaultEntsize(type), undefined, undefined);
+    let type = section.type;
+    let flags = plain.flags;
+    if (created) ({ type, flags } = createdSectionAttributes(plain.name, defaultSectionAttributes(plain.name).type, flags, false, (m) => st.warning(m)));
+    setAttributes(st, section, created, type, false, flags, defaultEntsize(type), undefined, undefined);
     st.section(plain.name, 0);
     return;
   }
@@ -77,19 +77,18 @@ function sectionDirective(st: AsmState, operands: string): void {
   name = nameOf(name);
   const { section, created } = st.sectionNamed(name);
   if (parts.length > 1) {
-    const flags = flagsOf(parts[1]!);
+    let flags = flagsOf(parts[1]!);
     let type = created ? defaultSectionAttributes(name).type : section.type;
     let k = 2;
     const typeText = parts[k];
-    const typeGiven = typeText !== undefined && /^[@%]/.test(typeText);
-    if (typeGiven) {
-      const t = SECTION_TYPES[typeText.slice(1)];
-      if (t === undefined) {
-        if (/^[@%]\d+$/.test(typeText)) type = Number(typeText.slice(1));
-        else throw new AsmError(`unrecognized section type`);
-      } else type = t;
+    let typeGiven = false;
+    if (isSectionTypeOperand(typeText)) {
+      const named = sectionType(typeText, (message) => st.warning(message));
+      typeGiven = named !== SHT_NULL;
+      if (typeGiven) type = named;
       k++;
     }
+    if (created) ({ type, flags } = createdSectionAttributes(name, type, flags, (flags & SHF_GROUP) !== 0, (m) => st.warning(m)));
     let entsize = defaultEntsize(type);
     if (flags & SHF_MERGE) {
       const e = parts[k];

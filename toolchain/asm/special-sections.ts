@@ -70,12 +70,21 @@ const SPECIAL: ReadonlyArray<readonly [name: string, match: Match, type: number,
   ['.zdebug_aranges', 'exact', SHT_PROGBITS, 0],
 ];
 
+/** A section GNU as knows by name: its type and flags; `dotted` when the name is a dotted entry's name with a `.` suffix (`.rodata.str1.1`). */
+export interface SpecialSection {
+  readonly type: number;
+  readonly flags: number;
+  readonly dotted: boolean;
+}
+
 /** The type and flags GNU as gives a section it knows by name, or undefined for any other name. */
-export function specialSection(name: string): { readonly type: number; readonly flags: number } | undefined {
-  if (name.startsWith('.stab') && name.endsWith('str') && name.length >= 8) return { type: SHT_STRTAB, flags: 0 };
+export function specialSection(name: string): SpecialSection | undefined {
+  if (name.startsWith('.stab') && name.endsWith('str') && name.length >= 8) return { type: SHT_STRTAB, flags: 0, dotted: false };
   for (const [prefix, match, type, flags] of SPECIAL) {
     if (!name.startsWith(prefix)) continue;
-    if (name.length === prefix.length || match === 'prefix' || (match === 'dotted' && name.charCodeAt(prefix.length) === 0x2e)) return { type, flags };
+    if (name.length === prefix.length) return { type, flags, dotted: false };
+    if (match === 'prefix') return { type, flags, dotted: false };
+    if (match === 'dotted' && name.charCodeAt(prefix.length) === 0x2e) return { type, flags, dotted: true };
   }
   return undefined;
 }

@@ -3,7 +3,7 @@
 // frag, labels, expression binding and evaluation, diagnostics and the line entries.
 import { isPlainName, numberExpr, parseWholeExpression, plainDecimal, ExprSyntaxError, type Expr } from './expr';
 import { bindExpr, EvalError, Evaluator, isAbsolute, type BindPlace, type Value } from './evaluate';
-import { SHF_ALLOC, SHT_FINI_ARRAY, SHT_INIT_ARRAY, SHT_NOBITS, SHT_NOTE, SHT_PREINIT_ARRAY, SHT_PROGBITS } from '../elf/sections';
+import { SHT_FINI_ARRAY, SHT_INIT_ARRAY, SHT_NOBITS, SHT_NOTE, SHT_PREINIT_ARRAY, SHT_PROGBITS } from '../elf/sections';
 import { specialSection } from './special-sections';
 import { addFixup as addFragFixup, closeFrag, fixedSize, fragSize, ByteStream, newFrag, orderedFrags, type Frag, type Fixup, type SectionState, type Variable } from './layout';
 import type { Diagnostic, SkippedGroup, SourceLocation } from './module';
@@ -474,10 +474,9 @@ function oneLine(message: string): string {
 /**
  * GAS's type and flags for a section it creates from a name alone: those of BFD's special
  * sections (special-sections.ts), a type the object writer keeps tables of (strings, symbols,
- * relocations, dynamic linking) as PROGBITS; `.eh_frame` as the CFI directives make it.
+ * relocations, dynamic linking) as PROGBITS.
  */
 export function defaultSectionAttributes(name: string): { type: number; flags: number } {
-  if (name === '.eh_frame') return { type: SHT_PROGBITS, flags: SHF_ALLOC };
   const special = specialSection(name);
   if (special === undefined) return { type: SHT_PROGBITS, flags: 0 };
   return { type: CREATED_TYPES.has(special.type) ? special.type : SHT_PROGBITS, flags: special.flags };

@@ -29,7 +29,11 @@ export function withGeneratedSections(module: AsmModule, options: GeneratedSecti
     const bytes = new Uint8Array(old.size + generated.size);
     bytes.set(old.bytes);
     bytes.set(generated.bytes, old.size);
-    sections[at] = { ...old, bytes, size: bytes.length, addralign: Math.max(old.addralign, generated.addralign), relocations: [...old.relocations, ...generated.relocations] };
+    // GNU as adds the generated section's flags to those the source gave it (an .eh_frame named without flags becomes allocated).
+    sections[at] = {
+      ...old, bytes, size: bytes.length, flags: (old.flags | generated.flags) >>> 0, addralign: Math.max(old.addralign, generated.addralign),
+      relocations: [...old.relocations, ...generated.relocations],
+    };
   };
   const hasSymbol = (name: string): boolean => symbols.some((s) => s.type === STT_SECTION && s.section === name);
   // The line entries are read only for -g (finish.ts makes them when first read).

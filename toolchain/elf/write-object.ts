@@ -9,7 +9,7 @@ import { InputError, hex } from '../errors';
 import { EM_386, ET_REL } from './types';
 import { EHDR_SIZE, SHDR_SIZE } from './header';
 import { SHT_REL } from './relocations';
-import { SHF_GROUP, SHF_INFO_LINK, SHF_LINK_ORDER, SHT_GROUP, SHT_NOBITS, SHT_NULL, SHT_STRTAB, SHT_SYMTAB } from './sections';
+import { SHF_GNU_RETAIN, SHF_GROUP, SHF_INFO_LINK, SHF_LINK_ORDER, SHT_GROUP, SHT_NOBITS, SHT_NULL, SHT_STRTAB, SHT_SYMTAB } from './sections';
 import { STT_GNU_IFUNC } from './symbols';
 import { buildSymbolTable, stbOf, type SymbolTable } from './write-symtab';
 import { StringTableBuilder } from './write-strtab';
@@ -147,8 +147,9 @@ export function writeObject(module: AsmModule, fileName: string): Uint8Array {
   const shoff = Math.ceil(at / 4) * 4;
   const file = new Uint8Array(shoff + SHDR_SIZE * headers.length);
   const v = new DataView(file.buffer);
-  const ifunc = module.symbols.some((s) => s.type === STT_GNU_IFUNC);
-  file.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1, ifunc ? ELFOSABI_GNU : 0]);
+  // GNU as marks the object GNU's when it uses a GNU extension: an indirect function, a retained section.
+  const gnu = module.symbols.some((s) => s.type === STT_GNU_IFUNC) || module.sections.some((s) => (s.flags & SHF_GNU_RETAIN) !== 0);
+  file.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1, gnu ? ELFOSABI_GNU : 0]);
   v.setUint16(16, ET_REL, true);
   v.setUint16(18, EM_386, true);
   v.setUint32(20, 1, true);
