@@ -65,3 +65,21 @@ test('.type named again combines as GNU as combines BFD flags: the object as --3
     '',
   ].join('\n'));
 });
+
+test('.type @common and common symbols met by other directives: the symbols, objects and errors of as --32', () => {
+  // A symbol not yet defined becomes a common one of size 0, which a label may still define; a
+  // common symbol is an object and keeps that type.
+  compareWithGas('type-common', '\t.type x, @common\n\t.type y, STT_COMMON\n\t.comm y, 4, 2\n\t.type z, 5\nz:\t.long z\n\t.comm w, 8\n\t.type w, @object\n\t.comm v, 0\nv:\n');
+  for (const [name, source] of [
+    ['type-common-function', '\t.comm x, 4, 4\n\t.type x, @function\n'],
+    ['type-common-notype', '\t.type x, @common\n\t.type x, @notype\n'],
+    ['type-common-tls', '\t.comm x, 4\n\t.type x, @tls_object\n'],
+    ['type-common-label', 'x:\n\t.type x, @common\n'],
+    ['common-label', '\t.comm x, 4\nx:\n'],
+    ['weak-common', '\t.weak x\n\t.comm x, 4\n'],
+    ['weak-type-common', '\t.weak x\n\t.type x, @common\n'],
+  ] as const) {
+    const gas = compareWithGas(name, source);
+    assert.notEqual(gas.status, 0, `${name}: as --32 refuses it`);
+  }
+});

@@ -290,8 +290,9 @@ const type: Handler = (st, operands) => {
     s.type = STT_NOTYPE;
     throw new AsmError(`unrecognized symbol type "${name}"`);
   }
-  if (t === STT_COMMON && s.kind === 'label') st.error(`symbol '${s.name}' is already defined`);
+  if (t === STT_COMMON) makeCommon(st, s);
   const flags = TYPE_FLAGS.get(t)!;
+  if (s.kind === 'common' && flags !== F_OBJECT) throw new AsmError(`cannot change type of common symbol '${s.name}'`);
   if (flags === 0) {
     s.type = STT_NOTYPE;
     return;
@@ -301,8 +302,20 @@ const type: Handler = (st, operands) => {
   if (flags !== F_FUNCTION) mask |= F_INDIRECT;
   if (flags !== F_OBJECT) mask |= F_THREAD_LOCAL;
   if ((before & mask & ~flags) !== 0) st.warning(`symbol '${s.name}' already has its type set`);
-  s.type = t === STT_COMMON ? STT_COMMON : typeOfFlags((before & ~mask) | flags);
+  s.type = typeOfFlags((before & ~mask) | flags);
 };
+
+/**
+ * `.type NAME, @common`: GNU as makes a symbol not yet defined a common one of size 0 (its
+ * alignment, the value written, 1) and gives its error for one defined by a label.
+ */
+function makeCommon(st: AsmState, s: SymbolState): void {
+  if (s.kind === 'label') st.error(`symbol '${s.name}' is already defined`);
+  if (s.kind !== 'undefined') return;
+  s.kind = 'common';
+  s.commonAlign = Math.max(s.commonAlign, 1);
+  if (!s.binding || s.binding === 'local') s.binding = 'global';
+}
 
 // BFD's flags for a symbol's type, as `.type` combines them (a TLS object named an object
 // stays one, an indirect function named a function too; common is an object).

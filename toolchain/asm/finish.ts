@@ -520,6 +520,7 @@ function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels
         out.push(outputSymbol(st, s, s.frag!.section.name, labelAddress(s), symbolSize(st, s), s.type, binding));
         break;
       case 'common':
+        if (binding === 'weak') st.error(`symbol \`${s.name}' can not be both weak and common`, symbolLocation(st, s) ?? st.location);
         out.push(outputSymbol(st, s, 'COMMON', s.commonAlign, s.commonSize, s.type || 1, binding));
         break;
       case 'equated': {

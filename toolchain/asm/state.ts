@@ -328,9 +328,9 @@ export class AsmState implements BindPlace, NumericReferenceSink {
 
   defineLabel(name: string): void {
     const s = allDigits(name) ? this.symbols.defineNumeric(Number(name)) : this.symbols.get(name, this.where);
-    if (s.kind === 'label' || s.kind === 'common' || (s.kind === 'equated' && s.fixed)) {
-      throw new AsmError(`symbol \`${name}' is already defined`);
-    }
+    // A common symbol of size 0 (`.comm x,0`, `.type x,@common`) is defined by a label, as GNU as lets it be.
+    if (s.kind === 'common' && s.commonSize !== 0) throw new AsmError(`symbol \`${name}' is already defined as "*COM*"/${s.commonSize}`);
+    if (s.kind === 'label' || (s.kind === 'equated' && s.fixed)) throw new AsmError(`symbol \`${name}' is already defined`);
     const { frag, offset } = this.here();
     s.kind = 'label';
     s.frag = frag;
