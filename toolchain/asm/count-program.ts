@@ -68,8 +68,11 @@ export function countProgram(tree: Expr): CountProgram {
   return { nodes, locals, refs };
 }
 
-/** Bound nodes of one `bindCount`, reused. */
-const boundNodes: Expr[] = [];
+/**
+ * Bound nodes of one `bindCount`, reused: its entries are cleared after each call, never its
+ * length (`length = 0` drops the backing store, and each site grew a new one).
+ */
+const boundNodes: Array<Expr | undefined> = [];
 
 /**
  * What `st.bind` makes of the count's tree, with its equal subtrees one node (evaluation reads
@@ -113,7 +116,8 @@ export function bindCount(st: AsmState, p: CountProgram): { tree: Expr; small: S
     }
   }
   const tree = boundNodes[nodes.length - 1]!;
-  boundNodes.length = 0;
+  // Cleared so that no node keeps this assembly's symbols alive after it.
+  for (let k = 0; k < nodes.length; k++) boundNodes[k] = undefined;
   return { tree, small: { program: p, symbols: instances } };
 }
 
@@ -123,7 +127,7 @@ export interface SmallCount {
   readonly symbols: readonly SymbolState[];
 }
 
-/** Values of one `smallCount`, reused. */
+/** Values of one `smallCount`, reused (never truncated: `length = 0` drops the backing store, and each call grew a new one). */
 const values: number[] = [];
 
 /**
@@ -169,9 +173,7 @@ export function smallCount(c: SmallCount): number {
     }
     values[k] = v;
   }
-  const result = values[nodes.length - 1]!;
-  values.length = 0;
-  return result;
+  return values[nodes.length - 1]!;
 }
 
 function definedLabel(s: SymbolState): SymbolState | undefined {
