@@ -96,6 +96,28 @@ export function plainDecimal(text: string): bigint | undefined {
   return BigInt(negative ? -v : v);
 }
 
+/**
+ * The tree of `. - NAME` (blanks anywhere between, NAME as isPlainName takes it), as the parser
+ * makes it: the `.size NAME, . - NAME` that ends each function of a kernel source, a text new at
+ * every function, so that neither the parser nor the parsed texts' table sees it (the operand
+ * is bound at once). Undefined for any other text.
+ */
+export function dotMinusName(text: string): Expr | undefined {
+  const n = text.length;
+  let i = 0;
+  while (i < n && isBlank(text.charCodeAt(i))) i++;
+  if (i >= n || text.charCodeAt(i) !== 0x2e) return undefined;
+  i++;
+  while (i < n && isBlank(text.charCodeAt(i))) i++;
+  if (i >= n || text.charCodeAt(i) !== 0x2d) return undefined;
+  i++;
+  while (i < n && isBlank(text.charCodeAt(i))) i++;
+  let end = n;
+  while (end > i && isBlank(text.charCodeAt(end - 1))) end--;
+  const name = text.slice(i, end);
+  return isPlainName(name) ? { kind: 'binary', op: '-', left: DOT, right: { kind: 'symbol', name } } : undefined;
+}
+
 /** Is `text` a symbol name alone (`[A-Za-z_.$][\w.$]*`, not `.` itself), which the parser reads as that symbol? */
 export function isPlainName(text: string): boolean {
   const n = text.length;

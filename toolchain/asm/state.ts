@@ -1,7 +1,7 @@
 // Owns the assembler's working state shared by the directive handlers: the sections and the
 // current (sub)section with its section stack, emitting bytes and fixups into the current
 // frag, labels, expression binding and evaluation, diagnostics and the line entries.
-import { isPlainName, numberExpr, parseWholeExpression, plainDecimal, ExprSyntaxError, type Expr } from './expr';
+import { dotMinusName, isPlainName, numberExpr, parseWholeExpression, plainDecimal, ExprSyntaxError, type Expr } from './expr';
 import { bindExpr, EvalError, Evaluator, isAbsolute, type BindPlace, type Value } from './evaluate';
 import { SHT_FINI_ARRAY, SHT_INIT_ARRAY, SHT_NOBITS, SHT_NOTE, SHT_PREINIT_ARRAY, SHT_PROGBITS } from '../elf/sections';
 import { specialSection } from './special-sections';
@@ -12,7 +12,7 @@ import { PendingLines } from './pending-lines';
 import { NumericReferenceColumns } from './numeric-references';
 import { Places } from './places';
 import { X86_FEATURES } from './builtin-features';
-import { isDigit } from './chars';
+import { isBlank, isDigit } from './chars';
 import type { KnownEncoding } from './instructions';
 import { objectList } from '../object-list';
 import { AsmError } from './asm-error';
@@ -363,10 +363,11 @@ export class AsmState implements BindPlace, NumericReferenceSink {
    * The tree of expression text. A name alone (`.long f1`, the commonest data operand) is what
    * the parser would make of it, a symbol node: it is made without the parser and without a
    * place in the parsed texts' table (its name is new in every function, so the table would
-   * only keep it for the collector to copy).
+   * only keep it for the collector to copy). So is `. - NAME` (dotMinusName: `.size`'s operand).
    */
   expression(text: string): Expr {
-    return isPlainName(text) ? { kind: 'symbol', name: text } : this.parse(text);
+    if (isPlainName(text)) return { kind: 'symbol', name: text };
+    return (text.charCodeAt(0) === 0x2e || isBlank(text.charCodeAt(0)) ? dotMinusName(text) : undefined) ?? this.parse(text);
   }
 
   /** Parses and binds expression text at the current place. */
