@@ -235,6 +235,21 @@ export function buildRowTable(fde: Fde): RowTable {
 }
 
 /**
+ * A copy of the rules in their order, entry by entry: `new Map(rules)` goes through the
+ * iterator protocol, an entry array and a result object per rule (the language server copies
+ * the rules of every row of every procedure of a file).
+ */
+function copyRules(rules: ReadonlyMap<number, RegisterRule>): Map<number, RegisterRule> {
+  const out = new Map<number, RegisterRule>();
+  rules.forEach(copyInto, out);
+  return out;
+}
+
+function copyInto(this: Map<number, RegisterRule>, rule: RegisterRule, reg: number): void {
+  this.set(reg, rule);
+}
+
+/**
  * The rows of an FDE given by what the row table reads of one (the CIE's factors and
  * initial rules, the FDE's instructions, first address and pc range): for frames known
  * without their bytes (emit-cfi.ts's frameInstructions), the same rows as parsed ones.
@@ -243,7 +258,7 @@ export function frameRows(factors: Factors, initial: RuleState, instructions: re
   const it = new CfiInterpreter(factors, initial, initial.registers, start);
   const rows: Row[] = [];
   const snapshot = (from: number, to: number): Row => ({
-    start: from, end: to, cfa: it.cfaRule(), registers: new Map(it.rules()), argsSize: it.argsSize,
+    start: from, end: to, cfa: it.cfaRule(), registers: copyRules(it.rules()), argsSize: it.argsSize,
   });
   for (const insn of instructions) {
     const from = it.loc;
