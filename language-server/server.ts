@@ -122,9 +122,16 @@ export function startServer(connection: Connection, log: ServerLog): void {
     void loadSettings().then(reanalyseAll, () => undefined);
   });
 
-  documents.onDidOpen((e) => cache.schedule(e.document, 0));
+  // TextDocuments reports an opened document as changed right after it reports it opened: its
+  // first version is analysed at once, an edit after the debounce.
+  let opening: string | undefined;
+  documents.onDidOpen((e) => {
+    opening = e.document.uri;
+  });
   documents.onDidChangeContent((e) => {
-    cache.schedule(e.document);
+    const opened = opening === e.document.uri;
+    opening = undefined;
+    cache.schedule(e.document, opened ? 0 : undefined);
     // A header that changed: the documents including it are analysed again.
     const path = uriToPath(e.document.uri);
     for (const uri of cache.dependents(path)) {

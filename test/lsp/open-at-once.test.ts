@@ -1,0 +1,21 @@
+// Checks that a document just opened is analysed and its diagnostics published at once, not
+// after the debounce that edits wait for (TextDocuments reports an opening as a change too).
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { startLsp } from './lsp-client';
+import { scratch } from '../support/oracles';
+
+// The longest debounce the setting takes: an opening that waited for it would publish 10 s late.
+const client = startLsp({ lsp: { debounceMs: 10_000 } });
+after(() => client.close());
+
+test('an opened document\'s diagnostics come without the edit debounce (vdsoLab.lsp.debounceMs 10 s)', async () => {
+  const path = join(scratch(), 'opened.S');
+  const text = '\t.text\nf:\tpushl %ebp\n\tbogus %eax\n\tret\n';
+  const outcome = await Promise.race([client.open(path, text).then(() => 'published'), delay(5_000, 'waited for the debounce')]);
+  assert.equal(outcome, 'published');
+  const uri = new URL(`file://${path}`).href;
+  assert.deepEqual(client.diagnostics(uri).map((d) => [d.range.start.line, d.message]), [[2, "no such instruction: `bogus %eax'"]]);
+});
