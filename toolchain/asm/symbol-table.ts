@@ -6,6 +6,7 @@ import type { Expr } from './expr';
 import type { Frag } from './layout';
 import type { SymbolBinding } from './module';
 import { NO_PLACE } from './places';
+import { objectList } from '../object-list';
 
 export interface SymbolState {
   readonly name: string;
@@ -43,7 +44,15 @@ export interface NumericReferenceSink {
 }
 
 export class SymbolTable {
+  /**
+   * The named symbols but the numeric label instances: those are reached by number
+   * (`numericInstances`), so their names are neither built nor hashed into this table on the
+   * common path (one `N:` a function on the bench's source: a sixth of the table, whose
+   * look-ups cost more as it grows).
+   */
   private readonly byName = new Map<string, SymbolState>();
+  /** Every symbol but the `.` markers, in creation order (what `all` gives). */
+  private readonly created = objectList<SymbolState>();
   private readonly numericCount = new Map<number, number>();
   /** Numeric label N's instances by number (index 1 is the first `N:`), so that `Nb`/`Nf` name no string. */
   private readonly numericInstances = new Map<number, SymbolState[]>();
@@ -65,24 +74,34 @@ export class SymbolTable {
 
   /** How many symbols exist, internal ones (the `.` markers too) included. */
   get size(): number {
-    return this.byName.size + this.dotCount;
+    return this.created.length + this.dotCount;
   }
 
   all(): SymbolState[] {
-    return [...this.byName.values()];
+    return this.created.slice();
   }
 
   find(name: string): SymbolState | undefined {
-    return this.byName.get(name);
+    const s = this.byName.get(name);
+    if (s !== undefined) return s;
+    const instance = numericInstanceName(name);
+    return instance === undefined ? undefined : this.numericInstances.get(instance.label)?.[instance.n];
   }
 
   /** The symbol of that name, created undefined if it does not exist yet. */
   get(name: string, place = NO_PLACE): SymbolState {
-    let s = this.byName.get(name);
-    if (!s) {
-      s = this.make(name, place);
-      this.byName.set(name, s);
-    }
+    const s = this.byName.get(name);
+    if (s !== undefined) return s;
+    // A quoted name can spell a numeric label instance's (GAS's names are built the same way).
+    const instance = numericInstanceName(name);
+    if (instance !== undefined) return this.numericInstance(instance.label, instance.n, place);
+    return this.named(name, place);
+  }
+
+  private named(name: string, place: number): SymbolState {
+    const s = this.make(name, place);
+    this.byName.set(name, s);
+    this.created.push(s);
     return s;
   }
 
@@ -135,11 +154,16 @@ export class SymbolTable {
     return out;
   }
 
-  /** Instance `n` of numeric label N (`.LN\u0002n` in the table, made on first use). */
-  private numericInstance(label: number, n: number): SymbolState {
+  /** Instance `n` of numeric label N (named `.LN\u0002n`, made on first use). */
+  private numericInstance(label: number, n: number, place = NO_PLACE): SymbolState {
     let instances = this.numericInstances.get(label);
-    if (instances === undefined) this.numericInstances.set(label, (instances = []));
-    return (instances[n] ??= this.get(`.L${label}${NUMERIC_MARK}${n}`));
+    if (instances === undefined) this.numericInstances.set(label, (instances = objectList<SymbolState>()));
+    let s = instances[n];
+    if (s === undefined) {
+      s = instances[n] = this.make(`.L${label}${NUMERIC_MARK}${n}`, place);
+      this.created.push(s);
+    }
+    return s;
   }
 
   /**
@@ -154,6 +178,19 @@ export class SymbolTable {
     s.offset = offset;
     return s;
   }
+}
+
+/**
+ * The label and instance of the numeric label instance whose name this is (the name
+ * numericInstance gives it), or undefined. Only a name with the mark in it is read further.
+ */
+function numericInstanceName(name: string): { label: number; n: number } | undefined {
+  const mark = name.indexOf(NUMERIC_MARK);
+  if (mark < 2 || !name.startsWith('.L')) return undefined;
+  const label = Number(name.slice(2, mark));
+  const n = Number(name.slice(mark + 1));
+  if (!Number.isInteger(label) || !Number.isInteger(n) || label < 0 || n < 0) return undefined;
+  return `.L${label}${NUMERIC_MARK}${n}` === name ? { label, n } : undefined;
 }
 
 /** The name as the user wrote it (numeric instances print as their number, as GAS prints them). */
