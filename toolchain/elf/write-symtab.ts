@@ -76,10 +76,13 @@ export function objectSymbols(module: AsmModule): { readonly rows: readonly Obje
   }
   locals.unshift(...early.map((s) => ({ row: objectSymbol('', 0, 0, 'local', STT_SECTION, 0, s.name, undefined, undefined), section: s.name })));
 
-  const names = new Set(module.symbols.map((s) => s.name));
-  for (const s of module.sections) {
-    const signature = s.group?.signature;
-    if (signature !== undefined && !names.has(signature)) {
+  const signatures = groupSignatures(module);
+  // Of the names a relocation or a group needs, those a symbol of the module has: a set of
+  // those few, not of every symbol's name (on a large source most are .L names no relocation
+  // names, and a set of them all was the writer's largest cost after the relocations).
+  const names = namesAmong(module.symbols, used.names, signatures);
+  for (const signature of signatures) {
+    if (!names.has(signature)) {
       names.add(signature);
       locals.push({ row: objectSymbol(signature, 0, 0, 'local', STT_NOTYPE, 0, '.group', signature, undefined), section: undefined });
     }
@@ -145,6 +148,23 @@ function listedSymbols(module: AsmModule, used: { readonly sections: Set<string>
     } else globals.push(row(s, s.binding === 'local' ? 'global' : s.binding));
   }
   return { files, locals, globals, placed };
+}
+
+/** The group signatures of the module's sections, in section order, each once. */
+function groupSignatures(module: AsmModule): Set<string> {
+  const signatures = new Set<string>();
+  for (const s of module.sections) if (s.group !== undefined) signatures.add(s.group.signature);
+  return signatures;
+}
+
+/** The names of `wanted` and of `signatures` that a symbol of `symbols` has (a loop of its own: see objectSymbols). */
+function namesAmong(symbols: readonly AsmSymbol[], wanted: Set<string>, signatures: Set<string>): Set<string> {
+  const found = new Set<string>();
+  for (let k = 0; k < symbols.length; k++) {
+    const name = symbols[k]!.name;
+    if (wanted.has(name) || (signatures.size > 0 && signatures.has(name))) found.add(name);
+  }
+  return found;
 }
 
 /** The names relocations need that no symbol defines: undefined globals, after the module's own. */
