@@ -49,7 +49,7 @@ export interface CfiEmitOptions {
 export function emitFrameSection(procedures: readonly CfiProcedure[], kind: 'eh' | 'debug', options: CfiEmitOptions = {}): AsmSection {
   const eh = kind === 'eh';
   const out = new EmitBuffer(options.base ?? 0);
-  emitProcedures(out, procedures, eh, symbolsByName(options.symbols ?? []));
+  emitProcedures(out, procedures, eh, new SymbolsByName(options.symbols ?? []));
   return {
     name: eh ? '.eh_frame' : '.debug_frame',
     type: SHT_PROGBITS,
@@ -62,15 +62,29 @@ export function emitFrameSection(procedures: readonly CfiProcedure[], kind: 'eh'
   };
 }
 
-/** The module's symbols by name (the first of a name wins). */
-function symbolsByName(list: readonly AsmSymbol[]): Map<string, AsmSymbol> {
-  const symbols = new Map<string, AsmSymbol>();
-  for (let k = 0; k < list.length; k++) if (!symbols.has(list[k]!.name)) symbols.set(list[k]!.name, list[k]!);
-  return symbols;
+/**
+ * The module's symbols by name (the first of a name wins), the table made when first asked:
+ * only a personality or LSDA pointer asks, which most objects have none of, and on a large
+ * source the table of every symbol cost more than the frames it was made for.
+ */
+class SymbolsByName {
+  private byName: Map<string, AsmSymbol> | undefined;
+
+  constructor(private readonly list: readonly AsmSymbol[]) {}
+
+  get(name: string): AsmSymbol | undefined {
+    if (this.byName === undefined) {
+      const list = this.list;
+      const byName = new Map<string, AsmSymbol>();
+      for (let k = 0; k < list.length; k++) if (!byName.has(list[k]!.name)) byName.set(list[k]!.name, list[k]!);
+      this.byName = byName;
+    }
+    return this.byName.get(name);
+  }
 }
 
 /** Writes each procedure's FDE (and a CIE where no earlier one fits) into `out`. */
-function emitProcedures(out: EmitBuffer, procedures: readonly CfiProcedure[], eh: boolean, symbols: Map<string, AsmSymbol>): void {
+function emitProcedures(out: EmitBuffer, procedures: readonly CfiProcedure[], eh: boolean, symbols: SymbolsByName): void {
   const cies: Cie[] = [];
   for (let k = 0; k < procedures.length; k++) {
     const proc = procedures[k]!;
@@ -191,7 +205,7 @@ function pointerSize(p: CfiPointer, where: CfiProcedure): number {
 }
 
 /** Writes an encoded personality/LSDA pointer with its relocation (pcrel when the encoding says so). */
-function writePointer(out: EmitBuffer, p: CfiPointer, size: number, symbols: ReadonlyMap<string, AsmSymbol>): void {
+function writePointer(out: EmitBuffer, p: CfiPointer, size: number, symbols: SymbolsByName): void {
   const pcrel = (p.encoding & 0x70) === 0x10;
   const type = size === 2 ? (pcrel ? R_386_PC16 : R_386_16) : pcrel ? R_386_PC32 : R_386_32;
   const sym = symbols.get(p.symbol);
@@ -201,7 +215,7 @@ function writePointer(out: EmitBuffer, p: CfiPointer, size: number, symbols: Rea
   out.sized(local ? sym.value : 0, size);
 }
 
-function writeCie(out: EmitBuffer, cie: Cie, eh: boolean, proc: CfiProcedure, symbols: ReadonlyMap<string, AsmSymbol>): void {
+function writeCie(out: EmitBuffer, cie: Cie, eh: boolean, proc: CfiProcedure, symbols: SymbolsByName): void {
   const start = out.offset;
   out.u32(0);
   out.u32(eh ? 0 : 0xffffffff);
@@ -232,7 +246,7 @@ function writeCie(out: EmitBuffer, cie: Cie, eh: boolean, proc: CfiProcedure, sy
   out.patch32(start, out.offset - start - 4);
 }
 
-function writeFde(out: EmitBuffer, cie: Cie, proc: CfiProcedure, list: readonly CfiListItem[], eh: boolean, symbols: ReadonlyMap<string, AsmSymbol>): void {
+function writeFde(out: EmitBuffer, cie: Cie, proc: CfiProcedure, list: readonly CfiListItem[], eh: boolean, symbols: SymbolsByName): void {
   const start = out.offset;
   out.u32(0);
   if (eh) {
