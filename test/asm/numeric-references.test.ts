@@ -11,6 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assemble } from '../../toolchain/asm/assembler';
 import { run, scratch } from '../support/oracles';
+import { compareWithGas } from './gas-compare';
 
 function source(seed: number): string {
   let s = seed;
@@ -60,4 +61,8 @@ test('numeric references: once per statement and instance, naming the instance G
     }
   }
   assert.ok(checked > 100, 'jumps were checked against objdump');
+});
+
+test('forward references no label defines are reported in the order their instances were made, as by as --32', () => {
+  compareWithGas('undefined-forward', ['\t.text', '1:\tnop', '\tjmp 3f', '\tjmp 1f', '\tjmp 2f', '2:\tnop', '\tjmp 2f', '\tjmp 3b', '\tjmp 4f', '\tjmp 1f', ''].join('\n'));
 });

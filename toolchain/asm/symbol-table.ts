@@ -144,14 +144,21 @@ export class SymbolTable {
     return this.numericInstance(label, n);
   }
 
-  /** Each instance of a numeric label referred to forward (`Nf`) that no `N:` after it defined: GAS's "not defined" error at the end. */
+  /**
+   * Each instance of a numeric label referred to forward (`Nf`) that no `N:` after it defined:
+   * GAS's "not defined" error at the end, in the order the instances were made (GAS walks its
+   * symbols in that order).
+   */
   undefinedForward(): Array<{ label: number; instance: number }> {
-    const out: Array<{ label: number; instance: number }> = [];
+    const found: Array<{ label: number; instance: number; order: number }> = [];
     for (const [label, instances] of this.numericInstances) {
       const defined = this.numericCount.get(label) ?? 0;
-      for (let n = defined + 1; n < instances.length; n++) if (instances[n] !== undefined) out.push({ label, instance: n });
+      for (let n = defined + 1; n < instances.length; n++) {
+        const s = instances[n];
+        if (s !== undefined) found.push({ label, instance: n, order: s.order });
+      }
     }
-    return out;
+    return found.sort((x, y) => x.order - y.order).map(({ label, instance }) => ({ label, instance }));
   }
 
   /** Instance `n` of numeric label N (named `.LN\u0002n`, made on first use). */
