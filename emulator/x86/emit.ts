@@ -6,7 +6,7 @@
 // statements of a whole block, the slow path those of a one-instruction block.
 import { OperandKind, type Instruction } from '../../toolchain/isa/instruction';
 import { CF, Op, STATUS_FLAGS } from '../../toolchain/isa/ops';
-import { FK, fopOf } from './flags';
+import { condSource, FK, flagsSource, fopOf } from './flags';
 import { TLB_MASK } from '../memory/memory';
 
 /** Return codes of a compiled block. */
@@ -662,7 +662,8 @@ export class Emitter {
 
   /** The six status flags now (read phase). */
   flags(): string {
-    if (this.ctx.known === 0) return this.tmp('fa');
+    // A producer known at compile time: its flags as an expression (flags.ts flagsSource), no call.
+    if (this.ctx.known >= 0) return this.tmp(flagsSource(this.ctx.known));
     return this.tmp('H.flags(fop, fa, fb, fr, fc)');
   }
 
@@ -676,6 +677,7 @@ export class Emitter {
       if (kind === FK.Inc || kind === FK.Dec || kind === FK.Mul) return this.tmp('fc & 1');
       if (kind === FK.Sub) return this.tmp('((fa >>> 0) < (fb >>> 0)) ? 1 : 0');
       if (kind === FK.Add) return this.tmp('((fr >>> 0) < (fa >>> 0)) ? 1 : 0');
+      return this.tmp(`${flagsSource(known)} & ${CF}`);
     }
     return this.tmp(`H.flags(fop, fa, fb, fr, fc) & ${CF}`);
   }
@@ -685,6 +687,7 @@ export class Emitter {
     const known = this.ctx.known;
     const direct = known >= 0 ? specialisedCond(known, cc >> 1) : null;
     if (direct !== null) return this.tmp(cc & 1 ? `!(${direct})` : direct);
+    if (known >= 0) return this.tmp(condSource(cc, this.tmp(flagsSource(known))));
     return this.tmp(`H.cond(${cc}, fop, fa, fb, fr, fc)`);
   }
 }

@@ -128,6 +128,59 @@ export function computeFlags(fop: number, a: number, b: number, r: number, c: nu
   return f;
 }
 
+/**
+ * computeFlags for a producer `fop` known when a block is compiled, as a JavaScript expression
+ * over the record's locals `fa fb fr fc` (compiled code reads the flags without a helper call,
+ * which in optimised code spills every live value). Equal to computeFlags for every record
+ * (test/cpu/flags-source.test.ts).
+ */
+export function flagsSource(fop: number): string {
+  const kind = fop >> 2;
+  if (kind === FK.Explicit) return 'fa';
+  const sz = fop & 3;
+  const mask = MASKS[sz]!;
+  const sign = SIGNS[sz]!;
+  const u = (v: string): string => (sz === 2 ? `(${v} >>> 0)` : `(${v} & ${mask})`);
+  const [ua, ub, ur] = [u('fa'), u('fb'), u('fr')];
+  // PF: the low byte of the result folded to a nibble, looked up in a 16-bit constant (bit set: even).
+  const parts = [`((0x9669 >>> ((fr ^ (fr >>> 4)) & 15)) & 1) << 2`, `(${ur} === 0 ? ${ZF} : 0)`, `((${ur} & ${sign}) !== 0 ? ${SF} : 0)`];
+  const bits = BITS[sz]!;
+  switch (kind) {
+    case FK.Add:
+    case FK.Adc:
+      parts.push(kind === FK.Add ? `(${ur} < ${ua} ? ${CF} : 0)` : `((fc ? ${ur} <= ${ua} : ${ur} < ${ua}) ? ${CF} : 0)`);
+      parts.push(`((fa ^ fb ^ fr) & ${AF})`, `((${ua} ^ ${ur}) & (${ub} ^ ${ur}) & ${sign} ? ${OF} : 0)`);
+      break;
+    case FK.Sub:
+    case FK.Sbb:
+      parts.push(kind === FK.Sub ? `(${ua} < ${ub} ? ${CF} : 0)` : `((fc ? ${ua} <= ${ub} : ${ua} < ${ub}) ? ${CF} : 0)`);
+      parts.push(`((fa ^ fb ^ fr) & ${AF})`, `((${ua} ^ ${ub}) & (${ua} ^ ${ur}) & ${sign} ? ${OF} : 0)`);
+      break;
+    case FK.Logic:
+      break;
+    case FK.Inc:
+    case FK.Dec:
+      parts.push(`(fc & ${CF})`, `((${ua} ^ 1 ^ ${ur}) & ${AF})`, `(${kind === FK.Inc ? ur : ua} === ${sign >>> 0} ? ${OF} : 0)`);
+      break;
+    case FK.Shl:
+      parts.push(`(${ub} <= ${bits} ? (${ua} >>> (${bits} - ${ub})) & 1 : 0)`, String(AF_AFTER_SHIFT));
+      parts.push(`(((${ub} <= ${bits} ? (${ua} >>> (${bits} - ${ub})) & 1 : 0) ^ ((${ur} & ${sign}) !== 0 ? 1 : 0)) !== 0 ? ${OF} : 0)`);
+      break;
+    case FK.Shr:
+      parts.push(`(${ub} <= 32 ? (${ua} >>> (${ub} - 1)) & 1 : 0)`, String(AF_AFTER_SHIFT), `(${ub} === 1 && (${ua} & ${sign}) !== 0 ? ${OF} : 0)`);
+      break;
+    case FK.Sar:
+      parts.push(`((((${ua} << ${32 - bits}) >> ${32 - bits}) >> Math.min(${ub} - 1, 31)) & 1)`, String(AF_AFTER_SHIFT));
+      break;
+    case FK.Mul:
+      parts.push(`(fc ? ${CF | OF} : 0)`);
+      break;
+    default:
+      return `H.flags(fop, fa, fb, fr, fc)`;
+  }
+  return `(${parts.join(' | ')})`;
+}
+
 /** The value of condition `cc` (Jcc/Setcc/Cmovcc low nibble) under the given status flags. */
 export function condOfFlags(cc: number, f: number): boolean {
   let v: boolean;
@@ -142,6 +195,17 @@ export function condOfFlags(cc: number, f: number): boolean {
     default: v = (f & ZF) !== 0 || ((f & SF) !== 0) !== ((f & OF) !== 0); break;
   }
   return cc & 1 ? !v : v;
+}
+
+/** condOfFlags as a JavaScript expression over `f`, a name holding the six status flags. */
+export function condSource(cc: number, f: string): string {
+  const sf = `((${f} & ${SF}) !== 0)`;
+  const of = `((${f} & ${OF}) !== 0)`;
+  const v = [
+    of, `((${f} & ${CF}) !== 0)`, `((${f} & ${ZF}) !== 0)`, `((${f} & ${CF | ZF}) !== 0)`, sf, `((${f} & ${PF}) !== 0)`,
+    `(${sf} !== ${of})`, `(((${f} & ${ZF}) !== 0) || ${sf} !== ${of})`,
+  ][(cc >> 1) & 7]!;
+  return cc & 1 ? `!${v}` : v;
 }
 
 /** Condition from the lazy record (the compiled code's fallback when the producer is unknown). */

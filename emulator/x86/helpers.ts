@@ -297,15 +297,6 @@ export class Helpers {
     return a;
   }
 
-  /** New status flags after rol (0) / ror (1) given the result. */
-  rotateFlags(code: number, w: number, r: number, f: number): number {
-    const bits = w * 8;
-    const top = (r >>> (bits - 1)) & 1;
-    const cf = code === 0 ? r & 1 : top;
-    const of = code === 0 ? top ^ cf : top ^ ((r >>> (bits - 2)) & 1);
-    return (f & ~(CF | OF)) | cf | (of ? OF : 0);
-  }
-
   /** shld (left) / shrd of a by count c (1..31) shifting in b; new status flags in out. */
   shiftDouble(left: boolean, w: number, a: number, b: number, c: number, f: number): number {
     if (c === 0) {

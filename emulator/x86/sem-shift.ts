@@ -1,7 +1,7 @@
 // Owns the semantics of the shift and rotate family: shl/sal shr sar, rol ror rcl rcr, and the
 // double shifts shld shrd, with the count masked to 5 bits and "count 0 changes no flag".
 import { OperandKind } from '../../toolchain/isa/entry';
-import { Op } from '../../toolchain/isa/ops';
+import { CF, OF, Op } from '../../toolchain/isa/ops';
 import type { Emitter } from './emit';
 import { FK } from './flags';
 import type { SemanticsTable } from './semantics-types';
@@ -64,11 +64,23 @@ function rotate(op: 'rol' | 'ror' | 'rcl' | 'rcr') {
     e.write(0, r);
     if (e.flagsLive) {
       const f = e.flags();
-      whenCount(e, cnt, () => e.setFlagsExplicit(`H.rotateFlags(${code}, ${w}, ${r}, ${f})`));
+      whenCount(e, cnt, () => e.setFlagsExplicit(rotateFlagsSource(code, w, r, f)));
     } else {
       e.setFlags(FK.Explicit, w, '0', '0', '0');
     }
   };
+}
+
+/**
+ * The status flags after rol (code 0) / ror (1) of a w-byte value with result `r` (a name), `f`
+ * the flags before: CF and OF as the undefined-flags choice 2 says, the others kept.
+ */
+export function rotateFlagsSource(code: number, w: number, r: string, f: string): string {
+  const bits = w * 8;
+  const top = `((${r} >>> ${bits - 1}) & 1)`;
+  const cf = code === 0 ? `(${r} & 1)` : top;
+  const of = code === 0 ? `(${top} ^ ${cf})` : `(${top} ^ ((${r} >>> ${bits - 2}) & 1))`;
+  return `(${f} & ${~(CF | OF)}) | ${cf} | (${of} << 11)`;
 }
 
 function double(left: boolean) {
