@@ -316,12 +316,19 @@ function entryIndex(a: Analysis): EntryIndex {
   if (columns) {
     const counts = new Int32Array(columns.sectionNames.length);
     for (let k = 0; k < columns.count; k++) counts[columns.section[k]!]++;
+    // Each section's entries in the order read, all sections in one pass (a pass per section
+    // read every entry again; these loops run once per analysis, mostly before they are optimized).
+    const bySectionIndex: Int32Array[] = [];
+    for (let x = 0; x < counts.length; x++) bySectionIndex.push(new Int32Array(counts[x]!));
+    const filled = new Int32Array(counts.length);
+    for (let k = 0; k < columns.count; k++) {
+      const x = columns.section[k]!;
+      bySectionIndex[x]![filled[x]!++] = k;
+    }
     for (let x = 0; x < counts.length; x++) {
       const n = counts[x]!;
       if (n === 0) continue;
-      const ks = new Int32Array(n);
-      let i = 0;
-      for (let k = 0; k < columns.count; k++) if (columns.section[k] === x) ks[i++] = k;
+      const ks = bySectionIndex[x]!;
       // In offset order (stable: equal offsets keep the order read), mostly already.
       let at = ks;
       for (let j = 1; j < n; j++) {
