@@ -199,6 +199,23 @@ function relaxSection(st: AsmState, frags: readonly Frag[], pos: PassPosition): 
 }
 
 /** Turns each variable part into bytes (and a fixup for a branch's displacement). */
+/**
+ * Writes the displacement of a relaxed branch to a label of its own section into its tail, as
+ * `resolve` resolves the fixup it would otherwise make (the common branch: a relaxed branch's
+ * fixup resolves globals of the section too, weak ones aside), and says whether it did. Such a
+ * fixup never becomes a relocation nor an error, and the addresses are final here; making it
+ * (an object and a list per branch frag, kept to the end of the assembly) was a cost that grew
+ * with the input's kept heap. Not in .altinstructions, whose fixups' values are recorded.
+ */
+function branchResolved(f: Frag, target: Expr, form: { readonly bytes: ArrayLike<number>; readonly dispOffset: number; readonly dispSize: number }, base: number, n: number, tails: ByteStream, at: number): boolean {
+  if (form.dispOffset + form.dispSize > n || f.section.name === '.altinstructions') return false;
+  const label = labelNamed(target);
+  if (label === undefined || label.frag!.section !== f.section || !(isLocalDefined(label) || label.binding !== 'weak')) return false;
+  const x = labelAddress(label) - (f.address + base + form.bytes.length);
+  for (let i = 0; i < form.dispSize; i++) tails.put(at + form.dispOffset + i, (x >>> (8 * i)) & 0xff);
+  return true;
+}
+
 /** The most bytes one variable part (.org, .space, alignment) may produce: a bound on hostile input. */
 const MAX_VARIABLE_BYTES = 1 << 24;
 
@@ -230,12 +247,14 @@ function materialize(st: AsmState, f: Frag, tails: ByteStream): void {
       case 'branch': {
         const form = v.isNear ? v.near : v.short;
         tails.write(at, form.bytes, n);
+        // GAS makes a relaxed branch's fixup when it converts the frag, after reading: its
+        // relocation follows every one made while reading, in address order.
+        const seq = st.nextSeq();
+        if (branchResolved(f, v.target, form, base, n, tails, at)) break;
         addFixup(f, {
           offset: base + form.dispOffset, size: form.dispSize, expr: v.target, pcrel: true,
           pcBias: form.bytes.length - form.dispOffset, relocType: form.relocType, signed: form.dispSize === 1,
-          // GAS makes a relaxed branch's fixup when it converts the frag, after reading: its
-          // relocation follows every one made while reading, in address order.
-          place: v.place, seq: st.nextSeq(), resolveGlobal: true,
+          place: v.place, seq, resolveGlobal: true,
         });
         break;
       }
