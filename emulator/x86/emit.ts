@@ -649,6 +649,13 @@ export class Emitter {
     this.ctx.known = fop;
   }
 
+  /** Sets the record by `statements` (flags.ts rotatedRecord) to a producer no later instruction of the block knows. */
+  setFlagsRecord(statements: string): void {
+    this.post.push(statements);
+    this.ctx.flagsDirty = true;
+    this.ctx.known = -1;
+  }
+
   /** Sets the six status flags to the value of an expression (Explicit record). */
   setFlagsExplicit(v: string): void {
     if (!this.flagsLive) {

@@ -31,6 +31,12 @@ export const enum FK {
   Sar = 10,
   /** Multiplication: CF = OF = c; SF ZF PF from r (the low half), AF = 0. */
   Mul = 11,
+  /**
+   * rol/ror after a producer unknown when the block was compiled: a, b, r are that producer's;
+   * c packs its fop (bits 0-5) and the rotate's CF (bit 8) and OF (bit 9), which replace the
+   * producer's (its own c reaches no other flag, so it is not kept: rotatedRecord).
+   */
+  Rotated = 12,
 }
 
 export function sizeIndex(width: number): number {
@@ -61,6 +67,10 @@ const BITS = [8, 16, 32];
 export function computeFlags(fop: number, a: number, b: number, r: number, c: number): number {
   const kind = fop >> 2;
   if (kind === FK.Explicit) return a;
+  if (kind === FK.Rotated) {
+    const before = computeFlags(c & 63, a, b, r, 0);
+    return (before & ~(CF | OF)) | ((c >> 8) & 1) | ((c & 0x200) !== 0 ? OF : 0);
+  }
   const sz = fop & 3;
   const mask = MASKS[sz]!;
   const sign = SIGNS[sz]!;
@@ -195,6 +205,17 @@ export function condOfFlags(cc: number, f: number): boolean {
     default: v = (f & ZF) !== 0 || ((f & SF) !== 0) !== ((f & OF) !== 0); break;
   }
   return cc & 1 ? !v : v;
+}
+
+/**
+ * Statements making the record that of a rol/ror (its new CF and OF `cf`, `of`: expressions of
+ * 0 or 1) after the producer the record holds, without computing that producer's flags (the
+ * compiled code's form where the producer is unknown when the block is compiled): FK.Rotated;
+ * after another rotate of that kind, the flags are computed and the record made explicit.
+ */
+export function rotatedRecord(cf: string, of: string): string {
+  return `if ((fop >> 2) === ${FK.Rotated}) {fa = (H.flags(fop, fa, fb, fr, fc) & ${~(CF | OF)}) | ${cf} | (${of} << 11); fop = 0; fb = 0; fr = 0; fc = 0;} ` +
+    `else {fc = (fop & 63) | (${cf} << 8) | (${of} << 9); fop = ${FK.Rotated << 2};}`;
 }
 
 /** condOfFlags as a JavaScript expression over `f`, a name holding the six status flags. */

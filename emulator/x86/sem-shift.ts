@@ -3,7 +3,7 @@
 import { OperandKind } from '../../toolchain/isa/entry';
 import { CF, OF, Op } from '../../toolchain/isa/ops';
 import type { Emitter } from './emit';
-import { FK } from './flags';
+import { FK, rotatedRecord } from './flags';
 import type { SemanticsTable } from './semantics-types';
 
 /** The masked count: a compile-time number for immediates and One, else a temp. */
@@ -62,7 +62,11 @@ function rotate(op: 'rol' | 'ror' | 'rcl' | 'rcr') {
     const expr = op === 'rol' ? `(${a} << ${k}) | (${a} >>> (${bits} - ${k}))` : `(${a} >>> ${k}) | (${a} << (${bits} - ${k}))`;
     const r = e.tmp(e.norm(expr, w));
     e.write(0, r);
-    if (e.flagsLive) {
+    if (e.flagsLive && e.ctx.known < 0) {
+      // The producer before is unknown here: its flags stay lazy under the rotate's CF and OF.
+      const [cf, of] = rotateCarryOverflow(code, w, r);
+      whenCount(e, cnt, () => e.setFlagsRecord(rotatedRecord(cf, of)));
+    } else if (e.flagsLive) {
       const f = e.flags();
       whenCount(e, cnt, () => e.setFlagsExplicit(rotateFlagsSource(code, w, r, f)));
     } else {
@@ -76,11 +80,16 @@ function rotate(op: 'rol' | 'ror' | 'rcl' | 'rcr') {
  * the flags before: CF and OF as the undefined-flags choice 2 says, the others kept.
  */
 export function rotateFlagsSource(code: number, w: number, r: string, f: string): string {
+  const [cf, of] = rotateCarryOverflow(code, w, r);
+  return `(${f} & ${~(CF | OF)}) | ${cf} | (${of} << 11)`;
+}
+
+/** rol's (code 0) / ror's (1) new CF and OF, each as an expression of 0 or 1 over the result `r`. */
+function rotateCarryOverflow(code: number, w: number, r: string): [string, string] {
   const bits = w * 8;
   const top = `((${r} >>> ${bits - 1}) & 1)`;
   const cf = code === 0 ? `(${r} & 1)` : top;
-  const of = code === 0 ? `(${top} ^ ${cf})` : `(${top} ^ ((${r} >>> ${bits - 2}) & 1))`;
-  return `(${f} & ${~(CF | OF)}) | ${cf} | (${of} << 11)`;
+  return [cf, code === 0 ? `(${top} ^ ${cf})` : `(${top} ^ ((${r} >>> ${bits - 2}) & 1))`];
 }
 
 function double(left: boolean) {

@@ -1,11 +1,13 @@
 // Flags read in compiled blocks after a producer known when the block is compiled (emit.ts
 // flags/carry/cond through flags.ts flagsSource and condSource, rol/ror's new CF and OF through
-// sem-shift.ts rotateFlagsSource): expressions instead of helper calls. Each producer kind at
-// 8, 16 and 32 bits, on operands at the carry, overflow, sign and parity edges, followed in
-// its block by the sixteen conditions (setcc), pushf, adc (the carry), and rol/ror (the
-// flags before them kept), in a loop run often enough for the blocks to be compiled hot,
-// ends as under qemu-i386 (and the real CPU where the host runs i386 code); and flagsSource
-// equals the helper's computeFlags on every record kind.
+// sem-shift.ts rotateFlagsSource): expressions instead of helper calls; and rol/ror after a
+// producer of an earlier block (the record FK.Rotated, flags.ts rotatedRecord). Each producer
+// kind at 8, 16 and 32 bits, on operands at the carry, overflow, sign and parity edges,
+// followed in its block by the sixteen conditions (setcc), pushf, adc (the carry), and rol/ror
+// (the flags before them kept), and by rol/ror in the next block and again in the one after,
+// in a loop run often enough for the blocks to be compiled hot, ends as under qemu-i386 (and
+// the real CPU where the host runs i386 code); and flagsSource equals the helper's
+// computeFlags on every record kind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeFlags, flagsSource, condOfFlags, condSource } from '../../emulator/x86/flags';
@@ -41,7 +43,7 @@ function reads(c: string): number {
   return FLAG_BITS[pair]!;
 }
 
-/** One case: the producer, then reads of the flags it defines in the same block, stored at (%edi) and on. */
+/** One case: the producer, then reads of the flags it defines in the same block and after a rotate in the next, stored at (%edi) and on. */
 function block(p: string, defined: number, a: string, rotate: string, count: number): string {
   const load = 'mov (%esi), %eax\n mov 4(%esi), %ebx\n mov 4(%esi), %ecx';
   // rol/ror leave OF undefined for a count other than 1, and define CF.
@@ -51,7 +53,12 @@ function block(p: string, defined: number, a: string, rotate: string, count: num
     load, p, 'pushf', 'pop %edx', `and $${defined}, %edx`, 'mov %edx, 16(%edi)',
     load, p, 'adc $0, %eax', 'mov %eax, 20(%edi)',
     load, p, `${rotate} $${count}, ${a}`, 'pushf', 'pop %edx', `and $${afterRotate}, %edx`, 'mov %edx, 24(%edi)', 'mov %eax, 28(%edi)',
-    'add $32, %edi',
+    // The rotate in the next block (the producer unknown there: its flags stay lazy under the
+    // rotate's CF and OF), then another rotate after that one, each in a block of its own.
+    load, p, 'push $1f', 'ret', '1:', `${rotate} $${count}, ${a}`, 'pushf', 'pop %edx', `and $${afterRotate}, %edx`, 'mov %edx, 32(%edi)',
+    'setc 36(%edi)', count === 1 ? 'seto 37(%edi)' : 'movb $2, 37(%edi)', (defined & 0x40) !== 0 ? 'setz 38(%edi)' : 'movb $2, 38(%edi)',
+    'adc $0, %eax', 'mov %eax, 40(%edi)', 'push $1f', 'ret', '1:', `${rotate} $${count}, ${a}`, 'pushf', 'pop %edx', `and $${afterRotate}, %edx`, 'mov %edx, 44(%edi)',
+    'add $48, %edi',
   ].join('\n ');
 }
 
@@ -60,7 +67,7 @@ function source(): { text: string; size: number } {
   for (const [a, b, w] of REGS) {
     producers(a, b, w).forEach(([p, defined], k) => cases.push(block(p, defined, a, `${k % 2 === 0 ? 'rol' : 'ror'}${w}`, 1 + (k % 3) * 3)));
   }
-  const size = OPERANDS.length * cases.length * 32;
+  const size = OPERANDS.length * cases.length * 48;
   const text = `
 .globl _start
 _start:
