@@ -411,10 +411,9 @@ function resolve(st: AsmState, section: SectionState, f: Frag, fx: Fixup, out: U
       const addend = v.add + BigInt(P - labelAddress(sub));
       return relocationOf(fx, out, field, P, v.sym, addend, PC_TYPES[fx.size] ?? 2);
     }
-    const sectionOf = (s: SymbolState | undefined) => (s?.kind === 'label' ? s.frag!.section.name : s ? '*UND*' : '*ABS*');
-    throw new AsmError(
-      `can't resolve \`${v.sym ? displayName(v.sym.name) : '0'}' {${sectionOf(v.sym)} section} - \`${displayName(sub.name)}' {${sectionOf(sub)} section}`,
-    );
+    // GNU as names the symbols as its fixup holds them: a local label (`.` too) by its section's symbol.
+    const added = v.sym === undefined ? '0' : isLocalDefined(v.sym) ? v.sym.frag!.section.name : displayName(v.sym.name);
+    throw new AsmError(`can't resolve ${added} - ${displayName(sub.name)}`);
   }
   const sym = v.sym!;
   let type = fx.relocType ?? ABS_TYPES[fx.size] ?? 1;
