@@ -27,3 +27,27 @@ test('a difference of symbols in other sections: the messages of as --32, each o
   ].join('\n'));
   assert.equal(gas.messages.length, 10, gas.messages.join('\n'));
 });
+
+test('operators that do not take their operands\' sections: the messages of as --32, in statements and when setting a symbol', () => {
+  const statements = compareWithGas('operator-sections', [
+    '\t.data',
+    'g:\t.long g + f',
+    '\t.long g * 2',
+    '\t.byte 2 * g, 1, u * 3',
+    '\t.long g << 1',
+    '\t.long ~g',
+    '\t.long (g - f) * 2',
+    '\t.long (u - v) & 1',
+    '\tmovl $g*2, %eax',
+    '\t.text',
+    'f:\tnop',
+    '',
+  ].join('\n'));
+  assert.equal(statements.messages.length, 9, statements.messages.join('\n'));
+  // A symbol defined after its use as an absolute operand is that value, as GNU as reads it at the end.
+  compareWithGas('operator-forward', '\t.data\ng:\t.long g + f\n\t.set f, 4\n');
+  for (const [name, set] of [['set-difference', 'g - f'], ['set-sum', 'g + f'], ['set-product', 'g * 2'], ['set-undefined', 'u - v'], ['set-not', '~g']] as const) {
+    const gas = compareWithGas(name, `\t.data\n\t.set x, ${set}\ng:\n\t.text\nf:\tnop\n`);
+    assert.equal(gas.messages.length, 1, gas.messages.join('\n'));
+  }
+});

@@ -81,7 +81,7 @@ export function emitParsedInteger(st: AsmState, text: string, parsed: Expr, size
   // A difference of labels of one section (`.byte 142b - 140b`) names no undefined symbol.
   if (Number.isNaN(smallValue(bound))) {
     const difference = differenceSymbol(bound);
-    const sym = difference === undefined ? st.evaluate(bound).sym : (difference ?? undefined);
+    const sym = difference === undefined ? st.tryEvaluate(bound)?.sym : (difference ?? undefined);
     if (sym?.kind === 'undefined' && sym.place === NO_PLACE) sym.place = st.where;
   }
   const at = st.here().offset;

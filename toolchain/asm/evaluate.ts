@@ -4,7 +4,6 @@
 // either while reading (estimated addresses) or after relaxation (final addresses).
 import { applyBinary, binaryWarning, constantValue, isBignum, type Expr } from './expr';
 import type { SymbolState, SymbolTable } from './symbol-table';
-import { displayName } from './symbol-table';
 import type { Frag } from './layout';
 
 /** GAS's expression value: add + sym - sub, with an optional @SUFFIX relocation on sym. */
@@ -98,21 +97,37 @@ function sameSection(a: SymbolState, b: SymbolState): boolean {
   return a.kind === 'label' && b.kind === 'label' && a.frag !== undefined && b.frag !== undefined && a.frag.section === b.frag.section;
 }
 
-function operandText(v: Value): string {
-  return v.sym ? `'${displayName(v.sym.name)}'` : String(v.add);
+/** The section GNU as gives an operand's value: a label's, `*UND*`, `*COM*`, or `*ABS*` for a number. */
+function sectionName(s: SymbolState | undefined): string {
+  if (s === undefined) return '*ABS*';
+  if (s.kind === 'label') return s.frag!.section.name;
+  return s.kind === 'common' ? '*COM*' : '*UND*';
+}
+
+/**
+ * GNU as's message for an operator that cannot take its operands (symbols.c report_op_error):
+ * the sections of both operands of a binary one, of the operand of a unary one; an operand that
+ * is itself a difference of symbols of two sections is that subtraction's error.
+ */
+export function operatorMessage(op: string, a: Value, b: Value | undefined): string {
+  for (const v of b === undefined ? [a] : [a, b]) {
+    if (v.sym !== undefined && v.sub !== undefined) return `invalid operands (${sectionName(v.sym)} and ${sectionName(v.sub)} sections) for \`-'`;
+  }
+  if (b === undefined) return `invalid operand (${sectionName(a.sym ?? a.sub)} section) for \`${op}'`;
+  return `invalid operands (${sectionName(a.sym ?? a.sub)} and ${sectionName(b.sym ?? b.sub)} sections) for \`${op}'`;
 }
 
 /**
  * Why an expression has no value (the message GAS gives), returned where `tryEvaluate` asks for
  * no throw; the message is made only when read (most tries are estimates that never read it).
+ * With operands, `why` is the operator they do not suit.
  */
 class Failure {
   constructor(private readonly why: string, private readonly a?: Value, private readonly b?: Value) {}
 
   get message(): string {
     const { why, a, b } = this;
-    if (a === undefined) return why;
-    return b === undefined ? `invalid operands (${operandText(a)}) for \`${why}'` : `invalid operands (${operandText(a)} and ${operandText(b)} sections) for \`${why}'`;
+    return a === undefined ? why : operatorMessage(why, a, b);
   }
 }
 
@@ -249,9 +264,8 @@ export class Evaluator {
           const r: Value = { add: BigInt.asIntN(64, -v.add), sym: v.sub, sub: v.sym };
           return this.simplify(r);
         }
-        const a = this.absolute(v, expr.op);
-        if (a instanceof Failure) return a;
-        return { add: expr.op === '~' ? ~a : a === 0n ? 1n : 0n };
+        if (v.sym || v.sub) return new Failure(expr.op, v);
+        return { add: expr.op === '~' ? ~v.add : v.add === 0n ? 1n : 0n };
       }
       case 'binary': {
         const a = this.value(expr.left, depth + 1);
@@ -260,26 +274,19 @@ export class Evaluator {
         if (b instanceof Failure) return b;
         if (expr.op === '+') return this.add(a, b);
         if (expr.op === '-') return this.add(a, { add: BigInt.asIntN(64, -b.add), sym: b.sub, sub: b.sym, reloc: b.reloc });
-        let x: bigint | Failure;
-        let y: bigint | Failure;
+        let x: bigint;
+        let y: bigint;
         if (a.sym && b.sym && !a.sub && !b.sub && sameSection(a.sym, b.sym) && /^(==|!=|<>|<|>|<=|>=)$/.test(expr.op)) {
           x = BigInt(labelAddress(a.sym)) + a.add;
           y = BigInt(labelAddress(b.sym)) + b.add;
         } else {
-          x = this.absolute(a, expr.op);
-          if (x instanceof Failure) return x;
-          y = this.absolute(b, expr.op);
-          if (y instanceof Failure) return y;
+          if (!isAbsolute(a) || !isAbsolute(b)) return new Failure(expr.op, a, b);
+          x = a.add;
+          y = b.add;
         }
         return { add: applyBinary(expr.op, x, y) };
       }
     }
-  }
-
-  /** The value as a plain number, or a failure naming the operator GAS would complain about. */
-  private absolute(v: Value, op: string): bigint | Failure {
-    if (v.sym || v.sub) return new Failure(op, v);
-    return v.add;
   }
 
   private resolve(s: SymbolState, depth: number): Value | Failure {

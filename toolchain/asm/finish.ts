@@ -2,7 +2,7 @@
 // LEB128s, .org and late .space settle, repeated until no size changes), then writing every
 // variable part, resolving every fixup to bytes or a REL relocation as GNU as decides, and
 // building the AsmModule (sections, symbols, line entries, CFI procedures, alternatives).
-import { isAbsolute, labelAddress, smallValue, type Value } from './evaluate';
+import { isAbsolute, labelAddress, operatorMessage, smallValue, type Value } from './evaluate';
 import type { Expr } from './expr';
 import { lebBytes } from './data-directives';
 import { smallCount } from './count-program';
@@ -547,7 +547,7 @@ function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels
           v = value(st, s.equ!);
         } catch (e) {
           if (!(e instanceof AsmError)) throw e;
-          st.error(e.message, symbolLocation(st, s));
+          st.error(e.message.startsWith('invalid operand') ? `${e.message} when setting \`${s.name}'` : e.message, symbolLocation(st, s));
           continue;
         }
         if (isAbsolute(v)) {
@@ -557,6 +557,8 @@ function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels
           out.push(outputSymbol(st, s, t.frag!.section.name, labelAddress(t) + Number(v.add), s.size ? symbolSize(st, s) : symbolSize(st, t), s.type || t.type, binding));
         } else if (v.sym && !v.sub) {
           out.push(outputSymbol(st, s, 'UND', 0, 0, s.type, binding));
+        } else if (v.sym && v.sub) {
+          st.error(`${operatorMessage('-', v, undefined)} when setting \`${s.name}'`, symbolLocation(st, s));
         } else st.error(`can't resolve value for symbol \`${s.name}'`, symbolLocation(st, s));
         break;
       }
