@@ -51,3 +51,10 @@ test('operators that do not take their operands\' sections: the messages of as -
     assert.equal(gas.messages.length, 1, gas.messages.join('\n'));
   }
 });
+
+test('.uleb128/.sleb128 of symbols, resolved at the end as GNU as resolves them: the objects and messages of as --32', () => {
+  // A label is its offset in its section (relaxed with the fields around it), a common symbol its size.
+  compareWithGas('leb-symbols', '\t.comm c, 300, 8\n\t.data\n\t.byte 1\ng:\t.uleb128 g, g + 200, h, c\n\t.sleb128 g\n\t.skip 300\nh:\n\t.uleb128 2f - 1f\n1:\t.skip 200\n2:\n');
+  const gas = compareWithGas('leb-unresolved', '\t.data\ng:\t.uleb128 u\n\t.sleb128 u - v\n\t.uleb128 h - g\n\t.uleb128 g * 2\n\t.sleb128 -g\n\t.text\nh:\tnop\n');
+  assert.equal(gas.messages.length, 5, gas.messages.join('\n'));
+});

@@ -161,11 +161,9 @@ function leb(signed: boolean): Handler {
         st.emit(lebBytes(c, signed));
         continue;
       }
-      const v = st.evaluate(bound);
-      if (v.sym && v.sub === undefined && !isAbsolute(v) && v.sym.kind !== 'label') {
-        throw new AsmError(`.${signed ? 's' : 'u'}leb128 only supports constant or subtract expressions`);
-      }
-      st.variable({ kind: 'leb', expr: bound, signed, place: st.where }, isAbsolute(v) ? lebBytes(v.add, signed).length : 1);
+      // Anything else is resolved at the end, as GNU as does (a label's offset, or GNU as's message).
+      const v = st.tryEvaluate(bound);
+      st.variable({ kind: 'leb', expr: bound, signed, place: st.where }, v !== undefined && isAbsolute(v) ? lebBytes(v.add, signed).length : 1);
     }
   };
 }

@@ -88,8 +88,16 @@ function variableSize(st: AsmState, f: Frag, pos?: PassPosition): number {
       return v.near.bytes.length;
     }
     case 'leb': {
-      const r = value(st, v.expr);
-      return isAbsolute(r) ? lebBytes(r.add, v.signed).length : 1;
+      let r: Value;
+      try {
+        r = value(st, v.expr);
+      } catch (e) {
+        // The message is given when the field is written (GNU as's, at the end).
+        if (!(e instanceof AsmError)) throw e;
+        return 1;
+      }
+      const n = lebValue(r);
+      return n === undefined ? 1 : lebBytes(n, v.signed).length;
     }
     case 'org': {
       const r = value(st, v.expr);
@@ -261,8 +269,12 @@ function materialize(st: AsmState, f: Frag, tails: ByteStream): void {
       case 'leb': {
         st.location = st.locationOf(v.place);
         const r = value(st, v.expr);
-        if (!isAbsolute(r)) throw new AsmError(`.${v.signed ? 's' : 'u'}leb128 only supports constant or subtract expressions`);
-        tails.write(at, lebBytes(r.add, v.signed), n);
+        const x = lebValue(r);
+        if (x === undefined) {
+          if (r.sym !== undefined && r.sub === undefined) throw new AsmError(`leb128 operand is an undefined symbol: ${displayName(r.sym.name)}`);
+          throw new AsmError(operatorMessage('-', r, undefined));
+        }
+        tails.write(at, lebBytes(x, v.signed), n);
         break;
       }
       case 'org': {
@@ -351,6 +363,18 @@ function relocationOf(fx: Fixup, out: Uint8Array, field: number, P: number, sym:
   if (fx.size < 4) checkFits(fx, P, addend, fx.signed);
   if (sym.kind === 'undefined' && sym.place === NO_PLACE) sym.place = fx.place;
   return { offset: P, type, symbol: sym.name, symbolIsSection: false };
+}
+
+/**
+ * The number a .uleb128/.sleb128 field holds, as GNU as resolves it: a number, a label's offset
+ * in its section, a common symbol's size (its value in GNU as); undefined for any other value.
+ */
+function lebValue(r: Value): bigint | undefined {
+  if (isAbsolute(r)) return r.add;
+  if (r.sub !== undefined) return undefined;
+  if (r.sym?.kind === 'label') return BigInt(labelAddress(r.sym)) + r.add;
+  if (r.sym?.kind === 'common') return BigInt(r.sym.commonSize) + r.add;
+  return undefined;
 }
 
 /** An address or value as GAS prints one for an ELF32 target: 8 hex digits of its low 32 bits. */
