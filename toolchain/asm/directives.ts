@@ -58,9 +58,8 @@ function sectionDirective(st: AsmState, operands: string): void {
   const plain = nameAndFlags(operands);
   if (plain !== null) {
     const { section, created } = st.sectionNamed(plain.name);
-    let type = section.type;
-    let flags = plain.flags;
-    if (created) ({ type, flags } = createdSectionAttributes(plain.name, defaultSectionAttributes(plain.name).type, flags, false, (m) => st.warning(m)));
+    const type = created ? defaultSectionAttributes(plain.name).type : section.type;
+    const flags = created ? createdSectionAttributes(plain.name, SHT_NULL, plain.flags, false, (m) => st.warning(m)).flags : plain.flags;
     setAttributes(st, section, created, type, false, flags, defaultEntsize(type), undefined, undefined);
     st.section(plain.name, 0);
     return;
@@ -88,7 +87,11 @@ function sectionDirective(st: AsmState, operands: string): void {
       if (typeGiven) type = named;
       k++;
     }
-    if (created) ({ type, flags } = createdSectionAttributes(name, type, flags, (flags & SHF_GROUP) !== 0, (m) => st.warning(m)));
+    if (created) {
+      const made = createdSectionAttributes(name, typeGiven ? type : SHT_NULL, flags, (flags & SHF_GROUP) !== 0, (m) => st.warning(m));
+      if (typeGiven) type = made.type;
+      flags = made.flags;
+    }
     let entsize = defaultEntsize(type);
     if (flags & SHF_MERGE) {
       const e = parts[k];
