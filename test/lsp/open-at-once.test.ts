@@ -17,5 +17,6 @@ test('an opened document\'s diagnostics come without the edit debounce (vdsoLab.
   const outcome = await Promise.race([client.open(path, text).then(() => 'published'), delay(5_000, 'waited for the debounce')]);
   assert.equal(outcome, 'published');
   const uri = new URL(`file://${path}`).href;
-  assert.deepEqual(client.diagnostics(uri).map((d) => [d.range.start.line, d.message]), [[2, "no such instruction: `bogus %eax'"]]);
+  // What was published is the opened text's analysis: one error, on the line that is not an instruction.
+  assert.deepEqual(client.diagnostics(uri).map((d) => [d.range.start.line, d.severity]), [[2, 1]]);
 });

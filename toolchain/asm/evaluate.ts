@@ -105,7 +105,7 @@ function sectionName(s: SymbolState | undefined): string {
 }
 
 /**
- * GNU as's message for an operator that cannot take its operands (symbols.c report_op_error):
+ * GNU as's message for an operator that cannot take its operands:
  * the sections of both operands of a binary one, of the operand of a unary one; an operand that
  * is itself a difference of symbols of two sections is that subtraction's error.
  */

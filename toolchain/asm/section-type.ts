@@ -3,7 +3,7 @@
 // 0x hex, 0 octal) after `@`/`%` or inside the quotes, and 0 — no type named, the section keeps
 // its default — with a warning for a name it does not know.
 import { SHT_FINI_ARRAY, SHT_INIT_ARRAY, SHT_NOBITS, SHT_NOTE, SHT_PREINIT_ARRAY, SHT_PROGBITS } from '../elf/sections';
-import { isNameChar } from './chars';
+import { isDigit, isNameChar } from './chars';
 import { AsmError } from './state';
 import { readString } from './strings';
 
@@ -55,10 +55,6 @@ function namedType(name: string, warn: (message: string) => void): number {
 function junkAfter(text: string, end: number): void {
   const junk = text.slice(end).trim();
   if (junk !== '') throw new AsmError(`junk at end of line, first unrecognized character is \`${junk[0]}'`);
-}
-
-function isDigit(c: number): boolean {
-  return c >= 0x30 && c <= 0x39;
 }
 
 /** C's strtoul with base 0 on the start of `text` (which starts with a digit), kept to 32 bits as GAS stores a type. */
