@@ -73,10 +73,19 @@ export const asmCommand: Command = {
       io.out(JSON.stringify({
         input, output, mode,
         diagnostics: diagnostics.map((d) => ({ severity: d.severity, file: d.location.file, line: d.location.line, column: d.location.column, message: d.message })),
+        printed: (module.printed ?? []).map((bytes) => new TextDecoder().decode(bytes)),
         sections: module.sections.map((s) => ({ name: s.name, size: s.size, relocations: s.relocations.length })),
         written: errors.length === 0,
       }, null, 2) + '\n');
     } else {
+      // What .print gave, on standard output as GNU as writes it (bytes as they are).
+      for (const bytes of module.printed ?? []) {
+        const line = new Uint8Array(bytes.length + 1);
+        line.set(bytes);
+        line[bytes.length] = 10;
+        if (io.outBytes) io.outBytes(line);
+        else io.out(new TextDecoder().decode(line));
+      }
       if (diagnostics.length > 0) io.err(`${input}: Assembler messages:\n` + diagnostics.map(formatAsmDiagnostic).join('\n') + '\n');
     }
     if (errors.length > 0) return EXIT_USAGE;

@@ -1,5 +1,5 @@
 // Owns running one source through `as --32` and `vdso-lab asm -c` and asserting the same
-// outcome: the same messages on the same lines (vdso-lab adds a column after the line; where
+// outcome: the same standard output (what `.print` writes), the same messages on the same lines (vdso-lab adds a column after the line; where
 // GAS names no line, the text alone), the matching exit status (vdso-lab exits 2 where GAS
 // exits 1: README, an input error) and, when both write one, the same object.
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { run, scratch } from '../support/oracles';
 
 const dir = scratch('vdso-lab-gas-compare-');
 
-export interface Outcome { readonly status: number | null; readonly messages: string[]; readonly object?: Buffer }
+export interface Outcome { readonly status: number | null; readonly messages: string[]; readonly stdout: Buffer; readonly object?: Buffer }
 
 /** `LINE: Error: TEXT` per message, or `Error: TEXT` when GAS names no line. */
 function messages(stderr: string, file: string): string[] {
@@ -21,8 +21,8 @@ function messages(stderr: string, file: string): string[] {
 }
 
 function outcome(cmd: string, args: string[], name: string, obj: string): Outcome {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: dir });
-  return { status: r.status, messages: messages(r.stderr, `${name}.s`), object: r.status === 0 && existsSync(obj) ? readFileSync(obj) : undefined };
+  const r = spawnSync(cmd, args, { cwd: dir });
+  return { status: r.status, messages: messages(r.stderr.toString('utf8'), `${name}.s`), stdout: r.stdout, object: r.status === 0 && existsSync(obj) ? readFileSync(obj) : undefined };
 }
 
 /** Both assemblers on `source`; asserts the same messages, the matching exit status and the same object. */
@@ -46,6 +46,7 @@ function compareOutcomes(name: string, source: string, objects: boolean): Outcom
   const lineless = new Set(gas.messages.filter((m) => !/^\d+: /.test(m)));
   assert.deepEqual(lab.messages.map((m) => (lineless.has(m.replace(/^\d+: /, '')) ? m.replace(/^\d+: /, '') : m)), gas.messages);
   assert.equal(lab.status, gas.status === 0 ? 0 : 2);
+  assert.ok(lab.stdout.equals(gas.stdout), `standard output: ${JSON.stringify(lab.stdout.toString('latin1'))}, GNU as: ${JSON.stringify(gas.stdout.toString('latin1'))}`);
   assert.equal(lab.object === undefined, gas.object === undefined, `object written: ${lab.object !== undefined}`);
   if (objects && lab.object && gas.object) assert.ok(lab.object.equals(gas.object), `${name}: the objects differ`);
   return gas;

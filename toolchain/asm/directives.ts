@@ -440,6 +440,16 @@ const ident: Handler = (st, operands) => {
 
 const ignored: Handler = () => undefined;
 
+/** `.print "text"`: the text is kept for the caller to write (GNU as writes it to standard output). */
+const print: Handler = (st, operands) => {
+  const text = operands.trim();
+  if (!text.startsWith('"')) throw new AsmError('missing string');
+  const { bytes, end } = readString(text, 0);
+  st.printed.push(Uint8Array.from(bytes));
+  const rest = text.slice(end).trim();
+  if (rest !== '') throw new AsmError(`junk at end of line, first unrecognized character is \`${rest[0]}'`);
+};
+
 export const SECTION_SYMBOL_DIRECTIVES: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ['.text', simpleSection('.text')],
   ['.data', simpleSection('.data')],
@@ -478,5 +488,5 @@ export const SECTION_SYMBOL_DIRECTIVES: ReadonlyMap<string, Handler> = new Map<s
   ['.title', ignored],
   ['.psize', ignored],
   ['.eject', ignored],
-  ['.print', ignored],
+  ['.print', print],
 ]);

@@ -734,7 +734,7 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
   const localColumns = new LocalLabelColumns(countLocalLabels(all), st.numericReferences ? objectList<SymbolState>() : undefined);
   const symbols = outputSymbols(st, fileSymbol, localColumns, all);
   const alternatives = alternativeSites(st, sections, altValues);
-  const made = { sections, symbols, cfi: cfiOut, alternatives, diagnostics: st.diagnostics, skipped: st.skipped };
+  const made = { sections, symbols, cfi: cfiOut, alternatives, diagnostics: st.diagnostics, skipped: st.skipped, printed: st.printed };
   const module = withLazyParts(made, st.lines, localColumns, st.places);
   const recorded = st.numericReferences;
   return recorded ? withNumericReferences(module, recorded, localColumns, st.places) : module;

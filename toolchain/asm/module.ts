@@ -205,6 +205,8 @@ export interface AsmModule {
   readonly numericReferences?: readonly NumericReference[];
   /** The groups of the file's own lines (not a macro's or a .rept's body) that conditional assembly skipped, for the editor. */
   readonly skipped?: readonly SkippedGroup[];
+  /** The texts of the `.print` directives assembled, in order, as bytes: GNU as writes each to standard output with a line break. */
+  readonly printed?: readonly Uint8Array[];
 }
 
 /**

@@ -50,6 +50,8 @@ export class AsmState implements BindPlace, NumericReferenceSink {
   readonly sections = objectList<SectionState>();
   readonly diagnostics: Diagnostic[] = [];
   readonly skipped: SkippedGroup[] = [];
+  /** What each `.print` gave, in order (module.ts AsmModule.printed). */
+  readonly printed: Uint8Array[] = [];
   readonly places: Places;
   /**
    * Expressions by their text, parsed once: a tree is never changed (binding makes a new one),
