@@ -83,3 +83,19 @@ test('.type @common and common symbols met by other directives: the symbols, obj
     assert.notEqual(gas.status, 0, `${name}: as --32 refuses it`);
   }
 });
+
+test('@gnu_unique_object gives GNU\'s unique binding and combines with other types as as --32 does', () => {
+  // Unique without .globl (relocated against its section), with .globl (against itself),
+  // after .weak, named an object again (stays unique), retyped (a warning, unique gone),
+  // cleared by notype, equated symbols, an undefined one (still a GNU object), a common one refused.
+  const unique = (x: string) => `\t.type ${x}, @gnu_unique_object`;
+  compareWithGas('type-unique', [
+    '\t.data', 'z:\t.long 0', 'a:\t.long 1', unique('a'), 'b:\t.long 2', unique('b'), '\t.globl b',
+    'c:\t.long 3', '\t.weak c', unique('c'), 'd:\t.long 4', unique('d'), '\t.type d, %object',
+    'e:\t.long 5', unique('e'), '\t.type e, @function', 'f:\t.long 6', '\t.type f, @tls_object', unique('f'),
+    'g:\t.long 7', unique('g'), '\t.type g, @notype', '\t.set h, a + 2', unique('h'), '\t.set i, 9', '\t.type i, "gnu_unique_object"',
+    '\t.long a, b, h', '\t.text', '\tcall b', '\tmovl a, %eax', '',
+  ].join('\n'));
+  compareWithGas('type-unique-undefined', [unique('u'), '\t.long u', ''].join('\n'));
+  compareWithGas('type-unique-common', ['\t.comm k, 4', unique('k'), ''].join('\n'));
+});

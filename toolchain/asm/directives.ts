@@ -287,25 +287,32 @@ const type: Handler = (st, operands) => {
   if (name.charCodeAt(0) === 0x22) name = name.slice(1);
   const quote = name.indexOf('"');
   if (quote >= 0) name = name.slice(0, quote);
-  const t = SYMBOL_TYPES.get(name);
+  const unique = name === 'gnu_unique_object';
+  const t = unique ? STT_OBJECT : SYMBOL_TYPES.get(name);
   if (t === undefined) {
     // GNU as reads an unknown name as no type: it clears what the symbol had.
     s.type = STT_NOTYPE;
+    s.unique = false;
     throw new AsmError(`unrecognized symbol type "${name}"`);
   }
+  // GNU as marks the object GNU's once a unique object is named, whatever becomes of the symbol.
+  if (unique) st.gnuUnique = true;
   if (t === STT_COMMON) makeCommon(st, s);
-  const flags = TYPE_FLAGS.get(t)!;
+  const flags = TYPE_FLAGS.get(t)! | (unique ? F_UNIQUE : 0);
   if (s.kind === 'common' && flags !== F_OBJECT) throw new AsmError(`cannot change type of common symbol '${s.name}'`);
   if (flags === 0) {
     s.type = STT_NOTYPE;
+    s.unique = false;
     return;
   }
-  const before = TYPE_FLAGS.get(s.type) ?? 0;
+  const before = (TYPE_FLAGS.get(s.type) ?? 0) | (s.unique ? F_UNIQUE : 0);
   let mask = F_FUNCTION | F_OBJECT;
   if (flags !== F_FUNCTION) mask |= F_INDIRECT;
-  if (flags !== F_OBJECT) mask |= F_THREAD_LOCAL;
+  if (flags !== F_OBJECT) mask |= F_THREAD_LOCAL | F_UNIQUE;
   if ((before & mask & ~flags) !== 0) st.warning(`symbol '${s.name}' already has its type set`);
-  s.type = typeOfFlags((before & ~mask) | flags);
+  const after = (before & ~mask) | flags;
+  s.type = typeOfFlags(after);
+  s.unique = (after & F_UNIQUE) !== 0;
 };
 
 /**
@@ -321,11 +328,13 @@ function makeCommon(st: AsmState, s: SymbolState): void {
 }
 
 // BFD's flags for a symbol's type, as `.type` combines them (a TLS object named an object
-// stays one, an indirect function named a function too; common is an object).
+// stays one, an indirect function named a function too, a unique object named an object too;
+// common is an object).
 const F_FUNCTION = 1;
 const F_OBJECT = 2;
 const F_INDIRECT = 4;
 const F_THREAD_LOCAL = 8;
+const F_UNIQUE = 16;
 const TYPE_FLAGS: ReadonlyMap<number, number> = new Map([
   [STT_NOTYPE, 0], [STT_FUNC, F_FUNCTION], [STT_GNU_IFUNC, F_FUNCTION | F_INDIRECT], [STT_OBJECT, F_OBJECT], [STT_TLS, F_OBJECT | F_THREAD_LOCAL], [STT_COMMON, F_OBJECT],
 ]);

@@ -556,7 +556,8 @@ function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels
       if (isLocalLabel(s)) localLabels.add(s);
       continue;
     }
-    const binding = s.binding ?? (s.kind === 'undefined' || s.kind === 'common' ? 'global' : 'local');
+    // A unique object is written with GNU's binding when it is defined (its relocations go by `binding`).
+    const binding = s.unique && s.kind !== 'undefined' ? 'unique' : s.binding ?? (s.kind === 'undefined' || s.kind === 'common' ? 'global' : 'local');
     switch (s.kind) {
       case 'label':
         out.push(outputSymbol(st, s, s.frag!.section.name, labelAddress(s), symbolSize(st, s), s.type, binding));
@@ -734,7 +735,7 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
   const localColumns = new LocalLabelColumns(countLocalLabels(all), st.numericReferences ? objectList<SymbolState>() : undefined);
   const symbols = outputSymbols(st, fileSymbol, localColumns, all);
   const alternatives = alternativeSites(st, sections, altValues);
-  const made = { sections, symbols, cfi: cfiOut, alternatives, diagnostics: st.diagnostics, skipped: st.skipped, printed: st.printed };
+  const made = { sections, symbols, cfi: cfiOut, alternatives, diagnostics: st.diagnostics, skipped: st.skipped, printed: st.printed, gnuUnique: st.gnuUnique };
   const module = withLazyParts(made, st.lines, localColumns, st.places);
   const recorded = st.numericReferences;
   return recorded ? withNumericReferences(module, recorded, localColumns, st.places) : module;

@@ -49,7 +49,8 @@ export interface AsmSection {
   readonly group?: { readonly signature: string; readonly comdat: boolean };
 }
 
-export type SymbolBinding = 'local' | 'global' | 'weak';
+/** 'unique': GNU's unique binding (`.type NAME, @gnu_unique_object`), written STB_GNU_UNIQUE. */
+export type SymbolBinding = 'local' | 'global' | 'weak' | 'unique';
 
 export interface AsmSymbol {
   readonly name: string;
@@ -207,6 +208,8 @@ export interface AsmModule {
   readonly skipped?: readonly SkippedGroup[];
   /** The texts of the `.print` directives assembled, in order, as bytes: GNU as writes each to standard output with a line break. */
   readonly printed?: readonly Uint8Array[];
+  /** A `.type` named gnu_unique_object: GNU as then marks the object GNU's (ELFOSABI_GNU), whatever became of the symbol. */
+  readonly gnuUnique?: boolean;
 }
 
 /**

@@ -87,6 +87,8 @@ export class AsmState implements BindPlace, NumericReferenceSink {
   knownEncodings = 0;
   /** `.code32` (default) or `.code16`. */
   codeSize: 32 | 16 = 32;
+  /** A `.type` named gnu_unique_object (module.ts AsmModule.gnuUnique). */
+  gnuUnique = false;
   /** The numeric label references resolved, by statement (recordNumericReferences); undefined unless asked for. */
   numericReferences: NumericReferenceColumns | undefined;
 

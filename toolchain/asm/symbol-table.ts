@@ -19,6 +19,8 @@ export interface SymbolState {
   fixed: boolean;
   binding?: SymbolBinding;
   type: number;
+  /** `.type NAME, @gnu_unique_object` gave it GNU's unique binding, which a defined symbol is written with (`binding` stays what relocations against it go by). */
+  unique: boolean;
   /** The .size expression (bound), if any. */
   size?: Expr;
   visibility: number;
@@ -116,6 +118,7 @@ export class SymbolTable {
       fixed: false,
       binding: undefined,
       type: 0,
+      unique: false,
       size: undefined,
       visibility: 0,
       commonSize: 0,

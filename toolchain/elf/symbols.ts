@@ -18,6 +18,7 @@ export const STT_TLS = 6;
 export const STB_LOCAL = 0;
 export const STB_GLOBAL = 1;
 export const STB_WEAK = 2;
+export const STB_GNU_UNIQUE = 10;
 export const STV_DEFAULT = 0;
 export const STV_PROTECTED = 3;
 export const SHN_UNDEF = 0;

@@ -147,8 +147,8 @@ export function writeObject(module: AsmModule, fileName: string): Uint8Array {
   const shoff = Math.ceil(at / 4) * 4;
   const file = new Uint8Array(shoff + SHDR_SIZE * headers.length);
   const v = new DataView(file.buffer);
-  // GNU as marks the object GNU's when it uses a GNU extension: an indirect function, a retained section.
-  const gnu = module.symbols.some((s) => s.type === STT_GNU_IFUNC) || module.sections.some((s) => (s.flags & SHF_GNU_RETAIN) !== 0);
+  // GNU as marks the object GNU's when it uses a GNU extension: an indirect function, a retained section, a unique object.
+  const gnu = module.gnuUnique === true || module.symbols.some((s) => s.type === STT_GNU_IFUNC) || module.sections.some((s) => (s.flags & SHF_GNU_RETAIN) !== 0);
   file.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1, gnu ? ELFOSABI_GNU : 0]);
   v.setUint16(16, ET_REL, true);
   v.setUint16(18, EM_386, true);

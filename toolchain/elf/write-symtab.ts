@@ -4,7 +4,7 @@
 // in creation order (sh_info = index of the first global).
 import type { AsmModule, AsmSymbol, SymbolBinding } from '../asm/module';
 import { InputError } from '../errors';
-import { SHN_ABS, SHN_COMMON, STB_GLOBAL, STB_LOCAL, STB_WEAK, STT_FILE, STT_NOTYPE, STT_SECTION } from './symbols';
+import { SHN_ABS, SHN_COMMON, STB_GLOBAL, STB_GNU_UNIQUE, STB_LOCAL, STB_WEAK, STT_FILE, STT_NOTYPE, STT_SECTION } from './symbols';
 import { objectList } from '../object-list';
 
 /** One row of the symbol table to write; `sectionIndex` is already resolved. */
@@ -29,7 +29,7 @@ export interface SymbolTable {
 
 /** The STB_* value a binding is written as. */
 export function stbOf(binding: SymbolBinding): number {
-  return binding === 'local' ? STB_LOCAL : binding === 'global' ? STB_GLOBAL : STB_WEAK;
+  return binding === 'local' ? STB_LOCAL : binding === 'global' ? STB_GLOBAL : binding === 'weak' ? STB_WEAK : STB_GNU_UNIQUE;
 }
 
 /**
