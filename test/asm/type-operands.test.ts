@@ -78,10 +78,15 @@ test('.type @common and common symbols met by other directives: the symbols, obj
     ['common-label', '\t.comm x, 4\nx:\n'],
     ['weak-common', '\t.weak x\n\t.comm x, 4\n'],
     ['weak-type-common', '\t.weak x\n\t.type x, @common\n'],
+    ['equiv-type-common', '\t.equiv x, 1\n\t.type x, @common\n'],
+    ['set-after-type-common', '\t.set x, 1\n\t.type x, @common\n\t.set x, 2\n'],
+    ['set-after-comm', '\t.comm x, 4\nx = 2\n'],
   ] as const) {
     const gas = compareWithGas(name, source);
     assert.notEqual(gas.status, 0, `${name}: as --32 refuses it`);
   }
+  // A symbol `.set` equated becomes a common one (no longer equated: references relocate against it).
+  compareWithGas('set-type-common', '\t.set x, 8\n\t.type x, @common\n\t.long x\n\t.data\ny:\t.long 0\n\t.set w, y\n\t.type w, @common\n\t.set v, 1\n\t.type v, @common\n\t.comm v, 8\n');
 });
 
 test('@gnu_unique_object gives GNU\'s unique binding and combines with other types as as --32 does', () => {

@@ -316,13 +316,15 @@ const type: Handler = (st, operands) => {
 };
 
 /**
- * `.type NAME, @common`: GNU as makes a symbol not yet defined a common one of size 0 (its
- * alignment, the value written, 1) and gives its error for one defined by a label.
+ * `.type NAME, @common`: GNU as makes a symbol not yet defined, or one `.set` equated, a common
+ * one of size 0 (its alignment, the value written, 1) and gives its error for one defined by a
+ * label or `.equiv`.
  */
 function makeCommon(st: AsmState, s: SymbolState): void {
-  if (s.kind === 'label') st.error(`symbol '${s.name}' is already defined`);
-  if (s.kind !== 'undefined') return;
+  if (s.kind === 'label' || (s.kind === 'equated' && s.fixed)) st.error(`symbol '${s.name}' is already defined`);
+  if (s.kind !== 'undefined' && (s.kind !== 'equated' || s.fixed)) return;
   s.kind = 'common';
+  s.equ = undefined;
   s.commonAlign = Math.max(s.commonAlign, 1);
   if (!s.binding || s.binding === 'local') s.binding = 'global';
 }
@@ -359,7 +361,7 @@ export function setSymbol(st: AsmState, nameText: string, exprText: string, stri
   if (strict && (s.kind === 'label' || s.kind === 'equated' || s.kind === 'common')) {
     throw new AsmError(`symbol \`${name}' is already defined`);
   }
-  if (s.kind === 'label' || (s.kind === 'equated' && s.fixed)) throw new AsmError(`symbol \`${name}' is already defined`);
+  if (s.kind === 'label' || s.kind === 'common' || (s.kind === 'equated' && s.fixed)) throw new AsmError(`symbol \`${name}' is already defined`);
   const bound = st.bindText(exprText);
   s.kind = 'equated';
   s.equ = bound;
@@ -368,11 +370,10 @@ export function setSymbol(st: AsmState, nameText: string, exprText: string, stri
 }
 
 function setLike(strict: boolean): Handler {
-  return (st, operands, op) => {
+  return (st, operands) => {
     const parts = operandTexts(operands);
     if (parts.length < 2) throw new AsmError(`expected comma after "${parts[0] ?? ''}"`);
     if (parts.length > 2) throw new AsmError(`junk at end of line, first unrecognized character is \`,'`);
-    void op;
     setSymbol(st, parts[0]!, parts[1]!, strict);
   };
 }
