@@ -213,12 +213,28 @@ const fill: Handler = (st, operands) => {
   st.emit(fillBytes(st, count, size, value));
 };
 
+/** The most bytes a fill value naming a symbol is written for (each a field of its own), as GNU as allows. */
+const MAX_SYMBOLIC_FILL = 1024n;
+
+function hasSuffix(e: Expr): boolean {
+  if (e.kind === 'symbol') return e.reloc !== undefined;
+  if (e.kind === 'unary') return hasSuffix(e.operand);
+  return e.kind === 'binary' && (hasSuffix(e.left) || hasSuffix(e.right));
+}
+
 const space: Handler = (st, operands, op) => {
   const parts = operandTexts(operands);
   if (parts.length === 0 || parts.length > 2) throw new AsmError(`bad ${op} arguments`);
-  const fillValue = parts[1] !== undefined ? Number(BigInt.asUintN(8, st.absolute(parts[1]))) : 0;
   const bound = st.bindText(parts[0]!);
   const c = constantValue(bound);
+  if (parts[1] !== undefined) {
+    const fill = st.bindText(parts[1]);
+    if (hasSymbols(fill)) {
+      symbolicFill(st, c, parts[1], fill);
+      return;
+    }
+  }
+  const fillValue = parts[1] !== undefined ? Number(BigInt.asUintN(8, st.absolute(parts[1]))) : 0;
   if (c === undefined) {
     skipCount(st, bound, fillValue);
     return;
@@ -234,6 +250,19 @@ const space: Handler = (st, operands, op) => {
   if (c > 1n << 28n) throw new AsmError(`${op} size too large`);
   st.emitFill(Number(c), fillValue);
 };
+
+/**
+ * A fill value that names a symbol: a known count of bytes, each a `.byte` field of the value
+ * (bound once: `.` is where the directive starts), which GNU as relocates or settles at the end.
+ */
+function symbolicFill(st: AsmState, count: bigint | undefined, text: string, fill: Expr): void {
+  if (count === undefined) throw new AsmError('unsupported variable size or fill value');
+  if (count < 0n) throw new AsmError(`size value for space directive too large: ${BigInt.asUintN(64, count).toString(16)}`);
+  if (count > MAX_SYMBOLIC_FILL) throw new AsmError(`size value for space directive too large: ${count.toString(16)}`);
+  // GNU as reads the value as a plain expression: a relocation suffix is left over.
+  if (hasSuffix(fill)) throw new AsmError('junk at end of line, first unrecognized character is `@\'');
+  for (let k = 0n; k < count; k++) emitParsedInteger(st, text, fill, 1);
+}
 
 /** A `.space`/`.skip` whose bound count is not a number yet: a variable part (forward references, as the kernel's ALTERNATIVE padding has, are settled during relaxation). */
 export function skipCount(st: AsmState, bound: Expr, fillValue: number, program?: SmallCount): void {
