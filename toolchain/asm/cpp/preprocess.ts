@@ -7,10 +7,10 @@ import { InputError } from '../../errors';
 import type { Diagnostic, SourceLocation } from '../module';
 import { Engine, type SkippedGroup } from './engine';
 import type { Macro } from './macro';
-import { BUILTINS, PREDEFINED } from './predefined';
 import { Printer } from './printer';
 import { InvocationTemplates } from './invocation-lines';
 import { PrintedLines } from './printed-lines';
+import { setupMacros } from './setup-macros';
 import type { OutputSpans } from './spans';
 
 export type { OutputSpan, OutputSpans } from './spans';
@@ -69,29 +69,6 @@ export interface PreprocessResult {
 }
 
 const COMMAND_LINE = '<command-line>';
-const BUILT_IN = '<built-in>';
-
-/** Reads a pseudo-file of #define/#undef lines into the engine's macro table. */
-function runSetup(engine: Engine, name: string, text: string): void {
-  engine.pushFile(name, text, -1);
-  for (let i = 0; i <= text.length + 1; i++) if (engine.getToken().kind === 'eof') break;
-  engine.files.pop();
-  engine.skipping = false;
-}
-
-/** The built-in and predefined macros, then the -D and -U options, as gcc sets them up. */
-function setupMacros(engine: Engine, options: PreprocessOptions): void {
-  for (const b of BUILTINS) engine.defineMacro(b, { name: b, funLike: false, params: [], variadic: false, body: [], loc: { file: BUILT_IN, line: 0, column: 0 }, builtin: b, disabled: 0 });
-  if (options.predefined !== false) runSetup(engine, BUILT_IN, PREDEFINED.map(([n, v]) => `#define ${n} ${v}\n`).join(''));
-  const setup = [
-    ...(options.defines ?? []).map((d) => {
-      const eq = d.indexOf('=');
-      return eq < 0 ? `#define ${d} 1\n` : `#define ${d.slice(0, eq)} ${d.slice(eq + 1)}\n`;
-    }),
-    ...(options.undefines ?? []).map((u) => `#undef ${u}\n`),
-  ].join('');
-  if (setup) runSetup(engine, COMMAND_LINE, setup);
-}
 
 /** `#include` lines for command-line files, named as gcc names them (./FILE when relative: it looks in the directory it runs in first). */
 function forcedIncludes(files: readonly string[]): string {
@@ -120,7 +97,7 @@ export function preprocess(options: PreprocessOptions): PreprocessResult {
     // Copies: an expansion left open at the end of a piece must not disable a macro for the next.
     for (const [name, m] of options.macros) engine.defineMacro(name, { ...m, disabled: 0 });
   } else {
-    setupMacros(engine, options);
+    setupMacros(engine, options.predefined !== false, options.defines ?? [], options.undefines ?? []);
     readMacroFiles(engine, options.imacros ?? []);
   }
 
