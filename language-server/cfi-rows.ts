@@ -8,9 +8,9 @@
 import type { CfiProcedure } from '../toolchain/asm/module';
 import { emitFrameSection, frameInstructions, FRAME_FACTORS } from '../toolchain/dwarf/emit-cfi';
 import { parseFrameSection } from '../toolchain/dwarf/cie-fde';
-import { buildRowTable, frameRows, initialState } from '../toolchain/dwarf/rows';
+import { buildRowTable, frameRows, initialState, type RuleState } from '../toolchain/dwarf/rows';
 import { regname } from '../toolchain/dwarf/registers';
-import type { CfaRule, RegisterRule, Row } from '../toolchain/dwarf/types';
+import type { CfaOperation, CfaRule, RegisterRule, Row } from '../toolchain/dwarf/types';
 import type { Analysis } from './analysis';
 
 export interface ProcedureRows {
@@ -30,6 +30,31 @@ function emittedRows(a: Analysis, p: CfiProcedure): ProcedureRows | null {
   return { procedure: p, rows: buildRowTable(fde).rows.map((r) => ({ ...r, start: r.start + shift, end: r.end + shift })) };
 }
 
+/** Whether two instructions are the same: the same fields with the same values. */
+function sameOperation(x: CfaOperation, y: CfaOperation): boolean {
+  if (x.op !== y.op) return false;
+  const a = x as unknown as Readonly<Record<string, unknown>>;
+  const b = y as unknown as Readonly<Record<string, unknown>>;
+  for (const k in a) if (a[k] !== b[k]) return false;
+  for (const k in b) if (!(k in a)) return false;
+  return true;
+}
+
+/** The last CIE's instructions and their initial rules: most procedures of a file have the same CIE (GAS's default one). */
+let lastCie: readonly CfaOperation[] = [];
+let lastCieState: RuleState | undefined;
+
+/** A CIE's initial rules, made again only for instructions that differ from the last CIE's (a rule state is never changed). */
+function cieState(cie: readonly CfaOperation[]): RuleState {
+  let same = lastCieState !== undefined && cie.length === lastCie.length;
+  for (let i = 0; same && i < cie.length; i++) same = sameOperation(cie[i]!, lastCie[i]!);
+  if (!same || lastCieState === undefined) {
+    lastCieState = initialState(FRAME_FACTORS, cie);
+    lastCie = cie;
+  }
+  return lastCieState;
+}
+
 /** One procedure's rows, built when first asked for (an incremental analysis hands the same procedure objects to the next version). */
 function rowsOf(a: Analysis, p: CfiProcedure): ProcedureRows | null {
   const known = byProcedure.get(p);
@@ -38,7 +63,7 @@ function rowsOf(a: Analysis, p: CfiProcedure): ProcedureRows | null {
   try {
     const frame = frameInstructions(p);
     rows = frame
-      ? { procedure: p, rows: frameRows(FRAME_FACTORS, initialState(FRAME_FACTORS, frame.cie), frame.fde, p.start, p.end - p.start) }
+      ? { procedure: p, rows: frameRows(FRAME_FACTORS, cieState(frame.cie), frame.fde, p.start, p.end - p.start) }
       : emittedRows(a, p);
   } catch {
     // CFI the emitter rejects (instructions out of order) has no rows; the assembler said why.

@@ -53,6 +53,9 @@ export class CfiInterpreter {
   private cfaDefined: boolean;
   private readonly registers: Map<number, RegisterRule>;
   private readonly stack: RuleState[] = [];
+  /** The register rules last handed out by `rowRules` (the initial ones at first), and whether a rule changed since. */
+  private lastRules: ReadonlyMap<number, RegisterRule>;
+  private changed = false;
 
   /**
    * @param cie       the CIE giving the factors (or the factors alone)
@@ -72,7 +75,8 @@ export class CfiInterpreter {
     this.cfaSigned = initial.cfaSigned;
     this.cfaExpression = initial.cfaExpression;
     this.cfaDefined = initial.cfaDefined;
-    this.registers = new Map(initial.registers);
+    this.registers = copyRules(initial.registers);
+    this.lastRules = initial.registers;
   }
 
   state(): RuleState {
@@ -96,6 +100,24 @@ export class CfiInterpreter {
     return this.registers;
   }
 
+  /**
+   * A copy of the register rules in force that no later instruction changes: the copy handed
+   * out before when no rule changed since (a row's rules are never changed, so rows with the
+   * same rules share them), else a new one.
+   */
+  rowRules(): ReadonlyMap<number, RegisterRule> {
+    if (this.changed) {
+      this.lastRules = copyRules(this.registers);
+      this.changed = false;
+    }
+    return this.lastRules;
+  }
+
+  private setRule(reg: number, rule: RegisterRule): void {
+    this.registers.set(reg, rule);
+    this.changed = true;
+  }
+
   /** Applies one instruction. 'advance' means `loc` moved: the rules before it form a row. */
   apply(insn: CfaOperation): StepResult {
     const daf = this.cie.dataAlignment;
@@ -107,34 +129,34 @@ export class CfiInterpreter {
         this.loc = insn.address.value ?? Number(BigInt.asUintN(32, insn.address.raw));
         return 'advance';
       case 'offset': case 'offset_extended': case 'offset_extended_sf':
-        this.registers.set(insn.reg, { kind: 'offset', offset: times(insn.offset, daf) });
+        this.setRule(insn.reg, { kind: 'offset', offset: times(insn.offset, daf) });
         return undefined;
       case 'GNU_negative_offset_extended':
-        this.registers.set(insn.reg, { kind: 'offset', offset: times(-insn.offset, daf) });
+        this.setRule(insn.reg, { kind: 'offset', offset: times(-insn.offset, daf) });
         return undefined;
       case 'val_offset': case 'val_offset_sf':
-        this.registers.set(insn.reg, { kind: 'val_offset', offset: times(insn.offset, daf) });
+        this.setRule(insn.reg, { kind: 'val_offset', offset: times(insn.offset, daf) });
         return undefined;
       case 'restore': case 'restore_extended': {
         const rule = this.cieRules?.get(insn.reg);
-        if (rule) this.registers.set(insn.reg, rule);
-        else this.registers.delete(insn.reg);
+        if (rule) this.setRule(insn.reg, rule);
+        else if (this.registers.delete(insn.reg)) this.changed = true;
         return undefined;
       }
       case 'undefined':
-        this.registers.set(insn.reg, { kind: 'undefined' });
+        this.setRule(insn.reg, { kind: 'undefined' });
         return undefined;
       case 'same_value':
-        this.registers.set(insn.reg, { kind: 'same_value' });
+        this.setRule(insn.reg, { kind: 'same_value' });
         return undefined;
       case 'register':
-        this.registers.set(insn.reg, { kind: 'register', reg: insn.reg2 });
+        this.setRule(insn.reg, { kind: 'register', reg: insn.reg2 });
         return undefined;
       case 'expression':
-        this.registers.set(insn.reg, { kind: 'expression', expression: insn.expression });
+        this.setRule(insn.reg, { kind: 'expression', expression: insn.expression });
         return undefined;
       case 'val_expression':
-        this.registers.set(insn.reg, { kind: 'val_expression', expression: insn.expression });
+        this.setRule(insn.reg, { kind: 'val_expression', expression: insn.expression });
         return undefined;
       case 'remember_state':
         this.stack.push(this.state());
@@ -149,6 +171,7 @@ export class CfiInterpreter {
         this.cfaDefined = saved.cfaDefined;
         this.registers.clear();
         for (const [k, v] of saved.registers) this.registers.set(k, v);
+        this.changed = true;
         return undefined;
       }
       case 'def_cfa':
@@ -258,7 +281,7 @@ export function frameRows(factors: Factors, initial: RuleState, instructions: re
   const it = new CfiInterpreter(factors, initial, initial.registers, start);
   const rows: Row[] = [];
   const snapshot = (from: number, to: number): Row => ({
-    start: from, end: to, cfa: it.cfaRule(), registers: copyRules(it.rules()), argsSize: it.argsSize,
+    start: from, end: to, cfa: it.cfaRule(), registers: it.rowRules(), argsSize: it.argsSize,
   });
   for (const insn of instructions) {
     const from = it.loc;
