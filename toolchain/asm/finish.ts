@@ -8,7 +8,7 @@ import { lebBytes } from './data-directives';
 import { smallCount } from './count-program';
 import { SHT_NOBITS } from '../elf/sections';
 import { addFixup, copyFrag, fixedSize, fragSize, ByteStream, layoutSection, orderedFrags, type Fixup, type Frag, type SectionState } from './layout';
-import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiInstruction, CfiProcedure, InstructionEntries, LineEntry, NumericReference, Relocation, SourceLocation, SymbolBinding } from './module';
+import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiInstruction, CfiOp, CfiProcedure, InstructionEntries, LineEntry, NumericReference, Relocation, SourceLocation, SymbolBinding } from './module';
 import { codePadding, MAX_SINGLE_NOP } from './nops';
 import { ALT_LAYOUTS, altFields, ftFlagsOf, type AltLayout } from './alt-instr';
 import { AsmError, FILL_NOT_ABSOLUTE, type AsmState } from './state';
@@ -506,6 +506,13 @@ class LocalLabelColumns {
     }
     return out;
   }
+
+  /** The names `symbols` gives its labels, in order. */
+  displayNames(): string[] {
+    const out: string[] = new Array(this.count);
+    for (let k = 0; k < out.length; k++) out[k] = displayName(this.names[k]!);
+    return out;
+  }
 }
 
 /** An internal symbol kept among the module's local labels (a label placed in the source). */
@@ -609,10 +616,30 @@ function inSeqOrder(relocs: Relocation[], seqs: readonly number[]): Relocation[]
   return relocs;
 }
 
+/**
+ * A CFI instruction whose location is made from its statement's place when read: a message
+ * about it reads it, the language server's first answer and an object file read none (8,000
+ * location objects kept with a 20,000-line source's module, docs/speed-and-exactness.md).
+ * The place is a private field: a copy by spread, a comparison and JSON see the offset and op.
+ */
+class PlacedCfiInstruction implements CfiInstruction {
+  readonly #place: number;
+  readonly #places: Places;
+
+  constructor(readonly offset: number, readonly op: CfiOp, place: number, places: Places) {
+    this.#place = place;
+    this.#places = places;
+  }
+
+  get location(): SourceLocation {
+    return this.#places.location(this.#place);
+  }
+}
+
 /** A procedure's instructions, rows `from` to `to` of the columns, at their final addresses. */
 function cfiInstructions(st: AsmState, rows: CfiRows, from: number, to: number): CfiInstruction[] {
   const out: CfiInstruction[] = new Array(to - from);
-  for (let k = from; k < to; k++) out[k - from] = { offset: rows.frags[k]!.address + rows.offsets[k]!, op: rows.ops[k]!, location: st.locationOf(rows.places[k]!) };
+  for (let k = from; k < to; k++) out[k - from] = new PlacedCfiInstruction(rows.frags[k]!.address + rows.offsets[k]!, rows.ops[k]!, rows.places[k]!, st.places);
   return out;
 }
 
@@ -784,6 +811,7 @@ function withLazyParts(made: Omit<AsmModule, 'lines' | 'localLabels'>, pending: 
     },
   };
   // Not enumerable: a copy by spread (which may replace `lines`) goes without it, and a module compares equal with or without it.
+  Object.defineProperty(module, 'localLabelNames', { configurable: true, value: () => localColumns.displayNames() });
   return Object.defineProperty(module, 'instructionEntries', { configurable: true, value: () => (instructions ??= pending.instructionEntries()) });
 }
 
