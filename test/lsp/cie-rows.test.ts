@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyze, diskFileSource } from '../../language-server/analysis';
 import { formatRow, procedureRows } from '../../language-server/cfi-rows';
+import { findings } from '../../language-server/diagnostics';
 import { run, scratch } from '../support/oracles';
 import { readelfFdes, rowAtAddress } from './frames-oracle';
 
@@ -93,5 +94,41 @@ test('rows of procedures with differing CIEs, interleaved, are readelf\'s', () =
       }
     }
     assert.ok(compared >= 3 * parts.length, `${compared} rows compared`);
+  }
+});
+
+test('a CFI instruction\'s finding is on its directive\'s line, written plainly or through a macro', () => {
+  const source = [
+    '\t.macro undo reg',
+    '\tnop',
+    '\t.cfi_restore \\reg',
+    '\t.endm',
+    '\t.text',
+    'g:',
+    '\t.cfi_startproc',
+    '\tpushl %ebx',
+    '\t.cfi_adjust_cfa_offset 4',
+    '\t.cfi_restore esi',
+    '\tundo edi',
+    '\tpopl %ebx',
+    '\t.cfi_adjust_cfa_offset -4',
+    '\tret',
+    '\t.cfi_endproc',
+    '',
+  ].join('\n');
+  const dir = scratch('vdso-lab-lsp-cie-');
+  const path = join(dir, 'restore.s');
+  writeFileSync(path, source);
+  run('as', ['--32', path, '-o', join(dir, 'restore.o')]);
+  const lines = source.split('\n');
+  const expected = [
+    { line: lines.indexOf('\t.cfi_restore esi'), register: 'esi' },
+    { line: lines.indexOf('\tundo edi'), register: 'edi' },
+  ];
+  for (const text of [source, `\n\n${source}`]) {
+    const shift = text === source ? 0 : 2;
+    const a = analyze({ uri: pathToFileURL(path).href, version: 1, getText: () => text }, {}, diskFileSource(() => undefined));
+    const said = findings(a, {}).filter((f) => f.message.includes('never saved')).map((f) => ({ line: f.line, register: /\.cfi_restore (\w+)/.exec(f.message)![1] }));
+    assert.deepEqual(said, expected.map((e) => ({ ...e, line: e.line + shift })));
   }
 });
