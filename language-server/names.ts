@@ -103,8 +103,14 @@ class AnalysisNames implements Names {
     if (this.names) return this.names;
     // What the assembler defined: a label a GAS macro made is in, one under a false .if is not.
     const out = new Set<string>();
-    for (const s of this.a.module.symbols) if (s.section !== 'UND' && s.type !== 3 && s.type !== 4) out.add(s.name);
-    for (const s of this.a.module.localLabels ?? []) if (s.name.startsWith('.L')) out.add(s.name);
+    const symbols = this.a.module.symbols;
+    for (let k = 0; k < symbols.length; k++) {
+      const s = symbols[k]!;
+      if (s.section !== 'UND' && s.type !== 3 && s.type !== 4) out.add(s.name);
+    }
+    // The local labels' names alone where the assembler gives them (its symbols are made only for a hover or navigation).
+    const local = this.a.module.localLabelNames?.() ?? (this.a.module.localLabels ?? []).map((s) => s.name);
+    for (let k = 0; k < local.length; k++) if (local[k]!.startsWith('.L')) out.add(local[k]!);
     return (this.names = out);
   }
 

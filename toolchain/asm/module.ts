@@ -198,6 +198,8 @@ export interface AsmModule {
    * module the assembler did not make.
    */
   readonly localLabels?: readonly AsmSymbol[];
+  /** The names of `localLabels` in their order, where the assembler has them, without making the symbols (a module whose `localLabels` were replaced has none). */
+  readonly localLabelNames?: () => readonly string[];
   /**
    * Every numeric label reference the assembler resolved, once per statement that holds it (a
    * .rept or macro body's once per copy), in the order it read them; only in a module made
@@ -220,6 +222,8 @@ export function moduleWith(module: AsmModule, fields: Partial<AsmModule>): AsmMo
   const out = Object.defineProperties({}, Object.getOwnPropertyDescriptors(module)) as AsmModule;
   // The instruction entries are `lines`' own.
   if ('lines' in fields) delete (out as { instructionEntries?: unknown }).instructionEntries;
+  // The local label names are `localLabels`' own.
+  if ('localLabels' in fields) delete (out as { localLabelNames?: unknown }).localLabelNames;
   for (const [key, value] of Object.entries(fields)) Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   return out;
 }
