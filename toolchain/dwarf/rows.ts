@@ -107,10 +107,24 @@ export class CfiInterpreter {
    */
   rowRules(): ReadonlyMap<number, RegisterRule> {
     if (this.changed) {
-      this.lastRules = copyRules(this.registers);
+      this.lastRules = sharedRules(this.registers);
       this.changed = false;
     }
     return this.lastRules;
+  }
+
+  /** The CFA rule in force as `cfaRule` gives it, one object for each rule of few values (rows never change it). */
+  rowCfaRule(): CfaRule {
+    if (this.cfaExpression === undefined && Number.isInteger(this.cfaOffset) && !Object.is(this.cfaOffset, -0)) {
+      const key = `${this.cfaReg}:${this.cfaOffset}:${this.cfaSigned ? 1 : 0}`;
+      let rule = cfaRules.get(key);
+      if (rule === undefined) {
+        if (cfaRules.size >= MAX_SHARED) cfaRules.clear();
+        cfaRules.set(key, (rule = this.cfaRule()));
+      }
+      return rule;
+    }
+    return this.cfaRule();
   }
 
   private setRule(reg: number, rule: RegisterRule): void {
@@ -273,6 +287,55 @@ function copyInto(this: Map<number, RegisterRule>, rule: RegisterRule, reg: numb
 }
 
 /**
+ * Rows' rules and CFA rules by what they say: the rows of a file's procedures say a few rule
+ * sets again and again (a Map of them kept per row was most of what a language server's CFI
+ * rows keep), and a row's rules are never changed, so equal ones are one object. Bounded:
+ * forgotten when full.
+ */
+const ruleSets = new Map<string, ReadonlyMap<number, RegisterRule>>();
+const cfaRules = new Map<string, CfaRule>();
+const MAX_SHARED = 4096;
+
+/** A rule's part of a rule set's key; undefined for an expression (not shared). */
+function ruleKey(reg: number, rule: RegisterRule): string | undefined {
+  switch (rule.kind) {
+    case 'undefined': return `${reg}u`;
+    case 'same_value': return `${reg}s`;
+    case 'offset': return Number.isInteger(rule.offset) && !Object.is(rule.offset, -0) ? `${reg}c${rule.offset}` : undefined;
+    case 'val_offset': return Number.isInteger(rule.offset) && !Object.is(rule.offset, -0) ? `${reg}v${rule.offset}` : undefined;
+    case 'register': return `${reg}r${rule.reg}`;
+    default: return undefined;
+  }
+}
+
+/** A rule set's key as it is built (forEach's `this`: no iterator result or entry array per rule). */
+interface KeyBuilder {
+  key: string | undefined;
+}
+
+function addKey(this: KeyBuilder, rule: RegisterRule, reg: number): void {
+  if (this.key === undefined) return;
+  const part = ruleKey(reg, rule);
+  this.key = part === undefined ? undefined : `${this.key}${part};`;
+}
+
+const builder: KeyBuilder = { key: '' };
+
+/** The rules as a rule set no one changes: the one of equal rules in the same order made before, else a copy. */
+function sharedRules(rules: ReadonlyMap<number, RegisterRule>): ReadonlyMap<number, RegisterRule> {
+  builder.key = '';
+  rules.forEach(addKey, builder);
+  const key = builder.key;
+  if (key === undefined) return copyRules(rules);
+  let shared = ruleSets.get(key);
+  if (shared === undefined) {
+    if (ruleSets.size >= MAX_SHARED) ruleSets.clear();
+    ruleSets.set(key, (shared = copyRules(rules)));
+  }
+  return shared;
+}
+
+/**
  * The rows of an FDE given by what the row table reads of one (the CIE's factors and
  * initial rules, the FDE's instructions, first address and pc range): for frames known
  * without their bytes (emit-cfi.ts's frameInstructions), the same rows as parsed ones.
@@ -281,7 +344,7 @@ export function frameRows(factors: Factors, initial: RuleState, instructions: re
   const it = new CfiInterpreter(factors, initial, initial.registers, start);
   const rows: Row[] = [];
   const snapshot = (from: number, to: number): Row => ({
-    start: from, end: to, cfa: it.cfaRule(), registers: it.rowRules(), argsSize: it.argsSize,
+    start: from, end: to, cfa: it.rowCfaRule(), registers: it.rowRules(), argsSize: it.argsSize,
   });
   for (const insn of instructions) {
     const from = it.loc;
