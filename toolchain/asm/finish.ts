@@ -470,8 +470,10 @@ function symbolSize(st: AsmState, s: SymbolState): number {
 /**
  * The labels kept out of the symbol table, in columns while the module is made: their
  * AsmSymbol objects are made only when `AsmModule.localLabels` is first read (an object
- * file never reads it; the language server does). With `instances`, each label's symbol
- * is kept too (the numeric references name the objects made for them).
+ * file never reads it; the language server does). With `indexByOrder` (the numeric
+ * references name the objects made for them), each label's index by its symbol's creation
+ * order: the references keep indexes, not the assembler's symbols (which would keep their
+ * frags, expressions and much of the assembly with the module).
  */
 class LocalLabelColumns {
   /** Made at their size (the labels are counted first): a column grown by pushes is copied at each growth. */
@@ -481,7 +483,7 @@ class LocalLabelColumns {
   readonly places: Int32Array;
   private count = 0;
 
-  constructor(size: number, readonly instances: SymbolState[] | undefined) {
+  constructor(size: number, readonly indexByOrder: Int32Array | undefined) {
     // Filled with strings at once: a fresh `new Array(n)` holds small integers until its first
     // string, and code compiled after that first store is undone by the next assembly's.
     this.names = new Array<string>(size).fill('');
@@ -496,7 +498,7 @@ class LocalLabelColumns {
     this.sections[k] = s.frag!.section.name;
     this.values[k] = labelAddress(s);
     this.places[k] = s.place;
-    this.instances?.push(s);
+    if (this.indexByOrder !== undefined) this.indexByOrder[s.order] = k;
   }
 
   symbols(places: Places): AsmSymbol[] {
@@ -759,13 +761,14 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
   markFrameSections(st, cfi);
   if (sections.some((x) => x.relocations.some((r) => GOT_TYPES.has(r.type)))) st.symbols.get('_GLOBAL_OFFSET_TABLE_').used = true;
   const all = st.symbols.all();
-  const localColumns = new LocalLabelColumns(countLocalLabels(all), st.numericReferences ? objectList<SymbolState>() : undefined);
+  const localColumns = new LocalLabelColumns(countLocalLabels(all), st.numericReferences ? new Int32Array(st.symbols.made).fill(-1) : undefined);
   const symbols = outputSymbols(st, fileSymbol, localColumns, all);
+  st.numericReferences?.nameLabels(localColumns.indexByOrder!);
   const alternatives = alternativeSites(st, sections, altValues);
   const made = { sections, symbols, cfi: cfiOut, alternatives, diagnostics: st.diagnostics, skipped: st.skipped, printed: st.printed, gnuUnique: st.gnuUnique };
   const module = withLazyParts(made, st.lines, localColumns, st.places);
   const recorded = st.numericReferences;
-  return recorded ? withNumericReferences(module, recorded, localColumns, st.places) : module;
+  return recorded ? withNumericReferences(module, recorded, st.places) : module;
 }
 
 /**
@@ -773,18 +776,16 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
  * server's first answer never reads them. A function of its own, as withLazyParts is: a getter
  * made in `finish` would keep its context, and with it the whole AsmState, as long as the module.
  */
-function withNumericReferences(module: AsmModule, recorded: NumericReferenceColumns, localColumns: LocalLabelColumns, places: Places): AsmModule {
+function withNumericReferences(module: AsmModule, recorded: NumericReferenceColumns, places: Places): AsmModule {
   let numericReferences: NumericReference[] | undefined;
   const references = (): NumericReference[] => {
     // The references name the very objects localLabels holds.
     const labels = module.localLabels!;
-    const labelOf = new Map<SymbolState, AsmSymbol>();
-    localColumns.instances!.forEach((s, k) => labelOf.set(s, labels[k]!));
     // A reference to an instance never defined (GNU as's error) names no label.
     const out: NumericReference[] = [];
     for (let k = 0; k < recorded.count; k++) {
-      const label = labelOf.get(recorded.instance(k));
-      if (label) out.push({ location: places.location(recorded.place(k)), text: recorded.text(k), label });
+      const index = recorded.labelIndex(k);
+      if (index >= 0) out.push({ location: places.location(recorded.place(k)), text: recorded.text(k), label: labels[index]! });
     }
     return out;
   };

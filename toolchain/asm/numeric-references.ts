@@ -14,6 +14,7 @@ export class NumericReferenceColumns {
   /** 1 for `Nb`, 0 for `Nf`. */
   private backward = new Uint8Array(256);
   private readonly instances = objectList<SymbolState>();
+  private indexes = new Int32Array(0);
   count = 0;
 
   /**
@@ -37,8 +38,26 @@ export class NumericReferenceColumns {
     return this.places[k]!;
   }
 
+  /** The instance reference `k` names, until nameLabels. */
   instance(k: number): SymbolState {
     return this.instances[k]!;
+  }
+
+  /**
+   * Replaces each reference's instance by the index of the module's local label made for it
+   * (`indexByOrder`: by the symbol's creation order, -1 for a symbol that is none), so that the
+   * records keep none of the assembler's symbols once the module is made.
+   */
+  nameLabels(indexByOrder: Int32Array): void {
+    const indexes = new Int32Array(this.count);
+    for (let k = 0; k < this.count; k++) indexes[k] = indexByOrder[this.instances[k]!.order]!;
+    this.indexes = indexes;
+    this.instances.length = 0;
+  }
+
+  /** The index among the module's local labels of the instance reference `k` names (nameLabels), -1 when it names none. */
+  labelIndex(k: number): number {
+    return this.indexes[k]!;
   }
 
   /** The reference as written (`1b`). */
