@@ -13,3 +13,15 @@ export function objectList<T>(): T[] {
   list.length = 0;
   return list;
 }
+
+/**
+ * An empty list of objects that may be filled out of order (holes left): made by a literal of
+ * its own, already of the holey kind. A list made by objectList that got a hole would change
+ * that literal's kind for every list it makes after (V8 learns kinds per literal), and optimized
+ * code that met the lists of the first kind is undone when it meets one of the new kind.
+ */
+export function sparseObjectList<T>(): Array<T | undefined> {
+  const list: Array<T | undefined> = [, undefined];
+  list.length = 0;
+  return list;
+}

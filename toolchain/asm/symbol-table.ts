@@ -6,7 +6,7 @@ import type { Expr } from './expr';
 import type { Frag } from './layout';
 import type { SymbolBinding } from './module';
 import { NO_PLACE } from './places';
-import { objectList } from '../object-list';
+import { objectList, sparseObjectList } from '../object-list';
 
 export interface SymbolState {
   readonly name: string;
@@ -57,7 +57,7 @@ export class SymbolTable {
   private readonly created = objectList<SymbolState>();
   private readonly numericCount = new Map<number, number>();
   /** Numeric label N's instances by number (index 1 is the first `N:`), so that `Nb`/`Nf` name no string. */
-  private readonly numericInstances = new Map<number, SymbolState[]>();
+  private readonly numericInstances = new Map<number, Array<SymbolState | undefined>>();
   private dotCount = 0;
   private nextOrder = 0;
   /**
@@ -167,7 +167,8 @@ export class SymbolTable {
   /** Instance `n` of numeric label N (named `.LN\u0002n`, made on first use). */
   private numericInstance(label: number, n: number, place = NO_PLACE): SymbolState {
     let instances = this.numericInstances.get(label);
-    if (instances === undefined) this.numericInstances.set(label, (instances = objectList<SymbolState>()));
+    // Instance n is at index n, and a forward reference makes one past the next: a sparse list.
+    if (instances === undefined) this.numericInstances.set(label, (instances = sparseObjectList<SymbolState>()));
     let s = instances[n];
     if (s === undefined) {
       s = instances[n] = this.make(`.L${label}${NUMERIC_MARK}${n}`, place);
