@@ -213,7 +213,7 @@ const fill: Handler = (st, operands) => {
   st.emit(fillBytes(st, count, size, value));
 };
 
-/** The most bytes a fill value naming a symbol is written for (each a field of its own), as GNU as allows. */
+/** The most bytes byteFill writes (each a field of its own), as GNU as allows. */
 const MAX_SYMBOLIC_FILL = 1024n;
 
 function hasSuffix(e: Expr): boolean {
@@ -227,14 +227,16 @@ const space: Handler = (st, operands, op) => {
   if (parts.length === 0 || parts.length > 2) throw new AsmError(`bad ${op} arguments`);
   const bound = st.bindText(parts[0]!);
   const c = constantValue(bound);
+  let fillValue = 0;
   if (parts[1] !== undefined) {
     const fill = st.bindText(parts[1]);
-    if (hasSymbols(fill)) {
-      symbolicFill(st, c, parts[1], fill);
+    const value = constantValue(fill);
+    if (value === undefined || value < -128n || value > 255n) {
+      byteFill(st, c, parts[1], fill);
       return;
     }
+    fillValue = Number(BigInt.asUintN(8, value));
   }
-  const fillValue = parts[1] !== undefined ? Number(BigInt.asUintN(8, st.absolute(parts[1]))) : 0;
   if (c === undefined) {
     skipCount(st, bound, fillValue);
     return;
@@ -252,10 +254,11 @@ const space: Handler = (st, operands, op) => {
 };
 
 /**
- * A fill value that names a symbol: a known count of bytes, each a `.byte` field of the value
- * (bound once: `.` is where the directive starts), which GNU as relocates or settles at the end.
+ * A fill value that names a symbol or is a number outside -128..255: a known count of bytes,
+ * each a `.byte` field of the value (bound once: `.` is where the directive starts), which GNU
+ * as relocates or settles at the end, or truncates with a warning per byte.
  */
-function symbolicFill(st: AsmState, count: bigint | undefined, text: string, fill: Expr): void {
+function byteFill(st: AsmState, count: bigint | undefined, text: string, fill: Expr): void {
   if (count === undefined) throw new AsmError('unsupported variable size or fill value');
   if (count < 0n) throw new AsmError(`size value for space directive too large: ${BigInt.asUintN(64, count).toString(16)}`);
   if (count > MAX_SYMBOLIC_FILL) throw new AsmError(`size value for space directive too large: ${count.toString(16)}`);
