@@ -77,8 +77,23 @@ export interface SpecialSection {
   readonly dotted: boolean;
 }
 
+/** What specialSection said of each name asked (null: not special); a kernel-style file switches to the same few sections thousands of times. */
+const known = new Map<string, SpecialSection | null>();
+
+/** Names remembered at most (a file naming more sections than this is read by the table again). */
+const KNOWN_LIMIT = 1024;
+
 /** The type and flags GNU as gives a section it knows by name, or undefined for any other name. */
 export function specialSection(name: string): SpecialSection | undefined {
+  const hit = known.get(name);
+  if (hit !== undefined) return hit ?? undefined;
+  const found = lookUp(name);
+  if (known.size >= KNOWN_LIMIT) known.clear();
+  known.set(name, found ?? null);
+  return found;
+}
+
+function lookUp(name: string): SpecialSection | undefined {
   if (name.startsWith('.stab') && name.endsWith('str') && name.length >= 8) return { type: SHT_STRTAB, flags: 0, dotted: false };
   for (const [prefix, match, type, flags] of SPECIAL) {
     if (!name.startsWith(prefix)) continue;
