@@ -88,22 +88,37 @@ export function procedureRows(a: Analysis): readonly ProcedureRows[] {
 }
 
 /** The procedures of each section in start order (their rows are built only when a look-up lands in one). */
-const bySection = new WeakMap<Analysis, Map<string, CfiProcedure[]>>();
+const bySection = new WeakMap<Analysis, Map<string, SectionProcedures>>();
 
-/** The row in force at `offset` of `section`, with its procedure. */
-export function rowAt(a: Analysis, section: string, offset: number): { procedure: CfiProcedure; row: Row } | undefined {
+interface SectionProcedures {
+  readonly list: CfiProcedure[];
+  /** Whether each procedure ends where or after the one before ends (the look-ups' binary search is then exact). */
+  readonly endsInOrder: boolean;
+}
+
+function proceduresIn(a: Analysis, section: string): SectionProcedures | undefined {
   let map = bySection.get(a);
   if (!map) {
-    map = new Map();
+    const lists = new Map<string, CfiProcedure[]>();
     for (const p of a.module.cfi) {
-      const list = map.get(p.section) ?? [];
+      const list = lists.get(p.section) ?? [];
       list.push(p);
-      map.set(p.section, list);
+      lists.set(p.section, list);
     }
-    for (const list of map.values()) list.sort((x, y) => x.start - y.start);
+    map = new Map();
+    for (const [name, list] of lists) {
+      list.sort((x, y) => x.start - y.start);
+      let endsInOrder = true;
+      for (let i = 1; i < list.length && endsInOrder; i++) endsInOrder = list[i]!.end >= list[i - 1]!.end;
+      map.set(name, { list, endsInOrder });
+    }
     bySection.set(a, map);
   }
-  const list = map.get(section) ?? [];
+  return map.get(section);
+}
+
+/** The first of the (start-ordered) procedures whose end is not before `offset`. */
+function firstEndingFrom(list: readonly CfiProcedure[], offset: number): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
@@ -111,7 +126,13 @@ export function rowAt(a: Analysis, section: string, offset: number): { procedure
     if (list[mid]!.end < offset) lo = mid + 1;
     else hi = mid;
   }
-  for (let i = lo; i < list.length && list[i]!.start <= offset; i++) {
+  return lo;
+}
+
+/** The row in force at `offset` of `section`, with its procedure. */
+export function rowAt(a: Analysis, section: string, offset: number): { procedure: CfiProcedure; row: Row } | undefined {
+  const list = proceduresIn(a, section)?.list ?? [];
+  for (let i = firstEndingFrom(list, offset); i < list.length && list[i]!.start <= offset; i++) {
     const p = list[i]!;
     if (offset < p.start || offset > p.end) continue;
     const pr = rowsOf(a, p);
@@ -121,6 +142,29 @@ export function rowAt(a: Analysis, section: string, offset: number): { procedure
     if (last && offset === p.end) return { procedure: p, row: last };
   }
   return undefined;
+}
+
+/**
+ * Whether rowAt gives one row (or none) at every offset of [from, to) of `section`, told
+ * without building any rows: a row starts only at its procedure's start and where one of its
+ * CFI instructions advances to (code alignment 1), so this holds when at most one procedure
+ * reaches [from, to], its rows come from its instructions (no `.cfi_escape`, whose bytes may
+ * advance), and none of its instructions is at an offset inside (from, to). False means only
+ * that it was not told so.
+ */
+export function oneRowThrough(a: Analysis, section: string, from: number, to: number): boolean {
+  const procedures = proceduresIn(a, section);
+  if (!procedures) return true;
+  if (!procedures.endsInOrder) return false;
+  const { list } = procedures;
+  const i = firstEndingFrom(list, from);
+  if (i >= list.length || list[i]!.start > to) return true;
+  if (i + 1 < list.length && list[i + 1]!.start <= to) return false;
+  for (const insn of list[i]!.instructions) {
+    if (insn.op.kind === 'escape') return false;
+    if (insn.offset > from && insn.offset < to) return false;
+  }
+  return true;
 }
 
 export function formatCfa(cfa: CfaRule): string {

@@ -13,7 +13,7 @@ import type { Analysis } from './analysis';
 import type { Finding } from './diagnostic-types';
 import { featureLabel } from './names';
 import { decodedCodeOf, sectionOf, stackEffect, type DecodedCode } from './instructions';
-import { formatRow, rowAt, sameFormattedRow } from './cfi-rows';
+import { formatRow, oneRowThrough, rowAt, sameFormattedRow } from './cfi-rows';
 import { siteFinding, sitesByPlace } from './diagnostics-alternatives';
 import { quietSites } from './kept-sites';
 
@@ -53,11 +53,14 @@ export function alternativeCfiFindings(a: Analysis): Finding[] {
 function groupFindings(a: Analysis, replacements: AsmSection, group: readonly AlternativeSite[], out: Finding[]): void {
   const site = group[0]!;
   const text = sectionOf(a.module, site.section);
-  const first = rowAt(a, site.section, site.offset);
-  if (!text || !first) return;
+  if (!text) return;
+  // Where the row is one through the site, a boundary reached with esp unchanged has the
+  // site's first row both ways: the rows are built only for a site where that is not so.
+  const oneRow = oneRowThrough(a, site.section, site.offset, site.offset + site.length);
+  let first = oneRow ? undefined : rowAt(a, site.section, site.offset);
+  if (!oneRow && !first) return;
   const original = boundaries(decodedCodeOf(a, text, site.offset, site.offset + site.length));
   if (!original) return;
-  const ra = first.procedure.returnColumn;
   for (const s of group) {
     const code = decodedCodeOf(a, replacements, s.replacementOffset, s.replacementOffset + s.replacementLength).instructions;
     let delta = 0;
@@ -71,12 +74,15 @@ function groupFindings(a: Analysis, replacements: AsmSection, group: readonly Al
       at += i.length;
       // The site's end is the stack-height finding's (alternatives.ts) and the CFI finding's.
       if (at >= site.length || !original.includes(at)) continue;
+      if (oneRow && delta === 0) continue;
+      const start = (first ??= rowAt(a, site.section, site.offset));
+      if (!start) return;
       const written = rowAt(a, site.section, site.offset + at);
       if (!written) continue;
-      const replaced = moved(first.row, delta);
+      const replaced = moved(start.row, delta);
       if (sameFormattedRow(written.row, replaced)) continue;
-      const said = formatRow(written.row, ra);
-      const actual = formatRow(replaced, ra);
+      const said = formatRow(written.row, start.procedure.returnColumn);
+      const actual = formatRow(replaced, start.procedure.returnColumn);
       conflict = `at +${at} into the site the CFI row is \`${said}\` (the original's), but after \`${formatAtt(i).replace(/\s+/g, ' ')}\` the replacement for ${featureLabel(a, s)} has \`${actual}\``;
     }
     if (!conflict) continue;

@@ -78,6 +78,50 @@ test('a replacement that follows the original\'s CFI offset by offset gets no CF
   assert.deepEqual(lsp.diagnostics(uri).map((d) => d.message), []);
 });
 
+/** A stub whose ALTERNATIVE's original is ORIGINAL (padded with NOPs to the replacement's length). */
+const padded = (original: string, replacement: string) => stub(replacement).replace(/ALTERNATIVE "[^"]*"/, `ALTERNATIVE "${original}"`);
+
+test('a replacement that pushes inside a site with no CFI of its own gets the CFI conflict, with readelf\'s rows', async () => {
+  // The original is padding only: the row at +1 is the site's first (readelf), the replacement has pushed 4 bytes there.
+  const text = padded('', 'pushl %ebx; popl %ebx');
+  const path = write('conflict-padding.S', text);
+  const uri = await lsp.open(path, text);
+  const found = of(lsp.diagnostics(uri), 'alternativeCfi');
+  assert.equal(found.length, 1, JSON.stringify(lsp.diagnostics(uri)));
+  assert.deepEqual(of(lsp.diagnostics(uri), 'alternativeStack'), [], 'the net heights agree');
+  const obj = gasObject(path);
+  const site = objdumpInstructions(obj).find((i) => i.section === '.text' && i.mnemonic === 'nop')!;
+  const fde = readelfFdes(obj).find((f) => f.pcBegin <= site.address && site.address < f.pcEnd)!;
+  const atStart = /^esp\+(\d+)$/.exec(rowAtAddress(fde, site.address)!.cfa)!;
+  const said = rowAtAddress(fde, site.address + 1)!;
+  assert.match(found[0]!.message, /stack layout conflict in alternatives: at \+1 into the site/);
+  assert.ok(found[0]!.message.includes(`the CFI row is \`${said.cells}\``), `${found[0]!.message} / readelf ${said.cells}`);
+  assert.ok(found[0]!.message.includes(`has \`CFA=esp+${Number(atStart[1]) + 4} `), found[0]!.message);
+});
+
+test('a replacement that leaves esp alone where the original\'s CFI moved the CFA gets the CFI conflict, with readelf\'s rows', async () => {
+  const text = stub('nop; nop');
+  const path = write('conflict-still.S', text);
+  const uri = await lsp.open(path, text);
+  const found = of(lsp.diagnostics(uri), 'alternativeCfi');
+  assert.equal(found.length, 1, JSON.stringify(lsp.diagnostics(uri)));
+  const obj = gasObject(path);
+  const site = objdumpInstructions(obj).find((i) => i.section === '.text' && i.mnemonic === 'push' && i.operands === '%ebx')!;
+  const fde = readelfFdes(obj).find((f) => f.pcBegin <= site.address && site.address < f.pcEnd)!;
+  const atStart = rowAtAddress(fde, site.address)!;
+  const said = rowAtAddress(fde, site.address + 1)!;
+  assert.notEqual(said.cfa, atStart.cfa, 'readelf: the original\'s CFI moves the CFA at +1');
+  assert.match(found[0]!.message, /stack layout conflict in alternatives: at \+1 into the site/);
+  assert.ok(found[0]!.message.includes(`the CFI row is \`${said.cells}\``), `${found[0]!.message} / readelf ${said.cells}`);
+  assert.ok(found[0]!.message.includes(`has \`CFA=${atStart.cfa} `), found[0]!.message);
+});
+
+test('a replacement that moves no register inside a site with no CFI of its own gets no CFI conflict', async () => {
+  const text = padded('', 'movl %esp, %ebp; sysenter');
+  const uri = await lsp.open(write('quiet-padding.S', text), text);
+  assert.deepEqual(lsp.diagnostics(uri).map((d) => d.message), []);
+});
+
 test('vdsoLab.diagnostics.alternativeCfi: false turns the CFI conflict off', async () => {
   const text = stub('pushl %ebx; pushl %ebx; popl %ebx; popl %ebx');
   const uri = await quiet.open(write('conflict-off.S', text), text);
