@@ -13,7 +13,7 @@ import { InputError } from '../toolchain/errors';
 import { fileURLToPath } from 'node:url';
 import { assembleSource, preprocessedLineMap, preprocessesFile } from '../toolchain/asm/assemble-source';
 import type { PreprocessResult } from '../toolchain/asm/cpp/preprocess';
-import type { AsmModule, Diagnostic, SourceLocation } from '../toolchain/asm/module';
+import type { AsmModule, Diagnostic, LineEntry, SourceLocation } from '../toolchain/asm/module';
 import { statements, type Statement } from '../toolchain/asm/statements';
 import { IncrementalAnalyzer, NotSeparable } from './region-analysis';
 import { lineOffsets, REGION_LINES, splitDocument, type DocumentSplit } from './regions';
@@ -69,6 +69,8 @@ export interface Analysis {
   lexicalPieces?(): readonly SourceScan[];
   /** Visits the statements GAS read in order, as read (lines count from each piece's own start): for what needs only names and ops, without `expanded`'s places. */
   eachCppStatement?(f: (s: Statement) => void): void;
+  /** The module's line entries as its pieces (prefix, then each region) made them, in order: `module.lines` without joining them. */
+  linePieces?(): readonly (readonly LineEntry[])[];
 }
 
 const lineStarts = new WeakMap<object, readonly number[]>();
@@ -156,6 +158,7 @@ class DocumentAnalysis implements Analysis {
   readonly lexicalAt?: (line: number) => SourceScan | undefined;
   readonly eachCppStatement?: (f: (s: Statement) => void) => void;
   readonly lexicalPieces?: () => readonly SourceScan[];
+  readonly linePieces?: () => readonly (readonly LineEntry[])[];
   private readonly expandedOf: (() => ExpandedStatement[]) | undefined;
 
   constructor(
@@ -164,7 +167,7 @@ class DocumentAnalysis implements Analysis {
     readonly file: string,
     readonly text: string,
     readonly options: BuildOptions,
-    parts: { readonly module: AsmModule; readonly preprocessed: PreprocessResult | undefined; readonly lexical?: () => SourceScan; readonly lexicalAt?: (line: number) => SourceScan | undefined; readonly eachCppStatement?: (f: (s: Statement) => void) => void; readonly lexicalPieces?: () => readonly SourceScan[]; readonly expanded?: () => ExpandedStatement[] },
+    parts: { readonly module: AsmModule; readonly preprocessed: PreprocessResult | undefined; readonly lexical?: () => SourceScan; readonly lexicalAt?: (line: number) => SourceScan | undefined; readonly eachCppStatement?: (f: (s: Statement) => void) => void; readonly lexicalPieces?: () => readonly SourceScan[]; readonly linePieces?: () => readonly (readonly LineEntry[])[]; readonly expanded?: () => ExpandedStatement[] },
     files: FileSource,
   ) {
     this.expandedOf = parts.expanded;
@@ -172,6 +175,7 @@ class DocumentAnalysis implements Analysis {
     if (parts.lexicalAt) this.lexicalAt = parts.lexicalAt;
     if (parts.eachCppStatement) this.eachCppStatement = parts.eachCppStatement;
     if (parts.lexicalPieces) this.lexicalPieces = parts.lexicalPieces;
+    if (parts.linePieces) this.linePieces = parts.linePieces;
     this.module = parts.module;
     this.preprocessed = parts.preprocessed;
     const missing = (d: Diagnostic): boolean => d.severity === 'error' && MISSING.test(d.message);

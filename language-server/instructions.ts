@@ -308,6 +308,23 @@ interface EntryIndex {
 
 const indexes = new WeakMap<Analysis, EntryIndex>();
 
+const linesBySection = new WeakMap<readonly LineEntry[], ReadonlyMap<string, readonly LineEntry[]>>();
+
+/** The instruction entries of a list of line entries by section, in the list's order (kept with the list). */
+function instructionLines(lines: readonly LineEntry[]): ReadonlyMap<string, readonly LineEntry[]> {
+  let hit = linesBySection.get(lines);
+  if (hit) return hit;
+  const out = new Map<string, LineEntry[]>();
+  for (const l of lines) {
+    if (!l.instruction) continue;
+    let list = out.get(l.section);
+    if (!list) out.set(l.section, (list = []));
+    list.push(l);
+  }
+  linesBySection.set(lines, out);
+  return out;
+}
+
 function entryIndex(a: Analysis): EntryIndex {
   const hit = indexes.get(a);
   if (hit) return hit;
@@ -347,14 +364,19 @@ function entryIndex(a: Analysis): EntryIndex {
       bySection.set(name, { section: name, offsets, lengths, location: (j) => columns.location(at[j]!), kept: [] });
     }
   } else {
-    const lists = new Map<string, LineEntry[]>();
-    for (const l of a.module.lines) {
-      if (!l.instruction) continue;
-      let list = lists.get(l.section);
-      if (!list) lists.set(l.section, (list = []));
-      list.push(l);
+    // Each piece's entries by section are kept with its line entries (an unchanged region hands
+    // them to the next version): an edit joins them instead of reading every entry again.
+    const pieces = a.linePieces?.() ?? [a.module.lines];
+    const joined = new Map<string, (readonly LineEntry[])[]>();
+    for (const piece of pieces) {
+      for (const [name, list] of instructionLines(piece)) {
+        const lists = joined.get(name);
+        if (lists) lists.push(list);
+        else joined.set(name, [list]);
+      }
     }
-    for (const [name, list] of lists) {
+    for (const [name, lists] of joined) {
+      const list = ([] as LineEntry[]).concat(...lists);
       // Mostly in order already: sorted (stably) only when not.
       for (let k = 1; k < list.length; k++) {
         if (list[k]!.offset < list[k - 1]!.offset) {

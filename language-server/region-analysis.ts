@@ -40,6 +40,8 @@ export interface AnalysisParts {
   readonly lexicalPieces?: () => readonly SourceScan[];
   /** Visits the prefix's and the regions' statements as read, in order. */
   readonly eachCppStatement?: (f: (s: Statement) => void) => void;
+  /** The prefix's and the regions' line entries, in order (joined, they are the module's `lines`). */
+  readonly linePieces?: () => readonly (readonly LineEntry[])[];
 }
 
 interface Prefix {
@@ -671,8 +673,13 @@ function compose(file: string, prefix: Prefix, parts: readonly RegionPart[]): An
   };
   // The whole file's assembler stops at the limit; the pieces would go on past it.
   if (module.diagnostics.length >= MAX_DIAGNOSTICS) throw new NotSeparable('as many messages as the assembler keeps');
+  // cpp's whole output is joined when first read (a hover on a macro use, the names' `.macro`
+  // search): an edit's findings never read it.
+  let text: string | undefined;
   const preprocessed: PreprocessResult | undefined = !preprocessesFile(file) ? undefined : {
-    text: prefix.pre.text + parts.map((p) => p.pre.text).join(''),
+    get text() {
+      return (text ??= prefix.pre.text + parts.map((p) => p.pre.text).join(''));
+    },
     lines: cat(prefix.pre.lines, (p) => p.pre.lines),
     spans: joinSpans([prefix.pre.spans, ...parts.map((p) => p.pre.spans)]),
     diagnostics: cat(prefix.pre.diagnostics, (p) => p.pre.diagnostics),
@@ -701,6 +708,7 @@ function compose(file: string, prefix: Prefix, parts: readonly RegionPart[]): An
     },
     lexical: () => joinScans([prefixScan(prefix), ...parts.map(partScan)]),
     lexicalPieces: () => [prefixScan(prefix), ...parts.map(partScan)],
+    linePieces: () => [prefix.module.lines, ...parts.map((p) => p.lines)],
     eachCppStatement: (f) => {
       for (const s of (prefix.parsed ??= statements(prefix.pre.text))) f(s);
       for (const p of parts) for (const s of p.parsed) f(s);
