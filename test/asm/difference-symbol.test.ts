@@ -5,7 +5,7 @@
 // undefined symbols (what data directives ask of the kernel's ALTERNATIVE entries).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SymbolTable } from '../../toolchain/asm/symbol-table';
+import { attrsOf, SymbolTable } from '../../toolchain/asm/symbol-table';
 import { bindExpr, differenceSymbol, Evaluator } from '../../toolchain/asm/evaluate';
 import { parseWholeExpression } from '../../toolchain/asm/expr';
 import type { Frag, SectionState } from '../../toolchain/asm/layout';
@@ -32,11 +32,11 @@ test('differenceSymbol answers as the evaluator does, for every difference of tw
   symbols.get('u2');
   const e = symbols.get('e1');
   e.kind = 'equated';
-  e.equ = { kind: 'number', value: 7n };
+  attrsOf(e).equ = { kind: 'number', value: 7n };
   const g = symbols.get('g1');
   g.kind = 'equated';
-  g.binding = 'global';
-  g.equ = { kind: 'symbol', name: 'u1', bound: symbols.get('u1') };
+  attrsOf(g).binding = 'global';
+  attrsOf(g).equ = { kind: 'symbol', name: 'u1', bound: symbols.get('u1') };
   const c = symbols.get('c1');
   c.kind = 'common';
   const here = { dotSymbol: () => symbols.dot(text, 12) };

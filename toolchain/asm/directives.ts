@@ -11,7 +11,7 @@ import { STT_COMMON, STT_FUNC, STT_GNU_IFUNC, STT_NOTYPE, STT_OBJECT, STT_TLS } 
 import { AsmError, defaultEntsize, defaultSectionAttributes, type AsmState } from './state';
 import type { SectionState } from './layout';
 import { readString, operandTexts } from './strings';
-import type { SymbolState } from './symbol-table';
+import { attrsOf, type SymbolState } from './symbol-table';
 import { isNameChar, isNameStart, isSpace } from './chars';
 import { specialSectionType } from './special-sections';
 import { isSectionTypeOperand, sectionType } from './section-type';
@@ -226,20 +226,20 @@ function eachName(st: AsmState, operands: string, apply: (s: SymbolState) => voi
 
 const globl: Handler = (st, operands) =>
   eachName(st, operands, (s) => {
-    if (s.binding !== 'weak') s.binding = 'global';
+    if (s.attrs.binding !== 'weak') attrsOf(s).binding = 'global';
   });
 const local: Handler = (st, operands) =>
   eachName(st, operands, (s) => {
-    s.binding = 'local';
+    attrsOf(s).binding = 'local';
   });
 const weak: Handler = (st, operands) =>
   eachName(st, operands, (s) => {
-    s.binding = 'weak';
+    attrsOf(s).binding = 'weak';
   });
 function visibility(v: number): Handler {
   return (st, operands) =>
     eachName(st, operands, (s) => {
-      s.visibility = v;
+      attrsOf(s).visibility = v;
     });
 }
 
@@ -291,8 +291,8 @@ const type: Handler = (st, operands) => {
   const t = unique ? STT_OBJECT : SYMBOL_TYPES.get(name);
   if (t === undefined) {
     // GNU as reads an unknown name as no type: it clears what the symbol had.
-    s.type = STT_NOTYPE;
-    s.unique = false;
+    attrsOf(s).type = STT_NOTYPE;
+    attrsOf(s).unique = false;
     throw new AsmError(`unrecognized symbol type "${name}"`);
   }
   // GNU as marks the object GNU's once a unique object is named, whatever becomes of the symbol.
@@ -301,18 +301,18 @@ const type: Handler = (st, operands) => {
   const flags = TYPE_FLAGS.get(t)! | (unique ? F_UNIQUE : 0);
   if (s.kind === 'common' && flags !== F_OBJECT) throw new AsmError(`cannot change type of common symbol '${s.name}'`);
   if (flags === 0) {
-    s.type = STT_NOTYPE;
-    s.unique = false;
+    attrsOf(s).type = STT_NOTYPE;
+    attrsOf(s).unique = false;
     return;
   }
-  const before = (TYPE_FLAGS.get(s.type) ?? 0) | (s.unique ? F_UNIQUE : 0);
+  const before = (TYPE_FLAGS.get(s.attrs.type) ?? 0) | (s.attrs.unique ? F_UNIQUE : 0);
   let mask = F_FUNCTION | F_OBJECT;
   if (flags !== F_FUNCTION) mask |= F_INDIRECT;
   if (flags !== F_OBJECT) mask |= F_THREAD_LOCAL | F_UNIQUE;
   if ((before & mask & ~flags) !== 0) st.warning(`symbol '${s.name}' already has its type set`);
   const after = (before & ~mask) | flags;
-  s.type = typeOfFlags(after);
-  s.unique = (after & F_UNIQUE) !== 0;
+  attrsOf(s).type = typeOfFlags(after);
+  attrsOf(s).unique = (after & F_UNIQUE) !== 0;
 };
 
 /**
@@ -324,9 +324,9 @@ function makeCommon(st: AsmState, s: SymbolState): void {
   if (s.kind === 'label' || (s.kind === 'equated' && s.fixed)) st.error(`symbol '${s.name}' is already defined`);
   if (s.kind !== 'undefined' && (s.kind !== 'equated' || s.fixed)) return;
   s.kind = 'common';
-  s.equ = undefined;
-  s.commonAlign = Math.max(s.commonAlign, 1);
-  if (!s.binding || s.binding === 'local') s.binding = 'global';
+  attrsOf(s).equ = undefined;
+  attrsOf(s).commonAlign = Math.max(s.attrs.commonAlign, 1);
+  if (!s.attrs.binding || s.attrs.binding === 'local') attrsOf(s).binding = 'global';
 }
 
 // BFD's flags for a symbol's type, as `.type` combines them (a TLS object named an object
@@ -351,7 +351,7 @@ const size: Handler = (st, operands) => {
   const parts = operandTexts(operands);
   if (parts.length !== 2) throw new AsmError('expected comma after name in .size');
   const s = st.symbols.get(nameOf(parts[0]!), st.where);
-  s.size = st.bindText(parts[1]!);
+  attrsOf(s).size = st.bindText(parts[1]!);
 };
 
 /** Defines an equated symbol (.set, .equ, `=`, and .equiv with `strict`). */
@@ -364,7 +364,7 @@ export function setSymbol(st: AsmState, nameText: string, exprText: string, stri
   if (s.kind === 'label' || s.kind === 'common' || (s.kind === 'equated' && s.fixed)) throw new AsmError(`symbol \`${name}' is already defined`);
   const bound = st.bindText(exprText);
   s.kind = 'equated';
-  s.equ = bound;
+  attrsOf(s).equ = bound;
   s.fixed = strict;
   s.place = st.where;
 }
@@ -387,10 +387,10 @@ const comm: Handler = (st, operands) => {
   const align = parts[2] !== undefined ? Number(st.absolute(parts[2])) : commonAlignment(bytes);
   if (s.kind === 'label' || s.kind === 'equated') throw new AsmError(`symbol \`${s.name}' is already defined`);
   s.kind = 'common';
-  s.commonSize = Math.max(s.commonSize, bytes);
-  s.commonAlign = Math.max(s.commonAlign, align);
-  if (!s.binding || s.binding === 'local') s.binding = 'global';
-  if (s.type === 0) s.type = 1;
+  attrsOf(s).commonSize = Math.max(s.attrs.commonSize, bytes);
+  attrsOf(s).commonAlign = Math.max(s.attrs.commonAlign, align);
+  if (!s.attrs.binding || s.attrs.binding === 'local') attrsOf(s).binding = 'global';
+  if (s.attrs.type === 0) attrsOf(s).type = 1;
 };
 
 /** GAS's alignment for .comm without one: the size rounded up to a power of two, at most 16. */
@@ -426,8 +426,8 @@ const lcomm: Handler = (st, operands) => {
   if (pad) st.emitFill(pad, 0);
   st.defineLabel(name);
   const s = st.symbols.get(name);
-  if (s.type === 0) s.type = 1;
-  s.size = { kind: 'number', value: BigInt(bytes) };
+  if (s.attrs.type === 0) attrsOf(s).type = 1;
+  attrsOf(s).size = { kind: 'number', value: BigInt(bytes) };
   st.emitFill(bytes, 0);
   st.switchTo(back);
 };

@@ -57,7 +57,7 @@ export function bindExpr(expr: Expr, symbols: SymbolTable, place: BindPlace, dep
     case 'symbol': {
       const s = expr.bound ?? symbols.get(expr.name);
       s.used = true;
-      if (s.kind === 'equated' && s.equ && !expr.reloc && depth < MAX_DEPTH && !s.binding) return s.equ;
+      if (s.kind === 'equated' && s.attrs.equ && !expr.reloc && depth < MAX_DEPTH && !s.attrs.binding) return s.attrs.equ;
       if (expr.bound) return expr;
       // One shared reference per symbol (expressions are never changed once made), with the
       // symbol's own name string: neither a node per use nor the text's copy of the name is kept.
@@ -290,10 +290,10 @@ export class Evaluator {
   }
 
   private resolve(s: SymbolState, depth: number): Value | Failure {
-    if (s.kind === 'equated' && s.equ) {
-      const v = this.value(s.equ, depth + 1);
+    if (s.kind === 'equated' && s.attrs.equ) {
+      const v = this.value(s.attrs.equ, depth + 1);
       if (v instanceof Failure) return v;
-      if (s.binding && s.binding !== 'local' && !isAbsolute(v)) return { add: 0n, sym: s };
+      if (s.attrs.binding && s.attrs.binding !== 'local' && !isAbsolute(v)) return { add: 0n, sym: s };
       return v;
     }
     return { add: 0n, sym: s };

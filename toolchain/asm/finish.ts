@@ -31,7 +31,7 @@ function value(st: AsmState, expr: import('./expr').Expr): Value {
 }
 
 function isLocalDefined(s: SymbolState | undefined): boolean {
-  return s !== undefined && s.kind === 'label' && (s.binding === undefined || s.binding === 'local');
+  return s !== undefined && s.kind === 'label' && (s.attrs.binding === undefined || s.attrs.binding === 'local');
 }
 
 /**
@@ -78,7 +78,7 @@ function variableSize(st: AsmState, f: Frag, pos?: PassPosition): number {
       const label = labelNamed(v.target);
       const t = label === undefined ? value(st, v.target) : undefined;
       const sym = label ?? (t!.sub || t!.reloc ? undefined : t!.sym);
-      if (sym && sym.kind === 'label' && sym.binding !== 'weak' && sym.frag!.section === f.section) {
+      if (sym && sym.kind === 'label' && sym.attrs.binding !== 'weak' && sym.frag!.section === f.section) {
         const target = passTarget(pos, sym.frag as Frag, labelAddress(sym) + (t === undefined ? 0 : Number(t.add)), at);
         if (target === undefined) return f.varSize;
         const disp = target - (at + v.short.bytes.length);
@@ -218,7 +218,7 @@ function relaxSection(st: AsmState, frags: readonly Frag[], pos: PassPosition): 
 function branchResolved(f: Frag, target: Expr, form: { readonly bytes: ArrayLike<number>; readonly dispOffset: number; readonly dispSize: number }, base: number, n: number, tails: ByteStream, at: number): boolean {
   if (form.dispOffset + form.dispSize > n || f.section.name === '.altinstructions') return false;
   const label = labelNamed(target);
-  if (label === undefined || label.frag!.section !== f.section || !(isLocalDefined(label) || label.binding !== 'weak')) return false;
+  if (label === undefined || label.frag!.section !== f.section || !(isLocalDefined(label) || label.attrs.binding !== 'weak')) return false;
   const x = labelAddress(label) - (f.address + base + form.bytes.length);
   for (let i = 0; i < form.dispSize; i++) tails.put(at + form.dispOffset + i, (x >>> (8 * i)) & 0xff);
   return true;
@@ -373,7 +373,7 @@ function lebValue(r: Value): bigint | undefined {
   if (isAbsolute(r)) return r.add;
   if (r.sub !== undefined) return undefined;
   if (r.sym?.kind === 'label') return BigInt(labelAddress(r.sym)) + r.add;
-  if (r.sym?.kind === 'common') return BigInt(r.sym.commonSize) + r.add;
+  if (r.sym?.kind === 'common') return BigInt(r.sym.attrs.commonSize) + r.add;
   return undefined;
 }
 
@@ -399,7 +399,7 @@ function resolve(st: AsmState, section: SectionState, f: Frag, fx: Fixup, out: U
   const P = f.address + fx.offset;
   const field = base + fx.offset;
   const label = fx.pcrel && values === undefined ? labelNamed(fx.expr) : undefined;
-  if (label !== undefined && label.frag!.section === section && (isLocalDefined(label) || (fx.resolveGlobal === true && label.binding !== 'weak'))) {
+  if (label !== undefined && label.frag!.section === section && (isLocalDefined(label) || (fx.resolveGlobal === true && label.attrs.binding !== 'weak'))) {
     // A branch or call to a label of this section (the common fixup): the same as below for
     // the value {label + 0}, in numbers (section addresses fit a double exactly).
     const x = labelAddress(label) - (P + fx.pcBias);
@@ -415,7 +415,7 @@ function resolve(st: AsmState, section: SectionState, f: Frag, fx: Fixup, out: U
     if (v.sub) throw new AsmError(`can't resolve PC-relative expression with two symbols`);
     const bias = BigInt(P + fx.pcBias);
     const sameSection = v.sym?.kind === 'label' && v.sym.frag!.section === section && !v.reloc;
-    if (sameSection && (isLocalDefined(v.sym) || (fx.resolveGlobal === true && v.sym!.binding !== 'weak'))) {
+    if (sameSection && (isLocalDefined(v.sym) || (fx.resolveGlobal === true && v.sym!.attrs.binding !== 'weak'))) {
       const x = BigInt(labelAddress(v.sym!)) + v.add - bias;
       if (!fx.resolveGlobal) checkFits(fx, P, x, fx.signed);
       writeLittle(out, field, fx.size, x);
@@ -450,11 +450,11 @@ function resolve(st: AsmState, section: SectionState, f: Frag, fx: Fixup, out: U
 }
 
 function symbolSize(st: AsmState, s: SymbolState): number {
-  if (s.kind === 'common') return s.commonSize;
-  if (!s.size) return 0;
+  if (s.kind === 'common') return s.attrs.commonSize;
+  if (!s.attrs.size) return 0;
   const saved = st.location;
   try {
-    const v = value(st, s.size);
+    const v = value(st, s.attrs.size);
     if (!isAbsolute(v)) {
       st.error(`.size expression for ${s.name} does not evaluate to a constant`, symbolLocation(st, s) ?? saved);
       return 0;
@@ -547,7 +547,7 @@ function sectionSymbolsBefore(pending: PendingSectionSymbols, out: AsmSymbol[], 
  * symbol a hidden class of its own (hundreds of bytes each on a file of many labels).
  */
 function outputSymbol(st: AsmState, s: SymbolState, section: string, value: number, size: number, type: number, binding: SymbolBinding): AsmSymbol {
-  return { name: s.name, section, value, size, binding, type, visibility: s.visibility, location: symbolLocation(st, s) };
+  return { name: s.name, section, value, size, binding, type, visibility: s.attrs.visibility, location: symbolLocation(st, s) };
 }
 
 function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels: LocalLabelColumns, all: readonly SymbolState[]): AsmSymbol[] {
@@ -566,39 +566,39 @@ function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels
       continue;
     }
     // A unique object is written with GNU's binding when it is defined (its relocations go by `binding`).
-    const binding = s.unique && s.kind !== 'undefined' ? 'unique' : s.binding ?? (s.kind === 'undefined' || s.kind === 'common' ? 'global' : 'local');
+    const binding = s.attrs.unique && s.kind !== 'undefined' ? 'unique' : s.attrs.binding ?? (s.kind === 'undefined' || s.kind === 'common' ? 'global' : 'local');
     switch (s.kind) {
       case 'label':
-        out.push(outputSymbol(st, s, s.frag!.section.name, labelAddress(s), symbolSize(st, s), s.type, binding));
+        out.push(outputSymbol(st, s, s.frag!.section.name, labelAddress(s), symbolSize(st, s), s.attrs.type, binding));
         break;
       case 'common':
         if (binding === 'weak') st.error(`symbol \`${s.name}' can not be both weak and common`, symbolLocation(st, s) ?? st.location);
-        out.push(outputSymbol(st, s, 'COMMON', s.commonAlign, s.commonSize, s.type || 1, binding));
+        out.push(outputSymbol(st, s, 'COMMON', s.attrs.commonAlign, s.attrs.commonSize, s.attrs.type || 1, binding));
         break;
       case 'equated': {
         let v: Value;
         try {
-          v = value(st, s.equ!);
+          v = value(st, s.attrs.equ!);
         } catch (e) {
           if (!(e instanceof AsmError)) throw e;
           st.error(e.message.startsWith('invalid operand') ? `${e.message} when setting \`${s.name}'` : e.message, symbolLocation(st, s));
           continue;
         }
         if (isAbsolute(v)) {
-          out.push(outputSymbol(st, s, 'ABS', Number(BigInt.asUintN(32, v.add)), symbolSize(st, s), s.type, binding));
+          out.push(outputSymbol(st, s, 'ABS', Number(BigInt.asUintN(32, v.add)), symbolSize(st, s), s.attrs.type, binding));
         } else if (v.sym?.kind === 'label' && !v.sub) {
           const t = v.sym;
-          out.push(outputSymbol(st, s, t.frag!.section.name, labelAddress(t) + Number(v.add), s.size ? symbolSize(st, s) : symbolSize(st, t), s.type || t.type, binding));
+          out.push(outputSymbol(st, s, t.frag!.section.name, labelAddress(t) + Number(v.add), s.attrs.size ? symbolSize(st, s) : symbolSize(st, t), s.attrs.type || t.attrs.type, binding));
         } else if (v.sym && !v.sub) {
-          out.push(outputSymbol(st, s, 'UND', 0, 0, s.type, binding));
+          out.push(outputSymbol(st, s, 'UND', 0, 0, s.attrs.type, binding));
         } else if (v.sym && v.sub) {
           st.error(`${operatorMessage('-', v, undefined)} when setting \`${s.name}'`, symbolLocation(st, s));
         } else st.error(`can't resolve value for symbol \`${s.name}'`, symbolLocation(st, s));
         break;
       }
       case 'undefined':
-        if (s.used || s.binding || s.visibility || s.type) {
-          out.push(outputSymbol(st, s, 'UND', 0, 0, s.type, s.binding === 'weak' ? 'weak' : 'global'));
+        if (s.used || s.attrs.binding || s.attrs.visibility || s.attrs.type) {
+          out.push(outputSymbol(st, s, 'UND', 0, 0, s.attrs.type, s.attrs.binding === 'weak' ? 'weak' : 'global'));
         }
         break;
     }

@@ -7,7 +7,7 @@ import { SHT_FINI_ARRAY, SHT_INIT_ARRAY, SHT_NOBITS, SHT_NOTE, SHT_PREINIT_ARRAY
 import { specialSection } from './special-sections';
 import { addFixup as addFragFixup, closeFrag, fixedSize, fragSize, ByteStream, newFrag, orderedFrags, type Frag, type Fixup, type SectionState, type Variable } from './layout';
 import type { Diagnostic, SkippedGroup, SourceLocation } from './module';
-import { SymbolTable, type NumericReferenceSink, type SymbolState } from './symbol-table';
+import { attrsOf, SymbolTable, type NumericReferenceSink, type SymbolState } from './symbol-table';
 import { PendingLines } from './pending-lines';
 import { NumericReferenceColumns } from './numeric-references';
 import { Places } from './places';
@@ -336,13 +336,13 @@ export class AsmState implements BindPlace, NumericReferenceSink {
   defineLabel(name: string): void {
     const s = allDigits(name) ? this.symbols.defineNumeric(Number(name)) : this.symbols.get(name, this.where);
     // A common symbol of size 0 (`.comm x,0`, `.type x,@common`) is defined by a label, as GNU as lets it be.
-    if (s.kind === 'common' && s.commonSize !== 0) throw new AsmError(`symbol \`${name}' is already defined as "*COM*"/${s.commonSize}`);
+    if (s.kind === 'common' && s.attrs.commonSize !== 0) throw new AsmError(`symbol \`${name}' is already defined as "*COM*"/${s.attrs.commonSize}`);
     if (s.kind === 'label' || (s.kind === 'equated' && s.fixed)) throw new AsmError(`symbol \`${name}' is already defined`);
     const { frag, offset } = this.here();
     s.kind = 'label';
     s.frag = frag;
     s.offset = offset;
-    s.equ = undefined;
+    if (s.attrs.equ !== undefined) attrsOf(s).equ = undefined;
     s.place = this.where;
   }
 

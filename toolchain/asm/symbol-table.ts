@@ -13,19 +13,15 @@ export interface SymbolState {
   kind: 'undefined' | 'label' | 'equated' | 'common';
   frag?: Frag;
   offset: number;
-  /** For equated symbols: the bound expression. */
-  equ?: Expr;
   /** Set by .equiv and labels: redefinition is an error. */
   fixed: boolean;
-  binding?: SymbolBinding;
-  type: number;
-  /** `.type NAME, @gnu_unique_object` gave it GNU's unique binding, which a defined symbol is written with (`binding` stays what relocations against it go by). */
-  unique: boolean;
-  /** The .size expression (bound), if any. */
-  size?: Expr;
-  visibility: number;
-  commonSize: number;
-  commonAlign: number;
+  /**
+   * What directives gave it (binding, type, size, visibility, `.set`'s expression, `.comm`):
+   * NO_ATTRS, shared, until one first does (`attrsOf`). Most symbols never get any (`.L`
+   * labels, numeric instances, `.` markers: five of six on the bench's source), and each of
+   * their eight fields was kept to the end of the assembly (docs/speed-and-exactness.md).
+   */
+  attrs: Readonly<SymbolAttrs>;
   /** .L names, numeric local instances and `.` markers: never in the symbol table. */
   readonly internal: boolean;
   /** Referenced from an expression or a directive (GAS then keeps an undefined symbol). */
@@ -36,6 +32,35 @@ export interface SymbolState {
   readonly order: number;
   /** The bound reference to this symbol (no @suffix), made once and shared by every expression that names it (evaluate.ts). */
   ref: Expr | undefined;
+}
+
+/** A symbol's attributes from directives (SymbolState.attrs). */
+export interface SymbolAttrs {
+  /** For equated symbols: the bound expression. */
+  equ: Expr | undefined;
+  binding: SymbolBinding | undefined;
+  type: number;
+  /** `.type NAME, @gnu_unique_object` gave it GNU's unique binding, which a defined symbol is written with (`binding` stays what relocations against it go by). */
+  unique: boolean;
+  /** The .size expression (bound), if any. */
+  size: Expr | undefined;
+  visibility: number;
+  commonSize: number;
+  commonAlign: number;
+}
+
+/** The attributes of every symbol no directive gave one: never written (`attrsOf` replaces it first). */
+export const NO_ATTRS: Readonly<SymbolAttrs> = newAttrs();
+
+/** Every field in one literal: attributes keep one shape. */
+function newAttrs(): SymbolAttrs {
+  return { equ: undefined, binding: undefined, type: 0, unique: false, size: undefined, visibility: 0, commonSize: 0, commonAlign: 0 };
+}
+
+/** The symbol's own attributes, to change: made on the first change (until then it shares NO_ATTRS). */
+export function attrsOf(s: SymbolState): SymbolAttrs {
+  if (s.attrs === NO_ATTRS) s.attrs = newAttrs();
+  return s.attrs as SymbolAttrs;
 }
 
 const NUMERIC_MARK = '\u0002';
@@ -114,15 +139,8 @@ export class SymbolTable {
       kind: 'undefined',
       frag: undefined,
       offset: 0,
-      equ: undefined,
       fixed: false,
-      binding: undefined,
-      type: 0,
-      unique: false,
-      size: undefined,
-      visibility: 0,
-      commonSize: 0,
-      commonAlign: 0,
+      attrs: NO_ATTRS,
       internal: name.startsWith('.L') || name.includes(NUMERIC_MARK),
       used: false,
       place,
