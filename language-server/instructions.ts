@@ -308,21 +308,77 @@ interface EntryIndex {
 
 const indexes = new WeakMap<Analysis, EntryIndex>();
 
-const linesBySection = new WeakMap<readonly LineEntry[], ReadonlyMap<string, readonly LineEntry[]>>();
+/** A piece's instruction entries of one section, in the piece's order, with their offsets and lengths as columns. */
+interface PieceEntries {
+  readonly lines: LineEntry[];
+  readonly offsets: Int32Array;
+  readonly lengths: Int32Array;
+  /** Whether the offsets do not go down. */
+  readonly sorted: boolean;
+}
+
+const linesBySection = new WeakMap<readonly LineEntry[], ReadonlyMap<string, PieceEntries>>();
 
 /** The instruction entries of a list of line entries by section, in the list's order (kept with the list). */
-function instructionLines(lines: readonly LineEntry[]): ReadonlyMap<string, readonly LineEntry[]> {
-  let hit = linesBySection.get(lines);
+function instructionLines(lines: readonly LineEntry[]): ReadonlyMap<string, PieceEntries> {
+  const hit = linesBySection.get(lines);
   if (hit) return hit;
-  const out = new Map<string, LineEntry[]>();
+  const lists = new Map<string, LineEntry[]>();
   for (const l of lines) {
     if (!l.instruction) continue;
-    let list = out.get(l.section);
-    if (!list) out.set(l.section, (list = []));
+    let list = lists.get(l.section);
+    if (!list) lists.set(l.section, (list = []));
     list.push(l);
+  }
+  const out = new Map<string, PieceEntries>();
+  for (const [name, list] of lists) {
+    const offsets = new Int32Array(list.length);
+    const lengths = new Int32Array(list.length);
+    let sorted = true;
+    for (let k = 0; k < list.length; k++) {
+      offsets[k] = list[k]!.offset;
+      lengths[k] = list[k]!.length;
+      if (k > 0 && offsets[k]! < offsets[k - 1]!) sorted = false;
+    }
+    out.set(name, { lines: list, offsets, lengths, sorted });
   }
   linesBySection.set(lines, out);
   return out;
+}
+
+/** One section's entries from its pieces' in order, sorted by offset (stably) only when the joined offsets go down somewhere. */
+function joinedEntries(name: string, pieces: readonly PieceEntries[]): SectionEntries {
+  let sorted = true;
+  let n = 0;
+  let last = -Infinity;
+  for (const p of pieces) {
+    const count = p.offsets.length;
+    if (!p.sorted || (count > 0 && p.offsets[0]! < last)) sorted = false;
+    if (count > 0) last = p.offsets[count - 1]!;
+    n += count;
+  }
+  if (sorted && pieces.length === 1) {
+    const { lines, offsets, lengths } = pieces[0]!;
+    return { section: name, offsets, lengths, location: (j) => lines[j]!.location, lines, kept: [] };
+  }
+  let list = ([] as LineEntry[]).concat(...pieces.map((p) => p.lines));
+  const offsets = new Int32Array(n);
+  const lengths = new Int32Array(n);
+  if (sorted) {
+    let at = 0;
+    for (const p of pieces) {
+      offsets.set(p.offsets, at);
+      lengths.set(p.lengths, at);
+      at += p.offsets.length;
+    }
+  } else {
+    list = list.sort((x, y) => x.offset - y.offset);
+    for (let k = 0; k < n; k++) {
+      offsets[k] = list[k]!.offset;
+      lengths[k] = list[k]!.length;
+    }
+  }
+  return { section: name, offsets, lengths, location: (j) => list[j]!.location, lines: list, kept: [] };
 }
 
 function entryIndex(a: Analysis): EntryIndex {
@@ -367,31 +423,15 @@ function entryIndex(a: Analysis): EntryIndex {
     // Each piece's entries by section are kept with its line entries (an unchanged region hands
     // them to the next version): an edit joins them instead of reading every entry again.
     const pieces = a.linePieces?.() ?? [a.module.lines];
-    const joined = new Map<string, (readonly LineEntry[])[]>();
+    const joined = new Map<string, PieceEntries[]>();
     for (const piece of pieces) {
-      for (const [name, list] of instructionLines(piece)) {
+      for (const [name, entries] of instructionLines(piece)) {
         const lists = joined.get(name);
-        if (lists) lists.push(list);
-        else joined.set(name, [list]);
+        if (lists) lists.push(entries);
+        else joined.set(name, [entries]);
       }
     }
-    for (const [name, lists] of joined) {
-      const list = ([] as LineEntry[]).concat(...lists);
-      // Mostly in order already: sorted (stably) only when not.
-      for (let k = 1; k < list.length; k++) {
-        if (list[k]!.offset < list[k - 1]!.offset) {
-          list.sort((x, y) => x.offset - y.offset);
-          break;
-        }
-      }
-      const offsets = new Int32Array(list.length);
-      const lengths = new Int32Array(list.length);
-      for (let k = 0; k < list.length; k++) {
-        offsets[k] = list[k]!.offset;
-        lengths[k] = list[k]!.length;
-      }
-      bySection.set(name, { section: name, offsets, lengths, location: (j) => list[j]!.location, lines: list, kept: [] });
-    }
+    for (const [name, lists] of joined) bySection.set(name, joinedEntries(name, lists));
   }
   const out: EntryIndex = { sections: sectionsOf(a), bySection };
   indexes.set(a, out);

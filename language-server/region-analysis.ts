@@ -324,6 +324,17 @@ function shiftedLabels(p: RegionPart, d: (section: string) => number, loc: (l: S
   return { localLabels, numericReferences: p.numericReferences.map((r) => ({ ...r, location: loc(r.location), label: moved.get(r.label)! })) };
 }
 
+/** The sections entering a region, names and attributes (a part is kept for one shape). */
+function shapeOf(entry: ReadonlyMap<string, EntrySection>): string {
+  return [...entry.values()].map((e) => `${e.name}/${e.type}/${e.flags}/${e.entsize}`).join(',');
+}
+
+/** Whether every section entering now starts where it started for the part (the part's own sections beyond those aside). */
+function sameOffsets(entry: ReadonlyMap<string, EntrySection>, at: ReadonlyMap<string, number>): boolean {
+  for (const e of entry.values()) if (at.get(e.name) !== e.offset) return false;
+  return true;
+}
+
 /** A region's key: short (hashing every region's text on each run costs more than the rest of the run). */
 function regionKey(regionText: string): string {
   return `${regionText.length}\u0000${regionText.slice(0, 80)}\u0000${regionText.slice(-80)}`;
@@ -436,20 +447,22 @@ export class IncrementalAnalyzer {
     const out: RegionPart[] = [];
     const entry = new Map<string, EntrySection>();
     for (const s of prefix.module.sections) entry.set(s.name, { name: s.name, type: s.type, flags: s.flags, entsize: s.entsize, offset: s.size });
+    // The sections' names and attributes change only where a section is first met.
+    let shape = shapeOf(entry);
     for (let i = 0; i < split.starts.length; i++) {
       const start = split.starts[i]!;
       const end = split.starts[i + 1] ?? split.lineOffsets.length - 1;
       const regionText = input.text.slice(split.lineOffsets[start], split.lineOffsets[end]);
-      const shape = [...entry.values()].map((e) => `${e.name}/${e.type}/${e.flags}/${e.entsize}`).join(',');
       // The text itself, the prefix and the sections' shape must match the key's part too.
       const key = regionKey(regionText);
-      const offsets = new Map([...entry.values()].map((e) => [e.name, e.offset]));
       const found = this.parts.get(key);
       const cached = found && found.prefixId === prefix.id && found.shape === shape && found.text === regionText ? found : undefined;
-      let part = cached && (cached.startLine === start && [...offsets].every(([n, o]) => cached.entry.get(n) === o) ? cached : shiftPart(cached, input.file, offsets, start));
+      let offsets: Map<string, number> | undefined;
+      const offsetsNow = () => (offsets ??= new Map([...entry.values()].map((e) => [e.name, e.offset])));
+      let part = cached && (cached.startLine === start && sameOffsets(entry, cached.entry) ? cached : shiftPart(cached, input.file, offsetsNow(), start));
       if (!part) {
         const near = this.runRegion(input, prefix, regionText, start, [...entry.values()], shape, false);
-        part = shiftPart(near, input.file, offsets, start) ?? this.runRegion(input, prefix, regionText, start, [...entry.values()], shape, true);
+        part = shiftPart(near, input.file, offsetsNow(), start) ?? this.runRegion(input, prefix, regionText, start, [...entry.values()], shape, true);
         ran++;
         yield;
       }
@@ -459,7 +472,9 @@ export class IncrementalAnalyzer {
       out.push(part);
       for (const s of part.sections) {
         const was = entry.get(s.section.name);
+        if (was !== undefined && s.size === 0) continue;
         entry.set(s.section.name, { name: s.section.name, type: was?.type ?? s.section.type, flags: was?.flags ?? s.section.flags, entsize: was?.entsize ?? s.section.entsize, offset: (was?.offset ?? 0) + s.size });
+        if (was === undefined) shape = shapeOf(entry);
       }
     }
     this.parts = used;
