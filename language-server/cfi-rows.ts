@@ -59,16 +59,34 @@ function cieState(cie: readonly CfaOperation[]): RuleState {
 function rowsOf(a: Analysis, p: CfiProcedure): ProcedureRows | null {
   const known = byProcedure.get(p);
   if (known !== undefined) return known;
-  let rows: ProcedureRows | null = null;
+  const rows = builtRows(a, p);
+  byProcedure.set(p, rows);
+  return rows;
+}
+
+function builtRows(a: Analysis, p: CfiProcedure): ProcedureRows | null {
   try {
     const frame = frameInstructions(p);
-    rows = frame
+    return frame
       ? { procedure: p, rows: frameRows(FRAME_FACTORS, cieState(frame.cie), frame.fde, p.start, p.end - p.start) }
       : emittedRows(a, p);
   } catch {
     // CFI the emitter rejects (instructions out of order) has no rows; the assembler said why.
+    return null;
   }
-  byProcedure.set(p, rows);
+}
+
+/**
+ * A procedure's rows for a caller that keeps what it makes of them (the CFI findings, kept per
+ * procedure): the kept rows when a request built them, else rows built and not kept, so that a
+ * first answer does not keep every procedure's rows (what a later request shows is built again
+ * for its one procedure). Null (no rows) is kept.
+ */
+export function passingRows(a: Analysis, p: CfiProcedure): ProcedureRows | null {
+  const known = byProcedure.get(p);
+  if (known !== undefined) return known;
+  const rows = builtRows(a, p);
+  if (rows === null) byProcedure.set(p, null);
   return rows;
 }
 

@@ -11,7 +11,7 @@ import { sourceLine, type Analysis } from './analysis';
 import type { Finding } from './diagnostic-types';
 import { documentLine } from './diagnostics-assembler';
 import { instructionFacts, instructionsIn, type InstructionFact } from './instructions';
-import { procedureRows, type ProcedureRows } from './cfi-rows';
+import { passingRows, type ProcedureRows } from './cfi-rows';
 import type { AsmSymbol, CfiProcedure } from '../toolchain/asm/module';
 
 function espOffset(cfa: CfaRule): number | undefined {
@@ -40,11 +40,16 @@ const byProcedure = new WeakMap<CfiProcedure, readonly Finding[]>();
 
 export function cfiFindings(a: Analysis): Finding[] {
   const out: Finding[] = [];
-  const all = procedureRows(a);
+  const all = a.module.cfi;
   for (let k = 0; k < all.length; k++) {
-    const pr = all[k]!;
-    let found = byProcedure.get(pr.procedure);
-    if (!found) byProcedure.set(pr.procedure, (found = procedureFindings(a, pr)));
+    const p = all[k]!;
+    let found = byProcedure.get(p);
+    if (!found) {
+      // A procedure whose CFI cannot be emitted has no rows, and no findings here.
+      const pr = passingRows(a, p);
+      if (!pr) continue;
+      byProcedure.set(p, (found = procedureFindings(a, pr)));
+    }
     for (let i = 0; i < found.length; i++) out.push(found[i]!);
   }
   return out;
