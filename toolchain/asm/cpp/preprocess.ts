@@ -129,9 +129,13 @@ export function preprocess(options: PreprocessOptions): PreprocessResult {
     }
     while (engine.files.length > 0) engine.files.length === 1 ? popMain(engine) : engine.files.pop();
   }
+  const places = printer.places;
   return {
     text: printer.finish(),
-    lines: printer.locations,
+    // Made when first read (line-places.ts): an own property, so that comparisons see it.
+    get lines() {
+      return places.list();
+    },
     spans: printer.spans,
     diagnostics: engine.diagnostics.map((d) => ({ severity: d.severity, location: d.location, message: d.message })),
     macros: engine.macros,

@@ -6,6 +6,7 @@
 import type { SourceLocation } from '../module';
 import { PREV_WHITE, avoidPaste, type Token } from './token';
 import { SpanTable } from './spans';
+import { LinePlaces } from './line-places';
 import type { InvocationLine, PlainLine } from './lexer';
 import type { PrintedLine, PrintedLines } from './printed-lines';
 import { objectList } from '../../object-list';
@@ -23,7 +24,8 @@ function indent(width: number): string {
 }
 
 export class Printer {
-  readonly locations: SourceLocation[] = objectList();
+  /** Where each output line came from. */
+  readonly places: LinePlaces;
   readonly spans: SpanTable;
   /** The output's lines, each with its line end. */
   private readonly lines: string[] = objectList();
@@ -45,19 +47,21 @@ export class Printer {
    */
   constructor(sourceLength = 0) {
     this.spans = new SpanTable(objectList(), Math.max(256, sourceLength >> 3));
+    // A line per ~40 characters of a kernel-style file.
+    this.places = new LinePlaces(sourceLength >> 5);
   }
 
   /** A new source line starts with token `t` (cpp's line-change callback). */
   lineChange(t: Token): void {
-    if (t.kind !== 'eof') this.startLine(t.loc);
+    if (t.kind !== 'eof') this.startLine(t.loc.file, t.loc.line, t.loc.column);
   }
 
-  /** A new source line starts with a token at `loc`. */
-  private startLine(loc: SourceLocation): void {
+  /** A new source line starts with a token at `file`:`line`:`column`. */
+  private startLine(file: string, line: number, column: number): void {
     this.flush();
     this.open = true;
-    this.locations.push(loc);
-    this.width = Math.max(0, loc.column - 2);
+    this.places.add(file, line, column);
+    this.width = Math.max(0, column - 2);
     if (this.width > 0) this.written += indent(this.width);
     this.prev = null;
     this.source = null;
@@ -72,7 +76,7 @@ export class Printer {
     }
     if (!this.open) {
       this.open = true;
-      this.locations.push(from);
+      this.places.add(from.file, from.line, from.column);
     }
     let space: boolean;
     if (this.avoid) {
@@ -109,7 +113,7 @@ export class Printer {
     const { text, lineStart, count, starts, ends, white, bodies, file, line } = l;
     if (count === 0) return;
     const first = starts[0]!;
-    this.startLine({ file, line, column: first - lineStart + 1 });
+    this.startLine(file, line, first - lineStart + 1);
     // A run of source tokens with no white space between is one piece of the output.
     let runStart = first;
     let runEnd = first;
@@ -171,7 +175,7 @@ export class Printer {
 
   /** Prints a plain line again as it printed when it was met before (PrintedLines), at its own place. */
   private printedLine(p: PrintedLine, file: string, line: number): void {
-    this.startLine({ file, line, column: p.firstColumn });
+    this.startLine(file, line, p.firstColumn);
     this.written = p.text;
     this.width = p.text.length;
     const spans = p.spans;
@@ -189,8 +193,7 @@ export class Printer {
    * after an expansion makes it.
    */
   invocationLine(l: InvocationLine): void {
-    const place = { file: l.file, line: l.line, column: l.column };
-    this.startLine(place);
+    this.startLine(l.file, l.line, l.column);
     this.spans.addPlace(this.width + l.spanColumn, l.file, l.line, l.column);
     this.written += l.text;
     this.width += l.text.length;
