@@ -261,6 +261,9 @@ export function scanSource(text: string, first = 0): SourceScan {
     if (atRest) {
       const before = seen.get(line);
       if (before !== undefined) {
+        // The scan keeps its lines' texts: the one met before stands for this one (the same
+        // characters), so this line's own copy dies young instead of being kept.
+        lines[n] = lines[before]!;
         out.copy(lineFirst[before]!, lineFirst[before + 1]!, n + first);
         lineFirst[n + 1] = out.count;
         continue;
