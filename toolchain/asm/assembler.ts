@@ -41,9 +41,14 @@ interface Frame {
   readonly reader: { next(): Statement | undefined };
   /**
    * Where a statement at a 0-based line and column of the frame's text is, for messages and
-   * the line table; for a macro expansion, its call site, every statement's location.
+   * the line table. A macro expansion's statements are all at its call site: `locate` is then
+   * the call site's own frame's locator (or location), and `line` and `column` the call site's
+   * in that frame, with no location object made per expansion (they were kept to the end of
+   * the assembly by the statements' places); -1 in a frame whose statements are where they are.
    */
   readonly locate: Locator | SourceLocation;
+  readonly line: number;
+  readonly column: number;
   /** Set for a macro expansion (where .exitm returns to). */
   readonly macro?: string;
   readonly condDepth: number;
@@ -173,6 +178,8 @@ class Reader {
     this.frames.push({
       reader: new StatementReader(input.text, true),
       locate: map ?? ((line, column) => ({ file, line: line + 1, column: column + 1 })),
+      line: -1,
+      column: -1,
       condDepth: 0,
     });
     this.directives = new Map<string, Handler>([...DATA_DIRECTIVES, ...SECTION_SYMBOL_DIRECTIVES, ...cfiDirectives(this.cfi)]);
@@ -218,7 +225,8 @@ class Reader {
       this.st.error(`too many messages (${MAX_DIAGNOSTICS}); stopped here`);
       return false;
     }
-    this.st.place(top.locate, s.line, s.labels.length ? s.labels[0]!.column : s.opColumn);
+    if (top.line >= 0) this.st.place(top.locate, top.line, top.column);
+    else this.st.place(top.locate, s.line, s.labels.length ? s.labels[0]!.column : s.opColumn);
     try {
       this.statement(s, top);
     } catch (e) {
@@ -259,7 +267,7 @@ class Reader {
     if (op === '' && s.operands === '') return;
     if (op === '') throw new AsmError(`junk at end of line, first unrecognized character is \`${s.operands[0]}'`);
     // run() placed the statement at its first label, or (without labels) already at its op.
-    if (s.labels.length > 0) this.st.place(frame.locate, s.line, s.opColumn);
+    if (s.labels.length > 0 && frame.line < 0) this.st.place(frame.locate, s.line, s.opColumn);
     if (s.operands.charCodeAt(0) === 0x3d && s.operands.charCodeAt(1) !== 0x3d) {
       setSymbol(this.st, op, s.operands.slice(1), false);
       return;
@@ -364,8 +372,9 @@ class Reader {
 
   private collect(s: Statement, op: string): void {
     const c = this.collecting!;
-    const where = this.frames[this.frames.length - 1]!.locate;
-    const location = typeof where === 'function' ? where(s.line, s.opColumn) : where;
+    const frame = this.frames[this.frames.length - 1]!;
+    const where = frame.locate;
+    const location = typeof where !== 'function' ? where : frame.line >= 0 ? where(frame.line, frame.column) : where(s.line, s.opColumn);
     if (c.kind === 'macro') {
       if (op === '.macro') c.depth++;
       else if (op === '.endm') c.depth--;
@@ -407,13 +416,16 @@ class Reader {
     }
     const key = kept.counterFree ? operands : undefined;
     const same = key === undefined ? undefined : kept.byOperands.get(key);
-    // The call site itself, not a closure returning it: the places of the expansion's statements
-    // keep it to the end of the assembly (a closure and its context per expansion, copied by
-    // the scavenges; docs/speed-and-exactness.md).
-    const locate = this.st.location;
+    // The call site as its frame places it, not a location object or a closure returning one:
+    // the places of the expansion's statements keep it to the end of the assembly (a closure
+    // and its context, or an object, per expansion; docs/speed-and-exactness.md).
+    const st = this.st;
+    const locate = st.placeWhere;
+    const line = st.placeLine;
+    const column = st.placeColumn;
     if (same !== undefined) {
       this.macroCounter++;
-      this.keptFrame(same, locate, def.name);
+      this.keptFrame(same, locate, line, column, def.name);
       return;
     }
     const values = bindArguments(def, operands);
@@ -427,7 +439,7 @@ class Reader {
     });
     const text = lines.join('\n');
     if (key === undefined) {
-      this.frames.push({ reader: new StatementReader(text, true), locate, macro: def.name, condDepth: this.conds.length });
+      this.frames.push({ reader: new StatementReader(text, true), locate, line, column, macro: def.name, condDepth: this.conds.length });
       return;
     }
     const list = statements(text);
@@ -436,12 +448,12 @@ class Reader {
     const expansion = { list, steps };
     if (kept.byOperands.size >= MAX_KEPT_EXPANSIONS) kept.byOperands.clear();
     kept.byOperands.set(key, expansion);
-    this.keptFrame(expansion, locate, def.name);
+    this.keptFrame(expansion, locate, line, column, def.name);
   }
 
-  private keptFrame(expansion: KeptExpansion, locate: SourceLocation, macro: string): void {
+  private keptFrame(expansion: KeptExpansion, locate: Locator | SourceLocation, line: number, column: number, macro: string): void {
     const reader = new KeptStatements(expansion.list, expansion.steps);
-    this.frames.push({ reader, locate, macro, condDepth: this.conds.length, fixed: expansion.steps === undefined ? undefined : reader });
+    this.frames.push({ reader, locate, line, column, macro, condDepth: this.conds.length, fixed: expansion.steps === undefined ? undefined : reader });
   }
 
   private repeat(c: Collecting): void {
@@ -469,7 +481,7 @@ class Reader {
     }
     if (out.length === 0) return;
     if (this.frames.length >= MAX_FRAMES) throw new AsmError('.rept nested too deeply');
-    this.frames.push({ reader: new StatementReader(out.map((b) => b.text).join('\n'), true), locate: (line) => out[line]!.location, condDepth: this.conds.length });
+    this.frames.push({ reader: new StatementReader(out.map((b) => b.text).join('\n'), true), locate: (line) => out[line]!.location, line: -1, column: -1, condDepth: this.conds.length });
   }
 
   private conditional(op: string, operands: string): void {

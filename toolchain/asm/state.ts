@@ -69,8 +69,9 @@ export class AsmState implements BindPlace, NumericReferenceSink {
    * (most statements never are: a line entry keeps the three, not an object).
    */
   private placeLocator: Locator | undefined;
-  private placeLine = 0;
-  private placeColumn = 0;
+  /** The statement's 0-based line and column in its frame's text (a location set outright ignores them). */
+  placeLine = 0;
+  placeColumn = 0;
   private placed: SourceLocation | undefined;
   /** The statement's place among `places`, once something asked for it (-1 before). */
   private placeIndex = -1;
@@ -153,8 +154,17 @@ export class AsmState implements BindPlace, NumericReferenceSink {
    * asks for it.
    */
   get where(): number {
-    if (this.placeIndex < 0) this.placeIndex = this.places.add(this.placed ?? this.placeLocator!, this.placeLine, this.placeColumn);
+    if (this.placeIndex < 0) this.placeIndex = this.places.add(this.placeWhere, this.placeLine, this.placeColumn);
     return this.placeIndex;
+  }
+
+  /**
+   * What places the statement being assembled: its frame's locator (with placeLine and
+   * placeColumn), or a location set outright. The locator even once `location` has made its
+   * object: the place then keeps no object of its own.
+   */
+  get placeWhere(): Locator | SourceLocation {
+    return this.placeLocator ?? this.placed!;
   }
 
   /** The location of a place `where` gave. */
