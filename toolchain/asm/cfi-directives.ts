@@ -9,6 +9,7 @@ import { operandTexts } from './strings';
 import type { Handler } from './data-directives';
 import { objectList } from '../object-list';
 import { grown } from '../grown';
+import { markUsed } from './symbol-table';
 
 /** i386 DWARF register numbers by name (psABI), as .cfi_* accepts them with or without %. */
 const DWARF_REGISTERS: Readonly<Record<string, number>> = {
@@ -165,7 +166,7 @@ function pointer(st: AsmState, operands: string, directive: string): CfiPointer 
   }
   if (parts.length < 2) throw new AsmError(`.cfi_${directive.replace('.cfi_', '')} requires a symbol`);
   const s = st.symbols.get(parts[1]!, st.where);
-  s.used = true;
+  markUsed(s);
   return { encoding, symbol: parts[1]! };
 }
 

@@ -5,7 +5,7 @@
 // of the tree converted each number from BigInt again (docs/speed-and-exactness.md).
 import type { Expr } from './expr';
 import type { AsmState } from './state';
-import type { SymbolState } from './symbol-table';
+import { markUsed, type SymbolState } from './symbol-table';
 import { labelAddress, smallValue } from './evaluate';
 
 /**
@@ -87,7 +87,7 @@ export function bindCount(st: AsmState, p: CountProgram): { tree: Expr; small: S
   for (let k = 0; k < p.refs.length; k++) {
     const local = p.locals[p.refs[k]!]!;
     const s = symbols.numericReference(local.label, local.direction);
-    s.used = true;
+    markUsed(s);
     instances[p.refs[k]!] = s;
   }
   const nodes = p.nodes;

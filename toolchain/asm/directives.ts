@@ -11,7 +11,7 @@ import { STT_COMMON, STT_FUNC, STT_GNU_IFUNC, STT_NOTYPE, STT_OBJECT, STT_TLS } 
 import { AsmError, defaultEntsize, defaultSectionAttributes, type AsmState } from './state';
 import type { SectionState } from './layout';
 import { readString, operandTexts } from './strings';
-import { attrsOf, type SymbolState } from './symbol-table';
+import { attrsOf, isFixed, setFixed, type SymbolState } from './symbol-table';
 import { isNameChar, isNameStart, isSpace } from './chars';
 import { specialSectionType } from './special-sections';
 import { isSectionTypeOperand, sectionType } from './section-type';
@@ -321,8 +321,8 @@ const type: Handler = (st, operands) => {
  * label or `.equiv`.
  */
 function makeCommon(st: AsmState, s: SymbolState): void {
-  if (s.kind === 'label' || (s.kind === 'equated' && s.fixed)) st.error(`symbol '${s.name}' is already defined`);
-  if (s.kind !== 'undefined' && (s.kind !== 'equated' || s.fixed)) return;
+  if (s.kind === 'label' || (s.kind === 'equated' && isFixed(s))) st.error(`symbol '${s.name}' is already defined`);
+  if (s.kind !== 'undefined' && (s.kind !== 'equated' || isFixed(s))) return;
   s.kind = 'common';
   attrsOf(s).equ = undefined;
   attrsOf(s).commonAlign = Math.max(s.attrs.commonAlign, 1);
@@ -361,11 +361,11 @@ export function setSymbol(st: AsmState, nameText: string, exprText: string, stri
   if (strict && (s.kind === 'label' || s.kind === 'equated' || s.kind === 'common')) {
     throw new AsmError(`symbol \`${name}' is already defined`);
   }
-  if (s.kind === 'label' || s.kind === 'common' || (s.kind === 'equated' && s.fixed)) throw new AsmError(`symbol \`${name}' is already defined`);
+  if (s.kind === 'label' || s.kind === 'common' || (s.kind === 'equated' && isFixed(s))) throw new AsmError(`symbol \`${name}' is already defined`);
   const bound = st.bindText(exprText);
   s.kind = 'equated';
   attrsOf(s).equ = bound;
-  s.fixed = strict;
+  setFixed(s, strict);
   s.place = st.where;
 }
 

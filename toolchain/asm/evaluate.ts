@@ -3,7 +3,7 @@
 // symbols their current value), then evaluating it to GAS's "symbol + number - symbol" form,
 // either while reading (estimated addresses) or after relaxation (final addresses).
 import { applyBinary, binaryWarning, constantValue, isBignum, type Expr } from './expr';
-import type { SymbolState, SymbolTable } from './symbol-table';
+import { markUsed, type SymbolState, type SymbolTable } from './symbol-table';
 import type { Frag } from './layout';
 
 /** GAS's expression value: add + sym - sub, with an optional @SUFFIX relocation on sym. */
@@ -47,7 +47,7 @@ export function bindExpr(expr: Expr, symbols: SymbolTable, place: BindPlace, dep
       return expr;
     case 'local': {
       const bound = symbols.numericReference(expr.label, expr.direction);
-      bound.used = true;
+      markUsed(bound);
       return (bound.ref ??= { kind: 'symbol', name: bound.name, bound });
     }
     case 'dot': {
@@ -56,7 +56,7 @@ export function bindExpr(expr: Expr, symbols: SymbolTable, place: BindPlace, dep
     }
     case 'symbol': {
       const s = expr.bound ?? symbols.get(expr.name);
-      s.used = true;
+      markUsed(s);
       if (s.kind === 'equated' && s.attrs.equ && !expr.reloc && depth < MAX_DEPTH && !s.attrs.binding) return s.attrs.equ;
       if (expr.bound) return expr;
       // One shared reference per symbol (expressions are never changed once made), with the

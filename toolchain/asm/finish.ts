@@ -7,13 +7,13 @@ import type { Expr } from './expr';
 import { lebBytes } from './data-directives';
 import { smallCount } from './count-program';
 import { SHT_NOBITS } from '../elf/sections';
-import { addFixup, copyFrag, fixedSize, fragSize, ByteStream, layoutSection, orderedFrags, type Fixup, type Frag, type SectionState } from './layout';
+import { addFixup, copyFrag, fixedSize, fixupSize, fragSize, isLate, isPcrel, isSigned, newFixup, resolvesGlobal, ByteStream, layoutSection, orderedFrags, type Fixup, type Frag, type SectionState } from './layout';
 import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiInstruction, CfiOp, CfiProcedure, InstructionEntries, LineEntry, NumericReference, Relocation, SourceLocation, SymbolBinding } from './module';
 import { codePadding, MAX_SINGLE_NOP } from './nops';
 import { ALT_LAYOUTS, altFields, ftFlagsOf, type AltLayout } from './alt-instr';
 import { AsmError, FILL_NOT_ABSOLUTE, type AsmState } from './state';
 import type { CfiRows, CfiState } from './cfi-directives';
-import { displayName, type SymbolState } from './symbol-table';
+import { displayName, isInternal, isUsed, markUsed, type SymbolState } from './symbol-table';
 import { NO_PLACE, type Places } from './places';
 import type { PendingLines } from './pending-lines';
 import type { NumericReferenceColumns } from './numeric-references';
@@ -259,11 +259,10 @@ function materialize(st: AsmState, f: Frag, tails: ByteStream): void {
         // relocation follows every one made while reading, in address order.
         const seq = st.nextSeq();
         if (branchResolved(f, v.target, form, base, n, tails, at)) break;
-        addFixup(f, {
-          offset: base + form.dispOffset, size: form.dispSize, expr: v.target, pcrel: true,
-          pcBias: form.bytes.length - form.dispOffset, relocType: form.relocType, signed: form.dispSize === 1,
-          place: v.place, seq, resolveGlobal: true,
-        });
+        addFixup(f, newFixup(base + form.dispOffset, {
+          size: form.dispSize, expr: v.target, pcrel: true, pcBias: form.bytes.length - form.dispOffset,
+          relocType: form.relocType, signed: form.dispSize === 1, place: v.place, resolveGlobal: true,
+        }, seq));
         break;
       }
       case 'leb': {
@@ -344,11 +343,11 @@ const ABS_TYPES: Readonly<Record<number, number>> = { 1: 22, 2: 20, 4: 1 };
 
 /** The relocation of fixup `fx` (field at `field` in `out`, at `P` in its section) against `sym` with `addend`. */
 function relocationOf(fx: Fixup, out: Uint8Array, field: number, P: number, sym: SymbolState | undefined, addend: bigint, type: number): Relocation {
-  if (fx.size === 8) throw new AsmError('cannot represent relocation type BFD_RELOC_64');
-  writeLittle(out, field, fx.size, addend);
+  if (fixupSize(fx) === 8) throw new AsmError('cannot represent relocation type BFD_RELOC_64');
+  writeLittle(out, field, fixupSize(fx), addend);
   if (!sym) {
     // An absolute branch target: the field holds target - bias, checked as GAS checks a fixup.
-    checkFits(fx, P, addend, fx.signed);
+    checkFits(fx, P, addend, isSigned(fx));
     return { offset: P, type, symbol: '', symbolIsSection: false };
   }
   // GNU as --32 checks the number left in a 1- or 2-byte field as it checks any fixup's.
@@ -356,11 +355,11 @@ function relocationOf(fx: Fixup, out: Uint8Array, field: number, P: number, sym:
     const target = sym.frag!.section;
     target.symbolUsed = true;
     const inPlace = addend + BigInt(labelAddress(sym));
-    if (fx.size < 4) checkFits(fx, P, inPlace, fx.signed);
-    writeLittle(out, field, fx.size, inPlace);
+    if (fixupSize(fx) < 4) checkFits(fx, P, inPlace, isSigned(fx));
+    writeLittle(out, field, fixupSize(fx), inPlace);
     return { offset: P, type, symbol: target.name, symbolIsSection: true };
   }
-  if (fx.size < 4) checkFits(fx, P, addend, fx.signed);
+  if (fixupSize(fx) < 4) checkFits(fx, P, addend, isSigned(fx));
   if (sym.kind === 'undefined' && sym.place === NO_PLACE) sym.place = fx.place;
   return { offset: P, type, symbol: sym.name, symbolIsSection: false };
 }
@@ -384,9 +383,9 @@ function vma(x: bigint): string {
 
 /** GAS's overflow message: a value from 0 to 1000 in decimal, any other (a negative one too) as an address. */
 function checkFits(fx: Fixup, P: number, x: bigint, signed: boolean): void {
-  if (!fits(x, fx.size, signed)) {
+  if (!fits(x, fixupSize(fx), signed)) {
     const shown = x >= 0n && x <= 1000n ? x.toString() : vma(x);
-    throw new AsmError(`value of ${shown} too large for field of ${fx.size} byte${fx.size > 1 ? 's' : ''} at ${vma(BigInt(P))}`);
+    throw new AsmError(`value of ${shown} too large for field of ${fixupSize(fx)} byte${fixupSize(fx) > 1 ? 's' : ''} at ${vma(BigInt(P))}`);
   }
 }
 
@@ -398,54 +397,54 @@ function resolve(st: AsmState, section: SectionState, f: Frag, fx: Fixup, out: U
   values: Map<number, { value: Value; fixup: Fixup }> | undefined): Relocation | undefined {
   const P = f.address + fx.offset;
   const field = base + fx.offset;
-  const label = fx.pcrel && values === undefined ? labelNamed(fx.expr) : undefined;
-  if (label !== undefined && label.frag!.section === section && (isLocalDefined(label) || (fx.resolveGlobal === true && label.attrs.binding !== 'weak'))) {
+  const label = isPcrel(fx) && values === undefined ? labelNamed(fx.expr) : undefined;
+  if (label !== undefined && label.frag!.section === section && (isLocalDefined(label) || (resolvesGlobal(fx) && label.attrs.binding !== 'weak'))) {
     // A branch or call to a label of this section (the common fixup): the same as below for
     // the value {label + 0}, in numbers (section addresses fit a double exactly).
     const x = labelAddress(label) - (P + fx.pcBias);
-    if (!fx.resolveGlobal) checkFits(fx, P, BigInt(x), fx.signed);
-    if (fx.size <= 4) {
-      for (let i = 0; i < fx.size; i++) out[field + i] = (x >>> (8 * i)) & 0xff;
-    } else writeLittle(out, field, fx.size, BigInt(x));
+    if (!resolvesGlobal(fx)) checkFits(fx, P, BigInt(x), isSigned(fx));
+    if (fixupSize(fx) <= 4) {
+      for (let i = 0; i < fixupSize(fx); i++) out[field + i] = (x >>> (8 * i)) & 0xff;
+    } else writeLittle(out, field, fixupSize(fx), BigInt(x));
     return undefined;
   }
   const v = value(st, fx.expr);
   values?.set(P, { value: v, fixup: fx });
-  if (fx.pcrel) {
+  if (isPcrel(fx)) {
     if (v.sub) throw new AsmError(`can't resolve PC-relative expression with two symbols`);
     const bias = BigInt(P + fx.pcBias);
     const sameSection = v.sym?.kind === 'label' && v.sym.frag!.section === section && !v.reloc;
-    if (sameSection && (isLocalDefined(v.sym) || (fx.resolveGlobal === true && v.sym!.attrs.binding !== 'weak'))) {
+    if (sameSection && (isLocalDefined(v.sym) || (resolvesGlobal(fx) && v.sym!.attrs.binding !== 'weak'))) {
       const x = BigInt(labelAddress(v.sym!)) + v.add - bias;
-      if (!fx.resolveGlobal) checkFits(fx, P, x, fx.signed);
-      writeLittle(out, field, fx.size, x);
+      if (!resolvesGlobal(fx)) checkFits(fx, P, x, isSigned(fx));
+      writeLittle(out, field, fixupSize(fx), x);
       return undefined;
     }
-    const type = fx.relocType ?? PC_TYPES[fx.size]!;
+    const type = fx.relocType ?? PC_TYPES[fixupSize(fx)]!;
     return relocationOf(fx, out, field, P, v.sym, v.add - BigInt(fx.pcBias), type);
   }
   if (!v.sym && !v.sub) {
     checkFits(fx, P, v.add, false);
-    writeLittle(out, field, fx.size, v.add);
+    writeLittle(out, field, fixupSize(fx), v.add);
     return undefined;
   }
   if (v.sub) {
     const sub = v.sub;
     if (sub.kind === 'label' && sub.frag!.section === section && (!v.sym || v.sym.kind !== 'label' || v.sym.frag!.section !== section)) {
       const addend = v.add + BigInt(P - labelAddress(sub));
-      return relocationOf(fx, out, field, P, v.sym, addend, PC_TYPES[fx.size] ?? 2);
+      return relocationOf(fx, out, field, P, v.sym, addend, PC_TYPES[fixupSize(fx)] ?? 2);
     }
     // GNU as names the symbols as its fixup holds them: a local label (`.` too) by its section's symbol.
     const added = v.sym === undefined ? '0' : isLocalDefined(v.sym) ? v.sym.frag!.section.name : displayName(v.sym.name);
     throw new AsmError(`can't resolve ${added} - ${displayName(sub.name)}`);
   }
   const sym = v.sym!;
-  let type = fx.relocType ?? ABS_TYPES[fx.size] ?? 1;
+  let type = fx.relocType ?? ABS_TYPES[fixupSize(fx)] ?? 1;
   if (v.reloc) {
     const t = SUFFIX_RELOCS[v.reloc];
     if (t === undefined) throw new AsmError(`bad reloc specifier \`@${v.reloc}'`);
     type = t;
-  } else if (sym.name === '_GLOBAL_OFFSET_TABLE_' && fx.size === 4 && fx.relocType === undefined) type = 10;
+  } else if (sym.name === '_GLOBAL_OFFSET_TABLE_' && fixupSize(fx) === 4 && fx.relocType === undefined) type = 10;
   return relocationOf(fx, out, field, P, sym, v.add, type);
 }
 
@@ -519,7 +518,7 @@ class LocalLabelColumns {
 
 /** An internal symbol kept among the module's local labels (a label placed in the source). */
 function isLocalLabel(s: SymbolState): boolean {
-  return s.internal && s.kind === 'label' && s.place !== NO_PLACE;
+  return isInternal(s) && s.kind === 'label' && s.place !== NO_PLACE;
 }
 
 /** Where a symbol was defined or first named, if anywhere. */
@@ -561,7 +560,7 @@ function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels
   for (let k = 0; k < all.length; k++) {
     const s = all[k]!;
     sectionSymbolsBefore(pending, out, s.order);
-    if (s.internal) {
+    if (isInternal(s)) {
       if (isLocalLabel(s)) localLabels.add(s);
       continue;
     }
@@ -597,7 +596,7 @@ function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels
         break;
       }
       case 'undefined':
-        if (s.used || s.attrs.binding || s.attrs.visibility || s.attrs.type) {
+        if (isUsed(s) || s.attrs.binding || s.attrs.visibility || s.attrs.type) {
           out.push(outputSymbol(st, s, 'UND', 0, 0, s.attrs.type, s.attrs.binding === 'weak' ? 'weak' : 'global'));
         }
         break;
@@ -681,7 +680,7 @@ function materializeAll(st: AsmState): void {
     for (let k = 0; k < frags.length; k++) {
       const f = frags[k]!;
       const fixups = f.fixups;
-      for (let j = 0; j < fixups.length; j++) if (fixups[j]!.late) fixups[j]!.seq = st.nextSeq();
+      for (let j = 0; j < fixups.length; j++) if (isLate(fixups[j]!)) fixups[j]!.seq = st.nextSeq();
       materialize(st, f, tails);
     }
   }
@@ -759,7 +758,7 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
   const altValues = new Map<number, { value: Value; fixup: Fixup }>();
   const sections = st.sections.map((s) => sectionOut(st, s, altValues));
   markFrameSections(st, cfi);
-  if (sections.some((x) => x.relocations.some((r) => GOT_TYPES.has(r.type)))) st.symbols.get('_GLOBAL_OFFSET_TABLE_').used = true;
+  if (sections.some((x) => x.relocations.some((r) => GOT_TYPES.has(r.type)))) markUsed(st.symbols.get('_GLOBAL_OFFSET_TABLE_'));
   const all = st.symbols.all();
   const localColumns = new LocalLabelColumns(countLocalLabels(all), st.numericReferences ? new Int32Array(st.symbols.made).fill(-1) : undefined);
   const symbols = outputSymbols(st, fileSymbol, localColumns, all);

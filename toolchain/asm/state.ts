@@ -5,9 +5,9 @@ import { dotMinusName, isPlainName, numberExpr, parseWholeExpression, plainDecim
 import { bindExpr, EvalError, Evaluator, isAbsolute, type BindPlace, type Value } from './evaluate';
 import { SHT_FINI_ARRAY, SHT_INIT_ARRAY, SHT_NOBITS, SHT_NOTE, SHT_PREINIT_ARRAY, SHT_PROGBITS } from '../elf/sections';
 import { specialSection } from './special-sections';
-import { addFixup as addFragFixup, closeFrag, fixedSize, fragSize, ByteStream, newFrag, orderedFrags, type Frag, type Fixup, type SectionState, type Variable } from './layout';
+import { addFixup as addFragFixup, closeFrag, fixedSize, fragSize, newFixup, ByteStream, newFrag, orderedFrags, type Frag, type FixupSpec, type SectionState, type Variable } from './layout';
 import type { Diagnostic, SkippedGroup, SourceLocation } from './module';
-import { attrsOf, SymbolTable, type NumericReferenceSink, type SymbolState } from './symbol-table';
+import { attrsOf, isFixed, SymbolTable, type NumericReferenceSink, type SymbolState } from './symbol-table';
 import { PendingLines } from './pending-lines';
 import { NumericReferenceColumns } from './numeric-references';
 import { Places } from './places';
@@ -309,13 +309,8 @@ export class AsmState implements BindPlace, NumericReferenceSink {
     f.stream.fill(count, value & 0xff);
   }
 
-  addFixup(fixup: Omit<Fixup, 'offset' | 'seq'>, fieldOffset: number): void {
-    const f = this.frag();
-    // One literal of one shape (a spread would give fixups of many shapes).
-    addFragFixup(f, {
-      offset: fieldOffset, size: fixup.size, expr: fixup.expr, pcrel: fixup.pcrel, pcBias: fixup.pcBias, relocType: fixup.relocType,
-      signed: fixup.signed, place: fixup.place, seq: fixup.late ? -1 : this.nextSeq(), resolveGlobal: fixup.resolveGlobal, late: fixup.late,
-    });
+  addFixup(fixup: FixupSpec, fieldOffset: number): void {
+    addFragFixup(this.frag(), newFixup(fieldOffset, fixup, fixup.late ? -1 : this.nextSeq()));
   }
 
   /** The next fixup creation number. */
@@ -347,7 +342,7 @@ export class AsmState implements BindPlace, NumericReferenceSink {
     const s = allDigits(name) ? this.symbols.defineNumeric(Number(name)) : this.symbols.get(name, this.where);
     // A common symbol of size 0 (`.comm x,0`, `.type x,@common`) is defined by a label, as GNU as lets it be.
     if (s.kind === 'common' && s.attrs.commonSize !== 0) throw new AsmError(`symbol \`${name}' is already defined as "*COM*"/${s.attrs.commonSize}`);
-    if (s.kind === 'label' || (s.kind === 'equated' && s.fixed)) throw new AsmError(`symbol \`${name}' is already defined`);
+    if (s.kind === 'label' || (s.kind === 'equated' && isFixed(s))) throw new AsmError(`symbol \`${name}' is already defined`);
     const { frag, offset } = this.here();
     s.kind = 'label';
     s.frag = frag;

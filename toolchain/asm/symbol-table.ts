@@ -13,8 +13,11 @@ export interface SymbolState {
   kind: 'undefined' | 'label' | 'equated' | 'common';
   frag?: Frag;
   offset: number;
-  /** Set by .equiv and labels: redefinition is an error. */
-  fixed: boolean;
+  /**
+   * SYMBOL_FIXED, SYMBOL_INTERNAL and SYMBOL_USED, one number (read by isFixed, isInternal,
+   * isUsed): three booleans of every symbol, kept to the end of the assembly.
+   */
+  bits: number;
   /**
    * What directives gave it (binding, type, size, visibility, `.set`'s expression, `.comm`):
    * NO_ATTRS, shared, until one first does (`attrsOf`). Most symbols never get any (`.L`
@@ -22,16 +25,39 @@ export interface SymbolState {
    * their eight fields was kept to the end of the assembly (docs/speed-and-exactness.md).
    */
   attrs: Readonly<SymbolAttrs>;
-  /** .L names, numeric local instances and `.` markers: never in the symbol table. */
-  readonly internal: boolean;
-  /** Referenced from an expression or a directive (GAS then keeps an undefined symbol). */
-  used: boolean;
   /** Where it was defined, or first named while undefined (places.ts; NO_PLACE when nowhere yet). */
   place: number;
   /** Creation order (GAS writes symbols in the order it created them). */
   readonly order: number;
   /** The bound reference to this symbol (no @suffix), made once and shared by every expression that names it (evaluate.ts). */
   ref: Expr | undefined;
+}
+
+/** Set by .equiv (redefinition is an error). */
+const SYMBOL_FIXED = 1;
+/** .L names, numeric local instances and `.` markers: never in the symbol table. */
+const SYMBOL_INTERNAL = 2;
+/** Referenced from an expression or a directive (GAS then keeps an undefined symbol). */
+const SYMBOL_USED = 4;
+
+export function isFixed(s: SymbolState): boolean {
+  return (s.bits & SYMBOL_FIXED) !== 0;
+}
+
+export function setFixed(s: SymbolState, fixed: boolean): void {
+  s.bits = fixed ? s.bits | SYMBOL_FIXED : s.bits & ~SYMBOL_FIXED;
+}
+
+export function isInternal(s: SymbolState): boolean {
+  return (s.bits & SYMBOL_INTERNAL) !== 0;
+}
+
+export function isUsed(s: SymbolState): boolean {
+  return (s.bits & SYMBOL_USED) !== 0;
+}
+
+export function markUsed(s: SymbolState): void {
+  s.bits |= SYMBOL_USED;
 }
 
 /** A symbol's attributes from directives (SymbolState.attrs). */
@@ -139,10 +165,8 @@ export class SymbolTable {
       kind: 'undefined',
       frag: undefined,
       offset: 0,
-      fixed: false,
+      bits: name.startsWith('.L') || name.includes(NUMERIC_MARK) ? SYMBOL_INTERNAL : 0,
       attrs: NO_ATTRS,
-      internal: name.startsWith('.L') || name.includes(NUMERIC_MARK),
-      used: false,
       place,
       order: this.nextOrder++,
       ref: undefined,
