@@ -301,7 +301,6 @@ function materialize(st: AsmState, f: Frag, tails: ByteStream): void {
   } finally {
     st.location = saved;
   }
-  f.tail = n > 0 ? tails : undefined;
   f.tailStart = at;
   f.variable = undefined;
   f.varSize = n;
@@ -673,7 +672,7 @@ function cfiProcedures(st: AsmState, cfi: CfiState): CfiProcedure[] {
 }
 
 /** Numbers the late fixups and turns every variable part into bytes, frag by frag in section order. */
-function materializeAll(st: AsmState): void {
+function materializeAll(st: AsmState): ByteStream {
   const tails = new ByteStream();
   for (let i = 0; i < st.sections.length; i++) {
     const frags = orderedFrags(st.sections[i]!);
@@ -684,10 +683,11 @@ function materializeAll(st: AsmState): void {
       materialize(st, f, tails);
     }
   }
+  return tails;
 }
 
 /** A section's bytes with its fixups resolved, and its relocations (fixup errors reported in GAS's order). */
-function sectionOut(st: AsmState, s: SectionState, altValues: Map<number, { value: Value; fixup: Fixup }>): AsmSection {
+function sectionOut(st: AsmState, s: SectionState, tails: ByteStream, altValues: Map<number, { value: Value; fixup: Fixup }>): AsmSection {
   const relocs = objectList<Relocation>();
   const seqs: number[] = [];
   // GAS reports a section's fixup errors in the order it made the fixups, as its relocations.
@@ -699,7 +699,7 @@ function sectionOut(st: AsmState, s: SectionState, altValues: Map<number, { valu
   let at = 0;
   for (let k = 0; k < frags.length; k++) {
     const f = frags[k]!;
-    copyFrag(f, bytes, at);
+    copyFrag(f, tails, bytes, at);
     const fixups = f.fixups;
     for (let j = 0; j < fixups.length; j++) {
       const fx = fixups[j]!;
@@ -754,9 +754,9 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
   layoutSections(st);
   st.lines.settle();
   const cfiOut = cfiProcedures(st, cfi);
-  materializeAll(st);
+  const tails = materializeAll(st);
   const altValues = new Map<number, { value: Value; fixup: Fixup }>();
-  const sections = st.sections.map((s) => sectionOut(st, s, altValues));
+  const sections = st.sections.map((s) => sectionOut(st, s, tails, altValues));
   markFrameSections(st, cfi);
   if (sections.some((x) => x.relocations.some((r) => GOT_TYPES.has(r.type)))) markUsed(st.symbols.get('_GLOBAL_OFFSET_TABLE_'));
   const all = st.symbols.all();

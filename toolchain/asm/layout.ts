@@ -186,10 +186,9 @@ export interface Frag {
   /** Read only: `addFixup` adds one. */
   fixups: Fixup[];
   variable: Variable | undefined;
-  /** Size of the variable part at the current relaxation step (its bytes' count once `tail` is set). */
+  /** Size of the variable part at the current relaxation step (its bytes' count once it is materialized). */
   varSize: number;
-  /** The stream holding the variable part's bytes from `tailStart`, once relaxation has settled (finish.ts). */
-  tail: ByteStream | undefined;
+  /** Where the materialized variable part's bytes start in the one stream of them all (finish.ts: `copyFrag` is handed it). */
   tailStart: number;
   /** Address of the frag's first byte within its section (estimate until relaxation ends). */
   address: number;
@@ -198,22 +197,23 @@ export interface Frag {
   /** Where the fixed part ends in `stream` once the frag is closed (-1 before: `closeFrag` sets it). */
   end: number;
   readonly section: SectionState;
-  readonly subsection: number;
+  /** The stream of the frag's subsection (section.subsections holds which subsection it is). */
   readonly stream: ByteStream;
 }
 
 /**
- * A new frag of `section`'s `subsection` whose fixed part starts at the end of `stream`.
+ * A new frag of `section` whose fixed part starts at the end of `stream` (its subsection's).
  * An object literal, not a class's `new`: frags live to the end of the assembly, and V8
  * allocates the objects of a literal whose objects survive straight into the old generation
  * (allocation-site pretenuring), which it does not do for `new`, so each scavenge copied
  * every frag made since the last one, twice (docs/speed-and-exactness.md, the assembler's
- * sections). Every field in the literal, in one order: frags keep one shape.
+ * sections). Every field in the literal, in one order: frags keep one shape; and no field
+ * another one gives (frags are kept to the end: four per function on the bench's source).
  */
-export function newFrag(section: SectionState, subsection: number, stream: ByteStream): Frag {
+export function newFrag(section: SectionState, stream: ByteStream): Frag {
   return {
-    fixups: NO_FIXUPS, variable: undefined, varSize: 0, tail: undefined, tailStart: 0, address: 0,
-    start: stream.length, end: -1, section, subsection, stream,
+    fixups: NO_FIXUPS, variable: undefined, varSize: 0, tailStart: 0, address: 0,
+    start: stream.length, end: -1, section, stream,
   };
 }
 
@@ -237,11 +237,11 @@ export function fragSize(f: Frag): number {
   return fixedSize(f) + f.varSize;
 }
 
-/** Writes the fixed part, then the tail, to `out` at `at`. */
-export function copyFrag(f: Frag, out: Uint8Array, at: number): void {
+/** Writes the fixed part, then the materialized variable part (from `tails`, finish.ts), to `out` at `at`. */
+export function copyFrag(f: Frag, tails: ByteStream, out: Uint8Array, at: number): void {
   const fixed = fixedSize(f);
   f.stream.copyTo(out, at, f.start, f.start + fixed);
-  if (f.tail) f.tail.copyTo(out, at + fixed, f.tailStart, f.tailStart + f.varSize);
+  if (f.varSize > 0) tails.copyTo(out, at + fixed, f.tailStart, f.tailStart + f.varSize);
 }
 
 export interface SectionState {

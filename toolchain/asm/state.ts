@@ -5,7 +5,7 @@ import { dotMinusName, isPlainName, numberExpr, parseWholeExpression, plainDecim
 import { bindExpr, EvalError, Evaluator, isAbsolute, type BindPlace, type Value } from './evaluate';
 import { SHT_FINI_ARRAY, SHT_INIT_ARRAY, SHT_NOBITS, SHT_NOTE, SHT_PREINIT_ARRAY, SHT_PROGBITS } from '../elf/sections';
 import { specialSection } from './special-sections';
-import { addFixup as addFragFixup, closeFrag, fixedSize, fragSize, newFixup, ByteStream, newFrag, orderedFrags, type Frag, type FixupSpec, type SectionState, type Variable } from './layout';
+import { addFixup as addFragFixup, closeFrag, fixedSize, fragSize, newFixup, ByteStream, newFrag, type Frag, type FixupSpec, type SectionState, type Variable } from './layout';
 import type { Diagnostic, SkippedGroup, SourceLocation } from './module';
 import { attrsOf, isFixed, SymbolTable, type NumericReferenceSink, type SymbolState } from './symbol-table';
 import { PendingLines } from './pending-lines';
@@ -264,7 +264,7 @@ export class AsmState implements BindPlace, NumericReferenceSink {
   }
 
   private newFrag(section: SectionState, subsection: number, prev: Frag | undefined): Frag {
-    const f = newFrag(section, subsection, prev ? prev.stream : new ByteStream());
+    const f = newFrag(section, prev ? prev.stream : new ByteStream());
     f.address = prev ? prev.address + fragSize(prev) : this.subsectionStart(section, subsection);
     let list = section.subsections.get(subsection);
     if (!list) section.subsections.set(subsection, (list = objectList<Frag>()));
@@ -274,10 +274,17 @@ export class AsmState implements BindPlace, NumericReferenceSink {
     return f;
   }
 
+  /** Where a new subsection starts: after the last frag of the highest subsection below it. */
   private subsectionStart(section: SectionState, subsection: number): number {
-    let address = 0;
-    for (const f of orderedFrags(section)) if (f.subsection < subsection) address = f.address + fragSize(f);
-    return address;
+    let below = -1;
+    let last: Frag | undefined;
+    for (const [k, frags] of section.subsections) {
+      if (k < subsection && k > below && frags.length > 0) {
+        below = k;
+        last = frags[frags.length - 1];
+      }
+    }
+    return last === undefined ? 0 : last.address + fragSize(last);
   }
 
   /** Ends the current frag with a variable part of the given current size. */
