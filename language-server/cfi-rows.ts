@@ -8,7 +8,7 @@
 import type { CfiProcedure } from '../toolchain/asm/module';
 import { emitFrameSection, frameInstructions, FRAME_FACTORS } from '../toolchain/dwarf/emit-cfi';
 import { parseFrameSection } from '../toolchain/dwarf/cie-fde';
-import { buildRowTable, frameRows, initialState, type RuleState } from '../toolchain/dwarf/rows';
+import { buildRowTable, frameCfaRows, frameRows, initialState, type RuleState } from '../toolchain/dwarf/rows';
 import { regname } from '../toolchain/dwarf/registers';
 import type { CfaOperation, CfaRule, RegisterRule, Row } from '../toolchain/dwarf/types';
 import type { Analysis } from './analysis';
@@ -64,11 +64,13 @@ function rowsOf(a: Analysis, p: CfiProcedure): ProcedureRows | null {
   return rows;
 }
 
-function builtRows(a: Analysis, p: CfiProcedure): ProcedureRows | null {
+/** A procedure's rows (`registers` false: with the CFA rules alone, where no bytes are needed). */
+function builtRows(a: Analysis, p: CfiProcedure, registers = true): ProcedureRows | null {
   try {
     const frame = frameInstructions(p);
+    const rows = registers ? frameRows : frameCfaRows;
     return frame
-      ? { procedure: p, rows: frameRows(FRAME_FACTORS, cieState(frame.cie), frame.fde, p.start, p.end - p.start) }
+      ? { procedure: p, rows: rows(FRAME_FACTORS, cieState(frame.cie), frame.fde, p.start, p.end - p.start) }
       : emittedRows(a, p);
   } catch {
     // CFI the emitter rejects (instructions out of order) has no rows; the assembler said why.
@@ -77,15 +79,16 @@ function builtRows(a: Analysis, p: CfiProcedure): ProcedureRows | null {
 }
 
 /**
- * A procedure's rows for a caller that keeps what it makes of them (the CFI findings, kept per
- * procedure): the kept rows when a request built them, else rows built and not kept, so that a
- * first answer does not keep every procedure's rows (what a later request shows is built again
- * for its one procedure). Null (no rows) is kept.
+ * A procedure's rows for a caller that reads their CFA rules alone and keeps what it makes of
+ * them (the CFI findings, kept per procedure): the kept rows when a request built them, else
+ * rows of the CFA rules alone (registers left out) built and not kept, so that a first answer
+ * neither makes nor keeps every procedure's register rules (what a later request shows is
+ * built again for its one procedure). Null (no rows) is kept.
  */
-export function passingRows(a: Analysis, p: CfiProcedure): ProcedureRows | null {
+export function passingCfaRows(a: Analysis, p: CfiProcedure): ProcedureRows | null {
   const known = byProcedure.get(p);
   if (known !== undefined) return known;
-  const rows = builtRows(a, p);
+  const rows = builtRows(a, p, false);
   if (rows === null) byProcedure.set(p, null);
   return rows;
 }

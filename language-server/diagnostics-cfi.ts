@@ -11,7 +11,7 @@ import { sourceLine, type Analysis } from './analysis';
 import type { Finding } from './diagnostic-types';
 import { documentLine } from './diagnostics-assembler';
 import { instructionFacts, instructionsIn, type InstructionFact } from './instructions';
-import { passingRows, type ProcedureRows } from './cfi-rows';
+import { passingCfaRows, type ProcedureRows } from './cfi-rows';
 import type { AsmSymbol, CfiProcedure } from '../toolchain/asm/module';
 
 function espOffset(cfa: CfaRule): number | undefined {
@@ -46,7 +46,7 @@ export function cfiFindings(a: Analysis): Finding[] {
     let found = byProcedure.get(p);
     if (!found) {
       // A procedure whose CFI cannot be emitted has no rows, and no findings here.
-      const pr = passingRows(a, p);
+      const pr = passingCfaRows(a, p);
       if (!pr) continue;
       byProcedure.set(p, (found = procedureFindings(a, pr)));
     }
@@ -144,7 +144,7 @@ function isInt80(f: InstructionFact): boolean {
 
 /** A landing-pad label (a name with `landing_pad`). */
 export function isLandingPad(name: string): boolean {
-  return /landing_pad/.test(name);
+  return name.includes('landing_pad');
 }
 
 /** The instruction that ends where a defined symbol is, and whether it is `int $0x80` (a landing pad must follow one). */

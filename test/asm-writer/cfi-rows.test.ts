@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { CfiProcedure } from '../../toolchain/asm/module';
 import { emitFrameSection, frameInstructions, FRAME_FACTORS } from '../../toolchain/dwarf/emit-cfi';
 import { parseFrameSection } from '../../toolchain/dwarf/cie-fde';
-import { buildRowTable, frameRows, initialState } from '../../toolchain/dwarf/rows';
+import { buildRowTable, frameCfaRows, frameRows, initialState } from '../../toolchain/dwarf/rows';
 import type { Row } from '../../toolchain/dwarf/types';
 import { cfiFromSource } from './cfi-source';
 import { CFI_CASES, randomCfiSources } from './corpus';
@@ -17,12 +17,12 @@ import { scaled } from '../support/scale';
 const shown = (rows: readonly Row[]): string[] =>
   rows.map((r) => `${r.start}..${r.end} ${JSON.stringify(r.cfa)} ${JSON.stringify([...r.registers].sort((x, y) => x[0] - y[0]))} ${r.argsSize ?? '-'}`);
 
-/** Rows from the bytes: the procedure's own .eh_frame written, parsed and run. */
-function fromBytes(p: CfiProcedure): string[] {
+/** Rows from the bytes: the procedure's own .eh_frame written, parsed and run (`registers` false: their register rules left out). */
+function fromBytes(p: CfiProcedure, registers = true): string[] {
   const bytes = emitFrameSection([{ ...p, ehFrame: true }], 'eh').bytes;
   const fde = parseFrameSection({ fileName: 't.o', name: '.eh_frame', address: 0, bytes }, 'eh_frame').fdes[0]!;
   const shift = p.start - fde.start;
-  return shown(buildRowTable(fde).rows.map((r) => ({ ...r, start: r.start + shift, end: r.end + shift })));
+  return shown(buildRowTable(fde).rows.map((r) => ({ ...r, start: r.start + shift, end: r.end + shift, ...(registers ? {} : { registers: new Map() }) })));
 }
 
 /** Whether each procedure of the sources had rows both ways, and how many had an escape (bytes only). */
@@ -39,6 +39,9 @@ function check(sources: Readonly<Record<string, string>>): { compared: number; b
       }
       const rows = frameRows(FRAME_FACTORS, initialState(FRAME_FACTORS, frame.cie), frame.fde, p.start, p.end - p.start);
       assert.deepEqual(shown(rows), fromBytes(p), `${name}: the procedure at ${p.section}+${p.start}\n${source}`);
+      // The CFA rows alone: the bytes' rows with no register rule.
+      const cfaRows = frameCfaRows(FRAME_FACTORS, initialState(FRAME_FACTORS, frame.cie), frame.fde, p.start, p.end - p.start);
+      assert.deepEqual(shown(cfaRows), fromBytes(p, false), `${name}: the CFA rows of the procedure at ${p.section}+${p.start}\n${source}`);
       compared++;
     }
   }

@@ -341,10 +341,26 @@ function sharedRules(rules: ReadonlyMap<number, RegisterRule>): ReadonlyMap<numb
  * without their bytes (emit-cfi.ts's frameInstructions), the same rows as parsed ones.
  */
 export function frameRows(factors: Factors, initial: RuleState, instructions: readonly CfaOperation[], start: number, range: number): Row[] {
+  return rowsOfFrame(factors, initial, instructions, start, range, true);
+}
+
+/** No register rules (the rows of frameCfaRows). */
+const NO_RULES: ReadonlyMap<number, RegisterRule> = new Map();
+
+/**
+ * frameRows' rows with their register rules left out (each row's `registers` is empty): for a
+ * reader of the CFA rules alone (the language server's CFI findings), without a rule set made
+ * or looked up per row.
+ */
+export function frameCfaRows(factors: Factors, initial: RuleState, instructions: readonly CfaOperation[], start: number, range: number): Row[] {
+  return rowsOfFrame(factors, initial, instructions, start, range, false);
+}
+
+function rowsOfFrame(factors: Factors, initial: RuleState, instructions: readonly CfaOperation[], start: number, range: number, registers: boolean): Row[] {
   const it = new CfiInterpreter(factors, initial, initial.registers, start);
   const rows: Row[] = [];
   const snapshot = (from: number, to: number): Row => ({
-    start: from, end: to, cfa: it.rowCfaRule(), registers: it.rowRules(), argsSize: it.argsSize,
+    start: from, end: to, cfa: it.rowCfaRule(), registers: registers ? it.rowRules() : NO_RULES, argsSize: it.argsSize,
   });
   for (const insn of instructions) {
     const from = it.loc;
