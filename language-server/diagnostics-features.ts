@@ -6,8 +6,7 @@ import type { Finding } from './diagnostic-types';
 import { isInactive } from './inactive';
 import { knownFeatures, names } from './names';
 import { scanPieces } from './semantic-tokens';
-import { KIND_BITS, KIND_CODE, type Lexeme, type SourceScan } from './source-scan';
-import { objectList } from '../toolchain/object-list';
+import { CPP_FLAG, KIND_BITS, KIND_CODE, type SourceScan } from './source-scan';
 
 const WORD = KIND_CODE.word;
 const FEATURE_PREFIX = 'X86_FEATURE_';
@@ -38,24 +37,24 @@ export function closestName(name: string, known: readonly string[]): string | un
   return best;
 }
 
-/** A scan's X86_FEATURE_* words (kept with the scan: a region's, after an edit elsewhere, is not looked through again). */
-const featureWords = new WeakMap<SourceScan, readonly Lexeme[]>();
+/** A scan's X86_FEATURE_* words, as lexeme indexes (kept with the scan: a region's, after an edit elsewhere, is not looked through again). */
+const featureWords = new WeakMap<SourceScan, Int32Array>();
 
-function featureWordsOf(scan: SourceScan): readonly Lexeme[] {
+function featureWordsOf(scan: SourceScan): Int32Array {
   let list = featureWords.get(scan);
   if (list) return list;
-  // From the columns: an object only for a feature word, each distinct text tested once.
-  const found: Lexeme[] = objectList();
+  // From the columns, each distinct text tested once; indexes, not lexeme objects, are kept.
   // Bytes: an array `map` made has an element kind that varies from call to call (optimized code then gives itself up).
   const idTexts = scan.idTexts;
   const isFeature = new Uint8Array(idTexts.length);
   for (let t = 0; t < idTexts.length; t++) if (idTexts[t]!.startsWith(FEATURE_PREFIX)) isFeature[t] = 1;
   const { flagsOf, textIdOf } = scan;
-  for (let i = 0; i < flagsOf.length; i++) {
-    if ((flagsOf[i]! & KIND_BITS) === WORD && textIdOf[i]! >= 0 && isFeature[textIdOf[i]!] === 1) found.push(scan.lexeme(i));
-  }
-  featureWords.set(scan, found);
-  return found;
+  let count = 0;
+  for (let i = 0; i < flagsOf.length; i++) if ((flagsOf[i]! & KIND_BITS) === WORD && textIdOf[i]! >= 0 && isFeature[textIdOf[i]!] === 1) count++;
+  list = new Int32Array(count);
+  for (let i = 0, k = 0; k < count; i++) if ((flagsOf[i]! & KIND_BITS) === WORD && textIdOf[i]! >= 0 && isFeature[textIdOf[i]!] === 1) list[k++] = i;
+  featureWords.set(scan, list);
+  return list;
 }
 
 export function featureFindings(a: Analysis): Finding[] {
@@ -65,21 +64,28 @@ export function featureFindings(a: Analysis): Finding[] {
   let defined: ReadonlySet<string> | undefined;
   const out: Finding[] = [];
   // Piece by piece: a #define's line, and so its directive, is in the same piece as the word.
-  for (const scan of scanPieces(a)) for (const l of featureWordsOf(scan)) {
-    // cpp or GAS skips the line: the assembler never sees the name (clangd is as quiet there).
-    if (knownSet.has(l.text) || isInactive(a, l.line)) continue;
-    if ((defined ??= names(a).definedNames).has(l.text)) continue;
-    if (l.cpp && scan.directives.some((d) => d.line === l.line && d.argumentColumn === l.start)) continue;
-    const closest = closestName(l.text, known);
-    out.push({
-      kind: 'unknownFeature',
-      severity: 'error',
-      line: l.line,
-      column: l.start,
-      endColumn: l.start + l.length,
-      message: `unknown feature ${l.text}${closest ? `; did you mean ${closest}?` : ''}`,
-      ...(closest ? { fix: { title: `Replace with ${closest}`, newText: closest } } : {}),
-    });
+  for (const scan of scanPieces(a)) {
+    const words = featureWordsOf(scan);
+    for (let k = 0; k < words.length; k++) {
+      const i = words[k]!;
+      const text = scan.textOf(i);
+      const line = scan.lineOf[i]!;
+      // cpp or GAS skips the line: the assembler never sees the name (clangd is as quiet there).
+      if (knownSet.has(text) || isInactive(a, line)) continue;
+      if ((defined ??= names(a).definedNames).has(text)) continue;
+      const start = scan.startOf[i]!;
+      if ((scan.flagsOf[i]! & CPP_FLAG) !== 0 && scan.directives.some((d) => d.line === line && d.argumentColumn === start)) continue;
+      const closest = closestName(text, known);
+      out.push({
+        kind: 'unknownFeature',
+        severity: 'error',
+        line,
+        column: start,
+        endColumn: start + scan.lengthOf[i]!,
+        message: `unknown feature ${text}${closest ? `; did you mean ${closest}?` : ''}`,
+        ...(closest ? { fix: { title: `Replace with ${closest}`, newText: closest } } : {}),
+      });
+    }
   }
   return out;
 }
