@@ -151,11 +151,17 @@ function isTerminator(i: Instruction): boolean {
 }
 
 /**
- * Decodes the instructions of the block at `start`; a fetch fault on the first byte is
- * returned. `follow` makes it a hot block: it goes on past the fall-through of each
- * conditional jump for which `follow` says so.
+ * Which side of a conditional jump a hot block goes on at ('next': the fall-through, 'target':
+ * the jump's target), or null where it ends; the other side leaves the block.
  */
-export function decodeBlock(m: Memory, start: number, breakpoints: ReadonlySet<number>, max: number, follow: ((jcc: Instruction) => boolean) | null = null): Instruction[] | PageFault {
+export type Follow = (jcc: Instruction) => 'next' | 'target' | null;
+
+/**
+ * Decodes the instructions of the block at `start`; a fetch fault on the first byte is
+ * returned. `follow` makes it a hot block: it goes on past each conditional jump at the side
+ * `follow` names.
+ */
+export function decodeBlock(m: Memory, start: number, breakpoints: ReadonlySet<number>, max: number, follow: Follow | null = null): Instruction[] | PageFault {
   const insns: Instruction[] = [];
   let address = start >>> 0;
   while (insns.length < max) {
@@ -186,15 +192,16 @@ export function decodeBlock(m: Memory, start: number, breakpoints: ReadonlySet<n
  * Where the block goes on decoding after a control transfer that need not end it, or -1: a
  * direct jmp or call at its target (its one successor is known when it is compiled, so no
  * exit and no dispatch is needed), and in a hot block (one the CPU saw run often) a
- * conditional jump at its fall-through when `follow` says so (the taken side leaves the block). Only 32-bit ones
+ * conditional jump at the side `follow` names (the other side leaves the block). Only 32-bit ones
  * without prefixes; the caller never goes on at an instruction already in the block (a jump
  * back to the start is the block's loop).
  */
-function followed(i: Instruction, follow: ((jcc: Instruction) => boolean) | null): number {
+function followed(i: Instruction, follow: Follow | null): number {
   if (i.status !== DecodeStatus.Ok || i.opSize !== 4 || i.prefixes !== 0) return -1;
   if (i.op === Op.Jmp || i.op === Op.Call) return i.target >>> 0;
-  if (i.op === Op.Jcc && follow !== null && follow(i)) return (i.address + i.length) >>> 0;
-  return -1;
+  if (i.op !== Op.Jcc || follow === null) return -1;
+  const side = follow(i);
+  return side === 'next' ? (i.address + i.length) >>> 0 : side === 'target' ? i.target >>> 0 : -1;
 }
 
 /** JavaScript for one instruction (its statements in read, store, commit order). */

@@ -13,7 +13,7 @@
 import { PROT_EXEC, type Memory } from '../memory/memory';
 import { Op, TF } from '../../toolchain/isa/ops';
 import type { Instruction } from '../../toolchain/isa/instruction';
-import { compileFlow, compileInstructions, compileRegion, decodeBlock, immediateField, MAX_BLOCK, type Block, type BlockFunction, type FlowMember } from './compile';
+import { compileFlow, compileInstructions, compileRegion, decodeBlock, immediateField, MAX_BLOCK, type Block, type BlockFunction, type FlowMember, type Follow } from './compile';
 import { EXIT_DYNAMIC, EXIT_SLOT0, EXIT_SLOT1, EXIT_STOP } from './emit';
 import { Helpers } from './helpers';
 import { CpuState, RF } from './state';
@@ -315,19 +315,26 @@ export class Cpu {
    * jumps, in its place; null when that would decode to the same instructions.
    */
   private heat(b: Block): Block | null {
-    // The blocks the CPU ran from `b` on along fall-throughs each end at the next conditional
-    // jump (blocks that are not hot stop at the first): a fall-through none of them took (its
-    // successor slot 0 still empty) ends the hot block there. Code past it would have no type
-    // feedback when V8 optimises the block, and would deoptimise it the first time it ran.
+    // The blocks the CPU ran from `b` on each end at the next conditional jump (blocks that are
+    // not hot stop at the first): the hot block goes on at the fall-through when one of them
+    // took it (its successor slot 0 is set), else at a forward target when that was taken (slot
+    // 1: a jump taken every time so far, an error check's skip), else it ends there. A backward
+    // target is a loop's head: going on there would copy the loop's body into the block. Code
+    // past a side never taken would have no type feedback when V8 optimises the block, and would
+    // deoptimise it the first time it ran.
     let from: Block | null = b;
-    const follow = (jcc: Instruction): boolean => {
+    const follow: Follow = (jcc) => {
       const ran = from;
       if (ran === null || !ran.valid || ran.hot || ran.insns[ran.insns.length - 1]!.address !== jcc.address) {
         from = null;
-        return true;
+        return 'next';
       }
-      from = ran.s0;
-      return ran.s0 !== null;
+      if (ran.s0 !== null) {
+        from = ran.s0;
+        return 'next';
+      }
+      from = ran.s1;
+      return ran.s1 !== null && ran.s1.start === jcc.target >>> 0 && jcc.target >>> 0 > jcc.address ? 'target' : null;
     };
     const insns = decodeBlock(this.memory, b.start, this.stopsAt, MAX_BLOCK, follow);
     if (!Array.isArray(insns) || insns.length <= b.length) return null;

@@ -254,7 +254,7 @@ export class Emitter {
     const insns = this.ctx.insns;
     if (this.k < L - 1 && target === insns[this.k + 1]!.address) {
       // The block goes on at the target (compile.ts decodeBlock follows direct jumps and the
-      // fall-through of conditional ones): only a memory event of this instruction (the
+      // fall-through or the target of conditional ones): only a memory event of this instruction (the
       // call's push) leaves, with eip at the target.
       return this.mayRaiseEvents ? `if (${this.eventPending} !== 0) ${this.memoryExit()}` : '{}';
     }
@@ -265,9 +265,16 @@ export class Emitter {
     return this.exitAfter(String(slot), hex(target));
   }
 
-  /** Ends the block: `condition` true goes to `target` (slot 1), false to the next instruction (slot 0). */
+  /**
+   * Ends the block: `condition` true goes to `target` (slot 1), false to the next instruction
+   * (slot 0). A hot block may go on at either side (compile.ts decodeBlock): at the target, the
+   * fall-through is the side that leaves.
+   */
   branch(condition: string, target: number): void {
-    this.post.push(`if (${condition}) ${this.jump(target, EXIT_SLOT1)}`, this.jump(this.next, EXIT_SLOT0));
+    const insns = this.ctx.insns;
+    const on = this.k < insns.length - 1 ? insns[this.k + 1]!.address : -1;
+    if (on === target && target !== this.next) this.post.push(`if (${condition}) {${this.jump(target, EXIT_SLOT1)}} else ${this.jump(this.next, EXIT_SLOT0)}`);
+    else this.post.push(`if (${condition}) ${this.jump(target, EXIT_SLOT1)}`, this.jump(this.next, EXIT_SLOT0));
     this.ended = true;
   }
 
