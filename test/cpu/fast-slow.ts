@@ -10,6 +10,16 @@ export function step(p: LoadedProgram, count: number): void {
   for (let k = 0; k < count; k++) assert.equal(p.cpu.run(1).kind, 'budget');
 }
 
+/** The program at `path` on the fast CPU and on the one-instruction path, each `count` instructions in, in one state. */
+export function warmedPair(path: string, count: number): { fast: LoadedProgram; slow: LoadedProgram } {
+  const slow = loadElf(path);
+  step(slow, count);
+  const fast = loadElf(path);
+  assert.equal(fast.cpu.run(count).kind, 'budget');
+  assert.deepEqual([...fast.cpu.state.r], [...slow.cpu.state.r]);
+  return { fast, slow };
+}
+
 /**
  * The program at `path` run whole exits 0 with `expected`, and the same in budgets of each of
  * `slices`, with one instruction count; returns the whole run's program.

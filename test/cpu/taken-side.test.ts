@@ -7,8 +7,8 @@
 // watchpoint on a store after a followed jump stop where the one-instruction path stops.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildGuest, loadElf, qemuOutput } from './guest';
-import { sameBreakpointHits, sameWatchpointStop, sameWhateverTheSlices, step } from './fast-slow';
+import { buildGuest, EXIT, loadElf, qemuOutput, writeOut } from './guest';
+import { sameBreakpointHits, sameWatchpointStop, sameWhateverTheSlices, warmedPair } from './fast-slow';
 
 /** Rounds in all; the jumps fall through in the last FLIP of them. */
 const ROUNDS = 6000;
@@ -22,14 +22,8 @@ outer:
   call pick
   dec %edi
   jnz outer
-  mov $4, %eax
-  mov $1, %ebx
-  mov $acc, %ecx
-  mov $12, %edx
-  int $0x80
-  mov $1, %eax
-  xor %ebx, %ebx
-  int $0x80
+  ${writeOut(12)}
+  ${EXIT}
 
 # two forward jumps taken while edi > FLIP: the hot block goes on at their targets
 pick:
@@ -37,22 +31,22 @@ pick:
   cmp $${FLIP}, %edi
   ja skip
   xor $0x5a5a, %eax
-  add %edi, acc+4
+  add %edi, out+4
 skip:
   imul $3, %eax, %eax
-  add %eax, acc
+  add %eax, out
   lea 7(%eax,%edi,2), %eax
   cmp $${FLIP}, %edi
   jae far
 low:
   rol $5, %eax
-  mov %eax, acc+8
+  mov %eax, out+8
 far:
-  xor %eax, acc+8
+  xor %eax, out+8
   ret
 
 .data
-acc: .long 0, 0, 0
+out: .long 0, 0, 0
 `;
 
 /** Instructions after which the block at `outer` is hot (cpu.ts HOT_RUNS: ~500 rounds) and no flow has formed yet (FLOW_RUNS). */
@@ -75,14 +69,10 @@ test('hot blocks that went on at taken jumps end as under qemu-i386 when the jum
 
 test('a breakpoint at a followed target or at the fall-through that leaves, and a watchpoint after a followed jump, stop where the one-instruction path does', () => {
   const g = buildGuest('taken-side-stops', PROGRAM, true);
-  const slow = loadElf(g.path);
-  step(slow, WARM);
-  const fast = loadElf(g.path);
-  assert.equal(fast.cpu.run(WARM).kind, 'budget');
-  assert.deepEqual([...fast.cpu.state.r], [...slow.cpu.state.r]);
+  const { fast, slow } = warmedPair(g.path, WARM);
   sameBreakpointHits(fast, slow, g.symbols.get('skip')!);
   sameBreakpointHits(fast, slow, g.symbols.get('far')!);
-  sameWatchpointStop(fast, slow, g.symbols.get('acc')! + 8, 4, 'write');
+  sameWatchpointStop(fast, slow, g.symbols.get('out')! + 8, 4, 'write');
   // On to the rounds whose jumps fall through: the first fall-through to rol stops both alike.
   sameBreakpointHits(fast, slow, g.symbols.get('low')!);
 });
