@@ -5,7 +5,7 @@
 // location objects, is made from them when first read; the assembler's places come from the
 // spans (spans.ts), so most analyses never read it.
 import type { SourceLocation } from '../module';
-import { objectList } from '../../object-list';
+import { FileNames } from './file-names';
 
 /** Integers per line: the file's index, the line and the column. */
 const FIELDS = 3;
@@ -13,11 +13,7 @@ const FIELDS = 3;
 export class LinePlaces {
   private data: Int32Array;
   private count = 0;
-  private readonly files: string[] = objectList();
-  private readonly fileIndex = new Map<string, number>();
-  /** The file `lastIndex` is of (a NUL before the first, which no path holds). */
-  private lastFile = '\0';
-  private lastIndex = -1;
+  private readonly files = new FileNames();
   private made: SourceLocation[] | undefined;
 
   /** `capacity`: the lines expected (the room is doubled when they are more). */
@@ -27,16 +23,7 @@ export class LinePlaces {
 
   /** The next output line came from `file`:`line`:`column`. */
   add(file: string, line: number, column: number): void {
-    if (file !== this.lastFile) {
-      let index = this.fileIndex.get(file);
-      if (index === undefined) {
-        index = this.files.length;
-        this.files.push(file);
-        this.fileIndex.set(file, index);
-      }
-      this.lastFile = file;
-      this.lastIndex = index;
-    }
+    const fileNumber = this.files.number(file);
     let at = this.count * FIELDS;
     if (at + FIELDS > this.data.length) {
       const grown = new Int32Array(this.data.length * 2);
@@ -44,7 +31,7 @@ export class LinePlaces {
       this.data = grown;
     }
     const data = this.data;
-    data[at++] = this.lastIndex;
+    data[at++] = fileNumber;
     data[at++] = line;
     data[at] = column;
     this.count++;
@@ -60,7 +47,7 @@ export class LinePlaces {
     if (this.made) return this.made;
     const out: SourceLocation[] = new Array(this.count);
     const data = this.data;
-    for (let i = 0, at = 0; i < this.count; i++, at += FIELDS) out[i] = { file: this.files[data[at]!]!, line: data[at + 1]!, column: data[at + 2]! };
+    for (let i = 0, at = 0; i < this.count; i++, at += FIELDS) out[i] = { file: this.files.name(data[at]!), line: data[at + 1]!, column: data[at + 2]! };
     return (this.made = out);
   }
 }

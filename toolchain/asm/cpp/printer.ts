@@ -6,6 +6,7 @@
 import type { SourceLocation } from '../module';
 import { PREV_WHITE, avoidPaste, type Token } from './token';
 import { SpanTable } from './spans';
+import { FileNames } from './file-names';
 import { LinePlaces } from './line-places';
 import type { InvocationLine, PlainLine } from './lexer';
 import type { PrintedLine, PrintedLines } from './printed-lines';
@@ -46,7 +47,7 @@ export class Printer {
    * a large file's spans were copied into eight ever larger typed arrays.
    */
   constructor(sourceLength = 0) {
-    this.spans = new SpanTable(objectList(), Math.max(256, sourceLength >> 3));
+    this.spans = new SpanTable(new FileNames(), Math.max(256, sourceLength >> 3));
     // A line per ~40 characters of a kernel-style file.
     this.places = new LinePlaces(sourceLength >> 5);
   }

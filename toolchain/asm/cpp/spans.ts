@@ -6,7 +6,7 @@
 
 import type { SourceLocation } from '../module';
 import { grown } from '../../grown';
-import { objectList } from '../../object-list';
+import { FileNames } from './file-names';
 
 /** From `column` (1-based) on in an output line, text came from `location`. */
 export interface OutputSpan {
@@ -39,35 +39,17 @@ export class SpanTable implements OutputSpans {
   /** Where each line's spans start in `data` (in spans), and one more entry: the end. */
   private starts: Int32Array;
   private lines = 0;
-  /** The file `lastFileIndex` is of (before the first, a NUL, which no path holds: a string from the start, so that the comparison is always one of strings). */
-  private lastFile = '\0';
-  private lastFileIndex = -1;
-  private readonly fileIndex = new Map<string, number>();
 
   constructor(
-    private readonly files: string[] = objectList(),
+    private readonly files: FileNames = new FileNames(),
     capacity = 256,
   ) {
     this.data = new Int32Array(capacity * FIELDS);
     this.starts = new Int32Array(Math.max(16, capacity));
-    for (let i = 0; i < files.length; i++) this.fileIndex.set(files[i]!, i);
   }
 
   get length(): number {
     return this.lines;
-  }
-
-  private indexOf(file: string): number {
-    if (file === this.lastFile) return this.lastFileIndex;
-    let i = this.fileIndex.get(file);
-    if (i === undefined) {
-      i = this.files.length;
-      this.files.push(file);
-      this.fileIndex.set(file, i);
-    }
-    this.lastFile = file;
-    this.lastFileIndex = i;
-    return i;
   }
 
   /** Adds a span to the line being written. */
@@ -82,7 +64,7 @@ export class SpanTable implements OutputSpans {
     }
     const k = this.used * FIELDS;
     this.data[k] = column;
-    this.data[k + 1] = this.indexOf(file);
+    this.data[k + 1] = this.files.number(file);
     this.data[k + 2] = line;
     this.data[k + 3] = sourceColumn;
     this.used++;
@@ -110,7 +92,7 @@ export class SpanTable implements OutputSpans {
 
   private place(k: number): SourceLocation {
     const at = k * FIELDS;
-    return { file: this.files[this.data[at + 1]!]!, line: this.data[at + 2]!, column: this.data[at + 3]! };
+    return { file: this.files.name(this.data[at + 1]!), line: this.data[at + 2]!, column: this.data[at + 3]! };
   }
 
   line(line: number): OutputSpan[] {
@@ -131,9 +113,9 @@ export class SpanTable implements OutputSpans {
   }
 
   moved(file: string, lines: number): OutputSpans {
-    const index = this.fileIndex.get(file);
+    const index = this.files.find(file);
     if (lines === 0 || index === undefined) return this;
-    const out = new SpanTable([...this.files], 0);
+    const out = new SpanTable(this.files.copy(), 0);
     out.data = this.data.slice(0, this.used * FIELDS);
     for (let k = 0; k < this.used; k++) if (out.data[k * FIELDS + 1] === index) out.data[k * FIELDS + 2] = out.data[k * FIELDS + 2]! + lines;
     out.used = this.used;
@@ -145,7 +127,7 @@ export class SpanTable implements OutputSpans {
 
 /** `count` output lines with no span (a piece the assembler reads as written). */
 export function noSpans(count: number): OutputSpans {
-  const t = new SpanTable(objectList(), 0);
+  const t = new SpanTable(new FileNames(), 0);
   for (let i = 0; i < count; i++) t.endLine();
   return t;
 }
