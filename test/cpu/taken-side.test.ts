@@ -1,6 +1,6 @@
 // Hot blocks that go on at the target of a conditional jump which was taken every time it ran
-// (cpu.ts heat, compile.ts decodeBlock): the fall-through is then the side that leaves the
-// block. The program's jumps are taken for thousands of rounds (the blocks are made hot along
+// (cpu.ts heat, compile.ts decodeBlock), in a block compiled again for a fall-through it goes
+// on at: the fall-through is then the side that leaves the block. The program's jumps are taken for thousands of rounds (the blocks are made hot along
 // the taken side) and then fall through for the last ones; it ends as under qemu-i386 (and
 // natively where the host runs i386) with the same instruction count whatever the budget
 // slices, and a breakpoint at a followed target, at the fall-through that leaves, and a
@@ -25,9 +25,12 @@ outer:
   ${writeOut(12)}
   ${EXIT}
 
-# two forward jumps taken while edi > FLIP: the hot block goes on at their targets
+# a jump never taken (the hot block goes on at its fall-through, so the block is compiled
+# again) and two forward jumps taken while edi > FLIP (it goes on at their targets)
 pick:
   mov %edi, %eax
+  test %edi, %edi
+  jz never
   cmp $${FLIP}, %edi
   ja skip
   xor $0x5a5a, %eax
@@ -44,6 +47,8 @@ low:
 far:
   xor %eax, out+8
   ret
+never:
+  ud2
 
 .data
 out: .long 0, 0, 0
