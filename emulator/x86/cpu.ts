@@ -323,8 +323,8 @@ export class Cpu {
     // past a side never taken would have no type feedback when V8 optimises the block, and would
     // deoptimise it the first time it ran.
     // A block is compiled again only when it goes on past a fall-through: one that could go on
-    // at taken targets alone stays (in a short run, such as the checker's, compiling it again
-    // cost more than it saved).
+    // at taken targets alone stays as it is (whether compiling it again would cost short runs
+    // more than it saves is not settled: docs/speed-and-exactness.md).
     const follows = (targets: boolean): Follow => {
       let from: Block | null = b;
       return (jcc) => {
