@@ -322,29 +322,22 @@ export class Cpu {
     // target is a loop's head: going on there would copy the loop's body into the block. Code
     // past a side never taken would have no type feedback when V8 optimises the block, and would
     // deoptimise it the first time it ran.
-    // A block is compiled again only when it goes on past a fall-through: one that could go on
-    // at taken targets alone stays as it is (whether compiling it again would cost short runs
-    // more than it saves is not settled: docs/speed-and-exactness.md).
-    const follows = (targets: boolean): Follow => {
-      let from: Block | null = b;
-      return (jcc) => {
-        const ran = from;
-        if (ran === null || !ran.valid || ran.hot || ran.insns[ran.insns.length - 1]!.address !== jcc.address) {
-          from = null;
-          return 'next';
-        }
-        if (ran.s0 !== null) {
-          from = ran.s0;
-          return 'next';
-        }
-        from = ran.s1;
-        return targets && ran.s1 !== null && ran.s1.start === jcc.target >>> 0 && jcc.target >>> 0 > jcc.address ? 'target' : null;
-      };
+    let from: Block | null = b;
+    const follow: Follow = (jcc) => {
+      const ran = from;
+      if (ran === null || !ran.valid || ran.hot || ran.insns[ran.insns.length - 1]!.address !== jcc.address) {
+        from = null;
+        return 'next';
+      }
+      if (ran.s0 !== null) {
+        from = ran.s0;
+        return 'next';
+      }
+      from = ran.s1;
+      return ran.s1 !== null && ran.s1.start === jcc.target >>> 0 && jcc.target >>> 0 > jcc.address ? 'target' : null;
     };
-    const fallThroughs = decodeBlock(this.memory, b.start, this.stopsAt, MAX_BLOCK, follows(false));
-    if (!Array.isArray(fallThroughs) || fallThroughs.length <= b.length) return null;
-    const insns = decodeBlock(this.memory, b.start, this.stopsAt, MAX_BLOCK, follows(true));
-    if (!Array.isArray(insns)) return null;
+    const insns = decodeBlock(this.memory, b.start, this.stopsAt, MAX_BLOCK, follow);
+    if (!Array.isArray(insns) || insns.length <= b.length) return null;
     this.remove(b);
     const hot = this.build(insns, false, true);
     this.blocks.set(hot.start, hot);

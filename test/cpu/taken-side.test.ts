@@ -1,8 +1,9 @@
 // Hot blocks that go on at the target of a conditional jump which was taken every time it ran
-// (cpu.ts heat, compile.ts decodeBlock), in a block compiled again for a fall-through it goes
-// on at: the fall-through is then the side that leaves the block. The program's jumps are taken for thousands of rounds (the blocks are made hot along
-// the taken side) and then fall through for the last ones; it ends as under qemu-i386 (and
-// natively where the host runs i386) with the same instruction count whatever the budget
+// (cpu.ts heat, compile.ts decodeBlock): the fall-through is then the side that leaves the
+// block, and one hot block may go on at fall-throughs and at taken targets alike. The
+// program's jumps are taken for thousands of rounds (the blocks are made hot along the taken
+// side) and then fall through for the last ones; it ends as under qemu-i386 (and natively
+// where the host runs i386) with the same instruction count whatever the budget
 // slices, and a breakpoint at a followed target, at the fall-through that leaves, and a
 // watchpoint on a store after a followed jump stop where the one-instruction path stops.
 import { test } from 'node:test';
