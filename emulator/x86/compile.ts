@@ -163,6 +163,8 @@ export type Follow = (jcc: Instruction) => 'next' | 'target' | null;
  */
 export function decodeBlock(m: Memory, start: number, breakpoints: ReadonlySet<number>, max: number, follow: Follow | null = null): Instruction[] | PageFault {
   const insns: Instruction[] = [];
+  // The return addresses of the calls the block went on through, innermost last.
+  const returns: number[] = [];
   let address = start >>> 0;
   while (insns.length < max) {
     if (insns.length > 0 && breakpoints.has(address)) break;
@@ -178,8 +180,9 @@ export function decodeBlock(m: Memory, start: number, breakpoints: ReadonlySet<n
     }
     insns.push(i);
     if (isTerminator(i)) {
-      const on = followed(i, follow);
+      const on = followed(i, follow, returns);
       if (on < 0 || insns.some((d) => d.address === on)) break;
+      if (i.op === Op.Call) returns.push((i.address + i.length) >>> 0);
       address = on;
       continue;
     }
@@ -191,14 +194,16 @@ export function decodeBlock(m: Memory, start: number, breakpoints: ReadonlySet<n
 /**
  * Where the block goes on decoding after a control transfer that need not end it, or -1: a
  * direct jmp or call at its target (its one successor is known when it is compiled, so no
- * exit and no dispatch is needed), and in a hot block (one the CPU saw run often) a
- * conditional jump at the side `follow` names (the other side leaves the block). Only 32-bit ones
- * without prefixes; the caller never goes on at an instruction already in the block (a jump
- * back to the start is the block's loop).
+ * exit and no dispatch is needed), a `ret` of a call the block went on through (`returns`,
+ * innermost last) at that call's return address (the ret leaves when it pops another), and in
+ * a hot block (one the CPU saw run often) a conditional jump at the side `follow` names (the
+ * other side leaves the block). Only 32-bit ones without prefixes; the caller never goes on at
+ * an instruction already in the block (a jump back to the start is the block's loop).
  */
-function followed(i: Instruction, follow: Follow | null): number {
+function followed(i: Instruction, follow: Follow | null, returns: number[]): number {
   if (i.status !== DecodeStatus.Ok || i.opSize !== 4 || i.prefixes !== 0) return -1;
   if (i.op === Op.Jmp || i.op === Op.Call) return i.target >>> 0;
+  if (i.op === Op.Ret) return returns.pop() ?? -1;
   if (i.op !== Op.Jcc || follow === null) return -1;
   const side = follow(i);
   return side === 'next' ? (i.address + i.length) >>> 0 : side === 'target' ? i.target >>> 0 : -1;

@@ -278,8 +278,19 @@ export class Emitter {
     this.ended = true;
   }
 
-  /** Ends the block: jump to a computed address (ret, indirect jumps). */
+  /**
+   * Ends the block: jump to a computed address (ret, indirect jumps). A `ret` the block goes on
+   * past (compile.ts decodeBlock: the return of a call it went on through) leaves only when it
+   * pops another address than the next instruction's, or on a memory event of its pop.
+   */
   jumpDynamic(eip: string): void {
+    const insns = this.ctx.insns;
+    if (this.i.op === Op.Ret && this.k < insns.length - 1) {
+      this.post.push(`if (((${eip}) | 0) !== ${insns[this.k + 1]!.address | 0}) ${this.exitAfter(String(EXIT_DYNAMIC), `(${eip}) >>> 0`)}`);
+      if (this.mayRaiseEvents) this.post.push(`if (${this.eventPending} !== 0) ${this.memoryExit()}`);
+      this.ended = true;
+      return;
+    }
     if (this.ctx.region && this.i.op === Op.JmpIndirect && !this.touchesMemory) {
       // The region's dispatch (compile.ts compileRegion): on at the target's member while the
       // longest member fits in the budget (the count `n` made the instructions completed); `pc`
