@@ -1,14 +1,15 @@
 // Owns running the check matrix on several cores: the configurations (subject x CPU model x
-// kernel kind) are split into one contiguous run per worker thread (dist/check-worker.js),
-// kernel kind before CPU model so that a worker builds few images, and the results are put
-// back in the matrix's own order, so the output is identical to one thread's. One thread
-// (no worker bundle next to this one, one core, --jobs 1, or a single configuration) runs
-// the same checks in place.
+// kernel kind) are split into one contiguous run per thread, kernel kind before CPU model so
+// that a thread builds few images; the first run is checked in this thread (its subjects are
+// built and its code is warm), each other one in a worker thread (dist/check-worker.js), and
+// the results are put back in the matrix's own order, so the output is identical to one
+// thread's. One thread (no worker bundle next to this one, one core, --jobs 1, or a single
+// configuration) runs all of them in place.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { callersFor, checkSubject, configurations, subjectResult, type ConfigurationResult, type SubjectResult } from '../emulator/check/matrix';
+import { callersFor, checkConfiguration, checkSubject, configurations, subjectResult, type ConfigurationResult, type SubjectResult } from '../emulator/check/matrix';
 import type { CpuModel, KernelAbi, KernelKind } from '../toolchain/designs/options';
 import { subjectsFor } from './check-subjects';
 
@@ -34,7 +35,7 @@ export type WorkerReply = { readonly results: readonly ConfigurationResult[] } |
 
 export const WORKER_FILE = 'check-worker.js';
 
-/** Worker threads worth starting on this machine: one per core, at most 4. */
+/** Threads worth running the checks on on this machine (this one and the workers): one per core, at most 4. */
 export function defaultJobs(): number {
   return Math.min(4, availableParallelism());
 }
@@ -66,7 +67,7 @@ function split(units: readonly ConfigurationUnit[], weight: (u: ConfigurationUni
   return runs;
 }
 
-/** The check matrix for `request`, in worker threads when `jobs` > 1 and the worker bundle is there. */
+/** The check matrix for `request`, on `jobs` threads (this one and workers) when `jobs` > 1 and the worker bundle is there. */
 export async function checkMatrix(request: MatrixRequest, jobs = defaultJobs(), workerDir = __dirname): Promise<SubjectResult[]> {
   const subjects = subjectsFor(request.spec, request.abi, request.cwd);
   const options = { cpus: request.cpus, kernels: request.kernels };
@@ -78,7 +79,12 @@ export async function checkMatrix(request: MatrixRequest, jobs = defaultJobs(), 
   const order = (u: ConfigurationUnit): string => `${String(u.subject).padStart(4, '0')} ${u.kernel} ${configs.findIndex((c) => c.cpu === u.cpu)}`;
   const sorted = [...units].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
   const runs = split(sorted, (u) => callersFor(subjects[u.subject]!.abi).length, Math.min(jobs, sorted.length));
-  const replies = await Promise.all(runs.map((run) => runWorker(file, request, run)));
+  // The workers start first; this thread checks the first run meanwhile (their events wait until it is done).
+  const others = Promise.all(runs.slice(1).map((run) => runWorker(file, request, run)));
+  // Handled here too, so that a worker's failure while this thread's checks throw is no unhandled rejection.
+  others.catch(() => undefined);
+  const here = runs[0]!.map((u) => checkConfiguration(subjects[u.subject]!, u.cpu, u.kernel, options));
+  const replies = [here, ...(await others)];
   const byUnit = new Map<string, ConfigurationResult>();
   runs.forEach((run, k) => run.forEach((u, i) => byUnit.set(order(u), replies[k]![i]!)));
   return subjects.map((s, subject) => subjectResult(s, units.filter((u) => u.subject === subject).map((u) => byUnit.get(order(u))!)));

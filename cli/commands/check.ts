@@ -26,7 +26,7 @@ export const checkCommand: Command = {
     cpu: matrixOption('cpu', CPU_MODELS),
     kernel: matrixOption('kernel', KERNEL_KINDS),
     json: { type: 'boolean', help: 'print the results as JSON' },
-    jobs: { type: 'string', valueName: 'N', help: 'worker threads to run the configurations on (default: one per core, at most 4; the results are the same)' },
+    jobs: { type: 'string', valueName: 'N', help: 'threads to run the configurations on, this one and N-1 worker threads (default: one per core, at most 4; the results are the same)' },
   },
   positionals: [0, 0],
   async run(args, io) {
