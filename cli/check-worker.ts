@@ -1,19 +1,31 @@
 // Owns one check worker thread (bundled as dist/check-worker.js; cli/check-jobs.ts starts
-// it): rebuilds the subjects of the request the same way the command did, runs the
-// configurations it was given in that order, and posts their results back.
+// it): rebuilds the subjects of the request the same way the command did, says it is ready,
+// then checks each configuration it is given and posts its result, until it is given none.
 import { parentPort, workerData } from 'node:worker_threads';
-import { checkConfiguration, type ConfigurationResult } from '../emulator/check/matrix';
-import type { ConfigurationUnit, MatrixRequest, WorkerReply } from './check-jobs';
+import { checkConfiguration } from '../emulator/check/matrix';
+import type { MatrixRequest, WorkerMessage, WorkerTask } from './check-jobs';
 import { subjectsFor } from './check-subjects';
 
-const { request, units } = workerData as { request: MatrixRequest; units: readonly ConfigurationUnit[] };
-let reply: WorkerReply;
+const port = parentPort!;
+const { request } = workerData as { request: MatrixRequest };
+const post = (m: WorkerMessage): void => port.postMessage(m);
+const crashed = (e: unknown): void => post({ crashed: e instanceof Error ? e.message : String(e) });
 try {
   const subjects = subjectsFor(request.spec, request.abi, request.cwd);
   const options = { cpus: request.cpus, kernels: request.kernels };
-  const results: ConfigurationResult[] = units.map((u) => checkConfiguration(subjects[u.subject]!, u.cpu, u.kernel, options));
-  reply = { results };
+  port.on('message', ({ unit }: WorkerTask) => {
+    if (unit === null) {
+      port.close();
+      return;
+    }
+    try {
+      post({ result: checkConfiguration(subjects[unit.subject]!, unit.cpu, unit.kernel, options) });
+    } catch (e) {
+      crashed(e);
+      port.close();
+    }
+  });
+  post({ ready: true });
 } catch (e) {
-  reply = { crashed: e instanceof Error ? e.message : String(e) };
+  crashed(e);
 }
-parentPort!.postMessage(reply);
