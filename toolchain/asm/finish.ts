@@ -142,8 +142,11 @@ function relax(st: AsmState): void {
   // A section's frags, their order and their regions stay the same through every pass (no
   // frag is made and no variable part changes kind while relaxing): found once.
   const positions: PassPosition[] = [];
+  // Laid out once, from the sizes reading left: a pass lays its section out as it goes (each
+  // frag's address is the sizes before it, this pass's), so the next pass, and the code after
+  // the last one, find every section laid out already.
+  layoutSections(st);
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    for (const s of st.sections) layoutSection(s);
     let changed = false;
     for (let i = 0; i < st.sections.length; i++) {
       const frags = orderedFrags(st.sections[i]!);
@@ -301,7 +304,6 @@ function materialize(st: AsmState, f: Frag, tails: ByteStream): void {
   } finally {
     st.location = saved;
   }
-  f.tailStart = at;
   f.variable = undefined;
   f.varSize = n;
 }
@@ -643,7 +645,7 @@ function cfiInstructions(st: AsmState, rows: CfiRows, from: number, to: number):
   return out;
 }
 
-/** Each section's final addresses (after relaxation). */
+/** Each section's addresses from its frags' current sizes. */
 function layoutSections(st: AsmState): void {
   for (let i = 0; i < st.sections.length; i++) layoutSection(st.sections[i]!);
 }
@@ -671,35 +673,54 @@ function cfiProcedures(st: AsmState, cfi: CfiState): CfiProcedure[] {
   return out;
 }
 
-/** Numbers the late fixups and turns every variable part into bytes, frag by frag in section order. */
-function materializeAll(st: AsmState): ByteStream {
+/**
+ * Numbers the late fixups and turns every variable part into bytes, frag by frag in section
+ * order, into one stream: each frag's tail follows the one before, so `sectionOut`, walking
+ * the frags in the same order, finds it at the sum of the tails before it (no offset kept in
+ * each frag, four per function on the bench's source). Each section's size goes into `sizes`
+ * and where its tails start into `tailStarts`, in the same pass.
+ */
+function materializeAll(st: AsmState, sizes: number[], tailStarts: number[]): ByteStream {
   const tails = new ByteStream();
   for (let i = 0; i < st.sections.length; i++) {
     const frags = orderedFrags(st.sections[i]!);
+    tailStarts.push(tails.length);
+    let size = 0;
     for (let k = 0; k < frags.length; k++) {
       const f = frags[k]!;
       const fixups = f.fixups;
       for (let j = 0; j < fixups.length; j++) if (isLate(fixups[j]!)) fixups[j]!.seq = st.nextSeq();
       materialize(st, f, tails);
+      size += fragSize(f);
     }
+    sizes.push(size);
   }
   return tails;
 }
 
-/** A section's bytes with its fixups resolved, and its relocations (fixup errors reported in GAS's order). */
-function sectionOut(st: AsmState, s: SectionState, tails: ByteStream, altValues: Map<number, { value: Value; fixup: Fixup }>): AsmSection {
+/** Each section's bytes and relocations, in section order (the order materializeAll wrote the tails in). */
+function sectionsOut(st: AsmState, tails: ByteStream, sizes: readonly number[], tailStarts: readonly number[], altValues: Map<number, { value: Value; fixup: Fixup }>): AsmSection[] {
+  const out: AsmSection[] = new Array(st.sections.length);
+  for (let i = 0; i < out.length; i++) out[i] = sectionOut(st, st.sections[i]!, tails, tailStarts[i]!, sizes[i]!, altValues);
+  return out;
+}
+
+/**
+ * A section of `size` bytes, its frags' tails from `tail` in `tails`: its bytes with its
+ * fixups resolved, and its relocations (fixup errors reported in GAS's order).
+ */
+function sectionOut(st: AsmState, s: SectionState, tails: ByteStream, tail: number, size: number, altValues: Map<number, { value: Value; fixup: Fixup }>): AsmSection {
   const relocs = objectList<Relocation>();
   const seqs: number[] = [];
   // GAS reports a section's fixup errors in the order it made the fixups, as its relocations.
   const failures: { seq: number; message: string; place: number }[] = [];
   const frags = orderedFrags(s);
-  let size = 0;
-  for (let k = 0; k < frags.length; k++) size += fragSize(frags[k]!);
   const bytes = new Uint8Array(size);
   let at = 0;
   for (let k = 0; k < frags.length; k++) {
     const f = frags[k]!;
-    copyFrag(f, tails, bytes, at);
+    copyFrag(f, tails, tail, bytes, at);
+    tail += f.varSize;
     const fixups = f.fixups;
     for (let j = 0; j < fixups.length; j++) {
       const fx = fixups[j]!;
@@ -751,12 +772,13 @@ function countLocalLabels(all: readonly SymbolState[]): number {
 export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefined): AsmModule {
   relax(st);
   negativeNops(st);
-  layoutSections(st);
   st.lines.settle();
   const cfiOut = cfiProcedures(st, cfi);
-  const tails = materializeAll(st);
+  const sizes: number[] = [];
+  const tailStarts: number[] = [];
+  const tails = materializeAll(st, sizes, tailStarts);
   const altValues = new Map<number, { value: Value; fixup: Fixup }>();
-  const sections = st.sections.map((s) => sectionOut(st, s, tails, altValues));
+  const sections = sectionsOut(st, tails, sizes, tailStarts, altValues);
   markFrameSections(st, cfi);
   if (sections.some((x) => x.relocations.some((r) => GOT_TYPES.has(r.type)))) markUsed(st.symbols.get('_GLOBAL_OFFSET_TABLE_'));
   const all = st.symbols.all();

@@ -188,8 +188,6 @@ export interface Frag {
   variable: Variable | undefined;
   /** Size of the variable part at the current relaxation step (its bytes' count once it is materialized). */
   varSize: number;
-  /** Where the materialized variable part's bytes start in the one stream of them all (finish.ts: `copyFrag` is handed it). */
-  tailStart: number;
   /** Address of the frag's first byte within its section (estimate until relaxation ends). */
   address: number;
   /** Where the fixed part starts in `stream`. */
@@ -212,7 +210,7 @@ export interface Frag {
  */
 export function newFrag(section: SectionState, stream: ByteStream): Frag {
   return {
-    fixups: NO_FIXUPS, variable: undefined, varSize: 0, tailStart: 0, address: 0,
+    fixups: NO_FIXUPS, variable: undefined, varSize: 0, address: 0,
     start: stream.length, end: -1, section, stream,
   };
 }
@@ -237,11 +235,11 @@ export function fragSize(f: Frag): number {
   return fixedSize(f) + f.varSize;
 }
 
-/** Writes the fixed part, then the materialized variable part (from `tails`, finish.ts), to `out` at `at`. */
-export function copyFrag(f: Frag, tails: ByteStream, out: Uint8Array, at: number): void {
+/** Writes the fixed part, then the materialized variable part (in `tails` from `tail`, finish.ts), to `out` at `at`. */
+export function copyFrag(f: Frag, tails: ByteStream, tail: number, out: Uint8Array, at: number): void {
   const fixed = fixedSize(f);
   f.stream.copyTo(out, at, f.start, f.start + fixed);
-  if (f.varSize > 0) tails.copyTo(out, at + fixed, f.tailStart, f.tailStart + f.varSize);
+  if (f.varSize > 0) tails.copyTo(out, at + fixed, tail, tail + f.varSize);
 }
 
 export interface SectionState {
