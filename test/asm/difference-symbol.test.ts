@@ -21,7 +21,7 @@ test('differenceSymbol answers as the evaluator does, for every difference of tw
   const data = frag('.data', 0);
   const label = (name: string, f: Frag, offset: number) => {
     const s = symbols.get(name);
-    s.kind = 'label';
+    s.state = 'label';
     s.frag = f;
     s.offset = offset;
   };
@@ -31,14 +31,14 @@ test('differenceSymbol answers as the evaluator does, for every difference of tw
   symbols.get('u1');
   symbols.get('u2');
   const e = symbols.get('e1');
-  e.kind = 'equated';
+  e.state = 'equated';
   attrsOf(e).equ = { kind: 'number', value: 7n };
   const g = symbols.get('g1');
-  g.kind = 'equated';
+  g.state = 'equated';
   attrsOf(g).binding = 'global';
   attrsOf(g).equ = { kind: 'symbol', name: 'u1', bound: symbols.get('u1') };
   const c = symbols.get('c1');
-  c.kind = 'common';
+  c.state = 'common';
   const here = { dotSymbol: () => symbols.dot(text, 12) };
   const evaluator = new Evaluator(symbols);
   const names = ['t1', 't2', 'd1', 'u1', 'u2', 'e1', 'g1', 'c1', '.', 'u1@GOTOFF'];

@@ -54,7 +54,7 @@ export function conditionHolds(st: AsmState, op: string, operands: string): bool
     absolute: (text) => st.absolute(text, 'non-constant expression in ".if" statement'),
     isDefined: (name) => {
       const s = st.symbols.find(name);
-      return s !== undefined && s.kind !== 'undefined';
+      return s !== undefined && s.state !== 'undefined';
     },
   }, op, operands);
 }

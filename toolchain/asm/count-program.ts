@@ -99,7 +99,7 @@ export function bindCount(st: AsmState, p: CountProgram): { tree: Expr; small: S
         break;
       case 'local': {
         const s = instances[n.local]!;
-        boundNodes[k] = s.ref ??= { kind: 'symbol', name: s.name, bound: s };
+        boundNodes[k] = s;
         break;
       }
       case 'unary': {
@@ -177,5 +177,5 @@ export function smallCount(c: SmallCount): number {
 }
 
 function definedLabel(s: SymbolState): SymbolState | undefined {
-  return s.kind === 'label' && s.frag !== undefined ? s : undefined;
+  return s.state === 'label' && s.frag !== undefined ? s : undefined;
 }

@@ -82,7 +82,7 @@ export function emitParsedInteger(st: AsmState, text: string, parsed: Expr, size
   if (Number.isNaN(smallValue(bound))) {
     const difference = differenceSymbol(bound);
     const sym = difference === undefined ? st.tryEvaluate(bound)?.sym : (difference ?? undefined);
-    if (sym?.kind === 'undefined' && sym.place === NO_PLACE) sym.place = st.where;
+    if (sym?.state === 'undefined' && sym.place === NO_PLACE) sym.place = st.where;
   }
   const at = st.here().offset;
   st.emitFill(size, 0);
@@ -312,7 +312,7 @@ const org: Handler = (st, operands) => {
   const fillValue = parts[1] !== undefined ? Number(BigInt.asUintN(8, st.absolute(parts[1]))) : 0;
   const bound = st.bindText(parts[0]!);
   const v = st.evaluate(bound);
-  if (v.sub || (v.sym && (v.sym.kind !== 'label' || v.sym.frag?.section !== st.current.section))) {
+  if (v.sub || (v.sym && (v.sym.state !== 'label' || v.sym.frag?.section !== st.current.section))) {
     throw new AsmError("can't .org across sections or with undefined symbols");
   }
   const here = st.here();

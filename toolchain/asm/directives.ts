@@ -299,7 +299,7 @@ const type: Handler = (st, operands) => {
   if (unique) st.gnuUnique = true;
   if (t === STT_COMMON) makeCommon(st, s);
   const flags = TYPE_FLAGS.get(t)! | (unique ? F_UNIQUE : 0);
-  if (s.kind === 'common' && flags !== F_OBJECT) throw new AsmError(`cannot change type of common symbol '${s.name}'`);
+  if (s.state === 'common' && flags !== F_OBJECT) throw new AsmError(`cannot change type of common symbol '${s.name}'`);
   if (flags === 0) {
     attrsOf(s).type = STT_NOTYPE;
     attrsOf(s).unique = false;
@@ -321,9 +321,9 @@ const type: Handler = (st, operands) => {
  * label or `.equiv`.
  */
 function makeCommon(st: AsmState, s: SymbolState): void {
-  if (s.kind === 'label' || (s.kind === 'equated' && isFixed(s))) st.error(`symbol '${s.name}' is already defined`);
-  if (s.kind !== 'undefined' && (s.kind !== 'equated' || isFixed(s))) return;
-  s.kind = 'common';
+  if (s.state === 'label' || (s.state === 'equated' && isFixed(s))) st.error(`symbol '${s.name}' is already defined`);
+  if (s.state !== 'undefined' && (s.state !== 'equated' || isFixed(s))) return;
+  s.state = 'common';
   attrsOf(s).equ = undefined;
   attrsOf(s).commonAlign = Math.max(s.attrs.commonAlign, 1);
   if (!s.attrs.binding || s.attrs.binding === 'local') attrsOf(s).binding = 'global';
@@ -358,12 +358,12 @@ const size: Handler = (st, operands) => {
 export function setSymbol(st: AsmState, nameText: string, exprText: string, strict: boolean): void {
   const name = nameOf(nameText);
   const s = st.symbols.get(name, st.where);
-  if (strict && (s.kind === 'label' || s.kind === 'equated' || s.kind === 'common')) {
+  if (strict && (s.state === 'label' || s.state === 'equated' || s.state === 'common')) {
     throw new AsmError(`symbol \`${name}' is already defined`);
   }
-  if (s.kind === 'label' || s.kind === 'common' || (s.kind === 'equated' && isFixed(s))) throw new AsmError(`symbol \`${name}' is already defined`);
+  if (s.state === 'label' || s.state === 'common' || (s.state === 'equated' && isFixed(s))) throw new AsmError(`symbol \`${name}' is already defined`);
   const bound = st.bindText(exprText);
-  s.kind = 'equated';
+  s.state = 'equated';
   attrsOf(s).equ = bound;
   setFixed(s, strict);
   s.place = st.where;
@@ -385,8 +385,8 @@ const comm: Handler = (st, operands) => {
   const bytes = Number(st.absolute(parts[1]!));
   if (bytes < 0) throw new AsmError('.comm length (-1) out of range ignored');
   const align = parts[2] !== undefined ? Number(st.absolute(parts[2])) : commonAlignment(bytes);
-  if (s.kind === 'label' || s.kind === 'equated') throw new AsmError(`symbol \`${s.name}' is already defined`);
-  s.kind = 'common';
+  if (s.state === 'label' || s.state === 'equated') throw new AsmError(`symbol \`${s.name}' is already defined`);
+  s.state = 'common';
   attrsOf(s).commonSize = Math.max(s.attrs.commonSize, bytes);
   attrsOf(s).commonAlign = Math.max(s.attrs.commonAlign, align);
   if (!s.attrs.binding || s.attrs.binding === 'local') attrsOf(s).binding = 'global';

@@ -48,20 +48,18 @@ export function bindExpr(expr: Expr, symbols: SymbolTable, place: BindPlace, dep
     case 'local': {
       const bound = symbols.numericReference(expr.label, expr.direction);
       markUsed(bound);
-      return (bound.ref ??= { kind: 'symbol', name: bound.name, bound });
+      return bound;
     }
-    case 'dot': {
-      const bound = place.dotSymbol();
-      return { kind: 'symbol', name: bound.name, bound };
-    }
+    case 'dot':
+      return place.dotSymbol();
     case 'symbol': {
       const s = expr.bound ?? symbols.get(expr.name);
       markUsed(s);
-      if (s.kind === 'equated' && s.attrs.equ && !expr.reloc && depth < MAX_DEPTH && !s.attrs.binding) return s.attrs.equ;
+      if (s.state === 'equated' && s.attrs.equ && !expr.reloc && depth < MAX_DEPTH && !s.attrs.binding) return s.attrs.equ;
       if (expr.bound) return expr;
-      // One shared reference per symbol (expressions are never changed once made), with the
-      // symbol's own name string: neither a node per use nor the text's copy of the name is kept.
-      return expr.reloc === undefined ? (s.ref ??= { kind: 'symbol', name: s.name, bound: s }) : { kind: 'symbol', name: s.name, reloc: expr.reloc, bound: s };
+      // The symbol is its own reference (symbol-table.ts; expressions are never changed once
+      // made), with its own name string: neither a node per use nor the text's copy of the name is kept.
+      return expr.reloc === undefined ? s : { kind: 'symbol', name: s.name, reloc: expr.reloc, bound: s };
     }
     case 'unary': {
       const operand = bindExpr(expr.operand, symbols, place, depth);
@@ -94,14 +92,14 @@ export function labelAddress(s: SymbolState): number {
 }
 
 function sameSection(a: SymbolState, b: SymbolState): boolean {
-  return a.kind === 'label' && b.kind === 'label' && a.frag !== undefined && b.frag !== undefined && a.frag.section === b.frag.section;
+  return a.state === 'label' && b.state === 'label' && a.frag !== undefined && b.frag !== undefined && a.frag.section === b.frag.section;
 }
 
 /** The section GNU as gives an operand's value: a label's, `*UND*`, `*COM*`, or `*ABS*` for a number. */
 function sectionName(s: SymbolState | undefined): string {
   if (s === undefined) return '*ABS*';
-  if (s.kind === 'label') return s.frag!.section.name;
-  return s.kind === 'common' ? '*COM*' : '*UND*';
+  if (s.state === 'label') return s.frag!.section.name;
+  return s.state === 'common' ? '*COM*' : '*UND*';
 }
 
 /**
@@ -135,7 +133,7 @@ class Failure {
 function plainSymbol(e: Expr): SymbolState | undefined {
   if (e.kind !== 'symbol' || e.reloc !== undefined) return undefined;
   const s = e.bound;
-  return s !== undefined && (s.kind === 'label' || s.kind === 'undefined') ? s : undefined;
+  return s !== undefined && (s.state === 'label' || s.state === 'undefined') ? s : undefined;
 }
 
 /**
@@ -160,7 +158,7 @@ const SMALL = 2 ** 31;
 function smallLabel(e: Expr): SymbolState | undefined {
   if (e.kind !== 'symbol' || e.reloc !== undefined) return undefined;
   const s = e.bound;
-  return s !== undefined && s.kind === 'label' && s.frag !== undefined ? s : undefined;
+  return s !== undefined && s.state === 'label' && s.frag !== undefined ? s : undefined;
 }
 
 /**
@@ -290,7 +288,7 @@ export class Evaluator {
   }
 
   private resolve(s: SymbolState, depth: number): Value | Failure {
-    if (s.kind === 'equated' && s.attrs.equ) {
+    if (s.state === 'equated' && s.attrs.equ) {
       const v = this.value(s.attrs.equ, depth + 1);
       if (v instanceof Failure) return v;
       if (s.attrs.binding && s.attrs.binding !== 'local' && !isAbsolute(v)) return { add: 0n, sym: s };

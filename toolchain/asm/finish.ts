@@ -31,7 +31,7 @@ function value(st: AsmState, expr: import('./expr').Expr): Value {
 }
 
 function isLocalDefined(s: SymbolState | undefined): boolean {
-  return s !== undefined && s.kind === 'label' && (s.attrs.binding === undefined || s.attrs.binding === 'local');
+  return s !== undefined && s.state === 'label' && (s.attrs.binding === undefined || s.attrs.binding === 'local');
 }
 
 /**
@@ -78,7 +78,7 @@ function variableSize(st: AsmState, f: Frag, pos?: PassPosition): number {
       const label = labelNamed(v.target);
       const t = label === undefined ? value(st, v.target) : undefined;
       const sym = label ?? (t!.sub || t!.reloc ? undefined : t!.sym);
-      if (sym && sym.kind === 'label' && sym.attrs.binding !== 'weak' && sym.frag!.section === f.section) {
+      if (sym && sym.state === 'label' && sym.attrs.binding !== 'weak' && sym.frag!.section === f.section) {
         const target = passTarget(pos, sym.frag as Frag, labelAddress(sym) + (t === undefined ? 0 : Number(t.add)), at);
         if (target === undefined) return f.varSize;
         const disp = target - (at + v.short.bytes.length);
@@ -117,7 +117,7 @@ function variableSize(st: AsmState, f: Frag, pos?: PassPosition): number {
 
 /** The label a bound expression names alone, with no @suffix (its value is the label plus 0), else undefined. */
 function labelNamed(e: Expr): SymbolState | undefined {
-  return e.kind === 'symbol' && e.reloc === undefined && e.bound !== undefined && e.bound.kind === 'label' ? e.bound : undefined;
+  return e.kind === 'symbol' && e.reloc === undefined && e.bound !== undefined && e.bound.state === 'label' ? e.bound : undefined;
 }
 
 function fragOrder(frags: readonly Frag[]): Map<Frag, number> {
@@ -361,7 +361,7 @@ function relocationOf(fx: Fixup, out: Uint8Array, field: number, P: number, sym:
     return { offset: P, type, symbol: target.name, symbolIsSection: true };
   }
   if (fixupSize(fx) < 4) checkFits(fx, P, addend, isSigned(fx));
-  if (sym.kind === 'undefined' && sym.place === NO_PLACE) sym.place = fx.place;
+  if (sym.state === 'undefined' && sym.place === NO_PLACE) sym.place = fx.place;
   return { offset: P, type, symbol: sym.name, symbolIsSection: false };
 }
 
@@ -372,8 +372,8 @@ function relocationOf(fx: Fixup, out: Uint8Array, field: number, P: number, sym:
 function lebValue(r: Value): bigint | undefined {
   if (isAbsolute(r)) return r.add;
   if (r.sub !== undefined) return undefined;
-  if (r.sym?.kind === 'label') return BigInt(labelAddress(r.sym)) + r.add;
-  if (r.sym?.kind === 'common') return BigInt(r.sym.attrs.commonSize) + r.add;
+  if (r.sym?.state === 'label') return BigInt(labelAddress(r.sym)) + r.add;
+  if (r.sym?.state === 'common') return BigInt(r.sym.attrs.commonSize) + r.add;
   return undefined;
 }
 
@@ -414,7 +414,7 @@ function resolve(st: AsmState, section: SectionState, f: Frag, fx: Fixup, out: U
   if (isPcrel(fx)) {
     if (v.sub) throw new AsmError(`can't resolve PC-relative expression with two symbols`);
     const bias = BigInt(P + fx.pcBias);
-    const sameSection = v.sym?.kind === 'label' && v.sym.frag!.section === section && !v.reloc;
+    const sameSection = v.sym?.state === 'label' && v.sym.frag!.section === section && !v.reloc;
     if (sameSection && (isLocalDefined(v.sym) || (resolvesGlobal(fx) && v.sym!.attrs.binding !== 'weak'))) {
       const x = BigInt(labelAddress(v.sym!)) + v.add - bias;
       if (!resolvesGlobal(fx)) checkFits(fx, P, x, isSigned(fx));
@@ -431,7 +431,7 @@ function resolve(st: AsmState, section: SectionState, f: Frag, fx: Fixup, out: U
   }
   if (v.sub) {
     const sub = v.sub;
-    if (sub.kind === 'label' && sub.frag!.section === section && (!v.sym || v.sym.kind !== 'label' || v.sym.frag!.section !== section)) {
+    if (sub.state === 'label' && sub.frag!.section === section && (!v.sym || v.sym.state !== 'label' || v.sym.frag!.section !== section)) {
       const addend = v.add + BigInt(P - labelAddress(sub));
       return relocationOf(fx, out, field, P, v.sym, addend, PC_TYPES[fixupSize(fx)] ?? 2);
     }
@@ -450,7 +450,7 @@ function resolve(st: AsmState, section: SectionState, f: Frag, fx: Fixup, out: U
 }
 
 function symbolSize(st: AsmState, s: SymbolState): number {
-  if (s.kind === 'common') return s.attrs.commonSize;
+  if (s.state === 'common') return s.attrs.commonSize;
   if (!s.attrs.size) return 0;
   const saved = st.location;
   try {
@@ -519,7 +519,7 @@ class LocalLabelColumns {
 
 /** An internal symbol kept among the module's local labels (a label placed in the source). */
 function isLocalLabel(s: SymbolState): boolean {
-  return isInternal(s) && s.kind === 'label' && s.place !== NO_PLACE;
+  return isInternal(s) && s.state === 'label' && s.place !== NO_PLACE;
 }
 
 /** Where a symbol was defined or first named, if anywhere. */
@@ -566,8 +566,8 @@ function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels
       continue;
     }
     // A unique object is written with GNU's binding when it is defined (its relocations go by `binding`).
-    const binding = s.attrs.unique && s.kind !== 'undefined' ? 'unique' : s.attrs.binding ?? (s.kind === 'undefined' || s.kind === 'common' ? 'global' : 'local');
-    switch (s.kind) {
+    const binding = s.attrs.unique && s.state !== 'undefined' ? 'unique' : s.attrs.binding ?? (s.state === 'undefined' || s.state === 'common' ? 'global' : 'local');
+    switch (s.state) {
       case 'label':
         out.push(outputSymbol(st, s, s.frag!.section.name, labelAddress(s), symbolSize(st, s), s.attrs.type, binding));
         break;
@@ -586,7 +586,7 @@ function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels
         }
         if (isAbsolute(v)) {
           out.push(outputSymbol(st, s, 'ABS', Number(BigInt.asUintN(32, v.add)), symbolSize(st, s), s.attrs.type, binding));
-        } else if (v.sym?.kind === 'label' && !v.sub) {
+        } else if (v.sym?.state === 'label' && !v.sub) {
           const t = v.sym;
           out.push(outputSymbol(st, s, t.frag!.section.name, labelAddress(t) + Number(v.add), s.attrs.size ? symbolSize(st, s) : symbolSize(st, t), s.attrs.type || t.attrs.type, binding));
         } else if (v.sym && !v.sub) {
@@ -849,8 +849,8 @@ function alternativeSites(st: AsmState, sections: readonly AsmSection[], values:
   const out: AlternativeSite[] = [];
   const target = (at: number) => {
     const v = values.get(at)?.value;
-    if (!v?.sym || v.sym.kind !== 'label') return undefined;
-    const sub = v.sub?.kind === 'label' ? at - labelAddress(v.sub) : 0;
+    if (!v?.sym || v.sym.state !== 'label') return undefined;
+    const sub = v.sub?.state === 'label' ? at - labelAddress(v.sub) : 0;
     return { section: v.sym.frag!.section.name, offset: labelAddress(v.sym) + Number(v.add) + sub };
   };
   // The two lowest offsets that hold an entry's two self-relative offsets (found in one pass:

@@ -18,8 +18,8 @@ function labelsIn(st: AsmState, e: Expr, out: SymbolState[], depth = 0): void {
   if (depth > 64) return;
   if (e.kind === 'symbol') {
     const s = e.bound ?? st.symbols.get(e.name);
-    if (s.kind === 'label') out.push(s);
-    else if (s.kind === 'equated' && s.attrs.equ) labelsIn(st, s.attrs.equ, out, depth + 1);
+    if (s.state === 'label') out.push(s);
+    else if (s.state === 'equated' && s.attrs.equ) labelsIn(st, s.attrs.equ, out, depth + 1);
   } else if (e.kind === 'unary') labelsIn(st, e.operand, out, depth);
   else if (e.kind === 'binary') {
     labelsIn(st, e.left, out, depth);
@@ -42,7 +42,7 @@ function evaluateNow(st: AsmState, expr: Expr): EvaluatedExpr {
     return { kind: 'unknown' };
   }
   if (v.sym && !v.sub) {
-    if (v.sym.kind === 'undefined' && !v.sym.attrs.binding) return { kind: 'unknown' };
+    if (v.sym.state === 'undefined' && !v.sym.attrs.binding) return { kind: 'unknown' };
     return { kind: 'relocatable', symbol: v.sym.name, addend: v.add };
   }
   return { kind: 'unknown' };

@@ -348,10 +348,10 @@ export class AsmState implements BindPlace, NumericReferenceSink {
   defineLabel(name: string): void {
     const s = allDigits(name) ? this.symbols.defineNumeric(Number(name)) : this.symbols.get(name, this.where);
     // A common symbol of size 0 (`.comm x,0`, `.type x,@common`) is defined by a label, as GNU as lets it be.
-    if (s.kind === 'common' && s.attrs.commonSize !== 0) throw new AsmError(`symbol \`${name}' is already defined as "*COM*"/${s.attrs.commonSize}`);
-    if (s.kind === 'label' || (s.kind === 'equated' && isFixed(s))) throw new AsmError(`symbol \`${name}' is already defined`);
+    if (s.state === 'common' && s.attrs.commonSize !== 0) throw new AsmError(`symbol \`${name}' is already defined as "*COM*"/${s.attrs.commonSize}`);
+    if (s.state === 'label' || (s.state === 'equated' && isFixed(s))) throw new AsmError(`symbol \`${name}' is already defined`);
     const { frag, offset } = this.here();
-    s.kind = 'label';
+    s.state = 'label';
     s.frag = frag;
     s.offset = offset;
     if (s.attrs.equ !== undefined) attrsOf(s).equ = undefined;
@@ -423,7 +423,7 @@ export class AsmState implements BindPlace, NumericReferenceSink {
         const f = X86_FEATURES.get(expr.name);
         if (f === undefined) return expr;
         const s = this.symbols.find(expr.name);
-        if (s && s.kind !== 'undefined') return expr;
+        if (s && s.state !== 'undefined') return expr;
         return numberExpr(BigInt(f.value));
       }
       case 'unary': {

@@ -8,9 +8,17 @@ import type { SymbolBinding } from './module';
 import { NO_PLACE } from './places';
 import { objectList, sparseObjectList } from '../object-list';
 
+/**
+ * A symbol while the assembler reads a file. It is its own bound reference too (an Expr of
+ * kind 'symbol' whose `bound` is itself, evaluate.ts): every expression that names it shares
+ * the symbol, and no reference object is kept beside it (five a function on the bench's
+ * source, docs/speed-and-exactness.md).
+ */
 export interface SymbolState {
+  readonly kind: 'symbol';
   readonly name: string;
-  kind: 'undefined' | 'label' | 'equated' | 'common';
+  readonly bound: SymbolState;
+  state: 'undefined' | 'label' | 'equated' | 'common';
   frag?: Frag;
   offset: number;
   /**
@@ -29,8 +37,6 @@ export interface SymbolState {
   place: number;
   /** Creation order (GAS writes symbols in the order it created them). */
   readonly order: number;
-  /** The bound reference to this symbol (no @suffix), made once and shared by every expression that names it (evaluate.ts). */
-  ref: Expr | undefined;
 }
 
 /** Set by .equiv (redefinition is an error). */
@@ -160,17 +166,20 @@ export class SymbolTable {
 
   private make(name: string, place: number): SymbolState {
     // Every field in the literal: symbols keep one shape with in-object fields.
-    return {
+    const s: { -readonly [K in keyof SymbolState]: SymbolState[K] } = {
+      kind: 'symbol',
       name,
-      kind: 'undefined',
+      bound: undefined as unknown as SymbolState, // itself, set below
+      state: 'undefined',
       frag: undefined,
       offset: 0,
       bits: name.startsWith('.L') || name.includes(NUMERIC_MARK) ? SYMBOL_INTERNAL : 0,
       attrs: NO_ATTRS,
       place,
       order: this.nextOrder++,
-      ref: undefined,
     };
+    s.bound = s;
+    return s;
   }
 
   /** The instance `Nb` (direction b) or `Nf` (f) refers to at this point of the file. */
@@ -226,7 +235,7 @@ export class SymbolTable {
    */
   dot(frag: Frag, offset: number): SymbolState {
     const s = this.make(`.L.dot${NUMERIC_MARK}${this.dotCount++}`, NO_PLACE);
-    s.kind = 'label';
+    s.state = 'label';
     s.frag = frag;
     s.offset = offset;
     return s;
