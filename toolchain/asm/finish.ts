@@ -7,7 +7,7 @@ import type { Expr } from './expr';
 import { lebBytes } from './data-directives';
 import { smallCount } from './count-program';
 import { SHT_NOBITS } from '../elf/sections';
-import { addFixup, copyFrag, fixedSize, fixupSize, fragSize, isLate, isPcrel, isSigned, newFixup, resolvesGlobal, ByteStream, layoutSection, orderedFrags, type Fixup, type Frag, type SectionState } from './layout';
+import { addFixup, copyFrag, fixedSize, fixupSize, fragSize, isLate, isPcrel, isSigned, newFixup, pcBias, relocTypeOf, resolvesGlobal, ByteStream, layoutSection, orderedFrags, type Fixup, type Frag, type SectionState } from './layout';
 import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiInstruction, CfiOp, CfiProcedure, InstructionEntries, LineEntry, NumericReference, Relocation, SourceLocation, SymbolBinding } from './module';
 import { codePadding, MAX_SINGLE_NOP } from './nops';
 import { ALT_LAYOUTS, altFields, ftFlagsOf, type AltLayout } from './alt-instr';
@@ -402,7 +402,7 @@ function resolve(st: AsmState, section: SectionState, f: Frag, fx: Fixup, out: U
   if (label !== undefined && label.frag!.section === section && (isLocalDefined(label) || (resolvesGlobal(fx) && label.attrs.binding !== 'weak'))) {
     // A branch or call to a label of this section (the common fixup): the same as below for
     // the value {label + 0}, in numbers (section addresses fit a double exactly).
-    const x = labelAddress(label) - (P + fx.pcBias);
+    const x = labelAddress(label) - (P + pcBias(fx));
     if (!resolvesGlobal(fx)) checkFits(fx, P, BigInt(x), isSigned(fx));
     if (fixupSize(fx) <= 4) {
       for (let i = 0; i < fixupSize(fx); i++) out[field + i] = (x >>> (8 * i)) & 0xff;
@@ -413,7 +413,7 @@ function resolve(st: AsmState, section: SectionState, f: Frag, fx: Fixup, out: U
   values?.set(P, { value: v, fixup: fx });
   if (isPcrel(fx)) {
     if (v.sub) throw new AsmError(`can't resolve PC-relative expression with two symbols`);
-    const bias = BigInt(P + fx.pcBias);
+    const bias = BigInt(P + pcBias(fx));
     const sameSection = v.sym?.state === 'label' && v.sym.frag!.section === section && !v.reloc;
     if (sameSection && (isLocalDefined(v.sym) || (resolvesGlobal(fx) && v.sym!.attrs.binding !== 'weak'))) {
       const x = BigInt(labelAddress(v.sym!)) + v.add - bias;
@@ -421,8 +421,8 @@ function resolve(st: AsmState, section: SectionState, f: Frag, fx: Fixup, out: U
       writeLittle(out, field, fixupSize(fx), x);
       return undefined;
     }
-    const type = fx.relocType ?? PC_TYPES[fixupSize(fx)]!;
-    return relocationOf(fx, out, field, P, v.sym, v.add - BigInt(fx.pcBias), type);
+    const type = relocTypeOf(fx) ?? PC_TYPES[fixupSize(fx)]!;
+    return relocationOf(fx, out, field, P, v.sym, v.add - BigInt(pcBias(fx)), type);
   }
   if (!v.sym && !v.sub) {
     checkFits(fx, P, v.add, false);
@@ -440,12 +440,12 @@ function resolve(st: AsmState, section: SectionState, f: Frag, fx: Fixup, out: U
     throw new AsmError(`can't resolve ${added} - ${displayName(sub.name)}`);
   }
   const sym = v.sym!;
-  let type = fx.relocType ?? ABS_TYPES[fixupSize(fx)] ?? 1;
+  let type = relocTypeOf(fx) ?? ABS_TYPES[fixupSize(fx)] ?? 1;
   if (v.reloc) {
     const t = SUFFIX_RELOCS[v.reloc];
     if (t === undefined) throw new AsmError(`bad reloc specifier \`@${v.reloc}'`);
     type = t;
-  } else if (sym.name === '_GLOBAL_OFFSET_TABLE_' && fixupSize(fx) === 4 && fx.relocType === undefined) type = 10;
+  } else if (sym.name === '_GLOBAL_OFFSET_TABLE_' && fixupSize(fx) === 4 && relocTypeOf(fx) === undefined) type = 10;
   return relocationOf(fx, out, field, P, sym, v.add, type);
 }
 

@@ -41,20 +41,23 @@ export interface FixupSpec {
 
 /**
  * A field whose value is only known at the end: written then, or left to a relocation. Kept
- * to the end of the assembly (four per function on the bench's source), so the size and the
- * four flags of its FixupSpec are one number, `bits` (read by fixupSize, isPcrel, isSigned,
- * isLate, resolvesGlobal): 80 bytes an object instead of 112.
+ * to the end of the assembly (four per function on the bench's source), so the size, the
+ * four flags, the pc bias and the relocation type of its FixupSpec are one number, `bits`
+ * (read by fixupSize, isPcrel, isSigned, isLate, resolvesGlobal, pcBias, relocTypeOf): 64
+ * bytes an object instead of 112.
  */
 export interface Fixup {
   /** Offset of the field in its frag's bytes (fixed part first, then the materialized variable part). */
   offset: number;
   readonly expr: Expr;
-  readonly pcBias: number;
-  readonly relocType: number | undefined;
   readonly place: number;
   /** Creation order: GAS writes a section's relocations in the order their fixups were made (-1 for a late one until finish numbers it). */
   seq: number;
-  /** The size (1, 2, 4 or 8) in the low four bits, the FIXUP_* flags above. */
+  /**
+   * The size (1, 2, 4 or 8) in bits 0-3, the FIXUP_* flags in 4-7, the pc bias (at most an
+   * instruction's length) in 8-15, the relocation type plus one (0: none; ELF32_R_TYPE is 8
+   * bits) in 16-24.
+   */
   readonly bits: number;
 }
 
@@ -62,11 +65,28 @@ const FIXUP_PCREL = 16;
 const FIXUP_SIGNED = 32;
 const FIXUP_LATE = 64;
 const FIXUP_RESOLVE_GLOBAL = 128;
+const PC_BIAS_SHIFT = 8;
+const RELOC_TYPE_SHIFT = 16;
 
 /** The Fixup of `spec` at `offset` of its frag, with creation number `seq`: one literal, for every fixup (one shape, one allocation site). */
 export function newFixup(offset: number, spec: FixupSpec, seq: number): Fixup {
-  const bits = spec.size | (spec.pcrel ? FIXUP_PCREL : 0) | (spec.signed ? FIXUP_SIGNED : 0) | (spec.late === true ? FIXUP_LATE : 0) | (spec.resolveGlobal === true ? FIXUP_RESOLVE_GLOBAL : 0);
-  return { offset, expr: spec.expr, pcBias: spec.pcBias, relocType: spec.relocType, place: spec.place, seq, bits };
+  if (spec.pcBias < 0 || spec.pcBias > 0xff || (spec.relocType !== undefined && (spec.relocType < 0 || spec.relocType > 0xff))) {
+    throw new Error(`fixup out of its packed range: pc bias ${spec.pcBias}, relocation type ${spec.relocType}`);
+  }
+  const flags = (spec.pcrel ? FIXUP_PCREL : 0) | (spec.signed ? FIXUP_SIGNED : 0) | (spec.late === true ? FIXUP_LATE : 0) | (spec.resolveGlobal === true ? FIXUP_RESOLVE_GLOBAL : 0);
+  const bits = spec.size | flags | (spec.pcBias << PC_BIAS_SHIFT) | ((spec.relocType === undefined ? 0 : spec.relocType + 1) << RELOC_TYPE_SHIFT);
+  return { offset, expr: spec.expr, place: spec.place, seq, bits };
+}
+
+/** FixupSpec.pcBias. */
+export function pcBias(fx: Fixup): number {
+  return (fx.bits >>> PC_BIAS_SHIFT) & 0xff;
+}
+
+/** FixupSpec.relocType (undefined: chosen by size and pcrel). */
+export function relocTypeOf(fx: Fixup): number | undefined {
+  const t = fx.bits >>> RELOC_TYPE_SHIFT;
+  return t === 0 ? undefined : t - 1;
 }
 
 export function fixupSize(fx: Fixup): 1 | 2 | 4 | 8 {
