@@ -72,7 +72,7 @@ function variableSize(st: AsmState, f: Frag, pos?: PassPosition): number {
       return v.max && pad > v.max ? 0 : pad;
     }
     case 'branch': {
-      if (v.isNear) return v.near.bytes.length;
+      if (v.isNear) return v.forms.near.bytes.length;
       // Most targets are a label named alone: its value is the label itself (as evaluate
       // finds it), taken without an evaluation in every pass.
       const label = labelNamed(v.target);
@@ -81,11 +81,11 @@ function variableSize(st: AsmState, f: Frag, pos?: PassPosition): number {
       if (sym && sym.state === 'label' && sym.attrs.binding !== 'weak' && sym.frag!.section === f.section) {
         const target = passTarget(pos, sym.frag as Frag, labelAddress(sym) + (t === undefined ? 0 : Number(t.add)), at);
         if (target === undefined) return f.varSize;
-        const disp = target - (at + v.short.bytes.length);
-        if (disp >= -128 && disp <= 127) return v.short.bytes.length;
+        const disp = target - (at + v.forms.short.bytes.length);
+        if (disp >= -128 && disp <= 127) return v.forms.short.bytes.length;
       }
       v.isNear = true;
-      return v.near.bytes.length;
+      return v.forms.near.bytes.length;
     }
     case 'leb': {
       let r: Value;
@@ -256,7 +256,7 @@ function materialize(st: AsmState, f: Frag, tails: ByteStream): void {
         }
         break;
       case 'branch': {
-        const form = v.isNear ? v.near : v.short;
+        const form = v.isNear ? v.forms.near : v.forms.short;
         tails.write(at, form.bytes, n);
         // GAS makes a relaxed branch's fixup when it converts the frag, after reading: its
         // relocation follows every one made while reading, in address order.

@@ -10,7 +10,7 @@ import { constantValue } from './expr';
 import { isAbsolute } from './evaluate';
 import { AsmError, type AsmState } from './state';
 import type { SymbolState } from './symbol-table';
-import { fixedSize, type BranchForm, type Frag } from './layout';
+import { fixedSize, type BranchForms, type Frag } from './layout';
 import { numberClass, PLACEHOLDER, shapeHash, shapeHoleValues, shapeKeyIs, shapeNames, shapeOf, shapeWords, type Shape } from './instruction-shapes';
 
 /** Labels an expression's value depends on (after binding). */
@@ -62,7 +62,7 @@ export interface KnownEncoding {
   readonly observed: ReadonlyArray<readonly [Expr, EvaluatedExpr]>;
   readonly result: EncodeResult;
   /** For a relaxable branch: its two forms as the frag's variable part takes them, made once. */
-  forms?: { readonly short: BranchForm; readonly near: BranchForm };
+  forms?: BranchForms;
   /** Whether it is a direct jmp/jcc (its pc-relative fixup is made late), found once. */
   late?: boolean;
   /** For an entry kept by class of number (see NumberHole): where each hole's value goes in the bytes. */
@@ -382,12 +382,10 @@ export function assembleInstruction(st: AsmState, mnemonic: string, operandText:
     st.variable(
       {
         kind: 'branch',
-        short: encoding.forms.short,
-        near: encoding.forms.near,
+        forms: encoding.forms,
         target: bound,
         isNear: false,
         place: st.where,
-        seq: st.nextSeq(),
       },
       short.bytes.length,
     );

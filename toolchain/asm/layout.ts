@@ -118,9 +118,16 @@ export interface BranchForm {
   readonly relocType: number;
 }
 
+/** A relaxable branch's two forms: one object per kept encoding (instructions.ts), shared by every branch of that encoding. */
+export interface BranchForms {
+  readonly short: BranchForm;
+  readonly near: BranchForm;
+}
+
 export type Variable =
   | { readonly kind: 'align'; readonly alignment: number; readonly fill: 'nop' | Uint8Array; readonly max: number; readonly place: number }
-  | { readonly kind: 'branch'; readonly short: BranchForm; readonly near: BranchForm; readonly target: Expr; isNear: boolean; readonly place: number; readonly seq: number }
+  /** `forms` is the encoding's own pair, not two fields of every branch (three a function on the bench's source, kept to the end). */
+  | { readonly kind: 'branch'; readonly forms: BranchForms; readonly target: Expr; isNear: boolean; readonly place: number }
   | { readonly kind: 'leb'; readonly expr: Expr; readonly signed: boolean; readonly place: number }
   | { readonly kind: 'org'; readonly expr: Expr; readonly fill: number; readonly place: number }
   /** `small`: the count as a program (builtin-steps.ts), for a built-in macro's padding. */
