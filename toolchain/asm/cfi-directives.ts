@@ -68,14 +68,18 @@ export interface PendingProcedure {
   ehFrame: boolean;
   debugFrame: boolean;
   readonly place: number;
-  cfaOffset: number;
-  /** The CFA offsets .cfi_remember_state kept (made on its first use). */
-  remembered: number[] | undefined;
 }
 
 /** The CFI state of one assembly: the open procedure, the finished ones, .cfi_sections. */
 export class CfiState {
   open: PendingProcedure | undefined;
+  /**
+   * The open procedure's CFA offset and the offsets .cfi_remember_state kept (made on its first
+   * use): here, not in each procedure, which is kept to the end of the assembly (one a function
+   * on the bench's source) while these are read only until its .cfi_endproc.
+   */
+  cfaOffset = 0;
+  remembered: number[] | undefined;
   readonly done = objectList<PendingProcedure>();
   readonly rows = new CfiRows();
   ehFrame = true;
@@ -183,8 +187,10 @@ export function cfiDirectives(cfi: CfiState): ReadonlyMap<string, Handler> {
       cfi.open = {
         startFrag: frag, startOffset: offset, endOffset: 0, section: st.current.section.name, simple,
         signalFrame: false, returnColumn: 8, firstRow: cfi.rows.count, endRow: cfi.rows.count, ehFrame: cfi.ehFrame, debugFrame: cfi.debugFrame,
-        place: st.where, cfaOffset: simple ? 0 : 4, remembered: undefined,
+        place: st.where,
       };
+      cfi.cfaOffset = simple ? 0 : 4;
+      cfi.remembered = undefined;
     }],
     ['.cfi_endproc', (st) => {
       if (!cfi.open) throw new AsmError('.cfi_endproc without corresponding .cfi_startproc');
@@ -202,7 +208,7 @@ export function cfiDirectives(cfi: CfiState): ReadonlyMap<string, Handler> {
       const [r, o] = args(operands, 2, '.cfi_def_cfa');
       const offset = num(st, o!);
       add(st, cfi, registerOffsetOp('def_cfa', dwarfRegister(r!), offset));
-      proc(st, cfi).cfaOffset = offset;
+      cfi.cfaOffset = offset;
     }],
     ['.cfi_def_cfa_register', (st, operands) => {
       add(st, cfi, registerOffsetOp('def_cfa_register', dwarfRegister(args(operands, 1, '.cfi_def_cfa_register')[0]!), 0));
@@ -210,13 +216,13 @@ export function cfiDirectives(cfi: CfiState): ReadonlyMap<string, Handler> {
     ['.cfi_def_cfa_offset', (st, operands) => {
       const offset = num(st, args(operands, 1, '.cfi_def_cfa_offset')[0]!);
       add(st, cfi, registerOffsetOp('def_cfa_offset', 0, offset));
-      proc(st, cfi).cfaOffset = offset;
+      cfi.cfaOffset = offset;
     }],
     ['.cfi_adjust_cfa_offset', (st, operands) => {
-      const p = proc(st, cfi);
-      const offset = p.cfaOffset + num(st, args(operands, 1, '.cfi_adjust_cfa_offset')[0]!);
+      proc(st, cfi);
+      const offset = cfi.cfaOffset + num(st, args(operands, 1, '.cfi_adjust_cfa_offset')[0]!);
       add(st, cfi, registerOffsetOp('def_cfa_offset', 0, offset));
-      p.cfaOffset = offset;
+      cfi.cfaOffset = offset;
     }],
     ['.cfi_offset', (st, operands) => {
       const [r, o] = args(operands, 2, '.cfi_offset');
@@ -224,7 +230,10 @@ export function cfiDirectives(cfi: CfiState): ReadonlyMap<string, Handler> {
     }],
     ['.cfi_rel_offset', (st, operands) => {
       const [r, o] = args(operands, 2, '.cfi_rel_offset');
-      add(st, cfi, { kind: 'offset', register: dwarfRegister(r!), offset: num(st, o!) - proc(st, cfi).cfaOffset });
+      const register = dwarfRegister(r!);
+      const offset = num(st, o!);
+      proc(st, cfi);
+      add(st, cfi, { kind: 'offset', register, offset: offset - cfi.cfaOffset });
     }],
     ['.cfi_val_offset', (st, operands) => {
       const [r, o] = args(operands, 2, '.cfi_val_offset');
@@ -239,14 +248,13 @@ export function cfiDirectives(cfi: CfiState): ReadonlyMap<string, Handler> {
     ['.cfi_same_value', regOnly('same_value')],
     ['.cfi_remember_state', (st) => {
       add(st, cfi, { kind: 'remember_state' });
-      const p = proc(st, cfi);
-      (p.remembered ??= []).push(p.cfaOffset);
+      (cfi.remembered ??= []).push(cfi.cfaOffset);
     }],
     ['.cfi_restore_state', (st) => {
-      const p = proc(st, cfi);
+      proc(st, cfi);
       add(st, cfi, { kind: 'restore_state' });
-      const back = p.remembered?.pop();
-      if (back !== undefined) p.cfaOffset = back;
+      const back = cfi.remembered?.pop();
+      if (back !== undefined) cfi.cfaOffset = back;
     }],
     ['.cfi_return_column', (st, operands) => {
       proc(st, cfi).returnColumn = dwarfRegister(args(operands, 1, '.cfi_return_column')[0]!);
