@@ -1,12 +1,13 @@
 // The ELF constants live once, in toolchain/elf, and are glibc's: every SHT_/SHF_/PT_/PF_/
 // STT_/STB_/STV_/SHN_/ET_/EM_/DT_/R_386_/VER_FLG_ value toolchain/elf exports equals the one
-// <elf.h> defines (compiled and printed by gcc at test time), and no other source file of the
-// project defines its own copy of one of those names (docs/style.md: each fact once).
+// <elf.h> defines (compiled by gcc at test time and printed natively or under qemu-i386), and
+// no other source file of the project defines its own copy of one of those names
+// (docs/style.md: each fact once).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildC, run, scratch } from '../support/oracles';
+import { buildC, hostRunsI386, run, scratch } from '../support/oracles';
 import * as dynamic from '../../toolchain/elf/dynamic';
 import * as relocationTypes from '../../toolchain/elf/relocation-types';
 import * as relocations from '../../toolchain/elf/relocations';
@@ -36,7 +37,9 @@ test("toolchain/elf's ELF constants are <elf.h>'s", () => {
     .map(([n, g]) => `#ifdef ${g}\n  printf("${n} %llu\\n", (unsigned long long)(${g}));\n#else\n  printf("${n} missing\\n");\n#endif\n`)
     .join('')}  return 0;\n}\n`;
   const prog = buildC('elf-constants', source, ['-O0'], scratch('vdso-lab-elf-constants-'));
-  const glibc = new Map(run(prog, []).trim().split('\n').map((l) => l.split(' ') as [string, string]));
+  // Natively where the host runs i386 programs, else under qemu-i386 (the values are <elf.h>'s either way).
+  const printed = hostRunsI386() ? run(prog, []) : run('qemu-i386', [prog]);
+  const glibc = new Map(printed.trim().split('\n').map((l) => l.split(' ') as [string, string]));
   const want = exported();
   const differ = names.filter((n) => glibc.get(n) !== String(want.get(n)! >>> 0)).map((n) => `${n}: ours ${want.get(n)}, elf.h ${glibc.get(n)}`);
   assert.deepEqual(differ, []);
