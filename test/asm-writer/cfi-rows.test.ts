@@ -54,7 +54,9 @@ test('CFI corpus: the rows said without bytes are the rows of the bytes written'
 });
 
 test('random CFI sources: the rows said without bytes are the rows of the bytes written', () => {
-  const sources = Object.fromEntries(randomCfiSources(scaled(300, 30), 0xc0ffee).map((s, i) => [`r${i}`, s]));
+  const count = scaled(300, 30);
+  const sources = Object.fromEntries(randomCfiSources(count, 0xc0ffee).map((s, i) => [`r${i}`, s]));
   const { compared } = check(sources);
-  assert.ok(compared > 100, `${compared} compared`);
+  // At least a third of the sources compared, at the full count and at test:quick's.
+  assert.ok(compared > count / 3, `${compared} compared of ${count} sources`);
 });
