@@ -49,7 +49,7 @@ export function defaultJobs(): number {
  * One worker thread checking the configurations `take` hands it (until it hands none), each
  * result given to `put`; settles when the worker has ended.
  */
-function runWorker(file: string, request: MatrixRequest, take: () => ConfigurationUnit | undefined, put: (u: ConfigurationUnit, r: ConfigurationResult) => void): Promise<void> {
+export function runWorker(file: string, request: MatrixRequest, take: () => ConfigurationUnit | undefined, put: (u: ConfigurationUnit, r: ConfigurationResult) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(file, { workerData: { request } });
     let given: ConfigurationUnit | undefined;
