@@ -7,7 +7,8 @@ import type { Expr } from './expr';
 import { lebBytes } from './data-directives';
 import { smallCount } from './count-program';
 import { SHT_NOBITS } from '../elf/sections';
-import { addFixup, copyFrag, fixedSize, fixupSize, fragSize, isLate, isPcrel, isSigned, newFixup, pcBias, relocTypeOf, resolvesGlobal, ByteStream, layoutSection, orderedFrags, type Fixup, type Frag, type SectionState } from './layout';
+import { copyFrag, fixedSize, fixupsEnd, fragSize, ByteStream, layoutSection, orderedFrags, type Frag, type SectionState } from './layout';
+import { FixupColumns, fixupSize, isLate, isPcrel, isSigned, pcBias, relocTypeOf, resolvesGlobal } from './fixups';
 import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiInstruction, CfiOp, CfiProcedure, InstructionEntries, LineEntry, NumericReference, Relocation, SourceLocation, SymbolBinding } from './module';
 import { codePadding, MAX_SINGLE_NOP } from './nops';
 import { ALT_LAYOUTS, altFields, ftFlagsOf, type AltLayout } from './alt-instr';
@@ -20,6 +21,20 @@ import type { NumericReferenceColumns } from './numeric-references';
 import { objectList } from '../object-list';
 
 const MAX_PASSES = 200;
+
+/** What each fixup of .altinstructions evaluated to, by its address there, and the statement that made it (alternativeSites reads them back). */
+type AltValues = Map<number, { value: Value; place: number }>;
+
+/**
+ * The fixups of the relaxed branches materialize converted and could not resolve itself, one
+ * each, in the order of their frags (section by section, as sectionOut walks them): `next` is
+ * the first row sectionOut has not reached.
+ */
+interface ConvertedBranches {
+  readonly fixups: FixupColumns;
+  readonly frags: Frag[];
+  next: number;
+}
 
 const SUFFIX_RELOCS: Readonly<Record<string, number>> = {
   GOT: 3, PLT: 4, GOTOFF: 9, GOTPC: 10, TLSGD: 18, TLSLDM: 19, TLSLDO: 32, GOTTPOFF: 15, INDNTPOFF: 14,
@@ -230,7 +245,7 @@ function branchResolved(f: Frag, target: Expr, form: { readonly bytes: ArrayLike
 /** The most bytes one variable part (.org, .space, alignment) may produce: a bound on hostile input. */
 const MAX_VARIABLE_BYTES = 1 << 24;
 
-function materialize(st: AsmState, f: Frag, tails: ByteStream): void {
+function materialize(st: AsmState, f: Frag, tails: ByteStream, converted: ConvertedBranches): void {
   const v = f.variable;
   if (!v) return;
   const base = fixedSize(f);
@@ -262,10 +277,11 @@ function materialize(st: AsmState, f: Frag, tails: ByteStream): void {
         // relocation follows every one made while reading, in address order.
         const seq = st.nextSeq();
         if (branchResolved(f, v.target, form, base, n, tails, at)) break;
-        addFixup(f, newFixup(base + form.dispOffset, {
+        converted.fixups.add(base + form.dispOffset, {
           size: form.dispSize, expr: v.target, pcrel: true, pcBias: form.bytes.length - form.dispOffset,
           relocType: form.relocType, signed: form.dispSize === 1, place: v.place, resolveGlobal: true,
-        }, seq));
+        }, seq);
+        converted.frags.push(f);
         break;
       }
       case 'leb': {
@@ -342,13 +358,13 @@ const ADJUSTABLE = new Set([1, 2, 20, 21, 22, 23]);
 const PC_TYPES: Readonly<Record<number, number>> = { 1: 23, 2: 21, 4: 2 };
 const ABS_TYPES: Readonly<Record<number, number>> = { 1: 22, 2: 20, 4: 1 };
 
-/** The relocation of fixup `fx` (field at `field` in `out`, at `P` in its section) against `sym` with `addend`. */
-function relocationOf(fx: Fixup, out: Uint8Array, field: number, P: number, sym: SymbolState | undefined, addend: bigint, type: number): Relocation {
-  if (fixupSize(fx) === 8) throw new AsmError('cannot represent relocation type BFD_RELOC_64');
-  writeLittle(out, field, fixupSize(fx), addend);
+/** The relocation of a fixup of `bits` made at `place` (field at `field` in `out`, at `P` in its section) against `sym` with `addend`. */
+function relocationOf(bits: number, place: number, out: Uint8Array, field: number, P: number, sym: SymbolState | undefined, addend: bigint, type: number): Relocation {
+  if (fixupSize(bits) === 8) throw new AsmError('cannot represent relocation type BFD_RELOC_64');
+  writeLittle(out, field, fixupSize(bits), addend);
   if (!sym) {
     // An absolute branch target: the field holds target - bias, checked as GAS checks a fixup.
-    checkFits(fx, P, addend, isSigned(fx));
+    checkFits(bits, P, addend, isSigned(bits));
     return { offset: P, type, symbol: '', symbolIsSection: false };
   }
   // GNU as --32 checks the number left in a 1- or 2-byte field as it checks any fixup's.
@@ -356,12 +372,12 @@ function relocationOf(fx: Fixup, out: Uint8Array, field: number, P: number, sym:
     const target = sym.frag!.section;
     target.symbolUsed = true;
     const inPlace = addend + BigInt(labelAddress(sym));
-    if (fixupSize(fx) < 4) checkFits(fx, P, inPlace, isSigned(fx));
-    writeLittle(out, field, fixupSize(fx), inPlace);
+    if (fixupSize(bits) < 4) checkFits(bits, P, inPlace, isSigned(bits));
+    writeLittle(out, field, fixupSize(bits), inPlace);
     return { offset: P, type, symbol: target.name, symbolIsSection: true };
   }
-  if (fixupSize(fx) < 4) checkFits(fx, P, addend, isSigned(fx));
-  if (sym.state === 'undefined' && sym.place === NO_PLACE) sym.place = fx.place;
+  if (fixupSize(bits) < 4) checkFits(bits, P, addend, isSigned(bits));
+  if (sym.state === 'undefined' && sym.place === NO_PLACE) sym.place = place;
   return { offset: P, type, symbol: sym.name, symbolIsSection: false };
 }
 
@@ -383,70 +399,75 @@ function vma(x: bigint): string {
 }
 
 /** GAS's overflow message: a value from 0 to 1000 in decimal, any other (a negative one too) as an address. */
-function checkFits(fx: Fixup, P: number, x: bigint, signed: boolean): void {
-  if (!fits(x, fixupSize(fx), signed)) {
+function checkFits(bits: number, P: number, x: bigint, signed: boolean): void {
+  const size = fixupSize(bits);
+  if (!fits(x, size, signed)) {
     const shown = x >= 0n && x <= 1000n ? x.toString() : vma(x);
-    throw new AsmError(`value of ${shown} too large for field of ${fixupSize(fx)} byte${fixupSize(fx) > 1 ? 's' : ''} at ${vma(BigInt(P))}`);
+    throw new AsmError(`value of ${shown} too large for field of ${size} byte${size > 1 ? 's' : ''} at ${vma(BigInt(P))}`);
   }
 }
 
 /**
- * Resolves one fixup: writes the field (into `out`, where the frag's bytes start at `base`)
- * and returns the relocation it needs, if any.
+ * Resolves row `k` of `fixups`, one of frag `f`'s: writes the field (into `out`, where the
+ * frag's bytes start at `base`) and returns the relocation it needs, if any.
  */
-function resolve(st: AsmState, section: SectionState, f: Frag, fx: Fixup, out: Uint8Array, base: number,
-  values: Map<number, { value: Value; fixup: Fixup }> | undefined): Relocation | undefined {
-  const P = f.address + fx.offset;
-  const field = base + fx.offset;
-  const label = isPcrel(fx) && values === undefined ? labelNamed(fx.expr) : undefined;
-  if (label !== undefined && label.frag!.section === section && (isLocalDefined(label) || (resolvesGlobal(fx) && label.attrs.binding !== 'weak'))) {
+function resolve(st: AsmState, section: SectionState, f: Frag, fixups: FixupColumns, k: number, out: Uint8Array, base: number,
+  values: AltValues | undefined): Relocation | undefined {
+  const offset = fixups.offset(k);
+  const expr = fixups.expr(k);
+  const bits = fixups.bits(k);
+  const place = fixups.place(k);
+  const P = f.address + offset;
+  const field = base + offset;
+  const label = isPcrel(bits) && values === undefined ? labelNamed(expr) : undefined;
+  if (label !== undefined && label.frag!.section === section && (isLocalDefined(label) || (resolvesGlobal(bits) && label.attrs.binding !== 'weak'))) {
     // A branch or call to a label of this section (the common fixup): the same as below for
     // the value {label + 0}, in numbers (section addresses fit a double exactly).
-    const x = labelAddress(label) - (P + pcBias(fx));
-    if (!resolvesGlobal(fx)) checkFits(fx, P, BigInt(x), isSigned(fx));
-    if (fixupSize(fx) <= 4) {
-      for (let i = 0; i < fixupSize(fx); i++) out[field + i] = (x >>> (8 * i)) & 0xff;
-    } else writeLittle(out, field, fixupSize(fx), BigInt(x));
+    const x = labelAddress(label) - (P + pcBias(bits));
+    if (!resolvesGlobal(bits)) checkFits(bits, P, BigInt(x), isSigned(bits));
+    if (fixupSize(bits) <= 4) {
+      for (let i = 0; i < fixupSize(bits); i++) out[field + i] = (x >>> (8 * i)) & 0xff;
+    } else writeLittle(out, field, fixupSize(bits), BigInt(x));
     return undefined;
   }
-  const v = value(st, fx.expr);
-  values?.set(P, { value: v, fixup: fx });
-  if (isPcrel(fx)) {
+  const v = value(st, expr);
+  values?.set(P, { value: v, place });
+  if (isPcrel(bits)) {
     if (v.sub) throw new AsmError(`can't resolve PC-relative expression with two symbols`);
-    const bias = BigInt(P + pcBias(fx));
+    const bias = BigInt(P + pcBias(bits));
     const sameSection = v.sym?.state === 'label' && v.sym.frag!.section === section && !v.reloc;
-    if (sameSection && (isLocalDefined(v.sym) || (resolvesGlobal(fx) && v.sym!.attrs.binding !== 'weak'))) {
+    if (sameSection && (isLocalDefined(v.sym) || (resolvesGlobal(bits) && v.sym!.attrs.binding !== 'weak'))) {
       const x = BigInt(labelAddress(v.sym!)) + v.add - bias;
-      if (!resolvesGlobal(fx)) checkFits(fx, P, x, isSigned(fx));
-      writeLittle(out, field, fixupSize(fx), x);
+      if (!resolvesGlobal(bits)) checkFits(bits, P, x, isSigned(bits));
+      writeLittle(out, field, fixupSize(bits), x);
       return undefined;
     }
-    const type = relocTypeOf(fx) ?? PC_TYPES[fixupSize(fx)]!;
-    return relocationOf(fx, out, field, P, v.sym, v.add - BigInt(pcBias(fx)), type);
+    const type = relocTypeOf(bits) ?? PC_TYPES[fixupSize(bits)]!;
+    return relocationOf(bits, place, out, field, P, v.sym, v.add - BigInt(pcBias(bits)), type);
   }
   if (!v.sym && !v.sub) {
-    checkFits(fx, P, v.add, false);
-    writeLittle(out, field, fixupSize(fx), v.add);
+    checkFits(bits, P, v.add, false);
+    writeLittle(out, field, fixupSize(bits), v.add);
     return undefined;
   }
   if (v.sub) {
     const sub = v.sub;
     if (sub.state === 'label' && sub.frag!.section === section && (!v.sym || v.sym.state !== 'label' || v.sym.frag!.section !== section)) {
       const addend = v.add + BigInt(P - labelAddress(sub));
-      return relocationOf(fx, out, field, P, v.sym, addend, PC_TYPES[fixupSize(fx)] ?? 2);
+      return relocationOf(bits, place, out, field, P, v.sym, addend, PC_TYPES[fixupSize(bits)] ?? 2);
     }
     // GNU as names the symbols as its fixup holds them: a local label (`.` too) by its section's symbol.
     const added = v.sym === undefined ? '0' : isLocalDefined(v.sym) ? v.sym.frag!.section.name : displayName(v.sym.name);
     throw new AsmError(`can't resolve ${added} - ${displayName(sub.name)}`);
   }
   const sym = v.sym!;
-  let type = relocTypeOf(fx) ?? ABS_TYPES[fixupSize(fx)] ?? 1;
+  let type = relocTypeOf(bits) ?? ABS_TYPES[fixupSize(bits)] ?? 1;
   if (v.reloc) {
     const t = SUFFIX_RELOCS[v.reloc];
     if (t === undefined) throw new AsmError(`bad reloc specifier \`@${v.reloc}'`);
     type = t;
-  } else if (sym.name === '_GLOBAL_OFFSET_TABLE_' && fixupSize(fx) === 4 && relocTypeOf(fx) === undefined) type = 10;
-  return relocationOf(fx, out, field, P, sym, v.add, type);
+  } else if (sym.name === '_GLOBAL_OFFSET_TABLE_' && fixupSize(bits) === 4 && relocTypeOf(bits) === undefined) type = 10;
+  return relocationOf(bits, place, out, field, P, sym, v.add, type);
 }
 
 function symbolSize(st: AsmState, s: SymbolState): number {
@@ -680,7 +701,7 @@ function cfiProcedures(st: AsmState, cfi: CfiState): CfiProcedure[] {
  * each frag, four per function on the bench's source). Each section's size goes into `sizes`
  * and where its tails start into `tailStarts`, in the same pass.
  */
-function materializeAll(st: AsmState, sizes: number[], tailStarts: number[]): ByteStream {
+function materializeAll(st: AsmState, sizes: number[], tailStarts: number[], converted: ConvertedBranches): ByteStream {
   const tails = new ByteStream();
   for (let i = 0; i < st.sections.length; i++) {
     const frags = orderedFrags(st.sections[i]!);
@@ -689,8 +710,8 @@ function materializeAll(st: AsmState, sizes: number[], tailStarts: number[]): By
     for (let k = 0; k < frags.length; k++) {
       const f = frags[k]!;
       const fixups = f.fixups;
-      for (let j = 0; j < fixups.length; j++) if (isLate(fixups[j]!)) fixups[j]!.seq = st.nextSeq();
-      materialize(st, f, tails);
+      for (let j = f.fixupStart, end = fixupsEnd(f); j < end; j++) if (isLate(fixups.bits(j))) fixups.setSeq(j, st.nextSeq());
+      materialize(st, f, tails, converted);
       size += fragSize(f);
     }
     sizes.push(size);
@@ -698,18 +719,35 @@ function materializeAll(st: AsmState, sizes: number[], tailStarts: number[]): By
   return tails;
 }
 
-/** Each section's bytes and relocations, in section order (the order materializeAll wrote the tails in). */
-function sectionsOut(st: AsmState, tails: ByteStream, sizes: readonly number[], tailStarts: readonly number[], altValues: Map<number, { value: Value; fixup: Fixup }>): AsmSection[] {
+/** Each section's bytes and relocations, in section order (the order materializeAll wrote the tails and the converted branches in). */
+function sectionsOut(st: AsmState, tails: ByteStream, sizes: readonly number[], tailStarts: readonly number[], converted: ConvertedBranches, altValues: AltValues): AsmSection[] {
   const out: AsmSection[] = new Array(st.sections.length);
-  for (let i = 0; i < out.length; i++) out[i] = sectionOut(st, st.sections[i]!, tails, tailStarts[i]!, sizes[i]!, altValues);
+  for (let i = 0; i < out.length; i++) out[i] = sectionOut(st, st.sections[i]!, tails, tailStarts[i]!, sizes[i]!, converted, altValues);
   return out;
+}
+
+/** Resolves `fixups`' rows `from` to `to` of frag `f` (its bytes at `at` of `bytes`) into `relocs` and `seqs`, or `failures`. */
+function resolveRows(st: AsmState, s: SectionState, f: Frag, fixups: FixupColumns, from: number, to: number, bytes: Uint8Array, at: number, altValues: AltValues,
+  relocs: Relocation[], seqs: number[], failures: { seq: number; message: string; place: number }[]): void {
+  for (let j = from; j < to; j++) {
+    try {
+      const r = resolve(st, s, f, fixups, j, bytes, at, s.name === '.altinstructions' ? altValues : undefined);
+      if (r) {
+        relocs.push(r);
+        seqs.push(fixups.seq(j));
+      }
+    } catch (e) {
+      if (!(e instanceof AsmError)) throw e;
+      failures.push({ seq: fixups.seq(j), message: e.message, place: fixups.place(j) });
+    }
+  }
 }
 
 /**
  * A section of `size` bytes, its frags' tails from `tail` in `tails`: its bytes with its
  * fixups resolved, and its relocations (fixup errors reported in GAS's order).
  */
-function sectionOut(st: AsmState, s: SectionState, tails: ByteStream, tail: number, size: number, altValues: Map<number, { value: Value; fixup: Fixup }>): AsmSection {
+function sectionOut(st: AsmState, s: SectionState, tails: ByteStream, tail: number, size: number, converted: ConvertedBranches, altValues: AltValues): AsmSection {
   const relocs = objectList<Relocation>();
   const seqs: number[] = [];
   // GAS reports a section's fixup errors in the order it made the fixups, as its relocations.
@@ -721,19 +759,12 @@ function sectionOut(st: AsmState, s: SectionState, tails: ByteStream, tail: numb
     const f = frags[k]!;
     copyFrag(f, tails, tail, bytes, at);
     tail += f.varSize;
-    const fixups = f.fixups;
-    for (let j = 0; j < fixups.length; j++) {
-      const fx = fixups[j]!;
-      try {
-        const r = resolve(st, s, f, fx, bytes, at, s.name === '.altinstructions' ? altValues : undefined);
-        if (r) {
-          relocs.push(r);
-          seqs.push(fx.seq);
-        }
-      } catch (e) {
-        if (!(e instanceof AsmError)) throw e;
-        failures.push({ seq: fx.seq, message: e.message, place: fx.place });
-      }
+    resolveRows(st, s, f, f.fixups, f.fixupStart, fixupsEnd(f), bytes, at, altValues, relocs, seqs, failures);
+    // The branch converted in this frag, if its fixup was made (materialize): the next row.
+    const c = converted.next;
+    if (c < converted.frags.length && converted.frags[c] === f) {
+      converted.next = c + 1;
+      resolveRows(st, s, f, converted.fixups, c, c + 1, bytes, at, altValues, relocs, seqs, failures);
     }
     at += fragSize(f);
   }
@@ -776,9 +807,10 @@ export function finish(st: AsmState, cfi: CfiState, fileSymbol: string | undefin
   const cfiOut = cfiProcedures(st, cfi);
   const sizes: number[] = [];
   const tailStarts: number[] = [];
-  const tails = materializeAll(st, sizes, tailStarts);
-  const altValues = new Map<number, { value: Value; fixup: Fixup }>();
-  const sections = sectionsOut(st, tails, sizes, tailStarts, altValues);
+  const converted: ConvertedBranches = { fixups: new FixupColumns(), frags: objectList<Frag>(), next: 0 };
+  const tails = materializeAll(st, sizes, tailStarts, converted);
+  const altValues: AltValues = new Map();
+  const sections = sectionsOut(st, tails, sizes, tailStarts, converted, altValues);
   markFrameSections(st, cfi);
   if (sections.some((x) => x.relocations.some((r) => GOT_TYPES.has(r.type)))) markUsed(st.symbols.get('_GLOBAL_OFFSET_TABLE_'));
   const all = st.symbols.all();
@@ -843,7 +875,7 @@ function withLazyParts(made: Omit<AsmModule, 'lines' | 'localLabels'>, pending: 
  * asm/alternative.h of 4.1 to 6.2 fewer): the entry size is the distance between two
  * entries' instr_offset fields, the table's size when there is one entry.
  */
-function alternativeSites(st: AsmState, sections: readonly AsmSection[], values: Map<number, { value: Value; fixup: Fixup }>): AlternativeSite[] {
+function alternativeSites(st: AsmState, sections: readonly AsmSection[], values: AltValues): AlternativeSite[] {
   const table = sections.find((s) => s.name === '.altinstructions');
   if (!table) return [];
   const out: AlternativeSite[] = [];
@@ -880,7 +912,7 @@ function alternativeSites(st: AsmState, sections: readonly AsmSection[], values:
       replacementLength: fields.replacementlen,
       ftFlags: ftFlagsOf(fields),
       ...(name ? { featureName: name } : {}),
-      location: st.locationOf(values.get(k)!.fixup.place),
+      location: st.locationOf(values.get(k)!.place),
     });
   }
   return out;

@@ -6,108 +6,7 @@
 import { SHF_EXECINSTR } from '../elf/sections';
 import type { Expr } from './expr';
 import type { SmallCount } from './count-program';
-import { objectList } from '../object-list';
-
-/** A field whose value is only known at the end, as it is asked for (`newFixup` keeps it as a Fixup). */
-export interface FixupSpec {
-  readonly size: 1 | 2 | 4 | 8;
-  readonly expr: Expr;
-  /**
-   * PC-relative: the value written is expr - (field address + pcBias). GAS's pcrel fixups on
-   * i386 have pcBias = the distance from the field to the end of the instruction.
-   */
-  readonly pcrel: boolean;
-  readonly pcBias: number;
-  /** An explicit R_386_* type (from @PLT, @GOTOFF, ... or the encoder); otherwise chosen by size and pcrel. */
-  readonly relocType?: number;
-  /**
-   * Whether the value must fit signed or either way. GAS checks a 1-byte branch displacement
-   * signed; wider ones and data either way (a 16-bit branch wraps at 64K).
-   */
-  readonly signed: boolean;
-  /** The statement that made it (places.ts), for messages. */
-  readonly place: number;
-  /**
-   * A direct jmp/jcc's fixup is `late`: GAS makes it when it relaxes, after reading, so its
-   * creation number is given then (finish.ts), in address order.
-   */
-  readonly late?: boolean;
-  /**
-   * Set for relaxed branches: GAS resolves them to global symbols of the same section too, and
-   * writes such a displacement as it converts the frag, with no range check.
-   */
-  readonly resolveGlobal?: boolean;
-}
-
-/**
- * A field whose value is only known at the end: written then, or left to a relocation. Kept
- * to the end of the assembly (four per function on the bench's source), so the size, the
- * four flags, the pc bias and the relocation type of its FixupSpec are one number, `bits`
- * (read by fixupSize, isPcrel, isSigned, isLate, resolvesGlobal, pcBias, relocTypeOf): 64
- * bytes an object instead of 112.
- */
-export interface Fixup {
-  /** Offset of the field in its frag's bytes (fixed part first, then the materialized variable part). */
-  offset: number;
-  readonly expr: Expr;
-  readonly place: number;
-  /** Creation order: GAS writes a section's relocations in the order their fixups were made (-1 for a late one until finish numbers it). */
-  seq: number;
-  /**
-   * The size (1, 2, 4 or 8) in bits 0-3, the FIXUP_* flags in 4-7, the pc bias (at most an
-   * instruction's length) in 8-15, the relocation type plus one (0: none; ELF32_R_TYPE is 8
-   * bits) in 16-24.
-   */
-  readonly bits: number;
-}
-
-const FIXUP_PCREL = 16;
-const FIXUP_SIGNED = 32;
-const FIXUP_LATE = 64;
-const FIXUP_RESOLVE_GLOBAL = 128;
-const PC_BIAS_SHIFT = 8;
-const RELOC_TYPE_SHIFT = 16;
-
-/** The Fixup of `spec` at `offset` of its frag, with creation number `seq`: one literal, for every fixup (one shape, one allocation site). */
-export function newFixup(offset: number, spec: FixupSpec, seq: number): Fixup {
-  if (spec.pcBias < 0 || spec.pcBias > 0xff || (spec.relocType !== undefined && (spec.relocType < 0 || spec.relocType > 0xff))) {
-    throw new Error(`fixup out of its packed range: pc bias ${spec.pcBias}, relocation type ${spec.relocType}`);
-  }
-  const flags = (spec.pcrel ? FIXUP_PCREL : 0) | (spec.signed ? FIXUP_SIGNED : 0) | (spec.late === true ? FIXUP_LATE : 0) | (spec.resolveGlobal === true ? FIXUP_RESOLVE_GLOBAL : 0);
-  const bits = spec.size | flags | (spec.pcBias << PC_BIAS_SHIFT) | ((spec.relocType === undefined ? 0 : spec.relocType + 1) << RELOC_TYPE_SHIFT);
-  return { offset, expr: spec.expr, place: spec.place, seq, bits };
-}
-
-/** FixupSpec.pcBias. */
-export function pcBias(fx: Fixup): number {
-  return (fx.bits >>> PC_BIAS_SHIFT) & 0xff;
-}
-
-/** FixupSpec.relocType (undefined: chosen by size and pcrel). */
-export function relocTypeOf(fx: Fixup): number | undefined {
-  const t = fx.bits >>> RELOC_TYPE_SHIFT;
-  return t === 0 ? undefined : t - 1;
-}
-
-export function fixupSize(fx: Fixup): 1 | 2 | 4 | 8 {
-  return (fx.bits & 15) as 1 | 2 | 4 | 8;
-}
-
-export function isPcrel(fx: Fixup): boolean {
-  return (fx.bits & FIXUP_PCREL) !== 0;
-}
-
-export function isSigned(fx: Fixup): boolean {
-  return (fx.bits & FIXUP_SIGNED) !== 0;
-}
-
-export function isLate(fx: Fixup): boolean {
-  return (fx.bits & FIXUP_LATE) !== 0;
-}
-
-export function resolvesGlobal(fx: Fixup): boolean {
-  return (fx.bits & FIXUP_RESOLVE_GLOBAL) !== 0;
-}
+import type { FixupColumns } from './fixups';
 
 /** One encoded form of a relaxable branch. */
 export interface BranchForm {
@@ -199,19 +98,15 @@ export class ByteStream {
 }
 
 /**
- * The fixups of every frag that has none (most frags never get one): shared, never pushed to.
- * A list of objects like the frags' own (`[]` would be a list of small integers: another map
- * where `fixups` is read, and optimized code seeing one kind gave way at the other's first frag).
- */
-const NO_FIXUPS: Fixup[] = objectList<Fixup>();
-
-/**
  * A run of fixed bytes with their fixups, and maybe a variable part. A plain object made by
  * `newFrag`, its sizes read by `fixedSize` and `fragSize` (see newFrag for why not a class).
  */
 export interface Frag {
-  /** Read only: `addFixup` adds one. */
-  fixups: Fixup[];
+  /** Its subsection's fixups (shared by the subsection's frags): the frag's are rows `fixupStart` to `fixupsEnd(f)`. */
+  readonly fixups: FixupColumns;
+  readonly fixupStart: number;
+  /** Where its rows end once the frag is closed (-1 before: the columns' count; `closeFrag` sets it). */
+  fixupEnd: number;
   variable: Variable | undefined;
   /** Size of the variable part at the current relaxation step (its bytes' count once it is materialized). */
   varSize: number;
@@ -235,16 +130,16 @@ export interface Frag {
  * sections). Every field in the literal, in one order: frags keep one shape; and no field
  * another one gives (frags are kept to the end: four per function on the bench's source).
  */
-export function newFrag(section: SectionState, stream: ByteStream): Frag {
+export function newFrag(section: SectionState, stream: ByteStream, fixups: FixupColumns): Frag {
   return {
-    fixups: NO_FIXUPS, variable: undefined, varSize: 0, address: 0,
+    fixups, fixupStart: fixups.count, fixupEnd: -1, variable: undefined, varSize: 0, address: 0,
     start: stream.length, end: -1, section, stream,
   };
 }
 
-export function addFixup(f: Frag, fixup: Fixup): void {
-  if (f.fixups === NO_FIXUPS) f.fixups = [fixup];
-  else f.fixups.push(fixup);
+/** Where the frag's rows of `f.fixups` end. */
+export function fixupsEnd(f: Frag): number {
+  return f.fixupEnd < 0 ? f.fixups.count : f.fixupEnd;
 }
 
 /** Bytes in the fixed part (the frag's offsets count from its first). */
@@ -252,9 +147,10 @@ export function fixedSize(f: Frag): number {
   return (f.end < 0 ? f.stream.length : f.end) - f.start;
 }
 
-/** Ends the fixed part: the stream's next bytes belong to the next frag. */
+/** Ends the fixed part: the stream's next bytes, and the next fixups, belong to the next frag. */
 export function closeFrag(f: Frag): void {
   f.end = f.stream.length;
+  f.fixupEnd = f.fixups.count;
 }
 
 /** Bytes in the fixed part and the variable part. */
@@ -292,6 +188,11 @@ export interface SectionState {
 /** The frags of a section in address order. */
 export function orderedFrags(section: SectionState): Frag[] {
   if (section.ordered) return section.ordered;
+  // A section of one subsection (most are) is in order already: its own list, not a copy as
+  // long as it (made when reading is done, so no frag is added to it after).
+  if (section.subsections.size === 1) {
+    for (const frags of section.subsections.values()) return (section.ordered = frags);
+  }
   const keys = [...section.subsections.keys()].sort((a, b) => a - b);
   const out: Frag[] = [];
   for (const k of keys) {

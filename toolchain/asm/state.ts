@@ -5,7 +5,8 @@ import { dotMinusName, isPlainName, numberExpr, parseWholeExpression, plainDecim
 import { bindExpr, EvalError, Evaluator, isAbsolute, type BindPlace, type Value } from './evaluate';
 import { SHT_FINI_ARRAY, SHT_INIT_ARRAY, SHT_NOBITS, SHT_NOTE, SHT_PREINIT_ARRAY, SHT_PROGBITS } from '../elf/sections';
 import { specialSection } from './special-sections';
-import { addFixup as addFragFixup, closeFrag, fixedSize, fragSize, newFixup, ByteStream, newFrag, type Frag, type FixupSpec, type SectionState, type Variable } from './layout';
+import { closeFrag, fixedSize, fragSize, ByteStream, newFrag, type Frag, type SectionState, type Variable } from './layout';
+import { FixupColumns, type FixupSpec } from './fixups';
 import type { Diagnostic, SkippedGroup, SourceLocation } from './module';
 import { attrsOf, isFixed, SymbolTable, type NumericReferenceSink, type SymbolState } from './symbol-table';
 import { PendingLines } from './pending-lines';
@@ -264,7 +265,7 @@ export class AsmState implements BindPlace, NumericReferenceSink {
   }
 
   private newFrag(section: SectionState, subsection: number, prev: Frag | undefined): Frag {
-    const f = newFrag(section, prev ? prev.stream : new ByteStream());
+    const f = prev ? newFrag(section, prev.stream, prev.fixups) : newFrag(section, new ByteStream(), new FixupColumns());
     f.address = prev ? prev.address + fragSize(prev) : this.subsectionStart(section, subsection);
     let list = section.subsections.get(subsection);
     if (!list) section.subsections.set(subsection, (list = objectList<Frag>()));
@@ -317,7 +318,7 @@ export class AsmState implements BindPlace, NumericReferenceSink {
   }
 
   addFixup(fixup: FixupSpec, fieldOffset: number): void {
-    addFragFixup(this.frag(), newFixup(fieldOffset, fixup, fixup.late ? -1 : this.nextSeq()));
+    this.frag().fixups.add(fieldOffset, fixup, fixup.late ? -1 : this.nextSeq());
   }
 
   /** The next fixup creation number. */
