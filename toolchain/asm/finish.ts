@@ -628,15 +628,29 @@ function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels
   return out;
 }
 
-/** The relocations in the order GAS writes them, their fixups' creation order (`seqs`, one each). */
-function inSeqOrder(relocs: Relocation[], seqs: readonly number[]): Relocation[] {
-  for (let k = 1; k < seqs.length; k++) {
-    if (seqs[k - 1]! > seqs[k]!) {
-      const order = relocs.map((_, i) => i).sort((a, b) => seqs[a]! - seqs[b]!);
+/** The relocations in the order GAS writes them: by their fixups' `fixupRank`s (`ranks`, one each). */
+function inGasOrder(relocs: Relocation[], ranks: readonly number[]): Relocation[] {
+  for (let k = 1; k < ranks.length; k++) {
+    if (ranks[k - 1]! > ranks[k]!) {
+      const order = relocs.map((_, i) => i).sort((a, b) => ranks[a]! - ranks[b]!);
       return order.map((i) => relocs[i]!);
     }
   }
   return relocs;
+}
+
+/** Ranks of a subsection's fixups are apart by this; a late fixup's are past them all (exact in a double: seq < 2^31). */
+const SUBSECTION_SPAN = 2 ** 32;
+const LATE_FIXUPS = 2 ** 52;
+
+/**
+ * Where a fixup's relocation, or its message, comes in GAS's order: GAS keeps a list of fixups
+ * per subsection while it reads, joins them in subsection order when reading ends, and appends
+ * the fixups it makes as it converts frags to the joined list (a late fixup, in address order:
+ * `subsection` undefined for one made then, or `bits` say late). Within a list, creation order.
+ */
+function fixupRank(subsection: number | undefined, bits: number, seq: number): number {
+  return subsection === undefined || isLate(bits) ? LATE_FIXUPS + seq : subsection * SUBSECTION_SPAN + seq;
 }
 
 /**
@@ -726,21 +740,32 @@ function sectionsOut(st: AsmState, tails: ByteStream, sizes: readonly number[], 
   return out;
 }
 
-/** Resolves `fixups`' rows `from` to `to` of frag `f` (its bytes at `at` of `bytes`) into `relocs` and `seqs`, or `failures`. */
-function resolveRows(st: AsmState, s: SectionState, f: Frag, fixups: FixupColumns, from: number, to: number, bytes: Uint8Array, at: number, altValues: AltValues,
-  relocs: Relocation[], seqs: number[], failures: { seq: number; message: string; place: number }[]): void {
+/**
+ * Resolves `fixups`' rows `from` to `to` of frag `f` (its bytes at `at` of `bytes`), made in the
+ * section's `subsection`-th subsection (undefined: as its frag was converted), into `relocs` and
+ * their `ranks`, or `failures`.
+ */
+function resolveRows(st: AsmState, s: SectionState, f: Frag, fixups: FixupColumns, from: number, to: number, subsection: number | undefined, bytes: Uint8Array, at: number,
+  altValues: AltValues, relocs: Relocation[], ranks: number[], failures: Failure[]): void {
   for (let j = from; j < to; j++) {
     try {
       const r = resolve(st, s, f, fixups, j, bytes, at, s.name === '.altinstructions' ? altValues : undefined);
       if (r) {
         relocs.push(r);
-        seqs.push(fixups.seq(j));
+        ranks.push(fixupRank(subsection, fixups.bits(j), fixups.seq(j)));
       }
     } catch (e) {
       if (!(e instanceof AsmError)) throw e;
-      failures.push({ seq: fixups.seq(j), message: e.message, place: fixups.place(j) });
+      failures.push({ rank: fixupRank(subsection, fixups.bits(j), fixups.seq(j)), message: e.message, place: fixups.place(j) });
     }
   }
+}
+
+/** A fixup that could not be resolved: its message, given in GAS's order (`fixupRank`). */
+interface Failure {
+  readonly rank: number;
+  readonly message: string;
+  readonly place: number;
 }
 
 /**
@@ -749,32 +774,39 @@ function resolveRows(st: AsmState, s: SectionState, f: Frag, fixups: FixupColumn
  */
 function sectionOut(st: AsmState, s: SectionState, tails: ByteStream, tail: number, size: number, converted: ConvertedBranches, altValues: AltValues): AsmSection {
   const relocs = objectList<Relocation>();
-  const seqs: number[] = [];
-  // GAS reports a section's fixup errors in the order it made the fixups, as its relocations.
-  const failures: { seq: number; message: string; place: number }[] = [];
+  const ranks: number[] = [];
+  // GAS reports a section's fixup errors in the order it writes its relocations.
+  const failures: Failure[] = [];
   const frags = orderedFrags(s);
   const bytes = new Uint8Array(size);
   let at = 0;
+  // The frags come subsection by subsection; a subsection's frags share its fixup columns.
+  let subsection = -1;
+  let columns: FixupColumns | undefined;
   for (let k = 0; k < frags.length; k++) {
     const f = frags[k]!;
     copyFrag(f, tails, tail, bytes, at);
     tail += f.varSize;
-    resolveRows(st, s, f, f.fixups, f.fixupStart, fixupsEnd(f), bytes, at, altValues, relocs, seqs, failures);
+    if (f.fixups !== columns) {
+      columns = f.fixups;
+      subsection++;
+    }
+    resolveRows(st, s, f, f.fixups, f.fixupStart, fixupsEnd(f), subsection, bytes, at, altValues, relocs, ranks, failures);
     // The branch converted in this frag, if its fixup was made (materialize): the next row.
     const c = converted.next;
     if (c < converted.frags.length && converted.frags[c] === f) {
       converted.next = c + 1;
-      resolveRows(st, s, f, converted.fixups, c, c + 1, bytes, at, altValues, relocs, seqs, failures);
+      resolveRows(st, s, f, converted.fixups, c, c + 1, undefined, bytes, at, altValues, relocs, ranks, failures);
     }
     at += fragSize(f);
   }
-  failures.sort((a, b) => a.seq - b.seq);
+  failures.sort((a, b) => a.rank - b.rank);
   for (const x of failures) st.error(x.message, st.locationOf(x.place));
   const nobits = s.type === SHT_NOBITS;
   return {
     name: s.name, type: s.type, flags: s.flags, addralign: s.addralign, entsize: s.entsize,
     bytes: nobits ? new Uint8Array(0) : bytes, size,
-    relocations: inSeqOrder(relocs, seqs),
+    relocations: inGasOrder(relocs, ranks),
     ...(s.linkTo ? { linkTo: s.linkTo } : {}),
     ...(s.group ? { group: s.group } : {}),
   };
