@@ -724,7 +724,7 @@ function materializeAll(st: AsmState, sizes: number[], tailStarts: number[], con
     for (let k = 0; k < frags.length; k++) {
       const f = frags[k]!;
       const fixups = f.fixups;
-      for (let j = f.fixupStart, end = fixupsEnd(f); j < end; j++) if (isLate(fixups.bits(j))) fixups.setSeq(j, st.nextSeq());
+      for (let j = f.fixupStart, end = fixupsEnd(f, k + 1 < frags.length ? frags[k + 1] : undefined); j < end; j++) if (isLate(fixups.bits(j))) fixups.setSeq(j, st.nextSeq());
       materialize(st, f, tails, converted);
       size += fragSize(f);
     }
@@ -791,7 +791,7 @@ function sectionOut(st: AsmState, s: SectionState, tails: ByteStream, tail: numb
       columns = f.fixups;
       subsection++;
     }
-    resolveRows(st, s, f, f.fixups, f.fixupStart, fixupsEnd(f), subsection, bytes, at, altValues, relocs, ranks, failures);
+    resolveRows(st, s, f, f.fixups, f.fixupStart, fixupsEnd(f, k + 1 < frags.length ? frags[k + 1] : undefined), subsection, bytes, at, altValues, relocs, ranks, failures);
     // The branch converted in this frag, if its fixup was made (materialize): the next row.
     const c = converted.next;
     if (c < converted.frags.length && converted.frags[c] === f) {

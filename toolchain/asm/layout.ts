@@ -102,11 +102,12 @@ export class ByteStream {
  * `newFrag`, its sizes read by `fixedSize` and `fragSize` (see newFrag for why not a class).
  */
 export interface Frag {
-  /** Its subsection's fixups (shared by the subsection's frags): the frag's are rows `fixupStart` to `fixupsEnd(f)`. */
+  /**
+   * Its subsection's fixups (shared by the subsection's frags): the frag's are rows from
+   * `fixupStart` to where the next frag's start (`fixupsEnd`).
+   */
   readonly fixups: FixupColumns;
   readonly fixupStart: number;
-  /** Where its rows end once the frag is closed (-1 before: the columns' count; `closeFrag` sets it). */
-  fixupEnd: number;
   variable: Variable | undefined;
   /** Size of the variable part at the current relaxation step (its bytes' count once it is materialized). */
   varSize: number;
@@ -132,14 +133,18 @@ export interface Frag {
  */
 export function newFrag(section: SectionState, stream: ByteStream, fixups: FixupColumns): Frag {
   return {
-    fixups, fixupStart: fixups.count, fixupEnd: -1, variable: undefined, varSize: 0, address: 0,
+    fixups, fixupStart: fixups.count, variable: undefined, varSize: 0, address: 0,
     start: stream.length, end: -1, section, stream,
   };
 }
 
-/** Where the frag's rows of `f.fixups` end. */
-export function fixupsEnd(f: Frag): number {
-  return f.fixupEnd < 0 ? f.fixups.count : f.fixupEnd;
+/**
+ * Where frag `f`'s rows of `f.fixups` end, `next` the frag after it in its section's order: a
+ * closed frag gets no more fixups, and the next frag of its subsection was made when it closed.
+ * No field of its own (frags are kept to the end: four a function on the bench's source).
+ */
+export function fixupsEnd(f: Frag, next: Frag | undefined): number {
+  return next !== undefined && next.fixups === f.fixups ? next.fixupStart : f.fixups.count;
 }
 
 /** Bytes in the fixed part (the frag's offsets count from its first). */
@@ -150,7 +155,6 @@ export function fixedSize(f: Frag): number {
 /** Ends the fixed part: the stream's next bytes, and the next fixups, belong to the next frag. */
 export function closeFrag(f: Frag): void {
   f.end = f.stream.length;
-  f.fixupEnd = f.fixups.count;
 }
 
 /** Bytes in the fixed part and the variable part. */
