@@ -321,9 +321,12 @@ export class Cpu {
     // 1: a jump taken every time so far, an error check's skip), else it ends there. A backward
     // target is a loop's head: going on there would copy the loop's body into the block. Code
     // past a side never taken would have no type feedback when V8 optimises the block, and would
-    // deoptimise it the first time it ran.
+    // deoptimise it the first time it ran. A jump back to the block's start ends it (a
+    // self-loop: the code after the loop, run once per loop, is a block of its own instead of a
+    // part of the loop's function, which is compiled in two forms, and in V8 the larger the slower).
     let from: Block | null = b;
     const follow: Follow = (jcc) => {
+      if (jcc.target >>> 0 === b.start) return null;
       const ran = from;
       if (ran === null || !ran.valid || ran.hot || ran.insns[ran.insns.length - 1]!.address !== jcc.address) {
         from = null;
