@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import { buildC, run, scratch } from '../support/oracles';
+import { scaled } from '../support/scale';
 import { hex, launch, rawRequest, readMemory, registers, startClient, until } from './dap-helpers';
 
 /** A deterministic generator (the same expressions every run). */
@@ -73,7 +74,7 @@ async function evaluate(client: DebugClient, expression: string, context = 'repl
 
 test('evaluate: C expressions over integers equal what gcc computes', async () => {
   const next = lcg(9);
-  const cases = [...Array.from({ length: 300 }, () => generate(next, 4)), ...Array.from({ length: 150 }, () => chain(next))];
+  const cases = [...Array.from({ length: scaled(300, 30) }, () => generate(next, 4)), ...Array.from({ length: scaled(150, 15) }, () => chain(next))];
   const dir = scratch();
   const src = join(dir, 'exprs.c');
   writeFileSync(src, `#include <stdio.h>\n#include <stdint.h>\ntypedef uint8_t u8; typedef uint16_t u16; typedef uint32_t u32;\nint main(void) {\n${cases.map((c) => `  printf("%u\\n", (u32)(${c.c}));`).join('\n')}\n  return 0;\n}\n`);
