@@ -155,7 +155,8 @@ test('conditions, hit counts and logpoints on a line', async () => {
     });
     assert.equal(first.body.reason, 'breakpoint');
     assert.equal((await stack(client))[0]!.line, line);
-    await new Promise((r) => setTimeout(r, 50));
+    // A round trip: every event the adapter sent before answering has arrived.
+    await client.threadsRequest();
     const logs = output.filter((e) => e.body.output.startsWith('sq eax=')).length;
     assert.equal(logs, 1, 'the logpoint logged once (sq ran once before the second hit) and did not stop');
     // next over a call whose breakpoint's condition is false does not stop in it.

@@ -83,7 +83,8 @@ test('setVariable, writeMemory, readMemory by register, and data breakpoints fro
     assert.equal((await registers(client)).eflags! & 0x400, 0);
     const exited = until(client, () => client.continueRequest({ threadId: 1 }), 'exited');
     assert.equal(((await exited) as unknown as DebugProtocol.ExitedEvent).body.exitCode, 53 & 0x7f);
-    await new Promise((r) => setTimeout(r, 50));
+    // A round trip: every event the adapter sent before answering has arrived.
+    await client.threadsRequest();
     assert.equal(output.filter((e) => e.body.category === 'stdout').map((e) => e.body.output).join(''), 'value=!\n');
   } finally {
     await client.stop();

@@ -116,7 +116,7 @@ test('requests whose arguments break the DAP schema get one-line errors naming t
   };
   for (let seq = 1; seq <= 3 && closed.exitCode === null; seq++) {
     closed.stdin!.write(frame(seq));
-    await new Promise((r) => setTimeout(r, 100));
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 100))]);
   }
   closed.stdin!.end();
   assert.equal(await exited, 0);
@@ -185,6 +185,11 @@ test('a 1 MiB garbage frame, however it is chunked, is one line in the log', asy
   assert.equal(await new Promise((done) => child.on('exit', done)), 0);
 });
 
+/** Resolves when the guest has written its line and gone into its loop. */
+async function spinning(dap: ReturnType<typeof client>): Promise<void> {
+  while (!String((await dap.event('output')).body?.output).includes('spinning')) continue;
+}
+
 /** CPU seconds a process has used (utime + stime from /proc). */
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -192,7 +197,7 @@ function cpuSeconds(pid: number): number {
 }
 
 test('server mode: a client that drops mid-run ends its guest', async () => {
-  const program = buildC('dapspin', 'int main(void) { for (;;) __asm__ volatile(""); }\n', ['-static']);
+  const program = buildC('dapspin', '#include <unistd.h>\nint main(void) { write(1, "spinning\\n", 9); for (;;) __asm__ volatile(""); }\n', ['-static']);
   const port = 20000 + Math.floor(Math.random() * 20000);
   const server: ChildProcess = spawn(process.execPath, [resolve('dist/debug-adapter.js'), `--server=${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -213,7 +218,7 @@ test('server mode: a client that drops mid-run ends its guest', async () => {
     await dap.event('initialized');
     await dap.request('configurationDone');
     assert.equal((await launched).success, true);
-    await new Promise((r) => setTimeout(r, 500));
+    await spinning(dap);
     socket!.destroy();
     for (let i = 0; i < 100 && !stderr.includes('client gone'); i++) await new Promise((r) => setTimeout(r, 50));
     assert.match(stderr, /vdso-lab dap: client gone; its session and guest ended/);
@@ -265,7 +270,7 @@ test('100 MiB of guest output: chunked, rate-limited events, an "output truncate
 });
 
 test('pause on a guest that does nothing but system calls is answered promptly', async () => {
-  const program = buildC('dapsys', '#include <unistd.h>\n#include <sys/syscall.h>\nint main(void){ for (;;) syscall(SYS_getppid); }\n', ['-static', '-O1']);
+  const program = buildC('dapsys', '#include <unistd.h>\n#include <sys/syscall.h>\nint main(void){ write(1, "spinning\\n", 9); for (;;) syscall(SYS_getppid); }\n', ['-static', '-O1']);
   const child = spawn(process.execPath, [resolve('dist/debug-adapter.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
   const dap = client((t) => child.stdin!.write(t), (l) => child.stdout!.on('data', l));
   try {
@@ -274,7 +279,7 @@ test('pause on a guest that does nothing but system calls is answered promptly',
     await dap.event('initialized');
     await dap.request('configurationDone');
     assert.equal((await launched).success, true);
-    await new Promise((r) => setTimeout(r, 1000));
+    await spinning(dap);
     const asked = performance.now();
     const stopped = dap.event('stopped');
     await dap.request('pause', { threadId: 1 });
