@@ -9,7 +9,9 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { CPU_MODELS, KERNEL_KINDS } from '../../toolchain/designs/options';
 import { run, scratch } from '../support/oracles';
+import { combinations } from '../support/scale';
 import { startLsp } from './lsp-client';
 
 const lsp = startLsp();
@@ -74,12 +76,10 @@ test('an ALTERNATIVE in a .macro body is a site where the macro is used, from th
     const h = (await lsp.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line, character: 3 } })).contents.value;
     const rows = new Map([...h.matchAll(/^\| (intel|amd|generic) \| (compat64|native32) \| `?([0-9a-f ]*)`? \|/gm)].map((m) => [`${m[1]}/${m[2]}`, m[3]!]));
     assert.equal(rows.size, 6, h);
-    for (const cpu of ['intel', 'amd', 'generic']) {
-      for (const kernel of ['compat64', 'native32']) {
-        const cli = json(cpu, kernel);
-        const entry = cli.entries[i]!;
-        assert.equal(rows.get(`${cpu}/${kernel}`), cli.patches.find((p) => p.address === entry.site)?.after ?? entry.originalBytes, `line ${line + 1} ${cpu}/${kernel}`);
-      }
+    for (const { cpu, kernel } of combinations({ cpu: CPU_MODELS, kernel: KERNEL_KINDS })) {
+      const cli = json(cpu, kernel);
+      const entry = cli.entries[i]!;
+      assert.equal(rows.get(`${cpu}/${kernel}`), cli.patches.find((p) => p.address === entry.site)?.after ?? entry.originalBytes, `line ${line + 1} ${cpu}/${kernel}`);
     }
     const length = i === 0 ? 3 : 2;
     const original = /^original \(\d+ bytes, \d+ bytes of 0x90 padding\): `([0-9a-f ]+)`/m.exec(h)![1]!;

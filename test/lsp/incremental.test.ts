@@ -25,6 +25,7 @@ import { inlayHints } from '../../language-server/inlay-hints';
 import { scanSource, type SourceScan } from '../../language-server/source-scan';
 import { names } from '../../language-server/names';
 import { prng } from '../support/prng';
+import { scaled } from '../support/scale';
 import { HEADER, kernelStyle } from './kernel-style';
 
 /** What a scan tells: its lexemes, each line's, its ALTERNATIVE blocks and cpp directives. */
@@ -94,7 +95,7 @@ function checkEdits(name: string, base: readonly string[], inserts: readonly str
     let lines = [...base];
     let reused = 0;
     let incremental = 0;
-    const edits = 24;
+    const edits = scaled(24, 8);
     for (let version = 1; version <= edits + 1; version++) {
       // Half the edits start again from the original, so that one bad edit does not stay forever.
       if (version > 1) lines = edit(rnd() < 0.5 ? [...base] : lines, rnd, inserts);

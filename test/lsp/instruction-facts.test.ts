@@ -17,6 +17,7 @@ import { analyze, diskFileSource } from '../../language-server/analysis';
 import { decodeCode, instructionFacts, instructionsIn, stackEffect, type InstructionFact } from '../../language-server/instructions';
 import { DecodeStatus, type Instruction } from '../../toolchain/isa/instruction';
 import { prng } from '../support/prng';
+import { scaled } from '../support/scale';
 import { decode } from '../../toolchain/isa/decoder';
 import { kernelStyleSource } from '../../bench/lsp-latency';
 import { HEADER, kernelStyle } from './kernel-style';
@@ -83,7 +84,7 @@ test('a run of code decodes to what decoding it instruction by instruction gives
     return { instructions, undecodableAt: undefined };
   }
   const runs: number[][] = [];
-  for (let n = 0; n < 400; n++) {
+  for (let n = 0, count = scaled(400, 40); n < count; n++) {
     const bytes: number[] = [];
     for (let k = pick(4); k > 0; k--) bytes.push(...pool[pick(pool.length)]!);
     runs.push(bytes.slice(0, pick(bytes.length + 1)));

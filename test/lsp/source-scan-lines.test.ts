@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { scanSource, splitLines, type SourceScan } from '../../language-server/source-scan';
 import { kernelStyleSource } from '../../bench/lsp-latency';
 import { kernelStyle } from './kernel-style';
+import { scaled } from '../support/scale';
 
 function checkLines(scan: SourceScan, text: string, first: number, what: string): void {
   assert.equal(scan.byLine.length, splitLines(text).length, `${what}: one list per line`);
@@ -38,7 +39,7 @@ test('each line of the scan holds its own lexemes, in order, on real and spliced
   const extra = ['/* open', 'close */ nop', '\tmovl $1, %eax \\', '#define X(a) \\', '  a + 1', '\tALTERNATIVE "", "nop; nop", X86_FEATURE_SEP', '1: jmp 1b', '# comment'];
   let seed = 11;
   const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
-  for (let n = 0; n < 150; n++) {
+  for (let n = 0, count = scaled(150, 15); n < count; n++) {
     const lines: string[] = [];
     for (let k = next() % 40; k > 0; k--) lines.push(next() % 4 === 0 ? extra[next() % extra.length]! : pool[next() % pool.length]!);
     texts.push([`splice ${n}`, lines.join(next() % 5 === 0 ? '\r\n' : '\n')]);
