@@ -7,8 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildDesign } from '../../toolchain/designs/build';
-import type { CpuModel, KernelKind } from '../../toolchain/designs/options';
-import type { KernelAbi } from '../../toolchain/designs/options';
+import { CPU_MODELS, KERNEL_KINDS, type CpuModel, type KernelAbi, type KernelKind } from '../../toolchain/designs/options';
+import { combinations } from '../support/scale';
 import { buildAsmGuest, guestSymbol, newGuest, runGuest } from './harness';
 
 const GUEST = (flags: string) => `
@@ -45,10 +45,8 @@ after_call:
 	int	$0x80
 `;
 
-const COMBOS: Array<{ cpu: CpuModel; kernel: KernelKind }> = [
-  { cpu: 'intel', kernel: 'compat64' }, { cpu: 'amd', kernel: 'compat64' }, { cpu: 'generic', kernel: 'compat64' },
-  { cpu: 'intel', kernel: 'native32' }, { cpu: 'amd', kernel: 'native32' }, { cpu: 'generic', kernel: 'native32' },
-];
+/** The CPU models on each kernel kind (all six at full scale; a covering few at the quick scale). */
+const COMBOS = combinations({ kernel: KERNEL_KINDS, cpu: CPU_MODELS });
 
 function expectedVia(abi: KernelAbi, cpu: CpuModel, kernel: KernelKind): 'int' | 'sysenter' | 'syscall' {
   if (kernel === 'compat64') return cpu === 'intel' ? 'sysenter' : cpu === 'amd' ? 'syscall' : 'int';
@@ -56,49 +54,45 @@ function expectedVia(abi: KernelAbi, cpu: CpuModel, kernel: KernelKind): 'int' |
   return cpu === 'generic' ? 'int' : 'sysenter';
 }
 
-for (const abi of ['upstream', 'proposal', 'auxv'] as const) {
-  for (const { cpu, kernel } of COMBOS) {
-    for (const restart of [true, false]) {
-      test(`${abi} on ${cpu}/${kernel}: read interrupted by SIGALRM, ${restart ? 'SA_RESTART: re-entered at ip-2' : 'no SA_RESTART: -EINTR'}`, () => {
-        const image = buildDesign(abi, kernel, { cpu }).bytes;
-        const g0 = buildAsmGuest(`restart_${restart}`, GUEST(restart ? '0x14000004' : '0x04000004'));
-        const g = newGuest(g0.bytes, { cpu, kernel, abi, vdso: image });
-        g.p.memory.poke(guestSymbol(g0.bytes, 'sysinfo'), Uint8Array.of(...[0, 8, 16, 24].map((s) => (g.vdso!.sysinfo >>> s) & 0xff)));
-        g.readResults = [-512, 5];
-        let first = true;
-        g.onRead = (p) => {
-          if (first) p.signals.send!(14, 0x80);
-          first = false;
-        };
-        runGuest(g);
-        assert.deepEqual(g.p.exit, { status: 0 });
-        const reads = g.calls.filter((c) => c.regs.orig_ax === 3);
-        const via = expectedVia(abi, cpu, kernel);
-        assert.equal(reads[0]!.record.via, via);
-        const pad = g.vdso!.symbols.landingPad!;
-        if (via !== 'int') {
-          assert.equal(reads[0]!.regs.ip, pad, 'regs->ip = the landing pad');
-          assert.deepEqual([reads[0]!.regs.bx, reads[0]!.regs.cx, reads[0]!.regs.dx], [11, 22, 33]);
-        }
-        const result = (g.p.memory.read(guestSymbol(g0.bytes, 'result'), 4) as Uint8Array);
-        const eax = new DataView(result.buffer, result.byteOffset).getInt32(0, true);
-        if (restart) {
-          assert.equal(reads.length, 2, 'the read ran twice');
-          const again = reads[1]!;
-          assert.equal(again.record.via, 'int', 'the restart enters by int $0x80');
-          assert.equal(again.record.address, (reads[0]!.regs.ip - 2) >>> 0, 'at regs->ip - 2');
-          const bytes = g.p.memory.read(again.record.address, 2) as Uint8Array;
-          assert.deepEqual([...bytes], [0xcd, 0x80]);
-          assert.deepEqual([again.regs.bx, again.regs.cx, again.regs.dx, again.regs.si, again.regs.di], [11, 22, 33, 44, 55]);
-          assert.equal(again.regs.bp, 66, 'arg6 restored');
-          assert.equal(eax, 5);
-        } else {
-          assert.equal(reads.length, 1);
-          assert.equal(eax, -4, '-EINTR');
-        }
-      });
+for (const { abi, kernel, cpu, restart } of combinations({ abi: ['upstream', 'proposal', 'auxv'] as const, kernel: KERNEL_KINDS, cpu: CPU_MODELS, restart: [true, false] })) {
+  test(`${abi} on ${cpu}/${kernel}: read interrupted by SIGALRM, ${restart ? 'SA_RESTART: re-entered at ip-2' : 'no SA_RESTART: -EINTR'}`, () => {
+    const image = buildDesign(abi, kernel, { cpu }).bytes;
+    const g0 = buildAsmGuest(`restart_${restart}`, GUEST(restart ? '0x14000004' : '0x04000004'));
+    const g = newGuest(g0.bytes, { cpu, kernel, abi, vdso: image });
+    g.p.memory.poke(guestSymbol(g0.bytes, 'sysinfo'), Uint8Array.of(...[0, 8, 16, 24].map((s) => (g.vdso!.sysinfo >>> s) & 0xff)));
+    g.readResults = [-512, 5];
+    let first = true;
+    g.onRead = (p) => {
+      if (first) p.signals.send!(14, 0x80);
+      first = false;
+    };
+    runGuest(g);
+    assert.deepEqual(g.p.exit, { status: 0 });
+    const reads = g.calls.filter((c) => c.regs.orig_ax === 3);
+    const via = expectedVia(abi, cpu, kernel);
+    assert.equal(reads[0]!.record.via, via);
+    const pad = g.vdso!.symbols.landingPad!;
+    if (via !== 'int') {
+      assert.equal(reads[0]!.regs.ip, pad, 'regs->ip = the landing pad');
+      assert.deepEqual([reads[0]!.regs.bx, reads[0]!.regs.cx, reads[0]!.regs.dx], [11, 22, 33]);
     }
-  }
+    const result = (g.p.memory.read(guestSymbol(g0.bytes, 'result'), 4) as Uint8Array);
+    const eax = new DataView(result.buffer, result.byteOffset).getInt32(0, true);
+    if (restart) {
+      assert.equal(reads.length, 2, 'the read ran twice');
+      const again = reads[1]!;
+      assert.equal(again.record.via, 'int', 'the restart enters by int $0x80');
+      assert.equal(again.record.address, (reads[0]!.regs.ip - 2) >>> 0, 'at regs->ip - 2');
+      const bytes = g.p.memory.read(again.record.address, 2) as Uint8Array;
+      assert.deepEqual([...bytes], [0xcd, 0x80]);
+      assert.deepEqual([again.regs.bx, again.regs.cx, again.regs.dx, again.regs.si, again.regs.di], [11, 22, 33, 44, 55]);
+      assert.equal(again.regs.bp, 66, 'arg6 restored');
+      assert.equal(eax, 5);
+    } else {
+      assert.equal(reads.length, 1);
+      assert.equal(eax, -4, '-EINTR');
+    }
+  });
 }
 
 for (const { cpu, kernel } of COMBOS) {

@@ -12,9 +12,11 @@ import { loadProgram, vdsoMapper } from '../../emulator/kernel/loader';
 import { RunLoop } from '../../emulator/kernel/run-loop';
 import { buildDesign } from '../../toolchain/designs/build';
 import { CPU_MODELS, KERNEL_KINDS } from '../../toolchain/designs/options';
+import { combinations, scaled } from '../support/scale';
 import { buildAsmGuest, guestSymbol } from './harness';
 
-const CALLS = 200;
+/** Rounds of five calls (a tenth at the quick scale). */
+const CALLS = scaled(200, 20);
 const GUEST = `
 	.globl _start, done, ts, t
 	.data
@@ -94,29 +96,27 @@ function run(cpu: (typeof CPU_MODELS)[number], kernel: (typeof KERNEL_KINDS)[num
   return { result, trace: p.trace, icount, regs, memory, runs, events };
 }
 
-for (const kernel of KERNEL_KINDS) {
-  for (const cpu of CPU_MODELS) {
-    test(`${cpu}/${kernel}: in-place calls give the trace, registers and icount of calls through the run loop`, () => {
-      const direct = run(cpu, kernel, false);
-      const looped = run(cpu, kernel, true);
-      assert.deepEqual(direct.result, { kind: 'exited', status: 0 });
-      assert.deepEqual(looped.result, direct.result);
-      assert.equal(direct.trace.length, 5 * CALLS + 1);
-      assert.deepEqual(direct.trace, looped.trace);
-      assert.equal(direct.icount, looped.icount);
-      assert.deepEqual(direct.regs, looped.regs);
-      assert.deepEqual(direct.memory, looped.memory);
-      assert.ok(looped.events > 2 * CALLS, 'the listener saw the calls');
-      // Only the write goes back to the run loop without a listener; with one, every call does.
-      assert.ok(direct.runs <= CALLS + 10, `Cpu.run entered ${direct.runs} times for ${5 * CALLS} calls`);
-      assert.ok(looped.runs >= 5 * CALLS, `Cpu.run entered ${looped.runs} times with a listener`);
-      const unrecorded = run(cpu, kernel, false, false);
-      assert.deepEqual(unrecorded.result, direct.result);
-      assert.equal(unrecorded.trace.length, 0);
-      assert.equal(unrecorded.icount, looped.icount);
-      assert.deepEqual(unrecorded.regs, looped.regs);
-      assert.deepEqual(unrecorded.memory, looped.memory);
-      assert.ok(unrecorded.runs <= CALLS + 10, `Cpu.run entered ${unrecorded.runs} times for ${5 * CALLS} calls`);
-    });
-  }
+for (const { kernel, cpu } of combinations({ kernel: KERNEL_KINDS, cpu: CPU_MODELS })) {
+  test(`${cpu}/${kernel}: in-place calls give the trace, registers and icount of calls through the run loop`, () => {
+    const direct = run(cpu, kernel, false);
+    const looped = run(cpu, kernel, true);
+    assert.deepEqual(direct.result, { kind: 'exited', status: 0 });
+    assert.deepEqual(looped.result, direct.result);
+    assert.equal(direct.trace.length, 5 * CALLS + 1);
+    assert.deepEqual(direct.trace, looped.trace);
+    assert.equal(direct.icount, looped.icount);
+    assert.deepEqual(direct.regs, looped.regs);
+    assert.deepEqual(direct.memory, looped.memory);
+    assert.ok(looped.events > 2 * CALLS, 'the listener saw the calls');
+    // Only the write goes back to the run loop without a listener; with one, every call does.
+    assert.ok(direct.runs <= CALLS + 10, `Cpu.run entered ${direct.runs} times for ${5 * CALLS} calls`);
+    assert.ok(looped.runs >= 5 * CALLS, `Cpu.run entered ${looped.runs} times with a listener`);
+    const unrecorded = run(cpu, kernel, false, false);
+    assert.deepEqual(unrecorded.result, direct.result);
+    assert.equal(unrecorded.trace.length, 0);
+    assert.equal(unrecorded.icount, looped.icount);
+    assert.deepEqual(unrecorded.regs, looped.regs);
+    assert.deepEqual(unrecorded.memory, looped.memory);
+    assert.ok(unrecorded.runs <= CALLS + 10, `Cpu.run entered ${unrecorded.runs} times for ${5 * CALLS} calls`);
+  });
 }
