@@ -14,6 +14,7 @@ import { connect, type Socket } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildC, scratch } from '../support/oracles';
+import { within } from '../support/within';
 import { client } from './wire-client';
 
 const INIT = { adapterID: 'vdso', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true };
@@ -116,7 +117,7 @@ test('requests whose arguments break the DAP schema get one-line errors naming t
   };
   for (let seq = 1; seq <= 3 && closed.exitCode === null; seq++) {
     closed.stdin!.write(frame(seq));
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 100))]);
+    await within(exited, 100, () => undefined);
   }
   closed.stdin!.end();
   assert.equal(await exited, 0);

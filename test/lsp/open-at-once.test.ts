@@ -3,9 +3,9 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { startLsp } from './lsp-client';
 import { scratch } from '../support/oracles';
+import { within } from '../support/within';
 
 // The longest debounce the setting takes: an opening that waited for it would publish 10 s late.
 const client = startLsp({ lsp: { debounceMs: 10_000 } });
@@ -14,7 +14,7 @@ after(() => client.close());
 test('an opened document\'s diagnostics come without the edit debounce (vdsoLab.lsp.debounceMs 10 s)', async () => {
   const path = join(scratch(), 'opened.S');
   const text = '\t.text\nf:\tpushl %ebp\n\tbogus %eax\n\tret\n';
-  const outcome = await Promise.race([client.open(path, text).then(() => 'published'), delay(5_000, 'waited for the debounce')]);
+  const outcome = await within(client.open(path, text).then(() => 'published'), 5_000, () => 'waited for the debounce');
   assert.equal(outcome, 'published');
   const uri = new URL(`file://${path}`).href;
   // What was published is the opened text's analysis: one error, on the line that is not an instruction.

@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { analyze, diskFileSource } from '../../language-server/analysis';
 import { documentSymbols, foldingRanges, references } from '../../language-server/symbols';
 import { scratch } from '../support/oracles';
+import { within } from '../support/within';
 import { startLsp } from './lsp-client';
 
 const HEADER = `#define SAVED_REG ecx
@@ -85,10 +86,11 @@ test('references after an included header became a FIFO: refused, not read, and 
     assert.equal(spawnSync('mkfifo', [header]).status, 0);
     const [line, column] = placesOf(STUB, 'SAVED_REG')[0]!;
     // Generous: a read of the FIFO would block the server for good.
-    const got = await Promise.race([
+    const got = await within(
       lsp.request<Array<{ uri: string; range: { start: { line: number; character: number } } }>>('textDocument/references', { textDocument: { uri }, position: { line, character: column }, context: { includeDeclaration: true } }),
-      new Promise<never>((_, no) => setTimeout(() => no(new Error('no answer: the server read the FIFO')), 20_000)),
-    ]);
+      20_000,
+      () => { throw new Error('no answer: the server read the FIFO'); },
+    );
     assert.deepEqual(got.map((r) => [r.uri, r.range.start.line, r.range.start.character]), placesOf(STUB, 'SAVED_REG').map(([l, c]) => [uri, l, c]));
   } finally {
     lsp.close();

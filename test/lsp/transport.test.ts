@@ -11,6 +11,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { within } from '../support/within';
 
 test('a malformed frame or a didOpen without text is one line on stderr; the server answers after it', async () => {
   const server = spawn(process.execPath, [resolve('dist/language-server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -91,10 +92,11 @@ test('an #include of a FIFO or of /dev/zero is not read: the server answers and 
       const text = `#include "${target}"\n.text\nfoo:\n\tnop\n`;
       await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'gas-x86', version: 1, text } });
       // Generous: a read of the FIFO would block the server for good, one of /dev/zero would never end.
-      const symbols = await Promise.race([
+      const symbols = await within(
         connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri } }) as Promise<Array<{ name: string }>>,
-        new Promise<never>((_, no) => setTimeout(() => no(new Error(`no answer with #include "${target}"`)), 20_000)),
-      ]);
+        20_000,
+        () => { throw new Error(`no answer with #include "${target}"`); },
+      );
       assert.ok(symbols.some((s) => s.name === 'foo'), JSON.stringify(symbols));
       for (let i = 0; i < 100 && !published.get(uri)?.length; i++) await new Promise((r) => setTimeout(r, 50));
       assert.ok(published.get(uri)?.some((m) => m.startsWith(`${target}: `)), JSON.stringify(published.get(uri)));
