@@ -1,11 +1,14 @@
 // `npm run test:quick`: the inner-loop subset of `npm test`. Every test file except those that
 // need code-server (test/e2e) or the Debian kernel package (anything importing, directly or
-// through other test modules, test/support/real-vdso.ts), built into out-quick/ and run with
-// VDSO_LAB_TEST_SCALE=quick (test/support/scale.ts: a tenth of the fuzzers' and the
-// differential CPU test's full counts). The full suite stays `npm test`.
+// through other test modules, test/support/real-vdso.ts), run with VDSO_LAB_TEST_SCALE=quick
+// (test/support/scale.ts: a tenth of the randomised counts, a covering sample of each matrix).
+// Starting node and loading a bundle costs about half a second, so the files are bundled in
+// groups (out-quick/groups/), each file's tests inside a suite named after the file, and the
+// groups run side by side; a file that starts itself again (a worker or a child process on
+// its own __filename) is bundled alone. The full suite stays `npm test`.
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 
@@ -13,6 +16,8 @@ const root = new URL('..', import.meta.url).pathname;
 const testRoot = join(root, 'test');
 const EXCLUDED_DIRS = ['test/e2e/'];
 const NEEDS_KERNEL_PACKAGE = join(testRoot, 'support', 'real-vdso.ts');
+/** How many groups per core: enough for the runner to even out the groups' lengths. */
+const GROUPS_PER_CORE = 4;
 
 function walk(dir, found = []) {
   for (const name of readdirSync(dir)) {
@@ -36,40 +41,51 @@ function localImports(file) {
   return out;
 }
 
-const memo = new Map();
-function needsKernelPackage(file, path = new Set()) {
-  if (file === NEEDS_KERNEL_PACKAGE) return true;
+/** Whether `file`, or a test module it imports, answers `ask(file, text)` (import cycles answer no). */
+function closureHas(ask, memo, file, path = new Set()) {
   if (memo.has(file)) return memo.get(file);
   if (path.has(file)) return false;
   path.add(file);
-  const answer = localImports(file).some((f) => needsKernelPackage(f, path));
+  const answer = ask(file, readFileSync(file, 'utf8')) || localImports(file).some((f) => closureHas(ask, memo, f, path));
   path.delete(file);
   memo.set(file, answer);
   return answer;
 }
+const kernelMemo = new Map();
+const needsKernelPackage = (file) => closureHas((f) => f === NEEDS_KERNEL_PACKAGE, kernelMemo, file);
+const aloneMemo = new Map();
+const startsItself = (file) => closureHas((_, text) => /\b__filename\b/.test(text), aloneMemo, file);
 
 const all = walk(testRoot).filter((f) => f.endsWith('.test.ts'));
 const chosen = all.filter((f) => {
   const rel = relative(root, f);
   return !EXCLUDED_DIRS.some((d) => rel.startsWith(d)) && !needsKernelPackage(f);
 });
+const alone = chosen.filter(startsItself);
+const grouped = chosen.filter((f) => !startsItself(f));
+const groupCount = Math.max(1, Math.min(grouped.length, GROUPS_PER_CORE * availableParallelism()));
 const out = join(root, 'out-quick');
+const entries = join(out, 'entries');
 rmSync(out, { recursive: true, force: true });
-await build({
-  entryPoints: chosen.map((t) => relative(root, t)),
-  outdir: 'out-quick',
-  outbase: '.',
-  absWorkingDir: root,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  sourcemap: true,
-  logLevel: 'warning',
-  packages: 'external',
-});
-console.log(`test:quick: ${chosen.length} of ${all.length} test files (${all.length - chosen.length} need code-server or the kernel package)`);
-const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', `--test-concurrency=${availableParallelism()}`, ...chosen.map((f) => join('out-quick', relative(root, f).replace(/\.ts$/, '.js')))], {
+mkdirSync(entries, { recursive: true });
+const groupEntries = [];
+for (let g = 0; g < groupCount; g++) {
+  const members = grouped.filter((_, i) => i % groupCount === g);
+  const lines = ["const { describe } = require('node:test');"];
+  for (const f of members) lines.push(`describe(${JSON.stringify(relative(root, f))}, () => { require(${JSON.stringify(relative(entries, f))}); });`);
+  const entry = join(entries, `group${g}.js`);
+  writeFileSync(entry, lines.join('\n') + '\n');
+  groupEntries.push(entry);
+}
+const options = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', packages: 'external', absWorkingDir: root };
+await build({ ...options, entryPoints: groupEntries, outdir: join(out, 'groups') });
+await build({ ...options, entryPoints: alone.map((t) => relative(root, t)), outdir: out, outbase: '.' });
+console.log(`test:quick: ${chosen.length} of ${all.length} test files (${all.length - chosen.length} need code-server or the kernel package), in ${groupCount} groups and ${alone.length} alone`);
+const runs = [
+  ...groupEntries.map((e) => join(out, 'groups', `${e.slice(entries.length + 1)}`)),
+  ...alone.map((f) => join('out-quick', relative(root, f).replace(/\.ts$/, '.js'))),
+];
+const r = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-reporter=spec', `--test-concurrency=${availableParallelism()}`, ...runs], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, VDSO_LAB_TEST_SCALE: 'quick' },
