@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildC, scratch } from '../support/oracles';
+import { combinations } from '../support/scale';
 import { launchTarget } from '../../emulator/debug/launch';
 import { nodeDebugHost } from '../../debug-adapter/node-host';
 import { InputError } from '../../toolchain/errors';
@@ -40,9 +41,13 @@ const commands: Array<(file: string) => string[]> = [
   (f) => ['capture-host', '--kernel-image', f, '-o', join(dir, 'out.so')],
 ];
 
-for (const [file, kind] of [['/dev/zero', 'a device'], [fifo, 'a FIFO'], [join(dir, 'folder'), 'a folder']] as const) {
+const INPUTS = [['/dev/zero', 'a device'], [fifo, 'a FIFO'], [join(dir, 'folder'), 'a folder']] as const;
+/** Each input with each command (quick runs: each input and each command at least once). */
+const PAIRS = combinations({ input: INPUTS, command: commands });
+
+for (const [file, kind] of INPUTS) {
   test(`${file === fifo ? 'a FIFO' : file.endsWith('folder') ? 'a folder' : file} as input: one line, status 2, for every command`, () => {
-    for (const make of commands) {
+    for (const { command: make } of PAIRS.filter((p) => p.input[0] === file)) {
       const args = make(file);
       const r = cli(args);
       assert.equal(r.signal, null, `${args.join(' ')}: ended by ${r.signal} (hung or ran out of memory)`);

@@ -7,9 +7,12 @@
 // is gone costs the servers their log lines, not their answers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { buildC, scratch } from '../support/oracles';
+import { sampled } from '../support/scale';
+import { within } from '../support/within';
 
 const dir = scratch('vdso-lab-output-errors-');
 const cli = `${process.execPath} ${resolve('dist/cli.js')}`;
@@ -45,7 +48,7 @@ test('stdout closed at start or a full disk: one line "write error: ..." and the
       ['start', 'vdso-lab start'],
     ];
     if (redirect === '>&-') cases.push(['dap < /dev/null', 'vdso-lab dap'], ['lsp --stdio < /dev/null', 'vdso-lab lsp']);
-    for (const [args, prefix] of cases) {
+    for (const [args, prefix] of sampled(cases, 2)) {
       const r = sh(`${cli} ${args} ${redirect}`);
       assert.deepEqual({ stderr: r.stderr, status: r.status }, { stderr: `${prefix}: ${reason[1]}\n`, status: ls.status }, `${args} ${redirect}`);
     }
@@ -60,28 +63,63 @@ test('a guest whose stdout is closed gets EBADF from write, as under qemu-i386',
   assert.deepEqual({ stderr: l.stderr, status: l.status }, { stderr: q.stderr, status: q.status });
 });
 
-test('a reader gone mid-output ends start and the servers quietly with 141', () => {
+const LSP_INITIALIZE = '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}';
+const DAP_INITIALIZE = '{"seq":1,"type":"request","command":"initialize","arguments":{"adapterID":"vdso-lab","pathFormat":"path"}}';
+const SERVERS = [
+  { server: ['lsp', '--stdio'], body: LSP_INITIALIZE, answer: /"id":1,"result":\{"capabilities"/ },
+  { server: ['dap'], body: DAP_INITIALIZE, answer: /"command":"initialize","success":true/ },
+] as const;
+const frame = (body: string): string => `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+
+/** A server of the CLI with its three pipes; `ended` resolves with its status (or the signal that ended it) within 20 s. */
+function serve(args: readonly string[]) {
+  const child = spawn(process.execPath, [resolve('dist/cli.js'), ...args], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stdin.on('error', () => undefined);
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  const ended = within<number | string | null>(exited.then(([status, signal]) => status ?? signal), 20_000, () => {
+    child.kill('SIGKILL');
+    return 'still running after 20 s';
+  });
+  return { child, ended, stdout: () => stdout, stderr: () => stderr };
+}
+
+/** Resolves once `read()` matches `pattern`, or with what it holds when the process ends first. */
+async function untilOutput(child: ChildProcess, stream: NodeJS.ReadableStream, read: () => string, pattern: RegExp): Promise<void> {
+  while (!pattern.test(read()) && child.exitCode === null && child.signalCode === null) {
+    await Promise.race([once(stream, 'data'), once(child, 'exit')]);
+  }
+}
+
+test('a reader gone mid-output ends start and the servers quietly with 141', async () => {
   const start = sh(`${cli} start | head -1 > /dev/null; echo "\${PIPESTATUS[0]}"`);
   assert.deepEqual({ stderr: start.stderr, status: start.stdout.trim() }, { stderr: '', status: '141' });
-  const lsp = '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}';
-  const dap = '{"seq":1,"type":"request","command":"initialize","arguments":{"adapterID":"vdso-lab"}}';
-  for (const [server, body] of [['lsp --stdio', lsp], ['dap', dap]] as const) {
-    // Two requests a second apart: head has gone when the second answer is written; stdin stays open after.
-    const frame = `Content-Length: ${body.length}\\r\\n\\r\\n${body}`;
-    const r = sh(`(printf '${frame}'; sleep 1; printf '${frame}'; sleep 2) | ${cli} ${server} | head -c 10 > /dev/null; echo "\${PIPESTATUS[1]}"`);
-    assert.deepEqual({ stderr: r.stderr, status: r.stdout.trim() }, { stderr: '', status: '141' }, server);
+  for (const { server, body, answer } of SERVERS) {
+    // The first answer read, the reader goes (as head does); the second answer has nowhere to go. stdin stays open.
+    const s = serve(server);
+    s.child.stdin.write(frame(body));
+    await untilOutput(s.child, s.child.stdout, s.stdout, answer);
+    assert.match(s.stdout(), answer, server.join(' '));
+    s.child.stdout.destroy();
+    s.child.stdin.write(frame(body));
+    assert.deepEqual({ stderr: s.stderr(), status: await s.ended }, { stderr: '', status: 141 }, server.join(' '));
   }
 });
 
-test('a stderr whose reader is gone: the servers drop their log lines and go on answering', () => {
-  const lsp = '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}';
-  const dap = '{"seq":1,"type":"request","command":"initialize","arguments":{"adapterID":"vdso-lab","pathFormat":"path"}}';
-  for (const [server, body, answer] of [['lsp --stdio', lsp, /"id":1,"result":\{"capabilities"/], ['dap', dap, /"command":"initialize","success":true/]] as const) {
-    // The malformed frame is logged after stderr's reader has exited: that write fails (EPIPE).
-    const bad = 'Content-Length: 5\\r\\n\\r\\n{{{{{';
-    const frame = `Content-Length: ${body.length}\\r\\n\\r\\n${body}`;
-    const r = sh(`(sleep 0.5; printf '${bad}'; sleep 0.5; printf '${bad}${frame}'; sleep 1) | ${cli} ${server} 2> >(exit 0)`);
-    // The answer comes after the failed log writes (an LSP server whose client leaves without `exit` ends with 1, as any).
-    assert.match(r.stdout, answer, `${server}: status ${r.status}`);
+test('a stderr whose reader is gone: the servers drop their log lines and go on answering', async () => {
+  for (const { server, body, answer } of SERVERS) {
+    // stderr's reader goes before anything is written: the malformed frames' log lines fail (EPIPE).
+    const s = serve(server);
+    s.child.stderr.destroy();
+    const bad = 'Content-Length: 5\r\n\r\n{{{{{';
+    s.child.stdin.write(bad);
+    s.child.stdin.write(bad + frame(body));
+    await untilOutput(s.child, s.child.stdout, s.stdout, answer);
+    assert.match(s.stdout(), answer, `${server.join(' ')}: ended ${String(s.child.exitCode ?? s.child.signalCode)}`);
+    s.child.stdin.end();
+    await s.ended;
   }
 });

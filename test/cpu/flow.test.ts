@@ -9,6 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildGuest, loadElf, qemuOutput, runGuest } from './guest';
+import { scaled } from '../support/scale';
 import { sameBreakpointHits, sameTrapFlagSteps, sameWatchpointStop, sameWhateverTheSlices, step } from './fast-slow';
 
 /** The program, of `rounds` rounds; `trapAt`: the round (counting down) at which its iret sets TF inside a flow (0: never). */
@@ -138,7 +139,7 @@ text: .asciz "flows"
 const WARM = 400_000;
 
 test('a program whose calls, returns and jumps become flows ends as under qemu-i386, whatever the budget slices', () => {
-  const g = buildGuest('flow', program(0, 1500), true);
+  const g = buildGuest('flow', program(0, scaled(1500, 800)), true);
   const expected = qemuOutput(g.path);
   assert.equal(expected.length, 12);
   const p = sameWhateverTheSlices(g.path, expected, [1, 7, 97, 10007]);
@@ -210,7 +211,9 @@ test('a breakpoint set inside a formed flow, a watchpoint and the debugger\'s TF
 
 test('a CPU whose memory differs in a flow member does not take the flow another CPU holds', () => {
   // The same program with compare's `mov $-1` made `mov $-2`: every instruction at the same address, one immediate byte different.
-  const source = program(0, 3000);
+  // qemu-i386 runs this program slowly (its stores share pages with its code): quick runs take
+  // 1000 rounds, about 520,000 instructions, still past WARM.
+  const source = program(0, scaled(3000, 1000));
   const variant = source.replace('mov $-1, %eax', 'mov $-2, %eax');
   assert.notEqual(variant, source);
   const g = buildGuest('flow-held', source, true);
