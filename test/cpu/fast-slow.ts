@@ -5,6 +5,11 @@
 import assert from 'node:assert/strict';
 import { loadElf, runGuest, type LoadedProgram } from './guest';
 
+/** What a compiled block's source (cpu.blockSource) carries before the instruction at `address`. */
+export function instructionMark(address: number): RegExp {
+  return new RegExp(`// 0x${address.toString(16)} `);
+}
+
 /** Runs `count` instructions one budget of one at a time (the slow path: one-instruction blocks). */
 export function step(p: LoadedProgram, count: number): void {
   for (let k = 0; k < count; k++) assert.equal(p.cpu.run(1).kind, 'budget');

@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildGuest, EXIT, loadElf, qemuOutput, writeOut } from './guest';
-import { sameBreakpointHits, sameWatchpointStop, sameWhateverTheSlices, warmedPair } from './fast-slow';
+import { instructionMark, sameBreakpointHits, sameWatchpointStop, sameWhateverTheSlices, warmedPair } from './fast-slow';
 
 /** Rounds in all; `twist` moves its return address in the last FLIP of them. */
 const ROUNDS = 6000;
@@ -82,7 +82,7 @@ test('blocks that go on past returns end as under qemu-i386, also when a callee 
   // The block at outer goes on through mid and leaf and back to after_mid and after_std.
   const source = p.cpu.blockSource(g.symbols.get('outer')!) ?? '';
   for (const label of ['after_leaf', 'after_mid', 'after_std', 'after_twist']) {
-    assert.match(source, new RegExp(`// 0x${g.symbols.get(label)!.toString(16)} `), `outer's block goes on at ${label}`);
+    assert.match(source, instructionMark(g.symbols.get(label)!), `outer's block goes on at ${label}`);
   }
   const expected = qemuOutput(g.path);
   assert.equal(expected.length, 12);
