@@ -6,9 +6,9 @@
 import { test } from 'node:test';
 import { compareWithGas } from './gas-compare';
 
-test('relaxed branches write the bytes and relocations as --32 does', () => {
+test('relaxed branches write the bytes and relocations as --32 does', async () => {
   const far = Array.from({ length: 40 }, () => '\tmovl $0x12345678, %eax').join('\n');
-  compareWithGas('branch-displacements', [
+  await compareWithGas('branch-displacements', [
     '\t.text',
     '\t.globl g',
     '\t.weak w',

@@ -39,10 +39,10 @@ function source(seed: number, statements: number, withErrors: boolean): string {
   return lines.join('\n');
 }
 
-test('fixups made across sections and subsections are written and relocated as --32 does', () => {
-  for (const seed of sampled([1, 2, 3, 4, 5, 6], 2)) compareWithGas(`fixup-rows-${seed}`, source(seed, 600, false));
+test('fixups made across sections and subsections are written and relocated as --32 does', async () => {
+  for (const seed of sampled([1, 2, 3, 4, 5, 6], 2)) await compareWithGas(`fixup-rows-${seed}`, source(seed, 600, false));
 });
 
-test('fixups whose fields cannot hold their value, or whose difference spans two sections, are reported as --32 reports them, in its order', () => {
-  for (const seed of sampled([11, 12, 13])) compareWithGas(`fixup-rows-errors-${seed}`, source(seed, 600, true));
+test('fixups whose fields cannot hold their value, or whose difference spans two sections, are reported as --32 reports them, in its order', async () => {
+  for (const seed of sampled([11, 12, 13])) await compareWithGas(`fixup-rows-errors-${seed}`, source(seed, 600, true));
 });

@@ -8,24 +8,16 @@
 // absolute address, whose relocation names no symbol; nop and loop in .code16 (no 66 or 67).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { readelf, scratch } from '../support/oracles';
+import { readFileSync } from 'node:fs';
+import { readelf } from '../support/oracles';
+import { assembleWithBoth, type AssemblerRun } from './gas-compare';
 
-const dir = scratch('vdso-lab-gas-fidelity-');
-
-/** Assembles `source` with as --32 and with `vdso-lab asm -c`; both objects and both stderr texts. */
-function both(name: string, source: string): { gas: { path: string; stderr: string }; lab: { path: string; stderr: string } } {
-  const src = join(dir, `${name}.s`);
-  writeFileSync(src, source);
-  const gasPath = join(dir, `${name}.gas.o`);
-  const labPath = join(dir, `${name}.lab.o`);
-  const g = spawnSync('as', ['--32', `${name}.s`, '-o', gasPath], { encoding: 'utf8', cwd: dir });
-  assert.equal(g.status, 0, g.stderr);
-  const l = spawnSync(process.execPath, [resolve('dist/cli.js'), 'asm', `${name}.s`, '-c', '-o', labPath], { encoding: 'utf8', cwd: dir });
-  assert.equal(l.status, 0, l.stderr);
-  return { gas: { path: gasPath, stderr: g.stderr }, lab: { path: labPath, stderr: l.stderr } };
+/** Assembles `source` with as --32 and with `vdso-lab asm -c`, both of which must succeed; both objects and both stderr texts. */
+async function both(name: string, source: string): Promise<{ gas: AssemblerRun; lab: AssemblerRun }> {
+  const runs = await assembleWithBoth(name, source);
+  assert.equal(runs.gas.status, 0, runs.gas.stderr);
+  assert.equal(runs.lab.status, 0, runs.lab.stderr);
+  return runs;
 }
 
 /** `LINE: Warning: TEXT` per message (vdso-lab adds the column after the line, GAS 2.40 does not). */
@@ -36,8 +28,8 @@ function messages(stderr: string, file: string): string[] {
   });
 }
 
-test('.equ names before a .pushsection of a new section: the symbol table in GNU as\'s order', () => {
-  const { gas, lab } = both('equ-pushsection', `
+test('.equ names before a .pushsection of a new section: the symbol table in GNU as\'s order', async () => {
+  const { gas, lab } = await both('equ-pushsection', `
 	.equ FOO, 1
 	.set BAR, 2
 	.pushsection .mysec, "a"
@@ -58,7 +50,7 @@ here:	nop
   assert.deepEqual(readFileSync(lab.path), readFileSync(gas.path));
 });
 
-test('constants too wide for their field: GNU as\'s "shortened" warnings on the same lines and its encodings', () => {
+test('constants too wide for their field: GNU as\'s "shortened" warnings on the same lines and its encodings', async () => {
   const source = `
 	.code16
 	movl %eax, 65536
@@ -83,15 +75,15 @@ test('constants too wide for their field: GNU as\'s "shortened" warnings on the 
 	movl $0x100000000, %eax
 	movl 0x100000000(%ebx), %eax
 `;
-  const { gas, lab } = both('shortened', source);
+  const { gas, lab } = await both('shortened', source);
   const expected = messages(gas.stderr, 'shortened.s');
   assert.ok(expected.some((m) => m === '3: Warning: 0x10000 shortened to 0x0'), gas.stderr);
   assert.deepEqual(messages(lab.stderr, 'shortened.s'), expected);
   assert.deepEqual(readFileSync(lab.path), readFileSync(gas.path));
 });
 
-test('branches to absolute addresses: relocations with no symbol (index 0), the object GNU as writes', () => {
-  const { gas, lab } = both('absolute-branches', `
+test('branches to absolute addresses: relocations with no symbol (index 0), the object GNU as writes', async () => {
+  const { gas, lab } = await both('absolute-branches', `
 	jmp 0x12345
 	call 0x100
 	.code16
@@ -102,8 +94,8 @@ test('branches to absolute addresses: relocations with no symbol (index 0), the 
   assert.deepEqual(readFileSync(lab.path), readFileSync(gas.path));
 });
 
-test('.code16 nop and loop: no 66 or 67 prefix (loop takes the code\'s address size, loopl/loopzw name theirs)', () => {
-  const { gas, lab } = both('code16-loop', `
+test('.code16 nop and loop: no 66 or 67 prefix (loop takes the code\'s address size, loopl/loopzw name theirs)', async () => {
+  const { gas, lab } = await both('code16-loop', `
 	.code16
 	nop
 	loop .
@@ -126,8 +118,8 @@ test('.code16 nop and loop: no 66 or 67 prefix (loop takes the code\'s address s
   assert.deepEqual(readFileSync(lab.path), readFileSync(gas.path));
 });
 
-test('.octa (signed or unsigned fill above 64 bits, bignums) and character constants with digits after them, as GNU as reads them', () => {
-  const { gas, lab } = both('octa-chars', `
+test('.octa (signed or unsigned fill above 64 bits, bignums) and character constants with digits after them, as GNU as reads them', async () => {
+  const { gas, lab } = await both('octa-chars', `
 	.data
 	.octa 0x0123456789abcdef0123456789abcdef, -1, 5, 0x8000000000000000, 1 << 63, ~0, ~5
 	.octa -5, -0x8000000000000000, -(3 - 5), - -5, -5 + 0, 0 + -5, -5 >> 1, -~0, ~-5, -0, !0, !-5, +-5
@@ -146,17 +138,15 @@ b:	.octa b - a
 });
 
 /** Assembles `source` with as --32 and with `vdso-lab asm -c`, both of which must fail; both stderr texts. */
-function bothFail(name: string, source: string): { gas: string; lab: string } {
-  writeFileSync(join(dir, `${name}.s`), source);
-  const g = spawnSync('as', ['--32', `${name}.s`, '-o', join(dir, `${name}.gas.o`)], { encoding: 'utf8', cwd: dir });
-  const l = spawnSync(process.execPath, [resolve('dist/cli.js'), 'asm', `${name}.s`, '-c', '-o', join(dir, `${name}.lab.o`)], { encoding: 'utf8', cwd: dir });
-  assert.notEqual(g.status, 0, 'GNU as fails');
-  assert.notEqual(l.status, 0, 'vdso-lab asm fails');
-  return { gas: g.stderr, lab: l.stderr };
+async function bothFail(name: string, source: string): Promise<{ gas: string; lab: string }> {
+  const { gas, lab } = await assembleWithBoth(name, source);
+  assert.notEqual(gas.status, 0, 'GNU as fails');
+  assert.notEqual(lab.status, 0, 'vdso-lab asm fails');
+  return { gas: gas.stderr, lab: lab.stderr };
 }
 
-test('numeric labels referred to but not defined, and .octa of a symbol: GNU as\'s errors, on its lines', () => {
-  const { gas, lab } = bothFail('undefined-numeric', `
+test('numeric labels referred to but not defined, and .octa of a symbol: GNU as\'s errors, on its lines', async () => {
+  const { gas, lab } = await bothFail('undefined-numeric', `
 	.text
 	jmp 1b
 1:	jmp 1f
@@ -173,8 +163,8 @@ test('numeric labels referred to but not defined, and .octa of a symbol: GNU as\
   assert.deepEqual(messages(lab, 'undefined-numeric.s').filter((m) => lined.includes(m)), lined);
 });
 
-test('a section named again with another type or flags: GNU as\'s warning for the sections it knows by name, its error for others', () => {
-  const { gas, lab } = bothFail('changed-sections', `
+test('a section named again with another type or flags: GNU as\'s warning for the sections it knows by name, its error for others', async () => {
+  const { gas, lab } = await bothFail('changed-sections', `
 	.section .alt,"a"
 	.section .alt,"aw"
 	.section .text,"aw"
@@ -210,7 +200,7 @@ test('a section named again with another type or flags: GNU as\'s warning for th
   assert.deepEqual(messages(lab, 'changed-sections.s'), expected);
 });
 
-test('.section and .pushsection NAME, "FLAGS" met again (read once per text): the same sections, flags and warnings as GNU as', () => {
+test('.section and .pushsection NAME, "FLAGS" met again (read once per text): the same sections, flags and warnings as GNU as', async () => {
   const source = `
 	.section .alt, "a"
 	.byte 1
@@ -238,14 +228,14 @@ test('.section and .pushsection NAME, "FLAGS" met again (read once per text): th
 	.byte 6
 	.section "quoted", "aw"
 `;
-  const { gas, lab } = both('section-forms', source);
+  const { gas, lab } = await both('section-forms', source);
   assert.deepEqual(messages(lab.stderr, 'section-forms.s'), messages(gas.stderr, 'section-forms.s'));
   assert.equal(readelf(['-SW', lab.path]), readelf(['-SW', gas.path]));
   assert.deepEqual(readFileSync(lab.path), readFileSync(gas.path));
 });
 
-test('data directives of differences of labels, `.` and undefined symbols, within and across sections: the object GNU as writes', () => {
-  const { gas, lab } = both('differences', `
+test('data directives of differences of labels, `.` and undefined symbols, within and across sections: the object GNU as writes', async () => {
+  const { gas, lab } = await both('differences', `
 	.text
 t1:	nop
 	.long t2 - t1, t1 - t2, . - t1, t1 - ., u1 - ., u1 - t1, u1 - t2, t2 - t2
@@ -267,8 +257,8 @@ d2:	.long 0
   assert.deepEqual(readFileSync(lab.path), readFileSync(gas.path));
 });
 
-test('.nops SIZE[, CONTROL]: the NOPs, the jump over long runs and the warnings, as GNU as writes them', () => {
-  const { gas, lab } = both('nops', `
+test('.nops SIZE[, CONTROL]: the NOPs, the jump over long runs and the warnings, as GNU as writes them', async () => {
+  const { gas, lab } = await both('nops', `
 	.text
 	.nops 0
 	.nops
@@ -294,7 +284,7 @@ test('.nops SIZE[, CONTROL]: the NOPs, the jump over long runs and the warnings,
   assert.deepEqual(readFileSync(lab.path), readFileSync(gas.path));
 });
 
-test('sections created by name alone take the type, flags and entry size GNU as gives BFD\'s special sections', () => {
+test('sections created by name alone take the type, flags and entry size GNU as gives BFD\'s special sections', async () => {
   const nobits = ['.bss', '.bss.x', '.tbss', '.tbss.x', '.noinit', '.gnu.linkonce.b.x', '.persistent.bss'];
   const progbits = [
     '.comment', '.data', '.data.x', '.data1', '.fini', '.fini_array', '.fini_array.5', '.gnu.linkonce.p.x', '.got', '.init', '.init_array',
@@ -302,7 +292,7 @@ test('sections created by name alone take the type, flags and entry size GNU as 
     '.rodata', '.rodata.x', '.rodata1', '.text.x', '.tdata', '.tdata.x', '.foo', '.ctf', '.gnu.lto_x', '.zdebug_line',
   ];
   const source = [...nobits.map((n) => `\t.section ${n}\n\t.skip 1`), ...progbits.map((n) => `\t.section ${n}\n\t.byte 1`)].join('\n') + '\n';
-  const { gas, lab } = both('special-sections', source);
+  const { gas, lab } = await both('special-sections', source);
   assert.deepEqual(messages(lab.stderr, 'special-sections.s'), messages(gas.stderr, 'special-sections.s'));
   assert.deepEqual(readelf(['-SW', lab.path]), readelf(['-SW', gas.path]));
   assert.deepEqual(readFileSync(lab.path), readFileSync(gas.path));

@@ -19,23 +19,23 @@ const SPLIT = [
   '3 @ 4', '3 : 4', '3 ? 4', '3 { 4', 'y=1 x=2',
 ];
 
-test('a macro invocation\'s arguments: the blanks GAS\'s scrubber keeps and drops, character constants', () => {
-  const gas = compareWithGas('split-top', [...SITE, ...SPLIT.map((t) => `\tsite ${t}`), ''].join('\n'));
+test('a macro invocation\'s arguments: the blanks GAS\'s scrubber keeps and drops, character constants', async () => {
+  const gas = await compareWithGas('split-top', [...SITE, ...SPLIT.map((t) => `\tsite ${t}`), ''].join('\n'));
   assert.equal(gas.status, 0);
 });
 
-test('inside a macro body the same, and a quoted argument passed on is scrubbed again where it lands', () => {
+test('inside a macro body the same, and a quoted argument passed on is scrubbed again where it lands', async () => {
   const body = ['\\a + \\b', '\\a -1', '1 + \\a', '\\a+\\b', '\\a , \\b', 'x=\\a + 1', '\\a + 1 y=2', '(\\a) - 1', '(1) - \\a', '\\a- 1'];
-  const gas = compareWithGas('split-body', [
+  const gas = await compareWithGas('split-body', [
     ...SITE, '\t.macro outer a, b', ...body.map((t) => `\tsite ${t}`), '\t.endm', '\touter 3, 4', '\touter "1 + 2", 5',
     '\t.macro bytes', "\t.byte ' ', 'a, '\\n, '\\\\, 'a', '\\''", '\t.endm', '\tbytes', "\t.byte ' ', 'a, '\\n, '\\\\, 'a', '\\''", '',
   ].join('\n'));
   assert.equal(gas.status, 0, gas.messages.join('\n'));
 });
 
-test('too many words and arguments that look like keywords: GAS\'s errors', () => {
+test('too many words and arguments that look like keywords: GAS\'s errors', async () => {
   for (const [name, text] of [['three-words', '3 - 4 - 5'], ['unknown-keyword', 'a = b'], ['confusion', '3 == 4'], ['confusion-op', 'x+1=2']]) {
-    const gas = compareWithGas(`split-${name}`, [...SITE, `\tsite ${text}`, ''].join('\n'));
+    const gas = await compareWithGas(`split-${name}`, [...SITE, `\tsite ${text}`, ''].join('\n'));
     assert.notEqual(gas.status, 0, name);
   }
 });

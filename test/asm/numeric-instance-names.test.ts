@@ -7,8 +7,8 @@ import { compareWithGas } from './gas-compare';
 
 const MARK = '\u0002';
 
-test('a quoted name of a numeric label instance is that instance, as in as --32', () => {
-  compareWithGas('instance-forward', [
+test('a quoted name of a numeric label instance is that instance, as in as --32', async () => {
+  await compareWithGas('instance-forward', [
     '\t.text',
     `\tjmp ".L1${MARK}2"`,
     '1:\tnop',
@@ -18,7 +18,7 @@ test('a quoted name of a numeric label instance is that instance, as in as --32'
     `\t.long ".L1${MARK}1", ".L1${MARK}2"`,
     '',
   ].join('\n'));
-  compareWithGas('instance-set', [
+  await compareWithGas('instance-set', [
     '\t.text',
     '4:\tnop',
     `\t.set ".L4${MARK}2", 4b`,
@@ -28,6 +28,6 @@ test('a quoted name of a numeric label instance is that instance, as in as --32'
   ].join('\n'));
 });
 
-test('an instance named by a quoted name and never defined is the error as --32 gives', () => {
-  compareWithGas('instance-undefined', ['\t.text', `\tjmp ".L7${MARK}3"`, '7:\tnop', ''].join('\n'));
+test('an instance named by a quoted name and never defined is the error as --32 gives', async () => {
+  await compareWithGas('instance-undefined', ['\t.text', `\tjmp ".L7${MARK}3"`, '7:\tnop', ''].join('\n'));
 });

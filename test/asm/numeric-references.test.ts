@@ -31,7 +31,7 @@ function source(seed: number): string {
   return out.join('\n') + '\n';
 }
 
-test('numeric references: once per statement and instance, naming the instance GNU as resolves', () => {
+test('numeric references: once per statement and instance, naming the instance GNU as resolves', async () => {
   const dir = scratch();
   let checked = 0;
   for (let seed = 1; seed <= 25; seed++) {
@@ -63,6 +63,6 @@ test('numeric references: once per statement and instance, naming the instance G
   assert.ok(checked > 100, 'jumps were checked against objdump');
 });
 
-test('forward references no label defines are reported in the order their instances were made, as by as --32', () => {
-  compareWithGas('undefined-forward', ['\t.text', '1:\tnop', '\tjmp 3f', '\tjmp 1f', '\tjmp 2f', '2:\tnop', '\tjmp 2f', '\tjmp 3b', '\tjmp 4f', '\tjmp 1f', ''].join('\n'));
+test('forward references no label defines are reported in the order their instances were made, as by as --32', async () => {
+  await compareWithGas('undefined-forward', ['\t.text', '1:\tnop', '\tjmp 3f', '\tjmp 1f', '\tjmp 2f', '2:\tnop', '\tjmp 2f', '\tjmp 3b', '\tjmp 4f', '\tjmp 1f', ''].join('\n'));
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { dotMinusName, isPlainName, parseWholeExpression } from '../../toolchain/asm/expr';
 import { compareWithGas } from './gas-compare';
 
-test('a text isPlainName takes is what the parser reads as that symbol alone', () => {
+test('a text isPlainName takes is what the parser reads as that symbol alone', async () => {
   const plain = ['f', 'f0', '.L1', '.Lsmall12', '_x', '$y', 'a.b$c_9', '..', '.text', 'eax', 'X86_FEATURE_XMM2'];
   const other = ['', '.', '1', '1f', '1b', '0x10', 'a@GOT', 'a@PLT', '"q"', 'a b', ' a', 'a ', 'a+1', '-a', '(a)', 'a-b', "'a", '%eax', 'a,b'];
   for (const text of plain) {
@@ -25,8 +25,8 @@ test('a text isPlainName takes is what the parser reads as that symbol alone', (
   }
 });
 
-test('data directives of names alone write the object as --32 does', () => {
-  compareWithGas('plain-names', [
+test('data directives of names alone write the object as --32 does', async () => {
+  await compareWithGas('plain-names', [
     '\t.text',
     'f:\tret',
     '.Lg:\tnop',
@@ -52,7 +52,7 @@ test('data directives of names alone write the object as --32 does', () => {
   ].join('\n'));
 });
 
-test('dotMinusName gives what the parser makes of `. - NAME`, and nothing for any other text', () => {
+test('dotMinusName gives what the parser makes of `. - NAME`, and nothing for any other text', async () => {
   const names = ['f', 'f0', '.L1', '_x', '$y', 'a.b$c_9', '..', 'stub_12'];
   const blanks = ['', ' ', '\t', ' \t '];
   const texts: string[] = [];
@@ -82,8 +82,8 @@ test('dotMinusName gives what the parser makes of `. - NAME`, and nothing for an
   assert.ok(taken > 100, `only ${taken} random texts were of the form`);
 });
 
-test('`.size NAME, . - NAME` in its spellings writes the object as --32 does', () => {
-  compareWithGas('dot-minus-name', [
+test('`.size NAME, . - NAME` in its spellings writes the object as --32 does', async () => {
+  await compareWithGas('dot-minus-name', [
     '\t.text',
     'f:\tnop',
     '\tret',

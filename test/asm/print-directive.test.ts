@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import { compareWithGas } from './gas-compare';
 
-test('.print writes its text to standard output as as --32 does', () => {
-  compareWithGas('print-texts', [
+test('.print writes its text to standard output as as --32 does', async () => {
+  await compareWithGas('print-texts', [
     '\t.print "hello"',
     '\t.print "tab\\there, newline\\n, octal \\101\\102, hex \\x43"',
     '\t.print "caf\u00e9"',
@@ -26,6 +26,6 @@ test('.print writes its text to standard output as as --32 does', () => {
   ].join('\n'));
 });
 
-test('.print with junk after its string, or with no string, gets GNU as\'s messages', () => {
-  compareWithGas('print-junk', ['\t.print "x", "y"', '\t.print "a" junk', '\tnop', '\t.print foo', ''].join('\n'));
+test('.print with junk after its string, or with no string, gets GNU as\'s messages', async () => {
+  await compareWithGas('print-junk', ['\t.print "x", "y"', '\t.print "a" junk', '\tnop', '\t.print foo', ''].join('\n'));
 });

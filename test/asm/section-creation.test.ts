@@ -11,8 +11,8 @@ function creating(lines: readonly string[]): string {
   return lines.map((l) => `\t${l}\n\t.byte 0\n`).join('');
 }
 
-test('the type operand in every spelling GNU as reads: the same types, warnings and object', () => {
-  const gas = compareWithGas('section-types', creating([
+test('the type operand in every spelling GNU as reads: the same types, warnings and object', async () => {
+  const gas = await compareWithGas('section-types', creating([
     '.section .s1,"a",@0x70000001',
     '.section .s2,"a",@0x7',
     '.section .s3,"a","12"',
@@ -32,12 +32,12 @@ test('the type operand in every spelling GNU as reads: the same types, warnings 
   assert.ok(gas.messages.includes('11: Warning: unrecognized section type'), gas.messages.join('\n'));
 });
 
-test('a type operand with characters after its number or name, and a quoted nobits type given data: GNU as\'s errors', () => {
-  compareWithGas('section-type-junk', '\t.section .j1,"a",@12abc\n\t.section .j2,"a",@progbits x\n\t.section .j3,"a","nobits"\n\t.byte 1\n');
+test('a type operand with characters after its number or name, and a quoted nobits type given data: GNU as\'s errors', async () => {
+  await compareWithGas('section-type-junk', '\t.section .j1,"a",@12abc\n\t.section .j2,"a",@progbits x\n\t.section .j3,"a","nobits"\n\t.byte 1\n');
 });
 
-test('sections BFD knows by name, created with another type or other flags: GNU as\'s types, flags and warnings', () => {
-  const gas = compareWithGas('special-created', creating([
+test('sections BFD knows by name, created with another type or other flags: GNU as\'s types, flags and warnings', async () => {
+  const gas = await compareWithGas('special-created', creating([
     '.section .init_array,"aw",@progbits',
     '.section .fini_array,"a",@note',
     '.section .preinit_array,"aw",%init_array',
@@ -64,21 +64,21 @@ test('sections BFD knows by name, created with another type or other flags: GNU 
   assert.ok(gas.messages.includes('11: Warning: setting incorrect section attributes for .rodata.x'), gas.messages.join('\n'));
 });
 
-test('.eh_frame named by the source: no flags of its own, the generated CFI\'s added to those it names', () => {
-  compareWithGas('eh-frame-plain', '\t.section .eh_frame\n\t.long 0\n\t.text\nf:\tret\n');
+test('.eh_frame named by the source: no flags of its own, the generated CFI\'s added to those it names', async () => {
+  await compareWithGas('eh-frame-plain', '\t.section .eh_frame\n\t.long 0\n\t.text\nf:\tret\n');
   const cfi = '\t.long 0\n\t.text\nf:\t.cfi_startproc\n\tret\n\t.cfi_endproc\n';
-  compareWithGas('eh-frame-cfi', `\t.section .eh_frame\n${cfi}`);
-  compareWithGas('eh-frame-empty-flags', `\t.section .eh_frame,""\n${cfi}`);
-  compareWithGas('eh-frame-own-type', `\t.section .eh_frame,"ax",@note\n${cfi}`);
+  await compareWithGas('eh-frame-cfi', `\t.section .eh_frame\n${cfi}`);
+  await compareWithGas('eh-frame-empty-flags', `\t.section .eh_frame,""\n${cfi}`);
+  await compareWithGas('eh-frame-own-type', `\t.section .eh_frame,"ax",@note\n${cfi}`);
 });
 
-test('a retained section makes the object GNU\'s (its OS/ABI byte), as GNU as does', () => {
-  const gas = compareWithGas('retained', '\t.section .data.r,"awR"\n\t.byte 0\n');
+test('a retained section makes the object GNU\'s (its OS/ABI byte), as GNU as does', async () => {
+  const gas = await compareWithGas('retained', '\t.section .data.r,"awR"\n\t.byte 0\n');
   assert.equal(gas.object?.[7], 3, 'as --32 writes ELFOSABI_GNU for a retained section');
 });
 
-test('sections whose tables the object writer owns, created by name with flags: GNU as\'s messages, no type warning where none is named', () => {
+test('sections whose tables the object writer owns, created by name with flags: GNU as\'s messages, no type warning where none is named', async () => {
   // Their types differ (docs/gas-differences.md); a type not named must draw no "incorrect section type".
-  const gas = compareMessagesWithGas('table-sections', creating(['.section .dynamic,"aw"', '.section .strtab,"a"', '.section .rel.foo,""', '.section .hash,"a"']));
+  const gas = await compareMessagesWithGas('table-sections', creating(['.section .dynamic,"aw"', '.section .strtab,"a"', '.section .rel.foo,""', '.section .hash,"a"']));
   assert.ok(!gas.messages.some((m) => m.includes('section type')), gas.messages.join('\n'));
 });

@@ -6,14 +6,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareWithGas } from './gas-compare';
 
-test('.space and .skip with a fill value naming a symbol or wider than a byte write the object as --32 does', () => {
-  compareWithGas('symbolic-fill', [
+test('.space and .skip with a fill value naming a symbol or wider than a byte write the object as --32 does', async () => {
+  await compareWithGas('symbolic-fill', [
     '\t.space 2, u', '\t.skip 3, u + 1', '\t.space 2, 300', '\t.skip 3, -257', '\t.space 2, -129', '\t.space 2, 255', '\t.space 0, 300', '\t.space 2, f', '\t.space 2, x', '\t.space 0, u', '\t.space 2, g - f',
     'f:\tnop', 'g:\tnop', '\t.set x, 5', '\t.data', '\t.long 0', '\t.space 3, .', '\t.space 2, f', '\t.space 1024, u', '',
   ].join('\n'));
 });
 
-test('such a fill value with a count GNU as refuses gets its messages', () => {
+test('such a fill value with a count GNU as refuses gets its messages', async () => {
   for (const [name, source] of [
     ['symbolic-fill-variable', '\t.space n, u\n\t.set n, 2\n'],
     ['symbolic-fill-negative', '\t.space -1, u\n'],
@@ -22,7 +22,7 @@ test('such a fill value with a count GNU as refuses gets its messages', () => {
     ['wide-fill-large', '\t.space 2000, -129\n'],
     ['wide-fill-negative', '\t.space -1, 256\n'],
   ] as const) {
-    const gas = compareWithGas(name, source);
+    const gas = await compareWithGas(name, source);
     assert.notEqual(gas.status, 0, `${name}: as --32 refuses it`);
   }
 });

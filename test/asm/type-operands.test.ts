@@ -8,7 +8,7 @@ import { compareWithGas } from './gas-compare';
 
 const REGEX = /^("[^"]*"|[^\s,]+)\s*,?\s*(.*)$/;
 
-test('typeOperands splits as the regular expression does, for texts of every character class it tells apart', () => {
+test('typeOperands splits as the regular expression does, for texts of every character class it tells apart', async () => {
   const pieces = ['f', 'f1', '"q"', '"', ',', ' ', '\t', '\n', '\r', '\u2028', '\u00a0', '@function', '%object', 'x', '', '#', ',,'];
   let n = 0;
   for (const a of pieces) {
@@ -29,8 +29,8 @@ test('typeOperands splits as the regular expression does, for texts of every cha
 /** Code labels a to e for the types to name. */
 const FIVE_LABELS = ['\t.text', 'a:\tret', 'b:\tret', 'c:\tret', 'd:\tret', 'e:\tret'];
 
-test('.type in its spellings writes the object as --32 does', () => {
-  compareWithGas('type-spellings', [
+test('.type in its spellings writes the object as --32 does', async () => {
+  await compareWithGas('type-spellings', [
     ...FIVE_LABELS,
     '\t.type a, @function',
     '\t.type b,%object',
@@ -46,10 +46,10 @@ test('.type in its spellings writes the object as --32 does', () => {
   ].join('\n'));
 });
 
-test('.type named again combines as GNU as combines BFD flags: the object as --32 writes it', () => {
+test('.type named again combines as GNU as combines BFD flags: the object as --32 writes it', async () => {
   // A TLS object named an object stays TLS, an indirect function named a function stays one,
   // notype clears; the numbers name types as the words do.
-  compareWithGas('type-again', [
+  await compareWithGas('type-again', [
     ...FIVE_LABELS,
     '\t.type a, @tls_object',
     '\t.type a, @object',
@@ -66,10 +66,10 @@ test('.type named again combines as GNU as combines BFD flags: the object as --3
   ].join('\n'));
 });
 
-test('.type @common and common symbols met by other directives: the symbols, objects and errors of as --32', () => {
+test('.type @common and common symbols met by other directives: the symbols, objects and errors of as --32', async () => {
   // A symbol not yet defined becomes a common one of size 0, which a label may still define; a
   // common symbol is an object and keeps that type.
-  compareWithGas('type-common', '\t.type x, @common\n\t.type y, STT_COMMON\n\t.comm y, 4, 2\n\t.type z, 5\nz:\t.long z\n\t.comm w, 8\n\t.type w, @object\n\t.comm v, 0\nv:\n');
+  await compareWithGas('type-common', '\t.type x, @common\n\t.type y, STT_COMMON\n\t.comm y, 4, 2\n\t.type z, 5\nz:\t.long z\n\t.comm w, 8\n\t.type w, @object\n\t.comm v, 0\nv:\n');
   for (const [name, source] of [
     ['type-common-function', '\t.comm x, 4, 4\n\t.type x, @function\n'],
     ['type-common-notype', '\t.type x, @common\n\t.type x, @notype\n'],
@@ -82,25 +82,25 @@ test('.type @common and common symbols met by other directives: the symbols, obj
     ['set-after-type-common', '\t.set x, 1\n\t.type x, @common\n\t.set x, 2\n'],
     ['set-after-comm', '\t.comm x, 4\nx = 2\n'],
   ] as const) {
-    const gas = compareWithGas(name, source);
+    const gas = await compareWithGas(name, source);
     assert.notEqual(gas.status, 0, `${name}: as --32 refuses it`);
   }
   // A symbol `.set` equated becomes a common one (no longer equated: references relocate against it).
-  compareWithGas('set-type-common', '\t.set x, 8\n\t.type x, @common\n\t.long x\n\t.data\ny:\t.long 0\n\t.set w, y\n\t.type w, @common\n\t.set v, 1\n\t.type v, @common\n\t.comm v, 8\n');
+  await compareWithGas('set-type-common', '\t.set x, 8\n\t.type x, @common\n\t.long x\n\t.data\ny:\t.long 0\n\t.set w, y\n\t.type w, @common\n\t.set v, 1\n\t.type v, @common\n\t.comm v, 8\n');
 });
 
-test('@gnu_unique_object gives GNU\'s unique binding and combines with other types as as --32 does', () => {
+test('@gnu_unique_object gives GNU\'s unique binding and combines with other types as as --32 does', async () => {
   // Unique without .globl (relocated against its section), with .globl (against itself),
   // after .weak, named an object again (stays unique), retyped (a warning, unique gone),
   // cleared by notype, equated symbols, an undefined one (still a GNU object), a common one refused.
   const unique = (x: string) => `\t.type ${x}, @gnu_unique_object`;
-  compareWithGas('type-unique', [
+  await compareWithGas('type-unique', [
     '\t.data', 'z:\t.long 0', 'a:\t.long 1', unique('a'), 'b:\t.long 2', unique('b'), '\t.globl b',
     'c:\t.long 3', '\t.weak c', unique('c'), 'd:\t.long 4', unique('d'), '\t.type d, %object',
     'e:\t.long 5', unique('e'), '\t.type e, @function', 'f:\t.long 6', '\t.type f, @tls_object', unique('f'),
     'g:\t.long 7', unique('g'), '\t.type g, @notype', '\t.set h, a + 2', unique('h'), '\t.set i, 9', '\t.type i, "gnu_unique_object"',
     '\t.long a, b, h', '\t.text', '\tcall b', '\tmovl a, %eax', '',
   ].join('\n'));
-  compareWithGas('type-unique-undefined', [unique('u'), '\t.long u', ''].join('\n'));
-  compareWithGas('type-unique-common', ['\t.comm k, 4', unique('k'), ''].join('\n'));
+  await compareWithGas('type-unique-undefined', [unique('u'), '\t.long u', ''].join('\n'));
+  await compareWithGas('type-unique-common', ['\t.comm k, 4', unique('k'), ''].join('\n'));
 });

@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareWithGas } from './gas-compare';
 
-test('a difference of symbols in other sections: the messages of as --32, each on its line', () => {
-  const gas = compareWithGas('unresolved-differences', [
+test('a difference of symbols in other sections: the messages of as --32, each on its line', async () => {
+  const gas = await compareWithGas('unresolved-differences', [
     '\t.data',
     '\t.long . - f',
     'g:\t.long g - f',
@@ -28,8 +28,8 @@ test('a difference of symbols in other sections: the messages of as --32, each o
   assert.equal(gas.messages.length, 10, gas.messages.join('\n'));
 });
 
-test('operators that do not take their operands\' sections: the messages of as --32, in statements and when setting a symbol', () => {
-  const statements = compareWithGas('operator-sections', [
+test('operators that do not take their operands\' sections: the messages of as --32, in statements and when setting a symbol', async () => {
+  const statements = await compareWithGas('operator-sections', [
     '\t.data',
     'g:\t.long g + f',
     '\t.long g * 2',
@@ -45,16 +45,16 @@ test('operators that do not take their operands\' sections: the messages of as -
   ].join('\n'));
   assert.equal(statements.messages.length, 9, statements.messages.join('\n'));
   // A symbol defined after its use as an absolute operand is that value, as GNU as reads it at the end.
-  compareWithGas('operator-forward', '\t.data\ng:\t.long g + f\n\t.set f, 4\n');
+  await compareWithGas('operator-forward', '\t.data\ng:\t.long g + f\n\t.set f, 4\n');
   for (const [name, set] of [['set-difference', 'g - f'], ['set-sum', 'g + f'], ['set-product', 'g * 2'], ['set-undefined', 'u - v'], ['set-not', '~g']] as const) {
-    const gas = compareWithGas(name, `\t.data\n\t.set x, ${set}\ng:\n\t.text\nf:\tnop\n`);
+    const gas = await compareWithGas(name, `\t.data\n\t.set x, ${set}\ng:\n\t.text\nf:\tnop\n`);
     assert.equal(gas.messages.length, 1, gas.messages.join('\n'));
   }
 });
 
-test('.uleb128/.sleb128 of symbols, resolved at the end as GNU as resolves them: the objects and messages of as --32', () => {
+test('.uleb128/.sleb128 of symbols, resolved at the end as GNU as resolves them: the objects and messages of as --32', async () => {
   // A label is its offset in its section (relaxed with the fields around it), a common symbol its size.
-  compareWithGas('leb-symbols', '\t.comm c, 300, 8\n\t.data\n\t.byte 1\ng:\t.uleb128 g, g + 200, h, c\n\t.sleb128 g\n\t.skip 300\nh:\n\t.uleb128 2f - 1f\n1:\t.skip 200\n2:\n');
-  const gas = compareWithGas('leb-unresolved', '\t.data\ng:\t.uleb128 u\n\t.sleb128 u - v\n\t.uleb128 h - g\n\t.uleb128 g * 2\n\t.sleb128 -g\n\t.text\nh:\tnop\n');
+  await compareWithGas('leb-symbols', '\t.comm c, 300, 8\n\t.data\n\t.byte 1\ng:\t.uleb128 g, g + 200, h, c\n\t.sleb128 g\n\t.skip 300\nh:\n\t.uleb128 2f - 1f\n1:\t.skip 200\n2:\n');
+  const gas = await compareWithGas('leb-unresolved', '\t.data\ng:\t.uleb128 u\n\t.sleb128 u - v\n\t.uleb128 h - g\n\t.uleb128 g * 2\n\t.sleb128 -g\n\t.text\nh:\tnop\n');
   assert.equal(gas.messages.length, 5, gas.messages.join('\n'));
 });
