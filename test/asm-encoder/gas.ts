@@ -54,15 +54,15 @@ export function gasLines(lines: readonly string[], prelude = ''): GasLine[] {
   for (const m of relSection.matchAll(/^([0-9a-f]{8})\s+([0-9a-f]{8})\s/gm)) {
     relocs.push({ offset: parseInt(m[1]!, 16), type: parseInt(m[2]!, 16) & 0xff });
   }
+  // Each line's relocations, by a cursor over them in offset order (the lines' labels ascend).
+  relocs.sort((a, b) => a.offset - b.offset);
+  let next = 0;
   return lines.map((line, i) => {
     const start = addr.get(`x${i}`)!;
     const end = addr.get(`x${i + 1}`)!;
-    return {
-      line,
-      error: errors.get(i),
-      warnings: warnings.get(i) ?? [],
-      bytes: bytes.slice(start, end),
-      relocs: relocs.filter((r) => r.offset >= start && r.offset < end).map((r) => ({ offset: r.offset - start, type: r.type })),
-    };
+    while (next < relocs.length && relocs[next]!.offset < start) next++;
+    const own: { offset: number; type: number }[] = [];
+    for (let k = next; k < relocs.length && relocs[k]!.offset < end; k++) own.push({ offset: relocs[k]!.offset - start, type: relocs[k]!.type });
+    return { line, error: errors.get(i), warnings: warnings.get(i) ?? [], bytes: bytes.slice(start, end), relocs: own };
   });
 }
