@@ -3,6 +3,7 @@
 // use (write to stdout, exit) the way Linux does, so the same program runs under qemu-i386.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Memory, PROT_EXEC, PROT_READ, PROT_WRITE } from '../../emulator/memory/memory';
 import { Cpu } from '../../emulator/x86/cpu';
@@ -96,8 +97,19 @@ export function runGuest(p: LoadedProgram, budget = 1e9, slice = budget): GuestR
   }
 }
 
-/** The program's stdout under qemu-i386 (which must exit 0), checked against the real CPU where the host runs i386 code. */
+/** qemu-i386's output of each program already run in this process, by the SHA-256 of its bytes. */
+const outputs = new Map<string, Uint8Array>();
+
+/**
+ * The program's stdout under qemu-i386 (which must exit 0), checked against the real CPU where
+ * the host runs i386 code. A test program takes no arguments, input or environment, so its
+ * output is a function of its bytes: each distinct program runs once per process (tests that
+ * build the same source share the run).
+ */
 export function qemuOutput(path: string): Uint8Array {
+  const key = createHash('sha256').update(readFileSync(path)).digest('hex');
+  const known = outputs.get(key);
+  if (known) return known;
   const r = spawnSync('qemu-i386', [path], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
   if (r.error) throw new Error(`qemu-i386 could not run (${r.error.message}): .ci/run must install qemu-user`);
   assert.equal(r.status, 0, String(r.stderr));
@@ -106,6 +118,7 @@ export function qemuOutput(path: string): Uint8Array {
     const native = spawnSync(path, [], { stdio: ['ignore', 'pipe', 'ignore'] });
     assert.deepEqual(new Uint8Array(native.stdout), expected, 'qemu-i386 agrees with the real CPU');
   }
+  outputs.set(key, expected);
   return expected;
 }
 
@@ -125,8 +138,17 @@ export interface BuiltGuest {
   readonly symbols: ReadonlyMap<string, number>;
 }
 
-/** Assembles and links a test program (`_start` in `source`); `writableText` links with -N. */
+/** Programs already built in this process, by their link flag and source. */
+const built = new Map<string, BuiltGuest>();
+
+/**
+ * Assembles and links a test program (`_start` in `source`); `writableText` links with -N. A
+ * source built before in this process gives that program again (`name` only names the files).
+ */
 export function buildGuest(name: string, source: string, writableText = false): BuiltGuest {
+  const key = `${writableText ? '-N' : ''}\n${source}`;
+  const known = built.get(key);
+  if (known) return known;
   const object = assemble(name, source);
   const path = object.replace(/\.o$/, '');
   run('ld', ['-m', 'elf_i386', ...(writableText ? ['-N'] : []), object, '-o', path]);
@@ -135,5 +157,7 @@ export function buildGuest(name: string, source: string, writableText = false): 
     const [addr, , sym] = line.trim().split(/\s+/);
     if (addr && sym) symbols.set(sym, parseInt(addr, 16));
   }
-  return { path, symbols };
+  const guest = { path, symbols };
+  built.set(key, guest);
+  return guest;
 }

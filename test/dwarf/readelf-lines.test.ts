@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readelf, run, scratch } from '../support/oracles';
+import { sampled } from '../support/scale';
 import { InputError } from '../../toolchain/errors';
 import { parseElf32 } from '../../toolchain/elf/reader';
 import { debugSectionBytes } from '../../toolchain/dwarf/elf-lines';
@@ -53,7 +54,9 @@ const FLAGS: readonly (readonly string[])[] = [
   ['-gdwarf-2'], ['-gdwarf-3'], ['-gdwarf-4'], ['-gdwarf-5'], ['-O2', '-gdwarf-4'], ['-O2', '-gdwarf-5'], ['-O3', '-g', '-ffunction-sections'],
 ];
 
-for (const flags of FLAGS) {
+// A smaller run samples them, at least four: DWARF 2, 4 (-O0 and -O2) and 5 (-O3's default);
+// DWARF 3 is still met in the as --gdwarf-3 test.
+for (const flags of sampled(FLAGS, 4)) {
   test(`gcc -m32 ${flags.join(' ')}: objects and a static program match readelf decodedline`, async () => {
     const out = join(dir, flags.join('').replace(/[^\w]/g, '_'));
     mkdirSync(out);
@@ -150,7 +153,8 @@ test('a missing .debug_line prints nothing; --json gives the rows readelf prints
 });
 
 test('.debug_info: each unit\'s name and comp_dir as readelf prints them, each function\'s pc range as nm gives it (DWARF 4 and 5, -O2 ranges)', () => {
-  for (const flags of [['-gdwarf-4'], ['-gdwarf-5'], ['-O2', '-gdwarf-5', '-ffunction-sections']]) {
+  // A smaller run takes the first and the last: DWARF 4, and 5 with -O2 ranges.
+  for (const flags of sampled([['-gdwarf-4'], ['-gdwarf-5'], ['-O2', '-gdwarf-5', '-ffunction-sections']], 2)) {
     const exe = join(dir, `info${flags.join('')}`);
     run('gcc', ['-m32', '-static', ...flags, 'u.c', 'main.c', 'a_file_name_longer_than_readelf_shows.c', '-o', exe], { cwd: dir });
     const units = compileUnitsOf(parseElf32(new Uint8Array(readFileSync(exe)), exe));

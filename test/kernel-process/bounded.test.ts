@@ -3,28 +3,33 @@
 // frame's pages) each take seconds, not minutes; --timeout stops a guest that never ends on
 // wall-clock time with status 124 and an outcome that names the limit. The time bounds are
 // the issue's own (generous, 5 s) and are taken as this process's CPU time, so that a busy
-// machine does not fail them.
+// machine does not fail them. A smaller run maps fewer pages (at least 3,200) and sets a
+// shorter --timeout (at least 0.1 s): the same code paths to a smaller limit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { scaled } from '../support/scale';
 import { buildStatic, runLab, runQemu } from './support';
+
+/** How many one-page mmaps the guest makes. */
+const PAGES = scaled(32_000, 3_200);
 
 const MMAPS = String.raw`
 #include <stdio.h>
 #include <sys/mman.h>
-static void *p[32000];
+static void *p[${PAGES}];
 int main(void) {
   int ok = 0, down = 1;
-  for (int i = 0; i < 32000; i++) {
+  for (int i = 0; i < ${PAGES}; i++) {
     p[i] = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p[i] != MAP_FAILED) { ok++; *(int *)p[i] = i; }
     if (i && p[i] >= p[i - 1]) down = 0;
   }
   int kept = 0;
-  for (int i = 0; i < 32000; i++) kept += *(int *)p[i] == i;
+  for (int i = 0; i < ${PAGES}; i++) kept += *(int *)p[i] == i;
   printf("mapped %d, each below the last %d, contents kept %d\n", ok, down, kept);
-  munmap(p[1000], 4096);
+  munmap(p[${PAGES / 32}], 4096);
   void *again = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  printf("the freed page is the highest hole and is taken again: %d\n", again == p[1000]);
+  printf("the freed page is the highest hole and is taken again: %d\n", again == p[${PAGES / 32}]);
   return 0;
 }
 `;
@@ -57,7 +62,7 @@ function cpuSeconds(since: NodeJS.CpuUsage): number {
   return (u.user + u.system) / 1e6;
 }
 
-test('32,000 one-page mmaps: what qemu-i386 maps, in seconds', async () => {
+test(`${PAGES.toLocaleString('en-US')} one-page mmaps: what qemu-i386 maps, in seconds`, async () => {
   const prog = buildStatic('mmaps', MMAPS);
   const q = runQemu(prog);
   const started = process.cpuUsage();
@@ -66,7 +71,7 @@ test('32,000 one-page mmaps: what qemu-i386 maps, in seconds', async () => {
   assert.equal(l.status, 0, l.stderr);
   const [first, second] = l.stdout.split('\n');
   assert.equal(first, q.stdout.split('\n')[0]);
-  assert.equal(first, 'mapped 32000, each below the last 1, contents kept 32000');
+  assert.equal(first, `mapped ${PAGES}, each below the last 1, contents kept ${PAGES}`);
   // Linux places top-down at the highest hole that fits (qemu-user has its own allocator).
   assert.equal(second, 'the freed page is the highest hole and is taken again: 1');
   assert.ok(took < 5, `took ${took} s of CPU`);
@@ -87,9 +92,10 @@ test('a 1 µs interval timer over 10^7 instructions runs in seconds', async () =
 test('--timeout stops a guest that never ends, status 124, the outcome naming the limit', async () => {
   const prog = buildStatic('spin', 'int main(void) { for (;;) __asm__ volatile(""); }');
   const started = Date.now();
-  const l = await runLab(prog, ['--timeout', '0.5', '--json']);
+  const seconds = String(scaled(500, 100) / 1000);
+  const l = await runLab(prog, ['--timeout', seconds, '--json']);
   assert.equal(l.status, 124);
-  assert.match(l.stderr, /^vdso-lab run: stopped: the time limit \(0\.5 s\) ran out at eip 0x[0-9a-f]+ after \d+ instructions$/m);
+  assert.match(l.stderr, new RegExp(`^vdso-lab run: stopped: the time limit \\(${seconds.replace('.', '\\.')} s\\) ran out at eip 0x[0-9a-f]+ after \\d+ instructions$`, 'm'));
   assert.match(JSON.parse(l.stderr.trim().split('\n').pop()!).outcome, /time limit/);
   assert.ok(Date.now() - started < 30_000);
   const bad = await runLab(prog, ['--timeout', 'soon']);
