@@ -1,4 +1,4 @@
-// The language server's findings on ALTERNATIVE sites, over stdio, against the real tools:
+// The language server's findings on ALTERNATIVE sites, over LSP, against the real tools:
 // a CFI conflict inside a site (objtool's stack layout conflict in alternatives) is checked
 // with readelf --debug-dump=frames-interp of the object GNU as builds; a branch the patcher
 // cannot fix up with objdump's decoding of the site the patcher produced
@@ -11,13 +11,11 @@ import { writeFileSync } from 'node:fs';
 import { run, scratch } from '../support/oracles';
 import { startLsp, type WireDiagnostic } from './lsp-client';
 import { objdumpInstructions, readelfFdes, rowAtAddress } from './frames-oracle';
+import { cliAlternatives } from './cli-alternatives';
 
 const lsp = startLsp();
 const quiet = startLsp({ diagnostics: { alternativeCfi: false, alternativeBranch: false } });
-after(() => {
-  lsp.close();
-  quiet.close();
-});
+after(() => Promise.all([lsp.close(), quiet.close()]));
 
 const dir = scratch('vdso-lab-lsp-alt-');
 const of = (ds: readonly WireDiagnostic[], code: string) => ds.filter((d) => d.code === code);
@@ -159,10 +157,7 @@ test('a branch out of a replacement: a finding exactly where the patched site no
   const uri = await lsp.open(path, BRANCHES);
   const lines = BRANCHES.split('\n');
   const found = of(lsp.diagnostics(uri), 'alternativeBranch').map((d) => d.range.start.line).sort((x, y) => x - y);
-  const json = JSON.parse(run(process.execPath, ['dist/cli.js', 'alternatives', path, '--cpu', 'intel', '--kernel', 'native32', '--json'])) as {
-    entries: Array<{ index: number; site: number; replacement: number; replacementBytes: string }>;
-    patches: Array<{ address: number; after: string }>;
-  };
+  const json = await cliAlternatives(path, 'intel', 'native32');
   const broken: number[] = [];
   const altLines = lines.map((l, i) => (l.includes('ALTERNATIVE') ? i : -1)).filter((i) => i >= 0);
   assert.equal(json.entries.length, altLines.length);

@@ -1,4 +1,4 @@
-// What GAS's conditional assembly decides, as the editor shows it, over stdio: an ALTERNATIVE
+// What GAS's conditional assembly decides, as the editor shows it, over LSP: an ALTERNATIVE
 // in a .macro body chosen by .ifdef/.else is a site where the macro is used, built from the
 // branch GAS took (the hover's per-CPU bytes equal `vdso-lab alternatives`, and the original
 // and replacement bytes equal what objdump shows in the object gcc -c builds); a block in a
@@ -13,6 +13,7 @@ import { CPU_MODELS, KERNEL_KINDS } from '../../toolchain/designs/options';
 import { run, scratch } from '../support/oracles';
 import { combinations } from '../support/scale';
 import { startLsp } from './lsp-client';
+import { cliAlternatives, type AlternativesJson } from './cli-alternatives';
 
 const lsp = startLsp();
 after(() => lsp.close());
@@ -64,11 +65,10 @@ test('an ALTERNATIVE in a .macro body is a site where the macro is used, from th
   const lensLines = [...new Set(lenses.filter((l) => ['intel', 'amd', 'generic'].includes(l.command.title)).map((l) => l.range.start.line))];
   assert.deepEqual(lensLines, uses, 'the lenses are on the macro uses, not on the body\'s templates nor the skipped block');
 
-  type CliTable = { entries: Array<{ site: number; originalBytes: string }>; patches: Array<{ address: number; after: string }> };
-  const tables = new Map<string, CliTable>();
-  const json = (cpu: string, kernel: string): CliTable => {
+  const tables = new Map<string, AlternativesJson>();
+  const json = async (cpu: string, kernel: string): Promise<AlternativesJson> => {
     const key = `${cpu}/${kernel}`;
-    if (!tables.has(key)) tables.set(key, JSON.parse(run(process.execPath, ['dist/cli.js', 'alternatives', path, '--cpu', cpu, '--kernel', kernel, '--json'])) as CliTable);
+    if (!tables.has(key)) tables.set(key, await cliAlternatives(path, cpu, kernel));
     return tables.get(key)!;
   };
   let at = 0;
@@ -77,7 +77,7 @@ test('an ALTERNATIVE in a .macro body is a site where the macro is used, from th
     const rows = new Map([...h.matchAll(/^\| (intel|amd|generic) \| (compat64|native32) \| `?([0-9a-f ]*)`? \|/gm)].map((m) => [`${m[1]}/${m[2]}`, m[3]!]));
     assert.equal(rows.size, 6, h);
     for (const { cpu, kernel } of combinations({ cpu: CPU_MODELS, kernel: KERNEL_KINDS })) {
-      const cli = json(cpu, kernel);
+      const cli = await json(cpu, kernel);
       const entry = cli.entries[i]!;
       assert.equal(rows.get(`${cpu}/${kernel}`), cli.patches.find((p) => p.address === entry.site)?.after ?? entry.originalBytes, `line ${line + 1} ${cpu}/${kernel}`);
     }

@@ -70,7 +70,7 @@ test('compile_commands.json: -I, -D, -include (linux/kconfig.h) and -imacros as 
     const ret = await hoverOn('RET');
     for (const i of insns.slice(2)) assert.ok(ret.includes(`.text+0x${i.address.toString(16)}, 1 byte: \`${i.bytes}\``), ret);
   } finally {
-    lsp.close();
+    await lsp.close();
   }
 });
 
@@ -92,6 +92,6 @@ test('vdsoLab.imacros: the files are read for their macros before the document, 
     const h = await lsp.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 2 } });
     assert.ok(h?.contents.value.includes(`.text+0x0, 5 bytes: \`${insns[0]!.bytes}\``), h?.contents.value);
   } finally {
-    lsp.close();
+    await lsp.close();
   }
 });

@@ -1,37 +1,21 @@
-// The language server over its wire protocol (stdio, as other editors start it): its
-// diagnostics must be GNU as's own messages for the same file, and its outline the
-// symbols GNU as puts in the object's symbol table.
+// The language server over LSP (in this process): its diagnostics must be GNU as's own
+// messages for the same file, and its outline the symbols GNU as puts in the object's symbol
+// table.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { run, scratch } from '../support/oracles';
+import { startLsp } from './lsp-client';
 
-const server = spawn(process.execPath, [resolve('dist/language-server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-const connection = createMessageConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
-const diagnostics = new Map<string, Array<{ line: number; severity: string; message: string }>>();
-const waiters = new Map<string, () => void>();
-connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: Array<{ range: { start: { line: number } }; severity: number; message: string }> }) => {
-  diagnostics.set(p.uri, p.diagnostics.map((d) => ({ line: d.range.start.line + 1, severity: d.severity === 1 ? 'Error' : 'Warning', message: d.message })));
-  waiters.get(p.uri)?.();
-});
-connection.listen();
-const ready = connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} }).then(() => connection.sendNotification('initialized', {}));
-after(() => {
-  connection.dispose();
-  server.kill();
-});
+const lsp = startLsp();
+after(() => lsp.close());
 
-async function open(name: string, text: string): Promise<string> {
-  await ready;
-  const uri = `file:///virtual/${name}`;
-  const published = new Promise<void>((done) => waiters.set(uri, done));
-  await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'gas-x86', version: 1, text } });
-  await published;
-  return uri;
-}
+/** Opens the text as /virtual/NAME (never read from the disk: the text comes with the didOpen). */
+const open = (name: string, text: string): Promise<string> => lsp.open(`/virtual/${name}`, text);
+
+/** The document's diagnostics as GNU as words them: 1-based line, severity, message. */
+const diagnosticsOf = (uri: string) => lsp.diagnostics(uri).map((d) => ({ line: d.range.start.line + 1, severity: d.severity === 1 ? 'Error' : 'Warning', message: d.message }));
 
 /** GNU as's messages for the file: line (undefined when it gives none), severity, text. */
 function gasMessages(text: string): Array<{ line?: number; severity: string; message: string }> {
@@ -64,7 +48,7 @@ const cases: Record<string, string> = {
 for (const [name, text] of Object.entries(cases)) {
   test(`diagnostics equal GNU as's messages: ${name}`, async () => {
     const uri = await open(`${name}.s`, text);
-    const ours = diagnostics.get(uri)!;
+    const ours = diagnosticsOf(uri);
     const theirs = gasMessages(text);
     assert.equal(ours.length, theirs.length, `ours ${JSON.stringify(ours)} theirs ${JSON.stringify(theirs)}`);
     for (const t of theirs) {
@@ -77,7 +61,7 @@ for (const [name, text] of Object.entries(cases)) {
 test('document symbols are the symbols GNU as puts in the symbol table', async () => {
   const text = '.text\n.globl start; .type start,@function\nstart: nop\n.Llocal: nop\n1: jmp 1b\nhelper:\n ret\n.data\nvalue: .long 1\n';
   const uri = await open('symbols.s', text);
-  const symbols = (await connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as Array<{ name: string; kind: number; detail?: string }>;
+  const symbols = await lsp.request<Array<{ name: string; kind: number; detail?: string }>>('textDocument/documentSymbol', { textDocument: { uri } });
   const dir = scratch();
   writeFileSync(join(dir, 'in.s'), text);
   run('as', ['--32', join(dir, 'in.s'), '-o', join(dir, 'in.o')]);

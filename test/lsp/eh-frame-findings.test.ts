@@ -13,10 +13,7 @@ import { objdumpInstructions, readelfFdes, rowAtAddress } from './frames-oracle'
 
 const lsp = startLsp();
 const quiet = startLsp({ diagnostics: { ehFrame: false } });
-after(() => {
-  lsp.close();
-  quiet.close();
-});
+after(() => Promise.all([lsp.close(), quiet.close()]));
 
 const dir = scratch('vdso-lab-lsp-eh-');
 const LEGACY = readFileSync(resolve('vdso/legacy/sysenter.S'), 'utf8');

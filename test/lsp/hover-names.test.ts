@@ -1,4 +1,4 @@
-// Hover names things as the user's tools do, over stdio: an instruction's branch target as
+// Hover names things as the user's tools do, over LSP: an instruction's branch target as
 // `objdump -d` prints it for the object `as --32` assembles from the same text (`jne 9 <spin>`),
 // and a feature's #define by the header's name as included, never the install path the
 // extension's include directory gives it.

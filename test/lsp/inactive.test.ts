@@ -1,4 +1,4 @@
-// ALTERNATIVE blocks in #if branches cpp skips, over stdio: such a block is not assembled
+// ALTERNATIVE blocks in #if branches cpp skips, over LSP: such a block is not assembled
 // (gcc -E prints none of its lines, and the object gcc -c builds has only the active block's
 // replacement), so it gets no code lens, no block decoration, no `alternative` token modifier
 // and no site table in its hover; the active block keeps all of them. The skipped groups are

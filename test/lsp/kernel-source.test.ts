@@ -1,5 +1,5 @@
 // The language server on kernel-style .S files (ENTRY-style cpp macros, CFI_* macros,
-// ALTERNATIVE_2, X86_FEATURE_* names, a local header), over stdio: tokens, outline, hover,
+// ALTERNATIVE_2, X86_FEATURE_* names, a local header), over LSP: tokens, outline, hover,
 // navigation, completion and findings; CFA hints and patched bytes are compared with GNU
 // as + readelf and with `vdso-lab alternatives` at test time.
 import { test, after } from 'node:test';
@@ -12,6 +12,7 @@ import { run, scratch } from '../support/oracles';
 import { combinations } from '../support/scale';
 import { startLsp, type WireDiagnostic } from './lsp-client';
 import { readelfFdes } from './frames-oracle';
+import { cliAlternatives } from './cli-alternatives';
 
 const lsp = startLsp();
 after(() => lsp.close());
@@ -125,11 +126,8 @@ test('hover on X86_FEATURE_SYSENTER32 says 3*32+15 and which CPU models have it'
   assert.doesNotMatch(h.contents.value, /amd\/compat64/);
 });
 
-function cliPatched(file: string, cpu: string, kernel: string, siteIndex: number): string {
-  const json = JSON.parse(run(process.execPath, ['dist/cli.js', 'alternatives', file, '--cpu', cpu, '--kernel', kernel, '--json'])) as {
-    entries: Array<{ site: number; originalBytes: string }>;
-    patches: Array<{ address: number; after: string }>;
-  };
+async function cliPatched(file: string, cpu: string, kernel: string, siteIndex: number): Promise<string> {
+  const json = await cliAlternatives(file, cpu, kernel);
   const entry = json.entries[siteIndex]!;
   return json.patches.find((p) => p.address === entry.site)?.after ?? entry.originalBytes;
 }
@@ -148,9 +146,9 @@ test('hover on the ALTERNATIVE_2 site of vdso/upstream.S: per-CPU bytes equal wh
   const one = rows(await hoverAt('ALTERNATIVE "'));
   // On a 64-bit kernel the ALTERNATIVE_2 site is the one patched; on a 32-bit kernel the ALTERNATIVE one.
   for (const { cpu, kernel } of combinations({ cpu: CPU_MODELS, kernel: KERNEL_KINDS })) {
-    if (kernel === 'compat64') assert.equal(two.get(`${cpu}/compat64`), cliPatched('vdso/upstream.S', cpu, 'compat64', 0), `${cpu}/compat64`);
+    if (kernel === 'compat64') assert.equal(two.get(`${cpu}/compat64`), await cliPatched('vdso/upstream.S', cpu, 'compat64', 0), `${cpu}/compat64`);
     else {
-      assert.equal(one.get(`${cpu}/native32`), cliPatched('vdso/upstream.S', cpu, 'native32', 0), `${cpu}/native32`);
+      assert.equal(one.get(`${cpu}/native32`), await cliPatched('vdso/upstream.S', cpu, 'native32', 0), `${cpu}/native32`);
       assert.equal(two.get(`${cpu}/native32`), '', 'ALTERNATIVE_2 is not assembled on a 32-bit kernel');
     }
   }

@@ -1,4 +1,4 @@
-// Hover on a symbol the document defines, over stdio, against the object gcc -c builds: its
+// Hover on a symbol the document defines, over LSP, against the object gcc -c builds: its
 // section and offset, binding and type (readelf -s), the CFA rule at it inside a CFI region
 // (readelf --debug-dump=frames-interp), and for a landing pad whether it follows int $0x80
 // (objdump's instruction just before it).

@@ -1,10 +1,14 @@
-// Test support: the language server spawned over stdio (as other editors start it) with a
-// JSON-RPC client, documents opened by path, and the latest diagnostics per document.
+// Test support: a JSON-RPC client of the language server, documents opened by path, and the
+// latest diagnostics per document. startLsp runs the server in this process on in-memory
+// streams (in-process-server.ts), for tests about what it answers; spawnLsp starts it over
+// stdio as other editors do, for tests about its process (a read that would block it).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { startInProcessServer } from './in-process-server';
 
 export interface WireDiagnostic {
   readonly range: { start: { line: number; character: number }; end: { line: number; character: number } };
@@ -21,12 +25,41 @@ export interface LspClient {
   request<T>(method: string, params: unknown): Promise<T>;
   /** The document's semantic tokens, decoded with the server's legend. */
   tokens(uri: string): Promise<Array<{ line: number; start: number; length: number; type: string; modifiers: string[] }>>;
-  close(): void;
+  /** Ends the session (in process: the documents opened here are closed first, so that their analyses stop). */
+  close(): Promise<void>;
 }
 
+/** The language server in this process (in-process-server.ts), with a client. */
 export function startLsp(initializationOptions: Record<string, unknown> = {}): LspClient {
+  const server = startInProcessServer();
+  // No processId: the library would poll it with a timer that holds this process.
+  return client(server.output, server.input, null, initializationOptions, async (connection, opened, ready) => {
+    try {
+      await ready;
+      for (const uri of opened) await connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+      // Answered after the closes were handled (the server takes messages in order).
+      await connection.sendRequest('shutdown');
+    } finally {
+      connection.dispose();
+      server.stop();
+    }
+  });
+}
+
+/** The language server spawned over stdio (as other editors start it), with a client. */
+export function spawnLsp(initializationOptions: Record<string, unknown> = {}): LspClient {
   const server = spawn(process.execPath, [resolve('dist/language-server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const connection = createMessageConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
+  // Killed as it is: a test may end while the server is stuck (what the test is there to catch).
+  return client(server.stdout!, server.stdin!, process.pid, initializationOptions, async (connection) => {
+    connection.dispose();
+    server.kill();
+  });
+}
+
+type Ending = (connection: MessageConnection, opened: readonly string[], ready: Promise<void>) => Promise<void>;
+
+function client(input: Readable, output: Writable, processId: number | null, initializationOptions: Record<string, unknown>, end: Ending): LspClient {
+  const connection = createMessageConnection(new StreamMessageReader(input), new StreamMessageWriter(output));
   const latest = new Map<string, { version?: number; diagnostics: WireDiagnostic[] }>();
   const waiters = new Map<string, Array<{ version: number; done: () => void }>>();
   const versions = new Map<string, number>();
@@ -44,7 +77,7 @@ export function startLsp(initializationOptions: Record<string, unknown> = {}): L
   connection.listen();
   let legend = { tokenTypes: [] as string[], tokenModifiers: [] as string[] };
   const ready = connection
-    .sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions })
+    .sendRequest('initialize', { processId, rootUri: null, capabilities: {}, initializationOptions })
     .then((r) => {
       legend = (r as { capabilities: { semanticTokensProvider: { legend: typeof legend } } }).capabilities.semanticTokensProvider.legend;
       return connection.sendNotification('initialized', {});
@@ -82,10 +115,7 @@ export function startLsp(initializationOptions: Record<string, unknown> = {}): L
       const r = (await connection.sendRequest('textDocument/semanticTokens/full', { textDocument: { uri } })) as { data: number[] };
       return decodeTokens(r.data, legend);
     },
-    close() {
-      connection.dispose();
-      server.kill();
-    },
+    close: () => end(connection, [...versions.keys()], ready),
   };
 }
 

@@ -1,4 +1,4 @@
-// Workspace symbols and folding ranges over stdio, on kernel-style .S files written here: the
+// Workspace symbols and folding ranges over LSP, on kernel-style .S files written here: the
 // expected lines come from the test's own source text (where each name, #if group, .macro,
 // CFI region and ALTERNATIVE block is written), never from the server.
 import { test, after } from 'node:test';

@@ -13,7 +13,7 @@ import { analyze, diskFileSource } from '../../language-server/analysis';
 import { documentSymbols, foldingRanges, references } from '../../language-server/symbols';
 import { scratch } from '../support/oracles';
 import { within } from '../support/within';
-import { startLsp } from './lsp-client';
+import { spawnLsp } from './lsp-client';
 
 const HEADER = `#define SAVED_REG ecx
 .macro save_it reg
@@ -79,7 +79,8 @@ test('references after an included header became a FIFO: refused, not read, and 
   writeFileSync(header, HEADER);
   const path = join(dir, 'stub.S');
   writeFileSync(path, STUB);
-  const lsp = startLsp();
+  // Spawned: a read of the FIFO would block the process the server runs in.
+  const lsp = spawnLsp();
   try {
     const uri = await lsp.open(path, readFileSync(path, 'utf8'));
     rmSync(header);
@@ -93,6 +94,6 @@ test('references after an included header became a FIFO: refused, not read, and 
     );
     assert.deepEqual(got.map((r) => [r.uri, r.range.start.line, r.range.start.character]), placesOf(STUB, 'SAVED_REG').map(([l, c]) => [uri, l, c]));
   } finally {
-    lsp.close();
+    await lsp.close();
   }
 });

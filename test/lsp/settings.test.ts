@@ -84,7 +84,7 @@ async function hints(options: Record<string, unknown>, name: string): Promise<Ma
     const got = await lsp.request<Array<{ position: { line: number }; label: string }>>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } } });
     return new Map(got.map((h) => [h.position.line, h.label]));
   } finally {
-    lsp.close();
+    await lsp.close();
   }
 }
 

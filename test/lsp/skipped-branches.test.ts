@@ -1,4 +1,4 @@
-// Labels and groups in branches GNU as never reads, over stdio, in the .S and in a header it
+// Labels and groups in branches GNU as never reads, over LSP, in the .S and in a header it
 // #includes: go to definition finds a label only where GAS defined it (none for one written
 // only under `.if 0` or `#if 0`, the active branch's for one written in both), and the
 // header's skipped groups are what vdsoLab/inactiveRegions gives for the header's URI. The
