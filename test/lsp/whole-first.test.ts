@@ -24,22 +24,27 @@ import { scanSource } from '../../language-server/source-scan';
 import { kernelStyleSource } from '../../bench/lsp-latency';
 import { HEADER, kernelStyle } from './kernel-style';
 import { decodeTokens } from './lsp-client';
+import { sampled } from '../support/scale';
 
 /** The bench's header (bench/lsp-latency.ts writes the same beside its source). */
 const BENCH_HEADER = '#ifndef BENCH_H\n#define BENCH_H\n#include "vdso-lab.h"\n#define BENCH_ENTRY(name) VDSO_FUNCTION(name)\n#endif\n';
 
-/** What a user sees of an analysis: tokens, findings, inlay hints, and the hover at each lexeme's first and last character. */
+/**
+ * What a user sees of an analysis: tokens, findings, inlay hints, and the hover at each
+ * lexeme's first and last character (on a sample of the lines at a quick scale, spread over
+ * the document so that every region, a function of a dozen lines or more, has some).
+ */
 function observable(a: Analysis, files: FileSource): unknown {
   const scan = scanSource(a.text);
   const hovers: string[] = [];
-  scan.byLine.forEach((list, line) => {
-    for (const l of list) {
+  for (const line of sampled(scan.byLine.map((_, i) => i))) {
+    for (const l of scan.byLine[line]!) {
       for (const column of new Set([l.start, l.start + Math.max(0, l.length - 1)])) {
         const h = hover(a, line, column, {}, files);
         hovers.push(`${line}:${column} ${h ? `${h.start}-${h.end} ${h.markdown}` : '-'}`);
       }
     }
-  });
+  }
   const tokens = semanticTokens(a);
   // The wire form the server sends, decoded as a client decodes it, is the same tokens.
   const wire = tokens.map((t) => ({ line: t.line, start: t.start, length: t.length, type: t.type, modifiers: [...t.modifiers] }));
