@@ -2,7 +2,8 @@
 // analysis runs one region per turn of the event loop, a newer edit stops it (the stale
 // version is never published), a request for the current version is answered at once with
 // what the running analysis then publishes, and the debounce is the vdsoLab.lsp.debounceMs
-// setting (nothing is analysed before it has passed).
+// setting (nothing is analysed before it has passed: node's mock timers stand for the clock,
+// and the analysis's start shows as its reading the text).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,23 +23,37 @@ function source(functions: number, extra = ''): string {
 
 const turn = () => new Promise<void>((done) => setImmediate(done));
 
-async function until(f: () => boolean): Promise<void> {
-  const end = Date.now() + 20_000;
-  while (!f() && Date.now() < end) await new Promise((done) => setTimeout(done, 2));
-  assert.ok(f(), 'the condition came true');
-}
-
-test('a newer edit stops the running analysis; a request answers the current version at once', async () => {
+test('a newer edit stops the running analysis; a request answers the current version at once', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-cache-'));
   try {
     const uri = pathToFileURL(join(dir, 'stubs.S')).href;
     let settings: ServerSettings = { lsp: { debounceMs: 0 } };
     const published: Analysis[] = [];
-    const cache = new AnalysisCache(() => settings, diskFileSource(() => undefined), (a) => published.push(a));
+    const waiting: Array<{ count: number; done: () => void }> = [];
+    /** Resolves once `count` analyses have been published. */
+    const publishedCount = (count: number) => new Promise<void>((done) => {
+      if (published.length >= count) done();
+      else waiting.push({ count, done });
+    });
+    const cache = new AnalysisCache(() => settings, diskFileSource(() => undefined), (a) => {
+      published.push(a);
+      for (const w of waiting.filter((x) => published.length >= x.count)) {
+        waiting.splice(waiting.indexOf(w), 1);
+        w.done();
+      }
+    });
     let text = source(200);
-    const doc = { uri, version: 1, getText: () => text };
+    let reads = 0;
+    const doc = {
+      uri,
+      version: 1,
+      getText: () => {
+        reads++;
+        return text;
+      },
+    };
     cache.schedule(doc);
-    await until(() => published.length === 1);
+    await publishedCount(1);
     assert.equal(published[0]!.version, 1);
 
     // Version 2 edits every function (every region runs again); version 3 comes after a few regions.
@@ -49,8 +64,7 @@ test('a newer edit stops the running analysis; a request answers the current ver
     text = source(200, '\tnop\n');
     doc.version = 3;
     cache.schedule(doc);
-    await until(() => published.length === 2);
-    await new Promise((done) => setTimeout(done, 50));
+    await publishedCount(2);
     assert.deepEqual(published.map((a) => a.version), [1, 3], 'version 2 was stopped, never published');
 
     // A request during the run of its own version: answered now, and the run publishes that analysis.
@@ -60,18 +74,23 @@ test('a newer edit stops the running analysis; a request answers the current ver
     await turn();
     const now = cache.get(doc);
     assert.equal(now.version, 4);
-    await until(() => published.length === 3);
+    await publishedCount(3);
     assert.equal(published[2], now, 'the run published what the request got');
 
-    // The debounce comes from the setting: nothing runs before it has passed.
+    // The debounce comes from the setting: the analysis starts (it reads the text) when it has passed, not before.
+    t.mock.timers.enable({ apis: ['setTimeout'] });
     settings = { lsp: { debounceMs: 300 } };
     text = source(200, '\tnop\n\tnop\n\tnop\n');
     doc.version = 5;
+    reads = 0;
     cache.schedule(doc);
-    await new Promise((done) => setTimeout(done, 100));
-    assert.equal(published.length, 3, 'still waiting for more edits');
-    await until(() => published.length === 4);
-    assert.equal(published[3]!.version, 5);
+    t.mock.timers.tick(299);
+    assert.equal(reads, 0, 'still waiting for more edits at 299 ms');
+    t.mock.timers.tick(1);
+    assert.equal(reads, 1, 'the analysis started at 300 ms');
+    await publishedCount(4);
+    // Version 2 did not come late either: everything published since is in order.
+    assert.deepEqual(published.map((a) => a.version), [1, 3, 4, 5]);
     cache.forget(uri);
   } finally {
     rmSync(dir, { recursive: true, force: true });

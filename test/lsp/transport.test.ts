@@ -16,7 +16,11 @@ import { within } from '../support/within';
 test('a malformed frame or a didOpen without text is one line on stderr; the server answers after it', async () => {
   const server = spawn(process.execPath, [resolve('dist/language-server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
-  server.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  // Resolves once stderr has the didOpen's line (the last of the three the test sends).
+  const logged = new Promise<void>((done) => server.stderr!.on('data', (b: Buffer) => {
+    stderr += b.toString();
+    if (stderr.includes('didOpen')) done();
+  }));
   server.stdin!.write('Content-Length: abc\r\n\r\n');
   server.stdin!.write('Content-Length: 3\r\n\r\n{{{');
   const connection = createMessageConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
@@ -30,7 +34,7 @@ test('a malformed frame or a didOpen without text is one line on stderr; the ser
     await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'gas-x86', version: 1, text: '.text\nfoo:\n\tnop\n' } });
     const symbols = (await connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as Array<{ name: string }>;
     assert.ok(symbols.some((s) => s.name === 'foo'), JSON.stringify(symbols));
-    for (let i = 0; i < 50 && !stderr.includes('didOpen'); i++) await new Promise((r) => setTimeout(r, 20));
+    await logged;
     const lines = stderr.trim().split('\n');
     assert.ok(lines.some((l) => l === "vdso-lab lsp: malformed frame: Content-Length 'abc' is not a number; skipped to the next header"), stderr);
     assert.ok(lines.some((l) => l.startsWith('vdso-lab lsp: malformed frame: a body that is not JSON')), stderr);
@@ -53,11 +57,8 @@ test('with stderr\'s reader gone, the malformed frames\' log lines are dropped a
   const connection = createMessageConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
   connection.listen();
   try {
-    for (const bad of ['Content-Length: abc\r\n\r\n', 'Content-Length: 3\r\n\r\n{{{']) {
-      server.stdin!.write(bad);
-      // The frame reader logs it as soon as it arrives; the server must still be there after.
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    // Each is logged as it is read, before the initialize after it; the server must still be there to answer that, and to exit with 0 at the end.
+    for (const bad of ['Content-Length: abc\r\n\r\n', 'Content-Length: 3\r\n\r\n{{{']) server.stdin!.write(bad);
     const init = (await Promise.race([connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} }), died])) as { capabilities: object };
     assert.ok(init.capabilities);
     await connection.sendNotification('initialized', {});
@@ -82,7 +83,12 @@ test('an #include of a FIFO or of /dev/zero is not read: the server answers and 
   const server = spawn(process.execPath, [resolve('dist/language-server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const connection = createMessageConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
   const published = new Map<string, string[]>();
-  connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: Array<{ message: string }> }) => published.set(p.uri, p.diagnostics.map((d) => d.message)));
+  /** Called when a document's first findings are published. */
+  const findingsOf = new Map<string, () => void>();
+  connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: Array<{ message: string }> }) => {
+    published.set(p.uri, p.diagnostics.map((d) => d.message));
+    if (p.diagnostics.length > 0) findingsOf.get(p.uri)?.();
+  });
   connection.listen();
   try {
     await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
@@ -90,6 +96,7 @@ test('an #include of a FIFO or of /dev/zero is not read: the server answers and 
     for (const target of [fifo, '/dev/zero']) {
       const uri = `file://${dir}/inc${published.size}.S`;
       const text = `#include "${target}"\n.text\nfoo:\n\tnop\n`;
+      const found = new Promise<void>((done) => findingsOf.set(uri, done));
       await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'gas-x86', version: 1, text } });
       // Generous: a read of the FIFO would block the server for good, one of /dev/zero would never end.
       const symbols = await within(
@@ -98,7 +105,7 @@ test('an #include of a FIFO or of /dev/zero is not read: the server answers and 
         () => { throw new Error(`no answer with #include "${target}"`); },
       );
       assert.ok(symbols.some((s) => s.name === 'foo'), JSON.stringify(symbols));
-      for (let i = 0; i < 100 && !published.get(uri)?.length; i++) await new Promise((r) => setTimeout(r, 50));
+      await within(found, 20_000, () => undefined);
       assert.ok(published.get(uri)?.some((m) => m.startsWith(`${target}: `)), JSON.stringify(published.get(uri)));
       // The CLI's line for the same source, word for word: never cpp's "No such file or directory".
       const source = join(dir, `cli${published.size}.S`);
