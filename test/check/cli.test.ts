@@ -1,5 +1,7 @@
 // `vdso-lab check`: the matrix for a design, exit 0 when everything passes and 1 when a
 // check fails (a broken .S, with the failure's file:line), --json, and status 2 for bad usage.
+// What a command prints runs through test/cli/invoke.ts (in process at a quick scale); the
+// --jobs comparison spawns dist/cli.js, whose worker bundle lies beside it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -7,13 +9,20 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeBrokenStub } from './broken-stubs';
+import { vdsoLab } from '../cli/invoke';
+import { sampled, TEST_SCALE } from '../support/scale';
 
 function cli(...args: string[]) {
+  return vdsoLab(['check', ...args]);
+}
+
+/** `vdso-lab check ARGS` as the bin runs it, with its worker threads. */
+function spawned(...args: string[]) {
   return spawnSync(process.execPath, [resolve('dist/cli.js'), 'check', ...args], { encoding: 'utf8' });
 }
 
-test('check --vdso upstream --cpu amd: four rows, all ok, exit 0', () => {
-  const r = cli('--vdso', 'upstream', '--cpu', 'amd');
+test('check --vdso upstream --cpu amd: four rows, all ok, exit 0', async () => {
+  const r = await cli('--vdso', 'upstream', '--cpu', 'amd');
   assert.equal(r.status, 0, r.stderr);
   const rows = r.stdout.split('\n').filter((l) => l.startsWith('upstream '));
   assert.equal(rows.length, 4);
@@ -21,9 +30,9 @@ test('check --vdso upstream --cpu amd: four rows, all ok, exit 0', () => {
   assert.match(r.stdout, /4 configurations, 28 checks: all pass\n$/);
 });
 
-test('check --vdso broken/preserve.S --json: exit 1, the failure with its source line', () => {
+test('check --vdso broken/preserve.S --json: exit 1, the failure with its source line', async () => {
   const stub = writeBrokenStub('preserve');
-  const r = cli('--vdso', stub.path, '--cpu', 'generic', '--kernel', 'native32', '--json');
+  const r = await cli('--vdso', stub.path, '--cpu', 'generic', '--kernel', 'native32', '--json');
   assert.equal(r.status, 1, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.deepEqual(j.failed, ['b']);
@@ -34,16 +43,16 @@ test('check --vdso broken/preserve.S --json: exit 1, the failure with its source
   assert.equal(f.where.symbol, '__kernel_vsyscall+0xc');
 });
 
-test('check with a bad --cpu or an unreadable file: one line, exit 2', () => {
-  const a = cli('--cpu', 'arm');
+test('check with a bad --cpu or an unreadable file: one line, exit 2', async () => {
+  const a = await cli('--cpu', 'arm');
   assert.equal(a.status, 2);
   assert.match(a.stderr, /--cpu must be all or one of intel, amd, generic/);
-  const b = cli('--vdso', 'no-such.so');
+  const b = await cli('--vdso', 'no-such.so');
   assert.equal(b.status, 2);
   assert.match(b.stderr, /no-such\.so: no such file$/m);
 });
 
-test('check and alternatives on a .S with an assembly error: one line naming file:line:column, exit 2', () => {
+test('check and alternatives on a .S with an assembly error: one line naming file:line:column, exit 2', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-bad-stub-'));
   const path = join(dir, 'bad.S');
   writeFileSync(path, '\t.text\n\t.globl __kernel_vsyscall\n__kernel_vsyscall:\n\tmovl\t%eax\n');
@@ -51,38 +60,43 @@ test('check and alternatives on a .S with an assembly error: one line naming fil
   const message = /Error: (.*)/.exec(gas.stderr)?.[1];
   assert.ok(message, `GNU as rejects the line too: ${gas.stderr}`);
   for (const command of ['check', 'alternatives']) {
-    const r = spawnSync(process.execPath, [resolve('dist/cli.js'), command, command === 'check' ? '--vdso' : '', path].filter(Boolean), { encoding: 'utf8' });
+    const r = await vdsoLab([command, command === 'check' ? '--vdso' : '', path].filter(Boolean));
     assert.equal(r.status, 2, r.stderr);
     assert.equal(r.stderr, `vdso-lab ${command}: ${path}: line 4:2: ${message}\n`);
   }
 });
 
-test('check --jobs: worker threads give byte-identical output and status to one thread (four designs on one kernel kind, a .S, a .S that does not build)', () => {
+test('check --jobs: worker threads give byte-identical output and status to one thread (four designs on one kernel kind, a .S, a .S that does not build)', async () => {
   assert.ok(existsSync(resolve('dist/check-worker.js')), 'the worker bundle is built beside dist/cli.js');
   const stub = writeBrokenStub('preserve');
   const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-check-jobs-'));
   const bad = join(dir, 'bad.S');
   writeFileSync(bad, '\t.text\n\t.globl __kernel_vsyscall\n__kernel_vsyscall:\n\tmovl %eax,\n');
-  for (const args of [['--json', '--kernel', 'native32'], ['--vdso', stub.path], ['--vdso', bad]]) {
-    const one = cli(...args, '--jobs', '1');
-    const several = cli(...args, '--jobs', '3');
+  // Quick runs take the four designs on one CPU model of the three (still more configurations
+  // than threads), and one worker thread beside this one.
+  const cpus = sampled(['intel', 'amd', 'generic']);
+  const jobs = TEST_SCALE >= 1 ? '3' : '2';
+  const oneKernel = ['--json', '--kernel', 'native32', ...(cpus.length < 3 ? ['--cpu', cpus[0]!] : [])];
+  for (const args of [oneKernel, ['--vdso', stub.path], ['--vdso', bad]]) {
+    const one = await cli(...args, '--jobs', '1');
+    const several = spawned(...args, '--jobs', jobs);
     assert.equal(several.status, one.status, args.join(' '));
     assert.equal(several.stdout, one.stdout, args.join(' '));
     assert.equal(several.stderr, one.stderr, args.join(' '));
   }
-  const zero = cli('--jobs', '0');
+  const zero = await cli('--jobs', '0');
   assert.equal(zero.status, 2);
   assert.match(zero.stderr, /--jobs wants a whole number from 1 to 99, got '0'/);
 });
 
-test('check --vdso vdso/proposal.S: a design\'s own .S is checked with its design\'s ABI (as check --vdso proposal is), unless --abi names another', () => {
-  const design = cli('--vdso', 'proposal', '--cpu', 'amd', '--kernel', 'compat64');
+test('check --vdso vdso/proposal.S: a design\'s own .S is checked with its design\'s ABI (as check --vdso proposal is), unless --abi names another', async () => {
+  const design = await cli('--vdso', 'proposal', '--cpu', 'amd', '--kernel', 'compat64');
   assert.equal(design.status, 0, design.stderr);
-  const own = cli('--vdso', 'vdso/proposal.S', '--cpu', 'amd', '--kernel', 'compat64');
+  const own = await cli('--vdso', 'vdso/proposal.S', '--cpu', 'amd', '--kernel', 'compat64');
   assert.equal(own.status, 0, own.stdout + own.stderr);
   const rows = (out: string, name: string) => out.split('\n').filter((l) => l.startsWith(name + ' ')).map((l) => l.slice(name.length).trim());
   assert.equal(rows(own.stdout, 'vdso/proposal.S').length, 2);
   assert.deepEqual(rows(own.stdout, 'vdso/proposal.S'), rows(design.stdout, 'proposal'));
-  const upstream = cli('--vdso', 'vdso/proposal.S', '--abi', 'upstream', '--cpu', 'amd', '--kernel', 'compat64');
+  const upstream = await cli('--vdso', 'vdso/proposal.S', '--abi', 'upstream', '--cpu', 'amd', '--kernel', 'compat64');
   assert.equal(upstream.status, 1, 'the proposal stub under the upstream kernel fails its checks');
 });

@@ -3,7 +3,8 @@
 // 150,000 symbols (the same count as readelf), 200,000 nested parentheses in an expression
 // and in #if (GNU as itself crashes on them), a macro that doubles its argument on every
 // call, and disasm of a 4 MiB .text, byte-identical to objdump -d with the CLI's peak
-// memory independent of the section's size.
+// memory independent of the section's size. All but the last run through test/cli/invoke.ts
+// (in process at a quick scale); the last measures the process's peak memory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -11,19 +12,20 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { run, scratch } from '../support/oracles';
+import { vdsoLab } from './invoke';
 
 const dir = scratch('vdso-lab-limits-');
 const hook = join(dir, 'peak.js');
 writeFileSync(hook, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(join(dir, 'peak'))}, String(process.resourceUsage().maxRSS)));`);
 
 function cli(args: readonly string[]) {
-  return spawnSync(process.execPath, ['-r', hook, resolve('dist/cli.js'), ...args], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30, timeout: 120_000 });
+  return vdsoLab(args, dir);
 }
 
-test('symbols --all on 150,000 symbols lists them all, as readelf counts them', () => {
+test('symbols --all on 150,000 symbols lists them all, as readelf counts them', async () => {
   writeFileSync(join(dir, 'syms.s'), '.text\n' + Array.from({ length: 150_000 }, (_, i) => `.globl s${i}\ns${i}: nop\n`).join(''));
   run('as', ['--32', join(dir, 'syms.s'), '-o', join(dir, 'syms.o')]);
-  const r = cli(['symbols', '--all', 'syms.o']);
+  const r = await cli(['symbols', '--all', 'syms.o']);
   assert.equal(r.status, 0, r.stderr);
   const ours = r.stdout.split('\n').filter((l) => / s\d+$/.test(l)).length;
   const theirs = run('readelf', ['-sW', join(dir, 'syms.o')]).split('\n').filter((l) => / s\d+$/.test(l)).length;
@@ -31,20 +33,20 @@ test('symbols --all on 150,000 symbols lists them all, as readelf counts them', 
   assert.equal(ours, 150_000);
 });
 
-test('200,000 nested parentheses: one line, status 2, in an expression and in #if', () => {
+test('200,000 nested parentheses: one line, status 2, in an expression and in #if', async () => {
   writeFileSync(join(dir, 'parens.s'), `.long ${'('.repeat(200_000)}1${')'.repeat(200_000)}\n`);
   writeFileSync(join(dir, 'parens.S'), `#if ${'('.repeat(200_000)}1${')'.repeat(200_000)}\n.long 1\n#endif\n`);
-  const a = cli(['asm', 'parens.s', '-o', 'p.o']);
+  const a = await cli(['asm', 'parens.s', '-o', 'p.o']);
   assert.equal(a.status, 2);
   assert.equal(a.stderr, 'parens.s: Assembler messages:\nparens.s:1:1: Error: expression nested more than 2000 deep\n');
-  const b = cli(['asm', 'parens.S', '-o', 'p.o']);
+  const b = await cli(['asm', 'parens.S', '-o', 'p.o']);
   assert.equal(b.status, 2);
   assert.match(b.stderr, /^parens\.S: Assembler messages:\nparens\.S:1:\d+: Error: #if expression nested more than 2000 deep\n$/);
 });
 
-test('a macro that doubles its argument on each call: one line, status 2', () => {
+test('a macro that doubles its argument on each call: one line, status 2', async () => {
   writeFileSync(join(dir, 'dbl.s'), '.macro dbl a\ndbl \\a\\a\n.endm\ndbl x\n');
-  const r = cli(['asm', 'dbl.s', '-o', 'd.o']);
+  const r = await cli(['asm', 'dbl.s', '-o', 'd.o']);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /^dbl\.s: Assembler messages:\ndbl\.s:4:1: Error: macro dbl: expansion larger than 16777216 bytes\n$/);
 });

@@ -34,9 +34,12 @@ int main(void) {
   return r < 0 ? 4 : 0;
 }
 `;
+let writer: string | undefined;
+/** The WRITER program, built once for the file. */
+const writerProgram = (): string => (writer ??= buildC('writer', WRITER, ['-static', '-O1', '-w'], dir));
 
 test('stdout closed at start or a full disk: one line "write error: ..." and the status ls gives, for every kind of command', () => {
-  const prog = buildC('writer', WRITER, ['-static', '-O1', '-w'], dir);
+  const prog = writerProgram();
   for (const redirect of ['>&-', '> /dev/full']) {
     const ls = sh(`ls / ${redirect}`);
     const reason = /^ls: (write error: .*)\n$/.exec(ls.stderr);
@@ -56,7 +59,7 @@ test('stdout closed at start or a full disk: one line "write error: ..." and the
 });
 
 test('a guest whose stdout is closed gets EBADF from write, as under qemu-i386', () => {
-  const prog = buildC('writer', WRITER, ['-static', '-O1', '-w'], dir);
+  const prog = writerProgram();
   const q = sh(`qemu-i386 ${prog} >&-`);
   assert.match(q.stderr, /^write: -1 EBADF\n$/);
   const l = sh(`${cli} run ${prog} >&-`);

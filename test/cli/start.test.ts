@@ -3,12 +3,19 @@
 // mapped image, and a real vDSO whose unwind table and symbols are what readelf says.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { readelf, run } from '../support/oracles';
+import { TEST_SCALE } from '../support/scale';
+import { vdsoLab, type Invocation } from './invoke';
 
-test('npm start prints a real vDSO: its dynamic symbols and readelf-identical unwind table', () => {
-  const r = spawnSync(process.execPath, [resolve('dist/cli.js'), 'start'], { encoding: 'utf8' });
+let shared: Promise<Invocation> | undefined;
+/** `vdso-lab start`: a run of its own for each test at full scale, one run both tests read at a smaller one. */
+function start(): Promise<Invocation> {
+  if (TEST_SCALE >= 1) return vdsoLab(['start']);
+  return (shared ??= vdsoLab(['start']));
+}
+
+test('npm start prints a real vDSO: its dynamic symbols and readelf-identical unwind table', async () => {
+  const r = await start();
   assert.equal(r.status, 0, r.stderr);
   const m = /^vDSO from (.*): (\S+)$/m.exec(r.stdout);
   assert.ok(m, `names the vDSO it used:\n${r.stdout.slice(0, 400)}`);
@@ -48,14 +55,14 @@ interface CheckJson {
 
 const CALLERS: Readonly<Record<string, string>> = { sysinfo: 'AT_SYSINFO', dynsym: 'dynsym', 'dynsym-dropped': 'dynsym dropped' };
 
-test('npm start names each distinct failure once with the configurations it appears in; --verbose gives every failed check', () => {
-  const json = spawnSync(process.execPath, [resolve('dist/cli.js'), 'check', '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+test('npm start names each distinct failure once with the configurations it appears in; --verbose gives every failed check', async () => {
+  const json = await vdsoLab(['check', '--json']);
   const failed = (JSON.parse(json.stdout) as CheckJson).results.flatMap((r) =>
     r.cells.flatMap((c) => c.outcomes.filter((o) => !o.pass).map((o) => ({ subject: r.subject, check: o.check, ...c.config }))));
   assert.ok(failed.length > 0, 'the shipped legacy design fails checks on purpose');
-  const start = spawnSync(process.execPath, [resolve('dist/cli.js'), 'start'], { encoding: 'utf8' });
-  assert.equal(start.status, 0, start.stderr);
-  const groups = start.stdout.split('\n').filter((l) => l.startsWith('FAIL '));
+  const started = await start();
+  assert.equal(started.status, 0, started.stderr);
+  const groups = started.stdout.split('\n').filter((l) => l.startsWith('FAIL '));
   assert.ok(groups.length < failed.length, `fewer lines (${groups.length}) than failed checks (${failed.length})`);
   for (const f of failed) {
     const covering = groups.filter((g) => {
@@ -70,8 +77,8 @@ test('npm start names each distinct failure once with the configurations it appe
     });
     assert.equal(covering.length, 1, `${f.subject} ${f.check} ${f.cpu}/${f.kernel} ${f.caller} is in exactly one group`);
   }
-  assert.match(start.stdout, new RegExp(`: ${failed.length} failed \\(${groups.length} distinct\\)$`, 'm'));
-  const verbose = spawnSync(process.execPath, [resolve('dist/cli.js'), 'start', '--verbose'], { encoding: 'utf8' });
+  assert.match(started.stdout, new RegExp(`: ${failed.length} failed \\(${groups.length} distinct\\)$`, 'm'));
+  const verbose = await vdsoLab(['start', '--verbose']);
   assert.equal(verbose.status, 0, verbose.stderr);
   const every = verbose.stdout.split('\n').filter((l) => l.startsWith('FAIL '));
   assert.equal(every.length, failed.length, 'one FAIL line per failed check of each configuration');

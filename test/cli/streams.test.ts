@@ -3,12 +3,16 @@
 // quietly, and so does a closed stderr under `run --trace`; the guest sees EPIPE (SIGPIPE
 // ignored) or dies of SIGPIPE as under qemu-i386;
 // and `run --trace syscalls --json` writes one JSON object per line as it goes.
+// Each program is built once for the file; quick runs sample the commands under | head and
+// the closed-stderr cases, and read the JSON trace in process (test/cli/invoke.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildC, scratch } from '../support/oracles';
+import { sampled } from '../support/scale';
+import { vdsoLab } from './invoke';
 
 const dir = scratch('vdso-lab-streams-');
 // Reports the process's peak resident memory on exit, to fd 3 (a file), not the pipes under test.
@@ -44,6 +48,14 @@ int main(int argc, char **argv) {
 }
 `;
 
+/** The program `build` makes, built on first use and shared by the file's tests. */
+function builtOnce(build: () => string): () => string {
+  let path: string | undefined;
+  return () => (path ??= build());
+}
+const flood = builtOnce(() => buildC('flood', FLOOD, ['-static', '-O1'], dir));
+const exits3 = builtOnce(() => buildC('exits3', 'int main(void) { return 3; }', ['-static', '-O1'], dir));
+
 function sh(command: string) {
   return spawnSync('bash', ['-c', `set -o pipefail; ${command}`], { encoding: 'utf8', cwd: dir, timeout: 120_000 });
 }
@@ -51,7 +63,7 @@ function sh(command: string) {
 const cli = `${process.execPath} ${resolve('dist/cli.js')}`;
 
 test('100 MiB of guest output reaches wc -c in full, the CLI under 300 MB', () => {
-  const prog = buildC('flood', FLOOD, ['-static', '-O1'], dir);
+  const prog = flood();
   const r = sh(`${process.execPath} -r ${hook} ${resolve('dist/cli.js')} run ${prog} | wc -c`);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), String(100 * 2 ** 20));
@@ -60,8 +72,9 @@ test('100 MiB of guest output reaches wc -c in full, the CLI under 300 MB', () =
 });
 
 test('| head ends run, disasm and symbols quietly', () => {
-  const prog = buildC('flood2', FLOOD, ['-static', '-O1'], dir);
-  for (const args of [`run ${prog}`, `disasm ${prog}`, `symbols --all ${prog}`]) {
+  const prog = flood();
+  // Quick runs: run and symbols (the EPIPE test below has run under | head too).
+  for (const args of sampled([`run ${prog}`, `disasm ${prog}`, `symbols --all ${prog}`], 2)) {
     const r = spawnSync('bash', ['-c', `${cli} ${args} | head -c 100 > /dev/null; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8', cwd: dir, timeout: 120_000 });
     assert.equal(r.stderr, '', args);
     assert.equal(r.stdout.trim(), '141', args);
@@ -78,9 +91,8 @@ test('the guest sees EPIPE, or dies of SIGPIPE, as under qemu-i386', () => {
   }
 });
 
-test('--trace syscalls --json: one JSON object per line, the outcome last', () => {
-  const prog = buildC('few', 'int main(void) { return 3; }', ['-static', '-O1'], dir);
-  const r = spawnSync(process.execPath, [resolve('dist/cli.js'), 'run', prog, '--trace', 'syscalls', '--json'], { encoding: 'utf8' });
+test('--trace syscalls --json: one JSON object per line, the outcome last', async () => {
+  const r = await vdsoLab(['run', exits3(), '--trace', 'syscalls', '--json']);
   assert.equal(r.status, 3);
   const lines = r.stderr.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   const last = lines.pop()!;
@@ -91,14 +103,18 @@ test('--trace syscalls --json: one JSON object per line, the outcome last', () =
 });
 
 test('run --trace with stderr closed (2>&-) or its reader gone ends quietly with 141, as | head does', () => {
-  const prog = buildC('traced', 'int main(void) { return 3; }', ['-static', '-O1'], dir);
+  const prog = exits3();
   const status = (redirect: string): string =>
     spawnSync('bash', ['-c', `${cli} run ${prog} --trace syscalls ${redirect}; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8', cwd: dir, timeout: 120_000 }).stdout.trim();
-  assert.equal(status('2>&-'), '141');
-  assert.equal(status('--json 2>&-'), '141');
-  assert.equal(status('2>&1 >/dev/null | head -c 1 >/dev/null'), '141');
-  // Sent to /dev/null, the trace is written, not refused: the guest's status comes back.
-  assert.equal(status('2>/dev/null'), '3');
-  // Without --trace, stderr carries only diagnostics, which a closed stderr drops.
-  assert.equal(spawnSync('bash', ['-c', `${cli} run ${prog} 2>&-; echo $?`], { encoding: 'utf8', cwd: dir }).stdout.trim(), '3');
+  const cases: Array<[string, () => string, string]> = [
+    ['2>&-', () => status('2>&-'), '141'],
+    ['--json 2>&-', () => status('--json 2>&-'), '141'],
+    ['reader gone', () => status('2>&1 >/dev/null | head -c 1 >/dev/null'), '141'],
+    // Sent to /dev/null, the trace is written, not refused: the guest's status comes back.
+    ['2>/dev/null', () => status('2>/dev/null'), '3'],
+    // Without --trace, stderr carries only diagnostics, which a closed stderr drops.
+    ['no --trace, 2>&-', () => spawnSync('bash', ['-c', `${cli} run ${prog} 2>&-; echo $?`], { encoding: 'utf8', cwd: dir }).stdout.trim(), '3'],
+  ];
+  // Quick runs: the first (closed), the middle (reader gone) and the last (no trace, status kept).
+  for (const [what, got, want] of sampled(cases, 3)) assert.equal(got(), want, what);
 });

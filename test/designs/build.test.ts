@@ -4,7 +4,8 @@
 // same exported symbols (readelf rows; ld orders .dynsym by its hash walk) and landing pads,
 // the same .text line rows as GNU as -g; and what the designs are known to hold
 // (the hand-written legacy CFI bytes of docs/kernel-facts.md §1, the proposal's code as the mail
-// writes it, with the one correction vdso/proposal.S names).
+// writes it, with the one correction vdso/proposal.S names). Quick runs compare one image
+// of each design (test/support/scale.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { buildDesign } from '../../toolchain/designs/build';
 import { allDesigns, auxvEntry, findDesign } from '../../toolchain/designs/registry';
 import { parseElf32 } from '../../toolchain/elf/reader';
 import { run, scratch } from '../support/oracles';
+import { sampled } from '../support/scale';
 import { gnuImage, sectionHex } from './gnu-build';
 
 const dir = scratch('vdso-lab-designs-build-');
@@ -28,7 +30,7 @@ function symbolRows(file: string, args: string[]): string[] {
 
 const built = new Map<string, string>();
 for (const design of allDesigns()) {
-  for (const { image, kernel } of design.images) {
+  for (const { image, kernel } of sampled(design.images)) {
     const label = `${design.name}-${image.name}`;
     test(`${label}: vdso-lab's image equals GNU as + ld's (section bytes, frames-interp, symbols)`, () => {
       const ours = join(dir, `${label}.so`);
