@@ -1,7 +1,8 @@
 // Every file the project reads is checked before it is read (toolchain/input-file.ts):
-// /dev/zero, a FIFO with no writer and a folder given to each file-reading command, as an
-// #include, as --stdin's FIFO limit, and as the debugger's program, give one line and
-// status 2 promptly, with the CLI's heap capped at 512 MB; sizes over the setting are refused.
+// /dev/zero, a FIFO with no writer and a folder given as an #include, as --stdin's FIFO
+// limit, and as the debugger's program, give one line and status 2 promptly, with the CLI's
+// heap capped at 512 MB; sizes over the setting are refused (each file-reading command given
+// them: test/cli/input-kinds.test.ts).
 // --stdin naming a device or FIFO is read as the guest reads it, and gives what qemu-i386 gives.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +10,6 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildC, scratch } from '../support/oracles';
-import { combinations } from '../support/scale';
 import { launchTarget } from '../../emulator/debug/launch';
 import { nodeDebugHost } from '../../debug-adapter/node-host';
 import { InputError } from '../../toolchain/errors';
@@ -26,36 +26,6 @@ writeFileSync(join(dir, 'big.bin'), Buffer.alloc(4096));
 function cli(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
   // Generous bound: a read without end or a wait would run into it; a check answers at once.
   return spawnSync(process.execPath, ['--max-old-space-size=512', resolve('dist/cli.js'), ...args], { encoding: 'utf8', cwd: dir, timeout: 10_000, env: { ...process.env, ...env } });
-}
-
-const commands: Array<(file: string) => string[]> = [
-  (f) => ['run', f],
-  (f) => ['run', join(dir, 'big.bin'), '--vdso', f],
-  (f) => ['disasm', f],
-  (f) => ['symbols', f],
-  (f) => ['frames', f],
-  (f) => ['lines', f],
-  (f) => ['check', '--vdso', f],
-  (f) => ['alternatives', f],
-  (f) => ['asm', f, '-o', join(dir, 'out.o')],
-  (f) => ['capture-host', '--kernel-image', f, '-o', join(dir, 'out.so')],
-];
-
-const INPUTS = [['/dev/zero', 'a device'], [fifo, 'a FIFO'], [join(dir, 'folder'), 'a folder']] as const;
-/** Each input with each command (quick runs: each input and each command at least once). */
-const PAIRS = combinations({ input: INPUTS, command: commands });
-
-for (const [file, kind] of INPUTS) {
-  test(`${file === fifo ? 'a FIFO' : file.endsWith('folder') ? 'a folder' : file} as input: one line, status 2, for every command`, () => {
-    for (const { command: make } of PAIRS.filter((p) => p.input[0] === file)) {
-      const args = make(file);
-      const r = cli(args);
-      assert.equal(r.signal, null, `${args.join(' ')}: ended by ${r.signal} (hung or ran out of memory)`);
-      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
-      assert.equal(r.stdout, '');
-      assert.match(r.stderr, new RegExp(`^vdso-lab \\S+: [^\\n]*is ${kind}, not a file\\n$`), args.join(' '));
-    }
-  });
 }
 
 test('#include of a device is one line naming it, status 2', () => {
