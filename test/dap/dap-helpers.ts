@@ -1,20 +1,63 @@
-// Shared by the DAP tests: starting dist/debug-adapter.js under DebugClient, a launch that
-// sets breakpoints between `initialized` and configurationDone (as VS Code does), requests
-// that wait for the stop they cause, and the objdump listings the tests compare with.
+// Shared by the DAP tests: the adapter under DebugClient (in this process over a pair of
+// streams through debug-adapter/transport.ts, or as dist/debug-adapter.js for the tests about
+// the process), a launch that sets breakpoints between `initialized` and configurationDone
+// (as VS Code does), requests that wait for the stop they cause, and the objdump listings the
+// tests compare with.
 import { resolve } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { VdsoDebugSession } from '../../debug-adapter/session';
+import { startDebugSession } from '../../debug-adapter/transport';
 import { run, scratch } from '../support/oracles';
 
-export async function startClient(): Promise<{ client: DebugClient; output: DebugProtocol.OutputEvent[] }> {
-  const client = new DebugClient(process.execPath, resolve('dist/debug-adapter.js'), 'vdso');
-  await client.start();
+/**
+ * DebugClient on a session in this process, wired as the server mode wires a socket's (one
+ * session per connection, no process exit at disconnect); stop() disconnects and closes the
+ * adapter's input, which ends the session and its guest.
+ */
+class InProcessClient extends DebugClient {
+  private readonly toAdapter = new PassThrough();
+
+  constructor() {
+    super(process.execPath, resolve('dist/debug-adapter.js'), 'vdso');
+    const fromAdapter = new PassThrough();
+    const session = new VdsoDebugSession();
+    session.setRunAsServer(true);
+    // Its log (the stand-alone adapter's stderr) is not read, as DebugClient does not read that stderr.
+    startDebugSession(session, this.toAdapter, fromAdapter, () => undefined);
+    this.connect(fromAdapter, this.toAdapter);
+  }
+
+  override async start(): Promise<void> {
+    // Connected in the constructor: nothing to spawn.
+  }
+
+  override async stop(): Promise<void> {
+    await super.stop();
+    this.toAdapter.end();
+  }
+}
+
+async function initialized(client: DebugClient): Promise<{ client: DebugClient; output: DebugProtocol.OutputEvent[] }> {
   const output: DebugProtocol.OutputEvent[] = [];
   client.on('output', (e: DebugProtocol.OutputEvent) => output.push(e));
   await client.initializeRequest({ adapterID: 'vdso', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
   return { client, output };
+}
+
+/** An initialized client of an adapter session in this process (the tests about what the adapter answers). */
+export async function startClient(): Promise<{ client: DebugClient; output: DebugProtocol.OutputEvent[] }> {
+  return initialized(new InProcessClient());
+}
+
+/** An initialized client of dist/debug-adapter.js on its stdin/stdout (the tests about the process editors start). */
+export async function startAdapterProcess(): Promise<{ client: DebugClient; output: DebugProtocol.OutputEvent[] }> {
+  const client = new DebugClient(process.execPath, resolve('dist/debug-adapter.js'), 'vdso');
+  await client.start();
+  return initialized(client);
 }
 
 /** Launches, runs `configure` after `initialized`, sends configurationDone; resolves with the first stop (or undefined when none comes). */

@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { buildC } from '../support/oracles';
-import { startClient } from './dap-helpers';
+import { startAdapterProcess } from './dap-helpers';
 import { client } from './wire-client';
 
 test('dist/debug-adapter.js: initialize announces what the adapter supports', async () => {
-  const { client } = await startClient();
+  const { client } = await startAdapterProcess();
   try {
     const init = await client.initializeRequest();
     const caps = init.body!;
