@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import { decode } from '../../toolchain/isa/decoder';
 import { assemble, run, scratch } from '../support/oracles';
-import { hex, launch, parseObjdump, readMemory, registers, stack, startClient, until } from './dap-helpers';
+import { hex, launch, parseObjdump, readMemory, registers, stack, startClient, topFrame, until } from './dap-helpers';
 
 const SOURCE = `
   .data
@@ -238,7 +238,7 @@ fault:
     const stopped = await until(client, () => client.continueRequest({ threadId: 1 }));
     assert.equal(stopped.body.reason, 'exception');
     assert.match(String((stopped.body as { description?: string }).description), /^SIGSEGV: /);
-    assert.equal(Number((await stack(client))[0]!.instructionPointerReference), fault);
+    assert.equal(Number((await topFrame(client)).instructionPointerReference), fault);
     const exited = client.waitForEvent('exited', 30_000);
     await client.continueRequest({ threadId: 1 });
     assert.equal((await exited).body.exitCode, 128 + 11);
@@ -253,7 +253,7 @@ fault:
     await second.client.continueRequest({ threadId: 1 });
     const paused = await until(second.client, () => second.client.pauseRequest({ threadId: 1 }));
     assert.equal(paused.body.reason, 'pause');
-    assert.equal(Number((await stack(second.client))[0]!.instructionPointerReference), parseInt(/^([0-9a-f]+) T _start$/m.exec(run('nm', [loop]))![1]!, 16));
+    assert.equal(Number((await topFrame(second.client)).instructionPointerReference), parseInt(/^([0-9a-f]+) T _start$/m.exec(run('nm', [loop]))![1]!, 16));
   } finally {
     await second.client.stop();
   }

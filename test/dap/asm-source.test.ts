@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, scratch } from '../support/oracles';
-import { errorOf, launch, stack, startClient, until } from './dap-helpers';
+import { errorOf, launch, stack, startClient, topFrame, until } from './dap-helpers';
 
 const SOURCE = `#define SYS_exit 1
 	.text
@@ -55,7 +55,7 @@ test('a .S program: assembled -g and linked on the fly, lines as addr2line says 
       placed = Number(r.body.breakpoints[0]!.instructionReference);
     });
     assert.equal(first.body.reason, 'entry');
-    let f = (await stack(client))[0]!;
+    let f = (await topFrame(client));
     assert.equal(Number(f.instructionPointerReference), entry, 'the same entry as GNU ld\'s');
     assert.equal(`${f.source?.path}:${f.line}`, addr2line(entry));
     assert.equal(placed, parseInt(run('nm', [gnu]).split('\n').find((l) => l.endsWith(' twice'))!.split(' ')[0]!, 16) + 2);
@@ -63,22 +63,22 @@ test('a .S program: assembled -g and linked on the fly, lines as addr2line says 
     // next from the entry line, then from the call line: the breakpoint inside the called function stops it, as in gdb.
     const lines: number[] = [f.line!];
     await until(client, () => client.nextRequest({ threadId: 1 }));
-    f = (await stack(client))[0]!;
+    f = (await topFrame(client));
     lines.push(f.line!);
     assert.equal(`${f.source?.path}:${f.line}`, addr2line(Number(f.instructionPointerReference)));
     const hit = await until(client, () => client.nextRequest({ threadId: 1 }));
     assert.equal(hit.body.reason, 'breakpoint', 'a breakpoint inside the called function stops the next');
-    f = (await stack(client))[0]!;
+    f = (await topFrame(client));
     assert.equal(f.line, lineOf('addl'));
     const frames = await stack(client);
     assert.equal(`${frames[1]!.source?.path}:${frames[1]!.line}`, addr2line(Number(frames[1]!.instructionPointerReference) - 1), 'the caller at its call');
     // Step out (by the CFI) to the return address, the start of the line after the call; next to the line after it.
     await client.setBreakpointsRequest({ source: { path: source }, breakpoints: [] });
     await until(client, () => client.stepOutRequest({ threadId: 1 }));
-    f = (await stack(client))[0]!;
+    f = (await topFrame(client));
     assert.equal(f.line, lineOf('movl	%eax, %ebx'));
     await until(client, () => client.nextRequest({ threadId: 1 }));
-    f = (await stack(client))[0]!;
+    f = (await topFrame(client));
     assert.equal(f.line, lineOf('$SYS_exit'));
     assert.equal(`${f.source?.path}:${f.line}`, addr2line(Number(f.instructionPointerReference)));
   } finally {

@@ -110,6 +110,11 @@ export async function stack(client: DebugClient): Promise<DebugProtocol.StackFra
   return (await client.stackTraceRequest({ threadId: 1 })).body.stackFrames;
 }
 
+/** Frame 0 alone (`levels: 1`, as VS Code asks first): the callers' sources are not made. */
+export async function topFrame(client: DebugClient): Promise<DebugProtocol.StackFrame> {
+  return (await client.stackTraceRequest({ threadId: 1, levels: 1 })).body.stackFrames[0]!;
+}
+
 export async function readMemory(client: DebugClient, address: number, count: number): Promise<Buffer> {
   const r = await client.customRequest('readMemory', { memoryReference: '0x' + address.toString(16), count }) as DebugProtocol.ReadMemoryResponse;
   return Buffer.from(r.body?.data ?? '', 'base64');

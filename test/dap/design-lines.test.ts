@@ -14,7 +14,7 @@ import { buildDesign } from '../../toolchain/designs/build';
 import { findDesign } from '../../toolchain/designs/registry';
 import { gnuImage } from '../designs/gnu-build';
 import { run, scratch } from '../support/oracles';
-import { launch, stack, startClient, until } from './dap-helpers';
+import { launch, stack, startClient, topFrame, until } from './dap-helpers';
 
 const SOURCE = `
 static long vsyscall3(long nr, long a, long b, long c)
@@ -90,7 +90,7 @@ for (const design of ['upstream', 'proposal', 'auxv', 'legacy']) {
       let entered = false;
       for (let n = 0; n < 20; n++) {
         await until(client, () => client.nextRequest({ threadId: 1 }));
-        const f = (await stack(client))[0]!;
+        const f = (await topFrame(client));
         if (f.source?.path !== sourcePath) {
           assert.equal(f.source?.path, source, 'the last step returns to the program');
           break;
@@ -103,10 +103,10 @@ for (const design of ['upstream', 'proposal', 'auxv', 'legacy']) {
           assert.ok(Number(entry.address) >= pc);
           entered = true;
           // Instruction steps to the patched-in entry instruction itself: it shows the ALTERNATIVE line it came from.
-          for (let k = 0; k < 3 && Number((await stack(client))[0]!.instructionPointerReference) !== Number(entry.address); k++) {
+          for (let k = 0; k < 3 && Number((await topFrame(client)).instructionPointerReference) !== Number(entry.address); k++) {
             await until(client, () => client.stepInRequest({ threadId: 1, granularity: 'instruction' }));
           }
-          const at = (await stack(client))[0]!;
+          const at = (await topFrame(client));
           assert.equal(Number(at.instructionPointerReference), Number(entry.address));
           assert.equal(at.line, f.line, `the entry instruction shows line ${f.line}: ${text[f.line! - 1]}`);
           if (text.some((l) => /^\s*ALTERNATIVE/.test(l))) assert.match(text[at.line! - 1]!, /^\s*ALTERNATIVE/, 'a patched site shows its ALTERNATIVE line');
@@ -135,7 +135,7 @@ test('a user\'s stub given as "vdso": its .S is built with its line table, and _
     assert.equal(r.body.breakpoints[0]!.line, pushLine);
     const hit = await until(client, () => client.continueRequest({ threadId: 1 }));
     assert.equal(hit.body.reason, 'breakpoint');
-    const top = (await stack(client))[0]!;
+    const top = (await topFrame(client));
     assert.equal(top.source?.path, stub);
     assert.equal(top.line, pushLine);
     assert.equal(top.name, '__kernel_vsyscall');
@@ -160,7 +160,7 @@ test('any vDSO .so with a line table: GNU as -g + ld\'s build of upstream.S show
     const r = await client.setFunctionBreakpointsRequest({ breakpoints: [{ name: '__kernel_vsyscall' }] });
     const stub = Number(r.body.breakpoints[0]!.instructionReference);
     await until(client, () => client.continueRequest({ threadId: 1 }));
-    const top = (await stack(client))[0]!;
+    const top = (await topFrame(client));
     const sym = run('readelf', ['-s', '-W', so]).split('\n').map((l) => l.trim().split(/\s+/)).find((f) => f[7] === '__kernel_vsyscall')!;
     const link = parseInt(sym[1]!, 16);
     const row = [...rows].reverse().find((x) => x.address <= link)!;

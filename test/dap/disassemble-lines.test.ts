@@ -13,7 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { run, scratch } from '../support/oracles';
-import { launch, parseObjdump, stack, startClient } from './dap-helpers';
+import { launch, parseObjdump, startClient, topFrame } from './dap-helpers';
 
 const SOURCE = `
 static int twice(int x)
@@ -63,7 +63,7 @@ async function window(image: string, line: number, offset: number, count: number
     await launch(client, { program: image, vdso: 'upstream', cpu: 'intel', kernel: 'compat64', stopOnEntry: false }, async () => {
       await client.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line }] });
     });
-    const pc = Number((await stack(client))[0]!.instructionPointerReference);
+    const pc = Number((await topFrame(client)).instructionPointerReference);
     const r = await client.disassembleRequest({ memoryReference: '0x' + pc.toString(16), instructionOffset: offset, instructionCount: count, resolveSymbols: true });
     return { pc, instructions: r.body!.instructions };
   } finally {
@@ -125,7 +125,7 @@ test('disassemble backwards into a function no symbol or FDE starts: its first l
     await launch(client, { program: exe, vdso: 'upstream', cpu: 'intel', kernel: 'compat64', stopOnEntry: false }, async () => {
       await client.setBreakpointsRequest({ source: { path: asm }, breakpoints: [{ line }] });
     });
-    const pc = Number((await stack(client))[0]!.instructionPointerReference);
+    const pc = Number((await topFrame(client)).instructionPointerReference);
     assert.equal(pc, oracle[1]!.address);
     const r = await client.disassembleRequest({ memoryReference: '0x' + pc.toString(16), instructionOffset: -1, instructionCount: 4 });
     assert.deepEqual(r.body!.instructions.map((i) => [Number(i.address), i.instruction.replace(/\s+/g, ' '), i.line]),

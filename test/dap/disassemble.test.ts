@@ -15,7 +15,7 @@ import { buildDesign } from '../../toolchain/designs/build';
 import { auxvEntry } from '../../toolchain/designs/registry';
 import { CPU_MODELS, KERNEL_ABIS, KERNEL_KINDS } from '../../toolchain/designs/options';
 import { combinations, sampled } from '../support/scale';
-import { hex, launch, objdumpRaw, readMemory, readelfSections, startClient, until, vdsoBase, type ObjdumpLine } from './dap-helpers';
+import { hex, launch, objdumpRaw, readelfSections, readMemory, startClient, topFrame, until, vdsoBase, type ObjdumpLine } from './dap-helpers';
 
 const SOURCE = 'int main(void) { return 0; }\n';
 /** One space between fields, no `<symbol>` after a target; objdump -b binary writes a direct branch target with 0x, -d of an ELF without. */
@@ -52,7 +52,7 @@ test('disassemble around the landing pad with negative offsets equals objdump of
       let returned = 0;
       for (let n = 0; n < 50 && !(returned >= start && returned < start + 160); n++) {
         await until(client, () => client.continueRequest({ threadId: 1 }));
-        returned = Number((await client.stackTraceRequest({ threadId: 1 })).body.stackFrames[0]!.instructionPointerReference);
+        returned = Number((await topFrame(client)).instructionPointerReference);
       }
       const landing = oracle.findIndex((l) => l.address === returned);
       assert.ok(landing > 0, `${what}: the kernel returned to ${hex(returned)}, an instruction of the stub as objdump decodes it`);
@@ -91,7 +91,7 @@ test('disassemble: exactly instructionCount contiguous lines for counts 1..400 a
   try {
     await launch(client, { program, vdso: 'upstream', cpu: 'intel', kernel: 'compat64', stopOnEntry: true });
     const stub = Number((await client.setFunctionBreakpointsRequest({ breakpoints: [{ name: '__kernel_vsyscall' }] })).body.breakpoints[0]!.instructionReference);
-    const entry = Number((await client.stackTraceRequest({ threadId: 1 })).body.stackFrames[0]!.instructionPointerReference);
+    const entry = Number((await topFrame(client)).instructionPointerReference);
     // The program's first mapped byte: below it nothing is mapped (the page before the ELF header).
     let first = entry & ~0xfff;
     while ((await readMemory(client, first - 1, 1)).length === 1) first -= 0x1000;

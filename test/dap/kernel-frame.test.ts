@@ -21,7 +21,7 @@ import { combinations } from '../support/scale';
 import { runCli } from '../../cli/run-cli';
 import { run, scratch } from '../support/oracles';
 import { buildCaller, CALLER_SOURCE, readelfRows } from './stub-caller';
-import { launch, objdumpRaw, parseObjdump, readMemory, registers, stack, startClient, until } from './dap-helpers';
+import { launch, objdumpRaw, parseObjdump, readMemory, registers, stack, startClient, topFrame, until } from './dap-helpers';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 
 const { dir, source, program } = buildCaller(CALLER_SOURCE, 'call', scratch('vdso-lab-kernel-frame-'));
@@ -107,12 +107,12 @@ for (const { design, cpu, kernel } of combinations({ design: ['upstream', 'propo
       const entryLine = lineAt(rows, unpatched?.text === entry.text ? entry.address - base : replacement());
 
       // Line steps to the entry instruction's line, then instruction steps onto it.
-      for (let n = 0; n < 10 && (await stack(client))[0]!.line !== entryLine; n++) await until(client, () => client.nextRequest({ threadId: 1 }));
-      assert.equal((await stack(client))[0]!.line, entryLine, `next by line reaches line ${entryLine}: ${text[entryLine - 1]}`);
-      for (let n = 0; n < 4 && Number((await stack(client))[0]!.instructionPointerReference) !== entry.address; n++) {
+      for (let n = 0; n < 10 && (await topFrame(client)).line !== entryLine; n++) await until(client, () => client.nextRequest({ threadId: 1 }));
+      assert.equal((await topFrame(client)).line, entryLine, `next by line reaches line ${entryLine}: ${text[entryLine - 1]}`);
+      for (let n = 0; n < 4 && Number((await topFrame(client)).instructionPointerReference) !== entry.address; n++) {
         await until(client, () => client.stepInRequest({ threadId: 1, granularity: 'instruction' }));
       }
-      assert.equal(Number((await stack(client))[0]!.instructionPointerReference), entry.address);
+      assert.equal(Number((await topFrame(client)).instructionPointerReference), entry.address);
       const user = await registers(client);
 
       // stepIn: the kernel frame, its document, the user frames below it.
@@ -135,7 +135,7 @@ for (const { design, cpu, kernel } of combinations({ design: ['upstream', 'propo
 
       // Each next goes one phase down; pt_regs as the phases left them.
       for (let k = 1; k <= doc.length; k++) {
-        const f = (await stack(client))[0]!;
+        const f = (await topFrame(client));
         assert.equal(f.source?.sourceReference, reference);
         assert.equal(f.line, k, `phase ${k}: ${doc[k - 1]}`);
         const line = doc[k - 1]!;
@@ -192,8 +192,8 @@ test('stepIn by line from the start of the ALTERNATIVE line goes into the kernel
     });
     const upstream = readFileSync(join(process.cwd(), 'vdso/upstream.S'), 'utf8').split('\n');
     const alternative = upstream.findIndex((l) => /^\s*ALTERNATIVE_2/.test(l)) + 1;
-    for (let n = 0; n < 6 && (await stack(client))[0]!.line !== alternative; n++) await until(client, () => client.nextRequest({ threadId: 1 }));
-    const start = (await stack(client))[0]!;
+    for (let n = 0; n < 6 && (await topFrame(client)).line !== alternative; n++) await until(client, () => client.nextRequest({ threadId: 1 }));
+    const start = (await topFrame(client));
     assert.equal(start.line, alternative);
     const bytes = await readMemory(client, Number(start.instructionPointerReference), 4);
     const [first, second] = objdumpRaw(bytes, Number(start.instructionPointerReference));
@@ -213,20 +213,20 @@ test('stepIn by line from the start of the ALTERNATIVE line goes into the kernel
     await assert.rejects(client.setVariableRequest({ variablesReference: user.variablesReference, name: 'eax', value: '5' }), /step out to user mode/);
     // Step Back goes one phase up, and from the first phase back to user mode before the entry instruction.
     await until(client, () => client.nextRequest({ threadId: 1 }));
-    assert.equal((await stack(client))[0]!.line, 2);
+    assert.equal((await topFrame(client)).line, 2);
     await until(client, () => client.stepBackRequest({ threadId: 1 }));
-    assert.equal((await stack(client))[0]!.line, 1);
+    assert.equal((await topFrame(client)).line, 1);
     await until(client, () => client.stepBackRequest({ threadId: 1 }));
-    const back = (await stack(client))[0]!;
+    const back = (await topFrame(client));
     assert.equal(Number(back.instructionPointerReference), second!.address, 'back before the sysenter');
     assert.equal(back.line, alternative);
     assert.equal((await registers(client)).eax, 4);
     await until(client, () => client.stepInRequest({ threadId: 1 }));
-    assert.ok(((await stack(client))[0]!.source?.sourceReference ?? 0) > 0, 'stepIn enters the kernel again');
+    assert.ok(((await topFrame(client)).source?.sourceReference ?? 0) > 0, 'stepIn enters the kernel again');
     // exit_group goes through __kernel_vsyscall too: continue stops there, in user mode.
     const again = await until(client, () => client.continueRequest({ threadId: 1 }));
     assert.equal(again.body.reason, 'function breakpoint');
-    const top = (await stack(client))[0]!;
+    const top = (await topFrame(client));
     assert.equal(top.source?.path, join(process.cwd(), 'vdso/upstream.S'));
     assert.equal(top.name, '__kernel_vsyscall');
   } finally {
@@ -241,21 +241,21 @@ test('a blocking call (nanosleep) stepped into: every phase, the call finished, 
     await launch(client, { program: exe, vdso: 'upstream', cpu: 'intel', kernel: 'compat64', stopOnEntry: false }, async () => {
       await client.setFunctionBreakpointsRequest({ breakpoints: [{ name: '__kernel_vsyscall' }] });
     });
-    const stub = Number((await stack(client))[0]!.instructionPointerReference);
+    const stub = Number((await topFrame(client)).instructionPointerReference);
     const code = objdumpRaw(await readMemory(client, stub, 32), stub);
     const entry = code.find((l) => l.text === 'sysenter')!;
     const landing = code[code.findIndex((l) => /^int\s+\$0x80$/.test(l.text)) + 1]!.address;
-    for (let n = 0; n < 8 && Number((await stack(client))[0]!.instructionPointerReference) !== entry.address; n++) {
+    for (let n = 0; n < 8 && Number((await topFrame(client)).instructionPointerReference) !== entry.address; n++) {
       await until(client, () => client.stepInRequest({ threadId: 1, granularity: 'instruction' }));
     }
     await until(client, () => client.stepInRequest({ threadId: 1 }));
-    const reference = (await stack(client))[0]!.source?.sourceReference ?? 0;
+    const reference = (await topFrame(client)).source?.sourceReference ?? 0;
     assert.ok(reference > 0);
     const doc = (await client.sourceRequest({ sourceReference: reference })).body.content;
     assert.match(doc, /sys_nanosleep: nanosleep\(0x[0-9a-f]+, 0x0\) = 0\n/);
     assert.match(doc, /SYSRETL to 0x[0-9a-f]+ /);
     await until(client, () => client.stepOutRequest({ threadId: 1 }));
-    assert.equal(Number((await stack(client))[0]!.instructionPointerReference), landing, 'the step out stops at the landing pad, not past it');
+    assert.equal(Number((await topFrame(client)).instructionPointerReference), landing, 'the step out stops at the landing pad, not past it');
   } finally {
     await client.stop();
   }

@@ -15,7 +15,7 @@ import { CPU_MODELS, KERNEL_KINDS } from '../../toolchain/designs/options';
 import { combinations } from '../support/scale';
 import { run, scratch } from '../support/oracles';
 import { buildCaller, CALLER_SOURCE, readelfRows } from './stub-caller';
-import { launch, objdumpRaw, parseObjdump, readMemory, stack, startClient, until, type ObjdumpLine } from './dap-helpers';
+import { launch, objdumpRaw, parseObjdump, readMemory, startClient, topFrame, until, type ObjdumpLine } from './dap-helpers';
 
 const { program } = buildCaller(CALLER_SOURCE, 'call', scratch('vdso-lab-reverse-alternatives-'));
 const dir = scratch('vdso-lab-reverse-alternatives-images-');
@@ -35,7 +35,7 @@ for (const { design, cpu, kernel } of combinations({ design: ['upstream', 'propo
         await client.setFunctionBreakpointsRequest({ breakpoints: [{ name: '__kernel_vsyscall' }] });
       });
       await client.setFunctionBreakpointsRequest({ breakpoints: [] });
-      const top = (await stack(client))[0]!;
+      const top = (await topFrame(client));
       const stub = Number(top.instructionPointerReference);
       const base = stub - parseInt(symbols.find((f) => f[7] === top.name)![1]!, 16);
       const code = objdumpRaw(await readMemory(client, stub, 96), stub);
@@ -110,7 +110,7 @@ for (const { design, cpu, kernel } of combinations({ design: ['upstream', 'propo
       const forward: Stop[] = [{ pc: stub, line: top.line! }];
       while (forward.length < expected.length) {
         await until(client, () => client.nextRequest({ threadId: 1 }));
-        const f = (await stack(client))[0]!;
+        const f = (await topFrame(client));
         forward.push({ pc: Number(f.instructionPointerReference), line: f.line! });
         if (f.name.replace(/\+0x[0-9a-f]+$/, '') !== top.name) break;
       }
@@ -120,7 +120,7 @@ for (const { design, cpu, kernel } of combinations({ design: ['upstream', 'propo
       // From the ret line, Step Back by line one line at a time.
       for (let k = expected.length - 2; k >= 0; k--) {
         await until(client, () => client.stepBackRequest({ threadId: 1 }));
-        const f = (await stack(client))[0]!;
+        const f = (await topFrame(client));
         assert.deepEqual({ pc: Number(f.instructionPointerReference), line: f.line }, expected[k], `step back ${expected.length - 1 - k}`);
       }
     } finally {

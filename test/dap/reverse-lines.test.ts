@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import { run, scratch } from '../support/oracles';
 import { GDB_LINE_STEPS, runGdbScript } from '../support/qemu-gdb';
-import { launch, readMemory, registers, stack, startClient, until } from './dap-helpers';
+import { launch, readMemory, registers, stack, startClient, topFrame, until } from './dap-helpers';
 
 const dir = scratch('vdso-lab-reverse-lines-');
 const data = join(dir, 'data');
@@ -63,7 +63,7 @@ run('gcc', ['-m32', '-static', '-g', '-O0', '-fno-pie', '-no-pie', source, '-o',
 interface State { where: string; regs: Record<string, number>; stack: string; total: string }
 
 async function state(client: DebugClient, totalAt: number): Promise<State> {
-  const f = (await stack(client))[0]!;
+  const f = (await topFrame(client));
   const regs = await registers(client);
   return {
     where: `${f.name.replace(/\+0x[0-9a-f]+$/, '')}:${f.line}`,
@@ -156,7 +156,7 @@ test('in the vDSO\'s assembly (__kernel_vsyscall of upstream.S), a step back by 
     }
     // From the first line: back to the call point (the caller's call instruction), one instruction before the entry.
     await until(client, () => client.stepBackRequest({ threadId: 1 }));
-    const top = (await stack(client))[0]!;
+    const top = (await topFrame(client));
     const fn = (name: string): string => name.replace(/\+0x[0-9a-f]+$/, '');
     assert.equal(fn(top.name), fn(caller.name), 'back in the caller');
     assert.ok(Number(top.instructionPointerReference) < Number(caller.instructionPointerReference), 'before the return address');

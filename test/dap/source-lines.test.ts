@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { run, scratch } from '../support/oracles';
 import { GDB_LINE_STEPS, runGdbScript } from '../support/qemu-gdb';
-import { launch, stack, startClient, until } from './dap-helpers';
+import { launch, stack, startClient, topFrame, until } from './dap-helpers';
 
 const SOURCE = `#include <unistd.h>
 
@@ -108,7 +108,7 @@ test('gcc -m32 -static -g: line breakpoints where gdb puts them, frames as addr2
     const ours: string[] = [`work:${bodyLine}`];
     for (let n = 0; n < 40; n++) {
       await until(client, () => client.nextRequest({ threadId: 1 }));
-      const f = (await stack(client))[0]!;
+      const f = (await topFrame(client));
       const fn = f.name.replace(/\+0x[0-9a-f]+$/, '');
       ours.push(`${fn}:${f.line}`);
       if (fn !== 'work') break;
@@ -132,7 +132,7 @@ test('step by line goes into functions with line information (after their prolog
     const ours: string[] = [`work:${bodyLine}`];
     for (let n = 0; n < 40; n++) {
       await until(client, () => client.stepInRequest({ threadId: 1 }));
-      const f = (await stack(client))[0]!;
+      const f = (await topFrame(client));
       const fn = f.name.replace(/\+0x[0-9a-f]+$/, '');
       ours.push(`${fn}:${f.line}`);
       if (fn === 'main') break;
@@ -154,7 +154,7 @@ test('conditions, hit counts and logpoints on a line', async () => {
       await client.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line, hitCondition: '2' }, { line: lineOf('return x * x;'), logMessage: 'sq eax={$eax}' }] });
     });
     assert.equal(first.body.reason, 'breakpoint');
-    assert.equal((await stack(client))[0]!.line, line);
+    assert.equal((await topFrame(client)).line, line);
     // A round trip: every event the adapter sent before answering has arrived.
     await client.threadsRequest();
     const logs = output.filter((e) => e.body.output.startsWith('sq eax=')).length;
@@ -163,7 +163,7 @@ test('conditions, hit counts and logpoints on a line', async () => {
     await client.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: lineOf('return x * x;'), condition: '$eax == 0x12345' }] });
     const over = await until(client, () => client.nextRequest({ threadId: 1 }));
     assert.equal(over.body.reason, 'step');
-    assert.equal((await stack(client))[0]!.name.replace(/\+0x[0-9a-f]+$/, ''), 'work');
+    assert.equal((await topFrame(client)).name.replace(/\+0x[0-9a-f]+$/, ''), 'work');
     await client.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line, condition: '$eax == 0x12345' }] });
     const end = client.waitForEvent('terminated', 30_000);
     await client.continueRequest({ threadId: 1 });

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { buildC, run } from '../support/oracles';
-import { hex, launch, parseObjdump, readMemory, registers, stack, startClient, until } from './dap-helpers';
+import { hex, launch, parseObjdump, readMemory, registers, startClient, topFrame, until } from './dap-helpers';
 
 const SOURCE = `
 #include <unistd.h>
@@ -55,7 +55,7 @@ test('setVariable, writeMemory, readMemory by register, and data breakpoints fro
     for (const expected of [27, 28]) {
       const hit = await until(client, () => client.continueRequest({ threadId: 1 }));
       assert.equal(hit.body.reason, 'data breakpoint');
-      const pc = Number((await stack(client))[0]!.instructionPointerReference);
+      const pc = Number((await topFrame(client)).instructionPointerReference);
       const writer = lines.find((l) => l.address + l.bytes.split(' ').length === pc)!;
       assert.ok(writer.text.includes(hex(symbol('slot'))), `objdump: the instruction before the stop writes slot (${writer.text})`);
       assert.equal((await readMemory(client, symbol('slot'), 4)).readUInt32LE(0), expected);

@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { buildC, run } from '../support/oracles';
-import { errorOf, hex, launch, objdumpRaw, outputMatching, parseObjdump, readMemory, registers, stack, startClient, until } from './dap-helpers';
+import { errorOf, hex, launch, objdumpRaw, outputMatching, parseObjdump, readMemory, registers, stack, startClient, topFrame, until } from './dap-helpers';
 
 const SOURCE = `
 #include <unistd.h>
@@ -38,7 +38,7 @@ test('gcc -m32 -static program: __kernel_vsyscall breakpoint, CFI stack, steppin
     // Stop on entry at the ELF entry point.
     const first = await launch(client, { program, vdso: 'upstream', cpu: 'intel', kernel: 'compat64', stopOnEntry: true });
     assert.equal(first.body.reason, 'entry');
-    assert.equal(Number((await stack(client))[0]!.instructionPointerReference), entry);
+    assert.equal(Number((await topFrame(client)).instructionPointerReference), entry);
 
     // Function breakpoint on the vDSO's __kernel_vsyscall.
     const bps = await client.setFunctionBreakpointsRequest({ breakpoints: [{ name: '__kernel_vsyscall' }] });
@@ -165,7 +165,7 @@ test('gcc -m32 -static program: __kernel_vsyscall breakpoint, CFI stack, steppin
     for (const expected of [5, 7]) {
       const watch = await until(client, () => client.continueRequest({ threadId: 1 }));
       assert.equal(watch.body.reason, 'data breakpoint');
-      const pc = Number((await stack(client))[0]!.instructionPointerReference);
+      const pc = Number((await topFrame(client)).instructionPointerReference);
       const writer = programLines.find((l) => l.address + l.bytes.split(' ').length === pc)!;
       assert.ok(writer.text.includes(hex(counter)), `objdump: the instruction before the stop writes counter (${writer.text})`);
       assert.match(String((watch.body as { description?: string }).description), new RegExp(`instruction at ${hex(writer.address)}`));
