@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildC, readBytes } from '../support/oracles';
+import { scaled } from '../support/scale';
 import { parseElf32 } from '../../toolchain/elf/reader';
 import { unwindImageFromElf } from '../../toolchain/dwarf/unwind-image';
 import { gdbSnapshots, type Snapshot } from './gdb-oracle';
@@ -61,12 +62,16 @@ int main(void) {
 }
 `;
 
+/** gdb's single steps after each breakpoint hit (fewer at a smaller scale), and the least counts a run of them must reach. */
+const STEPS = scaled(30, 10);
+const atLeast = (full: number): number => Math.round((full * STEPS) / 30);
+
 for (const flags of [['-O0'], ['-O1', '-fno-omit-frame-pointer'], ['-O2', '-fomit-frame-pointer']]) {
   test(`gcc -m32 -static ${flags.join(' ')}: every stop's frames and registers equal gdb's`, (t) => {
     const path = buildC('unwind-chain', PROGRAM, ['-static', ...flags]);
     const elf = parseElf32(readBytes(path), path);
     const images = [unwindImageFromElf(elf)];
-    const snapshots = gdbSnapshots({ program: path, breakpoints: ['*leaf', '*saver'], steps: 30, maxHits: 4, signals: ['SIGUSR1', 'SIGUSR2'] });
+    const snapshots = gdbSnapshots({ program: path, breakpoints: ['*leaf', '*saver'], steps: STEPS, maxHits: 4, signals: ['SIGUSR1', 'SIGUSR2'] });
     const counts = { registers: 0, frames: 0 };
     const problems: string[] = [];
     const kinds = new Set<string>();
@@ -92,10 +97,10 @@ for (const flags of [['-O0'], ['-O1', '-fno-omit-frame-pointer'], ['-O2', '-fomi
     t.diagnostic(`${snapshots.length} stops (${thunkStops} in pc thunks), ${counts.frames} frames, ${counts.registers} registers compared, ${sigtrampFrames} trampoline frames`);
     assert.deepEqual(problems.slice(0, 20), [], `${problems.length} mismatches`);
     // The run must have reached the three breakpoint hits and the signal handler.
-    assert.ok(snapshots.length - thunkStops >= 90, `${snapshots.length} stops, ${thunkStops} of them in pc thunks`);
+    assert.ok(snapshots.length - thunkStops >= atLeast(90), `${snapshots.length} stops, ${thunkStops} of them in pc thunks`);
     assert.equal(snapshots.filter((s) => s.label.startsWith('signal')).length, 2, 'gdb saw SIGUSR1 and SIGUSR2 arrive');
     assert.deepEqual([...kinds].sort(), ['rt_sigreturn', 'sigreturn'], 'both trampolines crossed');
-    assert.ok(sigtrampFrames >= 20, `${sigtrampFrames} frames through a sigreturn trampoline`);
-    assert.ok(counts.frames >= 1000, `${counts.frames} frames compared`);
+    assert.ok(sigtrampFrames >= atLeast(20), `${sigtrampFrames} frames through a sigreturn trampoline`);
+    assert.ok(counts.frames >= atLeast(1000), `${counts.frames} frames compared`);
   });
 }
