@@ -14,21 +14,29 @@ import { startDebugSession } from '../../debug-adapter/transport';
 import { run, scratch } from '../support/oracles';
 
 /**
- * DebugClient on a session in this process, wired as the server mode wires a socket's (one
- * session per connection, no process exit at disconnect); stop() disconnects and closes the
- * adapter's input, which ends the session and its guest.
+ * An adapter session in this process, wired as the server mode wires a socket's (one session
+ * per connection, no process exit at disconnect): the client writes to `toAdapter` and reads
+ * `fromAdapter`; ending `toAdapter` ends the session and its guest. Its log (the stand-alone
+ * adapter's stderr) is not read, as DebugClient does not read that stderr.
  */
+export function adapterInProcess(): { toAdapter: PassThrough; fromAdapter: PassThrough } {
+  const toAdapter = new PassThrough();
+  const fromAdapter = new PassThrough();
+  const session = new VdsoDebugSession();
+  session.setRunAsServer(true);
+  startDebugSession(session, toAdapter, fromAdapter, () => undefined);
+  return { toAdapter, fromAdapter };
+}
+
+/** DebugClient on adapterInProcess(); stop() disconnects and then ends the session. */
 class InProcessClient extends DebugClient {
-  private readonly toAdapter = new PassThrough();
+  private readonly toAdapter: PassThrough;
 
   constructor() {
     super(process.execPath, resolve('dist/debug-adapter.js'), 'vdso');
-    const fromAdapter = new PassThrough();
-    const session = new VdsoDebugSession();
-    session.setRunAsServer(true);
-    // Its log (the stand-alone adapter's stderr) is not read, as DebugClient does not read that stderr.
-    startDebugSession(session, this.toAdapter, fromAdapter, () => undefined);
-    this.connect(fromAdapter, this.toAdapter);
+    const { toAdapter, fromAdapter } = adapterInProcess();
+    this.toAdapter = toAdapter;
+    this.connect(fromAdapter, toAdapter);
   }
 
   override async start(): Promise<void> {

@@ -6,7 +6,8 @@
 // the adapter's memory bounded; pause on a guest that does nothing but system calls is
 // answered promptly; the launch configuration's "timeout" ends a guest that never ends.
 // Requests whose arguments break the protocol's schema get one-line errors naming the field,
-// and a closed stdout is one line in the log.
+// and a closed stdout is one line in the log. The pause and "timeout" tests are about what
+// the adapter does, not its process: they run it in this process (dap-helpers.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -14,7 +15,9 @@ import { connect, type Socket } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildC, scratch } from '../support/oracles';
+import { combinations, scaled } from '../support/scale';
 import { within } from '../support/within';
+import { adapterInProcess } from './dap-helpers';
 import { client } from './wire-client';
 
 const INIT = { adapterID: 'vdso', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true };
@@ -127,7 +130,13 @@ test('requests whose arguments break the DAP schema get one-line errors naming t
 test('an exception in a handler is an error response and one line in the adapter\'s log; with the log\'s reader gone the adapter goes on', async () => {
   const scopes = { frameId: 1 };
   const expected = 'scopes: no program is loaded (launch first)';
-  for (const argv of [[resolve('dist/debug-adapter.js')], [resolve('dist/cli.js'), 'dap']]) {
+  const entries = [[resolve('dist/debug-adapter.js')], [resolve('dist/cli.js'), 'dap']];
+  for (const { argv, stderr } of combinations({ argv: entries, stderr: ['read', 'gone'] as const })) {
+    if (stderr === 'read') await answersWithItsLogRead(argv);
+    else await answersWithItsLogGone(argv);
+  }
+
+  async function answersWithItsLogRead(argv: readonly string[]): Promise<void> {
     const open = spawn(process.execPath, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
     let log = '';
     open.stderr!.on('data', (b: Buffer) => (log += b.toString()));
@@ -141,7 +150,9 @@ test('an exception in a handler is an error response and one line in the adapter
     }
     assert.equal(await new Promise((done) => open.on('exit', done)), 0);
     assert.deepEqual(log.trim().split('\n'), [`vdso-lab dap: ${expected}`.replace('scopes: ', 'scopes failed: ')], argv.join(' '));
+  }
 
+  async function answersWithItsLogGone(argv: readonly string[]): Promise<void> {
     // stderr's reader gone before the first line: each write to it fails (EPIPE), and the
     // adapter still answers and ends with its client.
     const gone = spawn(process.execPath, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -233,9 +244,12 @@ test('server mode: a client that drops mid-run ends its guest', async () => {
   }
 });
 
-test('100 MiB of guest output: chunked, rate-limited events, an "output truncated" note, bounded memory', async () => {
+/** The guest's 64 KiB writes: 100 MiB at full scale; at a smaller one still more than a second's worth of the adapter's output rate. */
+const FLOOD_WRITES = scaled(1600, 160);
+
+test(`${FLOOD_WRITES / 16} MiB of guest output: chunked, rate-limited events, an "output truncated" note, bounded memory`, async () => {
   const dir = scratch('vdso-lab-dapout-');
-  const program = buildC('dapflood', '#include <string.h>\n#include <unistd.h>\nstatic char b[65536];\nint main(void){ memset(b, 120, sizeof b); for (int i = 0; i < 1600; i++) write(1, b, sizeof b); return 0; }\n', ['-static', '-O1'], dir);
+  const program = buildC('dapflood', `#include <string.h>\n#include <unistd.h>\nstatic char b[65536];\nint main(void){ memset(b, 120, sizeof b); for (int i = 0; i < ${FLOOD_WRITES}; i++) write(1, b, sizeof b); return 0; }\n`, ['-static', '-O1'], dir);
   const hook = join(dir, 'peak.js');
   writeFileSync(hook, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(join(dir, 'peak'))}, String(process.resourceUsage().maxRSS)));`);
   const child = spawn(process.execPath, ['-r', hook, resolve('dist/debug-adapter.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -264,7 +278,7 @@ test('100 MiB of guest output: chunked, rate-limited events, an "output truncate
   child.stdin!.end();
   await new Promise((done) => child.on('exit', done));
   assert.ok(notes.some((n) => n.includes('output truncated')), notes.join(''));
-  assert.ok(shown > 0 && shown < 100 * 2 ** 20, String(shown));
+  assert.ok(shown > 0 && shown < (FLOOD_WRITES / 16) * 2 ** 20, String(shown));
   assert.ok(largest <= 64 * 1024, String(largest));
   const peakKb = Number(readFileSync(join(dir, 'peak'), 'utf8'));
   assert.ok(peakKb < 400 * 1024, `peak ${peakKb} KB`);
@@ -272,8 +286,8 @@ test('100 MiB of guest output: chunked, rate-limited events, an "output truncate
 
 test('pause on a guest that does nothing but system calls is answered promptly', async () => {
   const program = buildC('dapsys', '#include <unistd.h>\n#include <sys/syscall.h>\nint main(void){ write(1, "spinning\\n", 9); for (;;) syscall(SYS_getppid); }\n', ['-static', '-O1']);
-  const child = spawn(process.execPath, [resolve('dist/debug-adapter.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const dap = client((t) => child.stdin!.write(t), (l) => child.stdout!.on('data', l));
+  const { toAdapter, fromAdapter } = adapterInProcess();
+  const dap = client((t) => toAdapter.write(t), (l) => fromAdapter.on('data', l));
   try {
     await dap.request('initialize', INIT);
     const launched = dap.request('launch', { program, stopOnEntry: false });
@@ -290,15 +304,14 @@ test('pause on a guest that does nothing but system calls is answered promptly',
     // and line steps); one pause on a machine busy with other work is allowed the ceiling there.
     assert.ok(took < 250, `pause answered after ${took.toFixed(0)} ms`);
   } finally {
-    child.stdin!.end();
-    child.kill();
+    toAdapter.end();
   }
 });
 
 test('launch "timeout": a guest that never ends is stopped, the output naming the time limit', { timeout: 60_000 }, async () => {
   const program = buildC('daptime', 'int main(void) { for (;;) __asm__ volatile(""); }\n', ['-static']);
-  const child = spawn(process.execPath, [resolve('dist/debug-adapter.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const dap = client((t) => child.stdin!.write(t), (l) => child.stdout!.on('data', l));
+  const { toAdapter, fromAdapter } = adapterInProcess();
+  const dap = client((t) => toAdapter.write(t), (l) => fromAdapter.on('data', l));
   try {
     await dap.request('initialize', INIT);
     const launched = dap.request('launch', { program, stopOnEntry: false, timeout: 0.5 });
@@ -311,7 +324,6 @@ test('launch "timeout": a guest that never ends is stopped, the output naming th
     assert.match(stopped.body!.description as string, /the time limit \(0\.5 s\) ran out at eip 0x[0-9a-f]+/);
     assert.match((await note).body!.output as string, /^vdso-lab: stopped: the time limit \(0\.5 s\) ran out at eip 0x[0-9a-f]+\n$/);
   } finally {
-    child.stdin!.end();
-    child.kill();
+    toAdapter.end();
   }
 });
