@@ -3,6 +3,8 @@
 // calls and over a tight loop, a line step (next) over a line that loops for billions of
 // instructions, and a next over a call that never returns and makes system calls. Each is
 // paused five times (three at the quick scale); each stop says pause, and after a line step main is still on that line.
+// The adapter runs as its own process: in this one, the test's pause could only be sent between
+// two of the guest's slices, never while one runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -11,7 +13,7 @@ import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { run, scratch } from '../support/oracles';
 import { scaled } from '../support/scale';
-import { launch, stack, startClient, topFrame, until } from './dap-helpers';
+import { launch, stack, startAdapterProcess, topFrame, until } from './dap-helpers';
 
 /**
  * Issue 14's bound: a stopped event within this long after the pause request is sent, held
@@ -85,7 +87,7 @@ test(`pause answers within ${BOUND_MS} ms: a continue over system calls and over
     assert.ok(took.slice().sort((a, b) => a - b)[Math.floor(PAUSES / 2)]! < BOUND_MS, shown);
     assert.ok(Math.max(...took) < CEILING_MS, shown);
   };
-  const { client } = await startClient();
+  const { client } = await startAdapterProcess();
   try {
     await launch(client, { program, stopOnEntry: false }, async () => {
       await client.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: loopLine }] });
@@ -96,7 +98,7 @@ test(`pause answers within ${BOUND_MS} ms: a continue over system calls and over
   } finally {
     await client.stop();
   }
-  const second = await startClient();
+  const second = await startAdapterProcess();
   try {
     await launch(second.client, { program, args: ['busy'], stopOnEntry: false }, async () => {
       await second.client.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: lineOf('if (argc > 1)') }] });
