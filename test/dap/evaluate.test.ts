@@ -129,8 +129,16 @@ test('evaluate over a stopped program: registers, memory casts, pt_regs, x/NFU a
     assert.equal(Number(await evaluate(client, 'regs->dx')), 5);
     assert.equal(Number(await evaluate(client, 'pt_regs.orig_ax == 4')), 1);
     // x/NFU against gdb reading the program file (the static program's data is where the file puts it).
-    for (const cmd of ['x/4xw &table', 'x/8xb &table', 'x/3dw &table', 'x/2xg &table', 'x/s &greeting', 'x/4uh &table', 'x/2c &greeting', 'x/2tb &table', 'x/2ow &table', 'x &table']) {
-      const gdb = run('gdb', ['-nx', '-batch', '-ex', cmd, program]).trim();
+    // One gdb for all of them, each command's output after a marker line; gdb's x remembers the
+    // last format, so a command without one comes first, where a fresh gdb's default holds.
+    const commands = ['x/4xw &table', 'x/8xb &table', 'x/3dw &table', 'x/2xg &table', 'x/s &greeting', 'x/4uh &table', 'x/2c &greeting', 'x/2tb &table', 'x/2ow &table', 'x &table'];
+    const asked = [...commands].sort((a, b) => Number(a.includes('/')) - Number(b.includes('/')));
+    const MARK = '--- vdso-lab: next command ---';
+    const answers = run('gdb', ['-nx', '-batch', ...asked.flatMap((cmd) => ['-ex', `echo ${MARK}\\n`, '-ex', cmd]), program]).split(`${MARK}\n`).slice(1);
+    assert.equal(answers.length, asked.length, 'gdb answered each command');
+    const gdbSays = new Map(asked.map((cmd, k) => [cmd, answers[k]!.trim()]));
+    for (const cmd of commands) {
+      const gdb = gdbSays.get(cmd)!;
       assert.equal((await evaluate(client, cmd)).replace(/\s+/g, ' '), gdb.replace(/\s+/g, ' '), cmd);
     }
     // Watch and hover failures answer an error that does not pop up.
