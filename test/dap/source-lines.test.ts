@@ -52,12 +52,14 @@ function addr2line(address: number): { file: string; line: number } {
   return { file: file!, line: Number(line!.split(' ')[0]) };
 }
 
-/** Where gdb places `break prog.c:LINE` (no execution needed). */
-function gdbBreakpoint(line: number): { address: number; line: number } {
-  const out = run('gdb', ['-nx', '-batch', '-ex', `break prog.c:${line}`, program]);
-  const m = /Breakpoint 1 at 0x([0-9a-f]+): file .*prog\.c, line (\d+)\./.exec(out);
-  assert.ok(m, `gdb placed the breakpoint: ${out}`);
-  return { address: parseInt(m[1]!, 16), line: Number(m[2]) };
+/** Where gdb places `break prog.c:LINE` for each of `lines` (one gdb, no execution needed). */
+function gdbBreakpoints(lines: readonly number[]): Array<{ address: number; line: number }> {
+  const out = run('gdb', ['-nx', '-batch', ...lines.flatMap((line) => ['-ex', `break prog.c:${line}`]), program]);
+  return lines.map((_, k) => {
+    const m = new RegExp(`Breakpoint ${k + 1} at 0x([0-9a-f]+): file .*prog\\.c, line (\\d+)\\.`).exec(out);
+    assert.ok(m, `gdb placed breakpoint ${k + 1}: ${out}`);
+    return { address: parseInt(m[1]!, 16), line: Number(m[2]) };
+  });
 }
 
 test('gcc -m32 -static -g: line breakpoints where gdb puts them, frames as addr2line says, next as gdb steps', async () => {
@@ -70,8 +72,10 @@ test('gcc -m32 -static -g: line breakpoints where gdb puts them, frames as addr2
       verified = r.body.breakpoints;
     });
     // Placed as gdb places them: the line itself, the function's opening line moved past the prologue.
-    for (const [i, asked] of [[0, bodyLine], [1, lineOf('int work(int n)')], [2, 2]] as const) {
-      const gdb = gdbBreakpoint(asked);
+    const askedLines = [bodyLine, lineOf('int work(int n)'), 2];
+    const gdbPlaced = gdbBreakpoints(askedLines);
+    for (const [i, asked] of askedLines.entries()) {
+      const gdb = gdbPlaced[i]!;
       assert.equal(verified[i]!.verified, true, `line ${asked}: ${verified[i]!.message}`);
       assert.equal(verified[i]!.line, gdb.line, `line ${asked} moves to gdb's line`);
       assert.equal(Number(verified[i]!.instructionReference), gdb.address, `line ${asked} at gdb's address`);
