@@ -1,8 +1,8 @@
 // Shared by the DAP tests: the adapter under DebugClient (in this process over a pair of
 // streams through debug-adapter/transport.ts, or as dist/debug-adapter.js for the tests about
 // the process), a launch that sets breakpoints between `initialized` and configurationDone
-// (as VS Code does), requests that wait for the stop they cause, and the objdump listings the
-// tests compare with.
+// (as VS Code does), requests that wait for the stop they cause, the programs built once per
+// process, and the objdump listings the tests compare with.
 import { resolve } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { VdsoDebugSession } from '../../debug-adapter/session';
 import { startDebugSession } from '../../debug-adapter/transport';
-import { run, scratch } from '../support/oracles';
+import { buildC, run, scratch } from '../support/oracles';
 
 /**
  * An adapter session in this process, wired as the server mode wires a socket's (one session
@@ -126,6 +126,18 @@ export async function topFrame(client: DebugClient): Promise<DebugProtocol.Stack
 export async function readMemory(client: DebugClient, address: number, count: number): Promise<Buffer> {
   const r = await client.customRequest('readMemory', { memoryReference: '0x' + address.toString(16), count }) as DebugProtocol.ReadMemoryResponse;
   return Buffer.from(r.body?.data ?? '', 'base64');
+}
+
+const built = new Map<string, string>();
+
+/** buildC once per process for a name, source and flags (the quick runner puts about 20 files in one process); for tests that only read and run the program. */
+export function builtOnce(name: string, source: string, flags: readonly string[]): string {
+  const key = JSON.stringify([name, source, flags]);
+  const known = built.get(key);
+  if (known !== undefined) return known;
+  const path = buildC(name, source, flags);
+  built.set(key, path);
+  return path;
 }
 
 export interface ObjdumpLine {

@@ -12,13 +12,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { buildDesign } from '../../toolchain/designs/build';
-import { buildC, run, scratch } from '../support/oracles';
-import { hex, launch, parseObjdump, readMemory, readelfSections, startClient, vdsoBase } from './dap-helpers';
+import { run, scratch } from '../support/oracles';
+import { builtOnce, hex, launch, parseObjdump, readelfSections, readMemory, startClient, vdsoBase } from './dap-helpers';
 
 const flat = (s: string): string => s.replace(/\s+<[^>]*>$/, '').replace(/\s+/g, ' ').trim();
 
 test('disassemble over the vDSO: data bytes (readelf -S: no X flag) are one .byte line each, code is objdump -d, backwards as forwards', async () => {
-  const program = buildC('tiny', 'int main(void) { return 0; }\n', ['-static']);
+  const program = builtOnce('tiny', 'int main(void) { return 0; }\n', ['-static']);
   const { client } = await startClient();
   try {
     await launch(client, { program, vdso: 'upstream', cpu: 'intel', kernel: 'compat64', stopOnEntry: true });

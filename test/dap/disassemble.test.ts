@@ -10,12 +10,12 @@ import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildC, scratch } from '../support/oracles';
+import { scratch } from '../support/oracles';
 import { buildDesign } from '../../toolchain/designs/build';
 import { auxvEntry } from '../../toolchain/designs/registry';
 import { CPU_MODELS, KERNEL_ABIS, KERNEL_KINDS } from '../../toolchain/designs/options';
 import { combinations, sampled } from '../support/scale';
-import { hex, launch, objdumpRaw, readelfSections, readMemory, startClient, topFrame, until, vdsoBase, type ObjdumpLine } from './dap-helpers';
+import { builtOnce, hex, launch, objdumpRaw, readelfSections, readMemory, startClient, topFrame, until, vdsoBase, type ObjdumpLine } from './dap-helpers';
 
 const SOURCE = 'int main(void) { return 0; }\n';
 /** One space between fields, no `<symbol>` after a target; objdump -b binary writes a direct branch target with 0x, -d of an ELF without. */
@@ -30,7 +30,7 @@ const asOracle = (i: DebugProtocol.DisassembledInstruction): [number, string, st
 const fromOracle = (l: ObjdumpLine): [number, string, string] => [l.address, l.bytes, flat(l.text)];
 
 test('disassemble around the landing pad with negative offsets equals objdump of the patched stub (every design, CPU, kernel)', async () => {
-  const program = buildC('tiny', SOURCE, ['-static']);
+  const program = builtOnce('tiny', SOURCE, ['-static']);
   for (const { vdso, kernel, cpu } of combinations({ vdso: KERNEL_ABIS, kernel: KERNEL_KINDS, cpu: CPU_MODELS })) {
     const what = `${vdso}/${cpu}/${kernel}`;
     const { client } = await startClient();
@@ -86,7 +86,7 @@ test('disassemble around the landing pad with negative offsets equals objdump of
 });
 
 test('disassemble: exactly instructionCount contiguous lines for counts 1..400 and offsets -200..200; ?? only where memory is unmapped', async () => {
-  const program = buildC('tiny', SOURCE, ['-static']);
+  const program = builtOnce('tiny', SOURCE, ['-static']);
   const { client } = await startClient();
   try {
     await launch(client, { program, vdso: 'upstream', cpu: 'intel', kernel: 'compat64', stopOnEntry: true });

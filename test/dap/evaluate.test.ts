@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import { buildC, run, scratch } from '../support/oracles';
 import { scaled } from '../support/scale';
-import { hex, launch, rawRequest, readMemory, registers, startClient, until } from './dap-helpers';
+import { builtOnce, hex, launch, rawRequest, readMemory, registers, startClient, until } from './dap-helpers';
 
 /** A deterministic generator (the same expressions every run). */
 function lcg(seed: number): () => number {
@@ -80,7 +80,7 @@ test('evaluate: C expressions over integers equal what gcc computes', async () =
   writeFileSync(src, `#include <stdio.h>\n#include <stdint.h>\ntypedef uint8_t u8; typedef uint16_t u16; typedef uint32_t u32;\nint main(void) {\n${cases.map((c) => `  printf("%u\\n", (u32)(${c.c}));`).join('\n')}\n  return 0;\n}\n`);
   run('gcc', ['-w', src, '-o', join(dir, 'exprs')]);
   const expected = run(join(dir, 'exprs'), []).trim().split('\n').map(Number);
-  const program = buildC('tiny', 'int main(void) { return 0; }\n', ['-static']);
+  const program = builtOnce('tiny', 'int main(void) { return 0; }\n', ['-static']);
   const { client } = await startClient();
   try {
     await launch(client, { program, stopOnEntry: true });
