@@ -33,7 +33,8 @@ class InProcessClient extends DebugClient {
   private readonly toAdapter: PassThrough;
 
   constructor() {
-    super(process.execPath, resolve('dist/debug-adapter.js'), 'vdso');
+    // No runtime or program: start() spawns nothing.
+    super(process.execPath, '', 'vdso');
     const { toAdapter, fromAdapter } = adapterInProcess();
     this.toAdapter = toAdapter;
     this.connect(fromAdapter, toAdapter);

@@ -1,4 +1,4 @@
-// The debug adapter (dist/debug-adapter.js under DebugClient) on a gcc -m32 -static C
+// The debug adapter (in process, under DebugClient) on a gcc -m32 -static C
 // program with the shipped upstream vDSO on an Intel CPU and a 64-bit kernel: a stop on
 // entry, a function breakpoint on __kernel_vsyscall, the stack the CFI unwinder gives
 // (frame 1's pc is the return address and is what objdump -d says follows the call), a
