@@ -5,7 +5,7 @@ import { DATA_DIRECTIVES } from '../toolchain/asm/data-directives';
 import { SECTION_SYMBOL_DIRECTIVES } from '../toolchain/asm/directives';
 import { CfiState, cfiDirectives } from '../toolchain/asm/cfi-directives';
 import { CONDITIONALS } from '../toolchain/asm/conditionals';
-import { BY_MNEMONIC } from '../toolchain/isa/table-index';
+import { entriesByMnemonic } from '../toolchain/isa/table-index';
 import { REGISTERS } from '../toolchain/asm/encoder/registers';
 import type { Analysis } from './analysis';
 import { cppMacro, knownFeatures, names, PREFIX_MNEMONICS } from './names';
@@ -33,7 +33,7 @@ let mnemonicList: readonly string[] | undefined;
 export function mnemonicNames(): readonly string[] {
   if (mnemonicList) return mnemonicList;
   const out = new Set<string>(PREFIX_MNEMONICS);
-  for (const [name, entries] of BY_MNEMONIC) {
+  for (const [name, entries] of entriesByMnemonic()) {
     out.add(name);
     for (const e of entries) for (const s of e.asmSuffixes) if (name === e.mnemonic) out.add(name + s);
   }

@@ -7,7 +7,7 @@ import {
   DecodeStatus, PFX_ADDRSIZE, PFX_LOCK, PFX_OPSIZE, PFX_REP, PFX_REPNE, PFX_SEG, PFX_WAIT, PrefixCode, Seg, type Instruction,
 } from './instruction';
 import { Op } from './ops';
-import { PREFIX_STYLE, SLOTS, SlotSet, type Slot } from './table-index';
+import { prefixStyleAt, slotSets, SlotSet, type Slot } from './table-index';
 
 /** Operand kinds that follow the operand size: a plain row with one takes 66 as its operand size. */
 const V_SIZED: ReadonlySet<OperandKind> = new Set([OperandKind.Ev, OperandKind.Gv, OperandKind.Esw]);
@@ -95,9 +95,9 @@ function formOf(s: Slot | undefined, m: number, opSize: 2 | 4): OpcodeEntry | nu
 }
 
 /** Whether any of the four prefix sets has a form of opcode `index` for modrm byte `m`. */
-function definedInSomeSet(index: number, m: number, opSize: 2 | 4): boolean {
-  return formOf(SLOTS[SlotSet.None]![index], m, opSize) !== null || formOf(SLOTS[SlotSet.OpSize]![index], m, opSize) !== null
-    || formOf(SLOTS[SlotSet.Rep]![index], m, opSize) !== null || formOf(SLOTS[SlotSet.Repne]![index], m, opSize) !== null;
+function definedInSomeSet(slots: readonly (readonly (Slot | undefined)[])[], index: number, m: number, opSize: 2 | 4): boolean {
+  return formOf(slots[SlotSet.None]![index], m, opSize) !== null || formOf(slots[SlotSet.OpSize]![index], m, opSize) !== null
+    || formOf(slots[SlotSet.Rep]![index], m, opSize) !== null || formOf(slots[SlotSet.Repne]![index], m, opSize) !== null;
 }
 
 /**
@@ -171,25 +171,26 @@ export function decode(code: Uint8Array, offset: number, address: number, end: n
     }
     const index = map * 256 + b;
     opcodeEnd = cur.pos;
-    const styles = PREFIX_STYLE[index];
+    const slots = slotSets();
+    const styles = prefixStyleAt(index);
     if (styles) {
       // The modrm byte, when the opcode has one, decides the style; it is read again below.
-      const any = SLOTS[SlotSet.None]![index] ?? SLOTS[SlotSet.OpSize]![index] ?? SLOTS[SlotSet.Rep]![index] ?? SLOTS[SlotSet.Repne]![index];
+      const any = slots[SlotSet.None]![index] ?? slots[SlotSet.OpSize]![index] ?? slots[SlotSet.Rep]![index] ?? slots[SlotSet.Repne]![index];
       const m = any && !any.modrm ? -1 : cur.pos < limit ? code[cur.pos]! : -2;
       if (m === -2) { status = failEnd(); break decodeBody; }
       const style = styles.byModrm[m < 0 ? 0 : m]!;
       const rep = prefixes & PFX_REPNE ? SlotSet.Repne : prefixes & PFX_REP ? SlotSet.Rep : -1;
       const chosen = rep >= 0 ? rep : prefixes & PFX_OPSIZE ? SlotSet.OpSize : SlotSet.None;
-      const nowhere = style === PrefixStyle.ModFirst && !definedInSomeSet(index, m, opSize);
+      const nowhere = style === PrefixStyle.ModFirst && !definedInSomeSet(slots, index, m, opSize);
       if (style === PrefixStyle.None) {
         // Ordinary prefixes: a form of the last f2/f3, else the plain one (f3 0f 1e fb is endbr32).
-        const f3 = rep === SlotSet.Rep ? formOf(SLOTS[SlotSet.Rep]![index], m, opSize) : null;
-        if (f3) { entry = f3; prefixSeq = takePrefix(prefixSeq, prefixLength, PrefixCode.Rep); } else entry = formOf(SLOTS[SlotSet.None]![index], m, opSize);
+        const f3 = rep === SlotSet.Rep ? formOf(slots[SlotSet.Rep]![index], m, opSize) : null;
+        if (f3) { entry = f3; prefixSeq = takePrefix(prefixSeq, prefixLength, PrefixCode.Rep); } else entry = formOf(slots[SlotSet.None]![index], m, opSize);
       } else if (style === PrefixStyle.Table || (rep < 0 && !nowhere)) {
-        entry = formOf(SLOTS[chosen]![index], m, opSize);
+        entry = formOf(slots[chosen]![index], m, opSize);
         // Without a 66 row, 66 is the operand size of the plain row that has one (bsf %cx,%ax).
         if (!entry && chosen === SlotSet.OpSize) {
-          const plain = formOf(SLOTS[SlotSet.None]![index], m, opSize);
+          const plain = formOf(slots[SlotSet.None]![index], m, opSize);
           if (plain && plain.operands.some((k) => V_SIZED.has(k))) entry = plain;
         }
         if (chosen !== SlotSet.None && (entry === null || entry.mandatoryPrefix !== 0)) {
@@ -205,7 +206,7 @@ export function decode(code: Uint8Array, offset: number, address: number, end: n
       if (!entry || entry.op === Op.Invalid) { entry = null; status = DecodeStatus.Invalid; break decodeBody; }
     } else {
       if (prefixes & (PFX_REP | PFX_WAIT)) {
-        const f3 = SLOTS[prefixes & PFX_WAIT ? SlotSet.Wait : SlotSet.Rep]![index];
+        const f3 = slots[prefixes & PFX_WAIT ? SlotSet.Wait : SlotSet.Rep]![index];
         if (f3 && !f3.modrm) entry = f3.plain;
         else if (f3 && cur.pos < limit) {
           const hit = formOf(f3, code[cur.pos]!, opSize);
@@ -213,7 +214,7 @@ export function decode(code: Uint8Array, offset: number, address: number, end: n
         }
         if (entry && entry.mandatoryPrefix === 0xf3) prefixSeq = takePrefix(prefixSeq, prefixLength, PrefixCode.Rep);
       }
-      slot ??= SLOTS[SlotSet.None]![index];
+      slot ??= slots[SlotSet.None]![index];
       if (!slot) {
         // x87 escapes outside the table, and a lone fwait: real, but not executed.
         if (map === 0 && b >= 0xd8 && b <= 0xdf) uncovered = true;

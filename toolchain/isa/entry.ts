@@ -167,7 +167,7 @@ export interface OpcodeEntry {
   /**
    * Other spellings GNU as accepts for this row (`sal` for shl, `cwde`/`cbw` for cwtl/cbtw,
    * `jz` for je...), each with the operand size it implies (0: either). The encoder reads them
-   * through BY_MNEMONIC; the formatter never prints them.
+   * through entriesByMnemonic (table-index.ts); the formatter never prints them.
    */
   readonly aliases: readonly MnemonicAlias[];
   /**
@@ -176,7 +176,7 @@ export interface OpcodeEntry {
    * in the assembler (`bswap %ax` is rejected).
    */
   readonly asmSuffixes: string;
-  /** False when GNU as has no spelling for the row (salc): BY_MNEMONIC leaves it out. */
+  /** False when GNU as has no spelling for the row (salc): entriesByMnemonic leaves it out. */
   readonly assemblable: boolean;
   /**
    * The only coprocessor the row was defined for ('8087', '287'), which objdump appends to the

@@ -1,8 +1,12 @@
 // Owns the in-memory forms of the opcode table: TABLE (every row of table.ts and
-// table-uncovered.ts parsed into an OpcodeEntry, built once at load) and the lookups derived
-// from it: the decoder's slots indexed by map*256+opcode, one set per mandatory prefix (with
-// /digit and mod sub-tables), the prefix style of each opcode and modrm byte, and the
-// encoder's index from AT&T mnemonic to the entries that spell it.
+// table-uncovered.ts parsed into an OpcodeEntry, once, when the module loads) and the lookups
+// derived from it: the decoder's slots indexed by map*256+opcode, one set per mandatory prefix
+// (with /digit and mod sub-tables), the prefix style of each opcode and modrm byte, and the
+// encoder's index from AT&T mnemonic to the entries that spell it. Every process of vdso-lab
+// (CLI, debug adapter, language server) loads this module as it starts, so the parse is kept
+// cheap (see parseRows) and the lookups are built on first use: the slots on the first decode,
+// each opcode's prefix styles when the decoder first meets it, the mnemonic index on the first
+// instruction assembled (docs/speed-and-exactness.md, "Start-up of the processes").
 import {
   GATE_CMOV, GATE_CPL0, GATE_I486, GATE_IOPL, GATE_PENTIUM, GATE_SEP, GATE_SSE, GATE_SSE2, GATE_SYSCALL,
   MODRM_NONE, MODRM_REG, ModKind, OperandKind, PrefixStyle, RepKind, Suffix, type MnemonicAlias, type OpcodeEntry,
@@ -19,9 +23,10 @@ export const COND_ALIASES: readonly (readonly string[])[] = [
   [], [], ['c', 'nae'], ['nb', 'nc'], ['z'], ['nz'], ['na'], ['nbe'], [], [], ['pe'], ['po'], ['nge'], ['nl'], ['ng'], ['nle'],
 ];
 
-function parseAliases(text: string | undefined, row: string): MnemonicAlias[] {
+function parseAliases(text: string, row: string): MnemonicAlias[] {
   const out: MnemonicAlias[] = [];
-  for (const a of (text ?? '').split(',').filter(Boolean)) {
+  for (const a of text.split(',')) {
+    if (a === '') continue;
     const [name = '', size] = a.split(':');
     if (!name || (size !== undefined && size !== '16' && size !== '32')) throw new Error(`opcode table: bad alias '${a}' in row: ${row}`);
     out.push({ name, opSize: size === '16' ? 2 : size === '32' ? 4 : 0 });
@@ -61,9 +66,9 @@ const MEMORY_KINDS = new Set([
   OperandKind.Ms, OperandKind.Mx,
 ]);
 
-function flagBits(letters: string | undefined, row: string): number {
+function flagBits(letters: string, row: string): number {
   let bits = 0;
-  for (const ch of letters ?? '') {
+  for (const ch of letters) {
     const b = FLAG_LETTERS[ch];
     if (b === undefined) throw new Error(`opcode table: unknown flag '${ch}' in row: ${row}`);
     bits |= b;
@@ -97,18 +102,69 @@ function parseOperand(text: string, row: string): OperandKind {
   return k as OperandKind;
 }
 
+/** The words of `s`, separated by one space or more. */
+function words(s: string): string[] {
+  const w = s.trim().split(' ');
+  return s.includes('  ') ? w.filter((x) => x !== '') : w;
+}
+
+/**
+ * Reads the rows into entries. It runs at every start of the CLI, the debug adapter and the
+ * language server, before V8 has optimised anything, so it does little per row: words are
+ * split at spaces by a plain string, not a regular expression, and read by index, not by
+ * destructuring (an iterator in the interpreter); the keys go to named locals;
+ * and every entry is made by `entryOf`, one object literal, so that all entries share one
+ * hidden class (object spread gave each entry its own, which made every read of an entry's
+ * field in the decoder, formatter and encoder megamorphic).
+ */
 function parseRows(text: string): OpcodeEntry[] {
   const out: OpcodeEntry[] = [];
+  // A regular expression over the whole text cost more than all the rest of the parse.
+  if (text.includes('\t')) throw new Error('opcode table: a tab in the rows (words are separated by spaces)');
   for (const raw of text.split('\n')) {
     const row = raw.trim();
-    if (!row || row.startsWith('#')) continue;
-    const [opPart = '', formPart = '', keyPart = ''] = row.split('|').map((s) => s.trim());
-    const keys = new Map<string, string>();
-    for (const kv of keyPart.split(/\s+/).filter(Boolean)) {
+    if (row === '' || row.startsWith('#')) continue;
+    const parts = row.split('|');
+    const opPart = parts[0] ?? '', formPart = parts[1] ?? '', keyPart = parts[2] ?? '';
+    let att: string | undefined, att16: string | undefined, opKey: string | undefined, sfx: string | undefined;
+    let prefixKey: string | undefined, modKey: string | undefined, modrmKey: string | undefined, widthKey: string | undefined;
+    let os: string | undefined, only: string | undefined, gateKey = '', aliasKey = '', sfxok: string | undefined;
+    let read = '', written = '', undefinedFlags = '';
+    let nc = false, undef = false, noasm = false, undoc = false, a16 = false, noReverse = false, lock = false, rep = false, repcc = false;
+    for (const kv of words(keyPart)) {
+      if (kv === '') continue;
       const eq = kv.indexOf('=');
-      keys.set(eq < 0 ? kv : kv.slice(0, eq), eq < 0 ? '' : kv.slice(eq + 1));
+      const value = eq < 0 ? '' : kv.slice(eq + 1);
+      // A key given twice keeps its last value, as a Map would; a key no case names is ignored.
+      switch (eq < 0 ? kv : kv.slice(0, eq)) {
+        case 'att': att = value; break;
+        case 'att16': att16 = value; break;
+        case 'op': opKey = value; break;
+        case 'sfx': sfx = value; break;
+        case 'prefix': prefixKey = value; break;
+        case 'mod': modKey = value; break;
+        case 'modrm': modrmKey = value; break;
+        case 'width': widthKey = value; break;
+        case 'os': os = value; break;
+        case 'only': only = value; break;
+        case 'gate': gateKey = value; break;
+        case 'alias': aliasKey = value; break;
+        case 'sfxok': sfxok = value; break;
+        case 'r': read = value; break;
+        case 'w': written = value; break;
+        case 'u': undefinedFlags = value; break;
+        case 'nc': nc = true; break;
+        case 'undef': undef = true; break;
+        case 'noasm': noasm = true; break;
+        case 'undoc': undoc = true; break;
+        case 'a16': a16 = true; break;
+        case 'noreverse': noReverse = true; break;
+        case 'lock': lock = true; break;
+        case 'rep': rep = true; break;
+        case 'repcc': repcc = true; break;
+      }
     }
-    const tokens = opPart.split(/\s+/);
+    const tokens = words(opPart);
     let mandatoryPrefix: OpcodeEntry['mandatoryPrefix'] = 0;
     if (tokens.length > 1 && MANDATORY_PREFIXES[tokens[0]!]) mandatoryPrefix = MANDATORY_PREFIXES[tokens.shift()!]!;
     let map: OpcodeEntry['map'] = 0;
@@ -118,30 +174,29 @@ function parseRows(text: string): OpcodeEntry[] {
       const escape: string | undefined = tokens.length > 1 ? tokens[0] : undefined;
       if (escape === '38' || escape === '3a') { map = escape === '38' ? 2 : 3; tokens.shift(); }
     }
-    const styleKey = keys.get('prefix');
-    const prefixStyle = styleKey === undefined ? PrefixStyle.None : PREFIX_STYLES[styleKey];
-    if (prefixStyle === undefined) throw new Error(`opcode table: unknown prefix='${styleKey}' in row: ${row}`);
+    const prefixStyle = prefixKey === undefined ? PrefixStyle.None : PREFIX_STYLES[prefixKey];
+    if (prefixStyle === undefined) throw new Error(`opcode table: unknown prefix='${prefixKey}' in row: ${row}`);
     const opcode = parseInt(tokens.shift() ?? '', 16);
     let modrm = MODRM_NONE;
     let regInOpcode = false;
     let ccForm = false;
     for (const t of tokens) {
       if (t === '/r') modrm = MODRM_REG;
-      else if (/^\/[0-7]$/.test(t)) modrm = Number(t[1]);
+      else if (t.length === 2 && t[0] === '/' && t[1]! >= '0' && t[1]! <= '7') modrm = Number(t[1]);
       else if (t === '+r') regInOpcode = true;
       else if (t === '+cc') ccForm = true;
       else throw new Error(`opcode table: bad opcode token '${t}' in row: ${row}`);
     }
-    const [intelMnemonic = '', operandText = ''] = formPart.split(/\s+/);
+    const form = words(formPart);
+    const intelMnemonic = form[0] ?? '', operandText = form[1] ?? '';
     const operands = operandText ? operandText.split(',').map((o) => parseOperand(o, row)) : [];
-    const baseAtt = keys.get('att') ?? intelMnemonic.toLowerCase();
+    const baseAtt = att ?? intelMnemonic.toLowerCase();
     // nc: a form the architecture defines that the emulator does not execute (#UD, `(not covered: ...)`).
     // undef: an encoding no form fits (Invalid), listed only to say how objdump reads the prefixes in front of it.
-    const opName = keys.has('nc') ? 'NotCovered' : keys.has('undef') ? 'Invalid' : keys.get('op') ?? intelMnemonic[0]! + intelMnemonic.slice(1).toLowerCase();
+    const opName = nc ? 'NotCovered' : undef ? 'Invalid' : opKey ?? intelMnemonic[0]! + intelMnemonic.slice(1).toLowerCase();
     const op = (Op as unknown as Record<string, number>)[opName];
     if (op === undefined) throw new Error(`opcode table: unknown op '${opName}' in row: ${row}`);
     let suffix: Suffix;
-    const sfx = keys.get('sfx');
     if (sfx !== undefined) {
       const s = SUFFIXES[sfx];
       if (s === undefined) throw new Error(`opcode table: unknown sfx '${sfx}' in row: ${row}`);
@@ -150,71 +205,80 @@ function parseRows(text: string): OpcodeEntry[] {
       suffix = operands.some((k) => E_KINDS.has(k)) && !operands.some((k) => REGISTER_KINDS.has(k)) ? Suffix.IfMem : Suffix.None;
     }
     let gate = 0;
-    for (const g of (keys.get('gate') ?? '').split(',').filter(Boolean)) {
+    for (const g of gateKey.split(',')) {
+      if (g === '') continue;
       const b = GATES[g];
       if (b === undefined) throw new Error(`opcode table: unknown gate '${g}' in row: ${row}`);
       gate |= b;
     }
     let fixedWidth = 0;
-    if (keys.has('width')) fixedWidth = Number(keys.get('width'));
+    if (widthKey !== undefined) fixedWidth = Number(widthKey);
     else for (const k of operands) {
       const w = kindWidth(k);
       if (w >= 0) { fixedWidth = w; break; }
     }
-    const written = flagBits(keys.get('w'), row);
-    const os = keys.get('os');
-    const modKey = keys.get('mod');
     const memOnly = operands.some((k) => MEMORY_KINDS.has(k));
-    const att16 = keys.get('att16') ?? baseAtt;
-    const base = {
+    const mnemonic16 = att16 ?? baseAtt;
+    const row0: RowFields = {
       op: op as Op,
       map,
       regInOpcode,
       modrm,
       mod: modKey === 'mem' || memOnly ? ModKind.Mem : modKey === 'reg' ? ModKind.Reg : ModKind.Any,
-      modrmByte: keys.has('modrm') ? parseInt(keys.get('modrm')!, 16) : -1,
+      modrmByte: modrmKey !== undefined ? parseInt(modrmKey, 16) : -1,
       mandatoryPrefix,
       prefixStyle,
       operands,
-      intel: `${intelMnemonic} ${operandText}`.trim(),
       suffix,
-      addrSizeMnemonic: keys.has('a16'),
-      noReverse: keys.has('noreverse'),
+      addrSizeMnemonic: a16,
+      noReverse,
       opSizeOnly: (os === '16' ? 2 : os === '32' ? 4 : 0) as OpcodeEntry['opSizeOnly'],
       fixedWidth: fixedWidth as OpcodeEntry['fixedWidth'],
-      flagsRead: flagBits(keys.get('r'), row),
-      flagsWritten: written,
-      flagsUndefined: flagBits(keys.get('u'), row),
-      lockable: keys.has('lock'),
-      rep: keys.has('rep') ? RepKind.Rep : keys.has('repcc') ? RepKind.RepCond : RepKind.None,
+      flagsWritten: flagBits(written, row),
+      flagsUndefined: flagBits(undefinedFlags, row),
+      lockable: lock,
+      rep: rep ? RepKind.Rep : repcc ? RepKind.RepCond : RepKind.None,
       gate,
-      assemblable: !keys.has('noasm') && !keys.has('undoc') && !keys.has('nc') && !keys.has('undef'),
-      onlyOn: parseOnlyOn(keys.get('only'), row),
-      undocumented: keys.has('undoc'),
+      assemblable: !noasm && !undoc && !nc && !undef,
+      onlyOn: parseOnlyOn(only, row),
+      undocumented: undoc,
     };
-    const aliases = parseAliases(keys.get('alias'), row);
-    const asmSuffixes = keys.get('sfxok') ?? defaultSuffixes(operands, suffix, fixedWidth, att16 !== baseAtt && !keys.has('a16'));
+    const intel = `${intelMnemonic} ${operandText}`.trim();
+    const flagsRead = flagBits(read, row);
+    const aliases = parseAliases(aliasKey, row);
+    const asmSuffixes = sfxok ?? defaultSuffixes(operands, suffix, fixedWidth, mnemonic16 !== baseAtt && !a16);
     if (ccForm) {
       for (let cc = 0; cc < 16; cc++) {
         const name = COND_NAMES[cc]!;
         const cond = cc as Cond;
-        out.push({
-          ...base, id: out.length, cond, opcode: opcode + cc,
-          mnemonic: baseAtt.replace('cc', name), mnemonic16: att16.replace('cc', name),
-          intel: base.intel.replace('cc', name.toUpperCase()),
-          flagsRead: base.flagsRead | condFlags(cond),
-          asmSuffixes,
-          aliases: [
-            ...aliases.map((a) => ({ ...a, name: a.name.replace('cc', name) })),
+        out.push(entryOf(row0, out.length, cond, opcode + cc, baseAtt.replace('cc', name), mnemonic16.replace('cc', name),
+          intel.replace('cc', name.toUpperCase()), flagsRead | condFlags(cond), [
+            ...aliases.map((a) => ({ name: a.name.replace('cc', name), opSize: a.opSize })),
             ...COND_ALIASES[cc]!.map((c) => ({ name: baseAtt.replace('cc', c), opSize: 0 as const })),
-          ],
-        });
+          ], asmSuffixes));
       }
     } else {
-      out.push({ ...base, id: out.length, cond: -1, opcode, mnemonic: baseAtt, mnemonic16: att16, aliases, asmSuffixes });
+      out.push(entryOf(row0, out.length, -1, opcode, baseAtt, mnemonic16, intel, flagsRead, aliases, asmSuffixes));
     }
   }
   return out;
+}
+
+/** What one row says of all the entries it expands to (a `+cc` row's 16 differ in the rest). */
+type RowFields = Omit<OpcodeEntry, 'id' | 'cond' | 'opcode' | 'mnemonic' | 'mnemonic16' | 'intel' | 'flagsRead' | 'aliases' | 'asmSuffixes'>;
+
+/** One entry; every entry is made here, so that all have the same hidden class (see parseRows). */
+function entryOf(
+  r: RowFields, id: number, cond: Cond | -1, opcode: number, mnemonic: string, mnemonic16: string, intel: string,
+  flagsRead: number, aliases: readonly MnemonicAlias[], asmSuffixes: string,
+): OpcodeEntry {
+  return {
+    id, op: r.op, cond, map: r.map, opcode, regInOpcode: r.regInOpcode, modrm: r.modrm, mod: r.mod, modrmByte: r.modrmByte,
+    mandatoryPrefix: r.mandatoryPrefix, prefixStyle: r.prefixStyle, operands: r.operands, intel, mnemonic, mnemonic16,
+    suffix: r.suffix, addrSizeMnemonic: r.addrSizeMnemonic, noReverse: r.noReverse, opSizeOnly: r.opSizeOnly,
+    fixedWidth: r.fixedWidth, flagsRead, flagsWritten: r.flagsWritten, flagsUndefined: r.flagsUndefined, lockable: r.lockable,
+    rep: r.rep, gate: r.gate, aliases, asmSuffixes, assemblable: r.assemblable, onlyOn: r.onlyOn, undocumented: r.undocumented,
+  };
 }
 
 const V_SIZED = new Set([
@@ -266,12 +330,15 @@ function newSlot(modrm: boolean): Slot {
   return { modrm, plain: null, plain16: null, mem: new Array(8).fill(null), reg: new Array(8).fill(null), exact: [] };
 }
 
-/** Which of SLOTS a row's mandatory prefix puts it in. */
+/** Which of the slot sets a row's mandatory prefix puts it in. */
 export const enum SlotSet { None, Rep, Wait, OpSize, Repne }
 const SET_OF_PREFIX: Readonly<Record<number, SlotSet>> = { 0: SlotSet.None, 0xf3: SlotSet.Rep, 0x9b: SlotSet.Wait, 0x66: SlotSet.OpSize, 0xf2: SlotSet.Repne };
 
-/** Slots indexed by map*256 + opcode, one array per SlotSet (the row's mandatory prefix). */
-export const SLOTS: readonly (Slot | undefined)[][] = buildSlots();
+let slots: readonly (readonly (Slot | undefined)[])[] | undefined;
+/** Slots indexed by map*256 + opcode, one array per SlotSet (the row's mandatory prefix); built on the first decode. */
+export function slotSets(): readonly (readonly (Slot | undefined)[])[] {
+  return (slots ??= buildSlots());
+}
 
 function buildSlots(): (Slot | undefined)[][] {
   const sets: (Slot | undefined)[][] = [0, 1, 2, 3, 4].map(() => new Array(1024).fill(undefined));
@@ -309,49 +376,65 @@ export interface StyleSlot {
   readonly byModrm: Uint8Array;
 }
 
-/**
- * Prefix styles by map*256 + opcode (undefined: PrefixStyle.None throughout). A row's style covers
- * the modrm bytes it matches; a modrm no row matches takes the style of the rows of its modrm.reg
- * (the other mod kind first, then its exact forms), else the opcode's: objdump reads prefixes there the same way.
- */
-export const PREFIX_STYLE: readonly (StyleSlot | undefined)[] = buildStyles();
+/** The rows of each opcode that has a row naming a style, by map*256 + opcode; found on the first decode. */
+let styledRows: ReadonlyMap<number, readonly OpcodeEntry[]> | undefined;
+/** Each opcode's styles once worked out; null: PrefixStyle.None throughout. */
+const styleSlots: (StyleSlot | null | undefined)[] = new Array(1024).fill(undefined);
 
-function buildStyles(): (StyleSlot | undefined)[] {
-  const out: (StyleSlot | undefined)[] = new Array(1024).fill(undefined);
-  const set = new Array<Int8Array | undefined>(1024).fill(undefined);
+/**
+ * The prefix styles of opcode map*256 + opcode (undefined: PrefixStyle.None throughout), worked out
+ * when the decoder first meets the opcode. A row's style covers the modrm bytes it matches; a modrm
+ * no row matches takes the style of the rows of its modrm.reg (the other mod kind first, then its
+ * exact forms), else the opcode's: objdump reads prefixes there the same way.
+ */
+export function prefixStyleAt(index: number): StyleSlot | undefined {
+  let slot = styleSlots[index];
+  if (slot === undefined) slot = styleSlots[index] = buildStyle(index);
+  return slot ?? undefined;
+}
+
+/** Only an opcode with a row that names a style can have a byte whose style is not None. */
+function buildStyle(index: number): StyleSlot | null {
+  if (!styledRows) {
+    const rowsAt = new Map<number, OpcodeEntry[]>();
+    for (const e of TABLE) if (!e.regInOpcode && e.prefixStyle !== PrefixStyle.None) rowsAt.set(e.map * 256 + e.opcode, []);
+    for (const e of TABLE) rowsAt.get(e.map * 256 + e.opcode)?.push(e);
+    styledRows = rowsAt;
+  }
+  const rows = styledRows.get(index);
+  if (!rows) return null;
   const rank = (e: OpcodeEntry) => (e.modrmByte >= 0 ? 0 : e.mod !== ModKind.Any ? 1 : 2);
+  const cells = new Int8Array(256).fill(-1);
   // Exact rows first, then one-mod rows, then any-mod rows: the most specific row names a byte's style.
   for (const pass of [0, 1, 2, 3]) {
-    for (const e of TABLE) {
+    for (const e of rows) {
       if (e.regInOpcode || (pass < 3 && rank(e) !== pass)) continue;
-      const index = e.map * 256 + e.opcode;
-      const cells = set[index] ?? (set[index] = new Int8Array(256).fill(-1));
-      for (let m = 0; m < 256; m++) {
-        if (cells[m]! >= 0) continue;
-        if (e.modrm === MODRM_NONE) { if (m === 0) cells[0] = e.prefixStyle; continue; }
-        if (e.modrm !== MODRM_REG && ((m >> 3) & 7) !== e.modrm) continue;
-        // Pass 3 spreads each row's style over the rest of its modrm.reg.
-        if (pass < 3) {
-          if (e.modrmByte >= 0 && m !== e.modrmByte) continue;
-          if ((e.mod === ModKind.Mem && m >> 6 === 3) || (e.mod === ModKind.Reg && m >> 6 !== 3)) continue;
+      if (e.modrm === MODRM_NONE) { if (cells[0]! < 0) cells[0] = e.prefixStyle; continue; }
+      // A row visits the modrm bytes of its modrm.reg only.
+      const low = e.modrm === MODRM_REG ? 0 : e.modrm, high = e.modrm === MODRM_REG ? 7 : e.modrm;
+      for (let reg = low; reg <= high; reg++) {
+        for (let mod = 0; mod < 4; mod++) {
+          // Pass 3 spreads each row's style over the rest of its modrm.reg.
+          if (pass < 3 && ((e.mod === ModKind.Mem && mod === 3) || (e.mod === ModKind.Reg && mod !== 3))) continue;
+          for (let rm = 0; rm < 8; rm++) {
+            const m = (mod << 6) | (reg << 3) | rm;
+            if (cells[m]! >= 0 || (pass < 3 && e.modrmByte >= 0 && m !== e.modrmByte)) continue;
+            cells[m] = e.prefixStyle;
+          }
         }
-        cells[m] = e.prefixStyle;
       }
     }
   }
   // A modrm.reg no row names takes the style of the opcode's first row.
-  for (const e of TABLE) {
-    const cells = set[e.map * 256 + e.opcode];
-    if (cells) cells.forEach((c, m) => { if (c < 0) cells[m] = e.prefixStyle; });
-  }
-  set.forEach((cells, index) => {
-    if (cells && cells.some((c) => c > 0)) out[index] = { byModrm: Uint8Array.from(cells, (c) => (c < 0 ? 0 : c)) };
-  });
-  return out;
+  const first = rows[0]!.prefixStyle;
+  for (let m = 0; m < 256; m++) if (cells[m]! < 0) cells[m] = first;
+  return cells.some((c) => c > 0) ? { byModrm: Uint8Array.from(cells) } : null;
 }
 
-/** Entries by AT&T mnemonic as written without a size suffix (the 32- and 16-bit spellings and the aliases). */
-export const BY_MNEMONIC: ReadonlyMap<string, readonly OpcodeEntry[]> = (() => {
+let byMnemonic: ReadonlyMap<string, readonly OpcodeEntry[]> | undefined;
+/** Entries by AT&T mnemonic as written without a size suffix (the 32- and 16-bit spellings and the aliases); built on first use. */
+export function entriesByMnemonic(): ReadonlyMap<string, readonly OpcodeEntry[]> {
+  if (byMnemonic) return byMnemonic;
   const m = new Map<string, OpcodeEntry[]>();
   for (const e of TABLE) {
     if (!e.assemblable) continue;
@@ -361,5 +444,5 @@ export const BY_MNEMONIC: ReadonlyMap<string, readonly OpcodeEntry[]> = (() => {
       m.set(name, list);
     }
   }
-  return m;
-})();
+  return (byMnemonic = m);
+}

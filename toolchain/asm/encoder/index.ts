@@ -1,6 +1,6 @@
 // Owns the encoder's entry points: AT&T operand text -> ParsedOperand[], and one instruction
 // (prefixes + mnemonic + operands) -> the bytes GNU as 2.40 (`as --32`) emits, read from the
-// one opcode table (toolchain/isa/table.ts) through BY_MNEMONIC.
+// one opcode table (toolchain/isa/table.ts) through entriesByMnemonic (table-index.ts).
 //
 // API (stable; the assembler front end calls it):
 //   parseOperands(text: string): ParsedOperand[]

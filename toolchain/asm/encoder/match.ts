@@ -4,7 +4,7 @@
 // giving every Form that fits, or the reason none does (GAS's type/size mismatch wording).
 import { OperandKind as K, ModKind, Suffix, suffixSpellsOpSize, type OpcodeEntry } from '../../isa/entry';
 import { Op } from '../../isa/ops';
-import { BY_MNEMONIC } from '../../isa/table-index';
+import { entriesByMnemonic } from '../../isa/table-index';
 import type { MemOperand, ParsedOperand } from './operands';
 import { regSize } from './registers';
 import { fieldValue } from './emit';
@@ -67,7 +67,7 @@ function resolveUncached(m: string): Resolved | undefined {
     const [, kind, x, src, dst] = mx;
     if (!(x && !src && dst)) {
       const candidates: Candidate[] = [];
-      for (const e of BY_MNEMONIC.get(`mov${kind}`) ?? []) {
+      for (const e of entriesByMnemonic().get(`mov${kind}`) ?? []) {
         if (e.suffix !== Suffix.Movx) continue;
         const srcWidth = e.operands[1] === K.Eb ? 1 : 2;
         if (src && SUFFIX_WIDTH[src] !== srcWidth) continue;
@@ -87,17 +87,18 @@ function resolveUncached(m: string): Resolved | undefined {
 }
 
 function resolvePlain(m: string): Resolved | undefined {
-  const direct = (BY_MNEMONIC.get(m) ?? []).filter((e) => e.suffix !== Suffix.Movx);
+  const byName = entriesByMnemonic();
+  const direct = (byName.get(m) ?? []).filter((e) => e.suffix !== Suffix.Movx);
   const candidates: Candidate[] = direct.map((e) => ({ entry: e, ...spell(e, m), suffixWidth: 0 }));
   const last = m[m.length - 1] ?? '';
   const base = m.slice(0, -1);
   const width = SUFFIX_WIDTH[last];
   let name = m;
   let suffix = '';
-  if (width && candidates.length === 0 && (BY_MNEMONIC.get(base) ?? []).some((e) => realName(e, base))) {
+  if (width && candidates.length === 0 && (byName.get(base) ?? []).some((e) => realName(e, base))) {
     name = base;
     suffix = last;
-    for (const e of BY_MNEMONIC.get(base)!) {
+    for (const e of byName.get(base)!) {
       if (e.suffix === Suffix.Movx || !e.asmSuffixes.includes(last)) continue;
       if (base !== e.mnemonic && !e.aliases.some((a) => a.name === base && a.opSize === 0)) continue;
       const s = spell(e, base);
@@ -107,9 +108,9 @@ function resolvePlain(m: string): Resolved | undefined {
       else candidates.push({ entry: e, opSize: s.opSize, addrSize: s.addrSize, suffixWidth: width });
     }
   }
-  const loose = suffix ? (BY_MNEMONIC.get(base) ?? []).filter((e) => e.suffix !== Suffix.Movx)
+  const loose = suffix ? (byName.get(base) ?? []).filter((e) => e.suffix !== Suffix.Movx)
     .map((e) => ({ entry: e, opSize: 0 as const, addrSize: 0 as const, suffixWidth: 0 as const })) : candidates;
-  if (candidates.length === 0 && !(BY_MNEMONIC.get(name) ?? []).some((e) => realName(e, name))) return undefined;
+  if (candidates.length === 0 && !(byName.get(name) ?? []).some((e) => realName(e, name))) return undefined;
   return { name, suffix, candidates, loose };
 }
 
