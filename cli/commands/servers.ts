@@ -1,10 +1,7 @@
 // `vdso-lab dap` and `vdso-lab lsp --stdio`: the debug adapter and the language server
 // on this process's stdin/stdout, for editors other than VS Code.
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { startServer } from '../../language-server/server';
-import { checkedInput } from '../../language-server/transport';
-import { VdsoDebugSession } from '../../debug-adapter/session';
-import { startDebugSession } from '../../debug-adapter/transport';
+// The servers and their protocol libraries are imported when one starts, not with the CLI:
+// every other command's start-up would evaluate them for nothing.
 import { Writable } from 'node:stream';
 import { EXIT_OUTPUT_CLOSED, EXIT_USAGE, flag, OutputFailed, UsageError, type CliIo, type Command } from '../command';
 
@@ -45,6 +42,8 @@ export const dapCommand: Command = {
   positionals: [0, 0],
   async run(_args, io) {
     const { output, ended } = serverStreams('dap', io);
+    const { VdsoDebugSession } = await import('../../debug-adapter/session');
+    const { startDebugSession } = await import('../../debug-adapter/transport');
     const session = new VdsoDebugSession();
     startDebugSession(session, process.stdin, output, (line) => io.err(`${line}\n`));
     return ended;
@@ -60,6 +59,9 @@ export const lspCommand: Command = {
   async run(args, io) {
     if (!flag(args, 'stdio')) throw new UsageError('only --stdio is supported');
     const { output, ended } = serverStreams('lsp', io);
+    const { createConnection, ProposedFeatures } = await import('vscode-languageserver/node');
+    const { startServer } = await import('../../language-server/server');
+    const { checkedInput } = await import('../../language-server/transport');
     const log = (line: string): void => io.err(`${line}\n`);
     startServer(createConnection(ProposedFeatures.all, checkedInput(process.stdin, log), output), log);
     return ended;
