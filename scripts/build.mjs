@@ -1,8 +1,9 @@
 // Builds the bundles (CLI and its check worker, extension, debug adapter, language server) with esbuild,
 // and with --tests also every test/**/*.test.ts into out/test for `node --test`.
 import { build } from 'esbuild';
-import { readdirSync, statSync, rmSync, chmodSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readdirSync, statSync, rmSync, chmodSync, writeFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const common = {
@@ -15,11 +16,13 @@ const common = {
   absWorkingDir: root,
 };
 
+// `cached`: the file is toolchain/code-cache.ts's loader with the bundle inside, started
+// through V8's code cache (the processes users and tests start many times).
 const entries = [
-  { in: 'cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
+  { in: 'cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node', cached: true },
   { in: 'extension/extension.ts', out: 'dist/extension.js' },
-  { in: 'debug-adapter/main.ts', out: 'dist/debug-adapter.js' },
-  { in: 'language-server/main.ts', out: 'dist/language-server.js' },
+  { in: 'debug-adapter/main.ts', out: 'dist/debug-adapter.js', cached: true },
+  { in: 'language-server/main.ts', out: 'dist/language-server.js', cached: true },
   { in: 'cli/check-worker.ts', out: 'dist/check-worker.js' },
 ];
 
@@ -48,13 +51,40 @@ if (process.argv.includes('--fuzz')) {
   process.exit(0);
 }
 
-await Promise.all(entries.map((e) => build({
+/** toolchain/code-cache.ts's loaderFile, bundled for this script. */
+async function codeCacheModule() {
+  const r = await build({
+    ...common, sourcemap: false, format: 'esm', write: false,
+    stdin: { contents: "export { loaderFile } from './toolchain/code-cache';", resolveDir: root, loader: 'ts' },
+  });
+  return import(`data:text/javascript;base64,${Buffer.from(r.outputFiles[0].text).toString('base64')}`);
+}
+
+/** Builds a bundle and writes it inside its loader (with its source map beside it). */
+async function buildCached(e, loaderFile) {
+  const r = await build({ ...common, entryPoints: [e.in], outfile: e.out, external: ['vscode'], write: false });
+  const bundle = r.outputFiles.find((f) => f.path.endsWith('.js')).text;
+  const map = r.outputFiles.find((f) => f.path.endsWith('.map'));
+  const hash = createHash('sha256').update(bundle).digest('hex');
+  const loader = await build({
+    ...common, sourcemap: false, write: false,
+    stdin: {
+      contents: `import { startBundle } from './toolchain/code-cache';\nstartBundle(__filename, ${JSON.stringify(hash)});\n`,
+      resolveDir: root, loader: 'ts', sourcefile: `${basename(e.out)} loader`,
+    },
+  });
+  writeFileSync(join(root, e.out), loaderFile(e.banner ? `${e.banner}\n` : '', loader.outputFiles[0].text, bundle));
+  writeFileSync(map.path, map.contents);
+}
+
+const { loaderFile } = await codeCacheModule();
+await Promise.all(entries.map((e) => (e.cached ? buildCached(e, loaderFile) : build({
   ...common,
   entryPoints: [e.in],
   outfile: e.out,
   external: ['vscode'],
   banner: e.banner ? { js: e.banner } : undefined,
-})));
+}))));
 chmodSync(join(root, 'dist/cli.js'), 0o755);
 
 // --tests builds every test (after clearing out/); --tests=A,B builds only the tests whose

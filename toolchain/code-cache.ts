@@ -1,0 +1,152 @@
+// Owns starting the bundles of dist/ (cli.js, debug-adapter.js, language-server.js) through
+// V8's code cache. scripts/build.mjs writes each as this loader followed by the bundle inside
+// one block comment (each `*/` in it written as COMMENT_END_ESCAPED), so that Node compiles
+// only the loader; the loader takes the bundle's text from its own file and compiles it with
+// the code V8 made for it in an earlier run, which skips most of compiling 1-2 MB of
+// JavaScript (docs/speed-and-exactness.md, "Start-up of the processes"). The file stays one
+// self-contained file. The cache lives in the cache folder (toolchain/cache.ts) under v8/,
+// one file per bundle content, Node version and Node options (V8 refuses data made under
+// other flags); it is written once, at the exit of a run that found none (or one V8
+// refused), to a temporary file then renamed. A file that is missing, unreadable, truncated
+// or altered (its length and CRC-32 are checked before V8 sees it) is ignored, and the
+// bundle is compiled from its text, as without a cache. Nothing here prints, and nothing
+// here changes the exit status.
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { Script } from 'node:vm';
+import * as zlib from 'node:zlib';
+import { cacheDir } from './cache';
+
+/** The line that opens the comment holding the bundle (built from parts: the loader's own text must not contain it). */
+export const BUNDLE_START = ['\n/', '*vdso-lab bundle\n'].join('');
+/** How the bundle's `*\/` is written inside the comment. */
+export const COMMENT_END_ESCAPED = ['*{vdso-lab', ' comment end}/'].join('');
+/** The line that closes the comment. */
+export const BUNDLE_END = ['\n*', '/\n'].join('');
+
+/** "vdso-lab V8 code cache", then the layout's version: a file of another layout is not read. */
+const MAGIC = 0x76386331;
+const HEADER_BYTES = 12;
+/** Caches kept per bundle (other builds, Node versions or options); older ones are removed when one is written. */
+const KEPT_PER_BUNDLE = 16;
+
+/** zlib.crc32 came with Node 20.15; without it no cache is read or written. */
+const crc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+
+/** A short hash of a string (FNV-1a), for the cache file's name. */
+function nameHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/** The cached data in `file` when its header, length and CRC-32 hold, else undefined. */
+function readCache(file: string): Buffer | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  if (bytes.length < HEADER_BYTES || bytes.readUInt32LE(0) !== MAGIC) return undefined;
+  const data = bytes.subarray(HEADER_BYTES);
+  if (bytes.readUInt32LE(4) !== data.length || bytes.readUInt32LE(8) !== crc32!(data)) return undefined;
+  return data;
+}
+
+/** Writes the cache through a temporary file and a rename, then drops the bundle's oldest caches; a failure leaves no file. */
+function writeCache(dir: string, file: string, data: Buffer, bundleName: string): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    const header = Buffer.alloc(HEADER_BYTES);
+    header.writeUInt32LE(MAGIC, 0);
+    header.writeUInt32LE(data.length, 4);
+    header.writeUInt32LE(crc32!(data), 8);
+    const fd = openSync(temp, 'wx');
+    try {
+      writeSync(fd, header);
+      writeSync(fd, data);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, file);
+  } catch {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // No temporary file was made.
+    }
+    return;
+  }
+  try {
+    const caches = readdirSync(dir)
+      .filter((n) => n.startsWith(`${bundleName}-`) && n.endsWith('.v8'))
+      .map((n) => ({ path: join(dir, n), time: statSync(join(dir, n)).mtimeMs }))
+      .sort((a, b) => b.time - a.time);
+    for (const old of caches.slice(KEPT_PER_BUNDLE)) unlinkSync(old.path);
+  } catch {
+    // Another process removed one first.
+  }
+}
+
+/**
+ * The file scripts/build.mjs writes for a bundle: `banner`, the loader (`loaderJs`, which
+ * calls startBundle), then the bundle (`bundleJs`, ASCII) in the comment. Throws when the
+ * bundle cannot be carried that way.
+ */
+export function loaderFile(banner: string, loaderJs: string, bundleJs: string): string {
+  if (!/^[\x00-\x7f]*$/.test(bundleJs)) throw new Error('code cache: the bundle is not ASCII');
+  if (bundleJs.includes(COMMENT_END_ESCAPED) || bundleJs.includes(BUNDLE_START)) throw new Error('code cache: the bundle holds the loader\'s markers');
+  return `${banner}${loaderJs}${BUNDLE_START}${bundleJs.split('*/').join(COMMENT_END_ESCAPED)}${BUNDLE_END}`;
+}
+
+/** The bundle's text inside the loader file `loader`. */
+function bundleText(loader: string): string {
+  // The bundle is ASCII (esbuild escapes the rest), so latin1 reads it as it is, and faster.
+  const text = readFileSync(loader, 'latin1');
+  const start = text.lastIndexOf(BUNDLE_START);
+  const end = text.lastIndexOf(BUNDLE_END);
+  if (start < 0 || end < start) throw new Error(`${loader}: no bundle after the loader (rebuild with scripts/build.mjs)`);
+  return text.slice(start + BUNDLE_START.length, end).split(COMMENT_END_ESCAPED).join('*/');
+}
+
+/**
+ * Runs the bundle inside the loader file `loader` as Node runs a main module, through the
+ * code cache when there is one for `sourceHash` (the bundle's SHA-256, computed when it was
+ * built: V8 itself checks only the length of the text it was given).
+ */
+export function startBundle(loader: string, sourceHash: string): void {
+  const source = bundleText(loader);
+  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+  const name = basename(loader, '.js');
+  let file: string | undefined;
+  let cached: Buffer | undefined;
+  if (crc32) {
+    try {
+      const key = [process.version, process.arch, process.env.NODE_OPTIONS ?? '', ...process.execArgv].join(' ');
+      file = join(cacheDir(), 'v8', `${name}-${sourceHash.slice(0, 16)}-${nameHash(key)}.v8`);
+      cached = readCache(file);
+    } catch {
+      file = undefined;
+    }
+  }
+  const script = new Script(wrapped, { filename: loader, cachedData: cached });
+  if (file !== undefined && (cached === undefined || script.cachedDataRejected === true)) {
+    const cacheFile = file;
+    // At exit the cache holds every function this run compiled, not only the top level.
+    process.once('exit', () => {
+      let data: Buffer;
+      try {
+        data = script.createCachedData();
+      } catch {
+        return;
+      }
+      writeCache(dirname(cacheFile), cacheFile, data, name);
+    });
+  }
+  const main = script.runInThisContext() as (exports: object, require: NodeJS.Require, module: object, filename: string, dirname: string) => void;
+  const module = { exports: {}, filename: loader, id: '.', loaded: false };
+  main.call(module.exports, module.exports, createRequire(loader), module, loader, dirname(loader));
+}
