@@ -1,8 +1,9 @@
 // Builds the bundles (CLI and its check worker, extension, debug adapter, language server) with esbuild,
-// and with --tests also every test/**/*.test.ts into out/test for `node --test`.
+// the CLI, adapter and server each inside toolchain/code-cache.ts's loader (started through V8's
+// code cache), and with --tests also every test/**/*.test.ts into out/test for `node --test`.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { readdirSync, statSync, rmSync, chmodSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync, rmSync, chmodSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -73,7 +74,10 @@ async function buildCached(e, loaderFile) {
       resolveDir: root, loader: 'ts', sourcefile: `${basename(e.out)} loader`,
     },
   });
-  writeFileSync(join(root, e.out), loaderFile(e.banner ? `${e.banner}\n` : '', loader.outputFiles[0].text, bundle));
+  // Through a rename: a process starting meanwhile reads the old file or the new one, whole.
+  const out = join(root, e.out);
+  writeFileSync(`${out}.tmp`, loaderFile(e.banner ? `${e.banner}\n` : '', loader.outputFiles[0].text, bundle), { mode: e.banner ? 0o755 : 0o644 });
+  renameSync(`${out}.tmp`, out);
   writeFileSync(map.path, map.contents);
 }
 

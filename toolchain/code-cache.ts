@@ -102,14 +102,19 @@ export function loaderFile(banner: string, loaderJs: string, bundleJs: string): 
   return `${banner}${loaderJs}${BUNDLE_START}${bundleJs.split('*/').join(COMMENT_END_ESCAPED)}${BUNDLE_END}`;
 }
 
-/** The bundle's text inside the loader file `loader`. */
-function bundleText(loader: string): string {
+/**
+ * The bundle's text inside the loader file `loader`, and whether the file is still the build
+ * this loader came from (its loader names `sourceHash`): a rebuild between Node's read of the
+ * file and this one must not pair the new text with the old build's cache.
+ */
+function bundleText(loader: string, sourceHash: string): { source: string; sameBuild: boolean } {
   // The bundle is ASCII (esbuild escapes the rest), so latin1 reads it as it is, and faster.
   const text = readFileSync(loader, 'latin1');
   const start = text.lastIndexOf(BUNDLE_START);
   const end = text.lastIndexOf(BUNDLE_END);
   if (start < 0 || end < start) throw new Error(`${loader}: no bundle after the loader (rebuild with scripts/build.mjs)`);
-  return text.slice(start + BUNDLE_START.length, end).split(COMMENT_END_ESCAPED).join('*/');
+  const source = text.slice(start + BUNDLE_START.length, end).split(COMMENT_END_ESCAPED).join('*/');
+  return { source, sameBuild: text.lastIndexOf(sourceHash, start) >= 0 };
 }
 
 /**
@@ -118,12 +123,12 @@ function bundleText(loader: string): string {
  * built: V8 itself checks only the length of the text it was given).
  */
 export function startBundle(loader: string, sourceHash: string): void {
-  const source = bundleText(loader);
+  const { source, sameBuild } = bundleText(loader, sourceHash);
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
   const name = basename(loader, '.js');
   let file: string | undefined;
   let cached: Buffer | undefined;
-  if (crc32) {
+  if (crc32 && sameBuild) {
     try {
       const key = [process.version, process.arch, process.env.NODE_OPTIONS ?? '', ...process.execArgv].join(' ');
       file = join(cacheDir(), 'v8', `${name}-${sourceHash.slice(0, 16)}-${nameHash(key)}.v8`);
