@@ -5,10 +5,14 @@
 // Starting node and loading a bundle costs about half a second, so the files are bundled in
 // groups (out-quick/groups/), each file's tests inside a suite named after the file, and the
 // groups run side by side; a file that starts itself again (a worker or a child process on
-// its own __filename) is bundled alone. The full suite stays `npm test`.
+// its own __filename) is bundled alone. The groups are balanced by the time each file took in
+// the last run that passed it (scripts/quick-times-reporter.mjs; kept in node_modules/.cache/), the
+// longest file first into the group with the least so far, and the runs start longest first,
+// so the cores finish together; without times (a first run) files go round-robin. The full
+// suite stays `npm test`.
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 
@@ -18,6 +22,9 @@ const EXCLUDED_DIRS = ['test/e2e/'];
 const NEEDS_KERNEL_PACKAGE = join(testRoot, 'support', 'real-vdso.ts');
 /** How many groups per core: enough for the runner to even out the groups' lengths. */
 const GROUPS_PER_CORE = 4;
+/** Each file's time in the last run that passed it, and where this run's are written first. */
+const TIMES = join(root, 'node_modules', '.cache', 'vdso-lab', 'test-quick-times.json');
+const NEW_TIMES = `${TIMES}.new`;
 
 function walk(dir, found = []) {
   for (const name of readdirSync(dir)) {
@@ -68,26 +75,63 @@ const out = join(root, 'out-quick');
 const entries = join(out, 'entries');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(entries, { recursive: true });
+/** The times of the last runs (milliseconds by file, relative to the root), or none. */
+function lastTimes() {
+  try {
+    const t = JSON.parse(readFileSync(TIMES, 'utf8'));
+    return t && typeof t === 'object' ? new Map(Object.entries(t).filter(([, ms]) => typeof ms === 'number' && ms >= 0)) : new Map();
+  } catch {
+    return new Map();
+  }
+}
+const times = lastTimes();
+const known = [...times.values()].sort((a, b) => a - b);
+/** A file's expected time: its last one, or the median of the known ones for a file not timed yet. */
+const expected = (f) => times.get(relative(root, f)) ?? known[known.length >> 1] ?? 1;
+const memberLists = Array.from({ length: groupCount }, () => []);
+const groupTimes = new Array(groupCount).fill(0);
+if (known.length === 0) grouped.forEach((f, i) => memberLists[i % groupCount].push(f));
+else {
+  const byTime = [...grouped].sort((a, b) => expected(b) - expected(a) || (a < b ? -1 : 1));
+  for (const f of byTime) {
+    const g = groupTimes.indexOf(Math.min(...groupTimes));
+    memberLists[g].push(f);
+    groupTimes[g] += expected(f);
+  }
+}
 const groupEntries = [];
 for (let g = 0; g < groupCount; g++) {
-  const members = grouped.filter((_, i) => i % groupCount === g);
+  const members = memberLists[g];
   const lines = ["const { describe } = require('node:test');"];
   for (const f of members) lines.push(`describe(${JSON.stringify(relative(root, f))}, () => { require(${JSON.stringify(relative(entries, f))}); });`);
   const entry = join(entries, `group${g}.js`);
   writeFileSync(entry, lines.join('\n') + '\n');
   groupEntries.push(entry);
 }
-const options = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', packages: 'external', absWorkingDir: root };
+// The maps serve the stack traces of failures (--enable-source-maps), which need no sources' text:
+// without it each group's map is a third of the size node parses at start.
+const options = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, sourcesContent: false, logLevel: 'warning', packages: 'external', absWorkingDir: root };
 await build({ ...options, entryPoints: groupEntries, outdir: join(out, 'groups') });
 await build({ ...options, entryPoints: alone.map((t) => relative(root, t)), outdir: out, outbase: '.' });
 console.log(`test:quick: ${chosen.length} of ${all.length} test files (${all.length - chosen.length} need code-server or the kernel package), in ${groupCount} groups and ${alone.length} alone`);
 const runs = [
-  ...groupEntries.map((e) => join(out, 'groups', `${e.slice(entries.length + 1)}`)),
-  ...alone.map((f) => join('out-quick', relative(root, f).replace(/\.ts$/, '.js'))),
-];
-const r = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-reporter=spec', `--test-concurrency=${availableParallelism()}`, ...runs], {
+  ...groupEntries.map((e, g) => ({ path: join(out, 'groups', `${e.slice(entries.length + 1)}`), ms: groupTimes[g] })),
+  ...alone.map((f) => ({ path: join('out-quick', relative(root, f).replace(/\.ts$/, '.js')), ms: expected(f) })),
+].sort((a, b) => b.ms - a.ms);
+mkdirSync(dirname(TIMES), { recursive: true });
+rmSync(NEW_TIMES, { force: true });
+const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${join(root, 'scripts', 'quick-times-reporter.mjs')}`, `--test-reporter-destination=${NEW_TIMES}`];
+const r = spawnSync(process.execPath, ['--enable-source-maps', '--test', ...reporters, `--test-concurrency=${availableParallelism()}`, ...runs.map((run) => run.path)], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, VDSO_LAB_TEST_SCALE: 'quick' },
 });
+try {
+  // This run's times over the last ones (a file that failed keeps its earlier time), written whole or not at all.
+  const merged = { ...Object.fromEntries(times), ...JSON.parse(readFileSync(NEW_TIMES, 'utf8')) };
+  writeFileSync(NEW_TIMES, JSON.stringify(merged));
+  renameSync(NEW_TIMES, TIMES);
+} catch {
+  rmSync(NEW_TIMES, { force: true });
+}
 process.exit(r.status ?? 1);
