@@ -1,5 +1,5 @@
 // Owns the shape of a CLI subcommand and the I/O it is given: every command is a value
-// of type Command, registered in cli/registry.ts, parsed by cli/main.ts.
+// of type Command, registered in cli/registry.ts, parsed by cli/run-cli.ts.
 
 /** What a command may do to the outside world; tests pass an in-memory one. */
 export interface CliIo {
@@ -60,10 +60,8 @@ export const EXIT_USAGE = 2;
 /** A defect of vdso-lab's own (an exception no command reports): EX_SOFTWARE, with one line. */
 export const EXIT_INTERNAL = 70;
 
+/** A command's options, help and code; its name and one-line summary are in cli/registry.ts. */
 export interface Command {
-  readonly name: string;
-  /** One line for the command list. */
-  readonly summary: string;
   /** More for `--help`: what exactly it prints, exit statuses particular to it. */
   readonly details?: string;
   /** The synopsis after "vdso-lab NAME", e.g. "FILE [--interp] [--json]". */

@@ -3,11 +3,11 @@
 // process's argv and I/O, tests with their own.
 import { parseArgs } from 'node:util';
 import { InputError } from '../toolchain/errors';
-import { commands } from './registry';
+import { commands, type CommandEntry } from './registry';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_OUTPUT_CLOSED, EXIT_USAGE, OutputClosed, OutputFailed, UsageError, type CliIo, type Command, type ParsedArgs } from './command';
 
-function commandHelp(c: Command): string {
-  const lines = [`usage: vdso-lab ${c.name} ${c.usage}`.trimEnd(), '', c.summary, ...(c.details ? ['', c.details] : []), ''];
+function commandHelp(entry: CommandEntry, c: Command): string {
+  const lines = [`usage: vdso-lab ${entry.name} ${c.usage}`.trimEnd(), '', entry.summary, ...(c.details ? ['', c.details] : []), ''];
   const names = Object.keys(c.options).sort();
   if (names.length) lines.push('options:');
   for (const name of names) {
@@ -46,7 +46,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 }
 
 /** The exit status of whatever stopped a help text or a command's run, after its one line on stderr. */
-function failed(e: unknown, command: Command | undefined, io: CliIo): number {
+function failed(e: unknown, command: CommandEntry | undefined, io: CliIo): number {
   if (e instanceof OutputClosed) return EXIT_OUTPUT_CLOSED;
   const who = command ? `vdso-lab ${command.name}` : 'vdso-lab';
   if (e instanceof UsageError || e instanceof OutputFailed || e instanceof InputError) {
@@ -63,18 +63,19 @@ function failed(e: unknown, command: Command | undefined, io: CliIo): number {
   return EXIT_INTERNAL;
 }
 
-async function dispatch(argv: readonly string[], command: Command | undefined, io: CliIo): Promise<number> {
+async function dispatch(argv: readonly string[], entry: CommandEntry | undefined, io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(mainHelp());
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
-  if (!command) {
+  if (!entry) {
     io.err(`vdso-lab: unknown command '${name}' (see 'vdso-lab --help')\n`);
     return EXIT_USAGE;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(commandHelp(command));
+    io.out(commandHelp(entry, command));
     return EXIT_OK;
   }
   const options: Record<string, { type: 'boolean' | 'string'; short?: string; multiple?: boolean; default?: string }> = {};
@@ -91,7 +92,7 @@ async function dispatch(argv: readonly string[], command: Command | undefined, i
     throw new UsageError((e as Error).message.split('\n')[0]!);
   }
   const [min, max] = command.positionals;
-  if (parsed.positionals.length < min) throw new UsageError(`missing argument (usage: vdso-lab ${command.name} ${command.usage})`);
+  if (parsed.positionals.length < min) throw new UsageError(`missing argument (usage: vdso-lab ${entry.name} ${command.usage})`);
   if (parsed.positionals.length > max) throw new UsageError(`unexpected argument '${parsed.positionals[max]}'`);
   return await command.run({ values: parsed.values as ParsedArgs["values"], positionals: parsed.positionals }, io);
 }

@@ -51,8 +51,6 @@ function bytesAt(elf: ElfFile, bytes: Uint8Array, address: number, length: numbe
 }
 
 export const alternativesCommand: Command = {
-  name: 'alternatives',
-  summary: 'Show a vDSO\'s alternatives table and the bytes the kernel patches for a CPU and kernel',
   usage: `FILE [--cpu ${CPU_MODELS.join('|')}] [--kernel ${KERNEL_KINDS.join('|')}] [--json]`,
   options: {
     cpu: MODEL_OPTIONS.cpu,

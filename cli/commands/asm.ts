@@ -42,8 +42,6 @@ function hostFileReader(base: string): (path: string) => string | undefined {
 }
 
 export const asmCommand: Command = {
-  name: 'asm',
-  summary: 'assemble a GAS (AT&T, --32) source into an object, a static program or a vDSO image',
   usage: 'IN.S -o OUT [-c|--exe|--vdso] [-g] [-I DIR] [-D NAME[=VAL]] [--json]',
   details: '#include is searched in the -I folders, then in the shipped designs\' vdso/include (vdso-lab.h), then in\nIN.S\'s own folder: as check, alternatives, the debugger and the language server build a .S.',
   options: {

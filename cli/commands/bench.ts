@@ -116,8 +116,6 @@ function selectedGroups(only: string | undefined): BenchGroup[] {
 }
 
 export const benchCommand: Command = {
-  name: 'bench',
-  summary: 'measure each workload beside its peer in the same run (qemu-i386, GNU as): ratios, targets, final-state checksums',
   usage: '[--iterations N] [--runs N] [--only GROUP,...] [--json] [--check]',
   options: {
     json: { type: 'boolean', help: 'print the rows as JSON' },

@@ -35,8 +35,6 @@ function fromKernelImage(image: string, cwd: string): CaptureResult {
 }
 
 export const captureHostCommand: Command = {
-  name: 'capture-host',
-  summary: "save a real 32-bit vDSO: the running kernel's, or the one inside a kernel image",
   usage: '-o FILE [--kernel-image VMLINUZ] [--runner CMD] [--json]',
   options: {
     output: { type: 'string', short: 'o', valueName: 'FILE', help: 'where to write the vdso32.so image (required)' },

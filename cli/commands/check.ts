@@ -12,8 +12,6 @@ import { checkMatrix, defaultJobs } from '../check-jobs';
 import { MODEL_OPTIONS, allOrOne, matrixOption } from '../model-options';
 
 export const checkCommand: Command = {
-  name: 'check',
-  summary: 'check every promise of the vsyscall stub on every CPU model and kernel kind',
   details:
     'Runs checks a-g (arguments, preservation, unwinding, restart, single-step, signals, exit path)\n' +
     'on the stub for each CPU model, kernel kind and kind of caller (AT_SYSINFO, the __kernel_vsyscall\n' +

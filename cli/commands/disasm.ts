@@ -36,8 +36,6 @@ function jsonSink(file: string, out: (text: string) => void): { sink: ListingSin
 }
 
 export const disasmCommand: Command = {
-  name: 'disasm',
-  summary: 'disassemble an ELF32 i386 file (AT&T) exactly as objdump -d prints it',
   usage: 'FILE [--section NAME | --symbol NAME] [--json]',
   options: {
     section: { type: 'string', help: 'only this section, as objdump -d -j NAME (default: every code section)', valueName: 'NAME' },

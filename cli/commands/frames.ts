@@ -10,8 +10,6 @@ import { formatFrameSection } from '../../toolchain/dwarf/readelf-frames';
 import { frameSectionJson } from '../../toolchain/dwarf/json';
 
 export const framesCommand: Command = {
-  name: 'frames',
-  summary: 'print .eh_frame and .debug_frame as readelf --debug-dump=frames (or frames-interp) does',
   usage: 'FILE [--interp] [--json]',
   options: {
     interp: { type: 'boolean', help: 'print the CFI tables (readelf --debug-dump=frames-interp)' },

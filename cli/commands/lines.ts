@@ -10,8 +10,6 @@ import { formatDecodedLines } from '../../toolchain/dwarf/readelf-lines';
 import { lineProgramJson } from '../../toolchain/dwarf/line-json';
 
 export const linesCommand: Command = {
-  name: 'lines',
-  summary: 'print the .debug_line table as readelf --debug-dump=decodedline does',
   details: 'Reads DWARF 2 to 5 line tables (.debug_line_str, DWARF 5 entry formats, several units and sequences).\n'
     + 'An object file (ET_REL) is relocated first, as readelf does. A file without .debug_line prints nothing.',
   usage: 'FILE [--json]',

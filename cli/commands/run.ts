@@ -84,8 +84,6 @@ const realClock: HostClock = {
 };
 
 export const runCommand: Command = {
-  name: 'run',
-  summary: 'run a static i386 program in the emulated Linux process and kernel model',
   usage: `PROGRAM [--vdso ${KERNEL_ABIS.join('|')}|host|none|FILE] [--abi ABI] [--cpu CPU] [--umip on|off] [--kernel KIND] [--root DIR] [--allow-writes] [--stdin FILE] [--stdin-after SECONDS] [--trace syscalls|vsyscall|all] [--hz HZ] [--cpus N] [--release TEXT] [--json] [-- ARGS]`,
   options: {
     ...MODEL_OPTIONS,

@@ -35,8 +35,6 @@ function serverStreams(name: string, io: CliIo): { output: Writable; ended: Prom
 }
 
 export const dapCommand: Command = {
-  name: 'dap',
-  summary: 'run the debug adapter (DAP) on stdin/stdout',
   usage: '',
   options: {},
   positionals: [0, 0],
@@ -51,8 +49,6 @@ export const dapCommand: Command = {
 };
 
 export const lspCommand: Command = {
-  name: 'lsp',
-  summary: 'run the language server (LSP) for GAS x86 sources on stdin/stdout',
   usage: '--stdio',
   options: { stdio: { type: 'boolean', help: 'talk LSP on stdin/stdout (the only transport)' } },
   positionals: [0, 0],

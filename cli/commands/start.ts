@@ -42,8 +42,6 @@ function obtainVdso(io: CliIo, cache: string): { path: string; source: string } 
 }
 
 export const startCommand: Command = {
-  name: 'start',
-  summary: 'the main job: the check matrix of the shipped designs, one vsyscall stepped, a real vDSO',
   details:
     'Prints the matrix, then each distinct failure once with the configurations it appears in\n' +
     '(--verbose: every failed check of every configuration), then one upstream vsyscall stepped\n' +

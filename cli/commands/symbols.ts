@@ -82,8 +82,6 @@ function table(elf: ElfFile, rows: readonly Row[], all: boolean): string {
 }
 
 export const symbolsCommand: Command = {
-  name: 'symbols',
-  summary: "list an ELF32 i386 file's exported symbols with versions, addresses and sizes",
   details: 'It lists the defined global and weak .dynsym entries (or the .symtab ones when there is no .dynsym) by address; --all lists every entry of both tables. Exit status 1 when the file has neither table.',
   usage: 'FILE [--json] [--all]',
   options: {
