@@ -18,13 +18,14 @@ const common = {
 };
 
 // `cached`: the file is toolchain/code-cache.ts's loader with the bundle inside, started
-// through V8's code cache (the processes users and tests start many times).
+// through V8's code cache (the processes and threads users and tests start many times), with
+// `start` as startBundle's options (the CLI keeps one cache per command).
 const entries = [
-  { in: 'cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node', cached: true },
+  { in: 'cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node', cached: true, start: { byCommand: true } },
   { in: 'extension/extension.ts', out: 'dist/extension.js' },
   { in: 'debug-adapter/main.ts', out: 'dist/debug-adapter.js', cached: true },
   { in: 'language-server/main.ts', out: 'dist/language-server.js', cached: true },
-  { in: 'cli/check-worker.ts', out: 'dist/check-worker.js' },
+  { in: 'cli/check-worker.ts', out: 'dist/check-worker.js', cached: true },
 ];
 
 function findTests(dir, found = []) {
@@ -70,7 +71,9 @@ async function buildCached(e, loaderFile) {
   const loader = await build({
     ...common, sourcemap: false, write: false,
     stdin: {
-      contents: `import { startBundle } from './toolchain/code-cache';\nstartBundle(__filename, ${JSON.stringify(hash)});\n`,
+      // The module wrapper Node compiled this file in (`arguments.callee` at the top level of a
+      // CommonJS module) gives back the file's text as Node read it.
+      contents: `import { startBundle } from './toolchain/code-cache';\nstartBundle(__filename, ${JSON.stringify(hash)}, ${JSON.stringify(e.start ?? {})}, () => arguments.callee.toString());\n`,
       resolveDir: root, loader: 'ts', sourcefile: `${basename(e.out)} loader`,
     },
   });

@@ -1,12 +1,13 @@
-// Owns starting the bundles of dist/ (cli.js, debug-adapter.js, language-server.js) through
-// V8's code cache. scripts/build.mjs writes each as this loader followed by the bundle inside
+// Owns starting the bundles of dist/ (cli.js, check-worker.js, debug-adapter.js,
+// language-server.js) through V8's code cache. scripts/build.mjs writes each as this loader followed by the bundle inside
 // one block comment (each `*/` in it written as COMMENT_END_ESCAPED), so that Node compiles
 // only the loader; the loader takes the bundle's text from its own file and compiles it with
 // the code V8 made for it in an earlier run, which skips most of compiling 1-2 MB of
 // JavaScript (docs/speed-and-exactness.md, "Start-up of the processes"). The file stays one
 // self-contained file. The cache lives in the cache folder (toolchain/cache.ts) under v8/,
 // one file per bundle content, Node version and Node options (V8 refuses data made under
-// other flags); it is written once, at the exit of a run that found none (or one V8
+// other flags), and for the CLI per command (each command's cache holds the code that command
+// runs, whichever command ran first); it is written once, at the exit of a run that found none (or one V8
 // refused), to a temporary file then renamed. A file that is missing, unreadable, truncated
 // or altered (its length and CRC-32 are checked before V8 sees it) is ignored, and the
 // bundle is compiled from its text, as without a cache. Nothing here prints, and nothing
@@ -28,8 +29,8 @@ export const BUNDLE_END = ['\n*', '/\n'].join('');
 /** "vdso-lab V8 code cache", then the layout's version: a file of another layout is not read. */
 const MAGIC = 0x76386331;
 const HEADER_BYTES = 12;
-/** Caches kept per bundle (other builds, Node versions or options); older ones are removed when one is written. */
-const KEPT_PER_BUNDLE = 16;
+/** Caches kept per bundle (other builds, Node versions, options or commands); older ones are removed when one is written. */
+const KEPT_PER_BUNDLE = 32;
 
 /** zlib.crc32 came with Node 20.15; without it no cache is read or written. */
 const crc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
@@ -57,7 +58,8 @@ function readCache(file: string): Buffer | undefined {
 
 /** Writes the cache through a temporary file and a rename, then drops the bundle's oldest caches; a failure leaves no file. */
 function writeCache(dir: string, file: string, data: Buffer, bundleName: string): void {
-  const temp = `${file}.${process.pid}.tmp`;
+  // The pid is not enough: the check worker threads of one process share it.
+  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
   try {
     mkdirSync(dir, { recursive: true });
     const header = Buffer.alloc(HEADER_BYTES);
@@ -103,34 +105,60 @@ export function loaderFile(banner: string, loaderJs: string, bundleJs: string): 
 }
 
 /**
- * The bundle's text inside the loader file `loader`, and whether the file is still the build
- * this loader came from (its loader names `sourceHash`): a rebuild between Node's read of the
- * file and this one must not pair the new text with the old build's cache.
+ * The bundle's text inside the loader file `loader`, and whether it is the build this loader
+ * came from (its loader names `sourceHash`): a rebuild between Node's read of the file and
+ * this one must not pair the new text with the old build's cache. `ownText`, when given,
+ * returns the text Node already read and compiled (the module wrapper's own source, which V8
+ * keeps and hands out without a copy): the file is then not read a second time, and the
+ * bundle is always the loader's own build.
  */
-function bundleText(loader: string, sourceHash: string): { source: string; sameBuild: boolean } {
+function bundleText(loader: string, sourceHash: string, ownText: (() => string) | undefined): { source: string; sameBuild: boolean } {
+  let text: string | undefined;
+  try {
+    text = ownText?.();
+  } catch {
+    text = undefined;
+  }
   // The bundle is ASCII (esbuild escapes the rest), so latin1 reads it as it is, and faster.
-  const text = readFileSync(loader, 'latin1');
+  if (text === undefined || !text.includes(BUNDLE_START)) text = readFileSync(loader, 'latin1');
   const start = text.lastIndexOf(BUNDLE_START);
   const end = text.lastIndexOf(BUNDLE_END);
   if (start < 0 || end < start) throw new Error(`${loader}: no bundle after the loader (rebuild with scripts/build.mjs)`);
-  const source = text.slice(start + BUNDLE_START.length, end).split(COMMENT_END_ESCAPED).join('*/');
+  // replaceAll: split and join made a string per comment of the bundle (about 2,800), 20-30 ms.
+  const source = text.slice(start + BUNDLE_START.length, end).replaceAll(COMMENT_END_ESCAPED, '*/');
   return { source, sameBuild: text.lastIndexOf(sourceHash, start) >= 0 };
+}
+
+/**
+ * The command a CLI run's cache is kept for: its first argument when that is a word (a
+ * command's name), else one shared name (`--help`, no argument, a mistake).
+ */
+function commandOf(argv: readonly string[]): string {
+  const first = argv[2] ?? '';
+  return /^[a-z][a-z0-9-]{0,31}$/.test(first) ? first : '-';
+}
+
+/** How startBundle keys the cache beyond the bundle, Node and its options. */
+export interface StartOptions {
+  /** One cache per command (the CLI): the first argument is part of the key. */
+  readonly byCommand?: boolean;
 }
 
 /**
  * Runs the bundle inside the loader file `loader` as Node runs a main module, through the
  * code cache when there is one for `sourceHash` (the bundle's SHA-256, computed when it was
- * built: V8 itself checks only the length of the text it was given).
+ * built: V8 itself checks only the length of the text it was given). `ownText` gives the
+ * loader file's text as Node compiled it, when the loader can (see bundleText).
  */
-export function startBundle(loader: string, sourceHash: string): void {
-  const { source, sameBuild } = bundleText(loader, sourceHash);
+export function startBundle(loader: string, sourceHash: string, options: StartOptions = {}, ownText?: () => string): void {
+  const { source, sameBuild } = bundleText(loader, sourceHash, ownText);
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
   const name = basename(loader, '.js');
   let file: string | undefined;
   let cached: Buffer | undefined;
   if (crc32 && sameBuild) {
     try {
-      const key = [process.version, process.arch, process.env.NODE_OPTIONS ?? '', ...process.execArgv].join(' ');
+      const key = [process.version, process.arch, process.env.NODE_OPTIONS ?? '', ...process.execArgv, ...(options.byCommand ? [`command=${commandOf(process.argv)}`] : [])].join(' ');
       file = join(cacheDir(), 'v8', `${name}-${sourceHash.slice(0, 16)}-${nameHash(key)}.v8`);
       cached = readCache(file);
     } catch {
