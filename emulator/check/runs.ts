@@ -4,7 +4,7 @@
 // handler and its signal frame read (the point and registers a trap handler observes).
 import { unwind } from '../../toolchain/dwarf/unwind';
 import { unwindImageFromElf } from '../../toolchain/dwarf/unwind-image';
-import type { MemoryReader, UnwindResult } from '../../toolchain/dwarf/unwind-types';
+import type { MemoryReader, UnwindImage, UnwindResult } from '../../toolchain/dwarf/unwind-types';
 import { SA } from '../kernel/signals/abi';
 import { signalsOf } from '../kernel/signals/deliver';
 import type { SyscallRecord } from '../kernel/seams';
@@ -49,9 +49,16 @@ export function memoryReader(session: Session): MemoryReader {
   };
 }
 
+/** Each session's view of its vDSO for the unwinder: its CFI parsed once, the row tables built on it kept. */
+const unwindImages = new WeakMap<Session, UnwindImage>();
+
 /** The CFI unwind of the state `regs` with the vDSO's own .eh_frame. */
 export function unwindAt(session: Session, regs: Registers): UnwindResult {
-  const image = unwindImageFromElf(session.vdso.elf, session.vdso.base, 'vdso');
+  let image = unwindImages.get(session);
+  if (!image) {
+    image = unwindImageFromElf(session.vdso.elf, session.vdso.base, 'vdso');
+    unwindImages.set(session, image);
+  }
   const values = [regs.eax, regs.ecx, regs.edx, regs.ebx, regs.esp, regs.ebp, regs.esi, regs.edi, regs.eip, regs.eflags];
   return unwind([image], values, memoryReader(session), { maxFrames: 4 });
 }

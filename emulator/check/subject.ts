@@ -4,7 +4,7 @@
 // an image per CPU), or from one built image (a user's .S the CLI assembled and linked, a
 // built .so, a captured or distribution vdso32.so) run with a chosen ABI.
 import type { AsmModule } from '../../toolchain/asm/module';
-import { assembleDesignSource, buildDesign, designsRoot } from '../../toolchain/designs/build';
+import { buildDesign } from '../../toolchain/designs/build';
 import { findDesign, type Design } from '../../toolchain/designs/registry';
 import { InputError } from '../../toolchain/errors';
 import { parseElf32 } from '../../toolchain/elf/reader';
@@ -52,9 +52,8 @@ export function designSubject(name: string): StubSubject {
       const key = `${chosen.name}/${kernel}`;
       let built = cache.get(key);
       if (!built) {
-        const bytes = buildDesign(name, kernel, { cpu }).bytes;
-        const root = designsRoot();
-        const modules = chosen.sources.map((s) => assembleDesignSource(root, s));
+        // The modules the image was linked from (not assembled again) give its line map.
+        const { bytes, modules } = buildDesign(name, kernel, { cpu });
         built = builtImage(bytes, `${design.name} (${chosen.name === kernel ? kernel : `${chosen.name}`} image)`, modules);
         cache.set(key, built);
       }

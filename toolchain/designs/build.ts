@@ -45,10 +45,15 @@ export function includeDirs(root: string, source: DesignSource): string[] {
 
 /** One source preprocessed and assembled into an ET_REL object. */
 export function buildObject(root: string, source: DesignSource, extraDefines: readonly string[] = BUILD_DEFINES): Uint8Array {
+  return objectOf(root, source, assembleDesignSource(root, source, extraDefines));
+}
+
+/** The ET_REL object of `module`, `source` assembled. */
+function objectOf(root: string, source: DesignSource, module: AsmModule): Uint8Array {
   // As `as -g` run in the folder above vdso/ names it: the line table's file is vdso/..., the
   // compilation directory that folder (so debuggers find the source).
   const debug = { name: `vdso/${source.path}`, compDir: dirname(root) };
-  return writeObject(withGeneratedSections(assembleDesignSource(root, source, extraDefines), { debug }), `vdso/${source.path}`);
+  return writeObject(withGeneratedSections(module, { debug }), `vdso/${source.path}`);
 }
 
 /** One source preprocessed and assembled (its module: sections, symbols, line entries). */
@@ -76,6 +81,8 @@ export interface BuiltDesign {
   readonly kernel: KernelKind;
   /** The ET_DYN vDSO image, before alternatives are applied. */
   readonly bytes: Uint8Array;
+  /** The image's sources as assembled (with BUILD_DEFINES), in link order: its line map's input. */
+  readonly modules: readonly AsmModule[];
 }
 
 export interface BuildOptions {
@@ -101,17 +108,18 @@ export function buildDesign(name: string, kernel: KernelKind, options: BuildOpti
   // The same sources (every file under the root unchanged) build the same bytes: kept, so
   // that a debugger replaying a launch does not assemble the design again.
   const key = `${root}\0${name}\0${kernel}\0${image.name}\0${filesStamp(root)}`;
-  let bytes = built.get(key);
-  if (!bytes) {
-    const objects = image.sources.map((s) => ({ fileName: `vdso/${s.path}`, bytes: buildObject(root, s) }));
-    bytes = linkVdso(objects, { versions: design.versions });
+  let done = built.get(key);
+  if (!done) {
+    const modules = image.sources.map((s) => assembleDesignSource(root, s));
+    const objects = image.sources.map((s, i) => ({ fileName: `vdso/${s.path}`, bytes: objectOf(root, s, modules[i]!) }));
+    done = { bytes: linkVdso(objects, { versions: design.versions }), modules };
     if (built.size > 64) built.clear();
-    built.set(key, bytes);
+    built.set(key, done);
   }
-  return { design, image, kernel, bytes: bytes.slice() };
+  return { design, image, kernel, bytes: done.bytes.slice(), modules: done.modules };
 }
 
-const built = new Map<string, Uint8Array>();
+const built = new Map<string, { readonly bytes: Uint8Array; readonly modules: readonly AsmModule[] }>();
 
 /** Every file's path, size and modification time under `root` (the design sources and their headers). */
 function filesStamp(root: string): string {
