@@ -56,29 +56,43 @@ function shown(name: string): string {
   return name.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\x7f' ? '^?' : '^' + String.fromCharCode(c.charCodeAt(0) + 0x40)));
 }
 
-function table(elf: ElfFile, rows: readonly Row[], all: boolean): string {
+/** Lines handed to `out` at once: the table is written in pieces, never held whole. */
+const LINES_PER_WRITE = 4096;
+
+/** Writes the table of `rows` to `out`, each column as wide as its widest cell. */
+function writeTable(elf: ElfFile, rows: readonly Row[], all: boolean, out: (text: string) => void): void {
   const head = ['Address', 'Size', 'Type', 'Bind', 'Vis', 'Section', 'Name'];
   if (all) head.unshift('Table');
-  const cells = rows.map((r) => {
-    const s = r.symbol;
-    const line = [
-      s.value.toString(16).padStart(8, '0'),
-      String(s.size),
-      symbolTypeName(s.type),
-      symbolBindName(s.bind),
-      visibilityName(s.visibility),
-      shown(symbolSectionName(elf, s)),
-      shown(versionedName(s)),
-    ];
-    if (all) line.unshift('.' + r.table);
-    return line;
-  });
-  // A loop, not Math.max(...cells): a spread of 150,000 arguments overflows the stack.
-  const widths = head.map((h, i) => cells.reduce((w, c) => Math.max(w, c[i]!.length), h.length));
+  // Column by column (an array per column, not per row): 150,000 rows make 8 arrays, not 150,000.
+  const cell: Array<(r: Row) => string> = [
+    (r) => r.symbol.value.toString(16).padStart(8, '0'),
+    (r) => String(r.symbol.size),
+    (r) => symbolTypeName(r.symbol.type),
+    (r) => symbolBindName(r.symbol.bind),
+    (r) => visibilityName(r.symbol.visibility),
+    (r) => shown(symbolSectionName(elf, r.symbol)),
+    (r) => shown(versionedName(r.symbol)),
+  ];
+  if (all) cell.unshift((r) => '.' + r.table);
+  const columns = cell.map((f) => rows.map(f));
+  // A loop, not Math.max(...column): a spread of 150,000 arguments overflows the stack.
+  const widths = head.map((h, i) => columns[i]!.reduce((w, c) => Math.max(w, c.length), h.length));
   const sizeColumn = head.indexOf('Size');
-  const format = (line: readonly string[]) =>
-    line.map((c, i) => (i === line.length - 1 ? c : i === sizeColumn ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
-  return [head, ...cells].map(format).join('\n') + '\n';
+  const last = head.length - 1;
+  const format = (at: (i: number) => string): string => {
+    let line = '';
+    for (let i = 0; i < last; i++) line += (i === sizeColumn ? at(i).padStart(widths[i]!) : at(i).padEnd(widths[i]!)) + '  ';
+    return line + at(last);
+  };
+  let batch = format((i) => head[i]!) + '\n';
+  for (let r = 0; r < rows.length; r++) {
+    batch += format((i) => columns[i]![r]!) + '\n';
+    if ((r + 1) % LINES_PER_WRITE === 0) {
+      out(batch);
+      batch = '';
+    }
+  }
+  out(batch);
 }
 
 export const symbolsCommand: Command = {
@@ -99,7 +113,7 @@ export const symbolsCommand: Command = {
     const all = flag(args, 'all');
     const rows = selectSymbols(elf, all);
     if (flag(args, 'json')) io.out(JSON.stringify(rows.map((r) => toJson(elf, r)), null, 2) + '\n');
-    else io.out(table(elf, rows, all));
+    else writeTable(elf, rows, all, (text) => io.out(text));
     return EXIT_OK;
   },
 };
