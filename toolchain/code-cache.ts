@@ -1,17 +1,18 @@
 // Owns starting the bundles of dist/ (cli.js, check-worker.js, debug-adapter.js,
-// language-server.js) through V8's code cache. scripts/build.mjs writes each as this loader followed by the bundle inside
-// one block comment (each `*/` in it written as COMMENT_END_ESCAPED), so that Node compiles
-// only the loader; the loader takes the bundle's text from its own file and compiles it with
-// the code V8 made for it in an earlier run, which skips most of compiling 1-2 MB of
-// JavaScript (docs/speed-and-exactness.md, "Start-up of the processes"). The file stays one
+// language-server.js) through V8's code cache. scripts/build.mjs writes each as this loader
+// followed by the bundle inside one block comment (each `*/` in it written as
+// COMMENT_END_ESCAPED), so that Node compiles only the loader; the loader takes the bundle's
+// text from the file's text Node read (or reads its own file) and compiles it with the code
+// V8 made for it in an earlier run, which skips most of compiling 1-2 MB of JavaScript
+// (docs/speed-and-exactness.md, "Start-up of the processes"). The file stays one
 // self-contained file. The cache lives in the cache folder (toolchain/cache.ts) under v8/,
 // one file per bundle content, Node version and Node options (V8 refuses data made under
-// other flags), and for the CLI per command (each command's cache holds the code that command
-// runs, whichever command ran first); it is written once, at the exit of a run that found none (or one V8
-// refused), to a temporary file then renamed. A file that is missing, unreadable, truncated
-// or altered (its length and CRC-32 are checked before V8 sees it) is ignored, and the
-// bundle is compiled from its text, as without a cache. Nothing here prints, and nothing
-// here changes the exit status.
+// other flags), and for the CLI per command (each command's cache holds the code that
+// command runs, whichever command ran first); it is written once, at the exit of a run that
+// found none (or one V8 refused), to a temporary file then renamed. A file that is missing,
+// unreadable, truncated or altered (its length and CRC-32 are checked before V8 sees it) is
+// ignored, and the bundle is compiled from its text, as without a cache. Nothing here
+// prints, and nothing here changes the exit status.
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
