@@ -24,8 +24,9 @@ writeFileSync(join(dir, 'incfifo.S'), `.globl _start\n_start:\n#include "${fifo}
 writeFileSync(join(dir, 'big.bin'), Buffer.alloc(4096));
 
 function cli(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
-  // Generous bound: a read without end or a wait would run into it; a check answers at once.
-  return spawnSync(process.execPath, ['--max-old-space-size=512', resolve('dist/cli.js'), ...args], { encoding: 'utf8', cwd: dir, timeout: 10_000, env: { ...process.env, ...env } });
+  // A bound for a read without end or a wait, which would run into it; a check answers at once
+  // and a guest run takes seconds, more on a loaded machine (10 s was reached at load 15-20).
+  return spawnSync(process.execPath, ['--max-old-space-size=512', resolve('dist/cli.js'), ...args], { encoding: 'utf8', cwd: dir, timeout: 60_000, env: { ...process.env, ...env } });
 }
 
 test('#include of a device is one line naming it, status 2', () => {
