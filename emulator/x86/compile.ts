@@ -7,6 +7,14 @@
 // direct jmp or call does not end it (decoding goes on at the target). A block with a jump
 // back to its start (a self-loop) runs as a JS loop, its loads and stores through memory sites;
 // the blocks of a dispatch loop can be compiled into one function (a dispatch region).
+// Two tiers: a block is first compiled cold (most code runs a few times: the source, and
+// V8's work on it, is what such code costs), each load and store one call of Memory and
+// its fault check, no TLB read in place, no block site, no instruction comments; once the
+// CPU entered it HOT_RUNS times (cpu.ts) it is compiled again in the full form, as a hot
+// block going on past its conditional jumps or, with none to go past, the same
+// instructions in place. Both forms run the same semantics through the same exits, so the
+// tier is invisible to the guest and to the debugger. Self-loops, regions, flows and
+// blocks made hot are always full; one-instruction blocks (the slow path) always cold.
 import { decode } from '../../toolchain/isa/decoder';
 import { DecodeStatus, PFX_LOCK, PFX_REP, PFX_REPNE, type Instruction } from '../../toolchain/isa/instruction';
 import { OperandKind, RepKind } from '../../toolchain/isa/entry';
@@ -32,7 +40,10 @@ export interface Block {
   readonly end: number;
   /** Number of instructions. */
   readonly length: number;
-  readonly fn: BlockFunction;
+  /** Its function (a cold block's is replaced by its full form in place when it turns hot: cpu.ts warm). */
+  fn: BlockFunction;
+  /** Compiled in the cold tier (compact code: emit.ts BlockContext.cold); false for the full form. */
+  cold: boolean;
   /** The decoded instructions (an invalidating store is matched against their fields). */
   readonly insns: readonly Instruction[];
   /** The byte ranges marked as code in memory, as [start, end) pairs: the block's bytes less the immediates it reads live. */
@@ -68,7 +79,7 @@ export interface Block {
   s0: Block | null;
   s1: Block | null;
   /** The generated source (for the debugger's curiosity and tests). */
-  readonly source: string;
+  source: string;
 }
 
 /** What a flow keeps of each member: the block function it calls, where it starts and ends, its instructions. */
@@ -218,34 +229,41 @@ function emitInstruction(i: Instruction, k: number, ctx: BlockContext): string {
   else sem(e);
   ctx.forgetAddresses(e.written);
   ctx.ended = e.ended;
-  const parts = [`// ${hex(i.address)} ${i.entry ? i.entry.intel : 'invalid'}`, ...e.pre, ...e.mem, ...e.post];
+  // Cold code names no instruction (the source is smaller, and so V8's work on it).
+  const parts = ctx.cold ? [...e.pre, ...e.mem, ...e.post] : [`// ${hex(i.address)} ${i.entry ? i.entry.intel : 'invalid'}`, ...e.pre, ...e.mem, ...e.post];
   // Memory reached by a helper may have changed what the block's sites hold (emit.ts BlockContext.siteChoices).
   if (e.reachedOtherwise) parts.push(SITES_RESET);
-  if (e.touchesMemory && !e.ended) parts.push(e.memoryEventExit());
+  if (e.touchesMemory && !e.ended) {
+    const events = e.memoryEventExit();
+    // A fault check right before the event check leaves through the same exit (emit.ts memoryExit) with nothing done between: the one check does.
+    if (ctx.cold && events !== '' && parts[parts.length - 1] === events.replace('if (m.ev)', 'if (m.ev & 1)')) parts.pop();
+    parts.push(events);
+  }
   return `{\n${parts.join('\n')}\n}`;
 }
 
 /**
  * Builds the block function for decoded instructions (`loop`: a jump to the start continues
- * in place; `live`: addresses of instructions whose immediate is read from memory each time).
+ * in place; `live`: addresses of instructions whose immediate is read from memory each time;
+ * `cold`: in the cold tier, which a self-loop never is). Says which tier it built.
  */
-export function compileInstructions(insns: readonly Instruction[], loop: boolean, liveImmediates: ReadonlySet<number>): { fn: BlockFunction; source: string } {
+export function compileInstructions(insns: readonly Instruction[], loop: boolean, liveImmediates: ReadonlySet<number>, cold = false): { fn: BlockFunction; source: string; cold: boolean } {
   const start = insns[0]!.address;
   const selfLoop = loop && insns.some((i) => SELF_LOOP_JUMPS.has(i.op) && i.target === start);
   let source: string;
   if (!selfLoop) {
-    source = blockSource(emitBlock(insns, false, liveImmediates, 'none', ''));
+    source = blockSource(emitBlock(insns, false, liveImmediates, 'none', '', -1, cold));
     // Generated code is the point of the block compiler (docs/speed-and-exactness.md); its input is our own emitters' output.
     // Named by its start and length, so that CPU profiles and V8's traces tell blocks apart.
     // In parentheses (here and for regions, flows and self-loops): V8 compiles such a function
     // with its outer one, where it would pre-parse it and parse it again at its first call.
-    return { fn: new Function('X', `return (function blk_${start.toString(16)}_${insns.length}(s, m, H, limit) {\n${source}\n});`)(exitTable(insns)) as BlockFunction, source };
+    return { fn: new Function('X', `return (function blk_${start.toString(16)}_${insns.length}(s, m, H, limit) {\n${source}\n});`)(exitTable(insns)) as BlockFunction, source, cold };
   }
   const fast = emitBlock(insns, true, liveImmediates, 'fast', 'continue pass;');
   if (fast.unsitable) source = loopSource(null, emitBlock(insns, true, liveImmediates, 'none', 'continue out;'));
   // After a pass through Memory (which may have changed its TLB: the sites forget their pages then), the inner loop.
   else source = loopSource(fast, emitBlock(insns, true, liveImmediates, 'take', `{from = ${insns.length}; continue out;}`));
-  return { fn: new Function('X', source)(exitTable(insns)) as BlockFunction, source };
+  return { fn: new Function('X', source)(exitTable(insns)) as BlockFunction, source, cold: false };
 }
 
 /**
@@ -363,8 +381,9 @@ function binarySearch(starts: readonly number[]): string {
 }
 
 /** Flag liveness, then each instruction's code (in `ctx.body`); `backEdge` goes round a self-loop. */
-function emitBlock(insns: readonly Instruction[], loop: boolean, liveImmediates: ReadonlySet<number>, siteMode: BlockContext['siteMode'], backEdge: string, regionBase = -1): BlockContext {
+function emitBlock(insns: readonly Instruction[], loop: boolean, liveImmediates: ReadonlySet<number>, siteMode: BlockContext['siteMode'], backEdge: string, regionBase = -1, cold = false): BlockContext {
   const ctx = new BlockContext(insns, liveImmediates);
+  ctx.cold = cold;
   ctx.loop = loop;
   ctx.region = regionBase >= 0;
   ctx.base = Math.max(0, regionBase);
@@ -415,8 +434,10 @@ function exitTable(insns: readonly Instruction[]): Int32Array {
 function entry(ctxs: readonly BlockContext[]): string {
   const sites = finishSites(ctxs);
   const code = ctxs.map((c) => c.body.join('\n')).join('\n');
+  const named = new Set<number>();
+  for (const match of code.matchAll(/\br([0-7])\b/g)) named.add(Number(match[1]));
   const regs: string[] = [];
-  for (let r = 0; r < 8; r++) if (ctxs.some((c) => c.dirty.has(r)) || new RegExp(`\\br${r}\\b`).test(code)) regs.push(`r${r} = R[${r}]`);
+  for (let r = 0; r < 8; r++) if (ctxs.some((c) => c.dirty.has(r)) || named.has(r)) regs.push(`r${r} = R[${r}]`);
   const lines: string[] = [];
   if (regs.length > 0) lines.push('const R = s.r;', `let ${regs.join(', ')};`);
   // Memory's TLB, read in place by the block's loads and stores (emit.ts tlbAccess).
@@ -426,7 +447,8 @@ function entry(ctxs: readonly BlockContext[]): string {
   if (sites.size > 0) lines.push(`let ${[...sites].map(([name, array]) => `sb${name} = 1, sc${name} = ${array}[0]`).join(', ')};`);
   // Every field of the record is an int32 to flags.ts; saying so keeps them int32 in a loop.
   if (/\bf(op|a|b|r|c)\b/.test(code)) lines.push('let fop = s.fop | 0, fa = s.fa | 0, fb = s.fb | 0, fr = s.fr | 0, fc = s.fc | 0;');
-  lines.push('let n = 0, ex = 0, nc = 0, rc = 0, ia = 0, x = -1, pend = 0;');
+  // Cold code has no `pend` (emit.ts eventPending).
+  lines.push(ctxs.every((c) => c.cold) ? 'let n = 0, ex = 0, nc = 0, rc = 0, ia = 0, x = -1;' : 'let n = 0, ex = 0, nc = 0, rc = 0, ia = 0, x = -1, pend = 0;');
   return lines.join('\n');
 }
 
@@ -445,6 +467,7 @@ function finishSites(ctxs: readonly BlockContext[]): Map<string, string> {
   const forget = [...taken.keys()].map((name) => `sb${name} = 1;`).join(' ');
   const choice = new RegExp(`${SITE_MARK}(\\d+)${SITE_MARK}`, 'g');
   for (const c of ctxs) {
+    if (c.siteChoices.length === 0 && !c.body.some((code) => code.includes(SITE_MARK))) continue;
     c.body = c.body.map((code) => code.replace(choice, (_, k: string) => {
       const site = c.siteChoices[Number(k)]!;
       return taken.has(site.name) ? site.sited : site.plain;

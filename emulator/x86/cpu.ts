@@ -1,8 +1,9 @@
 // Owns running guest code: the block cache (by start address; by page, then by the exact
 // byte ranges a block covers, for invalidation by stores: a program rewriting its own
 // immediates gets blocks that read them live instead of recompiling),
-// successor links and the jump cache behind them, blocks made hot (compiled again going on
-// past their conditional jumps once they ran often), dispatch regions (the blocks of a
+// successor links and the jump cache behind them, the two tiers (a block compiled cold first;
+// once it ran often, compiled again in the full form: going on past its conditional jumps, or
+// the same instructions in place), dispatch regions (the blocks of a
 // register `jmp *` whose targets keep changing, compiled into one function), flows (hot blocks
 // that pass control to each other, called one after another by one dispatcher), the translations other CPUs compiled
 // (translations.ts), the run loop with an exact instruction budget, instruction breakpoints
@@ -305,7 +306,8 @@ export class Cpu {
     }
     const insns = decodeBlock(this.memory, address, this.stopsAt, single ? 1 : MAX_BLOCK);
     if (!Array.isArray(insns)) return { kind: 'fault', fault: { ...insns, vector: 'PF' }, address };
-    const b = this.build(insns, single);
+    // First compiled in the cold tier; warm (or heat) gives it the full form once it ran HOT_RUNS times.
+    const b = this.build(insns, single, false, true);
     cache.set(address, b);
     return b;
   }
@@ -369,29 +371,58 @@ export class Cpu {
     const b: Block = {
       start: t.start, pc: t.pc, end: t.end, length: t.length, fn: t.fn, insns: t.insns, spans: t.spans, marks: t.marks, bytes: t.bytes,
       single: t.single, hot: t.hot, region: t.region, flow: t.flow, runs: 0, pages: t.pages, breakpoint: t.breakpoint, valid: true, s0: null, s1: null, source: t.source,
+      cold: t.cold,
     };
     this.enter(b);
     this.compiledBlocks++;
     return b;
   }
 
-  private build(insns: Instruction[], single: boolean, hot = false): Block {
+  /** Compiles `insns` into a new block (`coldTier`: in the cold tier, where compile.ts allows it) and keeps its translation. */
+  private build(insns: Instruction[], single: boolean, hot = false, coldTier = false): Block {
     const start = insns[0]!.address;
     const last = insns[insns.length - 1]!;
     const end = (last.address + last.length) >>> 0;
     const breakpoint = this.stopsAt.has(start);
     const live = this.liveImmediates;
-    const { fn, source } = compileInstructions(insns, !single && !breakpoint, live);
+    const { fn, source, cold } = compileInstructions(insns, !single && !breakpoint, live, coldTier);
     // Every byte was just fetched for decoding, so the read cannot fault.
     const { spans, pages, marks, bytes } = this.extent(insns);
-    const b: Block = { start, pc: start | 0, end, length: insns.length, fn, insns, spans, marks, bytes, single, hot, region: false, flow: null, runs: 0, pages, breakpoint, valid: true, s0: null, s1: null, source };
+    const b: Block = { start, pc: start | 0, end, length: insns.length, fn, cold, insns, spans, marks, bytes, single, hot, region: false, flow: null, runs: 0, pages, breakpoint, valid: true, s0: null, s1: null, source };
     this.enter(b);
     this.compiledBlocks++;
+    this.keep(b);
+    return b;
+  }
+
+  /** Keeps block `b` (compiled by this CPU, no region's) for other CPUs (translations.ts). */
+  private keep(b: Block): void {
+    const live = this.liveImmediates;
+    const { start, pc, end, length, fn, cold, insns, spans, marks, bytes, single, hot, pages, breakpoint, source } = b;
     keepTranslation({
-      start, pc: start | 0, end, length: insns.length, fn, insns, spans, marks, bytes, single, hot, region: false, flow: null, pages, breakpoint, source,
+      start, pc, end, length, fn, cold, insns, spans, marks, bytes, single, hot, region: false, flow: null, pages, breakpoint, source,
       live: insns.filter((i) => live.has(i.address)).map((i) => i.address),
     });
-    return b;
+  }
+
+  /**
+   * A cold block (compiled in the cold tier) that ran HOT_RUNS times and that heat did not
+   * replace (no conditional jump to go on past) takes the full form of the same instructions,
+   * in place (its counts, successor slots and marks stay): a full translation of it when
+   * another CPU compiled one, else compiled now.
+   */
+  private warm(b: Block): void {
+    const known = findTranslation(b.start, b.single, this.memory, this.stopsAt, this.liveImmediates, this.regionsHeld, b.length);
+    if (known !== null) {
+      b.fn = known.fn;
+      b.source = known.source;
+    } else {
+      const { fn, source } = compileInstructions(b.insns, !b.single && !b.breakpoint, this.liveImmediates);
+      b.fn = fn;
+      b.source = source;
+    }
+    b.cold = false;
+    if (known === null) this.keep(b);
   }
 
   /** Where compiled `insns` come from: their address ranges, pages, the bytes marked as code (less live immediates), and their bytes now. */
@@ -542,14 +573,14 @@ export class Cpu {
       const { spans, pages, marks, bytes } = this.extent(insns);
       const { start, end, length } = member;
       const b: Block = {
-        start, pc: start | 0, end, length, fn, insns, spans, marks, bytes, single: false, hot: true, region: true, flow, runs: 0, pages, breakpoint: false,
+        start, pc: start | 0, end, length, fn, cold: false, insns, spans, marks, bytes, single: false, hot: true, region: true, flow, runs: 0, pages, breakpoint: false,
         valid: true, s0: null, s1: null, source,
       };
       this.enter(b);
       this.blocks.set(start, b);
       this.jumpCache[jumpHash(start)] = b;
       this.compiledBlocks++;
-      keepTranslation({ start, pc: start | 0, end, length, fn, insns, spans, marks, bytes, single: false, hot: true, region: true, flow, pages, breakpoint: false, source, live: insns.filter((i) => live.has(i.address)).map((i) => i.address) });
+      keepTranslation({ start, pc: start | 0, end, length, fn, cold: false, insns, spans, marks, bytes, single: false, hot: true, region: true, flow, pages, breakpoint: false, source, live: insns.filter((i) => live.has(i.address)).map((i) => i.address) });
     }
   }
 
@@ -667,6 +698,8 @@ export class Cpu {
           jc[jumpHash(pc)] = b;
           if (slot === EXIT_SLOT0 || slot === EXIT_DYNAMIC) prev!.s0 = b;
           else if (slot === EXIT_SLOT1) prev!.s1 = b;
+        } else if (b.cold) {
+          this.warm(b);
         }
       } else if (runs === FLOW_RUNS && !b.region && this.formFlow(b)) {
         prev = null;
@@ -742,8 +775,11 @@ function flowMember(b: Block): FlowMember {
   return { start: b.start, end: b.end, length: b.length, fn: b.fn, insns: b.insns };
 }
 
-/** Entries into a block after which it is compiled again going on past its conditional jumps. */
-const HOT_RUNS = 100;
+/**
+ * Entries into a block after which it is compiled again in the full form (compile.ts tiers),
+ * going on past its conditional jumps where it has any.
+ */
+export const HOT_RUNS = 100;
 
 /** The jump cache's entry for a block starting at `pc` (signed or not: the same entry). */
 function jumpHash(pc: number): number {

@@ -72,6 +72,11 @@ export class BlockContext {
    * through Memory, then its site takes the page Memory's TLB now holds for it.
    */
   siteMode: 'none' | 'fast' | 'take' = 'none';
+  /**
+   * The cold tier (compile.ts): each load and store is one call of Memory and its fault check,
+   * with no TLB read in place and no site (siteMode 'none' only).
+   */
+  cold = false;
   /** Set when an instruction needs what sites cannot give (memory reached by helpers, two stores): the block is compiled without sites. */
   unsitable = false;
   /** The TLB arrays the block's code names (Emitter.tlbAccess): RT, RI, RH, RB, WT, WI, WH, WB. */
@@ -185,7 +190,8 @@ export class Emitter {
    */
   memoryEventExit(): string {
     if (!this.mayRaiseEvents) return '';
-    return `if (${this.eventPending} !== 0) ${this.memoryExit()}`;
+    // Cold code (m.ev is an int, 0 when nothing was raised) says it shorter.
+    return this.ctx.cold ? `if (m.ev) ${this.memoryExit()}` : `if (${this.eventPending} !== 0) ${this.memoryExit()}`;
   }
 
   /**
@@ -228,7 +234,7 @@ export class Emitter {
    * (a hit raises none); else Memory's own `m.ev`.
    */
   private get eventPending(): string {
-    return this.ctx.siteMode === 'none' && !this.otherAccess ? 'pend' : 'm.ev';
+    return this.ctx.siteMode === 'none' && !this.otherAccess && !this.ctx.cold ? 'pend' : 'm.ev';
   }
 
   /** After an instruction that touched memory, a pending event (watchpoint, store to code) wins over `result`. */
@@ -412,7 +418,7 @@ export class Emitter {
   }
 
   private pfExit(): string {
-    return `if ((m.ev & 1) !== 0) ${this.memoryExit()}`;
+    return this.ctx.cold ? `if (m.ev & 1) ${this.memoryExit()}` : `if ((m.ev & 1) !== 0) ${this.memoryExit()}`;
   }
 
   /**
@@ -486,6 +492,11 @@ export class Emitter {
   /** A load in the read phase; returns the temp holding the value (int32 for 4, unsigned otherwise). */
   load(address: string, width: number): string {
     this.touchesMemory = true;
+    if (this.ctx.cold) {
+      const t = this.tmp(`m.rd${8 * width}(${address})`);
+      this.pre.push(this.pfExit());
+      return t;
+    }
     if (this.ctx.siteMode === 'fast') {
       const a = this.named(address, this.pre);
       const t = `t${this.temps++}`;
@@ -528,6 +539,10 @@ export class Emitter {
     this.touchesMemory = true;
     // A second store would run again when the pass is taken up again at the instruction of a site that missed.
     if (this.ctx.siteMode !== 'none' && this.sitedStores++ > 0) this.ctx.unsitable = true;
+    if (this.ctx.cold) {
+      this.mem.push(`m.wr${8 * width}(${address}, ${v});`, this.pfExit());
+      return;
+    }
     if (this.ctx.siteMode === 'fast') {
       const a = this.named(address, this.mem);
       const value = this.named(v, this.mem);

@@ -7,13 +7,15 @@
 // instruction breakpoint inside it and one at its start exactly when it was compiled with
 // one; the same instructions reading their immediates live. A block only ever ends early
 // (before an unmapped page, a breakpoint since cleared), which runs the same. The function
-// closes over nothing, so sharing it is invisible to the guest. Bounded: the table starts
+// closes over nothing, so sharing it is invisible to the guest. Both tiers of a block
+// (compile.ts) are kept and either may be taken, since they run alike; the newest fitting one
+// is taken first, which after a block turned hot is its full form. Bounded: the table starts
 // again when full.
 import { PROT_EXEC, type Memory } from '../memory/memory';
 import type { Block, BlockFunction } from './compile';
 
 /** The parts of a compiled block every CPU may share. */
-export type Translation = Omit<Block, 'valid' | 's0' | 's1' | 'runs'> & {
+export type Translation = Readonly<Omit<Block, 'valid' | 's0' | 's1' | 'runs'>> & {
   /** Addresses of the instructions compiled to read their immediate from memory. */
   readonly live: readonly number[];
 };
@@ -46,12 +48,15 @@ export function keepTranslation(t: Translation): void {
  * at `stopsAt`, the immediates at `live` read live) may be replaced by; null when none fits.
  * `held`: the dispatch region and flow functions the CPU holds a valid block of (a translation
  * entering one of them fits: that block's marks keep its members as they were compiled).
+ * `full` (a length): only the full form of a block of that many instructions that is no hot
+ * block and no region's (decoding from the same bytes gives the same instructions: cpu.ts warm).
  */
-export function findTranslation(address: number, single: boolean, m: Memory, stopsAt: ReadonlySet<number>, live: ReadonlySet<number>, held: ReadonlyMap<BlockFunction, number>): Translation | null {
+export function findTranslation(address: number, single: boolean, m: Memory, stopsAt: ReadonlySet<number>, live: ReadonlySet<number>, held: ReadonlyMap<BlockFunction, number>, full = -1): Translation | null {
   const list = translations.get(address);
   if (!list) return null;
   for (let k = list.length - 1; k >= 0; k--) {
     const t = list[k]!;
+    if (full >= 0 && (t.cold || t.hot || t.region || t.length !== full)) continue;
     if (t.single === single && t.breakpoint === stopsAt.has(address) && ((t.region && held.has(t.fn)) || fits(t, m, stopsAt, live))) return t;
   }
   return null;

@@ -5,10 +5,12 @@
 // path may copy a page on write: after fork) and after an instruction that reaches memory
 // through a helper (an x87 store). A program whose block reads a page through a site, then
 // copies that page by a store, then reads what it stored, ends as under qemu-i386 in both
-// address spaces after fork; a watchpoint set between two calls of the block stops it.
+// address spaces after fork; a watchpoint set between two calls of the block stops it. Sites
+// are the full form's (compile.ts tiers): the block runs HOT_RUNS times first.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildGuest, EXIT, loadElf, qemuOutput, runGuest, writeOut } from './guest';
+import { HOT_RUNS } from '../../emulator/x86/cpu';
+import { buildGuest, EXIT, loadElf, qemuOutput, runGuest, writeOut, type LoadedProgram } from './guest';
 
 const WRITE_OUT = writeOut(8);
 
@@ -17,7 +19,7 @@ const SOURCE = `
 .globl _start
 _start:
   mov $probe, %ebp
-  mov $5, %edi
+  mov $${HOT_RUNS + 5}, %edi
 round:
   call *%ebp
 fork_here:
@@ -49,16 +51,19 @@ buf2: .long 2, 3, 0
 out: .long 0, 0
 `;
 
+/** Runs to fork_here until probe's block has run once in its full form (HOT_RUNS calls made it so). */
+function warm(p: LoadedProgram, at: number): void {
+  p.cpu.setBreakpoint(at);
+  for (let round = 0; round <= HOT_RUNS; round++) assert.equal(p.cpu.run(1e6).kind, 'breakpoint');
+  p.cpu.clearBreakpoint(at);
+}
+
 test('after fork, a block that read a page through its site and then copies it by a store reads its own copy', () => {
   const g = buildGuest('block-sites', SOURCE);
   const expected = qemuOutput(g.path);
   assert.deepEqual(runGuest(loadElf(g.path)).stdout, expected, 'without fork');
   const parent = loadElf(g.path);
-  parent.cpu.setBreakpoint(g.symbols.get('fork_here')!);
-  // Round 1 makes probe's block (and the TLB entries of its pages); round 2 runs it compiled.
-  assert.equal(parent.cpu.run(1000).kind, 'breakpoint');
-  assert.equal(parent.cpu.run(1000).kind, 'breakpoint');
-  parent.cpu.clearBreakpoint(g.symbols.get('fork_here')!);
+  warm(parent, g.symbols.get('fork_here')!);
   const source = parent.cpu.blockSource(g.symbols.get('probe')!) ?? '';
   assert.match(source, /sbR4a/, 'the loads of buf and buf2 share a site');
   const memory = parent.memory.fork();
@@ -71,10 +76,7 @@ test('after fork, a block that read a page through its site and then copies it b
 test('a watchpoint set between two calls of a block stops the access its site reached in the first', () => {
   const g = buildGuest('block-sites-watch', SOURCE);
   const p = loadElf(g.path);
-  p.cpu.setBreakpoint(g.symbols.get('fork_here')!);
-  assert.equal(p.cpu.run(1000).kind, 'breakpoint');
-  assert.equal(p.cpu.run(1000).kind, 'breakpoint');
-  p.cpu.clearBreakpoint(g.symbols.get('fork_here')!);
+  warm(p, g.symbols.get('fork_here')!);
   p.cpu.setWatchpoint(g.symbols.get('buf')! + 4, 4, 'readWrite');
   const stop = p.cpu.run(1000);
   assert.deepEqual(stop, { kind: 'watchpoint', watched: g.symbols.get('buf')! + 4, address: g.symbols.get('probe')! + 5 });
