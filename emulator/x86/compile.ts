@@ -252,7 +252,10 @@ export function compileInstructions(insns: readonly Instruction[], loop: boolean
   const selfLoop = loop && insns.some((i) => SELF_LOOP_JUMPS.has(i.op) && i.target === start);
   let source: string;
   if (!selfLoop) {
-    source = blockSource(emitBlock(insns, false, liveImmediates, 'none', '', -1, cold));
+    const ctx = emitBlock(insns, false, liveImmediates, 'none', '', -1, cold);
+    source = blockSource(ctx);
+    // Cold code without a load or store runs as the full form would: it is made hot no more (cpu.ts warm).
+    cold = ctx.coldAccess;
     // Generated code is the point of the block compiler (docs/speed-and-exactness.md); its input is our own emitters' output.
     // Named by its start and length, so that CPU profiles and V8's traces tell blocks apart.
     // In parentheses (here and for regions, flows and self-loops): V8 compiles such a function
