@@ -266,17 +266,17 @@ function readRun(memory: Memory, from: number, to: number): Uint8Array {
   return part instanceof Uint8Array ? part : new Uint8Array(0);
 }
 
-/** `count` instructions from `start` forward. */
-function instructionsFrom(memory: Memory, boundaries: CodeBoundaries, symbols: DisassemblySymbols, start: number, count: number): DisassembledLine[] {
+/** `count` instructions from `start` forward, fewer where the next would start at or after `end`. */
+function instructionsFrom(memory: Memory, boundaries: CodeBoundaries, symbols: DisassemblySymbols, start: number, count: number, end = 0x1_0000_0000): DisassembledLine[] {
   const out: DisassembledLine[] = [];
   let at = start >>> 0;
   const chunk = 4096;
   let bytes: Uint8Array = new Uint8Array(0);
   let base = at;
-  while (out.length < count && at <= 0xffffffff) {
+  while (out.length < count && at < end && at <= 0xffffffff) {
     if (at - base + MAX_INSTRUCTION_LENGTH > bytes.length) {
       base = at;
-      bytes = readRun(memory, at, Math.min(at + chunk, 0x1_0000_0000));
+      bytes = readRun(memory, at, Math.min(at + chunk, end + MAX_INSTRUCTION_LENGTH, 0x1_0000_0000));
     }
     if (bytes.length === 0 || at - base >= bytes.length) {
       out.push(unreadableLine(at, symbols));
@@ -299,6 +299,15 @@ function instructionsFrom(memory: Memory, boundaries: CodeBoundaries, symbols: D
     at += length;
   }
   return out;
+}
+
+/**
+ * The instructions that start in [from, to), at most `count` (and MAX_DISASSEMBLE_COUNT): the
+ * last may run past `to`, as `disassembleAt(memory, …, from, 0, count)` would show it.
+ */
+export function disassembleRange(memory: Memory, boundaries: CodeBoundaries, symbols: DisassemblySymbols, from: number, to: number, count: number): DisassembledLine[] {
+  const n = Math.max(0, Math.min(Math.trunc(count) || 0, MAX_DISASSEMBLE_COUNT));
+  return instructionsFrom(memory, boundaries, symbols, from >>> 0, n, to);
 }
 
 /**

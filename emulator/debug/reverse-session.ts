@@ -155,8 +155,7 @@ export class ReverseSession {
     const fn = this.host.symbols.functionAt(pc);
     const cfa = this.host.frameCfa();
     if (!sources.locate(pc) || !fn || cfa === undefined) return undefined;
-    const end = this.host.symbols.functionStarts().filter((a) => a > fn.start).reduce((a, b) => Math.min(a, b), 0xffffffff);
-    const stops = new Set([fn.start, ...sources.statementStarts(fn.start, end)]);
+    const stops = new Set([fn.start, ...sources.statementStarts(fn.start, fn.end)]);
     // At the function's entry: back to the call point in the caller (the instruction before).
     if (pc === fn.start) return n - 1;
     const query = { cfa, entry: fn.start, entryIsLine: sources.bodyOf(fn.start) === fn.start, icount: n, locate: (a: number) => sources.locate(a) };

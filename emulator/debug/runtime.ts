@@ -18,17 +18,18 @@ import type { KernelPhase, PtRegs } from '../kernel/seams';
 import { signalName } from '../kernel/linux-abi';
 import { BreakpointTable } from './breakpoints';
 import { LaterEmitter } from './emitter';
-import { CodeBoundaries, disassembleAt, imageCodeStarts, imageDataRanges } from './disassemble';
+import { CodeBoundaries, disassembleAt, disassembleRange, imageCodeStarts, imageDataRanges } from './disassemble';
 import { cpuRegisters, readUpTo, stackFrames } from './inspect';
 import { EFLAGS_BITS, setEflagsBit, setRegister, writeGuestMemory } from './state-edit';
 import { launchTarget, type Target } from './launch';
 import { keepAsIs } from './checkpoint';
 import { ReverseSession, type ReverseHost } from './reverse-session';
-import { SymbolIndex } from './symbols';
+import { SymbolIndex, imageSymbols, type ImageSymbols } from './symbols';
+import { ImageCache } from './image-cache';
 import { checkFileMap, framesWithSources, SourceMap, type SourceLocation } from './source-map';
 import { HitRules, resolveLine, type Evaluated, type LineBreakpointSpec } from './line-breakpoints';
 import { stepByLine, type LineStepHost } from './line-step';
-import { generatedSourceAt, type GeneratedSource } from './generated-source';
+import { GeneratedSources, type GeneratedSource } from './generated-source';
 import { KernelFrame } from './kernel-frame';
 import { fpuView, type FpuView } from './fpu-view';
 import type {
@@ -38,6 +39,14 @@ import type {
 
 /** Most instructions per slice of a continue (between slices, a pause request is heard). */
 const SLICE = 2_000_000;
+/** A run's first slice (and a line step's first run): small, until the guest's speed is measured. */
+const FIRST_SLICE = 10_000;
+/**
+ * Slices after which a run's slices have reached their full size (SLICE, or what SLICE_MS
+ * allows at the guest's speed): each is at most twice the last (nextSlice). The adapter reads
+ * requests only between slices, so a run that has answered this many has slices of full size.
+ */
+export const SLICES_TO_FULL_SIZE = Math.ceil(Math.log2(SLICE / FIRST_SLICE));
 /**
  * Wall-clock time a slice aims at: slices are sized from the guest's measured speed, so that
  * a pause is answered within about this long whatever the guest does; short, because a
@@ -46,6 +55,10 @@ const SLICE = 2_000_000;
 const SLICE_MS = 5;
 /** System calls kept for a stop event. */
 const RECENT = 8;
+/** Images whose symbols and unwind tables the process keeps for later sessions (image-cache.ts). */
+const IMAGES_KEPT = 8;
+const keptSymbols = new ImageCache<ImageSymbols>(IMAGES_KEPT);
+const keptUnwind = new ImageCache<UnwindImage>(IMAGES_KEPT);
 
 const hex = (n: number): string => '0x' + (n >>> 0).toString(16);
 
@@ -60,6 +73,8 @@ export class DebugRuntime {
   private target: Target | undefined;
   private breakpoints: BreakpointTable | undefined;
   private readonly symbols = new SymbolIndex();
+  /** The sources shown for code no line table covers, made on first use (after launch). */
+  private generated: GeneratedSources | undefined;
   private images: UnwindImage[] = [];
   /** Known instruction starts for disassembling backwards (dbg line rows may add theirs). */
   readonly boundaries = new CodeBoundaries();
@@ -104,12 +119,16 @@ export class DebugRuntime {
     this.ranMs = 0;
     this.target = t;
     this.breakpoints = new BreakpointTable(t.process.cpu);
-    this.symbols.add(t.program.path, t.program.elf, t.program.bias);
-    this.images = [unwindImageFromElf(t.program.elf, t.program.bias, t.program.path)];
-    if (t.vdso) {
+    const program = t.program;
+    const key = `${program.path}\0${program.elf.fileName}\0${program.bias}`;
+    this.symbols.add(keptSymbols.get(program.elf.bytes, key, () => imageSymbols(program.path, program.elf, program.bias)));
+    this.images = [keptUnwind.get(program.elf.bytes, key, () => unwindImageFromElf(program.elf, program.bias, program.path))];
+    const vdso = t.vdso;
+    if (vdso) {
       // As mapped: the auxv design's kernel rewrites the __kernel_vsyscall dynamic symbol.
-      this.symbols.add('[vdso]', parseElf32(t.vdso.image, t.vdsoName ?? '[vdso]'), t.vdso.base);
-      this.images.push(unwindImageFromElf(t.vdso.elf, t.vdso.base, '[vdso]'));
+      const name = t.vdsoName ?? '[vdso]';
+      this.symbols.add(keptSymbols.get(vdso.image, `[vdso]\0${name}\0${vdso.base}`, () => imageSymbols('[vdso]', parseElf32(vdso.image, name), vdso.base)));
+      this.images.push(keptUnwind.get(vdso.elf.bytes, `[vdso]\0${vdso.elf.fileName}\0${vdso.base}`, () => unwindImageFromElf(vdso.elf, vdso.base, '[vdso]')));
     }
     this.boundaries.add(this.symbols.functionStarts());
     this.boundaries.add(imageCodeStarts(t.program.elf, t.program.bias, this.images[0]!));
@@ -288,11 +307,13 @@ export class DebugRuntime {
 
   /** The read-only disassembly shown for `pc` where no line table covers it. */
   generatedSource(pc: number): GeneratedSource {
-    return generatedSourceAt(pc >>> 0, {
+    this.generated ??= new GeneratedSources({
       functionAt: (a) => this.symbols.functionAt(a),
-      functionStarts: () => this.symbols.functionStarts(),
+      disassembleRange: (from, to, n) => this.withSources(disassembleRange(this.need().process.memory, this.boundaries, this.symbols, from, to, n)),
       disassemble: (a, o, n) => this.disassemble(a, o, n),
+      readMemory: (a, n) => this.readMemory(a, n),
     });
+    return this.generated.at(pc);
   }
 
   /** The source line of `pc`, if a line table covers it. */
@@ -461,7 +482,7 @@ export class DebugRuntime {
         table.addTemporary(address);
         try {
           // Runs sized from the guest's measured speed to a fraction of a slice, so that a pause is heard between them.
-          let chunk = 10_000;
+          let chunk = FIRST_SLICE;
           for (;;) {
             const started = performance.now();
             const before = s.icount;
@@ -517,7 +538,7 @@ export class DebugRuntime {
     this.pauseRequested = false;
     this.recent = [];
     this.kernelHits = [];
-    let slice = 10_000;
+    let slice = FIRST_SLICE;
     const tick = (): void => {
       if (this.disposed) return;
       if (this.pauseRequested) {
@@ -771,7 +792,12 @@ export class DebugRuntime {
   disassemble(address: number, instructionOffset: number, count: number): DisassembledLine[] {
     const p = this.need().process;
     this.boundaries.add([p.cpu.state.eip >>> 0]);
-    return disassembleAt(p.memory, this.boundaries, this.symbols, address, instructionOffset, count).map((l) => {
+    return this.withSources(disassembleAt(p.memory, this.boundaries, this.symbols, address, instructionOffset, count));
+  }
+
+  /** Each readable line with the source line a line table gives its address. */
+  private withSources(lines: DisassembledLine[]): DisassembledLine[] {
+    return lines.map((l) => {
       const source = l.unreadable ? undefined : this.sources.locate(l.address);
       return source ? { ...l, source } : l;
     });

@@ -4,10 +4,11 @@
 // symbol+offset the way objdump names them.
 import type { ElfFile, ElfSymbol } from '../../toolchain/elf/types';
 import { makeSymbolizer, usefulSymbols, type Symbolizer } from '../../toolchain/isa/symbolizer';
-import { PT_LOAD } from '../../toolchain/elf/sections';
+import { PT_LOAD, SHF_EXECINSTR } from '../../toolchain/elf/sections';
 import { STB_GLOBAL, STB_WEAK, STT_FUNC, STT_OBJECT } from '../../toolchain/elf/symbols';
 
-interface ImageSymbols {
+/** One image's symbols at run time (made by imageSymbols; immutable, so one can serve several sessions). */
+export interface ImageSymbols {
   readonly name: string;
   readonly base: number;
   readonly start: number;
@@ -18,6 +19,15 @@ interface ImageSymbols {
   readonly dynamic: ReadonlyMap<string, ElfSymbol>;
   /** FUNC symbols (global, weak or local), sorted by address; one per address. */
   readonly functions: readonly ElfSymbol[];
+  /** Link-time [start, end) of the code sections (SHF_EXECINSTR), sorted; empty without section headers. */
+  readonly code: ReadonlyArray<readonly [number, number]>;
+}
+
+/** A function symbol's extent at run time: from its start to the next function's start or its code section's end. */
+export interface FunctionExtent {
+  readonly name: string;
+  readonly start: number;
+  readonly end: number;
 }
 
 export interface FoundSymbol {
@@ -27,7 +37,8 @@ export interface FoundSymbol {
   readonly kind: 'function' | 'object' | 'other';
 }
 
-function imageOf(name: string, elf: ElfFile, base: number): ImageSymbols {
+/** The symbols of `elf` loaded at `base`, named `name`. */
+export function imageSymbols(name: string, elf: ElfFile, base: number): ImageSymbols {
   const loads = elf.programHeaders.filter((p) => p.type === PT_LOAD);
   const start = loads.length ? Math.min(...loads.map((p) => p.vaddr)) + base : base;
   const end = loads.length ? Math.max(...loads.map((p) => p.vaddr + p.memsz)) + base : base;
@@ -43,14 +54,15 @@ function imageOf(name: string, elf: ElfFile, base: number): ImageSymbols {
   }
   const functions = [...byStart.values()].sort((a, b) => a.value - b.value);
   const dynamic = new Map(elf.dynamicSymbols.filter((s) => s.shndx !== 0 && s.name !== '').map((s) => [s.name, s] as const));
-  return { name, base, start: start >>> 0, end: end >>> 0, symbols, symbolize: makeSymbolizer(elf.symbols, elf.dynamicSymbols), functions, dynamic };
+  const code = elf.sections.filter((s) => s.flags & SHF_EXECINSTR && s.addr && s.size).map((s) => [s.addr, s.addr + s.size] as const).sort((x, y) => x[0] - y[0]);
+  return { name, base, start: start >>> 0, end: end >>> 0, symbols, symbolize: makeSymbolizer(elf.symbols, elf.dynamicSymbols), functions, dynamic, code };
 }
 
 export class SymbolIndex {
   private readonly images: ImageSymbols[] = [];
 
-  add(name: string, elf: ElfFile, base: number): void {
-    this.images.push(imageOf(name, elf, base));
+  add(image: ImageSymbols): void {
+    this.images.push(image);
   }
 
   /** The image holding `address`, if any. */
@@ -91,8 +103,12 @@ export class SymbolIndex {
     return out;
   }
 
-  /** The nearest FUNC symbol at or below `address` (never a `.L` label): its name and run-time start. */
-  functionAt(address: number): { readonly name: string; readonly start: number } | undefined {
+  /**
+   * The nearest FUNC symbol at or below `address` (never a `.L` label): its name, run-time
+   * start, and end (the next function symbol's start, or the end of the code section holding
+   * the start, whichever comes first; the image's end where neither is known).
+   */
+  functionAt(address: number): FunctionExtent | undefined {
     for (const i of this.images) {
       if (address < i.start || address >= i.end) continue;
       const link = (address - i.base) >>> 0;
@@ -102,7 +118,11 @@ export class SymbolIndex {
         const mid = (lo + hi) >> 1;
         if (f[mid]!.value <= link) { best = mid; lo = mid + 1; } else hi = mid - 1;
       }
-      return best < 0 ? undefined : { name: f[best]!.name, start: (f[best]!.value + i.base) >>> 0 };
+      if (best < 0) return undefined;
+      const start = f[best]!.value;
+      const section = i.code.find(([from, to]) => start >= from && start < to);
+      const end = Math.min(f[best + 1]?.value ?? Infinity, section?.[1] ?? Infinity, (i.end - i.base) >>> 0);
+      return { name: f[best]!.name, start: (start + i.base) >>> 0, end: (end + i.base) >>> 0 };
     }
     return undefined;
   }

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { run, scratch } from '../support/oracles';
 import { GDB_LINE_STEPS, runGdbScript } from '../support/qemu-gdb';
-import { launch, stack, startClient, topFrame, until } from './dap-helpers';
+import { launch, parseObjdump, readelfSections, stack, startClient, topFrame, until } from './dap-helpers';
 
 const SOURCE = `#include <unistd.h>
 
@@ -101,6 +101,15 @@ test('gcc -m32 -static -g: line breakpoints where gdb puts them, frames as addr2
     const content = await client.sourceRequest({ sourceReference: bare.source!.sourceReference!, source: bare.source });
     const shown = content.body.content.split('\n')[bare.line - 1]!;
     assert.ok(shown.startsWith('0x' + Number(bare.instructionPointerReference).toString(16).padStart(8, '0')), shown);
+    // It is the whole function: objdump -d's instructions from its symbol to the next function symbol (readelf -sW) or its section's end.
+    const listed = content.body.content.trim().split('\n').map((l) => ({ address: parseInt(l.slice(2, 10), 16), bytes: l.split('\t')[1]!.trim() }));
+    const start = listed[0]!.address;
+    const functions = run('readelf', ['-sW', program]).split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f[3] === 'FUNC' && f[6] !== 'UND').map((f) => parseInt(f[1]!, 16));
+    assert.ok(functions.includes(start), `the listing starts at a function symbol (0x${start.toString(16)})`);
+    const section = readelfSections(program).find((x) => start >= x.addr && start < x.addr + x.size)!;
+    const stop = Math.min(section.addr + section.size, ...functions.filter((a) => a > start));
+    const oracle = parseObjdump(run('objdump', ['-d', '-z', '--insn-width=15', `--start-address=0x${start.toString(16)}`, `--stop-address=0x${stop.toString(16)}`, program]));
+    assert.deepEqual(listed, oracle.map((l) => ({ address: l.address, bytes: l.bytes })), `${bare.source!.name}: objdump -d from 0x${start.toString(16)} to 0x${stop.toString(16)}`);
 
     // breakpointLocations: the lines of work() with code.
     const locations = await client.customRequest('breakpointLocations', { source: { path: source }, line: 1, endLine: 30 }) as DebugProtocol.BreakpointLocationsResponse;

@@ -1,0 +1,39 @@
+// Owns what the debugger keeps of an image between sessions of one process: what it derives
+// from an ELF image's bytes (its unwind tables, its symbols) depends on nothing else, so the
+// last few are kept and found again by their bytes. A session launched again on the same
+// program (a restart, the inline adapter's next session) does not parse them again.
+
+/** Whether two byte arrays hold the same bytes. */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+interface Kept<T> {
+  readonly key: string;
+  readonly bytes: Uint8Array;
+  readonly value: T;
+}
+
+/** The values made from the last `limit` images, each found by a key (what else it depends on) and the image's bytes. */
+export class ImageCache<T> {
+  private kept: Kept<T>[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  /** The value kept for `key` and these bytes, else `make()`'s (then kept, with a copy of the bytes). */
+  get(bytes: Uint8Array, key: string, make: () => T): T {
+    const at = this.kept.findIndex((k) => k.key === key && sameBytes(k.bytes, bytes));
+    if (at >= 0) {
+      const found = this.kept[at]!;
+      this.kept.splice(at, 1);
+      this.kept.unshift(found);
+      return found.value;
+    }
+    const value = make();
+    this.kept.unshift({ key, bytes: bytes.slice(), value });
+    if (this.kept.length > this.limit) this.kept.length = this.limit;
+    return value;
+  }
+}
