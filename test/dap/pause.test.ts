@@ -11,6 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { SLICES_TO_FULL_SIZE } from '../../emulator/debug/runtime';
 import { run, scratch } from '../support/oracles';
 import { scaled } from '../support/scale';
 import { launch, stack, startAdapterProcess, topFrame, until } from './dap-helpers';
@@ -52,10 +53,16 @@ const program = join(dir, 'prog');
 writeFileSync(source, SOURCE);
 run('gcc', ['-m32', '-static', '-g', '-O0', '-fno-pie', '-no-pie', source, '-o', program]);
 
-/** Sends `start` (a continue or a next), lets the guest run, pauses: the milliseconds from the pause request to the stop. */
+/**
+ * Sends `start` (a continue or a next), lets the guest run until its slices have their full
+ * size, pauses: the milliseconds from the pause request to the stop. The adapter reads a
+ * request only between two of the guest's slices, so once it has answered
+ * SLICES_TO_FULL_SIZE requests after `start`, that many slices have run and they have grown
+ * to their full size (emulator/debug/runtime.ts).
+ */
 async function pauseAfter(client: DebugClient, start: () => Promise<unknown>): Promise<{ ms: number; stop: DebugProtocol.StoppedEvent }> {
   await start();
-  await new Promise((r) => setTimeout(r, 300));
+  for (let k = 0; k < SLICES_TO_FULL_SIZE; k++) await client.threadsRequest();
   const stopped = client.waitForEvent('stopped', 10_000) as Promise<DebugProtocol.StoppedEvent>;
   const asked = performance.now();
   await client.pauseRequest({ threadId: 1 });
