@@ -16,15 +16,16 @@ import { buildC, run, scratch } from '../support/oracles';
 /**
  * An adapter session in this process, wired as the server mode wires a socket's (one session
  * per connection, no process exit at disconnect): the client writes to `toAdapter` and reads
- * `fromAdapter`; ending `toAdapter` ends the session and its guest. Its log (the stand-alone
- * adapter's stderr) is not read, as DebugClient does not read that stderr.
+ * `fromAdapter`; ending `toAdapter` ends the session and its guest, then runs `closed`. Its log
+ * (the stand-alone adapter's stderr) goes to `log`, by default nowhere, as DebugClient does
+ * not read that stderr.
  */
-export function adapterInProcess(): { toAdapter: PassThrough; fromAdapter: PassThrough } {
+export function adapterInProcess(log: (line: string) => void = () => undefined, closed?: () => void): { toAdapter: PassThrough; fromAdapter: PassThrough } {
   const toAdapter = new PassThrough();
   const fromAdapter = new PassThrough();
   const session = new VdsoDebugSession();
   session.setRunAsServer(true);
-  startDebugSession(session, toAdapter, fromAdapter, () => undefined);
+  startDebugSession(session, toAdapter, fromAdapter, log, closed);
   return { toAdapter, fromAdapter };
 }
 

@@ -7,8 +7,10 @@
 // answered promptly; the launch configuration's "timeout" ends a guest that never ends.
 // Requests whose arguments break the protocol's schema get one-line errors naming the field,
 // and a closed stdout is one line in the log. The "timeout" test is about what the adapter
-// does, not its process: it runs the adapter in this process (dap-helpers.ts); the pause test
-// does not, as a pause sent from this process could never arrive while a slice of the guest runs.
+// does, not its process: it runs the adapter in this process (dap-helpers.ts); the tests of
+// frames and schema errors reach it through wire-adapter.ts (its process at full scale); the
+// pause test does not, as a pause sent from this process could never arrive while a slice of
+// the guest runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -20,14 +22,13 @@ import { combinations } from '../support/scale';
 import { within } from '../support/within';
 import { adapterInProcess } from './dap-helpers';
 import { client } from './wire-client';
+import { wireAdapter } from './wire-adapter';
 
 const INIT = { adapterID: 'vdso', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true };
 
 test('malformed frames are logged one line each and the adapter answers initialize after them', async () => {
-  const child = spawn(process.execPath, [resolve('dist/debug-adapter.js')], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-  const dap = client((t) => child.stdin!.write(t), (l) => child.stdout!.on('data', l));
+  const adapter = wireAdapter();
+  const dap = client(adapter.write, adapter.onData);
   try {
     dap.raw('Content-Length: 5\r\n\r\n{{{{{');
     assert.equal((await dap.request('initialize', INIT)).success, true);
@@ -47,7 +48,8 @@ test('malformed frames are logged one line each and the adapter answers initiali
     assert.equal(noAnswer.success, false);
     assert.equal(noAnswer.message, 'a request without a command');
     assert.equal((await dap.request('threads')).success, true);
-    for (let i = 0; i < 50 && !stderr.includes('request 50'); i++) await new Promise((r) => setTimeout(r, 20));
+    await adapter.logged('request 50');
+    const stderr = adapter.log();
     const lines = stderr.trim().split('\n');
     assert.ok(lines.some((l) => /^vdso-lab dap: malformed frame: a body that is not JSON/.test(l)), stderr);
     assert.ok(lines.some((l) => /^vdso-lab dap: malformed frame: Content-Length 'abc' is not a number; skipped to the next header$/.test(l)), stderr);
@@ -58,16 +60,13 @@ test('malformed frames are logged one line each and the adapter answers initiali
     assert.ok(lines.some((l) => l === 'vdso-lab dap: ignored a message of type "ev\\x7fnt" (not a request)'), stderr);
     assert.ok(lines.every((l) => l.startsWith('vdso-lab dap: ') && !/[\x00-\x1f\x7f]/.test(l)), JSON.stringify(stderr));
   } finally {
-    child.stdin!.end();
+    await adapter.end();
   }
-  assert.equal(await new Promise((done) => child.on('exit', done)), 0);
 });
 
 test('requests whose arguments break the DAP schema get one-line errors naming the field, during a session too; a closed stdout is one line', async () => {
-  const child = spawn(process.execPath, [resolve('dist/debug-adapter.js')], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-  const dap = client((t) => child.stdin!.write(t), (l) => child.stdout!.on('data', l));
+  const adapter = wireAdapter();
+  const dap = client(adapter.write, adapter.onData);
   const cases: Array<[string, unknown, string]> = [
     ['disassemble', {}, 'disassemble: "memoryReference" is missing'],
     ['disassemble', { memoryReference: '0x1000', instructionCount: 'ten' }, 'disassemble: "instructionCount" must be a count (an integer, 0 or more)'],
@@ -100,11 +99,10 @@ test('requests whose arguments break the DAP schema get one-line errors naming t
     assert.equal(empty.message, "disassemble: '' is not an address");
     assert.equal((empty.body as { error?: { showUser?: boolean } }).error?.showUser, false, 'not shown to the user');
     assert.equal((await dap.request('threads')).success, true, 'the session goes on');
-    assert.doesNotMatch(stderr, /TypeError|\n\s+at /, 'no JavaScript error or stack reached the log');
+    assert.doesNotMatch(adapter.log(), /TypeError|\n\s+at /, 'no JavaScript error or stack reached the log');
   } finally {
-    child.stdin!.end();
+    await adapter.end();
   }
-  assert.equal(await new Promise((done) => child.on('exit', done)), 0);
 
   // A client that closes its end of stdout: the first failed write is one line and ends the
   // adapter (its client is gone), with status 0. It may end before the frames after the first
@@ -178,24 +176,22 @@ test('an exception in a handler is an error response and one line in the adapter
 });
 
 test('a 1 MiB garbage frame, however it is chunked, is one line in the log', async () => {
-  const child = spawn(process.execPath, [resolve('dist/debug-adapter.js')], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-  const dap = client((t) => child.stdin!.write(t), (l) => child.stdout!.on('data', l));
+  const adapter = wireAdapter();
+  const dap = client(adapter.write, adapter.onData);
   try {
     const garbage = Buffer.alloc(1 << 20, 'x');
-    for (let at = 0; at < garbage.length; at += 4096) child.stdin!.write(garbage.subarray(at, at + 4096));
+    for (let at = 0; at < garbage.length; at += 4096) adapter.write(garbage.subarray(at, at + 4096));
     assert.equal((await dap.request('initialize', INIT)).success, true);
     // A second one after a good frame is a second bad frame: a second line.
-    child.stdin!.write(garbage);
+    adapter.write(garbage);
     assert.equal((await dap.request('initialize', INIT)).success, true);
+    const stderr = adapter.log();
     const lines = stderr.trim().split('\n');
     assert.equal(lines.length, 2, stderr.slice(0, 2000));
     assert.ok(lines.every((l) => /^vdso-lab dap: malformed frame: a header of more than 8192 bytes without a blank line; skipped to the next header$/.test(l)), stderr.slice(0, 2000));
   } finally {
-    child.stdin!.end();
+    await adapter.end();
   }
-  assert.equal(await new Promise((done) => child.on('exit', done)), 0);
 });
 
 /** Resolves when the guest has written its line and gone into its loop. */
