@@ -13,7 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { run, scratch } from '../support/oracles';
-import { launch, parseObjdump, startClient, topFrame } from './dap-helpers';
+import { launch, parseObjdump, startClient, topFrame, type ObjdumpLine } from './dap-helpers';
 
 const SOURCE = `
 static int twice(int x)
@@ -71,6 +71,14 @@ async function window(image: string, line: number, offset: number, count: number
   }
 }
 
+let listing: Map<number, ObjdumpLine> | undefined;
+
+/** objdump -d of the program with its symbols, by address (made once: both windows compare with it). */
+function programListing(): Map<number, ObjdumpLine> {
+  listing ??= new Map(parseObjdump(run('objdump', ['-d', '--insn-width=15', program])).map((l) => [l.address, l]));
+  return listing;
+}
+
 const lineOf = (i: DebugProtocol.DisassembledInstruction): string => (i.location?.path && i.line ? `${i.location.path}:${i.line}` : '');
 
 for (const [name, image] of [['with symbols', program], ['symbols and .eh_frame removed', stripped]] as const) {
@@ -84,9 +92,8 @@ for (const [name, image] of [['with symbols', program], ['symbols and .eh_frame 
     assert.ok(expected.some((e) => e === ''), 'and code without lines');
     assert.deepEqual(instructions.map(lineOf), expected);
     // The instructions are objdump's, decoded from the line rows where no symbol or FDE starts them.
-    const objdump = new Map(parseObjdump(run('objdump', ['-d', '--insn-width=15', program])).map((l) => [l.address, l]));
     for (const i of instructions) {
-      const o = objdump.get(Number(i.address));
+      const o = programListing().get(Number(i.address));
       assert.ok(o, `objdump has an instruction at ${i.address} (${i.instruction})`);
       assert.equal(i.instructionBytes, o.bytes);
     }

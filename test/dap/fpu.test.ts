@@ -72,7 +72,7 @@ except gdb.error:
 const words = (s: string): string => s.replace(/[;,]/g, ' ').trim().split(/\s+/).join(' ');
 
 test('the x87 FPU scope: ST0..ST7, tags, status and control words as gdb shows them', async () => {
-  const nop = parseObjdump(run('objdump', ['-d', program])).find((l, i, all) => l.text === 'nop' && /^fldcw/.test(all[i - 1]?.text ?? ''))!;
+  const nop = parseObjdump(run('objdump', ['-d', '--disassemble=main', program])).find((l, i, all) => l.text === 'nop' && /^fldcw/.test(all[i - 1]?.text ?? ''))!;
   assert.ok(nop, 'objdump finds the nop after the fldcw');
   const [pi, tenth, big] = gdbValues();
   const info = gdbInfoFloat(nop.address);

@@ -29,8 +29,8 @@ const le32 = (b: Buffer, at = 0): number => b.readUInt32LE(at);
 
 test('gcc -m32 -static program: __kernel_vsyscall breakpoint, CFI stack, stepping into the kernel model, data breakpoint, output, exit', async () => {
   const program = buildC('guest', SOURCE, ['-static', '-O1', '-fno-pie', '-no-pie']);
-  const listing = run('objdump', ['-d', '--no-show-raw-insn', program]);
-  const programLines = parseObjdump(run('objdump', ['-d', '--insn-width=15', program]));
+  const listing = run('objdump', ['-d', '--insn-width=15', program]);
+  const programLines = parseObjdump(listing);
   const entry = parseInt(/Entry point address:\s+0x([0-9a-f]+)/.exec(run('readelf', ['-h', program]))![1]!, 16);
   const counter = parseInt(/([0-9a-f]{8})\s+\d+\s+OBJECT\s+GLOBAL\s+DEFAULT\s+\d+\s+counter$/m.exec(run('readelf', ['-sW', program]))![1]!, 16);
   const { client, output } = await startClient();
