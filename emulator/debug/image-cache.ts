@@ -1,7 +1,8 @@
 // Owns what the debugger keeps of an image between sessions of one process: what it derives
-// from an ELF image's bytes (its unwind tables, its symbols) depends on nothing else, so the
-// last few are kept and found again by their bytes. A session launched again on the same
-// program (a restart, the inline adapter's next session) does not parse them again.
+// from an ELF image's bytes (its unwind tables, symbols, line programs and compile units)
+// depends on nothing else, so the last few are kept and found again by their bytes. A
+// session launched again on the same program (a restart, the inline adapter's next
+// session) does not parse them again.
 
 /** Whether two byte arrays hold the same bytes. */
 export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -16,11 +17,12 @@ interface Kept<T> {
   readonly value: T;
 }
 
-/** The values made from the last `limit` images, each found by a key (what else it depends on) and the image's bytes. */
+/** Images a cache keeps: a program and its vDSO for a few sessions. */
+const IMAGES_KEPT = 8;
+
+/** The values made from the last IMAGES_KEPT images, each found by a key (what else it depends on) and the image's bytes. */
 export class ImageCache<T> {
   private kept: Kept<T>[] = [];
-
-  constructor(private readonly limit: number) {}
 
   /** The value kept for `key` and these bytes, else `make()`'s (then kept, with a copy of the bytes). */
   get(bytes: Uint8Array, key: string, make: () => T): T {
@@ -33,7 +35,7 @@ export class ImageCache<T> {
     }
     const value = make();
     this.kept.unshift({ key, bytes: bytes.slice(), value });
-    if (this.kept.length > this.limit) this.kept.length = this.limit;
+    if (this.kept.length > IMAGES_KEPT) this.kept.length = IMAGES_KEPT;
     return value;
   }
 }

@@ -55,10 +55,9 @@ export const SLICES_TO_FULL_SIZE = Math.ceil(Math.log2(SLICE / FIRST_SLICE));
 const SLICE_MS = 5;
 /** System calls kept for a stop event. */
 const RECENT = 8;
-/** Images whose symbols and unwind tables the process keeps for later sessions (image-cache.ts). */
-const IMAGES_KEPT = 8;
-const keptSymbols = new ImageCache<ImageSymbols>(IMAGES_KEPT);
-const keptUnwind = new ImageCache<UnwindImage>(IMAGES_KEPT);
+/** Images' symbols and unwind tables, kept by the process for later sessions (image-cache.ts). */
+const keptSymbols = new ImageCache<ImageSymbols>();
+const keptUnwind = new ImageCache<UnwindImage>();
 
 const hex = (n: number): string => '0x' + (n >>> 0).toString(16);
 

@@ -12,6 +12,7 @@ import { lineProgramsOf } from '../../toolchain/dwarf/elf-lines';
 import type { LineProgram } from '../../toolchain/dwarf/line-table';
 import { readAlternatives } from '../kernel/vdso/alternatives';
 import type { RuntimeFrame } from './types';
+import { ImageCache } from './image-cache';
 
 /** One row of a sequence: [address, end) is `line` of `path`. */
 export interface SourceRow {
@@ -67,6 +68,32 @@ function programFiles(p: LineProgram, unit: CompileUnit | undefined): (string | 
   });
 }
 
+/** An image's line programs and compile units as read (image-cache.ts keeps them for a launch of the same bytes). */
+interface ImageDwarf {
+  /** Undefined when .debug_line cannot be read. */
+  readonly programs: readonly LineProgram[] | undefined;
+  readonly units: readonly CompileUnit[];
+  readonly problems: readonly string[];
+}
+
+const keptDwarf = new ImageCache<ImageDwarf>();
+
+function readDwarf(elf: ElfFile): ImageDwarf {
+  const problems: string[] = [];
+  let units: CompileUnit[] = [];
+  try {
+    const programs = lineProgramsOf(elf);
+    try {
+      units = compileUnitsOf(elf);
+    } catch (e) {
+      problems.push(e instanceof Error ? e.message : String(e));
+    }
+    return { programs, units, problems };
+  } catch (e) {
+    return { programs: undefined, units, problems: [e instanceof Error ? e.message : String(e)] };
+  }
+}
+
 export class SourceMap {
   /** Every row of every image, sorted by address. */
   private rows: SourceRow[] = [];
@@ -85,19 +112,9 @@ export class SourceMap {
 
   /** Adds an image's line table, its addresses moved by `bias`. Bad DWARF is a problem, not an error. */
   addImage(elf: ElfFile, bias: number): void {
-    let programs: LineProgram[];
-    let units: CompileUnit[] = [];
-    try {
-      programs = lineProgramsOf(elf);
-    } catch (e) {
-      this.problems.push(e instanceof Error ? e.message : String(e));
-      return;
-    }
-    try {
-      units = compileUnitsOf(elf);
-    } catch (e) {
-      this.problems.push(e instanceof Error ? e.message : String(e));
-    }
+    const { programs, units, problems } = keptDwarf.get(elf.bytes, elf.fileName, () => readDwarf(elf));
+    this.problems.push(...problems);
+    if (!programs) return;
     for (const u of units) for (const f of u.functions) if (f.ranges[0]) this.entries.add((f.ranges[0].start + bias) >>> 0);
     const added: SourceRow[] = [];
     for (const p of programs) {
