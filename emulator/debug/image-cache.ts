@@ -19,10 +19,13 @@ interface Kept<T> {
 
 /** Images a cache keeps: a program and its vDSO for a few sessions. */
 const IMAGES_KEPT = 8;
+/** The most bytes of images a cache keeps copies of: an image larger than this is parsed at each launch, as before. */
+const BYTES_KEPT = 32 * 2 ** 20;
 
-/** The values made from the last IMAGES_KEPT images, each found by a key (what else it depends on) and the image's bytes. */
+/** The values made from the last IMAGES_KEPT images (BYTES_KEPT of them at most), each found by a key (what else it depends on) and the image's bytes. */
 export class ImageCache<T> {
   private kept: Kept<T>[] = [];
+  private bytesKept = 0;
 
   /** The value kept for `key` and these bytes, else `make()`'s (then kept, with a copy of the bytes). */
   get(bytes: Uint8Array, key: string, make: () => T): T {
@@ -34,8 +37,10 @@ export class ImageCache<T> {
       return found.value;
     }
     const value = make();
+    if (bytes.length > BYTES_KEPT) return value;
     this.kept.unshift({ key, bytes: bytes.slice(), value });
-    if (this.kept.length > IMAGES_KEPT) this.kept.length = IMAGES_KEPT;
+    this.bytesKept += bytes.length;
+    while (this.kept.length > IMAGES_KEPT || this.bytesKept > BYTES_KEPT) this.bytesKept -= this.kept.pop()!.bytes.length;
     return value;
   }
 }
