@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { buildC, run, scratch } from '../support/oracles';
 import { launch, startClient, topFrame, until } from './dap-helpers';
 
-const TARGET = 'int target(int x) { return x + 1; }\nint main(void) { return target(2) - 3; }\n';
+/** Without the C library (-nostdlib): nothing but these functions is built or run. */
+const TARGET = 'int target(int x) { return x + 1; }\nvoid _start(void) { int r = target(2); __asm__ volatile ("int $0x80" : : "a"(1), "b"(r - 3)); for (;;); }\n';
 /** Code before target(): the rebuilt program's target() is at another address. */
 const MORE = 'volatile int pad[4];\nvoid grow(void) { pad[0]++; pad[1]++; pad[2]++; pad[3]++; }\n';
 
@@ -15,7 +16,7 @@ test('a program rebuilt between two sessions of one process: the second breaks w
   const dir = scratch('vdso-lab-relaunch-');
   const seen: number[] = [];
   for (const source of [TARGET, MORE + TARGET]) {
-    const program = buildC('prog', source, ['-static', '-g', '-O0', '-fno-pie', '-no-pie'], dir);
+    const program = buildC('prog', source, ['-static', '-nostdlib', '-g', '-O0', '-fno-pie', '-no-pie', '-fno-stack-protector'], dir);
     const symbol = /^\s*\d+:\s+([0-9a-f]{8})\s+\d+\s+FUNC\s+GLOBAL\s+DEFAULT\s+\d+\s+target$/m.exec(run('readelf', ['-sW', program]));
     assert.ok(symbol, 'readelf lists target');
     const address = parseInt(symbol[1]!, 16);
