@@ -423,6 +423,15 @@ export class MemoryMap implements ObjectMapper {
     return true;
   }
 
+  /**
+   * True when the page at `at` in area `a` is resident as mincore reports it: the vDSO's and
+   * vvar's pages always (special mappings: can_do_mincore), a page past the end of a mapped
+   * file never, any other once accessed (a file's page is: its bytes are fetched at mmap).
+   */
+  resident(a: Area, at: number): boolean {
+    return a.kind === 'vdso' || a.kind === 'vvar' || this.memory.resident(at);
+  }
+
   /** /proc/self/maps-like lines, for display. */
   describe(): string[] {
     return this.areas.map((a) => {

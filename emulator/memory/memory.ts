@@ -7,6 +7,11 @@
 // one of them writes (or changes permissions on) a page, except the pages of shared mappings
 // (MAP_SHARED), which stay one object written in place by every address space holding them;
 // the debugger's checkpoints share private pages the same way and copy the bytes of shared ones.
+// An anonymous private page starts without bytes of its own: it reads as the shared zero page
+// until something needs private bytes (a store, a poke, a guest load that enters it in the
+// load TLB), as Linux maps anonymous memory to the zero page and allocates on the first write;
+// pageCount and pageReferences count such a page like any other mapped page, and `present`
+// (mincore's residency) says whether it was ever accessed. docs/kernel-facts.md section 14.
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
@@ -35,9 +40,10 @@ export const EV_CODE_WRITE = 2;
 export const EV_WATCH = 4;
 
 export interface Page {
-  readonly u8: Uint8Array;
-  readonly i32: Int32Array;
-  readonly u16: Uint16Array;
+  /** The page's bytes: ZERO's views until it has bytes of its own (never in a TLB then). */
+  u8: Uint8Array;
+  i32: Int32Array;
+  u16: Uint16Array;
   prot: number;
   /** Number of code marks (ranges of live decoded blocks) on this page: nonzero keeps it out of the store TLB. */
   code: number;
@@ -50,7 +56,17 @@ export interface Page {
    * Address spaces that changed its permissions hold views: other Page objects over the same bytes.
    */
   readonly shared: boolean;
+  /**
+   * Accessed since it was mapped (or discarded): by the guest, or by the kernel copying to or
+   * from it on the guest's behalf. A page that was not is not resident (mincore says 0).
+   */
+  present: boolean;
 }
+
+/** The shared zero page's bytes: every page without bytes of its own reads them, nothing writes them. */
+const ZERO = new Uint8Array(PAGE_SIZE);
+const ZERO_I32 = new Int32Array(ZERO.buffer);
+const ZERO_U16 = new Uint16Array(ZERO.buffer);
 
 export interface Watchpoint {
   readonly address: number;
@@ -216,23 +232,67 @@ export class Memory {
     for (const page of c.pages.values()) page.refs--;
   }
 
-  /** The page `p` for a change: a private copy first when another address space shares it. */
+  /**
+   * The page `p` for a change of its permissions or presence: a private copy first when
+   * another address space shares it (a page without bytes of its own stays without: nothing
+   * to copy, and no TLB holds it).
+   */
   private own(p: number): Page | undefined {
     const page = this.pages.get(p);
     if (!page || page.refs === 1 || page.shared) return page;
     page.refs--;
-    const copy = newPage(page.prot, false);
-    copy.u8.set(page.u8);
+    const zero = page.u8 === ZERO;
+    const copy = zero ? zeroPage(page.prot) : newPage(page.prot, false);
+    if (!zero) copy.u8.set(page.u8);
     copy.code = page.code;
     copy.codeBytes = page.codeBytes && page.codeBytes.slice();
+    copy.present = page.present;
     this.pages.set(p, copy);
-    this.flushTlb();
+    if (!zero) this.flushTlb();
     return copy;
+  }
+
+  /** The page `p` for a change of its bytes: its own (as `own`), with bytes of its own (the zero page's copy made now). */
+  private writable(p: number): Page | undefined {
+    const page = this.own(p);
+    if (page && page.u8 === ZERO) {
+      // No TLB entry and no compiled memory site holds a page without bytes, so its arrays may change in place.
+      const u8 = new Uint8Array(PAGE_SIZE);
+      page.u8 = u8;
+      page.i32 = new Int32Array(u8.buffer);
+      page.u16 = new Uint16Array(u8.buffer);
+    }
+    if (page) page.present = true;
+    return page;
+  }
+
+  /** Marks the pages of [address, address + length) accessed (the kernel copied from them: copy_from_user faults them in). */
+  touch(address: number, length: number): void {
+    if (length <= 0) return;
+    const first = address >>> PAGE_SHIFT;
+    const last = ((address + length - 1) >>> 0) >>> PAGE_SHIFT;
+    for (let p = first; p <= last; p++) {
+      const page = this.pages.get(p);
+      if (page && !page.present) this.own(p)!.present = true;
+    }
+  }
+
+  /** True when the page at `address` is mapped and was accessed (mincore: resident). */
+  resident(address: number): boolean {
+    return this.pages.get(address >>> PAGE_SHIFT)?.present === true;
+  }
+
+  /** Pages this address space maps that were accessed (the others are the zero page's, or not yet fetched). */
+  residentCount(): number {
+    let n = 0;
+    for (const page of this.pages.values()) if (page.present) n++;
+    return n;
   }
 
   /**
    * Maps [address, address+length) (page-rounded) with `prot`, zero-filled; existing pages keep
-   * their bytes. `shared`: the new pages are a shared mapping's (kept shared across fork).
+   * their bytes. `shared`: the new pages are a shared mapping's (kept shared across fork, with
+   * bytes of their own from the start); private new pages are the zero page's until written.
    */
   map(address: number, length: number, prot: number, shared = false): void {
     const first = address >>> PAGE_SHIFT;
@@ -240,7 +300,34 @@ export class Memory {
     for (let p = first; p <= last; p++) {
       const page = this.own(p);
       if (page) page.prot = prot;
-      else this.pages.set(p, newPage(prot, shared));
+      else this.pages.set(p, shared ? newPage(prot, true) : zeroPage(prot));
+    }
+    this.flushTlb();
+  }
+
+  /**
+   * mremap's move of a private mapping's pages: each page of [from, from + length) whose place
+   * at `to` is mapped takes that place with its bytes, presence and sharing (as Linux moves
+   * the page table entries), keeping the permissions found there. A page with code marks
+   * (they name blocks at its old address) or a shared mapping's gives a copy of its bytes and
+   * stays, for the caller to unmap.
+   */
+  move(from: number, to: number, length: number): void {
+    for (let k = 0; k < length; k += PAGE_SIZE) {
+      const src = ((from + k) >>> 0) >>> PAGE_SHIFT;
+      const dst = ((to + k) >>> 0) >>> PAGE_SHIFT;
+      const page = this.pages.get(src);
+      const place = this.pages.get(dst);
+      if (!page || !place) continue;
+      if (place.code) this.notifyCodeWrite(dst << PAGE_SHIFT, PAGE_SIZE);
+      if (page.code || page.shared) {
+        this.writable(dst)!.u8.set(page.u8);
+        continue;
+      }
+      place.refs--;
+      this.pages.delete(src);
+      this.pages.set(dst, page);
+      if (page.prot !== place.prot) this.own(dst)!.prot = place.prot;
     }
     this.flushTlb();
   }
@@ -255,7 +342,7 @@ export class Memory {
     this.flushTlb();
   }
 
-  /** Pages this address space maps. */
+  /** Pages this address space maps (accessed or not: a page is counted from mmap on, as VmSize counts it). */
   pageCount(): number {
     return this.pages.size;
   }
@@ -545,6 +632,7 @@ export class Memory {
     }
     const page = this.pages.get(p);
     if (page !== undefined && (page.prot & PROT_READ) !== 0 && off <= PAGE_SIZE - 4) {
+      if (!page.present) this.touch(a, 4);
       const u = page.u8;
       return (u[off]! | (u[off + 1]! << 8) | (u[off + 2]! << 16) | (u[off + 3]! << 24)) >>> 0;
     }
@@ -576,7 +664,9 @@ export class Memory {
       if (!page1 || !(page1.prot & PROT_READ)) return this.raise(a1, 'read', !!page1);
     }
     this.checkWatch(a, size, false);
-    if (this.loadsNeedNoCheck(p0)) this.fillRead(p0, page0);
+    // A page enters the load TLB with bytes of its own: a compiled memory site that took the zero page's arrays would miss the first store's bytes.
+    if (this.loadsNeedNoCheck(p0)) this.fillRead(p0, page0.u8 === ZERO ? this.writable(p0)! : page0);
+    if (!page0.present || off + size > PAGE_SIZE) this.touch(a, size);
     let lo = 0;
     let hi = 0;
     for (let k = 0; k < size; k++) {
@@ -605,9 +695,9 @@ export class Memory {
         this.raise(a1, 'write', !!page1);
         return;
       }
-      if (page1.refs > 1) page1 = this.own(a1 >>> PAGE_SHIFT)!;
+      if (page1.refs > 1 || page1.u8 === ZERO) page1 = this.writable(a1 >>> PAGE_SHIFT)!;
     }
-    if (page0.refs > 1) page0 = this.own(p0)!;
+    if (page0.refs > 1 || page0.u8 === ZERO) page0 = this.writable(p0)!;
     for (let k = 0; k < size; k++) {
       const b = k < 4 ? (lo >>> (8 * k)) & 0xff : (hi >>> (8 * (k - 4))) & 0xff;
       const x = (a + k) >>> 0;
@@ -705,7 +795,7 @@ export class Memory {
 
   // ---- whole-buffer access for loaders, debuggers and the decoder (no watch, no code events) ----
 
-  /** Reads bytes with the given permission; returns a fault instead of partial data. */
+  /** Reads bytes with the given permission; returns a fault instead of partial data. An observer's read: pages stay as accessed as they were (copy_from_user adds `touch`). */
   read(address: number, length: number, need: number = PROT_READ): Uint8Array | PageFault {
     const out = new Uint8Array(length);
     for (let k = 0; k < length; ) {
@@ -742,7 +832,10 @@ export class Memory {
     const first = this.pages.get(address >>> PAGE_SHIFT);
     const off = address & PAGE_MASK;
     // Within one executable page (nearly every fetch): one copy.
-    if (first !== undefined && (first.prot & PROT_EXEC) !== 0 && off + max <= PAGE_SIZE) return first.u8.slice(off, off + max);
+    if (first !== undefined && (first.prot & PROT_EXEC) !== 0 && off + max <= PAGE_SIZE) {
+      if (!first.present) this.touch(address, 1);
+      return first.u8.slice(off, off + max);
+    }
     const out: number[] = [];
     for (let k = 0; k < max; k++) {
       const x = (address + k) >>> 0;
@@ -751,6 +844,7 @@ export class Memory {
         if (k === 0) return { kind: 'page-fault', address: x, access: 'execute', protection: !!page };
         break;
       }
+      if (!page.present) this.touch(x, 1);
       out.push(page.u8[x & PAGE_MASK]!);
     }
     return Uint8Array.from(out);
@@ -770,7 +864,7 @@ export class Memory {
       const x = (address + k) >>> 0;
       const off = x & PAGE_MASK;
       const n = Math.min(length - k, PAGE_SIZE - off);
-      const page = this.own(x >>> PAGE_SHIFT)!;
+      const page = this.writable(x >>> PAGE_SHIFT)!;
       page.u8.set(n === length ? bytes : bytes.subarray(k, k + n), off);
       if (page.code && !code) {
         const marks = page.codeBytes!;
@@ -788,6 +882,12 @@ export class Memory {
   }
 }
 
+/** A page with bytes of its own (`u8`: a shared mapping's, the page cache's): present from the start. */
 function newPage(prot: number, shared: boolean, u8 = new Uint8Array(PAGE_SIZE)): Page {
-  return { u8, i32: new Int32Array(u8.buffer), u16: new Uint16Array(u8.buffer), prot, code: 0, codeBytes: null, refs: 1, shared };
+  return { u8, i32: new Int32Array(u8.buffer), u16: new Uint16Array(u8.buffer), prot, code: 0, codeBytes: null, refs: 1, shared, present: true };
+}
+
+/** A private page that is the zero page's until something needs bytes of its own; not accessed yet. */
+function zeroPage(prot: number): Page {
+  return { u8: ZERO, i32: ZERO_I32, u16: ZERO_U16, prot, code: 0, codeBytes: null, refs: 1, shared: false, present: false };
 }

@@ -7,7 +7,9 @@ import { PROT_READ } from '../../memory/memory';
 /** Reads `length` bytes, or the address that could not be read. */
 export function copyFromUser(memory: Memory, address: number, length: number): Uint8Array | { fault: number } {
   const r = memory.read(address >>> 0, length, PROT_READ);
-  return r instanceof Uint8Array ? r : { fault: r.address };
+  if (!(r instanceof Uint8Array)) return { fault: r.address };
+  memory.touch(address >>> 0, length);
+  return r;
 }
 
 /** A 32-bit read, or the faulting address. */

@@ -1,5 +1,5 @@
 // Owns the memory system calls: brk, mmap2 (and old_mmap's struct form), munmap, mprotect,
-// mremap, msync, madvise. Placement and bookkeeping are mm.ts's; this file checks arguments as
+// mremap, msync, madvise, mincore. Placement and bookkeeping are mm.ts's; this file checks arguments as
 // Linux does (alignment, lengths, flags, advice). A file mapping names the file's backing
 // object (vfs/page-cache.ts): a MAP_SHARED one maps its pages (shared with every process
 // mapping them, written back to the file), a private one copies them; docs/kernel-facts.md
@@ -10,7 +10,7 @@ import { E, le32, MADV, MAP, MREMAP_FIXED, MREMAP_MAYMOVE, MS_ASYNC, MS_INVALIDA
 import { pageUp, pagesAt, type Backing } from '../mm';
 import type { Process } from '../process';
 import { HostFile } from '../vfs/files';
-import { arg, copyIn, row, sarg, type SyscallRow } from './table';
+import { arg, copyIn, copyOut, row, sarg, type SyscallRow } from './table';
 
 const PROT_MASK = 7;
 
@@ -115,19 +115,42 @@ function mremap(p: Process, regs: PtRegs): number {
     return target;
   }
   // A private mapping's pages move with their bytes (a file mapping's pages past the end of the file stay unmapped).
-  const pages: Array<Uint8Array | undefined> = [];
-  for (let at = 0; at < oldLen; at += PAGE_SIZE) {
-    const prot = p.memory.protection(old + at);
-    const page = prot > 0 ? p.memory.read(old + at, PAGE_SIZE, prot) : prot === 0 ? new Uint8Array(PAGE_SIZE) : undefined;
-    pages.push(page instanceof Uint8Array ? page : undefined);
-  }
   const r = p.mm.add(target, newLen, area.prot, area.kind, area.name, backingAt(old));
   if (r < 0) return r;
-  pages.forEach((page, k) => {
-    if (page && p.memory.protection(target + k * PAGE_SIZE) >= 0) p.memory.poke(target + k * PAGE_SIZE, page);
-  });
+  p.memory.move(old, target, oldLen);
   p.mm.remove(old, oldLen);
   return target;
+}
+
+/**
+ * mincore (mm/mincore.c): a byte per page of [start, start+len), 1 when the page is resident:
+ * accessed since it was mapped (an anonymous page nobody touched is not: it is the zero
+ * page's, or not there at all), or a file's or shared mapping's page (the page cache's); the
+ * vDSO's and vvar's areas say 1 for every page (can_do_mincore). An unaligned start is EINVAL,
+ * a range past the user address space ENOMEM, a vec past it EFAULT; the areas are walked a
+ * page of vec at a time (do_mincore), each chunk copied out before the next, and a hole is
+ * ENOMEM (the chunks before it written).
+ */
+function mincore(p: Process, regs: PtRegs): number {
+  const start = arg(regs, 0);
+  const len = arg(regs, 1);
+  let vec = arg(regs, 2);
+  if (start % PAGE_SIZE !== 0) return -E.EINVAL;
+  if (start + len > p.mm.stackTop) return -E.ENOMEM;
+  let pages = Math.ceil(len / PAGE_SIZE);
+  if (vec + pages > p.mm.stackTop) return -E.EFAULT;
+  let at = start;
+  while (pages > 0) {
+    const area = p.mm.areaAt(at);
+    if (!area) return -E.ENOMEM;
+    const chunk = new Uint8Array(Math.min(pages, PAGE_SIZE, (area.end - at) / PAGE_SIZE));
+    for (let k = 0; k < chunk.length; k++) chunk[k] = p.mm.resident(area, at + k * PAGE_SIZE) ? 1 : 0;
+    if (!copyOut(p, vec, chunk)) return -E.EFAULT;
+    pages -= chunk.length;
+    vec += chunk.length;
+    at += chunk.length * PAGE_SIZE;
+  }
+  return 0;
 }
 
 function msync(p: Process, regs: PtRegs): number {
@@ -172,6 +195,7 @@ export const mmRows: readonly SyscallRow[] = [
   row(144, 'msync', 'xux', msync),
   row(163, 'mremap', 'xuuxx', mremap),
   row(192, 'mmap2', 'xuxxfx', (p, r) => mmap(p, arg(r, 0), arg(r, 1), arg(r, 2), arg(r, 3), sarg(r, 4), arg(r, 5))),
+  row(218, 'mincore', 'xux', mincore),
   {
     ...row(219, 'madvise', 'xui', madvise),
     unemulated: (p) => {

@@ -65,7 +65,9 @@ export function copyIn(p: Process, address: number, length: number): Uint8Array 
   if (length === 0) return new Uint8Array(0);
   if (address === 0 || address + length > 2 ** 32) return undefined;
   const r = p.memory.read(address >>> 0, length, PROT_READ);
-  return r instanceof Uint8Array ? r : undefined;
+  if (!(r instanceof Uint8Array)) return undefined;
+  p.memory.touch(address >>> 0, length);
+  return r;
 }
 
 /** copy_to_user: false when some page is not writable by the user. */
@@ -96,6 +98,7 @@ export function readCString(p: Process, address: number, max = 4096): string | n
     const chunk = Math.min(256, 4096 - (at & 4095));
     const b = p.memory.read(at, chunk, PROT_READ);
     if (!(b instanceof Uint8Array)) return -E.EFAULT;
+    p.memory.touch(at, chunk);
     const nul = b.indexOf(0);
     if (nul >= 0) {
       bytes.push(...b.subarray(0, nul));
