@@ -8,7 +8,7 @@ import type { AsmSection, Relocation } from '../../toolchain/asm/module';
 import { emitFrameSection } from '../../toolchain/dwarf/emit-cfi';
 import { withGeneratedSections } from '../../toolchain/dwarf/emit-sections';
 import { writeObject } from '../../toolchain/elf/write-object';
-import { assemble, readBytes, scratch } from '../support/oracles';
+import { gasObject, readBytes, scratch } from '../support/oracles';
 import { cfiFromSource } from './cfi-source';
 import { CFI_CASES, randomCfiSources } from './corpus';
 import { moduleFromObject } from './from-object';
@@ -18,7 +18,7 @@ const hexOf = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const relocText = (rs: readonly Relocation[]): string[] => rs.map((r) => `${r.offset.toString(16)} ${r.type} ${r.symbolIsSection ? 'section ' : ''}${r.symbol}`);
 
 function checkSource(name: string, source: string, dir: string): void {
-  const gas = readBytes(assemble(name, source, dir));
+  const gas = readBytes(gasObject(name, source, dir));
   const full = moduleFromObject(gas, `${name}.o`);
   const procedures = cfiFromSource(source, `${name}.s`);
   for (const kind of ['eh', 'debug'] as const) {

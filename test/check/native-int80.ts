@@ -4,9 +4,10 @@
 // this host's real kernel, which tells what it took as argument 2. Only where hostRunsI386().
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { designsRoot } from '../../toolchain/designs/build';
-import { assemble, run, scratch } from '../support/oracles';
+import { assemble, scratch } from '../support/oracles';
+import { buildInput } from '../support/builds';
 
 /** What the caller puts in ecx, argument 2 (the checker's CALL_ARGS[1], restated by the test that compares). */
 export const NATIVE_ARG2 = 0x20000002;
@@ -44,11 +45,9 @@ after_call:
 /** Argument 2 the host kernel took at the stub's int $0x80, and the caller's return address. */
 export function nativeInt80Arg2(stubSource: string): { arg2: number; returnAddress: number } {
   const dir = scratch('vdso-lab-native-int80-');
-  const stub = join(dir, 'stub.o');
-  run('gcc', ['-m32', '-c', '-D__ASSEMBLY__', '-I', join(designsRoot(), 'include'), stubSource, '-o', stub]);
+  const stub = buildInput({ tool: 'gcc', args: ['-m32', '-c', '-D__ASSEMBLY__', '-I', join(designsRoot(), 'include'), resolve(stubSource), '-o', 'stub.o'], dir });
   const caller = assemble('caller', CALLER, dir);
-  const exe = join(dir, 'caller');
-  run('ld', ['-m', 'elf_i386', '-static', caller, stub, '-o', exe]);
+  const exe = buildInput({ tool: 'ld', args: ['-m', 'elf_i386', '-static', caller, stub, '-o', 'caller'], dir });
   const r = spawnSync(exe, [], { encoding: 'buffer' });
   assert.equal(r.status, 0, `the native caller ran: ${r.error ?? r.stderr.toString()}`);
   assert.equal(r.stdout.length, 8, 'the native caller wrote lseek\'s result and its return address');

@@ -9,7 +9,8 @@ import { Memory, PROT_EXEC, PROT_READ, PROT_WRITE } from '../../emulator/memory/
 import { Cpu } from '../../emulator/x86/cpu';
 import type { CpuModel, KernelKind } from '../../toolchain/designs/options';
 import type { Stop } from '../../emulator/x86/stop';
-import { assemble, hostRunsI386, run } from '../support/oracles';
+import { assemble, hostRunsI386, readelfSymbols, scratch } from '../support/oracles';
+import { buildInput } from '../support/builds';
 
 /** A test program's exit(0), as assembly lines. */
 export const EXIT = 'mov $1, %eax\n xor %ebx, %ebx\n int $0x80\n';
@@ -149,15 +150,10 @@ export function buildGuest(name: string, source: string, writableText = false): 
   const key = `${writableText ? '-N' : ''}\n${source}`;
   const known = built.get(key);
   if (known) return known;
-  const object = assemble(name, source);
-  const path = object.replace(/\.o$/, '');
-  run('ld', ['-m', 'elf_i386', ...(writableText ? ['-N'] : []), object, '-o', path]);
-  // readelf rather than nm: nm loads the LTO plugin first, a tenth of a second of CPU each time.
-  const symbols = new Map<string, number>();
-  for (const line of run('readelf', ['-sW', path]).split('\n')) {
-    const m = /^\s*\d+:\s+([0-9a-f]+)\s+\d+\s+(\w+)\s+\w+\s+\w+\s+(\w+)\s+(\S+)$/.exec(line);
-    if (m && m[2] !== 'FILE' && m[2] !== 'SECTION' && m[3] !== 'UND') symbols.set(m[4]!, parseInt(m[1]!, 16));
-  }
+  const dir = scratch();
+  const object = assemble(name, source, dir);
+  const path = buildInput({ tool: 'ld', args: ['-m', 'elf_i386', ...(writableText ? ['-N'] : []), object, '-o', name], dir });
+  const symbols = new Map(readelfSymbols(path).filter((s) => s.section !== 'UND').map((s) => [s.name, s.value]));
   const guest = { path, symbols };
   built.set(key, guest);
   return guest;

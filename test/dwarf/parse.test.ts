@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assemble, run, scratch } from '../support/oracles';
+import { assemble, readelfSymbols, scratch } from '../support/oracles';
+import { buildInput } from '../support/builds';
 import { InputError } from '../../toolchain/errors';
 import { parseElf32 } from '../../toolchain/elf/reader';
 import { parseFrameSection } from '../../toolchain/dwarf/cie-fde';
@@ -104,19 +105,14 @@ f4ee:
 `;
 
 function symbols(exe: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of run('nm', [exe]).split('\n')) {
-    const m = /^([0-9a-f]+) \S (\S+)$/.exec(line);
-    if (m) out.set(m[2]!, parseInt(m[1]!, 16));
-  }
+  const out = new Map(readelfSymbols(exe).filter((s) => s.section !== 'UND').map((s) => [s.name, s.value]));
   return out;
 }
 
 test('personality, LSDA and FDE pointers decode to the addresses ld assigned (aligned, indirect, pcrel, datarel, udata4, uleb128, sdata8)', () => {
   const dir = scratch();
   const obj = assemble('enc', ENCODINGS, dir);
-  const exe = join(dir, 'enc');
-  run('ld', ['-m', 'elf_i386', '-o', exe, obj]);
+  const exe = buildInput({ tool: 'ld', args: ['-m', 'elf_i386', '-o', 'enc', obj], dir });
   const sym = symbols(exe);
   const elf = parseElf32(new Uint8Array(readFileSync(exe)), exe);
   const s = elf.section('.eh_frame')!;

@@ -9,7 +9,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readelf, run, scratch } from '../support/oracles';
+import { readelf, readelfSymbols, scratch } from '../support/oracles';
+import { buildInput } from '../support/builds';
 import { sampled } from '../support/scale';
 import { InputError } from '../../toolchain/errors';
 import { parseElf32 } from '../../toolchain/elf/reader';
@@ -62,12 +63,10 @@ for (const flags of sampled(FLAGS, 4)) {
     mkdirSync(out);
     const objects = ['u.c', 'a_file_name_longer_than_readelf_shows.c', 'main.c'].map((c) => {
       const o = join(out, c.replace(/\.c$/, '.o'));
-      run('gcc', ['-m32', ...flags, '-c', c, '-o', o], { cwd: dir });
-      return o;
+      return buildInput({ tool: 'gcc', args: ['-m32', ...flags, '-c', c, '-o', o], dir, anyFolder: true });
     });
     for (const o of objects) await compare(o, `${flags.join(' ')} ${o}`);
-    const exe = join(out, 'prog');
-    run('gcc', ['-m32', '-static', ...flags, ...objects, '-o', exe]);
+    const exe = buildInput({ tool: 'gcc', args: ['-m32', '-static', ...flags, ...objects, '-o', join(out, 'prog')], dir, anyFolder: true });
     await compare(exe, `${flags.join(' ')} static program`);
   });
 }
@@ -93,7 +92,7 @@ for (const version of ['', '--gdwarf-2', '--gdwarf-3', '--gdwarf-4', '--gdwarf-5
     const src = join(dir, `a${version.replace(/-/g, '')}.s`);
     const obj = src.replace(/\.s$/, '.o');
     writeFileSync(src, ASM);
-    run('as', ['--32', '-g', ...(version ? [version] : []), src, '-o', obj]);
+    buildInput({ tool: 'as', args: ['--32', '-g', ...(version ? [version] : []), src, '-o', obj], dir, anyFolder: true });
     await compare(obj, `as -g ${version}`);
   });
 }
@@ -138,12 +137,12 @@ test('every image the project builds (each design and image, a linked -g program
 
 test('a missing .debug_line prints nothing; --json gives the rows readelf prints', async () => {
   const obj = join(dir, 'nodebug.o');
-  run('gcc', ['-m32', '-c', 'main.c', '-o', obj], { cwd: dir });
+  buildInput({ tool: 'gcc', args: ['-m32', '-c', 'main.c', '-o', obj], dir });
   const none = await vdsoLab(['lines', obj]);
   assert.equal(none.status, 0);
   assert.equal(none.stdout, readelf(['--debug-dump=decodedline', obj]));
   const dbg = join(dir, 'json.o');
-  run('gcc', ['-m32', '-g', '-c', 'main.c', '-o', dbg], { cwd: dir });
+  buildInput({ tool: 'gcc', args: ['-m32', '-g', '-c', 'main.c', '-o', dbg], dir, anyFolder: true });
   const json = JSON.parse((await vdsoLab(['lines', dbg, '--json'])).stdout) as { units: Array<{ version: number; rows: Array<{ address: string; line: number; endSequence?: boolean }> }> };
   const shown = readelf(['--debug-dump=decodedline', dbg]).split('\n')
     .map((l) => /^main\.c\s+(\d+|-)\s+(0x[0-9a-f]+|0)\b/.exec(l)).filter((m): m is RegExpExecArray => m !== null)
@@ -156,14 +155,14 @@ test('.debug_info: each unit\'s name and comp_dir as readelf prints them, each f
   // A smaller run takes the first and the last: DWARF 4, and 5 with -O2 ranges.
   for (const flags of sampled([['-gdwarf-4'], ['-gdwarf-5'], ['-O2', '-gdwarf-5', '-ffunction-sections']], 2)) {
     const exe = join(dir, `info${flags.join('')}`);
-    run('gcc', ['-m32', '-static', ...flags, 'u.c', 'main.c', 'a_file_name_longer_than_readelf_shows.c', '-o', exe], { cwd: dir });
+    buildInput({ tool: 'gcc', args: ['-m32', '-static', ...flags, 'u.c', 'main.c', 'a_file_name_longer_than_readelf_shows.c', '-o', exe], dir, anyFolder: true });
     const units = compileUnitsOf(parseElf32(new Uint8Array(readFileSync(exe)), exe));
     const info = readelf(['--debug-dump=info', exe]);
     const named = [...info.matchAll(/DW_TAG_compile_unit\)\n(?:.*\n)*?.*DW_AT_name\s+: (?:\(indirect (?:line )?string, offset: (?:0x)?[0-9a-f]+\): )?(.*)\n(?:.*\n)*?.*DW_AT_comp_dir\s+: (?:\(indirect (?:line )?string, offset: (?:0x)?[0-9a-f]+\): )?(.*)/g)]
       .map((m) => `${m[1]!.trim()} ${m[2]!.trim()}`);
     const ours = units.filter((u) => u.name !== undefined).map((u) => `${u.name} ${u.compDir}`);
     assert.deepEqual(ours, named, flags.join(' '));
-    const nm = new Map(run('nm', ['-S', exe]).split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f.length === 4 && /[Tt]/.test(f[2]!)).map((f) => [f[3]!, [parseInt(f[0]!, 16), parseInt(f[1]!, 16)]] as const));
+    const nm = new Map(readelfSymbols(exe).filter((s) => s.code).map((s) => [s.name, [s.value, s.size]] as const));
     const functions = units.flatMap((u) => u.functions);
     for (const name of ['g', 'main', 'lng']) {
       const f = functions.find((x) => x.name === name);
@@ -178,7 +177,7 @@ test('.debug_info: each unit\'s name and comp_dir as readelf prints them, each f
 test('hostile .debug_line bytes: every truncation parses or fails with one line naming the section and offset', () => {
   const inputs = ['-gdwarf-4', '-gdwarf-5'].map((v) => {
     const obj = join(dir, `trunc${v}.o`);
-    run('gcc', ['-m32', '-O2', v, '-c', 'u.c', '-o', obj], { cwd: dir });
+    buildInput({ tool: 'gcc', args: ['-m32', '-O2', v, '-c', 'u.c', '-o', obj], dir, anyFolder: true });
     const elf = parseElf32(new Uint8Array(readFileSync(obj)), obj);
     return { bytes: debugSectionBytes(elf, '.debug_line')!, lineStr: debugSectionBytes(elf, '.debug_line_str') };
   });

@@ -44,7 +44,7 @@ export function buildAll(): Built[] {
   const map = join(dir, 'lib.map');
   writeFileSync(map, LIBRARY_MAP);
   return [
-    { label: 'gcc -m32 -c object', path: buildC('object', OBJECT_C, ['-c', '-O1', '-fcommon', '-g'], dir) },
+    { label: 'gcc -m32 -c object', path: buildC('object', OBJECT_C, ['-c', '-O1', '-fcommon', '-g'], dir, { anyFolder: true }) },
     { label: 'gcc -m32 -static program', path: buildC('static', OBJECT_C, ['-static', '-O1'], dir) },
     { label: 'gcc -m32 -static-pie program', path: buildC('staticpie', OBJECT_C, ['-static-pie', '-fPIE', '-O1'], dir) },
     { label: 'gcc -m32 PIE program', path: buildC('pie', OBJECT_C, ['-O1', '-fPIE', '-pie'], dir) },

@@ -6,8 +6,8 @@
 // from the stub's first instruction to the return records `bt`, then `info registers` in
 // frame 0 and in frame 1, as gdb prints them. (Over an int $0x80, whose stepi qemu-i386 runs
 // one instruction too far, a temporary breakpoint on the next instruction replaces stepi.)
-import { join } from 'node:path';
-import { assemble, run } from '../support/oracles';
+import { assemble } from '../support/oracles';
+import { buildInput } from '../support/builds';
 import { runGdbScript } from '../support/qemu-gdb';
 
 export const LOAD_AT = 0x70000000;
@@ -96,9 +96,7 @@ after_call:
 /** Builds the program with as --32 and ld -m elf_i386 (static); returns its path. */
 export function buildProgram(dir: string, name: string, image: string, imageSize: number, vsyscall: number): string {
   const object = assemble(name, programSource(image, imageSize, vsyscall), dir);
-  const out = join(dir, name);
-  run('ld', ['-m', 'elf_i386', '-static', '-o', out, object]);
-  return out;
+  return buildInput({ tool: 'ld', args: ['-m', 'elf_i386', '-static', '-o', name, object], dir });
 }
 
 /** One gdb stop: the pc, `bt` parsed, and `info registers` of frame 0 and frame 1 parsed. */

@@ -3,8 +3,6 @@
 // vDSO mapped by loadVdso, run by the product's RunLoop and system call table with one row
 // replaced (read: scripted, returning a restart code first), and the calls as the run
 // loop's kernel events report them (pt_regs at entry, the exit record).
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseElf32 } from '../../toolchain/elf/reader';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../../emulator/memory/memory';
 import { Process } from '../../emulator/kernel/process';
@@ -16,26 +14,22 @@ import { loadVdso, type MappedVdso } from '../../emulator/kernel/vdso/load';
 import { RunLoop } from '../../emulator/kernel/run-loop';
 import { SYSCALL_TABLE } from '../../emulator/kernel/syscalls/index';
 import { row } from '../../emulator/kernel/syscalls/table';
-import { run, scratch } from '../support/oracles';
+import { assemble, buildC, readBytes, scratch } from '../support/oracles';
+import { buildInput } from '../support/builds';
 
 export const VDSO_BASE = 0xf7fc0000;
 export const STACK_TOP = 0xbfff0000;
 
 export function buildAsmGuest(name: string, source: string): { path: string; bytes: Uint8Array } {
   const dir = scratch('vdso-lab-entry-');
-  const src = join(dir, `${name}.s`);
-  writeFileSync(src, source);
-  run('as', ['--32', src, '-o', join(dir, `${name}.o`)]);
-  run('ld', ['-m', 'elf_i386', '-static', '-Ttext=0x08049000', '-e', '_start', join(dir, `${name}.o`), '-o', join(dir, name)]);
-  return { path: join(dir, name), bytes: new Uint8Array(readFileSync(join(dir, name))) };
+  const object = assemble(name, source, dir);
+  const path = buildInput({ tool: 'ld', args: ['-m', 'elf_i386', '-static', '-Ttext=0x08049000', '-e', '_start', object, '-o', name], dir });
+  return { path, bytes: readBytes(path) };
 }
 
 export function buildCGuest(name: string, source: string): { path: string; bytes: Uint8Array } {
-  const dir = scratch('vdso-lab-entry-');
-  const src = join(dir, `${name}.c`);
-  writeFileSync(src, source);
-  run('gcc', ['-m32', '-static', '-nostdlib', '-ffreestanding', '-fno-pic', '-no-pie', '-fno-stack-protector', '-O1', '-Wl,-e,_start', src, '-o', join(dir, name)]);
-  return { path: join(dir, name), bytes: new Uint8Array(readFileSync(join(dir, name))) };
+  const path = buildC(name, source, ['-static', '-nostdlib', '-ffreestanding', '-fno-pic', '-no-pie', '-fno-stack-protector', '-O1', '-Wl,-e,_start'], scratch('vdso-lab-entry-'));
+  return { path, bytes: readBytes(path) };
 }
 
 /** The address of a symbol of the guest (from its .symtab). */

@@ -5,7 +5,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { run, scratch } from '../support/oracles';
+import { readelfSymbols, run, scratch } from '../support/oracles';
 import { startLsp } from './lsp-client';
 
 const lsp = startLsp();
@@ -65,7 +65,7 @@ test('document symbols are the symbols GNU as puts in the symbol table', async (
   const dir = scratch();
   writeFileSync(join(dir, 'in.s'), text);
   run('as', ['--32', join(dir, 'in.s'), '-o', join(dir, 'in.o')]);
-  const nm = run('nm', [join(dir, 'in.o')]).trim().split('\n').map((l) => l.split(' ').pop()!);
+  const nm = readelfSymbols(join(dir, 'in.o')).map((s) => s.name);
   assert.deepEqual(symbols.map((s) => s.name).sort(), nm.sort());
   assert.equal(symbols.find((s) => s.name === 'start')!.kind, 12, 'start is a function');
   assert.equal(symbols.find((s) => s.name === 'start')!.detail, 'global');

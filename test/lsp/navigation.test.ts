@@ -5,7 +5,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { run, scratch } from '../support/oracles';
+import { readelfSymbols, run, scratch } from '../support/oracles';
 import { startLsp } from './lsp-client';
 
 const lsp = startLsp();
@@ -106,10 +106,7 @@ test('outline: each function spans from its label to the last line of its code, 
     const m = /^extent\.S\s+(\d+)\s+0x([0-9a-f]+)/.exec(l);
     return m ? [{ line: Number(m[1]), address: parseInt(m[2]!, 16) }] : [];
   });
-  const functions = run('nm', ['-S', '--defined-only', object]).split('\n').flatMap((l) => {
-    const m = /^([0-9a-f]+) ([0-9a-f]+) T (\S+)$/.exec(l);
-    return m ? [{ name: m[3]!, value: parseInt(m[1]!, 16), size: parseInt(m[2]!, 16) }] : [];
-  });
+  const functions = readelfSymbols(object).filter((s) => s.code && s.bind === 'GLOBAL' && s.size > 0);
   assert.deepEqual(functions.map((f) => f.name).sort(), ['__kernel_vsyscall', 'vsyscall_helper']);
   const uri = await lsp.open(path, text);
   const symbols = await lsp.request<Array<{ name: string; range: { start: { line: number }; end: { line: number; character: number } } }>>('textDocument/documentSymbol', { textDocument: { uri } });

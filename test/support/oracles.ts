@@ -1,48 +1,78 @@
 // Owns the tests' access to the outside oracles (GNU binutils, gcc -m32, qemu-i386, gdb):
-// running them, and building C and assembly inputs in a temporary folder. A missing
+// running them (run-tool.ts), and building C and assembly inputs in a temporary folder (through
+// builds.ts, which builds each distinct input once). A missing
 // oracle fails the test with a message saying what .ci/run must install; nothing skips.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { buildInput } from './builds';
+import { run } from './run-tool';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Runs a tool and returns its stdout; throws with the tool's stderr when it fails. */
-export function run(tool: string, args: readonly string[], options: { cwd?: string; input?: string } = {}): string {
-  const r = spawnSync(tool, args, { cwd: options.cwd, input: options.input, encoding: 'utf8', maxBuffer: 256 << 20 });
-  if (r.error) {
-    const code = (r.error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new Error(`oracle '${tool}' is not installed: .ci/run must install it`);
-    throw r.error;
-  }
-  if (r.status !== 0) throw new Error(`${tool} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return r.stdout;
-}
+export { run };
 
 /** A fresh temporary folder for one test's files. */
 export function scratch(prefix = 'vdso-lab-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Compiles C written by the test with gcc -m32 (extra flags given) and returns the output path. */
-export function buildC(name: string, source: string, flags: readonly string[], dir = scratch()): string {
-  const src = join(dir, `${name}.c`);
-  const out = join(dir, flags.includes('-c') ? `${name}.o` : name);
-  writeFileSync(src, source);
-  run('gcc', ['-m32', ...flags, src, '-o', out]);
-  return out;
+/**
+ * Compiles C written by the test with gcc -m32 (extra flags given; paths in them absolute) into
+ * `dir`, built once per content (builds.ts; `anyFolder` as there); returns the output path.
+ */
+export function buildC(name: string, source: string, flags: readonly string[], dir = scratch(), options: { anyFolder?: boolean } = {}): string {
+  const out = flags.includes('-c') ? `${name}.o` : name;
+  return buildInput({ tool: 'gcc', args: ['-m32', ...flags, `${name}.c`, '-o', out], dir, sources: { [`${name}.c`]: source }, anyFolder: options.anyFolder });
 }
 
-/** Assembles GNU as source with `as --32` and returns the object's path. */
+/** Assembles GNU as source (a test's input) with `as --32` into `dir`, built once per content (builds.ts); returns the object's path. */
 export function assemble(name: string, source: string, dir = scratch()): string {
-  const src = join(dir, `${name}.s`);
-  const out = join(dir, `${name}.o`);
-  writeFileSync(src, source);
-  run('as', ['--32', src, '-o', out]);
-  return out;
+  return buildInput({ tool: 'as', args: ['--32', `${name}.s`, '-o', `${name}.o`], dir, sources: { [`${name}.s`]: source } });
+}
+
+/** GNU as's object for a source that vdso-lab's assembler also assembles: the oracle, run every time. */
+export function gasObject(name: string, source: string, dir = scratch()): string {
+  writeFileSync(join(dir, `${name}.s`), source);
+  run('as', ['--32', `${name}.s`, '-o', `${name}.o`], { cwd: dir });
+  return join(dir, `${name}.o`);
 }
 
 export function readelf(args: readonly string[]): string {
   return run('readelf', [...args]);
+}
+
+/** One symbol of `readelf -SsW`: nm's view of it (no FILE or SECTION symbols, nor the null entry). */
+export interface ReadelfSymbol {
+  readonly name: string;
+  readonly value: number;
+  readonly size: number;
+  readonly type: string;
+  readonly bind: string;
+  /** The section's name; 'UND' and 'ABS' as readelf prints them. */
+  readonly section: string;
+  /** In an executable section (nm's t/T). */
+  readonly code: boolean;
+}
+
+/**
+ * The symbols of an ELF file as `readelf -SsW` lists them; the tests' symbol oracle instead of
+ * nm, which loads the LTO plugin first (a tenth of a second of CPU each time).
+ */
+export function readelfSymbols(path: string): ReadelfSymbol[] {
+  const sections = new Map<string, { name: string; code: boolean }>();
+  const out: ReadelfSymbol[] = [];
+  for (const line of run('readelf', ['-SsW', path]).split('\n')) {
+    const h = /^\s*\[\s*(\d+)\]\s+(\S+)\s+\S+\s+[0-9a-f]+\s+[0-9a-f]+\s+[0-9a-f]+\s+[0-9a-f]+\s+([A-Za-z]*)\s/.exec(line);
+    if (h) {
+      sections.set(h[1]!, { name: h[2]!, code: h[3]!.includes('X') });
+      continue;
+    }
+    const m = /^\s*\d+:\s+([0-9a-f]+)\s+(\d+)\s+(\w+)\s+(\w+)\s+\w+\s+(\w+)\s+(\S+)$/.exec(line);
+    if (!m || m[3] === 'FILE' || m[3] === 'SECTION') continue;
+    const section = sections.get(m[5]!);
+    out.push({ name: m[6]!, value: parseInt(m[1]!, 16), size: Number(m[2]), type: m[3]!, bind: m[4]!, section: section?.name ?? m[5]!, code: section?.code ?? false });
+  }
+  return out;
 }
 
 export function readBytes(path: string): Uint8Array {
@@ -60,7 +90,7 @@ export function hostRunsI386(): boolean {
   if (runsI386 !== undefined) return runsI386;
   const dir = scratch();
   const obj = assemble('exit42', '.globl _start\n_start: movl $1,%eax; movl $42,%ebx; int $0x80\n', dir);
-  run('ld', ['-m', 'elf_i386', obj, '-o', join(dir, 'exit42')]);
+  buildInput({ tool: 'ld', args: ['-m', 'elf_i386', obj, '-o', 'exit42'], dir });
   runsI386 = spawnSync('sh', ['-c', `'${join(dir, 'exit42')}'`]).status === 42;
   return runsI386;
 }

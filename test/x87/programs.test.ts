@@ -3,18 +3,14 @@
 // under `vdso-lab run` with the same stdout, stderr and status as under qemu-i386.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { hostRunsI386, run, scratch } from '../support/oracles';
+import { buildInput } from '../support/builds';
 import { runLab, runQemu } from '../kernel-acceptance/support';
 import { FLOAT_PROGRAM, LEGACY_PROGRAM, SIGNAL_PROGRAM, TRAP_PROGRAM } from './programs';
 
 /** gcc -m32 -static -O2 with libm after the source (a static link resolves in order). */
 function build(name: string, source: string): string {
-  const dir = scratch('vdso-lab-x87-');
-  writeFileSync(join(dir, `${name}.c`), source);
-  run('gcc', ['-m32', '-static', '-O2', '-w', join(dir, `${name}.c`), '-o', join(dir, name), '-lm']);
-  return join(dir, name);
+  return buildInput({ tool: 'gcc', args: ['-m32', '-static', '-O2', '-w', `${name}.c`, '-o', name, '-lm'], dir: scratch('vdso-lab-x87-'), sources: { [`${name}.c`]: source } });
 }
 
 test('printf %f/%g/%e/%Lf, strtod/strtold and libm give the same output under vdso-lab run as under qemu-i386', async () => {

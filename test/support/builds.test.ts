@@ -1,0 +1,65 @@
+// Checks the tests' input builds (builds.ts): each caller gets its own copy with the bytes the
+// tool writes, and an entry on disk that is truncated, altered or foreign is built again.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { assemble, gasObject, readBytes, scratch } from './oracles';
+import { BUILD_CACHE_ENV, buildInput, cacheEntryOf, forgetBuilds, type BuildRequest } from './builds';
+
+/** A source no earlier build had (a fresh symbol name), so the first build runs the tool. */
+function freshSource(): string {
+  return `.data\nfresh_${randomBytes(6).toString('hex')}: .long 1, 2, 3\n.text\nnop\n`;
+}
+
+function asRequest(source: string, dir: string): BuildRequest {
+  return { tool: 'as', args: ['--32', 'in.s', '-o', 'in.o'], dir, sources: { 'in.s': source } };
+}
+
+test('a source built again gives each caller its own copy, with the bytes as --32 writes for it', () => {
+  const source = freshSource();
+  const first = assemble('copy', source);
+  const second = assemble('copy', source);
+  assert.notEqual(first, second);
+  writeFileSync(first, 'patched by the caller');
+  assert.deepEqual(readBytes(second), readBytes(gasObject('copy', source)));
+  assert.deepEqual(readBytes(assemble('copy', source)), readBytes(gasObject('copy', source)));
+});
+
+test('a linked program keeps its mode in every copy', () => {
+  const dir = scratch();
+  const object = assemble('exit0', '.globl _start\n_start: movl $1,%eax; xorl %ebx,%ebx; int $0x80\n', dir);
+  const request: BuildRequest = { tool: 'ld', args: ['-m', 'elf_i386', object, '-o', 'exit0'], dir };
+  const built = statSync(buildInput(request)).mode & 0o111;
+  assert.notEqual(built, 0);
+  const again = scratch();
+  const copy = buildInput({ ...request, args: ['-m', 'elf_i386', object, '-o', `${again}/exit0`] });
+  assert.equal(statSync(copy).mode & 0o111, built);
+});
+
+for (const [label, damage] of [
+  ['truncated', (path: string) => truncateSync(path, statSync(path).size - 3)],
+  ['one byte altered', (path: string) => {
+    const bytes = readFileSync(path);
+    bytes[bytes.length - 1]! ^= 0xff;
+    writeFileSync(path, bytes);
+  }],
+  ['foreign', (path: string) => writeFileSync(path, 'not an entry\n')],
+] as const) {
+  test(`an entry on disk that is ${label} is built again, never given out`, () => {
+    const source = freshSource();
+    const request = asRequest(source, scratch());
+    buildInput(request);
+    const entry = cacheEntryOf(request);
+    if (entry === undefined) {
+      assert.equal(process.env[BUILD_CACHE_ENV], 'off');
+      return;
+    }
+    damage(entry);
+    forgetBuilds();
+    const again = asRequest(source, scratch());
+    assert.deepEqual(readBytes(buildInput(again)), readBytes(gasObject('in', source)));
+    forgetBuilds();
+    assert.deepEqual(readBytes(buildInput(asRequest(source, scratch()))), readBytes(gasObject('in', source)), 'the entry was written again');
+  });
+}

@@ -1,0 +1,222 @@
+// Owns building the tests' inputs with the real toolchain (gcc -m32, as --32, ld): the programs
+// the emulator runs and the objects the tests feed vdso-lab's readers. A given (tool, version,
+// arguments, source text, bytes of every file it reads) is built once: per process, and across
+// processes and runs through a content-addressed folder in the cache folder (test-builds/),
+// unless VDSO_LAB_TEST_BUILD_CACHE=off (docs/testing.md). Each caller gets its own copy of the
+// output in its folder. Only inputs: an oracle's own answer (GNU's bytes for a source our
+// assembler also assembles, a reading of our output) is run at test time (oracles.ts).
+import { spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { cacheDir } from '../../toolchain/cache';
+import { run } from './run-tool';
+
+/** The variable that turns the on-disk part off (`off`); the per-process memo stays. */
+export const BUILD_CACHE_ENV = 'VDSO_LAB_TEST_BUILD_CACHE';
+
+/** The folder of built inputs inside the cache folder. */
+export function buildCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(cacheDir(env), 'test-builds');
+}
+
+export type BuildTool = 'gcc' | 'as' | 'ld';
+
+export interface BuildRequest {
+  readonly tool: BuildTool;
+  /** The tool's arguments; one output after `-o`; relative paths are taken in `dir`. */
+  readonly args: readonly string[];
+  /** The caller's folder: the tool runs there and the output is written there. */
+  readonly dir: string;
+  /** Files the build writes into `dir` first (name relative to `dir`, text). */
+  readonly sources?: Readonly<Record<string, string>>;
+  /**
+   * The test does not read the folder debug information records (it compares two readings of
+   * the same file): a build with -g may then come from another folder, and from the disk.
+   */
+  readonly anyFolder?: boolean;
+}
+
+interface Output {
+  readonly bytes: Uint8Array;
+  readonly mode: number;
+}
+
+const HEADER = 'vdso-lab test build 1';
+const memo = new Map<string, Output>();
+const identities = new Map<BuildTool, string>();
+
+/**
+ * Runs `tool args` in `dir` (after writing `sources` there), or gives the output a build of the
+ * same key made before; returns the output's absolute path. Builds with debug information
+ * (which records the folder) are shared only by builds in the same folder, and never on disk,
+ * unless `anyFolder`.
+ */
+export function buildInput(request: BuildRequest): string {
+  const { tool, args, dir } = request;
+  const out = resolve(dir, outputOf(request));
+  for (const [name, text] of Object.entries(request.sources ?? {})) writeFileSync(resolve(dir, name), text);
+  const { key, onDisk } = keyOf(request);
+  let output = memo.get(key) ?? (onDisk ? readEntry(entryPath(key)) : undefined);
+  if (!output) {
+    run(tool, args, { cwd: dir });
+    output = { bytes: new Uint8Array(readFileSync(out)), mode: statSync(out).mode & 0o777 };
+    if (onDisk) writeEntry(entryPath(key), output);
+  } else {
+    // Through a rename: the caller may be running the program an earlier call gave.
+    const tmp = temporaryName(out);
+    writeFileSync(tmp, output.bytes, { mode: output.mode });
+    renameSync(tmp, out);
+  }
+  memo.set(key, output);
+  return out;
+}
+
+/** The file on disk that holds `request`'s output, or undefined when it is built per process only (for this module's tests). */
+export function cacheEntryOf(request: BuildRequest): string | undefined {
+  const { key, onDisk } = keyOf(request);
+  return onDisk ? entryPath(key) : undefined;
+}
+
+/** Forgets this process's builds, so the next build reads the disk (for this module's tests). */
+export function forgetBuilds(): void {
+  memo.clear();
+}
+
+function outputOf(request: BuildRequest): string {
+  const at = request.args.indexOf('-o');
+  const name = at >= 0 ? request.args[at + 1] : undefined;
+  if (name === undefined) throw new Error(`buildInput: ${request.tool} ${request.args.join(' ')} names no output (-o)`);
+  return name;
+}
+
+function keyOf(request: BuildRequest): { key: string; onDisk: boolean } {
+  const { tool, args, dir } = request;
+  const debug = !request.anyFolder && args.some((a) => isDebugFlag(tool, a));
+  const key = buildKey(tool, args, dir, args.indexOf('-o') + 1, debug);
+  return { key, onDisk: !debug && process.env[BUILD_CACHE_ENV] !== 'off' };
+}
+
+function temporaryName(path: string): string {
+  return `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+}
+
+/** Debug information records the folder the tool ran in (DW_AT_comp_dir). */
+function isDebugFlag(tool: BuildTool, arg: string): boolean {
+  if (tool === 'as') return /^(-g|--gdwarf|--gstabs|--gen-debug)/.test(arg);
+  if (tool === 'gcc') return /^-g(?!no-)/.test(arg) || /^-Wa,.*(-g|--gdwarf|--gen-debug)/.test(arg);
+  return false;
+}
+
+/** The key: the toolchain's identity, the arguments (`dir` as a placeholder unless `debug`) and every file read. */
+function buildKey(tool: BuildTool, args: readonly string[], dir: string, outputAt: number, debug: boolean): string {
+  const h = createHash('sha256').update(identity(tool)).update('\0');
+  if (debug) h.update(`cwd ${dir}\0`);
+  const place = (a: string): string => (debug ? a : a.split(dir).join('<dir>'));
+  args.forEach((arg, i) => {
+    // The output's name is not in what the tools write: builds that differ only there are one.
+    h.update(i === outputAt ? 'output\0' : `arg ${place(arg)}\0`);
+    if (i === outputAt) return;
+    const includeDir = args[i - 1] === '-I' ? arg : arg.startsWith('-I') ? arg.slice(2) : undefined;
+    if (includeDir !== undefined) {
+      hashTree(h, resolve(dir, includeDir), place);
+      return;
+    }
+    for (const candidate of pathsIn(arg)) {
+      const path = resolve(dir, candidate);
+      if (!isFile(path)) continue;
+      h.update(`file ${place(path)}\0`).update(readFileSync(path)).update('\0');
+      // A C or assembly source's own quoted includes, next to it.
+      if (/\.(c|S|s|h)$/.test(path)) hashQuotedIncludes(h, path, place);
+    }
+  });
+  return h.digest('hex');
+}
+
+/** The strings in one argument that may name a file: itself, after `=`, the pieces of -Wl,/-Wa,. */
+function pathsIn(arg: string): string[] {
+  if (!arg.startsWith('-')) return [arg];
+  const found: string[] = [];
+  const eq = arg.indexOf('=');
+  if (eq > 0) found.push(arg.slice(eq + 1));
+  if (/^-W[la],/.test(arg)) found.push(...arg.slice(4).split(','));
+  return found;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function hashTree(h: ReturnType<typeof createHash>, root: string, place: (a: string) => string): void {
+  if (!existsSync(root)) return;
+  const walk = (folder: string): void => {
+    for (const name of readdirSync(folder).sort()) {
+      const path = join(folder, name);
+      const s = statSync(path);
+      if (s.isDirectory()) walk(path);
+      else if (s.isFile()) h.update(`file ${place(path)}\0`).update(readFileSync(path)).update('\0');
+    }
+  };
+  walk(root);
+}
+
+function hashQuotedIncludes(h: ReturnType<typeof createHash>, source: string, place: (a: string) => string): void {
+  const text = readFileSync(source, 'utf8');
+  for (const m of text.matchAll(/^\s*#\s*include\s+"([^"]+)"/gm)) {
+    const path = resolve(source, '..', m[1]!);
+    if (isFile(path)) h.update(`file ${place(path)}\0`).update(readFileSync(path)).update('\0');
+  }
+}
+
+/**
+ * What the tool's output depends on besides its arguments and files, asked once per process:
+ * the tools' --version (gcc runs as and ld) and, where libraries are linked, the i386 libc.a.
+ */
+function identity(tool: BuildTool): string {
+  const known = identities.get(tool);
+  if (known !== undefined) return known;
+  const tools: BuildTool[] = tool === 'gcc' ? ['gcc', 'as', 'ld'] : [tool];
+  let text = tools.map((t) => run(t, ['--version'])).join('\0');
+  if (tool !== 'as') {
+    const libc = spawnSync('gcc', ['-m32', '-print-file-name=libc.a'], { encoding: 'utf8' }).stdout?.trim() ?? '';
+    const s = libc && existsSync(libc) ? statSync(libc) : undefined;
+    text += `\0${libc} ${s?.size ?? '-'} ${s?.mtimeMs ?? '-'}`;
+  }
+  identities.set(tool, text);
+  return text;
+}
+
+function entryPath(key: string): string {
+  return join(buildCacheDir(), key.slice(0, 2), key);
+}
+
+/** The entry: a header line (name, SHA-256 and length of the bytes, mode), then the bytes. */
+function readEntry(path: string): Output | undefined {
+  let file: Buffer;
+  try {
+    file = readFileSync(path);
+  } catch {
+    return undefined;
+  }
+  const end = file.indexOf(0x0a);
+  const line = file.subarray(0, Math.max(end, 0)).toString('latin1');
+  if (end < 0 || !line.startsWith(`${HEADER} `)) return undefined;
+  const [hash, length, mode] = line.slice(HEADER.length + 1).split(' ');
+  const bytes = new Uint8Array(file.subarray(end + 1));
+  if (String(bytes.length) !== length || createHash('sha256').update(bytes).digest('hex') !== hash) return undefined;
+  const m = Number.parseInt(mode ?? '', 8);
+  return Number.isInteger(m) ? { bytes, mode: m & 0o777 } : undefined;
+}
+
+/** Writes through a temporary file and a rename, so a process reading at the same time sees all or nothing. */
+function writeEntry(path: string, output: Output): void {
+  mkdirSync(join(path, '..'), { recursive: true });
+  const tmp = temporaryName(path);
+  const hash = createHash('sha256').update(output.bytes).digest('hex');
+  writeFileSync(tmp, Buffer.concat([Buffer.from(`${HEADER} ${hash} ${output.bytes.length} ${output.mode.toString(8)}\n`, 'latin1'), output.bytes]));
+  renameSync(tmp, path);
+}
