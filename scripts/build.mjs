@@ -3,8 +3,8 @@
 // code cache), and with --tests also every test/**/*.test.ts into out/test for `node --test`.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { readdirSync, statSync, rmSync, chmodSync, renameSync, writeFileSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { readdirSync, statSync, rmSync, chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const common = {
@@ -79,6 +79,8 @@ async function buildCached(e, loaderFile) {
   });
   // Through a rename: a process starting meanwhile reads the old file or the new one, whole.
   const out = join(root, e.out);
+  // A fresh clone has no dist/ yet, and every bundle is built at once: none may count on another's.
+  mkdirSync(dirname(out), { recursive: true });
   writeFileSync(`${out}.tmp`, loaderFile(e.banner ? `${e.banner}\n` : '', loader.outputFiles[0].text, bundle), { mode: e.banner ? 0o755 : 0o644 });
   renameSync(`${out}.tmp`, out);
   writeFileSync(map.path, map.contents);
