@@ -1,10 +1,12 @@
 // Checks the tests' input builds (builds.ts): each caller gets its own copy with the bytes the
-// tool writes, and an entry on disk that is truncated, altered or foreign is built again.
+// tool writes, an entry on disk that is truncated, altered or foreign is built again, and a
+// change to a header the source includes through another header makes a new build.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
-import { assemble, gasObject, readBytes, scratch } from './oracles';
+import { join } from 'node:path';
+import { assemble, gasObject, readBytes, run, scratch } from './oracles';
 import { BUILD_CACHE_ENV, buildInput, cacheEntryOf, forgetBuilds, type BuildRequest } from './builds';
 
 /** A source no earlier build had (a fresh symbol name), so the first build runs the tool. */
@@ -63,3 +65,26 @@ for (const [label, damage] of [
     assert.deepEqual(readBytes(buildInput(asRequest(source, scratch()))), readBytes(gasObject('in', source)), 'the entry was written again');
   });
 }
+
+test('a header included through another header, changed, gives a new build: the object gcc -c writes for it', () => {
+  const tag = randomBytes(6).toString('hex');
+  const main = `#include "outer.h"\nint value_${tag}(void) { return INNER; }\n`;
+  const request = (inner: string): BuildRequest => ({
+    tool: 'gcc',
+    args: ['-m32', '-O1', '-c', 'main.c', '-o', 'main.o'],
+    dir: scratch(),
+    sources: { 'main.c': main, 'outer.h': '#include "inner.h"\n', 'inner.h': inner },
+  });
+  /** gcc itself, in a folder of its own, on the same three files. */
+  const gccObject = (inner: string): Uint8Array => {
+    const dir = scratch();
+    for (const [name, text] of Object.entries({ 'main.c': main, 'outer.h': '#include "inner.h"\n', 'inner.h': inner })) writeFileSync(join(dir, name), text);
+    run('gcc', ['-m32', '-O1', '-c', 'main.c', '-o', 'main.o'], { cwd: dir });
+    return readBytes(join(dir, 'main.o'));
+  };
+  assert.deepEqual(readBytes(buildInput(request('#define INNER 1\n'))), gccObject('#define INNER 1\n'));
+  forgetBuilds();
+  const changed = readBytes(buildInput(request('#define INNER 1000\n')));
+  assert.deepEqual(changed, gccObject('#define INNER 1000\n'));
+  assert.notDeepEqual(changed, gccObject('#define INNER 1\n'));
+});

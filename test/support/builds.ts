@@ -164,11 +164,15 @@ function hashTree(h: ReturnType<typeof createHash>, root: string, place: (a: str
   walk(root);
 }
 
-function hashQuotedIncludes(h: ReturnType<typeof createHash>, source: string, place: (a: string) => string): void {
+/** The files `source` includes in quotes, found beside the including file, and theirs in turn (each once). */
+function hashQuotedIncludes(h: ReturnType<typeof createHash>, source: string, place: (a: string) => string, seen = new Set<string>([source])): void {
   const text = readFileSync(source, 'utf8');
   for (const m of text.matchAll(/^\s*#\s*include\s+"([^"]+)"/gm)) {
     const path = resolve(source, '..', m[1]!);
-    if (isFile(path)) h.update(`file ${place(path)}\0`).update(readFileSync(path)).update('\0');
+    if (seen.has(path) || !isFile(path)) continue;
+    seen.add(path);
+    h.update(`file ${place(path)}\0`).update(readFileSync(path)).update('\0');
+    hashQuotedIncludes(h, path, place, seen);
   }
 }
 
