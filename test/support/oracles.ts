@@ -3,6 +3,7 @@
 // builds.ts, which builds each distinct input once). A missing
 // oracle fails the test with a message saying what .ci/run must install; nothing skips.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { parseReadelf } from '../elf/readelf-output';
 import { buildInput } from './builds';
 import { run } from './run-tool';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
@@ -42,7 +43,7 @@ export function readelf(args: readonly string[]): string {
 }
 
 /** One symbol of `readelf -SsW`: nm's view of it (no FILE or SECTION symbols, nor the null entry). */
-export interface ReadelfSymbol {
+export interface SymbolOfReadelf {
   readonly name: string;
   readonly value: number;
   readonly size: number;
@@ -55,24 +56,19 @@ export interface ReadelfSymbol {
 }
 
 /**
- * The symbols of an ELF file as `readelf -SsW` lists them; the tests' symbol oracle instead of
- * nm, which loads the LTO plugin first (a tenth of a second of CPU each time).
+ * The .symtab symbols of an ELF file as `readelf -SsW` lists them (parsed by
+ * test/elf/readelf-output.ts); the tests' symbol oracle instead of nm, which loads the LTO
+ * plugin first (a tenth of a second of CPU each time).
  */
-export function readelfSymbols(path: string): ReadelfSymbol[] {
-  const sections = new Map<string, { name: string; code: boolean }>();
-  const out: ReadelfSymbol[] = [];
-  for (const line of run('readelf', ['-SsW', path]).split('\n')) {
-    const h = /^\s*\[\s*(\d+)\]\s+(\S+)\s+\S+\s+[0-9a-f]+\s+[0-9a-f]+\s+[0-9a-f]+\s+[0-9a-f]+\s+([A-Za-z]*)\s/.exec(line);
-    if (h) {
-      sections.set(h[1]!, { name: h[2]!, code: h[3]!.includes('X') });
-      continue;
-    }
-    const m = /^\s*\d+:\s+([0-9a-f]+)\s+(\d+)\s+(\w+)\s+(\w+)\s+\w+\s+(\w+)\s+(\S+)$/.exec(line);
-    if (!m || m[3] === 'FILE' || m[3] === 'SECTION') continue;
-    const section = sections.get(m[5]!);
-    out.push({ name: m[6]!, value: parseInt(m[1]!, 16), size: Number(m[2]), type: m[3]!, bind: m[4]!, section: section?.name ?? m[5]!, code: section?.code ?? false });
-  }
-  return out;
+export function readelfSymbols(path: string): SymbolOfReadelf[] {
+  const { sections, symbolTables } = parseReadelf(run('readelf', ['-SsW', path]));
+  const byIndex = new Map(sections.map((section) => [String(section.index), section]));
+  return (symbolTables.get('.symtab') ?? [])
+    .filter((symbol) => symbol.name !== '' && symbol.type !== 'FILE' && symbol.type !== 'SECTION')
+    .map((symbol) => {
+      const section = byIndex.get(symbol.ndx);
+      return { name: symbol.name, value: symbol.value, size: symbol.size, type: symbol.type, bind: symbol.bind, section: section?.name ?? symbol.ndx, code: section?.flags.includes('X') ?? false };
+    });
 }
 
 export function readBytes(path: string): Uint8Array {
