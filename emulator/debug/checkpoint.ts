@@ -10,6 +10,7 @@
 import { Memory, type PageCheckpoint } from '../memory/memory';
 import { Cpu } from '../x86/cpu';
 import { SIDE_TABLES } from '../kernel/side-tables';
+import { sameBytes } from './same-bytes';
 
 type Obj = Record<string | symbol, unknown>;
 
@@ -49,12 +50,6 @@ function isOpaque(o: object): boolean {
 /** The bytes a typed array covers (any element type), as one view. */
 function bytesOf(v: ArrayBufferView): Uint8Array {
   return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 export class MachineCheckpoint {

@@ -5,7 +5,7 @@
 // line VS Code can show. A function's source is made once and kept while its bytes are
 // unchanged (every stack trace through libc asks for the same few).
 import { MAX_INSTRUCTION_LENGTH } from '../../toolchain/isa/decoder';
-import { sameBytes } from './image-cache';
+import { sameBytes } from './same-bytes';
 import type { FunctionExtent } from './symbols';
 import type { DisassembledLine } from './types';
 

@@ -3,13 +3,7 @@
 // depends on nothing else, so the last few are kept and found again by their bytes. A
 // session launched again on the same program (a restart, the inline adapter's next
 // session) does not parse them again.
-
-/** Whether two byte arrays hold the same bytes. */
-export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
-  return true;
-}
+import { sameBytes } from './same-bytes';
 
 interface Kept<T> {
   readonly key: string;
