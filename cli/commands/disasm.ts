@@ -59,8 +59,15 @@ export const disasmCommand: Command = {
       if (!sym) throw new InputError(file, `symbol ${symbolName}`, 'no such defined symbol');
       if (!listedSections(elf).some((s) => s.name === sym.section)) throw new InputError(file, `symbol ${symbolName}`, `lies in ${sym.section}, which holds no code`);
     }
-    // Streamed: text goes out in batches as it is made, so that memory does not grow with the
+    // Streamed: text goes out in pieces as it is made, so that memory does not grow with the
     // size of the section (a 16 MiB .text is millions of lines).
+    const options = { ...(sectionName !== undefined ? { only: [sectionName] } : {}), ...(symbolName !== undefined ? { symbol: symbolName } : {}) };
+    if (!flag(args, 'json')) {
+      const text = objdumpTextSink(file, io.out);
+      listElf(elf, text, options);
+      text.end();
+      return EXIT_OK;
+    }
     let batch: string[] = [];
     const put = (text: string): void => {
       batch.push(text);
@@ -70,14 +77,9 @@ export const disasmCommand: Command = {
       if (batch.length) io.out(batch.join(''));
       batch = [];
     };
-    const options = { ...(sectionName !== undefined ? { only: [sectionName] } : {}), ...(symbolName !== undefined ? { symbol: symbolName } : {}) };
-    if (flag(args, 'json')) {
-      const json = jsonSink(file, put);
-      listElf(elf, json.sink, options);
-      json.end();
-    } else {
-      listElf(elf, objdumpTextSink(file, put), options);
-    }
+    const json = jsonSink(file, put);
+    listElf(elf, json.sink, options);
+    json.end();
     flush();
     return EXIT_OK;
   },

@@ -65,6 +65,7 @@ function usesAddrSize(e: OpcodeEntry, i: Instruction): boolean {
 /** The prefixes objdump prints in front of the mnemonic, in byte order. */
 function prefixText(i: Instruction, e: OpcodeEntry | null): string[] {
   const n = Math.min(i.prefixLength, 8);
+  if (n === 0) return [];
   const codes: number[] = [];
   for (let k = 0; k < n; k++) codes.push((i.prefixSeq >>> (k * 4)) & 15);
   const used = new Array<boolean>(n).fill(false);
@@ -211,12 +212,14 @@ export function formatAtt(i: Instruction, options: FormatOptions = {}): string {
   if (i.status !== DecodeStatus.Ok || !e) return '(bad)';
   if (e.undocumented) return [...prefixText(i, e), '(bad)'].join(' ');
   if (e.onlyOn) return [...prefixText(i, e), `${mnemonicText(i, e)}(${e.onlyOn} only)`].join(' ');
-  const head = [...prefixText(i, e), mnemonicText(i, e)].join(' ');
-  const kinds = e.noReverse ? e.operands : [...e.operands].reverse();
-  const ops: string[] = [];
-  for (const k of kinds) {
+  const head = i.prefixLength === 0 ? mnemonicText(i, e) : [...prefixText(i, e), mnemonicText(i, e)].join(' ');
+  // The operands in objdump's order: the table's reversed, unless the row says not.
+  const count = e.operands.length;
+  let ops = '';
+  for (let n = 0; n < count; n++) {
+    const k = e.operands[e.noReverse ? n : count - 1 - n]!;
     const t = operandText(i, e, k, e.operands.indexOf(k), options);
-    if (t) ops.push(t);
+    if (t) ops = ops ? ops + ',' + t : t;
   }
-  return ops.length ? head.padEnd(6) + ' ' + ops.join(',') : head;
+  return ops ? head.padEnd(6) + ' ' + ops : head;
 }

@@ -134,55 +134,99 @@ function listBlock(data: Uint8Array, vma: number, start: number, stop: number, i
   }
 }
 
-const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0') + ' ');
+const HEX_DIGITS = '0123456789abcdef';
+const TAB = 9, NEWLINE = 10, SPACE = 32, COLON = 58;
+/** The most one line of an instruction or data dump takes, text aside (address, bytes, padding). */
+const LINE_ROOM = 128;
+/** The size of the pieces handed out. */
+const PIECE = 1 << 16;
 
 /**
- * objdump's address column for a section: 8 hex digits less the leading zeros of the section's
- * end address, dropped in steps of 4 (always keeping one); the rest of the leading zeros as spaces.
+ * objdump's address column for a section, in hex digits: 8 less the leading zeros of the
+ * section's end address, dropped in steps of 4 (always keeping one).
  */
-export function addressColumn(section: { readonly addr: number; readonly size: number }): (address: number) => string {
+function columnWidth(section: { readonly addr: number; readonly size: number }): number {
   const end = ((section.addr >>> 0) + section.size) >>> 0;
   const digits = end.toString(16).padStart(8, '0');
   let skip = 0;
   while (skip < digits.length && digits[skip] === '0') skip++;
   if (skip === digits.length && section.addr !== 0) skip = 0;
   if (skip !== 0) skip = (skip - 1) & ~3;
-  const width = 8 - skip;
-  return (address) => (address >>> 0).toString(16).slice(-width).padStart(width);
+  return 8 - skip;
 }
 
-/** The exact text `objdump -d` prints, handed out in pieces (each ends with a newline). */
-export function objdumpTextSink(fileName: string, out: (text: string) => void): ListingSink {
-  let column: (address: number) => string = addressColumn({ addr: 0, size: 0 });
-  let first = true;
-  const header = (): void => {
-    if (first) out(`\n${fileName}:     file format elf32-i386\n\n`);
-    first = false;
+/** The sink objdumpTextSink returns: end() hands out what is still held. */
+export interface TextSink extends ListingSink {
+  end(): void;
+}
+
+/**
+ * The exact text `objdump -d` prints, handed out in pieces of about 64 KiB. Lines are written
+ * as bytes into one buffer, not joined from strings: a listing can be millions of lines.
+ */
+export function objdumpTextSink(fileName: string, out: (text: string) => void): TextSink {
+  let width = columnWidth({ addr: 0, size: 0 });
+  let buf = Buffer.allocUnsafe(PIECE + LINE_ROOM);
+  let at = 0;
+  const handOut = (): void => {
+    if (at > 0) out(buf.toString('utf8', 0, at));
+    at = 0;
   };
-  header();
+  const text = (t: string): void => {
+    const room = t.length * 3 + LINE_ROOM;
+    if (at + room > buf.length) {
+      handOut();
+      if (room > buf.length) buf = Buffer.allocUnsafe(room + PIECE);
+    }
+    at += buf.write(t, at, 'utf8');
+  };
+  const byte = (c: number): void => {
+    buf[at++] = c;
+  };
+  /** The address right-aligned in the column: its last `width` hex digits, leading zeros as spaces. */
+  const column = (address: number): void => {
+    let digits = 1;
+    while (digits < 8 && address >>> (4 * digits) !== 0) digits++;
+    if (digits > width) digits = width;
+    for (let k = digits; k < width; k++) byte(SPACE);
+    for (let k = digits - 1; k >= 0; k--) byte(HEX_DIGITS.charCodeAt((address >>> (4 * k)) & 15));
+    byte(COLON);
+    byte(TAB);
+  };
+  const hexByte = (b: number): void => {
+    byte(HEX_DIGITS.charCodeAt(b >>> 4));
+    byte(HEX_DIGITS.charCodeAt(b & 15));
+    byte(SPACE);
+  };
+  text(`\n${fileName}:     file format elf32-i386\n\n`);
   return {
     section(section) {
-      column = addressColumn(section);
-      out(`\nDisassembly of section ${section.name}:\n`);
+      width = columnWidth(section);
+      text(`\nDisassembly of section ${section.name}:\n`);
     },
     label(address, label) {
-      out(`\n${(address >>> 0).toString(16).padStart(8, '0')} <${label}>:\n`);
+      text(`\n${(address >>> 0).toString(16).padStart(8, '0')} <${label}>:\n`);
     },
     zeros() {
-      out('\t...\n');
+      text('\t...\n');
     },
-    line(address, bytes, text, data) {
+    line(address, bytes, t, data) {
       const perLine = data ? DATA_BYTES_PER_LINE : INSN_BYTES_PER_LINE;
       const firstLine = Math.min(bytes.length, perLine);
-      let s = column(address) + ':\t';
-      for (let k = 0; k < firstLine; k++) s += HEX[bytes[k]!];
-      for (let k = firstLine; k < perLine; k++) s += '   ';
-      s += (data ? '    ' : '\t') + text;
+      if (at + LINE_ROOM > buf.length) handOut();
+      column(address >>> 0);
+      for (let k = 0; k < firstLine; k++) hexByte(bytes[k]!);
+      for (let k = firstLine; k < perLine; k++) { byte(SPACE); byte(SPACE); byte(SPACE); }
+      if (data) { byte(SPACE); byte(SPACE); byte(SPACE); byte(SPACE); } else byte(TAB);
+      text(t);
       for (let k = firstLine; k < bytes.length; k += perLine) {
-        s += '\n' + column(address + k) + ':\t';
-        for (let j = k; j < Math.min(k + perLine, bytes.length); j++) s += HEX[bytes[j]!];
+        if (at + LINE_ROOM > buf.length) handOut();
+        byte(NEWLINE);
+        column((address + k) >>> 0);
+        for (let j = k; j < Math.min(k + perLine, bytes.length); j++) hexByte(bytes[j]!);
       }
-      out(s + '\n');
+      byte(NEWLINE);
     },
+    end: handOut,
   };
 }
