@@ -3,7 +3,8 @@
 // limit, and as the debugger's program, give one line and status 2 promptly, with the CLI's
 // heap capped at 512 MB; sizes over the setting are refused (each file-reading command given
 // them: test/cli/input-kinds.test.ts).
-// --stdin naming a device or FIFO is read as the guest reads it, and gives what qemu-i386 gives.
+// --stdin naming a device or FIFO is read as the guest reads it, and gives what qemu-i386 gives
+// (through test/cli/invoke.ts: what the guest reads is not about the CLI's process).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -14,6 +15,7 @@ import { launchTarget } from '../../emulator/debug/launch';
 import { nodeDebugHost } from '../../debug-adapter/node-host';
 import { InputError } from '../../toolchain/errors';
 import type { DebugLaunchOptions } from '../../emulator/debug/types';
+import { vdsoLab } from './invoke';
 
 const dir = scratch('vdso-lab-inputs-');
 const fifo = join(dir, 'fifo');
@@ -82,7 +84,7 @@ test('--stdin naming a device without end stops at the input limit with one line
   assert.equal(r.stderr, 'vdso-lab run: --stdin /dev/zero: more than the limit of 1 MiB (a stream without end?)\n');
 });
 
-test('--stdin naming a regular file or a FIFO gives what qemu-i386 gives with it as stdin', () => {
+test('--stdin naming a regular file or a FIFO gives what qemu-i386 gives with it as stdin', async () => {
   const input = join(dir, 'input.bin');
   writeFileSync(input, Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 2654435761) >>> 24)));
   const fd = openSync(input, 'r');
@@ -90,14 +92,14 @@ test('--stdin naming a regular file or a FIFO gives what qemu-i386 gives with it
   closeSync(fd);
   assert.equal(oracle.status, 0, oracle.stderr);
   assert.match(oracle.stdout, /^300000 \d+\n$/);
-  const file = cli(['run', reader, '--stdin', input]);
+  const file = await vdsoLab(['run', reader, '--stdin', input], dir);
   assert.equal(file.stderr, '');
   assert.equal(file.stdout, oracle.stdout);
   // The same bytes through a FIFO, written by another process while the guest reads.
   const stream = join(dir, 'stdin-fifo');
   spawnSync('mkfifo', [stream]);
   const writer = spawn('sh', ['-c', 'cat "$0" > "$1"', input, stream]);
-  const piped = cli(['run', reader, '--stdin', stream]);
+  const piped = await vdsoLab(['run', reader, '--stdin', stream], dir);
   writer.kill();
   assert.equal(piped.stderr, '');
   assert.equal(piped.stdout, oracle.stdout);

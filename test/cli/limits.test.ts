@@ -4,7 +4,8 @@
 // and in #if (GNU as itself crashes on them), a macro that doubles its argument on every
 // call, and disasm of a 4 MiB .text, byte-identical to objdump -d with the CLI's peak
 // memory independent of the section's size. All but the last run through test/cli/invoke.ts
-// (in process at a quick scale); the last measures the process's peak memory.
+// (in process at a quick scale); the last measures the process's peak memory. Quick runs list
+// and disassemble a tenth of the symbols and of the .text (test/support/scale.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -12,25 +13,30 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { run, scratch } from '../support/oracles';
+import { scaled } from '../support/scale';
 import { vdsoLab } from './invoke';
 
 const dir = scratch('vdso-lab-limits-');
 const hook = join(dir, 'peak.js');
 writeFileSync(hook, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(join(dir, 'peak'))}, String(process.resourceUsage().maxRSS)));`);
 
+/** How many symbols `symbols --all` lists, and how many 8-byte instruction pairs `disasm` reads (4 MiB at full scale). */
+const SYMBOLS = scaled(150_000);
+const PAIRS = scaled(524_288);
+
 function cli(args: readonly string[]) {
   return vdsoLab(args, dir);
 }
 
-test('symbols --all on 150,000 symbols lists them all, as readelf counts them', async () => {
-  writeFileSync(join(dir, 'syms.s'), '.text\n' + Array.from({ length: 150_000 }, (_, i) => `.globl s${i}\ns${i}: nop\n`).join(''));
+test(`symbols --all on ${SYMBOLS.toLocaleString('en-US')} symbols lists them all, as readelf counts them`, async () => {
+  writeFileSync(join(dir, 'syms.s'), '.text\n' + Array.from({ length: SYMBOLS }, (_, i) => `.globl s${i}\ns${i}: nop\n`).join(''));
   run('as', ['--32', join(dir, 'syms.s'), '-o', join(dir, 'syms.o')]);
   const r = await cli(['symbols', '--all', 'syms.o']);
   assert.equal(r.status, 0, r.stderr);
   const ours = r.stdout.split('\n').filter((l) => / s\d+$/.test(l)).length;
   const theirs = run('readelf', ['-sW', join(dir, 'syms.o')]).split('\n').filter((l) => / s\d+$/.test(l)).length;
   assert.equal(ours, theirs);
-  assert.equal(ours, 150_000);
+  assert.equal(ours, SYMBOLS);
 });
 
 test('200,000 nested parentheses: one line, status 2, in an expression and in #if', async () => {
@@ -51,8 +57,8 @@ test('a macro that doubles its argument on each call: one line, status 2', async
   assert.match(r.stderr, /^dbl\.s: Assembler messages:\ndbl\.s:4:1: Error: macro dbl: expansion larger than 16777216 bytes\n$/);
 });
 
-test('disasm of a 4 MiB .text: what objdump -d prints, in bounded memory', () => {
-  writeFileSync(join(dir, 'big.s'), '.text\n.globl _start\n_start:\n.rept 524288\nmovl $0x12345678, %eax\naddl %ebx, %ecx\n.endr\n');
+test(`disasm of a ${Number(((PAIRS * 8) / 2 ** 20).toFixed(1))} MiB .text: what objdump -d prints, in bounded memory`, () => {
+  writeFileSync(join(dir, 'big.s'), `.text\n.globl _start\n_start:\n.rept ${PAIRS}\nmovl $0x12345678, %eax\naddl %ebx, %ecx\n.endr\n`);
   run('as', ['--32', join(dir, 'big.s'), '-o', join(dir, 'big.o')]);
   const ours = spawnSync('bash', ['-c', `${process.execPath} -r ${hook} ${resolve('dist/cli.js')} disasm big.o | sha256sum`], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
   const theirs = spawnSync('bash', ['-c', 'objdump -d big.o | sha256sum'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
