@@ -82,6 +82,22 @@ export interface Block {
   source: string;
 }
 
+/** A block's fields fixed when it is made (the rest start valid, unrun, with no successors). */
+export type BlockParts = Readonly<Omit<Block, 'valid' | 's0' | 's1' | 'runs'>>;
+
+/**
+ * A new block of `p`. Every block is made here, so that all have one shape (one hidden class:
+ * a second shape, from a literal in another order, sends V8's run loop back to unoptimized code
+ * in each new process that takes translations: docs/speed-and-exactness.md).
+ */
+export function newBlock(p: BlockParts): Block {
+  return {
+    start: p.start, pc: p.pc, end: p.end, length: p.length, fn: p.fn, cold: p.cold, insns: p.insns, marks: p.marks, spans: p.spans,
+    bytes: p.bytes, single: p.single, hot: p.hot, region: p.region, flow: p.flow, runs: 0, pages: p.pages, breakpoint: p.breakpoint,
+    valid: true, s0: null, s1: null, source: p.source,
+  };
+}
+
 /** What a flow keeps of each member: the block function it calls, where it starts and ends, its instructions. */
 export type FlowMember = Pick<Block, 'start' | 'end' | 'length' | 'fn' | 'insns'>;
 

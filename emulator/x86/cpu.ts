@@ -14,7 +14,7 @@
 import { PROT_EXEC, type Memory } from '../memory/memory';
 import { Op, TF } from '../../toolchain/isa/ops';
 import type { Instruction } from '../../toolchain/isa/instruction';
-import { compileFlow, compileInstructions, compileRegion, decodeBlock, immediateField, MAX_BLOCK, type Block, type BlockFunction, type FlowMember, type Follow } from './compile';
+import { compileFlow, compileInstructions, compileRegion, decodeBlock, immediateField, MAX_BLOCK, newBlock, type Block, type BlockFunction, type FlowMember, type Follow } from './compile';
 import { EXIT_DYNAMIC, EXIT_SLOT0, EXIT_SLOT1, EXIT_STOP } from './emit';
 import { Helpers } from './helpers';
 import { CpuState, RF } from './state';
@@ -368,11 +368,7 @@ export class Cpu {
 
   /** This CPU's block of a translation compiled earlier (by any CPU). */
   private instance(t: Translation): Block {
-    const b: Block = {
-      start: t.start, pc: t.pc, end: t.end, length: t.length, fn: t.fn, insns: t.insns, spans: t.spans, marks: t.marks, bytes: t.bytes,
-      single: t.single, hot: t.hot, region: t.region, flow: t.flow, runs: 0, pages: t.pages, breakpoint: t.breakpoint, valid: true, s0: null, s1: null, source: t.source,
-      cold: t.cold,
-    };
+    const b = newBlock(t);
     this.enter(b);
     this.compiledBlocks++;
     return b;
@@ -388,7 +384,7 @@ export class Cpu {
     const { fn, source, cold } = compileInstructions(insns, !single && !breakpoint, live, coldTier);
     // Every byte was just fetched for decoding, so the read cannot fault.
     const { spans, pages, marks, bytes } = this.extent(insns);
-    const b: Block = { start, pc: start | 0, end, length: insns.length, fn, cold, insns, spans, marks, bytes, single, hot, region: false, flow: null, runs: 0, pages, breakpoint, valid: true, s0: null, s1: null, source };
+    const b = newBlock({ start, pc: start | 0, end, length: insns.length, fn, cold, insns, spans, marks, bytes, single, hot, region: false, flow: null, pages, breakpoint, source });
     this.enter(b);
     this.compiledBlocks++;
     this.keep(b);
@@ -572,10 +568,7 @@ export class Cpu {
       const insns = [member, ...members.filter((b) => b !== member)].flatMap((b) => b.insns);
       const { spans, pages, marks, bytes } = this.extent(insns);
       const { start, end, length } = member;
-      const b: Block = {
-        start, pc: start | 0, end, length, fn, cold: false, insns, spans, marks, bytes, single: false, hot: true, region: true, flow, runs: 0, pages, breakpoint: false,
-        valid: true, s0: null, s1: null, source,
-      };
+      const b = newBlock({ start, pc: start | 0, end, length, fn, cold: false, insns, spans, marks, bytes, single: false, hot: true, region: true, flow, pages, breakpoint: false, source });
       this.enter(b);
       this.blocks.set(start, b);
       this.jumpCache[jumpHash(start)] = b;

@@ -12,10 +12,10 @@
 // is taken first, which after a block turned hot is its full form. Bounded: the table starts
 // again when full.
 import { PROT_EXEC, type Memory } from '../memory/memory';
-import type { Block, BlockFunction } from './compile';
+import type { BlockFunction, BlockParts } from './compile';
 
 /** The parts of a compiled block every CPU may share. */
-export type Translation = Readonly<Omit<Block, 'valid' | 's0' | 's1' | 'runs'>> & {
+export type Translation = BlockParts & {
   /** Addresses of the instructions compiled to read their immediate from memory. */
   readonly live: readonly number[];
 };
