@@ -59,9 +59,23 @@ export function kernelBuild(a: Analysis, kernel: KernelKind, settings: ServerSet
   return out;
 }
 
-/** The lines (0-based) `.macro` to `.endm` of the document's own macro bodies, as written. */
-export function macroBodies(a: Analysis): Array<{ name: string; from: number; to: number }> {
-  const out: Array<{ name: string; from: number; to: number }> = [];
+/** A .macro body of the document: its name and its lines (0-based) `.macro` to `.endm`. */
+export interface MacroBody {
+  readonly name: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+const bodiesOf = new WeakMap<Analysis, readonly MacroBody[]>();
+
+/**
+ * The lines (0-based) `.macro` to `.endm` of the document's own macro bodies, as written,
+ * found once per analysis (a hover on an ALTERNATIVE line asks on every lexeme of it).
+ */
+export function macroBodies(a: Analysis): readonly MacroBody[] {
+  const hit = bodiesOf.get(a);
+  if (hit) return hit;
+  const out: MacroBody[] = [];
   let open: { name: string; from: number } | undefined;
   for (const l of scanOf(a).lexemes) {
     if (l.kind !== 'op') continue;
@@ -72,6 +86,7 @@ export function macroBodies(a: Analysis): Array<{ name: string; from: number; to
       open = undefined;
     }
   }
+  bodiesOf.set(a, out);
   return out;
 }
 

@@ -63,7 +63,20 @@ export function featureHover(a: Analysis, name: string, read: FileSource): strin
   ].join('\n');
 }
 
+/** Each analysis's ALTERNATIVE hovers by line: every lexeme of the line gets the same text, and each costs a disassembly per CPU model and kernel kind. */
+const alternativeHovers = new WeakMap<Analysis, Map<number, string | undefined>>();
+
+/** What the ALTERNATIVE site(s) at a line are and become per CPU model and kernel kind, made once per analysis and line (the kernel builds are kept per analysis too). */
 export function alternativeHover(doc: Analysis, line: number, settings: ServerSettings, read: FileSource): string | undefined {
+  let byLine = alternativeHovers.get(doc);
+  if (!byLine) alternativeHovers.set(doc, (byLine = new Map()));
+  if (byLine.has(line)) return byLine.get(line);
+  const text = alternativeHoverText(doc, line, settings, read);
+  byLine.set(line, text);
+  return text;
+}
+
+function alternativeHoverText(doc: Analysis, line: number, settings: ServerSettings, read: FileSource): string | undefined {
   // The site as the document's kernel kind assembles it, else as the other kind does (an #if branch).
   const a = [doc, ...KERNEL_KINDS.map((k) => kernelBuild(doc, k, settings, read).analysis)].find((x) => sitesOnLine(x, line).length > 0);
   if (!a) return undefined;
@@ -105,13 +118,28 @@ export function instructionHover(a: Analysis, line: number): string | undefined 
   return out.join('\n\n');
 }
 
+const outputByLine = new WeakMap<Analysis, ReadonlyMap<number, readonly number[]>>();
+
+/** For each line (1-based) of the document, the lines of cpp's output that came from it, found once per analysis rather than on each hover. */
+function outputLines(a: Analysis): ReadonlyMap<number, readonly number[]> {
+  const hit = outputByLine.get(a);
+  if (hit) return hit;
+  const out = new Map<number, number[]>();
+  (a.preprocessed?.lines ?? []).forEach((loc, i) => {
+    if (loc.file !== a.file) return;
+    const list = out.get(loc.line);
+    if (list) list.push(i);
+    else out.set(loc.line, [i]);
+  });
+  outputByLine.set(a, out);
+  return out;
+}
+
 export function macroHover(a: Analysis, name: string, line: number): string | undefined {
   const m = cppMacro(a, name);
   if (m) {
     const head = `#define ${m.name}${m.funLike ? `(${m.params.join(', ')})` : ''} ${m.body}`;
-    const expansion = (a.preprocessed?.lines ?? [])
-      .map((loc, i) => (loc.file === a.file && loc.line === line + 1 ? lineOfText(a.preprocessed!, a.preprocessed!.text, i).trim() : undefined))
-      .filter((x): x is string => x !== undefined);
+    const expansion = a.preprocessed ? (outputLines(a).get(line + 1) ?? []).map((i) => lineOfText(a.preprocessed!, a.preprocessed!.text, i).trim()) : [];
     return [fence([head]), `_${shownPath(a, m.loc.file)}:${m.loc.line}_`, expansion.length ? 'expands to:\n' + fence(expansion) : ''].join('\n\n');
   }
   const g = names(a).gasMacros.get(name.toLowerCase());
@@ -121,9 +149,11 @@ export function macroHover(a: Analysis, name: string, line: number): string | un
 
 /** On a line of hand-written .eh_frame bytes: the CIE or FDE it is part of, decoded as readelf prints it. */
 export function ehFrameHover(a: Analysis, line: number): string | undefined {
-  const offsets = a.module.lines.filter((l) => l.section === '.eh_frame' && documentLine(a, l.location.file, l.location.line) === line).map((l) => l.offset);
+  // Most documents have no .eh_frame written by hand: no pass over their line entries.
   const eh = sectionOf(a.module, '.eh_frame');
-  if (offsets.length === 0 || !eh) return undefined;
+  if (!eh) return undefined;
+  const offsets = a.module.lines.filter((l) => l.section === '.eh_frame' && documentLine(a, l.location.file, l.location.line) === line).map((l) => l.offset);
+  if (offsets.length === 0) return undefined;
   let frames;
   try {
     frames = parseFrameSection({ fileName: a.file, name: '.eh_frame', address: 0, bytes: ehFrameAtZero(eh) }, 'eh_frame');
