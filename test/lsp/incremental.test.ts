@@ -95,7 +95,7 @@ function checkEdits(name: string, base: readonly string[], inserts: readonly str
     let lines = [...base];
     let reused = 0;
     let incremental = 0;
-    const edits = scaled(24, 8);
+    const edits = scaled(24, 4);
     for (let version = 1; version <= edits + 1; version++) {
       // Half the edits start again from the original, so that one bad edit does not stay forever.
       if (version > 1) lines = edit(rnd() < 0.5 ? [...base] : lines, rnd, inserts);
