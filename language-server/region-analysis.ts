@@ -103,6 +103,19 @@ interface RegionPart {
 /** Why the pieces cannot stand for the whole file (the caller then analyses it whole). */
 export class NotSeparable extends Error {}
 
+/**
+ * A document of one region is analysed whole: an edit in it re-runs that region behind the
+ * prefix, which costs what the whole document costs, and building it costs the prefix twice
+ * and the checks besides (most documents an editor opens are this short).
+ */
+const ONE_REGION = 'one region: the whole document costs no more';
+
+/** The document's cut when it has regions enough to analyse by (two or more), else undefined. */
+function cutInRegions(input: Pick<IncrementalInput, 'file' | 'text'>): DocumentSplit | undefined {
+  const split = splitDocument(input.text, REGION_LINES, preprocessesFile(input.file));
+  return split && split.starts.length >= 2 ? split : undefined;
+}
+
 const FILLER: SourceLocation = { file: '<region filler>', line: 0, column: 0 };
 /** A region runs at its offset modulo this (a page: more than any alignment kernel code asks for), then is shifted. */
 const FILLER_MODULUS = 4096;
@@ -375,11 +388,11 @@ export class IncrementalAnalyzer {
   /**
    * How many regions the text has and how many of them a run would assemble (those neither
    * kept nor shiftable from an earlier run under the same prefix): all of them for a fresh
-   * analyzer or a changed prefix. Undefined when the text has no place to cut (a run then
-   * analyses it whole at once). Counts without assembling anything.
+   * analyzer or a changed prefix. Undefined when the text has no place to cut or is one region
+   * (a run then analyses it whole at once). Counts without assembling anything.
    */
   toRun(input: Pick<IncrementalInput, 'file' | 'text' | 'options'>): { readonly regions: number; readonly run: number; readonly split: DocumentSplit } | undefined {
-    const split = splitDocument(input.text, REGION_LINES, preprocessesFile(input.file));
+    const split = cutInRegions(input);
     if (!split) return undefined;
     const regions = split.starts.length;
     const p = this.prefix;
@@ -441,6 +454,7 @@ export class IncrementalAnalyzer {
   private *runRegions(input: IncrementalInput): Generator<void, AnalysisParts> {
     const split = splitDocument(input.text, REGION_LINES, preprocessesFile(input.file));
     if (!split) throw new NotSeparable('the document has no place to cut');
+    if (split.starts.length < 2) throw new NotSeparable(ONE_REGION);
     let ran = 0;
     const prefix = this.prefixOf(input, split);
     const used = new Map<string, RegionPart>();
