@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { startLsp } from './lsp-client';
 
 function bigSource(): { text: string; typeAt: number; spacesAt: number } {
-  const comment = `/*\n${' * The entry stub keeps %ecx and %ebp for the kernel and restarts through int $0x80.\n'.repeat(280)} */\n`;
+  const comment = `/*\n${' * The entry stub keeps %ecx and %ebp for the kernel and restarts through int $0x80.\n'.repeat(280)} */\n`.split('\n').slice(0, -1);
   const out = ['#include "vdso-lab.h"', '\t.text'];
   // The length out.join('\n') has, kept as lines are added (joining at every step is quadratic).
   let length = out.join('\n').length;
@@ -24,7 +24,7 @@ function bigSource(): { text: string; typeAt: number; spacesAt: number } {
   let typeAt = 0;
   let spacesAt = 0;
   for (let i = 0; length < 5 << 20; i++) {
-    push(...comment.split('\n').slice(0, -1));
+    push(...comment);
     push(`VDSO_FUNCTION(stub_${i})`, '\tCFI_STARTPROC', '\tpushl\t%ebp', '\tCFI_ADJUST_CFA_OFFSET\t4');
     if (i === 3) spacesAt = out.length;
     push('\tALTERNATIVE "", "movl %esp, %ebp; sysenter", X86_FEATURE_SEP', '\tint\t$0x80', '\tpopl\t%ebp', '\tCFI_ADJUST_CFA_OFFSET\t-4');
