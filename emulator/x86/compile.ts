@@ -20,6 +20,7 @@ import { DecodeStatus, PFX_LOCK, PFX_REP, PFX_REPNE, type Instruction } from '..
 import { OperandKind, RepKind } from '../../toolchain/isa/entry';
 import { Op, STATUS_FLAGS, TF } from '../../toolchain/isa/ops';
 import type { Memory } from '../memory/memory';
+import { coldFunction } from './cold-functions';
 import { BlockContext, Emitter, EXIT_DYNAMIC, EXIT_SLOT0, EXIT_STOP, hex, SITE_MARK, SITES_RESET } from './emit';
 import type { Helpers } from './helpers';
 import { SEMANTICS } from './semantics';
@@ -272,6 +273,8 @@ export function compileInstructions(insns: readonly Instruction[], loop: boolean
     source = blockSource(ctx);
     // Cold code without a load or store runs as the full form would: it is made hot no more (cpu.ts warm).
     cold = ctx.coldAccess;
+    // Cold code of the same shape shares one compiled function between addresses and programs (cold-functions.ts).
+    if (cold) return { fn: coldFunction(source, exitTable(insns)), source, cold };
     // Generated code is the point of the block compiler (docs/speed-and-exactness.md); its input is our own emitters' output.
     // Named by its start and length, so that CPU profiles and V8's traces tell blocks apart.
     // In parentheses (here and for regions, flows and self-loops): V8 compiles such a function
