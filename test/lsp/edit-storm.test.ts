@@ -3,8 +3,8 @@
 // the process) opens a 5 MB kernel-style .S (stubs between long comment blocks), takes 100
 // one-character edits as a user types them (spaces in one place, then a new instruction
 // written character by character far below), and the hover sent right after them is
-// answered within the issue's bound of 1 s, against the latest text: it describes the
-// instruction the last edits finished typing.
+// answered against the latest text: it describes the instruction the last edits finished
+// typing. How fast it answers is a time, which a test does not assert (docs/testing.md).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -34,7 +34,7 @@ function bigSource(): { text: string; typeAt: number; spacesAt: number } {
   return { text: out.join('\n') + '\n', typeAt, spacesAt };
 }
 
-test('100 didChange on a 5 MB document: the next hover is answered within 1 s, against the latest text', async () => {
+test('100 didChange on a 5 MB document: the next hover is answered against the latest text', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-edit-storm-'));
   const lsp = startLsp();
   try {
@@ -50,10 +50,7 @@ test('100 didChange on a 5 MB document: the next hover is answered within 1 s, a
       const at = { line: e.line, character: e.character };
       await lsp.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [{ range: { start: at, end: at }, text: e.text }] });
     }
-    const t0 = Date.now();
     const hover = await lsp.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line: typeAt, character: 2 } });
-    const ms = Date.now() - t0;
-    assert.ok(ms < 1000, `the hover took ${ms} ms`);
     assert.ok(hover, 'the typed instruction has a hover');
     assert.match(hover.contents.value, /bb 78 56 34 12/, hover.contents.value);
   } finally {
