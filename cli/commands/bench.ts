@@ -5,7 +5,8 @@
 // memory per label beside GNU as's (bench/asm-memory.ts); disasm beside objdump -d
 // (bench/disasm-throughput.ts); vdso-lab
 // check on every design against its bound; the language server's latency on a large
-// kernel-style .S against its targets, bench/lsp-latency.ts; the debugger's step cycle and reverse
+// kernel-style .S against its targets, bench/lsp-latency.ts, and its hover after an edit storm
+// on a 5 MB one, bench/lsp-edit-storm.ts; the debugger's step cycle and reverse
 // step, bench/debug-step.ts), as rows with the ratio, the target and a
 // checksum of the final state each side reached. --only runs some groups of rows (an engineer
 // measuring one change); --json writes the rows; --check exits 1
@@ -20,6 +21,7 @@ import { runCallHeavyBench } from '../../bench/call-heavy';
 import { runSmcLoopBench } from '../../bench/smc-loop';
 import { runVsyscallBench, vsyscallRow } from '../../bench/vsyscall-roundtrip';
 import { runLspBench } from '../../bench/lsp-latency';
+import { runEditStormBench } from '../../bench/lsp-edit-storm';
 import { runDebugStepBench } from '../../bench/debug-step';
 import { formatRows, row, rowProblem, stateChecksum, type BenchRow } from '../../bench/rows';
 import { runSelf } from '../../bench/process-runs';
@@ -64,14 +66,22 @@ const LSP_CHILD_ENV = 'VDSO_LAB_BENCH_LSP_CHILD';
  * the other workloads this process's heap is large, and the collector's work on it would be
  * timed as the server's.
  */
-function lspRows(runs: number): BenchRow[] {
+async function lspRows(runs: number): Promise<BenchRow[]> {
   if (process.env[LSP_CHILD_ENV] === '1') {
     const lsp = runLspBench({ runs: Math.min(3, runs) });
-    return lsp.results.map((l) => row({
-      workload: `language server, ${lsp.lines}-line .S: ${l.what}`, unit: 'ms', higherIsBetter: false, ours: l.bestMs,
-      peer: `the target ${l.targetMs} ms`, peerValue: l.targetMs, target: 1.0, checksum: null, peerChecksum: null,
-      note: `a process of its own, as the server runs${l.note ? `; ${l.note}` : ''}`,
-    }));
+    const storm = await runEditStormBench({ runs: Math.min(3, runs) });
+    return [
+      ...lsp.results.map((l) => row({
+        workload: `language server, ${lsp.lines}-line .S: ${l.what}`, unit: 'ms', higherIsBetter: false, ours: l.bestMs,
+        peer: `the target ${l.targetMs} ms`, peerValue: l.targetMs, target: 1.0, checksum: null, peerChecksum: null,
+        note: `a process of its own, as the server runs${l.note ? `; ${l.note}` : ''}`,
+      })),
+      row({
+        workload: 'language server: hover after 100 edits on a 5 MB document', unit: 'ms', higherIsBetter: false, ours: storm.bestMs,
+        peer: `the target ${storm.targetMs} ms`, peerValue: storm.targetMs, target: 1.0, checksum: null, peerChecksum: null,
+        note: `best of ${storm.runs}, each a server in this process over its wire, ${(storm.bytes / 1e6).toFixed(1)} MB .S opened and analysed, 100 one-character didChange, the hover's time`,
+      }),
+    ];
   }
   const r = runSelf(['bench', '--only', 'lsp', '--json', '--runs', String(runs)], { env: { [LSP_CHILD_ENV]: '1' } });
   if (r.status !== 0 && r.status !== EXIT_CHECK_FAILED) throw new Error(`bench: the language-server rows' process ended with ${r.status ?? r.signal}: ${r.stderr.trim().split('\n').pop() ?? ''}`);

@@ -4,49 +4,26 @@
 // one-character edits as a user types them (spaces in one place, then a new instruction
 // written character by character far below), and the hover sent right after them is
 // answered against the latest text: it describes the instruction the last edits finished
-// typing. How fast it answers is a time, which a test does not assert (docs/testing.md).
+// typing. How fast it answers is a time, which a test does not assert (docs/testing.md): the
+// bench's row holds it to the bound (bench/lsp-edit-storm.ts, which owns the source and edits).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLsp } from './lsp-client';
-
-function bigSource(): { text: string; typeAt: number; spacesAt: number } {
-  const comment = `/*\n${' * The entry stub keeps %ecx and %ebp for the kernel and restarts through int $0x80.\n'.repeat(280)} */\n`.split('\n').slice(0, -1);
-  const out = ['#include "vdso-lab.h"', '\t.text'];
-  // The length out.join('\n') has, kept as lines are added (joining at every step is quadratic).
-  let length = out.join('\n').length;
-  const push = (...lines: string[]) => {
-    for (const l of lines) length += l.length + 1;
-    out.push(...lines);
-  };
-  let typeAt = 0;
-  let spacesAt = 0;
-  for (let i = 0; length < 5 << 20; i++) {
-    push(...comment);
-    push(`VDSO_FUNCTION(stub_${i})`, '\tCFI_STARTPROC', '\tpushl\t%ebp', '\tCFI_ADJUST_CFA_OFFSET\t4');
-    if (i === 3) spacesAt = out.length;
-    push('\tALTERNATIVE "", "movl %esp, %ebp; sysenter", X86_FEATURE_SEP', '\tint\t$0x80', '\tpopl\t%ebp', '\tCFI_ADJUST_CFA_OFFSET\t-4');
-    typeAt = out.length;
-    push('', '\tret', '\tCFI_ENDPROC', `VDSO_END(stub_${i})`);
-  }
-  return { text: out.join('\n') + '\n', typeAt, spacesAt };
-}
+import { editStormEdits, editStormSource } from '../../bench/lsp-edit-storm';
 
 test('100 didChange on a 5 MB document: the next hover is answered against the latest text', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-edit-storm-'));
   const lsp = startLsp();
   try {
-    const { text, typeAt, spacesAt } = bigSource();
+    const source = editStormSource();
+    const { text, typeAt } = source;
     assert.ok(text.length >= 5 << 20, `the document is 5 MB (${text.length} bytes)`);
     const uri = await lsp.open(join(dir, 'big.S'), text);
-    const typed = '\tmovl\t$0x12345678, %ebx';
-    const edits: Array<{ line: number; character: number; text: string }> = [];
-    for (let k = 0; k < 100 - typed.length; k++) edits.push({ line: spacesAt, character: 0, text: ' ' });
-    for (let k = 0; k < typed.length; k++) edits.push({ line: typeAt, character: k, text: typed[k]! });
     let version = 1;
-    for (const e of edits) {
+    for (const e of editStormEdits(source)) {
       const at = { line: e.line, character: e.character };
       await lsp.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [{ range: { start: at, end: at }, text: e.text }] });
     }

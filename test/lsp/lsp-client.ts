@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import { startInProcessServer } from './in-process-server';
+import { startInProcessServer } from '../../language-server/in-process-server';
 
 export interface WireDiagnostic {
   readonly range: { start: { line: number; character: number }; end: { line: number; character: number } };

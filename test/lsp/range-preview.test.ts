@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { within } from '../support/within';
-import { startInProcessServer } from './in-process-server';
+import { startInProcessServer } from '../../language-server/in-process-server';
 
 function source(functions: number): string {
   const out = ['#include "vdso-lab.h"', '\t.text'];

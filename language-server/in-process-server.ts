@@ -1,14 +1,15 @@
-// Owns the language server run inside the test's own process, for the tests that are about what
-// the server answers rather than about its process: startServer (language-server/server.ts) on
-// a pair of in-memory streams, its input through transport.ts's frame checks as main.ts puts
-// stdin through them. The connection gets message readers and writers, not streams: given a
-// stream, vscode-languageserver ends the process when that stream ends. Its log lines go to
-// this process's stderr, where a spawned server's went.
+// Owns the language server run inside the caller's own process, for the tests that are about
+// what the server answers rather than about its process and for the bench's edit storm
+// (bench/lsp-edit-storm.ts): startServer (server.ts) on a pair of in-memory streams, its input
+// through transport.ts's frame checks as main.ts puts stdin through them. The connection gets
+// message readers and writers, not streams: given a stream, vscode-languageserver ends the
+// process when that stream ends. Its log lines go to this process's stderr, where a spawned
+// server's went.
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
-import { startServer } from '../../language-server/server';
-import { checkedInput } from '../../language-server/transport';
+import { startServer } from './server';
+import { checkedInput } from './transport';
 
 export interface InProcessServer {
   /** What the server writes (the client reads it). */
