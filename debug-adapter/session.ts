@@ -502,6 +502,11 @@ export class VdsoDebugSession extends LoggingDebugSession {
     super.dispose();
   }
 
+  /** `backlog` gives the bytes written to the client but not yet taken by it (startDebugSession gives its output stream's). */
+  measureBacklog(backlog: () => number): void {
+    this.runtime.clientBacklog = backlog;
+  }
+
   /** Lines for the adapter's log go to `log` (startDebugSession gives the transport's). */
   logTo(log: (line: string) => void): void {
     this.log = log;

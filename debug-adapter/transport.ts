@@ -1,7 +1,8 @@
 // Owns the debug adapter's wire: frames are read by toolchain/wire/frames.ts (a malformed
 // one is logged as one line and skipped, never ending or wedging the adapter), a message
 // that is not a request gets one line in the log (a request without a command an error
-// response), and a client that goes away disposes of its session and so of its guest.
+// response), a client that goes away disposes of its session and so of its guest, and the
+// session learns how much written output the client has not yet taken.
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { Response } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -13,6 +14,8 @@ import type { VdsoDebugSession } from './session';
 export function startDebugSession(session: VdsoDebugSession, input: Readable, output: Writable, log: (line: string) => void, closed?: () => void): void {
   // The session writes to `output`; it reads only what the frame reader hands it, and logs to `log`.
   session.logTo(log);
+  // The guest's output is dropped while the client has not taken what was written (emulator/debug/output-limit.ts).
+  session.measureBacklog(() => output.writableLength);
   session.start(new PassThrough(), output);
   const reader = new FrameReader({
     malformed: (line) => log(`vdso-lab dap: malformed frame: ${line}`),

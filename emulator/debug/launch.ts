@@ -63,8 +63,11 @@ function readNamed(host: DebugHost, path: string, what: string): Uint8Array {
   }
 }
 
-/** Checks the options and loads the program; throws InputError with one line on bad input. */
-export function launchTarget(options: DebugLaunchOptions, host: DebugHost, output: (e: OutputEvent) => void): Target {
+/**
+ * Checks the options and loads the program; throws InputError with one line on bad input.
+ * `backlog` gives the bytes of events sent but not yet taken by the client (output-limit.ts).
+ */
+export function launchTarget(options: DebugLaunchOptions, host: DebugHost, output: (e: OutputEvent) => void, backlog: () => number = () => 0): Target {
   const raw = options as unknown as Record<string, unknown>;
   if (typeof raw.program !== 'string' || raw.program === '') {
     throw new InputError('launch configuration', '"program"', 'missing: give the path of a static i386 program');
@@ -115,7 +118,7 @@ export function launchTarget(options: DebugLaunchOptions, host: DebugHost, outpu
   });
   let mapped: MappedVdso | undefined;
   const execPath = '/' + (programPath.split(/[\\/]/).pop() ?? 'program');
-  const limiter = new OutputLimiter((category, text) => output({ category, text }));
+  const limiter = new OutputLimiter((category, text) => output({ category, text }), undefined, backlog);
   const out = new TextDecoder('utf-8');
   const err = new TextDecoder('utf-8');
   const loaded = loadProgram(

@@ -103,13 +103,16 @@ export class DebugRuntime {
   /** Evaluates a breakpoint condition or a log message's {expression} in frame 0 (the adapter sets it). */
   evaluateForBreakpoint: (expression: string) => Evaluated = () => ({ error: 'no expression evaluator' });
 
+  /** Bytes of events sent but not yet taken by the client (the adapter sets it; output-limit.ts drops output past a bound). */
+  clientBacklog: () => number = () => 0;
+
   constructor(private readonly host: DebugHost) {}
 
   /** Loads the program (throws InputError with one line on bad options). Does not run it. */
   launch(options: DebugLaunchOptions): void {
     const t = launchTarget(options, this.host, (e) => {
       if (!this.reversing?.replaying) this.events.emit('output', e);
-    });
+    }, () => this.clientBacklog());
     if (options.timeout !== undefined && !(typeof options.timeout === 'number' && options.timeout > 0 && options.timeout <= 1e6)) {
       throw new InputError('launch configuration', '"timeout"', `must be seconds above 0, up to 1000000 (got ${JSON.stringify(options.timeout)})`);
     }

@@ -3,11 +3,14 @@
 // get one line on stderr (a 1 MiB garbage frame too) and the adapter still answers `initialize`; an internal error is
 // a one-line error response and one line in the log, and a log whose reader is gone ends nothing; in server mode a client that drops ends its running guest;
 // 100 MiB of guest output reach the client rate-limited, with an "output truncated" note,
-// the adapter's memory bounded; pause on a guest that does nothing but system calls is
+// the adapter's memory bounded, and its queue bounded when the client reads none of it until
+// the guest is done (output past what the client has not taken is dropped; the limiter alone
+// too, on a clock the test moves, the dropped characters accounted for); pause on a guest that does nothing but system calls is
 // answered promptly; the launch configuration's "timeout" ends a guest that never ends.
 // Requests whose arguments break the protocol's schema get one-line errors naming the field,
 // and a closed stdout is one line in the log. The "timeout" test is about what the adapter
-// does, not its process: it runs the adapter in this process (dap-helpers.ts); the tests of
+// does, not its process: it runs the adapter in this process (dap-helpers.ts), as does the
+// unread flood, to see the frames written without reading them; the tests of
 // frames and schema errors reach it through wire-adapter.ts (its process at full scale); the
 // pause test does not, as a pause sent from this process could never arrive while a slice of
 // the guest runs.
@@ -17,6 +20,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { OUTPUT_BACKLOG, OUTPUT_CHUNK, OutputLimiter } from '../../emulator/debug/output-limit';
 import { buildC, scratch } from '../support/oracles';
 import { combinations } from '../support/scale';
 import { within } from '../support/within';
@@ -276,6 +280,81 @@ test('100 MiB of guest output: chunked, rate-limited events, an "output truncate
   assert.ok(largest <= 64 * 1024, String(largest));
   const peakKb = Number(readFileSync(join(dir, 'peak'), 'utf8'));
   assert.ok(peakKb < 400 * 1024, `peak ${peakKb} KB`);
+});
+
+test('100 MiB of guest output to a client that reads none of it until the guest is done: the output past a bound is dropped, the adapter\'s queue bounded', async () => {
+  // In this process, so the test sees every frame the adapter writes (and when it writes the
+  // guest's exit) without taking any from the stream until the guest is done.
+  const dir = scratch('vdso-lab-dapunread-');
+  const program = buildC('dapunread', '#include <string.h>\n#include <unistd.h>\nstatic char b[65536];\nint main(void){ memset(b, 120, sizeof b); for (int i = 0; i < 1600; i++) write(1, b, sizeof b); return 0; }\n', ['-static', '-O1'], dir);
+  const { toAdapter, fromAdapter } = adapterInProcess();
+  let queuedMost = 0;
+  let exited = (): void => undefined;
+  const guestDone = new Promise<void>((r) => (exited = r));
+  const write = fromAdapter.write.bind(fromAdapter) as (chunk: string) => boolean;
+  // The adapter writes each frame as one string (@vscode/debugadapter's sendMessage).
+  (fromAdapter as unknown as { write: (chunk: string) => boolean }).write = (chunk) => {
+    const ok = write(chunk);
+    queuedMost = Math.max(queuedMost, fromAdapter.writableLength + fromAdapter.readableLength);
+    if (chunk.includes('"event":"exited"')) exited();
+    return ok;
+  };
+  let shown = 0;
+  const notes: string[] = [];
+  const dap = client((t) => toAdapter.write(t), (l) => fromAdapter.on('data', l));
+  const outputs = (async () => {
+    for (;;) {
+      const body = (await dap.event('output')).body as { category: string; output: string };
+      if (body.category === 'stdout') shown += body.output.length;
+      else notes.push(body.output);
+    }
+  })();
+  void outputs;
+  try {
+    await dap.request('initialize', INIT);
+    const launched = dap.request('launch', { program, stopOnEntry: false });
+    await dap.event('initialized');
+    fromAdapter.pause();
+    const configured = dap.request('configurationDone');
+    await guestDone;
+    fromAdapter.resume();
+    await configured;
+    assert.equal((await launched).success, true);
+    assert.equal((await dap.event('exited')).body!.exitCode, 0);
+    // The events before the exit reach `outputs` one promise each: a turn of the loop takes them all.
+    await new Promise(setImmediate);
+  } finally {
+    toAdapter.end();
+  }
+  assert.ok(notes.some((n) => n.includes('output truncated')), notes.join(''));
+  // Queued at most: the bound, one more event and its frame, and the stream's own buffers.
+  assert.ok(queuedMost <= OUTPUT_BACKLOG + 2 * OUTPUT_CHUNK, `${queuedMost} bytes queued for a client that took none`);
+  assert.ok(shown > 0 && shown <= OUTPUT_BACKLOG + OUTPUT_CHUNK, `the client got ${shown} characters`);
+});
+
+test('the output limit with a client that takes nothing: 100 MiB over 25 seconds send the bound and account for the rest', () => {
+  // The limiter alone on a clock the test moves (a second each 4 MiB of guest output), its
+  // client's queue the bytes sent: in the adapter a flood spans more than one second only on
+  // a slow or loaded machine, which this does not wait for.
+  let now = 0;
+  let queued = 0;
+  let sent = 0;
+  const notes: string[] = [];
+  const limiter = new OutputLimiter((category, text) => {
+    queued += text.length;
+    if (category === 'stdout') sent += text.length;
+    else notes.push(text);
+  }, () => now, () => queued);
+  const write = 'x'.repeat(64 * 1024);
+  for (let i = 0; i < 1600; i++) {
+    limiter.write('stdout', write);
+    now += 1000 / 64;
+  }
+  limiter.write('stdout', '');
+  assert.ok(sent <= OUTPUT_BACKLOG + OUTPUT_CHUNK, `${sent} characters sent to a client that took none`);
+  assert.ok(notes.some((n) => n.includes('output truncated')), notes.join(''));
+  const dropped = notes.map((n) => /(\d+) characters of guest output were dropped/.exec(n)).reduce((sum, m) => sum + (m ? Number(m[1]) : 0), 0);
+  assert.equal(sent + dropped, 1600 * write.length, notes.join(''));
 });
 
 test('pause on a guest that does nothing but system calls is answered promptly', async () => {
