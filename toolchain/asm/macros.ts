@@ -43,38 +43,55 @@ function isScrubSymbolChar(c: string | undefined): boolean {
  * `(4)- 5`; a character constant `'c` becomes its number; strings are kept as written.
  */
 export function scrubBlanks(text: string): string {
+  // Runs of characters kept as written are copied as slices, and the last character written is
+  // remembered rather than read back: a character at a time, a macro argument of megabytes made
+  // the collector's work of millions of one-character strings.
   let out = '';
+  let last: string | undefined;
+  let from = 0;
   let inString = false;
+  const copyTo = (end: number): void => {
+    if (end > from) {
+      out += text.slice(from, end);
+      last = text[end - 1];
+    }
+  };
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (inString) {
-      out += c;
-      if (c === '\\' && i + 1 < text.length) out += text[++i]!;
+      if (c === '\\' && i + 1 < text.length) i++;
       else if (c === '"') inString = false;
       continue;
     }
     if (c === '"') {
       inString = true;
-      out += c;
       continue;
     }
     if (c === "'") {
       const k = characterConstant(text, i);
       if (k !== undefined) {
-        out += String(k.value);
+        copyTo(i);
+        const value = String(k.value);
+        out += value;
+        last = value[value.length - 1];
         i = k.end - 1;
+        from = k.end;
         continue;
       }
     }
     if (c === ' ' || c === '\t') {
       let j = i;
       while (j < text.length && (text[j] === ' ' || text[j] === '\t')) j++;
-      if (isScrubSymbolChar(out[out.length - 1]) && isScrubSymbolChar(text[j])) out += ' ';
+      copyTo(i);
+      if (isScrubSymbolChar(last) && isScrubSymbolChar(text[j])) {
+        out += ' ';
+        last = ' ';
+      }
       i = j - 1;
-      continue;
+      from = j;
     }
-    out += c;
   }
+  copyTo(text.length);
   return out;
 }
 
@@ -166,21 +183,19 @@ export function parseMacroHeader(operands: string, builtin: boolean, body: reado
   return { name, params, body, builtin };
 }
 
+/** The characters that end the search for a keyword argument's `=`: the first of them decides. */
+const KEYWORD_END = /[= \t,";()<>]/;
+
 /**
  * The parameter an argument names when it is `name=value`: GAS takes one whose `=` comes before
  * any blank, comma, quote, semicolon, parenthesis, < or >, and then wants a name right before it.
  */
 function keywordOf(text: string): string | undefined {
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '=') {
-      const name = /^[A-Za-z_.$][\w.$]*/.exec(text)?.[0] ?? '';
-      if (name.length !== i) throw new MacroError('confusion in formal parameters');
-      return name;
-    }
-    if (' \t,";()<>'.includes(c)) return undefined;
-  }
-  return undefined;
+  const end = KEYWORD_END.exec(text);
+  if (end === null || end[0] !== '=') return undefined;
+  const name = /^[A-Za-z_.$][\w.$]*/.exec(text)?.[0] ?? '';
+  if (name.length !== end.index) throw new MacroError('confusion in formal parameters');
+  return name;
 }
 
 /** Binds invocation arguments to parameters. */
