@@ -29,6 +29,8 @@ export interface Target {
   readonly program: { readonly path: string; readonly elf: ElfFile; readonly bias: number; readonly entry: number };
   readonly vdso: MappedVdso | undefined;
   readonly vdsoName: string | undefined;
+  /** Sends what is still owed about the guest's output (how much was dropped): called once the guest has ended. */
+  readonly flushOutput: () => void;
 }
 
 function shown(v: unknown): string {
@@ -144,5 +146,6 @@ export function launchTarget(options: DebugLaunchOptions, host: DebugHost, outpu
     program: { path: programPath, elf: loaded.elf, bias: loaded.bias, entry: loaded.entry },
     vdso: mapped,
     vdsoName: image?.name,
+    flushOutput: () => limiter.flush(),
   };
 }

@@ -1,7 +1,8 @@
 // Owns how much of a guest's output reaches the debugger: each write goes out in events of
 // at most OUTPUT_CHUNK bytes, and at most OUTPUT_RATE bytes a second; past that the output
 // is dropped (the guest is not held back) with one visible "output truncated" note, and
-// the next second's first event says how much was lost. Output is dropped the same way while
+// the next second's first event says how much was lost (or, when the guest ends first, an
+// event at its end: flush). Output is dropped the same way while
 // more than OUTPUT_BACKLOG bytes already sent wait for the client to take them (a client that
 // reads slowly or not at all), so the adapter's own buffer stays bounded however long the
 // guest writes and however slowly its client reads.
@@ -31,8 +32,7 @@ export class OutputLimiter {
     if (t - this.windowStart >= 1000) {
       this.windowStart = t;
       this.sentInWindow = 0;
-      if (this.dropped > 0) this.send('console', `vdso-lab: ${this.dropped} characters of guest output were dropped (more than ${OUTPUT_RATE / 1024 / 1024} MiB a second, or more than the debugger had yet taken)\n`);
-      this.dropped = 0;
+      this.flush();
       this.truncatedNoted = false;
     }
     let rest = text;
@@ -50,5 +50,12 @@ export class OutputLimiter {
       this.sentInWindow += n;
       rest = rest.slice(n);
     }
+  }
+
+  /** Says how much was dropped since the last such note, if anything was: at each new second, and when the guest has ended. */
+  flush(): void {
+    if (this.dropped === 0) return;
+    this.send('console', `vdso-lab: ${this.dropped} characters of guest output were dropped (more than ${OUTPUT_RATE / 1024 / 1024} MiB a second, or more than the debugger had yet taken)\n`);
+    this.dropped = 0;
   }
 }

@@ -632,6 +632,7 @@ export class DebugRuntime {
       return true;
     }
     this.ended = true;
+    t.flushOutput();
     this.events.emit('exited', { status: p.exitStatus ?? 0, description: p.describeExit() });
     return true;
   }

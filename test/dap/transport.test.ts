@@ -282,7 +282,7 @@ test('100 MiB of guest output: chunked, rate-limited events, an "output truncate
   assert.ok(peakKb < 400 * 1024, `peak ${peakKb} KB`);
 });
 
-test('a client with more than the bound not yet taken when the guest starts to write: none of the guest\'s output is queued behind it', async () => {
+test('a client with more than the bound not yet taken when the guest starts to write: none of the guest\'s output is queued behind it, and all of it is counted as dropped', async () => {
   // In this process, so the test sees every frame the adapter writes (and when it writes the
   // guest's exit) without taking any from the stream until the guest is done. A console event
   // of more than OUTPUT_BACKLOG characters waits in the stream before the guest runs, so the
@@ -329,6 +329,9 @@ test('a client with more than the bound not yet taken when the guest starts to w
   }
   assert.ok(notes.some((n) => n.includes('output truncated')), notes.map((n) => n.slice(0, 200)).join(''));
   assert.equal(shown, 0, `the client got ${shown} characters of the guest's output behind what it had not taken`);
+  // What was dropped in the guest's last second is said when it ends, before its exit event.
+  const dropped = notes.map((n) => /(\d+) characters of guest output were dropped/.exec(n)).reduce((sum, m) => sum + (m ? Number(m[1]) : 0), 0);
+  assert.equal(dropped, 1600 * 65536, notes.map((n) => n.slice(0, 200)).join(''));
 });
 
 test('the output limit with a client that takes nothing: 100 MiB over 25 seconds send the bound and account for the rest', () => {
