@@ -8,16 +8,18 @@
 // flow, or by the debugger) stop where the one-instruction path stops.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildGuest, loadElf, qemuOutput, runGuest } from './guest';
+import { buildGuest, EXIT, loadElf, qemuOutput, RUN_ONCE_PAGE, runGuest } from './guest';
 import { scaled } from '../support/scale';
 import { sameBreakpointHits, sameTrapFlagSteps, sameWatchpointStop, sameWhateverTheSlices, step } from './fast-slow';
 
-/** The program, of `rounds` rounds; `trapAt`: the round (counting down) at which its iret sets TF inside a flow (0: never). */
+/**
+ * The program, of `rounds` rounds; `trapAt`: the round (counting down) at which its iret sets TF
+ * inside a flow (0: never). Its loop is on one page; its start, its exit and its data on the next
+ * (guest.ts RUN_ONCE_PAGE), so the only stores into the loop's page are the opcode flips.
+ */
 function program(trapAt: number, rounds: number): string {
   return `
 .globl _start
-_start:
-  mov $${rounds}, %edi
 outer:
   mov $6, %eax
   call fib
@@ -39,14 +41,7 @@ inner:
   add %eax, acc+8
   dec %edi
   jnz outer
-  mov $4, %eax
-  mov $1, %ebx
-  mov $acc, %ecx
-  mov $12, %edx
-  int $0x80
-  mov $1, %eax
-  xor %ebx, %ebx
-  int $0x80
+  jmp finish
 
 # eax = fib(eax): returns to two call sites of its own
 fib:
@@ -128,6 +123,17 @@ op:
   add $0x01234567, %eax
   ret
 
+${RUN_ONCE_PAGE}
+_start:
+  mov $${rounds}, %edi
+  jmp outer
+finish:
+  mov $4, %eax
+  mov $1, %ebx
+  mov $acc, %ecx
+  mov $12, %edx
+  int $0x80
+  ${EXIT}
 .data
 acc: .long 0, 0, 0
 scratch: .byte 0
@@ -211,9 +217,8 @@ test('a breakpoint set inside a formed flow, a watchpoint and the debugger\'s TF
 
 test('a CPU whose memory differs in a flow member does not take the flow another CPU holds', () => {
   // The same program with compare's `mov $-1` made `mov $-2`: every instruction at the same address, one immediate byte different.
-  // qemu-i386 runs this program slowly (its stores share pages with its code): quick runs take
-  // 800 rounds, about 416,000 instructions, still past WARM, and the first test's program, whose
-  // qemu-i386 output they share (guest.ts qemuOutput).
+  // Quick runs take 800 rounds, about 416,000 instructions, still past WARM: the first test's
+  // program, whose build and qemu-i386 output they share (guest.ts qemuOutput).
   const source = program(0, scaled(3000, 800));
   const variant = source.replace('mov $-1, %eax', 'mov $-2, %eax');
   assert.notEqual(variant, source);

@@ -15,6 +15,16 @@ import { buildInput } from '../support/builds';
 /** A test program's exit(0), as assembly lines. */
 export const EXIT = 'mov $1, %eax\n xor %ebx, %ebx\n int $0x80\n';
 
+/**
+ * Starts a page of its own, for a program linked with writable text: what follows in .text (the
+ * program's start and exit, run once) and its .data after them. Stores to that data are still
+ * stores beside code for the emulator (the page holds those blocks, so its stores stay out of
+ * the store TLB and are checked against code), but qemu-i386, which write-protects a page while
+ * it holds translations and drops them at a store into it, pays for that once, not at every
+ * store of a hot loop whose code shares the page (docs/speed-and-exactness.md, "Oracle runs").
+ */
+export const RUN_ONCE_PAGE = '.p2align 12';
+
 /** A test program's write(1, out, length), as assembly lines; `length` an expression (`8`, `outEnd-out`). */
 export function writeOut(length: number | string): string {
   return `mov $4, %eax\n mov $1, %ebx\n mov $out, %ecx\n mov $${length}, %edx\n int $0x80\n`;
