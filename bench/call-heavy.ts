@@ -16,7 +16,7 @@ import { processRuns } from './process-runs';
 import { row, type BenchRow } from './rows';
 
 /** The C source, bench/call-heavy.c, in the nearest folder above this module (bench/, dist/ or out/test/...). */
-function sourcePath(): string {
+export function callHeavySourcePath(): string {
   for (let dir = __dirname; ; dir = dirname(dir)) {
     const path = join(dir, 'bench', 'call-heavy.c');
     if (existsSync(path)) return path;
@@ -24,18 +24,26 @@ function sourcePath(): string {
   }
 }
 
-export function runCallHeavyBench(options: { scale?: number; runs?: number } = {}): BenchRow {
+/** The gcc command line that builds the program (`source`: bench/call-heavy.c's path) into `exe`. */
+export function callHeavyBuild(source: string, exe: string): string[] {
+  return ['-m32', '-O2', '-static', source, '-o', exe];
+}
+
+/** `built`: the program already built with callHeavyBuild's command line (the tests' build cache); else it is built here. */
+export function runCallHeavyBench(options: { scale?: number; runs?: number; built?: string } = {}): BenchRow {
   const scale = options.scale ?? 4;
   const runs = options.runs ?? 3;
   const workload = `call-heavy C (gcc -O2: recursion, interpreter, strings), scale ${scale}`;
   const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-bench-c-'));
   try {
-    const exe = join(dir, 'call-heavy');
-    const cc = spawnSync('gcc', ['-m32', '-O2', '-static', sourcePath(), '-o', exe], { encoding: 'utf8' });
-    if (cc.error || cc.status !== 0) {
-      return row({ workload, unit: 's', higherIsBetter: false, ours: null, peer: 'qemu-i386', peerValue: null, target: 0.8, checksum: null, peerChecksum: null, note: `gcc -m32 failed: ${cc.error?.message ?? cc.stderr.split('\n')[0]}` });
+    const exe = options.built ?? join(dir, 'call-heavy');
+    if (options.built === undefined) {
+      const cc = spawnSync('gcc', callHeavyBuild(callHeavySourcePath(), exe), { encoding: 'utf8' });
+      if (cc.error || cc.status !== 0) {
+        return row({ workload, unit: 's', higherIsBetter: false, ours: null, peer: 'qemu-i386', peerValue: null, target: 0.8, checksum: null, peerChecksum: null, note: `gcc -m32 failed: ${cc.error?.message ?? cc.stderr.split('\n')[0]}` });
+      }
+      chmodSync(exe, 0o755);
     }
-    chmodSync(exe, 0o755);
     const elf = new Uint8Array(readFileSync(exe));
     const vdso = buildDesign('upstream', 'compat64', { cpu: 'intel' }).bytes;
     const args = [String(scale)];
