@@ -1,11 +1,12 @@
 // Runs GNU as (`as --32`) on many instruction lines at once and splits its output per line:
-// the bytes (objcopy of .text, cut at one label per line), the relocations (readelf -rW), and
+// the bytes (objcopy of .text, cut at one label per line, the labels' places from readelf -sW),
+// the relocations (readelf -rW), and
 // the errors and warnings (stderr, by line number). Lines GAS rejects are dropped from a second
 // run so that the others still get bytes.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run, scratch } from '../support/oracles';
+import { readelfSymbols, run, scratch } from '../support/oracles';
 
 export interface GasLine {
   readonly line: string;
@@ -47,7 +48,7 @@ export function gasLines(lines: readonly string[], prelude = ''): GasLine[] {
   run('objcopy', ['-O', 'binary', '-j', '.text', obj, text]);
   const bytes = new Uint8Array(readFileSync(text));
   const addr = new Map<string, number>();
-  for (const m of run('nm', [obj]).matchAll(/^([0-9a-f]+) t (x\d+)$/gm)) addr.set(m[2]!, parseInt(m[1]!, 16));
+  for (const symbol of readelfSymbols(obj)) if (symbol.section === '.text' && /^x\d+$/.test(symbol.name)) addr.set(symbol.name, symbol.value);
   const relocs: { offset: number; type: number }[] = [];
   const relText = run('readelf', ['-rW', obj]);
   const relSection = relText.split(/\nRelocation section /).find((s) => s.startsWith("'.rel.text'")) ?? '';
