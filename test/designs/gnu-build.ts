@@ -1,7 +1,7 @@
 // Owns building the shipped designs with GNU tools for the tests: each vdso/ source through
 // `gcc -m32 -c -D__ASSEMBLY__ -Wa,-g` (GNU cpp + GNU as 2.40 -g, with the header's own ALTERNATIVE
 // macros instead of vdso-lab's built-ins) and the objects through GNU ld with the kernel's
-// vdso-layout script (test/link/sources.ts), and reading sections out with objcopy.
+// vdso-layout script (test/link/sources.ts), and reading sections out with readelf -x.
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { designsRoot, includeDirs } from '../../toolchain/designs/build';
@@ -24,11 +24,23 @@ export function gnuImage(dir: string, label: string, image: DesignImage, version
   return ldVdso({ dir: out, objects, inputs: objects.map((o) => ({ fileName: o, bytes: readBytes(o) })) }, versions);
 }
 
-/** A section's bytes as hex (objcopy -O binary), or '' when the file has no such section. */
-export function sectionHex(dir: string, file: string, name: string): string {
-  const listing = run('readelf', ['-S', '-W', file]);
-  if (!listing.includes(` ${name} `)) return '';
-  const out = join(dir, `section-${Math.random().toString(36).slice(2)}.bin`);
-  run('objcopy', ['-O', 'binary', '--only-section', name, file, out]);
-  return Buffer.from(readBytes(out)).toString('hex');
+/**
+ * Sections' bytes as hex, by name, from one `readelf -x` of `file` for all of them ('' for a
+ * section the file does not have, or one without bytes).
+ */
+export function sectionsHex(file: string, names: readonly string[]): Map<string, string> {
+  const dump = run('readelf', ['-W', ...names.flatMap((name) => ['-x', name]), file]);
+  const hex = new Map<string, string>(names.map((name) => [name, '']));
+  for (const part of dump.split(/^Hex dump of section '/m).slice(1)) {
+    const name = part.slice(0, part.indexOf("'"));
+    // Each row: the address, then 16 bytes as four groups of 8 hex digits (36 columns, padded in the last row), then the text.
+    const rows = [...part.matchAll(/^ {2}0x[0-9a-f]+ (.{1,36})/gm)].map((m) => m[1]!.replace(/ /g, ''));
+    hex.set(name, rows.join(''));
+  }
+  return hex;
+}
+
+/** A section's bytes as hex (sectionsHex). */
+export function sectionHex(file: string, name: string): string {
+  return sectionsHex(file, [name]).get(name)!;
 }
