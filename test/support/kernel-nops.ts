@@ -71,7 +71,9 @@ function kernelNop(length: number, kernel: string): number[] {
  * every NOP instruction after it (skip_nops) become one NOP; a NOP that ends the site is left.
  */
 export function optimizeNops(buf: number[], kernel: string, dir: string): void {
-  const lengths = new Map<number, number>(); // bytes at and after `next` are never rewritten
+  // The walk goes from each instruction to the one after it and never rewrites bytes at or after
+  // `next`, so objdump's one decode of the whole site from its start has every length it asks for.
+  const lengths = new Map(objdumpBytes(buf, 0, dir).map((l) => [l.address, l.length]));
   const insnAt = (i: number) => {
     if (!lengths.has(i)) lengths.set(i, objdumpBytes(buf.slice(i), 0, dir)[0]!.length);
     return buf.slice(i, i + lengths.get(i)!);
