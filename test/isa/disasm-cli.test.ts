@@ -25,9 +25,9 @@ async function ours(args: readonly string[]): Promise<string> {
 }
 
 /** Our listing and objdump's for the same file and selection, compared whole; the first differing line is named. */
-async function assertSameListing(path: string, ourArgs: readonly string[] = [], objdumpArgs: readonly string[] = []): Promise<string> {
+async function assertSameListing(path: string, ourArgs: readonly string[] = [], objdumpArgs: readonly string[] = [], objdump?: string): Promise<string> {
   const mine = await ours([path, ...ourArgs]);
-  const theirs = run('objdump', ['-d', ...objdumpArgs, path]);
+  const theirs = objdump ?? run('objdump', ['-d', ...objdumpArgs, path]);
   if (mine !== theirs) {
     const a = mine.split('\n'), b = theirs.split('\n');
     let k = 0;
@@ -35,6 +35,18 @@ async function assertSameListing(path: string, ourArgs: readonly string[] = [], 
     assert.fail(`${path} ${ourArgs.join(' ')}: line ${k + 1} differs from objdump -d ${objdumpArgs.join(' ')}\n  ours:    ${JSON.stringify(a[k])}\n  objdump: ${JSON.stringify(b[k])}`);
   }
   return theirs;
+}
+
+/**
+ * `objdump -d` of each of `paths`, from one objdump run over all of them: its output is each
+ * file's own one after another, each beginning with the line naming the file.
+ */
+function objdumpEach(paths: readonly string[]): string[] {
+  const all = run('objdump', ['-d', ...paths]);
+  const starts: number[] = [];
+  for (const path of paths) starts.push(all.indexOf(`\n${path}:     file format `, starts.length ? starts[starts.length - 1]! + 1 : 0));
+  assert.ok(starts[0] === 0 && starts.every((at, k) => k === 0 || at > starts[k - 1]!), 'objdump named every file, in order');
+  return starts.map((at, k) => all.slice(at, starts[k + 1] ?? all.length));
 }
 
 /** Hand-written code with data in .text: instructions cut by symbols, prefixes alone or before (bad), zero runs of every length near block ends. */
@@ -127,17 +139,17 @@ int main(int argc, char **argv) { int a[8] = {5, 3, 1, 4}; qsort(a, 8, sizeof a[
 
 test('disasm equals objdump -d byte for byte on gcc -m32 -O2 objects and programs, static and dynamic', async () => {
   const dir = scratch();
-  for (const flags of [['-c', '-O2'], ['-c', '-O2', '-fno-pic', '-ffunction-sections'], ['-O2', '-static', '-nostdlib', '-fno-pic']]) {
-    const path = buildC(flags.includes('-c') ? `prog${flags.length}` : 'prog', C_PROGRAM, flags, dir);
-    await assertSameListing(path);
-  }
-  await assertSameListing(join(dir, 'prog'), ['--symbol', 'sw'], ['--disassemble=sw']);
+  const programs = [['-c', '-O2'], ['-c', '-O2', '-fno-pic', '-ffunction-sections'], ['-O2', '-static', '-nostdlib', '-fno-pic']]
+    .map((flags) => buildC(flags.includes('-c') ? `prog${flags.length}` : 'prog', C_PROGRAM, flags, dir));
   // Dynamic programs and a shared object: PLT entries named name@plt, lazy or not, PIC or not, with IBT's endbr32 or without.
   const variants = [['-O2'], ['-O2', '-no-pie'], ['-O2', '-Wl,-z,now'], ['-O2', '-shared', '-fPIC'], ['-O2', '-fcf-protection=full', '-Wl,-z,ibtplt']];
-  for (const [k, flags] of variants.entries()) {
-    const path = buildC(`dyn${k}`, DYNAMIC_PROGRAM, flags, dir);
-    const listing = await assertSameListing(path);
-    assert.match(listing, /<qsort@plt>:/, flags.join(' '));
+  const dynamic = variants.map((flags, k) => buildC(`dyn${k}`, DYNAMIC_PROGRAM, flags, dir));
+  const listings = objdumpEach([...programs, ...dynamic]);
+  for (const [k, path] of programs.entries()) await assertSameListing(path, [], [], listings[k]);
+  await assertSameListing(join(dir, 'prog'), ['--symbol', 'sw'], ['--disassemble=sw']);
+  for (const [k, path] of dynamic.entries()) {
+    const listing = await assertSameListing(path, [], [], listings[programs.length + k]);
+    assert.match(listing, /<qsort@plt>:/, variants[k]!.join(' '));
   }
   await assertSameListing(join(dir, 'dyn0'), ['--symbol', 'exported'], ['--disassemble=exported']);
 });
@@ -145,19 +157,22 @@ test('disasm equals objdump -d byte for byte on gcc -m32 -O2 objects and program
 test('disasm equals objdump -d byte for byte on every shipped design, image and object', async () => {
   const dir = scratch();
   const root = designsRoot();
+  const files: string[] = [];
   for (const design of allDesigns()) {
     for (const kernel of ['compat64', 'native32'] as const) {
       const built = buildDesign(design.name, kernel);
       const image = join(dir, `${design.name}-${kernel}.so`);
       writeFileSync(image, built.bytes);
-      await assertSameListing(image);
+      files.push(image);
       for (const [k, source] of built.image.sources.entries()) {
         const object = join(dir, `${design.name}-${kernel}-${k}.o`);
         writeFileSync(object, buildObject(root, source));
-        await assertSameListing(object);
+        files.push(object);
       }
     }
   }
+  const listings = objdumpEach(files);
+  for (const [k, file] of files.entries()) await assertSameListing(file, [], [], listings[k]);
 });
 
 test('disasm equals objdump -d byte for byte on the real vDSO, whole and by section and symbol', async () => {
