@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { preprocess, formatDiagnostic } from '../../toolchain/asm/cpp/preprocess';
-import { run, scratch } from '../support/oracles';
+import { scratch } from '../support/oracles';
+import { runEach } from '../support/run-tool';
 import { CASES, type CppCase } from './corpus';
 import { gccLineMap } from '../support/gcc-line-map';
 
@@ -48,18 +49,29 @@ function ours(c: CppCase, dir: string) {
 
 const nonBlank = (text: string): string[] => text.split('\n').map((l) => l.trimEnd()).filter((l) => l !== '');
 
+/** Each case in its folder with gcc's two answers (-P, and with line markers), from one shell run the file's tests share. */
+let answers: Map<CppCase, { dir: string; text: () => string; markers: () => string }> | undefined;
+function gccAnswers(c: CppCase): { dir: string; text: () => string; markers: () => string } {
+  answers ??= (() => {
+    const dirs = CASES.map(materialise);
+    const outputs = runEach(CASES.flatMap((k, i) => [{ tool: 'gcc', args: ['-P', ...gccArgs(k)], cwd: dirs[i]! }, { tool: 'gcc', args: gccArgs(k), cwd: dirs[i]! }]));
+    return new Map(CASES.map((k, i) => [k, { dir: dirs[i]!, text: outputs[2 * i]!, markers: outputs[2 * i + 1]! }]));
+  })();
+  return answers.get(c)!;
+}
+
 for (const c of CASES) {
   test(`cpp matches gcc -E -P: ${c.name}`, () => {
-    const dir = materialise(c);
-    const expected = nonBlank(run('gcc', ['-P', ...gccArgs(c)], { cwd: dir }));
+    const { dir, text } = gccAnswers(c);
+    const expected = nonBlank(text());
     const r = ours(c, dir);
     assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic), []);
     assert.deepEqual(nonBlank(r.text), expected);
   });
 
   test(`cpp line map matches gcc's line markers: ${c.name}`, () => {
-    const dir = materialise(c);
-    const expected = gccLineMap(run('gcc', gccArgs(c), { cwd: dir }));
+    const { dir, markers } = gccAnswers(c);
+    const expected = gccLineMap(markers());
     const r = ours(c, dir);
     const lines = r.text.split('\n');
     const mine: { text: string; place: string }[] = [];

@@ -11,7 +11,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { preprocess, formatDiagnostic } from '../../toolchain/asm/cpp/preprocess';
 import { prng, type Random } from '../support/prng';
-import { run, scratch } from '../support/oracles';
+import { scratch } from '../support/oracles';
+import { runEach } from '../support/run-tool';
 
 const NAMES = ['A', 'B', 'FN', '__i386__', 'linux', '__PIC__', '__STDC__', 'unix', 'EMPTY'];
 const VALUES = ['', '=1', '=42', '=A', '=(B+1)', '=', '=.cfi_startproc', '="s"'];
@@ -41,8 +42,9 @@ function options(random: Random): Options {
 
 const SOURCE = `${NAMES.map((n) => `[${n}]`).join(' ')} FN(3) __LINE__ __FILE__ __BASE_FILE__ __INCLUDE_LEVEL__ __COUNTER__\n#ifdef __i386__\ni386-defined\n#endif\n#if defined(A) && A\nA-true\n#endif\n`;
 
-function gccText(dir: string, o: Options): string {
-  return run('gcc', ['-m32', '-E', '-P', '-x', 'assembler-with-cpp', ...o.defines.map((d) => `-D${d}`), ...o.undefines.map((u) => `-U${u}`), 'main.S'], { cwd: dir });
+/** gcc -E -P's text of main.S in `dir` under each option set, from one shell run (run-tool.ts runEach). */
+function gccTexts(dir: string, sets: readonly Options[]): Array<() => string> {
+  return runEach(sets.map((o) => ({ tool: 'gcc', args: ['-m32', '-E', '-P', '-x', 'assembler-with-cpp', ...o.defines.map((d) => `-D${d}`), ...o.undefines.map((u) => `-U${u}`), 'main.S'], cwd: dir })));
 }
 
 const nonBlank = (text: string): string[] => text.split('\n').map((l) => l.trimEnd()).filter((l) => l !== '');
@@ -52,6 +54,7 @@ test('the macro table set up from the options equals gcc -E, read once and start
   const dir = scratch('vdso-lab-cpp-setup-');
   writeFileSync(join(dir, 'main.S'), SOURCE);
   const sets = Array.from({ length: 24 }, () => options(random));
+  const gcc = gccTexts(dir, sets);
   const firsts = new Map<number, { text: string; messages: string[] }>();
   for (let round = 0; round < 3; round++) {
     for (let i = 0; i < sets.length; i++) {
@@ -62,7 +65,7 @@ test('the macro table set up from the options equals gcc -E, read once and start
       const first = firsts.get(k);
       if (first === undefined) {
         firsts.set(k, seen);
-        if (!seen.messages.some((m) => m.includes('error'))) assert.deepEqual(nonBlank(r.text), nonBlank(gccText(dir, o)), `-D ${o.defines.join(' ')} -U ${o.undefines.join(' ')}`);
+        if (!seen.messages.some((m) => m.includes('error'))) assert.deepEqual(nonBlank(r.text), nonBlank(gcc[k]!()), `-D ${o.defines.join(' ')} -U ${o.undefines.join(' ')}`);
       } else assert.deepEqual(seen, first, `-D ${o.defines.join(' ')} -U ${o.undefines.join(' ')}, read again`);
     }
   }
@@ -71,10 +74,11 @@ test('the macro table set up from the options equals gcc -E, read once and start
 test('without the predefined macros, and with them, from the same -D options', () => {
   const dir = scratch('vdso-lab-cpp-setup-');
   writeFileSync(join(dir, 'main.S'), SOURCE);
+  const [gcc] = gccTexts(dir, [{ defines: ['A=1'], undefines: [] }]);
   for (let round = 0; round < 2; round++) {
     const bare = preprocess({ file: 'main.S', text: SOURCE, defines: ['A=1'], predefined: false, readFile: () => undefined });
     const full = preprocess({ file: 'main.S', text: SOURCE, defines: ['A=1'], readFile: () => undefined });
-    assert.deepEqual(nonBlank(full.text), nonBlank(gccText(dir, { defines: ['A=1'], undefines: [] })));
+    assert.deepEqual(nonBlank(full.text), nonBlank(gcc!()));
     assert.equal(bare.macros.has('__i386__'), false);
     assert.equal(full.macros.has('__i386__'), true);
     assert.ok(!bare.text.includes('i386-defined'));
