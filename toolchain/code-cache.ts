@@ -11,14 +11,16 @@
 // command runs, whichever command ran first); it is written once, at the exit of a run that
 // found none (or one V8 refused), to a temporary file then renamed. A file that is missing,
 // unreadable, truncated or altered (its length and CRC-32 are checked before V8 sees it) is
-// ignored, and the bundle is compiled from its text, as without a cache. Nothing here
-// prints, and nothing here changes the exit status.
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+// ignored, and the bundle is compiled from its text, as without a cache (the file's checks:
+// toolchain/checked-file.ts). The loader also names the bundle it started (bundleIdentity),
+// for the caches the bundle keeps itself. Nothing here prints, and nothing here changes the
+// exit status.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-import * as zlib from 'node:zlib';
 import { cacheDir } from './cache';
+import { checkedFilesWork, nameHash, readChecked, writeChecked } from './checked-file';
 
 /** The line that opens the comment holding the bundle (built from parts: the loader's own text must not contain it). */
 export const BUNDLE_START = ['\n/', '*vdso-lab bundle\n'].join('');
@@ -29,69 +31,24 @@ export const BUNDLE_END = ['\n*', '/\n'].join('');
 
 /** "vdso-lab V8 code cache", then the layout's version: a file of another layout is not read. */
 const MAGIC = 0x76386331;
-const HEADER_BYTES = 12;
 /** Caches kept per bundle (other builds, Node versions, options or commands); older ones are removed when one is written. */
 const KEPT_PER_BUNDLE = 32;
 
-/** zlib.crc32 came with Node 20.15; without it no cache is read or written. */
-const crc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+/** The global the loader names its bundle in (its file's name and build), for the bundle's own caches (emulator/x86/cold-cache.ts). */
+const BUNDLE_IDENTITY = Symbol.for('vdso-lab.bundle-identity');
 
-/** A short hash of a string (FNV-1a), for the cache file's name. */
-function nameHash(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(16).padStart(8, '0');
+/**
+ * The bundle this process or thread was started from through startBundle (`NAME-HASH`, HASH
+ * the start of its SHA-256), or undefined when it was not (tests' bundles, other programs).
+ */
+export function bundleIdentity(): string | undefined {
+  const identity = (globalThis as Record<symbol, unknown>)[BUNDLE_IDENTITY];
+  return typeof identity === 'string' ? identity : undefined;
 }
 
-/** The cached data in `file` when its header, length and CRC-32 hold, else undefined. */
-function readCache(file: string): Buffer | undefined {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch {
-    return undefined;
-  }
-  if (bytes.length < HEADER_BYTES || bytes.readUInt32LE(0) !== MAGIC) return undefined;
-  const data = bytes.subarray(HEADER_BYTES);
-  if (bytes.readUInt32LE(4) !== data.length || bytes.readUInt32LE(8) !== crc32!(data)) return undefined;
-  return data;
-}
-
-/** Writes the cache through a temporary file and a rename, then drops the bundle's oldest caches; a failure leaves no file. */
-function writeCache(dir: string, file: string, data: Buffer, bundleName: string): void {
-  // The pid is not enough: the check worker threads of one process share it.
-  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
-  try {
-    mkdirSync(dir, { recursive: true });
-    const header = Buffer.alloc(HEADER_BYTES);
-    header.writeUInt32LE(MAGIC, 0);
-    header.writeUInt32LE(data.length, 4);
-    header.writeUInt32LE(crc32!(data), 8);
-    const fd = openSync(temp, 'wx');
-    try {
-      writeSync(fd, header);
-      writeSync(fd, data);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, file);
-  } catch {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // No temporary file was made.
-    }
-    return;
-  }
-  try {
-    const caches = readdirSync(dir)
-      .filter((n) => n.startsWith(`${bundleName}-`) && n.endsWith('.v8'))
-      .map((n) => ({ path: join(dir, n), time: statSync(join(dir, n)).mtimeMs }))
-      .sort((a, b) => b.time - a.time);
-    for (const old of caches.slice(KEPT_PER_BUNDLE)) unlinkSync(old.path);
-  } catch {
-    // Another process removed one first.
-  }
+/** What V8's cached data depends on beyond the script: Node's version, the architecture and Node's options (V8 refuses data made under other flags). */
+export function v8Key(): string {
+  return [process.version, process.arch, process.env.NODE_OPTIONS ?? '', ...process.execArgv].join(' ');
 }
 
 /**
@@ -157,11 +114,12 @@ export function startBundle(loader: string, sourceHash: string, options: StartOp
   const name = basename(loader, '.js');
   let file: string | undefined;
   let cached: Buffer | undefined;
-  if (crc32 && sameBuild) {
+  if (sameBuild) (globalThis as Record<symbol, unknown>)[BUNDLE_IDENTITY] = `${name}-${sourceHash.slice(0, 16)}`;
+  if (checkedFilesWork && sameBuild) {
     try {
-      const key = [process.version, process.arch, process.env.NODE_OPTIONS ?? '', ...process.execArgv, ...(options.byCommand ? [`command=${commandOf(process.argv)}`] : [])].join(' ');
+      const key = [v8Key(), ...(options.byCommand ? [`command=${commandOf(process.argv)}`] : [])].join(' ');
       file = join(cacheDir(), 'v8', `${name}-${sourceHash.slice(0, 16)}-${nameHash(key)}.v8`);
-      cached = readCache(file);
+      cached = readChecked(file, MAGIC);
     } catch {
       file = undefined;
     }
@@ -177,7 +135,7 @@ export function startBundle(loader: string, sourceHash: string, options: StartOp
       } catch {
         return;
       }
-      writeCache(dirname(cacheFile), cacheFile, data, name);
+      writeChecked(dirname(cacheFile), cacheFile, MAGIC, [data], `${name}-`, KEPT_PER_BUNDLE);
     });
   }
   const main = script.runInThisContext() as (exports: object, require: NodeJS.Require, module: object, filename: string, dirname: string) => void;

@@ -1,0 +1,82 @@
+// Owns the files vdso-lab keeps V8's compiled code in (toolchain/code-cache.ts for the
+// bundles, emulator/x86/cold-cache.ts for the cold blocks): a header (a magic number naming
+// the layout, the length and the CRC-32 of what follows) then the data. A file is written once
+// to a temporary file then renamed, so a reader sees a whole file or none; one that is
+// missing, unreadable, of another layout, truncated or altered reads as no file. Nothing
+// here throws or prints.
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import * as zlib from 'node:zlib';
+
+const HEADER_BYTES = 12;
+
+/** zlib.crc32 came with Node 20.15; without it no file is read or written. */
+const crc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+
+/** Whether checked files can be read and written in this Node. */
+export const checkedFilesWork = crc32 !== undefined;
+
+/** A short hash of a string (FNV-1a), for a file's name. */
+export function nameHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/** The data in `file` when its header (`magic`), length and CRC-32 hold, else undefined. */
+export function readChecked(file: string, magic: number): Buffer | undefined {
+  if (!crc32) return undefined;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  if (bytes.length < HEADER_BYTES || bytes.readUInt32LE(0) !== magic) return undefined;
+  const data = bytes.subarray(HEADER_BYTES);
+  if (bytes.readUInt32LE(4) !== data.length || bytes.readUInt32LE(8) !== crc32(data)) return undefined;
+  return data;
+}
+
+/**
+ * Writes `parts` (one after another) as the checked file `file` in `dir` through a temporary
+ * file and a rename, then keeps only the `kept` newest files of `dir` whose names start with
+ * `family` and end with `.v8`; a failure leaves no file.
+ */
+export function writeChecked(dir: string, file: string, magic: number, parts: readonly Uint8Array[], family: string, kept: number): void {
+  if (!crc32) return;
+  // The pid is not enough: the check worker threads of one process share it.
+  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    const data = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    const header = Buffer.alloc(HEADER_BYTES);
+    header.writeUInt32LE(magic, 0);
+    header.writeUInt32LE(data.length, 4);
+    header.writeUInt32LE(crc32(data), 8);
+    const fd = openSync(temp, 'wx');
+    try {
+      writeSync(fd, header);
+      writeSync(fd, data);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, file);
+  } catch {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // No temporary file was made.
+    }
+    return;
+  }
+  try {
+    const files = readdirSync(dir)
+      .filter((n) => n.startsWith(family) && n.endsWith('.v8'))
+      .map((n) => ({ path: join(dir, n), time: statSync(join(dir, n)).mtimeMs }))
+      .sort((a, b) => b.time - a.time);
+    for (const old of files.slice(kept)) unlinkSync(old.path);
+  } catch {
+    // Another process removed one first.
+  }
+}
