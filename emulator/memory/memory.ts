@@ -74,10 +74,29 @@ export interface Watchpoint {
   readonly access: 'write' | 'readWrite';
 }
 
-const TLB_BITS = 8;
+/**
+ * 1,024 entries (4 MiB of pages in distinct slots): with 256, a static program's data near
+ * 0x080fd000 and its stack's top page 0xffffd000 took one slot, and each store to one evicted
+ * the other (docs/speed-and-exactness.md).
+ */
+const TLB_BITS = 10;
 const TLB_SIZE = 1 << TLB_BITS;
 /** A TLB entry's index is its page number masked with this (compiled code computes it too). */
 export const TLB_MASK = TLB_SIZE - 1;
+
+/** The page of every empty TLB entry (no tag names it, so nothing reads or writes it through a TLB). */
+const BLANK = newPage(0, false);
+
+/** A row of TLB_SIZE copies of `x`, pushed one by one (a packed array, which compiled code indexes); each Memory takes a copy. */
+function blankRow<T>(x: T): T[] {
+  const row: T[] = [];
+  for (let i = 0; i < TLB_SIZE; i++) row.push(x);
+  return row;
+}
+const BLANK_PAGES = blankRow(BLANK);
+const BLANK_I32 = blankRow(BLANK.i32);
+const BLANK_U16 = blankRow(BLANK.u16);
+const BLANK_U8 = blankRow(BLANK.u8);
 
 /** Memory.checkpointPages: the pages (shared copy-on-write) and the access state. */
 export interface PageCheckpoint {
@@ -101,16 +120,16 @@ export class Memory {
    * and each entry's page as 32-, 16- and 8-bit arrays (`rI32`, `rU16`, `rU8`).
    */
   readonly rTag = new Int32Array(TLB_SIZE).fill(-1);
-  private readonly rPage: Page[] = [];
-  readonly rI32: Int32Array[] = [];
-  readonly rU16: Uint16Array[] = [];
-  readonly rU8: Uint8Array[] = [];
+  private readonly rPage: Page[] = BLANK_PAGES.slice();
+  readonly rI32: Int32Array[] = BLANK_I32.slice();
+  readonly rU16: Uint16Array[] = BLANK_U16.slice();
+  readonly rU8: Uint8Array[] = BLANK_U8.slice();
   /** TLB for stores: only writable pages with no code and no watch are entered (read in place as the load TLB is). */
   readonly wTag = new Int32Array(TLB_SIZE).fill(-1);
-  private readonly wPage: Page[] = [];
-  readonly wI32: Int32Array[] = [];
-  readonly wU16: Uint16Array[] = [];
-  readonly wU8: Uint8Array[] = [];
+  private readonly wPage: Page[] = BLANK_PAGES.slice();
+  readonly wI32: Int32Array[] = BLANK_I32.slice();
+  readonly wU16: Uint16Array[] = BLANK_U16.slice();
+  readonly wU8: Uint8Array[] = BLANK_U8.slice();
   /** Nonzero after an access that faulted or needs attention (EV_* bits); the CPU clears it. */
   ev = 0;
   /** The last fault; meaningful while `ev & EV_FAULT`. */
@@ -128,25 +147,8 @@ export class Memory {
   private readonly codeWriteListeners: CodeWriteListener[] = [];
   /** Counts the changes after which a page may need checks it did not (flushes, a page coming to hold code): compiled code's memory sites follow it. */
   tlbEpoch = 0;
-  /** The page loadTag or storeTag found (a blank page when none). */
-  tagged: Page;
-  private readonly blank: Page;
-
-  constructor() {
-    const blank = newPage(0, false);
-    this.blank = blank;
-    this.tagged = blank;
-    for (let i = 0; i < TLB_SIZE; i++) {
-      this.rPage.push(blank);
-      this.wPage.push(blank);
-      this.rI32.push(blank.i32);
-      this.rU16.push(blank.u16);
-      this.rU8.push(blank.u8);
-      this.wI32.push(blank.i32);
-      this.wU16.push(blank.u16);
-      this.wU8.push(blank.u8);
-    }
-  }
+  /** The page loadTag or storeTag found (the blank page when none). */
+  tagged: Page = BLANK;
 
   /** Adds a listener (one per CPU running in this address space: a thread); returns its removal. */
   onCodeWrite(listener: CodeWriteListener): () => void {
@@ -297,12 +299,16 @@ export class Memory {
   map(address: number, length: number, prot: number, shared = false): void {
     const first = address >>> PAGE_SHIFT;
     const last = (address + Math.max(length, 1) - 1) >>> PAGE_SHIFT;
+    let changed = false;
     for (let p = first; p <= last; p++) {
       const page = this.own(p);
-      if (page) page.prot = prot;
-      else this.pages.set(p, shared ? newPage(prot, true) : zeroPage(prot));
+      if (page) {
+        page.prot = prot;
+        changed = true;
+      } else this.pages.set(p, shared ? newPage(prot, true) : zeroPage(prot));
     }
-    this.flushTlb();
+    // No TLB entry holds a page that was not mapped: new pages alone leave the TLBs as they are (brk, malloc's mmap).
+    if (changed) this.dropEntries(first, last);
   }
 
   /**
@@ -363,7 +369,7 @@ export class Memory {
       if (page) page.refs--;
       this.pages.delete(p);
     }
-    this.flushTlb();
+    this.dropEntries(first, last);
   }
 
   /** Unmaps every page (the address space's last user ended). */
@@ -390,7 +396,7 @@ export class Memory {
       const page = this.own(p);
       if (page) page.prot = prot;
     }
-    this.flushTlb();
+    this.dropEntries(first, last);
   }
 
   /** The bytes of a shared mapping's page at `address` (a futex's shared key: the same for every view), or undefined for a private or unmapped one. */
@@ -475,6 +481,20 @@ export class Memory {
     this.tlbEpoch++;
   }
 
+  /** Pages first..last changed how they are mapped: the TLBs' entries for them go (the rest stay: each entry is one page's). */
+  private dropEntries(first: number, last: number): void {
+    if (last - first >= TLB_SIZE || last < first) {
+      this.flushTlb();
+      return;
+    }
+    for (let p = first; p <= last; p++) {
+      const i = p & TLB_MASK;
+      if (this.rTag[i] === p) this.rTag[i] = -1;
+      if (this.wTag[i] === p) this.wTag[i] = -1;
+    }
+    this.tlbEpoch++;
+  }
+
   /**
    * For a memory site of compiled code (emulator/x86/emit.ts): when the page of `a` is in the
    * load TLB (readable, no watchpoint), its base, with the page in `tagged`; else 4 (no page
@@ -487,7 +507,7 @@ export class Memory {
       this.tagged = this.rPage[i]!;
       return a & ~PAGE_MASK;
     }
-    this.tagged = this.blank;
+    this.tagged = BLANK;
     return 4;
   }
 
@@ -499,7 +519,7 @@ export class Memory {
       this.tagged = this.wPage[i]!;
       return a & ~PAGE_MASK;
     }
-    this.tagged = this.blank;
+    this.tagged = BLANK;
     return 4;
   }
 
@@ -864,8 +884,12 @@ export class Memory {
       const x = (address + k) >>> 0;
       const off = x & PAGE_MASK;
       const n = Math.min(length - k, PAGE_SIZE - off);
-      const page = this.writable(x >>> PAGE_SHIFT)!;
+      const p = x >>> PAGE_SHIFT;
+      const page = this.writable(p)!;
       page.u8.set(n === length ? bytes : bytes.subarray(k, k + n), off);
+      // The page has bytes of its own and was accessed now: into the load TLB, as a guest load would put it (a program's
+      // segments are loaded so: a new process's first reads of its tables then hit, as they did in its earlier runs).
+      if ((page.prot & PROT_READ) !== 0 && this.loadsNeedNoCheck(p)) this.fillRead(p, page);
       if (page.code && !code) {
         const marks = page.codeBytes!;
         for (let j = off; j < off + n; j++) if (marks[j] !== 0) { code = true; break; }

@@ -164,7 +164,7 @@ test('after fork, a loop in each address space stores into its own copy of the p
 
 /**
  * Each round stores the opcode of inc or dec %eax (by the round's parity) into bytes of a page
- * (from offset 64 down to 1, in steps of 3), evicts that page from the store TLB (a store 1
+ * (from offset 64 down to 1, in steps of 3), evicts that page from the store TLB (a store 4
  * MiB on, in the same TLB slot), then calls code at the start of the page, whose second byte
  * the stores rewrote: from the second round on, the page holds code that the loop's stores
  * reach only after its first pass.
@@ -204,7 +204,7 @@ page:
   nop
   inc %eax
   ret
-  .skip 0x100000 - 3
+  .skip 0x400000 - 3
 evict: .long 0
 result: .long 0
 `;

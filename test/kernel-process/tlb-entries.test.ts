@@ -1,0 +1,58 @@
+// A program whose pages sit in Memory's TLBs (read and written many times, so that hot blocks
+// read the TLBs in place) while mprotect, munmap and mmap MAP_FIXED change them: only the
+// changed pages' entries are dropped (emulator/memory/memory.ts dropEntries), and each access
+// after a change faults, or reads what it must, as under qemu-i386.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildStatic, runLab, runQemu } from './support';
+
+const ENTRIES = String.raw`
+#include <stdio.h>
+#include <signal.h>
+#include <setjmp.h>
+#include <sys/mman.h>
+
+static sigjmp_buf env;
+static volatile int sink;
+static void segv(int sig) { (void)sig; siglongjmp(env, 1); }
+/* 1 when the access faulted. */
+static int load(volatile int *p) { if (sigsetjmp(env, 1)) return 1; sink = *p; return 0; }
+static int store(volatile int *p, int v) { if (sigsetjmp(env, 1)) return 1; *p = v; return 0; }
+
+int main(void) {
+  struct sigaction sa = {0};
+  sa.sa_handler = segv;
+  sigaction(SIGSEGV, &sa, 0);
+  unsigned h = 0;
+  for (int round = 0; round < 400; round++) {
+    volatile int *m = mmap(0, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    m[0] = round; m[1024] = round + 1; m[2048] = round + 2;
+    int a = load(m) + 2 * load(m + 1024) + 4 * load(m + 2048) + 8 * (m[0] + m[1024] + m[2048] != 3 * round + 3);
+    mprotect((void *)(m + 1024), 4096, PROT_READ);
+    int b = store(m + 1024, 5) + 2 * load(m + 1024) + 4 * store(m, 6) + 8 * (m[1024] != round + 1);
+    mprotect((void *)m, 4096, PROT_NONE);
+    int c = load(m) + 2 * store(m, 7) + 4 * load(m + 2048) + 8 * store(m + 2048, 9);
+    munmap((void *)(m + 2048), 4096);
+    int d = load(m + 2048) + 2 * store(m + 2048, 8) + 4 * load(m + 1024);
+    mmap((void *)(m + 1024), 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    int e = m[1024] + 2 * store(m + 1024, 10) + 4 * (m[1024] != 10);
+    mprotect((void *)m, 4096, PROT_READ | PROT_WRITE);
+    int f = load(m) + 2 * (m[0] != 6);
+    if (round == 0) printf("a %d b %d c %d d %d e %d f %d\n", a, b, c, d, e, f);
+    h = h * 31 + (unsigned)(a + 16 * b + 256 * c + 4096 * d + 65536 * e + 1048576 * f);
+    munmap((void *)m, 2 * 4096);
+  }
+  printf("h %08x\n", h);
+  return 0;
+}
+`;
+
+test('accesses after mprotect, munmap and mmap MAP_FIXED of pages in the TLBs fault or read as under qemu-i386', async () => {
+  const prog = buildStatic('tlb-entries', ENTRIES);
+  const q = runQemu(prog);
+  const l = await runLab(prog);
+  assert.equal(l.stderr, '');
+  assert.equal(l.stdout, q.stdout);
+  assert.equal(l.status, q.status);
+  assert.match(q.stdout, /^a 0 b 1 c 3 d 3 e 0 f 0\n/);
+});
