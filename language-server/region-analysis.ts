@@ -21,7 +21,7 @@ import { isDigit, isNameChar } from '../toolchain/asm/chars';
 import { statements, type Statement } from '../toolchain/asm/statements';
 import type { BuildOptions } from './build-settings';
 import { lineOffsets, REGION_LINES, splitDocument, type DocumentSplit } from './regions';
-import { joinScans, scanAt, spreadScans } from './region-scan';
+import { joinScans, movedScan, scanAt, spreadScans } from './region-scan';
 import type { SourceScan } from './source-scan';
 import type { ExpandedStatement } from './analysis';
 
@@ -90,14 +90,30 @@ interface RegionPart {
   readonly cfi: readonly CfiProcedure[];
   readonly alternatives: readonly AlternativeSite[];
   readonly diagnostics: readonly Diagnostic[];
-  readonly localLabels: readonly AsmSymbol[];
-  /** The region's numeric label references, each naming one of `localLabels` (none crosses a cut). */
-  readonly numericReferences: readonly NumericReference[];
+  /**
+   * The region's local labels, and its numeric label references, each naming one of those
+   * (none crosses a cut): moved when first read after a shift (a hover on a numeric label
+   * reads them, an edit's findings do not).
+   */
+  readonly labels: () => PartLabels;
+  /** The labels as the region's run made them, with where that run put the region (a shift moves them from there, not from the copy before). */
+  readonly labelOrigin: LabelOrigin;
   readonly skipped: readonly SkippedGroup[];
   /** The alignment a shift of each section must keep (0: the part cannot be shifted). */
   readonly align: ReadonlyMap<string, number>;
   /** Names the region's statements use other than as the target of a call. */
   readonly otherRefs: ReadonlySet<string>;
+}
+
+interface PartLabels {
+  readonly localLabels: readonly AsmSymbol[];
+  readonly numericReferences: readonly NumericReference[];
+}
+
+interface LabelOrigin {
+  readonly labels: PartLabels;
+  readonly entry: ReadonlyMap<string, number>;
+  readonly startLine: number;
 }
 
 /** Why the pieces cannot stand for the whole file (the caller then analyses it whole). */
@@ -309,25 +325,46 @@ function shiftPart(p: RegionPart, file: string, entry: ReadonlyMap<string, numbe
     ...p,
     startLine,
     entry,
-    pre: lines === 0 ? pre : {
-      ...pre,
-      lines: pre.lines.map(loc),
-      spans: pre.spans.moved(file, lines),
-      diagnostics: pre.diagnostics.map((x) => ({ ...x, location: loc(x.location) })),
-    },
+    pre: lines === 0 ? pre : movedOutput(pre, file, lines, loc),
     sections: sections as RegionPart['sections'],
     symbols: p.symbols.map((s) => ({ ...s, value: s.section === 'ABS' || s.section === 'UND' || s.section === 'COMMON' ? s.value : s.value + d(s.section), ...(s.location ? { location: loc(s.location) } : {}) })),
     lines: p.lines.map((l) => ({ ...l, offset: l.offset + d(l.section), location: loc(l.location) })),
     cfi: p.cfi.map((c) => ({ ...c, start: c.start + d(c.section), end: c.end + d(c.section), location: loc(c.location), instructions: c.instructions.map((i) => ({ ...i, offset: i.offset + d(c.section), location: loc(i.location) })) })),
     alternatives: p.alternatives.map((x) => ({ ...x, offset: x.offset + d(x.section), replacementOffset: x.replacementOffset + d('.altinstr_replacement'), location: loc(x.location) })),
     diagnostics: p.diagnostics.map((x) => ({ ...x, location: loc(x.location) })),
-    ...shiftedLabels(p, d, loc),
+    labels: movedLabels(p.labelOrigin, file, entry, startLine),
     skipped: lines === 0 ? p.skipped : p.skipped.map((g) => (g.file === file ? { ...g, from: g.from + lines, to: g.to + lines } : g)),
   };
 }
 
-/** A part's local labels and the numeric references to them, moved: each reference names its label's moved copy. */
-function shiftedLabels(p: RegionPart, d: (section: string) => number, loc: (l: SourceLocation) => SourceLocation): Pick<RegionPart, 'localLabels' | 'numericReferences'> {
+/** A piece's cpp result with its places `lines` further down; the list of line places is moved when first read, as cpp's own is made then. */
+function movedOutput(pre: PreprocessResult, file: string, lines: number, loc: (l: SourceLocation) => SourceLocation): PreprocessResult {
+  let moved: SourceLocation[] | undefined;
+  return {
+    text: pre.text,
+    get lines() {
+      return (moved ??= pre.lines.map(loc));
+    },
+    spans: pre.spans.moved(file, lines),
+    diagnostics: pre.diagnostics.map((x) => ({ ...x, location: loc(x.location) })),
+    macros: pre.macros,
+    included: pre.included,
+    skipped: pre.skipped,
+  };
+}
+
+/**
+ * A part's local labels and the numeric references to them at `entry` and `startLine`, moved
+ * from where its run put them when first read: each reference names its label's moved copy.
+ */
+function movedLabels(origin: LabelOrigin, file: string, entry: ReadonlyMap<string, number>, startLine: number): () => PartLabels {
+  let made: PartLabels | undefined;
+  const lines = startLine - origin.startLine;
+  const d = (section: string) => (entry.has(section) ? entry.get(section)! - (origin.entry.get(section) ?? 0) : 0);
+  return () => (made ??= shiftedLabels(origin.labels, d, (l) => moveLocation(l, file, lines)));
+}
+
+function shiftedLabels(p: PartLabels, d: (section: string) => number, loc: (l: SourceLocation) => SourceLocation): PartLabels {
   const moved = new Map<AsmSymbol, AsmSymbol>();
   const localLabels = p.localLabels.map((s) => {
     const to = { ...s, value: s.value + d(s.section), location: loc(s.location!) };
@@ -607,7 +644,7 @@ export class IncrementalAnalyzer {
       alternatives: module.alternatives.filter((x) => x.offset >= from(x.section)),
       diagnostics,
       // The prefix's own labels and references are the prefix module's.
-      ...regionLabels(module, file, startLine, from),
+      ...ranLabels(regionLabels(module, file, startLine, from), at, startLine),
       skipped: (module.skipped ?? []).filter((g) => g.file === file && g.from - 1 >= startLine),
       align,
       otherRefs,
@@ -616,11 +653,16 @@ export class IncrementalAnalyzer {
 }
 
 /** The local labels of a region's module that are the region's, and the numeric references to them written in the region. */
-function regionLabels(module: AsmModule, file: string, startLine: number, from: (section: string) => number): Pick<RegionPart, 'localLabels' | 'numericReferences'> {
+function regionLabels(module: AsmModule, file: string, startLine: number, from: (section: string) => number): PartLabels {
   const before = (l: SourceLocation) => l.file === file && l.line - 1 < startLine;
   const localLabels = (module.localLabels ?? []).filter((l) => l.location !== FILLER && l.value >= from(l.section) && !before(l.location!));
   const own = new Set(localLabels);
   return { localLabels, numericReferences: (module.numericReferences ?? []).filter((r) => own.has(r.label) && !before(r.location)) };
+}
+
+/** The labels of a part as its run made them (a function of its own: a closure in runRegion would keep the region's module). */
+function ranLabels(labels: PartLabels, entry: ReadonlyMap<string, number>, startLine: number): Pick<RegionPart, 'labels' | 'labelOrigin'> {
+  return { labels: () => labels, labelOrigin: { labels, entry, startLine } };
 }
 
 /** cpp's output lines as statements located in the user's files, the first at line `base` of the whole output. */
@@ -689,15 +731,27 @@ function compose(file: string, prefix: Prefix, parts: readonly RegionPart[]): An
   }
   // concat copies each piece's list at once (pushing element by element cost most of compose).
   const cat = <T>(first: readonly T[], pick: (p: RegionPart) => readonly T[]): T[] => ([] as T[]).concat(first, ...parts.map(pick));
+  // The line entries, local labels and numeric references are joined when first read (a hover
+  // on a numeric label, an .eh_frame line): an edit's findings read the entries by piece
+  // (linePieces) and none of the others, and joining them was a third of compose.
+  let lines: LineEntry[] | undefined;
+  let localLabels: AsmSymbol[] | undefined;
+  let numericReferences: NumericReference[] | undefined;
   const module: AsmModule = {
     sections: moduleSections,
     symbols,
-    lines: cat(prefix.module.lines, (p) => p.lines),
+    get lines(): LineEntry[] {
+      return (lines ??= cat(prefix.module.lines, (p) => p.lines));
+    },
     cfi: cat(prefix.module.cfi, (p) => p.cfi),
     alternatives: cat(prefix.module.alternatives, (p) => p.alternatives),
     diagnostics: cat(prefix.module.diagnostics, (p) => p.diagnostics),
-    localLabels: cat(prefix.module.localLabels ?? [], (p) => p.localLabels),
-    numericReferences: cat(prefix.module.numericReferences ?? [], (p) => p.numericReferences),
+    get localLabels(): AsmSymbol[] {
+      return (localLabels ??= cat(prefix.module.localLabels ?? [], (p) => p.labels().localLabels));
+    },
+    get numericReferences(): NumericReference[] {
+      return (numericReferences ??= cat(prefix.module.numericReferences ?? [], (p) => p.labels().numericReferences));
+    },
     skipped: cat(prefix.module.skipped ?? [], (p) => p.skipped),
   };
   // The whole file's assembler stops at the limit; the pieces would go on past it.
@@ -705,11 +759,15 @@ function compose(file: string, prefix: Prefix, parts: readonly RegionPart[]): An
   // cpp's whole output is joined when first read (a hover on a macro use, the names' `.macro`
   // search): an edit's findings never read it.
   let text: string | undefined;
+  let cppLines: SourceLocation[] | undefined;
   const preprocessed: PreprocessResult | undefined = !preprocessesFile(file) ? undefined : {
     get text() {
       return (text ??= prefix.pre.text + parts.map((p) => p.pre.text).join(''));
     },
-    lines: cat(prefix.pre.lines, (p) => p.pre.lines),
+    // Made when first read, as cpp's own (line-places.ts): each piece's list of places is made then.
+    get lines() {
+      return (cppLines ??= cat(prefix.pre.lines, (p) => p.pre.lines));
+    },
     spans: joinSpans([prefix.pre.spans, ...parts.map((p) => p.pre.spans)]),
     diagnostics: cat(prefix.pre.diagnostics, (p) => p.pre.diagnostics),
     macros: prefix.pre.macros,
@@ -760,11 +818,11 @@ function prefixScan(prefix: Prefix): SourceScan {
   return (prefix.scan ??= scanAt(prefix.text, 0));
 }
 
-/** A region's scan at its line, kept with the part (and its shifted copies) until the line changes. */
+/** A region's scan at its line, kept with the part (and its shifted copies), moved when the line changes. */
 function partScan(p: RegionPart): SourceScan {
   if (p.lexical.line !== p.startLine || !p.lexical.scan) {
     p.lexical.line = p.startLine;
-    p.lexical.scan = scanAt(p.text, p.startLine);
+    p.lexical.scan = p.lexical.scan ? movedScan(p.lexical.scan, p.startLine) : scanAt(p.text, p.startLine);
   }
   return p.lexical.scan;
 }

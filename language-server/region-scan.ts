@@ -9,6 +9,21 @@ export function scanAt(text: string, first: number): SourceScan {
   return scanSource(text, first);
 }
 
+/**
+ * The scan of the same piece moved to start at line `first`: scanSource reads no line number
+ * but to write it (each line's lexemes and blocks carry the piece's own line plus its first),
+ * so only the line columns change; the rest is shared with `scan`.
+ */
+export function movedScan(scan: SourceScan, first: number): SourceScan {
+  const by = first - scan.first;
+  if (by === 0) return scan;
+  const lineOf = new Int32Array(scan.lineOf.length);
+  for (let i = 0; i < lineOf.length; i++) lineOf[i] = scan.lineOf[i]! + by;
+  const alternatives = scan.alternatives.map((b) => ({ ...b, startLine: b.startLine + by, endLine: b.endLine + by, strings: b.strings.map((x) => ({ ...x, line: x.line + by })) }));
+  const directives = scan.directives.map((d) => ({ ...d, line: d.line + by }));
+  return new SourceScan(first, scan.texts, scan.lineFirst, lineOf, scan.startOf, scan.lengthOf, scan.flagsOf, scan.textIdOf, scan.idTexts, alternatives, directives);
+}
+
 /** The pieces' columns one after the other, their lines' texts placed at their document lines from `first`. */
 function concatenated(pieces: readonly SourceScan[], first: number): { lineOf: Int32Array; startOf: Int32Array; lengthOf: Int32Array; flagsOf: Uint8Array; textIdOf: Int32Array; idTexts: string[]; texts: string[] } {
   let count = 0;
