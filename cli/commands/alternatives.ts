@@ -12,7 +12,7 @@ import { SHF_ALLOC, SHT_NOBITS } from '../../toolchain/elf/sections';
 import type { ElfFile } from '../../toolchain/elf/types';
 import { disassembleBytes, type DisassembledLine } from '../../toolchain/isa/disassemble';
 import { makeSymbolizer, type Symbolizer } from '../../toolchain/isa/symbolizer';
-import { buildDesign } from '../../toolchain/designs/build';
+import { designImage } from '../../toolchain/designs/kept-images';
 import { findDesign } from '../../toolchain/designs/registry';
 import { CPU_MODELS, DEFAULT_CPU, DEFAULT_KERNEL, KERNEL_ABIS, KERNEL_KINDS, type CpuModel, type KernelKind } from '../../toolchain/designs/options';
 import { applyAlternatives, featureWords, type AltEntry } from '../../emulator/kernel/vdso/alternatives';
@@ -31,7 +31,7 @@ function hexBytes(b: Uint8Array): string {
 function loadImage(file: string, io: CliIo, cpu: CpuModel, kernel: KernelKind): Uint8Array {
   const path = resolve(io.cwd, file);
   if (!existsSync(path)) {
-    if (findDesign(file)) return buildDesign(file, kernel, { cpu }).bytes;
+    if (findDesign(file)) return designImage(file, kernel, { cpu });
     throw new InputError(file, '', `no such file (nor a design name: ${KERNEL_ABIS.join(', ')})`);
   }
   if (!/\.[sS]$/.test(file)) return readInputFile(path, file);

@@ -9,9 +9,8 @@ import type { DesignImage, DesignVersion } from '../../toolchain/designs/registr
 import { readBytes, run } from '../support/oracles';
 import { ldVdso } from '../link/sources';
 
-/** GNU's image of `image`, built in a fresh folder under `dir`; returns its path. */
-export function gnuImage(dir: string, label: string, image: DesignImage, versions: readonly DesignVersion[]): string {
-  const root = designsRoot();
+/** GNU's image of `image` from the sources under `root` (the shipped vdso/), built in a fresh folder under `dir`; returns its path. */
+export function gnuImage(dir: string, label: string, image: DesignImage, versions: readonly DesignVersion[], root = designsRoot()): string {
   const out = join(dir, label);
   mkdirSync(out, { recursive: true });
   const objects = image.sources.map((s, i) => {

@@ -94,16 +94,19 @@ export interface BuildOptions {
   readonly root?: string;
 }
 
-/** Builds a design's image for a kernel kind with vdso-lab's assembler and linker. */
-export function buildDesign(name: string, kernel: KernelKind, options: BuildOptions = {}): BuiltDesign {
+/** The design `name` and the image it builds for `kernel` (and `options`); bad names are one-line InputErrors. */
+export function chooseImage(name: string, kernel: KernelKind, options: BuildOptions = {}): { design: Design; image: DesignImage } {
   const design = findDesign(name);
   if (!design) throw new InputError(name, '', `no such design (known: ${KERNEL_ABIS.join(', ')})`);
-  let image = design.image(options.cpu ?? DEFAULT_CPU, kernel);
-  if (options.image !== undefined) {
-    const named = design.images.find((i) => i.image.name === options.image);
-    if (!named) throw new InputError(name, '', `no image ${options.image} (known: ${design.images.map((i) => i.image.name).join(', ')})`);
-    image = named.image;
-  }
+  if (options.image === undefined) return { design, image: design.image(options.cpu ?? DEFAULT_CPU, kernel) };
+  const named = design.images.find((i) => i.image.name === options.image);
+  if (!named) throw new InputError(name, '', `no image ${options.image} (known: ${design.images.map((i) => i.image.name).join(', ')})`);
+  return { design, image: named.image };
+}
+
+/** Builds a design's image for a kernel kind with vdso-lab's assembler and linker. */
+export function buildDesign(name: string, kernel: KernelKind, options: BuildOptions = {}): BuiltDesign {
+  const { design, image } = chooseImage(name, kernel, options);
   const root = options.root ?? designsRoot();
   // The same sources (every file under the root unchanged) build the same bytes: kept, so
   // that a debugger replaying a launch does not assemble the design again.
@@ -121,9 +124,9 @@ export function buildDesign(name: string, kernel: KernelKind, options: BuildOpti
 
 const built = new Map<string, { readonly bytes: Uint8Array; readonly modules: readonly AsmModule[] }>();
 
-/** Every file's path, size and modification time under `root` (the design sources and their headers). */
-function filesStamp(root: string): string {
-  const out: string[] = [];
+/** Every file under `root` (the design sources and their headers), in a fixed order, with its size and modification time. */
+export function designFiles(root: string): Array<{ readonly path: string; readonly size: number; readonly mtimeMs: number }> {
+  const out: Array<{ path: string; size: number; mtimeMs: number }> = [];
   const walk = (dir: string, depth: number): void => {
     let names: string[];
     try {
@@ -137,9 +140,14 @@ function filesStamp(root: string): string {
       if (!st) continue;
       if (st.isDirectory()) {
         if (depth < 4) walk(path, depth + 1);
-      } else out.push(`${path}:${st.size}:${st.mtimeMs}`);
+      } else out.push({ path, size: st.size, mtimeMs: st.mtimeMs });
     }
   };
   walk(root, 0);
-  return out.join('\n');
+  return out;
+}
+
+/** Every file's path, size and modification time under `root`: the same stamp, the same sources. */
+export function filesStamp(root: string): string {
+  return designFiles(root).map((f) => `${f.path}:${f.size}:${f.mtimeMs}`).join('\n');
 }

@@ -8,7 +8,7 @@ import { InputError } from '../errors';
 import { CaptureFailure, RUNNING, captureRunning } from '../capture/running';
 import { DistroKernelUnavailable, distroVdso } from '../capture/distro-kernel';
 import { validateVdso32 } from '../image/elf-image';
-import { buildDesign } from './build';
+import { designImage } from './kept-images';
 import { buildStubFile } from './user-stub';
 import { VDSO_HOST, VDSO_NONE, isKernelAbi, type CpuModel, type KernelKind } from './options';
 
@@ -61,7 +61,7 @@ export function hostVdso(
 /** The vDSO image a --vdso value names, or undefined for none. */
 export function resolveVdso(spec: string, ctx: VdsoSpecContext): VdsoImage | undefined {
   if (spec === VDSO_NONE) return undefined;
-  if (isKernelAbi(spec)) return { bytes: buildDesign(spec, ctx.kernel, { cpu: ctx.cpu }).bytes, name: `vdso/${spec}` };
+  if (isKernelAbi(spec)) return { bytes: designImage(spec, ctx.kernel, { cpu: ctx.cpu }), name: `vdso/${spec}` };
   if (spec === VDSO_HOST) return hostVdso(ctx.note);
   const path = ctx.resolvePath(spec);
   if (/\.[sS]$/.test(path)) return { bytes: buildStubFile(path, ctx.kernel), name: spec };

@@ -1,0 +1,119 @@
+// Owns the shipped designs' built images kept across processes: the bytes buildDesign links
+// for a design, image and kernel kind, written once into the cache folder's designs/ and read
+// there by the next process that needs the same image, so that a `vdso-lab run`, a debug
+// session's launch or a check worker does not assemble and link the design again (about
+// 0.1 s of CPU; docs/speed-and-exactness.md, "Designs built once per machine"). An entry's key
+// holds the bytes of the running bundle and of every file under vdso/; an entry whose stored length or SHA-256 does not match is built again. Writes
+// go through a temporary file and a rename; a folder that cannot be written leaves the build
+// as it was. Only the image's bytes are kept: callers that need the assembled modules (the
+// checker's line maps) use buildDesign.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { cacheDir } from '../cache';
+import { buildDesign, chooseImage, designFiles, designsRoot, filesStamp, type BuildOptions } from './build';
+import type { KernelKind } from './options';
+
+const HEADER = 'vdso-lab design image 1';
+/** Entries kept in the folder (older bundles' and sources' images are removed when one is written). */
+const KEPT = 256;
+
+export interface KeptImageOptions extends BuildOptions {
+  /** The cache folder; default cacheDir(). */
+  readonly cacheFolder?: string;
+}
+
+/** This process's images by sources' stamp, so that a second launch reads neither the folder nor the sources. */
+const memo = new Map<string, Uint8Array>();
+
+/** The ET_DYN image of design `name` for `kernel`, as buildDesign links it (a copy the caller owns). */
+export function designImage(name: string, kernel: KernelKind, options: KeptImageOptions = {}): Uint8Array {
+  const { image } = chooseImage(name, kernel, options);
+  const root = options.root ?? designsRoot();
+  const stamp = `${root}\0${name}\0${kernel}\0${image.name}\0${filesStamp(root)}`;
+  let bytes = memo.get(stamp);
+  if (!bytes) {
+    const key = entryKey(root, name, kernel, image.name);
+    const entry = key === undefined ? undefined : join(options.cacheFolder ?? cacheDir(), 'designs', `${key}.so`);
+    bytes = entry === undefined ? undefined : readEntry(entry);
+    if (!bytes) {
+      bytes = buildDesign(name, kernel, options).bytes;
+      if (entry !== undefined) writeEntry(entry, bytes);
+    }
+    if (memo.size > 64) memo.clear();
+    memo.set(stamp, bytes);
+  }
+  return bytes.slice();
+}
+
+/** The key: the running bundle and the bytes of every source under `root`; undefined when the bundle cannot be read. */
+function entryKey(root: string, name: string, kernel: KernelKind, image: string): string | undefined {
+  const stamp = codeStamp();
+  if (stamp === null) return undefined;
+  const h = createHash('sha256').update(`${HEADER}\0${stamp}\0${name}\0${kernel}\0${image}\0`);
+  for (const f of designFiles(root)) h.update(`${relative(root, f.path)}\0`).update(readFileSync(f.path)).update('\0');
+  return h.digest('hex');
+}
+
+let code: string | null | undefined;
+
+/**
+ * The SHA-256 of the running bundle's bytes (about 13 ms for the CLI's 2.4 MB, once per
+ * process): a rebuild of the same sources, as the test runners make at every run, finds the
+ * entries its last run wrote. Null when the bundle cannot be read: nothing is kept then.
+ */
+function codeStamp(): string | null {
+  if (code === undefined) {
+    try {
+      code = createHash('sha256').update(readFileSync(__filename)).digest('hex');
+    } catch {
+      code = null;
+    }
+  }
+  return code;
+}
+
+/** The entry's bytes when its header, length and SHA-256 hold, else undefined. */
+function readEntry(path: string): Uint8Array | undefined {
+  let file: Buffer;
+  try {
+    file = readFileSync(path);
+  } catch {
+    return undefined;
+  }
+  const end = file.indexOf(0x0a);
+  const line = file.subarray(0, Math.max(end, 0)).toString('latin1');
+  if (end < 0 || !line.startsWith(`${HEADER} `)) return undefined;
+  const [hash, length] = line.slice(HEADER.length + 1).split(' ');
+  const bytes = new Uint8Array(file.subarray(end + 1));
+  if (String(bytes.length) !== length || createHash('sha256').update(bytes).digest('hex') !== hash) return undefined;
+  return bytes;
+}
+
+/** Writes the entry through a temporary file and a rename, then drops the oldest beyond KEPT; a failure leaves no file. */
+function writeEntry(path: string, bytes: Uint8Array): void {
+  const dir = join(path, '..');
+  const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    const header = `${HEADER} ${createHash('sha256').update(bytes).digest('hex')} ${bytes.length}\n`;
+    writeFileSync(temp, Buffer.concat([Buffer.from(header, 'latin1'), bytes]), { flag: 'wx' });
+    renameSync(temp, path);
+  } catch {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // No temporary file was made.
+    }
+    return;
+  }
+  try {
+    const entries = readdirSync(dir)
+      .filter((n) => n.endsWith('.so'))
+      .map((n) => ({ path: join(dir, n), time: statSync(join(dir, n)).mtimeMs }))
+      .sort((a, b) => b.time - a.time);
+    for (const old of entries.slice(KEPT)) unlinkSync(old.path);
+  } catch {
+    // Another process removed one first.
+  }
+}
