@@ -1,12 +1,12 @@
 // Owns the shipped designs' built images kept across processes: the bytes buildDesign links
 // for a design, image and kernel kind, written once into the cache folder's designs/ and read
-// there by the next process that needs the same image, so that a `vdso-lab run`, a debug
-// session's launch or a check worker does not assemble and link the design again (about
-// 0.1 s of CPU; docs/speed-and-exactness.md, "Designs built once per machine"). An entry's key
-// holds the bytes of the running bundle and of every file under vdso/; an entry whose stored length or SHA-256 does not match is built again. Writes
-// go through a temporary file and a rename; a folder that cannot be written leaves the build
-// as it was. Only the image's bytes are kept: callers that need the assembled modules (the
-// checker's line maps) use buildDesign.
+// there by the next process that needs the same image, so that a `vdso-lab run`, `alternatives`
+// or a debug session's launch does not assemble and link the design again (about 0.1 s of CPU;
+// docs/speed-and-exactness.md, "A debug launch's common costs"). An entry's key holds the
+// bytes of the running bundle and of every file under vdso/; an entry whose stored length or
+// SHA-256 does not match is built again. Writes go through a temporary file and a rename; a
+// folder that cannot be written leaves the build as it was. Only the image's bytes are kept:
+// the checker, which needs the assembled modules for its line maps, uses buildDesign.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
