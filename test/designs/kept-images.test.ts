@@ -4,13 +4,14 @@
 // never given out; a changed source makes a new entry, GNU's image of the changed source.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { designsRoot } from '../../toolchain/designs/build';
 import { designImage } from '../../toolchain/designs/kept-images';
 import { findDesign } from '../../toolchain/designs/registry';
+import { ENTRY_DAMAGE } from '../support/entry-damage';
 import { scratch } from '../support/oracles';
-import { gnuImage, sectionHex } from './gnu-build';
+import { gnuImage, sectionsHex } from './gnu-build';
 
 const SECTIONS = ['.text', '.eh_frame', '.eh_frame_hdr', '.altinstructions', '.altinstr_replacement'];
 const design = findDesign('upstream')!;
@@ -34,7 +35,8 @@ function launchImage(root: string, cache: string): string {
 function assertGnus(ours: string, root: string): void {
   const dir = scratch();
   const theirs = gnuImage(dir, 'upstream', image, design.versions, root);
-  for (const name of SECTIONS) assert.equal(sectionHex(dir, ours, name), sectionHex(dir, theirs, name), `${name} differs`);
+  const [a, b] = [sectionsHex(ours, SECTIONS), sectionsHex(theirs, SECTIONS)];
+  for (const name of SECTIONS) assert.equal(a.get(name), b.get(name), `${name} differs`);
 }
 
 const entries = (cache: string): string[] => readdirSync(join(cache, 'designs')).filter((n) => n.endsWith('.so')).map((n) => join(cache, 'designs', n));
@@ -52,15 +54,7 @@ test('an image built, then read by a launch from another copy of the same source
   assert.equal(statSync(entry).ino, written, 'the entry was read, not written again');
 });
 
-for (const [label, damage] of [
-  ['truncated', (path: string) => truncateSync(path, statSync(path).size - 3)],
-  ['one byte altered', (path: string) => {
-    const bytes = readFileSync(path);
-    bytes[bytes.length - 40]! ^= 0xff;
-    writeFileSync(path, bytes);
-  }],
-  ['foreign', (path: string) => writeFileSync(path, 'not an entry\n')],
-] as const) {
+for (const [label, damage] of ENTRY_DAMAGE) {
   test(`an entry that is ${label} is built again, never given out`, () => {
     const cache = scratch();
     launchImage(sources(), cache);

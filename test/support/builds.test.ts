@@ -4,9 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assemble, gasObject, readBytes, run, scratch } from './oracles';
+import { ENTRY_DAMAGE } from './entry-damage';
 import { BUILD_CACHE_ENV, buildInput, cacheEntryOf, forgetBuilds, type BuildRequest } from './builds';
 
 /** A source no earlier build had (a fresh symbol name), so the first build runs the tool. */
@@ -39,15 +40,7 @@ test('a linked program keeps its mode in every copy', () => {
   assert.equal(statSync(copy).mode & 0o111, built);
 });
 
-for (const [label, damage] of [
-  ['truncated', (path: string) => truncateSync(path, statSync(path).size - 3)],
-  ['one byte altered', (path: string) => {
-    const bytes = readFileSync(path);
-    bytes[bytes.length - 1]! ^= 0xff;
-    writeFileSync(path, bytes);
-  }],
-  ['foreign', (path: string) => writeFileSync(path, 'not an entry\n')],
-] as const) {
+for (const [label, damage] of ENTRY_DAMAGE) {
   test(`an entry on disk that is ${label} is built again, never given out`, () => {
     const source = freshSource();
     const request = asRequest(source, scratch());

@@ -7,9 +7,10 @@
 // assembler also assembles, a reading of our output) is run at test time (oracles.ts).
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cacheDir } from '../../toolchain/cache';
+import { readChecked, writeChecked } from '../../toolchain/kept-file';
 import { run } from './run-tool';
 
 /** The variable that turns the on-disk part off (`off`); the per-process memo stays. */
@@ -198,29 +199,15 @@ function entryPath(key: string): string {
   return join(buildCacheDir(), key.slice(0, 2), key);
 }
 
-/** The entry: a header line (name, SHA-256 and length of the bytes, mode), then the bytes. */
+/** The entry (toolchain/kept-file.ts), its one field the mode. */
 function readEntry(path: string): Output | undefined {
-  let file: Buffer;
-  try {
-    file = readFileSync(path);
-  } catch {
-    return undefined;
-  }
-  const end = file.indexOf(0x0a);
-  const line = file.subarray(0, Math.max(end, 0)).toString('latin1');
-  if (end < 0 || !line.startsWith(`${HEADER} `)) return undefined;
-  const [hash, length, mode] = line.slice(HEADER.length + 1).split(' ');
-  const bytes = new Uint8Array(file.subarray(end + 1));
-  if (String(bytes.length) !== length || createHash('sha256').update(bytes).digest('hex') !== hash) return undefined;
-  const m = Number.parseInt(mode ?? '', 8);
-  return Number.isInteger(m) ? { bytes, mode: m & 0o777 } : undefined;
+  const entry = readChecked(path, HEADER);
+  if (!entry) return undefined;
+  const m = Number.parseInt(entry.fields[0] ?? '', 8);
+  return Number.isInteger(m) ? { bytes: entry.bytes, mode: m & 0o777 } : undefined;
 }
 
 /** Writes through a temporary file and a rename, so a process reading at the same time sees all or nothing. */
 function writeEntry(path: string, output: Output): void {
-  mkdirSync(join(path, '..'), { recursive: true });
-  const tmp = temporaryName(path);
-  const hash = createHash('sha256').update(output.bytes).digest('hex');
-  writeFileSync(tmp, Buffer.concat([Buffer.from(`${HEADER} ${hash} ${output.bytes.length} ${output.mode.toString(8)}\n`, 'latin1'), output.bytes]));
-  renameSync(tmp, path);
+  writeChecked(path, HEADER, output.bytes, [output.mode.toString(8)]);
 }

@@ -8,9 +8,10 @@
 // folder that cannot be written leaves the build as it was. Only the image's bytes are kept:
 // the checker, which needs the assembled modules for its line maps, uses buildDesign.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { cacheDir } from '../cache';
+import { readChecked, writeChecked } from '../kept-file';
 import { buildDesign, chooseImage, designFiles, designsRoot, filesStamp, type BuildOptions } from './build';
 import type { KernelKind } from './options';
 
@@ -35,7 +36,7 @@ export function designImage(name: string, kernel: KernelKind, options: KeptImage
   if (!bytes) {
     const key = entryKey(root, name, kernel, image.name);
     const entry = key === undefined ? undefined : join(options.cacheFolder ?? cacheDir(), 'designs', `${key}.so`);
-    bytes = entry === undefined ? undefined : readEntry(entry);
+    bytes = entry === undefined ? undefined : readChecked(entry, HEADER)?.bytes;
     if (!bytes) {
       bytes = buildDesign(name, kernel, options).bytes;
       if (entry !== undefined) writeEntry(entry, bytes);
@@ -73,38 +74,12 @@ function codeStamp(): string | null {
   return code;
 }
 
-/** The entry's bytes when its header, length and SHA-256 hold, else undefined. */
-function readEntry(path: string): Uint8Array | undefined {
-  let file: Buffer;
-  try {
-    file = readFileSync(path);
-  } catch {
-    return undefined;
-  }
-  const end = file.indexOf(0x0a);
-  const line = file.subarray(0, Math.max(end, 0)).toString('latin1');
-  if (end < 0 || !line.startsWith(`${HEADER} `)) return undefined;
-  const [hash, length] = line.slice(HEADER.length + 1).split(' ');
-  const bytes = new Uint8Array(file.subarray(end + 1));
-  if (String(bytes.length) !== length || createHash('sha256').update(bytes).digest('hex') !== hash) return undefined;
-  return bytes;
-}
-
-/** Writes the entry through a temporary file and a rename, then drops the oldest beyond KEPT; a failure leaves no file. */
+/** Writes the entry (toolchain/kept-file.ts), then drops the oldest beyond KEPT; a folder that cannot be written is left as it is. */
 function writeEntry(path: string, bytes: Uint8Array): void {
-  const dir = join(path, '..');
-  const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
+  const dir = dirname(path);
   try {
-    mkdirSync(dir, { recursive: true });
-    const header = `${HEADER} ${createHash('sha256').update(bytes).digest('hex')} ${bytes.length}\n`;
-    writeFileSync(temp, Buffer.concat([Buffer.from(header, 'latin1'), bytes]), { flag: 'wx' });
-    renameSync(temp, path);
+    writeChecked(path, HEADER, bytes);
   } catch {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // No temporary file was made.
-    }
     return;
   }
   try {
