@@ -1,9 +1,10 @@
-// Owns the files vdso-lab keeps V8's compiled code in (toolchain/code-cache.ts for the
-// bundles, emulator/x86/cold-cache.ts for the cold blocks): a header (a magic number naming
-// the layout, the length and the CRC-32 of what follows) then the data. A file is written once
-// to a temporary file then renamed, so a reader sees a whole file or none; one that is
-// missing, unreadable, of another layout, truncated or altered reads as no file. Nothing
-// here throws or prints.
+// Owns the checked files vdso-lab keeps in the cache folder: V8's compiled code
+// (toolchain/code-cache.ts for the bundles, emulator/x86/cold-cache.ts for the cold blocks),
+// the designs' built images (toolchain/designs/kept-images.ts) and the tests' built inputs
+// (test/support/builds.ts). Each is a header (a magic number naming its user and layout, the
+// length and the CRC-32 of what follows) then the data. A file is written once to a temporary
+// file then renamed, so a reader sees a whole file or none; one that is missing, unreadable,
+// of another layout, truncated or altered reads as no file. Nothing here throws or prints.
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
@@ -38,12 +39,19 @@ export function readChecked(file: string, magic: number): Buffer | undefined {
   return data;
 }
 
+/** Which older files of the folder a write removes: all but the `kept` newest whose names start with `family` and end with `suffix`. */
+export interface Pruning {
+  readonly family: string;
+  readonly suffix: string;
+  readonly kept: number;
+}
+
 /**
- * Writes `parts` (one after another) as the checked file `file` in `dir` through a temporary
- * file and a rename, then keeps only the `kept` newest files of `dir` whose names start with
- * `family` and end with `.v8`; a failure leaves no file.
+ * Writes `parts` (one after another) as the checked file `file` in `dir` (made when missing)
+ * through a temporary file and a rename, then, with `prune`, removes that folder's older files
+ * of the family; a failure leaves no file.
  */
-export function writeChecked(dir: string, file: string, magic: number, parts: readonly Uint8Array[], family: string, kept: number): void {
+export function writeChecked(dir: string, file: string, magic: number, parts: readonly Uint8Array[], prune?: Pruning): void {
   if (!crc32) return;
   // The pid is not enough: the check worker threads of one process share it.
   const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
@@ -70,9 +78,11 @@ export function writeChecked(dir: string, file: string, magic: number, parts: re
     }
     return;
   }
+  if (!prune) return;
+  const { family, suffix, kept } = prune;
   try {
     const files = readdirSync(dir)
-      .filter((n) => n.startsWith(family) && n.endsWith('.v8'))
+      .filter((n) => n.startsWith(family) && n.endsWith(suffix))
       .map((n) => ({ path: join(dir, n), time: statSync(join(dir, n)).mtimeMs }))
       .sort((a, b) => b.time - a.time);
     for (const old of files.slice(kept)) unlinkSync(old.path);

@@ -135,7 +135,7 @@ export function startBundle(loader: string, sourceHash: string, options: StartOp
       } catch {
         return;
       }
-      writeChecked(dirname(cacheFile), cacheFile, MAGIC, [data], `${name}-`, KEPT_PER_BUNDLE);
+      writeChecked(dirname(cacheFile), cacheFile, MAGIC, [data], { family: `${name}-`, suffix: '.v8', kept: KEPT_PER_BUNDLE });
     });
   }
   const main = script.runInThisContext() as (exports: object, require: NodeJS.Require, module: object, filename: string, dirname: string) => void;

@@ -125,7 +125,7 @@ function writeAtExit(): void {
     const lengths = Buffer.alloc(4 + 4 * shapes.length);
     lengths.writeUInt32LE(shapes.length, 0);
     shapes.forEach((shape, i) => lengths.writeUInt32LE(shape.length, 4 + 4 * i));
-    writeChecked(join(file, '..'), file, MAGIC, [lengths, Buffer.from(shapes.join(''), 'latin1'), data], 'cold-', KEPT);
+    writeChecked(join(file, '..'), file, MAGIC, [lengths, Buffer.from(shapes.join(''), 'latin1'), data], { family: 'cold-', suffix: '.v8', kept: KEPT });
   } catch {
     // No file: the next process compiles its shapes, as without one.
   }

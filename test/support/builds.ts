@@ -8,9 +8,9 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { cacheDir } from '../../toolchain/cache';
-import { readChecked, writeChecked } from '../../toolchain/kept-file';
+import { readChecked, writeChecked } from '../../toolchain/checked-file';
 import { run } from './run-tool';
 
 /** The variable that turns the on-disk part off (`off`); the per-process memo stays. */
@@ -43,7 +43,8 @@ interface Output {
   readonly mode: number;
 }
 
-const HEADER = 'vdso-lab test build 1';
+/** "vdso-lab test build", then the layout's version (toolchain/checked-file.ts). */
+const MAGIC = 0x76746231;
 const memo = new Map<string, Output>();
 const identities = new Map<BuildTool, string>();
 
@@ -199,15 +200,16 @@ function entryPath(key: string): string {
   return join(buildCacheDir(), key.slice(0, 2), key);
 }
 
-/** The entry (toolchain/kept-file.ts), its one field the mode. */
+/** The entry, a checked file (toolchain/checked-file.ts): the mode (4 bytes), then the bytes. */
 function readEntry(path: string): Output | undefined {
-  const entry = readChecked(path, HEADER);
-  if (!entry) return undefined;
-  const m = Number.parseInt(entry.fields[0] ?? '', 8);
-  return Number.isInteger(m) ? { bytes: entry.bytes, mode: m & 0o777 } : undefined;
+  const data = readChecked(path, MAGIC);
+  if (!data || data.length < 4) return undefined;
+  return { bytes: new Uint8Array(data.subarray(4)), mode: data.readUInt32LE(0) & 0o777 };
 }
 
 /** Writes through a temporary file and a rename, so a process reading at the same time sees all or nothing. */
 function writeEntry(path: string, output: Output): void {
-  writeChecked(path, HEADER, output.bytes, [output.mode.toString(8)]);
+  const mode = Buffer.alloc(4);
+  mode.writeUInt32LE(output.mode, 0);
+  writeChecked(dirname(path), path, MAGIC, [mode, output.bytes]);
 }

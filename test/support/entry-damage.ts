@@ -1,4 +1,4 @@
-// Owns the ways the tests damage a file kept in the cache folder (toolchain/kept-file.ts):
+// Owns the ways the tests damage a file kept in the cache folder (toolchain/checked-file.ts):
 // cut short, one byte altered, another file's text in its place. Each must read as missing.
 import { readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 
