@@ -3,7 +3,9 @@
 // $XDG_CACHE_HOME/vdso-lab, else ~/.cache/vdso-lab. Every command, the extension, the tests
 // and the install scripts (.ci/) use this folder: the distribution kernel package
 // (kernel/boot), the vdso32 images taken from it (vdso32-VERSION.so), code-server for the
-// end-to-end suite (code-server/), and what `vdso-lab start` saves.
+// end-to-end suite (code-server/), what `vdso-lab start` saves, V8's compiled code of the
+// bundles and of the cold blocks (v8/), the shipped designs' built images (designs/) and the
+// tests' built inputs (test-builds/).
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 
