@@ -4,7 +4,9 @@
 // or a debug session's launch does not assemble and link the design again (about 0.1 s of CPU;
 // docs/speed-and-exactness.md, "A debug launch's common costs"). An entry's key holds the
 // running bundle (toolchain/code-cache.ts bundleIdentity: a new build never reads an old
-// build's entry) and the bytes of every file under vdso/. An entry is a checked file
+// build's entry), the sources' folder (the image's line table names its files by their
+// paths, so another copy of the same sources has an entry of its own) and the bytes of every
+// file under it. An entry is a checked file
 // (toolchain/checked-file.ts): missing, truncated, altered or foreign, it is built again; a
 // folder that cannot be written leaves the build as it was. Only the image's bytes are kept:
 // the checker, which needs the assembled modules for its line maps, uses buildDesign.
@@ -52,11 +54,11 @@ export function designImage(name: string, kernel: KernelKind, options: KeptImage
   return bytes.slice();
 }
 
-/** The key: the running bundle and the bytes of every source under `root`; undefined when the bundle cannot be named. */
+/** The key: the running bundle, the sources' folder and the bytes of every source under it; undefined when the bundle cannot be named. */
 function entryKey(root: string, name: string, kernel: KernelKind, image: string): string | undefined {
   const bundle = runningBundle();
   if (bundle === null) return undefined;
-  const h = createHash('sha256').update(`${MAGIC}\0${bundle}\0${name}\0${kernel}\0${image}\0`);
+  const h = createHash('sha256').update(`${MAGIC}\0${bundle}\0${root}\0${name}\0${kernel}\0${image}\0`);
   for (const f of designFiles(root)) h.update(`${relative(root, f.path)}\0`).update(readFileSync(f.path)).update('\0');
   return h.digest('hex');
 }
