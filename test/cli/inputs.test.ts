@@ -10,11 +10,12 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { buildC, scratch } from '../support/oracles';
+import { scratch } from '../support/oracles';
 import { launchTarget } from '../../emulator/debug/launch';
 import { nodeDebugHost } from '../../debug-adapter/node-host';
 import { InputError } from '../../toolchain/errors';
 import type { DebugLaunchOptions } from '../../emulator/debug/types';
+import { buildBareGuest } from './bare-guest';
 import { vdsoLab } from './invoke';
 
 const dir = scratch('vdso-lab-inputs-');
@@ -47,26 +48,26 @@ test('a file over the input limit setting is refused before it is read', () => {
 });
 
 // A guest that reads stdin (up to argv[1] bytes, or to EOF) and prints the count and a hash of the bytes.
-const reader = buildC(
+// Without the C library (test/cli/bare-guest.ts): system call 3 is read.
+const reader = buildBareGuest(
   'reader',
-  `#include <unistd.h>
-#include <stdio.h>
-#include <stdlib.h>
-int main(int argc, char **argv) {
-  long want = argc > 1 ? atol(argv[1]) : -1, got = 0;
+  `int main(int argc, char **argv) {
+  long want = argc > 1 ? number(argv[1]) : -1, got = 0;
   unsigned sum = 0;
   static unsigned char buf[65536];
   while (want < 0 || got < want) {
-    long n = read(0, buf, want < 0 || want - got > (long)sizeof buf ? (long)sizeof buf : want - got);
+    long n = sys(3, 0, (long)buf, want < 0 || want - got > (long)sizeof buf ? (long)sizeof buf : want - got);
     if (n <= 0) break;
     for (long i = 0; i < n; i++) sum = sum * 31 + buf[i];
     got += n;
   }
-  printf("%ld %u\\n", got, sum);
+  putNumber(1, got);
+  put(1, " ");
+  putUnsigned(1, sum);
+  put(1, "\\n");
   return 0;
 }
 `,
-  ['-static', '-O1'],
   dir,
 );
 

@@ -11,9 +11,10 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
-import { buildC, scratch } from '../support/oracles';
+import { scratch } from '../support/oracles';
 import { sampled } from '../support/scale';
 import { within } from '../support/within';
+import { buildBareGuest } from './bare-guest';
 
 const dir = scratch('vdso-lab-output-errors-');
 const cli = `${process.execPath} ${resolve('dist/cli.js')}`;
@@ -24,20 +25,21 @@ function sh(line: string): { stdout: string; stderr: string; status: number | nu
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 
-const WRITER = String.raw`#define _GNU_SOURCE
-#include <errno.h>
-#include <stdio.h>
-#include <string.h>
-#include <unistd.h>
+// Without the C library (test/cli/bare-guest.ts): system call 4 is write, and -9 is EBADF.
+const WRITER = String.raw`
 int main(void) {
-  int r = write(1, "out\n", 4);
-  fprintf(stderr, "write: %d %s\n", r, r < 0 ? strerrorname_np(errno) : "ok");
-  return r < 0 ? 4 : 0;
+  long r = sys(4, 1, (long)"out\n", 4);
+  put(2, "write: ");
+  if (r >= 0) { putNumber(2, r); put(2, " ok\n"); return 0; }
+  put(2, "-1 ");
+  if (r == -9) put(2, "EBADF"); else { put(2, "errno "); putNumber(2, -r); }
+  put(2, "\n");
+  return 4;
 }
 `;
 let writer: string | undefined;
 /** The WRITER program, built once for the file. */
-const writerProgram = (): string => (writer ??= buildC('writer', WRITER, ['-static', '-O1', '-w'], dir));
+const writerProgram = (): string => (writer ??= buildBareGuest('writer', WRITER, dir));
 
 test('stdout closed at start or a full disk: one line "write error: ..." and the status ls gives, for every kind of command', () => {
   const prog = writerProgram();

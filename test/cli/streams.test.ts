@@ -9,43 +9,36 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { buildC, scratch } from '../support/oracles';
 import { sampled, scaled } from '../support/scale';
+import { buildBareGuest } from './bare-guest';
 import { vdsoLab } from './invoke';
+import { peakMemory } from './peak-memory';
 
 const dir = scratch('vdso-lab-streams-');
-// Reports the process's peak resident memory on exit, to fd 3 (a file), not the pipes under test.
-const hook = join(dir, 'peak.js');
-writeFileSync(hook, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(join(dir, 'peak'))}, String(process.resourceUsage().maxRSS)));`);
 
+// The guests are built without the C library (test/cli/bare-guest.ts): system call 4 is write,
+// 67 sigaction (SIGPIPE, 13, set to SIG_IGN, 1), 20 getpid, 64 getppid, 24 getuid.
 const FLOOD = String.raw`
-#include <string.h>
-#include <unistd.h>
-#include <stdlib.h>
 static char buf[65536];
 int main(int argc, char **argv) {
-  int count = atoi(argv[1]);
-  memset(buf, 'x', sizeof buf);
-  for (int i = 0; i < count; i++) if (write(1, buf, sizeof buf) != sizeof buf) return 3;
+  long count = number(argv[1]);
+  for (unsigned i = 0; i < sizeof buf; i++) buf[i] = 'x';
+  for (long i = 0; i < count; i++) if (sys(4, 1, (long)buf, sizeof buf) != sizeof buf) return 3;
   return 0;
 }
 `;
 
 const PIPE = String.raw`
-#define _GNU_SOURCE
-#include <errno.h>
-#include <signal.h>
-#include <stdio.h>
-#include <string.h>
-#include <unistd.h>
 int main(int argc, char **argv) {
-  if (argc > 1) signal(SIGPIPE, SIG_IGN);
+  static unsigned long ignore[4] = { 1, 0, 0, 0 };
+  if (argc > 1 && sys(67, 13, (long)ignore, 0) != 0) return 9;
   static char buf[4096];
-  memset(buf, 'y', sizeof buf);
+  for (unsigned i = 0; i < sizeof buf; i++) buf[i] = 'y';
   for (int i = 0; i < 100000; i++) {
-    if (write(1, buf, sizeof buf) < 0) { fprintf(stderr, "write: %s\n", strerrorname_np(errno)); return 7; }
+    long r = sys(4, 1, (long)buf, sizeof buf);
+    if (r < 0) { put(2, r == -32 ? "write: EPIPE" : "write: error "); if (r != -32) putNumber(2, -r); put(2, "\n"); return 7; }
   }
   return 0;
 }
@@ -56,8 +49,10 @@ function builtOnce(build: () => string): () => string {
   let path: string | undefined;
   return () => (path ??= build());
 }
-const flood = builtOnce(() => buildC('flood', FLOOD, ['-static', '-O1'], dir));
-const exits3 = builtOnce(() => buildC('exits3', 'int main(void) { return 3; }', ['-static', '-O1'], dir));
+const flood = builtOnce(() => buildBareGuest('flood', FLOOD, dir));
+// A static glibc program, for output larger than a pipe holds: its symbols and its disassembly.
+const large = builtOnce(() => buildC('large', 'int main(void) { return 3; }', ['-static', '-O1'], dir));
+const exits3 = builtOnce(() => buildBareGuest('exits3', 'int main(void) { sys(20, 0, 0, 0); sys(64, 0, 0, 0); sys(24, 0, 0, 0); return 3; }', dir));
 
 function sh(command: string) {
   return spawnSync('bash', ['-c', `set -o pipefail; ${command}`], { encoding: 'utf8', cwd: dir, timeout: 120_000 });
@@ -70,17 +65,18 @@ const WRITES = scaled(1600);
 
 test(`${WRITES / 16} MiB of guest output reaches wc -c in full, the CLI under 300 MB`, () => {
   const prog = flood();
-  const r = sh(`${process.execPath} -r ${hook} ${resolve('dist/cli.js')} run ${prog} -- ${WRITES} | wc -c`);
+  // The peak is written to a file at exit, not to the pipes under test.
+  const peak = peakMemory(dir);
+  const r = sh(`${peak.node} ${resolve('dist/cli.js')} run ${prog} -- ${WRITES} | wc -c`);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), String(WRITES * 2 ** 16));
-  const peakKb = Number(spawnSync('cat', [join(dir, 'peak')], { encoding: 'utf8' }).stdout);
+  const peakKb = peak.read();
   assert.ok(peakKb > 0 && peakKb < 300 * 1024, `peak ${peakKb} KB`);
 });
 
 test('| head ends run, disasm and symbols quietly', () => {
-  const prog = flood();
   // Quick runs: symbols alone (the EPIPE test below has run under | head too).
-  for (const args of sampled([`symbols --all ${prog}`, `disasm ${prog}`, `run ${prog} -- ${WRITES}`])) {
+  for (const args of sampled([`symbols --all ${large()}`, `disasm ${large()}`, `run ${flood()} -- ${WRITES}`])) {
     const r = spawnSync('bash', ['-c', `${cli} ${args} | head -c 100 > /dev/null; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8', cwd: dir, timeout: 120_000 });
     assert.equal(r.stderr, '', args);
     assert.equal(r.stdout.trim(), '141', args);
@@ -88,7 +84,7 @@ test('| head ends run, disasm and symbols quietly', () => {
 });
 
 test('the guest sees EPIPE, or dies of SIGPIPE, as under qemu-i386', () => {
-  const prog = buildC('pipe', PIPE, ['-static', '-O1', '-w'], dir);
+  const prog = buildBareGuest('pipe', PIPE, dir);
   for (const extra of ['', ' ignore']) {
     const q = spawnSync('bash', ['-c', `qemu-i386 ${prog}${extra} | head -c 1 > /dev/null; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8', timeout: 120_000 });
     const l = spawnSync('bash', ['-c', `${cli} run ${prog} --${extra} | head -c 1 > /dev/null; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8', timeout: 120_000 });

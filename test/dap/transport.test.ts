@@ -5,7 +5,9 @@
 // 100 MiB of guest output reach the client rate-limited, with an "output truncated" note,
 // the adapter's memory bounded, and none of it queued behind more than a bound the client has
 // not taken (output past what the client has not taken is dropped; the limiter alone
-// too, on a clock the test moves, the dropped characters accounted for); pause on a guest that does nothing but system calls is
+// too, on a clock the test moves, the dropped characters accounted for); quick runs flood
+// six seconds' worth of the rate to a client that reads and just past the bound to one that
+// does not (test/support/scale.ts); pause on a guest that does nothing but system calls is
 // answered promptly; the launch configuration's "timeout" ends a guest that never ends.
 // Requests whose arguments break the protocol's schema get one-line errors naming the field,
 // and a closed stdout is one line in the log. The "timeout" test is about what the adapter
@@ -18,11 +20,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { OUTPUT_BACKLOG, OUTPUT_CHUNK, OutputLimiter } from '../../emulator/debug/output-limit';
-import { buildC, scratch } from '../support/oracles';
-import { combinations } from '../support/scale';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { OUTPUT_BACKLOG, OUTPUT_CHUNK, OUTPUT_RATE, OutputLimiter } from '../../emulator/debug/output-limit';
+import { scratch } from '../support/oracles';
+import { combinations, scaled } from '../support/scale';
+import { buildBareGuest } from '../cli/bare-guest';
+import { peakMemory } from '../cli/peak-memory';
 import { within } from '../support/within';
 import { adapterInProcess } from './dap-helpers';
 import { client } from './wire-client';
@@ -210,7 +214,7 @@ function cpuSeconds(pid: number): number {
 }
 
 test('server mode: a client that drops mid-run ends its guest', async () => {
-  const program = buildC('dapspin', '#include <unistd.h>\nint main(void) { write(1, "spinning\\n", 9); for (;;) __asm__ volatile(""); }\n', ['-static']);
+  const program = buildBareGuest('dapspin', 'int main(void) { put(1, "spinning\\n"); for (;;) __asm__ volatile(""); }\n');
   const port = 20000 + Math.floor(Math.random() * 20000);
   const server: ChildProcess = spawn(process.execPath, [resolve('dist/debug-adapter.js'), `--server=${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -245,12 +249,21 @@ test('server mode: a client that drops mid-run ends its guest', async () => {
   }
 });
 
-test('100 MiB of guest output: chunked, rate-limited events, an "output truncated" note, bounded memory', async () => {
-  const dir = scratch('vdso-lab-dapout-');
-  const program = buildC('dapflood', '#include <string.h>\n#include <unistd.h>\nstatic char b[65536];\nint main(void){ memset(b, 120, sizeof b); for (int i = 0; i < 1600; i++) write(1, b, sizeof b); return 0; }\n', ['-static', '-O1'], dir);
-  const hook = join(dir, 'peak.js');
-  writeFileSync(hook, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(join(dir, 'peak'))}, String(process.resourceUsage().maxRSS)));`);
-  const child = spawn(process.execPath, ['-r', hook, resolve('dist/debug-adapter.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
+/** Bytes of each of the flood's writes. */
+const FLOOD_WRITE = 65536;
+let floodProgram: string | undefined;
+/** A guest that writes argv[1] times FLOOD_WRITE bytes to stdout (system call 4), built once for the file. */
+const flood = (): string =>
+  (floodProgram ??= buildBareGuest('dapflood', `static char b[${FLOOD_WRITE}];\nint main(int argc, char **argv) { long n = number(argv[1]); for (unsigned i = 0; i < sizeof b; i++) b[i] = 'x'; for (long i = 0; i < n; i++) sys(4, 1, (long)b, sizeof b); return 0; }\n`, scratch('vdso-lab-dapflood-')));
+/** The flood to a client that reads (100 MiB at full scale): at least six seconds' worth of the rate, so a loaded machine still shows it. */
+const READ_FLOOD = scaled(1600, (6 * OUTPUT_RATE) / FLOOD_WRITE);
+/** The flood to a client that reads nothing (100 MiB at full scale): at least one write past what the rate alone would send. */
+const UNREAD_FLOOD = scaled(1600, OUTPUT_RATE / FLOOD_WRITE + 1);
+
+test(`${(READ_FLOOD * FLOOD_WRITE) / 2 ** 20} MiB of guest output: chunked, rate-limited events, an "output truncated" note, bounded memory`, async () => {
+  const program = flood();
+  const peak = peakMemory(scratch('vdso-lab-dapout-'));
+  const child = spawn(process.execPath, [...peak.nodeArgs, resolve('dist/debug-adapter.js')], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...peak.env } });
   let shown = 0;
   let largest = 0;
   const notes: string[] = [];
@@ -268,7 +281,7 @@ test('100 MiB of guest output: chunked, rate-limited events, an "output truncate
   })();
   void outputs;
   await dap.request('initialize', INIT);
-  const launched = dap.request('launch', { program, stopOnEntry: false });
+  const launched = dap.request('launch', { program, args: [String(READ_FLOOD)], stopOnEntry: false });
   await dap.event('initialized');
   await dap.request('configurationDone');
   assert.equal((await launched).success, true);
@@ -276,10 +289,10 @@ test('100 MiB of guest output: chunked, rate-limited events, an "output truncate
   child.stdin!.end();
   await new Promise((done) => child.on('exit', done));
   assert.ok(notes.some((n) => n.includes('output truncated')), notes.join(''));
-  assert.ok(shown > 0 && shown < 100 * 2 ** 20, String(shown));
+  assert.ok(shown > 0 && shown < READ_FLOOD * FLOOD_WRITE, String(shown));
   assert.ok(largest <= 64 * 1024, String(largest));
-  const peakKb = Number(readFileSync(join(dir, 'peak'), 'utf8'));
-  assert.ok(peakKb < 400 * 1024, `peak ${peakKb} KB`);
+  const peakKb = peak.read();
+  assert.ok(peakKb > 0 && peakKb < 400 * 1024, `peak ${peakKb} KB`);
 });
 
 test('a client with more than the bound not yet taken when the guest starts to write: none of the guest\'s output is queued behind it, and all of it is counted as dropped', async () => {
@@ -287,8 +300,7 @@ test('a client with more than the bound not yet taken when the guest starts to w
   // guest's exit) without taking any from the stream until the guest is done. A console event
   // of more than OUTPUT_BACKLOG characters waits in the stream before the guest runs, so the
   // limiter must drop from the first write on; the rate alone would send 4 MiB first.
-  const dir = scratch('vdso-lab-dapunread-');
-  const program = buildC('dapunread', '#include <string.h>\n#include <unistd.h>\nstatic char b[65536];\nint main(void){ memset(b, 120, sizeof b); for (int i = 0; i < 1600; i++) write(1, b, sizeof b); return 0; }\n', ['-static', '-O1'], dir);
+  const program = flood();
   const { toAdapter, fromAdapter } = adapterInProcess();
   let exited = (): void => undefined;
   const guestDone = new Promise<void>((r) => (exited = r));
@@ -311,7 +323,7 @@ test('a client with more than the bound not yet taken when the guest starts to w
   void outputs;
   try {
     await dap.request('initialize', INIT);
-    const launched = dap.request('launch', { program, stopOnEntry: false });
+    const launched = dap.request('launch', { program, args: [String(UNREAD_FLOOD)], stopOnEntry: false });
     await dap.event('initialized');
     fromAdapter.pause();
     const waiting = JSON.stringify({ seq: 0, type: 'event', event: 'output', body: { category: 'console', output: 'w'.repeat(OUTPUT_BACKLOG + OUTPUT_CHUNK) } });
@@ -331,7 +343,7 @@ test('a client with more than the bound not yet taken when the guest starts to w
   assert.equal(shown, 0, `the client got ${shown} characters of the guest's output behind what it had not taken`);
   // What was dropped in the guest's last second is said when it ends, before its exit event.
   const dropped = notes.map((n) => /(\d+) characters of guest output were dropped/.exec(n)).reduce((sum, m) => sum + (m ? Number(m[1]) : 0), 0);
-  assert.equal(dropped, 1600 * 65536, notes.map((n) => n.slice(0, 200)).join(''));
+  assert.equal(dropped, UNREAD_FLOOD * FLOOD_WRITE, notes.map((n) => n.slice(0, 200)).join(''));
 });
 
 test('the output limit with a client that takes nothing: 100 MiB over 25 seconds send the bound and account for the rest', () => {
@@ -360,7 +372,8 @@ test('the output limit with a client that takes nothing: 100 MiB over 25 seconds
 });
 
 test('pause on a guest that does nothing but system calls is answered promptly', async () => {
-  const program = buildC('dapsys', '#include <unistd.h>\n#include <sys/syscall.h>\nint main(void){ write(1, "spinning\\n", 9); for (;;) syscall(SYS_getppid); }\n', ['-static', '-O1']);
+  // getppid is i386 system call 64.
+  const program = buildBareGuest('dapsys', 'int main(void) { put(1, "spinning\\n"); for (;;) sys(64, 0, 0, 0); }\n');
   const child = spawn(process.execPath, [resolve('dist/debug-adapter.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
   const dap = client((t) => child.stdin!.write(t), (l) => child.stdout!.on('data', l));
   try {
@@ -385,7 +398,7 @@ test('pause on a guest that does nothing but system calls is answered promptly',
 });
 
 test('launch "timeout": a guest that never ends is stopped, the output naming the time limit', { timeout: 60_000 }, async () => {
-  const program = buildC('daptime', 'int main(void) { for (;;) __asm__ volatile(""); }\n', ['-static']);
+  const program = buildBareGuest('daptime', 'int main(void) { for (;;) __asm__ volatile(""); }\n');
   const { toAdapter, fromAdapter } = adapterInProcess();
   const dap = client((t) => toAdapter.write(t), (l) => fromAdapter.on('data', l));
   try {
