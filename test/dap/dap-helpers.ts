@@ -1,17 +1,19 @@
 // Shared by the DAP tests: the adapter under DebugClient (in this process over a pair of
 // streams through debug-adapter/transport.ts, or as dist/debug-adapter.js for the tests about
-// the process), a launch that sets breakpoints between `initialized` and configurationDone
+// the process, on its stdio or in server mode), a launch that sets breakpoints between `initialized` and configurationDone
 // (as VS Code does), requests that wait for the stop they cause, the programs built once per
 // process, and the objdump listings the tests compare with.
+import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { writeFileSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { VdsoDebugSession } from '../../debug-adapter/session';
 import { startDebugSession } from '../../debug-adapter/transport';
-import { buildC, run, scratch } from '../support/oracles';
+import { buildC, readelfSymbols, run, scratch } from '../support/oracles';
 
 /**
  * An adapter session in this process, wired as the server mode wires a socket's (one session
@@ -51,6 +53,24 @@ class InProcessClient extends DebugClient {
   }
 }
 
+/** DebugClient on a connection to an adapter in server mode; stop() disconnects and closes the connection. */
+class SocketClient extends DebugClient {
+  constructor(private readonly socket: Socket) {
+    // No runtime or program: start() spawns nothing.
+    super(process.execPath, '', 'vdso');
+    this.connect(socket, socket);
+  }
+
+  override async start(): Promise<void> {
+    // Connected in the constructor: nothing to spawn.
+  }
+
+  override async stop(): Promise<void> {
+    await super.stop();
+    this.socket.destroy();
+  }
+}
+
 async function initialized(client: DebugClient): Promise<{ client: DebugClient; output: DebugProtocol.OutputEvent[] }> {
   const output: DebugProtocol.OutputEvent[] = [];
   client.on('output', (e: DebugProtocol.OutputEvent) => output.push(e));
@@ -68,6 +88,46 @@ export async function startAdapterProcess(): Promise<{ client: DebugClient; outp
   const client = new DebugClient(process.execPath, resolve('dist/debug-adapter.js'), 'vdso');
   await client.start();
   return initialized(client);
+}
+
+/** A port no one listens on now (the kernel's pick for a listener that is closed again). */
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => done(port));
+    });
+  });
+}
+
+/** A connection to 127.0.0.1:`port`, tried again every 50 ms until the listener is up (at most 10 s). */
+async function connected(port: number): Promise<Socket> {
+  for (let k = 0; ; k++) {
+    const socket = await new Promise<Socket | undefined>((done) => {
+      const s = connect(port, '127.0.0.1');
+      s.once('connect', () => done(s));
+      s.once('error', () => setTimeout(() => done(undefined), 50));
+    });
+    if (socket) return socket;
+    if (k >= 200) throw new Error(`dist/debug-adapter.js --server=${port} did not listen within 10 s`);
+  }
+}
+
+/**
+ * dist/debug-adapter.js in server mode (--server=PORT): one process whose sessions (one per
+ * connection, each an initialized client) run one after another, for tests that need the
+ * adapter in its own process but not a process per session. stop() ends the process.
+ */
+export async function startAdapterServer(): Promise<{ pid: number; session(): Promise<{ client: DebugClient; output: DebugProtocol.OutputEvent[] }>; stop(): void }> {
+  const port = await freePort();
+  const server = spawn(process.execPath, [resolve('dist/debug-adapter.js'), `--server=${port}`], { stdio: ['ignore', 'ignore', 'ignore'] });
+  return {
+    pid: server.pid!,
+    session: async () => initialized(new SocketClient(await connected(port))),
+    stop: () => void server.kill(),
+  };
 }
 
 /** Launches, runs `configure` after `initialized`, sends configurationDone; resolves with the first stop (or undefined when none comes). */
@@ -185,6 +245,11 @@ export const hex = (n: number): string => '0x' + (n >>> 0).toString(16);
 export function rawRequest(client: DebugClient, command: string, args: object): Promise<DebugProtocol.Response> {
   const c = client as unknown as { doSend(command: string, args: object, done: (r: DebugProtocol.Response) => void): void };
   return new Promise((done) => c.doSend(command, args, done));
+}
+
+/** An ELF file's symbols by name, as nm would list them (readelf: oracles.ts readelfSymbols). */
+export function symbolValues(file: string): Map<string, number> {
+  return new Map(readelfSymbols(file).map((s) => [s.name, s.value]));
 }
 
 /** An ELF file's sections as readelf -SW lists them (address, file offset, size, flags). */

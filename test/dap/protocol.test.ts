@@ -1,20 +1,23 @@
 // The debug adapter over its wire protocol as editors start it: node dist/debug-adapter.js
-// (its capabilities) and `vdso-lab dap` on stdin/stdout, driven by a small framed client
-// through a whole session: launch with stopOnEntry, a function breakpoint on the vDSO's
-// __kernel_vsyscall, continue, the stack, and the program's exit code.
+// (its capabilities; the same session in this process at a smaller scale, wire-adapter.ts)
+// and `vdso-lab dap` on stdin/stdout, driven by a small framed client through a whole
+// session: launch with stopOnEntry, a function breakpoint on the vDSO's __kernel_vsyscall,
+// continue, the stack, and the program's exit code.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { buildC } from '../support/oracles';
-import { startAdapterProcess } from './dap-helpers';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { wireAdapter } from './wire-adapter';
 import { client } from './wire-client';
 
 test('dist/debug-adapter.js: initialize announces what the adapter supports', async () => {
-  const { client } = await startAdapterProcess();
+  // What it answers, not its process: wireAdapter() (the process at full scale).
+  const adapter = wireAdapter();
   try {
-    const init = await client.initializeRequest();
-    const caps = init.body!;
+    const init = await client((t) => adapter.write(t), (l) => adapter.onData(l)).request('initialize', { adapterID: 'vdso', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
+    const caps = init.body as DebugProtocol.Capabilities;
     assert.equal(caps.supportsConfigurationDoneRequest, true);
     assert.equal(caps.supportsStepBack, true);
     for (const key of ['supportsInstructionBreakpoints', 'supportsFunctionBreakpoints', 'supportsDataBreakpoints', 'supportsDisassembleRequest',
@@ -23,7 +26,7 @@ test('dist/debug-adapter.js: initialize announces what the adapter supports', as
     }
     assert.deepEqual(caps.exceptionBreakpointFilters?.map((f) => f.filter), ['syscall', 'exit-path', 'signal']);
   } finally {
-    await client.stop();
+    await adapter.end();
   }
 });
 
