@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import { decode } from '../../toolchain/isa/decoder';
 import { assemble, run, scratch } from '../support/oracles';
-import { hex, launch, parseObjdump, readMemory, registers, stack, startClient, topFrame, until } from './dap-helpers';
+import { hex, launch, parseObjdump, readMemory, registers, stack, startClient, symbolValues, topFrame, until } from './dap-helpers';
 
 const SOURCE = `
   .data
@@ -83,9 +83,7 @@ function build(): { program: string; symbols: Map<string, number> } {
   const object = assemble('guest', SOURCE, dir);
   const program = join(dir, 'guest');
   run('ld', ['-m', 'elf_i386', '-o', program, object]);
-  const symbols = new Map<string, number>();
-  for (const m of run('nm', [program]).matchAll(/^([0-9a-f]+) \w (\S+)$/gm)) symbols.set(m[2]!, parseInt(m[1]!, 16));
-  return { program, symbols };
+  return { program, symbols: symbolValues(program) };
 }
 
 /** Runs the session's stops: work's breakpoint, steps, step over, step out; returns what was seen. */
@@ -231,7 +229,7 @@ fault:
   movl 0, %eax
   hlt
 `, dir)]);
-  const fault = parseInt(/^([0-9a-f]+) t fault$/m.exec(run('nm', [program]))![1]!, 16);
+  const fault = symbolValues(program).get('fault')!;
   const { client } = await startClient();
   try {
     await launch(client, { program, vdso: 'none', stopOnEntry: true });
@@ -253,7 +251,7 @@ fault:
     await second.client.continueRequest({ threadId: 1 });
     const paused = await until(second.client, () => second.client.pauseRequest({ threadId: 1 }));
     assert.equal(paused.body.reason, 'pause');
-    assert.equal(Number((await topFrame(second.client)).instructionPointerReference), parseInt(/^([0-9a-f]+) T _start$/m.exec(run('nm', [loop]))![1]!, 16));
+    assert.equal(Number((await topFrame(second.client)).instructionPointerReference), symbolValues(loop).get('_start'));
   } finally {
     await second.client.stop();
   }

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, scratch } from '../support/oracles';
-import { errorOf, launch, stack, startClient, topFrame, until } from './dap-helpers';
+import { errorOf, launch, stack, startClient, symbolValues, topFrame, until } from './dap-helpers';
 
 const SOURCE = `#define SYS_exit 1
 	.text
@@ -58,7 +58,7 @@ test('a .S program: assembled -g and linked on the fly, lines as addr2line says 
     let f = (await topFrame(client));
     assert.equal(Number(f.instructionPointerReference), entry, 'the same entry as GNU ld\'s');
     assert.equal(`${f.source?.path}:${f.line}`, addr2line(entry));
-    assert.equal(placed, parseInt(run('nm', [gnu]).split('\n').find((l) => l.endsWith(' twice'))!.split(' ')[0]!, 16) + 2);
+    assert.equal(placed, symbolValues(gnu).get('twice')! + 2);
 
     // next from the entry line, then from the call line: the breakpoint inside the called function stops it, as in gdb.
     const lines: number[] = [f.line!];

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import { run, scratch } from '../support/oracles';
 import { GDB_LINE_STEPS, runGdbScript } from '../support/qemu-gdb';
-import { launch, readMemory, registers, stack, startClient, topFrame, until } from './dap-helpers';
+import { launch, readMemory, registers, stack, startClient, symbolValues, topFrame, until } from './dap-helpers';
 
 const dir = scratch('vdso-lab-reverse-lines-');
 const data = join(dir, 'data');
@@ -75,7 +75,7 @@ async function state(client: DebugClient, totalAt: number): Promise<State> {
 
 test('step back by line goes to the line gdb\'s next had before, in the state it had, across file reads; forward again is the same', async () => {
   const bodyLine = lineOf('int s = 0;');
-  const totalAt = parseInt(/^([0-9a-f]+) \w total$/m.exec(run('nm', [program]))![1]!, 16);
+  const totalAt = symbolValues(program).get('total')!;
   const { client } = await startClient();
   try {
     await launch(client, { program, root: '/', stopOnEntry: false, reverseCheckpointEvery: 500, reverseCheckpointsKept: 10 }, async () => {

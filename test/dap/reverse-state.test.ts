@@ -20,6 +20,7 @@ import type { StopEvent } from '../../emulator/debug/types';
 import { Memory, PAGE_SIZE, PROT_READ } from '../../emulator/memory/memory';
 import { nodeDebugHost } from '../../debug-adapter/node-host';
 import { assemble, run, scratch } from '../support/oracles';
+import { symbolValues } from './dap-helpers';
 
 const dir = scratch('vdso-lab-reverse-state-');
 const data = join(dir, 'data');
@@ -128,7 +129,8 @@ function machine(t: Target): Record<string, string> {
 test('50 instruction steps back across a read and a signal delivery restore every register, every mapped byte and the kernel state; the run then ends as qemu-i386 ends it', async () => {
   const program = join(dir, 'guest');
   run('ld', ['-m', 'elf_i386', '-o', program, assemble('guest', SOURCE, dir)]);
-  const handler = parseInt(/^([0-9a-f]+) \w handler$/m.exec(run('nm', [program]))![1]!, 16);
+  const symbols = symbolValues(program);
+  const handler = symbols.get('handler')!;
   const runtime = new DebugRuntime(nodeDebugHost(() => dir));
   const stops: StopEvent[] = [];
   let exited: number | undefined;
@@ -173,7 +175,7 @@ test('50 instruction steps back across a read and a signal delivery restore ever
       for (const part of Object.keys(now)) assert.equal(now[part], forward[k]![part], `${part} after stepping back to step ${k}`);
     }
     // reverseContinue to the data breakpoint's previous hits and to the previous signal delivery (the exception filter), each in the state the forward stop had.
-    const sumAt = parseInt(/^([0-9a-f]+) \w sum$/m.exec(run('nm', [program]))![1]!, 16);
+    const sumAt = symbols.get('sum')!;
     runtime.setDataBreakpoints([{ address: sumAt, length: 4, access: 'write' }]);
     const writes: Array<Record<string, string>> = [];
     for (let k = 0; k < 3; k++) {

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import { assemble, run, scratch } from '../support/oracles';
-import { hex, launch, readMemory, registers, startClient, until } from './dap-helpers';
+import { hex, launch, readMemory, registers, startClient, symbolValues, until } from './dap-helpers';
 
 const SOURCE = `
   .data
@@ -65,8 +65,7 @@ for (const checkpoints of [{}, { reverseCheckpointEvery: 3, reverseCheckpointsKe
   const dir = scratch();
   const program = join(dir, 'guest');
   run('ld', ['-m', 'elf_i386', '-o', program, assemble('guest', SOURCE, dir)]);
-  const symbols = new Map<string, number>();
-  for (const m of run('nm', [program]).matchAll(/^([0-9a-f]+) \w (\S+)$/gm)) symbols.set(m[2]!, parseInt(m[1]!, 16));
+  const symbols = symbolValues(program);
   const loads = [...run('readelf', ['-lW', program]).matchAll(/^\s*LOAD\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+0x[0-9a-f]+\s+0x[0-9a-f]+\s+0x([0-9a-f]+)/gm)]
     .map((m) => ({ start: parseInt(m[1]!, 16), size: parseInt(m[2]!, 16) }));
   const { client } = await startClient();
