@@ -14,14 +14,16 @@ import { buildDesign } from '../../toolchain/designs/build';
 import { allDesigns, auxvEntry, findDesign } from '../../toolchain/designs/registry';
 import { parseElf32 } from '../../toolchain/elf/reader';
 import { run, scratch } from '../support/oracles';
+import { runEach } from '../support/run-tool';
 import { sampled } from '../support/scale';
-import { gnuImage, sectionHex, sectionsHex } from './gnu-build';
+import { gnuImage, parseSectionsHex, sectionHex, sectionsHexArgs } from './gnu-build';
 
 const dir = scratch('vdso-lab-designs-build-');
 const SECTIONS = ['.text', '.eh_frame', '.eh_frame_hdr', '.altinstructions', '.altinstr_replacement', '.note'];
 
-function symbolRows(file: string, args: string[]): string[] {
-  return run('readelf', [...args, '-W', file])
+/** readelf's symbol rows (`--dyn-syms` or `-s` output), without their numbers, sorted. */
+function symbolRows(listing: string): string[] {
+  return listing
     .split('\n')
     .filter((l) => /^\s+\d+:/.test(l))
     .map((l) => l.replace(/^\s+\d+:\s+/, '').replace(/\s+/g, ' '))
@@ -37,28 +39,38 @@ for (const design of allDesigns()) {
       writeFileSync(ours, buildDesign(design.name, kernel, { image: image.name }).bytes);
       built.set(label, ours);
       const theirs = gnuImage(dir, label, image, design.versions);
-      const [ourSections, theirSections] = [sectionsHex(ours, SECTIONS), sectionsHex(theirs, SECTIONS)];
+      // Every readelf reading of both images from one shell (run-tool.ts runEach).
+      const readings = [
+        sectionsHexArgs,
+        (f: string) => ['--debug-dump=frames-interp', f],
+        (f: string) => ['--dyn-syms', '-W', f],
+        (f: string) => ['-s', '-W', f],
+        (f: string) => ['--debug-dump=decodedline', f],
+      ];
+      const [ourHex, theirHex, ourFrames, theirFrames, ourDyn, theirDyn, ourSyms, theirSyms, ourDecoded, theirDecoded] = runEach(
+        readings.flatMap((args) => [ours, theirs].map((f) => ({ tool: 'readelf', args: args(f, SECTIONS), cwd: dir }))),
+      );
+      const [ourSections, theirSections] = [parseSectionsHex(ourHex!(), SECTIONS), parseSectionsHex(theirHex!(), SECTIONS)];
       for (const name of SECTIONS) {
         assert.equal(ourSections.get(name), theirSections.get(name), `${label}: ${name} differs`);
       }
       assert.notEqual(ourSections.get('.eh_frame'), '');
-      const frames = (f: string) => run('readelf', ['--debug-dump=frames-interp', f]).replace(f, 'IMAGE');
-      assert.equal(frames(ours), frames(theirs));
-      assert.deepEqual(symbolRows(ours, ['--dyn-syms']), symbolRows(theirs, ['--dyn-syms']));
-      const pads = (f: string) => symbolRows(f, ['-s']).filter((r) => /(landing_pad|after_int80|SYSENTER_RETURN|vsyscall_\w+)$/.test(r));
-      const ourPads = pads(ours);
-      assert.deepEqual(ourPads, pads(theirs));
+      assert.equal(ourFrames!().replace(ours, 'IMAGE'), theirFrames!().replace(theirs, 'IMAGE'));
+      assert.deepEqual(symbolRows(ourDyn!()), symbolRows(theirDyn!()));
+      const pads = (listing: string) => symbolRows(listing).filter((r) => /(landing_pad|after_int80|SYSENTER_RETURN|vsyscall_\w+)$/.test(r));
+      const ourPads = pads(ourSyms!());
+      assert.deepEqual(ourPads, pads(theirSyms!()));
       if (image.landingPad) assert.ok(ourPads.some((r) => r.endsWith(` ${image.landingPad}`)), ourPads.join('\n'));
       // The line table of .text as as -g writes it (the .altinstr_replacement rows differ by
       // design: GNU as gets the header's ALTERNATIVE macros, whose bodies it numbers its own
       // way; ours are the built-in's, on the ALTERNATIVE line).
       const textStart = parseElf32(new Uint8Array(readFileSync(ours)), ours).section('.text')!.addr;
       const textEnd = textStart + parseElf32(new Uint8Array(readFileSync(ours)), ours).section('.text')!.size;
-      const textLines = (f: string) => run('readelf', ['--debug-dump=decodedline', f]).split('\n\n')
+      const textLines = (decoded: string) => decoded.split('\n\n')
         .filter((seq) => { const m = /\s(0x[0-9a-f]+|0)\s/.exec(seq); return m !== null && Number(m[1]) >= textStart && Number(m[1]) < textEnd; });
-      const ourLines = textLines(ours);
+      const ourLines = textLines(ourDecoded!());
       assert.ok(ourLines.length > 0, `${label}: no .text line rows`);
-      assert.deepEqual(ourLines, textLines(theirs), `${label}: .text line rows differ from GNU as -g`);
+      assert.deepEqual(ourLines, textLines(theirDecoded!()), `${label}: .text line rows differ from GNU as -g`);
     });
   }
 }

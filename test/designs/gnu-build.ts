@@ -23,12 +23,21 @@ export function gnuImage(dir: string, label: string, image: DesignImage, version
   return ldVdso({ dir: out, objects, inputs: objects.map((o) => ({ fileName: o, bytes: readBytes(o) })) }, versions);
 }
 
+/** The arguments of one `readelf -x` of `file` for each of `names` (sectionsHex; runEach). */
+export function sectionsHexArgs(file: string, names: readonly string[]): string[] {
+  return ['-W', ...names.flatMap((name) => ['-x', name]), file];
+}
+
 /**
  * Sections' bytes as hex, by name, from one `readelf -x` of `file` for all of them ('' for a
  * section the file does not have, or one without bytes).
  */
 export function sectionsHex(file: string, names: readonly string[]): Map<string, string> {
-  const dump = run('readelf', ['-W', ...names.flatMap((name) => ['-x', name]), file]);
+  return parseSectionsHex(run('readelf', sectionsHexArgs(file, names)), names);
+}
+
+/** sectionsHex from readelf's output `dump`. */
+export function parseSectionsHex(dump: string, names: readonly string[]): Map<string, string> {
   const hex = new Map<string, string>(names.map((name) => [name, '']));
   for (const part of dump.split(/^Hex dump of section '/m).slice(1)) {
     const name = part.slice(0, part.indexOf("'"));
