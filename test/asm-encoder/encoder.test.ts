@@ -3,31 +3,69 @@
 // edge cases, assembled in one file (a label per line), compared byte for byte with
 // encodeInstruction's output (in-place addends filled in) and relocation for relocation; lines
 // GAS rejects must be rejected too (and with GAS's message for the common mistakes).
-// Round trip: decoding our bytes gives the row's operation back.
+// Round trip: decoding our bytes gives the row's operation back. The tests' lines go to GNU as
+// in one run, and each line is encoded once for the file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decode } from '../../toolchain/isa/decoder';
 import { DecodeStatus } from '../../toolchain/isa/instruction';
 import { Op } from '../../toolchain/isa/ops';
 import { EDGE_CASES, INVALID_LINES, INVALID_OTHER_WORDING, tableCorpus } from './corpus';
-import { gasLines } from './gas';
-import { CONTEXT, encodeLine, hex, splitLine } from './harness';
+import { gasLines, type GasLine } from './gas';
+import { CONTEXT, encodeLine, hex, splitLine, type OurLine } from './harness';
 import { encodeInstruction, parseOperands, OperandError } from '../../toolchain/asm/encoder/index';
 import { resolveMnemonic } from '../../toolchain/asm/encoder/match';
 
-function compare(lines: readonly string[]): { checked: number; problems: string[]; gasErrors: number } {
-  const gas = gasLines(lines);
+const BRANCHES = ['jmp', 'je', 'jz', 'jne', 'jnae', 'jc', 'jb', 'ja', 'jg', 'jle', 'jo', 'jns', 'jpe', 'jpo', 'cs je', 'ds jne'];
+
+/**
+ * Every line the file's tests give GNU as, by test, assembled in one as run (gas.ts) when a
+ * test first asks: the near branches first, so that line i's target x<i+1> is the label after it.
+ */
+const LINE_SETS = {
+  near: BRANCHES.map((b, i) => `${b} x${i + 1}`),
+  far: BRANCHES.map((b) => `${b} undefined_target`),
+  table: tableCorpus(),
+  edge: EDGE_CASES,
+  invalid: INVALID_LINES,
+  otherWording: INVALID_OTHER_WORDING,
+};
+let gasSets: Record<keyof typeof LINE_SETS, GasLine[]> | undefined;
+function gasOf(set: keyof typeof LINE_SETS): GasLine[] {
+  if (!gasSets) {
+    const keys = Object.keys(LINE_SETS) as (keyof typeof LINE_SETS)[];
+    const all = gasLines(keys.flatMap((k) => LINE_SETS[k]));
+    let at = 0;
+    gasSets = Object.fromEntries(keys.map((k) => { at += LINE_SETS[k].length; return [k, all.slice(at - LINE_SETS[k].length, at)]; })) as Record<keyof typeof LINE_SETS, GasLine[]>;
+  }
+  return gasSets[set];
+}
+
+/** Our encoding of each line, made once for the file's tests. */
+const encoded = new Map<string, OurLine>();
+function ourLine(line: string): OurLine {
+  let r = encoded.get(line);
+  if (!r) { r = encodeLine(line); encoded.set(line, r); }
+  return r;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function compare(set: 'table' | 'edge'): { checked: number; problems: string[]; gasErrors: number } {
+  const gas = gasOf(set);
   const problems: string[] = [];
   let gasErrors = 0;
   for (const g of gas) {
-    const ours = encodeLine(g.line);
+    const ours = ourLine(g.line);
     if (g.error !== undefined) {
       gasErrors++;
       if (ours.error === undefined) problems.push(`${g.line}: GAS rejects (${g.error}), we give ${hex(ours.bytes)}`);
       continue;
     }
     if (ours.error !== undefined) { problems.push(`${g.line}: GAS gives ${hex(g.bytes)}, we reject: ${ours.error}`); continue; }
-    if (hex(ours.bytes) !== hex(g.bytes)) problems.push(`${g.line}: GAS ${hex(g.bytes)} | ours ${hex(ours.bytes)}`);
+    if (!sameBytes(ours.bytes, g.bytes)) problems.push(`${g.line}: GAS ${hex(g.bytes)} | ours ${hex(ours.bytes)}`);
     const rel = (r: { offset: number; type: number }[]) => r.map((x) => `${x.offset}:${x.type}`).join(',');
     if (rel(ours.relocs) !== rel(g.relocs)) problems.push(`${g.line}: GAS relocs ${rel(g.relocs)} | ours ${rel(ours.relocs)}`);
     const gw = g.warnings;
@@ -37,22 +75,20 @@ function compare(lines: readonly string[]): { checked: number; problems: string[
 }
 
 test('every table row x spelling x operand form encodes exactly as as --32', () => {
-  const corpus = tableCorpus();
-  assert.ok(corpus.length > 2000, `corpus has ${corpus.length} lines`);
-  const { checked, problems, gasErrors } = compare(corpus);
+  assert.ok(LINE_SETS.table.length > 2000, `corpus has ${LINE_SETS.table.length} lines`);
+  const { checked, problems, gasErrors } = compare('table');
   assert.deepEqual(problems.slice(0, 40), [], `${problems.length} of ${checked} lines differ (${gasErrors} rejected by GAS)`);
 });
 
 test('GAS choices and edge cases encode exactly as as --32', () => {
-  const { problems } = compare(EDGE_CASES);
+  const { problems } = compare('edge');
   assert.deepEqual(problems, []);
 });
 
 test('lines GAS rejects are rejected with GAS\'s message', () => {
-  const gas = gasLines(INVALID_LINES);
   const problems: string[] = [];
-  for (const g of gas) {
-    const ours = encodeLine(g.line);
+  for (const g of gasOf('invalid')) {
+    const ours = ourLine(g.line);
     if (g.error === undefined) problems.push(`${g.line}: GAS accepts it (test data wrong)`);
     else if (ours.error === undefined) problems.push(`${g.line}: GAS: ${g.error}; we accept it`);
     else if (ours.error !== g.error) problems.push(`${g.line}: GAS: ${g.error} | ours: ${ours.error}`);
@@ -63,8 +99,8 @@ test('lines GAS rejects are rejected with GAS\'s message', () => {
 test('decoding the encoder\'s bytes gives back the operation and length', () => {
   let n = 0;
   const problems: string[] = [];
-  for (const line of [...tableCorpus(), ...EDGE_CASES]) {
-    const ours = encodeLine(line);
+  for (const line of [...LINE_SETS.table, ...EDGE_CASES]) {
+    const ours = ourLine(line);
     const { mnemonic } = splitLine(line);
     const words = mnemonic.split(' ');
     const resolved = resolveMnemonic(words[words.length - 1]!);
@@ -84,18 +120,15 @@ test('decoding the encoder\'s bytes gives back the operation and length', () => 
 });
 
 test('lines GAS rejects with other wording are rejected too', () => {
-  const gas = gasLines(INVALID_OTHER_WORDING);
-  for (const g of gas) {
+  for (const g of gasOf('otherWording')) {
     assert.ok(g.error !== undefined, `${g.line}: GAS accepts it`);
-    assert.ok(encodeLine(g.line).error !== undefined, `${g.line}: GAS: ${g.error}; we accept it`);
+    assert.ok(ourLine(g.line).error !== undefined, `${g.line}: GAS: ${g.error}; we accept it`);
   }
 });
 
 test('relaxable jmp/jcc: the short form is what GAS emits for a near local target, the near form for an undefined one', () => {
-  const branches = ['jmp', 'je', 'jz', 'jne', 'jnae', 'jc', 'jb', 'ja', 'jg', 'jle', 'jo', 'jns', 'jpe', 'jpo', 'cs je', 'ds jne'];
   // Line i jumps to the label after it (x<i+1>): in range, so GAS keeps the short form.
-  const gas = gasLines(branches.map((b, i) => `${b} x${i + 1}`));
-  for (const g of gas) {
+  for (const g of gasOf('near')) {
     const { mnemonic, operands } = splitLine(g.line);
     const r = encodeInstruction(mnemonic, parseOperands(operands), CONTEXT);
     assert.ok('relax' in r, `${g.line}: not relaxable`);
@@ -106,8 +139,7 @@ test('relaxable jmp/jcc: the short form is what GAS emits for a near local targe
     assert.deepEqual(g.relocs, []);
   }
   // Undefined targets: GAS emits the near form with R_386_PC32 (checked byte for byte above through encodeLine).
-  const far = gasLines(branches.map((b) => `${b} undefined_target`));
-  for (const g of far) assert.equal(hex(encodeLine(g.line).bytes), hex(g.bytes), g.line);
+  for (const g of gasOf('far')) assert.equal(hex(ourLine(g.line).bytes), hex(g.bytes), g.line);
 });
 
 test('operand syntax errors carry GAS wording and the column', () => {

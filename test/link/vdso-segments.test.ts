@@ -6,11 +6,11 @@
 // .strtab, whose order of locals is ld's own business).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { linkVdso } from '../../toolchain/link';
-import { run, scratch } from '../support/oracles';
+import { readBytes, scratch } from '../support/oracles';
+import { runEach } from '../support/run-tool';
 import { assembleAll, ldVdso, NOTE_S, SIGRETURN_S, VERSIONS, VSYSCALL_S } from './sources';
 
 /** A __kernel_vsyscall without .cfi directives: GNU as then makes no .eh_frame. */
@@ -52,7 +52,15 @@ const CASES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'an empty note section and no CFI': { plain: PLAIN_S, note: EMPTY_NOTE_S },
 };
 
-const programHeaders = (file: string) => run('readelf', ['-l', '-W', file]).replace(file, 'X');
+/** The offsets (at most 20) where two files' bytes differ, and a note when their lengths do. */
+function differences(a: Uint8Array, b: Uint8Array): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < Math.min(a.length, b.length) && out.length < 20; i++) {
+    if (a[i] !== b[i]) out.push(`${i + 1}: ${a[i]!.toString(8)} ${b[i]!.toString(8)}`);
+  }
+  if (a.length !== b.length) out.push(`lengths ${a.length} and ${b.length}`);
+  return out;
+}
 
 for (const [name, sources] of Object.entries(CASES)) {
   test(`${name}: the image equals GNU ld's byte for byte (readelf -lW, cmp)`, () => {
@@ -60,9 +68,13 @@ for (const [name, sources] of Object.entries(CASES)) {
     const theirs = ldVdso(built, VERSIONS);
     const ours = join(built.dir, 'our-vdso.so');
     writeFileSync(ours, linkVdso(built.inputs, { versions: VERSIONS }));
-    assert.equal(programHeaders(ours), programHeaders(theirs));
-    for (const file of [ours, theirs]) run('objcopy', ['-S', file, `${file}.stripped`]);
-    const cmp = spawnSync('cmp', ['-l', `${ours}.stripped`, `${theirs}.stripped`], { encoding: 'utf8' });
-    assert.equal(cmp.status, 0, `cmp -l ours ld's:\n${cmp.stdout.split('\n').slice(0, 20).join('\n')}${cmp.stderr}`);
+    // Both images' program headers and both objcopy -S runs from one shell (test/support/run-tool.ts).
+    const [mine, ld, ...stripped] = runEach([
+      ...[ours, theirs].map((file) => ({ tool: 'readelf', args: ['-l', '-W', file], cwd: built.dir })),
+      ...[ours, theirs].map((file) => ({ tool: 'objcopy', args: ['-S', file, `${file}.stripped`], cwd: built.dir })),
+    ]);
+    assert.equal(mine!().replace(ours, 'X'), ld!().replace(theirs, 'X'));
+    for (const strip of stripped) strip();
+    assert.deepEqual(differences(readBytes(`${ours}.stripped`), readBytes(`${theirs}.stripped`)), [], "cmp -l ours ld's");
   });
 }

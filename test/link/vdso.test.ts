@@ -10,7 +10,8 @@ import { parseElf32 } from '../../toolchain/elf/reader';
 import { SHT_REL, SHT_RELA } from '../../toolchain/elf/relocations';
 import { linkVdso } from '../../toolchain/link';
 import { InputError } from '../../toolchain/errors';
-import { run, scratch } from '../support/oracles';
+import { scratch } from '../support/oracles';
+import { runEach, type ToolRun } from '../support/run-tool';
 import { assembleAll, ldVdso, NOTE_S, SIGRETURN_S, VERSIONS, VSYSCALL_S } from './sources';
 
 const dir = scratch('vdso-lab-link-');
@@ -19,31 +20,55 @@ const theirs = ldVdso(built, VERSIONS);
 const ours = join(dir, 'our-vdso.so');
 writeFileSync(ours, linkVdso(built.inputs, { versions: VERSIONS }));
 
+/** The sections compared byte for byte. */
+const SECTIONS = ['.text', '.eh_frame', '.eh_frame_hdr', '.altinstructions', '.altinstr_replacement', '.rodata', '.note', '.gnu.version_d', '.dynamic'];
+/** The readelf options whose output the tests read, for both images. */
+const READELF = [['--dyn-syms', '-W'], ['-S', '-W'], ['-l', '-W'], ['-V', '-W'], ['-s', '-W'], ['--debug-dump=frames-interp']];
+
+/**
+ * Every readelf, objcopy and od run the tests read, for both images, from one shell
+ * (test/support/run-tool.ts runEach): each test takes its outputs, or the error of a run that failed.
+ */
+const outputs = (() => {
+  const files = [ours, theirs];
+  const binary = (file: string, name: string): string => `${file}${name}.bin`;
+  const runs: ToolRun[] = [
+    ...files.flatMap((file) => READELF.map((args) => ({ tool: 'readelf', args: [...args, file], cwd: dir }))),
+    ...files.flatMap((file) => SECTIONS.map((name) => ({ tool: 'objcopy', args: ['-O', 'binary', '--only-section', name, file, binary(file, name)], cwd: dir }))),
+    ...files.flatMap((file) => SECTIONS.map((name) => ({ tool: 'od', args: ['-An', '-v', '-tx1', binary(file, name)], cwd: dir }))),
+  ];
+  const results = runEach(runs);
+  const key = (r: ToolRun): string => `${r.tool} ${r.args.join(' ')}`;
+  const byKey = new Map(runs.map((r, k) => [key(r), results[k]!]));
+  const output = (r: ToolRun): string => byKey.get(key(r))!();
+  return {
+    readelf: (args: readonly string[], file: string): string => output({ tool: 'readelf', args: [...args, file], cwd: dir }),
+    sectionBytes: (file: string, name: string): string => {
+      output({ tool: 'objcopy', args: ['-O', 'binary', '--only-section', name, file, binary(file, name)], cwd: dir });
+      return output({ tool: 'od', args: ['-An', '-v', '-tx1', binary(file, name)], cwd: dir });
+    },
+  };
+})();
+
 /** readelf symbol rows without the entry number, sorted (ld orders .dynsym by its hash table walk). */
-function symbolRows(args: string[], file: string): string[] {
-  return run('readelf', [...args, '-W', file])
+function symbolRows(option: '--dyn-syms' | '-s', file: string): string[] {
+  return outputs.readelf([option, '-W'], file)
     .split('\n')
     .filter((l) => /^\s+\d+:/.test(l))
     .map((l) => l.replace(/^\s+\d+:\s+/, '').replace(/\s+/g, ' '))
     .sort();
 }
 
-function sectionBytes(file: string, name: string): Buffer {
-  const out = join(dir, `bytes-${Math.random().toString(36).slice(2)}`);
-  run('objcopy', ['-O', 'binary', '--only-section', name, file, out]);
-  return Buffer.from(run('od', ['-An', '-v', '-tx1', out]));
-}
-
 test('exported symbols, their values and versions equal GNU ld\'s (readelf --dyn-syms)', () => {
-  const mine = symbolRows(['--dyn-syms'], ours);
-  assert.deepEqual(mine, symbolRows(['--dyn-syms'], theirs));
+  const mine = symbolRows('--dyn-syms', ours);
+  assert.deepEqual(mine, symbolRows('--dyn-syms', theirs));
   assert.ok(mine.some((r) => r.endsWith('__kernel_vsyscall@@LINUX_2.5')), mine.join('\n'));
   assert.ok(mine.some((r) => r.endsWith('__vdso_answer@@LINUX_2.6')), mine.join('\n'));
 });
 
 test('the layout equals GNU ld\'s with the vdso-layout script: section headers and program headers', () => {
   const allocRows = (file: string) =>
-    run('readelf', ['-S', '-W', file])
+    outputs.readelf(['-S', '-W'], file)
       .split('\n')
       .map((l) => /^\s+\[\s*\d+\]\s+(\S+)\s+(\S+)\s+([0-9a-f]{8})\s+([0-9a-f]{6})\s+([0-9a-f]{6})\s+([0-9a-f]{2})\s+([A-Z]*)\s+(\d+)\s+(\d+)\s+(\d+)$/.exec(l))
       .filter((m): m is RegExpExecArray => m !== null && m[7]!.includes('A'))
@@ -51,25 +76,25 @@ test('the layout equals GNU ld\'s with the vdso-layout script: section headers a
   const mine = allocRows(ours);
   assert.equal(mine.length, 13, mine.join('\n'));
   assert.deepEqual(mine, allocRows(theirs));
-  const segments = (file: string) => run('readelf', ['-l', '-W', file]).split('\n').filter((l) => /^\s+(LOAD|DYNAMIC|NOTE|GNU_EH_FRAME)/.test(l));
+  const segments = (file: string) => outputs.readelf(['-l', '-W'], file).split('\n').filter((l) => /^\s+(LOAD|DYNAMIC|NOTE|GNU_EH_FRAME)/.test(l));
   assert.deepEqual(segments(ours), segments(theirs));
-  const versions = (file: string) => run('readelf', ['-V', '-W', file]).split("Version definition section")[1];
+  const versions = (file: string) => outputs.readelf(['-V', '-W'], file).split("Version definition section")[1];
   assert.match(versions(ours) ?? '', /Index: 3 +Cnt: 1 +Name: LINUX_2\.5/);
   assert.deepEqual(versions(ours), versions(theirs));
 });
 
 test('relocated contents equal GNU ld\'s byte for byte', () => {
-  for (const name of ['.text', '.eh_frame', '.eh_frame_hdr', '.altinstructions', '.altinstr_replacement', '.rodata', '.note', '.gnu.version_d', '.dynamic']) {
-    const mine = sectionBytes(ours, name);
+  for (const name of SECTIONS) {
+    const mine = outputs.sectionBytes(ours, name);
     assert.ok(mine.length > 0, name);
-    assert.equal(mine.toString(), sectionBytes(theirs, name).toString(), `${name} differs`);
+    assert.equal(mine, outputs.sectionBytes(theirs, name), `${name} differs`);
   }
 });
 
 test('readelf --debug-dump=frames-interp prints the same CFI for both images', () => {
-  const mine = run('readelf', ['--debug-dump=frames-interp', ours]);
+  const mine = outputs.readelf(['--debug-dump=frames-interp'], ours);
   assert.match(mine, /zRS/);
-  assert.equal(mine.replace(ours, 'X'), run('readelf', ['--debug-dump=frames-interp', theirs]).replace(theirs, 'X'));
+  assert.equal(mine.replace(ours, 'X'), outputs.readelf(['--debug-dump=frames-interp'], theirs).replace(theirs, 'X'));
 });
 
 test('readelf -a -W prints no warnings about our image; the local landing pads match ld\'s .symtab', () => {
@@ -77,7 +102,7 @@ test('readelf -a -W prints no warnings about our image; the local landing pads m
   assert.equal(r.status, 0);
   assert.equal(r.stderr, '');
   assert.doesNotMatch(r.stdout, /warning/i);
-  const pick = (file: string) => symbolRows(['-s'], file).filter((row) => / (int80_landing_pad|vdso32_\w+|VDSO32_NOTE_MASK|__kernel_\w+)$/.test(row));
+  const pick = (file: string) => symbolRows('-s', file).filter((row) => / (int80_landing_pad|vdso32_\w+|VDSO32_NOTE_MASK|__kernel_\w+)$/.test(row));
   assert.equal(pick(ours).length, 7);
   assert.deepEqual(pick(ours), pick(theirs));
 });
@@ -102,12 +127,12 @@ test('the image meets vdso2c\'s requirements', () => {
 });
 
 test('gdb reads the image: functions, and a landing pad by address', () => {
-  const landing = symbolRows(['-s'], ours).find((r) => r.endsWith(' int80_landing_pad'))!.split(' ')[0]!;
-  const gdb = (file: string) => run('gdb', ['-nx', '-batch', '-ex', 'info functions __kernel', '-ex', `info symbol 0x${landing}`, file]);
-  const out = gdb(ours);
+  const landing = symbolRows('-s', ours).find((r) => r.endsWith(' int80_landing_pad'))!.split(' ')[0]!;
+  const [mine, ld] = runEach([ours, theirs].map((file) => ({ tool: 'gdb', args: ['-nx', '-batch', '-ex', 'info functions __kernel', '-ex', `info symbol 0x${landing}`, file], cwd: dir })));
+  const out = mine!();
   for (const f of ['__kernel_vsyscall', '__kernel_sigreturn', '__kernel_rt_sigreturn']) assert.match(out, new RegExp(`0x0*[0-9a-f]+\\s+${f}\\n`));
   assert.match(out, /__kernel_vsyscall \+ 9 in section \.text/);
-  assert.equal(out, gdb(theirs));
+  assert.equal(out, ld!());
 });
 
 test('an absolute relocation against an address is refused: the image may have no dynamic relocations', () => {
