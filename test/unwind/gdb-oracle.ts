@@ -51,6 +51,37 @@ def readable(inf, addr, size):
     except gdb.MemoryError:
         return False
 
+LONGEST = (1 << 21) - 16
+stack_end = []
+
+def stack_from(inf, sp):
+    # The most 16-byte steps readable from sp, at most LONGEST bytes. The end of the readable
+    # bytes found at one stop serves the next while it is still the end (readable up to it,
+    # not at it): two reads instead of a binary search of the sizes from sp.
+    if stack_end and stack_end[0] > sp and not readable(inf, stack_end[0], 1):
+        try:
+            whole = bytes(inf.read_memory(sp, stack_end[0] - sp))
+            size = min(LONGEST, len(whole) // 16 * 16)
+            return size, whole[:size]
+        except gdb.MemoryError:
+            pass
+    size = 0
+    step = 1 << 20
+    while step >= 16:
+        if readable(inf, sp, size + step):
+            size += step
+        step >>= 1
+    end = sp + size
+    step = 8
+    while step >= 1:
+        if readable(inf, end, step):
+            end += step
+        step >>= 1
+    del stack_end[:]
+    if size < LONGEST:
+        stack_end.append(end)
+    return size, bytes(inf.read_memory(sp, size)) if size else b''
+
 def snapshot(label):
     frames = []
     f = gdb.newest_frame()
@@ -65,13 +96,7 @@ def snapshot(label):
     stop = gdb.frame_stop_reason_string(last.unwind_stop_reason())
     sp = frames[0]['regs'][4]
     inf = gdb.selected_inferior()
-    size = 0
-    step = 1 << 20
-    while step >= 16:
-        if readable(inf, sp, size + step):
-            size += step
-        step >>= 1
-    mem = bytes(inf.read_memory(sp, size)) if size else b''
+    size, mem = stack_from(inf, sp)
     out.write(json.dumps({'label': label, 'frames': frames, 'stop': stop, 'stackAddress': sp, 'stack': mem.hex()}) + '\n')
     out.flush()
 
