@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readelf, readelfSymbols, scratch } from '../support/oracles';
 import { buildInput } from '../support/builds';
+import { runEach } from '../support/run-tool';
 import { sampled } from '../support/scale';
 import { InputError } from '../../toolchain/errors';
 import { parseElf32 } from '../../toolchain/elf/reader';
@@ -40,15 +41,31 @@ int main(int argc, char **argv) {
 }
 `);
 
-async function compare(path: string, label: string, mustHaveTable = true): Promise<boolean> {
-  const expected = readelf(['--debug-dump=decodedline', path]);
-  const got = await vdsoLab(['lines', path]);
-  assert.equal(got.stderr, '', `${label}: stderr`);
-  assert.equal(got.status, 0, `${label}: exit status`);
-  const hasTable = expected.includes('Contents of the .debug_line section');
-  if (mustHaveTable) assert.ok(hasTable, `${label}: readelf printed no line table`);
-  assert.ok(got.stdout === expected, `${label} differs from readelf at ${firstDifference(expected, got.stdout)}`);
-  return hasTable;
+interface Listed {
+  readonly path: string;
+  readonly label: string;
+  /** readelf must print a line table for it (default true). */
+  readonly mustHaveTable?: boolean;
+}
+
+/**
+ * `vdso-lab lines` of each file against readelf --debug-dump=decodedline, readelf's runs from one
+ * shell (test/support/run-tool.ts runEach); returns how many had a line table.
+ */
+async function compareAll(files: readonly Listed[]): Promise<number> {
+  const decoded = runEach(files.map(({ path }) => ({ tool: 'readelf', args: ['--debug-dump=decodedline', path], cwd: dir })));
+  let tables = 0;
+  for (const [k, { path, label, mustHaveTable = true }] of files.entries()) {
+    const expected = decoded[k]!();
+    const got = await vdsoLab(['lines', path]);
+    assert.equal(got.stderr, '', `${label}: stderr`);
+    assert.equal(got.status, 0, `${label}: exit status`);
+    const hasTable = expected.includes('Contents of the .debug_line section');
+    if (mustHaveTable) assert.ok(hasTable, `${label}: readelf printed no line table`);
+    assert.ok(got.stdout === expected, `${label} differs from readelf at ${firstDifference(expected, got.stdout)}`);
+    if (hasTable) tables++;
+  }
+  return tables;
 }
 
 const FLAGS: readonly (readonly string[])[] = [
@@ -65,9 +82,8 @@ for (const flags of sampled(FLAGS, 4)) {
       const o = join(out, c.replace(/\.c$/, '.o'));
       return buildInput({ tool: 'gcc', args: ['-m32', ...flags, '-c', c, '-o', o], dir, anyFolder: true });
     });
-    for (const o of objects) await compare(o, `${flags.join(' ')} ${o}`);
     const exe = buildInput({ tool: 'gcc', args: ['-m32', '-static', ...flags, ...objects, '-o', join(out, 'prog')], dir, anyFolder: true });
-    await compare(exe, `${flags.join(' ')} static program`);
+    await compareAll([...objects.map((o) => ({ path: o, label: `${flags.join(' ')} ${o}` })), { path: exe, label: `${flags.join(' ')} static program` }]);
   });
 }
 
@@ -93,14 +109,14 @@ for (const version of ['', '--gdwarf-2', '--gdwarf-3', '--gdwarf-4', '--gdwarf-5
     const obj = src.replace(/\.s$/, '.o');
     writeFileSync(src, ASM);
     buildInput({ tool: 'as', args: ['--32', '-g', ...(version ? [version] : []), src, '-o', obj], dir, anyFolder: true });
-    await compare(obj, `as -g ${version}`);
+    await compareAll([{ path: obj, label: `as -g ${version}` }]);
   });
 }
 
 test('vdso-lab asm -g objects of every shipped design source match readelf decodedline', async () => {
   const root = designsRoot();
   const seen = new Set<string>();
-  let tables = 0;
+  const objects: Listed[] = [];
   for (const design of allDesigns()) {
     for (const { image } of design.images) {
       for (const source of image.sources) {
@@ -112,19 +128,21 @@ test('vdso-lab asm -g objects of every shipped design source match readelf decod
         const defines = [...BUILD_DEFINES, ...source.defines].flatMap((d) => ['-D', d]);
         const r = await vdsoLab(['asm', join(root, source.path), '-c', '-g', ...includes, ...defines, '-o', obj]);
         assert.equal(r.status, 0, r.stderr);
-        if (await compare(obj, `asm -g ${key}`, false)) tables++;
+        objects.push({ path: obj, label: `asm -g ${key}`, mustHaveTable: false });
       }
     }
   }
+  const tables = await compareAll(objects);
   assert.ok(tables >= 4, `${tables} of ${seen.size} design sources have a line table`);
 });
 
 test('every image the project builds (each design and image, a linked -g program) matches readelf decodedline', async () => {
+  const images: Listed[] = [];
   for (const design of allDesigns()) {
     for (const { image, kernel } of design.images) {
       const so = join(dir, `${design.name}-${image.name}.so`);
       writeFileSync(so, buildDesign(design.name, kernel, { image: image.name }).bytes);
-      await compare(so, `${design.name} ${image.name}`);
+      images.push({ path: so, label: `${design.name} ${image.name}` });
     }
   }
   const src = join(dir, 'prog.S');
@@ -132,7 +150,7 @@ test('every image the project builds (each design and image, a linked -g program
   const exe = join(dir, 'prog-S');
   const r = await vdsoLab(['asm', src, '--exe', '-g', '-o', exe]);
   assert.equal(r.status, 0, r.stderr);
-  await compare(exe, 'asm --exe -g');
+  await compareAll([...images, { path: exe, label: 'asm --exe -g' }]);
 });
 
 test('a missing .debug_line prints nothing; --json gives the rows readelf prints', async () => {
