@@ -1,13 +1,20 @@
 // A program whose pages sit in Memory's TLBs (read and written many times, so that hot blocks
 // read the TLBs in place) while mprotect, munmap and mmap MAP_FIXED change them: only the
 // changed pages' entries are dropped (emulator/memory/memory.ts dropEntries), and each access
-// after a change faults, or reads what it must, as under qemu-i386.
+// after a change faults, or reads what it must, as under qemu-i386. A smaller run takes fewer
+// rounds (argv[1]), still half again the emulator's hot threshold (emulator/x86/cpu.ts HOT_RUNS):
+// the loop's blocks run once a round.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { scaled } from '../support/scale';
 import { buildStatic, runLab, runQemu } from './support';
+
+/** The rounds the program makes. */
+const ROUNDS = scaled(400, 150);
 
 const ENTRIES = String.raw`
 #include <stdio.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <setjmp.h>
 #include <sys/mman.h>
@@ -19,12 +26,13 @@ static void segv(int sig) { (void)sig; siglongjmp(env, 1); }
 static int load(volatile int *p) { if (sigsetjmp(env, 1)) return 1; sink = *p; return 0; }
 static int store(volatile int *p, int v) { if (sigsetjmp(env, 1)) return 1; *p = v; return 0; }
 
-int main(void) {
+int main(int argc, char **argv) {
   struct sigaction sa = {0};
   sa.sa_handler = segv;
   sigaction(SIGSEGV, &sa, 0);
   unsigned h = 0;
-  for (int round = 0; round < 400; round++) {
+  int rounds = argc > 1 ? atoi(argv[1]) : 400;
+  for (int round = 0; round < rounds; round++) {
     volatile int *m = mmap(0, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     m[0] = round; m[1024] = round + 1; m[2048] = round + 2;
     int a = load(m) + 2 * load(m + 1024) + 4 * load(m + 2048) + 8 * (m[0] + m[1024] + m[2048] != 3 * round + 3);
@@ -49,8 +57,8 @@ int main(void) {
 
 test('accesses after mprotect, munmap and mmap MAP_FIXED of pages in the TLBs fault or read as under qemu-i386', async () => {
   const prog = buildStatic('tlb-entries', ENTRIES);
-  const q = runQemu(prog);
-  const l = await runLab(prog);
+  const q = runQemu(prog, [String(ROUNDS)]);
+  const l = await runLab(prog, [], [String(ROUNDS)]);
   assert.equal(l.stderr, '');
   assert.equal(l.stdout, q.stdout);
   assert.equal(l.status, q.status);
