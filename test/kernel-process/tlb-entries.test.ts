@@ -64,3 +64,60 @@ test('accesses after mprotect, munmap and mmap MAP_FIXED of pages in the TLBs fa
   assert.equal(l.status, q.status);
   assert.match(q.stdout, /^a 0 b 1 c 3 d 3 e 0 f 0\n/);
 });
+
+/**
+ * A self-loop's memory sites hold a page's array across the loop's calls, taking the page again
+ * at each call's first pass through Memory (emulator/x86/compile.ts loopSource, emit.ts
+ * takeAccess): a loop made hot over a page, then called again after that page was replaced
+ * (mmap MAP_FIXED), made read-only or unreadable (mprotect) or unmapped (munmap), must fault or
+ * read the new page, as under qemu-i386. A site that kept its first page reads the replaced
+ * page's values here, which the test above does not see.
+ */
+const SITES = String.raw`
+#include <stdio.h>
+#include <signal.h>
+#include <setjmp.h>
+#include <sys/mman.h>
+
+static sigjmp_buf env;
+static void segv(int sig) { (void)sig; siglongjmp(env, 1); }
+__attribute__((noinline)) static int sum(const volatile int *p, int n) { int s = 0; for (int i = 0; i < n; i++) s += p[i]; return s; }
+__attribute__((noinline)) static void fill(volatile int *p, int n, int v) { for (int i = 0; i < n; i++) p[i] = v + i; }
+/* The sum, or -1 when it faulted. */
+static int guardedSum(volatile int *p) { if (sigsetjmp(env, 1)) return -1; return sum(p, 1024); }
+/* 1 when the fill faulted. */
+static int guardedFill(volatile int *p, int v) { if (sigsetjmp(env, 1)) return 1; fill(p, 1024, v); return 0; }
+/* The loops made hot over the page: more calls than a new self-loop's first ones. */
+static unsigned warm(volatile int *p, int v) { unsigned h = 0; for (int k = 0; k < 64; k++) { fill(p, 1024, v + k); h = h * 31 + (unsigned)sum(p, 1024); } return h; }
+
+int main(void) {
+  struct sigaction sa = {0};
+  sa.sa_handler = segv;
+  sigaction(SIGSEGV, &sa, 0);
+  volatile int *m = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  unsigned h = warm(m, 1);
+  mmap((void *)m, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+  printf("replaced: sum %d\n", guardedSum(m));
+  h = h * 31 + warm(m, 2);
+  mprotect((void *)m, 4096, PROT_READ);
+  printf("read-only: fill faulted %d, sum %d\n", guardedFill(m, 3), guardedSum(m));
+  mprotect((void *)m, 4096, PROT_NONE);
+  printf("no access: sum %d\n", guardedSum(m));
+  mprotect((void *)m, 4096, PROT_READ | PROT_WRITE);
+  h = h * 31 + warm(m, 4);
+  munmap((void *)m, 4096);
+  printf("unmapped: sum %d, fill faulted %d\n", guardedSum(m), guardedFill(m, 5));
+  printf("h %08x\n", h);
+  return 0;
+}
+`;
+
+test('a hot self-loop\'s memory sites after mmap MAP_FIXED, mprotect and munmap of their page fault or read as under qemu-i386', async () => {
+  const prog = buildStatic('tlb-sites', SITES);
+  const q = runQemu(prog, []);
+  const l = await runLab(prog, [], []);
+  assert.equal(l.stderr, '');
+  assert.equal(l.stdout, q.stdout);
+  assert.equal(l.status, q.status);
+  assert.match(q.stdout, /^replaced: sum 0\nread-only: fill faulted 1, sum \d+\nno access: sum -1\nunmapped: sum -1, fill faulted 1\n/);
+});
