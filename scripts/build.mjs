@@ -116,5 +116,7 @@ if (testsArg) {
     outdir: 'out',
     outbase: '.',
     packages: 'external',
+    // The tests' processes share their cold blocks' code under it (emulator/x86/cold-cache.ts).
+    define: (await import('./generator-identity.mjs')).generatorDefine(root),
   });
 }

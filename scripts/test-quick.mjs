@@ -123,7 +123,8 @@ for (let g = 0; g < groupCount; g++) {
 }
 // The maps serve the stack traces of failures (--enable-source-maps), which need no sources' text:
 // without it each group's map is a third of the size node parses at start.
-const options = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, sourcesContent: false, logLevel: 'warning', packages: 'external', absWorkingDir: root };
+// define: the tests' processes share their cold blocks' code under it (emulator/x86/cold-cache.ts).
+const options = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, sourcesContent: false, logLevel: 'warning', packages: 'external', absWorkingDir: root, define: (await import('./generator-identity.mjs')).generatorDefine(root) };
 await build({ ...options, entryPoints: groupEntries, outdir: join(out, 'groups') });
 await build({ ...options, entryPoints: alone.map((t) => relative(root, t)), outdir: out, outbase: '.' });
 console.log(`test:quick: ${chosen.length} of ${all.length} test files (${all.length - chosen.length} need code-server or the kernel package), in ${groupCount} groups and ${alone.length} alone`);

@@ -5,11 +5,18 @@
 // cache for it, in the cache folder (toolchain/cache.ts) under v8/, one file per bundle
 // (toolchain/code-cache.ts bundleIdentity: a new build never reads an old build's file) and
 // per Node version and options; the first process that runs a guest reads it back and takes a
-// shape's factory from it. The file is a checked file (toolchain/checked-file.ts): missing,
-// truncated, altered or of another layout, it is ignored. The script is made here from the
-// shapes' text, so a factory's source is always its shape's; V8 refusing the cached data only
-// costs the compilation. Only processes started from a bundle take part (the CLI, the debug
-// adapter, the check worker); nothing here prints or throws.
+// shape's factory from it. The tests' processes, whose bundles change at every run, take part
+// through the identity of the code generator's sources their bundle was built with (the
+// define VDSO_LAB_GENERATOR, scripts/generator-identity.mjs). The file is a checked file
+// (toolchain/checked-file.ts): missing, truncated, altered or of another layout, it is ignored.
+// The script is made here from the shapes' text, so a factory's source is always its shape's
+// (a shape is looked up by its whole text: a changed generator gives other text), and V8's data
+// is given only to the very script it was made from (V8 itself checks only the length: data made
+// for an older wrapper of the same length would run the old wrapper), through the SHA-256 of
+// the script kept in the file; V8 refusing the data only costs the compilation. Processes
+// started neither from a bundle nor from a tests' bundle take no part; nothing here prints or
+// throws.
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
 import { cacheDir } from '../../toolchain/cache';
@@ -17,7 +24,9 @@ import { checkedFilesWork, nameHash, readChecked, writeChecked } from '../../too
 import { bundleIdentity, v8Key } from '../../toolchain/code-cache';
 
 /** "vdso-lab cold shapes", then the layout's version. */
-const MAGIC = 0x76636b31;
+const MAGIC = 0x76636b32;
+/** The length of the script's SHA-256 in the file. */
+const SCRIPT_HASH = 32;
 /** Files kept (builds, Node versions and options); older ones are removed when one is written. */
 const KEPT = 16;
 /** A process writes the file again only when it compiled at least this many shapes the file did not hold. */
@@ -36,7 +45,7 @@ export function factoryBody(shape: string): string {
 }
 
 /** The script of the factories of `shapes`: an array of them, each in parentheses (V8 compiles it with the script, so the cached data holds it). */
-function scriptOf(shapes: readonly string[]): string {
+export function scriptOf(shapes: readonly string[]): string {
   let text = '[\n';
   for (const shape of shapes) text += `(function (X, K) {${factoryBody(shape)}}),\n`;
   return `${text}]`;
@@ -44,9 +53,17 @@ function scriptOf(shapes: readonly string[]): string {
 
 type Factory = (X: Int32Array, K: readonly number[]) => unknown;
 
+/** The tests' bundles are built with the code generator's identity (scripts/generator-identity.mjs); other builds do not define it. */
+declare const VDSO_LAB_GENERATOR: string | undefined;
+
+/** What names the code that made the shapes: the bundle the loader started, else the generator's sources a tests' bundle was built from. */
+function generatorIdentity(): string | undefined {
+  return bundleIdentity() ?? (typeof VDSO_LAB_GENERATOR === 'string' && /^[0-9a-f]{16}$/.test(VDSO_LAB_GENERATOR) ? `tests-${VDSO_LAB_GENERATOR}` : undefined);
+}
+
 /** The file for this bundle and Node, or undefined when this process takes no part. */
 function cacheFile(): string | undefined {
-  const bundle = bundleIdentity();
+  const bundle = generatorIdentity();
   if (bundle === undefined || !checkedFilesWork) return undefined;
   try {
     return join(cacheDir(), 'v8', `cold-${bundle}-${nameHash(v8Key())}.v8`);
@@ -68,17 +85,25 @@ let started = false;
  * at exit when there are enough of them.
  */
 export function keptFactories(): ReadonlyMap<string, Factory> {
-  const found = new Map<string, Factory>();
-  if (started) return found;
+  if (started) return new Map();
   started = true;
   file = cacheFile();
-  if (file === undefined) return found;
+  if (file === undefined) return new Map();
   process.once('exit', writeAtExit);
-  const data = readChecked(file, MAGIC);
+  const kept = readColdFile(file);
+  held = [...kept.keys()];
+  return kept;
+}
+
+/** The factories in the file `path`, by shape: none when it does not hold or when V8's data in it was made for another script. */
+export function readColdFile(path: string): Map<string, Factory> {
+  const found = new Map<string, Factory>();
+  const data = readChecked(path, MAGIC);
   if (data === undefined) return found;
   try {
     const count = data.readUInt32LE(0);
-    let at = 4 + 4 * count;
+    const hashAt = 4 + 4 * count;
+    let at = hashAt + SCRIPT_HASH;
     if (count > MOST_SHAPES || at > data.length) return found;
     const shapes: string[] = [];
     for (let i = 0; i < count; i++) {
@@ -88,14 +113,31 @@ export function keptFactories(): ReadonlyMap<string, Factory> {
       shapes.push(data.toString('latin1', at, at + length));
       at += length;
     }
-    const script = new Script(scriptOf(shapes), { filename: 'vdso-lab cold blocks', cachedData: data.subarray(at) });
+    const text = scriptOf(shapes);
+    if (!data.subarray(hashAt, hashAt + SCRIPT_HASH).equals(scriptHash(text))) return found;
+    const script = new Script(text, { filename: 'vdso-lab cold blocks', cachedData: data.subarray(at) });
     const factories = script.runInThisContext() as Factory[];
     for (let i = 0; i < shapes.length; i++) found.set(shapes[i]!, factories[i]!);
-    held = shapes;
   } catch {
     found.clear();
   }
   return found;
+}
+
+function scriptHash(script: string): Buffer {
+  return createHash('sha256').update(script, 'latin1').digest();
+}
+
+/**
+ * Writes the file `path` of `shapes` (ASCII) with V8's data for `script`, which is their
+ * script (scriptOf) but where a test stands for an older writer; throws when it cannot.
+ */
+export function writeColdFile(path: string, shapes: readonly string[], script = scriptOf(shapes)): void {
+  const data = new Script(script, { filename: 'vdso-lab cold blocks' }).createCachedData();
+  const lengths = Buffer.alloc(4 + 4 * shapes.length);
+  lengths.writeUInt32LE(shapes.length, 0);
+  shapes.forEach((shape, i) => lengths.writeUInt32LE(shape.length, 4 + 4 * i));
+  writeChecked(join(path, '..'), path, MAGIC, [lengths, scriptHash(script), Buffer.from(shapes.join(''), 'latin1'), data], { family: 'cold-', suffix: '.v8', kept: KEPT });
 }
 
 /** Notes a shape this process compiled (keptFactories did not have it). */
@@ -120,12 +162,7 @@ function writeAtExit(): void {
   }
   if (shapes.length - before < LEAST_NEW) return;
   try {
-    const script = new Script(scriptOf(shapes), { filename: 'vdso-lab cold blocks' });
-    const data = script.createCachedData();
-    const lengths = Buffer.alloc(4 + 4 * shapes.length);
-    lengths.writeUInt32LE(shapes.length, 0);
-    shapes.forEach((shape, i) => lengths.writeUInt32LE(shape.length, 4 + 4 * i));
-    writeChecked(join(file, '..'), file, MAGIC, [lengths, Buffer.from(shapes.join(''), 'latin1'), data], { family: 'cold-', suffix: '.v8', kept: KEPT });
+    writeColdFile(file, shapes);
   } catch {
     // No file: the next process compiles its shapes, as without one.
   }

@@ -56,10 +56,10 @@ function altered(good: Buffer, from: number, step: number): Buffer {
   return bytes;
 }
 
-/** Where V8's data starts in the file: after the count, the shapes' lengths and the shapes. */
+/** Where V8's data starts in the file: after the count, the shapes' lengths, the script's SHA-256 and the shapes. */
 function v8DataStart(good: Buffer): number {
   const count = good.readUInt32LE(12);
-  let at = 16 + 4 * count;
+  let at = 16 + 4 * count + 32;
   for (let i = 0; i < count; i++) at += good.readUInt32LE(16 + 4 * i);
   return at;
 }
