@@ -1,10 +1,11 @@
 // Checks the tests' input builds (builds.ts): each caller gets its own copy with the bytes the
-// tool writes, an entry on disk that is truncated, altered or foreign is built again, and a
-// change to a header the source includes through another header makes a new build.
+// tool writes, an entry on disk that is truncated, altered or foreign is built again, a change
+// to a header the source includes through another header makes a new build, and so does
+// another assembler on PATH, or that one changed in place.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { statSync, writeFileSync } from 'node:fs';
+import { chmodSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assemble, gasObject, readBytes, run, scratch } from './oracles';
 import { ENTRY_DAMAGE } from './entry-damage';
@@ -80,4 +81,39 @@ test('a header included through another header, changed, gives a new build: the 
   const changed = readBytes(buildInput(request('#define INNER 1000\n')));
   assert.deepEqual(changed, gccObject('#define INNER 1000\n'));
   assert.notDeepEqual(changed, gccObject('#define INNER 1\n'));
+});
+
+test('another assembler on PATH, and that one changed in place, each give a new build: the object it writes', () => {
+  const source = freshSource();
+  const real = readBytes(buildInput(asRequest(source, scratch())));
+  const folder = scratch();
+  const wrapper = join(folder, 'as');
+  const realAs = run('sh', ['-c', 'command -v as']).trim();
+  // The same --version as the real one, and the same length in both forms: only the program's file tells them apart.
+  const script = (value: number): string => `#!/bin/sh\nexec ${realAs} --defsym wrapped_by_test=${value} "$@"\n`;
+  /** What the wrapper itself writes for the source. */
+  const wrapped = (): Uint8Array => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'in.s'), source);
+    run(wrapper, ['--32', 'in.s', '-o', 'in.o'], { cwd: dir });
+    return readBytes(join(dir, 'in.o'));
+  };
+  const path = process.env.PATH;
+  try {
+    writeFileSync(wrapper, script(1));
+    chmodSync(wrapper, 0o755);
+    process.env.PATH = `${folder}:${path ?? ''}`;
+    forgetBuilds();
+    const first = readBytes(buildInput(asRequest(source, scratch())));
+    assert.deepEqual(first, wrapped(), 'the wrapper\'s object');
+    assert.notDeepEqual(first, real);
+    writeFileSync(wrapper, script(2));
+    forgetBuilds();
+    const second = readBytes(buildInput(asRequest(source, scratch())));
+    assert.deepEqual(second, wrapped(), 'the changed wrapper\'s object');
+    assert.notDeepEqual(second, first);
+  } finally {
+    process.env.PATH = path;
+    forgetBuilds();
+  }
 });

@@ -7,7 +7,7 @@
 // assembler also assembles, a reading of our output) is run at test time (oracles.ts).
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { cacheDir } from '../../toolchain/cache';
 import { readChecked, writeChecked } from '../../toolchain/checked-file';
@@ -45,8 +45,11 @@ interface Output {
 
 /** "vdso-lab test build", then the layout's version (toolchain/checked-file.ts). */
 const MAGIC = 0x76746231;
+/** "vdso-lab test tools", then the layout's version: an entry of identities/. */
+const IDENTITY_MAGIC = 0x76747431;
 const memo = new Map<string, Output>();
-const identities = new Map<BuildTool, string>();
+/** The tools' versions and libc.a's path, by the programs PATH finds (identity). */
+const identities = new Map<string, string>();
 
 /**
  * Runs `tool args` in `dir` (after writing `sources` there), or gives the output a build of the
@@ -179,21 +182,58 @@ function hashQuotedIncludes(h: ReturnType<typeof createHash>, source: string, pl
 }
 
 /**
- * What the tool's output depends on besides its arguments and files, asked once per process:
- * the tools' --version (gcc runs as and ld) and, where libraries are linked, the i386 libc.a.
+ * What the tool's output depends on besides its arguments and files: each tool's program as
+ * PATH finds it (its real path, device, inode, size and times: another or a changed program is
+ * another file), the tools' --version (gcc runs as and ld) and, where libraries are linked, the
+ * i386 libc.a (its path, size and time). The versions and libc.a's path are asked once per set
+ * of programs and kept in the cache folder (identities/), so that a process does not start four
+ * tools before its first build.
  */
 function identity(tool: BuildTool): string {
-  const known = identities.get(tool);
-  if (known !== undefined) return known;
   const tools: BuildTool[] = tool === 'gcc' ? ['gcc', 'as', 'ld'] : [tool];
-  let text = tools.map((t) => run(t, ['--version'])).join('\0');
-  if (tool !== 'as') {
-    const libc = spawnSync('gcc', ['-m32', '-print-file-name=libc.a'], { encoding: 'utf8' }).stdout?.trim() ?? '';
-    const s = libc && existsSync(libc) ? statSync(libc) : undefined;
-    text += `\0${libc} ${s?.size ?? '-'} ${s?.mtimeMs ?? '-'}`;
+  const programs = tools.map(programFile);
+  const found = programs.every((p) => p !== undefined);
+  const signature = `${tools.join(' ')}\0${programs.join('\0')}`;
+  let text = found ? identities.get(signature) : undefined;
+  if (text === undefined) {
+    const onDisk = found && process.env[BUILD_CACHE_ENV] !== 'off';
+    const file = join(buildCacheDir(), 'identities', createHash('sha256').update(signature).digest('hex').slice(0, 32));
+    text = (onDisk ? readChecked(file, IDENTITY_MAGIC)?.toString('utf8') : undefined) ?? askedIdentity(tool, tools);
+    // A libc.a path that no longer holds a file is asked again: gcc may now find another.
+    if (tool !== 'as' && !existsSync(text.slice(text.lastIndexOf('\0') + 1))) text = askedIdentity(tool, tools);
+    else if (onDisk) writeChecked(dirname(file), file, IDENTITY_MAGIC, [Buffer.from(text, 'utf8')], { family: '', suffix: '', kept: 64 });
+    if (found) identities.set(signature, text);
   }
-  identities.set(tool, text);
-  return text;
+  if (tool === 'as') return `${signature}\0${text}`;
+  const libc = text.slice(text.lastIndexOf('\0') + 1);
+  const s = libc && existsSync(libc) ? statSync(libc) : undefined;
+  return `${signature}\0${text} ${s?.size ?? '-'} ${s?.mtimeMs ?? '-'}`;
+}
+
+/** The tools' --version and, unless only `as` runs, the path of the i386 libc.a gcc links, asked of the tools. */
+function askedIdentity(tool: BuildTool, tools: readonly BuildTool[]): string {
+  const text = tools.map((t) => run(t, ['--version'])).join('\0');
+  if (tool === 'as') return text;
+  const libc = spawnSync('gcc', ['-m32', '-print-file-name=libc.a'], { encoding: 'utf8' }).stdout?.trim() ?? '';
+  return `${text}\0${libc}`;
+}
+
+/** The program PATH finds for `name`: its real path, device, inode, size and times; undefined when none. */
+function programFile(name: string): string | undefined {
+  for (const folder of (process.env.PATH ?? '').split(':')) {
+    if (folder === '') continue;
+    try {
+      const path = join(folder, name);
+      const s = statSync(path);
+      if (!s.isFile() || (s.mode & 0o111) === 0) continue;
+      const real = realpathSync(path);
+      const r = statSync(real);
+      return `${real} ${r.dev} ${r.ino} ${r.size} ${r.mtimeMs} ${r.ctimeMs}`;
+    } catch {
+      continue;
+    }
+  }
+  return undefined;
 }
 
 function entryPath(key: string): string {
