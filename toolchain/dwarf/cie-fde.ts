@@ -4,7 +4,7 @@
 import { ByteReader } from './byte-reader';
 import { decodeCfaInstructions, type CfaDecodeContext } from './cfa-ops';
 import { DW_EH_PE_absptr, DW_EH_PE_omit, encodedSize, isValidEncoding, readEncodedPointer, type PointerBases } from './pointer-encoding';
-import type { Cie, EncodedPointer, Fde, FrameEntry, FrameSection, FrameSectionKind, SectionInfo, Terminator } from './types';
+import type { CfaInstruction, Cie, EncodedPointer, Fde, FrameEntry, FrameSection, FrameSectionKind, SectionInfo, Terminator } from './types';
 
 export interface FrameParseOptions {
   /** Target address size: 4 for i386 (readelf's eh_addr_size). */
@@ -13,6 +13,12 @@ export interface FrameParseOptions {
   readonly dataBase?: number;
   /** Base for DW_EH_PE_textrel pointers, when known. */
   readonly textBase?: number;
+  /**
+   * Each FDE's instructions are decoded when first read, not with the section (the unwinder
+   * reads the few FDEs it steps through: a static program's .eh_frame holds about a thousand);
+   * bad bytes in them then throw at that read.
+   */
+  readonly lazyInstructions?: boolean;
 }
 
 const DEBUG_CIE_ID_32 = 0xffffffffn;
@@ -214,7 +220,19 @@ class FrameParser {
         lsda = readEncodedPointer(a, cie.lsdaEncoding, { ...bases, functionBase: start }, 'LSDA pointer');
       }
     }
-    const instructions = decodeCfaInstructions(r, { fdeEncoding: cie.fdeEncoding, bases });
+    const ctx: CfaDecodeContext = { fdeEncoding: cie.fdeEncoding, bases };
+    if (this.options.lazyInstructions) {
+      // r is this FDE's own reader: nothing else moves it.
+      let instructions: readonly CfaInstruction[] | undefined;
+      return {
+        kind: 'fde', offset: h.offset, length: h.length, offsetSize: h.offsetSize, ciePointer: h.id, cie, segment,
+        pcBegin, start, range, augmentationData, lsda, end: r.end,
+        get instructions(): readonly CfaInstruction[] {
+          return (instructions ??= decodeCfaInstructions(r, ctx));
+        },
+      };
+    }
+    const instructions = decodeCfaInstructions(r, ctx);
     return {
       kind: 'fde', offset: h.offset, length: h.length, offsetSize: h.offsetSize, ciePointer: h.id, cie, segment,
       pcBegin, start, range, augmentationData, lsda, instructions, end: r.end,

@@ -1,7 +1,7 @@
 // Owns an image's frame tables as the unwinder searches them: building an UnwindImage from
-// a parsed ELF file (its .eh_frame, .eh_frame_hdr and .debug_frame), finding the FDE that
-// covers a link-time address (the header's search table, else a sorted FDE index built
-// once), and the row table of each FDE (built once).
+// a parsed ELF file (its .eh_frame, .eh_frame_hdr and .debug_frame; each FDE's instructions
+// decoded when first read), finding the FDE that covers a link-time address (the header's
+// search table, else a sorted FDE index built once), and the row table of each FDE (built once).
 import type { ElfFile } from '../elf/types';
 import { parseEhFrameHdr, lookupFde } from './eh-frame-hdr';
 import { frameSectionsOf } from './elf-frames';
@@ -10,9 +10,13 @@ import type { Fde, FrameSection, RowTable } from './types';
 import type { UnwindImage } from './unwind-types';
 import { SHT_NOBITS } from '../elf/sections';
 
-/** The unwinder's view of an ELF image loaded at `base` (its load bias). */
+/**
+ * The unwinder's view of an ELF image loaded at `base` (its load bias). An FDE's instructions
+ * are decoded when the unwinder first steps through it (bad bytes there throw then), since a
+ * launch of a static program would otherwise decode its whole .eh_frame before the guest runs.
+ */
 export function unwindImageFromElf(elf: ElfFile, base = 0, name = elf.fileName): UnwindImage {
-  const sections = frameSectionsOf(elf);
+  const sections = frameSectionsOf(elf, { lazyInstructions: true });
   const ehFrame = sections.find((s) => s.kind === 'eh_frame');
   const debugFrame = sections.find((s) => s.kind === 'debug_frame');
   const hdrSection = elf.sections.find((s) => s.name === '.eh_frame_hdr' && s.type !== SHT_NOBITS && s.size > 0);
