@@ -17,6 +17,7 @@
 // started neither from a bundle nor from a tests' bundle take no part; nothing here prints or
 // throws.
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
 import { cacheDir } from '../../toolchain/cache';
@@ -78,6 +79,8 @@ let held: readonly string[] = [];
 const compiled: string[] = [];
 let file: string | undefined;
 let started = false;
+/** The file's modification time when this process read it (-1: no file). */
+let readAt = -1;
 
 /**
  * The factories kept in this bundle's file, by shape (empty when there is none or it does not
@@ -92,6 +95,7 @@ export function keptFactories(): ReadonlyMap<string, Factory> {
   process.once('exit', writeAtExit);
   const kept = readColdFile(file);
   held = [...kept.keys()];
+  readAt = modified(file);
   return kept;
 }
 
@@ -148,6 +152,9 @@ export function noteCompiled(shape: string): void {
 /** At exit: the file again, with the shapes it held and then those compiled here, when this process compiled enough new ones. */
 function writeAtExit(): void {
   if (file === undefined || compiled.length < LEAST_NEW) return;
+  // Another process wrote the file since this one read it: processes started together (the
+  // tests' groups, the check workers) would otherwise each pay for writing what one writes.
+  if (modified(file) !== readAt) return;
   const shapes = [...held];
   let text = 0;
   for (const shape of shapes) text += shape.length;
@@ -165,5 +172,14 @@ function writeAtExit(): void {
     writeColdFile(file, shapes);
   } catch {
     // No file: the next process compiles its shapes, as without one.
+  }
+}
+
+/** The file's modification time, or -1 when there is none. */
+function modified(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return -1;
   }
 }
