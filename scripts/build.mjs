@@ -5,6 +5,7 @@ import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { readdirSync, statSync, rmSync, chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
+import { record, unchanged } from './build-stamp.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const common = {
@@ -16,6 +17,16 @@ const common = {
   logLevel: 'warning',
   absWorkingDir: root,
 };
+/** The record of what dist/ was last built from (scripts/build-stamp.mjs); `npm ci` clears it. */
+const STAMP = join(root, 'node_modules', '.cache', 'vdso-lab', 'dist-inputs.json');
+/** Every file the dist/ builds read (their metafiles' inputs), relative to the root. */
+const inputs = new Set();
+/** A build of dist/: esbuild's, its inputs noted. */
+async function distBuild(options) {
+  const r = await build({ ...options, metafile: true });
+  for (const path of Object.keys(r.metafile.inputs)) if (!path.startsWith('<')) inputs.add(path);
+  return r;
+}
 
 // `cached`: the file is toolchain/code-cache.ts's loader with the bundle inside, started
 // through V8's code cache (the processes and threads users and tests start many times), with
@@ -55,7 +66,7 @@ if (process.argv.includes('--fuzz')) {
 
 /** toolchain/code-cache.ts's loaderFile, bundled for this script. */
 async function codeCacheModule() {
-  const r = await build({
+  const r = await distBuild({
     ...common, sourcemap: false, format: 'esm', write: false,
     stdin: { contents: "export { loaderFile } from './toolchain/code-cache';", resolveDir: root, loader: 'ts' },
   });
@@ -64,11 +75,11 @@ async function codeCacheModule() {
 
 /** Builds a bundle and writes it inside its loader (with its source map beside it). */
 async function buildCached(e, loaderFile) {
-  const r = await build({ ...common, entryPoints: [e.in], outfile: e.out, external: ['vscode'], write: false });
+  const r = await distBuild({ ...common, entryPoints: [e.in], outfile: e.out, external: ['vscode'], write: false });
   const bundle = r.outputFiles.find((f) => f.path.endsWith('.js')).text;
   const map = r.outputFiles.find((f) => f.path.endsWith('.map'));
   const hash = createHash('sha256').update(bundle).digest('hex');
-  const loader = await build({
+  const loader = await distBuild({
     ...common, sourcemap: false, write: false,
     stdin: {
       // The module wrapper Node compiled this file in (`arguments.callee` at the top level of a
@@ -86,15 +97,20 @@ async function buildCached(e, loaderFile) {
   writeFileSync(map.path, map.contents);
 }
 
-const { loaderFile } = await codeCacheModule();
-await Promise.all(entries.map((e) => (e.cached ? buildCached(e, loaderFile) : build({
-  ...common,
-  entryPoints: [e.in],
-  outfile: e.out,
-  external: ['vscode'],
-  banner: e.banner ? { js: e.banner } : undefined,
-}))));
-chmodSync(join(root, 'dist/cli.js'), 0o755);
+// dist/ is built again only when something it is built from changed (scripts/build-stamp.mjs).
+if (!unchanged(root, STAMP)) {
+  const started = Date.now();
+  const { loaderFile } = await codeCacheModule();
+  await Promise.all(entries.map((e) => (e.cached ? buildCached(e, loaderFile) : distBuild({
+    ...common,
+    entryPoints: [e.in],
+    outfile: e.out,
+    external: ['vscode'],
+    banner: e.banner ? { js: e.banner } : undefined,
+  }))));
+  chmodSync(join(root, 'dist/cli.js'), 0o755);
+  record(root, STAMP, started, [...inputs], entries.flatMap((e) => [e.out, `${e.out}.map`]));
+}
 
 // --tests builds every test (after clearing out/); --tests=A,B builds only the tests whose
 // path contains A or B and clears nothing, so that several people can build their own at once.
