@@ -13,7 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -121,12 +121,19 @@ for (let g = 0; g < groupCount; g++) {
   writeFileSync(entry, lines.join('\n') + '\n');
   groupEntries.push(entry);
 }
-// The maps serve the stack traces of failures (--enable-source-maps), which need no sources' text:
-// without it each group's map is a third of the size node parses at start.
+// The maps serve the stack traces of failures (scripts/quick-stack-traces.cjs), which need no
+// sources' text. One build for the groups and the files alone: esbuild reads and parses each
+// module once for both.
 // define: the tests' processes share their cold blocks' code under it (emulator/x86/cold-cache.ts).
 const options = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, sourcesContent: false, logLevel: 'warning', packages: 'external', absWorkingDir: root, define: (await import('./generator-identity.mjs')).generatorDefine(root) };
-await build({ ...options, entryPoints: groupEntries, outdir: join(out, 'groups') });
-await build({ ...options, entryPoints: alone.map((t) => relative(root, t)), outdir: out, outbase: '.' });
+await build({
+  ...options,
+  entryPoints: [
+    ...groupEntries.map((e) => ({ in: e, out: join('groups', basename(e, '.js')) })),
+    ...alone.map((t) => ({ in: relative(root, t), out: relative(root, t).replace(/\.ts$/, '') })),
+  ],
+  outdir: out,
+});
 console.log(`test:quick: ${chosen.length} of ${all.length} test files (${all.length - chosen.length} need code-server or the kernel package), in ${groupCount} groups and ${alone.length} alone`);
 const runs = [
   ...groupEntries.map((e, g) => ({ path: join(out, 'groups', `${e.slice(entries.length + 1)}`), ms: groupTimes[g] })),
@@ -135,7 +142,7 @@ const runs = [
 mkdirSync(dirname(TIMES), { recursive: true });
 rmSync(NEW_TIMES, { force: true });
 const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${join(root, 'scripts', 'quick-times-reporter.mjs')}`, `--test-reporter-destination=${NEW_TIMES}`];
-const r = spawnSync(process.execPath, [`--interrupt-budget=${INTERRUPT_BUDGET}`, '--enable-source-maps', '--test', ...reporters, `--test-concurrency=${RUNS_PER_CORE * availableParallelism()}`, ...runs.map((run) => run.path)], {
+const r = spawnSync(process.execPath, [`--interrupt-budget=${INTERRUPT_BUDGET}`, `--require=${join(root, 'scripts', 'quick-stack-traces.cjs')}`, '--test', ...reporters, `--test-concurrency=${RUNS_PER_CORE * availableParallelism()}`, ...runs.map((run) => run.path)], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, VDSO_LAB_TEST_SCALE: 'quick' },
