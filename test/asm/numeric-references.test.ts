@@ -4,7 +4,8 @@
 // instruction's shape and its encoding, relaxation's passes): on sources of `1:`/`2:` labels
 // with jumps and immediates that name one label twice, each line's records are its distinct `Nb`/`Nf` texts, and each
 // names the instance GNU as resolves (the value of the label before or after it, checked
-// against the branch targets objdump -d gives for the jumps).
+// against the branch targets objdump -d gives for the jumps: one as --32 and one objdump run
+// for all the sources, each in a section of its own, whose disassembly is each source's alone).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -31,10 +32,31 @@ function source(seed: number): string {
   return out.join('\n') + '\n';
 }
 
+/** Each seed's source in a section of its own (`.text.SEED`: numeric labels do not cross seeds), for one as --32 run. */
+function allSources(seeds: readonly number[]): string {
+  return seeds.map((seed) => source(seed).replace('\t.text\n', `\t.section .text.${seed},"ax"\n`)).join('');
+}
+
+/** objdump -d's jumps of each section, by seed: the target of the jump at each offset. */
+function jumpTargets(disassembly: string): Map<number, Map<number, number>> {
+  const bySeed = new Map<number, Map<number, number>>();
+  for (const part of disassembly.split(/^Disassembly of section \.text\./m).slice(1)) {
+    const targets = new Map<number, number>();
+    for (const m of part.matchAll(/^\s*([0-9a-f]+):\s+(?:[0-9a-f]{2} )+\s*j\w+\s+(?:0x)?([0-9a-f]+)/gm)) targets.set(parseInt(m[1]!, 16), parseInt(m[2]!, 16));
+    bySeed.set(parseInt(part, 10), targets);
+  }
+  return bySeed;
+}
+
 test('numeric references: once per statement and instance, naming the instance GNU as resolves', async () => {
   const dir = scratch();
+  const seeds = Array.from({ length: 25 }, (_, k) => k + 1);
+  // One as and one objdump for every seed (objdump reads GNU as's object).
+  writeFileSync(join(dir, 'n.s'), allSources(seeds));
+  run('as', ['--32', 'n.s', '-o', 'n.o'], { cwd: dir });
+  const targetsOf = jumpTargets(run('objdump', ['-d', 'n.o'], { cwd: dir }));
   let checked = 0;
-  for (let seed = 1; seed <= 25; seed++) {
+  for (const seed of seeds) {
     const text = source(seed);
     const module = assemble({ file: 'n.s', text, numericReferences: true });
     assert.deepEqual(module.diagnostics, [], `seed ${seed}: assembles`);
@@ -46,11 +68,9 @@ test('numeric references: once per statement and instance, naming the instance G
       for (const t of new Set(body.match(/\b\d+[bf]\b/g) ?? [])) expected.push(`${i + 1} ${t}`);
     });
     assert.deepEqual(refs.map((r) => `${r.location.line} ${r.text}`).sort(), expected.sort(), `seed ${seed}: one record per line and reference`);
-    // A jump's target is the instance its record names (objdump reads GNU as's object).
-    writeFileSync(join(dir, 'n.s'), text);
-    run('as', ['--32', 'n.s', '-o', 'n.o'], { cwd: dir });
-    const targets = new Map<number, number>();
-    for (const m of run('objdump', ['-d', 'n.o'], { cwd: dir }).matchAll(/^\s*([0-9a-f]+):\s+(?:[0-9a-f]{2} )+\s*j\w+\s+(?:0x)?([0-9a-f]+)/gm)) targets.set(parseInt(m[1]!, 16), parseInt(m[2]!, 16));
+    // A jump's target is the instance its record names.
+    const targets = targetsOf.get(seed);
+    assert.ok(targets, `seed ${seed}: objdump disassembled its section`);
     const jumpAt = new Map<number, number>();
     for (const l of module.lines) if (l.instruction && /^\s*(?:\d+:)?\s*j\w+\s/.test(lines[l.location.line - 1]!) && !jumpAt.has(l.location.line)) jumpAt.set(l.location.line, l.offset);
     for (const r of refs) {
