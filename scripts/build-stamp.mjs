@@ -1,7 +1,8 @@
 // What scripts/build.mjs built dist/ from, so that a build whose inputs did not change is skipped:
 // the content of every file esbuild read (its metafile's inputs) and of the files that steer the
 // build (this folder's scripts, package.json, the lockfile, tsconfig.json, esbuild's version), the
-// names in each folder an input came from (a new file there may be resolved in its place), and
+// build's options as the script computed them (a `define` whose value is computed), the names in
+// each folder an input came from (a new file there may be resolved in its place), and
 // the size and time of each output (a bundle rewritten or removed since). Anything different, or
 // no record (a fresh clone, `npm ci`), and everything is built again.
 import { createHash } from 'node:crypto';
@@ -18,19 +19,20 @@ const outputState = (root, path) => {
   return `${s.size} ${s.mtimeMs}`;
 };
 
-/** The record of a build from `inputs` (paths relative to `root`) to `outputs`. */
-function describe(root, inputs, outputs) {
+/** The record of a build with `settings` (a string) from `inputs` (paths relative to `root`) to `outputs`. */
+function describe(root, settings, inputs, outputs) {
   const files = [...new Set([...STEERING, ...inputs])].sort();
   const dirs = [...new Set(inputs.map((p) => dirname(p)))].sort();
   return {
+    settings,
     files: Object.fromEntries(files.map((p) => [p, fileHash(root, p)])),
     dirs: Object.fromEntries(dirs.map((d) => [d, folderNames(root, d)])),
     outputs: Object.fromEntries([...outputs].sort().map((p) => [p, outputState(root, p)])),
   };
 }
 
-/** Whether the record at `stamp` describes the tree as it is now. */
-export function unchanged(root, stamp) {
+/** Whether the record at `stamp` describes the tree as it is now, built with `settings`. */
+export function unchanged(root, stamp, settings) {
   let was;
   try {
     was = JSON.parse(readFileSync(stamp, 'utf8'));
@@ -40,6 +42,7 @@ export function unchanged(root, stamp) {
   if (!was || typeof was !== 'object' || !was.files || !was.dirs || !was.outputs) return false;
   const same = (kept, now) => Object.entries(kept).every(([k, v]) => now(k) === v);
   return (
+    was.settings === settings &&
     STEERING.every((p) => p in was.files) &&
     same(was.files, (p) => fileHash(root, p)) &&
     same(was.dirs, (d) => folderNames(root, d)) &&
@@ -51,9 +54,9 @@ export function unchanged(root, stamp) {
  * Writes the record of a build that started at `started` (Date.now()) and just finished, whole or
  * not at all; none when an input was written meanwhile (the bundle may hold its older text).
  */
-export function record(root, stamp, started, inputs, outputs) {
+export function record(root, stamp, settings, started, inputs, outputs) {
   if (inputs.some((p) => existsSync(join(root, p)) && statSync(join(root, p)).mtimeMs >= started)) return;
   mkdirSync(dirname(stamp), { recursive: true });
-  writeFileSync(`${stamp}.tmp`, JSON.stringify(describe(root, inputs, outputs)));
+  writeFileSync(`${stamp}.tmp`, JSON.stringify(describe(root, settings, inputs, outputs)));
   renameSync(`${stamp}.tmp`, stamp);
 }

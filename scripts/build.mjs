@@ -98,7 +98,8 @@ async function buildCached(e, loaderFile) {
 }
 
 // dist/ is built again only when something it is built from changed (scripts/build-stamp.mjs).
-if (!unchanged(root, STAMP)) {
+const settings = JSON.stringify({ common, entries });
+if (!unchanged(root, STAMP, settings)) {
   const started = Date.now();
   const { loaderFile } = await codeCacheModule();
   await Promise.all(entries.map((e) => (e.cached ? buildCached(e, loaderFile) : distBuild({
@@ -109,7 +110,7 @@ if (!unchanged(root, STAMP)) {
     banner: e.banner ? { js: e.banner } : undefined,
   }))));
   chmodSync(join(root, 'dist/cli.js'), 0o755);
-  record(root, STAMP, started, [...inputs], entries.flatMap((e) => [e.out, `${e.out}.map`]));
+  record(root, STAMP, settings, started, [...inputs], entries.flatMap((e) => [e.out, `${e.out}.map`]));
 }
 
 // --tests builds every test (after clearing out/); --tests=A,B builds only the tests whose
