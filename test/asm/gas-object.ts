@@ -90,12 +90,16 @@ export interface GasResult {
 
 /** Runs `as --32` on the source; the object is read back when GAS succeeded. */
 export function gas(name: string, source: string): GasResult {
-  run('as', ['--version']);
   const dir = scratch('vdso-lab-asm-');
   const src = join(dir, `${name}.s`);
   const obj = join(dir, `${name}.o`);
   writeFileSync(src, source);
   const r = spawnSync('as', ['--32', '-o', obj, src], { encoding: 'utf8' });
+  if (r.error) {
+    // A missing `as` fails with what .ci/run must install (run's message), not as a rejection.
+    run('as', ['--version']);
+    throw r.error;
+  }
   const messages: GasResult['messages'] = [];
   for (const m of r.stderr.matchAll(/^[^:\n]*:(\d+): (Error|Warning): (.*)$/gm)) {
     messages.push({ line: Number(m[1]), severity: m[2] === 'Error' ? 'error' : 'warning', message: m[3]! });
