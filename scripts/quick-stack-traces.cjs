@@ -2,7 +2,7 @@
 // traces through the out-quick/ bundles name the .ts lines, as --enable-source-maps would, but a
 // bundle's source map is read only when a stack through it is formatted (a failure, mostly).
 // --enable-source-maps read every bundle's map at its load and parsed all of it at the first
-// test, since the test runner looks up each test's place in it: about a second of CPU a group
+// test, since the test runner looks up each test's place in it: 0.4-0.9 s of CPU a group
 // process (docs/speed-and-exactness.md, "The quick runner's own costs").
 'use strict';
 const { readFileSync } = require('node:fs');
