@@ -95,6 +95,8 @@ export type UnwindStop =
   | { readonly kind: 'unreadable-memory'; readonly address: number; readonly size: number; readonly what: string }
   | { readonly kind: 'unknown-register'; readonly reg: number; readonly what: string }
   | { readonly kind: 'bad-expression'; readonly detail: string; readonly what: string }
+  /** The FDE covering the pc could not be read (its instructions are decoded when first stepped through). */
+  | { readonly kind: 'bad-cfi'; readonly pc: number; readonly detail: string }
   | { readonly kind: 'depth-limit'; readonly limit: number };
 
 export interface UnwindResult {

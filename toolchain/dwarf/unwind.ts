@@ -5,6 +5,7 @@
 // looked up at pc - 1 (the call instruction may be the function's last), except for the
 // innermost frame and for a frame interrupted by a signal (its callee is a signal frame:
 // CIE augmentation 'S', or recognized sigreturn code), whose pc is the next instruction.
+import { InputError } from '../errors';
 import { rowAt } from './rows';
 import { regname } from './registers';
 import { findFde, rowTableOf } from './unwind-image';
@@ -19,13 +20,22 @@ import {
 const ESP = 4;
 const EIP = 8;
 
-/** The image and FDE whose CFI covers the run-time address, first image first. */
-function findCfi(images: readonly UnwindImage[], lookupPc: number): FrameCfi | undefined {
+/**
+ * The image and FDE whose CFI covers the run-time address, first image first; a string when
+ * that FDE's instructions cannot be decoded (the InputError's message, naming file and place).
+ */
+function findCfi(images: readonly UnwindImage[], lookupPc: number): FrameCfi | string | undefined {
   for (const image of images) {
     const address = (lookupPc - image.base) >>> 0;
     const found = findFde(image, address);
     if (!found) continue;
-    const table = rowTableOf(found.fde);
+    let table;
+    try {
+      table = rowTableOf(found.fde);
+    } catch (e) {
+      if (e instanceof InputError) return e.message;
+      throw e;
+    }
     const row = rowAt(table, address);
     if (!row) continue;
     return { image, section: found.section, fde: found.fde, table, row, lookupAddress: address };
@@ -60,7 +70,12 @@ export function unwind(images: readonly UnwindImage[], registers: RegisterValues
     const pc: number | undefined = regs[EIP];
     if (pc === undefined) return { frames, stop: { kind: 'unknown-register', reg: EIP, what: 'the pc' } };
     const lookupPc: number = level === 0 || calleeSignal ? pc : (pc - 1) >>> 0;
-    const cfi: FrameCfi | undefined = framePointer === 'only' ? undefined : findCfi(images, lookupPc);
+    const found = framePointer === 'only' ? undefined : findCfi(images, lookupPc);
+    if (typeof found === 'string') {
+      frames.push({ level, pc, lookupPc, cfa: undefined, registers: regs, origins, cfi: undefined, sigtramp: undefined, signalFrame: false, guessed });
+      return { frames, stop: { kind: 'bad-cfi', pc, detail: found } };
+    }
+    const cfi: FrameCfi | undefined = found;
     let step: CallerStep;
     let signalFrame = false;
     let sigtramp: UnwindFrame['sigtramp'];
@@ -117,6 +132,7 @@ export function describeStop(stop: UnwindStop): string {
     case 'unreadable-memory': return `unreadable memory at ${hex(stop.address)} reading ${stop.what}`;
     case 'unknown-register': return `register ${regname(stop.reg, true)} unknown when computing ${stop.what}`;
     case 'bad-expression': return `bad DWARF expression for ${stop.what}: ${stop.detail}`;
+    case 'bad-cfi': return `bad CFI for pc ${hex(stop.pc)}: ${stop.detail}`;
     case 'depth-limit': return `depth limit of ${stop.limit} frames`;
   }
 }
