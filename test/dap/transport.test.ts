@@ -249,16 +249,16 @@ test('server mode: a client that drops mid-run ends its guest', async () => {
   }
 });
 
-/** Bytes of each of the flood's writes. */
-const FLOOD_WRITE = 65536;
+/** Bytes of each of the flood's writes: more than an output event holds, so that each write is cut into events. */
+const FLOOD_WRITE = 100 * 1024;
 let floodProgram: string | undefined;
 /** A guest that writes argv[1] times FLOOD_WRITE bytes to stdout (system call 4), built once for the file. */
 const flood = (): string =>
   (floodProgram ??= buildBareGuest('dapflood', `static char b[${FLOOD_WRITE}];\nint main(int argc, char **argv) { long n = number(argv[1]); for (unsigned i = 0; i < sizeof b; i++) b[i] = 'x'; for (long i = 0; i < n; i++) sys(4, 1, (long)b, sizeof b); return 0; }\n`, scratch('vdso-lab-dapflood-')));
 /** The flood to a client that reads (100 MiB at full scale): at least six seconds' worth of the rate, so a loaded machine still shows it. */
-const READ_FLOOD = scaled(1600, (6 * OUTPUT_RATE) / FLOOD_WRITE);
+const READ_FLOOD = scaled(1024, Math.ceil((6 * OUTPUT_RATE) / FLOOD_WRITE));
 /** The flood to a client that reads nothing (100 MiB at full scale): at least one write past what the rate alone would send. */
-const UNREAD_FLOOD = scaled(1600, OUTPUT_RATE / FLOOD_WRITE + 1);
+const UNREAD_FLOOD = scaled(1024, Math.ceil(OUTPUT_RATE / FLOOD_WRITE) + 1);
 
 test(`${(READ_FLOOD * FLOOD_WRITE) / 2 ** 20} MiB of guest output: chunked, rate-limited events, an "output truncated" note, bounded memory`, async () => {
   const program = flood();
@@ -290,7 +290,7 @@ test(`${(READ_FLOOD * FLOOD_WRITE) / 2 ** 20} MiB of guest output: chunked, rate
   await new Promise((done) => child.on('exit', done));
   assert.ok(notes.some((n) => n.includes('output truncated')), notes.join(''));
   assert.ok(shown > 0 && shown < READ_FLOOD * FLOOD_WRITE, String(shown));
-  assert.ok(largest <= 64 * 1024, String(largest));
+  assert.ok(largest <= OUTPUT_CHUNK, String(largest));
   const peakKb = peak.read();
   assert.ok(peakKb > 0 && peakKb < 400 * 1024, `peak ${peakKb} KB`);
 });
