@@ -12,6 +12,7 @@ import { findFde, rowTableOf } from './unwind-image';
 import { framePointerStep } from './unwind-frame-pointer';
 import { recognizeSigtramp, sigtrampStep } from './unwind-sigtramp';
 import { applyRow } from './unwind-step';
+import type { RowTable } from './types';
 import {
   UNWIND_REGISTER_COUNT, type FrameCfi, type MemoryReader, type RegisterOrigin, type RegisterValues, type UnwindFrame,
   type UnwindImage, type UnwindOptions, type UnwindResult, type UnwindStop,
@@ -29,7 +30,7 @@ function findCfi(images: readonly UnwindImage[], lookupPc: number): FrameCfi | s
     const address = (lookupPc - image.base) >>> 0;
     const found = findFde(image, address);
     if (!found) continue;
-    let table;
+    let table: RowTable;
     try {
       table = rowTableOf(found.fde);
     } catch (e) {
