@@ -12,6 +12,23 @@ function room(offset: number, size: number, step: number): number {
   return step > 0 ? ((PAGE_SIZE - offset) / size) | 0 : ((offset / size) | 0) + 1;
 }
 
+/**
+ * Copies between two pages' bytes of at most this many bytes go element by element: a view
+ * (`subarray`) for TypedArray.set is an object on V8's heap each time, and a steady run of the
+ * call-heavy bench made about 26 K of them (2.6 MB of the 5.4 MB it allocated: a scavenge every
+ * few runs; docs/speed-and-exactness.md).
+ */
+const VIEW_COPY_FROM = 256;
+
+// Two functions, not one over both array types: each keeps its element accesses of one kind (monomorphic in V8).
+function copyWords(from: Int32Array, at: number, to: Int32Array, into: number, n: number): void {
+  for (let k = 0; k < n; k++) to[into + k] = from[at + k]!;
+}
+
+function copyBytes(from: Uint8Array, at: number, to: Uint8Array, into: number, n: number): void {
+  for (let k = 0; k < n; k++) to[into + k] = from[at + k]!;
+}
+
 /** Up to `count` iterations of movs (elements of `size` bytes, addresses moving by `step`) from linear `src` to `dst`. */
 export function repMovs(m: Memory, src: number, dst: number, count: number, size: number, step: number): number {
   let done = 0;
@@ -32,10 +49,13 @@ export function repMovs(m: Memory, src: number, dst: number, count: number, size
     const same = from === to || (from.shared && to.shared && from.u8.buffer === to.u8.buffer);
     if (same && (step > 0 ? s0 < d0 && d0 < s0 + bytes : d0 < s0 && s0 < d0 + bytes)) break;
     if (from === to) to.u8.copyWithin(d0, s0, s0 + bytes);
-    else to.u8.set(from.u8.subarray(s0, s0 + bytes), d0);
+    else if (bytes > VIEW_COPY_FROM || same) to.u8.set(from.u8.subarray(s0, s0 + bytes), d0);
+    else if (((s0 | d0 | bytes) & 3) === 0) copyWords(from.i32, s0 >> 2, to.i32, d0 >> 2, bytes >> 2);
+    else copyBytes(from.u8, s0, to.u8, d0, bytes);
     done += n;
-    src = (src + n * step) >>> 0;
-    dst = (dst + n * step) >>> 0;
+    // Signed: the stack's addresses (0xffff....) are then small numbers V8 holds without a heap number at each call.
+    src = (src + n * step) | 0;
+    dst = (dst + n * step) | 0;
   }
   return done;
 }
@@ -53,7 +73,7 @@ export function repStos(m: Memory, dst: number, value: number, count: number, si
     else if (lo % size === 0) (size === 4 ? to.i32 : to.u16).fill(value, lo / size, lo / size + n);
     else for (let k = 0; k < n * size; k++) to.u8[lo + k] = value >>> (8 * (k % size));
     done += n;
-    dst = (dst + n * step) >>> 0;
+    dst = (dst + n * step) | 0;
   }
   return done;
 }

@@ -1,7 +1,8 @@
 // rep movs and rep stos through their bulk path (emulator/x86/string-bulk.ts): the memory,
 // registers and flags a program leaves after copies and fills of every element size, both
 // directions, across page boundaries, unaligned, overlapping (the overlaps that repeat bytes
-// and those that do not), from read-only code, and over code that then runs, are qemu-i386's
+// and those that do not), between pages short (copied word by word or byte by byte) and long
+// (through a view), from read-only code, and over code that then runs, are qemu-i386's
 // (and the real CPU's where the host runs i386), whatever the budget slices; a watchpoint and
 // a fault inside a copy stop at the iteration the one-instruction path stops at, with the
 // registers the layout says.
@@ -44,6 +45,10 @@ fill:
   ${repCase('$buf', 'buf+200', 0, 'rep movsl')}
   ${repCase('$_start', 'buf+12000', 64, 'rep movsb')}
   ${repCase('$buf+4096', 'buf+4096', 300, 'rep movsl')}
+  ${repCase('$buf+16', 'buf+8192+32', 40, 'rep movsl')}
+  ${repCase('$buf+4096+3', 'buf+12288+7', 200, 'rep movsb')}
+  ${repCase('$buf+20', 'buf+12288+40', 300, 'rep movsl')}
+  ${repCase('$buf+4096+400', 'buf+8192+600', 30, 'rep movsw', true)}
   mov $1, %eax
   call patchme
   mov %eax, (%ebp)
