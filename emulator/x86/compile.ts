@@ -269,17 +269,16 @@ export function compileInstructions(insns: readonly Instruction[], loop: boolean
   const selfLoop = loop && insns.some((i) => SELF_LOOP_JUMPS.has(i.op) && i.target === start);
   let source: string;
   if (!selfLoop) {
-    const ctx = emitBlock(insns, false, liveImmediates, 'none', '', -1, cold);
-    source = blockSource(ctx);
-    // Cold code without a load or store runs as the full form would: it is made hot no more (cpu.ts warm).
-    cold = ctx.coldAccess;
-    // Cold code of the same shape shares one compiled function between addresses and programs (cold-functions.ts).
+    source = blockSource(emitBlock(insns, false, liveImmediates, 'none', '', -1, cold));
+    // Cold code of the same shape shares one compiled function between addresses and programs
+    // (cold-functions.ts), with or without loads and stores: its numbers are then read from a
+    // table, so it takes the full form, which has them in place, when it turns hot (cpu.ts warm).
     if (cold) return { fn: coldFunction(source, exitTable(insns)), source, cold };
     // Generated code is the point of the block compiler (docs/speed-and-exactness.md); its input is our own emitters' output.
     // Named by its start and length, so that CPU profiles and V8's traces tell blocks apart.
     // In parentheses (here and for regions, flows and self-loops): V8 compiles such a function
     // with its outer one, where it would pre-parse it and parse it again at its first call.
-    return { fn: new Function('X', `return (function blk_${start.toString(16)}_${insns.length}(s, m, H, limit) {\n${source}\n});`)(exitTable(insns)) as BlockFunction, source, cold };
+    return { fn: new Function('X', `return (function blk_${start.toString(16)}_${insns.length}(s, m, H, limit) {\n${source}\n});`)(exitTable(insns)) as BlockFunction, source, cold: false };
   }
   const fast = emitBlock(insns, true, liveImmediates, 'fast', 'continue pass;');
   if (fast.unsitable) source = loopSource(null, emitBlock(insns, true, liveImmediates, 'none', 'continue out;'));

@@ -77,8 +77,6 @@ export class BlockContext {
    * with no TLB read in place and no site (siteMode 'none' only).
    */
   cold = false;
-  /** A load or store was emitted cold (without one, the cold form is the full form less its comments). */
-  coldAccess = false;
   /** Set when an instruction needs what sites cannot give (memory reached by helpers, two stores): the block is compiled without sites. */
   unsitable = false;
   /** The TLB arrays the block's code names (Emitter.tlbAccess): RT, RI, RH, RB, WT, WI, WH, WB. */
@@ -495,7 +493,6 @@ export class Emitter {
   load(address: string, width: number): string {
     this.touchesMemory = true;
     if (this.ctx.cold) {
-      this.ctx.coldAccess = true;
       const t = this.tmp(`m.rd${8 * width}(${address})`);
       this.pre.push(this.pfExit());
       return t;
@@ -543,7 +540,6 @@ export class Emitter {
     // A second store would run again when the pass is taken up again at the instruction of a site that missed.
     if (this.ctx.siteMode !== 'none' && this.sitedStores++ > 0) this.ctx.unsitable = true;
     if (this.ctx.cold) {
-      this.ctx.coldAccess = true;
       this.mem.push(`m.wr${8 * width}(${address}, ${v});`, this.pfExit());
       return;
     }

@@ -2,7 +2,8 @@
 // the same code linked at two addresses, its data at two distances, compiles to sources that
 // differ only in their large numbers. Run one after the other in this process, each program
 // still ends as under qemu-i386: its output holds addresses (a return address, a data
-// address), so a block taking the other program's numbers would print the other's. And the
+// address), so a block taking the other program's numbers would print the other's; the block
+// that writes it (no load or store: shared too) names the data's address. And the
 // shared function computes what the block's own source computes: numbers inside quotes,
 // names and floats stay as written.
 import { test } from 'node:test';
