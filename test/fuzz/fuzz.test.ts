@@ -18,7 +18,7 @@ const SEED = 20260101;
 /** Targets whose every input is taken (the decoder decodes anything; the guest's calls fail inside the guest). */
 const ALWAYS_ACCEPTED = new Set(['dwarf-expression', 'decoder', 'guest-abi']);
 
-if (isFuzzWorker()) void runFuzzWorker();
+if (isFuzzWorker()) runFuzzWorker();
 else {
   for (const target of TARGETS) {
     const inputs = scaled(target.testInputs, 20);

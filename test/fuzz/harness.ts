@@ -1,7 +1,8 @@
 // Owns running fuzz targets: the seeds (test/fuzz/corpus/NAME/ plus what the oracles make),
-// a worker thread per target fed inputs start..end until the time is up, a watchdog that
-// ends a worker whose input runs past 3x the target's limit (a hang) and a memory cap whose
-// breach ends it too (the input that was running is the culprit), and the failing inputs
+// a worker thread fed inputs start..end of one target after another until the time is up (a
+// new one only after a hang or a crash), a watchdog that ends a worker whose input runs past
+// 3x the target's limit (a hang) and a memory cap whose breach ends it too (the input that
+// was running is the culprit), and the failing inputs
 // written to test/fuzz/crashes/ with the seed and index that make them again. npm run fuzz
 // (test/fuzz/main.ts) and npm test (test/fuzz/fuzz.test.ts) both run through here.
 import { Worker } from 'node:worker_threads';
@@ -11,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { InputMaker } from './inputs';
 import { TARGETS } from './targets/index';
 import type { FuzzTarget, Seed } from './target';
-import type { WorkerJob, WorkerMessage } from './worker';
+import type { WorkerJob, WorkerMessage, WorkerStart } from './worker';
 
 export interface FuzzOptions {
   readonly seconds: number;
@@ -82,20 +83,42 @@ function scratch(): string {
 
 type WorkerEnd = { kind: 'done'; next: number } | { kind: 'lost'; index: number; why: string };
 
-/** One worker over inputs from `start`; resolves when it finishes, hangs or dies. */
-function runWorker(target: FuzzTarget<never>, job: Omit<WorkerJob, 'state' | 'fuzzWorker'>, memoryMb: number, onMessage: (m: WorkerMessage) => void): Promise<WorkerEnd> {
+/** A worker thread on this file and the state its jobs mark their inputs in. */
+interface FuzzWorker {
+  readonly worker: Worker;
+  readonly view: Int32Array;
+  readonly memoryMb: number;
+}
+
+/**
+ * The worker that finished its last job, kept for the next (unreferenced, so it keeps no
+ * process alive): starting one loads this whole file again, about 0.3 s of CPU and 6 K page
+ * faults, more than most targets' inputs at the quick scale (docs/speed-and-exactness.md).
+ */
+let idle: FuzzWorker | undefined;
+
+function startWorker(memoryMb: number): FuzzWorker {
   const state = new SharedArrayBuffer(8);
-  const view = new Int32Array(state);
-  Atomics.store(view, 0, job.start);
   const worker = new Worker(__filename, {
-    workerData: { ...job, state, fuzzWorker: true } satisfies WorkerJob,
+    workerData: { state, fuzzWorker: true } satisfies WorkerStart,
     resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: 64 },
-    stdout: true,
-    stderr: true,
   });
-  // The code under test may print (a guest's output, a library's warning): not the harness's business.
-  worker.stdout.resume();
-  worker.stderr.resume();
+  const started: FuzzWorker = { worker, view: new Int32Array(state), memoryMb };
+  worker.once('exit', () => {
+    if (idle === started) idle = undefined;
+  });
+  return started;
+}
+
+/** One job on a worker (the idle one when its memory cap is `memoryMb`), inputs from `start`; resolves when it finishes, hangs or dies. */
+function runWorker(target: FuzzTarget<never>, job: WorkerJob, memoryMb: number, onMessage: (m: WorkerMessage) => void): Promise<WorkerEnd> {
+  const taken = idle?.memoryMb === memoryMb ? idle : startWorker(memoryMb);
+  if (idle && idle !== taken) void idle.worker.terminate();
+  idle = undefined;
+  const { worker, view } = taken;
+  Atomics.store(view, 0, job.start);
+  Atomics.store(view, 1, 0);
+  worker.ref();
   const hangMs = Math.max(5000, 3 * (target.limitMs ?? 2000));
   return new Promise((resolve) => {
     let settled = false;
@@ -105,7 +128,11 @@ function runWorker(target: FuzzTarget<never>, job: Omit<WorkerJob, 'state' | 'fu
       if (settled) return;
       settled = true;
       clearInterval(watchdog);
-      void worker.terminate();
+      worker.off('message', message).off('error', error).off('exit', exit);
+      if (end.kind === 'done') {
+        worker.unref();
+        idle = taken;
+      } else void worker.terminate();
       resolve(end);
     };
     const watchdog = setInterval(() => {
@@ -117,15 +144,17 @@ function runWorker(target: FuzzTarget<never>, job: Omit<WorkerJob, 'state' | 'fu
       }
       if (Date.now() - since > hangMs) finish({ kind: 'lost', index, why: `hung: still running after ${hangMs} ms` });
     }, 100);
-    worker.on('message', (m: WorkerMessage) => {
+    const message = (m: WorkerMessage): void => {
       onMessage(m);
       if (m.kind === 'done') finish({ kind: 'done', next: m.next });
-    });
-    worker.on('error', (e: Error & { code?: string }) => {
+    };
+    const error = (e: Error & { code?: string }): void => {
       const why = e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `ran out of memory (the cap is ${memoryMb} MiB)` : `an uncaught exception: ${e.stack ?? String(e)}`;
       finish({ kind: 'lost', index: Atomics.load(view, 0), why });
-    });
-    worker.on('exit', (code) => finish({ kind: 'lost', index: Atomics.load(view, 0), why: `the worker exited with status ${code}` }));
+    };
+    const exit = (code: number): void => finish({ kind: 'lost', index: Atomics.load(view, 0), why: `the worker exited with status ${code}` });
+    worker.on('message', message).on('error', error).on('exit', exit);
+    worker.postMessage(job);
   });
 }
 

@@ -39,7 +39,7 @@ async function main(): Promise<number> {
   return failures ? 1 : 0;
 }
 
-if (isFuzzWorker()) void runFuzzWorker();
+if (isFuzzWorker()) runFuzzWorker();
 else if (isMainThread) {
   main().then((status) => process.exit(status), (e: Error) => {
     console.error(`fuzz: ${e.message}`);

@@ -1,8 +1,10 @@
-// Owns the fuzzing inside a worker thread: inputs start..end of one target, each marked in
-// shared memory before it runs (so the main thread can tell which one hung or exhausted the
-// worker's memory), judged by the target's contract; failures and slow inputs are posted
-// back with their index. The entry files (fuzz.test.ts, main.ts) call runFuzzWorker when
-// they find themselves started as a worker.
+// Owns the fuzzing inside a worker thread: jobs posted to it one at a time (inputs start..end
+// of one target; a worker that finished one takes the next, of any target, so that a run
+// starts a worker per hang or crash rather than per target), each input marked in shared
+// memory before it runs (so the main thread can tell which one hung or exhausted the worker's
+// memory), judged by the target's contract; failures and slow inputs are posted back with
+// their index. The entry files (fuzz.test.ts, main.ts) call runFuzzWorker when they find
+// themselves started as a worker.
 import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { InputMaker } from './inputs';
@@ -10,8 +12,15 @@ import { TARGETS } from './targets/index';
 import { exitRequests } from './targets/servers';
 import type { Seed } from './target';
 
-export interface WorkerJob {
+/** What the worker is started with: the mark that it is one, and the state its jobs share. */
+export interface WorkerStart {
   readonly fuzzWorker: true;
+  /** [index of the input running, 1 while one runs]. */
+  readonly state: SharedArrayBuffer;
+}
+
+/** One job, posted to the worker. */
+export interface WorkerJob {
   readonly target: string;
   readonly seeds: Seed[];
   readonly seed: number;
@@ -19,8 +28,6 @@ export interface WorkerJob {
   readonly end: number;
   /** Date.now() after which no new input starts. */
   readonly deadline: number;
-  /** [index of the input running, 1 while one runs]. */
-  readonly state: SharedArrayBuffer;
   /** Replay these bytes instead (npm run fuzz -- --replay FILE). */
   readonly replay?: Uint8Array;
 }
@@ -31,20 +38,32 @@ export type WorkerMessage =
   | { kind: 'done'; inputs: number; accepted: number; rejected: number; next: number };
 
 export function isFuzzWorker(): boolean {
-  return (workerData as Partial<WorkerJob> | null)?.fuzzWorker === true;
+  return (workerData as Partial<WorkerStart> | null)?.fuzzWorker === true;
 }
 
-export async function runFuzzWorker(): Promise<void> {
-  const job = workerData as WorkerJob;
-  const post = (m: WorkerMessage): void => parentPort!.postMessage(m);
+/** Takes the jobs posted to this worker, each after the one before has finished. */
+export function runFuzzWorker(): void {
   // A server asking the process to exit (an LSP `exit` notification) must not end the worker.
   process.exit = ((): void => {
     exitRequests.count++;
   }) as typeof process.exit;
+  // The code under test may print (a guest's output, a library's warning): not the harness's
+  // business. Dropped here rather than piped to the main thread, whose end of such a pipe
+  // would keep the process alive beside an idle worker (harness.ts keeps one).
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  process.stderr.write = (() => true) as typeof process.stderr.write;
+  const state = new Int32Array((workerData as WorkerStart).state);
+  let jobs = Promise.resolve();
+  parentPort!.on('message', (job: WorkerJob) => {
+    jobs = jobs.then(() => runJob(job, state));
+  });
+}
+
+async function runJob(job: WorkerJob, state: Int32Array): Promise<void> {
+  const post = (m: WorkerMessage): void => parentPort!.postMessage(m);
   const target = TARGETS.find((t) => t.name === job.target)!;
   const maker = new InputMaker(target, job.seeds, job.seed);
   const context = await target.prepare?.(job.seeds);
-  const state = new Int32Array(job.state);
   const limit = target.limitMs ?? 2000;
   let accepted = 0;
   let rejected = 0;
