@@ -3,8 +3,8 @@
 // (bench/lsp-edit-storm.ts): startServer (server.ts) on a pair of in-memory streams, its input
 // through transport.ts's frame checks as main.ts puts stdin through them. The connection gets
 // message readers and writers, not streams: given a stream, vscode-languageserver ends the
-// process when that stream ends. Its log lines go to this process's stderr, where a spawned
-// server's went.
+// process when that stream ends. Its log lines go to `log`, by default this process's stderr,
+// where a spawned server's went.
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
@@ -20,10 +20,10 @@ export interface InProcessServer {
   stop(): void;
 }
 
-export function startInProcessServer(): InProcessServer {
+/** `log`: where the server's log lines go (each without its newline). */
+export function startInProcessServer(log = (line: string): void => void process.stderr.write(`${line}\n`)): InProcessServer {
   const input = new PassThrough();
   const output = new PassThrough();
-  const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(checkedInput(input, log)), new StreamMessageWriter(output));
   startServer(connection, log);
   return {

@@ -3,30 +3,53 @@
 // stack), and the server goes on answering: initialize, then documentSymbol; with stderr's
 // reader gone those lines are dropped and it answers all the same. An #include
 // of a FIFO or a device is checked, not read (it would block or fill the server), and its
-// diagnostic is the CLI's line for the same source.
+// diagnostic is the CLI's line for the same source. The first test is about the wire and the
+// log, and runs the server in this process at the quick scale; the CLI's line comes from
+// test/cli/invoke.ts (in this process at the quick scale too).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { startInProcessServer } from '../../language-server/in-process-server';
+import { TEST_SCALE } from '../support/scale';
 import { within } from '../support/within';
+import { vdsoLab } from '../cli/invoke';
+
+/**
+ * The server for a test about its wire and log, not its process: dist/language-server.js on
+ * its stdio at full scale, the same server in this process at a smaller one
+ * (test/support/scale.ts), which saves the node start and the bundle's load. `onLog` gets what
+ * the log (the process's stderr) receives.
+ */
+function wireServer(onLog: (text: string) => void): { input: Writable; output: Readable; stop(): void } {
+  if (TEST_SCALE >= 1) {
+    const server = spawn(process.execPath, [resolve('dist/language-server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    server.stderr!.on('data', (b: Buffer) => onLog(b.toString()));
+    return { input: server.stdin!, output: server.stdout!, stop: () => server.kill() };
+  }
+  return startInProcessServer((line) => onLog(`${line}\n`));
+}
 
 test('a malformed frame or a didOpen without text is one line on stderr; the server answers after it', async () => {
-  const server = spawn(process.execPath, [resolve('dist/language-server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
+  let done = (): void => undefined;
   // Resolves once stderr has the didOpen's line (the last of the three the test sends).
-  const logged = new Promise<void>((done) => server.stderr!.on('data', (b: Buffer) => {
-    stderr += b.toString();
+  const logged = new Promise<void>((r) => (done = r));
+  const server = wireServer((text) => {
+    stderr += text;
     if (stderr.includes('didOpen')) done();
-  }));
-  server.stdin!.write('Content-Length: abc\r\n\r\n');
-  server.stdin!.write('Content-Length: 3\r\n\r\n{{{');
-  const connection = createMessageConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
+  });
+  server.input.write('Content-Length: abc\r\n\r\n');
+  server.input.write('Content-Length: 3\r\n\r\n{{{');
+  const connection = createMessageConnection(new StreamMessageReader(server.output), new StreamMessageWriter(server.input));
   connection.listen();
   try {
-    const init = await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+    // No processId: the library would poll it with a timer that holds this process.
+    const init = await connection.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {} });
     assert.ok((init as { capabilities: object }).capabilities);
     await connection.sendNotification('initialized', {});
     await connection.sendNotification('textDocument/didOpen', { textDocument: { uri: 'file:///tmp/no-text.S', languageId: 'gas-x86', version: 1 } });
@@ -34,7 +57,8 @@ test('a malformed frame or a didOpen without text is one line on stderr; the ser
     await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'gas-x86', version: 1, text: '.text\nfoo:\n\tnop\n' } });
     const symbols = (await connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as Array<{ name: string }>;
     assert.ok(symbols.some((s) => s.name === 'foo'), JSON.stringify(symbols));
-    await logged;
+    // Bounded: without the line the assertions below say what is missing.
+    await within(logged, 10_000, () => undefined);
     const lines = stderr.trim().split('\n');
     assert.ok(lines.some((l) => l === "vdso-lab lsp: malformed frame: Content-Length 'abc' is not a number; skipped to the next header"), stderr);
     assert.ok(lines.some((l) => l.startsWith('vdso-lab lsp: malformed frame: a body that is not JSON')), stderr);
@@ -42,7 +66,7 @@ test('a malformed frame or a didOpen without text is one line on stderr; the ser
     assert.doesNotMatch(stderr, /TypeError|^\s+at /m);
   } finally {
     connection.dispose();
-    server.kill();
+    server.stop();
   }
 });
 
@@ -110,7 +134,7 @@ test('an #include of a FIFO or of /dev/zero is not read: the server answers and 
       // The CLI's line for the same source, word for word: never cpp's "No such file or directory".
       const source = join(dir, `cli${published.size}.S`);
       writeFileSync(source, text);
-      const cli = spawnSync(process.execPath, [resolve('dist/cli.js'), 'asm', source, '-o', join(dir, 'out.o')], { encoding: 'utf8', timeout: 20_000 });
+      const cli = await vdsoLab(['asm', source, '-o', join(dir, 'out.o')]);
       assert.equal(cli.status, 2, cli.stderr);
       assert.match(cli.stderr, /^vdso-lab asm: [^\n]+\n$/);
       const line = cli.stderr.slice('vdso-lab asm: '.length, -1);
