@@ -3,7 +3,7 @@
 // the innermost registers, a dump of the stack from esp up to the end of its mapping, and its
 // own backtrace (past main): each frame's pc, type and registers as gdb unwound them, null
 // where gdb says <not saved>. The unwinder tests replay their unwinder on the same snapshot.
-import { runGdbScript } from '../support/qemu-gdb';
+import { runGdbScripts } from '../support/qemu-gdb';
 
 /** gdb's names for the DWARF-numbered registers 0..9. */
 export const GDB_REGISTERS = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi', 'eip', 'eflags'];
@@ -162,10 +162,14 @@ export interface GdbRun {
 
 /** Runs the program under qemu-i386 -g and gdb; returns gdb's snapshots. */
 export function gdbSnapshots(run: GdbRun): Snapshot[] {
-  const config = { breakpoints: run.breakpoints, steps: run.steps, maxHits: run.maxHits, signals: run.signals ?? [] };
-  const { lines } = runGdbScript({ program: run.program, script: SCRIPT, config, maxBuffer: 64 << 20 });
-  return lines.map((line) => {
+  return gdbSnapshotsOf([run])[0]!;
+}
+
+/** gdbSnapshots of each run, all in one gdb (runGdbScripts). */
+export function gdbSnapshotsOf(runs: readonly GdbRun[]): Snapshot[][] {
+  const configs = runs.map((run) => ({ breakpoints: run.breakpoints, steps: run.steps, maxHits: run.maxHits, signals: run.signals ?? [] }));
+  return runGdbScripts(runs.map((run) => run.program), SCRIPT, configs, 64 << 20).map(({ lines }) => lines.map((line) => {
     const s = JSON.parse(line) as { label: string; frames: GdbFrame[]; stop: string; stackAddress: number; stack: string };
     return { ...s, stack: new Uint8Array(Buffer.from(s.stack, 'hex')) };
-  });
+  }));
 }

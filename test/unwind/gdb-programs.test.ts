@@ -1,16 +1,17 @@
 // The CFI unwinder against gdb on real programs: a C program written here (a deep recursive
 // chain, callee-saved registers live across calls, alloca, a signal handler entered through
 // raise()) is built with gcc -m32 -static at -O0, -O1 with frame pointers, and -O2 without,
-// run under qemu-i386's gdbstub; gdb stops at breakpoints and single-steps from them, and at
-// every stop our unwinder, given the same registers, the stack dump and the program's own
-// .eh_frame, must produce gdb's backtrace (past main) and gdb's unwound registers.
+// run under qemu-i386's gdbstub (one gdb drives the three builds); gdb stops at breakpoints
+// and single-steps from them, and at every stop our unwinder, given the same registers, the
+// stack dump and the program's own .eh_frame, must produce gdb's backtrace (past main) and
+// gdb's unwound registers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildC, readBytes } from '../support/oracles';
 import { scaled } from '../support/scale';
 import { parseElf32 } from '../../toolchain/elf/reader';
 import { unwindImageFromElf } from '../../toolchain/dwarf/unwind-image';
-import { gdbSnapshots, type Snapshot } from './gdb-oracle';
+import { gdbSnapshotsOf, type Snapshot } from './gdb-oracle';
 import { compareWithGdb, replay } from './compare';
 
 const PROGRAM = String.raw`
@@ -66,12 +67,20 @@ int main(void) {
 const STEPS = scaled(30, 10);
 const atLeast = (full: number): number => Math.round((full * STEPS) / 30);
 
-for (const flags of [['-O0'], ['-O1', '-fno-omit-frame-pointer'], ['-O2', '-fomit-frame-pointer']]) {
+const BUILDS = [['-O0'], ['-O1', '-fno-omit-frame-pointer'], ['-O2', '-fomit-frame-pointer']];
+let built: string[] | undefined;
+const paths = (): string[] => (built ??= BUILDS.map((flags) => buildC('unwind-chain', PROGRAM, ['-static', ...flags])));
+let sessions: Snapshot[][] | undefined;
+/** gdb's snapshots of the three builds, from one gdb (a gdb start each saved), taken by the first test that asks. */
+const snapshotsOf = (build: number): Snapshot[] =>
+  (sessions ??= gdbSnapshotsOf(paths().map((program) => ({ program, breakpoints: ['*leaf', '*saver'], steps: STEPS, maxHits: 4, signals: ['SIGUSR1', 'SIGUSR2'] }))))[build]!;
+
+for (const [build, flags] of BUILDS.entries()) {
   test(`gcc -m32 -static ${flags.join(' ')}: every stop's frames and registers equal gdb's`, (t) => {
-    const path = buildC('unwind-chain', PROGRAM, ['-static', ...flags]);
+    const path = paths()[build]!;
     const elf = parseElf32(readBytes(path), path);
     const images = [unwindImageFromElf(elf)];
-    const snapshots = gdbSnapshots({ program: path, breakpoints: ['*leaf', '*saver'], steps: STEPS, maxHits: 4, signals: ['SIGUSR1', 'SIGUSR2'] });
+    const snapshots = snapshotsOf(build);
     const counts = { registers: 0, frames: 0 };
     const problems: string[] = [];
     const kinds = new Set<string>();
