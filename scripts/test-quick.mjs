@@ -2,10 +2,11 @@
 // need code-server (test/e2e) or the Debian kernel package (anything importing, directly or
 // through other test modules, test/support/real-vdso.ts), run with VDSO_LAB_TEST_SCALE=quick
 // (test/support/scale.ts: a tenth of the randomised counts, a covering sample of each matrix).
-// Starting node and loading a bundle costs about half a second, so the files are bundled in
-// groups (out-quick/groups/), each file's tests inside a suite named after the file, and the
-// groups run side by side; a file that starts itself again (a worker or a child process on
-// its own __filename) is bundled alone. The groups are balanced by the time each file took in
+// Starting node and loading a bundle costs about half a second, so the files run in groups
+// (out-quick/groups/, each a small file over the one bundle of them all, out-quick/tests.js),
+// each file's tests inside a suite named after the file, and the groups run side by side; a
+// file that starts itself again (a worker or a child process on its own __filename) is
+// bundled alone. The groups are balanced by the time each file took in
 // the last run that passed it (scripts/quick-times-reporter.mjs; kept in node_modules/.cache/), the
 // longest file first into the group with the least so far, and the runs start longest first,
 // so the cores finish together; without times (a first run) files go round-robin. The full
@@ -13,8 +14,9 @@
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { record, unchanged } from './build-stamp.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const testRoot = join(root, 'test');
@@ -86,8 +88,6 @@ const grouped = chosen.filter((f) => !startsItself(f));
 const groupCount = Math.max(1, Math.min(grouped.length, GROUPS_PER_CORE * availableParallelism()));
 const out = join(root, 'out-quick');
 const entries = join(out, 'entries');
-rmSync(out, { recursive: true, force: true });
-mkdirSync(entries, { recursive: true });
 /** The times of the last runs (milliseconds by file, relative to the root), or none. */
 function lastTimes() {
   try {
@@ -112,31 +112,53 @@ else {
     groupTimes[g] += expected(f);
   }
 }
-const groupEntries = [];
-for (let g = 0; g < groupCount; g++) {
-  const members = memberLists[g];
-  const lines = ["const { describe } = require('node:test');"];
-  for (const f of members) lines.push(`describe(${JSON.stringify(relative(root, f))}, () => { require(${JSON.stringify(relative(entries, f))}); });`);
-  const entry = join(entries, `group${g}.js`);
-  writeFileSync(entry, lines.join('\n') + '\n');
-  groupEntries.push(entry);
-}
+// One bundle holds every grouped file (out-quick/tests.js): esbuild builds the modules they
+// share once, not once a group, and the bundle is the same whatever the groups are, so that it
+// is built again only when what it is built from changed (scripts/build-stamp.mjs), and the
+// design images its processes keep (toolchain/designs/kept-images.ts) serve the next run. Each
+// file is a function of it that runs the file's module (esbuild initialises a module that is
+// required, and what it imports, only when it is first required); a group is a small file that
+// calls its members' functions, each inside a suite named after the file.
+const testsEntry = join(entries, 'tests.js');
+const testsEntryText = `module.exports = {\n${grouped.map((f) => `  ${JSON.stringify(relative(root, f))}: () => require(${JSON.stringify(relative(entries, f))}),`).join('\n')}\n};\n`;
 // The maps serve the stack traces of failures (scripts/quick-stack-traces.cjs), which need no
-// sources' text. One build for the groups and the files alone: esbuild reads and parses each
-// module once for both.
+// sources' text. One build for the groups' bundle and the files alone: esbuild reads and parses
+// each module once for both.
 // define: the tests' processes share their cold blocks' code under it (emulator/x86/cold-cache.ts).
-const options = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, sourcesContent: false, logLevel: 'warning', packages: 'external', absWorkingDir: root, define: (await import('./generator-identity.mjs')).generatorDefine(root) };
-await build({
-  ...options,
+const options = {
+  bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, sourcesContent: false, logLevel: 'warning', packages: 'external', absWorkingDir: root, outdir: out,
+  define: (await import('./generator-identity.mjs')).generatorDefine(root),
   entryPoints: [
-    ...groupEntries.map((e) => ({ in: e, out: join('groups', basename(e, '.js')) })),
+    { in: relative(root, testsEntry), out: 'tests' },
     ...alone.map((t) => ({ in: relative(root, t), out: relative(root, t).replace(/\.ts$/, '') })),
   ],
-  outdir: out,
+};
+/** The record of what out-quick/ was last built from (scripts/build-stamp.mjs); `npm ci` clears it. */
+const STAMP = join(root, 'node_modules', '.cache', 'vdso-lab', 'quick-inputs.json');
+const STEERING = ['scripts/test-quick.mjs', 'scripts/generator-identity.mjs'];
+const settings = JSON.stringify({ options, testsEntryText });
+if (!unchanged(root, STAMP, settings, STEERING)) {
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(entries, { recursive: true });
+  writeFileSync(testsEntry, testsEntryText);
+  const started = Date.now();
+  const { metafile } = await build({ ...options, metafile: true });
+  // The entry, written just before, is in the settings.
+  const inputs = Object.keys(metafile.inputs).filter((p) => !p.startsWith('<') && p !== relative(root, testsEntry));
+  record(root, STAMP, settings, started, inputs, Object.keys(metafile.outputs), STEERING);
+}
+rmSync(join(out, 'groups'), { recursive: true, force: true });
+mkdirSync(join(out, 'groups'));
+const groupFiles = memberLists.map((members, g) => {
+  const lines = ["'use strict';", "const { describe } = require('node:test');", "const tests = require('../tests.js');"];
+  for (const f of members) lines.push(`describe(${JSON.stringify(relative(root, f))}, () => { tests[${JSON.stringify(relative(root, f))}](); });`);
+  const file = join(out, 'groups', `group${g}.js`);
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
 });
 console.log(`test:quick: ${chosen.length} of ${all.length} test files (${all.length - chosen.length} need code-server or the kernel package), in ${groupCount} groups and ${alone.length} alone`);
 const runs = [
-  ...groupEntries.map((e, g) => ({ path: join(out, 'groups', `${e.slice(entries.length + 1)}`), ms: groupTimes[g] })),
+  ...groupFiles.map((path, g) => ({ path, ms: groupTimes[g] })),
   ...alone.map((f) => ({ path: join('out-quick', relative(root, f).replace(/\.ts$/, '.js')), ms: expected(f) })),
 ].sort((a, b) => b.ms - a.ms);
 mkdirSync(dirname(TIMES), { recursive: true });
