@@ -175,7 +175,10 @@ function testEnv() {
   return env;
 }
 const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${join(root, 'scripts', 'quick-times-reporter.mjs')}`, `--test-reporter-destination=${NEW_TIMES}`];
-const r = spawnSync(process.execPath, [`--interrupt-budget=${INTERRUPT_BUDGET}`, `--require=${join(root, 'scripts', 'quick-stack-traces.cjs')}`, '--test', ...reporters, `--test-concurrency=${RUNS_PER_CORE * availableParallelism()}`, ...runs.map((run) => run.path)], {
+// quick-spawn.cjs: the test processes' spawnSync calls fork a small helper process rather than
+// the test process (docs/testing.md).
+const hooks = ['quick-stack-traces.cjs', 'quick-spawn.cjs'].map((hook) => `--require=${join(root, 'scripts', hook)}`);
+const r = spawnSync(process.execPath, [`--interrupt-budget=${INTERRUPT_BUDGET}`, ...hooks, '--test', ...reporters, `--test-concurrency=${RUNS_PER_CORE * availableParallelism()}`, ...runs.map((run) => run.path)], {
   cwd: root,
   stdio: 'inherit',
   env: testEnv(),
