@@ -3,12 +3,12 @@
 // process itself. A fork copies the forking process's page tables and marks its private pages
 // copy-on-write, so a test process with a few hundred MB of C heap paid for each tool it ran a
 // page fault at its first write to each page afterwards: about a third of a group process's own
-// faults (docs/speed-and-exactness.md, "Forks from a small process"). The helper (this file
-// run as a program) is a bare node, whose forks are cheap. Each call is answered with what
-// spawnSync returned in the helper: the same child, pid, status, signal, output bytes and
-// error; the caller's environment and folder go with each call. A call whose stdio the helper
-// cannot give (a stream, a descriptor, 'inherit'), whose options JSON cannot carry, or made
-// from a worker thread is made here as before.
+// faults (docs/speed-and-exactness.md, "Page faults of the test processes: forks from a small
+// process"). The helper (this file run as a program) is a bare node, whose forks are cheap.
+// Each call is answered with what spawnSync returned in the helper: the same child, pid,
+// status, signal, output bytes and error; the caller's environment and folder go with each
+// call. A call whose stdio the helper cannot give (a stream, a descriptor, 'inherit'), whose
+// options JSON cannot carry, or made from a worker thread is made here as before.
 'use strict';
 const childProcess = require('node:child_process');
 const { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, writeSync } = require('node:fs');
