@@ -118,12 +118,14 @@ export class DebugRuntime {
     }
     checkCount(options.reverseCheckpointEvery, 'reverseCheckpointEvery', 1, 1e12);
     checkCount(options.reverseCheckpointsKept, 'reverseCheckpointsKept', 10, 100_000);
+    const program = t.program;
+    const key = `${program.path}\0${program.elf.fileName}\0${program.bias}`;
+    // The loader reads no symbol table: a broken one fails the launch here, before the target is taken.
+    const programSymbols = keptSymbols.get(program.elf.bytes, key, () => imageSymbols(program.path, program.elf, program.bias));
     this.ranMs = 0;
     this.target = t;
     this.breakpoints = new BreakpointTable(t.process.cpu);
-    const program = t.program;
-    const key = `${program.path}\0${program.elf.fileName}\0${program.bias}`;
-    this.symbols.add(keptSymbols.get(program.elf.bytes, key, () => imageSymbols(program.path, program.elf, program.bias)));
+    this.symbols.add(programSymbols);
     this.images = [keptUnwind.get(program.elf.bytes, key, () => unwindImageFromElf(program.elf, program.bias, program.path))];
     const vdso = t.vdso;
     if (vdso) {

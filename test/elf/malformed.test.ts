@@ -2,6 +2,7 @@
 // damage the reader checks (looping or overlapping chains, string offsets and links out
 // of range, huge counts, overlapping tables) gives its own one-line InputError with the
 // right place; ELF extended numbering (e_shnum 0, e_shstrndx SHN_XINDEX) is read like readelf.
+// Damage inside a symbol table is found when its symbols are first read, not by parseElf32.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -30,8 +31,18 @@ function broken(edit: (view: DataView, bytes: Uint8Array) => void): Uint8Array {
 }
 
 function rejects(bytes: Uint8Array, place: number, detail: RegExp): void {
+  throwsInputError(() => parseElf32(bytes, 'bad.so'), place, detail);
+}
+
+/** Damage inside a symbol table: the file parses, and reading its symbols gives the error, every time. */
+function rejectsSymbols(bytes: Uint8Array, place: number, detail: RegExp): void {
+  const parsed = parseElf32(bytes, 'bad.so');
+  for (let i = 0; i < 2; i++) throwsInputError(() => [...parsed.symbols, ...parsed.dynamicSymbols], place, detail);
+}
+
+function throwsInputError(read: () => unknown, place: number, detail: RegExp): void {
   assert.throws(
-    () => parseElf32(bytes, 'bad.so'),
+    read,
     (e: unknown) => {
       assert.ok(e instanceof InputError, String(e));
       assert.equal(e.file, 'bad.so');
@@ -59,7 +70,7 @@ test('a version need chain with a looping auxiliary entry is rejected', () => {
 test('string offsets outside their table are rejected, naming the symbol or section', () => {
   const dynsym = elf.section('.dynsym')!;
   const dynstr = elf.section('.dynstr')!;
-  rejects(broken((v) => v.setUint32(dynsym.offset + 16 * 2, dynstr.size + 5, true)), dynstr.offset + dynstr.size + 5, /name of symbol 2 in section \[3\] \.dynsym: string offset 0x[0-9a-f]+ is outside its string table/);
+  rejectsSymbols(broken((v) => v.setUint32(dynsym.offset + 16 * 2, dynstr.size + 5, true)), dynstr.offset + dynstr.size + 5, /name of symbol 2 in section \[3\] \.dynsym: string offset 0x[0-9a-f]+ is outside its string table/);
   const shstrtab = elf.sections[elf.header.shstrndx]!;
   rejects(broken((v) => v.setUint32(sectionHeader(elf, '.text'), 0xffffff, true)), shstrtab.offset + 0xffffff, /name of section \[\d+\]: string offset 0xffffff is outside/);
   const last = dynstr.offset + dynstr.size - 1;
@@ -69,8 +80,8 @@ test('string offsets outside their table are rejected, naming the symbol or sect
 
 test('sh_link that points nowhere, or at a section that is not a string table, is rejected', () => {
   const at = sectionHeader(elf, '.symtab') + 24;
-  rejects(broken((v) => v.setUint32(at, 999, true)), at, /section \[\d+\] \.symtab: sh_link 999 does not name a string table section/);
-  rejects(broken((v) => v.setUint32(at, elf.section('.text')!.index, true)), at, /sh_link \d+ names section \[\d+\] \.text of type 0x1, not a string table/);
+  rejectsSymbols(broken((v) => v.setUint32(at, 999, true)), at, /section \[\d+\] \.symtab: sh_link 999 does not name a string table section/);
+  rejectsSymbols(broken((v) => v.setUint32(at, elf.section('.text')!.index, true)), at, /sh_link \d+ names section \[\d+\] \.text of type 0x1, not a string table/);
   const verdef = sectionHeader(elf, '.gnu.version_d') + 24;
   rejects(broken((v) => v.setUint32(verdef, 0, true)), verdef, /\.gnu\.version_d: sh_link 0 does not name a string table/);
 });

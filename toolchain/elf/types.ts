@@ -116,9 +116,9 @@ export interface ElfFile {
   readonly header: ElfHeader;
   readonly programHeaders: readonly ProgramHeader[];
   readonly sections: readonly Section[];
-  /** .symtab, empty when absent. */
+  /** .symtab, empty when absent; read when first asked for (a broken table throws its InputError here). */
   readonly symbols: readonly ElfSymbol[];
-  /** .dynsym with versions, empty when absent. */
+  /** .dynsym with versions, empty when absent; read when first asked for, as `symbols`. */
   readonly dynamicSymbols: readonly ElfSymbol[];
   readonly versionDefinitions: readonly VersionDefinition[];
   /** .gnu.version_r, empty when absent. */
