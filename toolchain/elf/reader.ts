@@ -4,7 +4,7 @@
 // the headers, section headers, version tables, notes and dynamic section at once, the
 // symbol tables (.symtab, .dynsym) when `symbols` or `dynamicSymbols` is first read, since
 // a program's loader needs neither (docs/speed-and-exactness.md, "The symbol table read
-// when first asked for").
+// when first asked for, the bundles without whitespace").
 import { FileBytes } from './bytes';
 import { parseDynamic } from './dynamic';
 import { parseHeader } from './header';
