@@ -1,13 +1,16 @@
 // Self-modifying code: a store into code takes effect for the very next instruction, in the
 // block that made it too (as qemu-i386 and a real CPU run it); a store invalidates only the
 // blocks whose bytes it overlaps; an immediate rewritten again and again is read live rather
-// than recompiled. The program is bench/smc-loop.ts's, assembled by GNU as at test time.
+// than recompiled. The program is bench/smc-loop.ts's source, assembled and linked as a test
+// input (test/support/builds.ts). Quick runs (test/support/scale.ts) take fewer iterations of
+// the loops qemu-i386 retranslates at every store: the counts each assertion needs stay.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { hostRunsI386, scratch } from '../support/oracles';
+import { assemble, hostRunsI386, scratch } from '../support/oracles';
+import { buildInput } from '../support/builds';
 import { scaled } from '../support/scale';
-import { buildSmcLoop } from '../../bench/smc-loop';
+import { smcLoopSource } from '../../bench/smc-loop';
 import { buildGuest, loadElf, runGuest } from './guest';
 
 function runProcess(command: string, args: readonly string[]): Uint8Array {
@@ -17,19 +20,24 @@ function runProcess(command: string, args: readonly string[]): Uint8Array {
   return new Uint8Array(r.stdout);
 }
 
+/** bench/smc-loop.ts's program of `iterations` turns, linked with writable text (as bench/smc-loop.ts links it). */
 function built(iterations: number): string {
-  const exe = buildSmcLoop(scratch(), iterations);
-  if (typeof exe !== 'string') throw new Error(exe.failed);
-  return exe;
+  const dir = scratch();
+  const object = assemble('smc-loop', smcLoopSource(iterations), dir);
+  return buildInput({ tool: 'ld', args: ['-m', 'elf_i386', '-N', object, '-o', 'smc-loop'], dir });
 }
 
 /**
- * The iterations of the long run (qemu-i386 takes most of this file's time on it: ~0.3 ms of CPU
- * an iteration) and of the short one it is held to; a smaller run keeps 1,000 more iterations
- * than the short one, where blocks compiled again at each rewrite would be thousands.
+ * The iterations of the short run and of the long one held to it (qemu-i386 takes most of this
+ * file's time on the long one: ~0.37 ms of CPU an iteration). A smaller run keeps at least 1,000
+ * more iterations in the long one, where blocks compiled again at each rewrite would be a
+ * thousand more, and at least 200 in the short one, where they would be 200 blocks against
+ * its bound of 40.
  */
-const LONG = scaled(20_000, 3_000);
-const SHORT = 2_000;
+const SHORT = scaled(2_000, 200);
+const LONG = SHORT + scaled(18_000, 1_000);
+/** The stores of the data-beside-code loop (qemu-i386 retranslates its page at each): each one a block compiled again were it to invalidate. */
+const BESIDE_STORES = scaled(3_000, 300);
 
 test('a loop rewriting its own immediates (behind and ahead of the store, in its own block) ends as under qemu-i386 and natively', () => {
   const exe = built(LONG);
@@ -72,7 +80,7 @@ test('the same program sliced into budgets of a few instructions ends in the sam
 const DATA_BESIDE_CODE = `
 .globl _start
 _start:
-  mov $3000, %ecx
+  mov $${BESIDE_STORES}, %ecx
   xor %eax, %eax
 1:
   add %ecx, %eax
