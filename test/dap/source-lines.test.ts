@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { run, scratch } from '../support/oracles';
-import { GDB_LINE_STEPS, runGdbScript } from '../support/qemu-gdb';
+import { GDB_LINE_STEPS, runGdbScripts } from '../support/qemu-gdb';
 import { launch, parseObjdump, readelfSections, stack, startClient, topFrame, until } from './dap-helpers';
 
 const SOURCE = `#include <unistd.h>
@@ -46,10 +46,27 @@ const program = join(dir, 'prog');
 writeFileSync(source, SOURCE);
 run('gcc', ['-m32', '-static', '-g', '-O0', '-fno-pie', '-no-pie', source, '-o', program]);
 
-/** addr2line's file:line for an address of the program. */
-function addr2line(address: number): { file: string; line: number } {
-  const [file, line] = run('addr2line', ['-e', program, '0x' + address.toString(16)]).trim().split(/:(?=\d+)/);
-  return { file: file!, line: Number(line!.split(' ')[0]) };
+/** addr2line's file:line for each of `addresses` of the program (one addr2line). */
+function addr2line(addresses: readonly number[]): Array<{ file: string; line: number }> {
+  return run('addr2line', ['-e', program, ...addresses.map((a) => '0x' + a.toString(16))]).trim().split('\n').map((answer) => {
+    const [file, line] = answer.split(/:(?=\d+)/);
+    return { file: file!, line: Number(line!.split(' ')[0]) };
+  });
+}
+
+/** From a breakpoint on work()'s first body line: gdb's `next` until it leaves work(), and its `step` until it reaches main(). */
+interface GdbWalks { readonly next: string[]; readonly step: string[] }
+let gdbWalks: GdbWalks | undefined;
+
+/** The two walks of GDB_LINE_STEPS, each `function:line` per stop: one gdb for both (each under a qemu-i386 of its own), shared by the tests. */
+function gdbLineWalks(): GdbWalks {
+  if (gdbWalks) return gdbWalks;
+  const bodyLine = lineOf('int s = 0;');
+  const [next, step] = runGdbScripts([program, program], GDB_LINE_STEPS, [
+    { line: bodyLine, steps: 40, function: 'work', command: 'next', untilLeaving: true },
+    { line: bodyLine, steps: 40, function: 'main', command: 'step', untilLeaving: false },
+  ]).map(({ lines }) => lines.map((l) => JSON.parse(l) as { function: string; line: number }).map((w) => `${w.function}:${w.line}`));
+  return (gdbWalks = { next: next!, step: step! });
 }
 
 /** Where gdb places `break prog.c:LINE` for each of `lines` (one gdb, no execution needed). */
@@ -88,9 +105,9 @@ test('gcc -m32 -static -g: line breakpoints where gdb puts them, frames as addr2
     const frames = await stack(client);
     assert.equal(frames[0]!.line, bodyLine);
     assert.equal(frames[0]!.source?.path, source);
-    for (const f of frames.slice(0, 2)) {
-      const pc = Number(f.instructionPointerReference);
-      const oracle = addr2line(f.id === 0 ? pc : pc - 1);
+    const oracles = addr2line(frames.slice(0, 2).map((f) => Number(f.instructionPointerReference) - (f.id === 0 ? 0 : 1)));
+    for (const [k, f] of frames.slice(0, 2).entries()) {
+      const oracle = oracles[k]!;
       assert.equal(f.source?.path, oracle.file, `frame ${f.id} file`);
       assert.equal(f.line, oracle.line, `frame ${f.id} line (addr2line at ${f.id === 0 ? 'pc' : 'pc - 1'})`);
     }
@@ -126,9 +143,7 @@ test('gcc -m32 -static -g: line breakpoints where gdb puts them, frames as addr2
       ours.push(`${fn}:${f.line}`);
       if (fn !== 'work') break;
     }
-    const { lines } = runGdbScript({ program, script: GDB_LINE_STEPS, config: { line: bodyLine, steps: 40, function: 'work', command: 'next', untilLeaving: true } });
-    const theirs = lines.map((l) => JSON.parse(l) as { function: string; line: number }).map((w) => `${w.function}:${w.line}`);
-    assert.deepEqual(ours, theirs);
+    assert.deepEqual(ours, gdbLineWalks().next);
     assert.ok(ours.length > 8, ours.join(' '));
   } finally {
     await client.stop();
@@ -150,9 +165,7 @@ test('step by line goes into functions with line information (after their prolog
       ours.push(`${fn}:${f.line}`);
       if (fn === 'main') break;
     }
-    const { lines } = runGdbScript({ program, script: GDB_LINE_STEPS, config: { line: bodyLine, steps: 40, function: 'main', command: 'step', untilLeaving: false } });
-    const theirs = lines.map((l) => JSON.parse(l) as { function: string; line: number }).map((w) => `${w.function}:${w.line}`);
-    assert.deepEqual(ours, theirs);
+    assert.deepEqual(ours, gdbLineWalks().step);
     assert.ok(ours.some((w) => w.startsWith('sq:')), ours.join(' '));
   } finally {
     await client.stop();
