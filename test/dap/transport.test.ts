@@ -13,9 +13,10 @@
 // and a closed stdout is one line in the log. The "timeout" test is about what the adapter
 // does, not its process: it runs the adapter in this process (dap-helpers.ts), as does the
 // unread flood, to see the frames written without reading them; the tests of
-// frames and schema errors reach it through wire-adapter.ts (its process at full scale); the
+// frames and schema errors, and the handler's exception with its log read from the adapter's
+// own entry, reach it through wire-adapter.ts (its process at full scale); the
 // pause test does not, as a pause sent from this process could never arrive while a slice of
-// the guest runs.
+// the guest runs. Quick runs give the "timeout" guest a tenth of its time limit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -144,6 +145,7 @@ test('an exception in a handler is an error response and one line in the adapter
   }
 
   async function answersWithItsLogRead(argv: readonly string[]): Promise<void> {
+    if (argv === entries[0]) return answersOnTheWire();
     const open = spawn(process.execPath, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
     let log = '';
     open.stderr!.on('data', (b: Buffer) => (log += b.toString()));
@@ -157,6 +159,25 @@ test('an exception in a handler is an error response and one line in the adapter
     }
     assert.equal(await new Promise((done) => open.on('exit', done)), 0);
     assert.deepEqual(log.trim().split('\n'), [`vdso-lab dap: ${expected}`.replace('scopes: ', 'scopes failed: ')], argv.join(' '));
+  }
+
+  /**
+   * The adapter's own entry with its log read is about the answer and the log line, not the
+   * process: through wireAdapter (dist/debug-adapter.js at full scale, this process at a smaller one).
+   */
+  async function answersOnTheWire(): Promise<void> {
+    const adapter = wireAdapter();
+    const dap = client(adapter.write, adapter.onData);
+    const line = `vdso-lab dap: ${expected}`.replace('scopes: ', 'scopes failed: ');
+    try {
+      const r = await dap.request('scopes', scopes);
+      assert.deepEqual([r.success, r.message], [false, expected]);
+      assert.equal((await dap.request('threads')).success, true);
+      await adapter.logged(line);
+    } finally {
+      await adapter.end();
+    }
+    assert.deepEqual(adapter.log().trim().split('\n'), [line]);
   }
 
   async function answersWithItsLogGone(argv: readonly string[]): Promise<void> {
@@ -397,21 +418,25 @@ test('pause on a guest that does nothing but system calls is answered promptly',
   }
 });
 
+/** The launch's "timeout" in seconds: the guest spins in this process until then (a tenth of it at the quick scale). */
+const TIME_LIMIT = scaled(5, 1) / 10;
+
 test('launch "timeout": a guest that never ends is stopped, the output naming the time limit', { timeout: 60_000 }, async () => {
   const program = buildBareGuest('daptime', 'int main(void) { for (;;) __asm__ volatile(""); }\n');
   const { toAdapter, fromAdapter } = adapterInProcess();
   const dap = client((t) => toAdapter.write(t), (l) => fromAdapter.on('data', l));
+  const ranOut = `the time limit \\(${String(TIME_LIMIT).replace('.', '\\.')} s\\) ran out at eip 0x[0-9a-f]+`;
   try {
     await dap.request('initialize', INIT);
-    const launched = dap.request('launch', { program, stopOnEntry: false, timeout: 0.5 });
+    const launched = dap.request('launch', { program, stopOnEntry: false, timeout: TIME_LIMIT });
     await dap.event('initialized');
     await dap.request('configurationDone');
     assert.equal((await launched).success, true);
     const note = dap.event('output');
     // The guest is killed (SIGKILL) and the debugger stops at its death, as for any fatal signal.
     const stopped = await dap.event('stopped');
-    assert.match(stopped.body!.description as string, /the time limit \(0\.5 s\) ran out at eip 0x[0-9a-f]+/);
-    assert.match((await note).body!.output as string, /^vdso-lab: stopped: the time limit \(0\.5 s\) ran out at eip 0x[0-9a-f]+\n$/);
+    assert.match(stopped.body!.description as string, new RegExp(ranOut));
+    assert.match((await note).body!.output as string, new RegExp(`^vdso-lab: stopped: ${ranOut}\\n$`));
   } finally {
     toAdapter.end();
   }
