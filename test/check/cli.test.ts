@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeBrokenStub } from './broken-stubs';
-import { vdsoLab } from '../cli/invoke';
+import { cliArgs, vdsoLab } from '../cli/invoke';
 import { sampled, TEST_SCALE } from '../support/scale';
 
 function cli(...args: string[]) {
@@ -18,7 +18,7 @@ function cli(...args: string[]) {
 
 /** `vdso-lab check ARGS` as the bin runs it, with its worker threads. */
 function spawned(...args: string[]) {
-  return spawnSync(process.execPath, [resolve('dist/cli.js'), 'check', ...args], { encoding: 'utf8' });
+  return spawnSync(process.execPath, [...cliArgs(), 'check', ...args], { encoding: 'utf8' });
 }
 
 test('check --vdso upstream --cpu amd: four rows, all ok, exit 0', async () => {

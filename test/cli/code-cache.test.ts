@@ -6,10 +6,11 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { assemble, run, scratch } from '../support/oracles';
 import { sampled } from '../support/scale';
+import { cliArgs } from './invoke';
 
 const dir = scratch('vdso-lab-code-cache-');
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -29,7 +30,7 @@ const object = assemble('prog', [
 const expected = run('objdump', ['-d', object]);
 
 function disasm(): { stdout: string; stderr: string; status: number | null } {
-  return spawnSync(process.execPath, [resolve('dist/cli.js'), 'disasm', object], { encoding: 'utf8', env: { ...process.env, VDSO_LAB_CACHE: cache } });
+  return spawnSync(process.execPath, [...cliArgs(), 'disasm', object], { encoding: 'utf8', env: { ...process.env, VDSO_LAB_CACHE: cache } });
 }
 
 function assertAsObjdump(what: string): void {

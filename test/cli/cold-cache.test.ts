@@ -7,11 +7,12 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { buildC, scratch } from '../support/oracles';
 import { runQemu, shellStatus, type RunOutput } from '../support/run-program';
 import { sampled } from '../support/scale';
+import { cliArgs } from './invoke';
 
 const dir = scratch('vdso-lab-cold-cache-');
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -38,7 +39,7 @@ const other = buildC('other', '#include <stdio.h>\nint main(void) { long long x 
 const expected = runQemu(program);
 
 function lab(cache: string, path = program): RunOutput {
-  const r = spawnSync(process.execPath, [resolve('dist/cli.js'), 'run', path], { encoding: 'utf8', env: { ...process.env, VDSO_LAB_CACHE: cache } });
+  const r = spawnSync(process.execPath, [...cliArgs(), 'run', path], { encoding: 'utf8', env: { ...process.env, VDSO_LAB_CACHE: cache } });
   return { stdout: r.stdout, stderr: r.stderr, status: shellStatus(r.status, r.signal) };
 }
 

@@ -9,14 +9,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { scratch } from '../support/oracles';
 import { launchTarget } from '../../emulator/debug/launch';
 import { nodeDebugHost } from '../../debug-adapter/node-host';
 import { InputError } from '../../toolchain/errors';
 import type { DebugLaunchOptions } from '../../emulator/debug/types';
 import { buildBareGuest } from './bare-guest';
-import { vdsoLab } from './invoke';
+import { cliArgs, vdsoLab } from './invoke';
 
 const dir = scratch('vdso-lab-inputs-');
 const fifo = join(dir, 'fifo');
@@ -29,7 +29,7 @@ writeFileSync(join(dir, 'big.bin'), Buffer.alloc(4096));
 function cli(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
   // A bound for a read without end or a wait, which would run into it; a check answers at once
   // and a guest run takes seconds, more on a loaded machine (10 s was reached at load 15-20).
-  return spawnSync(process.execPath, ['--max-old-space-size=512', resolve('dist/cli.js'), ...args], { encoding: 'utf8', cwd: dir, timeout: 60_000, env: { ...process.env, ...env } });
+  return spawnSync(process.execPath, [...cliArgs('--max-old-space-size=512'), ...args], { encoding: 'utf8', cwd: dir, timeout: 60_000, env: { ...process.env, ...env } });
 }
 
 test('#include of a device is one line naming it, status 2', () => {
@@ -72,7 +72,7 @@ const reader = buildBareGuest(
 );
 
 test('--stdin naming a device is read as the guest reads it: 1 MiB of /dev/zero under a 256 MB heap', () => {
-  const r = spawnSync(process.execPath, ['--max-old-space-size=256', resolve('dist/cli.js'), 'run', reader, '--stdin', '/dev/zero', '--', String(2 ** 20)], { encoding: 'utf8', cwd: dir, timeout: 30_000 });
+  const r = spawnSync(process.execPath, [...cliArgs('--max-old-space-size=256'), 'run', reader, '--stdin', '/dev/zero', '--', String(2 ** 20)], { encoding: 'utf8', cwd: dir, timeout: 30_000 });
   assert.equal(r.signal, null, r.stderr);
   assert.equal(r.stderr, '');
   assert.equal(r.status, 0);

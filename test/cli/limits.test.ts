@@ -11,10 +11,10 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { run, scratch } from '../support/oracles';
 import { scaled } from '../support/scale';
-import { vdsoLab } from './invoke';
+import { cliCommand, vdsoLab } from './invoke';
 import { peakMemory } from './peak-memory';
 
 const dir = scratch('vdso-lab-limits-');
@@ -60,7 +60,7 @@ test(`disasm of a ${Number(((PAIRS * 8) / 2 ** 20).toFixed(1))} MiB .text: what 
   writeFileSync(join(dir, 'big.s'), `.text\n.globl _start\n_start:\n.rept ${PAIRS}\nmovl $0x12345678, %eax\naddl %ebx, %ecx\n.endr\n`);
   run('as', ['--32', join(dir, 'big.s'), '-o', join(dir, 'big.o')]);
   const peak = peakMemory(dir);
-  const ours = spawnSync('bash', ['-c', `${peak.node} ${resolve('dist/cli.js')} disasm big.o | sha256sum`], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  const ours = spawnSync('bash', ['-c', `${cliCommand(peak.node)} disasm big.o | sha256sum`], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
   const theirs = spawnSync('bash', ['-c', 'objdump -d big.o | sha256sum'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
   assert.equal(ours.stdout, theirs.stdout);
   assert.notEqual(ours.stdout, createHash('sha256').update('').digest('hex') + '  -\n');

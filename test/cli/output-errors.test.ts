@@ -10,14 +10,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { resolve } from 'node:path';
 import { scratch } from '../support/oracles';
 import { sampled } from '../support/scale';
 import { within } from '../support/within';
 import { buildBareGuest } from './bare-guest';
+import { cliArgs, cliCommand } from './invoke';
 
 const dir = scratch('vdso-lab-output-errors-');
-const cli = `${process.execPath} ${resolve('dist/cli.js')}`;
+const cli = cliCommand();
 
 /** Runs a bash command line in the scratch folder; its stdout, stderr and status. */
 function sh(line: string): { stdout: string; stderr: string; status: number | null } {
@@ -82,7 +82,7 @@ const frame = (body: string): string => `Content-Length: ${Buffer.byteLength(bod
 
 /** A server of the CLI with its three pipes; `ended` resolves with its status (or the signal that ended it) within 20 s. */
 function serve(args: readonly string[]) {
-  const child = spawn(process.execPath, [resolve('dist/cli.js'), ...args], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...cliArgs(), ...args], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });

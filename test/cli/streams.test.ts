@@ -9,11 +9,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { buildC, scratch } from '../support/oracles';
 import { sampled, scaled } from '../support/scale';
 import { buildBareGuest } from './bare-guest';
-import { vdsoLab } from './invoke';
+import { cliCommand, vdsoLab } from './invoke';
 import { peakMemory } from './peak-memory';
 
 const dir = scratch('vdso-lab-streams-');
@@ -53,12 +52,14 @@ const flood = builtOnce(() => buildBareGuest('flood', FLOOD, dir));
 // A static glibc program, for output larger than a pipe holds: its symbols and its disassembly.
 const large = builtOnce(() => buildC('large', 'int main(void) { return 3; }', ['-static', '-O1'], dir));
 const exits3 = builtOnce(() => buildBareGuest('exits3', 'int main(void) { sys(20, 0, 0, 0); sys(64, 0, 0, 0); sys(24, 0, 0, 0); return 3; }', dir));
+// Its trace is more than a pipe holds, so the CLI is still writing it when a reader that takes one byte goes.
+const chatty = builtOnce(() => buildBareGuest('chatty', 'int main(void) { for (int i = 0; i < 5000; i++) sys(20, 0, 0, 0); return 3; }', dir));
 
 function sh(command: string) {
   return spawnSync('bash', ['-c', `set -o pipefail; ${command}`], { encoding: 'utf8', cwd: dir, timeout: 120_000 });
 }
 
-const cli = `${process.execPath} ${resolve('dist/cli.js')}`;
+const cli = cliCommand();
 
 /** How many 64 KiB writes the flood makes (100 MiB at full scale). */
 const WRITES = scaled(1600);
@@ -67,7 +68,7 @@ test(`${WRITES / 16} MiB of guest output reaches wc -c in full, the CLI under 30
   const prog = flood();
   // The peak is written to a file at exit, not to the pipes under test.
   const peak = peakMemory(dir);
-  const r = sh(`${peak.node} ${resolve('dist/cli.js')} run ${prog} -- ${WRITES} | wc -c`);
+  const r = sh(`${cliCommand(peak.node)} run ${prog} -- ${WRITES} | wc -c`);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), String(WRITES * 2 ** 16));
   const peakKb = peak.read();
@@ -106,12 +107,12 @@ test('--trace syscalls --json: one JSON object per line, the outcome last', asyn
 
 test('run --trace with stderr closed (2>&-) or its reader gone ends quietly with 141, as | head does', () => {
   const prog = exits3();
-  const status = (redirect: string): string =>
-    spawnSync('bash', ['-c', `${cli} run ${prog} --trace syscalls ${redirect}; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8', cwd: dir, timeout: 120_000 }).stdout.trim();
+  const status = (redirect: string, guest = prog): string =>
+    spawnSync('bash', ['-c', `${cli} run ${guest} --trace syscalls ${redirect}; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8', cwd: dir, timeout: 120_000 }).stdout.trim();
   const cases: Array<[string, () => string, string]> = [
     ['2>&-', () => status('2>&-'), '141'],
     ['--json 2>&-', () => status('--json 2>&-'), '141'],
-    ['reader gone', () => status('2>&1 >/dev/null | head -c 1 >/dev/null'), '141'],
+    ['reader gone', () => status('2>&1 >/dev/null | head -c 1 >/dev/null', chatty()), '141'],
     // Sent to /dev/null, the trace is written, not refused: the guest's status comes back.
     ['2>/dev/null', () => status('2>/dev/null'), '3'],
     // Without --trace, stderr carries only diagnostics, which a closed stderr drops.
