@@ -312,6 +312,7 @@ export function compileRegion(members: readonly (readonly Instruction[])[], live
   const head = entry(ctxs);
   ctxs.forEach((ctx, k) => cases.push(`case ${ctx.insns[0]!.address | 0}: {n = (n - ${bases[k]!}) | 0;`, ...ctx.body, '}'));
   const all = new BlockContext(members.flat(), liveImmediates);
+  all.region = true;
   for (const ctx of ctxs) {
     for (const r of ctx.dirty) all.dirty.add(r);
     all.flagsDirty ||= ctx.flagsDirty;
@@ -326,7 +327,7 @@ export function compileRegion(members: readonly (readonly Instruction[])[], live
     'out: for (;;) {',
     'switch (pc) {',
     ...cases,
-    `default: {ex = pc >>> 0; nc = n; rc = ${EXIT_DYNAMIC}; break out;}`,
+    `default: {ex = pc >>> 0; nc = 0; rc = ${EXIT_DYNAMIC}; break out;}`,
     '}',
     '}',
     writeBack(all),
@@ -505,7 +506,7 @@ const TLB_FIELD: Record<string, string> = {
 /** The fall-through exit after the last instruction. */
 function fallthrough(ctx: BlockContext): string {
   const last = ctx.insns[ctx.insns.length - 1]!;
-  return `{ex = ${hex(last.address + last.length)}; nc = ${ctx.loop ? 'n + ' : ''}${ctx.insns.length}; rc = ${EXIT_SLOT0}; break out;}`;
+  return `{ex = ${hex(last.address + last.length)}; nc = ${ctx.insns.length}; rc = ${EXIT_SLOT0}; break out;}`;
 }
 
 /** After the block's loop: the registers and flag record it changed written back, and its exit. */
@@ -516,7 +517,8 @@ function writeBack(ctx: BlockContext): string {
   // An instruction's memory exit (emit.ts memoryExit) leaves through the helper that tells a fault from events.
   if (ctx.memoryExits) wb.push('if (x >= 0) return H.memoryExit(s, m, X, x, n);');
   if (ctx.eventCodes) wb.push('if (rc >= 4) rc = rc === 4 ? H.pageFault(m, ex) : H.memEvent(m, ia);');
-  wb.push('s.pc = ex | 0; s.icount += nc; return rc;');
+  // `n` counts a self-loop's or a region's passes (0 elsewhere); each exit set `nc` beyond it (emit.ts Emitter.exitCount).
+  wb.push(ctx.loop || ctx.region ? 's.pc = ex | 0; s.icount += n + nc; return rc;' : 's.pc = ex | 0; s.icount += nc; return rc;');
   return wb.join('\n');
 }
 

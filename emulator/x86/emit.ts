@@ -20,9 +20,10 @@ export const EXIT_PAGE_FAULT = 4;
 export const EXIT_MEMORY_EVENT = 5;
 
 /**
- * Every exit sets `ex` (the next eip), `nc` (instructions completed in this call) and `rc`
- * (the return code) and breaks out of the block's labelled loop; the registers and the flag
- * record are written back once, after it.
+ * Every exit sets `ex` (the next eip), `nc` (the instructions completed in this call beyond
+ * `n`, a constant at each exit: Emitter.exitCount) and `rc` (the return code) and breaks out
+ * of the block's labelled loop; the registers and the flag record are written back once, after
+ * it, where `n + nc` is counted.
  */
 function leave(eip: string, count: string, result: string): string {
   return `{ex = ${eip}; nc = ${count}; rc = ${result}; break out;}`;
@@ -179,9 +180,20 @@ export class Emitter {
     return this.ctx.loop || this.ctx.region ? `n + ${this.ctx.base + done}` : String(done);
   }
 
+  /**
+   * What an exit after the first `done` of this block's pass sets `nc` to: count(done) less
+   * `n`, which the write-back adds (compile.ts). A constant in every block: in a self-loop or a
+   * region, `nc = n + k` at an exit first taken in a new process (which shares the function,
+   * translations.ts) had no type feedback and deoptimised the whole function, whose
+   * recompilation took 0.2-1.6 s of TurboFan for memcmp's loop (docs/speed-and-exactness.md).
+   */
+  exitCount(done: number): string {
+    return String(this.ctx.base + done);
+  }
+
   /** Statements that leave the block before this instruction has changed anything. */
   exitBefore(result: string): string {
-    return this.leave(hex(this.i.address), this.count(this.k), result);
+    return this.leave(hex(this.i.address), this.exitCount(this.k), result);
   }
 
   /**
@@ -209,7 +221,7 @@ export class Emitter {
 
   /** Statements that leave the block after this instruction completed, with eip already set by the caller or `next`. */
   exitAfter(result: string, eip: string = hex(this.next)): string {
-    return this.leave(eip, this.count(this.k + 1), this.afterEvents(result));
+    return this.leave(eip, this.exitCount(this.k + 1), this.afterEvents(result));
   }
 
   /** True when the instruction reached memory other than through sites (which raise no event: they leave the loop instead). */
@@ -243,7 +255,7 @@ export class Emitter {
     return this.mayRaiseEvents ? `(${this.eventPending} !== 0 ? (ia = ${hex(this.i.address)}, ${EXIT_MEMORY_EVENT}) : ${result})` : result;
   }
 
-  /** Statements leaving the block with eip and the count given as expressions (rep loops). */
+  /** Statements leaving the block with eip and the count beyond `n` (exitCount) given as expressions (rep loops). */
   exit(eip: string, count: string, result: string): string {
     return this.leave(eip, count, result);
   }
@@ -266,7 +278,7 @@ export class Emitter {
     }
     if (this.ctx.loop && target === insns[0]!.address) {
       const quiet = this.mayRaiseEvents ? ` && ${this.eventPending} === 0` : '';
-      return `{n = (n + ${this.k + 1}) | 0; if (n <= room${quiet}) ${this.ctx.backEdge} ex = ${hex(target)}; nc = n; rc = ${this.afterEvents(String(slot))}; break out;}`;
+      return `{n = (n + ${this.k + 1}) | 0; if (n <= room${quiet}) ${this.ctx.backEdge} ex = ${hex(target)}; nc = 0; rc = ${this.afterEvents(String(slot))}; break out;}`;
     }
     return this.exitAfter(String(slot), hex(target));
   }
@@ -301,7 +313,7 @@ export class Emitter {
       // The region's dispatch (compile.ts compileRegion): on at the target's member while the
       // longest member fits in the budget (the count `n` made the instructions completed); `pc`
       // is an int32, so that V8 compares the cases as integers.
-      this.post.push(`{const t = (${eip}) | 0; n = (n + ${this.ctx.base + this.k + 1}) | 0; if (n <= room) {pc = t; continue out;} ex = t >>> 0; nc = n; rc = ${EXIT_DYNAMIC}; break out;}`);
+      this.post.push(`{const t = (${eip}) | 0; n = (n + ${this.ctx.base + this.k + 1}) | 0; if (n <= room) {pc = t; continue out;} ex = t >>> 0; nc = 0; rc = ${EXIT_DYNAMIC}; break out;}`);
     } else {
       this.post.push(this.exitAfter(String(EXIT_DYNAMIC), `(${eip}) >>> 0`));
     }

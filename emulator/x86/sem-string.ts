@@ -45,7 +45,7 @@ function stringOp(kind: StringKind) {
     const rd = w === 4 ? 'rd32' : w === 2 ? 'rd16' : 'rd8';
     const wr = w === 4 ? 'wr32' : w === 2 ? 'wr16' : 'wr8';
     const acc = e.reg(0, w);
-    const pf = `if ((m.ev & 1) !== 0) ${e.exit(at, `${e.count(k)} + it`, String(EXIT_PAGE_FAULT))}`;
+    const pf = `if ((m.ev & 1) !== 0) ${e.exit(at, `${e.exitCount(k)} + it`, String(EXIT_PAGE_FAULT))}`;
     const src = e.withSegBase(index(6), i.memSeg);
     const dst = index(7);
     const body: string[] = [];
@@ -95,15 +95,15 @@ function stringOp(kind: StringKind) {
     e.post.push(`{${step} let it = 0, tries = 2;`,
       `for (;;) {`,
       `if (${counter} === 0) break;`,
-      `if (${e.count(k)} + it >= limit) ${e.exit(at, `${e.count(k)} + it`, '2')}`,
+      `if (${e.count(k)} + it >= limit) ${e.exit(at, `${e.exitCount(k)} + it`, '2')}`,
       bulk,
       `{${body.join(' ')}}`,
       decrement,
       'it++;',
-      `if (m.ev !== 0) ${e.exit(`(${continues}) ? ${at} : ${hex(e.next)}`, `${e.count(k)} + it`, `(ia = ${at}, ${EXIT_MEMORY_EVENT})`)}`,
+      `if (m.ev !== 0) ${e.exit(`(${continues}) ? ${at} : ${hex(e.next)}`, `${e.exitCount(k)} + it`, `(ia = ${at}, ${EXIT_MEMORY_EVENT})`)}`,
       conditional ? `if (!(${stillEqual})) break;` : '',
       '}',
-      e.exit(hex(e.next), `${e.count(k)} + (it > 0 ? it : 1)`, String(EXIT_SLOT0)),
+      e.exit(hex(e.next), `${e.exitCount(k)} + (it > 0 ? it : 1)`, String(EXIT_SLOT0)),
       '}');
     e.ended = true;
   };
