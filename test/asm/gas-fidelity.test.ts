@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { readelf } from '../support/oracles';
+import { runOverFiles } from '../support/run-tool';
 import { assembleWithBoth, type AssemblerRun } from './gas-compare';
 
 /** Assembles `source` with as --32 and with `vdso-lab asm -c`, both of which must succeed; both objects and both stderr texts. */
@@ -18,6 +18,12 @@ async function both(name: string, source: string): Promise<{ gas: AssemblerRun; 
   assert.equal(runs.gas.status, 0, runs.gas.stderr);
   assert.equal(runs.lab.status, 0, runs.lab.stderr);
   return runs;
+}
+
+/** readelf's `option` output for our object and GAS's, from one readelf over both (run-tool.ts runOverFiles). */
+function readelfBoth(option: string, lab: AssemblerRun, gas: AssemblerRun): [string, string] {
+  const [ours, theirs] = runOverFiles('readelf', [option], [lab.path, gas.path]);
+  return [ours!, theirs!];
 }
 
 /** `LINE: Warning: TEXT` per message (vdso-lab adds the column after the line, GAS 2.40 does not). */
@@ -46,7 +52,7 @@ here:	nop
 	.data
 .Lx:	.long here
 `);
-  assert.equal(readelf(['-sW', lab.path]), readelf(['-sW', gas.path]));
+  assert.equal(...readelfBoth('-sW', lab, gas));
   assert.deepEqual(readFileSync(lab.path), readFileSync(gas.path));
 });
 
@@ -90,7 +96,7 @@ test('branches to absolute addresses: relocations with no symbol (index 0), the 
 	call 0x100
 	jmp 0x200
 `);
-  assert.equal(readelf(['-rW', lab.path]), readelf(['-rW', gas.path]));
+  assert.equal(...readelfBoth('-rW', lab, gas));
   assert.deepEqual(readFileSync(lab.path), readFileSync(gas.path));
 });
 
@@ -230,7 +236,7 @@ test('.section and .pushsection NAME, "FLAGS" met again (read once per text): th
 `;
   const { gas, lab } = await both('section-forms', source);
   assert.deepEqual(messages(lab.stderr, 'section-forms.s'), messages(gas.stderr, 'section-forms.s'));
-  assert.equal(readelf(['-SW', lab.path]), readelf(['-SW', gas.path]));
+  assert.equal(...readelfBoth('-SW', lab, gas));
   assert.deepEqual(readFileSync(lab.path), readFileSync(gas.path));
 });
 
@@ -253,7 +259,7 @@ d2:	.long 0
 661:	.long d2 - d1
 662:	.byte 662b - 661b
 `);
-  assert.equal(readelf(['-rW', lab.path]), readelf(['-rW', gas.path]));
+  assert.equal(...readelfBoth('-rW', lab, gas));
   assert.deepEqual(readFileSync(lab.path), readFileSync(gas.path));
 });
 
@@ -294,6 +300,6 @@ test('sections created by name alone take the type, flags and entry size GNU as 
   const source = [...nobits.map((n) => `\t.section ${n}\n\t.skip 1`), ...progbits.map((n) => `\t.section ${n}\n\t.byte 1`)].join('\n') + '\n';
   const { gas, lab } = await both('special-sections', source);
   assert.deepEqual(messages(lab.stderr, 'special-sections.s'), messages(gas.stderr, 'special-sections.s'));
-  assert.deepEqual(readelf(['-SW', lab.path]), readelf(['-SW', gas.path]));
+  assert.deepEqual(...readelfBoth('-SW', lab, gas));
   assert.deepEqual(readFileSync(lab.path), readFileSync(gas.path));
 });

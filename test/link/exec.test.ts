@@ -11,6 +11,7 @@ import { linkExec } from '../../toolchain/link';
 import { run, scratch } from '../support/oracles';
 import { assembleAll } from './sources';
 import { runQemu } from '../support/run-program';
+import { runOverFiles } from '../support/run-tool';
 
 const MAIN_S = `
 	.text
@@ -76,17 +77,22 @@ test('a two-object program runs under qemu-i386 exactly as GNU ld\'s link of it,
   assert.equal(mine.stdout, 'hello from a linked program\n');
   assert.equal(mine.status, 46);
   assert.deepEqual(mine, runQemu(theirs));
+  // Each reading of both programs is one run over both (run-tool.ts runOverFiles).
   const linkerDefined = /\s(__bss_start|_edata|_end)$/;
-  const nm = (f: string) => run('nm', [f]).split('\n').filter((l) => l && !linkerDefined.test(l));
-  assert.deepEqual(nm(ours), nm(theirs));
-  const loads = (f: string) => run('readelf', ['-l', '-W', f]).split('\n').filter((l) => /^\s+(LOAD|GNU_STACK)/.test(l));
-  assert.equal(loads(ours).length, 2);
-  assert.deepEqual(loads(ours), loads(theirs));
-  const sections = (f: string) => run('readelf', ['-S', '-W', f]).split('\n').filter((l) => /\] \.(text|rodata|data|bss|eh_frame)/.test(l));
-  assert.deepEqual(sections(ours), sections(theirs));
-  for (const s of ['.text', '.rodata', '.data', '.eh_frame']) {
-    const bytes = (f: string) => run('readelf', ['-x', s, f]).replace(f, 'F');
-    assert.equal(bytes(ours), bytes(theirs), s);
+  const nm = runOverFiles('nm', [], [ours, theirs]).map((out) => out.split('\n').filter((l) => l && !linkerDefined.test(l)));
+  assert.deepEqual(nm[0], nm[1]);
+  const loads = runOverFiles('readelf', ['-l', '-W'], [ours, theirs]).map((out) => out.split('\n').filter((l) => /^\s+(LOAD|GNU_STACK)/.test(l)));
+  assert.equal(loads[0]!.length, 2);
+  assert.deepEqual(loads[0], loads[1]);
+  const sections = runOverFiles('readelf', ['-S', '-W'], [ours, theirs]).map((out) => out.split('\n').filter((l) => /\] \.(text|rodata|data|bss|eh_frame)/.test(l)));
+  assert.deepEqual(sections[0], sections[1]);
+  const dumped = ['.text', '.rodata', '.data', '.eh_frame'];
+  // readelf -x of every section at once, cut at each dump's heading.
+  const dumps = runOverFiles('readelf', dumped.flatMap((s) => ['-x', s]), [ours, theirs])
+    .map((out) => new Map(out.split(/\n(?=Hex dump of section ')/).slice(1).map((d) => [/^Hex dump of section '([^']+)'/.exec(d)![1]!, d])));
+  for (const s of dumped) {
+    assert.ok(dumps[0]!.get(s), `readelf -x ${s} of ours`);
+    assert.equal(dumps[0]!.get(s), dumps[1]!.get(s), s);
   }
   const r = spawnSync('readelf', ['-a', '-W', ours], { encoding: 'utf8' });
   assert.equal(r.stderr, '');

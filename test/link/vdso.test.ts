@@ -13,6 +13,7 @@ import { InputError } from '../../toolchain/errors';
 import { scratch } from '../support/oracles';
 import { runEach, type ToolRun } from '../support/run-tool';
 import { assembleAll, ldVdso, NOTE_S, SIGRETURN_S, VERSIONS, VSYSCALL_S } from './sources';
+import { parseSectionsHex, sectionsHexArgs } from '../designs/gnu-build';
 
 const dir = scratch('vdso-lab-link-');
 const built = assembleAll(dir, { vsyscall: VSYSCALL_S, sigreturn: SIGRETURN_S, note: NOTE_S });
@@ -26,16 +27,15 @@ const SECTIONS = ['.text', '.eh_frame', '.eh_frame_hdr', '.altinstructions', '.a
 const READELF = [['--dyn-syms', '-W'], ['-S', '-W'], ['-l', '-W'], ['-V', '-W'], ['-s', '-W'], ['--debug-dump=frames-interp']];
 
 /**
- * Every readelf, objcopy and od run the tests read, for both images, from one shell
- * (test/support/run-tool.ts runEach): each test takes its outputs, or the error of a run that failed.
+ * Every readelf run the tests read, for both images, from one shell (test/support/run-tool.ts
+ * runEach: one readelf over both images per option): each test takes its outputs, or the error
+ * of a run that failed. The compared sections' bytes are one `readelf -x` per image.
  */
 const outputs = (() => {
   const files = [ours, theirs];
-  const binary = (file: string, name: string): string => `${file}${name}.bin`;
   const runs: ToolRun[] = [
     ...files.flatMap((file) => READELF.map((args) => ({ tool: 'readelf', args: [...args, file], cwd: dir }))),
-    ...files.flatMap((file) => SECTIONS.map((name) => ({ tool: 'objcopy', args: ['-O', 'binary', '--only-section', name, file, binary(file, name)], cwd: dir }))),
-    ...files.flatMap((file) => SECTIONS.map((name) => ({ tool: 'od', args: ['-An', '-v', '-tx1', binary(file, name)], cwd: dir }))),
+    ...files.map((file) => ({ tool: 'readelf', args: sectionsHexArgs(file, SECTIONS), cwd: dir })),
   ];
   const results = runEach(runs);
   const key = (r: ToolRun): string => `${r.tool} ${r.args.join(' ')}`;
@@ -43,10 +43,8 @@ const outputs = (() => {
   const output = (r: ToolRun): string => byKey.get(key(r))!();
   return {
     readelf: (args: readonly string[], file: string): string => output({ tool: 'readelf', args: [...args, file], cwd: dir }),
-    sectionBytes: (file: string, name: string): string => {
-      output({ tool: 'objcopy', args: ['-O', 'binary', '--only-section', name, file, binary(file, name)], cwd: dir });
-      return output({ tool: 'od', args: ['-An', '-v', '-tx1', binary(file, name)], cwd: dir });
-    },
+    sectionBytes: (file: string, name: string): string =>
+      parseSectionsHex(output({ tool: 'readelf', args: sectionsHexArgs(file, SECTIONS), cwd: dir }), SECTIONS).get(name)!,
   };
 })();
 

@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from './oracles';
+import { runEach } from './run-tool';
 
 /** The kernel's BYTES_NOP tables by length (docs/kernel-facts.md §6): the 64-bit one patches the vDSO of a 64-bit kernel. */
 export const KERNEL_NOPS: Record<string, readonly string[]> = {
@@ -17,10 +18,18 @@ export interface ObjdumpLine { address: number; bytes: string; text: string; len
 
 /** objdump's instructions of `bytes` placed at `address`: address, bytes and text. */
 export function objdumpBytes(bytes: readonly number[], address: number, dir: string): ObjdumpLine[] {
-  const bin = join(dir, 'site.bin');
-  writeFileSync(bin, Uint8Array.from(bytes));
-  const out = run('objdump', ['-D', '-b', 'binary', '-m', 'i386', `--adjust-vma=0x${address.toString(16)}`, bin]);
-  return [...out.matchAll(/^\s+([0-9a-f]+):\t([0-9a-f ]+?)\s*\t(\S+)\s*(.*)$/gm)].map((m) => ({ address: parseInt(m[1]!, 16), bytes: m[2]!, text: `${m[3]} ${m[4]!.trim()}`.trim(), length: m[2]!.split(' ').length }));
+  return objdumpBytesEach([bytes], address, dir)[0]!;
+}
+
+/** objdumpBytes of each of `buffers`, each its own file, from one objdump over them all (run-tool.ts runEach). */
+function objdumpBytesEach(buffers: readonly (readonly number[])[], address: number, dir: string): ObjdumpLine[][] {
+  const files = buffers.map((bytes, k) => {
+    const bin = join(dir, `site-${k}.bin`);
+    writeFileSync(bin, Uint8Array.from(bytes));
+    return bin;
+  });
+  return runEach(files.map((bin) => ({ tool: 'objdump', args: ['-D', '-b', 'binary', '-m', 'i386', `--adjust-vma=0x${address.toString(16)}`, bin], cwd: dir })))
+    .map((out) => [...out().matchAll(/^\s+([0-9a-f]+):\t([0-9a-f ]+?)\s*\t(\S+)\s*(.*)$/gm)].map((m) => ({ address: parseInt(m[1]!, 16), bytes: m[2]!, text: `${m[3]} ${m[4]!.trim()}`.trim(), length: m[2]!.split(' ').length })));
 }
 
 /** A section's bytes in GNU ld's image, by address (objdump -s). */
@@ -72,10 +81,13 @@ function kernelNop(length: number, kernel: string): number[] {
  */
 export function optimizeNops(buf: number[], kernel: string, dir: string): void {
   // The walk goes from each instruction to the one after it and never rewrites bytes at or after
-  // `next`, so objdump's one decode of the whole site from its start has every length it asks for.
-  const lengths = new Map(objdumpBytes(buf, 0, dir).map((l) => [l.address, l.length]));
+  // `next`, so objdump's decode of the whole site from its start has every length it asks for;
+  // an offset off that decode's path takes the first instruction decoded from it. One objdump
+  // over the site and each of its suffixes.
+  const decoded = objdumpBytesEach(buf.map((_, i) => buf.slice(i)), 0, dir);
+  const lengths = new Map((decoded[0] ?? []).map((l) => [l.address, l.length]));
   const insnAt = (i: number) => {
-    if (!lengths.has(i)) lengths.set(i, objdumpBytes(buf.slice(i), 0, dir)[0]!.length);
+    if (!lengths.has(i)) lengths.set(i, decoded[i]![0]!.length);
     return buf.slice(i, i + lengths.get(i)!);
   };
   for (let i = 0; i < buf.length; ) {
