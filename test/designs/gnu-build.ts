@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { designsRoot, includeDirs } from '../../toolchain/designs/build';
 import type { DesignImage, DesignVersion } from '../../toolchain/designs/registry';
 import { readBytes, run } from '../support/oracles';
+import { runOverFiles } from '../support/run-tool';
 import { ldVdso } from '../link/sources';
 
 /** GNU's image of `image` from the sources under `root` (the shipped vdso/), built in a fresh folder under `dir`; returns its path. */
@@ -23,9 +24,14 @@ export function gnuImage(dir: string, label: string, image: DesignImage, version
   return ldVdso({ dir: out, objects, inputs: objects.map((o) => ({ fileName: o, bytes: readBytes(o) })) }, versions);
 }
 
+/** readelf's options that dump each of `names`. */
+function hexOptions(names: readonly string[]): string[] {
+  return ['-W', ...names.flatMap((name) => ['-x', name])];
+}
+
 /** The arguments of one `readelf -x` of `file` for each of `names` (sectionsHex; runEach). */
 export function sectionsHexArgs(file: string, names: readonly string[]): string[] {
-  return ['-W', ...names.flatMap((name) => ['-x', name]), file];
+  return [...hexOptions(names), file];
 }
 
 /**
@@ -33,7 +39,12 @@ export function sectionsHexArgs(file: string, names: readonly string[]): string[
  * section the file does not have, or one without bytes).
  */
 export function sectionsHex(file: string, names: readonly string[]): Map<string, string> {
-  return parseSectionsHex(run('readelf', sectionsHexArgs(file, names)), names);
+  return sectionsHexEach([file], names)[0]!;
+}
+
+/** sectionsHex of each of `files`, from one readelf over them all (test/support/run-tool.ts runOverFiles). */
+export function sectionsHexEach(files: readonly string[], names: readonly string[]): Array<Map<string, string>> {
+  return runOverFiles('readelf', hexOptions(names), files).map((dump) => parseSectionsHex(dump, names));
 }
 
 /** sectionsHex from readelf's output `dump`. */

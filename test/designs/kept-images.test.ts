@@ -14,7 +14,7 @@ import { findDesign } from '../../toolchain/designs/registry';
 import { ENTRY_DAMAGE } from '../support/entry-damage';
 import { scratch } from '../support/oracles';
 import { sampled } from '../support/scale';
-import { gnuImage, sectionsHex } from './gnu-build';
+import { gnuImage, sectionsHexEach } from './gnu-build';
 
 const SECTIONS = ['.text', '.eh_frame', '.eh_frame_hdr', '.altinstructions', '.altinstr_replacement'];
 const design = findDesign('upstream')!;
@@ -44,7 +44,7 @@ function assertGnus(ours: string, root: string): void {
     theirs = gnuImage(scratch(), 'upstream', image, design.versions, root);
     gnuImages.set(root, theirs);
   }
-  const [a, b] = [sectionsHex(ours, SECTIONS), sectionsHex(theirs, SECTIONS)];
+  const [a, b] = sectionsHexEach([ours, theirs], SECTIONS);
   for (const name of SECTIONS) assert.equal(a.get(name), b.get(name), `${name} differs`);
 }
 
