@@ -6,13 +6,13 @@
 // lines are replaced (moduleWith, a spread copy) has none.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { assembleSource } from '../../toolchain/asm/assemble-source';
 import { moduleWith, type AsmModule } from '../../toolchain/asm/module';
 import { kernelStyleSource } from '../../bench/lsp-latency';
 import { HEADER, kernelStyle } from '../lsp/kernel-style';
+import { scratch } from '../support/oracles';
 
 const BENCH_HEADER = '#ifndef BENCH_H\n#define BENCH_H\n#include "vdso-lab.h"\n#define BENCH_ENTRY(name) VDSO_FUNCTION(name)\n#endif\n';
 
@@ -55,7 +55,7 @@ function relaxed(seed: number): string {
 }
 
 test('the instruction entries as columns equal the instruction entries of AsmModule.lines', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-insn-entries-'));
+  const dir = scratch('vdso-lab-insn-entries-');
   try {
     writeFileSync(join(dir, 'bench.h'), BENCH_HEADER);
     writeFileSync(join(dir, 't.h'), HEADER);

@@ -5,12 +5,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeBrokenStub } from './broken-stubs';
 import { cliArgs, vdsoLab } from '../cli/invoke';
 import { sampled, TEST_SCALE } from '../support/scale';
+import { scratch } from '../support/oracles';
 
 function cli(...args: string[]) {
   return vdsoLab(['check', ...args]);
@@ -53,7 +53,7 @@ test('check with a bad --cpu or an unreadable file: one line, exit 2', async () 
 });
 
 test('check and alternatives on a .S with an assembly error: one line naming file:line:column, exit 2', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-bad-stub-'));
+  const dir = scratch('vdso-lab-bad-stub-');
   const path = join(dir, 'bad.S');
   writeFileSync(path, '\t.text\n\t.globl __kernel_vsyscall\n__kernel_vsyscall:\n\tmovl\t%eax\n');
   const gas = spawnSync('as', ['--32', path, '-o', join(dir, 'bad.o')], { encoding: 'utf8' });
@@ -69,7 +69,7 @@ test('check and alternatives on a .S with an assembly error: one line naming fil
 test('check --jobs: worker threads give byte-identical output and status to one thread (four designs on one kernel kind, a .S, a .S that does not build)', async () => {
   assert.ok(existsSync(resolve('dist/check-worker.js')), 'the worker bundle is built beside dist/cli.js');
   const stub = writeBrokenStub('preserve');
-  const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-check-jobs-'));
+  const dir = scratch('vdso-lab-check-jobs-');
   const bad = join(dir, 'bad.S');
   writeFileSync(bad, '\t.text\n\t.globl __kernel_vsyscall\n__kernel_vsyscall:\n\tmovl %eax,\n');
   // Quick runs take the four designs on one CPU model of the three (still more configurations

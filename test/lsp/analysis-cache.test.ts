@@ -6,12 +6,12 @@
 // and the analysis's start shows as its reading the text).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AnalysisCache, diskFileSource, type Analysis } from '../../language-server/analysis';
 import type { ServerSettings } from '../../language-server/build-settings';
+import { scratch } from '../support/oracles';
 
 function source(functions: number, extra = ''): string {
   const out = ['#include "vdso-lab.h"', '\t.text'];
@@ -24,7 +24,7 @@ function source(functions: number, extra = ''): string {
 const turn = () => new Promise<void>((done) => setImmediate(done));
 
 test('a newer edit stops the running analysis; a request answers the current version at once', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-cache-'));
+  const dir = scratch('vdso-lab-cache-');
   try {
     const uri = pathToFileURL(join(dir, 'stubs.S')).href;
     let settings: ServerSettings = { lsp: { debounceMs: 0 } };

@@ -8,14 +8,14 @@
 // bench's row holds it to the bound (bench/lsp-edit-storm.ts, which owns the source and edits).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLsp } from './lsp-client';
 import { editStormEdits, editStormSource } from '../../bench/lsp-edit-storm';
+import { scratch } from '../support/oracles';
 
 test('100 didChange on a 5 MB document: the next hover is answered against the latest text', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-edit-storm-'));
+  const dir = scratch('vdso-lab-edit-storm-');
   const lsp = startLsp();
   try {
     const source = editStormSource();

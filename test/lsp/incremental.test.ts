@@ -13,8 +13,7 @@
 // large .s re-runs one region.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyze, analyzeIncrementally, diskFileSource, type Analysis } from '../../language-server/analysis';
@@ -27,6 +26,7 @@ import { names } from '../../language-server/names';
 import { prng } from '../support/prng';
 import { scaled } from '../support/scale';
 import { HEADER, kernelStyle } from './kernel-style';
+import { scratch } from '../support/oracles';
 
 /** What a scan tells: its lexemes, each line's, its ALTERNATIVE blocks and cpp directives. */
 function lexicalView(s: SourceScan): unknown {
@@ -84,7 +84,7 @@ const PLAIN_INSERTS = ['\tnop', '\tpushl\t%eax', '\tpopl\t%eax', '\t.cfi_adjust_
   '/* a comment */', '# a comment /*', '/* opened', 'closed */', '\tSAVE %edx', '#define NOT_CPP 1', '#if 0', '\tmovl %eax, %ebx // /* odd', ''];
 
 function checkEdits(name: string, base: readonly string[], inserts: readonly string[], seed: number): void {
-  const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-incremental-'));
+  const dir = scratch('vdso-lab-incremental-');
   try {
     writeFileSync(join(dir, 't.h'), HEADER);
     const path = join(dir, name);
@@ -138,7 +138,7 @@ test('the same for a .s, which GAS reads without cpp: its regions are taken as w
 });
 
 test('a one-line edit in a large .s re-assembles only the region it is in', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-incremental-'));
+  const dir = scratch('vdso-lab-incremental-');
   try {
     const uri = pathToFileURL(join(dir, 'large.s')).href;
     const files = diskFileSource(() => undefined);

@@ -9,8 +9,7 @@
 // instructions' bytes, cut anywhere, each met several times at different places of a buffer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyze, diskFileSource } from '../../language-server/analysis';
@@ -21,6 +20,7 @@ import { scaled } from '../support/scale';
 import { decode } from '../../toolchain/isa/decoder';
 import { kernelStyleSource } from '../../bench/lsp-latency';
 import { HEADER, kernelStyle } from './kernel-style';
+import { scratch } from '../support/oracles';
 
 const BENCH_HEADER = '#ifndef BENCH_H\n#define BENCH_H\n#include "vdso-lab.h"\n#define BENCH_ENTRY(name) VDSO_FUNCTION(name)\n#endif\n';
 
@@ -32,7 +32,7 @@ function check(f: InstructionFact, what: string): void {
 }
 
 test('each instruction fact has the op, stack effect and decoded form of its own bytes', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-facts-'));
+  const dir = scratch('vdso-lab-facts-');
   try {
     writeFileSync(join(dir, 'bench.h'), BENCH_HEADER);
     writeFileSync(join(dir, 't.h'), HEADER);

@@ -6,14 +6,14 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyze, analyzeIncrementally, diskFileSource } from '../../language-server/analysis';
 import { IncrementalAnalyzer } from '../../language-server/region-analysis';
 import { allFindings } from '../../language-server/diagnostics';
 import { HEADER, kernelStyle } from './kernel-style';
+import { scratch } from '../support/oracles';
 
 const STACK = '\tALTERNATIVE "", "pushl %eax", X86_FEATURE_SEP';
 const BRANCH = '\tALTERNATIVE "", "jecxz 1f", X86_FEATURE_SEP';
@@ -22,7 +22,7 @@ const CFI = '\tALTERNATIVE "pushl %ebx; .cfi_adjust_cfa_offset 4; popl %ebx; .cf
 const KINDS: readonly string[] = ['alternativeBranch', 'alternativeCfi', 'alternativeStack'];
 
 test('conflicting sites in a kept region are found in every version, as the whole analysis finds them', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-kept-sites-'));
+  const dir = scratch('vdso-lab-kept-sites-');
   try {
     writeFileSync(join(dir, 't.h'), HEADER);
     const path = join(dir, 'kept.S');

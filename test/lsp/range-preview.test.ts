@@ -6,13 +6,13 @@
 // server asks the client to refresh.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { within } from '../support/within';
 import { startInProcessServer } from '../../language-server/in-process-server';
+import { scratch } from '../support/oracles';
 
 function source(functions: number): string {
   const out = ['#include "vdso-lab.h"', '\t.text'];
@@ -24,7 +24,7 @@ function source(functions: number): string {
 }
 
 test('range tokens come before the whole analysis, equal its tokens, and a refresh follows it', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-preview-'));
+  const dir = scratch('vdso-lab-preview-');
   const server = startInProcessServer();
   const connection = createMessageConnection(new StreamMessageReader(server.output), new StreamMessageWriter(server.input));
   const events: string[] = [];

@@ -9,8 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
@@ -18,6 +17,7 @@ import { startInProcessServer } from '../../language-server/in-process-server';
 import { TEST_SCALE } from '../support/scale';
 import { within } from '../support/within';
 import { vdsoLab } from '../cli/invoke';
+import { scratch } from '../support/oracles';
 
 /**
  * The server for a test about its wire and log, not its process: dist/language-server.js on
@@ -101,7 +101,7 @@ test('with stderr\'s reader gone, the malformed frames\' log lines are dropped a
 });
 
 test('an #include of a FIFO or of /dev/zero is not read: the server answers and the diagnostic names the file', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-lsp-include-'));
+  const dir = scratch('vdso-lab-lsp-include-');
   const fifo = join(dir, 'fifo');
   assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
   const server = spawn(process.execPath, [resolve('dist/language-server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });

@@ -10,8 +10,7 @@
 // whole analysis of the edited text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AnalysisCache, analyze, analyzeVersion, buildRegions, diskFileSource, type Analysis, type DocumentText, type FileSource } from '../../language-server/analysis';
@@ -25,6 +24,7 @@ import { kernelStyleSource } from '../../bench/lsp-latency';
 import { HEADER, kernelStyle } from './kernel-style';
 import { decodeTokens } from './lsp-client';
 import { sampled } from '../support/scale';
+import { scratch } from '../support/oracles';
 
 /** The bench's header (bench/lsp-latency.ts writes the same beside its source). */
 const BENCH_HEADER = '#ifndef BENCH_H\n#define BENCH_H\n#include "vdso-lab.h"\n#define BENCH_ENTRY(name) VDSO_FUNCTION(name)\n#endif\n';
@@ -76,7 +76,7 @@ function bothWays(doc: DocumentText, files: FileSource): { whole: Analysis; regi
 }
 
 function inScratch(f: (dir: string, files: FileSource) => void): void {
-  const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-whole-first-'));
+  const dir = scratch('vdso-lab-whole-first-');
   try {
     f(dir, diskFileSource(() => undefined));
   } finally {
@@ -126,7 +126,7 @@ test('the same on the project\'s vdso/ designs, read where they are (their inclu
 });
 
 test('the server\'s cache: a document just opened is answered whole, its regions are built after, and a one-line edit re-runs one region', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-whole-first-'));
+  const dir = scratch('vdso-lab-whole-first-');
   try {
     writeFileSync(join(dir, 'bench.h'), BENCH_HEADER);
     const path = join(dir, 'bench.S');

@@ -6,15 +6,32 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { parseReadelf } from '../elf/readelf-output';
 import { buildInput } from './builds';
 import { run } from './run-tool';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export { run };
 
-/** A fresh temporary folder for one test's files. */
+/** The folders scratch made in this process (or worker), removed when it exits. */
+const made: string[] = [];
+
+/** Removes what scratch made; a folder that cannot be removed is left (an exit handler must not throw). */
+function removeScratch(): void {
+  for (const dir of made.splice(0)) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Left in the temporary folder, as before this handler.
+    }
+  }
+}
+
+/** A fresh temporary folder for one test's files, removed with everything in it when this process exits. */
 export function scratch(prefix = 'vdso-lab-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  if (made.length === 0) process.once('exit', removeScratch);
+  made.push(dir);
+  return dir;
 }
 
 /**
