@@ -10,7 +10,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { run, scratch } from '../support/oracles';
+import { run, keptFolder } from '../support/oracles';
 import { codeServerBinary, installExtension, packageExtension, runDirs } from './code-server';
 import { withWorkbench } from './session';
 import { until, Workbench } from './workbench';
@@ -57,7 +57,7 @@ function cliPatched(file: string, cpu: string): string {
 
 test('ALTERNATIVE blocks in a real VS Code', { timeout: 240_000 }, async (t: TestContext) => {
   const bin = codeServerBinary();
-  const dirs = runDirs(scratch('vdso-lab-e2e-alt-'));
+  const dirs = runDirs(keptFolder('vdso-lab-e2e-alt-'));
   const workspace = join(dirs.root, 'workspace');
   mkdirSync(workspace);
   writeFileSync(join(workspace, 'stub.h'), HEADER);

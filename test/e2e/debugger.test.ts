@@ -14,7 +14,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { run, scratch } from '../support/oracles';
+import { run, keptFolder } from '../support/oracles';
 import { codeServerBinary, installExtension, packageExtension, runDirs } from './code-server';
 import { withWorkbench } from './session';
 import { until } from './workbench';
@@ -30,7 +30,7 @@ int main(void)
 
 test('the vdso debugger in a real VS Code: entry stop with variables, a verified breakpoint in vdso/upstream.S that is hit', { timeout: 240_000 }, async (t: TestContext) => {
   const bin = codeServerBinary();
-  const dirs = runDirs(scratch('vdso-lab-e2e-debug-'));
+  const dirs = runDirs(keptFolder('vdso-lab-e2e-debug-'));
   const workspace = join(dirs.root, 'workspace');
   mkdirSync(join(workspace, 'vdso'), { recursive: true });
   mkdirSync(join(workspace, '.vscode'));

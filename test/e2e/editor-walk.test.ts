@@ -10,7 +10,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { run, scratch } from '../support/oracles';
+import { run, keptFolder } from '../support/oracles';
 import { codeServerBinary, installExtension, packageExtension, runDirs } from './code-server';
 import { withWorkbench } from './session';
 import { until, Workbench } from './workbench';
@@ -81,7 +81,7 @@ function cliPatched(file: string, kernel: string): string {
 
 test('the editor features on a kernel-style .S and vdso/upstream.S in a real VS Code', { timeout: 300_000 }, async (t: TestContext) => {
   const bin = codeServerBinary();
-  const dirs = runDirs(scratch('vdso-lab-e2e-walk-'));
+  const dirs = runDirs(keptFolder('vdso-lab-e2e-walk-'));
   const workspace = join(dirs.root, 'workspace');
   mkdirSync(workspace);
   writeFileSync(join(workspace, 'entry.h'), HEADER);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run, scratch } from '../support/oracles';
+import { run, keptFolder } from '../support/oracles';
 import { realVdso } from '../support/real-vdso';
 import { codeServerBinary, installExtension, packageExtension, runDirs } from './code-server';
 import { withWorkbench } from './session';
@@ -69,7 +69,7 @@ function readelfExports(path: string): Array<{ address: string; name: string }> 
 
 test('vdso-lab in a real VS Code (code-server, headless Chromium)', { timeout: 240_000 }, async (t: TestContext) => {
   const bin = codeServerBinary();
-  const dirs = runDirs(scratch('vdso-lab-e2e-'));
+  const dirs = runDirs(keptFolder('vdso-lab-e2e-'));
   t.diagnostic(`run folder: ${dirs.root}`);
   const workspace = join(dirs.root, 'workspace');
   const oracleDir = join(dirs.root, 'oracle');

@@ -26,6 +26,11 @@ function removeScratch(): void {
   }
 }
 
+/** A fresh temporary folder left after the run, for what a user looks at afterwards (the end-to-end suite's screenshots and logs). */
+export function keptFolder(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
 /** A fresh temporary folder for one test's files, removed with everything in it when this process exits. */
 export function scratch(prefix = 'vdso-lab-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
