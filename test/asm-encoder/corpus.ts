@@ -99,18 +99,25 @@ function operandLists(e: OpcodeEntry, opSize: 2 | 4): string[] {
 
 /** Lines generated from every table row. */
 export function tableCorpus(): string[] {
-  const lines = new Set<string>();
+  return [...new Set(tableCorpusRows().flat())];
+}
+
+/** The corpus by table row: each covered row's lines, in the order tableCorpus gives them (a line may recur in several rows). */
+export function tableCorpusRows(): string[][] {
+  const rows: string[][] = [];
   for (const e of TABLE) {
     // Forms the table lists but the emulator does not run (nc, undef) have no operand kinds to spell.
     if (e.op === Op.NotCovered || e.op === Op.Invalid) continue;
+    const lines = new Set<string>();
     const sizes: (2 | 4)[] = e.opSizeOnly ? [e.opSizeOnly as 2 | 4] : [4, 2];
     for (const opSize of sizes) {
       for (const ops of operandLists(e, opSize)) {
         for (const m of spellings(e, opSize)) lines.add(ops ? `${m} ${ops}` : m);
       }
     }
+    rows.push([...lines]);
   }
-  return [...lines];
+  return rows;
 }
 
 /** GAS's choices the brief names, and other edge cases, written by hand. */

@@ -4,6 +4,7 @@
 // lines in an environment variable, and there answerBatch() runs each through runCli in turn
 // and writes their results to stdout as one JSON line. The child's bounds hold for the whole
 // batch as they held for each command line alone; a batch that runs into them fails as a whole.
+// A command line may carry settings of its own (environment variables), set for it alone.
 import { spawnSync } from 'node:child_process';
 import { runCli } from '../../cli/run-cli';
 import type { Invocation } from './invoke';
@@ -13,15 +14,26 @@ const VARIABLE = 'VDSO_LAB_TEST_CLI_BATCH';
 /** Whether this process is a batch's child (its test file then registers no tests). */
 export const isBatchChild = process.env[VARIABLE] !== undefined;
 
+/** One command line of a batch: its arguments, or its arguments and the settings it runs with. */
+export type BatchLine = readonly string[] | { readonly args: readonly string[]; readonly env: Readonly<Record<string, string>> };
+
 /** In a batch's child: runs the command lines from `cwd` and writes their results. */
 export function answerBatch(): void {
-  const lines = JSON.parse(process.env[VARIABLE]!) as string[][];
+  const lines = JSON.parse(process.env[VARIABLE]!) as BatchLine[];
   void (async () => {
     const results: Invocation[] = [];
-    for (const args of lines) {
+    for (const line of lines) {
+      const { args, env } = 'args' in line ? line : { args: line, env: {} };
+      // The child is the batch's own process: a line's settings are set for it and taken away after.
+      const before = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+      Object.assign(process.env, env);
       let stdout = '';
       let stderr = '';
-      const status = await runCli(args, { cwd: process.cwd(), out: (t) => void (stdout += t), err: (t) => void (stderr += t) });
+      const status = await runCli([...args], { cwd: process.cwd(), out: (t) => void (stdout += t), err: (t) => void (stderr += t) });
+      for (const [name, value] of Object.entries(before)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
       results.push({ status, stdout, stderr });
     }
     process.stdout.write(JSON.stringify(results) + '\n');
@@ -36,7 +48,7 @@ export interface BatchOutcome {
 }
 
 /** Runs `lines` in one child on `file` (the calling test's __filename) from `cwd`, under node's `options` and `timeout` ms. */
-export function runBatch(file: string, lines: readonly (readonly string[])[], cwd: string, options: readonly string[], timeout: number): BatchOutcome {
+export function runBatch(file: string, lines: readonly BatchLine[], cwd: string, options: readonly string[], timeout: number): BatchOutcome {
   const r = spawnSync(process.execPath, [...options, file], { cwd, encoding: 'utf8', timeout, env: { ...process.env, [VARIABLE]: JSON.stringify(lines) } });
   if (r.status === 0 && r.signal === null) {
     const results = JSON.parse(r.stdout) as Invocation[];

@@ -118,6 +118,6 @@ test('run --trace with stderr closed (2>&-) or its reader gone ends quietly with
     // Without --trace, stderr carries only diagnostics, which a closed stderr drops.
     ['no --trace, 2>&-', () => spawnSync('bash', ['-c', `${cli} run ${prog} 2>&-; echo $?`], { encoding: 'utf8', cwd: dir }).stdout.trim(), '3'],
   ];
-  // Quick runs: the first (closed) and the last (no trace, status kept).
-  for (const [what, got, want] of sampled(cases, 2)) assert.equal(got(), want, what);
+  // Quick runs: the first (closed); the status a closed stderr keeps without --trace is left to full scale.
+  for (const [what, got, want] of sampled(cases)) assert.equal(got(), want, what);
 });
