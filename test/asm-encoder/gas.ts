@@ -23,7 +23,6 @@ function source(lines: readonly string[], skip: ReadonlySet<number>): string {
 
 /** Assembles every line (each alone on its own label) with as --32 and splits the result. */
 export function gasLines(lines: readonly string[], prelude = ''): GasLine[] {
-  run('as', ['--version']);
   const dir = scratch('vdso-lab-enc-');
   const src = join(dir, 'corpus.s');
   const obj = join(dir, 'corpus.o');
@@ -33,6 +32,11 @@ export function gasLines(lines: readonly string[], prelude = ''): GasLine[] {
   const assemble = (skip: ReadonlySet<number>): boolean => {
     writeFileSync(src, (prelude ? prelude + '\n' : '') + source(lines, skip));
     const r = spawnSync('as', ['--32', '-o', obj, src], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    // A missing `as` fails with what .ci/run must install (run's message), not as a mismatch.
+    if (r.error) {
+      run('as', ['--version']);
+      throw r.error;
+    }
     for (const m of r.stderr.matchAll(/^[^:\n]*:(\d+): (Error|Warning): (.*)$/gm)) {
       const i = (Number(m[1]) - preludeLines - 2) / 2;
       if (!Number.isInteger(i) || i < 0 || i >= lines.length) continue;

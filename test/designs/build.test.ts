@@ -5,7 +5,8 @@
 // the same .text line rows as GNU as -g; and what the designs are known to hold
 // (the hand-written legacy CFI bytes of docs/kernel-facts.md §1, the proposal's code as the mail
 // writes it, with the one correction vdso/proposal.S names). Quick runs compare one image
-// of each design (test/support/scale.ts).
+// of each design (test/support/scale.ts). Every image is built when a test first asks, and read
+// by one readelf per kind of reading over them all.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -31,48 +32,80 @@ function symbolRows(listing: string): string[] {
 }
 
 const built = new Map<string, string>();
-for (const design of allDesigns()) {
-  for (const { image, kernel } of sampled(design.images)) {
-    const label = `${design.name}-${image.name}`;
-    test(`${label}: vdso-lab's image equals GNU as + ld's (section bytes, frames-interp, symbols)`, () => {
-      const ours = join(dir, `${label}.so`);
-      writeFileSync(ours, buildDesign(design.name, kernel, { image: image.name }).bytes);
-      built.set(label, ours);
-      const theirs = gnuImage(dir, label, image, design.versions);
-      // Every readelf reading of both images from one shell (run-tool.ts runEach).
-      const readings = [
-        sectionsHexArgs,
-        (f: string) => ['--debug-dump=frames-interp', f],
-        (f: string) => ['--dyn-syms', '-W', f],
-        (f: string) => ['-s', '-W', f],
-        (f: string) => ['--debug-dump=decodedline', f],
-      ];
-      const [ourHex, theirHex, ourFrames, theirFrames, ourDyn, theirDyn, ourSyms, theirSyms, ourDecoded, theirDecoded] = runEach(
-        readings.flatMap((args) => [ours, theirs].map((f) => ({ tool: 'readelf', args: args(f, SECTIONS), cwd: dir }))),
-      );
-      const [ourSections, theirSections] = [parseSectionsHex(ourHex!(), SECTIONS), parseSectionsHex(theirHex!(), SECTIONS)];
-      for (const name of SECTIONS) {
-        assert.equal(ourSections.get(name), theirSections.get(name), `${label}: ${name} differs`);
+/** The images the file compares: one of each design at a quick scale (test/support/scale.ts). */
+const IMAGES = allDesigns().flatMap((design) => sampled(design.images).map(({ image, kernel }) => ({ design, image, kernel, label: `${design.name}-${image.name}` })));
+/** What readelf prints of each image ours and GNU's: one reading per entry, in this order. */
+const READINGS = [
+  (f: string) => sectionsHexArgs(f, SECTIONS),
+  (f: string) => ['--debug-dump=frames-interp', f],
+  (f: string) => ['--dyn-syms', '-W', f],
+  (f: string) => ['-s', '-W', f],
+  (f: string) => ['--debug-dump=decodedline', f],
+];
+interface Pair {
+  readonly ours: string;
+  readonly theirs: string;
+  /** Each reading of ours, then of theirs. */
+  readonly readings: Array<() => string>;
+}
+let pairs: Map<string, Pair | Error> | undefined;
+/**
+ * Each image built by vdso-lab and by GNU as + ld (an image whose build throws holds the error,
+ * for its own test), and every readelf reading of them all from one shell (run-tool.ts runEach:
+ * one readelf per reading over every image), made when a test first asks.
+ */
+function pairOf(label: string): Pair {
+  pairs ??= (() => {
+    const files = new Map<string, { ours: string; theirs: string } | Error>();
+    for (const { design, image, kernel, label: l } of IMAGES) {
+      try {
+        const ours = join(dir, `${l}.so`);
+        writeFileSync(ours, buildDesign(design.name, kernel, { image: image.name }).bytes);
+        built.set(l, ours);
+        files.set(l, { ours, theirs: gnuImage(dir, l, image, design.versions) });
+      } catch (e) {
+        files.set(l, e instanceof Error ? e : new Error(String(e)));
       }
-      assert.notEqual(ourSections.get('.eh_frame'), '');
-      assert.equal(ourFrames!().replace(ours, 'IMAGE'), theirFrames!().replace(theirs, 'IMAGE'));
-      assert.deepEqual(symbolRows(ourDyn!()), symbolRows(theirDyn!()));
-      const pads = (listing: string) => symbolRows(listing).filter((r) => /(landing_pad|after_int80|SYSENTER_RETURN|vsyscall_\w+)$/.test(r));
-      const ourPads = pads(ourSyms!());
-      assert.deepEqual(ourPads, pads(theirSyms!()));
-      if (image.landingPad) assert.ok(ourPads.some((r) => r.endsWith(` ${image.landingPad}`)), ourPads.join('\n'));
-      // The line table of .text as as -g writes it (the .altinstr_replacement rows differ by
-      // design: GNU as gets the header's ALTERNATIVE macros, whose bodies it numbers its own
-      // way; ours are the built-in's, on the ALTERNATIVE line).
-      const textStart = parseElf32(new Uint8Array(readFileSync(ours)), ours).section('.text')!.addr;
-      const textEnd = textStart + parseElf32(new Uint8Array(readFileSync(ours)), ours).section('.text')!.size;
-      const textLines = (decoded: string) => decoded.split('\n\n')
-        .filter((seq) => { const m = /\s(0x[0-9a-f]+|0)\s/.exec(seq); return m !== null && Number(m[1]) >= textStart && Number(m[1]) < textEnd; });
-      const ourLines = textLines(ourDecoded!());
-      assert.ok(ourLines.length > 0, `${label}: no .text line rows`);
-      assert.deepEqual(ourLines, textLines(theirDecoded!()), `${label}: .text line rows differ from GNU as -g`);
-    });
-  }
+    }
+    const readable = [...files].flatMap(([l, f]) => (f instanceof Error ? [] : [{ label: l, ...f }]));
+    const outputs = runEach(readable.flatMap(({ ours, theirs }) => READINGS.flatMap((args) => [ours, theirs].map((f) => ({ tool: 'readelf', args: args(f), cwd: dir })))));
+    const per = 2 * READINGS.length;
+    return new Map([...files].map(([l, f]) => {
+      const at = readable.findIndex((r) => r.label === l);
+      return [l, f instanceof Error ? f : { ...f, readings: outputs.slice(at * per, (at + 1) * per) }];
+    }));
+  })();
+  const pair = pairs.get(label)!;
+  if (pair instanceof Error) throw pair;
+  return pair;
+}
+
+for (const { image, label } of IMAGES) {
+  test(`${label}: vdso-lab's image equals GNU as + ld's (section bytes, frames-interp, symbols)`, () => {
+    const { ours, theirs, readings } = pairOf(label);
+    const [ourHex, theirHex, ourFrames, theirFrames, ourDyn, theirDyn, ourSyms, theirSyms, ourDecoded, theirDecoded] = readings;
+    const [ourSections, theirSections] = [parseSectionsHex(ourHex!(), SECTIONS), parseSectionsHex(theirHex!(), SECTIONS)];
+    for (const name of SECTIONS) {
+      assert.equal(ourSections.get(name), theirSections.get(name), `${label}: ${name} differs`);
+    }
+    assert.notEqual(ourSections.get('.eh_frame'), '');
+    assert.equal(ourFrames!().replace(ours, 'IMAGE'), theirFrames!().replace(theirs, 'IMAGE'));
+    assert.deepEqual(symbolRows(ourDyn!()), symbolRows(theirDyn!()));
+    const pads = (listing: string) => symbolRows(listing).filter((r) => /(landing_pad|after_int80|SYSENTER_RETURN|vsyscall_\w+)$/.test(r));
+    const ourPads = pads(ourSyms!());
+    assert.deepEqual(ourPads, pads(theirSyms!()));
+    if (image.landingPad) assert.ok(ourPads.some((r) => r.endsWith(` ${image.landingPad}`)), ourPads.join('\n'));
+    // The line table of .text as as -g writes it (the .altinstr_replacement rows differ by
+    // design: GNU as gets the header's ALTERNATIVE macros, whose bodies it numbers its own
+    // way; ours are the built-in's, on the ALTERNATIVE line).
+    const textStart = parseElf32(new Uint8Array(readFileSync(ours)), ours).section('.text')!.addr;
+    const textEnd = textStart + parseElf32(new Uint8Array(readFileSync(ours)), ours).section('.text')!.size;
+    const textLines = (decoded: string) => decoded.split('\n\n')
+      .filter((seq) => { const m = /\s(0x[0-9a-f]+|0)\s/.exec(seq); return m !== null && Number(m[1]) >= textStart && Number(m[1]) < textEnd; });
+    const ourLines = textLines(ourDecoded!());
+    assert.ok(ourLines.length > 0, `${label}: no .text line rows`);
+    assert.deepEqual(ourLines, textLines(theirDecoded!()), `${label}: .text line rows differ from GNU as -g`);
+  });
 }
 
 function symbol(file: string, name: string): number {
