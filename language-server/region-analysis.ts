@@ -443,6 +443,11 @@ export class IncrementalAnalyzer {
     return { regions, run, split };
   }
 
+  /** Whether the analyzer has no prefix (a document just opened, settings changed, a failure): a run would assemble every region. */
+  get fresh(): boolean {
+    return this.prefix === undefined;
+  }
+
   /** Forgets the prefix and every region (after a failure, nothing of it is trusted). */
   reset(): void {
     this.prefix = undefined;
