@@ -108,10 +108,15 @@ export function runLspBench(options: { runs?: number } = {}): { lines: number; r
     const clean = findings(analyze(doc(1, text), new IncrementalAnalyzer()), {});
     const coldMs = Number(process.hrtime.bigint() - t0) / 1e6;
     if (clean.length > 0) throw new Error(`bench: ${path}:${clean[0]!.line + 1}: ${clean[0]!.message} (the bench source must analyse without findings)`);
+    // The row is the best of the runs; the first of them is what a document opened after the
+    // process's first one meets (the young generation and the compiled code still growing).
+    const firstRuns: number[] = [];
     const first = best(runs, () => {
+      const t = process.hrtime.bigint();
       const a = analyze(doc(1, text), new IncrementalAnalyzer());
       encodedTokens(a);
       findings(a, {});
+      firstRuns.push(Number(process.hrtime.bigint() - t) / 1e6);
     });
     // Each run edits the text the analyzer saw last: a space after one line, then without it.
     const analyzer = new IncrementalAnalyzer();
@@ -144,7 +149,7 @@ export function runLspBench(options: { runs?: number } = {}): { lines: number; r
       results: [
         {
           what: 'first semantic tokens + diagnostics', bestMs: first, targetMs: 150,
-          note: `best of ${runs} after the process's first analysis (cold: ${coldMs.toFixed(0)} ms, analysis and diagnostics)`,
+          note: `best of ${runs} after the process's first analysis (cold: ${coldMs.toFixed(0)} ms, analysis and diagnostics; the first of the ${runs}: ${firstRuns[0]!.toFixed(0)} ms)`,
         },
         { what: 're-analysis after a one-line edit', bestMs: edit, targetMs: 20 },
         { what: 'first hover (slower of instruction, feature)', bestMs: hoverMs, targetMs: 10 },
