@@ -266,6 +266,10 @@ export class Evaluator {
         return { add: expr.op === '~' ? ~v.add : v.add === 0n ? 1n : 0n };
       }
       case 'binary': {
+        if (expr.op === '-' && depth < MAX_DEPTH) {
+          const d = this.labelDifference(expr);
+          if (d !== undefined) return d;
+        }
         const a = this.value(expr.left, depth + 1);
         if (a instanceof Failure) return a;
         const b = this.value(expr.right, depth + 1);
@@ -285,6 +289,23 @@ export class Evaluator {
         return { add: applyBinary(expr.op, x, y) };
       }
     }
+  }
+
+  /**
+   * `A - B` of two symbols with no `@` suffix, neither equated: what the general path below gives
+   * ({A} and {B} as values, B negated, added, then simplified; none of those steps can fail for
+   * them), without the values in between. A kernel-style file's alternative entries resolve
+   * thousands of these (`.long 140b - .`, `.byte 142b - 140b`) in finish (docs/speed-and-exactness.md).
+   */
+  private labelDifference(expr: Expr & { kind: 'binary' }): Value | undefined {
+    const l = expr.left;
+    const r = expr.right;
+    if (l.kind !== 'symbol' || r.kind !== 'symbol' || l.reloc || r.reloc) return undefined;
+    const a = l.bound ?? this.symbols.get(l.name);
+    if (a.state === 'equated' && a.attrs.equ) return undefined;
+    const b = r.bound ?? this.symbols.get(r.name);
+    if (b.state === 'equated' && b.attrs.equ) return undefined;
+    return this.simplify({ add: 0n, sym: a, sub: b, reloc: undefined });
   }
 
   private resolve(s: SymbolState, depth: number): Value | Failure {
