@@ -250,6 +250,18 @@ export function scanSource(text: string, first = 0): SourceScan {
   const alternatives: AlternativeBlock[] = objectList();
   const directives: CppDirective[] = objectList();
   const st: LineState = { block: false, continued: false, cppContinued: false, alternative: undefined };
+  scanLines(lines, first, lineFirst, st, alternatives, directives);
+  if (st.alternative) alternatives.push({ ...st.alternative });
+  return out.scan(first, lines, lineFirst, alternatives, directives);
+}
+
+/**
+ * Scans `lines` into `out`, each line's first lexeme's index in `lineFirst`. A function of its
+ * own that ends with its loop: V8 keeps a loop's on-stack compiled code after it gives itself
+ * up, so code after the loop, which had no type feedback when that code was compiled, gave it
+ * up again in every scan (docs/speed-and-exactness.md).
+ */
+function scanLines(lines: string[], first: number, lineFirst: Int32Array, st: LineState, alternatives: AlternativeBlock[], directives: CppDirective[]): void {
   // A line met before with the scan at rest (no comment, continuation or ALTERNATIVE open) that
   // left it at rest and made no block or directive: its lexemes depend on its text alone, and
   // are copied (most lines of a kernel-style file repeat a few instruction and CFI lines).
@@ -283,20 +295,20 @@ export function scanSource(text: string, first = 0): SourceScan {
     lineFirst[n + 1] = out.count;
     if (atRest && !st.block && !st.continued && !st.cppContinued && st.alternative === undefined && alternatives.length === blocks && directives.length === cppLines) seen.set(line, n);
   }
-  if (st.alternative) alternatives.push({ ...st.alternative });
-  return out.scan(first, lines, lineFirst, alternatives, directives);
 }
 
 /** The text's lines without their ends, as `text.split(/\r?\n/)` gives them (a lone \r stays), found with indexOf. */
 export function splitLines(text: string): string[] {
   const out: string[] = [];
-  let start = 0;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', start)) {
-    out.push(text.slice(start, i > start && text.charCodeAt(i - 1) === 0x0d ? i - 1 : i));
+  const length = text.length;
+  // The last line goes through the loop's own push: a push after the loop gave the loop's kept
+  // on-stack code up in every call (no type feedback when it was compiled; see scanLines).
+  for (let start = 0; ; ) {
+    const i = text.indexOf('\n', start);
+    out.push(text.slice(start, i < 0 ? length : i > start && text.charCodeAt(i - 1) === 0x0d ? i - 1 : i));
+    if (i < 0) return out;
     start = i + 1;
   }
-  out.push(text.slice(start));
-  return out;
 }
 
 /** A-Z, a-z, _ (a cpp identifier's first character). */

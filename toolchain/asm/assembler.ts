@@ -187,9 +187,7 @@ class Reader {
   }
 
   run(): AsmModule {
-    // A statement per call: `step` is optimized after its first few thousand calls, where a
-    // loop in this once-called function would wait for on-stack replacement in every assembly.
-    while (this.step());
+    this.readAll();
     const end = this.st.location;
     if (this.collecting) {
       // GNU as 2.40's wording for each kind of unterminated body.
@@ -204,6 +202,17 @@ class Reader {
     if (this.cfi.open) this.st.error('open CFI at the end of file; missing .cfi_endproc directive', end);
     for (const { label, instance } of this.st.symbols.undefinedForward()) this.st.error(`local label \`"${label}" (instance number ${instance} of a fb label)' is not defined`, end);
     return finish(this.st, this.cfi, this.fileSymbol);
+  }
+
+  /**
+   * Reads and assembles every statement. A statement per call: `step` is optimized after its
+   * first few thousand calls, where a loop in the once-called `run` would wait for on-stack
+   * replacement in every assembly. The loop ends this method: V8 keeps a loop's on-stack code
+   * after it gives itself up, and `run`'s code after its loop (no type feedback when that code
+   * was compiled) gave it up in every assembly (docs/speed-and-exactness.md).
+   */
+  private readAll(): void {
+    while (this.step());
   }
 
   /** Reads and assembles the next statement; false when reading has ended. */
