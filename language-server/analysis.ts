@@ -300,7 +300,7 @@ function wholeSplit(doc: DocumentText, settings: ServerSettings, analyzer: Incre
 export function* analyzeVersion(doc: DocumentText, settings: ServerSettings, files: FileSource, analyzer: IncrementalAnalyzer, root?: string, log: ServerLog = dropLog): Generator<void, Analysis> {
   // A fresh analyzer would run every region (or find no place to cut): answered whole, without
   // cutting the text first, which the answer does not read (a 20,000-line document's cut is
-  // 6-24 ms; the regions built after the answer cut it, docs/speed-and-exactness.md).
+  // 3-20 ms of CPU; the regions built after the answer cut it, docs/speed-and-exactness.md).
   if (analyzer.fresh) return analyze(doc, settings, files, root);
   const split = wholeSplit(doc, settings, analyzer, root);
   if (split) return analyze(doc, settings, files, root, split);
