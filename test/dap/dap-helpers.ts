@@ -91,7 +91,7 @@ export async function startAdapterProcess(): Promise<{ client: DebugClient; outp
 }
 
 /** A port no one listens on now (the kernel's pick for a listener that is closed again). */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((done, fail) => {
     const probe = createServer();
     probe.once('error', fail);
@@ -103,7 +103,7 @@ function freePort(): Promise<number> {
 }
 
 /** A connection to 127.0.0.1:`port`, tried again every 50 ms until the listener is up (at most 10 s). */
-async function connected(port: number): Promise<Socket> {
+export async function connected(port: number): Promise<Socket> {
   for (let k = 0; ; k++) {
     const socket = await new Promise<Socket | undefined>((done) => {
       const s = connect(port, '127.0.0.1');

@@ -7,8 +7,8 @@
 // not taken (output past what the client has not taken is dropped; the limiter alone
 // too, on a clock the test moves, the dropped characters accounted for); quick runs flood
 // six seconds' worth of the rate to a client that reads and just past the bound to one that
-// does not (test/support/scale.ts); pause on a guest that does nothing but system calls is
-// answered promptly; the launch configuration's "timeout" ends a guest that never ends.
+// does not (test/support/scale.ts); pause on a guest that does nothing but system calls stops
+// it before it ends; the launch configuration's "timeout" ends a guest that never ends.
 // Requests whose arguments break the protocol's schema get one-line errors naming the field,
 // and a closed stdout is one line in the log. The "timeout" test is about what the adapter
 // does, not its process: it runs the adapter in this process (dap-helpers.ts), as does the
@@ -20,7 +20,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { connect, type Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { OUTPUT_BACKLOG, OUTPUT_CHUNK, OUTPUT_RATE, OutputLimiter } from '../../emulator/debug/output-limit';
@@ -28,8 +27,7 @@ import { scratch } from '../support/oracles';
 import { combinations, scaled } from '../support/scale';
 import { buildBareGuest } from '../cli/bare-guest';
 import { peakMemory } from '../cli/peak-memory';
-import { within } from '../support/within';
-import { adapterInProcess } from './dap-helpers';
+import { adapterInProcess, connected, freePort } from './dap-helpers';
 import { client } from './wire-client';
 import { wireAdapter } from './wire-adapter';
 
@@ -126,10 +124,7 @@ test('requests whose arguments break the DAP schema get one-line errors naming t
     const body = JSON.stringify({ seq, type: 'request', command: 'initialize', arguments: INIT });
     return `Content-Length: ${body.length}\r\n\r\n${body}`;
   };
-  for (let seq = 1; seq <= 3 && closed.exitCode === null; seq++) {
-    closed.stdin!.write(frame(seq));
-    await within(exited, 100, () => undefined);
-  }
+  for (let seq = 1; seq <= 3; seq++) closed.stdin!.write(frame(seq));
   closed.stdin!.end();
   assert.equal(await exited, 0);
   assert.deepEqual(log.trim().split('\n'), ['vdso-lab dap: output error: write EPIPE']);
@@ -234,37 +229,45 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** Whether a process's main thread sleeps waiting for events (in epoll: node's event loop with nothing to run). */
+const waitsForEvents = (pid: number): boolean => /epoll|ep_poll/.test(readFileSync(`/proc/${pid}/wchan`, 'utf8'));
+
+/** Most CPU seconds the server may use after its client left before it is seen waiting for events: its own close takes milliseconds. */
+const IDLE_WITHIN_CPU = 1;
+
 test('server mode: a client that drops mid-run ends its guest', async () => {
   const program = buildBareGuest('dapspin', 'int main(void) { put(1, "spinning\\n"); for (;;) __asm__ volatile(""); }\n');
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   const server: ChildProcess = spawn(process.execPath, [resolve('dist/debug-adapter.js'), `--server=${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  server.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  const gone = new Promise<void>((done) =>
+    server.stderr!.on('data', (b: Buffer) => {
+      stderr += b.toString();
+      if (stderr.includes('client gone')) done();
+    }),
+  );
   try {
-    let socket: Socket | undefined;
-    for (let i = 0; i < 100 && !socket; i++) {
-      socket = await new Promise<Socket | undefined>((done) => {
-        const s = connect(port, '127.0.0.1');
-        s.once('connect', () => done(s));
-        s.once('error', () => setTimeout(() => done(undefined), 100));
-      });
-    }
-    assert.ok(socket, 'the server listens');
-    const dap = client((t) => socket!.write(t), (l) => socket!.on('data', l));
+    const socket = await connected(port);
+    const dap = client((t) => socket.write(t), (l) => socket.on('data', l));
     await dap.request('initialize', INIT);
     const launched = dap.request('launch', { program, stopOnEntry: false });
     await dap.event('initialized');
     await dap.request('configurationDone');
     assert.equal((await launched).success, true);
     await spinning(dap);
-    socket!.destroy();
-    for (let i = 0; i < 100 && !stderr.includes('client gone'); i++) await new Promise((r) => setTimeout(r, 50));
+    socket.destroy();
+    await gone;
     assert.match(stderr, /vdso-lab dap: client gone; its session and guest ended/);
-    await new Promise((r) => setTimeout(r, 200));
-    const before = cpuSeconds(server.pid!);
-    await new Promise((r) => setTimeout(r, 1000));
-    const used = cpuSeconds(server.pid!) - before;
-    assert.ok(used < 0.3, `the server used ${used} s of CPU in the second after the client left`);
+    // A guest still running keeps the server's main thread busy (its slices follow each other
+    // through setImmediate, so node's event loop never sleeps in epoll): the server must be seen
+    // waiting for events before it has used IDLE_WITHIN_CPU more seconds of CPU. /proc has no
+    // notice of that, so it is read again at each turn of this process's timers.
+    const left = cpuSeconds(server.pid!);
+    while (!waitsForEvents(server.pid!)) {
+      const ran = cpuSeconds(server.pid!) - left;
+      assert.ok(ran < IDLE_WITHIN_CPU, `the server ran ${ran.toFixed(2)} s of CPU after the client left without waiting for events`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
   } finally {
     server.kill();
   }
@@ -392,9 +395,19 @@ test('the output limit with a client that takes nothing: 100 MiB over 25 seconds
   assert.equal(sent + dropped, 1600 * write.length, notes.join(''));
 });
 
-test('pause on a guest that does nothing but system calls is answered promptly', async () => {
-  // getppid is i386 system call 64.
-  const program = buildBareGuest('dapsys', 'int main(void) { put(1, "spinning\\n"); for (;;) sys(64, 0, 0, 0); }\n');
+/**
+ * System calls the pause test's guest makes before it ends: far more than the slices before a
+ * pause is heard can hold (a slice is at most 2 M instructions, about 300 K of these calls;
+ * emulator/debug/runtime.ts), few enough that a pause never heard lets the guest end (in about
+ * 20 s on the session's machine) rather than hang the test.
+ */
+const SYSCALLS_BEFORE_EXIT = 10_000_000;
+
+test('pause on a guest that does nothing but system calls stops it in its loop, before it ends', async () => {
+  // getppid is i386 system call 64. How soon the pause comes is test/dap/pause.test.ts's (issue
+  // 14's 100 ms, for this guest among others); here, without a clock: the stop comes before
+  // the guest's exit, in the loop.
+  const program = buildBareGuest('dapsys', `int main(void) { put(1, "spinning\\n"); for (unsigned long i = 0; i < ${SYSCALLS_BEFORE_EXIT}UL; i++) sys(64, 0, 0, 0); return 3; }\n`);
   const child = spawn(process.execPath, [resolve('dist/debug-adapter.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
   const dap = client((t) => child.stdin!.write(t), (l) => child.stdout!.on('data', l));
   try {
@@ -404,14 +417,13 @@ test('pause on a guest that does nothing but system calls is answered promptly',
     await dap.request('configurationDone');
     assert.equal((await launched).success, true);
     await spinning(dap);
-    const asked = performance.now();
-    const stopped = dap.event('stopped');
+    const first = Promise.race([dap.event('stopped').then((e) => ({ stopped: e })), dap.event('exited').then((e) => ({ exited: e }))]);
     await dap.request('pause', { threadId: 1 });
-    assert.equal((await stopped).body!.reason, 'pause');
-    const took = performance.now() - asked;
-    // Issue 14's aim is 100 ms (test/dap/pause.test.ts holds its median for this guest, a loop
-    // and line steps); one pause on a machine busy with other work is allowed the ceiling there.
-    assert.ok(took < 250, `pause answered after ${took.toFixed(0)} ms`);
+    const came = await first;
+    assert.ok('stopped' in came, `the guest ended (${JSON.stringify('exited' in came ? came.exited.body : undefined)}) before the pause stopped it`);
+    assert.equal(came.stopped.body!.reason, 'pause');
+    const frames = (await dap.request('stackTrace', { threadId: 1, levels: 1 })).body as { stackFrames: Array<{ name: string }> };
+    assert.match(frames.stackFrames[0]?.name ?? '', /^main\b/, 'stopped in the loop');
   } finally {
     child.stdin!.end();
     child.kill();
