@@ -11,12 +11,12 @@
 // longest file first into the group with the least so far, and the runs start longest first,
 // so the cores finish together; without times (a first run) files go round-robin. The full
 // suite stays `npm test`.
-import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { record, unchanged } from './build-stamp.mjs';
+import { exitStatus, runAsGroup } from './process-group.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const testRoot = join(root, 'test');
@@ -178,9 +178,10 @@ const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout',
 // quick-spawn.cjs: the test processes' spawnSync calls fork a small helper process rather than
 // the test process (docs/testing.md).
 const hooks = ['quick-stack-traces.cjs', 'quick-spawn.cjs'].map((hook) => `--require=${join(root, 'scripts', hook)}`);
-const r = spawnSync(process.execPath, [`--interrupt-budget=${INTERRUPT_BUDGET}`, ...hooks, '--test', ...reporters, `--test-concurrency=${RUNS_PER_CORE * availableParallelism()}`, ...runs.map((run) => run.path)], {
+// In a process group of its own that ends with it (scripts/process-group.mjs): a closed stdout
+// (`| head`) or Ctrl-C ends every group process and what they started.
+const ended = await runAsGroup(process.execPath, [`--interrupt-budget=${INTERRUPT_BUDGET}`, ...hooks, '--test', ...reporters, `--test-concurrency=${RUNS_PER_CORE * availableParallelism()}`, ...runs.map((run) => run.path)], {
   cwd: root,
-  stdio: 'inherit',
   env: testEnv(),
 });
 try {
@@ -191,4 +192,4 @@ try {
 } catch {
   rmSync(NEW_TIMES, { force: true });
 }
-process.exit(r.status ?? 1);
+process.exit(exitStatus(ended));
