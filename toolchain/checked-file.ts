@@ -4,8 +4,10 @@
 // (test/support/builds.ts). Each is a header (a magic number naming its user and layout, the
 // length and the CRC-32 of what follows) then the data. A file is written once to a temporary
 // file then renamed, so a reader sees a whole file or none; one that is missing, unreadable,
-// of another layout, truncated or altered reads as no file. Nothing here throws or prints.
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+// of another layout, truncated or altered reads as no file. Files that keep their own layout
+// (the cold blocks', read in parts) use the same checksum, names and writing through a rename
+// (writeThrough). Nothing here throws or prints.
+import { closeSync, constants, copyFileSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
 
@@ -17,11 +19,21 @@ const crc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
 /** Whether checked files can be read and written in this Node. */
 export const checkedFilesWork = crc32 !== undefined;
 
-/** A short hash of a string (FNV-1a), for a file's name. */
-export function nameHash(text: string): string {
+/** The CRC-32 of `data` (only where checkedFilesWork). */
+export function checksum(data: Uint8Array): number {
+  return crc32 ? crc32(data) : 0;
+}
+
+/** A 32-bit hash of a string (FNV-1a over its UTF-16 code units). */
+export function textHash(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(16).padStart(8, '0');
+  return h >>> 0;
+}
+
+/** A short hash of a string (FNV-1a), for a file's name. */
+export function nameHash(text: string): string {
+  return textHash(text).toString(16).padStart(8, '0');
 }
 
 /** The data in `file` when its header (`magic`), length and CRC-32 hold, else undefined. */
@@ -53,19 +65,41 @@ export interface Pruning {
  */
 export function writeChecked(dir: string, file: string, magic: number, parts: readonly Uint8Array[], prune?: Pruning): void {
   if (!crc32) return;
-  // The pid is not enough: the check worker threads of one process share it.
-  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
-  try {
-    mkdirSync(dir, { recursive: true });
+  writeThrough(dir, file, (fd) => {
     const data = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
     const header = Buffer.alloc(HEADER_BYTES);
     header.writeUInt32LE(magic, 0);
     header.writeUInt32LE(data.length, 4);
     header.writeUInt32LE(crc32(data), 8);
-    const fd = openSync(temp, 'wx');
+    writeSync(fd, header);
+    writeSync(fd, data);
+  }, prune);
+}
+
+/**
+ * Makes `file` in `dir` (made when missing) through a temporary file that `write` fills (its
+ * descriptor, opened for reading and writing; `start`, when given, names a file whose bytes it
+ * starts with, copied by the kernel, or it starts empty) and a rename; then, with `prune`,
+ * removes that folder's older files of the family. Whatever throws (in `write` too) leaves no
+ * file and no temporary file.
+ */
+export function writeThrough(dir: string, file: string, write: (fd: number) => void, prune?: Pruning, start?: string): void {
+  // The pid is not enough: the check worker threads of one process share it.
+  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    let copied = false;
+    if (start !== undefined) {
+      try {
+        copyFileSync(start, temp, constants.COPYFILE_EXCL);
+        copied = true;
+      } catch {
+        // No file to start from: start empty.
+      }
+    }
+    const fd = openSync(temp, copied ? 'r+' : 'wx+');
     try {
-      writeSync(fd, header);
-      writeSync(fd, data);
+      write(fd);
     } finally {
       closeSync(fd);
     }

@@ -8,7 +8,7 @@
 // source again (`new Function` and V8's work on it are most of what cold code costs:
 // docs/speed-and-exactness.md). A number in the table has the same value as the literal it
 // replaces, so the block runs as its source says. Bounded: the table starts again when full.
-import { factoryBody, keptFactories, noteCompiled } from './cold-cache';
+import { factoryBody, keptFactory, noteCompiled, noteTaken } from './cold-cache';
 import type { BlockFunction } from './compile';
 
 /** A factory for the function of one cold block shape: its exit table and constant table in, the block function out. */
@@ -18,7 +18,7 @@ const MAX_SHAPES = 4096;
 /** Literals below this stay in the source: small counts and offsets are the same in every program, and a literal is cheaper to run than a load. */
 const LEAST_SHARED = 256;
 
-let shapes: Map<string, Factory> | undefined;
+const shapes = new Map<string, Factory>();
 /** Blocks that took a function already compiled for another block of their shape. */
 let taken = 0;
 
@@ -41,17 +41,22 @@ export function coldFunction(source: string, exits: Int32Array): BlockFunction {
     constants.push(value);
     return `K[${constants.length - 1}]`;
   });
-  // The first cold block of a process takes the shapes earlier processes compiled (cold-cache.ts).
-  shapes ??= new Map(keptFactories() as ReadonlyMap<string, Factory>);
   let make = shapes.get(shape);
-  if (make) taken++;
-  else {
+  if (make === undefined) {
     if (shapes.size >= MAX_SHAPES) shapes.clear();
-    // Generated code is the point of the block compiler (docs/speed-and-exactness.md); its input is our own emitters' output.
-    // In parentheses: V8 compiles such a function with its outer one (compile.ts).
-    make = new Function('X', 'K', factoryBody(shape)) as Factory;
+    // A shape an earlier process compiled (cold-cache.ts), else compiled here and noted for later processes.
+    make = keptFactory(shape) as Factory | undefined;
+    if (make) taken++;
+    else {
+      // Generated code is the point of the block compiler (docs/speed-and-exactness.md); its input is our own emitters' output.
+      // In parentheses: V8 compiles such a function with its outer one (compile.ts).
+      make = new Function('X', 'K', factoryBody(shape)) as Factory;
+      noteCompiled(shape);
+    }
     shapes.set(shape, make);
-    noteCompiled(shape);
+  } else {
+    taken++;
+    noteTaken(shape);
   }
   return make(exits, constants);
 }

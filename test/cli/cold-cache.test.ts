@@ -1,8 +1,9 @@
 // The cold blocks' code kept across processes (emulator/x86/cold-cache.ts): `vdso-lab run` of
-// a static C program gives what qemu-i386 gives with no file, with the file its first run
-// wrote, and with that file altered in V8's data or in its shapes, empty, truncated, holding
-// data V8 refuses, replaced by another layout's file (the bundle's code cache) or by another
-// program's, or a folder in its place: stdout, stderr and the exit status all equal.
+// a static C program gives what qemu-i386 gives with a file another program's first run wrote
+// (which it adds its own shapes to), with that file whole (which it leaves as it is), and with it
+// altered in V8's data, in its shapes or in its index, empty, truncated, holding data V8 refuses
+// under checks that hold, replaced by another layout's file (the bundle's code cache) or by
+// another program's, or a folder in its place: stdout, stderr and the exit status all equal.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -50,41 +51,79 @@ function coldFile(cache: string): string {
   return join(folder, names[0]!);
 }
 
-/** The file with the bytes from `from` altered every `step` bytes, its header left as it was. */
-function altered(good: Buffer, from: number, step: number): Buffer {
+/** The file with the bytes in [from, to) altered every `step` bytes. */
+function altered(good: Buffer, from: number, step: number, to = good.length): Buffer {
   const bytes = Buffer.from(good);
-  for (let at = from; at < bytes.length; at += step) bytes[at]! ^= 0x5a;
+  for (let at = from; at < to; at += step) bytes[at]! ^= 0x5a;
   return bytes;
 }
 
-/** Where V8's data starts in the file: after the count, the shapes' lengths, the script's SHA-256 and the shapes. */
-function v8DataStart(good: Buffer): number {
-  const count = good.readUInt32LE(12);
-  let at = 16 + 4 * count + 32;
-  for (let i = 0; i < count; i++) at += good.readUInt32LE(16 + 4 * i);
-  return at;
+/** A part of the file (cold-cache.ts): where it is, its length, and where its V8 data starts (after the count, the shapes' lengths, the script's SHA-256 and the shapes). */
+interface Part {
+  readonly offset: number;
+  readonly length: number;
+  readonly data: number;
 }
 
-test('vdso-lab run gives what qemu-i386 gives with no file of cold blocks, with the one it wrote, and with that one damaged', () => {
-  const cache = join(dir, 'cache');
-  assert.deepEqual(lab(cache), expected, 'no file');
-  const file = coldFile(cache);
-  const good = readFileSync(file);
-  assert.ok(good.readUInt32LE(12) > 0, 'the first run kept the shapes it compiled');
-  assert.deepEqual(lab(cache), expected, 'the file the first run wrote');
+/** The file's index (before the 16-byte trailer: the magic, the index's place, length and CRC-32): where it starts, and its parts. */
+function layout(file: Buffer): { index: number; parts: Part[] } {
+  const index = file.readUInt32LE(file.length - 12);
+  const parts: Part[] = [];
+  for (let i = 0; i < file.readUInt32LE(index); i++) {
+    const offset = file.readUInt32LE(index + 4 + 16 * i);
+    const count = file.readUInt32LE(offset);
+    let data = offset + 4 + 4 * count + 32;
+    for (let k = 0; k < count; k++) data += file.readUInt32LE(offset + 4 + 4 * k);
+    parts.push({ offset, length: file.readUInt32LE(index + 8 + 16 * i), data });
+  }
+  return { index, parts };
+}
 
-  const dataStart = v8DataStart(good);
+/** The file with its parts' and its index's CRC-32 made to hold again. */
+function checksummed(file: Buffer): Buffer {
+  const { index, parts } = layout(file);
+  parts.forEach((part, i) => file.writeUInt32LE(crc32(file.subarray(part.offset, part.offset + part.length)), index + 12 + 16 * i));
+  file.writeUInt32LE(crc32(file.subarray(index, file.length - 16)), file.length - 4);
+  return file;
+}
+
+function partsOf(file: string): number {
+  return layout(readFileSync(file)).parts.length;
+}
+
+test('vdso-lab run gives what qemu-i386 gives with a file of cold blocks of another program, with the one it wrote, and with that one damaged', () => {
+  const cache = join(dir, 'cache');
+  assert.deepEqual(lab(cache, other), runQemu(other), 'the other program, no file');
+  const file = coldFile(cache);
+  const before = partsOf(file);
+  assert.ok(before > 0, 'the first run kept the shapes it compiled');
+  assert.deepEqual(lab(cache), expected, "the other program's file");
+  assert.ok(partsOf(file) > before, 'the program added the shapes the other did not meet');
+  const good = readFileSync(file);
+  assert.deepEqual(lab(cache), expected, 'the file the program wrote');
+  assert.ok(readFileSync(file).equals(good), 'a run that took all its shapes from the file leaves it as it was');
+
+  const { index, parts } = layout(good);
   const refused = Buffer.from(good);
-  refused.fill(0xa5, dataStart);
-  refused.writeUInt32LE(crc32(refused.subarray(12)), 8);
+  for (const part of parts) refused.fill(0xa5, part.data, part.offset + part.length);
+  checksummed(refused);
   const otherCache = join(dir, 'other-cache');
   const damaged: Record<string, () => void> = {
-    // Past V8's own header (which V8 checks): without the CRC-32, V8 takes this data and the run dies (checked).
-    "V8's data altered every 64 bytes": () => writeFileSync(file, altered(good, dataStart + 64, 64)),
+    // Past V8's own header (which V8 checks): without the parts' CRC-32, V8 takes this data and the run dies (checked).
+    "V8's data altered every 64 bytes": () => {
+      let bytes: Buffer = good;
+      for (const part of parts) bytes = altered(bytes, part.data + 64, 64, part.offset + part.length);
+      writeFileSync(file, bytes);
+    },
     empty: () => writeFileSync(file, Buffer.alloc(0)),
     truncated: () => writeFileSync(file, good.subarray(0, good.length >> 1)),
-    'one byte of the shapes altered': () => writeFileSync(file, altered(good, dataStart >> 1, good.length)),
-    'data V8 refuses under a header that holds': () => writeFileSync(file, refused),
+    'one byte of the shapes altered in each part': () => {
+      let bytes: Buffer = good;
+      for (const part of parts) bytes = altered(bytes, (part.offset + part.data) >> 1, good.length);
+      writeFileSync(file, bytes);
+    },
+    'the index altered': () => writeFileSync(file, altered(good, index + 4, 64, good.length - 16)),
+    'data V8 refuses under checks that hold': () => writeFileSync(file, refused),
     "the bundle's code cache in its place": () => {
       const bundle = readdirSync(join(cache, 'v8')).find((n) => n.startsWith('cli-'));
       assert.ok(bundle !== undefined, 'the CLI wrote its code cache');
