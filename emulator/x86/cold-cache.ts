@@ -22,11 +22,12 @@
 // since this process read it stays), through a rename (toolchain/checked-file.ts writeThrough):
 // a reader sees a whole file or the one before. A file missing, truncated, altered or of
 // another layout is ignored (its index, or a part when read); a process that met a damaged part
-// writes a new file of its own shapes. Processes started neither from a bundle nor from a tests'
-// bundle take no part; nothing here prints or throws. The tests' processes run many guests made
-// for one test (random instruction streams, one-off programs) whose shapes no later run meets:
-// they add only shapes that served at least two blocks (a static C library's start-up in two
-// programs), or each run would add its throw-away shapes until the file is full.
+// writes the file anew, with the shapes of the parts it read and those it compiled. Processes
+// started neither from a bundle nor from a tests' bundle take no part; nothing here prints or
+// throws. The tests' processes run many guests made for one test (random instruction streams,
+// one-off programs) whose shapes no later run meets: they add only shapes that served at least
+// two blocks (a static C library's start-up in two programs), or each run would add its
+// throw-away shapes until the file is full.
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -370,7 +371,8 @@ function writeAtExit(): void {
     file.fd = undefined;
   }
   // What the file held when read needs no second look: most processes compiled nothing new.
-  const fresh: string[] = [];
+  // A damaged file is written anew, with what its good parts gave and what was compiled here.
+  const fresh: string[] = damaged ? [...loaded.keys()] : [];
   for (const [shape, served] of compiled) if (served >= file.served && (damaged || !file.partOf.has(textHash(shape)))) fresh.push(shape);
   if (fresh.length < LEAST_NEW) return;
   addToFile(file.path, fresh, damaged ? undefined : file.path, LEAST_NEW);

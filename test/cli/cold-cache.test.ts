@@ -109,12 +109,9 @@ test('vdso-lab run gives what qemu-i386 gives with a file of cold blocks of anot
   checksummed(refused);
   const otherCache = join(dir, 'other-cache');
   const damaged: Record<string, () => void> = {
-    // Past V8's own header (which V8 checks): without the parts' CRC-32, V8 takes this data and the run dies (checked).
-    "V8's data altered every 64 bytes": () => {
-      let bytes: Buffer = good;
-      for (const part of parts) bytes = altered(bytes, part.data + 64, 64, part.offset + part.length);
-      writeFileSync(file, bytes);
-    },
+    // Past V8's own header (which V8 checks): without the parts' CRC-32, V8 takes this data and
+    // the run dies (checked). The first part only: the run reads the others as they are.
+    "V8's data of its first part altered every 64 bytes": () => writeFileSync(file, altered(good, parts[0]!.data + 64, 64, parts[0]!.offset + parts[0]!.length)),
     empty: () => writeFileSync(file, Buffer.alloc(0)),
     truncated: () => writeFileSync(file, good.subarray(0, good.length >> 1)),
     'one byte of the shapes altered in each part': () => {
