@@ -149,6 +149,15 @@ export class Memory {
   private readonly codeWriteListeners: CodeWriteListener[] = [];
   /** Counts the changes after which a page may need checks it did not (flushes, a page coming to hold code): compiled code's memory sites follow it. */
   tlbEpoch = 0;
+  /**
+   * The stack's block sites (emulator/x86/emit.ts KEPT_SITES: 4-byte loads and stores based on
+   * esp), kept between block functions: the page base a TLB hit last gave them, or 4 (which no
+   * masked address equals), and that page's array. Forgotten with every change of `tlbEpoch`.
+   */
+  stackLoadBase = 4;
+  stackLoadPage: Int32Array = BLANK.i32;
+  stackStoreBase = 4;
+  stackStorePage: Int32Array = BLANK.i32;
   /** The page loadTag or storeTag found (the blank page when none). */
   tagged: Page = BLANK;
 
@@ -446,7 +455,7 @@ export class Memory {
   private dropWriteEntry(p: number): void {
     const i = p & TLB_MASK;
     if (this.wTag[i] === p) this.wTag[i] = -1;
-    this.tlbEpoch++;
+    this.tlbChanged();
   }
 
   setWatchpoint(w: Watchpoint | null): void {
@@ -477,10 +486,17 @@ export class Memory {
     return this.watch;
   }
 
+  /** A page may need checks it did not: compiled code's memory sites forget what they hold. */
+  private tlbChanged(): void {
+    this.tlbEpoch++;
+    this.stackLoadBase = 4;
+    this.stackStoreBase = 4;
+  }
+
   private flushTlb(): void {
     this.rTag.fill(-1);
     this.wTag.fill(-1);
-    this.tlbEpoch++;
+    this.tlbChanged();
   }
 
   /** Pages first..last changed how they are mapped: the TLBs' entries for them go (the rest stay: each entry is one page's). */
@@ -494,7 +510,7 @@ export class Memory {
       if (this.rTag[i] === p) this.rTag[i] = -1;
       if (this.wTag[i] === p) this.wTag[i] = -1;
     }
-    this.tlbEpoch++;
+    this.tlbChanged();
   }
 
   /**

@@ -21,7 +21,7 @@ import { OperandKind, RepKind } from '../../toolchain/isa/entry';
 import { Op, STATUS_FLAGS, TF } from '../../toolchain/isa/ops';
 import type { Memory } from '../memory/memory';
 import { coldFunction } from './cold-functions';
-import { BlockContext, Emitter, EXIT_DYNAMIC, EXIT_SLOT0, EXIT_STOP, hex, SITE_MARK, SITES_RESET } from './emit';
+import { BlockContext, Emitter, EXIT_DYNAMIC, EXIT_SLOT0, EXIT_STOP, hex, KEPT_SITES, SITE_MARK, SITES_RESET } from './emit';
 import type { Helpers } from './helpers';
 import { SEMANTICS } from './semantics';
 import { isPrivileged, privilegedForm } from './sem-system';
@@ -466,7 +466,8 @@ function entry(ctxs: readonly BlockContext[]): string {
   const tlb = [...new Set(ctxs.flatMap((c) => [...c.tlb]))].sort();
   if (tlb.length > 0) lines.push(`const ${tlb.map((name) => `${name} = m.${TLB_FIELD[name]!}`).join(', ')};`);
   // Each block site starts empty, its array one of the TLB's (so that its type never changes).
-  if (sites.size > 0) lines.push(`let ${[...sites].map(([name, array]) => `sb${name} = 1, sc${name} = ${array}[0]`).join(', ')};`);
+  // A kept site (emit.ts KEPT_SITES) starts from what Memory holds for it.
+  if (sites.size > 0) lines.push(`let ${[...sites].map(([name, array]) => KEPT_SITES[name] ? `sb${name} = m.${KEPT_SITES[name]![0]}, sc${name} = m.${KEPT_SITES[name]![1]}` : `sb${name} = 4, sc${name} = ${array}[0]`).join(', ')};`);
   // Every field of the record is an int32 to flags.ts; saying so keeps them int32 in a loop.
   if (/\bf(op|a|b|r|c)\b/.test(code)) lines.push('let fop = s.fop | 0, fa = s.fa | 0, fb = s.fb | 0, fr = s.fr | 0, fc = s.fc | 0;');
   // Cold code has no `pend` (emit.ts eventPending).
@@ -485,8 +486,8 @@ function finishSites(ctxs: readonly BlockContext[]): Map<string, string> {
   for (const c of ctxs) for (const site of c.siteChoices) uses.set(site.name, (uses.get(site.name) ?? 0) + 1);
   const least = ctxs.some((c) => c.loop || c.region) ? 1 : 2;
   const taken = new Map<string, string>();
-  for (const c of ctxs) for (const site of c.siteChoices) if (uses.get(site.name)! >= least) taken.set(site.name, site.array);
-  const forget = [...taken.keys()].map((name) => `sb${name} = 1;`).join(' ');
+  for (const c of ctxs) for (const site of c.siteChoices) if (uses.get(site.name)! >= least || KEPT_SITES[site.name]) taken.set(site.name, site.array);
+  const forget = [...taken.keys()].map((name) => `sb${name} = 4;`).join(' ');
   const choice = new RegExp(`${SITE_MARK}(\\d+)${SITE_MARK}`, 'g');
   for (const c of ctxs) {
     if (c.siteChoices.length === 0 && !c.body.some((code) => code.includes(SITE_MARK))) continue;

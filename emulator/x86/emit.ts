@@ -34,6 +34,17 @@ const TLB_VIEW: Record<number, string> = { 4: 'VIEW32', 2: 'VIEW16', 1: 'VIEW8' 
 /** The names of the TLB's page arrays in generated code (after R or W), by width; compile.ts loads those a block names. */
 const TLB_ARRAY: Record<number, string> = { 4: 'I', 2: 'H', 1: 'B' };
 
+/**
+ * Block sites Memory keeps between block functions, by name, with its fields for the page base
+ * and the array (Memory.stackLoadBase): the stack's, which nearly every block reaches and which
+ * stays on one page for long. Such a site starts from what the last function left there (Memory
+ * forgets it when its TLB changes) and is always taken, even for one access.
+ */
+export const KEPT_SITES: Readonly<Record<string, readonly [string, string]>> = {
+  R4r4: ['stackLoadBase', 'stackLoadPage'],
+  W4r4: ['stackStoreBase', 'stackStorePage'],
+};
+
 /** Delimits a placeholder of BlockContext.siteChoice in generated code. */
 export const SITE_MARK = '\u0001';
 /** Stands where every block site is forgotten (compile.ts finishSites). */
@@ -94,8 +105,8 @@ export class BlockContext {
   /**
    * Block sites (siteMode 'none': a block, a dispatch region, a self-loop without memory
    * sites): each TLB access has two forms, one through the site of its kind, width and base
-   * register (`sb<name>`, the page base a TLB hit of such an access last gave, or 1, which no
-   * masked address equals; `sc<name>`, that page's array) and one straight through the TLB.
+   * register (`sb<name>`, the page base a TLB hit of such an access last gave, or 4, which no
+   * masked address equals (1 would: an access at address 1); `sc<name>`, that page's array) and one straight through the TLB.
    * compile.ts finishSites picks one per site for the whole function: the site where more than
    * one access uses it (or where the code goes round), and forgets every site after a miss
    * (Memory's slow path may copy a page on write or refill the TLB) and after an instruction
@@ -419,7 +430,9 @@ export class Emitter {
     const [b, c] = [`sb${name}`, `sc${name}`];
     const mask = width === 4 ? -4093 : width === 2 ? -4095 : -4096;
     const view = hit.replace(TLB_VIEW[width]!, `${c}[${index}]`);
-    const sited = `{if ((${a} & ${mask}) === ${b}) ${view}; else {const p = ${a} >>> 12, i = p & ${TLB_MASK}; if (${kind}T[i] === p${aligned}) {${c} = ${array}[i]; ${b} = p << 12; ${view};} else ${missed}}}`;
+    const kept = KEPT_SITES[name];
+    const keep = kept ? ` m.${kept[0]} = ${b}; m.${kept[1]} = ${c};` : '';
+    const sited = `{if ((${a} & ${mask}) === ${b}) ${view}; else {const p = ${a} >>> 12, i = p & ${TLB_MASK}; if (${kind}T[i] === p${aligned}) {${c} = ${array}[i]; ${b} = p << 12;${keep} ${view};} else ${missed}}}`;
     return this.ctx.siteChoice(name, array, sited, plain);
   }
 
