@@ -3,6 +3,9 @@
 // process (the exited ones too) and never a child's. A static glibc program burns CPU in a
 // thread and in a forked child and prints only comparisons (times differ between runners):
 // the same lines under vdso-lab run as under qemu-i386 and natively where the host runs i386.
+// The child burns twice the thread's work and the parent's clock may move up to half of it
+// (a clock that counted the child would move all of it): under qemu-i386 the parent pays the
+// host's fork and its copy-on-write faults, which on a loaded machine passed a fifth.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hostRunsI386 } from '../support/oracles';
@@ -37,7 +40,7 @@ int main(void) {
   pid_t child = fork();
   if (child == 0) {
     long long c0 = now(CLOCK_PROCESS_CPUTIME_ID);
-    burn(30000000);
+    burn(60000000);
     long long spent = now(CLOCK_PROCESS_CPUTIME_ID);
     printf("child's process clock starts near 0: %s\n", c0 < spent / 5 ? "yes" : "no");
     fflush(stdout);
@@ -48,7 +51,7 @@ int main(void) {
   read(fds[0], &spent, sizeof spent);
   waitpid(child, 0, 0);
   long long after = now(CLOCK_PROCESS_CPUTIME_ID);
-  printf("parent's process clock excludes the child: %s\n", after - before < spent / 5 ? "yes" : "no");
+  printf("parent's process clock excludes the child: %s\n", after - before < spent / 2 ? "yes" : "no");
   return 0;
 }
 `;
