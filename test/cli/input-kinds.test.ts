@@ -7,12 +7,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { scratch } from '../support/oracles';
 import { combinations, TEST_SCALE } from '../support/scale';
 import { answerBatch, isBatchChild, runBatch, type BatchOutcome } from './cli-batch';
 import type { Invocation } from './invoke';
+import { nonFileInputs } from './non-file-inputs';
 
 /** Generous bound per command line: a read without end or a wait would run into it; a check answers at once. */
 const BOUND_MS = 10_000;
@@ -22,10 +22,7 @@ if (isBatchChild) answerBatch();
 else registerTests();
 
 function registerTests(): void {
-  const dir = scratch('vdso-lab-input-kinds-');
-  const fifo = join(dir, 'fifo');
-  spawnSync('mkfifo', [fifo]);
-  mkdirSync(join(dir, 'folder'));
+  const { dir, fifo, kinds: INPUTS } = nonFileInputs('vdso-lab-input-kinds-');
   writeFileSync(join(dir, 'big.bin'), Buffer.alloc(4096));
 
   const commands: Array<(file: string) => string[]> = [
@@ -41,7 +38,6 @@ function registerTests(): void {
     (f) => ['capture-host', '--kernel-image', f, '-o', join(dir, 'out.so')],
   ];
 
-  const INPUTS = [['/dev/zero', 'a device'], [fifo, 'a FIFO'], [join(dir, 'folder'), 'a folder']] as const;
   /** Each input with each command (quick runs: each input and each command at least once). */
   const PAIRS = combinations({ input: INPUTS, command: commands }).map(({ input, command }) => ({ file: input[0], args: command(input[0]) }));
 

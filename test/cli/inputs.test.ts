@@ -10,15 +10,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { scratch } from '../support/oracles';
 import { TEST_SCALE } from '../support/scale';
 import { launchTarget } from '../../emulator/debug/launch';
 import { nodeDebugHost } from '../../debug-adapter/node-host';
 import { InputError } from '../../toolchain/errors';
 import type { DebugLaunchOptions } from '../../emulator/debug/types';
 import { buildBareGuest } from './bare-guest';
+import { nonFileInputs } from './non-file-inputs';
 import { answerBatch, isBatchChild, runBatch, type BatchOutcome } from './cli-batch';
 import { cliArgs, vdsoLab, type Invocation } from './invoke';
 
@@ -34,10 +34,7 @@ if (isBatchChild) answerBatch();
 else registerTests();
 
 function registerTests(): void {
-  const dir = scratch('vdso-lab-inputs-');
-  const fifo = join(dir, 'fifo');
-  spawnSync('mkfifo', [fifo]);
-  mkdirSync(join(dir, 'folder'));
+  const { dir, fifo, kinds } = nonFileInputs('vdso-lab-inputs-');
   writeFileSync(join(dir, 'inc.S'), '#include "/dev/zero"\nnop\n');
   writeFileSync(join(dir, 'incfifo.S'), `.globl _start\n_start:\n#include "${fifo}"\n`);
   writeFileSync(join(dir, 'big.bin'), Buffer.alloc(4096));
@@ -140,7 +137,7 @@ function registerTests(): void {
   });
 
   test("the debugger's program: a device, a FIFO or a folder is a one-line InputError", () => {
-    for (const program of ['/dev/zero', fifo, join(dir, 'folder')]) {
+    for (const [program] of kinds) {
       assert.throws(
         () => launchTarget({ program } as DebugLaunchOptions, nodeDebugHost(() => dir), () => undefined),
         (e: unknown) => e instanceof InputError && /the program: is (a device|a FIFO|a folder), not a file$/.test(e.message),
