@@ -4,8 +4,12 @@
 // integer loop), best of several runs after a first one (which compiles, and is reported
 // beside). The emulator's runs and qemu-i386's alternate, so that each best is taken over the
 // same stretch of time: this kind of machine's speed drifts by up to 2x within seconds
-// (docs/speed-and-exactness.md). The program prints a checksum of its results, and the bench
-// checksums each runner's output and exit status.
+// (docs/speed-and-exactness.md). Both sides take the bench's full count of runs (5 by
+// default): the emulator's two runs after the first still take its last joins and share the
+// cores with V8's background compiles, so three left it one steady run against qemu-i386's
+// three (docs/speed-and-exactness.md, "Why processes read the call-heavy row apart"). The
+// program prints a checksum of its results, and the bench checksums each runner's output and
+// exit status.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,7 +41,7 @@ export function callHeavyBuild(source: string, exe: string): string[] {
  */
 export function runCallHeavyBench(options: { scale?: number; runs?: number; built?: string } = {}): BenchRow {
   const scale = options.scale ?? 4;
-  const runs = options.runs ?? 3;
+  const runs = options.runs ?? 5;
   const workload = `call-heavy C (gcc -O2: recursion, interpreter, strings), scale ${scale}`;
   const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-bench-c-'));
   try {
@@ -72,7 +76,7 @@ export function runCallHeavyBench(options: { scale?: number; runs?: number; buil
       workload, unit: 's', higherIsBetter: false, ours: best,
       peer: 'qemu-i386', peerValue: typeof q === 'string' || runs === 0 ? null : q.seconds,
       target: 0.8, checksum, peerChecksum: typeof qSum === 'string' ? qSum : null,
-      note: `${(instructions / 1e6).toFixed(0)} M guest instructions (${(instructions / best / 1e6).toFixed(0)} MIPS; the first run, compiling, ${first.seconds.toFixed(3)} s); ${typeof q === 'string' ? q : 'qemu-i386 timed with its start-up'}`,
+      note: `${(instructions / 1e6).toFixed(0)} M guest instructions (${(instructions / best / 1e6).toFixed(0)} MIPS; the first run, compiling, ${first.seconds.toFixed(3)} s); each side the best of ${runs} runs; ${typeof q === 'string' ? q : 'qemu-i386 timed with its start-up'}`,
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });

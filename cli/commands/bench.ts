@@ -106,7 +106,7 @@ async function debugRows(): Promise<BenchRow[]> {
 /** The groups of rows, in the order a full run prints them: each measures one part of the product. */
 const GROUP_ROWS = {
   'int-loop': (runs: number, iterations: number): BenchRow[] => [runIntLoopBench({ iterations, runs })],
-  'call-heavy': (runs: number): BenchRow[] => [runCallHeavyBench({ runs: Math.min(3, runs) })],
+  'call-heavy': (runs: number): BenchRow[] => [runCallHeavyBench({ runs })],
   smc: (runs: number): BenchRow[] => [runSmcLoopBench({ runs: Math.min(3, runs) })],
   vsyscall: (runs: number): BenchRow[] => [vsyscallRow(runVsyscallBench({ runs }))],
   asm: asmRows,
