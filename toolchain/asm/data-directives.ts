@@ -62,12 +62,27 @@ export function emitInteger(st: AsmState, text: string, size: 1 | 2 | 4 | 8): vo
   emitParsedInteger(st, text, st.expression(text), size);
 }
 
+/**
+ * Notes the text of an integer about to be written to .altinstructions, by its offset, when it
+ * names a feature: finish looks for a feature name only there, and a kernel-style file's
+ * entries (a thousand sites, five fields each, the names gone through cpp) name none. A text
+ * that names none drops what an earlier one noted at the same offset, as overwriting it did.
+ */
+function recordAltText(st: AsmState, text: string): void {
+  const names = text.indexOf(FEATURE_PREFIX) >= 0;
+  if (!names && st.altText.size === 0) return;
+  const f = st.frag();
+  const at = f.address + fixedSize(f);
+  if (names) st.altText.set(at, text);
+  else st.altText.delete(at);
+}
+
+/** What a feature name begins with (finish reads the name from the text). */
+const FEATURE_PREFIX = 'X86_FEATURE_';
+
 /** `emitInteger` of a text whose tree is `parsed` (builtin-steps.ts reads the built-in macros' operands once). */
 export function emitParsedInteger(st: AsmState, text: string, parsed: Expr, size: 1 | 2 | 4 | 8): void {
-  if (st.current.section.name === '.altinstructions') {
-    const f = st.frag();
-    st.altText.set(f.address + fixedSize(f), text);
-  }
+  if (st.current.section.name === '.altinstructions') recordAltText(st, text);
   const bound = st.bind(parsed);
   if (!hasSymbols(bound)) {
     const field = FIELDS[size - 1]!;

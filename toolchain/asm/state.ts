@@ -76,7 +76,11 @@ export class AsmState implements BindPlace, NumericReferenceSink {
   private placed: SourceLocation | undefined;
   /** The statement's place among `places`, once something asked for it (-1 before). */
   private placeIndex = -1;
-  /** The operand text of each integer written to .altinstructions, by offset (feature names). */
+  /**
+   * The operand text of each integer written to .altinstructions that names a feature
+   * (`X86_FEATURE_`), by offset: the text last written at an offset, when it names one, is what
+   * finish reads the site's feature name from (`recordAltText`).
+   */
   readonly altText = new Map<number, string>();
   private fixupSeq = 0;
   /** The frag `frag()` gave last, while the current place stays (switchTo and popSection drop it). */
