@@ -7,7 +7,7 @@ import { fixedSize, type Frag } from './layout';
 import { AsmError, type AsmState } from './state';
 import { operandTexts } from './strings';
 import type { Handler } from './data-directives';
-import { objectList } from '../object-list';
+import { ChunkedList } from '../chunked-list';
 import { grown } from '../grown';
 import { markUsed } from './symbol-table';
 
@@ -28,10 +28,10 @@ const DWARF_REGISTERS: Readonly<Record<string, number>> = {
  * is one more for the collector to copy while reading goes on.
  */
 export class CfiRows {
-  readonly frags = objectList<Frag>();
+  readonly frags = new ChunkedList<Frag>();
   /** Offsets and places in typed arrays: no backing store of the collector's to copy as they grow. */
   offsets = new Int32Array(256);
-  readonly ops = objectList<CfiOp>();
+  readonly ops = new ChunkedList<CfiOp>();
   places = new Int32Array(256);
 
   get count(): number {
@@ -80,7 +80,7 @@ export class CfiState {
    */
   cfaOffset = 0;
   remembered: number[] | undefined;
-  readonly done = objectList<PendingProcedure>();
+  readonly done = new ChunkedList<PendingProcedure>();
   readonly rows = new CfiRows();
   ehFrame = true;
   debugFrame = false;

@@ -19,6 +19,7 @@ import { NO_PLACE, type Places } from './places';
 import type { PendingLines } from './pending-lines';
 import type { NumericReferenceColumns } from './numeric-references';
 import { objectList } from '../object-list';
+import { ChunkedList } from '../chunked-list';
 
 const MAX_PASSES = 200;
 
@@ -629,14 +630,15 @@ function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels
 }
 
 /** The relocations in the order GAS writes them: by their fixups' `fixupRank`s (`ranks`, one each). */
-function inGasOrder(relocs: Relocation[], ranks: readonly number[]): Relocation[] {
-  for (let k = 1; k < ranks.length; k++) {
+function inGasOrder(relocs: ChunkedList<Relocation>, ranks: Float64Array): Relocation[] {
+  const n = relocs.length;
+  for (let k = 1; k < n; k++) {
     if (ranks[k - 1]! > ranks[k]!) {
-      const order = relocs.map((_, i) => i).sort((a, b) => ranks[a]! - ranks[b]!);
-      return order.map((i) => relocs[i]!);
+      const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => ranks[a]! - ranks[b]!);
+      return order.map((i) => relocs.get(i));
     }
   }
-  return relocs;
+  return relocs.toArray();
 }
 
 /** Ranks of a subsection's fixups are apart by this; a late fixup's are past them all (exact in a double: seq < 2^31). */
@@ -676,7 +678,7 @@ class PlacedCfiInstruction implements CfiInstruction {
 /** A procedure's instructions, rows `from` to `to` of the columns, at their final addresses. */
 function cfiInstructions(st: AsmState, rows: CfiRows, from: number, to: number): CfiInstruction[] {
   const out: CfiInstruction[] = new Array(to - from);
-  for (let k = from; k < to; k++) out[k - from] = new PlacedCfiInstruction(rows.frags[k]!.address + rows.offsets[k]!, rows.ops[k]!, rows.places[k]!, st.places);
+  for (let k = from; k < to; k++) out[k - from] = new PlacedCfiInstruction(rows.frags.get(k).address + rows.offsets[k]!, rows.ops.get(k), rows.places[k]!, st.places);
   return out;
 }
 
@@ -689,7 +691,7 @@ function layoutSections(st: AsmState): void {
 function cfiProcedures(st: AsmState, cfi: CfiState): CfiProcedure[] {
   const out: CfiProcedure[] = new Array(cfi.done.length);
   for (let k = 0; k < out.length; k++) {
-    const p = cfi.done[k]!;
+    const p = cfi.done.get(k);
     out[k] = {
       section: p.section,
       start: p.startFrag.address + p.startOffset,
@@ -746,19 +748,23 @@ function sectionsOut(st: AsmState, tails: ByteStream, sizes: readonly number[], 
  * their `ranks`, or `failures`.
  */
 function resolveRows(st: AsmState, s: SectionState, f: Frag, fixups: FixupColumns, from: number, to: number, subsection: number | undefined, bytes: Uint8Array, at: number,
-  altValues: AltValues, relocs: Relocation[], ranks: number[], failures: Failure[]): void {
+  altValues: AltValues, relocs: ChunkedList<Relocation>, ranks: Float64Array, failures: Failure[]): void {
   for (let j = from; j < to; j++) {
     try {
       const r = resolve(st, s, f, fixups, j, bytes, at, s.name === '.altinstructions' ? altValues : undefined);
-      if (r) {
-        relocs.push(r);
-        ranks.push(fixupRank(subsection, fixups.bits(j), fixups.seq(j)));
-      }
+      if (r) ranks[relocs.push(r)] = fixupRank(subsection, fixups.bits(j), fixups.seq(j));
     } catch (e) {
       if (!(e instanceof AsmError)) throw e;
       failures.push({ rank: fixupRank(subsection, fixups.bits(j), fixups.seq(j)), message: e.message, place: fixups.place(j) });
     }
   }
+}
+
+/** At least as many as the relocations section `s` can have: its subsections' fixup rows and the converted branches not yet written. */
+function fixupRowsBound(s: SectionState, converted: ConvertedBranches): number {
+  let rows = converted.frags.length - converted.next;
+  for (const frags of s.subsections.values()) if (frags.length > 0) rows += frags[0]!.fixups.count - frags[0]!.fixupStart;
+  return rows;
 }
 
 /** A fixup that could not be resolved: its message, given in GAS's order (`fixupRank`). */
@@ -773,8 +779,10 @@ interface Failure {
  * fixups resolved, and its relocations (fixup errors reported in GAS's order).
  */
 function sectionOut(st: AsmState, s: SectionState, tails: ByteStream, tail: number, size: number, converted: ConvertedBranches, altValues: AltValues): AsmSection {
-  const relocs = objectList<Relocation>();
-  const ranks: number[] = [];
+  // Chunks and a typed array at most as long as the section's fixup rows: no list as long as
+  // the section's relocations grown by copying (docs/speed-and-exactness.md, the 20 MB row).
+  const relocs = new ChunkedList<Relocation>();
+  const ranks = new Float64Array(fixupRowsBound(s, converted));
   // GAS reports a section's fixup errors in the order it writes its relocations.
   const failures: Failure[] = [];
   const frags = orderedFrags(s);
@@ -815,7 +823,7 @@ function sectionOut(st: AsmState, s: SectionState, tails: ByteStream, tail: numb
 /** Marks the sections that hold a procedure with frame information: the FDEs' pc_begin refers to the code through its section symbol. */
 function markFrameSections(st: AsmState, cfi: CfiState): void {
   for (let k = 0; k < cfi.done.length; k++) {
-    const p = cfi.done[k]!;
+    const p = cfi.done.get(k);
     const code = st.sections.find((x) => x.name === p.section);
     if (code && (p.ehFrame || p.debugFrame)) code.symbolUsed = true;
   }

@@ -5,7 +5,7 @@
 // each an object of 64 bytes and most frags' list of them one more object, were kept to the
 // end of the assembly, and the collector traced and copied each (docs/speed-and-exactness.md).
 import type { Expr } from './expr';
-import { objectList } from '../object-list';
+import { ChunkedList } from '../chunked-list';
 import { grown } from '../grown';
 
 /** A field whose value is only known at the end, as it is asked for (`FixupColumns.add` keeps it as a row). */
@@ -103,7 +103,7 @@ export class FixupColumns {
   private places = new Int32Array(0);
   private seqs = new Int32Array(0);
   private bitsOf = new Int32Array(0);
-  private readonly exprs = objectList<Expr>();
+  private readonly exprs = new ChunkedList<Expr>();
   count = 0;
 
   /** Adds the row of `spec` at `offset` of its frag, with creation number `seq`. */
@@ -131,7 +131,7 @@ export class FixupColumns {
   }
 
   expr(k: number): Expr {
-    return this.exprs[k]!;
+    return this.exprs.get(k);
   }
 
   place(k: number): number {

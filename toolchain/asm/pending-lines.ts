@@ -10,11 +10,12 @@ import { fixedSize as fixedPart, fragSize, type Frag } from './layout';
 import type { InstructionEntries, LineEntry, SourceLocation } from './module';
 import type { Places } from './places';
 import { objectList } from '../object-list';
+import { ChunkedList } from '../chunked-list';
 import { grown } from '../grown';
 
 export class PendingLines {
   /** The frags entries are in, each once (consecutive entries are mostly in one). */
-  private frags = objectList<Frag>();
+  private frags = new ChunkedList<Frag>();
   private fragOf: Int32Array;
   /** Offset in the frag. */
   private offsets: Int32Array;
@@ -39,8 +40,7 @@ export class PendingLines {
     const k = this.count;
     if (k === this.offsets.length) this.grow();
     const frags = this.frags;
-    const n = frags.length;
-    this.fragOf[k] = n > 0 && frags[n - 1] === frag ? n - 1 : frags.push(frag) - 1;
+    this.fragOf[k] = frags.lastItem() === frag ? frags.length - 1 : frags.push(frag);
     this.offsets[k] = offset;
     this.lengths[k] = length;
     this.placeOf[k] = place;
@@ -74,7 +74,7 @@ export class PendingLines {
     let last: Frag['section'] | undefined;
     let index = -1;
     for (let f = 0; f < n; f++) {
-      const frag = frags[f]!;
+      const frag = frags.get(f);
       if (frag.section !== last) {
         last = frag.section;
         index = names.indexOf(last.name);
@@ -86,7 +86,7 @@ export class PendingLines {
       size[f] = fragSize(frag);
     }
     this.settled = { section, address, fixedSize, size };
-    this.frags = [];
+    this.frags = new ChunkedList<Frag>();
   }
 
   private settledColumns(): NonNullable<PendingLines['settled']> {

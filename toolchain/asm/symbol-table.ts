@@ -6,7 +6,8 @@ import type { Expr } from './expr';
 import type { Frag } from './layout';
 import type { SymbolBinding } from './module';
 import { NO_PLACE } from './places';
-import { objectList, sparseObjectList } from '../object-list';
+import { sparseObjectList } from '../object-list';
+import { ChunkedList } from '../chunked-list';
 
 /**
  * A symbol while the assembler reads a file. It is its own bound reference too (an Expr of
@@ -111,7 +112,7 @@ export class SymbolTable {
    */
   private readonly byName = new Map<string, SymbolState>();
   /** Every symbol but the `.` markers, in creation order (what `all` gives). */
-  private readonly created = objectList<SymbolState>();
+  private readonly created = new ChunkedList<SymbolState>();
   private readonly numericCount = new Map<number, number>();
   /** Numeric label N's instances by number (index 1 is the first `N:`), so that `Nb`/`Nf` name no string. */
   private readonly numericInstances = new Map<number, Array<SymbolState | undefined>>();
@@ -137,7 +138,7 @@ export class SymbolTable {
   }
 
   all(): SymbolState[] {
-    return this.created.slice();
+    return this.created.toArray();
   }
 
   find(name: string): SymbolState | undefined {
