@@ -9,11 +9,15 @@
 // status, signal, output bytes and error; the caller's environment and folder go with each
 // call. A call whose stdio the helper cannot give (a stream, a descriptor, 'inherit'), whose
 // options JSON cannot carry, or made from a worker thread is made here as before.
+// Where the quick runner built its C spawner (scripts/quick-spawner.c, named by
+// VDSO_LAB_QUICK_SPAWNER), the calls it can make as node does (scripts/quick-spawner-frames.cjs)
+// go to it instead: a fork of a process of a few hundred KB costs a fraction of a bare node's.
 'use strict';
 const childProcess = require('node:child_process');
 const { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, writeSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
+const spawnerFrames = require('./quick-spawner-frames.cjs');
 
 /** Writes `buffer` whole. */
 function writeAll(fd, buffer) {
@@ -93,8 +97,10 @@ function install() {
   const { isMainThread } = require('node:worker_threads');
   const original = childProcess.spawnSync;
   let helper = null;
+  let spawner = null;
 
-  function start() {
+  /** A process running `command` whose stdin and stdout are FIFOs this process holds the other ends of, or null. */
+  function start(command, args) {
     const dir = mkdtempSync(join(tmpdir(), 'vdso-lab-spawn-'));
     try {
       const requests = join(dir, 'requests');
@@ -109,7 +115,7 @@ function install() {
       const answer = openSync(answers, constants.O_RDONLY);
       const helperAnswers = openSync(answers, constants.O_WRONLY);
       closeSync(keepOpen);
-      const child = childProcess.spawn(process.execPath, [__filename], { stdio: [helperRequests, helperAnswers, 'inherit'], env: { ...process.env, NODE_OPTIONS: '' } });
+      const child = childProcess.spawn(command, args, { stdio: [helperRequests, helperAnswers, 'inherit'], env: { ...process.env, NODE_OPTIONS: '' } });
       closeSync(helperRequests);
       closeSync(helperAnswers);
       child.unref();
@@ -119,15 +125,37 @@ function install() {
     }
   }
 
+  /** The C spawner's answer to a call it can make, or undefined. */
+  function viaSpawner(file, args, options, env, cwd, inputBytes) {
+    const program = process.env.VDSO_LAB_QUICK_SPAWNER;
+    if (!program || spawner === false) return undefined;
+    const frame = spawnerFrames.request(file, args, options, env, cwd, inputBytes);
+    if (frame === null) return undefined;
+    if (spawner === null) spawner = start(program, []) ?? false;
+    if (!spawner) return undefined;
+    writeAll(spawner.request, frame);
+    const head = readExactly(spawner.answer, 16);
+    const output = () => {
+      const length = readExactly(spawner.answer, 4).readInt32LE(0);
+      return length < 0 ? null : readExactly(spawner.answer, length);
+    };
+    const stdout = output();
+    const stderr = output();
+    return spawnerFrames.result(file, args, options, [0, 4, 8, 12].map((at) => head.readInt32LE(at)), stdout, stderr);
+  }
+
   function viaHelper(file, args, options) {
-    if (helper === null) helper = start() ?? false;
-    if (!helper) return original(file, args, options);
     const input = options.input;
     const inputBytes = input == null ? null : typeof input === 'string' ? Buffer.from(input, Buffer.isEncoding(options.encoding) ? options.encoding : 'utf8') : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
     // spawnSync reads the environment's keys with for...in, inherited ones included.
     const env = {};
     for (const key in options.env ?? process.env) env[key] = (options.env ?? process.env)[key];
-    const sent = { ...options, input: undefined, cwd: resolve(options.cwd ?? '.'), env };
+    const cwd = resolve(options.cwd ?? '.');
+    const answered = viaSpawner(file, args, options, env, cwd, inputBytes);
+    if (answered !== undefined) return answered;
+    if (helper === null) helper = start(process.execPath, [__filename]) ?? false;
+    if (!helper) return original(file, args, options);
+    const sent = { ...options, input: undefined, cwd, env };
     sendFrame(helper.request, { file, args, options: sent }, [inputBytes]);
     const { header, parts } = readFrame(helper.answer);
     if (header.thrown) throw rebuildError(header.thrown);

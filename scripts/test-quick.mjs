@@ -11,6 +11,8 @@
 // longest file first into the group with the least so far, and the runs start longest first,
 // so the cores finish together; without times (a first run) files go round-robin. The full
 // suite stays `npm test`.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -172,7 +174,25 @@ rmSync(NEW_TIMES, { force: true });
 function testEnv() {
   const env = { ...process.env, VDSO_LAB_TEST_SCALE: 'quick' };
   delete env.NODE_EXTRA_CA_CERTS;
+  const spawner = builtSpawner();
+  if (spawner) env.VDSO_LAB_QUICK_SPAWNER = spawner;
+  else delete env.VDSO_LAB_QUICK_SPAWNER;
   return env;
+}
+/**
+ * The C spawner the test processes' spawnSync calls go to (scripts/quick-spawner.c), built with
+ * gcc when its source is new (the file's name holds the source's hash), or null where it cannot
+ * be built (the node helper makes the calls then).
+ */
+function builtSpawner() {
+  const source = readFileSync(join(root, 'scripts', 'quick-spawner.c'));
+  const program = join(dirname(TIMES), `quick-spawner-${createHash('sha256').update(source).digest('hex').slice(0, 16)}`);
+  if (existsSync(program)) return program;
+  const building = `${program}.${process.pid}`;
+  const built = spawnSync('gcc', ['-O2', '-o', building, join(root, 'scripts', 'quick-spawner.c')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (built.status !== 0) return null;
+  renameSync(building, program);
+  return program;
 }
 const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${join(root, 'scripts', 'quick-times-reporter.mjs')}`, `--test-reporter-destination=${NEW_TIMES}`];
 // quick-spawn.cjs: the test processes' spawnSync calls fork a small helper process rather than
