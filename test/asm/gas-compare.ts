@@ -28,6 +28,11 @@ export interface AssemblerRun { readonly status: number | null; readonly stdout:
 function gasRun(name: string): AssemblerRun {
   const path = join(dir, `${name}.gas.o`);
   const r = spawnSync('as', ['--32', `${name}.s`, '-o', path], { cwd: dir });
+  if (r.error) {
+    // A missing `as` fails with what .ci/run must install (run's message), not as a mismatch.
+    run('as', ['--version']);
+    throw r.error;
+  }
   return { status: r.status, stdout: r.stdout, stderr: r.stderr.toString('utf8'), path };
 }
 
@@ -46,13 +51,8 @@ async function labRun(name: string): Promise<AssemblerRun> {
   return { status, stdout: Buffer.concat(stdout), stderr, path };
 }
 
-let gasChecked = false;
-
 /** Writes `source` to NAME.s and assembles it with as --32 and with vdso-lab asm -c. */
 export async function assembleWithBoth(name: string, source: string): Promise<{ gas: AssemblerRun; lab: AssemblerRun }> {
-  // A missing `as` fails here with what .ci/run must install, not as a mismatch.
-  if (!gasChecked) run('as', ['--version']);
-  gasChecked = true;
   writeFileSync(join(dir, `${name}.s`), source);
   return { gas: gasRun(name), lab: await labRun(name) };
 }
