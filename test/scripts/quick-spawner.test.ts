@@ -27,6 +27,8 @@ const CALLS = [
   ['true', [], { cwd: join(dir, 'no-such-folder') }],
   ['true', [], { stdio: 'ignore' }],
   ['cat', [], { input: 'hello\n', encoding: 'utf8' }],
+  // No input: stdin at its end at once (the timeout only bounds a spawner that left it open).
+  ['cat', [], { encoding: 'utf8', timeout: 60_000 }],
   ['cat', [], { input: { bytes: 300_000, fill: 7 } }],
   ['sh', ['-c', 'echo $FOO; pwd'], { env: { PATH: process.env.PATH, FOO: 'bar' }, cwd: dir, encoding: 'utf8' }],
   ['only-here', [], { env: { PATH: `${onlyHere}:${process.env.PATH}` }, encoding: 'utf8' }],
