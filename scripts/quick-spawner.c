@@ -200,9 +200,12 @@ static void serveOne(void) {
     int ready = poll(fds, (nfds_t)n, wait);
     if (ready < 0) { if (errno == EINTR) continue; die(); }
     if (ready == 0) {
+      // As node: the child killed and its pipes closed, so that a process it started which
+      // holds them (a shell's background job) cannot keep the call waiting.
       kill(pid, (int)killSignal);
       killed = 1;
       error = ETIMEDOUT;
+      for (int j = 0; j < 3; j++) if (parentEnd[j] >= 0) { close(parentEnd[j]); parentEnd[j] = -1; }
       continue;
     }
     for (int i = 0; i < n; i++) {

@@ -33,6 +33,8 @@ const CALLS = [
   ['sh', ['-c', 'echo $FOO; pwd'], { env: { PATH: process.env.PATH, FOO: 'bar' }, cwd: dir, encoding: 'utf8' }],
   ['only-here', [], { env: { PATH: `${onlyHere}:${process.env.PATH}` }, encoding: 'utf8' }],
   ['sleep', ['5'], { timeout: 100 }],
+  // The shell killed at its timeout; what its background job writes later is not read.
+  ['sh', ['-c', '(sleep 1; echo late) & sleep 5'], { timeout: 100, encoding: 'utf8' }],
   ['head', ['-c', '3000000', '/dev/zero'], { maxBuffer: 8 << 20 }],
   // yes dies of SIGPIPE (status 141) only if it starts with SIGPIPE's default disposition.
   ['sh', ['-c', '(yes; echo "yes ended $?" >&2) | head -1'], { encoding: 'utf8' }],
