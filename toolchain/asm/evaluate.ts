@@ -12,6 +12,21 @@ export interface Value {
   readonly sym?: SymbolState;
   readonly sub?: SymbolState;
   readonly reloc?: string;
+  /**
+   * The names GNU as's message for an unresolvable difference gives `sub` and, where there is
+   * no `sym`, the added part, where they are not `sub`'s own name and `0` (see `differenceNames`).
+   */
+  readonly subName?: string;
+  readonly addName?: string;
+}
+
+/** GNU as's name for a symbol it makes for a number or a symbol plus a number it subtracts from or subtracts (FAKE_LABEL_NAME). */
+export const EXPRESSION_SYMBOL = 'L0\x01';
+
+/** A symbol's section and final (or estimated) address as GNU as places it at the end. */
+export interface SymbolPlace {
+  readonly section: unknown;
+  readonly address: number;
 }
 
 export class EvalError extends Error {
@@ -55,7 +70,8 @@ export function bindExpr(expr: Expr, symbols: SymbolTable, place: BindPlace, dep
     case 'symbol': {
       const s = expr.bound ?? symbols.get(expr.name);
       markUsed(s);
-      if (s.state === 'equated' && s.attrs.equ && !expr.reloc && depth < MAX_DEPTH && !s.attrs.binding) return s.attrs.equ;
+      // A global one equated to a number is that number too: GNU as reads it as one where it is written.
+      if (s.state === 'equated' && s.attrs.equ && !expr.reloc && depth < MAX_DEPTH && (!s.attrs.binding || s.attrs.equ.kind === 'number')) return s.attrs.equ;
       if (expr.bound) return expr;
       // The symbol is its own reference (symbol-table.ts; expressions are never changed once
       // made), with its own name string: neither a node per use nor the text's copy of the name is kept.
@@ -80,6 +96,14 @@ export function bindExpr(expr: Expr, symbols: SymbolTable, place: BindPlace, dep
         const count = constantValue(right);
         const message = count === undefined ? undefined : binaryWarning(expr.op, count);
         if (message !== undefined) place.bindWarning(message);
+      }
+      // GNU as keeps the equated symbol in the difference and names it in its message.
+      // (A symbol less itself GNU as folds where it reads it.)
+      const same = expr.left.kind === 'symbol' && expr.right.kind === 'symbol' && expr.left.name === expr.right.name;
+      const written = expr.op === '-' && expr.right.kind === 'symbol' && right.kind !== 'number' && !same ? expr.right.bound ?? symbols.get(expr.right.name) : undefined;
+      if (written !== undefined && written.state === 'equated' && right === written.attrs.equ) return { kind: 'binary', op: expr.op, left, right, written };
+      if (expr.op === '-' && !same && expr.left.kind === 'symbol' && left !== expr.left && left.kind !== 'number' && (expr.left.bound ?? symbols.get(expr.left.name)).state === 'equated') {
+        return { kind: 'binary', op: expr.op, left, right, written: null };
       }
       return left === expr.left && right === expr.right ? expr : { kind: 'binary', op: expr.op, left, right };
     }
@@ -266,7 +290,7 @@ export class Evaluator {
         return { add: expr.op === '~' ? ~v.add : v.add === 0n ? 1n : 0n };
       }
       case 'binary': {
-        if (expr.op === '-' && depth < MAX_DEPTH) {
+        if (expr.op === '-' && depth < MAX_DEPTH && expr.written === undefined) {
           const d = this.labelDifference(expr);
           if (d !== undefined) return d;
         }
@@ -275,7 +299,14 @@ export class Evaluator {
         const b = this.value(expr.right, depth + 1);
         if (b instanceof Failure) return b;
         if (expr.op === '+') return this.add(a, b);
-        if (expr.op === '-') return this.add(a, { add: BigInt.asIntN(64, -b.add), sym: b.sub, sub: b.sym, reloc: b.reloc });
+        if (expr.op === '-') {
+          const negated: Value = { add: BigInt.asIntN(64, -b.add), sym: b.sub, sub: b.sym, reloc: b.reloc };
+          // An undefined symbol less itself reached through an equated one: GNU as cannot resolve it.
+          if (a.sym !== undefined && a.sym === b.sym && a.sym.state === 'undefined' && !a.sub && !b.sub && !a.reloc && !b.reloc && (expr.written !== undefined || ((isEquated(expr.left) || isEquated(expr.right)) && expr.left !== expr.right))) {
+            return differenceNames(expr, a, b, { add: BigInt.asIntN(64, a.add + negated.add), sym: a.sym, sub: b.sym });
+          }
+          return differenceNames(expr, a, b, this.add(a, negated));
+        }
         let x: bigint;
         let y: bigint;
         if (a.sym && b.sym && !a.sub && !b.sub && sameSection(a.sym, b.sym) && /^(==|!=|<>|<|>|<=|>=)$/.test(expr.op)) {
@@ -329,7 +360,23 @@ export class Evaluator {
       sub: a.sub ?? b.sub,
       reloc: a.reloc ?? b.reloc,
     };
-    return this.simplify(r);
+    if (a.subName === undefined && b.subName === undefined && a.addName === undefined && b.addName === undefined) return this.simplify(r);
+    const named = this.simplify({ ...r, subName: a.sub ? a.subName : b.subName, addName: a.addName ?? b.addName });
+    return named.sub === undefined ? { add: named.add, sym: named.sym, reloc: named.reloc } : named;
+  }
+
+  /**
+   * Where GNU as places a symbol at the end: a label in its section; a global or weak equated
+   * symbol whose value is a label plus a number where that label is, plus that number (GNU as
+   * resolves it so and then takes it as a label of that section, its relocations still naming
+   * it); undefined for any other.
+   */
+  place(s: SymbolState): SymbolPlace | undefined {
+    if (s.state === 'label') return s.frag === undefined ? undefined : { section: s.frag.section, address: labelAddress(s) };
+    if (s.state !== 'equated' || !s.attrs.equ || !s.attrs.binding || s.attrs.binding === 'local') return undefined;
+    const v = this.value(s.attrs.equ, 1);
+    if (v instanceof Failure || v.sub || v.reloc || v.sym?.state !== 'label' || v.sym.frag === undefined) return undefined;
+    return { section: v.sym.frag.section, address: labelAddress(v.sym) + Number(v.add) };
   }
 
   /** Folds sym - sub into a number when both are labels of one section. */
@@ -338,8 +385,36 @@ export class Evaluator {
       return { add: BigInt.asIntN(64, v.add + BigInt(labelAddress(v.sym) - labelAddress(v.sub))) };
     }
     if (v.sym && v.sub && v.sym === v.sub) return { add: v.add };
+    if (v.sym && v.sub && !v.reloc && (v.sym.state === 'equated' || v.sub.state === 'equated')) {
+      const a = this.place(v.sym);
+      const b = a && this.place(v.sub);
+      if (a && b && a.section === b.section) return { add: BigInt.asIntN(64, v.add + BigInt(a.address - b.address)) };
+    }
     return v;
   }
+}
+
+/**
+ * `r`, the value of `a - b` (expression `expr`), with the names GNU as's message would give its
+ * symbols where they are not their own: an equated symbol subtracted is named as written; a
+ * number less a symbol is GNU as's expression symbol less it, and a number less a symbol plus
+ * a number is that less another expression symbol.
+ */
+function differenceNames(expr: Expr & { kind: 'binary' }, a: Value, b: Value, r: Value | Failure): Value | Failure {
+  if (r instanceof Failure || r.sub === undefined || r.sub !== b.sym || b.sub !== undefined) return r;
+  const right = expr.right;
+  const written = expr.written === undefined ? (isEquated(right) ? right.bound : undefined) : expr.written ?? undefined;
+  // A symbol on the left is named itself (GNU as resolves it at the end); a number only there is an expression symbol.
+  const left = expr.left.kind === 'symbol' ? expr.left.bound : undefined;
+  const constant = isAbsolute(a) && left === undefined;
+  const subName = written !== undefined ? written.name : constant && b.add !== 0n ? EXPRESSION_SYMBOL : undefined;
+  const addName = r.sym !== undefined ? undefined : constant ? EXPRESSION_SYMBOL : left?.name;
+  return subName === undefined && addName === undefined ? r : { ...r, subName, addName };
+}
+
+/** An equated symbol as written (one binding did not put the value of). */
+function isEquated(e: Expr): e is SymbolState {
+  return e.kind === 'symbol' && e.bound?.state === 'equated';
 }
 
 /** True when the value is a plain number. */

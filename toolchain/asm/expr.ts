@@ -24,7 +24,12 @@ export type Expr =
   /** `.`: the current location. */
   | { readonly kind: 'dot' }
   | { readonly kind: 'unary'; readonly op: UnaryOp; readonly operand: Expr }
-  | { readonly kind: 'binary'; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr };
+  /**
+   * `written`, set by binding on a `-` whose right operand was an equated symbol binding put
+   * the value of, is that symbol (GNU as names it in its message for a difference it cannot
+   * resolve); null where only the left one was such a symbol.
+   */
+  | { readonly kind: 'binary'; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr; readonly written?: SymbolState | null };
 
 export class ExprSyntaxError extends Error {
   override readonly name = 'ExprSyntaxError';

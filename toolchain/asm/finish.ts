@@ -382,6 +382,13 @@ function relocationOf(bits: number, place: number, out: Uint8Array, field: numbe
   return { offset: P, type, symbol: sym.name, symbolIsSection: false };
 }
 
+/** The undefined symbol GNU as puts in a fixup in place of a global equated symbol equated to it; any other symbol itself. */
+function equatedTarget(st: AsmState, s: SymbolState): SymbolState {
+  if (s.state !== 'equated' || !s.attrs.equ) return s;
+  const v = st.evaluator.tryEvaluate(s.attrs.equ);
+  return v !== undefined && v.sym?.state === 'undefined' && !v.sub && !v.reloc ? v.sym : s;
+}
+
 /**
  * The number a .uleb128/.sleb128 field holds, as GNU as resolves it: a number, a label's offset
  * in its section, a common symbol's size (its value in GNU as); undefined for any other value.
@@ -453,13 +460,16 @@ function resolve(st: AsmState, section: SectionState, f: Frag, fixups: FixupColu
   }
   if (v.sub) {
     const sub = v.sub;
-    if (sub.state === 'label' && sub.frag!.section === section && (!v.sym || v.sym.state !== 'label' || v.sym.frag!.section !== section)) {
-      const addend = v.add + BigInt(P - labelAddress(sub));
+    // A global equated symbol is where its value is (evaluate.ts `place`).
+    const at = sub.state === 'label' ? undefined : st.evaluator.place(sub);
+    if ((sub.state === 'label' ? sub.frag!.section === section : at?.section === section) && (!v.sym || v.sym.state !== 'label' || v.sym.frag!.section !== section)) {
+      const addend = v.add + BigInt(P - (at === undefined ? labelAddress(sub) : at.address));
       return relocationOf(bits, place, out, field, P, v.sym, addend, PC_TYPES[fixupSize(bits)] ?? 2);
     }
-    // GNU as names the symbols as its fixup holds them: a local label (`.` too) by its section's symbol.
-    const added = v.sym === undefined ? '0' : isLocalDefined(v.sym) ? v.sym.frag!.section.name : displayName(v.sym.name);
-    throw new AsmError(`can't resolve ${added} - ${displayName(sub.name)}`);
+    // GNU as names the symbols as its fixup holds them: a local label (`.` too) by its section's
+    // symbol, a symbol it made for a number by its name for those (evaluate.ts `differenceNames`).
+    const added = v.sym === undefined ? v.addName ?? '0' : isLocalDefined(v.sym) ? v.sym.frag!.section.name : displayName(equatedTarget(st, v.sym).name);
+    throw new AsmError(`can't resolve ${added} - ${v.subName ?? displayName(sub.name)}`);
   }
   const sym = v.sym!;
   let type = relocTypeOf(bits) ?? ABS_TYPES[fixupSize(bits)] ?? 1;
