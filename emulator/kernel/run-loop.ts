@@ -404,6 +404,8 @@ export class RunLoop {
       for (const c of candidates) if (c !== undefined && (target === undefined || c < target)) target = c;
     }
     if (target === undefined) {
+      // The last task ended as pick() woke it (a signal killed it in its call): nothing waits.
+      if (m.tasks.every((t) => t.exit)) return;
       const traced = m.tasks.filter((t) => !t.exit && isStopped(t)).map((t) => `; pid ${t.tid} waits in a ptrace stop for its tracer (pid ${t.ptrace?.tracerPid ?? '?'})`);
       this.process.report(`vdso-lab: the guest waits forever (no timer, signal or input can wake it) at icount ${m.instructions()}${traced.join('')}`);
       for (const t of [...m.tasks]) if (!t.exit) t.terminate({ signal: SIG.SIGKILL, message: 'blocked forever' });

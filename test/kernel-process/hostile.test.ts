@@ -107,6 +107,8 @@ int main(void) { printf("waiting\n"); fflush(stdout); ${ALARM.call}; pause(); pr
   assert.equal(l.status, 128 + 14);
   assert.match(l.stderr, /29 pause\(\) = -1 ERESTARTNOHAND \(514\)/);
   assert.match(l.stderr, /killed by SIGALRM/);
+  // The wait ended with the signal: nothing is left waiting (once reported as waiting forever too).
+  assert.doesNotMatch(l.stderr, /waits forever/);
   // Instant: with no host clock (the run's default, whose determinism the last test checks), the
   // wait is a jump of the virtual clock to the alarm, with no instruction run and nothing waited
   // for on the host: the process's time at its death is the alarm's past the instructions it ran.
@@ -118,6 +120,38 @@ int main(void) { printf("waiting\n"); fflush(stdout); ${ALARM.call}; pause(); pr
   const icount = BigInt(p.cpu.state.icount);
   const slept = p.clock.monotonic() - VIRTUAL_UPTIME_NS - icount;
   assert.ok(slept <= ALARM.ns && slept > ALARM.ns - icount, `slept ${slept} ns of virtual time after ${icount} instructions for a ${ALARM.ns} ns alarm`);
+});
+
+test('alarm then sigsuspend or a select loop: killed by SIGALRM with the status and output of qemu-i386, and nothing said to wait', async () => {
+  const prog = buildStatic('alarm-waits', String.raw`
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/select.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+  printf("waiting\n");
+  fflush(stdout);
+  ${ALARM.call};
+  if (strcmp(argv[1], "sigsuspend") == 0) {
+    sigset_t none;
+    sigemptyset(&none);
+    sigsuspend(&none);
+  } else {
+    for (;;) select(0, 0, 0, 0, 0);
+  }
+  printf("not reached\n");
+  return 0;
+}
+`);
+  for (const how of ['sigsuspend', 'select']) {
+    const q = runQemu(prog, [how]);
+    const l = await runLab(prog, ['--trace', 'syscalls'], [how]);
+    assert.deepEqual([l.stdout, l.status], [q.stdout, q.status], how);
+    assert.equal(l.status, 128 + 14, how);
+    assert.match(l.stderr, /^killed by SIGALRM/m, how);
+    assert.doesNotMatch(l.stderr, /waits forever/, how);
+  }
 });
 
 test('a wait nothing can end (pause, a read of a stdin that never gets data) ends with one report', async () => {
