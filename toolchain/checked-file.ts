@@ -7,7 +7,7 @@
 // of another layout, truncated or altered reads as no file. Files that keep their own layout
 // (the cold blocks', read in parts) use the same checksum, names and writing through a rename
 // (writeThrough). Nothing here throws or prints.
-import { closeSync, constants, copyFileSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
 
@@ -51,11 +51,48 @@ export function readChecked(file: string, magic: number): Buffer | undefined {
   return data;
 }
 
-/** Which older files of the folder a write removes: all but the `kept` newest whose names start with `family` and end with `suffix`. */
-export interface Pruning {
-  readonly family: string;
-  readonly suffix: string;
-  readonly kept: number;
+/**
+ * Which older files of the folder a write removes, of those whose names start with `family` and
+ * end with `suffix`: with `kept`, all but the `kept` newest; with `lastUse`, those whose last
+ * use (their mtime, which `touchUsed` moves on at each use) is older than `maxAgeMs`, then the
+ * least recently used while the family's files together are larger than `maxBytes`. The file
+ * just written is never removed.
+ */
+export type Pruning =
+  | { readonly family: string; readonly suffix: string; readonly kept: number }
+  | { readonly family: string; readonly suffix: string; readonly lastUse: { readonly maxAgeMs: number; readonly maxBytes: number } };
+
+/** Marks `file` used now (its mtime), so that a last-use pruning keeps it; nothing when it cannot. */
+export function touchUsed(file: string): void {
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    // Removed meanwhile, or a folder not ours to write: the file is only pruned sooner.
+  }
+}
+
+/** The files of `dir` that `prune` removes, `written` (the file just written) kept. */
+export function prunedFiles(dir: string, written: string, prune: Pruning, now = Date.now()): string[] {
+  const files = readdirSync(dir)
+    .filter((n) => n.startsWith(prune.family) && n.endsWith(prune.suffix))
+    .map((n) => {
+      const st = statSync(join(dir, n));
+      return { path: join(dir, n), time: st.mtimeMs, size: st.size };
+    })
+    .sort((a, b) => b.time - a.time);
+  if ('kept' in prune) return files.slice(prune.kept).map((f) => f.path).filter((f) => f !== written);
+  const { maxAgeMs, maxBytes } = prune.lastUse;
+  const out: string[] = [];
+  let total = files.find((f) => f.path === written)?.size ?? 0;
+  let full = false;
+  for (const f of files) {
+    if (f.path === written) continue;
+    full ||= total + f.size > maxBytes;
+    if (full || now - f.time > maxAgeMs) out.push(f.path);
+    else total += f.size;
+  }
+  return out;
 }
 
 /**
@@ -113,13 +150,8 @@ export function writeThrough(dir: string, file: string, write: (fd: number) => v
     return;
   }
   if (!prune) return;
-  const { family, suffix, kept } = prune;
   try {
-    const files = readdirSync(dir)
-      .filter((n) => n.startsWith(family) && n.endsWith(suffix))
-      .map((n) => ({ path: join(dir, n), time: statSync(join(dir, n)).mtimeMs }))
-      .sort((a, b) => b.time - a.time);
-    for (const old of files.slice(kept)) unlinkSync(old.path);
+    for (const old of prunedFiles(dir, file, prune)) unlinkSync(old);
   } catch {
     // Another process removed one first.
   }

@@ -33,7 +33,7 @@ import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } fr
 import { join } from 'node:path';
 import { Script } from 'node:vm';
 import { cacheDir } from '../../toolchain/cache';
-import { checkedFilesWork, checksum, nameHash, textHash, writeThrough } from '../../toolchain/checked-file';
+import { checkedFilesWork, checksum, nameHash, textHash, touchUsed, writeThrough, type Pruning } from '../../toolchain/checked-file';
 import { bundleIdentity, v8Key } from '../../toolchain/code-cache';
 
 /** "vdso-lab cold shapes", then the layout's version (3: parts, an index and a trailer). */
@@ -44,8 +44,16 @@ const TRAILER = 16;
 const SCRIPT_HASH = 32;
 /** An index entry per part: its place, its length, its CRC-32 and its number of shapes. */
 const PART_ENTRY = 16;
-/** Files kept (builds, Node versions and options); older ones are removed when one is written. */
-const KEPT = 16;
+/**
+ * The files of every build, Node version and option set sharing the folder (several worktrees
+ * and versions of the tool may): each is marked used when a process opens it, and a write
+ * removes those unused for PRUNE_AGE_MS, then the least recently used past PRUNE_BYTES in all
+ * (sixteen files at their bound), never one in use (docs/speed-and-exactness.md, "Cold files
+ * pruned by last use").
+ */
+const PRUNE_AGE_MS = 3 * 24 * 3600 * 1000;
+const PRUNE_BYTES = 192 << 20;
+export const COLD_PRUNING: Pruning = { family: 'cold-', suffix: '.v8', lastUse: { maxAgeMs: PRUNE_AGE_MS, maxBytes: PRUNE_BYTES } };
 /** A process adds to the file only when it compiled at least this many shapes the file did not hold. */
 const LEAST_NEW = 64;
 /** Shapes per part: a part is read, checked and deserialized whole when one of its shapes is first asked for. */
@@ -269,7 +277,7 @@ function addToFile(path: string, shapes: readonly string[], from: string | undef
     writeAt(fd, entries, at);
     writeAt(fd, trailer, at + entries.length);
     ftruncateSync(fd, at + entries.length + TRAILER);
-  }, { family: 'cold-', suffix: '.v8', kept: KEPT }, from);
+  }, COLD_PRUNING, from);
 }
 
 /**
@@ -310,6 +318,7 @@ function keptFile(): Kept | null {
   let index: Index | undefined;
   try {
     fd = openSync(path, 'r');
+    touchUsed(path);
     index = readIndex(fd);
   } catch {
     index = undefined;
