@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { buildDesign } from '../../toolchain/designs/build';
 import { findDesign } from '../../toolchain/designs/registry';
 import { gnuImage } from '../designs/gnu-build';
-import { run, scratch } from '../support/oracles';
+import { buildDebugC, run, scratch } from '../support/oracles';
 import { launch, stack, startClient, topFrame, until } from './dap-helpers';
 
 const SOURCE = `
@@ -32,10 +32,7 @@ int main(void)
 `;
 
 const dir = scratch('vdso-lab-design-lines-');
-const source = join(dir, 'call.c');
-const program = join(dir, 'call');
-writeFileSync(source, SOURCE);
-run('gcc', ['-m32', '-static', '-g', '-O0', '-fno-pie', '-no-pie', source, '-o', program]);
+const { source, program } = buildDebugC('call', SOURCE, ['-static', '-g', '-O0', '-fno-pie', '-no-pie']);
 
 /** readelf's decoded rows of an image: [address, line, file] sorted by address. */
 function readelfRows(image: string): Array<{ address: number; line: number; file: string }> {

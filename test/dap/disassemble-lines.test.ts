@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { run, scratch } from '../support/oracles';
+import { buildDebugC, run, scratch } from '../support/oracles';
 import { launch, parseObjdump, startClient, topFrame, type ObjdumpLine } from './dap-helpers';
 
 const SOURCE = `
@@ -41,10 +41,7 @@ int main(int argc, char **argv)
 `;
 
 const dir = scratch('vdso-lab-disassemble-lines-');
-const source = join(dir, 'lines.c');
-const program = join(dir, 'lines');
-writeFileSync(source, SOURCE);
-run('gcc', ['-m32', '-static', '-g', '-O0', '-fno-pie', '-no-pie', source, '-o', program]);
+const { source, program } = buildDebugC('lines', SOURCE, ['-static', '-g', '-O0', '-fno-pie', '-no-pie']);
 const stripped = join(dir, 'lines-stripped');
 run('objcopy', ['--strip-symbol=twice', '--strip-symbol=sum', '--strip-symbol=main', '--remove-section=.eh_frame', '--remove-section=.eh_frame_hdr', program, stripped]);
 

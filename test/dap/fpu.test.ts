@@ -10,7 +10,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run, scratch } from '../support/oracles';
+import { buildDebugC, run, scratch } from '../support/oracles';
+import { buildInput } from '../support/builds';
 import { scaled } from '../support/scale';
 import { runGdbScript } from '../support/qemu-gdb';
 import { formatExtended } from '../../emulator/debug/fpu-view';
@@ -30,9 +31,7 @@ int main(void)
 `;
 
 const dir = scratch('vdso-lab-fpu-');
-const program = join(dir, 'fpu');
-writeFileSync(join(dir, 'fpu.c'), SOURCE);
-run('gcc', ['-m32', '-static', '-g', '-O0', '-fno-pie', '-no-pie', join(dir, 'fpu.c'), '-o', program]);
+const { program } = buildDebugC('fpu', SOURCE, ['-static', '-g', '-O0', '-fno-pie', '-no-pie']);
 
 /** gdb on the ELF alone: each array element as "%+.19Lg" and its raw bytes (most significant first). */
 function gdbValues(): Array<{ value: string; raw: string }> {
@@ -125,8 +124,7 @@ int main(int argc, char **argv)
 `;
 
 test('formatExtended is printf("%+.19Lg") of the C library on x87 long doubles', () => {
-  writeFileSync(join(dir, 'printf.c'), PRINTF);
-  run('gcc', ['-O0', join(dir, 'printf.c'), '-o', join(dir, 'printf')]);
+  const printf = buildInput({ tool: 'gcc', args: ['-O0', 'printf.c', '-o', 'printf'], dir, sources: { 'printf.c': PRINTF } });
   let seed = 12345;
   const next = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
   const patterns: Uint8Array[] = [];
@@ -146,7 +144,7 @@ test('formatExtended is printf("%+.19Lg") of the C library on x87 long doubles',
   }
   const file = join(dir, 'values.bin');
   writeFileSync(file, Buffer.concat(patterns));
-  const expected = run(join(dir, 'printf'), [file]).trimEnd().split('\n');
+  const expected = run(printf, [file]).trimEnd().split('\n');
   const got = patterns.map((b) => formatExtended(fromBytes(b)).replace(/ Denormal$/, ''));
   assert.deepEqual(got, expected);
 });

@@ -7,12 +7,11 @@
 // the test's pause could only be sent between two of the guest's slices, never while one runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { SLICES_TO_FULL_SIZE } from '../../emulator/debug/runtime';
-import { run, scratch } from '../support/oracles';
+import { buildDebugC } from '../support/oracles';
 import { scaled } from '../support/scale';
 import { launch, stack, startAdapterServer, topFrame, until } from './dap-helpers';
 
@@ -51,11 +50,7 @@ int main(int argc, char **argv)
 }
 `;
 const lineOf = (text: string): number => SOURCE.split('\n').findIndex((l) => l.includes(text)) + 1;
-const dir = scratch('vdso-lab-pause-');
-const source = join(dir, 'prog.c');
-const program = join(dir, 'prog');
-writeFileSync(source, SOURCE);
-run('gcc', ['-m32', '-static', '-g', '-O0', '-fno-pie', '-no-pie', source, '-o', program]);
+const { source, program } = buildDebugC('prog', SOURCE, ['-static', '-g', '-O0', '-fno-pie', '-no-pie']);
 
 /** The main thread's time on a core and waiting, runnable, for one (/proc/PID/schedstat), in ms; zeros where the kernel does not keep them. */
 function schedMs(pid: number): { ran: number; waited: number } {

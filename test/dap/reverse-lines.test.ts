@@ -11,16 +11,15 @@
 // skip), that first line is a line too, and a step back from it goes to the caller's call.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
-import { run, scratch } from '../support/oracles';
+import { buildDebugC } from '../support/oracles';
+import { fixedFolder } from '../support/builds';
 import { GDB_LINE_STEPS, runGdbScript } from '../support/qemu-gdb';
 import { launch, readMemory, registers, stack, startClient, symbolValues, topFrame, until } from './dap-helpers';
 
-const dir = scratch('vdso-lab-reverse-lines-');
-const data = join(dir, 'data');
-writeFileSync(data, Buffer.from([3, 1, 4, 1, 5, 9, 2, 6]));
+// The data file in a fixed folder too (builds.ts fixedFolder): the program names it.
+const data = join(fixedFolder({ data: String.fromCharCode(3, 1, 4, 1, 5, 9, 2, 6) }), 'data');
 
 const SOURCE = `#include <fcntl.h>
 #include <unistd.h>
@@ -55,10 +54,7 @@ int main(int argc, char **argv)
 }
 `;
 const lineOf = (text: string): number => SOURCE.split('\n').findIndex((l) => l.includes(text)) + 1;
-const source = join(dir, 'prog.c');
-const program = join(dir, 'prog');
-writeFileSync(source, SOURCE);
-run('gcc', ['-m32', '-static', '-g', '-O0', '-fno-pie', '-no-pie', source, '-o', program]);
+const { source, program } = buildDebugC('prog', SOURCE, ['-static', '-g', '-O0', '-fno-pie', '-no-pie']);
 
 interface State { where: string; regs: Record<string, number>; stack: string; total: string }
 

@@ -8,10 +8,8 @@
 // gets a generated disassembly source holding its pc.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { run, scratch } from '../support/oracles';
+import { buildDebugC, run } from '../support/oracles';
 import { GDB_LINE_STEPS, runGdbScripts } from '../support/qemu-gdb';
 import { launch, parseObjdump, readelfSections, stack, startClient, topFrame, until } from './dap-helpers';
 
@@ -40,11 +38,7 @@ int main(int argc, char **argv)
 `;
 const lineOf = (text: string): number => SOURCE.split('\n').findIndex((l) => l.includes(text)) + 1;
 
-const dir = scratch('vdso-lab-source-lines-');
-const source = join(dir, 'prog.c');
-const program = join(dir, 'prog');
-writeFileSync(source, SOURCE);
-run('gcc', ['-m32', '-static', '-g', '-O0', '-fno-pie', '-no-pie', source, '-o', program]);
+const { source, program } = buildDebugC('prog', SOURCE, ['-static', '-g', '-O0', '-fno-pie', '-no-pie']);
 
 /** addr2line's file:line for each of `addresses` of the program (one addr2line). */
 function addr2line(addresses: readonly number[]): Array<{ file: string; line: number }> {

@@ -7,8 +7,8 @@
 // assembler also assembles, a reading of our output) is run at test time (oracles.ts).
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { cacheDir } from '../../toolchain/cache';
 import { readChecked, writeChecked } from '../../toolchain/checked-file';
 import { run } from './run-tool';
@@ -54,8 +54,8 @@ const identities = new Map<string, string>();
 /**
  * Runs `tool args` in `dir` (after writing `sources` there), or gives the output a build of the
  * same key made before; returns the output's absolute path. Builds with debug information
- * (which records the folder) are shared only by builds in the same folder, and never on disk,
- * unless `anyFolder`.
+ * (which records the folder) are shared only by builds in the same folder, and on disk only in
+ * a fixedFolder, unless `anyFolder`.
  */
 export function buildInput(request: BuildRequest): string {
   const { tool, args, dir } = request;
@@ -64,8 +64,12 @@ export function buildInput(request: BuildRequest): string {
   const { key, onDisk } = keyOf(request);
   let output = memo.get(key) ?? (onDisk ? readEntry(entryPath(key)) : undefined);
   if (!output) {
-    run(tool, args, { cwd: dir });
-    output = { bytes: new Uint8Array(readFileSync(out)), mode: statSync(out).mode & 0o777 };
+    // In a fixed folder another process may be reading the output: the tool writes a name of its own.
+    const written = isFixedFolder(dir) ? temporaryName(out) : out;
+    const at = args.indexOf('-o') + 1;
+    run(tool, args.map((a, i) => (i === at ? written : a)), { cwd: dir });
+    output = { bytes: new Uint8Array(readFileSync(written)), mode: statSync(written).mode & 0o777 };
+    if (written !== out) renameSync(written, out);
     if (onDisk) writeEntry(entryPath(key), output);
   } else {
     // Through a rename: the caller may be running the program an earlier call gave.
@@ -99,7 +103,39 @@ function keyOf(request: BuildRequest): { key: string; onDisk: boolean } {
   const { tool, args, dir } = request;
   const debug = !request.anyFolder && args.some((a) => isDebugFlag(tool, a));
   const key = buildKey(tool, args, dir, args.indexOf('-o') + 1, debug);
-  return { key, onDisk: !debug && process.env[BUILD_CACHE_ENV] !== 'off' };
+  return { key, onDisk: (!debug || isFixedFolder(dir)) && process.env[BUILD_CACHE_ENV] !== 'off' };
+}
+
+/** Where fixedFolder's folders are. */
+function fixedFolders(): string {
+  return join(buildCacheDir(), 'folders');
+}
+
+function isFixedFolder(dir: string): boolean {
+  const inside = relative(fixedFolders(), resolve(dir));
+  return inside !== '' && !inside.startsWith('..') && !inside.includes('/');
+}
+
+/**
+ * A folder named by `sources` (their names and text; test-builds/folders/HASH/) with them
+ * written there: the same folder in every process and run, so that a build there with debug
+ * information, which records its folder, is kept on disk as any other (buildInput). A test reads
+ * what is there and builds there only through buildInput; it writes nothing else there.
+ */
+export function fixedFolder(sources: Readonly<Record<string, string>>): string {
+  const h = createHash('sha256');
+  for (const name of Object.keys(sources).sort()) h.update(`${name}\0${sources[name]}\0`);
+  const dir = join(fixedFolders(), h.digest('hex').slice(0, 32));
+  mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(sources)) {
+    const path = join(dir, name);
+    if (isFile(path) && readFileSync(path, 'utf8') === text) continue;
+    // Through a rename: another process may be building from it.
+    const tmp = temporaryName(path);
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  }
+  return dir;
 }
 
 function temporaryName(path: string): string {

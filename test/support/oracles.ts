@@ -2,9 +2,9 @@
 // running them (run-tool.ts), and building C and assembly inputs in a temporary folder (through
 // builds.ts, which builds each distinct input once). A missing
 // oracle fails the test with a message saying what .ci/run must install; nothing skips.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { parseReadelf } from '../elf/readelf-output';
-import { buildInput } from './builds';
+import { buildInput, fixedFolder } from './builds';
 import { run } from './run-tool';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,6 +46,17 @@ export function scratch(prefix = 'vdso-lab-test-'): string {
 export function buildC(name: string, source: string, flags: readonly string[], dir = scratch(), options: { anyFolder?: boolean } = {}): string {
   const out = flags.includes('-c') ? `${name}.o` : name;
   return buildInput({ tool: 'gcc', args: ['-m32', ...flags, `${name}.c`, '-o', out], dir, sources: { [`${name}.c`]: source }, anyFolder: options.anyFolder });
+}
+
+/**
+ * A gcc -m32 program with debug information (`flags` among them) that a test debugs and hands the
+ * oracles to read: `name.c` built by its absolute path in a fixedFolder (builds.ts), so that it is
+ * built once per machine like an input without -g. The test writes nothing in `dir`.
+ */
+export function buildDebugC(name: string, text: string, flags: readonly string[]): { dir: string; source: string; program: string } {
+  const dir = fixedFolder({ [`${name}.c`]: text });
+  const source = join(dir, `${name}.c`);
+  return { dir, source, program: buildInput({ tool: 'gcc', args: ['-m32', ...flags, source, '-o', name], dir }) };
 }
 
 /** Assembles GNU as source (a test's input) with `as --32` into `dir`, built once per content (builds.ts); returns the object's path. */
@@ -113,12 +124,3 @@ export function hostRunsI386(): boolean {
   return runsI386;
 }
 
-/** True when `tool --version` runs; for tests that must report a missing oracle clearly. */
-export function hasTool(tool: string): boolean {
-  try {
-    execFileSync(tool, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
