@@ -222,6 +222,25 @@ export function parseObjdump(listing: string): ObjdumpLine[] {
   return out;
 }
 
+/** Each program's function symbols' addresses (objdumpSpan). */
+const functionStarts = new Map<string, number[]>();
+
+/**
+ * objdump -d --insn-width=15 of `program` from the start of the last function symbol at or before
+ * `first` (the sections' starts where there is none) through the instruction at `last`. objdump
+ * decodes each symbol's range from the symbol's start, so these lines and labels are the whole
+ * listing's there: a static glibc program's whole listing is about 10 MB of text, half a second
+ * of CPU to make and parse, for the few instructions a test looks up.
+ */
+export function objdumpSpan(program: string, first: number, last: number): string {
+  let starts = functionStarts.get(program);
+  if (!starts) functionStarts.set(program, (starts = readelfSymbols(program).filter((s) => s.type === 'FUNC' && s.code).map((s) => s.value)));
+  const start = starts.reduce((best, a) => (a <= first && a > best ? a : best), -1);
+  // An instruction is at most 15 bytes: one that starts at `last` is listed whole.
+  const range = [...(start >= 0 ? [`--start-address=0x${start.toString(16)}`] : []), `--stop-address=0x${(last + 16).toString(16)}`];
+  return run('objdump', ['-d', '--insn-width=15', ...range, program]);
+}
+
 /** objdump -d of raw i386 bytes placed at `address` (the oracle for what memory holds). */
 export function objdumpRaw(bytes: Uint8Array, address: number): ObjdumpLine[] {
   const file = join(scratch(), 'raw.bin');

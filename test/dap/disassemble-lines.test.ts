@@ -13,7 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { buildDebugC, run, scratch } from '../support/oracles';
-import { launch, parseObjdump, startClient, topFrame, type ObjdumpLine } from './dap-helpers';
+import { launch, objdumpSpan, parseObjdump, startClient, topFrame, type ObjdumpLine } from './dap-helpers';
 
 const SOURCE = `
 static int twice(int x)
@@ -68,12 +68,9 @@ async function window(image: string, line: number, offset: number, count: number
   }
 }
 
-let listing: Map<number, ObjdumpLine> | undefined;
-
-/** objdump -d of the program with its symbols, by address (made once: both windows compare with it). */
-function programListing(): Map<number, ObjdumpLine> {
-  listing ??= new Map(parseObjdump(run('objdump', ['-d', '--insn-width=15', program])).map((l) => [l.address, l]));
-  return listing;
+/** objdump -d of the program with its symbols over `addresses`, by address. */
+function programListing(addresses: readonly number[]): Map<number, ObjdumpLine> {
+  return new Map(parseObjdump(objdumpSpan(program, Math.min(...addresses), Math.max(...addresses))).map((l) => [l.address, l]));
 }
 
 const lineOf = (i: DebugProtocol.DisassembledInstruction): string => (i.location?.path && i.line ? `${i.location.path}:${i.line}` : '');
@@ -89,8 +86,9 @@ for (const [name, image] of [['with symbols', program], ['symbols and .eh_frame 
     assert.ok(expected.some((e) => e === ''), 'and code without lines');
     assert.deepEqual(instructions.map(lineOf), expected);
     // The instructions are objdump's, decoded from the line rows where no symbol or FDE starts them.
+    const listing = programListing(addresses);
     for (const i of instructions) {
-      const o = programListing().get(Number(i.address));
+      const o = listing.get(Number(i.address));
       assert.ok(o, `objdump has an instruction at ${i.address} (${i.instruction})`);
       assert.equal(i.instructionBytes, o.bytes);
     }

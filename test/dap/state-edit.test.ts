@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { buildC, run } from '../support/oracles';
-import { hex, launch, parseObjdump, readMemory, registers, startClient, topFrame, until } from './dap-helpers';
+import { hex, launch, objdumpSpan, parseObjdump, readMemory, registers, startClient, topFrame, until } from './dap-helpers';
 
 const SOURCE = `
 #include <unistd.h>
@@ -25,7 +25,6 @@ int main(void) {
 
 test('setVariable, writeMemory, readMemory by register, and data breakpoints from Variables and Watch', async () => {
   const program = buildC('edit', SOURCE, ['-static', '-O1', '-fno-pie', '-no-pie']);
-  const lines = parseObjdump(run('objdump', ['-d', '--insn-width=15', program]));
   const symbol = (name: string): number => parseInt(new RegExp(`^\\s*\\d+:\\s+([0-9a-f]+)\\s+\\d+\\s+\\w+\\s+\\w+\\s+\\w+\\s+\\d+\\s+${name}$`, 'm').exec(run('readelf', ['-sW', program]))![1]!, 16);
   const { client, output } = await startClient();
   try {
@@ -56,7 +55,7 @@ test('setVariable, writeMemory, readMemory by register, and data breakpoints fro
       const hit = await until(client, () => client.continueRequest({ threadId: 1 }));
       assert.equal(hit.body.reason, 'data breakpoint');
       const pc = Number((await topFrame(client)).instructionPointerReference);
-      const writer = lines.find((l) => l.address + l.bytes.split(' ').length === pc)!;
+      const writer = parseObjdump(objdumpSpan(program, pc - 1, pc - 1)).find((l) => l.address + l.bytes.split(' ').length === pc)!;
       assert.ok(writer.text.includes(hex(symbol('slot'))), `objdump: the instruction before the stop writes slot (${writer.text})`);
       assert.equal((await readMemory(client, symbol('slot'), 4)).readUInt32LE(0), expected);
     }

@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { buildC, run } from '../support/oracles';
-import { errorOf, hex, launch, objdumpRaw, outputMatching, parseObjdump, readMemory, registers, stack, startClient, topFrame, until } from './dap-helpers';
+import { errorOf, hex, launch, objdumpRaw, objdumpSpan, outputMatching, parseObjdump, readMemory, registers, stack, startClient, topFrame, until } from './dap-helpers';
 
 const SOURCE = `
 #include <unistd.h>
@@ -29,8 +29,6 @@ const le32 = (b: Buffer, at = 0): number => b.readUInt32LE(at);
 
 test('gcc -m32 -static program: __kernel_vsyscall breakpoint, CFI stack, stepping into the kernel model, data breakpoint, output, exit', async () => {
   const program = buildC('guest', SOURCE, ['-static', '-O1', '-fno-pie', '-no-pie']);
-  const listing = run('objdump', ['-d', '--insn-width=15', program]);
-  const programLines = parseObjdump(listing);
   const entry = parseInt(/Entry point address:\s+0x([0-9a-f]+)/.exec(run('readelf', ['-h', program]))![1]!, 16);
   const counter = parseInt(/([0-9a-f]{8})\s+\d+\s+OBJECT\s+GLOBAL\s+DEFAULT\s+\d+\s+counter$/m.exec(run('readelf', ['-sW', program]))![1]!, 16);
   const { client, output } = await startClient();
@@ -57,6 +55,9 @@ test('gcc -m32 -static program: __kernel_vsyscall breakpoint, CFI stack, steppin
     const atEntry = await registers(client);
     assert.equal(atEntry.eip, stub);
     assert.equal(le32(await readMemory(client, atEntry.esp, 4)), returnAddress, 'the return address on the stack is frame 1 pc');
+    // objdump from the function before the call through the return address.
+    const listing = objdumpSpan(program, returnAddress - 1, returnAddress);
+    const programLines = parseObjdump(listing);
     const k = programLines.findIndex((l) => l.address === returnAddress);
     assert.ok(k > 0, `objdump has an instruction at ${hex(returnAddress)}`);
     const call = programLines[k - 1]!;
@@ -166,7 +167,7 @@ test('gcc -m32 -static program: __kernel_vsyscall breakpoint, CFI stack, steppin
       const watch = await until(client, () => client.continueRequest({ threadId: 1 }));
       assert.equal(watch.body.reason, 'data breakpoint');
       const pc = Number((await topFrame(client)).instructionPointerReference);
-      const writer = programLines.find((l) => l.address + l.bytes.split(' ').length === pc)!;
+      const writer = parseObjdump(objdumpSpan(program, pc - 1, pc - 1)).find((l) => l.address + l.bytes.split(' ').length === pc)!;
       assert.ok(writer.text.includes(hex(counter)), `objdump: the instruction before the stop writes counter (${writer.text})`);
       assert.match(String((watch.body as { description?: string }).description), new RegExp(`instruction at ${hex(writer.address)}`));
       assert.equal(le32(await readMemory(client, counter, 4)), expected);
