@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { run, scratch } from '../support/oracles';
+import { scratch } from '../support/oracles';
+import { buildInput } from '../support/builds';
 
 const dir = scratch('vdso-lab-quick-spawner-');
 const onlyHere = join(dir, 'bin');
@@ -68,8 +69,8 @@ function outcomes(hooked: boolean, spawner: string): Outcome[] {
 }
 
 test('spawnSync through the quick runner\'s C spawner returns what node\'s own returns', () => {
-  const spawner = join(dir, 'quick-spawner');
-  run('gcc', ['-O2', '-o', spawner, resolve('scripts/quick-spawner.c')]);
+  // Built once per source, as the quick runner builds it (builds.ts keys it by the source's bytes).
+  const spawner = buildInput({ tool: 'gcc', args: ['-O2', resolve('scripts/quick-spawner.c'), '-o', 'quick-spawner'], dir });
   const node = outcomes(false, spawner);
   const through = outcomes(true, spawner);
   assert.equal(through.length, CALLS.length);
