@@ -6,10 +6,9 @@
 // outside the root.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { scratch } from '../support/oracles';
+import { run, scratch } from '../support/oracles';
 import { buildStatic, runLab, runQemu } from './support';
 
 const FILES = String.raw`
@@ -194,7 +193,7 @@ test('guest isolation: .., absolute paths and symlinks cannot leave the root', a
   const secret = 'CANARY-SECRET-7f3a';
   writeFileSync(join(outside, 'canary'), secret);
   writeFileSync(join(work, 'canary'), secret);
-  execFileSync('mkfifo', [join(outside, 'fifo')]);
+  run('mkfifo', [join(outside, 'fifo')]);
   writeFileSync(join(root, 'inner', 'target'), 'inside the root');
   symlinkSync(join(outside, 'canary'), join(root, 'escape-abs'));
   symlinkSync('../outside/canary', join(root, 'escape-rel'));

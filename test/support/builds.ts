@@ -60,7 +60,7 @@ const identities = new Map<string, string>();
 export function buildInput(request: BuildRequest): string {
   const { tool, args, dir } = request;
   const out = resolve(dir, outputOf(request));
-  for (const [name, text] of Object.entries(request.sources ?? {})) writeFileSync(resolve(dir, name), text);
+  writeSources(dir, request.sources ?? {});
   const { key, onDisk } = keyOf(request);
   let output = memo.get(key) ?? (onDisk ? readEntry(entryPath(key)) : undefined);
   if (!output) {
@@ -127,15 +127,23 @@ export function fixedFolder(sources: Readonly<Record<string, string>>): string {
   for (const name of Object.keys(sources).sort()) h.update(`${name}\0${sources[name]}\0`);
   const dir = join(fixedFolders(), h.digest('hex').slice(0, 32));
   mkdirSync(dir, { recursive: true });
+  writeSources(dir, sources);
+  return dir;
+}
+
+/** Writes `sources` into `dir`; in a fixed folder, only what differs, through a rename (another process may be building from it). */
+function writeSources(dir: string, sources: Readonly<Record<string, string>>): void {
   for (const [name, text] of Object.entries(sources)) {
-    const path = join(dir, name);
+    const path = resolve(dir, name);
+    if (!isFixedFolder(dir)) {
+      writeFileSync(path, text);
+      continue;
+    }
     if (isFile(path) && readFileSync(path, 'utf8') === text) continue;
-    // Through a rename: another process may be building from it.
     const tmp = temporaryName(path);
     writeFileSync(tmp, text);
     renameSync(tmp, path);
   }
-  return dir;
 }
 
 function temporaryName(path: string): string {

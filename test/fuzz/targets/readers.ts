@@ -24,6 +24,7 @@ import { compileUnitsOf } from '../../../toolchain/dwarf/debug-info';
 import { decompressLz4Legacy } from '../../../toolchain/image/lz4-legacy';
 import { disassembleBytes } from '../../../toolchain/isa/disassemble';
 import { assemble, buildC, run } from '../../support/oracles';
+import { fixedFolder } from '../../support/builds';
 import { HAND_EH_FRAME_1, HAND_EH_FRAME_2 } from '../../dwarf/frames-fixtures';
 import { LIBRARY_C, LIBRARY_MAP, OBJECT_C } from '../../elf/programs';
 import { concat, type Region } from '../mutate';
@@ -33,15 +34,19 @@ const FILE = 'fuzz.o';
 const elfOf = (path: string): ElfFile => parseElf32(new Uint8Array(readFileSync(path)), path);
 const seed = (name: string, bytes: Uint8Array): Seed => ({ name, bytes });
 
+const FRAMES_C = 'int g(int); int f(int x) { return g(x) + g(x + 1); }';
+
 /** The objects and programs the reader seeds come from, built once per run in `dir`. */
 function builtFiles(dir: string): { object: string; dwarf4: string; dwarf5: string; frames: string; program: string; library: string; hand1: string; hand2: string } {
   writeFileSync(join(dir, 'lib.map'), LIBRARY_MAP);
   const vla = 'int g(int); int f(int x) { int a[x]; for (int i = 0; i < x; i++) a[i] = g(i); return a[0] + g(x); }';
   return {
-    object: buildC('object', OBJECT_C, ['-c', '-O1', '-g', '-fcommon'], dir),
-    dwarf4: buildC('dwarf4', vla, ['-c', '-O2', '-gdwarf-4'], dir),
-    dwarf5: buildC('dwarf5', vla, ['-c', '-O2', '-gdwarf-5'], dir),
-    frames: buildC('frames', 'int g(int); int f(int x) { return g(x) + g(x + 1); }', ['-c', '-O0', '-g', '-fno-asynchronous-unwind-tables'], dir),
+    // With debug information, in folders of their own that are the same in every run (builds.ts
+    // fixedFolder): built once per machine, and the same seeds each run.
+    object: buildC('object', OBJECT_C, ['-c', '-O1', '-g', '-fcommon'], fixedFolder({ 'object.c': OBJECT_C })),
+    dwarf4: buildC('dwarf4', vla, ['-c', '-O2', '-gdwarf-4'], fixedFolder({ 'dwarf4.c': vla })),
+    dwarf5: buildC('dwarf5', vla, ['-c', '-O2', '-gdwarf-5'], fixedFolder({ 'dwarf5.c': vla })),
+    frames: buildC('frames', FRAMES_C, ['-c', '-O0', '-g', '-fno-asynchronous-unwind-tables'], fixedFolder({ 'frames.c': FRAMES_C })),
     program: buildC('program', 'int main(int c, char **v) { return c + v[0][0]; }', ['-O1', '-nostartfiles', '-nostdlib', '-e', 'main', '-static'], dir),
     library: buildC('lib.so', LIBRARY_C, ['-shared', '-fPIC', `-Wl,--version-script=${join(dir, 'lib.map')}`], dir),
     hand1: assemble('hand1', HAND_EH_FRAME_1, dir),

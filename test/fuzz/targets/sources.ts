@@ -3,7 +3,7 @@
 // stub designs (vdso/), gcc -m32 -S output, and the checked-in sources of
 // test/fuzz/corpus/asm and corpus/cpp. Includes come from memory (vdso/include and the
 // designs' headers), so a mutated #include never reads the host.
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { preprocess } from '../../../toolchain/asm/cpp/preprocess';
 import { assemble } from '../../../toolchain/asm/assembler';
@@ -12,7 +12,7 @@ import type { Diagnostic } from '../../../toolchain/asm/module';
 import { writeObject } from '../../../toolchain/elf/write-object';
 import { withGeneratedSections } from '../../../toolchain/dwarf/emit-sections';
 import { designsRoot } from '../../../toolchain/designs/build';
-import { run } from '../../support/oracles';
+import { buildInput, fixedFolder } from '../../support/builds';
 import { OBJECT_C } from '../../elf/programs';
 import { bytesOf, check, oneLine, rejected, textOf, type FuzzTarget, type Seed } from '../target';
 
@@ -33,11 +33,12 @@ function designFiles(): Map<string, string> {
   return out;
 }
 
-function sourceSeeds(dir: string): Seed[] {
+function sourceSeeds(): Seed[] {
   const designs = [...designFiles()].filter(([p]) => p.endsWith('.S')).map(([p, text]) => ({ name: p, bytes: bytesOf(text) }));
-  writeFileSync(join(dir, 'object-s.c'), OBJECT_C);
-  run('gcc', ['-m32', '-S', '-O2', '-g', '-fcommon', join(dir, 'object-s.c'), '-o', join(dir, 'object.s')]);
-  return [...designs, { name: join(dir, 'object.s'), bytes: new Uint8Array(readFileSync(join(dir, 'object.s'))) }];
+  // With -g, in a folder that is the same in every run (builds.ts fixedFolder): built once per machine, the same seed each run.
+  const folder = fixedFolder({ 'object-s.c': OBJECT_C });
+  const object = buildInput({ tool: 'gcc', args: ['-m32', '-S', '-O2', '-g', '-fcommon', join(folder, 'object-s.c'), '-o', 'object.s'], dir: folder });
+  return [...designs, { name: object, bytes: new Uint8Array(readFileSync(object)) }];
 }
 
 interface Sources {
