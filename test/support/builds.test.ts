@@ -1,17 +1,18 @@
 // Checks the tests' input builds (builds.ts): each caller gets its own copy with the bytes the
 // tool writes, an entry on disk that is truncated, altered or foreign is built again, a change
 // to a header the source includes through another header makes a new build, and so does
-// another assembler on PATH, or that one changed in place. Each test asks GNU's tool once per
+// another assembler on PATH, or that one changed in place. A build with -g is kept on disk only
+// in a fixed folder (named by its sources). Each test asks GNU's tool once per
 // source it compares with; quick runs take the first kind of damage (test/support/entry-damage.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assemble, gasObject, readBytes, run, scratch } from './oracles';
 import { ENTRY_DAMAGE } from './entry-damage';
 import { sampled } from './scale';
-import { BUILD_CACHE_ENV, buildInput, cacheEntryOf, forgetBuilds, type BuildRequest } from './builds';
+import { BUILD_CACHE_ENV, buildInput, cacheEntryOf, fixedFolder, forgetBuilds, type BuildRequest } from './builds';
 
 /** A source no earlier build had (a fresh symbol name), so the first build runs the tool. */
 function freshSource(): string {
@@ -42,6 +43,26 @@ test('a linked program keeps its mode in every copy', () => {
   const again = scratch();
   const copy = buildInput({ ...request, args: ['-m', 'elf_i386', object, '-o', `${again}/exit0`] });
   assert.equal(statSync(copy).mode & 0o111, built);
+});
+
+test('a build with -g is kept on disk in a fixed folder, named by its sources, and given out as as --32 -g writes it there; in a scratch folder it is not kept', () => {
+  const source = freshSource();
+  const dir = fixedFolder({ 'in.s': source });
+  assert.equal(fixedFolder({ 'in.s': source }), dir, 'the same sources, the same folder');
+  assert.notEqual(fixedFolder({ 'in.s': freshSource() }), dir, 'other sources, another folder');
+  const request: BuildRequest = { tool: 'as', args: ['--32', '-g', 'in.s', '-o', 'in.o'], dir };
+  assert.equal(cacheEntryOf({ ...request, dir: scratch() }), undefined, 'a -g build in a scratch folder is kept per process only');
+  const gas = join(scratch(), 'gas.o');
+  run('as', ['--32', '-g', 'in.s', '-o', gas], { cwd: dir });
+  assert.deepEqual(readBytes(buildInput(request)), readBytes(gas));
+  const entry = cacheEntryOf(request);
+  if (entry === undefined) {
+    assert.equal(process.env[BUILD_CACHE_ENV], 'off');
+    return;
+  }
+  assert.ok(existsSync(entry), 'the entry is on disk');
+  forgetBuilds();
+  assert.deepEqual(readBytes(buildInput(request)), readBytes(gas), 'read from the disk');
 });
 
 for (const [label, damage] of sampled(ENTRY_DAMAGE)) {
