@@ -14,10 +14,10 @@ import { buildDesign } from '../../toolchain/designs/build';
 import { CPU_MODELS, KERNEL_KINDS } from '../../toolchain/designs/options';
 import { combinations } from '../support/scale';
 import { run, scratch } from '../support/oracles';
-import { buildCaller, CALLER_SOURCE, readelfRows } from './stub-caller';
+import { buildCaller, readelfRows } from './stub-caller';
 import { launch, objdumpRaw, parseObjdump, readMemory, startClient, topFrame, until, type ObjdumpLine } from './dap-helpers';
 
-const { program } = buildCaller(CALLER_SOURCE, 'call', scratch('vdso-lab-reverse-alternatives-'));
+const { program } = buildCaller();
 const dir = scratch('vdso-lab-reverse-alternatives-images-');
 
 interface Stop { readonly pc: number; readonly line: number }

@@ -2,9 +2,7 @@
 // make system calls through the stub before main), built with gcc -m32 -g,
 // and readelf's decoded line rows of an image: what the kernel-frame and reverse-alternatives
 // tests derive their expected lines from.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { run, scratch } from '../support/oracles';
+import { buildDebugC, run, scratch } from '../support/oracles';
 
 export const CALLER_SOURCE = `
 static long vsyscall3(void *entry, long nr, long a, long b, long c)
@@ -28,17 +26,15 @@ __asm__(".globl _start\\n_start:\\n\\tpushl %esp\\n\\tcall cstart\\n\\thlt\\n");
 `;
 
 export interface CallerProgram {
+  /** The caller's folder for its other files; the source and the program are in a fixed folder (builds.ts). */
   readonly dir: string;
   readonly source: string;
   readonly program: string;
 }
 
-/** `text` (the caller source, or a variant of it) compiled as `name` in `dir` (a new scratch folder by default). */
+/** `text` (the caller source, or a variant of it) compiled as `name` (buildDebugC: built once per machine), with `dir` for the caller's other files (a new scratch folder by default). */
 export function buildCaller(text = CALLER_SOURCE, name = 'call', dir = scratch('vdso-lab-stub-caller-')): CallerProgram {
-  const source = join(dir, `${name}.c`);
-  const program = join(dir, name);
-  writeFileSync(source, text);
-  run('gcc', ['-m32', '-static', '-nostdlib', '-g', '-O0', '-fno-pie', '-no-pie', '-fno-stack-protector', source, '-o', program]);
+  const { source, program } = buildDebugC(name, text, ['-static', '-nostdlib', '-g', '-O0', '-fno-pie', '-no-pie', '-fno-stack-protector']);
   return { dir, source, program };
 }
 
