@@ -36,24 +36,32 @@ interface BodyLine {
   readonly location: SourceLocation;
 }
 
-interface Frame {
-  /** The frame's statements, read one at a time. */
-  readonly reader: { next(): Statement | undefined };
-  /**
-   * Where a statement at a 0-based line and column of the frame's text is, for messages and
-   * the line table. A macro expansion's statements are all at its call site: `locate` is then
-   * the call site's own frame's locator (or location), and `line` and `column` the call site's
-   * in that frame, with no location object made per expansion (they were kept to the end of
-   * the assembly by the statements' places); -1 in a frame whose statements are where they are.
-   */
-  readonly locate: Locator | SourceLocation;
-  readonly line: number;
-  readonly column: number;
-  /** Set for a macro expansion (where .exitm returns to). */
-  readonly macro?: string;
-  readonly condDepth: number;
-  /** A kept expansion of a built-in macro whose own statements have steps (builtin-steps.ts). */
-  readonly fixed?: KeptStatements;
+/**
+ * One reader on the frame stack. A class, every field set by its constructor in one order:
+ * the frame literals' four shapes (a file, a .rept, a macro expansion, a kept one) shared
+ * their first fields, and a field given another kind of value in a later assembly gave up
+ * the code compiled for the first (docs/speed-and-exactness.md).
+ */
+class Frame {
+  constructor(
+    /** The frame's statements, read one at a time. */
+    readonly reader: { next(): Statement | undefined },
+    /**
+     * Where a statement at a 0-based line and column of the frame's text is, for messages and
+     * the line table. A macro expansion's statements are all at its call site: `locate` is then
+     * the call site's own frame's locator (or location), and `line` and `column` the call site's
+     * in that frame, with no location object made per expansion (they were kept to the end of
+     * the assembly by the statements' places); -1 in a frame whose statements are where they are.
+     */
+    readonly locate: Locator | SourceLocation,
+    readonly line: number,
+    readonly column: number,
+    readonly condDepth: number,
+    /** Set for a macro expansion (where .exitm returns to). */
+    readonly macro: string | undefined,
+    /** A kept expansion of a built-in macro whose own statements have steps (builtin-steps.ts). */
+    readonly fixed: KeptStatements | undefined,
+  ) {}
 }
 
 
@@ -175,13 +183,7 @@ class Reader {
     if (input.numericReferences) this.st.recordNumericReferences();
     const map = input.lineMap;
     const file = input.file;
-    this.frames.push({
-      reader: new StatementReader(input.text, true),
-      locate: map ?? ((line, column) => ({ file, line: line + 1, column: column + 1 })),
-      line: -1,
-      column: -1,
-      condDepth: 0,
-    });
+    this.frames.push(new Frame(new StatementReader(input.text, true), map ?? ((line, column) => ({ file, line: line + 1, column: column + 1 })), -1, -1, 0, undefined, undefined));
     this.directives = new Map<string, Handler>([...DATA_DIRECTIVES, ...SECTION_SYMBOL_DIRECTIVES, ...cfiDirectives(this.cfi)]);
     for (const c of CONDITIONALS) this.directives.set(c, CONDITIONAL);
   }
@@ -448,7 +450,7 @@ class Reader {
     });
     const text = lines.join('\n');
     if (key === undefined) {
-      this.frames.push({ reader: new StatementReader(text, true), locate, line, column, macro: def.name, condDepth: this.conds.length });
+      this.frames.push(new Frame(new StatementReader(text, true), locate, line, column, this.conds.length, def.name, undefined));
       return;
     }
     const list = statements(text);
@@ -462,7 +464,7 @@ class Reader {
 
   private keptFrame(expansion: KeptExpansion, locate: Locator | SourceLocation, line: number, column: number, macro: string): void {
     const reader = new KeptStatements(expansion.list, expansion.steps);
-    this.frames.push({ reader, locate, line, column, macro, condDepth: this.conds.length, fixed: expansion.steps === undefined ? undefined : reader });
+    this.frames.push(new Frame(reader, locate, line, column, this.conds.length, macro, expansion.steps === undefined ? undefined : reader));
   }
 
   private repeat(c: Collecting): void {
@@ -490,7 +492,7 @@ class Reader {
     }
     if (out.length === 0) return;
     if (this.frames.length >= MAX_FRAMES) throw new AsmError('.rept nested too deeply');
-    this.frames.push({ reader: new StatementReader(out.map((b) => b.text).join('\n'), true), locate: (line) => out[line]!.location, line: -1, column: -1, condDepth: this.conds.length });
+    this.frames.push(new Frame(new StatementReader(out.map((b) => b.text).join('\n'), true), (line) => out[line]!.location, -1, -1, this.conds.length, undefined, undefined));
   }
 
   private conditional(op: string, operands: string): void {

@@ -904,7 +904,6 @@ function withNumericReferences(module: AsmModule, recorded: NumericReferenceColu
 function withLazyParts(made: Omit<AsmModule, 'lines' | 'localLabels'>, pending: PendingLines, localColumns: LocalLabelColumns, places: Places): AsmModule {
   let lines: LineEntry[] | undefined;
   let localLabels: AsmSymbol[] | undefined;
-  let instructions: InstructionEntries | undefined;
   const module: AsmModule = {
     ...made,
     get lines(): LineEntry[] {
@@ -914,9 +913,38 @@ function withLazyParts(made: Omit<AsmModule, 'lines' | 'localLabels'>, pending: 
       return (localLabels ??= localColumns.symbols(places));
     },
   };
-  // Not enumerable: a copy by spread (which may replace `lines`) goes without it, and a module compares equal with or without it.
-  Object.defineProperty(module, 'localLabelNames', { configurable: true, value: () => localColumns.displayNames() });
-  return Object.defineProperty(module, 'instructionEntries', { configurable: true, value: () => (instructions ??= pending.instructionEntries()) });
+  // Not enumerable: a copy by spread (which may replace `lines`) goes without them, and a module compares equal with or without them.
+  Object.defineProperty(module, LAZY, { configurable: true, value: new LazyParts(pending, localColumns) });
+  Object.defineProperty(module, 'localLabelNames', { configurable: true, value: localLabelNames });
+  return Object.defineProperty(module, 'instructionEntries', { configurable: true, value: instructionEntries });
+}
+
+/** Where a module's `instructionEntries` and `localLabelNames` come from, under a key of its own. */
+const LAZY = Symbol('lazy parts');
+
+class LazyParts {
+  instructions: InstructionEntries | undefined = undefined;
+  constructor(
+    readonly pending: PendingLines,
+    readonly localColumns: LocalLabelColumns,
+  ) {}
+}
+
+type WithLazyParts = AsmModule & { readonly [LAZY]: LazyParts };
+
+/**
+ * The module's instruction entries (`this` is the module, or a copy of it by moduleWith). One
+ * function for every module, as `localLabelNames`: a closure made per module was a new call
+ * target in each assembly, and the caller's code compiled for the first was given up
+ * (docs/speed-and-exactness.md).
+ */
+function instructionEntries(this: WithLazyParts): InstructionEntries {
+  const parts = this[LAZY];
+  return (parts.instructions ??= parts.pending.instructionEntries());
+}
+
+function localLabelNames(this: WithLazyParts): readonly string[] {
+  return this[LAZY].localColumns.displayNames();
 }
 
 /**

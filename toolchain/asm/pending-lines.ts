@@ -23,7 +23,7 @@ export class PendingLines {
   private placeOf: Int32Array;
   private instructions: Uint8Array;
   /** Once settled: each frag's section (an index into `sectionNames`), final address and sizes. */
-  private settled: { readonly section: Int32Array; readonly address: Int32Array; readonly fixedSize: Int32Array; readonly size: Int32Array } | undefined;
+  private settled: SettledFrags | undefined;
   private sectionNames = objectList<string>();
   count = 0;
 
@@ -85,17 +85,17 @@ export class PendingLines {
       fixedSize[f] = fixedPart(frag);
       size[f] = fragSize(frag);
     }
-    this.settled = { section, address, fixedSize, size };
+    this.settled = new SettledFrags(section, address, fixedSize, size);
     this.frags = new ChunkedList<Frag>();
   }
 
-  private settledColumns(): NonNullable<PendingLines['settled']> {
+  private settledColumns(): SettledFrags {
     if (this.settled === undefined) throw new Error('PendingLines read before settle');
     return this.settled;
   }
 
   /** Entry k's length: one that reached into its frag's variable part covers all of it (only a frag with a variable part can have been written past its fixed part). */
-  private lengthOf(settled: NonNullable<PendingLines['settled']>, k: number): number {
+  private lengthOf(settled: SettledFrags, k: number): number {
     const f = this.fragOf[k]!;
     const offset = this.offsets[k]!;
     return offset + this.lengths[k]! > settled.fixedSize[f]! ? settled.size[f]! - offset : this.lengths[k]!;
@@ -139,7 +139,38 @@ export class PendingLines {
       place[i] = this.placeOf[k]!;
       i++;
     }
-    const places = this.places;
-    return { count: n, sectionNames: this.sectionNames, section, offset, length, location: (j) => places.location(place[j]!) };
+    return new EntryColumns(n, this.sectionNames, section, offset, length, place, this.places);
+  }
+}
+
+/**
+ * What `settle` keeps of each frag. Classes, not literals, here and below: a literal's fields
+ * are typed by the first literal of the same names (the line entries' `section` is a string),
+ * and a field given another kind of value gave up the code compiled for the first
+ * (docs/speed-and-exactness.md).
+ */
+class SettledFrags {
+  constructor(
+    readonly section: Int32Array,
+    readonly address: Int32Array,
+    readonly fixedSize: Int32Array,
+    readonly size: Int32Array,
+  ) {}
+}
+
+/** The instruction entries as columns, each location made when asked for. */
+class EntryColumns implements InstructionEntries {
+  constructor(
+    readonly count: number,
+    readonly sectionNames: readonly string[],
+    readonly section: Int32Array,
+    readonly offset: Int32Array,
+    readonly length: Int32Array,
+    private readonly place: Int32Array,
+    private readonly places: Places,
+  ) {}
+
+  location(k: number): SourceLocation {
+    return this.places.location(this.place[k]!);
   }
 }
