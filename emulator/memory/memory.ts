@@ -441,6 +441,24 @@ export class Memory {
     }
   }
 
+  /**
+   * The CPU listening with `listener` goes and drops all its blocks: when it is the only one
+   * listening and no page holding code marks is shared with another address space or a
+   * checkpoint, every mark here is that CPU's (a CPU marks only pages of its own memory; the
+   * others unmarked theirs when they went), and all of them go at once instead of block by
+   * block. True when they went; false: the caller unmarks its blocks one by one.
+   */
+  forgetCodeMarks(listener: CodeWriteListener): boolean {
+    if (this.codeWriteListeners.length !== 1 || this.codeWriteListeners[0] !== listener) return false;
+    for (const page of this.pages.values()) if (page.code !== 0 && (page.refs !== 1 || page.shared)) return false;
+    for (const page of this.pages.values()) {
+      if (page.code === 0) continue;
+      page.code = 0;
+      page.codeBytes = null;
+    }
+    return true;
+  }
+
   /** True when one of [a, a + size) on `page` is marked as code. */
   private hitsCode(page: Page, a: number, size: number): boolean {
     const bytes = page.codeBytes;

@@ -11,7 +11,7 @@
 // blocks on a breakpoint's page recompiled when it changes: every block holding the address
 // is listed under that page), the data breakpoints (memory's page filter), single-stepping with TF (#DB after the instruction; mov/pop ss delay it),
 // and the one-instruction slow path (the same generated semantics, one instruction long).
-import { PROT_EXEC, type Memory } from '../memory/memory';
+import { PROT_EXEC, type CodeWriteListener, type Memory } from '../memory/memory';
 import { Op, TF } from '../../toolchain/isa/ops';
 import type { Instruction } from '../../toolchain/isa/instruction';
 import { compileFlow, compileInstructions, compileRegion, decodeBlock, immediateField, MAX_BLOCK, newBlock, type Block, type BlockFunction, type FlowMember, type Follow } from './compile';
@@ -37,7 +37,12 @@ export class Cpu {
   private readonly singles = new Map<number, Block>();
   /** Blocks by a hash of their start address (direct-mapped; an entry is checked for its start and validity), in front of `blocks`. */
   private readonly jumpCache: (Block | null)[] = new Array<Block | null>(JUMP_CACHE_SIZE).fill(null);
-  private readonly byPage = new Map<number, Set<Block>>();
+  /**
+   * The valid blocks by each page holding their bytes, for invalidation; null until a store to
+   * code or a breakpoint first needs it (indexPages): most processes never write code, and
+   * indexing every block taken (~1,000 in a short run) and removing it again cost them for nothing.
+   */
+  private byPage: Map<number, Set<Block>> | null = null;
   private readonly breakpoints = new Set<number>();
   /** Instruction breakpoints of the debug registers. */
   private readonly hardware = new Set<number>();
@@ -74,12 +79,14 @@ export class Cpu {
    */
   kernelHook: ((stop: Extract<Stop, { kind: 'kernel' }>) => Stop | null) | undefined = undefined;
 
+  private readonly listener: CodeWriteListener;
   private readonly detachListener: () => void;
 
   constructor(readonly memory: Memory, options: CpuOptions = {}) {
     this.state = new CpuState(options.model ?? DEFAULT_CPU, options.kernel ?? DEFAULT_KERNEL);
     this.state.umip = options.umip ?? true;
-    this.detachListener = memory.onCodeWrite((address, length) => this.invalidateRange(address, address + length));
+    this.listener = (address, length) => this.invalidateRange(address, address + length);
+    this.detachListener = memory.onCodeWrite(this.listener);
   }
 
   /** A CPU of the same model over `memory` (a forked address space, or this one for a new thread) with this CPU's registers and TLS segments. */
@@ -92,9 +99,14 @@ export class Cpu {
     return c;
   }
 
-  /** The thread using this CPU is gone: its blocks are dropped and stores no longer reach it. */
+  /**
+   * The thread using this CPU is gone: its blocks are dropped and stores no longer reach it.
+   * The last CPU of an address space that shares no code page drops its code marks at once
+   * (memory.ts forgetCodeMarks): a process's exit unmarked its ~1,000 blocks one by one
+   * (docs/speed-and-exactness.md).
+   */
   detach(): void {
-    this.flush();
+    this.flush(!this.memory.forgetCodeMarks(this.listener));
     this.detachListener();
   }
 
@@ -176,23 +188,24 @@ export class Cpu {
     this.memory.setWatchpoint(null);
   }
 
-  /** Drops every compiled block (breakpoints changed, or the caller rewrote code by other means). */
-  flush(): void {
-    for (const b of this.blocks.values()) this.drop(b);
-    for (const b of this.singles.values()) this.drop(b);
+  /** Drops every compiled block (breakpoints changed, or the caller rewrote code by other means); `unmark`: their code marks too. */
+  flush(unmark = true): void {
+    for (const b of this.blocks.values()) this.drop(b, unmark);
+    for (const b of this.singles.values()) this.drop(b, unmark);
     this.blocks.clear();
     this.singles.clear();
     this.jumpCache.fill(null);
-    this.byPage.clear();
+    this.byPage = null;
     this.regionsHeld.clear();
     this.retired.clear();
     this.retiredCount = 0;
   }
 
-  private drop(b: Block): void {
+  private drop(b: Block, unmark = true): void {
     if (!b.valid) return;
     b.valid = false;
     if (b.region) this.unhold(b.fn);
+    if (!unmark) return;
     const marks = b.marks;
     for (let k = 0; k < marks.length; k += 2) this.memory.markCode(marks[k]!, marks[k + 1]!, -1);
   }
@@ -202,8 +215,9 @@ export class Cpu {
    * nothing else); `learn`: instructions whose immediate alone was written read it live from now on.
    */
   private invalidateRange(start: number, end: number, learn = true): void {
+    const byPage = this.byPage ?? this.indexPages();
     for (let p = start >>> 12; p <= (end - 1) >>> 12; p++) {
-      const set = this.byPage.get(p);
+      const set = byPage.get(p);
       if (!set) continue;
       for (const b of set) {
         if (!overlapsMarks(b, start, end)) continue;
@@ -276,11 +290,14 @@ export class Cpu {
 
   private remove(b: Block): void {
     this.drop(b);
-    for (const p of b.pages) {
-      const set = this.byPage.get(p);
-      if (!set) continue;
-      set.delete(b);
-      if (set.size === 0) this.byPage.delete(p);
+    const byPage = this.byPage;
+    if (byPage !== null) {
+      for (const p of b.pages) {
+        const set = byPage.get(p);
+        if (!set) continue;
+        set.delete(b);
+        if (set.size === 0) byPage.delete(p);
+      }
     }
     if (this.blocks.get(b.start) === b) this.blocks.delete(b.start);
     if (this.singles.get(b.start) === b) this.singles.delete(b.start);
@@ -582,11 +599,16 @@ export class Cpu {
     if (b.region) this.regionsHeld.set(b.fn, (this.regionsHeld.get(b.fn) ?? 0) + 1);
     const marks = b.marks;
     for (let k = 0; k < marks.length; k += 2) this.memory.markCode(marks[k]!, marks[k + 1]!, 1);
-    for (const p of b.pages) {
-      let set = this.byPage.get(p);
-      if (!set) this.byPage.set(p, (set = new Set()));
-      set.add(b);
-    }
+    if (this.byPage !== null) indexBlock(this.byPage, b);
+  }
+
+  /** byPage made now: every valid block is in `blocks` or `singles` (each entered block goes into one, and leaves it only by remove or flush). */
+  private indexPages(): Map<number, Set<Block>> {
+    const byPage = new Map<number, Set<Block>>();
+    for (const b of this.blocks.values()) if (b.valid) indexBlock(byPage, b);
+    for (const b of this.singles.values()) if (b.valid) indexBlock(byPage, b);
+    this.byPage = byPage;
+    return byPage;
   }
 
   /** One valid block of the dispatch region or flow whose function is `fn` fewer (regionsHeld). */
@@ -762,6 +784,15 @@ const FLOW_MEMBER_RUNS = 16;
 const FLOW_MEMBERS = 64;
 /** Entries into a flow's block after which (and after each as many again) the flow the run loop came from goes on into it (joinFlows). */
 const JOIN_RUNS = 1024;
+
+/** Lists `b` under each page holding its bytes. */
+function indexBlock(byPage: Map<number, Set<Block>>, b: Block): void {
+  for (const p of b.pages) {
+    let set = byPage.get(p);
+    if (!set) byPage.set(p, (set = new Set()));
+    set.add(b);
+  }
+}
 
 /** What a flow keeps of a member block (compile.ts FlowMember). */
 function flowMember(b: Block): FlowMember {

@@ -91,6 +91,38 @@ test('a store to bytes marked as code notifies the CPU with the written range an
   assert.equal(m.ev, 0);
 });
 
+test('the last CPU\'s code marks go at once only while no other listens and no marked page is shared; the rest stay marked', () => {
+  const m = new Memory();
+  m.map(0x70000, 0x2000, RW);
+  const writes: Array<[number, number]> = [];
+  const cpu = (a: number, n: number): void => void writes.push([a, n]);
+  m.onCodeWrite(cpu);
+  m.markCode(0x70010, 0x70020, 1);
+  m.markCode(0x71000, 0x71008, 1);
+  const dropOther = m.onCodeWrite(() => undefined);
+  assert.equal(m.forgetCodeMarks(cpu), false, 'another CPU listens: its marks may be on the same bytes');
+  dropOther();
+  const child = m.fork();
+  assert.equal(m.forgetCodeMarks(cpu), false, 'the marked pages are shared with a forked address space');
+  m.wr32(0x70010, 1);
+  assert.deepEqual(writes, [[0x70010, 4]], 'the store copied the page with its marks');
+  assert.equal(m.forgetCodeMarks(cpu), false, 'the other marked page is still shared');
+  m.wr32(0x71000, 1);
+  m.ev = 0;
+  assert.equal(m.forgetCodeMarks(cpu), true);
+  m.wr32(0x70014, 2);
+  m.wr32(0x71004, 2);
+  assert.equal(writes.length, 2, 'no mark is left in this address space');
+  assert.equal(m.ev, 0);
+  m.markCode(0x70030, 0x70034, 1);
+  m.wr32(0x70014, 5);
+  assert.equal(writes.length, 2, 'a new mark on the page brings none of the old ones back');
+  const childWrites: number[] = [];
+  child.onCodeWrite((a) => void childWrites.push(a));
+  child.wr32(0x70018, 3);
+  assert.deepEqual(childWrites, [0x70018], 'the forked address space keeps the marks of its pages');
+});
+
 test('the watchpoint matches overlapping accesses only, whatever the TLB holds', () => {
   const m = new Memory();
   m.map(0x60000, 0x1000, RW);
