@@ -34,15 +34,19 @@ function checkRow(runs: number): BenchRow {
 }
 
 /**
- * The assembler's rows: 2 MB beside GNU as, and 20 MB against 11 times its own 2 MB time, each
- * the best of the bench's runs: a process's first 20 MB run is the one that grows the heap to
- * its size, its first 2 MB run the one that compiles and its second the one that still warms,
- * and one run reads the machine's other work besides. The 2 MB runs come first, as in a
- * process that assembles only 2 MB files: after a 20 MB run, the young generation it grew
- * spares a 2 MB run most of its collections (docs/speed-and-exactness.md, the assembler's
- * sections).
+ * The assembler's rows, measured in a process of their own (ownProcessRows): 2 MB beside GNU
+ * as, and 20 MB against 11 times its own 2 MB time, each the best of the bench's runs: a
+ * process's first 20 MB run is the one that grows the heap to its size, its first 2 MB run the
+ * one that compiles and its second the one that still warms, and one run reads the machine's
+ * other work besides. The 2 MB runs come first, as in a process that assembles only 2 MB
+ * files: after a 20 MB run, or the other workloads, the young generation they grew spares a
+ * 2 MB run most of its collections (docs/speed-and-exactness.md, the assembler's sections).
  */
-function asmRows(runs: number): BenchRow[] {
+function asmRows(runs: number): Promise<BenchRow[]> {
+  return ownProcessRows('asm', runs, () => measureAsmRows(runs));
+}
+
+function measureAsmRows(runs: number): BenchRow[] {
   const asm = runAsmBench({ runs });
   const [ours, gnu] = asm.results;
   const large = runAsmBench({ bytes: 10 * asm.bytes, runs: asm.runs, peer: false });
@@ -56,39 +60,47 @@ function asmRows(runs: number): BenchRow[] {
     row({
       workload: `assembler, ${(large.bytes / 1e6).toFixed(0)} MB: linear in the input`, unit: 's', higherIsBetter: false,
       ours: largeSeconds, peer: '11 x the 2 MB time', peerValue: ours?.bestSeconds != null ? 11 * ours.bestSeconds : null, target: 1.0,
-      checksum: null, peerChecksum: null, note: `best of ${large.runs} runs, as the 2 MB row; ${large.results[0]?.note ?? ''}`,
+      checksum: null, peerChecksum: null, note: `best of ${large.runs} runs after the 2 MB row's, in a process of their own; ${large.results[0]?.note ?? ''}`,
     }),
   ];
 }
 
-/** Set in the environment of the process the language-server rows run in. */
-const LSP_CHILD_ENV = 'VDSO_LAB_BENCH_LSP_CHILD';
+/** Set, to a group's name, in the environment of the process that group's rows are measured in. */
+const CHILD_ENV = 'VDSO_LAB_BENCH_CHILD';
 
 /**
- * The language server's rows, measured in a process of their own, as the server runs: after
- * the other workloads this process's heap is large, and the collector's work on it would be
- * timed as the server's.
+ * A group's rows measured by `measure` in a process of its own (`bench --only GROUP` run again
+ * with CHILD_ENV set), so that they read the same in a whole run as alone: after the other
+ * workloads this process's heap is large, and its size (or the collector's work on it) would be
+ * timed as the group's.
  */
-async function lspRows(runs: number): Promise<BenchRow[]> {
-  if (process.env[LSP_CHILD_ENV] === '1') {
-    const lsp = runLspBench({ runs: Math.min(3, runs) });
-    const storm = await runEditStormBench({ runs: Math.min(3, runs) });
-    return [
-      ...lsp.results.map((l) => row({
-        workload: `language server, ${lsp.lines}-line .S: ${l.what}`, unit: 'ms', higherIsBetter: false, ours: l.bestMs,
-        peer: `the target ${l.targetMs} ms`, peerValue: l.targetMs, target: 1.0, checksum: null, peerChecksum: null,
-        note: `a process of its own, as the server runs${l.note ? `; ${l.note}` : ''}`,
-      })),
-      row({
-        workload: 'language server: hover after 100 edits on a 5 MB document', unit: 'ms', higherIsBetter: false, ours: storm.bestMs,
-        peer: `the target ${storm.targetMs} ms`, peerValue: storm.targetMs, target: 1.0, checksum: null, peerChecksum: null,
-        note: `best of ${storm.runs}, each a server in this process over its wire, ${(storm.bytes / 1e6).toFixed(1)} MB .S opened and analysed, 100 one-character didChange, the hover's time`,
-      }),
-    ];
-  }
-  const r = runSelf(['bench', '--only', 'lsp', '--json', '--runs', String(runs)], { env: { [LSP_CHILD_ENV]: '1' } });
-  if (r.status !== 0 && r.status !== EXIT_CHECK_FAILED) throw new Error(`bench: the language-server rows' process ended with ${r.status ?? r.signal}: ${r.stderr.trim().split('\n').pop() ?? ''}`);
+async function ownProcessRows(group: BenchGroup, runs: number, measure: () => BenchRow[] | Promise<BenchRow[]>): Promise<BenchRow[]> {
+  if (process.env[CHILD_ENV] === group) return measure();
+  const r = runSelf(['bench', '--only', group, '--json', '--runs', String(runs)], { env: { [CHILD_ENV]: group } });
+  if (r.status !== 0 && r.status !== EXIT_CHECK_FAILED) throw new Error(`bench: the ${group} rows' process ended with ${r.status ?? r.signal}: ${r.stderr.trim().split('\n').pop() ?? ''}`);
   return (JSON.parse(r.stdout) as { rows: BenchRow[] }).rows;
+}
+
+/** The language server's rows, in a process of their own (ownProcessRows), as the server runs. */
+function lspRows(runs: number): Promise<BenchRow[]> {
+  return ownProcessRows('lsp', runs, () => measureLspRows(runs));
+}
+
+async function measureLspRows(runs: number): Promise<BenchRow[]> {
+  const lsp = runLspBench({ runs: Math.min(3, runs) });
+  const storm = await runEditStormBench({ runs: Math.min(3, runs) });
+  return [
+    ...lsp.results.map((l) => row({
+      workload: `language server, ${lsp.lines}-line .S: ${l.what}`, unit: 'ms', higherIsBetter: false, ours: l.bestMs,
+      peer: `the target ${l.targetMs} ms`, peerValue: l.targetMs, target: 1.0, checksum: null, peerChecksum: null,
+      note: `a process of its own, as the server runs${l.note ? `; ${l.note}` : ''}`,
+    })),
+    row({
+      workload: 'language server: hover after 100 edits on a 5 MB document', unit: 'ms', higherIsBetter: false, ours: storm.bestMs,
+      peer: `the target ${storm.targetMs} ms`, peerValue: storm.targetMs, target: 1.0, checksum: null, peerChecksum: null,
+      note: `best of ${storm.runs}, each a server in this process over its wire, ${(storm.bytes / 1e6).toFixed(1)} MB .S opened and analysed, 100 one-character didChange, the hover's time`,
+    }),
+  ];
 }
 
 async function debugRows(): Promise<BenchRow[]> {
