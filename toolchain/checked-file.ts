@@ -72,21 +72,42 @@ export function touchUsed(file: string): void {
   }
 }
 
+/** What ends the name of a temporary file writeThrough fills before its rename: never pruned, whatever the family. */
+export const TEMPORARY_SUFFIX = '.tmp';
+
+/** A file a last-use pruning weighs: its path, its last use (its mtime) and its size. */
+export interface UsedFile {
+  readonly path: string;
+  readonly time: number;
+  readonly size: number;
+}
+
 /** The files of `dir` that `prune` removes, `written` (the file just written) kept. */
 export function prunedFiles(dir: string, written: string, prune: Pruning, now = Date.now()): string[] {
   const files = readdirSync(dir)
-    .filter((n) => n.startsWith(prune.family) && n.endsWith(prune.suffix))
-    .map((n) => {
-      const st = statSync(join(dir, n));
-      return { path: join(dir, n), time: st.mtimeMs, size: st.size };
-    })
-    .sort((a, b) => b.time - a.time);
-  if ('kept' in prune) return files.slice(prune.kept).map((f) => f.path).filter((f) => f !== written);
-  const { maxAgeMs, maxBytes } = prune.lastUse;
+    .filter((n) => n.startsWith(prune.family) && n.endsWith(prune.suffix) && !n.endsWith(TEMPORARY_SUFFIX))
+    .map((n) => usedFile(join(dir, n)));
+  if ('kept' in prune) return files.sort((a, b) => b.time - a.time).slice(prune.kept).map((f) => f.path).filter((f) => f !== written);
+  return unusedFiles(files, written, prune.lastUse, now);
+}
+
+/** `path`'s last use and size. */
+export function usedFile(path: string): UsedFile {
+  const st = statSync(path);
+  return { path, time: st.mtimeMs, size: st.size };
+}
+
+/**
+ * Of `files`, those unused for more than `maxAgeMs` before `now`, then the least recently used
+ * while the kept ones together (`written` counted first) are larger than `maxBytes`; `written`
+ * is never among them.
+ */
+export function unusedFiles(files: readonly UsedFile[], written: string, lastUse: { readonly maxAgeMs: number; readonly maxBytes: number }, now = Date.now()): string[] {
+  const { maxAgeMs, maxBytes } = lastUse;
   const out: string[] = [];
   let total = files.find((f) => f.path === written)?.size ?? 0;
   let full = false;
-  for (const f of files) {
+  for (const f of [...files].sort((a, b) => b.time - a.time)) {
     if (f.path === written) continue;
     full ||= total + f.size > maxBytes;
     if (full || now - f.time > maxAgeMs) out.push(f.path);
@@ -122,7 +143,7 @@ export function writeChecked(dir: string, file: string, magic: number, parts: re
  */
 export function writeThrough(dir: string, file: string, write: (fd: number) => void, prune?: Pruning, start?: string): void {
   // The pid is not enough: the check worker threads of one process share it.
-  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
+  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}${TEMPORARY_SUFFIX}`;
   try {
     mkdirSync(dir, { recursive: true });
     let copied = false;

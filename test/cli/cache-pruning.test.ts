@@ -52,3 +52,12 @@ test('over the size bound the least recently used go, a file just used stays and
   // The count pruning the other caches use is unchanged: all but the newest `kept`.
   assert.deepEqual(prunedFiles(dir, written, { family: 'cold-', suffix: '.v8', kept: 2 }).sort(), [b, c].sort());
 });
+
+test('a writer\'s temporary file is never pruned, whatever the family', () => {
+  const dir = scratch('vdso-lab-pruning-');
+  const old = file(dir, 'a', 10, 5 * HOUR);
+  const temporary = file(dir, 'w.123.abcd.tmp', 10, 6 * HOUR);
+  const written = file(dir, 'w', 10, 0);
+  assert.deepEqual(prunedFiles(dir, written, { family: '', suffix: '', kept: 1 }), [old]);
+  assert.ok(existsSync(temporary));
+});

@@ -2,15 +2,16 @@
 // the emulator runs and the objects the tests feed vdso-lab's readers. A given (tool, version,
 // arguments, source text, bytes of every file it reads) is built once: per process, and across
 // processes and runs through a content-addressed folder in the cache folder (test-builds/),
-// unless VDSO_LAB_TEST_BUILD_CACHE=off (docs/testing.md). Each caller gets its own copy of the
+// unless VDSO_LAB_TEST_BUILD_CACHE=off (docs/testing.md); what no build has used for a week
+// is removed by a later write (pruneBuilds). Each caller gets its own copy of the
 // output in its folder. Only inputs: an oracle's own answer (GNU's bytes for a source our
 // assembler also assembles, a reading of our output) is run at test time (oracles.ts).
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { cacheDir } from '../../toolchain/cache';
-import { readChecked, writeChecked } from '../../toolchain/checked-file';
+import { TEMPORARY_SUFFIX, readChecked, touchUsed, unusedFiles, usedFile, writeChecked, type UsedFile } from '../../toolchain/checked-file';
 import { run } from './run-tool';
 
 /** The variable that turns the on-disk part off (`off`); the per-process memo stays. */
@@ -70,7 +71,10 @@ export function buildInput(request: BuildRequest): string {
     run(tool, args.map((a, i) => (i === at ? written : a)), { cwd: dir });
     output = { bytes: new Uint8Array(readFileSync(written)), mode: statSync(written).mode & 0o777 };
     if (written !== out) renameSync(written, out);
-    if (onDisk) writeEntry(entryPath(key), output);
+    if (onDisk) {
+      writeEntry(entryPath(key), output);
+      pruneBuilds();
+    }
   } else {
     // Through a rename: the caller may be running the program an earlier call gave.
     const tmp = temporaryName(out);
@@ -106,9 +110,11 @@ function keyOf(request: BuildRequest): { key: string; onDisk: boolean } {
   return { key, onDisk: (!debug || isFixedFolder(dir)) && process.env[BUILD_CACHE_ENV] !== 'off' };
 }
 
-/** Where fixedFolder's folders are. */
+/** Where fixedFolder's folders are, in the folder of built inputs. */
+const FOLDERS = 'folders';
+
 function fixedFolders(): string {
-  return join(buildCacheDir(), 'folders');
+  return join(buildCacheDir(), FOLDERS);
 }
 
 function isFixedFolder(dir: string): boolean {
@@ -127,6 +133,7 @@ export function fixedFolder(sources: Readonly<Record<string, string>>): string {
   for (const name of Object.keys(sources).sort()) h.update(`${name}\0${sources[name]}\0`);
   const dir = join(fixedFolders(), h.digest('hex').slice(0, 32));
   mkdirSync(dir, { recursive: true });
+  touchUsed(dir);
   writeSources(dir, sources);
   return dir;
 }
@@ -147,7 +154,7 @@ function writeSources(dir: string, sources: Readonly<Record<string, string>>): v
 }
 
 function temporaryName(path: string): string {
-  return `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  return `${path}.${process.pid}.${randomBytes(4).toString('hex')}${TEMPORARY_SUFFIX}`;
 }
 
 /** Debug information records the folder the tool ran in (DW_AT_comp_dir). */
@@ -284,10 +291,11 @@ function entryPath(key: string): string {
   return join(buildCacheDir(), key.slice(0, 2), key);
 }
 
-/** The entry, a checked file (toolchain/checked-file.ts): the mode (4 bytes), then the bytes. */
+/** The entry, a checked file (toolchain/checked-file.ts): the mode (4 bytes), then the bytes; marked used (pruneBuilds keeps it). */
 function readEntry(path: string): Output | undefined {
   const data = readChecked(path, MAGIC);
   if (!data || data.length < 4) return undefined;
+  touchUsed(path);
   return { bytes: new Uint8Array(data.subarray(4)), mode: data.readUInt32LE(0) & 0o777 };
 }
 
@@ -296,4 +304,54 @@ function writeEntry(path: string, output: Output): void {
   const mode = Buffer.alloc(4);
   mode.writeUInt32LE(output.mode, 0);
   writeChecked(dirname(path), path, MAGIC, [mode, output.bytes]);
+}
+
+/**
+ * The bound on what builds keep on disk: an entry or a fixed folder unused for BUILD_AGE_MS
+ * goes, then the least recently used entries while all of them pass BUILD_BYTES. Every read
+ * and write of an entry and every fixedFolder call is a use (its mtime). A pass reads the whole
+ * folder, so a write makes one at most every PRUNE_EVERY_MS per cache folder (the time of
+ * test-builds/last-pruned, moved on before the pass, so that processes running at once do not
+ * all make it).
+ */
+const BUILD_AGE_MS = 7 * 24 * 3600 * 1000;
+const BUILD_BYTES = 512 << 20;
+const PRUNE_EVERY_MS = 3600 * 1000;
+/** An entry's name: its key, 64 hexadecimal digits. */
+const ENTRY_NAME = /^[0-9a-f]{64}$/;
+
+/** Removes the built inputs in `root` unused past the bound above, unless a pass ran there within PRUNE_EVERY_MS; never throws. */
+export function pruneBuilds(root = buildCacheDir()): void {
+  const marker = join(root, 'last-pruned');
+  const now = Date.now();
+  try {
+    if (now - statSync(marker).mtimeMs < PRUNE_EVERY_MS) return;
+  } catch {
+    // No pass yet in this cache folder.
+  }
+  try {
+    writeFileSync(marker, '');
+    const entries: UsedFile[] = [];
+    for (const shard of readdirSync(root)) {
+      if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+      for (const name of readdirSync(join(root, shard))) if (ENTRY_NAME.test(name)) entries.push(usedFile(join(root, shard, name)));
+    }
+    for (const path of unusedFiles(entries, '', { maxAgeMs: BUILD_AGE_MS, maxBytes: BUILD_BYTES }, now)) removed(() => unlinkSync(path));
+    const folders = join(root, FOLDERS);
+    for (const name of existsSync(folders) ? readdirSync(folders) : []) {
+      const dir = join(folders, name);
+      removed(() => now - statSync(dir).mtimeMs > BUILD_AGE_MS && rmSync(dir, { recursive: true, force: true }));
+    }
+  } catch {
+    // The folder is not ours to write, or another process's pass removed a file while this one listed it: the next pass takes the rest.
+  }
+}
+
+/** Runs a removal; one that finds its file gone (another process's pass) is not an error. */
+function removed(remove: () => unknown): void {
+  try {
+    remove();
+  } catch {
+    // Removed by another process first.
+  }
 }
