@@ -9,11 +9,12 @@ import { smallCount } from './count-program';
 import { SHT_NOBITS } from '../elf/sections';
 import { copyFrag, fixedSize, fixupsEnd, fragSize, ByteStream, layoutSection, orderedFrags, type Frag, type SectionState } from './layout';
 import { FixupColumns, fixupSize, isLate, isPcrel, isSigned, pcBias, relocTypeOf, resolvesGlobal } from './fixups';
-import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiInstruction, CfiOp, CfiProcedure, InstructionEntries, LineEntry, NumericReference, Relocation, SourceLocation, SymbolBinding } from './module';
+import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, InstructionEntries, LineEntry, NumericReference, Relocation, SourceLocation, SymbolBinding } from './module';
 import { codePadding, MAX_SINGLE_NOP } from './nops';
 import { ALT_LAYOUTS, altFields, ftFlagsOf, type AltLayout } from './alt-instr';
 import { AsmError, FILL_NOT_ABSOLUTE, type AsmState } from './state';
-import type { CfiRows, CfiState } from './cfi-directives';
+import type { CfiState } from './cfi-directives';
+import { cfiProcedures } from './cfi-output';
 import { displayName, isInternal, isUsed, markUsed, type SymbolState } from './symbol-table';
 import { NO_PLACE, type Places } from './places';
 import type { PendingLines } from './pending-lines';
@@ -665,59 +666,9 @@ function fixupRank(subsection: number | undefined, bits: number, seq: number): n
   return subsection === undefined || isLate(bits) ? LATE_FIXUPS + seq : subsection * SUBSECTION_SPAN + seq;
 }
 
-/**
- * A CFI instruction whose location is made from its statement's place when read: a message
- * about it reads it, the language server's first answer and an object file read none (8,000
- * location objects kept with a 20,000-line source's module, docs/speed-and-exactness.md).
- * The place is a private field: a copy by spread, a comparison and JSON see the offset and op.
- */
-class PlacedCfiInstruction implements CfiInstruction {
-  readonly #place: number;
-  readonly #places: Places;
-
-  constructor(readonly offset: number, readonly op: CfiOp, place: number, places: Places) {
-    this.#place = place;
-    this.#places = places;
-  }
-
-  get location(): SourceLocation {
-    return this.#places.location(this.#place);
-  }
-}
-
-/** A procedure's instructions, rows `from` to `to` of the columns, at their final addresses. */
-function cfiInstructions(st: AsmState, rows: CfiRows, from: number, to: number): CfiInstruction[] {
-  const out: CfiInstruction[] = new Array(to - from);
-  for (let k = from; k < to; k++) out[k - from] = new PlacedCfiInstruction(rows.frags.get(k).address + rows.offsets[k]!, rows.ops.get(k), rows.places[k]!, st.places);
-  return out;
-}
-
 /** Each section's addresses from its frags' current sizes. */
 function layoutSections(st: AsmState): void {
   for (let i = 0; i < st.sections.length; i++) layoutSection(st.sections[i]!);
-}
-
-/** The CFI procedures at their final addresses. */
-function cfiProcedures(st: AsmState, cfi: CfiState): CfiProcedure[] {
-  const out: CfiProcedure[] = new Array(cfi.done.length);
-  for (let k = 0; k < out.length; k++) {
-    const p = cfi.done.get(k);
-    out[k] = {
-      section: p.section,
-      start: p.startFrag.address + p.startOffset,
-      end: p.endFrag!.address + p.endOffset,
-      simple: p.simple,
-      signalFrame: p.signalFrame,
-      returnColumn: p.returnColumn,
-      personality: p.personality,
-      lsda: p.lsda,
-      instructions: cfiInstructions(st, cfi.rows, p.firstRow, p.endRow),
-      ehFrame: p.ehFrame,
-      debugFrame: p.debugFrame,
-      location: st.locationOf(p.place),
-    };
-  }
-  return out;
 }
 
 /**
