@@ -1,7 +1,9 @@
 // Owns the line entries while the assembler reads (which bytes of which frag came from which
-// statement), kept in columns: a typed array each for the frag (an index into the distinct
-// frags), offsets, lengths, the statement's place (places.ts) and the instruction flag. One
-// object per entry was most of what the collector copied on a large source. When relaxation
+// statement), kept in columns: a typed array each for the offsets, the lengths (an
+// instruction's as its complement) and the statement's place (places.ts); the frags once each,
+// with the first entry in each (an entry's frag is the last one that starts at or before it).
+// One object per entry was most of what the collector copied on a large source; a column per
+// entry for what a frag or a sign bit can say was memory written for nothing. When relaxation
 // is done, `settle` keeps each frag's section, final address and sizes (the frags are let go);
 // the LineEntry objects and their locations are made only when a consumer first reads
 // `AsmModule.lines` (writing an object without -g never does); the instruction entries alone
@@ -16,12 +18,14 @@ import { grown } from '../grown';
 export class PendingLines {
   /** The frags entries are in, each once (consecutive entries are mostly in one). */
   private frags = new ChunkedList<Frag>();
-  private fragOf: Int32Array;
+  /** The first entry in each of `frags` (kept past `settle`, which lets the frags go). */
+  private fragStarts = new Int32Array(256);
+  private fragCount = 0;
   /** Offset in the frag. */
   private offsets: Int32Array;
+  /** The length, or its complement (negative) for an instruction's entry. */
   private lengths: Int32Array;
   private placeOf: Int32Array;
-  private instructions: Uint8Array;
   /** Once settled: each frag's section (an index into `sectionNames`), final address and sizes. */
   private settled: SettledFrags | undefined;
   private sectionNames = objectList<string>();
@@ -29,32 +33,51 @@ export class PendingLines {
 
   /** `capacity`: the entries expected (the columns grow past it). */
   constructor(private readonly places: Places, capacity = 1024) {
-    this.fragOf = new Int32Array(capacity);
     this.offsets = new Int32Array(capacity);
     this.lengths = new Int32Array(capacity);
     this.placeOf = new Int32Array(capacity);
-    this.instructions = new Uint8Array(capacity);
   }
 
   push(frag: Frag, offset: number, length: number, place: number, instruction: boolean): void {
     const k = this.count;
     if (k === this.offsets.length) this.grow();
     const frags = this.frags;
-    this.fragOf[k] = frags.lastItem() === frag ? frags.length - 1 : frags.push(frag);
+    if (frags.lastItem() !== frag) {
+      const f = frags.push(frag);
+      if (f === this.fragStarts.length) this.fragStarts = grown(this.fragStarts, 2 * f);
+      this.fragStarts[f] = k;
+      this.fragCount = f + 1;
+    }
     this.offsets[k] = offset;
-    this.lengths[k] = length;
+    this.lengths[k] = instruction ? ~length : length;
     this.placeOf[k] = place;
-    this.instructions[k] = instruction ? 1 : 0;
     this.count = k + 1;
   }
 
   private grow(): void {
     const n = this.offsets.length * 2;
-    this.fragOf = grown(this.fragOf, n);
     this.offsets = grown(this.offsets, n);
     this.lengths = grown(this.lengths, n);
     this.placeOf = grown(this.placeOf, n);
-    this.instructions = grown(this.instructions, n);
+  }
+
+  /** Whether entry k is an instruction's. */
+  private isInstruction(k: number): boolean {
+    return this.lengths[k]! < 0;
+  }
+
+  /** Entry k's length as pushed. */
+  private pushedLength(k: number): number {
+    const length = this.lengths[k]!;
+    return length < 0 ? ~length : length;
+  }
+
+  /** The frag entry k is in, `f` the frag of an entry at or before it. */
+  private fragAt(k: number, f: number): number {
+    const starts = this.fragStarts;
+    const n = this.fragCount;
+    while (f + 1 < n && starts[f + 1]! <= k) f++;
+    return f;
   }
 
   /**
@@ -94,11 +117,11 @@ export class PendingLines {
     return this.settled;
   }
 
-  /** Entry k's length: one that reached into its frag's variable part covers all of it (only a frag with a variable part can have been written past its fixed part). */
-  private lengthOf(settled: SettledFrags, k: number): number {
-    const f = this.fragOf[k]!;
+  /** Entry k's length, `f` its frag: one that reached into its frag's variable part covers all of it (only a frag with a variable part can have been written past its fixed part). */
+  private lengthOf(settled: SettledFrags, f: number, k: number): number {
     const offset = this.offsets[k]!;
-    return offset + this.lengths[k]! > settled.fixedSize[f]! ? settled.size[f]! - offset : this.lengths[k]!;
+    const length = this.pushedLength(k);
+    return offset + length > settled.fixedSize[f]! ? settled.size[f]! - offset : length;
   }
 
   /** The entries, in the order the statements were read (after `settle`). */
@@ -108,14 +131,15 @@ export class PendingLines {
     // A statement's entries (an instruction before and after a frag break) share one location.
     let lastPlace = -1;
     let location: SourceLocation | undefined;
+    let f = 0;
     for (let k = 0; k < this.count; k++) {
       const place = this.placeOf[k]!;
       if (place !== lastPlace || location === undefined) {
         location = this.places.location(place);
         lastPlace = place;
       }
-      const f = this.fragOf[k]!;
-      out[k] = { section: this.sectionNames[settled.section[f]!]!, offset: settled.address[f]! + this.offsets[k]!, length: this.lengthOf(settled, k), location, instruction: this.instructions[k] === 1 };
+      f = this.fragAt(k, f);
+      out[k] = { section: this.sectionNames[settled.section[f]!]!, offset: settled.address[f]! + this.offsets[k]!, length: this.lengthOf(settled, f, k), location, instruction: this.isInstruction(k) };
     }
     return out;
   }
@@ -124,18 +148,19 @@ export class PendingLines {
   instructionEntries(): InstructionEntries {
     const settled = this.settledColumns();
     let n = 0;
-    for (let k = 0; k < this.count; k++) n += this.instructions[k]!;
+    for (let k = 0; k < this.count; k++) if (this.isInstruction(k)) n++;
     const section = new Int32Array(n);
     const offset = new Int32Array(n);
     const length = new Int32Array(n);
     const place = new Int32Array(n);
     let i = 0;
+    let f = 0;
     for (let k = 0; k < this.count; k++) {
-      if (this.instructions[k] !== 1) continue;
-      const f = this.fragOf[k]!;
+      if (!this.isInstruction(k)) continue;
+      f = this.fragAt(k, f);
       section[i] = settled.section[f]!;
       offset[i] = settled.address[f]! + this.offsets[k]!;
-      length[i] = this.lengthOf(settled, k);
+      length[i] = this.lengthOf(settled, f, k);
       place[i] = this.placeOf[k]!;
       i++;
     }
