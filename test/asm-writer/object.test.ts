@@ -13,6 +13,15 @@ import { buildC, readBytes, run, scratch } from '../support/oracles';
 import { moduleFromObject } from './from-object';
 
 const SOURCES: Record<string, string> = {
+  // Names that end other names in more than one way: which one each is merged into.
+  suffixes: `
+	.globl ab, b, cb, xcb, bb
+ab:	nop
+b:	nop
+cb:	nop
+xcb:	nop
+bb:	nop
+`,
   // No symbol at all: GNU as writes neither .symtab nor .strtab.
   nosymbols: `
 	nop

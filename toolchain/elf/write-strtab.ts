@@ -51,34 +51,26 @@ export class StringTableBuilder {
     if (this.at) return;
     const order = this.order;
     const n = order.length;
-    // Each string's UTF-8 bytes reversed, one byte per character (latin1), so that the
-    // engine's own string order is the reversed byte order, shorter first on a tie; a NUL
-    // (never inside a name) and the index follow, so a plain sort keeps who is who.
-    const keys = new Array<string>(n);
-    const lengths = new Int32Array(n);
+    // Each string as its UTF-8 bytes, one character a byte (an ASCII name is that already),
+    // ordered by those bytes read from the end, shorter first on a tie: compared in place, not
+    // through a reversed copy of each (a string and its index per name were most of what
+    // the writer made on a large source, docs/speed-and-exactness.md).
     let ascii = true;
-    for (let i = 0; i < n; i++) {
-      const name = order[i]!;
-      const key = reversedAscii(name);
-      if (key !== undefined) {
-        keys[i] = key;
-        lengths[i] = name.length;
-      } else {
-        ascii = false;
-        const b = Buffer.from(name, 'utf8');
-        lengths[i] = b.length;
-        keys[i] = b.reverse().toString('latin1');
-      }
-    }
-    const sorted = keys.map((k, i) => `${k}\0${i}`).sort();
+    for (let i = 0; i < n && ascii; i++) ascii = isAscii(order[i]!);
+    const utf8 = ascii ? order : order.map((name) => Buffer.from(name, 'utf8').toString('latin1'));
+    const sorted = new Int32Array(n);
+    for (let i = 0; i < n; i++) sorted[i] = i;
+    sorted.sort((x, y) => compareFromEnd(utf8[x]!, utf8[y]!));
     // Merge each string into the nearest later string in that order that ends with it.
     const containerOf = new Int32Array(n).fill(-1);
-    let keep = Number(sorted[n - 1]?.slice(sorted[n - 1]!.lastIndexOf('\0') + 1));
+    let keep = n > 0 ? sorted[n - 1]! : -1;
     for (let j = n - 2; j >= 0; j--) {
-      const i = Number(sorted[j]!.slice(sorted[j]!.lastIndexOf('\0') + 1));
-      if (lengths[keep]! > lengths[i]! && keys[keep]!.startsWith(keys[i]!)) containerOf[i] = keep;
+      const i = sorted[j]!;
+      if (utf8[keep]!.length > utf8[i]!.length && utf8[keep]!.endsWith(utf8[i]!)) containerOf[i] = keep;
       else keep = i;
     }
+    const lengths = new Int32Array(n);
+    for (let i = 0; i < n; i++) lengths[i] = utf8[i]!.length;
     const at = new Int32Array(n);
     let size = 1;
     for (let i = 0; i < n; i++) {
@@ -102,15 +94,20 @@ export class StringTableBuilder {
   }
 }
 
-/** `name` backwards when all its characters are ASCII (its UTF-8 bytes are its characters then), else undefined. */
-function reversedAscii(name: string): string | undefined {
-  let key = '';
-  for (let k = name.length - 1; k >= 0; k--) {
-    const c = name.charCodeAt(k);
-    if (c >= 0x80) return undefined;
-    key += name[k];
+/** Whether every character of `name` is ASCII (its UTF-8 bytes are its characters then). */
+function isAscii(name: string): boolean {
+  for (let k = 0; k < name.length; k++) if (name.charCodeAt(k) >= 0x80) return false;
+  return true;
+}
+
+/** The order of two strings read from their ends (a string that ends the other first). */
+function compareFromEnd(x: string, y: string): number {
+  const n = Math.min(x.length, y.length);
+  for (let k = 1; k <= n; k++) {
+    const d = x.charCodeAt(x.length - k) - y.charCodeAt(y.length - k);
+    if (d !== 0) return d;
   }
-  return key;
+  return x.length - y.length;
 }
 
 /** Writes an ASCII name's characters as bytes at `at`. */
