@@ -68,6 +68,14 @@ const ZERO = new Uint8Array(PAGE_SIZE);
 const ZERO_I32 = new Int32Array(ZERO.buffer);
 const ZERO_U16 = new Uint16Array(ZERO.buffer);
 
+/**
+ * Per-byte code mark arrays an exited address space gave back (forgetCodeMarks), zeroed, for
+ * the next one's code pages: a fresh 8 KiB array is fresh host memory, whose first writes fault
+ * (~55 code pages a call-heavy run: docs/speed-and-exactness.md). Bounded.
+ */
+const spareMarks: Uint16Array[] = [];
+const MAX_SPARE_MARKS = 256;
+
 export interface Watchpoint {
   readonly address: number;
   readonly length: number;
@@ -429,7 +437,7 @@ export class Memory {
       const stop = (end >>> 0) - a <= pageEnd - a ? end >>> 0 : pageEnd;
       const p = this.pages.get(a >>> PAGE_SHIFT);
       if (p) {
-        if (!p.codeBytes) p.codeBytes = new Uint16Array(PAGE_SIZE);
+        if (!p.codeBytes) p.codeBytes = spareMarks.pop() ?? new Uint16Array(PAGE_SIZE);
         const bytes = p.codeBytes;
         const last = ((stop - 1) & PAGE_MASK) + 1;
         for (let o = a & PAGE_MASK; o < last; o++) bytes[o] = Math.max(0, bytes[o]! + delta);
@@ -446,7 +454,8 @@ export class Memory {
    * listening and no page holding code marks is shared with another address space or a
    * checkpoint, every mark here is that CPU's (a CPU marks only pages of its own memory; the
    * others unmarked theirs when they went), and all of them go at once instead of block by
-   * block. True when they went; false: the caller unmarks its blocks one by one.
+   * block, their arrays zeroed and kept for later address spaces (spareMarks). True when they
+   * went; false: the caller unmarks its blocks one by one.
    */
   forgetCodeMarks(listener: CodeWriteListener): boolean {
     if (this.codeWriteListeners.length !== 1 || this.codeWriteListeners[0] !== listener) return false;
@@ -454,6 +463,7 @@ export class Memory {
     for (const page of this.pages.values()) {
       if (page.code === 0) continue;
       page.code = 0;
+      if (spareMarks.length < MAX_SPARE_MARKS) spareMarks.push(page.codeBytes!.fill(0));
       page.codeBytes = null;
     }
     return true;

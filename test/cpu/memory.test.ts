@@ -123,6 +123,25 @@ test('the last CPU\'s code marks go at once only while no other listens and no m
   assert.deepEqual(childWrites, [0x70018], 'the forked address space keeps the marks of its pages');
 });
 
+test('a later address space\'s code pages start with no marks, whatever the exited ones marked', () => {
+  // Many pages, so that the later address space takes every mark array the exited ones gave back (memory.ts spareMarks).
+  const pages = 64;
+  for (const round of [0, 1]) {
+    const m = new Memory();
+    m.map(0x80000, pages * 0x1000, RW);
+    const writes: number[] = [];
+    const cpu = (a: number): void => void writes.push(a);
+    m.onCodeWrite(cpu);
+    for (let p = 0; p < pages; p++) m.markCode(0x80000 + p * 0x1000 + round * 0x100, 0x80000 + p * 0x1000 + round * 0x100 + 0x10, 1);
+    for (let p = 0; p < pages; p++) m.wr32(0x80000 + p * 0x1000 + (1 - round) * 0x100, 1);
+    assert.deepEqual(writes, [], `round ${round}: a store to bytes this address space never marked is no code write`);
+    for (let p = 0; p < pages; p++) m.wr32(0x80000 + p * 0x1000 + round * 0x100 + 4, 1);
+    assert.equal(writes.length, pages, `round ${round}: a store to its own marks is one`);
+    m.ev = 0;
+    assert.equal(m.forgetCodeMarks(cpu), true);
+  }
+});
+
 test('the watchpoint matches overlapping accesses only, whatever the TLB holds', () => {
   const m = new Memory();
   m.map(0x60000, 0x1000, RW);
