@@ -119,23 +119,34 @@ interface SectionProcedures {
 
 function proceduresIn(a: Analysis, section: string): SectionProcedures | undefined {
   let map = bySection.get(a);
-  if (!map) {
-    const lists = new Map<string, CfiProcedure[]>();
-    for (const p of a.module.cfi) {
-      const list = lists.get(p.section) ?? [];
-      list.push(p);
-      lists.set(p.section, list);
-    }
-    map = new Map();
-    for (const [name, list] of lists) {
-      list.sort((x, y) => x.start - y.start);
-      let endsInOrder = true;
-      for (let i = 1; i < list.length && endsInOrder; i++) endsInOrder = list[i]!.end >= list[i - 1]!.end;
-      map.set(name, { list, endsInOrder });
-    }
-    bySection.set(a, map);
-  }
+  if (!map) bySection.set(a, (map = proceduresBySection(a)));
   return map.get(section);
+}
+
+/**
+ * The analysis's procedures by section, made once per analysis: a function apart from the
+ * look-up that runs per call, which with it inside was compiled whole only in a process's third
+ * analysis (docs/speed-and-exactness.md, "lspfirst5").
+ */
+function proceduresBySection(a: Analysis): Map<string, SectionProcedures> {
+  const lists = new Map<string, CfiProcedure[]>();
+  const all = a.module.cfi;
+  for (let k = 0; k < all.length; k++) addToSection(lists, all[k]!);
+  const map = new Map<string, SectionProcedures>();
+  for (const [name, list] of lists) {
+    list.sort((x, y) => x.start - y.start);
+    let endsInOrder = true;
+    for (let i = 1; i < list.length && endsInOrder; i++) endsInOrder = list[i]!.end >= list[i - 1]!.end;
+    map.set(name, { list, endsInOrder });
+  }
+  return map;
+}
+
+/** proceduresBySection's first loop's body, called per procedure. */
+function addToSection(lists: Map<string, CfiProcedure[]>, p: CfiProcedure): void {
+  const list = lists.get(p.section);
+  if (list) list.push(p);
+  else lists.set(p.section, [p]);
 }
 
 /** The first of the (start-ordered) procedures whose end is not before `offset`. */

@@ -41,18 +41,24 @@ const byProcedure = new WeakMap<CfiProcedure, readonly Finding[]>();
 export function cfiFindings(a: Analysis): Finding[] {
   const out: Finding[] = [];
   const all = a.module.cfi;
-  for (let k = 0; k < all.length; k++) {
-    const p = all[k]!;
-    let found = byProcedure.get(p);
-    if (!found) {
-      // A procedure whose CFI cannot be emitted has no rows, and no findings here.
-      const pr = passingCfaRows(a, p);
-      if (!pr) continue;
-      byProcedure.set(p, (found = procedureFindings(a, pr)));
-    }
-    for (let i = 0; i < found.length; i++) out.push(found[i]!);
-  }
+  for (let k = 0; k < all.length; k++) addProcedureFindings(a, all[k]!, out);
   return out;
+}
+
+/**
+ * cfiFindings' loop body, a function called per procedure: hot and optimized in a process's
+ * first analysis, where the loop was compiled on stack and whole again in later ones
+ * (docs/speed-and-exactness.md, "lspfirst5").
+ */
+function addProcedureFindings(a: Analysis, p: CfiProcedure, out: Finding[]): void {
+  let found = byProcedure.get(p);
+  if (!found) {
+    // A procedure whose CFI cannot be emitted has no rows, and no findings here.
+    const pr = passingCfaRows(a, p);
+    if (!pr) return;
+    byProcedure.set(p, (found = procedureFindings(a, pr)));
+  }
+  for (let i = 0; i < found.length; i++) out.push(found[i]!);
 }
 
 /** Whether each row starts where the one before it ends (so the first row holding an offset is found by a binary search). */

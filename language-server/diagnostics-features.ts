@@ -59,33 +59,46 @@ function featureWordsOf(scan: SourceScan): Int32Array {
 
 export function featureFindings(a: Analysis): Finding[] {
   const known = knownFeatures(a);
-  const knownSet = new Set(known);
-  // The names of the file (a pass over every statement) only when a feature name is not known.
-  let defined: ReadonlySet<string> | undefined;
-  const out: Finding[] = [];
+  const check: FeatureCheck = { a, known, knownSet: new Set(known), out: [] };
   // Piece by piece: a #define's line, and so its directive, is in the same piece as the word.
   for (const scan of scanPieces(a)) {
     const words = featureWordsOf(scan);
-    for (let k = 0; k < words.length; k++) {
-      const i = words[k]!;
-      const text = scan.textOf(i);
-      const line = scan.lineOf[i]!;
-      // cpp or GAS skips the line: the assembler never sees the name (clangd is as quiet there).
-      if (knownSet.has(text) || isInactive(a, line)) continue;
-      if ((defined ??= names(a).definedNames).has(text)) continue;
-      const start = scan.startOf[i]!;
-      if ((scan.flagsOf[i]! & CPP_FLAG) !== 0 && scan.directives.some((d) => d.line === line && d.argumentColumn === start)) continue;
-      const closest = closestName(text, known);
-      out.push({
-        kind: 'unknownFeature',
-        severity: 'error',
-        line,
-        column: start,
-        endColumn: start + scan.lengthOf[i]!,
-        message: `unknown feature ${text}${closest ? `; did you mean ${closest}?` : ''}`,
-        ...(closest ? { fix: { title: `Replace with ${closest}`, newText: closest } } : {}),
-      });
-    }
+    for (let k = 0; k < words.length; k++) wordFinding(check, scan, words[k]!);
   }
-  return out;
+  return check.out;
+}
+
+/** What featureFindings checks each word against, and its findings. */
+interface FeatureCheck {
+  readonly a: Analysis;
+  readonly known: readonly string[];
+  readonly knownSet: ReadonlySet<string>;
+  readonly out: Finding[];
+}
+
+/**
+ * The finding of lexeme `i` of `scan`, an X86_FEATURE_* word, if its name is not known:
+ * featureFindings' loop body, a function called per word, hot and optimized in a process's
+ * first analysis where the loop (one call per analysis) was compiled in its fourth
+ * (docs/speed-and-exactness.md, "lspfirst5").
+ */
+function wordFinding({ a, known, knownSet, out }: FeatureCheck, scan: SourceScan, i: number): void {
+  const text = scan.textOf(i);
+  const line = scan.lineOf[i]!;
+  // cpp or GAS skips the line: the assembler never sees the name (clangd is as quiet there).
+  if (knownSet.has(text) || isInactive(a, line)) return;
+  // The names of the file (a pass over every statement, made once per analysis) only when a feature name is not known.
+  if (names(a).definedNames.has(text)) return;
+  const start = scan.startOf[i]!;
+  if ((scan.flagsOf[i]! & CPP_FLAG) !== 0 && scan.directives.some((d) => d.line === line && d.argumentColumn === start)) return;
+  const closest = closestName(text, known);
+  out.push({
+    kind: 'unknownFeature',
+    severity: 'error',
+    line,
+    column: start,
+    endColumn: start + scan.lengthOf[i]!,
+    message: `unknown feature ${text}${closest ? `; did you mean ${closest}?` : ''}`,
+    ...(closest ? { fix: { title: `Replace with ${closest}`, newText: closest } } : {}),
+  });
 }

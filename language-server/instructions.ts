@@ -130,7 +130,19 @@ export function decodeCode(code: Uint8Array): DecodedCode {
 /** Short runs of code met before (an ALTERNATIVE site's original or replacement, most of them a few bytes), by byteKey. */
 const decodedByBytes = new Map<number, DecodedCode>();
 
-const decodedRuns = new WeakMap<Analysis, Map<AsmSection, Map<number, { readonly end: number; readonly code: DecodedCode }>>>();
+/**
+ * A run's decoded code with its end. A class, not a literal: a literal's allocation site, kept
+ * per analysis, turned to "tenure" at a scavenge of a process's second or third analysis and
+ * gave up the code it was inlined in (docs/speed-and-exactness.md, "lspfirst5").
+ */
+class DecodedRun {
+  constructor(
+    readonly end: number,
+    readonly code: DecodedCode,
+  ) {}
+}
+
+const decodedRuns = new WeakMap<Analysis, Map<AsmSection, Map<number, DecodedRun>>>();
 
 /**
  * Bytes [start, end) of a section of the analysis decoded (decodeCode), kept with the
@@ -144,7 +156,7 @@ export function decodedCodeOf(a: Analysis, section: AsmSection, start: number, e
   const hit = byStart.get(start);
   if (hit && hit.end === end) return hit.code;
   const code = decodeCode(section.bytes.subarray(start, end));
-  if (!hit) byStart.set(start, { end, code });
+  if (!hit) byStart.set(start, new DecodedRun(end, code));
   return code;
 }
 

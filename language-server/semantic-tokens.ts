@@ -86,9 +86,12 @@ function isDefined(k: Known, name: string): boolean {
 /**
  * A lexeme's class without the `alternative` modifier (the caller adds it): what its kind,
  * its text and, for a word on a cpp line, whether it is the name a #define declares make of it.
+ * The words, operators and label definitions each go to a function of their own: a request
+ * classifies each distinct text once, a few thousand calls, and one function with every case
+ * reached the optimizing compiler's budget only in a process's third analysis, with all of
+ * it inlined (docs/speed-and-exactness.md, "lspfirst5").
  */
 function classify(a: Analysis, k: Known, kind: Lexeme['kind'], text: string, cpp: boolean, declares: boolean): number {
-  const n = k.n;
   const mods = isCfiName(text) ? M.cfi : 0;
   switch (kind) {
     case 'preprocessor':
@@ -105,26 +108,36 @@ function classify(a: Analysis, k: Known, kind: Lexeme['kind'], text: string, cpp
     case 'localRef':
       return packed(T.label, mods | M.local);
     case 'labelDef':
-      return packed(isFunction(k, text) ? T.function : T.label, mods | M.declaration | (isLocalLabel(text) ? M.local : 0));
-    case 'op': {
-      if (text.startsWith('.')) return packed(T.directive, mods);
-      if (cppMacro(a, text)) return packed(T.macro, mods);
-      const gas = n.gasMacros.get(text.toLowerCase());
-      if (gas) return packed(T.macro, gas.builtin ? mods | M.defaultLibrary : mods);
-      if (isMnemonic(text)) return packed(T.mnemonic, mods);
-      return NONE;
-    }
-    case 'word': {
-      if (text.startsWith('X86_FEATURE_')) return packed(T.enumMember, mods);
-      if (cppMacro(a, text)) return packed(T.macro, declares ? mods | M.declaration : mods);
-      if (cpp) return NONE;
-      if (n.gasMacros.has(text.toLowerCase()) && !isDefined(k, text)) return packed(T.macro, mods);
-      if (isFunction(k, text)) return packed(T.function, mods);
-      if (isDefined(k, text) || isLocalLabel(text)) return packed(T.label, isLocalLabel(text) ? mods | M.local : mods);
-      if (isRegister(text)) return packed(T.register, mods);
-      return NONE;
-    }
+      return classifyLabelDef(k, text, mods);
+    case 'op':
+      return classifyOp(a, k, text, mods);
+    case 'word':
+      return classifyWord(a, k, text, cpp, declares, mods);
   }
+}
+
+function classifyLabelDef(k: Known, text: string, mods: number): number {
+  return packed(isFunction(k, text) ? T.function : T.label, mods | M.declaration | (isLocalLabel(text) ? M.local : 0));
+}
+
+function classifyOp(a: Analysis, k: Known, text: string, mods: number): number {
+  if (text.startsWith('.')) return packed(T.directive, mods);
+  if (cppMacro(a, text)) return packed(T.macro, mods);
+  const gas = k.n.gasMacros.get(text.toLowerCase());
+  if (gas) return packed(T.macro, gas.builtin ? mods | M.defaultLibrary : mods);
+  if (isMnemonic(text)) return packed(T.mnemonic, mods);
+  return NONE;
+}
+
+function classifyWord(a: Analysis, k: Known, text: string, cpp: boolean, declares: boolean, mods: number): number {
+  if (text.startsWith('X86_FEATURE_')) return packed(T.enumMember, mods);
+  if (cppMacro(a, text)) return packed(T.macro, declares ? mods | M.declaration : mods);
+  if (cpp) return NONE;
+  if (k.n.gasMacros.has(text.toLowerCase()) && !isDefined(k, text)) return packed(T.macro, mods);
+  if (isFunction(k, text)) return packed(T.function, mods);
+  if (isDefined(k, text) || isLocalLabel(text)) return packed(T.label, isLocalLabel(text) ? mods | M.local : mods);
+  if (isRegister(text)) return packed(T.register, mods);
+  return NONE;
 }
 
 /** The `alternative` modifier's bit in a packed class. */
@@ -169,23 +182,51 @@ interface TokenSink {
  * only on its kind and text (and the analysis), so each is classified once per call.
  */
 function eachToken(a: Analysis, from: number, to: number, f: TokenSink): void {
-  const scan = scanOf(a);
-  // A preview's own names, and those the rest of the document defines.
-  const known: Known = { n: names(a), elsewhere: namesElsewhere(a) };
-  const defines = new Map(scan.directives.filter((d) => d.name === 'define').map((d) => [d.line, d.argumentColumn]));
-  // Outside cpp lines a lexeme's class depends only on its kind and text (and the analysis):
-  // one per kind and text id (NONE - 1 until made).
-  const classes = new Int32Array(scan.idTexts.length << 4).fill(NONE - 1);
-  const kindAlone: number[] = [];
+  const walk = new TokenWalk(a, f);
   const skipped = inactiveRanges(a);
-  const { lineFirst, startOf, lengthOf, flagsOf, textIdOf } = scan;
   let group = 0;
   const first = Math.max(0, from);
-  const last = Math.min(to, scan.lineCount - 1);
+  const last = Math.min(to, walk.scan.lineCount - 1);
   for (let line = first; line <= last; line++) {
     while (group < skipped.length && skipped[group]!.to < line) group++;
     // A block cpp skipped is no site: its tokens are not marked `alternative`.
-    const inactive = group < skipped.length && skipped[group]!.from <= line;
+    walk.line(line, group < skipped.length && skipped[group]!.from <= line);
+  }
+}
+
+/**
+ * One request's walk over the scan, a line per call: the loop's body as a method called per
+ * line, hot and optimized in a request's first thousand lines, where eachToken's loop (one
+ * call per request) was compiled on stack in one request and whole in the third
+ * (docs/speed-and-exactness.md, "lspfirst5").
+ */
+class TokenWalk {
+  readonly scan: SourceScan;
+  /** A preview's own names, and those the rest of the document defines. */
+  private readonly known: Known;
+  private readonly defines: Map<number, number | undefined>;
+  /**
+   * Outside cpp lines a lexeme's class depends only on its kind and text (and the analysis):
+   * one per kind and text id (NONE - 1 until made).
+   */
+  private readonly classes: Int32Array;
+  private readonly kindAlone: number[] = [];
+
+  constructor(
+    private readonly a: Analysis,
+    private readonly sink: TokenSink,
+  ) {
+    const scan = scanOf(a);
+    this.scan = scan;
+    this.known = { n: names(a), elsewhere: namesElsewhere(a) };
+    this.defines = new Map(scan.directives.filter((d) => d.name === 'define').map((d) => [d.line, d.argumentColumn]));
+    this.classes = new Int32Array(scan.idTexts.length << 4).fill(NONE - 1);
+  }
+
+  /** The tokens of `line`; `inactive` when cpp skipped it. */
+  line(line: number, inactive: boolean): void {
+    const { scan, a, known, classes, kindAlone } = this;
+    const { lineFirst, startOf, lengthOf, flagsOf, textIdOf } = scan;
     const lo = lineFirst[line]!;
     const hi = lineFirst[line + 1]!;
     const order = inColumnOrder(scan, lo, hi);
@@ -202,11 +243,11 @@ function eachToken(a: Analysis, from: number, to: number, f: TokenSink): void {
         found = classes[at]!;
         if (found === NONE - 1) classes[at] = found = classify(a, known, LEXEME_KINDS[kind]!, scan.textOf(i), false, false);
       } else {
-        found = classify(a, known, LEXEME_KINDS[kind]!, scan.textOf(i), (flags & CPP_FLAG) !== 0, (flags & CPP_FLAG) !== 0 && defines.get(line) === start);
+        found = classify(a, known, LEXEME_KINDS[kind]!, scan.textOf(i), (flags & CPP_FLAG) !== 0, (flags & CPP_FLAG) !== 0 && this.defines.get(line) === start);
       }
       if (found === NONE) continue;
       if ((flags & ALTERNATIVE_FLAG) !== 0 && !inactive) found |= ALTERNATIVE_BIT;
-      f.token(line, start, lengthOf[i]!, found);
+      this.sink.token(line, start, lengthOf[i]!, found);
     }
   }
 }

@@ -591,53 +591,59 @@ function outputSymbols(st: AsmState, fileSymbol: string | undefined, localLabels
   const pending: PendingSectionSymbols = { list: sectionSymbols, next: 0 };
   // The helpers are functions of the module's, not closures made per call: optimized code
   // calling a closure is undone when the next assembly's closure comes (a new call target).
-  for (let k = 0; k < all.length; k++) {
-    const s = all[k]!;
-    sectionSymbolsBefore(pending, out, s.order);
-    if (isInternal(s)) {
-      if (isLocalLabel(s)) localLabels.add(s);
-      continue;
-    }
-    // A unique object is written with GNU's binding when it is defined (its relocations go by `binding`).
-    const binding = s.attrs.unique && s.state !== 'undefined' ? 'unique' : s.attrs.binding ?? (s.state === 'undefined' || s.state === 'common' ? 'global' : 'local');
-    switch (s.state) {
-      case 'label':
-        out.push(outputSymbol(st, s, s.frag!.section.name, labelAddress(s), symbolSize(st, s), s.attrs.type, binding));
-        break;
-      case 'common':
-        if (binding === 'weak') st.error(`symbol \`${s.name}' can not be both weak and common`, symbolLocation(st, s) ?? st.location);
-        out.push(outputSymbol(st, s, 'COMMON', s.attrs.commonAlign, s.attrs.commonSize, s.attrs.type || 1, binding));
-        break;
-      case 'equated': {
-        let v: Value;
-        try {
-          v = value(st, s.attrs.equ!);
-        } catch (e) {
-          if (!(e instanceof AsmError)) throw e;
-          st.error(e.message.startsWith('invalid operand') ? `${e.message} when setting \`${s.name}'` : e.message, symbolLocation(st, s));
-          continue;
-        }
-        if (isAbsolute(v)) {
-          out.push(outputSymbol(st, s, 'ABS', Number(BigInt.asUintN(32, v.add)), symbolSize(st, s), s.attrs.type, binding));
-        } else if (v.sym?.state === 'label' && !v.sub) {
-          const t = v.sym;
-          out.push(outputSymbol(st, s, t.frag!.section.name, labelAddress(t) + Number(v.add), s.attrs.size ? symbolSize(st, s) : symbolSize(st, t), s.attrs.type || t.attrs.type, binding));
-        } else if (v.sym && !v.sub) {
-          out.push(outputSymbol(st, s, 'UND', 0, 0, s.attrs.type, binding));
-        } else if (v.sym && v.sub) {
-          st.error(`${operatorMessage('-', v, undefined)} when setting \`${s.name}'`, symbolLocation(st, s));
-        } else st.error(`can't resolve value for symbol \`${s.name}'`, symbolLocation(st, s));
-        break;
-      }
-      case 'undefined':
-        if (isUsed(s) || s.attrs.binding || s.attrs.visibility || s.attrs.type) {
-          out.push(outputSymbol(st, s, 'UND', 0, 0, s.attrs.type, s.attrs.binding === 'weak' ? 'weak' : 'global'));
-        }
-        break;
-    }
-  }
+  for (let k = 0; k < all.length; k++) outputSymbolOf(st, all[k]!, pending, out, localLabels);
   sectionSymbolsBefore(pending, out, Infinity);
   return out;
+}
+
+/**
+ * One symbol's part of outputSymbols: the loop's body as a function called per symbol, hot
+ * and optimized in a process's first assembly, where a loop run once per assembly was compiled
+ * on stack and then whole in the next ones (docs/speed-and-exactness.md, "lspfirst5").
+ */
+function outputSymbolOf(st: AsmState, s: SymbolState, pending: PendingSectionSymbols, out: AsmSymbol[], localLabels: LocalLabelColumns): void {
+  sectionSymbolsBefore(pending, out, s.order);
+  if (isInternal(s)) {
+    if (isLocalLabel(s)) localLabels.add(s);
+    return;
+  }
+  // A unique object is written with GNU's binding when it is defined (its relocations go by `binding`).
+  const binding = s.attrs.unique && s.state !== 'undefined' ? 'unique' : s.attrs.binding ?? (s.state === 'undefined' || s.state === 'common' ? 'global' : 'local');
+  switch (s.state) {
+    case 'label':
+      out.push(outputSymbol(st, s, s.frag!.section.name, labelAddress(s), symbolSize(st, s), s.attrs.type, binding));
+      break;
+    case 'common':
+      if (binding === 'weak') st.error(`symbol \`${s.name}' can not be both weak and common`, symbolLocation(st, s) ?? st.location);
+      out.push(outputSymbol(st, s, 'COMMON', s.attrs.commonAlign, s.attrs.commonSize, s.attrs.type || 1, binding));
+      break;
+    case 'equated': {
+      let v: Value;
+      try {
+        v = value(st, s.attrs.equ!);
+      } catch (e) {
+        if (!(e instanceof AsmError)) throw e;
+        st.error(e.message.startsWith('invalid operand') ? `${e.message} when setting \`${s.name}'` : e.message, symbolLocation(st, s));
+        return;
+      }
+      if (isAbsolute(v)) {
+        out.push(outputSymbol(st, s, 'ABS', Number(BigInt.asUintN(32, v.add)), symbolSize(st, s), s.attrs.type, binding));
+      } else if (v.sym?.state === 'label' && !v.sub) {
+        const t = v.sym;
+        out.push(outputSymbol(st, s, t.frag!.section.name, labelAddress(t) + Number(v.add), s.attrs.size ? symbolSize(st, s) : symbolSize(st, t), s.attrs.type || t.attrs.type, binding));
+      } else if (v.sym && !v.sub) {
+        out.push(outputSymbol(st, s, 'UND', 0, 0, s.attrs.type, binding));
+      } else if (v.sym && v.sub) {
+        st.error(`${operatorMessage('-', v, undefined)} when setting \`${s.name}'`, symbolLocation(st, s));
+      } else st.error(`can't resolve value for symbol \`${s.name}'`, symbolLocation(st, s));
+      break;
+    }
+    case 'undefined':
+      if (isUsed(s) || s.attrs.binding || s.attrs.visibility || s.attrs.type) {
+        out.push(outputSymbol(st, s, 'UND', 0, 0, s.attrs.type, s.attrs.binding === 'weak' ? 'weak' : 'global'));
+      }
+      break;
+  }
 }
 
 /** The relocations in the order GAS writes them: by their fixups' `fixupRank`s (`ranks`, one each). */
@@ -785,8 +791,17 @@ function sectionOut(st: AsmState, s: SectionState, tails: ByteStream, tail: numb
 function markFrameSections(st: AsmState, cfi: CfiState): void {
   for (let k = 0; k < cfi.done.length; k++) {
     const p = cfi.done.get(k);
-    const code = st.sections.find((x) => x.name === p.section);
-    if (code && (p.ehFrame || p.debugFrame)) code.symbolUsed = true;
+    if (p.ehFrame || p.debugFrame) markSectionUsed(st.sections, p.section);
+  }
+}
+
+/** Marks the section named `name`'s symbol used: a function called per procedure, as outputSymbolOf, with no closure made per procedure. */
+function markSectionUsed(sections: readonly SectionState[], name: string): void {
+  for (let i = 0; i < sections.length; i++) {
+    if (sections[i]!.name === name) {
+      sections[i]!.symbolUsed = true;
+      return;
+    }
   }
 }
 
@@ -908,41 +923,61 @@ function alternativeSites(st: AsmState, sections: readonly AsmSection[], values:
   const table = sections.find((s) => s.name === '.altinstructions');
   if (!table) return [];
   const out: AlternativeSite[] = [];
-  const target = (at: number) => {
-    const v = values.get(at)?.value;
-    if (!v?.sym || v.sym.state !== 'label') return undefined;
-    const sub = v.sub?.state === 'label' ? at - labelAddress(v.sub) : 0;
-    return { section: v.sym.frag!.section.name, offset: labelAddress(v.sym) + Number(v.add) + sub };
-  };
   // The two lowest offsets that hold an entry's two self-relative offsets (found in one pass:
   // sorting every value of a large table was a good part of the language server's first analysis).
-  let first = Infinity;
-  let second = Infinity;
-  for (const k of values.keys()) {
-    if (k >= second || !target(k) || !target(k + 4)) continue;
-    if (k < first) {
-      second = first;
-      first = k;
-    } else second = k;
-  }
+  const lowest: LowestEntries = { first: Infinity, second: Infinity };
+  for (const k of values.keys()) lowerEntry(values, lowest, k);
+  const { first, second } = lowest;
   const layout = second !== Infinity ? second - first : table.size - (first !== Infinity ? first : 0);
   if (!(ALT_LAYOUTS as readonly number[]).includes(layout)) return [];
   for (let k = 0; k + layout <= table.size; k += layout) {
-    const orig = target(k);
-    const repl = target(k + 4);
-    if (!orig || !repl) continue;
-    const fields = altFields(table.bytes, k, layout as AltLayout);
-    const name = /X86_FEATURE_\w+/.exec(st.altText.get(k + 8) ?? '')?.[0];
-    out.push({
-      section: orig.section,
-      offset: orig.offset,
-      length: fields.instrlen,
-      replacementOffset: repl.offset,
-      replacementLength: fields.replacementlen,
-      ftFlags: ftFlagsOf(fields),
-      ...(name ? { featureName: name } : {}),
-      location: st.locationOf(values.get(k)!.place),
-    });
+    const site = alternativeSiteAt(st, table, values, k, layout as AltLayout);
+    if (site) out.push(site);
   }
   return out;
+}
+
+/** The two lowest entry offsets alternativeSites has met. */
+interface LowestEntries {
+  first: number;
+  second: number;
+}
+
+/**
+ * alternativeSites' first loop's body, a function called per value (as outputSymbolOf): `k`
+ * among the lowest two when it and `k + 4` hold an entry's self-relative offsets.
+ */
+function lowerEntry(values: AltValues, lowest: LowestEntries, k: number): void {
+  if (k >= lowest.second || !altTarget(values, k) || !altTarget(values, k + 4)) return;
+  if (k < lowest.first) {
+    lowest.second = lowest.first;
+    lowest.first = k;
+  } else lowest.second = k;
+}
+
+/** Where the self-relative offset written at `at` of .altinstructions points, when it is to a label. */
+function altTarget(values: AltValues, at: number): { section: string; offset: number } | undefined {
+  const v = values.get(at)?.value;
+  if (!v?.sym || v.sym.state !== 'label') return undefined;
+  const sub = v.sub?.state === 'label' ? at - labelAddress(v.sub) : 0;
+  return { section: v.sym.frag!.section.name, offset: labelAddress(v.sym) + Number(v.add) + sub };
+}
+
+/** The site of the entry at `k` of the table, if both its offsets point to labels: alternativeSites' second loop's body, called per entry. */
+function alternativeSiteAt(st: AsmState, table: AsmSection, values: AltValues, k: number, layout: AltLayout): AlternativeSite | undefined {
+  const orig = altTarget(values, k);
+  const repl = altTarget(values, k + 4);
+  if (!orig || !repl) return undefined;
+  const fields = altFields(table.bytes, k, layout);
+  const name = /X86_FEATURE_\w+/.exec(st.altText.get(k + 8) ?? '')?.[0];
+  return {
+    section: orig.section,
+    offset: orig.offset,
+    length: fields.instrlen,
+    replacementOffset: repl.offset,
+    replacementLength: fields.replacementlen,
+    ftFlags: ftFlagsOf(fields),
+    ...(name ? { featureName: name } : {}),
+    location: st.locationOf(values.get(k)!.place),
+  };
 }
