@@ -205,6 +205,16 @@ test('a replacement that pushes without popping gets the stack-layout finding', 
   assert.match(found[0]!.message, /stack layout conflict in alternatives.*X86_FEATURE_SYSCALL32.* -4/);
 });
 
+test('the first replacement of an ALTERNATIVE_2 is checked too: its two entries are one site', async () => {
+  const text = STUB.replace('"movl %esp, %ebp; sysenter"', '"pushl %ecx; sysenter"');
+  const uri = await openStub('stack-layout-first.S', text);
+  const found = of(lsp.diagnostics(uri), 'alternativeStack');
+  assert.equal(found.length, 1, JSON.stringify(lsp.diagnostics(uri)));
+  assert.equal(found[0]!.range.start.line, lineOf('ALTERNATIVE_2'));
+  assert.match(found[0]!.message, /stack layout conflict in alternatives.*X86_FEATURE_SYSENTER32.* -4/);
+  assert.doesNotMatch(found[0]!.message, /X86_FEATURE_SYSCALL32/, 'the second replacement agrees with the original');
+});
+
 test('a misspelled feature name is found, with the closest name as its quick fix', async () => {
   const text = STUB.replace('X86_FEATURE_SYSCALL32', 'X86_FEATURE_SYSCAL32');
   const uri = await openStub('misspelled.S', text);
