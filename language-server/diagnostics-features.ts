@@ -49,11 +49,25 @@ function featureWordsOf(scan: SourceScan): Int32Array {
   const isFeature = new Uint8Array(idTexts.length);
   for (let t = 0; t < idTexts.length; t++) if (idTexts[t]!.startsWith(FEATURE_PREFIX)) isFeature[t] = 1;
   const { flagsOf, textIdOf } = scan;
+  list = featureWordList(flagsOf, textIdOf, isFeature, featureWordCount(flagsOf, textIdOf, isFeature));
+  featureWords.set(scan, list);
+  return list;
+}
+
+/**
+ * The lexeme loops of featureWordsOf, each a function that ends with its loop: compiled on
+ * stack in a long loop, the code after it (met there without type feedback) gave the
+ * compiled code up at each analysis (docs/speed-and-exactness.md, "lspfirst5").
+ */
+function featureWordCount(flagsOf: ArrayLike<number>, textIdOf: ArrayLike<number>, isFeature: Uint8Array): number {
   let count = 0;
   for (let i = 0; i < flagsOf.length; i++) if ((flagsOf[i]! & KIND_BITS) === WORD && textIdOf[i]! >= 0 && isFeature[textIdOf[i]!] === 1) count++;
-  list = new Int32Array(count);
+  return count;
+}
+
+function featureWordList(flagsOf: ArrayLike<number>, textIdOf: ArrayLike<number>, isFeature: Uint8Array, count: number): Int32Array {
+  const list = new Int32Array(count);
   for (let i = 0, k = 0; k < count; i++) if ((flagsOf[i]! & KIND_BITS) === WORD && textIdOf[i]! >= 0 && isFeature[textIdOf[i]!] === 1) list[k++] = i;
-  featureWords.set(scan, list);
   return list;
 }
 
