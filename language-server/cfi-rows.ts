@@ -23,7 +23,8 @@ const byProcedure = new WeakMap<CfiProcedure, ProcedureRows | null>();
 
 /** The rows of the procedure's own .eh_frame, from its bytes (what frameInstructions cannot say). */
 function emittedRows(a: Analysis, p: CfiProcedure): ProcedureRows | null {
-  const section = emitFrameSection([{ ...p, ehFrame: true }], 'eh');
+  // A procedure of the assembler makes its instructions and location when read (getters): a spread copies neither.
+  const section = emitFrameSection([{ ...p, instructions: p.instructions, location: p.location, ehFrame: true }], 'eh');
   const fde = parseFrameSection({ fileName: a.file, name: '.eh_frame', address: 0, bytes: section.bytes }, 'eh_frame').fdes[0];
   if (!fde) return null;
   const shift = p.start - fde.start;

@@ -2,7 +2,8 @@
 // last CIE's initial rules and makes them again only for other CIE instructions; rows.ts hands
 // rows with unchanged register rules the same rules): procedures of GAS's default CIE, `simple`
 // ones with their own first rules, a signal frame and another return column, interleaved,
-// each row compared with readelf --debug-dump=frames-interp on GNU as's object.
+// and one whose CFI only its bytes say (.cfi_escape), each row compared with readelf
+// --debug-dump=frames-interp on GNU as's object.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -66,8 +67,19 @@ const RETURN_COLUMN = `	.cfi_startproc
 	.cfi_endproc
 `;
 
-test('rows of procedures with differing CIEs, interleaved, are readelf\'s', () => {
-  const parts = [PLAIN, SIMPLE(4), PLAIN, SIMPLE(8), SIMPLE(8), SIGNAL, PLAIN, RETURN_COLUMN, PLAIN, SIMPLE(4)];
+/** DW_CFA_def_cfa_offset 8 written as bytes: the language server's rows come from the procedure's emitted .eh_frame (cfi-rows.ts emittedRows). */
+const ESCAPE = `	.cfi_startproc
+	pushl %ebp
+	.cfi_escape 0x0e, 0x08
+	movl %esp, %ebp
+	popl %ebp
+	.cfi_adjust_cfa_offset -4
+	ret
+	.cfi_endproc
+`;
+
+/** Procedures f0, f1, ... of `parts`: each procedure's rows at every address, ours against readelf's on GNU as's object, over two analyses. */
+function rowsAreReadelfs(parts: readonly string[]): void {
   const source = `\t.text\n${parts.map((p, i) => `f${i}:\n${p}`).join('')}`;
   const dir = scratch('vdso-lab-lsp-cie-');
   const path = join(dir, 'cie.s');
@@ -95,6 +107,14 @@ test('rows of procedures with differing CIEs, interleaved, are readelf\'s', () =
     }
     assert.ok(compared >= 3 * parts.length, `${compared} rows compared`);
   }
+}
+
+test('rows of procedures with differing CIEs, interleaved, are readelf\'s', () => {
+  rowsAreReadelfs([PLAIN, SIMPLE(4), PLAIN, SIMPLE(8), SIMPLE(8), SIGNAL, PLAIN, RETURN_COLUMN, PLAIN, SIMPLE(4)]);
+});
+
+test('rows of a procedure only its bytes describe (.cfi_escape: the procedure\'s own .eh_frame read back) are readelf\'s', () => {
+  rowsAreReadelfs([PLAIN, ESCAPE, PLAIN]);
 });
 
 test('a CFI instruction\'s finding is on its directive\'s line, written plainly or through a macro', () => {

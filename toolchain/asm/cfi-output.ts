@@ -45,8 +45,8 @@ function placedRows(places: Places, rows: CfiRows): PlacedRows {
  * objects): an object file's writer reads them once, when it writes the procedure's FDE, and
  * they die young there, where the same objects kept with the procedure were promoted with the
  * module on a large source. Both are getters and the rows private fields: a copy by spread
- * sees the other fields only, as the language server's region analysis expects (it sets both
- * itself).
+ * sees the other fields only, so a copy that needs them sets both itself (the language
+ * server's region analysis, and its rows read back from a procedure's own .eh_frame).
  */
 class PlacedCfiProcedure implements CfiProcedure {
   readonly section: string;

@@ -16,7 +16,7 @@ import { ChunkedList } from '../chunked-list';
 import { grown } from '../grown';
 
 export class PendingLines {
-  /** The frags entries are in, each once (consecutive entries are mostly in one). */
+  /** The frag of each run of entries in one frag (consecutive entries are mostly in one; a frag met again after another starts a run again). */
   private frags = new ChunkedList<Frag>();
   /** The first entry in each of `frags` (kept past `settle`, which lets the frags go). */
   private fragStarts = new Int32Array(256);

@@ -15,9 +15,10 @@ export const NO_PLACE = -1;
 
 export class Places {
   /**
-   * The distinct locators (or locations set outright), one for each run of places in one
-   * frame: statements follow each other in one frame, so a run is long, and its first place
-   * (`runStarts`) is all a place needs to find its locator, not a column entry of its own.
+   * The locator (or location set outright) of each run of places in one frame (a frame met
+   * again after another starts a run again): statements follow each other in one frame, so a
+   * run is long, and its first place (`runStarts`) is all a place needs to find its locator,
+   * not a column entry of its own.
    */
   private readonly wheres = objectList<Locator | SourceLocation>();
   private runStarts = new Int32Array(64);
