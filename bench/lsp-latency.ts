@@ -5,7 +5,7 @@
 // form the server sends) and diagnostics, the re-analysis and diagnostics after a one-line edit
 // (from the regions of the version before it), and the first hover on an instruction and on a
 // feature name, each on a fresh analysis (nothing computed for a request before it), the
-// slower of the two, against the targets. Each is timed after the process has done
+// slower of the two, against their targets. Each is timed after the process has done
 // with a first document what a server does (its answer, then its regions built and warmed).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

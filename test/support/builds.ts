@@ -61,6 +61,7 @@ const identities = new Map<string, string>();
 export function buildInput(request: BuildRequest): string {
   const { tool, args, dir } = request;
   const out = resolve(dir, outputOf(request));
+  restoreFixedFolder(dir);
   writeSources(dir, request.sources ?? {});
   const { key, onDisk } = keyOf(request);
   let output = memo.get(key) ?? (onDisk ? readEntry(entryPath(key)) : undefined);
@@ -112,6 +113,8 @@ function keyOf(request: BuildRequest): { key: string; onDisk: boolean } {
 
 /** Where fixedFolder's folders are, in the folder of built inputs. */
 const FOLDERS = 'folders';
+/** Where the tools' identities are, in the folder of built inputs. */
+const IDENTITIES = 'identities';
 
 function fixedFolders(): string {
   return join(buildCacheDir(), FOLDERS);
@@ -132,10 +135,26 @@ export function fixedFolder(sources: Readonly<Record<string, string>>): string {
   const h = createHash('sha256');
   for (const name of Object.keys(sources).sort()) h.update(`${name}\0${sources[name]}\0`);
   const dir = join(fixedFolders(), h.digest('hex').slice(0, 32));
+  fixedSources.set(dir, sources);
   mkdirSync(dir, { recursive: true });
   touchUsed(dir);
   writeSources(dir, sources);
   return dir;
+}
+
+/** The sources of each fixed folder this process asked for. */
+const fixedSources = new Map<string, Readonly<Record<string, string>>>();
+
+/**
+ * Makes a fixed folder this process asked for whole again before a build there: another
+ * process's pruning pass (pruneBuilds) may have found it unused for a week just before this
+ * one asked for it, and removed it after.
+ */
+function restoreFixedFolder(dir: string): void {
+  const sources = fixedSources.get(resolve(dir));
+  if (!sources) return;
+  mkdirSync(dir, { recursive: true });
+  writeSources(dir, sources);
 }
 
 /** Writes `sources` into `dir`; in a fixed folder, only what differs, through a rename (another process may be building from it). */
@@ -248,7 +267,7 @@ function identity(tool: BuildTool): string {
   let text = found ? identities.get(signature) : undefined;
   if (text === undefined) {
     const onDisk = found && process.env[BUILD_CACHE_ENV] !== 'off';
-    const file = join(buildCacheDir(), 'identities', createHash('sha256').update(signature).digest('hex').slice(0, 32));
+    const file = join(buildCacheDir(), IDENTITIES, createHash('sha256').update(signature).digest('hex').slice(0, 32));
     text = (onDisk ? readChecked(file, IDENTITY_MAGIC)?.toString('utf8') : undefined) ?? askedIdentity(tool, tools);
     // A libc.a path that no longer holds a file is asked again: gcc may now find another.
     if (tool !== 'as' && !existsSync(text.slice(text.lastIndexOf('\0') + 1))) text = askedIdentity(tool, tools);
@@ -308,7 +327,8 @@ function writeEntry(path: string, output: Output): void {
 
 /**
  * The bound on what builds keep on disk: an entry or a fixed folder unused for BUILD_AGE_MS
- * goes, then the least recently used entries while all of them pass BUILD_BYTES. Every read
+ * goes, then the least recently used entries while all of them pass BUILD_BYTES, and a
+ * temporary file as old (its writer stopped before the rename). Every read
  * and write of an entry and every fixedFolder call is a use (its mtime). A pass reads the whole
  * folder, so a write makes one at most every PRUNE_EVERY_MS per cache folder (the time of
  * test-builds/last-pruned, moved on before the pass, so that processes running at once do not
@@ -332,9 +352,14 @@ export function pruneBuilds(root = buildCacheDir()): void {
   try {
     writeFileSync(marker, '');
     const entries: UsedFile[] = [];
-    for (const shard of readdirSync(root)) {
-      if (!/^[0-9a-f]{2}$/.test(shard)) continue;
-      for (const name of readdirSync(join(root, shard))) if (ENTRY_NAME.test(name)) entries.push(usedFile(join(root, shard, name)));
+    for (const folder of readdirSync(root)) {
+      if (!/^[0-9a-f]{2}$/.test(folder) && folder !== IDENTITIES) continue;
+      for (const name of readdirSync(join(root, folder))) {
+        const path = join(root, folder, name);
+        if (ENTRY_NAME.test(name)) entries.push(usedFile(path));
+        // A writer stopped between its temporary file and the rename left it: none takes a week.
+        else if (name.endsWith(TEMPORARY_SUFFIX)) removed(() => now - statSync(path).mtimeMs > BUILD_AGE_MS && unlinkSync(path));
+      }
     }
     for (const path of unusedFiles(entries, '', { maxAgeMs: BUILD_AGE_MS, maxBytes: BUILD_BYTES }, now)) removed(() => unlinkSync(path));
     const folders = join(root, FOLDERS);
