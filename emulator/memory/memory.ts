@@ -92,6 +92,9 @@ const TLB_SIZE = 1 << TLB_BITS;
 /** A TLB entry's index is its page number masked with this (compiled code computes it too). */
 export const TLB_MASK = TLB_SIZE - 1;
 
+/** The last epoch any address space took (Memory.tlbEpoch). */
+let epochs = 0;
+
 /** The page of every empty TLB entry (no tag names it, so nothing reads or writes it through a TLB). */
 const BLANK = newPage(0, false);
 
@@ -155,8 +158,15 @@ export class Memory {
   /** All of them, for the access checks; empty when none. */
   private watches: Watchpoint[] = [];
   private readonly codeWriteListeners: CodeWriteListener[] = [];
-  /** Counts the changes after which a page may need checks it did not (flushes, a page coming to hold code): compiled code's memory sites follow it. */
-  tlbEpoch = 0;
+  /**
+   * A new value at each change after which a page may need checks it did not (flushes, a page
+   * coming to hold code): compiled code's memory sites follow it. Taken from one count for all
+   * address spaces (`epochs`), so that no two hold the same value: a self-loop's function, shared
+   * between processes (compile.ts loopSource), then tells another address space by the epoch
+   * alone and keeps no reference to one that exited (which held its pages until a later process
+   * ran the loop: docs/speed-and-exactness.md).
+   */
+  tlbEpoch = ++epochs;
   /**
    * The stack's block sites (emulator/x86/emit.ts KEPT_SITES: 4-byte loads and stores based on
    * esp), kept between block functions: the page base a TLB hit last gave them, or 4 (which no
@@ -459,13 +469,18 @@ export class Memory {
    */
   forgetCodeMarks(listener: CodeWriteListener): boolean {
     if (this.codeWriteListeners.length !== 1 || this.codeWriteListeners[0] !== listener) return false;
-    for (const page of this.pages.values()) if (page.code !== 0 && (page.refs !== 1 || page.shared)) return false;
-    for (const page of this.pages.values()) {
-      if (page.code === 0) continue;
+    // forEach, not for-of: this runs once a process, unoptimised, where each step of an iterator is an object.
+    let own = true;
+    this.pages.forEach((page) => {
+      if (page.code !== 0 && (page.refs !== 1 || page.shared)) own = false;
+    });
+    if (!own) return false;
+    this.pages.forEach((page) => {
+      if (page.code === 0) return;
       page.code = 0;
       if (spareMarks.length < MAX_SPARE_MARKS) spareMarks.push(page.codeBytes!.fill(0));
       page.codeBytes = null;
-    }
+    });
     return true;
   }
 
@@ -516,7 +531,7 @@ export class Memory {
 
   /** A page may need checks it did not: compiled code's memory sites forget what they hold. */
   private tlbChanged(): void {
-    this.tlbEpoch++;
+    this.tlbEpoch = ++epochs;
     this.stackLoadBase = 4;
     this.stackStoreBase = 4;
   }

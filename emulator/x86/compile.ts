@@ -536,8 +536,8 @@ const FIRST_CALLS = 32;
  * A self-loop's block function, built by a closure that keeps state across calls: a count of
  * calls, and with memory sites (`fast`), each site's page (`C<k>` its typed array; `B<k>` and
  * `W<k>` its base as the tags of loads and stores, or 4, which no masked address equals),
- * forgotten when the memory or its TLB changed (`Memory.tlbEpoch`: a flush, a copy on write,
- * new code marks).
+ * forgotten when the memory or its TLB changed (`Memory.tlbEpoch`, which no two address spaces
+ * share: a flush, a copy on write, new code marks, another process).
  *
  * The first FIRST_CALLS calls go round at most twice: V8 has then seen the write-back and
  * the exits run before it optimises the loop while it runs (on-stack replacement). Without
@@ -565,14 +565,14 @@ function loopSource(fast: BlockContext | null, plain: BlockContext): string {
   plain.memoryExits ||= fast.memoryExits;
   plain.eventCodes ||= fast.eventCodes;
   return [
-    `let calls = 0, M = null, EP = 0${sites.map((array, k) => `, B${k} = 4, W${k} = 4, C${k} = new ${ARRAY_TYPE[array]}(0)`).join('')};`,
+    `let calls = 0, EP = 0${sites.map((array, k) => `, B${k} = 4, W${k} = 4, C${k} = new ${ARRAY_TYPE[array]}(0)`).join('')};`,
     header,
     entry([plain, fast]),
     'const lim = limit < 0x3fffffff ? limit | 0 : 0x3fffffff;',
     `const room = (calls < ${FIRST_CALLS} && lim > ${2 * L} ? (calls++, ${2 * L}) : lim) - ${L};`,
     'let from = 0;',
     'out: for (;;) {',
-    `if (m !== M || m.tlbEpoch !== EP) {M = m; EP = m.tlbEpoch;${sites.map((_, k) => ` B${k} = 4; W${k} = 4;`).join('')}}`,
+    `if (m.tlbEpoch !== EP) {EP = m.tlbEpoch;${sites.map((_, k) => ` B${k} = 4; W${k} = 4;`).join('')}}`,
     `if (from < ${L}) {`,
     ...plain.body.map((code, k) => `if (from <= ${k}) ${code}`),
     fallthrough(plain),

@@ -190,8 +190,9 @@ export class Cpu {
 
   /** Drops every compiled block (breakpoints changed, or the caller rewrote code by other means); `unmark`: their code marks too. */
   flush(unmark = true): void {
-    for (const b of this.blocks.values()) this.drop(b, unmark);
-    for (const b of this.singles.values()) this.drop(b, unmark);
+    // forEach, not for-of: this runs once a process, unoptimised, where each step of an iterator is an object.
+    this.blocks.forEach((b) => this.drop(b, unmark));
+    this.singles.forEach((b) => this.drop(b, unmark));
     this.blocks.clear();
     this.singles.clear();
     this.jumpCache.fill(null);
@@ -557,6 +558,10 @@ export class Cpu {
    */
   private joinFlows(from: Block, to: Block): void {
     if (!from.valid || from.flow === null || to.flow === null || from.fn === to.fn || from.breakpoint || this.blocks.get(from.start) !== from) return;
+    // Counted first without making anything: in a steady run the flows are already joined, and
+    // this is asked again each JOIN_RUNS entries (docs/speed-and-exactness.md).
+    const joining = newMembers(from.flow, to.flow);
+    if (joining === 0 || from.flow.length + joining > FLOW_MEMBERS) return;
     const flow = [...from.flow];
     const starts = new Set(flow.map((m) => m.start));
     for (const member of to.flow) {
@@ -565,7 +570,7 @@ export class Cpu {
       flow.push(member);
     }
     // Code that stores have rewritten (its blocks were retired) joins no more: each rewrite would drop the joined flow again.
-    if (flow.length === from.flow.length || flow.length > FLOW_MEMBERS || flow.some((m) => this.retired.has(m.start))) return;
+    if (flow.some((m) => this.retired.has(m.start))) return;
     flow.sort((a, b) => a.start - b.start);
     const { fn, source } = compileFlow(flow);
     this.remove(from);
@@ -792,6 +797,19 @@ function indexBlock(byPage: Map<number, Set<Block>>, b: Block): void {
     if (!set) byPage.set(p, (set = new Set()));
     set.add(b);
   }
+}
+
+/** How many members of `to` (told apart by start) `from` lacks: what joinFlows would add. */
+function newMembers(from: readonly FlowMember[], to: readonly FlowMember[]): number {
+  let count = 0;
+  for (let k = 0; k < to.length; k++) {
+    const start = to[k]!.start;
+    let known = false;
+    for (let j = 0; j < from.length && !known; j++) known = from[j]!.start === start;
+    for (let j = 0; j < k && !known; j++) known = to[j]!.start === start;
+    if (!known) count++;
+  }
+  return count;
 }
 
 /** What a flow keeps of a member block (compile.ts FlowMember). */
