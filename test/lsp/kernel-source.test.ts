@@ -196,24 +196,20 @@ test('a stub missing one CFA adjustment gets exactly one CFI finding, on the pus
   assert.deepEqual(of(lsp.diagnostics(uri), 'cfi'), []);
 });
 
-test('a replacement that pushes without popping gets the stack-layout finding', async () => {
-  const text = STUB.replace('"movl %ecx, %ebp; syscall"', '"pushl %ecx; syscall"');
-  const uri = await openStub('stack-layout.S', text);
-  const found = of(lsp.diagnostics(uri), 'alternativeStack');
-  assert.equal(found.length, 1, JSON.stringify(lsp.diagnostics(uri)));
-  assert.equal(found[0]!.range.start.line, lineOf('ALTERNATIVE_2'));
-  assert.match(found[0]!.message, /stack layout conflict in alternatives.*X86_FEATURE_SYSCALL32.* -4/);
-});
-
-test('the first replacement of an ALTERNATIVE_2 is checked too: its two entries are one site', async () => {
-  const text = STUB.replace('"movl %esp, %ebp; sysenter"', '"pushl %ecx; sysenter"');
-  const uri = await openStub('stack-layout-first.S', text);
-  const found = of(lsp.diagnostics(uri), 'alternativeStack');
-  assert.equal(found.length, 1, JSON.stringify(lsp.diagnostics(uri)));
-  assert.equal(found[0]!.range.start.line, lineOf('ALTERNATIVE_2'));
-  assert.match(found[0]!.message, /stack layout conflict in alternatives.*X86_FEATURE_SYSENTER32.* -4/);
-  assert.doesNotMatch(found[0]!.message, /X86_FEATURE_SYSCALL32/, 'the second replacement agrees with the original');
-});
+// The second replacement of the ALTERNATIVE_2 pushing, then its first: its two entries are one site, each checked.
+for (const c of [
+  { name: 'a replacement that pushes without popping gets the stack-layout finding', file: 'stack-layout.S', replaced: '"movl %ecx, %ebp; syscall"', by: '"pushl %ecx; syscall"', pushing: 'X86_FEATURE_SYSCALL32', agreeing: 'X86_FEATURE_SYSENTER32' },
+  { name: 'the first replacement of an ALTERNATIVE_2 is checked too: its two entries are one site', file: 'stack-layout-first.S', replaced: '"movl %esp, %ebp; sysenter"', by: '"pushl %ecx; sysenter"', pushing: 'X86_FEATURE_SYSENTER32', agreeing: 'X86_FEATURE_SYSCALL32' },
+]) {
+  test(c.name, async () => {
+    const uri = await openStub(c.file, STUB.replace(c.replaced, c.by));
+    const found = of(lsp.diagnostics(uri), 'alternativeStack');
+    assert.equal(found.length, 1, JSON.stringify(lsp.diagnostics(uri)));
+    assert.equal(found[0]!.range.start.line, lineOf('ALTERNATIVE_2'));
+    assert.match(found[0]!.message, new RegExp(`stack layout conflict in alternatives.*${c.pushing}.* -4`));
+    assert.doesNotMatch(found[0]!.message, new RegExp(c.agreeing), 'the other replacement agrees with the original');
+  });
+}
 
 test('a misspelled feature name is found, with the closest name as its quick fix', async () => {
   const text = STUB.replace('X86_FEATURE_SYSCALL32', 'X86_FEATURE_SYSCAL32');
