@@ -8,7 +8,8 @@
 // kernel-style .S against its targets, bench/lsp-latency.ts, and its hover after an edit storm
 // on a 5 MB one, bench/lsp-edit-storm.ts; the debugger's step cycle and reverse
 // step, bench/debug-step.ts), as rows with the ratio, the target and a
-// checksum of the final state each side reached. --only runs some groups of rows (an engineer
+// checksum of the final state each side reached; a row that times the emulator or the assembler
+// in this process beside a peer is measured with both on one CPU (bench/one-cpu.ts). --only runs some groups of rows (an engineer
 // measuring one change); --json writes the rows; --check exits 1
 // when a ratio is below its target or a checksum differs (by hand and in a bench job: the
 // machine's load varies, so never in npm test).
@@ -25,6 +26,7 @@ import { runEditStormBench } from '../../bench/lsp-edit-storm';
 import { runDebugStepBench } from '../../bench/debug-step';
 import { formatRows, row, rowProblem, stateChecksum, type BenchRow } from '../../bench/rows';
 import { runSelf } from '../../bench/process-runs';
+import { rowsOnOneCpu } from '../../bench/one-cpu';
 
 /** `vdso-lab check` on the four designs in a process of its own, best of `runs`, against its bound of 3 s. */
 function checkRow(runs: number): BenchRow {
@@ -43,7 +45,7 @@ function checkRow(runs: number): BenchRow {
  * 2 MB run most of its collections (docs/speed-and-exactness.md, the assembler's sections).
  */
 function asmRows(runs: number): Promise<BenchRow[]> {
-  return ownProcessRows('asm', runs, () => measureAsmRows(runs));
+  return ownProcessRows('asm', runs, () => rowsOnOneCpu(() => measureAsmRows(runs)));
 }
 
 function measureAsmRows(runs: number): BenchRow[] {
@@ -120,10 +122,10 @@ async function debugRows(): Promise<BenchRow[]> {
 
 /** The groups of rows, in the order a full run prints them: each measures one part of the product. */
 const GROUP_ROWS = {
-  'int-loop': (runs: number, iterations: number): BenchRow[] => [runIntLoopBench({ iterations, runs })],
-  'call-heavy': (runs: number): BenchRow[] => [runCallHeavyBench({ runs })],
-  smc: (runs: number): BenchRow[] => [runSmcLoopBench({ runs: Math.min(3, runs) })],
-  vsyscall: (runs: number): BenchRow[] => [vsyscallRow(runVsyscallBench({ runs }))],
+  'int-loop': (runs: number, iterations: number): BenchRow[] => rowsOnOneCpu(() => [runIntLoopBench({ iterations, runs })]),
+  'call-heavy': (runs: number): BenchRow[] => rowsOnOneCpu(() => [runCallHeavyBench({ runs })]),
+  smc: (runs: number): BenchRow[] => rowsOnOneCpu(() => [runSmcLoopBench({ runs: Math.min(3, runs) })]),
+  vsyscall: (runs: number): BenchRow[] => rowsOnOneCpu(() => [vsyscallRow(runVsyscallBench({ runs }))]),
   asm: asmRows,
   'asm-memory': (): BenchRow[] => [runAsmMemoryBench()],
   disasm: (runs: number): BenchRow[] => [runDisasmBench({ runs: Math.min(3, runs) })],
