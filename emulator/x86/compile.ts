@@ -341,65 +341,44 @@ export function compileRegion(members: readonly (readonly Instruction[])[], live
 /**
  * One function calling the block functions of `members` one after another (a flow): entered at
  * a member's start (`s.pc`), after each member it goes on at the member starting where that one
- * left (`at`), while that member fits in the budget, no stop was returned, TF is clear and no
- * store reached code (`H.codeWrites`); else it returns the last member's code, as that member's
- * block would have. The calls have one target each, so V8 calls them directly.
+ * left, while that member fits in the budget, no stop was returned, TF is clear and no store
+ * reached code (`H.codeWrites`); else it returns the last member's code, as that member's block
+ * would have. Where it goes on is found by a binary search of `pc` over the members' starts
+ * (constants), each member's call at its leaf (flowDispatch): no table, no second dispatch. The
+ * calls have one target each, so V8 calls them directly.
  */
 export function compileFlow(members: readonly { readonly start: number; readonly length: number; readonly fn: BlockFunction }[]): { fn: BlockFunction; source: string } {
-  const cases = members.map((b, k) => `case ${k}: if (left < ${b.length}) return rc; rc = F${k}(s, m, H, left); break;`);
   const source = [
     'const stop = s.icount + limit, writes = H.codeWrites;',
-    'let mi = at(s.pc), rc = 2;',
+    'let pc = s.pc, rc = 2;',
     'for (;;) {',
     'const left = stop - s.icount;',
-    'switch (mi) {',
-    ...cases,
-    '}',
+    flowDispatch(members.map((b) => b.start | 0), (k) => `{if (left < ${members[k]!.length}) return rc; rc = F${k}(s, m, H, left);}`, 'return rc;'),
     `if (rc === ${EXIT_STOP} || (s.flagsOther & ${TF}) !== 0 || H.codeWrites !== writes) return rc;`,
-    'mi = at(s.pc);',
-    'if (mi < 0) return rc;',
+    'pc = s.pc;',
     '}',
   ].join('\n');
   const start = members[0]!.start;
   const consts = members.map((_, k) => `F${k} = F[${k}]`).join(', ');
   // Generated code is the point of the block compiler (docs/speed-and-exactness.md); its input is our own emitters' output.
-  const fn = new Function('F', `const ${consts};\n${memberSearch(members.map((b) => b.start | 0))}\nreturn (function flow_${start.toString(16)}_${members.length}(s, m, H, limit) {\n${source}\n});`)(members.map((b) => b.fn)) as BlockFunction;
+  const fn = new Function('F', `const ${consts};\nreturn (function flow_${start.toString(16)}_${members.length}(s, m, H, limit) {\n${source}\n});`)(members.map((b) => b.fn)) as BlockFunction;
   return { fn, source };
 }
 
 /**
- * `function at(t)`: the index of the member starting at `t` (`starts` as int32, in member order),
- * or -1. A table indexed by a multiplicative hash of `t` that puts no two members in one slot
- * (one multiply, two loads, one compare), else (no multiplier of the first `attempts` does) a
- * binary search over constants.
+ * Statements that run `member(k)` for the k with `starts[k] === pc` (`starts` as int32, in member
+ * order) and `none` for every other `pc`: a binary search over constants. It replaced a hash table
+ * (typed arrays) and a `switch` over the member's index, whose loads V8 chains before the jump
+ * table's indirect jump (docs/speed-and-exactness.md).
  */
-export function memberSearch(starts: readonly number[], attempts = 256): string {
-  const bits = Math.max(2, Math.ceil(Math.log2(starts.length)) + 3);
-  let multiplier = 0x9e3779b1 | 0;
-  for (let attempt = 0; attempt < attempts; attempt++, multiplier = (Math.imul(multiplier, 1103515245) + 12345) | 1) {
-    const slots = new Array<number>(1 << bits).fill(-1);
-    if (!starts.every((a, k) => {
-      const h = Math.imul(a, multiplier) >>> (32 - bits);
-      if (slots[h] !== -1) return false;
-      slots[h] = k;
-      return true;
-    })) continue;
-    const keys = slots.map((k) => (k < 0 ? 0 : starts[k]!));
-    return `const AK = new Int32Array([${keys.join(',')}]), AI = new Int16Array([${slots.join(',')}]);\n` +
-      `function at(t) {const h = Math.imul(t, ${multiplier}) >>> ${32 - bits}; return AK[h] === t ? AI[h] : -1;}`;
-  }
-  return binarySearch(starts);
-}
-
-/** `function at(t)` as a binary search over the members' starts. */
-function binarySearch(starts: readonly number[]): string {
+export function flowDispatch(starts: readonly number[], member: (k: number) => string, none: string): string {
   const sorted = starts.map((a, k) => [a, k] as const).sort((x, y) => x[0] - y[0]);
   const search = (lo: number, hi: number): string => {
-    if (hi - lo <= 2) return sorted.slice(lo, hi).map(([a, k]) => `if (t === ${a}) return ${k};`).join(' ') + ' return -1;';
+    if (hi - lo <= 2) return sorted.slice(lo, hi).map(([a, k]) => `if (pc === ${a}) ${member(k)} else `).join('') + none;
     const mid = (lo + hi) >> 1;
-    return `if (t < ${sorted[mid]![0]}) {${search(lo, mid)}} ${search(mid, hi)}`;
+    return `if (pc < ${sorted[mid]![0]}) {${search(lo, mid)}} else {${search(mid, hi)}}`;
   };
-  return `function at(t) {${search(0, sorted.length)}}`;
+  return search(0, sorted.length);
 }
 
 /** Flag liveness, then each instruction's code (in `ctx.body`); `backEdge` goes round a self-loop. */

@@ -81,7 +81,7 @@ test('a jump table\'s block, blocks between flows and flows one after another jo
   assert.match(p.cpu.blockSource(g.symbols.get('switch')!) ?? '', IN_FLOW, 'the jump table\'s block runs in a flow');
   for (const name of ['case0', 'case1', 'case3']) assert.match(p.cpu.blockSource(g.symbols.get(name)!) ?? '', IN_FLOW, `${name} runs in a flow`);
   // between's flow (between and h) leaves to the loop's flow each round.
-  const members = (name: string): number => (p.cpu.blockSource(g.symbols.get(name)!) ?? '').match(/case \d+:/g)?.length ?? 0;
+  const members = (name: string): number => (p.cpu.blockSource(g.symbols.get(name)!) ?? '').match(new RegExp(IN_FLOW, 'g'))?.length ?? 0;
   assert.ok(members('between') > members('h'), 'the flow entered at between goes on into the loop\'s');
 });
 

@@ -1,17 +1,16 @@
-// A flow's member look-up (compile.ts memberSearch): the generated `at(t)` gives the index of
-// the member starting at `t` and -1 for every other address, in both of its forms (the
-// collision-free hash table and the binary search it falls back to), for member sets of the
-// sizes a flow has and larger, with guest addresses above 2 GB (negative as int32), address 0
-// and the neighbours of each start.
+// A flow's dispatch (compile.ts flowDispatch): the generated binary search runs the code of the
+// member starting at `pc` and the code for no member at every other address, for member sets
+// of the sizes a flow has and larger, with guest addresses above 2 GB (negative as int32),
+// address 0 and the neighbours of each start.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { memberSearch } from '../../emulator/x86/compile';
+import { flowDispatch } from '../../emulator/x86/compile';
 import { prng, type Random } from '../support/prng';
 
 type At = (t: number) => number;
 
-function atOf(source: string): At {
-  return new Function(`${source}\nreturn at;`)() as At;
+function atOf(starts: readonly number[]): At {
+  return new Function('pc', flowDispatch(starts, (k) => `return ${k};`, 'return -1;')) as At;
 }
 
 /** `count` distinct int32 starts: clustered like a function's blocks, or spread over the address space. */
@@ -31,17 +30,11 @@ function check(at: At, members: readonly number[], random: Random, what: string)
   for (const t of probes) assert.equal(at(t), index.get(t) ?? -1, `${what}: at(0x${(t >>> 0).toString(16)})`);
 }
 
-test('the member look-up answers each member and only them, by hash and by binary search', () => {
+test('the flow dispatch runs each member at its start and nothing elsewhere', () => {
   const random = prng(0x5eed);
-  let hashed = 0;
   for (let round = 0; round < 300; round++) {
     const count = 1 + Math.floor(random() * (round < 200 ? 64 : 300));
     const members = starts(random, count);
-    const source = memberSearch(members);
-    if (source.includes('Math.imul')) hashed++;
-    check(atOf(source), members, random, `${count} members, default form`);
-    check(atOf(memberSearch(members, 0)), members, random, `${count} members, binary search`);
+    check(atOf(members), members, random, `${count} members`);
   }
-  // Both forms were exercised (the default finds a hash for nearly every set).
-  assert.ok(hashed > 250, `the hash form was chosen for ${hashed} of 300 sets`);
 });
