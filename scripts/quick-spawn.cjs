@@ -8,13 +8,15 @@
 // Each call is answered with what spawnSync returned in the helper: the same child, pid,
 // status, signal, output bytes and error; the caller's environment and folder go with each
 // call. A call whose stdio the helper cannot give (a stream, a descriptor, 'inherit'), whose
-// options JSON cannot carry, or made from a worker thread is made here as before.
+// options JSON cannot carry, or made from a worker thread is made here as before, and so is one
+// made while the main thread's allowed CPUs are not those it started with (bench/one-cpu.ts
+// pins it so that the peers it starts inherit its CPU; the helpers were started before).
 // Where the quick runner built its C spawner (scripts/quick-spawner.c, named by
 // VDSO_LAB_QUICK_SPAWNER), the calls it can make as node does (scripts/quick-spawner-frames.cjs)
 // go to it instead: a fork of a process of a few hundred KB costs a fraction of a bare node's.
 'use strict';
 const childProcess = require('node:child_process');
-const { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, writeSync } = require('node:fs');
+const { closeSync, constants, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 const spawnerFrames = require('./quick-spawner-frames.cjs');
@@ -93,9 +95,20 @@ function plainStdio(stdio) {
   return Array.isArray(stdio) && stdio.length <= 3 && stdio.every((s) => s === undefined || s === null || s === 'pipe' || s === 'ignore' || s === 'overlapped');
 }
 
+/** The calling thread's allowed CPUs as /proc shows them, or null where it cannot be read. */
+function threadCpus() {
+  try {
+    return /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync('/proc/thread-self/status', 'latin1'))?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
 function install() {
   const { isMainThread } = require('node:worker_threads');
   const original = childProcess.spawnSync;
+  /** The CPUs the helpers inherit: the main thread's when this process started. */
+  const startCpus = threadCpus();
   let helper = null;
   let spawner = null;
 
@@ -173,7 +186,7 @@ function install() {
     }
     options = options ?? {};
     const carried = (typeof options.input !== 'object' || options.input === null || ArrayBuffer.isView(options.input)) && (options.cwd === undefined || typeof options.cwd === 'string') && [options.maxBuffer, options.timeout].every((n) => typeof n !== 'number' || Number.isFinite(n));
-    if (!isMainThread || typeof file !== 'string' || !plainStdio(options.stdio) || !carried) return original.call(this, file, args, options);
+    if (!isMainThread || typeof file !== 'string' || !plainStdio(options.stdio) || !carried || threadCpus() !== startCpus) return original.call(this, file, args, options);
     return viaHelper(file, args, options);
   };
 }
