@@ -95,7 +95,7 @@ function plainStdio(stdio) {
   return Array.isArray(stdio) && stdio.length <= 3 && stdio.every((s) => s === undefined || s === null || s === 'pipe' || s === 'ignore' || s === 'overlapped');
 }
 
-/** The calling thread's allowed CPUs as /proc shows them, or null where it cannot be read. */
+/** The calling thread's allowed CPUs as /proc shows them, or null where it cannot be read (bench/one-cpu.ts `thisThreadCpus` reads them for the TypeScript side; this runner script loads no TypeScript). */
 function threadCpus() {
   try {
     return /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync('/proc/thread-self/status', 'latin1'))?.[1] ?? null;
