@@ -523,11 +523,14 @@ const FIRST_CALLS = 32;
  * that, the optimised code leaves through code it has no type feedback for, deoptimises
  * there, and is entered again on the next call, each call.
  *
- * With sites, each call starts with a pass in `plain`'s code (every access through Memory,
- * after which its site takes the page Memory's TLB holds), then goes round the inner loop
- * (`pass`), which sees the sites as constants and makes no call. A site that misses leaves it
+ * With sites, each call starts in the inner loop (`pass`), which sees the sites as constants
+ * and makes no call, with the pages the sites took in earlier calls (valid while the epoch
+ * is the same). A site that misses (one that holds no page yet, or another page) leaves it
  * before its instruction with nothing of it done, and the rest of that pass runs in `plain`'s
- * code from there (`from`).
+ * code from there (`from`: every access through Memory, after which its site takes the page
+ * Memory's TLB holds). Before, each call started with a whole pass in `plain`'s code, about
+ * as costly as the inner loop's accesses in the strings functions' loops, which go round a
+ * few times a call (docs/speed-and-exactness.md).
  */
 function loopSource(fast: BlockContext | null, plain: BlockContext): string {
   const L = plain.insns.length;
@@ -549,7 +552,7 @@ function loopSource(fast: BlockContext | null, plain: BlockContext): string {
     entry([plain, fast]),
     'const lim = limit < 0x3fffffff ? limit | 0 : 0x3fffffff;',
     `const room = (calls < ${FIRST_CALLS} && lim > ${2 * L} ? (calls++, ${2 * L}) : lim) - ${L};`,
-    'let from = 0;',
+    `let from = ${L};`,
     'out: for (;;) {',
     `if (m.tlbEpoch !== EP) {EP = m.tlbEpoch;${sites.map((_, k) => ` B${k} = 4; W${k} = 4;`).join('')}}`,
     `if (from < ${L}) {`,
