@@ -282,7 +282,7 @@ export function compileInstructions(insns: readonly Instruction[], loop: boolean
   }
   const fast = emitBlock(insns, true, liveImmediates, 'fast', 'continue pass;');
   if (fast.unsitable) source = loopSource(null, emitBlock(insns, true, liveImmediates, 'none', 'continue out;'));
-  // After a pass through Memory (which may have changed its TLB: the sites forget their pages then), the inner loop.
+  // The inner loop with the sites' pages; from where a site misses, a pass through Memory (`plain`), whose accesses give the sites their pages.
   else source = loopSource(fast, emitBlock(insns, true, liveImmediates, 'take', `{from = ${insns.length}; continue out;}`));
   return { fn: new Function('X', source)(exitTable(insns)) as BlockFunction, source, cold: false };
 }
@@ -528,9 +528,8 @@ const FIRST_CALLS = 32;
  * is the same). A site that misses (one that holds no page yet, or another page) leaves it
  * before its instruction with nothing of it done, and the rest of that pass runs in `plain`'s
  * code from there (`from`: every access through Memory, after which its site takes the page
- * Memory's TLB holds). Before, each call started with a whole pass in `plain`'s code, about
- * as costly as the inner loop's accesses in the strings functions' loops, which go round a
- * few times a call (docs/speed-and-exactness.md).
+ * Memory's TLB holds). Loops that go round a few times a call (the C library's string
+ * functions) gain most (docs/speed-and-exactness.md, "The call-heavy row's strings part").
  */
 function loopSource(fast: BlockContext | null, plain: BlockContext): string {
   const L = plain.insns.length;

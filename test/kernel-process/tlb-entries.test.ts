@@ -66,12 +66,13 @@ test('accesses after mprotect, munmap and mmap MAP_FIXED of pages in the TLBs fa
 });
 
 /**
- * A self-loop's memory sites hold a page's array across the loop's calls, taking the page again
- * at each call's first pass through Memory (emulator/x86/compile.ts loopSource, emit.ts
- * takeAccess): a loop made hot over a page, then called again after that page was replaced
- * (mmap MAP_FIXED), made read-only or unreadable (mprotect) or unmapped (munmap), must fault or
- * read the new page, as under qemu-i386. A site that kept its first page reads the replaced
- * page's values here, which the test above does not see.
+ * A self-loop's memory sites hold a page's array across the loop's calls, emptied when the TLB
+ * changes (its epoch) and taken again at the next access through Memory after a miss
+ * (emulator/x86/compile.ts loopSource, emit.ts takeAccess): a loop made hot over a page, then
+ * called again after that page was replaced (mmap MAP_FIXED), made read-only or unreadable
+ * (mprotect) or unmapped (munmap), must fault or read the new page, as under qemu-i386. A site
+ * that kept its first page reads the replaced page's values here, which the test above does not
+ * see.
  */
 const SITES = String.raw`
 #include <stdio.h>
