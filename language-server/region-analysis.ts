@@ -14,7 +14,7 @@
 import { assemble, type LineMap } from '../toolchain/asm/assembler';
 import { preprocessedLineMap, preprocessesFile } from '../toolchain/asm/assemble-source';
 import { preprocess, type PreprocessResult } from '../toolchain/asm/cpp/preprocess';
-import { joinSpans, noSpans } from '../toolchain/asm/cpp/spans';
+import { noSpans } from '../toolchain/asm/cpp/spans';
 import type { AlternativeSite, AsmModule, AsmSection, AsmSymbol, CfiProcedure, Diagnostic, LineEntry, NumericReference, Relocation, SkippedGroup, SourceLocation } from '../toolchain/asm/module';
 import { MAX_DIAGNOSTICS } from '../toolchain/asm/state';
 import { isDigit, isNameChar } from '../toolchain/asm/chars';
@@ -24,6 +24,7 @@ import { lineOffsets, REGION_LINES, splitDocument, type DocumentSplit } from './
 import { joinScans, movedScan, scanAt, spreadScans } from './region-scan';
 import type { SourceScan } from './source-scan';
 import type { ExpandedStatement } from './analysis';
+import { ComposedOutput } from './composed-output';
 
 /** What the analysis of a document is made of, whichever way it was made (see analysis.ts). */
 export interface AnalysisParts {
@@ -761,24 +762,7 @@ function compose(file: string, prefix: Prefix, parts: readonly RegionPart[]): An
   };
   // The whole file's assembler stops at the limit; the pieces would go on past it.
   if (module.diagnostics.length >= MAX_DIAGNOSTICS) throw new NotSeparable('as many messages as the assembler keeps');
-  // cpp's whole output is joined when first read (a hover on a macro use, the names' `.macro`
-  // search): an edit's findings never read it.
-  let text: string | undefined;
-  let cppLines: SourceLocation[] | undefined;
-  const preprocessed: PreprocessResult | undefined = !preprocessesFile(file) ? undefined : {
-    get text() {
-      return (text ??= prefix.pre.text + parts.map((p) => p.pre.text).join(''));
-    },
-    // Made when first read, as cpp's own (line-places.ts): each piece's list of places is made then.
-    get lines() {
-      return (cppLines ??= cat(prefix.pre.lines, (p) => p.pre.lines));
-    },
-    spans: joinSpans([prefix.pre.spans, ...parts.map((p) => p.pre.spans)]),
-    diagnostics: cat(prefix.pre.diagnostics, (p) => p.pre.diagnostics),
-    macros: prefix.pre.macros,
-    included: prefix.pre.included,
-    skipped: cat(prefix.pre.skipped, (p) => p.pre.skipped),
-  };
+  const preprocessed: PreprocessResult | undefined = !preprocessesFile(file) ? undefined : new ComposedOutput([prefix.pre, ...parts.map((p) => p.pre)]);
   return {
     module,
     preprocessed,
