@@ -9,9 +9,9 @@
 // on a 5 MB one, bench/lsp-edit-storm.ts; the debugger's step cycle and reverse
 // step, bench/debug-step.ts), as rows with the ratio, the target and a
 // checksum of the final state each side reached; a row that times the emulator or the assembler
-// in this process beside a peer is measured with both on one CPU (bench/one-cpu.ts). --only runs some groups of rows (an engineer
-// measuring one change); --json writes the rows; --check exits 1
-// when a ratio is below its target or a checksum differs (by hand and in a bench job: the
+// in this process beside a peer is measured with both on one CPU (bench/one-cpu.ts). --only
+// runs some groups of rows (an engineer measuring one change); --json writes the rows; --check
+// exits 1 when a ratio is below its target or a checksum differs (by hand and in a bench job: the
 // machine's load varies, so never in npm test).
 import { EXIT_CHECK_FAILED, EXIT_OK, flag, stringOption, UsageError, type Command } from '../command';
 import { runIntLoopBench } from '../../bench/run-bench';
